@@ -48,6 +48,9 @@ import { failedRollbackAdvice, type AroundFailedRollback } from './failed-rollba
 import { databaseFileNow } from './database-file-now.js';
 import { movedAwayNote } from './moved-away.js';
 import { changedPartSaid, changesOverlap } from './changes-overlap.js';
+import { setAsideByRollbackSaid } from './set-aside-by-rollback.js';
+import { fileWrittenSinceSaid } from './file-written-since.js';
+import { writtenSinceRecoverySaid } from './written-since-recovery.js';
 import { againstDiagnosis, changedSinceDiagnosis, cleanupAfterRollback, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed, pinnedAsWritten, windowLeftOut } from './against-diagnosis.js';
 import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
@@ -1115,6 +1118,11 @@ export class IncidentService {
     const planned = pinnedAsWritten(await this.resolvePlan(wanted, withScopedValues(values, { previews: previewValues }), recoveryRun.lockKey), new Set([this.deps.config.databasePath]));
     // What the database holds as the plan is made (the writes going back undoes): in the plan, and held to when it runs.
     const steps = await readWhenPlanned([...guards, ...planned], { target: (choice) => targetOf({ targets: this.targets, databasePath: this.deps.config.databasePath }, choice) });
+    // What was written since the recovery leaves the database with what this rollback replaces: said, with where it goes.
+    const writtenSince = [
+      fileWrittenSinceSaid(planned, recoveryRun, incident),
+      await writtenSinceRecoverySaid(planned, incident, recoveryRun, (choice) => targetOf({ targets: this.targets, databasePath: this.deps.config.databasePath }, choice)),
+    ];
     // A named snapshot the recovery took that this rollback leaves alone (it puts rows back instead): the last resort, said.
     // One a cleanup released since is said as such, with when and by which run: it is no last resort by its name any more.
     const released = Object.fromEntries(Object.entries(releasedSnapshots(incident.runs)).map(([name, r]) => [name, { ...r, at: this.deps.state.runs.get(r.run)?.finishedAt }]));
@@ -1130,7 +1138,7 @@ export class IncidentService {
       rollbackOf: recoveryRunId,
       teammate: recovery.approval === 'teammate',
       // Path A's "Put the broken file … back", after a rebuild of a missing database: said that none is put back.
-      againstDiagnosis: [overFinal, besideApart, leftEmptySaid(recoveryRun, planned), ...planWarnings(steps), recoveriesUndoneSaid(this.deps.state, incident.id, recoveryRun.lockKey, steps), notRestored].filter(Boolean).join(' ') || undefined,
+      againstDiagnosis: [overFinal, besideApart, ...writtenSince, leftEmptySaid(recoveryRun, planned), ...planWarnings(steps), recoveriesUndoneSaid(this.deps.state, incident.id, recoveryRun.lockKey, steps), notRestored].filter(Boolean).join(' ') || undefined,
       leftOut: leftOutSteps(wanted, values),
     });
     await this.announce(incident, run);
@@ -1383,7 +1391,7 @@ export class IncidentService {
     const command = diagnoseAgainCommand(incident, this.runbook(incident.scenario).diagnosis.parameters);
     const advice =
       `Rolled back ${rollback.rollbackOf}: the steps above put back what its rollback covers (each says what), so the ` +
-      `incident is *not recovered*. Diagnose again before choosing another path (\`/databox ${command}\`): a plan is made on what a diagnosis has seen since the last change.`;
+      `incident is *not recovered*.${setAsideByRollbackSaid(rollback)} Diagnose again before choosing another path (\`/databox ${command}\`): a plan is made on what a diagnosis has seen since the last change.`;
     await this.deps.journal.commit({ type: 'run.follow-up', incident: incident.id, actor: this.actor, data: { runId: rollback.id, advice, offers: [] } });
     await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), rollback, advice, []));
   }

@@ -284,7 +284,8 @@ describe('scenario 3 from the terminal', () => {
     const snapshot = md.namedSnapshots()[0] as string;
     // Asked for and left waiting: the plan counts the writes since the swap's snapshot, the swap's own.
     const asked = await cli(['rollback', swapRun as string], () => null);
-    expect(asked.stdout).toContain(`Going back to snapshot '${snapshot}' undoes 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made.`);
+    // Before: "undoes 1 write … since", with no word that it is the swap's own.
+    expect(asked.stdout).toContain(`Going back to snapshot '${snapshot}' undoes 1 write (automatic snapshot) made to databox since, good or bad: the first is the bot's own step "swap", which the snapshot was taken right before, so none came after it; counted as this plan was made.`);
     const [, rollbackRun, rollbackHash] = /Plan (\S+) · Rollback of path S[^\n]*· hash ([0-9a-f]{8})/.exec(asked.stdout) as RegExpExecArray;
 
     // A load writes 7 rows after the plan was made, before a teammate approves it.
@@ -300,7 +301,7 @@ describe('scenario 3 from the terminal', () => {
 
     // Asked again, the plan counts both writes; approved, it goes back.
     const again = await cli(['rollback', swapRun as string, '--approver', 'bob']);
-    expect(again.stdout).toContain(`Going back to snapshot '${snapshot}' undoes 2 writes (automatic snapshots) made to databox since, good or bad; counted as this plan was made.`);
+    expect(again.stdout).toContain(`Going back to snapshot '${snapshot}' undoes 2 writes (automatic snapshots) made to databox since, good or bad: the first is the bot's own step "swap", which the snapshot was taken right before, so 1 write came after it; counted as this plan was made.`);
     expect(again.code, `${again.stdout}${again.stderr}`).toBe(0);
     expect(await md.value('databox', count)).toBe('30');
 

@@ -923,4 +923,33 @@ describe('/databox recover backfill', () => {
     expect(Number(aside), 'the reload\'s rows were kept before they were replaced').toBe(inWindow(reloaded));
     expect(slack.allText()).toContain('Rollback passed');
   });
+
+  it('says in the rollback\'s plan how many rows of the window the recovery wrote and how many a load wrote since, and after it where they are kept', async () => {
+    await harness.command('diagnose backfill source=ebird', operator);
+    await harness.settle();
+    await acceptPathForm(harness, slack, 'a', operator);
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    const recoveryRun = journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')?.data.runId as string;
+    const validation = journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'validation')?.data.runId as string;
+    // The nightly load lands 300 rows on a day of the window after the recovery.
+    const instance = await DuckDBInstance.create(checkout.databasePath);
+    const connection = await instance.connect();
+    await connection.run(`INSERT INTO raw_ebird.observations SELECT 90000000 + range, DATE '2026-04-19', 'late_species', 1 FROM range(300)`);
+    connection.closeSync();
+    instance.closeSync();
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    const plan = message('Plan Rollback of path A');
+    // Before: only "Raw rows in the window now, kept aside and then replaced by the rows the recovery kept: 15300".
+    const said = new RegExp(
+      `The window of raw_ebird\\.observations holds 15300 rows now: 15000 when validation ${validation} counted them after ${recoveryRun} \\(what it wrote\\), and 300 written since: they leave raw_ebird\\.observations with this rollback, kept in (\\S+\\.before-rollback-\\S+\\.parquet)\\.`,
+    );
+    expect(plan).toMatch(said);
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    const keptIn = path.basename(said.exec(plan)![1]!);
+    const next = slack.callsTo('chat.postMessage').map((p) => String(p.text)).find((text) => text.startsWith('Next: Rolled back'));
+    expect(next).toMatch(new RegExp(`What it replaced is kept, not undone, writes made since the recovery among them \\(a load, a table added\\), which are not in the database now: the 15300 rows the window of raw_ebird\\.observations held, in \\S+${keptIn.replace(/[.]/g, '\\.')}`));
+  });
 });

@@ -1226,6 +1226,29 @@ describe('path B: restore from a file backup', () => {
     expect(fingerprint(checkout.databasePath)).toBe(rebuilt);
   });
 
+  it('says in the rollback\'s plan that the rebuilt file was written since the recovery and where it goes, and after it where it is kept', async () => {
+    await diagnoseCorrupt();
+    await harness.click(await proposePathA(), teammate);
+    await harness.settle();
+    // A nightly load adds a table to the rebuilt file.
+    const instance = await DuckDBInstance.create(checkout.databasePath);
+    const connection = await instance.connect();
+    await connection.run('CREATE TABLE main.loaded_tonight AS SELECT range AS id FROM range(500)');
+    connection.closeSync();
+    instance.closeSync();
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    const plan = String(slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan Rollback')).at(-1)?.blocks);
+    // Before: nothing said of it; the plan's steps only show "mv data/databox.duckdb data/databox.duckdb.rebuild-rolled-back".
+    expect(plan).toMatch(
+      new RegExp(`${checkout.databasePath.replace(/[.]/g, '\\.')} was written after dbx-\\S+/2 and its validation dbx-\\S+/3 ended \\(last written [\\d-]+ [\\d:]+ UTC; they ended at [\\d-]+ [\\d:]+ UTC\\): it changed since the recovery, and what was written to it since \\(a load, a table added\\) goes aside with it to ${checkout.databasePath.replace(/[.]/g, '\\.')}\\.rebuild-rolled-back, not into what this rollback puts back\\.`),
+    );
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    const next = slack.callsTo('chat.postMessage').map((p) => String(p.text)).find((text) => text.startsWith('Next: Rolled back'));
+    expect(next).toContain(`which are not in the database now: ${checkout.databasePath} as it was, now at ${checkout.databasePath}.rebuild-rolled-back`);
+  });
+
   it('asks for the backup in a modal from the verdict\'s button, and shows a bad path on its field', async () => {
     await diagnoseCorrupt();
     await harness.click(slack.buttons('choose_path_b')[0]!, operator);

@@ -171,6 +171,20 @@ export function writesUndone(count: number, since: string, atLeast = false): str
   return `${counted} since ${since} ${count === 1 && !atLeast ? 'is' : 'are'} undone by going back, good or bad`;
 }
 
+/** A named snapshot the engine took right before a step of an incident's plan (resolve.ts): `<db>_bot_<incident>_<step>_<time>`. */
+const takenBeforeStep = /_bot_dbx_\d{8}_[0-9a-f]{4}_(.+)_\d{8}T\d{6}Z$/;
+
+/**
+ * Going back to the snapshot the engine took before a step (a rollback of the swap) undoes that step's own write too,
+ * first among those counted: said, with how many came after it (writes made since, a nightly load's say).
+ */
+function ownWriteSaid(snapshot: string | undefined, count: number): string {
+  const step = snapshot ? takenBeforeStep.exec(snapshot)?.[1] : undefined;
+  if (!step) return '';
+  const after = count - 1;
+  return `: the first is the bot's own step "${step}", which the snapshot was taken right before, so ${after === 0 ? 'none came' : `${after} write${after === 1 ? '' : 's'} came`} after it`;
+}
+
 /** Finds the named snapshot `step.snapshot` of the database: named-found with its time and name, or no-such-snapshot naming those there are. */
 async function findNamedSnapshot(
   step: SnapshotHistoryStep,
@@ -460,7 +474,7 @@ export const snapshotHistoryStepKind = defineStepKind({
     if (!written || written.count === 0) return undefined;
     const s = written.count === 1 && !written.atLeast ? '' : 's';
     const floor = written.atLeast ? ['at least ', ' (older ones are past the retention, no longer listed)'] : ['', ''];
-    return `Going back to ${step.at || `snapshot '${step.snapshot}'`} undoes ${floor[0]}${written.count} write${s} (automatic snapshot${s}) made to ${step.database} since, good or bad${floor[1]}; counted as this plan was made.`;
+    return `Going back to ${step.at || `snapshot '${step.snapshot}'`} undoes ${floor[0]}${written.count} write${s} (automatic snapshot${s}) made to ${step.database} since, good or bad${floor[1]}${ownWriteSaid(step.snapshot, written.count)}; counted as this plan was made.`;
   },
   run: runSnapshotHistory,
 });
