@@ -11,7 +11,17 @@ export function ranSteps(run: Run): Set<string> {
 /** The parts of its path's rollback that undo what the run did: bound to no recovery step, or to one that ran (or may have). */
 export function partsUndoing(path: RecoveryPath, run: Run): RollbackPart[] {
   const ran = ranSteps(run);
-  return rollbackParts(path.rollback).filter(({ part }) => part.onlyIfRan === undefined || ran.has(part.onlyIfRan));
+  return rollbackParts(path.rollback).filter(({ part }) => undoesWhatRan(part, ran));
+}
+
+/** Of a rollback's other bound parts (its notUndone notes), those bound to no recovery step or to one that ran (or may have). */
+export function boundToRan<T extends { onlyIfRan?: string }>(parts: readonly T[], run: Run): T[] {
+  const ran = ranSteps(run);
+  return parts.filter((part) => undoesWhatRan(part, ran));
+}
+
+function undoesWhatRan(part: { onlyIfRan?: string }, ran: Set<string>): boolean {
+  return part.onlyIfRan === undefined || ran.has(part.onlyIfRan);
 }
 
 /** What a rollback of this recovery run is made of, by list: the parts of its path's rollback that undo what the run did. */

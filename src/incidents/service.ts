@@ -70,7 +70,7 @@ import { notARecovery } from './not-a-recovery.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import { acknowledgedTornWords } from '../journal/torn-tail.js';
 import { boundToStepsNotInRun } from './rollback-bound-steps.js';
-import { partsUndoing, rollbackPartsFor } from './rollback-parts.js';
+import { boundToRan, partsUndoing, rollbackPartsFor } from './rollback-parts.js';
 import { rollbackReadsUnset } from './rollback-reads-unset.js';
 import { snapshotsNotRestored, snapshotsNotRestoredSaid } from './snapshots-not-restored.js';
 import { recoveriesUndoneSaid } from './recoveries-undone.js';
@@ -164,6 +164,14 @@ function standingChanges(state: IncidentState, recovery: Run, hasRollback: (run:
     final: state.latestChange(recovery.lockKey, since, (run) => onTop(run) && !hasRollback(run)),
     apart: state.latestChange(recovery.lockKey, since, (run) => stands(run) && !changesOverlap(recovery, run)),
   };
+}
+
+const notUndonePrefix = '# not undone by this rollback: ';
+
+/** What the recovery changed that its rollback leaves (the path's notUndone, for steps that ran), as the plan says it. */
+function notUndoneSaid(path: RecoveryPath, recoveryRun: Run): string | undefined {
+  const notes = boundToRan(path.rollback?.notUndone ?? [], recoveryRun).map((note) => note.said.trim());
+  return notes.length > 0 ? `${notUndonePrefix}${notes.join('; ')}.` : undefined;
 }
 
 /** A command naming an incident abandoned as it opened is refused: nothing of it ran, and it has nowhere to be shown. */
@@ -1138,7 +1146,7 @@ export class IncidentService {
       rollbackOf: recoveryRunId,
       teammate: recovery.approval === 'teammate',
       // Path A's "Put the broken file … back", after a rebuild of a missing database: said that none is put back.
-      againstDiagnosis: [overFinal, besideApart, ...writtenSince, leftEmptySaid(recoveryRun, planned), ...planWarnings(steps), recoveriesUndoneSaid(this.deps.state, incident.id, recoveryRun.lockKey, steps), notRestored].filter(Boolean).join(' ') || undefined,
+      againstDiagnosis: [overFinal, besideApart, ...writtenSince, notUndoneSaid(recovery, recoveryRun), leftEmptySaid(recoveryRun, planned), ...planWarnings(steps), recoveriesUndoneSaid(this.deps.state, incident.id, recoveryRun.lockKey, steps), notRestored].filter(Boolean).join(' ') || undefined,
       leftOut: leftOutSteps(wanted, values),
     });
     await this.announce(incident, run);
@@ -1391,9 +1399,17 @@ export class IncidentService {
     const command = diagnoseAgainCommand(incident, this.runbook(incident.scenario).diagnosis.parameters);
     const advice =
       `Rolled back ${rollback.rollbackOf}: the steps above put back what its rollback covers (each says what), so the ` +
-      `incident is *not recovered*.${setAsideByRollbackSaid(rollback)} Diagnose again before choosing another path (\`/databox ${command}\`): a plan is made on what a diagnosis has seen since the last change.`;
+      `incident is *not recovered*.${setAsideByRollbackSaid(rollback)}${this.notUndoneAfter(rollback)} Diagnose again before choosing another path (\`/databox ${command}\`): a plan is made on what a diagnosis has seen since the last change.`;
     await this.deps.journal.commit({ type: 'run.follow-up', incident: incident.id, actor: this.actor, data: { runId: rollback.id, advice, offers: [] } });
     await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), rollback, advice, []));
+  }
+
+  /** " Not undone by it: …" after a rollback whose recovery changed something its runbook says it leaves (notUndone); '' when nothing. */
+  private notUndoneAfter(rollback: Run): string {
+    const recoveryRun = rollback.rollbackOf ? this.deps.state.runs.get(rollback.rollbackOf) : undefined;
+    const path = recoveryRun?.pathId ? this.runbook(this.incident(recoveryRun.incidentId).scenario).recovery.find((p) => p.id === recoveryRun.pathId) : undefined;
+    const said = path && recoveryRun ? notUndoneSaid(path, recoveryRun) : undefined;
+    return said ? ` Not undone by it: ${said.slice(notUndonePrefix.length)}` : '';
   }
 
   /** The diagnoses a failed recovery's path offers (whenFailedOpens), its parameters filled in; one per value of oneEach. */

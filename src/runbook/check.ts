@@ -489,6 +489,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     // that reads an output a recovery step never gave fails there, and no rollback can be made (nor its choices shown).
     // Bound to that step (onlyIfRan), it is left out when the step did not run.
     const parts = rollbackParts(p.rollback).map((part) => ({ what: `rollback ${part.what}`, at: [...rollbackAt, part.list, part.index], id: part.part.id, onlyIfRan: part.part.onlyIfRan, uses: rollbackPartTemplates(part) }));
+    parts.push(...p.rollback.notUndone.map((n, j) => ({ what: 'rollback note', at: [...rollbackAt, 'notUndone', j], id: n.onlyIfRan, onlyIfRan: n.onlyIfRan, uses: [] })));
     for (const part of parts) {
       if (part.onlyIfRan !== undefined && !p.steps.some((r) => r.id === part.onlyIfRan) && !snapshots.some((r) => r.id === part.onlyIfRan)) {
         // A misspelt onlyIfRan is that one problem: what it was meant to name is what the rest would ask for.

@@ -224,6 +224,12 @@ export const recoveryPath = z.strictObject({
       /** Counts taken when the rollback is proposed (the rows a window's replacement deletes), shown and bound as a path's are. */
       previews: z.array(preview).default([]),
       steps: z.array(step).min(1),
+      /**
+       * What a recovery step changed that this rollback does not undo (SQLMesh's state a `plan prod` reconciled), bound to
+       * that step: said in the rollback's plan ("# not undone by this rollback: …") and after it, so nobody takes it
+       * for put back.
+       */
+      notUndone: z.array(z.strictObject({ onlyIfRan: z.string().min(1), said: z.string().min(1) })).default([]),
     })
     .optional(),
 });

@@ -1158,6 +1158,27 @@ describe('path B: restore from a file backup', () => {
     expect(slack.posted('Next: The marts could not be read in the recovered file')).toContain('path A rebuilds every mart from the sources');
   }, 120_000);
 
+  it("says in path B's rollback plan, and after it, that SQLMesh's state reconciled by the restore is not undone", async () => {
+    writeGarbage(checkout.databasePath);
+    const backup = checkout.path('backup.duckdb');
+    await createHealthyDatabase(backup, 1_000);
+    harness = await startBot(checkout, slack);
+    await harness.command(`recover duckdb path=b backup=${backup}`, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    const plan = String(slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan Rollback')).at(-1)?.blocks);
+    const note = `SQLMesh's state, which step \\"Reconcile SQLMesh state with the restored file\\" (uv run sqlmesh plan prod --auto-apply) changed to match the restored file: transforms/main/state_sync.db and .sqlmesh stay as it left them (the bot kept no copy; path A moves them aside before it rebuilds). Diagnose again after this rollback.`;
+    // Before: the plan said nothing of it, as if its steps put everything back.
+    expect(plan).toContain(`# not undone by this rollback: ${note}`);
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    const next = slack.callsTo('chat.postMessage').map((p) => String(p.text)).find((text) => text.startsWith('Next: Rolled back'));
+    expect(next).toContain(`Not undone by it: ${note.replace(/\\"/g, '"')}`);
+  });
+
   it('rolls path B back even after the backup file has been moved away', async () => {
     writeGarbage(checkout.databasePath);
     const brokenBytes = fingerprint(checkout.databasePath);
