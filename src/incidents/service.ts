@@ -1125,7 +1125,7 @@ export class IncidentService {
     // place stops the rollback, not a load landing while it waits for approval.
     const planned = pinnedAsWritten(await this.resolvePlan(wanted, withScopedValues(values, { previews: previewValues }), recoveryRun.lockKey), new Set([this.deps.config.databasePath]));
     // What the database holds as the plan is made (the writes going back undoes): in the plan, and held to when it runs.
-    const steps = await readWhenPlanned([...guards, ...planned], { target: (choice) => targetOf({ targets: this.targets, databasePath: this.deps.config.databasePath }, choice) });
+    const steps = await readWhenPlanned([...guards, ...planned], { target: (choice) => targetOf({ targets: this.targets, databasePath: this.deps.config.databasePath }, choice), dagster: this.dagsterClient });
     // What was written since the recovery leaves the database with what this rollback replaces: said, with where it goes.
     const writtenSince = [
       fileWrittenSinceSaid(planned, recoveryRun, incident),

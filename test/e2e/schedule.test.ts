@@ -1132,6 +1132,49 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(stopped).toEqual([{ id: 'state-of-all_pipelines_daily' }]);
   });
 
+  it('shows in the rollback plan each schedule\'s state when proposed, and leaves one paused by hand since and started again while the plan waited as it is', async () => {
+    const stopped: unknown[] = [];
+    let byHand: 'RUNNING' | 'STOPPED' = 'RUNNING';
+    const { handlers } = pausedUntilStarted('schedules-paused', 'all_pipelines_daily');
+    serveDagster({
+      DataboxAssetNodes: 'asset-nodes',
+      DataboxRepositories: 'repositories',
+      ...handlers,
+      DataboxBackfill: async () => (await fillMarts('2026-04-17', '2026-04-20'), graphqlFixture('backfill-success')),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+      DataboxScheduleState: ({ variables }) => ({
+        data: { scheduleOrError: { __typename: 'Schedule', scheduleState: { id: `state-of-${(variables.selector as any).scheduleName}`, selectorId: 'sel-1', status: stopped.length > 0 ? 'STOPPED' : byHand } } },
+      }),
+      DataboxStopSchedule: ({ variables }) => (stopped.push(variables), { data: { stopRunningSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'STOPPED' } } } }),
+    });
+    checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
+    const bot = (harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    await bot.command('diagnose schedule', operator);
+    await bot.settle();
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await bot.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await bot.settle();
+    await bot.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await bot.settle();
+    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length > 0, 60_000);
+    // A teammate pauses it in Dagster's UI; the rollback is asked for.
+    byHand = 'STOPPED';
+    await bot.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await bot.settle();
+    // Before: only "GraphQL stopRunningSchedule: all_pipelines_daily in …", no word of its state.
+    expect(planStep(1)).toContain(
+      'GraphQL stopRunningSchedule: all_pipelines_daily in __repository__@databox.orchestration.definitions (STOPPED when this plan was made: paused since the recovery started it, so left as it is, and left as is too if it is started again by the time this runs)',
+    );
+    // Someone else starts it again by hand, on purpose, while the plan waits.
+    byHand = 'RUNNING';
+    await bot.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await bot.settle();
+    await slack.waitFor('the rollback', () => /Rollback (succeeded|failed)/.test(slack.allText()), 60_000);
+    // Before: stopped, overriding the teammate's start.
+    expect(stopped).toEqual([]);
+    expect(slack.allText()).toContain('all_pipelines_daily in __repository__@databox.orchestration.definitions: changed by hand since: left as is (STOPPED when this plan was made, RUNNING now: started again since, not by the recovery)');
+  });
+
   it('offers no rollback after a recovery that started no schedule: each planned copy was already RUNNING when it ran', async () => {
     let startedInTheUi = false;
     const { started, handlers } = pausedUntilStarted('schedules-paused', 'all_pipelines_daily');
@@ -1199,7 +1242,9 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await bot.settle();
     await slack.waitFor('the rollback', () => /Rollback (succeeded|failed)/.test(slack.allText()), 60_000);
     expect(slack.allText()).toContain('Rollback succeeded');
-    expect(stateAsked).toEqual([{ repositoryLocationName: 'databox.orchestration.definitions', repositoryName: '__repository__', scheduleName: 'all_pipelines_daily' }]);
+    // Asked when the plan was made (shown in it) and right before it stops anything.
+    const copy = { repositoryLocationName: 'databox.orchestration.definitions', repositoryName: '__repository__', scheduleName: 'all_pipelines_daily' };
+    expect(stateAsked).toEqual([copy, copy]);
     expect(stopped).toEqual([]);
   });
 

@@ -28,6 +28,8 @@ interface Copy {
   name: string;
   /** Absent: started through the CLI, which names no repository. */
   repository?: RepositoryRef;
+  /** Its status as the webserver gave it when the plan was made (readWhenPlanned); absent when not read (no webserver, an error). */
+  statusWhenPlanned?: string;
 }
 
 export type DagsterScheduleStopStep = Omit<Parsed, 'copies'> & { copies: Copy[] } & ResolvedCommon;
@@ -56,6 +58,13 @@ function needsWebserverSaid(copies: readonly Copy[]): string {
   return `DAGSTER_URL is needed to stop exactly this copy: ${copies.map(copySaid).join(', ')} was started through the webserver, and the CLI's \`dagster schedule stop <name>\` names no code location, so it could stop a copy of the same name in another one`;
 }
 
+/** A copy's state when the plan was made, as its line says it: one STOPPED then was paused since the recovery started it. */
+function statusWhenPlannedSaid(copy: Copy): string {
+  if (copy.statusWhenPlanned === undefined) return '';
+  if (copy.statusWhenPlanned === 'RUNNING') return ' (RUNNING when this plan was made)';
+  return ` (${copy.statusWhenPlanned} when this plan was made: paused since the recovery started it, so left as it is, and left as is too if it is started again by the time this runs)`;
+}
+
 function backfillNote(step: DagsterScheduleStopStep): string {
   const which = step.launchedBackfill ? `the backfill the recovery launched (${step.launchedBackfill})` : 'a backfill the recovery launched';
   const where = step.launchedBackfill ? `Overview → Backfills → ${step.launchedBackfill} → Cancel backfill` : 'Overview → Backfills → the one tagged databox/incident → Cancel backfill';
@@ -67,6 +76,8 @@ interface StopOutcome {
   stopped: boolean;
   /** Sent with no answer that can be read (a timeout, an HTTP error, a CLI call cut short): it may have stopped. */
   unknown?: boolean;
+  /** Started again by hand while the rollback's plan waited: a teammate's start, left as it is. */
+  left?: boolean;
   said: string;
 }
 
@@ -77,6 +88,8 @@ async function stopThroughWebserver(copy: Copy & { repository: RepositoryRef }, 
   try {
     const state = await client.scheduleState(copy.repository, copy.name);
     if (state.status !== 'RUNNING') return { copy, stopped: true, said: `${copySaid(copy)}: already ${state.status}, left as it is` };
+    // Paused after the recovery and started again by hand while the plan waited: a teammate's, not the recovery's, start.
+    if (copy.statusWhenPlanned === 'STOPPED') return { copy, stopped: false, left: true, said: `${copySaid(copy)}: changed by hand since: left as is (STOPPED when this plan was made, RUNNING now: started again since, not by the recovery)` };
     const status = await client.stopSchedule(state, copy.name);
     return status === 'STOPPED' ? { copy, stopped: true, said: `${copySaid(copy)}: stopped` } : { copy, stopped: false, said: `${copySaid(copy)}: the webserver answered, but calls it ${status}` };
   } catch (error) {
@@ -113,10 +126,12 @@ export async function runDagsterScheduleStopStep(step: DagsterScheduleStopStep, 
   for (const copy of step.copies) if (copy.repository) outcomes.push(await stopThroughWebserver({ ...copy, repository: copy.repository }, ctx));
   outcomes.push(...(await stopThroughCli(step, step.copies.filter((copy) => !copy.repository), ctx)));
   const stopped = outcomes.filter((o) => o.stopped).map((o) => copySaid(o.copy));
-  const notStopped = outcomes.filter((o) => !o.stopped);
+  const left = outcomes.filter((o) => o.left);
+  const notStopped = outcomes.filter((o) => !o.stopped && !o.left);
   const status = notStopped.length === 0 ? 'ok' : notStopped.every((o) => o.unknown) ? 'unknown' : 'failed';
   const summary = [
     stopped.length > 0 ? `stopped ${stopped.join(', ')}` : '',
+    ...left.map((o) => o.said),
     ...notStopped.map((o) => (o.unknown ? `MAY HAVE stopped (no answer that can be read came back): ${o.said}` : `NOT stopped: ${o.said}`)),
   ].filter(Boolean).join('; ');
   const mayHave = outcomes.filter((o) => o.unknown).map((o) => copySaid(o.copy));
@@ -126,7 +141,7 @@ export async function runDagsterScheduleStopStep(step: DagsterScheduleStopStep, 
     output: ctx.redact(outcomes.map((o) => o.said).join('\n')),
     durationMs: elapsedSince(started),
     outputs: { stopped: stopped.join(','), mayHaveStopped: mayHave.join(',') },
-    ...(stopped.length === 0 && mayHave.length === 0 ? { untouched: true as const } : {}),
+    ...(stopped.length === 0 && mayHave.length === 0 && (status === 'failed' || left.length === outcomes.length) ? { untouched: true as const } : {}),
   };
 }
 
@@ -150,9 +165,29 @@ export const dagsterScheduleStopStepKind = defineStepKind({
     }
     return { ...step, copies, definitionsFile: tools.text(step.definitionsFile), launchedBackfill: tools.text(step.launchedBackfill) };
   },
+  // Each copy's state as the plan is made: the approver sees one paused by hand since the recovery, which is left as it is.
+  readWhenPlanned: async (step, { dagster }) => {
+    if (!dagster) return step;
+    const copies = [];
+    for (const copy of step.copies) {
+      if (!copy.repository) {
+        copies.push(copy);
+        continue;
+      }
+      const status = await dagster.scheduleState(copy.repository, copy.name).then(
+        (state) => state.status,
+        (error: unknown) => {
+          if (!(error instanceof DagsterError)) throw error;
+          return undefined;
+        },
+      );
+      copies.push(status ? { ...copy, statusWhenPlanned: status } : copy);
+    }
+    return { ...step, copies };
+  },
   describe: (step, { showArg }) =>
     [
-      ...step.copies.map((copy) => (copy.repository ? `GraphQL stopRunningSchedule: ${copySaid(copy)}` : scheduleCliArgv('stop', copy.name, step.definitionsFile).map(showArg).join(' '))),
+      ...step.copies.map((copy) => (copy.repository ? `GraphQL stopRunningSchedule: ${copySaid(copy)}${statusWhenPlannedSaid(copy)}` : scheduleCliArgv('stop', copy.name, step.definitionsFile).map(showArg).join(' '))),
       '# only the copies the recovery started, or may have (its answer lost); a schedule that was already running before it is left running',
       backfillNote(step),
     ].join('\n'),

@@ -85,6 +85,8 @@ export interface PrepareTools {
 /** What a kind may read when a plan is made (readWhenPlanned): the databases its steps name. */
 export interface PlanReadTools {
   target(choice: TargetChoice): DatabaseTarget;
+  /** The Dagster webserver's client, when DAGSTER_URL is set and the plan is a rollback's (the schedules' states it stops). */
+  dagster?: DagsterClient;
 }
 
 export interface DagsterSettings {
