@@ -1052,7 +1052,12 @@ export class IncidentService {
   /** The rollback of a recovery asked for before and still approvable, waiting: the one to approve, not a second. */
   waitingRollbackOf(recoveryRunId: string): Run | undefined {
     const incident = this.incident(this.run(recoveryRunId).incidentId);
-    return incident.runs.find((r) => r.rollbackOf === recoveryRunId && r.status === 'pending' && r.needsApproval && !this.deps.state.staleBy(r));
+    return incident.runs.find((r) => r.rollbackOf === recoveryRunId && r.status === 'pending' && r.needsApproval && this.rollbackApprovable(r));
+  }
+
+  /** A rollback plan still waiting that can be approved: its database not changed since, and not past its expiry (the sweep may not have marked it yet). */
+  private rollbackApprovable(plan: Run): boolean {
+    return !this.deps.state.staleBy(plan) && (!plan.expiresAt || Date.parse(plan.expiresAt) > this.clock().getTime());
   }
 
   /** One rollback proposal per incident at a time (oneProposalAtATime): a second click finds the first one's plan waiting. */
@@ -1080,7 +1085,7 @@ export class IncidentService {
     // A runbook edited since the recovery ran would leave out, silently, what undoes a step it renamed.
     const changed = boundToStepsNotInRun(rb.id, recovery, recoveryRun);
     if (changed) throw new UserError(changed);
-    refuseRollbackAskedAgain(incident, recoveryRunId, (plan) => !this.deps.state.staleBy(plan));
+    refuseRollbackAskedAgain(incident, recoveryRunId, (plan) => this.rollbackApprovable(plan));
     // Undone over a later change, the database would be neither what that change made nor what was there before.
     const later = standingChanges(this.deps.state, recoveryRun, (run) => this.hasRollback(run));
     if (later.undoable) {

@@ -124,7 +124,7 @@ describe('path A: rebuild from raw dlt state', () => {
     expect((await harness.command('status', operator)).text).toMatch(/; now: rolled back, so not recovered: diagnose again \(dbx-\d{8}-[0-9a-f]{4}\/4\)/);
     // What next: the database is as the diagnosis found it, and a plan needs a look at it since.
     expect(slack.allText()).toMatch(
-      /Rolled back dbx-\d{8}-[0-9a-f]{4}\/2: the steps above put back what its rollback covers \(each says what\), so the incident is \*not recovered\*\. Diagnose again before choosing another path \(`\/databox diagnose duckdb incident=dbx-\d{8}-[0-9a-f]{4}`\)/,
+      /Rolled back dbx-\d{8}-[0-9a-f]{4}\/2: the steps above put back what its rollback covers \(each says what\), so the incident is \*not recovered\*\. What it replaced is kept, not undone, [^\n]*: [^\n]*\.rebuild-rolled-back[^\n]*\. Diagnose again before choosing another path \(`\/databox diagnose duckdb incident=dbx-\d{8}-[0-9a-f]{4}`\)/,
     );
 
     const types = journalRecords().map((r) => r.type);
@@ -1268,6 +1268,28 @@ describe('path B: restore from a file backup', () => {
     await harness.settle();
     const next = slack.callsTo('chat.postMessage').map((p) => String(p.text)).find((text) => text.startsWith('Next: Rolled back'));
     expect(next).toContain(`which are not in the database now: ${checkout.databasePath} as it was, now at ${checkout.databasePath}.rebuild-rolled-back`);
+  });
+
+  it('proposes the rollback again when the one asked for before is past its expiry, though no sweep has marked it expired yet', async () => {
+    let later = 0;
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, {}, () => new Date(Date.now() + later));
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    await harness.click(await proposePathA(), teammate);
+    await harness.settle();
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    const first = journalRecords().find((r) => r.type === 'run.proposed' && r.data.run.kind === 'rollback')?.data.runId as string;
+    // Days later, the first plan long past its 15 minutes, the rollback is asked for again.
+    later = 3 * 86_400_000;
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    // Before: "the rollback of … is already waiting for approval: plan <the expired one>", and nothing new proposed.
+    expect(slack.ephemerals(operator).join('\n')).not.toContain(`is already waiting for approval: plan ${first}`);
+    const rollbacks = journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'rollback').map((r) => r.data.runId);
+    expect(rollbacks).toHaveLength(2);
+    expect(rollbacks[1]).not.toBe(first);
   });
 
   it('asks for the backup in a modal from the verdict\'s button, and shows a bad path on its field', async () => {
