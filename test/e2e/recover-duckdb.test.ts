@@ -1292,6 +1292,19 @@ describe('path B: restore from a file backup', () => {
     expect(rollbacks[1]).not.toBe(first);
   });
 
+  it('names a file beside the missing broken one that may be it renamed, when refusing its rollback', async () => {
+    await diagnoseCorrupt();
+    await harness.click(await proposePathA(), teammate);
+    await harness.settle();
+    fs.renameSync(checkout.path('data', 'databox.duckdb.broken'), checkout.path('data', 'databox.duckdb.broken.forensics'));
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    // Before: "nothing is at …broken, which it moves to … (moved or removed since it was put there?); … is a file", no word of the file beside it.
+    expect(slack.ephemerals(operator).join('\n')).toContain(
+      `refused, nothing was proposed: the step "Put the original file back": nothing is at ${checkout.databasePath}.broken, which it moves to ${checkout.databasePath} (moved or removed since it was put there?); ${path.dirname(checkout.databasePath)} holds databox.duckdb.broken.forensics, which may be it under another name; ${checkout.databasePath} is a file (`,
+    );
+  });
+
   it('asks for the backup in a modal from the verdict\'s button, and shows a bad path on its field', async () => {
     await diagnoseCorrupt();
     await harness.click(slack.buttons('choose_path_b')[0]!, operator);

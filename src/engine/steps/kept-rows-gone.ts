@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** Files in `dir` named as `name` with something after it (`….parquet.unchecked`, `….parquet.not-exact`): maybe it, renamed. */
-function renamedBeside(dir: string, name: string): string[] {
+export function renamedBeside(dir: string, name: string): string[] {
   try {
     return fs
       .readdirSync(dir)

@@ -12,6 +12,7 @@ import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { moveWithoutOverwriting } from './move-without-overwriting.js';
 import { knownGone } from '../../disk/known-gone.js';
 import { movedIdentity, notTheMovedFile } from '../../disk/moved-file-identity.js';
+import { renamedBeside } from './kept-rows-gone.js';
 import { folderWriteProblem } from '../../duckdb/write-access.js';
 import { readOnlyFix, readOnlySaid } from '../../disk/read-only-file-system.js';
 import { companionSaid, companionSuffix, companionSuffixes } from '../../duckdb/companion-files.js';
@@ -87,7 +88,10 @@ function whatIsAt(target: string): string {
  */
 function nothingToPutBack(step: MoveStep): string | undefined {
   if (step.ifMissing !== 'fail' || step.asPlanned === undefined || !('absent' in step.asPlanned)) return undefined;
-  return `nothing is at ${step.from}, which it moves to ${step.to} (moved or removed since it was put there?); ${whatIsAt(step.to)}. Nothing was moved: put what belongs at ${step.from} back there and ask again, or leave things as they are`;
+  // Its write-ahead logs share its name and more: they went beside it, and are not it renamed.
+  const renamed = renamedBeside(path.dirname(step.from), path.basename(step.from)).filter((name) => !companionSuffixes.some((suffix) => name === `${path.basename(step.from)}${suffix}`));
+  const near = renamed.length > 0 ? `; ${path.dirname(step.from)} holds ${renamed.join(', ')}, which may be it under another name` : '';
+  return `nothing is at ${step.from}, which it moves to ${step.to} (moved or removed since it was put there?)${near}; ${whatIsAt(step.to)}. Nothing was moved: put what belongs at ${step.from} back there and ask again, or leave things as they are`;
 }
 
 /**
