@@ -327,6 +327,13 @@ const duckdbCases: Planted[] = [
     refusal: ['at recovery[0].rollback.steps[3].from: {{recovery.move_db.too}}: step "move_db" (move) has no output "too" (did you mean "to"?); it has: from, to, moved, status, summary'],
   },
   {
+    name: "a rollback's note of what it does not undo bound to a recovery step that does not exist",
+    plant: (doc) => {
+      doc.recovery[1].rollback.notUndone[0].onlyIfRan = 'plan_prd';
+    },
+    refusal: ['at recovery[1].rollback.notUndone[0].onlyIfRan: no recovery step "plan_prd" in path b (did you mean "plan_prod"?)'],
+  },
+  {
     name: 'a rollback reading a recovery step that does not exist',
     plant: (doc) => {
       doc.recovery[1].rollback.steps[4].from = '{{recovery.move_wall.to}}';
