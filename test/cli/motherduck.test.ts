@@ -304,6 +304,9 @@ describe('scenario 3 from the terminal', () => {
     expect(again.stdout).toContain(`Going back to snapshot '${snapshot}' undoes 2 writes (automatic snapshots) made to databox since, good or bad: the first is the bot's own step "swap", which the snapshot was taken right before, so 1 write came after it; counted as this plan was made.`);
     expect(again.code, `${again.stdout}${again.stderr}`).toBe(0);
     expect(await md.value('databox', count)).toBe('30');
+    // The writes going back undid are in the named snapshot the rollback took first: said after it, by name.
+    const undoSnapshot = md.namedSnapshots().find((name) => name.includes('_undo_swap_'));
+    expect(again.stdout).toContain(`which are not in the database now: databox as it was, in the named snapshot '${undoSnapshot}' taken right before it went back.`);
 
     // The 7 rows are now only in the snapshot the rollback took before going back: the cleanup's plan says so of it.
     const undo = md.namedSnapshots().find((name) => name !== snapshot) as string;
