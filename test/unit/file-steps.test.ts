@@ -61,7 +61,9 @@ describe('runMoveStep', () => {
     fs.writeFileSync(from, 'broken database');
     const result = await runMoveStep(move(from, to), context(root));
     expect(result.status).toBe('ok');
-    expect(result.outputs).toEqual({ from, to });
+    // What it moved is recorded, so a rollback can tell it from another file put under that name since.
+    const moved = fs.statSync(to);
+    expect(result.outputs).toEqual({ from, to, moved: `inode ${moved.ino}, ${moved.size} bytes, last written ${moved.mtime.toISOString()}` });
     expect(result.summary).toBe(`moved ${from} → ${to}`);
     expect(fs.existsSync(from)).toBe(false);
     expect(read(to)).toBe('broken database');

@@ -1,4 +1,5 @@
 // The scenario-2 built-ins on real DuckDB files: checked deletes, kept rows, re-inserts and per-day counts.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -144,7 +145,8 @@ describe('export-rows and restore-rows', () => {
     const inWindow = await count(`observation_date BETWEEN DATE '2026-04-19' AND DATE '2026-04-20'`);
     const result = await runExportRowsStep(exportStep(to, String(inWindow)), ctx);
     expect(result.status).toBe('ok');
-    expect(result.outputs).toEqual({ file: to, rowCount: inWindow });
+    // Its size and digest are recorded, so a rollback can tell it from another file put under its name since.
+    expect(result.outputs).toEqual({ file: to, rowCount: inWindow, bytes: fs.statSync(to).size, sha256: createHash('sha256').update(fs.readFileSync(to)).digest('hex') });
     const again = await runExportRowsStep(exportStep(to, String(inWindow)), ctx);
     expect(again.status).toBe('failed');
     expect(again.summary).toContain('refusing to overwrite');
