@@ -92,12 +92,13 @@ export class SlackAlertSink implements AlertSink {
     await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, reply_broadcast: true, text });
   }
 
-  async changed(finding: Finding, outage: OutageState): Promise<void> {
+  async changed(finding: Finding, outage: OutageState, worse: boolean): Promise<void> {
     if (!outage.ref) return;
     const shown = { ...finding, summary: this.redact(finding.summary), details: finding.details.map(this.redact) };
     // The alert itself shows what is wrong now; the thread says it changed, so nobody acts on the old headline.
     await this.client.chat.update({ channel: outage.ref.channel, ts: outage.ref.ts, ...alertBlocks(shown, outage.since, flappingText(outage)) });
-    const text = `:arrows_counterclockwise: Still an outage, but what is wrong changed: ${escapeMrkdwn(shown.summary)} (was: ${escapeMrkdwn(this.redact(outage.summary))})`;
+    const how = worse ? ':arrow_up: Worse now' : ':arrows_counterclockwise: Still an outage, but what is wrong changed';
+    const text = `${how}: ${escapeMrkdwn(shown.summary)} (was: ${escapeMrkdwn(this.redact(outage.summary))})`;
     // The thread only: the edited alert already shows the channel what is wrong now.
     await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, text });
   }

@@ -18,6 +18,8 @@ export interface OutageState {
   ref?: AlertRef;
   /** What was wrong when it was last posted (Finding.problem). */
   problem?: string;
+  /** The worst severity (Finding.severity) its alert or its thread has said. */
+  worst?: number;
   /** When its thread last said what is wrong changed: at most once per reminder interval, so a flapping cause is no flood. */
   changedAt?: string;
   /** How often it came back within the flap window after a recovery: 0 (or absent) for one that has not flapped. */
@@ -50,7 +52,8 @@ export interface AlertTiming {
 export type AlertAction =
   | { kind: 'alert' }
   | { kind: 'reminder'; outage: OutageState }
-  | { kind: 'changed'; outage: OutageState }
+  /** `worse`: worse than the outage has been said to be. */
+  | { kind: 'changed'; outage: OutageState; worse: boolean }
   /** `said`: its thread says so now; otherwise (it flapped) only the alert says it ended, until the end has held. */
   | { kind: 'recovered'; outage: OutageState; durationMs: number; said: boolean }
   /** Back within the flap window: the same alert reopened; `said`: its thread says so too. */
@@ -76,6 +79,7 @@ export function decideAlert(
   now: Date,
   timing: AlertTiming,
   problem?: string,
+  severity?: number,
 ): AlertAction {
   if (state === 'unknown') return { kind: 'none' };
   const due = (at: string) => now.getTime() - Date.parse(at) >= timing.reminderMs;
@@ -93,8 +97,10 @@ export function decideAlert(
   if (state === 'problem') {
     if (!outage) return { kind: 'alert' };
     // The same outage, but something else is wrong now (the webserver answers again and says the daemon is stopped):
-    // said once, then no more often than the reminders, whatever it flips between meanwhile.
-    if (problem !== undefined && outage.problem !== undefined && problem !== outage.problem && (!outage.changedAt || due(outage.changedAt))) return { kind: 'changed', outage };
+    // said once, then no more often than the reminders, whatever it flips between meanwhile; but worse than it has
+    // been said to be (a disk from nearly full to out of space) at once.
+    const worse = severity !== undefined && severity > (outage.worst ?? 0);
+    if (problem !== undefined && outage.problem !== undefined && problem !== outage.problem && (worse || !outage.changedAt || due(outage.changedAt))) return { kind: 'changed', outage, worse };
     return due(outage.lastPostedAt) ? { kind: 'reminder', outage } : { kind: 'none' };
   }
   // An outage that flapped ends quietly (its alert says so): said once it has held, so a flap is not a message each time.

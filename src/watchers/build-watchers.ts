@@ -45,7 +45,7 @@ export function buildWatchers(
       downAfterMs: oneShot ? 0 : config.watch.dagsterDownAfterMs,
       enabled: config.watch.daemon,
     }),
-    diskWatcher({ paths: [config.databasePath, config.stateDir], alertPercent: config.watch.diskAlertPercent, enabled: config.watch.disk }),
+    diskWatcher({ paths: [config.databasePath, config.stateDir], alertPercent: config.watch.diskAlertPercent, fullPercent: config.diskFullPercent, enabled: config.watch.disk }),
     martsWatcher({
       target: targets.backend,
       slas,

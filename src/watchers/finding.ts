@@ -20,6 +20,11 @@ export interface Finding {
    */
   problem?: string;
   /**
+   * How bad a problem that can get worse is (the disk watcher: each volume's step from nearly full to out of space,
+   * added up), higher is worse: rising above the worst its outage has said is said at once, whatever the reminders.
+   */
+  severity?: number;
+  /**
    * A condition that becomes an outage only when it lasts (the webserver not answering): the service remembers, in the
    * journal, since when it has held, so a restart neither restarts the count nor forgets it.
    */

@@ -17,8 +17,8 @@ export interface AlertSink {
   /** The alert posted; undefined only when no channel is set (nothing was posted). */
   alert(finding: Finding, since: string): Promise<AlertRef | undefined>;
   reminder(finding: Finding, outage: OutageState, now: Date): Promise<void>;
-  /** The outage goes on, but what is wrong changed: the alert shows the new finding, and its thread says so. */
-  changed(finding: Finding, outage: OutageState): Promise<void>;
+  /** The outage goes on, but what is wrong changed (`worse`: worse than said before): the alert shows the new finding, and its thread says so. */
+  changed(finding: Finding, outage: OutageState, worse: boolean): Promise<void>;
   /** The alert says it ended, and `span` when it began and how long it lasted; `said`: its thread says so too (not for one that flapped: see settled). */
   recovered(watcher: Watcher, outage: OutageState, span: OutageSpan, finding: Finding, said: boolean): Promise<void>;
   /** Back within the flap window (`outage` counts this return): the same alert is active again; `said`: its thread says so. */
@@ -103,6 +103,11 @@ interface LastChecksFile {
   problems?: Partial<Record<WatcherId, LatestProblem>>;
 }
 
+/** The worse of two severities, either unknown. */
+function worstOf(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.max(a, b);
+}
+
 function alertKey(ref: AlertRef): string {
   return `${ref.channel}/${ref.ts}`;
 }
@@ -141,7 +146,7 @@ export class WatchService {
 
   /** Rebuilds outages from the journal (call after journal.load(), or give it the records). */
   apply(record: JournalRecord): void {
-    const data = record.data as { watcher?: WatcherId; since?: string; began?: Began; summary?: string; ref?: AlertRef; alert?: AlertRef; problem?: string; said?: boolean; returns?: number };
+    const data = record.data as { watcher?: WatcherId; since?: string; began?: Began; summary?: string; ref?: AlertRef; alert?: AlertRef; problem?: string; severity?: number; said?: boolean; returns?: number };
     if ((record.type === watchEvents.incidentOpened || record.type === watchEvents.incidentJoined) && data.alert && record.incident) {
       // The first incident a click led to, the one it opened or one already working on it: later clicks join that one.
       const key = alertKey(data.alert);
@@ -157,11 +162,11 @@ export class WatchService {
       // Not posted is no message (whyNotPosted): an older journal's alert with none was never posted either, its bot
       // having no channel to post it to.
       const ref = record.type === watchEvents.notPosted ? undefined : data.ref;
-      this.outages.set(data.watcher, { since: data.since ?? record.at, began: data.began, summary: data.summary ?? '', lastPostedAt: record.at, ref, problem: data.problem });
+      this.outages.set(data.watcher, { since: data.since ?? record.at, began: data.began, summary: data.summary ?? '', lastPostedAt: record.at, ref, problem: data.problem, worst: data.severity });
     } else if (record.type === watchEvents.changed) {
       const outage = this.outages.get(data.watcher);
       // The webserver silent at the alert, then answering that the daemon stopped: when it began is known from then on.
-      if (outage) this.outages.set(data.watcher, { ...outage, began: outage.began ?? data.began, summary: data.summary ?? outage.summary, problem: data.problem, lastPostedAt: record.at, changedAt: record.at });
+      if (outage) this.outages.set(data.watcher, { ...outage, began: outage.began ?? data.began, summary: data.summary ?? outage.summary, problem: data.problem, worst: worstOf(outage.worst, data.severity), lastPostedAt: record.at, changedAt: record.at });
     } else if (record.type === watchEvents.reminded) {
       const outage = this.outages.get(data.watcher);
       if (outage) this.outages.set(data.watcher, { ...outage, lastPostedAt: record.at });
@@ -317,7 +322,7 @@ export class WatchService {
     // One found while no channel was set is posted at the first check that has one (the bot restarted with it set).
     const notPosted = outage && whyNotPosted(outage);
     const nowPostable = finding.state === 'problem' && notPosted !== undefined && sink.channel !== undefined;
-    const decided = moved || nowPostable ? { kind: 'alert' as const } : decideAlert(outage, finding.state, now, this.timing, finding.problem);
+    const decided = moved || nowPostable ? { kind: 'alert' as const } : decideAlert(outage, finding.state, now, this.timing, finding.problem, finding.severity);
     const action = notPosted ? unposted(decided) : decided;
     switch (action.kind) {
       case 'alert': {
@@ -325,14 +330,14 @@ export class WatchService {
         // threshold; one alerted again in a new channel, or first posted there, when it was first found.
         const since = ((moved || nowPostable) && !outage?.endedAt ? outage?.since : undefined) ?? (finding.lasting ? this.held.get(watcher.id) : undefined) ?? now.toISOString();
         const ref = await sink.alert(finding, since);
-        const found = { watcher: watcher.id, since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, scenario: finding.scenario, problem: finding.problem };
+        const found = { watcher: watcher.id, since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, scenario: finding.scenario, problem: finding.problem, severity: finding.severity };
         // Nothing posted is never journaled as an alert: a postmortem or a reader of the journal would take it as sent.
         await journal.commit(ref ? { type: watchEvents.alerted, data: { ...found, ref } } : { type: watchEvents.notPosted, data: { ...found, why: noAlertChannel } });
         return;
       }
       case 'changed':
-        await sink.changed(finding, action.outage);
-        await journal.commit({ type: watchEvents.changed, data: { watcher: watcher.id, since: action.outage.since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, problem: finding.problem } });
+        await sink.changed(finding, action.outage, action.worse);
+        await journal.commit({ type: watchEvents.changed, data: { watcher: watcher.id, since: action.outage.since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, problem: finding.problem, severity: finding.severity } });
         return;
       case 'reminder':
         await sink.reminder(finding, action.outage, now);

@@ -49,7 +49,7 @@ describe('volumeUsage on this machine', () => {
     const dir = tempDir();
     const database = path.join(dir, 'data', 'databox.duckdb');
     const percent = dfPercent(dir);
-    const finding = await diskWatcher({ paths: [database], alertPercent: percent, enabled: true }).check(recordedAt);
+    const finding = await diskWatcher({ paths: [database], alertPercent: percent, fullPercent: 100, enabled: true }).check(recordedAt);
     expect(finding.state).toBe('problem');
     expect(finding.summary).toContain(`${percent}% used`);
   });

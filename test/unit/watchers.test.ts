@@ -66,8 +66,8 @@ function recordingSink(posted: Posted[], failing = { alert: false }): AlertSink 
       if (failing.alert) throw new Error('Slack is down');
       posted.push({ kind: 'reminder', text: `still: ${finding.summary} since ${outage.since} at ${now.toISOString()}` });
     },
-    async changed(finding: Finding, outage: OutageState) {
-      posted.push({ kind: 'changed', text: `now: ${finding.summary} (was: ${outage.summary}) since ${outage.since}` });
+    async changed(finding: Finding, outage: OutageState, worse: boolean) {
+      posted.push({ kind: 'changed', text: `${worse ? 'worse' : 'now'}: ${finding.summary} (was: ${outage.summary}) since ${outage.since}` });
     },
     async recovered(watcher: Watcher, outage: OutageState, span, _finding: Finding, said: boolean) {
       // A quiet end (a flapping outage) edits only the alert: not a message in the thread.
@@ -112,10 +112,10 @@ describe('the alert rule', () => {
   });
   it('says a change of what is wrong once, then no more often than the reminders, however often it flips', () => {
     const missing = { ...outage, problem: 'missing' };
-    expect(decideAlert(missing, 'problem', at('2026-04-21T09:01:00Z'), timing, 'corrupt')).toEqual({ kind: 'changed', outage: missing });
+    expect(decideAlert(missing, 'problem', at('2026-04-21T09:01:00Z'), timing, 'corrupt')).toEqual({ kind: 'changed', outage: missing, worse: false });
     const changed = { ...missing, problem: 'corrupt', changedAt: '2026-04-21T09:01:00.000Z', lastPostedAt: '2026-04-21T09:01:00.000Z' };
     expect(decideAlert(changed, 'problem', at('2026-04-21T09:02:00Z'), timing, 'missing')).toEqual({ kind: 'none' });
-    expect(decideAlert(changed, 'problem', at('2026-04-21T13:01:00Z'), timing, 'missing')).toEqual({ kind: 'changed', outage: changed });
+    expect(decideAlert(changed, 'problem', at('2026-04-21T13:01:00Z'), timing, 'missing')).toEqual({ kind: 'changed', outage: changed, worse: false });
   });
   it('reopens the same alert for a condition back within the flap window: its first return said, later ones no more often than the reminders, its end once it held', () => {
     const iso = (hhmm: string) => `2026-04-21T${hhmm}:00.000Z`;
@@ -330,12 +330,12 @@ describe('disk watcher', () => {
   it('fires with a low threshold and stays quiet with a high one', async () => {
     const dir = tempDir();
     const database = path.join(dir, 'data', 'databox.duckdb');
-    const low = await diskWatcher({ paths: [database, dir], alertPercent: 1, enabled: true }).check(recordedAt);
+    const low = await diskWatcher({ paths: [database, dir], alertPercent: 1, fullPercent: 95, enabled: true }).check(recordedAt);
     expect(low).toMatchObject({ state: 'problem', scenario: 'duckdb' });
     expect(low.summary).toMatch(/^Disk at or over 1%: the volume holding .*data\/databox\.duckdb \d+(\.\d)?% used \(.* free\)$/);
     // The database and the state dir share this volume: reported once.
     expect(low.details).toHaveLength(1);
-    const high = await diskWatcher({ paths: [database, dir], alertPercent: 100, enabled: true }).check(recordedAt);
+    const high = await diskWatcher({ paths: [database, dir], alertPercent: 100, fullPercent: 100, enabled: true }).check(recordedAt);
     expect(high.state).toBe('healthy');
   });
 
@@ -344,7 +344,7 @@ describe('disk watcher', () => {
     const clock = fakeClock(new Date('2026-04-21T02:25:00Z'));
     const posted: Posted[] = [];
     // The threshold stands for the volume's use: at 1% it is over, at 100% back under.
-    const options = { paths: [dir], alertPercent: 1, enabled: true };
+    const options = { paths: [dir], alertPercent: 1, fullPercent: 95, enabled: true };
     const journal = new Journal(path.join(dir, 'var'), clock.now);
     journal.load();
     const service = new WatchService({ watchers: [diskWatcher(options)], journal, sink: recordingSink(posted), logger: silent, intervalMs: minute, reminderMs: 4 * 60 * minute, clock: clock.now });
@@ -358,6 +358,53 @@ describe('disk watcher', () => {
     expect(posted[1]?.text).toBe('Disk space: back to healthy at 03:12 UTC, after 47 min (since 02:25 UTC)');
     const recovered = journalLines(journal).find((r) => r.type === 'watch.recovered');
     expect(recovered?.data.span).toEqual({ began: '2026-04-21T02:25:00.000Z', firstSeen: '2026-04-21T02:25:00.000Z', ended: '2026-04-21T03:12:00.000Z', lastedMs: 47 * minute });
+  });
+
+  it('updates its alert, and says so at once, when a volume gets past DATABOX_DISK_FULL_PERCENT during the outage, however recent the last update', async () => {
+    const dir = tempDir();
+    const clock = fakeClock(new Date('2026-04-21T02:25:00Z'));
+    const posted: Posted[] = [];
+    // The thresholds stand for the volume's use: at 1% it is over, at 100% under.
+    const options = { paths: [dir], alertPercent: 1, fullPercent: 100, enabled: true };
+    const journal = new Journal(path.join(dir, 'var'), clock.now);
+    journal.load();
+    const service = new WatchService({ watchers: [diskWatcher(options)], journal, sink: recordingSink(posted), logger: silent, intervalMs: minute, reminderMs: 4 * 60 * minute, clock: clock.now });
+    await service.checkOnce();
+    options.fullPercent = 1;
+    clock.advance(minute);
+    await service.checkOnce();
+    // Back under it and over it again within the reminder interval: not worse than said, so not said again.
+    options.fullPercent = 100;
+    clock.advance(minute);
+    await service.checkOnce();
+    options.fullPercent = 1;
+    clock.advance(minute);
+    await service.checkOnce();
+    expect(posted.map((p) => p.kind)).toEqual(['alert', 'changed']);
+    expect(posted[0]?.text).toMatch(/^Disk at or over 1%: /);
+    expect(posted[1]?.text).toMatch(/^worse: Disk full \(at or over 1%\): the volume holding .* used \(.* free\), at or over DATABOX_DISK_FULL_PERCENT \(1%\): full \(was: Disk at or over 1%/);
+    expect(journalLines(journal).filter((r) => r.type === 'watch.changed').map((r) => r.data.severity)).toEqual([2]);
+    // After a restart the worst said is read back: back under it, then over it again, is still not news.
+    const again: Posted[] = [];
+    const restarted = new Journal(path.join(dir, 'var'), clock.now);
+    const service2 = new WatchService({ watchers: [diskWatcher(options)], journal: restarted, sink: recordingSink(again), logger: silent, intervalMs: minute, reminderMs: 4 * 60 * minute, clock: clock.now });
+    restarted.load();
+    options.fullPercent = 100;
+    clock.advance(minute);
+    await service2.checkOnce();
+    options.fullPercent = 1;
+    clock.advance(minute);
+    await service2.checkOnce();
+    expect(again).toEqual([]);
+  });
+
+  it('says at once that the outage got worse, even right after another change', () => {
+    const timing = { reminderMs: 4 * 60 * minute, flapWindowMs: 20 * minute };
+    const outage: OutageState = { since: '2026-04-21T09:00:00.000Z', summary: 'nearly full', lastPostedAt: '2026-04-21T09:05:00.000Z', changedAt: '2026-04-21T09:05:00.000Z', problem: 'a full', worst: 2 };
+    const at = new Date('2026-04-21T09:06:00Z');
+    expect(decideAlert(outage, 'problem', at, timing, 'a out of space', 3)).toEqual({ kind: 'changed', outage, worse: true });
+    expect(decideAlert(outage, 'problem', at, timing, 'a nearly full; b full', 3)).toEqual({ kind: 'changed', outage, worse: true });
+    expect(decideAlert(outage, 'problem', at, timing, 'a nearly full', 1)).toEqual({ kind: 'none' });
   });
 });
 
