@@ -81,6 +81,7 @@ export class RunExecutor {
       incidentId,
       runId,
       diskFullPercent: config.diskFullPercent,
+      diskAlertPercent: config.watch.diskAlertPercent,
       dagster: { client: this.dagsterClient, heartbeatMaxAgeMs: config.watch.heartbeatMaxAgeMs },
       targets: this.deps.targets,
       runCommand: this.deps.runCommand,

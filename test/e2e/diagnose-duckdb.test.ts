@@ -287,6 +287,20 @@ describe('/databox diagnose duckdb', () => {
     expect(checkout.calls()).toEqual([]);
   });
 
+  it('calls a healthy file on a disk at or over DATABOX_DISK_ALERT_PERCENT nearly full, with what to do, never healthy: the disk alert\'s button leads here', async () => {
+    await createHealthyDatabase(checkout.databasePath);
+    // The thresholds stand for the volume's use: at 1% it is over the alert, at 100% under the full limit.
+    harness = await startBot(checkout, slack, { DATABOX_DISK_ALERT_PERCENT: '1', DATABOX_DISK_FULL_PERCENT: '100' });
+    await harness.command('diagnose duckdb');
+    await harness.settle();
+    const verdict = verdictText();
+    expect(verdict).toContain('Nearly full — the disk is at or over DATABOX_DISK_ALERT_PERCENT');
+    expect(verdict).toContain('at or over DATABOX_DISK_ALERT_PERCENT (1%), where the disk alert is raised');
+    expect(verdict).toContain('Make room before it fills');
+    expect(verdict).not.toContain('Healthy');
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+  });
+
   it('calls a healthy file healthy after sqlmesh audit passes in transforms/main', async () => {
     await createHealthyDatabase(checkout.databasePath);
     await diagnose();

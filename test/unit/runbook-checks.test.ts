@@ -158,7 +158,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       delete doc.diagnosis.verdicts.at(-1).severity;
     },
-    refusal: ['at diagnosis.verdicts[24].severity: every verdict says its severity: ok (healthy), warning or critical'],
+    refusal: ['at diagnosis.verdicts[25].severity: every verdict says its severity: ok (healthy), warning or critical'],
   },
   {
     name: 'a placeholder in a description, which forms and help show as written',
@@ -378,9 +378,9 @@ const duckdbCases: Planted[] = [
   {
     name: 'no catch-all verdict',
     plant: (doc) => {
-      doc.diagnosis.verdicts[24].when = { step: 'open', status: 'ok' };
+      doc.diagnosis.verdicts[25].when = { step: 'open', status: 'ok' };
     },
-    refusal: ['at diagnosis.verdicts[24].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
+    refusal: ['at diagnosis.verdicts[25].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
   },
   {
     name: 'a catch-all that is not last',

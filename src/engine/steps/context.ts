@@ -36,6 +36,8 @@ export interface StepRunContext {
   incidentId: string;
   runId: string;
   diskFullPercent: number;
+  /** DATABOX_DISK_ALERT_PERCENT, where the disk watcher alerts: a disk-usage step with nearlyFull says "nearly-full" from it. */
+  diskAlertPercent?: number;
   runCommand: CommandRunner;
   /** Starts a daemon a step leaves running: from the bot's command host; absent, from this process (startDetached). */
   startDetached?: DetachedStarter;

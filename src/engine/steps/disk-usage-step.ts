@@ -20,6 +20,13 @@ const schema = z.strictObject({
     .min(1, 'is a percent from 1 to 100 (90 for 90%), not a fraction')
     .max(100, 'is a percent from 1 to 100 (90 for 90%)')
     .optional(),
+  /** Another path whose volume counts too (the bot's state dir): the fuller of the two decides, and both are named. */
+  alsoPath: template.optional(),
+  /**
+   * Also "nearly-full" from DATABOX_DISK_ALERT_PERCENT, where the disk watcher alerts: a diagnosis opened from that alert
+   * must not call the disk healthy.
+   */
+  nearlyFull: z.boolean().default(false),
   /**
    * A file a plan is about to copy onto the volume (path B's backup): "no-room" when the volume's free space is less than
    * its size, so the plan stops before it moves anything rather than at a copy cut short by a full disk.
@@ -41,7 +48,14 @@ export async function runDiskUsageStep(step: DiskUsageStep, ctx: StepRunContext)
   const usage = await volumeUsage(step.path);
   const { checkedPath: where, freeBytes: free, totalBytes: total, usedPercent } = usage;
   const threshold = step.fullAtPercent ?? ctx.diskFullPercent;
-  const full = usedPercent >= threshold;
+  const also = step.alsoPath ? await volumeUsage(step.alsoPath) : undefined;
+  // The other path on the same volume adds nothing; on another, it is named, and the fuller of the two decides.
+  const other = also && also.device !== usage.device ? also : undefined;
+  const fullest = Math.max(usedPercent, other?.usedPercent ?? 0);
+  const full = fullest >= threshold;
+  const nearly = step.nearlyFull && ctx.diskAlertPercent !== undefined && fullest >= ctx.diskAlertPercent;
+  const otherText = other ? `; ${freeOfTotal(other)} (${other.usedPercent}% used${other.usedPercent >= threshold ? `, at or over the ${threshold}% limit` : ''}) on the volume holding ${other.checkedPath}` : '';
+  const nearlyText = !full && nearly ? `; at or over DATABOX_DISK_ALERT_PERCENT (${ctx.diskAlertPercent}%), where the disk alert is raised` : '';
   const rebuild = step.roomAs === 'rebuild';
   const measured = step.roomFor ? sizeOf(step.roomFor) : undefined;
   // A rebuild over no file at all still writes a database: its size unknown, the room to work is asked for alone.
@@ -62,9 +76,9 @@ export async function runDiskUsageStep(step: DiskUsageStep, ctx: StepRunContext)
     };
   }
   return {
-    status: noRoom ? 'no-room' : full ? 'full' : 'ok',
+    status: noRoom ? 'no-room' : full ? 'full' : nearly ? 'nearly-full' : 'ok',
     summary:
-      `${freeOfTotal(usage)} (${usedPercent}% used${full ? `, at or over the ${threshold}% limit` : ''}) on the volume holding ${where}` +
+      `${freeOfTotal(usage)} (${usedPercent}% used${usedPercent >= threshold ? `, at or over the ${threshold}% limit` : ''}) on the volume holding ${where}${otherText}${nearlyText}` +
       (noRoom
         ? `, but ${what} needs ${measured === undefined ? `at least ${formatBytes(margin)} to work in` : `${formatBytes(needs)} and ${formatBytes(margin)} more to work beside it`}: make room there first (nothing a plan moves aside frees any)`
         : needs !== undefined
@@ -96,13 +110,17 @@ export const diskUsageStepKind = defineStepKind({
   kind: 'disk-usage',
   schema,
   // "no-room" only where a step names a file to make room for: a verdict on it elsewhere is refused at load.
-  statuses: (step) => ['ok', 'full', ...(step.roomFor ? ['no-room'] : []), ...(step.checkFolder ? ['read-only'] : [])],
+  statuses: (step) => ['ok', 'full', ...(step.nearlyFull ? ['nearly-full'] : []), ...(step.roomFor ? ['no-room'] : []), ...(step.checkFolder ? ['read-only'] : [])],
   outputs: { freeBytes: 'text', totalBytes: 'text', usedPercent: 'text', checkedPath: 'text', cannotWrite: { shape: 'text', onlyWhen: ['read-only'] } },
   defaultTimeoutMs: 10_000,
   rules: (step) => (step.roomAs && !step.roomFor ? [{ at: ['roomAs'], message: 'roomAs says what roomFor makes room for: set roomFor too' }] : []),
-  templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }, ...(step.roomFor ? [{ at: ['roomFor'], template: step.roomFor, as: 'text' as const }] : [])],
-  resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path), roomFor: step.roomFor && tools.inRoot(step.roomFor) }),
+  templates: (step) => [
+    { at: ['path'], template: step.path, as: 'text' },
+    ...(step.alsoPath ? [{ at: ['alsoPath'], template: step.alsoPath, as: 'text' as const }] : []),
+    ...(step.roomFor ? [{ at: ['roomFor'], template: step.roomFor, as: 'text' as const }] : []),
+  ],
+  resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path), alsoPath: step.alsoPath && tools.inRoot(step.alsoPath), roomFor: step.roomFor && tools.inRoot(step.roomFor) }),
   describe: (step, { rel }) =>
-    `free space of the volume holding ${rel(step.path)}${step.roomFor ? `, and room there for ${roomWords(step)} ${rel(step.roomFor)}` : ''}${step.checkFolder ? `, and whether this process can create and move files in ${rel(path.dirname(step.path))}` : ''}`,
+    `free space of the volume holding ${rel(step.path)}${step.alsoPath ? ` and of the one holding ${rel(step.alsoPath)}` : ''}${step.roomFor ? `, and room there for ${roomWords(step)} ${rel(step.roomFor)}` : ''}${step.checkFolder ? `, and whether this process can create and move files in ${rel(path.dirname(step.path))}` : ''}`,
   run: runDiskUsageStep,
 });
