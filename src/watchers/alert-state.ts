@@ -30,6 +30,8 @@ export interface OutageState {
   endedAt?: string;
   /** That recovery was not said in the thread (it had flapped): it is said once it has held for the flap window. */
   endUnsaid?: boolean;
+  /** Why its latest message (a reminder, a change, its end) could not be posted, Slack refusing it for good (its channel archived): not sent again. */
+  undelivered?: string;
 }
 
 /** Why an outage's alert was not posted when the bot has nowhere to post it. */

@@ -9,6 +9,7 @@ import { UnansweredCalls } from '../unanswered-calls.js';
 import { decideAlert, flapWindowMs, noAlertChannel, whyNotPosted, type AlertAction, type AlertRef, type AlertTiming, type OutageState } from './alert-state.js';
 import type { Began, Finding, Watcher, WatcherId } from './finding.js';
 import { outageSpan, type OutageSpan } from './outage-span.js';
+import { UndeliverableError } from './undeliverable.js';
 
 /** Where alerts go: Slack in the bot. Each call resolves once posted, or throws (the next check tries again). */
 export interface AlertSink {
@@ -108,6 +109,20 @@ function worstOf(a: number | undefined, b: number | undefined): number | undefin
   return a === undefined ? b : b === undefined ? a : Math.max(a, b);
 }
 
+/**
+ * Runs a post into an alert's thread: `{ undelivered: why }` when Slack refuses it for good (the step is journaled as
+ * done, so it is not sent again at each check), nothing when posted; any other failure is thrown, to be tried again.
+ */
+async function undeliverable(post: () => Promise<void>): Promise<{ undelivered?: string }> {
+  try {
+    await post();
+    return {};
+  } catch (error) {
+    if (error instanceof UndeliverableError) return { undelivered: error.message };
+    throw error;
+  }
+}
+
 function alertKey(ref: AlertRef): string {
   return `${ref.channel}/${ref.ts}`;
 }
@@ -146,7 +161,7 @@ export class WatchService {
 
   /** Rebuilds outages from the journal (call after journal.load(), or give it the records). */
   apply(record: JournalRecord): void {
-    const data = record.data as { watcher?: WatcherId; since?: string; began?: Began; summary?: string; ref?: AlertRef; alert?: AlertRef; problem?: string; severity?: number; said?: boolean; returns?: number };
+    const data = record.data as { watcher?: WatcherId; since?: string; began?: Began; summary?: string; ref?: AlertRef; alert?: AlertRef; problem?: string; severity?: number; said?: boolean; undelivered?: string; returns?: number };
     if ((record.type === watchEvents.incidentOpened || record.type === watchEvents.incidentJoined) && data.alert && record.incident) {
       // The first incident a click led to, the one it opened or one already working on it: later clicks join that one.
       const key = alertKey(data.alert);
@@ -166,15 +181,15 @@ export class WatchService {
     } else if (record.type === watchEvents.changed) {
       const outage = this.outages.get(data.watcher);
       // The webserver silent at the alert, then answering that the daemon stopped: when it began is known from then on.
-      if (outage) this.outages.set(data.watcher, { ...outage, began: outage.began ?? data.began, summary: data.summary ?? outage.summary, problem: data.problem, worst: worstOf(outage.worst, data.severity), lastPostedAt: record.at, changedAt: record.at });
+      if (outage) this.outages.set(data.watcher, { ...outage, began: outage.began ?? data.began, summary: data.summary ?? outage.summary, problem: data.problem, worst: worstOf(outage.worst, data.severity), lastPostedAt: record.at, changedAt: record.at, undelivered: data.undelivered });
     } else if (record.type === watchEvents.reminded) {
       const outage = this.outages.get(data.watcher);
-      if (outage) this.outages.set(data.watcher, { ...outage, lastPostedAt: record.at });
+      if (outage) this.outages.set(data.watcher, { ...outage, lastPostedAt: record.at, undelivered: data.undelivered });
     } else if (record.type === watchEvents.recovered) {
       // Kept for the flap window: a return reopens its alert. Recoveries journaled before flapping was known were all said.
       // The end of an outage never posted is not said later either.
       const outage = this.outages.get(data.watcher);
-      if (outage) this.outages.set(data.watcher, { ...outage, endedAt: record.at, endUnsaid: data.said === false && !whyNotPosted(outage), lastPostedAt: data.said === false ? outage.lastPostedAt : record.at });
+      if (outage) this.outages.set(data.watcher, { ...outage, endedAt: record.at, endUnsaid: data.said === false && !whyNotPosted(outage) && !data.undelivered, lastPostedAt: data.said === false ? outage.lastPostedAt : record.at, undelivered: data.undelivered });
     } else if (record.type === watchEvents.returned) {
       const outage = this.outages.get(data.watcher);
       if (outage) {
@@ -187,6 +202,7 @@ export class WatchService {
           endedAt: undefined,
           endUnsaid: undefined,
           lastPostedAt: data.said ? record.at : outage.lastPostedAt,
+          undelivered: data.undelivered,
         });
       }
     } else if (record.type === watchEvents.settled) {
@@ -335,38 +351,41 @@ export class WatchService {
         await journal.commit(ref ? { type: watchEvents.alerted, data: { ...found, ref } } : { type: watchEvents.notPosted, data: { ...found, why: noAlertChannel } });
         return;
       }
-      case 'changed':
-        await sink.changed(finding, action.outage, action.worse);
-        await journal.commit({ type: watchEvents.changed, data: { watcher: watcher.id, since: action.outage.since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, problem: finding.problem, severity: finding.severity } });
+      case 'changed': {
+        const undelivered = await undeliverable(() => sink.changed(finding, action.outage, action.worse));
+        await journal.commit({ type: watchEvents.changed, data: { watcher: watcher.id, since: action.outage.since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, problem: finding.problem, severity: finding.severity, ...undelivered } });
         return;
-      case 'reminder':
-        await sink.reminder(finding, action.outage, now);
-        await journal.commit({ type: watchEvents.reminded, data: { watcher: watcher.id, since: action.outage.since, summary: finding.summary } });
+      }
+      case 'reminder': {
+        const undelivered = await undeliverable(() => sink.reminder(finding, action.outage, now));
+        await journal.commit({ type: watchEvents.reminded, data: { watcher: watcher.id, since: action.outage.since, summary: finding.summary, ...undelivered } });
         return;
+      }
       case 'recovered': {
         // The span the message says is the one journaled: a postmortem reads the same start and length as the channel did.
         const span = outageSpan(action.outage, now.toISOString());
-        await sink.recovered(watcher, action.outage, span, finding, action.said);
+        // Undeliverable (its channel archived): ended all the same, saying why nobody was told, never sent again each check.
+        const undelivered = await undeliverable(() => sink.recovered(watcher, action.outage, span, finding, action.said));
         await journal.commit({
           type: watchEvents.recovered,
-          data: { watcher: watcher.id, since: action.outage.since, durationMs: action.durationMs, span, summary: finding.summary, said: action.said, returns: action.outage.returns ?? 0, ...(notPosted ? { notPosted } : {}) },
+          data: { watcher: watcher.id, since: action.outage.since, durationMs: action.durationMs, span, summary: finding.summary, said: action.said, returns: action.outage.returns ?? 0, ...(notPosted ? { notPosted } : {}), ...undelivered },
         });
         return;
       }
       case 'returned': {
         const reopened: OutageState = { ...action.outage, summary: finding.summary, problem: finding.problem, returns: (action.outage.returns ?? 0) + 1, returnedAt: now.toISOString(), endedAt: undefined };
-        await sink.returned(finding, reopened, action.said);
+        const undelivered = await undeliverable(() => sink.returned(finding, reopened, action.said));
         await journal.commit({
           type: watchEvents.returned,
-          data: { watcher: watcher.id, since: reopened.since, summary: finding.summary, details: finding.details, problem: finding.problem, returns: reopened.returns, said: action.said, ...(notPosted ? { notPosted } : {}) },
+          data: { watcher: watcher.id, since: reopened.since, summary: finding.summary, details: finding.details, problem: finding.problem, returns: reopened.returns, said: action.said, ...(notPosted ? { notPosted } : {}), ...undelivered },
         });
         return;
       }
       case 'settled': {
         // Ended at its last recovery, which has held since.
         const span = outageSpan(action.outage, action.outage.endedAt ?? now.toISOString());
-        await sink.settled(watcher, action.outage, span, action.heldMs, finding);
-        await journal.commit({ type: watchEvents.settled, data: { watcher: watcher.id, since: action.outage.since, span, heldMs: action.heldMs, returns: action.outage.returns ?? 0, summary: finding.summary } });
+        const undelivered = await undeliverable(() => sink.settled(watcher, action.outage, span, action.heldMs, finding));
+        await journal.commit({ type: watchEvents.settled, data: { watcher: watcher.id, since: action.outage.since, span, heldMs: action.heldMs, returns: action.outage.returns ?? 0, summary: finding.summary, ...undelivered } });
         return;
       }
       case 'none':
@@ -432,6 +451,13 @@ export class WatchService {
     return latest && Date.parse(latest.at) >= Date.parse(outage.since) ? latest.summary : outage.summary;
   }
 
+  /** For a healthy watcher whose last outage's end Slack refused for good (its channel archived): that it ended, and why nobody was told. */
+  private endUndelivered(id: WatcherId): string {
+    const ended = this.outages.get(id);
+    if (!ended?.endedAt || !ended.undelivered) return '';
+    return ` (the outage since ${ended.since.slice(0, 16).replace('T', ' ')} UTC ended at ${ended.endedAt.slice(0, 16).replace('T', ' ')} UTC; its end could not be posted: ${ended.undelivered})`;
+  }
+
   /** One line per watcher for /databox status: on or off, its state, since when, its last check. */
   statusLines(noCheck = 'no check since start'): string[] {
     const now = this.clock();
@@ -445,7 +471,7 @@ export class WatchService {
       const began = span?.beganWhat ? `; ${span.beganWhat}, first seen by the watcher at ${span.firstSeen.slice(0, 16).replace('T', ' ')} UTC` : '';
       const notPosted = outage && whyNotPosted(outage);
       const state = outage && span
-        ? `${notPosted ? 'PROBLEM' : 'ALERTING'} since ${span.began.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(span.lastedMs)}${began}${flapping}): ${alertingNow(this.latestProblem(w.id, outage), last, notPosted)}`
+        ? `${notPosted ? 'PROBLEM' : 'ALERTING'} since ${span.began.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(span.lastedMs)}${began}${flapping}): ${alertingNow(this.latestProblem(w.id, outage), last, notPosted, outage.undelivered)}`
         : last?.finding?.state === 'unknown'
           ? `cannot tell: ${last.finding.summary}`
           : last?.finding?.state === 'problem'
@@ -453,7 +479,7 @@ export class WatchService {
           : last?.error
             ? `check failed: ${last.error}`
             : last?.finding
-              ? `healthy: ${last.finding.summary}`
+              ? `healthy: ${last.finding.summary}${this.endUndelivered(w.id)}`
               : 'not checked yet';
       const checked = last ? `last check ${last.at.slice(0, 10) === now.toISOString().slice(0, 10) ? last.at.slice(11, 19) : last.at.slice(0, 19).replace('T', ' ')} UTC` : noCheck;
       return `• ${w.title}: ${state} (${checked}, every ${formatDuration(this.options.intervalMs)})`;
@@ -465,13 +491,15 @@ export class WatchService {
  * An outage as the checks saw it: the latest problem found (a disk fuller than when the alert was raised), with why the
  * last check could not say more when it could not, and why nobody was told of it when its alert was never posted.
  */
-function alertingNow(latest: string, last: LastCheck | undefined, notPosted: string | undefined): string {
+function alertingNow(latest: string, last: LastCheck | undefined, notPosted: string | undefined, undelivered: string | undefined): string {
   // Posting it once a channel is set, Slack refused: that is why it is still not posted, not the channel it lacked then.
   if (notPosted && last?.alertFailed) return `${latest} (not posted: ${last.alertFailed}; tried again at each check)`;
   const unposted = notPosted ? ` (not posted: ${notPosted})` : '';
   if (last?.error) return `${latest}${unposted} (last check failed: ${last.error})`;
   // A reminder, an update or an alert again in a new channel that Slack refused: nobody was told what the status says.
   if (last?.alertFailed) return `${latest} (its latest message could not be posted: ${last.alertFailed}; tried again at each check)`;
+  // Refused for good (its channel archived): not sent again, so the status is where it is said.
+  if (undelivered) return `${latest} (its latest message could not be posted: ${undelivered}; not tried again: set DATABOX_ALERT_CHANNEL to a channel the bot is in, and restart)`;
   if (last?.finding?.state === 'unknown') return `${latest}${unposted} (last check cannot tell: ${last.finding.summary})`;
   return `${latest}${unposted}`;
 }

@@ -384,6 +384,63 @@ describe('watcher alerts in the bot', () => {
     ]);
   });
 
+  it('ends an outage whose channel was archived before its end: its end tried once, the status saying it ended and why, a new outage its own', async () => {
+    const minute = 60_000;
+    let now = recordedAt.getTime();
+    const clock = () => new Date(now);
+    const env = { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DISK: 'false' };
+    harness = await startBot(checkout, slack, env, clock);
+    await slack.waitFor('the first check', () => harness?.bot.watch.lastCheck('database') !== undefined);
+    await harness.bot.watch.idle();
+    expect(alerts()).toHaveLength(1);
+    slack.refuse = (method, args) => (args.channel === 'C0ALERTS' && method.startsWith('chat.') ? 'is_archived' : undefined);
+    await createHealthyDatabase(checkout.databasePath, 100);
+    for (let i = 0; i < 3; i += 1) {
+      now += minute;
+      await harness.bot.watch.checkOnce();
+    }
+    const toArchived = () => slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0ALERTS' && c.args.thread_ts);
+    expect(toArchived(), 'tried once, not at every check').toHaveLength(1);
+    const status = String((await harness.command('status')).json?.text);
+    expect(status).toContain(
+      `• Database file: healthy: ${checkout.databasePath} opens read-only (unchanged since it last did) (the outage since 2026-04-21 09:00 UTC ended at 2026-04-21 09:01 UTC; its end could not be posted: Slack refused it in C0ALERTS, DATABOX_ALERT_CHANNEL: is_archived (the channel is archived))`,
+    );
+    const recovered = journalRecordsOf(checkout).filter((r) => r.type === 'watch.recovered');
+    expect(recovered.map((r) => r.data.undelivered)).toEqual(['Slack refused it in C0ALERTS, DATABOX_ALERT_CHANNEL: is_archived (the channel is archived)']);
+
+    // The channel changed and the bot restarted: a new outage is alerted there, from its own start.
+    await harness.stop();
+    harness = await startBot(checkout, slack, { ...env, DATABOX_ALERT_CHANNEL: 'C0ALERTS2' }, clock);
+    await harness.bot.watch.idle();
+    fs.rmSync(checkout.databasePath);
+    now += minute;
+    await harness.bot.watch.checkOnce();
+    const moved = slack.callsTo('chat.postMessage').filter((a) => a.channel === 'C0ALERTS2' && !a.thread_ts);
+    expect(moved.map((a) => String(a.text))).toEqual([`:rotating_light: The database file is missing: ${checkout.databasePath}`]);
+    expect(String(moved[0]?.blocks)).toContain('Noticed by the database watcher at 2026-04-21 09:04 UTC.');
+  });
+
+  it('says the end of an outage alerted in a former DATABOX_ALERT_CHANNEL in the new one, naming where its alert was', async () => {
+    const minute = 60_000;
+    let now = recordedAt.getTime();
+    const clock = () => new Date(now);
+    const env = { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DISK: 'false' };
+    harness = await startBot(checkout, slack, env, clock);
+    await slack.waitFor('the first check', () => harness?.bot.watch.lastCheck('database') !== undefined);
+    await harness.bot.watch.idle();
+    await harness.stop();
+    await createHealthyDatabase(checkout.databasePath, 100);
+    now += minute;
+    harness = await startBot(checkout, slack, { ...env, DATABOX_ALERT_CHANNEL: 'C0ALERTS2' }, clock);
+    await slack.waitFor('the check after the restart', () => harness?.bot.watch.lastCheck('database') !== undefined);
+    await harness.bot.watch.idle();
+    const inNew = slack.callsTo('chat.postMessage').filter((a) => a.channel === 'C0ALERTS2');
+    expect(inNew.map((a) => [String(a.text), a.thread_ts])).toEqual([
+      [`:white_check_mark: Database file: back to healthy at 09:01 UTC, after 1 min (since 09:00 UTC) (${checkout.databasePath} opens read-only) (its alert was posted in <#C0ALERTS>)`, undefined],
+    ]);
+    expect(threadReplies(alerts()[0]?.ts as string | undefined), 'nothing more in the former channel').toEqual([]);
+  });
+
   it('lists each watcher with its state and last check in /databox status', async () => {
     harness = await startBot(checkout, slack, { DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_MARTS: 'false' });
     await slack.waitFor('the first check', () => harness?.bot.watch.lastCheck('disk') !== undefined);
