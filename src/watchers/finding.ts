@@ -49,4 +49,9 @@ export interface Watcher {
   off?: string;
   /** `heldSince`: since when the `lasting` condition its previous checks found has held (also before a restart). */
   check(now: Date, heldSince?: Date): Promise<Finding>;
+  /**
+   * What a check cut off by its time limit found, where that is itself news (the daemon watcher: the webserver did not
+   * answer, counted towards its outage); absent, such a check failed, and the status says so.
+   */
+  unanswered?(now: Date, heldSince: Date | undefined, why: string): Finding;
 }

@@ -308,11 +308,11 @@ export class WatchService {
       watcher.id,
       () => watcher.check(now, heldSince ? new Date(heldSince) : undefined),
       (since, earlier) => {
-        throw new Error(
-          earlier
-            ? `its check started at ${clockTime(new Date(since).toISOString())} UTC has not returned yet (the storage or service it reads does not answer): not checked again until it does`
-            : `its check did not return within ${checkAnswerMs(this.options.intervalMs) / 1000} s (the storage or service it reads does not answer)`,
-        );
+        const why = earlier
+          ? `its check started at ${clockTime(new Date(since).toISOString())} UTC has not returned yet (the storage or service it reads does not answer): not checked again until it does`
+          : `its check did not return within ${checkAnswerMs(this.options.intervalMs) / 1000} s (the storage or service it reads does not answer)`;
+        if (watcher.unanswered) return watcher.unanswered(now, heldSince ? new Date(heldSince) : undefined, why);
+        throw new Error(why);
       },
     );
   }

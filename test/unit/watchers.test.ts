@@ -1,6 +1,8 @@
 // The watchers: one alert per outage and one recovery message across a restart, reminders, the webserver-down threshold,
 // the disk threshold, stale marts against their SLAs, a flapping condition's one alert, and the polling interval on a fake clock.
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import nock from 'nock';
@@ -254,7 +256,7 @@ describe('daemon heartbeat watcher', () => {
     nock(dagsterUrl).persist().post('/graphql').reply(200, '<html><body>Sign in</body></html>');
     const { service } = daemonService(tempDir(), fakeClock().now, posted);
     await service.checkOnce();
-    expect(service.statusLines()[0]).toContain('cannot tell: The Dagster webserver gave no usable answer (0 ms so far): the Dagster webserver answered HTTP 200 with something that is not JSON');
+    expect(service.statusLines()[0]).toContain('cannot tell: The Dagster webserver gave no usable answer (first time): the Dagster webserver answered HTTP 200 with something that is not JSON');
   });
 
   it('says once, in the same outage, when what is wrong changes (the webserver answers again: the daemon is stopped), and not again after a restart', async () => {
@@ -914,6 +916,43 @@ describe('the polling loop', () => {
     await service.checkOnce();
     expect(stuckChecks, 'checked again once it returned').toBe(2);
     expect(service.lastCheck('database')?.finding?.summary).toBe('opens');
+  });
+
+  it('counts a Dagster webserver that takes the connection and never answers, its check cut off, as one that does not answer: alerted after DATABOX_DAGSTER_DOWN_AFTER', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const held: http.ServerResponse[] = [];
+    const server = http.createServer((_request, response) => held.push(response));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    nock.enableNetConnect('127.0.0.1');
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      // DAGSTER_TIMEOUT (20 s) past the check's time limit (10 s, the interval): the client never gives up first.
+      const watcher = daemonWatcher({ client: new DagsterClient({ url, timeoutMs: 20_000 }), runCommand, root: '/', heartbeatMaxAgeMs: 3 * minute, downAfterMs: 30_000, enabled: true });
+      const clock = fakeClock(new Date('2026-04-21T09:00:00Z'));
+      const posted: Posted[] = [];
+      const journal = new Journal(tempDir(), clock.now);
+      journal.load();
+      const service = new WatchService({ watchers: [watcher], journal, sink: recordingSink(posted), logger: silent, intervalMs: 10_000, reminderMs: 4 * 60 * minute, clock: clock.now });
+      // The journal's group commit waits on a timer too: moved on a little at a time, short of DAGSTER_TIMEOUT.
+      const settled = async (check: Promise<unknown>) => {
+        let done = false;
+        void check.then(() => (done = true));
+        while (!done) await vi.advanceTimersByTimeAsync(10);
+        return check;
+      };
+      const first = service.checkOnce();
+      await vi.advanceTimersByTimeAsync(10_000);
+      await settled(first);
+      expect(service.lastCheck('daemon')?.finding).toMatchObject({ state: 'unknown', lasting: true });
+      expect(service.lastCheck('daemon')?.finding?.summary).toBe('The Dagster webserver did not answer (first time): its check did not return within 10 s (the storage or service it reads does not answer)');
+      clock.advance(40_000);
+      await settled(service.checkOnce());
+      expect(posted.map((p) => [p.kind, p.text])).toEqual([['alert', 'The Dagster webserver has not answered for 40.0 s']]);
+      expect(journalLines(journal).map((r) => r.type)).toEqual(['watch.noticed', 'watch.alerted']);
+    } finally {
+      for (const response of held) response.destroy();
+      server.close();
+    }
   });
 
   it('checks soon when asked: at once when idle, once after a check under way however often asked, and the interval counted from there', async () => {
