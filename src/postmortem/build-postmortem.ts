@@ -635,9 +635,16 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
       return undefined;
     default:
       // A watcher's line naming one of this incident's runs: what it saw, as it said it.
-      if (record.type.startsWith('watch.') && typeof data.summary === 'string') return `${at} The ${plain(String(data.watcher ?? ''))} watcher (${code(record.type)}): ${plain(data.summary)}`;
+      if (record.type.startsWith('watch.') && typeof data.summary === 'string') return `${at} The ${plain(String(data.watcher ?? ''))} watcher (${code(record.type)}): ${plain(data.summary)}${unwatchedWords(data.span)}`;
       return `${at} ${plain(record.type)}${record.actor ? ` by ${who(record.actor)}` : ''}`;
   }
+}
+
+/** For a watcher's end found at the bot's start: when it was not running, so the outage ended somewhere in there, not at this line's time. */
+function unwatchedWords(span: unknown): string {
+  const unwatched = (span as { unwatched?: { from?: unknown; to?: unknown } } | undefined)?.unwatched;
+  if (typeof unwatched?.from !== 'string' || typeof unwatched.to !== 'string') return '';
+  return ` (found healthy when the bot started again: it was not running from ${utcStamp(unwatched.from)} to ${utcStamp(unwatched.to)}, so it ended somewhere in there)`;
 }
 
 function expiredEntry(run: Run | undefined, runId: string, at: string): string {

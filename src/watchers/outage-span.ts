@@ -12,10 +12,15 @@ export interface OutageSpan {
   firstSeen: string;
   ended: string;
   lastedMs: number;
+  /**
+   * Found ended at the first check after the bot was not running (`from` its previous run's last check `to` this one's
+   * start): it ended somewhere in there, so `ended` and `lastedMs` are only bounds.
+   */
+  unwatched?: { from: string; to: string };
 }
 
 /** The span of `outage`, ended at `ended`: counted from when the condition began where that is known and earlier than the watcher saw it. */
-export function outageSpan(outage: Pick<OutageState, 'since' | 'began'>, ended: string): OutageSpan {
+export function outageSpan(outage: Pick<OutageState, 'since' | 'began'>, ended: string, unwatched?: OutageSpan['unwatched']): OutageSpan {
   const conditionBegan = outage.began && Date.parse(outage.began.at) < Date.parse(outage.since) ? outage.began : undefined;
   const began = conditionBegan?.at ?? outage.since;
   return {
@@ -24,6 +29,7 @@ export function outageSpan(outage: Pick<OutageState, 'since' | 'began'>, ended: 
     firstSeen: outage.since,
     ended,
     lastedMs: Math.max(0, Date.parse(ended) - Date.parse(began)),
+    ...(unwatched ? { unwatched } : {}),
   };
 }
 
@@ -44,5 +50,9 @@ function clockTime(at: string, other: string): string {
  */
 export function recoveryText(title: string, span: OutageSpan): string {
   const since = `since ${clockTime(span.began, span.ended)}${span.beganWhat ? `, ${span.beganWhat}; the watcher first saw it at ${clockTime(span.firstSeen, span.ended)}` : ''}`;
+  // Ended while nobody watched: when is not known, and a length counted to the restart would be passed off as the outage's.
+  if (span.unwatched) {
+    return `${title}: found healthy at ${clockTime(span.ended, span.began)}, when the bot started again; the bot was not running from ${clockTime(span.unwatched.from, span.ended)} to ${clockTime(span.unwatched.to, span.unwatched.from)} (${since})`;
+  }
   return `${title}: back to healthy at ${clockTime(span.ended, span.began)}, after ${spoken(span.lastedMs)} (${since})`;
 }

@@ -147,12 +147,15 @@ export class WatchService {
   private readonly unanswered: UnansweredCalls;
   /** Asked to check again while a check was under way: the next one starts as soon as it ends. */
   private checkAgain = false;
+  /** Each watcher's last check by the bot that ran before this one (its last checks file), until this one checks it. */
+  private readonly previousRunChecks = new Map<WatcherId, string>();
 
   constructor(private readonly options: WatchServiceOptions) {
     this.clock = options.clock ?? (() => new Date());
     this.unanswered = new UnansweredCalls(checkAnswerMs(options.intervalMs), () => this.clock().getTime());
     this.timing = { reminderMs: options.reminderMs, flapWindowMs: flapWindowMs(options.intervalMs, options.reminderMs) };
     options.journal.onRecord((record) => this.apply(record));
+    for (const [id, check] of Object.entries(this.readKeptChecks()?.checks ?? {})) if (check?.at) this.previousRunChecks.set(id as WatcherId, check.at);
   }
 
   get watchers(): readonly Watcher[] {
@@ -243,14 +246,30 @@ export class WatchService {
 
   /** Reads the last checks another process (the bot) kept; what it cannot read is left out. */
   loadLastChecks(): void {
-    if (!this.options.lastChecksFile) return;
+    const kept = this.readKeptChecks();
+    for (const [id, check] of Object.entries(kept?.checks ?? {})) if (check?.at) this.lastChecks.set(id as WatcherId, check);
+    for (const [id, problem] of Object.entries(kept?.problems ?? {})) if (problem?.at && problem.summary) this.lastProblems.set(id as WatcherId, problem);
+  }
+
+  private readKeptChecks(): LastChecksFile | undefined {
+    if (!this.options.lastChecksFile) return undefined;
     try {
-      const kept = JSON.parse(fs.readFileSync(this.options.lastChecksFile, 'utf8')) as LastChecksFile;
-      for (const [id, check] of Object.entries(kept.checks ?? {})) if (check?.at) this.lastChecks.set(id as WatcherId, check);
-      for (const [id, problem] of Object.entries(kept.problems ?? {})) if (problem?.at && problem.summary) this.lastProblems.set(id as WatcherId, problem);
+      return JSON.parse(fs.readFileSync(this.options.lastChecksFile, 'utf8')) as LastChecksFile;
     } catch {
       // No bot has checked yet on this state dir, or the file is being replaced: the status says "no check recorded".
+      return undefined;
     }
+  }
+
+  /**
+   * At a watcher's first check since this bot started: the time the bot was not running, from the previous run's last
+   * check, when that is more than two intervals (longer than checks ever lie apart while it runs); undefined otherwise.
+   */
+  private unwatchedBefore(id: WatcherId, now: Date): OutageSpan['unwatched'] {
+    const from = this.previousRunChecks.get(id);
+    this.previousRunChecks.delete(id);
+    if (!from || now.getTime() - Date.parse(from) <= 2 * this.options.intervalMs) return undefined;
+    return { from, to: now.toISOString() };
   }
 
   private keepLastChecks(): void {
@@ -331,6 +350,7 @@ export class WatchService {
 
   private async act(watcher: Watcher, finding: Finding, now: Date): Promise<void> {
     const { journal, sink } = this.options;
+    const unwatched = this.unwatchedBefore(watcher.id, now);
     const outage = this.outages.get(watcher.id);
     // The alert channel was changed (a typo fixed) while an outage goes on: it is alerted again where people now look,
     // and one that comes back after it ended is alerted there anew rather than reopened in the old channel.
@@ -363,7 +383,7 @@ export class WatchService {
       }
       case 'recovered': {
         // The span the message says is the one journaled: a postmortem reads the same start and length as the channel did.
-        const span = outageSpan(action.outage, now.toISOString());
+        const span = outageSpan(action.outage, now.toISOString(), unwatched);
         // Undeliverable (its channel archived): ended all the same, saying why nobody was told, never sent again each check.
         const undelivered = await undeliverable(() => sink.recovered(watcher, action.outage, span, finding, action.said));
         await journal.commit({

@@ -438,7 +438,28 @@ describe('watcher alerts in the bot', () => {
     expect(inNew.map((a) => [String(a.text), a.thread_ts])).toEqual([
       [`:white_check_mark: Database file: back to healthy at 09:01 UTC, after 1 min (since 09:00 UTC) (${checkout.databasePath} opens read-only) (its alert was posted in <#C0ALERTS>)`, undefined],
     ]);
-    expect(threadReplies(alerts()[0]?.ts as string | undefined), 'nothing more in the former channel').toEqual([]);
+    expect(threadReplies(slack.buttons('open_incident_from_alert')[0]?.ts), 'nothing more in the former channel').toEqual([]);
+  });
+
+  it('says of an outage that ended while the bot was not running that it was found healthy at the start, and when the bot was not running, not a length to the restart', async () => {
+    let now = recordedAt.getTime();
+    const clock = () => new Date(now);
+    const env = { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DISK: 'false' };
+    harness = await startBot(checkout, slack, env, clock);
+    await slack.waitFor('the first check', () => harness?.bot.watch.lastCheck('database') !== undefined);
+    await harness.bot.watch.idle();
+    await harness.stop();
+    // Mended while the bot was down, found so at its next start three hours later.
+    await createHealthyDatabase(checkout.databasePath, 100);
+    now += (3 * 60 + 6) * 60_000;
+    harness = await startBot(checkout, slack, env, clock);
+    await slack.waitFor('the check at the start', () => harness?.bot.watch.lastCheck('database') !== undefined);
+    await harness.bot.watch.idle();
+    expect(threadReplies(slack.buttons('open_incident_from_alert')[0]?.ts).map((r) => r.text)).toEqual([
+      `:white_check_mark: Database file: found healthy at 12:06 UTC, when the bot started again; the bot was not running from 09:00 UTC to 12:06 UTC (since 09:00 UTC) (${checkout.databasePath} opens read-only)`,
+    ]);
+    const recovered = journalRecordsOf(checkout).filter((r) => r.type === 'watch.recovered');
+    expect(recovered.map((r) => (r.data.span as { unwatched?: unknown }).unwatched)).toEqual([{ from: '2026-04-21T09:00:00.000Z', to: '2026-04-21T12:06:00.000Z' }]);
   });
 
   it('lists each watcher with its state and last check in /databox status', async () => {
