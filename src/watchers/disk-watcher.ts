@@ -24,6 +24,15 @@ function levelWords(level: number, options: DiskWatcherOptions): string {
   return level === 2 ? `at or over DATABOX_DISK_FULL_PERCENT (${options.fullPercent}%): full` : `at or over DATABOX_DISK_ALERT_PERCENT (${options.alertPercent}%)`;
 }
 
+/**
+ * The path a volume's figures are said under: itself, or, where it is not there (the database file gone, its folder
+ * removed, the volume unmounted), that it is not and which path's volume was measured instead, never an ancestor's
+ * figures passed off as its own.
+ */
+function measuredAt(target: string, usage: VolumeUsage): string {
+  return usage.checkedPath === target ? target : `${target} (not there: measured the volume holding ${usage.checkedPath} instead)`;
+}
+
 export function diskWatcher(options: DiskWatcherOptions): Watcher {
   return {
     id: 'disk',
@@ -36,7 +45,7 @@ export function diskWatcher(options: DiskWatcherOptions): Watcher {
         // Two paths on one volume are reported once.
         if (![...seen.values()].some((u) => u.device === usage.device)) seen.set(target, usage);
       }
-      const lines = [...seen.entries()].map(([target, u]) => `${target}: ${u.usedPercent}% used, ${freeOfTotal(u)}`);
+      const lines = [...seen.entries()].map(([target, u]) => `${measuredAt(target, u)}: ${u.usedPercent}% used, ${freeOfTotal(u)}`);
       const over = [...seen.entries()].map(([target, u]) => ({ target, u, level: levelOf(u, options) })).filter((v) => v.level > 0);
       const base = { watcher: 'disk' as const, scenario: 'duckdb' as const, details: lines };
       if (over.length === 0) return { ...base, state: 'healthy', summary: `under ${options.alertPercent}% used: ${lines.join('; ')}` };
@@ -45,7 +54,7 @@ export function diskWatcher(options: DiskWatcherOptions): Watcher {
       return {
         ...base,
         state: 'problem',
-        summary: `${headline}: ${over.map((v) => `the volume holding ${v.target} ${v.u.usedPercent}% used (${v.u.freeText} free)${worst > 1 ? `, ${levelWords(v.level, options)}` : ''}`).join('; ')}`,
+        summary: `${headline}: ${over.map((v) => `the volume holding ${measuredAt(v.target, v.u)} ${v.u.usedPercent}% used (${v.u.freeText} free)${worst > 1 ? `, ${levelWords(v.level, options)}` : ''}`).join('; ')}`,
         // Which volumes, and how full each: another filling, or one getting fuller, updates the alert.
         problem: over.map((v) => `${v.target} ${levels[v.level - 1]}`).join('; '),
         severity: over.reduce((sum, v) => sum + v.level, 0),

@@ -334,11 +334,24 @@ describe('disk watcher', () => {
     const database = path.join(dir, 'data', 'databox.duckdb');
     const low = await diskWatcher({ paths: [database, dir], alertPercent: 1, fullPercent: 95, enabled: true }).check(recordedAt);
     expect(low).toMatchObject({ state: 'problem', scenario: 'duckdb' });
-    expect(low.summary).toMatch(/^Disk at or over 1%: the volume holding .*data\/databox\.duckdb \d+(\.\d)?% used \(.* free\)$/);
+    expect(low.summary).toMatch(/^Disk at or over 1%: the volume holding .*data\/databox\.duckdb \(not there: measured the volume holding .* instead\) \d+(\.\d)?% used \(.* free\)$/);
     // The database and the state dir share this volume: reported once.
     expect(low.details).toHaveLength(1);
     const high = await diskWatcher({ paths: [database, dir], alertPercent: 100, fullPercent: 100, enabled: true }).check(recordedAt);
     expect(high.state).toBe('healthy');
+  });
+
+  it('says a path that is gone (its folder removed, its volume unmounted) is not there, naming the volume measured instead, never its figures under the path', async () => {
+    const dir = tempDir();
+    const database = path.join(dir, 'mnt', 'databox.duckdb');
+    fs.mkdirSync(path.dirname(database));
+    fs.writeFileSync(database, '');
+    const watcher = diskWatcher({ paths: [database], alertPercent: 1, fullPercent: 100, enabled: true });
+    expect((await watcher.check(recordedAt)).details).toEqual([expect.stringMatching(new RegExp(`^${database}: \\d+% used, `))]);
+    fs.rmSync(path.dirname(database), { recursive: true });
+    const gone = await watcher.check(recordedAt);
+    expect(gone.details).toEqual([expect.stringMatching(new RegExp(`^${database} \\(not there: measured the volume holding ${dir} instead\\): \\d+% used, `))]);
+    expect(gone.summary).toContain(`the volume holding ${database} (not there: measured the volume holding ${dir} instead) `);
   });
 
   it('says, back under the threshold, when the volume filled past it and how long it stayed there, and journals the same span', async () => {
