@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { dltSecretValues } from './dlt-secrets.js';
+import { formatDuration } from './format-duration.js';
 import { hostMemory, sizeInBytes, sizePattern } from './duckdb/memory-sizes.js';
 import { unknownVariables, type UnknownVariable } from './unknown-variables.js';
 import { withheldFromCommands } from './withheld-from-commands.js';
@@ -243,6 +244,14 @@ const envSchema = z
         code: 'custom',
         path: ['DATABOX_DISK_ALERT_PERCENT'],
         message: `${env.DATABOX_DISK_ALERT_PERCENT} is above DATABOX_DISK_FULL_PERCENT (${env.DATABOX_DISK_FULL_PERCENT}), so the disk alert would come only after the disk check calls the volume full: set it below that (the defaults are 90 and 95)`,
+      });
+    }
+    // A reminder at every check is the flood the one-alert-per-outage rule is there to stop (61 posts an hour at 1m).
+    if (env.DATABOX_ALERT_REMINDER <= env.DATABOX_WATCH_INTERVAL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABOX_ALERT_REMINDER'],
+        message: `${formatDuration(env.DATABOX_ALERT_REMINDER)} is not longer than DATABOX_WATCH_INTERVAL (${formatDuration(env.DATABOX_WATCH_INTERVAL)}), so every check would post a reminder to the channel: set it well above the interval (the defaults are 4h and 60s)`,
       });
     }
     const blocked = blockingAncestor(path.resolve(env.DATABOX_STATE_DIR));

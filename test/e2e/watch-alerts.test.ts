@@ -191,7 +191,7 @@ describe('watcher alerts in the bot', () => {
     let now = recordedAt.getTime();
     const clock = () => new Date(now);
     // Checks by hand only (the hour never comes); the flap window is then the reminder interval, 20 min.
-    const env = { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_ALERT_REMINDER: '20m', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false' };
+    const env = { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '10m', DATABOX_ALERT_REMINDER: '20m', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false' };
     const file = checkout.databasePath;
     const aside = `${file}.aside`;
     await createHealthyDatabase(file, 100);
@@ -260,7 +260,7 @@ describe('watcher alerts in the bot', () => {
     const minute = 60_000;
     let now = recordedAt.getTime();
     const clock = () => new Date(now);
-    const env = { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_ALERT_REMINDER: '20m', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false' };
+    const env = { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '10m', DATABOX_ALERT_REMINDER: '20m', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false' };
     harness = await startBot(checkout, slack, env, clock);
     await slack.waitFor('the first check', () => harness?.bot.watch.lastCheck('database') !== undefined);
     await harness.bot.watch.idle();

@@ -51,6 +51,12 @@ describe('Dagster and watcher configuration', () => {
     expect(problem({ DATABOX_ALERT_CHANNEL: '#incidents' })).toContain('expected a Slack channel ID such as C012ABCDEF → at DATABOX_ALERT_CHANNEL');
     expect(problem({ DATABOX_WATCH_INTERVAL: 'often' })).toContain('DATABOX_WATCH_INTERVAL');
     expect(problem({ DATABOX_DISK_ALERT_PERCENT: '120' })).toContain('DATABOX_DISK_ALERT_PERCENT');
+    // A reminder at every check would flood the channel: refused at start, naming both settings.
+    expect(problem({ DATABOX_ALERT_REMINDER: '1m' })).toContain(
+      '1 min is not longer than DATABOX_WATCH_INTERVAL (1 min), so every check would post a reminder to the channel: set it well above the interval (the defaults are 4h and 60s) → at DATABOX_ALERT_REMINDER',
+    );
+    expect(problem({ DATABOX_ALERT_REMINDER: '20m', DATABOX_WATCH_INTERVAL: '1h' })).toContain('20 min is not longer than DATABOX_WATCH_INTERVAL (1 h)');
+    expect(loadConfig({ DATABOX_ALERT_REMINDER: '2m' }).watch.reminderMs).toBe(120_000);
     expect(problem({ DAGSTER_DAEMON_START: 'uv run dagster-daemon run; rm -rf /' })).toContain('is split on spaces and run without a shell: no quotes or shell metacharacters → at DAGSTER_DAEMON_START');
   });
 });
