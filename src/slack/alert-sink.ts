@@ -139,8 +139,9 @@ export class SlackAlertSink implements AlertSink {
     const times = (outage.returns ?? 0) + 1;
     const span = formatDuration(Date.parse(outage.returnedAt ?? outage.since) - Date.parse(outage.since));
     const text = `:rotating_light: Back again, ${ordinal(times)} time in ${span}: ${escapeMrkdwn(shown.summary)}`;
-    // The thread only: the reopened alert, red again with its button, is what the channel sees.
-    await this.inAlertChannel(ref, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text }));
+    // Also to the channel, which was told it ended: an edit of the alert notifies nobody, and a return can come up to
+    // the flap window (an hour or more) after that end. Said no more often than the reminders.
+    await this.inAlertChannel(ref, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, reply_broadcast: true, text }));
   }
 
   async settled(watcher: Watcher, outage: OutageState, span: OutageSpan, heldMs: number, finding: Finding): Promise<void> {

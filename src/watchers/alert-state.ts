@@ -65,13 +65,14 @@ export type AlertAction =
   | { kind: 'none' };
 
 /**
- * How long after a recovery a return is the same outage flapping: 20 checks (Nagios's flap detection also judges the last
- * 21 checks), so 20 min at the default interval, enough for a daemon restarting in a loop or a file a run rewrites; at
- * most the reminder interval, after which a new outage is news again, and so that the end of a flapping one (said once
- * it has held this long) is never later than a reminder would have been.
+ * How long after a recovery a return is the same outage flapping: a span of time, not a count of checks, so a daemon
+ * down 5 min every 30 min is one flapping alert rather than an alert each time: the reminder interval (a return later
+ * than a reminder would have come is news again, and a flapping outage's end, said once it has held this long, is never
+ * later than a reminder would have been), and at least an hour. Its returns are said in the channel too (no more often
+ * than the reminders), so a slow flap reopening the alert is never news nobody sees.
  */
-export function flapWindowMs(intervalMs: number, reminderMs: number): number {
-  return Math.min(20 * intervalMs, reminderMs);
+export function flapWindowMs(reminderMs: number): number {
+  return Math.max(reminderMs, 60 * 60_000);
 }
 
 /** Decides what to post for a finding, given the outage in progress or just ended (if any): never once per poll. */

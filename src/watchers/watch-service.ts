@@ -153,7 +153,7 @@ export class WatchService {
   constructor(private readonly options: WatchServiceOptions) {
     this.clock = options.clock ?? (() => new Date());
     this.unanswered = new UnansweredCalls(checkAnswerMs(options.intervalMs), () => this.clock().getTime());
-    this.timing = { reminderMs: options.reminderMs, flapWindowMs: flapWindowMs(options.intervalMs, options.reminderMs) };
+    this.timing = { reminderMs: options.reminderMs, flapWindowMs: flapWindowMs(options.reminderMs) };
     options.journal.onRecord((record) => this.apply(record));
     for (const [id, check] of Object.entries(this.readKeptChecks()?.checks ?? {})) if (check?.at) this.previousRunChecks.set(id as WatcherId, check.at);
   }

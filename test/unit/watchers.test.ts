@@ -145,9 +145,9 @@ describe('the alert rule', () => {
     expect(whyNotPosted(outage)).toBe('DATABOX_ALERT_CHANNEL is not set');
     expect(whyNotPosted({ ...outage, ref: { channel: 'C0ALERTS', ts: '1776762000.000001' } })).toBeUndefined();
   });
-  it('takes 20 checks as the flap window, at most the reminder interval, and counts the times', () => {
-    expect(flapWindowMs(minute, 4 * 60 * minute)).toBe(20 * minute);
-    expect(flapWindowMs(60 * minute, 4 * 60 * minute)).toBe(4 * 60 * minute);
+  it('takes the reminder interval, at least an hour, as the flap window, whatever the checks\' interval, and counts the times', () => {
+    expect(flapWindowMs(4 * 60 * minute)).toBe(4 * 60 * minute);
+    expect(flapWindowMs(20 * minute)).toBe(60 * minute);
     expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111].map(ordinal)).toEqual(['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '23rd', '101st', '111th']);
     expect(flappingText({ ...outage, returns: 2, returnedAt: '2026-04-21T09:12:00.000Z' })).toBe('bad 3 times in 12 min');
     expect(flappingText(outage)).toBeUndefined();
@@ -1100,7 +1100,7 @@ describe('a flapping condition', () => {
     };
     let { journal, service } = serviceOn();
     // Bad at each even minute, good at each odd one, for two and a half hours; then good.
-    for (let check = 0; check <= 175; check += 1) {
+    for (let check = 0; check <= 215; check += 1) {
       script.bad = check <= 150 && check % 2 === 0;
       // The bot restarts in the middle of it: the journal says where the flapping stands.
       if (check === 101) ({ journal, service } = serviceOn());
@@ -1116,8 +1116,8 @@ describe('a flapping condition', () => {
       // An hour (the reminder interval) after the thread last spoke; the next, an hour later, after the restart.
       { kind: 'returned', text: 'said: bad 32 times in 1 h 2 min: The database file is missing' },
       { kind: 'returned', text: 'said: bad 62 times in 2 h 2 min: The database file is missing' },
-      // 20 checks after its last recovery (at 2 h 31 min), the end is said, with the whole span.
-      { kind: 'settled', text: 'Database file: back to healthy at 11:31 UTC, after 2 h 31 min (since 09:00 UTC): held 20 min after bad 76 times in 2 h 30 min' },
+      // The flap window (an hour) after its last recovery (at 2 h 31 min), the end is said, with the whole span.
+      { kind: 'settled', text: 'Database file: back to healthy at 11:31 UTC, after 2 h 31 min (since 09:00 UTC): held 60 min after bad 76 times in 2 h 30 min' },
     ]);
     // Every other return and end only edits the alert.
     expect(posted.filter((p) => p.text.startsWith('quietly'))).toHaveLength(75 - 3 + 75);
@@ -1127,6 +1127,24 @@ describe('a flapping condition', () => {
     expect(types.filter((t) => t === 'watch.recovered')).toHaveLength(76);
     expect(types.at(-1)).toBe('watch.settled');
     expect(service.statusLines()[0]).toMatch(/^• Database file: healthy: it opens read-only /);
+  });
+
+  it('keeps a slow flap (down 5 min every 30 min for 6 h) one flapping alert: its window is a span of time, not 20 checks', async () => {
+    const clock = fakeClock();
+    const posted: Posted[] = [];
+    const { script, watcher } = scripted();
+    const journal = new Journal(tempDir(), clock.now);
+    journal.load();
+    const service = new WatchService({ watchers: [watcher], journal, sink: recordingSink(posted), logger: silent, intervalMs: minute, reminderMs: 4 * 60 * minute, clock: clock.now });
+    for (let check = 0; check < 6 * 60; check += 1) {
+      script.bad = check % 30 < 5;
+      await service.checkOnce();
+      clock.advance(minute);
+    }
+    const said = posted.filter((p) => !p.text.startsWith('quietly'));
+    expect(said.map((p) => p.kind)).toEqual(['alert', 'recovered', 'returned', 'returned']);
+    // The return said after the reminder interval, four hours after the first.
+    expect(said[3]?.text).toBe('said: bad 10 times in 4 h 30 min: The database file is missing');
   });
 
   it('reminds as before while it stays bad after coming back, and alerts anew when it comes back after the window', async () => {
@@ -1145,7 +1163,7 @@ describe('a flapping condition', () => {
     await check(false);
     await check(true);
     for (let i = 0; i < 62; i += 1) await check(true);
-    await check(false, 30 * minute);
+    await check(false, 60 * minute);
     await check(false);
     await check(true);
     expect(posted.map((p) => `${p.kind}: ${p.text}`)).toEqual([
@@ -1154,7 +1172,7 @@ describe('a flapping condition', () => {
       'returned: said: bad 2 times in 2 min: The database file is missing',
       `reminder: still: The database file is missing since ${recordedAt.toISOString()} at ${new Date(recordedAt.getTime() + 62 * minute).toISOString()}`,
       'recovered: quietly: bad 2 times in 2 min',
-      'settled: Database file: back to healthy at 10:05 UTC, after 1 h 5 min (since 09:00 UTC): held 30 min after bad 2 times in 2 min',
+      'settled: Database file: back to healthy at 10:05 UTC, after 1 h 5 min (since 09:00 UTC): held 60 min after bad 2 times in 2 min',
       'alert: The database file is missing',
     ]);
   });
