@@ -147,6 +147,8 @@ export class WatchService {
   private readonly unanswered: UnansweredCalls;
   /** Asked to check again while a check was under way: the next one starts as soon as it ends. */
   private checkAgain = false;
+  /** Checks in a row that found a lasting condition (a silent webserver) gone, while it is held: it is cleared at two. */
+  private readonly goneInARow = new Map<WatcherId, number>();
   /** Each watcher's last check by the bot that ran before this one (its last checks file), until this one checks it. */
   private readonly previousRunChecks = new Map<WatcherId, string>();
 
@@ -341,11 +343,19 @@ export class WatchService {
    * journal's group commit: a synchronous append would hold the event loop, and Slack's acks, for its fsync.
    */
   private async trackLasting(watcher: Watcher, finding: Finding, now: Date, heldSince: string | undefined): Promise<void> {
-    if (finding.lasting && !heldSince) {
-      await this.options.journal.commit({ type: watchEvents.noticed, data: { watcher: watcher.id, since: now.toISOString(), summary: finding.summary } });
-    } else if (!finding.lasting && heldSince) {
-      await this.options.journal.commit({ type: watchEvents.cleared, data: { watcher: watcher.id, since: heldSince, summary: finding.summary } });
+    if (finding.lasting) {
+      this.goneInARow.delete(watcher.id);
+      if (!heldSince) await this.options.journal.commit({ type: watchEvents.noticed, data: { watcher: watcher.id, since: now.toISOString(), summary: finding.summary } });
+      return;
     }
+    if (!heldSince) return;
+    // One answer among failures (a webserver answering one check in five) does not start the count again: the run of
+    // mostly-failing checks is counted from its first failure, and ends once it answers twice in a row.
+    const gone = (this.goneInARow.get(watcher.id) ?? 0) + 1;
+    this.goneInARow.set(watcher.id, gone);
+    if (gone < 2) return;
+    this.goneInARow.delete(watcher.id);
+    await this.options.journal.commit({ type: watchEvents.cleared, data: { watcher: watcher.id, since: heldSince, summary: finding.summary } });
   }
 
   private async act(watcher: Watcher, finding: Finding, now: Date): Promise<void> {

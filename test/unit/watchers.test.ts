@@ -27,7 +27,7 @@ import { martsWatcher } from '../../src/watchers/marts-watcher.js';
 import { fileLook } from '../../src/watchers/file-look.js';
 import { outageSpan, recoveryText } from '../../src/watchers/outage-span.js';
 import { flappingText, ordinal, WatchService, type AlertSink } from '../../src/watchers/watch-service.js';
-import { dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
+import { daemonHealthyNow, dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
 import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { useTempDirs } from '../support/fixtures.js';
@@ -241,6 +241,23 @@ describe('daemon heartbeat watcher', () => {
     expect(service.statusLines()[0]).toContain('cannot tell: The Dagster webserver did not answer (4 min so far)');
     await service.checkOnce();
     expect(posted).toEqual([{ kind: 'alert', text: 'The Dagster webserver has not answered for 5 min', scenario: 'schedule' }]);
+  });
+
+  it('counts a webserver that answers one check in five as down from its first failure: one answer does not start the count again', async () => {
+    const clock = fakeClock();
+    const posted: Posted[] = [];
+    let asked = 0;
+    const healthy = daemonHealthyNow(clock.now);
+    serveDagster({ DataboxDaemonHealth: () => ((asked += 1) % 5 === 0 ? healthy() : 'Service Unavailable') });
+    const { service, journal } = daemonService(tempDir(), clock.now, posted);
+    for (let i = 0; i < 30; i += 1) {
+      await service.checkOnce();
+      clock.advance(minute);
+    }
+    expect(posted[0]).toEqual({ kind: 'alert', text: 'The Dagster webserver has not given a usable answer for 5 min', scenario: 'schedule' });
+    expect(posted.filter((p) => p.kind === 'alert')).toHaveLength(1);
+    expect(journalLines(journal).filter((r) => r.type === 'watch.noticed')).toHaveLength(1);
+    expect(journalLines(journal).filter((r) => r.type === 'watch.cleared')).toHaveLength(0);
   });
 
   it('does not call a daemon list with no required SCHEDULER "0 required daemons heartbeating": it alerts, naming why', async () => {
@@ -1032,14 +1049,15 @@ describe('the watchers\' journal events', () => {
     const posted: Posted[] = [];
     const service = new WatchService({ watchers: [watcher], journal, sink: recordingSink(posted), logger: silent, intervalMs: minute, reminderMs: 60 * minute, clock });
     const syncFsyncs = vi.spyOn(fs, 'fsyncSync');
-    for (let check = 0; check < 3; check += 1) {
+    for (let check = 0; check < 4; check += 1) {
       await service.checkOnce();
       now += 10 * minute;
     }
     expect(syncFsyncs).not.toHaveBeenCalled();
     expect(posted.map((p) => p.kind)).toEqual(['alert', 'recovered']);
     const onDisk = fs.readFileSync(journal.file, 'utf8').trim().split('\n').map((line) => JSON.parse(line).type as string);
-    expect(onDisk).toEqual(['watch.noticed', 'watch.alerted', 'watch.cleared', 'watch.recovered']);
+    // The condition is cleared at its second good check in a row: one answer among failures does not end it.
+    expect(onDisk).toEqual(['watch.noticed', 'watch.alerted', 'watch.recovered', 'watch.cleared']);
   });
 
   it("shows an outage in the status with its last check's figures, not those of when it was raised", async () => {
