@@ -86,11 +86,12 @@ export class SlackAlertSink implements AlertSink {
   }
 
   async reminder(finding: Finding, outage: OutageState, now: Date): Promise<void> {
-    if (!outage.ref) return;
+    const ref = outage.ref;
+    if (!ref) return;
     const flapped = outage.returns ? ` (it flapped: bad ${outage.returns + 1} times)` : '';
     // Also to the channel: a reminder is there to be seen by whoever is on call now.
     const text = `:alarm_clock: Still wrong after ${formatDuration(now.getTime() - Date.parse(outage.since))}${flapped}: ${escapeMrkdwn(this.redact(finding.summary))}`;
-    await this.inAlertChannel(outage.ref, () => this.client.chat.postMessage({ channel: outage.ref!.channel, thread_ts: outage.ref!.ts, reply_broadcast: true, text }));
+    await this.inAlertChannel(ref.channel, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, reply_broadcast: true, text }));
   }
 
   async changed(finding: Finding, outage: OutageState, worse: boolean): Promise<void> {
@@ -98,11 +99,11 @@ export class SlackAlertSink implements AlertSink {
     const shown = { ...finding, summary: this.redact(finding.summary), details: finding.details.map(this.redact) };
     // The alert itself shows what is wrong now; the thread says it changed, so nobody acts on the old headline.
     const ref = outage.ref;
-    await this.inAlertChannel(ref, () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...alertBlocks(shown, outage.since, flappingText(outage)) }));
+    await this.inAlertChannel(ref.channel, () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...alertBlocks(shown, outage.since, flappingText(outage)) }));
     const how = worse ? ':arrow_up: Worse now' : ':arrows_counterclockwise: Still an outage, but what is wrong changed';
     const text = `${how}: ${escapeMrkdwn(shown.summary)} (was: ${escapeMrkdwn(this.redact(outage.summary))})`;
     // The thread only: the edited alert already shows the channel what is wrong now.
-    await this.inAlertChannel(ref, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text }));
+    await this.inAlertChannel(ref.channel, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text }));
   }
 
   async recovered(watcher: Watcher, outage: OutageState, span: OutageSpan, finding: Finding, said: boolean): Promise<void> {
@@ -118,15 +119,15 @@ export class SlackAlertSink implements AlertSink {
       // DATABOX_ALERT_CHANNEL was changed since the alert (its channel archived, say): the end goes where people look now,
       // and the old alert is marked ended where Slack still lets it be.
       const channel = this.channel;
-      if (said) await this.inAlertChannel({ channel, ts: '' }, () => this.client.chat.postMessage({ channel, text: `${text} (its alert was posted in <#${ref.channel}>)`, unfurl_links: false }));
+      if (said) await this.inAlertChannel(channel, () => this.client.chat.postMessage({ channel, text: `${text} (its alert was posted in <#${ref.channel}>)`, unfurl_links: false }));
       await markEnded().catch((error: unknown) => this.logger.warn({ err: error, watcher: watcher.id, channel: ref.channel }, 'could not mark the alert in the former alert channel as ended'));
       return;
     }
     // Also to the channel, which saw the alert: the end is what everyone must see.
-    if (said) await this.inAlertChannel(ref, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, reply_broadcast: true, text }));
+    if (said) await this.inAlertChannel(ref.channel, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, reply_broadcast: true, text }));
     // The alert itself no longer reads as an outage with a red button to act on: it says it ended, and how it was
     // (the whole span of one that flapped). A quiet end of a flapping one is only this edit, so it must not be lost.
-    await (said ? markEnded().catch((error: unknown) => this.logger.warn({ err: error, watcher: watcher.id }, 'could not mark the alert as ended; its thread says it')) : this.inAlertChannel(ref, markEnded));
+    await (said ? markEnded().catch((error: unknown) => this.logger.warn({ err: error, watcher: watcher.id }, 'could not mark the alert as ended; its thread says it')) : this.inAlertChannel(ref.channel, markEnded));
   }
 
   async returned(finding: Finding, outage: OutageState, said: boolean): Promise<void> {
@@ -134,14 +135,14 @@ export class SlackAlertSink implements AlertSink {
     const shown = { ...finding, summary: this.redact(finding.summary), details: finding.details.map(this.redact) };
     // The same alert, active again with its button (a click joins the incident it already opened), saying it flaps.
     const ref = outage.ref;
-    await this.inAlertChannel(ref, () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...alertBlocks(shown, outage.since, flappingText(outage)) }));
+    await this.inAlertChannel(ref.channel, () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...alertBlocks(shown, outage.since, flappingText(outage)) }));
     if (!said) return;
     const times = (outage.returns ?? 0) + 1;
     const span = formatDuration(Date.parse(outage.returnedAt ?? outage.since) - Date.parse(outage.since));
     const text = `:rotating_light: Back again, ${ordinal(times)} time in ${span}: ${escapeMrkdwn(shown.summary)}`;
     // Also to the channel, which was told it ended: an edit of the alert notifies nobody, and a return can come up to
     // the flap window (an hour or more) after that end. Said no more often than the reminders.
-    await this.inAlertChannel(ref, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, reply_broadcast: true, text }));
+    await this.inAlertChannel(ref.channel, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, reply_broadcast: true, text }));
   }
 
   async settled(watcher: Watcher, outage: OutageState, span: OutageSpan, heldMs: number, finding: Finding): Promise<void> {
@@ -150,7 +151,7 @@ export class SlackAlertSink implements AlertSink {
       `it flapped: bad ${(outage.returns ?? 0) + 1} times in ${formatDuration(Date.parse(span.ended) - Date.parse(outage.since))} (${escapeMrkdwn(this.redact(finding.summary))})`;
     // The thread only: the alert, edited to "Ended" at its last end, already told the channel.
     const ref = outage.ref;
-    if (ref) await this.inAlertChannel(ref, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text }));
+    if (ref) await this.inAlertChannel(ref.channel, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text }));
   }
 
   /**
@@ -158,14 +159,14 @@ export class SlackAlertSink implements AlertSink {
    * taken out of it, the alert deleted) names the channel as DATABOX_ALERT_CHANNEL's and is undeliverable: asking again
    * each minute would change nothing. Anything else is thrown as it is, to be tried again.
    */
-  private async inAlertChannel(ref: AlertRef, call: () => Promise<unknown>): Promise<void> {
+  private async inAlertChannel(channel: string, call: () => Promise<unknown>): Promise<void> {
     try {
       await call();
     } catch (error) {
       const refusal = lastingRefusal(error);
       if (refusal?.kind !== 'channel' && refusal?.kind !== 'message') throw error;
-      const which = ref.channel === this.channel ? 'DATABOX_ALERT_CHANNEL' : 'the alert channel when the alert was posted (DATABOX_ALERT_CHANNEL has changed since)';
-      throw new UndeliverableError(`Slack refused it in ${ref.channel}, ${which}: ${refusal.code} (${refusal.means})`, { cause: error });
+      const which = channel === this.channel ? 'DATABOX_ALERT_CHANNEL' : 'the alert channel when the alert was posted (DATABOX_ALERT_CHANNEL has changed since)';
+      throw new UndeliverableError(`Slack refused it in ${channel}, ${which}: ${refusal.code} (${refusal.means})`, { cause: error });
     }
   }
 }
