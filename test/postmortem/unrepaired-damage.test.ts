@@ -47,37 +47,39 @@ it('shows the lines after a hand edit, each marked unverified, in the postmortem
   const opened = [...fs.readFileSync(journal, 'utf8').matchAll(/"type":"incident.opened","incident":"(dbx-[^"]+)"/g)].map((m) => m[1] as string);
   expect(opened).toHaveLength(2);
   const [first, later] = opened as [string, string];
-  // As the tester did: an actor changed on line 4 (the first incident's diagnosis), its hash left as it was.
-  expect(lines[3]).toContain('"actor":"U0OPERATOR"');
-  lines[3] = (lines[3] as string).replace('"actor":"U0OPERATOR"', '"actor":"U0MALLORY"');
+  // As the tester did: an actor changed on the first incident's first line after its opening (its diagnosis), its hash
+  // left as it was. Which line that is depends on whether a watcher's first check journaled before it.
+  const edited = lines.findIndex((line, index) => index > lines.findIndex((l) => l.includes('"type":"incident.opened"')) && line.includes('"actor":"U0OPERATOR"')) + 1;
+  expect(edited).toBeGreaterThan(2);
+  lines[edited - 1] = (lines[edited - 1] as string).replace('"actor":"U0OPERATOR"', '"actor":"U0MALLORY"');
   fs.writeFileSync(journal, `${lines.join('\n')}\n`);
 
   const env = cliEnv({ DATABOX_STATE_DIR: checkout.stateDir });
   const laterPm = await runCliProcess(['postmortem', later], { env, stdin: 'ignore' });
   expect(laterPm.code).toBe(0);
   expect(laterPm.stdout).not.toContain('nothing to tell');
-  expect(laterPm.stdout).toContain('> **Warning: the journal failed verification at line 4**');
-  expect(laterPm.stdout).toContain(`> Lines 1–3 verify; lines 4–${lines.length} are shown as they read, and each row and time built from them is marked unverified`);
+  expect(laterPm.stdout).toContain(`> **Warning: the journal failed verification at line ${edited}**`);
+  expect(laterPm.stdout).toContain(`> Lines 1–${edited - 1} verify; lines ${edited}–${lines.length} are shown as they read, and each row and time built from them is marked unverified`);
   expect(laterPm.stdout).toContain(repair);
-  expect(row(laterPm.stdout, 'Opened')).toMatch(/by \*\*U0TEAMMATE\*\* .*_\(unverified: built from journal line \d+, read as it is: the journal fails verification at line 4\)_/);
+  expect(row(laterPm.stdout, 'Opened')).toMatch(new RegExp(`by \\*\\*U0TEAMMATE\\*\\* .*_\\(unverified: built from journal line \\d+, read as it is: the journal fails verification at line ${edited}\\)_`));
   expect(row(laterPm.stdout, 'Verdict')).toContain('File corrupt _(unverified');
-  expect(row(laterPm.stdout, 'Record')).toContain(`verified up to line 3, lines 4–${lines.length} read unverified`);
+  expect(row(laterPm.stdout, 'Record')).toContain(`verified up to line ${edited - 1}, lines ${edited}–${lines.length} read unverified`);
   // Every entry of its timeline rests on a line after the edit: none reads as verified.
   const entries = section(laterPm.stdout, 'Timeline (UTC)').split('\n').filter((line) => line.startsWith('- `'));
   expect(entries.length).toBeGreaterThan(3);
-  for (const entry of entries) expect(entry).toContain('_(unverified: read as it is, as the journal fails verification at line 4)_');
+  for (const entry of entries) expect(entry).toContain(`_(unverified: read as it is, as the journal fails verification at line ${edited})_`);
   // The Diagnosis section's verdict and evidence rows too.
   const diagnosis = section(laterPm.stdout, 'Diagnosis');
-  expect(diagnosis).toMatch(/\*\*Verdict: File corrupt\*\* .*_\(unverified: built from journal line \d+, read as it is: the journal fails verification at line 4\)_/);
+  expect(diagnosis).toMatch(new RegExp(`\\*\\*Verdict: File corrupt\\*\\* .*_\\(unverified: built from journal line \\d+, read as it is: the journal fails verification at line ${edited}\\)_`));
   const evidence = diagnosis.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Evidence') && !line.startsWith('| ---'));
   expect(evidence.length).toBeGreaterThan(1);
   for (const line of evidence) expect(line).toContain('_(unverified: built from journal lines ');
-  expect(laterPm.stderr).toContain(`warning: the journal failed verification at line 4; lines 4–${lines.length} are shown as they read, each marked unverified, until ${repair} accepts the damage`);
+  expect(laterPm.stderr).toContain(`warning: the journal failed verification at line ${edited}; lines ${edited}–${lines.length} are shown as they read, each marked unverified, until ${repair} accepts the damage`);
 
-  // The incident the edit is in goes on past it: its plan of path A, proposed after line 4, is there, marked.
+  // The incident the edit is in goes on past it: its plan of path A, proposed after the edited line, is there, marked.
   const firstPm = await runCliProcess(['postmortem', first], { env, stdin: 'ignore' });
   expect(firstPm.code).toBe(0);
-  expect(row(firstPm.stdout, 'Outcome')).toMatch(/waiting for an approval \(as lines 4–\d+ read, unverified\) _\(unverified/);
+  expect(row(firstPm.stdout, 'Outcome')).toMatch(new RegExp(`waiting for an approval \\(as lines ${edited}–\\d+ read, unverified\\) _\\(unverified`));
   expect(firstPm.stdout).not.toContain('unknown after it');
   expect(section(firstPm.stdout, 'Timeline (UTC)')).toMatch(/proposed .*Path A.*_\(unverified: read as it is/);
 
