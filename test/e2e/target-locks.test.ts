@@ -15,7 +15,7 @@ const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
 const marts = ['ebird.fct_daily_bird_observations', 'noaa.fct_daily_weather', 'usgs.fct_daily_streamflow', 'analytics.fct_species_environment_daily'];
 const count = 'SELECT count(*) FROM analytics.fct_species_environment_daily';
-const at = () => new Date(Date.now() - 24 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+const at = (hoursAgo = 24) => new Date(Date.now() - hoursAgo * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
 
 let slack: SlackStandIn;
 let checkout: Checkout;
@@ -50,7 +50,8 @@ describe('one mutating plan per target', () => {
   it('runs a local plan beside a running MotherDuck plan, refuses a second MotherDuck plan, and judges "changed since" per target', async () => {
     // Proposed first, all three: the local file's path A, and two MotherDuck plans.
     const local = await propose('recover duckdb path=a');
-    const stale = await propose(`recover motherduck path=b at="${at()}"`);
+    // Another moment than the next one's: the same recover typed again would find this plan waiting, not make a second.
+    const stale = await propose(`recover motherduck path=b at="${at(25)}"`);
     const running = await propose(`recover motherduck path=b at="${at()}"`);
 
     const hold = md.holdWhen(/SNAPSHOT_TIME/);
