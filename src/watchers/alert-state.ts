@@ -87,6 +87,9 @@ export function decideAlert(
   if (state === 'unknown') return { kind: 'none' };
   const due = (at: string) => now.getTime() - Date.parse(at) >= timing.reminderMs;
   if (outage?.endedAt) {
+    // Its end was refused for good (the channel archived): reopening its alert there would be refused too, and nobody
+    // told, so whatever comes back is a new outage with its own start.
+    if (outage.undelivered) return state === 'problem' ? { kind: 'alert' } : { kind: 'none' };
     const heldMs = now.getTime() - Date.parse(outage.endedAt);
     if (heldMs < timing.flapWindowMs) {
       // Back within the window: its first return is said (the thread's last word was "back to healthy"), later ones no

@@ -423,6 +423,26 @@ describe('watcher alerts in the bot', () => {
     expect(String(moved[0]?.blocks)).toContain('Noticed by the database watcher at 2026-04-21 09:04 UTC.');
   });
 
+  it('alerts a problem back within the flap window after its end was refused in an archived channel anew, with its own start, not as the old alert reopened', async () => {
+    const minute = 60_000;
+    let now = recordedAt.getTime();
+    const clock = () => new Date(now);
+    harness = await startBot(checkout, slack, { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DISK: 'false' }, clock);
+    await slack.waitFor('the first check', () => harness?.bot.watch.lastCheck('database') !== undefined);
+    await harness.bot.watch.idle();
+    slack.refuse = (method, args) => (args.channel === 'C0ALERTS' && method.startsWith('chat.') ? 'is_archived' : undefined);
+    await createHealthyDatabase(checkout.databasePath, 100);
+    now += minute;
+    await harness.bot.watch.checkOnce();
+    fs.rmSync(checkout.databasePath);
+    now += minute;
+    await harness.bot.watch.checkOnce();
+    const alertsTried = slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0ALERTS' && !c.args.thread_ts);
+    expect(alertsTried, 'the first alert, then a new one tried').toHaveLength(2);
+    expect(String(alertsTried[1]?.args.blocks)).toContain('Noticed by the database watcher at 2026-04-21 09:02 UTC.');
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'watch.returned'), 'not the old alert reopened').toEqual([]);
+  });
+
   it('says the end of an outage alerted in a former DATABOX_ALERT_CHANNEL in the new one, naming where its alert was', async () => {
     const minute = 60_000;
     let now = recordedAt.getTime();
