@@ -104,6 +104,18 @@ describe('npm start builds dist/ only when it must', () => {
     expect(mainMtime(folder)).toBeGreaterThan(halfHourAgo.getTime());
   });
 
+  it('never starts code that failed to compile: a type error stops the start, and the next start too', async () => {
+    const folder = botFolder({ built: true, typescript: true });
+    fs.appendFileSync(path.join(folder, 'src', 'config.ts'), '\nexport const notANumber: number = "one";\n');
+    const first = await npmStart(folder);
+    expect(first.exitCode).not.toBe(0);
+    expect(first.stderr).not.toContain(botRan);
+    const second = await npmStart(folder);
+    expect(second.exitCode).not.toBe(0);
+    expect(second.stderr, 'the second start ran what the failed build wrote').not.toContain(botRan);
+    expect(mainMtime(folder), 'dist/ written by a failed build').toBe(halfHourAgo.getTime());
+  });
+
   it('says in one line that TypeScript is not installed, and how to build, when there is no dist/ (npm ci with NODE_ENV=production)', async () => {
     const folder = botFolder({ built: false, typescript: false });
     const result = await npmStart(folder);
