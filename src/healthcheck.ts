@@ -1,19 +1,13 @@
 // The Docker image's HEALTHCHECK: reads the settings as the bot does (the environment, then ./.env) and asks its /healthz.
-import { ConfigError, loadConfig } from './config.js';
-import { loadDotEnv } from './env-file.js';
+import { ConfigError } from './config.js';
+import { loadSettings } from './load-settings.js';
 
 /** Exits 0 when the bot answers, else 1 with one line on stderr, which `docker inspect` shows. */
 async function healthcheck(): Promise<number> {
-  let config;
-  try {
-    loadDotEnv();
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`databox-bot healthcheck: ${error.message}`);
-      return 1;
-    }
-    throw error;
+  const config = loadSettings();
+  if (config instanceof ConfigError) {
+    console.error(`databox-bot healthcheck: ${config.message}`);
+    return 1;
   }
   // Socket Mode has no HTTP listener to ask: the check passes while the container runs, which it does while the bot does.
   if (config.slack.appToken) return 0;
@@ -29,4 +23,11 @@ async function healthcheck(): Promise<number> {
   return 1;
 }
 
-healthcheck().then((code) => process.exit(code));
+// Anything else (a mounted .env it cannot read) is one line too: `docker inspect` shows it, where a stack is noise.
+healthcheck().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`databox-bot healthcheck: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -2,10 +2,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, loadConfig, unreadSettingsWarning } from './config.js';
+import { ConfigError, unreadSettingsWarning } from './config.js';
 import { dagsterHomeUnsetWarning } from './dagster-home-unset.js';
 import { dagsterUrlClash } from './dagster-url-clash.js';
-import { loadDotEnv } from './env-file.js';
+import { loadSettings } from './load-settings.js';
 import { describeHolder, InstanceLock, InstanceLockHeld } from './instance-lock.js';
 import { createLogger } from './logger.js';
 import { createRedactor } from './redact.js';
@@ -13,16 +13,10 @@ import { prepareStateDir } from './state-dir.js';
 import { JournalReadOnly, processUid, requireWritableJournal } from './journal/journal-read-only.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    loadDotEnv();
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`databox-bot: ${error.message}`);
-      process.exit(2);
-    }
-    throw error;
+  const config = loadSettings();
+  if (config instanceof ConfigError) {
+    console.error(`databox-bot: ${config.message}`);
+    process.exit(2);
   }
   if (!config.slack.botToken) {
     console.error('databox-bot: invalid configuration: SLACK_BOT_TOKEN is required to start the Slack bot (see .env.example); the terminal front end is `npm run cli`');

@@ -63,4 +63,14 @@ describe("the image's HEALTHCHECK", () => {
     const result = await execa(command as string, args, { cwd: app, env: { PATH: process.env.PATH ?? '', HOME: work }, extendEnv: false, reject: false, timeout: 60_000 });
     expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: '' });
   });
+
+  it('fails with one line, not a stack, when the mounted /app/.env cannot be read', async () => {
+    const app = appFolder('');
+    // A bind mount of a .env the host does not have makes a directory there, which no one can read as a file.
+    fs.rmSync(path.join(app, '.env'));
+    fs.mkdirSync(path.join(app, '.env'));
+    const [command, ...args] = healthcheckCommand();
+    const result = await execa(command as string, args, { cwd: app, env: { PATH: process.env.PATH ?? '', HOME: work }, extendEnv: false, reject: false, timeout: 60_000 });
+    expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 1, stderr: 'databox-bot healthcheck: EISDIR: illegal operation on a directory, read' });
+  });
 });
