@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from './config.js';
+import { makeFolder } from './disk/make-folder.js';
 
 /** What the error codes a newcomer meets here mean, in words (a read-only volume is not a typo in the path). */
 const codeSaid: Record<string, string> = {
@@ -10,26 +11,6 @@ const codeSaid: Record<string, string> = {
   EACCES: 'EACCES: permission denied',
   ENOTDIR: 'ENOTDIR: a part of the path is a file',
 };
-
-/**
- * `mkdir -p`, one level at a time: Node's recursive mkdir never returns under /proc or /sys (mkdir there says ENOENT,
- * its parent EEXIST, and it tries again forever); one level at a time, the first refusal is the answer.
- */
-function makeDirectories(dir: string): void {
-  const missing: string[] = [];
-  for (let at = path.resolve(dir); !fs.existsSync(at); at = path.dirname(at)) {
-    missing.unshift(at);
-    if (path.dirname(at) === at) break;
-  }
-  for (const folder of missing) {
-    try {
-      fs.mkdirSync(folder);
-    } catch (error) {
-      // Another process (the bot and a terminal starting together) made it meanwhile: made is made.
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !fs.statSync(folder).isDirectory()) throw error;
-    }
-  }
-}
 
 /** A symbolic link at `dir` to nothing (a volume not mounted): said as such, where mkdir would say only EEXIST. */
 function danglingLink(dir: string): string | undefined {
@@ -48,7 +29,7 @@ function danglingLink(dir: string): string | undefined {
  */
 export function prepareStateDir(dir: string): void {
   try {
-    makeDirectories(dir);
+    makeFolder(dir);
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;

@@ -1,6 +1,5 @@
 // Starts the named Dagster schedules one by one: GraphQL startSchedule where DAGSTER_URL is set, else `dagster schedule start <name>`.
-import type { CommandRunner } from '../process/run-command.js';
-import { alreadyRunning, scheduleCliArgv, scheduleCliCalls } from './schedule-cli.js';
+import { alreadyRunning, scheduleCliArgv, scheduleCliCalls, type ScheduleCliRequest } from './schedule-cli.js';
 import { DagsterError, repositoryLabel, type DagsterClient, type RepositoryRef, type ScheduleStatus } from './graphql-client.js';
 
 /** `dagster schedule start <name> -f <file>`: the CLI starts one schedule per call. */
@@ -28,23 +27,15 @@ export interface StartSchedulesResult {
   outcomes: ScheduleOutcome[];
 }
 
-export interface StartSchedulesRequest {
-  names: readonly string[];
+/** The CLI's request for `start` (its time for the whole step), and what the webserver's way needs besides. */
+export type StartSchedulesRequest = Omit<ScheduleCliRequest, 'verb'> & {
   /** Set: through the webserver; unset: through the CLI. */
   client?: DagsterClient;
   /** The copies the approved plan names, each in its repository: only those are started (a plan made before these were kept: unset). */
   planned?: readonly { name: string; repository: RepositoryRef }[];
-  definitionsFile: string;
-  cwd: string;
-  runCommand: CommandRunner;
-  /** For the whole step: each command is given what is left of it. */
-  timeoutMs: number;
-  signal?: AbortSignal;
-  onStart?: (pid: number, argv: readonly string[]) => void;
-  redact?: (text: string) => string;
   /** The run's clock, for how lately a STOPPED copy ticked. */
   now?: Date;
-}
+};
 
 /** Sent with no answer that can be read: the webserver may have started it (as a backfill may have been launched). */
 const mayHaveStarted = new Set(['timeout', 'http', 'bad-answer']);

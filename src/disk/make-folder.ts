@@ -1,5 +1,5 @@
-// Creates a folder and the folders above it that are missing, one level at a time, so a refusal is the system's own:
-// Node's recursive mkdir reports a read-only file system (EROFS) as ENOENT, "no such file or directory".
+// `mkdir -p`, one level at a time, so a refusal is the system's own: Node's recursive mkdir reports a read-only file
+// system (EROFS) as ENOENT, and never returns under /proc or /sys (mkdir there says ENOENT, its parent EEXIST, forever).
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -13,8 +13,9 @@ export function makeFolder(folder: string): void {
     try {
       fs.mkdirSync(level);
     } catch (error) {
-      // Made meanwhile by another process: what was asked for is there.
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // Made meanwhile by another process (the bot and a terminal starting together): made is made. A file put there
+      // meanwhile is not a folder, and is refused.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !fs.statSync(level).isDirectory()) throw error;
     }
   }
 }
