@@ -92,7 +92,8 @@ export async function startBot(
   // (startup, crash-restart, state-dir-trouble) start them as the bot does, once it listens.
   // The command host from dist/ (built by the global setup from these sources): under tsx each bot's host took four times
   // the CPU to start, a tenth of the suite's. src/main.ts and the CLI, run as processes, are dist/ throughout.
-  // Calls counted on their way to Slack, for settle(): some are not waited for by any job (a clicker told something).
+  // Calls counted on their way to Slack, from the moment each is made, for settle(): some are not waited for by any job
+  // (a clicker told something).
   const calls = new CallsInFlight();
   const clientOptions = options.clientOptions ?? { retryConfig: { retries: 0 } };
   const bot = createBot({
@@ -107,6 +108,7 @@ export async function startBot(
     ...options,
     clientOptions: { ...clientOptions, fetch: calls.track(clientOptions.fetch ?? (webApiPolicy.fetch as FetchFunction)) },
   });
+  calls.watch(bot.app.client);
   const server = await bot.start(0);
   const { port } = server?.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/slack/events`;
