@@ -347,19 +347,31 @@ const unreachableCode = /UserCodeUnreachable|could not reach user code server/i;
 const queueOverrides = new Set<DagsterVerdictId>(['schedules-paused', 'schedules-paused-no-day-missed', 'schedules-behind', 'healthy']);
 
 /**
- * The verdict on the daemons and the schedules, unless runs have waited in the queue for over an hour with the daemon
- * up: then the run coordinator starts nothing, and starting schedules or backfilling (the plans of those verdicts)
+ * The verdict on the daemons and the schedules, unless runs have waited QUEUED for over an hour with the daemon up and
+ * none started within it: then the run coordinator starts nothing, and starting schedules or backfilling (the plans of those verdicts)
  * would add runs behind them; the verdict says so with the runs, and what it would have said besides. With the daemon
  * stopped, the queue waits on it: a note, as starting it is what dequeues them.
  */
 export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThresholds, now: Date, martsBuiltThrough?: string): DagsterVerdict {
   const found = assessDaemonAndSchedules(evidence, thresholds, now, martsBuiltThrough);
-  const queued = evidence.queuedTooLong;
-  if (!queued || 'failed' in queued || queued.runs.length === 0) return found;
+  const listed = evidence.queuedTooLong;
+  if (!listed || 'failed' in listed || listed.runs.length === 0) return found;
+  // NOT_STARTED runs were never handed to the coordinator (their launcher died first): they wait on nothing, so they say
+  // nothing of the queue, however old.
+  const notStarted = listed.runs.filter((run) => run.status !== 'QUEUED');
+  const notes = notStarted.length === 0 ? found.notes : [...found.notes, `${queuedTooLongSaid({ runs: notStarted, atLeast: false }, now)}: never handed to the run coordinator, so they hold nothing up; delete them in the Dagster UI (Runs) if they are not wanted`];
+  const queued = { runs: listed.runs.filter((run) => run.status === 'QUEUED'), atLeast: listed.atLeast };
+  if (queued.runs.length === 0) return { ...found, notes };
   const said = queuedTooLongSaid(queued, now);
-  if (!queueOverrides.has(found.id)) return { ...found, notes: [...found.notes, `${said}: they wait for the daemon's run coordinator (QUEUED_RUN_COORDINATOR)`] };
+  if (!queueOverrides.has(found.id)) return { ...found, notes: [...notes, `${said}: they wait for the daemon's run coordinator (QUEUED_RUN_COORDINATOR)`] };
+  const started = listed.startedLately;
+  if (started) {
+    const at = new Date(started.updatedAt * 1000).toISOString().slice(0, 16).replace('T', ' ');
+    return { ...found, notes: [...notes, `${said}, but run ${started.runId} of job ${started.jobName} started at ${at} UTC: the queue moves, held back on purpose (run concurrency limits, a backfill throttled), so it is not called stuck`] };
+  }
   return {
     ...found,
+    notes,
     id: 'run-queue-stuck',
     title: `Run queue stuck: ${said}`,
     since: new Date(Math.min(...queued.runs.map((run) => run.createdAt)) * 1000).toISOString(),

@@ -150,31 +150,45 @@ describe('/databox diagnose schedule and recover schedule', () => {
 
   it('calls the run queue stuck, not the schedules paused, while runs have waited QUEUED for over an hour with the daemon up: the verdict counts them, names the oldest and its job, and offers no plan that would queue more', async () => {
     const at = (iso: string) => Date.parse(iso) / 1000;
-    serveDagster({
-      DataboxRepositories: 'repositories',
-      DataboxSchedules: 'schedules-paused',
-      DataboxDaemonHealth: daemonHealthyNow(clock),
-      DataboxQueuedRuns: runsAnswer([
-        { runId: 'a1b2c3d4', jobName: 'all_pipelines', status: 'QUEUED', creationTime: at('2026-04-21T03:00:00Z') },
-        { runId: 'e5f6a7b8', jobName: 'all_pipelines', status: 'QUEUED', creationTime: at('2026-04-21T06:00:00Z') },
-        { runId: 'c9d0e1f2', jobName: 'soda_checks', status: 'NOT_STARTED', creationTime: at('2026-04-21T07:30:00Z') },
-        // Queued minutes ago: a normal wait, not counted.
-        { runId: 'f3a4b5c6', jobName: 'all_pipelines', status: 'QUEUED', creationTime: at('2026-04-21T08:50:00Z') },
-        // Running: the queue is not about it.
-        { runId: 'd7e8f9a0', jobName: 'soda_checks', status: 'STARTED', creationTime: at('2026-04-21T02:00:00Z') },
-      ]),
-    });
+    const runs = runsAnswer([
+      { runId: 'a1b2c3d4', jobName: 'all_pipelines', status: 'QUEUED', creationTime: at('2026-04-21T03:00:00Z') },
+      { runId: 'e5f6a7b8', jobName: 'all_pipelines', status: 'QUEUED', creationTime: at('2026-04-21T06:00:00Z') },
+      // Never handed to the coordinator: a note, not counted against the queue.
+      { runId: 'c9d0e1f2', jobName: 'soda_checks', status: 'NOT_STARTED', creationTime: at('2026-04-21T07:30:00Z') },
+      // Queued minutes ago: a normal wait, not counted.
+      { runId: 'f3a4b5c6', jobName: 'all_pipelines', status: 'QUEUED', creationTime: at('2026-04-21T08:50:00Z') },
+      // Running since long before the hour: the queue is not about it, and it does not show the queue moving.
+      { runId: 'd7e8f9a0', jobName: 'soda_checks', status: 'STARTED', creationTime: at('2026-04-21T02:00:00Z') },
+    ]);
+    serveDagster({ DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-paused', DataboxDaemonHealth: daemonHealthyNow(clock), DataboxQueuedRuns: runs, DataboxRunsStartedLately: runs });
     harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     const verdict = message('Verdict:');
-    expect(verdict).toContain('Run queue stuck: 3 runs QUEUED or NOT_STARTED for over 1 h, the oldest since 2026-04-21 03:00 UTC (6 h), run a1b2c3d4 of job all_pipelines; by job: all_pipelines 2, soda_checks 1');
+    expect(verdict).toContain('Run queue stuck: 2 runs QUEUED for over 1 h, the oldest since 2026-04-21 03:00 UTC (6 h), run a1b2c3d4 of job all_pipelines; by job: all_pipelines 2');
+    expect(slack.allText()).toContain('1 run NOT_STARTED for over 1 h, the oldest since 2026-04-21 07:30 UTC (1 h 30 min), run c9d0e1f2 of job soda_checks; by job: soda_checks 1: never handed to the run coordinator');
     expect(verdict).toContain('besides, without the queue: Schedules paused since 2026-04-17 06:00 UTC: all_pipelines_daily');
     expect(verdict).toContain("its run coordinator is not starting queued runs: starting schedules or backfilling now would only add runs behind them, so no plan is offered");
     expect(verdict).not.toContain('Start the paused schedules and backfill');
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
     expect(slack.allText()).toContain('Runs waiting in the queue for over an hour, oldest first:');
     expect(slack.allText()).not.toContain('f3a4b5c6');
+  });
+
+  it('does not call the run queue stuck while runs wait QUEUED for over an hour but another started 10 minutes ago (run concurrency limits): the verdict stays the schedules paused, the wait a note', async () => {
+    const at = (iso: string) => Date.parse(iso) / 1000;
+    const runs = runsAnswer([
+      { runId: 'a1b2c3d4', jobName: 'all_pipelines', status: 'QUEUED', creationTime: at('2026-04-21T03:00:00Z') },
+      { runId: 'b2c3d4e5', jobName: 'all_pipelines', status: 'STARTED', creationTime: at('2026-04-21T02:00:00Z'), updateTime: at('2026-04-21T08:50:00Z') },
+    ]);
+    serveDagster({ DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-paused', DataboxDaemonHealth: daemonHealthyNow(clock), DataboxQueuedRuns: runs, DataboxRunsStartedLately: runs });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).not.toContain('Run queue stuck');
+    expect(verdict).toContain('Schedules paused since 2026-04-17 06:00 UTC: all_pipelines_daily');
+    expect(slack.allText()).toContain('1 run QUEUED for over 1 h, the oldest since 2026-04-21 03:00 UTC (6 h), run a1b2c3d4 of job all_pipelines; by job: all_pipelines 1, but run b2c3d4e5 of job all_pipelines started at 2026-04-21 08:50 UTC: the queue moves');
   });
 
   it("does not call Dagster healthy while the stack's code location has failed to load, and offers nothing: its schedules are missing, not ticking", async () => {

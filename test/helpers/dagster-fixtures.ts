@@ -24,29 +24,34 @@ export interface RecordedRun {
   jobName: string;
   status: 'QUEUED' | 'NOT_STARTED' | 'STARTING' | 'STARTED' | 'SUCCESS' | 'FAILURE' | 'CANCELED';
   creationTime: number;
+  /** When it last changed status (epoch seconds): its creation unless given. */
+  updateTime?: number;
 }
 
 /**
  * runsOrError as Dagster answers it: `runs` filtered as its RunsFilter does, by the statuses the query names and the
- * createdBefore variable (epoch seconds), newest first, cut at the query's limit.
+ * createdBefore and updatedAfter variables (epoch seconds), newest first, cut at the query's limit.
  */
 export function runsAnswer(runs: readonly RecordedRun[]): (body: { query: string; variables: Record<string, unknown> }) => unknown {
   return ({ query, variables }) => {
     const statuses = /statuses:\s*\[([^\]]*)\]/.exec(query)?.[1]?.split(',').map((s) => s.trim()) ?? [];
     const createdBefore = typeof variables.createdBefore === 'number' ? variables.createdBefore : Infinity;
+    const updatedAfter = typeof variables.updatedAfter === 'number' ? variables.updatedAfter : -Infinity;
     const limit = Number(/limit:\s*(\d+)/.exec(query)?.[1] ?? Infinity);
     const results = runs
-      .filter((run) => (statuses.length === 0 || statuses.includes(run.status)) && run.creationTime < createdBefore)
+      .map((run) => ({ ...run, updateTime: run.updateTime ?? run.creationTime }))
+      .filter((run) => (statuses.length === 0 || statuses.includes(run.status)) && run.creationTime < createdBefore && run.updateTime > updatedAfter)
       .sort((a, b) => b.creationTime - a.creationTime)
       .slice(0, limit);
     return { data: { runsOrError: { __typename: 'Runs', results } } };
   };
 }
 
-/** What a Dagster answers that a test does not set: no backfill in progress, no run waiting in the queue. */
+/** What a Dagster answers that a test does not set: no backfill in progress, no run waiting in the queue or started lately. */
 const quietDagster: Record<string, (body: { query: string; variables: Record<string, unknown> }) => unknown> = {
   DataboxBackfillsInProgress: () => ({ data: { partitionBackfillsOrError: { __typename: 'PartitionBackfills', results: [] } } }),
   DataboxQueuedRuns: runsAnswer([]),
+  DataboxRunsStartedLately: runsAnswer([]),
 };
 
 /**

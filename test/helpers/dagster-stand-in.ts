@@ -12,7 +12,7 @@ export class DagsterStandIn {
    * validation error (`Cannot query field "title" on type "PartitionBackfill".`), whatever fixture its operation has.
    */
   lacksFields: { field: string; type: string }[] = [];
-  /** The runs runsOrError lists (DataboxQueuedRuns), filtered as Dagster filters them; none by default. */
+  /** The runs runsOrError lists (DataboxQueuedRuns, DataboxRunsStartedLately), filtered as Dagster filters them; none by default. */
   runs: RecordedRun[] = [];
   /** Every request's operation name and variables, in order. */
   readonly requests: { operation: string; variables: Record<string, unknown> }[] = [];
@@ -35,7 +35,7 @@ export class DagsterStandIn {
         const graphql = req.url === '/graphql' && req.method === 'POST';
         const fixture = graphql ? this.answers[operation] : undefined;
         // The queued runs are answered from `runs` unless a fixture is named for them.
-        const runs = graphql && !fixture && operation === 'DataboxQueuedRuns' ? runsAnswer(this.runs)({ query: parsed.query ?? '', variables: parsed.variables ?? {} }) : undefined;
+        const runs = graphql && !fixture && (operation === 'DataboxQueuedRuns' || operation === 'DataboxRunsStartedLately') ? runsAnswer(this.runs)({ query: parsed.query ?? '', variables: parsed.variables ?? {} }) : undefined;
         res.writeHead(fixture || runs ? 200 : 400, { 'content-type': 'application/json' });
         res.end(JSON.stringify(fixture ? graphqlFixture(fixture) : (runs ?? { errors: [{ message: `no answer for ${operation}` }] })));
       });

@@ -269,14 +269,28 @@ describe('runs waiting in the queue for over an hour', () => {
   it('make a healthy-looking Dagster the run queue stuck, with no window and nothing to start', () => {
     const verdict = assessDagster({ ...evidence(healthy), queuedTooLong: queued }, thresholds, now);
     expect(verdict).toMatchObject({ id: 'run-queue-stuck', window: null, pausedSchedules: [], since: '2026-12-01T12:30:00.000Z' });
-    expect(verdict.title).toBe('Run queue stuck: 1 run QUEUED or NOT_STARTED for over 1 h, the oldest since 2026-12-01 12:30 UTC (5 h), run a1b2c3d4 of job all_pipelines; by job: all_pipelines 1');
+    expect(verdict.title).toBe('Run queue stuck: 1 run QUEUED for over 1 h, the oldest since 2026-12-01 12:30 UTC (5 h), run a1b2c3d4 of job all_pipelines; by job: all_pipelines 1');
     expect(verdict.reasons[0]).toBe('besides, without the queue: Dagster daemon and schedules healthy');
   });
 
   it('are a note beside a stopped daemon, which starting dequeues them, and the verdict stays the daemon stopped', () => {
     const verdict = assessDagster({ ...evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-11-30T06:00:00Z')], 2), queuedTooLong: queued }, thresholds, now);
     expect(verdict.id).toBe('daemon-stopped');
-    expect(verdict.notes).toContainEqual(expect.stringContaining("1 run QUEUED or NOT_STARTED for over 1 h, the oldest since 2026-12-01 12:30 UTC (5 h), run a1b2c3d4 of job all_pipelines; by job: all_pipelines 1: they wait for the daemon's run coordinator"));
+    expect(verdict.notes).toContainEqual(expect.stringContaining("1 run QUEUED for over 1 h, the oldest since 2026-12-01 12:30 UTC (5 h), run a1b2c3d4 of job all_pipelines; by job: all_pipelines 1: they wait for the daemon's run coordinator"));
+  });
+
+  it('do not make the queue stuck while another run started within the hour (run concurrency limits): a note says it moves', () => {
+    const startedLately = { runId: 'e5f6a7b8', jobName: 'all_pipelines', updatedAt: Date.parse('2026-12-01T17:20:00Z') / 1000 };
+    const verdict = assessDagster({ ...evidence(healthy), queuedTooLong: { ...queued, startedLately } }, thresholds, now);
+    expect(verdict.id).toBe('healthy');
+    expect(verdict.notes).toContainEqual(expect.stringContaining('run a1b2c3d4 of job all_pipelines; by job: all_pipelines 1, but run e5f6a7b8 of job all_pipelines started at 2026-12-01 17:20 UTC: the queue moves'));
+  });
+
+  it('NOT_STARTED only, however old, are a note and not the verdict: never handed to the coordinator, they say nothing of the queue', () => {
+    const orphaned = { runs: [{ ...queued.runs[0]!, status: 'NOT_STARTED' }], atLeast: false };
+    const verdict = assessDagster({ ...evidence(healthy), queuedTooLong: orphaned }, thresholds, now);
+    expect(verdict.id).toBe('healthy');
+    expect(verdict.notes).toContainEqual(expect.stringContaining('1 run NOT_STARTED for over 1 h, the oldest since 2026-12-01 12:30 UTC (5 h), run a1b2c3d4 of job all_pipelines; by job: all_pipelines 1: never handed to the run coordinator'));
   });
 
   it('that could not be read leave the verdict to the rest, and the evidence says why', () => {
