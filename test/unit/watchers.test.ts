@@ -119,6 +119,11 @@ describe('the alert rule', () => {
     expect(decideAlert(changed, 'problem', at('2026-04-21T09:02:00Z'), timing, 'missing')).toEqual({ kind: 'none' });
     expect(decideAlert(changed, 'problem', at('2026-04-21T13:01:00Z'), timing, 'missing')).toEqual({ kind: 'changed', outage: changed, worse: false });
   });
+  it('alerts anew, not reopening it, a condition back within the flap window after its end was refused for good (its channel archived)', () => {
+    const refused = { ...outage, endedAt: '2026-04-21T09:10:00.000Z', lastPostedAt: '2026-04-21T09:10:00.000Z', undelivered: 'Slack refused it in C0ALERTS, DATABOX_ALERT_CHANNEL: is_archived' };
+    expect(decideAlert(refused, 'problem', at('2026-04-21T09:11:00Z'), timing)).toEqual({ kind: 'alert' });
+    expect(decideAlert(refused, 'healthy', at('2026-04-21T09:11:00Z'), timing)).toEqual({ kind: 'none' });
+  });
   it('reopens the same alert for a condition back within the flap window: its first return said, later ones no more often than the reminders, its end once it held', () => {
     const iso = (hhmm: string) => `2026-04-21T${hhmm}:00.000Z`;
     // Alerted at 09:00, back to healthy at 09:10, and said so.
