@@ -153,10 +153,44 @@ export function rootMessage(incident: Incident, parameters?: Runbook['parameters
 
 const maxPlanSteps = 40;
 const maxStepChars = 1_200;
+/** The fewest characters of a step's text a plan cut to fit still shows. */
+const minStepChars = 60;
+
+/**
+ * Slack refuses a message whose blocks hold about 12,000 characters of text in all (msg_blocks_too_long, undocumented),
+ * as run-message.ts's messageLimits.chars says; a plan's steps share what its header (a section, at most
+ * blockTextLimit), previews, buttons and pointer to the attached plan leave of this.
+ */
+const planCharBudget = 11_000;
+const planTailReserve = 700;
+
+/** The name of the file the whole plan is attached as, when its message cannot hold it. */
+export const planFileName = (run: Run) => `${run.id.replace('/', '-')}-plan.txt`;
+
+/**
+ * How many characters of each step's text the plan message shows: up to maxStepChars, and less for all (the longest
+ * cut first) when its steps would otherwise take more than the message's budget leaves them.
+ */
+function stepCharsShown(run: Run, root: string): number {
+  const previewChars = planPreviews(run).reduce((sum, block) => sum + (block.type === 'section' ? (block.text?.text.length ?? 0) : 0), 0);
+  const room = planCharBudget - blockTextLimit - previewChars - planTailReserve;
+  const shown = run.steps.slice(0, maxPlanSteps);
+  const fits = (max: number) => shown.reduce((sum, step, i) => sum + stepLine(step, i, root, max).length, 0) <= room;
+  if (fits(maxStepChars)) return maxStepChars;
+  let low = minStepChars;
+  let high = maxStepChars;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (fits(middle)) low = middle;
+    else high = middle;
+  }
+  return low;
+}
 
 /** Whether a plan message leaves steps or step text out (so the full plan must be attached for the approver). */
 export function planIsCut(run: Run, root: string): boolean {
-  return run.steps.length > maxPlanSteps || run.steps.some((step) => describeStep(step, root).length > maxStepChars - 20);
+  const max = stepCharsShown(run, root);
+  return run.steps.length > maxPlanSteps || run.steps.some((step) => codeBlock(describeStep(step, root), max) !== codeBlock(describeStep(step, root), Infinity));
 }
 
 /** The whole plan as text, for the file attached when the message cannot hold it. */
@@ -169,8 +203,8 @@ export function planText(run: Run, root: string): string {
 /** What a step does to the data, at a glance: destructive, changes data, a guard, or a read-only check. */
 export const stepMark = (step: ResolvedStep) => (step.destructive ? ':warning: *DESTRUCTIVE* ' : step.mutates ? ':pencil2: ' : step.guard ? ':shield: ' : ':mag: ');
 
-function stepLine(step: ResolvedStep, index: number, root: string): string {
-  return `${stepMark(step)}*${index + 1}. ${escapeMrkdwn(step.title)}*\n${codeBlock(describeStep(step, root), maxStepChars)}`;
+function stepLine(step: ResolvedStep, index: number, root: string, maxChars: number): string {
+  return `${stepMark(step)}*${index + 1}. ${escapeMrkdwn(step.title)}*\n${codeBlock(describeStep(step, root), maxChars)}`;
 }
 
 export function decisionLine(run: Run): string | undefined {
@@ -223,8 +257,9 @@ export function planMessage(run: Run, root: string, allowSelfApproval: boolean, 
   const decided = decisionLine(run) ?? (run.status === 'pending' && outdatedBy ? outdatedLine(run, outdatedBy) : undefined);
   const header = planHeader(run, allowSelfApproval, decided === undefined);
   const previews = planPreviews(run);
-  const steps = run.steps.slice(0, maxPlanSteps).map((step, i) => section(stepLine(step, i, root)));
-  if (planIsCut(run, root)) steps.push(context(':paperclip: This plan is longer than a message can show: the whole of it, every step in full, is attached to the thread. The approval binds to all of it.'));
+  const maxChars = stepCharsShown(run, root);
+  const steps = run.steps.slice(0, maxPlanSteps).map((step, i) => section(stepLine(step, i, root, maxChars)));
+  if (planIsCut(run, root)) steps.push(context(`:paperclip: This plan is longer than a message can show, so its longest steps are cut: the whole plan, every step in full, is attached to the thread: ${planFileName(run)}. The approval binds to all of it.`));
   const value = JSON.stringify({ run: run.id, hash: run.hash });
   const tail: KnownBlock[] = decided
     ? [context(decided)]

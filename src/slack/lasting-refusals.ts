@@ -44,6 +44,8 @@ const lasting: Readonly<Record<string, Lasting>> = {
   cant_update_message: { kind: 'message', means: 'the bot may not edit the message' },
   edit_window_closed: { kind: 'message', means: "the workspace's edit window for the message has closed" },
   msg_too_long: { kind: 'message', means: 'the message is too long' },
+  // Undocumented, but answered when a message's blocks hold too much text in all (bolt-js#2509, #2867).
+  msg_blocks_too_long: { kind: 'message', means: "the message's blocks hold too much text in all" },
   invalid_blocks: { kind: 'message', means: 'Slack will not take a block of the message' },
   invalid_blocks_format: { kind: 'message', means: 'Slack will not take the blocks of the message' },
   invalid_arguments: { kind: 'message', means: 'Slack will not take what the call gave' },

@@ -14,7 +14,7 @@ import { redactDeep, type Redactor } from '../redact.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { SlackOutbox } from './outbox.js';
 import type { Redo } from './outbox.js';
-import { planIsCut, planText, followUpMessage, withCopyNote, journalRepairedMessage, rollbackOfferMessage, rootMessage, runFinishedMessage, verdictMessage, withinSlackLimits, type Rendered } from './blocks.js';
+import { planFileName, planIsCut, planText, followUpMessage, withCopyNote, journalRepairedMessage, rollbackOfferMessage, rootMessage, runFinishedMessage, verdictMessage, withinSlackLimits, type Rendered } from './blocks.js';
 import { MessageContents } from './message-contents.js';
 import { asPlainMessage, hasButtons, refusedAsMadeCode } from './refused-message.js';
 import { SlackCallFailed, worthAskingAgain } from './slack-trouble.js';
@@ -379,7 +379,7 @@ export class SlackReporter implements IncidentReporter {
         channel_id: thread.channel,
         thread_ts: thread.ts,
         content: this.deps.redact(planText(run, root)),
-        filename: `${run.id.replace('/', '-')}-plan.txt`,
+        filename: planFileName(run),
         title: `The whole plan ${run.title}`,
       }));
     }
