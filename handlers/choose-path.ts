@@ -6,6 +6,7 @@ import { pathButton, readButtonValue } from '../src/slack/button-value.js';
 import { describeFailure, samePlanWaitingText, tellEphemeral } from '../src/slack/tell.js';
 import { recordIfRefused, refusedClick } from '../src/slack/refused-click.js';
 import { UserError } from '../src/errors.js';
+import { slackCodeOf, slackTrouble } from '../src/slack/slack-trouble.js';
 import { inThread } from '../src/slack/decider-access.js';
 import { incidentThread } from '../src/slack/slack-refs.js';
 import { tellIfNotShown } from '../src/slack/plan-not-shown.js';
@@ -35,7 +36,9 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
         if (stale) throw new UserError(stale);
         // Opened before who may ask is known (users.info may wait out a Retry-After past the trigger's 3 seconds): the
         // form's submission is refused instead (handlers/path-parameters-modal.ts).
-        await client.views.open({ trigger_id: body.trigger_id, view: recoveryPathModal(incident, recovery, rb.parameters, deps.service.now()) as never });
+        await client.views.open({ trigger_id: body.trigger_id, view: recoveryPathModal(incident, recovery, rb.parameters, deps.service.now()) as never }).catch((error: unknown) => {
+          throw formRefused(error, incident.id);
+        });
         return;
       }
       const id = incident.id;
@@ -60,4 +63,11 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
       await fail(error);
     }
   });
+}
+
+/** Slack's refusal to open the form, said as what the operator can do instead; its trouble (a timeout) as it is. */
+function formRefused(error: unknown, incident: string): unknown {
+  const code = slackCodeOf(error);
+  if (!code || slackTrouble(error)) return error;
+  return new UserError(`Slack would not open this path's form (${code}), so nothing was run: type the path's command from the verdict's "Or type" line instead (it names incident=${incident}), or \`/databox help\` for how`);
 }

@@ -13,7 +13,8 @@ import { commandValue } from '../src/commands/quote-value.js';
 import { answerForm } from './answer-form.js';
 import type { HandlerDeps } from './index.js';
 
-const metadata = z.object({ incident: z.string(), path: z.string() });
+/** `diagnosed`: fields too long to prefill (blocks.ts recoveryPathModal), which left empty take the diagnosis' value. */
+const metadata = z.object({ incident: z.string(), path: z.string(), diagnosed: z.string().optional() });
 
 export function registerPathParametersModal(routes: ListenerRouter, deps: HandlerDeps): void {
   routes.view(parametersModalId, async ({ ack, view, body, client }) => {
@@ -27,7 +28,9 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
     try {
       // Cleared fields are kept (as ""): one the diagnosis had filled in is refused, not silently filled in again.
       params = modalValues(submittedValues(view), { keepEmpty: true });
-      const { incident: incidentId, path } = readMetadata(view.private_metadata, metadata);
+      const { incident: incidentId, path, diagnosed } = readMetadata(view.private_metadata, metadata);
+      // A field the form could not prefill, left empty, takes what the diagnosis found, as its hint says.
+      for (const name of diagnosed?.split(',') ?? []) if (params[name] === '') delete params[name];
       const incident = deps.service.incident(incidentId);
       known = incident.id;
       const rb = deps.service.runbook(incident.scenario);

@@ -26,6 +26,7 @@ import { typedRecoverParameters } from '../incidents/typed-recover.js';
 import { requiredOn } from '../incidents/path-requires.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import { atUtc } from '../timestamps.js';
+import { readNames } from '../runbook/params.js';
 
 export const actionIds = {
   approve: 'approve_plan',
@@ -418,7 +419,12 @@ export interface ModalField {
   description: string;
   optional: boolean;
   initial?: string;
+  /** Said after the description in the field's hint. */
+  note?: string;
 }
+
+/** Slack refuses to open a form whose text field is prefilled with more than this (plain_text_input's longest). */
+const inputValueLimit = 3_000;
 
 /** A modal asking for parameters: one text field each, prefilled with what the diagnosis suggests. */
 export function parametersModal(options: { callbackId: string; metadata: Record<string, string>; title: string; intro: string; submit: string; fields: ModalField[] }): Record<string, unknown> {
@@ -436,29 +442,44 @@ export function parametersModal(options: { callbackId: string; metadata: Record<
         block_id: field.name,
         optional: field.optional,
         label: { type: 'plain_text' as const, text: field.name },
-        hint: { type: 'plain_text' as const, text: cutWithin(field.description, 150) },
+        hint: { type: 'plain_text' as const, text: `${cutWithin(field.description, 150)}${field.note ? ` ${field.note}` : ''}` },
         element: { type: 'plain_text_input' as const, action_id: 'value', ...(field.initial ? { initial_value: field.initial } : {}) },
       })),
     ],
   };
 }
 
-/** `now`: a window its diagnosis found empty is optional on that day only. */
+/**
+ * `now`: a window its diagnosis found empty is optional on that day only. A value the diagnosis found that is too long
+ * to prefill (a list of 80 schedules) is left out of its field, which says that left empty it takes that value: the
+ * form's metadata names such fields, so their submission leaves them out for the diagnosis to fill in.
+ */
 export function recoveryPathModal(incident: Incident, recovery: RecoveryPath, parameters: Record<string, Parameter>, now: Date): Record<string, unknown> {
-  const initial = { ...incident.diagnosis?.params, ...incident.diagnosis?.suggested };
+  const initial: Record<string, string | undefined> = { ...incident.diagnosis?.params, ...incident.diagnosis?.suggested };
+  const tooLong = recovery.parameters.filter((name) => (initial[name]?.length ?? 0) > inputValueLimit);
   return parametersModal({
     callbackId: parametersModalId,
-    metadata: { incident: incident.id, path: recovery.id },
+    metadata: { incident: incident.id, path: recovery.id, ...(tooLong.length > 0 ? { diagnosed: tooLong.join(',') } : {}) },
     title: `Path ${recovery.id.toUpperCase()}`,
     intro: `*${escapeMrkdwn(recovery.title)}*\n${escapeMrkdwn(recovery.description)}`,
     submit: 'Show the plan',
-    fields: recovery.parameters.map((name) => ({
-      name,
-      description: parameters[name]?.description ?? name,
-      optional: !(parameters[name]?.required || requiredOn(recovery, incident.diagnosis, now).includes(name)),
-      initial: initial[name],
-    })),
+    fields: recovery.parameters.map((name) => {
+      const left = tooLong.includes(name);
+      return {
+        name,
+        description: parameters[name]?.description ?? name,
+        optional: left || !(parameters[name]?.required || requiredOn(recovery, incident.diagnosis, now).includes(name)),
+        initial: left ? undefined : initial[name],
+        note: left ? leftForDiagnosisNote(name, initial[name] ?? '', parameters[name]) : undefined,
+      };
+    }),
   });
+}
+
+/** What a field too long to prefill takes when left empty: the diagnosis' value, counted. */
+function leftForDiagnosisNote(name: string, value: string, declared: Parameter | undefined): string {
+  const found = declared?.type === 'names' ? `${readNames(value).names.length} ${name}` : `${name} (${value.length} characters)`;
+  return `Left empty, it takes the ${found} the diagnosis found, too long to show here.`;
 }
 
 export function rollbackModal(recovery: Run, names: readonly string[], parameters: Record<string, Parameter>): Record<string, unknown> {

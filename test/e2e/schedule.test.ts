@@ -963,6 +963,48 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(proposed?.data.run.steps.find((s: any) => s.id === 'start_schedules').schedules).toEqual(paused.slice(0, 100));
   });
 
+  /** Dagster answering with `count` schedules paused 40 hours ago, each of a long name; their names. */
+  async function manyPausedWithLongNames(count: number): Promise<string[]> {
+    const at = [{ timestamp: recordedAt.getTime() / 1000 - 40 * 3600, status: 'SUCCESS', error: null }];
+    const paused = Array.from({ length: count }, (_, i) => `paused_export_with_a_long_name_number_${String(i).padStart(3, '0')}`);
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxSchedules: () => ({ data: { schedulesOrError: { __typename: 'Schedules', results: paused.map((name) => ({ name, cronSchedule: '0 6 * * *', executionTimezone: 'UTC', scheduleState: { status: 'STOPPED', lastTick: at, lastSuccess: at } })) } } }),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    await fillMarts('2026-04-18', '2026-04-18');
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    return paused;
+  }
+
+  it("opens path B's form with 80 paused schedules too long to prefill: the field is left empty, says it takes the diagnosis' 80, and left empty the plan starts all 80", async () => {
+    const paused = await manyPausedWithLongNames(80);
+    await harness!.click(slack.buttons('choose_path_b')[0]!, operator);
+    await harness!.settle();
+    const form = slack.lastForm();
+    const field = form.blocks.find((b: any) => b.block_id === 'schedules');
+    expect(field.element.initial_value).toBeUndefined();
+    expect(field.optional).toBe(true);
+    expect(field.hint.text).toContain('Left empty, it takes the 80 schedules the diagnosis found, too long to show here.');
+    for (const block of form.blocks.filter((b: any) => b.type === 'input')) expect(String(block.element.initial_value ?? '').length).toBeLessThanOrEqual(3_000);
+    await harness!.submitModal(operator, form, prefilledValues(form));
+    await harness!.settle();
+    const proposed = journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed').at(-1);
+    expect(proposed?.data.run.steps.find((s: any) => s.id === 'start_schedules').schedules).toEqual(paused);
+  });
+
+  it("says Slack's refusal to open a path's form as what to do instead, not as the bot's own failure", async () => {
+    await manyPausedWithLongNames(3);
+    slack.refuse = (method) => (method === 'views.open' ? 'invalid_arguments' : undefined);
+    await harness!.click(slack.buttons('choose_path_b')[0]!, operator);
+    await harness!.settle();
+    const told = [...slack.ephemerals(operator), ...slack.responses.map((r) => String(r.body.text))].join('\n');
+    expect(told).toContain("Slack would not open this path's form (invalid_arguments), so nothing was run: type the path's command from the verdict's \"Or type\" line instead");
+    expect(told).not.toContain("went wrong on the bot's side");
+  });
+
   it('a backfill Dagster refused launched nothing: the failure lists only the schedules started, and /databox status says they are Dagster\'s', async () => {
     serveDagster({
       DataboxAssetNodes: 'asset-nodes',
