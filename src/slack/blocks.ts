@@ -22,7 +22,7 @@ import { formatDuration, runElapsed } from '../format-duration.js';
 import { codeBlock, cutMiddle, cutWithin, escapeMrkdwn } from './mrkdwn.js';
 import { changedBeforeStopping, changedNothingSaid, failedAtWords, failedChangingNothing, firstFailure, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
 import { stepCount } from '../step-count.js';
-import { typedRecoverParameters } from '../incidents/typed-recover.js';
+import { typedRecover, type TypedRecover } from '../incidents/typed-recover.js';
 import { requiredOn } from '../incidents/path-requires.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import { atUtc } from '../timestamps.js';
@@ -305,10 +305,13 @@ export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath
         value: JSON.stringify({ incident: incident.id, path: p.id }),
       })),
     });
-    blocks.push(context(paths.map((p) => `*Path ${p.id.toUpperCase()}*: ${escapeMrkdwn(p.description)} Or type \`/databox recover ${incident.scenario} path=${p.id}${escapeMrkdwn(typedRecoverParameters(p, declared, diagnosis))} incident=${incident.id}\``).join('\n')));
+    blocks.push(context(paths.map((p) => `*Path ${p.id.toUpperCase()}*: ${escapeMrkdwn(p.description)} Or type ${typedRecoverSaid(typedRecover(incident.scenario, p, declared, diagnosis, incident.id))}`).join('\n')));
   }
   return { text: `Verdict: ${escapeMrkdwn(diagnosis?.title ?? 'unknown')}`, blocks };
 }
+
+/** A typed recover as a verdict offers it: the command, then what it leaves for the diagnosis to fill in. */
+const typedRecoverSaid = (typed: TypedRecover) => `\`/databox ${escapeMrkdwn(typed.command)}\`${typed.leftOut ? ` (${escapeMrkdwn(typed.leftOut)})` : ''}`;
 
 /** How a finished run ended, in one line: how many steps passed, or where it stopped and why. */
 export function runOutcome(run: Run): string {

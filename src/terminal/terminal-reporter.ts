@@ -15,7 +15,7 @@ import { excerptKeeping, formatDuration } from '../postmortem/markdown.js';
 import { runElapsed, stepDuration } from '../format-duration.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
-import { typedRecoverParameters } from '../incidents/typed-recover.js';
+import { typedRecover } from '../incidents/typed-recover.js';
 import { leftOutLine } from '../incidents/left-out.js';
 import { acceptedNote, changedBeforeStopping, changedNothingSaid, failedAtWords, failedChangingNothing, firstFailure, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
 import { renderSaid } from '../said.js';
@@ -202,10 +202,10 @@ export class TerminalReporter implements IncidentReporter {
       if (paths.length > 0) {
         this.line('  Recovery paths:');
         for (const p of paths) {
-          const params = typedRecoverParameters(p, rb.parameters, diagnosis);
+          const typed = typedRecover(incident.scenario, p, rb.parameters, diagnosis, incident.id);
           this.line(`    Path ${p.id.toUpperCase()}: ${p.title}`);
           // Without --approver: the recover asks who approves at the prompt, where the plan needs a second person.
-          this.line(style.dim(`      ${cli} recover ${incident.scenario} path=${p.id}${params} incident=${incident.id}`));
+          this.line(style.dim(`      ${cli} ${typed.command}${typed.leftOut ? `  (${typed.leftOut})` : ''}`));
         }
       }
       return;
