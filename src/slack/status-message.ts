@@ -1,11 +1,18 @@
 // "/databox status" in Slack: the engine's status report as mrkdwn, people shown as mentions.
 import { utcMinuteFrom } from '../timestamps.js';
 import { goneRunnerHint, incidentOutcome, leftOutText, leftPartWayLine, outdatedReason, type StatusReport } from '../incidents/status.js';
-import { approveAtTerminal } from '../commands/terminal-commands.js';
+import { approveAtTerminal, cli } from '../commands/terminal-commands.js';
 import type { Run } from '../incidents/state.js';
 import { slackMention } from './mentions.js';
 import { slackFrontEnd } from './slack-refs.js';
 import { escapeMrkdwn } from './mrkdwn.js';
+
+/**
+ * The most incidents the status lists. Slack cuts a message past about 40,000 characters, which 300 unfinished
+ * incidents would reach, losing what follows (the Watchers and Slack sections); those past it are all unfinished (they
+ * come first), counted instead, and the terminal's status lists them all.
+ */
+const shownIncidents = 20;
 
 export function statusText(report: StatusReport): string {
   const { holding, waiting, outdated, unsettled, recent } = report;
@@ -24,8 +31,9 @@ export function statusText(report: StatusReport): string {
       : '*Waiting for approval:* nothing.',
     ...(outdated.length > 0 ? [`*No longer approvable:* ${outdated.map((o) => `\`${o.run.id}\` ${escapeMrkdwn(o.run.title)}: ${outdatedReason(o)}`).join('; ')}`] : []),
     recent.length > 0
-      ? `*Latest incidents* (unfinished ones first, however old):\n${recent.map((i) => `• \`${i.id}\` ${escapeMrkdwn(i.title)}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${slackMention(i.openedBy)}${incidentOutcome(i, escapeMrkdwn, report)}`).join('\n')}`
+      ? `*Latest incidents* (unfinished ones first, however old):\n${recent.slice(0, shownIncidents).map((i) => `• \`${i.id}\` ${escapeMrkdwn(i.title)}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${slackMention(i.openedBy)}${incidentOutcome(i, escapeMrkdwn, report)}`).join('\n')}`
       : '*Latest incidents:* none yet.',
+    ...(recent.length > shownIncidents ? [`_…and ${recent.length - shownIncidents} more unfinished incidents, not listed here: \`${cli} status\` at the bot's host lists them all._`] : []),
     ...(report.leftOut > 0 ? [`_${escapeMrkdwn(leftOutText(report.leftOut, '/databox postmortem <incident-id>'))}_`] : []),
   ].join('\n');
 }
