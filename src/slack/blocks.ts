@@ -175,8 +175,9 @@ export const planFileName = (run: Run) => `${run.id.replace('/', '-')}-plan.txt`
 function stepCharsShown(run: Run, root: string): number {
   const previewChars = planPreviews(run).reduce((sum, block) => sum + (block.type === 'section' ? (block.text?.text.length ?? 0) : 0), 0);
   const room = planCharBudget - blockTextLimit - previewChars - planTailReserve;
-  const shown = run.steps.slice(0, maxPlanSteps);
-  const fits = (max: number) => shown.reduce((sum, step, i) => sum + stepLine(step, i, root, max).length, 0) <= room;
+  // Described once: a step's description may look at the files it names.
+  const shown = run.steps.slice(0, maxPlanSteps).map((step) => ({ step, described: describeStep(step, root) }));
+  const fits = (max: number) => shown.reduce((sum, { step, described }, i) => sum + stepLine(step, described, i, max).length, 0) <= room;
   if (fits(maxStepChars)) return maxStepChars;
   let low = minStepChars;
   let high = maxStepChars;
@@ -191,7 +192,10 @@ function stepCharsShown(run: Run, root: string): number {
 /** Whether a plan message leaves steps or step text out (so the full plan must be attached for the approver). */
 export function planIsCut(run: Run, root: string): boolean {
   const max = stepCharsShown(run, root);
-  return run.steps.length > maxPlanSteps || run.steps.some((step) => codeBlock(describeStep(step, root), max) !== codeBlock(describeStep(step, root), Infinity));
+  return run.steps.length > maxPlanSteps || run.steps.some((step) => {
+    const described = describeStep(step, root);
+    return codeBlock(described, max) !== codeBlock(described, Infinity);
+  });
 }
 
 /** The whole plan as text, for the file attached when the message cannot hold it. */
@@ -204,8 +208,8 @@ export function planText(run: Run, root: string): string {
 /** What a step does to the data, at a glance: destructive, changes data, a guard, or a read-only check. */
 export const stepMark = (step: ResolvedStep) => (step.destructive ? ':warning: *DESTRUCTIVE* ' : step.mutates ? ':pencil2: ' : step.guard ? ':shield: ' : ':mag: ');
 
-function stepLine(step: ResolvedStep, index: number, root: string, maxChars: number): string {
-  return `${stepMark(step)}*${index + 1}. ${escapeMrkdwn(step.title)}*\n${codeBlock(describeStep(step, root), maxChars)}`;
+function stepLine(step: ResolvedStep, described: string, index: number, maxChars: number): string {
+  return `${stepMark(step)}*${index + 1}. ${escapeMrkdwn(step.title)}*\n${codeBlock(described, maxChars)}`;
 }
 
 export function decisionLine(run: Run): string | undefined {
@@ -259,7 +263,7 @@ export function planMessage(run: Run, root: string, allowSelfApproval: boolean, 
   const header = planHeader(run, allowSelfApproval, decided === undefined);
   const previews = planPreviews(run);
   const maxChars = stepCharsShown(run, root);
-  const steps = run.steps.slice(0, maxPlanSteps).map((step, i) => section(stepLine(step, i, root, maxChars)));
+  const steps = run.steps.slice(0, maxPlanSteps).map((step, i) => section(stepLine(step, describeStep(step, root), i, maxChars)));
   if (planIsCut(run, root)) steps.push(context(`:paperclip: This plan is longer than a message can show, so its longest steps are cut: the whole plan, every step in full, is attached to the thread: ${planFileName(run)}. The approval binds to all of it.`));
   const value = JSON.stringify({ run: run.id, hash: run.hash });
   const tail: KnownBlock[] = decided
