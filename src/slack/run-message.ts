@@ -31,8 +31,8 @@ export interface RunView {
   running?: { stepId: string; progress?: string };
   /** Records of steps that finished here (the run's own results may not show them yet). */
   finished: Map<string, StepRecord>;
-  /** Steps whose whole output Slack took as a file in the thread. */
-  attached: Set<string>;
+  /** Steps whose whole output Slack took as a file in the thread, with the file's name. */
+  attached: Map<string, string>;
   /** Steps whose whole output Slack refused to take as a file, with Slack's refusal. */
   unattached: Map<string, LastingRefusal>;
   /** Slack's code when it would not let the bot edit the run's first message, which a new one replaced. */
@@ -41,7 +41,7 @@ export interface RunView {
   outdatedBy?: Run;
 }
 
-export const emptyView = (): RunView => ({ finished: new Map(), attached: new Set(), unattached: new Map() });
+export const emptyView = (): RunView => ({ finished: new Map(), attached: new Map(), unattached: new Map() });
 
 /**
  * Slack refuses a message of more than 50 blocks, a section of more than 3,000 characters, and (msg_blocks_too_long)
@@ -58,7 +58,8 @@ interface StepState {
   record?: StepRecord;
   running: boolean;
   progress?: string;
-  attached: boolean;
+  /** The name of the file in the thread holding the step's whole output, once Slack took it. */
+  attached?: string;
   /** Slack's refusal when it would not take the step's whole output as a file. */
   unattached?: LastingRefusal;
 }
@@ -97,7 +98,8 @@ function stepText(state: StepState, detail: Detail, root: string, stateDir: stri
     lines.push(escapeMrkdwn(cut(record.summary, 500)));
     if (record.excerpt) lines.push(codeBlock(record.excerpt, 1_250));
     // Said attached only once Slack took the file: until then, and if it never does, the state dir's copy is named.
-    if (state.attached) lines.push('_The whole output is attached to this thread as a file._');
+    // Named, since a summary or excerpt cut above (a long list of broken views) sends the reader to it for the rest.
+    if (state.attached) lines.push(`_The whole output is attached to this thread as a file: \`${escapeMrkdwn(state.attached)}\`._`);
     else if (record.logFile && record.excerpt && record.outputBytes !== undefined && record.outputBytes > record.excerpt.length) {
       lines.push(`_The whole output (${record.outputBytes} bytes) is kept in the bot's state dir: ${escapeMrkdwn(path.relative(stateDir, record.logFile))}_`);
     }
@@ -147,7 +149,7 @@ export function runMessage(run: Run, view: RunView, root: string, stateDir: stri
     record: records.get(step.id),
     running: view.running?.stepId === step.id && !records.has(step.id),
     progress: view.running?.stepId === step.id ? view.running.progress : undefined,
-    attached: view.attached.has(step.id),
+    attached: view.attached.get(step.id),
     unattached: view.unattached.get(step.id),
   }));
   const started = states.some((s) => s.running || s.record);

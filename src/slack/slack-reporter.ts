@@ -292,7 +292,7 @@ export class SlackReporter implements IncidentReporter {
     void delivered.then(async (outcome) => {
       // The bot stopped first: the journal and the state dir hold the output.
       if (!outcome) return;
-      if (outcome.attached) view.attached.add(stepId);
+      if (outcome.attached) view.attached.set(stepId, file.filename);
       else view.unattached.set(stepId, outcome.refusal);
       if (this.shownIn(run)) void this.refreshRun(incident, run, view);
       const data = { runId: run.id, stepId, file: file.filename, ...(outcome.attached ? {} : { error: outcome.refusal.code }) };

@@ -149,7 +149,10 @@ describe('one message per run', () => {
     expect(failure.updates).toEqual([]);
     expect(failure.blocks).toMatch(/stopped at \*Rehydrate raw catalogs/);
     expect(plan.blocks).toContain('exit 2');
-    expect(plan.blocks).toContain('The whole output is attached to this thread as a file.');
+    // Named, so a summary cut above sends the reader to the file holding the rest.
+    const uploaded = String(slack.callsTo('files.getUploadURLExternal').at(-1)?.filename);
+    expect(uploaded).toMatch(/\.log$/);
+    expect(plan.blocks).toContain(`The whole output is attached to this thread as a file: \`${uploaded}\`._`);
     expect(slack.uploads.at(-1)?.bytes.toString()).toContain('dlt: load failed for raw_ebird');
   });
 

@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 const journal = () => journalRecordsOf(checkout);
-const attachedLine = 'The whole output is attached to this thread as a file.';
+const attachedLine = 'The whole output is attached to this thread as a file: `';
 const keptLine = /The whole output \(\d+ bytes\) is kept in the bot's state dir: \S*full.refresh/;
 
 /** Path A approved and run, its reload failing with a long output: the plan's message as it reads once all is sent. */
