@@ -309,7 +309,8 @@ export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath
         value: JSON.stringify({ incident: incident.id, path: p.id }),
       })),
     });
-    blocks.push(context(paths.map((p) => `*Path ${p.id.toUpperCase()}*: ${escapeMrkdwn(p.description)} Or type ${typedRecoverSaid(typedRecover(incident.scenario, p, declared, diagnosis, incident.id))}`).join('\n')));
+    // One block per path: each command (at most the 1,000 characters the bot takes) fits its block's 3,000 whole.
+    blocks.push(...paths.map((p) => context(`*Path ${p.id.toUpperCase()}*: ${escapeMrkdwn(p.description)} Or type ${typedRecoverSaid(typedRecover(incident.scenario, p, declared, diagnosis, incident.id))}`)));
   }
   return { text: `Verdict: ${escapeMrkdwn(diagnosis?.title ?? 'unknown')}`, blocks };
 }
