@@ -6,6 +6,9 @@ import { readButtonValue, rollbackButton } from '../src/slack/button-value.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import { incidentOfRun, recordIfRefused, refusedClick } from '../src/slack/refused-click.js';
 import { tellIfNotShown } from '../src/slack/plan-not-shown.js';
+import { UserError } from '../src/errors.js';
+import { slackCodeOf, slackTrouble } from '../src/slack/slack-trouble.js';
+import { cli } from '../src/commands/terminal-commands.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerRequestRollback(routes: ListenerRouter, deps: HandlerDeps): void {
@@ -26,7 +29,9 @@ export function registerRequestRollback(routes: ListenerRouter, deps: HandlerDep
         // The modal must open within Slack's trigger window; what helps fill it in (its inspect steps' output) follows in
         // the thread. Who may ask is checked after (users.info may wait out a Retry-After), and again on submission.
         const rb = deps.service.runbook(deps.service.incident(deps.service.run(run).incidentId).scenario);
-        await client.views.open({ trigger_id: body.trigger_id, view: rollbackModal(deps.service.run(run), names, rb.parameters) as never });
+        await client.views.open({ trigger_id: body.trigger_id, view: rollbackModal(deps.service.run(run), names, rb.parameters) as never }).catch((error: unknown) => {
+          throw formRefused(error, run);
+        });
         deps.queue.push(`inspect before rollback ${run}`, async () => {
           try {
             await deps.access.requireRequester(body.user.id);
@@ -51,4 +56,11 @@ export function registerRequestRollback(routes: ListenerRouter, deps: HandlerDep
       await fail(error);
     }
   });
+}
+
+/** Slack's refusal to open the form (an expired trigger, a view it will not take), said as what the operator can do instead; its trouble (a timeout) as it is. */
+function formRefused(error: unknown, run: string): unknown {
+  const code = slackCodeOf(error);
+  if (!code || slackTrouble(error)) return error;
+  return new UserError(`Slack would not open the rollback's form (${code}), so nothing was proposed: click *Roll back…* again for a new form, or a terminal proposes the rollback, \`${cli} rollback ${run}\``);
 }

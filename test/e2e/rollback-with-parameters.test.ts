@@ -147,4 +147,17 @@ describe('a rollback that takes a parameter', () => {
     expect(checkout.calls().map((c) => c.command)).toEqual([reloadCommand]);
     expect(await rawPerDay()).toEqual(before);
   });
+
+  it("says Slack's refusal to open its form as what to do instead, not as the bot's own failure, and proposes nothing", async () => {
+    await recover();
+    const recoveryRun = recoveryRunId();
+    const proposedBefore = journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed').length;
+    slack.refuse = (method) => (method === 'views.open' ? 'invalid_arguments' : undefined);
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    const told = [...slack.ephemerals(operator), ...slack.responses.map((r) => String(r.body.text))].join('\n');
+    expect(told).toContain(`Slack would not open the rollback's form (invalid_arguments), so nothing was proposed: click *Roll back…* again for a new form, or a terminal proposes the rollback, \`npm run --silent cli -- rollback ${recoveryRun}\``);
+    expect(told).not.toContain("went wrong on the bot's side");
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed')).toHaveLength(proposedBefore);
+  });
 });
