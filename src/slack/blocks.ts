@@ -177,10 +177,17 @@ function stepCharsShown(run: Run, root: string): number {
   const room = planCharBudget - blockTextLimit - previewChars - planTailReserve;
   // Described once: a step's description may look at the files it names.
   const shown = run.steps.slice(0, maxPlanSteps).map((step) => ({ step, described: describeStep(step, root) }));
-  const fits = (max: number) => shown.reduce((sum, { step, described }, i) => sum + stepLine(step, described, i, max).length, 0) <= room;
-  if (fits(maxStepChars)) return maxStepChars;
-  let low = minStepChars;
-  let high = maxStepChars;
+  return widestThatFits(minStepChars, maxStepChars, (max) => shown.reduce((sum, { step, described }, i) => sum + stepLine(step, described, i, max).length, 0) <= room);
+}
+
+/**
+ * The most characters, from `min` to `max`, each of a message's texts may show for them all to fit (`fits`): only the
+ * texts longer than that are cut, so the longest are cut first. `min` when even that does not fit.
+ */
+function widestThatFits(min: number, max: number, fits: (max: number) => boolean): number {
+  if (fits(max)) return max;
+  let low = min;
+  let high = max;
   while (high - low > 1) {
     const middle = Math.floor((low + high) / 2);
     if (fits(middle)) low = middle;
@@ -300,19 +307,43 @@ export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath
     section(cutMiddle(`*Evidence*\n${evidence.join('\n')}`, blockTextLimit)),
   ];
   if (paths.length > 0) {
+    const labels = paths.map((p) => buttonLabel(`Path ${p.id.toUpperCase()}: ${p.title}`, p.parameters.length > 0));
     blocks.push({
       type: 'actions',
-      elements: paths.map((p) => ({
+      elements: paths.map((p, i) => ({
         type: 'button' as const,
         action_id: `${actionIds.choosePath}_${p.id}`,
-        text: { type: 'plain_text' as const, text: buttonLabel(`Path ${p.id.toUpperCase()}: ${p.title}`, p.parameters.length > 0) },
+        text: { type: 'plain_text' as const, text: labels[i] as string },
         value: JSON.stringify({ incident: incident.id, path: p.id }),
       })),
     });
+    const offered = paths.map((p) => ({ p, typed: typedRecoverSaid(typedRecover(incident.scenario, p, declared, diagnosis, incident.id)) }));
+    // What the advice, the evidence and the buttons leave of the message's budget is shared by the paths' texts: their
+    // commands whole, their descriptions cut, the longest first, when all of them would not fit.
+    const taken = blocks.reduce((sum, block) => sum + (block.type === 'section' ? (block.text?.text.length ?? 0) : 0), 0) + labels.join('').length;
+    const room = verdictCharBudget - taken;
+    const maxChars = widestThatFits(minDescriptionChars, blockTextLimit, (max) => offered.reduce((sum, { p, typed }) => sum + pathLine(p, typed, max).length, 0) <= room);
     // One block per path: each command (at most the 1,000 characters the bot takes) fits its block's 3,000 whole.
-    blocks.push(...paths.map((p) => context(`*Path ${p.id.toUpperCase()}*: ${escapeMrkdwn(p.description)} Or type ${typedRecoverSaid(typedRecover(incident.scenario, p, declared, diagnosis, incident.id))}`)));
+    blocks.push(...offered.map(({ p, typed }) => context(pathLine(p, typed, maxChars))));
   }
   return { text: `Verdict: ${escapeMrkdwn(diagnosis?.title ?? 'unknown')}`, blocks };
+}
+
+/** A verdict holds its text to the budget a plan's message is held to (planCharBudget, under Slack's ~12,000). */
+const verdictCharBudget = planCharBudget;
+/** The fewest characters of a path's description a verdict cut to fit still shows. */
+const minDescriptionChars = 60;
+
+/**
+ * A path as a verdict offers it: its description, cut to `maxChars` and to what its block leaves beside the command,
+ * then the command to type, whole.
+ */
+function pathLine(p: RecoveryPath, typed: string, maxChars: number): string {
+  const lead = `*Path ${p.id.toUpperCase()}*: `;
+  const tail = ` Or type ${typed}`;
+  const described = escapeMrkdwn(p.description);
+  const max = Math.min(maxChars, blockTextLimit - lead.length - tail.length);
+  return `${lead}${described.length <= max ? described : `${cutWithin(described, max - 1)}…`}${tail}`;
 }
 
 /** A typed recover as a verdict offers it: the command, then what it leaves for the diagnosis to fill in. */
