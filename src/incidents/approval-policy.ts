@@ -10,6 +10,11 @@ export interface ApprovalPolicy {
   approvers: readonly string[];
 }
 
+/** The policy an approval is made under, as its journal line records it: the DATABOX_APPROVERS list, or anyone. */
+export function approversInForce(policy: Pick<ApprovalPolicy, 'approvers'>): string[] | 'anyone' {
+  return policy.approvers.length > 0 ? [...policy.approvers] : 'anyone';
+}
+
 /**
  * Whether `actor` is one of the approvers: named by ID, or in a user group the list names (`memberOf`: the groups Slack
  * said they are in as they clicked; a name typed at a terminal is in none, Slack not vouching for it).

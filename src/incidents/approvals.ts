@@ -5,7 +5,7 @@ import { planHash } from '../engine/resolve.js';
 import { JournalUnwritable, type Journal } from '../journal/journal.js';
 import { actor as person, renderSaid, said } from '../said.js';
 import { knownEmptyLapsed } from './path-requires.js';
-import { checkApproval, checkRejection, utcTime, type Decision } from './approval-policy.js';
+import { approversInForce, checkApproval, checkRejection, utcTime, type Decision } from './approval-policy.js';
 import { AlreadyDecided, type IncidentState, type Run } from './state.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import type { Runbook } from '../runbook/schema.js';
@@ -127,9 +127,8 @@ export class Approvals {
    * or anyone), and the two-person rule left unchecked across front ends.
    */
   private approvalContext(run: Run, approver: string): { approvers: string[] | 'anyone'; crossesFrontEnds?: string } {
-    const { approvers, allowSelfApproval } = this.deps.config;
-    const crossed = frontEndsCrossed(run, approver, allowSelfApproval);
-    return { approvers: approvers.length > 0 ? [...approvers] : 'anyone', ...(crossed ? { crossesFrontEnds: crossed } : {}) };
+    const crossed = frontEndsCrossed(run, approver, this.deps.config.allowSelfApproval);
+    return { approvers: approversInForce(this.deps.config), ...(crossed ? { crossesFrontEnds: crossed } : {}) };
   }
 
   private expire(run: Run): void {

@@ -92,6 +92,8 @@ export interface Run {
   crossesFrontEnds?: string;
   /** Approved at a terminal by someone not in the DATABOX_APPROVERS the bot last recorded in force (botApprovers): that list. */
   approvedOutsideBotApprovers?: string[];
+  /** Its unlock approved at a terminal by someone not in the DATABOX_APPROVERS the bot last recorded in force: that list. */
+  unlockedOutsideBotApprovers?: string[];
   /**
    * The parameters it goes without because its diagnosis found nothing to give for them (knownEmpty), as of when, and
    * until when that holds: approved after, it is refused (see path-requires.ts).
@@ -318,11 +320,10 @@ export class IncidentState {
       case 'run.approved':
         if (run?.status === 'pending') {
           Object.assign(run, { status: 'approved', decidedBy: record.actor, decidedAt: record.at, ...(typeof data.crossesFrontEnds === 'string' ? { crossesFrontEnds: data.crossesFrontEnds } : {}) });
-          const atTerminal = record.actor?.startsWith('terminal:') === true;
-          if (atTerminal && this.botApprovers?.length && !this.botApprovers.includes(record.actor as string)) run.approvedOutsideBotApprovers = [...this.botApprovers];
+          const outside = this.outsideBotApprovers(record.actor);
+          if (outside) run.approvedOutsideBotApprovers = outside;
         }
-        // An approval in Slack is the bot's: the list it carries is the bot's setting.
-        if (record.actor?.startsWith('terminal:') === false && data.approvers !== undefined) this.botApprovers = data.approvers === 'anyone' ? [] : approverList(data.approvers);
+        this.noteBotApprovers(record.actor, data.approvers);
         break;
       case 'bot.started':
         if (data.approvers !== undefined) this.botApprovers = data.approvers === 'anyone' ? [] : approverList(data.approvers);
@@ -361,7 +362,11 @@ export class IncidentState {
         if (run && (run.status === 'running' || notStarted(run))) {
           const stopped = Array.isArray(data.unlock?.stopped) ? { stoppedAtUnlock: (data.unlock.stopped as unknown[]).map(String) } : {};
           Object.assign(run, { status: data.status, finishedAt: record.at, ...endReasonOf(data), ...stopped });
+          const outside = data.unlock ? this.outsideBotApprovers(record.actor) : undefined;
+          if (outside) run.unlockedOutsideBotApprovers = outside;
         }
+        // The approver of an unlock is the line's actor, as for a plan's approval.
+        if (data.unlock) this.noteBotApprovers(record.actor, data.unlock.approvers);
         break;
       case 'run.rollback-offered':
         if (run) run.rollbackOffered = true;
@@ -378,6 +383,17 @@ export class IncidentState {
       default:
         break;
     }
+  }
+
+  /** The bot's DATABOX_APPROVERS as last recorded, when an approval at a terminal by `actor` falls outside it. */
+  private outsideBotApprovers(actor: string | null | undefined): string[] | undefined {
+    const atTerminal = actor?.startsWith('terminal:') === true;
+    return atTerminal && this.botApprovers?.length && !this.botApprovers.includes(actor as string) ? [...this.botApprovers] : undefined;
+  }
+
+  /** An approval in Slack is the bot's: the policy its line carries is the bot's setting. */
+  private noteBotApprovers(actor: string | null | undefined, approvers: unknown): void {
+    if (actor?.startsWith('terminal:') === false && approvers !== undefined) this.botApprovers = approvers === 'anyone' ? [] : approverList(approvers);
   }
 
   incident(id: string): Incident | undefined {

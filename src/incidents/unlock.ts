@@ -6,7 +6,7 @@ import { UserError } from '../errors.js';
 import type { Journal } from '../journal/journal.js';
 import { describeIdentity, liveness } from '../process/identity.js';
 import { said } from '../said.js';
-import { checkUnlock } from './approval-policy.js';
+import { approversInForce, checkUnlock } from './approval-policy.js';
 import { recordSettledStep, stopLeftovers } from './restart-pickup.js';
 import { stoppedLeftoversWords, type StoppedLeftovers } from './settle-interrupted-step.js';
 import { AlreadyDecided, holdsItsDatabase, type IncidentState, type Run, type RunStatus } from './state.js';
@@ -93,7 +93,8 @@ export function unlockRun(deps: UnlockDeps, runId: string, requester: string, ap
           runId,
           status: 'interrupted',
           reason: `unlocked by ${requester}, approved by ${approver}: it was left ${was}${by}${stopped.commands.length > 0 ? `; ${stoppedLeftoversWords(stopped, now.toISOString().slice(11, 19))}` : ''}`,
-          unlock: { requestedBy: requester, approvedBy: approver, was, ...(stopped.commands.length > 0 ? { stopped: stopped.commands } : {}) },
+          // The policy it was approved under, as a plan's approval records it: the postmortem tells a terminal's against the bot's.
+          unlock: { requestedBy: requester, approvedBy: approver, was, approvers: approversInForce(deps.config), ...(stopped.commands.length > 0 ? { stopped: stopped.commands } : {}) },
         },
       };
     }, { durable: true });

@@ -605,7 +605,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
       // Why it ended early (a restart, a full state dir), said by the run.finished line itself.
       const reason = typeof data.reason === 'string' ? plain(data.reason) : status === 'interrupted' ? 'interrupted' : undefined;
       const said = [stoppedAt, reason].filter(Boolean).join('; ');
-      const why = said ? `: ${said}` : '';
+      const why = said ? `: ${said}${data.unlock ? outsideApprovers(run.unlockedOutsideBotApprovers) : ''}` : '';
       return `${at} ${runLabel(run)} (\`${run.id}\`) **${endedWords({ status: status as Run['status'], startedAt: run.startedAt })}**${elapsed}${why}`;
     }
     case 'diagnosis.verdict':
@@ -711,9 +711,8 @@ function stepIdOf(record: JournalRecord): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-/** A terminal's approval by someone the bot's DATABOX_APPROVERS does not name: the terminal ran without that setting. */
-function outsideApprovers(run: Run): string {
-  const list = run.approvedOutsideBotApprovers;
+/** A terminal's approval by someone the bot's DATABOX_APPROVERS (`list`) does not name: the terminal ran without that setting. */
+function outsideApprovers(list: readonly string[] | undefined): string {
   return list ? `; **not one of the approvers the bot had in force** (DATABOX_APPROVERS: ${list.map(plain).join(', ')}): the terminal ran without that setting` : '';
 }
 
@@ -736,7 +735,7 @@ function planSection(doc: Document, run: Run, root: string, state: IncidentState
   if (leftOut) facts.push(`${plain(leftOut)}${proposed}`);
   if (run.status === 'rejected') facts.push(`Rejected by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}${runMark(run, ['run.rejected'])}`);
   else if (run.status === 'expired') facts.push(`Expired unapproved at ${utcClock(expiredAt(run, run.decidedAt ?? ''))}${runMark(run, ['run.proposed', 'run.expired'])}`);
-  else if (run.decidedBy) facts.push(`Approved by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}${run.crossesFrontEnds ? ` (${plain(run.crossesFrontEnds)})` : ''}${outsideApprovers(run)}${runMark(run, ['run.approved'])}`);
+  else if (run.decidedBy) facts.push(`Approved by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}${run.crossesFrontEnds ? ` (${plain(run.crossesFrontEnds)})` : ''}${outsideApprovers(run.approvedOutsideBotApprovers)}${runMark(run, ['run.approved'])}`);
   else if (run.status === 'pending') {
     // As the status and an approval see it: a plan made before another changed its database cannot be approved any more.
     const changedBy = state.staleBy(run);

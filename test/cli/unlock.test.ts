@@ -5,8 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
+import { bundledRunbooksDir } from '../../src/config.js';
+import { recordRestart } from '../../src/journal/bot-started.js';
+import { Journal } from '../../src/journal/journal.js';
 import { verifyLines } from '../../src/journal/record.js';
+import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
 import { bootId, processStartTime } from '../../src/process/identity.js';
+import { loadRunbooks } from '../../src/runbook/load.js';
 import { Checkout } from '../helpers/databox-checkout.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
 import { cliArgsOfPasted } from '../helpers/paste-into-shell.js';
@@ -141,6 +146,23 @@ describe('unlock', { timeout: 180_000 }, () => {
     expect(result.stderr).not.toContain('unset');
     expect(journalText(checkout)).toContain('"approval.refused"');
     expect(verifyLines(journalText(checkout)).records.some((r) => r.type === 'run.finished')).toBe(false);
+  });
+
+  it('journals the approval policy with the unlock, and the postmortem flags a terminal approver outside the approvers the bot had in force', async () => {
+    const { checkout, runId, env } = setUp(otherContainer);
+    // The bot last started with DATABOX_APPROVERS=U0LEAD (its restart line says so); this terminal runs without it.
+    const botJournal = new Journal(checkout.stateDir);
+    botJournal.load();
+    recordRestart(botJournal, true, ['U0LEAD'], (error) => {
+      throw error;
+    });
+    await botJournal.flushed();
+    const result = await runCliProcess(['unlock', runId, '--as', 'alice', '--approver', 'bob'], { env, stdin: 'ignore' });
+    expect(result.code).toBe(0);
+    const finished = verifyLines(journalText(checkout)).records.find((r) => r.type === 'run.finished');
+    expect(finished).toMatchObject({ actor: 'terminal:bob', data: { unlock: { approvedBy: 'terminal:bob', approvers: 'anyone' } } });
+    const { markdown } = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(bundledRunbooksDir), root: checkout.root, incidentId: runId.split('/')[0] as string });
+    expect(markdown).toMatch(/\*\*interrupted\*\*[^\n]*: unlocked by terminal:alice, approved by terminal:bob: [^\n]*; \*\*not one of the approvers the bot had in force\*\* \(DATABOX_APPROVERS: U0LEAD\): the terminal ran without that setting/);
   });
 
   it('journals the refusal of an unknown plan and of bad usage, a secret in what was typed redacted', async () => {

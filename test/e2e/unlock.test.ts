@@ -178,7 +178,8 @@ describe('/databox unlock', () => {
     expect(finishedOf(runId)).toBeUndefined();
     expect(refusalsOf(runId)).toMatchObject([{ actor: 'U0THIRD', data: { unlock: true } }]);
     await click(button, teammate);
-    expect(finishedOf(runId)).toMatchObject({ actor: teammate, data: { status: 'interrupted', unlock: { requestedBy: operator, approvedBy: teammate } } });
+    // With the approval policy it was approved under, as a plan's approval records it.
+    expect(finishedOf(runId)).toMatchObject({ actor: teammate, data: { status: 'interrupted', unlock: { requestedBy: operator, approvedBy: teammate, approvers: ['S0ONCALL'] } } });
   });
 
   it('says a finished diagnosis is one, and held no database, rather than "plan … is succeeded"', async () => {
