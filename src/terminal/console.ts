@@ -49,6 +49,7 @@ import { didYouMean } from '../runbook/did-you-mean.js';
 import { yourName } from '../commands/paste-able.js';
 import { asCliCommands } from './as-cli-commands.js';
 import { warnOfUnreadSettings } from './unread-settings.js';
+import { planDagsterHomeWarning } from './plan-dagster-home.js';
 
 export const cliName = 'npm run --silent cli --';
 
@@ -254,6 +255,8 @@ class ConsoleSession {
   private incidentNamed?: string;
   /** Waiting at a prompt: nothing of this command runs meanwhile. */
   private atPrompt = false;
+  /** DAGSTER_HOME's warning was said: once is enough for one command. */
+  private toldOfDagsterHome = false;
 
   constructor(
     private readonly config: Config,
@@ -568,6 +571,7 @@ class ConsoleSession {
 
   /** Asks for (or takes from --approve) the plan's short hash, approves the exact plan and runs it. */
   private async approveAndRun(run: Run, givenHash?: string): Promise<number> {
+    this.warnOfDagsterHomeUnset(run);
     const needsOtherPerson = run.needsTeammate && !this.config.allowSelfApproval;
     const notRun = `nothing was run. ${this.howToApprove(run)}`;
     let approver = this.options.approver ? this.approverName(this.options.approver, notRun) : undefined;
@@ -635,6 +639,17 @@ class ConsoleSession {
       if (validation && validation.status !== 'succeeded') return exitCodes.failed;
     }
     return exitCodes.ok;
+  }
+
+  /** Said before approving a plan that starts the Dagster daemon: without DAGSTER_HOME it would stop at once. */
+  private warnOfDagsterHomeUnset(run: Run): void {
+    if (this.toldOfDagsterHome) return;
+    const scenario = this.service.incident(run.incidentId).scenario;
+    const runbook = this.service.scenarios().find((rb) => rb.id === scenario);
+    const warning = planDagsterHomeWarning(this.io.env, run, runbook, this.config.dagster.daemonStart);
+    if (!warning) return;
+    this.toldOfDagsterHome = true;
+    this.io.stderr.write(`warning: ${warning}\n`);
   }
 
   private rejectPlan(run: Run, given: string, actor = this.options.approver ? `terminal:${this.options.approver}` : this.requester): void {
