@@ -12,7 +12,7 @@ import { verifyLines } from '../../src/journal/record.js';
 import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
 import { bootId, processStartTime } from '../../src/process/identity.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
-import { Checkout } from '../helpers/databox-checkout.js';
+import { Checkout, standinBin } from '../helpers/databox-checkout.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
 import { cliArgsOfPasted } from '../helpers/paste-into-shell.js';
 import { otherContainer, stuckRun, type StuckRunOptions } from '../helpers/stuck-run.js';
@@ -163,6 +163,26 @@ describe('unlock', { timeout: 180_000 }, () => {
     expect(finished).toMatchObject({ actor: 'terminal:bob', data: { unlock: { approvedBy: 'terminal:bob', approvers: 'anyone' } } });
     const { markdown } = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(bundledRunbooksDir), root: checkout.root, incidentId: runId.split('/')[0] as string });
     expect(markdown).toMatch(/\*\*interrupted\*\*[^\n]*: unlocked by terminal:alice, approved by terminal:bob: [^\n]*; \*\*not one of the approvers the bot had in force\*\* \(DATABOX_APPROVERS: U0LEAD\): the terminal ran without that setting/);
+  });
+
+  it("takes the approvers an unlock approved in Slack recorded for the bot's, and flags a terminal approval outside them", async () => {
+    const { checkout, runId, env: unlockEnv } = setUp(otherContainer);
+    // The stand-in task first on PATH: a plan whose tool is not found is refused before it is proposed.
+    const env = { ...unlockEnv, PATH: `${standinBin}:${process.env.PATH}` };
+    const incident = runId.split('/')[0] as string;
+    // The bot's unlock, approved in Slack under DATABOX_APPROVERS=U0TEAMMATE; this terminal runs without it.
+    const botJournal = new Journal(checkout.stateDir);
+    botJournal.load();
+    const unlock = { requestedBy: 'U0OPERATOR', approvedBy: 'U0TEAMMATE', was: 'running', approvers: ['U0TEAMMATE'] };
+    botJournal.append({ type: 'run.finished', incident, actor: 'U0TEAMMATE', data: { runId, status: 'interrupted', reason: 'unlocked by U0OPERATOR, approved by U0TEAMMATE: it was left running', unlock } });
+    await botJournal.flushed();
+    const before = journalText(checkout);
+    expect((await runCliProcess(['recover', 'duckdb', 'path=a', `incident=${incident}`, '--as', 'alice'], { env, stdin: 'ignore' })).code).toBe(2);
+    const proposed = recordsSince(checkout, before).find((r) => r.type === 'run.proposed')?.data as { runId: string; run: { hash: string } };
+    await runCliProcess(['approve', proposed.runId, proposed.run.hash.slice(0, 8), '--approver', 'bob'], { env, stdin: 'ignore' });
+    expect(recordsSince(checkout, before).find((r) => r.type === 'run.approved')).toMatchObject({ actor: 'terminal:bob', data: { approvers: 'anyone' } });
+    const { markdown } = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(bundledRunbooksDir), root: checkout.root, incidentId: incident });
+    expect(markdown).toMatch(/- Approved by \*\*terminal:bob\*\* at [\d:]+; \*\*not one of the approvers the bot had in force\*\* \(DATABOX_APPROVERS: U0TEAMMATE\)/);
   });
 
   it('journals the refusal of an unknown plan and of bad usage, a secret in what was typed redacted', async () => {
