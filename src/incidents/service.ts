@@ -166,12 +166,16 @@ function standingChanges(state: IncidentState, recovery: Run, hasRollback: (run:
   };
 }
 
-const notUndonePrefix = '# not undone by this rollback: ';
-
-/** What the recovery changed that its rollback leaves (the path's notUndone, for steps that ran), as the plan says it. */
-function notUndoneSaid(path: RecoveryPath, recoveryRun: Run): string | undefined {
+/** What the recovery changed that its rollback leaves (the path's notUndone, for steps that ran), in one sentence. */
+function notUndoneNotes(path: RecoveryPath, recoveryRun: Run): string | undefined {
   const notes = boundToRan(path.rollback?.notUndone ?? [], recoveryRun).map((note) => note.said.trim());
-  return notes.length > 0 ? `${notUndonePrefix}${notes.join('; ')}.` : undefined;
+  return notes.length > 0 ? `${notes.join('; ')}.` : undefined;
+}
+
+/** The rollback plan's "# not undone by this rollback: …" line; undefined when it leaves nothing. */
+function notUndoneLine(path: RecoveryPath, recoveryRun: Run): string | undefined {
+  const notes = notUndoneNotes(path, recoveryRun);
+  return notes && `# not undone by this rollback: ${notes}`;
 }
 
 /** A command naming an incident abandoned as it opened is refused: nothing of it ran, and it has nowhere to be shown. */
@@ -1151,7 +1155,7 @@ export class IncidentService {
       rollbackOf: recoveryRunId,
       teammate: recovery.approval === 'teammate',
       // Path A's "Put the broken file … back", after a rebuild of a missing database: said that none is put back.
-      againstDiagnosis: [overFinal, besideApart, ...writtenSince, notUndoneSaid(recovery, recoveryRun), leftEmptySaid(recoveryRun, planned), ...planWarnings(steps), recoveriesUndoneSaid(this.deps.state, incident.id, recoveryRun.lockKey, steps), notRestored].filter(Boolean).join(' ') || undefined,
+      againstDiagnosis: [overFinal, besideApart, ...writtenSince, notUndoneLine(recovery, recoveryRun), leftEmptySaid(recoveryRun, planned), ...planWarnings(steps), recoveriesUndoneSaid(this.deps.state, incident.id, recoveryRun.lockKey, steps), notRestored].filter(Boolean).join(' ') || undefined,
       leftOut: leftOutSteps(wanted, values),
     });
     await this.announce(incident, run);
@@ -1413,8 +1417,8 @@ export class IncidentService {
   private notUndoneAfter(rollback: Run): string {
     const recoveryRun = rollback.rollbackOf ? this.deps.state.runs.get(rollback.rollbackOf) : undefined;
     const path = recoveryRun?.pathId ? this.runbook(this.incident(recoveryRun.incidentId).scenario).recovery.find((p) => p.id === recoveryRun.pathId) : undefined;
-    const said = path && recoveryRun ? notUndoneSaid(path, recoveryRun) : undefined;
-    return said ? ` Not undone by it: ${said.slice(notUndonePrefix.length)}` : '';
+    const notes = path && recoveryRun ? notUndoneNotes(path, recoveryRun) : undefined;
+    return notes ? ` Not undone by it: ${notes}` : '';
   }
 
   /** The diagnoses a failed recovery's path offers (whenFailedOpens), its parameters filled in; one per value of oneEach. */

@@ -12,6 +12,8 @@ interface Lasting {
   kind: LastingKind;
   /** What it means, said of the incident's channel where it is about a channel. */
   means: string;
+  /** A refusal of the message as made (too long, a block Slack will not take): shown once more as plain words (refused-message.ts). */
+  asMade?: true;
 }
 
 /**
@@ -43,13 +45,13 @@ const lasting: Readonly<Record<string, Lasting>> = {
   message_not_found: { kind: 'message', means: 'the message is gone (deleted)' },
   cant_update_message: { kind: 'message', means: 'the bot may not edit the message' },
   edit_window_closed: { kind: 'message', means: "the workspace's edit window for the message has closed" },
-  msg_too_long: { kind: 'message', means: 'the message is too long' },
+  msg_too_long: { kind: 'message', means: 'the message is too long', asMade: true },
   // Undocumented, but answered when a message's blocks hold too much text in all (bolt-js#2509, #2867).
-  msg_blocks_too_long: { kind: 'message', means: "the message's blocks hold too much text in all" },
-  invalid_blocks: { kind: 'message', means: 'Slack will not take a block of the message' },
-  invalid_blocks_format: { kind: 'message', means: 'Slack will not take the blocks of the message' },
+  msg_blocks_too_long: { kind: 'message', means: "the message's blocks hold too much text in all", asMade: true },
+  invalid_blocks: { kind: 'message', means: 'Slack will not take a block of the message', asMade: true },
+  invalid_blocks_format: { kind: 'message', means: 'Slack will not take the blocks of the message', asMade: true },
   invalid_arguments: { kind: 'message', means: 'Slack will not take what the call gave' },
-  no_text: { kind: 'message', means: 'the message has no text' },
+  no_text: { kind: 'message', means: 'the message has no text', asMade: true },
 };
 
 /** A lasting refusal: Slack's code, what it is about, and what it means. */

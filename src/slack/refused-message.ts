@@ -4,18 +4,12 @@ import type { KnownBlock } from '@slack/types';
 import { actionIds, section, type Rendered } from './blocks.js';
 import { buttonValueIfAny, planButton, rollbackButton } from './button-value.js';
 import { approveAtTerminal, cli, rejectAtTerminal } from '../commands/terminal-commands.js';
-import { slackCodeOf } from './slack-trouble.js';
+import { lastingRefusal } from './lasting-refusals.js';
 
-/**
- * Slack's answers about the message itself, which the same message sent again can never change. msg_blocks_too_long
- * (its blocks' text too long in all) is in no method's documentation, but Slack answers it (bolt-js#2509, #2867).
- */
-const refusedAsMade = new Set(['msg_too_long', 'msg_blocks_too_long', 'invalid_blocks', 'invalid_blocks_format', 'no_text']);
-
-/** Slack's code when it refused the message for what it is; undefined for any other failure. */
+/** Slack's code when it refused the message for what it is (lasting-refusals.ts marks those asMade); undefined for any other failure. */
 export function refusedAsMadeCode(error: unknown): string | undefined {
-  const code = slackCodeOf(error);
-  return code && refusedAsMade.has(code) ? code : undefined;
+  const refusal = lastingRefusal(error);
+  return refusal?.asMade ? refusal.code : undefined;
 }
 
 /** What a button stood for that a terminal can do instead: a plan's decision, or a recovery's rollback. */
