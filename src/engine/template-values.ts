@@ -2,6 +2,7 @@
 import { render, type TemplateContext } from '../runbook/template.js';
 import type { ReleasedSnapshot } from './released-snapshots.js';
 import type { RollbackSnapshot } from './rollback-snapshots.js';
+import type { TakenSnapshot } from './taken-snapshots.js';
 
 /** Values every template of an incident can read. */
 export const engineValueNames = ['root', 'database_path', 'state_dir', 'incident_id', 'incident_slug', 'now', 'diagnosis', 'targets', 'names'] as const;
@@ -21,10 +22,10 @@ export const scopedValueNames = ['steps', 'recovery', 'previews', 'item', 'resto
 export const stepResultFields = ['status', 'summary'] as const;
 
 /**
- * Besides those, released_snapshots and rollback_snapshots: read by the snapshot-history and bot-snapshots step kinds
- * when they resolve, not by templates.
+ * Besides those, released_snapshots, rollback_snapshots and taken_snapshots: read by the snapshot-history and
+ * bot-snapshots step kinds when they resolve, not by templates.
  */
-export type EngineValues = Record<(typeof engineValueNames)[number] | 'released_snapshots' | 'rollback_snapshots', unknown>;
+export type EngineValues = Record<(typeof engineValueNames)[number] | 'released_snapshots' | 'rollback_snapshots' | 'taken_snapshots', unknown>;
 export type ScopedValues = Partial<Record<(typeof scopedValueNames)[number], unknown>>;
 
 export interface EngineValueSources {
@@ -43,6 +44,8 @@ export interface EngineValueSources {
   releasedSnapshots: Record<string, ReleasedSnapshot>;
   /** The named snapshots the engine took before a rollback's steps of this incident, by name (rollback-snapshots.ts). */
   rollbackSnapshots: Record<string, RollbackSnapshot>;
+  /** The named snapshots the engine took before a recovery's steps of this incident, by name (taken-snapshots.ts). */
+  takenSnapshots: Record<string, TakenSnapshot>;
 }
 
 export type StepOutputs = Record<string, Record<string, unknown>>;
@@ -64,6 +67,7 @@ export function engineValues(from: EngineValueSources): EngineValues {
     names: {},
     released_snapshots: from.releasedSnapshots,
     rollback_snapshots: from.rollbackSnapshots,
+    taken_snapshots: from.takenSnapshots,
   };
   return { ...values, names: Object.fromEntries(Object.entries(from.names).map(([name, template]) => [name, render(template, values)])) };
 }

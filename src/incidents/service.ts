@@ -34,6 +34,7 @@ import { databaseTargets, type DatabaseTargets } from '../database/targets.js';
 import { engineValues, stepOutputs, templateContext, withScopedValues, type ScopedValues, type StepOutputs } from '../engine/template-values.js';
 import { namedSnapshotsUnavailable } from '../engine/named-snapshots-unavailable.js';
 import { releasedSnapshots } from '../engine/released-snapshots.js';
+import { takenSnapshots } from '../engine/taken-snapshots.js';
 import { rollbackSnapshots } from '../engine/rollback-snapshots.js';
 import { utcTime, type Decision } from './approval-policy.js';
 import { refuseRollbackAskedAgain } from './rollback-asked-again.js';
@@ -56,7 +57,7 @@ import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
 import { firstLine } from '../excerpt.js';
 import { statusReport } from './status.js';
-import { reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
+import { followUpCommand, reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
 import { diagnoseAgainCommand } from './diagnose-again.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor, whyStopped } from './run-executor.js';
@@ -382,6 +383,7 @@ export class IncidentService {
       names: this.deps.runbooks.get(incident.scenario)?.names ?? {},
       releasedSnapshots: releasedSnapshots(incident.runs),
       rollbackSnapshots: rollbackSnapshots(incident.runs),
+      takenSnapshots: takenSnapshots(incident.runs, (at) => `\`/databox ${followUpCommand({ scenario: incident.scenario, params: { at } })} incident=${incident.id}\``),
     });
     return templateContext(engine, params, scoped);
   }

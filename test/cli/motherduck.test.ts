@@ -165,6 +165,21 @@ describe('scenario 3 from the terminal', () => {
     expect(again.stderr).toContain('is no longer a named snapshot of databox: the cleanup');
   });
 
+  it("refuses the swap's rollback once its snapshot's name was removed by hand, with the command that diagnoses the moment the swap started, as the terminal types it", async () => {
+    const { md, cli, journal } = await setUp();
+    const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
+    const id = incidentOf(clone.stdout);
+    const [, swapRun, hash] = swapPlanOf(clone.stdout);
+    await cli(['approve', swapRun as string, hash as string, '--approver', 'carol']);
+    md.renameSnapshot('databox', md.namedSnapshots()[0] as string, '');
+    const started = journal().split('\n').filter(Boolean).map((line) => JSON.parse(line)).find((r) => r.type === 'run.started' && r.data.runId === swapRun)?.at as string;
+    const moment = started.slice(0, 19).replace('T', ' ');
+    const rollback = await cli(['rollback', swapRun as string, '--approver', 'bob']);
+    expect(rollback.code).toBe(2);
+    expect(rollback.stderr).toContain(`${swapRun} started at ${moment} UTC (its journal)`);
+    expect(rollback.stderr).toContain(`diagnose it, \`npm run --silent cli -- diagnose motherduck at="${moment}" incident=${id}\``);
+  });
+
   it("refuses the swap's rollback up front once the cleanup removed its snapshot's name: names the cleanup, the snapshot's id, and path B at its time", async () => {
     const { md, cli } = await setUp();
     const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);

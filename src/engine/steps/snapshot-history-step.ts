@@ -17,6 +17,7 @@ import { defineStepKind, unsetAlike, type ResolvedCommon } from './define-step-k
 import { exactSnapshotTime, snapshotTimeLabels } from './snapshot-times.js';
 import { withStepDatabase } from './step-database.js';
 import type { ReleasedSnapshot } from '../released-snapshots.js';
+import type { TakenSnapshot } from '../taken-snapshots.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -41,6 +42,8 @@ export type SnapshotHistoryStep = z.output<typeof schema> &
     writesWhenPlanned?: Written;
     /** The named snapshot `snapshot`, when a cleanup of this incident removed its name: which one, and its id and time. */
     released?: ReleasedSnapshot;
+    /** The named snapshot `snapshot`, when the engine took it before a recovery's step of this incident: which, and when it started. */
+    taken?: TakenSnapshot;
   };
 
 /** Writes (automatic snapshots) since a time; atLeast: some are past the retention, no longer listed. */
@@ -222,6 +225,7 @@ retention: ${retention}; named snapshots are kept until unnamed, whatever the re
     });
   }
   if (step.released) return result('no-such-snapshot', await releasedByCleanup(step, step.released, session, retention), {});
+  if (step.taken) return result('no-such-snapshot', goneByHand(step, step.taken, retention, list), {});
   const hint = didYouMean(step.snapshot, named.map((r) => r[1] as string));
   // A name that cannot be typed back (an invisible character in it, a quote): said, with the way out, or the did-you-mean
   // and the refusal of what it suggests would send the operator round in circles.
@@ -249,6 +253,20 @@ async function releasedByCleanup(step: SnapshotHistoryStep, released: ReleasedSn
   return (
     `${gone}. The snapshot itself (id ${released.id}, taken ${released.created} UTC) is kept only as long as the retention (${retention}) keeps automatic snapshots; ` +
     `until then it is restorable by its id, ALTER DATABASE ${databaseIdentifier(step.database)} SET SNAPSHOT TO (SNAPSHOT_ID '${released.id}'), or by its time, at="${released.created}"`
+  );
+}
+
+/**
+ * A name the bot took that no cleanup removed, gone all the same (removed or renamed by hand): MotherDuck keeps no trace
+ * of which, so the way back is said by the time the recovery started, which the journal keeps, while the retention
+ * keeps that moment (a "no such name" alone would leave the operator without one).
+ */
+function goneByHand(step: SnapshotHistoryStep, taken: TakenSnapshot, retention: string, named: string): string {
+  return (
+    `'${step.snapshot}' is no longer a named snapshot of ${step.database}, and no cleanup of this incident removed its name: it was removed or renamed by hand. ` +
+    `The bot took it in ${taken.run}, right before its step "${taken.before}"; ${taken.run} started at ${taken.startedAt} UTC (its journal), so ${step.database} as it was before it is the moment at="${taken.startedAt}". ` +
+    `While the retention (${retention}) keeps that moment, diagnose it, ${taken.diagnose}, and restore it by time on the path its verdict offers` +
+    (named ? `. Renamed, it is among ${step.database}'s named snapshots: ${named}` : `; ${step.database} has no named snapshot now`)
   );
 }
 
@@ -435,7 +453,8 @@ export const snapshotHistoryStepKind = defineStepKind({
   resolve: (step, tools): SnapshotHistoryStep => {
     const snapshot = tools.text(step.snapshot);
     const released = (tools.values.released_snapshots as Record<string, ReleasedSnapshot> | undefined)?.[snapshot];
-    return { ...step, database: tools.text(step.database), at: tools.text(step.at), snapshot, ...(snapshot && released ? { released } : {}) } as SnapshotHistoryStep;
+    const taken = (tools.values.taken_snapshots as Record<string, TakenSnapshot> | undefined)?.[snapshot];
+    return { ...step, database: tools.text(step.database), at: tools.text(step.at), snapshot, ...(snapshot && released ? { released } : {}), ...(snapshot && taken ? { taken } : {}) } as SnapshotHistoryStep;
   },
   describe: (step) => {
     const sql = snapshotHistorySql(step);
