@@ -12,25 +12,27 @@ import type { ResolvedStep } from './types.js';
  * pass their own. An undefined step is one not resolved yet (it needs the incident's values): what it writes is not
  * known, so no later step is refused for a file missing, which the check of the whole plan at its proposal does.
  */
-export function preflightProblems(steps: readonly (ResolvedStep | undefined)[], root: string, find: ProgramFinder = findProgram): string[] {
+export async function preflightProblems(steps: readonly (ResolvedStep | undefined)[], root: string, find: ProgramFinder = findProgram): Promise<string[]> {
   // A file an earlier step writes is not there before the plan runs: a step reading it is not refused for that.
   const written = new Set<string>();
   let unknownBefore = false;
   const earlier = { writes: (file: string) => unknownBefore || written.has(file) };
-  return steps.flatMap((step) => {
+  const problems: string[] = [];
+  for (const step of steps) {
     if (step === undefined) {
       unknownBefore = true;
-      return [];
+      continue;
     }
     const kind = stepKind(step.kind);
-    const programs = (kind.programs?.(step, root) ?? []).flatMap((use) => {
+    for (const use of kind.programs?.(step, root) ?? []) {
       const problem = find(use.file, use);
-      return problem ? [`the step "${step.title}" runs ${use.file}, and ${problem}`] : [];
-    });
-    const own = kind.refusal?.(step, earlier);
+      if (problem) problems.push(`the step "${step.title}" runs ${use.file}, and ${problem}`);
+    }
+    const own = await kind.refusal?.(step, earlier);
     for (const file of kind.writesFiles?.(step) ?? []) written.add(file);
-    return own ? [...programs, `the step "${step.title}": ${own}`] : programs;
-  });
+    if (own) problems.push(`the step "${step.title}": ${own}`);
+  }
+  return problems;
 }
 
 /** Why a plan would change nothing, in the words a proposal is refused with and an approval too: "nothing to clean up: …". */

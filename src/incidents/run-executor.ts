@@ -111,7 +111,7 @@ export class RunExecutor {
     // The exact steps that were approved, or nothing: the hash is checked again right before they run.
     if (planHash(run.steps, run.previews ?? []) !== run.hash) throw new Error(`plan ${run.id} no longer matches its hash; not run`);
     // Looked up again: a program removed (or a PATH changed) since the plan was proposed stops it before anything moves.
-    const missing = run.mutates ? preflightProblems(run.steps, this.deps.config.databoxRoot, this.deps.findProgram) : [];
+    const missing = run.mutates ? await preflightProblems(run.steps, this.deps.config.databoxRoot, this.deps.findProgram) : [];
     if (missing.length > 0) throw new UserError(`plan ${run.id} was not started, nothing was changed: ${missing.join('; ')}`);
     // Read again as when it was made: one left nothing to do since (clones dropped by hand) is refused as its proposal would be.
     const idle = run.mutates ? await nothingLeftToChange(run.steps, { target: (choice) => targetOf({ targets: this.deps.targets, databasePath: this.deps.config.databasePath }, choice) }) : undefined;

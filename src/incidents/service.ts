@@ -420,7 +420,7 @@ export class IncidentService {
    * Before an incident is opened for it: what would stop the plan half-way (plan-preflight.ts), for the steps that
    * resolve without the incident (most). One that needs its own values is checked when the plan is proposed, as all are.
    */
-  private refuseWhatWouldStop(steps: readonly Step[], values: TemplateContext): void {
+  private async refuseWhatWouldStop(steps: readonly Step[], values: TemplateContext): Promise<void> {
     // One not resolved yet stays in its place, so what it may write is not taken as missing by the steps after it.
     const resolved = steps.flatMap((step) => {
       try {
@@ -429,12 +429,12 @@ export class IncidentService {
         return [undefined];
       }
     });
-    this.refuseIfWouldStop(resolved);
+    await this.refuseIfWouldStop(resolved);
   }
 
   /** A plan that would stop half-way, its database moved aside, for want of a program (or moving a link) is not offered. */
-  private refuseIfWouldStop(steps: readonly (ResolvedStep | undefined)[]): void {
-    const problems = preflightProblems(steps, this.deps.config.databoxRoot, this.deps.findProgram);
+  private async refuseIfWouldStop(steps: readonly (ResolvedStep | undefined)[]): Promise<void> {
+    const problems = await preflightProblems(steps, this.deps.config.databoxRoot, this.deps.findProgram);
     if (problems.length > 0) throw new UserError(`refused, nothing was proposed: ${problems.join('; ')}`);
   }
 
@@ -481,7 +481,7 @@ export class IncidentService {
     const mutates = spec.steps.some((s) => s.mutates);
     // Approvals are refused over a journal that fails verification: the plan is refused now, not at the click.
     if (mutates) this.deps.journal.requireVerified();
-    if (mutates) this.refuseIfWouldStop(spec.steps);
+    if (mutates) await this.refuseIfWouldStop(spec.steps);
     // A destructive step on MotherDuck is undone by the named snapshot before it: an account that cannot take one is told now.
     const noSnapshots = mutates ? await namedSnapshotsUnavailable(spec.steps, { target: (choice) => targetOf({ targets: this.targets, databasePath: this.deps.config.databasePath }, choice) }) : undefined;
     if (noSnapshots) throw new UserError(`refused, nothing was proposed: ${noSnapshots}`);
@@ -609,7 +609,7 @@ export class IncidentService {
       const values = this.templateValues(existing ?? provisionalIncident(rb), params);
       refuseIfLocked(this.deps.state, render(rb.lockKey, values));
       await this.executor.checkGuards(this.resolveAll(recovery.guards, values, true));
-      if (!existing) this.refuseWhatWouldStop(recovery.steps, values);
+      if (!existing) await this.refuseWhatWouldStop(recovery.steps, values);
       // The same recover typed again without incident= (as a refusal's advice says to) finds the plan the first one left
       // waiting, rather than opening a second incident with the same plan.
       const typedBefore = existing ? undefined : await this.samePlanOfATypedRecover(rb, recovery, params, render(rb.lockKey, values), actor);
@@ -1128,7 +1128,7 @@ export class IncidentService {
     const nothing = nothingToRollBack(wanted, raw, recoveryRunId);
     if (nothing) throw new UserError(nothing);
     // Before the counts, which read the kept rows too and would fail on a file that is gone in DuckDB's words.
-    this.refuseWhatWouldStop(wanted, values);
+    await this.refuseWhatWouldStop(wanted, values);
     // Counted now, as a recovery's previews are: what the rollback will delete is shown before anyone approves it.
     const previews = await runPreviews(parts.previews, values, this.lockTarget(recoveryRun.lockKey));
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));

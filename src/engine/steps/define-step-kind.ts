@@ -192,8 +192,9 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
   /**
    * Why it could not do what its plan says as things are now (a move of a symbolic link), checked when programs are:
    * before its plan runs, not before it does. `plan` says what the plan's earlier steps write, not there yet (none when left out).
+   * A promise where finding out reads a file through (a kept file's digest), so the event loop is not held meanwhile.
    */
-  refusal?(step: R & ResolvedCommon, plan?: EarlierWrites): string | undefined;
+  refusal?(step: R & ResolvedCommon, plan?: EarlierWrites): string | undefined | Promise<string | undefined>;
   /** The new files its run writes (the Parquet file rows are kept in), for a later step of its plan that reads one. */
   writesFiles?(step: R & ResolvedCommon): string[];
   /**

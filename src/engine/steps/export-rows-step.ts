@@ -65,7 +65,7 @@ export async function runExportRowsStep(step: ExportRowsStep, ctx: StepRunContex
       );
     }
     // What tells this file from another later put under its name (cut short, other rows): a rollback checks it before putting them back.
-    const { bytes, sha256 } = keptFileIdentity(step.to);
+    const { bytes, sha256 } = await keptFileIdentity(step.to);
     return { status: 'ok', summary: `kept ${rowsSaid(kept)} in ${step.to}, read back exactly`, durationMs: elapsedSince(started), outputs: { file: step.to, rowCount: kept, bytes, sha256 } };
   });
   return result.status === 'ok' ? result : { ...result, untouched: true };

@@ -9,19 +9,17 @@ export interface KeptFileIdentity {
   sha256: string;
 }
 
-/** Read in pieces: a window's kept rows may be hundreds of megabytes, never held whole. */
-export function keptFileIdentity(file: string): KeptFileIdentity {
+/**
+ * Read in pieces of a megabyte from a read stream: a window's kept rows may be hundreds of megabytes, never held whole,
+ * and hashing them in one go would hold the event loop (Slack's acks) for about a second per 500 MB; between pieces it
+ * is free.
+ */
+export async function keptFileIdentity(file: string): Promise<KeptFileIdentity> {
   const hash = createHash('sha256');
-  const piece = Buffer.alloc(1 << 20);
-  const fd = fs.openSync(file, 'r');
   let bytes = 0;
-  try {
-    for (let read = fs.readSync(fd, piece); read > 0; read = fs.readSync(fd, piece)) {
-      hash.update(piece.subarray(0, read));
-      bytes += read;
-    }
-  } finally {
-    fs.closeSync(fd);
+  for await (const piece of fs.createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    hash.update(piece);
+    bytes += piece.length;
   }
   return { bytes, sha256: hash.digest('hex') };
 }
@@ -40,10 +38,10 @@ const short = (sha256: string) => sha256.slice(0, 12);
  * copy of other rows), or undefined when it is, or when the recovery recorded nothing to tell it by (keptUnchecked says
  * that). The size is compared first: the digest is read only when the sizes agree.
  */
-export function notTheKeptFile(file: string, recorded: KeptAsRecorded): string | undefined {
+export async function notTheKeptFile(file: string, recorded: KeptAsRecorded): Promise<string | undefined> {
   if (!recorded.sha256) return undefined;
   const size = fs.statSync(file).size;
-  const now = String(size) === recorded.bytes ? keptFileIdentity(file) : undefined;
+  const now = String(size) === recorded.bytes ? await keptFileIdentity(file) : undefined;
   if (now && now.sha256 === recorded.sha256) return undefined;
   const rows = recorded.rows ? ` its ${rowsSaid(Number(recorded.rows))} in` : ' its rows in';
   const nowSaid = now ? `${size} bytes too, but sha256 ${short(now.sha256)}…: other contents` : `${size} bytes`;

@@ -48,13 +48,13 @@ export type RestoreRowsStep = z.output<typeof schema> &
     parquetChanges?: ParquetChange[];
   };
 
-export function runRestoreRowsStep(step: RestoreRowsStep, ctx: StepRunContext): Promise<StepResult> {
+export async function runRestoreRowsStep(step: RestoreRowsStep, ctx: StepRunContext): Promise<StepResult> {
   if (!fs.existsSync(step.from)) {
-    return Promise.resolve({ status: 'failed', summary: `the kept rows are not at ${step.from}`, durationMs: 0, outputs: {}, untouched: true });
+    return { status: 'failed', summary: `the kept rows are not at ${step.from}`, durationMs: 0, outputs: {}, untouched: true };
   }
   // Right before rows are put back, as well as before the plan ran: a file swapped in between is not the one approved.
-  const another = step.keptAs && notTheKeptFile(step.from, step.keptAs);
-  if (another) return Promise.resolve({ status: 'failed', summary: another, durationMs: 0, outputs: {}, untouched: true });
+  const another = step.keptAs && (await notTheKeptFile(step.from, step.keptAs));
+  if (another) return { status: 'failed', summary: another, durationMs: 0, outputs: {}, untouched: true };
   if (step.replace) return replaceWindow(step, step.replace, ctx);
   const keys = keyColumns(step.key);
   const missing =
@@ -194,7 +194,7 @@ export const restoreRowsStepKind = defineStepKind({
   // a file moved, deleted or replaced by another while the plan waited is said with where to put it back, not found by
   // the step part-way, nor its rows put back as the kept ones. A file an earlier step of the same plan keeps the rows in
   // is not there before it runs: the run looks for it then.
-  refusal: (step, plan) => (plan?.writes(step.from) ? undefined : (keptRowsGone(step.from) ?? (step.keptAs && notTheKeptFile(step.from, step.keptAs)))),
+  refusal: async (step, plan) => (plan?.writes(step.from) ? undefined : (keptRowsGone(step.from) ?? (step.keptAs && (await notTheKeptFile(step.from, step.keptAs))))),
   // With replace, the window's rows of the moment are kept in a new file, which a later step may put back.
   writesFiles: (step) => (step.replace ? [step.replace.keepTo] : []),
   describe: (step, { rel, bound }) =>
