@@ -147,10 +147,13 @@ const backfillMutation = `mutation DataboxBackfill($params: LaunchBackfillParams
   }
 }`;
 
+// typeSpecificData's startTimestamp: set by each start (ScheduleInstigatorData in Dagster's scheduler), cleared by a stop,
+// so a copy stopped and started again since has another; the rollback tells the recovery's start from a later one by it.
+const scheduleStarted = '... on ScheduleData { startTimestamp }';
 const startScheduleMutation = `mutation DataboxStartSchedule($selector: ScheduleSelector!) {
   startSchedule(scheduleSelector: $selector) {
     __typename
-    ... on ScheduleStateResult { scheduleState { status } }
+    ... on ScheduleStateResult { scheduleState { status typeSpecificData { __typename ${scheduleStarted} } } }
     ... on Error { message }
   }
 }`;
@@ -159,7 +162,7 @@ const startScheduleMutation = `mutation DataboxStartSchedule($selector: Schedule
 const scheduleStateQuery = `query DataboxScheduleState($selector: ScheduleSelector!) {
   scheduleOrError(scheduleSelector: $selector) {
     __typename
-    ... on Schedule { scheduleState { id selectorId status } }
+    ... on Schedule { scheduleState { id selectorId status typeSpecificData { __typename ${scheduleStarted} } } }
     ... on Error { message }
   }
 }`;
@@ -333,20 +336,23 @@ export class DagsterClient {
     return { schedules, unreadable };
   }
 
-  /** Starts one schedule; resolves to the status the webserver reports for it afterwards (RUNNING when it started). */
-  async startSchedule(repository: RepositoryRef, scheduleName: string): Promise<string> {
+  /**
+   * Starts one schedule; resolves to the status the webserver reports for it afterwards (RUNNING when it started), and
+   * the start's time as Dagster keeps it (startTimestamp, epoch seconds) when it gives one.
+   */
+  async startSchedule(repository: RepositoryRef, scheduleName: string): Promise<{ status: string; startTimestamp?: number }> {
     const data = await this.request(startScheduleMutation, { selector: { ...repository, scheduleName } });
     const answer = data.startSchedule as Json | undefined;
     if (!isObject(answer)) throw new DagsterError('bad-answer', 'the start-schedule answer is empty', JSON.stringify(data).slice(0, 4000));
     const failure = unionError(answer, `schedule ${scheduleName}`, 'starting');
     if (failure) throw failure;
-    const status = (answer.scheduleState as Json | undefined)?.status;
-    if (typeof status !== 'string') throw new DagsterError('bad-answer', `the start-schedule answer for ${scheduleName} carries no status`, JSON.stringify(answer));
-    return status;
+    const state = answer.scheduleState as Json | undefined;
+    if (typeof state?.status !== 'string') throw new DagsterError('bad-answer', `the start-schedule answer for ${scheduleName} carries no status`, JSON.stringify(answer));
+    return { status: state.status, ...startTimestampOf(state) };
   }
 
-  /** The schedule's state now, in that repository: its ids (what stopRunningSchedule names) and its status. */
-  async scheduleState(repository: RepositoryRef, scheduleName: string): Promise<{ id: string; selectorId: string; status: string }> {
+  /** The schedule's state now, in that repository: its ids (what stopRunningSchedule names), its status and, running, when it was started. */
+  async scheduleState(repository: RepositoryRef, scheduleName: string): Promise<{ id: string; selectorId: string; status: string; startTimestamp?: number }> {
     const data = await this.request(scheduleStateQuery, { selector: { ...repository, scheduleName } });
     const answer = data.scheduleOrError as Json | undefined;
     if (!isObject(answer)) throw new DagsterError('bad-answer', 'the schedule answer is empty', JSON.stringify(data).slice(0, 4000));
@@ -356,7 +362,7 @@ export class DagsterClient {
     if (!isObject(state) || typeof state.id !== 'string' || typeof state.selectorId !== 'string' || typeof state.status !== 'string') {
       throw new DagsterError('bad-answer', `the schedule answer for ${scheduleName} carries no state ids`, JSON.stringify(answer).slice(0, 4000));
     }
-    return { id: state.id, selectorId: state.selectorId, status: state.status };
+    return { id: state.id, selectorId: state.selectorId, status: state.status, ...startTimestampOf(state) };
   }
 
   /**
@@ -395,6 +401,12 @@ export class DagsterClient {
     if (typeof answer.backfillId !== 'string') throw new DagsterError('bad-answer', 'the backfill answer carries no backfillId', JSON.stringify(answer));
     return answer.backfillId;
   }
+}
+
+/** A schedule state's startTimestamp (ScheduleData), when it has one: none for a stopped copy, or one never started. */
+function startTimestampOf(state: Json): { startTimestamp?: number } {
+  const data = state.typeSpecificData;
+  return isObject(data) && isSeconds(data.startTimestamp) ? { startTimestamp: data.startTimestamp } : {};
 }
 
 /** Seconds since the epoch as Dagster's GraphQL gives them (a Float). */

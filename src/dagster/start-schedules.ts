@@ -17,6 +17,8 @@ export interface ScheduleOutcome {
    * the webserver, the name through the CLI.
    */
   copy?: string;
+  /** Started through the webserver: the start's time as Dagster keeps it (epoch seconds), which a stop and start since changes. */
+  startTimestamp?: number;
 }
 
 export interface StartSchedulesResult {
@@ -113,9 +115,9 @@ function where(schedule: ScheduleStatus): string {
 async function startOne(client: DagsterClient, schedule: ScheduleStatus, nameRepository: boolean): Promise<ScheduleOutcome> {
   const name = nameRepository ? `${schedule.name} (${where(schedule)})` : schedule.name;
   try {
-    const status = await client.startSchedule(schedule.repository, schedule.name);
+    const { status, startTimestamp } = await client.startSchedule(schedule.repository, schedule.name);
     return status === 'RUNNING'
-      ? { name, outcome: 'started', detail: `started through the webserver (${where(schedule)})`, copy: `${schedule.name}@${where(schedule)}` }
+      ? { name, outcome: 'started', detail: `started through the webserver (${where(schedule)})`, copy: `${schedule.name}@${where(schedule)}`, ...(startTimestamp === undefined ? {} : { startTimestamp }) }
       : { name, outcome: 'failed', detail: `the webserver answered, but calls it ${status}` };
   } catch (error) {
     if (!(error instanceof DagsterError)) throw error;

@@ -20,6 +20,7 @@ import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { Checkout } from '../helpers/databox-checkout.js';
 import { daemonHealthUntilStarted, daemonHealthyNow, dagsterUrl, graphqlFixture, killDetachedDaemons, recordedAt, runsAnswer, serveDagster } from '../helpers/dagster-fixtures.js';
 import { blockNetwork } from '../helpers/no-network.js';
+import { DagsterScheduleStates } from '../helpers/dagster-schedule-states.js';
 import { backfillMartsSql, createMartsDatabase } from '../helpers/schedule-data.js';
 import { scriptedTerminal } from '../helpers/scripted-terminal.js';
 import { SlackStandIn, prefilledValues } from '../helpers/slack-stand-in.js';
@@ -1247,6 +1248,52 @@ describe('/databox diagnose schedule and recover schedule', () => {
     // Before: stopped, overriding the teammate's start.
     expect(stopped).toEqual([]);
     expect(slack.allText()).toContain('all_pipelines_daily in __repository__@databox.orchestration.definitions: changed by hand since: left as is (STOPPED when this plan was made, RUNNING now: started again since, not by the recovery)');
+  });
+
+  it('leaves as is, and names in the rollback plan and its outcome, a schedule stopped and started again by hand between the recovery and the rollback: Dagster gave it another start time', async () => {
+    const dagster = new DagsterScheduleStates(clock);
+    serveDagster({
+      DataboxAssetNodes: 'asset-nodes',
+      DataboxRepositories: 'repositories',
+      DataboxSchedules: () => {
+        const answer = graphqlFixture('schedules-paused') as any;
+        answer.data.schedulesOrError.results.find((s: any) => s.name === 'all_pipelines_daily').scheduleState.status = dagster.status('all_pipelines_daily');
+        return answer;
+      },
+      ...dagster.handlers,
+      DataboxBackfill: async () => (await fillMarts('2026-04-17', '2026-04-20'), graphqlFixture('backfill-success')),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
+    const bot = (harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    await bot.command('diagnose schedule', operator);
+    await bot.settle();
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await bot.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await bot.settle();
+    await bot.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await bot.settle();
+    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length > 0, 60_000);
+    const byRecovery = dagster.startTimestamp('all_pipelines_daily') as number;
+    // A teammate pauses it in Dagster's UI and, a minute later, switches it on again: RUNNING as after the recovery.
+    dagster.stop('all_pipelines_daily');
+    later += 60_000;
+    dagster.start('all_pipelines_daily');
+    const byHand = dagster.startTimestamp('all_pipelines_daily') as number;
+    const utc = (seconds: number) => `${new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+    const restarted = `stopped and started again since the recovery started it: Dagster says it was started ${utc(byHand)}, the recovery's start was ${utc(byRecovery)}`;
+    await bot.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await bot.settle();
+    // Before: "(RUNNING when this plan was made)", and the teammate's start stopped.
+    expect(planStep(1)).toContain(
+      `GraphQL stopRunningSchedule: all_pipelines_daily in __repository__@databox.orchestration.definitions (RUNNING when this plan was made, but ${restarted}: a start by hand, not the recovery's, so left as it is)`,
+    );
+    await bot.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await bot.settle();
+    await slack.waitFor('the rollback', () => /Rollback (succeeded|failed)/.test(slack.allText()), 60_000);
+    expect(dagster.stopRequests).toEqual([]);
+    expect(dagster.status('all_pipelines_daily')).toBe('RUNNING');
+    expect(slack.allText()).toContain(`all_pipelines_daily in __repository__@databox.orchestration.definitions: changed by hand since: left as is (${restarted}, not by the recovery)`);
   });
 
   it('offers no rollback after a recovery that started no schedule: each planned copy was already RUNNING when it ran', async () => {

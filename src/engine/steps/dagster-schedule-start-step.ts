@@ -143,6 +143,9 @@ export async function runDagsterScheduleStartStep(step: DagsterScheduleStartStep
       // The copies it started, or may have (a start whose answer was lost), and no other (not one already running): what
       // the rollback stops; one that did not start after all is found STOPPED then and left as it is.
       startedCopies: startedOrMayHave.flatMap((o) => (o.copy ? [o.copy] : [])).join(','),
+      // Each copy started through the webserver with the start time Dagster gave it ("copy=seconds"): a rollback finding
+      // another one has a start by hand since, stopped and started again, which it leaves as it is.
+      startTimestamps: result.outcomes.flatMap((o) => (o.copy && o.startTimestamp !== undefined ? [`${o.copy}=${o.startTimestamp}`] : [])).join(','),
     },
     // None started nor possibly started (each already RUNNING when it ran, or failed): no schedule changed, even when it
     // ends ok, so no rollback is offered that could only find nothing to stop.
@@ -166,7 +169,7 @@ export const dagsterScheduleStartStepKind = defineStepKind({
   schema,
   // failed: a schedule Dagster refused to start; said with its outputs.
   statuses: ['ok', 'unknown', 'failed'],
-  outputs: { started: 'text', alreadyRunning: 'text', mayHaveStarted: 'text', via: 'text', startedCopies: 'text' },
+  outputs: { started: 'text', alreadyRunning: 'text', mayHaveStarted: 'text', via: 'text', startedCopies: 'text', startTimestamps: 'text' },
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => [
     ...(!step.mutates ? [{ at: ['mutates'], message: 'starting a schedule changes what runs: set mutates: true' }] : []),

@@ -20,6 +20,11 @@ const schema = z.strictObject({
   definitionsFile: template,
   /** The backfill the recovery launched ("{{recovery.backfill.backfillId?}}"): not undone here, and the plan says how to cancel it. */
   launchedBackfill: template.default(''),
+  /**
+   * The start time Dagster gave each copy the recovery started through the webserver ("{{recovery.start_schedules.startTimestamps?}}",
+   * each "copy=seconds"): a copy with another one now was stopped and started again since, by hand, and is left as it is.
+   */
+  startedAt: template.default(''),
 });
 
 type Parsed = z.output<typeof schema>;
@@ -30,11 +35,26 @@ interface Copy {
   repository?: RepositoryRef;
   /** Its status as the webserver gave it when the plan was made (readWhenPlanned); absent when not read (no webserver, an error). */
   statusWhenPlanned?: string;
+  /** When the recovery started it, as Dagster gave it (epoch seconds); absent when not recorded (the CLI, an older recovery, no answer). */
+  startedByRecovery?: number;
+  /** When it was started as the webserver gave it when the plan was made; absent when not read, or stopped then. */
+  startedWhenPlanned?: number;
 }
 
-export type DagsterScheduleStopStep = Omit<Parsed, 'copies'> & { copies: Copy[] } & ResolvedCommon;
+export type DagsterScheduleStopStep = Omit<Parsed, 'copies' | 'startedAt'> & { copies: Copy[] } & ResolvedCommon;
 
-function readCopies(rendered: string): Copy[] {
+/** "copy=seconds,…" as the start step recorded it, by copy ("name@repository@code-location"). */
+function readStartTimes(rendered: string): Map<string, number> {
+  const times = new Map<string, number>();
+  for (const entry of rendered.split(',')) {
+    const at = entry.lastIndexOf('=');
+    const seconds = Number(entry.slice(at + 1));
+    if (at > 0 && entry.slice(at + 1).trim() !== '' && Number.isFinite(seconds)) times.set(entry.slice(0, at).trim(), seconds);
+  }
+  return times;
+}
+
+function readCopies(rendered: string, startTimes: ReadonlyMap<string, number>): Copy[] {
   const copies = rendered
     .split(',')
     .map((entry) => entry.trim())
@@ -42,7 +62,9 @@ function readCopies(rendered: string): Copy[] {
     .map((entry): Copy => {
       const [name = '', repositoryName, ...location] = entry.split('@');
       if (!/^[A-Za-z0-9_]+$/.test(name) || (repositoryName !== undefined && location.length === 0)) throw new UserError(`not a schedule copy: "${entry}" (name@repository@code-location, or a name)`);
-      return repositoryName === undefined ? { name } : { name, repository: { repositoryName, repositoryLocationName: location.join('@') } };
+      if (repositoryName === undefined) return { name };
+      const startedByRecovery = startTimes.get(entry);
+      return { name, repository: { repositoryName, repositoryLocationName: location.join('@') }, ...(startedByRecovery === undefined ? {} : { startedByRecovery }) };
     });
   if (copies.length === 0) throw new UserError('no schedule to stop: the recovery started none');
   return copies;
@@ -58,10 +80,26 @@ function needsWebserverSaid(copies: readonly Copy[]): string {
   return `DAGSTER_URL is needed to stop exactly this copy: ${copies.map(copySaid).join(', ')} was started through the webserver, and the CLI's \`dagster schedule stop <name>\` names no code location, so it could stop a copy of the same name in another one`;
 }
 
+const utcSaid = (seconds: number) => `${new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+
+/**
+ * Started again since the recovery started it: Dagster's start time for it (`now`) is not the one the recovery's start
+ * got, so it was stopped and started since, by someone else. Undefined when either is not known: then nothing tells.
+ */
+function restartedSince(copy: Copy, now: number | undefined): string | undefined {
+  if (copy.startedByRecovery === undefined || now === undefined || now === copy.startedByRecovery) return undefined;
+  return `stopped and started again since the recovery started it: Dagster says it was started ${utcSaid(now)}, the recovery's start was ${utcSaid(copy.startedByRecovery)}`;
+}
+
 /** A copy's state when the plan was made, as its line says it: one STOPPED then was paused since the recovery started it. */
 function statusWhenPlannedSaid(copy: Copy): string {
-  if (copy.statusWhenPlanned === undefined) return '';
-  if (copy.statusWhenPlanned === 'RUNNING') return ' (RUNNING when this plan was made)';
+  // Without the recovery's start time, Dagster's later start by hand could not be told from it: the approver reads so.
+  const unseen = copy.startedByRecovery === undefined ? '; the recovery recorded no start time for it, so a stop and start by hand since would not be seen, and it would be stopped' : '';
+  if (copy.statusWhenPlanned === undefined) return unseen ? ` (${unseen.slice(2)})` : '';
+  if (copy.statusWhenPlanned === 'RUNNING') {
+    const restarted = restartedSince(copy, copy.startedWhenPlanned);
+    return restarted ? ` (RUNNING when this plan was made, but ${restarted}: a start by hand, not the recovery's, so left as it is)` : ` (RUNNING when this plan was made${unseen})`;
+  }
   return ` (${copy.statusWhenPlanned} when this plan was made: paused since the recovery started it, so left as it is, and left as is too if it is started again by the time this runs)`;
 }
 
@@ -90,6 +128,9 @@ async function stopThroughWebserver(copy: Copy & { repository: RepositoryRef }, 
     if (state.status !== 'RUNNING') return { copy, stopped: true, said: `${copySaid(copy)}: already ${state.status}, left as it is` };
     // Paused after the recovery and started again by hand while the plan waited: a teammate's, not the recovery's, start.
     if (copy.statusWhenPlanned === 'STOPPED') return { copy, stopped: false, left: true, said: `${copySaid(copy)}: changed by hand since: left as is (STOPPED when this plan was made, RUNNING now: started again since, not by the recovery)` };
+    // Stopped and started again by hand between the recovery and now (before the plan was made, or while it waited).
+    const restarted = restartedSince(copy, state.startTimestamp);
+    if (restarted) return { copy, stopped: false, left: true, said: `${copySaid(copy)}: changed by hand since: left as is (${restarted}, not by the recovery)` };
     const status = await client.stopSchedule(state, copy.name);
     return status === 'STOPPED' ? { copy, stopped: true, said: `${copySaid(copy)}: stopped` } : { copy, stopped: false, said: `${copySaid(copy)}: the webserver answered, but calls it ${status}` };
   } catch (error) {
@@ -156,14 +197,17 @@ export const dagsterScheduleStopStepKind = defineStepKind({
     { at: ['copies'], template: step.copies, as: 'text' },
     { at: ['definitionsFile'], template: step.definitionsFile, as: 'text' },
     { at: ['launchedBackfill'], template: step.launchedBackfill, as: 'text' },
+    { at: ['startedAt'], template: step.startedAt, as: 'text' },
   ],
   resolve: (step, tools): Omit<DagsterScheduleStopStep, keyof ResolvedCommon> => {
-    const copies = readCopies(tools.text(step.copies));
+    // The start times go into the copies they are of: the plan keeps them there, not as a list of their own.
+    const { startedAt, ...rest } = step;
+    const copies = readCopies(tools.text(step.copies), readStartTimes(tools.text(startedAt)));
     const inRepositories = copies.filter((copy) => copy.repository);
     if (inRepositories.length > 0 && !tools.dagster.url) {
       throw new UserError(`${needsWebserverSaid(inRepositories)}. Nothing was proposed: set DAGSTER_URL and ask again, or stop it in the Dagster UI (Overview → Schedules)`);
     }
-    return { ...step, copies, definitionsFile: tools.text(step.definitionsFile), launchedBackfill: tools.text(step.launchedBackfill) };
+    return { ...rest, copies, definitionsFile: tools.text(step.definitionsFile), launchedBackfill: tools.text(step.launchedBackfill) };
   },
   // Each copy's state as the plan is made: the approver sees one paused by hand since the recovery, which is left as it is.
   readWhenPlanned: async (step, { dagster }) => {
@@ -174,14 +218,11 @@ export const dagsterScheduleStopStepKind = defineStepKind({
         copies.push(copy);
         continue;
       }
-      const status = await dagster.scheduleState(copy.repository, copy.name).then(
-        (state) => state.status,
-        (error: unknown) => {
-          if (!(error instanceof DagsterError)) throw error;
-          return undefined;
-        },
-      );
-      copies.push(status ? { ...copy, statusWhenPlanned: status } : copy);
+      const state = await dagster.scheduleState(copy.repository, copy.name).catch((error: unknown) => {
+        if (!(error instanceof DagsterError)) throw error;
+        return undefined;
+      });
+      copies.push(state ? { ...copy, statusWhenPlanned: state.status, ...(state.startTimestamp === undefined ? {} : { startedWhenPlanned: state.startTimestamp }) } : copy);
     }
     return { ...step, copies };
   },
