@@ -14,17 +14,25 @@ export interface EndCut {
   reason: string;
 }
 
-/** What the journal holds of a cut found at start: its last record left, and the head that says more were written. */
-export function endCutOf(lastSeq: number, head: JournalHead): EndCut {
+/** The process that found the cut while it ran (it had written or read the lines since lost), and how many bytes went. */
+export interface CutWhileRunning {
+  pid: number;
+  bytesLost?: number;
+}
+
+/**
+ * What the journal holds of a cut: its last record left, and the last one written (as its head names it, found at
+ * start; or as the process the file was cut under saw it, found before its next line).
+ */
+export function endCutOf(lastSeq: number, head: JournalHead, whileRunning?: CutWhileRunning): EndCut & Partial<CutWhileRunning> {
   const lost = head.seq - lastSeq;
   const which = lost === 1 ? `record ${head.seq}` : `records ${lastSeq + 1}–${head.seq}`;
-  return {
-    lastSeq,
-    headSeq: head.seq,
-    headHash: head.hash,
-    lost,
-    reason: `${lost === 1 ? '1 line was' : `${lost} lines were`} removed from the journal's end (${which}; its head file named record ${head.seq}, hash ${head.hash.slice(0, 12)}…), found by the next process to write to it, which recorded this before anything else`,
-  };
+  const removed = `${lost === 1 ? '1 line was' : `${lost} lines were`} removed from the journal's end`;
+  const hash = `hash ${head.hash.slice(0, 12)}…`;
+  const reason = whileRunning
+    ? `${removed} (${which}${whileRunning.bytesLost === undefined ? '' : `, ${whileRunning.bytesLost} bytes`}) while a process writing to it ran (PID ${whileRunning.pid}; it had seen record ${head.seq}, ${hash}): the file was cut under it, and it recorded this before its next line`
+    : `${removed} (${which}; its head file named record ${head.seq}, ${hash}), found by the next process to write to it, which recorded this before anything else`;
+  return { lastSeq, headSeq: head.seq, headHash: head.hash, lost, reason, ...whileRunning };
 }
 
 /**

@@ -516,13 +516,9 @@ export class Journal {
     let whole = false;
     try {
       try {
-        // Held since our last batch, the lock let nobody else write: there is no torn line and nothing to catch up on.
-        if (!continuous) {
-          const aside = this.setTornTailAside();
-          this.catchUp();
-          if (aside) this.recordRepair(aside, true);
-          this.recordMissingHead();
-        }
+        // Held since our last batch, the lock let nobody else write: there is no torn line and nothing to catch up on,
+        // unless the file was cut under us (a hand, not a writer: the lock does not stop it), which its size shows.
+        if (!continuous || this.shorterThanWritten()) this.lookBeforeWriting();
         this.flushPending();
       } catch (error) {
         keepAll(error);
@@ -656,10 +652,7 @@ export class Journal {
     const resolve = (): AppendInput => (typeof input === 'function' ? input() : input);
     try {
       try {
-        const aside = this.setTornTailAside();
-        this.catchUp();
-        if (aside) this.recordRepair(aside, true);
-        this.recordMissingHead();
+        this.lookBeforeWriting();
       } catch (error) {
         if (!isStorageError(error)) throw error;
         this.markUnwritable(error);
@@ -670,6 +663,28 @@ export class Journal {
     } finally {
       this.lock.release();
     }
+  }
+
+  /**
+   * What a writer does under the lock before its lines: a torn last line set aside, the lines other processes wrote
+   * read, then, before anything of its own, what it found journaled (a line lost, its end cut, its head missing).
+   */
+  private lookBeforeWriting(): void {
+    const aside = this.setTornTailAside();
+    this.catchUp();
+    // A torn line the head says was written is said lost by its repair record, which continues after it.
+    if (!aside) this.recordCutWhileRunning();
+    else {
+      this.cutSeen = undefined;
+      this.recordRepair(aside, true);
+    }
+    this.recordMissingHead();
+  }
+
+  /** Whether the journal file is shorter than what this process wrote or read of it: cut under it (one fstat). */
+  private shorterThanWritten(): boolean {
+    const size = this.appendFd === undefined ? fs.statSync(this.file, { throwIfNoEntry: false })?.size : fs.fstatSync(this.appendFd).size;
+    return size !== undefined && size < this.offset;
   }
 
   /** The body of an append, with the lock held and the journal caught up. */
@@ -707,6 +722,7 @@ export class Journal {
       this.lock.take();
       try {
         this.catchUp();
+        this.recordCutWhileRunning();
         this.flushPending();
         this.writable();
       } finally {
@@ -785,6 +801,8 @@ export class Journal {
       let from = this.offset - this.lastLine.bytes;
       let bytes = size > this.offset ? readBytes(fd, from, size) : Buffer.alloc(0);
       if (!this.stillThere(bytes)) {
+        // The next write under the lock checks whether lines this process saw were lost from the end (recordCutWhileRunning).
+        this.cutSeen ??= { expectedBytes: this.offset, sizeNow: size };
         from = 0;
         bytes = readBytes(fd, 0, size);
       }
@@ -1098,6 +1116,30 @@ export class Journal {
     this.verifyAgain();
   }
 
+  /** Set when a look found the last line this process saw gone (the file cut or replaced under it), until a write checks it. */
+  private cutSeen?: { expectedBytes: number; sizeNow: number };
+
+  /**
+   * Lines cut from the end while this process ran: the file's last record is older than the last one this process
+   * wrote or read (or its head names). Journaled before its own line, continuing after the last one written, so the
+   * gap reads as a cut end appended past, as for a cut found at start. Lock held, caught up.
+   */
+  private recordCutWhileRunning(): void {
+    const seen = this.cutSeen;
+    this.cutSeen = undefined;
+    if (!seen) return;
+    const head = readHead(this.file);
+    const written = head && head.seq > this.lastSeq ? head : { seq: this.lastSeq, hash: this.lastHash };
+    const lastSeqLeft = lastSeqOf(this.file);
+    if (lastSeqLeft >= written.seq) return;
+    this.lastSeq = written.seq;
+    this.lastHash = written.hash;
+    // Bytes are known only when the file is shorter than it was: one replaced by another file may be longer.
+    const bytesLost = seen.sizeNow < seen.expectedBytes ? { bytesLost: seen.expectedBytes - seen.sizeNow } : {};
+    this.appendLocked({ type: endCutType, incident: null, data: { ...endCutOf(lastSeqLeft, written, { pid: process.pid, ...bytesLost }) } }, {});
+    this.verifyAgain();
+  }
+
   /** Whether this journal's head file was found missing and journaled so (since the last acceptance of a missing one). */
   private missingHeadJournaled = false;
 
@@ -1152,6 +1194,20 @@ function lastLineOf(text: string): SeenLine {
   if (!text.endsWith('\n')) return { bytes: 0 };
   const line = text.slice(text.length > 1 ? text.lastIndexOf('\n', text.length - 2) + 1 : 0);
   return { bytes: Buffer.byteLength(line), hash: parsedHash(line.slice(0, -1)) };
+}
+
+/** The sequence number of the last whole line of a journal file that reads as a record (0 when none does). */
+function lastSeqOf(file: string): number {
+  const lines = fs.readFileSync(file, 'utf8').split('\n').slice(0, -1);
+  for (const line of lines.reverse()) {
+    try {
+      const seq = (JSON.parse(line) as { seq?: unknown }).seq;
+      if (typeof seq === 'number') return seq;
+    } catch {
+      // Not a record (a line damaged by hand): the one before it may be.
+    }
+  }
+  return 0;
 }
 
 /** The whole lines of a journal file. */

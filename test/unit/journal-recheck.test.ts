@@ -66,6 +66,48 @@ describe('a running process whose journal was cut under it', () => {
   });
 });
 
+describe('a journal cut under the process writing to it', () => {
+  /** Cuts the journal's last `count` whole lines as a hand would (truncate), and says how many bytes went. */
+  function cutLastLines(file: string, count: number): number {
+    const text = fs.readFileSync(file, 'utf8');
+    const kept = `${text.trimEnd().split('\n').slice(0, -count).join('\n')}\n`;
+    fs.truncateSync(file, Buffer.byteLength(kept));
+    return Buffer.byteLength(text) - Buffer.byteLength(kept);
+  }
+
+  const cutWords = (bytes: number) =>
+    new RegExp(`^sequence number 7 where 5 was expected \\(a line removed or inserted\\?\\); as the record at this line says, 2 lines were removed from the journal's end \\(records 5–6, ${bytes} bytes\\) while a process writing to it ran \\(PID ${process.pid}; it had seen record 6, hash [0-9a-f]{12}…\\): the file was cut under it, and it recorded this before its next line`);
+
+  it('journals the cut before its next append, so verification says an end cut and then new lines', () => {
+    const { dir, journal, file } = journalWith(6);
+    const bytes = cutLastLines(file, 2);
+    journal.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: '/databox status after' } });
+    const after = fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as JournalRecord);
+    expect(after.map((record) => record.seq)).toEqual([1, 2, 3, 4, 7, 8]);
+    expect(after[4]).toMatchObject({ type: 'journal.end-cut', data: { lastSeq: 4, headSeq: 6, lost: 2, pid: process.pid, bytesLost: bytes } });
+    expect(readJournal(dir).verify.problem).toMatchObject({ line: 5, endCut: true, reason: expect.stringMatching(cutWords(bytes)) });
+  });
+
+  it('notices it between group commits too, the lock kept or not, and after a look that read the cut file', async () => {
+    const { dir, journal, file } = journalWith(4);
+    await journal.commit({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: 'five' } });
+    await journal.commit({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: 'six' } });
+    const bytes = cutLastLines(file, 2);
+    await journal.commit({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: 'after' } });
+    await journal.flushed();
+    expect(fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => (JSON.parse(line) as JournalRecord).type).slice(4)).toEqual(['journal.end-cut', 'command.received']);
+    expect(readJournal(dir).verify.problem?.reason).toMatch(cutWords(bytes));
+
+    // A look at the journal (the bot's sweep catching up) reads the cut file before the next write: still said.
+    const other = journalWith(6);
+    const otherBytes = cutLastLines(other.file, 2);
+    other.journal.catchUp();
+    await other.journal.commit({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: 'after' } });
+    await other.journal.flushed();
+    expect(readJournal(other.dir).verify.problem?.reason).toMatch(cutWords(otherBytes));
+  });
+});
+
 describe('journal repair on odd journals', () => {
   it('accepts a journal emptied by hand with its head left behind', () => {
     const { dir, file } = journalWith(4);
