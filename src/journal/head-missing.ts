@@ -5,9 +5,17 @@ import type { JournalRecord } from './record.js';
 
 export const headMissingType = 'journal.head-missing';
 
-/** The data of the record: how many lines the journal had when its head was found missing, and the last one's hash. */
-export function headMissingData(lines: number, lastHash: string | undefined): Record<string, unknown> {
-  return { lines, ...(lastHash ? { lastHash } : {}) };
+/**
+ * The data of the record: how many lines the journal had when its head was found missing, the last one's hash, and
+ * whether a directory stood at the head's path (no head can be written there either).
+ */
+export function headMissingData(lines: number, lastHash: string | undefined, directory = false): Record<string, unknown> {
+  return { lines, ...(lastHash ? { lastHash } : {}), ...(directory ? { directory: true } : {}) };
+}
+
+/** Whether the record says a directory stood at the head's path when it was found. */
+export function foundDirectory(record: JournalRecord): boolean {
+  return (record.data as { directory?: unknown }).directory === true;
 }
 
 /** Whether a record settles a missing head: its acceptance by `journal repair`, after which a new finding is journaled anew. */

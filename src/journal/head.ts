@@ -4,7 +4,7 @@ import path from 'node:path';
 import { processAlive } from '../process/alive.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import { genesisHash, type JournalRecord, type VerifyResult } from './record.js';
-import { missingHeadFound } from './head-missing.js';
+import { foundDirectory, missingHeadFound } from './head-missing.js';
 
 export interface JournalHead {
   seq: number;
@@ -65,17 +65,25 @@ export class HeadPathBlocked extends Error {
 
 /**
  * Why no head can be written at the head file's path, when something there is not a file a head can replace (a
- * directory: a rename cannot put a file over it); undefined otherwise, a missing head included.
+ * directory: a rename cannot put a file over it), and what to do; undefined otherwise, a missing head included.
  */
 export function headPathBlocked(journalFile: string): string | undefined {
-  const file = headFile(journalFile);
-  let isDirectory = false;
+  return headIsDirectory(journalFile) ? `the journal's head file ${headFile(journalFile)} is a directory, not a file, so no head can be read or written there: ${headDirectoryFix(journalFile)}` : undefined;
+}
+
+function headIsDirectory(journalFile: string): boolean {
   try {
-    isDirectory = fs.lstatSync(file, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    return fs.lstatSync(headFile(journalFile), { throwIfNoEntry: false })?.isDirectory() ?? false;
   } catch {
     // A folder that cannot be looked into: the write itself says why.
+    return false;
   }
-  return isDirectory ? `the journal's head file ${file} is a directory, not a file, so no head can be read or written there: move it aside (\`mv ${file} ${file}.aside\`), then \`${journalRepairCommand}\`` : undefined;
+}
+
+/** What to do about a directory at the head's path: move it aside, then accept the missing head on the record. */
+function headDirectoryFix(journalFile: string): string {
+  const file = headFile(journalFile);
+  return `move it aside (\`mv ${file} ${file}.aside\`), then \`${journalRepairCommand}\``;
 }
 
 /** The head a journal gets before its first line: none written yet, so a crash before the first head is not a lost head. */
@@ -187,14 +195,27 @@ function parseHead(text: string): JournalHead | undefined {
 }
 
 /**
- * Why a journal with lines but no head cannot be verified to its end, and what to do. `foundAt` is the line of the
- * record a writer journaled when it first found the head missing (lines after it were written without a head).
+ * Why a journal with lines but no head cannot be verified to its end, and what to do. `found` is the record a writer
+ * journaled when it first found no head (at line `at`; lines after it were written without a head).
  */
-export function missingHeadReason(journalFile: string, foundAt?: number): string {
-  const blocked = headPathBlocked(journalFile);
-  if (blocked) return `${blocked}; lines removed from its end would not show: it cannot be verified to its end`;
+export function missingHeadReason(journalFile: string, found?: { at: number; directory: boolean }): string {
   const file = headFile(journalFile);
-  const since = foundAt === undefined ? '' : ` (found missing when the journal had ${foundAt - 1} line${foundAt === 2 ? '' : 's'}, as the record at line ${foundAt} says; lines from it on were written without a head)`;
+  // Said first and plainly, with what to do: the line named is where it was found, not the end, which moves.
+  if (headIsDirectory(journalFile)) {
+    const recorded = found ? ` (a writer found it so and recorded it at line ${found.at}; no line from it on has a head)` : '';
+    return (
+      `the journal's head file ${file} is a directory, not a file: no head can be read or written there${recorded}, so lines removed from the journal's end would not show and it cannot be verified to its end. ` +
+      `To go on, ${headDirectoryFix(journalFile)} accepts the missing head on the record`
+    );
+  }
+  const lines = (at: number) => `${at - 1} line${at === 2 ? '' : 's'}`;
+  if (found?.directory) {
+    return (
+      `its head file ${file} was a directory when a writer found it so and recorded it at line ${found.at} (the journal had ${lines(found.at)}); it is not there now (moved aside?), and no head was written since, ` +
+      `so lines removed from its end would not show: it cannot be verified to its end. Compare the journal's last lines with the incidents' threads before accepting it`
+    );
+  }
+  const since = found ? ` (found missing when the journal had ${lines(found.at)}, as the record at line ${found.at} says; lines from it on were written without a head)` : '';
   return (
     `its head file ${file} is missing or unreadable${since}, so lines removed from its end would not show: it cannot be verified to its end. ` +
     `If the head file was moved, put it back; if not, compare the journal's last lines with the incidents' threads before accepting it`
@@ -216,7 +237,7 @@ export function checkHead<R extends VerifyResult>(result: R, head: JournalHead |
     const foundAt = found ? (result.lineOf?.get(found) ?? found.seq) : undefined;
     if (found && foundAt !== undefined) {
       const intactCount = result.records.indexOf(found);
-      const problem = { line: foundAt, reason: missingHeadReason(journalFile, foundAt), headMissing: true };
+      const problem = { line: foundAt, reason: missingHeadReason(journalFile, { at: foundAt, directory: foundDirectory(found) }), headMissing: true };
       return { ...result, records: result.records.slice(0, intactCount), intactCount, problem, afterTheDamage: result.records.slice(intactCount) };
     }
     return { ...result, intactCount: result.records.length, problem: { line: lines + 1, reason: missingHeadReason(journalFile), headMissing: true }, afterTheDamage: [] };

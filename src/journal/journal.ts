@@ -1144,12 +1144,15 @@ export class Journal {
   private missingHeadJournaled = false;
 
   /**
-   * A journal with lines and no head file: journaled once, by the first writer to find it, before its own line, so the
+   * A journal with lines and no head file (nothing there, or a directory): journaled once, by the first writer to find it, before its own line, so the
    * failure names that line from then on rather than the journal's end, which moves with every append. Lock held.
    */
   private recordMissingHead(): void {
-    if (this.missingHeadJournaled || this.offset === 0 || fs.existsSync(headFile(this.file))) return;
-    this.appendLocked({ type: headMissingType, incident: null, data: headMissingData(lineCountOf(this.file), this.lastLine.hash) }, {});
+    if (this.missingHeadJournaled || this.offset === 0) return;
+    // A directory there is no head either: found and journaled alike, so the failure names a line that stays put.
+    const there = fs.lstatSync(headFile(this.file), { throwIfNoEntry: false });
+    if (there && !there.isDirectory()) return;
+    this.appendLocked({ type: headMissingType, incident: null, data: headMissingData(lineCountOf(this.file), this.lastLine.hash, there !== undefined) }, {});
     // Once, written or kept in memory until the disk takes it (a kept event is not replayed here, so not seen above).
     this.missingHeadJournaled = true;
     this.verifyAgain();

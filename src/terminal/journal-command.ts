@@ -71,6 +71,12 @@ function verify(stateDir: string, io: JournalCommandIO): number {
       io.stdout.write(`  warning: ${clockStepWords(step)}: the clock went back (the host's clock stepped back, another host's clock behind, or the line edited); not damage, but times around it do not read in order\n`);
     }
   };
+  if (problem && problem.headMissing && headPathBlocked(journal.file)) {
+    // Its reason already says what to do, and repair alone would not do (it accepts nothing while the directory is there).
+    io.stderr.write(`journal FAILED at line ${problem.line} of ${journal.file}${verifiedBefore(problem)}: ${problem.reason}\n`);
+    clockWarnings();
+    return 1;
+  }
   if (problem) {
     io.stderr.write(
       `journal FAILED at line ${problem.line} of ${journal.file}: ${problem.reason}${verifiedBefore(problem)}; ` +

@@ -452,20 +452,22 @@ describe('journal verify', () => {
     expect(postmortem.stdout).toMatch(/\| Record \| .*hash chain verified, but for lines 61 and 62 out of order, accepted;/);
   });
 
-  it('says a head file path that is a directory is one: repair accepts nothing until it is moved aside, and an append says it wrote no head', async () => {
+  it('says a head file path that is a directory is one and what to do, at a line that stays put: repair accepts nothing until it is moved aside, and an append says it wrote no head', async () => {
     writeWithHead(fixtureLines);
     fs.rmSync(`${journalFile}.head`);
     fs.mkdirSync(`${journalFile}.head`);
     const head = `${journalFile}.head`;
-    const blocked = `the journal's head file ${head} is a directory, not a file, so no head can be read or written there: move it aside (\`mv ${head} ${head}.aside\`), then \`npm run --silent cli -- journal repair --approver "$USER"\``;
-    expect(inProcess(['journal', 'verify'])).toEqual({
-      code: 1,
-      stdout: '',
-      stderr: `journal FAILED at line ${fixtureLines.length + 1} of ${journalFile}: ${blocked}; lines removed from its end would not show: it cannot be verified to its end (lines 1–${fixtureLines.length} verify)${repairHint}`,
-    });
-    // Twice, as the tester did: each time nothing is accepted, nothing added, no copy or temporary head left beside it.
+    const fix = `move it aside (\`mv ${head} ${head}.aside\`), then \`npm run --silent cli -- journal repair --approver "$USER"\``;
+    const blocked = `the journal's head file ${head} is a directory, not a file, so no head can be read or written there: ${fix}`;
+    const found = fixtureLines.length + 1;
+    const failed = (recorded: string) =>
+      `journal FAILED at line ${found} of ${journalFile} (lines 1–${fixtureLines.length} verify): the journal's head file ${head} is a directory, not a file: no head can be read or written there${recorded}, ` +
+      `so lines removed from the journal's end would not show and it cannot be verified to its end. To go on, ${fix} accepts the missing head on the record\n`;
+    expect(inProcess(['journal', 'verify'])).toEqual({ code: 1, stdout: '', stderr: failed('') });
+    // Twice, as the tester did: each time nothing is accepted, no copy or temporary head left beside it; the first, as the
+    // first writer, records the directory it found (the line the failure names from then on), the second adds nothing.
     for (const _ of [1, 2]) expect(inProcess(['journal', 'repair'], 'bob')).toEqual({ code: 2, stdout: '', stderr: `databox: nothing accepted: ${blocked}\n` });
-    expect(fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n')).toHaveLength(fixtureLines.length);
+    expect(fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n')).toHaveLength(found);
     expect(fs.readdirSync(stateDir).filter((name) => name !== 'journal.jsonl.lock').sort()).toEqual(['journal.jsonl', 'journal.jsonl.head']);
 
     // A command the real CLI journals (a refused diagnose) appends its lines, and says the head was not written.
@@ -473,10 +475,17 @@ describe('journal verify', () => {
     const refused = await runCliProcess(['diagnose', 'nosuch'], { env, stdin: 'ignore' });
     expect(refused.code).toBe(2);
     expect(refused.stderr.split('\n')).toContain(`warning: ${blocked}`);
-    expect(fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n').length).toBeGreaterThan(fixtureLines.length);
+    const written = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
+    expect(written.length).toBeGreaterThan(fixtureLines.length + 1);
+    // The first writer recorded what it found: the failure names that line, not the journal's end, which moved on.
+    expect(JSON.parse(written[found - 1] as string)).toMatchObject({ type: 'journal.head-missing', data: { lines: fixtureLines.length, directory: true } });
+    expect(inProcess(['journal', 'verify'])).toEqual({ code: 1, stdout: '', stderr: failed(` (a writer found it so and recorded it at line ${found}; no line from it on has a head)`) });
 
     // Moved aside as it says: the head is missing, which repair accepts as before, and the journal verifies.
     fs.renameSync(head, `${head}.aside`);
+    expect(inProcess(['journal', 'verify']).stderr).toContain(
+      `journal FAILED at line ${found} of ${journalFile}: its head file ${head} was a directory when a writer found it so and recorded it at line ${found} (the journal had ${fixtureLines.length} lines); it is not there now (moved aside?)`,
+    );
     const repaired = inProcess(['journal', 'repair'], 'bob');
     expect(repaired.code, repaired.stderr).toBe(0);
     expect(repaired.stdout).toContain('journal OK again');
