@@ -70,7 +70,9 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY handlers ./handlers
-# `npm run build` is `tsc -p tsconfig.build.json`: src/ and handlers/ → dist/src, dist/handlers.
+COPY scripts/build.mjs scripts/build-record.mjs ./scripts/
+# `npm run build` is `tsc -p tsconfig.build.json` (scripts/build.mjs): src/ and handlers/ → dist/src, dist/handlers,
+# and dist/build-complete.json once tsc has succeeded.
 RUN npm run build
 # The motherduck DuckDB extension, installed now so the image reaches MotherDuck without downloading anything at run
 # time. DuckDB would otherwise fetch it on first use from extensions.duckdb.org into ~/.duckdb/extensions. INSTALL

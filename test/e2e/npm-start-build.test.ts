@@ -53,7 +53,8 @@ function botFolder(options: { built: boolean; typescript: boolean }): string {
     setTimes(path.join(dir, name), hourAgo);
   }
   if (options.built) {
-    for (const name of ['src', 'handlers']) fs.cpSync(path.join(projectRoot, 'dist', name), path.join(dir, 'dist', name), { recursive: true });
+    // dist/ as `npm run build` left it (the suite's global setup runs it): the compiled files and the record of a finished build.
+    for (const name of ['src', 'handlers', 'build-complete.json']) fs.cpSync(path.join(projectRoot, 'dist', name), path.join(dir, 'dist', name), { recursive: true });
     setTimes(path.join(dir, 'dist'), halfHourAgo);
   }
   fs.symlinkSync(options.typescript ? path.join(projectRoot, 'node_modules') : productionNodeModules(), path.join(dir, 'node_modules'));
@@ -88,6 +89,11 @@ function npmStart(folder: string) {
 
 const mainMtime = (folder: string) => Math.round(fs.statSync(path.join(folder, 'dist', 'src', 'main.js')).mtimeMs);
 
+/** A source file changed, as an edit or a pull changes it. */
+function editSource(folder: string): void {
+  fs.appendFileSync(path.join(folder, 'src', 'config.ts'), '\n// edited since dist/ was built\n');
+}
+
 describe('npm start builds dist/ only when it must', () => {
   it('starts an up-to-date dist/ without compiling anything', async () => {
     const folder = botFolder({ built: true, typescript: true });
@@ -96,9 +102,9 @@ describe('npm start builds dist/ only when it must', () => {
     expect(mainMtime(folder), 'dist/ was built again').toBe(halfHourAgo.getTime());
   });
 
-  it('compiles a dist/ older than the TypeScript, then starts it', async () => {
+  it('compiles a dist/ built from other TypeScript than is there now, then starts it', async () => {
     const folder = botFolder({ built: true, typescript: true });
-    fs.utimesSync(path.join(folder, 'src', 'config.ts'), new Date(), new Date());
+    editSource(folder);
     const result = await npmStart(folder);
     expect(result.stderr).toContain(botRan);
     expect(mainMtime(folder)).toBeGreaterThan(halfHourAgo.getTime());
@@ -129,7 +135,7 @@ describe('npm start builds dist/ only when it must', () => {
 
   it('starts the dist/ there is, saying so, when TypeScript is not installed to build a newer one', async () => {
     const folder = botFolder({ built: true, typescript: false });
-    fs.utimesSync(path.join(folder, 'src', 'config.ts'), new Date(), new Date());
+    editSource(folder);
     const result = await npmStart(folder);
     expect(result.stderr).toContain(
       "databox-bot: src/config.ts changed since dist/ was built, which cannot be rebuilt here: TypeScript's compiler (tsc, a dev dependency) is not installed",
@@ -140,12 +146,57 @@ describe('npm start builds dist/ only when it must', () => {
 
   it('starts the dist/ there is, saying so in one line, when the code folder is read-only', async () => {
     const folder = botFolder({ built: true, typescript: true });
-    fs.utimesSync(path.join(folder, 'src', 'config.ts'), new Date(), new Date());
+    editSource(folder);
     makeReadOnly(folder);
     const result = await npmStart(folder);
     expect(result.all, 'tsc says on stdout it cannot write').not.toContain('TS5033');
     expect(result.stderr).toContain(`databox-bot: src/config.ts changed since dist/ was built, which cannot be rebuilt here: ${path.join(folder, 'dist', 'src')} is not writable by this user`);
     expect(result.stderr).toContain(botRan);
     expect(mainMtime(folder)).toBe(halfHourAgo.getTime());
+  });
+
+  it('builds again rather than start a dist/ a file of which was deleted since the build', async () => {
+    const folder = botFolder({ built: true, typescript: true });
+    const deleted = path.join(folder, 'dist', 'src', 'journal', 'head.js');
+    fs.rmSync(deleted);
+    const result = await npmStart(folder);
+    expect(result.stderr).toContain("databox-bot: dist/ is not a finished build (dist/src/journal/head.js, which the last build wrote, is missing): building it again");
+    expect(result.stderr).toContain(botRan);
+    expect(fs.existsSync(deleted)).toBe(true);
+  });
+
+  it('builds again after a build whose tsc was killed half-way, rather than start what it wrote', async () => {
+    const folder = botFolder({ built: true, typescript: true });
+    editSource(folder);
+    const record = path.join(folder, 'dist', 'build-complete.json');
+    // The real build, in a process group of its own, killed (npm, the build script and tsc) once tsc has written a file.
+    const build = execa('npm', ['run', 'build'], { cwd: folder, detached: true, reject: false, env: { npm_config_update_notifier: 'false' } });
+    const rewritten = () => {
+      let found = false;
+      eachFile(path.join(folder, 'dist', 'src'), (file, isDirectory) => (found ||= !isDirectory && fs.statSync(file).mtimeMs > halfHourAgo.getTime() + 1000));
+      return found;
+    };
+    while (!rewritten() && build.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 10));
+    process.kill(-(build.pid as number), 'SIGKILL');
+    await build;
+    expect(fs.existsSync(record), 'the build finished before it could be killed').toBe(false);
+
+    const result = await npmStart(folder);
+    expect(result.stderr).toContain(
+      'databox-bot: dist/ is not a finished build (dist/build-complete.json, which a build writes once it has finished, is not there: the last build was cut short, or dist/ was built before this record existed): building it again',
+    );
+    expect(result.stderr).toContain(botRan);
+    expect(fs.existsSync(record)).toBe(true);
+  });
+
+  it('does not start a dist/ that is not a finished build where it cannot build (TypeScript not installed): it says how to build', async () => {
+    const folder = botFolder({ built: true, typescript: false });
+    fs.rmSync(path.join(folder, 'dist', 'src', 'journal', 'head.js'));
+    const result = await npmStart(folder);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).not.toContain(botRan);
+    expect(result.stderr).toContain(
+      "databox-bot: dist/ is not a finished build (dist/src/journal/head.js, which the last build wrote, is missing) and cannot be built here: TypeScript's compiler (tsc, a dev dependency) is not installed",
+    );
   });
 });
