@@ -1085,6 +1085,9 @@ export class Journal {
         this.lastSeq = head.seq;
         this.lastHash = head.hash;
       }
+      // Whole lines after it that the head or this process knew of were cut with it (a cut in the middle of a line
+      // under a running bot): said too, not only the torn one.
+      if (this.lastSeq > lost.seq) lost.alsoLost = { from: lost.seq + 1, to: this.lastSeq };
     }
     const record = this.appendLocked(
       {

@@ -10,6 +10,8 @@ export interface AcknowledgedTorn {
   seq: number;
   type?: string;
   incident?: string;
+  /** Records written after it that were cut with it (the head, or the process the file was cut under, knew of them). */
+  alsoLost?: { from: number; to: number };
 }
 
 /**
@@ -47,9 +49,11 @@ function seqOf(line: string): number {
 /** What happened, in words for the log, the thread, the terminal and the journal's own record of it. */
 export function acknowledgedTornWords(torn: AcknowledgedTorn): string {
   const what = torn.type ? `${torn.type}${torn.incident ? ` of ${torn.incident}` : ''}` : torn.incident ? `an event of ${torn.incident}` : 'its event cannot be read';
+  const more = torn.alsoLost;
+  const after = !more ? '' : more.from === more.to ? `; 1 more line written after it (record ${more.from}) was cut from the journal's end with it` : `; ${more.to - more.from + 1} more lines written after it (records ${more.from}–${more.to}) were cut from the journal's end with it`;
   return (
     `the journal's last line, line ${torn.line} (${what}), was written and acknowledged (its head file says so) and is now cut short: ` +
-    'an acknowledged event is lost (the file was cut or damaged after it was written; not a crash while writing it)'
+    `an acknowledged event is lost (the file was cut or damaged after it was written; not a crash while writing it)${after}`
   );
 }
 

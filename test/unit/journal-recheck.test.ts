@@ -88,6 +88,16 @@ describe('a journal cut under the process writing to it', () => {
     expect(readJournal(dir).verify.problem).toMatchObject({ line: 5, endCut: true, reason: expect.stringMatching(cutWords(bytes)) });
   });
 
+  it('says the whole lines cut after a line cut in its middle, with it', () => {
+    const { dir, journal, file } = journalWith(6);
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    fs.truncateSync(file, Buffer.byteLength(`${lines.slice(0, 3).join('\n')}\n${(lines[3] as string).slice(0, 20)}`));
+    journal.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: '/databox status after' } });
+    expect(readJournal(dir).verify.problem?.reason).toMatch(
+      /as the record at this line says, the journal's last line, line 4 \(.*\), was written and acknowledged .* not a crash while writing it\); 2 more lines written after it \(records 5–6\) were cut from the journal's end with it$/,
+    );
+  });
+
   it('notices it between group commits too, the lock kept or not, and after a look that read the cut file', async () => {
     const { dir, journal, file } = journalWith(4);
     await journal.commit({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: 'five' } });
