@@ -199,4 +199,13 @@ describe('npm start builds dist/ only when it must', () => {
       "databox-bot: dist/ is not a finished build (dist/src/journal/head.js, which the last build wrote, is missing) and cannot be built here: TypeScript's compiler (tsc, a dev dependency) is not installed",
     );
   });
+
+  it('`npm run build` without TypeScript installed says so in one line, without a stack trace', async () => {
+    const folder = botFolder({ built: false, typescript: false });
+    const result = await execa('npm', ['run', '--silent', 'build'], { cwd: folder, reject: false, env: { npm_config_update_notifier: 'false' } });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe(
+      `databox-bot: cannot build: TypeScript's compiler (tsc, a dev dependency) is not installed. Run \`npm ci\` (with the dev dependencies) in ${folder}, then \`npm run build\``,
+    );
+  });
 });
