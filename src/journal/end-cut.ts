@@ -1,5 +1,6 @@
-// Lines cut from the journal's end, found by a process that starts on it: journaled before anything is appended past the
-// cut, so the gap it leaves reads as lines lost from the end, not as a line removed in the middle.
+// Lines cut from the journal's end, found by a process that starts on it or that it was cut under: journaled before
+// anything is appended past the cut, so the gap it leaves reads as lines lost from the end, not as a line removed in the
+// middle.
 import { verifyChain, type JournalRecord } from './record.js';
 import type { JournalHead } from './head.js';
 
