@@ -170,16 +170,28 @@ describe('npm start builds dist/ only when it must', () => {
     editSource(folder);
     const record = path.join(folder, 'dist', 'build-complete.json');
     // The real build, in a process group of its own, killed (npm, the build script and tsc) once tsc has written a file.
-    const build = execa('npm', ['run', 'build'], { cwd: folder, detached: true, reject: false, env: { npm_config_update_notifier: 'false' } });
-    const rewritten = () => {
-      let found = false;
-      eachFile(path.join(folder, 'dist', 'src'), (file, isDirectory) => (found ||= !isDirectory && fs.statSync(file).mtimeMs > halfHourAgo.getTime() + 1000));
-      return found;
+    // On a loaded machine tsc may finish between two looks; that build is not the case under test, so it is tried again.
+    const killHalfWay = async () => {
+      const build = execa('npm', ['run', 'build'], { cwd: folder, detached: true, reject: false, env: { npm_config_update_notifier: 'false' } });
+      const rewritten = () => {
+        let found = false;
+        eachFile(path.join(folder, 'dist', 'src'), (file, isDirectory) => (found ||= !isDirectory && fs.statSync(file).mtimeMs > halfHourAgo.getTime() + 1000));
+        return found;
+      };
+      while (!rewritten() && build.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 10));
+      process.kill(-(build.pid as number), 'SIGKILL');
+      await build;
+      return !fs.existsSync(record);
     };
-    while (!rewritten() && build.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 10));
-    process.kill(-(build.pid as number), 'SIGKILL');
-    await build;
-    expect(fs.existsSync(record), 'the build finished before it could be killed').toBe(false);
+    let cutShort = false;
+    for (let attempt = 0; attempt < 3 && !cutShort; attempt += 1) {
+      if (attempt > 0) {
+        fs.rmSync(path.join(folder, 'dist', 'src'), { recursive: true });
+        editSource(folder);
+      }
+      cutShort = await killHalfWay();
+    }
+    expect(cutShort, 'the build finished before it could be killed, three times').toBe(true);
 
     const result = await npmStart(folder);
     expect(result.stderr).toContain(
