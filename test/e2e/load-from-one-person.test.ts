@@ -33,7 +33,8 @@ const audits = () => checkout.calls().filter((c) => c.command === 'uv run sqlmes
 describe('the same diagnosis asked for again', () => {
   it('joins the running one: one incident, one full read; the joiners are answered in their acks', async () => {
     await createHealthyDatabase(checkout.databasePath);
-    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 3_000 } });
+    // The diagnosis held until the last joiner is answered.
+    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 30_000, untilReleased: true } });
     // Slack holds the incident's first message back a second (429, Retry-After: 1): the joiners below come before it.
     slack.trouble = [{ status: 429, retryAfter: 1 }];
     // The bot's own policy waits out a 429 and tries again (the harness's default client does not retry).
@@ -58,6 +59,7 @@ describe('the same diagnosis asked for again', () => {
     // Only the one who asked in another channel is told more: the link, once the thread exists.
     await slack.waitFor('the link for the other channel', () => slack.responses.length >= 1, 30_000);
     const late = await harness.command('diagnose  duckdb', teammate);
+    checkout.release();
     await harness.settle();
 
     expect(postedRoots(), 'one incident was opened').toHaveLength(1);
@@ -104,9 +106,10 @@ describe('the same diagnosis asked for again', () => {
     await harness.command('diagnose duckdb', operator);
     await harness.settle();
     const incident = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(String(postedRoots()[0]?.args.text))?.[1];
-    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 2_000 } });
+    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 30_000, untilReleased: true } });
     const again = [];
     for (let i = 0; i < 4; i += 1) again.push(await harness.command(`diagnose duckdb incident=${incident}`, i % 2 === 0 ? operator : teammate));
+    checkout.release();
     await harness.settle();
     expect(audits(), 'the first diagnosis and one again').toHaveLength(2);
     // Before its verdict the joiners are told who asked; after it, where the incident is: never "its thread opens".

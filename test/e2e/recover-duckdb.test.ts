@@ -383,7 +383,8 @@ describe('path A: rebuild from raw dlt state', () => {
   });
 
   it('refuses a second plan approved while the first runs, saying it will have to be proposed again, not approved again', async () => {
-    checkout.behave({ 'task full-refresh': { stdout: 'reloading…\n', sleepMs: 3_000, createDatabase: 'data/databox.duckdb' } });
+    // Held until the second approval has been refused.
+    checkout.behave({ 'task full-refresh': { stdout: 'reloading…\n', sleepMs: 30_000, untilReleased: true, createDatabase: 'data/databox.duckdb' } });
     await diagnoseCorrupt();
     const approveA = await proposePathA();
     const backup = checkout.path('good.duckdb');
@@ -397,7 +398,12 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(planB).toContain(`:warning: Once this plan runs, plan ${incident}/2 (Path A: Rebuild from raw dlt state), waiting for approval, can no longer be approved: it changes the database that plan was made on.`);
     await harness.click(approveA, teammate);
     await slack.waitFor('full-refresh to start', () => commandsRun().includes('task full-refresh'));
+    const toldBefore = slack.ephemerals(teammate).length;
     await harness.click(approveB, teammate);
+    await slack.waitFor('the refusal', () => slack.ephemerals(teammate).length > toldBefore);
+    const runA = JSON.parse(approveA.value).run;
+    expect(journalRecords().some((r) => r.type === 'run.finished' && r.data.runId === runA), 'path A still runs').toBe(false);
+    checkout.release();
     await harness.settle();
     expect(slack.ephemerals(teammate).join('\n')).toMatch(/holds databox\.duckdb \((approved|running)\) and will change it, so this plan cannot run after it either: when it has finished, diagnose again and propose a new plan/);
     // Once it has finished, path B asked for again on the same diagnosis is refused: that diagnosis saw the database
@@ -559,7 +565,7 @@ describe('path A: rebuild from raw dlt state', () => {
   });
 
   it('refuses a second recovery of the same database while one runs, naming who holds it', async () => {
-    checkout.behave({ 'task full-refresh': { sleepMs: 3_000, createDatabase: 'data/databox.duckdb' } });
+    checkout.behave({ 'task full-refresh': { sleepMs: 30_000, untilReleased: true, createDatabase: 'data/databox.duckdb' } });
     await diagnoseCorrupt();
     const approve = await proposePathA();
     await harness.click(approve, teammate);
@@ -567,6 +573,7 @@ describe('path A: rebuild from raw dlt state', () => {
     await harness.command('recover duckdb path=a', 'U0OTHER');
     await slack.waitFor('the refusal', () => slack.responses.length > 0);
     expect(slack.responses.at(-1)?.body.text).toMatch(/held by plan dbx-\d{8}-[0-9a-f]{4}\/2 .*requested by <@U0OPERATOR> and approved by <@U0TEAMMATE>, which is running/);
+    checkout.release();
     await harness.settle();
     expect(commandsRun().filter((c) => c === 'task full-refresh')).toHaveLength(1);
   });
@@ -592,12 +599,13 @@ describe('path A: rebuild from raw dlt state', () => {
 
 describe('a diagnosis asked for while a recovery changes the database', () => {
   it('is refused saying to wait for the recovery, not to unlock it', async () => {
-    checkout.behave({ 'task full-refresh': { sleepMs: 3_000, createDatabase: 'data/databox.duckdb' } });
+    checkout.behave({ 'task full-refresh': { sleepMs: 30_000, untilReleased: true, createDatabase: 'data/databox.duckdb' } });
     await diagnoseCorrupt();
     await harness.click(await proposePathA(), teammate);
     await slack.waitFor('full-refresh to start', () => commandsRun().includes('task full-refresh'));
     await harness.command('diagnose duckdb', 'U0OTHER');
     await slack.waitFor('the refusal', () => slack.responses.length > 0);
+    checkout.release();
     const told = String(slack.responses.at(-1)?.body.text);
     expect(told).toMatch(/refused: nothing was read from databox\.duckdb, because a recovery is changing it right now: diagnose again once plan dbx-\d{8}-[0-9a-f]{4}\/2 \(Path A: [^)]*\) has finished \(its progress shows in the incident's Slack thread, or `\/databox status`\)\./);
     expect(told).not.toContain('unlock');

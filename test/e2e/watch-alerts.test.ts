@@ -300,10 +300,11 @@ describe('watcher alerts in the bot', () => {
   });
 
   it('judges nothing while a recovery moves the file, then says it is back: one alert (damaged), no "missing", one recovery', async () => {
-    await damagedFileRebuiltWithPathA({ sleepMs: 3_000, createDatabase: 'data/databox.duckdb' });
+    await damagedFileRebuiltWithPathA({ sleepMs: 30_000, untilReleased: true, createDatabase: 'data/databox.duckdb' });
     await slack.waitFor('the rebuild to start', () => checkout.calls().some((c) => c.command === 'task full-refresh'));
     // The file is moved aside while the rebuild runs: the watcher says it is not judging, and posts nothing.
     await slack.waitFor('a check during the plan', () => /not checked while plan dbx-\S+ is changing the database/.test(harness?.bot.watch.lastCheck('database')?.finding?.summary ?? ''));
+    checkout.release();
     const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
     await slack.waitFor('the recovery in the alert thread', () => slack.callsTo('chat.postMessage').some((m) => alertTs !== undefined && m.thread_ts === alertTs && String(m.text).includes('Database file: back to healthy')), 30_000);
     expect(alerts().map((a) => String(a.text))).toEqual([`:rotating_light: The database file is damaged: ${checkout.databasePath}`]);

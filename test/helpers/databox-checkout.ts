@@ -23,6 +23,8 @@ export interface Behaviour {
   stdoutFile?: string;
   stderr?: string;
   sleepMs?: number;
+  /** The sleep ends early once the test calls release(): held while the test looks, then no longer. */
+  untilReleased?: boolean;
   echoEnv?: string;
   repeat?: { text: string; times: number };
   createDatabase?: string;
@@ -65,6 +67,11 @@ export class Checkout {
     const file = this.path('.standin', 'behaviour.json');
     const current = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Behaviour>) : {};
     fs.writeFileSync(file, JSON.stringify({ ...current, ...behaviours }));
+  }
+
+  /** Ends the sleep of every stand-in run held untilReleased, now and from now on. */
+  release(): void {
+    fs.writeFileSync(this.path('.standin', 'released'), '');
   }
 
   calls(): StandinCall[] {
