@@ -9,7 +9,6 @@
 // longer than a backfill takes proposed as its first 62 days, in Slack and at the terminal, with the next part's command,
 // each part's validation judging that part (not the whole window's SLA) and giving the next.
 import fs from 'node:fs';
-import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -26,11 +25,17 @@ import { scriptedTerminal } from '../helpers/scripted-terminal.js';
 import { SlackStandIn, prefilledValues } from '../helpers/slack-stand-in.js';
 import { choosePathWith, closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 import { acceptPathForm } from '../helpers/form-flow.js';
+import { quickDaemonStartRunbooks } from '../helpers/quick-daemon-runbooks.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
 const backfillCommand = 'uv run dagster job backfill -j all_pipelines --from 2026-04-17 --to 2026-04-20 --noprompt -f packages/databox/databox/orchestration/definitions.py';
 const offset = recordedAt.getTime() - Date.now();
+/**
+ * The bundled runbooks with the daemon's start settling 1 s instead of 5 (the stand-in daemon stays up, or exits at once),
+ * for every bot here but the one that holds the GraphQL backfill to the shipped runbook as it is.
+ */
+const quickDaemonStart = { DATABOX_RUNBOOKS_DIR: quickDaemonStartRunbooks() };
 /** Moved on by a test in which the day of the diagnosis ends before its plan is made or approved. */
 let later = 0;
 const clock = () => new Date(Date.now() + offset + later);
@@ -141,7 +146,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
   it('calls a healthy stack healthy: daemons heartbeating, schedules ticking, marts fresh', async () => {
     serveDagster({ DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy', DataboxDaemonHealth: 'daemon-health-healthy' });
     await fillMarts('2026-04-18', '2026-04-20');
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     const verdict = message('Verdict:');
@@ -162,7 +167,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       { runId: 'd7e8f9a0', jobName: 'soda_checks', status: 'STARTED', creationTime: at('2026-04-21T02:00:00Z') },
     ]);
     serveDagster({ DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-paused', DataboxDaemonHealth: daemonHealthyNow(clock), DataboxQueuedRuns: runs, DataboxRunsStartedLately: runs });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     const verdict = message('Verdict:');
@@ -183,7 +188,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       { runId: 'b2c3d4e5', jobName: 'all_pipelines', status: 'STARTED', creationTime: at('2026-04-21T02:00:00Z'), updateTime: at('2026-04-21T08:50:00Z') },
     ]);
     serveDagster({ DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-paused', DataboxDaemonHealth: daemonHealthyNow(clock), DataboxQueuedRuns: runs, DataboxRunsStartedLately: runs });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     const verdict = message('Verdict:');
@@ -195,7 +200,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
   it("does not call Dagster healthy while the stack's code location has failed to load, and offers nothing: its schedules are missing, not ticking", async () => {
     serveDagster({ DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy', DataboxDaemonHealth: 'daemon-health-healthy', DataboxWorkspace: 'workspace-location-failed' });
     await fillMarts('2026-04-16', '2026-04-17');
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     const verdict = message('Verdict:');
@@ -218,7 +223,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       // The resumed pipeline's checks fail: the advice that follows has no window to give.
       'task verify': { exit: 1, stdout: 'verify: contract fct_daily_bird_observations failed\n' },
     });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
 
     await harness.command('diagnose schedule', operator);
     await harness.settle();
@@ -263,7 +268,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     dagsterStoppedUntilStarted({}, 'schedules-healthy', new Date('2026-04-21T08:30:00Z'));
     await fillMarts('2026-04-18', '2026-04-20');
     // A plan may wait a day for its approval here: the finding it rests on must not outlive that day.
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_APPROVAL_TTL: '24h' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_APPROVAL_TTL: '24h' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     expect(message('Verdict:')).toContain('Dagster daemon stopped, no day missed yet');
@@ -309,7 +314,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     // The others ticked today, so "no window" would read as none missed; the one that never ticked leaves it unknown.
     dagsterStoppedUntilStarted({}, schedulesWithOneNeverTicked, new Date('2026-04-21T08:30:00Z'));
     await fillMarts('2026-04-18', '2026-04-20');
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     const verdict = message('Verdict:');
@@ -356,7 +361,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       [backfillCommand]: { stdoutFile: 'dagster/cli/job-backfill.txt', sql: backfillMartsSql, params: ['arg:--from', 'arg:--to'] },
       'task verify': { stdout: 'verify: 4 marts fresh, contracts pass\n' },
     });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
 
     await harness.command('diagnose schedule', operator);
     await harness.settle();
@@ -489,7 +494,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       },
     });
     checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
 
     await harness.command('diagnose schedule', operator);
     await harness.settle();
@@ -527,7 +532,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       },
     });
     checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
 
     await harness.command('diagnose schedule', operator);
     await harness.settle();
@@ -588,7 +593,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     // Not over: the status lists it unfinished, and its postmortem says it is not recovered yet, with no time to recover.
     const status = String((await harness.command('status', operator)).json?.text ?? '');
     expect(status).toContain(`validation succeeded on one part of the window; the days after it are still to backfill (${incidentId}/`);
-    const postmortem = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(path.resolve(import.meta.dirname, '..', '..', 'runbooks')), root: checkout.root, incidentId: incidentId as string }).markdown;
+    const postmortem = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(quickDaemonStart.DATABOX_RUNBOOKS_DIR), root: checkout.root, incidentId: incidentId as string }).markdown;
     expect(postmortem).toMatch(/\| Outcome \| not recovered yet: Path A[^|]* built one part of the window, and its validation passed on that part at \d\d:\d\d:\d\d; every mart through 2026-06-17/);
     expect(postmortem).toContain('- **Time to recover:** none yet.');
 
@@ -645,7 +650,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     });
     await addRawEbird('2026-04-17');
     checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stderr: 'soda: row_count check failed on raw_ebird\n', exit: 1 } });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     expect(message('Verdict:')).toContain('missed window 2026-04-17 … 2026-04-20');
@@ -697,7 +702,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxBackfill: status === 'failed' ? 'backfill-python-error' : async () => new Promise((resolve) => setTimeout(() => resolve(graphqlFixture('backfill-success')), 3_000)),
     });
     checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 } });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DAGSTER_TIMEOUT: '1s', DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DAGSTER_TIMEOUT: '1s', DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     await choosePathWith(harness, slack, 'choose_path_a', operator, { from: '2026-04-17', to: '2026-04-20' });
@@ -721,7 +726,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxSchedules: 'schedules-paused',
       DataboxDaemonHealth: () => (daemonUp ? daemonHealthyNow(clock)() : graphqlFixture('daemon-health-stopped')),
     });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     expect(message('Verdict:')).toContain('Schedules paused');
@@ -749,7 +754,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       [backfillCommand]: { stdoutFile: 'dagster/cli/job-backfill.txt', sql: backfillMartsSql, params: ['arg:--from', 'arg:--to'] },
       'task verify': { stdout: 'verify: 4 marts fresh\n' },
     });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
 
     await harness.command('diagnose schedule', operator);
     await harness.settle();
@@ -854,7 +859,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
   async function diagnoseWithMartsFresh(): Promise<{ bot: Harness; verdict: string }> {
     await fillMarts('2026-04-18', '2026-04-20');
     checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    const bot = (harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
     await bot.command('diagnose schedule', operator);
     await bot.settle();
     return { bot, verdict: message('Verdict:') };
@@ -883,7 +888,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       },
     );
     checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     await choosePathWith(harness, slack, 'choose_path_a', operator, { from: '2026-04-17', to: '2026-04-20', schedules: 'all_pipelines_daily' });
@@ -895,7 +900,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
 
   /** Starts the bot (as `harness`), diagnoses, proposes path B and approves it; the bot, and the failure it ends with. */
   async function pathBUntilItFails(): Promise<{ bot: Harness; failure: string }> {
-    const bot = (harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
     await bot.command('diagnose schedule', operator);
     await bot.settle();
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
@@ -944,7 +949,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     });
     // Through the 18th, which the paused schedules' last tick (the 19th) built: the window is theirs, not reaching back.
     await fillMarts('2026-04-18', '2026-04-18');
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     const verdict = message('Verdict:');
@@ -976,7 +981,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxDaemonHealth: daemonHealthyNow(clock),
     });
     await fillMarts('2026-04-18', '2026-04-18');
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     return paused;
@@ -1073,7 +1078,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     const launched: unknown[] = [];
     const { started, handlers } = pausedUntilStarted('schedules-paused', 'all_pipelines_daily');
     serveDagster({ DataboxAssetNodes: 'asset-nodes', DataboxRepositories: 'repositories', ...handlers, DataboxBackfillsInProgress: () => teammatesBackfill, DataboxBackfillsLaunchedBy: () => teammatesBackfill, DataboxBackfill: (request) => launched.push(request.variables), DataboxDaemonHealth: daemonHealthyNow(clock) });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
@@ -1100,7 +1105,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxBackfill: (request) => launched.push(request.variables),
       DataboxDaemonHealth: daemonHealthyNow(clock),
     });
-    const bot = (harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
     await bot.command('diagnose schedule', operator);
     await bot.settle();
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
@@ -1144,7 +1149,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxStartSchedule: ({ variables }) => (started.push(variables.selector), { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } }),
       DataboxDaemonHealth: daemonHealthyNow(clock),
     });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('recover schedule path=b from=2026-04-17 to=2026-04-20 schedules=all_pipelines_daily', operator);
     await harness.settle();
     expect(slack.buttons('approve_plan')).toHaveLength(0);
@@ -1157,7 +1162,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
 
     // Told which location is meant, the bot reads that one alone, and the plan names the copy it starts there.
     await harness.stop();
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DAGSTER_LOCATION: 'other_team.definitions', DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DAGSTER_LOCATION: 'other_team.definitions', DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('recover schedule path=b from=2026-04-17 to=2026-04-20 schedules=all_pipelines_daily', operator);
     await harness.settle();
     expect(planStep(2)).toContain('# starts all_pipelines_daily in __repository__@other_team.definitions (STOPPED when this plan was made)');
@@ -1182,7 +1187,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxStopSchedule: ({ variables }) => (stopped.push(variables), { data: { stopRunningSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'STOPPED' } } } }),
     });
     checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    const bot = (harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
     await bot.command('diagnose schedule', operator);
     await bot.settle();
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
@@ -1223,7 +1228,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxStopSchedule: ({ variables }) => (stopped.push(variables), { data: { stopRunningSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'STOPPED' } } } }),
     });
     checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    const bot = (harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
     await bot.command('diagnose schedule', operator);
     await bot.settle();
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
@@ -1312,7 +1317,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxDaemonHealth: daemonHealthyNow(clock),
     });
     checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    const bot = (harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
     await bot.command('diagnose schedule', operator);
     await bot.settle();
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
@@ -1346,7 +1351,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       ),
       DataboxStopSchedule: ({ variables }) => (stopped.push(variables), { data: { stopRunningSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'STOPPED' } } } }),
     });
-    const bot = (harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
     await bot.command('diagnose schedule', operator);
     await bot.settle();
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
@@ -1378,7 +1383,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       [backfillCommand]: { stdoutFile: 'dagster/cli/job-backfill.txt', sql: backfillMartsSql, params: ['arg:--from', 'arg:--to'] },
       'task verify': { stdout: 'verify: 4 marts fresh\n' },
     });
-    harness = await startBot(checkout, slack, { DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     expect(message('Verdict:')).toContain('Schedules paused');
@@ -1410,7 +1415,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       'uv run dagster schedule list': { stdoutFile: 'dagster/cli/schedule-list-stopped.txt' },
       'uv run dagster instance info': { stdoutFile: 'dagster/cli/instance-info.txt' },
     });
-    harness = await startBot(checkout, slack, { DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     expect(message('Verdict:')).toContain('Dagster daemon stopped');
@@ -1436,7 +1441,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       answer.data.schedulesOrError.results[0].scheduleState.status = 'STOPPED';
       return answer;
     });
-    const started = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    const started = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await started.command('diagnose schedule', operator);
     await started.settle();
     return started;
@@ -1588,7 +1593,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       answer.data.schedulesOrError.results.push({ ...daily, name: 'noaa_daily', cronSchedule: '0 7 * * *', executionTimezone: 'America/Los_Angeles' });
       return answer;
     });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     const verdict = message('Verdict:');
@@ -1620,7 +1625,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     harness = await startBot(
       checkout,
       slack,
-      { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false' },
+      { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false' },
       clock,
     );
     await slack.waitFor('the daemon alert', () => slack.buttons('open_incident_from_alert').length === 1);
