@@ -12,6 +12,7 @@ import type { Checkout } from '../helpers/databox-checkout.js';
 import { daemonHealthUntilStarted, dagsterUrl, graphqlFixture, killDetachedDaemons, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
 import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
 import { blockNetwork } from '../helpers/no-network.js';
+import { quickDaemonStartRunbooks } from '../helpers/quick-daemon-runbooks.js';
 import { createMartsDatabase, marts } from '../helpers/schedule-data.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { choosePathWith, closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
@@ -61,7 +62,8 @@ describe('/databox diagnose schedule with DATABOX_BACKEND=motherduck', () => {
     harness = await startBot(
       checkout,
       slack,
-      { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_BACKEND: 'motherduck', MOTHERDUCK_TOKEN: 'md-schedule-token-0001' },
+      // The daemon's start settles 1 s, not 5: the stand-in daemon stays up.
+      { DATABOX_RUNBOOKS_DIR: quickDaemonStartRunbooks(), DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_BACKEND: 'motherduck', MOTHERDUCK_TOKEN: 'md-schedule-token-0001' },
       clock,
       undefined,
       { targets: { local: localTarget(checkout.databasePath), motherduck: md, backend: md } },
