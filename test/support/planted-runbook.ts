@@ -9,7 +9,20 @@ import { escapeRegExp } from './escape-regexp.js';
 
 export type Doc = Record<string, any>;
 
-export const bundled = (name: string): Doc => parse(fs.readFileSync(path.join(projectRoot, 'runbooks', name), 'utf8')) as Doc;
+const parsed = new Map<string, Doc>();
+
+/**
+ * A bundled runbook as data, the caller's own copy to plant a mistake in: each file is parsed once per test process (a
+ * tenth of a second of CPU each time, for every one of hundreds of planted mistakes).
+ */
+export function bundled(name: string): Doc {
+  let doc = parsed.get(name);
+  if (!doc) {
+    doc = parse(fs.readFileSync(path.join(projectRoot, 'runbooks', name), 'utf8')) as Doc;
+    parsed.set(name, doc);
+  }
+  return structuredClone(doc);
+}
 
 /** Loads a directory (from `tempDir`) holding only `doc` as `name`; the refusal's lines, or [] when it loaded. */
 export function refusalOf(dir: string, name: string, doc: Doc): string[] {

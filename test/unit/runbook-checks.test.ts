@@ -2,16 +2,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { overwritingStatements } from '../../src/engine/steps/sql-statements.js';
 import { checkRunbooks, loadRunbooks, RunbookError } from '../../src/runbook/load.js';
 import { projectRoot, useTempDirs } from '../support/fixtures.js';
 import { escapeRegExp } from '../support/escape-regexp.js';
+import { bundled, type Doc } from '../support/planted-runbook.js';
 import { backfillWithRollbackParameter } from '../support/rollback-with-parameter.js';
 
 const tempDir = useTempDirs('databox-runbook-checks-');
-type Doc = Record<string, any>;
-const bundled = (name: string): Doc => parse(fs.readFileSync(path.join(projectRoot, 'runbooks', name), 'utf8')) as Doc;
 
 /** A folder of the bundled runbooks with `doc` as `name`: a runbook alone is refused for the others its texts name. */
 function writeRunbook(name: string, doc: Doc): string {
