@@ -85,8 +85,11 @@ async function addDay(file: string, day: string): Promise<void> {
   }
 }
 
-/** Path A's daemon start, its waits made short. */
-const daemonStart = (title: string) => ({ id: 'start_daemon', kind: 'dagster-daemon-start', title, mutates: true, settle: '1s', heartbeatWait: '1s' }) as unknown as Step;
+/**
+ * Path A's daemon start, its waits made short: the wait for a heartbeat ends before the 2 s the step waits between two
+ * looks, so a daemon that never heartbeats is found so after one look, not two.
+ */
+const daemonStart = (title: string) => ({ id: 'start_daemon', kind: 'dagster-daemon-start', title, mutates: true, settle: '1s', heartbeatWait: '100ms' }) as unknown as Step;
 
 async function run(steps: Step[], checkout: Checkout, progress: string[] = [], targets?: DatabaseTargets): Promise<{ step: ResolvedStep; result: StepResult }[]> {
   const resolved = resolveSteps(steps.map((s) => stepSchema.parse(s)), { root: checkout.root, values: { from: '2026-04-18', to: '2026-04-20' } });
