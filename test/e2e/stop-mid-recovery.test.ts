@@ -13,13 +13,16 @@ const stage = useStandIns();
 describe('a stop while a recovery runs', () => {
   it('lets the recovery finish within its grace, starts no validation after it, and says how to validate', async () => {
     writeGarbage(stage.checkout.databasePath);
-    stage.checkout.behave({ 'task full-refresh': { stdout: 'reloading…\n', sleepMs: 1_500, createDatabase: 'data/databox.duckdb' } });
+    // Held until the stop has begun.
+    stage.checkout.behave({ 'task full-refresh': { stdout: 'reloading…\n', sleepMs: 30_000, untilReleased: true, createDatabase: 'data/databox.duckdb' } });
     stage.harness = await startBot(stage.checkout, stage.slack);
     await stage.harness.command('recover duckdb path=a');
     await stage.harness.settle();
     await stage.harness.click(stage.slack.buttons('approve_plan')[0]!, 'U0TEAMMATE');
     await stage.slack.waitFor('full-refresh to start', () => stage.checkout.calls().some((c) => c.command === 'task full-refresh'));
-    await stage.harness.stop();
+    const stopped = stage.harness.stop();
+    stage.checkout.release();
+    await stopped;
     stage.harness = undefined;
     const records = journalRecordsOf(stage.checkout);
     const finished = records.filter((r) => r.type === 'run.finished').map((r) => r.data.status);
@@ -31,7 +34,8 @@ describe('a stop while a recovery runs', () => {
 
   it('answers what Slack sends during the stop, saying the bot is stopping, and journals it; nothing new starts', async () => {
     writeGarbage(stage.checkout.databasePath);
-    stage.checkout.behave({ 'task full-refresh': { sleepMs: 1_500, createDatabase: 'data/databox.duckdb' } });
+    // Held until everything sent during the stop has been answered.
+    stage.checkout.behave({ 'task full-refresh': { sleepMs: 30_000, untilReleased: true, createDatabase: 'data/databox.duckdb' } });
     const harness = await startBot(stage.checkout, stage.slack);
     stage.harness = harness;
     await harness.command('recover duckdb path=a');
@@ -49,6 +53,7 @@ describe('a stop while a recovery runs', () => {
     // A form submitted meanwhile stays open, the reason under its field.
     const submitted = await harness.submitModal('U0OTHER', { callback_id: 'recover_path_parameters', private_metadata: '{}' }, { backup: '/backups/databox.duckdb' });
     expect(submitted.json).toEqual({ response_action: 'errors', errors: { backup: 'databox-bot is stopping (a restart or a deploy): nothing was started. Submit again in a minute.' } });
+    stage.checkout.release();
     await stopped;
     stage.harness = undefined;
     const records = journalRecordsOf(stage.checkout);
