@@ -293,21 +293,64 @@ export const accepted = (step: ResolvedStep | undefined, status: string) => step
 export const statusIcon = (status: string) =>
   ({ ok: ':white_check_mark:', skipped: ':white_circle:', failed: ':x:', timeout: ':alarm_clock:' })[status] ?? ':large_orange_diamond:';
 
+/** A verdict's evidence: each check the diagnosis ran, its outcome, title and summary, one a line. */
+function evidenceLines(run: Run, escape: (text: string) => string): string[] {
+  // A status the step accepts (a restorable moment) is good news: shown as the run's message shows it, a pass.
+  return run.results.map((r) => {
+    const step = run.steps.find((s) => s.id === r.stepId);
+    return `${statusIcon(accepted(step, r.status) ? 'ok' : r.status)} *${escape(step?.title ?? r.stepId)}*: ${escape(r.summary)}`;
+  });
+}
+
+/** The name of the file a verdict's whole advice and evidence are attached as, when its message cannot hold them. */
+export const verdictFileName = (run: Run) => `${run.id.replace('/', '-')}-verdict.txt`;
+
+/** The whole verdict as text, for the file attached when its message cuts its advice or evidence. */
+export function verdictText(incident: Incident, run: Run): string {
+  const diagnosis = incident.diagnosis;
+  const evidence = run.results.map((r) => `${r.status}: ${run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId}: ${r.summary}`);
+  return [`Verdict: ${diagnosis?.title ?? 'unknown'} (incident ${incident.id}, diagnosis ${run.id})`, diagnosis?.advice ?? '', 'Evidence:', ...evidence].join('\n\n');
+}
+
+/** Said under a verdict's cut advice or evidence: where the rest is. */
+const verdictFileNote = (run: Run) => `:paperclip: Cut to fit one message: the whole advice and every check's evidence in full are attached to the thread: ${verdictFileName(run)}`;
+
 export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath[], declared: Readonly<Record<string, Parameter>>): Rendered {
+  return verdictLayout(incident, run, paths, declared).rendered;
+}
+
+/** Whether a verdict's message cuts its advice or evidence (so the whole verdict must be attached for the operator). */
+export function verdictIsCut(incident: Incident, run: Run, paths: RecoveryPath[], declared: Readonly<Record<string, Parameter>>): boolean {
+  return verdictLayout(incident, run, paths, declared).cut;
+}
+
+/**
+ * A verdict's message, held to the budget: each path's button and typed command whole, then what they leave shared by
+ * the advice and evidence (the longer cut first, each in its middle), then what those leave by the paths' descriptions.
+ */
+function verdictLayout(incident: Incident, run: Run, paths: RecoveryPath[], declared: Readonly<Record<string, Parameter>>): { rendered: Rendered; cut: boolean } {
   const diagnosis = incident.diagnosis;
   const icon = diagnosis?.severity === 'ok' ? ':large_green_circle:' : diagnosis?.severity === 'warning' ? ':large_yellow_circle:' : ':red_circle:';
-  // A status the step accepts (a restorable moment) is good news: shown as the run's message shows it, a pass.
-  const evidence = run.results.map((r) => {
-    const step = run.steps.find((s) => s.id === r.stepId);
-    return `${statusIcon(accepted(step, r.status) ? 'ok' : r.status)} *${escapeMrkdwn(step?.title ?? r.stepId)}*: ${escapeMrkdwn(r.summary)}`;
-  });
-  const blocks: KnownBlock[] = [
+  const advice = `${icon} *Verdict: ${escapeMrkdwn(diagnosis?.title ?? 'unknown')}*\n${escapeMrkdwn(diagnosis?.advice ?? '')}`;
+  const evidence = `*Evidence*\n${evidenceLines(run, escapeMrkdwn).join('\n')}`;
+  const labels = paths.map((p) => buttonLabel(`Path ${p.id.toUpperCase()}: ${p.title}`, p.parameters.length > 0));
+  const offered = paths.map((p) => ({ p, typed: typedRecoverSaid(typedRecover(incident.scenario, p, declared, diagnosis, incident.id)) }));
+  const pathsAt = (max: number) => offered.reduce((sum, { p, typed }) => sum + pathLine(p, typed, max).length, 0);
+  // Five paths whose commands near the 1,000 characters the bot takes leave less than the 6,000 the advice and evidence
+  // may take at most: those two give way then, the longer first, down to what says the verdict and its first checks.
+  const note = verdictFileNote(run);
+  const isCut = (max: number) => advice.length > max || evidence.length > max;
+  // Cut, the evidence ends with where the whole verdict is, within its section.
+  const evidenceShown = (max: number) => (isCut(max) ? `${cutMiddle(evidence, max - note.length - 1)}\n${note}` : evidence);
+  const textRoom = verdictCharBudget - labels.join('').length - pathsAt(minDescriptionChars);
+  const sectionMax = widestThatFits(minVerdictTextChars, blockTextLimit, (max) => Math.min(advice.length, max) + evidenceShown(max).length <= textRoom);
+  const sections = [
     // Too long for a section (a list of hundreds of schedules), cut in the middle: the advice ends with what to do.
-    section(cutMiddle(`${icon} *Verdict: ${escapeMrkdwn(diagnosis?.title ?? 'unknown')}*\n${escapeMrkdwn(diagnosis?.advice ?? '')}`, blockTextLimit)),
-    section(cutMiddle(`*Evidence*\n${evidence.join('\n')}`, blockTextLimit)),
+    section(cutMiddle(advice, sectionMax)),
+    section(evidenceShown(sectionMax)),
   ];
+  const blocks: KnownBlock[] = [...sections];
   if (paths.length > 0) {
-    const labels = paths.map((p) => buttonLabel(`Path ${p.id.toUpperCase()}: ${p.title}`, p.parameters.length > 0));
     blocks.push({
       type: 'actions',
       elements: paths.map((p, i) => ({
@@ -317,22 +360,23 @@ export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath
         value: JSON.stringify({ incident: incident.id, path: p.id }),
       })),
     });
-    const offered = paths.map((p) => ({ p, typed: typedRecoverSaid(typedRecover(incident.scenario, p, declared, diagnosis, incident.id)) }));
     // What the advice, the evidence and the buttons leave of the message's budget is shared by the paths' texts: their
     // commands whole, their descriptions cut, the longest first, when all of them would not fit.
-    const taken = blocks.reduce((sum, block) => sum + (block.type === 'section' ? (block.text?.text.length ?? 0) : 0), 0) + labels.join('').length;
+    const taken = sections.reduce((sum, block) => sum + (block.type === 'section' ? (block.text?.text.length ?? 0) : 0), 0) + labels.join('').length;
     const room = verdictCharBudget - taken;
-    const maxChars = widestThatFits(minDescriptionChars, blockTextLimit, (max) => offered.reduce((sum, { p, typed }) => sum + pathLine(p, typed, max).length, 0) <= room);
+    const maxChars = widestThatFits(minDescriptionChars, blockTextLimit, (max) => pathsAt(max) <= room);
     // One block per path: each command (at most the 1,000 characters the bot takes) fits its block's 3,000 whole.
     blocks.push(...offered.map(({ p, typed }) => context(pathLine(p, typed, maxChars))));
   }
-  return { text: `Verdict: ${escapeMrkdwn(diagnosis?.title ?? 'unknown')}`, blocks };
+  return { rendered: { text: `Verdict: ${escapeMrkdwn(diagnosis?.title ?? 'unknown')}`, blocks }, cut: isCut(sectionMax) };
 }
 
 /** A verdict holds its text to the budget a plan's message is held to (planCharBudget, under Slack's ~12,000). */
 const verdictCharBudget = planCharBudget;
 /** The fewest characters of a path's description a verdict cut to fit still shows. */
 const minDescriptionChars = 60;
+/** The fewest characters of a verdict's advice, and of its evidence, a verdict cut to fit still shows. */
+const minVerdictTextChars = 600;
 
 /**
  * A path as a verdict offers it: its description, cut to `maxChars` and to what its block leaves beside the command,

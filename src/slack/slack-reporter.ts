@@ -14,7 +14,7 @@ import { redactDeep, type Redactor } from '../redact.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { SlackOutbox } from './outbox.js';
 import type { Redo } from './outbox.js';
-import { planFileName, planIsCut, planText, followUpMessage, withCopyNote, journalRepairedMessage, rollbackOfferMessage, rootMessage, runFinishedMessage, verdictMessage, withinSlackLimits, type Rendered } from './blocks.js';
+import { planFileName, planIsCut, planText, followUpMessage, withCopyNote, journalRepairedMessage, rollbackOfferMessage, rootMessage, runFinishedMessage, verdictFileName, verdictIsCut, verdictMessage, verdictText, withinSlackLimits, type Rendered } from './blocks.js';
 import { MessageContents } from './message-contents.js';
 import { asPlainMessage, hasButtons, refusedAsMadeCode } from './refused-message.js';
 import { SlackCallFailed, worthAskingAgain } from './slack-trouble.js';
@@ -458,6 +458,16 @@ export class SlackReporter implements IncidentReporter {
       const rb = this.deps.runbook(incident.scenario);
       const paths = rb.recovery.filter((p) => incident.diagnosis?.paths.includes(p.id));
       void this.postInThread(incident, `verdict ${run.id}`, () => verdictMessage(incident, run, paths, rb.parameters), { what: 'verdict', incident: incident.id, run: run.id });
+      // As a plan cut to fit is: what the verdict's message leaves out of its advice and evidence, in a file it names.
+      if (verdictIsCut(incident, run, paths, rb.parameters)) {
+        this.upload(incident, `verdict file ${run.id}`, (thread) => ({
+          channel_id: thread.channel,
+          thread_ts: thread.ts,
+          content: this.deps.redact(verdictText(incident, run)),
+          filename: verdictFileName(run),
+          title: `The whole verdict ${incident.diagnosis?.title ?? ''}`.trim(),
+        }));
+      }
     } else if (run.status !== 'succeeded') {
       void this.postInThread(incident, `failure ${run.id}`, () => runFinishedMessage(run), { what: 'failure', incident: incident.id, run: run.id });
     }

@@ -31,17 +31,19 @@ afterEach(() => closeStandIns(harness, slack, checkout));
 const longDescription = (id: string, sentences: number) => `${Array.from({ length: sentences }, (_, i) => `Path ${id} sentence ${i} says at length what this path does to the database.`).join(' ')} End of path ${id}.`;
 
 /**
- * The shipped runbooks, with duckdb.yml's "Missing" verdict offering five paths, paths A and B and three copies of
+ * The shipped runbooks, with duckdb.yml's "Missing" verdict offering five paths (and saying `advice`, when given), paths A and B and three copies of
  * path A, each described at length (path E briefly): their descriptions together pass Slack's ~12,000 characters.
  */
-function runbooksWithManyLongPaths(): string {
+function runbooksWithManyLongPaths(advice?: string): string {
   const dir = tempDir();
   fs.cpSync(path.join(projectRoot, 'runbooks'), dir, { recursive: true });
   const doc = bundled('duckdb.yml');
   const pathA = doc.recovery.find((p: { id: string }) => p.id === 'a');
   doc.recovery.push(...['c', 'd', 'e'].map((id) => ({ ...structuredClone(pathA), id, title: `Rebuild, copy ${id}` })));
   for (const recovery of doc.recovery) recovery.description = longDescription(recovery.id, recovery.id === 'e' ? 2 : 40);
-  doc.diagnosis.verdicts.find((v: { title: string }) => v.title === missingVerdict).paths = ['a', 'b', 'c', 'd', 'e'];
+  const missing = doc.diagnosis.verdicts.find((v: { title: string }) => v.title === missingVerdict);
+  missing.paths = ['a', 'b', 'c', 'd', 'e'];
+  if (advice) missing.advice = advice;
   fs.writeFileSync(path.join(dir, 'duckdb.yml'), stringify(doc));
   return dir;
 }
@@ -68,5 +70,20 @@ describe('a verdict offering five paths with long descriptions', () => {
     }
     expect(pathTexts.find((text) => text.startsWith('*Path A*'))).not.toContain('End of path a.');
     expect(pathTexts.find((text) => text.startsWith('*Path E*'))).toContain('End of path e.');
+  }, 120_000);
+
+  it('with advice too long to show whole, names the file attached to the thread that holds the whole verdict', async () => {
+    const advice = `${'The file is not where the stack reads it, and this sentence says so at length. '.repeat(45)}End of the advice.`;
+    harness = await startBot(checkout, slack, { DATABOX_RUNBOOKS_DIR: runbooksWithManyLongPaths(advice) });
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const verdict = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Verdict'));
+    const blocks = JSON.parse(String(verdict?.blocks)) as any[];
+    expect(String(blocks[0].text.text)).not.toContain('at length. '.repeat(45));
+    const fileName = String(slack.callsTo('files.getUploadURLExternal').find((c) => String(c.filename).endsWith('-verdict.txt'))?.filename);
+    expect(String(blocks[1].text.text)).toContain(`attached to the thread: ${fileName}`);
+    const whole = slack.uploads.map((u) => u.bytes.toString('utf8')).find((text) => text.includes('End of the advice.'));
+    expect(whole).toContain(advice);
+    expect(whole).toContain('Evidence:');
   }, 120_000);
 });

@@ -13,7 +13,7 @@ const incident = {
   scenario: 'schedule',
   diagnosis: { runId: 'dbx-20261201-0a1b/1', verdict: 'paused', title: 'Schedules paused', advice: 'Start them.', severity: 'critical', paths: ['a', 'b', 'c'], suggested: { schedules, note: 'n'.repeat(900) }, params: {}, at: '2026-12-01T09:00:00.000Z' },
 } as unknown as Incident;
-const run = { results: [], steps: [] } as unknown as Run;
+const run = { id: 'dbx-20261201-0a1b/1', results: [], steps: [] } as unknown as Run;
 
 describe("a verdict's typed commands", () => {
   it('shows each of three paths with its whole command, within what the bot takes, however long their descriptions', () => {
