@@ -11,7 +11,7 @@ import { UndeliverableError } from '../watchers/undeliverable.js';
 import { flappingText, ordinal, type AlertSink } from '../watchers/watch-service.js';
 import { section } from './blocks.js';
 import { lastingRefusal } from './lasting-refusals.js';
-import { codeBlock, cutWithin, escapeMrkdwn } from './mrkdwn.js';
+import { codeBlock, cutWithin, escapeMrkdwn, escapeMrkdwnNames } from './mrkdwn.js';
 
 export const openFromAlertActionId = 'open_incident_from_alert';
 
@@ -26,7 +26,7 @@ export function alertBlocks(finding: Finding, since: string, flapping?: string):
   return {
     text: `:rotating_light: ${finding.summary}`,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: cutWithin(`:rotating_light: *${escapeMrkdwn(finding.summary)}*`, 3_000) } },
+      { type: 'section', text: { type: 'mrkdwn', text: cutWithin(`:rotating_light: *${escapeMrkdwnNames(finding.summary)}*`, 3_000) } },
       ...(flapping
         ? [section(`:repeat: *Flapping: ${flapping}.* This message shows whether it is wrong now; its thread says a return no more often than the reminders, and the end once it has held.`)]
         : []),
@@ -90,7 +90,7 @@ export class SlackAlertSink implements AlertSink {
     if (!ref) return;
     const flapped = outage.returns ? ` (it flapped: bad ${outage.returns + 1} times)` : '';
     // Also to the channel: a reminder is there to be seen by whoever is on call now.
-    const text = `:alarm_clock: Still wrong after ${formatDuration(now.getTime() - Date.parse(outage.since))}${flapped}: ${escapeMrkdwn(this.redact(finding.summary))}`;
+    const text = `:alarm_clock: Still wrong after ${formatDuration(now.getTime() - Date.parse(outage.since))}${flapped}: ${escapeMrkdwnNames(this.redact(finding.summary))}`;
     await this.inAlertChannel(ref.channel, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, reply_broadcast: true, text }));
   }
 
@@ -101,19 +101,19 @@ export class SlackAlertSink implements AlertSink {
     const ref = outage.ref;
     await this.inAlertChannel(ref.channel, () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...alertBlocks(shown, outage.since, flappingText(outage)) }));
     const how = worse ? ':arrow_up: Worse now' : ':arrows_counterclockwise: Still an outage, but what is wrong changed';
-    const text = `${how}: ${escapeMrkdwn(shown.summary)} (was: ${escapeMrkdwn(this.redact(outage.summary))})`;
+    const text = `${how}: ${escapeMrkdwnNames(shown.summary)} (was: ${escapeMrkdwnNames(this.redact(outage.summary))})`;
     // The thread only: the edited alert already shows the channel what is wrong now.
     await this.inAlertChannel(ref.channel, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text }));
   }
 
   async recovered(watcher: Watcher, outage: OutageState, span: OutageSpan, finding: Finding, said: boolean): Promise<void> {
     const back = recoveryText(watcher.title, span);
-    const text = `:white_check_mark: ${escapeMrkdwn(back)} (${escapeMrkdwn(this.redact(finding.summary))})`;
+    const text = `:white_check_mark: ${escapeMrkdwn(back)} (${escapeMrkdwnNames(this.redact(finding.summary))})`;
     // An outage never posted (no channel was set then) has no alert for its end to follow: nobody heard it began.
     const ref = outage.ref;
     if (!ref) return;
     const flapped = flappingText(outage);
-    const ended = `:white_check_mark: Ended (${escapeMrkdwn(back)}${flapped ? `; it flapped: ${flapped}` : ''}): ~${escapeMrkdwn(this.redact(outage.summary))}~`;
+    const ended = `:white_check_mark: Ended (${escapeMrkdwn(back)}${flapped ? `; it flapped: ${flapped}` : ''}): ~${escapeMrkdwnNames(this.redact(outage.summary))}~`;
     const markEnded = () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: ended, blocks: [section(ended)] });
     if (this.channel && ref.channel !== this.channel) {
       // DATABOX_ALERT_CHANNEL was changed since the alert (its channel archived, say): the end goes where people look now,
@@ -139,7 +139,7 @@ export class SlackAlertSink implements AlertSink {
     if (!said) return;
     const times = (outage.returns ?? 0) + 1;
     const span = formatDuration(Date.parse(outage.returnedAt ?? outage.since) - Date.parse(outage.since));
-    const text = `:rotating_light: Back again, ${ordinal(times)} time in ${span}: ${escapeMrkdwn(shown.summary)}`;
+    const text = `:rotating_light: Back again, ${ordinal(times)} time in ${span}: ${escapeMrkdwnNames(shown.summary)}`;
     // Also to the channel, which was told it ended: an edit of the alert notifies nobody, and a return can come up to
     // the flap window (an hour or more) after that end. Said no more often than the reminders.
     await this.inAlertChannel(ref.channel, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, reply_broadcast: true, text }));
@@ -148,7 +148,7 @@ export class SlackAlertSink implements AlertSink {
   async settled(watcher: Watcher, outage: OutageState, span: OutageSpan, heldMs: number, finding: Finding): Promise<void> {
     const text =
       `:white_check_mark: ${escapeMrkdwn(recoveryText(watcher.title, span))}, and it has held for ${formatDuration(heldMs)}; ` +
-      `it flapped: bad ${(outage.returns ?? 0) + 1} times in ${formatDuration(Date.parse(span.ended) - Date.parse(outage.since))} (${escapeMrkdwn(this.redact(finding.summary))})`;
+      `it flapped: bad ${(outage.returns ?? 0) + 1} times in ${formatDuration(Date.parse(span.ended) - Date.parse(outage.since))} (${escapeMrkdwnNames(this.redact(finding.summary))})`;
     // The thread only: the alert, edited to "Ended" at its last end, already told the channel.
     const ref = outage.ref;
     if (ref) await this.inAlertChannel(ref.channel, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text }));

@@ -19,7 +19,7 @@ import { acknowledgedTornWords } from '../journal/torn-tail.js';
 import type { Parameter, RecoveryPath, Runbook } from '../runbook/schema.js';
 import { validatedElsewhere } from '../incidents/recovered-elsewhere.js';
 import { formatDuration, runElapsed } from '../format-duration.js';
-import { codeBlock, cutMiddle, cutWithin, escapeMrkdwn } from './mrkdwn.js';
+import { codeBlock, cutMiddle, cutWithin, escapeMrkdwn, escapeMrkdwnNames } from './mrkdwn.js';
 import { changedBeforeStopping, changedNothingSaid, failedAtWords, failedChangingNothing, firstFailure, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
 import { stepCount } from '../step-count.js';
 import { typedRecover, type TypedRecover } from '../incidents/typed-recover.js';
@@ -138,11 +138,11 @@ function runStatus(last: Run, outdatedBy: OutdatedBy = () => undefined): string 
  * `outdatedBy`: to tell a waiting plan no longer approvable (without it, "waiting for approval").
  */
 export function rootMessage(incident: Incident, parameters?: Runbook['parameters'], outdatedBy: OutdatedBy = () => undefined, undoneBy: UndoneBy = () => undefined): Rendered {
-  const verdict = incident.diagnosis ? ` · verdict: *${escapeMrkdwn(incident.diagnosis.title)}*` : '';
+  const verdict = incident.diagnosis ? ` · verdict: *${escapeMrkdwnNames(incident.diagnosis.title)}*` : '';
   return {
-    text: `Incident ${incident.id}: ${escapeMrkdwn(incident.title)}`,
+    text: `Incident ${incident.id}: ${escapeMrkdwnNames(incident.title)}`,
     blocks: [
-      section(`:rotating_light: *${escapeMrkdwn(incident.title)}*\nIncident \`${incident.id}\` opened by ${mention(incident.openedBy)} at ${utcTime(incident.openedAt)}${verdict}`),
+      section(`:rotating_light: *${escapeMrkdwnNames(incident.title)}*\nIncident \`${incident.id}\` opened by ${mention(incident.openedBy)} at ${utcTime(incident.openedAt)}${verdict}`),
       context(`Status: ${escapeMrkdwn(incidentStatus(incident, parameters, outdatedBy, undoneBy))} · everything about this incident goes into this thread`),
       {
         type: 'actions',
@@ -216,7 +216,7 @@ export function planText(run: Run, root: string): string {
 export const stepMark = (step: ResolvedStep) => (step.destructive ? ':warning: *DESTRUCTIVE* ' : step.mutates ? ':pencil2: ' : step.guard ? ':shield: ' : ':mag: ');
 
 function stepLine(step: ResolvedStep, described: string, index: number, maxChars: number): string {
-  return `${stepMark(step)}*${index + 1}. ${escapeMrkdwn(step.title)}*\n${codeBlock(described, maxChars)}`;
+  return `${stepMark(step)}*${index + 1}. ${escapeMrkdwnNames(step.title)}*\n${codeBlock(described, maxChars)}`;
 }
 
 export function decisionLine(run: Run): string | undefined {
@@ -245,7 +245,7 @@ export function decisionLine(run: Run): string | undefined {
 export function planHeader(run: Run, allowSelfApproval: boolean, approvable = run.status === 'pending'): string {
   const destructiveCount = run.steps.filter((s) => s.destructive).length;
   const rule = teammateRuleLine(run, allowSelfApproval) ?? 'Anyone allowed may approve it.';
-  return `:clipboard: *Plan ${escapeMrkdwn(run.title)}* · \`${shortHash(run.hash)}\`\nRequested by ${mention(run.requestedBy)} · ${stepCount(run.steps.length)}, ${destructiveCount} destructive · ${rule}` +
+  return `:clipboard: *Plan ${escapeMrkdwnNames(run.title)}* · \`${shortHash(run.hash)}\`\nRequested by ${mention(run.requestedBy)} · ${stepCount(run.steps.length)}, ${destructiveCount} destructive · ${rule}` +
     (run.againstDiagnosis ? `\n:warning: *${escapeMrkdwn(run.againstDiagnosis)}*` : '') +
     (approvable && overtakesWarning(run) ? `\n:warning: ${escapeMrkdwn(overtakesWarning(run) as string)}` : '') +
     (noRollbackWarning(run) ? `\n:warning: ${escapeMrkdwn(noRollbackWarning(run) as string)}` : '') +
@@ -255,14 +255,14 @@ export function planHeader(run: Run, allowSelfApproval: boolean, approvable = ru
 
 /** The counts a plan was made with (rows a DELETE will remove, say), each with its SQL and bound values. */
 export function planPreviews(run: Run): KnownBlock[] {
-  return (run.previews ?? []).map((p) => section(`:bar_chart: *Preview: ${escapeMrkdwn(p.title)}: ${escapeMrkdwn(previewValueSaid(p))}*\n${codeBlock(`${p.sql.trim()}\n-- bound: ${p.params.map((v, i) => `$${i + 1}=${JSON.stringify(v)}`).join(', ')}`, 800)}`));
+  return (run.previews ?? []).map((p) => section(`:bar_chart: *Preview: ${escapeMrkdwnNames(p.title)}: ${escapeMrkdwnNames(previewValueSaid(p))}*\n${codeBlock(`${p.sql.trim()}\n-- bound: ${p.params.map((v, i) => `$${i + 1}=${JSON.stringify(v)}`).join(', ')}`, 800)}`));
 }
 
 /** Why a plan still waiting can no longer be approved, as an approval would be refused (approvals.ts). */
 function outdatedLine(run: Run, changedBy: Run): string {
-  const database = escapeMrkdwn(path.basename(run.lockKey));
+  const database = escapeMrkdwnNames(path.basename(run.lockKey));
   const when = utcTime(changedBy.startedAt ?? changedBy.proposedAt);
-  return `:no_entry_sign: No longer approvable: ${database} has changed since this plan was made (plan ${changedBy.id}, ${escapeMrkdwn(changedBy.title)}, started at ${when}). Nothing of this plan ran. Diagnose again and propose a new plan.`;
+  return `:no_entry_sign: No longer approvable: ${database} has changed since this plan was made (plan ${changedBy.id}, ${escapeMrkdwnNames(changedBy.title)}, started at ${when}). Nothing of this plan ran. Diagnose again and propose a new plan.`;
 }
 
 export function planMessage(run: Run, root: string, allowSelfApproval: boolean, outdatedBy?: Run): Rendered {
@@ -284,7 +284,7 @@ export function planMessage(run: Run, root: string, allowSelfApproval: boolean, 
           ],
         },
       ];
-  return { text: `Plan ${escapeMrkdwn(run.title)} (${shortHash(run.hash)}) ${decided ? decided : 'waiting for approval'}`, blocks: [section(header), ...previews, ...steps, ...tail] };
+  return { text: `Plan ${escapeMrkdwnNames(run.title)} (${shortHash(run.hash)}) ${decided ? decided : 'waiting for approval'}`, blocks: [section(header), ...previews, ...steps, ...tail] };
 }
 
 /** A status a step accepts (a guard that only refuses a held file accepts "corrupt") is shown as a pass. */
@@ -331,8 +331,8 @@ export function verdictIsCut(incident: Incident, run: Run, paths: RecoveryPath[]
 function verdictLayout(incident: Incident, run: Run, paths: RecoveryPath[], declared: Readonly<Record<string, Parameter>>): { rendered: Rendered; cut: boolean } {
   const diagnosis = incident.diagnosis;
   const icon = diagnosis?.severity === 'ok' ? ':large_green_circle:' : diagnosis?.severity === 'warning' ? ':large_yellow_circle:' : ':red_circle:';
-  const advice = `${icon} *Verdict: ${escapeMrkdwn(diagnosis?.title ?? 'unknown')}*\n${escapeMrkdwn(diagnosis?.advice ?? '')}`;
-  const evidence = `*Evidence*\n${evidenceLines(run, escapeMrkdwn).join('\n')}`;
+  const advice = `${icon} *Verdict: ${escapeMrkdwnNames(diagnosis?.title ?? 'unknown')}*\n${escapeMrkdwnNames(diagnosis?.advice ?? '')}`;
+  const evidence = `*Evidence*\n${evidenceLines(run, escapeMrkdwnNames).join('\n')}`;
   const labels = paths.map((p) => buttonLabel(`Path ${p.id.toUpperCase()}: ${p.title}`, p.parameters.length > 0));
   const offered = paths.map((p) => ({ p, typed: typedRecoverSaid(typedRecover(incident.scenario, p, declared, diagnosis, incident.id)) }));
   const pathsAt = (max: number) => offered.reduce((sum, { p, typed }) => sum + pathLine(p, typed, max).length, 0);
@@ -368,7 +368,7 @@ function verdictLayout(incident: Incident, run: Run, paths: RecoveryPath[], decl
     // One block per path: each command (at most the 1,000 characters the bot takes) fits its block's 3,000 whole.
     blocks.push(...offered.map(({ p, typed }) => context(pathLine(p, typed, maxChars))));
   }
-  return { rendered: { text: `Verdict: ${escapeMrkdwn(diagnosis?.title ?? 'unknown')}`, blocks }, cut: isCut(sectionMax) };
+  return { rendered: { text: `Verdict: ${escapeMrkdwnNames(diagnosis?.title ?? 'unknown')}`, blocks }, cut: isCut(sectionMax) };
 }
 
 /** A verdict holds its text to the budget a plan's message is held to (planCharBudget, under Slack's ~12,000). */
@@ -397,7 +397,7 @@ const typedRecoverSaid = (typed: TypedRecover) => `\`/databox ${escapeMrkdwn(typ
 export function runOutcome(run: Run): string {
   const ok = run.status === 'succeeded';
   const failedStep = firstFailure(run.steps, run.results);
-  const stoppedAt = failedStep && `${failedAtWords(run.steps, run.results, failedStep.stepId)} *${escapeMrkdwn(run.steps.find((s) => s.id === failedStep.stepId)?.title ?? failedStep.stepId)}*: ${escapeMrkdwn(failedStep.summary)}`;
+  const stoppedAt = failedStep && `${failedAtWords(run.steps, run.results, failedStep.stepId)} *${escapeMrkdwnNames(run.steps.find((s) => s.id === failedStep.stepId)?.title ?? failedStep.stepId)}*: ${escapeMrkdwnNames(failedStep.summary)}`;
   // Why it ended early (a restart, a full state dir), beside the step it stopped at when there is one.
   const detail = ok ? passedCount(run.steps, run.results) : [stoppedAt, run.endReason && saidInSlack(run.endReason)].filter(Boolean).join(' — ') || run.status;
   const elapsed = runElapsed(run, run.finishedAt);
@@ -413,16 +413,16 @@ export function runFinishedMessage(run: Run): Rendered {
   const changed = ok ? [] : changedBeforeStopping(run.steps, run.results);
   const changedLines =
     changed.length > 0
-      ? `\n*Changed before it stopped* (still so now):\n${changed.map((c) => `• ${escapeMrkdwn(c.title)}: ${escapeMrkdwn(c.summary)}`).join('\n')}`
+      ? `\n*Changed before it stopped* (still so now):\n${changed.map((c) => `• ${escapeMrkdwnNames(c.title)}: ${escapeMrkdwnNames(c.summary)}`).join('\n')}`
       : failedChangingNothing(run)
         ? `\n${escapeMrkdwn(changedNothingSaid(run))}`
         : '';
   // A diagnosis' checks that did not pass are its evidence, not failures to list.
   const others = ok || run.kind === 'diagnosis' ? [] : otherFailures(run.steps, run.results);
-  const otherLines = others.length > 0 ? `\n*Also failed:*\n${others.map((r) => `• ${escapeMrkdwn(run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId)}: ${escapeMrkdwn(r.summary)}`).join('\n')}` : '';
+  const otherLines = others.length > 0 ? `\n*Also failed:*\n${others.map((r) => `• ${escapeMrkdwnNames(run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId)}: ${escapeMrkdwnNames(r.summary)}`).join('\n')}` : '';
   return {
-    text: `${runLabel(run)} ${ok ? 'succeeded' : endedWords(run)}: ${escapeMrkdwn(run.title)}`,
-    blocks: [section(`${runOutcome(run)}${otherLines}${changedLines}\n${escapeMrkdwn(run.title)}: every step is in the run's message above, the journal and the postmortem.`)],
+    text: `${runLabel(run)} ${ok ? 'succeeded' : endedWords(run)}: ${escapeMrkdwnNames(run.title)}`,
+    blocks: [section(`${runOutcome(run)}${otherLines}${changedLines}\n${escapeMrkdwnNames(run.title)}: every step is in the run's message above, the journal and the postmortem.`)],
   };
 }
 
@@ -438,9 +438,9 @@ export function followUpMessage(advice: string, incidentId: string, offers: Foll
     value: JSON.stringify({ incident: incidentId, scenario: offer.scenario, params: offer.params }),
   }));
   return {
-    text: `Next: ${escapeMrkdwn(advice)}`,
+    text: `Next: ${escapeMrkdwnNames(advice)}`,
     blocks: [
-      section(`:arrow_right: ${escapeMrkdwn(advice)}`),
+      section(`:arrow_right: ${escapeMrkdwnNames(advice)}`),
       ...(buttons.length > 0
         ? [
             section(`Each button opens a new incident and runs its diagnosis (${escapeMrkdwn(offers[0]?.title ?? '')}), the parameters filled in from this plan.`),
@@ -570,7 +570,7 @@ export function rollbackModal(recovery: Run, names: readonly string[], parameter
     callbackId: rollbackModalId,
     metadata: { run: recovery.id },
     title: 'Roll back',
-    intro: `Rollback of *${escapeMrkdwn(recovery.title)}*. What would help you choose is being posted in the incident's thread. Every field may stay empty.`,
+    intro: `Rollback of *${escapeMrkdwnNames(recovery.title)}*. What would help you choose is being posted in the incident's thread. Every field may stay empty.`,
     submit: 'Show the plan',
     fields: names.map((name) => ({ name, description: parameters[name]?.description ?? name, optional: true })),
   });

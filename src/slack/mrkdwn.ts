@@ -9,6 +9,55 @@ export function escapeMrkdwn(text: string): string {
     .join('');
 }
 
+/** A code span the text already has (`uv run sqlmesh audit`): Slack shows it literally, as it is. */
+const codeSpan = /(`[^`\n]+`)/;
+/**
+ * What the text itself means as formatting, tried first: a stress Slack reads as the bot means it (*Execute all*,
+ * opening after a space or the text's start and closing at a word's edge, nothing in it Slack would read again).
+ * Then a word, a double-quoted part of it (main."Orders 2024") kept whole.
+ */
+const stressOrWord = /(?<=^|[\s([])([*_~])[^\s*_~`](?:[^*_~`\n]*[^\s*_~`])?\1(?=$|[\s.,;:!?)\]])|(?:"(?:[^"\n]|"")*"|[^\s"])+/g;
+/** An emoji's :short_code:, which Slack reads before any formatting. */
+const emoji = /^:[a-z0-9_+-]+:[.,;:!?)]*$/;
+/**
+ * What Slack could read as formatting in a name: a backtick, `*` or `~` anywhere (rare in names and in the bot's words,
+ * so no rule of Slack's is relied on); `_` where it can open or close italic, at a word's edge (`_dlt_loads`,
+ * `main._tmp`, `a_`), as Slack reads emphasis only there (plain-mrkdwn.ts reads `*bold*` by the same rule). An `_` inside
+ * a word (raw_events_2024), which the stack's names are full of, stays plain text.
+ */
+const formatting = /[`*~]|(?:^|[^A-Za-z0-9_])_|_(?:$|[^A-Za-z0-9_])/;
+
+/**
+ * A name Slack could read as formatting (a view `main."a*b*c"`, a table `_dlt_loads`) as code, which Slack shows
+ * exactly as written and copies as it is: inline code, or a code block for a name holding a backtick, which would end
+ * inline code. Slack has no escape for these characters; a zero-width character would break the formatting but be
+ * copied with the name into a shell or SQL.
+ */
+function literalWord(text: string): string {
+  // What surrounds the name in the sentence (a list's comma, a bracket) stays outside the code.
+  const [, before = '', name = '', after = ''] = /^([(\[]*)(.*?)([.,;:!?)\]]*)$/.exec(text) ?? [];
+  if (!formatting.test(name)) return text;
+  if (!name.includes('`')) return `${before}\`${name}\`${after}`;
+  // Three backticks in a row end even a code block: a zero-width space parts them, the one thing Slack cannot show as is.
+  return `${before}\`\`\`${name.replace(/```/g, '`\u200b``')}\`\`\`${after}`;
+}
+
+/** A cron's fields made code one after another (`0 * * * *`): one span, not a chip each; names are never joined so. */
+const adjacentSpans = /(?<=`[0-9*/,?-]+)` `(?=[0-9*/,?-]+`)/g;
+
+/**
+ * Text holding names from the operator's data (a step's summary, a verdict's advice, a plan's title), escaped for
+ * mrkdwn with each word Slack could read as formatting shown as code (literalWord); the text's own code spans, emoji
+ * and stressed words stay as they are.
+ */
+export function escapeMrkdwnNames(text: string): string {
+  const literal = text
+    .split(codeSpan)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(stressOrWord, (found, stress?: string) => (stress || emoji.test(found) ? found : literalWord(found))).replace(adjacentSpans, ' ')))
+    .join('');
+  return escapeMrkdwn(literal);
+}
+
 /**
  * The text's first `max` characters (UTF-16 units, as Slack counts), cut neither inside an emoji's surrogate pair (half
  * a pair is no character) nor inside an escape (&amp;, &lt;, &gt;), which would then show raw.

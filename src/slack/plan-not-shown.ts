@@ -3,7 +3,7 @@
 import { approveAtTerminal, rejectAtTerminal } from '../commands/terminal-commands.js';
 import type { Run } from '../incidents/state.js';
 import { atUtc } from '../timestamps.js';
-import { escapeMrkdwn } from './mrkdwn.js';
+import { escapeMrkdwn, escapeMrkdwnNames } from './mrkdwn.js';
 import { slackFrontEnd } from './slack-refs.js';
 
 /** What a waiting plan Slack never showed says of itself, with the commands that decide it; undefined for any other run. */
@@ -11,7 +11,7 @@ export function notShownText(run: Run): string | undefined {
   if (run.status !== 'pending' || run.notShown?.frontEnd !== slackFrontEnd) return undefined;
   const until = run.expiresAt ? ` until it expires ${atUtc(run.expiresAt, run.proposedAt)}` : '';
   return (
-    `:warning: Plan \`${escapeMrkdwn(run.id)}\` (${escapeMrkdwn(run.title)}) could not be posted in its incident's thread: ${escapeMrkdwn(run.notShown.reason)}. ` +
+    `:warning: Plan \`${escapeMrkdwn(run.id)}\` (${escapeMrkdwnNames(run.title)}) could not be posted in its incident's thread: ${escapeMrkdwn(run.notShown.reason)}. ` +
     `It waits for approval all the same${until}, shown nowhere in Slack: a terminal approves it, \`${approveAtTerminal(run)}\`, or rejects it, \`${rejectAtTerminal(run)}\`. ` +
     'Once Slack takes the bot\'s messages there again, asking for the same plan again shows it in the thread.'
   );

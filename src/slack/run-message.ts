@@ -22,7 +22,7 @@ import {
   stepMark,
   type Rendered,
 } from './blocks.js';
-import { codeBlock, escapeMrkdwn } from './mrkdwn.js';
+import { codeBlock, escapeMrkdwn, escapeMrkdwnNames } from './mrkdwn.js';
 import { refusedUploadWords } from './output-upload.js';
 import type { LastingRefusal } from './lasting-refusals.js';
 
@@ -89,19 +89,19 @@ function icon(state: StepState): string {
 
 function stepText(state: StepState, detail: Detail, root: string, stateDir: string): string {
   const { step, record } = state;
-  const head = `${icon(state)} ${stepMark(step)}*${state.index + 1}. ${escapeMrkdwn(step.title)}* · ${facts(state)}`;
-  if (detail === 'brief') return [head, record ? escapeMrkdwn(cut(record.summary, 200)) : undefined].filter(Boolean).join('\n');
+  const head = `${icon(state)} ${stepMark(step)}*${state.index + 1}. ${escapeMrkdwnNames(step.title)}* · ${facts(state)}`;
+  if (detail === 'brief') return [head, record ? escapeMrkdwnNames(cut(record.summary, 200)) : undefined].filter(Boolean).join('\n');
   const lines = [head, codeBlock(describeStep(step, root), 700)];
   // Long enough for a wait on four marts to name each one still behind.
-  if (state.running && state.progress) lines.push(`_${escapeMrkdwn(cut(state.progress, 700))}_`);
+  if (state.running && state.progress) lines.push(`_${escapeMrkdwnNames(cut(state.progress, 700))}_`);
   if (record) {
-    lines.push(escapeMrkdwn(cut(record.summary, 500)));
+    lines.push(escapeMrkdwnNames(cut(record.summary, 500)));
     if (record.excerpt) lines.push(codeBlock(record.excerpt, 1_250));
     // Said attached only once Slack took the file: until then, and if it never does, the state dir's copy is named.
     // Named, since a summary or excerpt cut above (a long list of broken views) sends the reader to it for the rest.
     if (state.attached) lines.push(`_The whole output is attached to this thread as a file: \`${escapeMrkdwn(state.attached)}\`._`);
     else if (record.logFile && record.excerpt && record.outputBytes !== undefined && record.outputBytes > record.excerpt.length) {
-      lines.push(`_The whole output (${record.outputBytes} bytes) is kept in the bot's state dir: ${escapeMrkdwn(path.relative(stateDir, record.logFile))}_`);
+      lines.push(`_The whole output (${record.outputBytes} bytes) is kept in the bot's state dir: ${escapeMrkdwnNames(path.relative(stateDir, record.logFile))}_`);
     }
     if (!state.attached && state.unattached) lines.push(`_${refusedUploadWords(state.unattached)}_`);
   }
@@ -157,7 +157,7 @@ export function runMessage(run: Run, view: RunView, root: string, stateDir: stri
 
   const header = run.needsApproval
     ? planHeader(run, allowSelfApproval)
-    : `:arrow_forward: *${escapeMrkdwn(run.title)}* · ${stepCount(run.steps.length)}, ${readOnlyWords(run.steps)}`;
+    : `:arrow_forward: *${escapeMrkdwnNames(run.title)}* · ${stepCount(run.steps.length)}, ${readOnlyWords(run.steps)}`;
   const top: KnownBlock[] = [section(header), context(statusLine(run, states)), ...(run.needsApproval ? planPreviews(run) : [])];
   const approved = run.needsApproval && run.decidedBy ? decisionLine({ ...run, status: 'approved' }) : undefined;
   const tail: KnownBlock[] = approved ? [context(approved)] : [];

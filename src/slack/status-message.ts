@@ -5,7 +5,7 @@ import { approveAtTerminal, cli } from '../commands/terminal-commands.js';
 import type { Run } from '../incidents/state.js';
 import { slackMention } from './mentions.js';
 import { slackFrontEnd } from './slack-refs.js';
-import { escapeMrkdwn } from './mrkdwn.js';
+import { escapeMrkdwn, escapeMrkdwnNames } from './mrkdwn.js';
 
 /**
  * The most incidents the status lists. Slack cuts a message past about 40,000 characters, which 300 unfinished
@@ -22,16 +22,16 @@ export function statusText(report: StatusReport): string {
       ? `*Running:* ${holding
           .map((r) => {
             const gone = goneRunnerHint(r, `/databox unlock ${r.id}`);
-            return `\`${r.id}\` ${escapeMrkdwn(r.title)} (${r.status}, requested by ${slackMention(r.requestedBy)}${r.decidedBy ? `, approved by ${slackMention(r.decidedBy)}` : ''}${gone ? `; ${gone}` : ''})`;
+            return `\`${r.id}\` ${escapeMrkdwnNames(r.title)} (${r.status}, requested by ${slackMention(r.requestedBy)}${r.decidedBy ? `, approved by ${slackMention(r.decidedBy)}` : ''}${gone ? `; ${gone}` : ''})`;
           })
           .join('; ')}`
       : '*Running:* nothing; no database is held by a plan.',
     waiting.length > 0
-      ? `*Waiting for approval:* ${waiting.map((r) => `\`${r.id}\` ${escapeMrkdwn(r.title)}, expires ${utcMinuteFrom(r.expiresAt ?? '', r.proposedAt)}${neverShown(r)}`).join('; ')}`
+      ? `*Waiting for approval:* ${waiting.map((r) => `\`${r.id}\` ${escapeMrkdwnNames(r.title)}, expires ${utcMinuteFrom(r.expiresAt ?? '', r.proposedAt)}${neverShown(r)}`).join('; ')}`
       : '*Waiting for approval:* nothing.',
-    ...(outdated.length > 0 ? [`*No longer approvable:* ${outdated.map((o) => `\`${o.run.id}\` ${escapeMrkdwn(o.run.title)}: ${outdatedReason(o)}`).join('; ')}`] : []),
+    ...(outdated.length > 0 ? [`*No longer approvable:* ${outdated.map((o) => `\`${o.run.id}\` ${escapeMrkdwnNames(o.run.title)}: ${outdatedReason(o)}`).join('; ')}`] : []),
     recent.length > 0
-      ? `*Latest incidents* (unfinished ones first, however old):\n${recent.slice(0, shownIncidents).map((i) => `• \`${i.id}\` ${escapeMrkdwn(i.title)}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${slackMention(i.openedBy)}${incidentOutcome(i, escapeMrkdwn, report)}`).join('\n')}`
+      ? `*Latest incidents* (unfinished ones first, however old):\n${recent.slice(0, shownIncidents).map((i) => `• \`${i.id}\` ${escapeMrkdwnNames(i.title)}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${slackMention(i.openedBy)}${incidentOutcome(i, escapeMrkdwn, report)}`).join('\n')}`
       : '*Latest incidents:* none yet.',
     ...(recent.length > shownIncidents ? [`_…and ${recent.length - shownIncidents} more unfinished incidents, not listed here: \`${cli} status\` at the bot's host lists them all._`] : []),
     ...(report.leftOut > 0 ? [`_${escapeMrkdwn(leftOutText(report.leftOut, '/databox postmortem <incident-id>'))}_`] : []),

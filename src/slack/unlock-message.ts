@@ -4,7 +4,7 @@ import type { Run } from '../incidents/state.js';
 import { leftRunningBy, nothingHeld } from '../incidents/unlock.js';
 import { actionIds, section, type Rendered } from './blocks.js';
 import { slackMention as mention } from './mentions.js';
-import { escapeMrkdwn } from './mrkdwn.js';
+import { escapeMrkdwn, escapeMrkdwnNames } from './mrkdwn.js';
 
 /** With its date: a plan stuck since yesterday is the usual case. */
 function utcDateTime(iso: string): string {
@@ -20,7 +20,7 @@ function leftBy(run: Run): string {
 export function unlockRequestMessage(run: Run, requester: string): Rendered {
   const database = escapeMrkdwn(path.basename(run.lockKey));
   const text =
-    `:unlock: ${mention(requester)} asks to unlock plan \`${run.id}\` (${escapeMrkdwn(run.title)}), left ${leftBy(run)}; it holds \`${database}\`.\n` +
+    `:unlock: ${mention(requester)} asks to unlock plan \`${run.id}\` (${escapeMrkdwnNames(run.title)}), left ${leftBy(run)}; it holds \`${database}\`.\n` +
     `Unlocking records the plan as interrupted so that \`${database}\` can be used again. What it left running is stopped only if it is provably the same process; ` +
     `if it is still at work in another container, stop it there first. Nothing changes until someone other than ${mention(requester)} approves.`;
   return {
@@ -57,7 +57,7 @@ export function nothingToUnlockMessage(run: Run): Rendered {
 }
 
 export function unlockedMessage(run: Run, requester: string, approver: string): Rendered {
-  const stopped = run.stoppedAtUnlock?.length ? ` What it had left running was stopped: ${escapeMrkdwn(run.stoppedAtUnlock.join(', '))}.` : '';
+  const stopped = run.stoppedAtUnlock?.length ? ` What it had left running was stopped: ${escapeMrkdwnNames(run.stoppedAtUnlock.join(', '))}.` : '';
   const text = `:unlock: Plan \`${run.id}\` unlocked: recorded as interrupted, asked by ${mention(requester)} and approved by ${mention(approver)}; \`${escapeMrkdwn(path.basename(run.lockKey))}\` is free for other plans (what the run changed stays as it left it).${stopped}`;
   return { text: `${run.id} unlocked`, blocks: [section(text)] };
 }

@@ -9,6 +9,7 @@ import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackMessageNow, SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 import { defaultUpdateIntervalMs as interval } from '../../src/slack/outbox.js';
+import { escapeMrkdwnNames } from '../../src/slack/mrkdwn.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
@@ -39,9 +40,9 @@ const proposedRuns = (): RunRecord[] =>
     .filter((r) => r.type === 'run.proposed')
     .map((r) => ({ ...r.data.run, id: r.data.runId }) as RunRecord);
 
-/** How many of the run's steps a text of its message shows as finished (a status icon other than the hourglass). */
+/** How many of the run's steps a text of its message shows as finished (a status icon other than the hourglass), each title as Slack shows it. */
 function finishedIn(blocks: string, run: RunRecord): number {
-  return run.steps.filter((s, i) => new RegExp(`:(white_check_mark|x|white_circle|alarm_clock|large_orange_diamond): [^\\n]{0,40}?\\*${i + 1}\\. ${s.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\*`).test(blocks)).length;
+  return run.steps.filter((s, i) => new RegExp(`:(white_check_mark|x|white_circle|alarm_clock|large_orange_diamond): [^\\n]{0,40}?\\*${i + 1}\\. ${escapeMrkdwnNames(s.title).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\*`).test(blocks)).length;
 }
 
 /**
@@ -89,7 +90,7 @@ describe('one message per run', () => {
       expect([...progress].sort((a, b) => a - b), `${run.kind} progressed in order`).toEqual(progress);
       expect(finishedIn(message.blocks, run), `${run.kind} ends with every step shown`).toBe(run.steps.length);
       // Each step was shown running or done in an update before the run ended.
-      for (const step of run.steps) expect(message.updates.some((u) => u.blocks.includes(step.title))).toBe(true);
+      for (const step of run.steps) expect(message.updates.some((u) => u.blocks.includes(escapeMrkdwnNames(step.title)))).toBe(true);
       expect(message.text, `${run.kind} ends in its final state`).toMatch(run.kind === 'diagnosis' ? /^Diagnosis finished: / : /^\w+ succeeded: /);
       // Paced: an update comes at least an interval after the last one of the same message, unless a new message was
       // waiting behind it; so a run gets about one update per interval of its time, not one per step event.

@@ -64,7 +64,7 @@ describe('scenario 4 verdicts', () => {
     const verdict = await diagnose();
     expect(verdict).toContain('Verdict: Schedules paused');
     expect(verdict).toContain('2026-04-18 … 2026-04-20');
-    expect(verdict).toContain('the schedules of ml_repo@ml.definitions could not be read (dagster._core.errors.DagsterUserCodeUnreachableError: Could not reach user code server. gRPC Error code: UNAVAILABLE)');
+    expect(verdict).toContain('the schedules of ml_repo@ml.definitions could not be read (`dagster._core.errors.DagsterUserCodeUnreachableError`: Could not reach user code server. gRPC Error code: UNAVAILABLE)');
     expect(verdict).not.toContain('Not conclusive');
     expect(slack.buttons('choose_path_b')).toHaveLength(1);
     expect(slack.allText()).toContain('Schedules of ml_repo@ml.definitions: could not be read: dagster._core.errors.DagsterUserCodeUnreachableError');

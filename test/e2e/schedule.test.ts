@@ -205,7 +205,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.settle();
     const verdict = message('Verdict:');
     expect(verdict).toContain('Not conclusive');
-    expect(verdict).toContain("code location databox.orchestration.definitions failed to load: dagster._core.errors.DagsterImportError: Encountered ImportError: `No module named 'databox.orchestration.assets_ebird'`");
+    expect(verdict).toContain("code location databox.orchestration.definitions failed to load: `dagster._core.errors.DagsterImportError`: Encountered ImportError: `No module named 'databox.orchestration.assets_ebird'`");
     expect(verdict).not.toContain('Dagster healthy');
     // What to do next: make Dagster answer (where the bot asks), and what the marts say meanwhile.
     expect(verdict).toContain('Make Dagster answer, then diagnose again: with DAGSTER_URL set, the bot asks that webserver first');
@@ -834,7 +834,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     const { bot, verdict } = await diagnoseWithMartsFresh();
     expect(verdict).toContain('Schedules paused, no day missed yet');
     expect(verdict).toContain('soda_freshness_hourly');
-    expect(verdict).toContain('schedule soda_freshness_hourly (0 * * * *) ticks more than once a day: it builds no daily partition, so its missed ticks leave no day to backfill');
+    expect(verdict).toContain('schedule soda_freshness_hourly (0 `* * * *`) ticks more than once a day: it builds no daily partition, so its missed ticks leave no day to backfill');
     expect(verdict).not.toContain('; missed window');
     expect(verdict).not.toContain('from=');
     expect(verdict).toMatch(/Or type `\/databox recover schedule path=b schedules=soda_freshness_hourly incident=dbx-\d{8}-[0-9a-f]{4}`/);
@@ -1039,7 +1039,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxDaemonHealth: daemonHealthyNow(clock),
     });
     const { bot, failure } = await pathBUntilItFails();
-    expect(failure).toContain('was not launched: Dagster failed while launching the backfill: dagster._core.errors.DagsterInvariantViolationError: no such partition');
+    expect(failure).toContain('was not launched: Dagster failed while launching the backfill: `dagster._core.errors.DagsterInvariantViolationError`: no such partition');
     const changed = failure.slice(failure.indexOf('Changed before it stopped'));
     expect(changed).toContain('Start the paused schedules: started all_pipelines_daily');
     expect(changed).not.toContain('Backfill the missed window');
