@@ -9,6 +9,7 @@ import { ensureIncidentThread } from '../src/slack/incident-thread.js';
 import { deliverPostmortem, unchangedSinceText } from '../src/slack/postmortem-upload.js';
 import { fromChannel } from '../src/slack/slack-refs.js';
 import { describeFailure, redactedRespond, samePlanWaitingText } from '../src/slack/tell.js';
+import { tellCommandSender } from '../src/slack/tell-or-log.js';
 import { isUserError, StoppedError } from '../src/errors.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { scenarioCommands } from '../src/runbook/scenario-commands.js';
@@ -24,6 +25,10 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
   const help = helpText(deps);
   routes.command('/databox', async ({ command, ack, respond: respondAsIs, client }) => {
     const respond = redactedRespond(respondAsIs, deps.redact);
+    // Every answer after the ack: the reply link, else chat.postEphemeral, else the log. It never fails, so work nobody
+    // waits on (a joiner told where the incident is) can end in it.
+    const tell = (text: string, context: Record<string, unknown> = {}) =>
+      tellCommandSender(client, deps.redact, deps.logger, { channel: command.channel_id, user: command.user_id, respond }, text, { command: `/databox ${command.text}`.slice(0, 200), ...context });
     // Parsing is pure and instant, so its verdict can travel in the ack itself; the journal line follows the ack.
     const parsed = parseCommand(command.text, deps.catalog);
     // Past the per-person limit, with its refusal on the same line.
@@ -76,7 +81,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
           deps.commandLimit.giveBack(command.user_id);
           recordRefused(error.message, deps.service.state.runs.get(cmd.run)?.incidentId);
         }
-        await respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: 'unlock', channel: command.channel_id }) });
+        await tell(describeFailure(error, deps.logger, { command: 'unlock', channel: command.channel_id }));
       }
       return;
     }
@@ -89,8 +94,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       }
       await ack({ response_type: 'ephemeral', text: `:memo: Writing the postmortem of \`${cmd.incident}\` from the journal…` });
       record();
-      const failPostmortem = (error: unknown) =>
-        respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: 'postmortem', channel: command.channel_id }) });
+      const failPostmortem = (error: unknown) => tell(describeFailure(error, deps.logger, { command: 'postmortem', channel: command.channel_id }), { incident: cmd.incident });
       try {
         deps.queue.push(`postmortem ${cmd.incident}`, async () => {
           try {
@@ -100,13 +104,12 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
             const disk = delivered.unwritten
               ? `not on the bot's disk: ${escapeMrkdwn(delivered.unwritten)}`
               : `on the bot's disk at \`${escapeMrkdwn(delivered.file)}\`${delivered.earlier ? ` (${escapeMrkdwn(delivered.earlier)})` : ''}`;
-            await respond({
-              response_type: 'ephemeral',
-              replace_original: false,
-              text: delivered.uploadingSince
+            await tell(
+              delivered.uploadingSince
                 ? `:memo: The postmortem of \`${cmd.incident}\` ${again}: it will be ${where} once Slack takes it, and is ${disk}.`
                 : `:memo: The postmortem of \`${cmd.incident}\` ${again ? `${again}: it is` : 'is'} ${where} and ${disk}.`,
-            });
+              { incident: cmd.incident },
+            );
           } catch (error) {
             await failPostmortem(error);
           }
@@ -133,7 +136,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       void pending.incident
         .then((incident) => {
           if (incident && incidentThread(incident)?.channel === command.channel_id) return undefined;
-          return respond({ response_type: 'ephemeral', replace_original: false, text: joinedText(deps, incident) });
+          return tell(joinedText(deps, incident), { incident: incident?.id });
         })
         .catch((error: unknown) => deps.logger.warn({ err: error }, 'a joiner of a diagnosis could not be told where it is'));
       return;
@@ -147,7 +150,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
         deps.commandLimit.giveBack(command.user_id);
         recordRefused(error.message, cmd.incident);
       }
-      await respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: cmd.verb, channel: command.channel_id, atTerminal: typedAtTerminal(cmd) }) });
+      await tell(describeFailure(error, deps.logger, { command: cmd.verb, channel: command.channel_id, atTerminal: typedAtTerminal(cmd) }), { incident: cmd.incident });
     };
     let diagnosis: RunningDiagnosis | undefined;
     try {
@@ -157,7 +160,8 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
         const key = await deps.service.diagnosisKey(cmd);
         const running = deps.diagnoses.find(key);
         if (running) {
-          void running.then((incident) => respond({ response_type: 'ephemeral', replace_original: false, text: joinedText(deps, incident) })).catch(fail);
+          // Neither the tell nor fail (which tells too) can fail: nothing here is left to end the process.
+          void running.then((incident) => tell(joinedText(deps, incident), { incident: incident?.id })).catch(fail);
           return;
         }
         diagnosis = deps.diagnoses.begin(key, typed, { user: command.user_id, channel: command.channel_id });
@@ -176,10 +180,10 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
           const { run, alreadyWaiting } = await deps.service.start(cmd, command.user_id, 'slack', fromChannel(command.channel_id), opened);
           // Slack refused the plan for good (the bot removed from the incident's channel): said through the command's
           // response URL, which the channel does not gate.
-          const notShown = await tellIfNotShown(run && deps.service.run(run.id), (text) => respond({ response_type: 'ephemeral', replace_original: false, text }));
+          const notShown = await tellIfNotShown(run && deps.service.run(run.id), (text) => tell(text, { incident: run?.incidentId }));
           // The same plan was already waiting (proposed before this command): it is the one to approve, nothing new.
           if (run && alreadyWaiting && !notShown) {
-            await respond({ response_type: 'ephemeral', replace_original: false, text: samePlanWaitingText(run.id) });
+            await tell(samePlanWaitingText(run.id), { incident: run.incidentId });
           }
         } catch (error) {
           await fail(error);
@@ -189,7 +193,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
         }
       });
       // Set once the job is queued: a queue that refused it has answered already.
-      if (started && !cmd.incident) slowNote = setTimeout(() => void respond({ response_type: 'ephemeral', replace_original: false, text: stillOpeningText(deps.delivery?.slowOpeningReason()) }).catch(() => undefined), slowOpeningMs);
+      if (started && !cmd.incident) slowNote = setTimeout(() => void tell(stillOpeningText(deps.delivery?.slowOpeningReason())), slowOpeningMs);
     } catch (error) {
       diagnosis?.done();
       await fail(error);

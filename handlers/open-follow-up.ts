@@ -9,7 +9,8 @@ import { actionIds } from '../src/slack/blocks.js';
 import { followUpButton, readButtonValue } from '../src/slack/button-value.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { followItIn, fromChannel, incidentThread } from '../src/slack/slack-refs.js';
-import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import { describeFailure } from '../src/slack/tell.js';
+import { tellClicker } from '../src/slack/tell-or-log.js';
 import { recordIfRefused, refusedClick, type RefusedRequest } from '../src/slack/refused-click.js';
 import type { HandlerDeps } from './index.js';
 
@@ -20,9 +21,11 @@ export function registerOpenFollowUp(routes: ListenerRouter, deps: HandlerDeps):
     const user = body.user.id;
     const audience = { channel, user, threadTs: body.message?.thread_ts ?? body.message?.ts, respond };
     let refused: RefusedRequest = refusedClick(user, action);
+    // Never fails (the message that reaches nobody is logged): a join nobody waits on can end in it.
+    const tell = (text: string) => tellClicker(client, deps.redact, deps.logger, audience, text, { action: 'open-follow-up' });
     const fail = (error: unknown) => {
       recordIfRefused(deps.service, refused, error);
-      return tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'open-follow-up' }));
+      return tell(describeFailure(error, deps.logger, { action: 'open-follow-up' }));
     };
     let diagnosis: RunningDiagnosis | undefined;
     try {
@@ -36,7 +39,7 @@ export function registerOpenFollowUp(routes: ListenerRouter, deps: HandlerDeps):
       const key = await deps.service.diagnosisKey(command);
       const running = deps.diagnoses.find(key);
       if (running) {
-        void running.then((incident) => tellEphemeral(client, deps.redact, audience, joinedText(deps, incident, typed))).catch(fail);
+        void running.then((incident) => tell(joinedText(deps, incident, typed))).catch(fail);
         return;
       }
       diagnosis = deps.diagnoses.begin(key);

@@ -2,6 +2,7 @@
 // thread; a later click on the same alert (a double click, a second person) joins that incident instead, and so does a
 // click while an incident of the scenario is already under way (a typed diagnosis, its plan waiting or running).
 import type { BlockButtonAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { alertButton, readButtonValue } from '../src/slack/button-value.js';
 import { openFromAlertActionId } from '../src/slack/alert-sink.js';
@@ -12,7 +13,8 @@ import { statusReport, unfinishedIncidentOf } from '../src/incidents/status.js';
 import { slackMention } from '../src/slack/mentions.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { followItIn, fromChannel } from '../src/slack/slack-refs.js';
-import { describeFailure, tellEphemeral, type Audience } from '../src/slack/tell.js';
+import { describeFailure, type Audience } from '../src/slack/tell.js';
+import { tellClicker } from '../src/slack/tell-or-log.js';
 import { recordIfRefused, refusedClick, type RefusedRequest } from '../src/slack/refused-click.js';
 import type { AlertRef } from '../src/watchers/alert-state.js';
 import type { HandlerDeps } from './index.js';
@@ -24,9 +26,11 @@ export function registerOpenFromAlert(routes: ListenerRouter, deps: HandlerDeps)
     const user = body.user.id;
     const audience = { channel, user, threadTs: body.message?.ts, respond };
     let refused: RefusedRequest = refusedClick(user, action);
+    // Never fails (the message that reaches nobody is logged): a join nobody waits on can end in it.
+    const tell: Tell = (to, text) => tellClicker(client, deps.redact, deps.logger, to, text, { action: 'open-from-alert' });
     const fail = (error: unknown) => {
       recordIfRefused(deps.service, refused, error);
-      return tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'open-from-alert' }));
+      return tell(audience, describeFailure(error, deps.logger, { action: 'open-from-alert' }));
     };
     let opening: RunningDiagnosis | undefined;
     try {
@@ -37,7 +41,7 @@ export function registerOpenFromAlert(routes: ListenerRouter, deps: HandlerDeps)
       const alert: AlertRef | undefined = body.message?.ts ? { channel, ts: body.message.ts } : undefined;
       if (alert) {
         // One alert, one incident: a click after the first joins what the first opened (or is opening).
-        const join = (incident: Incident | undefined) => joinIncident(deps, client, alert, watcher, audience, incident, 'theirs');
+        const join = (incident: Incident | undefined) => joinIncident(deps, client, tell, alert, watcher, audience, incident, 'theirs');
         const known = deps.watch?.incidentForAlert(alert);
         if (known) {
           await join(deps.service.incident(known));
@@ -45,12 +49,13 @@ export function registerOpenFromAlert(routes: ListenerRouter, deps: HandlerDeps)
         }
         const pending = deps.diagnoses.find(alertOpeningKey(alert));
         if (pending) {
+          // fail tells, and telling never fails: nothing here is left to end the process.
           void pending.then(join).catch(fail);
           return;
         }
         // Someone already works on it: the same diagnosis typed a moment ago, or an incident of the scenario that still
         // needs someone (as /databox status tells them). A second incident would only meet the first's database lock.
-        const joinWorking = (incident: Incident | undefined) => joinIncident(deps, client, alert, watcher, audience, incident, 'working');
+        const joinWorking = (incident: Incident | undefined) => joinIncident(deps, client, tell, alert, watcher, audience, incident, 'working');
         const typed = deps.diagnoses.pendingFor(typedDiagnosis(scenario, {}));
         if (typed) {
           void typed.incident.then(joinWorking).catch(fail);
@@ -89,6 +94,9 @@ export function registerOpenFromAlert(routes: ListenerRouter, deps: HandlerDeps)
   });
 }
 
+/** Tells one person something only they see; never fails. */
+type Tell = (to: Audience, text: string) => Promise<void>;
+
 /** Keyed apart from diagnoses typed as commands: joining is per alert message. */
 function alertOpeningKey(alert: AlertRef): string {
   return `alert:${alert.channel}/${alert.ts}`;
@@ -101,7 +109,8 @@ function alertOpeningKey(alert: AlertRef): string {
  */
 async function joinIncident(
   deps: HandlerDeps,
-  client: Parameters<typeof tellEphemeral>[0],
+  client: WebClient,
+  tell: Tell,
   alert: AlertRef,
   watcher: string,
   clicker: Audience,
@@ -112,16 +121,16 @@ async function joinIncident(
   const to: Audience = { channel: alert.channel, user: clicker.user, respond: clicker.respond };
   if (!incident) {
     const before = whose === 'theirs' ? 'A click on this alert just before yours did not open an incident' : 'A diagnosis of this scenario asked for just before your click did not start';
-    await tellEphemeral(client, deps.redact, to, `:warning: ${before} (its answer says why). Click again.`);
+    await tell(to, `:warning: ${before} (its answer says why). Click again.`);
     return;
   }
   deps.watch?.recordAlertIncident(alert, watcher, incident.id, clicker.user, true);
   const where = followItIn(incident, (channel, ts) => deps.access.messageLink(channel, ts));
   const which = `incident \`${escapeMrkdwn(incident.id)}\` (${escapeMrkdwn(incident.title)}), opened by ${slackMention(incident.openedBy)}`;
   if (whose === 'theirs') {
-    await tellEphemeral(client, deps.redact, to, `:link: This alert already has ${which}: you joined it; ${where}. Nothing new was started.`);
+    await tell(to, `:link: This alert already has ${which}: you joined it; ${where}. Nothing new was started.`);
     return;
   }
   await client.chat.postMessage({ channel: alert.channel, thread_ts: alert.ts, text: `<@${clicker.user}> joined ${which}, already working on this; ${where}.` });
-  await tellEphemeral(client, deps.redact, to, `:link: I${which.slice(1)}, is already working on this: you joined it; ${where}. Nothing new was started.`);
+  await tell(to, `:link: I${which.slice(1)}, is already working on this: you joined it; ${where}. Nothing new was started.`);
 }

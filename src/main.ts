@@ -9,6 +9,7 @@ import { loadSettings } from './load-settings.js';
 import { describeHolder, InstanceLock, InstanceLockHeld } from './instance-lock.js';
 import { createLogger } from './logger.js';
 import { createRedactor } from './redact.js';
+import { logUnhandledRejections } from './unhandled-rejections.js';
 import { prepareStateDir } from './state-dir.js';
 import { JournalReadOnly, processUid, requireWritableJournal } from './journal/journal-read-only.js';
 
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel, createRedactor(config.secrets));
+  logUnhandledRejections(logger);
   // Said at once: every diagnosis would otherwise look for the stack's database under the bot's own folder.
   if (!process.env.DATABOX_ROOT) {
     logger.warn({ databoxRoot: config.databoxRoot, databasePath: config.databasePath }, 'DATABOX_ROOT is not set: the databox checkout is taken to be the working directory; set it to the checkout the runbooks work in');

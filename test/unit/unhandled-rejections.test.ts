@@ -1,0 +1,29 @@
+// A promise that fails with nothing to handle it, in a process of its own set up as src/main.ts sets up the bot's: logged
+// with its cause and a reference, and the process goes on (Node's default would end it with exit code 1).
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
+import { expect, it } from 'vitest';
+import { projectRoot } from '../helpers/main-process.js';
+
+const built = (module: string) => pathToFileURL(path.join(projectRoot, 'dist', 'src', module)).href;
+
+it('logs a rejection nobody handles with a reference, and the process carries on', async () => {
+  const script = `
+    import { createLogger } from ${JSON.stringify(built('logger.js'))};
+    import { createRedactor } from ${JSON.stringify(built('redact.js'))};
+    import { logUnhandledRejections } from ${JSON.stringify(built('unhandled-rejections.js'))};
+    logUnhandledRejections(createLogger('info', createRedactor([])));
+    void Promise.reject(new Error('a reply link refused'));
+    setImmediate(() => console.log('still running'));
+  `;
+  const ran = await execa(process.execPath, ['--input-type=module', '-e', script], { reject: false, all: true });
+  expect(ran.exitCode, ran.all).toBe(0);
+  const [logged, after] = String(ran.stdout).split('\n');
+  const line = JSON.parse(String(logged)) as Record<string, any>;
+  expect(line.level).toBe(50);
+  expect(line.msg).toBe('a promise failed with nothing to handle it (a bug): logged, and the bot stays up; the work it belonged to may not have finished or been said');
+  expect(line.reference).toMatch(/^ERR-[0-9a-f]{8}$/);
+  expect(line.err.message).toBe('a reply link refused');
+  expect(after).toBe('still running');
+});
