@@ -55,7 +55,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       }
     }
     if (cmd.verb === 'help') {
-      await ack({ response_type: 'ephemeral', text: help });
+      await ack({ response_type: 'ephemeral', text: cmd.about === undefined ? help : `${deps.redact(helpAbout(deps, cmd.about))}\n\n${help}` });
       record();
       return;
     }
@@ -117,6 +117,16 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       } catch (error) {
         await failPostmortem(error);
       }
+      return;
+    }
+    // An incident id nobody recorded (mistyped, or from another bot's channel): said in the ack with the way on, without
+    // the bot's journal path (the terminal's refusal names it, where a state dir mixed up is the likely cause).
+    if (cmd.incident && !knownIncident(deps, cmd.incident)) {
+      deps.commandLimit.giveBack(command.user_id);
+      const reason = `no incident \`${cmd.incident}\` is on record here: leave out incident= to open a new incident, or find the id with /databox status (each incident's first message shows it too)`;
+      await ack({ response_type: 'ephemeral', text: `:warning: ${reason}` });
+      record();
+      recordRefused(reason);
       return;
     }
     // The same diagnosis already running, with its incident open: the answer goes in the ack, nothing else is sent.
@@ -237,6 +247,19 @@ function helpText(deps: HandlerDeps): string {
     'Each incident gets one message in the channel; everything after it goes into its thread.',
     escapeMrkdwn('`unlock <run-id>` frees a database held by a plan whose process is gone for good, once a second person approves.'),
   ].join('\n');
+}
+
+/** The line that answers `help <words>` above the whole help: the usage of the verb or the commands of the scenario named. */
+function helpAbout(deps: HandlerDeps, about: string): string {
+  const word = about.split(/\s+/)[0]?.toLowerCase() ?? '';
+  const runbook = deps.service.scenarios().find((rb) => rb.id === word);
+  if (runbook) {
+    const { diagnose, recover } = scenarioCommands(runbook);
+    return `*${escapeMrkdwn(runbook.title)}*: \`${escapeMrkdwn(diagnose)}\`${recover.map((p) => `; \`${escapeMrkdwn(p.command)}\` (${escapeMrkdwn(p.title)})`).join('')}. The whole help follows.`;
+  }
+  const verbUsage = usage(deps.catalog, word);
+  if (verbUsage.startsWith('Usage: ')) return `\`${escapeMrkdwn(verbUsage.slice('Usage: '.length))}\`: the whole help follows.`;
+  return `There is no help on "${escapeMrkdwn(about.slice(0, 60))}": help takes a command (diagnose, recover, …) or a scenario. The whole help follows.`;
 }
 
 /** Whether the journal (caught up with other processes) knows this incident. */

@@ -10,7 +10,8 @@ export interface ScenarioCatalog {
 }
 
 export type Command =
-  | { verb: 'help' }
+  /** `about`: the words typed after help (`help diagnose`), for help to say which part of it they concern. */
+  | { verb: 'help'; about?: string }
   | { verb: 'status' }
   | { verb: 'diagnose'; scenario: string; params: Record<string, string>; incident?: string }
   | { verb: 'validate'; scenario: string; params: Record<string, string>; incident?: string }
@@ -38,8 +39,32 @@ export function valueProblem(key: string, value: string): string | undefined {
   // Tabs and line breaks too: a quoted value can carry them, and a path with a line break reads as two in every log.
   const controls = [...new Set([...value].filter((character) => controlCharacters.test(character) || /[\t\n\r]/.test(character)))];
   if (controls.length > 0) return `${key}= contains ${controls.map(describeCharacter).join(', ')}: a value is one line of plain text`;
+  const placeholder = placeholderProblem(key, value);
+  if (placeholder) return placeholder;
   if (shellMetacharacters.test(value)) {
     return `${key}=${clip(value)} contains shell metacharacters (${shellMetacharacterList}); parameter values are plain names, dates, numbers and paths`;
+  }
+  return undefined;
+}
+
+/**
+ * A value copied from the help or a usage line as it was written there: a placeholder in angle brackets
+ * (`backup=<path>`, `incident=<id>`) or the values to choose from (`source=ebird|noaa|usgs`). Said as such, with what
+ * to put instead, rather than as the shell metacharacters its < > or | also are; undefined for any other value.
+ */
+function placeholderProblem(key: string, value: string): string | undefined {
+  const inBrackets = /^<([^<>]+)>$/.exec(value)?.[1];
+  if (inBrackets !== undefined) {
+    // A real value in the brackets (`incident=<dbx-20260420-3fa2>`): the brackets are the only thing wrong.
+    if (!/^[a-z][a-z -]*$/i.test(inBrackets)) return `${key}=${clip(value)}: leave out the < > (the help's mark of a placeholder): ${key}=${clip(inBrackets)}`;
+    if (key === 'incident') {
+      return `incident=${clip(value)} is the help's placeholder: put an incident's id in its place (they look like dbx-20260420-3fa2, on each incident's first message), or leave incident= out to open a new incident`;
+    }
+    return `${key}=${clip(value)} is the help's placeholder: put the ${clip(inBrackets)} itself in its place, without the < >`;
+  }
+  const choices = value.split('|');
+  if (choices.length > 1 && choices.every((choice) => /^[a-z][a-z0-9_-]+$/i.test(choice))) {
+    return `${key}=${clip(value)} lists the values to choose from, as the help writes them: pick one, ${key}=${choices[0]}`;
   }
   return undefined;
 }
@@ -143,6 +168,9 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
     return fail(`the command is ${rawText.length} characters long; at most ${maxCommandLength} are accepted`);
   }
   const text = unescapeSlackText(rawText).trim();
+  // The whole command copied with Slack's code marks around it (`diagnose duckdb`, ```diagnose duckdb```).
+  const inBackticks = /^(`{1,3})([^`]+)\1$/.exec(text)?.[2]?.trim();
+  if (inBackticks) return fail(`the command is in backticks (Slack's code marks): leave them out, /databox ${clip(inBackticks)}`);
   if (controlCharacters.test(text)) return fail(`the command contains ${[...new Set([...text].filter((c) => controlCharacters.test(c)))].map(describeCharacter).join(', ')}`);
   const words = tokenize(text);
   if (!Array.isArray(words)) return fail(words.error);
@@ -151,7 +179,12 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   // the grammar (verb, scenario, parameter names, a path's letter) read in any case; values stay as typed.
   const [typedVerb, ...rest] = tokens;
   const verb = typedVerb?.toLowerCase();
-  if (verb === undefined || verb === 'help') return { ok: true, command: { verb: 'help' } };
+  if (verb === undefined) return { ok: true, command: { verb: 'help' } };
+  if (verb === 'help') return { ok: true, command: rest.length > 0 ? { verb: 'help', about: rest.join(' ') } : { verb: 'help' } };
+  // `/databox /databox diagnose duckdb`: the command pasted whole after the /databox Slack already took.
+  if (verb === '/databox') return fail(rest.length > 0 ? `leave out "/databox": it is the command itself, typed already; type /databox ${clip(rest.join(' '))}` : 'leave out "/databox": it is the command itself, typed already');
+  // `/databox "diagnose duckdb"`: double quotes around the whole command make it one word.
+  if (/\s/.test(typedVerb as string)) return fail(`the command is in double quotes, which make it one word: leave them out, /databox ${clip(text.replace(/^["\u201c\u201d]|["\u201c\u201d]$/g, '').trim())}`);
   if (!(verbs as readonly string[]).includes(verb)) return fail(`unknown command ${quoted(typedVerb as string)}${didYouMean(verb, verbs)}`);
   // Taken out, a quote inside a value would change it unseen (`snapshot=a"b"c` read as abc): refused, whatever the word.
   const stray = words.find((word): word is Word & { strayQuote: string } => word.strayQuote !== undefined);
@@ -180,6 +213,7 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   const [typedScenario, ...pairs] = rest;
   const scenario = typedScenario?.toLowerCase();
   if (!scenario) return fail(`which scenario? One of: ${Object.keys(catalog).join(', ')}`, verb);
+  if (scenario === 'help' || scenario === '--help' || scenario === '-h') return fail(`for help, type /databox help (or /databox help ${verb})`, verb);
   // Own keys only: "constructor" or "toString" are not scenarios.
   const paths = Object.hasOwn(catalog, scenario) ? catalog[scenario] : undefined;
   if (!paths) return fail(`unknown scenario ${quoted(typedScenario as string)}${didYouMean(String(typedScenario), Object.keys(catalog))}: known scenarios are ${Object.keys(catalog).join(', ')}`, verb);
@@ -189,6 +223,8 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
     if (eq <= 0) {
       const spaced = spacesAroundEquals(pairs, index);
       if (spaced) return fail(spaced, verb);
+      const pathWithoutKey = verb === 'recover' ? barePath(pairs, index, paths) : undefined;
+      if (pathWithoutKey) return fail(pathWithoutKey, verb);
       // A value typed bare with spaces (`at=2026-04-20 12:00:00 UTC`) was split at them: the key=value just before
       // (every pair before this one is one) and the bare words up to the next key=value, quoted, are the way out. One
       // in single quotes, or with a backslash before a space, was split the same way.
@@ -240,6 +276,18 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
     return { ok: true, command: { verb, scenario, path, params, incident } };
   }
   return { ok: true, command: { verb: verb as 'diagnose' | 'validate', scenario, params, incident } };
+}
+
+/**
+ * A recovery's path given without its `path=`: `path a` (the word at `index` and the one after it), or `a` alone; said
+ * with the pair written whole. Undefined when the words do not name one of the scenario's paths.
+ */
+function barePath(pairs: readonly string[], index: number, paths: readonly string[]): string | undefined {
+  const word = (pairs[index] as string).toLowerCase();
+  const next = pairs[index + 1]?.toLowerCase();
+  if (word === 'path' && next !== undefined && paths.includes(next)) return `"${clip(`${pairs[index]} ${pairs[index + 1]}`)}": a path is given as path=${next}`;
+  if (paths.includes(word)) return `"${clip(pairs[index] as string)}" is not a key=value parameter: to choose path ${word}, write path=${word}`;
+  return undefined;
 }
 
 /**

@@ -258,6 +258,20 @@ function isTheDatabase(given: string, database: string): boolean {
   return real(given) === real(database) || sameFile(given, database);
 }
 
+/**
+ * A path copied with the full stop or comma of the sentence it stood in (`/backups/databox.duckdb.`): said, with the
+ * path without it when that one exists; '' for a path that does not end so.
+ */
+function strayEnding(name: string, raw: string, root: string): string {
+  const ending = /[.,]+$/.exec(raw)?.[0];
+  // `.`, `..` and `dir/..` end in periods that are the path's own.
+  if (!ending || /(^|\/)\.+$/.test(raw)) return '';
+  const what = ending === '.' ? 'a period' : ending === ',' ? 'a comma' : `"${ending}"`;
+  const without = raw.slice(0, -ending.length);
+  if (fs.existsSync(path.resolve(root, without))) return `; it ends with ${what}, as if copied with the end of a sentence: ${name}=${without} exists`;
+  return `; it ends with ${what}: check that is part of the name`;
+}
+
 function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterContext): string {
   if (raw.includes('\0')) throw new UserError(`${name}: a path cannot contain a NUL byte`);
   // Checked here too, not only by the command parser: paths also come from modals and runbook defaults.
@@ -281,7 +295,7 @@ function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterC
     return resolved;
   }
   if (mustBe === 'any') return resolved;
-  if (!stat) throw new UserError(`${name}=${raw}: ${resolved} does not exist`);
+  if (!stat) throw new UserError(`${name}=${raw}: ${resolved} does not exist${strayEnding(name, raw, ctx.root)}`);
   if (mustBe === 'directory') {
     if (!stat.isDirectory()) throw new UserError(`${name}=${raw}: ${resolved} is not a directory`);
     return resolved;

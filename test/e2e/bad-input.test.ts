@@ -81,6 +81,9 @@ const cases: [string, string, RegExp][] = [
   ['a parameter given twice', 'recover duckdb path=a path=b', /path is given twice/],
   ['a postmortem of an unknown incident', 'postmortem dbx-20990101-dead', /no incident `dbx-20990101-dead` in the journal/],
   ['status with extra words', 'status please', /"status" takes nothing after it/],
+  // Answered in the ack with the way on; the bot's journal path is the terminal's business, not the channel's.
+  ['an incident id nobody recorded', 'diagnose duckdb incident=dbx-20261205-abcd', /^:warning: no incident `dbx-20261205-abcd` is on record here: leave out incident= to open a new incident, or find the id with \/databox status \(each incident's first message shows it too\)$/],
+  ['the help\'s placeholder copied as it is', 'recover duckdb path=b backup=&lt;path&gt;', /^:warning: backup=&lt;path&gt; is the help's placeholder: put the path itself in its place, without the &lt; &gt;\n/],
 ];
 
 describe('malformed slash commands', () => {
@@ -94,6 +97,15 @@ describe('malformed slash commands', () => {
   it('shows the right usage after a grammar error', async () => {
     const answer = await answerTo('recover duckdb path=c');
     expect(answer).toContain('/databox recover backfill|duckdb|motherduck|schedule [path=&lt;id&gt;] [key=value …] [incident=&lt;id&gt;]');
+  });
+
+  it('says which part of the help the words after help concern, above the whole help', async () => {
+    const verb = await answerTo('help diagnose');
+    expect(verb).toMatch(/^`\/databox diagnose backfill\|duckdb\|motherduck\|schedule \[key=value …\] \[incident=&lt;id&gt;\]`: the whole help follows\.\n\n\*databox-bot\* runs/);
+    const scenario = await answerTo('help duckdb');
+    expect(scenario).toMatch(/^\*Blown DuckDB file \(local backend\)\*: `diagnose duckdb`; `recover duckdb path=a` \(Rebuild from raw dlt state\); .*\. The whole help follows\.\n\n\*databox-bot\* runs/);
+    const neither = await answerTo('help me');
+    expect(neither).toMatch(/^There is no help on "me": help takes a command \(diagnose, recover, …\) or a scenario\. The whole help follows\.\n\n\*databox-bot\* runs/);
   });
 
   it('answers help with the grammar and the scenarios', async () => {

@@ -68,6 +68,23 @@ const malformed: Malformed[] = [
   { text: 'postmortem dbx-20260420-3fa2 now', error: /^unexpected "now" after the incident id$/, usage: '/databox postmortem <incident-id>' },
   { text: 'unlock', error: /^which plan\? Give its run id/, usage: '/databox unlock <run-id>' },
   { text: 'unlock dbx-20260420-3fa2/2 now', error: /^unexpected "now" after the run id$/, usage: '/databox unlock <run-id>' },
+  // The help's own placeholders, copied as they are: said as placeholders, with what to put, not as metacharacters.
+  { text: 'recover duckdb path=b backup=&lt;path&gt;', error: /^backup=<path> is the help's placeholder: put the path itself in its place, without the < >$/, usage: recoverUsage },
+  { text: 'diagnose duckdb incident=&lt;id&gt;', error: /^incident=<id> is the help's placeholder: put an incident's id in its place \(they look like dbx-20260420-3fa2, on each incident's first message\), or leave incident= out to open a new incident$/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb incident=&lt;dbx-20261205-abcd&gt;', error: /^incident=<dbx-20261205-abcd>: leave out the < > \(the help's mark of a placeholder\): incident=dbx-20261205-abcd$/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb source=ebird|noaa|usgs', error: /^source=ebird\|noaa\|usgs lists the values to choose from, as the help writes them: pick one, source=ebird$/, usage: diagnoseUsage },
+  // The whole command in quotes or code marks, or pasted with its /databox: the way out, with the command meant.
+  { text: '\u201cdiagnose duckdb\u201d', error: /^the command is in double quotes, which make it one word: leave them out, \/databox diagnose duckdb$/, usage: diagnoseUsage },
+  { text: '"diagnose duckdb"', error: /^the command is in double quotes, which make it one word: leave them out, \/databox diagnose duckdb$/, usage: diagnoseUsage },
+  { text: '`diagnose duckdb`', error: /^the command is in backticks \(Slack's code marks\): leave them out, \/databox diagnose duckdb$/, usage: diagnoseUsage },
+  { text: '```diagnose duckdb```', error: /^the command is in backticks \(Slack's code marks\): leave them out, \/databox diagnose duckdb$/, usage: diagnoseUsage },
+  { text: '/databox diagnose duckdb', error: /^leave out "\/databox": it is the command itself, typed already; type \/databox diagnose duckdb$/, usage: diagnoseUsage },
+  // Help asked for in a scenario's place.
+  { text: 'diagnose help', error: /^for help, type \/databox help \(or \/databox help diagnose\)$/, usage: diagnoseUsage },
+  { text: 'recover --help', error: /^for help, type \/databox help \(or \/databox help recover\)$/, usage: recoverUsage },
+  // A path given without its key.
+  { text: 'recover duckdb path a', error: /^"path a": a path is given as path=a$/, usage: recoverUsage },
+  { text: 'recover duckdb B', error: /^"B" is not a key=value parameter: to choose path b, write path=b$/, usage: recoverUsage },
   { text: 'validate duckdb incident=dbx-1', error: /^incident=dbx-1 is not an incident id/, usage: '/databox validate duckdb|disk-full [key=value …] [incident=<id>]' },
 ];
 
@@ -106,8 +123,12 @@ describe('malformed commands', () => {
 });
 
 describe('good commands', () => {
-  it.each(['', '   ', 'help', 'help me'])('%j asks for help', (text) => {
+  it.each(['', '   ', 'help'])('%j asks for help', (text) => {
     expect(parseCommand(text, catalog)).toEqual({ ok: true, command: { verb: 'help' } });
+  });
+
+  it.each([['help diagnose', 'diagnose'], ['Help me', 'me']])('%j asks for help about %j', (text, about) => {
+    expect(parseCommand(text, catalog)).toEqual({ ok: true, command: { verb: 'help', about } });
   });
 
   it('parses status', () => {

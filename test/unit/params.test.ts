@@ -327,6 +327,13 @@ describe('paths', () => {
     expect(fs.existsSync(`${missing}.wal`)).toBe(false);
   });
 
+  it('names the period or comma a path that does not exist ends with, and the path without it when that one exists', async () => {
+    expect(await problemOf(['backup'], { backup: 'backups/good.duckdb.' })).toBe(
+      `backup=backups/good.duckdb.: ${path.join(root, 'backups', 'good.duckdb.')} does not exist; it ends with a period, as if copied with the end of a sentence: backup=backups/good.duckdb exists`,
+    );
+    expect(await problemOf(['backup'], { backup: 'backups/gone.duckdb,' })).toBe(`backup=backups/gone.duckdb,: ${path.join(root, 'backups', 'gone.duckdb,')} does not exist; it ends with a comma: check that is part of the name`);
+  });
+
   it('says a path starting with ~ is not expanded, rather than that a folder "~" under the root does not exist', async () => {
     for (const typed of ['~/backups/good.duckdb', '~', '~ops/backups/good.duckdb']) {
       expect(await problemOf(['backup'], { backup: typed })).toBe(`backup=${typed} starts with ~, which is not expanded here (no shell reads the value): give the full path, or one from ${root}`);
