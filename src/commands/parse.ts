@@ -286,7 +286,9 @@ function barePath(pairs: readonly string[], index: number, paths: readonly strin
   const word = (pairs[index] as string).toLowerCase();
   const next = pairs[index + 1]?.toLowerCase();
   if (word === 'path' && next !== undefined && paths.includes(next)) return `"${clip(`${pairs[index]} ${pairs[index + 1]}`)}": a path is given as path=${next}`;
-  if (paths.includes(word)) return `"${clip(pairs[index] as string)}" is not a key=value parameter: to choose path ${word}, write path=${word}`;
+  // After a key=value, a bare word is more likely the rest of a value typed with a space (`backup=/backups/my a`).
+  const afterValue = index > 0 && (pairs[index - 1] as string).includes('=');
+  if (paths.includes(word) && !afterValue) return `"${clip(pairs[index] as string)}" is not a key=value parameter: to choose path ${word}, write path=${word}`;
   return undefined;
 }
 

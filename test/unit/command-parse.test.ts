@@ -85,6 +85,7 @@ const malformed: Malformed[] = [
   // A path given without its key.
   { text: 'recover duckdb path a', error: /^"path a": a path is given as path=a$/, usage: recoverUsage },
   { text: 'recover duckdb B', error: /^"B" is not a key=value parameter: to choose path b, write path=b$/, usage: recoverUsage },
+  { text: 'recover duckdb path=b backup=/backups/my a', error: /^"a" is not a key=value parameter; a value with spaces goes in double quotes: backup="\/backups\/my a"$/, usage: recoverUsage },
   { text: 'validate duckdb incident=dbx-1', error: /^incident=dbx-1 is not an incident id/, usage: '/databox validate duckdb|disk-full [key=value …] [incident=<id>]' },
 ];
 
