@@ -103,4 +103,23 @@ describe("a click's answer that chat.postEphemeral refuses", () => {
     expect(slack.responses.map((r) => r.body.text)).toEqual([expect.stringMatching(/^:link: This alert already has incident `dbx-\d{8}-[0-9a-f]{4}` \(.*\), opened by <@U0OPERATOR>: you joined it/)]);
     expect(harness.logs.filter((l) => l.msg === "a message for one person went by the click's reply link instead")).toHaveLength(1);
   });
+
+  it("tells one who clicks a follow-up whose diagnosis is already running that they joined it, through the click's reply link", async () => {
+    harness = await startBot(checkout, slack, {}, undefined, undefined, { clientOptions: { retryConfig: { retries: 1, minTimeout: 0, maxTimeout: 0 } } });
+    // An incident to follow up from.
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const [followedUp] = slack.buttons('write_postmortem');
+    // The diagnosis the follow-up offers, typed and not open yet (Slack holds its first message back a second).
+    const { from, to } = window();
+    slack.failures.set('chat.postEphemeral', 'internal_error');
+    slack.trouble = [{ status: 429, retryAfter: 1 }];
+    await harness.command(`diagnose backfill source=ebird from=${from} to=${to}`, operator);
+    const offer = { incident: followedUp!.value, scenario: 'backfill', params: { source: 'ebird', from, to } };
+    await harness.click({ actionId: 'open_follow_up_0', value: JSON.stringify(offer), text: 'Diagnose ebird', channel: followedUp!.channel, ts: followedUp!.ts }, teammate);
+    await harness.settle();
+    expect(slack.responses.map((r) => r.body.text)).toEqual([
+      expect.stringMatching(new RegExp(`^:link: \`diagnose backfill source=ebird from=${from} to=${to}\` is already running: you joined incident \`dbx-\\d{8}-[0-9a-f]{4}\``)),
+    ]);
+  });
 });
