@@ -183,8 +183,8 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   if (verb === 'help') return { ok: true, command: rest.length > 0 ? { verb: 'help', about: rest.join(' ') } : { verb: 'help' } };
   // `/databox /databox diagnose duckdb`: the command pasted whole after the /databox Slack already took.
   if (verb === '/databox') return fail(rest.length > 0 ? `leave out "/databox": it is the command itself, typed already; type /databox ${clip(rest.join(' '))}` : 'leave out "/databox": it is the command itself, typed already');
-  // `/databox "diagnose duckdb"`: double quotes around the whole command make it one word.
-  if (/\s/.test(typedVerb as string)) return fail(`the command is in double quotes, which make it one word: leave them out, /databox ${clip(text.replace(/^["\u201c\u201d]|["\u201c\u201d]$/g, '').trim())}`);
+  // `/databox "diagnose duckdb"`: double quotes around the command's first words make them one word.
+  if (/\s/.test(typedVerb as string)) return fail(`the command is in double quotes, which make it one word: leave them out, /databox ${clip(text.replace(/["\u201c\u201d]/g, ''))}`);
   if (!(verbs as readonly string[]).includes(verb)) return fail(`unknown command ${quoted(typedVerb as string)}${didYouMean(verb, verbs)}`);
   // Taken out, a quote inside a value would change it unseen (`snapshot=a"b"c` read as abc): refused, whatever the word.
   const stray = words.find((word): word is Word & { strayQuote: string } => word.strayQuote !== undefined);

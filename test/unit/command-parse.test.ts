@@ -75,6 +75,7 @@ const malformed: Malformed[] = [
   { text: 'diagnose duckdb source=ebird|noaa|usgs', error: /^source=ebird\|noaa\|usgs lists the values to choose from, as the help writes them: pick one, source=ebird$/, usage: diagnoseUsage },
   // The whole command in quotes or code marks, or pasted with its /databox: the way out, with the command meant.
   { text: '\u201cdiagnose duckdb\u201d', error: /^the command is in double quotes, which make it one word: leave them out, \/databox diagnose duckdb$/, usage: diagnoseUsage },
+  { text: '"diagnose duckdb" incident=dbx-20260420-3fa2', error: /^the command is in double quotes, which make it one word: leave them out, \/databox diagnose duckdb incident=dbx-20260420-3fa2$/, usage: diagnoseUsage },
   { text: '"diagnose duckdb"', error: /^the command is in double quotes, which make it one word: leave them out, \/databox diagnose duckdb$/, usage: diagnoseUsage },
   { text: '`diagnose duckdb`', error: /^the command is in backticks \(Slack's code marks\): leave them out, \/databox diagnose duckdb$/, usage: diagnoseUsage },
   { text: '```diagnose duckdb```', error: /^the command is in backticks \(Slack's code marks\): leave them out, \/databox diagnose duckdb$/, usage: diagnoseUsage },
