@@ -379,7 +379,9 @@ class ConsoleSession {
       case 'recover': {
         const parsed = parseCommand(commandText([verb, ...rest]), this.catalog);
         if (!parsed.ok) {
-          const refusal = new UserError(`${parsed.error}. ${parsed.usage.includes('\n') ? `Run \`${cliName} help\`` : parsed.usage.replace('/databox ', `${cliName} `)}`);
+          // The grammar's refusals name Slack's command where they say what to type instead (`/databox help`).
+          const error = parsed.error.replaceAll('/databox ', `${cliName} `);
+          const refusal = new UserError(`${error}. ${parsed.usage.includes('\n') ? `Run \`${cliName} help\`` : parsed.usage.replace('/databox ', `${cliName} `)}`);
           this.record([verb, ...rest]);
           this.recordRefused([verb, ...rest], refusal);
           throw refusal;

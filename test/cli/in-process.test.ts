@@ -63,6 +63,7 @@ describe('bad input', () => {
     ['a mistyped command', () => ['recovr', 'duckdb'], /unknown command "recovr" \(did you mean "recover"\?\): run `npm run --silent cli -- help`/],
     ['an unknown path', () => ['recover', 'duckdb', 'path=c'], /path=c is not a recovery path of duckdb: use path=a, path=b or path=w\. Usage: npm run --silent cli -- recover/],
     ['an unknown scenario', () => ['diagnose', 'nosuch'], /unknown scenario "nosuch"/],
+    ['help in a scenario\'s place', () => ['diagnose', 'help'], /for help, type npm run --silent cli -- help \(or npm run --silent cli -- help diagnose\)\. Usage: npm run --silent cli -- diagnose/],
     ['an unknown parameter', () => ['diagnose', 'duckdb', 'x=1'], /unknown parameter "x": this command takes incident(;|$)/m],
     ['a mistyped incident=', () => ['diagnose', 'duckdb', 'incidnet=dbx-20261204-42f9'], /unknown parameter "incidnet" \(did you mean "incident"\?\): this command takes incident(;|$)/m],
     ['a mistyped parameter of the runbook', () => ['diagnose', 'backfill', 'sorce=ebird'], /unknown parameter "sorce" \(did you mean "source"\?\): this command takes source, from, to, incident(;|$)/m],
