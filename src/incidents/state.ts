@@ -106,6 +106,8 @@ export interface Run {
   pid?: number;
   /** That process's start time, boot and host beside its PID (absent in journals written before they were recorded). */
   runner?: ProcessIdentity;
+  /** Who the journal names as running it: the bot (botActor) or a terminal's CLI (cliActor). */
+  runBy?: string;
   /** Commands it started (process group leaders), so a restart can stop what an interrupted run left running. */
   processes?: (ProcessIdentity & { argv: string[] })[];
   /** The step started and not finished yet, with what it said it was about to do to a file (a move's from and to). */
@@ -336,7 +338,7 @@ export class IncidentState {
         break;
       case 'run.started':
         if (run && (run.status === 'approved' || (run.status === 'pending' && !run.needsApproval))) {
-          Object.assign(run, { status: 'running', startedAt: record.at, pid: data.pid, runner: identityIn(data) });
+          Object.assign(run, { status: 'running', startedAt: record.at, pid: data.pid, runner: identityIn(data), runBy: record.actor });
         }
         break;
       case 'step.process':

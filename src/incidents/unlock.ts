@@ -8,6 +8,7 @@ import { describeIdentity, liveness } from '../process/identity.js';
 import { said } from '../said.js';
 import { approversInForce, checkUnlock } from './approval-policy.js';
 import { recordSettledStep, stopLeftovers } from './restart-pickup.js';
+import { stillRunningHere } from './still-running-here.js';
 import { stoppedLeftoversWords, type StoppedLeftovers } from './settle-interrupted-step.js';
 import { AlreadyDecided, holdsItsDatabase, type IncidentState, type Run, type RunStatus } from './state.js';
 
@@ -44,7 +45,7 @@ export function nothingHeld(run: Run): string {
 
 /**
  * The run `runId` as the journal has it now, if it may be unlocked: it holds its database (running or approved) and is
- * not provably still running on this host. Otherwise a user error that says why.
+ * not provably still running on this host (then who runs it is said, to wait for it). Otherwise a user error that says why.
  */
 export function unlockableRun(deps: Pick<UnlockDeps, 'journal' | 'state'>, runId: string): Run {
   deps.journal.catchUp();
@@ -54,14 +55,14 @@ export function unlockableRun(deps: Pick<UnlockDeps, 'journal' | 'state'>, runId
     throw new UserError(`${nothingHeld(run)}, so there is nothing to unlock`);
   }
   if (run.status === 'running' && run.runner?.start !== undefined && liveness(run.runner) === 'alive') {
-    throw new UserError(`plan ${runId} is still running in ${describeIdentity(run.runner)} on this host; stop that process (or let it finish) instead of unlocking it`);
+    throw new UserError(stillRunningHere(run, run.runner, deps.state.incidents.get(run.incidentId)));
   }
   return run;
 }
 
 /**
  * Unlocks `runId`: it ends as interrupted, with who asked and who approved. A run whose process is provably still
- * running here (same PID and start time) is refused: stop that process instead. What the run left running is stopped
+ * running here (same PID and start time) is refused: it is waited for. What the run left running is stopped
  * only when provably the same process, and the step it was in is settled on disk first, as after a restart.
  * `memberOf`: the approvers' user groups Slack says the approver is in.
  */

@@ -208,21 +208,24 @@ describe('unlock', { timeout: 180_000 }, () => {
     expect(journalText(checkout)).not.toContain(secret);
   });
 
-  it('refuses a run whose process is provably still running here (same PID and start time)', async () => {
+  it("refuses a run a terminal's CLI provably still runs here (same PID and start time), saying to wait for it", async () => {
     const live = execa(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { reject: false });
     children.push(live);
     const pid = live.pid as number;
     for (let i = 0; i < 250 && processStartTime(pid) === undefined; i += 1) await new Promise((r) => setTimeout(r, 20));
-    const { checkout, runId, env } = setUp({ pid, start: processStartTime(pid), boot: bootId(), host: os.hostname() });
+    const { checkout, runId, env } = setUp({ pid, start: processStartTime(pid), boot: bootId(), host: os.hostname() }, { runBy: 'databox-cli', moving: true });
     const before = journalText(checkout);
     const result = await runCliProcess(['unlock', runId, '--as', 'alice', '--approver', 'bob'], { env, stdin: 'ignore' });
     expect(result.code).toBe(2);
-    const refusal = `plan ${runId} is still running in PID ${pid} on this host; stop that process (or let it finish) instead of unlocking it`;
+    const refusal =
+      `plan ${runId} (Path A: Rebuild from raw dlt state) is running right now in a terminal's CLI (PID ${pid} on this host), at step 1 of 1 (Move the broken file aside). ` +
+      `Wait for it to finish: its progress shows in that terminal and in \`npm run --silent cli -- status\`. Only if that CLI has hung for good, stop that one process (PID ${pid}, the terminal's CLI, not the bot), knowing the recovery stops half-way at that step; then unlock it. Nothing was changed`;
     expect(result.stderr).toContain(refusal);
     // Said before any approver is asked or taken: the asker's command is what is refused.
     expect(recordsSince(checkout, before)).toMatchObject([
       { type: 'command.received', actor: 'terminal:alice' },
-      { type: 'request.refused', actor: 'terminal:alice', data: { incident: 'dbx-20260420-0b0b', reason: expect.stringContaining(refusal) } },
+      // The journal keeps it as the engine said it, its commands Slack's: each front end writes them as its own.
+      { type: 'request.refused', actor: 'terminal:alice', data: { incident: 'dbx-20260420-0b0b', reason: expect.stringContaining(refusal.replace('npm run --silent cli -- status', '/databox status')) } },
     ]);
   });
 });

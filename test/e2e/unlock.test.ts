@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bundledRunbooksDir } from '../../src/config.js';
 import { verifyLines } from '../../src/journal/record.js';
 import { buildPostmortem } from '../../src/postmortem/build-postmortem.js';
-import { bootId, processStartTime } from '../../src/process/identity.js';
+import { bootId, identityOf, processStartTime } from '../../src/process/identity.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import type { Checkout } from '../helpers/databox-checkout.js';
@@ -193,13 +193,14 @@ describe('/databox unlock', () => {
     expect(texts(from)).toContain(`diagnosis ${incident}/1 has finished: it holds no database, so there is nothing to unlock`);
   });
 
-  it('answers at once, posting no request, for a plan provably still running here, an unknown plan or a malformed id', async () => {
-    const live = execa(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { reject: false });
-    children.push(live);
-    const pid = live.pid as number;
-    for (let i = 0; i < 250 && processStartTime(pid) === undefined; i += 1) await new Promise((r) => setTimeout(r, 20));
-    const runId = stuckRun(checkout, { pid, start: processStartTime(pid), boot: bootId(), host: os.hostname() });
+  it('answers at once, posting no request, for a plan the bot itself is running, an unknown plan or a malformed id', async () => {
+    // The bot runs in this process: the plan is recorded as running in it, at its first step.
+    const pid = process.pid;
+    const runId = stuckRun(checkout, { ...identityOf(pid) }, { thread, moving: true });
     harness = await startBot(checkout, slack);
+    const stillRunningInBot =
+      `plan ${runId} (Path A: Rebuild from raw dlt state) is running right now in the bot itself (PID ${pid} on this host), at step 1 of 1 (Move the broken file aside). ` +
+      "Wait for it to finish: its progress shows in the incident's Slack thread, or `/databox status`. An unlock is only for a plan whose process is gone; do not stop the bot, which would leave this recovery half-done. Nothing was changed";
 
     const from = slack.responses.length;
     await harness.command(`unlock ${runId}`, operator);
@@ -208,7 +209,9 @@ describe('/databox unlock', () => {
     await harness.settle();
     expect(malformed.json?.text).toMatch(/"dbx-20260420-0b0b" is not a run id \(they look like dbx-20260420-3fa2\/2\)[\s\S]*Usage: \/databox unlock &lt;run-id&gt;/);
     const said = texts(from);
-    expect(said).toContain(`plan ${runId} is still running in PID ${pid} on this host; stop that process (or let it finish) instead of unlocking it`);
+    // Never "stop that process": the process is the bot, and stopping it would leave the recovery half-done.
+    expect(said).toContain(stillRunningInBot);
+    expect(said).not.toMatch(/stop (that|the) process/);
     expect(said).toContain('no plan "dbx-20260420-0b0b/9" is known to the journal');
     expect(approveUnlock(from)).toBeUndefined();
     expect(answersSince(from).every((body) => body.response_type !== 'in_channel')).toBe(true);
@@ -222,7 +225,7 @@ describe('/databox unlock', () => {
     const byCommand = (a: { command?: unknown }, b: { command?: unknown }) => String(a.command).localeCompare(String(b.command));
     expect(refusedCommands().sort(byCommand)).toEqual([
       { actor: operator, command: '/databox unlock dbx-20260420-0b0b', reason: "\"dbx-20260420-0b0b\" is not a run id (they look like dbx-20260420-3fa2/2): that is an incident; its plans are dbx-20260420-0b0b/1, dbx-20260420-0b0b/2 … (each plan's message shows its own)" },
-      { actor: operator, command: `/databox unlock ${runId}`, incident: 'dbx-20260420-0b0b', reason: `plan ${runId} is still running in PID ${pid} on this host; stop that process (or let it finish) instead of unlocking it` },
+      { actor: operator, command: `/databox unlock ${runId}`, incident: 'dbx-20260420-0b0b', reason: stillRunningInBot },
       { actor: operator, command: '/databox unlock dbx-20260420-0b0b/9', reason: `no plan "dbx-20260420-0b0b/9" is known to the journal ${path.join(checkout.stateDir, 'journal.jsonl')}` },
     ].sort(byCommand));
     expect(journalRecordsOf(checkout).filter((r) => r.type === 'request.refused' && r.data.command === undefined).map((r) => r.data.reason)).toEqual(['this button carries a value the bot never gave it']);
