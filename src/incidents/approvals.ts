@@ -9,6 +9,7 @@ import { approversInForce, checkApproval, checkRejection, utcTime, type Decision
 import { AlreadyDecided, type IncidentState, type Run } from './state.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import type { Runbook } from '../runbook/schema.js';
+import { asSentence, outdatedWhatNow } from './outdated-what-now.js';
 import { planPathGone } from './path-gone.js';
 import { frontEndsCrossed } from './front-ends-crossed.js';
 
@@ -85,8 +86,8 @@ export class Approvals {
       // A plan that continues another (path A's swap), or rolls one back, was made on that one's changes: they do not make it stale.
       const since = this.deps.state.staleBy(run);
       if (since) {
-        // A rollback is asked for again (its guards read the database as it is then); a recovery is made on a new diagnosis.
-        const then = run.kind === 'rollback' ? 'Ask for the rollback again: it is checked against the database as it is now.' : 'Diagnose again and propose a new plan.';
+        // Said as the plan's message and the status say it, and as asking for a rollback again would find it.
+        const then = asSentence(outdatedWhatNow(this.deps.state, run, since, (scenario) => this.deps.runbooks.get(scenario)));
         return { ok: false, reason: said`${path.basename(run.lockKey)} has changed since this plan was made: plan ${since.id} (${since.title}) ran at ${utcTime(since.finishedAt ?? since.proposedAt)}. ${then}` };
       }
       // Made without what its diagnosis found empty (no day missed yet): that was so on the day it looked, not after.

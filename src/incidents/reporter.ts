@@ -38,9 +38,10 @@ export interface IncidentReporter {
   runDecided(incident: Incident, run: Run): Promise<void>;
   /**
    * A plan still waiting can no longer be approved: `changedBy` started changing its database after it was made (an
-   * approval is refused, approvals.ts). Its front end takes its buttons away and says so.
+   * approval is refused, approvals.ts). Its front end takes its buttons away and says so, and what to do instead
+   * (`whatNow`, outdated-what-now.ts: what the refused approval and the status say too).
    */
-  planOutdated(incident: Incident, run: Run, changedBy: Run): Promise<void>;
+  planOutdated(incident: Incident, run: Run, changedBy: Run, whatNow: string): Promise<void>;
   stepStarted(incident: Incident, run: Run, step: ResolvedStep, index: number): Promise<void>;
   stepProgress(incident: Incident, run: Run, step: ResolvedStep, text: string): void;
   stepFinished(incident: Incident, run: Run, step: ResolvedStep, record: StepRecord, output: string | undefined): Promise<void>;

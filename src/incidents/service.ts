@@ -48,7 +48,8 @@ import { todayInWindow } from './today-in-window.js';
 import { failedRollbackAdvice, type AroundFailedRollback } from './failed-rollback-advice.js';
 import { databaseFileNow } from './database-file-now.js';
 import { movedAwayNote } from './moved-away.js';
-import { changedPartSaid, changesOverlap } from './changes-overlap.js';
+import { changedPartSaid } from './changes-overlap.js';
+import { standingChanges } from './standing-changes.js';
 import { setAsideByRollbackSaid } from './set-aside-by-rollback.js';
 import { fileWrittenSinceSaid } from './file-written-since.js';
 import { writtenSinceRecoverySaid } from './written-since-recovery.js';
@@ -147,24 +148,6 @@ function continuedWarning(continued: Run): string | undefined {
 /** Stands in for the incident a command would open, so its plan can be checked before anything is recorded. */
 function provisionalIncident(rb: Runbook): Incident {
   return { id: '(new)', scenario: rb.id, title: rb.title, openedBy: '', openedAt: '', origin: '', refs: {}, runs: [] };
-}
-
-/**
- * The recoveries that changed `recovery`'s database after it ended and still stand: not made on its changes (a swap
- * that continues it), not a cleanup of clones, not rolled back since. The latest one the bot can roll back (`undoable`:
- * roll it back first) and the latest it cannot (its path has no rollback: the approver is warned).
- */
-function standingChanges(state: IncidentState, recovery: Run, hasRollback: (run: Run) => boolean): { undoable?: Run; final?: Run; apart?: Run } {
-  const since = recovery.finishedAt ?? recovery.startedAt ?? recovery.proposedAt;
-  const standing = state.standingRecoveries();
-  const stands = (run: Run) => standing(run) && run.id !== recovery.id && run.continues !== recovery.id;
-  // A later recovery of other rows (another source's window, other days) is not undone by this rollback, nor stands under it.
-  const onTop = (run: Run) => stands(run) && changesOverlap(recovery, run);
-  return {
-    undoable: state.latestChange(recovery.lockKey, since, (run) => onTop(run) && hasRollback(run)),
-    final: state.latestChange(recovery.lockKey, since, (run) => onTop(run) && !hasRollback(run)),
-    apart: state.latestChange(recovery.lockKey, since, (run) => stands(run) && !changesOverlap(recovery, run)),
-  };
 }
 
 /** What the recovery changed that its rollback leaves (the path's notUndone, for steps that ran), in one sentence. */
@@ -1204,10 +1187,10 @@ export class IncidentService {
       this.deps.journal.catchUp();
       // A plan decided since (expired, say) has its own message now: it is not told again, and not kept.
       for (const id of this.outdatedShown) if (this.deps.state.runs.get(id)?.status !== 'pending') this.outdatedShown.delete(id);
-      for (const { run, changedBy } of statusReport(this.deps.state, this.clock()).outdated) {
+      for (const { run, changedBy, whatNow } of statusReport(this.deps.state, this.clock(), (scenario) => this.deps.runbooks.get(scenario)).outdated) {
         if (this.outdatedShown.has(run.id)) continue;
         this.outdatedShown.add(run.id);
-        await this.safely(() => this.reporter.planOutdated(this.incident(run.incidentId), run, changedBy));
+        await this.safely(() => this.reporter.planOutdated(this.incident(run.incidentId), run, changedBy, whatNow));
       }
     } catch (error) {
       // Called from a run's start and the sweep: nothing here may stop either.

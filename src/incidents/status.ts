@@ -9,6 +9,7 @@ import type { Runbook } from '../runbook/schema.js';
 import { validatedElsewhere } from './recovered-elsewhere.js';
 import { undoneByOthers } from './recoveries-undone.js';
 import { partOfWindow } from './part-of-window.js';
+import { outdatedWhatNow } from './outdated-what-now.js';
 
 export interface StatusReport {
   /** Mutating plans that hold their database: approved and about to start, or running. */
@@ -16,7 +17,7 @@ export interface StatusReport {
   /** Plans waiting for an approval that has not expired, and whose database nothing has changed since. */
   waiting: Run[];
   /** Plans still pending but no longer approvable: another plan changed their database since (an approval is refused). */
-  outdated: { run: Run; changedBy: Run }[];
+  outdated: { run: Run; changedBy: Run; whatNow: string }[];
   /**
    * Databases a recovery or rollback left part-way: the latest mutating run on each ended failed or interrupted after
    * changing it, and nothing has run on it since. What they changed is what the database holds now.
@@ -86,7 +87,7 @@ export function statusReport(state: IncidentState, now: Date, runbookOf: (scenar
     waiting: pending.filter((r) => !changedBy(r)),
     outdated: pending.flatMap((r) => {
       const by = changedBy(r);
-      return by ? [{ run: r, changedBy: by }] : [];
+      return by ? [{ run: r, changedBy: by, whatNow: outdatedWhatNow(state, r, by, runbookOf) }] : [];
     }),
     unsettled: leftPartWay(runs),
     validatedElsewhere: new Map(
@@ -253,5 +254,5 @@ export function leftOutText(count: number, postmortemCommand: string): string {
 /** Why an outdated plan can no longer be approved, in one line. */
 export function outdatedReason(entry: StatusReport['outdated'][number]): string {
   const how = entry.changedBy.status === 'running' || entry.changedBy.status === 'approved' ? 'is changing it' : 'changed it';
-  return `its database changed since it was made (plan ${entry.changedBy.id} ${how}): diagnose again and propose a new plan`;
+  return `its database changed since it was made (plan ${entry.changedBy.id} ${how}): ${entry.whatNow}`;
 }

@@ -1,5 +1,6 @@
 // Block Kit messages for every moment of an incident: root message, plans, steps, verdicts and offers.
 import path from 'node:path';
+import { asSentence } from '../incidents/outdated-what-now.js';
 import { cleanupEnded, endedWords, runLabel } from '../incidents/run-label.js';
 import type { UndoneByOther } from '../incidents/recoveries-undone.js';
 import { rolledBackStatus, undoneStatus } from './undone-status.js';
@@ -258,15 +259,15 @@ export function planPreviews(run: Run): KnownBlock[] {
   return (run.previews ?? []).map((p) => section(`:bar_chart: *Preview: ${escapeMrkdwnNames(p.title)}: ${escapeMrkdwnNames(previewValueSaid(p))}*\n${codeBlock(`${p.sql.trim()}\n-- bound: ${p.params.map((v, i) => `$${i + 1}=${JSON.stringify(v)}`).join(', ')}`, 800)}`));
 }
 
-/** Why a plan still waiting can no longer be approved, as an approval would be refused (approvals.ts). */
-function outdatedLine(run: Run, changedBy: Run): string {
+/** Why a plan still waiting can no longer be approved, and what to do instead, as an approval would be refused (approvals.ts). */
+function outdatedLine(run: Run, outdated: { by: Run; whatNow: string }): string {
   const database = escapeMrkdwnNames(path.basename(run.lockKey));
-  const when = utcTime(changedBy.startedAt ?? changedBy.proposedAt);
-  return `:no_entry_sign: No longer approvable: ${database} has changed since this plan was made (plan ${changedBy.id}, ${escapeMrkdwnNames(changedBy.title)}, started at ${when}). Nothing of this plan ran. Diagnose again and propose a new plan.`;
+  const when = utcTime(outdated.by.startedAt ?? outdated.by.proposedAt);
+  return `:no_entry_sign: No longer approvable: ${database} has changed since this plan was made (plan ${outdated.by.id}, ${escapeMrkdwnNames(outdated.by.title)}, started at ${when}). Nothing of this plan ran. ${escapeMrkdwn(asSentence(outdated.whatNow))}`;
 }
 
-export function planMessage(run: Run, root: string, allowSelfApproval: boolean, outdatedBy?: Run): Rendered {
-  const decided = decisionLine(run) ?? (run.status === 'pending' && outdatedBy ? outdatedLine(run, outdatedBy) : undefined);
+export function planMessage(run: Run, root: string, allowSelfApproval: boolean, outdated?: { by: Run; whatNow: string }): Rendered {
+  const decided = decisionLine(run) ?? (run.status === 'pending' && outdated ? outdatedLine(run, outdated) : undefined);
   const header = planHeader(run, allowSelfApproval, decided === undefined);
   const previews = planPreviews(run);
   const maxChars = stepCharsShown(run, root);

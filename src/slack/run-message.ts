@@ -37,8 +37,11 @@ export interface RunView {
   unattached: Map<string, LastingRefusal>;
   /** Slack's code when it would not let the bot edit the run's first message, which a new one replaced. */
   inPlaceOfUneditable?: string;
-  /** The run that changed this plan's database after it was made: the plan can no longer be approved. */
-  outdatedBy?: Run;
+  /**
+   * The run that changed this plan's database after it was made (the plan can no longer be approved), and what to do
+   * instead, as planOutdated was told (outdated-what-now.ts).
+   */
+  outdated?: { by: Run; whatNow: string };
 }
 
 export const emptyView = (): RunView => ({ finished: new Map(), attached: new Map(), unattached: new Map() });
@@ -153,7 +156,7 @@ export function runMessage(run: Run, view: RunView, root: string, stateDir: stri
     unattached: view.unattached.get(step.id),
   }));
   const started = states.some((s) => s.running || s.record);
-  if (run.needsApproval && !started && run.status !== 'succeeded' && run.status !== 'failed') return planMessage(run, root, allowSelfApproval, view.outdatedBy);
+  if (run.needsApproval && !started && run.status !== 'succeeded' && run.status !== 'failed') return planMessage(run, root, allowSelfApproval, view.outdated);
 
   const header = run.needsApproval
     ? planHeader(run, allowSelfApproval)

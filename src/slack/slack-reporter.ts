@@ -406,8 +406,8 @@ export class SlackReporter implements IncidentReporter {
     this.refreshRoot(incident);
   }
 
-  async planOutdated(incident: Incident, run: Run, changedBy: Run): Promise<void> {
-    this.view(run).outdatedBy = changedBy;
+  async planOutdated(incident: Incident, run: Run, changedBy: Run, whatNow: string): Promise<void> {
+    this.view(run).outdated = { by: changedBy, whatNow };
     // Not waited for: with Slack down the outbox keeps trying, and neither the run that made it stale nor the bot's
     // start waits for that.
     if (this.runMessages.has(run.id) || runMessageRef(run)) void this.refreshRun(incident, run);
@@ -416,7 +416,7 @@ export class SlackReporter implements IncidentReporter {
   }
 
   /** A waiting plan's reason not to be approved any more, as planOutdated told it. */
-  private readonly outdatedBy = (run: Run): Run | undefined => this.views.get(run.id)?.outdatedBy;
+  private readonly outdatedBy = (run: Run): Run | undefined => this.views.get(run.id)?.outdated?.by;
 
   async stepStarted(incident: Incident, run: Run, step: ResolvedStep, _index: number): Promise<void> {
     this.view(run).running = { stepId: step.id };

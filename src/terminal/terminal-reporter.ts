@@ -143,8 +143,8 @@ export class TerminalReporter implements IncidentReporter {
     }
   }
 
-  async planOutdated(_incident: Incident, run: Run, changedBy: Run): Promise<void> {
-    this.line(this.options.style.yellow(`Plan ${run.id} can no longer be approved: ${outdatedReason({ run, changedBy })}.`));
+  async planOutdated(_incident: Incident, run: Run, changedBy: Run, whatNow: string): Promise<void> {
+    this.line(this.options.style.yellow(`Plan ${run.id} can no longer be approved: ${outdatedReason({ run, changedBy, whatNow })}.`));
   }
 
   async stepStarted(_incident: Incident, run: Run, step: ResolvedStep, index: number): Promise<void> {

@@ -443,6 +443,43 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(String(slack.responses.at(-1)?.body.text ?? '')).not.toContain('The same plan already waits');
   });
 
+  it('a rollback left waiting while a later rebuild ran says the same from its first refusal on: roll that rebuild back first', async () => {
+    await diagnoseCorrupt();
+    await harness.click(await proposePathA(), teammate);
+    await harness.settle();
+    const firstRollback = slack.buttons('request_rollback').at(-1)!;
+    const incident = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1] as string;
+    // The rollback is asked for and left waiting; meanwhile a second rebuild of the same file is approved and runs.
+    await harness.click(firstRollback, operator);
+    await harness.settle();
+    const rollbackApprove = slack.buttons('approve_plan').at(-1)!;
+    const rollbackRun = JSON.parse(rollbackApprove.value).run as string;
+    await harness.command(`diagnose duckdb incident=${incident}`, operator);
+    await harness.settle();
+    await harness.command(`recover duckdb path=a incident=${incident}`, operator);
+    await harness.settle();
+    const laterApprove = slack.buttons('approve_plan').at(-1)!;
+    const later = JSON.parse(laterApprove.value).run as string;
+    await harness.click(laterApprove, teammate);
+    await harness.settle();
+    await slack.waitFor('the later rebuild to end', () => journalRecords().some((r) => r.type === 'run.finished' && r.data.runId === later), 30_000);
+    await harness.settle();
+    const rollFirst = `Roll back ${later} first, then ask for this rollback again: rolling ${incident}/2 back before that would put back what was there before it, over ${later}'s changes.`;
+    // The rollback's message, its Approve button taken away, the refused approval and asking again all say it.
+    await slack.waitFor('the rollback plan marked no longer approvable', () => slack.callsTo('chat.update').some((u) => String(u.text).startsWith('Plan Rollback') && String(u.text).includes('No longer approvable')), 10_000);
+    const planUpdate = slack.callsTo('chat.update').filter((u) => String(u.text).startsWith('Plan Rollback') && String(u.text).includes('No longer approvable')).at(-1);
+    expect(String(planUpdate?.text)).toContain(rollFirst);
+    expect(String(planUpdate?.text)).not.toContain('Diagnose again');
+    await harness.click(rollbackApprove, teammate);
+    await harness.settle();
+    expect(slack.ephemerals(teammate).at(-1)).toContain(rollFirst);
+    expect(journalRecords().some((r) => r.type === 'run.approved' && r.data.runId === rollbackRun)).toBe(false);
+    await harness.click(firstRollback, operator);
+    await harness.settle();
+    const told = [...slack.ephemerals(operator), ...slack.responses.map((r) => String(r.body.text))].join('\n');
+    expect(told).toContain(`roll back ${later} first. Nothing was proposed`);
+  });
+
   it('rolls back in the order things were done: an older recovery is refused while a later one stands; asked again, a rollback is found waiting', async () => {
     await diagnoseCorrupt();
     await harness.click(await proposePathA(), teammate);
