@@ -7,6 +7,9 @@ import { mayDecide, tellIfSlackMakesItWait } from '../src/slack/decider-access.j
 import type { HandlerDeps } from './index.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { saidInSlack } from '../src/slack/mentions.js';
+import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { overtakesWarning } from '../src/incidents/approval-policy.js';
+import { plansItWouldVoid } from '../src/incidents/plans-it-would-void.js';
 
 export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): void {
   routes.action<BlockButtonAction>(actionIds.approve, async ({ ack, body, action, client, respond }) => {
@@ -37,6 +40,9 @@ export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): 
             // Who the clicker is (workspace, guest) is Slack's to say: asked before the plan is looked at, refused on the record.
             const decider = await mayDecide(deps, body, runId, tell, { of: 'approve', clickedAt }).finally(checked);
             if (!decider) return;
+            // Who waits beside it on its database, proposed before it or after, read before it runs and voids them.
+            const waiting = deps.service.state.runs.get(runId);
+            const voids = waiting ? plansItWouldVoid(deps.service.state, waiting, deps.service.now()) : [];
             const decision = deps.service.approve(runId, hash, body.user.id, decider.memberOf);
             if (!decision.ok) {
               await tell(`:no_entry_sign: ${saidInSlack(decision.reason)}`);
@@ -48,6 +54,9 @@ export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): 
             // the buttons are replaced on a best-effort basis, not waited for. The outbox queues the update now, so it
             // still comes before anything the run shows after it.
             void deps.service.announceDecision(decision.run!).catch((error: unknown) => deps.logger.warn({ err: error, runId }, 'could not replace the buttons'));
+            // The approver is told what the plan's message may not have said: a plan proposed after it waits beside it.
+            const voided = overtakesWarning(decision.run!, voids);
+            if (voided) void tell(`:warning: Approved. ${escapeMrkdwn(voided)}`);
             await deps.service.executeApproved(runId);
           } catch (error) {
             await fail(error, runId);

@@ -148,9 +148,11 @@ export function noRollbackWarning(run: Pick<Run, 'noRollback'>): string | undefi
   return run.noRollback ? 'This path has no rollback: once it ran, nothing the bot offers undoes what it changes (the path\'s description says what it keeps instead).' : undefined;
 }
 
-/** What approving a plan does to the plans that waited beside it on the same database (Run.overtakes), in words. */
-export function overtakesWarning(run: Pick<Run, 'overtakes'>): string | undefined {
-  const others = run.overtakes ?? [];
+/**
+ * What approving a plan does to the plans that wait beside it on the same database, in words: `others`, those waiting
+ * now (plansItWouldVoid), or by default those that waited when it was proposed (Run.overtakes).
+ */
+export function overtakesWarning(run: Pick<Run, 'overtakes'>, others: readonly { id: string; title: string }[] = run.overtakes ?? []): string | undefined {
   if (others.length === 0) return undefined;
   const one = others.length === 1;
   return `Once this plan runs, ${others.map((o) => `plan ${o.id} (${o.title})`).join(', ')}, waiting for approval, can no longer be approved: it changes the database ${one ? 'that plan was' : 'those plans were'} made on.`;

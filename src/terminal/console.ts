@@ -14,6 +14,7 @@ import { botActor, IncidentService, type StartCommand } from '../incidents/servi
 import { cliActor, IncidentState, type Run } from '../incidents/state.js';
 import { goneRunnerHint, incidentOutcome, leftOutText, leftPartWayLine, outdatedReason, statusReport } from '../incidents/status.js';
 import { unlockableRun } from '../incidents/unlock.js';
+import { plansItWouldVoid } from '../incidents/plans-it-would-void.js';
 import { journalNamed } from '../incidents/journal-named.js';
 import { Journal, JournalUnwritable } from '../journal/journal.js';
 import { processUid, requireWritableJournal } from '../journal/journal-read-only.js';
@@ -446,7 +447,8 @@ class ConsoleSession {
           this.service.refuseDecision(run.id, this.options.approver ? `terminal:${this.options.approver}` : this.requester, reason, verb);
           throw new UserError(`refused: ${reason}; nothing was run.`);
         }
-        this.reporter.printPlan(run);
+        // Who else waits on its database now, proposed before it or after: approving it leaves them unapprovable.
+        this.reporter.printPlan(run, plansItWouldVoid(this.service.state, run, this.clock()));
         if (verb === 'approve') code = await this.approveAndRun(run, given);
         else {
           // A rejection asked for and done is the command's success; one typed at a recover's prompt is not (nothing ran).

@@ -84,8 +84,11 @@ export class TerminalReporter implements IncidentReporter {
     return undefined;
   }
 
-  /** The plan with every step's exact command, destructive steps marked. */
-  printPlan(run: Run): void {
+  /**
+   * The plan with every step's exact command, destructive steps marked. `voids`: the plans waiting beside it that it
+   * would leave unapprovable, as they are now (before an approval); by default those that waited when it was proposed.
+   */
+  printPlan(run: Run, voids?: readonly { id: string; title: string }[]): void {
     const { style, root } = this.options;
     const destructive = run.steps.filter((s) => s.destructive).length;
     this.line();
@@ -95,7 +98,7 @@ export class TerminalReporter implements IncidentReporter {
         (run.expiresAt ? ` · the approval binds to exactly these steps and expires ${atUtc(run.expiresAt, run.proposedAt)}` : ''),
     );
     if (run.againstDiagnosis) this.line(style.yellow(run.againstDiagnosis));
-    const overtaken = overtakesWarning(run);
+    const overtaken = overtakesWarning(run, voids);
     if (overtaken) this.line(style.yellow(overtaken));
     const final = noRollbackWarning(run);
     if (final) this.line(style.yellow(final));

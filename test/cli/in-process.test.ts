@@ -251,6 +251,19 @@ describe('refusals and exit codes', () => {
     expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(true);
   });
 
+  it('`approve` of the earlier of two plans waiting on the same database says, before it runs, that it voids the later one', async () => {
+    const { checkout, env } = await newCheckout();
+    expect((await cli(env, ['recover', 'duckdb', 'path=a'])).code).toBe(2);
+    expect((await cli(env, ['recover', 'duckdb', 'path=b', `backup=${checkout.backup}`])).code).toBe(2);
+    const [earlier, later] = journal(checkout).filter((r) => r.type === 'run.proposed').map((r) => r.data as { runId: string; run: { hash: string } });
+    const approved = await cli(env, ['approve', earlier!.runId, earlier!.run.hash.slice(0, 8), '--approver', 'bob']);
+    expect(approved.code).toBe(0);
+    const warning = `Once this plan runs, plan ${later!.runId} (Path B: Restore from a file backup), waiting for approval, can no longer be approved: it changes the database that plan was made on.`;
+    // Printed with the plan, before its steps: what the approver reads before it runs.
+    expect(approved.stdout).toContain(warning);
+    expect(approved.stdout.indexOf(warning)).toBeLessThan(approved.stdout.indexOf('▶'));
+  });
+
   it('the same recover typed again without incident=, as its refusal advises, is the plan it left waiting, approved there', async () => {
     const { checkout, env } = await newCheckout();
     const command = ['recover', 'duckdb', 'path=b', `backup=${checkout.backup}`];

@@ -397,6 +397,10 @@ describe('path A: rebuild from raw dlt state', () => {
     const planB = String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path B'))?.blocks);
     expect(planB).toContain(`:warning: Once this plan runs, plan ${incident}/2 (Path A: Rebuild from raw dlt state), waiting for approval, can no longer be approved: it changes the database that plan was made on.`);
     await harness.click(approveA, teammate);
+    // Path A, proposed first, never named path B: whoever approves it is told, as path B's message says of A.
+    const planBRun = JSON.parse(approveB.value).run as string;
+    await slack.waitFor('the approver to be told of path B', () => slack.ephemerals(teammate).some((t) => t.includes(planBRun)), 5_000);
+    expect(slack.ephemerals(teammate).join('\n')).toContain(`:warning: Approved. Once this plan runs, plan ${planBRun} (Path B: Restore from a file backup), waiting for approval, can no longer be approved: it changes the database that plan was made on.`);
     await slack.waitFor('full-refresh to start', () => commandsRun().includes('task full-refresh'));
     const toldBefore = slack.ephemerals(teammate).length;
     await harness.click(approveB, teammate);
