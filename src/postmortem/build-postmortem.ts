@@ -31,6 +31,7 @@ import { leftOutLine } from '../incidents/left-out.js';
 import { stepCount } from '../step-count.js';
 import { endedWords } from '../incidents/run-label.js';
 import { orStoppedByGuard, stoppedByGuard } from './stopped-by-guard.js';
+import { orNoLongerApprovable } from './no-longer-approvable.js';
 import { recoveredElsewhere } from '../incidents/recovered-elsewhere.js';
 import { partOfWindow } from '../incidents/part-of-window.js';
 import { readOnlyWords } from '../engine/scratch-writes.js';
@@ -306,7 +307,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     `| Recovery | ${ranRecoveries.some((r) => !r.cleanup) ? cell(ranRecoveries.filter((r) => !r.cleanup).map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, r.status)}`).join('; ')) : 'none ran'}${asOf}${restsOn(recoveries.filter((r) => !r.cleanup))} |`,
     ...(ranRecoveries.some((r) => r.cleanup) ? [`| Cleanup | ${cell(ranRecoveries.filter((r) => r.cleanup).map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, r.status)}`).join('; '))}${restsOn(recoveries.filter((r) => r.cleanup))} |`] : []),
     `| Validation | ${validations.length > 0 ? cell(validations.map((r) => validationSummary(r)).join('; ')) : 'none ran'}${asOf}${restsOn(validations)} |`,
-    `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, r.status)}${r.startedAt ? '' : ' (never ran)'}`).join('; ')) : 'none'}${asOf}${restsOn(rollbacks)} |`,
+    `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${orNoLongerApprovable(r, state, orStoppedByGuard(r, r.status))}${r.startedAt ? '' : ' (never ran)'}`).join('; ')) : 'none'}${asOf}${restsOn(rollbacks)} |`,
     ...(kept.length > 0
       ? [`| Kept on disk | ${keptThere.length > 0 ? cell(keptThere.map((f) => code(f.path)).join(', ')) : 'nothing still there'}${keptGone > 0 ? `${keptThere.length > 0 ? ';' : ':'} ${keptGone} gone when this was written` : ''} (see *Kept on disk*)${asOf}${restsOn([...recoveries, ...rollbacks])} |`]
       : []),
@@ -720,7 +721,7 @@ const decisionTypes = ['run.approved', 'run.rejected', 'run.expired', 'run.start
 
 function planSection(doc: Document, run: Run, root: string, state: IncidentState, runMark: RunMark, endLost: EndLost): void {
   const lost = endLost(run);
-  doc.add(`### ${plain(run.title)} (\`${run.id}\`): ${lost !== undefined ? endLostWords(lost) : orStoppedByGuard(run, endedWords(run))}${runMark(run, decisionTypes)}`, '');
+  doc.add(`### ${plain(run.title)} (\`${run.id}\`): ${lost !== undefined ? endLostWords(lost) : orNoLongerApprovable(run, state, orStoppedByGuard(run, endedWords(run)))}${runMark(run, decisionTypes)}`, '');
   // Each fact with the mark of the lines it is built from: what the plan was (its proposal), who decided, how it ran.
   const proposed = runMark(run, ['run.proposed']);
   const facts = [

@@ -482,6 +482,12 @@ describe('path A: rebuild from raw dlt state', () => {
     await harness.settle();
     const told = [...slack.ephemerals(operator), ...slack.responses.map((r) => String(r.body.text))].join('\n');
     expect(told).toContain(`roll back ${later} first. Nothing was proposed`);
+    // The postmortem says so of it too, in its summary and its section: not "pending".
+    const { markdown } = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(path.resolve(import.meta.dirname, '..', '..', 'runbooks')), root: checkout.root, incidentId: incident });
+    const noLonger = `no longer approvable (plan \`${later}\` changed its database)`;
+    expect(markdown).toMatch(/\| Rollbacks \| Rollback of path A: [^|]*: no longer approvable \(plan `[^`]+` changed its database\) \(never ran\)/);
+    expect(markdown).toContain(`(\`${rollbackRun}\`): ${noLonger}`);
+    expect(markdown).not.toMatch(/Rollback of path A[^|\n]*: pending/);
   });
 
   it('rolls back in the order things were done: an older recovery is refused while a later one stands; asked again, a rollback is found waiting', async () => {
