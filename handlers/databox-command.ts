@@ -36,6 +36,10 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
     const record = (refusedBecause?: string, incident?: string) =>
       deps.service.recordCommand(`/databox ${command.text}`.slice(0, 2_000), command.user_id, `slack:${command.channel_id}`, incident, refusedBecause);
     // A refusal is on the record beside the command it answers, with why.
+    // A join found out once its incident opened: the command's own line, written before, could not name it.
+    const recordJoin = (incident: Incident | undefined) => {
+      if (incident) void deps.service.recordJoin(incident.id, command.user_id, `/databox ${command.text}`.slice(0, 2_000), `slack:${command.channel_id}`);
+    };
     const recordRefused = (reason: string, incident?: string) =>
       void deps.service.recordRefusal(command.user_id, { command: `/databox ${command.text}`.slice(0, 2_000), incident, reason });
     if (!parsed.ok) {
@@ -145,6 +149,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       // Said again only when it adds something: the thread's link when it opens in another channel, or that it did not.
       void pending.incident
         .then((incident) => {
+          recordJoin(incident);
           if (incident && incidentThread(incident)?.channel === command.channel_id) return undefined;
           return tell(joinedText(deps, incident), { incident: incident?.id });
         })
@@ -171,7 +176,12 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
         const running = deps.diagnoses.find(key);
         if (running) {
           // Neither the tell nor fail (which tells too) can fail: nothing here is left to end the process.
-          void running.then((incident) => tell(joinedText(deps, incident), { incident: incident?.id })).catch(fail);
+          void running
+            .then((incident) => {
+              recordJoin(incident);
+              return tell(joinedText(deps, incident), { incident: incident?.id });
+            })
+            .catch(fail);
           return;
         }
         diagnosis = deps.diagnoses.begin(key, typed, { user: command.user_id, channel: command.channel_id });

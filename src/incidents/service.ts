@@ -280,6 +280,14 @@ export class IncidentService {
     return this.quietly(this.deps.journal.commit(event, { background: true }));
   }
 
+  /**
+   * Records that `actor`'s command (journaled already, before its incident was known) joined the diagnosis of
+   * `incidentId` asked for a moment before, in another channel say: the incident's postmortem shows who else asked.
+   */
+  recordJoin(incidentId: string, actor: string, text: string, origin: string): Promise<void> {
+    return this.quietly(this.deps.journal.commit({ type: 'diagnosis.joined', incident: incidentId, actor, data: { text: this.deps.redact(text), origin } }, { background: true }));
+  }
+
   /** Records a request refused before reaching any listener (another workspace, a button the bot never drew, a malformed body). */
   recordRefusal(actor: string, data: Record<string, unknown>): Promise<void> {
     return this.quietly(this.deps.journal.commit({ type: 'request.refused', incident: null, actor, data: redactDeep(data, this.deps.redact) }, { background: true }));

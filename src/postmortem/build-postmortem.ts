@@ -547,6 +547,8 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
       const typed = `${who(record.actor)} ${refusal ? 'typed' : 'ran'} ${code(String(data.text ?? ''))}${where(data.origin)}`;
       return `${at} ${typed}${refusal ? `: refused: ${plain(refusalReason(refusal))}` : ''}`;
     }
+    case 'diagnosis.joined':
+      return `${at} ${who(record.actor)} asked for the same diagnosis with ${code(String(data.text ?? ''))}${where(data.origin)} and **joined** it: nothing new was started`;
     case 'request.refused':
       if (refusals.paired.has(record)) return undefined;
       if (typeof data.command === 'string') return `${at} ${who(record.actor)} typed ${code(data.command)}: refused: ${plain(refusalReason(record))}`;

@@ -73,6 +73,13 @@ describe('the same diagnosis asked for again', () => {
     expect(commands, 'every joiner is in the journal').toHaveLength(6);
     // One who joined the open incident is on its record, so its postmortem shows them asking.
     expect(commands.at(-1)).toMatchObject({ actor: teammate, incident, data: { text: '/databox diagnose  duckdb' } });
+    // Those who joined before it opened are on its record too, once it had an id: the one in another channel as well.
+    await harness.settle();
+    const joins = journalRecordsOf(checkout).filter((e) => e.type === 'diagnosis.joined');
+    expect(joins).toHaveLength(4);
+    expect(joins.find((e) => e.actor === teammate)).toMatchObject({ incident, data: { text: '/databox diagnose duckdb', origin: 'slack:C0ELSEWHERE' } });
+    const { markdown } = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(bundledRunbooksDir), root: checkout.root, incidentId: incident as string });
+    expect(markdown).toMatch(/\*\*U0TEAMMATE\*\* asked for the same diagnosis with `\/databox diagnose duckdb` in Slack \(channel C0ELSEWHERE\) and \*\*joined\*\* it: nothing new was started/);
   });
 
   it('starts a new diagnosis once the first has finished', async () => {
