@@ -48,7 +48,9 @@ export function notPending(run: Run, clicker?: string, changedSince?: Pick<Run, 
     const verb = run.status === 'rejected' ? 'rejected' : 'approved';
     // Why a Reject after one's own approval does nothing is said to a Reject click only: to a second Approve it is noise.
     const after = run.status === 'rejected' ? ' (nothing of it ran)' : asked === 'reject' ? ' (a plan once approved is not stopped by Reject: its rollback undoes what it changed)' : '';
-    return said`this plan was already ${verb} at ${utcTime(run.decidedAt ?? run.proposedAt)}, by the same person asking again now; nothing more was done${after}`;
+    // What became of it since is said to its approver as to anyone else: running, or how it ended.
+    const since = run.status === 'rejected' ? '' : sinceApproved(run);
+    return said`this plan was already ${verb} at ${utcTime(run.decidedAt ?? run.proposedAt)}, by the same person asking again now${since}; nothing more was done${after}`;
   }
   switch (run.status) {
     case 'rejected':

@@ -577,7 +577,7 @@ describe('path A: rebuild from raw dlt state', () => {
     await Promise.all([harness.click(approve, teammate), harness.click(approve, teammate)]);
     await harness.settle();
     expect(commandsRun().filter((c) => c === 'task full-refresh')).toHaveLength(1);
-    expect(slack.ephemerals(teammate).join('\n')).toMatch(/this plan was already approved at \d\d:\d\d UTC, by the same person asking again now; nothing more was done/);
+    expect(slack.ephemerals(teammate).join('\n')).toMatch(/this plan was already approved at \d\d:\d\d UTC, by the same person asking again now(, and it is running now)?; nothing more was done/);
     expect(slack.ephemerals(teammate).join('\n')).not.toContain('already approved by');
     // Reject is not what they clicked: why a Reject would not stop it is not said to a second Approve.
     expect(slack.ephemerals(teammate).join('\n')).not.toContain('Reject');
@@ -586,6 +586,10 @@ describe('path A: rebuild from raw dlt state', () => {
     await harness.click(slack.buttons('reject_plan').at(-1) ?? { ...approve, actionId: 'reject_plan' }, teammate);
     await harness.settle();
     expect(slack.ephemerals(teammate).at(-1)).toContain('a plan once approved is not stopped by Reject: its rollback undoes what it changed');
+    // Approve clicked again once it has run: they are told how it ended, as anyone else is.
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(slack.ephemerals(teammate).at(-1)).toMatch(/this plan was already approved at \d\d:\d\d UTC, by the same person asking again now, and it ran and succeeded; nothing more was done$/);
   });
 
   it('refuses an approval after DATABOX_APPROVAL_TTL and replaces the buttons', async () => {
