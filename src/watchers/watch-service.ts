@@ -525,12 +525,13 @@ function alertingNow(latest: string, last: LastCheck | undefined, notPosted: str
   // Posting it once a channel is set, Slack refused: that is why it is still not posted, not the channel it lacked then.
   if (notPosted && last?.alertFailed) return `${latest} (not posted: ${last.alertFailed}; tried again at each check)`;
   const unposted = notPosted ? ` (not posted: ${notPosted})` : '';
-  if (last?.error) return `${latest}${unposted} (last check failed: ${last.error})`;
+  // What the latest check says comes first, the problem it last found after it: that one may be stale now.
+  if (last?.error) return `check failing now (${last.error}); found before: ${latest}${unposted}`;
   // A reminder, an update or an alert again in a new channel that Slack refused: nobody was told what the status says.
   if (last?.alertFailed) return `${latest} (its latest message could not be posted: ${last.alertFailed}; tried again at each check)`;
   // Refused for good (its channel archived): not sent again, so the status is where it is said.
   if (undelivered) return `${latest} (its latest message could not be posted: ${undelivered}; not tried again: set DATABOX_ALERT_CHANNEL to a channel the bot is in, and restart)`;
-  if (last?.finding?.state === 'unknown') return `${latest}${unposted} (last check cannot tell: ${last.finding.summary})`;
+  if (last?.finding?.state === 'unknown') return `cannot tell now (${last.finding.summary}); found before: ${latest}${unposted}`;
   return `${latest}${unposted}`;
 }
 

@@ -1089,8 +1089,8 @@ describe('the watchers\' journal events', () => {
     expect(seen).toEqual([
       '• Disk space: ALERTING since 2026-04-20 03:00 UTC (0 ms): the volume is 91% used',
       '• Disk space: ALERTING since 2026-04-20 03:00 UTC (10 min): the volume is 97% used',
-      '• Disk space: ALERTING since 2026-04-20 03:00 UTC (20 min): the volume is 97% used (last check failed: df: /data: Input/output error)',
-      '• Disk space: ALERTING since 2026-04-20 03:00 UTC (30 min): the volume is 97% used (last check cannot tell: df printed nothing it could read)',
+      '• Disk space: ALERTING since 2026-04-20 03:00 UTC (20 min): check failing now (df: /data: Input/output error); found before: the volume is 97% used',
+      '• Disk space: ALERTING since 2026-04-20 03:00 UTC (30 min): cannot tell now (df printed nothing it could read); found before: the volume is 97% used',
     ]);
   });
 });
