@@ -103,7 +103,8 @@ describe('a clone made beside the database changes nothing in it', () => {
     const firstSwap = slack.buttons('approve_plan').filter((b) => JSON.parse(String(b.value)).run.startsWith(`${first}/`)).at(-1)!;
     await harness.click(firstSwap, teammate);
     await harness.settle();
-    expect(slack.ephemerals(teammate).join('\n'), 'the approval is taken').toBe('');
+    // The approval is taken; the approver is told it voids the second incident's swap, made on the databox it swaps.
+    expect(slack.ephemerals(teammate)).toEqual([expect.stringMatching(new RegExp(`^:warning: Approved\\. Once this plan runs, plan ${second}/\\d+ \\(Path S: .*\\), waiting for approval, can no longer be approved`))]);
     expect(await md.value('databox', count)).toBe('100');
   });
 
