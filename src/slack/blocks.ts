@@ -93,7 +93,7 @@ export function withNote(rendered: Rendered, note: string): Rendered {
 const maxBlocks = 50;
 
 /** The plan whose changes made a waiting plan no longer approvable, when one did (as `/databox status` tells it). */
-export type OutdatedBy = (run: Run) => Run | undefined;
+export type OutdatedBy = (run: Run) => { by: Run; whatNow: string } | undefined;
 
 /** The recovery of another incident that undid this incident's, when one did (undoneIncidents). */
 export type UndoneBy = (incident: Incident) => UndoneByOther | undefined;
@@ -122,7 +122,12 @@ function runStatus(last: Run, outdatedBy: OutdatedBy = () => undefined): string 
   const stale = last.status === 'pending' && last.needsApproval ? outdatedBy(last) : undefined;
   const labels: Record<string, string> = {
     // Nobody should go looking for it to approve: an approval would be refused.
-    pending: stale ? `plan ${last.id} no longer approvable (plan ${stale.id} changed its database since): diagnose again` : last.needsApproval ? 'waiting for approval' : 'starting',
+    // A rollback's way on is said as its message says it (roll another plan back first, or ask again); a recovery's is to diagnose again.
+    pending: stale
+      ? `plan ${last.id} no longer approvable (plan ${stale.by.id} changed its database since): ${last.kind === 'rollback' ? stale.whatNow : 'diagnose again'}`
+      : last.needsApproval
+        ? 'waiting for approval'
+        : 'starting',
     approved: 'approved, starting',
     running: `${last.kind} running`,
     succeeded: last.kind === 'diagnosis' ? 'diagnosis finished' : `${runLabel(last).toLowerCase()} succeeded`,

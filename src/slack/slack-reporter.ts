@@ -416,7 +416,7 @@ export class SlackReporter implements IncidentReporter {
   }
 
   /** A waiting plan's reason not to be approved any more, as planOutdated told it. */
-  private readonly outdatedBy = (run: Run): Run | undefined => this.views.get(run.id)?.outdated?.by;
+  private readonly outdatedBy = (run: Run): { by: Run; whatNow: string } | undefined => this.views.get(run.id)?.outdated;
 
   async stepStarted(incident: Incident, run: Run, step: ResolvedStep, _index: number): Promise<void> {
     this.view(run).running = { stepId: step.id };

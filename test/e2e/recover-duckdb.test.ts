@@ -490,6 +490,33 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(markdown).not.toMatch(/Rollback of path A[^|\n]*: pending/);
   });
 
+  it("a rollback left waiting while another incident's rebuild ran: its incident's first message says to roll that one back first, as its plan does", async () => {
+    await diagnoseCorrupt();
+    await harness.click(await proposePathA(), teammate);
+    await harness.settle();
+    const first = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1] as string;
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    // The file broken again, another incident is diagnosed and rebuilt while the rollback waits.
+    writeGarbage(checkout.databasePath);
+    await harness.command('diagnose duckdb', operator, 'C0OTHER');
+    await harness.settle();
+    const second = [...slack.allText().matchAll(/Incident (dbx-\d{8}-[0-9a-f]{4})/g)].map((m) => m[1]).find((id) => id !== first) as string;
+    expect(second).toBeDefined();
+    await harness.click(slack.buttons('choose_path_a').at(-1)!, operator);
+    await harness.settle();
+    const laterApprove = slack.buttons('approve_plan').at(-1)!;
+    const later = JSON.parse(laterApprove.value).run as string;
+    expect(later.startsWith(`${second}/`)).toBe(true);
+    await harness.click(laterApprove, teammate);
+    await slack.waitFor('the later rebuild to end', () => journalRecords().some((r) => r.type === 'run.finished' && r.data.runId === later), 30_000);
+    await harness.settle();
+    const firstRoot = () => slack.messages().find((m) => !m.threadTs && m.blocks.includes(`\`${first}\``))?.blocks ?? '';
+    await slack.waitFor("the first incident's message to say so", () => firstRoot().includes('no longer approvable'), 10_000);
+    expect(firstRoot()).toContain(`changed its database since): roll back ${later} first, then ask for this rollback again`);
+    expect(firstRoot()).not.toMatch(/no longer approvable[^·]*diagnose again/);
+  });
+
   it('rolls back in the order things were done: an older recovery is refused while a later one stands; asked again, a rollback is found waiting', async () => {
     await diagnoseCorrupt();
     await harness.click(await proposePathA(), teammate);

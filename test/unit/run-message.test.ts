@@ -68,7 +68,7 @@ describe("a plan another plan made stale, in the incident's header", () => {
     const stale = { ...base, id: 'dbx-1/3', kind: 'recovery', pathId: 'b', title: 'Path B: Restore', needsApproval: true, destructive: true, mutates: true, status: 'pending' };
     const incident = { id: 'dbx-1', scenario: 'duckdb', title: 'Blown DuckDB file', openedBy: 'U1', openedAt: '2026-01-01T00:00:00Z', origin: 'slack:C1', refs: {}, runs: [recovered, stale] };
     const other = { ...base, id: 'dbx-2/1', incidentId: 'dbx-2', kind: 'recovery', title: 'Path A', status: 'running' };
-    const header = JSON.stringify(rootMessage(incident as never, undefined, (run) => (run.id === 'dbx-1/3' ? (other as never) : undefined)).blocks);
+    const header = JSON.stringify(rootMessage(incident as never, undefined, (run) => (run.id === 'dbx-1/3' ? { by: other as never, whatNow: 'diagnose again and propose a new plan' } : undefined)).blocks);
     expect(header).toContain('Status: recovery succeeded; then plan dbx-1/3 no longer approvable (plan dbx-2/1 changed its database since): diagnose again');
     expect(header).not.toContain('waiting for approval');
     // Without a plan that changed its database, it waits for its approval.
