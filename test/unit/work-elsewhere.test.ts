@@ -193,8 +193,12 @@ describe('a journal replaced under the running bot', () => {
     expect(setup.shown).toEqual([`end ${recovery} succeeded`, `rollback offer ${recovery}`]);
     // Every line the bot applies from now on: none it had seen before may reach its state again.
     const applied: number[] = [];
-    setup.bot.onRecord((record) => applied.push(record.seq));
-    return { ...setup, recovery, applied, seenThrough: JSON.parse(fs.readFileSync(setup.bot.file, 'utf8').trimEnd().split('\n').at(-1) as string).seq as number };
+    const appliedTypes: string[] = [];
+    setup.bot.onRecord((record) => {
+      applied.push(record.seq);
+      appliedTypes.push(record.type);
+    });
+    return { ...setup, recovery, applied, appliedTypes, seenThrough: JSON.parse(fs.readFileSync(setup.bot.file, 'utf8').trimEnd().split('\n').at(-1) as string).seq as number };
   }
 
   /** A terminal started now runs a validation in the incident: one new end for the bot to show. */
@@ -209,7 +213,7 @@ describe('a journal replaced under the running bot', () => {
   }
 
   it('cut, then its full copy put back by an operator: shows nothing again, and a terminal\'s new end after it once', async () => {
-    const { bot, dir, shown, applied, seenThrough, sweep } = await recoveredAtTerminal();
+    const { bot, dir, shown, applied, appliedTypes, seenThrough, sweep } = await recoveredAtTerminal();
     const full = fs.readFileSync(bot.file);
     const lines = full.toString('utf8').trimEnd().split('\n');
     fs.writeFileSync(bot.file, `${lines.slice(0, 3).join('\n')}\n`);
@@ -221,7 +225,9 @@ describe('a journal replaced under the running bot', () => {
     await sweep();
     await sweep();
     expect(shown).toHaveLength(2);
-    expect(applied).toEqual([seenThrough + 1]);
+    // The bot's record of the cut it found, then its own line: nothing it had seen before.
+    expect(applied).toEqual([seenThrough + 1, seenThrough + 2]);
+    expect(appliedTypes).toEqual(['journal.end-cut', 'command.received']);
 
     const validation = validatedAtTerminal(dir);
     await sweep();
