@@ -40,7 +40,7 @@ export type SlackTrouble = { status: 429; retryAfter: number } | { status: 500 }
 
 export class SlackStandIn {
   readonly calls: ApiCall[] = [];
-  readonly responses: { path: string; body: Record<string, any> }[] = [];
+  readonly responses: { path: string; body: Record<string, any>; at: number }[] = [];
   readonly uploads: { fileId: string; bytes: Buffer }[] = [];
   private server?: http.Server;
   private nextTs = 1_700_000_000;
@@ -128,7 +128,7 @@ export class SlackStandIn {
       return;
     }
     if (url.startsWith('/response/')) {
-      this.responses.push({ path: url, body: JSON.parse(body.toString() || '{}') });
+      this.responses.push({ path: url, body: JSON.parse(body.toString() || '{}'), at: Date.now() });
       reply(200, { ok: true });
       return;
     }
