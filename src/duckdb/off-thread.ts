@@ -9,6 +9,7 @@ import type { ReadOnlyLimits } from './open.js';
 import type { OpenResult } from './probe.js';
 import type { ReaderCall } from './reader-thread.js';
 import type { ScanOptions, ScanProgress, ScanResult } from './scan.js';
+import type { UnansweredBind } from './unanswered-binds.js';
 
 /** The caps of the reader thread's opens, and the niceness its DuckDB work runs at (read-here.ts). */
 export interface ReaderLimits extends ReadOnlyLimits {
@@ -66,9 +67,15 @@ export async function probeOpenOffThread(file: string): Promise<OpenResult> {
   return result;
 }
 
-/** Files whose probe has not answered in time, and since when: what holds the reader thread at a stop. */
+/** The views' binds the reader thread held when its last scan answered: they read storage that does not answer. */
+let bindsOut: UnansweredBind[] = [];
+
+/** Files whose probe, or a view's bind, has not answered in time, and since when: what holds the reader thread at a stop. */
 export function unansweredReads(): { file: string; since: string }[] {
-  return probes.overdue().map(({ key, since }) => ({ file: key, since: new Date(since).toISOString() }));
+  return [
+    ...probes.overdue().map(({ key, since }) => ({ file: key, since: new Date(since).toISOString() })),
+    ...bindsOut.map(({ file, view, reads, since }) => ({ file: `${reads} (which view ${view} of ${file} reads)`, since: new Date(since).toISOString() })),
+  ];
 }
 
 /** scanTables, on the reader thread; progress and an abort cross over as messages. */
@@ -76,7 +83,9 @@ export async function scanTablesOffThread(file: string, options: ScanOptions): P
   const { id, result } = reader.call<ScanResult>({ kind: 'scan', file, timeoutMs: options.timeoutMs }, options.onProgress);
   const stopListening = reader.abortOn(id, options.signal);
   try {
-    return await result;
+    const scan = await result;
+    bindsOut = scan.bindsOut ?? [];
+    return scan;
   } finally {
     stopListening();
   }

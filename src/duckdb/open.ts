@@ -7,6 +7,9 @@ import { withoutStackTraceIn } from './stack-trace.js';
 
 export interface OpenDatabase {
   connection: DuckDBConnection;
+  /** Another connection to the same instance (UTC days too), for work that must not wait behind `connection`'s query. */
+  connect(): Promise<DuckDBConnection>;
+  /** Closes every connection, then the instance. */
   close(): void;
 }
 
@@ -95,13 +98,19 @@ export async function openDatabase(location: string, writable: boolean, caps: Re
     // A log another database wrote fails its replay with an internal error, which DuckDB follows with its stack trace.
     throw withoutStackTraceIn(error);
   }
-  try {
+  const connections: DuckDBConnection[] = [];
+  const connect = async () => {
     const connection = await instance.connect();
+    connections.push(connection);
     await useUtcDays(connection);
+    return connection;
+  };
+  try {
     return {
-      connection,
+      connection: await connect(),
+      connect,
       close() {
-        connection.closeSync();
+        for (const connection of connections) connection.closeSync();
         instance.closeSync();
       },
     };

@@ -6,6 +6,7 @@ import { limitReadOnly } from './open.js';
 import type { ReaderLimits } from './off-thread.js';
 import { probeOpen } from './probe.js';
 import { scanTables } from './scan.js';
+import { bindsStillOut } from './unanswered-binds.js';
 
 export type ReaderCall = { kind: 'probe'; file: string } | { kind: 'scan'; file: string; timeoutMs: number };
 export type ReaderRequest = (ReaderCall & { id: number }) | { id: number; kind: 'abort' };
@@ -33,6 +34,7 @@ parentPort?.on('message', (request: ReaderRequest) => {
     signal: aborts.begin(request.id),
     onProgress: (progress) => parentPort?.postMessage({ id: request.id, progress }),
   })
-    .then(reply, fail)
+    // Every bind still out on this thread, whichever scan left it: what holds the thread at a stop.
+    .then((result) => reply({ ...result, bindsOut: bindsStillOut() }), fail)
     .finally(() => aborts.end(request.id));
 });

@@ -5,9 +5,11 @@ import { openDatabase } from './open.js';
 import { quotedName, shownName } from './quoted-name.js';
 import { absentFile, isDamage, walNotAFile } from './probe.js';
 import { readAllHere } from './read-here.js';
-import { sqlSegments } from '../engine/steps/sql-segments.js';
+import { sqlSegments, type SqlSegment } from '../engine/steps/sql-segments.js';
 import { formatDuration } from '../format-duration.js';
 import { rowsSaid } from '../plural.js';
+import { answerWithin, storageAnswerMs } from './answer-within.js';
+import { bindStillOut, noteBindOut, type UnansweredBind } from './unanswered-binds.js';
 
 export interface TableScan {
   table: string;
@@ -38,11 +40,19 @@ export interface ViewCheck {
   stack: boolean;
   error?: string;
   elsewhere?: boolean;
+  /** Its bind did not return in time: what it reads (another file, a mount) does not answer, which says nothing of this file. */
+  unanswered?: boolean;
 }
 
 /** Why a view that does not bind is not the verdict's to judge: the scan's summary and the healthy verdict say it alike. */
 export function whyNotJudged(view: ViewCheck): string {
+  if (view.unanswered) return 'what it reads is not this file, so not judged';
   return view.elsewhere ? 'it names another catalog, so it cannot be checked here' : "not one of SQLMesh's production views, so not judged";
+}
+
+/** A view judges the file when it is one of SQLMesh's production views and could be checked here. */
+export function judged(view: ViewCheck): boolean {
+  return view.stack && !view.elsewhere && !view.unanswered;
 }
 
 export interface ScanResult {
@@ -67,10 +77,14 @@ export interface ScanResult {
   settings?: ScanSettings;
   /** DuckDB's checksums of the blocks no table's rows are read from, once every table has read. */
   blocks?: BlockCheck;
+  /** Views' binds on this thread still out when the scan answered (what they read does not answer), in any file. */
+  bindsOut?: UnansweredBind[];
 }
 
 export interface ScanOptions {
   timeoutMs: number;
+  /** How long each view's bind is given to answer; by default as long as any read of the storage (answer-within.ts). */
+  viewAnswerMs?: number;
   signal?: AbortSignal;
   onProgress?: (progress: ScanProgress) => void;
 }
@@ -91,8 +105,13 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
   }
   const { connection } = database;
   let timedOut = false;
+  let stop = () => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  // Binds that have not returned hold their connection (and so the instance) until they do: closed after them.
+  const binds: Promise<unknown>[] = [];
   const interrupt = () => {
     timedOut = true;
+    stop();
     connection.interrupt();
   };
   const timer = setTimeout(interrupt, options.timeoutMs);
@@ -195,11 +214,31 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     const views: ViewCheck[] = [];
     const viewList = await listViews(connection, keywords, () => timedOut);
     const relations = [...names.map(({ schema, table }) => ({ schema, name: table })), ...viewList.map(({ schema, name }) => ({ schema, name }))];
-    for (const { view, quoted, stack } of viewList) {
+    let viewConnection = connection;
+    for (const { view, quoted, stack, reads } of viewList) {
       if (timedOut) break;
+      // Bound again it would wait as the first did, and hold another of libuv's pool threads.
+      const out = bindStillOut(filePath, view);
+      if (out) {
+        views.push({ view, stack, unanswered: true, error: `does not answer binding: it reads ${out.reads} (its bind started at ${new Date(out.since).toISOString().slice(11, 19)} UTC has not returned)` });
+        continue;
+      }
+      const since = Date.now();
+      const bind = readAllHere(viewConnection, `SELECT * FROM ${quoted} LIMIT 0`, () => timedOut);
       try {
-        await readAllHere(connection, `SELECT * FROM ${quoted} LIMIT 0`, () => timedOut);
-        views.push({ view, stack });
+        const answer = await answerWithin(bind, options.viewAnswerMs ?? storageAnswerMs, stopped);
+        if (answer.answered) {
+          views.push({ view, stack });
+          continue;
+        }
+        // What DuckDB waits in (opening a named pipe, a read from a hung mount) an interrupt may not reach: the bind is
+        // left to return when it does, and the other views are bound on a connection of their own.
+        viewConnection.interrupt();
+        binds.push(bind.catch(() => undefined));
+        noteBindOut({ file: filePath, view, reads, since }, bind.catch(() => undefined));
+        if (answer.stopped) break;
+        views.push({ view, stack, unanswered: true, error: `does not answer binding: it reads ${reads}` });
+        viewConnection = await database.connect();
       } catch (error) {
         if (timedOut) break;
         const message = withoutTuningAdvice((error as Error).message).split('\n')[0] as string;
@@ -209,7 +248,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     if (timedOut) {
       return { status: 'timeout', tables, views, blocks, total: names.length, schemas, settings, message: `${read}, but stopped after ${formatDuration(options.timeoutMs)} with ${views.length} views checked` };
     }
-    const broken = views.filter((v) => v.stack && v.error && !v.elsewhere);
+    const broken = views.filter((v) => judged(v) && v.error);
     if (broken.length > 0) {
       return {
         status: 'broken-views',
@@ -234,7 +273,9 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', interrupt);
-    database.close();
+    const opened = database;
+    if (binds.length === 0) opened.close();
+    else void Promise.all(binds).then(() => opened.close());
   }
 }
 
@@ -272,20 +313,38 @@ function failedBlocksSaid({ failed, freeBlocks, pastEnd, mayBeFree }: BlockCheck
  * The file's own views (not DuckDB's catalog views): as shown, quoted for a query, and whether it is one of SQLMesh's
  * production views (a dev environment's schema ends in __<env>; SQLMesh's physical schemas start with sqlmesh__).
  */
-async function listViews(connection: Parameters<typeof readAllHere>[0], keywords: ReadonlySet<string>, stopped: () => boolean): Promise<{ schema: string; name: string; view: string; quoted: string; stack: boolean }[]> {
+async function listViews(
+  connection: Parameters<typeof readAllHere>[0],
+  keywords: ReadonlySet<string>,
+  stopped: () => boolean,
+): Promise<{ schema: string; name: string; view: string; quoted: string; stack: boolean; reads: string }[]> {
   const rows = await readAllHere(
     connection,
     `SELECT schema_name, view_name, sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal AND NOT temporary ORDER BY schema_name, view_name`,
     stopped,
   );
-  return rows.map(([schema, view, sql]) => ({
-    schema: String(schema),
-    name: String(view),
-    view: shownName(String(schema), String(view), keywords),
-    quoted: quotedName(String(schema), String(view)),
-    // What it selects from, not what a string literal or a comment in it says.
-    stack: !String(schema).includes('__') && /\bsqlmesh__/i.test(sqlSegments(String(sql)).filter((s) => s.kind === 'code' || s.kind === 'identifier').map((s) => s.text).join(' ')),
-  }));
+  return rows.map(([schema, view, sql]) => {
+    const segments = sqlSegments(String(sql));
+    return {
+      schema: String(schema),
+      name: String(view),
+      view: shownName(String(schema), String(view), keywords),
+      quoted: quotedName(String(schema), String(view)),
+      // What it selects from, not what a string literal or a comment in it says.
+      stack: !String(schema).includes('__') && /\bsqlmesh__/i.test(segments.filter((s) => s.kind === 'code' || s.kind === 'identifier').map((s) => s.text).join(' ')),
+      reads: readsSaid(segments),
+    };
+  });
+}
+
+/**
+ * What a view reads besides the file's own tables, as its SQL names it: the string literals in it (read_csv('/mnt/x.csv'),
+ * a URL), which is where a bind that does not answer waits. Said of a view whose bind did not return.
+ */
+function readsSaid(segments: readonly SqlSegment[]): string {
+  const literals = [...new Set(segments.filter((s) => s.kind === 'string' && s.text.startsWith("'")).map((s) => s.text.slice(1, -1).replaceAll("''", "'")))];
+  if (literals.length === 0) return 'something that does not answer (its SQL names no file)';
+  return literals.length === 1 ? (literals[0] as string) : literals.join(', ');
 }
 
 /**

@@ -1,7 +1,7 @@
 // The duckdb-scan step kind: read every table of a DuckDB file in full, read-only, to find damaged blocks SELECT 1 misses.
 import { z } from 'zod';
 import { scanTablesOffThread as scanTables } from '../../duckdb/off-thread.js';
-import { failedBlockSaid, whyNotJudged, type ScanResult, type ScanSettings, type ViewCheck } from '../../duckdb/scan.js';
+import { failedBlockSaid, judged, whyNotJudged, type ScanResult, type ScanSettings, type ViewCheck } from '../../duckdb/scan.js';
 import type { BlockCheck } from '../../duckdb/block-checksums.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import { rowsSaid } from '../../plural.js';
@@ -57,8 +57,8 @@ export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContex
   // A table that failed is said to have failed after so many rows, not to hold that many ("(0 rows)" read as empty).
   const detail = scan.tables.map((t) => (t.error ? `FAIL ${t.table} (failed after ${rowsSaid(t.rows)} read): ${t.error}` : `ok   ${t.table} (${rowsSaid(t.rows)})`));
   for (const v of scan.views ?? []) {
-    const judged = v.stack && !v.elsewhere;
-    detail.push(`${v.error ? (judged ? 'FAIL' : '??  ') : 'ok  '} view ${v.view}${v.error ? `: ${v.error}${judged ? '' : ' (not judged: not one of SQLMesh\'s production views, or it names another catalog)'}` : ''}`);
+    const judges = judged(v);
+    detail.push(`${v.error ? (judges ? 'FAIL' : '??  ') : 'ok  '} view ${v.view}${v.error ? `: ${v.error}${judges ? '' : ` (${whyNotJudged(v)})`}` : ''}`);
   }
   if (scan.blocks) detail.push(...blockLines(scan.blocks));
   if (detail.length === 0) detail.push(scan.message);
@@ -77,7 +77,7 @@ export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContex
  * catalog), as a sentence: a healthy verdict would otherwise read as if every view bound. '' when there are none.
  */
 function viewsNotJudged(views: readonly ViewCheck[]): string {
-  const unjudged = views.filter((v) => v.error && (!v.stack || v.elsewhere));
+  const unjudged = views.filter((v) => v.error && !judged(v));
   if (unjudged.length === 0) return '';
   const one = unjudged.length === 1;
   const each = unjudged.map((v) => `${v.view} (${v.error}: ${whyNotJudged(v)})`);

@@ -1,0 +1,86 @@
+// The real CLI diagnosing a database with a view over a file that never answers (a named pipe nobody writes to, as a
+// file on a hung network mount reads): the view is named and the diagnosis reaches its verdict; Ctrl-C ends it at once.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { execa } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Checkout, createHealthyDatabase, standinBin } from '../helpers/databox-checkout.js';
+import { cliArgs, cliEnv, projectRoot } from '../helpers/cli-process.js';
+
+const checkouts: Checkout[] = [];
+afterEach(() => {
+  for (const checkout of checkouts.splice(0)) {
+    // Whatever still waits on the pipe gets its end of file (opened for writing, then closed).
+    try {
+      fs.closeSync(fs.openSync(checkout.path('ext.csv'), fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+    } catch {
+      // No reader left (ENXIO): nothing waits on it.
+    }
+    checkout.remove();
+  }
+});
+
+/** A healthy database with scratch.ext, a view over ext.csv, which is then replaced by a named pipe. */
+async function setUp(): Promise<{ checkout: Checkout; pipe: string; env: Record<string, string> }> {
+  const checkout = new Checkout();
+  checkouts.push(checkout);
+  await createHealthyDatabase(checkout.databasePath, 100);
+  const pipe = checkout.path('ext.csv');
+  fs.writeFileSync(pipe, 'a,b\n1,2\n');
+  const instance = await DuckDBInstance.create(checkout.databasePath);
+  const connection = await instance.connect();
+  await connection.run(`CREATE SCHEMA scratch; CREATE VIEW scratch.ext AS SELECT * FROM read_csv('${pipe}')`);
+  connection.closeSync();
+  instance.closeSync();
+  fs.rmSync(pipe);
+  execFileSync('mkfifo', [pipe]);
+  return { checkout, pipe, env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, USER: 'alice', PATH: `${standinBin}:${process.env.PATH ?? ''}` }) };
+}
+
+const diagnose = (env: Record<string, string>) =>
+  execa(process.execPath, [...cliArgs, 'diagnose', 'duckdb'], { cwd: projectRoot, env, extendEnv: false, stdin: 'ignore', reject: false, encoding: 'utf8', timeout: 100_000 });
+
+describe('a view over a file that never answers, at the terminal', { timeout: 150_000 }, () => {
+  it('is named with what it reads, the diagnosis reaches its verdict, and the CLI ends without waiting for the read', async () => {
+    const { checkout, pipe, env } = await setUp();
+    const result = await diagnose(env);
+    expect(result.stdout).toContain(`scratch.ext (does not answer binding: it reads ${pipe}: what it reads is not this file, so not judged)`);
+    expect(result.stdout).toMatch(/Verdict: Healthy/i);
+    expect(result.stderr).toContain(`DuckDB's threads did not end: a read of ${pipe} (which view scratch.ext of ${checkout.databasePath} reads) started at`);
+    expect(result.signal).toBe('SIGTERM');
+  });
+
+  it('Ctrl-C while the view is being bound ends the diagnosis then and there', async () => {
+    const { env } = await setUp();
+    const child = diagnose(env);
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer | string) => (stdout += chunk.toString()));
+    const deadline = Date.now() + 60_000;
+    while (!waitsOnPipe(child.pid as number) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(waitsOnPipe(child.pid as number)).toBe(true);
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.timedOut).toBe(false);
+    expect(result.stderr).toContain('databox: interrupted at the terminal (SIGINT): nothing more was run; the journal has what ran');
+    expect(stdout).not.toMatch(/Verdict: Healthy/i);
+  });
+});
+
+/**
+ * Whether a thread of process `pid` waits to open a named pipe for a writer to come (Linux's wait_for_partner): DuckDB
+ * binding the view. Looked for there, since opening the pipe to see would end the wait.
+ */
+function waitsOnPipe(pid: number): boolean {
+  try {
+    return fs.readdirSync(`/proc/${pid}/task`).some((task) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/task/${task}/wchan`, 'utf8') === 'wait_for_partner';
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
