@@ -301,6 +301,20 @@ describe('/databox diagnose duckdb', () => {
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
   });
 
+  it('says of an empty (0-byte) file on a full disk that space alone will not bring it back: free space, then recover', async () => {
+    fs.writeFileSync(checkout.databasePath, '');
+    // The thresholds stand for the volume's use: at 1% it is full.
+    harness = await startBot(checkout, slack, { DATABOX_DISK_ALERT_PERCENT: '1', DATABOX_DISK_FULL_PERCENT: '1' });
+    await harness.command('diagnose duckdb');
+    await harness.settle();
+    const verdict = verdictText();
+    expect(verdict).toContain('Disk full, and the database file is lost — free space first, then recover');
+    expect(verdict).toMatch(/Free space on the volume first \(.*at or over the 1% limit.*\); a rebuild or a restore would fail on a full disk\. Space alone will not bring the database back: .*databox\.duckdb is empty \(0 bytes\)/);
+    expect(verdict).toContain('path A (preferred) rebuilds it from raw dlt state, path B restores a backup');
+    expect(verdict).not.toContain('the file may be fine');
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+  });
+
   it('calls a healthy file healthy after sqlmesh audit passes in transforms/main', async () => {
     await createHealthyDatabase(checkout.databasePath);
     await diagnose();

@@ -52,7 +52,7 @@ const duckdbCases: Planted[] = [
       doc.diagnosis.verdicts.find((v: Doc) => v.id === 'missing').advice += ' The scan read {{steps.scan.tablesRead}} tables.';
     },
     refusal: [
-      'at diagnosis.verdicts[4].advice: {{steps.scan.tablesRead}}: steps.scan.tablesRead is not set when open ends missing, as scan is then skipped for certain (its onlyIf cannot hold), which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.scan.tablesRead?}} to say nothing then',
+      'at diagnosis.verdicts[5].advice: {{steps.scan.tablesRead}}: steps.scan.tablesRead is not set when open ends missing, as scan is then skipped for certain (its onlyIf cannot hold), which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.scan.tablesRead?}} to say nothing then',
     ],
   },
   {
@@ -80,7 +80,7 @@ const duckdbCases: Planted[] = [
       const corrupt = doc.diagnosis.verdicts.find((v: Doc) => v.id === 'corrupt');
       corrupt.paths = ['a', 'a'];
     },
-    refusal: [`at diagnosis.verdicts[5].paths[1]: path "a" is offered twice: name each path once (was another meant?)`],
+    refusal: [`at diagnosis.verdicts[6].paths[1]: path "a" is offered twice: name each path once (was another meant?)`],
   },
   {
     name: "a recovery's command left unmarked as changing data (a failure of it would read \"Nothing was changed\")",
@@ -119,7 +119,7 @@ const duckdbCases: Planted[] = [
       delete doc.diagnosis.verdicts[corrupt].paths;
     },
     refusal: [
-      'at diagnosis.verdicts[5].advice: holds "paths: [a, b]", which reads as a key indented into the advice above it: YAML took it as advice text, so it is not used. Indent it as the other keys are',
+      'at diagnosis.verdicts[6].advice: holds "paths: [a, b]", which reads as a key indented into the advice above it: YAML took it as advice text, so it is not used. Indent it as the other keys are',
     ],
   },
   {
@@ -157,7 +157,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       delete doc.diagnosis.verdicts.at(-1).severity;
     },
-    refusal: ['at diagnosis.verdicts[25].severity: every verdict says its severity: ok (healthy), warning or critical'],
+    refusal: ['at diagnosis.verdicts[26].severity: every verdict says its severity: ok (healthy), warning or critical'],
   },
   {
     name: 'a placeholder in a description, which forms and help show as written',
@@ -236,23 +236,23 @@ const duckdbCases: Planted[] = [
   {
     name: 'a verdict on a step that does not exist',
     plant: (doc) => {
-      doc.diagnosis.verdicts[6].when.step = 'audt';
+      doc.diagnosis.verdicts[7].when.step = 'audt';
     },
-    refusal: ['at diagnosis.verdicts[6].when.step: no step "audt" in the diagnosis (did you mean "audit"?)'],
+    refusal: ['at diagnosis.verdicts[7].when.step: no step "audt" in the diagnosis (did you mean "audit"?)'],
   },
   {
     name: 'a mistyped status inside any: [...]',
     plant: (doc) => {
-      doc.diagnosis.verdicts[5].when.any[1].status[1] = 'unopenble';
+      doc.diagnosis.verdicts[6].when.any[1].status[1] = 'unopenble';
     },
-    refusal: ['at diagnosis.verdicts[5].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, empty, damaged, unclear-blocks, timeout, unopenable, unreadable, out-of-memory, broken-views, missing, no-expected-schemas, missing-expected-schemas, missing-marts, failed, skipped'],
+    refusal: ['at diagnosis.verdicts[6].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, empty, damaged, unclear-blocks, timeout, unopenable, unreadable, out-of-memory, broken-views, missing, no-expected-schemas, missing-expected-schemas, missing-marts, failed, skipped'],
   },
   {
     name: 'a mistyped status inside all: [...]',
     plant: (doc) => {
-      doc.diagnosis.verdicts[7].when = { all: [{ step: 'open', status: 'ok' }, { step: 'audit', status: 'desynched' }] };
+      doc.diagnosis.verdicts[8].when = { all: [{ step: 'open', status: 'ok' }, { step: 'audit', status: 'desynched' }] };
     },
-    refusal: ['at diagnosis.verdicts[7].when.all[1].status: step "audit" (command) never ends "desynched" (did you mean "desynced"?); it can end: ok, failed, timeout, desynced, skipped'],
+    refusal: ['at diagnosis.verdicts[8].when.all[1].status: step "audit" (command) never ends "desynched" (did you mean "desynced"?); it can end: ok, failed, timeout, desynced, skipped'],
   },
   {
     name: 'a command whose cwd leads out of DATABOX_ROOT',
@@ -377,9 +377,9 @@ const duckdbCases: Planted[] = [
   {
     name: 'no catch-all verdict',
     plant: (doc) => {
-      doc.diagnosis.verdicts[25].when = { step: 'open', status: 'ok' };
+      doc.diagnosis.verdicts[26].when = { step: 'open', status: 'ok' };
     },
-    refusal: ['at diagnosis.verdicts[25].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
+    refusal: ['at diagnosis.verdicts[26].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
   },
   {
     name: 'a catch-all that is not last',

@@ -179,18 +179,22 @@ describe('a verdict an earlier, wider one hides', () => {
     const corrupt = verdicts.findIndex((v) => v.id === 'corrupt');
     // The read-only folder's verdict holds on a file needing a recovery only there: hidden where the wider one holds.
     const folder = verdicts.findIndex((v) => v.id === 'folder-read-only');
+    // So does the full disk's on a file lost as well.
+    const fileLost = verdicts.findIndex((v) => v.id === 'disk-full-file-lost');
     verdicts.unshift({ id: 'file-problem', title: 'The file has a problem', severity: 'critical', when: { step: 'open', status: ['corrupt', 'missing', 'empty-file'] }, advice: 'Look at it.', paths: ['b'] });
     expect(corrupt).toBeGreaterThan(-1);
     const hidden = (index: number) => `at diagnosis.verdicts[${index + 1}].when: verdict 0 ("file-problem") comes first and holds whenever this one does, so this verdict could never be chosen: put the narrower verdict first`;
     // The corrupt verdict holds on the scan's corruption too, which the wider one does not cover: hidden in part.
     const partly = `at diagnosis.verdicts[${corrupt + 1}].when: verdict 0 ("file-problem") comes first and also holds when open ends corrupt, so there this verdict is never chosen: put the narrower verdict first, or take those statuses out of this condition if the earlier verdict is meant to win`;
     const folderPartly = `at diagnosis.verdicts[${folder + 1}].when: verdict 0 ("file-problem") comes first and also holds when disk ends read-only and open ends missing (and 2 more cases of its), so there this verdict is never chosen: put the narrower verdict first, or take those statuses out of this condition if the earlier verdict is meant to win`;
-    expect(problems(stringify(doc))).toEqual([folderPartly, hidden(missing), partly, hidden(emptyFile)]);
+    const fileLostPartly = `at diagnosis.verdicts[${fileLost + 1}].when: verdict 0 ("file-problem") comes first and also holds when disk ends full and open ends missing (and 2 more cases of its), so there this verdict is never chosen: put the narrower verdict first, or take those statuses out of this condition if the earlier verdict is meant to win`;
+    expect(problems(stringify(doc))).toEqual([fileLostPartly, folderPartly, hidden(missing), partly, hidden(emptyFile)]);
     // Under an any: [...] that also takes other statuses, and across all: [...], the same.
     (verdicts[0] as Doc).when = { any: [{ step: 'open', status: ['missing', 'empty-file'] }, { step: 'scan', status: 'timeout' }] };
     (verdicts[missing + 1] as Doc).when = { all: [{ step: 'open', status: 'missing' }, { step: 'disk', status: 'full' }] };
     const unverified = verdicts.findIndex((v) => v.id === 'unverified') - 1;
-    expect(problems(stringify(doc))).toEqual([folderPartly.replace('(and 2 more cases of its)', '(and 1 more case of its)'), hidden(missing), hidden(unverified), hidden(emptyFile)]);
+    const fewer = (line: string) => line.replace('(and 2 more cases of its)', '(and 1 more case of its)');
+    expect(problems(stringify(doc))).toEqual([fewer(fileLostPartly), fewer(folderPartly), hidden(missing), hidden(unverified), hidden(emptyFile)]);
   });
 });
 
