@@ -13,6 +13,8 @@ import { blockNetwork } from '../helpers/no-network.js';
 import { assetCheckAnswers, checksRunId, type ChecksScript } from '../helpers/dagster-checks.js';
 import { dagsterUrl, serveDagster } from '../helpers/dagster-fixtures.js';
 import nock from 'nock';
+import { execa } from 'execa';
+import { holderReady } from '../helpers/holder-ready.js';
 import { bundledRunbooksDir } from '../../src/config.js';
 import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
@@ -167,6 +169,24 @@ describe('/databox diagnose backfill', () => {
     expect(verdict).toContain('Path A is not offered: it would delete those good raw rows');
     expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_b']);
     expect(checkout.calls()).toEqual([]);
+  });
+
+  it('calls a database another process holds for writing busy, as scenario 1 does: not corrupt, not "does not open"', async () => {
+    const holder = execa(process.execPath, [path.join(import.meta.dirname, '..', 'fixtures', 'scripts', 'hold-duckdb.mjs'), checkout.databasePath]);
+    await holderReady(holder);
+    try {
+      await harness.command('diagnose backfill source=ebird from=2026-04-18 to=2026-04-20', operator);
+      await harness.settle();
+      const verdict = message('Verdict:');
+      expect(verdict).toContain('Busy — another process holds the database file');
+      expect(verdict).toContain(`The file is held by PID ${holder.pid}, ${fs.realpathSync(process.execPath)}, which is not Dagster`);
+      expect(verdict).toContain('It is not corrupt. Let it finish or stop it, then diagnose again');
+      expect(verdict).not.toMatch(/does not open|diagnose duckdb first/);
+      expect(slack.buttons(/^choose_path_/)).toEqual([]);
+    } finally {
+      holder.kill();
+      await holder.catch(() => undefined);
+    }
   });
 
   it('calls a window at the source\'s start not conclusive, not "no bad window": no days before it to judge by', async () => {

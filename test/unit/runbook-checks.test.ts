@@ -440,8 +440,8 @@ const backfillCases: Planted[] = [
       verdicts.splice(verdicts.findIndex((v) => v.id === 'raw-window'), 0, rawOnly!);
     },
     refusal: [
-      'at diagnosis.verdicts[9].when: verdict 8 ("raw-only") comes first and also holds when mart_counts ends anomalies and raw_counts ends anomalies (and 1 more case of its), so there this verdict is never chosen: put the narrower verdict first, or take those statuses out of this condition if the earlier verdict is meant to win',
-      'at diagnosis.verdicts[13].when: verdict 8 ("raw-only") comes first and also holds when mart_counts ends empty and raw_counts ends anomalies, so there this verdict is never chosen: put the narrower verdict first, or take those statuses out of this condition if the earlier verdict is meant to win',
+      'at diagnosis.verdicts[10].when: verdict 9 ("raw-only") comes first and also holds when mart_counts ends anomalies and raw_counts ends anomalies (and 1 more case of its), so there this verdict is never chosen: put the narrower verdict first, or take those statuses out of this condition if the earlier verdict is meant to win',
+      'at diagnosis.verdicts[14].when: verdict 9 ("raw-only") comes first and also holds when mart_counts ends empty and raw_counts ends anomalies, so there this verdict is never chosen: put the narrower verdict first, or take those statuses out of this condition if the earlier verdict is meant to win',
     ],
   },
   {
@@ -556,10 +556,10 @@ const backfillCases: Planted[] = [
   {
     name: 'a verdict suggesting a parameter its paths do not take',
     plant: (doc) => {
-      const suggest = doc.diagnosis.verdicts[8].suggest;
-      doc.diagnosis.verdicts[8].suggest = { source: suggest.source, form: suggest.from, to: suggest.to };
+      const suggest = doc.diagnosis.verdicts[9].suggest;
+      doc.diagnosis.verdicts[9].suggest = { source: suggest.source, form: suggest.from, to: suggest.to };
     },
-    refusal: ['at diagnosis.verdicts[8].suggest.form: "form" is not a parameter of the paths this verdict offers (source, from, to) (did you mean "from"?)'],
+    refusal: ['at diagnosis.verdicts[9].suggest.form: "form" is not a parameter of the paths this verdict offers (source, from, to) (did you mean "from"?)'],
   },
   {
     name: 'a window naming a parameter that does not exist',
@@ -592,9 +592,9 @@ const backfillCases: Planted[] = [
   {
     name: 'a verdict on a day-counts status that does not exist',
     plant: (doc) => {
-      doc.diagnosis.verdicts[11].when.status = 'anomaly';
+      doc.diagnosis.verdicts[12].when.status = 'anomaly';
     },
-    refusal: ['at diagnosis.verdicts[11].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, duplicates, doubled, no-baseline, no-data, empty, not-judged, no-table, bad-dates, damaged, failed, unreachable, skipped, timeout'],
+    refusal: ['at diagnosis.verdicts[12].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, duplicates, doubled, no-baseline, no-data, empty, not-judged, no-table, bad-dates, damaged, failed, unreachable, skipped, timeout'],
   },
   {
     name: 'rows-removed asked of a day-counts step with no tellApartFrom (no built table to have the rows)',
@@ -1110,7 +1110,7 @@ describe("a /databox command in a runbook's text", () => {
     const dir = folder(['backfill.yml', 'duckdb.yml']);
     const duckdb = path.join(dir, 'duckdb.yml');
     expect(checkRunbooks(dir).problems).toEqual([
-      expect.stringMatching(new RegExp(`^${escapeRegExp(path.join(dir, 'backfill.yml'))}:\\d+: at diagnosis\\.verdicts\\[10\\]\\.advice: gives "/databox diagnose schedule", but this folder has no runbook "schedule", `)),
+      expect.stringMatching(new RegExp(`^${escapeRegExp(path.join(dir, 'backfill.yml'))}:\\d+: at diagnosis\\.verdicts\\[11\\]\\.advice: gives "/databox diagnose schedule", but this folder has no runbook "schedule", `)),
       `${duckdb}:${adviceLine(duckdb, 'recover schedule path=a')}: at validation.followUps[8].advice: gives "/databox recover schedule", but this folder has no runbook "schedule", ${refusedAsUnknown('schedule')} (also at validation.followUps[9].advice)`,
     ]);
     // motherduck.yml alone sends people to scenario 4 for the marts.

@@ -30,7 +30,7 @@ async function runDatabaseOpen(step: DatabaseOpenStep, ctx: StepRunContext): Pro
   }
   return withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs }, async (session, _fail, started) => {
     await session.run('SELECT 1');
-    return { status: 'ok', summary: `${target.label} answers SELECT 1`, durationMs: elapsedSince(started), outputs: { holderPid: 'unknown', message: '' } };
+    return { status: 'ok', summary: `${target.label} answers SELECT 1`, durationMs: elapsedSince(started), outputs: { holderPid: 'unknown', heldAs: '', message: '' } };
   });
 }
 
@@ -40,7 +40,7 @@ export const databaseOpenStepKind = defineStepKind({
   statuses: [...everyStatus<Exclude<OpenStatus, keyof typeof coarser>>({ ok: true, missing: true, 'not-a-file': true, 'not-duckdb': true, locked: true, corrupt: true, unreadable: true }), 'unreachable'],
   inUseStatuses: { locked: 'another process holds the file (a running job or load)' },
   // MotherDuck unreachable: its problem, and nothing of a file's.
-  outputs: { holderPid: { shape: 'text', unsetWhen: ['unreachable'] }, message: { shape: 'text', unsetWhen: ['unreachable'] }, problem: { shape: 'text', onlyWhen: ['unreachable'] } },
+  outputs: { holderPid: { shape: 'text', unsetWhen: ['unreachable'] }, heldAs: { shape: 'text', unsetWhen: ['unreachable'] }, message: { shape: 'text', unsetWhen: ['unreachable'] }, problem: { shape: 'text', onlyWhen: ['unreachable'] } },
   defaultTimeoutMs: 60_000,
   templates: () => [],
   resolve: (step) => ({ ...step }),
