@@ -1,6 +1,7 @@
 // Opens a DuckDB file read-only and tells apart missing, locked (busy), corrupt and healthy, never creating the file.
 import fs from 'node:fs';
 import path from 'node:path';
+import { accessProblem } from '../disk/access-said.js';
 import { endsEarly } from './ends-early.js';
 import { sniffFileFormat } from './file-format.js';
 import { otherLockHolders, type LockHolder } from './lock-holders.js';
@@ -58,6 +59,8 @@ async function probeOpenNow(filePath: string): Promise<OpenResult> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return nothingAt(filePath);
     // A folder this process may not look into (EACCES) hides a file that may well be there: never "missing".
+    const access = accessProblem(filePath, error as NodeJS.ErrnoException);
+    if (access) return { status: 'unreadable', message: access };
     return { status: 'unreadable', message: `cannot look at ${filePath}: ${(error as Error).message.split(',')[0]} (this process runs as uid ${process.getuid?.() ?? '?'})` };
   }
   if (!stat.isFile()) return { status: 'not-a-file', message: `${filePath} is ${whatIsThere(stat)}, not a file` };
@@ -68,7 +71,8 @@ async function probeOpenNow(filePath: string): Promise<OpenResult> {
   try {
     format = sniffFileFormat(filePath);
   } catch (error) {
-    return classifyOpenError((error as Error).message);
+    const access = accessProblem(filePath, error as NodeJS.ErrnoException);
+    return access ? { status: 'unreadable', message: access } : classifyOpenError((error as Error).message);
   }
   if (!format.duckdb) {
     return {

@@ -251,9 +251,20 @@ describe('/databox diagnose duckdb', () => {
     await diagnose();
     const verdict = verdictText();
     expect(verdict).toContain('Unreadable, but not damaged');
-    expect(verdict).toMatch(/DuckDB cannot open the file for a reason that is not damage: IO Error: Trying to read a database file with version number 1, but we can only read versions? [^\n]*\. The database file was created with DuckDB version v0\.0\.4, [^\n]* The bot reads with DuckDB v\d+\.\d+\.\d+\. Permissions, memory, or a storage version another DuckDB wrote/);
+    expect(verdict).toMatch(/DuckDB cannot open the file for a reason that is not damage: IO Error: Trying to read a database file with version number 1, but we can only read versions? [^\n]*\. The database file was created with DuckDB version v0\.0\.4, [^\n]* The bot reads with DuckDB v\d+\.\d+\.\d+\. Put that right, then diagnose again; .* Where DuckDB names a storage version another DuckDB wrote/);
     expect(verdict).not.toContain('See the storage page');
     expect(slack.buttons(/^choose_path/), 'the file may be fine: nothing is offered that moves it').toEqual([]);
+  });
+
+  it('says of a symbolic link to a directory that it leads to a directory, never to point DATABOX_DATABASE_PATH at that directory', async () => {
+    const target = checkout.path('vol');
+    fs.mkdirSync(target);
+    fs.symlinkSync(target, checkout.databasePath);
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('Something other than a file is at the database path');
+    expect(verdict).toContain(`a symbolic link to ${target}, a directory, not the database file: DATABOX_DATABASE_PATH names the file itself`);
+    expect(verdict).not.toContain(`to ${target} itself`);
   });
 
   it('reads a database behind a symbolic link to an existing file as the file itself: healthy', async () => {

@@ -1,5 +1,6 @@
 // The duckdb-open step kind: open a DuckDB file read-only and run SELECT 1, telling busy, missing, corrupt and unreadable apart.
 import { version as duckdbVersion } from '@duckdb/node-api';
+import fs from 'node:fs';
 import { z } from 'zod';
 import { walBeside } from '../../duckdb/wal.js';
 import { fileAt, type FileSeen } from '../../disk/file-identity.js';
@@ -87,7 +88,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
   const log = opened.status === 'ok' ? logReplayed(step.path, seen) : opened.status === 'missing' ? logAlone(step.path, seen) : '';
   // Said before any path is chosen: every recovery moves the file, and is refused through a link.
   const linked = step.movedByRecovery ? linkTargetOf(step.path) : undefined;
-  const throughLink = linked ? ` (read through a symbolic link to ${linked}: a recovery is refused through it, as moving it would move the link; to recover, ${pointAtTheFile(linked)})` : '';
+  const throughLink = linked ? ` (${throughLinkSaid(linked)})` : '';
   return {
     status: opened.status,
     summary: `${summaries[opened.status]}${throughLink}`,
@@ -205,3 +206,20 @@ export const duckdbOpenStepKind = defineStepKind({
   describe: (step, { rel }) => `open ${rel(step.path)} read-only and run SELECT 1`,
   run: runDuckdbOpenStep,
 });
+
+/**
+ * What reading through a link to `target` means for a recovery. Pointing DATABOX_DATABASE_PATH at the target is advice
+ * only where the target is a file: at a directory (a link to a volume's folder, say), it would name the directory.
+ */
+function throughLinkSaid(target: string): string {
+  let kind: string | undefined;
+  try {
+    const stats = fs.statSync(target);
+    if (stats.isDirectory()) kind = 'a directory, not the database file: DATABOX_DATABASE_PATH names the file itself, in that directory or elsewhere';
+    else if (!stats.isFile()) kind = 'not a regular file';
+  } catch {
+    // Gone since it was resolved: said as a link to it, as a file would be.
+  }
+  if (kind) return `a symbolic link to ${target}, ${kind}`;
+  return `read through a symbolic link to ${target}: a recovery is refused through it, as moving it would move the link; to recover, ${pointAtTheFile(target)}`;
+}
