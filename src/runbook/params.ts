@@ -8,6 +8,7 @@ import { orList } from '../or-list.js';
 import { didYouMean } from './did-you-mean.js';
 import { canonicalTimestamp, formatUtcTimestamp, parseUtcTimestamp, snapshotNameLiteral } from '../database/sql-literal.js';
 import { sniffFileFormat } from '../duckdb/file-format.js';
+import { otherLockHolders } from '../duckdb/lock-holders.js';
 import { walBeside } from '../duckdb/wal.js';
 import { sameFile } from '../disk/file-identity.js';
 import type { Parameter, Runbook } from './schema.js';
@@ -315,6 +316,13 @@ function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterC
     // DuckDB replays a write-ahead log when it opens a file, even read-only, so the file passes every read check; a copy
     // of the file alone would drop what is only in the log.
     const wal = walBeside(resolved);
+    // A checkpoint needs the file's lock, which the writer holds: what to do is about that process.
+    const writer = wal ? otherLockHolders(resolved).find((holder) => holder.access === 'write') : undefined;
+    if (wal && writer) {
+      throw new UserError(
+        `${name}=${raw}: ${resolved} is held open for writing by PID ${writer.pid || 'unknown'}${writer.command ? ` (${writer.command.replace(/\s+/g, ' ')})` : ''}, and a write-ahead log beside it holds changes a copy of the file alone would lose (${wal.file}, ${wal.bytes} bytes): let that process finish or stop it (DuckDB checkpoints the log into the file as it closes), then give it again, or give a copy without a log`,
+      );
+    }
     if (wal) {
       throw new UserError(
         `${name}=${raw}: a write-ahead log beside it holds its latest changes, which a copy of the file alone would lose: checkpoint it first (open it read-write with DuckDB and run CHECKPOINT), or give a copy without one (${wal.file}, ${wal.bytes} bytes)`,

@@ -2,12 +2,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { parseRunbook } from '../../src/runbook/load.js';
 import { isCalendarDate, rawParameters, validateParameters, type ParameterContext } from '../../src/runbook/params.js';
 import { createDuckdbFile, useTempDirs } from '../support/fixtures.js';
 import { escapeRegExp } from '../support/escape-regexp.js';
+import { holderReady } from '../helpers/holder-ready.js';
 
 const rb = parseRunbook(
   `
@@ -318,6 +320,32 @@ describe('paths', () => {
     // An empty log holds nothing: the file alone is the whole backup.
     fs.writeFileSync(`${file}.wal`, '');
     expect(await one('backup', 'backups/nightly.duckdb')).toBe(file);
+  });
+
+  it('refuses a backup another process holds open for writing, with a log beside it, naming that process: no checkpoint can take the lock from it', async () => {
+    const file = path.join(root, 'backups', 'held.duckdb');
+    await createDuckdbFile(file, { observations: 1_000 });
+    // A writer that keeps its last write in the log, and the file open.
+    const holder = execa(process.execPath, [
+      '-e',
+      `const { DuckDBInstance } = require('@duckdb/node-api');
+       DuckDBInstance.create(${JSON.stringify(file)}).then(async (instance) => {
+         const connection = await instance.connect();
+         await connection.run("SET checkpoint_threshold = '1GB'; CREATE TABLE written_since AS SELECT 1 AS x");
+         globalThis.held = { instance, connection };
+         console.log('ready');
+         setInterval(() => {}, 1000);
+       });`,
+    ]);
+    await holderReady(holder);
+    try {
+      const problem = await problemOf(['backup'], { backup: 'backups/held.duckdb' });
+      expect(problem).toMatch(new RegExp(`^backup=backups/held\\.duckdb: ${escapeRegExp(file)} is held open for writing by PID ${holder.pid} \\(.+\\), and a write-ahead log beside it holds changes a copy of the file alone would lose \\(${escapeRegExp(file)}\\.wal, \\d+ bytes\\): let that process finish or stop it`));
+      expect(problem).not.toContain('checkpoint it first');
+    } finally {
+      holder.kill();
+      await holder.catch(() => undefined);
+    }
   });
 
   it('refuses a missing file and does not create it', async () => {
