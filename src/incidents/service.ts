@@ -599,8 +599,10 @@ export class IncidentService {
       );
       const values = this.templateValues(existing ?? provisionalIncident(rb), params);
       refuseIfLocked(this.deps.state, render(rb.lockKey, values));
-      await this.executor.checkGuards(this.resolveAll(recovery.guards, values, true));
+      // Before the guards: a plan that would stop half-way (a folder nothing can be moved in) is refused for that, which
+      // no room a guard asks for would put right.
       if (!existing) await this.refuseWhatWouldStop(recovery.steps, values);
+      await this.executor.checkGuards(this.resolveAll(recovery.guards, values, true));
       // The same recover typed again without incident= (as a refusal's advice says to) finds the plan the first one left
       // waiting, rather than opening a second incident with the same plan.
       const typedBefore = existing ? undefined : await this.samePlanOfATypedRecover(rb, recovery, params, render(rb.lockKey, values), actor);
