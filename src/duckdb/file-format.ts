@@ -35,9 +35,10 @@ function intactDatabaseHeaders(head: Buffer): number[] {
 const signatures: { looksLike: string; offset: number; bytes: Buffer; name: string }[] = [
   { looksLike: 'a SQLite database', offset: 0, bytes: Buffer.from('SQLite format 3\0', 'latin1'), name: '"SQLite format 3"' },
   { looksLike: 'a Parquet file', offset: 0, bytes: Buffer.from('PAR1'), name: '"PAR1"' },
-  { looksLike: 'a gzip archive', offset: 0, bytes: Buffer.from([0x1f, 0x8b]), name: '1f 8b' },
+  // A backup kept compressed, copied into place as it is: said, with how to get the database out of it.
+  { looksLike: 'a gzip archive, perhaps a compressed copy of a database (`gunzip -c` it into a file of its own)', offset: 0, bytes: Buffer.from([0x1f, 0x8b]), name: '1f 8b' },
   { looksLike: 'a zip archive', offset: 0, bytes: Buffer.from('PK\x03\x04', 'latin1'), name: '"PK"' },
-  { looksLike: 'a zstd archive', offset: 0, bytes: Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), name: '28 b5 2f fd' },
+  { looksLike: 'a zstd archive, perhaps a compressed copy of a database (`zstd -dc` it into a file of its own)', offset: 0, bytes: Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), name: '28 b5 2f fd' },
   { looksLike: 'a tar archive', offset: 257, bytes: Buffer.from('ustar'), name: '"ustar" at byte 257' },
   { looksLike: 'an Arrow IPC file', offset: 0, bytes: Buffer.from('ARROW1'), name: '"ARROW1"' },
 ];

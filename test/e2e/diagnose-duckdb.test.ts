@@ -256,6 +256,14 @@ describe('/databox diagnose duckdb', () => {
     expect(slack.buttons(/^choose_path/), 'the file may be fine: nothing is offered that moves it').toEqual([]);
   });
 
+  it('says of a gzip\'d database that it may be a compressed copy, with how to get the database out of it', async () => {
+    const copy = checkout.path('copy.duckdb');
+    await createHealthyDatabase(copy, 100);
+    await execa('gzip', ['-c', copy], { stdout: { file: checkout.databasePath } });
+    await diagnose();
+    expect(verdictText()).toContain('it looks like a gzip archive, perhaps a compressed copy of a database (`gunzip -c` it into a file of its own) (it starts with 1f 8b');
+  });
+
   it('says of a symbolic link to a directory that it leads to a directory, never to point DATABOX_DATABASE_PATH at that directory', async () => {
     const target = checkout.path('vol');
     fs.mkdirSync(target);

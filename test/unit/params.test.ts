@@ -293,6 +293,15 @@ describe('paths', () => {
     );
   });
 
+  it('says of a gzip\'d backup that it may be a compressed copy, and how to get the database out of it', async () => {
+    const file = path.join(root, 'backups', 'nightly.duckdb');
+    await createDuckdbFile(file, { observations: 1_000 });
+    await execa('gzip', ['-k', '-f', file]);
+    expect(await problemOf(['backup'], { backup: 'backups/nightly.duckdb.gz' })).toBe(
+      `backup=backups/nightly.duckdb.gz: ${file}.gz does not open read-only as a DuckDB database: it is not a DuckDB database file: it looks like a gzip archive, perhaps a compressed copy of a database (\`gunzip -c\` it into a file of its own) (it starts with 1f 8b)`,
+    );
+  });
+
   it('refuses a DuckDB backup whose main header is damaged, saying so, before any plan is made', async () => {
     const file = path.join(root, 'backups', 'header-hit.duckdb');
     await createDuckdbFile(file, { observations: 1_000 });
