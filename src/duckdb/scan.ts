@@ -9,6 +9,7 @@ import { sqlSegments, type SqlSegment } from '../engine/steps/sql-segments.js';
 import { formatDuration } from '../format-duration.js';
 import { rowsSaid } from '../plural.js';
 import { answerWithin, storageAnswerMs } from './answer-within.js';
+import { unboundViewsSaid } from './unbound-views.js';
 import { bindStillOut, noteBindOut, type UnansweredBind } from './unanswered-binds.js';
 
 export interface TableScan {
@@ -263,7 +264,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
       };
     }
     const unbound = views.filter((v) => v.error);
-    const others = unbound.length > 0 ? ` (${unbound.map((v) => `${v.view}: ${v.error}: ${whyNotJudged(v)}`).join('; ')})` : '';
+    const others = unbound.length > 0 ? ` (${unboundViewsSaid(unbound).join('; ')})` : '';
     const viewsSaid = views.length > 0 ? `; ${views.length - unbound.length} of ${views.length} view${views.length === 1 ? '' : 's'} bound${others}` : '';
     return { status: 'ok', tables, views, blocks, total: names.length, schemas, relations, message: `${read}${viewsSaid}`, settings };
   } catch (error) {

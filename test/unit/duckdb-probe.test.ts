@@ -141,6 +141,16 @@ describe('views', () => {
     expect(await scanTables(scratch, { timeoutMs: 30_000 })).toMatchObject({ status: 'ok', message: expect.stringContaining("not one of SQLMesh's production views, so not judged") });
   });
 
+  it('says an error many views that are not judged share once, naming a few of them, not once per view', async () => {
+    const copies = [0, 1, 2, 3, 4].map((i) => `CREATE SCHEMA s${i}; CREATE TABLE s${i}.gone AS SELECT 1 AS a; CREATE VIEW s${i}.v AS SELECT * FROM s${i}.gone; DROP TABLE s${i}.gone`);
+    const file = await withSql('many-scratch.duckdb', ['CREATE TABLE t AS SELECT 1 AS a; CREATE TABLE other AS SELECT 1 AS a; CREATE VIEW main.w AS SELECT * FROM other; DROP TABLE other', ...copies].join('; '));
+    const scan = await scanTables(file, { timeoutMs: 30_000 });
+    expect(scan.status).toBe('ok');
+    expect(scan.message).toBe(
+      "read the one table in full (1 row); 0 of 6 views bound (main.w: Catalog Error: Table with name other does not exist!: not one of SQLMesh's production views, so not judged; 5 views (s0.v, s1.v, s2.v and 2 more): Catalog Error: Table with name gone does not exist!: not one of SQLMesh's production views, so not judged)",
+    );
+  });
+
   it('shows a table whose name has a space, a dot or a quote quoted as SQL writes it, so it reads as one table', async () => {
     const file = await withSql('odd-names.duckdb', `CREATE TABLE "Orders 2024" AS SELECT 1 AS a; CREATE TABLE "a.b" AS SELECT 1 AS a; CREATE SCHEMA "my schema"; CREATE TABLE "my schema"."say ""hi""" AS SELECT 1 AS a; CREATE TABLE Plain AS SELECT 1 AS a`);
     const scan = await scanTables(file, { timeoutMs: 30_000 });

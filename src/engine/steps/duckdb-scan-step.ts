@@ -6,6 +6,7 @@ import type { BlockCheck } from '../../duckdb/block-checksums.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import { rowsSaid } from '../../plural.js';
 import { walRefusal } from '../../duckdb/wal.js';
+import { unboundViewsSaid } from '../../duckdb/unbound-views.js';
 import { martSla, type MartSla } from '../../marts/slas.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
@@ -80,7 +81,7 @@ function viewsNotJudged(views: readonly ViewCheck[]): string {
   const unjudged = views.filter((v) => v.error && !judged(v));
   if (unjudged.length === 0) return '';
   const one = unjudged.length === 1;
-  const each = unjudged.map((v) => `${v.view} (${v.error}: ${whyNotJudged(v)})`);
+  const each = one ? [`${(unjudged[0] as ViewCheck).view} (${(unjudged[0] as ViewCheck).error}: ${whyNotJudged(unjudged[0] as ViewCheck)})`] : unboundViewsSaid(unjudged);
   return `${one ? 'One view does' : `${unjudged.length} views do`} not bind here: ${each.join('; ')}.`;
 }
 
