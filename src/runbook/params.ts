@@ -296,7 +296,7 @@ function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterC
     return resolved;
   }
   if (mustBe === 'any') return resolved;
-  if (!stat) throw new UserError(`${name}=${raw}: ${resolved} does not exist${strayEnding(name, raw, ctx.root)}`);
+  if (!stat) throw new UserError(`${name}=${raw}: ${resolved} ${danglingSaid(resolved) ?? `does not exist${strayEnding(name, raw, ctx.root)}`}`);
   if (mustBe === 'directory') {
     if (!stat.isDirectory()) throw new UserError(`${name}=${raw}: ${resolved} is not a directory`);
     return resolved;
@@ -305,12 +305,15 @@ function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterC
   // Only the header is read here, which takes no time inside Slack's 3-second ack window: whether the file opens is
   // checked once, by the path's guard (a duckdb-open step), when the plan is proposed and again before it runs.
   if (mustBe === 'duckdb-file') {
+    // The kernel's own files (/proc/self/environ holds the bot's environment, its tokens) are no backup, whatever they hold.
+    const kernels = kernelFilesystem(resolved);
+    if (kernels) throw new UserError(`${name}=${raw}: ${resolved} is under ${kernels}, where the kernel shows processes and devices, not where a backup is kept: give a DuckDB file`);
     const format = readableFormat(resolved);
     if (typeof format === 'string') throw new UserError(`${name}=${raw}: ${resolved} cannot be read: ${format}`);
     if (!format.duckdb) {
-      throw new UserError(
-        `${name}=${raw}: ${resolved} does not open read-only as a DuckDB database: it is not a DuckDB database file: it looks like ${format.looksLike} (${format.evidence})`,
-      );
+      // Its first bytes are not shown: anyone who may type a path could read the start of any file the bot can.
+      const evidence = format.looksLike === 'an unknown format' ? 'no "DUCK" magic at byte 8' : format.evidence;
+      throw new UserError(`${name}=${raw}: ${resolved} does not open read-only as a DuckDB database: it is not a DuckDB database file: it looks like ${format.looksLike} (${evidence})`);
     }
     if (format.damagedMainHeader) throw new UserError(`${name}=${raw}: ${resolved} is a damaged DuckDB database file: ${format.damagedMainHeader}`);
     // DuckDB replays a write-ahead log when it opens a file, even read-only, so the file passes every read check; a copy
@@ -330,6 +333,26 @@ function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterC
     }
   }
   return resolved;
+}
+
+/** "is a symbolic link to X, which does not exist" for a link to nothing at `file`; undefined for anything else. */
+function danglingSaid(file: string): string | undefined {
+  try {
+    return fs.lstatSync(file).isSymbolicLink() ? `is a symbolic link to ${path.resolve(path.dirname(file), fs.readlinkSync(file))}, which does not exist` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** /proc, /sys or /dev when `file` (its links followed) is under one of them. */
+function kernelFilesystem(file: string): string | undefined {
+  let real = file;
+  try {
+    real = fs.realpathSync(file);
+  } catch {
+    // Looked at as given.
+  }
+  return ['/proc', '/sys', '/dev'].find((top) => real === top || real.startsWith(`${top}/`) || file.startsWith(`${top}/`));
 }
 
 /** " (from= is for recover schedule path=a or path=b)": where a parameter typed in the wrong command belongs, if anywhere. */

@@ -357,6 +357,24 @@ describe('paths', () => {
     }
   });
 
+  it('names where a backup that is a symbolic link to nothing points', async () => {
+    const link = path.join(root, 'backups', 'dangling.duckdb');
+    fs.symlinkSync(path.join(root, 'backups', 'nothing.duckdb'), link);
+    expect(await problemOf(['backup'], { backup: 'backups/dangling.duckdb' })).toBe(
+      `backup=backups/dangling.duckdb: ${link} is a symbolic link to ${path.join(root, 'backups', 'nothing.duckdb')}, which does not exist`,
+    );
+  });
+
+  it('refuses the kernel\'s files as a backup, and shows none of the bytes of a file in no format it knows', async () => {
+    expect(await problemOf(['backup'], { backup: '/proc/self/environ' })).toBe(
+      'backup=/proc/self/environ: /proc/self/environ is under /proc, where the kernel shows processes and devices, not where a backup is kept: give a DuckDB file',
+    );
+    const secret = path.join(root, 'backups', 'secret.bin');
+    fs.writeFileSync(secret, Buffer.from([0x01, 0x02, 0x53, 0x45, 0x43, 0x52, 0x45, 0x54, 0x00, 0xff, 0xfe]));
+    const problem = await problemOf(['backup'], { backup: 'backups/secret.bin' });
+    expect(problem).toBe(`backup=backups/secret.bin: ${secret} does not open read-only as a DuckDB database: it is not a DuckDB database file: it looks like an unknown format (no "DUCK" magic at byte 8)`);
+  });
+
   it('refuses a missing file and does not create it', async () => {
     const missing = path.join(root, 'backups', 'gone.duckdb');
     expect(await problemOf(['backup'], { backup: 'backups/gone.duckdb' })).toBe(`backup=backups/gone.duckdb: ${missing} does not exist`);
