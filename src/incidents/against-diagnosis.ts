@@ -31,9 +31,13 @@ export function againstDiagnosis(
   recovery: RecoveryPath,
   params: Readonly<Record<string, string>>,
   windows: readonly { from: string; to: string }[] = [],
+  diagnosingNow?: Run,
 ): string | undefined {
   if (recovery.needsIncident) return undefined;
   const diagnosis = incident.diagnosis;
+  if (!diagnosis && diagnosingNow) {
+    return `No diagnosis yet: this plan was typed while incident ${diagnosingNow.incidentId}'s diagnosis of the same database is still running. Wait for its verdict, and recover from that incident if it offers this path; read these steps and what they will change before approving.`;
+  }
   if (!diagnosis) return 'No diagnosis: this plan was typed without one, so nobody has looked at the database first. Read its steps and what they will change before approving.';
   const warnings: string[] = [];
   if (!diagnosis.paths.includes(recovery.id)) {

@@ -908,7 +908,8 @@ export class IncidentService {
     const loading = continues ? undefined : todayInWindow(rb, recovery, rawParameters(params), today);
     const decided = continues
       ? continuedWarning(this.run(continues))
-      : (againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows) ?? cleanupAfterRollback(this.incident(incident.id), recovery));
+      : (againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows, this.deps.state.diagnosisRunning(lockKey, incident.id)) ??
+        cleanupAfterRollback(this.incident(incident.id), recovery));
     const leftOut = continues ? undefined : windowLeftOut(this.incident(incident.id), recovery, rawParameters(params), rb.windows);
     const undoesOthers = recoveriesUndoneSaid(this.deps.state, incident.id, lockKey, steps);
     const unvalidatable = this.validationNeedsDagster(rb);

@@ -436,6 +436,14 @@ export class IncidentState {
     return this.latestChange(plan.lockKey, plan.proposedAt, (run) => run.id !== plan.id && run.id !== plan.continues && run.id !== plan.rollbackOf && changedIt(run), 'first');
   }
 
+  /** A diagnosis of the database `lockKey` names running now in an incident other than `except`, if any. */
+  diagnosisRunning(lockKey: string, except: string): Run | undefined {
+    for (const run of this.runs.values()) {
+      if (run.kind === 'diagnosis' && run.status === 'running' && run.lockKey === lockKey && run.incidentId !== except) return run;
+    }
+    return undefined;
+  }
+
   /** The mutating run that holds a database, if any (see holdsItsDatabase). */
   lockHolder(lockKey: string, except?: string): Run | undefined {
     for (const run of this.runs.values()) {

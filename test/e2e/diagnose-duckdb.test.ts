@@ -334,6 +334,21 @@ describe('/databox diagnose duckdb', () => {
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
   });
 
+  it('warns of a recovery typed while another incident\'s diagnosis of the database runs that the diagnosis is running, not that nobody looked', async () => {
+    await createHealthyDatabase(checkout.databasePath);
+    checkout.behave({ 'uv run sqlmesh audit': { stdout: 'auditing\n', sleepMs: 8_000 } });
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb');
+    const deadline = Date.now() + 60_000;
+    while (!checkout.calls().some((call) => call.command === 'uv run sqlmesh audit') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const diagnosed = journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident as string;
+    await harness.command('recover duckdb path=a', 'U0OTHER');
+    await harness.settle();
+    const plan = slack.allText();
+    expect(plan).toContain(`No diagnosis yet: this plan was typed while incident ${diagnosed}'s diagnosis of the same database is still running. Wait for its verdict`);
+    expect(plan).not.toContain('nobody has looked at the database first');
+  });
+
   it('calls a healthy file healthy after sqlmesh audit passes in transforms/main', async () => {
     await createHealthyDatabase(checkout.databasePath);
     await diagnose();
