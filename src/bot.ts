@@ -30,6 +30,7 @@ import { saveCarryOver, takeCarryOver } from './slack/carry-over.js';
 import { SlackDeliveryWatch } from './slack/delivery-watch.js';
 import { refusesTheToken } from './slack/lasting-refusals.js';
 import { slackCodeOf } from './slack/slack-trouble.js';
+import { notSlacksAnswer } from './slack/wrong-address.js';
 import { LastingTrouble } from './slack/lasting-trouble.js';
 import { FailedTries } from './slack/failed-tries.js';
 import { SlackOutbox } from './slack/outbox.js';
@@ -120,8 +121,9 @@ function refusedToken(error: unknown): string | undefined {
 }
 
 /**
- * Initialises the Bolt app, which asks Slack who the bot is: a wrong token stops the start with one clear line. With
- * SLACK_API_URL set, a Slack that does not answer is named with it and the URL asked: a base without /api/ answers 404.
+ * Initialises the Bolt app, which asks Slack who the bot is: a wrong token stops the start with one clear line. An
+ * answer that is not Slack's (a base without /api/ answers 404) stops it at once, naming the URL asked and the answer;
+ * with SLACK_API_URL set, a Slack that does not answer is named with it and the URL asked.
  */
 async function initSlack(app: App, apiUrlSet: boolean): Promise<void> {
   try {
@@ -129,6 +131,12 @@ async function initSlack(app: App, apiUrlSet: boolean): Promise<void> {
   } catch (error) {
     const code = refusedToken(error);
     if (code) throw new ConfigError(`invalid configuration: SLACK_BOT_TOKEN is not accepted by Slack (${code})`);
+    // Not Slack answering (a wrong SLACK_API_URL, a proxy): said at once, with what answered, as asking again changes nothing.
+    const notSlack = notSlacksAnswer(error);
+    if (notSlack) {
+      const fix = apiUrlSet ? "SLACK_API_URL must be the Web API's base, such as https://slack.com/api/" : 'is a proxy answering for Slack?';
+      throw new Error(`cannot check the bot token: ${notSlack.message}: ${fix} (not asked again: the same address gives the same answer)`);
+    }
     const where = apiUrlSet ? ` at SLACK_API_URL (asked ${app.client.slackApiUrl}auth.test; it must be the Web API's base, such as https://slack.com/api/)` : '';
     throw new Error(`cannot reach Slack${where} to check the bot token: ${(error as Error).message}`);
   }

@@ -10,6 +10,7 @@ import { notingFailedWhoIs, withoutSecondWaits } from './unanswered-who-is.js';
 import { guardRequests } from './guard-requests.js';
 import type { TokenRefused } from './lasting-trouble.js';
 import { socketModeTrouble } from './socket-mode-trouble.js';
+import { refusingWrongAddress, withoutRetriesOfWrongAddress } from './wrong-address.js';
 
 /**
  * How the Web API client meets Slack's bad days (see the README): a 429 pauses every call for its Retry-After, as Slack
@@ -18,13 +19,15 @@ import { socketModeTrouble } from './socket-mode-trouble.js';
  * not sent again here, nor a question of who clicked that Slack left unanswered (unanswered-who-is.ts). Past that, the
  * outbox (outbox.ts) retries thread
  * messages in order for as long as it takes, so one message's retries never stall a run or the messages behind it.
+ * The start's auth.test answered by something that is not Slack (a 404 from a wrong SLACK_API_URL, a proxy's 403) is
+ * not asked again: it stops the start at once, naming the URL and the answer (wrong-address.ts).
  * The HTTP requests themselves are made on a thread of their own (fetch-off-thread.ts), away from Slack's acks.
  */
 export const webApiPolicy: WebClientOptions = {
-  fetch: notingFailedPosts(notingFailedWhoIs(fetchOffThread)),
+  fetch: notingFailedPosts(notingFailedWhoIs(refusingWrongAddress(fetchOffThread))),
   rejectRateLimitedCalls: false,
   timeout: 30_000,
-  retryConfig: withoutBlindReposts(withoutSecondWaits({ retries: 3, factor: 2, minTimeout: 1_000, maxTimeout: 10_000, randomize: true })),
+  retryConfig: withoutRetriesOfWrongAddress(withoutBlindReposts(withoutSecondWaits({ retries: 3, factor: 2, minTimeout: 1_000, maxTimeout: 10_000, randomize: true }))),
 };
 
 /** Signed requests refused before any listener, to journal them. */

@@ -132,9 +132,50 @@ describe('npm start', () => {
       const result = await startMain({ ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.url, PORT: '0' });
       expect(result.exitCode).toBe(1);
       expect(String(result.stderr).trim()).toBe(
-        `databox-bot: could not start: cannot reach Slack at SLACK_API_URL (asked ${slack.url}/auth.test; it must be the Web API's base, such as https://slack.com/api/) to check the bot token: An HTTP protocol error occurred: statusCode = 404`,
+        `databox-bot: could not start: cannot check the bot token: ${slack.url}/auth.test answered HTTP 404 Not Found (application/json), where Slack's Web API answers 200: SLACK_API_URL must be the Web API's base, such as https://slack.com/api/ (not asked again: the same address gives the same answer)`,
       );
     } finally {
+      await slack.stop();
+    }
+  });
+
+  // Asked again three times before (1, 2 and 4 s apart), for an answer no retry changes.
+  it("stops at once, asking once, when a proxy answers auth.test in Slack's place", async () => {
+    const slack = new SlackStandIn();
+    await slack.start();
+    slack.troubled = /^auth\.test$/;
+    slack.lastingTrouble = { status: 403, raw: '<html><body>Access denied by proxy</body></html>' };
+    try {
+      const result = await startMain({ ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.apiUrl, PORT: '0' });
+      expect(slack.calls.filter((c) => c.method === 'auth.test')).toHaveLength(1);
+      expect(result.exitCode).toBe(1);
+      expect(String(result.stderr).trim()).toBe(
+        `databox-bot: could not start: cannot check the bot token: ${slack.apiUrl}auth.test answered HTTP 403 Forbidden (text/html), where Slack's Web API answers 200: SLACK_API_URL must be the Web API's base, such as https://slack.com/api/ (not asked again: the same address gives the same answer)`,
+      );
+    } finally {
+      await slack.stop();
+    }
+  });
+
+  it('asks auth.test again when Slack fails for a moment (a 500) as the bot starts, and starts', async () => {
+    const slack = new SlackStandIn();
+    await slack.start();
+    slack.troubled = /^auth\.test$/;
+    slack.trouble = [{ status: 500 }];
+    const port = await freePort();
+    const child = execa(process.execPath, mainArgs, {
+      cwd: work,
+      env: { ...baseEnv, DATABOX_STATE_DIR: path.join(work, 'var-slack-500'), SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl, PORT: String(port) },
+      extendEnv: false,
+      reject: false,
+      forceKillAfterDelay: 60_000,
+    });
+    try {
+      expect(await waitForHealthz(port)).toBe(200);
+      expect(slack.calls.filter((c) => c.method === 'auth.test').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      child.kill('SIGTERM');
+      await child;
       await slack.stop();
     }
   });
