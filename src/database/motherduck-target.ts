@@ -1,6 +1,7 @@
 // MotherDuck as a target: md:<database> through @duckdb/node-api, the token given as a config option, never in SQL.
 import { firstLine } from '../excerpt.js';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { duckdbApi } from '../duckdb/duckdb-api.js';
 import { runForRows, useUtcDays } from '../duckdb/open.js';
 import { formatDuration } from '../format-duration.js';
 import { createRedactor, type Redactor } from '../redact.js';
@@ -41,7 +42,7 @@ export function connectProblem(error: unknown, database: string, redact: Redacto
   return new TargetError('unreachable', `cannot connect to MotherDuck (md:${database}): ${line}`);
 }
 
-export function motherDuckTarget(settings: MotherDuckSettings, redact: Redactor, createInstance: CreateInstance = DuckDBInstance.create): DatabaseTarget {
+export function motherDuckTarget(settings: MotherDuckSettings, redact: Redactor, createInstance: CreateInstance = async (path, options) => (await duckdbApi()).DuckDBInstance.create(path, options)): DatabaseTarget {
   // The token is redacted here too, whatever the caller's redactor holds: it must never leave in an error.
   const scrub = (text: string) => redact(settings.token ? createRedactor([settings.token])(text) : text);
   const label = `md:${settings.database}`;

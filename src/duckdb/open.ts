@@ -1,5 +1,6 @@
 // Opening the DuckDB file for a step, and bounding a step's queries in time.
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { duckdbApi } from './duckdb-api.js';
 import type { QueryResult } from '../database/target.js';
 import { formatDuration } from '../format-duration.js';
 import { largestBlockPool, sizeInBytes } from './memory-sizes.js';
@@ -93,6 +94,7 @@ export async function useUtcDays(connection: Pick<DuckDBConnection, 'run'>): Pro
 export async function openDatabase(location: string, writable: boolean, caps: ReadOnlyLimits = limits): Promise<OpenDatabase> {
   let instance: DuckDBInstance;
   try {
+    const { DuckDBInstance } = await duckdbApi();
     instance = await DuckDBInstance.create(location, writable ? {} : readOnlyOptions(caps));
   } catch (error) {
     // A log another database wrote fails its replay with an internal error, which DuckDB follows with its stack trace.

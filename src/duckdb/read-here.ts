@@ -1,6 +1,7 @@
 // Runs a query's work on the calling thread, task by task: DuckDB's own asynchronous calls run on libuv's shared
 // thread pool, where the niceness of the reader thread (off-thread.ts) cannot reach them.
-import { DuckDBPendingResultState, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { duckdbApi } from './duckdb-api.js';
 import { withoutStackTraceIn } from './stack-trace.js';
 
 const wrapped = /^Failure running pending result task: /;
@@ -21,11 +22,13 @@ export async function readAllHere(connection: DuckDBConnection, sql: string, sto
 }
 
 async function readAll(connection: DuckDBConnection, sql: string, stopped: () => boolean): Promise<DuckDBValue[][]> {
+  // Loaded already, as the connection is: its values, not a second load.
+  const { DuckDBPendingResultState } = await duckdbApi();
   const pending = await connection.start(sql);
   try {
     for (;;) {
       if (stopped()) connection.interrupt();
-      let state: DuckDBPendingResultState;
+      let state: ReturnType<typeof pending.runTask>;
       try {
         state = pending.runTask();
       } catch (error) {

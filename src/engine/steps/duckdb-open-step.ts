@@ -1,7 +1,7 @@
 // The duckdb-open step kind: open a DuckDB file read-only and run SELECT 1, telling busy, missing, corrupt and unreadable apart.
-import { version as duckdbVersion } from '@duckdb/node-api';
 import fs from 'node:fs';
 import { z } from 'zod';
+import { duckdbApi } from '../../duckdb/duckdb-api.js';
 import { walBeside } from '../../duckdb/wal.js';
 import { fileAt, type FileSeen } from '../../disk/file-identity.js';
 import { linkTargetOf, pointAtTheFile } from '../../disk/symbolic-link.js';
@@ -71,6 +71,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
       ...(seen ? { seen } : {}),
     };
   }
+  const unreadableReason = opened.status === 'unreadable' ? notDamageReason(opened.message, (await duckdbApi()).version()) : '';
   const summaries: Record<OpenStatus, string> = {
     ok: 'opens read-only; SELECT 1 succeeds',
     missing: `${step.path} does not exist`,
@@ -83,7 +84,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
     // The operator's words first when the file is cut short: DuckDB's own names only the offset it could not read.
     corrupt: `does not open: ${opened.endsEarly ? `${opened.endsEarly}. DuckDB: ${opened.message}` : opened.message}`,
     'wal-damaged': `does not open: its write-ahead log fails to replay, but the file alone opens as of its last checkpoint: ${opened.message.split('\n')[0]}${opened.foreignLog ? `. The log is possibly another database's: ${opened.foreignLog}, which the file's own log never does` : ''}`,
-    unreadable: `does not open, but not because it is damaged: ${notDamageReason(opened.message)}`,
+    unreadable: `does not open, but not because it is damaged: ${unreadableReason}`,
   };
   const log = opened.status === 'ok' ? logReplayed(step.path, seen) : opened.status === 'missing' ? logAlone(step.path, seen) : '';
   // Said before any path is chosen: every recovery moves the file, and is refused through a link.
@@ -100,7 +101,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
       holderPid: opened.holderPid ?? 'unknown',
       heldAs: opened.heldReadOnly ? 'a process that opened it read-only (a notebook, a BI tool, a script): DuckDB refuses every write while it is open' : writerGuess(opened.holder),
       // In one line for a verdict's advice; DuckDB's whole text is the step's output.
-      message: opened.status === 'unreadable' ? notDamageReason(opened.message) : opened.message,
+      message: opened.status === 'unreadable' ? unreadableReason : opened.message,
       looksLike: opened.looksLike ?? '',
       linkTarget: opened.linkTarget ?? '',
       withoutLog: opened.status === 'wal-damaged' ? withoutLog(opened.foreignLog) : '',
@@ -128,7 +129,7 @@ function withoutLog(foreignLog: string | undefined): string {
  * Why a file that is not damaged does not open, in one line: DuckDB's first; for a storage version, whose it is and
  * which DuckDB reads here (DuckDB follows it with paragraphs on its storage policy); for an encrypted file, the key.
  */
-function notDamageReason(message: string): string {
+function notDamageReason(message: string, duckdbVersion: string): string {
   const [first = message, second = ''] = message.split('\n').map((line) => line.trim());
   // Not permissions, memory or a version: the key DuckDB asks for, which nothing gives the bot.
   if (/encrypted database/i.test(first)) {
@@ -136,7 +137,7 @@ function notDamageReason(message: string): string {
   }
   if (!/version number|storage version/i.test(first)) return /[.!?]$/.test(first) ? first : `${first}.`;
   const writtenBy = /created with DuckDB version/i.test(second) ? ` ${second}` : '';
-  return `${first}${writtenBy} The bot reads with DuckDB ${duckdbVersion()}.`;
+  return `${first}${writtenBy} The bot reads with DuckDB ${duckdbVersion}.`;
 }
 
 /**
