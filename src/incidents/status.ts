@@ -93,7 +93,7 @@ export function statusReport(state: IncidentState, now: Date, runbookOf: (scenar
     validatedElsewhere: new Map(
       incidents.flatMap((incident) =>
         incident.runs.flatMap((run) => {
-          const said = validatedElsewhere(incident, run, runbookOf(incident.scenario)?.parameters);
+          const said = validatedElsewhere(incident, run, () => runbookOf(incident.scenario)?.parameters);
           return said ? [[run.id, said] as const] : [];
         }),
       ),

@@ -434,7 +434,7 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
       const part = partOfWindow(validation);
       if (part) return { text: `not recovered yet: ${plain(recovery.title)} built one part of the window, and its validation passed on that part at ${utcClock(passedAt)}; ${plain(part.summary)}` };
       // A recovery of something else than the diagnosis looked at (another source) did not recover what it found.
-      const elsewhere = recoveredElsewhere(incident, recovery, rb?.parameters);
+      const elsewhere = recoveredElsewhere(incident, recovery, () => rb?.parameters);
       if (elsewhere) return { text: `${plain(elsewhere)}, and its validation passed at ${utcClock(passedAt)}` };
       // The validation checked the recovered window only: what the diagnosis found outside it was not recovered.
       const left = diagnosedLeftOut(incident, rb?.windows ?? [], recovery.params);

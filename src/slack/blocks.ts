@@ -114,7 +114,7 @@ function incidentStatus(incident: Incident, parameters: Runbook['parameters'] | 
     return undoneStatus(incident, undone);
   }
   // A validation that passed over a recovery of another source than diagnosed: as the postmortem says, not recovered.
-  return validatedElsewhere(incident, last, parameters) ?? runStatus(last, outdatedBy);
+  return validatedElsewhere(incident, last, () => parameters) ?? runStatus(last, outdatedBy);
 }
 
 /** Where a run leaves its incident, in a few words. */

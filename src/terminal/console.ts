@@ -28,6 +28,7 @@ import { runCommand as realRunCommand, type CommandRunner } from '../process/run
 import { createRedactor } from '../redact.js';
 import { prepareStateDir } from '../state-dir.js';
 import { loadRunbooks, RunbookError } from '../runbook/load.js';
+import { runbooksWhenNeeded } from '../runbook/runbooks-when-needed.js';
 import type { Runbook } from '../runbook/schema.js';
 import { scenarioCommands } from '../runbook/scenario-commands.js';
 import { cliCommands, commandText, parseArgs, type CliOptions } from './args.js';
@@ -201,20 +202,24 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
     if (rest.length > 0) throw new UserError(`"watch" takes nothing after it`);
     return watchCommand(config, deps.runCommand ?? realRunCommand, io.stdout, deps.clock);
   }
-  const runbooks = loadRunbooks(config.runbooksDir);
-  const catalog: ScenarioCatalog = Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
+  // `status` reads the runbooks only if what it shows needs them (a validation passed over a recovery of another source
+  // than diagnosed), and parses no command, so needs no catalog; every other command loads and checks them here, so a
+  // mistake in one is refused before anything runs.
+  const status = verb === 'status' && !options.help;
+  const runbooks = status ? runbooksWhenNeeded(() => loadRunbooks(config.runbooksDir)) : loadRunbooks(config.runbooksDir);
+  const catalog: ScenarioCatalog = status ? {} : Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
   if (verb === undefined || verb === 'help' || options.help) {
     io.stdout.write(`${terminalUsage(catalog)}\n\nScenarios:\n${[...runbooks.values()].map(scenarioHelp).join('\n')}\n`);
     return exitCodes.ok;
   }
   // `status` only reads: a state dir that is not there (mistyped, or the bot never started on it) is said, not created.
-  if (verb === 'status' && rest.length === 0 && !fs.existsSync(config.stateDir)) {
+  if (status && rest.length === 0 && !fs.existsSync(config.stateDir)) {
     io.stdout.write(
       `No journal to read: the state dir ${config.stateDir} does not exist, so nothing was recorded there (no incident, plan or watcher check). Is DATABOX_STATE_DIR the one the bot uses? Nothing was created.\n`,
     );
     return exitCodes.ok;
   }
-  const session = new ConsoleSession(config, runbooks, catalog, io, deps, options, verb === 'status');
+  const session = new ConsoleSession(config, runbooks, catalog, io, deps, options, status);
   const stopWatching = (deps.watchInterrupts ?? watchProcessInterrupts)(io.stdout, (interruption) => {
     if (stopped.by) {
       io.stderr.write(`databox: still stopping (${stopped.by.why}): the run's end is being written to the journal\n`);
