@@ -1,7 +1,7 @@
 // Runs one external command with execa (argv array, never a shell), with a timeout that kills its whole process tree.
 import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { execa } from 'execa';
+import { execaModule } from './execa-module.js';
 import type { Redactor } from '../redact.js';
 import { StreamRedactor } from '../redact-stream.js';
 import { withheldFromCommands } from '../withheld-from-commands.js';
@@ -159,6 +159,8 @@ export function killTree(pid: number | undefined, signal: NodeJS.Signals): void 
 }
 
 export const runCommand: CommandRunner = async (request) => {
+  // Before anything is measured or checked: a cancellation while it loads is seen by the check below.
+  const { execa } = await execaModule();
   const started = performance.now();
   const output = new OutputCapture(request.redact);
   const [file, ...args] = request.argv;

@@ -1,7 +1,7 @@
 // Starts a long-lived process (a daemon) detached from the bot, so it outlives the bot; tells whether it stayed up.
 import fs from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
+import { execaModule } from './execa-module.js';
 import { childEnvironment } from './run-command.js';
 
 export interface DetachedRequest {
@@ -29,6 +29,7 @@ export interface DetachedResult {
 export type DetachedStarter = (request: DetachedRequest) => Promise<DetachedResult>;
 
 export async function startDetached(request: DetachedRequest): Promise<DetachedResult> {
+  const { execa } = await execaModule();
   const [file, ...args] = request.argv;
   if (!file) throw new Error('empty argv');
   fs.mkdirSync(path.dirname(request.logFile), { recursive: true });
