@@ -139,18 +139,22 @@ describe('npm start', () => {
     }
   });
 
-  // Asked again three times before (1, 2 and 4 s apart), for an answer no retry changes.
-  it("stops at once, asking once, when a proxy answers auth.test in Slack's place", async () => {
+  // A 403 was asked again three times before (1, 2 and 4 s apart), for an answer no retry changes; a page answered 200
+  // was named only by JSON's parse error.
+  it.each([
+    [403, "answered HTTP 403 Forbidden (text/html), where Slack's Web API answers 200"],
+    [200, "answered HTTP 200 OK with text/html, not the JSON Slack's Web API answers with"],
+  ])("stops at once, asking once, naming the answer, when a proxy answers auth.test in Slack's place with %i and a page", async (status, answer) => {
     const slack = new SlackStandIn();
     await slack.start();
     slack.troubled = /^auth\.test$/;
-    slack.lastingTrouble = { status: 403, raw: '<html><body>Access denied by proxy</body></html>' };
+    slack.lastingTrouble = { status, raw: '<html><body>Access denied by proxy</body></html>' };
     try {
       const result = await startMain({ ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.apiUrl, PORT: '0' });
       expect(slack.calls.filter((c) => c.method === 'auth.test')).toHaveLength(1);
       expect(result.exitCode).toBe(1);
       expect(String(result.stderr).trim()).toBe(
-        `databox-bot: could not start: cannot check the bot token: ${slack.apiUrl}auth.test answered HTTP 403 Forbidden (text/html), where Slack's Web API answers 200: SLACK_API_URL must be the Web API's base, such as https://slack.com/api/ (not asked again: the same address gives the same answer)`,
+        `databox-bot: could not start: cannot check the bot token: ${slack.apiUrl}auth.test ${answer}: SLACK_API_URL must be the Web API's base, such as https://slack.com/api/ (not asked again: the same address gives the same answer)`,
       );
     } finally {
       await slack.stop();
