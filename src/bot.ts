@@ -199,7 +199,7 @@ export function createBot(options: BotOptions): Bot {
   );
   // Registered before the journal loads, so outages in progress are rebuilt from it and not alerted about again.
   const watch = new WatchService({
-    watchers: buildWatchers(config, runCommand, false, plansOnDatabases(journal, state, options.clock), options.targets),
+    watchers: buildWatchers(config, runCommand, false, plansOnDatabases(journal, state), options.targets),
     journal,
     sink: new SlackAlertSink(app.client, config.watch.alertChannel, redact, logger),
     logger,

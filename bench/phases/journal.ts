@@ -1,11 +1,15 @@
 // Journal appends with durability (each acknowledged event fsynced before the next thing that depends on it), against
-// a bare write+fsync of the same lines; and verification of 100,000 lines against bare hashing of the same bytes.
+// a bare write+fsync of the same lines; verification of 100,000 lines against bare hashing of the same bytes; and the
+// status over a 100,000-line journal of incidents against replaying its lines into them.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { IncidentState } from '../../src/incidents/state.js';
+import { statusReport } from '../../src/incidents/status.js';
 import { Journal } from '../../src/journal/journal.js';
 import { genesisHash, serialize, verifyLines } from '../../src/journal/record.js';
 import { ratioFigure, type BenchContext } from '../lib/figures.js';
+import { longJournal } from '../lib/long-journal.js';
 
 const data = { runId: 'dbx-20260420-bench/1', summary: 'x'.repeat(200) };
 
@@ -67,4 +71,30 @@ export async function benchJournal(ctx: BenchContext): Promise<void> {
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) createHash('sha256').update(line).digest('hex');
   const bareMs = performance.now() - started;
   ctx.figures.push(ratioFigure(`journal verification of ${ctx.sizes.verifyLines.toLocaleString('en')} lines (floor: read + sha256 per line)`, verifyMs, bareMs, 'ms'));
+
+  benchStatus(ctx);
+}
+
+/**
+ * `/databox status` (and the sweep every 15 s, and the database watcher, which read parts of it) over a journal of
+ * `verifyLines` lines, against one replay of those lines into the incidents: the status reads each incident and run a
+ * bounded number of times, so it costs about what reading them once does, however long the journal.
+ */
+function benchStatus(ctx: BenchContext): void {
+  const { text, incidents } = longJournal(ctx.sizes.verifyLines);
+  const dir = path.join(ctx.dir, 'long-journal');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'journal.jsonl'), text);
+  const journal = new Journal(dir);
+  const records = journal.load();
+  ctx.log(`journal: the status over ${records.length} lines, ${incidents} incidents`);
+  let started = performance.now();
+  const state = new IncidentState();
+  for (const record of records) state.apply(record);
+  const replayMs = performance.now() - started;
+  started = performance.now();
+  const report = statusReport(state, new Date('2026-12-31T00:00:00.000Z'));
+  const statusMs = performance.now() - started;
+  if (report.undoneElsewhere.size === 0 || report.healthySince.size === 0) throw new Error('the generated journal did not give the status its comparisons to make');
+  ctx.figures.push(ratioFigure(`status over a ${records.length.toLocaleString('en')}-line journal, ${incidents.toLocaleString('en')} incidents (floor: replaying its lines into them)`, statusMs, replayMs, 'ms', 2));
 }

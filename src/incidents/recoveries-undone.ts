@@ -4,6 +4,7 @@
 import { writesOnlyBeside } from '../engine/step-passed.js';
 import type { SnapshotHistoryStep } from '../engine/steps/snapshot-history-step.js';
 import type { ResolvedStep } from '../engine/types.js';
+import { MinHeap } from '../min-heap.js';
 import type { Incident, IncidentState, Run } from './state.js';
 
 /** The moment the plan goes back to, as its snapshot-history check read it when the plan was made, and how it is said. */
@@ -41,32 +42,105 @@ export interface UndoneByOther {
   backTo: string;
 }
 
+/** A standing recovery that went back to a moment: when it started, and the moment it went back to, read once. */
+interface GoingBack {
+  run: Run;
+  startedMs: number;
+  moment: { ms: number; said: string };
+}
+
+/**
+ * What undoneByOther compares an incident's recovery with, read from the state once: the standing recoveries, and, per
+ * database, those that went back to a moment, in journal order. Comparing each incident with every run instead grew
+ * with their product (a journal of 1,300 incidents took a minute to give a status).
+ */
+export interface GoingBackIndex {
+  stands: (run: Run) => boolean;
+  byDatabase: ReadonlyMap<string, readonly GoingBack[]>;
+}
+
+export function goingBackIndex(state: IncidentState): GoingBackIndex {
+  const stands = standing(state);
+  const byDatabase = new Map<string, GoingBack[]>();
+  const goesBackTo = (run: Run) => momentOf(run.steps) ?? (run.continues ? momentOf(state.runs.get(run.continues)?.steps ?? []) : undefined);
+  for (const run of state.runs.values()) {
+    const startedMs = Date.parse(run.startedAt ?? '');
+    if (!Number.isFinite(startedMs) || !stands(run)) continue;
+    const moment = goesBackTo(run);
+    if (!moment) continue;
+    const onDatabase = byDatabase.get(run.lockKey) ?? [];
+    onDatabase.push({ run, startedMs, moment });
+    byDatabase.set(run.lockKey, onDatabase);
+  }
+  return { stands, byDatabase };
+}
+
 /**
  * Whether a recovery of another incident undid the incident's latest standing recovery since, on the same database, by
  * going back to a moment before it (a swap puts its clone's moment in place): the incident reads as recovered, and is not.
  */
-export function undoneByOther(state: IncidentState, incident: Incident, stands = standing(state)): UndoneByOther | undefined {
-  const recovery = incident.runs.filter(stands).at(-1);
+export function undoneByOther(state: IncidentState, incident: Incident, index = goingBackIndex(state)): UndoneByOther | undefined {
+  const recovery = incident.runs.filter(index.stands).at(-1);
   const ranAt = Date.parse(recovery?.finishedAt ?? '');
   if (!recovery || !Number.isFinite(ranAt)) return undefined;
-  const goesBackTo = (run: Run) => momentOf(run.steps) ?? (run.continues ? momentOf(state.runs.get(run.continues)?.steps ?? []) : undefined);
-  for (const by of state.runs.values()) {
-    if (by.incidentId === incident.id || by.lockKey !== recovery.lockKey || !stands(by) || !(Date.parse(by.startedAt ?? '') > ranAt)) continue;
-    const moment = goesBackTo(by);
-    if (moment && moment.ms < ranAt) return { incident, recovery, by, backTo: moment.said };
+  for (const { run: by, startedMs, moment } of index.byDatabase.get(recovery.lockKey) ?? []) {
+    if (by.incidentId !== incident.id && startedMs > ranAt && moment.ms < ranAt) return { incident, recovery, by, backTo: moment.said };
   }
   return undefined;
 }
 
-/** Each incident, by id, another incident's recovery undid (undoneByOther). */
+/** Each incident, by id, another incident's recovery undid (undoneByOther), in the order of the incidents. */
 export function undoneIncidents(state: IncidentState): Map<string, UndoneByOther> {
-  const stands = standing(state);
-  const undone = new Map<string, UndoneByOther>();
+  const index = goingBackIndex(state);
+  const latestByDatabase = new Map<string, LatestRecovery[]>();
   for (const incident of state.incidents.values()) {
-    const found = undoneByOther(state, incident, stands);
-    if (found) undone.set(incident.id, found);
+    const recovery = incident.runs.filter(index.stands).at(-1);
+    const ranAt = Date.parse(recovery?.finishedAt ?? '');
+    if (!recovery || !Number.isFinite(ranAt)) continue;
+    const onDatabase = latestByDatabase.get(recovery.lockKey) ?? [];
+    onDatabase.push({ incident, recovery, ranAt });
+    latestByDatabase.set(recovery.lockKey, onDatabase);
   }
-  return undone;
+  const found = new Map<string, UndoneByOther>();
+  for (const [lockKey, latest] of latestByDatabase) {
+    for (const [recovery, by] of firstUndoing(latest, index.byDatabase.get(lockKey) ?? [])) {
+      found.set(recovery.incident.id, { incident: recovery.incident, recovery: recovery.recovery, by: by.run, backTo: by.moment.said });
+    }
+  }
+  return new Map([...state.incidents.keys()].flatMap((id) => (found.has(id) ? [[id, found.get(id) as UndoneByOther] as const] : [])));
+}
+
+interface LatestRecovery {
+  incident: Incident;
+  recovery: Run;
+  ranAt: number;
+}
+
+/**
+ * For each recovery on one database, the first run in the journal (of `goingBack`, the database's, in journal order) of
+ * another incident that started after it ended and went back to a moment before that: what undoneByOther finds for
+ * each, in one sweep from the latest recovery back. Going back in time, the runs that started after a recovery only
+ * grow in number, and one that went back to a moment at or after it can undo none of the earlier ones: it is let go.
+ */
+function firstUndoing(recoveries: readonly LatestRecovery[], goingBack: readonly GoingBack[]): Map<LatestRecovery, GoingBack> {
+  const latestStartFirst = goingBack.map((entry, order) => ({ entry, order })).sort((a, b) => b.entry.startedMs - a.entry.startedMs);
+  const firstInJournal = new MinHeap<{ entry: GoingBack; order: number }>((a, b) => a.order < b.order);
+  const found = new Map<LatestRecovery, GoingBack>();
+  let started = 0;
+  for (const recovery of [...recoveries].sort((a, b) => b.ranAt - a.ranAt)) {
+    while (started < latestStartFirst.length && (latestStartFirst[started]?.entry.startedMs ?? 0) > recovery.ranAt) firstInJournal.push(latestStartFirst[started++] as { entry: GoingBack; order: number });
+    // The incident's own runs may undo another's: set aside while its answer is read, and put back.
+    const own: { entry: GoingBack; order: number }[] = [];
+    let first = firstInJournal.peek();
+    while (first && (first.entry.moment.ms >= recovery.ranAt || first.entry.run.incidentId === recovery.incident.id)) {
+      const taken = firstInJournal.pop() as { entry: GoingBack; order: number };
+      if (taken.entry.moment.ms < recovery.ranAt) own.push(taken);
+      first = firstInJournal.peek();
+    }
+    if (first) found.set(recovery, first.entry);
+    for (const entry of own) firstInJournal.push(entry);
+  }
+  return found;
 }
 
 /**

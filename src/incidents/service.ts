@@ -57,7 +57,7 @@ import { againstDiagnosis, changedSinceDiagnosis, cleanupAfterRollback, movedFil
 import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
 import { firstLine } from '../excerpt.js';
-import { statusReport } from './status.js';
+import { outdatedPlans } from './status.js';
 import { followUpCommand, reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
 import { diagnoseAgainCommand } from './diagnose-again.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
@@ -1198,7 +1198,7 @@ export class IncidentService {
       this.deps.journal.catchUp();
       // A plan decided since (expired, say) has its own message now: it is not told again, and not kept.
       for (const id of this.outdatedShown) if (this.deps.state.runs.get(id)?.status !== 'pending') this.outdatedShown.delete(id);
-      for (const { run, changedBy, whatNow } of statusReport(this.deps.state, this.clock(), (scenario) => this.deps.runbooks.get(scenario)).outdated) {
+      for (const { run, changedBy, whatNow } of outdatedPlans(this.deps.state, this.clock(), (scenario) => this.deps.runbooks.get(scenario))) {
         if (this.outdatedShown.has(run.id)) continue;
         this.outdatedShown.add(run.id);
         await this.safely(() => this.reporter.planOutdated(this.incident(run.incidentId), run, changedBy, whatNow));

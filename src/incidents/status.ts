@@ -75,21 +75,33 @@ export function goneRunnerHint(run: Run, unlockCommand: string): string | undefi
 /** How many incidents the status lists at least, unfinished ones or not. */
 const recentCount = 5;
 
+/** Plans waiting for an approval that has not expired at `now`. */
+function pendingAt(runs: readonly Run[], now: Date): Run[] {
+  return runs.filter((r) => r.status === 'pending' && r.needsApproval && (!r.expiresAt || Date.parse(r.expiresAt) > now.getTime()));
+}
+
+/**
+ * Plans still pending at `now` but no longer approvable, with the run that changed their database since: the same test
+ * an approval makes (approvals.ts). For the sweep, which needs only these, without the rest of the status.
+ */
+export function outdatedPlans(state: IncidentState, now: Date, runbookOf: (scenario: string) => Runbook | undefined): StatusReport['outdated'] {
+  return pendingAt([...state.runs.values()], now).flatMap((r) => {
+    const by = state.staleBy(r);
+    return by ? [{ run: r, changedBy: by, whatNow: outdatedWhatNow(state, r, by, runbookOf) }] : [];
+  });
+}
+
 /** `runbookOf`: a scenario's runbook, to tell a recovery of another source than diagnosed (without it, not told). */
 export function statusReport(state: IncidentState, now: Date, runbookOf: (scenario: string) => Runbook | undefined = () => undefined): StatusReport {
   const runs = [...state.runs.values()];
   const incidents = [...state.incidents.values()];
-  const pending = runs.filter((r) => r.status === 'pending' && r.needsApproval && (!r.expiresAt || Date.parse(r.expiresAt) > now.getTime()));
-  // The same test an approval makes (approvals.ts): a plan made before another changed its database is refused.
-  const changedBy = (r: Run) => state.staleBy(r);
+  const outdated = outdatedPlans(state, now, runbookOf);
+  const outdatedIds = new Set(outdated.map((o) => o.run.id));
   const parts = {
     holding: runs.filter((r) => r.status === 'running' || r.status === 'approved'),
-    waiting: pending.filter((r) => !changedBy(r)),
-    outdated: pending.flatMap((r) => {
-      const by = changedBy(r);
-      return by ? [{ run: r, changedBy: by, whatNow: outdatedWhatNow(state, r, by, runbookOf) }] : [];
-    }),
-    unsettled: leftPartWay(runs),
+    waiting: pendingAt(runs, now).filter((r) => !outdatedIds.has(r.id)),
+    outdated,
+    unsettled: databasesLeftPartWay(runs),
     validatedElsewhere: new Map(
       incidents.flatMap((incident) =>
         incident.runs.flatMap((run) => {
@@ -100,32 +112,47 @@ export function statusReport(state: IncidentState, now: Date, runbookOf: (scenar
     ),
     undoneElsewhere: undoneByOthers(state),
   };
-  const withHealthy = { ...parts, healthySince: healthySince(incidents) };
-  const latestFirst = (a: Incident, b: Incident) => lastActivity(b).localeCompare(lastActivity(a));
+  const activity = new Map(incidents.map((incident) => [incident.id, lastActivity(incident)]));
+  const withHealthy = { ...parts, healthySince: healthySince(incidents, activity) };
+  const latestFirst = (a: Incident, b: Incident) => (activity.get(b.id) as string).localeCompare(activity.get(a.id) as string);
   const open = incidents.filter((incident) => unfinished(incident, withHealthy)).sort(latestFirst);
-  const settled = incidents.filter((incident) => !open.includes(incident)).sort(latestFirst);
+  const openIds = new Set(open.map((incident) => incident.id));
+  const settled = incidents.filter((incident) => !openIds.has(incident.id)).sort(latestFirst);
   const recent = [...open, ...settled.slice(0, Math.max(0, recentCount - open.length))];
-  return { ...withHealthy, recent, unfinished: new Set(open.map((incident) => incident.id)), leftOut: incidents.length - recent.length };
+  return { ...withHealthy, recent, unfinished: openIds, leftOut: incidents.length - recent.length };
 }
 
-/** For each incident, the latest later diagnosis of its scenario with the same parameters that found nothing wrong. */
-function healthySince(incidents: readonly Incident[]): Map<string, { incident: string; at: string }> {
-  const healthy = incidents.filter((i) => i.diagnosis && i.diagnosis.severity === 'ok' && i.diagnosis.paths.length === 0);
+/**
+ * For each incident, the latest later diagnosis of its scenario with the same parameters that found nothing wrong.
+ * Those diagnoses are grouped by scenario and parameters, newest first, once: each incident reads only its group's, and
+ * stops at the first that is not its own.
+ */
+function healthySince(incidents: readonly Incident[], activity: ReadonlyMap<string, string>): Map<string, { incident: string; at: string }> {
+  const healthy = new Map<string, { id: string; at: string }[]>();
+  for (const h of incidents) {
+    if (!h.diagnosis || h.diagnosis.severity !== 'ok' || h.diagnosis.paths.length > 0) continue;
+    const key = sameDiagnosisKey(h.scenario, h.diagnosis.params ?? {});
+    const group = healthy.get(key) ?? [];
+    group.push({ id: h.id, at: h.diagnosis.at ?? '' });
+    healthy.set(key, group);
+  }
+  // Newest first; of two at the same time, the one first in the journal.
+  for (const group of healthy.values()) group.sort((a, b) => b.at.localeCompare(a.at));
   const found = new Map<string, { incident: string; at: string }>();
   for (const incident of incidents) {
     const diagnosis = incident.diagnosis;
     if (!diagnosis || incident.abandoned) continue;
-    const since = lastActivity(incident);
-    const later = healthy
-      .filter((h) => h.id !== incident.id && h.scenario === incident.scenario && (h.diagnosis?.at ?? '') > since && sameParameters(h.diagnosis?.params ?? {}, diagnosis.params))
-      .sort((a, b) => (b.diagnosis?.at ?? '').localeCompare(a.diagnosis?.at ?? ''))[0];
-    if (later?.diagnosis) found.set(incident.id, { incident: later.id, at: later.diagnosis.at });
+    const since = activity.get(incident.id) as string;
+    const later = healthy.get(sameDiagnosisKey(incident.scenario, diagnosis.params ?? {}))?.find((h) => h.id !== incident.id || h.at <= since);
+    if (later && later.at > since) found.set(incident.id, { incident: later.id, at: later.at });
   }
   return found;
 }
 
-const sameParameters = (a: Record<string, string>, b: Record<string, string>) =>
-  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([key, value]) => b[key] === value);
+/** One string for a scenario and its parameters, the same for the same parameters in any order. */
+function sameDiagnosisKey(scenario: string, params: Record<string, string>): string {
+  return JSON.stringify([scenario, Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+}
 
 /** How recently an unfinished incident with nothing under way must have seen something happen to count as worked on. */
 export const WORKED_ON_WITHIN_MS = 60 * 60_000;
@@ -164,8 +191,11 @@ function unfinished(incident: Incident, report: Pick<StatusReport, 'waiting' | '
   return stands ? stands.open : (incident.diagnosis?.paths.length ?? 0) > 0;
 }
 
-/** For each database, its latest mutating run that started, when that one stopped part-way having changed something. */
-function leftPartWay(runs: readonly Run[]): StatusReport['unsettled'] {
+/**
+ * For each database, its latest mutating run that started, when that one stopped part-way having changed something. For
+ * the database watcher too, which asks this of each database it checks, without the rest of the status.
+ */
+export function databasesLeftPartWay(runs: Iterable<Run>): StatusReport['unsettled'] {
   const latest = new Map<string, Run>();
   for (const run of runs) {
     if (!run.mutates || !run.startedAt) continue;

@@ -2,11 +2,11 @@
 import type { Incident, IncidentState } from '../incidents/state.js';
 import { incidentThread } from '../slack/slack-refs.js';
 import { runLabel } from '../incidents/run-label.js';
-import { leftPartWayLine, statusReport } from '../incidents/status.js';
+import { databasesLeftPartWay, leftPartWayLine } from '../incidents/status.js';
 import type { Journal } from '../journal/journal.js';
 import type { PlansOnDatabases } from './build-watchers.js';
 
-export function plansOnDatabases(journal: Pick<Journal, 'catchUp'>, state: IncidentState, clock: () => Date = () => new Date()): PlansOnDatabases {
+export function plansOnDatabases(journal: Pick<Journal, 'catchUp'>, state: IncidentState): PlansOnDatabases {
   return {
     holding(lockKey) {
       // A plan started from a terminal is in the journal before this process has read it.
@@ -16,7 +16,7 @@ export function plansOnDatabases(journal: Pick<Journal, 'catchUp'>, state: Incid
     },
     leftPartWay(lockKey) {
       journal.catchUp();
-      const entry = statusReport(state, clock()).unsettled.find((u) => u.run.lockKey === lockKey);
+      const entry = databasesLeftPartWay(state.runs.values()).find((u) => u.run.lockKey === lockKey);
       if (!entry) return undefined;
       const readFirst = whatToRead(state.incidents.get(entry.run.incidentId));
       return { short: `${runLabel(entry.run)} ${entry.run.id} stopped part-way on it: ${readFirst} first`, line: leftPartWayLine(entry, readFirst) };
