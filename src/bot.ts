@@ -1,6 +1,8 @@
 // Wires config, runbooks, journal, engine and the Slack front end into one bot that can start and stop.
 import { journalRepairCommand } from './commands/paste-able.js';
-import { recordRestart } from './journal/bot-started.js';
+import { recordRestart, recordStop } from './journal/bot-started.js';
+import { notRunningSaid } from './journal/not-running.js';
+import { previousRun } from './journal/previous-run.js';
 import { goneRunnerHint } from './incidents/status.js';
 import type { DatabaseTargets } from './database/targets.js';
 import type { App } from '@slack/bolt';
@@ -92,7 +94,8 @@ export interface Bot {
   sweep(): Promise<void>;
   /** Starts listening; in HTTP mode `port` overrides the configured one (0: any free port). */
   start(port?: number): Promise<Server | undefined>;
-  stop(): Promise<void>;
+  /** Stops; given the signal that asked for it, journals the clean stop (bot.stopped) last, which the next start tells. */
+  stop(signal?: string): Promise<void>;
 }
 
 /** How long a stop waits for running work before killing it, and again after. */
@@ -208,11 +211,14 @@ export function createBot(options: BotOptions): Bot {
     clock: options.clock,
     lastChecksFile: path.join(config.stateDir, lastChecksFileName),
   });
-  const hadLines = journal.load().length > 0;
+  const loaded = journal.load();
+  const hadLines = loaded.length > 0;
+  const previous = previousRun(loaded, watch.previousRunLastCheck);
   // What the journal held at this start: the lines after where the last start had shown a terminal's work, and up to
   // here, are that work, done while the bot was down (the lines this start writes come after).
   const loadedThrough = journal.readThrough;
-  recordRestart(journal, hadLines, config.approvers, (error) => logger.warn({ err: error }, `the bot's restart could not be journaled: ${(error as Error).message}`));
+  recordRestart(journal, hadLines, config.approvers, (error) => logger.warn({ err: error }, `the bot's restart could not be journaled: ${(error as Error).message}`), previous);
+  if (hadLines && previous) logger.info({ lastSeen: previous.lastSeen, stoppedCleanly: previous.stoppedCleanly }, `the bot starts again: ${notRunningSaid(previous, (options.clock?.() ?? new Date()).toISOString())}`);
   if (journal.problem) {
     // The whole of it in the message: a log read by message alone still says why, and what to do.
     logger.error(
@@ -391,7 +397,7 @@ export function createBot(options: BotOptions): Bot {
       watch.start();
       return config.slack.appToken ? undefined : server;
     },
-    async stop() {
+    async stop(signal?: string) {
       service.beginStopping();
       const deadline = Date.now() + stopBudgetMs;
       const left = (most: number) => Math.max(0, Math.min(most, deadline - Date.now()));
@@ -425,6 +431,8 @@ export function createBot(options: BotOptions): Bot {
         } catch (error) {
           logger.error({ err: error }, 'could not keep the undelivered Slack messages for the next start; the journal and the postmortem hold them');
         }
+        // Last, after the runs' ends: the next start reads from it that this process stopped, and when.
+        if (signal) recordStop(journal, signal, (error) => logger.warn({ err: error }, `the bot's stop could not be journaled: ${(error as Error).message}`));
         // Every event committed (the last runs' ends among them) is on disk before the process may exit.
         await journal.flushed();
         // This process's own lines are never a terminal's work to show at the next start, nor is what it showed; what

@@ -109,7 +109,7 @@ async function main(): Promise<void> {
       fs.writeSync(2, `databox-bot: ${line}\n`);
     };
     const exit = (code: number) => exitAfterDuckdbThreads(code, said);
-    bot.stop().then(
+    bot.stop(signal).then(
       () => exit(0),
       () => exit(1),
     );

@@ -2,6 +2,8 @@
 import { botStartedType } from '../journal/bot-started.js';
 import type { IncidentState } from '../incidents/state.js';
 import type { JournalRecord } from '../journal/record.js';
+import { notRunningSaid } from '../journal/not-running.js';
+import type { PreviousRun } from '../journal/previous-run.js';
 import { plain, utcClock } from './markdown.js';
 
 /** A restart, and the incidents open at it: those with a plan waiting, approved or running then. */
@@ -27,9 +29,15 @@ export function restartsOf(restarts: readonly Restart[], incidentId: string, fir
     .map(({ record }) => record);
 }
 
-/** "- `12:48:47` **The bot restarted** at 12:48:47 UTC (PID 8143 on host databox-1)" */
+/**
+ * "- `12:48:47` **The bot restarted** at 12:48:47 UTC (PID 8143 on host databox-1): it had stopped cleanly (SIGTERM) at
+ * 12:40:02 UTC and was not running for 8 min 45 s; what it had in flight was picked up from the journal". How the
+ * previous process ended is said when the restart journaled it: a kill -9 does not read as a clean stop, nor a two-day
+ * outage as one line.
+ */
 export function restartEntry(record: JournalRecord): string {
-  const data = record.data as { pid?: unknown; host?: unknown };
+  const data = record.data as { pid?: unknown; host?: unknown; previous?: PreviousRun };
   const where = typeof data.pid === 'number' ? ` (PID ${data.pid}${typeof data.host === 'string' ? ` on host ${plain(data.host)}` : ''})` : '';
-  return `- \`${utcClock(record.at)}\` **The bot restarted** at ${utcClock(record.at)} UTC${where}: what it had in flight was picked up from the journal`;
+  const before = typeof data.previous?.lastSeen === 'string' ? `: ${notRunningSaid(data.previous, record.at)};` : ':';
+  return `- \`${utcClock(record.at)}\` **The bot restarted** at ${utcClock(record.at)} UTC${where}${before} what it had in flight was picked up from the journal`;
 }

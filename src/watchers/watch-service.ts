@@ -151,6 +151,8 @@ export class WatchService {
   private readonly goneInARow = new Map<WatcherId, number>();
   /** Each watcher's last check by the bot that ran before this one (its last checks file), until this one checks it. */
   private readonly previousRunChecks = new Map<WatcherId, string>();
+  /** The latest check the bot that ran before this one kept: a sign of life it gave, every interval while it ran. */
+  readonly previousRunLastCheck?: string;
 
   constructor(private readonly options: WatchServiceOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -158,6 +160,7 @@ export class WatchService {
     this.timing = { reminderMs: options.reminderMs, flapWindowMs: flapWindowMs(options.reminderMs) };
     options.journal.onRecord((record) => this.apply(record));
     for (const [id, check] of Object.entries(this.readKeptChecks()?.checks ?? {})) if (check?.at) this.previousRunChecks.set(id as WatcherId, check.at);
+    this.previousRunLastCheck = [...this.previousRunChecks.values()].sort().at(-1);
   }
 
   get watchers(): readonly Watcher[] {
