@@ -2,7 +2,7 @@
 // waits for approval, the incidents that still need someone and the latest others.
 import os from 'node:os';
 import { describeIdentity, liveness } from '../process/identity.js';
-import { changedBeforeStopping, firstFailure } from '../engine/step-passed.js';
+import { changedBeforeStopping, firstFailure, writesOnlyBeside } from '../engine/step-passed.js';
 import { cleanupEnded, endedWords, rolledBackWords, runLabel } from './run-label.js';
 import type { Incident, IncidentState, Run } from './state.js';
 import type { Runbook } from '../runbook/schema.js';
@@ -10,6 +10,7 @@ import { validatedElsewhere } from './recovered-elsewhere.js';
 import { undoneByOthers } from './recoveries-undone.js';
 import { partOfWindow } from './part-of-window.js';
 import { outdatedWhatNow } from './outdated-what-now.js';
+import { recoveredSince, sameDiagnosisKey, type RecoveredSince } from './recovered-since.js';
 
 export interface StatusReport {
   /** Mutating plans that hold their database: approved and about to start, or running. */
@@ -47,6 +48,12 @@ export interface StatusReport {
    * offer): by id, that diagnosis' incident and time. Fixed by hand or by itself since, such an incident needs no one.
    */
   healthySince: ReadonlyMap<string, { incident: string; at: string }>;
+  /**
+   * Incidents a later incident fixed since (recovered-since.ts): its recovery of the same scenario, with the same
+   * parameters, on the same database, stands and its validation passed. By id, that incident, its recovery and when
+   * its validation passed. Rolled back or left unrecovered a while ago, such an incident needs no one either.
+   */
+  recoveredSince: ReadonlyMap<string, RecoveredSince>;
 }
 
 /**
@@ -113,7 +120,13 @@ export function statusReport(state: IncidentState, now: Date, runbookOf: (scenar
     undoneElsewhere: undoneByOthers(state),
   };
   const activity = new Map(incidents.map((incident) => [incident.id, lastActivity(incident)]));
-  const withHealthy = { ...parts, healthySince: healthySince(incidents, activity) };
+  const stands = state.standingRecoveries();
+  const flagged = (run: Run) => parts.validatedElsewhere.has(run.id) || parts.undoneElsewhere.has(run.id);
+  const withHealthy = {
+    ...parts,
+    healthySince: healthySince(incidents, activity),
+    recoveredSince: recoveredSince(incidents, activity, (run) => stands(run) && !writesOnlyBeside(run.steps), flagged),
+  };
   const latestFirst = (a: Incident, b: Incident) => (activity.get(b.id) as string).localeCompare(activity.get(a.id) as string);
   const open = incidents.filter((incident) => unfinished(incident, withHealthy)).sort(latestFirst);
   const openIds = new Set(open.map((incident) => incident.id));
@@ -149,11 +162,6 @@ function healthySince(incidents: readonly Incident[], activity: ReadonlyMap<stri
   return found;
 }
 
-/** One string for a scenario and its parameters, the same for the same parameters in any order. */
-function sameDiagnosisKey(scenario: string, params: Record<string, string>): string {
-  return JSON.stringify([scenario, Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
-}
-
 /** How recently an unfinished incident with nothing under way must have seen something happen to count as worked on. */
 export const WORKED_ON_WITHIN_MS = 60 * 60_000;
 
@@ -181,13 +189,14 @@ function lastActivity(incident: Incident): string {
  * validation of another source), or a verdict that offered a recovery nobody has planned. Abandoned, a verdict that
  * offered none (healthy, or a refusal such as a snapshot name mistyped), and a recovery that stood are settled.
  */
-function unfinished(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated' | 'unsettled' | 'validatedElsewhere' | 'undoneElsewhere' | 'healthySince'>): boolean {
+function unfinished(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated' | 'unsettled' | 'validatedElsewhere' | 'undoneElsewhere' | 'healthySince' | 'recoveredSince'>): boolean {
   if (incident.abandoned) return false;
   if (incident.runs.some((r) => r.status === 'running' || r.status === 'approved')) return true;
   if (report.unsettled.some((u) => u.run.incidentId === incident.id)) return true;
   const stands = whereItStands(incident, report);
-  // Nothing waits or runs in it, and the database was found healthy after everything it did.
-  if (foundHealthy(incident, report, stands)) return false;
+  // Nothing waits or runs in it, and after everything it did a later diagnosis found the database healthy, or a later
+  // incident recovered it and that recovery's validation passed.
+  if (foundHealthy(incident, report, stands) || fixedSince(incident, report, stands)) return false;
   return stands ? stands.open : (incident.diagnosis?.paths.length ?? 0) > 0;
 }
 
@@ -227,7 +236,7 @@ export function leftPartWayLine(entry: StatusReport['unsettled'][number], readFi
  * What became of an incident, for the status's list of latest incidents: its verdict and where it stands since, or why
  * it was abandoned. `report` is the status it is listed in, so a plan is called waiting only where it is listed so.
  */
-export function incidentOutcome(incident: Incident, escape: (text: string) => string, report: Pick<StatusReport, 'waiting' | 'outdated' | 'validatedElsewhere' | 'undoneElsewhere' | 'healthySince'>): string {
+export function incidentOutcome(incident: Incident, escape: (text: string) => string, report: Pick<StatusReport, 'waiting' | 'outdated' | 'validatedElsewhere' | 'undoneElsewhere' | 'healthySince' | 'recoveredSince'>): string {
   if (incident.abandoned) return `, abandoned before anything ran: ${escape(incident.abandoned.reason)}`;
   const verdict = incident.diagnosis ? `, verdict: ${escape(incident.diagnosis.title)}` : '';
   // Where it stands since (a recovery that ran, a validation that failed): a handover reads this line first.
@@ -235,7 +244,9 @@ export function incidentOutcome(incident: Incident, escape: (text: string) => st
   const now = stands?.said;
   const healthy = foundHealthy(incident, report, stands);
   const found = healthy ? `; found healthy since by ${healthy.incident}'s diagnosis at ${healthy.at.slice(0, 16).replace('T', ' ')} UTC` : '';
-  return `${verdict}${now ? `; now: ${escape(now)}` : ''}${found}`;
+  const fixed = fixedSince(incident, report, stands);
+  const recovered = fixed ? `; recovered since by ${fixed.incident}'s recovery ${fixed.recovery}, its validation passed at ${fixed.validatedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
+  return `${verdict}${now ? `; now: ${escape(now)}` : ''}${found}${recovered}`;
 }
 
 /**
@@ -244,6 +255,11 @@ export function incidentOutcome(incident: Incident, escape: (text: string) => st
  */
 function foundHealthy(incident: Incident, report: Pick<StatusReport, 'healthySince'>, stands: ReturnType<typeof whereItStands>): { incident: string; at: string } | undefined {
   return stands?.plan ? undefined : report.healthySince.get(incident.id);
+}
+
+/** The later incident that recovered the incident's database (recoveredSince), when one did; never beside a plan still to decide. */
+function fixedSince(incident: Incident, report: Pick<StatusReport, 'recoveredSince'>, stands: ReturnType<typeof whereItStands>): RecoveredSince | undefined {
+  return stands?.plan ? undefined : report.recoveredSince.get(incident.id);
 }
 
 /**

@@ -673,7 +673,7 @@ class ConsoleSession {
 
   private status(): void {
     const { style } = this;
-    const { holding: busy, waiting, outdated, unsettled, recent, leftOut, validatedElsewhere, undoneElsewhere, healthySince } = statusReport(this.service.state, this.clock(), (scenario) => this.service.scenarios().find((rb) => rb.id === scenario));
+    const { holding: busy, waiting, outdated, unsettled, recent, leftOut, validatedElsewhere, undoneElsewhere, healthySince, recoveredSince } = statusReport(this.service.state, this.clock(), (scenario) => this.service.scenarios().find((rb) => rb.id === scenario));
     // Where it looked: an empty journal is a state dir nothing was recorded in, which a mistyped DATABOX_STATE_DIR is too.
     this.out(style.dim(`Journal: ${journalNamed(this.journal.file).replace(/^the journal /, '')}`));
     const blocked = this.service.journalBlock();
@@ -699,7 +699,7 @@ class ConsoleSession {
     this.out(style.bold(recent.length > 0 ? 'Latest incidents (unfinished ones first, however old)' : 'Latest incidents'));
     if (recent.length === 0) this.out('  none yet');
     for (const i of recent) {
-      this.out(`  ${i.id} ${i.title}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${i.openedBy}${incidentOutcome(i, (text) => text, { waiting, outdated, validatedElsewhere, undoneElsewhere, healthySince })}`);
+      this.out(`  ${i.id} ${i.title}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${i.openedBy}${incidentOutcome(i, (text) => text, { waiting, outdated, validatedElsewhere, undoneElsewhere, healthySince, recoveredSince })}`);
     }
     if (leftOut > 0) this.out(style.dim(`  ${leftOutText(leftOut, `${cliName} postmortem <incident-id>`)}`));
     if (this.watch) {
