@@ -1,11 +1,11 @@
-// Durations as operators read them: 850 ms, 4.2 s, 3 min 12 s, 1 h 5 min, 3 d 4 h; 36 h and 3 min, not 36 h 0 min.
+// Durations as operators read them: 850 ms, 4.2 s, 3 min 12 s, 1 h 5 min, 2 d 16 h; 36 h and 3 min, not 36 h 0 min.
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return 'unknown';
   if (ms < 1_000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
   const totalSeconds = Math.round(ms / 1_000);
-  // Past three days, "5161 h 49 min" is read by working it out: days and hours say it at once.
-  if (totalSeconds >= 72 * 3_600) return twoUnits(Math.floor(totalSeconds / 86_400), 'd', Math.floor((totalSeconds % 86_400) / 3_600), 'h');
+  // From two days on, "64 h 20 min" is read by working it out: days and hours say it at once.
+  if (totalSeconds >= 48 * 3_600) return twoUnits(Math.floor(totalSeconds / 86_400), 'd', Math.floor((totalSeconds % 86_400) / 3_600), 'h');
   const hours = Math.floor(totalSeconds / 3_600);
   const minutes = Math.floor((totalSeconds % 3_600) / 60);
   return hours > 0 ? twoUnits(hours, 'h', minutes, 'min') : twoUnits(minutes, 'min', totalSeconds % 60, 's');

@@ -17,6 +17,10 @@ describe('formatDuration', () => {
     expect(formatDuration(36 * hour + 30 * minute)).toBe('36 h 30 min');
     expect(formatDuration(3 * minute + 12_000)).toBe('3 min 12 s');
     expect(formatDuration(74 * hour)).toBe('3 d 2 h');
+    // From two days on, days and hours: a long outage's "64 h 20 min" had to be worked out.
+    expect(formatDuration(64 * hour + 20 * minute)).toBe('2 d 16 h');
+    expect(formatDuration(48 * hour)).toBe('2 d');
+    expect(formatDuration(47 * hour + 59 * minute)).toBe('47 h 59 min');
     expect(formatDuration(850)).toBe('850 ms');
     expect(formatDuration(4_200)).toBe('4.2 s');
     expect(formatDuration(-1)).toBe('unknown');
