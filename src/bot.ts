@@ -1,6 +1,7 @@
 // Wires config, runbooks, journal, engine and the Slack front end into one bot that can start and stop.
 import { journalRepairCommand } from './commands/paste-able.js';
 import { recordRestart, recordStop } from './journal/bot-started.js';
+import { loadSaid } from './journal/journal-read-said.js';
 import { notRunningSaid } from './journal/not-running.js';
 import { previousRun } from './journal/previous-run.js';
 import { goneRunnerHint } from './incidents/status.js';
@@ -211,7 +212,7 @@ export function createBot(options: BotOptions): Bot {
     clock: options.clock,
     lastChecksFile: path.join(config.stateDir, lastChecksFileName),
   });
-  const loaded = journal.load();
+  const loaded = loadSaid(journal, logger);
   const hadLines = loaded.length > 0;
   const previous = previousRun(loaded, watch.previousRunLastCheck);
   // What the journal held at this start: the lines after where the last start had shown a terminal's work, and up to
