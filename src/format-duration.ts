@@ -17,12 +17,13 @@ function twoUnits(first: number, firstUnit: string, second: number, secondUnit: 
 }
 
 /**
- * A run's time, " in 4.2 s", from its start to `endIso` (its end); " in at most …" for one that was running when its bot
- * died (interrupted after it started): its end is when a restart or an unlock found it stopped. Empty when not started.
+ * A run's time, " in 4.2 s", from its start to `endIso` (its end); " after running at most …" for one that was running
+ * when its bot died (interrupted after it started): its end is when a restart or an unlock found it stopped, so the
+ * time is a bound, said as one ("interrupted in at most 24 h" read as a deadline). Empty when not started.
  */
 export function runElapsed(run: { startedAt?: string; status: string }, endIso: string | undefined): string {
   if (!run.startedAt || !endIso) return '';
-  return ` in ${runDuration({ startedAt: run.startedAt, status: run.status }, endIso)}`;
+  return run.status === 'interrupted' ? ` after running ${runDuration({ startedAt: run.startedAt, status: run.status }, endIso)}` : ` in ${runDuration({ startedAt: run.startedAt, status: run.status }, endIso)}`;
 }
 
 /** A started run's time to `endIso`, "at most …" for one interrupted (see runElapsed). */

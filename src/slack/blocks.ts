@@ -403,7 +403,10 @@ const typedRecoverSaid = (typed: TypedRecover) => `\`/databox ${escapeMrkdwn(typ
 export function runOutcome(run: Run): string {
   const ok = run.status === 'succeeded';
   const failedStep = firstFailure(run.steps, run.results);
-  const stoppedAt = failedStep && `${failedAtWords(run.steps, run.results, failedStep.stepId)} *${escapeMrkdwnNames(run.steps.find((s) => s.id === failedStep.stepId)?.title ?? failedStep.stepId)}*: ${escapeMrkdwnNames(failedStep.summary)}`;
+  // A step a restart settled says the interruption in its summary, as the run's reason does: the reason alone says it
+  // here, once (the step's own line, above, keeps its summary).
+  const toldByReason = run.status === 'interrupted' && run.endReason !== undefined && failedStep?.summary.startsWith('interrupted: ');
+  const stoppedAt = failedStep && `${failedAtWords(run.steps, run.results, failedStep.stepId)} *${escapeMrkdwnNames(run.steps.find((s) => s.id === failedStep.stepId)?.title ?? failedStep.stepId)}*${toldByReason ? '' : `: ${escapeMrkdwnNames(failedStep.summary)}`}`;
   // Why it ended early (a restart, a full state dir), beside the step it stopped at when there is one.
   const detail = ok ? passedCount(run.steps, run.results) : [stoppedAt, run.endReason && saidInSlack(run.endReason)].filter(Boolean).join(' — ') || run.status;
   const elapsed = runElapsed(run, run.finishedAt);

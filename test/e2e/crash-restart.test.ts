@@ -78,6 +78,13 @@ describe('a bot killed mid-recovery', () => {
     expect(slack.buttons('request_rollback')).toHaveLength(1);
     // Said in a post of its own, as a failure is, so the thread's followers are told: not only by an edit above.
     await slack.waitFor('the interruption posted', () => slack.callsTo('chat.postMessage').some((p) => /^Recovery interrupted: Path A/.test(String(p.text))), 10_000);
+    // Its first line says once what happened, its time as a bound ("after running at most"), not the step's story and
+    // then the run's, which were the same.
+    const post = slack.callsTo('chat.postMessage').find((p) => /^Recovery interrupted: Path A/.test(String(p.text)));
+    const blocks = JSON.parse(String(post?.blocks)) as { text?: { text: string } }[];
+    const headline = blocks[0]?.text?.text.split('\n')[0] as string;
+    expect(headline).toMatch(/^:x: \*Recovery interrupted\* after running at most [\d.]+ (ms|s|min): stopped at \*Rehydrate raw catalogs and rebuild every mart\* — the bot running it stopped; what it had started was still running, and the restart stopped it at \d\d:\d\d:\d\d UTC: task full-refresh \(PID \d+\)$/);
+    expect(headline.split('the restart stopped it')).toHaveLength(2);
     // The verdict is not posted again under the interrupted recovery, with live buttons that would start over.
     expect(slack.buttons('choose_path_a')).toHaveLength(1);
     // It moved the file before it stopped: not "propose it again", which would run into what it left.
@@ -152,6 +159,6 @@ describe('a bot killed mid-recovery', () => {
     // One post tells the thread (as a failure is told); the run itself is not posted a second time.
     expect(slack.callsTo('chat.postMessage').slice(postedBefore).map((p) => String(p.text).split(':')[0])).toEqual(['Diagnosis interrupted']);
     // Nobody saw it end: its time runs to the restart that found it, an upper bound, and says so.
-    expect(slack.allText()).toMatch(/Diagnosis interrupted\*? in at most [\d.]+ (ms|s|min)/);
+    expect(slack.allText()).toMatch(/Diagnosis interrupted\*? after running at most [\d.]+ (ms|s|min)/);
   });
 });
