@@ -1,5 +1,6 @@
 // Who may approve or reject which plan, and when: the rules are here and nowhere else.
 import { actor as person, said, type Said } from '../said.js';
+import { atUtc } from '../timestamps.js';
 import { interruptedWhy, type Run } from './state.js';
 import { endedWords } from './run-label.js';
 import { couldBeSamePerson, samePerson } from './same-person.js';
@@ -37,12 +38,26 @@ export function utcTime(iso: string): string {
 }
 
 /**
+ * "this plan expired at 00:05 UTC" (on `now`'s day), "… on 2026-12-07 at 00:05 UTC" on another, and how to propose it
+ * again: with the verdict's button for its path, or the rollback's own button, in the incident's thread.
+ */
+function expiredSaid(run: Run, now: Date): string {
+  const again =
+    run.kind === 'rollback' && run.rollbackOf
+      ? `propose it again with the Roll back… button under plan ${run.rollbackOf} in the thread of incident ${run.incidentId}`
+      : run.pathId
+        ? `propose it again with the verdict's Path ${run.pathId.toUpperCase()} button in the thread of incident ${run.incidentId} (or diagnose again, when the verdict is old)`
+        : `propose it again from the thread of incident ${run.incidentId}`;
+  return `this plan expired ${atUtc(run.expiresAt ?? run.proposedAt, now.toISOString())}; ${again}`;
+}
+
+/**
  * Why a run cannot be approved or rejected now: it was decided, expired, was interrupted, or is no plan at all. To
  * whoever decided it (`clicker`: a second click of theirs), it says so, not as someone else's decision. An interrupted
  * one is told as its thread tells it (what to do about what it may have changed); `changedSince`: a plan that changed
  * its database after it was made.
  */
-export function notPending(run: Run, clicker?: string, changedSince?: Pick<Run, 'id' | 'title'>, asked?: 'approve' | 'reject'): Said {
+export function notPending(run: Run, clicker?: string, changedSince?: Pick<Run, 'id' | 'title'>, asked?: 'approve' | 'reject', now = new Date()): Said {
   if (!run.needsApproval) return said`${run.id} is a ${run.kind}, which runs without an approval: only a plan waiting for one can be approved or rejected`;
   if (clicker !== undefined && clicker === run.decidedBy && (run.status === 'rejected' || (run.decidedAt && run.status !== 'expired' && run.status !== 'interrupted'))) {
     const verb = run.status === 'rejected' ? 'rejected' : 'approved';
@@ -56,7 +71,7 @@ export function notPending(run: Run, clicker?: string, changedSince?: Pick<Run, 
     case 'rejected':
       return said`this plan was already rejected by ${person(run.decidedBy)} at ${utcTime(run.decidedAt ?? run.proposedAt)}`;
     case 'expired':
-      return said`this plan expired at ${utcTime(run.expiresAt ?? run.proposedAt)}; propose it again`;
+      return [expiredSaid(run, now)];
     case 'interrupted':
       return ['this plan was interrupted: ', ...interruptedWhy(run, changedSince)];
     default:
@@ -108,9 +123,9 @@ export function teammateRuleLine(run: Pick<Run, 'destructive' | 'needsTeammate' 
  */
 export function checkApproval(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy, changedSince?: Pick<Run, 'id' | 'title'>, memberOf: readonly string[] = []): Decision {
   if (hash !== run.hash) return { ok: false, reason: said`this button belongs to a different version of the plan; nothing was run` };
-  if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor, changedSince, 'approve') };
+  if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor, changedSince, 'approve', now) };
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {
-    return { ok: false, reason: said`this plan expired at ${utcTime(run.expiresAt)}; propose it again`, expired: true };
+    return { ok: false, reason: [expiredSaid(run, now)], expired: true };
   }
   if (run.needsTeammate && couldBeSamePerson(actor, run.requestedBy) && !policy.allowSelfApproval) {
     const spelling = actor === run.requestedBy ? [] : said` (${person(actor)} is another spelling of ${person(run.requestedBy)}, who requested it)`;
@@ -136,9 +151,9 @@ export function checkUnlock(requester: string, approver: string, policy: Approva
 
 export function checkRejection(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy, changedSince?: Pick<Run, 'id' | 'title'>, memberOf: readonly string[] = []): Decision {
   if (hash !== run.hash) return { ok: false, reason: said`this button belongs to a different version of the plan` };
-  if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor, changedSince, 'reject') };
+  if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor, changedSince, 'reject', now) };
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {
-    return { ok: false, reason: said`this plan expired at ${utcTime(run.expiresAt)}; nothing to reject`, expired: true };
+    return { ok: false, reason: said`this plan expired ${atUtc(run.expiresAt, now.toISOString())}; nothing to reject`, expired: true };
   }
   const mayReject = samePerson(actor, run.requestedBy) || isApprover(policy, actor, memberOf);
   if (!mayReject) return { ok: false, reason: said`only the requester or an approver may reject this plan` };
