@@ -1,4 +1,5 @@
 // Builds an incident's postmortem in Markdown from journal records alone: a pure function, so the same records give the same document.
+import path from 'node:path';
 import type { AcceptedDamage } from '../journal/accepted-damage.js';
 import { clockStepsBack, clockStepWords } from '../journal/clock-steps.js';
 import { outOfOrderWords } from '../journal/out-of-order.js';
@@ -10,7 +11,7 @@ import { cliActor, IncidentState, type Incident, type Run } from '../incidents/s
 import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
 import { runDuration, runElapsed, stepDuration } from '../format-duration.js';
-import { between, cell, code, commentsInline, fence, formatDuration, fromSlackText, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
+import { between, cell, code, commentsInline, fence, formatDuration, fromSlackText, plain, shortExcerpt, utcClock, utcClockFrom, utcDay, utcStamp } from './markdown.js';
 import { acceptedNote, changedBeforeStopping, failedAtWords, passedCount, stepPassed } from '../engine/step-passed.js';
 import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
 import { leftoverClonesLines } from './leftover-clones.js';
@@ -352,7 +353,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     const after = incident.runs.filter((r) => (r.kind === 'recovery' || r.kind === 'rollback') && r.finishedAt && r.finishedAt <= run.proposedAt).at(-1);
     doc.add(`### Validation \`${run.id}\`: ${validationSummary(run)}${runMark(run, ['step.finished', 'run.finished'])}`, '');
     doc.add(
-      `Requested by ${who(run.requestedBy)} at ${utcClock(run.proposedAt)}${after ? `, after ${plain(after.title)} (\`${after.id}\`, ${after.status})` : ''}${run.finishedAt ? `; finished at ${utcClock(run.finishedAt)}` : ''}.${mark([...ofRuns([run]).filter((r) => r.type === 'run.proposed' || r.type === 'run.finished'), ...(after ? ofRuns([after]).filter((r) => r.type === 'run.finished') : [])])}`,
+      `Requested by ${who(run.requestedBy)} at ${utcClockFrom(run.proposedAt, incident.openedAt)}${after ? `, after ${plain(after.title)} (\`${after.id}\`, ${after.status})` : ''}${run.finishedAt ? `; finished at ${utcClockFrom(run.finishedAt, incident.openedAt)}` : ''}.${mark([...ofRuns([run]).filter((r) => r.type === 'run.proposed' || r.type === 'run.finished'), ...(after ? ofRuns([after]).filter((r) => r.type === 'run.finished') : [])])}`,
       '',
     );
     stepTable(doc, run, root, true, runMark);
@@ -432,14 +433,14 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
       const passedAt = first.finishedAt ?? validation.finishedAt;
       // One part of a longer window: no time to recover, the rest is still to backfill.
       const part = partOfWindow(validation);
-      if (part) return { text: `not recovered yet: ${plain(recovery.title)} built one part of the window, and its validation passed on that part at ${utcClock(passedAt)}; ${plain(part.summary)}` };
+      if (part) return { text: `not recovered yet: ${plain(recovery.title)} built one part of the window, and its validation passed on that part at ${utcClockFrom(passedAt, incident.openedAt)}; ${plain(part.summary)}` };
       // A recovery of something else than the diagnosis looked at (another source) did not recover what it found.
       const elsewhere = recoveredElsewhere(incident, recovery, () => rb?.parameters);
-      if (elsewhere) return { text: `${plain(elsewhere)}, and its validation passed at ${utcClock(passedAt)}` };
+      if (elsewhere) return { text: `${plain(elsewhere)}, and its validation passed at ${utcClockFrom(passedAt, incident.openedAt)}` };
       // The validation checked the recovered window only: what the diagnosis found outside it was not recovered.
       const left = diagnosedLeftOut(incident, rb?.windows ?? [], recovery.params);
       const only = left ? `, for the window it was given only; the diagnosis also found ${left} outside it` : '';
-      return { text: `recovered by ${plain(recovery.title)}; validation passed at ${utcClock(passedAt)}${only}`, at: passedAt, run: recovery };
+      return { text: `recovered by ${plain(recovery.title)}; validation passed at ${utcClockFrom(passedAt, incident.openedAt)}${only}`, at: passedAt, run: recovery };
     }
   }
   const last = [...runs].reverse().find((r) => r.kind === 'recovery' || r.kind === 'rollback');
@@ -572,7 +573,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
       return (
         `${at} ${who(record.actor)} proposed **${runLabel(run)}** as plan \`${shortHash(run.hash)}\` (\`${run.id}\`): ${stepCount(run.steps.length)}, ${destructive} destructive` +
         `${Object.keys(run.params).length > 0 ? `, with ${Object.entries(run.params).map(([k, v]) => code(`${k}=${v}`)).join(' ')}` : ''}` +
-        `${run.expiresAt ? `; approval needed by ${utcClock(run.expiresAt)}` : ''}`
+        `${run.expiresAt ? `; approval needed by ${utcClockFrom(run.expiresAt, record.at)}` : ''}`
       );
     }
     case 'approval.refused':
@@ -654,6 +655,16 @@ function expiredEntry(run: Run | undefined, runId: string, at: string): string {
   return `- \`${utcClock(at)}\` ${run ? `${runLabel(run)} (\`${run.id}\`)` : `\`${plain(runId)}\``} **expired** without an approval; nothing of it ran`;
 }
 
+/**
+ * A step's output file as the state dir names it ("outputs/dbx-…/2-8-full_refresh.log"): the journal holds the path the
+ * state dir had then, which one copied to another DATABOX_STATE_DIR no longer has (and a postmortem written again there
+ * would differ from the one before only by it).
+ */
+function outputNamed(file: string): string {
+  const at = file.lastIndexOf(`${path.sep}outputs${path.sep}`);
+  return at === -1 ? file : file.slice(at + 1);
+}
+
 function stepEntry(prefix: string, run: Run, result: StepRecord, root: string): string {
   const index = run.steps.findIndex((s) => s.id === result.stepId);
   const step = run.steps[index];
@@ -664,7 +675,7 @@ function stepEntry(prefix: string, run: Run, result: StepRecord, root: string): 
   if (result.summary !== `exit ${result.exitCode}`) lines.push('', `  ${plain(result.summary)}`);
   if (result.excerpt && !result.summary.includes(result.excerpt.trim())) lines.push('', fence(shortExcerpt(result.excerpt), '  ', 'text'));
   if (result.logFile) {
-    lines.push('', `  Full output: ${code(result.logFile)}${result.outputBytes !== undefined ? ` (${result.outputBytes} bytes` : ''}${result.outputDigest ? `${result.outputBytes !== undefined ? ', ' : ' ('}${result.outputDigest})` : result.outputBytes !== undefined ? ')' : ''}`);
+    lines.push('', `  Full output: ${code(outputNamed(result.logFile))}${outputNamed(result.logFile) === result.logFile ? '' : ' in the state dir'}${result.outputBytes !== undefined ? ` (${result.outputBytes} bytes` : ''}${result.outputDigest ? `${result.outputBytes !== undefined ? ', ' : ' ('}${result.outputDigest})` : result.outputBytes !== undefined ? ')' : ''}`);
   }
   lines.push('');
   return lines.join('\n');
@@ -680,7 +691,7 @@ function diagnosisSection(doc: Document, incident: Incident, endLost: EndLost, r
   const withoutVerdict = incident.runs.filter((r, i) => r.kind === 'diagnosis' && i > verdictRun && r.startedAt);
   const noVerdictWords = withoutVerdict.map((r) => {
     const before = endLost(r);
-    return `A later diagnosis, \`${r.id}\` (started ${utcClock(r.startedAt as string)}), recorded no verdict: ${before !== undefined ? endLostWords(before) : r.finishedAt ? `it ${endedWords(r)}` : 'it has no end on record'}.`;
+    return `A later diagnosis, \`${r.id}\` (started ${utcClockFrom(r.startedAt as string, incident.openedAt)}), recorded no verdict: ${before !== undefined ? endLostWords(before) : r.finishedAt ? `it ${endedWords(r)}` : 'it has no end on record'}.`;
   });
   if (!diagnosis) {
     doc.add('No diagnosis verdict was recorded.', ...noVerdictWords.map((words) => `\n${words.replace('A later diagnosis', 'The diagnosis')}`));
@@ -689,7 +700,7 @@ function diagnosisSection(doc: Document, incident: Incident, endLost: EndLost, r
   if (noVerdictWords.length > 0) doc.add(`${noVerdictWords.join(' ')} The verdict below is that of the earlier \`${diagnosis.runId}\`.`, '');
   const run = incident.runs.find((r) => r.id === diagnosis.runId);
   const verdictMark = run ? runMark(run, ['diagnosis.verdict']) : '';
-  doc.add(`**Verdict: ${plain(diagnosis.title)}** (severity ${diagnosis.severity}, \`${diagnosis.verdict}\`), at ${utcClock(diagnosis.at)} from \`${diagnosis.runId}\`.${verdictMark}`, '');
+  doc.add(`**Verdict: ${plain(diagnosis.title)}** (severity ${diagnosis.severity}, \`${diagnosis.verdict}\`), at ${utcClockFrom(diagnosis.at, incident.openedAt)} from \`${diagnosis.runId}\`.${verdictMark}`, '');
   doc.add(plain(diagnosis.advice), '');
   if (run && run.results.length > 0) {
     doc.add('| Evidence | Status | Finding |', '| --- | --- | --- |');
@@ -723,11 +734,13 @@ const decisionTypes = ['run.approved', 'run.rejected', 'run.expired', 'run.start
 
 function planSection(doc: Document, run: Run, root: string, state: IncidentState, runMark: RunMark, endLost: EndLost): void {
   const lost = endLost(run);
+  // Times on another day than the incident's first are given with their date.
+  const openedAt = state.incident(run.incidentId)?.openedAt ?? run.proposedAt;
   doc.add(`### ${plain(run.title)} (\`${run.id}\`): ${lost !== undefined ? endLostWords(lost) : orNoLongerApprovable(run, state, orStoppedByGuard(run, endedWords(run)))}${runMark(run, decisionTypes)}`, '');
   // Each fact with the mark of the lines it is built from: what the plan was (its proposal), who decided, how it ran.
   const proposed = runMark(run, ['run.proposed']);
   const facts = [
-    `Requested by ${who(run.requestedBy)} at ${utcClock(run.proposedAt)} as plan \`${shortHash(run.hash)}\` (${stepCount(run.steps.length)}, ${run.steps.filter((s) => s.destructive).length} destructive)${proposed}`,
+    `Requested by ${who(run.requestedBy)} at ${utcClockFrom(run.proposedAt, openedAt)} as plan \`${shortHash(run.hash)}\` (${stepCount(run.steps.length)}, ${run.steps.filter((s) => s.destructive).length} destructive)${proposed}`,
   ];
   if (run.rollbackOf) facts.push(`Undoes \`${run.rollbackOf}\`${proposed}`);
   if (Object.keys(run.params).length > 0) facts.push(`Parameters: ${Object.entries(run.params).map(([k, v]) => code(`${k}=${v}`)).join(', ')}${proposed}`);
@@ -736,15 +749,15 @@ function planSection(doc: Document, run: Run, root: string, state: IncidentState
   for (const warning of [run.againstDiagnosis, overtakesWarning(run)]) if (warning) facts.push(`Warned when proposed: ${plain(warning)}${proposed}`);
   const leftOut = leftOutLine(run);
   if (leftOut) facts.push(`${plain(leftOut)}${proposed}`);
-  if (run.status === 'rejected') facts.push(`Rejected by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}${runMark(run, ['run.rejected'])}`);
-  else if (run.status === 'expired') facts.push(`Expired unapproved at ${utcClock(expiredAt(run, run.decidedAt ?? ''))}${runMark(run, ['run.proposed', 'run.expired'])}`);
-  else if (run.decidedBy) facts.push(`Approved by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}${run.crossesFrontEnds ? ` (${plain(run.crossesFrontEnds)})` : ''}${outsideApprovers(run.approvedOutsideBotApprovers)}${runMark(run, ['run.approved'])}`);
+  if (run.status === 'rejected') facts.push(`Rejected by ${who(run.decidedBy)} at ${utcClockFrom(run.decidedAt ?? '', openedAt)}${runMark(run, ['run.rejected'])}`);
+  else if (run.status === 'expired') facts.push(`Expired unapproved at ${utcClockFrom(expiredAt(run, run.decidedAt ?? ''), openedAt)}${runMark(run, ['run.proposed', 'run.expired'])}`);
+  else if (run.decidedBy) facts.push(`Approved by ${who(run.decidedBy)} at ${utcClockFrom(run.decidedAt ?? '', openedAt)}${run.crossesFrontEnds ? ` (${plain(run.crossesFrontEnds)})` : ''}${outsideApprovers(run.approvedOutsideBotApprovers)}${runMark(run, ['run.approved'])}`);
   else if (run.status === 'pending') {
     // As the status and an approval see it: a plan made before another changed its database cannot be approved any more.
     const changedBy = state.staleBy(run);
     facts.push(`${changedBy ? `No longer approvable when this was written: plan \`${changedBy.id}\` (${plain(changedBy.title)}) changed its database after it was made` : 'Still waiting for an approval when this was written'}${proposed}`);
   }
-  if (run.startedAt) facts.push(`Ran ${utcClock(run.startedAt)}${run.finishedAt ? `–${utcClock(run.finishedAt)} (${runDuration({ startedAt: run.startedAt, status: run.status }, run.finishedAt)}): ${orStoppedByGuard(run, run.status)}` : `, ${lost !== undefined ? endLostWords(lost) : `no end recorded: ${orStoppedByGuard(run, run.status)}`}`}${runMark(run, ['run.started', 'run.finished'])}`);
+  if (run.startedAt) facts.push(`Ran ${utcClockFrom(run.startedAt, openedAt)}${run.finishedAt ? `–${utcClockFrom(run.finishedAt, openedAt)} (${runDuration({ startedAt: run.startedAt, status: run.status }, run.finishedAt)}): ${orStoppedByGuard(run, run.status)}` : `, ${lost !== undefined ? endLostWords(lost) : `no end recorded: ${orStoppedByGuard(run, run.status)}`}`}${runMark(run, ['run.started', 'run.finished'])}`);
   // What the thread's failure message said it left behind: what the database held when it stopped.
   const changed = run.status === 'failed' || run.status === 'interrupted' ? changedBeforeStopping(run.steps, run.results) : [];
   const ended = runMark(run, ['step.finished', 'run.finished']);
@@ -789,10 +802,10 @@ function timings(doc: Document, incident: Incident, rb: Runbook | undefined, sta
   const opened = incident.openedAt;
   const lines: string[] = [];
   const first = incident.firstVerdictAt ?? incident.diagnosis?.at;
-  const latest = incident.diagnosis && first !== incident.diagnosis.at ? ` It was diagnosed again since: the verdict above is the latest (${utcClock(incident.diagnosis.at)}).` : '';
+  const latest = incident.diagnosis && first !== incident.diagnosis.at ? ` It was diagnosed again since: the verdict above is the latest (${utcClockFrom(incident.diagnosis.at, opened)}).` : '';
   lines.push(
     first
-      ? `- **Time to diagnose:** ${formatDuration(between(opened, first))}, from the incident being opened (${utcClock(opened)}) to the first verdict (${utcClock(first)}).${latest}${mark([...opening, ...verdicts])}`
+      ? `- **Time to diagnose:** ${formatDuration(between(opened, first))}, from the incident being opened (${utcClock(opened)}) to the first verdict (${utcClockFrom(first, opened)}).${latest}${mark([...opening, ...verdicts])}`
       : '- **Time to diagnose:** no verdict was recorded.',
   );
   const approved = incident.runs.filter((r) => (r.kind === 'recovery' || r.kind === 'rollback') && r.decidedBy && r.decidedAt && r.status !== 'rejected');
@@ -800,14 +813,14 @@ function timings(doc: Document, incident: Incident, rb: Runbook | undefined, sta
   else {
     lines.push(
       `- **Time to approve:** ${approved
-        .map((r) => `${formatDuration(between(r.proposedAt, r.decidedAt as string))} for ${plain(r.title)} (\`${r.id}\`, proposed ${utcClock(r.proposedAt)}, approved ${utcClock(r.decidedAt as string)} by ${who(r.decidedBy)})`)
+        .map((r) => `${formatDuration(between(r.proposedAt, r.decidedAt as string))} for ${plain(r.title)} (\`${r.id}\`, proposed ${utcClockFrom(r.proposedAt, opened)}, approved ${utcClockFrom(r.decidedAt as string, opened)} by ${who(r.decidedBy)})`)
         .join('; ')}.${mark(ofRuns(approved).filter((r) => r.type === 'run.proposed' || r.type === 'run.approved'))}`,
     );
   }
   const outcome = recoveryOutcome(incident, rb, state);
   lines.push(
     outcome.at
-      ? `- **Time to recover:** ${formatDuration(between(opened, outcome.at))}, from the incident being opened (${utcClock(opened)}) to the validation that passed after ${plain(outcome.run?.title ?? 'the recovery')} (${utcClock(outcome.at)}).${mark([...opening, ...ofRuns(incident.runs)])}`
+      ? `- **Time to recover:** ${formatDuration(between(opened, outcome.at))}, from the incident being opened (${utcClock(opened)}) to the validation that passed after ${plain(outcome.run?.title ?? 'the recovery')} (${utcClockFrom(outcome.at, opened)}).${mark([...opening, ...ofRuns(incident.runs)])}`
       : `- **Time to recover:** none yet. Outcome: ${outcome.text}.${mark([...verdicts, ...ofRuns(incident.runs)])}`,
   );
   doc.add(...lines);

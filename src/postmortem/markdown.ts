@@ -59,6 +59,14 @@ export function utcClock(iso: string): string {
   return iso.slice(11, 19);
 }
 
+/**
+ * "10:02:14" on the UTC day of `reference` (the incident's first day, or the timeline day the line sits under), else
+ * "2026-12-08 10:02:14": a multi-day incident's sections never give a time that reads as its first day's.
+ */
+export function utcClockFrom(iso: string, reference: string): string {
+  return utcDay(iso) === utcDay(reference) ? utcClock(iso) : `${utcDay(iso)} ${utcClock(iso)}`;
+}
+
 export function utcDay(iso: string): string {
   return iso.slice(0, 10);
 }

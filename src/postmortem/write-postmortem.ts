@@ -89,7 +89,7 @@ export function writePostmortem(options: WritePostmortemOptions): WrittenPostmor
   // The humans' Root cause and Follow-ups, which the journal does not hold, stay in the postmortem written again.
   const humans = withHumansPart(built.markdown, readIfThere(file));
   const markdown = options.redact ? options.redact(humans.markdown) : humans.markdown;
-  const { unwritten, keptAside } = writeInPlace(file, markdown);
+  const { unwritten, keptAside } = writeInPlace(file, markdown, stateDir);
   return { markdown, file, journal, ...(unwritten ? { unwritten } : {}), ...(keptAside ? { keptAside } : {}), ...(humans.carried ? { carried: true } : {}) };
 }
 
@@ -116,7 +116,17 @@ function readIfThere(file: string): string | undefined {
  * cause and follow-ups, is first kept under a timestamped name. A write the disk refuses (full, read-only) leaves
  * everything as it was, no empty file and nothing set aside, and says why.
  */
-function writeInPlace(file: string, markdown: string): { unwritten?: string; keptAside?: string } {
+/**
+ * Whether the postmortem written before says the same as this one once the state dir it names (its journal's folder,
+ * where it was written) is read as this one: a state dir copied to another DATABOX_STATE_DIR is not a later event, nor
+ * an edit, and its postmortem is written again in place, not set aside as differing.
+ */
+function sameButTheStateDir(before: string, markdown: string, stateDir: string): boolean {
+  const named = /`([^`]+)\/journal\.jsonl`/.exec(before)?.[1];
+  return named !== undefined && named !== stateDir && before.replaceAll(`${named}/`, `${stateDir}/`) === markdown;
+}
+
+function writeInPlace(file: string, markdown: string, stateDir: string): { unwritten?: string; keptAside?: string } {
   const writing = path.join(path.dirname(file), `.${path.basename(file)}.writing`);
   try {
     // One level, in the state dir made at start: a recursive mkdir on a read-only volume says ENOENT, not EROFS.
@@ -127,7 +137,8 @@ function writeInPlace(file: string, markdown: string): { unwritten?: string; kep
     }
     fs.writeFileSync(writing, markdown);
     let keptAside: string | undefined;
-    if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') !== markdown) {
+    const before = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+    if (before !== undefined && before !== markdown && !sameButTheStateDir(before, markdown, stateDir)) {
       keptAside = moveWithoutOverwriting(file, `${file}.${compactTimestamp(new Date())}`, 'suffix', new Date());
     }
     fs.renameSync(writing, file);

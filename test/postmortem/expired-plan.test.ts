@@ -62,4 +62,28 @@ describe('a plan that expired waiting for an approval', () => {
     expect(clicked.stdout).not.toContain('`12:55:26` Path A');
     expect(clicked.stdout).toContain('| Outcome | not recovered: Path A: Rebuild from raw dlt state expired before anyone approved it |');
   });
+
+  it('gives the date of a time on another day than the incident began: an expiry past midnight does not read as that evening', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'postmortem-expired-'));
+    temps.push(dir);
+    const checkout = await buildTestCheckout(dir);
+    process.env.PATH = checkout.env.PATH;
+    const env = { ...checkout.env, USER: 'alice', DATABOX_RUNBOOKS_DIR: path.join(projectRoot, 'runbooks'), DATABOX_APPROVAL_TTL: '10m' };
+    let now = Date.parse('2026-04-20T23:55:07.000Z');
+    const clock = () => new Date(now);
+    const cli = async (argv: string[], answer: (prompt: string) => string | null = () => null) => {
+      const terminal = scriptedTerminal(env, answer);
+      const code = await runCli(argv, terminal.io, { clock });
+      return { code, stdout: terminal.stdout(), stderr: terminal.stderr() };
+    };
+    expect((await cli(['recover', 'duckdb', 'path=a', '--approver', 'bob'], () => '')).code).toBe(2);
+    const proposed = verifyLines(fs.readFileSync(path.join(checkout.stateDir, 'journal.jsonl'), 'utf8')).records.find((r) => r.type === 'run.proposed') as JournalRecord;
+    now = Date.parse('2026-04-23T10:00:00.000Z');
+    const postmortem = (await cli(['postmortem', proposed.incident as string])).stdout;
+    // The plan's section: its request on the incident's first day, its expiry on the next, dated.
+    expect(postmortem).toMatch(/Requested by \S+ at 23:55:07 as plan/);
+    expect(postmortem).toContain('- Expired unapproved at 2026-04-21 00:05:07');
+    // In the timeline, under the day of its proposal, the deadline on the next day is dated too.
+    expect(postmortem).toContain('; approval needed by 2026-04-21 00:05:07');
+  });
 });
