@@ -85,12 +85,12 @@ export class SlackAlertSink implements AlertSink {
     }
   }
 
-  async reminder(finding: Finding, outage: OutageState, now: Date): Promise<void> {
+  async reminder(finding: Finding, outage: OutageState, now: Date, notRunning = ''): Promise<void> {
     const ref = outage.ref;
     if (!ref) return;
     const flapped = outage.returns ? ` (it flapped: bad ${outage.returns + 1} times)` : '';
     // Also to the channel: a reminder is there to be seen by whoever is on call now.
-    const text = `:alarm_clock: Still wrong after ${formatDuration(now.getTime() - Date.parse(outage.since))}${flapped}: ${escapeMrkdwnNames(this.redact(finding.summary))}`;
+    const text = `:alarm_clock: Still wrong after ${formatDuration(now.getTime() - Date.parse(outage.since))}${notRunning}${flapped}: ${escapeMrkdwnNames(this.redact(finding.summary))}`;
     await this.inAlertChannel(ref.channel, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, reply_broadcast: true, text }));
   }
 

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatDuration } from '../format-duration.js';
+import { BotNotRunning } from './bot-not-running.js';
 import type { Journal } from '../journal/journal.js';
 import type { JournalRecord } from '../journal/record.js';
 import type { Logger } from '../logger.js';
@@ -17,7 +18,8 @@ export interface AlertSink {
   readonly channel?: string;
   /** The alert posted; undefined only when no channel is set (nothing was posted). */
   alert(finding: Finding, since: string): Promise<AlertRef | undefined>;
-  reminder(finding: Finding, outage: OutageState, now: Date): Promise<void>;
+  /** `notRunning`: "; the bot was not running for … of it", when it was not for part of the outage. */
+  reminder(finding: Finding, outage: OutageState, now: Date, notRunning?: string): Promise<void>;
   /** The outage goes on, but what is wrong changed (`worse`: worse than said before): the alert shows the new finding, and its thread says so. */
   changed(finding: Finding, outage: OutageState, worse: boolean): Promise<void>;
   /** The alert says it ended, and `span` when it began and how long it lasted; `said`: its thread says so too (not for one that flapped: see settled). */
@@ -132,6 +134,8 @@ export class WatchService {
   private readonly lastChecks = new Map<WatcherId, LastCheck>();
   /** The latest problem each watcher found: what an outage's status shows while later checks cannot say more. */
   private readonly lastProblems = new Map<WatcherId, LatestProblem>();
+  /** When the bot was not running, from its restarts: said beside an outage's length that spans them. */
+  private readonly notRunning = new BotNotRunning();
   /** Lasting conditions in progress (journaled): since when each has held. */
   private readonly held = new Map<WatcherId, string>();
   /** The incident each alert's button opened (journaled), by the alert message. */
@@ -176,6 +180,7 @@ export class WatchService {
       if (!this.incidentsByAlert.has(key)) this.incidentsByAlert.set(key, record.incident);
       return;
     }
+    this.notRunning.note(record);
     if (!data.watcher) return;
     if (record.type === watchEvents.noticed) {
       this.held.set(data.watcher, data.since ?? record.at);
@@ -390,7 +395,7 @@ export class WatchService {
         return;
       }
       case 'reminder': {
-        const undelivered = await undeliverable(() => sink.reminder(finding, action.outage, now));
+        const undelivered = await undeliverable(() => sink.reminder(finding, action.outage, now, this.notRunning.of(action.outage.since, now.getTime())));
         await journal.commit({ type: watchEvents.reminded, data: { watcher: watcher.id, since: action.outage.since, summary: finding.summary, ...undelivered } });
         return;
       }
@@ -504,7 +509,7 @@ export class WatchService {
       const began = span?.beganWhat ? `; ${span.beganWhat}, first seen by the watcher at ${span.firstSeen.slice(0, 16).replace('T', ' ')} UTC` : '';
       const notPosted = outage && whyNotPosted(outage);
       const state = outage && span
-        ? `${notPosted ? 'PROBLEM' : 'ALERTING'} since ${span.began.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(span.lastedMs)}${began}${flapping}): ${alertingNow(this.latestProblem(w.id, outage), last, notPosted, outage.undelivered)}`
+        ? `${notPosted ? 'PROBLEM' : 'ALERTING'} since ${span.began.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(span.lastedMs)}${this.notRunning.of(span.began, now.getTime())}${began}${flapping}): ${alertingNow(this.latestProblem(w.id, outage), last, notPosted, outage.undelivered)}`
         : last?.finding?.state === 'unknown'
           ? `cannot tell: ${last.finding.summary}`
           : last?.finding?.state === 'problem'

@@ -64,9 +64,9 @@ function recordingSink(posted: Posted[], failing = { alert: false }): AlertSink 
       n += 1;
       return { channel: 'C0ALERTS', ts: `1776762000.00000${n}` };
     },
-    async reminder(finding: Finding, outage: OutageState, now: Date) {
+    async reminder(finding: Finding, outage: OutageState, now: Date, notRunning = '') {
       if (failing.alert) throw new Error('Slack is down');
-      posted.push({ kind: 'reminder', text: `still: ${finding.summary} since ${outage.since} at ${now.toISOString()}` });
+      posted.push({ kind: 'reminder', text: `still: ${finding.summary} since ${outage.since} at ${now.toISOString()}${notRunning}` });
     },
     async changed(finding: Finding, outage: OutageState, worse: boolean) {
       posted.push({ kind: 'changed', text: `${worse ? 'worse' : 'now'}: ${finding.summary} (was: ${outage.summary}) since ${outage.since}` });
@@ -183,6 +183,25 @@ describe('the alert rule', () => {
 });
 
 describe('daemon heartbeat watcher', () => {
+  it("says, beside an outage's length, how much of it the bot was not running: in the status and in a reminder", async () => {
+    const stateDir = tempDir();
+    const clock = fakeClock(new Date(recordedAt.getTime() - 42 * minute));
+    const posted: Posted[] = [];
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-stopped' });
+    const first = daemonService(stateDir, clock.now, posted);
+    await first.service.checkOnce();
+    const lastSeen = clock.now().toISOString();
+    // Killed, and started again five hours later: the restart journals the stretch nobody watched.
+    clock.advance(5 * 60 * minute);
+    await first.journal.commit({ type: 'bot.started', incident: null, actor: 'databox-bot', data: { pid: 1, previous: { lastSeen, stoppedCleanly: false } } });
+    await first.journal.flushed();
+    const second = daemonService(stateDir, clock.now, posted);
+    expect(second.service.statusLines()[0]).toMatch(/^• Dagster daemon heartbeat: ALERTING since 2026-04-18 05:41 UTC \(3 d 7 h; the bot was not running for 5 h of it; the last heartbeat before the alert/);
+    await second.service.checkOnce();
+    expect(posted.map((p) => p.kind)).toEqual(['alert', 'reminder']);
+    expect(posted[1]?.text).toMatch(/; the bot was not running for 5 h of it$/);
+  });
+
   it('posts one alert per outage and one recovery message, across a restart of the bot', async () => {
     const stateDir = tempDir();
     // The outage is noticed 42 minutes before the healthy answer was recorded.
