@@ -136,9 +136,11 @@ export class Approvals {
     this.deps.journal.append(() => {
       const current = this.deps.state.runs.get(run.id);
       if (current?.status !== 'pending') throw new AlreadyDecided();
-      // One another plan had made stale says so still, once expired: the reason it could not run is that one.
+      // One another plan had made stale says so still, once expired: the reason it could not run is that one, and
+      // what to do instead (a rollback is asked for again, not diagnosed again), as it was said while it waited.
       const changedBy = this.deps.state.staleBy(run);
-      return { type: 'run.expired', incident: run.incidentId, actor: this.deps.actor, data: { runId: run.id, ...(changedBy ? { outdatedBy: changedBy.id } : {}) } };
+      const outdated = changedBy ? { outdatedBy: changedBy.id, whatNow: outdatedWhatNow(this.deps.state, run, changedBy, (scenario) => this.deps.runbooks.get(scenario)) } : {};
+      return { type: 'run.expired', incident: run.incidentId, actor: this.deps.actor, data: { runId: run.id, ...outdated } };
     });
   }
 

@@ -101,6 +101,8 @@ export interface Run {
   knownEmpty?: KnownEmpty;
   /** Expired after another plan had changed its database: it could not have been approved anyway (run.expired). */
   outdatedBy?: string;
+  /** What to do instead, as outdatedWhatNow said it when it expired (absent in journals written before it was recorded). */
+  outdatedWhatNow?: string;
   startedAt?: string;
   /** The process that ran it, so a restart can tell a live run from an orphaned one. */
   pid?: number;
@@ -334,7 +336,7 @@ export class IncidentState {
         if (run?.status === 'pending') Object.assign(run, { status: 'rejected', decidedBy: record.actor, decidedAt: record.at });
         break;
       case 'run.expired':
-        if (run?.status === 'pending') Object.assign(run, { status: 'expired', decidedAt: record.at, ...(typeof data.outdatedBy === 'string' ? { outdatedBy: data.outdatedBy } : {}) });
+        if (run?.status === 'pending') Object.assign(run, { status: 'expired', decidedAt: record.at, ...(typeof data.outdatedBy === 'string' ? { outdatedBy: data.outdatedBy } : {}), ...(typeof data.whatNow === 'string' ? { outdatedWhatNow: data.whatNow } : {}) });
         break;
       case 'run.started':
         if (run && (run.status === 'approved' || (run.status === 'pending' && !run.needsApproval))) {

@@ -1,6 +1,6 @@
 // Block Kit messages for every moment of an incident: root message, plans, steps, verdicts and offers.
 import path from 'node:path';
-import { asSentence } from '../incidents/outdated-what-now.js';
+import { asSentence, expiredWhatNow } from '../incidents/outdated-what-now.js';
 import { cleanupEnded, endedWords, runLabel } from '../incidents/run-label.js';
 import type { UndoneByOther } from '../incidents/recoveries-undone.js';
 import { rolledBackStatus, undoneStatus } from './undone-status.js';
@@ -233,7 +233,7 @@ export function decisionLine(run: Run): string | undefined {
       return `:no_entry: Rejected by ${mention(run.decidedBy)} at ${utcTime(run.decidedAt ?? '')}`;
     case 'expired':
       return run.outdatedBy
-        ? `:no_entry_sign: No longer approvable: its database changed since it was made (plan ${run.outdatedBy}); it expired at ${utcTime(run.expiresAt ?? '')} and nothing of it ran. Diagnose again and propose a new plan.`
+        ? `:no_entry_sign: No longer approvable: its database changed since it was made (plan ${run.outdatedBy}); it expired at ${utcTime(run.expiresAt ?? '')} and nothing of it ran. ${escapeMrkdwn(asSentence(expiredWhatNow(run)))}`
         : `:hourglass: Expired at ${utcTime(run.expiresAt ?? '')} without approval; nothing ran. Propose it again to run it.`;
     case 'interrupted':
       return `:electric_plug: ${saidInSlack(interruptedLine(run))}`;

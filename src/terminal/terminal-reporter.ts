@@ -7,6 +7,7 @@ import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { outdatedReason } from '../incidents/status.js';
+import { asSentence, expiredWhatNow } from '../incidents/outdated-what-now.js';
 import { followUpCommand, type FollowUpOffer, type IncidentReporter } from '../incidents/reporter.js';
 import type { SetAside } from '../journal/journal.js';
 import { acknowledgedTornWords } from '../journal/torn-tail.js';
@@ -133,7 +134,7 @@ export class TerminalReporter implements IncidentReporter {
         this.line(
           style.yellow(
             run.outdatedBy
-              ? `⌛ Expired at ${utcMinute(run.expiresAt)}, after plan ${run.outdatedBy} had changed its database; nothing was run. Diagnose again and propose a new plan.`
+              ? `⌛ Expired at ${utcMinute(run.expiresAt)}, after plan ${run.outdatedBy} had changed its database; nothing was run. ${asSentence(expiredWhatNow(run))}`
               : `⌛ Expired at ${utcMinute(run.expiresAt)} without an approval; nothing was run.`,
           ),
         );

@@ -160,4 +160,18 @@ describe('the terminal reporter', () => {
     expect(output()).toContain('      │ the whole output (23.9 MiB) is in /var/lib/databox/outputs/dbx-20260420-3fa2/2-1-full_refresh.log\n');
     r.close();
   });
+
+  it('says what to do about a plan that expired made stale by another: a rollback is asked for again (or another rolled back first), a recovery diagnosed again', async () => {
+    const expired = { status: 'expired', expiresAt: '2026-04-20T10:15:00.000Z', outdatedBy: 'dbx-20260420-3fa2/6' };
+    const rollback = { ...run, ...expired, id: 'dbx-20260420-3fa2/4', kind: 'rollback', rollbackOf: 'dbx-20260420-3fa2/2' } as unknown as Run;
+    const { r, output } = reporter(false);
+    await r.runDecided(incident, { ...rollback, outdatedWhatNow: 'roll back dbx-20260420-3fa2/6 first, then ask for this rollback again' });
+    expect(output()).toContain('⌛ Expired at 10:15 UTC, after plan dbx-20260420-3fa2/6 had changed its database; nothing was run. Roll back dbx-20260420-3fa2/6 first, then ask for this rollback again.\n');
+    // Expired in a journal written before what to do was recorded with it: what holds for a rollback still.
+    await r.runDecided(incident, rollback);
+    expect(output()).toContain('nothing was run. Ask for the rollback again: it is checked against the database as it is now.\n');
+    await r.runDecided(incident, { ...run, ...expired } as unknown as Run);
+    expect(output()).toContain('nothing was run. Diagnose again and propose a new plan.\n');
+    expect(output()).not.toMatch(/rollback again[^\n]*Diagnose again|Diagnose again[^\n]*rollback again/);
+  });
 });

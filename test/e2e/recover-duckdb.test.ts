@@ -490,6 +490,36 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(markdown).not.toMatch(/Rollback of path A[^|\n]*: pending/);
   });
 
+  it('a rollback left waiting while a later rebuild ran, once expired, still says to roll that rebuild back first, not to diagnose again', async () => {
+    let offsetMs = 0;
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, {}, () => new Date(Date.now() + offsetMs), 200);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    await harness.click(await proposePathA(), teammate);
+    await harness.settle();
+    const incident = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1] as string;
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    const rollbackApprove = slack.buttons('approve_plan').at(-1)!;
+    await harness.command(`diagnose duckdb incident=${incident}`, operator);
+    await harness.settle();
+    await harness.command(`recover duckdb path=a incident=${incident}`, operator);
+    await harness.settle();
+    const laterApprove = slack.buttons('approve_plan').at(-1)!;
+    const later = JSON.parse(laterApprove.value).run as string;
+    await harness.click(laterApprove, teammate);
+    await slack.waitFor('the later rebuild to end', () => journalRecords().some((r) => r.type === 'run.finished' && r.data.runId === later), 30_000);
+    await harness.settle();
+    // Past the approval's time (DATABOX_APPROVAL_TTL, 15m): the sweep expires the voided rollback.
+    offsetMs = 16 * 60_000;
+    const rollbackNow = () => slack.messages().find((m) => m.ts === rollbackApprove.ts)?.blocks ?? '';
+    await slack.waitFor('the voided rollback to expire', () => rollbackNow().includes('it expired at'), 10_000);
+    expect(rollbackNow()).toContain(`and nothing of it ran. Roll back ${later} first, then ask for this rollback again: rolling ${incident}/2 back before that would put back what was there before it, over ${later}'s changes.`);
+    expect(rollbackNow()).not.toContain('Diagnose again');
+    expect(journalRecords().find((r) => r.type === 'run.expired')?.data).toMatchObject({ outdatedBy: later, whatNow: expect.stringMatching(new RegExp(`^roll back ${later} first`)) });
+  });
+
   it("a rollback left waiting while another incident's rebuild ran: its incident's first message says to roll that one back first, as its plan does", async () => {
     await diagnoseCorrupt();
     await harness.click(await proposePathA(), teammate);
