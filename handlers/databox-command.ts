@@ -19,6 +19,7 @@ import type { Incident } from '../src/incidents/state.js';
 import { followItIn, incidentThread } from '../src/slack/slack-refs.js';
 import { tellIfNotShown } from '../src/slack/plan-not-shown.js';
 import { typedAtTerminal } from '../src/commands/terminal-commands.js';
+import { joinRecorder } from '../src/slack/record-join.js';
 
 export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps): void {
   // The runbooks are fixed once loaded, so the help text is too: built once, not on every ack.
@@ -37,9 +38,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       deps.service.recordCommand(`/databox ${command.text}`.slice(0, 2_000), command.user_id, `slack:${command.channel_id}`, incident, refusedBecause);
     // A refusal is on the record beside the command it answers, with why.
     // A join found out once its incident opened: the command's own line, written before, could not name it.
-    const recordJoin = (incident: Incident | undefined) => {
-      if (incident) void deps.service.recordJoin(incident.id, command.user_id, `/databox ${command.text}`.slice(0, 2_000), `slack:${command.channel_id}`);
-    };
+    const recordJoin = joinRecorder(deps.service, command.user_id, `/databox ${command.text}`.slice(0, 2_000), `slack:${command.channel_id}`);
     const recordRefused = (reason: string, incident?: string) =>
       void deps.service.recordRefusal(command.user_id, { command: `/databox ${command.text}`.slice(0, 2_000), incident, reason });
     if (!parsed.ok) {

@@ -12,6 +12,7 @@ import { followItIn, fromChannel, incidentThread } from '../src/slack/slack-refs
 import { describeFailure } from '../src/slack/tell.js';
 import { tellClicker } from '../src/slack/tell-or-log.js';
 import { recordIfRefused, refusedClick, type RefusedRequest } from '../src/slack/refused-click.js';
+import { joinRecorder } from '../src/slack/record-join.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerOpenFollowUp(routes: ListenerRouter, deps: HandlerDeps): void {
@@ -39,7 +40,14 @@ export function registerOpenFollowUp(routes: ListenerRouter, deps: HandlerDeps):
       const key = await deps.service.diagnosisKey(command);
       const running = deps.diagnoses.find(key);
       if (running) {
-        void running.then((incident) => tell(joinedText(deps, incident, typed))).catch(fail);
+        // On the new incident's record too, as a typed join is: the click's own line names the failed incident.
+        const recordJoin = joinRecorder(deps.service, user, `follow-up button: ${typed}`, `slack:${channel}`);
+        void running
+          .then((incident) => {
+            recordJoin(incident);
+            return tell(joinedText(deps, incident, typed));
+          })
+          .catch(fail);
         return;
       }
       diagnosis = deps.diagnoses.begin(key);

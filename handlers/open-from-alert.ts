@@ -16,6 +16,7 @@ import { followItIn, fromChannel } from '../src/slack/slack-refs.js';
 import { describeFailure, type Audience } from '../src/slack/tell.js';
 import { tellClicker } from '../src/slack/tell-or-log.js';
 import { recordIfRefused, refusedClick, type RefusedRequest } from '../src/slack/refused-click.js';
+import { joinRecorder } from '../src/slack/record-join.js';
 import type { AlertRef } from '../src/watchers/alert-state.js';
 import type { HandlerDeps } from './index.js';
 
@@ -38,10 +39,12 @@ export function registerOpenFromAlert(routes: ListenerRouter, deps: HandlerDeps)
       if (!Object.hasOwn(deps.catalog, scenario)) throw new UserError(`the scenario "${scenario}" has no runbook here; nothing was opened`);
       deps.service.recordCommand(`alert button: diagnose ${scenario}`, user, `slack:${channel}`);
       refused = { user, command: `alert button: diagnose ${scenario}` };
+      // That line names no incident: one the click joins is on its record by this, as a typed join is.
+      const recordJoin = joinRecorder(deps.service, user, `alert button: diagnose ${scenario}`, `slack:${channel}`);
       const alert: AlertRef | undefined = body.message?.ts ? { channel, ts: body.message.ts } : undefined;
       if (alert) {
         // One alert, one incident: a click after the first joins what the first opened (or is opening).
-        const join = (incident: Incident | undefined) => joinIncident(deps, client, tell, alert, watcher, audience, incident, 'theirs');
+        const join = (incident: Incident | undefined) => joinIncident(deps, client, tell, alert, watcher, audience, incident, 'theirs', recordJoin);
         const known = deps.watch?.incidentForAlert(alert);
         if (known) {
           await join(deps.service.incident(known));
@@ -55,7 +58,7 @@ export function registerOpenFromAlert(routes: ListenerRouter, deps: HandlerDeps)
         }
         // Someone already works on it: the same diagnosis typed a moment ago, or an incident of the scenario that still
         // needs someone (as /databox status tells them). A second incident would only meet the first's database lock.
-        const joinWorking = (incident: Incident | undefined) => joinIncident(deps, client, tell, alert, watcher, audience, incident, 'working');
+        const joinWorking = (incident: Incident | undefined) => joinIncident(deps, client, tell, alert, watcher, audience, incident, 'working', recordJoin);
         const typed = deps.diagnoses.pendingFor(typedDiagnosis(scenario, {}));
         if (typed) {
           void typed.incident.then(joinWorking).catch(fail);
@@ -105,7 +108,8 @@ function alertOpeningKey(alert: AlertRef): string {
 /**
  * Joins the clicker to the alert's incident (`theirs`: one another click on it opened) or to one already working on its
  * scenario, which it did not open: then said in the alert's thread too, for everyone. Journaled as the alert's incident
- * either way, so a later click joins it as a second click would; the person is told (only them) where it is.
+ * either way, so a later click joins it as a second click would, and as a join (recordJoin), so its postmortem shows
+ * the click; the person is told (only them) where it is.
  */
 async function joinIncident(
   deps: HandlerDeps,
@@ -116,6 +120,7 @@ async function joinIncident(
   clicker: Audience,
   incident: Incident | undefined,
   whose: 'theirs' | 'working',
+  recordJoin: (incident: Incident) => void,
 ): Promise<void> {
   // Told beside the alert, not in its thread (the incident's own thread is elsewhere).
   const to: Audience = { channel: alert.channel, user: clicker.user, respond: clicker.respond };
@@ -125,6 +130,7 @@ async function joinIncident(
     return;
   }
   deps.watch?.recordAlertIncident(alert, watcher, incident.id, clicker.user, true);
+  recordJoin(incident);
   const where = followItIn(incident, (channel, ts) => deps.access.messageLink(channel, ts));
   const which = `incident \`${escapeMrkdwn(incident.id)}\` (${escapeMrkdwn(incident.title)}), opened by ${slackMention(incident.openedBy)}`;
   if (whose === 'theirs') {

@@ -123,6 +123,29 @@ describe('the same diagnosis asked for again', () => {
     for (const ack of again.slice(1)) expect(ack.json?.text).toMatch(new RegExp(`^:link: (Incident \`${incident}\` is already being diagnosed again: <@U0\\w+> asked for it just before you, and you joined it; its steps and verdict follow in its thread|This database is already being diagnosed: you joined incident \`${incident}\`)`));
     expect(postedRoots(), 'no new incident').toHaveLength(1);
   });
+
+  it("puts a follow-up click that joined the same diagnosis, typed a moment before, on that incident's record, as a typed join is", async () => {
+    harness = await startBot(checkout, slack, {}, undefined, undefined, { clientOptions: { retryConfig: { retries: 1, minTimeout: 0, maxTimeout: 0 } } });
+    // An incident to follow up from.
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const [followedUp] = slack.buttons('write_postmortem');
+    // The diagnosis the follow-up offers, typed and not open yet (Slack holds its first message back a second).
+    const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    const [from, to] = [day(10), day(5)];
+    slack.trouble = [{ status: 429, retryAfter: 1 }];
+    await harness.command(`diagnose backfill source=ebird from=${from} to=${to}`, operator);
+    const offer = { incident: followedUp!.value, scenario: 'backfill', params: { source: 'ebird', from, to } };
+    await harness.click({ actionId: 'open_follow_up_0', value: JSON.stringify(offer), text: 'Diagnose ebird', channel: followedUp!.channel, ts: followedUp!.ts }, teammate);
+    await slack.waitFor('the joiner told', () => slack.ephemerals(teammate).some((t) => t.includes('is already running: you joined incident')), 30_000);
+    await harness.settle();
+    const joined = /you joined incident `(dbx-\d{8}-[0-9a-f]{4})`/.exec(slack.ephemerals(teammate).join('\n'))?.[1];
+    expect(joined).not.toBe(followedUp!.value);
+    const typed = `follow-up button: diagnose backfill source=ebird from=${from} to=${to}`;
+    expect(journalRecordsOf(checkout).filter((e) => e.type === 'diagnosis.joined')).toEqual([expect.objectContaining({ actor: teammate, incident: joined, data: { text: typed, origin: `slack:${followedUp!.channel}` } })]);
+    const { markdown } = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(bundledRunbooksDir), root: checkout.root, incidentId: joined as string });
+    expect(markdown).toContain(`**U0TEAMMATE** asked for the same diagnosis with \`${typed}\` in Slack (channel ${followedUp!.channel}) and **joined** it: nothing new was started`);
+  });
 });
 
 describe('approvals and the queue', () => {

@@ -146,6 +146,12 @@ describe('watcher alerts in the bot', () => {
     await slack.waitFor('the click told', () => slack.ephemerals('U0SECOND').length === 1);
     expect(slack.callsTo('chat.postMessage').filter((a) => !a.thread_ts && String(a.text).startsWith('Incident dbx-'))).toHaveLength(1);
     expect(slack.ephemerals('U0SECOND')[0]).toMatch(/^:link: Incident `dbx-\d{8}-[0-9a-f]{4}` \(Blown DuckDB file.*\), opened by <@U0ONCALL>, is already working on this: you joined it;/);
+    // The click's own line names no incident: the join is on the incident's record, as a typed join is.
+    await bot.settle();
+    const incident = /Incident `(dbx-\d{8}-[0-9a-f]{4})`/.exec(String(slack.ephemerals('U0SECOND')[0]))?.[1];
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'diagnosis.joined')).toEqual([
+      expect.objectContaining({ actor: 'U0SECOND', incident, data: { text: 'alert button: diagnose duckdb', origin: 'slack:C0ALERTS' } }),
+    ]);
   });
 
   it('counts a silent webserver from its first silence across restarts: one alert, one recovery', async () => {
