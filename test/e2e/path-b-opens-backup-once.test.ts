@@ -50,7 +50,8 @@ describe('Path B from the verdict\'s button', () => {
     writeGarbage(checkout.databasePath);
     const backup = checkout.path('good.duckdb');
     await createHealthyDatabase(backup, 1_000);
-    harness = await startBot(checkout, slack);
+    // The database watcher opens the file on its own clock; its opens are not the proposal's.
+    harness = await startBot(checkout, slack, { DATABOX_WATCH_DATABASE: 'false' });
     await harness.command('diagnose duckdb', operator);
     await harness.settle();
     await harness.click(slack.buttons('choose_path_b')[0]!, operator);
