@@ -10,9 +10,9 @@ export class CallAborts {
     return controller.signal;
   }
 
-  /** The caller aborted call `id`; nothing happens if it has already ended. */
-  abort(id: number): void {
-    this.controllers.get(id)?.abort();
+  /** The caller aborted call `id`, for `reason` if it said one; nothing happens if it has already ended. */
+  abort(id: number, reason?: string): void {
+    this.controllers.get(id)?.abort(reason);
   }
 
   end(id: number): void {

@@ -106,7 +106,8 @@ export class WorkerCalls<Request extends object, Progress = never> {
   abortOn(id: number, signal: AbortSignal | undefined, onAbort?: () => void): () => void {
     if (!signal) return () => {};
     const abort = () => {
-      this.tell({ kind: 'abort', id });
+      // Why, when the caller said it in words (Ctrl-C at the terminal, the bot stopping): the worker's work may say it.
+      this.tell({ kind: 'abort', id, ...(typeof signal.reason === 'string' ? { reason: signal.reason } : {}) });
       onAbort?.();
     };
     if (signal.aborted) {

@@ -9,7 +9,7 @@ import { scanTables } from './scan.js';
 import { bindsStillOut } from './unanswered-binds.js';
 
 export type ReaderCall = { kind: 'probe'; file: string } | { kind: 'scan'; file: string; timeoutMs: number };
-export type ReaderRequest = (ReaderCall & { id: number }) | { id: number; kind: 'abort' };
+export type ReaderRequest = (ReaderCall & { id: number }) | { id: number; kind: 'abort'; reason?: string };
 
 const { niceness, ...limits } = workerData as ReaderLimits;
 // Reaches the work read-here.ts runs on this thread. DuckDB's extra threads (DATABOX_DUCKDB_THREADS above 1) are started
@@ -20,7 +20,7 @@ const aborts = new CallAborts();
 
 parentPort?.on('message', (request: ReaderRequest) => {
   if (request.kind === 'abort') {
-    aborts.abort(request.id);
+    aborts.abort(request.id, request.reason);
     return;
   }
   const reply = (result: unknown) => parentPort?.postMessage({ id: request.id, result });

@@ -7,7 +7,7 @@ import { absentFile, isDamage, walNotAFile } from './probe.js';
 import { readAllHere } from './read-here.js';
 import { sqlSegments, type SqlSegment } from '../engine/steps/sql-segments.js';
 import { formatDuration } from '../format-duration.js';
-import { rowsSaid } from '../plural.js';
+import { plural, rowsSaid } from '../plural.js';
 import { answerWithin, storageAnswerMs } from './answer-within.js';
 import { unboundViewsSaid } from './unbound-views.js';
 import { bindStillOut, noteBindOut, type UnansweredBind } from './unanswered-binds.js';
@@ -110,13 +110,22 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   // Binds that have not returned hold their connection (and so the instance) until they do: closed after them.
   const binds: Promise<unknown>[] = [];
+  // Why it stopped when it was not the time limit: Ctrl-C at the terminal, the bot stopping (the caller's words).
+  let stoppedFor: string | undefined;
   const interrupt = () => {
     timedOut = true;
     stop();
     connection.interrupt();
   };
+  const abort = () => {
+    const reason: unknown = options.signal?.reason;
+    stoppedFor = typeof reason === 'string' ? reason : 'its run was stopped';
+    interrupt();
+  };
+  /** `stopped after 10 min <what>`, or what stopped it sooner. */
+  const stoppedSaid = (what: string) => (stoppedFor === undefined ? `stopped after ${formatDuration(options.timeoutMs)} ${what}` : `stopped ${what}: ${stoppedFor}`);
   const timer = setTimeout(interrupt, options.timeoutMs);
-  options.signal?.addEventListener('abort', interrupt, { once: true });
+  options.signal?.addEventListener('abort', abort, { once: true });
   const tables: TableScan[] = [];
   let settings: ScanSettings | undefined;
   try {
@@ -201,13 +210,13 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
         total: names.length,
         schemas,
         settings,
-        message: `stopped after ${formatDuration(options.timeoutMs)} with ${tables.length} of ${names.length} tables read, all readable so far`,
+        message: stoppedSaid(`with ${tables.length} of ${names.length} tables read, all readable so far`),
       };
     }
     const read = `read ${names.length === 1 ? 'the one table' : `all ${names.length} tables`} in full (${rowsSaid(rowsSoFar)})`;
     const blocks = await checkUnreadBlocks(filePath, connection, names, () => timedOut);
     if (timedOut) {
-      return { status: 'timeout', tables, blocks, total: names.length, schemas, settings, message: `${read}, but stopped after ${formatDuration(options.timeoutMs)} while checking the other blocks` };
+      return { status: 'timeout', tables, blocks, total: names.length, schemas, settings, message: `${read}, but ${stoppedSaid('while checking the other blocks')}` };
     }
     if (blocks.failed.length > 0) {
       return { status: blocks.mayBeFree ? 'unclear-blocks' : 'damaged', tables, blocks, total: names.length, schemas, settings, message: `${read}, but ${failedBlocksSaid(blocks)}` };
@@ -247,7 +256,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
       }
     }
     if (timedOut) {
-      return { status: 'timeout', tables, views, blocks, total: names.length, schemas, settings, message: `${read}, but stopped after ${formatDuration(options.timeoutMs)} with ${views.length} views checked` };
+      return { status: 'timeout', tables, views, blocks, total: names.length, schemas, settings, message: `${read}, but ${stoppedSaid(`with ${plural(views.length, 'view', 'views')} checked`)}` };
     }
     const broken = views.filter((v) => judged(v) && v.error);
     if (broken.length > 0) {
@@ -273,7 +282,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     return { status, tables, total: tables.length, message: withEndsEarly(filePath, message, [message]), settings };
   } finally {
     clearTimeout(timer);
-    options.signal?.removeEventListener('abort', interrupt);
+    options.signal?.removeEventListener('abort', abort);
     const opened = database;
     if (binds.length === 0) opened.close();
     else void Promise.all(binds).then(() => opened.close());

@@ -2,9 +2,11 @@
 // file on a hung network mount reads): the view is named and the diagnosis reaches its verdict; Ctrl-C ends it at once.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
+import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
 import { Checkout, createHealthyDatabase, standinBin } from '../helpers/databox-checkout.js';
 import { cliArgs, cliEnv, projectRoot } from '../helpers/cli-process.js';
 
@@ -52,7 +54,7 @@ describe('a view over a file that never answers, at the terminal', { timeout: 15
   });
 
   it('Ctrl-C while the view is being bound ends the diagnosis then and there', async () => {
-    const { env } = await setUp();
+    const { checkout, env } = await setUp();
     const child = diagnose(env);
     let stdout = '';
     child.stdout?.on('data', (chunk: Buffer | string) => (stdout += chunk.toString()));
@@ -64,8 +66,17 @@ describe('a view over a file that never answers, at the terminal', { timeout: 15
     expect(result.timedOut).toBe(false);
     expect(result.stderr).toContain('databox: interrupted at the terminal (SIGINT): nothing more was run; the journal has what ran');
     expect(stdout).not.toMatch(/Verdict: Healthy/i);
+    // The full read's record says what stopped it (the reason crossed to the reader thread), not its 10-minute limit.
+    const scanEnd = journal(checkout).find((r) => r.type === 'step.finished' && (r.data.result as { stepId?: string }).stepId === 'scan');
+    expect((scanEnd?.data.result as { summary?: string }).summary).toMatch(/^read all \d+ tables in full \([\d,]+ rows\), but stopped with \d+ views? checked: interrupted at the terminal \(SIGINT\)$/);
   });
 });
+
+function journal(checkout: Checkout): JournalRecord[] {
+  const verified = verifyLines(fs.readFileSync(path.join(checkout.stateDir, 'journal.jsonl'), 'utf8'));
+  expect(verified.problem).toBeUndefined();
+  return verified.records;
+}
 
 /**
  * Whether a thread of process `pid` waits to open a named pipe for a writer to come (Linux's wait_for_partner): DuckDB

@@ -64,7 +64,7 @@ describe('a view over a file that never answers', { timeout: 60_000 }, () => {
     expect(again.views?.find((v) => v.view === 'scratch.ext')?.error).toMatch(new RegExp(`^does not answer binding: it reads ${pipe} \\(its bind started at \\d\\d:\\d\\d:\\d\\d UTC has not returned\\)$`));
   });
 
-  it('stops waiting for it when the scan is stopped', async () => {
+  it('stops waiting for it when the scan is stopped, and says what stopped it, not its time limit', async () => {
     const { file } = await withViewOverPipe();
     const stop = new AbortController();
     // Stopped once the tables have read, while the view's bind waits on a limit this test would not outlast.
@@ -73,9 +73,10 @@ describe('a view over a file that never answers', { timeout: 60_000 }, () => {
       viewAnswerMs: 10 * 60_000,
       signal: stop.signal,
       onProgress: ({ done, total }) => {
-        if (done === total) setTimeout(() => stop.abort(), 500);
+        if (done === total) setTimeout(() => stop.abort('interrupted at the terminal (SIGINT)'), 500);
       },
     });
     expect(scan.status).toBe('timeout');
+    expect(scan.message).toBe('read the one table in full (100 rows), but stopped with 1 view checked: interrupted at the terminal (SIGINT)');
   });
 });
