@@ -84,8 +84,8 @@ export interface ScanResult {
 
 export interface ScanOptions {
   timeoutMs: number;
-  /** How long each view's bind is given to answer; by default as long as any read of the storage (answer-within.ts). */
-  viewAnswerMs?: number;
+  /** How long the file's open, and each view's bind, is given to answer; by default as long as any read of the storage (answer-within.ts). */
+  storageAnswerMs?: number;
   signal?: AbortSignal;
   onProgress?: (progress: ScanProgress) => void;
 }
@@ -99,7 +99,21 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
   if (walThere) return { status: 'unopenable', tables: [], total: 0, message: walThere };
   let database;
   try {
-    database = await openDatabase(filePath, false);
+    // Its storage may hang between the diagnosis' probe and this open (a network mount going away): given as long as the probe.
+    const opening = openDatabase(filePath, false);
+    const answer = await answerWithin(opening, options.storageAnswerMs ?? storageAnswerMs, abortOf(options.signal));
+    if (!answer.answered) {
+      // What DuckDB waits in, nothing reaches: the open is left to return, and its instance closed then.
+      opening.then((opened) => opened.close(), () => undefined);
+      if (answer.stopped) return { status: 'timeout', tables: [], total: 0, message: `stopped while opening the file: ${stopSaid(options.signal as AbortSignal)}` };
+      return {
+        status: 'unreadable',
+        tables: [],
+        total: 0,
+        message: `opening ${filePath} did not answer within ${formatDuration(options.storageAnswerMs ?? storageAnswerMs)}: the storage under it does not answer (a hung network mount, say)`,
+      };
+    }
+    database = answer.value;
   } catch (error) {
     const message = withoutTuningAdvice((error as Error).message);
     return { status: isDamage(message) ? 'unopenable' : isOutOfMemory(message) ? 'out-of-memory' : 'unreadable', tables: [], total: 0, message: withEndsEarly(filePath, message, [message]) };
@@ -118,8 +132,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     connection.interrupt();
   };
   const abort = () => {
-    const reason: unknown = options.signal?.reason;
-    stoppedFor = typeof reason === 'string' ? reason : 'its run was stopped';
+    stoppedFor = stopSaid(options.signal as AbortSignal);
     interrupt();
   };
   /** `stopped after 10 min <what>`, or what stopped it sooner. */
@@ -236,7 +249,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
       const since = Date.now();
       const bind = readAllHere(viewConnection, `SELECT * FROM ${quoted} LIMIT 0`, () => timedOut);
       try {
-        const answer = await answerWithin(bind, options.viewAnswerMs ?? storageAnswerMs, stopped);
+        const answer = await answerWithin(bind, options.storageAnswerMs ?? storageAnswerMs, stopped);
         if (answer.answered) {
           views.push({ view, stack });
           continue;
@@ -287,6 +300,20 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     if (binds.length === 0) opened.close();
     else void Promise.all(binds).then(() => opened.close());
   }
+}
+
+/** What stopped the scan before its time limit, in its caller's words (Ctrl-C at the terminal, the bot stopping). */
+function stopSaid(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return typeof reason === 'string' ? reason : 'its run was stopped';
+}
+
+/** Resolves when `signal` aborts (at once if it has); never without one. */
+function abortOf(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) resolve();
+    else signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
 }
 
 const isOutOfMemory = (message: string) => /out of memory/i.test(message);

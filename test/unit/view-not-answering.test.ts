@@ -46,7 +46,7 @@ async function withViewOverPipe(): Promise<{ file: string; pipe: string }> {
 describe('a view over a file that never answers', { timeout: 60_000 }, () => {
   it('is named with what it reads, not judged, and the views after it are bound on', async () => {
     const { file, pipe } = await withViewOverPipe();
-    const scan = await scanTables(file, { timeoutMs: 10 * 60_000, viewAnswerMs: 300 });
+    const scan = await scanTables(file, { timeoutMs: 10 * 60_000, storageAnswerMs: 300 });
     expect(scan.status).toBe('ok');
     expect(scan.views?.map((v) => [v.view, v.error ?? 'binds'])).toEqual([
       ['scratch.a_before', 'binds'],
@@ -58,9 +58,9 @@ describe('a view over a file that never answers', { timeout: 60_000 }, () => {
 
   it('is not bound again while its first bind is out: a second scan says so at once', async () => {
     const { file, pipe } = await withViewOverPipe();
-    await scanTables(file, { timeoutMs: 10 * 60_000, viewAnswerMs: 300 });
+    await scanTables(file, { timeoutMs: 10 * 60_000, storageAnswerMs: 300 });
     // A limit the second scan's bind could not reach if it were sent: it is answered from the first.
-    const again = await scanTables(file, { timeoutMs: 10 * 60_000, viewAnswerMs: 10 * 60_000 });
+    const again = await scanTables(file, { timeoutMs: 10 * 60_000, storageAnswerMs: 10 * 60_000 });
     expect(again.views?.find((v) => v.view === 'scratch.ext')?.error).toMatch(new RegExp(`^does not answer binding: it reads ${pipe} \\(its bind started at \\d\\d:\\d\\d:\\d\\d UTC has not returned\\)$`));
   });
 
@@ -70,7 +70,7 @@ describe('a view over a file that never answers', { timeout: 60_000 }, () => {
     // Stopped once the tables have read, while the view's bind waits on a limit this test would not outlast.
     const scan = await scanTables(file, {
       timeoutMs: 10 * 60_000,
-      viewAnswerMs: 10 * 60_000,
+      storageAnswerMs: 10 * 60_000,
       signal: stop.signal,
       onProgress: ({ done, total }) => {
         if (done === total) setTimeout(() => stop.abort('interrupted at the terminal (SIGINT)'), 500);
