@@ -2,7 +2,7 @@
 import type { SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { shownInForm } from '../src/slack/modal-values.js';
-import { tellEphemeral } from '../src/slack/tell.js';
+import { tellFormSender } from '../src/slack/tell-or-log.js';
 import type { HandlerDeps } from './index.js';
 
 export interface FormAnswer {
@@ -30,5 +30,5 @@ export async function answerForm(deps: HandlerDeps, { ack, client, user, audienc
   if (!errors) return;
   const reason = Object.values(errors).join('; ');
   void deps.service.recordRefusal(user, incident ? { command: typed, incident, reason } : { command: typed, reason });
-  if (shown?.cut && audience.channel) await tellEphemeral(client, deps.redact, audience, `:warning: ${reason}`);
+  if (shown?.cut && audience.channel) await tellFormSender(client, deps.redact, deps.logger, audience, `:warning: ${reason}`, { action: 'form', incident });
 }

@@ -3,7 +3,8 @@ import type { BlockButtonAction } from '@slack/bolt';
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds, recoveryPathModal } from '../src/slack/blocks.js';
 import { pathButton, readButtonValue } from '../src/slack/button-value.js';
-import { describeFailure, samePlanWaitingText, tellEphemeral } from '../src/slack/tell.js';
+import { describeFailure, samePlanWaitingText } from '../src/slack/tell.js';
+import { tellClicker } from '../src/slack/tell-or-log.js';
 import { recordIfRefused, refusedClick } from '../src/slack/refused-click.js';
 import { UserError } from '../src/errors.js';
 import { slackCodeOf, slackTrouble } from '../src/slack/slack-trouble.js';
@@ -17,9 +18,11 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
     await ack();
     const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts, respond };
     let incidentId: string | undefined;
+    // Never fails: Slack refusing chat.postEphemeral, the click's reply link is tried, then the log.
+    const tell = (text: string) => tellClicker(client, deps.redact, deps.logger, audience, text, { action: 'choose-path', incident: incidentId });
     const fail = (error: unknown) => {
       recordIfRefused(deps.service, refusedClick(body.user.id, action, incidentId), error);
-      return tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'choose-path' }));
+      return tell(describeFailure(error, deps.logger, { action: 'choose-path' }));
     };
     try {
       let path: string;
@@ -53,7 +56,7 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
           if (run && alreadyWaiting) {
             const { user, ...clicked } = refusedClick(body.user.id, action, id);
             void deps.service.recordRefusal(user, { ...clicked, reason: `the same plan already waits for approval (${run.id}); nothing new was proposed` });
-            if (!notShown) await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
+            if (!notShown) await tell(samePlanWaitingText(run.id));
           }
         } catch (error) {
           await fail(error);

@@ -6,7 +6,8 @@ import { explainMissingInForm, withDiagnosedDefaults } from '../src/incidents/di
 import { requiredOn } from '../src/incidents/path-requires.js';
 import { fieldErrors, formFields, modalValues, readMetadata, refusal, submittedValues } from '../src/slack/modal-values.js';
 import { incidentThread } from '../src/slack/slack-refs.js';
-import { describeFailure, samePlanWaitingText, tellEphemeral } from '../src/slack/tell.js';
+import { describeFailure, samePlanWaitingText } from '../src/slack/tell.js';
+import { tellFormSender } from '../src/slack/tell-or-log.js';
 import { recordIfRefused } from '../src/slack/refused-click.js';
 import { tellIfNotShown } from '../src/slack/plan-not-shown.js';
 import { commandValue } from '../src/commands/quote-value.js';
@@ -25,6 +26,8 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
     let known: string | undefined;
     // What the form stands for, as the command one would type (its scenario and path once known): the record's words.
     let asTyped = 'recover';
+    // Never fails: what Slack will not show them is logged with a reference.
+    const tellThem = (text: string) => tellFormSender(client, deps.redact, deps.logger, audience, text, { action: 'modal', incident: known });
     try {
       // Cleared fields are kept (as ""): one the diagnosis had filled in is refused, not silently filled in again.
       params = modalValues(submittedValues(view), { keepEmpty: true });
@@ -56,9 +59,9 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
         await deps.access.requireRequester(body.user.id);
         const { run, alreadyWaiting } = await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params, incident: incidentId }, body.user.id, 'slack');
         // Slack refused the plan for good: a form's submission has no response URL, so it is said as a form's refusal is.
-        const notShown = await tellIfNotShown(run && deps.service.run(run.id), (text) => tellEphemeral(client, deps.redact, audience, text));
+        const notShown = await tellIfNotShown(run && deps.service.run(run.id), tellThem);
         // The same plan was already waiting (the form sent twice, or a terminal's plan): that one is the one to approve.
-        if (run && alreadyWaiting && !notShown) await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
+        if (run && alreadyWaiting && !notShown) await tellThem(samePlanWaitingText(run.id));
       };
     } catch (error) {
       errors = refusal(formFields(view), describeFailure(error, deps.logger, { action: 'modal' }));
@@ -69,7 +72,7 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
     const run = start;
     const tell = (error: unknown) => {
       recordIfRefused(deps.service, { user: body.user.id, command: typed, incident: known }, error);
-      return audience.channel ? tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'modal' })) : Promise.resolve();
+      return tellThem(describeFailure(error, deps.logger, { action: 'modal' }));
     };
     try {
       deps.queue.push('propose from modal', () => run().then(() => undefined, tell));

@@ -7,7 +7,8 @@ import { actionIds } from '../src/slack/blocks.js';
 import { planOfferButton, readButtonValue } from '../src/slack/button-value.js';
 import { overCommandLimit } from '../src/slack/command-limit.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
-import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import { describeFailure } from '../src/slack/tell.js';
+import { tellClicker } from '../src/slack/tell-or-log.js';
 import { recordIfRefused, type RefusedRequest } from '../src/slack/refused-click.js';
 import { tellIfNotShown } from '../src/slack/plan-not-shown.js';
 import type { HandlerDeps } from './index.js';
@@ -20,9 +21,11 @@ export function registerProposeFollowUp(routes: ListenerRouter, deps: HandlerDep
     const audience = { channel, user, threadTs: body.message?.thread_ts ?? body.message?.ts, respond };
     // Set once the button is known to be one the bot offered (issuedOffer journals any other itself).
     let asTyped: RefusedRequest | undefined;
+    // Never fails: Slack refusing chat.postEphemeral, the click's reply link is tried, then the log.
+    const tell = (text: string) => tellClicker(client, deps.redact, deps.logger, audience, text, { action: 'propose-follow-up', incident: asTyped?.incident });
     const fail = (error: unknown) => {
       if (asTyped) recordIfRefused(deps.service, asTyped, error);
-      return tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'propose-follow-up' }));
+      return tell(describeFailure(error, deps.logger, { action: 'propose-follow-up' }));
     };
     try {
       const { offer, offeredBy } = issuedOffer(deps, action.value, user);
@@ -33,7 +36,7 @@ export function registerProposeFollowUp(routes: ListenerRouter, deps: HandlerDep
       void deps.service.recordCommand(`follow-up button: ${typed}`, user, `slack:${channel}`, offer.incident, overLimit?.reason);
       asTyped = { user, command: `follow-up button: ${typed}`, incident: offer.incident };
       if (overLimit) {
-        await tellEphemeral(client, deps.redact, audience, overLimit.text);
+        await tell(overLimit.text);
         return;
       }
       await deps.access.requireRequester(user);
@@ -44,14 +47,11 @@ export function registerProposeFollowUp(routes: ListenerRouter, deps: HandlerDep
           if (await tellIfNotShown(answer.run && deps.service.run(answer.run.id), (text) => respond({ response_type: 'ephemeral', replace_original: false, text: deps.redact(text) }))) return;
           // An old button clicked again after its plan ran (the clones are gone) proposes nothing; typing still can.
           if (answer.already === 'ran' && answer.run) {
-            await tellEphemeral(
-              client,
-              deps.redact,
-              audience,
+            await tell(
               `:white_check_mark: This was done after it was offered: plan \`${escapeMrkdwn(answer.run.id)}\` (${escapeMrkdwn(answer.run.title)}) ran. Nothing new was proposed; \`/databox ${escapeMrkdwn(typed)}\` looks again, and proposes it if there is anything left for it.`,
             );
           } else if (answer.already === 'pending' && answer.run) {
-            await tellEphemeral(client, deps.redact, audience, `:link: This plan is already proposed in this thread (\`${escapeMrkdwn(answer.run.id)}\`, ${escapeMrkdwn(answer.run.title)}) and waits for approval. Nothing new was proposed.`);
+            await tell(`:link: This plan is already proposed in this thread (\`${escapeMrkdwn(answer.run.id)}\`, ${escapeMrkdwn(answer.run.title)}) and waits for approval. Nothing new was proposed.`);
           }
         } catch (error) {
           await fail(error);

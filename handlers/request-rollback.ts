@@ -3,7 +3,8 @@ import type { BlockButtonAction } from '@slack/bolt';
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds, rollbackModal } from '../src/slack/blocks.js';
 import { readButtonValue, rollbackButton } from '../src/slack/button-value.js';
-import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import { describeFailure } from '../src/slack/tell.js';
+import { tellClicker } from '../src/slack/tell-or-log.js';
 import { incidentOfRun, recordIfRefused, refusedClick } from '../src/slack/refused-click.js';
 import { tellIfNotShown } from '../src/slack/plan-not-shown.js';
 import { UserError } from '../src/errors.js';
@@ -19,7 +20,8 @@ export function registerRequestRollback(routes: ListenerRouter, deps: HandlerDep
     const fail = async (error: unknown) => {
       // A refusal is on the record too (a second rollback, a plan that is not a recovery, someone not allowed).
       recordIfRefused(deps.service, refusedClick(body.user.id, action, runId === undefined ? undefined : incidentOfRun(runId)), error);
-      await tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'rollback' }));
+      // Never fails: Slack refusing chat.postEphemeral, the click's reply link is tried, then the log.
+      await tellClicker(client, deps.redact, deps.logger, audience, describeFailure(error, deps.logger, { action: 'rollback' }), { action: 'rollback', run: runId });
     };
     try {
       const { run } = readButtonValue(action.value, rollbackButton);

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { rollbackModalId } from '../src/slack/blocks.js';
 import { fieldErrors, formFields, modalValues, readMetadata, refusal, submittedValues } from '../src/slack/modal-values.js';
 import { incidentThread } from '../src/slack/slack-refs.js';
-import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import { describeFailure } from '../src/slack/tell.js';
+import { tellFormSender } from '../src/slack/tell-or-log.js';
 import { recordIfRefused } from '../src/slack/refused-click.js';
 import { tellIfNotShown } from '../src/slack/plan-not-shown.js';
 import { commandValue } from '../src/commands/quote-value.js';
@@ -20,6 +21,8 @@ export function registerRollbackParametersModal(routes: ListenerRouter, deps: Ha
     let runId = '';
     let audience = { channel: '', user: body.user.id, threadTs: undefined as string | undefined };
     let known: string | undefined;
+    // Never fails: what Slack will not show them is logged with a reference.
+    const tellThem = (text: string) => tellFormSender(client, deps.redact, deps.logger, audience, text, { action: 'rollback-modal', incident: known });
     try {
       params = modalValues(submittedValues(view));
       runId = readMetadata(view.private_metadata, metadata).run;
@@ -37,14 +40,14 @@ export function registerRollbackParametersModal(routes: ListenerRouter, deps: Ha
     if (errors) return;
     const tell = (error: unknown) => {
       recordIfRefused(deps.service, { user: body.user.id, command: typed, incident: known }, error);
-      return audience.channel ? tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'rollback-modal' })) : Promise.resolve();
+      return tellThem(describeFailure(error, deps.logger, { action: 'rollback-modal' }));
     };
     try {
       const propose = async () => {
         await deps.access.requireRequester(body.user.id);
         const proposed = await deps.service.proposeRollback(runId, body.user.id, params);
         // Slack refused the plan for good: a form's submission has no response URL, so it is said as a form's refusal is.
-        await tellIfNotShown(deps.service.run(proposed.id), (text) => tellEphemeral(client, deps.redact, audience, text));
+        await tellIfNotShown(deps.service.run(proposed.id), tellThem);
       };
       deps.queue.push(`rollback ${runId}`, () => propose().then(() => undefined, tell), { urgent: true });
     } catch (error) {

@@ -4,7 +4,8 @@ import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { deliverPostmortem, keptInMemory, unchangedSinceText } from '../src/slack/postmortem-upload.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
-import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import { describeFailure } from '../src/slack/tell.js';
+import { tellClicker } from '../src/slack/tell-or-log.js';
 import { recordIfRefused, refusedClick } from '../src/slack/refused-click.js';
 import type { HandlerDeps } from './index.js';
 
@@ -17,9 +18,11 @@ export function registerWritePostmortem(routes: ListenerRouter, deps: HandlerDep
     // the same twice): the journal says who asked for each upload.
     const typed = `postmortem button: postmortem ${incidentId.slice(0, 100)}`;
     deps.service.recordCommand(typed, body.user.id, `slack:${audience.channel}`);
+    // Never fails: Slack refusing chat.postEphemeral, the click's reply link is tried, then the log.
+    const tell = (text: string) => tellClicker(client, deps.redact, deps.logger, audience, text, { action: 'postmortem', incident: incidentId.slice(0, 100) });
     const fail = (error: unknown) => {
       recordIfRefused(deps.service, { ...refusedClick(body.user.id, action, incidentId.slice(0, 100)), command: typed }, error);
-      return tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'postmortem' }));
+      return tell(describeFailure(error, deps.logger, { action: 'postmortem' }));
     };
     try {
       deps.queue.push(`postmortem ${incidentId}`, async () => {
@@ -31,8 +34,8 @@ export function registerWritePostmortem(routes: ListenerRouter, deps: HandlerDep
           // The postmortem written before, set aside on the bot's disk (a root cause filled in there by hand): said where.
           const kept = delivered.earlier ? ` On the bot's disk, ${escapeMrkdwn(delivered.earlier)}.` : '';
           const where = delivered.uploadingSince ? 'will be in the thread once Slack takes it' : 'is in the thread';
-          if (again) await tellEphemeral(client, deps.redact, audience, `:memo: The postmortem ${again}: it ${where}.${disk}${kept}`);
-          else if (disk || kept) await tellEphemeral(client, deps.redact, audience, `:memo: The postmortem ${where}.${disk}${kept}`);
+          if (again) await tell(`:memo: The postmortem ${again}: it ${where}.${disk}${kept}`);
+          else if (disk || kept) await tell(`:memo: The postmortem ${where}.${disk}${kept}`);
         } catch (error) {
           await fail(error);
         }

@@ -68,3 +68,17 @@ export function tellClicker(client: WebClient, redact: Redactor, logger: Logger,
   if (respond && to.channel) ways.push(["the click's reply link", () => respond({ response_type: 'ephemeral', replace_original: false, text: said })]);
   return firstThatReaches(ways, logger, said, { user: to.user, channel: to.channel, ...context });
 }
+
+/**
+ * The answer to a form's submission after its ack. Slack gives a submission no reply link, so there is one way:
+ * chat.postEphemeral in the incident's thread. Refused, or without a thread to say it in, it is logged with a reference.
+ */
+export function tellFormSender(client: WebClient, redact: Redactor, logger: Logger, to: Omit<Audience, 'respond'>, text: string, context: Record<string, unknown>): Promise<void> {
+  const said = redact(text);
+  if (!to.channel) {
+    logger.error({ reference: newErrorReference(), text: said, user: to.user, ...context }, "a message for one person reached nobody: a form's submission has no reply link, and its incident no thread to say it in");
+    return Promise.resolve();
+  }
+  const ways: Way[] = [['chat.postEphemeral', () => client.chat.postEphemeral({ channel: to.channel, user: to.user, thread_ts: to.threadTs, text: said })]];
+  return firstThatReaches(ways, logger, said, { user: to.user, channel: to.channel, ...context });
+}

@@ -1,7 +1,7 @@
 // Answers after the ack whose reply link (the response URL) is refused, through the real Bolt app: they go by
 // chat.postEphemeral instead, or are logged with a reference when Slack refuses that too; nothing ends the bot.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Checkout, writeGarbage } from '../helpers/databox-checkout.js';
+import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
@@ -102,6 +102,43 @@ describe("a click's answer that chat.postEphemeral refuses", () => {
     await harness.settle();
     expect(slack.responses.map((r) => r.body.text)).toEqual([expect.stringMatching(/^:link: This alert already has incident `dbx-\d{8}-[0-9a-f]{4}` \(.*\), opened by <@U0OPERATOR>: you joined it/)]);
     expect(harness.logs.filter((l) => l.msg === "a message for one person went by the click's reply link instead")).toHaveLength(1);
+  });
+
+  it("tells a second clicker on a recovery path that the same plan already waits, through the click's reply link", async () => {
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const [pathA] = slack.buttons('choose_path_a');
+    await harness.click(pathA!, operator);
+    await harness.settle();
+    slack.failures.set('chat.postEphemeral', 'internal_error');
+    await harness.click(pathA!, teammate);
+    await harness.settle();
+    expect(slack.responses.map((r) => r.body.text)).toEqual([expect.stringMatching(/^:link: The same plan already waits for approval: `dbx-\d{8}-[0-9a-f]{4}\/2` in the incident's thread\. Nothing new was proposed\.$/)]);
+    const instead = harness.logs.filter((l) => l.msg === "a message for one person went by the click's reply link instead");
+    expect(instead).toHaveLength(1);
+    expect(instead[0]?.failed).toEqual([expect.stringMatching(/^chat\.postEphemeral: .*internal_error/)]);
+  });
+
+  it('logs with a reference what a form sent again could not be told, Slack refusing chat.postEphemeral (a submission has no reply link)', async () => {
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_b')[0]!, operator);
+    await harness.settle();
+    const view = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+    const backup = checkout.path('backup.duckdb');
+    await createHealthyDatabase(backup, 1_000);
+    await harness.submitModal(operator, view, { backup });
+    await harness.settle();
+    slack.failures.set('chat.postEphemeral', 'internal_error');
+    expect((await harness.submitModal(operator, view, { backup })).status).toBe(200);
+    await harness.settle();
+    const lost = harness.logs.filter((l) => l.msg === 'a message for one person reached nobody: every way to tell them failed');
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toMatchObject({ level: 50, reference: expect.stringMatching(/^ERR-[0-9a-f]{8}$/), user: operator, action: 'modal', failed: [expect.stringMatching(/^chat\.postEphemeral: .*internal_error/)] });
+    expect(lost[0]?.text).toMatch(/^:link: The same plan already waits for approval/);
+    expect(slack.buttons('approve_plan')).toHaveLength(1);
   });
 
   it("tells one who clicks a follow-up whose diagnosis is already running that they joined it, through the click's reply link", async () => {
