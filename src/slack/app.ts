@@ -10,6 +10,7 @@ import { notingFailedWhoIs, withoutSecondWaits } from './unanswered-who-is.js';
 import { guardRequests } from './guard-requests.js';
 import type { TokenRefused } from './lasting-trouble.js';
 import { socketModeTrouble } from './socket-mode-trouble.js';
+import { envelopeIdOf, ignoringRedeliveries } from './socket-mode-redeliveries.js';
 import { refusingWrongAddress, withoutRetriesOfWrongAddress } from './wrong-address.js';
 
 /**
@@ -34,7 +35,7 @@ export const webApiPolicy: WebClientOptions = {
 export interface RefusedRequests {
   /** A body Bolt could not parse (answered 400 by Bolt): Bolt's message. */
   malformed: (message: string) => void;
-  /** A body of a shape Slack never sends (answered 400 by guard-requests.ts): who sent it, if it says, and why. */
+  /** A body of a shape Slack never sends (answered 400 by guard-requests.ts), or a request or envelope sent again: who sent it, if it says, and why. */
   misshapen: (sender: string, reason: string) => void;
 }
 
@@ -64,7 +65,13 @@ export function createSlackApp(config: Config, logger: Logger, clientOptions: We
   if (slack.appToken) {
     // Built as Bolt builds it for socketMode: true, with clientOptions (SLACK_API_URL) handed on to the Socket Mode client,
     // so apps.connections.open goes there; built here to hear which address each connection is made to.
-    const receiver = new SocketModeReceiver({ appToken: slack.appToken, logger: boltLog, clientPingTimeout: socketModeRetryMs, installerOptions: { clientOptions: common.clientOptions } });
+    const receiver = new SocketModeReceiver({
+      appToken: slack.appToken,
+      logger: boltLog,
+      clientPingTimeout: socketModeRetryMs,
+      installerOptions: { clientOptions: common.clientOptions },
+      customPropertiesExtractor: envelopeIdOf,
+    });
     // undici's channels are listened to while the receiver runs (a start that fails runs no more): every listener a
     // bot's start adds, its stop removes.
     const start = receiver.start.bind(receiver);
@@ -96,7 +103,8 @@ export function createSlackApp(config: Config, logger: Logger, clientOptions: We
             }
           : attempt,
       );
-    return new App({ ...common, appToken: slack.appToken, socketMode: true, receiver });
+    // An envelope Slack sends again (its ack came late, or was lost with the connection) is acknowledged, not acted on twice.
+    return ignoringRedeliveries(new App({ ...common, appToken: slack.appToken, socketMode: true, receiver }), { logger, onRedelivered: (sender, reason) => refused?.misshapen(sender, reason) });
   }
   const signingSecret = slack.signingSecret as string;
   const receiver = new HTTPReceiver({

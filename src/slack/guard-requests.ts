@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTPModuleFunctions, isValidSlackRequest, type BufferedIncomingMessage, type HTTPReceiver } from '@slack/bolt';
 import type { Logger } from '../logger.js';
 import { requestShapeProblem, senderOf } from './request-shape.js';
+import { SeenRecently } from './seen-recently.js';
 
 export interface GuardOptions {
   signingSecret: string;
@@ -45,41 +46,16 @@ function answer(res: ServerResponse, status: number): void {
   res.end();
 }
 
-/**
- * The signatures of requests seen within Slack's five minutes: a validly signed request with a signature seen before
- * is the same request sent again (the signature is an HMAC of its timestamp and body), a replay not acted on twice.
- * The bot takes no Events API events, whose retries Slack signs anew: no request of Slack's ever repeats one.
- */
-class SeenSignatures {
-  private readonly seen = new Map<string, number>();
-
-  constructor(private readonly kept: number) {}
-
-  /**
-   * True the first time a signature is seen within the window. Only signatures that verify are given: unsigned
-   * requests would otherwise push the real ones out, and a captured request could be sent again after such a flood.
-   */
-  firstTime(signature: string, nowMs: number): boolean {
-    const knownUntil = this.seen.get(signature);
-    if (knownUntil !== undefined && knownUntil > nowMs) return false;
-    this.seen.delete(signature);
-    // Oldest first (kept in the order seen): those past their window, then as many as make room for this one.
-    for (const [known, until] of this.seen) {
-      if (until > nowMs && this.seen.size < this.kept) break;
-      this.seen.delete(known);
-    }
-    // Bolt refuses a request stamped five minutes ago; kept a little longer for a clock skewed the other way.
-    this.seen.set(signature, nowMs + 2 * maxSkewSeconds * 1000);
-    return true;
-  }
-}
-
 /** Puts the check in front of the receiver's request listener; Bolt reads the body the check has already read. */
 export function guardRequests(receiver: HTTPReceiver, options: GuardOptions): void {
   const bolt = receiver.requestListener;
   // Past this many the oldest go first: only requests signed with the secret are counted, so only Slack (or whoever
   // holds the secret) can fill it, and 100,000 is more than Slack sends any app in ten minutes.
-  const signatures = new SeenSignatures(options.signaturesKept ?? 100_000);
+  // A validly signed request with a signature seen before is the same request sent again (the signature is an HMAC of
+  // its timestamp and body), a replay not acted on twice. The bot takes no Events API events, whose retries Slack signs
+  // anew: no request of Slack's ever repeats one. Bolt refuses a request stamped five minutes ago; its signature is kept
+  // a little longer, for a clock skewed the other way.
+  const signatures = new SeenRecently(options.signaturesKept ?? 100_000, 2 * maxSkewSeconds * 1000);
   receiver.requestListener = (req, res) => {
     if (req.method !== 'POST' || pathOf(req) !== eventsPath) return bolt(req, res);
     // Bolt refuses a timestamp from more than five minutes ago; one from more than five minutes ahead is refused here.

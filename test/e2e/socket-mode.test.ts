@@ -11,6 +11,7 @@ import { blockNetwork } from '../helpers/no-network.js';
 import { fixture } from '../helpers/signed-request.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { SocketModeStandIn } from '../helpers/socket-mode-stand-in.js';
+import { journalRecordsOf } from '../helpers/stand-ins.js';
 
 blockNetwork();
 
@@ -54,7 +55,8 @@ async function settle(): Promise<void> {
   }
 }
 
-function click(actionId: string, user: string): string {
+/** What a click on the latest `actionId` button by `user` sends. */
+function clickPayload(actionId: string, user: string): Record<string, any> {
   const button = slack.buttons(actionId).at(-1);
   expect(button, `a ${actionId} button`).toBeDefined();
   const payload = fixture('block-actions.json');
@@ -62,7 +64,11 @@ function click(actionId: string, user: string): string {
   payload.container = { ...payload.container, message_ts: button?.ts, thread_ts: button?.threadTs };
   payload.message = { ...payload.message, ts: button?.ts, thread_ts: button?.threadTs };
   payload.actions = [{ ...payload.actions[0], action_id: actionId, value: button?.value }];
-  return socket.deliver('interactive', payload);
+  return payload;
+}
+
+function click(actionId: string, user: string): string {
+  return socket.deliver('interactive', clickPayload(actionId, user));
 }
 
 describe('Socket Mode', () => {
@@ -82,6 +88,44 @@ describe('Socket Mode', () => {
     await settle();
     expect(checkout.calls()[0]?.command).toBe('task full-refresh');
     expect(checkout.listData()).toContain('databox.duckdb.broken');
+  });
+
+  it('acks an envelope Slack sends again (same id, or a retry with an id of its own) and does not act on it twice', async () => {
+    const typed = { ...fixture('slash-command.json'), text: 'diagnose duckdb', response_url: slack.responseUrl() };
+    const command = socket.deliver('slash_commands', typed);
+    socket.deliverAgain(command, 'slash_commands', typed, 1);
+    const renamed = socket.deliverAgain(command, 'slash_commands', typed, 2, 'envelope-renamed');
+    await slack.waitFor('the acks of the command and its copies', () => socket.acks(command) === 2 && socket.acks(renamed) === 1);
+    await settle();
+    expect(slack.callsTo('chat.postMessage').filter((p) => !p.thread_ts)).toHaveLength(1);
+
+    const choose = click('choose_path_a', 'U0OPERATOR');
+    await slack.waitFor('the ack of the path button', () => socket.acknowledged(choose) !== undefined);
+    await settle();
+    const approval = clickPayload('approve_plan', 'U0TEAMMATE');
+    const approve = socket.deliver('interactive', approval);
+    socket.deliverAgain(approve, 'interactive', approval, 1);
+    await slack.waitFor('the acks of Approve and its copy', () => socket.acks(approve) === 2);
+    await settle();
+    expect(checkout.calls().filter((c) => c.command === 'task full-refresh')).toHaveLength(1);
+    // Neither copy was answered as a second request.
+    expect([...slack.ephemerals(), ...slack.responses.map((r) => String(r.body.text))].join('\n')).not.toMatch(/already waits|already approved/);
+
+    await bot.journal.flushed();
+    const records = journalRecordsOf(checkout);
+    expect(records.filter((r) => r.type === 'command.received').map((r) => r.data.text)).toEqual(['/databox diagnose duckdb']);
+    expect(records.filter((r) => r.type === 'approval.refused')).toEqual([]);
+    const copies = records.filter((r) => r.type === 'request.refused');
+    expect(copies.map((r) => [r.actor, r.data.reason])).toEqual([
+      ['U0OPERATOR', expect.stringMatching(/^a Socket Mode envelope delivered again within ten minutes \(its envelope id seen before, retry_attempt 1, timeout\): acknowledged, not acted on$/)],
+      ['U0TEAMMATE', expect.stringMatching(/^a Socket Mode envelope delivered again within ten minutes \(its envelope id seen before, retry_attempt 1, timeout\): acknowledged, not acted on$/)],
+    ]);
+  });
+
+  it('acts on a retry of an envelope that never reached the bot: it is the only delivery', async () => {
+    const retried = socket.deliverAgain('envelope-lost-while-away', 'slash_commands', { ...fixture('slash-command.json'), text: 'status', response_url: slack.responseUrl() }, 1);
+    await slack.waitFor('the ack', () => socket.acknowledged(retried) !== undefined);
+    expect(socket.acknowledged(retried)?.payload).toMatchObject({ response_type: 'ephemeral', text: expect.any(String) });
   });
 
   it('answers a malformed command in the ack itself', async () => {

@@ -67,6 +67,21 @@ export class SocketModeStandIn {
     return envelopeId;
   }
 
+  /**
+   * Sends an envelope again as Slack does when its ack did not come in time: `retry_attempt` 1 and up, with a reason,
+   * under the same id, or under `newId` (an id of its own). Returns the id sent.
+   */
+  deliverAgain(envelopeId: string, type: 'slash_commands' | 'interactive', payload: Record<string, unknown>, attempt: number, newId?: string): string {
+    const id = newId ?? envelopeId;
+    this.send({ envelope_id: id, payload, type, accepts_response_payload: true, retry_attempt: attempt, retry_reason: 'timeout' });
+    return id;
+  }
+
+  /** How many acks the app sent for an envelope id. */
+  acks(envelopeId: string): number {
+    return this.received.filter((message) => message.envelope_id === envelopeId).length;
+  }
+
   acknowledged(envelopeId: string): Record<string, any> | undefined {
     return this.received.find((message) => message.envelope_id === envelopeId);
   }
