@@ -20,7 +20,7 @@ import { acknowledgedTornWords } from '../journal/torn-tail.js';
 import type { Parameter, RecoveryPath, Runbook } from '../runbook/schema.js';
 import { validatedElsewhere } from '../incidents/recovered-elsewhere.js';
 import { formatDuration, runElapsed } from '../format-duration.js';
-import { codeBlock, cutMiddle, cutWithin, escapeMrkdwn, escapeMrkdwnNames } from './mrkdwn.js';
+import { codeBlock, cutMiddle, cutWithin, escapeMrkdwn, escapeMrkdwnNames, literalCode } from './mrkdwn.js';
 import { changedBeforeStopping, changedNothingSaid, failedAtWords, failedChangingNothing, firstFailure, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
 import { stepCount } from '../step-count.js';
 import { typedRecover, type TypedRecover } from '../incidents/typed-recover.js';
@@ -396,8 +396,11 @@ function pathLine(p: RecoveryPath, typed: string, maxChars: number): string {
   return `${lead}${described.length <= max ? described : `${cutWithin(described, max - 1)}…`}${tail}`;
 }
 
-/** A typed recover as a verdict offers it: the command, then what it leaves for the diagnosis to fill in. */
-const typedRecoverSaid = (typed: TypedRecover) => `\`/databox ${escapeMrkdwn(typed.command)}\`${typed.leftOut ? ` (${escapeMrkdwn(typed.leftOut)})` : ''}`;
+/**
+ * A typed recover as a verdict offers it: the command as code (a code block when a value the diagnosis suggested holds a
+ * backtick, which would end inline code), then what it leaves for the diagnosis to fill in.
+ */
+const typedRecoverSaid = (typed: TypedRecover) => `${literalCode(`/databox ${escapeMrkdwn(typed.command)}`)}${typed.leftOut ? ` (${escapeMrkdwn(typed.leftOut)})` : ''}`;
 
 /** How a finished run ended, in one line: how many steps passed, or where it stopped and why. */
 export function runOutcome(run: Run): string {

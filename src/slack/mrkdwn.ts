@@ -28,18 +28,22 @@ const emoji = /^:[a-z0-9_+-]+:[.,;:!?)]*$/;
 const formatting = /[`*~]|(?:^|[^A-Za-z0-9_])_|_(?:$|[^A-Za-z0-9_])/;
 
 /**
- * A name Slack could read as formatting (a view `main."a*b*c"`, a table `_dlt_loads`) as code, which Slack shows
- * exactly as written and copies as it is: inline code, or a code block for a name holding a backtick, which would end
- * inline code. Slack has no escape for these characters; a zero-width character would break the formatting but be
- * copied with the name into a shell or SQL.
+ * Text as code, which Slack shows exactly as written and copies as it is: inline code, or a code block for text holding
+ * a backtick, which would end inline code. Slack has no escape for a backtick; a zero-width character would break the
+ * formatting but be copied with the text into a shell or SQL.
  */
+export function literalCode(text: string): string {
+  if (!text.includes('`')) return `\`${text}\``;
+  // Three backticks in a row end even a code block: a zero-width space parts them, the one thing Slack cannot show as is.
+  return `\`\`\`${text.replace(/```/g, '`\u200b``')}\`\`\``;
+}
+
+/** A name Slack could read as formatting (a view `main."a*b*c"`, a table `_dlt_loads`) as code (literalCode). */
 function literalWord(text: string): string {
   // What surrounds the name in the sentence (a list's comma, a bracket) stays outside the code.
   const [, before = '', name = '', after = ''] = /^([(\[]*)(.*?)([.,;:!?)\]]*)$/.exec(text) ?? [];
   if (!formatting.test(name)) return text;
-  if (!name.includes('`')) return `${before}\`${name}\`${after}`;
-  // Three backticks in a row end even a code block: a zero-width space parts them, the one thing Slack cannot show as is.
-  return `${before}\`\`\`${name.replace(/```/g, '`\u200b``')}\`\`\`${after}`;
+  return `${before}${literalCode(name)}${after}`;
 }
 
 /** A cron's fields made code one after another (`0 * * * *`): one span, not a chip each; names are never joined so. */

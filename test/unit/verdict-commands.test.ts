@@ -27,4 +27,13 @@ describe("a verdict's typed commands", () => {
       expect(said).toContain('(leaving out schedules= takes the 80 the diagnosis found)');
     }
   });
+
+  it('shows a command whose value holds a backtick (a snapshot name a runbook suggests) in a code block, which the backtick cannot end', () => {
+    const snapshot = { snapshot: { type: 'snapshot-name', required: true, description: 'a named snapshot' } } as unknown as Record<string, Parameter>;
+    const restore = { id: 'a', title: 'Restore', description: 'Restores it.', parameters: ['snapshot'] } as unknown as RecoveryPath;
+    const named = { ...incident, diagnosis: { ...incident.diagnosis, paths: ['a'], suggested: { snapshot: 'pre`load' } } } as unknown as Incident;
+    const blocks = JSON.parse(JSON.stringify(verdictMessage(named, run, [restore], snapshot).blocks)) as any[];
+    const said = blocks.flatMap((b) => (b.type === 'context' ? b.elements.map((e: any) => e.text as string) : [])).join('\n');
+    expect(said).toContain('```/databox recover schedule path=a snapshot=pre`load incident=dbx-20261201-0a1b```');
+  });
 });
