@@ -2,7 +2,8 @@
 import type { BlockButtonAction } from '@slack/bolt';
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { planButton, readButtonValue } from '../src/slack/button-value.js';
-import { describeFailure, tellWithoutWaiting } from '../src/slack/tell.js';
+import { describeFailure } from '../src/slack/tell.js';
+import { tellWithoutWaiting } from '../src/slack/tell-or-log.js';
 import { mayDecide, tellIfSlackMakesItWait } from '../src/slack/decider-access.js';
 import type { HandlerDeps } from './index.js';
 import { actionIds } from '../src/slack/blocks.js';
@@ -22,7 +23,7 @@ export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): 
       respond,
     };
     // Told without waiting for Slack: the job holds an urgent place in the queue, which a 429 must not keep.
-    const tell = (text: string) => tellWithoutWaiting(client, deps.redact, audience, text, deps.logger);
+    const tell = (text: string) => tellWithoutWaiting(client, deps.redact, deps.logger, audience, text, { action: 'approve' });
     const fail = (error: unknown, runId?: string) => tell(describeFailure(error, deps.logger, { action: 'approve', runId }));
     try {
       const { run: runId, hash } = readButtonValue(action.value, planButton);

@@ -4,7 +4,8 @@ import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { planButton, readButtonValue } from '../src/slack/button-value.js';
 import { saidInSlack } from '../src/slack/mentions.js';
-import { describeFailure, tellWithoutWaiting } from '../src/slack/tell.js';
+import { describeFailure } from '../src/slack/tell.js';
+import { tellWithoutWaiting } from '../src/slack/tell-or-log.js';
 import { mayDecide } from '../src/slack/decider-access.js';
 import type { HandlerDeps } from './index.js';
 
@@ -13,7 +14,7 @@ export function registerRejectPlan(routes: ListenerRouter, deps: HandlerDeps): v
     await ack();
     const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts, respond };
     // Told without waiting for Slack: the job holds an urgent place in the queue, which a 429 must not keep.
-    const tell = (text: string) => tellWithoutWaiting(client, deps.redact, audience, text, deps.logger);
+    const tell = (text: string) => tellWithoutWaiting(client, deps.redact, deps.logger, audience, text, { action: 'reject' });
     const fail = (error: unknown) => tell(describeFailure(error, deps.logger, { action: 'reject' }));
     // The buttons replaced without waiting either: the decision is already on the record.
     const announce = (run: Parameters<typeof deps.service.announceDecision>[0]) =>

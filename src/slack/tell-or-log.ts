@@ -70,6 +70,15 @@ export function tellClicker(client: WebClient, redact: Redactor, logger: Logger,
 }
 
 /**
+ * tellClicker without waiting for Slack: for a job that holds a place in the work queue (an approval's), which a 429
+ * must not hold up for a minute while others' commands wait behind it.
+ */
+export function tellWithoutWaiting(client: WebClient, redact: Redactor, logger: Logger, to: Audience, text: string, context: Record<string, unknown>): Promise<void> {
+  void tellClicker(client, redact, logger, to, text, context);
+  return Promise.resolve();
+}
+
+/**
  * The answer to a form's submission after its ack. Slack gives a submission no reply link, so there is one way:
  * chat.postEphemeral in the incident's thread. Refused, or without a thread to say it in, it is logged with a reference.
  */

@@ -42,15 +42,6 @@ export async function tellEphemeral(client: WebClient, redact: Redactor, to: Aud
   }
 }
 
-/**
- * tellEphemeral without waiting for Slack: for a job that holds a place in the work queue (a click's), which a 429 must
- * not hold up for a minute while others' commands wait behind it. A failure is logged.
- */
-export function tellWithoutWaiting(client: WebClient, redact: Redactor, to: Audience, text: string, logger: Logger): Promise<void> {
-  void tellEphemeral(client, redact, to, text).catch((error: unknown) => logger.warn({ err: error }, 'could not tell a clicker something only they see'));
-  return Promise.resolve();
-}
-
 /** A reply through a response URL with everything in it redacted, as every message the bot posts is. */
 export function redactedRespond(respond: RespondFn, redact: Redactor): RespondFn {
   return (message) => respond(redactDeep(message, redact));

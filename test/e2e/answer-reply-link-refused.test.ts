@@ -120,6 +120,21 @@ describe("a click's answer that chat.postEphemeral refuses", () => {
     expect(instead[0]?.failed).toEqual([expect.stringMatching(/^chat\.postEphemeral: .*internal_error/)]);
   });
 
+  it("tells one who approves their own plan why not, through the click's reply link", async () => {
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    slack.failures.set('chat.postEphemeral', 'internal_error');
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    // Told without the job waiting for it (an approval's place in the queue is not held up by Slack).
+    await slack.waitFor("the click's reply link", () => slack.responses.length > 0);
+    expect(slack.responses.map((r) => r.body.text)).toEqual([expect.stringMatching(/^:no_entry_sign: /)]);
+    expect(checkout.calls()).toEqual([]);
+  });
+
   it('logs with a reference what a form sent again could not be told, Slack refusing chat.postEphemeral (a submission has no reply link)', async () => {
     harness = await startBot(checkout, slack);
     await harness.command('diagnose duckdb', operator);

@@ -1,5 +1,5 @@
 // Counts the Web API calls a bot has on their way to Slack, so that a test can wait for those it did not wait for
-// itself (a clicker told something without holding up the work queue: tellWithoutWaiting).
+// itself (a clicker told something without holding up the work queue: tellWithoutWaiting, src/slack/tell-or-log.ts).
 import { WebClient, type FetchFunction } from '@slack/web-api';
 
 /**
