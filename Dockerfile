@@ -83,8 +83,11 @@ RUN node dist/src/database/install-extension.js /opt/duckdb/extensions
 
 # ── Runtime stage: production dependencies, compiled code and runbooks only ────────────────
 FROM node:22-bookworm-slim AS runtime
+# UV_THREADPOOL_SIZE: a backstop for binds a hung mount holds (src/duckdb/scan.ts bounds them), each of which keeps one
+# of libuv's pool threads, 4 by default, which file reads, the journal's fsync and DNS share.
 ENV NODE_ENV=production \
-    DATABOX_STATE_DIR=/var/lib/databox-bot
+    DATABOX_STATE_DIR=/var/lib/databox-bot \
+    UV_THREADPOOL_SIZE=16
 WORKDIR /app
 COPY package.json package-lock.json ./
 # @duckdb/node-api's native binding comes prebuilt (@duckdb/node-bindings-linux-*), so no compiler is needed.

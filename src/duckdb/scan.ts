@@ -10,7 +10,7 @@ import { formatDuration } from '../format-duration.js';
 import { plural, rowsSaid } from '../plural.js';
 import { answerWithin, storageAnswerMs } from './answer-within.js';
 import { unboundViewsSaid } from './unbound-views.js';
-import { bindStillOut, noteBindOut, type UnansweredBind } from './unanswered-binds.js';
+import { bindStillOut, bindsStillOut, noteBindOut, type UnansweredBind } from './unanswered-binds.js';
 
 export interface TableScan {
   table: string;
@@ -238,12 +238,20 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     const viewList = await listViews(connection, keywords, () => timedOut);
     const relations = [...names.map(({ schema, table }) => ({ schema, name: table })), ...viewList.map(({ schema, name }) => ({ schema, name }))];
     let viewConnection = connection;
-    for (const { view, quoted, stack, reads } of viewList) {
+    for (const { view, quoted, stack, reads, readsElsewhere } of viewList) {
       if (timedOut) break;
       // Bound again it would wait as the first did, and hold another of libuv's pool threads.
       const out = bindStillOut(filePath, view);
       if (out) {
         views.push({ view, stack, unanswered: true, error: `does not answer binding: it reads ${out.reads} (its bind started at ${new Date(out.since).toISOString().slice(11, 19)} UTC has not returned)` });
+        continue;
+      }
+      // Each bind that does not answer keeps a pool thread, and libuv has 4 by default: were a second view over the same
+      // hung storage bound, and a third, the pool would fill and every file read, fsync and DNS lookup of the process
+      // with it. So while one bind is out, in any file, no other view that reads storage of its own is bound.
+      const holding = readsElsewhere && bindsStillOut()[0];
+      if (holding) {
+        views.push({ view, stack, unanswered: true, error: `not bound: another view's read of ${holding.reads} has not answered` });
         continue;
       }
       const since = Date.now();
@@ -261,7 +269,14 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
         noteBindOut({ file: filePath, view, reads, since }, bind.catch(() => undefined));
         if (answer.stopped) break;
         views.push({ view, stack, unanswered: true, error: `does not answer binding: it reads ${reads}` });
-        viewConnection = await database.connect();
+        // The open of a connection is pool work too: a stop, or the scan's own limit, ends the wait for it.
+        const connecting = database.connect();
+        const connected = await answerWithin(connecting, options.timeoutMs, stopped);
+        if (!connected.answered) {
+          binds.push(connecting.catch(() => undefined));
+          break;
+        }
+        viewConnection = connected.value;
       } catch (error) {
         if (timedOut) break;
         const message = withoutTuningAdvice((error as Error).message).split('\n')[0] as string;
@@ -298,7 +313,9 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     options.signal?.removeEventListener('abort', abort);
     const opened = database;
     if (binds.length === 0) opened.close();
-    else void Promise.all(binds).then(() => opened.close());
+    // This runs on the reader thread, where a rejection nothing handles ends the thread: a close that fails once the
+    // binds have returned leaves only an instance this scan no longer uses, so it is let go.
+    else void Promise.all(binds).then(() => opened.close()).catch(() => undefined);
   }
 }
 
@@ -354,7 +371,7 @@ async function listViews(
   connection: Parameters<typeof readAllHere>[0],
   keywords: ReadonlySet<string>,
   stopped: () => boolean,
-): Promise<{ schema: string; name: string; view: string; quoted: string; stack: boolean; reads: string }[]> {
+): Promise<{ schema: string; name: string; view: string; quoted: string; stack: boolean; reads: string; readsElsewhere: boolean }[]> {
   const rows = await readAllHere(
     connection,
     `SELECT schema_name, view_name, sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal AND NOT temporary ORDER BY schema_name, view_name`,
@@ -370,6 +387,8 @@ async function listViews(
       // What it selects from, not what a string literal or a comment in it says.
       stack: !String(schema).includes('__') && /\bsqlmesh__/i.test(segments.filter((s) => s.kind === 'code' || s.kind === 'identifier').map((s) => s.text).join(' ')),
       reads: readsSaid(segments),
+      // A file or URL its SQL names: storage besides this file's, which may not answer.
+      readsElsewhere: segments.some((s) => s.kind === 'string' && s.text.startsWith("'")),
     };
   });
 }

@@ -6,12 +6,13 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scanTables } from '../../src/duckdb/scan.js';
+import { bindsStillOut } from '../../src/duckdb/unanswered-binds.js';
 import { useTempDirs } from '../support/fixtures.js';
 
 const tempDir = useTempDirs('databox-view-pipe-');
 const pipes: string[] = [];
 
-afterEach(() => {
+afterEach(async () => {
   // Whatever still waits on a pipe gets its end of file (opened for writing, then closed): nothing is left holding a thread.
   for (const pipe of pipes.splice(0)) {
     try {
@@ -20,6 +21,8 @@ afterEach(() => {
       // No reader left (ENXIO): nothing waits on it.
     }
   }
+  // A bind still out keeps the next test's views over storage from being bound: each test starts once they have returned.
+  while (bindsStillOut().length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
 });
 
 /** A database with a table, a view over a CSV file that is then replaced by a named pipe, and views before and after it. */
@@ -43,7 +46,50 @@ async function withViewOverPipe(): Promise<{ file: string; pipe: string }> {
   return { file, pipe };
 }
 
+/** A database with a table, five views over CSV files then replaced by named pipes, and a view of the table after them. */
+async function withViewsOverPipes(): Promise<{ file: string; pipes: string[] }> {
+  const dir = tempDir();
+  const file = path.join(dir, 'db.duckdb');
+  const over = [1, 2, 3, 4, 5].map((n) => path.join(dir, `ext${n}.csv`));
+  for (const pipe of over) fs.writeFileSync(pipe, 'a,b\n1,2\n');
+  const instance = await DuckDBInstance.create(file);
+  const connection = await instance.connect();
+  await connection.run(
+    `CREATE SCHEMA raw_ebird; CREATE TABLE raw_ebird.observations AS SELECT range AS id FROM range(100); CREATE SCHEMA scratch;
+     ${over.map((pipe, index) => `CREATE VIEW scratch.ext${index + 1} AS SELECT * FROM read_csv('${pipe}');`).join(' ')}
+     CREATE VIEW scratch.z_after AS SELECT id FROM raw_ebird.observations`,
+  );
+  connection.closeSync();
+  instance.closeSync();
+  for (const pipe of over) {
+    fs.rmSync(pipe);
+    execFileSync('mkfifo', [pipe]);
+    pipes.push(pipe);
+  }
+  return { file, pipes: over };
+}
+
 describe('a view over a file that never answers', { timeout: 60_000 }, () => {
+  it('while its bind is out, no other view over storage is bound: the scan answers and the process still reads files', async () => {
+    const { file, pipes: [first] } = await withViewsOverPipes();
+    // Bound one by one, each would keep one of libuv's 4 pool threads: the scan's next connection would never open.
+    const scan = await scanTables(file, { timeoutMs: 30_000, storageAnswerMs: 300 });
+    expect(scan.status).toBe('ok');
+    const notBound = `not bound: another view's read of ${first} has not answered`;
+    expect(scan.views?.map((v) => [v.view, v.error ?? 'binds'])).toEqual([
+      ['scratch.ext1', `does not answer binding: it reads ${first}`],
+      ['scratch.ext2', notBound],
+      ['scratch.ext3', notBound],
+      ['scratch.ext4', notBound],
+      ['scratch.ext5', notBound],
+      ['scratch.z_after', 'binds'],
+    ]);
+    // The pool still has threads for the rest of the process (the journal's fsync, fs.promises) while that bind is out.
+    expect((await fs.promises.readFile(file)).length).toBeGreaterThan(0);
+    expect(bindsStillOut().map((bind) => bind.view)).toEqual(['scratch.ext1']);
+  });
+
+
   it('is named with what it reads, not judged, and the views after it are bound on', async () => {
     const { file, pipe } = await withViewOverPipe();
     const scan = await scanTables(file, { timeoutMs: 10 * 60_000, storageAnswerMs: 300 });
