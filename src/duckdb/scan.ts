@@ -387,8 +387,7 @@ async function listViews(
       // What it selects from, not what a string literal or a comment in it says.
       stack: !String(schema).includes('__') && /\bsqlmesh__/i.test(segments.filter((s) => s.kind === 'code' || s.kind === 'identifier').map((s) => s.text).join(' ')),
       reads: readsSaid(segments),
-      // A file or URL its SQL names: storage besides this file's, which may not answer.
-      readsElsewhere: segments.some((s) => s.kind === 'string' && s.text.startsWith("'")),
+      readsElsewhere: namesFile(segments),
     };
   });
 }
@@ -401,6 +400,14 @@ function readsSaid(segments: readonly SqlSegment[]): string {
   const literals = [...new Set(segments.filter((s) => s.kind === 'string' && s.text.startsWith("'")).map((s) => s.text.slice(1, -1).replaceAll("''", "'")))];
   if (literals.length === 0) return 'something that does not answer (its SQL names no file)';
   return literals.length === 1 ? (literals[0] as string) : literals.join(', ');
+}
+
+/**
+ * Whether a view's SQL names a file or URL (a string literal with a slash or a file extension: '/mnt/x.csv', 's3://b/k',
+ * 'x.parquet'): storage besides this file's, which may not answer. Its other literals ('active', DATE '2026-03-01') do not.
+ */
+function namesFile(segments: readonly SqlSegment[]): boolean {
+  return segments.some((s) => s.kind === 'string' && s.text.startsWith("'") && /[/\\]|\.[a-z][a-z0-9]{0,7}'$/i.test(s.text));
 }
 
 /**

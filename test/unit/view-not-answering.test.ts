@@ -46,7 +46,10 @@ async function withViewOverPipe(): Promise<{ file: string; pipe: string }> {
   return { file, pipe };
 }
 
-/** A database with a table, five views over CSV files then replaced by named pipes, and a view of the table after them. */
+/**
+ * A database with a table, five views over CSV files then replaced by named pipes, and a view of the table after them
+ * whose SQL has string literals that name no file.
+ */
 async function withViewsOverPipes(): Promise<{ file: string; pipes: string[] }> {
   const dir = tempDir();
   const file = path.join(dir, 'db.duckdb');
@@ -57,7 +60,7 @@ async function withViewsOverPipes(): Promise<{ file: string; pipes: string[] }> 
   await connection.run(
     `CREATE SCHEMA raw_ebird; CREATE TABLE raw_ebird.observations AS SELECT range AS id FROM range(100); CREATE SCHEMA scratch;
      ${over.map((pipe, index) => `CREATE VIEW scratch.ext${index + 1} AS SELECT * FROM read_csv('${pipe}');`).join(' ')}
-     CREATE VIEW scratch.z_after AS SELECT id FROM raw_ebird.observations`,
+     CREATE VIEW scratch.z_after AS SELECT DATE '2026-03-01' + CAST(id AS INTEGER) AS day FROM raw_ebird.observations WHERE 'a' <> 'b'`,
   );
   connection.closeSync();
   instance.closeSync();
