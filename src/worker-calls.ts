@@ -11,7 +11,7 @@ interface Pending<P> {
 }
 
 interface Answer<P> {
-  id: number;
+  id?: number;
   result?: unknown;
   error?: string;
   progress?: P;
@@ -37,6 +37,8 @@ export interface WorkerCallsOptions {
    * host-process.ts). Its options are read when it starts.
    */
   process?: () => HostOptions;
+  /** Messages the worker sends unasked (they carry no call's id): what it tells of work left running after a call answered. */
+  onNotice?: (message: unknown) => void;
 }
 
 /** One worker: the calls sent to it, and its number (a worker started after it has a higher one). */
@@ -151,6 +153,10 @@ export class WorkerCalls<Request extends object, Progress = never> {
       : threadEndpoint(startWorkerThread(this.callerUrl, this.entry, this.workerData(), gone));
     worker.onMessage((answer) => {
       const message = answer as Answer<Progress>;
+      if (message.id === undefined) {
+        this.options.onNotice?.(answer);
+        return;
+      }
       const call = pending.get(message.id);
       if (call && message.progress) {
         call.onProgress?.(message.progress);

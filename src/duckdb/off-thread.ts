@@ -7,7 +7,7 @@ import { WorkerCalls } from '../worker-calls.js';
 import { noteDamaged } from './damage-seen.js';
 import type { ReadOnlyLimits } from './open.js';
 import type { OpenResult } from './probe.js';
-import type { ReaderCall } from './reader-thread.js';
+import type { BindsOutNotice, ReaderCall } from './reader-thread.js';
 import type { ScanOptions, ScanProgress, ScanResult } from './scan.js';
 import type { UnansweredBind } from './unanswered-binds.js';
 
@@ -17,7 +17,11 @@ export interface ReaderLimits extends ReadOnlyLimits {
 }
 
 let readerLimits: ReaderLimits = {};
-const reader = new WorkerCalls<ReaderCall, ScanProgress>(import.meta.url, 'reader-thread', () => readerLimits);
+const reader = new WorkerCalls<ReaderCall, ScanProgress>(import.meta.url, 'reader-thread', () => readerLimits, {
+  onNotice: (notice) => {
+    if ((notice as BindsOutNotice).kind === 'binds-out') bindsOut = (notice as BindsOutNotice).bindsOut;
+  },
+});
 
 /**
  * Sets the caps of the reader thread's opens (DATABOX_DUCKDB_MEMORY_LIMIT, DATABOX_DUCKDB_THREADS) and its niceness
@@ -67,7 +71,7 @@ export async function probeOpenOffThread(file: string): Promise<OpenResult> {
   return result;
 }
 
-/** The views' binds the reader thread held when its last scan answered: they read storage that does not answer. */
+/** The views' binds the reader thread holds, as it said when its last scan answered and each time one returned since. */
 let bindsOut: UnansweredBind[] = [];
 
 /** Files whose probe, or a view's bind, has not answered in time, and since when: what holds the reader thread at a stop. */

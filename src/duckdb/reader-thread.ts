@@ -6,9 +6,14 @@ import { limitReadOnly } from './open.js';
 import type { ReaderLimits } from './off-thread.js';
 import { probeOpen } from './probe.js';
 import { scanTables } from './scan.js';
-import { bindsStillOut } from './unanswered-binds.js';
+import { bindsStillOut, whenBindReturns, type UnansweredBind } from './unanswered-binds.js';
 
 export type ReaderCall = { kind: 'probe'; file: string } | { kind: 'scan'; file: string; timeoutMs: number };
+/** Told to the main thread, unasked, when a view's bind returns: the binds still out after it. */
+export interface BindsOutNotice {
+  kind: 'binds-out';
+  bindsOut: UnansweredBind[];
+}
 export type ReaderRequest = (ReaderCall & { id: number }) | { id: number; kind: 'abort'; reason?: string };
 
 const { niceness, ...limits } = workerData as ReaderLimits;
@@ -17,6 +22,9 @@ const { niceness, ...limits } = workerData as ReaderLimits;
 lowerThreadPriority(niceness ?? 0);
 limitReadOnly(limits);
 const aborts = new CallAborts();
+// A bind that returns after its scan answered no longer holds this thread: without this the main thread would still
+// count it at a stop, give the threads no time to end, and say a read has not returned when it has.
+whenBindReturns((bindsOut) => parentPort?.postMessage({ kind: 'binds-out', bindsOut } satisfies BindsOutNotice));
 
 parentPort?.on('message', (request: ReaderRequest) => {
   if (request.kind === 'abort') {

@@ -11,6 +11,7 @@ export interface UnansweredBind {
 }
 
 const out = new Map<string, UnansweredBind>();
+let onReturned: (stillOut: UnansweredBind[]) => void = () => {};
 const key = (file: string, view: string) => `${path.resolve(file)}\n${view}`;
 
 /** The bind of `view` in `file` still out, if there is one. */
@@ -23,7 +24,9 @@ export function noteBindOut(bind: UnansweredBind, returned: Promise<unknown>): v
   const at = key(bind.file, bind.view);
   out.set(at, bind);
   const settled = () => {
-    if (out.get(at) === bind) out.delete(at);
+    if (out.get(at) !== bind) return;
+    out.delete(at);
+    onReturned(bindsStillOut());
   };
   returned.then(settled, settled);
 }
@@ -31,4 +34,9 @@ export function noteBindOut(bind: UnansweredBind, returned: Promise<unknown>): v
 /** Every bind still out. */
 export function bindsStillOut(): UnansweredBind[] {
   return [...out.values()];
+}
+
+/** Calls `listener` with the binds still out each time one returns: the main thread keeps its copy of them so. */
+export function whenBindReturns(listener: (stillOut: UnansweredBind[]) => void): void {
+  onReturned = listener;
 }

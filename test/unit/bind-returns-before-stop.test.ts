@@ -1,0 +1,48 @@
+// A view's bind that a named pipe held on the reader thread (src/duckdb/off-thread.ts), then returned: at the stop that
+// follows, the threads are given their time and end, and nothing says a read has not returned.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { exitAfterDuckdbThreads } from '../../src/duckdb/end-threads.js';
+import { scanTablesOffThread, unansweredReads } from '../../src/duckdb/off-thread.js';
+import { useTempDirs } from '../support/fixtures.js';
+
+const tempDir = useTempDirs('databox-bind-returns-');
+
+/** A database with a table and scratch.ext, a view over a CSV file that is then replaced by a named pipe. */
+async function withViewOverPipe(): Promise<{ file: string; pipe: string }> {
+  const dir = tempDir();
+  const file = path.join(dir, 'db.duckdb');
+  const pipe = path.join(dir, 'ext.csv');
+  fs.writeFileSync(pipe, 'a,b\n1,2\n');
+  const instance = await DuckDBInstance.create(file);
+  const connection = await instance.connect();
+  await connection.run(`CREATE TABLE t AS SELECT range AS id FROM range(10); CREATE SCHEMA scratch; CREATE VIEW scratch.ext AS SELECT * FROM read_csv('${pipe}')`);
+  connection.closeSync();
+  instance.closeSync();
+  fs.rmSync(pipe);
+  execFileSync('mkfifo', [pipe]);
+  return { file, pipe };
+}
+
+describe('a view bind that returns after its scan answered', { timeout: 120_000 }, () => {
+  it('is no longer counted at the stop: the threads end and the exit is clean', async () => {
+    const { file, pipe } = await withViewOverPipe();
+    const scan = await scanTablesOffThread(file, { timeoutMs: 100_000 });
+    expect(scan.views?.find((v) => v.view === 'scratch.ext')?.error).toBe(`does not answer binding: it reads ${pipe}`);
+    expect(unansweredReads().map((read) => read.file)).toEqual([`${pipe} (which view scratch.ext of ${file} reads)`]);
+    // The pipe gets a writer, then its end of file: the bind returns.
+    fs.closeSync(fs.openSync(pipe, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+    const deadline = Date.now() + 60_000;
+    while (unansweredReads().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    // Checked before the stop: with a read still counted, the stop would end this process by SIGTERM.
+    expect(unansweredReads()).toEqual([]);
+    const said: string[] = [];
+    const exits: number[] = [];
+    await exitAfterDuckdbThreads(0, (line) => said.push(line), (code) => exits.push(code));
+    expect(said).toEqual([]);
+    expect(exits).toEqual([0]);
+  });
+});
