@@ -9,8 +9,12 @@ export function escapeMrkdwn(text: string): string {
     .join('');
 }
 
-/** A code span the text already has (`uv run sqlmesh audit`): Slack shows it literally, as it is. */
-const codeSpan = /(`[^`\n]+`)/;
+/**
+ * A code span the text already has (`uv run sqlmesh audit`), which Slack shows literally, as it is: taken only where
+ * its backticks stand at a word's edges, so a name's lone backtick (tick`name) opens none. A double-quoted part is
+ * matched too, and first, so a backtick inside one (main."a `b") never pairs with a later span's.
+ */
+const codeSpanOrQuoted = /"(?:[^"\n]|"")*"|(?<=^|[\s([])(`[^`\n]+`)(?=$|[\s.,;:!?)\]])/g;
 /**
  * What the text itself means as formatting, tried first: a stress Slack reads as the bot means it (*Execute all*,
  * opening after a space or the text's start and closing at a word's edge, nothing in it Slack would read again).
@@ -55,11 +59,17 @@ const adjacentSpans = /(?<=`[0-9*/,?-]+)` `(?=[0-9*/,?-]+`)/g;
  * and stressed words stay as they are.
  */
 export function escapeMrkdwnNames(text: string): string {
-  const literal = text
-    .split(codeSpan)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(stressOrWord, (found, stress?: string) => (stress || emoji.test(found) ? found : literalWord(found))).replace(adjacentSpans, ' ')))
-    .join('');
-  return escapeMrkdwn(literal);
+  const namesLiteral = (part: string) =>
+    part.replace(stressOrWord, (found, stress?: string) => (stress || emoji.test(found) ? found : literalWord(found))).replace(adjacentSpans, ' ');
+  let literal = '';
+  let from = 0;
+  for (const found of text.matchAll(codeSpanOrQuoted)) {
+    const [, span] = found;
+    if (span === undefined) continue;
+    literal += namesLiteral(text.slice(from, found.index)) + span;
+    from = found.index + span.length;
+  }
+  return escapeMrkdwn(literal + namesLiteral(text.slice(from)));
 }
 
 /**

@@ -24,6 +24,15 @@ describe('escapeMrkdwnNames', () => {
     expect(escapeMrkdwnNames('view a```b')).toBe('view ```a`\u200b``b```');
   });
 
+  it("does not pair a name's lone backtick with a code span later in the text", () => {
+    expect(escapeMrkdwnNames('views main."tick`name", main._dlt_loads do not bind; run `uv run sqlmesh plan prod` now')).toBe(
+      'views ```main."tick`name"```, `main._dlt_loads` do not bind; run `uv run sqlmesh plan prod` now',
+    );
+    expect(escapeMrkdwnNames('view main."a `b", main._x fails; run `uv run sqlmesh plan prod`.')).toBe('view ```main."a `b"```, `main._x` fails; run `uv run sqlmesh plan prod`.');
+    expect(escapeMrkdwnNames('view main."x `y` z" fails')).toBe('view ```main."x `y` z"``` fails');
+    expect(escapeMrkdwnNames('view tick`name fails; run `sqlmesh plan` (or `uv run sqlmesh plan`)')).toBe('view ```tick`name``` fails; run `sqlmesh plan` (or `uv run sqlmesh plan`)');
+  });
+
   it("leaves the text's own stress, code spans, emoji and mentions as they are, and escapes &, < and >", () => {
     expect(escapeMrkdwnNames('Re-run it with *Execute all* once fixed; _then_ ~not~ `uv run sqlmesh plan prod_x`.')).toBe('Re-run it with *Execute all* once fixed; _then_ ~not~ `uv run sqlmesh plan prod_x`.');
     expect(escapeMrkdwnNames(':white_check_mark: asked by <@U0OPERATOR>: *a & <c>')).toBe(':white_check_mark: asked by <@U0OPERATOR>: `*a` &amp; &lt;c&gt;');
