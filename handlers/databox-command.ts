@@ -12,6 +12,7 @@ import { describeFailure, redactedRespond, samePlanWaitingText } from '../src/sl
 import { tellCommandSender } from '../src/slack/tell-or-log.js';
 import { isUserError, StoppedError } from '../src/errors.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { redactDeep } from '../src/redact.js';
 import { scenarioCommands } from '../src/runbook/scenario-commands.js';
 import type { HandlerDeps } from './index.js';
 import { typedDiagnosis, type AskedFor, type RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
@@ -78,7 +79,13 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       try {
         await deps.access.requireRequester(command.user_id);
         const run = deps.service.requestUnlock(cmd.run, command.user_id);
-        await respond({ response_type: 'in_channel', replace_original: false, ...unlockRequestMessage(run, command.user_id) });
+        const request = unlockRequestMessage(run, command.user_id);
+        await respond({ response_type: 'in_channel', replace_original: false, ...request }).catch(async (error: unknown) => {
+          // The reply link refused (expired, hooks.slack.com blocked): the request is journaled already, and nobody could
+          // approve it without its button, so it is posted in the channel as the bot's own message instead.
+          deps.logger.warn({ err: error, runId: run.id, channel: command.channel_id }, "an unlock request went by chat.postMessage: the command's reply link failed");
+          await client.chat.postMessage({ channel: command.channel_id, ...redactDeep(request, deps.redact) });
+        });
       } catch (error) {
         if (isUserError(error)) {
           deps.commandLimit.giveBack(command.user_id);

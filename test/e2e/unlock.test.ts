@@ -16,6 +16,8 @@ import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 import { otherContainer, startedElsewhere, stuckRun } from '../helpers/stuck-run.js';
+import { refusedReplyLink } from '../helpers/refused-url.js';
+import { postSigned, slashCommandBody } from '../helpers/signed-request.js';
 
 blockNetwork();
 
@@ -132,6 +134,24 @@ describe('/databox unlock', () => {
     expect(markdown).toContain(`**${operator}** asked to **unlock** \`${runId}\`, left running, for a second person to approve`);
     expect(markdown).toContain(`**${operator}** tried to approve the unlock of \`${runId}\`, refused: an unlock lets another plan change the database`);
     expect(markdown).toMatch(new RegExp(`\\*\\*interrupted\\*\\* in [^:]+: unlocked by ${operator}, approved by ${teammate}`));
+  });
+
+  it("posts the request as the bot's own message when the command's reply link is refused, so a second person can still approve it", async () => {
+    const runId = stuckRun(checkout, otherContainer, { thread, moved: true });
+    harness = await startBot(checkout, slack);
+    const typed = await postSigned(harness.url, slashCommandBody(`unlock ${runId}`, { user_id: operator, response_url: await refusedReplyLink() }));
+    expect(typed.status).toBe(200);
+    await slack.waitFor('the unlock request', () => slack.buttons('approve_unlock').length > 0);
+    await harness.settle();
+    const [button] = slack.buttons('approve_unlock');
+    expect(button).toMatchObject({ channel: 'C0INCIDENT', threadTs: undefined });
+    expect(JSON.parse(button!.value)).toEqual({ run: runId, requester: operator, was: 'running' });
+    expect(slack.messages().find((m) => m.ts === button!.ts)?.blocks).toContain(`asks to unlock plan \`${runId}\``);
+    expect(slack.ephemerals(operator), 'the asker is told of no failure: the request is in the channel').toEqual([]);
+    expect(harness.logs.filter((l) => l.msg === "an unlock request went by chat.postMessage: the command's reply link failed")).toMatchObject([{ level: 40, runId }]);
+
+    await click(button!, teammate);
+    expect(finishedOf(runId)).toMatchObject({ actor: teammate, data: { runId, status: 'interrupted', unlock: { requestedBy: operator, approvedBy: teammate } } });
   });
 
   it('refuses the unlock of a plan that has started since it was asked for', async () => {
