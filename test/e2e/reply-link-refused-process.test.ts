@@ -34,10 +34,13 @@ it('stays up when neither the reply link nor chat.postEphemeral takes a joiner\'
   try {
     const url = `http://127.0.0.1:${port}/slack/events`;
     expect(await waitForHealthz(port)).toBe(200);
-    const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
-    await postSigned(url, slashCommandBody(`diagnose backfill source=ebird from=${day(10)} to=${day(5)}`, { response_url: slack.responseUrl() }));
+    // One window for both commands, taken once: days computed per command would differ across 00:00 UTC.
+    const now = Date.now();
+    const day = (daysAgo: number) => new Date(now - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    const [from, to] = [day(10), day(5)];
+    await postSigned(url, slashCommandBody(`diagnose backfill source=ebird from=${from} to=${to}`, { response_url: slack.responseUrl() }));
     // The same diagnosis in other words (a date with a space after it, in quotes): it joins the one running.
-    await postSigned(url, slashCommandBody(`diagnose backfill source=ebird from="${day(10)} " to=${day(5)}`, { user_id: 'U0TEAMMATE', response_url: await refusedReplyLink() }));
+    await postSigned(url, slashCommandBody(`diagnose backfill source=ebird from="${from} " to=${to}`, { user_id: 'U0TEAMMATE', response_url: await refusedReplyLink() }));
     await slack.waitFor('the joiner\'s answer to be logged, or the bot to end', () => output.includes('reached nobody') || bot.exitCode !== null, 30_000);
     expect(bot.exitCode, output).toBeNull();
     expect(await waitForHealthz(port, 5_000), output).toBe(200);
