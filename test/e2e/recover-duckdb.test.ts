@@ -629,16 +629,22 @@ describe('path A: rebuild from raw dlt state', () => {
   });
 
   it("tells an approver who clicks Approve twice that it was their own click, runs once, and records it as such", async () => {
+    // The full refresh is held while the second click is answered: the plan is running then, and is said to be.
+    checkout.behave({ 'task full-refresh': { stdout: 'reloading…\n', sleepMs: 30_000, untilReleased: true, createDatabase: 'data/databox.duckdb', createDirectory: 'transforms/main/.sqlmesh' } });
     await diagnoseCorrupt();
     const approve = await proposePathA();
-    await Promise.all([harness.click(approve, teammate), harness.click(approve, teammate)]);
+    await harness.click(approve, teammate);
+    await slack.waitFor('full-refresh to start', () => commandsRun().includes('task full-refresh'));
+    await harness.click(approve, teammate);
+    await slack.waitFor('the second click to be answered', () => slack.ephemerals(teammate).some((t) => t.includes('by the same person asking again now')));
+    expect(slack.ephemerals(teammate).join('\n')).toMatch(/this plan was already approved at \d\d:\d\d UTC, by the same person asking again now, and it is running now; nothing more was done/);
+    checkout.release();
     await harness.settle();
     expect(commandsRun().filter((c) => c === 'task full-refresh')).toHaveLength(1);
-    expect(slack.ephemerals(teammate).join('\n')).toMatch(/this plan was already approved at \d\d:\d\d UTC, by the same person asking again now(, and it is running now)?; nothing more was done/);
     expect(slack.ephemerals(teammate).join('\n')).not.toContain('already approved by');
     // Reject is not what they clicked: why a Reject would not stop it is not said to a second Approve.
     expect(slack.ephemerals(teammate).join('\n')).not.toContain('Reject');
-    expect(journalRecords().filter((r) => r.type === 'approval.refused').map((r) => r.data.reason)).toEqual([expect.stringMatching(/^this plan was already approved at \d\d:\d\d UTC, by the same person asking again now/)]);
+    expect(journalRecords().filter((r) => r.type === 'approval.refused').map((r) => r.data.reason)).toEqual([expect.stringMatching(/^this plan was already approved at \d\d:\d\d UTC, by the same person asking again now, and it is running now/)]);
     // Their Reject after it is told why it does not stop the plan.
     await harness.click(slack.buttons('reject_plan').at(-1) ?? { ...approve, actionId: 'reject_plan' }, teammate);
     await harness.settle();
