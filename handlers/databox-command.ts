@@ -95,8 +95,24 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       }
       return;
     }
+    // Whether the journal knows an incident; undefined once the ack has said the journal could not be read (an EACCES,
+    // an EIO): that is the bot's failure to report, not the operator's mistyped id.
+    const incidentKnown = async (id: string): Promise<boolean | undefined> => {
+      try {
+        deps.service.incident(id);
+        return true;
+      } catch (error) {
+        if (isUserError(error)) return false;
+        deps.commandLimit.giveBack(command.user_id);
+        await ack({ response_type: 'ephemeral', text: deps.redact(describeFailure(error, deps.logger, { command: cmd.verb, channel: command.channel_id })) });
+        record();
+        return undefined;
+      }
+    };
     if (cmd.verb === 'postmortem') {
-      if (!knownIncident(deps, cmd.incident)) {
+      const known = await incidentKnown(cmd.incident);
+      if (known === undefined) return;
+      if (!known) {
         deps.commandLimit.giveBack(command.user_id);
         await ack({ response_type: 'ephemeral', text: `:warning: no incident \`${cmd.incident}\` in the journal; incident ids are on each incident's first message` });
         record();
@@ -131,7 +147,9 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
     }
     // An incident id nobody recorded (mistyped, or from another bot's channel): said in the ack with the way on, without
     // the bot's journal path (the terminal's refusal names it, where a state dir mixed up is the likely cause).
-    if (cmd.incident && !knownIncident(deps, cmd.incident)) {
+    const known = cmd.incident === undefined ? true : await incidentKnown(cmd.incident);
+    if (known === undefined) return;
+    if (!known) {
       deps.commandLimit.giveBack(command.user_id);
       const reason = `no incident \`${cmd.incident}\` is on record here: leave out incident= to open a new incident, or find the id with /databox status (each incident's first message shows it too)`;
       await ack({ response_type: 'ephemeral', text: `:warning: ${reason}` });
@@ -276,14 +294,4 @@ function helpAbout(deps: HandlerDeps, about: string): string {
   const verbUsage = usage(deps.catalog, word);
   if (verbUsage.startsWith('Usage: ')) return `\`${escapeMrkdwn(verbUsage.slice('Usage: '.length))}\`: the whole help follows.`;
   return `There is no help on "${escapeMrkdwn(about.slice(0, 60))}": help takes a command (diagnose, recover, …) or a scenario. The whole help follows.`;
-}
-
-/** Whether the journal (caught up with other processes) knows this incident. */
-function knownIncident(deps: HandlerDeps, id: string): boolean {
-  try {
-    deps.service.incident(id);
-    return true;
-  } catch {
-    return false;
-  }
 }
