@@ -184,7 +184,7 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   // `/databox /databox diagnose duckdb`: the command pasted whole after the /databox Slack already took.
   if (verb === '/databox') return fail(rest.length > 0 ? `leave out "/databox": it is the command itself, typed already; type /databox ${clip(rest.join(' '))}` : 'leave out "/databox": it is the command itself, typed already');
   // `/databox "diagnose duckdb"`: double quotes around the command's first words make them one word.
-  if (/\s/.test(typedVerb as string)) return fail(`the command is in double quotes, which make it one word: leave them out, /databox ${clip(text.replace(/["\u201c\u201d]/g, ''))}`);
+  if (/\s/.test(typedVerb as string)) return fail(`the command is in double quotes, which make it one word: leave them out, /databox ${clip(firstWordUnquoted(text))}`);
   if (!(verbs as readonly string[]).includes(verb)) return fail(`unknown command ${quoted(typedVerb as string)}${didYouMean(verb, verbs)}`);
   // Taken out, a quote inside a value would change it unseen (`snapshot=a"b"c` read as abc): refused, whatever the word.
   const stray = words.find((word): word is Word & { strayQuote: string } => word.strayQuote !== undefined);
@@ -328,6 +328,20 @@ function spacesAroundEquals(pairs: readonly string[], index: number): string | u
   if (words.length === 0) return undefined;
   const typed = pairs.slice(index, last + 1).join(' ');
   return `"${clip(typed)}": no spaces around \`=\`: write \`${clip(`${key}=${commandValue(words.join(' '))}`)}\``;
+}
+
+/**
+ * The command with the double quotes of its first word left out (`"diagnose motherduck" at="…"`): the quotes of a
+ * value after it, which keep the value's space, stay as typed.
+ */
+function firstWordUnquoted(text: string): string {
+  let inQuotes = false;
+  for (let at = 0; at < text.length; at += 1) {
+    const char = text[at] as string;
+    if (/["\u201c\u201d]/.test(char)) inQuotes = !inQuotes;
+    else if (!inQuotes && /\s/.test(char)) return text.slice(0, at).replace(/["\u201c\u201d]/g, '') + text.slice(at);
+  }
+  return text.replace(/["\u201c\u201d]/g, '');
 }
 
 function clip(text: string): string {

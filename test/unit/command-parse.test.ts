@@ -77,6 +77,8 @@ const malformed: Malformed[] = [
   { text: '\u201cdiagnose duckdb\u201d', error: /^the command is in double quotes, which make it one word: leave them out, \/databox diagnose duckdb$/, usage: diagnoseUsage },
   { text: '"diagnose duckdb" incident=dbx-20260420-3fa2', error: /^the command is in double quotes, which make it one word: leave them out, \/databox diagnose duckdb incident=dbx-20260420-3fa2$/, usage: diagnoseUsage },
   { text: '"diagnose duckdb"', error: /^the command is in double quotes, which make it one word: leave them out, \/databox diagnose duckdb$/, usage: diagnoseUsage },
+  // Only the quotes around the first words go: a value's own quotes, which keep its space, stay.
+  { text: '"diagnose motherduck" at="2026-04-20 12:00:00"', error: /^the command is in double quotes, which make it one word: leave them out, \/databox diagnose motherduck at="2026-04-20 12:00:00"$/, usage: diagnoseUsage },
   { text: '`diagnose duckdb`', error: /^the command is in backticks \(Slack's code marks\): leave them out, \/databox diagnose duckdb$/, usage: diagnoseUsage },
   { text: '```diagnose duckdb```', error: /^the command is in backticks \(Slack's code marks\): leave them out, \/databox diagnose duckdb$/, usage: diagnoseUsage },
   { text: '/databox diagnose duckdb', error: /^leave out "\/databox": it is the command itself, typed already; type \/databox diagnose duckdb$/, usage: diagnoseUsage },
