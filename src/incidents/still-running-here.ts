@@ -19,6 +19,11 @@ function whereItIs(run: Run): string {
  */
 export function stillRunningHere(run: Run, runner: ProcessIdentity, incident: Incident | undefined): Said {
   const plan = `plan ${run.id} (${run.title})`;
+  // A journal line that names no runner: the bot itself only if its PID is this process's (this is the bot), else a
+  // process on this host nobody can name from here, not to be stopped on a guess (it may be the bot).
+  if (!run.runBy && runner.pid !== process.pid) {
+    return said`${plan} is running right now in another process on this host (PID ${runner.pid}; its journal line does not say whether it is the bot or a terminal's CLI), ${whereItIs(run)}. Wait for it to finish: its progress shows in ${whereToFollow(incident)}. An unlock is only for a plan whose process is gone; stopping that process would leave this recovery half-done. Nothing was changed`;
+  }
   if (run.runBy !== cliActor) {
     return said`${plan} is running right now in the bot itself (PID ${runner.pid} on this host), ${whereItIs(run)}. Wait for it to finish: its progress shows in ${whereToFollow(incident)}. An unlock is only for a plan whose process is gone; do not stop the bot, which would leave this recovery half-done. Nothing was changed`;
   }

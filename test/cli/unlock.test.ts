@@ -208,6 +208,21 @@ describe('unlock', { timeout: 180_000 }, () => {
     expect(journalText(checkout)).not.toContain(secret);
   });
 
+  it('refuses a run whose journal line names no runner, alive here in another process, without calling it the bot or saying to stop it', async () => {
+    const live = execa(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { reject: false });
+    children.push(live);
+    const pid = live.pid as number;
+    for (let i = 0; i < 250 && processStartTime(pid) === undefined; i += 1) await new Promise((r) => setTimeout(r, 20));
+    const { runId, env } = setUp({ pid, start: processStartTime(pid), boot: bootId(), host: os.hostname() }, { runBy: null, moving: true });
+    const result = await runCliProcess(['unlock', runId, '--as', 'alice', '--approver', 'bob'], { env, stdin: 'ignore' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `plan ${runId} (Path A: Rebuild from raw dlt state) is running right now in another process on this host (PID ${pid}; its journal line does not say whether it is the bot or a terminal's CLI), at step 1 of 1 (Move the broken file aside). Wait for it to finish:`,
+    );
+    expect(result.stderr).not.toContain('the bot itself');
+    expect(result.stderr).not.toMatch(/stop that one process/);
+  });
+
   it("refuses a run a terminal's CLI provably still runs here (same PID and start time), saying to wait for it", async () => {
     const live = execa(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { reject: false });
     children.push(live);

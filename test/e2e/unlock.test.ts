@@ -213,6 +213,15 @@ describe('/databox unlock', () => {
     expect(texts(from)).toContain(`diagnosis ${incident}/1 has finished: it holds no database, so there is nothing to unlock`);
   });
 
+  it('says a plan whose journal line names no runner is the bot\'s own when its PID is the bot\'s', async () => {
+    const runId = stuckRun(checkout, { ...identityOf(process.pid) }, { thread, moving: true, runBy: null });
+    harness = await startBot(checkout, slack);
+    const from = slack.responses.length;
+    await harness.command(`unlock ${runId}`, operator);
+    await harness.settle();
+    expect(texts(from)).toContain(`plan ${runId} (Path A: Rebuild from raw dlt state) is running right now in the bot itself (PID ${process.pid} on this host)`);
+  });
+
   it('answers at once, posting no request, for a plan the bot itself is running, an unknown plan or a malformed id', async () => {
     // The bot runs in this process: the plan is recorded as running in it, at its first step.
     const pid = process.pid;

@@ -18,8 +18,8 @@ export interface StuckRunOptions {
   neverStarted?: boolean;
   /** Commands the plan had started (each with its PID, start time, boot, host and argv), as step.process records. */
   processes?: Record<string, unknown>[];
-  /** Who the journal names as running it: the bot (the default) or a terminal's CLI ('databox-cli'). */
-  runBy?: string;
+  /** Who the journal names as running it: the bot (the default), a terminal's CLI ('databox-cli'), or nobody (null). */
+  runBy?: string | null;
 }
 
 /** Writes an incident whose path A was approved and started in `runner`; returns the run's id. */
@@ -36,7 +36,7 @@ export function stuckRun(checkout: Checkout, runner: Record<string, unknown>, op
   journal.append({ type: 'run.proposed', incident, actor: 'U0OPERATOR', data: { runId, run } });
   journal.append({ type: 'run.approved', incident, actor: 'U0TEAMMATE', data: { runId, hash: run.hash } });
   if (options.neverStarted) return runId;
-  journal.append({ type: 'run.started', incident, actor: options.runBy ?? 'databox-bot', data: { runId, ...runner } });
+  journal.append({ type: 'run.started', incident, actor: options.runBy === undefined ? 'databox-bot' : options.runBy, data: { runId, ...runner } });
   for (const started of options.processes ?? []) journal.append({ type: 'step.process', incident, actor: 'databox-bot', data: { runId, ...started } });
   if (options.moving) {
     journal.append({ type: 'step.started', incident, actor: 'databox-bot', data: { runId, stepId: moveDb.id, index: 0 } });
