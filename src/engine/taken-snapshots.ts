@@ -20,7 +20,7 @@ interface RunResults {
 }
 
 /** An ISO time as `at` takes it, to the millisecond the journal keeps (canonicalTimestamp). */
-export function momentOf(iso: string): string {
+function asAtParam(iso: string): string {
   return canonicalTimestamp(iso.slice(0, 10), iso.slice(11, 16), iso.slice(17, 19), iso.slice(20, 23));
 }
 
@@ -29,7 +29,7 @@ export function takenSnapshots(runs: readonly RunResults[], diagnoseAt: (moment:
   const byName: Record<string, TakenSnapshot> = {};
   for (const run of runs) {
     if (run.kind !== 'recovery' || !run.startedAt) continue;
-    const startedAt = momentOf(run.startedAt);
+    const startedAt = asAtParam(run.startedAt);
     for (const { stepId, outputs } of run.results) {
       if (typeof outputs.snapshot !== 'string' || !outputs.snapshot || !stepId.endsWith('_snapshot')) continue;
       byName[outputs.snapshot] = { run: run.id, before: stepId.slice(0, -'_snapshot'.length), startedAt, diagnose: diagnoseAt(startedAt) };
