@@ -517,8 +517,9 @@ export class Journal {
     try {
       try {
         // Held since our last batch, the lock let nobody else write: there is no torn line and nothing to catch up on,
-        // unless the file was cut under us (a hand, not a writer: the lock does not stop it), which its size shows.
-        if (!continuous || this.shorterThanWritten()) this.lookBeforeWriting();
+        // unless the file was cut or replaced under us (a hand, not a writer: the lock does not stop it), which its
+        // size or inode shows.
+        if (!continuous || this.changedUnderUs()) this.lookBeforeWriting();
         this.flushPending();
       } catch (error) {
         keepAll(error);
@@ -681,10 +682,20 @@ export class Journal {
     this.recordMissingHead();
   }
 
-  /** Whether the journal file is shorter than what this process wrote or read of it: cut under it (one fstat). */
-  private shorterThanWritten(): boolean {
-    const size = this.appendFd === undefined ? fs.statSync(this.file, { throwIfNoEntry: false })?.size : fs.fstatSync(this.appendFd).size;
-    return size !== undefined && size < this.offset;
+  /**
+   * Whether the journal file is not what this process wrote or read of it: cut under it (shorter), or replaced by another
+   * file (`head … > tmp && mv tmp journal.jsonl`), which the open append file, still the old one, does not show. A
+   * replaced file's append file is closed, so the next write goes to the file now at the journal's path.
+   */
+  private changedUnderUs(): boolean {
+    const atPath = fs.statSync(this.file, { throwIfNoEntry: false });
+    if (this.appendFd === undefined) return atPath !== undefined && atPath.size < this.offset;
+    const open = fs.fstatSync(this.appendFd);
+    if (atPath && (atPath.ino !== open.ino || atPath.dev !== open.dev)) {
+      this.closeAppendFd();
+      return true;
+    }
+    return open.size < this.offset;
   }
 
   /** The body of an append, with the lock held and the journal caught up. */

@@ -108,6 +108,20 @@ describe('a journal cut under the process writing to it', () => {
     expect(fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => (JSON.parse(line) as JournalRecord).type).slice(4)).toEqual(['journal.end-cut', 'command.received']);
     expect(readJournal(dir).verify.problem?.reason).toMatch(cutWords(bytes));
 
+    // Cut by replacing the file (a new file moved over it): the append file kept open is the old one, so its size does
+    // not show the cut; the file at the journal's path does, and the line after it goes there.
+    const replaced = journalWith(4);
+    await replaced.journal.commit({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: 'five' } });
+    await replaced.journal.commit({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: 'six' } });
+    const text = fs.readFileSync(replaced.file, 'utf8');
+    const kept = `${text.trimEnd().split('\n').slice(0, -2).join('\n')}\n`;
+    fs.writeFileSync(`${replaced.file}.tmp`, kept);
+    fs.renameSync(`${replaced.file}.tmp`, replaced.file);
+    await replaced.journal.commit({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: 'after' } });
+    await replaced.journal.flushed();
+    expect(fs.readFileSync(replaced.file, 'utf8').trimEnd().split('\n').map((line) => (JSON.parse(line) as JournalRecord).type).slice(4)).toEqual(['journal.end-cut', 'command.received']);
+    expect(readJournal(replaced.dir).verify.problem?.reason).toMatch(cutWords(Buffer.byteLength(text) - Buffer.byteLength(kept)));
+
     // A look at the journal (the bot's sweep catching up) reads the cut file before the next write: still said.
     const other = journalWith(6);
     const otherBytes = cutLastLines(other.file, 2);
