@@ -133,7 +133,7 @@ describe('/databox unlock', () => {
     const { markdown } = buildPostmortem({ incidentId: 'dbx-20260420-0b0b', verify, runbooks: loadRunbooks(bundledRunbooksDir), root: checkout.root, journalFile: 'journal.jsonl', writtenAt: new Date() });
     expect(markdown).toContain(`**${operator}** asked to **unlock** \`${runId}\`, left running, for a second person to approve`);
     expect(markdown).toContain(`**${operator}** tried to approve the unlock of \`${runId}\`, refused: an unlock lets another plan change the database`);
-    expect(markdown).toMatch(new RegExp(`\\*\\*interrupted\\*\\* in [^:]+: unlocked by ${operator}, approved by ${teammate}`));
+    expect(markdown).toMatch(new RegExp(`\\*\\*interrupted\\*\\* after running at most [^:]+: unlocked by ${operator}, approved by ${teammate}`));
   });
 
   it("posts the request as the bot's own message when the command's reply link is refused, so a second person can still approve it", async () => {
