@@ -6,7 +6,7 @@ import { planOfferCommand, type PlanOffer } from '../src/incidents/plan-offer.js
 import { actionIds } from '../src/slack/blocks.js';
 import { planOfferButton, readButtonValue } from '../src/slack/button-value.js';
 import { overCommandLimit } from '../src/slack/command-limit.js';
-import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { escapeMrkdwn, escapeMrkdwnNames } from '../src/slack/mrkdwn.js';
 import { describeFailure } from '../src/slack/tell.js';
 import { tellClicker } from '../src/slack/tell-or-log.js';
 import { recordIfRefused, type RefusedRequest } from '../src/slack/refused-click.js';
@@ -48,10 +48,10 @@ export function registerProposeFollowUp(routes: ListenerRouter, deps: HandlerDep
           // An old button clicked again after its plan ran (the clones are gone) proposes nothing; typing still can.
           if (answer.already === 'ran' && answer.run) {
             await tell(
-              `:white_check_mark: This was done after it was offered: plan \`${escapeMrkdwn(answer.run.id)}\` (${escapeMrkdwn(answer.run.title)}) ran. Nothing new was proposed; \`/databox ${escapeMrkdwn(typed)}\` looks again, and proposes it if there is anything left for it.`,
+              `:white_check_mark: This was done after it was offered: plan \`${escapeMrkdwn(answer.run.id)}\` (${escapeMrkdwnNames(answer.run.title)}) ran. Nothing new was proposed; \`/databox ${escapeMrkdwn(typed)}\` looks again, and proposes it if there is anything left for it.`,
             );
           } else if (answer.already === 'pending' && answer.run) {
-            await tell(`:link: This plan is already proposed in this thread (\`${escapeMrkdwn(answer.run.id)}\`, ${escapeMrkdwn(answer.run.title)}) and waits for approval. Nothing new was proposed.`);
+            await tell(`:link: This plan is already proposed in this thread (\`${escapeMrkdwn(answer.run.id)}\`, ${escapeMrkdwnNames(answer.run.title)}) and waits for approval. Nothing new was proposed.`);
           }
         } catch (error) {
           await fail(error);
