@@ -11,6 +11,7 @@ import { requireReadableJournal } from './journal-unreadable.js';
 import { journalWriteRefusal, permissionWords, processUid } from './journal-read-only.js';
 import { LockLease } from './lock-lease.js';
 import { damageAcceptedType, digestOf, verifyJournal } from './accepted-damage.js';
+import { verifiedIdentity } from './verified-identity.js';
 import { genesisHash, serialize, verifyChain, type JournalRecord, type VerifyProblem } from './record.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import { acknowledgedTorn, acknowledgedTornWords, incidentOfTorn, type AcknowledgedTorn } from './torn-tail.js';
@@ -133,6 +134,10 @@ export class Journal {
   readonly setAside: SetAside[] = [];
   /** Writes and fsyncs of the journal file by this instance (the benchmark and the tests count them). */
   readonly stats = { writes: 0, fsyncs: 0 };
+  /** Whole reads of the journal to verify it while this process runs (the tests count them: each status looks). */
+  verifyReads = 0;
+  /** The journal's and its head's identity when the last verification read them (verified-identity.ts): unchanged, it stands. */
+  private verifiedAs?: string;
   /** Events committed and not written yet: written together at the end of this turn, or later when all are background. */
   private batch: Committed[] = [];
   /** The batch's write: at the end of this turn ('soon'), or once the oldest background event has waited ('later'). */
@@ -1029,15 +1034,24 @@ export class Journal {
     }
   }
 
-  private verifyAgain(): void {
+  /** Verifies the whole journal; `read`: the head and lines recheck has just read (and their identity), not read twice. */
+  private verifyAgain(read = this.readForVerifying()): void {
+    const complete = read.bytes.subarray(0, read.bytes.lastIndexOf(0x0a) + 1);
+    const result = checkHead(verifyJournal(complete.toString('utf8')), read.head, this.file);
+    this.problem = result.problem;
+    this.checkpoint = result.problem ? undefined : checkpointOf(complete, result.records.at(-1));
+    this.verifiedAs = read.identity;
+  }
+
+  /** The journal's identity, then its head, then its lines, as a verification reads them. */
+  private readForVerifying(): { identity?: string; head: ReturnType<typeof readHead>; bytes: Buffer } {
+    const identity = verifiedIdentity(this.file, this.clock());
     // The head before the lines: writers write lines, then the head, so one read first never runs ahead of them (a
     // terminal appending meanwhile would otherwise read as lines removed from the end).
     const head = readHead(this.file);
     const bytes = fs.existsSync(this.file) ? fs.readFileSync(this.file) : Buffer.alloc(0);
-    const complete = bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
-    const result = checkHead(verifyJournal(complete.toString('utf8')), head, this.file);
-    this.problem = result.problem;
-    this.checkpoint = result.problem ? undefined : checkpointOf(complete, result.records.at(-1));
+    this.verifyReads += 1;
+    return { identity, head, bytes };
   }
 
   /**
@@ -1049,10 +1063,13 @@ export class Journal {
     if (!fs.existsSync(this.file)) {
       // Gone after this process read or wrote it: deleted, not "nothing recorded yet".
       if (this.offset > 0) this.problem = { line: 1, reason: `the journal ${this.file} is gone: it was deleted or moved while this process used it` };
+      this.verifiedAs = undefined;
       return;
     }
-    const head = readHead(this.file);
-    const bytes = fs.readFileSync(this.file);
+    // Each /databox status looks: a journal of a hundred thousand lines is 70 MB to read, so an unchanged one is not.
+    if (this.verifiedAs !== undefined && verifiedIdentity(this.file, this.clock()) === this.verifiedAs) return;
+    const read = this.readForVerifying();
+    const { head, bytes } = read;
     const complete = bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
     const last = this.checkpoint;
     // The quick way holds only when nothing this process knows of was cut: the file is as long as what it wrote or
@@ -1064,10 +1081,11 @@ export class Journal {
       const lastSeq = tail.records.at(-1)?.seq ?? last.seq;
       if (!tail.problem && head && head.seq <= lastSeq) {
         if (added.length > 0) this.checkpoint = checkpointOf(complete, tail.records.at(-1) ?? { hash: last.prev, seq: last.seq });
+        this.verifiedAs = read.identity;
         return;
       }
     }
-    this.verifyAgain();
+    this.verifyAgain(read);
   }
 
   /**
