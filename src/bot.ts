@@ -2,6 +2,7 @@
 import { journalRepairCommand } from './commands/paste-able.js';
 import { recordRestart, recordStop } from './journal/bot-started.js';
 import { loadSaid } from './journal/journal-read-said.js';
+import { warnOfEndCuts } from './journal/end-cut-said.js';
 import { notRunningSaid } from './journal/not-running.js';
 import { previousRun } from './journal/previous-run.js';
 import { goneRunnerHint } from './incidents/status.js';
@@ -213,6 +214,7 @@ export function createBot(options: BotOptions): Bot {
     lastChecksFile: path.join(config.stateDir, lastChecksFileName),
   });
   const loaded = loadSaid(journal, logger);
+  warnOfEndCuts(journal, logger);
   const hadLines = loaded.length > 0;
   const previous = previousRun(loaded, watch.previousRunLastCheck);
   // What the journal held at this start: the lines after where the last start had shown a terminal's work, and up to

@@ -39,6 +39,11 @@ describe('a journal cut under the running bot', () => {
     const records = journalRecordsOf(checkout);
     expect(records[cutAt - 1]).toMatchObject({ type: 'journal.end-cut', data: { lastSeq: cutAt - 1, headSeq: cutAt + 1, lost: 2, bytesLost: Buffer.byteLength(text) - Buffer.byteLength(kept) } });
     expect(records[cutAt]).toMatchObject({ type: 'command.received', data: expect.objectContaining({ text: '/databox help' }) });
+    // Someone tailing the log reads it as it happens, as a warning naming what was lost.
+    const warned = harness.logs.filter((entry) => entry.level === 40 && String(entry.msg).startsWith("lines were cut from the journal's end"));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatchObject({ seq: cutAt + 2, lastSeq: cutAt - 1, headSeq: cutAt + 1, lost: 2 });
+    expect(warned[0]?.msg).toMatch(/2 lines were removed from the journal's end .* while a process writing to it ran .*journal repair/);
 
     const env = cliEnv({ DATABOX_STATE_DIR: checkout.stateDir });
     const verified = await runCliProcess(['journal', 'verify'], { env, stdin: 'ignore' });
@@ -53,5 +58,11 @@ describe('a journal cut under the running bot', () => {
     const repaired = await runCliProcess(['journal', 'repair', '--approver', 'bob'], { env, stdin: 'ignore' });
     expect(repaired.code, repaired.stderr).toBe(0);
     expect((await runCliProcess(['journal', 'verify'], { env, stdin: 'ignore' })).stdout).toContain(`lines were lost from its end before line ${cutAt}`);
+    // A later start reads the cut's record with the rest of the journal: it is not said again as news.
+    await harness.stop();
+    harness = await startBot(checkout, slack);
+    await harness.command('status', 'U0OPERATOR');
+    await harness.settle();
+    expect(harness.logs.filter((entry) => String(entry.msg).startsWith("lines were cut from the journal's end"))).toEqual([]);
   }, 120_000);
 });
