@@ -73,6 +73,11 @@ export interface JournalOptions {
   onWritability?: (unwritable: { reason: string; since: string } | undefined) => void;
   /** The head file could not be written after lines were (why, and what to do): told once, until one is written again. */
   onHeadUnwritten?: (reason: string) => void;
+  /**
+   * The time a look compares the files' last change with, to trust their identity (verified-identity.ts): the wall
+   * clock, not the records' clock, which tests step. Tests set it ahead, so the files they have just written count as settled.
+   */
+  filesSettledAt?: () => Date;
 }
 
 /** The state dir cannot be written (a full disk, a read-only volume): shown to the operator as is. */
@@ -168,7 +173,10 @@ export class Journal {
     this.write = options.write ?? ((fd, buffer) => fs.writeSync(fd, buffer));
     this.onWritability = options.onWritability;
     this.onHeadUnwritten = options.onHeadUnwritten;
+    this.filesSettledAt = options.filesSettledAt ?? (() => new Date());
   }
+
+  private readonly filesSettledAt: () => Date;
 
   private readonly onWritability?: (unwritable: { reason: string; since: string } | undefined) => void;
   private readonly onHeadUnwritten?: (reason: string) => void;
@@ -236,10 +244,14 @@ export class Journal {
     try {
       const aside = locked ? this.setTornTailAside() : undefined;
       if (locked) writeHeadQuietly(() => removeLeftoverHeadTemporaries(this.file), () => {});
+      // Taken before the read: anything this load writes after it (a cut's record, a missing head's) makes the next look differ.
+      const identity = verifiedIdentity(this.file, this.filesSettledAt());
       const head = readHead(this.file);
       const text = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : '';
       const result = checkHead(verifyJournal(text), head, this.file);
       this.problem = result.problem;
+      // The terminal's `status` looks again right after loading: a journal it has just verified is not read twice.
+      this.verifiedAs = identity;
       // A tampered journal is still replayed as far as it can be parsed (the lines past the damage as the verification
       // read them), so nothing an operator did is forgotten.
       const records = [...result.records, ...(result.afterTheDamage ?? [])];
@@ -1045,7 +1057,7 @@ export class Journal {
 
   /** The journal's identity, then its head, then its lines, as a verification reads them. */
   private readForVerifying(): { identity?: string; head: ReturnType<typeof readHead>; bytes: Buffer } {
-    const identity = verifiedIdentity(this.file, this.clock());
+    const identity = verifiedIdentity(this.file, this.filesSettledAt());
     // The head before the lines: writers write lines, then the head, so one read first never runs ahead of them (a
     // terminal appending meanwhile would otherwise read as lines removed from the end).
     const head = readHead(this.file);
@@ -1067,7 +1079,7 @@ export class Journal {
       return;
     }
     // Each /databox status looks: a journal of a hundred thousand lines is 70 MB to read, so an unchanged one is not.
-    if (this.verifiedAs !== undefined && verifiedIdentity(this.file, this.clock()) === this.verifiedAs) return;
+    if (this.verifiedAs !== undefined && verifiedIdentity(this.file, this.filesSettledAt()) === this.verifiedAs) return;
     const read = this.readForVerifying();
     const { head, bytes } = read;
     const complete = bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);

@@ -8,12 +8,13 @@ import { useTempDirs } from '../support/fixtures.js';
 
 const tempDir = useTempDirs('databox-journal-identity-');
 
-/** A clock a minute ahead: the files the test just wrote have settled by it (verified-identity.ts trusts no newer one). */
+/** A minute ahead: the files the test just wrote have settled by then (verified-identity.ts trusts no newer one). */
 const aMinuteOn = () => new Date(Date.now() + 60_000);
+const settled = (dir: string) => new Journal(dir, undefined, undefined, { filesSettledAt: aMinuteOn });
 
-function journalWith(count: number, clock = aMinuteOn): { journal: Journal; file: string } {
+function journalWith(count: number, filesSettledAt = aMinuteOn): { journal: Journal; file: string } {
   const dir = tempDir();
-  const journal = new Journal(dir, clock);
+  const journal = new Journal(dir, undefined, undefined, { filesSettledAt });
   journal.load();
   for (let n = 0; n < count; n += 1) journal.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: `/databox status ${n}` } });
   return { journal, file: path.join(dir, 'journal.jsonl') };
@@ -42,6 +43,19 @@ describe('a journal looked at again unchanged', () => {
     journal.requireVerified();
     journal.requireVerified();
     expect(journal.verifyReads).toBe(before);
+  });
+
+  it('is not read again by the first look after a load, failed or not (the terminal\'s status)', () => {
+    const edited = journalWith(20);
+    fs.writeFileSync(edited.file, fs.readFileSync(edited.file, 'utf8').replace('/databox status 7"', '/databox status 8"'));
+    const intact = journalWith(5);
+    for (const file of [edited.file, intact.file]) {
+      const loaded = settled(path.dirname(file));
+      loaded.load();
+      loaded.recheck();
+      expect(loaded.problem !== undefined).toBe(file === edited.file);
+      expect(loaded.verifyReads).toBe(0);
+    }
   });
 
   it('is read again when it changed too recently to tell a later change of the same size from it', () => {
