@@ -1,24 +1,18 @@
 // The real CLI diagnosing a database with a view over a file that never answers (a named pipe nobody writes to, as a
 // file on a hung network mount reads): the view is named and the diagnosis reaches its verdict; Ctrl-C ends it at once.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
 import { Checkout, createHealthyDatabase, standinBin } from '../helpers/databox-checkout.js';
 import { cliArgs, cliEnv, projectRoot } from '../helpers/cli-process.js';
+import { databaseReadingPipes, releasePipe } from '../helpers/hung-pipe.js';
 
 const checkouts: Checkout[] = [];
 afterEach(() => {
   for (const checkout of checkouts.splice(0)) {
-    // Whatever still waits on the pipe gets its end of file (opened for writing, then closed).
-    try {
-      fs.closeSync(fs.openSync(checkout.path('ext.csv'), fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
-    } catch {
-      // No reader left (ENXIO): nothing waits on it.
-    }
+    releasePipe(checkout.path('ext.csv'));
     checkout.remove();
   }
 });
@@ -29,14 +23,7 @@ async function setUp(): Promise<{ checkout: Checkout; pipe: string; env: Record<
   checkouts.push(checkout);
   await createHealthyDatabase(checkout.databasePath, 100);
   const pipe = checkout.path('ext.csv');
-  fs.writeFileSync(pipe, 'a,b\n1,2\n');
-  const instance = await DuckDBInstance.create(checkout.databasePath);
-  const connection = await instance.connect();
-  await connection.run(`CREATE SCHEMA scratch; CREATE VIEW scratch.ext AS SELECT * FROM read_csv('${pipe}')`);
-  connection.closeSync();
-  instance.closeSync();
-  fs.rmSync(pipe);
-  execFileSync('mkfifo', [pipe]);
+  await databaseReadingPipes(checkout.databasePath, [pipe], `CREATE SCHEMA scratch; CREATE VIEW scratch.ext AS SELECT * FROM read_csv('${pipe}')`);
   return { checkout, pipe, env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, USER: 'alice', PATH: `${standinBin}:${process.env.PATH ?? ''}` }) };
 }
 

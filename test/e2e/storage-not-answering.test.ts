@@ -2,7 +2,6 @@
 // does not look first, stands in for a hung network mount): the bot as its own process gives up on what it holds, keeps
 // answering, and still stops.
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { botProcessEnv } from '../helpers/bot-harness.js';
@@ -12,6 +11,7 @@ import { blockNetwork } from '../helpers/no-network.js';
 import { postSigned, slashCommandBody } from '../helpers/signed-request.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+import { releasePipe } from '../helpers/hung-pipe.js';
 
 blockNetwork();
 
@@ -23,12 +23,7 @@ beforeEach(async () => {
   ({ slack, checkout } = await openStandIns());
 });
 afterEach(async () => {
-  // Whatever still waits on the pipe gets its end of file (opened for writing, then closed), so nothing is left hanging.
-  try {
-    if (pipe) fs.closeSync(fs.openSync(pipe, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
-  } catch {
-    // No reader left (ENXIO), or no pipe: nothing waits on it.
-  }
+  if (pipe) releasePipe(pipe);
   await closeStandIns(undefined, slack, checkout);
 });
 

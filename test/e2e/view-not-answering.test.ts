@@ -1,14 +1,12 @@
 // Scenario 1's diagnosis through the real Bolt app, of a database with a view over a file that never answers (a named
 // pipe nobody writes to, as a file on a hung network mount reads): the verdict is reached and names the view.
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { createHealthyDatabase, type Checkout } from '../helpers/databox-checkout.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns, verdictTextOf } from '../helpers/stand-ins.js';
+import { databaseReadingPipes, releasePipe } from '../helpers/hung-pipe.js';
 
 blockNetwork();
 
@@ -23,13 +21,9 @@ beforeEach(async () => {
   pipe = undefined;
 });
 afterEach(async () => {
-  // The view's bind still waits on the pipe (it holds one of libuv's pool threads in this process): opened for writing,
-  // then closed, it gets its end of file and returns, before the pipe is removed with the checkout.
-  try {
-    if (pipe) fs.closeSync(fs.openSync(pipe, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
-  } catch {
-    // No reader left (ENXIO): nothing waits on it.
-  }
+  // The view's bind still waits on the pipe (it holds one of libuv's pool threads in this process): released, it returns
+  // before the pipe is removed with the checkout.
+  if (pipe) releasePipe(pipe);
   await closeStandIns(harness, slack, checkout);
 });
 
@@ -37,14 +31,7 @@ afterEach(async () => {
 async function withViewOverPipe(): Promise<string> {
   await createHealthyDatabase(checkout.databasePath, 100);
   const csv = checkout.path('ext.csv');
-  fs.writeFileSync(csv, 'a,b\n1,2\n');
-  const instance = await DuckDBInstance.create(checkout.databasePath);
-  const connection = await instance.connect();
-  await connection.run(`CREATE SCHEMA scratch; CREATE VIEW scratch.ext AS SELECT * FROM read_csv('${csv}')`);
-  connection.closeSync();
-  instance.closeSync();
-  fs.rmSync(csv);
-  execFileSync('mkfifo', [csv]);
+  await databaseReadingPipes(checkout.databasePath, [csv], `CREATE SCHEMA scratch; CREATE VIEW scratch.ext AS SELECT * FROM read_csv('${csv}')`);
   pipe = csv;
   return csv;
 }

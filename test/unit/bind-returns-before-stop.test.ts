@@ -1,13 +1,12 @@
 // A view's bind that a named pipe held on the reader thread (src/duckdb/off-thread.ts), then returned: at the stop that
 // follows, the threads are given their time and end, and nothing says a read has not returned.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { exitAfterDuckdbThreads } from '../../src/duckdb/end-threads.js';
 import { scanTablesOffThread, unansweredReads } from '../../src/duckdb/off-thread.js';
 import { useTempDirs } from '../support/fixtures.js';
+import { databaseReadingPipes } from '../helpers/hung-pipe.js';
 
 const tempDir = useTempDirs('databox-bind-returns-');
 
@@ -16,14 +15,7 @@ async function withViewOverPipe(): Promise<{ file: string; pipe: string }> {
   const dir = tempDir();
   const file = path.join(dir, 'db.duckdb');
   const pipe = path.join(dir, 'ext.csv');
-  fs.writeFileSync(pipe, 'a,b\n1,2\n');
-  const instance = await DuckDBInstance.create(file);
-  const connection = await instance.connect();
-  await connection.run(`CREATE TABLE t AS SELECT range AS id FROM range(10); CREATE SCHEMA scratch; CREATE VIEW scratch.ext AS SELECT * FROM read_csv('${pipe}')`);
-  connection.closeSync();
-  instance.closeSync();
-  fs.rmSync(pipe);
-  execFileSync('mkfifo', [pipe]);
+  await databaseReadingPipes(file, [pipe], `CREATE TABLE t AS SELECT range AS id FROM range(10); CREATE SCHEMA scratch; CREATE VIEW scratch.ext AS SELECT * FROM read_csv('${pipe}')`);
   return { file, pipe };
 }
 

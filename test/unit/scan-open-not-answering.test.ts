@@ -1,24 +1,18 @@
 // Tests scanTables (src/duckdb/scan.ts) on a file whose open never answers (a named pipe at the database's path, as a
 // file on a network mount that hangs after the diagnosis' probe reads): the scan answers in time, or at once when stopped.
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scanTables } from '../../src/duckdb/scan.js';
 import { useTempDirs } from '../support/fixtures.js';
+import { releasePipe } from '../helpers/hung-pipe.js';
 
 const tempDir = useTempDirs('databox-scan-open-pipe-');
 const pipes: string[] = [];
 
 afterEach(() => {
   // The open still waiting on the pipe gets its end of file (opened for writing, then closed) and returns.
-  for (const pipe of pipes.splice(0)) {
-    try {
-      fs.closeSync(fs.openSync(pipe, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
-    } catch {
-      // No reader left (ENXIO): nothing waits on it.
-    }
-  }
+  for (const pipe of pipes.splice(0)) releasePipe(pipe);
 });
 
 /** A named pipe nobody writes to, where the database file would be. */

@@ -1,26 +1,19 @@
 // Tests scanTables (src/duckdb/scan.ts) on a real DuckDB file holding a view over a named pipe nobody writes to, as a
 // file on a hung network mount reads: the view is named with what it reads, the other views are bound, and the scan answers.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scanTables } from '../../src/duckdb/scan.js';
 import { bindsStillOut } from '../../src/duckdb/unanswered-binds.js';
 import { useTempDirs } from '../support/fixtures.js';
+import { databaseReadingPipes, releasePipe } from '../helpers/hung-pipe.js';
 
 const tempDir = useTempDirs('databox-view-pipe-');
 const pipes: string[] = [];
 
 afterEach(async () => {
   // Whatever still waits on a pipe gets its end of file (opened for writing, then closed): nothing is left holding a thread.
-  for (const pipe of pipes.splice(0)) {
-    try {
-      fs.closeSync(fs.openSync(pipe, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
-    } catch {
-      // No reader left (ENXIO): nothing waits on it.
-    }
-  }
+  for (const pipe of pipes.splice(0)) releasePipe(pipe);
   // A bind still out keeps the next test's views over storage from being bound: each test starts once they have returned.
   while (bindsStillOut().length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
 });
@@ -30,18 +23,13 @@ async function withViewOverPipe(): Promise<{ file: string; pipe: string }> {
   const dir = tempDir();
   const file = path.join(dir, 'db.duckdb');
   const pipe = path.join(dir, 'ext.csv');
-  fs.writeFileSync(pipe, 'a,b\n1,2\n');
-  const instance = await DuckDBInstance.create(file);
-  const connection = await instance.connect();
-  await connection.run(
+  await databaseReadingPipes(
+    file,
+    [pipe],
     `CREATE SCHEMA raw_ebird; CREATE TABLE raw_ebird.observations AS SELECT range AS id FROM range(100);
      CREATE SCHEMA scratch; CREATE VIEW scratch.a_before AS SELECT id FROM raw_ebird.observations;
      CREATE VIEW scratch.ext AS SELECT * FROM read_csv('${pipe}'); CREATE VIEW scratch.z_after AS SELECT id FROM raw_ebird.observations`,
   );
-  connection.closeSync();
-  instance.closeSync();
-  fs.rmSync(pipe);
-  execFileSync('mkfifo', [pipe]);
   pipes.push(pipe);
   return { file, pipe };
 }
@@ -54,21 +42,14 @@ async function withViewsOverPipes(): Promise<{ file: string; pipes: string[] }> 
   const dir = tempDir();
   const file = path.join(dir, 'db.duckdb');
   const over = [1, 2, 3, 4, 5].map((n) => path.join(dir, `ext${n}.csv`));
-  for (const pipe of over) fs.writeFileSync(pipe, 'a,b\n1,2\n');
-  const instance = await DuckDBInstance.create(file);
-  const connection = await instance.connect();
-  await connection.run(
+  await databaseReadingPipes(
+    file,
+    over,
     `CREATE SCHEMA raw_ebird; CREATE TABLE raw_ebird.observations AS SELECT range AS id FROM range(100); CREATE SCHEMA scratch;
      ${over.map((pipe, index) => `CREATE VIEW scratch.ext${index + 1} AS SELECT * FROM read_csv('${pipe}');`).join(' ')}
      CREATE VIEW scratch.z_after AS SELECT DATE '2026-03-01' + CAST(id AS INTEGER) AS day FROM raw_ebird.observations WHERE 'a' <> 'b'`,
   );
-  connection.closeSync();
-  instance.closeSync();
-  for (const pipe of over) {
-    fs.rmSync(pipe);
-    execFileSync('mkfifo', [pipe]);
-    pipes.push(pipe);
-  }
+  pipes.push(...over);
   return { file, pipes: over };
 }
 
