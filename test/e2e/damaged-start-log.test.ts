@@ -25,14 +25,17 @@ it('logs the failed line, its reason and journal repair in the message of its st
   await harness.stop();
   const journal = `${checkout.stateDir}/journal.jsonl`;
   const lines = fs.readFileSync(journal, 'utf8').trimEnd().split('\n');
-  lines[3] = (lines[3] as string).replace('"actor":"U0OPERATOR"', '"actor":"U0OPERATOQ"');
+  // The operator's command, wherever it lands among the lines the database watcher may write before it.
+  const edited = lines.findIndex((line) => line.includes('"type":"command.received"') && line.includes('"actor":"U0OPERATOR"'));
+  expect(edited).toBeGreaterThanOrEqual(0);
+  lines[edited] = (lines[edited] as string).replace('"actor":"U0OPERATOR"', '"actor":"U0OPERATOQ"');
   fs.writeFileSync(journal, `${lines.join('\n')}\n`);
 
   harness = await startBot(checkout, slack);
   await harness.settle();
   const errors = harness.logs.filter((entry) => entry.level >= 50).map((entry) => String(entry.msg));
   expect(errors).toContain(
-    'the journal failed verification at line 4 (its content does not match its hash (the line was edited)): the bot starts, rebuilding incidents from its lines as they read, and diagnoses run, ' +
+    `the journal failed verification at line ${edited + 1} (its content does not match its hash (the line was edited)): the bot starts, rebuilding incidents from its lines as they read, and diagnoses run, ` +
       'but no change is proposed or approved until a person has looked at it and accepted it with `npm run --silent cli -- journal repair --approver "$USER"`',
   );
 }, 120_000);
