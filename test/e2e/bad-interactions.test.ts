@@ -32,8 +32,12 @@ beforeAll(async () => {
 });
 afterAll(() => closeStandIns(harness, slack, checkout));
 
+/**
+ * The journal without the watchers' lines: the database watcher journals the damaged file when its first check ends,
+ * which on a busy machine can be after the set-up, among the lines a case counts as its request's.
+ */
 function journal(): Record<string, any>[] {
-  return journalRecordsOf(checkout);
+  return journalRecordsOf(checkout).filter((r) => !r.type.startsWith('watch.'));
 }
 
 /** Sends a click with a payload changed by `edit`, and returns the status, what was journaled and the replies after it. */
