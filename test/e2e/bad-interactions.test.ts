@@ -40,15 +40,20 @@ function journal(): Record<string, any>[] {
   return journalRecordsOf(checkout).filter((r) => !r.type.startsWith('watch.'));
 }
 
-/** Sends a click with a payload changed by `edit`, and returns the status, what was journaled and the replies after it. */
-async function send(body: string): Promise<{ status: number; journaled: Record<string, any>[]; replies: string[] }> {
+/**
+ * Sends a click with a payload changed by `edit`, and returns the status, how long the bot took to answer the request
+ * (not counting the work after it), what was journaled and the replies after it.
+ */
+async function send(body: string): Promise<{ status: number; answeredMs: number; journaled: Record<string, any>[]; replies: string[] }> {
   const lines = journal().length;
   const responses = slack.responses.length;
   const ephemerals = slack.ephemerals().length;
+  const sent = Date.now();
   const { status } = await postSigned(harness.url, body);
+  const answeredMs = Date.now() - sent;
   await harness.settle();
   const replies = [...slack.responses.slice(responses).map((r) => String(r.body.text)), ...slack.ephemerals().slice(ephemerals)];
-  return { status, journaled: journal().slice(lines), replies };
+  return { status, answeredMs, journaled: journal().slice(lines), replies };
 }
 
 function clickBody(overrides: { actionId?: string; value?: string; user?: string }, edit: (payload: Record<string, any>) => void = () => {}): string {
@@ -189,10 +194,9 @@ describe('interaction payloads the bot did not make', () => {
     ['a global shortcut', { type: 'shortcut', callback_id: 'sc', trigger_id: '1.2', user: { id: teammate, team_id: 'T0DATABOX' }, team: { id: 'T0DATABOX' } }, /nothing to do for a shortcut/],
     ['a click without actions', { type: 'block_actions', actions: [], user: { id: teammate, team_id: 'T0DATABOX' }, team: { id: 'T0DATABOX' } }, /nothing to do for a block actions/],
   ])('answers %s at once, journaled as refused, instead of leaving Slack to time out', async (_name, payload, reason) => {
-    const started = Date.now();
-    const { status, journaled } = await send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+    const { status, answeredMs, journaled } = await send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
     expect(status).toBe(200);
-    expect(Date.now() - started, 'answered well within Slack\'s 3 seconds').toBeLessThan(2_500);
+    expect(answeredMs, 'answered well within Slack\'s 3 seconds').toBeLessThan(2_500);
     expect(journaled).toEqual([expect.objectContaining({ type: 'request.refused', data: expect.objectContaining({ reason: expect.stringMatching(reason) }) })]);
     nothingRan();
   });
