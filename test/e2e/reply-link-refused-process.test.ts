@@ -28,7 +28,8 @@ it('stays up when neither the reply link nor chat.postEphemeral takes a joiner\'
   slack.trouble = [{ status: 429, retryAfter: 1 }];
   slack.failures.set('chat.postEphemeral', 'internal_error');
   const port = await freePort();
-  const bot = execa(process.execPath, mainArgs, { cwd: checkout.root, env: botProcessEnv(checkout, slack, port), extendEnv: false, reject: false, all: true });
+  // A clean stop may take the bot's whole stop budget (8.5 s) on a loaded host: not cut short by execa's SIGKILL 5 s after a SIGTERM.
+  const bot = execa(process.execPath, mainArgs, { cwd: checkout.root, env: botProcessEnv(checkout, slack, port), extendEnv: false, reject: false, all: true, forceKillAfterDelay: 60_000 });
   let output = '';
   bot.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   try {
