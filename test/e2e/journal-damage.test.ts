@@ -26,6 +26,10 @@ afterEach(() => closeStandIns(harness, slack, checkout));
 async function planWaiting(): Promise<Harness> {
   writeGarbage(checkout.databasePath);
   const bot = await startBot(checkout, slack);
+  // The database watcher's finding on the corrupt file first: it lands when its first check ends, which on a busy host
+  // can be after the incident's last line, which the cut below must find last in the journal.
+  const journalFile = path.join(checkout.stateDir, 'journal.jsonl');
+  await slack.waitFor('the watcher\'s finding', () => fs.existsSync(journalFile) && fs.readFileSync(journalFile, 'utf8').includes('"type":"watch.not-posted"'), 60_000);
   await bot.command('recover duckdb path=a', 'U0OPERATOR');
   await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0);
   return bot;
