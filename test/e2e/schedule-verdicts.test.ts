@@ -43,8 +43,8 @@ function schedule(name: string, status: 'RUNNING' | 'STOPPED', lastTick: string 
 
 const schedulesAnswer = (results: unknown[]) => ({ data: { schedulesOrError: { __typename: 'Schedules', results } } });
 
-async function diagnose(): Promise<string> {
-  harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+async function diagnose(at: () => Date = clock): Promise<string> {
+  harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, at);
   await harness.command('diagnose schedule', operator);
   await harness.settle();
   return slack.posted('Verdict:');
@@ -100,6 +100,27 @@ describe('scenario 4 verdicts', () => {
     expect(verdict).toContain("missed window 2026-04-18 … 2026-04-20 (from the day after the marts' last day built (2026-04-17): the schedules' last success (2026-04-21 06:00 UTC) is today's");
     expect(slack.buttons('choose_path_a')).toHaveLength(1);
     expect(verdict).toContain('/databox recover schedule path=a from=2026-04-18 to=2026-04-20');
+  });
+
+  it("before the daily schedule's tick of the day (00:00 UTC to 06:00), takes marts ending the day before yesterday as due, not missed: no backfill of the day that tick builds, and yesterday's last success is not called today's", async () => {
+    // 05:07 UTC: the daily schedule last succeeded yesterday at 06:07, building the day before; today's 06:00 tick builds yesterday.
+    const beforeTick = new Date('2026-04-21T05:07:00Z');
+    const early = () => new Date(Date.now() + beforeTick.getTime() - startedAt);
+    const startedAt = Date.now();
+    fs.rmSync(checkout.databasePath, { force: true });
+    await createMartsDatabase(checkout.databasePath, '2026-04-19');
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxSchedules: () => schedulesAnswer([schedule('all_pipelines_daily', 'RUNNING', '2026-04-20T06:07:00Z'), schedule('soda_freshness_hourly', 'STOPPED', '2026-04-20T00:00:00Z', '0 * * * *')]),
+      DataboxDaemonHealth: daemonHealthyNow(early),
+    });
+    const verdict = await diagnose(early);
+    expect(verdict).toContain('Verdict: Schedules paused, no day missed yet');
+    expect(verdict).not.toContain('; missed window');
+    expect(verdict).not.toContain("is today's");
+    expect(verdict).toContain('/databox recover schedule path=b');
+    expect(verdict).not.toContain('from=2026-04-20');
   });
 
   it('takes the only daily schedule, STOPPED over 31 days ago on the day the marts stopped, as the likely cause: schedules paused, the doubt said, path B proposed to start it', async () => {

@@ -1,0 +1,23 @@
+// The days the marts lack with no window from the schedules: not the day the running daily schedule's next tick builds.
+import { describe, expect, it } from 'vitest';
+import { windowFromMartsAlone } from '../../src/dagster/window-from-marts.js';
+
+describe('the window from the marts alone', () => {
+  const beforeTick = new Date('2026-12-05T05:07:00Z');
+
+  it("before today's tick, ends at the day yesterday's tick built, and says that tick was yesterday's, not today's", () => {
+    expect(windowFromMartsAlone('2026-12-03', '2026-12-04', '2026-12-04T06:07:00Z', beforeTick)).toBeNull();
+    const behind = windowFromMartsAlone('2026-12-02', '2026-12-04', '2026-12-04T06:07:00Z', beforeTick);
+    expect(behind?.window).toEqual({ from: '2026-12-03', to: '2026-12-03' });
+    expect(behind?.why).toBe(
+      "from the day after the marts' last day built (2026-12-02): the schedules' last success (2026-12-04 06:07 UTC) built 2026-12-03, its next tick building 2026-12-04, but not every mart has a day after 2026-12-02, so 2026-12-03 … 2026-12-03 are missed whatever the ticks say",
+    );
+  });
+
+  it("after today's tick, ends yesterday and calls that success today's", () => {
+    const afterTick = new Date('2026-12-05T09:00:00Z');
+    const missed = windowFromMartsAlone('2026-12-03', '2026-12-04', '2026-12-05T06:07:00Z', afterTick);
+    expect(missed?.window).toEqual({ from: '2026-12-04', to: '2026-12-04' });
+    expect(missed?.why).toContain("the schedules' last success (2026-12-05 06:07 UTC) is today's");
+  });
+});
