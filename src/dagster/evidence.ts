@@ -398,7 +398,20 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
   }
   if (evidence.daemonLive === false) reasons.push('dagster-daemon liveness-check: Daemon(s) not running');
   const every = evidence.schedules ?? [];
-  const leftOff = every.map((s) => ({ schedule: s, why: whyLeftOff(s, every, thresholds, now, evidence.source === 'graphql', martsBuiltThrough) })).filter((o) => o.why !== undefined);
+  const leftOffAny = every.map((s) => ({ schedule: s, why: whyLeftOff(s, every, thresholds, now, evidence.source === 'graphql', martsBuiltThrough) })).filter((o) => o.why !== undefined);
+  // With no schedule that builds days RUNNING, one STOPPED that never ticked is no schedule never switched on beside the
+  // one that builds them: it is the one (a fresh deploy, a renamed schedule: Dagster's default is STOPPED), the likely cause.
+  const neverOnButNeeded = every.some((s) => s.status === 'RUNNING' && ticksAtMostDaily(s.cron))
+    ? []
+    : leftOffAny.filter((o) => !o.schedule.pausedOnPurpose && ticksAtMostDaily(o.schedule.cron) && newest([o.schedule.lastTickAt, o.schedule.lastSuccessAt]) === null).map((o) => o.schedule);
+  const leftOff = leftOffAny.filter((o) => !neverOnButNeeded.includes(o.schedule));
+  for (const s of neverOnButNeeded) {
+    reasons.push(
+      `no schedule that builds the daily partitions is RUNNING: schedule ${s.name}${scheduleWhere(s, every)} is STOPPED and has never ticked (Dagster's default for a schedule a deploy adds or renames), which alone would be taken as never switched on; ` +
+        'with no other daily schedule running, its being off is the likely cause, and it is proposed to start. ' +
+        'If it was switched off on purpose, add a line `databox/paused:` with the reason to its description and diagnose again',
+    );
+  }
   // Old enough to be taken as switched off on purpose, but the marts stopped with it: said, with how to tell otherwise.
   const days = Math.round(thresholds.switchedOffAfterSeconds / 86_400);
   for (const s of every.filter((s) => s.status === 'STOPPED' && !leftOff.some((o) => o.schedule === s))) {

@@ -123,6 +123,21 @@ describe('scenario 4 verdicts', () => {
     expect(verdict).not.toContain('from=2026-04-20');
   });
 
+  it('takes the only daily schedule, STOPPED and never ticked (a fresh deploy, a renamed schedule), as the likely cause of stale marts: no daily schedule running, path B offered to start it', async () => {
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxSchedules: () => schedulesAnswer([schedule('all_pipelines_daily', 'STOPPED', null), schedule('soda_freshness_hourly', 'RUNNING', '2026-04-21T08:00:00Z', '0 * * * *')]),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    const verdict = await diagnose();
+    expect(verdict).toContain('Verdict: Schedules paused');
+    expect(verdict).not.toContain('are fine');
+    expect(verdict).toContain('no schedule that builds the daily partitions is RUNNING: schedule all_pipelines_daily is STOPPED and has never ticked');
+    expect(slack.buttons('choose_path_b')).toHaveLength(1);
+    expect(verdict).toContain('schedules=all_pipelines_daily');
+  });
+
   it('takes the only daily schedule, STOPPED over 31 days ago on the day the marts stopped, as the likely cause: schedules paused, the doubt said, path B proposed to start it', async () => {
     fs.rmSync(checkout.databasePath, { force: true });
     await createMartsDatabase(checkout.databasePath, '2026-03-11');

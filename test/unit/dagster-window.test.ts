@@ -50,6 +50,21 @@ describe('the missed window', () => {
     expect(fromCli.notes).toEqual(['the CLI gives no tick times, so a STOPPED schedule switched off on purpose cannot be told from a paused one: each is counted as paused, and none is proposed to start (name those to start with schedules=)']);
   });
 
+  it('takes the only daily schedule STOPPED and never ticked, with none other building the days running, as paused and the likely cause: not never switched on', () => {
+    const neverOn = schedule('all_pipelines_daily', 'STOPPED', null);
+    const hourly = schedule('soda_freshness_hourly', 'RUNNING', '2026-12-01T17:00:00Z', '0 * * * *');
+    const verdict = assessDagster(evidence([neverOn, hourly]), thresholds, now);
+    expect(verdict).toMatchObject({ id: 'schedules-paused', pausedSchedules: ['all_pipelines_daily'], window: null, noDayMissed: false });
+    expect(verdict.reasons[0]).toBe(
+      "no schedule that builds the daily partitions is RUNNING: schedule all_pipelines_daily is STOPPED and has never ticked (Dagster's default for a schedule a deploy adds or renames), which alone would be taken as never switched on; " +
+        'with no other daily schedule running, its being off is the likely cause, and it is proposed to start. If it was switched off on purpose, add a line `databox/paused:` with the reason to its description and diagnose again',
+    );
+    expect(verdict.notes).not.toContain('schedule all_pipelines_daily is STOPPED and has never ticked: taken as never switched on');
+    // One marked paused on purpose stays off, and beside a daily schedule running, a never-ticked one is never switched on.
+    expect(assessDagster(evidence([{ ...neverOn, pausedOnPurpose: 'retired' }, hourly]), thresholds, now)).toMatchObject({ id: 'healthy', pausedSchedules: [] });
+    expect(assessDagster(evidence([neverOn, schedule('ebird_daily', 'RUNNING', '2026-12-01T06:00:00Z')]), thresholds, now)).toMatchObject({ id: 'healthy', pausedSchedules: [] });
+  });
+
   it('calls a RUNNING schedule with no tick on record healthy only with a note saying so: Dagster does not say since when it runs', () => {
     const fresh = schedule('new_export_daily', 'RUNNING', null);
     const verdict = assessDagster(evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-12-01T06:00:00Z'), fresh]), thresholds, now);
