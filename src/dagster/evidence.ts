@@ -81,6 +81,11 @@ export interface DagsterEvidence {
   schemaMismatch?: string;
   /** Repositories whose schedules Dagster answered an error for, while it read the others'; undefined when not asked. */
   unreadableRepositories?: UnreadableSchedules[];
+  /**
+   * The jobs of each repository the webserver listed (by repository@code-location), when it was asked for every one (no
+   * DAGSTER_LOCATION): which of them holds the stack's jobs; undefined when not asked.
+   */
+  repositoryJobs?: Record<string, string[]>;
   /** Runs waiting QUEUED (or NOT_STARTED) for over an hour, or why they could not be read; undefined when not asked. */
   queuedTooLong?: QueuedTooLong;
 }

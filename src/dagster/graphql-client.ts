@@ -104,7 +104,7 @@ const daemonHealthQuery = `query DataboxDaemonHealth {
 const repositoriesQuery = `query DataboxRepositories {
   repositoriesOrError {
     __typename
-    ... on RepositoryConnection { nodes { name location { name } } }
+    ... on RepositoryConnection { nodes { name location { name } jobs { name } } }
     ... on PythonError { message }
   }
 }`;
@@ -274,9 +274,12 @@ export class DagsterClient {
     });
   }
 
-  /** The repositories to read schedules from: the configured one, or every one the webserver has loaded. */
-  async repositories(): Promise<RepositoryRef[]> {
-    if (this.options.location) return [{ repositoryLocationName: this.options.location, repositoryName: this.options.repository ?? '__repository__' }];
+  /**
+   * The repositories to read schedules from: the configured one, or every one the webserver has loaded; and the jobs of
+   * each the webserver listed them of (by repository@code-location), which tell the stack's repository from others.
+   */
+  async repositories(): Promise<{ selectors: RepositoryRef[]; jobs: Record<string, string[]> }> {
+    if (this.options.location) return { selectors: [{ repositoryLocationName: this.options.location, repositoryName: this.options.repository ?? '__repository__' }], jobs: {} };
     const data = await this.request(repositoriesQuery);
     const answer = data.repositoriesOrError as Json | undefined;
     if (!isObject(answer)) throw new DagsterError('bad-answer', 'the repositories answer is empty', JSON.stringify(data).slice(0, 4000));
@@ -284,7 +287,12 @@ export class DagsterClient {
     if (failure) throw failure;
     if (!Array.isArray(answer.nodes)) throw new DagsterError('bad-answer', 'the repositories answer has no list of repositories', JSON.stringify(data).slice(0, 4000));
     const nodes = answer.nodes as Json[];
-    return nodes.map((node) => ({ repositoryLocationName: String((node.location as Json | undefined)?.name ?? ''), repositoryName: String(node.name) }));
+    const selectors = nodes.map((node) => ({ repositoryLocationName: String((node.location as Json | undefined)?.name ?? ''), repositoryName: String(node.name) }));
+    const jobs: Record<string, string[]> = {};
+    nodes.forEach((node, i) => {
+      if (Array.isArray(node.jobs)) jobs[repositoryLabel(selectors[i] as RepositoryRef)] = (node.jobs as Json[]).map((job) => String(job.name));
+    });
+    return { selectors, jobs };
   }
 
   /**
@@ -312,13 +320,14 @@ export class DagsterClient {
 
   /**
    * The schedules of each repository Dagster could read them of, and the repositories it answered an error for (a
-   * PythonError: another team's code server down), which leave the others' as they are. Throws when it could read none,
-   * or when the webserver itself failed (down, slow, an answer the bot cannot read): asking on would fail the same way.
+   * PythonError: another team's code server down), which leave the others' as they are, and each repository's jobs
+   * (repositories()). Throws when it could read none, or when the webserver itself failed (down, slow, an answer the
+   * bot cannot read): asking on would fail the same way.
    */
-  async schedulesOfEachRepository(): Promise<{ schedules: ScheduleStatus[]; unreadable: UnreadableRepository[] }> {
+  async schedulesOfEachRepository(): Promise<{ schedules: ScheduleStatus[]; unreadable: UnreadableRepository[]; jobs: Record<string, string[]> }> {
     const schedules: ScheduleStatus[] = [];
     const unreadable: UnreadableRepository[] = [];
-    const selectors = await this.repositories();
+    const { selectors, jobs } = await this.repositories();
     for (const selector of selectors) {
       const data = await this.request(schedulesQuery, { selector });
       const answer = data.schedulesOrError as Json | undefined;
@@ -333,7 +342,7 @@ export class DagsterClient {
       for (const result of answer.results as Json[]) schedules.push(toSchedule(result, selector));
     }
     if (unreadable[0] && unreadable.length === selectors.length) throw unreadable[0].error;
-    return { schedules, unreadable };
+    return { schedules, unreadable, jobs };
   }
 
   /**

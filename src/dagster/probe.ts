@@ -70,6 +70,7 @@ interface WebserverAnswer {
   schedules?: ScheduleEvidence[];
   unloadedLocations?: UnloadedLocation[];
   unreadableRepositories?: UnreadableSchedules[];
+  repositoryJobs?: Record<string, string[]>;
   /** Why the code locations could not be listed, when they were asked for and were not. */
   locationsProblem?: string;
   /** The runs waiting in the queue for over an hour, when asked for (the diagnosis, not the watcher). */
@@ -108,6 +109,7 @@ async function fromWebserver(client: DagsterClient, now: Date, askLocations: boo
     answer.schedules = read.schedules.map((s) => scheduleEvidence(s, now));
     // A PythonError's message can run to a traceback: its first line says what failed.
     answer.unreadableRepositories = read.unreadable.map((u) => ({ repository: repositoryLabel(u.repository), error: u.said.split('\n')[0]?.slice(0, 300) ?? '', ours: u.ours }));
+    answer.repositoryJobs = read.jobs;
   } catch (error) {
     if (!(error instanceof DagsterError)) throw error;
     answer.unusable.push({ part: 'schedules', error });
@@ -189,8 +191,8 @@ export async function probeDagster(options: ProbeOptions): Promise<DagsterEviden
   }
   // The watcher (webserver only, every poll) judges heartbeats and ticks alone: no third question each time.
   const answer = await fromWebserver(options.client, options.now, !options.webserverOnly);
-  const { daemons, schedules, unloadedLocations, unreadableRepositories, locationsProblem, queued } = answer;
-  if (answer.unusable.length === 0) return { source: 'graphql', checkedAt, daemons, schedules, unparsed: [], problems: [], unloadedLocations, unreadableRepositories, locationsProblem, queuedTooLong: queued };
+  const { daemons, schedules, unloadedLocations, unreadableRepositories, repositoryJobs, locationsProblem, queued } = answer;
+  if (answer.unusable.length === 0) return { source: 'graphql', checkedAt, daemons, schedules, unparsed: [], problems: [], unloadedLocations, unreadableRepositories, repositoryJobs, locationsProblem, queuedTooLong: queued };
   if (options.webserverOnly) {
     const daemonsProblem = answer.unusable.find((u) => u.part === 'daemons');
     const problems = [...new Set(answer.unusable.map((u) => said(u.error)))];
@@ -200,5 +202,5 @@ export async function probeDagster(options: ProbeOptions): Promise<DagsterEviden
   const cli = await fromCli(options, whyNotWebserver(answer), { daemons: !daemons, schedules: !schedules });
   const mismatch = answer.unusable.map((u) => (u.error.kind === 'graphql' ? schemaMismatch(u.error.message) : undefined)).find((m) => m !== undefined);
   // The CLI's schedules carry no tick times: the source says so, or a STOPPED one would read as never switched on.
-  return { ...cli, source: schedules ? 'graphql' : 'cli', daemons, schedules: schedules ?? cli.schedules, unloadedLocations, unreadableRepositories, locationsProblem, queuedTooLong: queued, ...(mismatch ? { schemaMismatch: mismatch } : {}) };
+  return { ...cli, source: schedules ? 'graphql' : 'cli', daemons, schedules: schedules ?? cli.schedules, unloadedLocations, unreadableRepositories, repositoryJobs, locationsProblem, queuedTooLong: queued, ...(mismatch ? { schemaMismatch: mismatch } : {}) };
 }

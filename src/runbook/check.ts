@@ -84,6 +84,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   const parameterNames = Object.keys(rb.parameters);
   const diagnosisSteps = rb.diagnosis.steps;
   const recoveryPreviews = rb.recovery.flatMap((p) => p.previews.map((preview) => preview.id));
+  const recoveryJobs = rb.recovery.flatMap((p) => p.steps.flatMap((step) => (step.kind === 'dagster-backfill' ? [step.job] : [])));
 
   const reserved = new Set<string>([...engineValueNames, ...scopedValueNames]);
   for (const name of parameterNames) {
@@ -348,7 +349,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
           if (!statuses.includes(status)) add([...here, 'waitUntil', 'status', j], `a ${step.kind} step never ends "${status}"${didYouMean(status, statuses)}; it can end: ${list(statuses)}`);
         });
         if (step.waitUntil && step.mutates) add([...here, 'waitUntil'], 'only a read-only step can be repeated until it reports a status');
-        for (const issue of kind.references?.(step, { diagnosisSteps, phase, earlier: earlier as unknown as StepReferences['earlier'], recoveryPreviews }) ?? []) add([...here, ...issue.at], issue.message);
+        for (const issue of kind.references?.(step, { diagnosisSteps, phase, earlier: earlier as unknown as StepReferences['earlier'], recoveryPreviews, recoveryJobs }) ?? []) add([...here, ...issue.at], issue.message);
         for (const use of kind.templates(step)) checkTemplate(use, partScope, here, step.onlyIfGiven);
         const counted = notARowCount('expectRows' in step ? step.expectRows : undefined);
         if (counted) add([...here, 'expectRows'], counted);

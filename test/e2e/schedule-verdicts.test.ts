@@ -78,6 +78,38 @@ describe('scenario 4 verdicts', () => {
     expect(String(plan?.blocks)).toContain('GraphQL startSchedule, one at a time: all_pipelines_daily');
   });
 
+  it("without DAGSTER_LOCATION, leaves another team's STOPPED schedule (its repository holds none of the stack's jobs) out of the verdict: a note naming where it is, nothing proposed to start", async () => {
+    fs.rmSync(checkout.databasePath, { force: true });
+    await createMartsDatabase(checkout.databasePath, '2026-04-20');
+    const ours = { repositoryLocationName: 'databox.orchestration.definitions', repositoryName: '__repository__' };
+    serveDagster({
+      DataboxRepositories: () => ({
+        data: {
+          repositoriesOrError: {
+            __typename: 'RepositoryConnection',
+            nodes: [
+              { name: '__repository__', location: { name: 'databox.orchestration.definitions' }, jobs: [{ name: 'all_pipelines' }, { name: 'soda_freshness' }] },
+              { name: 'repo_b', location: { name: 'team-b/loc (prod)' }, jobs: [{ name: 'team_b_job' }] },
+            ],
+          },
+        },
+      }),
+      DataboxWorkspace: () => ({ data: { workspaceOrError: { __typename: 'Workspace', locationEntries: ['databox.orchestration.definitions', 'team-b/loc (prod)'].map((name) => ({ name, loadStatus: 'LOADED', locationOrLoadError: { __typename: 'RepositoryLocation' } })) } } }),
+      DataboxSchedules: ({ variables }) =>
+        (variables.selector as typeof ours).repositoryLocationName === ours.repositoryLocationName
+          ? schedulesAnswer([schedule('all_pipelines_daily', 'RUNNING', '2026-04-21T06:00:00Z'), schedule('soda_freshness_hourly', 'RUNNING', '2026-04-21T08:00:00Z', '0 * * * *')])
+          : schedulesAnswer([schedule('team_b_daily', 'STOPPED', '2026-04-20T03:00:00Z', '0 3 * * *')]),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    const verdict = await diagnose();
+    expect(verdict).not.toContain('Schedules paused');
+    expect(verdict).toContain('Verdict: Daemon and schedules healthy');
+    // Slack shows the repository's underscores as code.
+    expect(verdict).toMatch(/schedule team_b_daily in repo_b@team-b\/loc \(prod\) is STOPPED: not the stack's \(its repository holds no job all_pipelines, which `?__repository__@databox\.orchestration\.definitions`? holds\), so left off and not proposed to start/);
+    expect(verdict).not.toContain('schedules=team_b_daily');
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+  });
+
   it("does not call a stale heartbeat with today's ticks \"no day missed\" while the marts are days behind: the window starts the day after their last day built, and path A is proposed with it", async () => {
     serveDagster({
       DataboxRepositories: 'repositories',

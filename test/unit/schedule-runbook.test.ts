@@ -271,6 +271,17 @@ describe('runbooks/schedule.yml', () => {
     expect(refusal(slaDoc)).toContain('at diagnosis.steps[0].marts[0].maxLag: expected a duration such as 36h');
   });
 
+  it("refuses at load a dagster step's jobs that leave out the job the recovery backfills, or that is no Dagster job name", () => {
+    const dagsterOf = (doc: Record<string, any>) => doc.diagnosis.steps.find((s: any) => s.id === 'dagster');
+    expect(dagsterOf(bundled()).jobs).toEqual(['all_pipelines']);
+    const other = bundled();
+    dagsterOf(other).jobs = ['all_pipeline'];
+    expect(refusal(other)).toMatch(/schedule\.yml:\d+: at diagnosis\.steps\[1\]\.jobs: the recovery backfills job all_pipelines, which jobs does not list: the stack's schedules are those of the repositories holding its jobs, so list it too/);
+    const badName = bundled();
+    dagsterOf(badName).jobs = ['all pipelines'];
+    expect(refusal(badName)).toMatch(/at diagnosis\.steps\[1\]\.jobs\[0\]: a Dagster job name \(letters, digits and underscores\)/);
+  });
+
   it('refuses at load a martsFrom that names no mart-freshness step before the dagster step, naming file, step and field', () => {
     const dagsterOf = (doc: Record<string, any>) => doc.diagnosis.steps.find((s: any) => s.id === 'dagster');
     expect(dagsterOf(bundled()).martsFrom).toBe('freshness');

@@ -5,6 +5,7 @@ import { probeDagster } from '../../dagster/probe.js';
 import { tickedLately } from '../../dagster/running-again.js';
 import { parseDuration } from '../../config.js';
 import { windowFromMarts, windowFromMartsAlone } from '../../dagster/window-from-marts.js';
+import { stackSchedules } from '../../dagster/stack-schedules.js';
 import { lastDayEndedEverywhere } from '../../dagster/zoned-days.js';
 import { didYouMean } from '../../runbook/did-you-mean.js';
 import { age, stepCommon, stepId, template } from '../../runbook/step-common.js';
@@ -22,6 +23,11 @@ const schema = z.strictObject({
   kind: z.literal('dagster-health'),
   /** A STOPPED schedule with no tick for longer than this was switched off on purpose: named, left out of the verdict. */
   switchedOffAfter: age.default('31d'),
+  /**
+   * The stack's Dagster jobs (the job its recovery backfills): without DAGSTER_LOCATION, where Dagster lists several
+   * repositories, only the schedules of those holding one count; a STOPPED one elsewhere (another team's) is a note.
+   */
+  jobs: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a Dagster job name (letters, digits and underscores)')).default([]),
   /**
    * An earlier mart-freshness step of the diagnosis: the missed window starts no later than the day after the marts'
    * last day built, which the schedules' last success does not tell (runs that succeeded and wrote nothing).
@@ -64,12 +70,15 @@ const shownLines = 10;
 export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
   const now = ctx.clock();
-  const evidence = await probeDagster({ client: (ctx.dagster ?? defaultDagsterRunTools).client, runCommand: ctx.runCommand, cwd: ctx.root, now });
+  const probed = await probeDagster({ client: (ctx.dagster ?? defaultDagsterRunTools).client, runCommand: ctx.runCommand, cwd: ctx.root, now });
+  // The verdict is made on the stack's own schedules; the evidence shows every one Dagster listed.
+  const { evidence, notes: othersLeftOff } = stackSchedules(probed, step.jobs);
   const thresholds = {
     heartbeatMaxAgeSeconds: (ctx.dagster ?? defaultDagsterRunTools).heartbeatMaxAgeMs / 1000,
     switchedOffAfterSeconds: (parseDuration(step.switchedOffAfter) as number) / 1000,
   };
-  const found = assessDagster(evidence, thresholds, now, martsBuiltThrough(step, ctx));
+  const assessedStack = assessDagster(evidence, thresholds, now, martsBuiltThrough(step, ctx));
+  const found = { ...assessedStack, notes: [...assessedStack.notes, ...othersLeftOff] };
   const reach = reachBack(step, found, ctx, now);
   // The marts lacking days that are over: a day was missed after all, whatever the ticks of today say.
   const missedAfterAll = reach.window !== null && found.window === null ? daysMissed[found.id] : undefined;
@@ -96,7 +105,7 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
   return {
     status: verdict.id === 'inconclusive' && evidence.schemaMismatch ? 'schema-mismatch' : verdict.id,
     summary: `${verdict.title}${window}${perPlan}${verdict.reasons.length > 0 ? ` (${shown(verdict.reasons)})` : ''}${notes}`,
-    output: ctx.redact(describeDagsterEvidence(evidence)),
+    output: ctx.redact(describeDagsterEvidence(probed)),
     durationMs: elapsedSince(started),
     outputs: {
       since: verdict.since ?? '',
@@ -211,6 +220,15 @@ function noWindow(verdict: DagsterVerdict, source: 'graphql' | 'cli'): string {
     : 'an unknown window (no successful tick on record: read the schedules above)';
 }
 
+/** jobs, when given, names the stack's jobs: every job the runbook's recovery backfills is one, or its schedules would not count. */
+function jobsProblems(step: { jobs: string[] }, recoveryJobs: readonly string[]): StepIssue[] {
+  if (step.jobs.length === 0) return [];
+  const missing = [...new Set(recoveryJobs.filter((job) => !step.jobs.includes(job)))];
+  return missing.length === 0
+    ? []
+    : [{ at: ['jobs'], message: `the recovery backfills job ${missing.join(', ')}, which jobs does not list: the stack's schedules are those of the repositories holding its jobs, so list ${missing.length === 1 ? 'it' : 'them'} too` }];
+}
+
 export const dagsterHealthStepKind = defineStepKind({
   kind: 'dagster-health',
   schema,
@@ -222,7 +240,7 @@ export const dagsterHealthStepKind = defineStepKind({
   },
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'dagster-health only reads: it does not mutate' }] : []),
-  references: (step, { diagnosisSteps, phase }) => martsFromProblems(step, diagnosisSteps, phase),
+  references: (step, { diagnosisSteps, phase, recoveryJobs }) => [...martsFromProblems(step, diagnosisSteps, phase), ...jobsProblems(step, recoveryJobs ?? [])],
   templates: (step) => (step.backfillAgain ? [{ at: ['backfillAgain', 'command'], template: step.backfillAgain.command, as: 'text' as const }] : []),
   resolve: (step, tools) => (step.backfillAgain ? { ...step, backfillAgain: { ...step.backfillAgain, command: tools.text(step.backfillAgain.command) } } : step),
   describe: () =>

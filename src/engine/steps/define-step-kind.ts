@@ -51,6 +51,8 @@ export interface StepReferences {
   earlier: readonly ({ id: string; kind: string } & Record<string, unknown>)[];
   /** The ids of every recovery path's previews: the counts a validation step may compare with (rows-outside-window). */
   recoveryPreviews?: readonly string[];
+  /** The Dagster jobs the recovery paths' steps backfill (dagster-backfill's job): the stack's own. */
+  recoveryJobs?: readonly string[];
 }
 
 export interface ResolveTools {

@@ -1,0 +1,42 @@
+// The stack's own schedules when Dagster lists several repositories (no DAGSTER_LOCATION): those of the repositories holding the stack's jobs.
+import { orList } from '../or-list.js';
+import type { DagsterEvidence } from './evidence.js';
+
+export interface StackSchedules {
+  /** The evidence the verdict is made on: the other repositories' schedules left out, their unreadable ones not the stack's. */
+  evidence: DagsterEvidence;
+  /** What was left out, and why, for the verdict's notes. */
+  notes: string[];
+}
+
+/**
+ * Without DAGSTER_LOCATION every repository's schedules are read, another team's too: one of theirs paused on purpose
+ * would be "our schedules paused", proposed to start, with our job backfilled. The repositories that hold one of the
+ * stack's jobs (the job the recovery backfills) are the stack's: only their schedules count, and a STOPPED one elsewhere
+ * is a note naming where it is. Where the webserver did not list its repositories' jobs, or lists a single repository,
+ * or none holds the stack's jobs (said in a note), every schedule counts, as before.
+ */
+export function stackSchedules(evidence: DagsterEvidence, stackJobs: readonly string[]): StackSchedules {
+  const listed = evidence.repositoryJobs ?? {};
+  const repositories = Object.keys(listed);
+  if (stackJobs.length === 0 || repositories.length < 2) return { evidence, notes: [] };
+  const jobs = orList(stackJobs.map((job) => `job ${job}`));
+  const stacks = repositories.filter((repository) => listed[repository]?.some((job) => stackJobs.includes(job)));
+  if (stacks.length === 0) {
+    return { evidence, notes: [`no repository Dagster lists holds ${jobs}, so every repository's schedules are counted as the stack's: set DAGSTER_LOCATION to the stack's code location`] };
+  }
+  const ours = (repository: string | undefined) => repository === undefined || stacks.includes(repository);
+  const others = (evidence.schedules ?? []).filter((s) => !ours(s.repository));
+  const notes = others
+    .filter((s) => s.status === 'STOPPED')
+    .map((s) => `schedule ${s.name} in ${s.repository} is STOPPED: not the stack's (its repository holds no ${jobs}, which ${stacks.join(', ')} holds), so left off and not proposed to start`);
+  return {
+    evidence: {
+      ...evidence,
+      schedules: evidence.schedules?.filter((s) => ours(s.repository)),
+      // One whose jobs Dagster listed without the stack's is another team's: its error is a note, not a doubt on ours.
+      unreadableRepositories: evidence.unreadableRepositories?.map((u) => (listed[u.repository] && !stacks.includes(u.repository) ? { ...u, ours: false } : u)),
+    },
+    notes,
+  };
+}
