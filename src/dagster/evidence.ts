@@ -472,7 +472,8 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
   }
   const stopped = schedules.filter((s) => s.status === 'STOPPED');
   if (!noScheduler && stopped.length > 0) {
-    for (const s of stopped) {
+    // One never ticked with no daily schedule running was said above, as the likely cause.
+    for (const s of stopped.filter((s) => !neverOnButNeeded.includes(s))) {
       // A copy of the same name running in another code location is said too: the two look alike in the table.
       const running = otherCopies(s, every).filter((r) => r.status === 'RUNNING');
       const besides = running.length > 0 ? ` (its copy in ${running.map((r) => r.repository).join(', ')} is RUNNING)` : '';

@@ -59,6 +59,7 @@ describe('the missed window', () => {
       "no schedule that builds the daily partitions is RUNNING: schedule all_pipelines_daily is STOPPED and has never ticked (Dagster's default for a schedule a deploy adds or renames), which alone would be taken as never switched on; " +
         'with no other daily schedule running, its being off is the likely cause, and it is proposed to start. If it was switched off on purpose, add a line `databox/paused:` with the reason to its description and diagnose again',
     );
+    expect(verdict.reasons).toHaveLength(1);
     expect(verdict.notes).not.toContain('schedule all_pipelines_daily is STOPPED and has never ticked: taken as never switched on');
     // One marked paused on purpose stays off, and beside a daily schedule running, a never-ticked one is never switched on.
     expect(assessDagster(evidence([{ ...neverOn, pausedOnPurpose: 'retired' }, hourly]), thresholds, now)).toMatchObject({ id: 'healthy', pausedSchedules: [] });
