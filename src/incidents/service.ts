@@ -236,7 +236,8 @@ export class IncidentService {
   /** Why no change is proposed or approved now (a journal that fails verification), for a status; undefined when none. */
   journalBlock(): string | undefined {
     this.deps.journal.catchUp();
-    this.deps.journal.recheck();
+    // A status only says what it finds: the verification carried over the bot's own lines answers it (see Journal.recheck).
+    this.deps.journal.recheck('status');
     const problem = this.deps.journal.problem;
     return problem
       ? `the journal failed verification at line ${problem.line} (${problem.reason}): no change is proposed or approved until a person accepts it with \`${journalRepairCommand}\``

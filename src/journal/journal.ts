@@ -1,6 +1,7 @@
 // The append-only JSON Lines journal: hash-chained lines, fsynced before they count, shared safely by several processes;
 // events committed together share one write and one fsync, off the event loop; events nobody waits on wait up to 50 ms
 // for company.
+import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
@@ -11,7 +12,8 @@ import { requireReadableJournal } from './journal-unreadable.js';
 import { journalWriteRefusal, permissionWords, processUid } from './journal-read-only.js';
 import { LockLease } from './lock-lease.js';
 import { damageAcceptedType, digestOf, verifyJournal } from './accepted-damage.js';
-import { verifiedIdentity } from './verified-identity.js';
+import { currentIdentity, verifiedIdentity, type FilesIdentity } from './verified-identity.js';
+import { identityAfterOwnWrite, identityOfOpen } from './own-write-identity.js';
 import { genesisHash, serialize, verifyChain, type JournalRecord, type VerifyProblem } from './record.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import { acknowledgedTorn, acknowledgedTornWords, incidentOfTorn, type AcknowledgedTorn } from './torn-tail.js';
@@ -141,8 +143,13 @@ export class Journal {
   readonly stats = { writes: 0, fsyncs: 0 };
   /** Whole reads of the journal to verify it while this process runs (the tests count them: each status looks). */
   verifyReads = 0;
-  /** The journal's and its head's identity when the last verification read them (verified-identity.ts): unchanged, it stands. */
-  private verifiedAs?: string;
+  /**
+   * The journal's and its head's identity when the last verification read them (verified-identity.ts): unchanged, it
+   * stands. `byOwnWrites`: the journal's was carried over this process's own appends since (see carryVerification).
+   */
+  private verifiedAs?: FilesIdentity & { byOwnWrites?: boolean };
+  /** The hashes of the last lines verified, by sequence number: a head rewritten since must name one of them. */
+  private readonly verifiedHashes = new Map<number, string>();
   /** Events committed and not written yet: written together at the end of this turn, or later when all are background. */
   private batch: Committed[] = [];
   /** The batch's write: at the end of this turn ('soon'), or once the oldest background event has waited ('later'). */
@@ -265,7 +272,7 @@ export class Journal {
         this.lastSeq = head.seq;
         this.lastHash = head.hash;
       }
-      this.checkpoint = result.problem ? undefined : checkpointOf(Buffer.from(text), result.records.at(-1));
+      this.setCheckpoint(result.problem ? undefined : checkpointOf(Buffer.from(text), result.records.at(-1)), true);
       if (aside) this.recordRepair(aside, false);
       // Said on the record before anything is appended: an acknowledged torn line is said by its repair record instead.
       else if (locked && head && head.seq > lastSeqLeft) this.recordEndCut(lastSeqLeft, head);
@@ -977,6 +984,8 @@ export class Journal {
     const fd = this.appendFd;
     try {
       const before = fs.fstatSync(fd).size;
+      // Looked at before the write, which changes what identifies the file: is it still the one the last verification read?
+      const asVerified = this.asVerifiedBefore(fd, before);
       try {
         // A new journal's head comes before its first line: a journal with lines and no head then always means one deleted.
         if (before === 0) writeFirstHead(this.file);
@@ -998,6 +1007,7 @@ export class Journal {
         }
         throw error;
       }
+      this.carryVerification(fd, buffer, asVerified);
     } catch (error) {
       // Opened again for the next write, in case the file itself is what failed.
       this.closeAppendFd();
@@ -1051,12 +1061,12 @@ export class Journal {
     const complete = read.bytes.subarray(0, read.bytes.lastIndexOf(0x0a) + 1);
     const result = checkHead(verifyJournal(complete.toString('utf8')), read.head, this.file);
     this.problem = result.problem;
-    this.checkpoint = result.problem ? undefined : checkpointOf(complete, result.records.at(-1));
+    this.setCheckpoint(result.problem ? undefined : checkpointOf(complete, result.records.at(-1)), true);
     this.verifiedAs = read.identity;
   }
 
   /** The journal's identity, then its head, then its lines, as a verification reads them. */
-  private readForVerifying(): { identity?: string; head: ReturnType<typeof readHead>; bytes: Buffer } {
+  private readForVerifying(): { identity?: FilesIdentity; head: ReturnType<typeof readHead>; bytes: Buffer } {
     const identity = verifiedIdentity(this.file, this.filesSettledAt());
     // The head before the lines: writers write lines, then the head, so one read first never runs ahead of them (a
     // terminal appending meanwhile would otherwise read as lines removed from the end).
@@ -1071,7 +1081,7 @@ export class Journal {
    * proposed or approved, not only at the next start. Cheap when the bytes verified last time are unchanged: only the
    * lines added since are checked, chained from there. A line still being written is left for the next look.
    */
-  recheck(): void {
+  recheck(look: 'gate' | 'status' = 'gate'): void {
     if (!fs.existsSync(this.file)) {
       // Gone after this process read or wrote it: deleted, not "nothing recorded yet".
       if (this.offset > 0) this.problem = { line: 1, reason: `the journal ${this.file} is gone: it was deleted or moved while this process used it` };
@@ -1079,7 +1089,7 @@ export class Journal {
       return;
     }
     // Each /databox status looks: a journal of a hundred thousand lines is 70 MB to read, so an unchanged one is not.
-    if (this.verifiedAs !== undefined && verifiedIdentity(this.file, this.filesSettledAt()) === this.verifiedAs) return;
+    if (this.stillAsVerified(look)) return;
     const read = this.readForVerifying();
     const { head, bytes } = read;
     const complete = bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
@@ -1087,17 +1097,104 @@ export class Journal {
     // The quick way holds only when nothing this process knows of was cut: the file is as long as what it wrote or
     // read, and the head (written after the lines) names no line past the last one checked.
     const uncut = complete.length >= this.offset;
-    if (!this.problem && last && uncut && complete.length >= last.bytes && digestOf(complete.subarray(0, last.bytes)) === last.digest) {
+    if (!this.problem && last && uncut && complete.length >= last.bytes && digestOf(complete.subarray(0, last.bytes)) === digestSoFar(last)) {
       const added = complete.subarray(last.bytes).toString('utf8').split('\n').filter(Boolean);
       const tail = verifyChain(added, 0, { prev: last.prev, seq: last.seq + 1 });
       const lastSeq = tail.records.at(-1)?.seq ?? last.seq;
       if (!tail.problem && head && head.seq <= lastSeq) {
-        if (added.length > 0) this.checkpoint = checkpointOf(complete, tail.records.at(-1) ?? { hash: last.prev, seq: last.seq });
+        if (added.length > 0) this.setCheckpoint(checkpointOf(complete, tail.records.at(-1) ?? { hash: last.prev, seq: last.seq }), false);
         this.verifiedAs = read.identity;
         return;
       }
     }
     this.verifyAgain(read);
+  }
+
+  /**
+   * Whether the journal and its head are as the last verification left them, so a look need not read the journal again.
+   * A verification carried over this process's own appends answers a status only: before a change is proposed or
+   * approved ('gate') the journal is read again, as nothing rules out a same-size overwrite by another process landing
+   * in the microseconds between this process's look before its write and the write (see carryVerification).
+   */
+  private stillAsVerified(look: 'gate' | 'status'): boolean {
+    const verified = this.verifiedAs;
+    if (!verified || (verified.byOwnWrites && look === 'gate')) return false;
+    const now = currentIdentity(this.file);
+    if (now.journal !== verified.journal) return false;
+    if (now.head === verified.head) return true;
+    // The head was rewritten since (after this process's own lines, or by another): read (a few bytes), it must name a
+    // line verified, as a verification would find it.
+    const head = readHead(this.file);
+    return !this.problem && head !== undefined && this.verifiedHashes.get(head.seq) === head.hash;
+  }
+
+  /** A verification's checkpoint; `fresh`: verified from the start, so the hashes known from before may not be there. */
+  private setCheckpoint(checkpoint: Checkpoint | undefined, fresh: boolean): void {
+    this.checkpoint = checkpoint;
+    if (fresh) this.verifiedHashes.clear();
+    if (checkpoint) this.noteVerified(checkpoint.seq, checkpoint.prev);
+  }
+
+  private noteVerified(seq: number, hash: string): void {
+    this.verifiedHashes.set(seq, hash);
+    // The head lags the lines by a paced write at most: the last thousand lines are more than it can be behind.
+    if (this.verifiedHashes.size > 1_000) this.verifiedHashes.delete(this.verifiedHashes.keys().next().value as number);
+  }
+
+  /**
+   * Whether the journal open at `fd` (`size` bytes) is exactly what the last verification passed: nothing failed, the
+   * checkpoint covers it to its end, and the file (the one at the journal's path) has the identity then trusted.
+   */
+  private asVerifiedBefore(fd: number, size: number): boolean {
+    const verified = this.verifiedAs;
+    if (!verified || this.problem || this.checkpoint?.bytes !== size) return false;
+    try {
+      return identityOfOpen(fd) === verified.journal && currentIdentity(this.file).journal === verified.journal;
+    } catch {
+      // Not looked at (the folder unreadable for a moment): the write goes ahead, the verification is not carried over it.
+      return false;
+    }
+  }
+
+  /**
+   * After this process's own append: when the journal was as verified just before it, the verification is carried over
+   * the lines just written (checked against the chain here, from what this process wrote, not read back), and the
+   * journal's identity now, its modification time set back (own-write-identity.ts), is trusted from here. Any change
+   * by another process since (an edit, a cut, a file put in its place, a line appended by the terminal) changes that
+   * identity, and the next look reads the journal. Otherwise the verification no longer covers the file.
+   */
+  private carryVerification(fd: number, written: Buffer, asVerified: boolean): void {
+    try {
+      this.carryVerificationOver(fd, written, asVerified);
+    } catch {
+      // The lines are written all the same (a write must not read as failed and be made again): only not carried over.
+      this.verifiedAs = undefined;
+    }
+  }
+
+  private carryVerificationOver(fd: number, written: Buffer, asVerified: boolean): void {
+    const last = this.checkpoint;
+    const verified = this.verifiedAs;
+    if (!asVerified || !last || !verified) {
+      if (verified) this.verifiedAs = undefined;
+      return;
+    }
+    const lines = written.toString('utf8').split('\n').filter(Boolean);
+    const tail = verifyChain(lines, 0, { prev: last.prev, seq: last.seq + 1 });
+    const identity = tail.problem ? undefined : identityAfterOwnWrite(fd);
+    const record = tail.records.at(-1);
+    // The file at the journal's path is the one written, and nothing but these lines was added to it.
+    const atPath = currentIdentity(this.file).journal;
+    if (!identity || !record || atPath !== identity || fs.fstatSync(fd).size !== last.bytes + written.length) {
+      this.verifiedAs = undefined;
+      return;
+    }
+    last.digest.update(written);
+    last.bytes += written.length;
+    last.prev = record.hash;
+    last.seq = record.seq;
+    for (const line of tail.records) this.noteVerified(line.seq, line.hash);
+    this.verifiedAs = { journal: identity, head: verified.head, byOwnWrites: true };
   }
 
   /**
@@ -1274,14 +1371,20 @@ function readBytes(fd: number, from: number, to: number): Buffer {
 
 interface Checkpoint {
   bytes: number;
-  digest: string;
+  /** The digest of the bytes verified, kept running so the lines this process appends extend it without a read. */
+  digest: Hash;
   /** The last record verified: what the next line must link to and follow. */
   prev: string;
   seq: number;
 }
 
 function checkpointOf(verified: Buffer, last: Pick<JournalRecord, 'hash' | 'seq'> | undefined): Checkpoint {
-  return { bytes: verified.length, digest: digestOf(verified), prev: last?.hash ?? genesisHash, seq: last?.seq ?? 0 };
+  return { bytes: verified.length, digest: createHash('sha256').update(verified), prev: last?.hash ?? genesisHash, seq: last?.seq ?? 0 };
+}
+
+/** The digest of what a checkpoint verified (as digestOf gives it), its running hash kept going. */
+function digestSoFar(checkpoint: Checkpoint): string {
+  return checkpoint.digest.copy().digest('hex');
 }
 
 /** A journal line's hash, or undefined when it is not a record. */
