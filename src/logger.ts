@@ -27,6 +27,20 @@ export function createLogger(level: string, redact: Redactor, destination?: Dest
   );
 }
 
+/**
+ * Writes out what the logger holds, before returning. Its stdout stream writes asynchronously, as the event loop turns:
+ * a line logged in the middle of long synchronous work (the journal's read at start) would otherwise come out only
+ * after that work, all at once. A logger without such a stream (a test's) is left as it is.
+ */
+export function flushLogNow(logger: object): void {
+  const stream = (logger as Record<symbol, unknown>)[pino.symbols.streamSym] as { flushSync?: () => void } | undefined;
+  try {
+    stream?.flushSync?.();
+  } catch {
+    // Not open yet, or closed: its lines are written when it can, as any other.
+  }
+}
+
 function errorReplacer(_key: string, value: unknown): unknown {
   if (value instanceof Error) {
     return { type: value.name, message: value.message, stack: value.stack, cause: value.cause };

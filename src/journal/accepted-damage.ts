@@ -2,7 +2,7 @@
 // names the first bad line and pins every byte before it with a digest, so the journal verifies again from there on.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { genesisHash, verifyChain, type JournalRecord, type VerifyResult } from './record.js';
+import { genesisHash, verifyChain, type JournalRecord, type LinesProgress, type VerifyResult } from './record.js';
 import { lossRecordedAt } from './torn-tail.js';
 import { endCutRecordedAt } from './end-cut.js';
 import { movedLines, outOfOrderWords, type OutOfOrder } from './out-of-order.js';
@@ -321,7 +321,7 @@ function isBrokenLink(lines: readonly string[], line: number, verified: readonly
  * Verifies the chain as verifyLines does, except that a stretch of bad lines followed by an acceptance of exactly
  * those bytes is taken as it is, and the chain is verified again from the acceptance on.
  */
-export function verifyJournal(text: string): JournalVerification {
+export function verifyJournal(text: string, progress?: LinesProgress): JournalVerification {
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
   const records: JournalRecord[] = [];
@@ -338,7 +338,7 @@ export function verifyJournal(text: string): JournalVerification {
     return { records, intactCount: records.length, ...(problem ? { problem, afterTheDamage } : {}), accepted, unverified, lineCount: lines.length, lineOf };
   };
   for (;;) {
-    const checked = verifyChain(lines, from, start);
+    const checked = verifyChain(lines, from, start, progress);
     records.push(...checked.records);
     checked.records.forEach((record, index) => lineOf.set(record, from + index + 1));
     for (const damage of acceptedInChain(lines, checked.records, from, taken)) {

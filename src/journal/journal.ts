@@ -14,7 +14,7 @@ import { LockLease } from './lock-lease.js';
 import { damageAcceptedType, digestOf, verifyJournal } from './accepted-damage.js';
 import { currentIdentity, verifiedIdentity, type FilesIdentity } from './verified-identity.js';
 import { identityAfterOwnWrite, identityOfOpen } from './own-write-identity.js';
-import { genesisHash, serialize, verifyChain, type JournalRecord, type VerifyProblem } from './record.js';
+import { genesisHash, linesPerProgress, serialize, verifyChain, type JournalRecord, type VerifyProblem } from './record.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import { acknowledgedTorn, acknowledgedTornWords, incidentOfTorn, type AcknowledgedTorn } from './torn-tail.js';
 import { endCutOf, endCutType } from './end-cut.js';
@@ -41,6 +41,9 @@ export interface AppendOptions {
 }
 
 export type RecordListener = (record: JournalRecord) => void;
+
+/** Told, every thousand lines, how far a load has verified the journal's lines, then replayed them to the listeners. */
+export type LoadProgress = (stage: 'verified' | 'replayed', lines: number, of: number) => void;
 
 interface Committed {
   input: AppendInput | (() => AppendInput);
@@ -229,7 +232,7 @@ export class Journal {
    * Reads what is on disk and replays it to the listeners. A torn last line is set aside first (under the lock, so it
    * cannot be a line another process is writing), and the journal is verified after that.
    */
-  load(): JournalRecord[] {
+  load(progress?: LoadProgress): JournalRecord[] {
     // Before the lock: a journal path that holds no readable journal is refused in one sentence, nothing written beside it.
     requireReadableJournal(this.file);
     let locked = false;
@@ -255,14 +258,17 @@ export class Journal {
       const identity = verifiedIdentity(this.file, this.filesSettledAt());
       const head = readHead(this.file);
       const text = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : '';
-      const result = checkHead(verifyJournal(text), head, this.file);
+      const result = checkHead(verifyJournal(text, progress && ((lines, of) => progress('verified', lines, of))), head, this.file);
       this.problem = result.problem;
       // The terminal's `status` looks again right after loading: a journal it has just verified is not read twice.
       this.verifiedAs = identity;
       // A tampered journal is still replayed as far as it can be parsed (the lines past the damage as the verification
       // read them), so nothing an operator did is forgotten.
       const records = [...result.records, ...(result.afterTheDamage ?? [])];
-      for (const record of records) this.accept(record);
+      records.forEach((record, index) => {
+        this.accept(record);
+        if (progress && (index + 1) % linesPerProgress === 0) progress('replayed', index + 1, records.length);
+      });
       this.offset = Buffer.byteLength(text);
       this.lastLine = lastLineOf(text);
       const lastSeqLeft = this.lastSeq;

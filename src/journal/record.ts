@@ -77,11 +77,16 @@ export function verifyLines(text: string): VerifyResult {
   return problem ? { records, intactCount: records.length, problem } : { records, intactCount: records.length };
 }
 
+/** Told, every `linesPerProgress` lines, how many of how many a long verification has checked (a start logs it). */
+export type LinesProgress = (checked: number, of: number) => void;
+
+export const linesPerProgress = 1_000;
+
 /**
  * Verifies `lines` from index `from` on. `start` is what the first of them must link to and be numbered: the line
  * before, or, where a person accepted the damage before it (accepted-damage.ts), nothing (undefined: taken as it is).
  */
-export function verifyChain(lines: readonly string[], from: number, start: { prev?: string; seq?: number }): { records: JournalRecord[]; problem?: VerifyProblem } {
+export function verifyChain(lines: readonly string[], from: number, start: { prev?: string; seq?: number }, progress?: LinesProgress): { records: JournalRecord[]; problem?: VerifyProblem } {
   const records: JournalRecord[] = [];
   let prev = start.prev;
   let seq = start.seq;
@@ -103,6 +108,7 @@ export function verifyChain(lines: readonly string[], from: number, start: { pre
     records.push(record);
     prev = record.hash;
     seq = record.seq + 1;
+    if (progress && (index + 1) % linesPerProgress === 0) progress(index + 1, lines.length);
   }
   return { records };
 }
