@@ -70,6 +70,8 @@ export interface BotOptions {
   startThreadsEarly?: boolean;
   /** How the journal writes its file (tests fill the disk at a chosen moment). */
   journalWrite?: WriteFn;
+  /** When the journal's files count as settled (the wall clock; tests set it ahead: see JournalOptions.filesSettledAt). */
+  journalFilesSettledAt?: () => Date;
   /** The command host's runner module in a build, to start the host from (tests running from sources; see offThreadRunner). */
   commandHostBuilt?: string;
 }
@@ -172,6 +174,7 @@ export function createBot(options: BotOptions): Bot {
   prepareStateDir(config.stateDir);
   const journal = new Journal(config.stateDir, options.clock, redact, {
     write: options.journalWrite,
+    filesSettledAt: options.journalFilesSettledAt,
     onStaleLock: (holder, why) => logger.warn({ holder }, `breaking the journal lock: ${why}`),
     onWritability: (unwritable) =>
       unwritable
