@@ -339,8 +339,11 @@ export function verifyJournal(text: string, progress?: LinesProgress): JournalVe
   };
   for (;;) {
     const checked = verifyChain(lines, from, start, progress);
-    records.push(...checked.records);
-    checked.records.forEach((record, index) => lineOf.set(record, from + index + 1));
+    // One by one: push(...records) passes each as an argument, and past about 125,000 lines that overflows the stack.
+    checked.records.forEach((record, index) => {
+      records.push(record);
+      lineOf.set(record, from + index + 1);
+    });
     for (const damage of acceptedInChain(lines, checked.records, from, taken)) {
       accepted.push(damage);
       const marked = new Set(damage.unverifiedLines);
