@@ -49,14 +49,15 @@ describe('Journal.commit', { timeout: 180_000 }, () => {
       if (name === 'journal.jsonl.head') written.push(readHead(journal.file)?.seq ?? 0);
     });
     try {
+      // Many batches, each waited for; the bound on heads follows the time they took, which a loaded host stretches.
       const started = Date.now();
       let last: JournalRecord | undefined;
-      while (Date.now() - started < 400) last = await journal.commit({ type: 'busy' });
-      expect(last?.seq, 'many batches, each waited for').toBeGreaterThan(20);
+      for (let batch = 0; batch < 40; batch += 1) last = await journal.commit({ type: 'busy' });
       await journal.flushed();
+      const elapsedMs = Date.now() - started;
       expect(readHead(journal.file)).toEqual({ seq: last?.seq, hash: last?.hash });
       const heads = new Set(written.filter((seq) => seq > 0));
-      expect(heads.size, `heads written: ${[...heads].join(', ')}`).toBeLessThanOrEqual(8);
+      expect(heads.size, `heads written in ${elapsedMs} ms: ${[...heads].join(', ')}`).toBeLessThanOrEqual(Math.floor(elapsedMs / 100) + 2);
     } finally {
       watcher.close();
     }
