@@ -84,7 +84,7 @@ export function unansweredReads(): { file: string; since: string }[] {
 
 /** scanTables, on the reader thread; progress and an abort cross over as messages. */
 export async function scanTablesOffThread(file: string, options: ScanOptions): Promise<ScanResult> {
-  const { id, result } = reader.call<ScanResult>({ kind: 'scan', file, timeoutMs: options.timeoutMs }, options.onProgress);
+  const { id, result } = reader.call<ScanResult>({ kind: 'scan', file, timeoutMs: options.timeoutMs, storageAnswerMs: options.storageAnswerMs }, options.onProgress);
   const stopListening = reader.abortOn(id, options.signal);
   try {
     const scan = await result;

@@ -8,7 +8,7 @@ import { probeOpen } from './probe.js';
 import { scanTables } from './scan.js';
 import { bindsStillOut, whenBindReturns, type UnansweredBind } from './unanswered-binds.js';
 
-export type ReaderCall = { kind: 'probe'; file: string } | { kind: 'scan'; file: string; timeoutMs: number };
+export type ReaderCall = { kind: 'probe'; file: string } | { kind: 'scan'; file: string; timeoutMs: number; storageAnswerMs?: number };
 /** Told to the main thread, unasked, when a view's bind returns: the binds still out after it. */
 export interface BindsOutNotice {
   kind: 'binds-out';
@@ -39,6 +39,7 @@ parentPort?.on('message', (request: ReaderRequest) => {
   }
   scanTables(request.file, {
     timeoutMs: request.timeoutMs,
+    storageAnswerMs: request.storageAnswerMs,
     signal: aborts.begin(request.id),
     onProgress: (progress) => parentPort?.postMessage({ id: request.id, progress }),
   })
