@@ -72,6 +72,8 @@ export interface BotOptions {
   journalWrite?: WriteFn;
   /** When the journal's files count as settled (the wall clock; tests set it ahead: see JournalOptions.filesSettledAt). */
   journalFilesSettledAt?: () => Date;
+  /** How long a DuckDB file's open, and each view's bind, is given to answer in a diagnosis; by default as long as any read of the storage (answer-within.ts; tests shorten it). */
+  storageAnswerMs?: number;
   /** The command host's runner module in a build, to start the host from (tests running from sources; see offThreadRunner). */
   commandHostBuilt?: string;
 }
@@ -257,6 +259,7 @@ export function createBot(options: BotOptions): Bot {
       logger,
       clock: options.clock,
       targets: options.targets,
+      storageAnswerMs: options.storageAnswerMs,
     },
     reporter,
   );

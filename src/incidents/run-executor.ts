@@ -54,6 +54,8 @@ export interface RunExecutorDeps {
   /** A run that changes its database has started: plans made before it on that database are stale now. */
   startedChanging: () => void;
   findProgram?: ProgramFinder;
+  /** How long a DuckDB file's open, and each view's bind, is given to answer in a duckdb-scan step; by default as long as any read of the storage (answer-within.ts; tests shorten it). */
+  storageAnswerMs?: number;
 }
 
 export class RunExecutor {
@@ -82,6 +84,7 @@ export class RunExecutor {
       runId,
       diskFullPercent: config.diskFullPercent,
       diskAlertPercent: config.watch.diskAlertPercent,
+      storageAnswerMs: this.deps.storageAnswerMs,
       dagster: { client: this.dagsterClient, heartbeatMaxAgeMs: config.watch.heartbeatMaxAgeMs },
       targets: this.deps.targets,
       runCommand: this.deps.runCommand,

@@ -94,6 +94,8 @@ export interface ServiceDeps {
   actor?: string;
   /** Looks up the programs a changing plan will start (tests whose runner starts nothing real pass their own). */
   findProgram?: ProgramFinder;
+  /** How long a DuckDB file's open, and each view's bind, is given to answer in a duckdb-scan step; by default as long as any read of the storage (answer-within.ts; tests shorten it). */
+  storageAnswerMs?: number;
 }
 
 export { botActor };

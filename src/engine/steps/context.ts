@@ -38,6 +38,8 @@ export interface StepRunContext {
   diskFullPercent: number;
   /** DATABOX_DISK_ALERT_PERCENT, where the disk watcher alerts: a disk-usage step with nearlyFull says "nearly-full" from it. */
   diskAlertPercent?: number;
+  /** How long a DuckDB file's open, and each view's bind, is given to answer; by default as long as any read of the storage (answer-within.ts; tests shorten it). */
+  storageAnswerMs?: number;
   runCommand: CommandRunner;
   /** Starts a daemon a step leaves running: from the bot's command host; absent, from this process (startDetached). */
   startDetached?: DetachedStarter;

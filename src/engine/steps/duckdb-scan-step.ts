@@ -45,6 +45,7 @@ export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContex
   let lastProgress = 0;
   const scan = await scanTables(step.path, {
     timeoutMs: step.timeoutMs,
+    storageAnswerMs: ctx.storageAnswerMs,
     signal: ctx.signal,
     onProgress: ({ done, total, current, rows }) => {
       const now = Date.now();
