@@ -63,9 +63,10 @@ export interface ScanResult {
    * empty when the file holds no table at all (a fresh file, or one a tool created at the wrong path); out-of-memory
    * when a read needed more than the cap it ran under; broken-views when every table reads but one of SQLMesh's
    * production views does not bind (its physical table gone, or changed under it). Other views are named, not judged.
-   * missing when there is no file at the path (or a link to nothing): no read to take, later or ever.
+   * missing when there is no file at the path (or a link to nothing): no read to take, later or ever. timeout when its
+   * time limit ended the read; interrupted when its caller stopped it sooner (Ctrl-C at the terminal, the bot stopping).
    */
-  status: 'ok' | 'empty' | 'damaged' | 'unclear-blocks' | 'timeout' | 'unopenable' | 'unreadable' | 'out-of-memory' | 'broken-views' | 'missing';
+  status: 'ok' | 'empty' | 'damaged' | 'unclear-blocks' | 'timeout' | 'interrupted' | 'unopenable' | 'unreadable' | 'out-of-memory' | 'broken-views' | 'missing';
   tables: TableScan[];
   /** The file's views, each bound (not read) once every table has read. */
   views?: ViewCheck[];
@@ -105,7 +106,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     if (!answer.answered) {
       // What DuckDB waits in, nothing reaches: the open is left to return, and its instance closed then.
       opening.then((opened) => opened.close(), () => undefined);
-      if (answer.stopped) return { status: 'timeout', tables: [], total: 0, message: `stopped while opening the file: ${stopSaid(options.signal as AbortSignal)}` };
+      if (answer.stopped) return { status: 'interrupted', tables: [], total: 0, message: `stopped while opening the file: ${stopSaid(options.signal as AbortSignal)}` };
       return {
         status: 'unreadable',
         tables: [],
@@ -135,6 +136,8 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     stoppedFor = stopSaid(options.signal as AbortSignal);
     interrupt();
   };
+  /** "interrupted" when its caller stopped it (Ctrl-C, the bot stopping), not "timeout": its time limit was not reached. */
+  const stoppedStatus = () => (stoppedFor === undefined ? 'timeout' : 'interrupted');
   /** `stopped after 10 min <what>`, or what stopped it sooner. */
   const stoppedSaid = (what: string) => (stoppedFor === undefined ? `stopped after ${formatDuration(options.timeoutMs)} ${what}` : `stopped ${what}: ${stoppedFor}`);
   const timer = setTimeout(interrupt, options.timeoutMs);
@@ -218,7 +221,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     }
     if (timedOut) {
       return {
-        status: 'timeout',
+        status: stoppedStatus(),
         tables,
         total: names.length,
         schemas,
@@ -229,7 +232,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     const read = `read ${names.length === 1 ? 'the one table' : `all ${names.length} tables`} in full (${rowsSaid(rowsSoFar)})`;
     const blocks = await checkUnreadBlocks(filePath, connection, names, () => timedOut);
     if (timedOut) {
-      return { status: 'timeout', tables, blocks, total: names.length, schemas, settings, message: `${read}, but ${stoppedSaid('while checking the other blocks')}` };
+      return { status: stoppedStatus(), tables, blocks, total: names.length, schemas, settings, message: `${read}, but ${stoppedSaid('while checking the other blocks')}` };
     }
     if (blocks.failed.length > 0) {
       return { status: blocks.mayBeFree ? 'unclear-blocks' : 'damaged', tables, blocks, total: names.length, schemas, settings, message: `${read}, but ${failedBlocksSaid(blocks)}` };
@@ -284,7 +287,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
       }
     }
     if (timedOut) {
-      return { status: 'timeout', tables, views, blocks, total: names.length, schemas, settings, message: `${read}, but ${stoppedSaid(`with ${plural(views.length, 'view', 'views')} checked`)}` };
+      return { status: stoppedStatus(), tables, views, blocks, total: names.length, schemas, settings, message: `${read}, but ${stoppedSaid(`with ${plural(views.length, 'view', 'views')} checked`)}` };
     }
     const broken = views.filter((v) => judged(v) && v.error);
     if (broken.length > 0) {
@@ -306,7 +309,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     return { status: 'ok', tables, views, blocks, total: names.length, schemas, relations, message: `${read}${viewsSaid}`, settings };
   } catch (error) {
     const message = withoutTuningAdvice((error as Error).message);
-    const status = timedOut ? 'timeout' : isDamage(message) ? 'damaged' : isOutOfMemory(message) ? 'out-of-memory' : 'unreadable';
+    const status = timedOut ? stoppedStatus() : isDamage(message) ? 'damaged' : isOutOfMemory(message) ? 'out-of-memory' : 'unreadable';
     return { status, tables, total: tables.length, message: withEndsEarly(filePath, message, [message]), settings };
   } finally {
     clearTimeout(timer);

@@ -10,8 +10,11 @@ import { stepKind } from './steps/index.js';
 import type { ResolvedStep, StepResult } from './types.js';
 import { formatDuration } from '../format-duration.js';
 
-/** Statuses the engine itself gives any step, whatever its kind: a condition that did not hold, a crash, a deadline. */
-export const engineStatuses = ['skipped', 'failed', 'timeout'] as const;
+/**
+ * Statuses the engine itself gives any step, whatever its kind: a condition that did not hold, a crash, a deadline, a
+ * stop (Ctrl-C, the bot stopping) that cut it short or a restart that found it cut short.
+ */
+export const engineStatuses = ['skipped', 'failed', 'timeout', 'interrupted'] as const;
 type EngineStatus = (typeof engineStatuses)[number];
 const engineResult = (status: EngineStatus, summary: string, durationMs = 0): StepResult => ({ status, summary, durationMs, outputs: {} });
 
@@ -56,7 +59,9 @@ async function repeatUntil(step: ResolvedStep, once: () => Promise<StepResult>, 
     progress,
     signal,
   });
-  return { ...waited.last, summary: waited.summary, durationMs: Math.round(performance.now() - started) };
+  // Stopped while it waited: its last check's status is not how it ended.
+  const status = waited.status === 'cancelled' ? 'interrupted' : waited.last.status;
+  return { ...waited.last, status, summary: waited.summary, durationMs: Math.round(performance.now() - started) };
 }
 
 /**

@@ -2,11 +2,11 @@
 
 /**
  * The statuses with which a step of this kind may have changed something: it completed, or was cut short where nobody
- * can tell (unknown); a command that failed or timed out after it started may have done part of its work too (a rebuild
+ * can tell (unknown); a command that failed, timed out or was interrupted after it started may have done part of its work too (a rebuild
  * half-built).
  */
 export function changingStatuses(kind: string): readonly string[] {
-  return kind === 'command' ? ['ok', 'unknown', 'failed', 'timeout'] : ['ok', 'unknown'];
+  return kind === 'command' ? ['ok', 'unknown', 'failed', 'timeout', 'interrupted'] : ['ok', 'unknown'];
 }
 
 /**

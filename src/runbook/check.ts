@@ -297,7 +297,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
 
   /**
    * A guard passes on the statuses it accepts and the steps after it run: one that accepts not having looked (failed,
-   * timeout) or something else using what it looks at (a held file) lets a plan change what nobody checked.
+   * timeout, interrupted) or something else using what it looks at (a held file) lets a plan change what nobody checked.
    */
   const checkGuardsLook = (guards: readonly Step[], at: At) => {
     guards.forEach((guard, i) => {
@@ -306,6 +306,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
         const why =
           status === 'failed' ? 'the guard could not look'
           : status === 'timeout' ? 'the guard did not finish looking in time'
+          : status === 'interrupted' ? 'the guard was stopped before it finished looking'
           : inUse[status];
         if (why) add([...at, i, 'acceptStatuses', j], `a guard must not accept "${status}": it means ${why}, and the steps after the guard would run all the same; remove it from acceptStatuses`);
       });

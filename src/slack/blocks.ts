@@ -297,7 +297,7 @@ export function planMessage(run: Run, root: string, allowSelfApproval: boolean, 
 export const accepted = (step: ResolvedStep | undefined, status: string) => stepOutcome(step, status) === 'accepted';
 
 export const statusIcon = (status: string) =>
-  ({ ok: ':white_check_mark:', skipped: ':white_circle:', failed: ':x:', timeout: ':alarm_clock:' })[status] ?? ':large_orange_diamond:';
+  ({ ok: ':white_check_mark:', skipped: ':white_circle:', failed: ':x:', timeout: ':alarm_clock:', interrupted: ':octagonal_sign:' })[status] ?? ':large_orange_diamond:';
 
 /** A verdict's evidence: each check the diagnosis ran, its outcome, title and summary, one a line. */
 function evidenceLines(run: Run, escape: (text: string) => string): string[] {

@@ -103,7 +103,7 @@ describe('a CLI stopped mid-run', { timeout: 120_000 }, () => {
     const record = /nothing more was run; the journal has what ran \(`([^`]+)`\)/.exec(result.stderr)?.[1];
     expect(await cliArgsOfPasted(record as string, 'alice')).toEqual(['postmortem', incident]);
     const refreshEnd = records.find((r) => r.type === 'step.finished' && stepResult(r).stepId === 'full_refresh') as JournalRecord;
-    expect(stepResult(refreshEnd)).toMatchObject({ status: 'failed' });
+    expect(stepResult(refreshEnd)).toMatchObject({ status: 'interrupted' });
     expect(String(stepResult(refreshEnd).summary)).toMatch(/^killed by SIGTERM: interrupted at the terminal \(SIGINT\)$/);
     const recovery = records.find((r) => r.type === 'run.finished' && String(r.data.runId) === refreshEnd?.data.runId);
     expect(recovery?.data).toMatchObject({ status: 'failed' });
@@ -114,6 +114,11 @@ describe('a CLI stopped mid-run', { timeout: 120_000 }, () => {
 
     const status = await runCliProcess(['status'], { env, stdin: 'ignore' });
     expect(status.stdout).toContain('nothing; no database is held by a plan');
+    // The step reads as interrupted wherever its status is shown, not as failed or timed out.
+    expect(stdout).toMatch(/✘ interrupted/);
+    expect(status.stdout).toMatch(/ was interrupted at "[^"]+"/);
+    const postmortem = await runCliProcess(['postmortem', incident], { env, stdin: 'ignore' });
+    expect(postmortem.stdout).toMatch(/\*\*interrupted\*\*/);
   });
 
   it('a closed standard output (`| head`) stops the diagnosis in order, with no stack trace', async () => {

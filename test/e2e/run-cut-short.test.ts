@@ -192,10 +192,13 @@ describe('a diagnosis cut short by the bot stopping', () => {
     expect(problem).toBeUndefined();
     expect(records.some((r) => r.type === 'diagnosis.verdict'), 'no verdict from a diagnosis that did not finish').toBe(false);
     const audit = records.find((r) => r.type === 'step.finished' && r.data.result?.stepId === 'audit');
-    expect(audit?.data.result).toMatchObject({ status: 'failed', summary: 'killed by SIGTERM: the bot is shutting down' });
+    expect(audit?.data.result).toMatchObject({ status: 'interrupted', summary: 'killed by SIGTERM: the bot is shutting down' });
     expect(records.find((r) => r.type === 'run.finished')?.data).toMatchObject({ status: 'failed' });
     expect(JSON.stringify(records.find((r) => r.type === 'run.finished')?.data)).toContain('stopped before it finished: the bot is shutting down');
     expect(slack.allText()).toContain('stopped before it finished: the bot is shutting down');
+    // The step it was in reads as interrupted in its message, not as failed.
+    expect(slack.allText()).toContain('step 4/4 interrupted: SQLMesh state vs physical tables (sqlmesh audit)');
+    expect(slack.allText()).toMatch(/:octagonal_sign: :mag: \*4\. [^*]+\* · \*interrupted\* · /);
     expect(slack.allText()).not.toMatch(/Healthy|audit failed for another reason/);
     // Stopped, not refused: the command that started it is no refusal on the record.
     expect(records.some((r) => r.type === 'request.refused')).toBe(false);

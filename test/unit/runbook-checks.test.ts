@@ -43,7 +43,7 @@ interface Planted {
   refusal: string[];
 }
 
-const duckdbStatuses = 'ok, missing, dangling-link, not-a-file, wal-not-a-file, empty-file, not-duckdb, locked, corrupt, wal-damaged, unreadable, read-only, failed, timeout';
+const duckdbStatuses = 'ok, missing, dangling-link, not-a-file, wal-not-a-file, empty-file, not-duckdb, locked, corrupt, wal-damaged, unreadable, read-only, failed, timeout, interrupted';
 
 const duckdbCases: Planted[] = [
   {
@@ -65,13 +65,14 @@ const duckdbCases: Planted[] = [
     ],
   },
   {
-    name: "a rollback's guard accepting that it could not look (failed) or did not finish (timeout)",
+    name: "a rollback's guard accepting that it could not look (failed), did not finish (timeout) or was stopped (interrupted)",
     plant: (doc) => {
-      doc.recovery[0].rollback.guards[0].acceptStatuses.push('failed', 'timeout');
+      doc.recovery[0].rollback.guards[0].acceptStatuses.push('failed', 'timeout', 'interrupted');
     },
     refusal: [
       'at recovery[0].rollback.guards[0].acceptStatuses[6]: a guard must not accept "failed": it means the guard could not look, and the steps after the guard would run all the same; remove it from acceptStatuses',
       'at recovery[0].rollback.guards[0].acceptStatuses[7]: a guard must not accept "timeout": it means the guard did not finish looking in time, and the steps after the guard would run all the same; remove it from acceptStatuses',
+      'at recovery[0].rollback.guards[0].acceptStatuses[8]: a guard must not accept "interrupted": it means the guard was stopped before it finished looking, and the steps after the guard would run all the same; remove it from acceptStatuses',
     ],
   },
   {
@@ -245,14 +246,14 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.diagnosis.verdicts[6].when.any[1].status[1] = 'unopenble';
     },
-    refusal: ['at diagnosis.verdicts[6].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, empty, damaged, unclear-blocks, timeout, unopenable, unreadable, out-of-memory, broken-views, missing, no-expected-schemas, missing-expected-schemas, missing-marts, failed, skipped'],
+    refusal: ['at diagnosis.verdicts[6].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, empty, damaged, unclear-blocks, timeout, interrupted, unopenable, unreadable, out-of-memory, broken-views, missing, no-expected-schemas, missing-expected-schemas, missing-marts, failed, skipped'],
   },
   {
     name: 'a mistyped status inside all: [...]',
     plant: (doc) => {
       doc.diagnosis.verdicts[8].when = { all: [{ step: 'open', status: 'ok' }, { step: 'audit', status: 'desynched' }] };
     },
-    refusal: ['at diagnosis.verdicts[8].when.all[1].status: step "audit" (command) never ends "desynched" (did you mean "desynced"?); it can end: ok, failed, timeout, desynced, skipped'],
+    refusal: ['at diagnosis.verdicts[8].when.all[1].status: step "audit" (command) never ends "desynched" (did you mean "desynced"?); it can end: ok, failed, timeout, desynced, skipped, interrupted'],
   },
   {
     name: 'a command whose cwd leads out of DATABOX_ROOT',
@@ -287,7 +288,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.recovery[0].steps[5].onlyIf = { step: 'move_db', status: 'moved' };
     },
-    refusal: ['at recovery[0].steps[5].onlyIf.status: step "move_db" (move) never ends "moved"; it can end: ok, skipped, failed, timeout'],
+    refusal: ['at recovery[0].steps[5].onlyIf.status: step "move_db" (move) never ends "moved"; it can end: ok, skipped, failed, timeout, interrupted'],
   },
   {
     name: 'onlyIf on a step of another path',
@@ -594,14 +595,14 @@ const backfillCases: Planted[] = [
     plant: (doc) => {
       doc.diagnosis.verdicts[12].when.status = 'anomaly';
     },
-    refusal: ['at diagnosis.verdicts[12].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, duplicates, doubled, no-baseline, no-data, empty, not-judged, no-table, bad-dates, damaged, failed, unreachable, skipped, timeout'],
+    refusal: ['at diagnosis.verdicts[12].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, duplicates, doubled, no-baseline, no-data, empty, not-judged, no-table, bad-dates, damaged, failed, unreachable, skipped, timeout, interrupted'],
   },
   {
     name: 'rows-removed asked of a day-counts step with no tellApartFrom (no built table to have the rows)',
     plant: (doc) => {
       doc.diagnosis.verdicts[8].when = { step: 'mart_counts', status: 'rows-removed' };
     },
-    refusal: ['at diagnosis.verdicts[8].when.status: step "mart_counts" (day-counts) never ends "rows-removed"; it can end: ok, anomalies, duplicates, doubled, no-baseline, no-data, empty, not-judged, no-table, bad-dates, damaged, failed, unreachable, skipped, timeout'],
+    refusal: ['at diagnosis.verdicts[8].when.status: step "mart_counts" (day-counts) never ends "rows-removed"; it can end: ok, anomalies, duplicates, doubled, no-baseline, no-data, empty, not-judged, no-table, bad-dates, damaged, failed, unreachable, skipped, timeout, interrupted'],
   },
   {
     name: 'tellApartFrom naming a step that is not before it in the diagnosis (its results would never be there)',
@@ -739,8 +740,8 @@ const motherduckCases: Planted[] = [
       delete counts.flagUnchanged;
     },
     refusal: [
-      'at diagnosis.steps[1].acceptStatuses[0]: a table-counts step never ends "same"; it can end: ok, no-snapshot, unreachable, skipped, failed, timeout',
-      'at diagnosis.verdicts[12].when.all[1].status: step "counts" (table-counts) never ends "same"; it can end: ok, no-snapshot, unreachable, skipped, failed, timeout',
+      'at diagnosis.steps[1].acceptStatuses[0]: a table-counts step never ends "same"; it can end: ok, no-snapshot, unreachable, skipped, failed, timeout, interrupted',
+      'at diagnosis.verdicts[12].when.all[1].status: step "counts" (table-counts) never ends "same"; it can end: ok, no-snapshot, unreachable, skipped, failed, timeout, interrupted',
     ],
   },
   {
@@ -781,7 +782,7 @@ const motherduckCases: Planted[] = [
       doc.validation.followUps[0].advice = '{{steps.leftovers.database}}';
     },
     refusal: [
-      'at validation.followUps[0].when.all[0].status: step "leftovers" (leftover-clones) never ends "leftover" (did you mean "leftovers"?); it can end: ok, leftovers, unreachable, failed, timeout',
+      'at validation.followUps[0].when.all[0].status: step "leftovers" (leftover-clones) never ends "leftover" (did you mean "leftovers"?); it can end: ok, leftovers, unreachable, failed, timeout, interrupted',
       'at validation.followUps[0].advice: {{steps.leftovers.database}}: step "leftovers" (leftover-clones) has no output "database" (did you mean "databases"?); it has: databases, dropped, count, clones, problem, status, summary',
     ],
   },

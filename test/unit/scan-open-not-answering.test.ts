@@ -36,7 +36,7 @@ describe('a full read whose open never answers', { timeout: 60_000 }, () => {
     const stop = new AbortController();
     setTimeout(() => stop.abort('interrupted at the terminal (SIGINT)'), 300);
     const scan = await scanTables(file, { timeoutMs: 10 * 60_000, storageAnswerMs: 10 * 60_000, signal: stop.signal });
-    expect(scan.status).toBe('timeout');
+    expect(scan.status).toBe('interrupted');
     expect(scan.message).toBe('stopped while opening the file: interrupted at the terminal (SIGINT)');
   });
 });

@@ -118,7 +118,7 @@ describe('a view over a file that never answers', { timeout: 60_000 }, () => {
         if (done === total) setTimeout(() => stop.abort('interrupted at the terminal (SIGINT)'), 500);
       },
     });
-    expect(scan.status).toBe('timeout');
+    expect(scan.status).toBe('interrupted');
     expect(scan.message).toBe('read the one table in full (100 rows), but stopped with 1 view checked: interrupted at the terminal (SIGINT)');
   });
 });

@@ -208,7 +208,9 @@ export async function runCommandStep(step: CommandStep, ctx: StepRunContext): Pr
       outputs: {},
     };
   }
-  const status = classify(step, result.exitCode, output);
+  // Killed by the run's stop (Ctrl-C at the terminal, the bot stopping): interrupted, whatever its rules make of no exit code.
+  const stopped = result.signal !== undefined && ctx.signal?.aborted === true;
+  const status = stopped ? 'interrupted' : classify(step, result.exitCode, output);
   const how = result.signal ? `killed by ${result.signal}${ctx.signal?.aborted ? `: ${stopReason(ctx.signal)}` : ''}` : `exit ${result.exitCode}`;
   return { status, summary: `${how}`, output, spool, exitCode: result.exitCode, durationMs: result.durationMs, outputs: { exitCode: result.exitCode } };
 }

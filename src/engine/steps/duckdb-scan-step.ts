@@ -141,7 +141,7 @@ export const duckdbScanStepKind = defineStepKind({
   schema,
   // "no-expected-schemas" and "missing-expected-schemas" only where there is an expectation: a verdict on it elsewhere is refused at load.
   statuses: (step) => [
-    ...everyStatus<ScanResult['status']>({ ok: true, empty: true, damaged: true, 'unclear-blocks': true, timeout: true, unopenable: true, unreadable: true, 'out-of-memory': true, 'broken-views': true, missing: true }),
+    ...everyStatus<ScanResult['status']>({ ok: true, empty: true, damaged: true, 'unclear-blocks': true, timeout: true, interrupted: true, unopenable: true, unreadable: true, 'out-of-memory': true, 'broken-views': true, missing: true }),
     ...(step.expectSchemas.length > 0 ? ['no-expected-schemas', 'missing-expected-schemas'] : []),
     ...(step.expectMarts.length > 0 ? ['missing-marts'] : []),
     // A file refused for the log beside it (refuseWal), its outputs set.
