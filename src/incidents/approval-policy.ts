@@ -3,6 +3,7 @@ import { actor as person, said, type Said } from '../said.js';
 import { atUtc } from '../timestamps.js';
 import { interruptedWhy, type Run } from './state.js';
 import { endedWords } from './run-label.js';
+import { asSentence, expiredWhatNow } from './outdated-what-now.js';
 import { couldBeSamePerson, samePerson } from './same-person.js';
 
 export interface ApprovalPolicy {
@@ -38,17 +39,32 @@ export function utcTime(iso: string): string {
 }
 
 /**
- * "this plan expired at 00:05 UTC" (on `now`'s day), "… on 2026-12-07 at 00:05 UTC" on another, and how to propose it
- * again: with the verdict's button for its path, or the rollback's own button, in the incident's thread.
+ * A plan another plan's changes made no longer approvable (staleBy): that one, and what to do instead as
+ * outdatedWhatNow says it (absent where the caller has no state to work it out: expiredWhatNow's default then).
  */
-function expiredSaid(run: Run, now: Date): string {
+export type ChangedSince = Pick<Run, 'id' | 'title'> & { whatNow?: string };
+
+/**
+ * "this plan expired at 00:05 UTC" (on `now`'s day), "… on 2026-12-07 at 00:05 UTC" on another, and how to propose it
+ * again: with the verdict's button for its path, or the rollback's own button, in the incident's thread. One that a
+ * later change had voided first (recorded at its expiry, or `changedSince` for one not yet marked expired) is told so
+ * and what to do instead, as its message says: proposing it again would only make it again over that change.
+ */
+function expiredSaid(run: Run, now: Date, changedSince?: ChangedSince): string {
+  const at = atUtc(run.expiresAt ?? run.proposedAt, now.toISOString());
+  const voidedBy = run.outdatedBy ?? changedSince?.id;
+  if (voidedBy) {
+    const which = changedSince?.id === voidedBy ? `plan ${voidedBy} (${changedSince.title})` : `plan ${voidedBy}`;
+    const whatNow = run.outdatedWhatNow ?? changedSince?.whatNow ?? expiredWhatNow(run);
+    return `this plan can no longer be approved: ${which} changed its database after it was made, and it expired ${at} too; nothing of it ran. ${asSentence(whatNow)}`;
+  }
   const again =
     run.kind === 'rollback' && run.rollbackOf
       ? `propose it again with the Roll back… button under plan ${run.rollbackOf} in the thread of incident ${run.incidentId}`
       : run.pathId
         ? `propose it again with the verdict's Path ${run.pathId.toUpperCase()} button in the thread of incident ${run.incidentId} (or diagnose again, when the verdict is old)`
         : `propose it again from the thread of incident ${run.incidentId}`;
-  return `this plan expired ${atUtc(run.expiresAt ?? run.proposedAt, now.toISOString())}; ${again}`;
+  return `this plan expired ${at}; ${again}`;
 }
 
 /**
@@ -57,7 +73,7 @@ function expiredSaid(run: Run, now: Date): string {
  * one is told as its thread tells it (what to do about what it may have changed); `changedSince`: a plan that changed
  * its database after it was made.
  */
-export function notPending(run: Run, clicker?: string, changedSince?: Pick<Run, 'id' | 'title'>, asked?: 'approve' | 'reject', now = new Date()): Said {
+export function notPending(run: Run, clicker?: string, changedSince?: ChangedSince, asked?: 'approve' | 'reject', now = new Date()): Said {
   if (!run.needsApproval) return said`${run.id} is a ${run.kind}, which runs without an approval: only a plan waiting for one can be approved or rejected`;
   if (clicker !== undefined && clicker === run.decidedBy && (run.status === 'rejected' || (run.decidedAt && run.status !== 'expired' && run.status !== 'interrupted'))) {
     const verb = run.status === 'rejected' ? 'rejected' : 'approved';
@@ -71,7 +87,7 @@ export function notPending(run: Run, clicker?: string, changedSince?: Pick<Run, 
     case 'rejected':
       return said`this plan was already rejected by ${person(run.decidedBy)} at ${utcTime(run.decidedAt ?? run.proposedAt)}`;
     case 'expired':
-      return [expiredSaid(run, now)];
+      return [expiredSaid(run, now, changedSince)];
     case 'interrupted':
       return ['this plan was interrupted: ', ...interruptedWhy(run, changedSince)];
     default:
@@ -121,11 +137,11 @@ export function teammateRuleLine(run: Pick<Run, 'destructive' | 'needsTeammate' 
  * `changedSince`: a plan that changed this one's database after it was made, said to a click on it (notPending);
  * `memberOf`: the user groups of the approvers Slack says the actor is in (isApprover).
  */
-export function checkApproval(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy, changedSince?: Pick<Run, 'id' | 'title'>, memberOf: readonly string[] = []): Decision {
+export function checkApproval(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy, changedSince?: ChangedSince, memberOf: readonly string[] = []): Decision {
   if (hash !== run.hash) return { ok: false, reason: said`this button belongs to a different version of the plan; nothing was run` };
   if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor, changedSince, 'approve', now) };
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {
-    return { ok: false, reason: [expiredSaid(run, now)], expired: true };
+    return { ok: false, reason: [expiredSaid(run, now, changedSince)], expired: true };
   }
   if (run.needsTeammate && couldBeSamePerson(actor, run.requestedBy) && !policy.allowSelfApproval) {
     const spelling = actor === run.requestedBy ? [] : said` (${person(actor)} is another spelling of ${person(run.requestedBy)}, who requested it)`;
@@ -149,7 +165,7 @@ export function checkUnlock(requester: string, approver: string, policy: Approva
   return { ok: true };
 }
 
-export function checkRejection(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy, changedSince?: Pick<Run, 'id' | 'title'>, memberOf: readonly string[] = []): Decision {
+export function checkRejection(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy, changedSince?: ChangedSince, memberOf: readonly string[] = []): Decision {
   if (hash !== run.hash) return { ok: false, reason: said`this button belongs to a different version of the plan` };
   if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor, changedSince, 'reject', now) };
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {

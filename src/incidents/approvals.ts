@@ -5,7 +5,7 @@ import { planHash } from '../engine/resolve.js';
 import { JournalUnwritable, type Journal } from '../journal/journal.js';
 import { actor as person, renderSaid, said } from '../said.js';
 import { knownEmptyLapsed } from './path-requires.js';
-import { approversInForce, checkApproval, checkRejection, utcTime, type Decision } from './approval-policy.js';
+import { approversInForce, checkApproval, checkRejection, utcTime, type ChangedSince, type Decision } from './approval-policy.js';
 import { AlreadyDecided, type IncidentState, type Run } from './state.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import type { Runbook } from '../runbook/schema.js';
@@ -53,7 +53,7 @@ export class Approvals {
 
   private decideApproval(runId: string, hash: string, actor: string, memberOf: readonly string[]): Decision & { run?: Run } {
     return this.decide(runId, actor, 'run.approved', (run) => {
-      const decision = checkApproval(run, actor, hash, this.clock(), this.deps.config, this.deps.state.staleBy(run), memberOf);
+      const decision = checkApproval(run, actor, hash, this.clock(), this.deps.config, this.changedSince(run), memberOf);
       if (!decision.ok) return decision;
       this.deps.journal.recheck();
       if (this.deps.journal.problem) {
@@ -87,7 +87,7 @@ export class Approvals {
       const since = this.deps.state.staleBy(run);
       if (since) {
         // Said as the plan's message and the status say it, and as asking for a rollback again would find it.
-        const then = asSentence(outdatedWhatNow(this.deps.state, run, since, (scenario) => this.deps.runbooks.get(scenario)));
+        const then = asSentence(this.outdatedWhatNow(run, since));
         return { ok: false, reason: said`${path.basename(run.lockKey)} has changed since this plan was made: plan ${since.id} (${since.title}) ran at ${utcTime(since.finishedAt ?? since.proposedAt)}. ${then}` };
       }
       // Made without what its diagnosis found empty (no day missed yet): that was so on the day it looked, not after.
@@ -98,7 +98,26 @@ export class Approvals {
   }
 
   reject(runId: string, hash: string, actor: string, memberOf: readonly string[] = []): Decision & { run?: Run } {
-    return this.decide(runId, actor, 'run.rejected', (run) => checkRejection(run, actor, hash, this.clock(), this.deps.config, this.deps.state.staleBy(run), memberOf));
+    return this.decide(runId, actor, 'run.rejected', (run) => checkRejection(run, actor, hash, this.clock(), this.deps.config, this.changedSince(run), memberOf));
+  }
+
+  /** The plan that voided `run` by changing its database since it was made, with what to do instead; undefined when none did. */
+  private changedSince(run: Run): ChangedSince | undefined {
+    const changedBy = this.deps.state.staleBy(run);
+    return changedBy && { id: changedBy.id, title: changedBy.title, whatNow: this.outdatedWhatNow(run, changedBy) };
+  }
+
+  private outdatedWhatNow(run: Run, changedBy: Run): string {
+    return outdatedWhatNow(this.deps.state, run, changedBy, (scenario) => this.deps.runbooks.get(scenario));
+  }
+
+  /**
+   * What a plan's expiry records: one another plan had made stale says so still, once expired (the reason it could not
+   * run is that one), and what to do instead (a rollback is asked for again, not diagnosed again), as it was said while it waited.
+   */
+  private expiryData(run: Run): { outdatedBy?: string; whatNow?: string } {
+    const changedBy = this.deps.state.staleBy(run);
+    return changedBy ? { outdatedBy: changedBy.id, whatNow: this.outdatedWhatNow(run, changedBy) } : {};
   }
 
   private decide(runId: string, actor: string, type: 'run.approved' | 'run.rejected', check: (run: Run) => Decision): Decision & { run?: Run } {
@@ -110,7 +129,7 @@ export class Approvals {
       decision = run ? check(run) : decision;
       // An approval records the full hash of the plan it binds to.
       if (decision.ok) return { type, incident: run?.incidentId, actor, data: type === 'run.approved' && run ? { runId, hash: run.hash, ...this.approvalContext(run, actor) } : { runId } };
-      if (!decision.ok && decision.expired && run?.status === 'pending') return { type: 'run.expired', incident: run.incidentId, actor: this.deps.actor, data: { runId, by: actor } };
+      if (!decision.ok && decision.expired && run?.status === 'pending') return { type: 'run.expired', incident: run.incidentId, actor: this.deps.actor, data: { runId, by: actor, ...this.expiryData(run) } };
       // The journal keeps the reason as text, each person by their id; front ends render the refusal itself.
       return { type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, decision: tried, reason: decision.ok ? '' : renderSaid(decision.reason) } };
       // An approval is on disk before anything runs under it: when the journal cannot be written it throws instead.
@@ -136,11 +155,7 @@ export class Approvals {
     this.deps.journal.append(() => {
       const current = this.deps.state.runs.get(run.id);
       if (current?.status !== 'pending') throw new AlreadyDecided();
-      // One another plan had made stale says so still, once expired: the reason it could not run is that one, and
-      // what to do instead (a rollback is asked for again, not diagnosed again), as it was said while it waited.
-      const changedBy = this.deps.state.staleBy(run);
-      const outdated = changedBy ? { outdatedBy: changedBy.id, whatNow: outdatedWhatNow(this.deps.state, run, changedBy, (scenario) => this.deps.runbooks.get(scenario)) } : {};
-      return { type: 'run.expired', incident: run.incidentId, actor: this.deps.actor, data: { runId: run.id, ...outdated } };
+      return { type: 'run.expired', incident: run.incidentId, actor: this.deps.actor, data: { runId: run.id, ...this.expiryData(run) } };
     });
   }
 

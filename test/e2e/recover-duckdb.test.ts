@@ -17,6 +17,7 @@ import { postSigned, sign, slashCommandBody } from '../helpers/signed-request.js
 import { blockNetwork } from '../helpers/no-network.js';
 import { scriptsDir } from '../support/fixtures.js';
 import { fingerprint } from '../support/fingerprint.js';
+import { escapeRegExp } from '../support/escape-regexp.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
@@ -518,6 +519,13 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(rollbackNow()).toContain(`and nothing of it ran. Roll back ${later} first, then ask for this rollback again: rolling ${incident}/2 back before that would put back what was there before it, over ${later}'s changes.`);
     expect(rollbackNow()).not.toContain('Diagnose again');
     expect(journalRecords().find((r) => r.type === 'run.expired')?.data).toMatchObject({ outdatedBy: later, whatNow: expect.stringMatching(new RegExp(`^roll back ${later} first`)) });
+    // Clicked now, it is told what voided it and the way on, not that it expired and should be proposed again.
+    await harness.click(rollbackApprove, teammate);
+    await harness.settle();
+    const refused = journalRecords().filter((r) => r.type === 'approval.refused').at(-1);
+    const [before, after] = [`this plan can no longer be approved: plan ${later} (Path A: Rebuild from raw dlt state) changed its database after it was made, and it expired at `, ` UTC too; nothing of it ran. Roll back ${later} first, then ask for this rollback again: rolling ${incident}/2 back before that would put back what was there before it, over ${later}'s changes.`];
+    expect(String(refused?.data.reason)).toMatch(new RegExp(`^${escapeRegExp(before)}\\d\\d:\\d\\d${escapeRegExp(after)}$`));
+    expect(slack.allText()).not.toMatch(/propose it again with the Roll back/);
   });
 
   it("a rollback left waiting while another incident's rebuild ran: its incident's first message says to roll that one back first, as its plan does", async () => {

@@ -52,3 +52,27 @@ describe('an expired plan, clicked', () => {
     );
   });
 });
+
+describe('a plan a later change voided, clicked once it has expired too', () => {
+  const whatNow = `roll back ${incident}/4 first, then ask for this rollback again: rolling ${incident}/1 back before that would put back what was there before it, over ${incident}/4's changes`;
+  const said = `this plan can no longer be approved: plan ${incident}/4 changed its database after it was made, and it expired at 00:05 UTC too; nothing of it ran. Roll back ${incident}/4 first, then ask for this rollback again: rolling ${incident}/1 back before that would put back what was there before it, over ${incident}/4's changes.`;
+  const sameDay = new Date('2026-12-06T08:00:00.000Z');
+
+  it('marked expired, says what voided it and what to do instead, as its expiry recorded them, not to propose it again', () => {
+    const rollback = plan({ kind: 'rollback', pathId: undefined, rollbackOf: `${incident}/1`, status: 'expired', outdatedBy: `${incident}/4`, outdatedWhatNow: whatNow });
+    expect(renderSaid(notPending(rollback, 'U0TEAMMATE', undefined, 'approve', sameDay))).toBe(said);
+  });
+
+  it('past its time but not yet marked expired, says the same from the plan that changed its database', () => {
+    const rollback = plan({ kind: 'rollback', pathId: undefined, rollbackOf: `${incident}/1` });
+    const approval = checkApproval(rollback, 'U0TEAMMATE', 'a'.repeat(64), sameDay, policy, { id: `${incident}/4`, title: 'Path A: Rebuild from scratch', whatNow });
+    expect(renderSaid(approval.ok ? [] : approval.reason)).toBe(said.replace(`plan ${incident}/4 changed`, `plan ${incident}/4 (Path A: Rebuild from scratch) changed`));
+  });
+
+  it('in a journal written before what to do was recorded, says what holds for its kind: a recovery is made again on a new diagnosis', () => {
+    const recovery = plan({ status: 'expired', outdatedBy: `${incident}/4` });
+    expect(renderSaid(notPending(recovery, 'U0TEAMMATE', undefined, 'approve', sameDay))).toBe(
+      `this plan can no longer be approved: plan ${incident}/4 changed its database after it was made, and it expired at 00:05 UTC too; nothing of it ran. Diagnose again and propose a new plan.`,
+    );
+  });
+});
