@@ -43,6 +43,8 @@ export interface ViewCheck {
   elsewhere?: boolean;
   /** Its bind did not return in time: what it reads (another file, a mount) does not answer, which says nothing of this file. */
   unanswered?: boolean;
+  /** What it reads, where its error names another view's read instead (not bound while that one is out): the operator checks both. */
+  reads?: string;
 }
 
 /** Why a view that does not bind is not the verdict's to judge: the scan's summary and the healthy verdict say it alike. */
@@ -254,7 +256,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
       // with it. So while one bind is out, in any file, no other view that reads storage of its own is bound.
       const holding = readsElsewhere && bindsStillOut()[0];
       if (holding) {
-        views.push({ view, stack, unanswered: true, error: `not bound: another view's read of ${holding.reads} has not answered` });
+        views.push({ view, stack, unanswered: true, error: `not bound: another view's read of ${holding.reads} has not answered`, reads });
         continue;
       }
       const since = Date.now();

@@ -141,13 +141,25 @@ describe('views', () => {
     expect(await scanTables(scratch, { timeoutMs: 30_000 })).toMatchObject({ status: 'ok', message: expect.stringContaining("not one of SQLMesh's production views, so not judged") });
   });
 
-  it('says an error many views that are not judged share once, naming a few of them, not once per view', async () => {
+  it('says an error many views that are not judged share once, naming each of them, not once per view', async () => {
     const copies = [0, 1, 2, 3, 4].map((i) => `CREATE SCHEMA s${i}; CREATE TABLE s${i}.gone AS SELECT 1 AS a; CREATE VIEW s${i}.v AS SELECT * FROM s${i}.gone; DROP TABLE s${i}.gone`);
     const file = await withSql('many-scratch.duckdb', ['CREATE TABLE t AS SELECT 1 AS a; CREATE TABLE other AS SELECT 1 AS a; CREATE VIEW main.w AS SELECT * FROM other; DROP TABLE other', ...copies].join('; '));
     const scan = await scanTables(file, { timeoutMs: 30_000 });
     expect(scan.status).toBe('ok');
     expect(scan.message).toBe(
-      "read the one table in full (1 row); 0 of 6 views bound (main.w: Catalog Error: Table with name other does not exist!: not one of SQLMesh's production views, so not judged; 5 views (s0.v, s1.v, s2.v and 2 more): Catalog Error: Table with name gone does not exist!: not one of SQLMesh's production views, so not judged)",
+      "read the one table in full (1 row); 0 of 6 views bound (main.w: Catalog Error: Table with name other does not exist!: not one of SQLMesh's production views, so not judged; 5 views (s0.v, s1.v, s2.v, s3.v, s4.v): Catalog Error: Table with name gone does not exist!: not one of SQLMesh's production views, so not judged)",
+    );
+  });
+
+  it('names fifty views that share an error, and says where the rest are named: each on a line of the check\'s output', async () => {
+    // Two digits, so the schemas' order (by name) is the order they are made in.
+    const schemas = Array.from({ length: 52 }, (_, i) => `s${String(i).padStart(2, '0')}`);
+    const copies = schemas.map((s) => `CREATE SCHEMA ${s}; CREATE TABLE ${s}.gone AS SELECT 1 AS a; CREATE VIEW ${s}.v AS SELECT * FROM ${s}.gone; DROP TABLE ${s}.gone`);
+    const file = await withSql('more-scratch.duckdb', ['CREATE TABLE t AS SELECT 1 AS a', ...copies].join('; '));
+    const scan = await scanTables(file, { timeoutMs: 30_000 });
+    const fifty = schemas.slice(0, 50).map((s) => `${s}.v`).join(', ');
+    expect(scan.message).toBe(
+      `read the one table in full (1 row); 0 of 52 views bound (52 views (${fifty} and 2 more, each named in this check's output): Catalog Error: Table with name gone does not exist!: not one of SQLMesh's production views, so not judged)`,
     );
   });
 

@@ -65,7 +65,8 @@ async function withViewsOverPipes(): Promise<{ file: string; pipes: string[] }> 
 
 describe('a view over a file that never answers', { timeout: 60_000 }, () => {
   it('while its bind is out, no other view over storage is bound: the scan answers and the process still reads files', async () => {
-    const { file, pipes: [first] } = await withViewsOverPipes();
+    const { file, pipes: over } = await withViewsOverPipes();
+    const first = over[0] as string;
     // Bound one by one, each would keep one of libuv's 4 pool threads: the scan's next connection would never open.
     const scan = await scanTables(file, { timeoutMs: 30_000, storageAnswerMs: givenUpAfterMs });
     expect(scan.status).toBe('ok');
@@ -78,6 +79,9 @@ describe('a view over a file that never answers', { timeout: 60_000 }, () => {
       ['scratch.ext5', notBound],
       ['scratch.z_after', 'binds'],
     ]);
+    // Every view not bound is named, each with the file it reads: the operator checks each of those files.
+    const eachReads = [2, 3, 4, 5].map((n) => `scratch.ext${n} (it reads ${over[n - 1]})`).join(', ');
+    expect(scan.message).toContain(`; 4 views (${eachReads}): ${notBound}: what it reads is not this file, so not judged)`);
     // The pool still has threads for the rest of the process (the journal's fsync, fs.promises) while that bind is out.
     expect((await fs.promises.readFile(file)).length).toBeGreaterThan(0);
     expect(bindsStillOut().map((bind) => bind.view)).toEqual(['scratch.ext1']);

@@ -6,7 +6,7 @@ import type { BlockCheck } from '../../duckdb/block-checksums.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import { rowsSaid } from '../../plural.js';
 import { walRefusal } from '../../duckdb/wal.js';
-import { unboundViewsSaid } from '../../duckdb/unbound-views.js';
+import { unboundViewsSaid, viewNamed } from '../../duckdb/unbound-views.js';
 import { martSla, type MartSla } from '../../marts/slas.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
@@ -60,7 +60,8 @@ export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContex
   const detail = scan.tables.map((t) => (t.error ? `FAIL ${t.table} (failed after ${rowsSaid(t.rows)} read): ${t.error}` : `ok   ${t.table} (${rowsSaid(t.rows)})`));
   for (const v of scan.views ?? []) {
     const judges = judged(v);
-    detail.push(`${v.error ? (judges ? 'FAIL' : '??  ') : 'ok  '} view ${v.view}${v.error ? `: ${v.error}${judges ? '' : ` (${whyNotJudged(v)})`}` : ''}`);
+    const reads = v.reads ? `; it reads ${v.reads}` : '';
+    detail.push(`${v.error ? (judges ? 'FAIL' : '??  ') : 'ok  '} view ${v.view}${v.error ? `: ${v.error}${reads}${judges ? '' : ` (${whyNotJudged(v)})`}` : ''}`);
   }
   if (scan.blocks) detail.push(...blockLines(scan.blocks));
   if (detail.length === 0) detail.push(scan.message);
@@ -82,7 +83,7 @@ function viewsNotJudged(views: readonly ViewCheck[]): string {
   const unjudged = views.filter((v) => v.error && !judged(v));
   if (unjudged.length === 0) return '';
   const one = unjudged.length === 1;
-  const each = one ? [`${(unjudged[0] as ViewCheck).view} (${(unjudged[0] as ViewCheck).error}: ${whyNotJudged(unjudged[0] as ViewCheck)})`] : unboundViewsSaid(unjudged);
+  const each = one ? [`${viewNamed(unjudged[0] as ViewCheck)} (${(unjudged[0] as ViewCheck).error}: ${whyNotJudged(unjudged[0] as ViewCheck)})`] : unboundViewsSaid(unjudged);
   return `${one ? 'One view does' : `${unjudged.length} views do`} not bind here: ${each.join('; ')}.`;
 }
 
