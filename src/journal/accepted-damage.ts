@@ -2,7 +2,7 @@
 // names the first bad line and pins every byte before it with a digest, so the journal verifies again from there on.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { genesisHash, verifyChain, type JournalRecord, type LinesProgress, type VerifyResult } from './record.js';
+import { genesisHash, seqGuess, verifyChain, type JournalRecord, type LinesProgress, type VerifyResult } from './record.js';
 import { lossRecordedAt } from './torn-tail.js';
 import { endCutRecordedAt } from './end-cut.js';
 import { movedLines, outOfOrderWords, type OutOfOrder } from './out-of-order.js';
@@ -366,7 +366,8 @@ export function verifyJournal(text: string, progress?: LinesProgress): JournalVe
       const endCut = pair ? undefined : endCutRecordedAt(lines[found - 1] as string);
       const lost = lossRecordedAt(lines[found - 1] as string) ?? endCut;
       const first = pair ? linkBreakWords(found) : checked.problem.reason;
-      const reason = lost ? `${first}; as the record at this line says, ${lost}` : first;
+      // What the journal itself recorded of a cut comes first, the check's finding after it, without its guess.
+      const reason = lost ? `as the record at this line says, ${lost} (the check found: ${first.replace(seqGuess, '')})` : first;
       const why = acceptance ? `${reason}; ${staleReason(lines, acceptance)}` : reason;
       const further = more.bad.length > 0 ? `; further lines that fail on their own: ${more.bad.join(', ')}` : '';
       const breaks = more.breaks.map((line) => `; ${linkBreakWords(line)}`).join('');

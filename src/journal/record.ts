@@ -82,6 +82,9 @@ export type LinesProgress = (checked: number, of: number) => void;
 
 export const linesPerProgress = 1_000;
 
+/** The check's guess at a skipped sequence number, said where nothing on the record explains it (accepted-damage.ts). */
+export const seqGuess = ' (a line removed or inserted?)';
+
 /**
  * Verifies `lines` from index `from` on. `start` is what the first of them must link to and be numbered: the line
  * before, or, where a person accepted the damage before it (accepted-damage.ts), nothing (undefined: taken as it is).
@@ -100,7 +103,7 @@ export function verifyChain(lines: readonly string[], from: number, start: { pre
       return fail('not valid JSON');
     }
     if (typeof record !== 'object' || record === null || typeof record.hash !== 'string') return fail('not a journal record');
-    if (seq !== undefined && record.seq !== seq) return fail(`sequence number ${String(record.seq)} where ${seq} was expected (a line removed or inserted?)`);
+    if (seq !== undefined && record.seq !== seq) return fail(`sequence number ${String(record.seq)} where ${seq} was expected${seqGuess}`);
     if (prev !== undefined && record.prev !== prev) return fail('does not link to the line before it (a line removed, reordered or edited?)');
     if (hashRecord(record) !== record.hash) return fail('its content does not match its hash (the line was edited)');
     // The hash covers the known fields; the line must be exactly those fields as written, so nothing can be added beside them.

@@ -241,10 +241,10 @@ describe('journal verify', () => {
     appending.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: '/databox status 4' } });
     // The appender journaled the cut before its own line: the gap reads as lines removed from the end, not in the middle.
     expect(inProcess(['journal', 'verify']).stderr).toMatch(
-      new RegExp(`^journal FAILED at line ${cutAt} of .*: sequence number ${cutAt + 2} where ${cutAt} was expected \\(a line removed or inserted\\?\\); as the record at this line says, 2 lines were removed from the journal's end \\(records ${cutAt}–${cutAt + 1}; its head file named record ${cutAt + 1}, hash [0-9a-f]{12}…\\), found by the next process to write to it`),
+      new RegExp(`^journal FAILED at line ${cutAt} of .*: as the record at this line says, 2 lines were removed from the journal's end \\(records ${cutAt}–${cutAt + 1}; its head file named record ${cutAt + 1}, hash [0-9a-f]{12}…\\), found by the next process to write to it, which recorded this before anything else \\(the check found: sequence number ${cutAt + 2} where ${cutAt} was expected\\)`),
     );
     expect(inProcess(['journal', 'repair'], 'carol').code).toBe(0);
-    expect(inProcess(['journal', 'verify']).stdout).toMatch(new RegExp(`line ${cutAt} failed verification \\(sequence number ${cutAt + 2} where ${cutAt} was expected .*\\); terminal:carol accepted it at line ${cutAt + 2};.*\n    accepted on \\S+: lines were lost from its end before line ${cutAt}\n`));
+    expect(inProcess(['journal', 'verify']).stdout).toMatch(new RegExp(`line ${cutAt} failed verification \\(as the record at this line says, .* \\(the check found: sequence number ${cutAt + 2} where ${cutAt} was expected\\)\\); terminal:carol accepted it at line ${cutAt + 2};.*\n    accepted on \\S+: lines were lost from its end before line ${cutAt}\n`));
     expect(fs.readdirSync(stateDir).filter((name) => name.includes('.damaged-'))).toHaveLength(2);
     expect(inProcess(['journal', 'repair'], 'dave').stdout).toBe(`journal OK: nothing to repair in ${journalFile}\n`);
 
@@ -303,7 +303,8 @@ describe('journal verify', () => {
     const repaired = inProcess(['journal', 'repair'], 'bob');
     expect(repaired.code, repaired.stderr).toBe(0);
     expect(repaired.stdout).toMatch(new RegExp(`^${lost.replace(/[()]/g, '\\$&')} \\(the file was cut or damaged after it was written; not a crash while writing it\\); it was set aside to .*journal\\.jsonl\\.torn-`));
-    expect(repaired.stdout).toContain(`line 2 failed verification (sequence number 3 where 2 was expected (a line removed or inserted?); as the record at this line says, ${lost}`);
+    expect(repaired.stdout).toContain(`line 2 failed verification (as the record at this line says, ${lost}`);
+    expect(repaired.stdout).toContain('(the check found: sequence number 3 where 2 was expected)');
     expect(repaired.stdout).not.toContain('never acknowledged');
     expect(inProcess(['journal', 'verify']).code).toBe(0);
     const { markdown } = buildPostmortem({ incidentId: incident, verify: readJournal(stateDir).verify, runbooks: new Map(), root: stateDir, writtenAt: new Date() });

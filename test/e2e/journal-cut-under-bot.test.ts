@@ -53,8 +53,8 @@ describe('a journal cut under the running bot', () => {
     expect(verified.code).toBe(1);
     expect(verified.stderr).toMatch(
       new RegExp(
-        `^journal FAILED at line ${cutAt} of .*: sequence number ${cutAt + 2} where ${cutAt} was expected \\(a line removed or inserted\\?\\); ` +
-          `as the record at this line says, 2 lines were removed from the journal's end \\(records ${cutAt}–${cutAt + 1}, \\d+ bytes\\) while a process writing to it ran \\(PID ${process.pid}; .*\\): the file was cut under it, and it recorded this before its next line`,
+        `^journal FAILED at line ${cutAt} of .*: as the record at this line says, 2 lines were removed from the journal's end \\(records ${cutAt}–${cutAt + 1}, \\d+ bytes\\) ` +
+          `while a process writing to it ran \\(PID ${process.pid}; .*\\): the file was cut under it, and it recorded this before its next line \\(the check found: sequence number ${cutAt + 2} where ${cutAt} was expected\\)`,
       ),
     );
     // Accepted, it is listed as lines lost from the end, not in the middle.

@@ -76,7 +76,7 @@ describe('a journal cut under the process writing to it', () => {
   }
 
   const cutWords = (bytes: number) =>
-    new RegExp(`^sequence number 7 where 5 was expected \\(a line removed or inserted\\?\\); as the record at this line says, 2 lines were removed from the journal's end \\(records 5–6, ${bytes} bytes\\) while a process writing to it ran \\(PID ${process.pid}; it had seen record 6, hash [0-9a-f]{12}…\\): the file was cut under it, and it recorded this before its next line`);
+    new RegExp(`^as the record at this line says, 2 lines were removed from the journal's end \\(records 5–6, ${bytes} bytes\\) while a process writing to it ran \\(PID ${process.pid}; it had seen record 6, hash [0-9a-f]{12}…\\): the file was cut under it, and it recorded this before its next line \\(the check found: sequence number 7 where 5 was expected\\)$`);
 
   it('journals the cut before its next append, so verification says an end cut and then new lines', () => {
     const { dir, journal, file } = journalWith(6);
@@ -94,7 +94,7 @@ describe('a journal cut under the process writing to it', () => {
     fs.truncateSync(file, Buffer.byteLength(`${lines.slice(0, 3).join('\n')}\n${(lines[3] as string).slice(0, 20)}`));
     journal.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: '/databox status after' } });
     expect(readJournal(dir).verify.problem?.reason).toMatch(
-      /as the record at this line says, the journal's last line, line 4 \(.*\), was written and acknowledged .* not a crash while writing it\); 2 more lines written after it \(records 5–6\) were cut from the journal's end with it$/,
+      /as the record at this line says, the journal's last line, line 4 \(.*\), was written and acknowledged .* not a crash while writing it\); 2 more lines written after it \(records 5–6\) were cut from the journal's end with it \(the check found: sequence number 7 where 4 was expected\)$/,
     );
   });
 
@@ -166,7 +166,7 @@ describe('journal repair on odd journals', () => {
     const incidentId = incident.find((r) => r.type === 'incident.opened')?.incident as string;
     const runbooks = loadRunbooks(path.resolve(import.meta.dirname, '..', '..', 'runbooks'));
     const { markdown } = writePostmortem({ stateDir: dir, runbooks, root: fixtureRoot, incidentId });
-    expect(markdown).toMatch(/> \*\*Lines were lost from the journal before line 2\*\* \(sequence number 4 where 2 was expected \(a line removed or inserted\?\); as the record at this line says, 2 lines were removed from the journal's end \(records 2–3; .*\), and \*\*terminal:bob\*\* accepted the loss at line 3: what they held cannot be shown\./);
+    expect(markdown).toMatch(/> \*\*Lines were lost from the journal before line 2\*\* \(as the record at this line says, 2 lines were removed from the journal's end \(records 2–3; .* \(the check found: sequence number 4 where 2 was expected\)\), and \*\*terminal:bob\*\* accepted the loss at line 3: what they held cannot be shown\./);
     expect(markdown).toContain(`| Record | ${incident.length} journal records of this incident, lines 4–${incident.length + 3} of `);
     expect(markdown).toContain('hash chain verified, but for lines lost before line 2, accepted |');
 
