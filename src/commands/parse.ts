@@ -1,4 +1,5 @@
 // The /databox command grammar, shared by Slack and the terminal: verbs, scenarios and key=value parameters.
+import { nearIncidentIdSaid } from './incident-id-hint.js';
 import { orList } from '../or-list.js';
 import { didYouMean } from '../runbook/did-you-mean.js';
 import { commandValue } from './quote-value.js';
@@ -185,6 +186,9 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   if (verb === '/databox') return fail(rest.length > 0 ? `leave out "/databox": it is the command itself, typed already; type /databox ${clip(rest.join(' '))}` : 'leave out "/databox": it is the command itself, typed already');
   // `/databox "diagnose duckdb"`: double quotes around the command's first words make them one word.
   if (/\s/.test(typedVerb as string)) return fail(`the command is in double quotes, which make it one word: leave them out, /databox ${clip(firstWordUnquoted(text))}`);
+  // `/databox 'diagnose duckdb'` or ‘diagnose duckdb’ (macOS and Slack type curly ones): the quotes would be read as part of the words.
+  const unquoted = singleQuotesLeftOut(text);
+  if (unquoted !== undefined) return fail(`the command is in single quotes${curlyNamed(text)}, which are not the grammar's: leave them out, /databox ${clip(unquoted)}`);
   if (!(verbs as readonly string[]).includes(verb)) return fail(`unknown command ${quoted(typedVerb as string)}${didYouMean(verb, verbs)}`);
   // Taken out, a quote inside a value would change it unseen (`snapshot=a"b"c` read as abc): refused, whatever the word.
   const stray = words.find((word): word is Word & { strayQuote: string } => word.strayQuote !== undefined);
@@ -206,7 +210,11 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   if (verb === 'postmortem') {
     const [incident, ...extra] = rest;
     if (!incident) return fail('which incident? Give its id, shown on the incident\'s first message', verb);
-    if (!incidentIdPattern.test(incident)) return fail(`${quoted(incident)} is not an incident id (they look like dbx-20260420-3fa2)`, verb);
+    if (!incidentIdPattern.test(incident)) {
+      const near = nearIncidentIdSaid(incident, quoted(incident), (id) => `/databox postmortem ${id}`);
+      if (near) return fail(near, verb);
+      return fail(`${quoted(incident)} is not an incident id (they look like dbx-20260420-3fa2)`, verb);
+    }
     if (extra.length > 0) return fail(`unexpected "${clip(extra.join(' '))}" after the incident id`, verb);
     return { ok: true, command: { verb: 'postmortem', incident } };
   }
@@ -267,7 +275,11 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   if ('incident' in params) {
     incident = params.incident as string;
     delete params.incident;
-    if (!incidentIdPattern.test(incident)) return fail(`incident=${clip(incident)}${hidden(incident)} is not an incident id (they look like dbx-20260420-3fa2)`, verb);
+    if (!incidentIdPattern.test(incident)) {
+      const near = nearIncidentIdSaid(incident, `incident=${clip(incident)}`, (id) => `incident=${id}`);
+      if (near) return fail(near, verb);
+      return fail(`incident=${clip(incident)}${hidden(incident)} is not an incident id (they look like dbx-20260420-3fa2)`, verb);
+    }
   }
   if (verb === 'recover') {
     const path = params.path;
@@ -334,6 +346,26 @@ function spacesAroundEquals(pairs: readonly string[], index: number): string | u
  * The command with the double quotes of its first word left out (`"diagnose motherduck" at="…"`): the quotes of a
  * value after it, which keep the value's space, stay as typed.
  */
+/** Single quotes, straight or curly: none is the grammar's. */
+const singleQuote = /['\u2018\u2019]/;
+
+/**
+ * The command with the single quotes around its first words left out (`'diagnose duckdb' incident=…`, or the whole
+ * command quoted), when it opens with one and a word closes with one; undefined otherwise.
+ */
+function singleQuotesLeftOut(text: string): string | undefined {
+  if (!singleQuote.test(text.charAt(0))) return undefined;
+  const closing = /['\u2018\u2019](?=\s|$)/.exec(text.slice(1));
+  if (!closing) return undefined;
+  const end = closing.index + 1;
+  return `${text.slice(1, end)}${text.slice(end + 1)}`.trim();
+}
+
+/** " (curly ones, ‘ ’)" when the quotes at the command's start are curly: said, since a phone or Slack typed them unasked. */
+function curlyNamed(text: string): string {
+  return /[\u2018\u2019]/.test(text.charAt(0)) ? ' (curly ones, \u2018 \u2019, as macOS and Slack type them)' : '';
+}
+
 function firstWordUnquoted(text: string): string {
   let inQuotes = false;
   for (let at = 0; at < text.length; at += 1) {

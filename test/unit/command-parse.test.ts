@@ -66,6 +66,14 @@ const malformed: Malformed[] = [
   { text: 'postmortem', error: /^which incident\?/, usage: '/databox postmortem <incident-id>' },
   { text: 'postmortem 42', error: /^"42" is not an incident id \(they look like dbx-20260420-3fa2\)$/, usage: '/databox postmortem <incident-id>' },
   { text: 'postmortem dbx-20260420-3fa2 now', error: /^unexpected "now" after the incident id$/, usage: '/databox postmortem <incident-id>' },
+  // Nearly an incident id (a plan's run id, or in capitals): said so, with the id to type, as a quoted id's hint gives it.
+  { text: 'postmortem dbx-20261205-e0a7/1', error: /^"dbx-20261205-e0a7\/1" is a plan's run id, not an incident id: give its incident's, \/databox postmortem dbx-20261205-e0a7$/, usage: '/databox postmortem <incident-id>' },
+  { text: 'postmortem DBX-20261205-E0A7', error: /^"DBX-20261205-E0A7" is in capitals: incident ids are lower case, \/databox postmortem dbx-20261205-e0a7$/, usage: '/databox postmortem <incident-id>' },
+  { text: 'diagnose duckdb incident=dbx-20261205-e0a7/1', error: /^incident=dbx-20261205-e0a7\/1 is a plan's run id, not an incident id: give its incident's, incident=dbx-20261205-e0a7$/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb incident=DBX-20261205-E0A7', error: /^incident=DBX-20261205-E0A7 is in capitals: incident ids are lower case, incident=dbx-20261205-e0a7$/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb incident=DBX-20261205-E0A7/2', error: /^incident=DBX-20261205-E0A7\/2 is a plan's run id in capitals, not an incident id: give its incident's, incident=dbx-20261205-e0a7$/, usage: diagnoseUsage },
+  { text: "diagnose duckdb incident='dbx-20261205-e0a7'", error: /^incident='dbx-20261205-e0a7' is in single quotes, which would be part of the value: give it bare or in double quotes, incident=dbx-20261205-e0a7$/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb incident=\u2018dbx-20261205-e0a7\u2019', error: /^incident=\u2018dbx-20261205-e0a7\u2019 is in single quotes, which would be part of the value: give it bare or in double quotes, incident=dbx-20261205-e0a7$/, usage: diagnoseUsage },
   { text: 'unlock', error: /^which plan\? Give its run id/, usage: '/databox unlock <run-id>' },
   { text: 'unlock dbx-20260420-3fa2/2 now', error: /^unexpected "now" after the run id$/, usage: '/databox unlock <run-id>' },
   // The help's own placeholders, copied as they are: said as placeholders, with what to put, not as metacharacters.
@@ -77,6 +85,9 @@ const malformed: Malformed[] = [
   { text: '\u201cdiagnose duckdb\u201d', error: /^the command is in double quotes, which make it one word: leave them out, \/databox diagnose duckdb$/, usage: diagnoseUsage },
   { text: '"diagnose duckdb" incident=dbx-20260420-3fa2', error: /^the command is in double quotes, which make it one word: leave them out, \/databox diagnose duckdb incident=dbx-20260420-3fa2$/, usage: diagnoseUsage },
   { text: '"diagnose duckdb"', error: /^the command is in double quotes, which make it one word: leave them out, \/databox diagnose duckdb$/, usage: diagnoseUsage },
+  // Single quotes, curly as macOS and Slack type them or straight: the same way out, the command meant.
+  { text: '\u2018diagnose duckdb\u2019 incident=dbx-20260420-3fa2', error: /^the command is in single quotes \(curly ones, \u2018 \u2019, as macOS and Slack type them\), which are not the grammar's: leave them out, \/databox diagnose duckdb incident=dbx-20260420-3fa2$/, usage: diagnoseUsage },
+  { text: "'diagnose duckdb incident=dbx-20260420-3fa2'", error: /^the command is in single quotes, which are not the grammar's: leave them out, \/databox diagnose duckdb incident=dbx-20260420-3fa2$/, usage: diagnoseUsage },
   // Only the quotes around the first words go: a value's own quotes, which keep its space, stay.
   { text: '"diagnose motherduck" at="2026-04-20 12:00:00"', error: /^the command is in double quotes, which make it one word: leave them out, \/databox diagnose motherduck at="2026-04-20 12:00:00"$/, usage: diagnoseUsage },
   { text: '`diagnose duckdb`', error: /^the command is in backticks \(Slack's code marks\): leave them out, \/databox diagnose duckdb$/, usage: diagnoseUsage },
