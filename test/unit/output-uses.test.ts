@@ -122,7 +122,7 @@ describe('an output named for a status that leaves it unset is refused at load',
     verdict(doc, 'damaged').when = { any: [{ step: 'scan', status: 'damaged' }, { step: 'open', status: 'failed' }] };
     verdict(doc, 'damaged').advice = 'Damaged: {{steps.open.message}}';
     expect(refusal(doc)).toEqual([
-      "at diagnosis.verdicts[0].advice: {{steps.open.message}}: steps.open.message is not set when open's status is failed, or when the condition holds without naming open (scan ends damaged), and then open's status may be failed or timeout, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.open.message?}} to say nothing then",
+      "at diagnosis.verdicts[0].advice: {{steps.open.message}}: steps.open.message is not set when open's status is failed, or when the condition holds without naming open (scan ends damaged), and then open's status may be failed, timeout or interrupted, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.open.message?}} to say nothing then",
     ]);
   });
 
@@ -258,7 +258,7 @@ describe('an output named for a status that leaves it unset is refused at load',
     const doc = probe();
     doc.recovery[0].rollback.steps.push({ id: 'undo_rebuild', kind: 'command', title: 'Undo the rebuild', argv: ['task', 'unbuild'], onlyIfRan: 'rebuild', mutates: true, whenFailed: 'The rebuild exited {{recovery.rebuild.exitCode}}: undo it by hand' });
     expect(refusal(doc)).toEqual([
-      "at recovery[0].rollback.steps[1].whenFailed: {{recovery.rebuild.exitCode}}: recovery.rebuild.exitCode is not set when rebuild's status is failed or timeout, which its onlyIfRan: rebuild counts as run (it may have changed something), so this step is in the rollback then: name what is set then, or write {{recovery.rebuild.exitCode?}} to say nothing then",
+      "at recovery[0].rollback.steps[1].whenFailed: {{recovery.rebuild.exitCode}}: recovery.rebuild.exitCode is not set when rebuild's status is failed, timeout or interrupted, which its onlyIfRan: rebuild counts as run (it may have changed something), so this step is in the rollback then: name what is set then, or write {{recovery.rebuild.exitCode?}} to say nothing then",
     ]);
   });
 });
@@ -308,7 +308,7 @@ describe("a rollback's argv, path or SQL reading an output its bound step (onlyI
     rollback.steps.push({ id: 'stop_rebuild', kind: 'command', title: 'Stop what the rebuild started', argv: ['kill', '{{recovery.rebuild.exitCode}}'], onlyIfRan: 'rebuild', mutates: true });
     rollback.previews = [{ id: 'rebuilt', title: 'Rows rebuilt', sql: 'SELECT ?', params: ['{{recovery.rebuild.exitCode}}'], onlyIfRan: 'rebuild' }];
     rollback.inspect = [{ id: 'rebuild_log', kind: 'command', title: 'What the rebuild left', argv: ['task', 'rebuild-log', '{{recovery.rebuild.exitCode}}'], onlyIfRan: 'rebuild' }];
-    const unset = "recovery.rebuild.exitCode is not set when rebuild's status is failed or timeout, which its onlyIfRan: rebuild counts as run (it may have changed something), so this";
+    const unset = "recovery.rebuild.exitCode is not set when rebuild's status is failed, timeout or interrupted, which its onlyIfRan: rebuild counts as run (it may have changed something), so this";
     expect(refusal(doc)).toEqual([
       `at recovery[0].rollback.inspect[0].argv[2]: {{recovery.rebuild.exitCode}}: ${unset} inspect step is in the rollback then: the rollback cannot be built when rebuild ended so: bind this inspect step to a step that sets it, or read what is set then`,
       `at recovery[0].rollback.previews[0].params[0]: {{recovery.rebuild.exitCode}}: ${unset} preview is in the rollback then: the rollback cannot be built when rebuild ended so: bind this preview to a step that sets it, or read what is set then`,
