@@ -12,7 +12,10 @@ import { UserError } from '../../src/errors.js';
 import { runCommand } from '../../src/process/run-command.js';
 import { step as stepSchema } from '../../src/runbook/schema.js';
 import { withStandinPath } from '../helpers/bot-harness.js';
-import { dagsterUrl } from '../helpers/dagster-fixtures.js';
+import nock from 'nock';
+import { DagsterClient } from '../../src/dagster/graphql-client.js';
+import { dagsterUrl, serveDagster } from '../helpers/dagster-fixtures.js';
+import { DagsterScheduleStates } from '../helpers/dagster-schedule-states.js';
 import { Checkout } from '../helpers/databox-checkout.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
@@ -22,7 +25,10 @@ beforeEach(() => {
   withStandinPath();
   checkout = new Checkout();
 });
-afterEach(() => checkout.remove());
+afterEach(() => {
+  nock.cleanAll();
+  checkout.remove();
+});
 
 const definitionsFile = 'packages/databox/databox/orchestration/definitions.py';
 const inRepository = 'all_pipelines_daily@__repository__@databox.orchestration.definitions';
@@ -101,5 +107,22 @@ describe('dagster-schedule-stop through the CLI', () => {
     const [changed] = changedBeforeStopping([planned], [record]);
     expect(changed?.summary).toContain('it may have stopped all_pipelines_daily (no answer that can be read came back): look at the schedules in the Dagster UI (Overview → Schedules)');
     expect(endedWords({ status: 'failed', startedAt: '2026-04-21T09:00:00Z', steps: [planned], results: [record] })).toBe('ended, its outcome unknown');
+  });
+});
+
+describe('dagster-schedule-stop through the webserver', () => {
+  it('records a copy paused by hand since as already STOPPED and left as it is, not as stopped by the rollback: its summary and outputs', async () => {
+    const dagster = new DagsterScheduleStates(() => new Date());
+    serveDagster(dagster.handlers);
+    // The recovery started it; a teammate paused it by hand in the Dagster UI before the rollback ran.
+    dagster.start('all_pipelines_daily');
+    dagster.stop('all_pipelines_daily');
+    const planned = { ...resolved(inRepository, dagsterUrl), timeoutMs: 30_000, guard: false };
+    const result = await runDagsterScheduleStopStep(planned, { ...contextWithoutWebserver(), dagster: { heartbeatMaxAgeMs: 180_000, client: new DagsterClient({ url: dagsterUrl, timeoutMs: 5_000 }) } });
+    expect(dagster.stopRequests).toEqual([]);
+    // Before: "stopped all_pipelines_daily in …", and outputs.stopped naming it.
+    expect(result.summary).toBe('all_pipelines_daily in __repository__@databox.orchestration.definitions: already STOPPED, not stopped by this rollback: left as it is');
+    expect(result.summary).not.toMatch(/^stopped /);
+    expect(result).toMatchObject({ status: 'ok', untouched: true, outputs: { stopped: '', mayHaveStopped: '' } });
   });
 });

@@ -114,7 +114,7 @@ interface StopOutcome {
   stopped: boolean;
   /** Sent with no answer that can be read (a timeout, an HTTP error, a CLI call cut short): it may have stopped. */
   unknown?: boolean;
-  /** Started again by hand while the rollback's plan waited: a teammate's start, left as it is. */
+  /** Left as it is: already STOPPED (paused by hand since), or started again by hand since (a teammate's start). */
   left?: boolean;
   said: string;
 }
@@ -125,7 +125,8 @@ async function stopThroughWebserver(copy: Copy & { repository: RepositoryRef }, 
   if (!client) return { copy, stopped: false, said: `${needsWebserverSaid([copy])}; set DAGSTER_URL, or stop it in the Dagster UI (Overview → Schedules)` };
   try {
     const state = await client.scheduleState(copy.repository, copy.name);
-    if (state.status !== 'RUNNING') return { copy, stopped: true, said: `${copySaid(copy)}: already ${state.status}, left as it is` };
+    // Stopped by someone else (paused by hand) or never started: this rollback did not stop it, and its record says so.
+    if (state.status !== 'RUNNING') return { copy, stopped: false, left: true, said: `${copySaid(copy)}: already ${state.status}, not stopped by this rollback: left as it is` };
     // Paused after the recovery and started again by hand while the plan waited: a teammate's, not the recovery's, start.
     if (copy.statusWhenPlanned === 'STOPPED') return { copy, stopped: false, left: true, said: `${copySaid(copy)}: changed by hand since: left as is (STOPPED when this plan was made, RUNNING now: started again since, not by the recovery)` };
     // Stopped and started again by hand between the recovery and now (before the plan was made, or while it waited).
