@@ -89,8 +89,9 @@ export function changedBeforeStopping<R extends { stepId: string; status: string
 ): { title: string; summary: string; partly?: true; elsewhere?: string }[] {
   return results.flatMap((r) => {
     const step = steps.find((s) => s.id === r.stepId);
-    // A step known to have changed nothing (a move not done, rows kept only in a file): failed or timed out, not passed.
-    if (!step || !changesData(step) || r.status === 'skipped' || (r.untouched && r.status !== 'ok')) return [];
+    // A step known to have changed nothing (a move not done, rows kept only in a file, a schedule start that found each
+    // already RUNNING), whether it failed or completed: only an end nobody can tell (unknown) may have changed something.
+    if (!step || !changesData(step) || r.status === 'skipped' || (r.untouched && r.status !== 'unknown')) return [];
     const summary = `${r.summary}${keptFirstIn(step, steps, results)}`;
     const kind = (stepKinds as readonly AnyStepKind[]).find((k) => k.kind === step.kind);
     // What it changes, where that is not the plan's database (Dagster's schedules).

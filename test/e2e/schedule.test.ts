@@ -1049,6 +1049,42 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(status).not.toContain('no change has run on');
   });
 
+  it('a schedule started by hand before the approval, then a backfill Dagster refused: the failure lists no change, the start step having found it already running', async () => {
+    let startedInTheUi = false;
+    const { started, handlers } = pausedUntilStarted('schedules-paused', 'all_pipelines_daily');
+    serveDagster({
+      DataboxAssetNodes: 'asset-nodes',
+      DataboxRepositories: 'repositories',
+      DataboxSchedules: (request) => {
+        const answer = (handlers.DataboxSchedules as (body: unknown) => any)(request);
+        if (startedInTheUi) answer.data.schedulesOrError.results.find((s: any) => s.name === 'all_pipelines_daily').scheduleState.status = 'RUNNING';
+        return answer;
+      },
+      DataboxStartSchedule: handlers.DataboxStartSchedule!,
+      DataboxBackfill: () => ({ data: { launchPartitionBackfill: { __typename: 'PythonError', message: 'dagster._core.errors.DagsterInvariantViolationError: no such partition\n' } } }),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    await bot.command('diagnose schedule', operator);
+    await bot.settle();
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await bot.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await bot.settle();
+    // A teammate switches it on in Dagster's UI while the plan waits.
+    startedInTheUi = true;
+    await bot.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await bot.settle();
+    await slack.waitFor('the failure', () => slack.allText().includes('Recovery failed'), 60_000);
+    const failure = String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Recovery failed'))?.blocks);
+    expect(started).toHaveLength(0);
+    expect(slack.allText()).toContain('already running: all_pipelines_daily');
+    expect(failure).toContain('Nothing was changed: it stopped before any step that changes data did anything.');
+    // Before: "Changed before it stopped (still so now): • Start the paused schedules: already running: all_pipelines_daily".
+    expect(failure).not.toContain('Changed before it stopped');
+    const postmortem = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(quickDaemonStart.DATABOX_RUNBOOKS_DIR), root: checkout.root, incidentId: incidentId as string }).markdown;
+    expect(postmortem).not.toContain('Changed before it stopped');
+  });
+
   /**
    * A teammate's backfill from Dagster's UI, still being carried out, of the marts over some of the diagnosed window; it
    * answers who launched it too (DataboxBackfillsLaunchedBy), each question reading only the fields it asked for.
