@@ -26,6 +26,7 @@ import { refuseIfLocked } from './database-lock.js';
 import { reportSafely, type IncidentReporter } from './reporter.js';
 import type { DatabaseTargets } from '../database/targets.js';
 import { notStarted, reasonData, type Incident, type IncidentState, type Run } from './state.js';
+import { endedWords, outcomeUnknownWords } from './run-label.js';
 import type { Said } from '../said.js';
 import { stepOutputFile } from './output-file.js';
 
@@ -182,8 +183,11 @@ export class RunExecutor {
    * then fails is logged, not thrown, so it neither hides the error that stopped the run nor stops what follows its end.
    */
   private async finish(run: Run, status: 'succeeded' | 'failed', reason?: Said): Promise<void> {
+    // Stopped at a step nobody can tell the end of (a backfill that printed no id): "failed" (it did not succeed), as
+    // every reader of the journal takes it, with its outcome said unknown beside it, as its message and postmortem say.
+    const unknown = status === 'failed' && endedWords({ ...this.deps.run(run.id), status }) === outcomeUnknownWords;
     await this.deps.journal
-      .commit({ type: 'run.finished', incident: run.incidentId, actor: this.deps.actor, data: { runId: run.id, status, ...(reason ? reasonData(reason) : {}) } })
+      .commit({ type: 'run.finished', incident: run.incidentId, actor: this.deps.actor, data: { runId: run.id, status, ...(unknown ? { outcome: 'unknown' } : {}), ...(reason ? reasonData(reason) : {}) } })
       .catch((error: unknown) => this.deps.logger.error({ err: error, runId: run.id }, "could not sync a run's end to the journal"));
   }
 

@@ -20,6 +20,9 @@ export function cleanupEnded(run: Run): boolean {
 /** Where an incident stands after a rollback that succeeded: back where it was, never a green "succeeded". */
 export const rolledBackWords = 'rolled back, so not recovered: diagnose again';
 
+/** A run journaled "failed" whose first step not passing ended unknown: whether it did what it was to do is not known. */
+export const outcomeUnknownWords = 'ended, its outcome unknown';
+
 /**
  * How a run ended, in a word or two: a plan stopped before its first step is "not started", not "interrupted"; one that
  * stopped at a step nobody can tell the outcome of (a swap's connection lost as it ran) did not fail, as far as anyone
@@ -27,6 +30,6 @@ export const rolledBackWords = 'rolled back, so not recovered: diagnose again';
  */
 export function endedWords(run: Pick<Run, 'status' | 'startedAt'> & Partial<Pick<Run, 'steps' | 'results'>>): string {
   if (run.status === 'interrupted' && run.startedAt === undefined) return 'not started';
-  if (run.status === 'failed' && run.steps && run.results && firstFailure(run.steps, run.results)?.status === 'unknown') return 'ended, its outcome unknown';
+  if (run.status === 'failed' && run.steps && run.results && firstFailure(run.steps, run.results)?.status === 'unknown') return outcomeUnknownWords;
   return run.status;
 }

@@ -30,7 +30,7 @@ import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refu
 import { overtakesWarning } from '../incidents/approval-policy.js';
 import { leftOutLine } from '../incidents/left-out.js';
 import { stepCount } from '../step-count.js';
-import { endedWords } from '../incidents/run-label.js';
+import { endedWords, outcomeUnknownWords } from '../incidents/run-label.js';
 import { orStoppedByGuard, stoppedByGuard } from './stopped-by-guard.js';
 import { orNoLongerApprovable } from './no-longer-approvable.js';
 import { recoveredElsewhere } from '../incidents/recovered-elsewhere.js';
@@ -305,10 +305,10 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     `| Scenario | ${cell(plain(incident.title))} (\`${incident.scenario}\`${rb ? `, section ${rb.section} of the incident runbook` : ''})${restsOn([], opening)} |`,
     `| Opened | ${utcStamp(incident.openedAt)} by ${cell(who(incident.openedBy))}${cell(where(incident.origin))}${restsOn([], opening)} |`,
     `| Verdict | ${incident.diagnosis ? cell(plain(incident.diagnosis.title)) : 'no diagnosis recorded'}${restsOn([], verdicts)} |`,
-    `| Recovery | ${ranRecoveries.some((r) => !r.cleanup) ? cell(ranRecoveries.filter((r) => !r.cleanup).map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, r.status)}`).join('; ')) : 'none ran'}${asOf}${restsOn(recoveries.filter((r) => !r.cleanup))} |`,
-    ...(ranRecoveries.some((r) => r.cleanup) ? [`| Cleanup | ${cell(ranRecoveries.filter((r) => r.cleanup).map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, r.status)}`).join('; '))}${restsOn(recoveries.filter((r) => r.cleanup))} |`] : []),
+    `| Recovery | ${ranRecoveries.some((r) => !r.cleanup) ? cell(ranRecoveries.filter((r) => !r.cleanup).map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, endedWords(r))}`).join('; ')) : 'none ran'}${asOf}${restsOn(recoveries.filter((r) => !r.cleanup))} |`,
+    ...(ranRecoveries.some((r) => r.cleanup) ? [`| Cleanup | ${cell(ranRecoveries.filter((r) => r.cleanup).map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, endedWords(r))}`).join('; '))}${restsOn(recoveries.filter((r) => r.cleanup))} |`] : []),
     `| Validation | ${validations.length > 0 ? cell(validations.map((r) => validationSummary(r)).join('; ')) : 'none ran'}${asOf}${restsOn(validations)} |`,
-    `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${orNoLongerApprovable(r, state, orStoppedByGuard(r, r.status))}${r.startedAt ? '' : ' (never ran)'}`).join('; ')) : 'none'}${asOf}${restsOn(rollbacks)} |`,
+    `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${orNoLongerApprovable(r, state, orStoppedByGuard(r, r.startedAt ? endedWords(r) : r.status))}${r.startedAt ? '' : ' (never ran)'}`).join('; ')) : 'none'}${asOf}${restsOn(rollbacks)} |`,
     ...(kept.length > 0
       ? [`| Kept on disk | ${keptThere.length > 0 ? cell(keptThere.map((f) => code(f.path)).join(', ')) : 'nothing still there'}${keptGone > 0 ? `${keptThere.length > 0 ? ';' : ':'} ${keptGone} gone when this was written` : ''} (see *Kept on disk*)${asOf}${restsOn([...recoveries, ...rollbacks])} |`]
       : []),
@@ -445,7 +445,7 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
   }
   const last = [...runs].reverse().find((r) => r.kind === 'recovery' || r.kind === 'rollback');
   if (!last) return { text: incident.diagnosis ? `diagnosed (${plain(incident.diagnosis.title)}); no recovery ran` : 'open' };
-  if (last.kind === 'rollback') return { text: `not recovered: the last action was ${plain(last.title)} (${last.status})` };
+  if (last.kind === 'rollback') return { text: `not recovered: the last action was ${plain(last.title)} (${endedWords(last)})` };
   if (last.status === 'succeeded') return { text: `${plain(last.title)} succeeded, but no validation has passed since` };
   // As the status and an approval see it: a plan made before another changed its database cannot be approved any more.
   const changedBy = last.status === 'pending' ? state.staleBy(last) : undefined;
@@ -460,7 +460,7 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
     rejected: 'was rejected',
     expired: 'expired before anyone approved it',
   };
-  return { text: `not recovered: ${plain(last.title)} ${stoppedByGuard(last) ? 'was stopped by its guard, nothing changed' : endedWords(last) === 'not started' ? 'was not started' : (said[last.status] ?? `ended ${last.status}`)}` };
+  return { text: `not recovered: ${plain(last.title)} ${stoppedByGuard(last) ? 'was stopped by its guard, nothing changed' : endedWords(last) === 'not started' ? 'was not started' : endedWords(last) === outcomeUnknownWords ? outcomeUnknownWords : (said[last.status] ?? `ended ${last.status}`)}` };
 }
 
 /** Of the validations after run `after` up to `last` (one that passed), the first that passed with none failing after it. */
@@ -610,7 +610,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
       const reason = typeof data.reason === 'string' ? plain(data.reason) : status === 'interrupted' ? 'interrupted' : undefined;
       const said = [stoppedAt, reason].filter(Boolean).join('; ');
       const why = said ? `: ${said}${data.unlock ? outsideApprovers(run.unlockedOutsideBotApprovers) : ''}` : '';
-      return `${at} ${runLabel(run)} (\`${run.id}\`) **${endedWords({ status: status as Run['status'], startedAt: run.startedAt })}**${elapsed}${why}`;
+      return `${at} ${runLabel(run)} (\`${run.id}\`) **${endedWords({ status: status as Run['status'], startedAt: run.startedAt, steps: run.steps, results: run.results })}**${elapsed}${why}`;
     }
     case 'diagnosis.verdict':
       return `${at} **Verdict: ${plain(String(data.title ?? data.verdict ?? ''))}**${Array.isArray(data.paths) && data.paths.length > 0 ? `; recovery paths offered: ${data.paths.map((p: string) => p.toUpperCase()).join(', ')}` : ''}`;
@@ -757,7 +757,7 @@ function planSection(doc: Document, run: Run, root: string, state: IncidentState
     const changedBy = state.staleBy(run);
     facts.push(`${changedBy ? `No longer approvable when this was written: plan \`${changedBy.id}\` (${plain(changedBy.title)}) changed its database after it was made` : 'Still waiting for an approval when this was written'}${proposed}`);
   }
-  if (run.startedAt) facts.push(`Ran ${utcClockFrom(run.startedAt, openedAt)}${run.finishedAt ? `–${utcClockFrom(run.finishedAt, openedAt)} (${runDuration({ startedAt: run.startedAt, status: run.status }, run.finishedAt)}): ${orStoppedByGuard(run, run.status)}` : `, ${lost !== undefined ? endLostWords(lost) : `no end recorded: ${orStoppedByGuard(run, run.status)}`}`}${runMark(run, ['run.started', 'run.finished'])}`);
+  if (run.startedAt) facts.push(`Ran ${utcClockFrom(run.startedAt, openedAt)}${run.finishedAt ? `–${utcClockFrom(run.finishedAt, openedAt)} (${runDuration({ startedAt: run.startedAt, status: run.status }, run.finishedAt)}): ${orStoppedByGuard(run, endedWords(run))}` : `, ${lost !== undefined ? endLostWords(lost) : `no end recorded: ${orStoppedByGuard(run, run.status)}`}`}${runMark(run, ['run.started', 'run.finished'])}`);
   // What the thread's failure message said it left behind: what the database held when it stopped.
   const changed = run.status === 'failed' || run.status === 'interrupted' ? changedBeforeStopping(run.steps, run.results) : [];
   const ended = runMark(run, ['step.finished', 'run.finished']);

@@ -717,6 +717,18 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(slack.allText()).not.toContain('Next:');
     expect(slack.buttons(/^open_follow_up_\d+$/)).toHaveLength(0);
     expect(journalRecordsOf(checkout).some((r) => r.type === 'run.follow-up')).toBe(false);
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1] as string;
+    const postmortem = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(quickDaemonStart.DATABOX_RUNBOOKS_DIR), root: checkout.root, incidentId }).markdown;
+    // The journal and the postmortem say what the message says. Before: "failed" in both, whatever the step's end.
+    const finished = journalRecordsOf(checkout).filter((r) => r.type === 'run.finished').at(-1);
+    expect(finished?.data).toMatchObject({ status: 'failed', ...(status === 'unknown' ? { outcome: 'unknown' } : {}) });
+    if (status === 'failed') expect(finished?.data.outcome).toBeUndefined();
+    const ended = status === 'unknown' ? 'ended, its outcome unknown' : 'failed';
+    expect(postmortem).toContain(`| Recovery | Path A: Start the daemon and backfill the missed window: ${ended} |`);
+    expect(postmortem).toContain(`Outcome: not recovered: Path A: Start the daemon and backfill the missed window ${ended}.`);
+    expect(postmortem).toMatch(new RegExp(`\\(\`${incidentId}/2\`\\) \\*\\*${ended}\\*\\* in `));
+    expect(postmortem).toMatch(new RegExp(`- Ran [0-9:]+–[0-9:]+ \\([^)]*\\): ${ended}\n`));
+    if (status === 'unknown') expect(postmortem).not.toMatch(/window: failed|window failed|\*\*failed\*\*|\): failed/);
   });
 
   it('refuses path B when the daemon stopped since the diagnosis: nobody would run its backfill or tick its schedules', async () => {
