@@ -15,6 +15,7 @@ import { saidInSlack, slackMention as mention } from './mentions.js';
 import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { followUpCommand, type FollowUpOffer } from '../incidents/reporter.js';
 import { interruptedLine, type Incident, type Run } from '../incidents/state.js';
+import { notUndoneByRollback } from '../incidents/not-undone-by-rollback.js';
 import type { SetAside } from '../journal/journal.js';
 import { acknowledgedTornWords } from '../journal/torn-tail.js';
 import type { Parameter, RecoveryPath, Runbook } from '../runbook/schema.js';
@@ -497,10 +498,15 @@ export function journalRepairedMessage(aside: SetAside, verifies: boolean): Rend
 }
 
 export function rollbackOfferMessage(recovery: Run): Rendered {
+  // A backfill's runs are Dagster's: "undoes what it changed" would promise what no rollback does.
+  const notUndone = notUndoneByRollback(recovery);
+  const undoes = notUndone.length === 0
+    ? 'the rollback undoes what it changed (its plan shows each step first)'
+    : `the rollback undoes what it can of what it changed (its plan shows each step first). It cannot undo ${escapeMrkdwn(notUndone.join('; nor '))}`;
   return {
     text: 'A rollback is available',
     blocks: [
-      section(`:leftwards_arrow_with_hook: If this recovery made things worse, the rollback undoes what it changed (its plan shows each step first). It needs an approval like any recovery.`),
+      section(`:leftwards_arrow_with_hook: If this recovery made things worse, ${undoes}. It needs an approval like any recovery.`),
       {
         type: 'actions',
         elements: [{ type: 'button', action_id: actionIds.rollback, text: { type: 'plain_text', text: 'Roll back…' }, value: JSON.stringify({ run: recovery.id }) }],

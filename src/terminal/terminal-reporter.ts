@@ -26,6 +26,7 @@ import { atUtc } from '../timestamps.js';
 import { plainFromMrkdwn } from './plain-mrkdwn.js';
 import { asCliCommands } from './as-cli-commands.js';
 import { readOnlyWords } from '../engine/scratch-writes.js';
+import { notUndoneByRollback } from '../incidents/not-undone-by-rollback.js';
 
 export interface TerminalOutput {
   write(text: string): unknown;
@@ -235,6 +236,8 @@ export class TerminalReporter implements IncidentReporter {
     const names = (path?.rollback?.parameters ?? []).map((name) => `${name}=…`).join(', ');
     const takes = names ? ` (it also takes ${names})` : '';
     this.line(style.dim(`↩ If this recovery made things worse, roll it back (a plan approved like any recovery): ${cli} rollback ${recovery.id}${takes}`));
+    const notUndone = notUndoneByRollback(recovery);
+    if (notUndone.length > 0) this.line(style.dim(`  It cannot undo ${notUndone.join('; nor ')}`));
   }
 
   async journalRepaired(_incident: Incident, aside: SetAside, verifies: boolean): Promise<void> {

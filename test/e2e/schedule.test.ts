@@ -1245,6 +1245,10 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await bot.settle();
     await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length > 0, 60_000);
     expect(started).toHaveLength(1);
+    // The offer says what the rollback cannot undo. Before: "the rollback undoes what it changed", the backfill unsaid.
+    const offer = String(slack.callsTo('chat.postMessage').find((p) => p.text === 'A rollback is available')?.blocks);
+    expect(offer).toContain('the rollback undoes what it can of what it changed (its plan shows each step first). It cannot undo the backfill it launched (lxkdvmpa), whose runs go on writing the marts: cancel it in the Dagster UI (Overview → Backfills → lxkdvmpa → Cancel backfill)');
+    expect(offer).not.toContain('the rollback undoes what it changed (');
     // soda_freshness_hourly was RUNNING before the recovery: the rollback does not touch it.
     await bot.click(slack.buttons('request_rollback').at(-1)!, operator);
     await bot.settle();

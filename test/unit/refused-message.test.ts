@@ -9,7 +9,7 @@ const commandsIn = (text: string) => [...text.matchAll(/`(npm run --silent cli -
 
 describe('a message Slack refused, in plain words', () => {
   it("gives a rollback offer's button as the terminal command that proposes it, with the recovery's run id", async () => {
-    const plain = asPlainMessage(rollbackOfferMessage({ id: 'dbx-20261203-0a0a/2' } as never), 'invalid_blocks');
+    const plain = asPlainMessage(rollbackOfferMessage({ id: 'dbx-20261203-0a0a/2', steps: [], results: [] } as never), 'invalid_blocks');
     expect(plain.text).toContain(
       'Its buttons (Roll back…) could not be shown: a terminal proposes the rollback, `npm run --silent cli -- rollback dbx-20261203-0a0a/2`.',
     );

@@ -237,6 +237,12 @@ export const dagsterBackfillStepKind = defineStepKind({
     result.status === 'unknown'
       ? 'it may have launched the backfill, whose runs write the marts: look in the Dagster UI (Overview → Backfills) before launching it again'
       : 'the CLI may have launched part of the backfill before it failed: look in the Dagster UI (Overview → Backfills, Runs) before launching it again',
+  // Its runs are Dagster's once launched: a rollback stops schedules or restores data, never a backfill's runs.
+  notUndoneByRollback: (_step, result) => {
+    const id = typeof result.outputs?.backfillId === 'string' ? result.outputs.backfillId : '';
+    const which = id ? `the backfill it launched (${id})` : result.status === 'ok' ? 'the backfill it launched' : 'the backfill it may have launched';
+    return `${which}, whose runs go on writing the marts: cancel it in the Dagster UI (Overview → Backfills → ${id || 'the one tagged databox/incident'} → Cancel backfill)`;
+  },
   inTheWayNow: launchedSince,
   run: runDagsterBackfillStep,
 });

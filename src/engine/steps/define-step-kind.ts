@@ -221,6 +221,12 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
    * part-way having changed only such things is said to have changed those, not its database.
    */
   changesElsewhere?: string;
+  /**
+   * What a rollback never undoes of a step of this kind that ran and may have changed something (the runs of a backfill
+   * it launched go on writing the marts), and how to undo it by hand: said where the rollback is offered, which would
+   * otherwise read as undoing all the recovery changed.
+   */
+  notUndoneByRollback?(step: R & ResolvedCommon, result: { status: string; outputs?: Record<string, unknown> }): string;
   /** What a read-only step still writes beside the database and removes again (a scratch clone), said where a run is called read-only. */
   scratchWrites?(step: R & ResolvedCommon): string | undefined;
   /**
