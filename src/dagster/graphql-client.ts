@@ -1,4 +1,5 @@
 // Talks to the Dagster webserver's GraphQL API (POST <DAGSTER_URL>/graphql) with a timeout; every failure is a DagsterError.
+import { connectionFailureSaid } from './connection-failure-said.js';
 
 /** Why an answer could not be used: the operator sees `message`; `kind` decides what the bot does next. */
 /** `not-found`: Dagster answered that what was asked about does not exist (a run it does not know): asking again says the same. */
@@ -231,7 +232,7 @@ export class DagsterClient {
         throw new DagsterError('timeout', `the Dagster webserver at ${this.endpoint} did not answer within ${this.options.timeoutMs / 1000} s`);
       }
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new DagsterError('unreachable', `the Dagster webserver at ${this.endpoint} cannot be reached (${cause?.message ?? cause?.code ?? (error as Error).message})`);
+      throw new DagsterError('unreachable', `the Dagster webserver at ${this.endpoint} cannot be reached (${connectionFailureSaid(cause, (error as Error).message, this.endpoint)})`);
     } finally {
       clearTimeout(timer);
     }

@@ -81,9 +81,12 @@ interface WebserverAnswer {
 /** A webserver that cannot be reached, or answers too slowly, would fail the next question the same way, as slowly. */
 const silent = new Set<DagsterErrorKind>(['unreachable', 'timeout']);
 
-/** Dagster's messages (a PythonError's) often end in a line break, which would leave a lone ")" in a step's summary. */
+/**
+ * Dagster's messages (a PythonError's) often end in a line break, which would leave a lone ")" in a step's summary, or
+ * run on into a stack trace, which would break the verdict's line: their first line says what failed.
+ */
 function said(error: DagsterError): string {
-  return error.message.trim();
+  return error.message.trim().split('\n')[0]?.trim() ?? '';
 }
 
 async function fromWebserver(client: DagsterClient, now: Date, askLocations: boolean): Promise<WebserverAnswer> {

@@ -294,6 +294,17 @@ describe('Dagster GraphQL client', () => {
     expect(text).toMatch(/SCHEDULER\s+yes\s+yes\s+11.0 s ago/);
   });
 
+  it('says a PythonError of many lines (its stack trace) by its first line in why the CLI was asked: no line break in the verdict', async () => {
+    const pythonError = { __typename: 'PythonError', message: 'dagster._core.errors.DagsterUserCodeUnreachableError: Could not reach user code server\n  Stack trace: File "/x.py", line 1\n' };
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: () => ({ data: { schedulesOrError: pythonError } }) });
+    const cli = recordedCli({ 'uv run dagster schedule list': 'schedule-list-stopped', 'uv run dagster instance info': 'instance-info' });
+    const evidence = await probeDagster({ client: client(), runCommand: cli.run, cwd: '/nonexistent', now: recordedAt });
+    // Before: "…Could not reach user code server\n  Stack trace: File "/x.py", line 1; the daemons are the webserver's".
+    expect(evidence.webserverProblem).toBe(
+      "its schedules could not be used, so the CLI listed them: Dagster failed while reading the schedules of __repository__@databox.orchestration.definitions: dagster._core.errors.DagsterUserCodeUnreachableError: Could not reach user code server; the daemons are the webserver's",
+    );
+  });
+
   it('asks liveness-check alone when only the daemon health cannot be used, keeping the webserver\'s schedules with their ticks', async () => {
     serveDagster({ DataboxDaemonHealth: 'graphql-error', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy' });
     const cli = recordedCli({ 'uv run dagster-daemon liveness-check': 'liveness-live' });
@@ -395,6 +406,28 @@ describe('Dagster GraphQL client', () => {
     const error = await client().daemonHealth().catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'unreachable' });
     expect((error as Error).message).toBe('the Dagster webserver at http://127.0.0.1:3070/graphql cannot be reached (connect ECONNREFUSED 127.0.0.1:3070)');
+  });
+
+  it('says in one line that TLS failed, with a hint the scheme may be wrong, when DAGSTER_URL is https:// and the webserver speaks plain HTTP', async () => {
+    const plain = http.createServer((_req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    const port = (plain.address() as AddressInfo).port;
+    try {
+      const error = await new DagsterClient({ url: `https://127.0.0.1:${port}`, timeoutMs: 5_000 }).daemonHealth().catch((e: unknown) => e);
+      expect(error).toMatchObject({ kind: 'unreachable' });
+      // Before: OpenSSL's own text, "(80CC017B477F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/…:350:\n)".
+      expect((error as Error).message).toBe(
+        `the Dagster webserver at https://127.0.0.1:${port}/graphql cannot be reached (the TLS handshake failed: wrong version number; the server may speak plain HTTP: if so, DAGSTER_URL starts with http://, not https://)`,
+      );
+    } finally {
+      await new Promise((resolve) => plain.close(resolve));
+    }
+  });
+
+  it('says a cause of many lines in its first line only, never a line break in the verdict', async () => {
+    nock(dagsterUrl).post('/graphql').replyWithError({ code: 'EPROTO', message: 'write EPROTO\nsomething below' });
+    const error = await client().daemonHealth().catch((e: unknown) => e);
+    expect((error as Error).message).toBe('the Dagster webserver at http://127.0.0.1:3070/graphql cannot be reached (write EPROTO)');
   });
 
   it('gives up on a webserver slower than the timeout', async () => {
