@@ -609,18 +609,30 @@ function age(seconds: number | null): string {
   return seconds === null ? 'never' : `${formatDuration(seconds * 1000)} ago`;
 }
 
+/** STOPPED schedules first, then those whose last tick failed, then the rest, each in the order Dagster listed them. */
+function decidingFirst(schedules: readonly ScheduleEvidence[]): ScheduleEvidence[] {
+  const rank = (s: ScheduleEvidence) => (s.status === 'STOPPED' ? 0 : s.lastTickStatus === 'FAILURE' ? 1 : 2);
+  return [...schedules].sort((a, b) => rank(a) - rank(b));
+}
+
 /** The evidence as plain-text tables for the thread or the terminal. */
 export function describeDagsterEvidence(evidence: DagsterEvidence): string {
   const parts: string[] = [`Source: ${evidence.source === 'graphql' ? 'Dagster webserver (GraphQL)' : 'Dagster CLI'}${evidence.webserverProblem ? ` (webserver: ${evidence.webserverProblem})` : ''}`];
+  // What the verdict turns on first, where a cut of a long evidence keeps it (its head): the daemons' table when one
+  // Dagster calls unhealthy, else the schedules, those STOPPED or whose last tick failed at their top, before a daemons'
+  // table of heartbeats alike.
+  const daemonsFirst = (evidence.daemons ?? []).some((d) => d.required && d.healthy === false) || evidence.daemonLive === false;
+  const daemonParts: string[] = [];
   if (evidence.daemons) {
-    parts.push(
+    daemonParts.push(
       textTable(
         ['daemon', 'required', 'healthy', 'last heartbeat', 'errors'],
         evidence.daemons.map((d) => [d.type, d.required ? 'yes' : 'no', d.healthy === null ? '?' : d.healthy ? 'yes' : 'no', age(d.heartbeatAgeSeconds), d.errors[0]?.slice(0, 80) ?? '']),
       ),
     );
   }
-  if (evidence.daemonLive !== undefined) parts.push(`dagster-daemon liveness-check: ${evidence.daemonLive ? 'Daemon live' : 'Daemon(s) not running'}`);
+  if (evidence.daemonLive !== undefined) daemonParts.push(`dagster-daemon liveness-check: ${evidence.daemonLive ? 'Daemon live' : 'Daemon(s) not running'}`);
+  if (daemonsFirst) parts.push(...daemonParts);
   if (evidence.schedules) {
     // Two code locations with a schedule of the same name: which row is which. A cron in another timezone than UTC says
     // which: its ticks, and the days of its partitions, are local times there.
@@ -628,11 +640,12 @@ export function describeDagsterEvidence(evidence: DagsterEvidence): string {
     parts.push(
       textTable(
         ['schedule', 'status', 'cron', 'last tick', 'since last tick', 'last success', ...(twice ? ['repository'] : [])],
-        evidence.schedules.map((s) => [s.name, s.status, s.timezone && s.timezone !== 'UTC' ? `${s.cron} (${s.timezone})` : s.cron, s.lastTickAt ? `${s.lastTickAt.slice(0, 16).replace('T', ' ')} ${s.lastTickStatus ?? ''}`.trim() : 'unknown', s.sinceLastTickSeconds === null ? 'unknown' : formatDuration(s.sinceLastTickSeconds * 1000), s.lastSuccessAt?.slice(0, 16).replace('T', ' ') ?? 'unknown', ...(twice ? [s.repository ?? ''] : [])]),
+        decidingFirst(evidence.schedules).map((s) => [s.name, s.status, s.timezone && s.timezone !== 'UTC' ? `${s.cron} (${s.timezone})` : s.cron, s.lastTickAt ? `${s.lastTickAt.slice(0, 16).replace('T', ' ')} ${s.lastTickStatus ?? ''}`.trim() : 'unknown', s.sinceLastTickSeconds === null ? 'unknown' : formatDuration(s.sinceLastTickSeconds * 1000), s.lastSuccessAt?.slice(0, 16).replace('T', ' ') ?? 'unknown', ...(twice ? [s.repository ?? ''] : [])]),
       ),
     );
     for (const s of evidence.schedules.filter((s) => s.lastTickError)) parts.push(`Last tick of ${s.name} failed: ${s.lastTickError}`);
   }
+  if (!daemonsFirst) parts.push(...daemonParts);
   const queued = evidence.queuedTooLong;
   if (queued && 'failed' in queued) parts.push(`Queued runs: could not be read, so whether the run queue moves is unknown (${queued.failed})`);
   else if (queued && queued.runs.length > 0) {

@@ -27,6 +27,7 @@ import { plainFromMrkdwn } from './plain-mrkdwn.js';
 import { asCliCommands } from './as-cli-commands.js';
 import { readOnlyWords } from '../engine/scratch-writes.js';
 import { notUndoneByRollback } from '../incidents/not-undone-by-rollback.js';
+import { stepKinds, type AnyStepKind } from '../engine/steps/index.js';
 
 export interface TerminalOutput {
   write(text: string): unknown;
@@ -185,8 +186,10 @@ export class TerminalReporter implements IncidentReporter {
     if (record.excerpt && !record.summary.includes(record.excerpt.trim())) {
       // A per-day table keeps its bad days, whatever falls between the first lines and the last.
       const badDays = Array.isArray(record.outputs.badDays) ? record.outputs.badDays.map(String) : [];
+      // And the lines its kind says its verdict turns on (a STOPPED schedule's row).
+      const kept = (stepKinds as readonly AnyStepKind[]).find((k) => k.kind === step.kind)?.keptInShortView ?? [];
       // The marker of a middle never kept says how much was left out: it stays, whatever else is folded.
-      const shown = excerptKeeping(record.excerpt, [...badDays, ...(omittedMarker.test(record.excerpt) ? ['characters omitted …]'] : [])], 8, 1_600);
+      const shown = excerptKeeping(record.excerpt, [...badDays, ...kept, ...(omittedMarker.test(record.excerpt) ? ['characters omitted …]'] : [])], 8, 1_600);
       this.line(style.dim(indent(shown, '      │ ')));
       if (record.logFile && record.outputBytes !== undefined && record.outputBytes > Buffer.byteLength(shown)) {
         this.line(style.dim(`      │ the whole output (${formatBytes(record.outputBytes)}) is in ${record.logFile}`));

@@ -639,6 +639,28 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(recover.stdout()).toContain('partitions 2026-04-17 … 2026-06-17');
   });
 
+  it("at the terminal, keeps in the evidence's few lines the row of the schedule found paused, listed after many running", async () => {
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+      DataboxSchedules: () => {
+        const answer = graphqlFixture('schedules-paused') as any;
+        const running = answer.data.schedulesOrError.results.find((s: any) => s.scheduleState.status === 'RUNNING');
+        const others = ['ebird_hourly', 'noaa_hourly', 'usgs_hourly', 'soda_checks_hourly', 'exports_hourly', 'vacuum_hourly'].map((name) => ({ ...running, name }));
+        // Dagster lists them by name: the paused one after the rest, where a cut of the middle would hide it.
+        answer.data.schedulesOrError.results = [...others, ...answer.data.schedulesOrError.results.sort((a: any, b: any) => b.name.localeCompare(a.name))];
+        return answer;
+      },
+    });
+    const terminal = scriptedTerminal({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, DAGSTER_URL: dagsterUrl, USER: 'alice', LOG_LEVEL: 'error' }, () => null);
+    await runCli(['diagnose', 'schedule'], terminal.io, { clock });
+    const said = terminal.stdout();
+    expect(said).toContain('Verdict: Schedules paused');
+    // Before: "│ [… 9 lines omitted …]" where the schedules' table was, its paused row among them.
+    expect(said).toMatch(/│ schedule +status +cron +last tick/);
+    expect(said).toMatch(/│ all_pipelines_daily +STOPPED +0 6 \* \* \*/);
+  });
+
   it('offers scenario 2 for the diagnosed window when the resumed run fails: a button per source opens its diagnosis as a new incident, the window filled in', async () => {
     // The backfill is launched and its runs leave the marts fresh, but task verify then fails: the resumed run failed.
     dagsterStoppedUntilStarted({

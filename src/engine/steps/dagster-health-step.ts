@@ -243,6 +243,8 @@ export const dagsterHealthStepKind = defineStepKind({
   references: (step, { diagnosisSteps, phase, recoveryJobs }) => [...martsFromProblems(step, diagnosisSteps, phase), ...jobsProblems(step, recoveryJobs ?? [])],
   templates: (step) => (step.backfillAgain ? [{ at: ['backfillAgain', 'command'], template: step.backfillAgain.command, as: 'text' as const }] : []),
   resolve: (step, tools) => (step.backfillAgain ? { ...step, backfillAgain: { ...step.backfillAgain, command: tools.text(step.backfillAgain.command) } } : step),
+  // The schedules' header, a STOPPED schedule's row, a failed tick, a code location or repository that could not be read: what the verdict turns on.
+  keptInShortView: [' last success', ' STOPPED ', ' FAILURE ', 'failed:', 'could not be read', 'failed to load'],
   describe: () =>
     'ask the Dagster webserver (GraphQL instance.daemonHealth, schedulesOrError with each last tick); where it does not answer: uv run dagster-daemon liveness-check, uv run dagster schedule list, uv run dagster instance info',
   run: runDagsterHealthStep,

@@ -227,6 +227,11 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
    * otherwise read as undoing all the recovery changed.
    */
   notUndoneByRollback?(step: R & ResolvedCommon, result: { status: string; outputs?: Record<string, unknown> }): string;
+  /**
+   * Words whose lines a short view of its output keeps wherever they fall (the terminal shows a few lines of it): the
+   * rows its verdict turns on (a STOPPED schedule), which a cut of the middle would hide.
+   */
+  keptInShortView?: readonly string[];
   /** What a read-only step still writes beside the database and removes again (a scratch clone), said where a run is called read-only. */
   scratchWrites?(step: R & ResolvedCommon): string | undefined;
   /**
