@@ -4,6 +4,7 @@ import { textTable } from '../text-table.js';
 import { firstFew } from '../first-few.js';
 import type { UnloadedLocation } from './graphql-client.js';
 import { queuedTooLongSaid, type QueuedTooLong } from './queued-runs.js';
+import { unreachableCode } from './code-failures.js';
 import { ticksAtMostDaily } from './builds-days.js';
 import { dayEndsAt, knownTimeZone, lastDayEndedEverywhere, zonedDay } from './zoned-days.js';
 import { dayAfter, dayBefore } from '../engine/steps/iso-days.js';
@@ -341,8 +342,6 @@ function stoppedWithTheMarts(schedule: ScheduleEvidence, last: string, martsBuil
   return martsBuiltThrough === tickDay || martsBuiltThrough === dayBefore(tickDay);
 }
 
-/** Dagster's words when a tick or run cannot reach the code server (DagsterUserCodeUnreachableError and its message). */
-const unreachableCode = /UserCodeUnreachable|could not reach user code server/i;
 
 /**
  * `martsBuiltThrough`: the marts' last day built, when the diagnosis read it: a STOPPED schedule whose last tick built it

@@ -213,6 +213,47 @@ describe('scenario 4 verdicts', () => {
     expect(slack.buttons('choose_path_b')).toEqual([]);
   });
 
+  it.each([
+    [
+      'a repository of ours whose schedules Dagster answers a PythonError for (its code server down)',
+      {
+        DataboxRepositories: () => ({ data: { repositoriesOrError: { __typename: 'RepositoryConnection', nodes: [{ name: '__repository__', location: { name: 'databox.orchestration.definitions' } }, { name: 'ml_repo', location: { name: 'ml.definitions' } }] } } }),
+        DataboxSchedules: ({ variables }: { variables: Record<string, unknown> }) =>
+          (variables.selector as { repositoryLocationName: string }).repositoryLocationName === 'ml.definitions'
+            ? { data: { schedulesOrError: { __typename: 'PythonError', message: 'dagster._core.errors.DagsterUserCodeUnreachableError: Could not reach user code server\n  Stack trace: …' } } }
+            : schedulesAnswer([schedule('all_pipelines_daily', 'RUNNING', '2026-04-21T06:00:00Z')]),
+      },
+      'the code location or code server of ml_repo@ml.definitions, whose schedules Dagster could not read (`dagster._core.errors.DagsterUserCodeUnreachableError`: Could not reach user code server)',
+    ],
+    [
+      'a running schedule whose last tick could not reach its code server',
+      {
+        DataboxRepositories: 'repositories',
+        DataboxSchedules: () =>
+          schedulesAnswer([
+            {
+              name: 'all_pipelines_daily', cronSchedule: '0 6 * * *', executionTimezone: 'UTC',
+              scheduleState: {
+                status: 'RUNNING',
+                lastTick: [{ timestamp: seconds('2026-04-21T06:00:00Z'), status: 'FAILURE', error: { message: 'dagster._core.errors.DagsterUserCodeUnreachableError: Could not reach user code server\n\nStack Trace: …' } }],
+                lastSuccess: [{ timestamp: seconds('2026-04-20T06:00:00Z'), status: 'SUCCESS', error: null }],
+              },
+            },
+          ]),
+      },
+      "the code server of `__repository__@databox.orchestration.definitions`, which schedule all_pipelines_daily's last tick could not reach (`dagster._core.errors.DagsterUserCodeUnreachableError`: Could not reach user code server)",
+    ],
+  ] as const)('says the webserver answered and names the code that failed when it is %s, not "is it up, and reachable?"', async (_name, answers, failed) => {
+    serveDagster({ DataboxWorkspace: 'workspace-loaded', DataboxDaemonHealth: daemonHealthyNow(clock), ...answers });
+    const verdict = await diagnose();
+    // Before: "Not conclusive — Dagster could not be read … Make Dagster answer … (is it up, and reachable from here?)".
+    expect(verdict).toContain("Verdict: Not conclusive — the webserver answered, but the stack's code location failed");
+    expect(verdict).toContain(`The Dagster webserver answered (the daemons' heartbeats above are its answer); what failed is ${failed}.`);
+    expect(verdict).toContain('Deployment → Code locations');
+    expect(verdict).not.toContain('is it up, and reachable from here?');
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+  });
+
   it("says a GraphQL schema the bot's query does not fit (Cannot query field) is this Dagster's version, naming the field, not \"is it up, and reachable?\"", async () => {
     serveDagster({
       DataboxRepositories: 'repositories',

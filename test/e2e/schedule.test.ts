@@ -207,8 +207,10 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(verdict).toContain('Not conclusive');
     expect(verdict).toContain("code location databox.orchestration.definitions failed to load: `dagster._core.errors.DagsterImportError`: Encountered ImportError: `No module named 'databox.orchestration.assets_ebird'`");
     expect(verdict).not.toContain('Dagster healthy');
-    // What to do next: make Dagster answer (where the bot asks), and what the marts say meanwhile.
-    expect(verdict).toContain('Make Dagster answer, then diagnose again: with DAGSTER_URL set, the bot asks that webserver first');
+    // What to do next: the webserver answered, so not "is it up?", but that code location; and what the marts say meanwhile.
+    expect(verdict).toContain("Verdict: Not conclusive — the webserver answered, but the stack's code location failed");
+    expect(verdict).toContain('what failed is code location databox.orchestration.definitions, which failed to load (');
+    expect(verdict).not.toContain('is it up, and reachable from here?');
     expect(verdict).toMatch(/Marts meanwhile: \d of 4 marts past their SLA/);
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
   });

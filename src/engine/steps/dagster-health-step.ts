@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { assessDagster, describeDagsterEvidence, type DagsterVerdict, type DagsterVerdictId, type ScheduleEvidence } from '../../dagster/evidence.js';
 import { probeDagster } from '../../dagster/probe.js';
+import { codeFailures } from '../../dagster/code-failures.js';
 import { tickedLately } from '../../dagster/running-again.js';
 import { parseDuration } from '../../config.js';
 import { windowFromMarts, windowFromMartsAlone } from '../../dagster/window-from-marts.js';
@@ -43,8 +44,11 @@ const schema = z.strictObject({
 
 export type DagsterHealthStep = z.output<typeof schema> & ResolvedCommon;
 
-/** Not conclusive because the webserver refused the bot's query as not fitting its schema: it answered, so not "is it up?". */
-type DagsterHealthStatus = DagsterVerdictId | 'schema-mismatch';
+/**
+ * Not conclusive, though the webserver answered, so not "is it up?": it refused the bot's query as not fitting its schema
+ * (schema-mismatch), or the stack's code location or code server failed (code-unreadable: codeFailures names which).
+ */
+type DagsterHealthStatus = DagsterVerdictId | 'schema-mismatch' | 'code-unreadable';
 
 const statuses = everyStatus<DagsterHealthStatus>({
   healthy: true,
@@ -56,6 +60,7 @@ const statuses = everyStatus<DagsterHealthStatus>({
   'run-queue-stuck': true,
   inconclusive: true,
   'schema-mismatch': true,
+  'code-unreadable': true,
 });
 
 /** A "no day missed yet" verdict, and the one it is when the marts lack days all the same. */
@@ -102,8 +107,9 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
   const perPlan = evidence.source === 'graphql' && paused.length > maxNames
     ? `; ${paused.length} schedules paused, at most ${maxNames} per plan: the suggested schedules= names the first ${maxNames}; once that plan has run, diagnose again to propose the other ${paused.length - maxNames}`
     : '';
+  const code = codeFailures(evidence);
   return {
-    status: verdict.id === 'inconclusive' && evidence.schemaMismatch ? 'schema-mismatch' : verdict.id,
+    status: verdict.id !== 'inconclusive' ? verdict.id : evidence.schemaMismatch ? 'schema-mismatch' : code.length > 0 ? 'code-unreadable' : verdict.id,
     summary: `${verdict.title}${window}${perPlan}${verdict.reasons.length > 0 ? ` (${shown(verdict.reasons)})` : ''}${notes}`,
     output: ctx.redact(describeDagsterEvidence(probed)),
     durationMs: elapsedSince(started),
@@ -126,6 +132,7 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
       // (a date parameter's endedDaysIn), when the plan is made, not when the diagnosis looked.
       timeZones: verdict.timeZones.join(','),
       schemaMismatch: evidence.schemaMismatch ?? '',
+      codeFailures: code.join('; '),
     },
   };
 }
@@ -236,7 +243,7 @@ export const dagsterHealthStepKind = defineStepKind({
   // Each set whatever the verdict, lists joined with commas (the form a names parameter takes).
   outputs: {
     since: 'text', windowFrom: 'text', windowTo: 'text', window: 'text', windowRest: 'text', source: 'text', stoppedDaemons: 'text', pausedSchedules: 'text', stoppedNotProposed: 'text',
-    pausedLocations: 'text', timeZones: 'text', schemaMismatch: 'text',
+    pausedLocations: 'text', timeZones: 'text', schemaMismatch: 'text', codeFailures: 'text',
   },
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'dagster-health only reads: it does not mutate' }] : []),
