@@ -33,6 +33,7 @@ import { missingScopes } from './slack/token-scopes.js';
 import { saveCarryOver, takeCarryOver } from './slack/carry-over.js';
 import { SlackDeliveryWatch } from './slack/delivery-watch.js';
 import { refusesTheToken } from './slack/lasting-refusals.js';
+import { appTokenAdvice, appTokenRefusedOnReconnect, refusesTheAppToken } from './slack/app-token-refusals.js';
 import { slackCodeOf } from './slack/slack-trouble.js';
 import { notSlacksAnswer } from './slack/wrong-address.js';
 import { LastingTrouble } from './slack/lasting-trouble.js';
@@ -66,6 +67,11 @@ export interface BotOptions {
   slackUpdateIntervalMs?: number;
   /** The wait before Socket Mode's first try again to connect, longer by as much after each failure (tests shorten it; see app.ts). */
   socketModeRetryMs?: number;
+  /**
+   * Slack refused the app token as the bot connected again in Socket Mode (revoked, the app deleted): the line saying so
+   * and what to do, logged already. The bot cannot take a command or click again, so its process stops it (main.ts).
+   */
+  onAppTokenRefused?: (line: string) => void;
   /** Start the DuckDB reader and session threads and the command host once listening, not at the first diagnosis (default true). */
   startThreadsEarly?: boolean;
   /** How the journal writes its file (tests fill the disk at a chosen moment). */
@@ -151,18 +157,13 @@ async function initSlack(app: App, apiUrlSet: boolean): Promise<void> {
   }
 }
 
-/** Slack's answers that mean an app-level token cannot open Socket Mode connections, which Bolt's start retries forever. */
-const unfitAppToken = new Set(['missing_scope', 'not_allowed_token_type']);
-
 /** Asks Slack once for a Socket Mode connection with the app-level token, so a token that can never get one stops the start. */
 async function checkAppToken(app: App, appToken: string): Promise<void> {
   try {
     await app.client.apps.connections.open({ token: appToken });
   } catch (error) {
     const code = slackCodeOf(error);
-    if (code && (refusesTheToken(code) || unfitAppToken.has(code))) {
-      throw new ConfigError(`invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (${code}): it must be an app-level token (xapp-…) with the connections:write scope`);
-    }
+    if (refusesTheAppToken(code)) throw new ConfigError(`invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (${code}): ${appTokenAdvice}`);
     // Anything else (Slack unreachable for a moment) is Bolt's start to retry and report.
   }
 }
@@ -205,7 +206,14 @@ export function createBot(options: BotOptions): Bot {
       misshapen: (sender, reason) => service.recordRefusal(sender, { reason }),
     },
     () => lasting.tokenRefused(),
-    options.socketModeRetryMs,
+    {
+      retryMs: options.socketModeRetryMs,
+      onAppTokenRefused: (code) => {
+        const line = appTokenRefusedOnReconnect(code);
+        logger.error({ code }, line);
+        options.onAppTokenRefused?.(line);
+      },
+    },
   );
   // Registered before the journal loads, so outages in progress are rebuilt from it and not alerted about again.
   const watch = new WatchService({

@@ -81,7 +81,16 @@ async function main(): Promise<void> {
   ]);
   let bot;
   try {
-    bot = createBot({ config, logger });
+    bot = createBot({
+      config,
+      logger,
+      // Said on stderr as a start's refusal is (the log has it too), and stopped as a signal stops it, but failed: a
+      // supervisor's restart-on-failure starts it again, and that start names the token if it is still refused.
+      onAppTokenRefused: (line) => {
+        fs.writeSync(2, `databox-bot: ${line}\n`);
+        shutdown('SLACK_APP_TOKEN refused by Slack', 2);
+      },
+    });
   } catch (error) {
     if (error instanceof RunbookError) {
       console.error(`databox-bot: the runbooks in ${config.runbooksDir} do not load (DATABOX_RUNBOOKS_DIR${process.env.DATABOX_RUNBOOKS_DIR ? '' : ' is unset: the bundled ones'}):\n${error.message}`);
@@ -98,7 +107,8 @@ async function main(): Promise<void> {
   // Before the start: a stop asked for while it is still starting (a busy machine, a quick redeploy) is still graceful.
   // A second signal during the stop (an impatient Ctrl-C) neither starts another stop nor kills the one under way.
   let stopping = false;
-  const shutdown = (signal: string) => {
+  // `exitCode`: 0 for a stop asked for; another for a stop the bot makes because it cannot go on.
+  const shutdown = (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: finishing queued work first');
@@ -110,7 +120,7 @@ async function main(): Promise<void> {
     };
     const exit = (code: number) => exitAfterDuckdbThreads(code, said);
     bot.stop(signal).then(
-      () => exit(0),
+      () => exit(exitCode),
       () => exit(1),
     );
   };

@@ -10,6 +10,7 @@ import { notingFailedWhoIs, withoutSecondWaits } from './unanswered-who-is.js';
 import { guardRequests } from './guard-requests.js';
 import type { TokenRefused } from './lasting-trouble.js';
 import { socketModeTrouble } from './socket-mode-trouble.js';
+import { keepReconnecting } from './socket-mode-reconnect.js';
 import { envelopeIdOf, ignoringRedeliveries } from './socket-mode-redeliveries.js';
 import { refusingWrongAddress, withoutRetriesOfWrongAddress } from './wrong-address.js';
 
@@ -43,10 +44,19 @@ export interface RefusedRequests {
  * `tokenRefused`: Slack's lasting refusal of the bot token while it lasts, for /healthz to report. Reported, not failed:
  * an orchestrator restarting the bot for it would gain nothing (a start with that token stops at once, naming it) and
  * end what still works without Slack (runs under way, the journal, the watchers, a terminal sharing the journal).
- * `socketModeRetryMs`: the Socket Mode client's wait before its first try again, longer by as much after each failure
- * (its ping's wait for an answer too); Bolt's 5 s unless a test shortens it.
+ * `socketMode.retryMs`: the Socket Mode client's wait before its first try again, longer after each failure (its ping's
+ * wait for an answer too); Bolt's 5 s unless a test shortens it. `socketMode.onAppTokenRefused`: Slack refused the app
+ * token as the bot connected again, after it had been connected (socket-mode-reconnect.ts): Slack's code.
  */
-export function createSlackApp(config: Config, logger: Logger, clientOptions: WebClientOptions = {}, refused?: RefusedRequests, tokenRefused: () => TokenRefused | undefined = () => undefined, socketModeRetryMs = 5_000): App {
+export function createSlackApp(
+  config: Config,
+  logger: Logger,
+  clientOptions: WebClientOptions = {},
+  refused?: RefusedRequests,
+  tokenRefused: () => TokenRefused | undefined = () => undefined,
+  socketMode: { retryMs?: number; onAppTokenRefused?: (code: string) => void } = {},
+): App {
+  const socketModeRetryMs = socketMode.retryMs ?? 5_000;
   const { slack } = config;
   if (!slack.botToken) throw new Error('SLACK_BOT_TOKEN is required to run the Slack bot');
   const apiUrl = slack.apiUrl ? (slack.apiUrl.endsWith('/') ? slack.apiUrl : `${slack.apiUrl}/`) : undefined;
@@ -69,15 +79,18 @@ export function createSlackApp(config: Config, logger: Logger, clientOptions: We
       appToken: slack.appToken,
       logger: boltLog,
       clientPingTimeout: socketModeRetryMs,
-      installerOptions: { clientOptions: common.clientOptions },
+      // Not asked again by the client: socket-mode-reconnect.ts asks again for as long as it takes, with waits of its own.
+      installerOptions: { clientOptions: { ...common.clientOptions, retryConfig: { retries: 0 } } },
       customPropertiesExtractor: envelopeIdOf,
     });
+    const reconnect = keepReconnecting(receiver.client, { logger, firstWaitMs: socketModeRetryMs, onAppTokenRefused: (code) => socketMode.onAppTokenRefused?.(code) });
     // undici's channels are listened to while the receiver runs (a start that fails runs no more): every listener a
     // bot's start adds, its stop removes.
     const start = receiver.start.bind(receiver);
     const stop = receiver.stop.bind(receiver);
     receiver.start = () => {
       trouble?.listen();
+      reconnect.started();
       return start().catch((error: unknown) => {
         trouble?.stopListening();
         throw error;
@@ -85,24 +98,11 @@ export function createSlackApp(config: Config, logger: Logger, clientOptions: We
     };
     receiver.stop = () => {
       trouble?.stopListening();
+      reconnect.stopped();
       return stop();
     };
     receiver.client.on('authenticated', (answer: { url?: string }) => trouble?.connectingTo(answer.url));
     receiver.client.on('connected', () => trouble?.opened());
-    // A reconnect that a stop cuts short rejects where nothing listens (the client's delayReconnectAttempt chains only
-    // .then on it): an unhandled rejection, which ends the process. Its failure is logged already (trouble, above).
-    // Only a reconnect's start: a retried apps.connections.open still fails the start it belongs to (a token refused).
-    const client = receiver.client as unknown as { start(): Promise<unknown>; delayReconnectAttempt(attempt: () => Promise<unknown>): Promise<unknown> };
-    const delayReconnectAttempt = client.delayReconnectAttempt.bind(client);
-    const reconnect = client.start;
-    client.delayReconnectAttempt = (attempt) =>
-      delayReconnectAttempt(
-        attempt === reconnect
-          ? function (this: unknown) {
-              return attempt.apply(this).catch(() => undefined);
-            }
-          : attempt,
-      );
     // An envelope Slack sends again (its ack came late, or was lost with the connection) is acknowledged, not acted on twice.
     return ignoringRedeliveries(new App({ ...common, appToken: slack.appToken, socketMode: true, receiver }), { logger, onRedelivered: (sender, reason) => refused?.misshapen(sender, reason) });
   }

@@ -24,7 +24,7 @@ export interface SocketModeTrouble {
 }
 
 /** The error's words and code, and its causes' after it ("connect ECONNREFUSED 127.0.0.1:39999"). */
-function underlying(error: unknown): string {
+export function underlying(error: unknown): string {
   const said: string[] = [];
   let current = error as { message?: unknown; code?: unknown; cause?: unknown } | undefined;
   for (let depth = 0; current && depth < 5; depth += 1, current = current.cause as typeof current) {

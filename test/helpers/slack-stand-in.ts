@@ -95,13 +95,14 @@ export class SlackStandIn {
     return `${this.url}/response/${id}`;
   }
 
-  async start(): Promise<void> {
+  /** On `port` (by default any free one): a stand-in stopped and started again on its port is Slack back after an outage. */
+  async start(port = 0): Promise<void> {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => this.handle(req, res, Buffer.concat(chunks)));
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
   }
 
   /** Drops the requests held open by 'silence' (the connection reset), as Slack's side going away would. */
