@@ -66,12 +66,25 @@ export function describeHolder(holder: InstanceHolder | undefined): string {
   return `PID ${holder.pid} on host ${holder.host ?? 'unknown'}, running since ${holder.since.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`;
 }
 
+/**
+ * Why the lock's bot cannot be looked for from here, or undefined when it can: its PID means something only on this
+ * host, this boot and in this PID namespace; elsewhere the lease decides.
+ */
+function beyondReach(holder: InstanceHolder | undefined): string | undefined {
+  if (!holder) return 'its lock names no process';
+  const here = identityOf();
+  if (holder.host !== here.host) return `it runs on another host or in another container (${holder.host ?? 'unknown'}; this is ${here.host})`;
+  if (holder.boot !== here.boot) return 'it ran on another boot of this host, or on another machine of the same name';
+  if (holder.pidNamespace !== pidNamespace()) {
+    return 'it runs in another PID namespace under the same host name: another container, or this one before it was restarted (after docker kill or running out of memory)';
+  }
+  return undefined;
+}
+
 /** Why a lock is a dead bot's, or undefined while that bot may still run. */
 function leftBehind(seen: SeenLock): string | undefined {
   const { holder } = seen;
-  const here = identityOf();
-  // Its PID means something here only on this host, this boot and in this PID namespace; elsewhere the lease decides.
-  if (holder && holder.host === here.host && holder.boot === here.boot && holder.pidNamespace === pidNamespace()) {
+  if (holder && !beyondReach(holder)) {
     return liveness(holder) === 'alive' ? undefined : `the bot that held it (${describeHolder(holder)}) is no longer running`;
   }
   const age = Date.now() - seen.mtimeMs;
@@ -80,6 +93,23 @@ function leftBehind(seen: SeenLock): string | undefined {
   return holder ? `the lock of the bot that held it (${describeHolder(holder)}) ${renewed}` : `the lock, which does not read as a bot's, ${renewed}`;
 }
 
+/**
+ * The start's refusal: a bot seen running here is said to run; one that cannot be looked for from here may have been
+ * killed, and its lock is then taken over once its lease runs out, which is said with the time left.
+ */
+function heldMessage(stateDir: string, file: string, seen: SeenLock): string {
+  const age = Math.max(0, Date.now() - seen.mtimeMs);
+  const lock = `${describeHolder(seen.holder)} (its lock ${file} was renewed ${formatDuration(age)} ago)`;
+  const twoBots = 'Two bots on one state dir would both answer and both watch';
+  const why = beyondReach(seen.holder);
+  if (!why) return `another databox-bot already runs on DATABOX_STATE_DIR ${stateDir}: ${lock}. ${twoBots}: stop that bot first, or give this one a DATABOX_STATE_DIR of its own`;
+  const secondsLeft = Math.floor((leaseStaleMs - age) / 1000) + 1;
+  return (
+    `another databox-bot may still run on DATABOX_STATE_DIR ${stateDir}: ${lock}, and it cannot be checked from here: ${why}. ` +
+    `${twoBots}: if it runs, stop it first, or give this one a DATABOX_STATE_DIR of its own. If it was killed, its lock is taken over once not renewed for ` +
+    `${leaseStaleMs / 1000} s: start this one again in ${secondsLeft} s`
+  );
+}
 
 export class InstanceLock {
   readonly file: string;
@@ -110,11 +140,7 @@ export class InstanceLock {
       this.options.onRenewTrouble?.(error as Error);
     }
     if (inTheWay) {
-      throw new InstanceLockHeld(
-        `another databox-bot already runs on DATABOX_STATE_DIR ${this.stateDir}: ${describeHolder(inTheWay.holder)} ` +
-          `(its lock ${this.file} was renewed ${formatDuration(Math.max(0, Date.now() - inTheWay.mtimeMs))} ago). ` +
-          'Two bots on one state dir would both answer and both watch: stop that bot first, or give this one a DATABOX_STATE_DIR of its own',
-      );
+      throw new InstanceLockHeld(heldMessage(this.stateDir, this.file, inTheWay));
     }
     // Any exit (a stop, a refused start, an uncaught error) leaves no lock behind; a kill leaves one that is taken over.
     process.on('exit', this.releaseAtExit);

@@ -75,7 +75,13 @@ describe('InstanceLock', () => {
   it('judges a lock from another host by its lease: refused while renewed, taken over once well past it', () => {
     const dir = tempDir();
     plantLock(dir, { pid: 1, host: 'databox-bot-old' }, 20_000);
-    expect(() => lockOn(dir).take()).toThrow(/PID 1 on host databox-bot-old, running since 2026-05-01 10:00:00 UTC \(its lock .* was renewed 2\d\.\d s ago\)/);
+    expect(() => lockOn(dir).take()).toThrow(
+      new RegExp(
+        '^another databox-bot may still run on .*: PID 1 on host databox-bot-old, running since 2026-05-01 10:00:00 UTC \\(its lock .* was renewed 2\\d\\.\\d s ago\\), ' +
+          `and it cannot be checked from here: it runs on another host or in another container \\(databox-bot-old; this is ${escapeRegExp(os.hostname())}\\)\\. ` +
+          '.*If it was killed, its lock is taken over once not renewed for 60 s: start this one again in (39|40|41) s$',
+      ),
+    );
     plantLock(dir, { pid: 1, host: 'databox-bot-old' }, 125_000);
     const said: string[] = [];
     lockOn(dir, { onTakeOver: (_holder, why) => said.push(why) }).take();
@@ -90,6 +96,16 @@ describe('InstanceLock', () => {
     // PID 1 is alive here whatever it is; in the other container it is that container's bot.
     plantLock(dir, { ...identityOf(), pid: 1, start: '1', pidNamespace: 'pid:[1]' }, 5_000);
     expect(() => lockOn(dir).take()).toThrow(InstanceLockHeld);
+    // Not said to run (its PID cannot be looked at), nor left to wait without end: when it can be started again.
+    expect(() => lockOn(dir).take()).toThrow(
+      new RegExp(
+        `^another databox-bot may still run on DATABOX_STATE_DIR ${escapeRegExp(dir)}: PID 1 on host ${escapeRegExp(os.hostname())}, running since 2026-05-01 10:00:00 UTC ` +
+          `\\(its lock ${escapeRegExp(path.join(dir, instanceLockName))} was renewed \\d\\.\\d s ago\\), and it cannot be checked from here: it runs in another PID namespace under ` +
+          'the same host name: another container, or this one before it was restarted \\(after docker kill or running out of memory\\)\\. Two bots on one state dir would both ' +
+          'answer and both watch: if it runs, stop it first, or give this one a DATABOX_STATE_DIR of its own\\. If it was killed, its lock is taken over once not renewed for 60 s: ' +
+          'start this one again in (54|55|56) s$',
+      ),
+    );
   });
 
   it('leaves alone the lock of a bot that took over the same stale lock a moment sooner, and is refused by it', () => {
@@ -106,7 +122,7 @@ describe('InstanceLock', () => {
       }
       write(file, ...rest);
     });
-    expect(() => lockOn(dir).take()).toThrow(/^another databox-bot already runs on .*: PID 2 on host quicker-host/);
+    expect(() => lockOn(dir).take()).toThrow(/^another databox-bot may still run on .*: PID 2 on host quicker-host/);
     expect(holderOf(dir).host).toBe('quicker-host');
   });
 
