@@ -3,9 +3,9 @@
 # databox-bot container image.
 #
 #   docker build -t databox-bot .
-#   docker run -d --name databox-bot --hostname databox-bot --init --stop-timeout 30 \
+#   docker run -d --name databox-bot --hostname databox-bot --init --restart unless-stopped --stop-timeout 30 \
 #     --user "$(id -u dagster):$(id -g dagster)" --pid=host --add-host=host.docker.internal:host-gateway \
-#     --env-file .env -e DATABOX_ROOT=/databox -e DAGSTER_HOME=/databox/.dagster \
+#     --env-file .env -e TINI_SUBREAPER=1 -e DATABOX_ROOT=/databox -e DAGSTER_HOME=/databox/.dagster \
 #     -e DAGSTER_URL=http://host.docker.internal:3000 \
 #     -v /srv/databox:/databox -v databox-bot-state:/var/lib/databox-bot -v databox-bot-uv:/home/node \
 #     databox-bot-site
@@ -24,9 +24,16 @@
 #
 # The terminal front end inside the container (Slack down): docker exec -it -e USER=<you> <container> npm run --silent cli -- status
 #
-# --init puts a minimal init in front of the bot, so the commands it runs (and what they leave behind) are reaped; on a
-# stop the bot waits a few seconds for running work, then kills running commands and records their runs as failed, so a
-# --stop-timeout of 30 s lets that finish. A bot killed outright stops what it left running when it starts again.
+# --init puts a minimal init (tini) in front of the bot, so the commands it runs (and what they leave behind) are reaped;
+# on a stop the bot waits a few seconds for running work, then kills running commands and records their runs as failed,
+# so a --stop-timeout of 30 s lets that finish. A bot killed outright stops what it left running when it starts again.
+# TINI_SUBREAPER=1: under --pid=host tini is not PID 1; without it, orphans go to the host's init and tini warns at every
+# start ("Tini is not running as PID 1 and isn't registered as a child subreaper"); with it, tini registers as a child
+# subreaper, and they go to it and are reaped. Without --pid=host tini is PID 1 and the variable changes nothing.
+#
+# --restart unless-stopped: a bot that ends by itself (a reboot, Docker's daemon restarted, the OOM killer, a crash, the
+# app token refused by Slack, exit 2) is started again instead of staying down; a start refused while a dead bot's lock
+# is younger than 60 s (exit 2) is tried again until it is taken over. docker stop and docker kill leave it stopped.
 #
 # Socket Mode (SLACK_APP_TOKEN set) needs no published port. HTTP mode (SLACK_SIGNING_SECRET, no
 # SLACK_APP_TOKEN) listens on PORT (default 3000): add `-p 3000:3000` and put TLS in front of it.
