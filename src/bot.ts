@@ -145,7 +145,12 @@ async function initSlack(app: App, apiUrlSet: boolean): Promise<void> {
     await app.init();
   } catch (error) {
     const code = refusedToken(error);
-    if (code) throw new ConfigError(`invalid configuration: SLACK_BOT_TOKEN is not accepted by Slack (${code})`);
+    if (code) {
+      throw new ConfigError(
+        `invalid configuration: SLACK_BOT_TOKEN is not accepted by Slack (${code}): copy the Bot User OAuth Token (xoxb-…) again from the app's OAuth & Permissions page, ` +
+          'or reinstall the app to the workspace for a new one, and set it as SLACK_BOT_TOKEN',
+      );
+    }
     // Not Slack answering (a wrong SLACK_API_URL, a proxy): said at once, with what answered, as asking again changes nothing.
     const notSlack = notSlacksAnswer(error);
     if (notSlack) {

@@ -119,7 +119,10 @@ describe('npm start', () => {
     try {
       const result = await startMain({ ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.apiUrl, PORT: '0' });
       expect(result.exitCode).toBe(2);
-      expect(String(result.stderr).trim()).toBe('databox-bot: invalid configuration: SLACK_BOT_TOKEN is not accepted by Slack (invalid_auth)');
+      expect(String(result.stderr).trim()).toBe(
+        "databox-bot: invalid configuration: SLACK_BOT_TOKEN is not accepted by Slack (invalid_auth): copy the Bot User OAuth Token (xoxb-…) again from the app's " +
+          'OAuth & Permissions page, or reinstall the app to the workspace for a new one, and set it as SLACK_BOT_TOKEN',
+      );
     } finally {
       await slack.stop();
     }
