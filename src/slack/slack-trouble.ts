@@ -43,7 +43,7 @@ export function slackRefusal(error: unknown): string | undefined {
 }
 
 /** The client's own words when a 429's Retry-After was waited out and Slack answered 429 again, past its retries. */
-function rateLimitedPastRetries(error: unknown): boolean {
+export function rateLimitedPastRetries(error: unknown): boolean {
   const failure = error as WebApiFailure;
   return failure?.code === 'slack_webapi_request_error' && String(failure.original?.message ?? '').startsWith('A rate limit was exceeded');
 }

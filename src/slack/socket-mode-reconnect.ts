@@ -4,7 +4,7 @@
 import type { Logger } from '../logger.js';
 import { plural } from '../plural.js';
 import { refusesTheAppToken } from './app-token-refusals.js';
-import { slackCodeOf, slackTrouble } from './slack-trouble.js';
+import { rateLimitedPastRetries, slackCodeOf, slackTrouble } from './slack-trouble.js';
 import { underlying } from './socket-mode-trouble.js';
 
 /** The longest wait between two tries: Slack back after an outage is found within this. */
@@ -45,7 +45,8 @@ export interface SocketModeReconnect {
 function whyNot(error: unknown): string {
   const trouble = slackTrouble(error);
   const original = (error as { original?: unknown }).original;
-  if (trouble && original !== undefined) return `${trouble} (${underlying(original)})`;
+  // The client's own words for a rate limit name the URL and the wait, and say no more than the trouble does.
+  if (trouble && original !== undefined && !rateLimitedPastRetries(error)) return `${trouble} (${underlying(original)})`;
   return trouble ?? underlying(error);
 }
 

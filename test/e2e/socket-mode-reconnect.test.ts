@@ -62,6 +62,7 @@ const logLines = () =>
 
 it.each([
   ['answers 500', async () => ((slack.troubled = /^apps\.connections\.open$/), (slack.lastingTrouble = { status: 500 })), async () => (slack.lastingTrouble = undefined)],
+  ['rate limits it', async () => ((slack.troubled = /^apps\.connections\.open$/), (slack.lastingTrouble = { status: 429, retryAfter: 1 })), async () => (slack.lastingTrouble = undefined)],
   ['refuses connections (down)', async () => slack.stop(), async (port: number) => slack.start(port)],
 ])("connects again when Slack's Web API %s for longer than Bolt's own tries, however long it lasts", async (_case, goAway, comeBack) => {
   const { started: running } = await connectedBot();
@@ -81,7 +82,9 @@ it.each([
   await until('the connection again', () => socket.connected);
   const said = logLines().filter((line) => line.msg.startsWith("Slack's Web API gives"));
   expect(said[0]?.level).toBe(50);
-  expect(said[0]?.msg).toMatch(/: it (answered HTTP 500|did not answer \(fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+\))\. The bot keeps trying again, next in 5 s \(waits grow to 30 s\)/);
+  expect(said[0]?.msg).toMatch(
+    /: it (answered HTTP 500|kept answering "rate limited"|did not answer \(fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+\))\. The bot keeps trying again, next in 5 s \(waits grow to 30 s\)/,
+  );
   // Said once a minute at most, and once when it is over.
   expect(said).toHaveLength(2);
   expect(said[1]?.msg).toMatch(/^Slack's Web API gives Socket Mode connections again, after \d+ failed tries: connecting$/);
