@@ -31,7 +31,6 @@ export interface SocketModeReconnectOptions {
    * Refused before, the start stops on it itself.
    */
   onAppTokenRefused(code: string): void;
-  now?: () => number;
 }
 
 export interface SocketModeReconnect {
@@ -52,7 +51,6 @@ function whyNot(error: unknown): string {
 
 export function keepReconnecting(socketModeClient: unknown, options: SocketModeReconnectOptions): SocketModeReconnect {
   const { logger, firstWaitMs, onAppTokenRefused } = options;
-  const now = options.now ?? Date.now;
   const client = socketModeClient as SocketModeInternals;
   let connectedOnce = false;
   let refusalHandedOn = false;
@@ -77,8 +75,8 @@ export function keepReconnecting(socketModeClient: unknown, options: SocketModeR
 
   const say = (error: unknown, tries: number, waitMs: number) => {
     logger.debug({ err: error, tries, waitMs }, 'apps.connections.open failed: Socket Mode asks again');
-    if (saidAt !== undefined && now() - saidAt < sayEveryMs) return;
-    saidAt = now();
+    if (saidAt !== undefined && Date.now() - saidAt < sayEveryMs) return;
+    saidAt = Date.now();
     logger.error(
       { tries },
       `Slack's Web API gives no Socket Mode connection (apps.connections.open): ${whyNot(error)}. The bot keeps trying again, next in ${Math.round(waitMs / 1000)} s ` +
