@@ -5,6 +5,7 @@ import { writesOnlyBeside } from '../engine/step-passed.js';
 import type { SnapshotHistoryStep } from '../engine/steps/snapshot-history-step.js';
 import type { ResolvedStep } from '../engine/types.js';
 import { MinHeap } from '../min-heap.js';
+import { endedWords } from './run-label.js';
 import type { Incident, IncidentState, Run } from './state.js';
 
 /** The moment the plan goes back to, as its snapshot-history check read it when the plan was made, and how it is said. */
@@ -24,7 +25,7 @@ export function momentOf(steps: readonly ResolvedStep[]): { ms: number; said: st
 function validatedSaid(state: IncidentState, run: Run): string {
   const validation = state.incidents.get(run.incidentId)?.runs.filter((r) => r.kind === 'validation' && r.startedAt && r.startedAt >= (run.finishedAt ?? '')).at(-1);
   if (!validation) return '';
-  return validation.status === 'succeeded' ? ', its validation passed' : `, its validation ${validation.status}`;
+  return validation.status === 'succeeded' ? ', its validation passed' : `, its validation ${endedWords(validation)}`;
 }
 
 /** Recoveries that changed the database and still stand (IncidentState.standingRecoveries), started, and not clones only. */

@@ -30,6 +30,15 @@ export const outcomeUnknownWords = 'ended, its outcome unknown';
  */
 export function endedWords(run: Pick<Run, 'status' | 'startedAt'> & Partial<Pick<Run, 'steps' | 'results'>>): string {
   if (run.status === 'interrupted' && run.startedAt === undefined) return 'not started';
-  if (run.status === 'failed' && run.steps && run.results && firstFailure(run.steps, run.results)?.status === 'unknown') return outcomeUnknownWords;
+  if (outcomeUnknown(run)) return outcomeUnknownWords;
   return run.status;
+}
+
+/**
+ * Whether a run recorded "failed" stopped at a step whose outcome nobody can tell (a swap's connection lost as it ran, a
+ * backfill that printed no id): every place that says how a run ended asks this, so none calls such a run "failed".
+ */
+export function outcomeUnknown(run: Pick<Run, 'status'> & Partial<Pick<Run, 'steps' | 'results'>>): boolean {
+  if (run.status !== 'failed' || !run.steps || !run.results) return false;
+  return firstFailure(run.steps, run.results)?.status === 'unknown';
 }

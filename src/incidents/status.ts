@@ -3,7 +3,7 @@
 import os from 'node:os';
 import { describeIdentity, liveness } from '../process/identity.js';
 import { changedBeforeStopping, firstFailure, writesOnlyBeside } from '../engine/step-passed.js';
-import { cleanupEnded, endedWords, rolledBackWords, runLabel } from './run-label.js';
+import { cleanupEnded, endedWords, outcomeUnknown, rolledBackWords, runLabel } from './run-label.js';
 import type { Incident, IncidentState, Run } from './state.js';
 import type { Runbook } from '../runbook/schema.js';
 import { validatedElsewhere } from './recovered-elsewhere.js';
@@ -223,8 +223,9 @@ export function leftPartWayLine(entry: StatusReport['unsettled'][number], readFi
   const { run, changed } = entry;
   const failed = firstFailure(run.steps, run.results);
   const step = failed ? run.steps.find((s) => s.id === failed.stepId)?.title : undefined;
+  const at = step ? ` at "${step}"` : '';
   // A run stopped by Ctrl-C or the bot stopping ends failed, its step interrupted: said as interrupted, at that step.
-  const ended = run.status === 'interrupted' ? 'was interrupted' : `${failed?.status === 'interrupted' ? 'was interrupted' : 'failed'}${step ? ` at "${step}"` : ''}`;
+  const ended = run.status === 'interrupted' ? 'was interrupted' : failed?.status === 'interrupted' ? `was interrupted${at}` : outcomeUnknown(run) ? `ended${at}, its outcome unknown` : `failed${at}`;
   const titles = (partly: boolean) => changed.filter((c) => Boolean(c.partly) === partly).map((c) => c.title).join(', ');
   const what = [titles(false) && `it changed: ${titles(false)}`, titles(true) && `it may have done part of: ${titles(true)}`].filter(Boolean).join('; ');
   // A run that changed only Dagster (its daemon, its schedules) left nothing part-way in the database it holds.

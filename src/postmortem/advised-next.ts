@@ -1,5 +1,6 @@
 // What the bot advised next in an incident (the thread's "Next:" messages, a terminal's "→" lines), from the journal's run.follow-up records.
 import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
+import { endedWords } from '../incidents/run-label.js';
 import { followUpCommand, type FollowUpOffer } from '../incidents/reporter.js';
 import { cliActor, type Incident, type IncidentState, type Run } from '../incidents/state.js';
 import type { JournalRecord } from '../journal/record.js';
@@ -28,7 +29,7 @@ export function offeredWithAdvice(data: { offers?: unknown; plan?: unknown }): s
 
 /** The run the advice followed, as the postmortem names it: "Validation (`id`, failed)", "Path A: … (`id`, succeeded)". */
 function after(run: Run | undefined, runId: unknown, label: (run: Run) => string): string {
-  if (run) return `, after ${label(run)} (\`${run.id}\`, ${run.status})`;
+  if (run) return `, after ${label(run)} (\`${run.id}\`, ${endedWords(run)})`;
   return typeof runId === 'string' ? `, after \`${plain(runId)}\`` : '';
 }
 

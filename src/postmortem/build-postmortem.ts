@@ -353,7 +353,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     const after = incident.runs.filter((r) => (r.kind === 'recovery' || r.kind === 'rollback') && r.finishedAt && r.finishedAt <= run.proposedAt).at(-1);
     doc.add(`### Validation \`${run.id}\`: ${validationSummary(run)}${runMark(run, ['step.finished', 'run.finished'])}`, '');
     doc.add(
-      `Requested by ${who(run.requestedBy)} at ${utcClockFrom(run.proposedAt, incident.openedAt)}${after ? `, after ${plain(after.title)} (\`${after.id}\`, ${after.status})` : ''}${run.finishedAt ? `; finished at ${utcClockFrom(run.finishedAt, incident.openedAt)}` : ''}.${mark([...ofRuns([run]).filter((r) => r.type === 'run.proposed' || r.type === 'run.finished'), ...(after ? ofRuns([after]).filter((r) => r.type === 'run.finished') : [])])}`,
+      `Requested by ${who(run.requestedBy)} at ${utcClockFrom(run.proposedAt, incident.openedAt)}${after ? `, after ${plain(after.title)} (\`${after.id}\`, ${endedWords(after)})` : ''}${run.finishedAt ? `; finished at ${utcClockFrom(run.finishedAt, incident.openedAt)}` : ''}.${mark([...ofRuns([run]).filter((r) => r.type === 'run.proposed' || r.type === 'run.finished'), ...(after ? ofRuns([after]).filter((r) => r.type === 'run.finished') : [])])}`,
       '',
     );
     stepTable(doc, run, root, true, runMark);
@@ -404,7 +404,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
 }
 
 function validationSummary(run: Run): string {
-  const verdict = run.status === 'succeeded' ? 'passed' : run.status === 'failed' ? 'failed' : run.status;
+  const verdict = run.status === 'succeeded' ? 'passed' : endedWords(run);
   // Counted as Slack and the terminal count them: a step skipped is no step passed.
   return `${verdict} (${passedCount(run.steps, run.results)}, of ${run.steps.length})`;
 }

@@ -40,7 +40,7 @@ import { createLineReader, type LineReader } from './line-reader.js';
 import { watchProcessInterrupts, type Interruption, type WatchInterrupts } from './interrupts.js';
 import { colorWanted, createStyle, type Style } from './style.js';
 import { incidentThread } from '../slack/slack-refs.js';
-import { runLabel } from '../incidents/run-label.js';
+import { endedWords, runLabel } from '../incidents/run-label.js';
 import { TerminalReporter, type TerminalOutput } from './terminal-reporter.js';
 import { utcMinuteFrom } from '../timestamps.js';
 import { renderSaid, type Said } from '../said.js';
@@ -724,7 +724,7 @@ class ConsoleSession {
       const elapsed = runElapsed(run, run.finishedAt);
       const who = run.decidedBy && run.decidedBy !== botActor ? ` · ${run.status === 'rejected' ? 'rejected' : 'approved'} by ${run.decidedBy}` : '';
       const label = run.kind === 'validation' ? 'Validation' : `${runLabel(run)}`;
-      const status = run.status === 'pending' ? 'waiting for approval' : run.status;
+      const status = run.status === 'pending' ? 'waiting for approval' : endedWords(run);
       rows.push([label, `${run.id} ${run.kind === 'validation' ? '' : `${run.title} · `}${status}${elapsed} · ${run.results.length} of ${run.steps.length} steps run${run.results.length > 0 ? `: ${passedCount(run.steps, run.results)}` : ''}${who}`]);
     }
     rows.push(['Journal', this.journal.file]);

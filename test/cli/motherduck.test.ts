@@ -461,6 +461,16 @@ describe('scenario 3 from the terminal', () => {
     // Not said to have failed: nobody can tell.
     expect(swap.stdout).toMatch(/✘ Recovery ended, its outcome unknown/);
     expect(swap.stdout).not.toMatch(/Recovery failed/);
+    // Nor in the summary under it, the status or the postmortem: "failed" there would invite proposing the swap again.
+    expect(swap.stdout).toMatch(new RegExp(`Recovery +${runId} Path S: Swap the restored clone in \\(second approval\\) · ended, its outcome unknown in `));
+    const status = await cli(['status']);
+    expect(status.stdout).toContain(`Left part-way: recovery ${runId} (Path S: Swap the restored clone in (second approval)) ended at "Make the stack's database equal to the restored clone", its outcome unknown;`);
+    const postmortem = (await cli(['postmortem', incidentOf(clone.stdout)])).stdout;
+    expect(postmortem).toContain('| Recovery | Path A: Clone the moment and check it (then swap, after a second approval): succeeded; Path S: Swap the restored clone in (second approval): ended, its outcome unknown |');
+    expect(postmortem).toContain('| Outcome | not recovered: Path S: Swap the restored clone in (second approval) ended, its outcome unknown |');
+    expect(postmortem).toContain(`(\`${runId}\`) **ended, its outcome unknown** in `);
+    expect(postmortem).toMatch(/- Ran \S+–\S+ \([^)]+\): ended, its outcome unknown\n/);
+    expect(postmortem).not.toMatch(/Swap the restored clone in \(second approval\)[^\n]*\bfailed\b/);
     // The COPY … (OVERWRITE) went through although the bot was told it failed: the database is no longer as it was.
     expect(await md.value('databox', count)).toBe('100');
     const rollback = await cli(['rollback', runId as string, '--approver', 'carol']);
