@@ -233,24 +233,7 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
       if (spaced) return fail(spaced, verb);
       const pathWithoutKey = verb === 'recover' ? barePath(pairs, index, paths) : undefined;
       if (pathWithoutKey) return fail(pathWithoutKey, verb);
-      // A value typed bare with spaces (`at=2026-04-20 12:00:00 UTC`) was split at them: the key=value just before
-      // (every pair before this one is one) and the bare words up to the next key=value, quoted, are the way out. One
-      // in single quotes, or with a backslash before a space, was split the same way.
-      const before = pairs[index - 1];
-      const nextKey = pairs.findIndex((p, i) => i > index && p.indexOf('=') > 0);
-      const words = pairs.slice(index, nextKey < 0 ? pairs.length : nextKey);
-      const bare = before !== undefined && !/['"\\\u2018\u2019]/.test(before) ? before : undefined;
-      // A shell's `my\ db`: no shell reads the command, so the backslash would be part of the value. Said, with the value.
-      const escaped = before !== undefined && before.indexOf('=') > 0 && /\\$/.test(before) && !/['"\u2018\u2019]/.test(before) ? before : undefined;
-      const unescaped = (word: string) => word.replace(/\\$/, '');
-      const quoting = escaped
-        ? `; a backslash before a space does not keep it in the value (no shell reads the command): write the value in double quotes, ${clip(`${unescaped(escaped).replace('=', '="')} ${words.map(unescaped).join(' ')}"`)}`
-        : bare
-        ? `; a value with spaces goes in double quotes: ${clip(`${bare.replace('=', '="')} ${words.join(' ')}"`)}`
-        : /['\\\u2018\u2019]/.test(pairs.join(' '))
-          ? '; a value with spaces goes in double quotes: backup="/backups/databox copy.duckdb"'
-          : '';
-      return fail(`"${clip(pair)}" is not a key=value parameter${quoting}`, verb);
+      return fail(valueSplitAtSpaces(pairs, index), verb);
     }
     const key = pair.slice(0, eq).toLowerCase();
     const value = key === 'path' ? pair.slice(eq + 1).toLowerCase() : pair.slice(eq + 1);
@@ -288,6 +271,38 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
     return { ok: true, command: { verb, scenario, path, params, incident } };
   }
   return { ok: true, command: { verb: verb as 'diagnose' | 'validate', scenario, params, incident } };
+}
+
+/**
+ * Why the word at `index`, with no `=`, is refused: most often the rest of a value split at its spaces. A value typed
+ * bare with spaces (`at=2026-04-20 12:00:00 UTC`) is the key=value just before (every pair before this one is one) and
+ * the bare words up to the next key=value, said quoted; one in single quotes (`at='2026-12-04 05:00:00'`, as runbooks
+ * and MotherDuck's docs write them) is refused as single quotes, as a one-word value in them is; a shell's backslash
+ * before a space is named. The way out is written with the parameter typed, never another command's.
+ */
+function valueSplitAtSpaces(pairs: readonly string[], index: number): string {
+  const pair = pairs[index] as string;
+  const before = pairs[index - 1];
+  const nextKey = pairs.findIndex((p, i) => i > index && p.indexOf('=') > 0);
+  const words = pairs.slice(index, nextKey < 0 ? pairs.length : nextKey);
+  const notAPair = `"${clip(pair)}" is not a key=value parameter`;
+  const singleQuote = /['\u2018\u2019]/;
+  if (before === undefined) {
+    // No parameter before it to name: a quoted value typed without its key (`'pre mart rewrite'`).
+    const typed = words.join(' ');
+    return singleQuote.test(typed) ? `${notAPair}; a value goes after its parameter's name, in double quotes when it has spaces: <name>="${clip(typed.replace(/^['\u2018\u2019]|['\u2018\u2019]$/g, ''))}"` : notAPair;
+  }
+  const eq = before.indexOf('=');
+  const key = before.slice(0, eq);
+  const value = `${before.slice(eq + 1)} ${words.join(' ')}`;
+  // A shell's `my\ db`: no shell reads the command, so the backslash would be part of the value. Said, with the value.
+  if (/\\$/.test(before)) {
+    const unescaped = value.replace(/\\ /g, ' ').replace(/\\$/, '');
+    return `${notAPair}; a backslash before a space does not keep it in the value (no shell reads the command): write the value in double quotes, ${clip(`${key}="${unescaped}"`)}`;
+  }
+  const quotedSingly = /^['\u2018\u2019](.*?)(['\u2018\u2019]?)$/.exec(value);
+  if (quotedSingly?.[2]) return `${key}=${clip(value)} is in single quotes, which would be part of the value: give it in double quotes, ${clip(`${key}="${quotedSingly[1]}"`)}`;
+  return `${notAPair}; a value with spaces goes in double quotes: ${clip(`${key}="${quotedSingly ? quotedSingly[1] : value}"`)}`;
 }
 
 /**

@@ -179,10 +179,22 @@ describe('good commands', () => {
   });
 
   it('says how to quote a value with spaces when single quotes or a backslash split it', () => {
-    for (const text of ["recover duckdb path=b backup='/backups/my db.duckdb'", 'recover duckdb path=b backup=\u2018/backups/my db.duckdb\u2019']) {
-      const result = parseCommand(text, catalog);
-      expect(result.ok ? 'parsed' : result.error, text).toMatch(/is not a key=value parameter; a value with spaces goes in double quotes: backup="\/backups\/databox copy\.duckdb"$/);
+    // Refused as single quotes, as a one-word value in them is, with the value in double quotes, under its own parameter.
+    for (const [text, typed, meant] of [
+      ["recover duckdb path=b backup='/backups/my db.duckdb'", "backup='/backups/my db.duckdb'", 'backup="/backups/my db.duckdb"'],
+      ['recover duckdb path=b backup=\u2018/backups/my db.duckdb\u2019', 'backup=\u2018/backups/my db.duckdb\u2019', 'backup="/backups/my db.duckdb"'],
+      ["diagnose duckdb at='2026-12-04 05:00:00'", "at='2026-12-04 05:00:00'", 'at="2026-12-04 05:00:00"'],
+      ["recover duckdb path=a snapshot='pre mart rewrite' incident=dbx-20260420-3fa2", "snapshot='pre mart rewrite'", 'snapshot="pre mart rewrite"'],
+      ['diagnose duckdb snapshot=\u2018pre mart rewrite\u2019', 'snapshot=\u2018pre mart rewrite\u2019', 'snapshot="pre mart rewrite"'],
+    ]) {
+      const result = parseCommand(text as string, catalog);
+      expect(result.ok ? 'parsed' : result.error, text).toBe(`${typed} is in single quotes, which would be part of the value: give it in double quotes, ${meant}`);
     }
+    // Never another command's parameter as the example: the one typed, or none known.
+    const unclosed = parseCommand("diagnose duckdb snapshot='pre mart rewrite", catalog);
+    expect(unclosed.ok ? 'parsed' : unclosed.error).toBe('"mart" is not a key=value parameter; a value with spaces goes in double quotes: snapshot="pre mart rewrite"');
+    const keyless = parseCommand("diagnose duckdb 'pre mart rewrite'", catalog);
+    expect(keyless.ok ? 'parsed' : keyless.error).toBe(`"'pre" is not a key=value parameter; a value goes after its parameter's name, in double quotes when it has spaces: <name>="pre mart rewrite"`);
     // A shell's backslash before a space: named, with the value as it was meant.
     const escaped = parseCommand('recover duckdb path=b backup=/backups/my\\ old\\ db.duckdb', catalog);
     expect(escaped.ok ? 'parsed' : escaped.error).toBe(
