@@ -13,6 +13,7 @@ import { firstFailure, stepPassed, writesOnlyBeside } from '../engine/step-passe
 import { nothingToDoSaid, preflightProblems } from '../engine/plan-preflight.js';
 import type { ProgramFinder } from '../process/find-program.js';
 import { nothingToChange, planHash, planWarnings, prepareSteps, readWhenPlanned, resolveSteps, teammateBecause } from '../engine/resolve.js';
+import { toCountAgainGoingBack } from '../engine/steps/snapshot-history-step.js';
 import { targetOf } from '../engine/steps/context.js';
 import type { DagsterClient } from '../dagster/graphql-client.js';
 import { dagsterClientFor } from '../watchers/build-watchers.js';
@@ -142,10 +143,6 @@ function nothingToRollBack(wanted: RecoveryPath['steps'], given: Readonly<Record
   return `nothing to roll back without ${needed.map((name) => `${name}=`).join(' or ')}: each step of the rollback of ${recoveryRunId} needs it; nothing was proposed`;
 }
 
-/** The warning a plan made on another one's work repeats: what that one was made for, against the diagnosis. */
-function continuedWarning(continued: Run): string | undefined {
-  return continued.againstDiagnosis && `It puts in place what plan ${continued.id} made. ${continued.againstDiagnosis}`;
-}
 
 /** Stands in for the incident a command would open, so its plan can be checked before anything is recorded. */
 function provisionalIncident(rb: Runbook): Incident {
@@ -884,6 +881,19 @@ export class IncidentService {
     return next;
   }
 
+  /**
+   * The warning a plan made on another one's work (the swap of path A's clone) repeats: what that one was made for,
+   * against the diagnosis. Not that one's count of the writes going back undoes, which was as of when it was made: this
+   * plan is the one that goes back, so they are counted again now and said as its own.
+   */
+  private async continuedWarning(continued: Run): Promise<string | undefined> {
+    const counted = continued.steps.filter((step) => toCountAgainGoingBack(step) !== undefined);
+    const repeated = planWarnings(counted).reduce((text, said) => text.replace(said, ''), continued.againstDiagnosis ?? '').replace(/\s{2,}/g, ' ').trim();
+    const again = continued.steps.flatMap((step) => toCountAgainGoingBack(step) ?? []);
+    const recounted = await readWhenPlanned(again, { target: (choice) => targetOf({ targets: this.targets, databasePath: this.deps.config.databasePath }, choice) });
+    return [repeated && `It puts in place what plan ${continued.id} made. ${repeated}`, ...planWarnings(recounted)].filter(Boolean).join(' ') || undefined;
+  }
+
   /** `mayPropose` false: only the same plan found waiting is returned (and shown), nothing new is proposed. */
   private async proposeRecoveryNow(incident: Incident, recovery: RecoveryPath, params: ParameterValues, actor: string, continues?: string, mayPropose = true): Promise<Run | undefined> {
     const rb = this.runbook(incident.scenario);
@@ -910,7 +920,7 @@ export class IncidentService {
     const drift = continues ? undefined : previewDrift(rb, recovery, rawParameters(params), previews, values, today);
     const loading = continues ? undefined : todayInWindow(rb, recovery, rawParameters(params), today);
     const decided = continues
-      ? continuedWarning(this.run(continues))
+      ? await this.continuedWarning(this.run(continues))
       : (againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows, this.deps.state.diagnosisRunning(lockKey, incident.id)) ??
         cleanupAfterRollback(this.incident(incident.id), recovery));
     const leftOut = continues ? undefined : windowLeftOut(this.incident(incident.id), recovery, rawParameters(params), rb.windows);

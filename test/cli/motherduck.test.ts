@@ -337,6 +337,24 @@ describe('scenario 3 from the terminal', () => {
     expect(result.stdout).toContain('Going back to 2026-04-20 12:00:00 undoes 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made.');
   });
 
+  it("says on path A's plan that the clone undoes nothing, and counts on the swap's plan, as it is made, the writes going back undoes", async () => {
+    const { md, cli } = await setUp(undefined, undefined, true);
+    const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
+    const clonePlan = clone.stdout.slice(0, clone.stdout.indexOf('Path S: Swap the restored clone in'));
+    expect(clonePlan).toContain(
+      'This plan changes nothing in databox: it is the plan after it, approved on its own, that puts databox back to 2026-04-20 12:00:00, undoing 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made, and counted again when that plan is made.',
+    );
+    expect(clonePlan).not.toContain('Going back to');
+    const swapPlan = clone.stdout.slice(clone.stdout.indexOf('Path S: Swap the restored clone in'));
+    expect(swapPlan).toContain('Going back to 2026-04-20 12:00:00 undoes 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made.');
+
+    // A load between the clone and the swap typed again: the new swap plan counts it, not the clone plan's number.
+    await md.write('databox', "INSERT INTO analytics.fct_species_environment_daily SELECT range + 1000, DATE '2026-04-20' FROM range(7)");
+    const again = await cli(['recover', 'motherduck', 'path=s', `incident=${incidentOf(clone.stdout)}`], () => null);
+    expect(again.stdout).toContain('Going back to 2026-04-20 12:00:00 undoes 2 writes (automatic snapshots) made to databox since, good or bad; counted as this plan was made.');
+    expect(again.stdout).not.toMatch(/undo(es|ing) 1 write/);
+  });
+
   it('path B and its rollback stop before any change when the database is written to after their plan was made', async () => {
     const { md, cli } = await setUp(undefined, undefined, true);
     // Asked for and left waiting: the plan counts the writes going back to the moment undoes.

@@ -11,7 +11,7 @@ import { UserError } from '../../errors.js';
 import { foldRows, textTable } from '../../text-table.js';
 import { stepExcerptChars } from '../../excerpt.js';
 import type { TargetSession } from '../../database/target.js';
-import type { StepResult } from '../types.js';
+import type { ResolvedStep, StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
 import { defineStepKind, unsetAlike, type ResolvedCommon } from './define-step-kind.js';
 import { exactSnapshotTime, snapshotTimeLabels } from './snapshot-times.js';
@@ -186,6 +186,16 @@ function ownWriteSaid(snapshot: string | undefined, count: number): string {
   if (!step) return '';
   const after = count - 1;
   return `: the first is the bot's own step "${step}", which the snapshot was taken right before, so ${after === 0 ? 'none came' : `${after} write${after === 1 ? '' : 's'} came`} after it`;
+}
+
+/**
+ * A plan's step that counted the writes going back to its moment undoes (path A's or path N's guard), ready to count
+ * them again for the plan that goes back there after it (the swap of their clone): its count dropped, held as that
+ * plan is. Undefined for any other step.
+ */
+export function toCountAgainGoingBack(step: ResolvedStep): SnapshotHistoryStep | undefined {
+  if (step.kind !== 'snapshot-history' || !step.writesWhenPlanned || (!step.at && !step.snapshot)) return undefined;
+  return { ...step, writesWhenPlanned: undefined, stopsOnLaterWrites: true };
 }
 
 /** Finds the named snapshot `step.snapshot` of the database: named-found with its time and name, or no-such-snapshot naming those there are. */
@@ -493,7 +503,12 @@ export const snapshotHistoryStepKind = defineStepKind({
     if (!written || written.count === 0) return undefined;
     const s = written.count === 1 && !written.atLeast ? '' : 's';
     const floor = written.atLeast ? ['at least ', ' (older ones are past the retention, no longer listed)'] : ['', ''];
-    return `Going back to ${step.at || `snapshot '${step.snapshot}'`} undoes ${floor[0]}${written.count} write${s} (automatic snapshot${s}) made to ${step.database} since, good or bad${floor[1]}${ownWriteSaid(step.snapshot, written.count)}; counted as this plan was made.`;
+    const moment = step.at || `snapshot '${step.snapshot}'`;
+    const writes = `${floor[0]}${written.count} write${s} (automatic snapshot${s}) made to ${step.database} since, good or bad${floor[1]}${ownWriteSaid(step.snapshot, written.count)}`;
+    // Held to its count, the plan goes back itself (path B, a rollback); otherwise it only reads the moment (path A's
+    // or path N's clone), and approving it undoes nothing: the plan that puts the moment in place does, and counts again.
+    if (step.stopsOnLaterWrites) return `Going back to ${moment} undoes ${writes}; counted as this plan was made.`;
+    return `This plan changes nothing in ${step.database}: it is the plan after it, approved on its own, that puts ${step.database} back to ${moment}, undoing ${writes}; counted as this plan was made, and counted again when that plan is made.`;
   },
   run: runSnapshotHistory,
 });
