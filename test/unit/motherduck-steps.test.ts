@@ -111,6 +111,20 @@ describe('snapshot-history', () => {
     expect(gone.outputs).toMatchObject({ restorableFrom: '2026-04-20 11:00:00', namedOlder: "'before_cutover' (2026-04-19 09:00:00)" });
   });
 
+  it('gives the oldest moment still restorable as one that can be typed back: a fraction of a second rounds it up, not down', async () => {
+    const { md, ctx } = await standIn();
+    await md.createDatabase('young', 'CREATE TABLE t AS SELECT range AS id FROM range(10)', new Date('2026-04-20T05:12:05.400Z'));
+    await md.write('young', 'DELETE FROM t WHERE id < 5', at('2026-04-20 15:00:00'));
+    const young = (atText: string) => resolve({ id: 'history', kind: 'snapshot-history', title: 'h', database: 'young', at: atText });
+    const early = await runStep(young('2026-04-20 05:12:05'), ctx);
+    expect(early.summary).toContain('the oldest moment still restorable is 2026-04-20 05:12:06 UTC, so no path can reach it');
+    const listed = await runStep(young(''), ctx);
+    expect(listed.summary).toContain('; restorable from 2026-04-20 05:12:06 UTC on');
+    // Typed back as said, it is restorable.
+    const typedBack = await runStep(young('2026-04-20 05:12:06'), ctx);
+    expect(typedBack.status).toBe('restorable');
+  });
+
   it('says a moment within the retention but before the database\'s first snapshot is that, not "older than the retention"', async () => {
     const { ctx } = await standIn();
     // The database was made at 2026-04-19 08:00; the retention (7 days) would reach back to 04-14.

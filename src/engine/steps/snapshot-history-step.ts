@@ -14,7 +14,7 @@ import type { TargetSession } from '../../database/target.js';
 import type { ResolvedStep, StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
 import { defineStepKind, unsetAlike, type ResolvedCommon } from './define-step-kind.js';
-import { exactSnapshotTime, snapshotTimeLabels } from './snapshot-times.js';
+import { exactSnapshotTime, firstWholeSecondFrom, snapshotTimeLabels } from './snapshot-times.js';
 import { withStepDatabase } from './step-database.js';
 import type { ReleasedSnapshot } from '../released-snapshots.js';
 import type { TakenSnapshot } from '../taken-snapshots.js';
@@ -373,7 +373,7 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
     }
     if (!step.at) {
       const shown = snapshotTimeLabels([...rows.map((r) => r[2]), restorableFrom]);
-      return done('ok', `${listed}; newest ${shown(newest)} UTC${restorableFrom ? `; restorable from ${shown(restorableFrom)} UTC on` : ''}`, shown);
+      return done('ok', `${listed}; newest ${shown(newest)} UTC${restorableFrom ? `; restorable from ${firstWholeSecondFrom(restorableFrom)} UTC on` : ''}`, shown);
     }
     const at = parseUtcTimestamp(step.at);
     if (!at) return fail(`at=${step.at} is not a UTC timestamp "YYYY-MM-DD HH:MM:SS"`);
@@ -402,7 +402,7 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
       // Within the retention yet before every snapshot kept: the database has none from then (it may not have existed).
       const withinRetention = now.getTime() - at.getTime() <= retentionSeconds * 1000;
       const why = withinRetention && restorableFrom ? `is before the oldest snapshot ${step.database} has (${shown(restorableFrom)} UTC), though within the retention (${retention})` : `is older than the retention (${retention})`;
-      const reach = `${step.at} ${why}: ${restorableFrom ? `the oldest moment still restorable is ${shown(restorableFrom)} UTC` : 'no automatic snapshot is kept'}, so no path can reach it. `;
+      const reach = `${step.at} ${why}: ${restorableFrom ? `the oldest moment still restorable is ${firstWholeSecondFrom(restorableFrom)} UTC` : 'no automatic snapshot is kept'}, so no path can reach it. `;
       // Any named snapshot, newer ones too (one taken after the moment but before the damage will do): without one, only a later moment is left.
       const anyNamed = named.length > 0 || (await session.run(sql.allNamed, [folded])).rows.length > 0;
       if (!anyNamed) return done('too-old-no-named', `${reach}${step.database} has no named snapshot to go back to instead`, shown);

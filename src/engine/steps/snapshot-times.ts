@@ -24,3 +24,14 @@ export function snapshotTimeLabels(times: readonly string[]): (time: string) => 
     return time.length > 19 ? time : `${second}.000000`;
   };
 }
+
+/**
+ * The first moment to the second at or after `time` (exact, as exactSnapshotTime makes it): the oldest moment an
+ * operator can type to reach a snapshot made a fraction of a second into one. Cut to its second instead, it would be
+ * refused as before that snapshot.
+ */
+export function firstWholeSecondFrom(time: string): string {
+  if (time.length <= 19) return time;
+  const next = new Date(Date.parse(`${time.slice(0, 19).replace(' ', 'T')}Z`) + 1000);
+  return next.toISOString().slice(0, 19).replace('T', ' ');
+}
