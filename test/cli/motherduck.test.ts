@@ -497,6 +497,19 @@ describe('scenario 3 from the terminal', () => {
     expect(await md.value('databox', count)).toBe('30');
   });
 
+  it("a fault inside the bot or its driver as the clone runs is said as one, not as MotherDuck's answer, and the clone as maybe made", async () => {
+    const { md, cli } = await setUp();
+    md.faultAfter(/^CREATE DATABASE "databox_restored_/, "Cannot read properties of undefined (reading 'rows')");
+    const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
+    expect(clone.code).toBe(1);
+    expect(clone.stdout).toContain(
+      "the bot failed inside (TypeError: Cannot read properties of undefined (reading 'rows')), a fault in the bot or its database driver to report, not an answer from md:databox. Whether the statement reached md:databox and was applied is not known. Look at the database as it is now (diagnose again) before anything else",
+    );
+    expect(clone.stdout).toMatch(/✘ First stage of the recovery ended, its outcome unknown/);
+    // It was: the clone is there, though the bot was not told.
+    expect(md.liveDatabases()).toContain(`databox_restored_${incidentOf(clone.stdout).replace(/-/g, '_')}`);
+  });
+
   it("a swap whose named snapshot MotherDuck refuses stops before the COPY, saying so and to propose it again", async () => {
     const { md, cli } = await setUp();
     const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);

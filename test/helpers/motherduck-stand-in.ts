@@ -223,7 +223,7 @@ export class MotherDuckStandIn implements DatabaseTarget {
   readonly sent: SentStatement[] = [];
   private readonly databases: Database[] = [];
   private readonly snapshots: Snapshot[] = [];
-  private readonly failures: { match: RegExp; message: string; after?: boolean }[] = [];
+  private readonly failures: { match: RegExp; message: string; after?: boolean; fault?: boolean }[] = [];
   private readonly holds: { match: RegExp; reached: () => void; released: Promise<void> }[] = [];
   private readonly clock: () => Date;
   private retentionDays: number;
@@ -301,6 +301,14 @@ export class MotherDuckStandIn implements DatabaseTarget {
   }
 
   /**
+   * The next statement matching `match` is applied, then the driver throws a TypeError with `message`: a fault on the
+   * bot's side (reading an answer that is not there), after MotherDuck made the change.
+   */
+  faultAfter(match: RegExp, message: string): void {
+    this.failures.push({ match, message, after: true, fault: true });
+  }
+
+  /**
    * The next statement matching `match` waits until `release` is called (a plan that is still running); `reached`
    * resolves when it starts waiting.
    */
@@ -353,9 +361,9 @@ export class MotherDuckStandIn implements DatabaseTarget {
       }
       const failure = this.failures.findIndex((f) => f.match.test(sql));
       if (failure >= 0) {
-        const [{ message, after }] = this.failures.splice(failure, 1) as [{ match: RegExp; message: string; after?: boolean }];
+        const [{ message, after, fault }] = this.failures.splice(failure, 1) as [{ match: RegExp; message: string; after?: boolean; fault?: boolean }];
         if (after) await run();
-        throw new Error(message);
+        throw fault ? new TypeError(message) : new Error(message);
       }
       return await run();
     } catch (error) {

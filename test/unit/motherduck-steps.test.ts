@@ -111,6 +111,14 @@ describe('snapshot-history', () => {
     expect(gone.outputs).toMatchObject({ restorableFrom: '2026-04-20 11:00:00', namedOlder: "'before_cutover' (2026-04-19 09:00:00)" });
   });
 
+  it("says a fault inside the bot or its driver as one, not as MotherDuck's answer", async () => {
+    const { md, ctx } = await standIn();
+    md.faultAfter(/database_snapshots/, "Cannot read properties of undefined (reading 'rows')");
+    const result = await runStep(history('2026-04-20 12:00:00'), ctx);
+    expect(result.status).toBe('failed');
+    expect(result.summary).toBe("the bot failed inside (TypeError: Cannot read properties of undefined (reading 'rows')), a fault in the bot or its database driver to report, not an answer from md:databox");
+  });
+
   it('gives the oldest moment still restorable as one that can be typed back: a fraction of a second rounds it up, not down', async () => {
     const { md, ctx } = await standIn();
     await md.createDatabase('young', 'CREATE TABLE t AS SELECT range AS id FROM range(10)', new Date('2026-04-20T05:12:05.400Z'));

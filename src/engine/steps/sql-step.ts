@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { textTable } from '../../text-table.js';
 import { renderedRowCount, rowCount, stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
-import { elapsedSince, targetChoice, type StepRunContext } from './context.js';
+import { elapsedSince, targetChoice, targetOf, type StepRunContext } from './context.js';
+import { driverFaultSaid, isDriverFault } from './driver-fault.js';
 import { defineStepKind, unsetAlike, type ResolvedCommon } from './define-step-kind.js';
 import type { TargetSession } from '../../database/target.js';
 import { ChangedNothing, firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
@@ -49,13 +50,17 @@ export function runSqlStep(step: SqlStep, ctx: StepRunContext): Promise<StepResu
     } catch (error) {
       const message = (error as Error).message;
       // Rolled back (its ROLLBACK answered): nothing was applied, whatever the error was.
-      if (error instanceof ChangedNothing || !step.mutates || !connectionLost.test(message)) throw error;
+      if (error instanceof ChangedNothing || !step.mutates) throw error;
+      // A fault on this side may come before the statement was sent or after MotherDuck applied it: nobody can tell.
+      const database = targetOf(ctx, step.target ?? 'backend').label;
+      const why = isDriverFault(error)
+        ? `${driverFaultSaid(error as Error, database)}. Whether the statement reached ${database} and was applied is not known`
+        : connectionLost.test(message) && `${message.split('\n')[0]}: the connection went while the statement ran, so it may or may not have been applied`;
+      if (!why) throw error;
       // MotherDuck may have committed it before the answer was lost (as a swap's COPY … OVERWRITE can be).
       return {
         status: 'unknown',
-        summary: ctx.redact(
-          `${message.split('\n')[0]}: the connection went while the statement ran, so it may or may not have been applied. Look at the database as it is now (diagnose again) before anything else, a rollback included`,
-        ),
+        summary: ctx.redact(`${why}. Look at the database as it is now (diagnose again) before anything else, a rollback included`),
         durationMs: elapsedSince(started),
         outputs: {},
       };
@@ -97,7 +102,8 @@ async function runStatement(step: SqlStep, session: TargetSession, fail: Fail, s
   }
   // A statement that failed in its transaction, rolled back, changed nothing; a connection lost mid-statement is no such
   // proof: MotherDuck may have applied it before the answer was lost, and the ROLLBACK that answered may be a new connection's.
-  const rolledBackWords = (error: Error) => (connectionLost.test(error.message) ? undefined : `${firstLine(error.message)}: the statement ran in a transaction, rolled back, so nothing was changed`);
+  const rolledBackWords = (error: Error) =>
+    connectionLost.test(error.message) ? undefined : `${isDriverFault(error) ? driverFaultSaid(error, 'the database') : firstLine(error.message)}: the statement ran in a transaction, rolled back, so nothing was changed`;
   const changed = await inTransaction<{ count: number; since?: string }>(session, async () => {
     // The keep was an earlier step's transaction: a write in between (an UPDATE changes no count) would have this change
     // rows that were never kept. Only the rows kept, as they were kept, may be deleted or changed.

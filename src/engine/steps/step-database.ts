@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isTargetError, type QueryResult, type TargetSession } from '../../database/target.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, targetOf, type StepRunContext, type TargetChoice } from './context.js';
+import { driverFaultSaid, isDriverFault } from './driver-fault.js';
 import { formatDuration } from '../../format-duration.js';
 import { duckdbSaysReadOnly, readOnlyFix, readOnlySaid } from '../../disk/read-only-file-system.js';
 
@@ -62,7 +63,7 @@ export async function withStepDatabase(
   try {
     return await work(session, fail, started);
   } catch (error) {
-    const message = (error as Error).message;
+    const message = isDriverFault(error) ? driverFaultSaid(error as Error, target.label) : (error as Error).message;
     const [outputs, untouched] = error instanceof ChangedNothing ? [error.outputs, { untouched: true as const }] : [{}, {}];
     const explained = timedOut ? undefined : await options.explain?.(error as Error, session).catch(() => undefined);
     if (explained && !timedOut) return { ...fail(explained.summary, outputs), status: explained.status, output: ctx.redact(message), ...untouched };
