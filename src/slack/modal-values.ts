@@ -49,7 +49,19 @@ export async function fieldErrors(
   fields: readonly string[],
 ): Promise<Record<string, string> | undefined> {
   const found = await errorsByName(values, check, names);
-  return found && underFormFields(found, fields);
+  return found && underFormFields(Object.fromEntries(Object.entries(found).map(([field, message]) => [field, valuesAsTyped(message, names)])), fields);
+}
+
+/**
+ * A refusal worded for a typed command gives the value to type as `at="2026-12-04 03:13:58"`; under a form's field,
+ * where what is typed is taken as it is and those quotes would be refused, the value alone: "2026-12-04 03:13:58". A
+ * whole command in the message (in backticks) is left as it is, to be typed.
+ */
+function valuesAsTyped(message: string, names: readonly string[]): string {
+  return message
+    .split('`')
+    .map((part, i) => (i % 2 === 1 ? part : names.reduce((text, name) => text.replace(new RegExp(`(?<![\\w.])${name}="([^"]*)"`, 'g'), '$1'), part)))
+    .join('`');
 }
 
 function underFormFields(errors: Record<string, string>, fields: readonly string[]): Record<string, string> {

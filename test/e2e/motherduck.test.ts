@@ -99,6 +99,30 @@ describe('scenario 3 in Slack', () => {
     expect(everything).not.toContain(token);
   });
 
+  it("gives a moment with a zone, typed into path B's form, back in UTC as the form takes it: bare, not in a command's quotes", async () => {
+    const md = await motherDuck();
+    harness = await startBot(checkout, slack, { MOTHERDUCK_TOKEN: token, DATABOX_BACKEND: 'motherduck' }, undefined, undefined, {
+      targets: { local: localTarget(checkout.databasePath), motherduck: md, backend: md },
+    });
+    const at = goodMoment();
+    await harness.command(`diagnose motherduck at="${at}"`, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_b').at(-1)!, operator);
+    await harness.settle();
+    const modal = slack.lastForm();
+    const zoned = await harness.submitModal(operator, modal, { at: `${at}+02:00` });
+    const utc = new Date(Date.parse(`${at.replace(' ', 'T')}Z`) - 2 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+    expect(zoned.json).toEqual({
+      response_action: 'errors',
+      errors: { at: `at=${at}+02:00 carries a time zone (+02:00): moments are given in UTC, without one; in UTC that is ${utc}` },
+    });
+    // Pasted back as said, the form takes it.
+    const pasted = await harness.submitModal(operator, modal, { at: utc });
+    expect(pasted.json?.response_action).toBeUndefined();
+    await harness.settle();
+    expect(slack.allText()).toContain(`SET SNAPSHOT TO (SNAPSHOT_TIME '${utc}')`);
+  });
+
   it('does not call a moment after the bad write restorable: no mart differs, and only the clone is offered', async () => {
     const md = await motherDuck();
     harness = await startBot(checkout, slack, { MOTHERDUCK_TOKEN: token, DATABOX_BACKEND: 'motherduck' }, undefined, undefined, {
