@@ -211,6 +211,7 @@ const envSchema = z
     DATABOX_WATCH_INTERVAL: timerDuration.default(60_000),
     DATABOX_ALERT_CHANNEL: z.string().regex(/^[CG][A-Z0-9]+$/, 'expected a Slack channel ID such as C012ABCDEF').optional(),
     DATABOX_WATCH_DAEMON: flag.default(true),
+    DATABOX_WATCH_SCHEDULES: flag.default(true),
     DATABOX_WATCH_DISK: flag.default(true),
     DATABOX_WATCH_MARTS: flag.default(true),
     DATABOX_WATCH_DATABASE: flag.default(true),
@@ -323,6 +324,8 @@ export interface Config {
     /** Where alerts go; undefined: the watchers run and show in /databox status but post nothing. */
     alertChannel?: string;
     daemon: boolean;
+    /** The stack's schedules: one STOPPED that is neither marked paused on purpose nor taken as never switched on. */
+    schedules: boolean;
     disk: boolean;
     marts: boolean;
     database: boolean;
@@ -452,6 +455,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       intervalMs: e.DATABOX_WATCH_INTERVAL,
       alertChannel: e.DATABOX_ALERT_CHANNEL,
       daemon: e.DATABOX_WATCH_DAEMON,
+      schedules: e.DATABOX_WATCH_SCHEDULES,
       disk: e.DATABOX_WATCH_DISK,
       marts: e.DATABOX_WATCH_MARTS,
       database: e.DATABOX_WATCH_DATABASE,

@@ -1,4 +1,4 @@
-// The four watchers as the configuration sets them up, shared by the bot and `cli watch`.
+// The five watchers as the configuration sets them up, shared by the bot and `cli watch`.
 import type { Config } from '../config.js';
 import { DagsterClient } from '../dagster/graphql-client.js';
 import { databaseTargets, type DatabaseTargets } from '../database/targets.js';
@@ -7,6 +7,8 @@ import type { CommandRunner } from '../process/run-command.js';
 import { createRedactor } from '../redact.js';
 import { probeOpenOffThread } from '../duckdb/off-thread.js';
 import { daemonWatcher } from './daemon-watcher.js';
+import { loadScheduleRules } from './schedule-rules.js';
+import { schedulesWatcher } from './schedules-watcher.js';
 import { databaseWatcher } from './database-watcher.js';
 import { diskWatcher } from './disk-watcher.js';
 import type { Watcher } from './finding.js';
@@ -44,6 +46,14 @@ export function buildWatchers(
       heartbeatMaxAgeMs: config.watch.heartbeatMaxAgeMs,
       downAfterMs: oneShot ? 0 : config.watch.dagsterDownAfterMs,
       enabled: config.watch.daemon,
+    }),
+    schedulesWatcher({
+      client: dagsterClientFor(config),
+      runCommand,
+      root: config.databoxRoot,
+      heartbeatMaxAgeMs: config.watch.heartbeatMaxAgeMs,
+      rules: config.watch.schedules ? loadScheduleRules(config.runbooksDir) : { jobs: [], switchedOffAfterMs: 0 },
+      enabled: config.watch.schedules,
     }),
     diskWatcher({ paths: [config.databasePath, config.stateDir], alertPercent: config.watch.diskAlertPercent, fullPercent: config.diskFullPercent, enabled: config.watch.disk }),
     martsWatcher({

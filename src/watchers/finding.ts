@@ -1,5 +1,5 @@
 // What one watcher found on one check, and the shape every watcher has.
-export type WatcherId = 'daemon' | 'disk' | 'marts' | 'database';
+export type WatcherId = 'daemon' | 'schedules' | 'disk' | 'marts' | 'database';
 
 /** The scenario an alert's button opens: scenario 4 (schedule) or scenario 1 (duckdb, for a full disk or the file itself). */
 export type AlertScenario = 'schedule' | 'duckdb';

@@ -31,7 +31,12 @@ beforeAll(async () => {
   await connection.run('CREATE SCHEMA ebird; CREATE TABLE ebird.fct_daily_bird_observations AS SELECT current_date - 1 - CAST(range AS INTEGER) AS day_date FROM range(10)');
   connection.closeSync();
   instance.closeSync();
-  fs.writeFileSync(path.join(runbooksDir, 'schedule.yml'), 'diagnosis:\n  steps:\n    - id: freshness\n      kind: mart-freshness\n      marts:\n        - { table: ebird.fct_daily_bird_observations, dateColumn: day_date, maxLag: 48h }\n');
+  // The recorded ticks are months old by now: a switchedOffAfter of ten years keeps a STOPPED one paused, not switched off on purpose.
+  fs.writeFileSync(
+    path.join(runbooksDir, 'schedule.yml'),
+    'diagnosis:\n  steps:\n    - id: freshness\n      kind: mart-freshness\n      marts:\n        - { table: ebird.fct_daily_bird_observations, dateColumn: day_date, maxLag: 48h }\n' +
+      '    - id: dagster\n      kind: dagster-health\n      switchedOffAfter: 3650d\n      jobs: [all_pipelines]\n',
+  );
 });
 afterAll(() => dagster.stop());
 
@@ -52,7 +57,7 @@ describe('cli watch', () => {
   });
 
   it('exits 0 when everything is healthy, and 1 when the daemon is stopped', async () => {
-    dagster.answers = { DataboxDaemonHealth: 'daemon-health-healthy' };
+    dagster.answers = { DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy' };
     const healthy = await runCliProcess(['watch'], { env: env({ DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_DISK_FULL_PERCENT: '100', DATABOX_HEARTBEAT_MAX_AGE: '100000h' }), stdin: 'ignore' });
     expect(healthy.code).toBe(0);
     dagster.answers = { DataboxDaemonHealth: 'daemon-health-stopped' };
@@ -60,6 +65,27 @@ describe('cli watch', () => {
     expect(stopped.stdout).toMatch(/^Dagster daemon heartbeat: PROBLEM: Dagster daemon not heartbeating: SCHEDULER \(last heartbeat \d+ d( \d+ h)? ago, unhealthy\)/);
     expect(stopped.stdout).toContain('Mart freshness: turned off (DATABOX_WATCH_MARTS=false)');
     expect(stopped.code).toBe(1);
+  });
+
+  it("exits 1 naming the stack's schedule STOPPED while the daemon heartbeats, and 0 once it runs again", async () => {
+    const vars = env({ DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_DISK_FULL_PERCENT: '100', DATABOX_HEARTBEAT_MAX_AGE: '100000h' });
+    dagster.answers = { DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-paused' };
+    const paused = await runCliProcess(['watch'], { env: vars, stdin: 'ignore' });
+    expect(paused.stderr).toBe('');
+    expect(paused.stdout).toMatch(/^Dagster daemon heartbeat: OK: 5 required daemons heartbeating\n/);
+    expect(paused.stdout).toContain('\nDagster schedules: PROBLEM: Dagster schedule STOPPED: all_pipelines_daily (last tick 2026-04-17 06:00 UTC)\n');
+    expect(paused.code).toBe(1);
+    dagster.answers = { DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy' };
+    const running = await runCliProcess(['watch'], { env: vars, stdin: 'ignore' });
+    expect(running.stdout).toMatch(/\nDagster schedules: OK: \d+ of the stack's schedules RUNNING\n/);
+    expect(running.code).toBe(0);
+  });
+
+  it('is off, as the other watchers are, with DATABOX_WATCH_SCHEDULES=false', async () => {
+    dagster.answers = { DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-paused' };
+    const result = await runCliProcess(['watch'], { env: env({ DATABOX_WATCH_SCHEDULES: 'false', DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_DISK_FULL_PERCENT: '100', DATABOX_HEARTBEAT_MAX_AGE: '100000h' }), stdin: 'ignore' });
+    expect(result.stdout).toContain('\nDagster schedules: turned off (DATABOX_WATCH_SCHEDULES=false)\n');
+    expect(result.code).toBe(0);
   });
 
   it('counts a webserver that does not answer as a problem at once', async () => {
@@ -71,7 +97,7 @@ describe('cli watch', () => {
 
 describe('cli status', () => {
   it('lists each watcher with its state and the last check the bot made, and says when no bot has checked', async () => {
-    dagster.answers = { DataboxDaemonHealth: 'daemon-health-stopped' };
+    dagster.answers = { DataboxDaemonHealth: 'daemon-health-stopped', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy' };
     // The bundled runbooks: status loads them all (this file's runbooks dir holds only SLAs).
     const vars = env({ DATABOX_STATE_DIR: tempDir(), DATABOX_RUNBOOKS_DIR: '', DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_DISK_FULL_PERCENT: '100', DATABOX_WATCH_MARTS: 'false' });
     const before = await runCliProcess(['status'], { env: vars, stdin: 'ignore' });
@@ -99,7 +125,7 @@ describe('cli status', () => {
     expect(result.code).toBe(0);
     const watchers = result.stdout.slice(result.stdout.indexOf('\nWatchers\n'));
     expect(watchers).toMatch(
-      /^\nWatchers\n  Dagster daemon heartbeat: ALERTING since \d{4}-\d\d-\d\d \d\d:\d\d UTC \([^)]+\): Dagster daemon not heartbeating: SCHEDULER \(last heartbeat .*\) \(last check \d\d:\d\d:\d\d UTC, every 1 min\)\n  Disk space: healthy: under 100% used: .* \(last check \d\d:\d\d:\d\d UTC, every 1 min\)\n  Mart freshness: turned off \(DATABOX_WATCH_MARTS=false\)\n  Database file: healthy: \S+databox\.duckdb opens read-only \(last check \d\d:\d\d:\d\d UTC, every 1 min\)\n$/,
+      /^\nWatchers\n  Dagster daemon heartbeat: ALERTING since \d{4}-\d\d-\d\d \d\d:\d\d UTC \([^)]+\): Dagster daemon not heartbeating: SCHEDULER \(last heartbeat .*\) \(last check \d\d:\d\d:\d\d UTC, every 1 min\)\n  Dagster schedules: healthy: 2 of the stack's schedules RUNNING \(last check \d\d:\d\d:\d\d UTC, every 1 min\)\n  Disk space: healthy: under 100% used: .* \(last check \d\d:\d\d:\d\d UTC, every 1 min\)\n  Mart freshness: turned off \(DATABOX_WATCH_MARTS=false\)\n  Database file: healthy: \S+databox\.duckdb opens read-only \(last check \d\d:\d\d:\d\d UTC, every 1 min\)\n$/,
     );
   });
 });

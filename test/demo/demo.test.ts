@@ -58,7 +58,7 @@ describe('npm run demo', () => {
     expect(scenario2).toMatch(/\*\*Verdict: /);
     expect(scenario2).toContain('| Outcome | recovered by ');
     // The watchers ran once: each is listed, the daemon's off without DAGSTER_URL.
-    expect(out).toContain('$ npm run --silent cli -- watch\nDagster daemon heartbeat: off: DAGSTER_URL is not set\nDisk space: ');
+    expect(out).toContain('$ npm run --silent cli -- watch\nDagster daemon heartbeat: off: DAGSTER_URL is not set\nDagster schedules: off: DAGSTER_URL is not set\nDisk space: ');
     expect(out).toMatch(/\nMart freshness: (OK|PROBLEM|CANNOT TELL): /);
     // The demo itself may take minutes on a machine busy with other work.
   }, 420_000);

@@ -48,7 +48,7 @@ beforeAll(async () => {
     [noaaRestate]: { stdout: 'sqlmesh: restated 2 models\n' },
   });
   serveDagster(assetCheckAnswers({ runStatuses: ['SUCCESS'] }).answers);
-  const dagster = { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' };
+  const dagster = { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' };
   harness = await startBot(checkout, slack, { MOTHERDUCK_TOKEN: 'md-release-token-0001', DATABOX_BACKEND: 'motherduck', ...dagster }, clock, undefined, {
     targets: { local: localTarget(checkout.databasePath), motherduck: md, backend: md },
   });

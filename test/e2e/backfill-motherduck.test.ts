@@ -37,7 +37,7 @@ beforeAll(async () => {
   );
   // The validation re-runs the Soda contracts through the webserver (every check passing, the run ended at the first look).
   serveDagster(assetCheckAnswers({ runStatuses: ['SUCCESS'] }).answers);
-  const dagster = { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' };
+  const dagster = { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' };
   harness = await startBot(checkout, slack, { MOTHERDUCK_TOKEN: 'md-backfill-token-0001', DATABOX_BACKEND: 'motherduck', ...dagster }, clock, undefined, {
     targets: { local: localTarget(checkout.databasePath), motherduck: md, backend: md },
   });

@@ -32,7 +32,7 @@ beforeEach(async () => {
   });
   nock.cleanAll();
   serveDagster(assetCheckAnswers({ runStatuses: ['SUCCESS'] }).answers);
-  harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, dayAfterTheData());
+  harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, dayAfterTheData());
 });
 
 afterEach(async () => {

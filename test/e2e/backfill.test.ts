@@ -47,7 +47,7 @@ beforeEach(async () => {
   });
   // The validation re-runs the Soda contracts through the webserver; what it answers is changed per test with playChecks.
   playChecks();
-  harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+  harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
 });
 
 afterEach(async () => {

@@ -63,7 +63,7 @@ describe('/databox diagnose schedule with DATABOX_BACKEND=motherduck', () => {
       checkout,
       slack,
       // The daemon's start settles 1 s, not 5: the stand-in daemon stays up.
-      { DATABOX_RUNBOOKS_DIR: quickDaemonStartRunbooks(), DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_BACKEND: 'motherduck', MOTHERDUCK_TOKEN: 'md-schedule-token-0001' },
+      { DATABOX_RUNBOOKS_DIR: quickDaemonStartRunbooks(), DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_BACKEND: 'motherduck', MOTHERDUCK_TOKEN: 'md-schedule-token-0001' },
       clock,
       undefined,
       { targets: { local: localTarget(checkout.databasePath), motherduck: md, backend: md } },
@@ -104,7 +104,7 @@ describe('/databox diagnose schedule with DATABOX_BACKEND=motherduck', () => {
     harness = await startBot(
       checkout,
       slack,
-      { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_BACKEND: 'motherduck', MOTHERDUCK_TOKEN: token },
+      { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_BACKEND: 'motherduck', MOTHERDUCK_TOKEN: token },
       clock,
       undefined,
       { targets: { local: localTarget(checkout.databasePath), motherduck: refused, backend: refused } },

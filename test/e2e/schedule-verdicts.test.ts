@@ -44,7 +44,7 @@ function schedule(name: string, status: 'RUNNING' | 'STOPPED', lastTick: string 
 const schedulesAnswer = (results: unknown[]) => ({ data: { schedulesOrError: { __typename: 'Schedules', results } } });
 
 async function diagnose(at: () => Date = clock): Promise<string> {
-  harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, at);
+  harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, at);
   await harness.command('diagnose schedule', operator);
   await harness.settle();
   return slack.posted('Verdict:');

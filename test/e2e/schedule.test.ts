@@ -146,7 +146,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
   it('calls a healthy stack healthy: daemons heartbeating, schedules ticking, marts fresh', async () => {
     serveDagster({ DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy', DataboxDaemonHealth: 'daemon-health-healthy' });
     await fillMarts('2026-04-18', '2026-04-20');
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     const verdict = message('Verdict:');
@@ -167,7 +167,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       { runId: 'd7e8f9a0', jobName: 'soda_checks', status: 'STARTED', creationTime: at('2026-04-21T02:00:00Z') },
     ]);
     serveDagster({ DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-paused', DataboxDaemonHealth: daemonHealthyNow(clock), DataboxQueuedRuns: runs, DataboxRunsStartedLately: runs });
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     const verdict = message('Verdict:');
@@ -188,7 +188,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       { runId: 'b2c3d4e5', jobName: 'all_pipelines', status: 'STARTED', creationTime: at('2026-04-21T02:00:00Z'), updateTime: at('2026-04-21T08:50:00Z') },
     ]);
     serveDagster({ DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-paused', DataboxDaemonHealth: daemonHealthyNow(clock), DataboxQueuedRuns: runs, DataboxRunsStartedLately: runs });
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     const verdict = message('Verdict:');
@@ -200,7 +200,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
   it("does not call Dagster healthy while the stack's code location has failed to load, and offers nothing: its schedules are missing, not ticking", async () => {
     serveDagster({ DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy', DataboxDaemonHealth: 'daemon-health-healthy', DataboxWorkspace: 'workspace-location-failed' });
     await fillMarts('2026-04-16', '2026-04-17');
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     const verdict = message('Verdict:');
@@ -225,7 +225,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       // The resumed pipeline's checks fail: the advice that follows has no window to give.
       'task verify': { exit: 1, stdout: 'verify: contract fct_daily_bird_observations failed\n' },
     });
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
 
     await harness.command('diagnose schedule', operator);
     await harness.settle();
@@ -270,7 +270,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     dagsterStoppedUntilStarted({}, 'schedules-healthy', new Date('2026-04-21T08:30:00Z'));
     await fillMarts('2026-04-18', '2026-04-20');
     // A plan may wait a day for its approval here: the finding it rests on must not outlive that day.
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_APPROVAL_TTL: '24h' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_APPROVAL_TTL: '24h' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     expect(message('Verdict:')).toContain('Dagster daemon stopped, no day missed yet');
@@ -316,7 +316,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     // The others ticked today, so "no window" would read as none missed; the one that never ticked leaves it unknown.
     dagsterStoppedUntilStarted({}, schedulesWithOneNeverTicked, new Date('2026-04-21T08:30:00Z'));
     await fillMarts('2026-04-18', '2026-04-20');
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     const verdict = message('Verdict:');
@@ -363,7 +363,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       [backfillCommand]: { stdoutFile: 'dagster/cli/job-backfill.txt', sql: backfillMartsSql, params: ['arg:--from', 'arg:--to'] },
       'task verify': { stdout: 'verify: 4 marts fresh, contracts pass\n' },
     });
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
 
     await harness.command('diagnose schedule', operator);
     await harness.settle();
@@ -440,7 +440,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     });
     checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
     // Commands niced: the daemon must not keep that priority for good.
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WORK_NICENESS: '5' }, clock);
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WORK_NICENESS: '5' }, clock);
 
     await harness.command('diagnose schedule', operator);
     await harness.settle();
@@ -496,7 +496,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       },
     });
     checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
 
     await harness.command('diagnose schedule', operator);
     await harness.settle();
@@ -534,7 +534,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       },
     });
     checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
 
     await harness.command('diagnose schedule', operator);
     await harness.settle();
@@ -674,7 +674,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     });
     await addRawEbird('2026-04-17');
     checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stderr: 'soda: row_count check failed on raw_ebird\n', exit: 1 } });
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     expect(message('Verdict:')).toContain('missed window 2026-04-17 … 2026-04-20');
@@ -726,7 +726,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxBackfill: status === 'failed' ? 'backfill-python-error' : async () => new Promise((resolve) => setTimeout(() => resolve(graphqlFixture('backfill-success')), 3_000)),
     });
     checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 } });
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DAGSTER_TIMEOUT: '1s', DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DAGSTER_TIMEOUT: '1s', DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     await choosePathWith(harness, slack, 'choose_path_a', operator, { from: '2026-04-17', to: '2026-04-20' });
@@ -762,7 +762,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxSchedules: 'schedules-paused',
       DataboxDaemonHealth: () => (daemonUp ? daemonHealthyNow(clock)() : graphqlFixture('daemon-health-stopped')),
     });
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     expect(message('Verdict:')).toContain('Schedules paused');
@@ -790,7 +790,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       [backfillCommand]: { stdoutFile: 'dagster/cli/job-backfill.txt', sql: backfillMartsSql, params: ['arg:--from', 'arg:--to'] },
       'task verify': { stdout: 'verify: 4 marts fresh\n' },
     });
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
 
     await harness.command('diagnose schedule', operator);
     await harness.settle();
@@ -895,7 +895,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
   async function diagnoseWithMartsFresh(): Promise<{ bot: Harness; verdict: string }> {
     await fillMarts('2026-04-18', '2026-04-20');
     checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
     await bot.command('diagnose schedule', operator);
     await bot.settle();
     return { bot, verdict: message('Verdict:') };
@@ -924,7 +924,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       },
     );
     checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     await choosePathWith(harness, slack, 'choose_path_a', operator, { from: '2026-04-17', to: '2026-04-20', schedules: 'all_pipelines_daily' });
@@ -936,7 +936,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
 
   /** Starts the bot (as `harness`), diagnoses, proposes path B and approves it; the bot, and the failure it ends with. */
   async function pathBUntilItFails(): Promise<{ bot: Harness; failure: string }> {
-    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
     await bot.command('diagnose schedule', operator);
     await bot.settle();
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
@@ -985,7 +985,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     });
     // Through the 18th, which the paused schedules' last tick (the 19th) built: the window is theirs, not reaching back.
     await fillMarts('2026-04-18', '2026-04-18');
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     const verdict = message('Verdict:');
@@ -1017,7 +1017,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxDaemonHealth: daemonHealthyNow(clock),
     });
     await fillMarts('2026-04-18', '2026-04-18');
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     return paused;
@@ -1150,7 +1150,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     const launched: unknown[] = [];
     const { started, handlers } = pausedUntilStarted('schedules-paused', 'all_pipelines_daily');
     serveDagster({ DataboxAssetNodes: 'asset-nodes', DataboxRepositories: 'repositories', ...handlers, DataboxBackfillsInProgress: () => teammatesBackfill, DataboxBackfillsLaunchedBy: () => teammatesBackfill, DataboxBackfill: (request) => launched.push(request.variables), DataboxDaemonHealth: daemonHealthyNow(clock) });
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
@@ -1177,7 +1177,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxBackfill: (request) => launched.push(request.variables),
       DataboxDaemonHealth: daemonHealthyNow(clock),
     });
-    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
     await bot.command('diagnose schedule', operator);
     await bot.settle();
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
@@ -1221,7 +1221,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxStartSchedule: ({ variables }) => (started.push(variables.selector), { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } }),
       DataboxDaemonHealth: daemonHealthyNow(clock),
     });
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('recover schedule path=b from=2026-04-17 to=2026-04-20 schedules=all_pipelines_daily', operator);
     await harness.settle();
     expect(slack.buttons('approve_plan')).toHaveLength(0);
@@ -1234,7 +1234,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
 
     // Told which location is meant, the bot reads that one alone, and the plan names the copy it starts there.
     await harness.stop();
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DAGSTER_LOCATION: 'other_team.definitions', DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DAGSTER_LOCATION: 'other_team.definitions', DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('recover schedule path=b from=2026-04-17 to=2026-04-20 schedules=all_pipelines_daily', operator);
     await harness.settle();
     expect(planStep(2)).toContain('# starts all_pipelines_daily in __repository__@other_team.definitions (STOPPED when this plan was made)');
@@ -1259,7 +1259,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxStopSchedule: ({ variables }) => (stopped.push(variables), { data: { stopRunningSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'STOPPED' } } } }),
     });
     checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
     await bot.command('diagnose schedule', operator);
     await bot.settle();
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
@@ -1304,7 +1304,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxStopSchedule: ({ variables }) => (stopped.push(variables), { data: { stopRunningSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'STOPPED' } } } }),
     });
     checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
     await bot.command('diagnose schedule', operator);
     await bot.settle();
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
@@ -1346,7 +1346,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxDaemonHealth: daemonHealthyNow(clock),
     });
     checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    const bot = (harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    const bot = (harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
     await bot.command('diagnose schedule', operator);
     await bot.settle();
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
@@ -1393,7 +1393,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxDaemonHealth: daemonHealthyNow(clock),
     });
     checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
     await bot.command('diagnose schedule', operator);
     await bot.settle();
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
@@ -1427,7 +1427,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       ),
       DataboxStopSchedule: ({ variables }) => (stopped.push(variables), { data: { stopRunningSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'STOPPED' } } } }),
     });
-    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
     await bot.command('diagnose schedule', operator);
     await bot.settle();
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
@@ -1459,7 +1459,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       [backfillCommand]: { stdoutFile: 'dagster/cli/job-backfill.txt', sql: backfillMartsSql, params: ['arg:--from', 'arg:--to'] },
       'task verify': { stdout: 'verify: 4 marts fresh\n' },
     });
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     expect(message('Verdict:')).toContain('Schedules paused');
@@ -1491,7 +1491,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       'uv run dagster schedule list': { stdoutFile: 'dagster/cli/schedule-list-stopped.txt' },
       'uv run dagster instance info': { stdoutFile: 'dagster/cli/instance-info.txt' },
     });
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     expect(message('Verdict:')).toContain('Dagster daemon stopped');
@@ -1517,7 +1517,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       answer.data.schedulesOrError.results[0].scheduleState.status = 'STOPPED';
       return answer;
     });
-    const started = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    const started = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await started.command('diagnose schedule', operator);
     await started.settle();
     return started;
@@ -1669,7 +1669,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       answer.data.schedulesOrError.results.push({ ...daily, name: 'noaa_daily', cronSchedule: '0 7 * * *', executionTimezone: 'America/Los_Angeles' });
       return answer;
     });
-    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     const verdict = message('Verdict:');

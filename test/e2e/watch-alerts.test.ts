@@ -7,9 +7,10 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
-import { dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
+import { daemonHealthyNow, dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
 import { Checkout, createHealthyDatabase, writeGarbage, type Behaviour } from '../helpers/databox-checkout.js';
 import { blockNetwork } from '../helpers/no-network.js';
+import { createMartsDatabase } from '../helpers/schedule-data.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 
@@ -193,6 +194,46 @@ describe('watcher alerts in the bot', () => {
     now += minute;
     await harness!.bot.watch.checkOnce();
     expect(journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.')).map((r) => r.type)).toEqual(['watch.noticed', 'watch.alerted', 'watch.recovered', 'watch.cleared']);
+  });
+
+  it("alerts once on the stack's daily schedule STOPPED while the daemon heartbeats, its button opening scenario 4, and says it is back to healthy once it runs again", async () => {
+    const minute = 60_000;
+    let now = recordedAt.getTime();
+    const clock = () => new Date(now);
+    await createMartsDatabase(checkout.databasePath, '2026-04-20');
+    let status = 'STOPPED';
+    const ticks = [{ timestamp: Date.parse('2026-04-21T06:00:00Z') / 1000, status: 'SUCCESS', error: null }];
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+      DataboxSchedules: () => ({
+        data: { schedulesOrError: { __typename: 'Schedules', results: [{ name: 'all_pipelines_daily', cronSchedule: '0 6 * * *', executionTimezone: 'UTC', description: null, scheduleState: { status, lastTick: ticks, lastSuccess: ticks } }] } },
+      }),
+    });
+    const env = { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false' };
+    harness = await startBot(checkout, slack, env, clock);
+    await slack.waitFor('the paused schedule alert', () => alerts().length === 1);
+    now += minute;
+    await harness.bot.watch.checkOnce();
+    expect(alerts().map((a) => String(a.text))).toEqual([':rotating_light: Dagster schedule STOPPED: all_pipelines_daily (last tick 2026-04-21 06:00 UTC)']);
+    expect(harness.bot.watch.statusLines()[0]).toMatch(/^• Dagster daemon heartbeat: healthy/);
+
+    const [button] = slack.buttons('open_incident_from_alert');
+    expect(button).toMatchObject({ channel: 'C0ALERTS', value: JSON.stringify({ scenario: 'schedule', watcher: 'schedules' }) });
+    await harness.click(button!, 'U0ONCALL');
+    await harness.settle();
+    expect(slack.posted('Verdict:')).toContain('Verdict: Schedules paused');
+
+    // Started again (here by hand): the end is said once in the alert's thread and the alert marked ended.
+    status = 'RUNNING';
+    now += minute;
+    await harness.bot.watch.checkOnce();
+    now += minute;
+    await harness.bot.watch.checkOnce();
+    const replies = threadReplies(button?.ts).map((r) => r.text).filter((text) => text.startsWith(':white_check_mark:'));
+    expect(replies).toEqual([":white_check_mark: Dagster schedules: back to healthy at 09:02 UTC, after 2 min (since 09:00 UTC) (1 of the stack's schedules RUNNING)"]);
+    expect(journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.')).map((r) => r.type)).toEqual(['watch.alerted', 'watch.incident-opened', 'watch.recovered']);
   });
 
   it('reopens the same alert for a database file that flaps: one alert, its first return and its end said in its thread, also across a restart', async () => {

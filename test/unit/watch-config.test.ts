@@ -20,6 +20,7 @@ describe('Dagster and watcher configuration', () => {
       intervalMs: 60_000,
       alertChannel: undefined,
       daemon: true,
+      schedules: true,
       disk: true,
       marts: true,
       database: true,
@@ -37,13 +38,14 @@ describe('Dagster and watcher configuration', () => {
       DATABOX_WATCH_INTERVAL: '30s',
       DATABOX_ALERT_CHANNEL: 'C0ALERTS',
       DATABOX_WATCH_DAEMON: 'false',
+      DATABOX_WATCH_SCHEDULES: 'off',
       DATABOX_WATCH_DISK: 'no',
       DATABOX_WATCH_MARTS: '0',
       DATABOX_DISK_ALERT_PERCENT: '85',
     });
     expect(config.dagster.url).toBe('http://127.0.0.1:3070');
     expect(config.dagster.daemonStart).toEqual(['uv', 'run', 'dagster-daemon', 'run', '-w', 'workspace.yaml']);
-    expect(config.watch).toMatchObject({ intervalMs: 30_000, alertChannel: 'C0ALERTS', daemon: false, disk: false, marts: false, diskAlertPercent: 85 });
+    expect(config.watch).toMatchObject({ intervalMs: 30_000, alertChannel: 'C0ALERTS', daemon: false, schedules: false, disk: false, marts: false, diskAlertPercent: 85 });
   });
 
   it('names what is wrong', () => {

@@ -1,0 +1,80 @@
+// Paused schedules watcher: a stack schedule STOPPED that scenario 4's diagnosis would call paused, noticed before any mart passes its SLA.
+import { assessDagster, scheduleWhere, type ScheduleEvidence } from '../dagster/evidence.js';
+import type { DagsterClient } from '../dagster/graphql-client.js';
+import { probeDagster } from '../dagster/probe.js';
+import { stackSchedules } from '../dagster/stack-schedules.js';
+import { firstFew } from '../first-few.js';
+import type { CommandRunner } from '../process/run-command.js';
+import { minuteUtc } from '../timestamps.js';
+import type { Finding, Watcher } from './finding.js';
+import type { ScheduleRules } from './schedule-rules.js';
+
+export interface SchedulesWatcherOptions {
+  client?: DagsterClient;
+  runCommand: CommandRunner;
+  root: string;
+  heartbeatMaxAgeMs: number;
+  rules: ScheduleRules;
+  enabled: boolean;
+}
+
+/** How many schedules the summary names before "… and N more": the details list every one. */
+const shownNames = 5;
+
+const base = { watcher: 'schedules' as const, scenario: 'schedule' as const };
+
+/** One paused schedule as the alert names it: where (when another repository lists the same name) and its last tick. */
+function pausedSaid(schedule: ScheduleEvidence, all: readonly ScheduleEvidence[]): string {
+  const last = schedule.lastTickAt ?? schedule.lastSuccessAt;
+  // Only the diagnosis' never-ticked rule counts one with no tick: the only daily schedule, none RUNNING.
+  const tick = last ? `last tick ${minuteUtc(last)}` : 'never ticked, and no other daily schedule is RUNNING';
+  return `${schedule.name}${scheduleWhere(schedule, all)} (${tick})`;
+}
+
+export function schedulesWatcher(options: SchedulesWatcherOptions): Watcher {
+  return {
+    id: 'schedules',
+    title: 'Dagster schedules',
+    off: !options.enabled ? 'turned off (DATABOX_WATCH_SCHEDULES=false)' : !options.client ? 'off: DAGSTER_URL is not set' : undefined,
+    async check(now: Date): Promise<Finding> {
+      const probed = await probeDagster({ client: options.client, runCommand: options.runCommand, cwd: options.root, now, webserverOnly: true });
+      // A webserver that does not answer is the daemon watcher's outage: here it only leaves the schedules unknown.
+      if (probed.schedules === undefined) {
+        return { ...base, state: 'unknown', summary: `The schedules could not be read: ${probed.webserverProblem ?? probed.problems[0] ?? 'no answer'}`, details: [] };
+      }
+      // The diagnosis' own rules: the stack's schedules only, and of those, the ones its verdict would call paused (not
+      // marked databox/paused:, not STOPPED for longer than switchedOffAfter, not never ticked beside a daily one RUNNING).
+      const { evidence, notes: othersLeftOff } = stackSchedules(probed, options.rules.jobs);
+      const thresholds = { heartbeatMaxAgeSeconds: options.heartbeatMaxAgeMs / 1000, switchedOffAfterSeconds: options.rules.switchedOffAfterMs / 1000 };
+      const verdict = assessDagster(evidence, thresholds, now);
+      const every = evidence.schedules ?? [];
+      const paused = every.filter((s) => s.status === 'STOPPED' && verdict.pausedSchedules.includes(s.name));
+      // Why each STOPPED one not alerted on was left off, as the diagnosis' notes say it.
+      const leftOff = [...verdict.notes.filter((n) => / is STOPPED\b/.test(n)), ...othersLeftOff];
+      if (paused.length === 0) {
+        const unread = (evidence.unreadableRepositories ?? []).filter((u) => u.ours);
+        if (unread.length > 0) {
+          return { ...base, state: 'unknown', summary: `The schedules of ${unread.map((u) => u.repository).join(', ')} could not be read: ${unread[0]?.error}`, details: leftOff };
+        }
+        const running = every.filter((s) => s.status === 'RUNNING').length;
+        const stopped = every.length - running;
+        return { ...base, state: 'healthy', summary: `${running} of the stack's schedules RUNNING${stopped > 0 ? `, ${stopped} STOPPED left off as the diagnosis leaves them` : ''}`, details: leftOff };
+      }
+      const names = paused.map((s) => pausedSaid(s, every));
+      return {
+        ...base,
+        state: 'problem',
+        summary: `Dagster schedule${paused.length === 1 ? '' : 's'} STOPPED: ${firstFew(names, shownNames).join(', ')}`,
+        details: [
+          ...(names.length > shownNames ? names : []),
+          'Nothing builds the days these schedules build until they run again. If one was switched off on purpose, add a line `databox/paused: <reason>` to its description in Dagster: it is then left off, here and in the diagnosis.',
+          ...leftOff,
+        ],
+        // Which schedules, not their ticks: another one pausing within the same outage updates the alert, once.
+        problem: `STOPPED: ${[...new Set(paused.map((s) => `${s.name}${scheduleWhere(s, every)}`))].sort().join(', ')}`,
+      };
+    },
+    // A check cut off by its time limit: the webserver did not answer, which the daemon watcher counts; here, unknown.
+    unanswered: (_now, _heldSince, why) => ({ ...base, state: 'unknown', summary: `The schedules could not be read: ${why}`, details: [] }),
+  };
+}

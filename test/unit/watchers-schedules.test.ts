@@ -1,0 +1,165 @@
+// The paused schedules watcher: a stack schedule STOPPED with the daemon heartbeating is one alert for scenario 4 and
+// one "back to healthy" once it runs again, journaled; the schedules the diagnosis leaves off (paused on purpose, never
+// switched on, another team's) are not; off as the other watchers are.
+import fs from 'node:fs';
+import nock from 'nock';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DagsterClient } from '../../src/dagster/graphql-client.js';
+import { Journal } from '../../src/journal/journal.js';
+import { runCommand } from '../../src/process/run-command.js';
+import type { AlertRef } from '../../src/watchers/alert-state.js';
+import type { Finding, Watcher } from '../../src/watchers/finding.js';
+import { recoveryText } from '../../src/watchers/outage-span.js';
+import { loadScheduleRules } from '../../src/watchers/schedule-rules.js';
+import { schedulesWatcher } from '../../src/watchers/schedules-watcher.js';
+import { WatchService, type AlertSink } from '../../src/watchers/watch-service.js';
+import { daemonHealthyNow, dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import { useTempDirs } from '../support/fixtures.js';
+
+blockNetwork();
+afterEach(() => nock.cleanAll());
+const tempDir = useTempDirs('watch-schedules-');
+const minute = 60_000;
+const rules = { jobs: ['all_pipelines'], switchedOffAfterMs: 31 * 24 * 60 * minute };
+
+/** A schedule as schedulesOrError lists it, its last tick (a success) at `lastTick`, or none. */
+function schedule(name: string, status: 'RUNNING' | 'STOPPED', lastTick: string | null, cron = '0 6 * * *', description: string | null = null): unknown {
+  const ticks = lastTick ? [{ timestamp: Date.parse(lastTick) / 1000, status: 'SUCCESS', error: null }] : [];
+  return { name, cronSchedule: cron, executionTimezone: 'UTC', description, scheduleState: { status, lastTick: ticks, lastSuccess: ticks } };
+}
+
+const schedulesAnswer = (results: unknown[]) => ({ data: { schedulesOrError: { __typename: 'Schedules', results } } });
+
+/** Dagster with the daemons heartbeating at `clock`'s now and our location's schedules as `schedules()` lists them. */
+function serve(clock: () => Date, schedules: () => unknown[]): void {
+  serveDagster({ DataboxDaemonHealth: daemonHealthyNow(clock), DataboxSchedules: () => schedulesAnswer(schedules()) });
+}
+
+/** `location`: DAGSTER_LOCATION; null for none (every repository Dagster lists is read). */
+function watcher(enabled = true, location: string | null = 'databox.orchestration.definitions'): Watcher {
+  return schedulesWatcher({ client: new DagsterClient({ url: dagsterUrl, timeoutMs: 1_000, location: location ?? undefined }), runCommand, root: '/', heartbeatMaxAgeMs: 3 * minute, rules, enabled });
+}
+
+function recordingSink(posted: { kind: string; text: string; scenario?: string }[]): AlertSink {
+  return {
+    async alert(finding: Finding): Promise<AlertRef> {
+      posted.push({ kind: 'alert', text: finding.summary, scenario: finding.scenario });
+      return { channel: 'C0ALERTS', ts: '1776762000.000001' };
+    },
+    async reminder(finding: Finding) {
+      posted.push({ kind: 'reminder', text: finding.summary });
+    },
+    async changed(finding: Finding) {
+      posted.push({ kind: 'changed', text: finding.summary });
+    },
+    async recovered(w: Watcher, _outage, span, _finding, said: boolean) {
+      posted.push({ kind: 'recovered', text: said ? recoveryText(w.title, span) : 'quietly' });
+    },
+    async returned(finding: Finding) {
+      posted.push({ kind: 'returned', text: finding.summary });
+    },
+    async settled() {
+      posted.push({ kind: 'settled', text: '' });
+    },
+  };
+}
+
+describe('paused schedules watcher', () => {
+  it('alerts once for scenario 4 on the stack\'s daily schedule STOPPED with the daemon heartbeating, and says it is back to healthy once it runs again, journaled', async () => {
+    const stateDir = tempDir();
+    let now = recordedAt.getTime();
+    const clock = () => new Date(now);
+    let status: 'RUNNING' | 'STOPPED' = 'STOPPED';
+    serve(clock, () => [schedule('all_pipelines_daily', status, '2026-04-21T06:00:00Z'), schedule('soda_freshness_hourly', 'RUNNING', '2026-04-21T08:00:00Z', '0 * * * *')]);
+    const posted: { kind: string; text: string; scenario?: string }[] = [];
+    const journal = new Journal(stateDir, clock);
+    journal.load();
+    const service = new WatchService({ watchers: [watcher()], journal, sink: recordingSink(posted), logger: pino({ level: 'silent' }), intervalMs: minute, reminderMs: 4 * 60 * minute, clock });
+    for (let i = 0; i < 30; i += 1) {
+      await service.checkOnce();
+      now += minute;
+    }
+    expect(posted).toEqual([{ kind: 'alert', text: 'Dagster schedule STOPPED: all_pipelines_daily (last tick 2026-04-21 06:00 UTC)', scenario: 'schedule' }]);
+    expect(service.statusLines()[0]).toMatch(/^• Dagster schedules: ALERTING since 2026-04-21 09:00 UTC/);
+
+    // Started again (by hand, or by a recovery): said once, and not again at later checks.
+    status = 'RUNNING';
+    for (let i = 0; i < 3; i += 1) {
+      await service.checkOnce();
+      now += minute;
+    }
+    expect(posted.slice(1)).toEqual([{ kind: 'recovered', text: 'Dagster schedules: back to healthy at 09:30 UTC, after 30 min (since 09:00 UTC)' }]);
+    await journal.flushed();
+    const types = fs.readFileSync(journal.file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string; data: { watcher?: string } });
+    expect(types.map((r) => [r.type, r.data.watcher])).toEqual([
+      ['watch.alerted', 'schedules'],
+      ['watch.recovered', 'schedules'],
+    ]);
+    expect(service.statusLines()[0]).toMatch(/^• Dagster schedules: healthy: 2 of the stack's schedules RUNNING \(last check/);
+  });
+
+  it('leaves off what the diagnosis leaves off: one marked databox/paused:, one never ticked beside a daily one RUNNING, one STOPPED for over switchedOffAfter', async () => {
+    const clock = () => recordedAt;
+    serve(clock, () => [
+      schedule('all_pipelines_daily', 'RUNNING', '2026-04-21T06:00:00Z'),
+      schedule('soda_freshness_hourly', 'STOPPED', '2026-04-21T08:00:00Z', '0 * * * *', 'Hourly checks.\ndatabox/paused: replaced by the sensor'),
+      schedule('all_pipelines_daily_v2', 'STOPPED', null),
+      schedule('weekly_export', 'STOPPED', '2026-02-01T06:00:00Z', '0 6 * * 1'),
+    ]);
+    const found = await watcher().check(clock());
+    expect(found.state).toBe('healthy');
+    expect(found.summary).toBe("1 of the stack's schedules RUNNING, 3 STOPPED left off as the diagnosis leaves them");
+    expect(found.details.join('\n')).toContain('marks it paused on purpose (databox/paused: replaced by the sensor)');
+  });
+
+  it('alerts on a daily schedule STOPPED and never ticked when it is the only one building the days, as the diagnosis\' never-ticked rule says', async () => {
+    const clock = () => recordedAt;
+    serve(clock, () => [schedule('all_pipelines_daily', 'STOPPED', null), schedule('soda_freshness_hourly', 'RUNNING', '2026-04-21T08:00:00Z', '0 * * * *')]);
+    const found = await watcher().check(clock());
+    expect(found.state).toBe('problem');
+    expect(found.summary).toBe('Dagster schedule STOPPED: all_pipelines_daily (never ticked, and no other daily schedule is RUNNING)');
+  });
+
+  it("without DAGSTER_LOCATION, leaves another team's STOPPED schedule alone (its repository holds none of the stack's jobs), and alerts on ours", async () => {
+    const clock = () => recordedAt;
+    let ours: 'RUNNING' | 'STOPPED' = 'RUNNING';
+    serveDagster({
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+      DataboxRepositories: () => ({
+        data: {
+          repositoriesOrError: {
+            __typename: 'RepositoryConnection',
+            nodes: [
+              { name: '__repository__', location: { name: 'databox.orchestration.definitions' }, jobs: [{ name: 'all_pipelines' }] },
+              { name: 'repo_b', location: { name: 'team-b' }, jobs: [{ name: 'team_b_job' }] },
+            ],
+          },
+        },
+      }),
+      DataboxSchedules: ({ variables }) =>
+        (variables.selector as { repositoryLocationName: string }).repositoryLocationName === 'team-b'
+          ? schedulesAnswer([schedule('team_b_daily', 'STOPPED', '2026-04-20T03:00:00Z', '0 3 * * *')])
+          : schedulesAnswer([schedule('all_pipelines_daily', ours, '2026-04-21T06:00:00Z')]),
+    });
+    const healthy = await watcher(true, null).check(clock());
+    expect(healthy.state).toBe('healthy');
+    expect(healthy.details.join('\n')).toContain("schedule team_b_daily in repo_b@team-b is STOPPED: not the stack's");
+    ours = 'STOPPED';
+    const paused = await watcher(true, null).check(clock());
+    expect(paused.summary).toBe('Dagster schedule STOPPED: all_pipelines_daily (last tick 2026-04-21 06:00 UTC)');
+  });
+
+  it('cannot tell when the schedules cannot be read, and is off when turned off or without DAGSTER_URL', async () => {
+    serveDagster({ DataboxDaemonHealth: daemonHealthyNow(() => recordedAt) });
+    expect((await watcher().check(recordedAt)).state).toBe('unknown');
+    expect(watcher(false).off).toBe('turned off (DATABOX_WATCH_SCHEDULES=false)');
+    expect(schedulesWatcher({ runCommand, root: '/', heartbeatMaxAgeMs: 1, rules, enabled: true }).off).toBe('off: DAGSTER_URL is not set');
+  });
+
+  it("reads the stack's jobs and switchedOffAfter from schedule.yml's dagster-health step, as the diagnosis does", () => {
+    expect(loadScheduleRules('runbooks')).toEqual({ jobs: ['all_pipelines'], switchedOffAfterMs: 31 * 24 * 60 * minute });
+    expect(loadScheduleRules(tempDir())).toEqual({ jobs: [], switchedOffAfterMs: 31 * 24 * 60 * minute });
+  });
+});
