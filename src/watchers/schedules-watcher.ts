@@ -67,7 +67,7 @@ export function schedulesWatcher(options: SchedulesWatcherOptions): Watcher {
         summary: `Dagster schedule${paused.length === 1 ? '' : 's'} STOPPED: ${firstFew(names, shownNames).join(', ')}`,
         details: [
           ...(names.length > shownNames ? names : []),
-          'Nothing builds the days these schedules build until they run again. If one was switched off on purpose, add a line `databox/paused: <reason>` to its description in Dagster: it is then left off, here and in the diagnosis.',
+          'Dagster launches no run of a STOPPED schedule, whatever the daemon does, and does not catch up its missed ticks once started again: scenario 4 proposes to start it and backfill the days missed. If one was switched off on purpose, add a line `databox/paused: <reason>` to its description in Dagster: it is then left off, here and in the diagnosis.',
           ...leftOff,
         ],
         // Which schedules, not their ticks: another one pausing within the same outage updates the alert, once.
