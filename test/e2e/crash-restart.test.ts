@@ -32,10 +32,10 @@ async function pathAApprovedInItsOwnProcess(): Promise<{ bot: ReturnType<typeof 
   const url = `http://127.0.0.1:${port}/slack/events`;
   expect(await waitForHealthz(port)).toBe(200);
   await postSigned(url, slashCommandBody('diagnose duckdb', { response_url: slack.responseUrl() }));
-  await slack.waitFor('the verdict', () => slack.buttons('choose_path_a').length > 0);
+  await slack.waitFor('the verdict', () => slack.buttons('choose_path_a').length > 0, 60_000);
   const pathA = slack.buttons('choose_path_a')[0]!;
   await postSigned(url, blockActionBody({ ...pathA, messageTs: pathA.ts, user: 'U0OPERATOR', responseUrl: slack.responseUrl('p') }));
-  await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0);
+  await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0, 60_000);
   const approve = slack.buttons('approve_plan')[0]!;
   await postSigned(url, blockActionBody({ ...approve, actionId: approve.actionId, messageTs: approve.ts, user: 'U0TEAMMATE', responseUrl: slack.responseUrl('a') }));
   // Wrapped: a process is a promise of its end, which an async function would wait for.
@@ -48,20 +48,20 @@ describe('a bot killed mid-recovery', () => {
     checkout.behave({ 'task full-refresh': { stdout: 'reloading…\n', sleepMs: 60_000 } });
     // Diagnosed first: its verdict, with the path buttons, was posted long before the crash.
     const { bot } = await pathAApprovedInItsOwnProcess();
-    await slack.waitFor('full-refresh to start', () => checkout.calls().some((c) => c.command === 'task full-refresh'));
+    await slack.waitFor('full-refresh to start', () => checkout.calls().some((c) => c.command === 'task full-refresh'), 60_000);
     const orphan = checkout.calls().find((c) => c.command === 'task full-refresh') as unknown as { pid: number };
     // The bot journals the command's PID just after starting it; a crash before that line leaves nothing to stop.
     const journalFile = path.join(checkout.stateDir, 'journal.jsonl');
     const journaled = () => fs.readFileSync(journalFile, 'utf8').split('\n').some((line) => line.includes('"type":"step.process"') && line.includes('"full-refresh"'));
-    await slack.waitFor('the command journaled', journaled);
+    await slack.waitFor('the command journaled', journaled, 60_000);
     bot.kill('SIGKILL');
     await bot;
     expect(processAlive(orphan.pid), 'the command outlives the killed bot').toBe(true);
 
     harness = await startBot(checkout, slack);
-    await slack.waitFor('the orphan to be stopped', () => !processAlive(orphan.pid), 30_000);
+    await slack.waitFor('the orphan to be stopped', () => !processAlive(orphan.pid), 60_000);
     // The thread is told after the journal: its messages may still be on their way.
-    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length > 0, 30_000);
+    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length > 0, 60_000);
     const journal = fs.readFileSync(path.join(checkout.stateDir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
     const finished = journal.filter((r) => r.type === 'run.finished').at(-1);
     expect(finished?.data.status).toBe('interrupted');
@@ -77,7 +77,7 @@ describe('a bot killed mid-recovery', () => {
     expect(slack.allText()).toMatch(/Recovery interrupted\*[^"]*: stopped at \*Rehydrate raw catalogs and rebuild every mart\*[^"]* — the bot running it stopped; what it had started was still running, and the restart stopped it at \d\d:\d\d:\d\d UTC: task full-refresh/);
     expect(slack.buttons('request_rollback')).toHaveLength(1);
     // Said in a post of its own, as a failure is, so the thread's followers are told: not only by an edit above.
-    await slack.waitFor('the interruption posted', () => slack.callsTo('chat.postMessage').some((p) => /^Recovery interrupted: Path A/.test(String(p.text))), 10_000);
+    await slack.waitFor('the interruption posted', () => slack.callsTo('chat.postMessage').some((p) => /^Recovery interrupted: Path A/.test(String(p.text))), 60_000);
     // Its first line says once what happened, its time as a bound ("after running at most"), not the step's story and
     // then the run's, which were the same.
     const post = slack.callsTo('chat.postMessage').find((p) => /^Recovery interrupted: Path A/.test(String(p.text)));
@@ -122,7 +122,7 @@ describe('a bot killed mid-recovery', () => {
     expect(slack.buttons('request_rollback'), 'offered only after the validation').toEqual([]);
 
     harness = await startBot(checkout, slack);
-    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length > 0, 30_000);
+    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length > 0, 60_000);
     const records = fs.readFileSync(journalFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
     const recovery = records.find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')?.data.runId;
     expect(records.filter((r) => r.type === 'run.rollback-offered').map((r) => r.data.runId)).toEqual([recovery]);
@@ -145,17 +145,17 @@ describe('a bot killed mid-recovery', () => {
     const journalFile = path.join(checkout.stateDir, 'journal.jsonl');
     const journal = () => fs.readFileSync(journalFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
     // Where the diagnosis' message is goes on the record once Slack has it, as a plan's does.
-    await slack.waitFor('the audit running, its message on the record', () => checkout.calls().some((c) => c.command === 'uv run sqlmesh audit') && journal().some((r) => r.type === 'run.ref'));
+    await slack.waitFor('the audit running, its message on the record', () => checkout.calls().some((c) => c.command === 'uv run sqlmesh audit') && journal().some((r) => r.type === 'run.ref'), 60_000);
     const runMessage = journal().find((r) => r.type === 'run.ref')?.data.ref as { channel: string; ts: string };
     bot.kill('SIGKILL');
     await bot;
     const postedBefore = slack.callsTo('chat.postMessage').length;
 
     harness = await startBot(checkout, slack);
-    await slack.waitFor('the interruption posted', () => slack.callsTo('chat.postMessage').slice(postedBefore).some((p) => /^Diagnosis interrupted/.test(String(p.text))), 30_000);
+    await slack.waitFor('the interruption posted', () => slack.callsTo('chat.postMessage').slice(postedBefore).some((p) => /^Diagnosis interrupted/.test(String(p.text))), 60_000);
     await harness.settle();
     // Its own message now reads interrupted, updated in place, not left running.
-    await slack.waitFor('its message updated', () => slack.callsTo('chat.update').some((u) => u.ts === runMessage.ts && /interrupted/i.test(String(u.text))), 10_000);
+    await slack.waitFor('its message updated', () => slack.callsTo('chat.update').some((u) => u.ts === runMessage.ts && /interrupted/i.test(String(u.text))), 60_000);
     // One post tells the thread (as a failure is told); the run itself is not posted a second time.
     expect(slack.callsTo('chat.postMessage').slice(postedBefore).map((p) => String(p.text).split(':')[0])).toEqual(['Diagnosis interrupted']);
     // Nobody saw it end: its time runs to the restart that found it, an upper bound, and says so.

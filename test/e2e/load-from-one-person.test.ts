@@ -34,7 +34,7 @@ describe('the same diagnosis asked for again', () => {
   it('joins the running one: one incident, one full read; the joiners are answered in their acks', async () => {
     await createHealthyDatabase(checkout.databasePath);
     // The diagnosis held until the last joiner is answered.
-    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 30_000, untilReleased: true } });
+    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 180_000, untilReleased: true } });
     // Slack holds the incident's first message back a second (429, Retry-After: 1): the joiners below come before it.
     slack.trouble = [{ status: 429, retryAfter: 1 }];
     // The bot's own policy waits out a 429 and tries again (the harness's default client does not retry).
@@ -52,12 +52,12 @@ describe('the same diagnosis asked for again', () => {
       );
     }
     expect(elsewhere.json?.text).toContain('its thread opens in <#C0INCIDENT> in a moment; a link follows here.');
-    await slack.waitFor('the incident to be open', () => postedRoots().length === 1, 30_000);
+    await slack.waitFor('the incident to be open', () => postedRoots().length === 1, 60_000);
     const rootTs = postedRoots()[0]?.result?.ts as string;
     const incident = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(String(postedRoots()[0]?.args.text))?.[1];
     const link = `<https://databox.slack.com/archives/C0INCIDENT/p${rootTs.replace('.', '')}|follow it in its thread>`;
     // Only the one who asked in another channel is told more: the link, once the thread exists.
-    await slack.waitFor('the link for the other channel', () => slack.responses.length >= 1, 30_000);
+    await slack.waitFor('the link for the other channel', () => slack.responses.length >= 1, 60_000);
     const late = await harness.command('diagnose  duckdb', teammate);
     checkout.release();
     await harness.settle();
@@ -100,9 +100,9 @@ describe('the same diagnosis asked for again', () => {
     harness = await startBot(checkout, slack, {}, undefined, undefined, { clientOptions: { retryConfig: { retries: 1, minTimeout: 0, maxTimeout: 0 } } });
     await harness.command('diagnose duckdb', operator);
     const notes = () => slack.responses.filter((r) => /^:hourglass_flowing_sand: Your diagnosis is queued or under way/.test(String(r.body.text)));
-    await slack.waitFor('the note', () => notes().length > 0, 10_000);
+    await slack.waitFor('the note', () => notes().length > 0, 60_000);
     expect(postedRoots(), 'the first message is still held back').toHaveLength(0);
-    await slack.waitFor('the incident to open', () => postedRoots().length === 1, 30_000);
+    await slack.waitFor('the incident to open', () => postedRoots().length === 1, 60_000);
     await harness.settle();
     expect(notes()).toHaveLength(1);
   });
@@ -113,7 +113,7 @@ describe('the same diagnosis asked for again', () => {
     await harness.command('diagnose duckdb', operator);
     await harness.settle();
     const incident = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(String(postedRoots()[0]?.args.text))?.[1];
-    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 30_000, untilReleased: true } });
+    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 180_000, untilReleased: true } });
     const again = [];
     for (let i = 0; i < 4; i += 1) again.push(await harness.command(`diagnose duckdb incident=${incident}`, i % 2 === 0 ? operator : teammate));
     checkout.release();
@@ -137,7 +137,7 @@ describe('the same diagnosis asked for again', () => {
     await harness.command(`diagnose backfill source=ebird from=${from} to=${to}`, operator);
     const offer = { incident: followedUp!.value, scenario: 'backfill', params: { source: 'ebird', from, to } };
     await harness.click({ actionId: 'open_follow_up_0', value: JSON.stringify(offer), text: 'Diagnose ebird', channel: followedUp!.channel, ts: followedUp!.ts }, teammate);
-    await slack.waitFor('the joiner told', () => slack.ephemerals(teammate).some((t) => t.includes('is already running: you joined incident')), 30_000);
+    await slack.waitFor('the joiner told', () => slack.ephemerals(teammate).some((t) => t.includes('is already running: you joined incident')), 60_000);
     await harness.settle();
     const joined = /you joined incident `(dbx-\d{8}-[0-9a-f]{4})`/.exec(slack.ephemerals(teammate).join('\n'))?.[1];
     expect(joined).not.toBe(followedUp!.value);
@@ -166,11 +166,11 @@ describe('approvals and the queue', () => {
     // The first diagnosis ran the audit once already: the long one is running once its own audit has started.
     const auditsBefore = audits().length;
     await harness.command('diagnose duckdb', teammate);
-    await slack.waitFor('the long diagnosis to be running', () => audits().length === auditsBefore + 1, 30_000);
+    await slack.waitFor('the long diagnosis to be running', () => audits().length === auditsBefore + 1, 60_000);
     await harness.command('validate duckdb', teammate);
 
     await harness.click(approve, teammate);
-    await slack.waitFor('the approved plan to run while the diagnosis still runs', () => checkout.calls().some((c) => c.command === 'task full-refresh'), 20_000);
+    await slack.waitFor('the approved plan to run while the diagnosis still runs', () => checkout.calls().some((c) => c.command === 'task full-refresh'), 60_000);
     expect(audits(), 'the diagnosis is still running').toHaveLength(auditsBefore + 1);
     expect(checkout.calls().some((c) => c.command === 'task verify' && c.args.length === 1), 'the queued validation still waits').toBe(false);
     harness.bot.service.stopRunning();
@@ -192,13 +192,13 @@ describe('approvals and the queue', () => {
     checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 120_000 } });
     const auditsBefore = audits().length;
     await harness.command('diagnose duckdb', teammate);
-    await slack.waitFor('the long diagnosis to be running', () => audits().length === auditsBefore + 1, 30_000);
+    await slack.waitFor('the long diagnosis to be running', () => audits().length === auditsBefore + 1, 60_000);
     await harness.command('validate duckdb', teammate);
     const verifies = () => checkout.calls().filter((c) => c.command === 'task verify' && c.args.length === 1).length;
     const verifiesBefore = verifies();
 
     await harness.click(rollback, operator);
-    await slack.waitFor('the rollback plan to be posted while the diagnosis still runs', () => slack.buttons('approve_plan').length > plans, 20_000);
+    await slack.waitFor('the rollback plan to be posted while the diagnosis still runs', () => slack.buttons('approve_plan').length > plans, 60_000);
     expect(slack.allText()).toContain('Put the broken file and SQLMesh state back');
     expect(audits(), 'the diagnosis is still running').toHaveLength(auditsBefore + 1);
     expect(verifies(), 'the queued validation still waits').toBe(verifiesBefore);

@@ -128,7 +128,7 @@ describe("Slack's lasting refusals", () => {
     await slack.waitFor('the run and its validation ended', () => journal().some((r) => r.type === 'run.rollback-offered'), 60_000);
     // With one worker, someone else's diagnosis in another channel starts: nothing holds the worker for Slack.
     await harness.command('diagnose duckdb', 'U0SOMEONE', 'C0OTHER');
-    await slack.waitFor("the other channel's incident opened", () => slack.callsTo('chat.postMessage').some((p) => p.channel === 'C0OTHER' && !p.thread_ts), 15_000);
+    await slack.waitFor("the other channel's incident opened", () => slack.callsTo('chat.postMessage').some((p) => p.channel === 'C0OTHER' && !p.thread_ts), 60_000);
     await harness.settle();
     expect(harness.bot.outbox.backlog()).toEqual({ waiting: 0, failingSince: undefined });
     expect(harness.logs.filter((line) => line.msg === 'Slack did not take a message; trying again'), 'a lasting refusal is not retried').toEqual([]);
@@ -140,7 +140,7 @@ describe("Slack's lasting refusals", () => {
     await harness.stop();
     harness = undefined;
     expect(fs.existsSync(path.join(checkout.stateDir, 'slack-carry-over.json'))).toBe(false);
-  }, 90_000);
+  }, 180_000);
 
   it('does not keep an approval job, and its worker, waiting for Slack to take the "Approved by" update', async () => {
     writeGarbage(checkout.databasePath);
@@ -151,7 +151,7 @@ describe("Slack's lasting refusals", () => {
     await harness.click(approve, teammate);
     await slack.waitFor('the run and its validation ended', () => journal().some((r) => r.type === 'run.rollback-offered'), 60_000);
     await harness.command('diagnose duckdb', 'U0SOMEONE', 'C0OTHER');
-    await slack.waitFor("the other channel's incident opened", () => slack.callsTo('chat.postMessage').some((p) => p.channel === 'C0OTHER' && !p.thread_ts), 15_000);
+    await slack.waitFor("the other channel's incident opened", () => slack.callsTo('chat.postMessage').some((p) => p.channel === 'C0OTHER' && !p.thread_ts), 60_000);
     expect(harness.bot.outbox.backlog().waiting, 'the update is still being tried').toBeGreaterThan(0);
     // Once Slack takes it, the plan's message says who approved it, its buttons gone.
     slack.refuse = undefined;
@@ -159,7 +159,7 @@ describe("Slack's lasting refusals", () => {
     const planMessage = slack.messages().find((m) => m.ts === approve.ts)!;
     expect(planMessage.blocks).toContain(`Approved by <@${teammate}>`);
     expect(planMessage.blocks).not.toContain('approve_plan');
-  }, 90_000);
+  }, 180_000);
 
   it("drops messages at once while Slack refuses the bot's token (token_expired), and says it is the token: in the log, /databox status and /healthz", async () => {
     writeGarbage(checkout.databasePath);
@@ -184,7 +184,7 @@ describe("Slack's lasting refusals", () => {
     const healthz = await health();
     expect(healthz.status).toBe(200);
     expect(healthz.body).toEqual({ ok: true, slackTokenRefused: { code: 'token_expired', since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), advice: expect.stringContaining('set it as SLACK_BOT_TOKEN and restart the bot') } });
-  }, 90_000);
+  }, 180_000);
 
   it('says what to do when a diagnosis meets a revoked bot token, with the terminal command that runs it meanwhile', async () => {
     writeGarbage(checkout.databasePath);

@@ -96,7 +96,7 @@ describe('a state dir that cannot be written (a full tmpfs)', () => {
     expect(slack.buttons('approve_plan')).toHaveLength(1);
     // The command itself is a background commit (it shares a write with what arrives within 50 ms): on disk just after.
     const journalNow = () => verifyLines(fs.readFileSync(inside(path.join('state', 'journal.jsonl')), 'utf8'));
-    await slack.waitFor('the last command journaled', () => journalNow().records.filter((r) => r.type === 'command.received').length === 4, 10_000);
+    await slack.waitFor('the last command journaled', () => journalNow().records.filter((r) => r.type === 'command.received').length === 4, 60_000);
     const journal = journalNow();
     expect(journal.problem).toBeUndefined();
     const types = journal.records.map((r) => r.type);
@@ -211,7 +211,7 @@ describe('a torn last journal line', () => {
     writeGarbage(checkout.databasePath);
     harness = await startBot(checkout, slack);
     await harness.command('recover duckdb path=a');
-    await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0);
+    await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0, 60_000);
     await harness.stop();
     const journalFile = path.join(checkout.stateDir, 'journal.jsonl');
     // The incident's own record, wherever it lands among the start's (its second line only when nothing came between).
@@ -221,7 +221,7 @@ describe('a torn last journal line', () => {
     fs.appendFileSync(journalFile, `{"seq":99,"at":"2026-04-20T10:00:00.000Z","type":"step.started","incident":"${incident}","actor":"databox-bot","da`);
 
     harness = await startBot(checkout, slack);
-    await slack.waitFor('the note in the thread', () => slack.callsTo('chat.postMessage').some((c) => String(c.text).includes('torn journal line')));
+    await slack.waitFor('the note in the thread', () => slack.callsTo('chat.postMessage').some((c) => String(c.text).includes('torn journal line')), 60_000);
     const note = slack.callsTo('chat.postMessage').find((c) => String(c.text).includes('torn journal line'));
     expect(note?.thread_ts, 'in the incident\'s thread').toBeTruthy();
     const shown = JSON.stringify(note?.blocks);
