@@ -69,6 +69,6 @@ it('journals a stop by SIGTERM, and at the next start says the previous process 
   expect(afterKill.data).toMatchObject({ previous: { lastSeen: lastSignOfLife, stoppedCleanly: false } });
   expect(afterKill.data).not.toHaveProperty('previous.signal');
   expect(restartEntry(afterKill)).toMatch(
-    /: its previous process did not stop cleanly \(killed, crashed, or its machine went down\): last seen at \d\d:\d\d:\d\d UTC, it was not running for up to [\d.]+ (ms|s|min); what it had in flight was picked up from the journal$/,
+    /: its previous process did not stop cleanly \(killed, crashed, or its machine went down\): last seen at \d\d:\d\d:\d\d UTC, it was not running for up to [\d.]+ (ms|s|min)( \d+ s)?; what it had in flight was picked up from the journal$/,
   );
 }, 180_000);
