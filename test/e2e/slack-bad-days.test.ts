@@ -66,7 +66,8 @@ describe("Slack's bad days", () => {
     const answered = slack.responses.length;
     // Someone else diagnoses meanwhile: answered (refused, the database is being changed) at once, not after the minute.
     await harness.command('diagnose duckdb', 'U0SOMEONE');
-    await slack.waitFor('the diagnose answered', () => slack.responses.slice(answered).some((r) => /a recovery is changing it/.test(String(r.body.text))), 8_000);
+    // Well within the minute Slack asked for, however busy the host: it did not wait for it.
+    await slack.waitFor('the diagnose answered', () => slack.responses.slice(answered).some((r) => /a recovery is changing it/.test(String(r.body.text))), 30_000);
     for (const call of checkout.calls().filter((c) => c.command === 'task full-refresh')) process.kill(call.pid);
   });
 
@@ -199,7 +200,7 @@ describe("Slack's bad days", () => {
     slack.trouble = [{ status: 429, retryAfter: 5 }];
     const callsBefore = slack.calls.length;
     await harness.click(approve, teammate);
-    await slack.waitFor('the 429', () => slack.trouble.length === 0, 5_000);
+    await slack.waitFor('the 429', () => slack.trouble.length === 0, 60_000);
     await harness.click(approve, 'U0THIRD');
     const notes = () => slack.responses.filter((r) => String(r.body.text).startsWith(':hourglass_flowing_sand:'));
     await slack.waitFor('the note to the second clicker', () => notes().length >= 1);

@@ -66,7 +66,7 @@ describe('a terminal working on an incident that has a Slack thread', () => {
     const cli = await terminal(['approve', run, hash.slice(0, 8), '--approver', 'bob']);
     expect(cli.code).toBe(0);
 
-    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length === 1, 10_000);
+    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length === 1, 60_000);
     // The plan's own message lost its buttons and shows who approved it and how it ended.
     const plan = slack.messages().find((m) => m.ts === approve.ts);
     expect(plan?.updates.some((u) => u.blocks.includes('Approved by terminal:bob'))).toBe(true);
@@ -107,13 +107,13 @@ describe('a terminal working on an incident that has a Slack thread', () => {
     const diagnosis = await terminal(['diagnose', 'duckdb', `incident=${incident}`]);
     // Corrupt: its open check failed.
     expect(diagnosis.code).toBe(1);
-    await slack.waitFor("the terminal's verdict", () => slack.buttons('choose_path_a').length === 2, 10_000);
+    await slack.waitFor("the terminal's verdict", () => slack.buttons('choose_path_a').length === 2, 60_000);
 
     // Standard input is not a terminal: the plan is left waiting, and the CLI says where else it can be approved.
     const recover = await terminal(['recover', 'duckdb', 'path=a', `incident=${incident}`]);
     expect(recover.code).toBe(2);
     expect(recover.stderr + recover.stdout).toContain("A running bot also shows it in the incident's Slack thread, where it can be approved.");
-    await slack.waitFor('the waiting plan with its buttons', () => slack.buttons('approve_plan').length === 1, 10_000);
+    await slack.waitFor('the waiting plan with its buttons', () => slack.buttons('approve_plan').length === 1, 60_000);
     expect(stage.checkout.calls()).toEqual([]);
 
     await harness!.click(slack.buttons('approve_plan')[0]!, teammate);
@@ -137,10 +137,10 @@ describe('a terminal working on an incident that has a Slack thread', () => {
 
     await harness!.command(`diagnose duckdb incident=${incident}`, operator);
     await harness!.settle();
-    await slack.waitFor('the waiting plan in the new thread', () => slack.buttons('approve_plan').length === 1, 10_000);
+    await slack.waitFor('the waiting plan in the new thread', () => slack.buttons('approve_plan').length === 1, 60_000);
     expect(slack.buttons('approve_plan')[0]!.threadTs).toBe(slack.messages()[0]?.ts);
     // The verdict's path button finds the same plan waiting, says so, and posts nothing new.
-    await slack.waitFor('the verdict', () => slack.buttons('choose_path_a').length === 1, 10_000);
+    await slack.waitFor('the verdict', () => slack.buttons('choose_path_a').length === 1, 60_000);
     await harness!.click(slack.buttons('choose_path_a')[0]!, operator);
     await harness!.settle();
     expect(slack.ephemerals(operator).at(-1)).toMatch(/^:link: The same plan already waits for approval: `dbx-\d{8}-[0-9a-f]{4}\/2` in the incident's thread\. Nothing new was proposed\.$/);
@@ -161,7 +161,7 @@ describe('a terminal working on an incident that has a Slack thread', () => {
     expect((await terminal(['approve', run, hash.slice(0, 8), '--approver', 'bob'])).code).toBe(0);
     const posted = slack.callsTo('chat.postMessage').length;
     stage.harness = await startBot(stage.checkout, stage.slack, {}, undefined, 200);
-    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length === 1, 10_000);
+    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length === 1, 60_000);
     const plan = slack.messages().find((m) => m.ts === approve.ts);
     expect(plan?.text).toMatch(/^Recovery succeeded/);
     expect(plan?.blocks).not.toContain('approve_plan');
@@ -179,8 +179,9 @@ describe('a terminal working on an incident that has a Slack thread', () => {
 
   it("a stop keeps what it had not shown yet of a terminal's work for the next start, and nothing of its own", async () => {
     writeGarbage(stage.checkout.databasePath);
-    // The sweep's default interval: none runs after the one at the start, before the stop.
-    stage.harness = await startBot(stage.checkout, stage.slack);
+    // No sweep after the one at the start, before the stop: not the default 15 s either, which a loaded host can reach
+    // before the stop.
+    stage.harness = await startBot(stage.checkout, stage.slack, {}, undefined, 3_600_000);
     const { slack } = stage;
     await stage.harness.command('diagnose duckdb', operator);
     await stage.harness.settle();
@@ -191,7 +192,7 @@ describe('a terminal working on an incident that has a Slack thread', () => {
     expect(slack.buttons('choose_path_a')).toHaveLength(1);
 
     stage.harness = await startBot(stage.checkout, stage.slack, {}, undefined, 200);
-    await slack.waitFor("the terminal's verdict", () => slack.buttons('choose_path_a').length === 2, 10_000);
+    await slack.waitFor("the terminal's verdict", () => slack.buttons('choose_path_a').length === 2, 60_000);
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(slack.buttons('choose_path_a')).toHaveLength(2);
   });
@@ -206,7 +207,7 @@ describe('a terminal working on an incident that has a Slack thread', () => {
     expect(cli.code, cli.stderr).toBe(0);
     expect(checkout.calls().map((c) => c.command)[0]).toBe('task full-refresh');
 
-    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length === 1, 10_000);
+    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length === 1, 60_000);
     const texts = threadTexts();
     const recoveryAt = texts.findIndex((t) => t.startsWith('Recovery succeeded'));
     expect(recoveryAt, texts.join('\n')).toBeGreaterThan(-1);
