@@ -1411,7 +1411,9 @@ describe('path B: restore from a file backup', () => {
   it('proposes the rollback again when the one asked for before is past its expiry, though no sweep has marked it expired yet', async () => {
     let later = 0;
     writeGarbage(checkout.databasePath);
-    harness = await startBot(checkout, slack, {}, () => new Date(Date.now() + later));
+    // Hourly sweeps: the default 15 s one could mark the plan expired before the click on a slow host, and the click would
+    // no longer meet a plan past its expiry that nothing has marked.
+    harness = await startBot(checkout, slack, {}, () => new Date(Date.now() + later), 3_600_000);
     await harness.command('diagnose duckdb', operator);
     await harness.settle();
     await harness.click(await proposePathA(), teammate);
