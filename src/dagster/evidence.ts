@@ -157,6 +157,21 @@ export interface DagsterVerdict {
   missedNotOverWest: { day: string; timeZone: string; endsAt: string } | null;
   /** The execution timezones of the schedules that build days: a window may end no later than the last day over in all. */
   timeZones: string[];
+  /**
+   * The oldest last success among the RUNNING daily schedules (a tick every day), with the day it built (its day where the
+   * schedule runs, less one) and whether it is of today there; null when none has one. Before today's tick, the day
+   * after that is still to be built by the schedule itself. A weekly or monthly schedule's success says nothing of it.
+   */
+  lastDailyTick: LastDailyTick | null;
+}
+
+export interface LastDailyTick {
+  /** ISO time of the successful tick. */
+  at: string;
+  /** The last day that tick built: the day before its own, in the schedule's execution timezone. */
+  built: string;
+  /** Whether the tick is of today where the schedule runs. */
+  today: boolean;
 }
 
 const day = 86_400_000;
@@ -317,6 +332,27 @@ function weekdays(field: string): number[] | undefined {
 }
 
 /**
+ * Whether a cron ticks once every day ("0 6 * * *"): it builds each day's partition the day after, where a weekly or
+ * monthly one (which builds days too, ticksAtMostDaily) leaves days between its ticks, and a sub-daily one builds none.
+ */
+function ticksDaily(cron: string): boolean {
+  return ticksAtMostDaily(cron) && cronIntervalMs(cron) === day;
+}
+
+/** The oldest last success of these schedules that are RUNNING daily ones, each day counted where it runs; null when none. */
+function lastDailyTickOf(schedules: readonly ScheduleEvidence[], now: Date): LastDailyTick | null {
+  const ticks = schedules
+    .filter((s) => s.status === 'RUNNING' && ticksDaily(s.cron) && s.lastSuccessAt !== null)
+    .map((s) => {
+      const zone = s.timezone && knownTimeZone(s.timezone) ? s.timezone : 'UTC';
+      const at = s.lastSuccessAt as string;
+      const tickDay = zonedDay(Date.parse(at), zone);
+      return { at, built: dayBefore(tickDay), today: tickDay === zonedDay(now.getTime(), zone) };
+    });
+  return ticks.sort((a, b) => a.built.localeCompare(b.built) || a.at.localeCompare(b.at))[0] ?? null;
+}
+
+/**
  * Why a STOPPED schedule is left out of the verdict: its last tick (successful or not) is older than the threshold, or
  * the webserver lists no tick of it at all (never switched on). One whose ticks are not known (the CLI does not say)
  * counts as paused.
@@ -403,16 +439,20 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
   if (evidence.daemonLive === false) reasons.push('dagster-daemon liveness-check: Daemon(s) not running');
   const every = evidence.schedules ?? [];
   const leftOffAny = every.map((s) => ({ schedule: s, why: whyLeftOff(s, every, thresholds, now, evidence.source === 'graphql', martsBuiltThrough) })).filter((o) => o.why !== undefined);
-  // With no schedule that builds days RUNNING, one STOPPED that never ticked is no schedule never switched on beside the
-  // one that builds them: it is the one (a fresh deploy, a renamed schedule: Dagster's default is STOPPED), the likely cause.
-  const neverOnButNeeded = every.some((s) => s.status === 'RUNNING' && ticksAtMostDaily(s.cron))
-    ? []
-    : leftOffAny.filter((o) => !o.schedule.pausedOnPurpose && ticksAtMostDaily(o.schedule.cron) && newest([o.schedule.lastTickAt, o.schedule.lastSuccessAt]) === null).map((o) => o.schedule);
+  // With no daily schedule RUNNING, one STOPPED that never ticked is no schedule never switched on beside the one that
+  // builds the days: it is the one (a fresh deploy, a renamed schedule: Dagster's default is STOPPED), the likely cause.
+  // Unless another daily one is paused or behind: that one is the cause, and the never-ticked one stays a note. A weekly
+  // or monthly one RUNNING builds no day between its ticks, so it does not stand for a daily one.
+  const neverTicked = leftOffAny.filter((o) => !o.schedule.pausedOnPurpose && ticksDaily(o.schedule.cron) && newest([o.schedule.lastTickAt, o.schedule.lastSuccessAt]) === null).map((o) => o.schedule);
+  const counted = every.filter((s) => !leftOffAny.some((o) => o.schedule === s));
+  const dailyRunning = every.some((s) => s.status === 'RUNNING' && ticksDaily(s.cron));
+  const dailyPausedOrBehind = counted.some((s) => ticksDaily(s.cron) && (s.status === 'STOPPED' || isBehind(s, now)));
+  const neverOnButNeeded = dailyRunning || dailyPausedOrBehind ? [] : neverTicked;
   const leftOff = leftOffAny.filter((o) => !neverOnButNeeded.includes(o.schedule));
   for (const s of neverOnButNeeded) {
     reasons.push(
-      `no schedule that builds the daily partitions is RUNNING: schedule ${s.name}${scheduleWhere(s, every)} is STOPPED and has never ticked (Dagster's default for a schedule a deploy adds or renames), which alone would be taken as never switched on; ` +
-        'with no other daily schedule running, its being off is the likely cause, and it is proposed to start. ' +
+      `no daily schedule is RUNNING: schedule ${s.name}${scheduleWhere(s, every)} is STOPPED and has never ticked (Dagster's default for a schedule a deploy adds or renames), which alone would be taken as never switched on; ` +
+        'with no other daily schedule running, paused or behind, its being off is the likely cause, and it is proposed to start. ' +
         'If it was switched off on purpose, add a line `databox/paused:` with the reason to its description and diagnose again',
     );
   }
@@ -443,9 +483,10 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
   const zones = timeZonesOf(buildingDays);
   const window = windowOf(buildingDays.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt), now, zones);
   const noDayMissed = noDayMissedBy(buildingDays, now);
-  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed' | 'missedStillTodayInUtc' | 'missedNotOverWest' | 'timeZones'> & { reasons?: string[]; noDayMissed?: boolean }): DagsterVerdict => ({
+  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed' | 'missedStillTodayInUtc' | 'missedNotOverWest' | 'timeZones' | 'lastDailyTick'> & { reasons?: string[]; noDayMissed?: boolean }): DagsterVerdict => ({
     reasons,
     timeZones: zones,
+    lastDailyTick: lastDailyTickOf(schedules, now),
     // Healthy: a running schedule's next tick builds the day, and there is nothing to say of it.
     notes: v.id === 'healthy' ? notes : [...notes, ...timezoneNotes(buildingDays, now, v.window)],
     pausedSchedules,
@@ -460,7 +501,8 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
   // The daemon's own liveness check saying it is not running is the whole story whatever the list says: start it.
   if ((!noScheduler && stale.length > 0) || evidence.daemonLive === false) {
     // Starting the daemon alone would leave these off: the verdict names them, and its path starts them too.
-    const stoppedToo = schedules.filter((s) => s.status === 'STOPPED').map((s) => `${s.name}${scheduleWhere(s, every)}`);
+    // The one never ticked is said above, as the likely cause.
+    const stoppedToo = schedules.filter((s) => s.status === 'STOPPED' && !neverOnButNeeded.includes(s)).map((s) => `${s.name}${scheduleWhere(s, every)}`);
     reasons.push(...unknownLocations(evidence));
     if (stoppedToo.length > 0) reasons.push(`schedules also STOPPED: ${firstFew(stoppedToo, shownNames).join(', ')}`);
     const heartbeats = stale.map((d) => (d.heartbeatAgeSeconds === null ? null : new Date(now.getTime() - d.heartbeatAgeSeconds * 1000).toISOString()));

@@ -1,5 +1,6 @@
 // Scenario 4's missed window reaching back to the marts' own last day built, where the marts end before the schedules' last success.
 import { dayAfter, dayBefore } from '../engine/steps/iso-days.js';
+import type { LastDailyTick } from './evidence.js';
 
 export interface WindowFromMarts {
   window: { from: string; to: string };
@@ -27,22 +28,22 @@ export function windowFromMarts(window: { from: string; to: string }, builtThrou
 /**
  * With no window from the schedules (none paused or behind has missed a day), the days the marts lack all the same:
  * from the day after their last day built to the last day due, null when they lack none. The last day due is the last
- * day over wherever the schedules run (`lastDayEnded`), but no later than the day before the schedules' oldest last
- * success: a daily tick on day D builds D − 1, so before today's tick (00:00 UTC to the cron's time), yesterday is
- * still to be built by it, and a mart ending the day before is as it should be; a backfill of yesterday would race that
- * tick. Ticks that succeeded and wrote nothing leave the days due unbuilt: "no day missed" would backfill none.
+ * day over wherever the schedules run (`lastDayEnded`), but no later than the day the RUNNING daily schedules' oldest
+ * last success built (`lastDailyTick`, its day where it runs, less one): a daily tick on day D builds D − 1, so before
+ * today's tick (midnight to the cron's time there), yesterday is still to be built by it, and a mart ending the day
+ * before is as it should be; a backfill of yesterday would race that tick. A weekly or monthly schedule's success, days
+ * old, would end the window early: it is not counted. Ticks that succeeded and wrote nothing leave the days due unbuilt:
+ * "no day missed" would backfill none.
  */
-export function windowFromMartsAlone(builtThrough: string, lastDayEnded: string, lastSuccess: string | null, now: Date): WindowFromMarts | null {
+export function windowFromMartsAlone(builtThrough: string, lastDayEnded: string, lastDailyTick: LastDailyTick | null): WindowFromMarts | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(builtThrough)) return null;
-  const successDay = lastSuccess?.slice(0, 10);
-  const builtByLastTick = successDay ? dayBefore(successDay) : undefined;
-  const lastDay = builtByLastTick && builtByLastTick < lastDayEnded ? builtByLastTick : lastDayEnded;
+  const lastDay = lastDailyTick && lastDailyTick.built < lastDayEnded ? lastDailyTick.built : lastDayEnded;
   const from = dayAfter(builtThrough);
   if (from > lastDay) return null;
-  if (!lastSuccess || !successDay) return { window: { from, to: lastDay }, why: `from the day after the marts' last day built (${builtThrough}): not every mart has a day after it, so ${from} … ${lastDay} are missed whatever the ticks say` };
-  const success = `the schedules' last success (${lastSuccess.slice(0, 16).replace('T', ' ')} UTC)`;
+  if (!lastDailyTick) return { window: { from, to: lastDay }, why: `from the day after the marts' last day built (${builtThrough}): not every mart has a day after it, so ${from} … ${lastDay} are missed whatever the ticks say` };
+  const success = `the daily schedules' last success (${lastDailyTick.at.slice(0, 16).replace('T', ' ')} UTC)`;
   // Said as it is: today's, or an earlier day's whose tick built the day before it, the next tick building the rest.
-  const when = successDay === now.toISOString().slice(0, 10) ? 'is today\'s' : `built ${lastDay}, its next tick building ${dayAfter(lastDay)}`;
+  const when = lastDailyTick.today ? 'is today\'s' : `built ${lastDay}, its next tick building ${dayAfter(lastDay)}`;
   return {
     window: { from, to: lastDay },
     why: `from the day after the marts' last day built (${builtThrough}): ${success} ${when}, but not every mart has a day after ${builtThrough}, so ${from} … ${lastDay} are missed whatever the ticks say`,

@@ -129,7 +129,7 @@ describe('scenario 4 verdicts', () => {
     expect(verdict).toContain('Verdict: Dagster daemon stopped');
     expect(verdict).not.toContain('no day missed');
     expect(verdict).not.toContain('nothing to backfill');
-    expect(verdict).toContain("missed window 2026-04-18 … 2026-04-20 (from the day after the marts' last day built (2026-04-17): the schedules' last success (2026-04-21 06:00 UTC) is today's");
+    expect(verdict).toContain("missed window 2026-04-18 … 2026-04-20 (from the day after the marts' last day built (2026-04-17): the daily schedules' last success (2026-04-21 06:00 UTC) is today's");
     expect(slack.buttons('choose_path_a')).toHaveLength(1);
     expect(verdict).toContain('/databox recover schedule path=a from=2026-04-18 to=2026-04-20');
   });
@@ -155,6 +155,27 @@ describe('scenario 4 verdicts', () => {
     expect(verdict).not.toContain('from=2026-04-20');
   });
 
+  it("after today's daily tick, does not end the marts' missed days at a RUNNING weekly schedule's older success: the day the daily tick built is missed, and path B backfills it", async () => {
+    fs.rmSync(checkout.databasePath, { force: true });
+    await createMartsDatabase(checkout.databasePath, '2026-04-19');
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxSchedules: () =>
+        schedulesAnswer([
+          schedule('all_pipelines_daily', 'RUNNING', '2026-04-21T06:07:00Z'),
+          schedule('full_refresh_weekly', 'RUNNING', '2026-04-20T03:00:00Z', '0 3 * * 1'),
+          schedule('soda_freshness_hourly', 'STOPPED', '2026-04-21T08:00:00Z', '0 * * * *'),
+        ]),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    const verdict = await diagnose();
+    expect(verdict).not.toContain('no day missed');
+    expect(verdict).toContain("Verdict: Schedules paused");
+    expect(verdict).toContain("missed window 2026-04-20 … 2026-04-20 (from the day after the marts' last day built (2026-04-19): the daily schedules' last success (2026-04-21 06:07 UTC) is today's");
+    expect(verdict).toContain('/databox recover schedule path=b from=2026-04-20 to=2026-04-20');
+  });
+
   it('takes the only daily schedule, STOPPED and never ticked (a fresh deploy, a renamed schedule), as the likely cause of stale marts: no daily schedule running, path B offered to start it', async () => {
     serveDagster({
       DataboxRepositories: 'repositories',
@@ -165,7 +186,7 @@ describe('scenario 4 verdicts', () => {
     const verdict = await diagnose();
     expect(verdict).toContain('Verdict: Schedules paused');
     expect(verdict).not.toContain('are fine');
-    expect(verdict).toContain('no schedule that builds the daily partitions is RUNNING: schedule all_pipelines_daily is STOPPED and has never ticked');
+    expect(verdict).toContain('no daily schedule is RUNNING: schedule all_pipelines_daily is STOPPED and has never ticked');
     expect(slack.buttons('choose_path_b')).toHaveLength(1);
     expect(verdict).toContain('schedules=all_pipelines_daily');
   });

@@ -56,14 +56,53 @@ describe('the missed window', () => {
     const verdict = assessDagster(evidence([neverOn, hourly]), thresholds, now);
     expect(verdict).toMatchObject({ id: 'schedules-paused', pausedSchedules: ['all_pipelines_daily'], window: null, noDayMissed: false });
     expect(verdict.reasons[0]).toBe(
-      "no schedule that builds the daily partitions is RUNNING: schedule all_pipelines_daily is STOPPED and has never ticked (Dagster's default for a schedule a deploy adds or renames), which alone would be taken as never switched on; " +
-        'with no other daily schedule running, its being off is the likely cause, and it is proposed to start. If it was switched off on purpose, add a line `databox/paused:` with the reason to its description and diagnose again',
+      "no daily schedule is RUNNING: schedule all_pipelines_daily is STOPPED and has never ticked (Dagster's default for a schedule a deploy adds or renames), which alone would be taken as never switched on; " +
+        'with no other daily schedule running, paused or behind, its being off is the likely cause, and it is proposed to start. If it was switched off on purpose, add a line `databox/paused:` with the reason to its description and diagnose again',
     );
     expect(verdict.reasons).toHaveLength(1);
     expect(verdict.notes).not.toContain('schedule all_pipelines_daily is STOPPED and has never ticked: taken as never switched on');
     // One marked paused on purpose stays off, and beside a daily schedule running, a never-ticked one is never switched on.
     expect(assessDagster(evidence([{ ...neverOn, pausedOnPurpose: 'retired' }, hourly]), thresholds, now)).toMatchObject({ id: 'healthy', pausedSchedules: [] });
     expect(assessDagster(evidence([neverOn, schedule('ebird_daily', 'RUNNING', '2026-12-01T06:00:00Z')]), thresholds, now)).toMatchObject({ id: 'healthy', pausedSchedules: [] });
+  });
+
+  it('does not take a never-ticked daily schedule as the cause while another daily one is paused: that one is, and the never-ticked one stays a note', () => {
+    const paused = schedule('all_pipelines_daily', 'STOPPED', '2026-11-29T06:00:00Z');
+    const neverOn = schedule('experimental_export_daily', 'STOPPED', null);
+    const verdict = assessDagster(evidence([paused, neverOn]), thresholds, now);
+    expect(verdict).toMatchObject({ id: 'schedules-paused', pausedSchedules: ['all_pipelines_daily'], window: { from: '2026-11-29', to: '2026-11-30' } });
+    expect(verdict.reasons.join('; ')).not.toContain('experimental_export_daily');
+    expect(verdict.notes).toContain('schedule experimental_export_daily is STOPPED and has never ticked: taken as never switched on');
+    // Nor while a daily one running is behind: its failing ticks are the cause.
+    const behind = { ...schedule('all_pipelines_daily', 'RUNNING', '2026-11-28T06:00:00Z'), lastTickAt: '2026-12-01T06:00:00Z', lastTickStatus: 'FAILURE' };
+    expect(assessDagster(evidence([behind, neverOn]), thresholds, now)).toMatchObject({ id: 'schedules-behind', pausedSchedules: [] });
+  });
+
+  it('takes a never-ticked daily schedule as the cause beside a RUNNING weekly one: a schedule ticking once a week does not build each day', () => {
+    const neverOn = schedule('all_pipelines_daily', 'STOPPED', null);
+    const weekly = schedule('full_refresh_weekly', 'RUNNING', '2026-11-30T03:00:00Z', '0 3 * * 1');
+    const verdict = assessDagster(evidence([neverOn, weekly]), thresholds, now);
+    expect(verdict).toMatchObject({ id: 'schedules-paused', pausedSchedules: ['all_pipelines_daily'] });
+    expect(verdict.reasons[0]).toMatch(/^no daily schedule is RUNNING: schedule all_pipelines_daily is STOPPED and has never ticked/);
+  });
+
+  it('names the never-ticked schedule beside a stopped daemon once, as the likely cause, not again among the schedules also STOPPED', () => {
+    const verdict = assessDagster(evidence([schedule('all_pipelines_daily', 'STOPPED', null), schedule('soda_hourly', 'STOPPED', '2026-11-29T07:00:00Z', '0 * * * *')], 60), thresholds, now);
+    expect(verdict).toMatchObject({ id: 'daemon-stopped', pausedSchedules: ['all_pipelines_daily', 'soda_hourly'] });
+    expect(verdict.reasons.filter((r) => r.includes('all_pipelines_daily'))).toHaveLength(1);
+    expect(verdict.reasons).toContain('schedules also STOPPED: soda_hourly');
+  });
+
+  it("takes the day today's tick builds from the RUNNING daily schedules alone, each in its own timezone: not a weekly one's older success", () => {
+    const at = new Date('2026-12-05T09:00:00Z');
+    const daily = schedule('all_pipelines_daily', 'RUNNING', '2026-12-05T06:07:00Z');
+    const weekly = schedule('full_refresh_weekly', 'RUNNING', '2026-11-30T03:00:00Z', '0 3 * * 1');
+    const hourly = schedule('soda_freshness_hourly', 'STOPPED', '2026-12-05T08:00:00Z', '0 * * * *');
+    const verdict = assessDagster(evidence([daily, weekly, hourly]), thresholds, at);
+    expect(verdict).toMatchObject({ id: 'schedules-paused-no-day-missed', lastDailyTick: { at: '2026-12-05T06:07:00Z', built: '2026-12-04', today: true } });
+    // 06:07 in Tokyo is 21:07 UTC the day before: today's tick there, which built yesterday, not the day before it.
+    const tokyo = { ...schedule('all_pipelines_daily', 'RUNNING', '2026-12-04T21:07:00Z'), timezone: 'Asia/Tokyo' };
+    expect(assessDagster(evidence([tokyo, weekly]), thresholds, at).lastDailyTick).toEqual({ at: '2026-12-04T21:07:00Z', built: '2026-12-04', today: true });
   });
 
   it('calls a RUNNING schedule with no tick on record healthy only with a note saying so: Dagster does not say since when it runs', () => {

@@ -3,21 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { windowFromMartsAlone } from '../../src/dagster/window-from-marts.js';
 
 describe('the window from the marts alone', () => {
-  const beforeTick = new Date('2026-12-05T05:07:00Z');
+  const yesterdays = { at: '2026-12-04T06:07:00Z', built: '2026-12-03', today: false };
 
   it("before today's tick, ends at the day yesterday's tick built, and says that tick was yesterday's, not today's", () => {
-    expect(windowFromMartsAlone('2026-12-03', '2026-12-04', '2026-12-04T06:07:00Z', beforeTick)).toBeNull();
-    const behind = windowFromMartsAlone('2026-12-02', '2026-12-04', '2026-12-04T06:07:00Z', beforeTick);
+    expect(windowFromMartsAlone('2026-12-03', '2026-12-04', yesterdays)).toBeNull();
+    const behind = windowFromMartsAlone('2026-12-02', '2026-12-04', yesterdays);
     expect(behind?.window).toEqual({ from: '2026-12-03', to: '2026-12-03' });
     expect(behind?.why).toBe(
-      "from the day after the marts' last day built (2026-12-02): the schedules' last success (2026-12-04 06:07 UTC) built 2026-12-03, its next tick building 2026-12-04, but not every mart has a day after 2026-12-02, so 2026-12-03 … 2026-12-03 are missed whatever the ticks say",
+      "from the day after the marts' last day built (2026-12-02): the daily schedules' last success (2026-12-04 06:07 UTC) built 2026-12-03, its next tick building 2026-12-04, but not every mart has a day after 2026-12-02, so 2026-12-03 … 2026-12-03 are missed whatever the ticks say",
     );
   });
 
   it("after today's tick, ends yesterday and calls that success today's", () => {
-    const afterTick = new Date('2026-12-05T09:00:00Z');
-    const missed = windowFromMartsAlone('2026-12-03', '2026-12-04', '2026-12-05T06:07:00Z', afterTick);
+    const missed = windowFromMartsAlone('2026-12-03', '2026-12-04', { at: '2026-12-05T06:07:00Z', built: '2026-12-04', today: true });
     expect(missed?.window).toEqual({ from: '2026-12-04', to: '2026-12-04' });
-    expect(missed?.why).toContain("the schedules' last success (2026-12-05 06:07 UTC) is today's");
+    expect(missed?.why).toContain("the daily schedules' last success (2026-12-05 06:07 UTC) is today's");
   });
 });

@@ -159,7 +159,7 @@ function reachBack(step: DagsterHealthStep, verdict: DagsterVerdict, ctx: StepRu
   const read = ctx.earlier?.get(step.martsFrom);
   const builtThrough = martsBuiltThrough(step, ctx) ?? '';
   if (!verdict.window) {
-    const alone = daysMissed[verdict.id] && builtThrough ? windowFromMartsAlone(builtThrough, lastDayEndedEverywhere(verdict.timeZones, now).day, verdict.lastSuccess, now) : null;
+    const alone = daysMissed[verdict.id] && builtThrough ? windowFromMartsAlone(builtThrough, lastDayEndedEverywhere(verdict.timeZones, now).day, verdict.lastDailyTick) : null;
     return alone ?? { window: null, why: '' };
   }
   if (!builtThrough) {
