@@ -13,8 +13,9 @@ export interface StackSchedules {
  * Without DAGSTER_LOCATION every repository's schedules are read, another team's too: one of theirs paused on purpose
  * would be "our schedules paused", proposed to start, with our job backfilled. The repositories that hold one of the
  * stack's jobs (the job the recovery backfills) are the stack's: only their schedules count, and a STOPPED one elsewhere
- * is a note naming where it is. Where the webserver did not list its repositories' jobs, or lists a single repository,
- * or none holds the stack's jobs (said in a note), every schedule counts, as before.
+ * is a note naming where it is. A repository whose jobs the webserver did not list may be the stack's: its schedules
+ * count. Where it listed no repository's jobs, or a single repository's, or none holds the stack's jobs (said in a
+ * note), every schedule counts, as before.
  */
 export function stackSchedules(evidence: DagsterEvidence, stackJobs: readonly string[]): StackSchedules {
   const listed = evidence.repositoryJobs ?? {};
@@ -25,7 +26,7 @@ export function stackSchedules(evidence: DagsterEvidence, stackJobs: readonly st
   if (stacks.length === 0) {
     return { evidence, notes: [`no repository Dagster lists holds ${jobs}, so every repository's schedules are counted as the stack's: set DAGSTER_LOCATION to the stack's code location`] };
   }
-  const ours = (repository: string | undefined) => repository === undefined || stacks.includes(repository);
+  const ours = (repository: string | undefined) => repository === undefined || stacks.includes(repository) || listed[repository] === undefined;
   const others = (evidence.schedules ?? []).filter((s) => !ours(s.repository));
   const notes = others
     .filter((s) => s.status === 'STOPPED')

@@ -30,6 +30,14 @@ describe("the stack's schedules", () => {
     expect(found.evidence.unreadableRepositories?.[0]?.ours).toBe(false);
   });
 
+  it("count the schedules of a repository whose jobs Dagster did not list: it may be the stack's, not one holding none of its jobs", () => {
+    const unlisted = 'repo_d@team-d';
+    const listed = evidence({ [ours]: ['all_pipelines'], [theirs]: ['team_b_job'] });
+    const found = stackSchedules({ ...listed, schedules: [...(listed.schedules ?? []), schedule('ebird_daily', 'STOPPED', unlisted)] }, ['all_pipelines']);
+    expect(found.evidence.schedules?.map((s) => s.name)).toEqual(['all_pipelines_daily', 'ebird_daily']);
+    expect(found.notes.join('; ')).not.toContain('ebird_daily');
+  });
+
   it('count every repository where none holds the stack\'s jobs (saying so), or where the jobs are not listed', () => {
     const none = stackSchedules(evidence({ [ours]: ['renamed_job'], [theirs]: ['team_b_job'] }), ['all_pipelines']);
     expect(none.evidence.schedules).toHaveLength(3);
