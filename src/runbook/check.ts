@@ -14,6 +14,7 @@ import { defaultProblem } from './params.js';
 import type { Condition, Parameter, Preview, RecoveryPath, Runbook, Step } from './schema.js';
 import { isLiteralKind, placeholderUses, spacedAlike, withoutPlaceholders } from './template.js';
 import { literalKinds } from '../database/sql-literal.js';
+import { backfilledJobs } from './stack-jobs.js';
 
 type At = (string | number)[];
 
@@ -84,7 +85,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   const parameterNames = Object.keys(rb.parameters);
   const diagnosisSteps = rb.diagnosis.steps;
   const recoveryPreviews = rb.recovery.flatMap((p) => p.previews.map((preview) => preview.id));
-  const recoveryJobs = rb.recovery.flatMap((p) => p.steps.flatMap((step) => (step.kind === 'dagster-backfill' ? [step.job] : [])));
+  const recoveryJobs = backfilledJobs(rb);
 
   const reserved = new Set<string>([...engineValueNames, ...scopedValueNames]);
   for (const name of parameterNames) {

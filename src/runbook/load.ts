@@ -14,6 +14,7 @@ import { pathOfText, type DataPath } from './yaml-lines.js';
 import { martSlaProblems, type NodeLine } from './mart-sla-agreement.js';
 import { runbook, type Runbook } from './schema.js';
 import { sqlTemplateProblems } from './sql-templates.js';
+import { withStackJobs } from './stack-jobs.js';
 import { runbookIssueMessage } from './schema-messages.js';
 import { unsetOutputProblems } from './unset-outputs.js';
 import { verdictProblems } from './verdict-checks.js';
@@ -85,7 +86,7 @@ function checkRunbookTextNow(text: string, file: string): CheckedRunbook {
     const copy = expectedId.startsWith(parsed.data.id) ? ' (every *.yml here is read as a runbook: keep a copy of one outside this folder)' : '';
     problems.push(located(file, lineOf, ['id'], `the id "${parsed.data.id}" must match the file name "${expectedId}"${copy}`));
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, runbook: parsed.data, lineOf, nodeLineOf: read.nodeLineOf };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, runbook: withStackJobs(parsed.data), lineOf, nodeLineOf: read.nodeLineOf };
 }
 
 export function parseRunbook(text: string, file: string): Runbook {

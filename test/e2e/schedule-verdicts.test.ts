@@ -3,6 +3,7 @@
 // a schedule stopped on the day the marts stopped is the likely cause, one marked paused on purpose is not; a GraphQL
 // schema the bot's query does not fit is said as such.
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
@@ -12,8 +13,10 @@ import { blockNetwork } from '../helpers/no-network.js';
 import { createMartsDatabase } from '../helpers/schedule-data.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+import { projectRoot, useTempDirs } from '../support/fixtures.js';
 
 const operator = 'U0OPERATOR';
+const tempDir = useTempDirs('schedule-verdicts-');
 const offset = recordedAt.getTime() - Date.now();
 const clock = () => new Date(Date.now() + offset);
 
@@ -43,8 +46,8 @@ function schedule(name: string, status: 'RUNNING' | 'STOPPED', lastTick: string 
 
 const schedulesAnswer = (results: unknown[]) => ({ data: { schedulesOrError: { __typename: 'Schedules', results } } });
 
-async function diagnose(at: () => Date = clock): Promise<string> {
-  harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, at);
+async function diagnose(at: () => Date = clock, env: Record<string, string> = {}): Promise<string> {
+  harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false', ...env }, at);
   await harness.command('diagnose schedule', operator);
   await harness.settle();
   return slack.posted('Verdict:');
@@ -108,6 +111,39 @@ describe('scenario 4 verdicts', () => {
     expect(verdict).toMatch(/schedule team_b_daily in repo_b@team-b\/loc \(prod\) is STOPPED: not the stack's \(its repository holds no job all_pipelines, which `?__repository__@databox\.orchestration\.definitions`? holds\), so left off and not proposed to start/);
     expect(verdict).not.toContain('schedules=team_b_daily');
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
+  });
+
+  it("with a runbook whose dagster step names no jobs, takes the stack's schedules from the job its recovery backfills: another team's RUNNING daily schedule does not hide ours, never ticked", async () => {
+    const runbooks = tempDir();
+    fs.cpSync(path.join(projectRoot, 'runbooks'), runbooks, { recursive: true });
+    const file = path.join(runbooks, 'schedule.yml');
+    const withJobs = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, withJobs.replace(/^ +jobs: \[all_pipelines\]\n/m, ''));
+    expect(fs.readFileSync(file, 'utf8')).not.toContain('jobs: [');
+    const ours = { repositoryLocationName: 'databox.orchestration.definitions', repositoryName: '__repository__' };
+    serveDagster({
+      DataboxRepositories: () => ({
+        data: {
+          repositoriesOrError: {
+            __typename: 'RepositoryConnection',
+            nodes: [
+              { name: '__repository__', location: { name: 'databox.orchestration.definitions' }, jobs: [{ name: 'all_pipelines' }] },
+              { name: 'repo_b', location: { name: 'team-b/loc (prod)' }, jobs: [{ name: 'team_b_job' }] },
+            ],
+          },
+        },
+      }),
+      DataboxWorkspace: () => ({ data: { workspaceOrError: { __typename: 'Workspace', locationEntries: ['databox.orchestration.definitions', 'team-b/loc (prod)'].map((name) => ({ name, loadStatus: 'LOADED', locationOrLoadError: { __typename: 'RepositoryLocation' } })) } } }),
+      DataboxSchedules: ({ variables }) =>
+        (variables.selector as typeof ours).repositoryLocationName === ours.repositoryLocationName
+          ? schedulesAnswer([schedule('all_pipelines_daily', 'STOPPED', null), schedule('soda_freshness_hourly', 'RUNNING', '2026-04-21T08:00:00Z', '0 * * * *')])
+          : schedulesAnswer([schedule('team_b_daily', 'RUNNING', '2026-04-21T03:00:00Z', '0 3 * * *')]),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    const verdict = await diagnose(clock, { DATABOX_RUNBOOKS_DIR: runbooks });
+    expect(verdict).toContain('Verdict: Schedules paused');
+    expect(verdict).toContain('no daily schedule is RUNNING: schedule all_pipelines_daily is STOPPED and has never ticked');
+    expect(verdict).toContain('schedules=all_pipelines_daily');
   });
 
   it("does not call a stale heartbeat with today's ticks \"no day missed\" while the marts are days behind: the window starts the day after their last day built, and path A is proposed with it", async () => {

@@ -282,6 +282,18 @@ describe('runbooks/schedule.yml', () => {
     expect(refusal(badName)).toMatch(/at diagnosis\.steps\[1\]\.jobs\[0\]: a Dagster job name \(letters, digits and underscores\)/);
   });
 
+  it("gives a dagster step without jobs the jobs its recovery backfills, guards' too, so a runbook written before jobs needs no edit", () => {
+    const doc = bundled();
+    delete doc.diagnosis.steps.find((s: any) => s.id === 'dagster').jobs;
+    const dir = tempDir();
+    fs.cpSync(path.join(projectRoot, 'runbooks'), dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'schedule.yml'), stringify(doc));
+    const loaded = loadRunbooks(dir).get('schedule');
+    const jobsOf = (steps: readonly Step[] | undefined) => steps?.filter((s) => s.kind === 'dagster-health').map((s) => (s as Step & { jobs?: string[] }).jobs);
+    expect(jobsOf(loaded?.diagnosis.steps)).toEqual([['all_pipelines']]);
+    expect(jobsOf(loaded?.recovery.find((p) => p.id === 'b')?.guards)).toEqual([['all_pipelines']]);
+  });
+
   it('refuses at load a martsFrom that names no mart-freshness step before the dagster step, naming file, step and field', () => {
     const dagsterOf = (doc: Record<string, any>) => doc.diagnosis.steps.find((s: any) => s.id === 'dagster');
     expect(dagsterOf(bundled()).martsFrom).toBe('freshness');

@@ -27,8 +27,9 @@ const schema = z.strictObject({
   /**
    * The stack's Dagster jobs (the job its recovery backfills): without DAGSTER_LOCATION, where Dagster lists several
    * repositories, only the schedules of those holding one count; a STOPPED one elsewhere (another team's) is a note.
+   * Not given: the jobs the runbook's recovery backfills, filled in at load (withStackJobs).
    */
-  jobs: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a Dagster job name (letters, digits and underscores)')).default([]),
+  jobs: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a Dagster job name (letters, digits and underscores)')).optional(),
   /**
    * An earlier mart-freshness step of the diagnosis: the missed window starts no later than the day after the marts'
    * last day built, which the schedules' last success does not tell (runs that succeeded and wrote nothing).
@@ -77,7 +78,7 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
   const now = ctx.clock();
   const probed = await probeDagster({ client: (ctx.dagster ?? defaultDagsterRunTools).client, runCommand: ctx.runCommand, cwd: ctx.root, now });
   // The verdict is made on the stack's own schedules; the evidence shows every one Dagster listed.
-  const { evidence, notes: othersLeftOff } = stackSchedules(probed, step.jobs);
+  const { evidence, notes: othersLeftOff } = stackSchedules(probed, step.jobs ?? []);
   const thresholds = {
     heartbeatMaxAgeSeconds: (ctx.dagster ?? defaultDagsterRunTools).heartbeatMaxAgeMs / 1000,
     switchedOffAfterSeconds: (parseDuration(step.switchedOffAfter) as number) / 1000,
@@ -228,9 +229,10 @@ function noWindow(verdict: DagsterVerdict, source: 'graphql' | 'cli'): string {
 }
 
 /** jobs, when given, names the stack's jobs: every job the runbook's recovery backfills is one, or its schedules would not count. */
-function jobsProblems(step: { jobs: string[] }, recoveryJobs: readonly string[]): StepIssue[] {
-  if (step.jobs.length === 0) return [];
-  const missing = [...new Set(recoveryJobs.filter((job) => !step.jobs.includes(job)))];
+function jobsProblems(step: { jobs?: string[] }, recoveryJobs: readonly string[]): StepIssue[] {
+  const jobs = step.jobs ?? [];
+  if (jobs.length === 0) return [];
+  const missing = [...new Set(recoveryJobs.filter((job) => !jobs.includes(job)))];
   return missing.length === 0
     ? []
     : [{ at: ['jobs'], message: `the recovery backfills job ${missing.join(', ')}, which jobs does not list: the stack's schedules are those of the repositories holding its jobs, so list ${missing.length === 1 ? 'it' : 'them'} too` }];
