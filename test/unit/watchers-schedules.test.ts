@@ -2,6 +2,7 @@
 // one "back to healthy" once it runs again, journaled; the schedules the diagnosis leaves off (paused on purpose, never
 // switched on, another team's) are not; off as the other watchers are.
 import fs from 'node:fs';
+import path from 'node:path';
 import nock from 'nock';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -161,5 +162,20 @@ describe('paused schedules watcher', () => {
   it("reads the stack's jobs and switchedOffAfter from schedule.yml's dagster-health step, as the diagnosis does", () => {
     expect(loadScheduleRules('runbooks')).toEqual({ jobs: ['all_pipelines'], switchedOffAfterMs: 31 * 24 * 60 * minute });
     expect(loadScheduleRules(tempDir())).toEqual({ jobs: [], switchedOffAfterMs: 31 * 24 * 60 * minute });
+  });
+
+  it("takes the jobs the recovery backfills when the step names none, as the diagnosis' loaded runbook does", () => {
+    const dir = tempDir();
+    const text = fs.readFileSync('runbooks/schedule.yml', 'utf8');
+    const withoutJobs = text.replace(/^ +jobs: \[all_pipelines\]\n/m, '');
+    expect(withoutJobs).not.toBe(text);
+    fs.writeFileSync(path.join(dir, 'schedule.yml'), withoutJobs);
+    expect(loadScheduleRules(dir).jobs).toEqual(['all_pipelines']);
+  });
+
+  it('refuses a schedule.yml the runbook loader refuses, naming its problem', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'schedule.yml'), fs.readFileSync('runbooks/schedule.yml', 'utf8').replace('switchedOffAfter: 31d', 'switchedOffAfter: soon'));
+    expect(() => loadScheduleRules(dir)).toThrow(/switchedOffAfter/);
   });
 });
