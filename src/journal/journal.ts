@@ -12,8 +12,7 @@ import { requireReadableJournal } from './journal-unreadable.js';
 import { journalWriteRefusal, permissionWords, processUid } from './journal-read-only.js';
 import { LockLease } from './lock-lease.js';
 import { damageAcceptedType, digestOf, verifyJournal } from './accepted-damage.js';
-import { currentIdentity, verifiedIdentity, type FilesIdentity } from './verified-identity.js';
-import { identityAfterOwnWrite, identityOfOpen } from './own-write-identity.js';
+import { currentIdentity, identityOfOpen, verifiedIdentity, type FilesIdentity } from './verified-identity.js';
 import { genesisHash, linesPerProgress, serialize, verifyChain, type JournalRecord, type VerifyProblem } from './record.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import { acknowledgedTorn, acknowledgedTornWords, incidentOfTorn, type AcknowledgedTorn } from './torn-tail.js';
@@ -79,8 +78,9 @@ export interface JournalOptions {
   /** The head file could not be written after lines were (why, and what to do): told once, until one is written again. */
   onHeadUnwritten?: (reason: string) => void;
   /**
-   * The time a look compares the files' last change with, to trust their identity (verified-identity.ts): the wall
-   * clock, not the records' clock, which tests step. Tests set it ahead, so the files they have just written count as settled.
+   * The time a look compares the files' last change with, to trust their identity (verified-identity.ts), and the age
+   * of a verification carried over own appends with `carriedTrustMs`: the wall clock, not the records' clock, which
+   * tests step. Tests set it ahead, so the files they have just written count as settled.
    */
   filesSettledAt?: () => Date;
 }
@@ -98,6 +98,13 @@ const syncGapMs = 4;
 export const backgroundWaitMs = 50;
 /** The head after group commits is written at most this often (see paceHead). */
 const headEveryMs = 100;
+/**
+ * How long after the journal was last read whole a status may stand on the verification carried over this process's
+ * own appends (see carryVerification): an edit by another process landing between a look before an own write and the
+ * identity taken after it goes unseen by a status for this long at most. A status at every turn then reads the journal
+ * once a minute at most, instead of at each.
+ */
+export const carriedTrustMs = 60_000;
 
 /** What writes each journal's scheduled batch, for the journals of this process that have one. */
 const batchesAtExit = new Map<Journal, () => void>();
@@ -111,6 +118,15 @@ function writeBatchesAtExit(): void {
   process.on('exit', () => {
     for (const write of [...batchesAtExit.values()]) write();
   });
+}
+
+/** The journal's identity right after this process's write, or undefined when it cannot be had: the write stands all the same. */
+function identityAfterOwnWrite(fd: number): string | undefined {
+  try {
+    return identityOfOpen(fd);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Errors that mean the disk or the volume, not a bug: the event is kept until it can be written. */
@@ -148,9 +164,10 @@ export class Journal {
   verifyReads = 0;
   /**
    * The journal's and its head's identity when the last verification read them (verified-identity.ts): unchanged, it
-   * stands. `byOwnWrites`: the journal's was carried over this process's own appends since (see carryVerification).
+   * stands. `readAtMs`: when that verification read the journal whole (filesSettledAt's clock). `byOwnWrites`: the
+   * journal's identity was carried over this process's own appends since (see carryVerification).
    */
-  private verifiedAs?: FilesIdentity & { byOwnWrites?: boolean };
+  private verifiedAs?: FilesIdentity & { readAtMs: number; byOwnWrites?: boolean };
   /** The hashes of the last lines verified, by sequence number: a head rewritten since must name one of them. */
   private readonly verifiedHashes = new Map<number, string>();
   /** Events committed and not written yet: written together at the end of this turn, or later when all are background. */
@@ -261,7 +278,7 @@ export class Journal {
       const result = checkHead(verifyJournal(text, progress && ((lines, of) => progress('verified', lines, of))), head, this.file);
       this.problem = result.problem;
       // The terminal's `status` looks again right after loading: a journal it has just verified is not read twice.
-      this.verifiedAs = identity;
+      this.trustRead(identity);
       // A tampered journal is still replayed as far as it can be parsed (the lines past the damage as the verification
       // read them), so nothing an operator did is forgotten.
       const records = [...result.records, ...(result.afterTheDamage ?? [])];
@@ -992,6 +1009,7 @@ export class Journal {
       const before = fs.fstatSync(fd).size;
       // Looked at before the write, which changes what identifies the file: is it still the one the last verification read?
       const asVerified = this.asVerifiedBefore(fd, before);
+      let identity: string | undefined;
       try {
         // A new journal's head comes before its first line: a journal with lines and no head then always means one deleted.
         if (before === 0) writeFirstHead(this.file);
@@ -1000,6 +1018,9 @@ export class Journal {
         if (written !== buffer.length) {
           throw Object.assign(new Error(`only ${written} of ${buffer.length} bytes could be written (is the disk full?)`), { code: 'ESHORTWRITE' });
         }
+        // Straight after the write, before its fsync (milliseconds): what another process changes from here on gives the
+        // journal another identity than this one, which a later look compares with.
+        identity = asVerified ? identityAfterOwnWrite(fd) : undefined;
         if (sync) {
           fs.fsyncSync(fd);
           this.stats.fsyncs += 1;
@@ -1013,7 +1034,7 @@ export class Journal {
         }
         throw error;
       }
-      this.carryVerification(fd, buffer, asVerified);
+      this.carryVerification(fd, buffer, identity);
     } catch (error) {
       // Opened again for the next write, in case the file itself is what failed.
       this.closeAppendFd();
@@ -1068,7 +1089,12 @@ export class Journal {
     const result = checkHead(verifyJournal(complete.toString('utf8')), read.head, this.file);
     this.problem = result.problem;
     this.setCheckpoint(result.problem ? undefined : checkpointOf(complete, result.records.at(-1)), true);
-    this.verifiedAs = read.identity;
+    this.trustRead(read.identity);
+  }
+
+  /** Trusts the identity a verification took before reading the journal whole (none, when the files had not settled). */
+  private trustRead(identity: FilesIdentity | undefined): void {
+    this.verifiedAs = identity && { ...identity, readAtMs: this.filesSettledAt().getTime() };
   }
 
   /** The journal's identity, then its head, then its lines, as a verification reads them. */
@@ -1109,7 +1135,7 @@ export class Journal {
       const lastSeq = tail.records.at(-1)?.seq ?? last.seq;
       if (!tail.problem && head && head.seq <= lastSeq) {
         if (added.length > 0) this.setCheckpoint(checkpointOf(complete, tail.records.at(-1) ?? { hash: last.prev, seq: last.seq }), false);
-        this.verifiedAs = read.identity;
+        this.trustRead(read.identity);
         return;
       }
     }
@@ -1118,13 +1144,15 @@ export class Journal {
 
   /**
    * Whether the journal and its head are as the last verification left them, so a look need not read the journal again.
-   * A verification carried over this process's own appends answers a status only: before a change is proposed or
-   * approved ('gate') the journal is read again, as nothing rules out a same-size overwrite by another process landing
-   * in the microseconds between this process's look before its write and the write (see carryVerification).
+   * A verification carried over this process's own appends answers a status only, and for `carriedTrustMs` after the
+   * journal was last read whole: nothing rules out a same-size overwrite by another process landing between this
+   * process's look before its write and the identity it takes straight after (see carryVerification), which the
+   * carried identity would then include. Before a change is proposed or approved ('gate') the journal is read again.
    */
   private stillAsVerified(look: 'gate' | 'status'): boolean {
     const verified = this.verifiedAs;
-    if (!verified || (verified.byOwnWrites && look === 'gate')) return false;
+    if (!verified) return false;
+    if (verified.byOwnWrites && (look === 'gate' || this.filesSettledAt().getTime() - verified.readAtMs >= carriedTrustMs)) return false;
     const now = currentIdentity(this.file);
     if (now.journal !== verified.journal) return false;
     if (now.head === verified.head) return true;
@@ -1164,34 +1192,36 @@ export class Journal {
 
   /**
    * After this process's own append: when the journal was as verified just before it, the verification is carried over
-   * the lines just written (checked against the chain here, from what this process wrote, not read back), and the
-   * journal's identity now, its modification time set back (own-write-identity.ts), is trusted from here. Any change
-   * by another process since (an edit, a cut, a file put in its place, a line appended by the terminal) changes that
-   * identity, and the next look reads the journal. Otherwise the verification no longer covers the file.
+   * the lines just written (checked against the chain here, from what this process wrote, not read back), and
+   * `identity`, the journal's taken straight after the write, is trusted from here. Any change by another process since
+   * (an edit, a cut, a file put in its place, a line appended by the terminal) gives the journal another identity, and
+   * the next look reads it. On a file system whose times are coarse (a kernel before 6.13 stamps a change to the timer
+   * tick, a few milliseconds; FAT and some SMB shares to 2 s), a same-size edit within that tick of the write can keep
+   * them: that, like an edit between the look before the write and the write, is bounded by `carriedTrustMs`.
+   * Otherwise (`identity` undefined: the journal was not as verified) the verification no longer covers the file.
    */
-  private carryVerification(fd: number, written: Buffer, asVerified: boolean): void {
+  private carryVerification(fd: number, written: Buffer, identity: string | undefined): void {
     try {
-      this.carryVerificationOver(fd, written, asVerified);
+      this.carryVerificationOver(fd, written, identity);
     } catch {
       // The lines are written all the same (a write must not read as failed and be made again): only not carried over.
       this.verifiedAs = undefined;
     }
   }
 
-  private carryVerificationOver(fd: number, written: Buffer, asVerified: boolean): void {
+  private carryVerificationOver(fd: number, written: Buffer, identity: string | undefined): void {
     const last = this.checkpoint;
     const verified = this.verifiedAs;
-    if (!asVerified || !last || !verified) {
+    if (!identity || !last || !verified) {
       if (verified) this.verifiedAs = undefined;
       return;
     }
     const lines = written.toString('utf8').split('\n').filter(Boolean);
     const tail = verifyChain(lines, 0, { prev: last.prev, seq: last.seq + 1 });
-    const identity = tail.problem ? undefined : identityAfterOwnWrite(fd);
     const record = tail.records.at(-1);
     // The file at the journal's path is the one written, and nothing but these lines was added to it.
     const atPath = currentIdentity(this.file).journal;
-    if (!identity || !record || atPath !== identity || fs.fstatSync(fd).size !== last.bytes + written.length) {
+    if (tail.problem || !record || atPath !== identity || fs.fstatSync(fd).size !== last.bytes + written.length) {
       this.verifiedAs = undefined;
       return;
     }
@@ -1200,7 +1230,7 @@ export class Journal {
     last.prev = record.hash;
     last.seq = record.seq;
     for (const line of tail.records) this.noteVerified(line.seq, line.hash);
-    this.verifiedAs = { journal: identity, head: verified.head, byOwnWrites: true };
+    this.verifiedAs = { journal: identity, head: verified.head, readAtMs: verified.readAtMs, byOwnWrites: true };
   }
 
   /**

@@ -20,6 +20,11 @@ export function identityOfStat(stat: fs.BigIntStats | undefined): string {
   return stat ? `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}` : 'none';
 }
 
+/** The identity of the file open at `fd`: taken straight after this process's own write, what it wrote and nothing since. */
+export function identityOfOpen(fd: number): string {
+  return identityOfStat(fs.fstatSync(fd, { bigint: true }));
+}
+
 function identityOf(file: string): { said: string; changedMs: number } {
   const stat = fs.statSync(file, { throwIfNoEntry: false, bigint: true });
   if (!stat) return { said: 'none', changedMs: 0 };
