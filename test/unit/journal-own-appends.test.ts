@@ -68,6 +68,17 @@ describe("a status after the bot's own lines", () => {
     expect(journal.verifyReads - reads).toBe(0);
   });
 
+  it("leaves the journal's modification time as its write set it: a backup by modification time sees the line", async () => {
+    const { journal, file } = botJournal(10);
+    journal.recheck('status');
+    // Less the coarsest tick a kernel stamps files with (10 ms): no earlier than the write.
+    const writtenFromMs = Date.now() - 10;
+    journal.append(command('/databox status mine'));
+    await ownLine(journal, '/databox status mine too');
+    journal.recheck('status');
+    expect(fs.statSync(file).mtimeMs).toBeGreaterThanOrEqual(writtenFromMs);
+  });
+
   it('is read again before a change is proposed or approved: that look trusts no verification carried over them', async () => {
     const { journal } = botJournal(10);
     await ownLine(journal, '/databox status');
