@@ -1195,9 +1195,10 @@ export class Journal {
    * the lines just written (checked against the chain here, from what this process wrote, not read back), and
    * `identity`, the journal's taken straight after the write, is trusted from here. Any change by another process since
    * (an edit, a cut, a file put in its place, a line appended by the terminal) gives the journal another identity, and
-   * the next look reads it. On a file system whose times are coarse (a kernel before 6.13 stamps a change to the timer
-   * tick, a few milliseconds; FAT and some SMB shares to 2 s), a same-size edit within that tick of the write can keep
-   * them: that, like an edit between the look before the write and the write, is bounded by `carriedTrustMs`.
+   * the next look reads it. Where file times are coarse (Linux before 6.13, or a file system without its fine-grained
+   * times: the timer tick, a few milliseconds; FAT and some SMB shares: 2 s), a same-size edit within that tick of the
+   * write can keep them: that, like an edit between the look before the write and the identity, is bounded by
+   * `carriedTrustMs`.
    * Otherwise (`identity` undefined: the journal was not as verified) the verification no longer covers the file.
    */
   private carryVerification(fd: number, written: Buffer, identity: string | undefined): void {

@@ -71,8 +71,8 @@ describe("a status after the bot's own lines", () => {
   it("leaves the journal's modification time as its write set it: a backup by modification time sees the line", async () => {
     const { journal, file } = botJournal(10);
     journal.recheck('status');
-    // Less the coarsest tick a kernel stamps files with (10 ms): no earlier than the write.
-    const writtenFromMs = Date.now() - 10;
+    // No earlier than the write, less twice the coarsest tick a kernel stamps files with (10 ms); set back, it was 1 s early.
+    const writtenFromMs = Date.now() - 20;
     journal.append(command('/databox status mine'));
     await ownLine(journal, '/databox status mine too');
     journal.recheck('status');
@@ -91,9 +91,23 @@ describe("a status after the bot's own lines", () => {
 describe("a same-size edit by another process racing the bot's own write", () => {
   // Landing after the bot's look before its write and before the identity it takes after (here: inside the write, as
   // JournalOptions.write lets a test), the edit is in the identity carried on; statuses may miss it for so long.
+  const editLine7 = (file: string) => overwriteInPlace(file, '/databox status 7"', '/databox status 8"');
   const edits: [string, (file: string, write: () => number) => number][] = [
-    ['between the look before the write and the write', (file, write) => (overwriteInPlace(file, '/databox status 7"', '/databox status 8"'), write())],
-    ['between the write and the identity taken after it', (file, write) => ((written) => (overwriteInPlace(file, '/databox status 7"', '/databox status 8"'), written))(write())],
+    [
+      'between the look before the write and the write',
+      (file, write) => {
+        editLine7(file);
+        return write();
+      },
+    ],
+    [
+      'between the write and the identity taken after it',
+      (file, write) => {
+        const written = write();
+        editLine7(file);
+        return written;
+      },
+    ],
   ];
 
   for (const [when, edit] of edits) {
