@@ -173,7 +173,7 @@ describe('paused schedules watcher', () => {
     expect(loadScheduleRules(dir).jobs).toEqual(['all_pipelines']);
   });
 
-  it('refuses a schedule.yml the runbook loader refuses, naming its problem', () => {
+  it('refuses a switchedOffAfter that is no duration, naming where it is', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'schedule.yml'), fs.readFileSync('runbooks/schedule.yml', 'utf8').replace('switchedOffAfter: 31d', 'switchedOffAfter: soon'));
     expect(() => loadScheduleRules(dir)).toThrow(/switchedOffAfter/);
