@@ -200,7 +200,8 @@ export async function probeDagster(options: ProbeOptions): Promise<DagsterEviden
     const daemonsProblem = answer.unusable.find((u) => u.part === 'daemons');
     const problems = [...new Set(answer.unusable.map((u) => said(u.error)))];
     const webserverSilent = daemonsProblem ? silent.has(daemonsProblem.error.kind) : undefined;
-    return { source: 'graphql', checkedAt, daemons, schedules, webserverProblem: daemonsProblem && said(daemonsProblem.error), webserverSilent, unparsed: [], problems, unloadedLocations, unreadableRepositories };
+    // The repositories' jobs too: without them every repository's schedules would count as the stack's (stackSchedules).
+    return { source: 'graphql', checkedAt, daemons, schedules, webserverProblem: daemonsProblem && said(daemonsProblem.error), webserverSilent, unparsed: [], problems, unloadedLocations, unreadableRepositories, repositoryJobs, locationsProblem };
   }
   const cli = await fromCli(options, whyNotWebserver(answer), { daemons: !daemons, schedules: !schedules });
   const mismatch = answer.unusable.map((u) => (u.error.kind === 'graphql' ? schemaMismatch(u.error.message) : undefined)).find((m) => m !== undefined);

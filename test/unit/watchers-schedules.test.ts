@@ -123,11 +123,10 @@ describe('paused schedules watcher', () => {
     expect(found.summary).toBe('Dagster schedule STOPPED: all_pipelines_daily (never ticked, and no other daily schedule is RUNNING)');
   });
 
-  it("without DAGSTER_LOCATION, leaves another team's STOPPED schedule alone (its repository holds none of the stack's jobs), and alerts on ours", async () => {
-    const clock = () => recordedAt;
-    let ours: 'RUNNING' | 'STOPPED' = 'RUNNING';
+  /** Dagster without DAGSTER_LOCATION: our repository (holding all_pipelines) and team B's, whose daily schedule is STOPPED. */
+  function serveTwoRepositories(daemonHealth: () => unknown, ours: () => 'RUNNING' | 'STOPPED'): void {
     serveDagster({
-      DataboxDaemonHealth: daemonHealthyNow(clock),
+      DataboxDaemonHealth: daemonHealth,
       DataboxRepositories: () => ({
         data: {
           repositoriesOrError: {
@@ -142,14 +141,29 @@ describe('paused schedules watcher', () => {
       DataboxSchedules: ({ variables }) =>
         (variables.selector as { repositoryLocationName: string }).repositoryLocationName === 'team-b'
           ? schedulesAnswer([schedule('team_b_daily', 'STOPPED', '2026-04-20T03:00:00Z', '0 3 * * *')])
-          : schedulesAnswer([schedule('all_pipelines_daily', ours, '2026-04-21T06:00:00Z')]),
+          : schedulesAnswer([schedule('all_pipelines_daily', ours(), '2026-04-21T06:00:00Z')]),
     });
+  }
+
+  it("without DAGSTER_LOCATION, leaves another team's STOPPED schedule alone (its repository holds none of the stack's jobs), and alerts on ours", async () => {
+    const clock = () => recordedAt;
+    let ours: 'RUNNING' | 'STOPPED' = 'RUNNING';
+    serveTwoRepositories(daemonHealthyNow(clock), () => ours);
     const healthy = await watcher(true, null).check(clock());
     expect(healthy.state).toBe('healthy');
     expect(healthy.details.join('\n')).toContain("schedule team_b_daily in repo_b@team-b is STOPPED: not the stack's");
     ours = 'STOPPED';
     const paused = await watcher(true, null).check(clock());
     expect(paused.summary).toBe('Dagster schedule STOPPED: all_pipelines_daily (last tick 2026-04-21 06:00 UTC)');
+  });
+
+  it("without DAGSTER_LOCATION, still leaves another team's STOPPED schedule alone when Dagster answers the daemons' health with an error", async () => {
+    const clock = () => recordedAt;
+    serveTwoRepositories(() => ({ data: null, errors: [{ message: 'daemon health is not available' }] }), () => 'RUNNING');
+    const found = await watcher(true, null).check(clock());
+    expect(found.summary).toBe("1 of the stack's schedules RUNNING");
+    expect(found.state).toBe('healthy');
+    expect(found.details.join('\n')).toContain("schedule team_b_daily in repo_b@team-b is STOPPED: not the stack's");
   });
 
   it('cannot tell when the schedules cannot be read, and is off when turned off or without DAGSTER_URL', async () => {
