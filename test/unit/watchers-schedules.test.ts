@@ -111,8 +111,19 @@ describe('paused schedules watcher', () => {
     ]);
     const found = await watcher().check(clock());
     expect(found.state).toBe('healthy');
-    expect(found.summary).toBe("1 of the stack's schedules RUNNING, 3 STOPPED left off as the diagnosis leaves them");
+    expect(found.summary).toBe("1 of the stack's schedules RUNNING, 3 STOPPED not alerted on (why in the details)");
     expect(found.details.join('\n')).toContain('marks it paused on purpose (databox/paused: replaced by the sensor)');
+  });
+
+  it("says of a daily schedule STOPPED for over switchedOffAfter that the diagnosis still counts it as paused if the marts stopped with it, which the watcher does not read", async () => {
+    const clock = () => recordedAt;
+    serve(clock, () => [schedule('all_pipelines_daily', 'STOPPED', '2026-03-01T06:00:00Z'), schedule('soda_freshness_hourly', 'RUNNING', '2026-04-21T08:00:00Z', '0 * * * *')]);
+    const found = await watcher().check(clock());
+    expect(found.state).toBe('healthy');
+    expect(found.summary).toBe("1 of the stack's schedules RUNNING, 1 STOPPED not alerted on (why in the details)");
+    expect(found.details).toContain(
+      "all_pipelines_daily last ticked over 31 days ago: the diagnosis still counts it as paused when the marts' last day built is the day its last tick built (the marts stopped with it); this watcher does not read the marts, whose watcher alerts on them then (scenario 4 too)",
+    );
   });
 
   it('alerts on a daily schedule STOPPED and never ticked when it is the only one building the days, as the diagnosis\' never-ticked rule says', async () => {
