@@ -27,8 +27,8 @@ const base = { watcher: 'schedules' as const, scenario: 'schedule' as const };
 /** One paused schedule as the alert names it: where (when another repository lists the same name) and its last tick. */
 function pausedSaid(schedule: ScheduleEvidence, all: readonly ScheduleEvidence[]): string {
   const last = schedule.lastTickAt ?? schedule.lastSuccessAt;
-  // Only the diagnosis' never-ticked rule counts one with no tick: the only daily schedule, none RUNNING.
-  const tick = last ? `last tick ${minuteUtc(last)}` : 'never ticked, and no other daily schedule is RUNNING';
+  // Only the diagnosis' never-ticked rule counts one with no tick: no other daily schedule RUNNING, paused or behind.
+  const tick = last ? `last tick ${minuteUtc(last)}` : 'never ticked, and no other daily schedule is running, paused or behind';
   return `${schedule.name}${scheduleWhere(schedule, all)} (${tick})`;
 }
 

@@ -131,7 +131,7 @@ describe('paused schedules watcher', () => {
     serve(clock, () => [schedule('all_pipelines_daily', 'STOPPED', null), schedule('soda_freshness_hourly', 'RUNNING', '2026-04-21T08:00:00Z', '0 * * * *')]);
     const found = await watcher().check(clock());
     expect(found.state).toBe('problem');
-    expect(found.summary).toBe('Dagster schedule STOPPED: all_pipelines_daily (never ticked, and no other daily schedule is RUNNING)');
+    expect(found.summary).toBe('Dagster schedule STOPPED: all_pipelines_daily (never ticked, and no other daily schedule is running, paused or behind)');
   });
 
   /** Dagster without DAGSTER_LOCATION: our repository (holding all_pipelines) and team B's, whose daily schedule is STOPPED. */
