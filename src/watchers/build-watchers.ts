@@ -54,6 +54,8 @@ export function buildWatchers(
       heartbeatMaxAgeMs: config.watch.heartbeatMaxAgeMs,
       rules: config.watch.schedules ? loadScheduleRules(config.runbooksDir) : { jobs: [], switchedOffAfterMs: 0 },
       enabled: config.watch.schedules,
+      // The webserver's outage is the daemon watcher's; with it off, this one's, or nothing would alert on it.
+      downAfterMs: config.watch.daemon ? undefined : oneShot ? 0 : config.watch.dagsterDownAfterMs,
     }),
     diskWatcher({ paths: [config.databasePath, config.stateDir], alertPercent: config.watch.diskAlertPercent, fullPercent: config.diskFullPercent, enabled: config.watch.disk }),
     martsWatcher({

@@ -5,6 +5,7 @@ import type { DagsterClient } from '../dagster/graphql-client.js';
 import { probeDagster } from '../dagster/probe.js';
 import type { CommandRunner } from '../process/run-command.js';
 import type { Finding, Watcher } from './finding.js';
+import { webserverDown } from './webserver-down.js';
 
 export interface DaemonWatcherOptions {
   client?: DagsterClient;
@@ -13,25 +14,6 @@ export interface DaemonWatcherOptions {
   heartbeatMaxAgeMs: number;
   downAfterMs: number;
   enabled: boolean;
-}
-
-/**
- * The webserver gave nothing to judge the daemons by (`silent`: no answer at all): an outage only once that lasts
- * downAfterMs, counted from the first check it did not answer (journaled by the service).
- */
-function webserverDown(options: DaemonWatcherOptions, now: Date, heldSince: Date | undefined, why: string, silent: boolean): Finding {
-  const base = { watcher: 'daemon' as const, scenario: 'schedule' as const };
-  const silentMs = Math.max(0, now.getTime() - (heldSince ?? now).getTime());
-  if (silentMs >= options.downAfterMs) {
-    // An HTML login page or an error payload is an answer, just not one to judge the daemons by: said as such.
-    const what = silent ? 'has not answered' : 'has not given a usable answer';
-    const summary = silentMs > 0 ? `The Dagster webserver ${what} for ${formatDuration(silentMs)}` : `The Dagster webserver ${silent ? 'does not answer' : 'gives no usable answer'}`;
-    return { ...base, state: 'problem', summary, details: [why], lasting: true, problem: 'the webserver does not answer' };
-  }
-  const what = silent ? 'did not answer' : 'gave no usable answer';
-  // Its first such check has no span to tell yet: "0 ms so far" would read as a measurement.
-  const span = silentMs > 0 ? `${formatDuration(silentMs)} so far` : 'first time';
-  return { ...base, state: 'unknown', summary: `The Dagster webserver ${what} (${span}): ${why}`, details: [why], lasting: true };
 }
 
 export function daemonWatcher(options: DaemonWatcherOptions): Watcher {
@@ -43,7 +25,7 @@ export function daemonWatcher(options: DaemonWatcherOptions): Watcher {
       const evidence = await probeDagster({ client: options.client, runCommand: options.runCommand, cwd: options.root, now, webserverOnly: true });
       const base = { watcher: 'daemon' as const, scenario: 'schedule' as const };
       if (evidence.daemons === undefined) {
-        return webserverDown(options, now, heldSince, evidence.webserverProblem ?? evidence.problems[0] ?? 'no answer', evidence.webserverSilent !== false);
+        return webserverDown('daemon', options.downAfterMs, now, heldSince, evidence.webserverProblem ?? evidence.problems[0] ?? 'no answer', evidence.webserverSilent !== false);
       }
       // Nothing to judge is not "0 daemons heartbeating, all well": the schedules depend on a SCHEDULER being required.
       const noScheduler = schedulerMissing(evidence.daemons);
@@ -72,6 +54,6 @@ export function daemonWatcher(options: DaemonWatcherOptions): Watcher {
     },
     // A webserver that takes the connection and never answers (DAGSTER_TIMEOUT at or over the check's time limit) is
     // one that does not answer: counted towards DATABOX_DAGSTER_DOWN_AFTER, never a check that merely failed.
-    unanswered: (now, heldSince, why) => webserverDown(options, now, heldSince, why, true),
+    unanswered: (now, heldSince, why) => webserverDown('daemon', options.downAfterMs, now, heldSince, why, true),
   };
 }

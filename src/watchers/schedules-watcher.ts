@@ -9,6 +9,7 @@ import type { CommandRunner } from '../process/run-command.js';
 import { minuteUtc } from '../timestamps.js';
 import type { Finding, Watcher } from './finding.js';
 import type { ScheduleRules } from './schedule-rules.js';
+import { webserverDown } from './webserver-down.js';
 
 export interface SchedulesWatcherOptions {
   client?: DagsterClient;
@@ -17,6 +18,11 @@ export interface SchedulesWatcherOptions {
   heartbeatMaxAgeMs: number;
   rules: ScheduleRules;
   enabled: boolean;
+  /**
+   * With the daemon watcher off (DATABOX_WATCH_DAEMON=false): how long a webserver giving nothing to judge by is an
+   * outage this watcher alerts on, as that one would (0: at once, `cli watch`). Undefined: that one's outage, here unknown.
+   */
+  downAfterMs?: number;
 }
 
 /** How many schedules the summary names before "… and N more": the details list every one. */
@@ -57,11 +63,16 @@ export function schedulesWatcher(options: SchedulesWatcherOptions): Watcher {
     id: 'schedules',
     title: 'Dagster schedules',
     off: !options.enabled ? 'turned off (DATABOX_WATCH_SCHEDULES=false)' : !options.client ? 'off: DAGSTER_URL is not set' : undefined,
-    async check(now: Date): Promise<Finding> {
+    async check(now: Date, heldSince?: Date): Promise<Finding> {
       const probed = await probeDagster({ client: options.client, runCommand: options.runCommand, cwd: options.root, now, webserverOnly: true });
-      // A webserver that does not answer is the daemon watcher's outage: here it only leaves the schedules unknown.
       if (probed.schedules === undefined) {
-        return { ...base, state: 'unknown', summary: `The schedules could not be read: ${probed.webserverProblem ?? probed.problems[0] ?? 'no answer'}`, details: [] };
+        const why = probed.webserverProblem ?? probed.problems[0] ?? 'no answer';
+        // A webserver that gave nothing (not even the daemons' health) is the daemon watcher's outage when that one is on;
+        // otherwise this one's, or an outage would be no more than "cannot tell" (and `cli watch` would not exit 1).
+        if (probed.daemons === undefined && options.downAfterMs !== undefined) {
+          return webserverDown('schedules', options.downAfterMs, now, heldSince, why, probed.webserverSilent !== false);
+        }
+        return { ...base, state: 'unknown', summary: `The schedules could not be read: ${why}`, details: [] };
       }
       // The diagnosis' own rules: the stack's schedules only, and of those, the ones its verdict would call paused (not
       // marked databox/paused:, not STOPPED for longer than switchedOffAfter, not never ticked beside a daily one RUNNING).
@@ -96,7 +107,8 @@ export function schedulesWatcher(options: SchedulesWatcherOptions): Watcher {
         problem: `STOPPED: ${[...new Set(paused.map((s) => `${s.name}${scheduleWhere(s, every)}`))].sort().join(', ')}`,
       };
     },
-    // A check cut off by its time limit: the webserver did not answer, which the daemon watcher counts; here, unknown.
-    unanswered: (_now, _heldSince, why) => ({ ...base, state: 'unknown', summary: `The schedules could not be read: ${why}`, details: [] }),
+    // A check cut off by its time limit: the webserver did not answer, which the daemon watcher counts when it is on.
+    unanswered: (now, heldSince, why) =>
+      options.downAfterMs !== undefined ? webserverDown('schedules', options.downAfterMs, now, heldSince, why, true) : { ...base, state: 'unknown', summary: `The schedules could not be read: ${why}`, details: [] },
   };
 }

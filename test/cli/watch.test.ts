@@ -31,12 +31,15 @@ beforeAll(async () => {
   await connection.run('CREATE SCHEMA ebird; CREATE TABLE ebird.fct_daily_bird_observations AS SELECT current_date - 1 - CAST(range AS INTEGER) AS day_date FROM range(10)');
   connection.closeSync();
   instance.closeSync();
-  // The recorded ticks are months old by now: a switchedOffAfter of ten years keeps a STOPPED one paused, not switched off on purpose.
-  fs.writeFileSync(
-    path.join(runbooksDir, 'schedule.yml'),
-    'diagnosis:\n  steps:\n    - id: freshness\n      kind: mart-freshness\n      marts:\n        - { table: ebird.fct_daily_bird_observations, dateColumn: day_date, maxLag: 48h }\n' +
-      '    - id: dagster\n      kind: dagster-health\n      switchedOffAfter: 3650d\n      jobs: [all_pipelines]\n',
-  );
+  // The bundled schedule.yml (the watchers read it through the runbook loader), with this database's one mart, and, as the
+  // recorded ticks are months old by now, a switchedOffAfter of ten years that keeps a STOPPED one paused, not switched off on purpose.
+  const bundled = fs.readFileSync('runbooks/schedule.yml', 'utf8');
+  const oneMart = bundled
+    .replace(/^( +marts: &marts\n)(?: +- \{ table: .*\n)+/m, '$1        - { table: ebird.fct_daily_bird_observations, dateColumn: day_date, maxLag: 48h }\n')
+    .replace('switchedOffAfter: 31d', 'switchedOffAfter: 3650d');
+  expect(oneMart).toContain('switchedOffAfter: 3650d');
+  expect(oneMart).not.toContain('noaa.fct_daily_weather');
+  fs.writeFileSync(path.join(runbooksDir, 'schedule.yml'), oneMart);
 });
 afterAll(() => dagster.stop());
 
@@ -92,6 +95,20 @@ describe('cli watch', () => {
     const result = await runCliProcess(['watch'], { env: env({ DAGSTER_URL: 'http://127.0.0.1:9', DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_DISK_FULL_PERCENT: '100', DATABOX_WATCH_MARTS: 'false' }), stdin: 'ignore' });
     expect(result.stdout).toMatch(/^Dagster daemon heartbeat: PROBLEM: The Dagster webserver does not answer\n    the Dagster webserver at http:\/\/127\.0\.0\.1:9\/graphql cannot be reached/);
     expect(result.code).toBe(1);
+  });
+
+  it('counts a webserver that does not answer as a problem at once in the schedules watcher when the daemon watcher is off', async () => {
+    const result = await runCliProcess(['watch'], {
+      env: env({ DAGSTER_URL: 'http://127.0.0.1:9', DATABOX_WATCH_DAEMON: 'false', DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_DISK_FULL_PERCENT: '100', DATABOX_WATCH_MARTS: 'false' }),
+      stdin: 'ignore',
+    });
+    expect(result.stdout).toMatch(/^Dagster daemon heartbeat: turned off \(DATABOX_WATCH_DAEMON=false\)\nDagster schedules: PROBLEM: The Dagster webserver does not answer\n    the Dagster webserver at http:\/\/127\.0\.0\.1:9\/graphql cannot be reached/);
+    expect(result.code).toBe(1);
+  });
+
+  it('leaves the outage to the daemon watcher when it is on: the schedules watcher cannot tell', async () => {
+    const result = await runCliProcess(['watch'], { env: env({ DAGSTER_URL: 'http://127.0.0.1:9', DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_DISK_FULL_PERCENT: '100', DATABOX_WATCH_MARTS: 'false' }), stdin: 'ignore' });
+    expect(result.stdout).toMatch(/\nDagster schedules: CANNOT TELL: The schedules could not be read: the Dagster webserver at http:\/\/127\.0\.0\.1:9\/graphql cannot be reached/);
   });
 });
 

@@ -184,6 +184,20 @@ describe('paused schedules watcher', () => {
     expect(schedulesWatcher({ runCommand, root: '/', heartbeatMaxAgeMs: 1, rules, enabled: true }).off).toBe('off: DAGSTER_URL is not set');
   });
 
+  it('with the daemon watcher off, counts a webserver that gives nothing as its own outage once it lasts downAfterMs, as the daemon watcher would', async () => {
+    const client = new DagsterClient({ url: dagsterUrl, timeoutMs: 1_000, location: 'databox.orchestration.definitions' });
+    const alone = schedulesWatcher({ client, runCommand, root: '/', heartbeatMaxAgeMs: 3 * minute, rules, enabled: true, downAfterMs: 5 * minute });
+    serveDagster({ DataboxDaemonHealth: () => ({ data: null, errors: [{ message: 'daemon health is not available' }] }), DataboxSchedules: () => ({ data: null, errors: [{ message: 'schedules are not available' }] }) });
+    const first = await alone.check(recordedAt);
+    expect(first).toMatchObject({ watcher: 'schedules', state: 'unknown', lasting: true });
+    expect(first.summary).toMatch(/^The Dagster webserver gave no usable answer \(first time\): /);
+    const later = await alone.check(new Date(recordedAt.getTime() + 5 * minute), recordedAt);
+    expect(later).toMatchObject({ watcher: 'schedules', state: 'problem', summary: 'The Dagster webserver has not given a usable answer for 5 min', problem: 'the webserver does not answer' });
+    // With the daemon watcher on, that outage is its own: here the schedules are only unknown, however long.
+    const beside = await watcher().check(new Date(recordedAt.getTime() + 5 * minute), recordedAt);
+    expect(beside).toMatchObject({ state: 'unknown', summary: "The schedules could not be read: Dagster's GraphQL API answered with an error: daemon health is not available" });
+  });
+
   it("reads the stack's jobs and switchedOffAfter from schedule.yml's dagster-health step, as the diagnosis does", () => {
     expect(loadScheduleRules('runbooks')).toEqual({ jobs: ['all_pipelines'], switchedOffAfterMs: 31 * 24 * 60 * minute });
     expect(loadScheduleRules(tempDir())).toEqual({ jobs: [], switchedOffAfterMs: 31 * 24 * 60 * minute });
