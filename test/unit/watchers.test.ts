@@ -887,7 +887,8 @@ describe('stale marts watcher', () => {
     const md = new MotherDuckStandIn(tempDir(), { clock: () => recordedAt });
     await md.createDatabaseFrom('databox', async (file) => fs.copyFileSync(cloudData, file));
     slas(dir);
-    const env = { DATABOX_DATABASE_PATH: local, DATABOX_RUNBOOKS_DIR: dir, DATABOX_MOTHERDUCK_DATABASE: 'databox' };
+    // The schedules watcher off: it reads schedule.yml through the runbook loader, which refuses one holding SLAs alone.
+    const env = { DATABOX_DATABASE_PATH: local, DATABOX_RUNBOOKS_DIR: dir, DATABOX_MOTHERDUCK_DATABASE: 'databox', DATABOX_WATCH_SCHEDULES: 'false' };
     const marts = (config: ReturnType<typeof loadConfig>, targets?: DatabaseTargets) =>
       buildWatchers(config, runCommand, true, undefined, targets).find((w) => w.id === 'marts')!.check(recordedAt);
     const onMotherDuck = loadConfig({ ...env, DATABOX_BACKEND: 'motherduck' });
@@ -905,7 +906,9 @@ describe('stale marts watcher', () => {
 
   it('is off where there are no SLAs, saying whether schedule.yml is missing from the runbooks folder or lists no marts', () => {
     const dir = tempDir();
-    const off = () => buildWatchers(loadConfig({ DATABOX_DATABASE_PATH: path.join(dir, 'databox.duckdb'), DATABOX_RUNBOOKS_DIR: dir }), runCommand, true).find((w) => w.id === 'marts')!.off;
+    // The schedules watcher off: it reads schedule.yml through the runbook loader, which refuses one holding a diagnosis alone.
+    const config = loadConfig({ DATABOX_DATABASE_PATH: path.join(dir, 'databox.duckdb'), DATABOX_RUNBOOKS_DIR: dir, DATABOX_WATCH_SCHEDULES: 'false' });
+    const off = () => buildWatchers(config, runCommand, true).find((w) => w.id === 'marts')!.off;
     expect(off()).toBe(`off: no SLAs (no schedule.yml in ${dir}, where they are read from)`);
     fs.writeFileSync(path.join(dir, 'schedule.yml'), 'diagnosis:\n  steps: []\n');
     expect(off()).toBe(`off: no SLAs (${path.join(dir, 'schedule.yml')} has no mart-freshness step in its diagnosis)`);
