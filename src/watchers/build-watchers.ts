@@ -1,6 +1,8 @@
 // The five watchers as the configuration sets them up, shared by the bot and `cli watch`.
 import type { Config } from '../config.js';
+import type { DagsterEvidence } from '../dagster/evidence.js';
 import { DagsterClient } from '../dagster/graphql-client.js';
+import { probeDagster } from '../dagster/probe.js';
 import { databaseTargets, type DatabaseTargets } from '../database/targets.js';
 import { loadMartSlas, whyNoMartSlas } from '../marts/slas.js';
 import type { CommandRunner } from '../process/run-command.js';
@@ -28,6 +30,12 @@ export interface PlansOnDatabases {
   leftPartWay(lockKey: string): { short: string; line: string } | undefined;
 }
 
+/** The webserver asked once, at the first watcher's time, its answer (or failure) kept for the other. */
+function probedOnce(client: DagsterClient | undefined, runCommand: CommandRunner, root: string): (now: Date) => Promise<DagsterEvidence> {
+  let answer: Promise<DagsterEvidence> | undefined;
+  return (now) => (answer ??= probeDagster({ client, runCommand, cwd: root, now, webserverOnly: true }));
+}
+
 /** `oneShot`: a single check (the terminal), so a webserver that does not answer is an outage at once. */
 /** `targets`: the bot's own (tests pass a MotherDuck stand-in); by default built from the configuration. */
 export function buildWatchers(
@@ -38,17 +46,21 @@ export function buildWatchers(
   targets: DatabaseTargets = databaseTargets(config, createRedactor(config.secrets)),
 ): Watcher[] {
   const slas = config.watch.marts ? loadMartSlas(config.runbooksDir) : [];
+  const client = dagsterClientFor(config);
+  // A single check judges both Dagster watchers on one answer: a webserver that never answers costs one timeout, not two.
+  const probe = oneShot ? probedOnce(client, runCommand, config.databoxRoot) : undefined;
   return [
     daemonWatcher({
-      client: dagsterClientFor(config),
+      client,
       runCommand,
       root: config.databoxRoot,
       heartbeatMaxAgeMs: config.watch.heartbeatMaxAgeMs,
       downAfterMs: oneShot ? 0 : config.watch.dagsterDownAfterMs,
       enabled: config.watch.daemon,
+      probe,
     }),
     schedulesWatcher({
-      client: dagsterClientFor(config),
+      client,
       runCommand,
       root: config.databoxRoot,
       heartbeatMaxAgeMs: config.watch.heartbeatMaxAgeMs,
@@ -56,6 +68,7 @@ export function buildWatchers(
       enabled: config.watch.schedules,
       // The webserver's outage is the daemon watcher's; with it off, this one's, or nothing would alert on it.
       downAfterMs: config.watch.daemon ? undefined : oneShot ? 0 : config.watch.dagsterDownAfterMs,
+      probe,
     }),
     diskWatcher({ paths: [config.databasePath, config.stateDir], alertPercent: config.watch.diskAlertPercent, fullPercent: config.diskFullPercent, enabled: config.watch.disk }),
     martsWatcher({

@@ -1,6 +1,6 @@
 // Paused schedules watcher: a stack schedule STOPPED that scenario 4's diagnosis would call paused, noticed before any mart passes its SLA.
 import { ticksAtMostDaily } from '../dagster/builds-days.js';
-import { assessDagster, scheduleWhere, type ScheduleEvidence } from '../dagster/evidence.js';
+import { assessDagster, scheduleWhere, type DagsterEvidence, type ScheduleEvidence } from '../dagster/evidence.js';
 import type { DagsterClient } from '../dagster/graphql-client.js';
 import { probeDagster } from '../dagster/probe.js';
 import { stackSchedules } from '../dagster/stack-schedules.js';
@@ -23,6 +23,8 @@ export interface SchedulesWatcherOptions {
    * outage this watcher alerts on, as that one would (0: at once, `cli watch`). Undefined: that one's outage, here unknown.
    */
   downAfterMs?: number;
+  /** The webserver's answer, when another watcher shares it (`cli watch`); by default asked here. */
+  probe?: (now: Date) => Promise<DagsterEvidence>;
 }
 
 /** How many schedules the summary names before "… and N more": the details list every one. */
@@ -64,7 +66,7 @@ export function schedulesWatcher(options: SchedulesWatcherOptions): Watcher {
     title: 'Dagster schedules',
     off: !options.enabled ? 'turned off (DATABOX_WATCH_SCHEDULES=false)' : !options.client ? 'off: DAGSTER_URL is not set' : undefined,
     async check(now: Date, heldSince?: Date): Promise<Finding> {
-      const probed = await probeDagster({ client: options.client, runCommand: options.runCommand, cwd: options.root, now, webserverOnly: true });
+      const probed = await (options.probe?.(now) ?? probeDagster({ client: options.client, runCommand: options.runCommand, cwd: options.root, now, webserverOnly: true }));
       if (probed.schedules === undefined) {
         const why = probed.webserverProblem ?? probed.problems[0] ?? 'no answer';
         // A webserver that gave nothing (not even the daemons' health) is the daemon watcher's outage when that one is on;

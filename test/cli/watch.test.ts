@@ -61,8 +61,11 @@ describe('cli watch', () => {
 
   it('exits 0 when everything is healthy, and 1 when the daemon is stopped', async () => {
     dagster.answers = { DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy' };
+    const asked = dagster.requests.length;
     const healthy = await runCliProcess(['watch'], { env: env({ DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_DISK_FULL_PERCENT: '100', DATABOX_HEARTBEAT_MAX_AGE: '100000h' }), stdin: 'ignore' });
     expect(healthy.code).toBe(0);
+    // The two Dagster watchers judge one answer: the webserver is asked the daemons' health once.
+    expect(dagster.requests.slice(asked).filter((r) => r.operation === 'DataboxDaemonHealth')).toHaveLength(1);
     dagster.answers = { DataboxDaemonHealth: 'daemon-health-stopped' };
     const stopped = await runCliProcess(['watch'], { env: env({ DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_DISK_FULL_PERCENT: '100', DATABOX_WATCH_MARTS: 'false' }), stdin: 'ignore' });
     expect(stopped.stdout).toMatch(/^Dagster daemon heartbeat: PROBLEM: Dagster daemon not heartbeating: SCHEDULER \(last heartbeat \d+ d( \d+ h)? ago, unhealthy\)/);
