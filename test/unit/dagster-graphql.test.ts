@@ -318,6 +318,17 @@ describe('Dagster GraphQL client', () => {
     expect(assessDagster(evidence, thresholds, recordedAt).id).toBe('healthy');
   });
 
+  it("keeps the repositories' jobs when the daemon health cannot be used, for the diagnosis and the watchers alike: they tell the stack's schedules from another team's", async () => {
+    const node = (name: string, location: string, job: string) => ({ name, location: { name: location }, jobs: [{ name: job }] });
+    const nodes = [node('__repository__', 'databox.orchestration.definitions', 'all_pipelines'), node('repo_b', 'team-b', 'team_b_job')];
+    serveDagster({ DataboxDaemonHealth: 'graphql-error', DataboxRepositories: () => ({ data: { repositoriesOrError: { __typename: 'RepositoryConnection', nodes } } }), DataboxSchedules: 'schedules-healthy' });
+    const jobs = { '__repository__@databox.orchestration.definitions': ['all_pipelines'], 'repo_b@team-b': ['team_b_job'] };
+    const diagnosed = await probeDagster({ client: client(), runCommand: recordedCli({ 'uv run dagster-daemon liveness-check': 'liveness-live' }).run, cwd: '/nonexistent', now: recordedAt });
+    expect(diagnosed.repositoryJobs).toEqual(jobs);
+    const watched = await probeDagster({ client: client(), runCommand: noCli, cwd: '/nonexistent', now: recordedAt, webserverOnly: true });
+    expect(watched.repositoryJobs).toEqual(jobs);
+  });
+
   it.each([
     ['a repositories answer without its list', { DataboxRepositories: () => ({ data: { repositoriesOrError: { __typename: 'RepositoryConnection' } } }) }, 'the repositories answer has no list of repositories'],
     ['a schedules answer without its list', { DataboxSchedules: () => ({ data: { schedulesOrError: { __typename: 'Schedules', results: null } } }) }, 'the schedules answer of __repository__@databox.orchestration.definitions has no list of schedules'],
