@@ -1,6 +1,7 @@
 // Calls to a worker (a thread, or a host process of its own) as promises: each request carries an id, the worker
 // answers it once (progress may come before), and a worker that fails or stops rejects what was waiting on it; the next
 // call starts a new one.
+import { errorOfKind } from './error-kind.js';
 import { startHostProcess, type HostOptions } from './host-process.js';
 import { startWorkerThread, threadEndpoint } from './worker-thread.js';
 
@@ -14,6 +15,8 @@ interface Answer<P> {
   id?: number;
   result?: unknown;
   error?: string;
+  /** The failed call's error's kind (failureAnswer): a TypeError thrown in the worker is one for the caller. */
+  errorName?: string;
   progress?: P;
 }
 
@@ -164,7 +167,7 @@ export class WorkerCalls<Request extends object, Progress = never> {
       }
       if (call) {
         pending.delete(message.id);
-        if (message.error !== undefined) call.reject(new Error(message.error));
+        if (message.error !== undefined) call.reject(errorOfKind(message.errorName, message.error));
         else call.resolve(message.result);
       }
       if (pending.size === 0) worker.unref();

@@ -1,6 +1,7 @@
 // MotherDuck as a target: md:<database> through @duckdb/node-api, the token given as a config option, never in SQL.
 import { firstLine } from '../excerpt.js';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { errorOfKind } from '../error-kind.js';
 import { duckdbApi } from '../duckdb/duckdb-api.js';
 import { runForRows, useUtcDays } from '../duckdb/open.js';
 import { formatDuration } from '../format-duration.js';
@@ -107,7 +108,8 @@ function sessionOf(connection: DuckDBConnection, close: () => void, scrub: (text
       try {
         return await runForRows(connection, sql, params);
       } catch (error) {
-        throw new Error(scrub((error as Error).message));
+        // Of the same kind: a TypeError in the driver is still a fault on this side, not MotherDuck's answer.
+        throw errorOfKind((error as Error)?.name, scrub((error as Error).message));
       }
     },
     interrupt: () => connection.interrupt(),

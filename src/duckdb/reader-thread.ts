@@ -1,6 +1,7 @@
 // The worker side of off-thread.ts: runs read-only probes and full-table reads of DuckDB files on this thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import { CallAborts } from '../call-aborts.js';
+import { failureAnswer } from '../error-kind.js';
 import { lowerThreadPriority } from '../process/niceness.js';
 import { limitReadOnly } from './open.js';
 import type { ReaderLimits } from './off-thread.js';
@@ -32,7 +33,7 @@ parentPort?.on('message', (request: ReaderRequest) => {
     return;
   }
   const reply = (result: unknown) => parentPort?.postMessage({ id: request.id, result });
-  const fail = (error: unknown) => parentPort?.postMessage({ id: request.id, error: (error as Error).message ?? String(error) });
+  const fail = (error: unknown) => parentPort?.postMessage({ id: request.id, ...failureAnswer(error) });
   if (request.kind === 'probe') {
     probeOpen(request.file).then(reply, fail);
     return;

@@ -1,6 +1,7 @@
 // The worker side of sessions-off-thread.ts: opens DuckDB files for the local target's sessions, runs their statements,
 // and closes them on this thread, so the close (the buffer pool freed, DuckDB's threads joined) never holds up Slack.
 import { parentPort } from 'node:worker_threads';
+import { failureAnswer } from '../error-kind.js';
 import { openDatabase, runForRows, type OpenDatabase, type ReadOnlyLimits } from './open.js';
 
 /** `session` is numbered by the caller, so a session of a worker that stopped is never taken for one of the next. */
@@ -47,6 +48,6 @@ parentPort?.on('message', (request: SessionRequest) => {
   }
   answer(request).then(
     (result) => parentPort?.postMessage({ id: request.id, result }),
-    (error: unknown) => parentPort?.postMessage({ id: request.id, error: (error as Error)?.message ?? String(error) }),
+    (error: unknown) => parentPort?.postMessage({ id: request.id, ...failureAnswer(error) }),
   );
 });

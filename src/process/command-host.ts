@@ -1,6 +1,7 @@
 // The host process of off-thread-runner.ts: starts commands (runCommand) from this small process, so the fork that
 // starts each one copies this process and not the bot (see host-process.ts).
 import { CallAborts } from '../call-aborts.js';
+import { failureAnswer } from '../error-kind.js';
 import { createRedactor } from '../redact.js';
 import { serveHost } from '../host-side.js';
 import { lowerThreadPriority } from './niceness.js';
@@ -51,11 +52,11 @@ serveHost((data, channel) => {
       };
     });
   };
-  /** Sends call `id` its result, or its error's message. */
+  /** Sends call `id` its result, or its error's message and kind. */
   const answer = (id: number, work: Promise<unknown>): Promise<void> =>
     work.then(
       (result) => channel.post({ id, result }),
-      (error: unknown) => channel.post({ id, error: (error as Error).message ?? String(error) }),
+      (error: unknown) => channel.post({ id, ...failureAnswer(error) }),
     );
   /** The process group leader of each command running, by call: a host told to stop kills them first. */
   const running = new Map<number, number>();

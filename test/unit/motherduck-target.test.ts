@@ -1,11 +1,18 @@
-// The MotherDuck target (src/database/motherduck-target.ts): token handling, bounded connect, one-line failures, no secret in any message.
+// The MotherDuck target (src/database/motherduck-target.ts): token handling, bounded connect, one-line failures, no secret in any message, a driver's fault kept one.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { localTarget } from '../../src/database/local-target.js';
 import { motherDuckTarget, type MotherDuckSettings } from '../../src/database/motherduck-target.js';
 import { TargetError } from '../../src/database/target.js';
+import { resolveSteps } from '../../src/engine/resolve.js';
+import type { StepRunContext } from '../../src/engine/steps/context.js';
+import { stepKind } from '../../src/engine/steps/index.js';
+import type { ResolvedStep } from '../../src/engine/types.js';
+import { runCommand } from '../../src/process/run-command.js';
 import { createRedactor } from '../../src/redact.js';
+import { step as stepSchema } from '../../src/runbook/schema.js';
 import { useTempDirs } from '../support/fixtures.js';
 
 const tempDir = useTempDirs('md-target-');
@@ -119,6 +126,31 @@ describe('the MotherDuck target', () => {
     const error = await failure(target.open({ writable: false }));
     expect(error.problem).toBe('unreachable');
     expect(error.message).toBe('cannot connect to MotherDuck (md:databox): HTTP Error: GET https://api.motherduck.com/?token=[REDACTED] failed');
+  });
+
+  it("says a TypeError the driver throws on a data-changing statement as a fault, its outcome unknown, the token still kept out", async () => {
+    // An instance whose connection sets up the session (useUtcDays' SET and macro) and then faults on the statement.
+    const connection = {
+      run: async () => undefined,
+      runAndReadAll: async () => {
+        throw new TypeError(`Cannot read properties of undefined (reading 'rows') at md:?motherduck_token=${token}`);
+      },
+      interrupt: () => undefined,
+      closeSync: () => undefined,
+    };
+    const target = motherDuckTarget(settings, redact, async () => ({ connect: async () => connection, closeSync: () => undefined }) as unknown as DuckDBInstance);
+    const root = tempDir();
+    const ctx: StepRunContext = {
+      root, databasePath: path.join(root, 'x.duckdb'), stateDir: root, incidentId: 'dbx-20260420-3fa2', runId: 'r', diskFullPercent: 95,
+      runCommand, redact, clock: () => new Date(), progress: () => {}, targets: { local: localTarget(path.join(root, 'x.duckdb')), motherduck: target, backend: target },
+    };
+    const [step] = resolveSteps([stepSchema.parse({ id: 'wipe', kind: 'sql', title: 'w', target: 'motherduck', sql: 'DELETE FROM analytics.daily', mutates: true, destructive: true })], { root, values: {}, now: new Date() });
+    const result = await stepKind('sql').run(step as ResolvedStep, ctx);
+    expect(result.status).toBe('unknown');
+    expect(result.summary).toBe(
+      "the bot failed inside (TypeError: Cannot read properties of undefined (reading 'rows') at md:?motherduck_token=[REDACTED]), a fault in the bot or its database driver to report, not an answer from md:databox. " +
+        'Whether the statement reached md:databox and was applied is not known. Look at the database as it is now (diagnose again) before anything else, a rollback included',
+    );
   });
 });
 
