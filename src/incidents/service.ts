@@ -884,14 +884,26 @@ export class IncidentService {
   /**
    * The warning a plan made on another one's work (the swap of path A's clone) repeats: what that one was made for,
    * against the diagnosis. Not that one's count of the writes going back undoes, which was as of when it was made: this
-   * plan is the one that goes back, so they are counted again now and said as its own.
+   * plan is the one that goes back, so they are counted again now and said as its own. That count is taken out of the
+   * text as this build words it; worded otherwise (made by an older build), or not counted again (MotherDuck did not
+   * answer), the warning is repeated whole, said to be as of then, with the count made now or why there is none.
    */
   private async continuedWarning(continued: Run): Promise<string | undefined> {
     const counted = continued.steps.filter((step) => toCountAgainGoingBack(step) !== undefined);
-    const repeated = planWarnings(counted).reduce((text, said) => text.replace(said, ''), continued.againstDiagnosis ?? '').replace(/\s{2,}/g, ' ').trim();
+    const madeWith = continued.againstDiagnosis ?? '';
     const again = continued.steps.flatMap((step) => toCountAgainGoingBack(step) ?? []);
-    const recounted = await readWhenPlanned(again, { target: (choice) => targetOf({ targets: this.targets, databasePath: this.deps.config.databasePath }, choice) });
-    return [repeated && `It puts in place what plan ${continued.id} made. ${repeated}`, ...planWarnings(recounted)].filter(Boolean).join(' ') || undefined;
+    const recount = await readWhenPlanned(again, { target: (choice) => targetOf({ targets: this.targets, databasePath: this.deps.config.databasePath }, choice) }).then(
+      (recounted) => ({ said: planWarnings(recounted) }),
+      // The plan is still proposed: its own guards counted the database as it was made; only this count is missing.
+      (error: Error) => ({ failed: firstLine(error.message).replace(/; nothing was proposed$/, '') }),
+    );
+    const countThen = planWarnings(counted);
+    const countNow = 'failed' in recount ? [`The writes going back undoes could not be counted again as this plan was made (${recount.failed}).`] : recount.said;
+    if (madeWith && (countThen.some((said) => !madeWith.includes(said)) || ('failed' in recount && countThen.length > 0))) {
+      return [`It puts in place what plan ${continued.id} made, proposed with this warning (its count of the writes as of then, not now): ${madeWith}`, ...countNow].join(' ');
+    }
+    const repeated = countThen.reduce((text, said) => text.replace(said, ''), madeWith).replace(/\s{2,}/g, ' ').trim();
+    return [repeated && `It puts in place what plan ${continued.id} made. ${repeated}`, ...countNow].filter(Boolean).join(' ') || undefined;
   }
 
   /** `mayPropose` false: only the same plan found waiting is returned (and shown), nothing new is proposed. */

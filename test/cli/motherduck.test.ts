@@ -7,9 +7,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTestCheckout } from '../helpers/demo-checkout.js';
 import { localTarget } from '../../src/database/local-target.js';
-import { verifyLines } from '../../src/journal/record.js';
+import { writeHead } from '../../src/journal/head.js';
+import { genesisHash, serialize, verifyLines } from '../../src/journal/record.js';
 import { runCli } from '../../src/terminal/console.js';
 import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
+import { escapeRegExp } from '../support/escape-regexp.js';
 import { promptedHash, scriptedTerminal } from '../helpers/scripted-terminal.js';
 
 const projectRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -353,6 +355,53 @@ describe('scenario 3 from the terminal', () => {
     const again = await cli(['recover', 'motherduck', 'path=s', `incident=${incidentOf(clone.stdout)}`], () => null);
     expect(again.stdout).toContain('Going back to 2026-04-20 12:00:00 undoes 2 writes (automatic snapshots) made to databox since, good or bad; counted as this plan was made.');
     expect(again.stdout).not.toMatch(/undo(es|ing) 1 write/);
+  });
+
+  it("repeats whole, said to be as of then, a clone plan's warning an older build worded, beside the count made now", async () => {
+    const { md, cli, checkout } = await setUp(undefined, undefined, true);
+    const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
+    // The clone's plan as the build before the recount worded its count, in the journal an upgrade keeps.
+    const journalFile = path.join(checkout.stateDir, 'journal.jsonl');
+    const nowWorded = 'This plan changes nothing in databox: it is the plan after it, approved on its own, that puts databox back to 2026-04-20 12:00:00, undoing 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made, and counted again when that plan is made.';
+    const olderWorded = 'Going back to 2026-04-20 12:00:00 undoes 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made.';
+    const { records } = verifyLines(fs.readFileSync(journalFile, 'utf8'));
+    expect(records.some((record) => JSON.stringify(record.data).includes(nowWorded))).toBe(true);
+    let prev = genesisHash;
+    const rewritten = records.map((record) => {
+      const { line, record: written } = serialize({ ...record, data: JSON.parse(JSON.stringify(record.data).replaceAll(nowWorded, olderWorded)), prev });
+      prev = written.hash;
+      return { line, written };
+    });
+    fs.writeFileSync(journalFile, rewritten.map((r) => r.line).join(''));
+    writeHead(journalFile, rewritten.at(-1)!.written);
+
+    await md.write('databox', "INSERT INTO analytics.fct_species_environment_daily SELECT range + 1000, DATE '2026-04-20' FROM range(7)");
+    const again = await cli(['recover', 'motherduck', 'path=s', `incident=${incidentOf(clone.stdout)}`], () => null);
+    expect(again.stdout).toMatch(
+      new RegExp(
+        `It puts in place what plan dbx-\\d{8}-[0-9a-f]{4}/\\d+ made, proposed with this warning \\(its count of the writes as of then, not now\\): [^\\n]*${escapeRegExp(olderWorded)} ` +
+          escapeRegExp('Going back to 2026-04-20 12:00:00 undoes 2 writes (automatic snapshots) made to databox since, good or bad; counted as this plan was made.'),
+      ),
+    );
+  });
+
+  it("proposes the swap when the writes going back undoes cannot be counted again, saying why, with the clone plan's count as of then", async () => {
+    const { md, cli } = await setUp(undefined, undefined, true);
+    const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
+    // The swap's own guards count the database; then the count of the writes since the clone's moment fails.
+    md.failWhen(/snapshot_name IS NULL AND created_ts > CAST/, 'IO Error: connection to MotherDuck was reset');
+    const again = await cli(['recover', 'motherduck', 'path=s', `incident=${incidentOf(clone.stdout)}`], () => null);
+    expect(swapPlanOf(again.stdout), again.stdout).not.toBeNull();
+    expect(again.stdout).toMatch(
+      new RegExp(
+        escapeRegExp('made, proposed with this warning (its count of the writes as of then, not now): ') +
+          '[^\\n]*' +
+          escapeRegExp(
+            'This plan changes nothing in databox: it is the plan after it, approved on its own, that puts databox back to 2026-04-20 12:00:00, undoing 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made, and counted again when that plan is made. ' +
+              'The writes going back undoes could not be counted again as this plan was made (IO Error: connection to MotherDuck was reset).',
+          ),
+      ),
+    );
   });
 
   it('path B and its rollback stop before any change when the database is written to after their plan was made', async () => {
