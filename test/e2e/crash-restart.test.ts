@@ -20,10 +20,19 @@ let slack: SlackStandIn;
 let checkout: Checkout;
 let harness: Harness | undefined;
 
+/** A command the test holds (untilReleased) that must not outlive it: released, and waited for, before the checkout goes. */
+let heldCommand: number | undefined;
+
 beforeEach(async () => {
   ({ slack, checkout } = await openStandIns());
 });
-afterEach(() => closeStandIns(harness, slack, checkout));
+afterEach(async () => {
+  // Released whether or not the restarted bot stopped it; the stand-in sees the release within 20 ms, while its checkout is still there.
+  checkout.release();
+  for (let waited = 0; heldCommand !== undefined && processAlive(heldCommand) && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  heldCommand = undefined;
+  await closeStandIns(harness, slack, checkout);
+});
 
 /** The built bot as its own process (to be killed), path A diagnosed, proposed and approved in it over signed HTTP. */
 async function pathAApprovedInItsOwnProcess(): Promise<{ bot: ReturnType<typeof execa> }> {
@@ -45,12 +54,14 @@ async function pathAApprovedInItsOwnProcess(): Promise<{ bot: ReturnType<typeof 
 describe('a bot killed mid-recovery', () => {
   it('is picked up on restart: interrupted on the record, the orphaned command stopped, the rollback offered', async () => {
     writeGarbage(checkout.databasePath);
-    // Still running when the restarted bot looks, however slow the host: it is that bot that stops it.
-    checkout.behave({ 'task full-refresh': { stdout: 'reloading…\n', sleepMs: 300_000 } });
+    // Still running when the restarted bot looks, however slow the host: it is that bot that stops it. Held, not only
+    // slept: released after the test (afterEach), so a bot that failed to stop it does not leave it running for 5 min.
+    checkout.behave({ 'task full-refresh': { stdout: 'reloading…\n', sleepMs: 300_000, untilReleased: true } });
     // Diagnosed first: its verdict, with the path buttons, was posted long before the crash.
     const { bot } = await pathAApprovedInItsOwnProcess();
     await slack.waitFor('full-refresh to start', () => checkout.calls().some((c) => c.command === 'task full-refresh'), 60_000);
     const orphan = checkout.calls().find((c) => c.command === 'task full-refresh') as unknown as { pid: number };
+    heldCommand = orphan.pid;
     // The bot journals the command's PID just after starting it; a crash before that line leaves nothing to stop.
     const journalFile = path.join(checkout.stateDir, 'journal.jsonl');
     const journaled = () => fs.readFileSync(journalFile, 'utf8').split('\n').some((line) => line.includes('"type":"step.process"') && line.includes('"full-refresh"'));
