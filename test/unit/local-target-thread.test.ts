@@ -1,9 +1,11 @@
 // The local target's sessions live on the session thread (src/duckdb/sessions-off-thread.ts): no DuckDB instance is
-// opened or closed on the event loop, the caps set at start reach read-only opens there, and a closed session says so.
+// opened or closed on the event loop, the caps set at start reach read-only opens there, a driver's TypeError stays
+// one, and a closed session says so.
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { localTarget } from '../../src/database/local-target.js';
 import { limitReadOnly } from '../../src/duckdb/open.js';
+import { driverFaultSaid, isDriverFault } from '../../src/engine/steps/driver-fault.js';
 import { createDuckdbFile, useTempDirs } from '../support/fixtures.js';
 
 /** Every openDatabase made on this (the main) thread; the session thread imports the module unmocked. */
@@ -49,6 +51,18 @@ describe('the local target on the session thread', () => {
     await uncapped.close();
     expect(cappedLimit).toMatch(/^9\d(\.\d+)? MiB$/);
     expect(defaultLimit).not.toBe(cappedLimit);
+  });
+
+  it("keeps a TypeError the driver throws on the session thread a TypeError here, so a step says it as the bot's fault", async () => {
+    const file = path.join(tempDir(), 'databox.duckdb');
+    await createDuckdbFile(file, { marts: 5 });
+    const session = await localTarget(file).open({ writable: true });
+    // @duckdb/node-api's own check, in the driver, of what it is given to run.
+    const fault = await session.run(undefined as unknown as string).then(() => undefined, (error: unknown) => error);
+    await session.close();
+    expect(fault).toBeInstanceOf(TypeError);
+    expect(isDriverFault(fault)).toBe(true);
+    expect(driverFaultSaid(fault as Error, file)).toBe(`the bot failed inside (TypeError: A string was expected), a fault in the bot or its database driver to report, not an answer from ${file}`);
   });
 
   it('answers a statement on a closed session with that, and closes once however often asked', async () => {
