@@ -34,6 +34,7 @@ import { saveCarryOver, takeCarryOver } from './slack/carry-over.js';
 import { SlackDeliveryWatch } from './slack/delivery-watch.js';
 import { refusesTheToken } from './slack/lasting-refusals.js';
 import { appTokenAdvice, appTokenRefusedOnReconnect, refusesTheAppToken } from './slack/app-token-refusals.js';
+import { notSlacksAnswerOnReconnect } from './slack/not-slacks-answer-on-reconnect.js';
 import { slackCodeOf } from './slack/slack-trouble.js';
 import { notSlacksAnswer } from './slack/wrong-address.js';
 import { LastingTrouble } from './slack/lasting-trouble.js';
@@ -72,6 +73,8 @@ export interface BotOptions {
    * and what to do, logged already. The bot cannot take a command or click again, so its process stops it (main.ts).
    */
   onAppTokenRefused?: (line: string) => void;
+  /** What answered as the bot connected again in Socket Mode was not Slack's Web API (a proxy refusing): the line, logged already; stopped as above. */
+  onNotSlacksAnswer?: (line: string) => void;
   /** Start the DuckDB reader and session threads and the command host once listening, not at the first diagnosis (default true). */
   startThreadsEarly?: boolean;
   /** How the journal writes its file (tests fill the disk at a chosen moment). */
@@ -168,7 +171,7 @@ async function checkAppToken(app: App, appToken: string): Promise<void> {
     await app.client.apps.connections.open({ token: appToken });
   } catch (error) {
     const code = slackCodeOf(error);
-    if (refusesTheAppToken(code)) throw new ConfigError(`invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (${code}): ${appTokenAdvice}`);
+    if (refusesTheAppToken(code)) throw new ConfigError(`invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (${code}): ${appTokenAdvice(code)}`);
     // Anything else (Slack unreachable for a moment) is Bolt's start to retry and report.
   }
 }
@@ -217,6 +220,11 @@ export function createBot(options: BotOptions): Bot {
         const line = appTokenRefusedOnReconnect(code);
         logger.error({ code }, line);
         options.onAppTokenRefused?.(line);
+      },
+      onNotSlacksAnswer: (answer) => {
+        const line = notSlacksAnswerOnReconnect(answer);
+        logger.error({ answer }, line);
+        options.onNotSlacksAnswer?.(line);
       },
     },
   );
@@ -372,9 +380,10 @@ export function createBot(options: BotOptions): Bot {
       }
       if (config.slack.appToken) await checkAppToken(app, config.slack.appToken);
       const server = (await app.start(port ?? config.slack.port).catch((error: unknown) => {
-        // In Socket Mode the start asks Slack for a connection with the app-level token: a wrong one is named.
-        const code = refusedToken(error);
-        if (config.slack.appToken && code) throw new ConfigError(`invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (${code})`);
+        // In Socket Mode the start asks Slack for a connection with the app-level token: a wrong one is named, as the
+        // check before it does (the token revoked, the workspace disabled in between).
+        const code = slackCodeOf(error);
+        if (config.slack.appToken && refusesTheAppToken(code)) throw new ConfigError(`invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (${code}): ${appTokenAdvice(code)}`);
         // HTTP mode: the port is the operator's setting, so the refusal names it.
         const listen = (error as NodeJS.ErrnoException).code;
         const asked = port ?? config.slack.port;

@@ -90,6 +90,11 @@ async function main(): Promise<void> {
         fs.writeSync(2, `databox-bot: ${line}\n`);
         shutdown('SLACK_APP_TOKEN refused by Slack', 2);
       },
+      // Not Slack answering (a proxy refusing): failed too, as its restart will say the same while it lasts.
+      onNotSlacksAnswer: (line) => {
+        fs.writeSync(2, `databox-bot: ${line}\n`);
+        shutdown("Slack's Web API address refused Socket Mode", 1);
+      },
     });
   } catch (error) {
     if (error instanceof RunbookError) {
@@ -130,6 +135,9 @@ async function main(): Promise<void> {
   try {
     server = await bot.start();
   } catch (error) {
+    // A stop asked for while the start still waited on Slack (its tries, Bolt's waits) cuts the start short: that is the
+    // stop, which exits with its own code once done, not a start that failed.
+    if (stopping) return;
     if (error instanceof ConfigError) {
       console.error(`databox-bot: ${error.message}`);
       process.exit(2);

@@ -47,6 +47,7 @@ export interface RefusedRequests {
  * `socketMode.retryMs`: the Socket Mode client's wait before its first try again, longer after each failure (its ping's
  * wait for an answer too); Bolt's 5 s unless a test shortens it. `socketMode.onAppTokenRefused`: Slack refused the app
  * token as the bot connected again, after it had been connected (socket-mode-reconnect.ts): Slack's code.
+ * `socketMode.onNotSlacksAnswer`: what answered apps.connections.open then was not Slack's Web API: what answered.
  */
 export function createSlackApp(
   config: Config,
@@ -54,7 +55,7 @@ export function createSlackApp(
   clientOptions: WebClientOptions = {},
   refused?: RefusedRequests,
   tokenRefused: () => TokenRefused | undefined = () => undefined,
-  socketMode: { retryMs?: number; onAppTokenRefused?: (code: string) => void } = {},
+  socketMode: { retryMs?: number; onAppTokenRefused?: (code: string) => void; onNotSlacksAnswer?: (answer: string) => void } = {},
 ): App {
   const socketModeRetryMs = socketMode.retryMs ?? 5_000;
   const { slack } = config;
@@ -83,7 +84,12 @@ export function createSlackApp(
       installerOptions: { clientOptions: { ...common.clientOptions, retryConfig: { retries: 0 } } },
       customPropertiesExtractor: envelopeIdOf,
     });
-    const reconnect = keepReconnecting(receiver.client, { logger, firstWaitMs: socketModeRetryMs, onAppTokenRefused: (code) => socketMode.onAppTokenRefused?.(code) });
+    const reconnect = keepReconnecting(receiver.client, {
+      logger,
+      firstWaitMs: socketModeRetryMs,
+      onAppTokenRefused: (code) => socketMode.onAppTokenRefused?.(code),
+      onNotSlacksAnswer: (answer) => socketMode.onNotSlacksAnswer?.(answer),
+    });
     // undici's channels are listened to while the receiver runs (a start that fails runs no more): every listener a
     // bot's start adds, its stop removes.
     const start = receiver.start.bind(receiver);

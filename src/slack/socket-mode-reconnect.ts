@@ -1,6 +1,8 @@
-// Socket Mode's way back to Slack: @slack/socket-mode gives up for good when apps.connections.open is not answered, fails
-// with an HTTP error or is rate limited (the process then ran out of work and ended, exit 0), so each is waited out here,
-// with growing waits, said once a minute at most; the app token refused once connected is handed on, for the bot to stop.
+// Socket Mode's way to Slack: @slack/socket-mode gives up for good when apps.connections.open is not answered, fails
+// with an HTTP error or is rate limited (the process then ran out of work and ended, exit 0), so once connected each is
+// waited out here, with growing waits, said once a minute at most; at the start a few tries, then the start fails. What
+// asking again never changes (the app token refused, an answer that is not Slack's) fails a start at once, and once
+// connected is handed on, for the bot to stop.
 import type { Logger } from '../logger.js';
 import { plural } from '../plural.js';
 import { refusesTheAppToken } from './app-token-refusals.js';
@@ -11,12 +13,20 @@ import { underlying } from './socket-mode-trouble.js';
 const longestWaitMs = 30_000;
 /** How often the trouble is said again while it lasts. */
 const sayEveryMs = 60_000;
+/** The tries a start makes before it fails: a bot that never connected stops, for its supervisor to start it again. */
+const startTries = 3;
+
+/** The start gave up on Slack's Web API handing out a connection: its message is the one line the operator sees. */
+export class NoSocketModeConnection extends Error {
+  override readonly name = 'NoSocketModeConnection';
+}
 
 type ConnectionsOpen = (options?: Record<string, unknown>) => Promise<{ url?: string }>;
 
 /** The parts of @slack/socket-mode's client (private there) that its reconnects go through. */
 interface SocketModeInternals {
   start(): Promise<unknown>;
+  retrieveWSSURL(): Promise<string>;
   delayReconnectAttempt(attempt: () => Promise<unknown>): Promise<unknown>;
   webClient: { apps: { connections: { open: ConnectionsOpen } } };
   on(event: 'connected', listener: () => void): unknown;
@@ -27,10 +37,16 @@ export interface SocketModeReconnectOptions {
   /** The wait after the first failed try, doubled after each one after it, up to 30 s. */
   firstWaitMs: number;
   /**
-   * Slack refused the app token after a connection had been open (revoked, the app deleted): its code, handed on once.
-   * Refused before, the start stops on it itself.
+   * Slack refused the app token past the start's first try (connected once, or the client trying again): revoked, the
+   * app deleted: its code, handed on once. Refused at that first try, the start fails with Slack's error.
    */
   onAppTokenRefused(code: string): void;
+  /**
+   * What answered apps.connections.open past the start's first try is not Slack's Web API (an HTTP status other than
+   * 429 and 5xx: a proxy refusing, an address that now points elsewhere): what answered, handed on once. At that first
+   * try, the start fails with NoSocketModeConnection.
+   */
+  onNotSlacksAnswer(answer: string): void;
 }
 
 export interface SocketModeReconnect {
@@ -49,15 +65,32 @@ function whyNot(error: unknown): string {
   return trouble ?? underlying(error);
 }
 
+/**
+ * What answered, when it is not Slack's Web API: Slack's answers, its errors too, are 200, and only 429 (busy) and 5xx
+ * (failing for a moment) otherwise. Asking again gets the same answer.
+ */
+function notSlacksAnswer(error: unknown, url: string): string | undefined {
+  const failure = error as { code?: string; statusCode?: number; statusMessage?: string };
+  const status = failure?.statusCode;
+  if (failure?.code !== 'slack_webapi_http_error' || status === undefined || status === 429 || status >= 500) return undefined;
+  return `${url} answered HTTP ${status}${failure.statusMessage ? ` ${failure.statusMessage}` : ''}`;
+}
+
 export function keepReconnecting(socketModeClient: unknown, options: SocketModeReconnectOptions): SocketModeReconnect {
-  const { logger, firstWaitMs, onAppTokenRefused } = options;
+  const { logger, firstWaitMs, onAppTokenRefused, onNotSlacksAnswer } = options;
   const client = socketModeClient as SocketModeInternals;
-  let connectedOnce = false;
-  let refusalHandedOn = false;
+  /**
+   * The start's own try is over: the bot connected, or the client took the start into its own tries again (a WebSocket
+   * that would not open), which the start waits for however long they take. Until then a failure fails the start.
+   */
+  let pastFirstTry = false;
+  let lastingHandedOn = false;
+  /** The failure the wrapper below ended its tries with: final, not for the client to try again with waits of its own. */
+  let givenUp: unknown;
   let stopped = false;
   let endWait: (() => void) | undefined;
   let saidAt: number | undefined;
-  client.on('connected', () => (connectedOnce = true));
+  client.on('connected', () => (pastFirstTry = true));
 
   /** True once `ms` have passed; false when the receiver stopped first. */
   const waited = (ms: number) =>
@@ -73,21 +106,39 @@ export function keepReconnecting(socketModeClient: unknown, options: SocketModeR
       };
     });
 
+  const check = "check that this host can reach Slack (a firewall, a proxy, DNS) and Slack's status page";
   const say = (error: unknown, tries: number, waitMs: number) => {
     logger.debug({ err: error, tries, waitMs }, 'apps.connections.open failed: Socket Mode asks again');
+    if (!pastFirstTry) {
+      logger.warn(
+        { tries },
+        `Slack's Web API gives no Socket Mode connection (apps.connections.open): ${whyNot(error)}. The start tries again in ${Math.round(waitMs / 1000)} s ` +
+          `(${startTries} tries in all before it fails)`,
+      );
+      return;
+    }
     if (saidAt !== undefined && Date.now() - saidAt < sayEveryMs) return;
     saidAt = Date.now();
     logger.error(
       { tries },
       `Slack's Web API gives no Socket Mode connection (apps.connections.open): ${whyNot(error)}. The bot keeps trying again, next in ${Math.round(waitMs / 1000)} s ` +
-        `(waits grow to ${longestWaitMs / 1000} s), and takes no command or click until it connects: check that this host can reach Slack (a firewall, a proxy, DNS) and Slack's status page. ` +
+        `(waits grow to ${longestWaitMs / 1000} s), and takes no command or click until it connects: ${check}. ` +
         'Said again at most once a minute while it lasts',
     );
   };
 
+  /** The error the tries end with, noted as final. */
+  const final = (error: unknown) => {
+    givenUp = error;
+    return error;
+  };
+
   const { connections } = client.webClient.apps;
   const open = connections.open;
+  const openUrl = () => `${(client.webClient as { slackApiUrl?: string }).slackApiUrl ?? ''}apps.connections.open`;
   connections.open = async (args) => {
+    const startedAt = Date.now();
+    givenUp = undefined;
     for (let failed = 0; ; failed += 1) {
       try {
         const answer = await open(args);
@@ -97,16 +148,40 @@ export function keepReconnecting(socketModeClient: unknown, options: SocketModeR
       } catch (error) {
         const code = slackCodeOf(error);
         if (refusesTheAppToken(code)) {
-          if (connectedOnce && !refusalHandedOn) {
-            refusalHandedOn = true;
+          if (pastFirstTry && !lastingHandedOn) {
+            lastingHandedOn = true;
             onAppTokenRefused(code);
           }
-          throw error;
+          throw final(error);
         }
-        if (stopped) throw error;
+        const notSlack = notSlacksAnswer(error, openUrl());
+        if (notSlack) {
+          if (!pastFirstTry) {
+            throw final(
+              new NoSocketModeConnection(
+                `Slack's Web API gives no Socket Mode connection (apps.connections.open): ${notSlack}, where Slack's Web API answers 200: check SLACK_API_URL and any proxy ` +
+                  'between this host and Slack (not asked again: the same address gives the same answer)',
+              ),
+            );
+          }
+          if (!lastingHandedOn) {
+            lastingHandedOn = true;
+            onNotSlacksAnswer(notSlack);
+          }
+          throw final(error);
+        }
+        if (stopped) throw final(error);
+        if (!pastFirstTry && failed + 1 >= startTries) {
+          throw final(
+            new NoSocketModeConnection(
+              `Slack's Web API gives no Socket Mode connection (apps.connections.open): ${whyNot(error)}, at each of ${startTries} tries over ${Math.round((Date.now() - startedAt) / 1000)} s: ` +
+                `${check}. A supervisor's restart starts the bot again; once connected, the bot waits such trouble out for as long as it lasts`,
+            ),
+          );
+        }
         const waitMs = Math.min(firstWaitMs * 2 ** failed, longestWaitMs);
         say(error, failed + 1, waitMs);
-        if (!(await waited(waitMs))) throw error;
+        if (!(await waited(waitMs))) throw final(error);
       }
     }
   };
@@ -114,16 +189,26 @@ export function keepReconnecting(socketModeClient: unknown, options: SocketModeR
   // A reconnect that a stop cuts short, or that Slack refuses the app token to (handed on above), rejects where nothing
   // listens (the client's delayReconnectAttempt chains only .then on it): an unhandled rejection, which ends the process.
   // Only a reconnect's start: a retried apps.connections.open still fails the start it belongs to (a token refused).
+  // What the tries above gave up on is not tried again by the client (it would for a refusal it does not know, such as
+  // token_revoked, every few seconds and without a word, and for a stop, never to end): it fails the start at once.
   const delayReconnectAttempt = client.delayReconnectAttempt.bind(client);
   const reconnect = client.start;
-  client.delayReconnectAttempt = (attempt) =>
-    delayReconnectAttempt(
+  const retrieveUrl = client.retrieveWSSURL;
+  client.delayReconnectAttempt = (attempt) => {
+    if (attempt === retrieveUrl && givenUp !== undefined) {
+      const failure = givenUp;
+      givenUp = undefined;
+      return Promise.reject(failure);
+    }
+    return delayReconnectAttempt(
       attempt === reconnect
         ? function (this: unknown) {
+            pastFirstTry = true;
             return attempt.apply(this).catch(() => undefined);
           }
         : attempt,
     );
+  };
 
   return {
     started() {

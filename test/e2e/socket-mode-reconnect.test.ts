@@ -1,15 +1,14 @@
 // The bot as a process in Socket Mode whose WebSocket is lost: Slack's Web API out of reach (refused connections, 500s)
 // for longer than @slack/socket-mode waits is waited out and the bot connects again; the app token refused on the way
-// back stops the bot as a stop does (journaled, lock removed), with one line naming SLACK_APP_TOKEN, and a failed exit.
+// back stops the bot as a stop does (journaled, lock removed), with one line naming SLACK_APP_TOKEN, and a failed exit,
+// as does an answer that is not Slack's (a proxy's 403); a SIGTERM while it waits to ask again is a stop as any other.
 import fs from 'node:fs';
 import path from 'node:path';
-import { execa, type ResultPromise } from 'execa';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { botProcessEnv } from '../helpers/bot-harness.js';
 import type { Checkout } from '../helpers/databox-checkout.js';
-import { mainArgs } from '../helpers/main-process.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { startSocketModeBot, type SocketModeBotProcess } from '../helpers/socket-mode-bot-process.js';
 import { SocketModeStandIn } from '../helpers/socket-mode-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 
@@ -18,69 +17,61 @@ blockNetwork();
 let slack: SlackStandIn;
 let checkout: Checkout;
 let socket: SocketModeStandIn;
-let bot: ResultPromise<{ reject: false }> | undefined;
-let output = '';
+let bot: SocketModeBotProcess | undefined;
 
 beforeEach(async () => {
   ({ slack, checkout } = await openStandIns());
   socket = new SocketModeStandIn();
   await socket.start();
   slack.socketUrl = socket.url;
-  output = '';
+  bot = undefined;
 });
 
 afterEach(async () => {
-  if (bot?.exitCode === null) bot.kill('SIGKILL');
-  await bot;
+  if (bot?.process.exitCode === null) bot.process.kill('SIGKILL');
+  await bot?.process;
   await socket.stop();
   await closeStandIns(undefined, slack, checkout);
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(what: string, predicate: () => boolean, timeoutMs = 60_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !predicate(); await sleep(100)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the bot said:\n${output}`);
-  }
+/** The built bot in Socket Mode, connected to the WebSocket stand-in. */
+async function connectedBot(): Promise<SocketModeBotProcess> {
+  const started = startSocketModeBot(checkout, slack);
+  await started.until('the bot to connect', () => socket.connected && started.output().includes('databox-bot is running'), 90_000);
+  return started;
 }
 
-/** The built bot in Socket Mode, connected to the WebSocket stand-in (wrapped: a process is a promise of its end, which an async function would wait for). */
-async function connectedBot(): Promise<{ started: ResultPromise<{ reject: false }> }> {
-  const { SLACK_SIGNING_SECRET: _httpOnly, PORT: _noPort, ...env } = botProcessEnv(checkout, slack, 0);
-  const started = execa(process.execPath, mainArgs, { cwd: checkout.root, env: { ...env, SLACK_APP_TOKEN: 'xapp-1-A0DATABOXBOT-1234-apptokensecret' }, extendEnv: false, reject: false });
-  started.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  started.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await until('the bot to connect', () => socket.connected && output.includes('databox-bot is running'), 90_000);
-  return { started };
+/** The connection lost: the WebSocket stand-in goes, and a new one is handed out by apps.connections.open from now on. */
+async function loseTheConnection(): Promise<void> {
+  await socket.stop();
+  socket = new SocketModeStandIn();
+  await socket.start();
+  slack.socketUrl = socket.url;
 }
 
-const logLines = () =>
-  output
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { level: number; msg: string });
+const stopsJournaled = () => journalRecordsOf(checkout).filter((record) => record.type === 'bot.stopped');
+const lockFile = () => path.join(checkout.stateDir, 'databox-bot.lock');
 
 it.each([
   ['answers 500', async () => ((slack.troubled = /^apps\.connections\.open$/), (slack.lastingTrouble = { status: 500 })), async () => (slack.lastingTrouble = undefined)],
   ['rate limits it', async () => ((slack.troubled = /^apps\.connections\.open$/), (slack.lastingTrouble = { status: 429, retryAfter: 1 })), async () => (slack.lastingTrouble = undefined)],
   ['refuses connections (down)', async () => slack.stop(), async (port: number) => slack.start(port)],
 ])("connects again when Slack's Web API %s for longer than Bolt's own tries, however long it lasts", async (_case, goAway, comeBack) => {
-  const { started: running } = await connectedBot();
-  bot = running;
+  bot = await connectedBot();
+  const running = bot.process;
   const port = Number(new URL(slack.url).port);
   const lost = Date.now();
   await goAway();
-  await socket.stop();
-  socket = new SocketModeStandIn();
-  await socket.start();
-  slack.socketUrl = socket.url;
+  await loseTheConnection();
   // Bolt's client gave up after about 12 s of it, and the process ended (exit 0) a few seconds later.
-  await until('the trouble said', () => output.includes("Slack's Web API gives no Socket Mode connection (apps.connections.open)"));
+  await bot.until('the trouble said', () => bot?.output().includes("Slack's Web API gives no Socket Mode connection (apps.connections.open)") ?? false);
   await sleep(Math.max(0, 25_000 - (Date.now() - lost)));
   expect(running.exitCode).toBeNull();
   await comeBack(port);
-  await until('the connection again', () => socket.connected);
-  const said = logLines().filter((line) => line.msg.startsWith("Slack's Web API gives"));
+  await bot.until('the connection again', () => socket.connected);
+  const said = bot.logLines().filter((line) => line.msg.startsWith("Slack's Web API gives"));
   expect(said[0]?.level).toBe(50);
   expect(said[0]?.msg).toMatch(
     /: it (answered HTTP 500|kept answering "rate limited"|did not answer \(fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+\))\. The bot keeps trying again, next in 5 s \(waits grow to 30 s\)/,
@@ -90,18 +81,50 @@ it.each([
   expect(said[1]?.msg).toMatch(/^Slack's Web API gives Socket Mode connections again, after \d+ failed tries: connecting$/);
   running.kill('SIGTERM');
   expect((await running).exitCode).toBe(0);
+  expect(stopsJournaled()).toHaveLength(1);
 }, 180_000);
 
-it.each(['invalid_auth', 'token_revoked'])('stops, journaled and with one line naming SLACK_APP_TOKEN, and exits 2 when Slack refuses the app token (%s) on the way back', async (code) => {
-  const { started: running } = await connectedBot();
-  bot = running;
+it("stops as a SIGTERM stops it (exit 0, one bot.stopped, the lock removed) while it waits to ask Slack's Web API again for a connection", async () => {
+  bot = await connectedBot();
+  slack.troubled = /^apps\.connections\.open$/;
+  slack.lastingTrouble = { status: 500 };
+  await loseTheConnection();
+  await bot.until('the trouble said', () => bot?.output().includes("Slack's Web API gives no Socket Mode connection (apps.connections.open)") ?? false);
+  bot.process.kill('SIGTERM');
+  const { exitCode } = await bot.process;
+  expect(bot.output().split('\n').filter((line) => line.startsWith('databox-bot: '))).toEqual([]);
+  expect(exitCode).toBe(0);
+  expect(stopsJournaled()).toEqual([expect.objectContaining({ data: expect.objectContaining({ signal: 'SIGTERM' }) })]);
+  expect(fs.existsSync(lockFile())).toBe(false);
+}, 180_000);
+
+it('stops, journaled and with one line naming SLACK_API_URL and a proxy, and exits 1 when what answers apps.connections.open on the way back is not Slack (HTTP 403)', async () => {
+  bot = await connectedBot();
+  slack.troubled = /^apps\.connections\.open$/;
+  slack.lastingTrouble = { status: 403, raw: '<html>Forbidden by proxy</html>' };
+  await socket.stop();
+  const { exitCode } = await bot.process;
+  expect(exitCode).toBe(1);
+  const line = new RegExp(
+    "^databox-bot: Slack's Web API gives no Socket Mode connection as the bot connected again: http://127\\.0\\.0\\.1:\\d+/api/apps\\.connections\\.open answered HTTP 403 Forbidden, " +
+      "where Slack's Web API answers 200 \\(.*\\)\\. Asking again gets the same answer: check SLACK_API_URL and any proxy, and start the bot again\\. The bot stops$",
+  );
+  expect(bot.output().split('\n').filter((said) => said.startsWith('databox-bot: '))).toEqual([expect.stringMatching(line)]);
+  expect(stopsJournaled()).toEqual([expect.objectContaining({ data: expect.objectContaining({ pid: bot.process.pid, signal: "Slack's Web API address refused Socket Mode" }) })]);
+  expect(fs.existsSync(lockFile())).toBe(false);
+}, 180_000);
+
+it.each(['invalid_auth', 'token_revoked', 'team_disabled'])('stops, journaled and with one line naming SLACK_APP_TOKEN, and exits 2 when Slack refuses the app token (%s) on the way back', async (code) => {
+  bot = await connectedBot();
+  const running = bot.process;
   slack.failures.set('apps.connections.open', code);
   await socket.stop();
   const { exitCode } = await running;
   expect(exitCode).toBe(2);
   const line = `SLACK_APP_TOKEN was refused by Slack as the bot connected again (${code}): the app-level token was revoked, or the app deleted or uninstalled. Create a new one on the app's Basic Information → App-Level Tokens (with the connections:write scope), set it as SLACK_APP_TOKEN and start the bot again. The bot stops`;
-  expect(output.split('\n')).toContain(`databox-bot: ${line}`);
-  expect(logLines().filter((said) => said.level >= 50).map((said) => said.msg)).toContain(line);
+  expect(bot.output().split('\n')).toContain(`databox-bot: ${line}`);
+  expect(bot.logLines().filter((said) => said.level >= 50).map((said) => said.msg)).toContain(line);
   expect(journalRecordsOf(checkout).at(-1)).toMatchObject({ type: 'bot.stopped', data: { pid: running.pid, signal: 'SLACK_APP_TOKEN refused by Slack' } });
-  expect(fs.existsSync(path.join(checkout.stateDir, 'databox-bot.lock'))).toBe(false);
+  expect(stopsJournaled()).toHaveLength(1);
+  expect(fs.existsSync(lockFile())).toBe(false);
 }, 180_000);
