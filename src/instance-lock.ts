@@ -103,7 +103,8 @@ function heldMessage(stateDir: string, file: string, seen: SeenLock): string {
   const twoBots = 'Two bots on one state dir would both answer and both watch';
   const why = beyondReach(seen.holder);
   if (!why) return `another databox-bot already runs on DATABOX_STATE_DIR ${stateDir}: ${lock}. ${twoBots}: stop that bot first, or give this one a DATABOX_STATE_DIR of its own`;
-  const secondsLeft = Math.floor((leaseStaleMs - age) / 1000) + 1;
+  // At least 1: the lease may have run out since it was judged (a moment ago, or by a clock that disagrees with the file's).
+  const secondsLeft = Math.max(1, Math.floor((leaseStaleMs - age) / 1000) + 1);
   return (
     `another databox-bot may still run on DATABOX_STATE_DIR ${stateDir}: ${lock}, and it cannot be checked from here: ${why}. ` +
     `${twoBots}: if it runs, stop it first, or give this one a DATABOX_STATE_DIR of its own. If it was killed, its lock is taken over once not renewed for ` +

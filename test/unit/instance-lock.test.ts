@@ -91,6 +91,16 @@ describe('InstanceLock', () => {
     ]);
   });
 
+  it('says to start again in 1 s, not in 0 or fewer, when the lease it was refused for ran out as the refusal was worded', () => {
+    const dir = tempDir();
+    const now = Date.now();
+    plantLock(dir, { pid: 1, host: 'databox-bot-old' }, 59_500);
+    // Judged 59.5 s old, still held; worded 2 s later, when it is past the 60 s (a slow moment, or a clock that jumped).
+    let looks = 0;
+    vi.spyOn(Date, 'now').mockImplementation(() => now + (looks++ === 0 ? 0 : 2_000));
+    expect(() => lockOn(dir).take()).toThrow(/start this one again in 1 s$/);
+  });
+
   it('judges a lock from the same host name in another PID namespace (a second container) by its lease, not by a PID of ours', () => {
     const dir = tempDir();
     // PID 1 is alive here whatever it is; in the other container it is that container's bot.
