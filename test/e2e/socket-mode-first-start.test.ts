@@ -1,7 +1,7 @@
 // The bot as a process in Socket Mode at its first start: Slack's Web API not handing out a connection fails the start
-// after a few tries (exit 1, one line), for a supervisor to start it again; a SIGTERM during those tries is a stop as
-// any other (exit 0, journaled once, lock removed); what asking again never changes (the app token refused, an answer
-// that is not Slack's) fails it at once with one line.
+// after a few tries (exit 1, one line), for a supervisor to start it again; a SIGTERM during those tries, or during
+// Bolt's tries of a WebSocket that would not open, is a stop as any other (exit 0, journaled once, lock removed); what
+// asking again never changes (the app token refused, an answer that is not Slack's) fails it at once with one line.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -49,6 +49,19 @@ it('stops as a SIGTERM stops it (exit 0, one bot.stopped, the lock removed) whil
   expect(stderrLines()).toEqual([]);
   expect(exitCode).toBe(0);
   expect(journalRecordsOf(checkout).filter((record) => record.type === 'bot.stopped')).toEqual([expect.objectContaining({ data: expect.objectContaining({ signal: 'SIGTERM' }) })]);
+  expect(fs.existsSync(lockFile())).toBe(false);
+}, 120_000);
+
+it('stops as a SIGTERM stops it (exit 0, one bot.stopped) while its start waits for Bolt to try again a WebSocket that would not open', async () => {
+  // Port 1: WebSocket clients try no connection to it, and Bolt tries again every few seconds.
+  slack.socketUrl = 'ws://127.0.0.1:1/link';
+  bot = startSocketModeBot(checkout, slack);
+  await bot.until('the WebSocket said not to open', () => bot?.output().includes('cannot be opened') ?? false, 90_000);
+  bot.process.kill('SIGTERM');
+  const { exitCode } = await bot.process;
+  expect(stderrLines()).toEqual([]);
+  expect(exitCode).toBe(0);
+  expect(journalRecordsOf(checkout).filter((record) => record.type === 'bot.stopped')).toHaveLength(1);
   expect(fs.existsSync(lockFile())).toBe(false);
 }, 120_000);
 
