@@ -1,4 +1,4 @@
-// The five watchers as the configuration sets them up, shared by the bot and `cli watch`.
+// The six watchers as the configuration sets them up, shared by the bot and `cli watch`.
 import type { Config } from '../config.js';
 import type { DagsterEvidence } from '../dagster/evidence.js';
 import { DagsterClient } from '../dagster/graphql-client.js';
