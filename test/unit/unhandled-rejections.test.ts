@@ -19,11 +19,15 @@ it('logs a rejection nobody handles with a reference, and the process carries on
   `;
   const ran = await execa(process.execPath, ['--input-type=module', '-e', script], { reject: false, all: true });
   expect(ran.exitCode, ran.all).toBe(0);
-  const [logged, after] = String(ran.stdout).split('\n');
+  // The log line and the later console line may come out in either order: pino writes stdout on its own schedule.
+  const lines = String(ran.stdout).split('\n');
+  const logged = lines.find((text) => text.startsWith('{'));
+  expect(logged, ran.all).toBeDefined();
   const line = JSON.parse(String(logged)) as Record<string, any>;
   expect(line.level).toBe(50);
   expect(line.msg).toBe('a promise failed with nothing to handle it (a bug): logged, and the bot stays up; the work it belonged to may not have finished or been said');
   expect(line.reference).toMatch(/^ERR-[0-9a-f]{8}$/);
   expect(line.err.message).toBe('a reply link refused');
-  expect(after).toBe('still running');
+  // Node's default would have ended the process before this line, which runs after the rejection is reported.
+  expect(lines).toContain('still running');
 });
