@@ -1,30 +1,22 @@
 // Daemon heartbeat watcher: required Dagster daemons unhealthy or silent too long, or the webserver not answering too long.
 import { formatDuration } from '../format-duration.js';
-import { describeDagsterEvidence, schedulerMissing, type DagsterEvidence } from '../dagster/evidence.js';
-import type { DagsterClient } from '../dagster/graphql-client.js';
-import { probeDagster } from '../dagster/probe.js';
-import type { CommandRunner } from '../process/run-command.js';
+import { describeDagsterEvidence, schedulerMissing } from '../dagster/evidence.js';
 import type { Finding, Watcher } from './finding.js';
+import { askDagster, dagsterWatcherOff, type DagsterWatcherOptions } from './dagster-asked.js';
 import { webserverDown } from './webserver-down.js';
 
-export interface DaemonWatcherOptions {
-  client?: DagsterClient;
-  runCommand: CommandRunner;
-  root: string;
+export interface DaemonWatcherOptions extends DagsterWatcherOptions {
   heartbeatMaxAgeMs: number;
   downAfterMs: number;
-  enabled: boolean;
-  /** The webserver's answer, when another watcher shares it (`cli watch`); by default asked here. */
-  probe?: (now: Date) => Promise<DagsterEvidence>;
 }
 
 export function daemonWatcher(options: DaemonWatcherOptions): Watcher {
   return {
     id: 'daemon',
     title: 'Dagster daemon heartbeat',
-    off: !options.enabled ? 'turned off (DATABOX_WATCH_DAEMON=false)' : !options.client ? 'off: DAGSTER_URL is not set' : undefined,
+    off: dagsterWatcherOff(options, 'DATABOX_WATCH_DAEMON'),
     async check(now: Date, heldSince?: Date): Promise<Finding> {
-      const evidence = await (options.probe?.(now) ?? probeDagster({ client: options.client, runCommand: options.runCommand, cwd: options.root, now, webserverOnly: true }));
+      const evidence = await askDagster(options, now);
       const base = { watcher: 'daemon' as const, scenario: 'schedule' as const };
       if (evidence.daemons === undefined) {
         return webserverDown('daemon', options.downAfterMs, now, heldSince, evidence.webserverProblem ?? evidence.problems[0] ?? 'no answer', evidence.webserverSilent !== false);

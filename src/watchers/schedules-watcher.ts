@@ -1,30 +1,22 @@
 // Paused schedules watcher: a stack schedule STOPPED that scenario 4's diagnosis would call paused, noticed before any mart passes its SLA.
 import { ticksAtMostDaily } from '../dagster/builds-days.js';
-import { assessDagster, scheduleWhere, type DagsterEvidence, type ScheduleEvidence } from '../dagster/evidence.js';
-import type { DagsterClient } from '../dagster/graphql-client.js';
-import { probeDagster } from '../dagster/probe.js';
+import { assessDagster, scheduleWhere, type ScheduleEvidence } from '../dagster/evidence.js';
 import { stackSchedules } from '../dagster/stack-schedules.js';
 import { firstFew } from '../first-few.js';
-import type { CommandRunner } from '../process/run-command.js';
 import { minuteUtc } from '../timestamps.js';
 import type { Finding, Watcher } from './finding.js';
 import type { ScheduleRules } from './schedule-rules.js';
+import { askDagster, dagsterWatcherOff, type DagsterWatcherOptions } from './dagster-asked.js';
 import { webserverDown } from './webserver-down.js';
 
-export interface SchedulesWatcherOptions {
-  client?: DagsterClient;
-  runCommand: CommandRunner;
-  root: string;
+export interface SchedulesWatcherOptions extends DagsterWatcherOptions {
   heartbeatMaxAgeMs: number;
   rules: ScheduleRules;
-  enabled: boolean;
   /**
    * With the daemon watcher off (DATABOX_WATCH_DAEMON=false): how long a webserver giving nothing to judge by is an
    * outage this watcher alerts on, as that one would (0: at once, `cli watch`). Undefined: that one's outage, here unknown.
    */
   downAfterMs?: number;
-  /** The webserver's answer, when another watcher shares it (`cli watch`); by default asked here. */
-  probe?: (now: Date) => Promise<DagsterEvidence>;
 }
 
 /** How many schedules the summary names before "… and N more": the details list every one. */
@@ -64,9 +56,9 @@ export function schedulesWatcher(options: SchedulesWatcherOptions): Watcher {
   return {
     id: 'schedules',
     title: 'Dagster schedules',
-    off: !options.enabled ? 'turned off (DATABOX_WATCH_SCHEDULES=false)' : !options.client ? 'off: DAGSTER_URL is not set' : undefined,
+    off: dagsterWatcherOff(options, 'DATABOX_WATCH_SCHEDULES'),
     async check(now: Date, heldSince?: Date): Promise<Finding> {
-      const probed = await (options.probe?.(now) ?? probeDagster({ client: options.client, runCommand: options.runCommand, cwd: options.root, now, webserverOnly: true }));
+      const probed = await askDagster(options, now);
       if (probed.schedules === undefined) {
         const why = probed.webserverProblem ?? probed.problems[0] ?? 'no answer';
         // A webserver that gave nothing (not even the daemons' health) is the daemon watcher's outage when that one is on;
