@@ -4,7 +4,7 @@
 // as does an answer that is not Slack's (a proxy's 403); a SIGTERM while it waits to ask again is a stop as any other.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describe, it, type TestContext } from 'vitest';
 import type { Checkout } from '../helpers/databox-checkout.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
@@ -14,117 +14,136 @@ import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-
 
 blockNetwork();
 
-let slack: SlackStandIn;
-let checkout: Checkout;
-let socket: SocketModeStandIn;
-let bot: SocketModeBotProcess | undefined;
+/**
+ * One test's own stand-ins and bot process, closed when it ends: the tests run at the same time (most of each is
+ * waiting out Slack's trouble and the bot's waits between tries), so none shares anything with another.
+ */
+interface Stage {
+  slack: SlackStandIn;
+  checkout: Checkout;
+  socket: SocketModeStandIn;
+  bot?: SocketModeBotProcess;
+}
 
-beforeEach(async () => {
-  ({ slack, checkout } = await openStandIns());
-  socket = new SocketModeStandIn();
-  await socket.start();
-  slack.socketUrl = socket.url;
-  bot = undefined;
-});
-
-afterEach(async () => {
-  if (bot?.process.exitCode === null) bot.process.kill('SIGKILL');
-  await bot?.process;
-  await socket.stop();
-  await closeStandIns(undefined, slack, checkout);
-});
+async function stageFor({ onTestFinished }: TestContext): Promise<Stage> {
+  const stage = { ...(await openStandIns()), socket: new SocketModeStandIn() } as Stage;
+  onTestFinished(async () => {
+    if (stage.bot?.process.exitCode === null) stage.bot.process.kill('SIGKILL');
+    await stage.bot?.process;
+    await stage.socket.stop();
+    await closeStandIns(undefined, stage.slack, stage.checkout);
+  });
+  await stage.socket.start();
+  stage.slack.socketUrl = stage.socket.url;
+  return stage;
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The built bot in Socket Mode, connected to the WebSocket stand-in. */
-async function connectedBot(): Promise<SocketModeBotProcess> {
-  const started = startSocketModeBot(checkout, slack);
-  await started.until('the bot to connect', () => socket.connected && started.output().includes('databox-bot is running'), 90_000);
+async function connectedBot(stage: Stage): Promise<SocketModeBotProcess> {
+  const started = startSocketModeBot(stage.checkout, stage.slack);
+  stage.bot = started;
+  await started.until('the bot to connect', () => stage.socket.connected && started.output().includes('databox-bot is running'), 90_000);
   return started;
 }
 
 /** The connection lost: the WebSocket stand-in goes, and a new one is handed out by apps.connections.open from now on. */
-async function loseTheConnection(): Promise<void> {
-  await socket.stop();
-  socket = new SocketModeStandIn();
-  await socket.start();
-  slack.socketUrl = socket.url;
+async function loseTheConnection(stage: Stage): Promise<void> {
+  await stage.socket.stop();
+  stage.socket = new SocketModeStandIn();
+  await stage.socket.start();
+  stage.slack.socketUrl = stage.socket.url;
 }
 
-const stopsJournaled = () => journalRecordsOf(checkout).filter((record) => record.type === 'bot.stopped');
-const lockFile = () => path.join(checkout.stateDir, 'databox-bot.lock');
+const stopsJournaled = (checkout: Checkout) => journalRecordsOf(checkout).filter((record) => record.type === 'bot.stopped');
+const lockFile = (checkout: Checkout) => path.join(checkout.stateDir, 'databox-bot.lock');
 
-it.each([
-  ['answers 500', async () => ((slack.troubled = /^apps\.connections\.open$/), (slack.lastingTrouble = { status: 500 })), async () => (slack.lastingTrouble = undefined)],
-  ['rate limits it', async () => ((slack.troubled = /^apps\.connections\.open$/), (slack.lastingTrouble = { status: 429, retryAfter: 1 })), async () => (slack.lastingTrouble = undefined)],
-  ['refuses connections (down)', async () => slack.stop(), async (port: number) => slack.start(port)],
-])("connects again when Slack's Web API %s for longer than Bolt's own tries, however long it lasts", async (_case, goAway, comeBack) => {
-  bot = await connectedBot();
-  const running = bot.process;
-  const port = Number(new URL(slack.url).port);
-  const lost = Date.now();
-  await goAway();
-  await loseTheConnection();
-  // Bolt's client gave up after about 12 s of it, and the process ended (exit 0) a few seconds later.
-  await bot.until('the trouble said', () => bot?.output().includes("Slack's Web API gives no Socket Mode connection (apps.connections.open)") ?? false);
-  await sleep(Math.max(0, 25_000 - (Date.now() - lost)));
-  expect(running.exitCode).toBeNull();
-  await comeBack(port);
-  await bot.until('the connection again', () => socket.connected);
-  const said = bot.logLines().filter((line) => line.msg.startsWith("Slack's Web API gives"));
-  expect(said[0]?.level).toBe(50);
-  expect(said[0]?.msg).toMatch(
-    /: it (answered HTTP 500|kept answering "rate limited"|did not answer \(fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+\))\. The bot keeps trying again, next in 5 s \(waits grow to 30 s\)/,
-  );
-  // Said once a minute at most, and once when it is over.
-  expect(said).toHaveLength(2);
-  expect(said[1]?.msg).toMatch(/^Slack's Web API gives Socket Mode connections again, after \d+ failed tries: connecting$/);
-  running.kill('SIGTERM');
-  expect((await running).exitCode).toBe(0);
-  expect(stopsJournaled()).toHaveLength(1);
-}, 180_000);
+describe.concurrent('a bot whose Socket Mode connection is lost', () => {
+  it.for([
+    ['answers 500', async (slack: SlackStandIn) => ((slack.troubled = /^apps\.connections\.open$/), (slack.lastingTrouble = { status: 500 })), async (slack: SlackStandIn) => (slack.lastingTrouble = undefined)],
+    ['rate limits it', async (slack: SlackStandIn) => ((slack.troubled = /^apps\.connections\.open$/), (slack.lastingTrouble = { status: 429, retryAfter: 1 })), async (slack: SlackStandIn) => (slack.lastingTrouble = undefined)],
+    ['refuses connections (down)', async (slack: SlackStandIn) => slack.stop(), async (slack: SlackStandIn, port: number) => slack.start(port)],
+  ] as const)("connects again when Slack's Web API %s for longer than Bolt's own tries, however long it lasts", { timeout: 180_000 }, async ([, goAway, comeBack], context) => {
+    const { expect } = context;
+    const stage = await stageFor(context);
+    const { slack, checkout } = stage;
+    const bot = await connectedBot(stage);
+    const running = bot.process;
+    const port = Number(new URL(slack.url).port);
+    const lost = Date.now();
+    await goAway(slack);
+    await loseTheConnection(stage);
+    // Bolt's client gave up after about 12 s of it, and the process ended (exit 0) a few seconds later.
+    await bot.until('the trouble said', () => bot.output().includes("Slack's Web API gives no Socket Mode connection (apps.connections.open)"));
+    await sleep(Math.max(0, 25_000 - (Date.now() - lost)));
+    expect(running.exitCode).toBeNull();
+    await comeBack(slack, port);
+    await bot.until('the connection again', () => stage.socket.connected);
+    const said = bot.logLines().filter((line) => line.msg.startsWith("Slack's Web API gives"));
+    expect(said[0]?.level).toBe(50);
+    expect(said[0]?.msg).toMatch(
+      /: it (answered HTTP 500|kept answering "rate limited"|did not answer \(fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+\))\. The bot keeps trying again, next in 5 s \(waits grow to 30 s\)/,
+    );
+    // Said once a minute at most, and once when it is over.
+    expect(said).toHaveLength(2);
+    expect(said[1]?.msg).toMatch(/^Slack's Web API gives Socket Mode connections again, after \d+ failed tries: connecting$/);
+    running.kill('SIGTERM');
+    expect((await running).exitCode).toBe(0);
+    expect(stopsJournaled(checkout)).toHaveLength(1);
+  });
 
-it("stops as a SIGTERM stops it (exit 0, one bot.stopped, the lock removed) while it waits to ask Slack's Web API again for a connection", async () => {
-  bot = await connectedBot();
-  slack.troubled = /^apps\.connections\.open$/;
-  slack.lastingTrouble = { status: 500 };
-  await loseTheConnection();
-  await bot.until('the trouble said', () => bot?.output().includes("Slack's Web API gives no Socket Mode connection (apps.connections.open)") ?? false);
-  bot.process.kill('SIGTERM');
-  const { exitCode } = await bot.process;
-  expect(bot.output().split('\n').filter((line) => line.startsWith('databox-bot: '))).toEqual([]);
-  expect(exitCode).toBe(0);
-  expect(stopsJournaled()).toEqual([expect.objectContaining({ data: expect.objectContaining({ signal: 'SIGTERM' }) })]);
-  expect(fs.existsSync(lockFile())).toBe(false);
-}, 180_000);
+  it("stops as a SIGTERM stops it (exit 0, one bot.stopped, the lock removed) while it waits to ask Slack's Web API again for a connection", async (context) => {
+    const { expect } = context;
+    const stage = await stageFor(context);
+    const { slack, checkout } = stage;
+    const bot = await connectedBot(stage);
+    slack.troubled = /^apps\.connections\.open$/;
+    slack.lastingTrouble = { status: 500 };
+    await loseTheConnection(stage);
+    await bot.until('the trouble said', () => bot.output().includes("Slack's Web API gives no Socket Mode connection (apps.connections.open)"));
+    bot.process.kill('SIGTERM');
+    const { exitCode } = await bot.process;
+    expect(bot.output().split('\n').filter((line) => line.startsWith('databox-bot: '))).toEqual([]);
+    expect(exitCode).toBe(0);
+    expect(stopsJournaled(checkout)).toEqual([expect.objectContaining({ data: expect.objectContaining({ signal: 'SIGTERM' }) })]);
+    expect(fs.existsSync(lockFile(checkout))).toBe(false);
+  }, 180_000);
 
-it('stops, journaled and with one line naming SLACK_API_URL and a proxy, and exits 1 when what answers apps.connections.open on the way back is not Slack (HTTP 403)', async () => {
-  bot = await connectedBot();
-  slack.troubled = /^apps\.connections\.open$/;
-  slack.lastingTrouble = { status: 403, raw: '<html>Forbidden by proxy</html>' };
-  await socket.stop();
-  const { exitCode } = await bot.process;
-  expect(exitCode).toBe(1);
-  const line = new RegExp(
-    "^databox-bot: Slack's Web API gives no Socket Mode connection as the bot connected again: http://127\\.0\\.0\\.1:\\d+/api/apps\\.connections\\.open answered HTTP 403 Forbidden, " +
-      "where Slack's Web API answers 200 \\(.*\\)\\. Asking again gets the same answer: check SLACK_API_URL and any proxy, and start the bot again\\. The bot stops$",
-  );
-  expect(bot.output().split('\n').filter((said) => said.startsWith('databox-bot: '))).toEqual([expect.stringMatching(line)]);
-  expect(stopsJournaled()).toEqual([expect.objectContaining({ data: expect.objectContaining({ pid: bot.process.pid, signal: "Slack's Web API address refused Socket Mode" }) })]);
-  expect(fs.existsSync(lockFile())).toBe(false);
-}, 180_000);
+  it('stops, journaled and with one line naming SLACK_API_URL and a proxy, and exits 1 when what answers apps.connections.open on the way back is not Slack (HTTP 403)', async (context) => {
+    const { expect } = context;
+    const stage = await stageFor(context);
+    const { slack, checkout } = stage;
+    const bot = await connectedBot(stage);
+    slack.troubled = /^apps\.connections\.open$/;
+    slack.lastingTrouble = { status: 403, raw: '<html>Forbidden by proxy</html>' };
+    await stage.socket.stop();
+    const { exitCode } = await bot.process;
+    expect(exitCode).toBe(1);
+    const line = new RegExp(
+      "^databox-bot: Slack's Web API gives no Socket Mode connection as the bot connected again: http://127\\.0\\.0\\.1:\\d+/api/apps\\.connections\\.open answered HTTP 403 Forbidden, " +
+        "where Slack's Web API answers 200 \\(.*\\)\\. Asking again gets the same answer: check SLACK_API_URL and any proxy, and start the bot again\\. The bot stops$",
+    );
+    expect(bot.output().split('\n').filter((said) => said.startsWith('databox-bot: '))).toEqual([expect.stringMatching(line)]);
+    expect(stopsJournaled(checkout)).toEqual([expect.objectContaining({ data: expect.objectContaining({ pid: bot.process.pid, signal: "Slack's Web API address refused Socket Mode" }) })]);
+    expect(fs.existsSync(lockFile(checkout))).toBe(false);
+  }, 180_000);
 
-it.each(['invalid_auth', 'token_revoked', 'team_disabled'])('stops, journaled and with one line naming SLACK_APP_TOKEN, and exits 2 when Slack refuses the app token (%s) on the way back', async (code) => {
-  bot = await connectedBot();
-  const running = bot.process;
-  slack.failures.set('apps.connections.open', code);
-  await socket.stop();
-  const { exitCode } = await running;
-  expect(exitCode).toBe(2);
-  const line = `SLACK_APP_TOKEN was refused by Slack as the bot connected again (${code}): the app-level token was revoked, or the app deleted or uninstalled. Create a new one on the app's Basic Information → App-Level Tokens (with the connections:write scope), set it as SLACK_APP_TOKEN and start the bot again. The bot stops`;
-  expect(bot.output().split('\n')).toContain(`databox-bot: ${line}`);
-  expect(bot.logLines().filter((said) => said.level >= 50).map((said) => said.msg)).toContain(line);
-  expect(journalRecordsOf(checkout).at(-1)).toMatchObject({ type: 'bot.stopped', data: { pid: running.pid, signal: 'SLACK_APP_TOKEN refused by Slack' } });
-  expect(stopsJournaled()).toHaveLength(1);
-  expect(fs.existsSync(lockFile())).toBe(false);
-}, 180_000);
+  it.for(['invalid_auth', 'token_revoked', 'team_disabled'])('stops, journaled and with one line naming SLACK_APP_TOKEN, and exits 2 when Slack refuses the app token (%s) on the way back', { timeout: 180_000 }, async (code, context) => {
+    const { expect } = context;
+    const stage = await stageFor(context);
+    const { slack, checkout } = stage;
+    const bot = await connectedBot(stage);
+    const running = bot.process;
+    slack.failures.set('apps.connections.open', code);
+    await stage.socket.stop();
+    const { exitCode } = await running;
+    expect(exitCode).toBe(2);
+    const line = `SLACK_APP_TOKEN was refused by Slack as the bot connected again (${code}): the app-level token was revoked, or the app deleted or uninstalled. Create a new one on the app's Basic Information → App-Level Tokens (with the connections:write scope), set it as SLACK_APP_TOKEN and start the bot again. The bot stops`;
+    expect(bot.output().split('\n')).toContain(`databox-bot: ${line}`);
+    expect(bot.logLines().filter((said) => said.level >= 50).map((said) => said.msg)).toContain(line);
+    expect(journalRecordsOf(checkout).at(-1)).toMatchObject({ type: 'bot.stopped', data: { pid: running.pid, signal: 'SLACK_APP_TOKEN refused by Slack' } });
+    expect(stopsJournaled(checkout)).toHaveLength(1);
+    expect(fs.existsSync(lockFile(checkout))).toBe(false);
+  });
+});
