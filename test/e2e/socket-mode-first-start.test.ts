@@ -4,7 +4,7 @@
 // asking again never changes (the app token refused, an answer that is not Slack's) fails it at once with one line.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describe, it, type TestContext } from 'vitest';
 import type { Checkout } from '../helpers/databox-checkout.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
@@ -14,96 +14,123 @@ import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-
 
 blockNetwork();
 
-let slack: SlackStandIn;
-let checkout: Checkout;
-let socket: SocketModeStandIn;
-let bot: SocketModeBotProcess | undefined;
+/**
+ * One test's own stand-ins and bot process, closed when it ends: the tests run at the same time (most of each is
+ * waiting out the start's waits between tries), so none shares anything with another.
+ */
+interface Stage {
+  slack: SlackStandIn;
+  checkout: Checkout;
+  socket: SocketModeStandIn;
+  bot?: SocketModeBotProcess;
+}
 
-beforeEach(async () => {
-  ({ slack, checkout } = await openStandIns());
-  socket = new SocketModeStandIn();
-  await socket.start();
-  slack.socketUrl = socket.url;
-  bot = undefined;
-});
+async function stageFor({ onTestFinished }: TestContext): Promise<Stage> {
+  const stage = { ...(await openStandIns()), socket: new SocketModeStandIn() } as Stage;
+  onTestFinished(async () => {
+    if (stage.bot?.process.exitCode === null) stage.bot.process.kill('SIGKILL');
+    await stage.bot?.process;
+    await stage.socket.stop();
+    await closeStandIns(undefined, stage.slack, stage.checkout);
+  });
+  await stage.socket.start();
+  stage.slack.socketUrl = stage.socket.url;
+  return stage;
+}
 
-afterEach(async () => {
-  if (bot?.process.exitCode === null) bot.process.kill('SIGKILL');
-  await bot?.process;
-  await socket.stop();
-  await closeStandIns(undefined, slack, checkout);
-});
+/** The built bot in Socket Mode, started on the stage. */
+function startBotOn(stage: Stage): SocketModeBotProcess {
+  stage.bot = startSocketModeBot(stage.checkout, stage.slack);
+  return stage.bot;
+}
 
 /** apps.connections.open after the start's check of the app token (its first call), which passes. */
-const afterTheCheck = (method: string) => method === 'apps.connections.open' && slack.callsTo('apps.connections.open').length > 1;
-const stderrLines = () => (bot?.output() ?? '').split('\n').filter((line) => line.startsWith('databox-bot: '));
-const lockFile = () => path.join(checkout.stateDir, 'databox-bot.lock');
+const afterTheCheck = (slack: SlackStandIn) => (method: string) => method === 'apps.connections.open' && slack.callsTo('apps.connections.open').length > 1;
+const stderrLines = (bot: SocketModeBotProcess) => bot.output().split('\n').filter((line) => line.startsWith('databox-bot: '));
+const lockFile = (checkout: Checkout) => path.join(checkout.stateDir, 'databox-bot.lock');
 
-it('stops as a SIGTERM stops it (exit 0, one bot.stopped, the lock removed) while its start waits to ask Slack again for a connection', async () => {
-  slack.troubled = afterTheCheck;
-  slack.lastingTrouble = { status: 500 };
-  bot = startSocketModeBot(checkout, slack);
-  await bot.until('the start to wait', () => bot?.output().includes('The start tries again in 5 s') ?? false, 90_000);
-  bot.process.kill('SIGTERM');
-  const { exitCode } = await bot.process;
-  expect(stderrLines()).toEqual([]);
-  expect(exitCode).toBe(0);
-  expect(journalRecordsOf(checkout).filter((record) => record.type === 'bot.stopped')).toEqual([expect.objectContaining({ data: expect.objectContaining({ signal: 'SIGTERM' }) })]);
-  expect(fs.existsSync(lockFile())).toBe(false);
-}, 120_000);
+describe.concurrent('a bot in Socket Mode at its first start', () => {
+  it('stops as a SIGTERM stops it (exit 0, one bot.stopped, the lock removed) while its start waits to ask Slack again for a connection', async (context) => {
+    const { expect } = context;
+    const stage = await stageFor(context);
+    const { slack, checkout } = stage;
+    slack.troubled = afterTheCheck(slack);
+    slack.lastingTrouble = { status: 500 };
+    const bot = startBotOn(stage);
+    await bot.until('the start to wait', () => bot.output().includes('The start tries again in 5 s'), 90_000);
+    bot.process.kill('SIGTERM');
+    const { exitCode } = await bot.process;
+    expect(stderrLines(bot)).toEqual([]);
+    expect(exitCode).toBe(0);
+    expect(journalRecordsOf(checkout).filter((record) => record.type === 'bot.stopped')).toEqual([expect.objectContaining({ data: expect.objectContaining({ signal: 'SIGTERM' }) })]);
+    expect(fs.existsSync(lockFile(checkout))).toBe(false);
+  }, 120_000);
 
-it('stops as a SIGTERM stops it (exit 0, one bot.stopped) while its start waits for Bolt to try again a WebSocket that would not open', async () => {
-  // Port 1: WebSocket clients try no connection to it, and Bolt tries again every few seconds.
-  slack.socketUrl = 'ws://127.0.0.1:1/link';
-  bot = startSocketModeBot(checkout, slack);
-  await bot.until('the WebSocket said not to open', () => bot?.output().includes('cannot be opened') ?? false, 90_000);
-  bot.process.kill('SIGTERM');
-  const { exitCode } = await bot.process;
-  expect(stderrLines()).toEqual([]);
-  expect(exitCode).toBe(0);
-  expect(journalRecordsOf(checkout).filter((record) => record.type === 'bot.stopped')).toHaveLength(1);
-  expect(fs.existsSync(lockFile())).toBe(false);
-}, 120_000);
+  it('stops as a SIGTERM stops it (exit 0, one bot.stopped) while its start waits for Bolt to try again a WebSocket that would not open', async (context) => {
+    const { expect } = context;
+    const stage = await stageFor(context);
+    const { slack, checkout } = stage;
+    // Port 1: WebSocket clients try no connection to it, and Bolt tries again every few seconds.
+    slack.socketUrl = 'ws://127.0.0.1:1/link';
+    const bot = startBotOn(stage);
+    await bot.until('the WebSocket said not to open', () => bot.output().includes('cannot be opened'), 90_000);
+    bot.process.kill('SIGTERM');
+    const { exitCode } = await bot.process;
+    expect(stderrLines(bot)).toEqual([]);
+    expect(exitCode).toBe(0);
+    expect(journalRecordsOf(checkout).filter((record) => record.type === 'bot.stopped')).toHaveLength(1);
+    expect(fs.existsSync(lockFile(checkout))).toBe(false);
+  }, 120_000);
 
-it("fails the start after three tries, exit 1 with one line, when Slack's Web API answers apps.connections.open with 500s", async () => {
-  slack.troubled = afterTheCheck;
-  slack.lastingTrouble = { status: 500 };
-  bot = startSocketModeBot(checkout, slack);
-  const { exitCode } = await bot.process;
-  expect(exitCode).toBe(1);
-  expect(stderrLines()).toEqual([
-    expect.stringMatching(
-      /^databox-bot: could not start: Slack's Web API gives no Socket Mode connection \(apps\.connections\.open\): it answered HTTP 500, at each of 3 tries over \d+ s: check that this host can reach Slack/,
-    ),
-  ]);
-  expect(slack.callsTo('apps.connections.open')).toHaveLength(4);
-  expect(bot.output()).not.toContain('databox-bot is running');
-  expect(fs.existsSync(lockFile())).toBe(false);
-}, 120_000);
+  it("fails the start after three tries, exit 1 with one line, when Slack's Web API answers apps.connections.open with 500s", async (context) => {
+    const { expect } = context;
+    const stage = await stageFor(context);
+    const { slack, checkout } = stage;
+    slack.troubled = afterTheCheck(slack);
+    slack.lastingTrouble = { status: 500 };
+    const bot = startBotOn(stage);
+    const { exitCode } = await bot.process;
+    expect(exitCode).toBe(1);
+    expect(stderrLines(bot)).toEqual([
+      expect.stringMatching(
+        /^databox-bot: could not start: Slack's Web API gives no Socket Mode connection \(apps\.connections\.open\): it answered HTTP 500, at each of 3 tries over \d+ s: check that this host can reach Slack/,
+      ),
+    ]);
+    expect(slack.callsTo('apps.connections.open')).toHaveLength(4);
+    expect(bot.output()).not.toContain('databox-bot is running');
+    expect(fs.existsSync(lockFile(checkout))).toBe(false);
+  }, 120_000);
 
-it.each([
-  ['token_revoked', 'it must be an app-level token (xapp-…) with the connections:write scope'],
-  ['team_disabled', "the app's workspace is disabled (deleted or suspended), and no token of it connects until it is back"],
-  ['user_removed_from_team', "the app's user was removed from the workspace: reinstall the app to it, and set the new app-level token as SLACK_APP_TOKEN"],
-])('fails the start at once, exit 2 naming SLACK_APP_TOKEN, when Slack refuses the app token (%s) as the start connects', async (code, advice) => {
-  slack.refuse = (method) => (afterTheCheck(method) ? code : undefined);
-  bot = startSocketModeBot(checkout, slack);
-  const { exitCode } = await bot.process;
-  expect(exitCode).toBe(2);
-  expect(stderrLines()).toEqual([`databox-bot: invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (${code}): ${advice}`]);
-  expect(slack.callsTo('apps.connections.open')).toHaveLength(2);
-}, 120_000);
+  it.for([
+    ['token_revoked', 'it must be an app-level token (xapp-…) with the connections:write scope'],
+    ['team_disabled', "the app's workspace is disabled (deleted or suspended), and no token of it connects until it is back"],
+    ['user_removed_from_team', "the app's user was removed from the workspace: reinstall the app to it, and set the new app-level token as SLACK_APP_TOKEN"],
+  ] as const)('fails the start at once, exit 2 naming SLACK_APP_TOKEN, when Slack refuses the app token (%s) as the start connects', { timeout: 120_000 }, async ([code, advice], context) => {
+    const { expect } = context;
+    const stage = await stageFor(context);
+    const { slack } = stage;
+    slack.refuse = (method) => (afterTheCheck(slack)(method) ? code : undefined);
+    const bot = startBotOn(stage);
+    const { exitCode } = await bot.process;
+    expect(exitCode).toBe(2);
+    expect(stderrLines(bot)).toEqual([`databox-bot: invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (${code}): ${advice}`]);
+    expect(slack.callsTo('apps.connections.open')).toHaveLength(2);
+  });
 
-it('fails the start at once, exit 1 naming SLACK_API_URL and a proxy, when what answers apps.connections.open is not Slack (HTTP 403)', async () => {
-  slack.troubled = afterTheCheck;
-  slack.lastingTrouble = { status: 403, raw: '<html>Forbidden by proxy</html>' };
-  bot = startSocketModeBot(checkout, slack);
-  const { exitCode } = await bot.process;
-  expect(exitCode).toBe(1);
-  expect(stderrLines()).toEqual([
-    expect.stringMatching(
-      /^databox-bot: could not start: Slack's Web API gives no Socket Mode connection \(apps\.connections\.open\): http:\/\/127\.0\.0\.1:\d+\/api\/apps\.connections\.open answered HTTP 403 Forbidden, where Slack's Web API answers 200: check SLACK_API_URL and any proxy between this host and Slack/,
-    ),
-  ]);
-  expect(slack.callsTo('apps.connections.open')).toHaveLength(2);
-}, 120_000);
+  it('fails the start at once, exit 1 naming SLACK_API_URL and a proxy, when what answers apps.connections.open is not Slack (HTTP 403)', async (context) => {
+    const { expect } = context;
+    const stage = await stageFor(context);
+    const { slack } = stage;
+    slack.troubled = afterTheCheck(slack);
+    slack.lastingTrouble = { status: 403, raw: '<html>Forbidden by proxy</html>' };
+    const bot = startBotOn(stage);
+    const { exitCode } = await bot.process;
+    expect(exitCode).toBe(1);
+    expect(stderrLines(bot)).toEqual([
+      expect.stringMatching(
+        /^databox-bot: could not start: Slack's Web API gives no Socket Mode connection \(apps\.connections\.open\): http:\/\/127\.0\.0\.1:\d+\/api\/apps\.connections\.open answered HTTP 403 Forbidden, where Slack's Web API answers 200: check SLACK_API_URL and any proxy between this host and Slack/,
+      ),
+    ]);
+    expect(slack.callsTo('apps.connections.open')).toHaveLength(2);
+  }, 120_000);
+});
