@@ -1,6 +1,7 @@
-// What keeps the bot's words from reaching Slack (a 429's Retry-After, Slack not taking messages), for /databox status
-// and for the person kept waiting for a new incident's first message: a silent thread should say why.
+// What keeps the bot's words from reaching Slack (a 429's Retry-After, Slack not taking messages or files), for /databox
+// status and for the person kept waiting for a new incident's first message: a silent thread should say why.
 import { WebClientEvent, type WebClient } from '@slack/web-api';
+import { cli } from '../commands/terminal-commands.js';
 import { formatDuration } from '../format-duration.js';
 import type { SlackOutbox } from './outbox.js';
 
@@ -14,7 +15,7 @@ export class SlackDeliveryWatch {
 
   constructor(
     client: WebClient,
-    private readonly outbox: Pick<SlackOutbox, 'backlog'>,
+    private readonly outbox: Pick<SlackOutbox, 'backlog' | 'uploadBacklog' | 'rollbackOffersWaiting'>,
     private readonly now: () => number = Date.now,
   ) {
     // The client pauses every call of its queue for the Retry-After it was given (rejectRateLimitedCalls: false).
@@ -44,8 +45,16 @@ export class SlackDeliveryWatch {
     return `:hourglass_flowing_sand: ${reason}: your click is acted on as soon as it can be, and the thread shows it once Slack takes the bot's messages again. An approval that can only be acted on more than ${formatDuration(approvalMaxAgeMs)} after its click (DATABOX_APPROVAL_CLICK_MAX_AGE) is refused, and you are told to click again.`;
   }
 
-  /** A line for /databox status while thread messages are held up; undefined while they go as they come. */
+  /**
+   * Lines for /databox status while thread messages or files are held up, and for each rollback offer not in its thread
+   * yet (with the terminal's command that proposes the rollback); undefined while all goes as it comes.
+   */
   statusLine(): string | undefined {
+    const lines = [this.messagesLine(), this.uploadsLine(), ...this.outbox.rollbackOffersWaiting().map(offerLine)].filter(Boolean);
+    return lines.length > 0 ? lines.join('\n') : undefined;
+  }
+
+  private messagesLine(): string | undefined {
     const { waiting, failingSince } = this.outbox.backlog();
     const until = this.pausedUntilMs();
     if (until === undefined && failingSince === undefined) return undefined;
@@ -53,4 +62,17 @@ export class SlackDeliveryWatch {
     const queued = waiting === 0 ? 'no thread message waits' : `${waiting} thread message${waiting === 1 ? '' : 's'} wait${waiting === 1 ? 's' : ''} to go, in order`;
     return `*Slack:* ${held}; ${queued}. Steps run meanwhile, and the journal holds every one.`;
   }
+
+  /** Files Slack does not take (files.slack.com blocked, files.* unanswered): the thread's messages go without them. */
+  private uploadsLine(): string | undefined {
+    const { waiting, failingSince } = this.outbox.uploadBacklog();
+    if (failingSince === undefined) return undefined;
+    const files = `${waiting} file${waiting === 1 ? '' : 's'} wait${waiting === 1 ? 's' : ''}`;
+    return `*Slack files:* Slack has not taken a file upload since ${utcSeconds(failingSince)}; the bot keeps trying; ${files}. The thread's messages go meanwhile, and a failed step's output is kept in the bot's state dir, as its run's message says.`;
+  }
+}
+
+/** A recovery's rollback offer not in its thread: the rollback is proposed at a terminal meanwhile. */
+function offerLine(recovery: string): string {
+  return `*Rollback offer not in the thread yet:* recovery ${recovery}; at a terminal, \`${cli} rollback ${recovery}\` proposes its rollback.`;
 }

@@ -1,9 +1,12 @@
-// Tries of the bot's messages (posts, edits, uploads) Slack failed while the Web API client tries them again: noted as
-// they fail, so /databox status says Slack is not taking them at once, not only once the client gives up on one.
+// Tries of the bot's messages (posts, edits) Slack failed while the Web API client tries them again: noted as they fail,
+// so /databox status says Slack is not taking them at once, not only once the client gives up on one.
 import type { FetchFunction } from '@slack/web-api';
 
-/** The Web API methods that carry what the bot shows in a thread, against the URL's path. */
-const messageCalls = /\/(chat\.(postMessage|update)|files\.[A-Za-z]+)$/;
+/**
+ * The Web API methods that carry a thread's messages, against the URL's path. Not files.*: an upload goes on a line of
+ * its own (outbox.ts), and its failing says nothing of whether the thread's messages go.
+ */
+const messageCalls = /\/chat\.(postMessage|update)$/;
 
 export class FailedTries {
   private since?: number;

@@ -1,6 +1,6 @@
 // Delivers an incident's Slack messages in order, one at a time per thread, at most one update of a message a second,
 // and keeps retrying through Slack's bad days (429s, 500s, silence): a run never waits on Slack, and nothing it shows is
-// dropped or reordered.
+// dropped or reordered. Its files go on a line of their own, so an upload Slack will not take holds no message back.
 
 import type { Logger } from '../logger.js';
 import { lastingRefusal, tokenAdvice, type LastingRefusal } from './lasting-refusals.js';
@@ -41,6 +41,10 @@ interface Delivery {
   failingSince?: number;
   /** When its first try began: a try Slack leaves unanswered counts as failing once it has waited `slowAfterMs`. */
   startedAt?: number;
+  /** A file for the thread, on its incident's line of uploads: counted apart from the thread's messages. */
+  upload?: boolean;
+  /** What it goes after (the message the file belongs to): it is not tried before that settles. */
+  after?: Promise<unknown>;
 }
 
 /** How long a thread message may wait on Slack's answer before /databox status says Slack has not taken it. */
@@ -95,11 +99,25 @@ export class SlackOutbox {
    * undefined when Slack refused it for good or the bot stopped; it never rejects, so a caller may leave it unawaited.
    */
   deliver<T>(line: string, label: string, send: (tries: Tries) => Promise<T>, replaceKey?: string, redo?: Redo): Promise<T | undefined> {
+    return this.enqueue(line, { label, replaceKey, send, redo });
+  }
+
+  /**
+   * Queues a file for `line`'s thread on a line of its own, tried once `after` (the message it belongs to) has settled:
+   * retried as a message is, however long Slack's uploads fail, while the thread's messages go on without it. Resolves
+   * as deliver does.
+   */
+  deliverUpload<T>(line: string, label: string, send: () => Promise<T>, after: Promise<unknown>): Promise<T | undefined> {
+    return this.enqueue(`${line} uploads`, { label, send, upload: true, after });
+  }
+
+  private enqueue<T>(line: string, made: Omit<Delivery, 'settle'>): Promise<T | undefined> {
     this.forgetPastUpdates();
     return new Promise<T | undefined>((resolve) => {
       const existing = this.lines.get(line);
       const current = existing ?? { queue: [] };
-      const delivery: Delivery = { label, replaceKey, send, settle: resolve as (value: unknown) => void, redo };
+      const delivery: Delivery = { ...made, settle: resolve as (value: unknown) => void };
+      const { replaceKey } = delivery;
       // The newer update goes where the newest things go, at the end: what was queued before it still goes first, so
       // a message never shows a state from after a message posted below it.
       const replaced = replaceKey === undefined ? -1 : current.queue.findIndex((d) => d.replaceKey === replaceKey);
@@ -113,20 +131,39 @@ export class SlackOutbox {
     });
   }
 
-  /** How many deliveries wait or are being sent, and since when the oldest one still being retried has failed. */
+  /** How many thread messages wait or are being sent, and since when the oldest one still being retried has failed. */
   backlog(): { waiting: number; failingSince?: number } {
+    return this.backlogOf(false);
+  }
+
+  /** The same of the files waiting for the threads (their own lines: a failing upload holds no message back). */
+  uploadBacklog(): { waiting: number; failingSince?: number } {
+    return this.backlogOf(true);
+  }
+
+  /** The recoveries whose rollback offer has not reached their thread yet (queued, or Slack has not taken it). */
+  rollbackOffersWaiting(): string[] {
+    const offers = this.deliveries().flatMap((d) => (d.redo?.what === 'rollback-offer' && d.redo.run ? [d.redo.run] : []));
+    return [...new Set(offers)];
+  }
+
+  private deliveries(): Delivery[] {
+    return [...this.sending.values(), ...[...this.lines.values()].flatMap((line) => line.queue)];
+  }
+
+  private backlogOf(uploads: boolean): { waiting: number; failingSince?: number } {
+    const counted = (d: Delivery) => (d.upload === true) === uploads;
     // A try still unanswered long after it began is Slack not answering, as much as an error is (the client's own
-    // retries of a silent Slack take minutes before one reaches the outbox). One that Slack failed, and the client is
-    // trying again, is failing at once: an answer came, and it was no.
+    // retries of a silent Slack take minutes before one reaches the outbox). A message's try that Slack failed, and the
+    // client is trying again, is failing at once: an answer came, and it was no (failed-tries.ts notes messages only).
     const now = Date.now();
-    const failedTry = this.options.failedTrySince?.();
-    const failing = [...this.sending.values()].flatMap((d) => {
+    const failedTry = uploads ? undefined : this.options.failedTrySince?.();
+    const failing = [...this.sending.values()].filter(counted).flatMap((d) => {
       const retried = failedTry !== undefined && d.startedAt !== undefined && d.startedAt <= failedTry;
       const since = d.failingSince ?? (d.startedAt !== undefined && (retried || now - d.startedAt >= slowAfterMs) ? d.startedAt : undefined);
       return since === undefined ? [] : [since];
     });
-    const queued = [...this.lines.values()].reduce((sum, line) => sum + line.queue.length, 0);
-    return { waiting: queued + this.sending.size, failingSince: failing.length > 0 ? Math.min(...failing) : undefined };
+    return { waiting: this.deliveries().filter(counted).length, failingSince: failing.length > 0 ? Math.min(...failing) : undefined };
   }
 
   /** Resolves once nothing is queued or being sent. */
@@ -148,7 +185,7 @@ export class SlackOutbox {
    */
   stop(): Redo[] {
     this.stopped = true;
-    const left = [...this.sending.values(), ...[...this.lines.values()].flatMap((line) => line.queue)];
+    const left = this.deliveries();
     const redo = new Map<string, Redo>();
     for (const delivery of left) if (delivery.redo) redo.set(JSON.stringify(delivery.redo), delivery.redo);
     if (left.length > 0) this.options.logger.warn({ messages: left.map((d) => d.label) }, `stopping with ${left.length} Slack message(s) not delivered; ${redo.size} will be shown again at the next start`);
@@ -183,7 +220,9 @@ export class SlackOutbox {
       }
       const delivery = queue.splice(index, 1)[0] as Delivery;
       this.sending.set(name, delivery);
-      const sent = await this.sendWithRetries(delivery);
+      // A file waits for its message (which never rejects: deliver's promises settle with undefined at worst).
+      await delivery.after;
+      const sent = this.stopped ? undefined : await this.sendWithRetries(delivery);
       this.sending.delete(name);
       delivery.settle(sent);
       if (delivery.replaceKey !== undefined) this.updatedAt.set(delivery.replaceKey, Date.now());

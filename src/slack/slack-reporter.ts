@@ -217,9 +217,13 @@ export class SlackReporter implements IncidentReporter {
       .then(() => undefined);
   }
 
-  private upload(incident: Incident, label: string, file: (thread: SlackMessage) => UploadedFile): void {
+  /**
+   * Uploads a file into the thread once the message it belongs to (`after`) has gone, on the incident's line of uploads:
+   * Slack failing uploads (files.slack.com blocked, files.* unanswered) holds up none of the thread's messages.
+   */
+  private upload(incident: Incident, label: string, after: Promise<unknown>, file: (thread: SlackMessage) => UploadedFile): void {
     const thread = incidentThread(incident);
-    if (thread) void this.deps.outbox.deliver(incident.id, label, () => this.uploadNow(incident, file(thread)));
+    if (thread) void this.deps.outbox.deliverUpload(incident.id, label, () => this.uploadNow(incident, file(thread)), after);
   }
 
   /** Uploads the file to its channel now, noting Slack's lasting refusals as every other call does. */
@@ -283,12 +287,14 @@ export class SlackReporter implements IncidentReporter {
   }
 
   /**
-   * Attaches a failed step's whole output to the thread. The run's message says so once Slack took it, or, when Slack
-   * refused it for good (no files:write, a channel the bot is not in), why not, beside the file the state dir keeps.
-   * The outcome is journaled either way.
+   * Attaches a failed step's whole output to the thread, once the run's message is there, on the incident's line of
+   * uploads: until Slack takes it the run's message names the file the state dir keeps, and the run's end, its failure
+   * and its rollback offer go on without it. The run's message says it is attached once Slack took it, or, when Slack
+   * refused it for good (no files:write, a channel the bot is not in), why not. The outcome is journaled either way.
    */
   private attachOutput(incident: Incident, run: Run, view: RunView, stepId: string, file: UploadedFile & { filename: string }): void {
-    const delivered = this.deps.outbox.deliver(incident.id, `output ${run.id}:${stepId}`, () => uploadOutcome(() => this.uploadNow(incident, file)));
+    const shown = this.runMessages.get(run.id) ?? Promise.resolve(undefined);
+    const delivered = this.deps.outbox.deliverUpload(incident.id, `output ${run.id}:${stepId}`, () => uploadOutcome(() => this.uploadNow(incident, file)), shown);
     void delivered.then(async (outcome) => {
       // The bot stopped first: the journal and the state dir hold the output.
       if (!outcome) return;
@@ -375,7 +381,7 @@ export class SlackReporter implements IncidentReporter {
     const posted = this.postInThread(incident, `run ${run.id}`, this.renderRun(incident, run), { what: 'run', incident: incident.id, run: run.id }, refused);
     this.runMessages.set(run.id, posted);
     if (run.needsApproval && planIsCut(run, root)) {
-      this.upload(incident, `plan file ${run.id}`, (thread) => ({
+      this.upload(incident, `plan file ${run.id}`, posted, (thread) => ({
         channel_id: thread.channel,
         thread_ts: thread.ts,
         content: this.deps.redact(planText(run, root)),
@@ -457,10 +463,10 @@ export class SlackReporter implements IncidentReporter {
     if (run.kind === 'diagnosis' && run.status === 'succeeded') {
       const rb = this.deps.runbook(incident.scenario);
       const paths = rb.recovery.filter((p) => incident.diagnosis?.paths.includes(p.id));
-      void this.postInThread(incident, `verdict ${run.id}`, () => verdictMessage(incident, run, paths, rb.parameters), { what: 'verdict', incident: incident.id, run: run.id });
+      const verdict = this.postInThread(incident, `verdict ${run.id}`, () => verdictMessage(incident, run, paths, rb.parameters), { what: 'verdict', incident: incident.id, run: run.id });
       // As a plan cut to fit is: what the verdict's message leaves out of its advice and evidence, in a file it names.
       if (verdictIsCut(incident, run, paths, rb.parameters)) {
-        this.upload(incident, `verdict file ${run.id}`, (thread) => ({
+        this.upload(incident, `verdict file ${run.id}`, verdict, (thread) => ({
           channel_id: thread.channel,
           thread_ts: thread.ts,
           content: this.deps.redact(verdictText(incident, run)),

@@ -62,6 +62,11 @@ export class SlackStandIn {
   scopes: string[] | undefined = [...manifestScopes];
   /** The Enterprise Grid org auth.test places the bot in; none: a workspace of its own. */
   enterpriseId?: string;
+  /**
+   * Where files.getUploadURLExternal sends a file's bytes (files.slack.com in Slack; by default the stand-in itself): an
+   * address nothing answers is an egress allowlist that lets slack.com through but not files.slack.com.
+   */
+  uploadUrlBase?: string;
   /** The WebSocket URL apps.connections.open hands out (Socket Mode). */
   socketUrl?: string;
   /**
@@ -194,7 +199,7 @@ export class SlackStandIn {
         return { ok: true, view: { id: 'V0MODAL' } };
       case 'files.getUploadURLExternal': {
         const fileId = `F${String(this.nextFile++).padStart(6, '0')}`;
-        return { ok: true, upload_url: `${this.url}/upload/${fileId}`, file_id: fileId };
+        return { ok: true, upload_url: `${this.uploadUrlBase ?? this.url}/upload/${fileId}`, file_id: fileId };
       }
       case 'files.completeUploadExternal':
         return { ok: true, files: (JSON.parse(args.files ?? '[]') as { id: string; title?: string }[]).map((f) => ({ id: f.id, title: f.title })) };
