@@ -4,9 +4,10 @@ import { parseCommand, usage, type Command } from '../src/commands/parse.js';
 import { statusReport } from '../src/incidents/status.js';
 import { overCommandLimit } from '../src/slack/command-limit.js';
 import { statusText } from '../src/slack/status-message.js';
+import { jobsStatusLines } from '../src/slack/jobs-status.js';
 import { unlockRequestMessage } from '../src/slack/unlock-message.js';
 import { ensureIncidentThread } from '../src/slack/incident-thread.js';
-import { deliverPostmortem, unchangedSinceText } from '../src/slack/postmortem-upload.js';
+import { queuePostmortem, unchangedSinceText, type DeliveredPostmortem } from '../src/slack/postmortem-upload.js';
 import { fromChannel } from '../src/slack/slack-refs.js';
 import { describeFailure, redactedRespond, samePlanWaitingText } from '../src/slack/tell.js';
 import { tellCommandSender } from '../src/slack/tell-or-log.js';
@@ -67,7 +68,8 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       const watchers = deps.watch ? `\n*Watchers:*\n${deps.watch.statusLines().join('\n')}` : '';
       const slack = [deps.delivery?.statusLine(), ...(deps.lasting?.statusLines() ?? [])].filter(Boolean).map((line) => `\n${line}`).join('');
       const blocked = deps.service.journalBlock();
-      await ack({ response_type: 'ephemeral', text: deps.redact(`${blocked ? `:no_entry_sign: ${escapeMrkdwn(blocked)}\n` : ''}${statusText(statusReport(deps.service.state, new Date(), (scenario) => deps.service.scenarios().find((rb) => rb.id === scenario)))}${slack}${watchers}`) });
+      const jobs = jobsStatusLines(deps.queue.jobs(), deps.uploads.list(), deps.service.config.workers).map((line) => `\n${line}`).join('');
+      await ack({ response_type: 'ephemeral', text: deps.redact(`${blocked ? `:no_entry_sign: ${escapeMrkdwn(blocked)}\n` : ''}${statusText(statusReport(deps.service.state, new Date(), (scenario) => deps.service.scenarios().find((rb) => rb.id === scenario)))}${jobs}${slack}${watchers}`) });
       record();
       return;
     }
@@ -121,25 +123,21 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       await ack({ response_type: 'ephemeral', text: `:memo: Writing the postmortem of \`${cmd.incident}\` from the journal…` });
       record();
       const failPostmortem = (error: unknown) => tell(describeFailure(error, deps.logger, { command: 'postmortem', channel: command.channel_id }), { incident: cmd.incident });
+      const told = async (delivered: DeliveredPostmortem) => {
+        const again = unchangedSinceText(delivered);
+        const where = delivered.threadTs ? 'in its thread' : 'in this channel';
+        const disk = delivered.unwritten
+          ? `not on the bot's disk: ${escapeMrkdwn(delivered.unwritten)}`
+          : `on the bot's disk at \`${escapeMrkdwn(delivered.file)}\`${delivered.earlier ? ` (${escapeMrkdwn(delivered.earlier)})` : ''}`;
+        await tell(
+          delivered.uploadingSince
+            ? `:memo: The postmortem of \`${cmd.incident}\` ${again}: it will be ${where} once Slack takes it, and is ${disk}.`
+            : `:memo: The postmortem of \`${cmd.incident}\` ${again ? `${again}: it is` : 'is'} ${where} and ${disk}.`,
+          { incident: cmd.incident },
+        );
+      };
       try {
-        deps.queue.push(`postmortem ${cmd.incident}`, async () => {
-          try {
-            const delivered = await deliverPostmortem(deps, client, cmd.incident, command.channel_id);
-            const again = unchangedSinceText(delivered);
-            const where = delivered.threadTs ? 'in its thread' : 'in this channel';
-            const disk = delivered.unwritten
-              ? `not on the bot's disk: ${escapeMrkdwn(delivered.unwritten)}`
-              : `on the bot's disk at \`${escapeMrkdwn(delivered.file)}\`${delivered.earlier ? ` (${escapeMrkdwn(delivered.earlier)})` : ''}`;
-            await tell(
-              delivered.uploadingSince
-                ? `:memo: The postmortem of \`${cmd.incident}\` ${again}: it will be ${where} once Slack takes it, and is ${disk}.`
-                : `:memo: The postmortem of \`${cmd.incident}\` ${again ? `${again}: it is` : 'is'} ${where} and ${disk}.`,
-              { incident: cmd.incident },
-            );
-          } catch (error) {
-            await failPostmortem(error);
-          }
-        });
+        queuePostmortem(deps, client, cmd.incident, command.channel_id, told, failPostmortem);
       } catch (error) {
         await failPostmortem(error);
       }
@@ -218,7 +216,14 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
         clearTimeout(slowNote);
         started.opened(incident);
       });
+      // Any other command waiting for a worker past a few seconds (every worker busy): whoever typed it is told it is
+      // queued, and behind what, rather than hearing nothing until it starts.
+      let queuedNote: NodeJS.Timeout | undefined;
+      let jobStarted = false;
       deps.queue.push(`${cmd.verb} ${cmd.scenario}`, async () => {
+        // A free worker starts the job within push(), before the note below is set: then it is never set.
+        jobStarted = true;
+        clearTimeout(queuedNote);
         try {
           if (cmd.incident) await ensureIncidentThread(deps, client, cmd.incident, command.channel_id);
           const { run, alreadyWaiting } = await deps.service.start(cmd, command.user_id, 'slack', fromChannel(command.channel_id), opened);
@@ -238,6 +243,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       });
       // Set once the job is queued: a queue that refused it has answered already.
       if (started && !cmd.incident) slowNote = setTimeout(() => void tell(stillOpeningText(deps.delivery?.slowOpeningReason())), slowOpeningMs);
+      else if (!jobStarted) queuedNote = setTimeout(() => void tell(queuedText(`/databox ${command.text}`, deps.queue.jobs().running)), slowOpeningMs);
     } catch (error) {
       diagnosis?.done();
       await fail(error);
@@ -249,6 +255,11 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
 const slowOpeningMs = 3_000;
 function stillOpeningText(slackWait: string | undefined): string {
   return `:hourglass_flowing_sand: Your diagnosis is queued or under way, but its incident's first message is not in the channel yet (${slackWait ?? 'the bot is busy, or Slack is slow to take it'}): it opens here as soon as it can, with every step in its thread.`;
+}
+
+function queuedText(typed: string, running: string[]): string {
+  const behind = running.length > 0 ? ` (running: ${running.map(escapeMrkdwn).join(', ')})` : '';
+  return `:hourglass_flowing_sand: Your \`${escapeMrkdwn(typed.slice(0, 200))}\` is queued: every worker is busy${behind}. It starts as soon as one is free, and its thread shows it then; \`/databox status\` lists what runs and what waits.`;
 }
 
 function joinedText(deps: HandlerDeps, incident: Incident | undefined): string {

@@ -28,6 +28,7 @@ import { registerWritePostmortem } from './write-postmortem.js';
 import { routeListeners, type ListenerRouter } from '../src/slack/listener-router.js';
 
 import type { SlackDeliveryWatch } from '../src/slack/delivery-watch.js';
+import type { UploadsUnderWay } from '../src/slack/uploads-under-way.js';
 import type { LastingTrouble } from '../src/slack/lasting-trouble.js';
 
 export interface HandlerDeps {
@@ -47,6 +48,8 @@ export interface HandlerDeps {
   delivery?: SlackDeliveryWatch;
   /** What Slack refuses for good (the bot's token, an incident's channel), for /databox status; absent in some tests. */
   lasting?: LastingTrouble;
+  /** Postmortems on their way to Slack, outside the workers. */
+  uploads: UploadsUnderWay;
 }
 
 /** What the engine-side helpers (threads, postmortems) need of the handlers' dependencies. */

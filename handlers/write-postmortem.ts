@@ -1,8 +1,9 @@
-// What happens when someone clicks "Write postmortem": the postmortem is built, written and uploaded into the thread.
+// What happens when someone clicks "Write postmortem": the postmortem is built and written in a worker, then uploaded
+// into the thread outside the workers.
 import type { BlockButtonAction } from '@slack/bolt';
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds } from '../src/slack/blocks.js';
-import { deliverPostmortem, keptInMemory, unchangedSinceText } from '../src/slack/postmortem-upload.js';
+import { keptInMemory, queuePostmortem, unchangedSinceText, type DeliveredPostmortem } from '../src/slack/postmortem-upload.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeFailure } from '../src/slack/tell.js';
 import { tellClicker } from '../src/slack/tell-or-log.js';
@@ -24,22 +25,18 @@ export function registerWritePostmortem(routes: ListenerRouter, deps: HandlerDep
       recordIfRefused(deps.service, { ...refusedClick(body.user.id, action, incidentId.slice(0, 100)), command: typed }, error);
       return tell(describeFailure(error, deps.logger, { action: 'postmortem' }));
     };
+    const told = async (delivered: DeliveredPostmortem) => {
+      const again = unchangedSinceText(delivered);
+      // Said to the one who clicked, as the typed command says it: the thread has it, the bot's disk does not.
+      const disk = delivered.unwritten ? ` It could not be written on the bot's disk: ${escapeMrkdwn(delivered.unwritten)}.${stopsEarly(deps.service, incidentId)}` : '';
+      // The postmortem written before, set aside on the bot's disk (a root cause filled in there by hand): said where.
+      const kept = delivered.earlier ? ` On the bot's disk, ${escapeMrkdwn(delivered.earlier)}.` : '';
+      const where = delivered.uploadingSince ? 'will be in the thread once Slack takes it' : 'is in the thread';
+      if (again) await tell(`:memo: The postmortem ${again}: it ${where}.${disk}${kept}`);
+      else if (disk || kept) await tell(`:memo: The postmortem ${where}.${disk}${kept}`);
+    };
     try {
-      deps.queue.push(`postmortem ${incidentId}`, async () => {
-        try {
-          const delivered = await deliverPostmortem(deps, client, incidentId, body.channel?.id);
-          const again = unchangedSinceText(delivered);
-          // Said to the one who clicked, as the typed command says it: the thread has it, the bot's disk does not.
-          const disk = delivered.unwritten ? ` It could not be written on the bot's disk: ${escapeMrkdwn(delivered.unwritten)}.${stopsEarly(deps.service, incidentId)}` : '';
-          // The postmortem written before, set aside on the bot's disk (a root cause filled in there by hand): said where.
-          const kept = delivered.earlier ? ` On the bot's disk, ${escapeMrkdwn(delivered.earlier)}.` : '';
-          const where = delivered.uploadingSince ? 'will be in the thread once Slack takes it' : 'is in the thread';
-          if (again) await tell(`:memo: The postmortem ${again}: it ${where}.${disk}${kept}`);
-          else if (disk || kept) await tell(`:memo: The postmortem ${where}.${disk}${kept}`);
-        } catch (error) {
-          await fail(error);
-        }
-      });
+      queuePostmortem(deps, client, incidentId, body.channel?.id, told, fail);
     } catch (error) {
       await fail(error);
     }

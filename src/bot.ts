@@ -40,6 +40,7 @@ import { notSlacksAnswer } from './slack/wrong-address.js';
 import { LastingTrouble } from './slack/lasting-trouble.js';
 import { FailedTries } from './slack/failed-tries.js';
 import { SlackOutbox } from './slack/outbox.js';
+import { UploadsUnderWay } from './slack/uploads-under-way.js';
 import { readShownThrough, saveShownThrough, type ShownThrough } from './slack/shown-through.js';
 import { WorkElsewhere } from './slack/work-elsewhere.js';
 import { SlackReporter } from './slack/slack-reporter.js';
@@ -91,6 +92,8 @@ export interface Bot {
   app: App;
   service: IncidentService;
   queue: WorkQueue;
+  /** Postmortems on their way to Slack, outside the workers. */
+  uploads: UploadsUnderWay;
   journal: Journal;
   redact: Redactor;
   watch: WatchService;
@@ -305,7 +308,8 @@ export function createBot(options: BotOptions): Bot {
   const diagnoses = new RunningDiagnoses();
   const commandLimit = new PerUserLimit(config.userCommandLimit.limit, config.userCommandLimit.windowMs);
   const delivery = new SlackDeliveryWatch(app.client, outbox);
-  const listeners = register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, watch, delivery, lasting });
+  const uploads = new UploadsUnderWay();
+  const listeners = register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, watch, delivery, lasting, uploads });
   // A run that may have changed a database (a recovery, a rollback, whether it passed or not) has the watchers look again.
   journal.onRecord((record) => {
     if (record.type === 'run.finished' && state.runs.get(String((record.data as { runId?: unknown }).runId))?.mutates) watch.checkSoon();
@@ -344,6 +348,7 @@ export function createBot(options: BotOptions): Bot {
     app,
     service,
     queue,
+    uploads,
     journal,
     redact,
     watch,
@@ -446,8 +451,8 @@ export function createBot(options: BotOptions): Bot {
           await settles(queue.idle(), left(stopGraceMs));
         }
         // What is still on its way to Slack, updates held back by pacing too, gets what time is left; the journal and
-        // the postmortem hold it either way.
-        await settles(outbox.flush(), left(stopGraceMs));
+        // the postmortem hold it either way (a postmortem being uploaded is on the bot's disk already).
+        await settles(Promise.all([outbox.flush(), uploads.idle()]).then(() => undefined), left(stopGraceMs));
         // Slack's requests were answered until now, each refused with why (handlers/refuse-while-stopping.ts): a closed
         // port would have told the person only "dispatch_failed". A listener that never started cannot stop: said, not thrown.
         const listenerStopped = app.stop().then(

@@ -11,7 +11,9 @@ export interface JobOptions {
 
 export class WorkQueue {
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting: { label: string; start: () => void }[] = [];
+  /** The label of each job running now, for /databox status. */
+  private readonly runningLabels: string[] = [];
   private readonly idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -31,17 +33,24 @@ export class WorkQueue {
     }
     const start = () => {
       this.running += 1;
+      this.runningLabels.push(label);
       job()
         .catch((error: unknown) => this.onError(error, label))
         .finally(() => {
           this.running -= 1;
+          this.runningLabels.splice(this.runningLabels.indexOf(label), 1);
           // A slot freed by an urgent job is not a slot of the normal lanes: only start what now fits.
-          while (this.running < this.concurrency && this.waiting.length > 0) this.waiting.shift()?.();
+          while (this.running < this.concurrency && this.waiting.length > 0) this.waiting.shift()?.start();
           if (this.size === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
         });
     };
     if (options.urgent || this.running < this.concurrency) start();
-    else this.waiting.push(start);
+    else this.waiting.push({ label, start });
+  }
+
+  /** What runs now and what waits for a worker, by label, in the order they started or will. */
+  jobs(): { running: string[]; waiting: string[] } {
+    return { running: [...this.runningLabels], waiting: this.waiting.map((job) => job.label) };
   }
 
   /** Resolves when no job is running or waiting (tests, and a graceful shutdown). */

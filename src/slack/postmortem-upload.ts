@@ -1,5 +1,5 @@
-// Builds an incident's postmortem from the journal, writes it under <state dir>/postmortems/<id>.md and uploads it into the
-// incident's Slack thread as a Markdown file.
+// Builds an incident's postmortem from the journal, writes it under <state dir>/postmortems/<id>.md, and hands back its
+// upload into the incident's Slack thread as a Markdown file.
 import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { incidentIdPattern } from '../commands/parse.js';
@@ -8,7 +8,9 @@ import type { IncidentService } from '../incidents/service.js';
 import { damageWords } from '../postmortem/past-the-damage.js';
 import { earlierKeptWords, writePostmortem, type WritePostmortemOptions, type WrittenPostmortem } from '../postmortem/write-postmortem.js';
 import type { Redactor } from '../redact.js';
+import type { WorkQueue } from '../work-queue.js';
 import { incidentThread } from './slack-refs.js';
+import type { UploadsUnderWay } from './uploads-under-way.js';
 
 export interface DeliveredPostmortem {
   file: string;
@@ -39,8 +41,18 @@ export function unchangedSinceText(delivered: Pick<DeliveredPostmortem, 'unchang
  */
 const uploaded = new WeakMap<IncidentService, Map<string, { digest: string; at: string; going?: boolean }>>();
 
-/** Builds, writes and uploads an incident's postmortem; `fallbackChannel` serves an incident opened at a terminal. */
-export async function deliverPostmortem(deps: { service: IncidentService; redact: Redactor }, client: WebClient, incidentId: string, fallbackChannel?: string): Promise<DeliveredPostmortem> {
+/** A postmortem built and written, and what uploads it into Slack: none when it needs no upload (unchanged since). */
+export interface PreparedPostmortem {
+  delivered: DeliveredPostmortem;
+  upload?: (client: WebClient) => Promise<void>;
+}
+
+/**
+ * Builds and writes an incident's postmortem (`fallbackChannel` serves an incident opened at a terminal), marking its
+ * upload as going. The upload is handed back, not made: a job builds the document in a worker, and the upload, which
+ * Slack may leave unanswered for minutes, is waited for outside the workers.
+ */
+export function preparePostmortem(deps: { service: IncidentService; redact: Redactor }, incidentId: string, fallbackChannel?: string): PreparedPostmortem {
   if (!incidentIdPattern.test(incidentId)) throw new UserError('this is not an incident id; nothing was written');
   const incident = deps.service.incident(incidentId);
   const { config } = deps.service;
@@ -54,24 +66,24 @@ export async function deliverPostmortem(deps: { service: IncidentService; redact
   const places = uploaded.get(deps.service) ?? new Map<string, { digest: string; at: string; going?: boolean }>();
   uploaded.set(deps.service, places);
   const last = places.get(place);
-  if (channel && last?.digest === digest) {
-    return { file: written.file, ...unwrittenOf(written), ...earlierOf(written), channel, threadTs: thread?.ts, problemLine: problem?.line, ...(last.going ? { uploadingSince: last.at } : { unchangedSince: last.at }) };
-  }
-  if (channel) {
-    // Taken before the upload, so a second click while it goes finds it (and is told it is going, not that it is in the
-    // thread); given back if the upload fails.
-    const going = { digest, at: new Date().toISOString(), going: true };
-    places.set(place, going);
-    const comment =
-      `Postmortem of incident ${incidentId}, built from the journal: timeline, verdict, recovery, validation and timings. ` +
-      'The "Root cause" and "Follow-ups" sections are for you to fill in.' +
-      (problem ? ` Warning: ${damageWords(problem, written.journal.lineCount)}.` : '');
-    const common = {
-      content: written.markdown,
-      filename: `${incidentId}-postmortem.md`,
-      title: `Postmortem ${incidentId}: ${incident.title}`,
-      initial_comment: deps.redact(comment),
-    };
+  const delivered = { file: written.file, ...unwrittenOf(written), ...earlierOf(written), channel, threadTs: thread?.ts, problemLine: problem?.line };
+  if (channel && last?.digest === digest) return { delivered: { ...delivered, ...(last.going ? { uploadingSince: last.at } : { unchangedSince: last.at }) } };
+  if (!channel) return { delivered };
+  // Taken before the upload, so a second click while it goes finds it (and is told it is going, not that it is in the
+  // thread); given back if the upload fails.
+  const going = { digest, at: new Date().toISOString(), going: true };
+  places.set(place, going);
+  const comment =
+    `Postmortem of incident ${incidentId}, built from the journal: timeline, verdict, recovery, validation and timings. ` +
+    'The "Root cause" and "Follow-ups" sections are for you to fill in.' +
+    (problem ? ` Warning: ${damageWords(problem, written.journal.lineCount)}.` : '');
+  const common = {
+    content: written.markdown,
+    filename: `${incidentId}-postmortem.md`,
+    title: `Postmortem ${incidentId}: ${incident.title}`,
+    initial_comment: deps.redact(comment),
+  };
+  const upload = async (client: WebClient) => {
     try {
       await client.files.uploadV2(thread ? { ...common, channel_id: channel, thread_ts: thread.ts } : { ...common, channel_id: channel });
       if (places.get(place) === going) places.set(place, { digest, at: going.at });
@@ -80,8 +92,35 @@ export async function deliverPostmortem(deps: { service: IncidentService; redact
       else places.delete(place);
       throw error;
     }
-  }
-  return { file: written.file, ...unwrittenOf(written), ...earlierOf(written), channel, threadTs: thread?.ts, problemLine: problem?.line };
+  };
+  return { delivered, upload };
+}
+
+/**
+ * Queues an incident's postmortem: built and written in a worker, then uploaded outside the workers (followed by
+ * `uploads`), so a Slack that leaves uploads unanswered holds no worker from the diagnoses and plans queued behind it.
+ * `told` says where it is once uploaded (or that it needed no upload); `failed` says why not. Throws when the queue is full.
+ */
+export function queuePostmortem(
+  deps: { service: IncidentService; redact: Redactor; queue: WorkQueue; uploads: UploadsUnderWay },
+  client: WebClient,
+  incidentId: string,
+  fallbackChannel: string | undefined,
+  told: (delivered: DeliveredPostmortem) => Promise<void>,
+  failed: (error: unknown) => Promise<void>,
+): void {
+  deps.queue.push(`postmortem ${incidentId}`, async () => {
+    let prepared: PreparedPostmortem;
+    try {
+      prepared = preparePostmortem(deps, incidentId, fallbackChannel);
+    } catch (error) {
+      await failed(error);
+      return;
+    }
+    const { delivered, upload } = prepared;
+    if (!upload) await told(delivered);
+    else deps.uploads.add(`postmortem ${incidentId}`, upload(client).then(() => told(delivered), failed));
+  });
 }
 
 const unwrittenOf = (written: { unwritten?: string }) => (written.unwritten ? { unwritten: written.unwritten } : {});

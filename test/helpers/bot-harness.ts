@@ -127,12 +127,13 @@ export async function startBot(
       postSigned(url, viewSubmissionBody({ user, callbackId: view.callback_id, privateMetadata: view.private_metadata, values })),
     async settle() {
       // A click's job is queued after its ack: wait for the listeners to return (each queues its work before it does),
-      // then for the queue, the outbox and the calls to Slack no job waits for. Again, a few times: a job may answer
+      // then for the queue, the postmortems' uploads, the outbox and the calls to Slack no job waits for. Again, a few times: a job may answer
       // with another request's work (a modal's submission), and a call's answer may start more work.
       for (let i = 0; i < 3; i += 1) {
         await new Promise((resolve) => setImmediate(resolve));
         await bot.listenersIdle();
         await bot.queue.idle();
+        await bot.uploads.idle();
         await bot.outbox.idle();
         await calls.idle();
       }

@@ -15,7 +15,7 @@ import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
 import { runCommand } from '../../src/process/run-command.js';
 import { createRedactor } from '../../src/redact.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
-import { deliverPostmortem } from '../../src/slack/postmortem-upload.js';
+import { deliverPostmortem } from '../helpers/delivered-postmortem.js';
 import { runCli } from '../../src/terminal/console.js';
 import { WorkQueue } from '../../src/work-queue.js';
 import { fixtureJournal, fixtureRoot } from '../fixtures/scenario1.js';

@@ -47,4 +47,16 @@ describe('WorkQueue', () => {
     await queue.idle();
     expect(most).toBe(2);
   });
+
+  it('names the jobs running and those waiting for a worker, in order, for /databox status', async () => {
+    const queue = new WorkQueue(1, 5, () => {});
+    const held = gate();
+    queue.push('postmortem dbx-1', () => held.wait);
+    queue.push('recover duckdb', async () => {});
+    queue.push('diagnose duckdb', async () => {});
+    expect(queue.jobs()).toEqual({ running: ['postmortem dbx-1'], waiting: ['recover duckdb', 'diagnose duckdb'] });
+    held.open();
+    await queue.idle();
+    expect(queue.jobs()).toEqual({ running: [], waiting: [] });
+  });
 });
