@@ -1,6 +1,7 @@
-// A plan's message Slack will not let the bot edit any more (chat.update: edit_window_closed, cant_update_message),
-// through the real Bolt app: the run's state is posted once as a new thread message, which is kept up to date from then
-// on, so the thread shows the truth and a plan's live buttons are not its last word.
+// A plan's message Slack will not let the bot edit any more (chat.update: edit_window_closed, cant_update_message, or
+// message_not_found once someone deleted it), through the real Bolt app: the run's state is posted once as a new thread
+// message, which is kept up to date from then on, so the thread shows the truth and a plan's live buttons (or its
+// absence) are not its last word.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeGarbage, type Checkout } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
@@ -28,7 +29,12 @@ afterEach(async () => {
 const journal = () => journalRecordsOf(checkout);
 
 describe('a plan message Slack will not edit any more', () => {
-  it.each(['edit_window_closed', 'cant_update_message'])('(%s) is shown again once as a new thread message, kept up to date from then on', async (code) => {
+  const movedNote = (code: string) => `Slack would not let the bot edit this run's earlier message above any more (${code}): this one shows the run from now on, and what that one shows is out of date.`;
+  it.each([
+    ['edit_window_closed', movedNote('edit_window_closed')],
+    ['cant_update_message', movedNote('cant_update_message')],
+    ['message_not_found', "This run's earlier message is gone from the thread (message_not_found: someone deleted it, most likely): this one shows the run from now on."],
+  ])('(%s) is shown again once as a new thread message, kept up to date from then on', async (code, note) => {
     writeGarbage(checkout.databasePath);
     checkout.behave({ 'task full-refresh': { exit: 2, stdout: 'dlt: load failed\n' } });
     harness = await startBot(checkout, slack);
@@ -47,9 +53,7 @@ describe('a plan message Slack will not edit any more', () => {
     const shown = slack.messages().filter((m) => m.threadTs && m.ts !== approve.ts && m.blocks.includes('Approved by'));
     expect(shown, 'one new message shows the run').toHaveLength(1);
     const [moved] = shown;
-    expect(moved?.blocks).toContain(
-      `Slack would not let the bot edit this run's earlier message above any more (${code}): this one shows the run from now on, and what that one shows is out of date.`,
-    );
+    expect(moved?.blocks).toContain(note);
     // It was kept up to date: the run's end is shown there, with no button to click.
     expect(moved?.blocks).toContain('exit 2');
     expect(moved?.text).toMatch(/^Recovery failed/);
