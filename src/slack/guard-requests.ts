@@ -41,6 +41,15 @@ function signed(req: IncomingMessage, rawBody: Buffer, signingSecret: string): b
   return isValidSlackRequest({ signingSecret, body: rawBody.toString(), headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp } });
 }
 
+/** The body's media type as sent (its parameters left out), or undefined when none was sent. */
+function mediaTypeOf(req: IncomingMessage): string | undefined {
+  const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  return type ? type.slice(0, 100) : undefined;
+}
+
+/** What Slack sends its requests as: a form (commands, clicks, forms) or JSON. */
+const slacksMediaTypes = new Set(['application/x-www-form-urlencoded', 'application/json']);
+
 function answer(res: ServerResponse, status: number): void {
   res.writeHead(status);
   res.end();
@@ -78,6 +87,16 @@ export function guardRequests(receiver: HTTPReceiver, options: GuardOptions): vo
           options.logger.warn(`a signed request was sent again with the same signature (${what}): answered 200, not acted on`);
           answer(res, 200);
           options.onRefused(parsed ? senderOf(parsed.body) : '', `a signed request sent again, the same signature within five minutes (${what}): answered, not acted on`);
+          return;
+        }
+        // A body that does not parse, sent as neither of Slack's types (a form sent as text/plain), is refused naming its
+        // type: Bolt would read it as JSON, and say only that it is not valid JSON.
+        const mediaType = mediaTypeOf(req);
+        if (!parsed && !(mediaType && slacksMediaTypes.has(mediaType))) {
+          const sentAs = mediaType ? `sent as ${mediaType}` : 'sent without a content type';
+          options.logger.warn({ contentType: mediaType }, `a signed request ${sentAs} was refused (400)`);
+          answer(res, 400);
+          options.onRefused('unknown', `a signed request ${sentAs}, not as Slack sends one (a form, application/x-www-form-urlencoded, or JSON): answered 400`);
           return;
         }
         if (!problem) return bolt(req, res);

@@ -123,6 +123,7 @@ describe('interaction payloads the bot did not make', () => {
     ['a slash command with two channels', `command=%2Fdatabox&text=diagnose+duckdb&user_id=${operator}&channel_id=C0INCIDENTS&channel_id=C0OTHER`, undefined, /a slash command without its channel_id/],
     ['an event without its event', JSON.stringify({ type: 'event_callback', event: null }), 'application/json', /an event_callback without its event/],
     ['an SSL check that is not one', JSON.stringify({ ssl_check: null }), 'application/json', /neither a slash command nor a payload with a type/],
+    ['a form sent as text/plain', `command=%2Fdatabox&text=help&user_id=${operator}&channel_id=C0INCIDENTS`, 'text/plain', /^a signed request sent as text\/plain, not as Slack sends one \(a form, application\/x-www-form-urlencoded, or JSON\): answered 400$/],
   ])('answers a signed body Slack never sends (%s) with 400 at once, journals it, and keeps running', async (_name, body, contentType, reason) => {
     const lines = journal().length;
     const { status } = await postSigned(harness.url, body, { contentType });
