@@ -221,7 +221,7 @@ export class SlackOutbox {
       const delivery = queue.splice(index, 1)[0] as Delivery;
       this.sending.set(name, delivery);
       // A file waits for its message (which never rejects: deliver's promises settle with undefined at worst).
-      await delivery.after;
+      if (delivery.after) await delivery.after;
       const sent = this.stopped ? undefined : await this.sendWithRetries(delivery);
       this.sending.delete(name);
       delivery.settle(sent);
