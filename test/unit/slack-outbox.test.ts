@@ -31,6 +31,39 @@ describe('SlackOutbox', () => {
     expect(await second).toBe('update run: step 2');
   });
 
+  it("sends a file after its message, on a line of its own: a file Slack keeps failing holds back none of the thread's messages", async () => {
+    const outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 5 });
+    const sent: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let uploading = true;
+    const run = outbox.deliver('dbx-1', 'run', async () => {
+      await gate;
+      sent.push('post run');
+    });
+    const file = outbox.deliverUpload(
+      'dbx-1',
+      'output',
+      async () => {
+        if (uploading) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+        sent.push('file');
+      },
+      run,
+    );
+    const failure = outbox.deliver('dbx-1', 'failure', async () => void sent.push('post failure'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sent, 'the file waits for its message').toEqual([]);
+    release();
+    await failure;
+    expect(sent, "the failure goes while the file's upload fails").toEqual(['post run', 'post failure']);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(outbox.backlog()).toEqual({ waiting: 0, failingSince: undefined });
+    expect(outbox.uploadBacklog()).toMatchObject({ waiting: 1, failingSince: expect.any(Number) });
+    uploading = false;
+    await file;
+    expect(sent).toEqual(['post run', 'post failure', 'file']);
+  });
+
   it('retries what Slack did not take and drops only what Slack refuses for good', async () => {
     const outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 5 });
     let tries = 0;
