@@ -88,10 +88,11 @@ export type DayCountsStep = z.output<typeof schema> &
  * `short`: under the step's `shortBelow` of the usual rows, not low (part of the day's rows missing). `incomplete` is today: its rows are still arriving, so it is shown but never judged. `before-first-row`: a day before
  * the table's first row, which the source never had (a source younger than the window), shown but never judged.
  * `duplicates`: a count in the normal range, but rows repeating a primary key another row of the day has (the day,
- * or part of it, was loaded again). `quiet`: no rows on a weekday that had none in every week of
+ * or part of it, was loaded again). `doubled`: in the normal range, but at about twice the median or more (doubledFrom),
+ * no key repeated: no bad day by its count alone, no normal one either. `quiet`: no rows on a weekday that had none in every week of
  * the baseline either (a source that does not load at weekends): as usual, not a bad day.
  */
-export type DayVerdict = 'zero' | 'low' | 'short' | 'spike' | 'normal' | 'quiet' | 'duplicates' | 'incomplete' | 'before-first-row';
+export type DayVerdict = 'zero' | 'low' | 'short' | 'spike' | 'normal' | 'doubled' | 'quiet' | 'duplicates' | 'incomplete' | 'before-first-row';
 
 export interface DayCount {
   day: string;
@@ -344,14 +345,18 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     const judgedByCount = day === today ? 'incomplete' : beforeRows(day) ? 'before-first-row' : judgeDay(count, reference, step.lowBelow, step.spikeAbove);
     const short = judgedByCount === 'normal' && reference > 0 && count < usual(day).usual * step.shortBelow;
     const judged = judgedByCount === 'zero' && quiet.has(new Date(ms).getUTCDay()) ? 'quiet' : short ? 'short' : judgedByCount;
-    const verdict = judged === 'normal' && repeated > 0 ? 'duplicates' : judged;
+    // About twice the usual rows (a day loaded twice) is under the spike threshold, but no normal day: labelled so in the
+    // table, where the summary says it, and kept in the table's short view.
+    const twice = judged === 'normal' && reference > 0 && count >= reference * doubledFrom;
+    const verdict = judged === 'normal' && repeated > 0 ? 'duplicates' : twice ? 'doubled' : judged;
     days.push(keyed ? { day, count, verdict, repeated } : { day, count, verdict });
   }
   const complete = days.filter((d) => d.verdict !== 'incomplete');
   const judgedDays = complete.filter((d) => d.verdict !== 'before-first-row');
   const unjudgedBefore = complete.length - judgedDays.length;
   const loading = days.find((d) => d.verdict === 'incomplete');
-  const bad = judgedDays.filter((d) => d.verdict !== 'normal' && d.verdict !== 'quiet');
+  // A doubled day is no bad day by its count alone (the status `doubled` says it apart).
+  const bad = judgedDays.filter((d) => d.verdict !== 'normal' && d.verdict !== 'quiet' && d.verdict !== 'doubled');
   const quietDays = judgedDays.filter((d) => d.verdict === 'quiet');
   const tableName = step.table.replace(/"/g, '');
   // Every complete day before the first row is a window wholly before the table's rows, as much as one with no rows at all.
@@ -393,7 +398,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   // The diagnosis found the table empty, and the days before the window still have no rows: only the window was built.
   const stillEmpty = step.diagnosedEmpty === true && !noRows && baselineWithRows.length === 0;
   // A day with about twice its usual rows (a day loaded twice) is under the spike threshold, but it is no normal day.
-  const doubled = judgedDays.filter((d) => d.verdict === 'normal' && reference > 0 && d.count >= reference * doubledFrom);
+  const doubled = judgedDays.filter((d) => d.verdict === 'doubled');
   // Neither a diagnosis nor a validation calls such a window ok: a raw day loaded twice with new ids (or NULL keys)
   // repeats no key, and a mart, having no key, shows a day loaded or built twice by its count alone. A validation does
   // not pass a recovered window with one; a diagnosis names the days (a busy day cannot be told from them by count).
@@ -632,6 +637,8 @@ export const dayCountsStepKind = defineStepKind({
     { problem: { shape: 'text', onlyWhen: ['unreachable'] } },
   ),
   defaultTimeoutMs: 5 * 60_000,
+  // A doubled day is in no badDays (the terminal keeps those), but the status `doubled` turns on it: its row is kept too.
+  keptInShortView: ['  doubled'],
   templates: (step) => [
     { at: ['table'], template: step.table, as: 'sql' },
     { at: ['dateColumn'], template: step.dateColumn, as: 'sql' },
