@@ -61,3 +61,19 @@ export function advicePathProblems(rb: Runbook, all: ReadonlyMap<string, Runbook
   }
   return problems;
 }
+
+/**
+ * A verdict's recover command of its own scenario is the diagnosed incident's recovery: typed without incident=, it
+ * opens a new incident with no diagnosis, and the diagnosed one's postmortem says no recovery was proposed. Said at
+ * each verdict giving one.
+ */
+export function verdictIncidentProblems(rb: Runbook): string[] {
+  return rb.diagnosis.verdicts.flatMap((verdict, i) =>
+    [...verdict.advice.matchAll(recoverCommand)]
+      .filter((match) => (match[1] as string).toLowerCase() === rb.id && !/(?:^|\s)incident=/i.test(match[2] ?? ''))
+      .map(
+        (match) =>
+          `diagnosis.verdicts[${i}].advice: gives "${match[0].replace(/\s+/g, ' ')}" without incident=, so typed it opens a new incident with no diagnosis, and this one's postmortem says no recovery was proposed: add incident={{incident_id}}`,
+      ),
+  );
+}

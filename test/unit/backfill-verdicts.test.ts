@@ -347,13 +347,16 @@ describe('scenario 2 verdicts on days at about twice their rows with no key repe
     const newIds = `ALTER TABLE raw_ebird.observations ADD COLUMN _dlt_load_id VARCHAR DEFAULT '1776000000.1';
       INSERT INTO raw_ebird.observations SELECT id + 10000000, observation_date, species, how_many, '1776600000.2' FROM raw_ebird.observations WHERE observation_date = DATE '2026-04-19';
       INSERT INTO ebird.fct_daily_bird_observations SELECT * FROM ebird.fct_daily_bird_observations WHERE day_date = DATE '2026-04-19';`;
-    const diagnosis = await diagnose({ source: 'ebird', from: '2026-04-15', to: '2026-04-22' }, newIds);
+    const { incident } = await diagnosed({ source: 'ebird', from: '2026-04-15', to: '2026-04-22' }, newIds);
+    const diagnosis = incident.diagnosis;
     // Before: "No bad window" (severity ok).
     expect(diagnosis).toMatchObject({ verdict: 'raw-doubled', severity: 'warning', paths: [] });
     expect(diagnosis?.title).toBe('Not conclusive — raw days at about twice their usual rows, no key repeated');
     expect(diagnosis?.advice).toMatch(/2026-04-19 \(\d+ rows, [12]\.\d\d× the median\) has about twice the usual rows or more.*, though no key repeats there/);
     expect(diagnosis?.advice).toMatch(/the loads of those days in raw_ebird\.observations \(_dlt_load_id\): 2026-04-19: 2 loads, 1776000000\.1 \(\d+ rows\), 1776600000\.2 \(\d+ rows\)/);
-    expect(diagnosis?.advice).toContain('`/databox recover backfill path=a source=ebird from=2026-04-19 to=2026-04-19`');
+    // Before: without incident=, the command pasted opened a new incident ("No diagnosis…"), and this one's postmortem
+    // said no recovery was proposed.
+    expect(diagnosis?.advice).toContain(`\`/databox recover backfill path=a source=ebird from=2026-04-19 to=2026-04-19 incident=${incident.id}\``);
   });
 
   it('says a raw day loaded twice with NULL keys has no _dlt_load_id to tell its loads by, where the table has none', async () => {

@@ -1137,6 +1137,17 @@ describe("a /databox command in a runbook's text", () => {
       `${duckdb}:${adviceLine(duckdb, 'recover schedule path=C')}: at validation.followUps[8].advice: gives "/databox recover schedule path=c", but schedule has no recovery path "c", so that command would be refused: use path=a or path=b`,
     ]);
   });
+
+  it("carries incident= in a verdict's recover command of its own scenario: without it the command opens a new incident", () => {
+    // Before: backfill's raw-doubled and duckdb's blocks-unclear gave theirs without it, and loaded.
+    const dir = folder(['backfill.yml', 'duckdb.yml', 'motherduck.yml', 'schedule.yml'], '/databox recover duckdb path=a incident={{incident_id}}` rebuilds it', '/databox recover duckdb path=a` rebuilds it');
+    const duckdb = path.join(dir, 'duckdb.yml');
+    expect(checkRunbooks(dir).problems).toEqual([
+      `${duckdb}:${adviceLine(duckdb, 'recover duckdb path=a` rebuilds it')}: at diagnosis.verdicts[24].advice: gives "/databox recover duckdb path=a" without incident=, so typed it opens a new incident with no diagnosis, and this one's postmortem says no recovery was proposed: add incident={{incident_id}}`,
+    ]);
+    // Every bundled verdict's carries it.
+    expect(checkRunbooks(folder(['backfill.yml', 'duckdb.yml', 'motherduck.yml', 'schedule.yml'])).problems).toEqual([]);
+  });
 });
 
 describe('the same command as a changing step', () => {
