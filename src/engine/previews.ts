@@ -6,6 +6,7 @@ import { UserError } from '../errors.js';
 import { firstLine } from '../excerpt.js';
 import { plainName, tableExists } from './steps/table-exists.js';
 import { viewOver } from './steps/view-over.js';
+import { settingOf, undatedColumnIn, undatedColumnSaid } from './steps/undated-column.js';
 
 export interface PreviewResult {
   id: string;
@@ -26,9 +27,27 @@ const previewTimeoutMs = 60_000;
 const viewSaid = (view: { over: string[]; definition: string }) =>
   view.over.length > 0 ? `a view over ${view.over.join(', ')}` : `a view (${view.definition.length > 200 ? `${view.definition.slice(0, 199)}…` : view.definition})`;
 
-export async function runPreviews(previews: readonly Preview[], values: TemplateContext, target: DatabaseTarget): Promise<PreviewResult[]> {
+/**
+ * The setting a preview's SQL names `column` by (raw_date_column of "… utc_day({{source.raw_date_column}}) …"): the
+ * placeholder rendering to it, '' where none does (a name written in the SQL).
+ */
+function settingNaming(sql: string, column: string, values: TemplateContext): string {
+  const placeholders = [...sql.matchAll(/\{\{[^}]+\}\}/g)].map((found) => found[0]);
+  const naming = placeholders.find((placeholder) => {
+    try {
+      return plainName(renderSql(placeholder, values)).toLowerCase() === column.toLowerCase();
+    } catch {
+      return false;
+    }
+  });
+  return naming ? settingOf(naming) : '';
+}
+
+/** runbook: the file the previews are of, named where what it names is what to correct. */
+export async function runPreviews(previews: readonly Preview[], values: TemplateContext, target: DatabaseTarget, runbook?: string): Promise<PreviewResult[]> {
   if (previews.length === 0) return [];
   const resolved = previews.map((p) => ({
+    template: p.sql,
     preview: { id: p.id, title: p.title, sql: renderSql(p.sql, values), params: p.params.map((t) => render(t, values)) },
     ifMissing: p.ifTableMissing && { table: renderSql(p.ifTableMissing.table, values), said: p.ifTableMissing.said, refuses: p.ifTableMissing.refuses },
     ifView: p.ifView && { table: renderSql(p.ifView.table, values), said: p.ifView.said },
@@ -41,7 +60,7 @@ export async function runPreviews(previews: readonly Preview[], values: Template
   }
   const results: PreviewResult[] = [];
   try {
-    for (const { preview, ifMissing, ifView } of resolved) {
+    for (const { template, preview, ifMissing, ifView } of resolved) {
       const timer = setTimeout(() => session.interrupt(), previewTimeoutMs);
       try {
         const view = ifView && (await viewOver(session, ifView.table));
@@ -56,6 +75,12 @@ export async function runPreviews(previews: readonly Preview[], values: Template
         results.push({ ...preview, value: Number(result.rows[0]?.[0] ?? 0) });
       } catch (error) {
         if (error instanceof UserError) throw error;
+        // A date column no day is read from: the runbook's setting to correct, not DuckDB's cast error alone.
+        const undated = undatedColumnIn((error as Error).message);
+        if (undated) {
+          const said = undatedColumnSaid(undated.column, undated.type, { setting: settingNaming(template, undated.column, values), ...(runbook ? { file: runbook } : {}) });
+          throw new UserError(`cannot preview the plan: its count "${preview.title}" cannot be taken on ${target.label}: ${said}; nothing was proposed`);
+        }
         throw new UserError(`cannot preview the plan: its count "${preview.title}" failed on ${target.label}: ${firstLine((error as Error).message)}; nothing was proposed (diagnose first: the diagnosis says what is wrong with the data)`);
       } finally {
         clearTimeout(timer);

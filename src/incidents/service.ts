@@ -916,7 +916,7 @@ export class IncidentService {
     if (stale) throw new UserError(stale);
     // The guards run again as the plan's first steps, right before it changes anything.
     const guards = this.resolveAll(recovery.guards, values, true);
-    const previews = await runPreviews(recovery.previews, values, this.lockTarget(lockKey));
+    const previews = await runPreviews(recovery.previews, values, this.lockTarget(lockKey), runbookFile(this.deps.config.runbooksDir, rb.id));
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
     const planned = [...guards, ...(await this.resolvePlan(recovery.steps, withScopedValues(values, { previews: previewValues }), lockKey))];
     // What the database holds as the plan is made (rows written since the diagnosis): in the plan, and held to when it runs.
@@ -1149,7 +1149,7 @@ export class IncidentService {
     // Before the counts, which read the kept rows too and would fail on a file that is gone in DuckDB's words.
     await this.refuseWhatWouldStop(wanted, values);
     // Counted now, as a recovery's previews are: what the rollback will delete is shown before anyone approves it.
-    const previews = await runPreviews(parts.previews, values, this.lockTarget(recoveryRun.lockKey));
+    const previews = await runPreviews(parts.previews, values, this.lockTarget(recoveryRun.lockKey), runbookFile(this.deps.config.runbooksDir, rb.id));
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
     // The database a recovery rebuilt or restored is the one the stack's loads write again: only another file in its
     // place stops the rollback, not a load landing while it waits for approval.

@@ -4,6 +4,7 @@ import { firstLine } from '../../excerpt.js';
 import type { TargetSession } from '../../database/target.js';
 import type { Explained } from './step-database.js';
 import { columnsOf, inCatalog, isPlainName, placeOf, plainName as plain } from './table-exists.js';
+import { undatedColumnIn, undatedColumnSaid } from './undated-column.js';
 
 export interface DateProblems {
   /** Values that are there but do not cast to DATE ('2026-13-45', 'n/a'). */
@@ -74,13 +75,17 @@ export function datesSummary(table: string, column: string, problems: DateProble
 /** What a failed count of `table` per `dateColumn` comes to; DuckDB's first line when it is none of these. */
 export async function explainCountFailure(
   session: TargetSession,
-  step: { table: string; dateColumn: string; key?: string },
+  step: { table: string; dateColumn: string; key?: string; dateColumnSetting?: string },
   database: string,
   error: Error,
   localFile: boolean,
 ): Promise<Explained> {
   // A block that fails its checksum is the file's damage, not a table or column name to correct: said as such.
   if (localFile && isDamage(error.message)) return { status: 'damaged', summary: `${database} is damaged: reading ${step.table} failed with ${firstLine(error.message)}` };
+  // A column of a type no day is read from (epoch seconds in a BIGINT): every value would be "not a date", and no row
+  // is to fix or remove: the setting naming the column is.
+  const undated = undatedColumnIn(error.message);
+  if (undated) return { status: 'failed', summary: undatedColumnSaid(plain(step.dateColumn), undated.type, { table: plain(step.table), setting: step.dateColumnSetting ?? '' }) };
   try {
     if (isPlainName(step.table)) {
       const missing = await missingTable(session, step.table, database);

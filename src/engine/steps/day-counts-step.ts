@@ -17,6 +17,7 @@ import { removedAround, removedAroundSaid, removedDays, removedSaid } from './ro
 import { badBeforeSaid, badBeforeWindow } from './bad-before-window.js';
 import { diagnoseTakingIn } from './diagnose-again.js';
 import { withStepDatabase } from './step-database.js';
+import { settingOf } from './undated-column.js';
 import { weekdaysSaid } from './weekdays-said.js';
 import { loadsOfDays, loadsSaid } from './dlt-loads.js';
 import { median } from './median.js';
@@ -83,6 +84,8 @@ export type DayCountsStep = z.output<typeof schema> &
     baselineBefore?: number;
     /** That diagnosis step found the table with no rows at all: rows in the window alone now are not a table rebuilt. */
     diagnosedEmpty?: boolean;
+    /** The runbook setting dateColumn names the column by (raw_date_column): what to correct when it holds no dates. */
+    dateColumnSetting?: string;
   };
 /**
  * `short`: under the step's `shortBelow` of the usual rows, not low (part of the day's rows missing). `incomplete` is today: its rows are still arriving, so it is shown but never judged. `before-first-row`: a day before
@@ -652,6 +655,7 @@ export const dayCountsStepKind = defineStepKind({
     ...step,
     table: tools.sql(step.table),
     dateColumn: tools.sql(step.dateColumn),
+    dateColumnSetting: settingOf(step.dateColumn),
     from: tools.text(step.from),
     to: tools.text(step.to),
     key: tools.text(step.key),
