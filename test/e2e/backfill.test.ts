@@ -242,7 +242,7 @@ describe('/databox diagnose backfill', () => {
     await harness.settle();
     const verdict = message('Verdict:');
     // Before: "Bad days in the raw table, not (yet) in the mart … The mart may not have been rebuilt yet".
-    expect(verdict).toContain('The raw table has no rows on days the mart has — the raw rows were removed');
+    expect(verdict).toContain('The raw table lacks rows the mart has — the raw rows were removed');
     expect(verdict).toMatch(
       /no rows in raw_noaa\.daily_weather on 2 of the 7 days of 2026-04-12 … 2026-04-18 \(2026-04-14 … 2026-04-15\), while other days of the window have rows; yet noaa\.fct_daily_weather, built from it, has \d+ rows on those days: the rows raw_noaa\.daily_weather had on them were removed/,
     );
@@ -280,14 +280,14 @@ describe('/databox diagnose backfill', () => {
     await harness.command('diagnose backfill source=usgs from=2026-04-15 to=2026-04-21', operator);
     await harness.settle();
     const verdict = message('Verdict:');
-    expect(verdict).toContain('The raw table has no rows on days the mart has — the raw rows were removed');
+    expect(verdict).toContain('The raw table lacks rows the mart has — the raw rows were removed');
     // Before: 04-14 unsaid, and left with no raw rows by a recovery of the window proposed.
     expect(verdict).toContain(
       'raw_usgs.daily_values also has no rows on 2026-04-14, just before the window, which usgs.fct_daily_streamflow has: the rows were removed there too; diagnose a window that takes them in: `/databox diagnose backfill source=usgs from=2026-04-14 to=2026-04-21`',
     );
     // Before: "1 other day looks wrong in raw_usgs.daily_values (…): 2026-04-17 zero (0). The source had these days".
     expect(verdict).toContain('1 other day has no rows in usgs.fct_daily_streamflow either (2026-04-17): empty in both tables, an outage or a failed load, not rows removed');
-    expect(verdict).toContain('The source had the days with no raw rows that the mart has rows on');
+    expect(verdict).toContain('The source had the raw rows the mart holds on those days');
     // Before: "also holds 3 normal days between the bad ones", the weekend's two among them.
     expect(verdict).toContain(
       'The window 2026-04-15 … 2026-04-20 also holds 1 normal day between the bad ones: replaced whole, they are deleted and reloaded too (their rows kept first); and 2 days with no rows, as usual for this source (Saturdays and Sundays): reloaded too, nothing to keep.',

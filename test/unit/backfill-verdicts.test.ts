@@ -42,9 +42,26 @@ describe('scenario 2 verdicts', () => {
     const diagnosis = await diagnose({ source: 'noaa', from: '2026-04-10', to: '2026-04-20' }, "DELETE FROM raw_noaa.daily_weather WHERE observation_date BETWEEN DATE '2026-04-14' AND DATE '2026-04-15'");
     // Before: "Bad days in the raw table, not (yet) in the mart" (a warning): "The mart may not have been rebuilt yet".
     expect(diagnosis).toMatchObject({ verdict: 'raw-rows-removed', severity: 'critical', paths: ['a'], suggested: { source: 'noaa', from: '2026-04-14', to: '2026-04-15' } });
-    expect(diagnosis?.title).toBe('The raw table has no rows on days the mart has — the raw rows were removed');
+    expect(diagnosis?.title).toBe('The raw table lacks rows the mart has — the raw rows were removed');
     expect(diagnosis?.advice).toMatch(/^no rows in raw_noaa\.daily_weather on 2 of the 11 days of 2026-04-10 … 2026-04-20 \(2026-04-14 … 2026-04-15\), while other days of the window have rows; yet noaa\.fct_daily_weather, built from it, has \d+ rows on those days: the rows raw_noaa\.daily_weather had on them were removed\. /);
     expect(diagnosis?.advice).toContain('Reload the window 2026-04-14 … 2026-04-15 (path A)');
+  });
+
+  it('offers path A for raw days with part of their rows left under a mart that has them all: partly removed, not a mart not rebuilt yet', async () => {
+    const partly = "DELETE FROM raw_ebird.observations WHERE observation_date = DATE '2026-04-18' AND id % 10 <> 0; DELETE FROM raw_ebird.observations WHERE observation_date = DATE '2026-04-20' AND id % 2 = 0";
+    const diagnosis = await diagnose({ source: 'ebird', from: '2026-04-15', to: '2026-04-22' }, partly);
+    // Before: "Bad days in the raw table, not (yet) in the mart" (a warning): "The mart may not have been rebuilt yet",
+    // of a mart holding the rows the raw table lost.
+    expect(diagnosis).toMatchObject({ verdict: 'raw-rows-removed', severity: 'critical', paths: ['a'], suggested: { source: 'ebird', from: '2026-04-18', to: '2026-04-20' } });
+    expect(diagnosis?.advice).toMatch(
+      /^raw_ebird\.observations has only part of its usual rows on 2026-04-18 \(\d+ rows, low\), 2026-04-20 \(\d+ rows, short\), while ebird\.fct_daily_bird_observations, built from it, has its usual rows there \(2026-04-18: \d+ rows, 2026-04-20: \d+ rows\): the rows raw_ebird\.observations lacks there were removed\. /,
+    );
+    expect(diagnosis?.advice).not.toContain('may not have been rebuilt');
+    // A mart short on the same day is a load that failed part-way, built as it was: no rows removed.
+    const both = await diagnose({ source: 'ebird', from: '2026-04-15', to: '2026-04-22' }, `${partly}; DELETE FROM ebird.fct_daily_bird_observations WHERE day_date = DATE '2026-04-18' AND id % 10 <> 0`);
+    expect(both).toMatchObject({ verdict: 'raw-rows-removed', suggested: { from: '2026-04-18', to: '2026-04-20' } });
+    expect(both?.advice).toMatch(/has only part of its usual rows on 2026-04-20 \(\d+ rows, short\), while/);
+    expect(both?.advice).not.toMatch(/only part of its usual rows on 2026-04-18/);
   });
 
   it('says an outage in that window (no rows in the mart either) apart from the removed days, which alone the source is said to have had', async () => {
@@ -56,7 +73,7 @@ describe('scenario 2 verdicts', () => {
     // Before: "1 other day looks wrong in raw_noaa.daily_weather (…): 2026-04-18 zero (0). The source had these days
     // (the mart was built from their rows)", of a day the mart has no rows on either.
     expect(diagnosis?.advice).toContain(
-      'were removed; 1 other day has no rows in noaa.fct_daily_weather either (2026-04-18): empty in both tables, an outage or a failed load, not rows removed; reloaded with the others. The source had the days with no raw rows that the mart has rows on (the mart was built from their rows), so those are not days it never had',
+      'were removed; 1 other day has no rows in noaa.fct_daily_weather either (2026-04-18): empty in both tables, an outage or a failed load, not rows removed; reloaded with the others. The source had the raw rows the mart holds on those days (the mart was built from them), so those are not days it never had',
     );
     expect(diagnosis?.advice).not.toContain('looks wrong');
   });

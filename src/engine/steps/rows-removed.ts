@@ -5,27 +5,51 @@ import { dayMs, dayMsOf, isoDay } from './iso-days.js';
 import { plural } from '../../plural.js';
 import type { DayCount } from './day-counts-step.js';
 
+/** A day of the built table's, where this table has rows missing: `left` is how many this one has, on a day it has some. */
+export type RemovedDay = DayCount & { left?: number; leftVerdict?: string };
+
+/** A built day with its usual rows or more: built from rows this table had, whatever it holds now. */
+const asUsual = (d: DayCount) => d.verdict === 'normal' || d.verdict === 'doubled' || d.verdict === 'spike';
+
 /**
- * The built table's counts on the days of `days` (this table's) it has rows on and this one has none. An empty day
- * judged as usual is not one (a quiet weekday, whatever the built table holds: a calendar of every day, say), nor is
- * today, still loading and never judged; an outage empties both tables. A day before this table's first row is one:
- * the built table's rows on it were built from rows this table had (rows deleted from the start of its history).
+ * The built table's counts on the days of `days` (this table's) it has rows on and this one has none, or only part of
+ * its usual rows (low or short) while the built one has its usual rows there: built from rows this table had, and has
+ * lost since (a load that replaced the day with part of it). An empty day judged as usual is not one (a quiet weekday,
+ * whatever the built table holds: a calendar of every day, say), nor is today, still loading and never judged; an
+ * outage empties both tables, and a load that failed part-way leaves the built day short too once it is built. A day
+ * before this table's first row is one: the built table's rows on it were built from rows this table had (rows
+ * deleted from the start of its history).
  */
-export function removedDays(days: readonly DayCount[], built: readonly DayCount[]): DayCount[] {
+export function removedDays(days: readonly DayCount[], built: readonly DayCount[]): RemovedDay[] {
   const emptyHere = new Set(days.filter((d) => d.verdict === 'zero' || d.verdict === 'before-first-row').map((d) => d.day));
-  return built.filter((d) => emptyHere.has(d.day) && d.count > 0);
+  const partHere = new Map(days.filter((d) => d.verdict === 'low' || d.verdict === 'short').map((d) => [d.day, d]));
+  return built.flatMap((d): RemovedDay[] => {
+    if (d.count > 0 && emptyHere.has(d.day)) return [d];
+    const part = partHere.get(d.day);
+    return part && asUsual(d) ? [{ ...d, left: part.count, leftVerdict: part.verdict }] : [];
+  });
 }
 
 /**
  * The finding in words: for a window with no rows here at all, that window; else the days without rows, named among
- * the window's days that have some (days deleted from a load, not a window the source never had).
+ * the window's days that have some (days deleted from a load, not a window the source never had); and the days with
+ * part of their rows only, where the built table has its usual rows.
  */
-export function removedSaid(here: { table: string; from: string; to: string; judgedDays: number; windowEmpty: boolean }, builtTable: string, removed: readonly DayCount[]): string {
-  const rows = plural(removed.reduce((sum, d) => sum + d.count, 0), 'row', 'rows');
-  const days = dayRanges(removed.map((d) => d.day));
-  const wereRemoved = `the rows ${here.table} had on ${removed.length === 1 ? 'it' : 'them'} were removed`;
-  if (here.windowEmpty) return `no rows in ${here.table} for ${here.from} … ${here.to}; yet ${builtTable}, built from it, has ${rows} on ${plural(removed.length, 'day', 'days')} of the window (${days}): ${wereRemoved}`;
-  return `no rows in ${here.table} on ${removed.length} of the ${here.judgedDays} days of ${here.from} … ${here.to} (${days}), while other days of the window have rows; yet ${builtTable}, built from it, has ${rows} on ${removed.length === 1 ? 'that day' : 'those days'}: ${wereRemoved}`;
+export function removedSaid(here: { table: string; from: string; to: string; judgedDays: number; windowEmpty: boolean }, builtTable: string, removed: readonly RemovedDay[]): string {
+  const emptied = removed.filter((d) => d.left === undefined);
+  const partly = removed.filter((d) => d.left !== undefined);
+  const rows = plural(emptied.reduce((sum, d) => sum + d.count, 0), 'row', 'rows');
+  const days = dayRanges(emptied.map((d) => d.day));
+  const wereRemoved = `the rows ${here.table} had on ${emptied.length === 1 ? 'it' : 'them'} were removed`;
+  const partSaid =
+    partly.length > 0
+      ? `${here.table} has only part of its usual rows on ${partly.map((d) => `${d.day} (${plural(d.left ?? 0, 'row', 'rows')}, ${d.leftVerdict})`).join(', ')}, while ${builtTable}, built from it, has its usual rows there (${partly.map((d) => `${d.day}: ${plural(d.count, 'row', 'rows')}`).join(', ')}): the rows ${here.table} lacks there were removed`
+      : '';
+  if (emptied.length === 0) return partSaid;
+  const emptySaid = here.windowEmpty
+    ? `no rows in ${here.table} for ${here.from} … ${here.to}; yet ${builtTable}, built from it, has ${rows} on ${plural(emptied.length, 'day', 'days')} of the window (${days}): ${wereRemoved}`
+    : `no rows in ${here.table} on ${emptied.length} of the ${here.judgedDays} days of ${here.from} … ${here.to} (${days}), while other days of the window have rows; yet ${builtTable}, built from it, has ${rows} on ${emptied.length === 1 ? 'that day' : 'those days'}: ${wereRemoved}`;
+  return partSaid ? `${emptySaid}; ${partSaid}` : emptySaid;
 }
 
 /**
