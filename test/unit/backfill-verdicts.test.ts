@@ -397,6 +397,24 @@ describe('scenario 2 verdicts on a raw table without its primary key column', ()
   });
 });
 
+describe('scenario 2 verdicts on two counts that cannot be taken or trusted at once', () => {
+  it("gives the mart's unreadable dates and the raw table's missing key column each its own advice", async () => {
+    const both = `ALTER TABLE raw_ebird.observations RENAME id TO obs_id;
+      ALTER TABLE ebird.fct_daily_bird_observations ALTER day_date TYPE VARCHAR;
+      UPDATE ebird.fct_daily_bird_observations SET day_date = 'n/a' WHERE id % 100 = 0;`;
+    const diagnosis = await diagnose({ source: 'ebird', from: '2026-04-15', to: '2026-04-22' }, both);
+    expect(diagnosis).toMatchObject({ verdict: 'unreadable-dates-and-table', severity: 'warning', paths: [] });
+    expect(diagnosis?.advice).toMatch(/^Mart: day_date in ebird\.fct_daily_bird_observations: \d+ values are not dates \(e\.g\. "n\/a"\);.* Raw: raw_ebird\.observations has no column id, which the source's primary_key \(id\) names/);
+    // Before: "Fix or remove those rows" alone, nothing about primary_key, and "path A picks the rows to keep and delete
+    // by this date", of the mart's column, which path A deletes nothing by.
+    expect(diagnosis?.advice).toContain(
+      'Two things to put right, then diagnose again: fix or remove the rows whose date does not read as a date; and, for the count that could not be taken, check the source\'s table, date column and primary_key names in runbooks/backfill.yml against the database.',
+    );
+    expect(diagnosis?.advice).toContain("path A keeps, deletes and restates the window's rows by their dates (the raw table's raw_date_column, the marts' mart_date_column)");
+    expect(diagnosis?.advice).not.toContain('by this date');
+  });
+});
+
 /** SQL loading again the rows of `day` in `table` whose id ends in under `percent` (of 100): part of the day loaded twice. */
 const partLoadedTwice = (table: string, column: string, day: string, percent: number) => `INSERT INTO ${table} SELECT * FROM ${table} WHERE ${column} = DATE '${day}' AND id % 100 < ${percent};`;
 

@@ -441,8 +441,8 @@ const backfillCases: Planted[] = [
       verdicts.splice(verdicts.findIndex((v) => v.id === 'raw-window'), 0, rawOnly!);
     },
     refusal: [
-      'at diagnosis.verdicts[10].when: verdict 9 ("raw-only") comes first and also holds when mart_counts ends anomalies and raw_counts ends anomalies (and 1 more case of its), so there this verdict is never chosen: put the narrower verdict first, or take those statuses out of this condition if the earlier verdict is meant to win',
-      'at diagnosis.verdicts[14].when: verdict 9 ("raw-only") comes first and also holds when mart_counts ends empty and raw_counts ends anomalies, so there this verdict is never chosen: put the narrower verdict first, or take those statuses out of this condition if the earlier verdict is meant to win',
+      'at diagnosis.verdicts[11].when: verdict 10 ("raw-only") comes first and also holds when mart_counts ends anomalies and raw_counts ends anomalies (and 1 more case of its), so there this verdict is never chosen: put the narrower verdict first, or take those statuses out of this condition if the earlier verdict is meant to win',
+      'at diagnosis.verdicts[15].when: verdict 10 ("raw-only") comes first and also holds when mart_counts ends empty and raw_counts ends anomalies, so there this verdict is never chosen: put the narrower verdict first, or take those statuses out of this condition if the earlier verdict is meant to win',
     ],
   },
   {
@@ -557,10 +557,10 @@ const backfillCases: Planted[] = [
   {
     name: 'a verdict suggesting a parameter its paths do not take',
     plant: (doc) => {
-      const suggest = doc.diagnosis.verdicts[9].suggest;
-      doc.diagnosis.verdicts[9].suggest = { source: suggest.source, form: suggest.from, to: suggest.to };
+      const suggest = doc.diagnosis.verdicts[10].suggest;
+      doc.diagnosis.verdicts[10].suggest = { source: suggest.source, form: suggest.from, to: suggest.to };
     },
-    refusal: ['at diagnosis.verdicts[9].suggest.form: "form" is not a parameter of the paths this verdict offers (source, from, to) (did you mean "from"?)'],
+    refusal: ['at diagnosis.verdicts[10].suggest.form: "form" is not a parameter of the paths this verdict offers (source, from, to) (did you mean "from"?)'],
   },
   {
     name: 'a window naming a parameter that does not exist',
@@ -593,16 +593,16 @@ const backfillCases: Planted[] = [
   {
     name: 'a verdict on a day-counts status that does not exist',
     plant: (doc) => {
-      doc.diagnosis.verdicts[12].when.status = 'anomaly';
+      doc.diagnosis.verdicts[13].when.status = 'anomaly';
     },
-    refusal: ['at diagnosis.verdicts[12].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, duplicates, doubled, no-baseline, no-data, empty, not-judged, no-table, bad-dates, damaged, failed, unreachable, skipped, timeout, interrupted'],
+    refusal: ['at diagnosis.verdicts[13].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, duplicates, doubled, no-baseline, no-data, empty, not-judged, no-table, bad-dates, damaged, failed, unreachable, skipped, timeout, interrupted'],
   },
   {
     name: 'rows-removed asked of a day-counts step with no tellApartFrom (no built table to have the rows)',
     plant: (doc) => {
-      doc.diagnosis.verdicts[8].when = { step: 'mart_counts', status: 'rows-removed' };
+      doc.diagnosis.verdicts[9].when = { step: 'mart_counts', status: 'rows-removed' };
     },
-    refusal: ['at diagnosis.verdicts[8].when.status: step "mart_counts" (day-counts) never ends "rows-removed"; it can end: ok, anomalies, duplicates, doubled, no-baseline, no-data, empty, not-judged, no-table, bad-dates, damaged, failed, unreachable, skipped, timeout, interrupted'],
+    refusal: ['at diagnosis.verdicts[9].when.status: step "mart_counts" (day-counts) never ends "rows-removed"; it can end: ok, anomalies, duplicates, doubled, no-baseline, no-data, empty, not-judged, no-table, bad-dates, damaged, failed, unreachable, skipped, timeout, interrupted'],
   },
   {
     name: 'tellApartFrom naming a step that is not before it in the diagnosis (its results would never be there)',
@@ -1111,7 +1111,7 @@ describe("a /databox command in a runbook's text", () => {
     const dir = folder(['backfill.yml', 'duckdb.yml']);
     const duckdb = path.join(dir, 'duckdb.yml');
     expect(checkRunbooks(dir).problems).toEqual([
-      expect.stringMatching(new RegExp(`^${escapeRegExp(path.join(dir, 'backfill.yml'))}:\\d+: at diagnosis\\.verdicts\\[11\\]\\.advice: gives "/databox diagnose schedule", but this folder has no runbook "schedule", `)),
+      expect.stringMatching(new RegExp(`^${escapeRegExp(path.join(dir, 'backfill.yml'))}:\\d+: at diagnosis\\.verdicts\\[12\\]\\.advice: gives "/databox diagnose schedule", but this folder has no runbook "schedule", `)),
       `${duckdb}:${adviceLine(duckdb, 'recover schedule path=a')}: at validation.followUps[8].advice: gives "/databox recover schedule", but this folder has no runbook "schedule", ${refusedAsUnknown('schedule')} (also at validation.followUps[9].advice)`,
     ]);
     // motherduck.yml alone sends people to scenario 4 for the marts.
