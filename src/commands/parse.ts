@@ -58,6 +58,10 @@ function placeholderProblem(key: string, value: string): string | undefined {
   if (inBrackets !== undefined) {
     // A real value in the brackets (`incident=<dbx-20260420-3fa2>`): the brackets are the only thing wrong.
     if (!/^[a-z][a-z -]*$/i.test(inBrackets)) return `${key}=${clip(value)}: leave out the < > (the help's mark of a placeholder): ${key}=${clip(inBrackets)}`;
+    // The runbooks' own placeholder for a day (`DATABOX_BACKFILL_END=<yesterday>`): a date to type, not a word.
+    if (/^(?:yesterday|today|date|day|yyyy-mm-dd)$/i.test(inBrackets)) {
+      return `${key}=${clip(value)} is a placeholder for a day: type the date itself in its place, as YYYY-MM-DD (${key}=2026-04-18), without the < >`;
+    }
     if (key === 'incident') {
       return `incident=${clip(value)} is the help's placeholder: put an incident's id in its place (they look like dbx-20260420-3fa2, on each incident's first message), or leave incident= out to open a new incident`;
     }
@@ -93,11 +97,17 @@ export function usage(catalog: ScenarioCatalog, verb?: string): string {
   return ['Usage:', ...Object.values(lines).map((line) => `  ${line}`)].join('\n');
 }
 
+/**
+ * What Slack wraps in < > itself: a link (a scheme), a mention or a channel (@, #, !). Anything else in brackets was
+ * typed so (`from=<yesterday>` at the terminal, which sends < > as they are): a placeholder to say, not a link to unwrap.
+ */
+const slackMade = String.raw`(?:[a-z][a-z0-9+.-]*:|[@#!])`;
+
 /** Slack sends &, < and > escaped in command text; undo that, and unwrap auto-formatted links. */
 export function unescapeSlackText(text: string): string {
   return text
-    .replace(/<(?:mailto:)?([^<>|]+)\|([^<>]+)>/g, '$2')
-    .replace(/<([^<>|]+)>/g, '$1')
+    .replace(new RegExp(`<(?:mailto:)?(${slackMade}?[^<>|]+)\\|([^<>]+)>`, 'gi'), '$2')
+    .replace(new RegExp(`<(${slackMade}[^<>|]*)>`, 'gi'), '$1')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');

@@ -79,6 +79,11 @@ const malformed: Malformed[] = [
   // The help's own placeholders, copied as they are: said as placeholders, with what to put, not as metacharacters.
   { text: 'recover duckdb path=b backup=&lt;path&gt;', error: /^backup=<path> is the help's placeholder: put the path itself in its place, without the < >$/, usage: recoverUsage },
   { text: 'diagnose duckdb incident=&lt;id&gt;', error: /^incident=<id> is the help's placeholder: put an incident's id in its place \(they look like dbx-20260420-3fa2, on each incident's first message\), or leave incident= out to open a new incident$/, usage: diagnoseUsage },
+  // The runbooks' placeholder for a day (DATABOX_BACKFILL_END=<yesterday>), from Slack (escaped) and from the terminal
+  // (as typed): before, the terminal's was unwrapped as a Slack link, "from=yesterday is not a date", and Slack's said
+  // "put the yesterday itself in its place".
+  { text: 'diagnose duckdb from=&lt;yesterday&gt;', error: /^from=<yesterday> is a placeholder for a day: type the date itself in its place, as YYYY-MM-DD \(from=2026-04-18\), without the < >$/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb to=<yesterday>', error: /^to=<yesterday> is a placeholder for a day: type the date itself in its place, as YYYY-MM-DD \(to=2026-04-18\), without the < >$/, usage: diagnoseUsage },
   { text: 'diagnose duckdb incident=&lt;dbx-20261205-abcd&gt;', error: /^incident=<dbx-20261205-abcd>: leave out the < > \(the help's mark of a placeholder\): incident=dbx-20261205-abcd$/, usage: diagnoseUsage },
   { text: 'diagnose duckdb source=ebird|noaa|usgs', error: /^source=ebird\|noaa\|usgs lists the values to choose from, as the help writes them: pick one, source=ebird$/, usage: diagnoseUsage },
   // The whole command in quotes or code marks, or pasted with its /databox: the way out, with the command meant.
@@ -336,5 +341,10 @@ describe('unescapeSlackText', () => {
     expect(unescapeSlackText('backup=<http://backups.example/b.duckdb|backups.example/b.duckdb>')).toBe('backup=backups.example/b.duckdb');
     expect(unescapeSlackText('<mailto:ops@example.com|ops@example.com>')).toBe('ops@example.com');
     expect(unescapeSlackText('<https://example.com>')).toBe('https://example.com');
+    expect(unescapeSlackText('source=<@U0EVIL> <#C0GENERAL|general> <!here>')).toBe('source=@U0EVIL general !here');
+  });
+
+  it('leaves what Slack never wraps (a placeholder typed at the terminal) in its brackets', () => {
+    expect(unescapeSlackText('from=<yesterday> backup=<path>')).toBe('from=<yesterday> backup=<path>');
   });
 });
