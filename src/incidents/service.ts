@@ -29,6 +29,7 @@ import { has, render, renderAdvice, type TemplateContext } from '../runbook/temp
 import { runbookFile } from '../runbook/runbook-file.js';
 import { unfilledMarks } from './unfilled-marks.js';
 import { runPreviews, type PreviewResult } from '../engine/previews.js';
+import { previewsNoneSaid } from './previews-none.js';
 import { planCountsFor } from './plan-counts.js';
 import type { DatabaseTarget } from '../database/target.js';
 import { databaseTargets, type DatabaseTargets } from '../database/targets.js';
@@ -931,6 +932,7 @@ export class IncidentService {
     const today = this.clock().toISOString().slice(0, 10);
     const drift = continues ? undefined : previewDrift(rb, recovery, rawParameters(params), previews, values, today);
     const loading = continues ? undefined : todayInWindow(rb, recovery, rawParameters(params), today);
+    const nothingThere = continues ? undefined : previewsNoneSaid(recovery, previews, values);
     const decided = continues
       ? await this.continuedWarning(this.run(continues))
       : (againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows, this.deps.state.diagnosisRunning(lockKey, incident.id)) ??
@@ -938,7 +940,7 @@ export class IncidentService {
     const leftOut = continues ? undefined : windowLeftOut(this.incident(incident.id), recovery, rawParameters(params), rb.windows);
     const undoesOthers = recoveriesUndoneSaid(this.deps.state, incident.id, lockKey, steps);
     const unvalidatable = this.validationNeedsDagster(rb);
-    const warning = [decided, leftOut, drift, loading, ...planWarnings(steps), undoesOthers, unvalidatable].filter(Boolean).join(' ') || undefined;
+    const warning = [decided, leftOut, drift, loading, nothingThere, ...planWarnings(steps), undoesOthers, unvalidatable].filter(Boolean).join(' ') || undefined;
     const waiting = this.samePlanWaiting(incident.id, pathId, rawParameters(params), previews, steps, warning);
     // Made without what its diagnosis found empty: that holds to the end of the day it looked, and its approval no longer.
     const found = continues ? undefined : knownEmptyOf(recovery, this.incident(incident.id).diagnosis);

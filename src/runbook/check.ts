@@ -452,6 +452,13 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
         add(where, `path ${p.id} takes no window (windows: a from and a to among its parameters): there are no days to compare the diagnosis' counts on`);
       }
     });
+    if (p.whenPreviewsNone) {
+      const ids = p.previews.map((preview) => preview.id);
+      p.whenPreviewsNone.previews.forEach((id, j) => {
+        if (!ids.includes(id)) add([...at, 'whenPreviewsNone', 'previews', j], `no preview "${id}" in path ${p.id}${didYouMean(id, ids)}: only its own previews' counts are there to read`);
+      });
+      checkTemplate({ at: ['whenPreviewsNone', 'said'], template: p.whenPreviewsNone.said, as: 'text' }, { ...scope, previews: undefined, previewsUnseen: "{{previews.…}} is not set in whenPreviewsNone's said: the counts it names are none" }, at);
+    }
     if (!p.rollback) return;
     const rollbackAt: At = [...at, 'rollback'];
     checkParameterList(p.rollback.parameters, [...rollbackAt, 'parameters']);

@@ -172,6 +172,12 @@ export const recoveryPath = z.strictObject({
   /** Read-only checks run when the plan is proposed and again before it runs; any failure refuses the plan. */
   guards: z.array(step).default([]),
   previews: z.array(preview).default([]),
+  /**
+   * Previews of this path that all counting none is worth saying (a window before the source's first row, with no rows
+   * in the raw table or the marts: a plan that keeps and deletes nothing and reloads days the source may never have
+   * had): the plan then says `said`, a template over the path's parameters. Nothing is refused: an outage is such a window too.
+   */
+  whenPreviewsNone: z.strictObject({ previews: z.array(stepId).min(1), said: template }).optional(),
   steps: z.array(step).min(1),
   /**
    * What the thread offers when this recovery, or the validation after it, fails and there is nothing to roll back

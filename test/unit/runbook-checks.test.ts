@@ -434,6 +434,13 @@ const backfillCases: Planted[] = [
     ],
   },
   {
+    name: 'whenPreviewsNone naming a preview its path does not have',
+    plant: (doc) => {
+      doc.recovery[0].whenPreviewsNone.previews[1] = 'mart_row';
+    },
+    refusal: ['at recovery[0].whenPreviewsNone.previews[1]: no preview "mart_row" in path a (did you mean "mart_rows"?): only its own previews\' counts are there to read'],
+  },
+  {
     name: 'a wider verdict moved above a narrower one: the cases both hold in go to the wider, with its shorter window',
     plant: (doc) => {
       const verdicts = doc.diagnosis.verdicts as Doc[];
