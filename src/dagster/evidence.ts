@@ -7,6 +7,7 @@ import { queuedTooLongSaid, type QueuedTooLong } from './queued-runs.js';
 import { unreachableCode } from './code-failures.js';
 import { ticksAtMostDaily } from './builds-days.js';
 import { dayEndsAt, knownTimeZone, lastDayEndedEverywhere, zonedDay } from './zoned-days.js';
+import { nextDailyTick } from './daily-ticks.js';
 import { dayAfter, dayBefore } from '../engine/steps/iso-days.js';
 
 export interface DaemonEvidence {
@@ -163,6 +164,20 @@ export interface DagsterVerdict {
    * after that is still to be built by the schedule itself. A weekly or monthly schedule's success says nothing of it.
    */
   lastDailyTick: LastDailyTick | null;
+  /**
+   * With the daemon stopped or schedules paused: the first tick still ahead of a daily schedule that is not ticking (a
+   * paused one, or any with the daemon stopped), which the recovery must come before, or the day it builds is missed;
+   * null otherwise.
+   */
+  dueTick: DueTick | null;
+}
+
+export interface DueTick {
+  /** ISO time of the tick. */
+  at: string;
+  schedule: string;
+  /** The day it builds: the day before its own, where the schedule runs. */
+  builds: string;
 }
 
 export interface LastDailyTick {
@@ -183,16 +198,31 @@ function isoDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+/** A schedule's execution timezone where this Node knows it, else UTC (its days are then counted in UTC). */
+function zoneOf(schedule: Pick<ScheduleEvidence, 'timezone'>): string {
+  return schedule.timezone && knownTimeZone(schedule.timezone) ? schedule.timezone : 'UTC';
+}
+
+/** What the missed days of a schedule are worked out from: its last success, its cron and its execution timezone. */
+type Ticking = Pick<ScheduleEvidence, 'lastSuccessAt' | 'cron' | 'timezone'>;
+
 /**
  * The days no tick built, as days of the schedule's execution timezone, whose local dates its daily partitions are
- * keyed by: from the day of the last successful tick up to yesterday there (today is still arriving). The day of that
- * tick is included: a daily partitioned schedule's tick on day D builds D − 1, so D itself was never built; where the
- * tick built its own day, backfilling it again is harmless (the runbook: additive and idempotent).
+ * keyed by: from the day of the last successful tick up to the day its last tick due built (today is still arriving).
+ * The day of that tick is included: a daily partitioned schedule's tick on day D builds D − 1, so D itself was never
+ * built; where the tick built its own day, backfilling it again is harmless (the runbook: additive and idempotent). A
+ * daily schedule whose tick of today is still ahead (00:00 to its cron's time there) has missed nothing of yesterday:
+ * that tick builds it, once the schedule ticks again by then (Dagster runs every tick due after a schedule is started,
+ * never one due while it was stopped), so a backfill of yesterday would race it.
  */
-function locallyMissed(lastSuccessAt: string | null, now: Date, timeZone = 'UTC'): { from: string; to: string } | null {
-  if (!lastSuccessAt) return null;
-  const from = zonedDay(Date.parse(lastSuccessAt), timeZone);
-  const to = dayBefore(zonedDay(now.getTime(), timeZone));
+function locallyMissed(schedule: Ticking, now: Date): { from: string; to: string } | null {
+  if (!schedule.lastSuccessAt) return null;
+  const timeZone = zoneOf(schedule);
+  const from = zonedDay(Date.parse(schedule.lastSuccessAt), timeZone);
+  const today = zonedDay(now.getTime(), timeZone);
+  const next = nextDailyTick(schedule.cron, timeZone, now.getTime());
+  const lastTickDue = next !== undefined && zonedDay(next, timeZone) === today ? dayBefore(today) : today;
+  const to = dayBefore(lastTickDue);
   return from <= to ? { from, to } : null;
 }
 
@@ -200,8 +230,8 @@ function locallyMissed(lastSuccessAt: string | null, now: Date, timeZone = 'UTC'
  * The days missed (locallyMissed) that a window may name: never past yesterday in UTC, as a backfill naming today (UTC)
  * is refused (a timezone ahead of UTC has ended a day that is still today in UTC).
  */
-export function missedWindow(lastSuccessAt: string | null, now: Date, timeZone = 'UTC'): { from: string; to: string } | null {
-  const missed = locallyMissed(lastSuccessAt, now, timeZone);
+export function missedWindow(schedule: Ticking, now: Date): { from: string; to: string } | null {
+  const missed = locallyMissed(schedule, now);
   const utcYesterday = isoDay(now.getTime() - day);
   if (!missed || missed.from > utcYesterday) return null;
   return { from: missed.from, to: missed.to < utcYesterday ? missed.to : utcYesterday };
@@ -213,7 +243,7 @@ export function missedWindow(lastSuccessAt: string | null, now: Date, timeZone =
  * UTC has no partition there yet, and a backfill naming it would fail.
  */
 function windowOf(schedules: readonly ScheduleEvidence[], now: Date, zones: readonly string[]): { from: string; to: string } | null {
-  const windows = schedules.map((s) => missedWindow(s.lastSuccessAt, now, s.timezone)).filter((w) => w !== null);
+  const windows = schedules.map((s) => missedWindow(s, now)).filter((w) => w !== null);
   if (windows.length === 0) return null;
   const from = windows.map((w) => w.from).sort()[0] as string;
   const latest = windows.map((w) => w.to).sort().at(-1) as string;
@@ -235,7 +265,7 @@ export function timeZonesOf(schedules: readonly ScheduleEvidence[]): string[] {
  */
 function noDayMissedBy(schedules: readonly ScheduleEvidence[], now: Date): boolean {
   if (schedules.length === 0 || schedules.some((s) => s.lastSuccessAt === null)) return false;
-  return schedules.every((s) => locallyMissed(s.lastSuccessAt, now, s.timezone) === null);
+  return schedules.every((s) => locallyMissed(s, now) === null);
 }
 
 /**
@@ -243,7 +273,7 @@ function noDayMissedBy(schedules: readonly ScheduleEvidence[], now: Date): boole
  * today in UTC; null when there is none.
  */
 function missedStillTodayInUtc(schedules: readonly ScheduleEvidence[], now: Date): string | null {
-  const days = schedules.filter((s) => missedWindow(s.lastSuccessAt, now, s.timezone) === null).map((s) => locallyMissed(s.lastSuccessAt, now, s.timezone)?.from);
+  const days = schedules.filter((s) => missedWindow(s, now) === null).map((s) => locallyMissed(s, now)?.from);
   return days.filter((d) => d !== undefined).sort()[0] ?? null;
 }
 
@@ -253,7 +283,7 @@ function missedStillTodayInUtc(schedules: readonly ScheduleEvidence[], now: Date
  */
 function missedNotOverWest(schedules: readonly ScheduleEvidence[], now: Date, zones: readonly string[]): DagsterVerdict['missedNotOverWest'] {
   const ended = lastDayEndedEverywhere(zones, now);
-  const days = schedules.map((s) => missedWindow(s.lastSuccessAt, now, s.timezone)?.from).filter((d): d is string => d !== undefined && d > ended.day);
+  const days = schedules.map((s) => missedWindow(s, now)?.from).filter((d): d is string => d !== undefined && d > ended.day);
   const first = days.sort()[0];
   if (!first) return null;
   // The zone where it ends last: several west of UTC often share a yesterday (Chicago and Los Angeles), not its end.
@@ -274,10 +304,10 @@ function timezoneNotes(schedules: readonly ScheduleEvidence[], now: Date, window
   return schedules.flatMap((s) => {
     if (!s.timezone || s.timezone === 'UTC') return [];
     if (!knownTimeZone(s.timezone)) return window ? [`schedule ${s.name}'s execution timezone ${s.timezone} is not one this host knows: its days are counted in UTC`] : [];
-    const missed = locallyMissed(s.lastSuccessAt, now, s.timezone);
+    const missed = locallyMissed(s, now);
     const ended = lastDayEndedEverywhere([s.timezone], now).day;
     // Said where another schedule missed a later day, which the window leaves out until that day is over here too.
-    const cut = schedules.some((o) => (missedWindow(o.lastSuccessAt, now, o.timezone)?.to ?? '') > ended);
+    const cut = schedules.some((o) => (missedWindow(o, now)?.to ?? '') > ended);
     if (window && window.to === ended && cut) {
       return [`schedule ${s.name} runs in ${s.timezone}, where ${dayAfter(ended)} is not over yet: the window ends ${ended}, the last day over in every timezone the schedules run in (Dagster has no partition of ${dayAfter(ended)} there yet); diagnose again once it has ended there to backfill the days after it`];
     }
@@ -339,17 +369,34 @@ function ticksDaily(cron: string): boolean {
   return ticksAtMostDaily(cron) && cronIntervalMs(cron) === day;
 }
 
-/** The oldest last success of these schedules that are RUNNING daily ones, each day counted where it runs; null when none. */
+/**
+ * The oldest last success of these schedules that are RUNNING daily ones, each day counted where it runs, or STOPPED
+ * daily ones whose next tick after it is still ahead (paused before it: the plan that starts them holds only until then);
+ * null when none.
+ */
 function lastDailyTickOf(schedules: readonly ScheduleEvidence[], now: Date): LastDailyTick | null {
   const ticks = schedules
-    .filter((s) => s.status === 'RUNNING' && ticksDaily(s.cron) && s.lastSuccessAt !== null)
+    .filter((s) => ticksDaily(s.cron) && s.lastSuccessAt !== null && (s.status === 'RUNNING' || (nextDailyTick(s.cron, zoneOf(s), Date.parse(s.lastSuccessAt)) ?? 0) > now.getTime()))
     .map((s) => {
-      const zone = s.timezone && knownTimeZone(s.timezone) ? s.timezone : 'UTC';
+      const zone = zoneOf(s);
       const at = s.lastSuccessAt as string;
       const tickDay = zonedDay(Date.parse(at), zone);
       return { at, built: dayBefore(tickDay), today: tickDay === zonedDay(now.getTime(), zone) };
     });
   return ticks.sort((a, b) => a.built.localeCompare(b.built) || a.at.localeCompare(b.at))[0] ?? null;
+}
+
+/**
+ * The first tick still ahead of these daily schedules (a cron of one time every day): what a plan that starts them, or
+ * the daemon that ticks them, must run before, or the day it builds is missed (Dagster never runs a tick due while a
+ * schedule was stopped, nor later than its catch-up allows); null when none of them has such a cron.
+ */
+function dueTickOf(schedules: readonly ScheduleEvidence[], now: Date): DueTick | null {
+  const ticks = schedules.flatMap((s) => {
+    const at = nextDailyTick(s.cron, zoneOf(s), now.getTime());
+    return at === undefined ? [] : [{ at: new Date(at).toISOString(), schedule: s.name, builds: dayBefore(zonedDay(at, zoneOf(s))) }];
+  });
+  return ticks.sort((a, b) => a.at.localeCompare(b.at))[0] ?? null;
 }
 
 /**
@@ -421,6 +468,7 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     noDayMissed: false,
     missedStillTodayInUtc: null,
     missedNotOverWest: null,
+    dueTick: null,
   };
 }
 
@@ -483,8 +531,9 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
   const zones = timeZonesOf(buildingDays);
   const window = windowOf(buildingDays.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt), now, zones);
   const noDayMissed = noDayMissedBy(buildingDays, now);
-  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed' | 'missedStillTodayInUtc' | 'missedNotOverWest' | 'timeZones' | 'lastDailyTick'> & { reasons?: string[]; noDayMissed?: boolean }): DagsterVerdict => ({
+  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed' | 'missedStillTodayInUtc' | 'missedNotOverWest' | 'timeZones' | 'lastDailyTick' | 'dueTick'> & { reasons?: string[]; noDayMissed?: boolean; dueTick?: DueTick | null }): DagsterVerdict => ({
     reasons,
+    dueTick: null,
     timeZones: zones,
     lastDailyTick: lastDailyTickOf(schedules, now),
     // Healthy: a running schedule's next tick builds the day, and there is nothing to say of it.
@@ -509,7 +558,9 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
     const since = oldest(heartbeats) ?? lastSuccess;
     // Caught before its next tick was due: starting it is the whole recovery, with no window to backfill.
     const id = noDayMissed ? 'daemon-stopped-no-day-missed' : 'daemon-stopped';
-    return verdict({ id, title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, lastSuccess });
+    // No schedule ticks until the daemon is started: the first tick due of any is what its plan must come before.
+    const dueTick = dueTickOf(buildingDays, now);
+    return verdict({ id, title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, lastSuccess, dueTick });
   }
   const stopped = schedules.filter((s) => s.status === 'STOPPED');
   if (!noScheduler && stopped.length > 0) {
@@ -540,6 +591,8 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
       window: stoppedWindow,
       lastSuccess: missingDays.length > 0 ? stoppedSuccess : lastSuccess,
       noDayMissed: pausedNoDayMissed,
+      // The running ones tick by themselves: the paused ones' first tick due is what the plan that starts them must come before.
+      dueTick: dueTickOf(stopped, now),
     });
   }
   if (evidence.daemons === undefined && evidence.daemonLive === undefined) reasons.push('the daemons could not be read');

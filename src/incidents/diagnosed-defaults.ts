@@ -2,7 +2,7 @@
 import { UserError } from '../errors.js';
 import { readNames } from '../runbook/params.js';
 import type { Parameter, RecoveryPath } from '../runbook/schema.js';
-import { knownEmptyOf, stillHolds } from './path-requires.js';
+import { heldUntil, knownEmptyOf, stillHolds } from './path-requires.js';
 import { minuteUtc } from '../timestamps.js';
 import type { Incident } from './state.js';
 
@@ -58,7 +58,7 @@ export function explainMissing(error: unknown, incident: Incident | undefined, o
     : !incident.diagnosis
       ? `incident ${incident.id} has no diagnosis to take it from: give it, or diagnose first`
       : found && on && !stillHolds(found, on.now)
-        ? `the diagnosis of incident ${incident.id} ("${incident.diagnosis.title}") found none needed at ${minuteUtc(found.asOf)}, which held until that day ended (${minuteUtc(found.until)}) and may no longer: diagnose again${on.diagnoseAgain ? ` (\`${on.diagnoseAgain}\`)` : ''}, or give it`
+        ? `the diagnosis of incident ${incident.id} ("${incident.diagnosis.title}") found none needed at ${minuteUtc(found.asOf)}, which held until ${heldUntil(found)} and may no longer: diagnose again${on.diagnoseAgain ? ` (\`${on.diagnoseAgain}\`)` : ''}, or give it`
         : `the diagnosis of incident ${incident.id} ("${incident.diagnosis.title}") did not find it (its verdict says why): give it`;
   return new UserError(`${error.message} (${why})`);
 }
@@ -71,6 +71,8 @@ export function explainMissingInForm(error: unknown, incident: Incident, on: { r
   if (!(error instanceof UserError) || !/^missing /m.test(error.message)) return error;
   const found = knownEmptyOf(on.recovery, incident.diagnosis);
   if (!found || stillHolds(found, on.now)) return error;
-  const why = `none was needed on ${found.asOf.slice(0, 10)} only, when the diagnosis looked: diagnose again, or give it`;
+  const why = found.untilWhat
+    ? `none was needed only until ${minuteUtc(found.until)}: diagnose again, or give it`
+    : `none was needed on ${found.asOf.slice(0, 10)} only, when the diagnosis looked: diagnose again, or give it`;
   return new UserError(error.message.replace(/^(missing \S+=\S+):.*$/gm, `$1: ${why}`));
 }

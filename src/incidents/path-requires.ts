@@ -5,13 +5,15 @@ import type { Diagnosis, Run } from './state.js';
 
 /**
  * What a verdict found empty (`knownEmpty`: scenario 4's window, no day missed yet), when it looked, and until when that
- * holds: the end of that UTC day. The finding is about the day (the schedules are daily: once it ends, a new diagnosis
+ * holds: the end of that UTC day, or before it what the verdict's knownEmptyUntil names (a paused schedule's next tick). The finding is about the day (the schedules are daily: once it ends, a new diagnosis
  * counts it as missed), so a plan made or approved after it would act on what may no longer be so.
  */
 export interface KnownEmpty {
   params: string[];
   asOf: string;
   until: string;
+  /** What ends it at `until` where that comes before the day's end (a paused schedule's next tick); absent: the day's end. */
+  untilWhat?: string;
 }
 
 /** The verdict's knownEmpty for this path as of its diagnosis, whether or not it still holds; undefined when none. */
@@ -20,9 +22,16 @@ export function knownEmptyOf(path: RecoveryPath, diagnosis: Diagnosis | undefine
   if (!diagnosis || params.length === 0) return undefined;
   // Diagnoses recorded before the time their steps looked was kept: the verdict's own time, a moment later.
   const asOf = diagnosis.knownEmptyAsOf ?? diagnosis.at;
-  const until = new Date(`${asOf.slice(0, 10)}T00:00:00Z`);
-  until.setUTCDate(until.getUTCDate() + 1);
-  return { params, asOf, until: until.toISOString() };
+  const dayEnds = new Date(`${asOf.slice(0, 10)}T00:00:00Z`);
+  dayEnds.setUTCDate(dayEnds.getUTCDate() + 1);
+  const sooner = diagnosis.knownEmptyUntil;
+  if (sooner && Date.parse(sooner.at) < dayEnds.getTime()) return { params, asOf, until: sooner.at, untilWhat: sooner.what };
+  return { params, asOf, until: dayEnds.toISOString() };
+}
+
+/** "that day ended (…)", or what ended it before ("schedule …'s next tick …, at …"): how long it held, said. */
+export function heldUntil(found: Pick<KnownEmpty, 'until' | 'untilWhat'>): string {
+  return found.untilWhat ? `${found.untilWhat}, at ${minuteUtc(found.until)}` : `that day ended (${minuteUtc(found.until)})`;
 }
 
 /** Whether what was found empty still holds at `now`. */
@@ -51,6 +60,6 @@ export function knownEmptyLapsed(run: Pick<Run, 'knownEmpty' | 'leftOut'>, now: 
   const without = found.params.map((name) => `${name}=`).join(' and ');
   return (
     `this plan goes without ${without}${leftOut.length > 0 ? ` (leaving out ${leftOut.join(', ')})` : ''} on what its diagnosis found at ${minuteUtc(found.asOf)}, ` +
-    `which held until that day ended (${minuteUtc(found.until)}): it is ${minuteUtc(now.toISOString())} now, and what it found may no longer be so. Diagnose again and propose a new plan; nothing was run`
+    `which held until ${heldUntil(found)}: it is ${minuteUtc(now.toISOString())} now, and what it found may no longer be so. Diagnose again and propose a new plan; nothing was run`
   );
 }

@@ -121,6 +121,16 @@ function leftOut(step: Step, values: TemplateContext): boolean {
 }
 
 /**
+ * What ends a verdict's knownEmpty before its day does (knownEmptyUntil), rendered from the diagnosis' outputs: nothing
+ * where it renders no time (no tick due among the schedules, say), and the day's end alone then bounds it.
+ */
+function knownEmptyUntil(verdict: Verdict, outputs: TemplateContext): { knownEmptyUntil?: { at: string; what: string } } {
+  if (!verdict.knownEmptyUntil) return {};
+  const at = Date.parse(render(verdict.knownEmptyUntil.at, outputs));
+  return Number.isNaN(at) ? {} : { knownEmptyUntil: { at: new Date(at).toISOString(), what: render(verdict.knownEmptyUntil.what, outputs) } };
+}
+
+/**
  * The steps a plan leaves out where the runbook says what that means (leftOutNote): shown with the plan. One left out
  * because the diagnosis found nothing to give says as of when, and until when an approval may take it.
  */
@@ -129,7 +139,7 @@ function leftOutSteps(steps: readonly Step[], values: TemplateContext, found?: K
     const said = step.leftOutNote && leftOut(step, values) ? leftOutNoteSaid(step.leftOutNote, values) : undefined;
     if (!said) return [];
     const parameter = step.onlyIfGiven as string;
-    const note = found?.params.includes(parameter) ? `${said}, as of ${minuteUtc(found.asOf)}, if approved before ${minuteUtc(found.until)}, when that day ends` : said;
+    const note = found?.params.includes(parameter) ? `${said}, as of ${minuteUtc(found.asOf)}, if approved before ${minuteUtc(found.until)}, when ${found.untilWhat ? `${found.untilWhat} is due` : 'that day ends'}` : said;
     return [{ title: step.title, parameter, note }];
   });
 }
@@ -695,7 +705,7 @@ export class IncidentService {
         paths: verdict.paths,
         suggested,
         // What it found empty holds on the day its steps looked, not the day the verdict was recorded (a moment later).
-        ...(verdict.knownEmpty.length > 0 ? { knownEmpty: verdict.knownEmpty, knownEmptyAsOf: this.run(run.id).startedAt ?? this.clock().toISOString() } : {}),
+        ...(verdict.knownEmpty.length > 0 ? { knownEmpty: verdict.knownEmpty, knownEmptyAsOf: this.run(run.id).startedAt ?? this.clock().toISOString(), ...knownEmptyUntil(verdict, outputs) } : {}),
         params: rawParameters(params),
         // The runbook mistake behind a marker in the advice, kept with the verdict for the postmortem.
         ...(unfilled.length > 0 ? { unfilled } : {}),

@@ -145,6 +145,8 @@ export interface Diagnosis {
   knownEmpty?: string[];
   /** When its steps looked (the diagnosis run's start): what it found empty holds to the end of that UTC day. */
   knownEmptyAsOf?: string;
+  /** What ends that before the day does (a paused schedule's next tick), when the verdict said so: its time and its name. */
+  knownEmptyUntil?: { at: string; what: string };
   /** The parameters the diagnosis ran with. */
   params: Record<string, string>;
   at: string;

@@ -602,6 +602,11 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       }
       if (Object.hasOwn(v.suggest, name)) add(where, `"${name}" is suggested too: a verdict that found nothing to give for it has no value to suggest`);
     });
+    if (v.knownEmptyUntil) {
+      if (v.knownEmpty.length === 0) add([...at, 'knownEmptyUntil'], 'this verdict lists no knownEmpty: knownEmptyUntil ends what it found empty, so list those parameters under knownEmpty');
+      checkTemplate({ at: ['knownEmptyUntil', 'at'], template: v.knownEmptyUntil.at, as: 'text' }, verdictScope, at);
+      checkTemplate({ at: ['knownEmptyUntil', 'what'], template: v.knownEmptyUntil.what, as: 'text' }, verdictScope, at);
+    }
   });
 
   // The lock key is rendered by every command: it can use the engine's values and the parameters all of them take.

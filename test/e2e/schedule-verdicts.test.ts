@@ -191,6 +191,45 @@ describe('scenario 4 verdicts', () => {
     expect(verdict).not.toContain('from=2026-04-20');
   });
 
+  it("takes the daily schedule paused before today's tick as having missed nothing: no backfill of the day that tick builds, path B only resumes it, and its plan approved once the tick is due is refused, naming the tick", async () => {
+    // 05:07 UTC: paused after yesterday's 06:07 tick; today's 06:00 tick builds yesterday once the schedule runs again.
+    const beforeTick = new Date('2026-04-21T05:07:00Z');
+    const startedAt = Date.now();
+    let later = 0;
+    const early = () => new Date(Date.now() + beforeTick.getTime() - startedAt + later);
+    fs.rmSync(checkout.databasePath, { force: true });
+    await createMartsDatabase(checkout.databasePath, '2026-04-19');
+    const started: unknown[] = [];
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxSchedules: () => schedulesAnswer([schedule('all_pipelines_daily', 'STOPPED', '2026-04-20T06:07:00Z'), schedule('soda_freshness_hourly', 'RUNNING', '2026-04-21T05:00:00Z', '0 * * * *')]),
+      DataboxDaemonHealth: daemonHealthyNow(early),
+      DataboxStartSchedule: ({ variables }) => (started.push(variables.selector), { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } }),
+    });
+    const verdict = await diagnose(early, { DATABOX_APPROVAL_TTL: '2h' });
+    expect(verdict).toContain('Verdict: Schedules paused, no day missed yet');
+    expect(verdict).not.toContain('; missed window');
+    expect(verdict).toContain("schedule all_pipelines_daily's next tick, at 2026-04-21 06:00 UTC, builds 2026-04-20 if schedule all_pipelines_daily is running again by then: resuming is enough");
+    expect(verdict).not.toContain('from=2026-04-20');
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+
+    await harness!.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await harness!.settle();
+    expect(slack.allText()).toMatch(
+      /no day missed yet: nothing to backfill, as of 2026-04-21 05:\d\d UTC, if approved before 2026-04-21 06:00 UTC, when schedule all_pipelines_daily's next tick \(it builds 2026-04-20, missed if the schedule is not running by then\) is due/,
+    );
+
+    // Approved once the tick is due, the schedule still paused: resuming it now would leave 2026-04-20 unbuilt.
+    later = 60 * 60_000;
+    await harness!.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness!.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(
+      /on what its diagnosis found at 2026-04-21 05:\d\d UTC, which held until schedule all_pipelines_daily's next tick \(it builds 2026-04-20, missed if the schedule is not running by then\), at 2026-04-21 06:00 UTC: it is 2026-04-21 06:\d\d UTC now, and what it found may no longer be so\. Diagnose again and propose a new plan; nothing was run/,
+    );
+    expect(started).toEqual([]);
+  });
+
   it("after today's daily tick, does not end the marts' missed days at a RUNNING weekly schedule's older success: the day the daily tick built is missed, and path B backfills it", async () => {
     fs.rmSync(checkout.databasePath, { force: true });
     await createMartsDatabase(checkout.databasePath, '2026-04-19');

@@ -148,6 +148,24 @@ describe('the missed window', () => {
     expect(assessDagster(cli, thresholds, now)).toMatchObject({ id: 'schedules-paused', noDayMissed: false });
   });
 
+  it("takes yesterday as due, not missed, for a daily schedule paused (or a daemon stopped) before today's tick: resumed by then, that tick builds it, so the window ends the day before and the verdict names the tick", () => {
+    const beforeTick = new Date('2026-12-01T05:00:00Z');
+    const paused = schedule('all_pipelines_daily', 'STOPPED', '2026-11-30T06:00:00Z');
+    const tick = { at: '2026-12-01T06:00:00.000Z', schedule: 'all_pipelines_daily', builds: '2026-11-30' };
+    expect(assessDagster(evidence([paused]), thresholds, beforeTick)).toMatchObject({ id: 'schedules-paused-no-day-missed', window: null, noDayMissed: true, dueTick: tick });
+    expect(assessDagster(evidence([{ ...paused, status: 'RUNNING' }], 2), thresholds, beforeTick)).toMatchObject({ id: 'daemon-stopped-no-day-missed', window: null, dueTick: tick });
+    // Paused three days ago: the days its missed ticks built are missed, but not yesterday, which today's tick builds.
+    const longAgo = schedule('all_pipelines_daily', 'STOPPED', '2026-11-28T06:00:00Z');
+    expect(assessDagster(evidence([longAgo]), thresholds, beforeTick)).toMatchObject({ id: 'schedules-paused', window: { from: '2026-11-28', to: '2026-11-29' }, dueTick: tick });
+    // Once the tick's time has passed with the schedule paused, yesterday is missed.
+    expect(assessDagster(evidence([paused]), thresholds, new Date('2026-12-01T06:01:00Z'))).toMatchObject({ id: 'schedules-paused', window: { from: '2026-11-30', to: '2026-11-30' }, dueTick: { at: '2026-12-02T06:00:00.000Z' } });
+    // Each in its own timezone: 06:00 in Tokyo is 21:00 UTC the day before.
+    const tokyo = { ...schedule('all_pipelines_daily', 'STOPPED', '2026-11-29T21:00:00Z'), timezone: 'Asia/Tokyo' };
+    expect(assessDagster(evidence([tokyo]), thresholds, new Date('2026-11-30T20:00:00Z'))).toMatchObject({ id: 'schedules-paused-no-day-missed', dueTick: { at: '2026-11-30T21:00:00.000Z', builds: '2026-11-30' } });
+    // A weekly schedule's next tick is not worked out: it sets no due tick, and its window is as before.
+    expect(assessDagster(evidence([schedule('full_refresh_weekly', 'STOPPED', '2026-11-23T03:00:00Z', '0 3 * * 1')]), thresholds, beforeTick)).toMatchObject({ id: 'schedules-paused', dueTick: null });
+  });
+
   it('with the daemon stopped, names the schedules also STOPPED, so its recovery starts them too', () => {
     const verdict = assessDagster(evidence([schedule('all_pipelines_daily', 'STOPPED', '2026-11-29T06:00:00Z'), schedule('soda_hourly', 'RUNNING', '2026-11-29T07:00:00Z', '0 * * * *')], 60), thresholds, now);
     expect(verdict).toMatchObject({ id: 'daemon-stopped', pausedSchedules: ['all_pipelines_daily'] });

@@ -913,7 +913,7 @@ describe('a mistake planted in schedule.yml is refused at load', () => {
     expect(note).toContain('{{diagnosis.dagster.stoppedNotProposed}}');
     doc.recovery[0].steps[1].leftOutNote = note.replace('stoppedNotProposed', 'stoppedNotProposd');
     expect(refusal('schedule.yml', doc)).toEqual([
-      `at recovery[0].steps[1].leftOutNote: {{diagnosis.dagster.stoppedNotProposd}}: step "dagster" (dagster-health) has no output "stoppedNotProposd" (did you mean "stoppedNotProposed"?); it has: since, windowFrom, windowTo, window, windowRest, source, stoppedDaemons, pausedSchedules, stoppedNotProposed, pausedLocations, timeZones, schemaMismatch, codeFailures, status, summary`,
+      `at recovery[0].steps[1].leftOutNote: {{diagnosis.dagster.stoppedNotProposd}}: step "dagster" (dagster-health) has no output "stoppedNotProposd" (did you mean "stoppedNotProposed"?); it has: since, windowFrom, windowTo, window, windowRest, source, stoppedDaemons, pausedSchedules, stoppedNotProposed, pausedLocations, timeZones, dueTickAt, dueTick, schemaMismatch, codeFailures, status, summary`,
     ]);
   });
 

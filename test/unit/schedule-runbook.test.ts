@@ -341,6 +341,13 @@ describe('runbooks/schedule.yml', () => {
     const offersNone = bundled();
     offersNone.diagnosis.verdicts.find((v: any) => v.id === 'healthy').knownEmpty = ['from'];
     expect(refusal(offersNone)).toMatch(/at diagnosis\.verdicts\[\d+\]\.knownEmpty\[0\]: this verdict offers no path/);
+    // What ends the finding before the day does: only beside a knownEmpty, and its templates read outputs the step sets.
+    const untilAlone = bundled();
+    delete early(untilAlone).knownEmpty;
+    expect(refusal(untilAlone)).toContain('at diagnosis.verdicts[1].knownEmptyUntil: this verdict lists no knownEmpty: knownEmptyUntil ends what it found empty, so list those parameters under knownEmpty');
+    const untilMisspelt = bundled();
+    early(untilMisspelt).knownEmptyUntil.at = '{{steps.dagster.dueTickAtt}}';
+    expect(refusal(untilMisspelt)).toMatch(/at diagnosis\.verdicts\[1\]\.knownEmptyUntil\.at: .*dueTickAtt/);
   });
 
   it('checks the scenario a failed recovery offers against that runbook: it must be there and take those parameters', () => {

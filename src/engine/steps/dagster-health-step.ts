@@ -132,6 +132,10 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
       // Where the schedules that build days run: a typed window may end no later than the last day over in all of them
       // (a date parameter's endedDaysIn), when the plan is made, not when the diagnosis looked.
       timeZones: verdict.timeZones.join(','),
+      // The first tick still ahead of a schedule the recovery must have ticking by then (a verdict's knownEmptyUntil):
+      // when, and which (words an approval refused after it names).
+      dueTickAt: verdict.dueTick?.at ?? '',
+      dueTick: verdict.dueTick ? `schedule ${verdict.dueTick.schedule}'s next tick (it builds ${verdict.dueTick.builds}, missed if ${verdict.id.startsWith('daemon-stopped') ? 'the daemon' : 'the schedule'} is not running by then)` : '',
       schemaMismatch: evidence.schemaMismatch ?? '',
       codeFailures: code.join('; '),
     },
@@ -219,13 +223,24 @@ function noWindow(verdict: DagsterVerdict, source: 'graphql' | 'cli'): string {
   // The same west of UTC: a day over in UTC, missed, but still under way where a schedule runs has no partition there yet.
   const west = verdict.missedNotOverWest;
   if (west) return `${west.day} once it has ended in ${west.timeZone} too (missed, and over in UTC, but still under way where a schedule runs: Dagster has no partition of it there yet, and a backfill naming it would fail): diagnose again after ${west.endsAt}`;
-  if (verdict.noDayMissed && verdict.lastSuccess) return `no missed day yet (the last successful tick was at ${minuteUtc(verdict.lastSuccess)})`;
+  if (verdict.noDayMissed && verdict.lastSuccess) return `no missed day yet (the last successful tick was at ${minuteUtc(verdict.lastSuccess)})${dueBefore(verdict)}`;
   if (verdict.noDayMissed) return 'no missed day (no schedule that builds the daily partitions is paused or behind)';
   // The CLI says whether a schedule runs, never when it ticked: the marts' newest days are the evidence left.
   if (source === 'cli') return 'an unknown window (the Dagster CLI gives no tick times: give from= and to=; the marts\' newest dates below show where they stop)';
   return verdict.lastSuccess
     ? 'an unknown window (not every schedule has a successful tick on record: read the schedules above, and give from= and to=)'
     : 'an unknown window (no successful tick on record: read the schedules above)';
+}
+
+/**
+ * The tick a "no missed day" verdict holds until, said: resuming before it is the whole recovery, as Dagster runs each
+ * tick due after a schedule is started (or the daemon), never one that came due while it was stopped.
+ */
+function dueBefore(verdict: DagsterVerdict): string {
+  const due = verdict.dueTick;
+  if (!due) return '';
+  const what = verdict.id === 'daemon-stopped-no-day-missed' ? 'the daemon is' : `schedule ${due.schedule} is`;
+  return `; schedule ${due.schedule}'s next tick, at ${minuteUtc(due.at)}, builds ${due.builds} if ${what} running again by then: resuming is enough, as Dagster runs the ticks due after a start, never one due while stopped`;
 }
 
 /** jobs, when given, names the stack's jobs: every job the runbook's recovery backfills is one, or its schedules would not count. */
@@ -245,7 +260,7 @@ export const dagsterHealthStepKind = defineStepKind({
   // Each set whatever the verdict, lists joined with commas (the form a names parameter takes).
   outputs: {
     since: 'text', windowFrom: 'text', windowTo: 'text', window: 'text', windowRest: 'text', source: 'text', stoppedDaemons: 'text', pausedSchedules: 'text', stoppedNotProposed: 'text',
-    pausedLocations: 'text', timeZones: 'text', schemaMismatch: 'text', codeFailures: 'text',
+    pausedLocations: 'text', timeZones: 'text', dueTickAt: 'text', dueTick: 'text', schemaMismatch: 'text', codeFailures: 'text',
   },
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'dagster-health only reads: it does not mutate' }] : []),
