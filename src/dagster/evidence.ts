@@ -170,6 +170,11 @@ export interface DagsterVerdict {
    * null otherwise.
    */
   dueTick: DueTick | null;
+  /**
+   * The daily schedules STOPPED and never ticked that a stopped daemon or paused schedules verdict takes as the cause
+   * (no other daily one running, paused or behind): no tick says where their missed days start; empty otherwise.
+   */
+  neverTicked: string[];
 }
 
 export interface DueTick {
@@ -469,6 +474,7 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     missedStillTodayInUtc: null,
     missedNotOverWest: null,
     dueTick: null,
+    neverTicked: [],
   };
 }
 
@@ -531,9 +537,10 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
   const zones = timeZonesOf(buildingDays);
   const window = windowOf(buildingDays.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt), now, zones);
   const noDayMissed = noDayMissedBy(buildingDays, now);
-  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed' | 'missedStillTodayInUtc' | 'missedNotOverWest' | 'timeZones' | 'lastDailyTick' | 'dueTick'> & { reasons?: string[]; noDayMissed?: boolean; dueTick?: DueTick | null }): DagsterVerdict => ({
+  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed' | 'missedStillTodayInUtc' | 'missedNotOverWest' | 'timeZones' | 'lastDailyTick' | 'dueTick' | 'neverTicked'> & { reasons?: string[]; noDayMissed?: boolean; dueTick?: DueTick | null; neverTicked?: string[] }): DagsterVerdict => ({
     reasons,
     dueTick: null,
+    neverTicked: [],
     timeZones: zones,
     lastDailyTick: lastDailyTickOf(schedules, now),
     // Healthy: a running schedule's next tick builds the day, and there is nothing to say of it.
@@ -560,7 +567,7 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
     const id = noDayMissed ? 'daemon-stopped-no-day-missed' : 'daemon-stopped';
     // No schedule ticks until the daemon is started: the first tick due of any is what its plan must come before.
     const dueTick = dueTickOf(buildingDays, now);
-    return verdict({ id, title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, lastSuccess, dueTick });
+    return verdict({ id, title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, lastSuccess, dueTick, neverTicked: neverOnButNeeded.map((s) => s.name) });
   }
   const stopped = schedules.filter((s) => s.status === 'STOPPED');
   if (!noScheduler && stopped.length > 0) {
@@ -593,6 +600,7 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
       noDayMissed: pausedNoDayMissed,
       // The running ones tick by themselves: the paused ones' first tick due is what the plan that starts them must come before.
       dueTick: dueTickOf(stopped, now),
+      neverTicked: neverOnButNeeded.map((s) => s.name),
     });
   }
   if (evidence.daemons === undefined && evidence.daemonLive === undefined) reasons.push('the daemons could not be read');

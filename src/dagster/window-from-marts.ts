@@ -49,3 +49,20 @@ export function windowFromMartsAlone(builtThrough: string, lastDayEnded: string,
     why: `from the day after the marts' last day built (${builtThrough}): ${success} ${when}, but not every mart has a day after ${builtThrough}, so ${from} … ${lastDay} are missed whatever the ticks say`,
   };
 }
+
+/**
+ * With a daily schedule never ticked taken as the cause (`neverTicked`, its names), no tick says where the missed days
+ * start: the marts do, from the day after their last day built (`builtThrough`, read-only by the diagnosis) to the last
+ * day over wherever the schedules run; null when the marts' last day is not known, or they lack no day that is over.
+ * Said as the marts' proposal, which from= and to= typed override.
+ */
+export function windowForNeverTicked(builtThrough: string, lastDayEnded: string, neverTicked: readonly string[]): WindowFromMarts | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(builtThrough) || neverTicked.length === 0) return null;
+  const from = dayAfter(builtThrough);
+  if (from > lastDayEnded) return null;
+  const which = neverTicked.length === 1 ? `schedule ${neverTicked[0]} has` : `schedules ${neverTicked.join(', ')} have`;
+  return {
+    window: { from, to: lastDayEnded },
+    why: `proposed from the marts: the day after their last day built (${builtThrough}) to ${lastDayEnded}, as ${which} never ticked, so no tick says where the missed days start; give from= and to= to backfill another window`,
+  };
+}

@@ -12,7 +12,7 @@ import { daemonHealthyNow, dagsterUrl, graphqlFixture, killDetachedDaemons, reco
 import { blockNetwork } from '../helpers/no-network.js';
 import { createMartsDatabase } from '../helpers/schedule-data.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 import { projectRoot, useTempDirs } from '../support/fixtures.js';
 
 const operator = 'U0OPERATOR';
@@ -264,6 +264,28 @@ describe('scenario 4 verdicts', () => {
     expect(verdict).toContain('no daily schedule is RUNNING: schedule all_pipelines_daily is STOPPED and has never ticked');
     expect(slack.buttons('choose_path_b')).toHaveLength(1);
     expect(verdict).toContain('schedules=all_pipelines_daily');
+  });
+
+  it("proposes the never-ticked schedule's window from the marts' last day built, saying so, and a window typed overrides it", async () => {
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxSchedules: () => schedulesAnswer([schedule('all_pipelines_daily', 'STOPPED', null), schedule('soda_freshness_hourly', 'RUNNING', '2026-04-21T08:00:00Z', '0 * * * *')]),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    const verdict = await diagnose();
+    expect(verdict).toContain('Verdict: Schedules paused');
+    expect(verdict).toContain(
+      "missed window 2026-04-18 … 2026-04-20 (proposed from the marts: the day after their last day built (2026-04-17) to 2026-04-20, as schedule all_pipelines_daily has never ticked, so no tick says where the missed days start; give from= and to= to backfill another window)",
+    );
+    expect(verdict).toContain('/databox recover schedule path=b from=2026-04-18 to=2026-04-20 schedules=all_pipelines_daily');
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+
+    // Typed with a window of the operator's own, it is that window the plan backfills.
+    await harness!.command(`recover schedule path=b from=2026-04-19 to=2026-04-20 incident=${incidentId}`, operator);
+    await harness!.settle();
+    const proposed = journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery');
+    expect(proposed.map((r) => [r.data.run.params.from, r.data.run.params.to])).toEqual([['2026-04-19', '2026-04-20']]);
   });
 
   it('takes the only daily schedule, STOPPED over 31 days ago on the day the marts stopped, as the likely cause: schedules paused, the doubt said, path B proposed to start it', async () => {

@@ -54,7 +54,8 @@ describe('the missed window', () => {
     const neverOn = schedule('all_pipelines_daily', 'STOPPED', null);
     const hourly = schedule('soda_freshness_hourly', 'RUNNING', '2026-12-01T17:00:00Z', '0 * * * *');
     const verdict = assessDagster(evidence([neverOn, hourly]), thresholds, now);
-    expect(verdict).toMatchObject({ id: 'schedules-paused', pausedSchedules: ['all_pipelines_daily'], window: null, noDayMissed: false });
+    // No window from its ticks: the diagnosis proposes one from the marts (neverTicked names it for that).
+    expect(verdict).toMatchObject({ id: 'schedules-paused', pausedSchedules: ['all_pipelines_daily'], window: null, noDayMissed: false, neverTicked: ['all_pipelines_daily'] });
     expect(verdict.reasons[0]).toBe(
       "no daily schedule is RUNNING: schedule all_pipelines_daily is STOPPED and has never ticked (Dagster's default for a schedule a deploy adds or renames), which alone would be taken as never switched on; " +
         'with no other daily schedule running, paused or behind, its being off is the likely cause, and it is proposed to start. If it was switched off on purpose, add a line `databox/paused:` with the reason to its description and diagnose again',
@@ -70,7 +71,7 @@ describe('the missed window', () => {
     const paused = schedule('all_pipelines_daily', 'STOPPED', '2026-11-29T06:00:00Z');
     const neverOn = schedule('experimental_export_daily', 'STOPPED', null);
     const verdict = assessDagster(evidence([paused, neverOn]), thresholds, now);
-    expect(verdict).toMatchObject({ id: 'schedules-paused', pausedSchedules: ['all_pipelines_daily'], window: { from: '2026-11-29', to: '2026-11-30' } });
+    expect(verdict).toMatchObject({ id: 'schedules-paused', pausedSchedules: ['all_pipelines_daily'], window: { from: '2026-11-29', to: '2026-11-30' }, neverTicked: [] });
     expect(verdict.reasons.join('; ')).not.toContain('experimental_export_daily');
     expect(verdict.notes).toContain('schedule experimental_export_daily is STOPPED and has never ticked: taken as never switched on');
     // Nor while a daily one running is behind: its failing ticks are the cause.

@@ -1,6 +1,6 @@
-// The days the marts lack with no window from the schedules: not the day the running daily schedule's next tick builds.
+// The days the marts lack with no window from the schedules: not the day the running daily schedule's next tick builds; a never-ticked schedule's, proposed from them.
 import { describe, expect, it } from 'vitest';
-import { windowFromMartsAlone } from '../../src/dagster/window-from-marts.js';
+import { windowForNeverTicked, windowFromMartsAlone } from '../../src/dagster/window-from-marts.js';
 
 describe('the window from the marts alone', () => {
   const yesterdays = { at: '2026-12-04T06:07:00Z', built: '2026-12-03', today: false };
@@ -18,5 +18,17 @@ describe('the window from the marts alone', () => {
     const missed = windowFromMartsAlone('2026-12-03', '2026-12-04', { at: '2026-12-05T06:07:00Z', built: '2026-12-04', today: true });
     expect(missed?.window).toEqual({ from: '2026-12-04', to: '2026-12-04' });
     expect(missed?.why).toContain("the daily schedules' last success (2026-12-05 06:07 UTC) is today's");
+  });
+});
+
+describe('the window of a schedule never ticked, from the marts', () => {
+  it('runs from the day after their last day built to the last day over, said as the marts\' proposal; none where they are unknown or lack nothing over', () => {
+    expect(windowForNeverTicked('2026-12-01', '2026-12-04', ['all_pipelines_daily'])).toEqual({
+      window: { from: '2026-12-02', to: '2026-12-04' },
+      why: 'proposed from the marts: the day after their last day built (2026-12-01) to 2026-12-04, as schedule all_pipelines_daily has never ticked, so no tick says where the missed days start; give from= and to= to backfill another window',
+    });
+    expect(windowForNeverTicked('', '2026-12-04', ['all_pipelines_daily'])).toBeNull();
+    expect(windowForNeverTicked('2026-12-04', '2026-12-04', ['all_pipelines_daily'])).toBeNull();
+    expect(windowForNeverTicked('2026-12-01', '2026-12-04', [])).toBeNull();
   });
 });

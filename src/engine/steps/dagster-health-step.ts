@@ -5,7 +5,7 @@ import { probeDagster } from '../../dagster/probe.js';
 import { codeFailures } from '../../dagster/code-failures.js';
 import { tickedLately } from '../../dagster/running-again.js';
 import { parseDuration } from '../../config.js';
-import { windowFromMarts, windowFromMartsAlone } from '../../dagster/window-from-marts.js';
+import { windowForNeverTicked, windowFromMarts, windowFromMartsAlone } from '../../dagster/window-from-marts.js';
 import { stackSchedules } from '../../dagster/stack-schedules.js';
 import { lastDayEndedEverywhere } from '../../dagster/zoned-days.js';
 import { didYouMean } from '../../runbook/did-you-mean.js';
@@ -164,8 +164,9 @@ function reachBack(step: DagsterHealthStep, verdict: DagsterVerdict, ctx: StepRu
   const read = ctx.earlier?.get(step.martsFrom);
   const builtThrough = martsBuiltThrough(step, ctx) ?? '';
   if (!verdict.window) {
-    const alone = daysMissed[verdict.id] && builtThrough ? windowFromMartsAlone(builtThrough, lastDayEndedEverywhere(verdict.timeZones, now).day, verdict.lastDailyTick) : null;
-    return alone ?? { window: null, why: '' };
+    const lastDayEnded = lastDayEndedEverywhere(verdict.timeZones, now).day;
+    const alone = daysMissed[verdict.id] && builtThrough ? windowFromMartsAlone(builtThrough, lastDayEnded, verdict.lastDailyTick) : null;
+    return alone ?? windowForNeverTicked(builtThrough, lastDayEnded, verdict.neverTicked) ?? { window: null, why: '' };
   }
   if (!builtThrough) {
     const how = read ? `step ${step.martsFrom} ended ${read.status} with no mart's newest date` : `step ${step.martsFrom} did not run`;
