@@ -1,7 +1,8 @@
 // Scenario 4's verdicts through the real Bolt app with Dagster's answers served: another team's code location whose
 // schedules cannot be read leaves ours readable; a stale heartbeat with the marts days behind is not "no day missed";
 // a schedule stopped on the day the marts stopped is the likely cause, one marked paused on purpose is not; a GraphQL
-// schema the bot's query does not fit is said as such.
+// schema the bot's query does not fit is said as such; a daily schedule paused before today's tick has missed nothing,
+// its plan holding until that tick; a never-ticked one's window is proposed from the marts.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -228,6 +229,12 @@ describe('scenario 4 verdicts', () => {
       /on what its diagnosis found at 2026-04-21 05:\d\d UTC, which held until schedule all_pipelines_daily's next tick \(it builds 2026-04-20, missed if the schedule is not running by then\), at 2026-04-21 06:00 UTC: it is 2026-04-21 06:\d\d UTC now, and what it found may no longer be so\. Diagnose again and propose a new plan; nothing was run/,
     );
     expect(started).toEqual([]);
+    // Made again on that diagnosis, the plan asks for the window, naming the tick that ended the finding.
+    await harness!.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await harness!.settle();
+    const refusal = String(slack.responses.at(-1)?.body.text);
+    expect(refusal).toContain('missing from=YYYY-MM-DD');
+    expect(refusal).toMatch(/found none needed at 2026-04-21 05:\d\d UTC, which held until schedule all_pipelines_daily's next tick \(it builds 2026-04-20, missed if the schedule is not running by then\), at 2026-04-21 06:00 UTC and may no longer: diagnose again/);
   });
 
   it("after today's daily tick, does not end the marts' missed days at a RUNNING weekly schedule's older success: the day the daily tick built is missed, and path B backfills it", async () => {
