@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { planHash } from '../engine/resolve.js';
 import { JournalUnwritable, type Journal } from '../journal/journal.js';
 import { actor as person, renderSaid, said } from '../said.js';
-import { knownEmptyLapsed } from './path-requires.js';
+import { holdsLapsed, knownEmptyLapsed } from './path-requires.js';
 import { approversInForce, checkApproval, checkRejection, utcTime, type ChangedSince, type Decision } from './approval-policy.js';
 import { AlreadyDecided, type IncidentState, type Run } from './state.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
@@ -93,6 +93,9 @@ export class Approvals {
       // Made without what its diagnosis found empty (no day missed yet): that was so on the day it looked, not after.
       const lapsed = knownEmptyLapsed(run, this.clock());
       if (lapsed) return { ok: false, reason: said`${lapsed}` };
+      // Made on a diagnosis that held until a time (a paused schedule's next tick, which the plan's window left to it).
+      const diagnosisLapsed = run.holdsUntil && holdsLapsed(run.holdsUntil, this.clock());
+      if (diagnosisLapsed) return { ok: false, reason: said`this plan's diagnosis ${diagnosisLapsed}` };
       return { ok: true };
     });
   }

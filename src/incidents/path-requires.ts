@@ -5,7 +5,7 @@ import type { Diagnosis, Run } from './state.js';
 
 /**
  * What a verdict found empty (`knownEmpty`: scenario 4's window, no day missed yet), when it looked, and until when that
- * holds: the end of that UTC day, or before it what the verdict's knownEmptyUntil names (a paused schedule's next tick). The finding is about the day (the schedules are daily: once it ends, a new diagnosis
+ * holds: the end of that UTC day, or before it what the verdict's holdsUntil names (a paused schedule's next tick). The finding is about the day (the schedules are daily: once it ends, a new diagnosis
  * counts it as missed), so a plan made or approved after it would act on what may no longer be so.
  */
 export interface KnownEmpty {
@@ -24,7 +24,7 @@ export function knownEmptyOf(path: RecoveryPath, diagnosis: Diagnosis | undefine
   const asOf = diagnosis.knownEmptyAsOf ?? diagnosis.at;
   const dayEnds = new Date(`${asOf.slice(0, 10)}T00:00:00Z`);
   dayEnds.setUTCDate(dayEnds.getUTCDate() + 1);
-  const sooner = diagnosis.knownEmptyUntil;
+  const sooner = diagnosis.holdsUntil;
   if (sooner && Date.parse(sooner.at) < dayEnds.getTime()) return { params, asOf, until: sooner.at, untilWhat: sooner.what };
   return { params, asOf, until: dayEnds.toISOString() };
 }
@@ -32,6 +32,31 @@ export function knownEmptyOf(path: RecoveryPath, diagnosis: Diagnosis | undefine
 /** "that day ended (…)", or what ended it before ("schedule …'s next tick …, at …"): how long it held, said. */
 export function heldUntil(found: Pick<KnownEmpty, 'until' | 'untilWhat'>): string {
   return found.untilWhat ? `${found.untilWhat}, at ${minuteUtc(found.until)}` : `that day ended (${minuteUtc(found.until)})`;
+}
+
+/** Until when a diagnosis' finding holds for the plans of a path it offers (its verdict's holdsUntil), and as of when. */
+export interface HoldsUntil {
+  at: string;
+  what: string;
+  asOf: string;
+}
+
+/** The diagnosis' holdsUntil for a plan of this path, when its verdict offers the path and said one; undefined otherwise. */
+export function holdsUntilOf(path: RecoveryPath, diagnosis: Diagnosis | undefined): HoldsUntil | undefined {
+  if (!diagnosis?.holdsUntil || !diagnosis.paths.includes(path.id)) return undefined;
+  return { ...diagnosis.holdsUntil, asOf: diagnosis.knownEmptyAsOf ?? diagnosis.at };
+}
+
+/**
+ * Why a plan made on a diagnosis that held until a time (a paused schedule's next tick) cannot be made or approved now,
+ * completing "the plan's diagnosis …" or "the diagnosis of incident … …"; undefined while it holds.
+ */
+export function holdsLapsed(holds: HoldsUntil, now: Date): string | undefined {
+  if (now.getTime() < Date.parse(holds.at)) return undefined;
+  return (
+    `found at ${minuteUtc(holds.asOf)} what held until ${holds.what}, at ${minuteUtc(holds.at)}: it is ${minuteUtc(now.toISOString())} now, ` +
+    'and what it found may no longer be so. Diagnose again and propose a new plan; nothing was run'
+  );
 }
 
 /** Whether what was found empty still holds at `now`. */

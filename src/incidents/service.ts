@@ -43,7 +43,7 @@ import { refuseRollbackAskedAgain } from './rollback-asked-again.js';
 import { Approvals } from './approvals.js';
 import { refuseIfLocked, refuseReadIfLocked } from './database-lock.js';
 import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
-import { knownEmptyOf, requiredOn, type KnownEmpty } from './path-requires.js';
+import { holdsLapsed, holdsUntilOf, knownEmptyOf, requiredOn, type HoldsUntil, type KnownEmpty } from './path-requires.js';
 import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
 import { previewDrift } from './preview-drift.js';
 import { todayInWindow } from './today-in-window.js';
@@ -121,13 +121,13 @@ function leftOut(step: Step, values: TemplateContext): boolean {
 }
 
 /**
- * What ends a verdict's knownEmpty before its day does (knownEmptyUntil), rendered from the diagnosis' outputs: nothing
- * where it renders no time (no tick due among the schedules, say), and the day's end alone then bounds it.
+ * Until when what a verdict found holds (holdsUntil), rendered from the diagnosis' outputs: nothing where it renders no
+ * time (no tick due among the schedules, say), and nothing then bounds its plans but their expiry (and a knownEmpty its day).
  */
-function knownEmptyUntil(verdict: Verdict, outputs: TemplateContext): { knownEmptyUntil?: { at: string; what: string } } {
-  if (!verdict.knownEmptyUntil) return {};
-  const at = Date.parse(render(verdict.knownEmptyUntil.at, outputs));
-  return Number.isNaN(at) ? {} : { knownEmptyUntil: { at: new Date(at).toISOString(), what: render(verdict.knownEmptyUntil.what, outputs) } };
+function holdsUntil(verdict: Verdict, outputs: TemplateContext): { holdsUntil?: { at: string; what: string } } {
+  if (!verdict.holdsUntil) return {};
+  const at = Date.parse(render(verdict.holdsUntil.at, outputs));
+  return Number.isNaN(at) ? {} : { holdsUntil: { at: new Date(at).toISOString(), what: render(verdict.holdsUntil.what, outputs) } };
 }
 
 /**
@@ -478,6 +478,7 @@ export class IncidentService {
       continuesWith?: string;
       leftOut?: { title: string; parameter: string; note: string }[];
       knownEmpty?: KnownEmpty;
+      holdsUntil?: HoldsUntil;
     },
   ): Promise<Run> {
     const mutates = spec.steps.some((s) => s.mutates);
@@ -528,6 +529,7 @@ export class IncidentService {
           againstDiagnosis: spec.againstDiagnosis,
           ...(spec.leftOut && spec.leftOut.length > 0 ? { leftOut: spec.leftOut } : {}),
           ...(spec.knownEmpty ? { knownEmpty: spec.knownEmpty } : {}),
+          ...(spec.holdsUntil ? { holdsUntil: spec.holdsUntil } : {}),
           cleanup: spec.cleanup,
           continuesWith: spec.continuesWith,
           ...(overtakes.length > 0 ? { overtakes } : {}),
@@ -705,7 +707,8 @@ export class IncidentService {
         paths: verdict.paths,
         suggested,
         // What it found empty holds on the day its steps looked, not the day the verdict was recorded (a moment later).
-        ...(verdict.knownEmpty.length > 0 ? { knownEmpty: verdict.knownEmpty, knownEmptyAsOf: this.run(run.id).startedAt ?? this.clock().toISOString(), ...knownEmptyUntil(verdict, outputs) } : {}),
+        ...(verdict.knownEmpty.length > 0 ? { knownEmpty: verdict.knownEmpty, knownEmptyAsOf: this.run(run.id).startedAt ?? this.clock().toISOString() } : {}),
+        ...holdsUntil(verdict, outputs),
         params: rawParameters(params),
         // The runbook mistake behind a marker in the advice, kept with the verdict for the postmortem.
         ...(unfilled.length > 0 ? { unfilled } : {}),
@@ -956,6 +959,10 @@ export class IncidentService {
     const found = continues ? undefined : knownEmptyOf(recovery, this.incident(incident.id).diagnosis);
     const goneWithout = found?.params.filter((name) => !has(name, values)) ?? [];
     const knownEmpty = found && goneWithout.length > 0 ? { ...found, params: goneWithout } : undefined;
+    // Made on a diagnosis that holds until a time (a paused schedule's next tick): refused after it, made or approved.
+    const holds = continues ? undefined : holdsUntilOf(recovery, this.incident(incident.id).diagnosis);
+    const lapsed = holds && holdsLapsed(holds, this.clock());
+    if (lapsed) throw new UserError(`refused, nothing was proposed: the diagnosis of incident ${incident.id} ${lapsed}`);
     if (waiting) {
       // Found waiting where it was proposed (a terminal, or Slack for the terminal): it is shown here before it is approved.
       await this.showWaitingPlan(waiting);
@@ -977,6 +984,7 @@ export class IncidentService {
       continuesWith: recovery.continueWith,
       leftOut: leftOutSteps(recovery.steps, values, knownEmpty),
       knownEmpty,
+      holdsUntil: holds,
     });
     await this.announce(incident, run);
     return run;

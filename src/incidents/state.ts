@@ -5,7 +5,7 @@ import type { StepIntent } from '../engine/steps/context.js';
 import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
 import type { ProcessIdentity } from '../process/identity.js';
 import type { PlanOffer } from './plan-offer.js';
-import type { KnownEmpty } from './path-requires.js';
+import type { HoldsUntil, KnownEmpty } from './path-requires.js';
 import { renderSaid, type Said } from '../said.js';
 import { changesData, writesOnlyBeside } from '../engine/step-passed.js';
 import { mayHaveChanged } from '../engine/may-have-changed.js';
@@ -99,6 +99,8 @@ export interface Run {
    * until when that holds: approved after, it is refused (see path-requires.ts).
    */
   knownEmpty?: KnownEmpty;
+  /** Until when its diagnosis' finding holds (a paused schedule's next tick): approved after, it is refused (path-requires.ts). */
+  holdsUntil?: HoldsUntil;
   /** Expired after another plan had changed its database: it could not have been approved anyway (run.expired). */
   outdatedBy?: string;
   /** What to do instead, as outdatedWhatNow said it when it expired (absent in journals written before it was recorded). */
@@ -145,8 +147,8 @@ export interface Diagnosis {
   knownEmpty?: string[];
   /** When its steps looked (the diagnosis run's start): what it found empty holds to the end of that UTC day. */
   knownEmptyAsOf?: string;
-  /** What ends that before the day does (a paused schedule's next tick), when the verdict said so: its time and its name. */
-  knownEmptyUntil?: { at: string; what: string };
+  /** Until when what it found holds (a paused schedule's next tick), when the verdict said so: its time and what it is. */
+  holdsUntil?: { at: string; what: string };
   /** The parameters the diagnosis ran with. */
   params: Record<string, string>;
   at: string;

@@ -602,10 +602,10 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       }
       if (Object.hasOwn(v.suggest, name)) add(where, `"${name}" is suggested too: a verdict that found nothing to give for it has no value to suggest`);
     });
-    if (v.knownEmptyUntil) {
-      if (v.knownEmpty.length === 0) add([...at, 'knownEmptyUntil'], 'this verdict lists no knownEmpty: knownEmptyUntil ends what it found empty, so list those parameters under knownEmpty');
-      checkTemplate({ at: ['knownEmptyUntil', 'at'], template: v.knownEmptyUntil.at, as: 'text' }, verdictScope, at);
-      checkTemplate({ at: ['knownEmptyUntil', 'what'], template: v.knownEmptyUntil.what, as: 'text' }, verdictScope, at);
+    if (v.holdsUntil) {
+      if (v.paths.length === 0) add([...at, 'holdsUntil'], 'this verdict offers no path: holdsUntil bounds the plans of the paths it offers');
+      checkTemplate({ at: ['holdsUntil', 'at'], template: v.holdsUntil.at, as: 'text' }, verdictScope, at);
+      checkTemplate({ at: ['holdsUntil', 'what'], template: v.holdsUntil.what, as: 'text' }, verdictScope, at);
     }
   });
 

@@ -80,7 +80,7 @@ const parameterNames = z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).default([]
  * A key of a verdict or follow-up that, indented one level too far, YAML folds into the end of the advice above it as
  * text ("… with .broken added. paths: [a, b]"); the same words inside the advice ("severity: critical on …") are prose.
  */
-const keyFoldedIn = /(?:^|\s)((?:paths|suggest|when|proposes|followUps|knownEmpty|knownEmptyUntil):\s*(?:\[[^\]\n]*\]|\{(?!\{)[^}\n]*\})|(?:afterRecovery|passed):\s*(?:true|false))\s*$/;
+const keyFoldedIn = /(?:^|\s)((?:paths|suggest|when|proposes|followUps|knownEmpty|holdsUntil):\s*(?:\[[^\]\n]*\]|\{(?!\{)[^}\n]*\})|(?:afterRecovery|passed):\s*(?:true|false))\s*$/;
 /**
  * A verdict's severity folded in the same way. Prose may end so too ("Soda reports severity: critical"): told apart by
  * the verdict, which must say its severity, so one folded in leaves it without one; a verdict that has its own is prose.
@@ -123,11 +123,12 @@ export const verdict = z.strictObject({
    */
   knownEmpty: parameterNames,
   /**
-   * What ends that finding before the UTC day it was made on does (scenario 4: the next tick of a paused schedule, after
-   * which the day it builds is missed): `at`, a template giving an ISO time (empty: the day's end alone), and `what`,
-   * naming it to an approver refused after it. A plan made or approved after the earlier of the two is refused.
+   * Until when what this verdict found holds (scenario 4: the next tick due of a schedule its plan must have running by
+   * then, after which the day that tick builds is missed): `at`, a template giving an ISO time (empty: no such bound),
+   * and `what`, naming it to the operator refused after it. A plan on a path it offers is refused after it, made or
+   * approved; a knownEmpty ends then too, when that comes before the end of its day.
    */
-  knownEmptyUntil: z.strictObject({ at: template, what: template }).optional(),
+  holdsUntil: z.strictObject({ at: template, what: template }).optional(),
 }).superRefine(
   (verdict, ctx) => {
     const folded = verdict.severity === undefined && typeof verdict.advice === 'string' ? severityFoldedIn.exec(verdict.advice)?.[1] : undefined;

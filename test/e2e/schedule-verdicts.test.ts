@@ -237,6 +237,46 @@ describe('scenario 4 verdicts', () => {
     expect(refusal).toMatch(/found none needed at 2026-04-21 05:\d\d UTC, which held until schedule all_pipelines_daily's next tick \(it builds 2026-04-20, missed if the schedule is not running by then\), at 2026-04-21 06:00 UTC and may no longer: diagnose again/);
   });
 
+  it("leaves the day today's tick builds out of the window of a schedule paused days ago, and holds its plan until that tick: approved after it, refused, nothing run, and made after it, refused", async () => {
+    // 05:07 UTC: paused after the 06:07 tick three days ago; its ticks since built 2026-04-18 and 2026-04-19 no more.
+    const beforeTick = new Date('2026-04-21T05:07:00Z');
+    const startedAt = Date.now();
+    let later = 0;
+    const early = () => new Date(Date.now() + beforeTick.getTime() - startedAt + later);
+    const started: unknown[] = [];
+    const launched: unknown[] = [];
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxAssetNodes: 'asset-nodes',
+      DataboxSchedules: () => schedulesAnswer([schedule('all_pipelines_daily', 'STOPPED', '2026-04-18T06:07:00Z'), schedule('soda_freshness_hourly', 'RUNNING', '2026-04-21T05:00:00Z', '0 * * * *')]),
+      DataboxDaemonHealth: daemonHealthyNow(early),
+      DataboxStartSchedule: ({ variables }) => (started.push(variables.selector), { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } }),
+      DataboxBackfill: ({ variables }) => (launched.push(variables), { data: { launchPartitionBackfill: { __typename: 'LaunchBackfillSuccess', backfillId: 'b1' } } }),
+    });
+    const verdict = await diagnose(early, { DATABOX_APPROVAL_TTL: '2h' });
+    expect(verdict).toContain('Verdict: Schedules paused');
+    expect(verdict).toContain('missed window 2026-04-18 … 2026-04-19');
+    expect(verdict).toContain('/databox recover schedule path=b from=2026-04-18 to=2026-04-19 schedules=all_pipelines_daily');
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await harness!.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await harness!.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(1);
+
+    // Approved once the tick is due, the schedule still paused: the window leaves 2026-04-20 to a tick that did not run.
+    later = 60 * 60_000;
+    await harness!.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness!.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(
+      /this plan's diagnosis found at 2026-04-21 05:\d\d UTC what held until schedule all_pipelines_daily's next tick \(it builds 2026-04-20, missed if the schedule is not running by then\), at 2026-04-21 06:00 UTC: it is 2026-04-21 06:\d\d UTC now, and what it found may no longer be so\. Diagnose again and propose a new plan; nothing was run/,
+    );
+    expect(started).toEqual([]);
+    expect(launched).toEqual([]);
+    await harness!.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await harness!.settle();
+    expect(String(slack.responses.at(-1)?.body.text)).toMatch(new RegExp(`refused, nothing was proposed: the diagnosis of incident ${incidentId} found at 2026-04-21 05:\\d\\d UTC what held until schedule all_pipelines_daily's next tick`));
+  });
+
   it("after today's daily tick, does not end the marts' missed days at a RUNNING weekly schedule's older success: the day the daily tick built is missed, and path B backfills it", async () => {
     fs.rmSync(checkout.databasePath, { force: true });
     await createMartsDatabase(checkout.databasePath, '2026-04-19');

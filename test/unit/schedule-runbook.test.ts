@@ -341,13 +341,13 @@ describe('runbooks/schedule.yml', () => {
     const offersNone = bundled();
     offersNone.diagnosis.verdicts.find((v: any) => v.id === 'healthy').knownEmpty = ['from'];
     expect(refusal(offersNone)).toMatch(/at diagnosis\.verdicts\[\d+\]\.knownEmpty\[0\]: this verdict offers no path/);
-    // What ends the finding before the day does: only beside a knownEmpty, and its templates read outputs the step sets.
-    const untilAlone = bundled();
-    delete early(untilAlone).knownEmpty;
-    expect(refusal(untilAlone)).toContain('at diagnosis.verdicts[1].knownEmptyUntil: this verdict lists no knownEmpty: knownEmptyUntil ends what it found empty, so list those parameters under knownEmpty');
+    // Until when the finding holds bounds the plans of the paths it offers; its templates read outputs the step sets.
+    const untilNoPath = bundled();
+    untilNoPath.diagnosis.verdicts.find((v: any) => v.id === 'healthy').holdsUntil = { at: '{{steps.dagster.dueTickAt}}', what: 'the tick' };
+    expect(refusal(untilNoPath)).toMatch(/at diagnosis\.verdicts\[\d+\]\.holdsUntil: this verdict offers no path: holdsUntil bounds the plans of the paths it offers/);
     const untilMisspelt = bundled();
-    early(untilMisspelt).knownEmptyUntil.at = '{{steps.dagster.dueTickAtt}}';
-    expect(refusal(untilMisspelt)).toMatch(/at diagnosis\.verdicts\[1\]\.knownEmptyUntil\.at: .*dueTickAtt/);
+    early(untilMisspelt).holdsUntil.at = '{{steps.dagster.dueTickAtt}}';
+    expect(refusal(untilMisspelt)).toMatch(/at diagnosis\.verdicts\[1\]\.holdsUntil\.at: .*dueTickAtt/);
   });
 
   it('checks the scenario a failed recovery offers against that runbook: it must be there and take those parameters', () => {

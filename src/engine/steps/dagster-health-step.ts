@@ -132,7 +132,7 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
       // Where the schedules that build days run: a typed window may end no later than the last day over in all of them
       // (a date parameter's endedDaysIn), when the plan is made, not when the diagnosis looked.
       timeZones: verdict.timeZones.join(','),
-      // The first tick still ahead of a schedule the recovery must have ticking by then (a verdict's knownEmptyUntil):
+      // The first tick still ahead of a schedule the recovery must have ticking by then (a verdict's holdsUntil):
       // when, and which (words an approval refused after it names).
       dueTickAt: verdict.dueTick?.at ?? '',
       dueTick: verdict.dueTick ? `schedule ${verdict.dueTick.schedule}'s next tick (it builds ${verdict.dueTick.builds}, missed if ${verdict.id.startsWith('daemon-stopped') ? 'the daemon' : 'the schedule'} is not running by then)` : '',
