@@ -1,6 +1,6 @@
 // Scenario 4's missed window reaching back to the marts' own last day built, where the marts end before the schedules' last success.
 import { dayAfter, dayBefore } from '../engine/steps/iso-days.js';
-import type { LastDailyTick } from './evidence.js';
+import type { DueTick, LastDailyTick } from './evidence.js';
 
 export interface WindowFromMarts {
   window: { from: string; to: string };
@@ -53,16 +53,19 @@ export function windowFromMartsAlone(builtThrough: string, lastDayEnded: string,
 /**
  * With a daily schedule never ticked taken as the cause (`neverTicked`, its names), no tick says where the missed days
  * start: the marts do, from the day after their last day built (`builtThrough`, read-only by the diagnosis) to the last
- * day over wherever the schedules run; null when the marts' last day is not known, or they lack no day that is over.
- * Said as the marts' proposal, which from= and to= typed override.
+ * day over wherever the schedules run, less the day the first tick due builds (`dueTick`: before today's, yesterday,
+ * which that tick builds once the schedule is started by then; the plan holds until it); null when the marts' last
+ * day is not known, or they lack no such day. Said as the marts' proposal, which from= and to= typed override.
  */
-export function windowForNeverTicked(builtThrough: string, lastDayEnded: string, neverTicked: readonly string[]): WindowFromMarts | null {
+export function windowForNeverTicked(builtThrough: string, lastDayEnded: string, neverTicked: readonly string[], dueTick: DueTick | null): WindowFromMarts | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(builtThrough) || neverTicked.length === 0) return null;
   const from = dayAfter(builtThrough);
-  if (from > lastDayEnded) return null;
+  const to = dueTick && dueTick.builds <= lastDayEnded ? dayBefore(dueTick.builds) : lastDayEnded;
+  if (from > to) return null;
   const which = neverTicked.length === 1 ? `schedule ${neverTicked[0]} has` : `schedules ${neverTicked.join(', ')} have`;
+  const leftToTick = dueTick && to < lastDayEnded ? ` (${dueTick.builds} is left to schedule ${dueTick.schedule}'s next tick, which builds it)` : '';
   return {
-    window: { from, to: lastDayEnded },
-    why: `proposed from the marts: the day after their last day built (${builtThrough}) to ${lastDayEnded}, as ${which} never ticked, so no tick says where the missed days start; give from= and to= to backfill another window`,
+    window: { from, to },
+    why: `proposed from the marts: the day after their last day built (${builtThrough}) to ${to}${leftToTick}, as ${which} never ticked, so no tick says where the missed days start; give from= and to= to backfill another window`,
   };
 }

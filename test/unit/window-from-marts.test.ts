@@ -23,12 +23,20 @@ describe('the window from the marts alone', () => {
 
 describe('the window of a schedule never ticked, from the marts', () => {
   it('runs from the day after their last day built to the last day over, said as the marts\' proposal; none where they are unknown or lack nothing over', () => {
-    expect(windowForNeverTicked('2026-12-01', '2026-12-04', ['all_pipelines_daily'])).toEqual({
+    const tomorrows = { at: '2026-12-06T06:00:00.000Z', schedule: 'all_pipelines_daily', builds: '2026-12-05' };
+    expect(windowForNeverTicked('2026-12-01', '2026-12-04', ['all_pipelines_daily'], tomorrows)).toEqual({
       window: { from: '2026-12-02', to: '2026-12-04' },
       why: 'proposed from the marts: the day after their last day built (2026-12-01) to 2026-12-04, as schedule all_pipelines_daily has never ticked, so no tick says where the missed days start; give from= and to= to backfill another window',
     });
-    expect(windowForNeverTicked('', '2026-12-04', ['all_pipelines_daily'])).toBeNull();
-    expect(windowForNeverTicked('2026-12-04', '2026-12-04', ['all_pipelines_daily'])).toBeNull();
-    expect(windowForNeverTicked('2026-12-01', '2026-12-04', [])).toBeNull();
+    expect(windowForNeverTicked('', '2026-12-04', ['all_pipelines_daily'], tomorrows)).toBeNull();
+    expect(windowForNeverTicked('2026-12-04', '2026-12-04', ['all_pipelines_daily'], tomorrows)).toBeNull();
+    expect(windowForNeverTicked('2026-12-01', '2026-12-04', [], tomorrows)).toBeNull();
+    // Before today's tick, yesterday is that tick's to build once the schedule is started: left out, and said so.
+    const todays = { at: '2026-12-05T06:00:00.000Z', schedule: 'all_pipelines_daily', builds: '2026-12-04' };
+    expect(windowForNeverTicked('2026-12-01', '2026-12-04', ['all_pipelines_daily'], todays)).toEqual({
+      window: { from: '2026-12-02', to: '2026-12-03' },
+      why: 'proposed from the marts: the day after their last day built (2026-12-01) to 2026-12-03 (2026-12-04 is left to schedule all_pipelines_daily\'s next tick, which builds it), as schedule all_pipelines_daily has never ticked, so no tick says where the missed days start; give from= and to= to backfill another window',
+    });
+    expect(windowForNeverTicked('2026-12-03', '2026-12-04', ['all_pipelines_daily'], todays)).toBeNull();
   });
 });

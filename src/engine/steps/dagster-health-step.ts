@@ -166,7 +166,7 @@ function reachBack(step: DagsterHealthStep, verdict: DagsterVerdict, ctx: StepRu
   if (!verdict.window) {
     const lastDayEnded = lastDayEndedEverywhere(verdict.timeZones, now).day;
     const alone = daysMissed[verdict.id] && builtThrough ? windowFromMartsAlone(builtThrough, lastDayEnded, verdict.lastDailyTick) : null;
-    return alone ?? windowForNeverTicked(builtThrough, lastDayEnded, verdict.neverTicked) ?? { window: null, why: '' };
+    return alone ?? windowForNeverTicked(builtThrough, lastDayEnded, verdict.neverTicked, verdict.dueTick) ?? { window: null, why: '' };
   }
   if (!builtThrough) {
     const how = read ? `step ${step.martsFrom} ended ${read.status} with no mart's newest date` : `step ${step.martsFrom} did not run`;
