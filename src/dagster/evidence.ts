@@ -394,9 +394,11 @@ function lastDailyTickOf(schedules: readonly ScheduleEvidence[], now: Date): Las
 /**
  * The first tick still ahead of these daily schedules (a cron of one time every day): what a plan that starts them, or
  * the daemon that ticks them, must run before, or the day it builds is missed (Dagster never runs a tick due while a
- * schedule was stopped, nor later than its catch-up allows); null when none of them has such a cron.
+ * schedule was stopped, nor later than its catch-up allows); null when none of them has such a cron, or through the
+ * CLI, which gives no execution timezone (a tick worked out in UTC could be hours off).
  */
-function dueTickOf(schedules: readonly ScheduleEvidence[], now: Date): DueTick | null {
+function dueTickOf(schedules: readonly ScheduleEvidence[], now: Date, source: DagsterEvidence['source']): DueTick | null {
+  if (source === 'cli') return null;
   const ticks = schedules.flatMap((s) => {
     const at = nextDailyTick(s.cron, zoneOf(s), now.getTime());
     return at === undefined ? [] : [{ at: new Date(at).toISOString(), schedule: s.name, builds: dayBefore(zonedDay(at, zoneOf(s))) }];
@@ -566,7 +568,7 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
     // Caught before its next tick was due: starting it is the whole recovery, with no window to backfill.
     const id = noDayMissed ? 'daemon-stopped-no-day-missed' : 'daemon-stopped';
     // No schedule ticks until the daemon is started: the first tick due of any is what its plan must come before.
-    const dueTick = dueTickOf(buildingDays, now);
+    const dueTick = dueTickOf(buildingDays, now, evidence.source);
     return verdict({ id, title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, lastSuccess, dueTick, neverTicked: neverOnButNeeded.map((s) => s.name) });
   }
   const stopped = schedules.filter((s) => s.status === 'STOPPED');
@@ -599,7 +601,7 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
       lastSuccess: missingDays.length > 0 ? stoppedSuccess : lastSuccess,
       noDayMissed: pausedNoDayMissed,
       // The running ones tick by themselves: the paused ones' first tick due is what the plan that starts them must come before.
-      dueTick: dueTickOf(stopped, now),
+      dueTick: dueTickOf(stopped, now, evidence.source),
       neverTicked: neverOnButNeeded.map((s) => s.name),
     });
   }

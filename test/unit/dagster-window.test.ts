@@ -163,6 +163,8 @@ describe('the missed window', () => {
     // Each in its own timezone: 06:00 in Tokyo is 21:00 UTC the day before.
     const tokyo = { ...schedule('all_pipelines_daily', 'STOPPED', '2026-11-29T21:00:00Z'), timezone: 'Asia/Tokyo' };
     expect(assessDagster(evidence([tokyo]), thresholds, new Date('2026-11-30T20:00:00Z'))).toMatchObject({ id: 'schedules-paused-no-day-missed', dueTick: { at: '2026-11-30T21:00:00.000Z', builds: '2026-11-30' } });
+    // The CLI gives no execution timezone: no due tick is worked out from its crons.
+    expect(assessDagster({ ...evidence([{ ...paused, lastTickAt: null, lastSuccessAt: null }]), source: 'cli', daemons: undefined, daemonLive: true }, thresholds, beforeTick)).toMatchObject({ dueTick: null });
     // A weekly schedule's next tick is not worked out: it sets no due tick, and its window is as before.
     expect(assessDagster(evidence([schedule('full_refresh_weekly', 'STOPPED', '2026-11-23T03:00:00Z', '0 3 * * 1')]), thresholds, beforeTick)).toMatchObject({ id: 'schedules-paused', dueTick: null });
   });
