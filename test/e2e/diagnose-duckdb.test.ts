@@ -334,6 +334,23 @@ describe('/databox diagnose duckdb', () => {
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
   });
 
+  it.each([
+    ['is cut short', createTruncatedDatabase],
+    ['has a damaged block', createDamagedDatabase],
+  ])('says of a file that opens but %s, on a full disk, that it is lost: free space, then recover', async (_kind, make) => {
+    await make(checkout.databasePath);
+    harness = await startBot(checkout, slack, { DATABOX_DISK_ALERT_PERCENT: '1', DATABOX_DISK_FULL_PERCENT: '1' });
+    await harness.command('diagnose duckdb');
+    await harness.settle();
+    const verdict = verdictText();
+    // Before: "Disk full … Then diagnose again: the file may be fine once DuckDB can write", over a full read that failed.
+    expect(verdict).toContain('Disk full, and the database file is lost — free space first, then recover');
+    expect(verdict).toMatch(/Space alone will not bring the database back: it opens, but \d of \d tables fail to read: /);
+    expect(verdict).toContain('path A (preferred) rebuilds it from raw dlt state, path B restores a backup');
+    expect(verdict).not.toContain('the file may be fine');
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+  });
+
   it('warns of a recovery typed while another incident\'s diagnosis of the database runs that the diagnosis is running, not that nobody looked', async () => {
     await createHealthyDatabase(checkout.databasePath);
     checkout.behave({ 'uv run sqlmesh audit': { stdout: 'auditing\n', sleepMs: 8_000 } });
