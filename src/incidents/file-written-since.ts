@@ -1,26 +1,42 @@
-// A file a rollback moves aside that was written after its recovery ended (a load into the rebuilt database, a table added): said in its plan, with where it goes.
+// A file a rollback moves aside, or puts a log back beside, that was written after its recovery ended (a load, a table added): said in its plan, with when.
 import type { MoveStep } from '../engine/steps/move-step.js';
 import type { ResolvedStep } from '../engine/types.js';
+import type { FileAsPlanned } from '../disk/file-identity.js';
 import type { Incident, Run } from './state.js';
 
-/**
- * For each move of the rollback that sets a file aside (not one putting back what the recovery moved: movedAs) whose
- * file was last written after the recovery ended, as the plan found it: what was written since goes aside with it.
- */
 /** To the second: a load can land within the minute the recovery ended. */
 const toTheSecond = (iso: string) => `${iso.slice(0, 19).replace('T', ' ')} UTC`;
 
+/**
+ * For each move of the rollback that sets a file aside (not one putting back what the recovery moved: movedAs) whose
+ * file was last written after the recovery ended, as the plan found it: what was written since goes aside with it. For
+ * each file a log is put back beside (replayedInto) written since: those writes stay in it, behind a log that no longer fits.
+ */
 export function fileWrittenSinceSaid(steps: readonly ResolvedStep[], recovery: Run, incident: Incident): string | undefined {
   // Its validation, which runs its checks on the file, is part of it: a check that writes the file is no change since.
   const validation = incident.runs.find((r) => r.kind === 'validation' && r.startedAt !== undefined && r.startedAt >= (recovery.finishedAt ?? ''));
   const ended = [recovery.finishedAt, validation?.finishedAt].filter((t): t is string => t !== undefined).sort().at(-1);
   if (!ended) return undefined;
-  const said = (steps as readonly (ResolvedStep & Partial<MoveStep>)[]).flatMap((step) => {
+  const writtenAfter = (file: string, modifiedAt: string) =>
+    `${file} was written after ${recovery.id}${validation ? ` and its validation ${validation.id}` : ''} ended (last written ${toTheSecond(modifiedAt)}; ${validation ? 'they' : 'it'} ended at ${toTheSecond(ended)}): it changed since the recovery`;
+  const moves = (steps as readonly (ResolvedStep & Partial<MoveStep>)[]).filter((step) => step.kind === 'move');
+  const setAside = moves.flatMap((step) => {
     const seen = step.asPlanned;
-    if (step.kind !== 'move' || step.movedAs !== undefined || !seen || 'absent' in seen || seen.modifiedAt <= ended) return [];
-    return [
-      `${step.from} was written after ${recovery.id}${validation ? ` and its validation ${validation.id}` : ''} ended (last written ${toTheSecond(seen.modifiedAt)}; ${validation ? 'they' : 'it'} ended at ${toTheSecond(ended)}): it changed since the recovery, and what was written to it since (a load, a table added) goes aside with it to ${step.to}, not into what this rollback puts back.`,
-    ];
+    if (step.movedAs !== undefined || !seen || 'absent' in seen || seen.modifiedAt <= ended) return [];
+    return [`${writtenAfter(step.from as string, seen.modifiedAt)}, and what was written to it since (a load, a table added) goes aside with it to ${step.to}, not into what this rollback puts back.`];
   });
+  // A log put back beside a file left in place: one line per file, naming every log put back beside it.
+  const replayedInto = new Map<string, { seen: FileAsPlanned; logs: string[] }>();
+  for (const step of moves) {
+    const seen = step.replayedIntoAsPlanned;
+    if (!step.replayedInto || !seen || seen.modifiedAt <= ended) continue;
+    const entry = replayedInto.get(step.replayedInto) ?? { seen, logs: [] };
+    replayedInto.set(step.replayedInto, { ...entry, logs: [...entry.logs, step.to as string] });
+  }
+  const behindLogs = [...replayedInto].map(
+    ([file, { seen, logs }]) =>
+      `${writtenAfter(file, seen.modifiedAt)}, and what was written to it since (a load, a table added) stays in it: DuckDB replays ${logs.join(' and ')}, put back by this rollback, into it at its next open, and a log from before those writes no longer fits it, so the file will not open, those writes inside it, until the log is moved aside again.`,
+  );
+  const said = [...setAside, ...behindLogs];
   return said.length > 0 ? said.join(' ') : undefined;
 }

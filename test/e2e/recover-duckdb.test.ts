@@ -1621,6 +1621,8 @@ describe('path W: a write-ahead log that fails to replay, the file itself whole'
 
     await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
     await harness.settle();
+    const rollbackPlan = String(slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan Rollback')).at(-1)?.blocks);
+    expect(rollbackPlan, 'nothing was written to the file since the recovery').not.toContain('was written after');
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     // The database watcher looks again once a rollback ends; its probe of a log that fails to replay opens the file alone
@@ -1628,6 +1630,35 @@ describe('path W: a write-ahead log that fails to replay, the file itself whole'
     await harness.bot.watch.idle();
     expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.wal']);
     expect(fingerprint(`${checkout.databasePath}.wal`)).toBe(walBytes);
+  }, 150_000);
+
+  it("says in its rollback's plan that a load written to the file since stays in it, behind the log put back, with when, and that SQLMesh's state is not undone", async () => {
+    await createDatabaseWithDamagedWal(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_w')[0]!, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    // The stack's next load, checkpointed into the file.
+    const instance = await DuckDBInstance.create(checkout.databasePath);
+    const connection = await instance.connect();
+    await connection.run('CREATE TABLE raw_ebird.loaded_tonight AS SELECT range AS id FROM range(500); CHECKPOINT');
+    connection.closeSync();
+    instance.closeSync();
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    const plan = String(slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan Rollback')).at(-1)?.blocks);
+    const db = escapeRegExp(checkout.databasePath);
+    // Before: the plan only showed the log going back, as if the file were as the recovery left it.
+    expect(plan).toMatch(
+      new RegExp(`${db} was written after dbx-\\S+/2 and its validation dbx-\\S+/3 ended \\(last written [\\d-]+ [\\d:]+ UTC; they ended at [\\d-]+ [\\d:]+ UTC\\): it changed since the recovery, and what was written to it since \\(a load, a table added\\) stays in it: DuckDB replays ${db}\\.wal, put back by this rollback, into it at its next open`),
+    );
+    expect(plan).toContain('so the file will not open, those writes inside it, until the log is moved aside again.');
+    expect(plan).toContain(
+      `# not undone by this rollback: SQLMesh's state, which step \\"Reconcile SQLMesh state with the file as of its last checkpoint\\" (uv run sqlmesh plan prod --auto-apply) changed to match the file without the log`,
+    );
   }, 150_000);
 
   it("moves another database's log aside, its step saying whose it may be, with no DuckDB stack trace in the thread or its output files", async () => {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
-import { fileAt, fileChange, shownFile, type FileSeen } from '../../disk/file-identity.js';
+import { fileAt, fileChange, regularFileAt, shownFile, type FileAsPlanned, type FileSeen } from '../../disk/file-identity.js';
 import { linkTargetOf, pointAtTheFile } from '../../disk/symbolic-link.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
@@ -40,13 +40,19 @@ const schema = z.strictObject({
    * proposed and right before it moves. Empty (a recovery from before the bot recorded it): not checked, and said so.
    */
   movedAs: template.optional(),
+  /**
+   * For a move that puts a write-ahead log back beside a file it leaves in place (a rollback of path W): that file, which
+   * DuckDB replays the log into at its next open. Found written after the recovery ended when the plan is made (a load
+   * since), the plan says so, with when: those writes stay in it, behind a log that no longer fits it.
+   */
+  replayedInto: template.optional(),
 });
 
 /**
  * `asPlanned`: what was at `from` when the plan was made (a file, or nothing); a directory is not pinned.
  * `absentWhenPlanned`: nothing was there, for a log left unpinned (it comes and goes with its database's writes).
  */
-export type MoveStep = z.output<typeof schema> & ResolvedCommon & { asPlanned?: FileSeen; absentWhenPlanned?: true };
+export type MoveStep = z.output<typeof schema> & ResolvedCommon & { asPlanned?: FileSeen; absentWhenPlanned?: true; replayedIntoAsPlanned?: FileAsPlanned };
 
 /**
  * Why what is at `from` is not what the plan was made on (a healthy file put in place of the broken one, a log that
@@ -215,6 +221,7 @@ export const moveStepKind = defineStepKind({
     { at: ['from'], template: step.from, as: 'text' },
     { at: ['to'], template: step.to, as: 'text' },
     ...(step.movedAs === undefined ? [] : [{ at: ['movedAs'], template: step.movedAs, as: 'text' as const }]),
+    ...(step.replayedInto === undefined ? [] : [{ at: ['replayedInto'], template: step.replayedInto, as: 'text' as const }]),
   ],
   resolve: (step, tools): MoveStep => {
     const from = tools.inRoot(step.from);
@@ -226,7 +233,9 @@ export const moveStepKind = defineStepKind({
     }
     const asPlanned = fileAt(from);
     const movedAs = step.movedAs === undefined ? {} : { movedAs: tools.text(step.movedAs) };
-    return { ...step, from, to, ...movedAs, ...(asPlanned ? { asPlanned } : {}) } as MoveStep;
+    const replayedInto = step.replayedInto === undefined ? undefined : tools.inRoot(step.replayedInto);
+    const replayedIntoAsPlanned = replayedInto === undefined ? undefined : regularFileAt(replayedInto);
+    return { ...step, from, to, ...movedAs, ...(asPlanned ? { asPlanned } : {}), ...(replayedInto ? { replayedInto } : {}), ...(replayedIntoAsPlanned ? { replayedIntoAsPlanned } : {}) } as MoveStep;
   },
   describe: (step, { rel, showArg }) =>
     `mv ${showArg(rel(step.from))} ${showArg(rel(step.to))}  (${
