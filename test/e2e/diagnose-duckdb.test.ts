@@ -428,6 +428,26 @@ describe('/databox diagnose duckdb', () => {
     expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a']);
   });
 
+  it("says of views that do not bind that path A moves the whole file aside and reloads it, and its plan names the tables the rebuild will not bring back", async () => {
+    await createHealthyDatabase(checkout.databasePath, 1_000);
+    await runSql(
+      'CREATE SCHEMA finance; CREATE TABLE finance.manual_adjustments AS SELECT range AS id FROM range(1000); CREATE SCHEMA sqlmesh__ebird; CREATE TABLE sqlmesh__ebird.phys (x INT); CREATE VIEW ebird.prod_view AS SELECT * FROM sqlmesh__ebird.phys; DROP TABLE sqlmesh__ebird.phys',
+    );
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain("SQLMesh's views do not bind");
+    // Before: "Path A moves the state aside and rebuilds every mart", as if the file stayed.
+    expect(verdict).toContain('Path A moves the whole database file aside (kept, under its name with .broken added) and SQLMesh\'s state with it, then reloads the raw data from the sources with dlt and rebuilds every mart');
+    expect(verdict).not.toContain('moves the state aside and rebuilds');
+    await harness.click(slack.buttons('choose_path_a')[0]!, 'U0OPERATOR');
+    await harness.settle();
+    const plan = String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path A'))?.blocks);
+    // Before: nothing said of them; after the rebuild they were only in databox.duckdb.broken.
+    expect(plan).toContain(
+      `1 table or view of ${checkout.databasePath} is outside the schemas the rebuild makes again (raw_ebird, raw_noaa, raw_usgs, raw_*_staging, ebird, noaa, usgs, analytics, sqlmesh__*, ebird__dev, noaa__dev, usgs__dev, analytics__dev), so it will not bring it back: finance.manual_adjustments. After this plan it is only in the file it moves aside, ${checkout.databasePath}.broken: copy what is still needed out of it afterwards.`,
+    );
+  });
+
   it('does not call a file whose marts were dropped healthy: it names them, and offers path A, as the validation would advise', async () => {
     await createHealthyDatabase(checkout.databasePath, 1_000);
     // Every raw schema is there and every table reads: what an older backup restored, or a DROP, leaves.

@@ -16,6 +16,9 @@ import { renamedBeside } from './kept-rows-gone.js';
 import { folderWriteProblem } from '../../duckdb/write-access.js';
 import { readOnlyFix, readOnlySaid } from '../../disk/read-only-file-system.js';
 import { companionSaid, companionSuffix, companionSuffixes } from '../../duckdb/companion-files.js';
+import { tablesOutside, type TablesOutside } from '../../duckdb/tables-outside.js';
+import { firstFew } from '../../first-few.js';
+import { plural } from '../../plural.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -46,13 +49,20 @@ const schema = z.strictObject({
    * since), the plan says so, with when: those writes stay in it, behind a log that no longer fits it.
    */
   replayedInto: template.optional(),
+  /**
+   * For the move of a DuckDB file a rebuild replaces (path A): the schemas the rebuild makes again (`*` stands for any
+   * characters: sqlmesh__*). The plan names each table and view of the file outside them, read from its catalog as the
+   * plan is made: after the move, those are only in the file moved aside.
+   */
+  rebuiltSchemas: z.array(z.string().min(1)).min(1).optional(),
 });
 
 /**
  * `asPlanned`: what was at `from` when the plan was made (a file, or nothing); a directory is not pinned.
  * `absentWhenPlanned`: nothing was there, for a log left unpinned (it comes and goes with its database's writes).
  */
-export type MoveStep = z.output<typeof schema> & ResolvedCommon & { asPlanned?: FileSeen; absentWhenPlanned?: true; replayedIntoAsPlanned?: FileAsPlanned };
+export type MoveStep = z.output<typeof schema> &
+  ResolvedCommon & { asPlanned?: FileSeen; absentWhenPlanned?: true; replayedIntoAsPlanned?: FileAsPlanned; outsideRebuilt?: TablesOutside };
 
 /**
  * Why what is at `from` is not what the plan was made on (a healthy file put in place of the broken one, a log that
@@ -77,6 +87,21 @@ function notWhatWasMoved(step: MoveStep): string | undefined {
 function movedUnchecked(step: MoveStep): string | undefined {
   if (step.movedAs !== '' || (step.asPlanned !== undefined && 'absent' in step.asPlanned)) return undefined;
   return `The recovery recorded nothing of what it moved to ${step.from} (it ran before the bot recorded it), so this plan could not check that what is there now is what it set aside`;
+}
+
+/** The approver's warning that the tables outside the schemas a rebuild makes again stay only in the file moved aside. */
+function leftOnlyAside(step: MoveStep): string | undefined {
+  const outside = step.outsideRebuilt;
+  if (!outside || !step.rebuiltSchemas) return undefined;
+  const rebuilt = step.rebuiltSchemas.join(', ');
+  if ('unlisted' in outside) {
+    return `The tables of ${step.from} could not be listed as this plan was made (${outside.unlisted}): any outside the schemas the rebuild makes again (${rebuilt}) will be only in the file this plan moves aside, ${step.to}.`;
+  }
+  if (outside.names.length === 0) return undefined;
+  return (
+    `${plural(outside.names.length, 'table or view', 'tables and views')} of ${step.from} ${outside.names.length === 1 ? 'is' : 'are'} outside the schemas the rebuild makes again (${rebuilt}), so it will not bring ${outside.names.length === 1 ? 'it' : 'them'} back: ` +
+    `${firstFew(outside.names, 10).join(', ')}. After this plan ${outside.names.length === 1 ? 'it is' : 'they are'} only in the file it moves aside, ${step.to}: copy what is still needed out of it afterwards.`
+  );
 }
 
 /** What is at `target` now, as a refusal says it beside the file it would have moved there. */
@@ -257,6 +282,14 @@ export const moveStepKind = defineStepKind({
   // Moving a link, a file other than the one the plan was made on, one that is not there to put back, or one in a folder
   // this process cannot write: nothing runs.
   refusal: (step) => (step.refuseLink ? linkRefusal(step.from) : undefined) ?? changedSincePlanned(step) ?? nothingToPutBack(step) ?? notWhatWasMoved(step) ?? folderRefusal(step),
-  planWarning: movedUnchecked,
+  readWhenPlanned: async (step, { target }) => {
+    if (!step.rebuiltSchemas || !step.asPlanned || 'absent' in step.asPlanned) return step;
+    // Only the database file itself is read, as the bot opens it: another file is no target of its.
+    const local = target('local');
+    if (path.resolve(local.label) !== path.resolve(step.from)) return step;
+    return { ...step, outsideRebuilt: await tablesOutside(local, step.rebuiltSchemas) };
+  },
+  // A move puts a file back (movedAs) or sets the database aside to be rebuilt (rebuiltSchemas), never both.
+  planWarning: (step) => movedUnchecked(step) ?? leftOnlyAside(step),
   run: runMoveStep,
 });

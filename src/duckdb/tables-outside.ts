@@ -1,0 +1,35 @@
+// The tables and views of a DuckDB file outside the schemas a rebuild makes again: what only the file moved aside keeps.
+import type { DatabaseTarget } from '../database/target.js';
+import { firstLine } from '../excerpt.js';
+import { shownName } from './quoted-name.js';
+
+/** Its tables and views outside those schemas, as shown names; or why the file's catalog could not be read. */
+export type TablesOutside = { names: string[] } | { unlisted: string };
+
+/** A schema pattern as a test of a name: `*` stands for any characters; DuckDB finds schemas without regard to case. */
+function matcher(patterns: readonly string[]): (schema: string) => boolean {
+  const tests = patterns.map((pattern) => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i'));
+  return (schema) => tests.some((test) => test.test(schema));
+}
+
+/** Read from the catalog only: a file whose data blocks are damaged still lists its tables. */
+export async function tablesOutside(target: DatabaseTarget, schemas: readonly string[]): Promise<TablesOutside> {
+  const rebuilt = matcher(schemas);
+  try {
+    const session = await target.open({ writable: false });
+    try {
+      const result = await session.run(
+        `SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary
+         UNION ALL
+         SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = current_database() AND NOT temporary AND NOT internal
+         ORDER BY 1, 2`,
+      );
+      const names = result.rows.filter(([schema]) => !rebuilt(String(schema))).map(([schema, name]) => shownName(String(schema), String(name)));
+      return { names };
+    } finally {
+      await session.close();
+    }
+  } catch (error) {
+    return { unlisted: firstLine((error as Error).message) };
+  }
+}
