@@ -15,5 +15,6 @@ export function linkTargetOf(file: string): string | undefined {
  * said the same in the diagnosis (before any path is chosen) and in the refusal of a plan.
  */
 export function pointAtTheFile(target: string): string {
-  return `set DATABOX_DATABASE_PATH (or the path given) to ${target} itself, restart the bot, and diagnose again (\`/databox diagnose duckdb\`)`;
+  // Said alike to the bot and the terminal: the bot reads the setting when it starts, the CLI at each command.
+  return `set DATABOX_DATABASE_PATH (or the path given) to ${target} itself (a running bot reads it when it starts), and diagnose again (\`/databox diagnose duckdb\`)`;
 }

@@ -233,6 +233,12 @@ export class RunExecutor {
 
   /** Runs a path's read-only guards now; a failure refuses the plan before anyone is asked to approve it. */
   async checkGuards(guards: ResolvedStep[]): Promise<void> {
+    const failures = await this.guardFailures(guards);
+    if (failures.length > 0) throw new UserError(`refused, nothing was run: ${failures.join('; ')}`);
+  }
+
+  /** Runs read-only guards now, up to the first that does not pass: each failure as a refusal says it. */
+  async guardFailures(guards: ResolvedStep[]): Promise<string[]> {
     const failures: string[] = [];
     await executeSteps(guards, this.stepContext('(none)', 'guard'), {
       stepStarted: async () => {},
@@ -242,6 +248,6 @@ export class RunExecutor {
         if (!stepPassed(step, result.status)) failures.push(`the check "${step.title}" did not pass: ${result.summary}`);
       },
     }, { stopOnFailure: true });
-    if (failures.length > 0) throw new UserError(`refused, nothing was run: ${failures.join('; ')}`);
+    return failures;
   }
 }

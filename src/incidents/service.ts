@@ -53,6 +53,7 @@ import { movedAwayNote } from './moved-away.js';
 import { changedPartSaid } from './changes-overlap.js';
 import { standingChanges } from './standing-changes.js';
 import { setAsideByRollbackSaid } from './set-aside-by-rollback.js';
+import { pathsOffered } from './paths-offered.js';
 import { fileWrittenSinceSaid } from './file-written-since.js';
 import { writtenSinceRecoverySaid } from './written-since-recovery.js';
 import { againstDiagnosis, changedSinceDiagnosis, cleanupAfterRollback, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed, pinnedAsWritten, windowLeftOut } from './against-diagnosis.js';
@@ -693,6 +694,16 @@ export class IncidentService {
     }
     const leftOut = refusedSuggestions.map((r) => ` (The runbook's suggestion for ${r.name}= was left out: ${r.problem}.)`).join('');
     const movedAway = this.movedAwayFromMissingDatabase(render(rb.lockKey, values));
+    const offered = await pathsOffered(rb, verdict.paths, {
+      resolve: (step) => {
+        try {
+          return this.resolveAll([step], outputs, true)[0];
+        } catch {
+          return undefined;
+        }
+      },
+      guardFailures: (guards) => this.executor.guardFailures(guards),
+    });
     await this.deps.journal.commit({
       type: 'diagnosis.verdict',
       incident: incident.id,
@@ -702,9 +713,9 @@ export class IncidentService {
         verdict: verdict.id,
         title: verdict.title,
         // A placeholder left empty at its end (a log there is none of) leaves no space before what follows.
-        advice: `${renderedAdvice.trimEnd()}${movedAway}${leftOut}`,
+        advice: `${renderedAdvice.trimEnd()}${offered.said}${movedAway}${leftOut}`,
         severity: verdict.severity,
-        paths: verdict.paths,
+        paths: offered.paths,
         suggested,
         // What it found empty holds on the day its steps looked, not the day the verdict was recorded (a moment later).
         ...(verdict.knownEmpty.length > 0 ? { knownEmpty: verdict.knownEmpty, knownEmptyAsOf: this.run(run.id).startedAt ?? this.clock().toISOString() } : {}),

@@ -570,7 +570,9 @@ describe('refusals and exit codes', () => {
     fs.symlinkSync(target, checkout.databasePath);
     const refused = await cli(env, ['recover', 'duckdb', 'path=a', '--approver', 'bob'], promptedHash);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain(`to ${target} itself, restart the bot, and diagnose again (\`npm run --silent cli -- diagnose duckdb\`)`);
+    expect(refused.stderr).toContain(`to ${target} itself (a running bot reads it when it starts), and diagnose again (\`npm run --silent cli -- diagnose duckdb\`)`);
     expect(refused.stderr).not.toContain('`/databox ');
+    // The CLI reads DATABOX_DATABASE_PATH at each command: there is no bot to restart.
+    expect(refused.stderr).not.toContain('restart the bot');
   });
 });

@@ -283,7 +283,7 @@ describe('/databox diagnose duckdb', () => {
     await diagnose();
     expect(verdictText()).toContain('Healthy');
     // Said before anyone needs a recovery: through the link, none would be taken.
-    expect(verdictText()).toContain(`(read through a symbolic link to ${target}: a recovery is refused through it, as moving it would move the link; to recover, set DATABOX_DATABASE_PATH (or the path given) to ${target} itself, restart the bot, and diagnose again`);
+    expect(verdictText()).toContain(`(read through a symbolic link to ${target}: a recovery is refused through it, as moving it would move the link; to recover, set DATABOX_DATABASE_PATH (or the path given) to ${target} itself (a running bot reads it when it starts), and diagnose again`);
   });
 
   it('refuses path A over a symbolic link to a file before anything moves: moving the link would leave the file, and rebuild beside the link', async () => {
@@ -295,10 +295,13 @@ describe('/databox diagnose duckdb', () => {
     expect(verdictText()).toContain('File corrupt');
     // The verdict says it before a path is chosen, in the evidence of the open.
     expect(verdictText()).toContain(`(read through a symbolic link to ${target}: a recovery is refused through it`);
+    // Before: buttons for paths A and B, each refused when clicked. Now none, and the advice says why.
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+    expect(verdictText()).toContain(`Paths A and B are not offered: each plan moves the file at the database path first, and ${checkout.databasePath} is a symbolic link to ${target}: moving it would move the link and leave the file where it is.`);
     await harness.command('recover duckdb path=a');
     await harness.settle();
     expect(String(slack.responses.at(-1)?.body.text)).toContain(
-      `refused, nothing was proposed: the step "Back up the broken file for forensics": ${checkout.databasePath} is a symbolic link to ${target}: moving it would move the link and leave the file where it is. Set DATABOX_DATABASE_PATH (or the path given) to ${target} itself, restart the bot, and diagnose again (\`/databox diagnose duckdb\`)`,
+      `refused, nothing was proposed: the step "Back up the broken file for forensics": ${checkout.databasePath} is a symbolic link to ${target}: moving it would move the link and leave the file where it is. Set DATABOX_DATABASE_PATH (or the path given) to ${target} itself (a running bot reads it when it starts), and diagnose again (\`/databox diagnose duckdb\`)`,
     );
     expect(slack.buttons('approve_plan')).toEqual([]);
     expect(fs.lstatSync(checkout.databasePath).isSymbolicLink(), 'the link is where it was').toBe(true);
@@ -349,6 +352,20 @@ describe('/databox diagnose duckdb', () => {
     expect(verdict).toContain('path A (preferred) rebuilds it from raw dlt state, path B restores a backup');
     expect(verdict).not.toContain('the file may be fine');
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
+  });
+
+  it('says with the verdict that path A is refused until the volume has room for a rebuild beside the broken file', async () => {
+    writeGarbage(checkout.databasePath);
+    // A broken file about as large as the free space (sparse: it takes none itself), so a rebuild as large has no room.
+    const { bavail, bsize } = fs.statfsSync(checkout.root);
+    fs.truncateSync(checkout.databasePath, bavail * bsize - 2 ** 20);
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('File corrupt');
+    // Before: paths A and B offered with no word of it; path A's plan was then refused for want of room.
+    expect(verdict).toMatch(/Path A is refused until its check passes: the check \W*The database's volume has room for a rebuild as large as the file moved aside\W* did not pass: .*, but a rebuild as large as \S+ needs [\d.]+ \w+ and [\d.]+ \w+ more to work beside it: make room there first/);
+    expect(verdict).not.toContain('Path B is refused');
+    expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b']);
   });
 
   it('warns of a recovery typed while another incident\'s diagnosis of the database runs that the diagnosis is running, not that nobody looked', async () => {
