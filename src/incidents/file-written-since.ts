@@ -5,7 +5,17 @@ import type { FileAsPlanned } from '../disk/file-identity.js';
 import type { Incident, Run } from './state.js';
 
 /** To the second: a load can land within the minute the recovery ended. */
-const toTheSecond = (iso: string) => `${iso.slice(0, 19).replace('T', ' ')} UTC`;
+export const toTheSecond = (iso: string) => `${iso.slice(0, 19).replace('T', ' ')} UTC`;
+
+/**
+ * When the recovery and the validation after it ended: a file last written after that was written since. Its
+ * validation, which runs its checks on the file, is part of it: a check that writes the file is no change since.
+ */
+export function recoveryEnded(recovery: Run, incident: Incident): { ended?: string; validation?: Run } {
+  const validation = incident.runs.find((r) => r.kind === 'validation' && r.startedAt !== undefined && r.startedAt >= (recovery.finishedAt ?? ''));
+  const ended = [recovery.finishedAt, validation?.finishedAt].filter((t): t is string => t !== undefined).sort().at(-1);
+  return { ...(ended ? { ended } : {}), ...(validation ? { validation } : {}) };
+}
 
 /**
  * For each move of the rollback that sets a file aside (not one putting back what the recovery moved: movedAs) whose
@@ -13,9 +23,7 @@ const toTheSecond = (iso: string) => `${iso.slice(0, 19).replace('T', ' ')} UTC`
  * each file a log is put back beside (replayedInto) written since: those writes stay in it, behind a log that no longer fits.
  */
 export function fileWrittenSinceSaid(steps: readonly ResolvedStep[], recovery: Run, incident: Incident): string | undefined {
-  // Its validation, which runs its checks on the file, is part of it: a check that writes the file is no change since.
-  const validation = incident.runs.find((r) => r.kind === 'validation' && r.startedAt !== undefined && r.startedAt >= (recovery.finishedAt ?? ''));
-  const ended = [recovery.finishedAt, validation?.finishedAt].filter((t): t is string => t !== undefined).sort().at(-1);
+  const { ended, validation } = recoveryEnded(recovery, incident);
   if (!ended) return undefined;
   const writtenAfter = (file: string, modifiedAt: string) =>
     `${file} was written after ${recovery.id}${validation ? ` and its validation ${validation.id}` : ''} ended (last written ${toTheSecond(modifiedAt)}; ${validation ? 'they' : 'it'} ended at ${toTheSecond(ended)}): it changed since the recovery`;

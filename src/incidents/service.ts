@@ -54,7 +54,7 @@ import { changedPartSaid } from './changes-overlap.js';
 import { standingChanges } from './standing-changes.js';
 import { setAsideByRollbackSaid } from './set-aside-by-rollback.js';
 import { pathsOffered } from './paths-offered.js';
-import { fileWrittenSinceSaid } from './file-written-since.js';
+import { fileWrittenSinceSaid, recoveryEnded } from './file-written-since.js';
 import { writtenSinceRecoverySaid } from './written-since-recovery.js';
 import { againstDiagnosis, changedSinceDiagnosis, cleanupAfterRollback, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed, pinnedAsWritten, windowLeftOut } from './against-diagnosis.js';
 import { commandValue } from '../commands/quote-value.js';
@@ -1460,9 +1460,15 @@ export class IncidentService {
     const command = diagnoseAgainCommand(incident, this.runbook(incident.scenario).diagnosis.parameters);
     const advice =
       `Rolled back ${rollback.rollbackOf}: the steps above put back what its rollback covers (each says what), so the ` +
-      `incident is *not recovered*.${setAsideByRollbackSaid(rollback)}${this.notUndoneAfter(rollback)} Diagnose again before choosing another path (\`/databox ${command}\`): a plan is made on what a diagnosis has seen since the last change.`;
+      `incident is *not recovered*.${setAsideByRollbackSaid(rollback, this.recoveryEndedBefore(rollback))}${this.notUndoneAfter(rollback)} Diagnose again before choosing another path (\`/databox ${command}\`): a plan is made on what a diagnosis has seen since the last change.`;
     await this.deps.journal.commit({ type: 'run.follow-up', incident: incident.id, actor: this.actor, data: { runId: rollback.id, advice, offers: [] } });
     await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), rollback, advice, []));
+  }
+
+  /** When the recovery a rollback undid, and its validation, ended: what its moves found written after that was written since. */
+  private recoveryEndedBefore(rollback: Run): string | undefined {
+    const recoveryRun = rollback.rollbackOf ? this.deps.state.runs.get(rollback.rollbackOf) : undefined;
+    return recoveryRun && recoveryEnded(recoveryRun, this.incident(recoveryRun.incidentId)).ended;
   }
 
   /** " Not undone by it: …" after a rollback whose recovery changed something its runbook says it leaves (notUndone); '' when nothing. */

@@ -323,7 +323,7 @@ describe('scenario 3 from the terminal', () => {
     expect(await md.value('databox', count)).toBe('30');
     // The writes going back undid are in the named snapshot the rollback took first: said after it, by name.
     const undoSnapshot = md.namedSnapshots().find((name) => name.includes('_undo_swap_'));
-    expect(again.stdout).toContain(`which are not in the database now: databox as it was, in the named snapshot '${undoSnapshot}' taken right before it went back.`);
+    expect(again.stdout).toContain(`What it replaced is kept, not undone: databox as it was, with any writes made since the recovery, in the named snapshot '${undoSnapshot}' taken right before it went back.`);
 
     // The 7 rows are now only in the snapshot the rollback took before going back: the cleanup's plan says so of it.
     const undo = md.namedSnapshots().find((name) => name !== snapshot) as string;

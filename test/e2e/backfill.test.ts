@@ -970,6 +970,6 @@ describe('/databox recover backfill', () => {
     await harness.settle();
     const keptIn = path.basename(said.exec(plan)![1]!);
     const next = slack.callsTo('chat.postMessage').map((p) => String(p.text)).find((text) => text.startsWith('Next: Rolled back'));
-    expect(next).toMatch(new RegExp(`What it replaced is kept, not undone, writes made since the recovery among them \\(a load, a table added\\), which are not in the database now: the 15300 rows the window of raw_ebird\\.observations held, in \\S+${keptIn.replace(/[.]/g, '\\.')}`));
+    expect(next).toMatch(new RegExp(`What it replaced is kept, not undone: the 15300 rows the window of raw_ebird\\.observations held \\(what the recovery wrote, and any written since\\), in \\S+${keptIn.replace(/[.]/g, '\\.')}`));
   });
 });

@@ -1308,13 +1308,18 @@ describe('path B: restore from a file backup', () => {
     await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
     await harness.settle();
     const plan = String(slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan Rollback')).at(-1)?.blocks);
-    const note = `SQLMesh's state, which step \\"Reconcile SQLMesh state with the restored file\\" (uv run sqlmesh plan prod --auto-apply) changed to match the restored file: transforms/main/state_sync.db and .sqlmesh stay as it left them (the bot kept no copy; path A moves them aside before it rebuilds). Diagnose again after this rollback.`;
+    const note = `SQLMesh's state, which step \\"Reconcile SQLMesh state with the restored file\\" (uv run sqlmesh plan prod --auto-apply) changed to match the restored file: transforms/main/state_sync.db and .sqlmesh stay as it left them (the bot kept no copy; path A moves them aside before it rebuilds).`;
     // Before: the plan said nothing of it, as if its steps put everything back.
     expect(plan).toContain(`# not undone by this rollback: ${note}`);
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     const next = slack.callsTo('chat.postMessage').map((p) => String(p.text)).find((text) => text.startsWith('Next: Rolled back'));
     expect(next).toContain(`Not undone by it: ${note.replace(/\\"/g, '"')}`);
+    // Said once, by the message itself; before, the note said it too ("Diagnose again after this rollback. Diagnose again before …").
+    expect(next?.match(/Diagnose again/g)).toHaveLength(1);
+    // Nothing was written to the restored file since: not said to hold writes made since the recovery.
+    expect(next).toContain(`What it replaced is kept, not undone: ${checkout.databasePath} as the recovery left it (nothing written to it since), now at ${checkout.databasePath}.restore-rolled-back.`);
+    expect(next).not.toContain('writes made since the recovery');
   });
 
   it('rolls path B back even after the backup file has been moved away', async () => {
@@ -1405,7 +1410,9 @@ describe('path B: restore from a file backup', () => {
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     const next = slack.callsTo('chat.postMessage').map((p) => String(p.text)).find((text) => text.startsWith('Next: Rolled back'));
-    expect(next).toContain(`which are not in the database now: ${checkout.databasePath} as it was, now at ${checkout.databasePath}.rebuild-rolled-back`);
+    expect(next).toMatch(
+      new RegExp(`What it replaced is kept, not undone: ${escapeRegExp(checkout.databasePath)} as it was, now at ${escapeRegExp(checkout.databasePath)}\\.rebuild-rolled-back, with what was written to it after the recovery ended \\(last written [\\d-]+ [\\d:]+ UTC: a load, a table added\\), which is not in the database now`),
+    );
   });
 
   it('proposes the rollback again when the one asked for before is past its expiry, though no sweep has marked it expired yet', async () => {
