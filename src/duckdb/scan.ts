@@ -195,7 +195,13 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
         total: names.length,
         schemas,
         settings,
-        message: withEndsEarly(filePath, `${damaged.length} of ${names.length} tables fail to read: ${damaged.map((t) => t.table).join(', ')}`, damaged.map((t) => t.error as string)),
+        // DuckDB's reason for the first, in its words (a checksum that does not match, in block at location …): the
+        // evidence, not only the output a terminal cuts to a line.
+        message: withEndsEarly(
+          filePath,
+          `${damaged.length} of ${names.length} tables fail to read: ${damaged.map((t) => t.table).join(', ')} (${damaged.length === 1 ? '' : `${damaged[0]?.table}: `}${(damaged[0]?.error as string).split('\n')[0]})`,
+          damaged.map((t) => t.error as string),
+        ),
       };
     }
     const outOfMemory = failed.find((t) => isOutOfMemory(t.error as string));

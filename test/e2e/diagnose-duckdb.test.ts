@@ -152,7 +152,7 @@ describe('/databox diagnose duckdb', () => {
     const verdict = verdictText();
     expect(verdict).toContain('File corrupt');
     expect(verdict).toMatch(/opens read-only; SELECT 1 succeeds/);
-    expect(verdict).toContain('1 of 4 tables fail to read: raw_noaa.daily_weather');
+    expect(verdict).toMatch(/1 of 4 tables fail to read: raw_noaa\.daily_weather \(IO Error: Corrupt database file: computed checksum \d+ does not match stored checksum \d+ in block at location \d+\)/);
     // The advice does not contradict the evidence above it (the file opens): a table fails when read in full.
     expect(verdict).toContain('DuckDB cannot read all of the file: it does not open, or a table fails when read in full');
     // The failed table is not said to hold 0 rows, which reads as empty.
