@@ -120,7 +120,8 @@ export const diskUsageStepKind = defineStepKind({
     ...(step.roomFor ? [{ at: ['roomFor'], template: step.roomFor, as: 'text' as const }] : []),
   ],
   resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path), alsoPath: step.alsoPath && tools.inRoot(step.alsoPath), roomFor: step.roomFor && tools.inRoot(step.roomFor) }),
-  describe: (step, { rel }) =>
-    `free space of the volume holding ${rel(step.path)}${step.alsoPath ? ` and of the one holding ${rel(step.alsoPath)}` : ''}${step.roomFor ? `, and room there for ${roomWords(step)} ${rel(step.roomFor)}` : ''}${step.checkFolder ? `, and whether this process can create and move files in ${rel(path.dirname(step.path))}` : ''}`,
+  // Paths quoted as the plan's mv and cp quote them, so one with a space reads as one path in every step.
+  describe: (step, { rel, showArg }) =>
+    `free space of the volume holding ${showArg(rel(step.path))}${step.alsoPath ? ` and of the one holding ${showArg(rel(step.alsoPath))}` : ''}${step.roomFor ? `, and room there for ${roomWords(step)} ${showArg(rel(step.roomFor))}` : ''}${step.checkFolder ? `, and whether this process can create and move files in ${showArg(rel(path.dirname(step.path)))}` : ''}`,
   run: runDiskUsageStep,
 });

@@ -204,7 +204,7 @@ export const duckdbOpenStepKind = defineStepKind({
   defaultTimeoutMs: 30_000,
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
   resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path) }),
-  describe: (step, { rel }) => `open ${rel(step.path)} read-only and run SELECT 1`,
+  describe: (step, { rel, showArg }) => `open ${showArg(rel(step.path))} read-only and run SELECT 1`,
   run: runDuckdbOpenStep,
 });
 

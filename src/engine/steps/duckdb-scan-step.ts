@@ -152,6 +152,6 @@ export const duckdbScanStepKind = defineStepKind({
   defaultTimeoutMs: 10 * 60_000,
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
   resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path) }),
-  describe: (step, { rel }) => `read every table of ${rel(step.path)} in full, read-only`,
+  describe: (step, { rel, showArg }) => `read every table of ${showArg(rel(step.path))} in full, read-only`,
   run: runDuckdbScanStep,
 });
