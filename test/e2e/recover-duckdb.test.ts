@@ -125,7 +125,7 @@ describe('path A: rebuild from raw dlt state', () => {
     expect((await harness.command('status', operator)).text).toMatch(/; now: rolled back, so not recovered: diagnose again \(dbx-\d{8}-[0-9a-f]{4}\/4\)/);
     // What next: the database is as the diagnosis found it, and a plan needs a look at it since.
     expect(slack.allText()).toMatch(
-      /Rolled back dbx-\d{8}-[0-9a-f]{4}\/2: the steps above put back what its rollback covers \(each says what\), so the incident is \*not recovered\*\. What it replaced is kept, not undone, [^\n]*: [^\n]*\.rebuild-rolled-back[^\n]*\. Diagnose again before choosing another path \(`\/databox diagnose duckdb incident=dbx-\d{8}-[0-9a-f]{4}`\)/,
+      /Rolled back dbx-\d{8}-[0-9a-f]{4}\/2: the steps above put back what its rollback covers \(each says what\), so the incident is \*not recovered\*\. What it replaced is kept, not undone: [^\n]*\.rebuild-rolled-back[^\n]*\. Diagnose again before choosing another path \(`\/databox diagnose duckdb incident=dbx-\d{8}-[0-9a-f]{4}`\)/,
     );
 
     const types = journalRecords().map((r) => r.type);
