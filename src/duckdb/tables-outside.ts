@@ -3,8 +3,11 @@ import type { DatabaseTarget } from '../database/target.js';
 import { firstLine } from '../excerpt.js';
 import { shownName } from './quoted-name.js';
 
-/** Its tables and views outside those schemas, as shown names; or why the file's catalog could not be read. */
-export type TablesOutside = { names: string[] } | { unlisted: string };
+/** How many names are kept: a plan (journaled, hashed) names the first few and counts the rest. */
+const namesKept = 10;
+
+/** Its tables and views outside those schemas (the first few, as shown names, and how many in all); or why the file's catalog could not be read. */
+export type TablesOutside = { names: string[]; count: number } | { unlisted: string };
 
 /** A schema pattern as a test of a name: `*` stands for any characters; DuckDB finds schemas without regard to case. */
 function matcher(patterns: readonly string[]): (schema: string) => boolean {
@@ -25,7 +28,7 @@ export async function tablesOutside(target: DatabaseTarget, schemas: readonly st
          ORDER BY 1, 2`,
       );
       const names = result.rows.filter(([schema]) => !rebuilt(String(schema))).map(([schema, name]) => shownName(String(schema), String(name)));
-      return { names };
+      return { names: names.slice(0, namesKept), count: names.length };
     } finally {
       await session.close();
     }

@@ -17,7 +17,6 @@ import { folderWriteProblem } from '../../duckdb/write-access.js';
 import { readOnlyFix, readOnlySaid } from '../../disk/read-only-file-system.js';
 import { companionSaid, companionSuffix, companionSuffixes } from '../../duckdb/companion-files.js';
 import { tablesOutside, type TablesOutside } from '../../duckdb/tables-outside.js';
-import { firstFew } from '../../first-few.js';
 import { plural } from '../../plural.js';
 
 const schema = z.strictObject({
@@ -97,10 +96,12 @@ function leftOnlyAside(step: MoveStep): string | undefined {
   if ('unlisted' in outside) {
     return `The tables of ${step.from} could not be listed as this plan was made (${outside.unlisted}): any outside the schemas the rebuild makes again (${rebuilt}) will be only in the file this plan moves aside, ${step.to}.`;
   }
-  if (outside.names.length === 0) return undefined;
+  const { names, count } = outside;
+  if (count === 0) return undefined;
+  const more = count > names.length ? [`… and ${count - names.length} more`] : [];
   return (
-    `${plural(outside.names.length, 'table or view', 'tables and views')} of ${step.from} ${outside.names.length === 1 ? 'is' : 'are'} outside the schemas the rebuild makes again (${rebuilt}), so it will not bring ${outside.names.length === 1 ? 'it' : 'them'} back: ` +
-    `${firstFew(outside.names, 10).join(', ')}. After this plan ${outside.names.length === 1 ? 'it is' : 'they are'} only in the file it moves aside, ${step.to}: copy what is still needed out of it afterwards.`
+    `${plural(count, 'table or view', 'tables and views')} of ${step.from} ${count === 1 ? 'is' : 'are'} outside the schemas the rebuild makes again (${rebuilt}), so it will not bring ${count === 1 ? 'it' : 'them'} back: ` +
+    `${[...names, ...more].join(', ')}. After this plan ${count === 1 ? 'it is' : 'they are'} only in the file it moves aside, ${step.to}: copy what is still needed out of it afterwards.`
   );
 }
 
