@@ -6,6 +6,7 @@ import { UnansweredCalls } from '../unanswered-calls.js';
 import { WorkerCalls } from '../worker-calls.js';
 import { noteDamaged } from './damage-seen.js';
 import type { ReadOnlyLimits } from './open.js';
+import type { MartDate } from './newest-days.js';
 import type { OpenResult } from './probe.js';
 import type { BindsOutNotice, ReaderCall } from './reader-thread.js';
 import type { ScanOptions, ScanProgress, ScanResult } from './scan.js';
@@ -65,8 +66,8 @@ function notAnswering(file: string, since: number): OpenResult {
  * does not answer in time is said as such; until it answers, a probe of the same file is answered so at once (it would
  * wait behind it: probes of one file take turns).
  */
-export async function probeOpenOffThread(file: string): Promise<OpenResult> {
-  const result = await probes.run(path.resolve(file), () => reader.call<OpenResult>({ kind: 'probe', file }).result, (since) => notAnswering(file, since));
+export async function probeOpenOffThread(file: string, newestOf: readonly MartDate[] = []): Promise<OpenResult> {
+  const result = await probes.run(path.resolve(file), () => reader.call<OpenResult>({ kind: 'probe', file, ...(newestOf.length > 0 ? { newestOf: [...newestOf] } : {}) }).result, (since) => notAnswering(file, since));
   if (damaged.has(result.status)) noteDamaged(file);
   return result;
 }

@@ -6,6 +6,7 @@ import { endsEarly } from './ends-early.js';
 import { sniffFileFormat } from './file-format.js';
 import { otherLockHolders, type LockHolder } from './lock-holders.js';
 import { openDatabase, type OpenDatabase } from './open.js';
+import { newestDays, type MartDate, type NewestDay } from './newest-days.js';
 import { readAllHere } from './read-here.js';
 import { runsDatabox } from '../process/databox-program.js';
 
@@ -30,6 +31,8 @@ export interface OpenResult {
   endsEarly?: string;
   /** A log that fails to replay as one written by another database does: what it does that the file's own never would. */
   foreignLog?: string;
+  /** Opened, and asked for (newestOf): each mart's newest date, read in the same open. */
+  newest?: NewestDay[];
 }
 
 /** The probe of each file under way in this process: a second waits for the first (see walAloneIsDamaged's link). */
@@ -39,10 +42,10 @@ const probing = new Map<string, Promise<OpenResult>>();
  * One probe of a file at a time in this process (the watcher's and a diagnosis' may meet): a damaged log is probed
  * through a link folder beside the file, which a second probe at the same moment must not find half-made.
  */
-export function probeOpen(filePath: string): Promise<OpenResult> {
+export function probeOpen(filePath: string, newestOf: readonly MartDate[] = []): Promise<OpenResult> {
   const key = path.resolve(filePath);
   const before = probing.get(key) ?? Promise.resolve(undefined);
-  const probe = before.catch(() => undefined).then(() => probeOpenNow(filePath));
+  const probe = before.catch(() => undefined).then(() => probeOpenNow(filePath, newestOf));
   probing.set(key, probe);
   const forget = () => {
     if (probing.get(key) === probe) probing.delete(key);
@@ -51,7 +54,7 @@ export function probeOpen(filePath: string): Promise<OpenResult> {
   return probe;
 }
 
-async function probeOpenNow(filePath: string): Promise<OpenResult> {
+async function probeOpenNow(filePath: string, newestOf: readonly MartDate[]): Promise<OpenResult> {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(filePath);
@@ -92,7 +95,8 @@ async function probeOpenNow(filePath: string): Promise<OpenResult> {
     database = await openDatabase(filePath, false);
     await readAllHere(database.connection, 'SELECT 1');
     const schemas = await readAllHere(database.connection, 'SELECT DISTINCT schema_name FROM duckdb_tables() WHERE database_name = current_database() ORDER BY 1');
-    return { status: 'ok', message: `opened read-only and ran SELECT 1 (${stat.size} bytes)`, schemas: schemas.map((row) => String(row[0])) };
+    const newest = newestOf.length > 0 ? { newest: await newestDays(database.connection, newestOf) } : {};
+    return { status: 'ok', message: `opened read-only and ran SELECT 1 (${stat.size} bytes)`, schemas: schemas.map((row) => String(row[0])), ...newest };
   } catch (error) {
     const classified = classifyOpenError((error as Error).message);
     // A log that does not fit the file's catalog is no damage to DuckDB ("already exists"): the file alone is tried too.

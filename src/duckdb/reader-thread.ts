@@ -1,4 +1,5 @@
 // The worker side of off-thread.ts: runs read-only probes and full-table reads of DuckDB files on this thread.
+import type { MartDate } from './newest-days.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CallAborts } from '../call-aborts.js';
 import { failureAnswer } from '../error-kind.js';
@@ -9,7 +10,7 @@ import { probeOpen } from './probe.js';
 import { scanTables } from './scan.js';
 import { bindsStillOut, whenBindReturns, type UnansweredBind } from './unanswered-binds.js';
 
-export type ReaderCall = { kind: 'probe'; file: string } | { kind: 'scan'; file: string; timeoutMs: number; storageAnswerMs?: number };
+export type ReaderCall = { kind: 'probe'; file: string; newestOf?: MartDate[] } | { kind: 'scan'; file: string; timeoutMs: number; storageAnswerMs?: number };
 /** Told to the main thread, unasked, when a view's bind returns: the binds still out after it. */
 export interface BindsOutNotice {
   kind: 'binds-out';
@@ -35,7 +36,7 @@ parentPort?.on('message', (request: ReaderRequest) => {
   const reply = (result: unknown) => parentPort?.postMessage({ id: request.id, result });
   const fail = (error: unknown) => parentPort?.postMessage({ id: request.id, ...failureAnswer(error) });
   if (request.kind === 'probe') {
-    probeOpen(request.file).then(reply, fail);
+    probeOpen(request.file, request.newestOf).then(reply, fail);
     return;
   }
   scanTables(request.file, {

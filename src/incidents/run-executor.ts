@@ -1,4 +1,5 @@
 // Running a plan's steps: journaled before and after each one, outputs kept on disk, each step shown by the front end.
+import type { GuardRead } from './guards-read-newest.js';
 import type { DagsterClient } from '../dagster/graphql-client.js';
 import { dagsterClientFor } from '../watchers/build-watchers.js';
 import { createHash } from 'node:crypto';
@@ -231,23 +232,33 @@ export class RunExecutor {
     return record;
   }
 
-  /** Runs a path's read-only guards now; a failure refuses the plan before anyone is asked to approve it. */
-  async checkGuards(guards: ResolvedStep[]): Promise<void> {
-    const failures = await this.guardFailures(guards);
+  /**
+   * Runs a path's read-only guards now; a failure refuses the plan before anyone is asked to approve it. What they
+   * read (a mart's newest day) is given back, for the plan to show.
+   */
+  async checkGuards(guards: ResolvedStep[]): Promise<GuardRead[]> {
+    const { failures, read } = await this.runGuards(guards);
     if (failures.length > 0) throw new UserError(`refused, nothing was run: ${failures.join('; ')}`);
+    return read;
   }
 
   /** Runs read-only guards now, up to the first that does not pass: each failure as a refusal says it. */
   async guardFailures(guards: ResolvedStep[]): Promise<string[]> {
+    return (await this.runGuards(guards)).failures;
+  }
+
+  private async runGuards(guards: ResolvedStep[]): Promise<{ failures: string[]; read: GuardRead[] }> {
     const failures: string[] = [];
+    const read: GuardRead[] = [];
     await executeSteps(guards, this.stepContext('(none)', 'guard'), {
       stepStarted: async () => {},
       stepProgress: () => {},
       stepFinished: async (step, result) => {
+        read.push({ step, result });
         // A guard's title says what must hold ("The database opens…"): quoted, so it does not read as what was found.
         if (!stepPassed(step, result.status)) failures.push(`the check "${step.title}" did not pass: ${result.summary}`);
       },
     }, { stopOnFailure: true });
-    return failures;
+    return { failures, read };
   }
 }

@@ -54,6 +54,7 @@ import { changedPartSaid } from './changes-overlap.js';
 import { standingChanges } from './standing-changes.js';
 import { setAsideByRollbackSaid } from './set-aside-by-rollback.js';
 import { pathsOffered } from './paths-offered.js';
+import { guardsReadNewestSaid } from './guards-read-newest.js';
 import { fileWrittenSinceSaid, recoveryEnded } from './file-written-since.js';
 import { writtenSinceRecoverySaid } from './written-since-recovery.js';
 import { againstDiagnosis, changedSinceDiagnosis, cleanupAfterRollback, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed, pinnedAsWritten, windowLeftOut } from './against-diagnosis.js';
@@ -616,14 +617,14 @@ export class IncidentService {
       // Before the guards: a plan that would stop half-way (a folder nothing can be moved in) is refused for that, which
       // no room a guard asks for would put right.
       if (!existing) await this.refuseWhatWouldStop(recovery.steps, values);
-      await this.executor.checkGuards(this.resolveAll(recovery.guards, values, true));
+      const guardsRead = guardsReadNewestSaid(await this.executor.checkGuards(this.resolveAll(recovery.guards, values, true)), this.deps.config.databoxRoot);
       // The same recover typed again without incident= (as a refusal's advice says to) finds the plan the first one left
       // waiting, rather than opening a second incident with the same plan.
-      const typedBefore = existing ? undefined : await this.samePlanOfATypedRecover(rb, recovery, params, render(rb.lockKey, values), actor);
+      const typedBefore = existing ? undefined : await this.samePlanOfATypedRecover(rb, recovery, params, render(rb.lockKey, values), actor, guardsRead);
       if (typedBefore) return { incident: this.incident(typedBefore.incidentId), run: typedBefore, alreadyWaiting: true };
       const incident = existing ?? (await this.openIncident(rb.id, actor, origin, openedFrom));
       const known = new Set(incident.runs.map((run) => run.id));
-      const run = await this.proposeRecovery(incident, recovery, params, actor, existing && this.typedContinues(existing, rb, recovery));
+      const run = await this.proposeRecovery(incident, recovery, params, actor, existing && this.typedContinues(existing, rb, recovery), guardsRead);
       // The same plan was found waiting (a second click, a form sent twice, a terminal's plan): nothing new was proposed.
       return { incident, run, alreadyWaiting: known.has(run.id) };
     }
@@ -858,9 +859,10 @@ export class IncidentService {
   }
 
   /** Proposes a recovery whose parameters and guards start() has just checked: nothing is checked twice. */
-  private async proposeRecovery(incident: Incident, recovery: RecoveryPath, params: ParameterValues, actor: string, continues?: string): Promise<Run> {
+  /** `guardsRead`: what start()'s guards read that the plan shows (each mart's newest day in a backup). */
+  private async proposeRecovery(incident: Incident, recovery: RecoveryPath, params: ParameterValues, actor: string, continues?: string, guardsRead?: string): Promise<Run> {
     // Allowed to propose, it always returns a plan: the one found waiting or a new one.
-    return (await this.oneProposalAtATime(incident.id, () => this.proposeRecoveryNow(incident, recovery, params, actor, continues))) as Run;
+    return (await this.oneProposalAtATime(incident.id, () => this.proposeRecoveryNow(incident, recovery, params, actor, continues, true, guardsRead))) as Run;
   }
 
   /**
@@ -868,7 +870,7 @@ export class IncidentService {
    * runbook, path, parameters and database, that this recover would make again: found as a second click finds its plan
    * (samePlanWaiting), and shown. Undefined when there is none, or when that incident's plan could no longer be made.
    */
-  private async samePlanOfATypedRecover(rb: Runbook, recovery: RecoveryPath, params: ParameterValues, lockKey: string, actor: string): Promise<Run | undefined> {
+  private async samePlanOfATypedRecover(rb: Runbook, recovery: RecoveryPath, params: ParameterValues, lockKey: string, actor: string, guardsRead?: string): Promise<Run | undefined> {
     const raw = JSON.stringify(Object.entries(rawParameters(params)).sort());
     const candidates = [...this.deps.state.runs.values()].filter(
       (r) =>
@@ -882,7 +884,7 @@ export class IncidentService {
     );
     for (const candidate of candidates) {
       const incident = this.incident(candidate.incidentId);
-      const found = await this.oneProposalAtATime(incident.id, () => this.proposeRecoveryNow(incident, recovery, params, actor, undefined, false)).catch((error: unknown) => {
+      const found = await this.oneProposalAtATime(incident.id, () => this.proposeRecoveryNow(incident, recovery, params, actor, undefined, false, guardsRead)).catch((error: unknown) => {
         if (isUserError(error)) return undefined;
         throw error;
       });
@@ -932,7 +934,7 @@ export class IncidentService {
   }
 
   /** `mayPropose` false: only the same plan found waiting is returned (and shown), nothing new is proposed. */
-  private async proposeRecoveryNow(incident: Incident, recovery: RecoveryPath, params: ParameterValues, actor: string, continues?: string, mayPropose = true): Promise<Run | undefined> {
+  private async proposeRecoveryNow(incident: Incident, recovery: RecoveryPath, params: ParameterValues, actor: string, continues?: string, mayPropose = true, guardsRead?: string): Promise<Run | undefined> {
     const rb = this.runbook(incident.scenario);
     const pathId = recovery.id;
     const values = this.templateValues(incident, params);
@@ -964,7 +966,7 @@ export class IncidentService {
     const leftOut = continues ? undefined : windowLeftOut(this.incident(incident.id), recovery, rawParameters(params), rb.windows);
     const undoesOthers = recoveriesUndoneSaid(this.deps.state, incident.id, lockKey, steps);
     const unvalidatable = this.validationNeedsDagster(rb);
-    const warning = [decided, leftOut, drift, loading, nothingThere, ...planWarnings(steps), undoesOthers, unvalidatable].filter(Boolean).join(' ') || undefined;
+    const warning = [decided, leftOut, drift, loading, nothingThere, ...planWarnings(steps), guardsRead, undoesOthers, unvalidatable].filter(Boolean).join(' ') || undefined;
     const waiting = this.samePlanWaiting(incident.id, pathId, rawParameters(params), previews, steps, warning);
     // Made without what its diagnosis found empty: that holds to the end of the day it looked, and its approval no longer.
     const found = continues ? undefined : knownEmptyOf(recovery, this.incident(incident.id).diagnosis);

@@ -875,6 +875,35 @@ describe('path B: restore from a file backup', () => {
     // A diagnosis-free restore, validation and two healthy databases: room for a machine busy with other work.
   }, 150_000);
 
+  it("shows each mart's newest day in the backup, and in the database where it opens, before anyone approves", async () => {
+    await createHealthyDatabase(checkout.databasePath, 1_000);
+    await writeMartsThrough(checkout.databasePath, '2026-12-01');
+    const backup = checkout.path('backup.duckdb');
+    await createHealthyDatabase(backup, 1_000);
+    await writeMartsThrough(backup, '2026-11-20');
+    harness = await startBot(checkout, slack);
+    await harness.command(`recover duckdb path=b backup=${backup}`, operator);
+    await harness.settle();
+    const planText = String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path B'))?.blocks);
+    const through = (day: string) =>
+      `ebird.fct_daily_bird_observations ${day}, noaa.fct_daily_weather ${day}, usgs.fct_daily_streamflow ${day}, analytics.fct_species_environment_daily ${day}`;
+    // Before: only the backup's size and when it was copied; how far its data goes showed only after the restore.
+    expect(planText).toContain(`Each mart's newest day, as the checks read them before this plan: in data/databox.duckdb, ${through('2026-12-01')}; in backup.duckdb, ${through('2026-11-20')}.`);
+  }, 150_000);
+
+  it("says only the backup's newest days when the database does not open", async () => {
+    writeGarbage(checkout.databasePath);
+    const backup = checkout.path('backup.duckdb');
+    await createHealthyDatabase(backup, 1_000);
+    await writeMartsThrough(backup, '2026-11-20');
+    harness = await startBot(checkout, slack);
+    await harness.command(`recover duckdb path=b backup=${backup}`, operator);
+    await harness.settle();
+    const planText = String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path B'))?.blocks);
+    expect(planText).toContain("Each mart's newest day, as the checks read them before this plan: in backup.duckdb, ebird.fct_daily_bird_observations 2026-11-20,");
+    expect(planText).not.toContain('in data/databox.duckdb, ebird');
+  }, 150_000);
+
   it('moves the log a checkpoint cut short left beside the broken file with it before the copy, and its rollback puts it back', async () => {
     const backup = await brokenWithBackup('databox.duckdb');
     fs.writeFileSync(`${checkout.databasePath}.wal.checkpoint`, 'commits made while a checkpoint ran');

@@ -19,6 +19,7 @@ const step = (file: string, movedByRecovery: boolean): DuckdbOpenStep => ({
   readersBlock: true,
   expectSchemas: [],
   movedByRecovery,
+  newestOf: [],
   timeoutMs: 30_000,
   guard: false,
 });

@@ -285,7 +285,9 @@ describe('a value refused for its kind or range', () => {
       'at diagnosis.steps[2].expectMarts[3].maxLag: 48 is read as a number, where a duration goes: give it with its unit (48h, 48d)',
       'at diagnosis.verdicts[0].id: 3 is read as a number, where an id goes: ids here are lower-case letters, digits and -, starting with a letter (check-2)',
       'at recovery[0].id: 4 is read as a number, where an id goes: path ids are single letters: a, b …',
-      // The validation's freshness step shares the diagnosis' list of marts (one YAML anchor).
+      // Path B's guards and the validation's freshness step share the diagnosis' list of marts (one YAML anchor).
+      'at recovery[1].guards[0].newestOf[3].maxLag: 48 is read as a number, where a duration goes: give it with its unit (48h, 48d)',
+      'at recovery[1].guards[1].newestOf[3].maxLag: 48 is read as a number, where a duration goes: give it with its unit (48h, 48d)',
       'at validation.steps[4].marts[3].maxLag: 48 is read as a number, where a duration goes: give it with its unit (48h, 48d)',
     ]);
   });

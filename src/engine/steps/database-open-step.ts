@@ -23,7 +23,7 @@ export type DatabaseOpenStep = z.output<typeof schema> & ResolvedCommon;
 async function runDatabaseOpen(step: DatabaseOpenStep, ctx: StepRunContext): Promise<StepResult> {
   const target = targetOf(ctx, step.target);
   if (target.name === 'local') {
-    const opened = await runDuckdbOpenStep({ ...step, kind: 'duckdb-open', path: target.label, checkWritable: false, readersBlock: true, expectSchemas: [], movedByRecovery: false });
+    const opened = await runDuckdbOpenStep({ ...step, kind: 'duckdb-open', path: target.label, checkWritable: false, readersBlock: true, expectSchemas: [], movedByRecovery: false, newestOf: [] });
     // To the runbooks that only ask whether the database opens, a link to nothing is missing, an empty file not a
     // DuckDB file and a log's path that is no file unreadable, as DuckDB's open alone would find it; the summary says which.
     return { ...opened, status: (coarser as Partial<Record<string, OpenStatus>>)[opened.status] ?? opened.status };

@@ -14,6 +14,8 @@ import type { StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
 import { defineStepKind, everyStatus, type ResolvedCommon } from './define-step-kind.js';
 import { hasSchema } from '../../duckdb/schema-names.js';
+import { newestDaysSaid } from '../../duckdb/newest-days.js';
+import { martSla } from '../../marts/slas.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -39,6 +41,11 @@ const schema = z.strictObject({
    * link, that is said with what to do, since a recovery refuses to move a link.
    */
   movedByRecovery: z.boolean().default(false),
+  /**
+   * Marts whose newest date is read in the same open, when it opens (a guard of path B: the backup's, and the database's
+   * beside it): said in its summary and its `newest` output, for the plan to show before anyone approves it.
+   */
+  newestOf: z.array(martSla).default([]),
 });
 
 export type DuckdbOpenStep = z.output<typeof schema> & ResolvedCommon;
@@ -53,7 +60,8 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
   const started = performance.now();
   // What the verdict is about, before it is opened: a recovery proposed on it checks it still moves this very file.
   const seen = filesSeen(step.path);
-  const probed = await probeOpen(step.path);
+  // A plan journaled before newestOf existed has none.
+  const probed = await probeOpen(step.path, (step.newestOf ?? []).map(({ table, dateColumn }) => ({ table, dateColumn })));
   // Another process's read-only open, which a read-only probe goes through beside it (lock-holders.ts); databox-bot's
   // own, another diagnosis say, is only said beside what was read.
   const holders = probed.status === 'ok' && step.readersBlock ? otherLockHolders(step.path) : [];
@@ -73,7 +81,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
   }
   const unreadableReason = opened.status === 'unreadable' ? notDamageReason(opened.message, (await duckdbApi()).version()) : '';
   const summaries: Record<OpenStatus, string> = {
-    ok: 'opens read-only; SELECT 1 succeeds',
+    ok: `opens read-only; SELECT 1 succeeds${opened.newest ? `; the newest day of each mart: ${newestDaysSaid(opened.newest)}` : ''}`,
     missing: `${step.path} does not exist`,
     'dangling-link': `${step.path} is a symbolic link to ${opened.linkTarget ?? 'a path'}, which does not exist: nothing may create the database through it`,
     'not-a-file': `${step.path} is not a regular file`,
@@ -105,6 +113,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
       looksLike: opened.looksLike ?? '',
       linkTarget: opened.linkTarget ?? '',
       withoutLog: opened.status === 'wal-damaged' ? withoutLog(opened.foreignLog) : '',
+      newest: opened.newest ? newestDaysSaid(opened.newest) : '',
     },
     ...(seen ? { seen } : {}),
   };
@@ -200,7 +209,7 @@ export const duckdbOpenStepKind = defineStepKind({
   ],
   inUseStatuses: { locked: 'another process holds the file (a running job or load)' },
   // Each set whatever the status, empty where it says nothing ({{steps.open.log?}}).
-  outputs: { holderPid: 'text', heldAs: 'text', message: 'text', looksLike: 'text', linkTarget: 'text', log: 'text', withoutLog: 'text' },
+  outputs: { holderPid: 'text', heldAs: 'text', message: 'text', looksLike: 'text', linkTarget: 'text', log: 'text', withoutLog: 'text', newest: 'text' },
   defaultTimeoutMs: 30_000,
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
   resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path) }),
