@@ -1,0 +1,44 @@
+// Tests which tables of a DuckDB file a rebuild would not bring back (src/duckdb/tables-outside.ts), and how path A's plan says them (move-step.ts).
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { localTarget } from '../../src/database/local-target.js';
+import { tablesOutside } from '../../src/duckdb/tables-outside.js';
+import { stepKind } from '../../src/engine/steps/index.js';
+import { useTempDirs } from '../support/fixtures.js';
+
+const tempDir = useTempDirs('databox-tables-outside-');
+const rebuilt = ['raw_ebird', 'ebird', 'sqlmesh__*'];
+
+async function fileWith(sql: string): Promise<string> {
+  const file = path.join(tempDir(), 'databox.duckdb');
+  const instance = await DuckDBInstance.create(file);
+  const connection = await instance.connect();
+  await connection.run(sql);
+  connection.closeSync();
+  instance.closeSync();
+  return file;
+}
+
+const warning = (from: string, outsideRebuilt: object) =>
+  stepKind('move').planWarning?.({ id: 'move_db', title: 'Back up', kind: 'move', from, to: `${from}.broken`, rebuiltSchemas: rebuilt, outsideRebuilt } as never);
+
+describe('the tables a rebuild would not bring back', () => {
+  it('are those outside its schemas (a * standing for any characters, case aside); the plan names the first 10 and counts the rest', async () => {
+    const extra = Array.from({ length: 12 }, (_, i) => `CREATE TABLE finance.t${String(i).padStart(2, '0')} (x INT);`).join(' ');
+    const file = await fileWith(`CREATE SCHEMA raw_ebird; CREATE TABLE raw_ebird.obs (x INT); CREATE SCHEMA "SQLMesh__Ebird"; CREATE TABLE "SQLMesh__Ebird".p (x INT); CREATE SCHEMA finance; ${extra} CREATE VIEW main.by_hand AS SELECT 1 AS x;`);
+    const outside = await tablesOutside(localTarget(file), rebuilt);
+    expect(outside).toEqual({ names: [...Array.from({ length: 10 }, (_, i) => `finance.t${String(i).padStart(2, '0')}`)], count: 13 });
+    expect(warning(file, outside)).toContain(`13 tables and views of ${file} are outside the schemas the rebuild makes again (raw_ebird, ebird, sqlmesh__*), so it will not bring them back: finance.t00,`);
+    expect(warning(file, outside)).toContain('finance.t09, … and 3 more. After this plan they are only in the file it moves aside');
+  });
+
+  it('is said not listed, with why, of a file that does not open', async () => {
+    const file = path.join(tempDir(), 'not.duckdb');
+    fs.writeFileSync(file, 'not a database at all, just text');
+    const outside = await tablesOutside(localTarget(file), rebuilt);
+    expect(outside).toHaveProperty('unlisted');
+    expect(warning(file, outside)).toMatch(new RegExp(`^The tables of ${file.replace(/[.]/g, '\\.')} could not be listed as this plan was made \\(.+\\): any outside the schemas the rebuild makes again \\(raw_ebird, ebird, sqlmesh__\\*\\) will be only in the file this plan moves aside, .*\\.broken\\.$`));
+  });
+});
