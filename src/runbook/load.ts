@@ -9,6 +9,7 @@ import { identifierProblems } from './identifiers.js';
 import { readRunbookFile } from './read-runbook-file.js';
 import { readYaml } from './read-yaml.js';
 import { checkedOnce } from './checked-once.js';
+import { curlyQuoteProblems } from './curly-quotes.js';
 import { expectedSchemaProblems, type PlaceName } from './expected-schemas.js';
 import { pathOfText, type DataPath } from './yaml-lines.js';
 import { martSlaProblems, type NodeLine } from './mart-sla-agreement.js';
@@ -76,6 +77,8 @@ function checkRunbookTextNow(text: string, file: string): CheckedRunbook {
   const place = (at: DataPath | string, message: string) => located(file, lineOf, at, withHiddenCharacters(message, content, at));
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => place(issue.path as DataPath, issue.message)) };
   const problems = [
+    // Named in their own words: the hidden-character note would say the same again.
+    ...curlyQuoteProblems(parsed.data).map((problem) => located(file, lineOf, problem.at, problem.message)),
     ...[...runbookProblems(parsed.data), ...verdictProblems(parsed.data), ...unsetOutputProblems(parsed.data)].map((problem) => place(problem.at, problem.message)),
     ...identifierProblems(parsed.data).map((problem) => locatedText(file, lineOf, problem)),
     ...sqlTemplateProblems(parsed.data).map((problem) => located(file, lineOf, problem.at, problem.message)),

@@ -1281,3 +1281,39 @@ describe('a read-only diagnosis step running a command that deletes or changes d
     expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc))).not.toThrow();
   });
 });
+
+describe('curly quotes around or inside a value that runs or names something', () => {
+  const straight = `YAML only quotes with straight quotes (" or '), so it takes curly ones as part of the value`;
+  it('are refused around a path, an argv word, a cwd, a move\'s to or an alsoPath (a healthy database would be found missing)', () => {
+    const doc = bundled('duckdb.yml');
+    doc.diagnosis.steps[0].path = '\u201c{{database_path}}\u201d';
+    doc.diagnosis.steps[1].alsoPath = '\u2018{{state_dir}}\u2019';
+    doc.diagnosis.steps[3].cwd = '\u201ctransforms/main\u201d';
+    doc.validation.steps[2].argv[1] = '\u201cverify:dev';
+    const move = doc.recovery[2].steps.findIndex((s: Doc) => s.kind === 'move');
+    doc.recovery[2].steps[move].to = '{{database_path}}.wal.broken\u201d';
+    expect(refusal('duckdb.yml', doc)).toEqual([
+      `at diagnosis.steps[0].path: "\u201c{{database_path}}\u201d" is in curly quotes (\u201c U+201C … \u201d U+201D), as a document pastes them: ${straight}. Write "{{database_path}}"`,
+      `at diagnosis.steps[1].alsoPath: "\u2018{{state_dir}}\u2019" is in curly quotes (\u2018 U+2018 … \u2019 U+2019), as a document pastes them: ${straight}. Write "{{state_dir}}"`,
+      `at diagnosis.steps[3].cwd: "\u201ctransforms/main\u201d" is in curly quotes (\u201c U+201C … \u201d U+201D), as a document pastes them: ${straight}. Write "transforms/main"`,
+      `at recovery[2].steps[${move}].to: "{{database_path}}.wal.broken\u201d" ends with a curly quote, \u201d U+201D, as a document pastes them: ${straight}. Write "{{database_path}}.wal.broken"`,
+      `at validation.steps[2].argv[1]: "\u201cverify:dev" starts with a curly quote, \u201c U+201C, as a document pastes them: ${straight}. Write "verify:dev"`,
+    ]);
+  });
+
+  it('are refused inside a path or argv word, and around SQL; inside SQL (a literal) and in prose they are meant', () => {
+    const doc = bundled('backfill.yml');
+    const preview = doc.recovery[0].previews[0];
+    preview.sql = `${preview.sql} AND 'it\u2019s' <> ''`;
+    doc.recovery[0].title = `${doc.recovery[0].title} (\u201cpath A\u201d)`;
+    expect(() => loadRunbooks(writeRunbook('backfill.yml', doc))).not.toThrow();
+    preview.sql = `\u201c${preview.sql}\u201d`;
+    const reload = doc.recovery[0].steps.findIndex((s: Doc) => s.kind === 'command');
+    doc.recovery[0].steps[reload].argv.push('--tag=\u201cx\u201d');
+    const last = doc.recovery[0].steps[reload].argv.length - 1;
+    expect(refusal('backfill.yml', doc)).toEqual([
+      expect.stringMatching(/^at recovery\[0\]\.previews\[0\]\.sql: ".*" is in curly quotes \(\u201c U\+201C … \u201d U\+201D\), as a document pastes them: /),
+      `at recovery[0].steps[${reload}].argv[${last}]: "--tag=\u201cx\u201d" holds the curly quote \u201c U+201C after "--tag=": ${straight}, and the path or word would hold it as written. Use straight quotes around the whole value, or none`,
+    ]);
+  });
+});
