@@ -2,12 +2,10 @@
 import { engineStatuses } from '../engine/execute-steps.js';
 import { forStep, type StepReferences, type TemplateUse } from '../engine/steps/define-step-kind.js';
 import { boundValueIssues } from '../engine/steps/bound-values.js';
-import { placeOf, stepsAt } from './every-step.js';
 import { stepKind } from '../engine/steps/index.js';
 import { engineValueNames, scopedValueNames, targetFieldNames, targetValueNames } from '../engine/template-values.js';
 import { outputShapeProblem, stepOutputFacts } from './step-outputs.js';
 import { didYouMean } from './did-you-mean.js';
-import { innermostCommand } from '../engine/steps/wrapped-command.js';
 import { mayEndWithoutOutput, motherDuckLockKey, previewTemplates, recoveryOutputsRead, recoveryStepsRead, snapshotTakenOnMotherDuckOnly } from './recovery-outputs-read.js';
 import { rollbackPartTemplates, rollbackParts } from './rollback-parts.js';
 import { defaultProblem } from './params.js';
@@ -616,34 +614,6 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   for (const [name, template] of Object.entries(rb.names)) {
     checkTemplate({ at: [], template, as: 'text' }, { label: 'the runbook\'s names', params: [], requires: [], diagnosis: false, isName: true }, ['names', name]);
   }
-  for (const { at, message } of sameCommandUnmarked(rb)) add(at, message);
   return problems;
 }
 
-/**
- * A command the runbook itself runs as a changing step (task full-refresh in a recovery) is not read-only anywhere
- * else: the author's word that it only reads does not stand against the runbook's own.
- */
-function sameCommandUnmarked(rb: Runbook): { at: At; message: string }[] {
-  const commands = stepsAt(rb)
-    .map(([at, step]) => ({ at, step }))
-    .filter(({ step }) => step.kind === 'command');
-  const argvOf = (step: Step) => {
-    const command = step as Extract<Step, { kind: 'command' }>;
-    // Run through a wrapper (env X=1, nice, timeout, sudo -u …), it is the same command still; one with a forEach is as written.
-    const words = command.argv.every((word) => typeof word === 'string') ? innermostCommand(command.argv as string[]) : command.argv;
-    return JSON.stringify([words, command.cwd ?? '', Object.entries(command.env ?? {}).sort()]);
-  };
-  const changing = new Map<string, At>();
-  for (const { step, at } of commands) if (step.mutates && !changing.has(argvOf(step))) changing.set(argvOf(step), at);
-  return commands.flatMap(({ step, at }) => {
-    const there = changing.get(argvOf(step));
-    if (step.mutates || !there) return [];
-    return [
-      {
-        at: [...at, 'mutates'],
-        message: `this runbook runs the same command (argv past any wrapper such as env, nice, timeout or sudo, cwd and env) as a changing step at ${placeOf(there)}: if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there`,
-      },
-    ];
-  });
-}

@@ -14,6 +14,7 @@ import { expectedSchemaProblems, type PlaceName } from './expected-schemas.js';
 import { pathOfText, type DataPath } from './yaml-lines.js';
 import { martSlaProblems, type NodeLine } from './mart-sla-agreement.js';
 import { runbook, type Runbook } from './schema.js';
+import { sameCommandProblems } from './same-command.js';
 import { sqlTemplateProblems } from './sql-templates.js';
 import { withStackJobs } from './stack-jobs.js';
 import { runbookIssueMessage } from './schema-messages.js';
@@ -171,7 +172,7 @@ function crossRunbookProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>, re
       problems.push(`${at}.oneEach: "${opens.oneEach}" is not an enum parameter of the diagnosis of ${target.id}${didYouMean(opens.oneEach, takes)}`);
     }
   });
-  problems.push(...adviceCommandProblems(rb, [...all.keys()], refused), ...advicePathProblems(rb, all), ...verdictIncidentProblems(rb), ...expectedSchemaProblems(rb, all, refused, placeName), ...martSlaProblems(rb, all, nodeLine, refused));
+  problems.push(...adviceCommandProblems(rb, [...all.keys()], refused), ...advicePathProblems(rb, all), ...verdictIncidentProblems(rb), ...expectedSchemaProblems(rb, all, refused, placeName), ...martSlaProblems(rb, all, nodeLine, refused), ...sameCommandProblems(rb, all, placeName));
   return problems;
 }
 

@@ -370,6 +370,25 @@ describe("the stack's own commands that write", () => {
     }
   });
 
+  it('counts sqlmesh plan without --auto-apply, which applies once its prompt is answered; a plan that says it applies nothing is a look', () => {
+    expect(unmarked(['uv', 'run', 'sqlmesh', 'plan', 'prod'])).toEqual([
+      `mutates: sqlmesh plan applies a plan to the warehouse once its prompt is answered yes (to see what differs without applying, sqlmesh diff): ${advice}`,
+    ]);
+    expect(unmarked(['uv', 'run', 'sqlmesh', 'plan', 'dev', '--start', '2026-01-01'])).toHaveLength(1);
+    for (const look of ['--no-prompts', '--explain', '--dry-run']) expect(unmarked(['uv', 'run', 'sqlmesh', 'plan', 'prod', look]), look).toEqual([]);
+  });
+
+  it("counts a Taskfile task whose whole name (past its namespace) says it changes data: task clean, task --yes full-refresh, task db:reset", () => {
+    const named = (task: string) => `mutates: task ${task}: the task's name says it changes the data or the checkout, and a Taskfile's tasks are not read here to say otherwise: ${advice}`;
+    expect(unmarked(['task', 'clean'])).toEqual([named('clean')]);
+    expect(unmarked(['task', '--yes', 'full-refresh'])).toEqual([named('full-refresh')]);
+    expect(unmarked(['nice', 'task', '-d', 'transforms', 'verify', 'db:reset', 'X=1'])).toEqual([named('db:reset')]);
+    // A task read by name only: rebuild-log reads a log, -d's value is a folder, and what follows -- is the task's own.
+    for (const argv of [['task', 'verify'], ['task', 'verify:dev'], ['task', 'rebuild-log'], ['task', '-d', 'clean', 'verify'], ['task', 'verify', '--', 'clean']]) {
+      expect(unmarked(argv), argv.join(' ')).toEqual([]);
+    }
+  });
+
   it('counts install, tee, ln -f and busybox applets among the commands that overwrite files', () => {
     expect(messages(['install', '-m', '644', 'x.duckdb', 'data/databox.duckdb'])).toEqual([`destructive: install replaces its target files: ${destructiveAdvice}`]);
     expect(messages(['tee', 'data/databox.duckdb'])).toEqual([`destructive: tee writes over the files it names (with -a it appends to them): ${destructiveAdvice}`]);

@@ -7,7 +7,7 @@ import { overwritingStatements } from '../../src/engine/steps/sql-statements.js'
 import { checkRunbooks, loadRunbooks, RunbookError } from '../../src/runbook/load.js';
 import { projectRoot, useTempDirs } from '../support/fixtures.js';
 import { escapeRegExp } from '../support/escape-regexp.js';
-import { bundled, type Doc } from '../support/planted-runbook.js';
+import { bundled, refusalOf, type Doc } from '../support/planted-runbook.js';
 import { backfillWithRollbackParameter } from '../support/rollback-with-parameter.js';
 
 const tempDir = useTempDirs('databox-runbook-checks-');
@@ -86,6 +86,8 @@ const duckdbCases: Planted[] = [
   {
     name: "a recovery's command left unmarked as changing data (a failure of it would read \"Nothing was changed\")",
     plant: (doc) => {
+      // A script whose name says nothing (task full-refresh is named by the task rule first).
+      doc.recovery[0].steps[5].argv = ['scripts/rebuild_marts.sh'];
       delete doc.recovery[0].steps[5].mutates;
     },
     refusal: [
@@ -205,7 +207,9 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.validation.steps[1].argv = ['task', 'full-refresh'];
     },
-    refusal: ['at validation.steps[1].mutates: this runbook runs the same command (argv past any wrapper such as env, nice, timeout or sudo, cwd and env) as a changing step at recovery[0].steps[5]: if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there'],
+    refusal: [
+      "at validation.steps[1].mutates: task full-refresh: the task's name says it changes the data or the checkout, and a Taskfile's tasks are not read here to say otherwise: set mutates: true, so it runs only in a plan someone approves; no diagnosis, validation or guard may run it",
+    ],
   },
   ...[
     ['env', 'X=1'],
@@ -216,9 +220,13 @@ const duckdbCases: Planted[] = [
   ].map((wrapper) => ({
     name: `the validation running path A's rebuild through ${wrapper.join(' ')}: still the same command`,
     plant: (doc: Doc) => {
-      doc.validation.steps[1].argv = [...wrapper, 'task', 'full-refresh'];
+      // A script whose name says nothing: the runbook's own use of it is what says it changes data.
+      doc.recovery[0].steps[5].argv = ['scripts/rebuild_marts.sh'];
+      doc.validation.steps[1].argv = [...wrapper, 'scripts/rebuild_marts.sh'];
     },
-    refusal: ['at validation.steps[1].mutates: this runbook runs the same command (argv past any wrapper such as env, nice, timeout or sudo, cwd and env) as a changing step at recovery[0].steps[5]: if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there'],
+    refusal: [
+      `at validation.steps[1].mutates: runs ${[...wrapper, 'scripts/rebuild_marts.sh'].join(' ')}, the same command as the changing step at recovery[0].steps[5], scripts/rebuild_marts.sh (the same words past any wrapper such as env, nice, timeout or sudo; its flags, cwd and env do not make it another command): if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there`,
+    ],
   })),
   {
     name: 'a classify rule put before a narrower one, which then never gives its status (a wrong verdict at run time)',
@@ -1158,11 +1166,46 @@ describe("a /databox command in a runbook's text", () => {
 });
 
 describe('the same command as a changing step', () => {
-  it('is told apart by its cwd and env too: the same program run another way is the author\'s word', () => {
+  const sameAs = (shown: string, there: string, thereShown: string) =>
+    `runs ${shown}, the same command as the changing step at ${there}, ${thereShown} (the same words past any wrapper such as env, nice, timeout or sudo; its flags, cwd and env do not make it another command): if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there`;
+
+  it('is the same whatever its cwd, env or flags: the same program run another way may change the same data', () => {
     const doc = bundled('duckdb.yml');
-    doc.validation.steps[1].argv = ['task', 'full-refresh'];
+    doc.recovery[0].steps[5].argv = ['scripts/rebuild_marts.sh', '--all'];
+    doc.diagnosis.steps[3].argv = ['scripts/rebuild_marts.sh', '--yes'];
+    doc.validation.steps[1].argv = ['/work/databox/scripts/rebuild_marts.sh'];
     doc.validation.steps[1].env = { DRY_RUN: '1' };
-    expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc))).not.toThrow();
+    doc.validation.steps[1].cwd = '.';
+    expect(refusal('duckdb.yml', doc)).toEqual([
+      `at diagnosis.steps[3].mutates: ${sameAs('scripts/rebuild_marts.sh --yes', 'recovery[0].steps[5]', 'scripts/rebuild_marts.sh --all')}`,
+      `at validation.steps[1].mutates: ${sameAs('/work/databox/scripts/rebuild_marts.sh', 'recovery[0].steps[5]', 'scripts/rebuild_marts.sh --all')}`,
+    ]);
+  });
+
+  it('is changing wherever another runbook of the folder runs it as a changing step', () => {
+    const dir = tempDir();
+    fs.cpSync(path.join(projectRoot, 'runbooks'), dir, { recursive: true });
+    const duckdb = bundled('duckdb.yml');
+    duckdb.recovery[0].steps[5].argv = ['scripts/rebuild_marts.sh'];
+    fs.writeFileSync(path.join(dir, 'duckdb.yml'), stringify(duckdb));
+    const schedule = bundled('schedule.yml');
+    const verify = schedule.validation.steps.findIndex((s: Doc) => s.kind === 'command');
+    schedule.validation.steps[verify].argv = ['scripts/rebuild_marts.sh'];
+    const lines = refusalOf(dir, 'schedule.yml', schedule);
+    expect(lines).toEqual([expect.stringMatching(/^at validation\.steps\[\d+\]\.mutates: runs scripts\/rebuild_marts\.sh, the same command as the changing step at duckdb\.yml:\d+ \(recovery\[0\]\.steps\[5\]\), scripts\/rebuild_marts\.sh /)]);
+    expect(lines[0]).toContain(`validation.steps[${verify}].mutates`);
+  });
+
+  it("is named by the tool's own rules first where they know it changes data: task clean, sqlmesh plan without --auto-apply", () => {
+    const doc = bundled('duckdb.yml');
+    doc.diagnosis.steps[3].argv = ['task', 'clean'];
+    expect(refusal('duckdb.yml', doc)).toEqual([
+      "at diagnosis.steps[3].mutates: task clean: the task's name says it changes the data or the checkout, and a Taskfile's tasks are not read here to say otherwise: set mutates: true, so it runs only in a plan someone approves; no diagnosis, validation or guard may run it",
+    ]);
+    doc.diagnosis.steps[3].argv = ['uv', 'run', 'sqlmesh', 'plan', 'prod'];
+    expect(refusal('duckdb.yml', doc)).toEqual([
+      'at diagnosis.steps[3].mutates: sqlmesh plan applies a plan to the warehouse once its prompt is answered yes (to see what differs without applying, sqlmesh diff): set mutates: true, so it runs only in a plan someone approves; no diagnosis, validation or guard may run it',
+    ]);
   });
 });
 

@@ -29,6 +29,36 @@ const dagsterWriters: Record<string, ReadonlySet<string>> = {
   instance: new Set(['migrate', 'reindex']),
 };
 
+/** sqlmesh plan's options that make it show the plan and apply nothing (--no-prompts without --auto-apply asks nothing). */
+const planLooksOnly: ReadonlySet<string> = new Set(['--dry-run', '--explain', '--no-prompts']);
+
+/**
+ * Taskfile task names that say the task changes the data or the checkout (task clean, task full-refresh, task
+ * db:reset, its last part past any namespace): a Taskfile is not read here, so a task's name is all there is to go on.
+ * Only a whole name counts (rebuild-log reads a log); one named otherwise (verify, test, lint) is the author's word.
+ */
+const taskWriterNames: ReadonlySet<string> = new Set([
+  'clean', 'full-refresh', 'refresh', 'reset', 'drop', 'delete', 'remove', 'wipe', 'purge', 'destroy', 'rebuild', 'migrate', 'load', 'reload',
+  'backfill', 'restate', 'materialize', 'apply', 'prune', 'truncate', 'restore', 'seed', 'format', 'fix', 'ingest', 'sync',
+]);
+
+/** task's own options that take the next word as their value (task -d transforms verify). */
+const taskValueOptions: ReadonlySet<string> = new Set(['-d', '--dir', '-t', '--taskfile', '-o', '--output', '-C', '--concurrency', '--interval', '-I', '--output-group-begin', '--output-group-end']);
+
+/** The tasks `task` is asked to run: its words before --, past its options and their values and VAR=value assignments. */
+function taskNames(rest: readonly (string | undefined)[]): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < rest.length; i += 1) {
+    const word = rest[i];
+    if (word === '--') break;
+    if (word === undefined || /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) continue;
+    if (word.startsWith('-')) {
+      if (taskValueOptions.has(word)) i += 1;
+    } else names.push(word);
+  }
+  return names;
+}
+
 const dltWriters = new Set(['drop', 'sync', 'drop-pending-packages', 'init', 'deploy']);
 
 /** What the command (its program's base name and the words after it) writes, in words; undefined when it only reads as far as known. */
@@ -40,6 +70,8 @@ export function stackWrites(name: string, rest: readonly (string | undefined)[])
     const sub = at === undefined ? undefined : rest[at];
     if (sub !== undefined && sqlmeshWriters.has(sub)) return `sqlmesh ${sub} changes the warehouse, SQLMesh's state or the project's files`;
     if (sub === 'plan' && rest.includes('--auto-apply')) return 'sqlmesh plan --auto-apply applies the plan to the warehouse';
+    // Without --auto-apply it asks whether to apply, and applies on a yes; only a plan that says it will not is a look.
+    if (sub === 'plan' && !rest.some((word) => word !== undefined && planLooksOnly.has(word))) return 'sqlmesh plan applies a plan to the warehouse once its prompt is answered yes (to see what differs without applying, sqlmesh diff)';
     if (sub === 'state' && at !== undefined && rest[at + 1] === 'import') return "sqlmesh state import replaces SQLMesh's state";
     if (sub === 'ui') return "sqlmesh ui serves SQLMesh's editor, which applies plans";
     return undefined;
@@ -51,6 +83,10 @@ export function stackWrites(name: string, rest: readonly (string | undefined)[])
     }
     if (words[0] === 'dev') return "dagster dev starts Dagster's webserver and daemon, which run its schedules";
     return undefined;
+  }
+  if (name === 'task') {
+    const named = taskNames(rest).find((task) => taskWriterNames.has(task.toLowerCase().slice(task.lastIndexOf(':') + 1)));
+    if (named) return `task ${named}: the task's name says it changes the data or the checkout, and a Taskfile's tasks are not read here to say otherwise`;
   }
   if (name === 'dagster-daemon' && words[0] === 'run') return "dagster-daemon run starts Dagster's daemon";
   if (name === 'dlt') {
