@@ -3,7 +3,7 @@
 import type { TemplateUse } from '../engine/steps/define-step-kind.js';
 import { stepKind } from '../engine/steps/index.js';
 import { sqlSegments } from '../engine/steps/sql-segments.js';
-import { changesData } from '../engine/steps/sql-statements.js';
+import { changesData, sqlStatements } from '../engine/steps/sql-statements.js';
 import type { RunbookProblem } from './check.js';
 import { stepsAt } from './every-step.js';
 import type { Preview, Runbook } from './schema.js';
@@ -65,11 +65,24 @@ function snapshotNameOutsideSql(rb: Runbook, use: TemplateUse): string[] {
     .map(({ expression }) => `{{${expression}}} is a snapshot name, which may hold quotes and shell metacharacters: it goes only into SQL as {{${expression} | snapshot-name}}, or into a step's \`snapshot\` field`);
 }
 
+/**
+ * SQL holding more than one statement ("… BETWEEN ? AND ?; SELECT 42"): DuckDB binds values to one statement only, so
+ * the plan fails then with "Values were not provided…", and without values it returns one statement's result unsaid.
+ */
+function statementsProblem(sql: string): string[] {
+  const statements = sqlStatements(sql);
+  if (statements.length < 2) return [];
+  const clipped = statements.map((statement) => `"${statement.length > 60 ? `${statement.slice(0, 57)}…` : statement}"`);
+  return [
+    `holds ${statements.length} statements, ${clipped.join(', then ')}: each SQL here is one statement (DuckDB binds the values to one only, and gives one result), so keep one and give another its own step (a single ; at the end is fine)`,
+  ];
+}
+
 export function sqlTemplateProblems(rb: Runbook): RunbookProblem[] {
   const problems: RunbookProblem[] = [];
   for (const [at, step] of stepsAt(rb)) {
     for (const use of stepKind(step.kind).templates(step)) {
-      if (use.as === 'sql') for (const message of templateProblems(rb, use.template)) problems.push({ at: [...at, ...use.at], message });
+      if (use.as === 'sql') for (const message of [...statementsProblem(use.template), ...templateProblems(rb, use.template)]) problems.push({ at: [...at, ...use.at], message });
       for (const message of snapshotNameOutsideSql(rb, use)) problems.push({ at: [...at, ...use.at], message });
     }
   }
@@ -81,7 +94,7 @@ export function sqlTemplateProblems(rb: Runbook): RunbookProblem[] {
     for (const [list, where] of previews) {
       list.forEach((preview, j) => {
         const at = [...where, j, 'sql'];
-        for (const message of templateProblems(rb, preview.sql)) problems.push({ at, message });
+        for (const message of [...statementsProblem(preview.sql), ...templateProblems(rb, preview.sql)]) problems.push({ at, message });
         const table = preview.ifTableMissing?.table;
         if (table) for (const message of templateProblems(rb, table)) problems.push({ at: [...where, j, 'ifTableMissing', 'table'], message });
         const deletedFrom = preview.ifView?.table;

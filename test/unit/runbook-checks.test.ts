@@ -1360,3 +1360,28 @@ describe('curly quotes around or inside a value that runs or names something', (
     ]);
   });
 });
+
+describe('SQL holding more than one statement', () => {
+  const oneOnly = 'each SQL here is one statement (DuckDB binds the values to one only, and gives one result), so keep one and give another its own step (a single ; at the end is fine)';
+
+  it("is refused in a preview, a rollback's preview and a sql step (the plan would fail on values not provided, or count one statement unsaid)", () => {
+    const doc = bundled('backfill.yml');
+    doc.recovery[0].previews[0].sql = `${doc.recovery[0].previews[0].sql}; SELECT 42`;
+    const kept = doc.recovery[0].rollback.previews.findIndex((v: Doc) => v.sql.includes('read_parquet(?)'));
+    doc.recovery[0].rollback.previews[kept].sql = 'SELECT count(*) FROM read_parquet(?); -- one\nSELECT 1;';
+    expect(refusal('backfill.yml', doc)).toEqual([
+      `at recovery[0].previews[0].sql: holds 2 statements, "SELECT count(*) FROM {{source.raw_table}} WHERE utc_day({…", then "SELECT 42": ${oneOnly}`,
+      `at recovery[0].rollback.previews[${kept}].sql: holds 2 statements, "SELECT count(*) FROM read_parquet(?)", then "SELECT 1": ${oneOnly}`,
+    ]);
+    const md = bundled('motherduck.yml');
+    md.recovery[0].steps[0].sql = `${md.recovery[0].steps[0].sql}; SELECT 1`;
+    expect(refusal('motherduck.yml', md)).toEqual([expect.stringMatching(/^at recovery\[0\]\.steps\[0\]\.sql: holds 2 statements, "CREATE DATABASE .*", then "SELECT 1": /)]);
+  });
+
+  it('is not a single statement ending in ;, nor a ; inside a string literal or a comment', () => {
+    const doc = bundled('backfill.yml');
+    doc.recovery[0].previews[0].sql = `${doc.recovery[0].previews[0].sql}; -- counted; once\n`;
+    doc.recovery[0].previews[1].sql = `${doc.recovery[0].previews[1].sql} AND ';' = ';'`;
+    expect(() => loadRunbooks(writeRunbook('backfill.yml', doc))).not.toThrow();
+  });
+});
