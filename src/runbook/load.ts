@@ -19,6 +19,7 @@ import { sqlTemplateProblems } from './sql-templates.js';
 import { withStackJobs } from './stack-jobs.js';
 import { runbookIssueMessage } from './schema-messages.js';
 import { unsetOutputProblems } from './unset-outputs.js';
+import { unusedPathParameterProblems } from './unused-path-parameters.js';
 import { verdictProblems } from './verdict-checks.js';
 
 export class RunbookError extends Error {
@@ -80,7 +81,7 @@ function checkRunbookTextNow(text: string, file: string): CheckedRunbook {
   const problems = [
     // Named in their own words: the hidden-character note would say the same again.
     ...curlyQuoteProblems(parsed.data).map((problem) => located(file, lineOf, problem.at, problem.message)),
-    ...[...runbookProblems(parsed.data), ...verdictProblems(parsed.data), ...unsetOutputProblems(parsed.data)].map((problem) => place(problem.at, problem.message)),
+    ...[...runbookProblems(parsed.data), ...verdictProblems(parsed.data), ...unsetOutputProblems(parsed.data), ...unusedPathParameterProblems(parsed.data)].map((problem) => place(problem.at, problem.message)),
     ...identifierProblems(parsed.data).map((problem) => locatedText(file, lineOf, problem)),
     ...sqlTemplateProblems(parsed.data).map((problem) => located(file, lineOf, problem.at, problem.message)),
   ];

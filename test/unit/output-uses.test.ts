@@ -75,6 +75,8 @@ describe('a list or a map filled in where one value goes is refused at load', ()
     doc.parameters = { from: { type: 'date', required: false, description: 'first day' } };
     doc.diagnosis.parameters = ['from'];
     doc.recovery[0].parameters = ['from'];
+    // A parameter nothing of its path reads is refused: the rebuild reads it.
+    doc.recovery[0].steps[2].whenFailed = 'Rebuild from {{from?}} by hand';
     Object.assign(verdict(doc, 'damaged'), { suggest: { from: '{{steps.counts.countsOutside}}' } });
     doc.recovery[0].steps[2].argv = ['task', 'rebuild', '{{diagnosis.counts.badDays}}'];
     doc.recovery[0].previews = [{ id: 'rows', title: 'Rows', sql: 'SELECT count(*) FROM {{diagnosis.scan.failedTables}}' }];
@@ -240,6 +242,8 @@ describe('an output named for a status that leaves it unset is refused at load',
     const doc = probe();
     doc.parameters = { from: { type: 'date', required: false, description: 'first day' } };
     doc.recovery[0].parameters = ['from'];
+    // A parameter nothing of its path reads is refused: the rebuild reads it.
+    doc.recovery[0].steps[2].whenFailed = 'Rebuild from {{from?}} by hand';
     doc.validation.steps.push({ id: 'counts', kind: 'day-counts', title: 'Rows per day', table: 'raw.events', dateColumn: 'loaded_at' });
     doc.validation.followUps = [
       {

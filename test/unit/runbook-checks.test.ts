@@ -1385,3 +1385,22 @@ describe('SQL holding more than one statement', () => {
     expect(() => loadRunbooks(writeRunbook('backfill.yml', doc))).not.toThrow();
   });
 });
+
+describe("a path's parameter nothing of the path reads", () => {
+  it('is refused, naming the recover command that would ask for it for nothing', () => {
+    const doc = bundled('duckdb.yml');
+    const w = doc.recovery.findIndex((p: Doc) => p.id === 'w');
+    doc.recovery[w].parameters = ['backup'];
+    expect(refusal('duckdb.yml', doc)).toEqual([
+      `at recovery[${w}].parameters[0]: path w takes "backup", but none of its guards, previews, steps, whenFailed or rollback reads {{backup}}: \`/databox recover duckdb path=w\` would ask for backup= for nothing. Take it out of this path's parameters`,
+    ]);
+  });
+
+  it("is taken when only a step's whenFailed reads it", () => {
+    const doc = bundled('duckdb.yml');
+    const w = doc.recovery.findIndex((p: Doc) => p.id === 'w');
+    doc.recovery[w].parameters = ['backup'];
+    doc.recovery[w].steps[0].whenFailed = 'Restore {{backup?}} by hand';
+    expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc))).not.toThrow();
+  });
+});

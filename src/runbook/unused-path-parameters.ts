@@ -1,0 +1,46 @@
+// A recovery path's (or its rollback's) parameter that nothing of the path reads: the recover command would ask for it for nothing.
+import type { RecoveryPath, Runbook } from './schema.js';
+import { placeholderUses } from './template.js';
+
+type At = (string | number)[];
+
+/** Every string under `value`, the texts of `skip` (titles, descriptions, the lists of parameters themselves) left out. */
+function strings(value: unknown, skip: ReadonlySet<string>): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap((item) => strings(item, skip));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, item]) => (skip.has(key) ? [] : strings(item, skip)));
+}
+
+const notUses = new Set(['title', 'description', 'parameters', 'requires', 'said']);
+
+/** The parameters `part` reads: in a placeholder ({{backup}}, {{source.raw_table}}, {{to?}}), or by name (onlyIfGiven). */
+function parametersRead(part: unknown, given: readonly string[]): Set<string> {
+  const texts = strings(part, notUses);
+  const read = new Set(texts.flatMap((text) => placeholderUses(text).map((use) => (use.expression.split('.')[0] as string).trim())));
+  for (const text of texts) if (given.includes(text)) read.add(text);
+  return read;
+}
+
+export function unusedPathParameterProblems(rb: Runbook): { at: At; message: string }[] {
+  const command = (p: RecoveryPath) => `\`/databox recover ${rb.id} path=${p.id}\``;
+  return rb.recovery.flatMap((p, i) => {
+    // The path it continues with is proposed with the same parameters; the lock key is rendered with them too.
+    const next = rb.recovery.find((other) => other.id === p.continueWith && other !== p);
+    const read = parametersRead([p, next ?? {}, rb.lockKey], p.parameters);
+    const unread = p.parameters.flatMap((name, j) =>
+      read.has(name)
+        ? []
+        : [{ at: ['recovery', i, 'parameters', j] as At, message: `path ${p.id} takes "${name}", but none of its guards, previews, steps, whenFailed or rollback reads {{${name}}}: ${command(p)} would ask for ${name}= for nothing. Take it out of this path's parameters` }],
+    );
+    const rollback = p.rollback;
+    if (!rollback) return unread;
+    const readBack = parametersRead(rollback, rollback.parameters);
+    return [
+      ...unread,
+      ...rollback.parameters.flatMap((name, j) =>
+        readBack.has(name) ? [] : [{ at: ['recovery', i, 'rollback', 'parameters', j] as At, message: `the rollback of path ${p.id} takes "${name}", but none of its inspect steps, guards, previews or steps reads {{${name}}}: it would be asked for nothing. Take it out of the rollback's parameters` }],
+      ),
+    ];
+  });
+}
