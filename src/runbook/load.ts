@@ -12,6 +12,7 @@ import { checkedOnce } from './checked-once.js';
 import { curlyQuoteProblems } from './curly-quotes.js';
 import { expectedSchemaProblems, type PlaceName } from './expected-schemas.js';
 import { pathOfText, type DataPath } from './yaml-lines.js';
+import { martListProblems } from './mart-lists-agree.js';
 import { martSlaProblems, type NodeLine } from './mart-sla-agreement.js';
 import { runbook, type Runbook } from './schema.js';
 import { sameCommandProblems } from './same-command.js';
@@ -173,7 +174,7 @@ function crossRunbookProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>, re
       problems.push(`${at}.oneEach: "${opens.oneEach}" is not an enum parameter of the diagnosis of ${target.id}${didYouMean(opens.oneEach, takes)}`);
     }
   });
-  problems.push(...adviceCommandProblems(rb, [...all.keys()], refused), ...advicePathProblems(rb, all), ...verdictIncidentProblems(rb), ...expectedSchemaProblems(rb, all, refused, placeName), ...martSlaProblems(rb, all, nodeLine, refused), ...sameCommandProblems(rb, all, placeName));
+  problems.push(...adviceCommandProblems(rb, [...all.keys()], refused), ...advicePathProblems(rb, all), ...verdictIncidentProblems(rb), ...expectedSchemaProblems(rb, all, refused, placeName), ...martSlaProblems(rb, all, nodeLine, refused), ...martListProblems(rb, all, nodeLine, refused), ...sameCommandProblems(rb, all, placeName));
   return problems;
 }
 

@@ -1404,3 +1404,39 @@ describe("a path's parameter nothing of the path reads", () => {
     expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc))).not.toThrow();
   });
 });
+
+describe("the runbooks' mart lists", () => {
+  const folder = (plant: (docs: Record<string, Doc>) => void): string => {
+    const dir = tempDir();
+    fs.cpSync(path.join(projectRoot, 'runbooks'), dir, { recursive: true });
+    const docs: Record<string, Doc> = { 'schedule.yml': bundled('schedule.yml'), 'motherduck.yml': bundled('motherduck.yml') };
+    plant(docs);
+    for (const [name, doc] of Object.entries(docs)) fs.writeFileSync(path.join(dir, name), stringify(doc));
+    return dir;
+  };
+  const problems = (dir: string) => checkRunbooks(dir).problems.map((line) => line.replace(`${dir}/`, ''));
+  const others = 'duckdb.yml diagnosis.steps[2].expectMarts, motherduck.yml validation.steps[1].marts';
+  const same = "the runbooks' mart lists name the same marts, or a mart goes unchecked where it is left out";
+
+  it('refuse a mart misspelt in one (scenario 4 and the stale-marts watcher would never check the one meant), once per list through its aliases', () => {
+    const dir = folder((docs) => {
+      (docs['schedule.yml'] as Doc).diagnosis.steps[0].marts[0].table = 'ebird.fct_daily_bird_observation';
+    });
+    const [line, ...more] = problems(dir);
+    expect(more).toEqual([]);
+    expect(line?.replace(/^schedule\.yml:\d+: /, '')).toBe(
+      `at diagnosis.steps[0].marts[0].table: ebird.fct_daily_bird_observation is named here, but not by the mart lists at ${others} (did you mean "ebird.fct_daily_bird_observations", which they name?): ${same}; make them the same`,
+    );
+  });
+
+  it('refuse a list leaving out a mart the others name, at that list', () => {
+    const dir = folder((docs) => {
+      (docs['motherduck.yml'] as Doc).validation.steps[1].marts.pop();
+    });
+    expect(problems(dir)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^motherduck\\.yml:\\d+: at validation\\.steps\\[1\\]\\.marts: does not name analytics\\.fct_species_environment_daily \\(named at duckdb\\.yml diagnosis\\.steps\\[2\\]\\.expectMarts, schedule\\.yml diagnosis\\.steps\\[0\\]\\.marts\\): ${escapeRegExp(same)}; add it here, or take it out of the others$`),
+      ),
+    ]);
+  });
+});
