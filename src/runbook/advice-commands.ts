@@ -8,6 +8,11 @@ const scenarioCommand = /\/databox\s+(?:diagnose|recover|validate)\s+([A-Za-z][\
 /** A recover command and the key=value words after it, where its path= is (in any order, its letter in any case). */
 const recoverCommand = /\/databox\s+recover\s+([A-Za-z][\w-]*)((?:\s+[A-Za-z_]+=[^\s`]*)*)/g;
 
+/** Any scenario command and the key=value words after it, where its incident= is. */
+const anyCommand = /\/databox\s+(diagnose|recover|validate)\s+([A-Za-z][\w-]*)((?:\s+[A-Za-z_]+=[^\s`]*)*)/g;
+/** incident= given this runbook's own incident, as the engine fills it in. */
+const ownIncident = /(?:^|\s)incident=\{\{\s*incident_id\??\s*\}\}/i;
+
 /** Every text of a runbook, with where it is (diagnosis.verdicts[3].advice), in file order. */
 function texts(value: unknown, at: string): [string, string][] {
   if (typeof value === 'string') return [[at, value]];
@@ -76,4 +81,25 @@ export function verdictIncidentProblems(rb: Runbook): string[] {
           `diagnosis.verdicts[${i}].advice: gives "${match[0].replace(/\s+/g, ' ')}" without incident=, so typed it opens a new incident with no diagnosis, and this one's postmortem says no recovery was proposed: add incident={{incident_id}}`,
       ),
   );
+}
+
+/**
+ * A command giving this runbook's incident ({{incident_id}}) to another scenario is refused when followed ("incident … is
+ * a mydb incident, not duckdb"): a runbook copied as a new scenario, its advice still naming the one it was copied from.
+ */
+export function adviceIncidentProblems(rb: Runbook): string[] {
+  const byScenario = new Map<string, { at: string; command: string }[]>();
+  for (const [at, text] of texts(rb, '')) {
+    for (const match of text.matchAll(anyCommand)) {
+      const scenario = (match[2] as string).toLowerCase();
+      if (scenario === rb.id || !ownIncident.test(match[3] ?? '')) continue;
+      byScenario.set(scenario, [...(byScenario.get(scenario) ?? []), { at, command: `/databox ${match[1] as string} ${scenario} … incident={{incident_id}}` }]);
+    }
+  }
+  return [...byScenario].map(([scenario, places]) => {
+    const [first, ...others] = places as [{ at: string; command: string }, ...{ at: string }[]];
+    const elsewhere = [...new Set(others.map((place) => place.at))].filter((at) => at !== first.at);
+    const also = elsewhere.length > 0 ? ` (also at ${elsewhere.join(', ')})` : '';
+    return `${first.at}: gives "${first.command}", but {{incident_id}} is this runbook's own incident, a ${rb.id} incident, so that command would be refused ("is a ${rb.id} incident, not ${scenario}"): name ${rb.id} in it instead of ${scenario} (was this runbook copied from ${scenario}.yml?), or leave incident= out to open a ${scenario} incident of its own${also}`;
+  });
 }

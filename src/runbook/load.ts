@@ -1,7 +1,7 @@
 // Reads and checks every runbooks/*.yml file: a problem is named with its file, the path inside it and what is wrong.
 import fs from 'node:fs';
 import path from 'node:path';
-import { adviceCommandProblems, advicePathProblems, verdictIncidentProblems } from './advice-commands.js';
+import { adviceCommandProblems, adviceIncidentProblems, advicePathProblems, verdictIncidentProblems } from './advice-commands.js';
 import { runbookProblems } from './check.js';
 import { unusualCharacters } from '../commands/unusual-characters.js';
 import { didYouMean } from './did-you-mean.js';
@@ -174,7 +174,7 @@ function crossRunbookProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>, re
       problems.push(`${at}.oneEach: "${opens.oneEach}" is not an enum parameter of the diagnosis of ${target.id}${didYouMean(opens.oneEach, takes)}`);
     }
   });
-  problems.push(...adviceCommandProblems(rb, [...all.keys()], refused), ...advicePathProblems(rb, all), ...verdictIncidentProblems(rb), ...expectedSchemaProblems(rb, all, refused, placeName), ...martSlaProblems(rb, all, nodeLine, refused), ...martListProblems(rb, all, nodeLine, refused), ...sameCommandProblems(rb, all, placeName));
+  problems.push(...adviceCommandProblems(rb, [...all.keys()], refused), ...advicePathProblems(rb, all), ...verdictIncidentProblems(rb), ...adviceIncidentProblems(rb), ...expectedSchemaProblems(rb, all, refused, placeName), ...martSlaProblems(rb, all, nodeLine, refused), ...martListProblems(rb, all, nodeLine, refused), ...sameCommandProblems(rb, all, placeName));
   return problems;
 }
 

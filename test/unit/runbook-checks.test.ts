@@ -1440,3 +1440,21 @@ describe("the runbooks' mart lists", () => {
     ]);
   });
 });
+
+describe("a /databox command in a runbook's text giving {{incident_id}}", () => {
+  it("is refused naming another scenario: a runbook copied as a new one would send its own incident to the one it was copied from", () => {
+    const dir = tempDir();
+    fs.cpSync(path.join(projectRoot, 'runbooks'), dir, { recursive: true });
+    const copy = fs.readFileSync(path.join(dir, 'duckdb.yml'), 'utf8').replace(/^id: duckdb$/m, 'id: mydb').replace(/^section: 1$/m, 'section: 5');
+    fs.writeFileSync(path.join(dir, 'mydb.yml'), copy);
+    const lines = checkRunbooks(dir).problems.map((line) => line.replace(`${dir}/`, ''));
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^mydb\.yml:\d+: at recovery\[1\]\.steps\[0\]\.whenFailed: gives "\/databox recover duckdb … incident=\{\{incident_id\}\}", but \{\{incident_id\}\} is this runbook's own incident, a mydb incident, so that command would be refused \("is a mydb incident, not duckdb"\): name mydb in it instead of duckdb \(was this runbook copied from duckdb\.yml\?\), or leave incident= out to open a duckdb incident of its own \(also at validation\.followUps\[0\]\.advice, .*validation\.followUps\[1\]\.advice/,
+      ),
+    ]);
+    // The same commands naming the runbook's own scenario are what its incident takes.
+    fs.writeFileSync(path.join(dir, 'mydb.yml'), copy.replace(/(\/databox\s+(?:diagnose|recover|validate)\s+)duckdb/g, '$1mydb'));
+    expect(checkRunbooks(dir).problems).toEqual([]);
+  });
+});
