@@ -1458,3 +1458,23 @@ describe("a /databox command in a runbook's text giving {{incident_id}}", () => 
     expect(checkRunbooks(dir).problems).toEqual([]);
   });
 });
+
+describe('an output its step gives only on some statuses', () => {
+  it("is refused in a verdict for another status: who holds the file, said only when it is locked", () => {
+    const doc = bundled('duckdb.yml');
+    const unreadable = doc.diagnosis.verdicts.findIndex((v: Doc) => v.id === 'unreadable');
+    doc.diagnosis.verdicts[unreadable].advice = `Held by {{steps.open.holderPid}}. ${doc.diagnosis.verdicts[unreadable].advice}`;
+    expect(refusal('duckdb.yml', doc)).toEqual([
+      `at diagnosis.verdicts[${unreadable}].advice: {{steps.open.holderPid}}: steps.open.holderPid is not set when open's status is unreadable, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.open.holderPid?}} to say nothing then`,
+    ]);
+  });
+
+  it("is refused in a follow-up for another status: the window to backfill, given only when marts are stale (or part-built)", () => {
+    const doc = bundled('duckdb.yml');
+    doc.validation.followUps.push({ when: { step: 'freshness', status: 'fresh' }, advice: 'Backfill {{steps.freshness.window}} anyway.' });
+    const last = doc.validation.followUps.length - 1;
+    expect(refusal('duckdb.yml', doc)).toEqual([
+      `at validation.followUps[${last}].advice: {{steps.freshness.window}}: steps.freshness.window is not set when freshness's status is fresh, which this follow-up matches: narrow its condition to the statuses that set it, or write {{steps.freshness.window?}} to say nothing then`,
+    ]);
+  });
+});

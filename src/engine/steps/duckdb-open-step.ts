@@ -208,8 +208,18 @@ export const duckdbOpenStepKind = defineStepKind({
     ...(step.expectSchemas.length > 0 ? ['no-expected-schemas'] : []),
   ],
   inUseStatuses: { locked: 'another process holds the file (a running job or load)' },
-  // Each set whatever the status, empty where it says nothing ({{steps.open.log?}}).
-  outputs: { holderPid: 'text', heldAs: 'text', message: 'text', looksLike: 'text', linkTarget: 'text', log: 'text', withoutLog: 'text', newest: 'text' },
+  // Each set whatever the status, empty where it says nothing ({{steps.open.log?}}); who holds the file is said only
+  // when one does (locked): elsewhere it reads "unknown", so a text reading it is refused for any other status.
+  outputs: {
+    holderPid: { shape: 'text', onlyWhen: ['locked'] },
+    heldAs: { shape: 'text', onlyWhen: ['locked'] },
+    message: 'text',
+    looksLike: 'text',
+    linkTarget: 'text',
+    log: 'text',
+    withoutLog: 'text',
+    newest: 'text',
+  },
   defaultTimeoutMs: 30_000,
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
   resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path) }),

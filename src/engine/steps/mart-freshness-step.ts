@@ -155,7 +155,16 @@ export const martFreshnessStepKind = defineStepKind({
   schema,
   // part-built only with a window's last day to reach (through).
   statuses: (step) => (step.through ? ['fresh', 'stale', 'unreadable', 'part-built'] : ['fresh', 'stale', 'unreadable']),
-  outputs: { staleMarts: 'text', oldestDay: 'text', window: 'text', windowRest: 'text', yesterday: 'text', builtThrough: 'text', restFrom: 'text' },
+  // The window to backfill is the stale marts': fresh, it is yesterday alone, and unreadable, nothing.
+  outputs: {
+    staleMarts: 'text',
+    oldestDay: 'text',
+    window: { shape: 'text', onlyWhen: ['stale', 'part-built'] },
+    windowRest: { shape: 'text', onlyWhen: ['stale', 'part-built'] },
+    yesterday: 'text',
+    builtThrough: 'text',
+    restFrom: 'text',
+  },
   defaultTimeoutMs: 2 * 60_000,
   rules: (step) => [
     ...(step.mutates ? [{ at: ['mutates'], message: 'mart-freshness only reads: it does not mutate' }] : []),
