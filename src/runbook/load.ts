@@ -59,6 +59,12 @@ function withHiddenCharacters(message: string, content: unknown, at: DataPath | 
   return hidden ? `${message} (it holds ${hidden})` : message;
 }
 
+/** Said of a file that is no runbook at all (notes, a copy): the folder holds runbooks only. */
+const everyYmlIsARunbook = 'every *.yml here is read as a runbook: keep notes and copies outside this folder';
+
+/** The keys only a runbook has: a mapping with none of them is some other file (notes.yml), not a runbook gone wrong. */
+const runbookKeys = ['id', 'title', 'section', 'summary', 'symptoms', 'diagnosis', 'recovery', 'validation'];
+
 /** A file's text checked on its own: its YAML, its shape and every rule a runbook keeps by itself. */
 export const checkRunbookText = checkedOnce(checkRunbookTextNow);
 
@@ -67,12 +73,17 @@ function checkRunbookTextNow(text: string, file: string): CheckedRunbook {
   if (!read.ok) return read;
   const content = read.content;
   if (content === null || content === undefined) {
-    return { ok: false, problems: [`${file}: the file is empty (or holds only comments): a runbook is a YAML mapping with id, title, diagnosis, recovery …`] };
+    return { ok: false, problems: [`${file}: the file is empty (or holds only comments): a runbook is a YAML mapping with id, title, diagnosis, recovery … (${everyYmlIsARunbook})`] };
   }
   if (typeof content !== 'object' || Array.isArray(content)) {
     // A binary file, a macOS "._" file, plain text: YAML reads them as one value, not a runbook's keys.
     const what = Array.isArray(content) ? 'a list' : `one ${typeof content} value`;
-    return { ok: false, problems: [`${file}: not a runbook: its YAML is ${what}, where a runbook is a mapping with id, title, diagnosis, recovery … (is this file meant to be here?)`] };
+    return { ok: false, problems: [`${file}: not a runbook: its YAML is ${what}, where a runbook is a mapping with id, title, diagnosis, recovery … (is this file meant to be here? ${everyYmlIsARunbook})`] };
+  }
+  const keys = Object.keys(content);
+  if (!keys.some((key) => runbookKeys.includes(key))) {
+    const holds = keys.length > 0 ? `its keys are ${keys.map((key) => `"${key}"`).join(', ')}` : 'it is an empty mapping';
+    return { ok: false, problems: [`${file}: not a runbook: ${holds}, and none is a runbook's (id, title, diagnosis, recovery …) (${everyYmlIsARunbook})`] };
   }
   const parsed = runbook.safeParse(content, { error: runbookIssueMessage });
   // A runbook whose shape is wrong cannot be cross-checked: its shape problems are all there is to report first.

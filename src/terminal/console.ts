@@ -148,7 +148,13 @@ async function answer(argv: readonly string[], io: TerminalIO, deps: ConsoleDeps
       err(`databox: ${asCliCommands(error.message, cliName)}${error.usage ? ` (${error.usage})` : ''}`);
       return exitCodes.refused;
     }
-    if (error instanceof ConfigError || error instanceof RunbookError) {
+    if (error instanceof RunbookError) {
+      // One problem a line, "file:line: …", as the bot's start and runbooks check print them: an editor opens each.
+      for (const line of error.message.split('\n')) err(`databox: ${line}`);
+      err(`databox: every command reads the runbooks first, so none runs until they load: \`npm run --silent cli -- runbooks check\` lists every problem, file by file`);
+      return exitCodes.refused;
+    }
+    if (error instanceof ConfigError) {
       err(`databox: ${error.message}`);
       return exitCodes.refused;
     }

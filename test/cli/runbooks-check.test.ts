@@ -65,7 +65,7 @@ describe('runbooks check', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr.split('\n')).toEqual([
       `${dir}/backfill.yml:${lineOf(backfillText, /compareWith: mart_count$/)}: at validation.steps[0].compareWith: no diagnosis step "mart_count" (did you mean "mart_counts"?)`,
-      `${dir}/drafted.yml: the file is empty (or holds only comments): a runbook is a YAML mapping with id, title, diagnosis, recovery …`,
+      `${dir}/drafted.yml: the file is empty (or holds only comments): a runbook is a YAML mapping with id, title, diagnosis, recovery … (every *.yml here is read as a runbook: keep notes and copies outside this folder)`,
       `${dir}/duckdb.yml:${lineOf(duckdbText, /^ {4}- /, validationAt(duckdbText))}: at validation.steps[0]: validation steps must be read-only: a validation runs without approval`,
       `${dir}/duckdb.yml:${lineOf(duckdbText, /status: corupt$/)}: at diagnosis.verdicts[4].when.status: step "open" (duckdb-open) never ends "corupt" (did you mean "corrupt"?); it can end: ok, missing, dangling-link, not-a-file, wal-not-a-file, empty-file, not-duckdb, locked, corrupt, wal-damaged, unreadable, read-only, failed, timeout, interrupted`,
       `runbooks check FAILED: 4 problems in ${dir}`,

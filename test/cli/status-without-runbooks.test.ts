@@ -38,4 +38,18 @@ describe('npm run cli -- status with a runbook that does not load', () => {
       expect(refused.stderr, command.join(' ')).toContain(problem);
     }
   });
+
+  it('prints each problem on a line of its own, as runbooks check does, and says to run runbooks check', async () => {
+    const { env } = withPlantedMistake();
+    const runbooks = env.DATABOX_RUNBOOKS_DIR as string;
+    fs.writeFileSync(path.join(runbooks, 'notes.yml'), 'owner: me\ntodo: fix path b\n');
+    const refused = await runCliProcess(['help'], { env, stdin: 'ignore' });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.split('\n')).toEqual([
+      expect.stringMatching(/^databox: .*\/duckdb\.yml:\d+: at diagnosis\.verdicts\[0\]\.when\.status: step "open" \(duckdb-open\) never ends "lockd"/),
+      `databox: ${runbooks}/notes.yml: not a runbook: its keys are "owner", "todo", and none is a runbook's (id, title, diagnosis, recovery …) (every *.yml here is read as a runbook: keep notes and copies outside this folder)`,
+      'databox: every command reads the runbooks first, so none runs until they load: `npm run --silent cli -- runbooks check` lists every problem, file by file',
+      '',
+    ]);
+  });
 });

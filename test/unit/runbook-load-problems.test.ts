@@ -222,7 +222,7 @@ describe('what is in the runbooks directory besides runbook files', () => {
     expect(checkRunbooks(dir).problems).toEqual([
       `${path.join(dir, 'Extra.YML')}: a runbook file's name ends in .yml or .yaml, in lower case: rename it, or move it out of this folder`,
       `${path.join(dir, 'duckdb-old.yml')}:2: at id: the id "duckdb" must match the file name "duckdb-old" (every *.yml here is read as a runbook: keep a copy of one outside this folder)`,
-      `${path.join(dir, 'notes.yml')}: not a runbook: its YAML is one string value, where a runbook is a mapping with id, title, diagnosis, recovery … (is this file meant to be here?)`,
+      `${path.join(dir, 'notes.yml')}: not a runbook: its YAML is one string value, where a runbook is a mapping with id, title, diagnosis, recovery … (is this file meant to be here? every *.yml here is read as a runbook: keep notes and copies outside this folder)`,
     ]);
   });
 

@@ -383,7 +383,7 @@ describe('a broken runbook stops the load with the file, the path inside it and 
 
   it('names a YAML document that is not a mapping as a top-level problem', () => {
     const { error, dir } = loadError({ 'duckdb.yml': '- just\n- a list\n' });
-    expect(error.message).toBe(`${path.join(dir, 'duckdb.yml')}: not a runbook: its YAML is a list, where a runbook is a mapping with id, title, diagnosis, recovery … (is this file meant to be here?)`);
+    expect(error.message).toBe(`${path.join(dir, 'duckdb.yml')}: not a runbook: its YAML is a list, where a runbook is a mapping with id, title, diagnosis, recovery … (is this file meant to be here? every *.yml here is read as a runbook: keep notes and copies outside this folder)`);
   });
 
   it('names the bad file among good ones', () => {
