@@ -1450,7 +1450,7 @@ describe("a /databox command in a runbook's text giving {{incident_id}}", () => 
     const lines = checkRunbooks(dir).problems.map((line) => line.replace(`${dir}/`, ''));
     expect(lines).toEqual([
       expect.stringMatching(
-        /^mydb\.yml:\d+: at recovery\[1\]\.steps\[0\]\.whenFailed: gives "\/databox recover duckdb … incident=\{\{incident_id\}\}", but \{\{incident_id\}\} is this runbook's own incident, a mydb incident, so that command would be refused \("is a mydb incident, not duckdb"\): name mydb in it instead of duckdb \(was this runbook copied from duckdb\.yml\?\), or leave incident= out to open a duckdb incident of its own \(also at validation\.followUps\[0\]\.advice, .*validation\.followUps\[1\]\.advice/,
+        /^mydb\.yml:\d+: at [^:]+: gives "\/databox (?:diagnose|recover|validate) duckdb … incident=\{\{incident_id\}\}", but \{\{incident_id\}\} is this runbook's own incident, a mydb incident, so that command would be refused \("is a mydb incident, not duckdb"\): name mydb in it instead of duckdb \(was this runbook copied from duckdb\.yml\?\), or leave incident= out to open a duckdb incident of its own \(also at .*recovery\[1\]\.steps\[0\]\.whenFailed, .*validation\.followUps\[1\]\.advice/,
       ),
     ]);
     // The same commands naming the runbook's own scenario are what its incident takes.
