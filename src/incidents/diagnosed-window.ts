@@ -37,6 +37,15 @@ export function followsDiagnosedWindow(incident: Incident, window: Windows[numbe
   return bad.length === 0 || (bad.includes(plan.from) && bad.includes(plan.to));
 }
 
+/** Whether a plan's window lies within the window the diagnosis suggests (for the same pair of window parameters). */
+export function withinDiagnosedWindow(incident: Incident, windows: Windows, params: Readonly<Record<string, string>>): boolean {
+  const plan = planWindow(windows, params);
+  const suggested = incident.diagnosis?.suggested ?? {};
+  if (!plan) return false;
+  const [found, foundTo] = [suggested[plan.names[0]], suggested[plan.names[1]]];
+  return Boolean(found && foundTo && plan.from >= found && plan.to <= foundTo);
+}
+
 /**
  * What the diagnosis found that a recovery's window left out: its bad days outside the window, or, where it counted
  * none, the part of its suggested window outside it. Undefined when the recovery covered all of it.

@@ -958,7 +958,7 @@ export class IncidentService {
     const today = this.clock().toISOString().slice(0, 10);
     const drift = continues ? undefined : previewDrift(rb, recovery, rawParameters(params), previews, values, today);
     const loading = continues ? undefined : todayInWindow(rb, recovery, rawParameters(params), today);
-    const nothingThere = continues ? undefined : previewsNoneSaid(recovery, previews, values);
+    const nothingThere = continues ? undefined : previewsNoneSaid(recovery, previews, values, { incident: this.incident(incident.id), windows: rb.windows, params: rawParameters(params) });
     const decided = continues
       ? await this.continuedWarning(this.run(continues))
       : (againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows, this.deps.state.diagnosisRunning(lockKey, incident.id)) ??

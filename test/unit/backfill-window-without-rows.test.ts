@@ -30,4 +30,20 @@ describe('a typed path A for a window with no rows anywhere', () => {
     // A window with rows says nothing of the kind.
     expect(await typedPathA('2026-04-18', '2026-04-19')).not.toContain('has no rows in');
   });
+
+  it("says nothing of the kind on the plan of the window the incident's diagnosis found emptied (an outage of both tables)", async () => {
+    withStandinPath();
+    const checkout = new Checkout();
+    checkouts.push(checkout);
+    await createBackfillDatabase(checkout.databasePath, { lastDay: '2026-04-24', rowsPerDay: 1_000, ebird: { zero: ['2026-04-18', '2026-04-19'] } });
+    const { service } = openEngine(checkout.root, checkout.stateDir, quietReporter(), {}, undefined, dayAfterTheData());
+    const { incident } = await service.start({ verb: 'diagnose', scenario: 'backfill', params: { source: 'ebird' } }, 'U0OPERATOR', 'test');
+    expect(service.incident(incident.id).diagnosis).toMatchObject({ verdict: 'raw-window', paths: ['a'], suggested: { source: 'ebird', from: '2026-04-18', to: '2026-04-19' } });
+    const plan = async (from: string, to: string) =>
+      (await service.start({ verb: 'recover', scenario: 'backfill', path: 'a', params: { source: 'ebird', from, to }, incident: incident.id }, 'U0OPERATOR', 'test')).run?.againstDiagnosis ?? '';
+    // Before: "… reloads days the source may never have had … Diagnose the window first", of the window just diagnosed.
+    expect(await plan('2026-04-18', '2026-04-19')).not.toContain('has no rows in');
+    // A window with no rows the diagnosis did not find still says it.
+    expect(await plan('2020-01-01', '2020-01-05')).toContain('The window 2020-01-01 … 2020-01-05 has no rows in raw_ebird.observations');
+  });
 });
