@@ -452,8 +452,11 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     });
     if (p.whenPreviewsNone) {
       const ids = p.previews.map((preview) => preview.id);
-      p.whenPreviewsNone.previews.forEach((id, j) => {
+      const named = p.whenPreviewsNone.previews;
+      named.forEach((id, j) => {
         if (!ids.includes(id)) add([...at, 'whenPreviewsNone', 'previews', j], `no preview "${id}" in path ${p.id}${didYouMean(id, ids)}: only its own previews' counts are there to read`);
+        // Named twice, one preview fewer is counted than named, and the note is never said.
+        else if (named.indexOf(id) !== j) add([...at, 'whenPreviewsNone', 'previews', j], `preview "${id}" is named twice: name each once (was another meant?)`);
       });
       checkTemplate({ at: ['whenPreviewsNone', 'said'], template: p.whenPreviewsNone.said, as: 'text' }, { ...scope, previews: undefined, previewsUnseen: "{{previews.…}} is not set in whenPreviewsNone's said: the counts it names are none" }, at);
     }

@@ -449,6 +449,13 @@ const backfillCases: Planted[] = [
     refusal: ['at recovery[0].whenPreviewsNone.previews[1]: no preview "mart_row" in path a (did you mean "mart_rows"?): only its own previews\' counts are there to read'],
   },
   {
+    name: 'whenPreviewsNone naming a preview twice (the note would then never be said)',
+    plant: (doc) => {
+      doc.recovery[0].whenPreviewsNone.previews[2] = 'mart_rows';
+    },
+    refusal: ['at recovery[0].whenPreviewsNone.previews[2]: preview "mart_rows" is named twice: name each once (was another meant?)'],
+  },
+  {
     name: 'a wider verdict moved above a narrower one: the cases both hold in go to the wider, with its shorter window',
     plant: (doc) => {
       const verdicts = doc.diagnosis.verdicts as Doc[];
