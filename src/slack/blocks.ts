@@ -278,7 +278,7 @@ export function planMessage(run: Run, root: string, allowSelfApproval: boolean, 
   const previews = planPreviews(run);
   const maxChars = stepCharsShown(run, root);
   const steps = run.steps.slice(0, maxPlanSteps).map((step, i) => section(stepLine(step, describeStep(step, root), i, maxChars)));
-  if (planIsCut(run, root)) steps.push(context(`:paperclip: This plan is longer than a message can show, so its longest steps are cut: the whole plan, every step in full, is attached to the thread: ${planFileName(run)}. The approval binds to all of it.`));
+  if (planIsCut(run, root)) steps.push(context(`:paperclip: This plan is longer than a message can show, so its longest steps are cut: the whole plan, every step in full, goes to the thread as a file, ${planFileName(run)}, once Slack takes it (meanwhile the journal in the bot's state dir holds every step). The approval binds to all of it.`));
   const value = JSON.stringify({ run: run.id, hash: run.hash });
   const tail: KnownBlock[] = decided
     ? [context(decided)]
@@ -320,7 +320,7 @@ export function verdictText(incident: Incident, run: Run): string {
 }
 
 /** Said under a verdict's cut advice or evidence: where the rest is. */
-const verdictFileNote = (run: Run) => `:paperclip: Cut to fit one message: the whole advice and every check's evidence in full are attached to the thread: ${verdictFileName(run)}`;
+const verdictFileNote = (run: Run) => `:paperclip: Cut to fit one message: the whole advice and every check's evidence in full go to the thread as a file, ${verdictFileName(run)}, once Slack takes it (meanwhile the journal in the bot's state dir holds them)`;
 
 export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath[], declared: Readonly<Record<string, Parameter>>): Rendered {
   return verdictLayout(incident, run, paths, declared).rendered;

@@ -68,7 +68,7 @@ export class SlackDeliveryWatch {
     const { waiting, failingSince } = this.outbox.uploadBacklog();
     if (failingSince === undefined) return undefined;
     const files = `${waiting} file${waiting === 1 ? '' : 's'} wait${waiting === 1 ? 's' : ''}`;
-    return `*Slack files:* Slack has not taken a file upload since ${utcSeconds(failingSince)}; the bot keeps trying; ${files}. The thread's messages go meanwhile, and a failed step's output is kept in the bot's state dir, as its run's message says.`;
+    return `*Slack files:* Slack has not taken a file upload since ${utcSeconds(failingSince)}; the bot keeps trying; ${files}. The thread's messages go meanwhile; a failed step's output is kept in the bot's state dir, as its run's message says, and a cut plan's or verdict's whole text is in the journal there (journal.jsonl).`;
   }
 }
 

@@ -66,7 +66,7 @@ describe('a plan longer than one Slack message', () => {
     expect(slack.buttons('approve_plan')).toHaveLength(1);
     expect(JSON.stringify(blocks)).toContain('*DESTRUCTIVE*');
     const fileName = String(slack.callsTo('files.getUploadURLExternal').find((c) => String(c.filename).endsWith('-plan.txt'))?.filename);
-    expect(JSON.stringify(blocks)).toContain(`the whole plan, every step in full, is attached to the thread: ${fileName}`);
+    expect(JSON.stringify(blocks)).toContain(`the whole plan, every step in full, goes to the thread as a file, ${fileName}, once Slack takes it (meanwhile the journal in the bot's state dir holds every step)`);
     const whole = slack.uploads.map((u) => u.bytes.toString('utf8')).find((text) => text.includes('Long check 13'));
     expect(whole).toContain(`check_13_condition_39 IS NOT NULL`);
     expect(whole).toContain('[DESTRUCTIVE]');

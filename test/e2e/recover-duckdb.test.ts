@@ -1209,7 +1209,7 @@ describe('path B: restore from a file backup', () => {
     await harness.settle();
     await harness.submitModal(operator, slack.lastForm(), { backup });
     await harness.settle();
-    expect(String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path B'))?.blocks)).toContain('the whole plan, every step in full, is attached');
+    expect(String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path B'))?.blocks)).toContain('the whole plan, every step in full, goes to the thread as a file');
     const attached = slack.uploads.at(-1)?.bytes.toString() ?? '';
     expect(attached).toContain(`cp ${path.relative(checkout.root, backup)} data/databox.duckdb`);
     expect(attached).toContain('[DESTRUCTIVE] Back up the broken file for forensics');

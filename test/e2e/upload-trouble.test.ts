@@ -51,7 +51,7 @@ describe('Slack taking messages but not files', () => {
     expect(plan()).toContain('exit 2');
     expect(plan()).toMatch(/The whole output \(\d+ bytes\) is kept in the bot's state dir: \S*full.refresh/);
     expect(slack.uploads).toHaveLength(0);
-    await expect.poll(async () => (await harness!.command('status', operator)).text, { timeout: 15_000 }).toMatch(/\*Slack files:\* Slack has not taken a file upload since \d\d:\d\d:\d\d UTC; the bot keeps trying; 1 file waits\. The thread's messages go meanwhile/);
+    await expect.poll(async () => (await harness!.command('status', operator)).text, { timeout: 15_000 }).toMatch(/\*Slack files:\* Slack has not taken a file upload since \d\d:\d\d:\d\d UTC; the bot keeps trying; 1 file waits\. The thread's messages go meanwhile; a failed step's output is kept in the bot's state dir, as its run's message says, and a cut plan's or verdict's whole text is in the journal there \(journal\.jsonl\)\./);
     expect((await harness.command('status', operator)).text).not.toContain('has not taken a thread message');
     // Slack's upload host reachable again: the file goes, and the run's message says it is attached.
     slack.uploadUrlBase = undefined;

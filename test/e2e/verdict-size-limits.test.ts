@@ -81,7 +81,7 @@ describe('a verdict offering five paths with long descriptions', () => {
     const blocks = JSON.parse(String(verdict?.blocks)) as any[];
     expect(String(blocks[0].text.text)).not.toContain('at length. '.repeat(45));
     const fileName = String(slack.callsTo('files.getUploadURLExternal').find((c) => String(c.filename).endsWith('-verdict.txt'))?.filename);
-    expect(String(blocks[1].text.text)).toContain(`attached to the thread: ${fileName}`);
+    expect(String(blocks[1].text.text)).toContain(`go to the thread as a file, ${fileName}, once Slack takes it`);
     const whole = slack.uploads.map((u) => u.bytes.toString('utf8')).find((text) => text.includes('End of the advice.'));
     expect(whole).toContain(advice);
     expect(whole).toContain('Evidence:');

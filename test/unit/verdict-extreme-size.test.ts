@@ -72,7 +72,7 @@ describe('a verdict at its largest', () => {
     }
     const evidence = String(blocks[1].text.text);
     expect(evidence).toMatch(/characters omitted/);
-    expect(evidence).toContain(`attached to the thread: ${verdictFileName(run)}`);
+    expect(evidence).toContain(`go to the thread as a file, ${verdictFileName(run)}, once Slack takes it (meanwhile the journal in the bot's state dir holds them)`);
     expect(String(blocks[0].text.text)).toMatch(/Start them with path B\.$/);
 
     expect(verdictIsCut(incident, run, paths, runbook.parameters)).toBe(true);
