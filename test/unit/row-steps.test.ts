@@ -801,6 +801,20 @@ describe('a raw table with no rows in the window, or on days of it', () => {
       ' The window 2026-04-17 … 2026-04-22 also holds 1 normal day between the bad ones: replaced whole, they are deleted and reloaded too (their rows kept first); and 2 days with no rows, as usual for this source (Saturdays and Sundays): reloaded too, nothing to keep. To leave them as they are, recover each run of bad days on its own, diagnosing again after each (a plan is made on a diagnosis of the database as it is): from=2026-04-17 to=2026-04-17, then from=2026-04-20 to=2026-04-20, then from=2026-04-22 to=2026-04-22.',
     );
   });
+
+  it('says a doubled day between removed ones apart, not as a normal day', async () => {
+    const { ctx } = await database();
+    // Friday 2026-04-17's and Monday 2026-04-20's raw rows deleted; Saturday 2026-04-18's loaded twice (new ids).
+    await change(
+      ctx.databasePath,
+      `DELETE FROM raw_noaa.daily_weather WHERE observation_date IN (DATE '2026-04-17', DATE '2026-04-20');
+       INSERT INTO raw_noaa.daily_weather SELECT id + 100000000, observation_date, species, how_many FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-18'`,
+    );
+    const raw = await diagnose(ctx, '2026-04-13', '2026-04-24');
+    expect(raw.outputs).toMatchObject({ proposedFrom: '2026-04-17', proposedTo: '2026-04-20' });
+    // Before: "also holds 2 normal days between the bad ones", the doubled 2026-04-18 one of them.
+    expect(raw.outputs.normalBetween).toMatch(/^ The window 2026-04-17 … 2026-04-20 also holds 1 normal day between the bad ones: .*; and 1 day with about twice its usual rows \(doubled: 2026-04-18\): replaced whole too, its rows kept first\./);
+  });
 });
 
 describe('per-day counts that cannot be taken or trusted say why in a line, DuckDB\'s text kept as the output', () => {

@@ -48,7 +48,7 @@ export const doubledFrom = 1.9;
  * day bad only in `there` was spoiled by the build.
  */
 export function compareBadDays(
-  here: { table: string; badDays: readonly string[]; quietDays?: readonly string[] },
+  here: { table: string; badDays: readonly string[]; quietDays?: readonly string[]; doubledDays?: readonly string[] },
   there: { table: string; badDays: readonly string[]; days?: readonly { day: string; count: number }[]; median?: number },
 ): BadDaysCompared {
   const inThere = new Set(there.badDays);
@@ -74,23 +74,27 @@ export function compareBadDays(
       parts.push(`bad in ${here.table}, and ${there.table} has about twice its usual rows there or more (a median of ${median}/day), which its count alone does not call bad: ${said}`);
     }
   }
-  return { comparison: parts.join('; '), unionFrom: all[0] ?? '', unionTo: all.at(-1) ?? '', normalBetween: normalBetween(all, here.quietDays) };
+  return { comparison: parts.join('; '), unionFrom: all[0] ?? '', unionTo: all.at(-1) ?? '', normalBetween: normalBetween(all, here.quietDays, here.doubledDays) };
 }
 
 /**
- * BadDaysCompared.normalBetween for these bad days (one table's, or both tables' together), and the days of the window
- * with no rows as usual for the source (quiet weekdays): no rows to keep, so not normal days to leave as they are.
+ * BadDaysCompared.normalBetween for these bad days (one table's, or both tables' together), the days of the window
+ * with no rows as usual for the source (quiet weekdays): no rows to keep, so not normal days to leave as they are; and
+ * its days at about twice their usual rows (doubled), no bad days by their count alone but no normal ones either.
  */
-export function normalBetween(badDays: readonly string[], quietDays: readonly string[] = []): string {
+export function normalBetween(badDays: readonly string[], quietDays: readonly string[] = [], doubledDays: readonly string[] = []): string {
   const runs = dayRuns(badDays);
   if (runs.length < 2) return '';
   const [from, to] = [runs[0]?.[0] as string, runs.at(-1)?.[1] as string];
   const bad = new Set(badDays);
-  const quiet = [...new Set(quietDays)].filter((day) => day > from && day < to && !bad.has(day)).sort();
-  const normal = (dayMsOf(to) - dayMsOf(from)) / dayMs + 1 - bad.size - quiet.length;
+  const between = (days: readonly string[]) => [...new Set(days)].filter((day) => day > from && day < to && !bad.has(day)).sort();
+  const quiet = between(quietDays);
+  const doubled = between(doubledDays).filter((day) => !quiet.includes(day));
+  const normal = (dayMsOf(to) - dayMsOf(from)) / dayMs + 1 - bad.size - quiet.length - doubled.length;
   const held = [
     ...(normal > 0 ? [`${normal} normal day${normal === 1 ? '' : 's'} between the bad ones: replaced whole, they are deleted and reloaded too (their rows kept first)`] : []),
     ...(quiet.length > 0 ? [`${quiet.length} day${quiet.length === 1 ? '' : 's'} with no rows, as usual for this source (${weekdaysSaid(quiet)}): reloaded too, nothing to keep`] : []),
+    ...(doubled.length > 0 ? [`${doubled.length} day${doubled.length === 1 ? '' : 's'} with about twice ${doubled.length === 1 ? 'its' : 'their'} usual rows (doubled: ${doubled.join(', ')}): replaced whole too, ${doubled.length === 1 ? 'its' : 'their'} rows kept first`] : []),
   ];
   const each = runs.map(([first, last]) => `from=${first} to=${last}`).join(', then ');
   const apart = normal > 0 ? ` To leave them as they are, recover each run of bad days on its own, diagnosing again after each (a plan is made on a diagnosis of the database as it is): ${each}.` : '';

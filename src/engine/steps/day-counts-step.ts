@@ -361,6 +361,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   // A doubled day is no bad day by its count alone (the status `doubled` says it apart).
   const bad = judgedDays.filter((d) => d.verdict !== 'normal' && d.verdict !== 'quiet' && d.verdict !== 'doubled');
   const quietDays = judgedDays.filter((d) => d.verdict === 'quiet');
+  const doubledDays = judgedDays.filter((d) => d.verdict === 'doubled').map((d) => d.day);
   const tableName = step.table.replace(/"/g, '');
   // Every complete day before the first row is a window wholly before the table's rows, as much as one with no rows at all.
   const noRows = complete.length > 0 && judgedDays.every((d) => d.count === 0) ? noRowsThere(tableName, complete[0]!.day, complete.at(-1)!.day, span, future.rows, beforeAnyDay) : undefined;
@@ -506,7 +507,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const notes = `\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}${leftOut ? `, of the ${baselineWithRows.length} days with rows` : ''}${levelNote}${badBeforeNote}${spanLine}${sampledLine}`;
   const table = `${textTable(columns, rows, 100)}${notes}`;
   const compared = compareBadDays(
-    { table: tableName, badDays: bad.map((d) => d.day), quietDays: quietDays.map((d) => d.day) },
+    { table: tableName, badDays: bad.map((d) => d.day), quietDays: quietDays.map((d) => d.day), doubledDays },
     { table: otherTable, badDays: otherBad, days: otherDays, median: Number(other?.outputs.judgedBy ?? 0) },
   );
   // Rows removed: the days to reload are those the built table has, whether or not this one's are judged, and the
@@ -531,7 +532,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const lastBadOfBoth = [...bad.map((d) => d.day), ...otherBad].sort().at(-1);
   const beforeWindow = bothBefore.length > 0 ? ` ${saidBefore}; ${takeInBefore(bothBefore, lastBadOfBoth)}.` : '';
   const badBeforeHere = badBeforeText ? `${badBeforeText}; ${takeInBefore(badBefore.days.map((d) => d.day), bad.at(-1)?.day)}` : '';
-  const between = status === 'rows-removed' ? { normalBetween: windowEmpty ? '' : normalBetween(proposedDays, quietDays.map((d) => d.day)) } : {};
+  const between = status === 'rows-removed' ? { normalBetween: windowEmpty ? '' : normalBetween(proposedDays, quietDays.map((d) => d.day), doubledDays) } : {};
   return {
     status,
     summary:
@@ -572,7 +573,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       beforeWindow,
       // For a verdict that quotes the built table's summary, which says its own: '' when those are the same days.
       beforeWindowHere: badBeforeHere && !sameBefore ? ` ${badBeforeHere}.` : '',
-      ...(other ? compared : { comparison: '', unionFrom: bad[0]?.day ?? '', unionTo: bad.at(-1)?.day ?? '', normalBetween: normalBetween(bad.map((d) => d.day), quietDays.map((d) => d.day)) }),
+      ...(other ? compared : { comparison: '', unionFrom: bad[0]?.day ?? '', unionTo: bad.at(-1)?.day ?? '', normalBetween: normalBetween(bad.map((d) => d.day), quietDays.map((d) => d.day), doubledDays) }),
       ...between,
       // For the duplicate-load verdict: whether the built table counts the repeated rows yet, '' without one.
       duplicatesInBuilt,
