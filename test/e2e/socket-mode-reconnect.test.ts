@@ -63,6 +63,8 @@ describe.concurrent('a bot whose Socket Mode connection is lost', () => {
   it.for([
     ['answers 500', async (slack: SlackStandIn) => ((slack.troubled = /^apps\.connections\.open$/), (slack.lastingTrouble = { status: 500 })), async (slack: SlackStandIn) => (slack.lastingTrouble = undefined)],
     ['rate limits it', async (slack: SlackStandIn) => ((slack.troubled = /^apps\.connections\.open$/), (slack.lastingTrouble = { status: 429, retryAfter: 1 })), async (slack: SlackStandIn) => (slack.lastingTrouble = undefined)],
+    // Down is no listener on the port (ECONNREFUSED, as the log line below says): one that took connections and dropped
+    // them would be a reset, another trouble. Another process taking the port meanwhile fails the start back, cleanly.
     ['refuses connections (down)', async (slack: SlackStandIn) => slack.stop(), async (slack: SlackStandIn, port: number) => slack.start(port)],
   ] as const)("connects again when Slack's Web API %s for longer than Bolt's own tries, however long it lasts", { timeout: 180_000 }, async ([, goAway, comeBack], context) => {
     const { expect } = context;

@@ -107,7 +107,15 @@ export class SlackStandIn {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => this.handle(req, res, Buffer.concat(chunks)));
     });
-    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
+    const server = this.server;
+    // A port taken meanwhile (by another test's process, started again after an outage): this start fails, said as such.
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
   }
 
   /** Drops the requests held open by 'silence' (the connection reset), as Slack's side going away would. */
