@@ -802,6 +802,16 @@ describe('a raw table with no rows in the window, or on days of it', () => {
     );
   });
 
+  it('says a built day at eight times its rows over a raw day with part of its rows as having its usual rows or more, not its usual rows', async () => {
+    const { ctx } = await database();
+    const copies = Array.from({ length: 7 }, (_, i) => `INSERT INTO noaa.fct_daily_weather SELECT day_date, id + ${(i + 1) * 100_000_000}, species, how_many FROM noaa.fct_daily_weather WHERE day_date = DATE '2026-04-16' AND id < 100000000;`).join('\n');
+    await change(ctx.databasePath, `DELETE FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-16' AND id % 10 <> 0;\n${copies}`);
+    const raw = await diagnose(ctx, '2026-04-13', '2026-04-24');
+    expect(raw.status).toBe('rows-removed');
+    // Before: "has its usual rows there", of a mart day at eight times them.
+    expect(raw.summary).toMatch(/^raw_noaa\.daily_weather has only part of its usual rows on 2026-04-16 \(\d+ rows, low\), while noaa\.fct_daily_weather, built from it, has its usual rows or more there \(2026-04-16: \d+ rows\)/);
+  });
+
   it('says a doubled day between removed ones apart, not as a normal day', async () => {
     const { ctx } = await database();
     // Friday 2026-04-17's and Monday 2026-04-20's raw rows deleted; Saturday 2026-04-18's loaded twice (new ids).

@@ -38,12 +38,14 @@ export function removedDays(days: readonly DayCount[], built: readonly DayCount[
 export function removedSaid(here: { table: string; from: string; to: string; judgedDays: number; windowEmpty: boolean }, builtTable: string, removed: readonly RemovedDay[]): string {
   const emptied = removed.filter((d) => d.left === undefined);
   const partly = removed.filter((d) => d.left !== undefined);
+  // A built day at twice its rows or more (doubled, a spike) is no usual day: "or more" says it.
+  const usualRows = partly.every((d) => d.verdict === 'normal') ? 'its usual rows' : 'its usual rows or more';
   const rows = plural(emptied.reduce((sum, d) => sum + d.count, 0), 'row', 'rows');
   const days = dayRanges(emptied.map((d) => d.day));
   const wereRemoved = `the rows ${here.table} had on ${emptied.length === 1 ? 'it' : 'them'} were removed`;
   const partSaid =
     partly.length > 0
-      ? `${here.table} has only part of its usual rows on ${partly.map((d) => `${d.day} (${plural(d.left ?? 0, 'row', 'rows')}, ${d.leftVerdict})`).join(', ')}, while ${builtTable}, built from it, has its usual rows there (${partly.map((d) => `${d.day}: ${plural(d.count, 'row', 'rows')}`).join(', ')}): the rows ${here.table} lacks there were removed`
+      ? `${here.table} has only part of its usual rows on ${partly.map((d) => `${d.day} (${plural(d.left ?? 0, 'row', 'rows')}, ${d.leftVerdict})`).join(', ')}, while ${builtTable}, built from it, has ${usualRows} there (${partly.map((d) => `${d.day}: ${plural(d.count, 'row', 'rows')}`).join(', ')}): the rows ${here.table} lacks there were removed`
       : '';
   if (emptied.length === 0) return partSaid;
   const emptySaid = here.windowEmpty
