@@ -136,11 +136,20 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
           { incident: cmd.incident },
         );
       };
+      // Waiting for a worker past a few seconds, as any other command is: told it is queued, and behind what.
+      let queuedNote: NodeJS.Timeout | undefined;
+      let jobStarted = false;
+      const onStart = () => {
+        jobStarted = true;
+        clearTimeout(queuedNote);
+      };
       try {
-        queuePostmortem(deps, client, cmd.incident, command.channel_id, told, failPostmortem);
+        queuePostmortem(deps, client, cmd.incident, command.channel_id, told, failPostmortem, onStart);
       } catch (error) {
         await failPostmortem(error);
+        return;
       }
+      if (!jobStarted) queuedNote = setTimeout(() => void tell(queuedText(`/databox ${command.text}`, deps.queue.jobs().running, 'you are told here where it is once written'), { incident: cmd.incident }), slowOpeningMs);
       return;
     }
     // An incident id nobody recorded (mistyped, or from another bot's channel): said in the ack with the way on, without
@@ -243,7 +252,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       });
       // Set once the job is queued: a queue that refused it has answered already.
       if (started && !cmd.incident) slowNote = setTimeout(() => void tell(stillOpeningText(deps.delivery?.slowOpeningReason())), slowOpeningMs);
-      else if (!jobStarted) queuedNote = setTimeout(() => void tell(queuedText(`/databox ${command.text}`, deps.queue.jobs().running)), slowOpeningMs);
+      else if (!jobStarted) queuedNote = setTimeout(() => void tell(queuedText(`/databox ${command.text}`, deps.queue.jobs().running, 'its thread shows it then')), slowOpeningMs);
     } catch (error) {
       diagnosis?.done();
       await fail(error);
@@ -257,9 +266,10 @@ function stillOpeningText(slackWait: string | undefined): string {
   return `:hourglass_flowing_sand: Your diagnosis is queued or under way, but its incident's first message is not in the channel yet (${slackWait ?? 'the bot is busy, or Slack is slow to take it'}): it opens here as soon as it can, with every step in its thread.`;
 }
 
-function queuedText(typed: string, running: string[]): string {
+/** `then`: where the person who typed it sees it once it starts. */
+function queuedText(typed: string, running: string[], then: string): string {
   const behind = running.length > 0 ? ` (running: ${running.map(escapeMrkdwn).join(', ')})` : '';
-  return `:hourglass_flowing_sand: Your \`${escapeMrkdwn(typed.slice(0, 200))}\` is queued: every worker is busy${behind}. It starts as soon as one is free, and its thread shows it then; \`/databox status\` lists what runs and what waits.`;
+  return `:hourglass_flowing_sand: Your \`${escapeMrkdwn(typed.slice(0, 200))}\` is queued: every worker is busy${behind}. It starts as soon as one is free, and ${then}; \`/databox status\` lists what runs and what waits.`;
 }
 
 function joinedText(deps: HandlerDeps, incident: Incident | undefined): string {

@@ -99,7 +99,8 @@ export function preparePostmortem(deps: { service: IncidentService; redact: Reda
 /**
  * Queues an incident's postmortem: built and written in a worker, then uploaded outside the workers (followed by
  * `uploads`), so a Slack that leaves uploads unanswered holds no worker from the diagnoses and plans queued behind it.
- * `told` says where it is once uploaded (or that it needed no upload); `failed` says why not. Throws when the queue is full.
+ * `told` says where it is once uploaded (or that it needed no upload); `failed` says why not; `onStart` (the typed command's
+ * queued note) is called as a worker takes the job (within this call when one is free). Throws when the queue is full.
  */
 export function queuePostmortem(
   deps: { service: IncidentService; redact: Redactor; queue: WorkQueue; uploads: UploadsUnderWay },
@@ -108,8 +109,10 @@ export function queuePostmortem(
   fallbackChannel: string | undefined,
   told: (delivered: DeliveredPostmortem) => Promise<void>,
   failed: (error: unknown) => Promise<void>,
+  onStart: () => void = () => {},
 ): void {
   deps.queue.push(`postmortem ${incidentId}`, async () => {
+    onStart();
     let prepared: PreparedPostmortem;
     try {
       prepared = preparePostmortem(deps, incidentId, fallbackChannel);

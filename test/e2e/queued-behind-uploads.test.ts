@@ -48,14 +48,16 @@ describe('work queued while Slack leaves uploads unanswered', () => {
     const status = (await harness.command('status', operator)).text;
     expect(status).toMatch(new RegExp(`\\*Uploading to Slack\\* \\(outside the workers; Slack has not answered yet\\): postmortem ${first} \\(since \\d\\d:\\d\\d:\\d\\d UTC\\), postmortem ${second} \\(since \\d\\d:\\d\\d:\\d\\d UTC\\)\\.`));
     expect(status, 'no job waits for a worker').not.toContain('waiting for a worker');
-    // Slack drops the held uploads: each asker is told the upload failed; the postmortems are on the bot's disk.
+    // Slack drops the held uploads: each asker is told the upload failed (Slack did not answer); the postmortems are on the bot's disk.
     slack.lastingTrouble = undefined;
     slack.dropHeld();
     await harness.settle();
+    const failedSaid = slack.responses.filter((r) => String(r.body.text).startsWith(":warning: Slack's Web API failed (it did not answer, also when asked again)"));
+    expect(failedSaid, 'one for each of the two who asked').toHaveLength(2);
     expect((await harness.command('status', operator)).text).not.toContain('Uploading to Slack');
   });
 
-  it('a command waiting for a busy worker is told it is queued, and status lists what runs and what waits', async () => {
+  it('a command waiting for a busy worker is told it is queued (a postmortem too), and status lists what runs and what waits', async () => {
     await createHealthyDatabase(checkout.databasePath);
     harness = await startBot(checkout, slack, { DATABOX_WORKERS: '1' });
     await harness.command('diagnose duckdb', operator);
@@ -69,6 +71,10 @@ describe('work queued while Slack leaves uploads unanswered', () => {
     const note = `:hourglass_flowing_sand: Your \`/databox recover duckdb path=a incident=${incident}\` is queued: every worker is busy (running: diagnose duckdb). It starts as soon as one is free`;
     await slack.waitFor('the queued note', () => slack.responses.some((r) => String(r.body.text).startsWith(note)), 15_000);
     expect((await harness.command('status', operator)).text).toContain('*Jobs* (DATABOX_WORKERS is 1): running: diagnose duckdb; waiting for a worker: recover duckdb.');
+    // A typed postmortem waits in the same queue, and is told so too (before: only its ack, "Writing the postmortem…").
+    await harness.command(`postmortem ${incident}`, operator);
+    const postmortemNote = `:hourglass_flowing_sand: Your \`/databox postmortem ${incident}\` is queued: every worker is busy (running: diagnose duckdb). It starts as soon as one is free, and you are told here where it is once written`;
+    await slack.waitFor('the postmortem\'s queued note', () => slack.responses.some((r) => String(r.body.text).startsWith(postmortemNote)), 15_000);
     checkout.release();
     await harness.settle();
     expect((await harness.command('status', operator)).text).not.toContain('*Jobs*');
