@@ -11,6 +11,7 @@ import type { Redactor } from '../redact.js';
 import type { WorkQueue } from '../work-queue.js';
 import { incidentThread } from './slack-refs.js';
 import type { UploadsUnderWay } from './uploads-under-way.js';
+import type { Logger } from '../logger.js';
 
 export interface DeliveredPostmortem {
   file: string;
@@ -103,7 +104,7 @@ export function preparePostmortem(deps: { service: IncidentService; redact: Reda
  * queued note) is called as a worker takes the job (within this call when one is free). Throws when the queue is full.
  */
 export function queuePostmortem(
-  deps: { service: IncidentService; redact: Redactor; queue: WorkQueue; uploads: UploadsUnderWay },
+  deps: { service: IncidentService; redact: Redactor; queue: WorkQueue; uploads: UploadsUnderWay; logger: Logger },
   client: WebClient,
   incidentId: string,
   fallbackChannel: string | undefined,
@@ -122,7 +123,13 @@ export function queuePostmortem(
     }
     const { delivered, upload } = prepared;
     if (!upload) await told(delivered);
-    else deps.uploads.add(`postmortem ${incidentId}`, upload(client).then(() => told(delivered), failed));
+    else {
+      // Telling the asker failed too (their reply link gone, say): on the log, not lost with the upload's promise.
+      const telling = upload(client)
+        .then(() => told(delivered), failed)
+        .catch((error: unknown) => deps.logger.warn({ err: error, incident: incidentId }, 'could not tell whoever asked for the postmortem how its upload went'));
+      deps.uploads.add(`postmortem ${incidentId}`, telling);
+    }
   });
 }
 

@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ensureIncidentThread } from '../../src/slack/incident-thread.js';
 import { incidentThread, slackFrontEnd } from '../../src/slack/slack-refs.js';
 import type { EngineDeps } from '../../handlers/index.js';
-import { unchangedSinceText } from '../../src/slack/postmortem-upload.js';
+import { queuePostmortem, unchangedSinceText } from '../../src/slack/postmortem-upload.js';
+import { UploadsUnderWay } from '../../src/slack/uploads-under-way.js';
 import { deliverPostmortem } from '../helpers/delivered-postmortem.js';
 import { loadConfig } from '../../src/config.js';
 import { IncidentService } from '../../src/incidents/service.js';
@@ -68,6 +69,20 @@ function fakeClient() {
 }
 
 describe('delivering a postmortem to Slack', () => {
+  it('logs a failure to tell whoever asked where the uploaded postmortem is, rather than losing it', async () => {
+    const { deps, incidentId } = handlerDeps();
+    const logged: Record<string, unknown>[] = [];
+    const logger = createLogger('warn', deps.redact, { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) });
+    const uploads = new UploadsUnderWay();
+    const { client } = fakeClient();
+    const told = () => Promise.reject(new Error('the reply link expired'));
+    queuePostmortem({ ...deps, logger, uploads }, client, incidentId, 'C0INCIDENTS', told, async () => {});
+    await deps.queue.idle();
+    await uploads.idle();
+    // Before: the rejection was dropped with the upload's promise, and nothing said it.
+    expect(logged).toContainEqual(expect.objectContaining({ msg: 'could not tell whoever asked for the postmortem how its upload went', incident: incidentId, err: expect.objectContaining({ message: 'the reply link expired' }) }));
+  });
+
   it('uploads the Markdown into the channel that asked when the incident, opened at a terminal, has no thread', async () => {
     const { deps, stateDir, incidentId } = handlerDeps();
     const { client, uploads } = fakeClient();
