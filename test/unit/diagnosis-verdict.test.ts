@@ -87,6 +87,7 @@ describe("a verdict's suggestion its parameter refuses", () => {
       .replace('symptoms: [something]\n', 'symptoms: [something]\nparameters:\n  day: { type: date, required: false, description: the day }\n')
       .replace('      advice: it is broken\n', '      advice: it is broken\n      paths: [a]\n      suggest: { day: "{{steps.check.summary}}" }\n')
       .replace('    title: Nothing\n    description: nothing\n', '    title: Nothing\n    description: nothing\n    parameters: [day]\n')
+      .replace('      - { id: noop, kind: command, title: noop, argv: ["true"] }\nvalidation:', '      - { id: noop, kind: command, title: noop, argv: ["true", "{{day?}}"] }\nvalidation:')
       .replace(failing(3), failing(9));
     const { incident } = await serviceFor(suggesting).start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
     const { diagnosis } = incident;

@@ -156,7 +156,7 @@ recovery:
     description: the one path
     parameters: [source]
     steps:
-      - { id: noop, kind: command, title: noop, argv: ["true"] }
+      - { id: noop, kind: command, title: noop, argv: ["true", "{{source}}"] }
 validation:
   steps:
     - { id: noop, kind: command, title: noop, argv: ["true"] }

@@ -14,7 +14,6 @@ summary: one check
 symptoms: [something]
 parameters:
   plan_id: { type: token, required: false, description: a plan to restore }
-  note: { type: token, required: false, description: a note }
 diagnosis:
   steps:
     - { id: check, kind: command, title: A check, argv: ["true", "check"] }
@@ -30,7 +29,7 @@ recovery:
       - { id: third, kind: command, title: third change, argv: ["false"], mutates: true }
     rollback:
       title: Undo it
-      parameters: [plan_id, note]
+      parameters: [plan_id]
       steps:
         - { id: undo_first, kind: command, title: undo the first, argv: ["true", "undo"], onlyIfRan: first, mutates: true }
         - { id: undo_second, kind: command, title: undo the second, argv: ["true", "{{ plan_id? }}"], onlyIfRan: second, mutates: true }
