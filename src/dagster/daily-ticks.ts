@@ -2,6 +2,8 @@
 import { dayAfter } from '../engine/steps/iso-days.js';
 import { zonedDay } from './zoned-days.js';
 
+const dayMs = 24 * 60 * 60 * 1000;
+
 /** One formatter per timezone giving the wall-clock time there (building one is slow). */
 const clocks = new Map<string, Intl.DateTimeFormat>();
 
@@ -21,13 +23,31 @@ function offsetAt(ms: number, timeZone: string): number {
   return wall - Math.floor(ms / 1000) * 1000;
 }
 
-/** The moment the wall clock in `timeZone` reads `hour`:`minute` on `day` (YYYY-MM-DD). */
+/**
+ * The moment Dagster ticks at `hour`:`minute` of `day` (YYYY-MM-DD) in `timeZone`, as its docs on daylight saving say:
+ * a time the clocks skip that day (spring forward; a midnight change such as America/Santiago's) runs at the next time
+ * that exists, the moment the clocks jump; a time the clocks pass twice (fall back) runs at its second passing.
+ */
 function wallTimeOn(day: string, hour: number, minute: number, timeZone: string): number {
   const [year, month, date] = day.split('-').map(Number) as [number, number, number];
   const asIfUtc = Date.UTC(year, month - 1, date, hour, minute);
-  // Asked again at the moment found: a daylight-saving change between the two readings moves the offset.
-  const first = asIfUtc - offsetAt(asIfUtc, timeZone);
-  return asIfUtc - offsetAt(first, timeZone);
+  // The offsets a day either side: a change of offset near the wall time lies between them (none changes twice a day).
+  const before = offsetAt(asIfUtc - dayMs, timeZone);
+  const after = offsetAt(asIfUtc + dayMs, timeZone);
+  const passings = [asIfUtc - before, asIfUtc - after].filter((at) => asIfUtc - offsetAt(at, timeZone) === at);
+  if (passings.length > 0) return Math.max(...passings);
+  return momentClocksJump(asIfUtc - after, asIfUtc - before, after, timeZone);
+}
+
+/** The first second in [from, to] where `timeZone`'s offset is `offset` (the clocks jump to it in that span). */
+function momentClocksJump(from: number, to: number, offset: number, timeZone: string): number {
+  let [low, high] = [Math.floor(from / 1000), Math.ceil(to / 1000)];
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (offsetAt(middle * 1000, timeZone) === offset) high = middle;
+    else low = middle + 1;
+  }
+  return low * 1000;
 }
 
 /**
@@ -48,8 +68,8 @@ export function nextDailyTick(cron: string, timeZone: string, afterMs: number): 
   const time = dailyTickTime(cron);
   if (!time) return undefined;
   let day = zonedDay(afterMs, timeZone);
-  // Today's tick where it runs, else tomorrow's (a third day only where a daylight-saving change skips the time).
-  for (let i = 0; i < 3; i++, day = dayAfter(day)) {
+  // Today's tick while still ahead, else tomorrow's (every day has one: a time the clocks skip runs when they jump).
+  for (let i = 0; i < 2; i++, day = dayAfter(day)) {
     const at = wallTimeOn(day, time.hour, time.minute, timeZone);
     if (at > afterMs) return at;
   }
