@@ -225,7 +225,7 @@ const duckdbCases: Planted[] = [
       doc.validation.steps[1].argv = [...wrapper, 'scripts/rebuild_marts.sh'];
     },
     refusal: [
-      `at validation.steps[1].mutates: runs ${[...wrapper, 'scripts/rebuild_marts.sh'].join(' ')}, the same command as the changing step at recovery[0].steps[5], scripts/rebuild_marts.sh (the same words past any wrapper such as env, nice, timeout or sudo; its flags, cwd and env do not make it another command): if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there`,
+      `at validation.steps[1].mutates: runs ${[...wrapper, 'scripts/rebuild_marts.sh'].join(' ')}, the same command as the changing step at recovery[0].steps[5], scripts/rebuild_marts.sh (the same words past any wrapper such as env, nice, timeout or sudo; its flags, cwd and env do not make it another command unless the tool's own rules take one form as a look, as sqlmesh plan --explain): if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, run a command of its own here (a separate script or subcommand that only reads), leaving the step there changing`,
     ],
   })),
   {
@@ -1174,7 +1174,7 @@ describe("a /databox command in a runbook's text", () => {
 
 describe('the same command as a changing step', () => {
   const sameAs = (shown: string, there: string, thereShown: string) =>
-    `runs ${shown}, the same command as the changing step at ${there}, ${thereShown} (the same words past any wrapper such as env, nice, timeout or sudo; its flags, cwd and env do not make it another command): if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there`;
+    `runs ${shown}, the same command as the changing step at ${there}, ${thereShown} (the same words past any wrapper such as env, nice, timeout or sudo; its flags, cwd and env do not make it another command unless the tool's own rules take one form as a look, as sqlmesh plan --explain): if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, run a command of its own here (a separate script or subcommand that only reads), leaving the step there changing`;
 
   it('is the same whatever its cwd, env or flags: the same program run another way may change the same data', () => {
     const doc = bundled('duckdb.yml');
@@ -1201,6 +1201,24 @@ describe('the same command as a changing step', () => {
     const lines = refusalOf(dir, 'schedule.yml', schedule);
     expect(lines).toEqual([expect.stringMatching(/^at validation\.steps\[\d+\]\.mutates: runs scripts\/rebuild_marts\.sh, the same command as the changing step at duckdb\.yml:\d+ \(recovery\[0\]\.steps\[5\]\), scripts\/rebuild_marts\.sh /)]);
     expect(lines[0]).toContain(`validation.steps[${verify}].mutates`);
+  });
+
+  it("is another command where the tool's own rules take its flags for a look: sqlmesh plan --explain beside plan --auto-apply", () => {
+    const doc = bundled('duckdb.yml');
+    doc.recovery[0].steps[5].argv = ['uv', 'run', 'sqlmesh', 'plan', 'prod', '--auto-apply'];
+    for (const look of ['--explain', '--dry-run', '--no-prompts']) {
+      doc.diagnosis.steps[3].argv = ['uv', 'run', 'sqlmesh', 'plan', 'prod', look];
+      expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc)), look).not.toThrow();
+    }
+  });
+
+  it('never advises taking mutates off the changing step', () => {
+    const doc = bundled('duckdb.yml');
+    doc.recovery[0].steps[5].argv = ['scripts/rebuild_marts.sh', '--all'];
+    doc.diagnosis.steps[3].argv = ['scripts/rebuild_marts.sh', '--check'];
+    const [line] = refusal('duckdb.yml', doc);
+    expect(line).toContain('at diagnosis.steps[3].mutates: runs scripts/rebuild_marts.sh --check, the same command as the changing step at recovery[0].steps[5]');
+    expect(line).not.toMatch(/take mutates: true off/);
   });
 
   it("is named by the tool's own rules first where they know it changes data: task clean, sqlmesh plan without --auto-apply", () => {

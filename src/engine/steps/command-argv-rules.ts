@@ -144,6 +144,12 @@ function shellOptions(words: readonly (string | undefined)[]): string[] {
 }
 
 
+/** What a command step's argv changes by the tools' own rules (the stack's writers, a destroying program), in words; undefined when it only reads as far as they know. */
+export function argvChanges(argv: readonly (string | { argv: string[] })[]): string | undefined {
+  const found = effect(argv.flatMap((element) => (typeof element === 'string' ? [element] : element.argv)).map((word) => (word.includes('{{') ? undefined : word)));
+  return found.writes ?? found.destroys;
+}
+
 /** The issues of one command step's argv, its elements flattened (a forEach group's parts in place; templated ones unknown). */
 export function argvIssues(argv: readonly (string | { argv: string[] })[], destructive: boolean, mutates = true): StepIssue[] {
   const words = argv.flatMap((element) => (typeof element === 'string' ? [element] : element.argv)).map((word) => (word.includes('{{') ? undefined : word));
