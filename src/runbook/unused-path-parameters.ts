@@ -1,4 +1,4 @@
-// A recovery path's (or its rollback's) parameter that nothing of the path reads: the recover command would ask for it for nothing.
+// A recovery path's (or its rollback's) parameter that nothing of the path, nor the validation it is handed to, reads.
 import type { RecoveryPath, Runbook } from './schema.js';
 import { placeholderUses } from './template.js';
 
@@ -22,16 +22,27 @@ function parametersRead(part: unknown, given: readonly string[]): Set<string> {
   return read;
 }
 
+/**
+ * The parameters a finished recovery of `p` hands to the validation (the service's own rule): those the validation takes
+ * and does not take from the incident, once a path that is no cleanup succeeds, or the path it continues with does.
+ */
+function handedToValidation(rb: Runbook, p: RecoveryPath, next: RecoveryPath | undefined): Set<string> {
+  const last = p.continueWith ? next : p;
+  if (!last || last.cleanup) return new Set();
+  return new Set(p.parameters.filter((name) => last.parameters.includes(name) && rb.validation.parameters.includes(name) && !rb.validation.fromIncident.includes(name)));
+}
+
 export function unusedPathParameterProblems(rb: Runbook): { at: At; message: string }[] {
   const command = (p: RecoveryPath) => `\`/databox recover ${rb.id} path=${p.id}\``;
   return rb.recovery.flatMap((p, i) => {
     // The path it continues with is proposed with the same parameters; the lock key is rendered with them too.
     const next = rb.recovery.find((other) => other.id === p.continueWith && other !== p);
     const read = parametersRead([p, next ?? {}, rb.lockKey], p.parameters);
+    const validated = handedToValidation(rb, p, next);
     const unread = p.parameters.flatMap((name, j) =>
-      read.has(name)
+      read.has(name) || validated.has(name)
         ? []
-        : [{ at: ['recovery', i, 'parameters', j] as At, message: `path ${p.id} takes "${name}", but none of its guards, previews, steps, whenFailed or rollback reads {{${name}}}: ${command(p)} would ask for ${name}= for nothing. Take it out of this path's parameters` }],
+        : [{ at: ['recovery', i, 'parameters', j] as At, message: `path ${p.id} takes "${name}", but none of its guards, previews, steps, whenFailed or rollback reads {{${name}}}, nor does the validation that follows it take ${name}: ${command(p)} would ask for ${name}= for nothing. Take it out of this path's parameters` }],
     );
     const rollback = p.rollback;
     if (!rollback) return unread;

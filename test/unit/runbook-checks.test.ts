@@ -1417,8 +1417,17 @@ describe("a path's parameter nothing of the path reads", () => {
     const w = doc.recovery.findIndex((p: Doc) => p.id === 'w');
     doc.recovery[w].parameters = ['backup'];
     expect(refusal('duckdb.yml', doc)).toEqual([
-      `at recovery[${w}].parameters[0]: path w takes "backup", but none of its guards, previews, steps, whenFailed or rollback reads {{backup}}: \`/databox recover duckdb path=w\` would ask for backup= for nothing. Take it out of this path's parameters`,
+      `at recovery[${w}].parameters[0]: path w takes "backup", but none of its guards, previews, steps, whenFailed or rollback reads {{backup}}, nor does the validation that follows it take backup: \`/databox recover duckdb path=w\` would ask for backup= for nothing. Take it out of this path's parameters`,
     ]);
+  });
+
+  it('is taken when only the validation that follows the path takes it (a finished recovery hands it on)', () => {
+    const doc = bundled('backfill.yml');
+    doc.recovery.push({ id: 'r', title: 'Reload everything', description: 'Reloads every source and rebuilds the marts.', parameters: ['source', 'from', 'to'], steps: [{ id: 'reload', kind: 'command', title: 'Reload everything', argv: ['task', 'reload-everything'], mutates: true }] });
+    expect(() => loadRunbooks(writeRunbook('backfill.yml', doc))).not.toThrow();
+    // A cleanup path is never validated: there the parameters are asked for nothing.
+    doc.recovery.at(-1).cleanup = true;
+    expect(refusal('backfill.yml', doc)).toEqual(expect.arrayContaining([expect.stringContaining('path r takes "source", but none of its guards')]));
   });
 
   it("is taken when only a step's whenFailed reads it", () => {
