@@ -41,9 +41,12 @@ export interface HoldsUntil {
   asOf: string;
 }
 
-/** The diagnosis' holdsUntil for a plan of this path, when its verdict offers the path and said one; undefined otherwise. */
-export function holdsUntilOf(path: RecoveryPath, diagnosis: Diagnosis | undefined): HoldsUntil | undefined {
-  if (!diagnosis?.holdsUntil || !diagnosis.paths.includes(path.id)) return undefined;
+/**
+ * The diagnosis' holdsUntil for a plan made on it, when its verdict said one; undefined otherwise. Whichever path the
+ * plan takes: one the verdict did not offer (path A on schedules paused) gets the same window, found as of the same tick.
+ */
+export function holdsUntilOf(diagnosis: Diagnosis | undefined): HoldsUntil | undefined {
+  if (!diagnosis?.holdsUntil) return undefined;
   return { ...diagnosis.holdsUntil, asOf: diagnosis.knownEmptyAsOf ?? diagnosis.at };
 }
 

@@ -973,7 +973,7 @@ export class IncidentService {
     const goneWithout = found?.params.filter((name) => !has(name, values)) ?? [];
     const knownEmpty = found && goneWithout.length > 0 ? { ...found, params: goneWithout } : undefined;
     // Made on a diagnosis that holds until a time (a paused schedule's next tick): refused after it, made or approved.
-    const holds = continues ? undefined : holdsUntilOf(recovery, this.incident(incident.id).diagnosis);
+    const holds = continues ? undefined : holdsUntilOf(this.incident(incident.id).diagnosis);
     const lapsed = holds && holdsLapsed(holds, this.clock());
     if (lapsed) throw new UserError(`refused, nothing was proposed: the diagnosis of incident ${incident.id} ${lapsed}`);
     if (waiting) {

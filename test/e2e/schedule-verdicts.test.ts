@@ -277,6 +277,37 @@ describe('scenario 4 verdicts', () => {
     expect(String(slack.responses.at(-1)?.body.text)).toMatch(new RegExp(`refused, nothing was proposed: the diagnosis of incident ${incidentId} found at 2026-04-21 05:\\d\\d UTC what held until schedule all_pipelines_daily's next tick`));
   });
 
+  it("holds a plan of the path the verdict did not offer (path A on schedules paused) until the same tick: approved after it, refused, nothing run", async () => {
+    const beforeTick = new Date('2026-04-21T05:07:00Z');
+    const startedAt = Date.now();
+    let later = 0;
+    const early = () => new Date(Date.now() + beforeTick.getTime() - startedAt + later);
+    const started: unknown[] = [];
+    const launched: unknown[] = [];
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxAssetNodes: 'asset-nodes',
+      DataboxSchedules: () => schedulesAnswer([schedule('all_pipelines_daily', 'STOPPED', '2026-04-18T06:07:00Z'), schedule('soda_freshness_hourly', 'RUNNING', '2026-04-21T05:00:00Z', '0 * * * *')]),
+      DataboxDaemonHealth: daemonHealthyNow(early),
+      DataboxStartSchedule: ({ variables }) => (started.push(variables.selector), { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } }),
+      DataboxBackfill: ({ variables }) => (launched.push(variables), { data: { launchPartitionBackfill: { __typename: 'LaunchBackfillSuccess', backfillId: 'b1' } } }),
+    });
+    const verdict = await diagnose(early, { DATABOX_APPROVAL_TTL: '2h' });
+    expect(verdict).toContain('missed window 2026-04-18 … 2026-04-19');
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await harness!.command(`recover schedule path=a incident=${incidentId}`, operator);
+    await harness!.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(1);
+
+    later = 60 * 60_000;
+    await harness!.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness!.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(/this plan's diagnosis found at 2026-04-21 05:\d\d UTC what held until schedule all_pipelines_daily's next tick .*Diagnose again and propose a new plan; nothing was run/);
+    expect(started).toEqual([]);
+    expect(launched).toEqual([]);
+  });
+
   it("after today's daily tick, does not end the marts' missed days at a RUNNING weekly schedule's older success: the day the daily tick built is missed, and path B backfills it", async () => {
     fs.rmSync(checkout.databasePath, { force: true });
     await createMartsDatabase(checkout.databasePath, '2026-04-19');
