@@ -27,6 +27,11 @@ export interface StepObserver {
 export interface ExecuteOptions {
   /** Recovery and rollback stop at the first failure; diagnosis and validation run every step to gather all the evidence. */
   stopOnFailure: boolean;
+  /**
+   * Why the plan may no longer start changing anything (what its diagnosis found held until a time now past): asked
+   * right before its first changing step, which then fails untouched, so the rest is not run either.
+   */
+  lapsedBeforeChanges?: () => string | undefined;
 }
 
 /** Commands kill themselves on time; this stops the run waiting on anything else (a hung NFS statfs, a slow copy). */
@@ -100,7 +105,8 @@ export async function executeSteps(
       result = engineResult('skipped', skippedOnCondition(step.onlyIf, steps.map((s) => s.id), statuses));
     } else {
       try {
-        const inTheWay = step.mutates && !changesChecked ? await inTheWayOfChanges(steps.slice(index), { ...ctx, earlier }) : undefined;
+        const lapsed = step.mutates && !changesChecked ? options.lapsedBeforeChanges?.() : undefined;
+        const inTheWay = lapsed ?? (step.mutates && !changesChecked ? await inTheWayOfChanges(steps.slice(index), { ...ctx, earlier }) : undefined);
         if (step.mutates) changesChecked = true;
         const progress = (text: string) => observer.stepProgress(step, text);
         const once = () => withDeadline(step, stepKind(step.kind).run(step, { ...ctx, progress, earlier }));

@@ -54,11 +54,11 @@ export function holdsUntilOf(diagnosis: Diagnosis | undefined): HoldsUntil | und
  * Why a plan made on a diagnosis that held until a time (a paused schedule's next tick) cannot be made or approved now,
  * completing "the plan's diagnosis …" or "the diagnosis of incident … …"; undefined while it holds.
  */
-export function holdsLapsed(holds: HoldsUntil, now: Date): string | undefined {
+export function holdsLapsed(holds: HoldsUntil, now: Date, nothingDone = 'nothing was run'): string | undefined {
   if (now.getTime() < Date.parse(holds.at)) return undefined;
   return (
     `found at ${minuteUtc(holds.asOf)} what held until ${holds.what}, at ${minuteUtc(holds.at)}: it is ${minuteUtc(now.toISOString())} now, ` +
-    'and what it found may no longer be so. Diagnose again and propose a new plan; nothing was run'
+    `and what it found may no longer be so. Diagnose again and propose a new plan; ${nothingDone}`
   );
 }
 
@@ -81,13 +81,24 @@ export function requiredOn(path: RecoveryPath, diagnosis: Diagnosis | undefined,
  * Why a plan that goes without what its diagnosis found empty cannot be approved now (that day has ended), or undefined.
  * Said to the approver as a plan another plan made stale is: nothing ran, diagnose again.
  */
-export function knownEmptyLapsed(run: Pick<Run, 'knownEmpty' | 'leftOut'>, now: Date): string | undefined {
+export function knownEmptyLapsed(run: Pick<Run, 'knownEmpty' | 'leftOut'>, now: Date, nothingDone = 'nothing was run'): string | undefined {
   const found = run.knownEmpty;
   if (!found || stillHolds(found, now)) return undefined;
   const leftOut = (run.leftOut ?? []).filter((step) => found.params.includes(step.parameter)).map((step) => `"${step.title}"`);
   const without = found.params.map((name) => `${name}=`).join(' and ');
   return (
     `this plan goes without ${without}${leftOut.length > 0 ? ` (leaving out ${leftOut.join(', ')})` : ''} on what its diagnosis found at ${minuteUtc(found.asOf)}, ` +
-    `which held until ${heldUntil(found)}: it is ${minuteUtc(now.toISOString())} now, and what it found may no longer be so. Diagnose again and propose a new plan; nothing was run`
+    `which held until ${heldUntil(found)}: it is ${minuteUtc(now.toISOString())} now, and what it found may no longer be so. Diagnose again and propose a new plan; ${nothingDone}`
   );
+}
+
+/**
+ * Why a plan, approved while its diagnosis' finding held, may no longer start changing anything now: its first steps
+ * (guards, a health check waiting for the daemon) can outlast the hold, and a schedule started after its tick misses
+ * the day it builds. Asked right before the first changing step; undefined while the finding still holds.
+ */
+export function lapsedBeforeChanges(run: Pick<Run, 'knownEmpty' | 'leftOut' | 'holdsUntil'>, now: Date): string | undefined {
+  const nothingDone = 'nothing was changed';
+  const diagnosisLapsed = run.holdsUntil && holdsLapsed(run.holdsUntil, now, nothingDone);
+  return knownEmptyLapsed(run, now, nothingDone) ?? (diagnosisLapsed ? `this plan's diagnosis ${diagnosisLapsed}` : undefined);
 }

@@ -24,6 +24,7 @@ import type { CommandRunner } from '../process/run-command.js';
 import type { DetachedStarter } from '../process/start-detached.js';
 import { redactDeep, type Redactor } from '../redact.js';
 import { refuseIfLocked } from './database-lock.js';
+import { lapsedBeforeChanges } from './path-requires.js';
 import { reportSafely, type IncidentReporter } from './reporter.js';
 import type { DatabaseTargets } from '../database/targets.js';
 import { notStarted, reasonData, type Incident, type IncidentState, type Run } from './state.js';
@@ -162,7 +163,7 @@ export class RunExecutor {
             await reportSafely(this.deps.logger, () => this.deps.reporter().stepFinished(incident(), current(), step, record, result.output));
           },
         },
-        { stopOnFailure: run.kind === 'recovery' || run.kind === 'rollback' },
+        { stopOnFailure: run.kind === 'recovery' || run.kind === 'rollback', lapsedBeforeChanges: () => lapsedBeforeChanges(run, this.deps.clock()) },
       );
       // Stopped part-way (the bot stopping, Ctrl-C at the terminal): what its steps found is not the whole answer, so a
       // diagnosis gets no verdict and a validation no "failed" advice from it.

@@ -277,6 +277,40 @@ describe('scenario 4 verdicts', () => {
     expect(String(slack.responses.at(-1)?.body.text)).toMatch(new RegExp(`refused, nothing was proposed: the diagnosis of incident ${incidentId} found at 2026-04-21 05:\\d\\d UTC what held until schedule all_pipelines_daily's next tick`));
   });
 
+  it('checks the hold again right before the plan starts the schedules: a tick due while its first steps ran stops it there, nothing started', async () => {
+    const beforeTick = new Date('2026-04-21T05:07:00Z');
+    const startedAt = Date.now();
+    let later = 0;
+    let approved = false;
+    const early = () => new Date(Date.now() + beforeTick.getTime() - startedAt + later);
+    const healthy = daemonHealthyNow(early);
+    const started: unknown[] = [];
+    const launched: unknown[] = [];
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxAssetNodes: 'asset-nodes',
+      DataboxSchedules: () => schedulesAnswer([schedule('all_pipelines_daily', 'STOPPED', '2026-04-18T06:07:00Z'), schedule('soda_freshness_hourly', 'RUNNING', '2026-04-21T05:00:00Z', '0 * * * *')]),
+      // Path B's check of the daemon, run after the approval, takes until past the tick.
+      DataboxDaemonHealth: () => {
+        if (approved) later = 60 * 60_000;
+        return healthy();
+      },
+      DataboxStartSchedule: ({ variables }) => (started.push(variables.selector), { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } }),
+      DataboxBackfill: ({ variables }) => (launched.push(variables), { data: { launchPartitionBackfill: { __typename: 'LaunchBackfillSuccess', backfillId: 'b1' } } }),
+    });
+    await diagnose(early, { DATABOX_APPROVAL_TTL: '2h' });
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await harness!.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await harness!.settle();
+    approved = true;
+    await harness!.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness!.settle();
+    expect(slack.allText()).toMatch(/not started, nothing was changed: this plan's diagnosis found at 2026-04-21 05:\d\d UTC what held until schedule all_pipelines_daily's next tick .*Diagnose again and propose a new plan; nothing was changed/);
+    expect(started).toEqual([]);
+    expect(launched).toEqual([]);
+  });
+
   it("holds a plan of the path the verdict did not offer (path A on schedules paused) until the same tick: approved after it, refused, nothing run", async () => {
     const beforeTick = new Date('2026-04-21T05:07:00Z');
     const startedAt = Date.now();
