@@ -123,13 +123,20 @@ function leftOut(step: Step, values: TemplateContext): boolean {
 }
 
 /**
- * Until when what a verdict found holds (holdsUntil), rendered from the diagnosis' outputs: nothing where it renders no
- * time (no tick due among the schedules, say), and nothing then bounds its plans but their expiry (and a knownEmpty its day).
+ * Until when what a verdict found holds (holdsUntil), rendered from the diagnosis' outputs: nothing where it renders
+ * nothing (no tick due among the schedules, say), and nothing then bounds its plans but their expiry (and a knownEmpty
+ * its day). Text that is no time is never dropped: the hold is taken as over at `now` (plans on it are refused, saying
+ * so), and `unreadable` is told, as the load checks should have refused the runbook.
  */
-function holdsUntil(verdict: Verdict, outputs: TemplateContext): { holdsUntil?: { at: string; what: string } } {
+function holdsUntil(verdict: Verdict, outputs: TemplateContext, now: Date, unreadable: (text: string) => void): { holdsUntil?: { at: string; what: string } } {
   if (!verdict.holdsUntil) return {};
-  const at = Date.parse(render(verdict.holdsUntil.at, outputs));
-  return Number.isNaN(at) ? {} : { holdsUntil: { at: new Date(at).toISOString(), what: render(verdict.holdsUntil.what, outputs) } };
+  const text = render(verdict.holdsUntil.at, outputs).trim();
+  if (text === '') return {};
+  const at = Date.parse(text);
+  const what = render(verdict.holdsUntil.what, outputs);
+  if (!Number.isNaN(at)) return { holdsUntil: { at: new Date(at).toISOString(), what } };
+  unreadable(text);
+  return { holdsUntil: { at: now.toISOString(), what: `${what} (the runbook's holdsUntil.at gave "${text}", no time, so it is taken as over now)` } };
 }
 
 /**
@@ -720,7 +727,9 @@ export class IncidentService {
         suggested,
         // What it found empty holds on the day its steps looked, not the day the verdict was recorded (a moment later).
         ...(verdict.knownEmpty.length > 0 ? { knownEmpty: verdict.knownEmpty, knownEmptyAsOf: this.run(run.id).startedAt ?? this.clock().toISOString() } : {}),
-        ...holdsUntil(verdict, outputs),
+        ...holdsUntil(verdict, outputs, this.clock(), (text) =>
+          this.deps.logger.error({ runbook: rb.id, verdict: verdict.id, holdsUntilAt: text }, "a verdict's holdsUntil.at gave no time: plans on this diagnosis are refused until the runbook is fixed"),
+        ),
         params: rawParameters(params),
         // The runbook mistake behind a marker in the advice, kept with the verdict for the postmortem.
         ...(unfilled.length > 0 ? { unfilled } : {}),

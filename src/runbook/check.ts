@@ -13,6 +13,7 @@ import type { Condition, Parameter, Preview, RecoveryPath, Runbook, Step } from 
 import { isLiteralKind, placeholderUses, spacedAlike, withoutPlaceholders } from './template.js';
 import { literalKinds } from '../database/sql-literal.js';
 import { backfilledJobs } from './stack-jobs.js';
+import { holdsUntilAtProblem } from './holds-until-time.js';
 
 type At = (string | number)[];
 
@@ -606,6 +607,8 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     if (v.holdsUntil) {
       if (v.paths.length === 0) add([...at, 'holdsUntil'], 'this verdict offers no path: holdsUntil bounds the plans of the paths it offers');
       checkTemplate({ at: ['holdsUntil', 'at'], template: v.holdsUntil.at, as: 'text' }, verdictScope, at);
+      const notTime = holdsUntilAtProblem(v.holdsUntil.at, diagnosisSteps);
+      if (notTime) add([...at, 'holdsUntil', 'at'], notTime);
       checkTemplate({ at: ['holdsUntil', 'what'], template: v.holdsUntil.what, as: 'text' }, verdictScope, at);
     }
   });

@@ -348,6 +348,12 @@ describe('runbooks/schedule.yml', () => {
     const untilMisspelt = bundled();
     early(untilMisspelt).holdsUntil.at = '{{steps.dagster.dueTickAtt}}';
     expect(refusal(untilMisspelt)).toMatch(/at diagnosis\.verdicts\[1\]\.holdsUntil\.at: .*dueTickAtt/);
+    // It must give a time: the prose output (or any text around the time) would read as none, and no hold be kept.
+    for (const at of ['{{steps.dagster.dueTick}}', 'before {{steps.dagster.dueTickAt}}', '2026-04-21T06:00:00Z']) {
+      const untilProse = bundled();
+      early(untilProse).holdsUntil.at = at;
+      expect(refusal(untilProse), at).toContain(`at diagnosis.verdicts[1].holdsUntil.at: "${at}" gives no time: holdsUntil.at must be just one diagnosis output that holds a time, else no hold is kept. Outputs that do: {{steps.dagster.dueTickAt}}`);
+    }
   });
 
   it('checks the scenario a failed recovery offers against that runbook: it must be there and take those parameters', () => {

@@ -263,6 +263,8 @@ export const dagsterHealthStepKind = defineStepKind({
     since: 'text', windowFrom: 'text', windowTo: 'text', window: 'text', windowRest: 'text', source: 'text', stoppedDaemons: 'text', pausedSchedules: 'text', stoppedNotProposed: 'text',
     pausedLocations: 'text', timeZones: 'text', dueTickAt: 'text', dueTick: 'text', schemaMismatch: 'text', codeFailures: 'text',
   },
+  // The first tick still ahead of the daily schedules, or nothing where none has one.
+  timeOutputs: ['dueTickAt'],
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'dagster-health only reads: it does not mutate' }] : []),
   references: (step, { diagnosisSteps, phase, recoveryJobs }) => [...martsFromProblems(step, diagnosisSteps, phase), ...jobsProblems(step, recoveryJobs ?? [])],

@@ -151,6 +151,8 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
    * that leave it unset, each status one of `statuses` (the compiler refuses another where they are fixed names).
    */
   outputs: OutputDeclarations<NoInfer<Status>> | ((step: Parsed<S>) => OutputDeclarations<NoInfer<Status>>);
+  /** Its text outputs that hold a moment (an ISO 8601 time) or nothing: what a verdict's holdsUntil.at may name. */
+  timeOutputs?: readonly string[];
   defaultTimeoutMs: number;
   /** Rules about the step's own fields (a move is destructive, SQL that changes data mutates …). */
   rules?(step: Parsed<S>): StepIssue[];
