@@ -6,7 +6,7 @@ type At = (string | number)[];
 const curly = /[\u201c\u201d\u2018\u2019]/;
 
 /** What the operator reads, not what runs: a quoted phrase there is meant. */
-const proseKeys = new Set(['title', 'description', 'summary', 'symptoms', 'advice', 'said', 'whenFailed', 'leftOutNote', 'label', 'endedDaysOnly']);
+const proseKeys = new Set(['title', 'description', 'summary', 'symptoms', 'advice', 'said', 'whenFailed', 'leftOutNote', 'label', 'endedDaysOnly', 'what']);
 /** SQL and patterns: a curly quote may be meant inside them (a string literal matching text that has one); around them, it is not. */
 const quotedInsideKeys = new Set(['sql', 'where', 'match']);
 

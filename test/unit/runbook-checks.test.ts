@@ -1375,6 +1375,10 @@ describe('curly quotes around or inside a value that runs or names something', (
     preview.sql = `${preview.sql} AND 'it\u2019s' <> ''`;
     doc.recovery[0].title = `${doc.recovery[0].title} (\u201cpath A\u201d)`;
     expect(() => loadRunbooks(writeRunbook('backfill.yml', doc))).not.toThrow();
+    // holdsUntil.what is shown to the operator ("… which held until the paused schedule’s next tick").
+    const schedule = bundled('schedule.yml');
+    schedule.diagnosis.verdicts.find((v: Doc) => v.holdsUntil).holdsUntil.what = 'the paused schedule\u2019s next tick';
+    expect(() => loadRunbooks(writeRunbook('schedule.yml', schedule))).not.toThrow();
     preview.sql = `\u201c${preview.sql}\u201d`;
     const reload = doc.recovery[0].steps.findIndex((s: Doc) => s.kind === 'command');
     doc.recovery[0].steps[reload].argv.push('--tag=\u201cx\u201d');
