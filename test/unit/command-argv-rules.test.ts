@@ -389,6 +389,21 @@ describe("the stack's own commands that write", () => {
     }
   });
 
+  it('counts a task any part of whose name between colons says it changes data: full-refresh:ebird, clean:all', () => {
+    const named = (task: string) => `mutates: task ${task}: the task's name says it changes the data or the checkout, and a Taskfile's tasks are not read here to say otherwise: ${advice}`;
+    expect(unmarked(['task', 'full-refresh:ebird'])).toEqual([named('full-refresh:ebird')]);
+    expect(unmarked(['task', 'clean:all'])).toEqual([named('clean:all')]);
+  });
+
+  it("takes task asked only to look as reading: --dry (-n), --summary, --status and the lists run no task (go-task's CLI reference)", () => {
+    for (const argv of [['task', '--dry', 'full-refresh'], ['task', '--summary', 'clean'], ['task', '--status', 'load'], ['task', '-n', 'load'], ['task', '-sn', 'load'], ['task', 'load', '--dry'], ['task', '--dry=true', 'load']]) {
+      expect(unmarked(argv), argv.join(' ')).toEqual([]);
+    }
+    // Asked to run after all: --dry=false, or --dry given to the task itself past --.
+    expect(unmarked(['task', '--dry=false', 'load'])).toHaveLength(1);
+    expect(unmarked(['task', 'load', '--', '--dry'])).toHaveLength(1);
+  });
+
   it('counts install, tee, ln -f and busybox applets among the commands that overwrite files', () => {
     expect(messages(['install', '-m', '644', 'x.duckdb', 'data/databox.duckdb'])).toEqual([`destructive: install replaces its target files: ${destructiveAdvice}`]);
     expect(messages(['tee', 'data/databox.duckdb'])).toEqual([`destructive: tee writes over the files it names (with -a it appends to them): ${destructiveAdvice}`]);

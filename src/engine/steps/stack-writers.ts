@@ -34,13 +34,33 @@ const planLooksOnly: ReadonlySet<string> = new Set(['--dry-run', '--explain', '-
 
 /**
  * Taskfile task names that say the task changes the data or the checkout (task clean, task full-refresh, task
- * db:reset, its last part past any namespace): a Taskfile is not read here, so a task's name is all there is to go on.
- * Only a whole name counts (rebuild-log reads a log); one named otherwise (verify, test, lint) is the author's word.
+ * db:reset, any part of it between colons: full-refresh:ebird, clean:all): a Taskfile is not read here, so a task's name
+ * is all there is to go on. Only a whole part counts (rebuild-log reads a log); one named otherwise (verify, test, lint)
+ * is the author's word.
  */
 const taskWriterNames: ReadonlySet<string> = new Set([
   'clean', 'full-refresh', 'refresh', 'reset', 'drop', 'delete', 'remove', 'wipe', 'purge', 'destroy', 'rebuild', 'migrate', 'load', 'reload',
   'backfill', 'restate', 'materialize', 'apply', 'prune', 'truncate', 'restore', 'seed', 'format', 'fix', 'ingest', 'sync',
 ]);
+
+/**
+ * task's own options that run no task (go-task's CLI reference): --dry (-n) prints what would run, --summary describes
+ * a task, --status only says whether it is up to date, --list (-l) and --list-all (-a) list tasks.
+ */
+const taskLooksOnly: ReadonlySet<string> = new Set(['--dry', '-n', '--summary', '--status', '--list', '-l', '--list-all', '-a', '--help', '-h', '--version']);
+
+/** task's short options that take no value, which may be written together (-sn: silent, dry). */
+const taskShortFlags = /^-[afghlnpsvwxy]+$/;
+
+/** Whether task is asked only to look: one of its options before -- runs no task (task --dry full-refresh, task -sn load). */
+function taskOnlyLooks(rest: readonly (string | undefined)[]): boolean {
+  const end = rest.indexOf('--');
+  return (end === -1 ? rest : rest.slice(0, end)).some((word) => {
+    if (word === undefined) return false;
+    if (taskLooksOnly.has(word.replace(/=true$/, ''))) return true;
+    return taskShortFlags.test(word) && /[nlah]/.test(word);
+  });
+}
 
 /** task's own options that take the next word as their value (task -d transforms verify). */
 const taskValueOptions: ReadonlySet<string> = new Set(['-d', '--dir', '-t', '--taskfile', '-o', '--output', '-C', '--concurrency', '--interval', '-I', '--output-group-begin', '--output-group-end']);
@@ -85,7 +105,8 @@ export function stackWrites(name: string, rest: readonly (string | undefined)[])
     return undefined;
   }
   if (name === 'task') {
-    const named = taskNames(rest).find((task) => taskWriterNames.has(task.toLowerCase().slice(task.lastIndexOf(':') + 1)));
+    if (taskOnlyLooks(rest)) return undefined;
+    const named = taskNames(rest).find((task) => task.toLowerCase().split(':').some((part) => taskWriterNames.has(part)));
     if (named) return `task ${named}: the task's name says it changes the data or the checkout, and a Taskfile's tasks are not read here to say otherwise`;
   }
   if (name === 'dagster-daemon' && words[0] === 'run') return "dagster-daemon run starts Dagster's daemon";
