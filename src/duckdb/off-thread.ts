@@ -5,6 +5,7 @@ import path from 'node:path';
 import { UnansweredCalls } from '../unanswered-calls.js';
 import { WorkerCalls } from '../worker-calls.js';
 import { noteDamaged } from './damage-seen.js';
+import { probeAnswerWithinMs } from './probe-answer-time.js';
 import type { ReadOnlyLimits } from './open.js';
 import type { MartDate } from './newest-days.js';
 import type { OpenResult } from './probe.js';
@@ -48,11 +49,8 @@ export function stopReaderThread(): Promise<void> {
 /** What a probe finds that is the file itself damaged, or no DuckDB file at all. */
 const damaged = new Set<OpenResult['status']>(['empty-file', 'not-duckdb', 'corrupt', 'wal-damaged']);
 
-/**
- * Probes are given 20 s to answer: one reads a header and a catalog, well under a second even on a busy host, so a probe
- * still out after that is held by the operating system (a hung network mount).
- */
-const probes = new UnansweredCalls(20_000);
+/** Probes are given probeAnswerWithinMs to answer: one still out after that is held by the operating system. */
+const probes = new UnansweredCalls(probeAnswerWithinMs);
 
 function notAnswering(file: string, since: number): OpenResult {
   return {

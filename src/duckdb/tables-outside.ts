@@ -1,6 +1,8 @@
 // The tables and views of a DuckDB file outside the schemas a rebuild makes again: what only the file moved aside keeps.
 import type { DatabaseTarget } from '../database/target.js';
 import { firstLine } from '../excerpt.js';
+import { UnansweredCalls } from '../unanswered-calls.js';
+import { probeAnswerWithinMs } from './probe-answer-time.js';
 import { shownName } from './quoted-name.js';
 
 /** How many names are kept: a plan (journaled, hashed) names the first few and counts the rest. */
@@ -15,8 +17,25 @@ function matcher(patterns: readonly string[]): (schema: string) => boolean {
   return (schema) => tests.some((test) => test.test(schema));
 }
 
-/** Read from the catalog only: a file whose data blocks are damaged still lists its tables. */
-export async function tablesOutside(target: DatabaseTarget, schemas: readonly string[]): Promise<TablesOutside> {
+/**
+ * Catalog reads not answered yet, by file: given the probe's time to answer, as they open the file on the shared
+ * session thread, where a hung one must not stall the plan's proposal; one of a file whose earlier read is still out
+ * past that time is answered at once.
+ */
+const reads = new UnansweredCalls(probeAnswerWithinMs);
+
+/**
+ * Read from the catalog only: a file whose data blocks are damaged still lists its tables. Said unlisted when the read
+ * does not answer in time (`answerWithinMs`: the probe's time, less in tests).
+ */
+export async function tablesOutside(target: DatabaseTarget, schemas: readonly string[], answerWithinMs = probeAnswerWithinMs): Promise<TablesOutside> {
+  const calls = answerWithinMs === probeAnswerWithinMs ? reads : new UnansweredCalls(answerWithinMs);
+  return calls.run(target.lockKey, () => listOutside(target, schemas), (since) => ({
+    unlisted: `a read of its catalog started at ${new Date(since).toISOString().slice(11, 19)} UTC has not returned: the storage under it does not answer (a hung network mount, say)`,
+  }));
+}
+
+async function listOutside(target: DatabaseTarget, schemas: readonly string[]): Promise<TablesOutside> {
   const rebuilt = matcher(schemas);
   try {
     const session = await target.open({ writable: false });

@@ -34,6 +34,15 @@ describe('the tables a rebuild would not bring back', () => {
     expect(warning(file, outside)).toContain('finance.t09, … and 3 more. After this plan they are only in the file it moves aside');
   });
 
+  it('is said not listed, the plan going on, when the read does not answer in time (storage that hangs)', async () => {
+    const file = path.join(tempDir(), 'hung.duckdb');
+    // Storage that never answers: the open is left waiting for good, as on a hung network mount.
+    const hung = { ...localTarget(file), open: () => new Promise<never>(() => {}) };
+    const outside = await tablesOutside(hung, rebuilt, 50);
+    expect(outside).toEqual({ unlisted: expect.stringMatching(/^a read of its catalog started at \d\d:\d\d:\d\d UTC has not returned: the storage under it does not answer/) });
+    expect(warning(file, outside)).toContain(`The tables of ${file} could not be listed as this plan was made (a read of its catalog`);
+  });
+
   it('is said not listed, with why, of a file that does not open', async () => {
     const file = path.join(tempDir(), 'not.duckdb');
     fs.writeFileSync(file, 'not a database at all, just text');
