@@ -34,7 +34,7 @@ export function heldUntil(found: Pick<KnownEmpty, 'until' | 'untilWhat'>): strin
   return found.untilWhat ? `${found.untilWhat}, at ${minuteUtc(found.until)}` : `that day ended (${minuteUtc(found.until)})`;
 }
 
-/** Until when a diagnosis' finding holds for the plans of a path it offers (its verdict's holdsUntil), and as of when. */
+/** Until when a diagnosis' finding holds for the plans made on it (its verdict's holdsUntil), and as of when. */
 export interface HoldsUntil {
   at: string;
   what: string;
