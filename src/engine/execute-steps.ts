@@ -28,10 +28,11 @@ export interface ExecuteOptions {
   /** Recovery and rollback stop at the first failure; diagnosis and validation run every step to gather all the evidence. */
   stopOnFailure: boolean;
   /**
-   * Why the plan may no longer start changing anything (what its diagnosis found held until a time now past): asked
-   * right before its first changing step, which then fails untouched, so the rest is not run either.
+   * Why the plan may no longer go on changing anything (what its diagnosis found held until a time now past): asked
+   * right before each changing step (a daemon's start can wait past a schedule's tick before the schedules start),
+   * which then fails untouched, so the rest is not run either. `first`: no changing step has run yet.
    */
-  lapsedBeforeChanges?: () => string | undefined;
+  lapsedBeforeChanges?: (first: boolean) => string | undefined;
 }
 
 /** Commands kill themselves on time; this stops the run waiting on anything else (a hung NFS statfs, a slow copy). */
@@ -105,12 +106,13 @@ export async function executeSteps(
       result = engineResult('skipped', skippedOnCondition(step.onlyIf, steps.map((s) => s.id), statuses));
     } else {
       try {
-        const lapsed = step.mutates && !changesChecked ? options.lapsedBeforeChanges?.() : undefined;
-        const inTheWay = lapsed ?? (step.mutates && !changesChecked ? await inTheWayOfChanges(steps.slice(index), { ...ctx, earlier }) : undefined);
+        const first = step.mutates === true && !changesChecked;
+        const lapsed = step.mutates ? options.lapsedBeforeChanges?.(first) : undefined;
+        const inTheWay = lapsed ?? (first ? await inTheWayOfChanges(steps.slice(index), { ...ctx, earlier }) : undefined);
         if (step.mutates) changesChecked = true;
         const progress = (text: string) => observer.stepProgress(step, text);
         const once = () => withDeadline(step, stepKind(step.kind).run(step, { ...ctx, progress, earlier }));
-        if (inTheWay) result = { ...engineResult('failed', `not started, nothing was changed: ${inTheWay}`), untouched: true };
+        if (inTheWay) result = { ...engineResult('failed', `not started${first ? ', nothing was changed' : ''}: ${inTheWay}`), untouched: true };
         else result = step.waitUntil ? await repeatUntil(step, once, progress, ctx.signal) : await once();
       } catch (error) {
         result = engineResult('failed', `internal error: ${(error as Error).message}`);

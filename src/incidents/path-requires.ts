@@ -93,12 +93,13 @@ export function knownEmptyLapsed(run: Pick<Run, 'knownEmpty' | 'leftOut'>, now: 
 }
 
 /**
- * Why a plan, approved while its diagnosis' finding held, may no longer start changing anything now: its first steps
- * (guards, a health check waiting for the daemon) can outlast the hold, and a schedule started after its tick misses
- * the day it builds. Asked right before the first changing step; undefined while the finding still holds.
+ * Why a plan, approved while its diagnosis' finding held, may no longer go on changing anything now: its steps
+ * (guards, a health check or a daemon's start waiting for its heartbeat) can outlast the hold, and a schedule started
+ * after its tick misses the day it builds. Asked right before each changing step (`first`: none has run yet);
+ * undefined while the finding still holds.
  */
-export function lapsedBeforeChanges(run: Pick<Run, 'knownEmpty' | 'leftOut' | 'holdsUntil'>, now: Date): string | undefined {
-  const nothingDone = 'nothing was changed';
+export function lapsedBeforeChanges(run: Pick<Run, 'knownEmpty' | 'leftOut' | 'holdsUntil'>, now: Date, first = true): string | undefined {
+  const nothingDone = first ? 'nothing was changed' : 'the changing steps before this one ran, nothing after them was';
   const diagnosisLapsed = run.holdsUntil && holdsLapsed(run.holdsUntil, now, nothingDone);
   return knownEmptyLapsed(run, now, nothingDone) ?? (diagnosisLapsed ? `this plan's diagnosis ${diagnosisLapsed}` : undefined);
 }

@@ -163,7 +163,7 @@ export class RunExecutor {
             await reportSafely(this.deps.logger, () => this.deps.reporter().stepFinished(incident(), current(), step, record, result.output));
           },
         },
-        { stopOnFailure: run.kind === 'recovery' || run.kind === 'rollback', lapsedBeforeChanges: () => lapsedBeforeChanges(run, this.deps.clock()) },
+        { stopOnFailure: run.kind === 'recovery' || run.kind === 'rollback', lapsedBeforeChanges: (first) => lapsedBeforeChanges(run, this.deps.clock(), first) },
       );
       // Stopped part-way (the bot stopping, Ctrl-C at the terminal): what its steps found is not the whole answer, so a
       // diagnosis gets no verdict and a validation no "failed" advice from it.

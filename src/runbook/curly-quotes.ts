@@ -6,7 +6,7 @@ type At = (string | number)[];
 const curly = /[\u201c\u201d\u2018\u2019]/;
 
 /** What the operator reads, not what runs: a quoted phrase there is meant. */
-const proseKeys = new Set(['title', 'description', 'summary', 'symptoms', 'advice', 'said', 'whenFailed', 'leftOutNote', 'label', 'endedDaysOnly', 'what']);
+const proseKeys = new Set(['title', 'description', 'summary', 'symptoms', 'advice', 'said', 'whenFailed', 'leftOutNote', 'label', 'endedDaysOnly']);
 /** SQL and patterns: a curly quote may be meant inside them (a string literal matching text that has one); around them, it is not. */
 const quotedInsideKeys = new Set(['sql', 'where', 'match']);
 
@@ -27,7 +27,8 @@ export function curlyQuoteProblems(rb: Runbook): { at: At; message: string }[] {
     }
     if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...at, i], key));
     else if (value !== null && typeof value === 'object') {
-      for (const [name, item] of Object.entries(value)) if (!proseKeys.has(name)) visit(item, [...at, name], name);
+      // A hold's `what` is prose too, but only there: a parameter or env entry may be named `what`.
+      for (const [name, item] of Object.entries(value)) if (!proseKeys.has(name) && !(key === 'holdsUntil' && name === 'what')) visit(item, [...at, name], name);
     }
   };
   // What the runbook says it prevents, and where, is prose for the postmortem.

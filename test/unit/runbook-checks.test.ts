@@ -4,7 +4,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { overwritingStatements } from '../../src/engine/steps/sql-statements.js';
+import { curlyQuoteProblems } from '../../src/runbook/curly-quotes.js';
 import { checkRunbooks, loadRunbooks, RunbookError } from '../../src/runbook/load.js';
+import type { Runbook } from '../../src/runbook/schema.js';
 import { projectRoot, useTempDirs } from '../support/fixtures.js';
 import { escapeRegExp } from '../support/escape-regexp.js';
 import { bundled, refusalOf, type Doc } from '../support/planted-runbook.js';
@@ -1387,6 +1389,14 @@ describe('curly quotes around or inside a value that runs or names something', (
       expect.stringMatching(/^at recovery\[0\]\.previews\[0\]\.sql: ".*" is in curly quotes \(\u201c U\+201C … \u201d U\+201D\), as a document pastes them: /),
       `at recovery[0].steps[${reload}].argv[${last}]: "--tag=\u201cx\u201d" holds the curly quote \u201c U+201C after "--tag=": ${straight}, and the path or word would hold it as written. Use straight quotes around the whole value, or none`,
     ]);
+  });
+});
+
+describe("a hold's what, prose", () => {
+  it('may hold curly quotes there only: a suggested parameter named what runs', () => {
+    const verdict = { holdsUntil: { at: '{{steps.dagster.dueTickAt}}', what: 'the schedule\u2019s next tick' }, suggest: { what: '\u201cx\u201d' } };
+    const problems = curlyQuoteProblems({ diagnosis: { verdicts: [verdict] } } as unknown as Runbook);
+    expect(problems.map((problem) => problem.at)).toEqual([['diagnosis', 'verdicts', 0, 'suggest', 'what']]);
   });
 });
 

@@ -344,7 +344,7 @@ describe('runbooks/schedule.yml', () => {
     // Until when the finding holds bounds the plans of the paths it offers; its templates read outputs the step sets.
     const untilNoPath = bundled();
     untilNoPath.diagnosis.verdicts.find((v: any) => v.id === 'healthy').holdsUntil = { at: '{{steps.dagster.dueTickAt}}', what: 'the tick' };
-    expect(refusal(untilNoPath)).toMatch(/at diagnosis\.verdicts\[\d+\]\.holdsUntil: this verdict offers no path: holdsUntil bounds the plans of the paths it offers/);
+    expect(refusal(untilNoPath)).toMatch(/at diagnosis\.verdicts\[\d+\]\.holdsUntil: this verdict offers no path: holdsUntil bounds the plans made on what it found, and a verdict that proposes none has nothing to hold \(give it paths, or take holdsUntil off\)/);
     const untilMisspelt = bundled();
     early(untilMisspelt).holdsUntil.at = '{{steps.dagster.dueTickAtt}}';
     expect(refusal(untilMisspelt)).toMatch(/at diagnosis\.verdicts\[1\]\.holdsUntil\.at: .*dueTickAtt/);
