@@ -47,6 +47,25 @@ function schedule(name: string, status: 'RUNNING' | 'STOPPED', lastTick: string 
 
 const schedulesAnswer = (results: unknown[]) => ({ data: { schedulesOrError: { __typename: 'Schedules', results } } });
 
+/**
+ * Dagster with all_pipelines_daily paused after its 06:07 tick of 2026-04-18 (the hourly check running), its daemon
+ * answering `daemonHealth`: the schedules started and the backfills launched, recorded.
+ */
+function servePausedDaysAgo(at: () => Date, daemonHealth: () => unknown = daemonHealthyNow(at)): { started: unknown[]; launched: unknown[] } {
+  const started: unknown[] = [];
+  const launched: unknown[] = [];
+  serveDagster({
+    DataboxRepositories: 'repositories',
+    DataboxWorkspace: 'workspace-loaded',
+    DataboxAssetNodes: 'asset-nodes',
+    DataboxSchedules: () => schedulesAnswer([schedule('all_pipelines_daily', 'STOPPED', '2026-04-18T06:07:00Z'), schedule('soda_freshness_hourly', 'RUNNING', '2026-04-21T05:00:00Z', '0 * * * *')]),
+    DataboxDaemonHealth: daemonHealth,
+    DataboxStartSchedule: ({ variables }) => (started.push(variables.selector), { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } }),
+    DataboxBackfill: ({ variables }) => (launched.push(variables), { data: { launchPartitionBackfill: { __typename: 'LaunchBackfillSuccess', backfillId: 'b1' } } }),
+  });
+  return { started, launched };
+}
+
 async function diagnose(at: () => Date = clock, env: Record<string, string> = {}): Promise<string> {
   harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false', ...env }, at);
   await harness.command('diagnose schedule', operator);
@@ -243,17 +262,7 @@ describe('scenario 4 verdicts', () => {
     const startedAt = Date.now();
     let later = 0;
     const early = () => new Date(Date.now() + beforeTick.getTime() - startedAt + later);
-    const started: unknown[] = [];
-    const launched: unknown[] = [];
-    serveDagster({
-      DataboxRepositories: 'repositories',
-      DataboxWorkspace: 'workspace-loaded',
-      DataboxAssetNodes: 'asset-nodes',
-      DataboxSchedules: () => schedulesAnswer([schedule('all_pipelines_daily', 'STOPPED', '2026-04-18T06:07:00Z'), schedule('soda_freshness_hourly', 'RUNNING', '2026-04-21T05:00:00Z', '0 * * * *')]),
-      DataboxDaemonHealth: daemonHealthyNow(early),
-      DataboxStartSchedule: ({ variables }) => (started.push(variables.selector), { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } }),
-      DataboxBackfill: ({ variables }) => (launched.push(variables), { data: { launchPartitionBackfill: { __typename: 'LaunchBackfillSuccess', backfillId: 'b1' } } }),
-    });
+    const { started, launched } = servePausedDaysAgo(early);
     const verdict = await diagnose(early, { DATABOX_APPROVAL_TTL: '2h' });
     expect(verdict).toContain('Verdict: Schedules paused');
     expect(verdict).toContain('missed window 2026-04-18 … 2026-04-19');
@@ -284,20 +293,10 @@ describe('scenario 4 verdicts', () => {
     let approved = false;
     const early = () => new Date(Date.now() + beforeTick.getTime() - startedAt + later);
     const healthy = daemonHealthyNow(early);
-    const started: unknown[] = [];
-    const launched: unknown[] = [];
-    serveDagster({
-      DataboxRepositories: 'repositories',
-      DataboxWorkspace: 'workspace-loaded',
-      DataboxAssetNodes: 'asset-nodes',
-      DataboxSchedules: () => schedulesAnswer([schedule('all_pipelines_daily', 'STOPPED', '2026-04-18T06:07:00Z'), schedule('soda_freshness_hourly', 'RUNNING', '2026-04-21T05:00:00Z', '0 * * * *')]),
-      // Path B's check of the daemon, run after the approval, takes until past the tick.
-      DataboxDaemonHealth: () => {
-        if (approved) later = 60 * 60_000;
-        return healthy();
-      },
-      DataboxStartSchedule: ({ variables }) => (started.push(variables.selector), { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } }),
-      DataboxBackfill: ({ variables }) => (launched.push(variables), { data: { launchPartitionBackfill: { __typename: 'LaunchBackfillSuccess', backfillId: 'b1' } } }),
+    // Path B's check of the daemon, run after the approval, takes until past the tick.
+    const { started, launched } = servePausedDaysAgo(early, () => {
+      if (approved) later = 60 * 60_000;
+      return healthy();
     });
     await diagnose(early, { DATABOX_APPROVAL_TTL: '2h' });
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
@@ -316,17 +315,7 @@ describe('scenario 4 verdicts', () => {
     const startedAt = Date.now();
     let later = 0;
     const early = () => new Date(Date.now() + beforeTick.getTime() - startedAt + later);
-    const started: unknown[] = [];
-    const launched: unknown[] = [];
-    serveDagster({
-      DataboxRepositories: 'repositories',
-      DataboxWorkspace: 'workspace-loaded',
-      DataboxAssetNodes: 'asset-nodes',
-      DataboxSchedules: () => schedulesAnswer([schedule('all_pipelines_daily', 'STOPPED', '2026-04-18T06:07:00Z'), schedule('soda_freshness_hourly', 'RUNNING', '2026-04-21T05:00:00Z', '0 * * * *')]),
-      DataboxDaemonHealth: daemonHealthyNow(early),
-      DataboxStartSchedule: ({ variables }) => (started.push(variables.selector), { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } }),
-      DataboxBackfill: ({ variables }) => (launched.push(variables), { data: { launchPartitionBackfill: { __typename: 'LaunchBackfillSuccess', backfillId: 'b1' } } }),
-    });
+    const { started, launched } = servePausedDaysAgo(early);
     const verdict = await diagnose(early, { DATABOX_APPROVAL_TTL: '2h' });
     expect(verdict).toContain('missed window 2026-04-18 … 2026-04-19');
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];

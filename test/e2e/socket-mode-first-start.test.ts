@@ -4,39 +4,16 @@
 // asking again never changes (the app token refused, an answer that is not Slack's) fails it at once with one line.
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, it, type TestContext } from 'vitest';
+import { describe, it } from 'vitest';
 import type { Checkout } from '../helpers/databox-checkout.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { startSocketModeBot, type SocketModeBotProcess } from '../helpers/socket-mode-bot-process.js';
-import { SocketModeStandIn } from '../helpers/socket-mode-stand-in.js';
-import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
+import { socketModeStageFor, type SocketModeStage as Stage } from '../helpers/socket-mode-stage.js';
+import { journalRecordsOf } from '../helpers/stand-ins.js';
 
 blockNetwork();
 
-/**
- * One test's own stand-ins and bot process, closed when it ends: the tests run at the same time (most of each is
- * waiting out the start's waits between tries), so none shares anything with another.
- */
-interface Stage {
-  slack: SlackStandIn;
-  checkout: Checkout;
-  socket: SocketModeStandIn;
-  bot?: SocketModeBotProcess;
-}
-
-async function stageFor({ onTestFinished }: TestContext): Promise<Stage> {
-  const stage = { ...(await openStandIns()), socket: new SocketModeStandIn() } as Stage;
-  onTestFinished(async () => {
-    if (stage.bot?.process.exitCode === null) stage.bot.process.kill('SIGKILL');
-    await stage.bot?.process;
-    await stage.socket.stop();
-    await closeStandIns(undefined, stage.slack, stage.checkout);
-  });
-  await stage.socket.start();
-  stage.slack.socketUrl = stage.socket.url;
-  return stage;
-}
 
 /** The built bot in Socket Mode, started on the stage. */
 function startBotOn(stage: Stage): SocketModeBotProcess {
@@ -52,7 +29,7 @@ const lockFile = (checkout: Checkout) => path.join(checkout.stateDir, 'databox-b
 describe.concurrent('a bot in Socket Mode at its first start', () => {
   it('stops as a SIGTERM stops it (exit 0, one bot.stopped, the lock removed) while its start waits to ask Slack again for a connection', async (context) => {
     const { expect } = context;
-    const stage = await stageFor(context);
+    const stage = await socketModeStageFor(context);
     const { slack, checkout } = stage;
     slack.troubled = afterTheCheck(slack);
     slack.lastingTrouble = { status: 500 };
@@ -68,7 +45,7 @@ describe.concurrent('a bot in Socket Mode at its first start', () => {
 
   it('stops as a SIGTERM stops it (exit 0, one bot.stopped) while its start waits for Bolt to try again a WebSocket that would not open', async (context) => {
     const { expect } = context;
-    const stage = await stageFor(context);
+    const stage = await socketModeStageFor(context);
     const { slack, checkout } = stage;
     // Port 1: WebSocket clients try no connection to it, and Bolt tries again every few seconds.
     slack.socketUrl = 'ws://127.0.0.1:1/link';
@@ -84,7 +61,7 @@ describe.concurrent('a bot in Socket Mode at its first start', () => {
 
   it("fails the start after three tries, exit 1 with one line, when Slack's Web API answers apps.connections.open with 500s", async (context) => {
     const { expect } = context;
-    const stage = await stageFor(context);
+    const stage = await socketModeStageFor(context);
     const { slack, checkout } = stage;
     slack.troubled = afterTheCheck(slack);
     slack.lastingTrouble = { status: 500 };
@@ -107,7 +84,7 @@ describe.concurrent('a bot in Socket Mode at its first start', () => {
     ['user_removed_from_team', "the app's user was removed from the workspace: reinstall the app to it, and set the new app-level token as SLACK_APP_TOKEN"],
   ] as const)('fails the start at once, exit 2 naming SLACK_APP_TOKEN, when Slack refuses the app token (%s) as the start connects', { timeout: 120_000 }, async ([code, advice], context) => {
     const { expect } = context;
-    const stage = await stageFor(context);
+    const stage = await socketModeStageFor(context);
     const { slack } = stage;
     slack.refuse = (method) => (afterTheCheck(slack)(method) ? code : undefined);
     const bot = startBotOn(stage);
@@ -119,7 +96,7 @@ describe.concurrent('a bot in Socket Mode at its first start', () => {
 
   it('fails the start at once, exit 1 naming SLACK_API_URL and a proxy, when what answers apps.connections.open is not Slack (HTTP 403)', async (context) => {
     const { expect } = context;
-    const stage = await stageFor(context);
+    const stage = await socketModeStageFor(context);
     const { slack } = stage;
     slack.troubled = afterTheCheck(slack);
     slack.lastingTrouble = { status: 403, raw: '<html>Forbidden by proxy</html>' };

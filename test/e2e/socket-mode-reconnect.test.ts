@@ -4,39 +4,17 @@
 // as does an answer that is not Slack's (a proxy's 403); a SIGTERM while it waits to ask again is a stop as any other.
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, it, type TestContext } from 'vitest';
+import { describe, it } from 'vitest';
 import type { Checkout } from '../helpers/databox-checkout.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { startSocketModeBot, type SocketModeBotProcess } from '../helpers/socket-mode-bot-process.js';
 import { SocketModeStandIn } from '../helpers/socket-mode-stand-in.js';
-import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
+import { startSocketModeBot, type SocketModeBotProcess } from '../helpers/socket-mode-bot-process.js';
+import { socketModeStageFor, type SocketModeStage as Stage } from '../helpers/socket-mode-stage.js';
+import { journalRecordsOf } from '../helpers/stand-ins.js';
 
 blockNetwork();
 
-/**
- * One test's own stand-ins and bot process, closed when it ends: the tests run at the same time (most of each is
- * waiting out Slack's trouble and the bot's waits between tries), so none shares anything with another.
- */
-interface Stage {
-  slack: SlackStandIn;
-  checkout: Checkout;
-  socket: SocketModeStandIn;
-  bot?: SocketModeBotProcess;
-}
-
-async function stageFor({ onTestFinished }: TestContext): Promise<Stage> {
-  const stage = { ...(await openStandIns()), socket: new SocketModeStandIn() } as Stage;
-  onTestFinished(async () => {
-    if (stage.bot?.process.exitCode === null) stage.bot.process.kill('SIGKILL');
-    await stage.bot?.process;
-    await stage.socket.stop();
-    await closeStandIns(undefined, stage.slack, stage.checkout);
-  });
-  await stage.socket.start();
-  stage.slack.socketUrl = stage.socket.url;
-  return stage;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -68,7 +46,7 @@ describe.concurrent('a bot whose Socket Mode connection is lost', () => {
     ['refuses connections (down)', async (slack: SlackStandIn) => slack.stop(), async (slack: SlackStandIn, port: number) => slack.start(port)],
   ] as const)("connects again when Slack's Web API %s for longer than Bolt's own tries, however long it lasts", { timeout: 180_000 }, async ([, goAway, comeBack], context) => {
     const { expect } = context;
-    const stage = await stageFor(context);
+    const stage = await socketModeStageFor(context);
     const { slack, checkout } = stage;
     const bot = await connectedBot(stage);
     const running = bot.process;
@@ -100,7 +78,7 @@ describe.concurrent('a bot whose Socket Mode connection is lost', () => {
 
   it("stops as a SIGTERM stops it (exit 0, one bot.stopped, the lock removed) while it waits to ask Slack's Web API again for a connection", async (context) => {
     const { expect } = context;
-    const stage = await stageFor(context);
+    const stage = await socketModeStageFor(context);
     const { slack, checkout } = stage;
     const bot = await connectedBot(stage);
     slack.troubled = /^apps\.connections\.open$/;
@@ -117,7 +95,7 @@ describe.concurrent('a bot whose Socket Mode connection is lost', () => {
 
   it('stops, journaled and with one line naming SLACK_API_URL and a proxy, and exits 1 when what answers apps.connections.open on the way back is not Slack (HTTP 403)', async (context) => {
     const { expect } = context;
-    const stage = await stageFor(context);
+    const stage = await socketModeStageFor(context);
     const { slack, checkout } = stage;
     const bot = await connectedBot(stage);
     slack.troubled = /^apps\.connections\.open$/;
@@ -136,7 +114,7 @@ describe.concurrent('a bot whose Socket Mode connection is lost', () => {
 
   it.for(['invalid_auth', 'token_revoked', 'team_disabled'])('stops, journaled and with one line naming SLACK_APP_TOKEN, and exits 2 when Slack refuses the app token (%s) on the way back', { timeout: 180_000 }, async (code, context) => {
     const { expect } = context;
-    const stage = await stageFor(context);
+    const stage = await socketModeStageFor(context);
     const { slack, checkout } = stage;
     const bot = await connectedBot(stage);
     const running = bot.process;
