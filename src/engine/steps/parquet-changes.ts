@@ -1,4 +1,4 @@
-// What Parquet may not keep exactly: the column types, read from a table as a plan is made, and how a plan and a keep say so.
+// What Parquet would not keep exactly (kept as text instead): the column types, read from a table as a plan is made, and how a plan and a keep say so.
 import type { DatabaseTarget } from '../../database/target.js';
 import type { TargetChoice } from './context.js';
 import { tableColumns, type TableColumn } from './kept-exactly.js';
@@ -12,7 +12,7 @@ export interface ParquetChange extends TableColumn {
 /**
  * Measured on DuckDB 1.5.6 (COPY … (FORMAT parquet), read back, cast to the column's type): every other type came back
  * exactly, UNION, ENUM, BIT, BIGNUM and fixed-size arrays too once cast back. A type missing here is still caught when
- * the rows are kept (kept-exactly.ts): this list only lets the plan say so before anyone approves it.
+ * the rows are kept (kept-exactly.ts). The types listed are kept as text (kept-as-text.ts), and the plan says so.
  */
 const storedOtherwise: readonly { type: RegExp; how: string }[] = [
   { type: /\bU?HUGEINT\b/, how: 'stored as DOUBLE, exact only up to 2^53' },
@@ -50,12 +50,12 @@ export async function parquetChangesWhenPlanned(target: (choice: TargetChoice) =
 /** "big_count (HUGEINT: stored as DOUBLE, exact only up to 2^53), …" */
 export const changesSaid = (changes: readonly ParquetChange[]) => changes.map((c) => `${c.name} (${c.type}: ${c.how})`).join(', ');
 
-/** The plan's warning for a step that keeps rows of `table` in a Parquet file before deleting them. */
+/** The plan's note for a step that keeps rows of `table` in a Parquet file: the columns kept there as text, and why. */
 export function parquetChangesWarning(table: string, changes: readonly ParquetChange[] | undefined, step: string): string | undefined {
   if (!changes || changes.length === 0) return undefined;
   return (
-    `Parquet may not keep every value of ${table.replace(/"/g, '')} exactly: ${changesSaid(changes)}. ` +
-    `"${step}" reads the file back and compares it with the table, and stops before anything is deleted if a value differs.`
+    `Parquet would not keep every value of ${table.replace(/"/g, '')} exactly: ${changesSaid(changes)}. ` +
+    `"${step}" keeps ${changes.length === 1 ? 'that column' : 'those columns'} in the file as text, which puts each value back as it was, and reads the file back and compares it with the table before anything is deleted.`
   );
 }
 
