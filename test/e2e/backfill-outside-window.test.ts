@@ -40,6 +40,18 @@ afterEach(async () => {
   nock.cleanAll();
 });
 
+/** Changes the raw table by hand, as a load or an operator would between two runs. */
+async function writeRaw(sql: string): Promise<void> {
+  const instance = await DuckDBInstance.create(checkout.databasePath);
+  const connection = await instance.connect();
+  try {
+    await connection.run(sql);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
 async function rowsOn(day: string): Promise<number> {
   const instance = await DuckDBInstance.create(checkout.databasePath, { access_mode: 'READ_ONLY' });
   const connection = await instance.connect();
@@ -96,6 +108,27 @@ describe('rows a reload writes outside the window', () => {
     await harness.settle();
     expect(slack.allText()).toContain('Rollback passed');
     expect(await rowsOn('2026-04-21')).toBe(after + 1);
+  });
+
+  it("fails the validation for the rows the reload's own dlt load wrote on the day after, though that day (yesterday) is still loading", async () => {
+    // dlt's column of each row's load: the rows there before are the nightly loads', the reload's carry its own load id.
+    await writeRaw(`ALTER TABLE raw_ebird.observations ADD COLUMN _dlt_load_id VARCHAR DEFAULT '1776000000.1'`);
+    const reload = `INSERT INTO raw_ebird.observations (id, observation_date, species, how_many, _dlt_load_id)
+      SELECT (SELECT max(id) FROM raw_ebird.observations) + row_number() OVER (), CAST(d AS DATE), 'species_' || (r % 97), 1, '1777000000.9'
+        FROM range(CAST($1 AS DATE), CAST($2 AS DATE) + INTERVAL 2 DAY, INTERVAL 1 DAY) AS days(d), range(CASE WHEN d > CAST($2 AS DATE) THEN 3 ELSE 2000 END) AS rows(r)`;
+    checkout.behave({ [ebirdReloadCommand]: { stdout: 'dlt: loaded raw_ebird\n', sql: [reload], params: window }, [ebirdRestateCommand]: restate });
+    const after = await rowsOn('2026-04-24');
+    await harness.command('recover backfill path=a source=ebird from=2026-04-21 to=2026-04-23', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(await rowsOn('2026-04-24')).toBe(after + 3);
+    const [found] = outsideWindow();
+    expect(found?.status).toBe('rows-added');
+    expect(found?.summary).toContain(
+      "3 rows of raw_ebird.observations on 2026-04-24 (the day after it) belong to the dlt load that wrote the window after the recovery's delete (_dlt_load_id 1777000000.9): the reload wrote them, whether or not the day is still loading",
+    );
+    expect(slack.allText()).not.toContain('Validation passed');
   });
 
   it('passes the validation, the days outside counted as before, when the reload wrote the window alone', async () => {

@@ -9,6 +9,7 @@ import { explainCountFailure } from './date-count-problems.js';
 import { defineStepKind, unsetAlike, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
 import { diagnoseTakingIn } from './diagnose-again.js';
 import { dayAfter, dayBefore } from './iso-days.js';
+import { reloadRowsOutside, reloadRowsSaid, type ReloadRowsOn } from './reload-rows-outside.js';
 import { withStepDatabase } from './step-database.js';
 import { rowsSaid } from '../../plural.js';
 
@@ -62,9 +63,12 @@ export async function runRowsOutsideWindowStep(step: RowsOutsideWindowStep, ctx:
   const table = step.table.replace(/"/g, '');
   const target = targetOf(ctx, step.target);
   let counted = new Map<string, number>();
+  let byReload: ReloadRowsOn[] = [];
   const explain = (error: Error, session: TargetSession) => explainCountFailure(session, step, target.label, error, target.name === 'local');
   const query = await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs, explain }, async (session, _fail, queryStarted) => {
     counted = new Map((await session.run(outsideCountsSql(step), [...days])).rows.map((row) => [String(row[0]), Number(row[1])]));
+    // Only after path A's reload (its plan counted the days): the window was emptied first, so its loads are the reload's.
+    if (step.before) byReload = await reloadRowsOutside(session, step, days);
     return { status: 'ok', summary: '', durationMs: elapsedSince(queryStarted), outputs: {} };
   });
   if (query.status !== 'ok') return query;
@@ -77,20 +81,24 @@ export async function runRowsOutsideWindowStep(step: RowsOutsideWindowStep, ctx:
   }
   const before = step.before;
   const changes = days.map((day) => ({ day, then: before[day] ?? 0, now: now[day] ?? 0 })).filter((c) => c.now !== c.then);
-  if (changes.length === 0) return result('ok', `no rows added or gone outside the window: ${table} has ${nowSaid}, as when the recovery's plan counted them`);
+  if (changes.length === 0 && byReload.length === 0) return result('ok', `no rows added or gone outside the window: ${table} has ${nowSaid}, as when the recovery's plan counted them`);
   // Yesterday's and today's rows may still be arriving (a daily load of yesterday lands in the morning, perhaps while
-  // the recovery ran): rows added there may be a load's, said but not held against the recovery.
+  // the recovery ran): rows added there may be a load's, said but not held against the recovery, unless the reload's
+  // own load wrote them.
   const yesterday = dayBefore(ctx.clock().toISOString().slice(0, 10));
   const loading = (day: string) => day >= yesterday;
   const said = (c: (typeof changes)[number]) =>
     `${c.day} (${sides[c.day]}${loading(c.day) ? '; still loading, so a load may have written them' : ''}): ${c.now > c.then ? `${rowsSaid(c.now - c.then)} added` : `${rowsSaid(c.then - c.now)} gone`} (${c.then} when the plan was made, ${c.now} now)`;
   const held = changes.filter((c) => !(loading(c.day) && c.now > c.then));
   const added = held.filter((c) => c.now > c.then);
-  const changedDays = changes.map((c) => c.day);
+  const changedDays = [...new Set([...changes.map((c) => c.day), ...byReload.map((r) => r.day)])].sort();
   const takeIn = diagnoseTakingIn(step.diagnoseAgain, [step.from, ...changedDays].sort()[0] as string, [step.to, ...changedDays].sort().at(-1) as string, [changedDays]);
+  const counts = changes.length > 0 ? `rows of ${table} outside the window changed since the recovery's plan counted them: ${changes.map(said).join('; ')}. ` : '';
+  const byLoad = byReload.length > 0 ? `${reloadRowsSaid(table, byReload, sides)}. ` : '';
   const summary =
-    `rows of ${table} outside the window changed since the recovery's plan counted them: ${changes.map(said).join('; ')}. ` +
+    `${counts}${byLoad}` +
     `The recovery kept, deleted and restated the window only: what the reload (or a load since) wrote on those days was not kept, is in no mart it restated, and its rollback leaves it (a source working in local time writes the hours either side of the window into those days, in UTC); ${takeIn}`;
+  if (byReload.length > 0) return result('rows-added', summary);
   if (held.length === 0) return result('ok', summary);
   return result(added.length > 0 ? 'rows-added' : 'rows-gone', summary);
 }
@@ -107,7 +115,8 @@ export const rowsOutsideWindowStepKind = defineStepKind({
   kind: 'rows-outside-window',
   describesSql: true,
   schema,
-  // rows-added: a day before yesterday has more rows than the recovery's plan counted (a day still loading is only said);
+  // rows-added: a day before yesterday has more rows than the recovery's plan counted (a day still loading is only said),
+  // or either day has rows of the dlt load that wrote the window after path A's delete (the reload's, told by _dlt_load_id);
   // rows-gone: fewer, and none more; not-compared: the recovery in place counted neither day (path B, none, another window).
   // unreachable: its target (MotherDuck) could not be reached, so nothing was counted (withStepDatabase).
   statuses: ['ok', 'rows-added', 'rows-gone', 'not-compared', 'no-table', 'bad-dates', 'damaged', 'failed', 'unreachable'],
