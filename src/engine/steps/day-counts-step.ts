@@ -22,6 +22,7 @@ import { weekdaysSaid } from './weekdays-said.js';
 import { loadsOfDays, loadsSaid } from './dlt-loads.js';
 import { median } from './median.js';
 import { shortSaid, usualPerWeekday, type ShortOf } from './short-days.js';
+import { repeatsAround, repeatsAroundSaid, type RepeatsOn } from './repeats-around.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -276,6 +277,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const readTo = maxDay(to, minDay(isoDay(dayMsOf(to) + step.baselineDays * dayMs), isoDay(dayMsOf(today) - dayMs)));
   let counted = new Map<string, number>();
   let repeats = new Map<string, number>();
+  let around: RepeatsOn[] = [];
   let sampleEvery = 1;
   let empty = 0;
   let span = { first: '', last: '' };
@@ -303,6 +305,16 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       sampleEvery = repeatsSampleEvery(largest, step.exactRepeatsUpTo);
       const sampled = await session.run(repeatedKeysSql(step), [judgedFrom, judgedTo, sampleEvery]);
       repeats = new Map(sampled.rows.map((row) => [String(row[0]), Number(row[1]) * sampleEvery]));
+      // A load run twice across the window's edge repeats keys on the days beyond it too: those read around it are asked.
+      const repeatsOn = async (day: string): Promise<RepeatsOn> => {
+        const count = counted.get(day) ?? 0;
+        const every = repeatsSampleEvery(count, step.exactRepeatsUpTo);
+        const [row] = (await session.run(repeatedKeysSql(step), [day, day, every])).rows;
+        return { day, count, repeated: Number(row?.[1] ?? 0) * every };
+      };
+      const readFrom = maxDay(baselineFrom, span.first);
+      const edges = { first: judgedFrom === from && (repeats.get(from) ?? 0) > 0, last: judgedTo === to && (repeats.get(to) ?? 0) > 0 };
+      around = await repeatsAround({ from, to, readFrom, readTo: minDay(readTo, isoDay(dayMsOf(today) - dayMs)) }, edges, repeatsOn);
     }
     return { status: 'ok', summary: '', durationMs: elapsedSince(queryStarted), outputs: {} };
   });
@@ -380,7 +392,12 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const countsOutside = Object.fromEntries([...counted].filter(([day, n]) => ((day >= baselineFrom && day < from) || day > to) && n > 0));
   const builtOutside = other?.outputs.countsOutside && typeof other.outputs.countsOutside === 'object' ? (other.outputs.countsOutside as Record<string, number>) : {};
   const removedOutside = removedAround(builtOutside, (day) => counted.get(day) ?? 0, (day) => quiet.has(new Date(dayMsOf(day)).getUTCDay()), today);
-  const aroundSaid = removedOutside.length > 0 ? removedAroundSaid({ table: tableName, from, to }, otherTable, removedOutside, step.diagnoseAgain) : '';
+  const aroundSaid = [
+    removedOutside.length > 0 ? removedAroundSaid({ table: tableName, from, to }, otherTable, removedOutside, step.diagnoseAgain) : '',
+    repeatsAroundSaid({ table: tableName, from, to }, around, around.some((d) => d.count > step.exactRepeatsUpTo) ? 'about ' : '', step.diagnoseAgain),
+  ]
+    .filter(Boolean)
+    .join('; ');
   // Days before the window bad by the same measure (rows removed there are said above, apart).
   const isQuiet = (day: string) => quiet.has(new Date(dayMsOf(day)).getUTCDay());
   const badBefore = badBeforeWindow({
