@@ -97,6 +97,19 @@ describe('scenario 2 verdicts', () => {
     expect(before?.advice).toContain('also has no rows on 2026-04-11 … 2026-04-14, just after the window, which noaa.fct_daily_weather has: the rows were removed there too; diagnose a window that takes them in: `/databox diagnose backfill source=noaa from=2026-04-05 to=2026-04-14`');
   });
 
+  it('says raw days partly removed just outside the window as evidence, with the command that takes them in, and proposes nothing more', async () => {
+    const partly = "DELETE FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-11' AND id % 2 = 0; DELETE FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-12' AND id % 10 <> 0";
+    const diagnosis = await diagnose({ source: 'noaa', from: '2026-04-05', to: '2026-04-10' }, partly);
+    // Before: "No bad window" alone; a recovery after it would have left those days part empty.
+    expect(diagnosis).toMatchObject({ verdict: 'healthy', paths: [] });
+    expect(diagnosis?.advice).toMatch(
+      /Outside the window: raw_noaa\.daily_weather has only part of its usual rows on 2026-04-11 \(\d+ rows, short\), 2026-04-12 \(\d+ rows, low\), just after the window, while noaa\.fct_daily_weather, built from it, has its usual rows there \(2026-04-11: \d+ rows, 2026-04-12: \d+ rows\): the rows were removed there too, and a recovery of the window leaves them so; diagnose a window that takes them in: `\/databox diagnose backfill source=noaa from=2026-04-05 to=2026-04-12`\.$/,
+    );
+    // The mart short there too is a load that failed part-way, built as it was: no rows removed, nothing said of it here.
+    const both = await diagnose({ source: 'noaa', from: '2026-04-05', to: '2026-04-10' }, `${partly}; DELETE FROM noaa.fct_daily_weather WHERE day_date = DATE '2026-04-11' AND id % 2 = 0`);
+    expect(both?.advice).toMatch(/only part of its usual rows on 2026-04-12 \(\d+ rows, low\), after the window, while/);
+  });
+
   it('path A over that window keeps and deletes nothing, and reloads it', async () => {
     withStandinPath();
     const checkout = new Checkout();

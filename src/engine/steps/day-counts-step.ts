@@ -13,7 +13,7 @@ import { elapsedSince, targetChoice, targetOf, type StepRunContext } from './con
 import { emptyDates, explainCountFailure } from './date-count-problems.js';
 import { defineStepKind, unsetAlike, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
 import { dayMs, dayMsOf, isoDay } from './iso-days.js';
-import { removedAround, removedAroundSaid, removedDays, removedSaid } from './rows-removed.js';
+import { partlyRemovedAround, partlyRemovedAroundSaid, removedAround, removedAroundSaid, removedDays, removedSaid } from './rows-removed.js';
 import { badBeforeSaid, badBeforeWindow } from './bad-before-window.js';
 import { diagnoseTakingIn } from './diagnose-again.js';
 import { withStepDatabase } from './step-database.js';
@@ -392,8 +392,24 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const countsOutside = Object.fromEntries([...counted].filter(([day, n]) => ((day >= baselineFrom && day < from) || day > to) && n > 0));
   const builtOutside = other?.outputs.countsOutside && typeof other.outputs.countsOutside === 'object' ? (other.outputs.countsOutside as Record<string, number>) : {};
   const removedOutside = removedAround(builtOutside, (day) => counted.get(day) ?? 0, (day) => quiet.has(new Date(dayMsOf(day)).getUTCDay()), today);
+  // Days around the window with part of their rows left, judged as the window's days are, where the built table has
+  // its usual rows (not short by its own median): removed there too. Said only: the window proposed stays the one typed.
+  const builtJudgedBy = Number(other?.outputs.judgedBy ?? 0);
+  const partlyOutside = partlyRemovedAround(
+    builtOutside,
+    (count) => builtJudgedBy > 0 && count >= builtJudgedBy * step.shortBelow,
+    (day) => {
+      const count = counted.get(day) ?? 0;
+      if (reference === 0 || count === 0 || beforeRows(day)) return undefined;
+      const verdict = judgeDay(count, reference, step.lowBelow, step.spikeAbove);
+      if (verdict === 'low') return { count, verdict };
+      return verdict === 'normal' && count < usual(day).usual * step.shortBelow ? { count, verdict: 'short' } : undefined;
+    },
+    today,
+  );
   const aroundSaid = [
     removedOutside.length > 0 ? removedAroundSaid({ table: tableName, from, to }, otherTable, removedOutside, step.diagnoseAgain) : '',
+    partlyOutside.length > 0 ? partlyRemovedAroundSaid({ table: tableName, from, to }, otherTable, partlyOutside, step.diagnoseAgain) : '',
     repeatsAroundSaid({ table: tableName, from, to }, around, around.some((d) => d.count > step.exactRepeatsUpTo) ? 'about ' : '', step.diagnoseAgain),
   ]
     .filter(Boolean)
@@ -408,7 +424,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     windowStartsBad: bad[0]?.day === from,
     count: (day) => counted.get(day) ?? 0,
     judge: (day) => {
-      if (reference === 0 || beforeRows(day) || removedOutside.includes(day)) return undefined;
+      if (reference === 0 || beforeRows(day) || removedOutside.includes(day) || partlyOutside.some((d) => d.day === day)) return undefined;
       const verdict = judgeDay(counted.get(day) ?? 0, reference, step.lowBelow, step.spikeAbove);
       return verdict === 'zero' && isQuiet(day) ? 'quiet' : verdict;
     },

@@ -66,11 +66,8 @@ export function removedAround(builtOutside: Readonly<Record<string, number>>, co
     .sort();
 }
 
-/**
- * Those days in words, with what to type to diagnose them: a window taking them in with the window diagnosed (which
- * is not widened by itself: the operator typed it), or, over the longest window allowed, each side on its own.
- */
-export function removedAroundSaid(here: { table: string; from: string; to: string }, builtTable: string, days: readonly string[], again?: DiagnoseAgain): string {
+/** Where days around the window are ("just before the window", …) and what to type to diagnose a window taking them in. */
+function aroundWindow(here: { from: string; to: string }, days: readonly string[], again?: DiagnoseAgain): { where: string; diagnose: string } {
   const before = days.filter((day) => day < here.from);
   const after = days.filter((day) => day > here.to);
   const justBefore = before.at(-1) === isoDay(dayMsOf(here.from) - dayMs);
@@ -78,6 +75,54 @@ export function removedAroundSaid(here: { table: string; from: string; to: strin
   const where =
     before.length > 0 && after.length > 0 ? 'before and after the window' : before.length > 0 ? `${justBefore ? 'just ' : ''}before the window` : `${justAfter ? 'just ' : ''}after the window`;
   const [from, to] = [before[0] ?? here.from, after.at(-1) ?? here.to];
-  const diagnose = diagnoseTakingIn(again, from, to, [before, after]);
+  return { where, diagnose: diagnoseTakingIn(again, from, to, [before, after]) };
+}
+
+/**
+ * Those days in words, with what to type to diagnose them: a window taking them in with the window diagnosed (which
+ * is not widened by itself: the operator typed it), or, over the longest window allowed, each side on its own.
+ */
+export function removedAroundSaid(here: { table: string; from: string; to: string }, builtTable: string, days: readonly string[], again?: DiagnoseAgain): string {
+  const { where, diagnose } = aroundWindow(here, days, again);
   return `${here.table} also has no rows on ${dayRanges(days)}, ${where}, which ${builtTable} has: the rows were removed there too; ${diagnose}`;
+}
+
+/** A day read around the window with only part of this table's usual rows, where the built table has its usual rows. */
+export interface PartlyRemovedDay {
+  day: string;
+  left: number;
+  leftVerdict: 'low' | 'short';
+  built: number;
+}
+
+/**
+ * The days read around the window (the baseline before it, the days after it) on which this table has only part of its
+ * usual rows (`partOnly` judges it: low or short) while the built table has its usual rows (`builtUsual`): rows removed
+ * there, as removedDays finds them inside the window. Not today (still loading).
+ */
+export function partlyRemovedAround(
+  builtOutside: Readonly<Record<string, number>>,
+  builtUsual: (count: number) => boolean,
+  partOnly: (day: string) => { count: number; verdict: 'low' | 'short' } | undefined,
+  today: string,
+): PartlyRemovedDay[] {
+  return Object.entries(builtOutside)
+    .flatMap(([day, built]): PartlyRemovedDay[] => {
+      const part = day < today && builtUsual(built) ? partOnly(day) : undefined;
+      return part ? [{ day, left: part.count, leftVerdict: part.verdict, built }] : [];
+    })
+    .sort((a, b) => a.day.localeCompare(b.day));
+}
+
+/** Those days in words, as removedSaid says them inside the window, with what to type to diagnose them. */
+export function partlyRemovedAroundSaid(here: { table: string; from: string; to: string }, builtTable: string, days: readonly PartlyRemovedDay[], again?: DiagnoseAgain): string {
+  const { where, diagnose } = aroundWindow(
+    here,
+    days.map((d) => d.day),
+    again,
+  );
+  return (
+    `${here.table} has only part of its usual rows on ${days.map((d) => `${d.day} (${plural(d.left, 'row', 'rows')}, ${d.leftVerdict})`).join(', ')}, ${where}, ` +
+    `while ${builtTable}, built from it, has its usual rows there (${days.map((d) => `${d.day}: ${plural(d.built, 'row', 'rows')}`).join(', ')}): the rows were removed there too, and a recovery of the window leaves them so; ${diagnose}`
+  );
 }
