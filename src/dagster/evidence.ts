@@ -183,6 +183,11 @@ export interface DueTick {
   schedule: string;
   /** The day it builds: the day before its own, where the schedule runs. */
   builds: string;
+  /**
+   * The schedule's last success, where it is RUNNING but behind: that tick comes by itself, but may fail as the ones since
+   * did, so the day it builds is left to it only until then. Undefined for a paused schedule (or any, the daemon stopped).
+   */
+  behindSince?: string;
 }
 
 export interface LastDailyTick {
@@ -397,11 +402,13 @@ function lastDailyTickOf(schedules: readonly ScheduleEvidence[], now: Date): Las
  * schedule was stopped, nor later than its catch-up allows); null when none of them has such a cron, or through the
  * CLI, which gives no execution timezone (a tick worked out in UTC could be hours off).
  */
-function dueTickOf(schedules: readonly ScheduleEvidence[], now: Date, source: DagsterEvidence['source']): DueTick | null {
+function dueTickOf(schedules: readonly ScheduleEvidence[], now: Date, source: DagsterEvidence['source'], behind: readonly ScheduleEvidence[] = []): DueTick | null {
   if (source === 'cli') return null;
-  const ticks = schedules.flatMap((s) => {
+  const ticks = [...schedules, ...behind].flatMap((s) => {
     const at = nextDailyTick(s.cron, zoneOf(s), now.getTime());
-    return at === undefined ? [] : [{ at: new Date(at).toISOString(), schedule: s.name, builds: dayBefore(zonedDay(at, zoneOf(s))) }];
+    if (at === undefined) return [];
+    const tick = { at: new Date(at).toISOString(), schedule: s.name, builds: dayBefore(zonedDay(at, zoneOf(s))) };
+    return [behind.includes(s) && s.lastSuccessAt ? { ...tick, behindSince: s.lastSuccessAt } : tick];
   });
   return ticks.sort((a, b) => a.at.localeCompare(b.at))[0] ?? null;
 }
@@ -600,8 +607,9 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
       window: stoppedWindow,
       lastSuccess: missingDays.length > 0 ? stoppedSuccess : lastSuccess,
       noDayMissed: pausedNoDayMissed,
-      // The running ones tick by themselves: the paused ones' first tick due is what the plan that starts them must come before.
-      dueTick: dueTickOf(stopped, now, evidence.source),
+      // The running ones tick by themselves: the paused ones' first tick due is what the plan that starts them must come
+      // before; a running one behind ticks, but may fail again, and the window leaves the day that tick builds to it.
+      dueTick: dueTickOf(stopped, now, evidence.source, behindToo.filter((s) => ticksAtMostDaily(s.cron))),
       neverTicked: neverOnButNeeded.map((s) => s.name),
     });
   }
@@ -666,6 +674,9 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
       window: behindWindow,
       reasons: [`the days ${behindWindow.from} to ${behindWindow.to} have no successful tick`],
       lastSuccess: behindSince,
+      // Before today's tick the window leaves yesterday to it, as for a paused schedule: but this one's ticks have been
+      // failing, so the plan holds only until that tick, after which whether it built the day is to be read again.
+      dueTick: dueTickOf([], now, evidence.source, behindBuildingDays),
     });
   }
   const title = every.length === 0

@@ -331,6 +331,41 @@ describe('scenario 4 verdicts', () => {
     expect(launched).toEqual([]);
   });
 
+  it("holds the plan on a RUNNING schedule behind until today's tick, as a paused one's: its window leaves yesterday to that tick, which may fail as its last ones did; approved after it, refused, nothing run", async () => {
+    const beforeTick = new Date('2026-04-21T05:07:00Z');
+    const startedAt = Date.now();
+    let later = 0;
+    const early = () => new Date(Date.now() + beforeTick.getTime() - startedAt + later);
+    const launched: unknown[] = [];
+    // Running, its ticks failing since the one of 2026-04-18 06:07 UTC.
+    const failing = { timestamp: seconds('2026-04-20T06:00:00Z'), status: 'FAILURE', error: { message: 'dagster._core.errors.DagsterExecutionStepExecutionError: ebird API returned 503' } };
+    const behind = { name: 'all_pipelines_daily', cronSchedule: '0 6 * * *', executionTimezone: 'UTC', scheduleState: { status: 'RUNNING', lastTick: [failing], lastSuccess: [{ timestamp: seconds('2026-04-18T06:07:00Z'), status: 'SUCCESS', error: null }] } };
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxAssetNodes: 'asset-nodes',
+      DataboxSchedules: () => schedulesAnswer([behind]),
+      DataboxDaemonHealth: daemonHealthyNow(early),
+      DataboxBackfill: ({ variables }) => (launched.push(variables), { data: { launchPartitionBackfill: { __typename: 'LaunchBackfillSuccess', backfillId: 'b1' } } }),
+    });
+    const verdict = await diagnose(early, { DATABOX_APPROVAL_TTL: '2h' });
+    expect(verdict).toContain('Verdict: Schedules running but behind');
+    expect(verdict).toContain('/databox recover schedule path=a from=2026-04-18 to=2026-04-19');
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await harness!.command(`recover schedule path=a incident=${incidentId}`, operator);
+    await harness!.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(1);
+
+    // Approved once the tick is due: whether it built 2026-04-20 is unknown, and the window leaves that day out.
+    later = 60 * 60_000;
+    await harness!.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness!.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(
+      /this plan's diagnosis found at 2026-04-21 05:\d\d UTC what held until schedule all_pipelines_daily's next tick \(it builds 2026-04-20, left unbuilt if it fails too: the schedule has no successful tick since 2026-04-18 06:07 UTC\), at 2026-04-21 06:00 UTC: it is 2026-04-21 06:\d\d UTC now, and what it found may no longer be so\. Diagnose again and propose a new plan; nothing was run/,
+    );
+    expect(launched).toEqual([]);
+  });
+
   it("after today's daily tick, does not end the marts' missed days at a RUNNING weekly schedule's older success: the day the daily tick built is missed, and path B backfills it", async () => {
     fs.rmSync(checkout.databasePath, { force: true });
     await createMartsDatabase(checkout.databasePath, '2026-04-19');

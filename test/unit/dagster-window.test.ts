@@ -169,6 +169,16 @@ describe('the missed window', () => {
     expect(assessDagster(evidence([schedule('full_refresh_weekly', 'STOPPED', '2026-11-23T03:00:00Z', '0 3 * * 1')]), thresholds, beforeTick)).toMatchObject({ id: 'schedules-paused', dueTick: null });
   });
 
+  it("holds a RUNNING schedule behind to today's tick too, which its window leaves yesterday to: that tick may fail as the ones since its last success did", () => {
+    const beforeTick = new Date('2026-12-01T05:00:00Z');
+    const behind = { ...schedule('all_pipelines_daily', 'RUNNING', '2026-11-28T06:00:00Z'), lastTickAt: '2026-11-30T06:00:00Z', lastTickStatus: 'FAILURE' };
+    const tick = { at: '2026-12-01T06:00:00.000Z', schedule: 'all_pipelines_daily', builds: '2026-11-30', behindSince: '2026-11-28T06:00:00Z' };
+    expect(assessDagster(evidence([behind]), thresholds, beforeTick)).toMatchObject({ id: 'schedules-behind', window: { from: '2026-11-28', to: '2026-11-29' }, dueTick: tick });
+    // Beside a paused one ticking later: the behind one's tick comes first, and holds the plan.
+    const pausedLater = schedule('noaa_daily', 'STOPPED', '2026-11-29T07:00:00Z', '0 7 * * *');
+    expect(assessDagster(evidence([behind, pausedLater]), thresholds, beforeTick)).toMatchObject({ id: 'schedules-paused', dueTick: tick });
+  });
+
   it('with the daemon stopped, names the schedules also STOPPED, so its recovery starts them too', () => {
     const verdict = assessDagster(evidence([schedule('all_pipelines_daily', 'STOPPED', '2026-11-29T06:00:00Z'), schedule('soda_hourly', 'RUNNING', '2026-11-29T07:00:00Z', '0 * * * *')], 60), thresholds, now);
     expect(verdict).toMatchObject({ id: 'daemon-stopped', pausedSchedules: ['all_pipelines_daily'] });

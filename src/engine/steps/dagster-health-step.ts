@@ -135,11 +135,21 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
       // The first tick still ahead of a schedule the recovery must have ticking by then (a verdict's holdsUntil):
       // when, and which (words an approval refused after it names).
       dueTickAt: verdict.dueTick?.at ?? '',
-      dueTick: verdict.dueTick ? `schedule ${verdict.dueTick.schedule}'s next tick (it builds ${verdict.dueTick.builds}, missed if ${verdict.id.startsWith('daemon-stopped') ? 'the daemon' : 'the schedule'} is not running by then)` : '',
+      dueTick: verdict.dueTick ? `schedule ${verdict.dueTick.schedule}'s next tick (it builds ${verdict.dueTick.builds}, ${dueTickRisk(verdict)})` : '',
       schemaMismatch: evidence.schemaMismatch ?? '',
       codeFailures: code.join('; '),
     },
   };
+}
+
+/**
+ * How the day the due tick builds may be lost: a schedule not ticking by then misses it; one running but behind ticks, but
+ * may fail again as the ticks since its last success did.
+ */
+function dueTickRisk(verdict: DagsterVerdict): string {
+  const behindSince = verdict.dueTick?.behindSince;
+  if (behindSince) return `left unbuilt if it fails too: the schedule has no successful tick since ${minuteUtc(behindSince)}`;
+  return `missed if ${verdict.id.startsWith('daemon-stopped') ? 'the daemon' : 'the schedule'} is not running by then`;
 }
 
 /** The code locations where the paused schedules' STOPPED copies ticked lately (repository@location), as the start picks them. */
