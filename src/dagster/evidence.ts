@@ -402,15 +402,43 @@ function lastDailyTickOf(schedules: readonly ScheduleEvidence[], now: Date): Las
  * schedule was stopped, nor later than its catch-up allows); null when none of them has such a cron, or through the
  * CLI, which gives no execution timezone (a tick worked out in UTC could be hours off).
  */
-function dueTickOf(schedules: readonly ScheduleEvidence[], now: Date, source: DagsterEvidence['source'], behind: readonly ScheduleEvidence[] = []): DueTick | null {
+function dueTickOf(schedules: readonly ScheduleEvidence[], now: Date, source: DagsterEvidence['source'], window: Window, behind: readonly ScheduleEvidence[] = []): DueTick | null {
   if (source === 'cli') return null;
   const ticks = [...schedules, ...behind].flatMap((s) => {
-    const at = nextDailyTick(s.cron, zoneOf(s), now.getTime());
-    if (at === undefined) return [];
-    const tick = { at: new Date(at).toISOString(), schedule: s.name, builds: dayBefore(zonedDay(at, zoneOf(s))) };
+    const tick = nextTickOf(s, now);
+    // A day the window has (another schedule missed it) is backfilled whatever this tick does: it holds nothing.
+    if (!tick || (window && tick.builds >= window.from && tick.builds <= window.to)) return [];
     return [behind.includes(s) && s.lastSuccessAt ? { ...tick, behindSince: s.lastSuccessAt } : tick];
   });
   return ticks.sort((a, b) => a.at.localeCompare(b.at))[0] ?? null;
+}
+
+type Window = { from: string; to: string } | null;
+
+/** A daily schedule's next tick and the day it builds, where it runs; undefined for any other cron. */
+function nextTickOf(s: ScheduleEvidence, now: Date): DueTick | undefined {
+  const at = nextDailyTick(s.cron, zoneOf(s), now.getTime());
+  return at === undefined ? undefined : { at: new Date(at).toISOString(), schedule: s.name, builds: dayBefore(zonedDay(at, zoneOf(s))) };
+}
+
+/**
+ * Which schedule's missed day is which, where the window has a day one of these schedules missed (its tick building it
+ * went by) that another's next tick still builds, its own missed days ending before: the window has it for the first,
+ * and the second's tick builds it a second time beside the backfill, which is harmless; said, as the window alone reads
+ * as both having missed it, and the plan holds until no such tick.
+ */
+function sharedDayNotes(missing: readonly ScheduleEvidence[], now: Date, window: Window): string[] {
+  if (!window) return [];
+  return missing.flatMap((s) => {
+    const tick = nextTickOf(s, now);
+    if (!tick || tick.builds < window.from || tick.builds > window.to || (missedWindow(s, now)?.to ?? '') >= tick.builds) return [];
+    const others = missing.filter((o) => (missedWindow(o, now)?.to ?? '') >= tick.builds).map((o) => o.name);
+    if (others.length === 0) return [];
+    return [
+      `${tick.builds} is in the window as schedule ${others.join(', ')} missed it, not schedule ${s.name}, whose own missed days end before it: ${s.name}'s next tick, at ${tick.at.slice(0, 16).replace('T', ' ')} UTC, builds ${tick.builds} if it ticks by then, ` +
+        `a second build of that day beside the backfill's (harmless: a backfill is additive); the plan does not hold until that tick, as the window has that day whatever the tick does`,
+    ];
+  });
 }
 
 /**
@@ -546,20 +574,23 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
   const zones = timeZonesOf(buildingDays);
   const window = windowOf(buildingDays.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt), now, zones);
   const noDayMissed = noDayMissedBy(buildingDays, now);
-  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed' | 'missedStillTodayInUtc' | 'missedNotOverWest' | 'timeZones' | 'lastDailyTick' | 'dueTick' | 'neverTicked'> & { reasons?: string[]; noDayMissed?: boolean; dueTick?: DueTick | null; neverTicked?: string[] }): DagsterVerdict => ({
-    reasons,
-    dueTick: null,
-    neverTicked: [],
-    timeZones: zones,
-    lastDailyTick: lastDailyTickOf(schedules, now),
-    // Healthy: a running schedule's next tick builds the day, and there is nothing to say of it.
-    notes: v.id === 'healthy' ? notes : [...notes, ...timezoneNotes(buildingDays, now, v.window)],
-    pausedSchedules,
-    noDayMissed,
-    missedStillTodayInUtc: v.window || v.id === 'healthy' ? null : missedStillTodayInUtc(buildingDays, now),
-    missedNotOverWest: v.window || v.id === 'healthy' ? null : missedNotOverWest(buildingDays, now, zones),
-    ...v,
-  });
+  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed' | 'missedStillTodayInUtc' | 'missedNotOverWest' | 'timeZones' | 'lastDailyTick' | 'dueTick' | 'neverTicked'> & { reasons?: string[]; noDayMissed?: boolean; dueTick?: DueTick | null; neverTicked?: string[]; sharedDays?: string[] }): DagsterVerdict => {
+    const { sharedDays = [], ...found } = v;
+    return {
+      reasons,
+      dueTick: null,
+      neverTicked: [],
+      timeZones: zones,
+      lastDailyTick: lastDailyTickOf(schedules, now),
+      // Healthy: a running schedule's next tick builds the day, and there is nothing to say of it.
+      notes: v.id === 'healthy' ? notes : [...notes, ...sharedDays, ...timezoneNotes(buildingDays, now, v.window)],
+      pausedSchedules,
+      noDayMissed,
+      missedStillTodayInUtc: v.window || v.id === 'healthy' ? null : missedStillTodayInUtc(buildingDays, now),
+      missedNotOverWest: v.window || v.id === 'healthy' ? null : missedNotOverWest(buildingDays, now, zones),
+      ...found,
+    };
+  };
   // No SCHEDULER listed: nothing says a schedule would tick once started, or the daemon once restarted, so neither a
   // stopped daemon nor paused schedules is the whole story: not conclusive (below), whatever the schedules say.
   const noScheduler = evidence.daemons && schedulerMissing(evidence.daemons);
@@ -575,8 +606,8 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
     // Caught before its next tick was due: starting it is the whole recovery, with no window to backfill.
     const id = noDayMissed ? 'daemon-stopped-no-day-missed' : 'daemon-stopped';
     // No schedule ticks until the daemon is started: the first tick due of any is what its plan must come before.
-    const dueTick = dueTickOf(buildingDays, now, evidence.source);
-    return verdict({ id, title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, lastSuccess, dueTick, neverTicked: neverOnButNeeded.map((s) => s.name) });
+    const dueTick = dueTickOf(buildingDays, now, evidence.source, window);
+    return verdict({ id, title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, lastSuccess, dueTick, neverTicked: neverOnButNeeded.map((s) => s.name), sharedDays: sharedDayNotes(buildingDays, now, window) });
   }
   const stopped = schedules.filter((s) => s.status === 'STOPPED');
   if (!noScheduler && stopped.length > 0) {
@@ -609,8 +640,9 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
       noDayMissed: pausedNoDayMissed,
       // The running ones tick by themselves: the paused ones' first tick due is what the plan that starts them must come
       // before; a running one behind ticks, but may fail again, and the window leaves the day that tick builds to it.
-      dueTick: dueTickOf(stopped, now, evidence.source, behindToo.filter((s) => ticksAtMostDaily(s.cron))),
+      dueTick: dueTickOf(stopped, now, evidence.source, stoppedWindow, behindToo.filter((s) => ticksAtMostDaily(s.cron))),
       neverTicked: neverOnButNeeded.map((s) => s.name),
+      sharedDays: sharedDayNotes(missingDays, now, stoppedWindow),
     });
   }
   if (evidence.daemons === undefined && evidence.daemonLive === undefined) reasons.push('the daemons could not be read');
@@ -676,7 +708,8 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
       lastSuccess: behindSince,
       // Before today's tick the window leaves yesterday to it, as for a paused schedule: but this one's ticks have been
       // failing, so the plan holds only until that tick, after which whether it built the day is to be read again.
-      dueTick: dueTickOf([], now, evidence.source, behindBuildingDays),
+      dueTick: dueTickOf([], now, evidence.source, behindWindow, behindBuildingDays),
+      sharedDays: sharedDayNotes(behindBuildingDays, now, behindWindow),
     });
   }
   const title = every.length === 0

@@ -179,6 +179,25 @@ describe('the missed window', () => {
     expect(assessDagster(evidence([behind, pausedLater]), thresholds, beforeTick)).toMatchObject({ id: 'schedules-paused', dueTick: tick });
   });
 
+  it("says which schedule's missed day is which where one paused schedule missed yesterday and another's tick of today still builds it: no hold on that tick, whose day the window has anyway", () => {
+    const beforeTick = new Date('2026-12-01T05:00:00Z');
+    const later = schedule('all_pipelines_daily', 'STOPPED', '2026-11-28T06:00:00Z');
+    const earlier = schedule('noaa_daily', 'STOPPED', '2026-11-28T02:00:00Z', '0 2 * * *');
+    const verdict = assessDagster(evidence([later, earlier]), thresholds, beforeTick);
+    // noaa_daily's tick of 02:00 went by while it was paused: 2026-11-30 is its missed day, in the window for it.
+    expect(verdict).toMatchObject({ id: 'schedules-paused', window: { from: '2026-11-28', to: '2026-11-30' } });
+    // The plan holds until the first tick building a day past the window, not all_pipelines_daily's of 06:00.
+    expect(verdict.dueTick).toEqual({ at: '2026-12-02T02:00:00.000Z', schedule: 'noaa_daily', builds: '2026-12-01' });
+    expect(verdict.notes).toContain(
+      "2026-11-30 is in the window as schedule noaa_daily missed it, not schedule all_pipelines_daily, whose own missed days end before it: all_pipelines_daily's next tick, at 2026-12-01 06:00 UTC, builds 2026-11-30 if it ticks by then, " +
+        "a second build of that day beside the backfill's (harmless: a backfill is additive); the plan does not hold until that tick, as the window has that day whatever the tick does",
+    );
+    // Alone, all_pipelines_daily's window leaves 2026-11-30 to that tick, and holds until it, saying nothing of the kind.
+    const alone = assessDagster(evidence([later]), thresholds, beforeTick);
+    expect(alone).toMatchObject({ window: { from: '2026-11-28', to: '2026-11-29' }, dueTick: { at: '2026-12-01T06:00:00.000Z' } });
+    expect(alone.notes.join()).not.toContain('is in the window as');
+  });
+
   it('with the daemon stopped, names the schedules also STOPPED, so its recovery starts them too', () => {
     const verdict = assessDagster(evidence([schedule('all_pipelines_daily', 'STOPPED', '2026-11-29T06:00:00Z'), schedule('soda_hourly', 'RUNNING', '2026-11-29T07:00:00Z', '0 * * * *')], 60), thresholds, now);
     expect(verdict).toMatchObject({ id: 'daemon-stopped', pausedSchedules: ['all_pipelines_daily'] });
