@@ -60,12 +60,34 @@ export function windowFromMartsAlone(builtThrough: string, lastDayEnded: string,
 export function windowForNeverTicked(builtThrough: string, lastDayEnded: string, neverTicked: readonly string[], dueTick: DueTick | null): WindowFromMarts | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(builtThrough) || neverTicked.length === 0) return null;
   const from = dayAfter(builtThrough);
-  const to = dueTick && dueTick.builds <= lastDayEnded ? dayBefore(dueTick.builds) : lastDayEnded;
+  const to = lastDayDue(lastDayEnded, dueTick);
   if (from > to) return null;
-  const which = neverTicked.length === 1 ? `schedule ${neverTicked[0]} has` : `schedules ${neverTicked.join(', ')} have`;
+  const which = neverTickedSaid(neverTicked);
   const leftToTick = dueTick && to < lastDayEnded ? ` (${dueTick.builds} is left to schedule ${dueTick.schedule}'s next tick, which builds it)` : '';
   return {
     window: { from, to },
     why: `proposed from the marts: the day after their last day built (${builtThrough}) to ${to}${leftToTick}, as ${which} never ticked, so no tick says where the missed days start; give from= and to= to backfill another window`,
   };
+}
+
+/** The last day a never-ticked schedule's missed days may reach: the last day over, less the day the first tick due builds. */
+function lastDayDue(lastDayEnded: string, dueTick: DueTick | null): string {
+  return dueTick && dueTick.builds <= lastDayEnded ? dayBefore(dueTick.builds) : lastDayEnded;
+}
+
+function neverTickedSaid(neverTicked: readonly string[]): string {
+  return neverTicked.length === 1 ? `schedule ${neverTicked[0]} has` : `schedules ${neverTicked.join(', ')} have`;
+}
+
+/**
+ * With a daily schedule never ticked taken as the cause, the marts lacking no day due (their last day built is the last
+ * day windowForNeverTicked would end at, or later): nothing to backfill, said with why, rather than an unknown window
+ * that asks for from= and to=; null where the marts' last day is not known, or a day is missing.
+ */
+export function nothingMissedByNeverTicked(builtThrough: string, lastDayEnded: string, neverTicked: readonly string[], dueTick: DueTick | null): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(builtThrough) || neverTicked.length === 0) return null;
+  const to = lastDayDue(lastDayEnded, dueTick);
+  if (dayAfter(builtThrough) <= to) return null;
+  const leftToTick = dueTick && to < lastDayEnded && builtThrough < dueTick.builds ? `, ${dueTick.builds} being left to schedule ${dueTick.schedule}'s next tick, which builds it` : '';
+  return `no missed day yet (${neverTickedSaid(neverTicked)} never ticked, but the marts lack no day over: their last day built is ${builtThrough}${leftToTick})`;
 }

@@ -424,6 +424,30 @@ describe('scenario 4 verdicts', () => {
     expect(proposed.map((r) => [r.data.run.params.from, r.data.run.params.to])).toEqual([['2026-04-19', '2026-04-20']]);
   });
 
+  it("says there is nothing to backfill for a never-ticked schedule whose marts lack no day over: no day missed yet, path B starting it with no window, not from= and to= asked for", async () => {
+    fs.rmSync(checkout.databasePath, { force: true });
+    await createMartsDatabase(checkout.databasePath, '2026-04-20');
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxSchedules: () => schedulesAnswer([schedule('all_pipelines_daily', 'STOPPED', null), schedule('soda_freshness_hourly', 'RUNNING', '2026-04-21T08:00:00Z', '0 * * * *')]),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    const verdict = await diagnose();
+    expect(verdict).toContain('Verdict: Schedules paused, no day missed yet');
+    expect(verdict).toContain(
+      "no missed day yet (schedule all_pipelines_daily has never ticked, but the marts lack no day over: their last day built is 2026-04-20); schedule all_pipelines_daily's next tick, at 2026-04-22 06:00 UTC, builds 2026-04-21",
+    );
+    expect(verdict).not.toContain('an unknown window');
+    expect(verdict).toContain('/databox recover schedule path=b schedules=all_pipelines_daily');
+    expect(verdict).not.toContain('from=');
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await harness!.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await harness!.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(1);
+    expect(slack.allText()).toContain('no day missed yet: nothing to backfill');
+  });
+
   it('takes the only daily schedule, STOPPED over 31 days ago on the day the marts stopped, as the likely cause: schedules paused, the doubt said, path B proposed to start it', async () => {
     fs.rmSync(checkout.databasePath, { force: true });
     await createMartsDatabase(checkout.databasePath, '2026-03-11');

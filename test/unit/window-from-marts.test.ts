@@ -1,6 +1,7 @@
-// The days the marts lack with no window from the schedules: not the day the running daily schedule's next tick builds; a never-ticked schedule's, proposed from them.
+// The days the marts lack with no window from the schedules: not the day the running daily schedule's next tick builds; a
+// never-ticked schedule's, proposed from them, or none, said as none.
 import { describe, expect, it } from 'vitest';
-import { windowForNeverTicked, windowFromMartsAlone } from '../../src/dagster/window-from-marts.js';
+import { nothingMissedByNeverTicked, windowForNeverTicked, windowFromMartsAlone } from '../../src/dagster/window-from-marts.js';
 
 describe('the window from the marts alone', () => {
   const yesterdays = { at: '2026-12-04T06:07:00Z', built: '2026-12-03', today: false };
@@ -38,5 +39,19 @@ describe('the window of a schedule never ticked, from the marts', () => {
       why: 'proposed from the marts: the day after their last day built (2026-12-01) to 2026-12-03 (2026-12-04 is left to schedule all_pipelines_daily\'s next tick, which builds it), as schedule all_pipelines_daily has never ticked, so no tick says where the missed days start; give from= and to= to backfill another window',
     });
     expect(windowForNeverTicked('2026-12-03', '2026-12-04', ['all_pipelines_daily'], todays)).toBeNull();
+  });
+
+  it("says a never-ticked schedule's marts lack no day due as nothing missed, not an unknown window; nothing said where they do, or are not known", () => {
+    const todays = { at: '2026-12-05T06:00:00.000Z', schedule: 'all_pipelines_daily', builds: '2026-12-04' };
+    const tomorrows = { at: '2026-12-06T06:00:00.000Z', schedule: 'all_pipelines_daily', builds: '2026-12-05' };
+    expect(nothingMissedByNeverTicked('2026-12-04', '2026-12-04', ['all_pipelines_daily'], tomorrows)).toBe(
+      'no missed day yet (schedule all_pipelines_daily has never ticked, but the marts lack no day over: their last day built is 2026-12-04)',
+    );
+    expect(nothingMissedByNeverTicked('2026-12-03', '2026-12-04', ['all_pipelines_daily'], todays)).toBe(
+      "no missed day yet (schedule all_pipelines_daily has never ticked, but the marts lack no day over: their last day built is 2026-12-03, 2026-12-04 being left to schedule all_pipelines_daily's next tick, which builds it)",
+    );
+    expect(nothingMissedByNeverTicked('2026-12-02', '2026-12-04', ['all_pipelines_daily'], todays)).toBeNull();
+    expect(nothingMissedByNeverTicked('', '2026-12-04', ['all_pipelines_daily'], todays)).toBeNull();
+    expect(nothingMissedByNeverTicked('2026-12-04', '2026-12-04', [], todays)).toBeNull();
   });
 });

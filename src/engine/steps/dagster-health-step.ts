@@ -5,7 +5,7 @@ import { probeDagster } from '../../dagster/probe.js';
 import { codeFailures } from '../../dagster/code-failures.js';
 import { tickedLately } from '../../dagster/running-again.js';
 import { parseDuration } from '../../config.js';
-import { windowForNeverTicked, windowFromMarts, windowFromMartsAlone } from '../../dagster/window-from-marts.js';
+import { nothingMissedByNeverTicked, windowForNeverTicked, windowFromMarts, windowFromMartsAlone } from '../../dagster/window-from-marts.js';
 import { stackSchedules } from '../../dagster/stack-schedules.js';
 import { lastDayEndedEverywhere } from '../../dagster/zoned-days.js';
 import { didYouMean } from '../../runbook/did-you-mean.js';
@@ -70,6 +70,12 @@ const daysMissed: Partial<Record<DagsterVerdictId, DagsterVerdictId>> = {
   'schedules-paused-no-day-missed': 'schedules-paused',
 };
 
+/** A verdict whose window is unknown, and the one it is when the marts say no day is missed (a never-ticked schedule's). */
+const noneMissed: Partial<Record<DagsterVerdictId, DagsterVerdictId>> = {
+  'daemon-stopped': 'daemon-stopped-no-day-missed',
+  'schedules-paused': 'schedules-paused-no-day-missed',
+};
+
 /** How many reasons or notes the summary says before "… and N more". */
 const shownLines = 10;
 
@@ -88,16 +94,19 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
   const reach = reachBack(step, found, ctx, now);
   // The marts lacking days that are over: a day was missed after all, whatever the ticks of today say.
   const missedAfterAll = reach.window !== null && found.window === null ? daysMissed[found.id] : undefined;
-  const assessed = missedAfterAll ? { ...found, id: missedAfterAll, noDayMissed: false } : found;
+  // A never-ticked schedule taken as the cause, whose marts lack no day due: nothing to backfill, not an unknown window.
+  const knownEmpty = reach.nothingMissed ? noneMissed[found.id] : undefined;
+  const assessed = missedAfterAll ? { ...found, id: missedAfterAll, noDayMissed: false } : knownEmpty ? { ...found, id: knownEmpty, noDayMissed: true } : found;
   // What is proposed is the part a backfill takes at once (windowRest says how the rest follows); the summary names the
   // whole window.
   const part = reach.window && step.backfillAgain ? firstPart(reach.window.from, reach.window.to, step.backfillAgain.maxDays) : undefined;
   const verdict = { ...assessed, window: part ? { from: part.from, to: part.to } : reach.window };
+  const noWindowSaid = knownEmpty && reach.nothingMissed ? `${reach.nothingMissed}${dueBefore(verdict)}` : noWindow(verdict, evidence.source);
   // Stopped or paused before a day was missed: said where a window would be, as that is what tells it from the others.
   const window = reach.window
     ? `; missed window ${reach.window.from} … ${reach.window.to}${reach.why ? ` (${reach.why})` : ''}`
     : verdict.id === 'daemon-stopped-no-day-missed' || verdict.id === 'schedules-paused-no-day-missed'
-      ? `; ${noWindow(verdict, evidence.source)}`
+      ? `; ${noWindowSaid}`
       : '';
   // One reason or note per schedule can be hundreds: the first few are said, the rest are in the evidence's table, and
   // the window, the advice and the marts after them in the verdict are kept.
@@ -118,7 +127,7 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
       since: verdict.since ?? '',
       windowFrom: verdict.window?.from ?? '',
       windowTo: verdict.window?.to ?? '',
-      window: verdict.window ? `${verdict.window.from} … ${verdict.window.to}` : noWindow(verdict, evidence.source),
+      window: verdict.window ? `${verdict.window.from} … ${verdict.window.to}` : noWindowSaid,
       windowRest: part && step.backfillAgain ? inParts(part, step.backfillAgain) : '',
       source: evidence.source,
       stoppedDaemons: (evidence.daemons ?? []).filter((d) => d.required && d.healthy === false).map((d) => d.type).join(', '),
@@ -169,14 +178,15 @@ function martsBuiltThrough(step: DagsterHealthStep, ctx: StepRunContext): string
  * The window reached back to the marts' last day built (martsFrom), and why, where that starts it earlier; where the
  * marts were not read, the window is the schedules' alone, and the verdict says so rather than pass it off as checked.
  */
-function reachBack(step: DagsterHealthStep, verdict: DagsterVerdict, ctx: StepRunContext, now: Date): { window: DagsterVerdict['window']; why: string } {
+function reachBack(step: DagsterHealthStep, verdict: DagsterVerdict, ctx: StepRunContext, now: Date): { window: DagsterVerdict['window']; why: string; nothingMissed?: string } {
   if (!step.martsFrom) return { window: verdict.window, why: '' };
   const read = ctx.earlier?.get(step.martsFrom);
   const builtThrough = martsBuiltThrough(step, ctx) ?? '';
   if (!verdict.window) {
     const lastDayEnded = lastDayEndedEverywhere(verdict.timeZones, now).day;
     const alone = daysMissed[verdict.id] && builtThrough ? windowFromMartsAlone(builtThrough, lastDayEnded, verdict.lastDailyTick) : null;
-    return alone ?? windowForNeverTicked(builtThrough, lastDayEnded, verdict.neverTicked, verdict.dueTick) ?? { window: null, why: '' };
+    const nothingMissed = nothingMissedByNeverTicked(builtThrough, lastDayEnded, verdict.neverTicked, verdict.dueTick) ?? undefined;
+    return alone ?? windowForNeverTicked(builtThrough, lastDayEnded, verdict.neverTicked, verdict.dueTick) ?? { window: null, why: '', nothingMissed };
   }
   if (!builtThrough) {
     const how = read ? `step ${step.martsFrom} ended ${read.status} with no mart's newest date` : `step ${step.martsFrom} did not run`;
