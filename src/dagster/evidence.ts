@@ -442,6 +442,43 @@ function sharedDayNotes(missing: readonly ScheduleEvidence[], now: Date, window:
 }
 
 /**
+ * What the daemon does on its start that the backfill does too: Dagster's scheduler runs the latest tick each RUNNING
+ * schedule missed while it was down, and only that one (a schedule with no partition set, as every current Dagster's
+ * is, "not trying to catch up": dagster/_scheduler/scheduler.py); that tick builds a day the window has, so two runs
+ * build it at once. The window keeps the day, as that run may fail as any tick can; the note says which run to end.
+ */
+function catchUpNotes(schedules: readonly ScheduleEvidence[], now: Date, window: Window): string[] {
+  if (!window) return [];
+  return schedules.flatMap((s) => {
+    if (s.status !== 'RUNNING' || !s.lastTickAt) return [];
+    const missed = lastTickDue(s, now);
+    if (missed === undefined || missed <= Date.parse(s.lastTickAt)) return [];
+    const builds = dayBefore(zonedDay(missed, zoneOf(s)));
+    if (builds < window.from || builds > window.to) return [];
+    const at = minuteOf(missed);
+    return [
+      `on its start the daemon runs schedule ${s.name}'s last missed tick, of ${at} (Dagster's scheduler runs the latest tick a RUNNING schedule missed while it was down, not the earlier ones), which builds ${builds}, a day the backfill builds too: ` +
+        `to build it once, terminate that run once the daemon is up (Dagster UI → Runs, tag dagster/schedule_name=${s.name}, scheduled at ${at}); the window keeps ${builds}, as that run may fail as a tick can`,
+    ];
+  });
+}
+
+/** The latest tick of a daily schedule at or before now, where it runs; undefined for any other cron. */
+function lastTickDue(s: ScheduleEvidence, now: Date): number | undefined {
+  let tick = nextDailyTick(s.cron, zoneOf(s), now.getTime() - 2 * day);
+  let last: number | undefined;
+  while (tick !== undefined && tick <= now.getTime()) {
+    last = tick;
+    tick = nextDailyTick(s.cron, zoneOf(s), tick);
+  }
+  return last;
+}
+
+function minuteOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+}
+
+/**
  * Why a STOPPED schedule is left out of the verdict: its last tick (successful or not) is older than the threshold, or
  * the webserver lists no tick of it at all (never switched on). One whose ticks are not known (the CLI does not say)
  * counts as paused.
@@ -574,8 +611,8 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
   const zones = timeZonesOf(buildingDays);
   const window = windowOf(buildingDays.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt), now, zones);
   const noDayMissed = noDayMissedBy(buildingDays, now);
-  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed' | 'missedStillTodayInUtc' | 'missedNotOverWest' | 'timeZones' | 'lastDailyTick' | 'dueTick' | 'neverTicked'> & { reasons?: string[]; noDayMissed?: boolean; dueTick?: DueTick | null; neverTicked?: string[]; sharedDays?: string[] }): DagsterVerdict => {
-    const { sharedDays = [], ...found } = v;
+  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed' | 'missedStillTodayInUtc' | 'missedNotOverWest' | 'timeZones' | 'lastDailyTick' | 'dueTick' | 'neverTicked'> & { reasons?: string[]; noDayMissed?: boolean; dueTick?: DueTick | null; neverTicked?: string[]; windowNotes?: string[] }): DagsterVerdict => {
+    const { windowNotes = [], ...found } = v;
     return {
       reasons,
       dueTick: null,
@@ -583,7 +620,7 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
       timeZones: zones,
       lastDailyTick: lastDailyTickOf(schedules, now),
       // Healthy: a running schedule's next tick builds the day, and there is nothing to say of it.
-      notes: v.id === 'healthy' ? notes : [...notes, ...sharedDays, ...timezoneNotes(buildingDays, now, v.window)],
+      notes: v.id === 'healthy' ? notes : [...notes, ...windowNotes, ...timezoneNotes(buildingDays, now, v.window)],
       pausedSchedules,
       noDayMissed,
       missedStillTodayInUtc: v.window || v.id === 'healthy' ? null : missedStillTodayInUtc(buildingDays, now),
@@ -607,7 +644,7 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
     const id = noDayMissed ? 'daemon-stopped-no-day-missed' : 'daemon-stopped';
     // No schedule ticks until the daemon is started: the first tick due of any is what its plan must come before.
     const dueTick = dueTickOf(buildingDays, now, evidence.source, window);
-    return verdict({ id, title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, lastSuccess, dueTick, neverTicked: neverOnButNeeded.map((s) => s.name), sharedDays: sharedDayNotes(buildingDays, now, window) });
+    return verdict({ id, title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, lastSuccess, dueTick, neverTicked: neverOnButNeeded.map((s) => s.name), windowNotes: [...sharedDayNotes(buildingDays, now, window), ...catchUpNotes(buildingDays, now, window)] });
   }
   const stopped = schedules.filter((s) => s.status === 'STOPPED');
   if (!noScheduler && stopped.length > 0) {
@@ -642,7 +679,7 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
       // before; a running one behind ticks, but may fail again, and the window leaves the day that tick builds to it.
       dueTick: dueTickOf(stopped, now, evidence.source, stoppedWindow, behindToo.filter((s) => ticksAtMostDaily(s.cron))),
       neverTicked: neverOnButNeeded.map((s) => s.name),
-      sharedDays: sharedDayNotes(missingDays, now, stoppedWindow),
+      windowNotes: sharedDayNotes(missingDays, now, stoppedWindow),
     });
   }
   if (evidence.daemons === undefined && evidence.daemonLive === undefined) reasons.push('the daemons could not be read');
@@ -709,7 +746,7 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
       // Before today's tick the window leaves yesterday to it, as for a paused schedule: but this one's ticks have been
       // failing, so the plan holds only until that tick, after which whether it built the day is to be read again.
       dueTick: dueTickOf([], now, evidence.source, behindWindow, behindBuildingDays),
-      sharedDays: sharedDayNotes(behindBuildingDays, now, behindWindow),
+      windowNotes: sharedDayNotes(behindBuildingDays, now, behindWindow),
     });
   }
   const title = every.length === 0

@@ -33,7 +33,7 @@ describe('the missed window', () => {
     const schedules = [schedule('all_pipelines_daily', 'RUNNING', '2026-11-28T06:00:00Z'), schedule('legacy_export_weekly', 'STOPPED', '2025-12-01T06:00:00Z')];
     const stopped = assessDagster(evidence(schedules, 60), thresholds, now);
     expect(stopped).toMatchObject({ id: 'daemon-stopped', window: { from: '2026-11-28', to: '2026-11-30' }, pausedSchedules: [] });
-    expect(stopped.notes).toEqual(['schedule legacy_export_weekly is STOPPED, last tick 2025-12-01: taken as switched off on purpose']);
+    expect(stopped.notes[0]).toBe('schedule legacy_export_weekly is STOPPED, last tick 2025-12-01: taken as switched off on purpose');
     // With the daemon up, the old stop is no "paused schedules" incident.
     const up = assessDagster(evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-12-01T06:00:00Z'), schedules[1] as ScheduleEvidence]), thresholds, now);
     expect(up).toMatchObject({ id: 'healthy', window: null, pausedSchedules: [] });
@@ -196,6 +196,24 @@ describe('the missed window', () => {
     const alone = assessDagster(evidence([later]), thresholds, beforeTick);
     expect(alone).toMatchObject({ window: { from: '2026-11-28', to: '2026-11-29' }, dueTick: { at: '2026-12-01T06:00:00.000Z' } });
     expect(alone.notes.join()).not.toContain('is in the window as');
+  });
+
+  it("with the daemon stopped, says the day its start's catch-up of a RUNNING schedule's last missed tick builds beside the backfill, and which run to end: the window keeps that day", () => {
+    const stopped = assessDagster(evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-11-28T06:00:00Z')], 60), thresholds, now);
+    expect(stopped).toMatchObject({ id: 'daemon-stopped', window: { from: '2026-11-28', to: '2026-11-30' } });
+    expect(stopped.notes).toContain(
+      "on its start the daemon runs schedule all_pipelines_daily's last missed tick, of 2026-12-01 06:00 UTC (Dagster's scheduler runs the latest tick a RUNNING schedule missed while it was down, not the earlier ones), which builds 2026-11-30, a day the backfill builds too: " +
+        'to build it once, terminate that run once the daemon is up (Dagster UI → Runs, tag dagster/schedule_name=all_pipelines_daily, scheduled at 2026-12-01 06:00 UTC); the window keeps 2026-11-30, as that run may fail as a tick can',
+    );
+    // Before today's tick the last missed one is yesterday's, building the window's last day, the day before yesterday.
+    const early = assessDagster(evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-11-28T06:00:00Z')], 20), thresholds, new Date('2026-12-01T05:00:00Z'));
+    expect(early).toMatchObject({ window: { from: '2026-11-28', to: '2026-11-29' } });
+    expect(early.notes.join()).toContain("runs schedule all_pipelines_daily's last missed tick, of 2026-11-30 06:00 UTC (");
+    // A STOPPED schedule is not caught up (its start counts from then), nor one whose last tick is the latest due.
+    const paused = assessDagster(evidence([schedule('all_pipelines_daily', 'STOPPED', '2026-11-28T06:00:00Z')], 60), thresholds, now);
+    expect(paused.notes.join()).not.toContain('last missed tick');
+    const tickedToday = { ...schedule('all_pipelines_daily', 'RUNNING', '2026-11-28T06:00:00Z'), lastTickAt: '2026-12-01T06:00:00Z', lastTickStatus: 'FAILURE' };
+    expect(assessDagster(evidence([tickedToday], 2), thresholds, now).notes.join()).not.toContain('last missed tick');
   });
 
   it('with the daemon stopped, names the schedules also STOPPED, so its recovery starts them too', () => {
