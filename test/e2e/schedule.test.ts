@@ -246,7 +246,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.settle();
     // The plan starts the daemon alone and says plainly why nothing is backfilled.
     expect(slack.allText()).toMatch(
-      /Left out, as from= was not given: Backfill the missed window \(missed ticks are not caught up by Dagster\) \(no day missed yet: nothing to backfill, as of 2026-04-21 09:\d\d UTC, if approved before 2026-04-22 00:00 UTC, when that day ends\)/,
+      /Left out, as from= was not given: Backfill the missed window \(Dagster catches up at most the latest missed tick\) \(no day missed yet: nothing to backfill, as of 2026-04-21 09:\d\d UTC, if approved before 2026-04-22 00:00 UTC, when that day ends\)/,
     );
     expect(planStep(1)).toContain('Start the Dagster daemon, detached, and check it heartbeats');
     expect(planStep(2)).toBe('');
@@ -284,7 +284,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
     await harness.settle();
     expect(slack.ephemerals(operator).at(-1)).toMatch(
-      /this plan goes without from= and to= \(leaving out "Backfill the missed window \(missed ticks are not caught up by Dagster\)"\) on what its diagnosis found at 2026-04-21 09:\d\d UTC, which held until that day ended \(2026-04-22 00:00 UTC\): it is 2026-04-22 07:\d\d UTC now, and what it found may no longer be so\. Diagnose again and propose a new plan; nothing was run/,
+      /this plan goes without from= and to= \(leaving out "Backfill the missed window \(Dagster catches up at most the latest missed tick\)"\) on what its diagnosis found at 2026-04-21 09:\d\d UTC, which held until that day ended \(2026-04-22 00:00 UTC\): it is 2026-04-22 07:\d\d UTC now, and what it found may no longer be so\. Diagnose again and propose a new plan; nothing was run/,
     );
     expect(journalRecordsOf(checkout).filter((r) => r.type === 'approval.refused').map((r) => r.data.reason)).toEqual([expect.stringContaining('Diagnose again and propose a new plan')]);
     expect(checkout.calls().filter((c) => c.tool === 'uv')).toEqual([]);
@@ -845,7 +845,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await bot.command(`recover schedule path=b incident=${incidentId}`, operator);
     await bot.settle();
     expect(slack.responses.map((r) => String(r.body.text))).not.toContainEqual(expect.stringContaining('missing'));
-    expect(slack.allText()).toMatch(/Left out, as from= was not given: Backfill the missed window \(missed ticks are not caught up by Dagster\) \(no day missed yet: nothing to backfill, as of 2026-04-21 09:\d\d UTC, if approved before 2026-04-22 00:00 UTC, when that day ends\)/);
+    expect(slack.allText()).toMatch(/Left out, as from= was not given: Backfill the missed window \(Dagster catches up at most the latest missed tick\) \(no day missed yet: nothing to backfill, as of 2026-04-21 09:\d\d UTC, if approved before 2026-04-22 00:00 UTC, when that day ends\)/);
     expect(planStep(2)).toContain('GraphQL startSchedule, one at a time: all_pipelines_daily');
     expect(planStep(3)).toBe('');
 
@@ -1191,7 +1191,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await slack.waitFor('the failure', () => slack.allText().includes('Recovery failed'), 60_000);
     const failure = message('Recovery failed');
     expect(failure).toContain('stopped at *Start the paused schedules*: not started, nothing was changed: the step');
-    expect(failure).toContain('Backfill the missed window (missed ticks are not caught up by Dagster)');
+    expect(failure).toContain('Backfill the missed window (Dagster catches up at most the latest missed tick)');
     expect(failure).toContain('would clash: Dagster is already carrying out backfill qzvxkmwa');
     expect(failure).toContain('Nothing was changed: it stopped before any step that changes data did anything.');
     expect(started).toEqual([]);
