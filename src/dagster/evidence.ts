@@ -9,15 +9,22 @@ import { ticksAtMostDaily } from './builds-days.js';
 import { dayEndsAt, knownTimeZone, lastDayEndedEverywhere, zonedDay } from './zoned-days.js';
 import { nextDailyTick } from './daily-ticks.js';
 import { dayAfter, dayBefore } from '../engine/steps/iso-days.js';
+import { dagsterClockSaid, judgeHeartbeats, laggingSaid } from './daemon-heartbeats.js';
 
 export interface DaemonEvidence {
   type: string;
   required: boolean;
   /** Dagster's own verdict (null: none). */
   healthy: boolean | null;
-  /** Seconds since the last heartbeat; null when there never was one or the source does not say. */
+  /** Seconds since the last heartbeat, by Dagster's clock where known; null when there never was one or the source does not say. */
   heartbeatAgeSeconds: number | null;
   errors: string[];
+}
+
+/** How far Dagster's clock is ahead of the bot's (negative: behind); `atLeast` where only a heartbeat in the bot's future says so. */
+export interface DagsterClock {
+  aheadSeconds: number;
+  atLeast: boolean;
 }
 
 export interface ScheduleEvidence {
@@ -62,6 +69,8 @@ export interface DagsterEvidence {
   checkedAt: string;
   /** Undefined when that part could not be read at all. */
   daemons?: DaemonEvidence[];
+  /** Dagster's clock a minute or more apart from the bot's, when the daemons' answer showed it; undefined otherwise. */
+  dagsterClock?: DagsterClock;
   /** `dagster-daemon liveness-check`'s answer, when the CLI was asked. */
   daemonLive?: boolean;
   schedules?: ScheduleEvidence[];
@@ -554,9 +563,8 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
 
 function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: DagsterThresholds, now: Date, martsBuiltThrough?: string): DagsterVerdict {
   const reasons: string[] = [];
-  const stale = (evidence.daemons ?? []).filter(
-    (d) => d.required && (d.healthy === false || d.heartbeatAgeSeconds === null || d.heartbeatAgeSeconds > thresholds.heartbeatMaxAgeSeconds),
-  );
+  const heartbeats = judgeHeartbeats(evidence.daemons ?? [], thresholds.heartbeatMaxAgeSeconds);
+  const stale = heartbeats.stopped;
   for (const d of stale) {
     reasons.push(
       d.heartbeatAgeSeconds === null
@@ -596,6 +604,9 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
     );
   }
   const notes = leftOff.map((o) => o.why as string);
+  // One thread of a running daemon process slow is not a stopped daemon: said, and the schedules judged as with it up.
+  if (heartbeats.lagging.length > 0) notes.push(`daemon lagging, not stopped: ${laggingSaid(heartbeats)}; look at the daemon's log for what holds ${heartbeats.lagging.map((d) => d.type).join(', ')} up`);
+  if (evidence.dagsterClock) notes.push(dagsterClockSaid(evidence.dagsterClock));
   if (evidence.source === 'cli' && every.some((s) => s.status === 'STOPPED')) {
     notes.push('the CLI gives no tick times, so a STOPPED schedule switched off on purpose cannot be told from a paused one: each is counted as paused, and none is proposed to start (name those to start with schedules=)');
   }
@@ -638,8 +649,8 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
     const stoppedToo = schedules.filter((s) => s.status === 'STOPPED' && !neverOnButNeeded.includes(s)).map((s) => `${s.name}${scheduleWhere(s, every)}`);
     reasons.push(...unknownLocations(evidence));
     if (stoppedToo.length > 0) reasons.push(`schedules also STOPPED: ${firstFew(stoppedToo, shownNames).join(', ')}`);
-    const heartbeats = stale.map((d) => (d.heartbeatAgeSeconds === null ? null : new Date(now.getTime() - d.heartbeatAgeSeconds * 1000).toISOString()));
-    const since = oldest(heartbeats) ?? lastSuccess;
+    const lastHeartbeats = stale.map((d) => (d.heartbeatAgeSeconds === null ? null : new Date(now.getTime() - d.heartbeatAgeSeconds * 1000).toISOString()));
+    const since = oldest(lastHeartbeats) ?? lastSuccess;
     // Caught before its next tick was due: starting it is the whole recovery, with no window to backfill.
     const id = noDayMissed ? 'daemon-stopped-no-day-missed' : 'daemon-stopped';
     // No schedule ticks until the daemon is started: the first tick due of any is what its plan must come before.
@@ -816,6 +827,7 @@ export function describeDagsterEvidence(evidence: DagsterEvidence): string {
       ),
     );
   }
+  if (evidence.dagsterClock) daemonParts.push(dagsterClockSaid(evidence.dagsterClock));
   if (evidence.daemonLive !== undefined) daemonParts.push(`dagster-daemon liveness-check: ${evidence.daemonLive ? 'Daemon live' : 'Daemon(s) not running'}`);
   if (daemonsFirst) parts.push(...daemonParts);
   if (evidence.schedules) {

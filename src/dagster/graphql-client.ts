@@ -27,6 +27,16 @@ export interface DaemonStatus {
   lastHeartbeatErrors: { message: string }[];
 }
 
+export interface DaemonHealth {
+  statuses: DaemonStatus[];
+  /**
+   * The webserver's clock when it answered (epoch ms, its HTTP Date header, in whole seconds); undefined when it sent
+   * none. The daemons stamp their heartbeats by the clock of the host they run on, usually the webserver's: ages counted
+   * from it hold whatever the bot's clock says.
+   */
+  answeredAt?: number;
+}
+
 export interface Tick {
   /** Epoch seconds. */
   timestamp: number;
@@ -190,6 +200,53 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** An answer's parsed body, and the webserver's clock when it sent it (epoch ms, its HTTP Date header), when it said. */
+interface Answer {
+  body: unknown;
+  text: string;
+  status: number;
+  answeredAt?: number;
+}
+
+/**
+ * The answer's `data`, or a DagsterError saying why there is none to use: an error in it (unless `errorsKept`: the
+ * caller has found each one beside data it can use), an HTTP error, no data.
+ */
+function dataOf(answer: Answer, errorsKept = false): Json {
+  const { body, text, status } = answer;
+  const errors = isObject(body) && Array.isArray(body.errors) ? body.errors : [];
+  if (errors.length > 0 && !errorsKept) {
+    const first = errors[0] as Json;
+    throw new DagsterError('graphql', `Dagster's GraphQL API answered with an error: ${String(first.message ?? JSON.stringify(first)).trim()}`, text.slice(0, 4000));
+  }
+  if (status >= 400) throw new DagsterError('http', `the Dagster webserver answered HTTP ${status}`, text.slice(0, 4000));
+  if (!isObject(body) || !isObject(body.data)) throw new DagsterError('bad-answer', 'the Dagster webserver answered without data', text.slice(0, 4000));
+  return body.data;
+}
+
+const daemonListPath = ['instance', 'daemonHealth', 'allDaemonStatuses'];
+
+/**
+ * The errors of a daemon health answer by the index of the daemon each is about, when every one is about a daemon the
+ * list holds and Dagster does not require (its path instance.daemonHealth.allDaemonStatuses[i]…); undefined otherwise
+ * (an error elsewhere, about a required daemon or one missing from the list, whose being required is unknown).
+ */
+function optionalDaemonErrors(body: unknown): Map<number, string[]> | undefined {
+  if (!isObject(body) || !Array.isArray(body.errors) || body.errors.length === 0) return undefined;
+  const list = ((isObject(body.data) ? body.data.instance : undefined) as Json | undefined)?.daemonHealth as Json | undefined;
+  const daemons = isObject(list) && Array.isArray(list.allDaemonStatuses) ? list.allDaemonStatuses : undefined;
+  if (!daemons) return undefined;
+  const found = new Map<number, string[]>();
+  for (const error of body.errors) {
+    const path = isObject(error) && Array.isArray(error.path) ? error.path : [];
+    const index = path[daemonListPath.length];
+    const daemon = typeof index === 'number' ? daemons[index] : undefined;
+    if (!daemonListPath.every((part, i) => path[i] === part) || !isObject(daemon) || daemon.required !== false) return undefined;
+    found.set(index as number, [...(found.get(index as number) ?? []), String((error as Json).message ?? '').trim()]);
+  }
+  return found;
+}
+
 /** A union member that is an error (PythonError, RepositoryNotFoundError …) becomes a DagsterError naming it; `doing` says what Dagster was at. */
 export function unionError(value: Json, what: string, doing = 'reading'): DagsterError | undefined {
   const typename = String(value.__typename ?? '');
@@ -212,11 +269,17 @@ export class DagsterClient {
 
   /** Sends one GraphQL document; resolves to its `data`, or throws a DagsterError saying what went wrong. */
   async request(query: string, variables: Json = {}): Promise<Json> {
+    return dataOf(await this.post(query, variables));
+  }
+
+  /** Sends one GraphQL document; resolves to the answer's parsed body, or throws when there is none to read. */
+  private async post(query: string, variables: Json): Promise<Answer> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
     let text: string;
     let status: number;
     let redirectedTo: string | undefined;
+    let date: string | null;
     try {
       const response = await fetch(this.endpoint, {
         method: 'POST',
@@ -226,6 +289,7 @@ export class DagsterClient {
       });
       status = response.status;
       redirectedTo = response.redirected ? response.url : undefined;
+      date = response.headers.get('date');
       text = await response.text();
     } catch (error) {
       if (controller.signal.aborted) {
@@ -244,35 +308,41 @@ export class DagsterClient {
       const where = redirectedTo ? ` after a redirect to ${redirectedTo}` : '';
       throw new DagsterError(status >= 400 ? 'http' : 'bad-answer', `the Dagster webserver answered HTTP ${status}${where} with something that is not JSON`, text.slice(0, 4000));
     }
-    const errors = isObject(body) && Array.isArray(body.errors) ? body.errors : [];
-    if (errors.length > 0) {
-      const first = errors[0] as Json;
-      throw new DagsterError('graphql', `Dagster's GraphQL API answered with an error: ${String(first.message ?? JSON.stringify(first)).trim()}`, text.slice(0, 4000));
-    }
-    if (status >= 400) throw new DagsterError('http', `the Dagster webserver answered HTTP ${status}`, text.slice(0, 4000));
-    if (!isObject(body) || !isObject(body.data)) throw new DagsterError('bad-answer', 'the Dagster webserver answered without data', text.slice(0, 4000));
-    return body.data;
+    const answeredAt = date === null ? NaN : Date.parse(date);
+    return { body, text, status, ...(Number.isFinite(answeredAt) ? { answeredAt } : {}) };
   }
 
-  async daemonHealth(): Promise<DaemonStatus[]> {
-    const data = await this.request(daemonHealthQuery);
+  /**
+   * Every daemon's status, and the webserver's clock when it answered. An answer with errors is kept when each error is
+   * about a daemon Dagster does not require, listed beside the rest (its row then says the error): the required ones,
+   * which the heartbeat is judged on, are whole; any other error leaves the answer unusable, as for any question.
+   */
+  async daemonHealth(): Promise<DaemonHealth> {
+    const answer = await this.post(daemonHealthQuery, {});
+    const aboutOptional = optionalDaemonErrors(answer.body);
+    const data = dataOf(answer, aboutOptional !== undefined);
     const statuses = (data.instance as Json | undefined)?.daemonHealth as Json | undefined;
     const list = statuses?.allDaemonStatuses;
     if (!Array.isArray(list)) throw new DagsterError('bad-answer', 'the daemon health answer has no allDaemonStatuses', JSON.stringify(data).slice(0, 4000));
-    return list.map((entry): DaemonStatus => {
+    const daemons = list.map((entry, index): DaemonStatus => {
       const d = entry as Json;
       // A heartbeat given in a form Dagster never sends (text, say) is not read as "never": the answer is not Dagster's.
       if (d.lastHeartbeatTime !== null && d.lastHeartbeatTime !== undefined && !isSeconds(d.lastHeartbeatTime)) {
         throw new DagsterError('bad-answer', `the daemon health answer gives ${String(d.daemonType)}'s last heartbeat as ${JSON.stringify(d.lastHeartbeatTime)}, not a time in seconds`, JSON.stringify(data).slice(0, 4000));
       }
+      const answerErrors = aboutOptional?.get(index) ?? [];
       return {
         daemonType: String(d.daemonType),
         required: d.required === true,
         healthy: typeof d.healthy === 'boolean' ? d.healthy : null,
         lastHeartbeatTime: isSeconds(d.lastHeartbeatTime) ? d.lastHeartbeatTime : null,
-        lastHeartbeatErrors: Array.isArray(d.lastHeartbeatErrors) ? d.lastHeartbeatErrors.map((e) => ({ message: String((e as Json).message ?? '') })) : [],
+        lastHeartbeatErrors: [
+          ...answerErrors.map((message) => ({ message: `Dagster's answer about it: ${message}` })),
+          ...(Array.isArray(d.lastHeartbeatErrors) ? d.lastHeartbeatErrors.map((e) => ({ message: String((e as Json).message ?? '') })) : []),
+        ],
       };
     });
+    return { statuses: daemons, ...(answer.answeredAt !== undefined ? { answeredAt: answer.answeredAt } : {}) };
   }
 
   /**

@@ -1,8 +1,9 @@
 // Gathers Dagster evidence: the webserver's GraphQL API first; each part it cannot give, the CLI (liveness-check, schedule list).
 import type { CommandRunner } from '../process/run-command.js';
 import { schemaMismatch } from './schema-mismatch.js';
+import { daemonsByDagsterClock } from './daemon-heartbeats.js';
 import { parseInstanceInfo, parseLivenessCheck, parseScheduleList } from './cli-parsers.js';
-import type { DaemonEvidence, DagsterEvidence, ScheduleEvidence, UnreadableSchedules } from './evidence.js';
+import type { DaemonEvidence, DagsterClock, DagsterEvidence, ScheduleEvidence, UnreadableSchedules } from './evidence.js';
 import { queuedTooLong, type QueuedTooLong } from './queued-runs.js';
 import { DagsterError, repositoryLabel, type DagsterClient, type DagsterErrorKind, type ScheduleStatus, type Tick, type UnloadedLocation } from './graphql-client.js';
 
@@ -67,6 +68,7 @@ interface Unusable {
 
 interface WebserverAnswer {
   daemons?: DaemonEvidence[];
+  dagsterClock?: DagsterClock;
   schedules?: ScheduleEvidence[];
   unloadedLocations?: UnloadedLocation[];
   unreadableRepositories?: UnreadableSchedules[];
@@ -92,13 +94,9 @@ function said(error: DagsterError): string {
 async function fromWebserver(client: DagsterClient, now: Date, askLocations: boolean): Promise<WebserverAnswer> {
   const answer: WebserverAnswer = { unusable: [] };
   try {
-    answer.daemons = (await client.daemonHealth()).map((d) => ({
-      type: d.daemonType,
-      required: d.required,
-      healthy: d.healthy,
-      heartbeatAgeSeconds: d.lastHeartbeatTime === null ? null : Math.max(0, Math.round(now.getTime() / 1000 - d.lastHeartbeatTime)),
-      errors: d.lastHeartbeatErrors.map((e) => e.message.trim()),
-    }));
+    const { daemons, clock } = daemonsByDagsterClock(await client.daemonHealth(), now);
+    answer.daemons = daemons;
+    answer.dagsterClock = clock;
   } catch (error) {
     if (!(error instanceof DagsterError)) throw error;
     answer.unusable.push({ part: 'daemons', error });
@@ -194,17 +192,17 @@ export async function probeDagster(options: ProbeOptions): Promise<DagsterEviden
   }
   // The watcher (webserver only, every poll) judges heartbeats and ticks alone: no third question each time.
   const answer = await fromWebserver(options.client, options.now, !options.webserverOnly);
-  const { daemons, schedules, unloadedLocations, unreadableRepositories, repositoryJobs, locationsProblem, queued } = answer;
-  if (answer.unusable.length === 0) return { source: 'graphql', checkedAt, daemons, schedules, unparsed: [], problems: [], unloadedLocations, unreadableRepositories, repositoryJobs, locationsProblem, queuedTooLong: queued };
+  const { daemons, dagsterClock, schedules, unloadedLocations, unreadableRepositories, repositoryJobs, locationsProblem, queued } = answer;
+  if (answer.unusable.length === 0) return { source: 'graphql', checkedAt, daemons, dagsterClock, schedules, unparsed: [], problems: [], unloadedLocations, unreadableRepositories, repositoryJobs, locationsProblem, queuedTooLong: queued };
   if (options.webserverOnly) {
     const daemonsProblem = answer.unusable.find((u) => u.part === 'daemons');
     const problems = [...new Set(answer.unusable.map((u) => said(u.error)))];
     const webserverSilent = daemonsProblem ? silent.has(daemonsProblem.error.kind) : undefined;
     // The repositories' jobs too: without them every repository's schedules would count as the stack's (stackSchedules).
-    return { source: 'graphql', checkedAt, daemons, schedules, webserverProblem: daemonsProblem && said(daemonsProblem.error), webserverSilent, unparsed: [], problems, unloadedLocations, unreadableRepositories, repositoryJobs, locationsProblem };
+    return { source: 'graphql', checkedAt, daemons, dagsterClock, schedules, webserverProblem: daemonsProblem && said(daemonsProblem.error), webserverSilent, unparsed: [], problems, unloadedLocations, unreadableRepositories, repositoryJobs, locationsProblem };
   }
   const cli = await fromCli(options, whyNotWebserver(answer), { daemons: !daemons, schedules: !schedules });
   const mismatch = answer.unusable.map((u) => (u.error.kind === 'graphql' ? schemaMismatch(u.error.message) : undefined)).find((m) => m !== undefined);
   // The CLI's schedules carry no tick times: the source says so, or a STOPPED one would read as never switched on.
-  return { ...cli, source: schedules ? 'graphql' : 'cli', daemons, schedules: schedules ?? cli.schedules, unloadedLocations, unreadableRepositories, repositoryJobs, locationsProblem, queuedTooLong: queued, ...(mismatch ? { schemaMismatch: mismatch } : {}) };
+  return { ...cli, source: schedules ? 'graphql' : 'cli', daemons, dagsterClock, schedules: schedules ?? cli.schedules, unloadedLocations, unreadableRepositories, repositoryJobs, locationsProblem, queuedTooLong: queued, ...(mismatch ? { schemaMismatch: mismatch } : {}) };
 }

@@ -1,5 +1,6 @@
 // After a recovery, whether the cause is gone: every required daemon heartbeats, and each schedule it started runs.
 import { formatDuration } from '../format-duration.js';
+import { judgeHeartbeats, laggingSaid } from './daemon-heartbeats.js';
 import { pausedLatelyMs } from './start-schedules.js';
 import { schedulerMissing, scheduleWhere, type DagsterEvidence, type ScheduleEvidence } from './evidence.js';
 
@@ -49,11 +50,14 @@ function judgeDaemonsAndSchedules(evidence: DagsterEvidence, names: readonly str
   const unknown: string[] = [];
   const daemonsStopped: string[] = [];
   const daemonWords: string[] = [];
+  let lagging = '';
   if (evidence.daemons) {
     const missing = schedulerMissing(evidence.daemons);
     if (missing) unknown.push(missing);
-    for (const d of evidence.daemons.filter((d) => d.required)) {
-      if (d.healthy !== false && d.heartbeatAgeSeconds !== null && d.heartbeatAgeSeconds <= heartbeatMaxAgeSeconds) continue;
+    const judged = judgeHeartbeats(evidence.daemons, heartbeatMaxAgeSeconds);
+    // One thread lagging behind the others is a daemon process that runs: said, not counted as stopped.
+    if (judged.lagging.length > 0) lagging = `; lagging: ${laggingSaid(judged)}`;
+    for (const d of judged.stopped) {
       daemonsStopped.push(d.type);
       daemonWords.push(d.heartbeatAgeSeconds === null ? `daemon ${d.type} has never sent a heartbeat` : `daemon ${d.type}: last heartbeat ${formatDuration(d.heartbeatAgeSeconds * 1000)} ago`);
     }
@@ -74,7 +78,7 @@ function judgeDaemonsAndSchedules(evidence: DagsterEvidence, names: readonly str
   unknown.push(...evidence.unparsed.map((u) => `could not parse the output of ${u.command}`), ...evidence.problems);
   if (unknown.length > 0 && evidence.webserverProblem) unknown.unshift(`the webserver: ${evidence.webserverProblem}`);
   const stoppedWords = [...daemonWords, ...(schedulesStopped.length > 0 ? [`schedule${schedulesStopped.length === 1 ? '' : 's'} still STOPPED: ${schedulesStopped.join(', ')}`] : [])];
-  const checked = names.length > 0 ? `every required daemon heartbeats and ${names.join(', ')} ${names.length === 1 ? 'runs' : 'run'}` : 'every required daemon heartbeats';
+  const checked = `${names.length > 0 ? `every required daemon heartbeats and ${names.join(', ')} ${names.length === 1 ? 'runs' : 'run'}` : 'every required daemon heartbeats'}${lagging}`;
   if (stoppedWords.length > 0) {
     const also = unknown.length > 0 ? `; besides, ${unknown.join('; ')}` : '';
     return { status: 'still-stopped', summary: `Dagster is not running again: ${stoppedWords.join('; ')}${also}`, daemonsStopped, schedulesStopped };

@@ -1,7 +1,8 @@
 // Starts the Dagster daemon detached (it outlives the bot) and checks a few seconds later that it is alive and heartbeating.
 import fs from 'node:fs';
 import { parseLivenessCheck } from './cli-parsers.js';
-import { DagsterError, type DagsterClient } from './graphql-client.js';
+import { DagsterError, type DagsterClient, type DaemonStatus } from './graphql-client.js';
+import { formatDuration } from '../format-duration.js';
 import { processAlive } from '../process/alive.js';
 import type { CommandRunner } from '../process/run-command.js';
 import { startDetached, type DetachedStarter } from '../process/start-detached.js';
@@ -34,13 +35,26 @@ export interface DaemonStartResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Whether the daemon has heartbeated since it was started: every required daemon, by GraphQL; else liveness-check. */
-async function heartbeating(request: DaemonStartRequest, startedAtSeconds: number): Promise<{ ok: boolean; said: string }> {
+/**
+ * Whether daemons heartbeated since `sinceMs` (the bot's clock): `every` required one, or `any` daemon at all; by GraphQL,
+ * else liveness-check. The heartbeats are stamped by Dagster's clock: `sinceMs` is moved by how far it is from the bot's,
+ * read off the webserver's Date header, so a bot's clock ahead neither hides a fresh heartbeat nor ages a running daemon.
+ */
+async function heartbeatsSince(request: DaemonStartRequest, sinceMs: number, which: 'every' | 'any'): Promise<{ ok: boolean; said: string }> {
   if (request.client) {
     try {
-      const statuses = await request.client.daemonHealth();
-      const required = statuses.filter((d) => d.required);
-      const silent = required.filter((d) => d.lastHeartbeatTime === null || d.lastHeartbeatTime < startedAtSeconds - 1);
+      const health = await request.client.daemonHealth();
+      const botNow = request.clock().getTime();
+      const dagsterNow = health.answeredAt ?? botNow;
+      const sinceSeconds = (sinceMs + dagsterNow - botNow) / 1000;
+      const heard = (d: DaemonStatus) => d.lastHeartbeatTime !== null && d.lastHeartbeatTime >= sinceSeconds - 1;
+      if (which === 'any') {
+        const recent = health.statuses.filter(heard);
+        const ages = recent.map((d) => `${d.daemonType} ${formatDuration(Math.max(0, dagsterNow - (d.lastHeartbeatTime as number) * 1000))} ago`);
+        return recent.length > 0 ? { ok: true, said: `a daemon heartbeated within the last ${formatDuration(botNow - sinceMs)} by Dagster's clock: ${ages.join(', ')}` } : { ok: false, said: 'no daemon heartbeated lately' };
+      }
+      const required = health.statuses.filter((d) => d.required);
+      const silent = required.filter((d) => !heard(d));
       if (required.length > 0 && silent.length === 0) return { ok: true, said: `every required daemon (${required.map((d) => d.daemonType).join(', ')}) heartbeated since the start` };
       return { ok: false, said: `no heartbeat since the start from ${silent.map((d) => d.daemonType).join(', ') || 'any daemon'}` };
     } catch (error) {
@@ -54,11 +68,14 @@ async function heartbeating(request: DaemonStartRequest, startedAtSeconds: numbe
   return { ok: parsed.value.live, said: `${request.livenessArgv.join(' ')}: ${parsed.value.live ? 'Daemon live' : 'Daemon(s) not running'}` };
 }
 
-/** Whether a daemon is already heartbeating (within the threshold): then nothing is started, so there is never a second one. */
+/**
+ * Whether a daemon process already runs: any daemon heartbeated within the threshold. Then nothing is started, so there
+ * is never a second one; one required daemon silent while another heartbeats is a thread of that process lagging, which
+ * a second daemon would not cure.
+ */
 export async function daemonAlreadyRunning(request: DaemonStartRequest, heartbeatMaxAgeSeconds: number): Promise<string | undefined> {
-  const nowSeconds = request.clock().getTime() / 1000;
-  const check = await heartbeating(request, nowSeconds - heartbeatMaxAgeSeconds);
-  return check.ok ? check.said.replace('since the start', `within the last ${Math.round(heartbeatMaxAgeSeconds)} s`) : undefined;
+  const check = await heartbeatsSince(request, request.clock().getTime() - heartbeatMaxAgeSeconds * 1000, 'any');
+  return check.ok ? check.said : undefined;
 }
 
 export async function startDaemon(request: DaemonStartRequest): Promise<DaemonStartResult> {
@@ -76,7 +93,7 @@ export async function startDaemon(request: DaemonStartRequest): Promise<DaemonSt
     if (!processAlive(pid)) {
       return { status: 'exited', pid, startedAt: startedAtIso, summary: `PID ${pid} exited before it heartbeated; its output is below and in ${request.logFile}`, output: fs.readFileSync(request.logFile, 'utf8').slice(0, 64 * 1024) };
     }
-    const check = await heartbeating(request, startedAt.getTime() / 1000);
+    const check = await heartbeatsSince(request, startedAt.getTime(), 'every');
     last = check.said;
     if (check.ok) {
       return { status: 'ok', pid, startedAt: startedAtIso, summary: `started PID ${pid} at ${startedAtIso.slice(11, 19)} UTC, left running (output in ${request.logFile}); ${check.said}`, output: fs.readFileSync(request.logFile, 'utf8').slice(0, 64 * 1024) };

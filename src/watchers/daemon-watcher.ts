@@ -1,6 +1,7 @@
-// Daemon heartbeat watcher: required Dagster daemons unhealthy or silent too long, or the webserver not answering too long.
+// Daemon heartbeat watcher: required Dagster daemons unhealthy or silent too long (or one lagging behind the others), or the webserver not answering too long.
 import { formatDuration } from '../format-duration.js';
 import { describeDagsterEvidence, schedulerMissing } from '../dagster/evidence.js';
+import { dagsterClockSaid, judgeHeartbeats, laggingSaid } from '../dagster/daemon-heartbeats.js';
 import type { Finding, Watcher } from './finding.js';
 import { askDagster, dagsterWatcherOff, type DagsterWatcherOptions } from './dagster-asked.js';
 import { webserverDown } from './webserver-down.js';
@@ -26,20 +27,27 @@ export function daemonWatcher(options: DaemonWatcherOptions): Watcher {
       if (noScheduler) {
         return { ...base, state: 'problem', summary: noScheduler, details: [describeDagsterEvidence({ ...evidence, schedules: undefined })], problem: 'no scheduler daemon listed' };
       }
-      const maxAgeSeconds = options.heartbeatMaxAgeMs / 1000;
-      const bad = evidence.daemons.filter((d) => d.required && (d.healthy === false || d.heartbeatAgeSeconds === null || d.heartbeatAgeSeconds > maxAgeSeconds));
-      if (bad.length === 0) {
-        return { ...base, state: 'healthy', summary: `${evidence.daemons.filter((d) => d.required).length} required daemons heartbeating`, details: [] };
+      const judged = judgeHeartbeats(evidence.daemons, options.heartbeatMaxAgeMs / 1000);
+      const clockSaid = evidence.dagsterClock ? `; ${dagsterClockSaid(evidence.dagsterClock)}` : '';
+      const details = [describeDagsterEvidence({ ...evidence, schedules: undefined })];
+      if (judged.stopped.length === 0 && judged.lagging.length === 0) {
+        return { ...base, state: 'healthy', summary: `${judged.fresh.length} required daemons heartbeating${clockSaid}`, details: [] };
       }
+      if (judged.stopped.length === 0) {
+        // A slow thread of a daemon process that runs: said apart from a stopped daemon, which becoming is news.
+        return { ...base, state: 'problem', summary: `Dagster daemon lagging: ${laggingSaid(judged)}${clockSaid}`, details, problem: 'daemon lagging' };
+      }
+      const bad = judged.stopped;
       // The outage began when the first of them went quiet: its last heartbeat, where every one has had one.
       const oldestAge = bad.every((d) => d.heartbeatAgeSeconds !== null) ? Math.max(...bad.map((d) => d.heartbeatAgeSeconds as number)) : undefined;
       const began = oldestAge === undefined ? undefined : { at: new Date(now.getTime() - oldestAge * 1000).toISOString(), what: 'the last heartbeat before the alert' };
       const names = bad.map((d) => `${d.type} (${d.heartbeatAgeSeconds === null ? 'no heartbeat ever' : `last heartbeat ${formatDuration(d.heartbeatAgeSeconds * 1000)} ago`}${d.healthy === false ? ', unhealthy' : ''})`);
+      const lagging = judged.lagging.length > 0 ? `; lagging besides: ${laggingSaid(judged)}` : '';
       return {
         ...base,
         state: 'problem',
-        summary: `Dagster daemon not heartbeating: ${names.join(', ')}`,
-        details: [describeDagsterEvidence({ ...evidence, schedules: undefined })],
+        summary: `Dagster daemon not heartbeating: ${names.join(', ')}${lagging}${clockSaid}`,
+        details,
         // Not which daemons: one more going quiet in the same outage is not news worth a post; the webserver coming back
         // to say the daemon is stopped is.
         problem: 'daemons not heartbeating',

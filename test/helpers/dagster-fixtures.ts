@@ -56,9 +56,10 @@ const quietDagster: Record<string, (body: { query: string; variables: Record<str
 
 /**
  * Answers GraphQL POSTs by operation name (DataboxDaemonHealth, DataboxSchedules …) with the named fixtures, or what a
- * function (maybe async) answers; the backfills in progress, unless given, are none.
+ * function (maybe async) answers; the backfills in progress, unless given, are none. With `webserverClock`, each answer
+ * carries an HTTP Date header read off it, as the real webserver's (uvicorn's) do; without, none.
  */
-export function serveDagster(answers: Record<string, string | ((body: { query: string; variables: Record<string, unknown> }) => unknown)>, url = dagsterUrl): nock.Scope {
+export function serveDagster(answers: Record<string, string | ((body: { query: string; variables: Record<string, unknown> }) => unknown)>, url = dagsterUrl, webserverClock?: () => Date): nock.Scope {
   return nock(url)
     .persist()
     .post('/graphql')
@@ -66,8 +67,9 @@ export function serveDagster(answers: Record<string, string | ((body: { query: s
       const request = body as { query: string; variables: Record<string, unknown> };
       const operation = /(?:query|mutation) (\w+)/.exec(request.query)?.[1] ?? '';
       const answer = answers[operation] ?? quietDagster[operation];
-      if (answer === undefined) return [400, { errors: [{ message: `no fixture for ${operation}` }] }];
-      return [200, typeof answer === 'function' ? await answer(request) : graphqlFixture(answer)];
+      const headers = webserverClock ? { date: webserverClock().toUTCString() } : {};
+      if (answer === undefined) return [400, { errors: [{ message: `no fixture for ${operation}` }] }, headers];
+      return [200, typeof answer === 'function' ? await answer(request) : graphqlFixture(answer), headers];
     });
 }
 

@@ -256,18 +256,66 @@ describe('Dagster GraphQL client', () => {
     expect(text).toContain('all_pipelines_daily');
   });
 
-  it('calls a daemon Dagster still deems healthy stopped when its heartbeat is older than the threshold', async () => {
+  it('calls one daemon silent past the threshold, Dagster still deeming it healthy, lagging while the others heartbeat, and stopped once none does', async () => {
     serveDagster({ DataboxDaemonHealth: 'daemon-health-one-stale', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy' });
     const evidence = await probe();
     const scheduler = evidence.daemons?.find((d) => d.type === 'SCHEDULER');
     expect(scheduler).toMatchObject({ healthy: true, heartbeatAgeSeconds: 537 });
     expect(scheduler?.errors[0]).toContain('DagsterUserCodeUnreachableError');
     const verdict = assessDagster(evidence, thresholds, recordedAt);
-    // Stopped minutes ago, after this morning's ticks succeeded: no day is missed yet.
+    // The other daemons of the same process heartbeat: one thread slow, not a stopped daemon to start a second of.
+    expect(verdict.id).toBe('healthy');
+    expect(verdict.notes, JSON.stringify(verdict.notes)).toContain(
+      "daemon lagging, not stopped: SCHEDULER (last heartbeat 8 min 57 s ago), while the other required daemons heartbeat (SENSOR 4.0 s ago, BACKFILL 9.0 s ago, ASSET 20.0 s ago, QUEUED_RUN_COORDINATOR 2.0 s ago), so the daemon process runs; Dagster still calls it healthy (it tolerates up to 30 min 30 s); look at the daemon's log for what holds SCHEDULER up",
+    );
+    // Ten minutes on, none has heartbeated within the threshold: the daemon is stopped, whatever Dagster still says; the
+    // threshold is the operator's, not Dagster's.
+    const later = new Date(recordedAt.getTime() + 10 * 60_000);
+    const stopped = assessDagster(await probeDagster({ client: client(), runCommand: noCli, cwd: '/nonexistent', now: later, webserverOnly: true }), thresholds, later);
+    expect(stopped.id).toBe('daemon-stopped-no-day-missed');
+    expect(stopped.reasons[0]).toBe('daemon SCHEDULER: last heartbeat 18 min 57 s ago');
+  });
+
+  it('judges the required daemons of an answer whose errors are about a daemon Dagster does not require, and refuses one whose errors touch a required one', async () => {
+    const partial = (index: number) => () => ({ ...(graphqlFixture('daemon-health-healthy') as object), errors: [{ message: 'Cannot return null for non-nullable field DaemonStatus.id.', path: ['instance', 'daemonHealth', 'allDaemonStatuses', index, 'id'] }] });
+    serveDagster({ DataboxDaemonHealth: partial(5), DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy' });
+    const evidence = await probeDagster({ client: client(), runCommand: noCli, cwd: '/nonexistent', now: recordedAt, webserverOnly: true });
+    expect(evidence.problems).toEqual([]);
+    expect(evidence.daemons?.filter((d) => d.required).map((d) => d.type)).toEqual(['SCHEDULER', 'SENSOR', 'BACKFILL', 'ASSET', 'QUEUED_RUN_COORDINATOR']);
+    // The error is said on the row of the daemon it is about.
+    expect(evidence.daemons?.[5]).toMatchObject({ type: 'MONITORING', required: false, errors: ["Dagster's answer about it: Cannot return null for non-nullable field DaemonStatus.id."] });
+    expect(assessDagster(evidence, thresholds, recordedAt).id).toBe('healthy');
+
+    nock.cleanAll();
+    serveDagster({ DataboxDaemonHealth: partial(0) });
+    const error = await client().daemonHealth().catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'graphql', message: "Dagster's GraphQL API answered with an error: Cannot return null for non-nullable field DaemonStatus.id." });
+  });
+
+  it("counts heartbeat ages by the webserver's clock (its Date header), so Dagster's clock ahead cannot hide a stopped daemon, and says how far apart the clocks are", async () => {
+    // Dagster's clock 10 min ahead of the bot's; its daemons stopped 5 min ago by it: their last heartbeats are in the bot's future.
+    const dagsterNow = new Date(recordedAt.getTime() + 10 * 60_000);
+    const stoppedAt = (dagsterNow.getTime() - 5 * 60_000) / 1000;
+    const answer = () => {
+      const health = graphqlFixture('daemon-health-healthy') as any;
+      for (const d of health.data.instance.daemonHealth.allDaemonStatuses) if (d.required) d.lastHeartbeatTime = stoppedAt;
+      return health;
+    };
+    serveDagster({ DataboxDaemonHealth: answer, DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy' }, dagsterUrl, () => dagsterNow);
+    const evidence = await probeDagster({ client: client(), runCommand: noCli, cwd: '/nonexistent', now: recordedAt, webserverOnly: true });
+    expect(evidence.daemons?.find((d) => d.type === 'SCHEDULER')?.heartbeatAgeSeconds).toBe(300);
+    const verdict = assessDagster(evidence, thresholds, recordedAt);
     expect(verdict.id).toBe('daemon-stopped-no-day-missed');
-    expect(verdict.reasons).toEqual(['daemon SCHEDULER: last heartbeat 8 min 57 s ago']);
-    // With a looser threshold the same answer is healthy: the threshold is the operator's, not Dagster's.
-    expect(assessDagster(evidence, { heartbeatMaxAgeSeconds: 600, switchedOffAfterSeconds: 31 * 86_400 }, recordedAt).id).toBe('healthy');
+    expect(verdict.notes).toContain("Dagster's clock is 10 min ahead of the bot's (read off its webserver's Date header): heartbeat ages are counted by Dagster's clock");
+    expect(describeDagsterEvidence(evidence)).toContain("Dagster's clock is 10 min ahead of the bot's");
+
+    // A webserver that sends no Date header: the heartbeat in the bot's future says Dagster's clock is at least that far ahead.
+    nock.cleanAll();
+    serveDagster({ DataboxDaemonHealth: answer, DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy' });
+    const undated = await probeDagster({ client: client(), runCommand: noCli, cwd: '/nonexistent', now: recordedAt, webserverOnly: true });
+    expect(assessDagster(undated, thresholds, recordedAt).notes).toContain(
+      "Dagster's clock is at least 5 min ahead of the bot's (a heartbeat is that far in the bot's future); its webserver sent no Date header, so heartbeat ages are counted by the bot's clock and read up to 5 min too young: a stopped daemon is seen that much later",
+    );
   });
 
   it('finds paused schedules and proposes the window since their last successful tick', async () => {

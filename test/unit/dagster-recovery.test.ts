@@ -5,7 +5,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backfillArgv, runBackfill } from '../../src/dagster/backfill.js';
 import { DagsterClient } from '../../src/dagster/graphql-client.js';
-import { startDaemon } from '../../src/dagster/start-daemon.js';
+import { daemonAlreadyRunning, startDaemon } from '../../src/dagster/start-daemon.js';
 import { waitUntil } from '../../src/engine/wait-until.js';
 import { processAlive } from '../../src/process/alive.js';
 import { runCommand } from '../../src/process/run-command.js';
@@ -93,6 +93,39 @@ describe('starting the daemon', () => {
     if (result.pid) started.push(result.pid);
     expect(result.status).toBe('not-heartbeating');
     expect(result.summary).toMatch(/^PID \d+ is running but not heartbeating after 2 s \(uv run dagster-daemon liveness-check: Daemon\(s\) not running\)/);
+  });
+});
+
+/** Dagster's answer with each required daemon's last heartbeat `ageS[type]` seconds (5 unless given) before `dagsterNow`. */
+function heartbeatsAged(dagsterNow: () => number, ageS: Record<string, number> = {}) {
+  return () => {
+    const answer = graphqlFixture('daemon-health-healthy') as { data: { instance: { daemonHealth: { allDaemonStatuses: { daemonType: string; lastHeartbeatTime: number | null; required: boolean }[] } } } };
+    for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) if (d.required) d.lastHeartbeatTime = dagsterNow() / 1000 - (ageS[d.daemonType] ?? 5);
+    return answer;
+  };
+}
+
+describe('whether a daemon already runs, before starting one', () => {
+  it('takes any daemon heartbeating within the threshold for a running daemon process: one lagging beside it gets no second daemon', async () => {
+    serveDagster({ DataboxDaemonHealth: heartbeatsAged(Date.now, { SENSOR: 240 }) });
+    expect(await daemonAlreadyRunning(request(), 180)).toMatch(/^a daemon heartbeated within the last 3 min by Dagster's clock: SCHEDULER 5\.\d s ago, BACKFILL 5\.\d s ago, ASSET 5\.\d s ago, QUEUED_RUN_COORDINATOR 5\.\d s ago$/);
+    nock.cleanAll();
+    serveDagster({ DataboxDaemonHealth: heartbeatsAged(Date.now, { SCHEDULER: 600, SENSOR: 600, BACKFILL: 600, ASSET: 600, QUEUED_RUN_COORDINATOR: 600 }) });
+    expect(await daemonAlreadyRunning(request(), 180)).toBeUndefined();
+  });
+
+  it("judges the heartbeats by Dagster's clock (its webserver's Date header): a bot's clock 3 min ahead neither starts a second daemon nor misses the new one's heartbeat", async () => {
+    const botClock = () => new Date(Date.now() + 3 * 60_000);
+    serveDagster({ DataboxDaemonHealth: heartbeatsAged(Date.now) }, dagsterUrl, () => new Date());
+    expect(await daemonAlreadyRunning(request({ clock: botClock }), 180)).toMatch(/^a daemon heartbeated within the last 3 min by Dagster's clock: SCHEDULER /);
+
+    // Started while none runs: its first heartbeats, stamped by Dagster's clock, are after the start by that clock too.
+    nock.cleanAll();
+    serveDagster({ DataboxDaemonHealth: () => heartbeatingNow() }, dagsterUrl, () => new Date());
+    checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 30_000 } });
+    const result = await startDaemon(request({ clock: botClock }));
+    if (result.pid) started.push(result.pid);
+    expect(result.status, result.summary).toBe('ok');
   });
 });
 

@@ -242,14 +242,14 @@ describe('daemon heartbeat watcher', () => {
   it('reminds after the longer interval, not once per poll', async () => {
     const clock = fakeClock();
     const posted: Posted[] = [];
-    serveDagster({ DataboxDaemonHealth: 'daemon-health-one-stale' });
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-stopped' });
     const { service } = daemonService(tempDir(), clock.now, posted, 60 * minute);
     for (let i = 0; i < 130; i += 1) {
       await service.checkOnce();
       clock.advance(minute);
     }
     expect(posted.map((p) => p.kind)).toEqual(['alert', 'reminder', 'reminder']);
-    expect(posted[0]?.text).toBe('Dagster daemon not heartbeating: SCHEDULER (last heartbeat 8 min 57 s ago)');
+    expect(posted[0]?.text).toMatch(/^Dagster daemon not heartbeating: SCHEDULER \(last heartbeat 3 d 3 h ago, unhealthy\), SENSOR /);
   });
 
   it('calls a silent webserver an outage only after the threshold', async () => {
