@@ -65,7 +65,8 @@ export function registerOpenFromAlert(routes: ListenerRouter, deps: HandlerDeps)
           return;
         }
         const runbookOf = (id: string) => deps.service.scenarios().find((rb) => rb.id === id);
-        const now = new Date();
+        // The service's clock, which stamps what the incidents did: another clock would misjudge how lately that was.
+        const now = deps.service.now();
         const working = unfinishedIncidentOf(statusReport(deps.service.state, now, runbookOf), scenario, now);
         if (working) {
           await joinWorking(working);

@@ -787,7 +787,10 @@ export class IncidentService {
     return this.pathOf(run)?.rollback !== undefined;
   }
 
-  /** The service's clock, for a front end's form: a window its diagnosis found empty is optional on that day only. */
+  /**
+   * The service's clock, for a front end: a form's window its diagnosis found empty is optional on that day only, and an
+   * alert's click joins an incident worked on lately by the times the service stamped.
+   */
   now(): Date {
     return this.clock();
   }
