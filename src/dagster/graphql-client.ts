@@ -327,7 +327,8 @@ export class DagsterClient {
     const daemons = list.map((entry, index): DaemonStatus => {
       const d = entry as Json;
       // A heartbeat given in a form Dagster never sends (text, say) is not read as "never": the answer is not Dagster's.
-      if (d.lastHeartbeatTime !== null && d.lastHeartbeatTime !== undefined && !isSeconds(d.lastHeartbeatTime)) {
+      // Nor one past any plausible time (milliseconds): it would read as Dagster's clock thousands of years ahead.
+      if (d.lastHeartbeatTime !== null && d.lastHeartbeatTime !== undefined && !(isSeconds(d.lastHeartbeatTime) && d.lastHeartbeatTime < implausibleEpochSeconds)) {
         throw new DagsterError('bad-answer', `the daemon health answer gives ${String(d.daemonType)}'s last heartbeat as ${JSON.stringify(d.lastHeartbeatTime)}, not a time in seconds`, JSON.stringify(data).slice(0, 4000));
       }
       const answerErrors = aboutOptional?.get(index) ?? [];
@@ -490,6 +491,9 @@ function startTimestampOf(state: Json): { startTimestamp?: number } {
 }
 
 /** Seconds since the epoch as Dagster's GraphQL gives them (a Float). */
+/** Epoch seconds of the year 5138: a time past it is milliseconds (Date.now()), not seconds. */
+const implausibleEpochSeconds = 1e11;
+
 function isSeconds(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }

@@ -410,6 +410,21 @@ describe('Dagster GraphQL client', () => {
     expect(evidence.webserverProblem).toContain('the daemon health answer gives SCHEDULER\'s last heartbeat as "1776761988.518", not a time in seconds');
   });
 
+  it('does not read a heartbeat given in milliseconds as a clock far ahead: the answer is not a time in seconds', async () => {
+    serveDagster({
+      DataboxDaemonHealth: () => {
+        const answer = graphqlFixture('daemon-health-healthy') as any;
+        answer.data.instance.daemonHealth.allDaemonStatuses[0].lastHeartbeatTime = 1776761988518;
+        return answer;
+      },
+      DataboxRepositories: 'repositories',
+      DataboxSchedules: 'schedules-healthy',
+    });
+    const evidence = await probeDagster({ client: client(), runCommand: noCli, cwd: '/nonexistent', now: recordedAt, webserverOnly: true });
+    expect(evidence.daemons).toBeUndefined();
+    expect(evidence.problems).toEqual(["the daemon health answer gives SCHEDULER's last heartbeat as 1776761988518, not a time in seconds"]);
+  });
+
   it('names where a redirect led when the answer there is not JSON (a login page)', async () => {
     // A real loopback server: the redirect is followed by fetch itself, as a proxy in front of Dagster makes it.
     const server = http.createServer((req, res) => {
