@@ -20,6 +20,9 @@ const unnamed = '(not named) ';
 /** How a step the condition never names ended in a case of it that leaves its onlyIf unable to hold: skipped, followed by that case. */
 const skippedInCase = `${skippedOnItsCondition} `;
 
+/** How a step the condition never names may have ended in a case of it (any status, or left out), followed by that ending. */
+const neverNamed = '(never named) ';
+
 /** The steps a text may be said after, by id, each with the ways it may have ended then (statuses, or left out). */
 type Endings = Map<string, Set<string>>;
 
@@ -63,7 +66,7 @@ function possibleCase(atoms: readonly Atom[], steps: readonly Step[]): boolean {
   });
 }
 
-function endingsOf(when: Condition, earlier: readonly Condition[], steps: readonly Step[]): Endings | undefined {
+function endingsOf(when: Condition, earlier: readonly Condition[], steps: readonly Step[], { unnamedSteps }: { unnamedSteps: boolean }): Endings | undefined {
   const cases = casesOf(when);
   if (!cases) return undefined;
   const endings: Endings = new Map();
@@ -83,9 +86,19 @@ function endingsOf(when: Condition, earlier: readonly Condition[], steps: readon
       if (statuses) for (const status of statuses) addEnding(endings, step, status);
       else addEnding(endings, step, `${unnamed}${describeCase(atoms)}`);
     }
-    // A step the condition does not name at all may have ended any way, which the load cannot tell; but one whose onlyIf
-    // cannot hold in this case was skipped for certain, and set no output.
-    for (const step of skippedForCertain(atoms, steps)) if (!named.has(step.id)) addEnding(endings, step.id, `${skippedInCase}${describeCase(atoms)}`);
+    // A step the condition does not name at all may have ended any way; one whose onlyIf cannot hold in this case was
+    // skipped for certain, and set no output.
+    const skipped = skippedForCertain(atoms, steps);
+    for (const step of skipped) if (!named.has(step.id)) addEnding(endings, step.id, `${skippedInCase}${describeCase(atoms)}`);
+    // Any other step it never names may have ended any way a step it names does not tell (its onlyIf held), skipped
+    // only where its onlyIf may fail then. Not asked of a verdict, whose earlier verdicts take many of those endings.
+    if (!unnamedSteps) continue;
+    const known: Endings = new Map([...atoms.map((a) => [a.step, new Set([a.status])] as const), ...implied]);
+    for (const step of steps) {
+      if (named.has(step.id) || skipped.includes(step)) continue;
+      const statuses = [...(implied.get(step.id) ?? possibleStatuses(step))].filter((status) => status !== 'skipped' || skippedOnCondition(step, known));
+      for (const way of [...statuses, ...(step.onlyIfGiven !== undefined ? [leftOut] : [])]) addEnding(endings, step.id, `${neverNamed}${way}`);
+    }
   }
   return endings;
 }
@@ -131,6 +144,19 @@ function unsetIn(at: At, uses: readonly { expression: string; optional: boolean 
     const unsetUnnamed = unnamedCases.length > 0 && (anyWayUnset.length > 0 || step.onlyIfGiven !== undefined);
     // Skipped for certain in those cases: on its condition, which leaves unset what the rule says.
     const skippedCases = unsetWhenEnding(step, output, skippedOnItsCondition) ? all.filter((ending) => ending.startsWith(skippedInCase)).map((ending) => ending.slice(skippedInCase.length)) : [];
+    const otherwise = optionalSafe ? `, or write {{${expression}?}} to say nothing then` : '';
+    // A follow-up's condition that never names the step says nothing of how it ended: said as such, with the statuses to name.
+    const neverNamedUnset = all.filter((ending) => ending.startsWith(neverNamed)).map((ending) => ending.slice(neverNamed.length)).filter((ending) => unsetWhenEnding(step, output, ending));
+    if (neverNamedUnset.length > 0) {
+      const setting = possibleStatuses(step).filter((status) => !unsetWhenEnding(step, output, status));
+      const statuses = neverNamedUnset.filter((ending) => ending !== leftOut);
+      const when = [
+        ...(statuses.length > 0 ? [`${id}'s status is ${orList(statuses)}`] : []),
+        ...(neverNamedUnset.includes(leftOut) ? [`${id} is left out (onlyIfGiven: ${step.onlyIfGiven}, not given)`] : []),
+      ].join(', or when ');
+      const name = `name ${id} in its condition with the statuses that set it${setting.length > 0 ? ` (${orList(setting)})` : ''}`;
+      return [{ at, message: `{{${expression}}}: ${head}.${id}.${output} is not set when ${when}, which this follow-up may be given with, as its condition never names ${id}: ${name}${otherwise}` }];
+    }
     if (unset.length === 0 && !unsetUnnamed && skippedCases.length === 0) return [];
     const statuses = unset.filter((ending) => ending !== leftOut);
     const when = [
@@ -139,7 +165,6 @@ function unsetIn(at: At, uses: readonly { expression: string; optional: boolean 
       ...(unsetUnnamed ? [`the condition holds without naming ${id} (${orList(unnamedCases)}), and then ${id}'s status may be ${orList(anyWayUnset)}${step.onlyIfGiven !== undefined ? ` or it may be left out` : ''}`] : []),
       ...(skippedCases.length > 0 ? [`${orList(skippedCases)}, as ${id} is then skipped for certain (its onlyIf cannot hold)`] : []),
     ].join(', or when ');
-    const otherwise = optionalSafe ? `, or write {{${expression}?}} to say nothing then` : '';
     return [{ at, message: `{{${expression}}}: ${head}.${id}.${output} is not set when ${when}, which ${scope.matches}: ${scope.instead}${otherwise}` }];
   });
 }
@@ -150,7 +175,7 @@ export function unsetOutputProblems(rb: Runbook): RunbookProblem[] {
   const verdicts = rb.diagnosis.verdicts;
   verdicts.forEach((v, i) => {
     const earlier = verdicts.slice(0, i).flatMap((before) => (before.when ? [before.when] : []));
-    const endings = v.when ? endingsOf(v.when, earlier, rb.diagnosis.steps) : catchAllEndings(rb.diagnosis.steps, earlier);
+    const endings = v.when ? endingsOf(v.when, earlier, rb.diagnosis.steps, { unnamedSteps: false }) : catchAllEndings(rb.diagnosis.steps, earlier);
     if (!endings) return;
     const scope: Scope = {
       head: 'steps',
@@ -164,7 +189,8 @@ export function unsetOutputProblems(rb: Runbook): RunbookProblem[] {
     for (const [name, template] of Object.entries(v.suggest)) problems.push(...unsetProblems([...at, 'suggest', name], template, scope));
   });
   rb.validation.followUps.forEach((f, i) => {
-    const endings = endingsOf(f.when, [], rb.validation.steps);
+    // Every follow-up whose condition holds is said, each on its own: a step it never names may have ended any way.
+    const endings = endingsOf(f.when, [], rb.validation.steps, { unnamedSteps: true });
     if (!endings) return;
     const scope: Scope = { head: 'steps', steps: rb.validation.steps, endings, matches: 'this follow-up matches', instead: 'narrow its condition to the statuses that set it' };
     const at: At = ['validation', 'followUps', i];

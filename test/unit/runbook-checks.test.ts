@@ -1525,4 +1525,13 @@ describe('an output its step gives only on some statuses', () => {
       `at validation.followUps[${last}].advice: {{steps.freshness.window}}: steps.freshness.window is not set when freshness's status is fresh, which this follow-up matches: narrow its condition to the statuses that set it, or write {{steps.freshness.window?}} to say nothing then`,
     ]);
   });
+
+  it("is refused in a follow-up whose condition never names the step: the window to backfill, after a scan that read the file", () => {
+    const doc = bundled('duckdb.yml');
+    doc.validation.followUps.push({ when: { step: 'scan', status: 'ok' }, advice: 'Backfill {{steps.freshness.window}}.' });
+    const last = doc.validation.followUps.length - 1;
+    expect(refusal('duckdb.yml', doc)).toEqual([
+      `at validation.followUps[${last}].advice: {{steps.freshness.window}}: steps.freshness.window is not set when freshness's status is fresh, unreadable, failed, timeout or interrupted, which this follow-up may be given with, as its condition never names freshness: name freshness in its condition with the statuses that set it (stale), or write {{steps.freshness.window?}} to say nothing then`,
+    ]);
+  });
 });
