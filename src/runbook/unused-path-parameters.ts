@@ -1,4 +1,4 @@
-// A recovery path's (or its rollback's) parameter that nothing of the path, nor the validation it is handed to, reads.
+// A parameter no command takes, and a recovery path's (or its rollback's) that nothing of the path, nor the validation it is handed to, reads.
 import type { RecoveryPath, Runbook } from './schema.js';
 import { placeholderUses } from './template.js';
 
@@ -32,9 +32,20 @@ function handedToValidation(rb: Runbook, p: RecoveryPath, next: RecoveryPath | u
   return new Set(p.parameters.filter((name) => last.parameters.includes(name) && rb.validation.parameters.includes(name) && !rb.validation.fromIncident.includes(name)));
 }
 
+/** The declared parameters that no command's parameters name: nothing could ever give them a value. */
+function untakenParameterProblems(rb: Runbook): { at: At; message: string }[] {
+  const taken = new Set([rb.diagnosis.parameters, rb.validation.parameters, ...rb.recovery.flatMap((p) => [p.parameters, p.rollback?.parameters ?? []])].flat());
+  return Object.keys(rb.parameters)
+    .filter((name) => !taken.has(name))
+    .map((name) => ({
+      at: ['parameters', name],
+      message: `no command takes "${name}": neither diagnosis.parameters, validation.parameters, nor the parameters of a recovery path or its rollback name it, so it can never be given. Add it to the parameters of the part that reads it, or take it out`,
+    }));
+}
+
 export function unusedPathParameterProblems(rb: Runbook): { at: At; message: string }[] {
   const command = (p: RecoveryPath) => `\`/databox recover ${rb.id} path=${p.id}\``;
-  return rb.recovery.flatMap((p, i) => {
+  const paths = rb.recovery.flatMap((p, i) => {
     // The path it continues with is proposed with the same parameters; the lock key is rendered with them too.
     const next = rb.recovery.find((other) => other.id === p.continueWith && other !== p);
     const read = parametersRead([p, next ?? {}, rb.lockKey], p.parameters);
@@ -54,4 +65,5 @@ export function unusedPathParameterProblems(rb: Runbook): { at: At; message: str
       ),
     ];
   });
+  return [...untakenParameterProblems(rb), ...paths];
 }

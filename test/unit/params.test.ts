@@ -37,6 +37,8 @@ parameters:
   snapshot: { type: snapshot-name, required: false, description: a named snapshot }
 exclusive: [[at, snapshot]]
 diagnosis:
+  # Taken here only so that each declared parameter is some command's (the load refuses one no command takes).
+  parameters: [day, at, table, schedules, mode, limit, rows, backup, outdir, target, snapshot]
   steps:
     - { id: open, kind: duckdb-open, title: Open, path: "{{database_path}}" }
   verdicts:
@@ -436,9 +438,9 @@ describe('paths', () => {
 
 describe('unknown, missing and several problems', () => {
   it('refuses a parameter the command does not take, naming the ones it does', async () => {
-    expect(await problemOf(['day'], { day: '2026-04-18', snapshot: 'x' })).toBe('unknown parameter "snapshot": this command takes day');
+    expect(await problemOf(['day'], { day: '2026-04-18', snapshot: 'x' })).toBe('unknown parameter "snapshot": this command takes day (snapshot= is for diagnose params-test)');
     // Declared in the runbook, but not a parameter of this command.
-    expect(await problemOf([], { backup: 'backups/good.duckdb' })).toBe('unknown parameter "backup": this command takes no parameters');
+    expect(await problemOf([], { backup: 'backups/good.duckdb' })).toBe('unknown parameter "backup": this command takes no parameters (backup= is for diagnose params-test)');
   });
 
   it('names a missing required parameter, its shape and description', async () => {
@@ -456,7 +458,7 @@ describe('unknown, missing and several problems', () => {
     });
     expect(message.split('\n').sort()).toEqual(
       [
-        'unknown parameter "snapshot": this command takes day, table, limit, mode',
+        'unknown parameter "snapshot": this command takes day, table, limit, mode (snapshot= is for diagnose params-test)',
         'day=2026-02-30 is not a date (2026-02-30 is no day of the calendar): use YYYY-MM-DD, e.g. day=2026-04-18',
         'table=raw_ebird; DROP TABLE x is not a plain identifier (letters, digits and _, starting with a letter or _)',
         'missing limit=<integer>: how many',

@@ -411,6 +411,7 @@ const duckdbCases: Planted[] = [
     name: 'a parameter named like the engine\'s own "diagnosis" value',
     plant: (doc) => {
       doc.parameters.diagnosis = { type: 'token', required: false, description: 'shadows the engine' };
+      (doc.diagnosis.parameters ??= []).push('diagnosis');
     },
     refusal: ['at parameters.diagnosis: "diagnosis" is a built-in name (the engine\'s own value {{diagnosis}}); rename the parameter'],
   },
@@ -604,6 +605,7 @@ const backfillCases: Planted[] = [
     name: 'a parameter named like the engine\'s own "previews" value',
     plant: (doc) => {
       doc.parameters.previews = { type: 'integer', required: false, description: 'shadows the engine' };
+      (doc.diagnosis.parameters ??= []).push('previews');
     },
     refusal: ['at parameters.previews: "previews" is a built-in name (the engine\'s own value {{previews}}); rename the parameter'],
   },
@@ -1422,6 +1424,16 @@ describe('SQL holding more than one statement', () => {
     doc.recovery[0].previews[0].sql = `${doc.recovery[0].previews[0].sql}; -- counted; once\n`;
     doc.recovery[0].previews[1].sql = `${doc.recovery[0].previews[1].sql} AND ';' = ';'`;
     expect(() => loadRunbooks(writeRunbook('backfill.yml', doc))).not.toThrow();
+  });
+});
+
+describe('a parameter no command takes', () => {
+  it('is refused at its declaration, naming the lists that take parameters', () => {
+    const doc = bundled('duckdb.yml');
+    doc.parameters.retries = { type: 'integer', description: 'how many times to try again' };
+    expect(refusal('duckdb.yml', doc)).toEqual([
+      'at parameters.retries: no command takes "retries": neither diagnosis.parameters, validation.parameters, nor the parameters of a recovery path or its rollback name it, so it can never be given. Add it to the parameters of the part that reads it, or take it out',
+    ]);
   });
 });
 
