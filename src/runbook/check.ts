@@ -250,7 +250,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     const uses = use.as === 'list' ? [{ expression: use.template, optional: false, kind: undefined }] : placeholderUses(use.template);
     for (const { expression, optional, kind } of uses) {
       // A filter that is none of the literal kinds is named as unknown wherever it is written (a template has no other filters).
-      if (kind !== undefined && !isLiteralKind(kind)) add([...at, ...use.at], `{{${expression} | ${kind}}}: "${kind}" is no filter a placeholder takes; the only ones are SQL's literal kinds (${literalKinds.join(', ')}), in SQL only`);
+      if (kind !== undefined && !isLiteralKind(kind)) add([...at, ...use.at], `{{${expression} | ${kind}}}: "${kind}" is no filter a placeholder takes${didYouMean(kind, literalKinds)}; the only ones are SQL's literal kinds (${literalKinds.join(', ')}), in SQL only`);
       else if (kind !== undefined && use.as !== 'sql') add([...at, ...use.at], `{{${expression} | ${kind}}}: a literal kind applies in SQL only`);
       const message = checkExpression(expression, optional, use, scope, guardedBy);
       if (message) add([...at, ...use.at], message);
