@@ -11,7 +11,7 @@ import { readYaml } from './read-yaml.js';
 import { checkedOnce } from './checked-once.js';
 import { curlyQuoteProblems } from './curly-quotes.js';
 import { expectedSchemaProblems, type PlaceName } from './expected-schemas.js';
-import { pathOfText, type DataPath } from './yaml-lines.js';
+import { formatPath, pathOfText, type DataPath } from './yaml-lines.js';
 import { martListProblems } from './mart-lists-agree.js';
 import { martSlaProblems, type NodeLine } from './mart-sla-agreement.js';
 import { runbook, type Runbook } from './schema.js';
@@ -194,9 +194,4 @@ export function loadRunbooks(dir: string): Map<string, Runbook> {
   const { runbooks, problems } = checkRunbooks(dir);
   if (problems.length > 0) throw new RunbookError(problems.join('\n'));
   return runbooks;
-}
-
-function formatPath(parts: readonly PropertyKey[]): string {
-  if (parts.length === 0) return '(top level)';
-  return parts.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`)).join('');
 }

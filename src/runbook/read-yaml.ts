@@ -1,6 +1,7 @@
 // Reads a runbook file's YAML into plain data; whatever the yaml library finds or throws becomes a line naming the file and the line.
 import { isAlias, isMap, isPair, isScalar, LineCounter, parseDocument, Scalar, visit, type Document } from 'yaml';
 import { didYouMean } from './did-you-mean.js';
+import { duplicateKeyProblems } from './duplicate-keys.js';
 import { lineOfPath, type DataPath, type LineAt } from './yaml-lines.js';
 
 /**
@@ -34,6 +35,9 @@ export function readYaml(text: string, file: string): ReadYaml {
     const line = first.linePos?.[0].line ?? '?';
     return { ok: false, problems: [placed(`at line ${line}: a second YAML document starts here (after a "---" or "..." line): a runbook file holds one runbook; put the other in a file of its own`)] };
   }
+  // A key written twice is named with both its lines (the yaml library names the second alone), every one of them.
+  const duplicates = doc.errors.every((error) => error.code === 'DUPLICATE_KEY') ? duplicateKeyProblems(doc, lineAt) : [];
+  if (duplicates.length > 0) return { ok: false, problems: duplicates.map(placed) };
   if (first) return { ok: false, problems: [`${file}${first.linePos ? `:${first.linePos[0].line}` : ''}: not valid YAML: ${first.message}`] };
   const unresolved = [...unresolvedAliases(doc, lineAt), ...unquotedPlaceholders(doc, lineAt), ...textCutByComment(doc, text, lineAt)];
   if (unresolved.length > 0) return { ok: false, problems: unresolved.map(placed) };

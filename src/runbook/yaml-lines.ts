@@ -43,3 +43,9 @@ export function pathOfText(text: string): DataPath | undefined {
   if (!/^[\w-]+(\[\d+\]|\.[\w-]+)*$/.test(text)) return undefined;
   return [...text.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : (m[1] as string)));
 }
+
+/** A path as problems name it: diagnosis.steps[3].onlyIf. */
+export function formatPath(parts: DataPath): string {
+  if (parts.length === 0) return '(top level)';
+  return parts.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`)).join('');
+}

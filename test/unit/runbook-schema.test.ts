@@ -381,6 +381,21 @@ describe('a broken runbook stops the load with the file, the path inside it and 
     expect(error.message).toMatch(/line \d+, column \d+/);
   });
 
+  it('names a key written twice in one mapping, with both lines, wherever it is', () => {
+    const lines = duckdbText.split('\n');
+    const section = lines.indexOf('section: 1');
+    const severity = lines.findIndex((line) => /^\s+severity: /.test(line));
+    const indent = /^\s*/.exec(lines[severity] as string)?.[0] ?? '';
+    lines.splice(severity + 1, 0, `${indent}severity: warning`);
+    lines.splice(section + 1, 0, 'section: 2');
+    const { error, dir } = loadError({ 'duckdb.yml': lines.join('\n') });
+    const file = path.join(dir, 'duckdb.yml');
+    expect(error.message.split('\n')).toEqual([
+      `${file}:${section + 2}: at section: "section" is written twice in this mapping, at lines ${section + 1} and ${section + 2}: a mapping holds one value per key, so one of them would not be read; keep the one meant and take the other out`,
+      `${file}:${severity + 3}: at diagnosis.verdicts[0].severity: "severity" is written twice in this mapping, at lines ${severity + 2} and ${severity + 3}: a mapping holds one value per key, so one of them would not be read; keep the one meant and take the other out`,
+    ]);
+  });
+
   it('names a YAML document that is not a mapping as a top-level problem', () => {
     const { error, dir } = loadError({ 'duckdb.yml': '- just\n- a list\n' });
     expect(error.message).toBe(`${path.join(dir, 'duckdb.yml')}: not a runbook: its YAML is a list, where a runbook is a mapping with id, title, diagnosis, recovery … (is this file meant to be here? every *.yml here is read as a runbook: keep notes and copies outside this folder)`);
