@@ -605,7 +605,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       if (Object.hasOwn(v.suggest, name)) add(where, `"${name}" is suggested too: a verdict that found nothing to give for it has no value to suggest`);
     });
     if (v.holdsUntil) {
-      if (v.paths.length === 0) add([...at, 'holdsUntil'], 'this verdict offers no path: holdsUntil bounds the plans made on what it found, and a verdict that proposes none has nothing to hold (give it paths, or take holdsUntil off)');
+      if (v.paths.length === 0) add([...at, 'holdsUntil'], 'this verdict offers no path: holdsUntil bounds every plan made on its diagnosis, whichever path it takes (one typed by hand too), and a verdict that proposes none leaves only such a typed plan to bound (was it meant for a verdict that offers one?): give it paths, or take holdsUntil off');
       checkTemplate({ at: ['holdsUntil', 'at'], template: v.holdsUntil.at, as: 'text' }, verdictScope, at);
       const notTime = holdsUntilAtProblem(v.holdsUntil.at, diagnosisSteps);
       if (notTime) add([...at, 'holdsUntil', 'at'], notTime);

@@ -341,10 +341,10 @@ describe('runbooks/schedule.yml', () => {
     const offersNone = bundled();
     offersNone.diagnosis.verdicts.find((v: any) => v.id === 'healthy').knownEmpty = ['from'];
     expect(refusal(offersNone)).toMatch(/at diagnosis\.verdicts\[\d+\]\.knownEmpty\[0\]: this verdict offers no path/);
-    // Until when the finding holds bounds the plans of the paths it offers; its templates read outputs the step sets.
+    // Until when the finding holds bounds every plan made on the diagnosis, whichever path; its templates read outputs the step sets.
     const untilNoPath = bundled();
     untilNoPath.diagnosis.verdicts.find((v: any) => v.id === 'healthy').holdsUntil = { at: '{{steps.dagster.dueTickAt}}', what: 'the tick' };
-    expect(refusal(untilNoPath)).toMatch(/at diagnosis\.verdicts\[\d+\]\.holdsUntil: this verdict offers no path: holdsUntil bounds the plans made on what it found, and a verdict that proposes none has nothing to hold \(give it paths, or take holdsUntil off\)/);
+    expect(refusal(untilNoPath)).toMatch(/at diagnosis\.verdicts\[\d+\]\.holdsUntil: this verdict offers no path: holdsUntil bounds every plan made on its diagnosis, whichever path it takes \(one typed by hand too\), and a verdict that proposes none leaves only such a typed plan to bound \(was it meant for a verdict that offers one\?\): give it paths, or take holdsUntil off$/m);
     const untilMisspelt = bundled();
     early(untilMisspelt).holdsUntil.at = '{{steps.dagster.dueTickAtt}}';
     expect(refusal(untilMisspelt)).toMatch(/at diagnosis\.verdicts\[1\]\.holdsUntil\.at: .*dueTickAtt/);
