@@ -185,6 +185,12 @@ function crossRunbookProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>, re
       problems.push(`${at}.oneEach: "${opens.oneEach}" is not an enum parameter of the diagnosis of ${target.id}${didYouMean(opens.oneEach, takes)}`);
     }
   });
+  // Two runbooks calling themselves one section of the incident runbook: one of them was copied and kept its number.
+  for (const other of all.values()) {
+    if (other.id !== rb.id && other.section === rb.section) {
+      problems.push(`section: section ${rb.section} is also ${placeName(other.id, 'section')}'s (${other.id}): each runbook is a section of the incident runbook of its own (a postmortem names it): give each its own number`);
+    }
+  }
   problems.push(...adviceCommandProblems(rb, [...all.keys()], refused), ...advicePathProblems(rb, all), ...verdictIncidentProblems(rb), ...adviceIncidentProblems(rb), ...expectedSchemaProblems(rb, all, refused, placeName), ...martSlaProblems(rb, all, nodeLine, refused), ...martListProblems(rb, all, nodeLine, refused), ...sameCommandProblems(rb, all, placeName));
   return problems;
 }

@@ -1501,6 +1501,22 @@ describe("the runbooks' mart lists", () => {
   });
 });
 
+describe("a runbook's section", () => {
+  it("is refused where another runbook of the folder has it too, in each of them, naming the other's line", () => {
+    const dir = tempDir();
+    fs.cpSync(path.join(projectRoot, 'runbooks'), dir, { recursive: true });
+    const text = fs.readFileSync(path.join(dir, 'schedule.yml'), 'utf8');
+    fs.writeFileSync(path.join(dir, 'schedule.yml'), text.replace(/^section: 4$/m, 'section: 1'));
+    const lineOf = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8').split('\n').indexOf('section: 1') + 1;
+    const [duckdb, schedule] = [lineOf('duckdb.yml'), lineOf('schedule.yml')];
+    const said = 'each runbook is a section of the incident runbook of its own (a postmortem names it): give each its own number';
+    expect(checkRunbooks(dir).problems.map((line) => line.replace(`${dir}/`, ''))).toEqual([
+      `duckdb.yml:${duckdb}: at section: section 1 is also schedule.yml:${schedule}'s (schedule): ${said}`,
+      `schedule.yml:${schedule}: at section: section 1 is also duckdb.yml:${duckdb}'s (duckdb): ${said}`,
+    ]);
+  });
+});
+
 describe("a /databox command in a runbook's text giving {{incident_id}}", () => {
   it("is refused naming another scenario: a runbook copied as a new one would send its own incident to the one it was copied from", () => {
     const dir = tempDir();
