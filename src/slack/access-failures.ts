@@ -2,25 +2,47 @@
 // person refused can act on: a lasting refusal names what is wrong and who can fix it, for trying again would only be
 // refused again; silence names how long the bot waited; anything else may clear in a moment.
 import { formatDuration } from '../format-duration.js';
-import { refusesTheSetup, refusesTheToken } from './lasting-refusals.js';
+import { lastingRefusal, refusesTheToken } from './lasting-refusals.js';
 import { slackCodeOf, slackTrouble, unansweredInTime } from './slack-trouble.js';
 
 /** Slack's answers that the group named does not exist. */
 const noSuchGroup = new Set(['no_such_subteam', 'subteam_not_found']);
 
+/**
+ * usergroups.users.list's own lasting refusals beyond those of every method (lasting-refusals.ts), from its
+ * documentation: a workspace whose plan has no user groups (Free), and answers that the bot may not read them.
+ */
+const cannotReadGroups = new Set(['no_permission', 'enterprise_is_restricted', 'two_factor_setup_required', 'method_deprecated', 'deprecated_endpoint']);
+
+/** Why Slack will never list a group a setting names, and what whoever runs the bot should do about it. */
+interface GroupRefusal {
+  why: string;
+  fix: string;
+}
+
+/** The lasting refusal Slack's `error` to list a group `setting` names is; undefined when asking again may work. */
+export function groupRefusal(setting: string, error: string): GroupRefusal | undefined {
+  if (noSuchGroup.has(error)) return { why: 'this workspace has no such user group', fix: `correct ${setting}` };
+  // Slack's Free plans have no user groups at all: the setting can only name people.
+  if (error === 'plan_upgrade_required') return { why: "this workspace's plan has no user groups", fix: `list user IDs in ${setting}` };
+  if (error === 'missing_scope') {
+    return { why: "the bot's token lacks the usergroups:read scope (an app installed before the scope was added to manifest.yml)", fix: 'add it and reinstall the app' };
+  }
+  const refusal = lastingRefusal(error);
+  if (refusal?.kind === 'token') return { why: refusal.means, fix: 'give the bot a valid one' };
+  if (refusal?.kind === 'access' || cannotReadGroups.has(error)) return { why: `Slack will not let the bot read user groups (${error})`, fix: `list user IDs in ${setting}` };
+  return undefined;
+}
+
+/** A lasting refusal in one line: why, then what to do. */
+export function groupRefusalAdvice({ why, fix }: GroupRefusal): string {
+  return `${why}: ${fix}`;
+}
+
 /** How a refused click or request is said to have ended: "the click was refused", "nothing was approved". */
 export interface RefusalWords {
   refused: string;
   nothing: string;
-}
-
-/**
- * Whether asking Slack again cannot change its answer: the group does not exist, or the bot may not read it (its token
- * lacks the scope, or is refused: Slack's lasting refusals of the setup, lasting-refusals.ts). Anything else
- * (ratelimited, a 5xx, the network) may clear in a moment.
- */
-export function lastingError(error: string): boolean {
-  return noSuchGroup.has(error) || refusesTheSetup(error);
 }
 
 /**
@@ -64,8 +86,7 @@ export interface GroupFailure {
  */
 export function unlistedGroupsReason(setting: string, failures: readonly GroupFailure[], refused: string): string {
   const which = failures.map(({ group, error }) => `${group}: ${error}`).join('; ');
-  if (failures.some(({ error }) => lastingError(error))) {
-    return `Slack could not list the members of ${which} (usergroups.users.list), so ${refused}. Trying again will not help: ${setting} names a user group Slack does not have, or that the bot's token may not read (it needs the usergroups:read scope). Tell whoever runs databox-bot to correct ${setting}`;
-  }
+  const lasting = failures.map(({ error }) => groupRefusal(setting, error)).find((refusal) => refusal !== undefined);
+  if (lasting) return `Slack could not list the members of ${which} (usergroups.users.list), so ${refused}. Trying again will not help: ${groupRefusalAdvice(lasting)}. Tell whoever runs databox-bot`;
   return `Slack could not list the members of ${which} (usergroups.users.list), so ${refused}. Try again in a moment`;
 }

@@ -3,7 +3,7 @@
 // user IDs, or user groups; both read with usergroups.users.list, cached briefly).
 import type { WebClient } from '@slack/web-api';
 import { UserError } from '../errors.js';
-import { describeSlackError, lastingError, personUnknownReason, unlistedGroupsReason, type GroupFailure, type RefusalWords } from './access-failures.js';
+import { describeSlackError, groupRefusal, groupRefusalAdvice, personUnknownReason, unlistedGroupsReason, type GroupFailure, type RefusalWords } from './access-failures.js';
 import { slackMention as mention } from './mentions.js';
 
 export type Access = { ok: true } | { ok: false; reason: string };
@@ -250,8 +250,9 @@ export class SlackAccess {
 
   /**
    * At start: each user group DATABOX_APPROVERS or DATABOX_REQUESTERS names that Slack will not list, as a line for the
-   * log. A lasting refusal (no such group, no usergroups:read) means no member of it can act until the setting or the
-   * token is corrected; the bot starts all the same, since refusing to start would leave nobody able to act at all.
+   * log. A lasting refusal (no such group, a plan without user groups, no usergroups:read) means no member of it can act
+   * until the setting or the token is corrected; the bot starts all the same, since refusing to start would leave nobody
+   * able to act at all.
    */
   async groupProblems(): Promise<{ group: string; setting: string; error: string; lasting: boolean; line: string }[]> {
     const settings = [
@@ -265,11 +266,11 @@ export class SlackAccess {
           await this.groupMembers(group);
         } catch (caught) {
           const error = describeSlackError(caught, this.options.answerWithinMs);
-          const lasting = lastingError(error);
-          const line = lasting
-            ? `${setting} names the user group ${group}, which Slack will not list (${error}: a group this workspace does not have, or a token without usergroups:read): no member of it can ${act} until ${setting} is corrected`
+          const refusal = groupRefusal(setting, error);
+          const line = refusal
+            ? `${setting} names the user group ${group}, which Slack will not list (${error}): ${groupRefusalAdvice(refusal)}. No member of it can ${act} until then`
             : `could not check the user group ${group} named by ${setting} (${error}): it is asked again at each click`;
-          problems.push({ group, setting, error, lasting, line });
+          problems.push({ group, setting, error, lasting: refusal !== undefined, line });
         }
       }
     }

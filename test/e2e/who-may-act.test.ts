@@ -292,6 +292,18 @@ describe('DATABOX_REQUESTERS', () => {
     expect(slack.callsTo('usergroups.users.list').map((a) => a.usergroup)).toContain('S0ONCALL');
   });
 
+  it('says a workspace whose plan has no user groups needs user IDs in DATABOX_REQUESTERS', async () => {
+    slack.failures.set('usergroups.users.list', 'plan_upgrade_required');
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, env);
+    const advice = "this workspace's plan has no user groups: list user IDs in DATABOX_REQUESTERS";
+    expect(harness.logs.filter((l) => l.level === 50).map((l) => l.msg)).toContainEqual(expect.stringContaining(`(plan_upgrade_required): ${advice}.`));
+    await harness.command('recover duckdb path=a', operator);
+    await harness.settle();
+    expect(slack.responses.at(-1)?.body.text).toContain(`Trying again will not help: ${advice}`);
+    expect(slack.responses.at(-1)?.body.text).not.toMatch(/Try again in a moment/);
+  });
+
   it('refuses when the group cannot be read, naming it', async () => {
     writeGarbage(checkout.databasePath);
     harness = await startBot(checkout, slack, env);
@@ -357,15 +369,31 @@ describe('DATABOX_APPROVERS', () => {
     await harness.click(approve, teammate);
     await harness.settle();
     const told = slack.ephemerals(teammate).at(-1);
-    expect(told).toMatch(/Slack could not list the members of S0ONCALL: no_such_subteam \(usergroups\.users\.list\).*Trying again will not help: DATABOX_APPROVERS names a user group Slack does not have.*Tell whoever runs databox-bot to correct DATABOX_APPROVERS/);
+    expect(told).toMatch(/Slack could not list the members of S0ONCALL: no_such_subteam \(usergroups\.users\.list\).*Trying again will not help: this workspace has no such user group: correct DATABOX_APPROVERS\. Tell whoever runs databox-bot$/);
     expect(told).not.toMatch(/Try again in a moment/);
     // Said at the start already, as an error of the log: the bot started all the same.
     expect(harness.logs.filter((l) => l.level === 50).map((l) => l.msg)).toContainEqual(
-      expect.stringMatching(/^DATABOX_APPROVERS names the user group S0ONCALL, which Slack will not list \(no_such_subteam: .*\): no member of it can approve a plan until DATABOX_APPROVERS is corrected$/),
+      'DATABOX_APPROVERS names the user group S0ONCALL, which Slack will not list (no_such_subteam): this workspace has no such user group: correct DATABOX_APPROVERS. No member of it can approve a plan until then',
     );
     await harness.click(approve, operator);
     await harness.settle();
     expect(slack.ephemerals(operator).at(-1)).toMatch(/must be approved by someone other than the person who requested it/);
+    nothingRan();
+  });
+
+  it('says a workspace whose plan has no user groups needs user IDs, at the start and at each click, not to try again', async () => {
+    // A free Slack plan: usergroups.users.list answers plan_upgrade_required, and will until the plan changes.
+    slack.failures.set('usergroups.users.list', 'plan_upgrade_required');
+    const approve = await planWaitingForApproval(env);
+    const advice = "this workspace's plan has no user groups: list user IDs in DATABOX_APPROVERS";
+    expect(harness.logs.filter((l) => l.level === 50).map((l) => l.msg)).toContainEqual(
+      `DATABOX_APPROVERS names the user group S0ONCALL, which Slack will not list (plan_upgrade_required): ${advice}. No member of it can approve a plan until then`,
+    );
+    await harness.click(approve, teammate);
+    await harness.settle();
+    const told = slack.ephemerals(teammate).at(-1);
+    expect(told).toContain(`Slack could not list the members of S0ONCALL: plan_upgrade_required (usergroups.users.list), so the bot cannot tell whether you are one of DATABOX_APPROVERS and the click was refused; nothing was decided. Trying again will not help: ${advice}. Tell whoever runs databox-bot`);
+    expect(told).not.toMatch(/Try again in a moment/);
     nothingRan();
   });
 

@@ -3,7 +3,7 @@
 // try again; never the client's own message.
 import { webApi } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { describeSlackError, personUnknownReason } from '../../src/slack/access-failures.js';
+import { describeSlackError, groupRefusal, personUnknownReason, unlistedGroupsReason } from '../../src/slack/access-failures.js';
 import { webApiPolicy } from '../../src/slack/app.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 
@@ -60,5 +60,28 @@ describe('why Slack did not say who someone is', () => {
       "Slack's Web API did not answer within 1.0 s when the bot asked who you are (users.info), so the click was refused; nothing was approved. Try again in a moment",
     );
     expect(describeSlackError(error, 1_000)).toBe('no answer within 1.0 s');
+  });
+});
+
+describe('why Slack did not list a user group (usergroups.users.list)', () => {
+  const refused = 'the click was refused';
+  const reason = (error: string) => unlistedGroupsReason('DATABOX_APPROVERS', [{ group: 'S0ONCALL', error }], refused);
+
+  it.each([
+    ['no_such_subteam', 'this workspace has no such user group: correct DATABOX_APPROVERS'],
+    ['plan_upgrade_required', "this workspace's plan has no user groups: list user IDs in DATABOX_APPROVERS"],
+    ['missing_scope', "the bot's token lacks the usergroups:read scope (an app installed before the scope was added to manifest.yml): add it and reinstall the app"],
+    ['not_allowed_token_type', 'SLACK_BOT_TOKEN is not a bot token, xoxb-…: give the bot a valid one'],
+    ['token_revoked', 'the bot token, SLACK_BOT_TOKEN, was revoked, or the app uninstalled: give the bot a valid one'],
+    ['no_permission', 'Slack will not let the bot read user groups (no_permission): list user IDs in DATABOX_APPROVERS'],
+    ['enterprise_is_restricted', 'Slack will not let the bot read user groups (enterprise_is_restricted): list user IDs in DATABOX_APPROVERS'],
+  ])('says %s is lasting, and what fixes it', (error, advice) => {
+    expect(groupRefusal('DATABOX_APPROVERS', error)).toBeDefined();
+    expect(reason(error)).toBe(`Slack could not list the members of S0ONCALL: ${error} (usergroups.users.list), so ${refused}. Trying again will not help: ${advice}. Tell whoever runs databox-bot`);
+  });
+
+  it.each(['ratelimited', 'fatal_error', 'org_login_required', "Slack's Web API failed: it answered HTTP 500"])('says to try again after %s', (error) => {
+    expect(groupRefusal('DATABOX_APPROVERS', error)).toBeUndefined();
+    expect(reason(error)).toBe(`Slack could not list the members of S0ONCALL: ${error} (usergroups.users.list), so ${refused}. Try again in a moment`);
   });
 });
