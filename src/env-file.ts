@@ -11,7 +11,15 @@ import { ConfigError } from './config.js';
 export function loadDotEnv(dir = process.cwd()): string | undefined {
   const file = path.join(dir, '.env');
   if (!fs.existsSync(file)) return undefined;
-  const commented = valueReadAsComment(fs.readFileSync(file, 'utf8'));
+  if (fs.statSync(file).isDirectory()) {
+    throw new ConfigError(
+      `invalid configuration: ${file} is a folder, not a file of settings (Docker makes one where it bind-mounts a file missing on the host): remove it and put the .env file there, or mount the file that exists`,
+    );
+  }
+  // An editor's "UTF-8 with BOM" puts U+FEFF before the first name, which Node's reader keeps as part of it: the first
+  // setting (DATABOX_APPROVERS, say) would be left unset without a word.
+  const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  const commented = valueReadAsComment(text);
   if (commented) {
     const advice =
       commented.name === 'DATABOX_ALERT_CHANNEL'
@@ -21,7 +29,7 @@ export function loadDotEnv(dir = process.cwd()): string | undefined {
       `invalid configuration: ${file} line ${commented.line}: the value of ${commented.name} starts with #, which a .env file reads as the start of a comment, so ${commented.name} would be empty: ${advice}`,
     );
   }
-  process.loadEnvFile(file);
+  for (const [name, value] of Object.entries(parseEnv(text))) process.env[name] ??= value;
   return file;
 }
 

@@ -71,6 +71,9 @@ describe("the image's HEALTHCHECK", () => {
     fs.mkdirSync(path.join(app, '.env'));
     const [command, ...args] = healthcheckCommand();
     const result = await execa(command as string, args, { cwd: app, env: { PATH: process.env.PATH ?? '', HOME: work }, extendEnv: false, reject: false, timeout: 60_000 });
-    expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 1, stderr: 'databox-bot healthcheck: EISDIR: illegal operation on a directory, read' });
+    expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({
+      exitCode: 1,
+      stderr: `databox-bot healthcheck: invalid configuration: ${path.join(app, '.env')} is a folder, not a file of settings (Docker makes one where it bind-mounts a file missing on the host): remove it and put the .env file there, or mount the file that exists`,
+    });
   });
 });

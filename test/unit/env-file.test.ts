@@ -76,3 +76,31 @@ describe('a .env value that starts with #', () => {
     expect(loadDotEnv(tempDir())).toBeUndefined();
   });
 });
+
+describe('how the file is read', () => {
+  it('reads the first variable of a file saved with a byte-order mark under its own name', () => {
+    // The tester's file, saved "UTF-8 with BOM": the first name was read as "\uFEFFDATABOX_APPROVERS", and anyone could approve.
+    expect(loadDotEnv(envFileIn(`\uFEFF${prefix}A=U0CAROL\n${prefix}B=2\n`))).toMatch(/\.env$/);
+    expect(process.env[`${prefix}A`]).toBe('U0CAROL');
+    expect(process.env[`\uFEFF${prefix}A`]).toBeUndefined();
+    expect(process.env[`${prefix}B`]).toBe('2');
+  });
+
+  it('leaves variables already set in the environment as they are', () => {
+    process.env[`${prefix}A`] = 'from the environment';
+    loadDotEnv(envFileIn(`\uFEFF${prefix}A=from the file\n${prefix}B=2`));
+    expect(process.env[`${prefix}A`]).toBe('from the environment');
+    expect(process.env[`${prefix}B`]).toBe('2');
+  });
+
+  it('stops the start when .env is a folder, naming it', () => {
+    // What a Docker bind mount of a .env missing on the host makes: "EISDIR: illegal operation on a directory, read".
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, '.env'));
+    expect(() => loadDotEnv(dir)).toThrow(
+      new ConfigError(
+        `invalid configuration: ${path.join(dir, '.env')} is a folder, not a file of settings (Docker makes one where it bind-mounts a file missing on the host): remove it and put the .env file there, or mount the file that exists`,
+      ),
+    );
+  });
+});
