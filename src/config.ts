@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { dltSecretValues } from './dlt-secrets.js';
 import { formatDuration } from './format-duration.js';
 import { hostMemory, sizeInBytes, sizePattern } from './duckdb/memory-sizes.js';
+import { projectRootOf } from './project-root.js';
 import { unknownVariables, type UnknownVariable } from './unknown-variables.js';
 import { withheldFromCommands } from './withheld-from-commands.js';
 
@@ -378,7 +379,7 @@ export function secretValuesOf(env: Record<string, string | undefined>): string[
     .map(([, value]) => value as string);
 }
 
-const projectRoot = path.resolve(import.meta.dirname, '..', ...(import.meta.dirname.includes(`${path.sep}dist${path.sep}`) ? ['..'] : []));
+const projectRoot = projectRootOf(import.meta.filename);
 /** The runbooks shipped with the bot, used unless DATABOX_RUNBOOKS_DIR names others. */
 export const bundledRunbooksDir = path.join(projectRoot, 'runbooks');
 

@@ -44,6 +44,19 @@ describe('runbooks check', () => {
     ]);
   });
 
+  it('finds the bundled runbooks of a checkout run from its sources under a folder named dist (/srv/dist/databox-bot)', async () => {
+    const checkout = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'databox-under-dist-')), 'dist', 'databox-bot');
+    temps.push(path.dirname(path.dirname(checkout)));
+    fs.mkdirSync(checkout, { recursive: true });
+    for (const part of ['src', 'runbooks', 'package.json', 'tsconfig.json']) fs.cpSync(path.join(projectRoot, part), path.join(checkout, part), { recursive: true });
+    fs.symlinkSync(path.join(projectRoot, 'node_modules'), path.join(checkout, 'node_modules'));
+    // What `npm run cli` runs: tsx on the sources.
+    const result = await execa(path.join(checkout, 'node_modules', '.bin', 'tsx'), ['src/cli.ts', 'runbooks', 'check'], { cwd: checkout, env: cliEnv({}), extendEnv: false, reject: false, stdin: 'ignore' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain(path.join(checkout, 'runbooks'));
+    expect(result.exitCode).toBe(0);
+  }, 120_000);
+
   it('prints every problem of every file and exits 1', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbooks-check-'));
     temps.push(dir);
