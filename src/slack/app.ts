@@ -1,4 +1,4 @@
-// Builds the Bolt app: Socket Mode with an app token, otherwise HTTP on /slack/events with GET /healthz beside it.
+// Builds the Bolt app: Socket Mode with an app token, otherwise HTTP on /slack/events (a slash after it too) with GET /healthz beside it.
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Config } from '../config.js';
@@ -7,7 +7,7 @@ import { boltLogger } from './bolt-logger.js';
 import { notingFailedPosts, withoutBlindReposts } from './blind-reposts.js';
 import { fetchOffThread } from './fetch-off-thread.js';
 import { notingFailedWhoIs, withoutSecondWaits } from './unanswered-who-is.js';
-import { guardRequests } from './guard-requests.js';
+import { eventsPaths, guardRequests } from './guard-requests.js';
 import type { TokenRefused } from './lasting-trouble.js';
 import { socketModeTrouble } from './socket-mode-trouble.js';
 import { keepReconnecting } from './socket-mode-reconnect.js';
@@ -116,6 +116,7 @@ export function createSlackApp(
   const receiver = new HTTPReceiver({
     signingSecret,
     port: slack.port,
+    endpoints: eventsPaths,
     logger: boltLog,
     customRoutes: [
       {

@@ -16,8 +16,8 @@ export interface GuardOptions {
   signaturesKept?: number;
 }
 
-/** Where Bolt's HTTP receiver takes Slack's requests (its default endpoint, the one the manifest names). */
-const eventsPath = '/slack/events';
+/** Where Bolt's HTTP receiver takes Slack's requests: the manifest's path, and the same with a slash after it, as typed. */
+export const eventsPaths = ['/slack/events', '/slack/events/'];
 /** Slack's own rule: a request stamped more than five minutes from the local clock may be a replay. */
 const maxSkewSeconds = 5 * 60;
 
@@ -55,6 +55,22 @@ function answer(res: ServerResponse, status: number): void {
   res.end();
 }
 
+/**
+ * A request carrying Slack's signature to a path the bot answers nothing at: the app's Request URL is wrong (a path
+ * typed as another, /slack/commands, or none), and each command and click would fail with only Bolt's 404 to show for
+ * it. The host is the one the request was sent to, through a proxy too.
+ */
+function warnOfWrongRequestUrl(req: IncomingMessage, logger: Logger): void {
+  if (req.method !== 'POST' || req.headers['x-slack-signature'] === undefined || req.headers['x-slack-request-timestamp'] === undefined) return;
+  const forwarded = req.headers['x-forwarded-host'];
+  const host = (typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined) || req.headers.host || '<host>';
+  const wrongPath = pathOf(req).slice(0, 200);
+  logger.warn(
+    { path: wrongPath },
+    `a request signed as Slack signs them came to ${wrongPath}, where the bot answers none: set the app's Request URL (Slash Commands, and Interactivity & Shortcuts) to https://${host.slice(0, 200)}${eventsPaths[0]}`,
+  );
+}
+
 /** Puts the check in front of the receiver's request listener; Bolt reads the body the check has already read. */
 export function guardRequests(receiver: HTTPReceiver, options: GuardOptions): void {
   const bolt = receiver.requestListener;
@@ -66,7 +82,10 @@ export function guardRequests(receiver: HTTPReceiver, options: GuardOptions): vo
   // a little longer, for a clock skewed the other way.
   const signatures = new SeenRecently(options.signaturesKept ?? 100_000, 2 * maxSkewSeconds * 1000);
   receiver.requestListener = (req, res) => {
-    if (req.method !== 'POST' || pathOf(req) !== eventsPath) return bolt(req, res);
+    if (req.method !== 'POST' || !eventsPaths.includes(pathOf(req))) {
+      warnOfWrongRequestUrl(req, options.logger);
+      return bolt(req, res);
+    }
     // Bolt refuses a timestamp from more than five minutes ago; one from more than five minutes ahead is refused here.
     const stamped = Number(req.headers['x-slack-request-timestamp']);
     if (Number.isFinite(stamped) && stamped > Date.now() / 1000 + maxSkewSeconds) {
