@@ -68,11 +68,16 @@ function gigabytes(bytes: number): string {
 
 /**
  * A path. A leading ~ is refused: only a shell expands it, and none reads these values (npm start's .env, docker's
- * --env-file, a systemd unit), so ~/var would be a relative path, to a folder named "~".
+ * --env-file, a systemd unit), so ~/var would be a relative path, to a folder named "~". So are quotes at either end,
+ * which docker's --env-file keeps as part of the value: "/srv/databox" would be a folder named '"' in the working one.
  */
 const pathValue = z
   .string()
   .min(1)
+  .refine((text) => !/^["']|["']$/.test(text), {
+    abort: true,
+    message: 'is wrapped in quotes, which would be taken as part of the path (docker run --env-file keeps quotes): write the path bare',
+  })
   .refine((text) => !text.startsWith('~'), {
     // The checks of the whole that would follow (DATABOX_ROOT is not a directory) would only say the same again.
     abort: true,

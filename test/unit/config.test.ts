@@ -214,6 +214,17 @@ describe('durations', () => {
     },
   );
 
+  it.each(['DATABOX_ROOT', 'DATABOX_DATABASE_PATH', 'DATABOX_STATE_DIR', 'DATABOX_RUNBOOKS_DIR', 'DATABOX_DUCKDB_EXTENSION_DIRECTORY'])(
+    '%s wrapped in quotes is refused, as docker run --env-file keeps them, naming the setting',
+    (name) => {
+      // The quotes would be part of the path: a folder named '"' in the working directory, the journal not where expected.
+      const why = 'is wrapped in quotes, which would be taken as part of the path (docker run --env-file keeps quotes): write the path bare';
+      expect(configErrorOf({ [name]: '"/srv/databox"' })).toBe(`invalid configuration: ✖ ${why} → at ${name}`);
+      expect(configErrorOf({ [name]: "'/srv/databox'" })).toBe(`invalid configuration: ✖ ${why} → at ${name}`);
+      expect(configErrorOf({ [name]: '/srv/databox"' })).toContain(`${why} → at ${name}`);
+    },
+  );
+
   it('takes a path with a ~ further on, which is a folder\'s own name', () => {
     expect(loadConfig({ DATABOX_STATE_DIR: 'var/~backup' }).stateDir).toBe(path.resolve('var/~backup'));
   });
