@@ -197,6 +197,20 @@ describe('/databox diagnose duckdb', () => {
     expect(checkout.listData()).toEqual([]);
   });
 
+  it('names a DuckDB file beside a missing database, asking whether DATABOX_DATABASE_PATH is right before offering a rebuild', async () => {
+    // The tester's stack wrote ops.duckdb; DATABOX_DATABASE_PATH named databox.duckdb, and only a full rebuild was offered.
+    const folder = path.dirname(checkout.databasePath);
+    await createHealthyDatabase(path.join(folder, 'ops.duckdb'), 100);
+    fs.writeFileSync(path.join(folder, 'notes.txt'), 'not a database');
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('Missing — there is no database file');
+    expect(verdict).toContain(
+      `${checkout.databasePath} does not exist. Is DATABOX_DATABASE_PATH right? ops.duckdb exists beside it, in ${folder}: if that is the stack's database, set DATABOX_DATABASE_PATH to it and diagnose again, before any rebuild. Rebuild it from raw dlt state (path A)`,
+    );
+    expect(fs.existsSync(checkout.databasePath)).toBe(false);
+  });
+
   it('names a write-ahead log left alone where the database is missing, which holds its last writes, and leaves it as it is', async () => {
     // A stack's writes not yet checkpointed, then the file lost: its log stays.
     const instance = await DuckDBInstance.create(checkout.databasePath);

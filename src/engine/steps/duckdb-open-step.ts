@@ -1,5 +1,6 @@
 // The duckdb-open step kind: open a DuckDB file read-only and run SELECT 1, telling busy, missing, corrupt and unreadable apart.
 import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { duckdbApi } from '../../duckdb/duckdb-api.js';
 import { walBeside } from '../../duckdb/wal.js';
@@ -46,9 +47,33 @@ const schema = z.strictObject({
    * beside it): said in its summary and its `newest` output, for the plan to show before anyone approves it.
    */
   newestOf: z.array(martSla).default([]),
+  /**
+   * The setting the path comes from (DATABOX_DATABASE_PATH): when the file is missing and other DuckDB files sit in its
+   * folder, its `beside` output asks whether that setting is right, naming them, before anything is rebuilt.
+   */
+  pathSetting: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'a setting\'s name, such as DATABOX_DATABASE_PATH').optional(),
 });
 
 export type DuckdbOpenStep = z.output<typeof schema> & ResolvedCommon;
+
+/**
+ * Where the file is missing, the other DuckDB files in its folder, as a sentence for a verdict's advice: a setting that
+ * names the wrong file (databox.duckdb where the stack writes ops.duckdb) would otherwise lead only to a full rebuild.
+ */
+function otherDatabasesBeside(file: string, setting: string | undefined): string {
+  const folder = path.dirname(file);
+  let names: string[];
+  try {
+    names = fs.readdirSync(folder).filter((name) => name.endsWith('.duckdb') && name !== path.basename(file)).sort();
+  } catch {
+    return '';
+  }
+  if (names.length === 0) return '';
+  const shown = names.length > 3 ? [...names.slice(0, 3), `${names.length - 3} more`] : names;
+  const listed = shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
+  const which = setting ?? 'the path';
+  return `Is ${which} right? ${listed} ${names.length === 1 ? 'exists' : 'exist'} beside it, in ${folder}: if that is the stack's database, set ${which} to it and diagnose again, before any rebuild.`;
+}
 
 /** The database and its write-ahead log as found (a log removed by hand since changes what opens as much as the file). */
 function filesSeen(file: string): Record<string, FileSeen> | undefined {
@@ -67,7 +92,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
   const holders = probed.status === 'ok' && step.readersBlock ? otherLockHolders(step.path) : [];
   const opened = heldByAnother(step.path, holders) ?? withNote(probed, ownReadersNote(step.path, holders));
   const foreign = notTheStacks(step.expectSchemas, opened.status === 'ok' ? opened.schemas : undefined);
-  if (foreign) return { status: 'no-expected-schemas', summary: foreign, output: opened.message, durationMs: elapsedSince(started), outputs: { log: '', holderPid: 'unknown', heldAs: '', message: foreign, looksLike: '', linkTarget: '', withoutLog: '' }, ...(seen ? { seen } : {}) };
+  if (foreign) return { status: 'no-expected-schemas', summary: foreign, output: opened.message, durationMs: elapsedSince(started), outputs: { log: '', holderPid: 'unknown', heldAs: '', message: foreign, looksLike: '', linkTarget: '', withoutLog: '', beside: '' }, ...(seen ? { seen } : {}) };
   const cannotWrite = step.checkWritable && opened.status === 'ok' ? writeProblem(step.path) : undefined;
   if (cannotWrite) {
     return {
@@ -75,7 +100,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
       summary: `opens read-only and SELECT 1 succeeds, but ${cannotWrite}`,
       output: `${opened.message}\n${cannotWrite}`,
       durationMs: elapsedSince(started),
-      outputs: { log: '', holderPid: 'unknown', heldAs: '', message: cannotWrite, looksLike: '', linkTarget: opened.linkTarget ?? '', withoutLog: '' },
+      outputs: { log: '', holderPid: 'unknown', heldAs: '', message: cannotWrite, looksLike: '', linkTarget: opened.linkTarget ?? '', withoutLog: '', beside: '' },
       ...(seen ? { seen } : {}),
     };
   }
@@ -114,6 +139,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
       linkTarget: opened.linkTarget ?? '',
       withoutLog: opened.status === 'wal-damaged' ? withoutLog(opened.foreignLog) : '',
       newest: opened.newest ? newestDaysSaid(opened.newest) : '',
+      beside: opened.status === 'missing' ? otherDatabasesBeside(step.path, step.pathSetting) : '',
     },
     ...(seen ? { seen } : {}),
   };
@@ -219,6 +245,7 @@ export const duckdbOpenStepKind = defineStepKind({
     log: 'text',
     withoutLog: 'text',
     newest: 'text',
+    beside: 'text',
   },
   defaultTimeoutMs: 30_000,
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
