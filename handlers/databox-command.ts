@@ -9,7 +9,7 @@ import { unlockRequestMessage } from '../src/slack/unlock-message.js';
 import { ensureIncidentThread } from '../src/slack/incident-thread.js';
 import { queuePostmortem, unchangedSinceText, type DeliveredPostmortem } from '../src/slack/postmortem-upload.js';
 import { fromChannel } from '../src/slack/slack-refs.js';
-import { describeFailure, redactedRespond, samePlanWaitingText } from '../src/slack/tell.js';
+import { describeFailure, directMessageWarning, redactedRespond, samePlanWaitingText } from '../src/slack/tell.js';
 import { tellCommandSender } from '../src/slack/tell-or-log.js';
 import { isUserError, StoppedError } from '../src/errors.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
@@ -187,7 +187,8 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
         .catch((error: unknown) => deps.logger.warn({ err: error }, 'a joiner of a diagnosis could not be told where it is'));
       return;
     }
-    await ack();
+    // A new incident in a direct message opens there all the same (its requester may read it), but said: nobody else sees it.
+    await ack(cmd.verb === 'diagnose' && !cmd.incident && command.channel_id.startsWith('D') ? { response_type: 'ephemeral', text: directMessageWarning } : undefined);
     record();
     const fail = async (error: unknown) => {
       // A refusal (bad input, a database held) started nothing: it does not count against the per-person limit, and it

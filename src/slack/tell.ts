@@ -59,8 +59,15 @@ const slackAdvice: Record<string, string> = {
   is_archived: 'this channel is archived: run the command in an open incident channel',
 };
 
-/** Said instead of "invite it" in a direct message (a D… channel): nobody can invite a bot into a DM between people. */
-const inADirectMessage = 'the bot cannot post in a direct message between people: run the command in a channel (or in a DM with databox-bot)';
+/**
+ * Said instead of "invite it" in a direct message (a D… channel): nobody can invite a bot into a DM between people. A
+ * DM with the bot is not offered instead: the app has no Messages tab (manifest.yml), and no teammate could approve there.
+ */
+const inADirectMessage = 'the bot cannot post in a direct message between people: run the command in a channel where your teammates are';
+
+/** Said as a new incident opens in a direct message (with the bot): nobody else sees it, so nobody else may approve it. */
+export const directMessageWarning =
+  ':warning: This is a direct message: an incident opened here is seen by nobody else, so no teammate can approve its plans. Run the command in a channel where your teammates are.';
 
 /**
  * What Slack did, in words an operator can act on, when an error is Slack's own refusal or failure; else undefined.

@@ -308,8 +308,21 @@ describe("Slack's bad days", () => {
     await harness.command('diagnose duckdb', operator, 'D0TWOPEOPLE');
     await harness.settle();
     const told = String(slack.responses.at(-1)?.body.text);
-    expect(told).toMatch(/Slack refused \(channel_not_found\): the bot cannot post in a direct message between people: run the command in a channel \(or in a DM with databox-bot\)/);
-    expect(told).not.toMatch(/invite/);
+    // Only a channel: the app has no Messages tab (manifest.yml), and an incident in a DM with the bot has no teammate to approve it.
+    expect(told).toMatch(/Slack refused \(channel_not_found\): the bot cannot post in a direct message between people: run the command in a channel where your teammates are\. /);
+    expect(told).not.toMatch(/invite|DM with/);
+  });
+
+  it('warns, as a new incident opens in a direct message with the bot, that no teammate can see it to approve its plans', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    const ack = await harness.command('diagnose duckdb', operator, 'D0BOTDM');
+    await harness.settle();
+    expect(ack.text).toContain(':warning: This is a direct message: an incident opened here is seen by nobody else, so no teammate can approve its plans. Run the command in a channel where your teammates are');
+    // It opens all the same: the requester may still read the verdict, and approve where DATABOX_ALLOW_SELF_APPROVAL lets them.
+    expect(slack.callsTo('chat.postMessage').map((args) => args.channel)).toContain('D0BOTDM');
+    const inChannel = await harness.command('diagnose duckdb', operator);
+    expect(inChannel.text).not.toContain('direct message');
   });
 
   it("asks again for the first message when Slack answers with trouble of its own (ratelimited, a 429 it cannot wait out, a proxy's page), and the incident goes on", async () => {
