@@ -310,9 +310,22 @@ function valueSplitAtSpaces(pairs: readonly string[], index: number): string {
     const unescaped = value.replace(/\\ /g, ' ').replace(/\\$/, '');
     return `${notAPair}; a backslash before a space does not keep it in the value (no shell reads the command): write the value in double quotes, ${clip(`${key}="${unescaped}"`)}`;
   }
+  const whole = wholeAsTyped(key, before.slice(eq + 1), pair);
+  if (whole) return `${notAPair}, nor part of ${clip(before)} (${whole}): leave it out, or give it as <name>=<value> with a parameter of the command`;
   const quotedSingly = /^['\u2018\u2019](.*?)(['\u2018\u2019]?)$/.exec(value);
   if (quotedSingly?.[2]) return `${key}=${clip(value)} is in single quotes, which would be part of the value: give it in double quotes, ${clip(`${key}="${quotedSingly[1]}"`)}`;
   return `${notAPair}; a value with spaces goes in double quotes: ${clip(`${key}="${quotedSingly ? quotedSingly[1] : value}"`)}`;
+}
+
+/**
+ * Why `key=value` cannot be the start of a value split at a space, the `next` word its rest: an incident id, a path's
+ * name and a day hold no spaces (a day followed by a time, `at=2026-04-20 12:00`, may). Undefined when it may be.
+ */
+function wholeAsTyped(key: string, value: string, next: string): string | undefined {
+  if (key.toLowerCase() === 'incident' && incidentIdPattern.test(value)) return 'an incident id has no spaces';
+  if (key.toLowerCase() === 'path' && /^[a-z0-9_-]+$/i.test(value)) return "a path's name has no spaces";
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value) && !/^\d{1,2}:\d{2}/.test(next)) return 'a day has no spaces';
+  return undefined;
 }
 
 /**

@@ -105,6 +105,14 @@ const malformed: Malformed[] = [
   { text: 'recover duckdb path a', error: /^"path a": a path is given as path=a$/, usage: recoverUsage },
   { text: 'recover duckdb B', error: /^"B" is not a key=value parameter: to choose path b, write path=b$/, usage: recoverUsage },
   { text: 'recover duckdb path=b backup=/backups/my a', error: /^"a" is not a key=value parameter; a value with spaces goes in double quotes: backup="\/backups\/my a"$/, usage: recoverUsage },
+  // A value that cannot hold a space (an incident id, a path's letter, a day): the word after it is no part of it.
+  {
+    text: 'validate duckdb incident=dbx-20261205-6aff extra',
+    error: /^"extra" is not a key=value parameter, nor part of incident=dbx-20261205-6aff \(an incident id has no spaces\): leave it out, or give it as <name>=<value> with a parameter of the command$/,
+    usage: '/databox validate duckdb|disk-full [key=value …] [incident=<id>]',
+  },
+  { text: 'recover duckdb path=a now', error: /^"now" is not a key=value parameter, nor part of path=a \(a path's name has no spaces\): leave it out/, usage: recoverUsage },
+  { text: 'diagnose duckdb from=2026-12-01 to=2026-12-04 please', error: /^"please" is not a key=value parameter, nor part of to=2026-12-04 \(a day has no spaces\): leave it out/, usage: diagnoseUsage },
   { text: 'validate duckdb incident=dbx-1', error: /^incident=dbx-1 is not an incident id/, usage: '/databox validate duckdb|disk-full [key=value …] [incident=<id>]' },
 ];
 
