@@ -6,9 +6,12 @@ export class UserError extends Error {
   override readonly name = 'UserError';
   /** The message with the people it names as data, for a front end to render (Slack mentions them). */
   readonly said: Said;
-  constructor(message: string | Said, readonly usage?: string) {
+  /** The message as Slack shows it: the same, unless it names what only the bot's host should show (its paths). */
+  readonly slackSaid: Said;
+  constructor(message: string | Said, readonly usage?: string, inSlack?: string) {
     super(typeof message === 'string' ? message : renderSaid(message));
     this.said = typeof message === 'string' ? [message] : message;
+    this.slackSaid = inSlack === undefined ? this.said : [inSlack];
   }
 }
 

@@ -16,10 +16,34 @@ const named: Record<string, string> = {
 /** The characters describeCharacter calls invisible: control and format characters (a line break, a zero-width space). */
 const invisible = /[\p{Cc}\p{Cf}]/u;
 
-/** One character as a person can recognise it: "a zero-width space (U+200B)", "\"е\" (U+0435), not a plain ASCII letter". */
-export function describeCharacter(character: string): string {
+/** Characters that look like a hyphen (-) and are not one, as pasted from a document or a chat that typeset it. */
+const hyphenLookAlikes: Record<string, string> = {
+  '\u2010': 'a typographic hyphen',
+  '\u2011': 'a non-breaking hyphen',
+  '\u2012': 'a figure dash',
+  '\u2013': 'an en dash',
+  '\u2014': 'an em dash',
+  '\u2015': 'a horizontal bar',
+  '\u2212': 'a minus sign',
+  '\ufe63': 'a small hyphen-minus',
+  '\uff0d': 'a full-width hyphen-minus',
+};
+
+/** A character's name, and what to type instead where that is one plain character (a hyphen). */
+function characterParts(character: string): { name: string; instead?: string } {
   const code = `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-  return named[character] ?? (invisible.test(character) ? `an invisible control character (${code})` : `"${character}" (${code}), not a plain ASCII letter`);
+  const lookAlike = hyphenLookAlikes[character];
+  if (lookAlike) return { name: `${lookAlike} "${character}" (${code})`, instead: 'type a plain hyphen - instead' };
+  return { name: named[character] ?? (invisible.test(character) ? `an invisible control character (${code})` : `"${character}" (${code}), not a plain ASCII character`) };
+}
+
+/**
+ * One character as a person can recognise it: "a zero-width space (U+200B)", "\"е\" (U+0435), not a plain ASCII
+ * character", "a non-breaking hyphen \"‑\" (U+2011) (type a plain hyphen - instead)".
+ */
+export function describeCharacter(character: string): string {
+  const { name, instead } = characterParts(character);
+  return instead ? `${name} (${instead})` : name;
 }
 
 /**
@@ -32,7 +56,8 @@ export function unusualCharacters(value: string, most = 3): string | undefined {
   for (const character of value) {
     if (!/^[\x20-\x7e]$/.test(character)) {
       const before = value.slice(Math.max(0, at - 12), at);
-      found.push(`${describeCharacter(character)}${before ? ` after "${before}"` : ' at the start'}`);
+      const { name, instead } = characterParts(character);
+      found.push(`${name}${before ? ` after "${before}"` : ' at the start'}${instead ? ` (${instead})` : ''}`);
       if (found.length === most) break;
     }
     at += character.length;

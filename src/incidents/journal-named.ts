@@ -1,5 +1,7 @@
-// The journal an answer of "not known" read, named, and said to be empty when it is: a mistyped DATABOX_STATE_DIR reads as an empty journal.
+// The journal an answer of "not known" read, named (by its path off Slack), and said to be empty when it is: a mistyped
+// DATABOX_STATE_DIR reads as an empty journal.
 import fs from 'node:fs';
+import { UserError } from '../errors.js';
 
 /** Whether the journal has no line: a state dir nothing was recorded in yet (new, or not the bot's). */
 export function journalEmpty(file: string): boolean {
@@ -10,7 +12,15 @@ export function journalEmpty(file: string): boolean {
   }
 }
 
-/** "the journal /var/lib/databox/journal.jsonl", with what its emptiness means when it has no line. */
-export function journalNamed(file: string): string {
-  return journalEmpty(file) ? `the journal ${file}, which is empty (nothing was recorded in this state dir before: is DATABOX_STATE_DIR the one the bot uses?)` : `the journal ${file}`;
+/**
+ * "the journal /var/lib/databox/journal.jsonl", with what its emptiness means when it has no line; `named` says it
+ * otherwise ("the bot's journal", for Slack, where the server's paths are not shown).
+ */
+export function journalNamed(file: string, named = `the journal ${file}`): string {
+  return journalEmpty(file) ? `${named}, which is empty (nothing was recorded in this state dir before: is DATABOX_STATE_DIR the one the bot uses?)` : named;
+}
+
+/** `what` ("no plan \"…\"") is known to the journal: naming its file at a terminal, and only the bot's journal in Slack. */
+export function notInJournal(what: string, file: string): UserError {
+  return new UserError(`${what} is known to ${journalNamed(file)}`, undefined, `${what} is known to ${journalNamed(file, "the bot's journal")}`);
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { typedCommandTakes, type Command } from '../commands/parse.js';
 import type { Config } from '../config.js';
 import { IncidentAbandoned, isUserError, UserError } from '../errors.js';
-import { journalNamed } from './journal-named.js';
+import { notInJournal } from './journal-named.js';
 import { rollbackUnderWay } from './rollback-under-way.js';
 import { compactTimestamp, minuteUtc } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
@@ -278,14 +278,14 @@ export class IncidentService {
   incident(id: string): Incident {
     this.deps.journal.catchUp();
     const incident = this.deps.state.incident(id);
-    if (!incident) throw new UserError(`no incident "${id}" is known to ${journalNamed(this.deps.journal.file)}`);
+    if (!incident) throw notInJournal(`no incident "${id}"`, this.deps.journal.file);
     return incident;
   }
 
   run(id: string): Run {
     this.deps.journal.catchUp();
     const run = this.deps.state.runs.get(id);
-    if (!run) throw new UserError(`no plan "${id}" is known to ${journalNamed(this.deps.journal.file)}`);
+    if (!run) throw notInJournal(`no plan "${id}"`, this.deps.journal.file);
     return run;
   }
 

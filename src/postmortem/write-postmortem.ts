@@ -82,7 +82,7 @@ export function writePostmortem(options: WritePostmortemOptions): WrittenPostmor
   });
   // A journal that fails verification still yields a postmortem, as long as the incident is in it at all.
   if (!built.found && !(journal.verify.problem && journal.text.includes(`"incident":"${incidentId}"`))) {
-    throw new UserError(`no incident ${incidentId} in ${journalNamed(journal.file)}`);
+    throw new UserError(`no incident ${incidentId} in ${journalNamed(journal.file)}`, undefined, `no incident ${incidentId} in ${journalNamed(journal.file, "the bot's journal")}`);
   }
   const dir = path.join(stateDir, 'postmortems');
   const file = path.join(dir, `${incidentId}.md`);

@@ -108,7 +108,7 @@ export function describeFailure(error: unknown, logger: Logger, context: Record<
     const maybePosted = mayHaveBeenCarriedOut(cause) ? ' (Slack may have posted it all the same: it belongs to no incident)' : '';
     return `:warning: The incident's first message could not be posted${maybePosted}. ${slack ?? escapeMrkdwn(error.reason)}. Nothing was run: incident \`${error.incidentId}\` is on the record as abandoned.${meanwhileAtTerminal(cause, atTerminal)}`;
   }
-  if (isUserError(error)) return `:warning: ${saidInSlack(error.said)}${error.usage ? `\n${escapeMrkdwn(error.usage)}` : ''}`;
+  if (isUserError(error)) return `:warning: ${saidInSlack(error.slackSaid)}${error.usage ? `\n${escapeMrkdwn(error.usage)}` : ''}`;
   const slack = slackSide(error, clientAskedAgain(error), channel);
   if (slack) {
     logger.warn({ err: error, ...context }, `Slack refused or failed a call: ${slack}`);

@@ -241,7 +241,9 @@ describe('/databox unlock', () => {
     // Never "stop that process": the process is the bot, and stopping it would leave the recovery half-done.
     expect(said).toContain(stillRunningInBot);
     expect(said).not.toMatch(/stop (that|the) process/);
-    expect(said).toContain('no plan "dbx-20260420-0b0b/9" is known to the journal');
+    // The server's paths stay out of Slack (the terminal's refusal, and the journal's record of it, name the file).
+    expect(said).toContain('no plan "dbx-20260420-0b0b/9" is known to the bot\'s journal');
+    expect(said).not.toContain(checkout.stateDir);
     expect(approveUnlock(from)).toBeUndefined();
     expect(answersSince(from).every((body) => body.response_type !== 'in_channel')).toBe(true);
     expect(journalRecordsOf(checkout).filter((r) => r.type === 'unlock.requested')).toEqual([]);

@@ -190,7 +190,7 @@ describe('identifiers', () => {
 
   it('names the letter that is not a plain one', async () => {
     expect(await problemOf(['table'], { table: 'tablé' })).toBe(
-      'table=tablé (it holds "é" (U+00E9), not a plain ASCII letter after "tabl") is not a plain identifier (letters, digits and _, starting with a letter or _)',
+      'table=tablé (it holds "é" (U+00E9), not a plain ASCII character after "tabl") is not a plain identifier (letters, digits and _, starting with a letter or _)',
     );
   });
 });
@@ -247,9 +247,16 @@ describe('enums', () => {
   // Both read as "fast" in Slack: what is wrong with them has to be said, or the refusal reads as nonsense.
   it.each([
     ['fa\u200bst', 'a zero-width space (U+200B) after "fa"'],
-    ['f\u0430st', '"\u0430" (U+0430), not a plain ASCII letter after "f"'],
+    ['f\u0430st', '"\u0430" (U+0430), not a plain ASCII character after "f"'],
   ])('names the character in %j that makes it look like a value it is not', async (text, said) => {
     expect(await problemOf(['mode'], { mode: text })).toBe(`mode=${text} is not one of: fast, slow (it holds ${said}: retype it)`);
+  });
+
+  it('names a hyphen look-alike as a character, saying to type a plain hyphen', async () => {
+    // Pasted from a document that joins words with a non-breaking hyphen (U+2011): not "a plain ASCII letter".
+    const said = await problemOf(['mode'], { mode: 'db\u2011copy' });
+    expect(said).toContain('(it holds a non-breaking hyphen "\u2011" (U+2011) after "db" (type a plain hyphen - instead): retype it)');
+    expect(said).not.toContain('letter');
   });
 });
 

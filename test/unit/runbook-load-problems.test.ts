@@ -262,7 +262,7 @@ describe('values of the wrong kind, said in the words an editor of YAML needs', 
       .replace('    - id: disk', '    - id: di\u0455k');
     expect(problems(text)).toEqual([
       'at diagnosis.steps[0].timeout: 30 is read as a number, where a duration goes: give it with its unit (30s, 30m, 2h, 36h)',
-      'at diagnosis.steps[1].id: step ids are lower_snake_case (it holds "\u0455" (U+0455), not a plain ASCII letter after "di")',
+      'at diagnosis.steps[1].id: step ids are lower_snake_case (it holds "\u0455" (U+0455), not a plain ASCII character after "di")',
       'at diagnosis.verdicts[0].when.status: is empty: name at least one status',
       'at recovery[0].steps[0].mutates: "yes" is text where true or false goes: write true or false, without quotes',
     ]);
