@@ -1,13 +1,15 @@
 // A journal path that holds no journal this process can read (a directory, a file it may not read): said in one sentence.
 import fs from 'node:fs';
 import { UserError } from '../errors.js';
+import { journalMissingWords } from './journal-missing.js';
 
 /** The journal's path holds something that cannot be read as the journal: every front end refuses with this message. */
 export class JournalUnreadable extends UserError {}
 
 /**
  * Throws a JournalUnreadable when `file` is there but cannot be read as the journal: a directory, something other than a
- * file (a FIFO would hold the read forever), or a file this process may not open. Nothing there is an empty journal.
+ * file (a FIFO would hold the read forever), or a file this process may not open. Nothing there is an empty journal,
+ * unless its head names records: then it was moved or deleted, and is said missing.
  */
 export function requireReadableJournal(file: string): void {
   let stat: fs.Stats | undefined;
@@ -16,7 +18,11 @@ export function requireReadableJournal(file: string): void {
   } catch (error) {
     throw cannotOpen(file, error, undefined);
   }
-  if (!stat) return;
+  if (!stat) {
+    const missing = journalMissingWords(file);
+    if (missing) throw new JournalUnreadable(missing);
+    return;
+  }
   if (stat.isDirectory()) {
     throw new JournalUnreadable(`the journal ${file} is a directory, not a file, so there is no journal to read there: put the journal file back in its place (or set DATABOX_STATE_DIR to the bot's state dir)`);
   }

@@ -18,6 +18,7 @@ import { journalRepairCommand } from '../commands/paste-able.js';
 import { acknowledgedTorn, acknowledgedTornWords, incidentOfTorn, type AcknowledgedTorn } from './torn-tail.js';
 import { endCutOf, endCutType } from './end-cut.js';
 import { acceptsMissingHead, headMissingData, headMissingType } from './head-missing.js';
+import { journalMissingCode, journalMissingError, journalMissingWords } from './journal-missing.js';
 
 export interface AppendInput {
   type: string;
@@ -83,6 +84,11 @@ export interface JournalOptions {
    * tests step. Tests set it ahead, so the files they have just written count as settled.
    */
   filesSettledAt?: () => Date;
+  /**
+   * Only read (`status`): load takes no lock and writes nothing, not even what a writer would journal first (a torn
+   * line set aside, a cut end, a missing head); a lock held by another process does not hold it up.
+   */
+  readOnly?: boolean;
 }
 
 /** The state dir cannot be written (a full disk, a read-only volume): shown to the operator as is. */
@@ -201,7 +207,10 @@ export class Journal {
     this.onWritability = options.onWritability;
     this.onHeadUnwritten = options.onHeadUnwritten;
     this.filesSettledAt = options.filesSettledAt ?? (() => new Date());
+    this.readOnly = options.readOnly ?? false;
   }
+
+  private readonly readOnly: boolean;
 
   private readonly filesSettledAt: () => Date;
 
@@ -252,22 +261,8 @@ export class Journal {
   load(progress?: LoadProgress): JournalRecord[] {
     // Before the lock: a journal path that holds no readable journal is refused in one sentence, nothing written beside it.
     requireReadableJournal(this.file);
-    let locked = false;
-    // A journal this process may only read (`status` as another user) is read as it is: setting a torn line aside and
-    // writing a head would both fail, and whatever must be recorded is refused, naming the file and the uid.
-    const refused = journalWriteRefusal(this.file);
-    if (refused) {
-      // Its own code: a read-only volume is said as one, not as a right this user lacks.
-      this.markUnwritable(Object.assign(new Error(refused.said), { code: refused.code, path: this.file }));
-    } else {
-      try {
-        this.lock.take();
-        locked = true;
-      } catch (error) {
-        if (!isStorageError(error)) throw error;
-        this.markUnwritable(error);
-      }
-    }
+    // A load that only reads (`status`) takes no lock: nothing of it is written, and a stuck holder does not hold it up.
+    const locked = !this.readOnly && this.takeLockToLoad();
     try {
       const aside = locked ? this.setTornTailAside() : undefined;
       if (locked) writeHeadQuietly(() => removeLeftoverHeadTemporaries(this.file), () => {});
@@ -307,6 +302,28 @@ export class Journal {
       return records;
     } finally {
       if (locked) this.lock.release();
+    }
+  }
+
+  /**
+   * The lock for a load that may write, or false when the journal cannot be written: a journal this process may only
+   * read (`status` as another user) is read as it is, since setting a torn line aside and writing a head would both
+   * fail, and whatever must be recorded is refused, naming the file and the uid.
+   */
+  private takeLockToLoad(): boolean {
+    const refused = journalWriteRefusal(this.file);
+    if (refused) {
+      // Its own code: a read-only volume is said as one, not as a right this user lacks.
+      this.markUnwritable(Object.assign(new Error(refused.said), { code: refused.code, path: this.file }));
+      return false;
+    }
+    try {
+      this.lock.take();
+      return true;
+    } catch (error) {
+      if (!isStorageError(error)) throw error;
+      this.markUnwritable(error);
+      return false;
     }
   }
 
@@ -896,10 +913,13 @@ export class Journal {
 
   private unwritableError(): JournalUnwritable {
     // A right this process lacks is not a full disk: the fix is another user or another mode, not free space.
+    const code = this.unwritable?.code;
     const fix =
-      this.unwritable?.code === 'EACCES' || this.unwritable?.code === 'EPERM'
+      code === 'EACCES' || code === 'EPERM'
         ? `Run it as the user the journal belongs to, or give uid ${processUid()} write access to it and its folder`
-        : 'Free space on that volume (or make it writable)';
+        : code === journalMissingCode
+          ? 'Put the journal back'
+          : 'Free space on that volume (or make it writable)';
     return new JournalUnwritable(
       `refused: the journal in ${this.stateDir} cannot be written (${this.unwritable?.reason ?? 'unknown error'}), and no change is made ` +
         `that the journal could not record. Diagnoses still run. ${fix}; the bot notices by itself.`,
@@ -1003,7 +1023,12 @@ export class Journal {
   /** One write (and, when asked, its fsync); a short or failed one is undone (cut back to where it began) and thrown. */
   private writeLines(text: string, sync: boolean): void {
     const buffer = Buffer.from(text);
-    this.appendFd ??= fs.openSync(this.file, 'a');
+    if (this.appendFd === undefined) {
+      // Moved away or deleted while its head names records: a new file here would hide them, so the event is kept instead.
+      const missing = journalMissingWords(this.file);
+      if (missing) throw journalMissingError(missing, this.file);
+      this.appendFd = fs.openSync(this.file, 'a');
+    }
     const fd = this.appendFd;
     try {
       const before = fs.fstatSync(fd).size;

@@ -1,6 +1,7 @@
 // The journal's lock file: taken by an atomic link of a fully written file, broken only when its holder is provably gone.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { UserError } from '../errors.js';
 import { describeIdentity, identityOf, liveness, type ProcessIdentity } from '../process/identity.js';
 import { formatDuration } from '../format-duration.js';
 import { breakStale, errorCode, readLockFile, removeIfThere, sleepSync, type LockFileSeen } from '../lock-file-parts.js';
@@ -32,7 +33,8 @@ const pollMs = 5;
 const processNonce = randomBytes(8).toString('hex');
 let takes = 0;
 
-export class LockTimeout extends Error {}
+/** A live process has held the journal lock past the wait: said to the operator with what to check, not as a bug. */
+export class LockTimeout extends UserError {}
 
 export class FileLock {
   private nonce?: string;
@@ -78,8 +80,12 @@ export class FileLock {
 
   private giveUp(seen: SeenLock): never {
     this.discardCandidate();
+    const pid = seen.holder.pid;
+    // Held this long, its holder is stuck (a writer holds it for milliseconds): most likely the bot, whose own stop lets go.
     throw new LockTimeout(
-      `the journal lock ${this.file} has been held by ${describeIdentity(seen.holder)} for more than ${(this.options.waitMs ?? 10_000) / 1000}s`,
+      `the journal lock ${this.file} has been held by ${describeIdentity(seen.holder)} for more than ${(this.options.waitMs ?? 10_000) / 1000}s, so nothing can be written to the journal: ` +
+        `is it the bot, stuck? \`ps -p ${pid} -o pid,lstart,args\` says what it is; the bot stops on SIGTERM (\`kill ${pid}\`, or the service manager's stop), ` +
+        `writing what it holds, and this can run again`,
     );
   }
 

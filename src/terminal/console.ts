@@ -303,7 +303,8 @@ class ConsoleSession {
         `nothing that must be recorded can run (a diagnosis, a plan, an approval): run this as the user the bot runs as, or give uid ${processUid()} write access to it; \`${cliName} status\`, \`${cliName} journal verify\` and \`${cliName} postmortem <incident-id>\` only read it`,
       );
     }
-    this.journal = new Journal(config.stateDir, deps.clock, redact, { onHeadUnwritten: (reason) => io.stderr.write(`warning: ${reason}\n`) });
+    // `status` loads it read-only: no lock is waited for, and nothing is written, whatever it finds.
+    this.journal = new Journal(config.stateDir, deps.clock, redact, { onHeadUnwritten: (reason) => io.stderr.write(`warning: ${reason}\n`), readOnly: withWatchers });
     const state = new IncidentState();
     this.journal.onRecord((record) => state.apply(record));
     // Before the journal loads, so the outages in progress are rebuilt from it.

@@ -94,9 +94,14 @@ describe('Journal.append', () => {
     // A head that reads beside a journal with no line is what a journal cut to nothing leaves: kept, and the cut found.
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'journal.jsonl.head'), JSON.stringify({ seq: 5, hash: zeros }));
+    fs.writeFileSync(path.join(dir, 'journal.jsonl'), '');
     const cut = new Journal(dir, tickingClock());
     cut.load();
     expect(cut.problem).toBeDefined();
+    // Beside no journal file at all, it was moved or deleted: nothing is created in its place.
+    fs.rmSync(path.join(dir, 'journal.jsonl'));
+    expect(() => new Journal(dir, tickingClock()).load()).toThrow(/journal\.jsonl is missing but its head .* names record \d+: put it back/);
+    expect(fs.existsSync(path.join(dir, 'journal.jsonl'))).toBe(false);
   });
 
   it('takes over a lock left behind by a process that has died', async () => {
