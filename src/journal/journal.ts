@@ -15,7 +15,7 @@ import { damageAcceptedType, digestOf, verifyJournal } from './accepted-damage.j
 import { currentIdentity, identityOfOpen, verifiedIdentity, type FilesIdentity } from './verified-identity.js';
 import { genesisHash, linesPerProgress, serialize, verifyChain, type JournalRecord, type VerifyProblem } from './record.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
-import { acknowledgedTorn, acknowledgedTornWords, incidentOfTorn, type AcknowledgedTorn } from './torn-tail.js';
+import { acknowledgedTorn, acknowledgedTornWords, completeLine, incidentOfTorn, unacknowledgedTornTail, type AcknowledgedTorn, type UnacknowledgedTorn } from './torn-tail.js';
 import { endCutOf, endCutType } from './end-cut.js';
 import { acceptsMissingHead, headMissingData, headMissingType } from './head-missing.js';
 import { journalMissingCode, journalMissingError, journalMissingWords } from './journal-missing.js';
@@ -162,6 +162,8 @@ export class Journal {
   private checkpoint?: Checkpoint;
   /** Set while the state dir cannot be written: why (and the OS error code, EROFS or ENOSPC, when there is one), and since when. */
   unwritable?: { reason: string; since: string; code?: string };
+  /** A torn last line never acknowledged that a load which only read left in place (the next writer sets it aside). */
+  tornTail?: UnacknowledgedTorn;
   /** Torn last lines set aside by this process. */
   readonly setAside: SetAside[] = [];
   /** Writes and fsyncs of the journal file by this instance (the benchmark and the tests count them). */
@@ -269,7 +271,10 @@ export class Journal {
       // Taken before the read: anything this load writes after it (a cut's record, a missing head's) makes the next look differ.
       const identity = verifiedIdentity(this.file, this.filesSettledAt());
       const head = readHead(this.file);
-      const text = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : '';
+      const bytes = fs.existsSync(this.file) ? fs.readFileSync(this.file) : Buffer.alloc(0);
+      // A load that cannot set a torn, unacknowledged last line aside (it only reads) verifies the lines before it.
+      this.tornTail = locked ? undefined : unacknowledgedTornTail(bytes, head);
+      const text = bytes.subarray(0, bytes.length - (this.tornTail?.bytes ?? 0)).toString('utf8');
       const result = checkHead(verifyJournal(text, progress && ((lines, of) => progress('verified', lines, of))), head, this.file);
       this.problem = result.problem;
       // The terminal's `status` looks again right after loading: a journal it has just verified is not read twice.
@@ -1368,24 +1373,6 @@ export class Journal {
     this.lastSeq = record.seq;
     for (const listener of this.listeners) listener(record);
   }
-}
-
-/**
- * Whether the last line (from byte `start`, no newline after it) is a whole record chained to the line before it (or
- * the first line): then it was written in full but for its newline, and is no torn line.
- */
-function completeLine(text: Buffer, start: number): boolean {
-  let link: { prev: string; seq: number } | undefined = { prev: genesisHash, seq: 1 };
-  if (start > 0) {
-    const before = text.subarray(text.lastIndexOf(0x0a, start - 2) + 1, start - 1).toString('utf8');
-    try {
-      const previous = JSON.parse(before) as JournalRecord;
-      link = typeof previous?.hash === 'string' && typeof previous.seq === 'number' ? { prev: previous.hash, seq: previous.seq + 1 } : undefined;
-    } catch {
-      link = undefined;
-    }
-  }
-  return link !== undefined && !verifyChain([text.subarray(start).toString('utf8')], 0, link).problem;
 }
 
 /** A journal line as this process saw it: its length in bytes (its newline included) and its hash, when it had one. */

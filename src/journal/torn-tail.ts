@@ -1,7 +1,7 @@
 // A last line cut short is either a write that never finished (never acknowledged, harmless) or, when the head says it
 // was written, an acknowledged event cut afterwards: one the bot acted on and told Slack of is lost, which is damage.
 import type { JournalHead } from './head.js';
-import { verifyChain, type JournalRecord, type VerifyResult } from './record.js';
+import { genesisHash, verifyChain, type JournalRecord, type VerifyResult } from './record.js';
 
 /** The event of a torn last line that the head says was written, as far as what is left of it says. */
 export interface AcknowledgedTorn {
@@ -79,4 +79,51 @@ export function withAcknowledgedTorn<R extends VerifyResult>(result: R, text: st
   const torn = acknowledgedTorn(bytes, bytes.lastIndexOf(0x0a) + 1, head);
   if (!torn || torn.line !== problem.line) return result;
   return { ...result, problem: { ...problem, reason: `${problem.reason}; ${acknowledgedTornWords(torn)}` } };
+}
+
+/**
+ * Whether the last line (from byte `start`, no newline after it) is a whole record chained to the line before it (or
+ * the first line): then it was written in full but for its newline, and is no torn line.
+ */
+export function completeLine(text: Buffer, start: number): boolean {
+  let link: { prev: string; seq: number } | undefined = { prev: genesisHash, seq: 1 };
+  if (start > 0) {
+    const before = text.subarray(text.lastIndexOf(0x0a, start - 2) + 1, start - 1).toString('utf8');
+    try {
+      const previous = JSON.parse(before) as JournalRecord;
+      link = typeof previous?.hash === 'string' && typeof previous.seq === 'number' ? { prev: previous.hash, seq: previous.seq + 1 } : undefined;
+    } catch {
+      link = undefined;
+    }
+  }
+  return link !== undefined && !verifyChain([text.subarray(start).toString('utf8')], 0, link).problem;
+}
+
+/** A last line cut short while it was written and never acknowledged, still in the file: no damage, set aside by the next writer. */
+export interface UnacknowledgedTorn {
+  /** Its line in the file. */
+  line: number;
+  bytes: number;
+}
+
+/**
+ * The journal's last line when a write cut it short and nobody was told it was done (the head names an earlier line):
+ * what only reads the journal verifies the lines before it and says this of it, as a writer sets it aside. Undefined
+ * for a whole last line (one lacking only its newline included), an acknowledged one cut since (damage), or no head.
+ */
+export function unacknowledgedTornTail(journal: Buffer, head: JournalHead | undefined): UnacknowledgedTorn | undefined {
+  if (!head || journal.length === 0 || journal.at(-1) === 0x0a) return undefined;
+  const start = journal.lastIndexOf(0x0a) + 1;
+  if (completeLine(journal, start) || acknowledgedTorn(journal, start, head)) return undefined;
+  let line = 1;
+  for (let at = journal.indexOf(0x0a); at !== -1 && at < start; at = journal.indexOf(0x0a, at + 1)) line += 1;
+  return { line, bytes: journal.length - start };
+}
+
+/** What `journal verify`, the postmortem and `status` say of it. */
+export function unacknowledgedTornWords(torn: UnacknowledgedTorn): string {
+  return (
+    `the journal's last line, line ${torn.line}, was cut short (a crash or a full disk while it was written) and never acknowledged: ` +
+    'no event is lost and there is nothing to accept; the next write sets it aside'
+  );
 }

@@ -9,6 +9,7 @@ import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { cliActor, IncidentState, type Incident, type Run } from '../incidents/state.js';
 import type { JournalRecord, VerifyResult } from '../journal/record.js';
+import { unacknowledgedTornWords, type UnacknowledgedTorn } from '../journal/torn-tail.js';
 import type { Runbook } from '../runbook/schema.js';
 import { runDuration, runElapsed, stepDuration } from '../format-duration.js';
 import { between, cell, code, commentsInline, fence, formatDuration, fromSlackText, plain, shortExcerpt, utcClock, utcClockFrom, utcDay, utcStamp } from './markdown.js';
@@ -50,6 +51,8 @@ export interface PostmortemInput {
   journalFile?: string;
   /** When the document is written: a plan still waiting in the journal past its deadline has expired by then. */
   writtenAt: Date;
+  /** The journal's last line, cut short while it was written and never acknowledged: said in the Record row, no damage. */
+  tornTail?: UnacknowledgedTorn;
   /**
    * Whether a file the journal has kept on disk is still there as the document is written (writePostmortem looks);
    * without it, built from the journal alone, each is taken to be.
@@ -313,7 +316,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
       ? [`| Kept on disk | ${keptThere.length > 0 ? cell(keptThere.map((f) => code(f.path)).join(', ')) : 'nothing still there'}${keptGone > 0 ? `${keptThere.length > 0 ? ';' : ':'} ${keptGone} gone when this was written` : ''} (see *Kept on disk*)${asOf}${restsOn([...recoveries, ...rollbacks])} |`]
       : []),
     `| Outcome | ${cell(`${outcome.text}${othersNote}`)}${asOf}${restsOn(incident.runs, verdicts)} |`,
-    `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? (verify.problem.rewritten ? `rewritten at or before line ${verify.problem.line}, no line proven` : `verified up to line ${verify.problem.line - 1}${past ? `, ${past.to === past.from ? `line ${past.from}` : `lines ${past.from}–${past.to}`} read unverified` : ''}`) : `hash chain verified${verify.accepted?.length ? `, but for ${verify.accepted.map((d) => (d.headMissing ? `an end unchecked before line ${d.line} (no head file)` : lostFromEndOnly(d) ? `lines lost before line ${d.line}` : damagedLines(d))).join(', ')}, accepted` : ''}`}${cell(clockNote)} |`,
+    `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? (verify.problem.rewritten ? `rewritten at or before line ${verify.problem.line}, no line proven` : `verified up to line ${verify.problem.line - 1}${past ? `, ${past.to === past.from ? `line ${past.from}` : `lines ${past.from}–${past.to}`} read unverified` : ''}`) : `hash chain verified${verify.accepted?.length ? `, but for ${verify.accepted.map((d) => (d.headMissing ? `an end unchecked before line ${d.line} (no head file)` : lostFromEndOnly(d) ? `lines lost before line ${d.line}` : damagedLines(d))).join(', ')}, accepted` : ''}`}${input.tornTail ? `; ${unacknowledgedTornWords(input.tornTail)}` : ''}${cell(clockNote)} |`,
   );
 
   doc.heading('Symptoms the runbook names');

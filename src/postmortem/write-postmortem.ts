@@ -7,7 +7,7 @@ import { compactTimestamp } from '../timestamps.js';
 import { moveWithoutOverwriting } from '../engine/steps/move-without-overwriting.js';
 import { checkHead, readHead } from '../journal/head.js';
 import { verifyJournal, type JournalVerification } from '../journal/accepted-damage.js';
-import { withAcknowledgedTorn } from '../journal/torn-tail.js';
+import { unacknowledgedTornTail, withAcknowledgedTorn, type UnacknowledgedTorn } from '../journal/torn-tail.js';
 import { requireReadableJournal } from '../journal/journal-unreadable.js';
 import type { Runbook } from '../runbook/schema.js';
 import { buildPostmortem } from './build-postmortem.js';
@@ -23,6 +23,8 @@ export interface JournalOnDisk {
   verify: JournalVerification;
   /** Lines in the file, verified or not. */
   lineCount: number;
+  /** Its last line, cut short while it was written and never acknowledged: not verified, and no damage (see torn-tail.ts). */
+  tornTail?: UnacknowledgedTorn;
 }
 
 export function journalFile(stateDir: string): string {
@@ -35,10 +37,15 @@ export function readJournal(stateDir: string): JournalOnDisk {
   requireReadableJournal(file);
   // The head first: lines are written before their head, so a bot appending meanwhile never reads as lines removed.
   const head = readHead(file);
-  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const bytes = fs.existsSync(file) ? fs.readFileSync(file) : Buffer.alloc(0);
+  const text = bytes.toString('utf8');
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  return { file, text, verify: withAcknowledgedTorn(checkHead(verifyJournal(text), head, file), text, head), lineCount: lines.length };
+  // A write cut short that nobody was told of is left for the next writer to set aside, as no damage: the lines before it are verified.
+  const tornTail = unacknowledgedTornTail(bytes, head);
+  const whole = tornTail ? bytes.subarray(0, bytes.length - tornTail.bytes).toString('utf8') : text;
+  const verify = withAcknowledgedTorn(checkHead(verifyJournal(whole), head, file), text, head);
+  return { file, text, verify, lineCount: lines.length, ...(tornTail ? { tornTail } : {}) };
 }
 
 export interface WritePostmortemOptions {
@@ -77,6 +84,7 @@ export function writePostmortem(options: WritePostmortemOptions): WrittenPostmor
     runbooks: options.runbooks,
     root: options.root,
     journalFile: journal.file,
+    tornTail: journal.tornTail,
     writtenAt: options.writtenAt ?? new Date(),
     stillThere: (file) => !knownGone(file),
   });

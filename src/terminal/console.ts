@@ -18,7 +18,7 @@ import { plansItWouldVoid } from '../incidents/plans-it-would-void.js';
 import { journalNamed } from '../incidents/journal-named.js';
 import { Journal, JournalUnwritable } from '../journal/journal.js';
 import { processUid, requireWritableJournal } from '../journal/journal-read-only.js';
-import { acknowledgedTornWords } from '../journal/torn-tail.js';
+import { acknowledgedTornWords, unacknowledgedTornWords } from '../journal/torn-tail.js';
 import { createLogger } from '../logger.js';
 import { formatDuration } from '../postmortem/markdown.js';
 import { runElapsed } from '../format-duration.js';
@@ -185,6 +185,7 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
     io.stdout.write(written.markdown);
     const problem = written.journal.verify.problem;
     if (problem) io.stderr.write(`warning: ${damageWords(problem, written.journal.lineCount)} (at line ${problem.line}: ${problem.reason})\n`);
+    if (written.journal.tornTail) io.stderr.write(`note: ${unacknowledgedTornWords(written.journal.tornTail)}\n`);
     if (written.unwritten) {
       io.stderr.write(`the postmortem above could not be written to ${written.file}: ${written.unwritten}\n`);
       return exitCodes.failed;
@@ -315,6 +316,8 @@ class ConsoleSession {
         `warning: the journal failed verification at line ${this.journal.problem.line} (${this.journal.problem.reason}); run \`${cliName} journal verify\`\n`,
       );
     }
+    // Only read (`status`): a torn line nobody was told of is left for the next writer to set aside.
+    if (this.journal.tornTail) io.stderr.write(`note: ${unacknowledgedTornWords(this.journal.tornTail)}\n`);
     for (const aside of this.journal.setAside) {
       const what = aside.acknowledged ? acknowledgedTornWords(aside.acknowledged) : "the journal's last line was cut short (a crash or a full disk) and never acknowledged";
       io.stderr.write(`warning: ${what}; it was set aside to ${aside.file} (${aside.bytes} bytes)\n`);

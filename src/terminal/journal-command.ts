@@ -9,7 +9,7 @@ import { headPathBlocked } from '../journal/head.js';
 import { journalWriteDenied, processUid } from '../journal/journal-read-only.js';
 import type { VerifyProblem } from '../journal/record.js';
 import { clockStepsBack, clockStepWords } from '../journal/clock-steps.js';
-import { acknowledgedTornWords } from '../journal/torn-tail.js';
+import { acknowledgedTornWords, unacknowledgedTornWords } from '../journal/torn-tail.js';
 import { outOfOrderWords } from '../journal/out-of-order.js';
 import { readJournal } from '../postmortem/write-postmortem.js';
 import { lineList } from '../postmortem/unverified-rows.js';
@@ -65,6 +65,8 @@ export function journalCommand(args: readonly string[], io: JournalCommandIO, op
 function verify(stateDir: string, io: JournalCommandIO): number {
   const journal = readJournal(stateDir);
   const { problem, records } = journal.verify;
+  // A write cut short that nobody was told of: no damage, whatever else is found, and nothing for repair to accept.
+  const tornNote = journal.tornTail ? `  note: ${unacknowledgedTornWords(journal.tornTail)}\n` : '';
   // A clock that went back is no damage (the chain holds), so it never changes the exit code: it is said beside it.
   const clockWarnings = () => {
     for (const step of clockStepsBack(records, journal.verify.lineOf)) {
@@ -80,7 +82,7 @@ function verify(stateDir: string, io: JournalCommandIO): number {
   if (problem) {
     io.stderr.write(
       `journal FAILED at line ${problem.line} of ${journal.file}: ${problem.reason}${verifiedBefore(problem)}; ` +
-        `\`${journalRepairCommand}\` keeps a copy and accepts it on the record, so approvals go ahead again\n`,
+        `\`${journalRepairCommand}\` keeps a copy and accepts it on the record, so approvals go ahead again\n${tornNote}`,
     );
     clockWarnings();
     return 1;
@@ -91,6 +93,7 @@ function verify(stateDir: string, io: JournalCommandIO): number {
   const { unverified } = journal.verify;
   const apart = unverified.size > 0 ? ` and ${unverified.size} accepted unverified (below)` : '';
   io.stdout.write(`journal OK: ${records.length - unverified.size} records verified${apart} in ${journal.file}${records.length === 0 ? none : ''}\n`);
+  io.stdout.write(tornNote);
   for (const damage of journal.verify.accepted) {
     const { line, reason, copy, by, acceptedAt } = damage;
     io.stdout.write(`  line ${line} failed verification (${reason}); ${by ?? 'someone'} accepted it at line ${acceptedAt}; the journal as it was is kept at ${copy}\n`);
