@@ -294,7 +294,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   const unverified = verify.unverified ?? new Set<JournalRecord>();
   const opening = records.filter((r) => r.type === 'incident.opened');
   const verdicts = records.filter((r) => r.type === 'diagnosis.verdict');
-  const mark = (from: Iterable<JournalRecord>) => unverifiedMark(from, unverified, lineOf, past?.from);
+  const mark = (from: Iterable<JournalRecord>) => unverifiedMark(from, unverified, lineOf, past);
   const ofRuns = (runs: readonly Run[]) => recordsOfRuns(records, runs);
   const restsOn = (runs: readonly Run[], ...more: JournalRecord[][]) => mark([...ofRuns(runs), ...more.flat()]);
   const lostBefore = linesLostFromEndBefore(verify);
@@ -331,9 +331,9 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   });
   const restartEntries = restartsOf(restarts, incidentId, firstLine, lastLine, lineOf).map((record) => ({
     at: record.at,
-    text: `${restartEntry(record)}${unverified.has(record) ? unverifiedEntryMark(lineOf(record), past?.from) : ''}`,
+    text: `${restartEntry(record)}${unverified.has(record) ? unverifiedEntryMark(record, lineOf(record), past) : ''}`,
   }));
-  timeline(doc, records, state, root, refusals, expiredUnrecorded, verify.unverified, (record) => unverifiedEntryMark(lineOf(record), past?.from), [...endsLost, ...restartEntries]);
+  timeline(doc, records, state, root, refusals, expiredUnrecorded, verify.unverified, (record) => unverifiedEntryMark(record, lineOf(record), past), [...endsLost, ...restartEntries]);
   if (verify.problem && past) {
     doc.add('', `**Unverified from line ${verify.problem.line} on:** the journal failed verification there (${plain(verify.problem.reason)}); the entries marked are read as their lines are.`);
   } else if (verify.problem) {
@@ -486,7 +486,7 @@ function timeline(
   refusals: Refusals,
   expiredUnrecorded: readonly Run[],
   unverified: ReadonlySet<JournalRecord> = new Set(),
-  markOf: (record: JournalRecord) => string = () => unverifiedEntryMark(undefined),
+  markOf: (record: JournalRecord) => string = (record) => unverifiedEntryMark(record, undefined),
   endsLost: readonly { at: string; text: string }[] = [],
 ): void {
   const started = new Map<string, string>();

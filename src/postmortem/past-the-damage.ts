@@ -1,11 +1,16 @@
 // A journal that fails verification, not repaired yet: its lines from the bad one on are read as they are, each marked unverified.
 import type { JournalVerification } from '../journal/accepted-damage.js';
+import type { JournalRecord } from '../journal/record.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 
 /** The lines read past the damage: from the first bad line to the journal's last line. */
 export interface PastTheDamage {
   from: number;
   to: number;
+  /** The journal's end was rewritten and hashed again at or before `from`: no line before it is proven either. */
+  rewritten?: boolean;
+  /** The lines accepted unverified by a `journal repair` before the damage: said accepted, not read past it. */
+  acceptedUnverified: ReadonlySet<JournalRecord>;
 }
 
 /**
@@ -23,7 +28,8 @@ export function withLinesPastTheDamage(verify: JournalVerification): JournalVeri
   if (problem.rewritten) for (const record of verify.records) unverified.add(record);
   const past = verify.afterTheDamage ?? [];
   for (const record of past) unverified.add(record);
-  return { ...verify, records: [...verify.records, ...past], unverified, pastTheDamage: { from: problem.line, to: lineCount } };
+  const pastTheDamage = { from: problem.line, to: lineCount, ...(problem.rewritten ? { rewritten: true } : {}), acceptedUnverified: verify.unverified };
+  return { ...verify, records: [...verify.records, ...past], unverified, pastTheDamage };
 }
 
 /** What the terminal and the upload's comment say of a postmortem built from a journal that fails verification. */

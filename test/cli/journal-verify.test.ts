@@ -151,7 +151,7 @@ describe('journal verify', () => {
     const headless = withLinesPastTheDamage(readJournal(stateDir).verify);
     const lines = headless.records.map((record) => headless.lineOf?.get(record));
     expect(lines).toEqual(Array.from({ length: 32 }, (_, n) => n + 1));
-    expect(headless.pastTheDamage).toEqual({ from: 31, to: 32 });
+    expect(headless.pastTheDamage).toMatchObject({ from: 31, to: 32 });
   });
 
   it('gives a new journal its head before its first line, so a crash between the two loses nothing', () => {
