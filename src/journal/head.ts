@@ -48,6 +48,7 @@ export function writeHead(journalFile: string, record: JournalHead, options: Hea
     if (blocked) throw new HeadPathBlocked(blocked);
     if (options.replaceOnly && !readHeadQuietly(file)) {
       fs.rmSync(temporary, { force: true });
+      throwIfUnreadable(file);
       return;
     }
     fs.renameSync(temporary, file);
@@ -126,6 +127,20 @@ export async function writeHeadAsync(journalFile: string, record: JournalRecord)
   }
 }
 
+function isPermissionError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return code === 'EACCES' || code === 'EPERM';
+}
+
+/** Throws the error of reading a head file there that this process may not read: it is not a missing head, and is not kept. */
+function throwIfUnreadable(file: string): void {
+  try {
+    fs.closeSync(fs.openSync(file, 'r'));
+  } catch (error) {
+    if (isPermissionError(error)) throw error;
+  }
+}
+
 function readHeadQuietly(file: string): JournalHead | undefined {
   try {
     return parseHead(fs.readFileSync(file, 'utf8'));
@@ -152,10 +167,16 @@ async function writeHeadIfNewer(journalFile: string, record: JournalRecord): Pro
     await step<void>((done) => fs.rm(temporary, { force: true }, done));
     throw new HeadPathBlocked(blocked);
   }
-  const onDisk = await step<string>((done) => fs.readFile(file, 'utf8', done)).then(parseHead, () => undefined);
+  let unreadable: unknown;
+  const onDisk = await step<string>((done) => fs.readFile(file, 'utf8', done)).then(parseHead, (error: unknown) => {
+    if (isPermissionError(error)) unreadable = error;
+    return undefined;
+  });
   // Only over a head that is there (see HeadWriteOptions): these are written after group commits, never the first.
   if (!onDisk || onDisk.seq >= record.seq) {
     await step<void>((done) => fs.rm(temporary, { force: true }, done));
+    // One there that this process may not read is not a missing head left missing: the head is not kept, which is said.
+    if (unreadable) throw unreadable;
     return;
   }
   await step<void>((done) => fs.rename(temporary, file, done));

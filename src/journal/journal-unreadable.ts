@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { UserError } from '../errors.js';
 import { journalMissingWords } from './journal-missing.js';
+import { headFile } from './head.js';
 
 /** The journal's path holds something that cannot be read as the journal: every front end refuses with this message. */
 export class JournalUnreadable extends UserError {}
@@ -21,6 +22,7 @@ export function requireReadableJournal(file: string): void {
   if (!stat) {
     const missing = journalMissingWords(file);
     if (missing) throw new JournalUnreadable(missing);
+    requireReadableHead(file);
     return;
   }
   if (stat.isDirectory()) {
@@ -33,6 +35,36 @@ export function requireReadableJournal(file: string): void {
     fs.closeSync(fs.openSync(file, 'r'));
   } catch (error) {
     throw cannotOpen(file, error, stat);
+  }
+  requireReadableHead(file);
+}
+
+/**
+ * Throws a JournalUnreadable when the journal's head file is there but this process may not read it: the journal
+ * could not be checked against it, and a writer could not keep it (it replaces only a head it can read), so its lines
+ * would go unanchored without a word. A head that is not there, or a directory, is said by the verification itself.
+ */
+function requireReadableHead(file: string): void {
+  const head = headFile(file);
+  try {
+    fs.closeSync(fs.openSync(head, 'r'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM') return;
+    throw new JournalUnreadable(
+      `the journal's head file ${head} cannot be read by uid ${process.getuid?.() ?? '?'}${modeAndOwnerOf(head)}, so the journal cannot be checked against it, ` +
+        `nor lines written to it without it: run this as the user the bot runs as, or give this user read access to it`,
+    );
+  }
+}
+
+/** " (mode 0600, owned by uid 0)", or nothing when the file cannot be looked at. */
+function modeAndOwnerOf(file: string): string {
+  try {
+    const stat = fs.statSync(file);
+    return ` (mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')}, owned by uid ${stat.uid})`;
+  } catch {
+    return '';
   }
 }
 

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixtureJournal } from '../fixtures/scenario1.js';
 import { writeHead } from '../../src/journal/head.js';
-import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
+import { execa } from 'execa';
+import { cliEnv, projectRoot, runCliProcess } from '../helpers/cli-process.js';
 
 const temps: string[] = [];
 afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -77,5 +78,41 @@ describe('a journal that cannot be read', () => {
     fs.chmodSync(journalFile, 0o644);
     const verified = await run(['journal', 'verify'], true);
     expect({ code: verified.code, stdout: verified.stdout }).toEqual({ code: 0, stdout: `journal OK: ${lines.length} records verified in ${journalFile}\n` });
+  });
+
+  it(`has a head file of mode 000: each command names the head, the uid (${runsAs}), its mode and owner, exit 2, and nothing is appended`, async () => {
+    fs.copyFileSync(fixtureJournal, journalFile);
+    const lines = fs.readFileSync(fixtureJournal, 'utf8').trimEnd().split('\n');
+    writeHead(journalFile, JSON.parse(lines.at(-1) as string));
+    fs.chmodSync(`${journalFile}.head`, 0o000);
+    const before = fs.readFileSync(journalFile, 'utf8');
+    for (const args of commands) {
+      const result = await run(args, true);
+      expect({ args, code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({
+        args,
+        code: 2,
+        stdout: '',
+        stderr:
+          `databox: the journal's head file ${journalFile}.head cannot be read by uid ${runsAs} (mode 0000, owned by uid ${runsAs}), so the journal cannot be checked against it, ` +
+          `nor lines written to it without it: run this as the user the bot runs as, or give this user read access to it\n`,
+      });
+    }
+    expect(fs.readFileSync(journalFile, 'utf8')).toBe(before);
+  });
+});
+
+describe('a head file made unreadable under a running writer', () => {
+  it('is said as not written, naming why, rather than passed over as a missing head', async () => {
+    fs.copyFileSync(fixtureJournal, journalFile);
+    const lines = fs.readFileSync(fixtureJournal, 'utf8').trimEnd().split('\n');
+    writeHead(journalFile, JSON.parse(lines.at(-1) as string));
+    const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
+    const script = path.join(projectRoot, 'test', 'fixtures', 'scripts', 'journal-head-made-unreadable.ts');
+    const dropped = runsAs === 0 ? ['setpriv', '--bounding-set', '-all', '--inh-caps', '-all', '--'] : [];
+    const result = await execa(dropped[0] ?? tsx, [...dropped.slice(1), ...(dropped.length > 0 ? [tsx] : []), script, stateDir], { reject: false, timeout: 60_000 });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([
+      `the journal's head file ${journalFile}.head could not be written (EACCES: permission denied, open '${journalFile}.head'), so lines written since cannot be checked against it`,
+    ]);
   });
 });
