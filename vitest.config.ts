@@ -20,6 +20,7 @@ const isolated = [
   'test/unit/duckdb-read-limits.test.ts',
   'test/unit/duckdb-read-niceness.test.ts',
   'test/unit/engine-group-commit.test.ts',
+  'test/unit/head-write-full-disk.test.ts',
   'test/unit/incident-ids.test.ts',
   'test/unit/instance-lock.test.ts',
   'test/unit/journal-group-commit.test.ts',

@@ -37,10 +37,16 @@ export function writeHead(journalFile: string, record: JournalHead, options: Hea
   const temporary = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(temporary, 'w');
   try {
-    fs.writeSync(fd, JSON.stringify({ seq: record.seq, hash: record.hash }));
-    if (!options.unsynced) fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    try {
+      fs.writeSync(fd, JSON.stringify({ seq: record.seq, hash: record.hash }));
+      if (!options.unsynced) fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (error) {
+    // Not written whole (a full disk): the empty or partial temporary is no use to anyone, and would stay till the next start.
+    fs.rmSync(temporary, { force: true });
+    throw error;
   }
   try {
     // A directory there is no missing head to leave missing: nothing can be written there, which is said (see headPathBlocked).
@@ -154,13 +160,19 @@ async function writeHeadIfNewer(journalFile: string, record: JournalRecord): Pro
   const temporary = `${file}.${process.pid}-${(headWrites += 1)}.tmp`;
   const fd = await step<number>((done) => fs.open(temporary, 'w', done));
   try {
-    const text = JSON.stringify({ seq: record.seq, hash: record.hash });
-    const written = await step<number>((done) => fs.write(fd, text, done));
-    // A head cut short would read as no head at all: refused like a short journal write (is the disk full?).
-    if (written !== Buffer.byteLength(text)) throw Object.assign(new Error(`only ${written} bytes of the head could be written (is the disk full?)`), { code: 'ESHORTWRITE' });
-    await step<void>((done) => fs.fsync(fd, done));
-  } finally {
-    await step<void>((done) => fs.close(fd, done));
+    try {
+      const text = JSON.stringify({ seq: record.seq, hash: record.hash });
+      const written = await step<number>((done) => fs.write(fd, text, done));
+      // A head cut short would read as no head at all: refused like a short journal write (is the disk full?).
+      if (written !== Buffer.byteLength(text)) throw Object.assign(new Error(`only ${written} bytes of the head could be written (is the disk full?)`), { code: 'ESHORTWRITE' });
+      await step<void>((done) => fs.fsync(fd, done));
+    } finally {
+      await step<void>((done) => fs.close(fd, done));
+    }
+  } catch (error) {
+    // Not written whole (a full disk): removed, not left beside the head until the next start.
+    await step<void>((done) => fs.rm(temporary, { force: true }, done));
+    throw error;
   }
   const blocked = headPathBlocked(journalFile);
   if (blocked) {
