@@ -49,6 +49,7 @@ import { buildWatchers } from './watchers/build-watchers.js';
 import { plansOnDatabases } from './watchers/plans-on-databases.js';
 import { lastChecksFileName, WatchService } from './watchers/watch-service.js';
 import { WorkQueue } from './work-queue.js';
+import { failedAtWords } from './journal/failed-at.js';
 
 export interface BotOptions {
   config: Config;
@@ -198,6 +199,11 @@ export function createBot(options: BotOptions): Bot {
           )
         : logger.info({ stateDir: config.stateDir }, 'the state dir takes writes again: the events kept meanwhile are in the journal'),
     onHeadUnwritten: (reason) => logger.warn({ stateDir: config.stateDir }, reason),
+    onDamageFound: (problem) =>
+      logger.warn(
+        { line: problem.changedSince?.line ?? problem.line, reason: problem.reason },
+        `${failedAtWords(problem)} (${problem.reason}), found while the bot runs: no change is proposed or approved until a person has looked at it and accepted it with \`${journalRepairCommand}\``,
+      ),
   });
   // Commands start from a small host process: forking this one would hold up Slack's acks (off-thread-runner.ts).
   const commandHost = offThreadRunner(redact, config.secrets, config.workNiceness, options.commandHostBuilt);
@@ -255,7 +261,7 @@ export function createBot(options: BotOptions): Bot {
     // The whole of it in the message: a log read by message alone still says why, and what to do.
     logger.error(
       { line: journal.problem.line, reason: journal.problem.reason },
-      `the journal failed verification at line ${journal.problem.line} (${journal.problem.reason}): the bot starts, rebuilding incidents from its lines as they read, and diagnoses run, but no change is proposed or approved until a person has looked at it and accepted it with \`${journalRepairCommand}\``,
+      `${failedAtWords(journal.problem)} (${journal.problem.reason}): the bot starts, rebuilding incidents from its lines as they read, and diagnoses run, but no change is proposed or approved until a person has looked at it and accepted it with \`${journalRepairCommand}\``,
     );
   }
   // Torn last lines set aside (by this start-up, or later by any process sharing the journal), said once Slack is up.

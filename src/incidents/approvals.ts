@@ -12,6 +12,7 @@ import type { Runbook } from '../runbook/schema.js';
 import { asSentence, outdatedWhatNow } from './outdated-what-now.js';
 import { planPathGone } from './path-gone.js';
 import { frontEndsCrossed } from './front-ends-crossed.js';
+import { failedAtWords } from '../journal/failed-at.js';
 
 export interface ApprovalsDeps {
   config: Config;
@@ -59,7 +60,7 @@ export class Approvals {
       if (this.deps.journal.problem) {
         return {
           ok: false,
-          reason: said`the journal failed verification at line ${this.deps.journal.problem.line}, so no plan is approved until a person has looked at it and accepted it: \`${journalRepairCommand}\` at the bot's host`,
+          reason: said`${failedAtWords(this.deps.journal.problem)}, so no plan is approved until a person has looked at it and accepted it: \`${journalRepairCommand}\` at the bot's host`,
         };
       }
       if (planHash(run.steps, run.previews ?? []) !== run.hash) {

@@ -80,6 +80,7 @@ import { boundToRan, partsUndoing, rollbackPartsFor } from './rollback-parts.js'
 import { rollbackReadsUnset } from './rollback-reads-unset.js';
 import { snapshotsNotRestored, snapshotsNotRestoredSaid } from './snapshots-not-restored.js';
 import { recoveriesUndoneSaid } from './recoveries-undone.js';
+import { failedAtWords } from '../journal/failed-at.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -259,7 +260,7 @@ export class IncidentService {
     this.deps.journal.recheck('status');
     const problem = this.deps.journal.problem;
     return problem
-      ? `the journal failed verification at line ${problem.line} (${problem.reason}): no change is proposed or approved until a person accepts it with \`${journalRepairCommand}\``
+      ? `${failedAtWords(problem)} (${problem.reason}): no change is proposed or approved until a person accepts it with \`${journalRepairCommand}\``
       : undefined;
   }
 

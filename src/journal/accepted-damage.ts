@@ -87,7 +87,7 @@ function acceptanceOf(lines: readonly string[], bad: number): { at: number; reco
  * Why an acceptance does not hold: the bytes before it are not those it pins (changed since). The copy kept when it
  * was made says where, so the person looks at the new change, not again at the damage they accepted.
  */
-function staleReason(lines: readonly string[], acceptance: { at: number; record: JournalRecord<DamageAcceptance> }): string {
+function staleReason(lines: readonly string[], acceptance: { at: number; record: JournalRecord<DamageAcceptance> }): { words: string; changedAt?: number } {
   const { copy } = acceptance.record.data;
   let kept: string[] | undefined;
   try {
@@ -100,7 +100,8 @@ function staleReason(lines: readonly string[], acceptance: { at: number; record:
   const first = kept ? lines.slice(0, acceptance.at - 1).findIndex((line, i) => line !== kept?.[i]) : -1;
   const where = first >= 0 ? `: line ${first + 1} differs from the copy it names (${copy})` : kept ? '' : ` (the copy it names, ${copy}, cannot be read to say where)`;
   // Neutral on purpose: it may be a real acceptance of bytes changed since, or a line someone wrote to look like one.
-  return `an acceptance of it at line ${acceptance.at} (by ${acceptance.record.actor ?? 'someone'}) does not match the bytes before it${where}`;
+  const words = `an acceptance of it at line ${acceptance.at} (by ${acceptance.record.actor ?? 'someone'}) does not match the bytes before it${where}`;
+  return { words, ...(first >= 0 ? { changedAt: first + 1 } : {}) };
 }
 
 /** A line as a record that verifies on its own (its form, its hash, its bytes), whatever comes before it. */
@@ -368,14 +369,17 @@ export function verifyJournal(text: string, progress?: LinesProgress): JournalVe
       const first = pair ? linkBreakWords(found) : checked.problem.reason;
       // What the journal itself recorded of a cut comes first, the check's finding after it, without its guess.
       const reason = lost ? `as the record at this line says, ${lost} (the check found: ${first.replace(seqGuess, '')})` : first;
-      const why = acceptance ? `${reason}; ${staleReason(lines, acceptance)}` : reason;
+      const stale = acceptance ? staleReason(lines, acceptance) : undefined;
+      const why = stale ? `${reason}; ${stale.words}` : reason;
+      // The new damage is where the journal now differs from the copy kept when the old one was accepted: named first.
+      const changedSince = stale?.changedAt !== undefined && acceptance ? { changedSince: { line: stale.changedAt, acceptedAt: acceptance.at } } : {};
       const further = more.bad.length > 0 ? `; further lines that fail on their own: ${more.bad.join(', ')}` : '';
       const breaks = more.breaks.map((line) => `; ${linkBreakWords(line)}`).join('');
       const unchecked = more.unchecked.map((line) => `; ${uncheckedWords(line)}`).join('');
       const reordered = more.outOfOrder.length > 0 ? `; ${outOfOrderWords(more.outOfOrder)}` : '';
       // The lines from the bad one on, read here once as they are, for whoever shows them (the postmortem) to mark.
       const past = readAsTheyAre(lines, problemLine - 1, lines.length, lineOf);
-      return result({ line: problemLine, reason: `${why}${further}${breaks}${unchecked}${reordered}`, ...(endCut ? { endCut: true } : {}) }, past);
+      return result({ line: problemLine, reason: `${why}${further}${breaks}${unchecked}${reordered}`, ...(endCut ? { endCut: true } : {}), ...changedSince }, past);
     }
     const judged = judgeStretch(lines, problemLine - 1, acceptance.at - 1, moved);
     const marked = new Set(judged.unverified);

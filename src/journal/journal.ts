@@ -19,6 +19,7 @@ import { acknowledgedTorn, acknowledgedTornWords, completeLine, incidentOfTorn, 
 import { endCutOf, endCutType } from './end-cut.js';
 import { acceptsMissingHead, headMissingData, headMissingType } from './head-missing.js';
 import { journalMissingCode, journalMissingError, journalMissingWords } from './journal-missing.js';
+import { failedAtWords } from './failed-at.js';
 
 export interface AppendInput {
   type: string;
@@ -89,6 +90,8 @@ export interface JournalOptions {
    * line set aside, a cut end, a missing head); a lock held by another process does not hold it up.
    */
   readOnly?: boolean;
+  /** A look while this process runs found the journal failing verification anew (other damage than before): told once. */
+  onDamageFound?: (problem: VerifyProblem) => void;
 }
 
 /** The state dir cannot be written (a full disk, a read-only volume): shown to the operator as is. */
@@ -210,7 +213,12 @@ export class Journal {
     this.onHeadUnwritten = options.onHeadUnwritten;
     this.filesSettledAt = options.filesSettledAt ?? (() => new Date());
     this.readOnly = options.readOnly ?? false;
+    this.onDamageFound = options.onDamageFound;
   }
+
+  private readonly onDamageFound?: (problem: VerifyProblem) => void;
+  /** Set once the load is done: damage found from then on was found while this process ran, and is told. */
+  private loaded = false;
 
   private readonly readOnly: boolean;
 
@@ -304,6 +312,7 @@ export class Journal {
         this.written = false;
         this.fsyncNow();
       }
+      this.loaded = true;
       return records;
     } finally {
       if (locked) this.lock.release();
@@ -1117,7 +1126,9 @@ export class Journal {
   private verifyAgain(read = this.readForVerifying()): void {
     const complete = read.bytes.subarray(0, read.bytes.lastIndexOf(0x0a) + 1);
     const result = checkHead(verifyJournal(complete.toString('utf8')), read.head, this.file);
+    const before = this.problem;
     this.problem = result.problem;
+    if (this.loaded && result.problem && !sameDamage(before, result.problem)) this.onDamageFound?.(result.problem);
     this.setCheckpoint(result.problem ? undefined : checkpointOf(complete, result.records.at(-1)), true);
     this.trustRead(read.identity);
   }
@@ -1272,7 +1283,7 @@ export class Journal {
     this.recheck();
     if (!this.problem) return;
     throw new UserError(
-      `refused: the journal failed verification at line ${this.problem.line} (${this.problem.reason}), so no change is proposed or approved until a person has looked at it: ` +
+      `refused: ${failedAtWords(this.problem)} (${this.problem.reason}), so no change is proposed or approved until a person has looked at it: ` +
         `\`npm run --silent cli -- journal verify\`, then \`${journalRepairCommand}\` keeps a copy and accepts it on the record. Diagnoses still run.`,
     );
   }
@@ -1373,6 +1384,11 @@ export class Journal {
     this.lastSeq = record.seq;
     for (const listener of this.listeners) listener(record);
   }
+}
+
+/** Whether two verification failures name the same damage: a look that finds it again says nothing new. */
+function sameDamage(before: VerifyProblem | undefined, now: VerifyProblem): boolean {
+  return before !== undefined && before.line === now.line && before.reason === now.reason && before.changedSince?.line === now.changedSince?.line;
 }
 
 /** A journal line as this process saw it: its length in bytes (its newline included) and its hash, when it had one. */

@@ -51,6 +51,8 @@ export interface VerifyProblem {
   rewritten?: boolean;
   /** The line is the record, journaled at start, of lines cut from the journal's end before it (end-cut.ts). */
   endCut?: boolean;
+  /** The damage at `line` was accepted (at `acceptedAt`), and the journal changed since at `line` here: the new damage. */
+  changedSince?: { line: number; acceptedAt: number };
 }
 
 export interface VerifyResult {

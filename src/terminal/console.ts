@@ -52,6 +52,7 @@ import { yourName } from '../commands/paste-able.js';
 import { asCliCommands } from './as-cli-commands.js';
 import { warnOfUnreadSettings } from './unread-settings.js';
 import { planDagsterHomeWarning } from './plan-dagster-home.js';
+import { failedAtWords } from '../journal/failed-at.js';
 
 export const cliName = 'npm run --silent cli --';
 
@@ -313,7 +314,7 @@ class ConsoleSession {
     this.journal.load();
     if (this.journal.problem) {
       io.stderr.write(
-        `warning: the journal failed verification at line ${this.journal.problem.line} (${this.journal.problem.reason}); run \`${cliName} journal verify\`\n`,
+        `warning: ${failedAtWords(this.journal.problem)} (${this.journal.problem.reason}); run \`${cliName} journal verify\`\n`,
       );
     }
     // Only read (`status`): a torn line nobody was told of is left for the next writer to set aside.
