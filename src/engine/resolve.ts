@@ -7,6 +7,7 @@ import { render, renderAdvice, renderSql, type TemplateContext } from '../runboo
 import { botObjectName, botSnapshotPrefix } from '../database/sql-literal.js';
 import { defaultDagsterSettings, type DagsterSettings, type PlanReadTools, type PrepareTools, type ResolveTools } from './steps/define-step-kind.js';
 import { stepKind } from './steps/index.js';
+import { snapshotHeldToPlan } from './snapshot-held-to-plan.js';
 import type { ResolvedStep } from './types.js';
 
 export interface ResolveContext {
@@ -65,7 +66,7 @@ export function snapshotBeforeStep(step: ResolvedStep, database: string, values:
     timeoutMs: 10 * 60_000,
     guard: step.guard,
     // Nothing after it runs without it: the database is as it was, and the plan can be asked for again as it is.
-    whenFailed: `The named snapshot of ${database} before "${step.title}" could not be taken, so that step and the ones after it did not run. Fix what MotherDuck answered (above), then propose this plan again.`,
+    whenFailed: `The named snapshot of ${database} before "${step.title}" could not be taken, or a write had landed after this plan was made, so that step and the ones after it did not run. Fix what MotherDuck answered (above), then propose this plan again.`,
   };
 }
 
@@ -83,7 +84,7 @@ export async function prepareSteps(steps: readonly Step[], tools: PrepareTools):
 export async function readWhenPlanned(steps: readonly ResolvedStep[], tools: PlanReadTools): Promise<ResolvedStep[]> {
   const read: ResolvedStep[] = [];
   for (const step of steps) read.push((await stepKind(step.kind).readWhenPlanned?.(step, tools)) ?? step);
-  return read;
+  return snapshotHeldToPlan(read);
 }
 
 /** What the plan's steps found when it was made that the approver must read first, in the plan's order. */
@@ -117,9 +118,20 @@ export function resolveSteps(steps: readonly Step[], ctx: ResolveContext, guard 
     const resolved = resolveStep(step, ctx, guard, earlier);
     const before = (stepKind(step.kind).precededBy?.(resolved, resolveTools(ctx, step.id, earlier)) ?? []) as ResolvedStep[];
     const snapshot = ctx.snapshotBefore && resolved.destructive && !stepKind(step.kind).changesOtherDatabases ? [snapshotBeforeStep(resolved, ctx.snapshotBefore.database, ctx.values)] : [];
-    all.push(...before, ...snapshot, resolved);
+    // Before the clones made right before the step too (the swap's broken clone): they then hold no write the
+    // snapshot's check after it (snapshot-held-to-plan.ts) did not see, and one it stops at leaves no stale clone.
+    all.push(...before);
+    all.splice(clonesRightBefore(all), 0, ...snapshot);
+    all.push(resolved);
   }
   return all;
+}
+
+/** Where the steps at the end of `steps` that only make a new database from it (clones) begin; steps.length for none. */
+function clonesRightBefore(steps: readonly ResolvedStep[]): number {
+  let at = steps.length;
+  while (at > 0 && steps[at - 1]!.mutates && !steps[at - 1]!.guard && stepKind(steps[at - 1]!.kind).onlyMakesNew?.(steps[at - 1] as never)) at -= 1;
+  return at;
 }
 
 /** Stable JSON: object keys sorted, so the same plan always hashes the same. */

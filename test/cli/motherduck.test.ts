@@ -108,8 +108,8 @@ describe('scenario 3 from the terminal', () => {
     expect(snapshot).toMatch(new RegExp(`^databox_bot_${slug}_swap_20260421T09\\d{4}Z$`));
     expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([
       `CREATE DATABASE "databox_restored_${slug}" FROM "databox" (SNAPSHOT_TIME '2026-04-20 12:00:00')`,
-      `CREATE DATABASE IF NOT EXISTS "databox_broken_${slug}" FROM "databox"`,
       `CREATE SNAPSHOT '${snapshot}' OF "databox"`,
+      `CREATE DATABASE IF NOT EXISTS "databox_broken_${slug}" FROM "databox"`,
       `COPY FROM DATABASE "databox_restored_${slug}" (OVERWRITE) TO "databox"`,
     ]);
     // The broken state stays inspectable; the clones are listed, not dropped.
@@ -567,7 +567,7 @@ describe('scenario 3 from the terminal', () => {
     const failed = await cli(['approve', runId as string, hash as string, '--approver', 'carol']);
     expect(failed.code).toBe(1);
     expect(await md.value('databox', count)).toBe('30');
-    expect(failed.stdout).toContain(`The named snapshot of databox before "Make the stack's database equal to the restored clone" could not be taken, so that step and the ones after it did not run. Fix what MotherDuck answered (above), then propose this plan again.`);
+    expect(failed.stdout).toContain(`The named snapshot of databox before "Make the stack's database equal to the restored clone" could not be taken, or a write had landed after this plan was made, so that step and the ones after it did not run. Fix what MotherDuck answered (above), then propose this plan again.`);
   });
 
   it('a swap that failed is proposed again and goes through, keeping the broken state the first attempt kept; path A is not cloned over; a cleanup is called a cleanup', async () => {

@@ -1,5 +1,5 @@
 // Scenario 3 through the real Bolt app over signed HTTP, against the MotherDuck stand-in: a statement that only makes a
-// new database from the stack's one (a clone) changes nothing in it. A swap stopped after keeping the broken clone is
+// new database from the stack's one (a clone) changes nothing in it. A path A stopped after its clone is
 // not left part-way, nor a change since the diagnosis; another incident's clone does not make waiting plans stale; the
 // swap typed while the one its clone proposed waits is that one, not a second; and going back past another incident's
 // swap names it.
@@ -65,20 +65,23 @@ async function cloned(moment = at()): Promise<string> {
 }
 
 describe('a clone made beside the database changes nothing in it', () => {
-  it('a swap stopped at its named snapshot, having kept only the broken clone, is not left part-way, and path B is still proposed on the diagnosis', async () => {
-    const incident = await cloned();
-    md.failWhen(/^CREATE SNAPSHOT/, 'Invalid Input Error: Named snapshots are not available on your current plan (Lite).');
+  it("path A stopped at its clone's counts, having made only the clone, is not left part-way, and path B is still proposed on the diagnosis", async () => {
+    // The swap takes its named snapshot before its broken clone (resolve.ts): path A's clone is the one made beside alone.
+    const moment = at();
+    await say(`diagnose motherduck at="${moment}"`);
+    const incident = incidents().at(-1)!;
+    await say(`recover motherduck path=a at="${moment}" incident=${incident}`);
+    md.failWhen(/^SELECT count\(\*\) FROM "databox_restored_/, 'IO Error: the clone could not be read');
     await approveNewest();
     expect(await md.value('databox', count)).toBe('30');
-    expect(md.liveDatabases()).toContain(`databox_broken_${incident.replace(/-/g, '_')}`);
-    // The failure says nothing in databox changed, and names the clone made beside it.
-    expect(slack.allText()).toContain('Nothing in the database was changed: it stopped before any step that changes data did anything. It made only something new beside it: Keep the broken state inspectable');
+    expect(md.liveDatabases()).toContain(`databox_restored_${incident.replace(/-/g, '_')}`);
+    expect(slack.allText()).toContain('First stage of the recovery failed');
     expect(slack.allText()).not.toContain('Changed before it stopped');
 
     const status = await harness.command('status', operator);
     expect(String(status.text)).not.toContain('Left part-way');
 
-    await say(`recover motherduck path=b at="${at()}" incident=${incident}`);
+    await say(`recover motherduck path=b at="${moment}" incident=${incident}`);
     expect(lastResponse()).not.toContain('has changed since');
     expect(plans('Path B')).toHaveLength(1);
   });

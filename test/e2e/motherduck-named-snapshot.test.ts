@@ -134,7 +134,7 @@ describe('a moment past the retention, recovered from a named snapshot', () => {
     expect(await md.value(`databox_broken_${slug}`, count)).toBe('50');
     const swapSnapshot = md.namedSnapshots().find((name) => name.startsWith(`databox_bot_${slug}_swap_`)) as string;
     const changes = md.sql().filter((sql) => !/^\s*SELECT/i.test(sql));
-    expect(changes.slice(-2)).toEqual([`CREATE SNAPSHOT '${swapSnapshot}' OF "databox"`, `COPY FROM DATABASE "databox_restored_${slug}" (OVERWRITE) TO "databox"`]);
+    expect(changes.slice(-3)).toEqual([`CREATE SNAPSHOT '${swapSnapshot}' OF "databox"`, `CREATE DATABASE IF NOT EXISTS "databox_broken_${slug}" FROM "databox"`, `COPY FROM DATABASE "databox_restored_${slug}" (OVERWRITE) TO "databox"`]);
     const swapRun = journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.pathId === 's').at(-1)?.data.runId;
     expect(swapRun).toBe(`${incident}/3`);
     expect(slack.buttons('request_rollback').map((b) => JSON.parse(b.value))).toContainEqual({ run: swapRun });

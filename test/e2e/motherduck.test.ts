@@ -92,7 +92,7 @@ describe('scenario 3 in Slack', () => {
     expect(runTexts()).toContain('Recovery succeeded: Path S: Swap the restored clone in (second approval)');
     const snapshot = md.namedSnapshots()[0] as string;
     const changes = md.sql().filter((sql) => !sql.startsWith('SELECT'));
-    expect(changes.slice(-2)).toEqual([`CREATE SNAPSHOT '${snapshot}' OF "databox"`, expect.stringMatching(/^COPY FROM DATABASE "databox_restored_dbx_\d{8}_[0-9a-f]{4}" \(OVERWRITE\) TO "databox"$/)]);
+    expect(changes.slice(-3)).toEqual([`CREATE SNAPSHOT '${snapshot}' OF "databox"`, expect.stringMatching(/^CREATE DATABASE IF NOT EXISTS "databox_broken_dbx_\d{8}_[0-9a-f]{4}" FROM "databox"$/), expect.stringMatching(/^COPY FROM DATABASE "databox_restored_dbx_\d{8}_[0-9a-f]{4}" \(OVERWRITE\) TO "databox"$/)]);
     expect(slack.allText()).toContain(snapshot);
 
     const everything = [slack.allText(), JSON.stringify(slack.calls), fs.readFileSync(path.join(checkout.stateDir, 'journal.jsonl'), 'utf8'), JSON.stringify(harness.logs)].join('\n');

@@ -106,7 +106,7 @@ type Row = [string, string | null, string, string];
 const readRow = (r: unknown[]): Row => [String(r[0]), r[1] === null ? null : String(r[1]), exactSnapshotTime(r[2]), String(r[3] ?? '')];
 
 /** How many writes (automatic snapshots) the database has had since `time`: all of them are undone by going back to it. */
-async function writesSince(session: TargetSession, database: string, time: string): Promise<number> {
+export async function writesSince(session: TargetSession, database: string, time: string): Promise<number> {
   return Number((await session.run(snapshotHistorySql({ limit: 1 }).writesAfter, [foldDatabaseName(database), time])).rows[0]?.[0] ?? 0);
 }
 
