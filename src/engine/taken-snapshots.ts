@@ -10,13 +10,25 @@ export interface TakenSnapshot {
   startedAt: string;
   /** The command that diagnoses the database at that moment, as the thread writes commands (the terminal rewrites it). */
   diagnose: string;
+  /** Set while that recovery's rollback is offered and has not run: it restores this snapshot by its name. */
+  rollbackOpen?: { title: string };
 }
 
 interface RunResults {
   id: string;
   kind: string;
+  title?: string;
+  status?: string;
   startedAt?: string;
+  rollbackOf?: string;
+  rollbackOffered?: boolean;
   results: readonly { stepId: string; outputs: Record<string, unknown> }[];
+}
+
+/** A recovery whose offered rollback has not put the database back yet: it still needs the snapshots the recovery took. */
+function rollbackOpen(run: RunResults, runs: readonly RunResults[]): { title: string } | undefined {
+  if (!run.rollbackOffered || runs.some((other) => other.rollbackOf === run.id && other.status === 'succeeded')) return undefined;
+  return { title: run.title ?? run.id };
 }
 
 /** An ISO time as `at` takes it, to the millisecond the journal keeps (canonicalTimestamp). */
@@ -30,9 +42,10 @@ export function takenSnapshots(runs: readonly RunResults[], diagnoseAt: (moment:
   for (const run of runs) {
     if (run.kind !== 'recovery' || !run.startedAt) continue;
     const startedAt = asAtParam(run.startedAt);
+    const open = rollbackOpen(run, runs);
     for (const { stepId, outputs } of run.results) {
       if (typeof outputs.snapshot !== 'string' || !outputs.snapshot || !stepId.endsWith('_snapshot')) continue;
-      byName[outputs.snapshot] = { run: run.id, before: stepId.slice(0, -'_snapshot'.length), startedAt, diagnose: diagnoseAt(startedAt) };
+      byName[outputs.snapshot] = { run: run.id, before: stepId.slice(0, -'_snapshot'.length), startedAt, diagnose: diagnoseAt(startedAt), ...(open ? { rollbackOpen: open } : {}) };
     }
   }
   return byName;

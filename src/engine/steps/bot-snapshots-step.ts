@@ -8,6 +8,7 @@ import { UserError } from '../../errors.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { TargetSession } from '../../database/target.js';
 import type { RollbackSnapshot } from '../rollback-snapshots.js';
+import type { TakenSnapshot } from '../taken-snapshots.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
 import { defineStepKind, unsetAlike, type ResolvedCommon } from './define-step-kind.js';
@@ -40,6 +41,8 @@ export type BotSnapshotsStep = z.output<typeof schema> &
     listedWhenPlanned?: BotSnapshot[];
     /** Those a rollback of this incident took before going back, by name: each holds what that rollback undid. */
     byRollbacks?: Record<string, RollbackSnapshot>;
+    /** Those an offered rollback not yet run restores by name, with the recovery it undoes: releasing one disarms it. */
+    neededByRollbacks?: Record<string, { run: string; title: string }>;
     /** With target: backend, when DATABOX_BACKEND is not MotherDuck: its value and that database's label (nothing to list or release). */
     notMotherDuck?: string;
   };
@@ -66,6 +69,10 @@ const said = (snapshots: readonly BotSnapshot[]) => snapshots.map((s) => `'${s.n
 /** What removing the names costs: a rollback that restores one by name cannot, and the retention alone keeps them. */
 const afterRelease = (database: string) =>
   `a rollback of this incident that restores one of them by name is refused from then on, naming this cleanup; each stays restorable by its id, ALTER DATABASE ${databaseIdentifier(database)} SET SNAPSHOT TO (SNAPSHOT_ID '<id>'), only as long as the retention keeps automatic snapshots`;
+
+/** An offered rollback that restores `name` by its name, which this cleanup removes: said before anything else in the plan. */
+const rollbackDisarmedSaid = (name: string, needed: { run: string; title: string }) =>
+  `The rollback offered for plan ${needed.run} (${needed.title}) restores '${name}' by its name: this cleanup removes that name, and the rollback is refused after it. Roll back first if the recovery is not good (its validation failed, or the numbers are wrong); approve this only once nobody needs to go back.`;
 
 /** Why a step on DATABOX_BACKEND's database finds no named snapshot there: the bot takes them of MotherDuck only. */
 const noneOffMotherDuck = (label: string) => `DATABOX_BACKEND is ${label}, not MotherDuck: the bot takes named snapshots of MotherDuck only, so it took none for this incident`;
@@ -101,10 +108,20 @@ export const botSnapshotsStepKind = defineStepKind({
     const database = tools.text(step.database);
     const prefix = botSnapshotPrefix(database, incident);
     const rollbacks = Object.entries((tools.values.rollback_snapshots ?? {}) as Record<string, RollbackSnapshot>).filter(([name]) => name.startsWith(prefix));
+    const needed = Object.entries((tools.values.taken_snapshots ?? {}) as Record<string, TakenSnapshot>).flatMap(([name, taken]) =>
+      name.startsWith(prefix) && taken.rollbackOpen ? [[name, { run: taken.run, title: taken.rollbackOpen.title }] as const] : [],
+    );
     const backend = (tools.values.targets as { backend?: { name: string; label: string } } | undefined)?.backend;
     // The setting's value as it is written (local), then the database it names.
     const offMotherDuck = step.target === 'backend' && backend !== undefined && backend.name !== 'motherduck' ? { notMotherDuck: `${backend.name} (${backend.label})` } : {};
-    return { ...step, database, prefix, ...offMotherDuck, ...(step.release && rollbacks.length > 0 ? { byRollbacks: Object.fromEntries(rollbacks) } : {}) } as BotSnapshotsStep;
+    return {
+      ...step,
+      database,
+      prefix,
+      ...offMotherDuck,
+      ...(step.release && rollbacks.length > 0 ? { byRollbacks: Object.fromEntries(rollbacks) } : {}),
+      ...(step.release && needed.length > 0 ? { neededByRollbacks: Object.fromEntries(needed) } : {}),
+    } as BotSnapshotsStep;
   },
   describe: (step) => {
     if (step.notMotherDuck) return `-- nothing sent: ${noneOffMotherDuck(step.notMotherDuck)}`;
@@ -171,6 +188,11 @@ export const botSnapshotsStepKind = defineStepKind({
       const taken = step.byRollbacks?.[s.name];
       return taken ? [undoneSaid(step.database, s.name, taken)] : [];
     });
-    return [`This cleanup removes the names of the named snapshot${listed.length === 1 ? '' : 's'} the bot took of ${step.database} for this incident, ${said(listed)}: ${afterRelease(step.database)}.`, ...undone].join(' ');
+    // First: the way back still offered that this cleanup takes away.
+    const disarmed = listed.flatMap((s) => {
+      const needed = step.neededByRollbacks?.[s.name];
+      return needed ? [rollbackDisarmedSaid(s.name, needed)] : [];
+    });
+    return [...disarmed, `This cleanup removes the names of the named snapshot${listed.length === 1 ? '' : 's'} the bot took of ${step.database} for this incident, ${said(listed)}: ${afterRelease(step.database)}.`, ...undone].join(' ');
   },
 });
