@@ -9,6 +9,7 @@ import { stepCommon, template } from '../../runbook/step-common.js';
 import type { TargetSession } from '../../database/target.js';
 import type { RollbackSnapshot } from '../rollback-snapshots.js';
 import type { TakenSnapshot } from '../taken-snapshots.js';
+import { exactSnapshotTime } from './snapshot-times.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
 import { defineStepKind, unsetAlike, type ResolvedCommon } from './define-step-kind.js';
@@ -48,7 +49,7 @@ export type BotSnapshotsStep = z.output<typeof schema> &
   };
 
 /** $1 the database folded, $2 the prefix: starts_with, not LIKE, where "_" would match any character. */
-const listSql = `SELECT snapshot_name, CAST(snapshot_id AS VARCHAR), strftime(created_ts, '%Y-%m-%d %H:%M:%S')
+const listSql = `SELECT snapshot_name, CAST(snapshot_id AS VARCHAR), created_ts
   FROM md_information_schema.database_snapshots
  WHERE ${foldedNameSql('database_name')} = $1 AND starts_with(snapshot_name, $2)
  ORDER BY created_ts`;
@@ -58,7 +59,8 @@ const releaseSql = (database: string, name: string) => `ALTER SNAPSHOT ${databas
 
 async function botSnapshots(step: BotSnapshotsStep, session: TargetSession): Promise<BotSnapshot[]> {
   const rows = (await session.run(listSql, [foldDatabaseName(step.database), step.prefix])).rows;
-  return rows.map(([name, id, created]) => ({ name: String(name), id: String(id), created: String(created) }));
+  // To the microsecond: at= that time (SNAPSHOT_TIME) picks this snapshot, not one written earlier in its second.
+  return rows.map(([name, id, created]) => ({ name: String(name), id: String(id), created: exactSnapshotTime(created) }));
 }
 
 /** "1 named snapshot", "2 named snapshots": for a button's label. */

@@ -177,6 +177,11 @@ export function writesUndone(count: number, since: string, atLeast = false): str
 /** A named snapshot the engine took right before a step of an incident's plan (resolve.ts): `<db>_bot_<incident>_<step>_<time>`. */
 const takenBeforeStep = /_bot_dbx_\d{8}_[0-9a-f]{4}_(.+)_\d{8}T\d{6}Z$/;
 
+/** Of a snapshot the bot named: its created_ts is MotherDuck's clock, the time in its name the bot's, so they may differ. */
+function clockNote(name: string): string {
+  return takenBeforeStep.test(name) ? ` by MotherDuck's clock (the time in its name is the bot's, when its plan ran)` : '';
+}
+
 /**
  * Going back to the snapshot the engine took before a step (a rollback of the swap) undoes that step's own write too,
  * first among those counted: said, with how many came after it (writes made since, a nightly load's say).
@@ -258,11 +263,14 @@ retention: ${retention}; named snapshots are kept until unnamed, whatever the re
  */
 async function releasedByCleanup(step: SnapshotHistoryStep, released: ReleasedSnapshot, session: TargetSession, retention: string): Promise<string> {
   const gone = `'${step.snapshot}' is no longer a named snapshot of ${step.database}: the cleanup ${released.run} removed its name`;
-  const kept = (await session.run(snapshotHistorySql(step).byId, [foldDatabaseName(step.database), released.id])).rows.length > 0;
-  if (!kept) return `${gone}, and the retention (${retention}) has since discarded the snapshot (id ${released.id}, taken ${released.created} UTC): MotherDuck can no longer restore it`;
+  const kept = (await session.run(snapshotHistorySql(step).byId, [foldDatabaseName(step.database), released.id])).rows.map(readRow)[0];
+  if (!kept) return `${gone}, and the retention (${retention}) has since discarded the snapshot (id ${released.id}, taken ${released.created} UTC${clockNote(step.snapshot)}): MotherDuck can no longer restore it`;
+  // Its created_ts as MotherDuck lists it now, to the microsecond (a cleanup by an older build kept it to the second only):
+  // SNAPSHOT_TIME picks the newest snapshot at or before the time given, so a time cut to its second picks an older one.
+  const created = kept[2];
   return (
-    `${gone}. The snapshot itself (id ${released.id}, taken ${released.created} UTC) is kept only as long as the retention (${retention}) keeps automatic snapshots; ` +
-    `until then it is restorable by its id, ALTER DATABASE ${databaseIdentifier(step.database)} SET SNAPSHOT TO (SNAPSHOT_ID '${released.id}'), or by its time, at="${released.created}"`
+    `${gone}. The snapshot itself (id ${released.id}, taken ${created} UTC${clockNote(step.snapshot)}) is kept only as long as the retention (${retention}) keeps automatic snapshots; ` +
+    `until then it is restorable by its id, ALTER DATABASE ${databaseIdentifier(step.database)} SET SNAPSHOT TO (SNAPSHOT_ID '${released.id}'), or by its time, at="${created}"`
   );
 }
 
