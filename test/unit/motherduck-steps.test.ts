@@ -246,9 +246,11 @@ describe('snapshot-history asked for a named snapshot', () => {
     expect(result.status).toBe('named-found');
     // With a retention of 0 the writes between are no longer listed: the count is a floor, and said to be one.
     expect(result.summary).toMatch(
-      /^'pre_mart_rewrite_20260421' is a named snapshot of databox, taken 2026-04-19 09:00:00 UTC by \S+ \(id [0-9a-f-]{36}\); at least 1 writes \(automatic snapshots: older ones are past the retention, no longer listed\) since it was taken are undone by going back, good or bad \(none of them is in it\)$/,
+      /^'pre_mart_rewrite_20260421' is a named snapshot of databox, taken 2026-04-19 09:00:00 UTC \(id [0-9a-f-]{36}; databox's owner: ops@databox\.invalid, MotherDuck's user_name, not necessarily who took it\); at least 1 writes \(automatic snapshots: older ones are past the retention, no longer listed\) since it was taken are undone by going back, good or bad \(none of them is in it\)$/,
     );
     expect(result.outputs).toMatchObject({ snapshotName: 'pre_mart_rewrite_20260421', snapshotAt: '2026-04-19 09:00:00', named: "'pre_mart_rewrite_20260421' (2026-04-19 09:00:00)" });
+    // user_name is the database's owner (MotherDuck's DATABASE_SNAPSHOTS view), and its column says so.
+    expect(result.output).toMatch(/created_ts \(UTC\)\s+database owner\n/);
     // The name is bound, never spliced into the statement.
     expect(md.sent.slice(2)).toEqual([
       { sql: `SELECT snapshot_id, snapshot_name, created_ts, user_name\n  FROM md_information_schema.database_snapshots\n WHERE ${folded} AND snapshot_name = $2\n ORDER BY created_ts DESC\n LIMIT 1`, params: ['databox', 'pre_mart_rewrite_20260421'] },

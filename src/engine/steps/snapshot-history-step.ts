@@ -177,6 +177,16 @@ export function writesUndone(count: number, since: string, atLeast = false): str
 /** A named snapshot the engine took right before a step of an incident's plan (resolve.ts): `<db>_bot_<incident>_<step>_<time>`. */
 const takenBeforeStep = /_bot_dbx_\d{8}_[0-9a-f]{4}_(.+)_\d{8}T\d{6}Z$/;
 
+/**
+ * MotherDuck's user_name in DATABASE_SNAPSHOTS is "the user who owns the database corresponding to the snapshot", not
+ * who took it: the column and the verdict say owner, so nobody is sent to ask the wrong person.
+ */
+const ownerColumn = 'database owner';
+
+function ownerSaid(database: string, user: string): string {
+  return user ? `; ${database}'s owner: ${user}, MotherDuck's user_name, not necessarily who took it` : '';
+}
+
 /** Of a snapshot the bot named: its created_ts is MotherDuck's clock, the time in its name the bot's, so they may differ. */
 function clockNote(name: string): string {
   return takenBeforeStep.test(name) ? ` by MotherDuck's clock (the time in its name is the bot's, when its plan ran)` : '';
@@ -217,7 +227,7 @@ async function findNamedSnapshot(
   const named = (await session.run(sql.allNamed, [folded])).rows.map(readRow);
   const shown = snapshotTimeLabels(named.map((r) => r[2]));
   const list = named.map((r) => `'${r[1]}' (${shown(r[2])})`).join(', ');
-  const table = textTable(['snapshot_id', 'name', 'created_ts (UTC)', 'user'], named.map(([id, name, created, user]) => [id, name, shown(created), user]));
+  const table = textTable(['snapshot_id', 'name', 'created_ts (UTC)', ownerColumn], named.map(([id, name, created, user]) => [id, name, shown(created), user]));
   const result = (status: string, summary: string, extra: Record<string, unknown>): StepResult => ({
     status,
     summary,
@@ -232,7 +242,7 @@ retention: ${retention}; named snapshots are kept until unnamed, whatever the re
     if (later) return result('changed', later, {});
     const writes = await writesSinceNamed(session, step.database, created);
     const lost = writes.count > 0 ? `; ${writesUndone(writes.count, 'it was taken', writes.atLeast)} (none of them is in it)` : '';
-    return result('named-found', `'${name}' is a named snapshot of ${step.database}, taken ${shown(created)} UTC${user ? ` by ${user}` : ''} (id ${id})${lost}`, {
+    return result('named-found', `'${name}' is a named snapshot of ${step.database}, taken ${shown(created)} UTC${clockNote(name ?? '')} (id ${id}${ownerSaid(step.database, user)})${lost}`, {
       snapshotName: name,
       snapshotAt: created,
       snapshotId: id,
@@ -339,7 +349,7 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
     // Retention 0: an automatic snapshot goes as soon as a newer one replaces it, so the one listed is the state now.
     const noHistory = retentionSeconds === 0;
     const done = (status: string, summary: string, shown: (time: string) => string, extra: Record<string, unknown> = {}): StepResult => {
-      const table = textTable(['snapshot_id', 'name', 'created_ts (UTC)', 'user'], rows.map(([id, name, created, user]) => [id, name ?? '(automatic)', shown(created), user]));
+      const table = textTable(['snapshot_id', 'name', 'created_ts (UTC)', ownerColumn], rows.map(([id, name, created, user]) => [id, name ?? '(automatic)', shown(created), user]));
       const kept = noHistory
         ? `no point-in-time history is kept (each automatic snapshot goes as soon as a newer one replaces it${newest ? `; the newest, of ${shown(newest)} UTC, is the database as it is now` : ''})`
         : restorableFrom
@@ -352,7 +362,7 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
       const keep = rows.map((r, i) => i < 2 || i === rows.length - 1 || r[1] !== null || (picked !== -1 && Math.abs(i - picked) <= 1));
       // The stretch left out is said in the last column, which pads no other.
       const folded = () =>
-        textTable(['snapshot_id', 'name', 'created_ts (UTC)', 'user'], foldRows(rows.map(([id, name, created, user]) => [id, name ?? '(automatic)', shown(created), user]), keep, (first, last) => ['…', '', '', `${last - first + 1} more, ${shown(rows[last]?.[2] ?? '')} … ${shown(rows[first]?.[2] ?? '')}`]));
+        textTable(['snapshot_id', 'name', 'created_ts (UTC)', ownerColumn], foldRows(rows.map(([id, name, created, user]) => [id, name ?? '(automatic)', shown(created), user]), keep, (first, last) => ['…', '', '', `${last - first + 1} more, ${shown(rows[last]?.[2] ?? '')} … ${shown(rows[first]?.[2] ?? '')}`]));
       return {
         status,
         summary,
