@@ -120,7 +120,10 @@ function validateOne(name: string, p: Parameter, given: string, ctx: ParameterCo
     case 'timestamp': {
       const zoned = zonedTimestamp(raw);
       if (zoned?.offsetMinutes !== 0 && zoned?.utc) {
-        throw new UserError(`${name}=${raw} carries a time zone (${zoned.zone}): moments are given in UTC, without one; in UTC that is ${name}="${zoned.utc}"`);
+        // Said now, not after it is typed back: a zone misread (-05:00 for +05:00) can make the moment one still to come.
+        const converted = parseUtcTimestamp(zoned.utc);
+        const future = p.notFuture && converted && converted.getTime() > ctx.now.getTime() ? `, which is in the future (it is ${formatUtcTimestamp(ctx.now)} UTC now): check the zone, or give an earlier moment` : '';
+        throw new UserError(`${name}=${raw} carries a time zone (${zoned.zone}): moments are given in UTC, without one; in UTC that is ${name}="${zoned.utc}"${future}`);
       }
       // A zone that is UTC itself (Z, UTC, +00:00) says what the bot assumes anyway.
       const match = typedTimestamp.exec(zoned?.local ?? raw);
