@@ -113,7 +113,7 @@ describe('who may approve scenario 3', () => {
       marts.map((t) => `${t} 30 there, 100 in databox`).join('; ') +
       '): it may hold rows nothing else has';
     // The named snapshot taken before the swap is left too: MotherDuck keeps it until its name is removed.
-    const snapshots = `named snapshots the bot took of databox for this incident, kept until their names are removed: 'databox_bot_${slug}_swap_\\d{8}T\\d{6}Z' \\(id [0-9a-f-]+, taken [\\d-]+ [\\d:]+ UTC\\)`;
+    const snapshots = `named snapshots the bot took of databox for this incident, kept until their names are removed: 'databox_bot_${slug}_swap_\\d{8}T\\d{6}Z' \\(id [0-9a-f-]+, taken [\\d-]+ [\\d:.]+ UTC\\)`;
     const said = `Clones of this incident left on MotherDuck: databox_broken_${slug}, databox_restored_${slug} \\(an approved cleanup drops them\\)\\. ${escapeRegExp(differs)}; and ${snapshots}\\. When nobody needs them any more, drop the clones and remove the snapshots' names with path C \\(a teammate approves it\\)\\.`;
     expect(followUp?.text).toMatch(new RegExp(`^Next: ${said}$`));
     // In the incident's thread: a button saying what it does, and beside it the command that does the same.
