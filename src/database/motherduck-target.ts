@@ -36,7 +36,7 @@ export function connectProblem(error: unknown, database: string, redact: Redacto
   // A name mistyped in DATABOX_MOTHERDUCK_DATABASE reaches MotherDuck fine and finds nothing there: said as such.
   if (message.includes(`"${database}"`) && /not found|does not exist|no catalog|no database/i.test(message)) {
     return new TargetError(
-      'unreachable',
+      'no-database',
       `MotherDuck has no database "${database}" that this token can open (${line}): DATABOX_MOTHERDUCK_DATABASE names it; check the name against the databases the MotherDuck UI lists`,
     );
   }

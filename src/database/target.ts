@@ -30,7 +30,8 @@ export interface DatabaseTarget {
 }
 
 /** Why a target could not be reached; `kind` lets a diagnosis turn it into a verdict. */
-export type TargetProblem = 'token-missing' | 'token-refused' | 'extension' | 'timeout' | 'unreachable';
+/** no-database: MotherDuck answered, and has no database of that name (mistyped, or dropped). */
+export type TargetProblem = 'token-missing' | 'token-refused' | 'extension' | 'timeout' | 'unreachable' | 'no-database';
 
 /** A failure to reach a target, in one line an operator can act on; it never carries a secret. */
 export class TargetError extends Error {

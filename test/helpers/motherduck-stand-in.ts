@@ -6,6 +6,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { DatabaseTarget, QueryResult, TargetSession } from '../../src/database/target.js';
 import { useUtcDays } from '../../src/duckdb/open.js';
+import { connectProblem } from '../../src/database/motherduck-target.js';
 
 interface Database {
   id: string;
@@ -333,6 +334,9 @@ export class MotherDuckStandIn implements DatabaseTarget {
 
   /** Sessions may always write: MotherDuck has no read-only md: connection; the runbook's schema keeps diagnoses read-only. */
   async open(_options: { writable: boolean }): Promise<TargetSession> {
+    // md:<database> with no such database (dropped, say) fails to connect: DuckDB's words for a database it cannot
+    // USE, read as the real target reads an error connecting (connectProblem).
+    if (!this.exists(this.database)) throw connectProblem(new Error(`Catalog Error: SET schema: No catalog + schema named "${this.database}" found.`), this.database, (text) => text);
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     // As the real target's connection is set up (not a statement it sends): UTC days, utc_day defined.

@@ -113,7 +113,7 @@ describe('the MotherDuck target', () => {
       throw new Error('Catalog Error: SET schema: No catalog + schema named "datbox" found.');
     });
     const error = await failure(target.open({ writable: false }));
-    expect(error.problem).toBe('unreachable');
+    expect(error.problem).toBe('no-database');
     expect(error.message).toBe(
       'MotherDuck has no database "datbox" that this token can open (Catalog Error: SET schema: No catalog + schema named "datbox" found.): DATABOX_MOTHERDUCK_DATABASE names it; check the name against the databases the MotherDuck UI lists',
     );

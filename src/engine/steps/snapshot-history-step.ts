@@ -322,6 +322,24 @@ function renders(name: string): boolean {
 }
 
 async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typeof withStepDatabase>[0]): Promise<StepResult> {
+  const result = await readSnapshotHistory(step, ctx);
+  return result.status === 'unreachable' && result.outputs.problem === 'no-database' ? { ...result, status: 'dropped', summary: droppedSaid(step.database, result.summary) } : result;
+}
+
+/**
+ * MotherDuck has no database of that name: a name mistyped in the setting, or the database dropped (a symptom the
+ * runbook names). UNDROP DATABASE brings a dropped one back, with its snapshot history, while the drop is within its
+ * retention (MotherDuck's UNDROP DATABASE reference); the bot has no plan that runs it.
+ */
+function droppedSaid(database: string, answered: string): string {
+  return (
+    `${answered}. If it was dropped (an accidental DROP DATABASE), UNDROP DATABASE ${databaseIdentifier(database)} brings it back with its snapshot history, ` +
+    `as long as the drop is within its retention (SNAPSHOT_RETENTION_DAYS: Business 0–90 days, Lite 1 day); run it by hand in MotherDuck, then ATTACH 'md:${database}' in that session, and diagnose again. ` +
+    `While ${database} is not there, no snapshot of it can be listed or restored, so nothing else is offered`
+  );
+}
+
+async function readSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typeof withStepDatabase>[0]): Promise<StepResult> {
   return withStepDatabase(ctx, { target: 'motherduck', writable: false, timeoutMs: step.timeoutMs }, async (session, fail, started) => {
     const sql = snapshotHistorySql(step);
     const folded = foldDatabaseName(step.database);
@@ -450,11 +468,12 @@ export const snapshotHistoryStepKind = defineStepKind({
   describesSql: true,
   schema,
   // Asked for a named snapshot, the step answers only whether it is there.
+  // dropped: MotherDuck has no database of that name (unreachable otherwise).
   // changed: with stopsOnLaterWrites, written to after the plan was made.
   statuses: (step) => [
     ...(step.snapshot
-      ? (['named-found', 'no-such-snapshot', 'unreachable'] as const)
-      : (['ok', 'restorable', 'too-old', 'too-old-no-named', 'only-now', 'only-now-no-named', 'no-snapshots', 'named-only', 'unreachable'] as const)),
+      ? (['named-found', 'no-such-snapshot', 'unreachable', 'dropped'] as const)
+      : (['ok', 'restorable', 'too-old', 'too-old-no-named', 'only-now', 'only-now-no-named', 'no-snapshots', 'named-only', 'unreachable', 'dropped'] as const)),
     ...(step.stopsOnLaterWrites ? (['changed'] as const) : []),
   ],
   // MotherDuck unreachable, the step says only its problem.
@@ -463,8 +482,8 @@ export const snapshotHistoryStepKind = defineStepKind({
       step.snapshot
         ? { snapshots: 'list', retention: 'text', named: 'text', snapshotName: 'text', snapshotAt: 'text', snapshotId: 'text', writesSince: 'text' }
         : { snapshots: 'list', retention: 'text', retentionDays: 'text', restorableFrom: 'text', newest: 'text', namedOlder: 'text', named: 'text', snapshotAt: 'text', writesSince: 'text' },
-      ['unreachable'],
-      { problem: { shape: 'text', onlyWhen: ['unreachable'] } },
+      ['unreachable', 'dropped'],
+      { problem: { shape: 'text', onlyWhen: ['unreachable', 'dropped'] } },
     ),
   defaultTimeoutMs: 60_000,
   rules: (step) => [

@@ -1,0 +1,45 @@
+// The stack's MotherDuck database dropped by accident (a symptom the runbook names): the diagnosis says so, with
+// UNDROP DATABASE while the drop is within the retention, rather than "not conclusive".
+import path from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { localTarget } from '../../src/database/local-target.js';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import type { Checkout } from '../helpers/databox-checkout.js';
+import { createTablesSql, MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import type { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, openStandIns, verdictTextOf } from '../helpers/stand-ins.js';
+
+const operator = 'U0OPERATOR';
+const marts = ['ebird.fct_daily_bird_observations', 'noaa.fct_daily_weather', 'usgs.fct_daily_streamflow', 'analytics.fct_species_environment_daily'];
+const day = 86_400_000;
+const utc = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness;
+let md: MotherDuckStandIn;
+
+blockNetwork();
+beforeEach(async () => {
+  ({ slack, checkout } = await openStandIns());
+  md = new MotherDuckStandIn(path.join(checkout.stateDir, '..', 'md'));
+  await md.createDatabase('databox', createTablesSql(marts), new Date(Date.now() - 5 * day));
+  md.drop(md.live('databox'));
+  harness = await startBot(checkout, slack, { MOTHERDUCK_TOKEN: 'md-dropped-database-token-000003', DATABOX_BACKEND: 'motherduck', DATABOX_REQUESTERS: operator }, undefined, undefined, {
+    targets: { local: localTarget(checkout.databasePath), motherduck: md, backend: md },
+  });
+});
+afterEach(() => closeStandIns(harness, slack, checkout));
+
+it('names the drop and UNDROP DATABASE, not "not conclusive"', async () => {
+  await harness.command(`diagnose motherduck at="${utc(Date.now() - day)}"`, operator);
+  await harness.settle();
+  const verdict = verdictTextOf(slack);
+  expect(verdict).not.toContain('Not conclusive');
+  // The blocks are JSON: their quotes come escaped.
+  expect(verdict).toMatch(/MotherDuck has no database \\?"databox\\?"/);
+  expect(verdict).toMatch(/UNDROP DATABASE \\?"databox\\?" brings it back with its snapshot history, as long as the drop is within its retention/);
+  // Nothing is sent that would change anything: the bot has no plan that undrops.
+  expect(md.sql().filter((sql) => !/^\s*SELECT/i.test(sql))).toEqual([]);
+}, 120_000);
