@@ -20,12 +20,16 @@ let checkout: Checkout;
 let harness: Harness;
 let md: MotherDuckStandIn;
 
+/** The cases whose title says a load re-created the database after the drop. */
+const recreated = () => /re-created/.test(expect.getState().currentTestName ?? '');
+
 blockNetwork();
 beforeEach(async () => {
   ({ slack, checkout } = await openStandIns());
   md = new MotherDuckStandIn(path.join(checkout.stateDir, '..', 'md'));
   await md.createDatabase('databox', createTablesSql(marts), new Date(Date.now() - 5 * day));
   md.drop(md.live('databox'));
+  if (recreated()) await md.createDatabase('databox', createTablesSql(marts, 5), new Date(Date.now() - 3_600_000));
   harness = await startBot(checkout, slack, { MOTHERDUCK_TOKEN: 'md-dropped-database-token-000003', DATABOX_BACKEND: 'motherduck', DATABOX_REQUESTERS: operator }, undefined, undefined, {
     targets: { local: localTarget(checkout.databasePath), motherduck: md, backend: md },
   });
@@ -42,4 +46,14 @@ it('names the drop and UNDROP DATABASE, not "not conclusive"', async () => {
   expect(verdict).toMatch(/UNDROP DATABASE \\?"databox\\?" brings it back with its snapshot history, as long as the drop is within its retention/);
   // Nothing is sent that would change anything: the bot has no plan that undrops.
   expect(md.sql().filter((sql) => !/^\s*SELECT/i.test(sql))).toEqual([]);
+}, 120_000);
+
+it('re-created by a load after the drop: the history is the new database\'s alone (by database_id), and the dropped one\'s snapshots are said to be another database\'s', async () => {
+  await harness.command(`diagnose motherduck at="${utc(Date.now() - day)}"`, operator);
+  await harness.settle();
+  const verdict = verdictTextOf(slack);
+  // The dropped databox's snapshots are not this one's: SNAPSHOT_TIME on databox cannot pick them.
+  expect(verdict).not.toMatch(/can be restored: SNAPSHOT_TIME picks the snapshot of/);
+  expect(verdict).toMatch(/1 snapshot under the name databox belongs to a databox dropped earlier \(another database_id, newest [\d-]+ [\d:.]+ UTC\), not to this one/);
+  expect(verdict).toMatch(/UNDROP DATABASE \\?"databox\\?" brings that one back only once the name is free/);
 }, 120_000);

@@ -57,9 +57,16 @@ export interface Written {
 }
 
 /** $1 is the database name folded (foldDatabaseName): md_information_schema lists it as created, Databox or databox. */
-export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Record<'snapshots' | 'retention' | 'oldestKept' | 'atOrBefore' | 'writesAfter' | 'newestWrite' | 'named' | 'allNamed' | 'byId', string> {
-  const snapshotOf = `${foldedNameSql('database_name')} = $1`;
+export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Record<'snapshots' | 'retention' | 'oldestKept' | 'atOrBefore' | 'writesAfter' | 'newestWrite' | 'named' | 'allNamed' | 'byId' | 'otherDatabases', string> {
+  const named = `${foldedNameSql('database_name')} = $1`;
+  const live = `(SELECT uuid FROM md_information_schema.databases WHERE ${foldedNameSql('name')} = $1)`;
+  // A database dropped and made again under its name (a load after an accidental DROP) is another database_id: only
+  // the live one's snapshots are its history, which SNAPSHOT_TIME on it can reach. Named ones are looked up by name.
+  const snapshotOf = `${named} AND CAST(database_id AS VARCHAR) IN ${live}`;
   return {
+    otherDatabases: `SELECT count(*), max(created_ts)
+  FROM md_information_schema.database_snapshots
+ WHERE ${named} AND CAST(database_id AS VARCHAR) NOT IN ${live}`,
     snapshots: `SELECT snapshot_id, snapshot_name, created_ts, user_name
   FROM md_information_schema.database_snapshots
  WHERE ${snapshotOf}
@@ -87,17 +94,17 @@ export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Re
  WHERE ${snapshotOf} AND snapshot_name IS NULL`,
     named: `SELECT snapshot_id, snapshot_name, created_ts, user_name
   FROM md_information_schema.database_snapshots
- WHERE ${snapshotOf} AND snapshot_name = $2
+ WHERE ${named} AND snapshot_name = $2
  ORDER BY created_ts DESC
  LIMIT 1`,
     allNamed: `SELECT snapshot_id, snapshot_name, created_ts, user_name
   FROM md_information_schema.database_snapshots
- WHERE ${snapshotOf} AND snapshot_name IS NOT NULL
+ WHERE ${named} AND snapshot_name IS NOT NULL
  ORDER BY created_ts DESC
  LIMIT 100`,
     byId: `SELECT snapshot_id, snapshot_name, created_ts, user_name
   FROM md_information_schema.database_snapshots
- WHERE ${snapshotOf} AND CAST(snapshot_id AS VARCHAR) = $2`,
+ WHERE ${named} AND CAST(snapshot_id AS VARCHAR) = $2`,
   };
 }
 
@@ -322,8 +329,22 @@ function renders(name: string): boolean {
 }
 
 async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typeof withStepDatabase>[0]): Promise<StepResult> {
-  const result = await readSnapshotHistory(step, ctx);
-  return result.status === 'unreachable' && result.outputs.problem === 'no-database' ? { ...result, status: 'dropped', summary: droppedSaid(step.database, result.summary) } : result;
+  const seen: { otherDatabases?: string } = {};
+  const result = await readSnapshotHistory(step, ctx, seen);
+  if (result.status === 'unreachable' && result.outputs.problem === 'no-database') return { ...result, status: 'dropped', summary: droppedSaid(step.database, result.summary) };
+  return seen.otherDatabases && !step.snapshot ? { ...result, summary: `${result.summary}; ${seen.otherDatabases}` } : result;
+}
+
+/** Snapshots under the database's name that are another database_id's (one dropped before this one was made): said, with the way to it. */
+async function otherDatabasesSaid(session: TargetSession, database: string): Promise<string | undefined> {
+  const [count, newest] = (await session.run(snapshotHistorySql({ limit: 1 }).otherDatabases, [foldDatabaseName(database)])).rows[0] ?? [];
+  const n = Number(count ?? 0);
+  if (n === 0) return undefined;
+  const them = n === 1 ? '1 snapshot under the name ' + database + ' belongs' : `${n} snapshots under the name ${database} belong`;
+  return (
+    `${them} to a ${database} dropped earlier (another database_id, newest ${exactSnapshotTime(newest)} UTC), not to this one, which was made since: this one's history starts when it was made, and SNAPSHOT_TIME on it cannot reach the dropped one's. ` +
+    `UNDROP DATABASE ${databaseIdentifier(database)} brings that one back only once the name is free (rename this one first, by hand, with what loaded into it) and while the drop is within its retention`
+  );
 }
 
 /**
@@ -339,10 +360,11 @@ function droppedSaid(database: string, answered: string): string {
   );
 }
 
-async function readSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typeof withStepDatabase>[0]): Promise<StepResult> {
+async function readSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typeof withStepDatabase>[0], seen: { otherDatabases?: string }): Promise<StepResult> {
   return withStepDatabase(ctx, { target: 'motherduck', writable: false, timeoutMs: step.timeoutMs }, async (session, fail, started) => {
     const sql = snapshotHistorySql(step);
     const folded = foldDatabaseName(step.database);
+    seen.otherDatabases = await otherDatabasesSaid(session, step.database);
     const rows = (await session.run(sql.snapshots, [folded])).rows.map(readRow);
     const retentionRow = (await session.run(sql.retention, [folded])).rows[0];
     if (!retentionRow) return fail(`MotherDuck has no database named ${step.database} (md_information_schema.databases)`);
@@ -513,7 +535,7 @@ export const snapshotHistoryStepKind = defineStepKind({
       return `${head}\n${sql.named}\n-- bound: $1 = '${folded}', $2 = ${snapshotNameLiteral(step.snapshot)}\n${sql.allNamed}\n-- bound: $1 = '${folded}'\n${sql.writesAfter}\n-- bound: $1 = '${folded}', $2 = the snapshot's created_ts\n${sql.oldestKept}\n-- bound: $1 = '${folded}'${byId}${laterWritesLine(step)}`;
     }
     return (
-      `${head}\n${sql.oldestKept}\n-- bound: $1 = '${folded}'` +
+      `${head}\n${sql.otherDatabases}\n-- bound: $1 = '${folded}'\n${sql.oldestKept}\n-- bound: $1 = '${folded}'` +
       (step.at ? `\n${sql.atOrBefore}\n-- bound: $1 = '${folded}', $2 = '${step.at}'\n${sql.writesAfter}\n-- bound: $1 = '${folded}', $2 = '${step.at}'` : '') +
       laterWritesLine(step)
     );
