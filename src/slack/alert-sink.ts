@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
 import type { AlertRef, OutageState } from '../watchers/alert-state.js';
 import type { Finding, Watcher } from '../watchers/finding.js';
-import { recoveryText, type OutageSpan } from '../watchers/outage-span.js';
+import { leftOffText, recoveryText, type OutageSpan } from '../watchers/outage-span.js';
 import { UndeliverableError } from '../watchers/undeliverable.js';
 import { flappingText, ordinal, type AlertSink } from '../watchers/watch-service.js';
 import { section } from './blocks.js';
@@ -107,13 +107,16 @@ export class SlackAlertSink implements AlertSink {
   }
 
   async recovered(watcher: Watcher, outage: OutageState, span: OutageSpan, finding: Finding, said: boolean): Promise<void> {
-    const back = recoveryText(watcher.title, span);
-    const text = `:white_check_mark: ${escapeMrkdwn(back)} (${escapeMrkdwnNames(this.redact(finding.summary))})`;
+    // Left off on purpose (a schedule marked databox/paused:) is no recovery: nothing changed in what was alerted on.
+    const leftOff = finding.leftOff?.map((part) => this.redact(part.said));
+    const back = leftOff ? leftOffText(watcher.title, span, leftOff) : recoveryText(watcher.title, span);
+    const icon = leftOff ? ':mute:' : ':white_check_mark:';
+    const text = `${icon} ${escapeMrkdwnNames(back)} (${escapeMrkdwnNames(this.redact(finding.summary))})`;
     // An outage never posted (no channel was set then) has no alert for its end to follow: nobody heard it began.
     const ref = outage.ref;
     if (!ref) return;
     const flapped = flappingText(outage);
-    const ended = `:white_check_mark: Ended (${escapeMrkdwn(back)}${flapped ? `; it flapped: ${flapped}` : ''}): ~${escapeMrkdwnNames(this.redact(outage.summary))}~`;
+    const ended = `${icon} ${leftOff ? 'No longer alerted on' : 'Ended'} (${escapeMrkdwnNames(back)}${flapped ? `; it flapped: ${flapped}` : ''}): ~${escapeMrkdwnNames(this.redact(outage.summary))}~`;
     const markEnded = () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: ended, blocks: [section(ended)] });
     if (this.channel && ref.channel !== this.channel) {
       // DATABOX_ALERT_CHANNEL was changed since the alert (its channel archived, say): the end goes where people look now,

@@ -34,6 +34,17 @@ export interface Finding {
    * the outage is counted from it when it is earlier than the first check that found it.
    */
   began?: Began;
+  /**
+   * For a healthy finding, what is still wrong but no longer alerted on, on purpose (a schedule marked databox/paused:,
+   * or STOPPED longer than switchedOffAfter): an outage that ends because its problem is now left off says this, never
+   * "back to healthy", and so does the status. `key`: that part as the outage's `problem` names it.
+   */
+  leftOff?: LeftOff[];
+}
+
+export interface LeftOff {
+  key: string;
+  said: string;
 }
 
 export interface Began {

@@ -56,3 +56,12 @@ export function recoveryText(title: string, span: OutageSpan): string {
   }
   return `${title}: back to healthy at ${clockTime(span.ended, span.began)}, after ${spoken(span.lastedMs)} (${since})`;
 }
+
+/**
+ * "Dagster schedules: no longer alerted on at 13:00 UTC, after 31 d (since …): all_pipelines_daily is treated as switched
+ * off on purpose (…) — it is still STOPPED; …": an outage that ends because what was wrong is now left off on purpose,
+ * not mended: said as that, never as back to healthy.
+ */
+export function leftOffText(title: string, span: OutageSpan, leftOff: readonly string[]): string {
+  return `${title}: no longer alerted on at ${clockTime(span.ended, span.began)}, after ${spoken(span.lastedMs)} (since ${clockTime(span.began, span.ended)}): ${leftOff.join('; ')}`;
+}

@@ -3,8 +3,9 @@ import { ticksAtMostDaily } from '../dagster/builds-days.js';
 import { assessDagster, scheduleWhere, type ScheduleEvidence } from '../dagster/evidence.js';
 import { stackSchedules } from '../dagster/stack-schedules.js';
 import { firstFew } from '../first-few.js';
+import { orList } from '../or-list.js';
 import { minuteUtc } from '../timestamps.js';
-import type { Finding, Watcher } from './finding.js';
+import type { Finding, LeftOff, Watcher } from './finding.js';
 import type { ScheduleRules } from './schedule-rules.js';
 import { askDagster, dagsterWatcherOff, type DagsterWatcherOptions } from './dagster-asked.js';
 import { webserverDown } from './webserver-down.js';
@@ -52,6 +53,32 @@ function switchedOffLongAgo(every: readonly ScheduleEvidence[], switchedOffAfter
     );
 }
 
+/** How the outage's `problem` names a schedule: its name, and where when another repository lists the same name. */
+function scheduleKey(schedule: ScheduleEvidence, all: readonly ScheduleEvidence[]): string {
+  return `${schedule.name}${scheduleWhere(schedule, all)}`;
+}
+
+/**
+ * The stack's schedules still STOPPED but no longer alerted on because they are taken as switched off on purpose (marked
+ * databox/paused:, or STOPPED longer than switchedOffAfter), said as what they are: nothing was mended, so an alert
+ * ending this way, and the status, must not read "back to healthy". Called with none alerted on: every STOPPED one
+ * that is marked, or has not ticked for switchedOffAfter, is then one the verdict left off.
+ */
+function switchedOffOnPurpose(every: readonly ScheduleEvidence[], jobs: readonly string[], switchedOffAfterMs: number, now: Date): LeftOff[] {
+  const days = Math.round(switchedOffAfterMs / 86_400_000);
+  const running = every.some((s) => s.status === 'RUNNING');
+  // Which job a schedule launches Dagster does not say here: with none of the stack's schedules RUNNING, none launches its jobs.
+  const consequence = running ? 'its ticks launch no run' : `nothing runs ${jobs.length > 0 ? orList(jobs.map((job) => `job ${job}`)) : "the stack's jobs"} on a schedule`;
+  return every.flatMap((s) => {
+    if (s.status !== 'STOPPED') return [];
+    const last = s.lastTickAt ?? s.lastSuccessAt;
+    const agedOut = last !== null && now.getTime() - Date.parse(last) > switchedOffAfterMs;
+    if (!s.pausedOnPurpose && !agedOut) return [];
+    const reason = s.pausedOnPurpose ? `databox/paused: ${s.pausedOnPurpose}` : `STOPPED over ${days} d, last ticked at ${minuteUtc(last as string)}`;
+    return [{ key: scheduleKey(s, every), said: `${scheduleKey(s, every)} is treated as switched off on purpose (${reason}) — it is still STOPPED; ${consequence}` }];
+  });
+}
+
 export function schedulesWatcher(options: SchedulesWatcherOptions): Watcher {
   return {
     id: 'schedules',
@@ -85,7 +112,8 @@ export function schedulesWatcher(options: SchedulesWatcherOptions): Watcher {
         const running = every.filter((s) => s.status === 'RUNNING').length;
         const stopped = every.length - running;
         const summary = `${running} of the stack's schedules RUNNING${stopped > 0 ? `, ${stopped} STOPPED not alerted on (why in the details)` : ''}`;
-        return { ...base, state: 'healthy', summary, details: [...leftOff, ...switchedOffLongAgo(every, options.rules.switchedOffAfterMs, now)] };
+        const onPurpose = switchedOffOnPurpose(every, options.rules.jobs, options.rules.switchedOffAfterMs, now);
+        return { ...base, state: 'healthy', summary, details: [...leftOff, ...switchedOffLongAgo(every, options.rules.switchedOffAfterMs, now)], ...(onPurpose.length > 0 ? { leftOff: onPurpose } : {}) };
       }
       const names = paused.map((s) => pausedSaid(s, every));
       return {
@@ -98,7 +126,7 @@ export function schedulesWatcher(options: SchedulesWatcherOptions): Watcher {
           ...leftOff,
         ],
         // Which schedules, not their ticks: another one pausing within the same outage updates the alert, once.
-        problem: `STOPPED: ${[...new Set(paused.map((s) => `${s.name}${scheduleWhere(s, every)}`))].sort().join(', ')}`,
+        problem: `STOPPED: ${[...new Set(paused.map((s) => scheduleKey(s, every)))].sort().join(', ')}`,
       };
     },
     // A check cut off by its time limit: the webserver did not answer, which the daemon watcher counts when it is on.

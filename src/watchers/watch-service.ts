@@ -8,7 +8,7 @@ import type { JournalRecord } from '../journal/record.js';
 import type { Logger } from '../logger.js';
 import { UnansweredCalls } from '../unanswered-calls.js';
 import { decideAlert, flapWindowMs, noAlertChannel, whyNotPosted, type AlertAction, type AlertRef, type AlertTiming, type OutageState } from './alert-state.js';
-import type { Began, Finding, Watcher, WatcherId } from './finding.js';
+import type { Began, Finding, LeftOff, Watcher, WatcherId } from './finding.js';
 import { outageSpan, type OutageSpan } from './outage-span.js';
 import { UndeliverableError } from './undeliverable.js';
 
@@ -22,7 +22,11 @@ export interface AlertSink {
   reminder(finding: Finding, outage: OutageState, now: Date, notRunning?: string): Promise<void>;
   /** The outage goes on, but what is wrong changed (`worse`: worse than said before): the alert shows the new finding, and its thread says so. */
   changed(finding: Finding, outage: OutageState, worse: boolean): Promise<void>;
-  /** The alert says it ended, and `span` when it began and how long it lasted; `said`: its thread says so too (not for one that flapped: see settled). */
+  /**
+   * The alert says it ended, and `span` when it began and how long it lasted; `said`: its thread says so too (not for one
+   * that flapped: see settled). `finding.leftOff`: the parts of its problem still there but no longer alerted on, on
+   * purpose: its end is said as that, never as back to healthy.
+   */
   recovered(watcher: Watcher, outage: OutageState, span: OutageSpan, finding: Finding, said: boolean): Promise<void>;
   /** Back within the flap window (`outage` counts this return): the same alert is active again; `said`: its thread says so. */
   returned(finding: Finding, outage: OutageState, said: boolean): Promise<void>;
@@ -123,6 +127,15 @@ async function undeliverable(post: () => Promise<void>): Promise<{ undelivered?:
     if (error instanceof UndeliverableError) return { undelivered: error.message };
     throw error;
   }
+}
+
+/**
+ * What the outage's problem named ("STOPPED: a, b") that the finding now leaves off on purpose: its end is then that,
+ * not a recovery. Any other part of it ended by itself.
+ */
+function leftOffOf(finding: Finding, outage: OutageState): LeftOff[] {
+  const named = new Set((outage.problem ?? '').replace(/^[^:]*: /, '').split(', '));
+  return (finding.leftOff ?? []).filter((part) => named.has(part.key));
 }
 
 function alertKey(ref: AlertRef): string {
@@ -403,10 +416,12 @@ export class WatchService {
         // The span the message says is the one journaled: a postmortem reads the same start and length as the channel did.
         const span = outageSpan(action.outage, now.toISOString(), unwatched);
         // Undeliverable (its channel archived): ended all the same, saying why nobody was told, never sent again each check.
-        const undelivered = await undeliverable(() => sink.recovered(watcher, action.outage, span, finding, action.said));
+        const leftOff = leftOffOf(finding, action.outage);
+        const ended = { ...finding, leftOff: leftOff.length > 0 ? leftOff : undefined };
+        const undelivered = await undeliverable(() => sink.recovered(watcher, action.outage, span, ended, action.said));
         await journal.commit({
           type: watchEvents.recovered,
-          data: { watcher: watcher.id, since: action.outage.since, durationMs: action.durationMs, span, summary: finding.summary, said: action.said, returns: action.outage.returns ?? 0, ...(notPosted ? { notPosted } : {}), ...undelivered },
+          data: { watcher: watcher.id, since: action.outage.since, durationMs: action.durationMs, span, summary: finding.summary, said: action.said, returns: action.outage.returns ?? 0, ...(leftOff.length > 0 ? { leftOff: leftOff.map((part) => part.said) } : {}), ...(notPosted ? { notPosted } : {}), ...undelivered },
         });
         return;
       }
@@ -516,6 +531,8 @@ export class WatchService {
             ? `PROBLEM, not alerted yet: ${last.finding.summary}${last.alertFailed ? ` (the alert could not be posted: ${last.alertFailed}; tried again at each check)` : ''}`
           : last?.error
             ? `check failed: ${last.error}`
+            : last?.finding?.leftOff
+              ? `not alerted on: ${last.finding.leftOff.map((part) => part.said).join('; ')} (${last.finding.summary})${this.endUndelivered(w.id)}`
             : last?.finding
               ? `healthy: ${last.finding.summary}${this.endUndelivered(w.id)}`
               : 'not checked yet';

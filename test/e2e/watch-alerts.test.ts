@@ -236,6 +236,40 @@ describe('watcher alerts in the bot', () => {
     expect(journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.')).map((r) => r.type)).toEqual(['watch.alerted', 'watch.incident-opened', 'watch.recovered']);
   });
 
+  it('ends the alert of a schedule a person marks databox/paused: as no longer alerted on, still STOPPED, never "back to healthy", in the channel and on the alert', async () => {
+    const minute = 60_000;
+    let now = recordedAt.getTime();
+    const clock = () => new Date(now);
+    let description: string | null = null;
+    const ticks = [{ timestamp: Date.parse('2026-04-21T06:00:00Z') / 1000, status: 'SUCCESS', error: null }];
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+      DataboxSchedules: () => ({
+        data: { schedulesOrError: { __typename: 'Schedules', results: [{ name: 'all_pipelines_daily', cronSchedule: '0 6 * * *', executionTimezone: 'UTC', description, scheduleState: { status: 'STOPPED', lastTick: ticks, lastSuccess: ticks } }] } },
+      }),
+    });
+    const env = { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false' };
+    harness = await startBot(checkout, slack, env, clock);
+    await slack.waitFor('the paused schedule alert', () => alerts().length === 1);
+    await harness.bot.watch.idle();
+    const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
+
+    description = 'Daily run.\ndatabox/paused: upstream API migration, back Monday (alice)';
+    now += 3 * minute;
+    await harness.bot.watch.checkOnce();
+    const leftOff = 'all_pipelines_daily is treated as switched off on purpose (databox/paused: upstream API migration, back Monday (alice)) — it is still STOPPED; nothing runs job all_pipelines on a schedule';
+    const replies = threadReplies(alertTs);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.toChannel).toBe(true);
+    expect(replies[0]?.text).not.toContain('back to healthy');
+    expect(replies[0]?.text.startsWith(`:mute: Dagster schedules: no longer alerted on at 09:03 UTC, after 3 min (since 09:00 UTC): ${leftOff}`)).toBe(true);
+    const edited = slack.callsTo('chat.update').at(-1);
+    expect(String(edited?.text)).toMatch(/^:mute: No longer alerted on \(Dagster schedules: no longer alerted on at 09:03 UTC/);
+    expect(harness.bot.watch.statusLines().find((line) => line.includes('Dagster schedules'))).toMatch(/^• Dagster schedules: not alerted on: all_pipelines_daily is treated as switched off on purpose/);
+  });
+
   it('reopens the same alert for a database file that flaps: one alert, its first return and its end said in its thread, also across a restart', async () => {
     const minute = 60_000;
     let now = recordedAt.getTime();

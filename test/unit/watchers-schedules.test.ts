@@ -55,8 +55,9 @@ function recordingSink(posted: { kind: string; text: string; scenario?: string }
     async changed(finding: Finding) {
       posted.push({ kind: 'changed', text: finding.summary });
     },
-    async recovered(w: Watcher, _outage, span, _finding, said: boolean) {
-      posted.push({ kind: 'recovered', text: said ? recoveryText(w.title, span) : 'quietly' });
+    async recovered(w: Watcher, _outage, span, finding, said: boolean) {
+      const leftOff = finding.leftOff ? `; left off: ${finding.leftOff.map((part) => part.said).join('; ')}` : '';
+      posted.push({ kind: 'recovered', text: (said ? recoveryText(w.title, span) : 'quietly') + leftOff });
     },
     async returned(finding: Finding) {
       posted.push({ kind: 'returned', text: finding.summary });
@@ -99,6 +100,37 @@ describe('paused schedules watcher', () => {
       ['watch.recovered', 'schedules'],
     ]);
     expect(service.statusLines()[0]).toMatch(/^• Dagster schedules: healthy: 2 of the stack's schedules RUNNING \(last check/);
+  });
+
+  it('ends the alert of a schedule that is left off while still STOPPED (marked databox/paused:, or STOPPED over switchedOffAfter) as no longer alerted on, never back to healthy, in the journal and the status too', async () => {
+    for (const how of ['marked', 'aged out'] as const) {
+      nock.cleanAll();
+      const stateDir = tempDir();
+      let now = recordedAt.getTime();
+      const clock = () => new Date(now);
+      let description: string | null = null;
+      serve(clock, () => [schedule('all_pipelines_daily', 'STOPPED', '2026-04-21T06:00:00Z', '0 6 * * *', description)]);
+      const posted: { kind: string; text: string; scenario?: string }[] = [];
+      const journal = new Journal(stateDir, clock);
+      journal.load();
+      const service = new WatchService({ watchers: [watcher()], journal, sink: recordingSink(posted), logger: pino({ level: 'silent' }), intervalMs: minute, reminderMs: 32 * 24 * 60 * minute, clock });
+      await service.checkOnce();
+      expect(posted.map((p) => p.kind)).toEqual(['alert']);
+      if (how === 'marked') {
+        now += 60 * minute;
+        description = 'Daily run.\ndatabox/paused: upstream API migration, back Monday (alice)';
+      } else {
+        now = Date.parse('2026-05-23T09:00:00Z');
+      }
+      await service.checkOnce();
+      const reason = how === 'marked' ? 'databox/paused: upstream API migration, back Monday (alice)' : 'STOPPED over 31 d, last ticked at 2026-04-21 06:00 UTC';
+      const leftOff = `all_pipelines_daily is treated as switched off on purpose (${reason}) — it is still STOPPED; nothing runs job all_pipelines on a schedule`;
+      expect(posted.slice(1)).toEqual([{ kind: 'recovered', text: expect.stringContaining(`; left off: ${leftOff}`) as string }]);
+      await journal.flushed();
+      const recovered = fs.readFileSync(journal.file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string; data: { leftOff?: string[] } }).find((r) => r.type === 'watch.recovered');
+      expect(recovered?.data.leftOff).toEqual([leftOff]);
+      expect(service.statusLines()[0]).toMatch(new RegExp(`^• Dagster schedules: not alerted on: ${leftOff.replace(/[()]/g, '\\$&')} \\(0 of the stack's schedules RUNNING, 1 STOPPED not alerted on`));
+    }
   });
 
   it('leaves off what the diagnosis leaves off: one marked databox/paused:, one never ticked beside a daily one RUNNING, one STOPPED for over switchedOffAfter', async () => {
