@@ -1,4 +1,4 @@
-// Posts watcher alerts to DATABOX_ALERT_CHANNEL: one message per outage with a button that opens the right scenario, reminders and the recovery in its thread and the channel, other notes in its thread only (a flapping outage reopens it).
+// Posts watcher alerts to DATABOX_ALERT_CHANNEL: one message per outage with a button that opens the right scenario, reminders, a crossing into the top level and the recovery in its thread and the channel, other notes in its thread only (a flapping outage reopens it).
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { formatDuration } from '../format-duration.js';
@@ -94,7 +94,7 @@ export class SlackAlertSink implements AlertSink {
     await this.inAlertChannel(ref.channel, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, reply_broadcast: true, text }));
   }
 
-  async changed(finding: Finding, outage: OutageState, worse: boolean): Promise<void> {
+  async changed(finding: Finding, outage: OutageState, worse: boolean, toChannel: boolean): Promise<void> {
     if (!outage.ref) return;
     const shown = { ...finding, summary: this.redact(finding.summary), details: finding.details.map(this.redact) };
     // The alert itself shows what is wrong now; the thread says it changed, so nobody acts on the old headline.
@@ -102,8 +102,11 @@ export class SlackAlertSink implements AlertSink {
     await this.inAlertChannel(ref.channel, () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...alertBlocks(shown, outage.since, flappingText(outage)) }));
     const how = worse ? ':arrow_up: Worse now' : ':arrows_counterclockwise: Still an outage, but what is wrong changed';
     const text = `${how}: ${escapeMrkdwnNames(shown.summary)} (was: ${escapeMrkdwnNames(this.redact(outage.summary))})`;
-    // The thread only: the edited alert already shows the channel what is wrong now.
-    await this.inAlertChannel(ref.channel, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text }));
+    // The thread only for a change or a smaller step worse: the edited alert already shows the channel what is wrong now.
+    // Crossing into the top level (out of space) goes to the channel too: an edit notifies nobody.
+    await this.inAlertChannel(ref.channel, () =>
+      toChannel ? this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, reply_broadcast: true, text }) : this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text }),
+    );
   }
 
   async recovered(watcher: Watcher, outage: OutageState, span: OutageSpan, finding: Finding, said: boolean): Promise<void> {

@@ -20,6 +20,8 @@ export interface OutageState {
   problem?: string;
   /** The worst severity (Finding.severity) its alert or its thread has said. */
   worst?: number;
+  /** Its alert or its thread has said it at the top level (Finding.critical): crossing into it again is not sent to the channel again. */
+  critical?: boolean;
   /** When its thread last said what is wrong changed: at most once per reminder interval, so a flapping cause is no flood. */
   changedAt?: string;
   /** How often it came back within the flap window after a recovery: 0 (or absent) for one that has not flapped. */

@@ -58,6 +58,7 @@ export function diskWatcher(options: DiskWatcherOptions): Watcher {
         // Which volumes, and how full each: another filling, or one getting fuller, updates the alert.
         problem: over.map((v) => `${v.target} ${levels[v.level - 1]}`).join('; '),
         severity: over.reduce((sum, v) => sum + v.level, 0),
+        ...(worst === 3 ? { critical: true } : {}),
       };
     },
   };

@@ -25,6 +25,11 @@ export interface Finding {
    */
   severity?: number;
   /**
+   * At the top of what its watcher tells (the disk watcher: a volume out of space, nothing more can be written): an
+   * outage crossing into it is said in the channel too, not in the alert's thread only as a smaller step worse is.
+   */
+  critical?: boolean;
+  /**
    * A condition that becomes an outage only when it lasts (the webserver not answering): the service remembers, in the
    * journal, since when it has held, so a restart neither restarts the count nor forgets it.
    */

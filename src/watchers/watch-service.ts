@@ -20,8 +20,11 @@ export interface AlertSink {
   alert(finding: Finding, since: string): Promise<AlertRef | undefined>;
   /** `notRunning`: "; the bot was not running for … of it", when it was not for part of the outage. */
   reminder(finding: Finding, outage: OutageState, now: Date, notRunning?: string): Promise<void>;
-  /** The outage goes on, but what is wrong changed (`worse`: worse than said before): the alert shows the new finding, and its thread says so. */
-  changed(finding: Finding, outage: OutageState, worse: boolean): Promise<void>;
+  /**
+   * The outage goes on, but what is wrong changed (`worse`: worse than said before): the alert shows the new finding,
+   * and its thread says so; `toChannel`: the channel too (it crossed into its watcher's top level, Finding.critical).
+   */
+  changed(finding: Finding, outage: OutageState, worse: boolean, toChannel: boolean): Promise<void>;
   /**
    * The alert says it ended, and `span` when it began and how long it lasted; `said`: its thread says so too (not for one
    * that flapped: see settled). `finding.leftOff`: the parts of its problem still there but no longer alerted on, on
@@ -186,7 +189,7 @@ export class WatchService {
 
   /** Rebuilds outages from the journal (call after journal.load(), or give it the records). */
   apply(record: JournalRecord): void {
-    const data = record.data as { watcher?: WatcherId; since?: string; began?: Began; summary?: string; ref?: AlertRef; alert?: AlertRef; problem?: string; severity?: number; said?: boolean; undelivered?: string; returns?: number };
+    const data = record.data as { watcher?: WatcherId; since?: string; began?: Began; summary?: string; ref?: AlertRef; alert?: AlertRef; problem?: string; severity?: number; critical?: boolean; said?: boolean; undelivered?: string; returns?: number };
     if ((record.type === watchEvents.incidentOpened || record.type === watchEvents.incidentJoined) && data.alert && record.incident) {
       // The first incident a click led to, the one it opened or one already working on it: later clicks join that one.
       const key = alertKey(data.alert);
@@ -203,11 +206,11 @@ export class WatchService {
       // Not posted is no message (whyNotPosted): an older journal's alert with none was never posted either, its bot
       // having no channel to post it to.
       const ref = record.type === watchEvents.notPosted ? undefined : data.ref;
-      this.outages.set(data.watcher, { since: data.since ?? record.at, began: data.began, summary: data.summary ?? '', lastPostedAt: record.at, ref, problem: data.problem, worst: data.severity });
+      this.outages.set(data.watcher, { since: data.since ?? record.at, began: data.began, summary: data.summary ?? '', lastPostedAt: record.at, ref, problem: data.problem, worst: data.severity, critical: data.critical });
     } else if (record.type === watchEvents.changed) {
       const outage = this.outages.get(data.watcher);
       // The webserver silent at the alert, then answering that the daemon stopped: when it began is known from then on.
-      if (outage) this.outages.set(data.watcher, { ...outage, began: outage.began ?? data.began, summary: data.summary ?? outage.summary, problem: data.problem, worst: worstOf(outage.worst, data.severity), lastPostedAt: record.at, changedAt: record.at, undelivered: data.undelivered });
+      if (outage) this.outages.set(data.watcher, { ...outage, began: outage.began ?? data.began, summary: data.summary ?? outage.summary, problem: data.problem, worst: worstOf(outage.worst, data.severity), critical: outage.critical || data.critical, lastPostedAt: record.at, changedAt: record.at, undelivered: data.undelivered });
     } else if (record.type === watchEvents.reminded) {
       const outage = this.outages.get(data.watcher);
       if (outage) this.outages.set(data.watcher, { ...outage, lastPostedAt: record.at, undelivered: data.undelivered });
@@ -397,14 +400,16 @@ export class WatchService {
         // threshold; one alerted again in a new channel, or first posted there, when it was first found.
         const since = ((moved || nowPostable) && !outage?.endedAt ? outage?.since : undefined) ?? (finding.lasting ? this.held.get(watcher.id) : undefined) ?? now.toISOString();
         const ref = await sink.alert(finding, since);
-        const found = { watcher: watcher.id, since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, scenario: finding.scenario, problem: finding.problem, severity: finding.severity };
+        const found = { watcher: watcher.id, since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, scenario: finding.scenario, problem: finding.problem, severity: finding.severity, ...(finding.critical ? { critical: true } : {}) };
         // Nothing posted is never journaled as an alert: a postmortem or a reader of the journal would take it as sent.
         await journal.commit(ref ? { type: watchEvents.alerted, data: { ...found, ref } } : { type: watchEvents.notPosted, data: { ...found, why: noAlertChannel } });
         return;
       }
       case 'changed': {
-        const undelivered = await undeliverable(() => sink.changed(finding, action.outage, action.worse));
-        await journal.commit({ type: watchEvents.changed, data: { watcher: watcher.id, since: action.outage.since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, problem: finding.problem, severity: finding.severity, ...undelivered } });
+        // Crossing into the top level (a disk out of space) is what everyone must see; a smaller step worse stays in the thread.
+        const toChannel = action.worse && finding.critical === true && !action.outage.critical;
+        const undelivered = await undeliverable(() => sink.changed(finding, action.outage, action.worse, toChannel));
+        await journal.commit({ type: watchEvents.changed, data: { watcher: watcher.id, since: action.outage.since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, problem: finding.problem, severity: finding.severity, ...(finding.critical ? { critical: true } : {}), ...(toChannel ? { toChannel } : {}), ...undelivered } });
         return;
       }
       case 'reminder': {
