@@ -119,6 +119,12 @@ export interface DagsterThresholds {
    * named, but neither makes the verdict "paused" nor stretches the missed window back to its last tick.
    */
   switchedOffAfterSeconds: number;
+  /**
+   * The runbook says the stack runs on sensors, not schedules (the dagster-health step's runsOnSensors): Dagster listing
+   * none of the stack's, every code location loaded, is then as expected. Otherwise it is a deploy that dropped or
+   * renamed the schedule, and nothing launches the stack's runs: never healthy.
+   */
+  runsOnSensors?: boolean;
 }
 
 /**
@@ -700,6 +706,7 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
   // But the webserver's own answer that every code location loaded says none is missing: a stack run by sensors,
   // with nothing scenario 4 could start.
   else if (evidence.schedules.length === 0 && !everyLocationLoaded(evidence)) reasons.push(`Dagster lists no schedule (${evidence.source === 'graphql' ? 'a code location that failed to load lists none' : 'dagster schedule list printed none'})`);
+  else if (evidence.schedules.length === 0 && !thresholds.runsOnSensors) reasons.push(noStackSchedule);
   // Ticking and failing, with no success on record: behind since when cannot be told, so no window is guessed.
   for (const s of schedules.filter((s) => s.status === 'RUNNING' && s.lastTickStatus === 'FAILURE' && !s.lastSuccessAt)) {
     reasons.push(`schedule ${s.name}'s last tick failed and none has succeeded on record${s.lastTickError ? `: ${s.lastTickError}` : ''}`);
@@ -761,12 +768,17 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
     });
   }
   const title = every.length === 0
-    ? 'Dagster daemon healthy; Dagster answered and lists no schedule, every code location loaded (the stack may run on sensors: scenario 4 has no schedule to start)'
+    ? 'Dagster daemon healthy; Dagster lists no schedule for the stack, which runs on sensors (runsOnSensors in the runbook): scenario 4 has no schedule to start'
     : subDailyBehind.length > 0
     ? `Dagster daemon and the schedules that build the daily partitions healthy; running but behind, building no day: ${subDailyBehind.map((s) => s.name).join(', ')}`
     : 'Dagster daemon and schedules healthy';
   return verdict({ id: 'healthy', title, since: null, window: null, reasons: [], lastSuccess });
 }
+
+/** Dagster answered in full and lists none of the stack's schedules, with the runbook not saying it runs on sensors. */
+export const noStackSchedule =
+  'Dagster lists no schedule for the stack though every code location loaded: a deploy may have dropped or renamed it, and then nothing launches its runs; ' +
+  'if the stack runs on sensors, set `runsOnSensors: true` on the dagster-health step of runbooks/schedule.yml';
 
 /** The webserver was asked for its code locations and every one loaded: its list of schedules is the whole list. */
 function everyLocationLoaded(evidence: DagsterEvidence): boolean {

@@ -64,7 +64,7 @@ export function buildWatchers(
       runCommand,
       root: config.databoxRoot,
       heartbeatMaxAgeMs: config.watch.heartbeatMaxAgeMs,
-      rules: config.watch.schedules ? loadScheduleRules(config.runbooksDir) : { jobs: [], switchedOffAfterMs: 0 },
+      rules: config.watch.schedules ? loadScheduleRules(config.runbooksDir) : { jobs: [], switchedOffAfterMs: 0, runsOnSensors: false },
       enabled: config.watch.schedules,
       // The webserver's outage is the daemon watcher's; with it off, this one's, or nothing would alert on it.
       downAfterMs: config.watch.daemon ? undefined : oneShot ? 0 : config.watch.dagsterDownAfterMs,

@@ -9,11 +9,13 @@ export interface ScheduleRules {
   jobs: string[];
   /** A STOPPED schedule with no tick for longer than this was switched off on purpose (the step's `switchedOffAfter`). */
   switchedOffAfterMs: number;
+  /** The stack runs on sensors (the step's `runsOnSensors`): Dagster listing none of its schedules is then no problem. */
+  runsOnSensors: boolean;
 }
 
 /** What the watcher reads of schedule.yml: the file may hold no more than the marts' SLAs the marts watcher reads too. */
 interface RulesRead {
-  diagnosis?: { steps?: { kind?: string; jobs?: unknown; switchedOffAfter?: unknown }[] };
+  diagnosis?: { steps?: { kind?: string; jobs?: unknown; switchedOffAfter?: unknown; runsOnSensors?: unknown }[] };
   recovery?: { steps?: { kind?: string; job?: unknown }[] }[];
 }
 
@@ -43,5 +45,7 @@ export function loadScheduleRules(runbooksDir: string): ScheduleRules {
   const written = step?.switchedOffAfter ?? switchedOffAfterDefault;
   const switchedOffAfterMs = typeof written === 'string' ? parseDuration(written) : undefined;
   if (switchedOffAfterMs === undefined) throw new Error(`${file}: at diagnosis.steps[${index}].switchedOffAfter: expected a duration such as 31d`);
-  return { jobs, switchedOffAfterMs };
+  const runsOnSensors = step?.runsOnSensors ?? false;
+  if (typeof runsOnSensors !== 'boolean') throw new Error(`${file}: at diagnosis.steps[${index}].runsOnSensors: expected true or false`);
+  return { jobs, switchedOffAfterMs, runsOnSensors };
 }

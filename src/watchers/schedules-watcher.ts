@@ -1,6 +1,6 @@
 // Paused schedules watcher: a stack schedule STOPPED that scenario 4's diagnosis would call paused, noticed before any mart passes its SLA.
 import { ticksAtMostDaily } from '../dagster/builds-days.js';
-import { assessDagster, scheduleWhere, type ScheduleEvidence } from '../dagster/evidence.js';
+import { assessDagster, noStackSchedule, scheduleWhere, type ScheduleEvidence } from '../dagster/evidence.js';
 import { stackSchedules } from '../dagster/stack-schedules.js';
 import { firstFew } from '../first-few.js';
 import { orList } from '../or-list.js';
@@ -79,6 +79,17 @@ function switchedOffOnPurpose(every: readonly ScheduleEvidence[], jobs: readonly
   });
 }
 
+/** Dagster answered and lists none of the stack's schedules, the runbook not saying it runs on sensors: an outage. */
+function noScheduleListed(jobs: readonly string[], leftOff: string[]): Finding {
+  return {
+    ...base,
+    state: 'problem',
+    summary: `Dagster lists no schedule for the stack: nothing launches ${jobs.length > 0 ? orList(jobs.map((job) => `job ${job}`)) : "the stack's jobs"} on a schedule`,
+    details: [noStackSchedule, ...leftOff],
+    problem: 'no schedule listed',
+  };
+}
+
 export function schedulesWatcher(options: SchedulesWatcherOptions): Watcher {
   return {
     id: 'schedules',
@@ -98,7 +109,7 @@ export function schedulesWatcher(options: SchedulesWatcherOptions): Watcher {
       // The diagnosis' own rules: the stack's schedules only, and of those, the ones its verdict would call paused (not
       // marked databox/paused:, not STOPPED for longer than switchedOffAfter, not never ticked beside a daily one RUNNING).
       const { evidence, notes: othersLeftOff } = stackSchedules(probed, options.rules.jobs);
-      const thresholds = { heartbeatMaxAgeSeconds: options.heartbeatMaxAgeMs / 1000, switchedOffAfterSeconds: options.rules.switchedOffAfterMs / 1000 };
+      const thresholds = { heartbeatMaxAgeSeconds: options.heartbeatMaxAgeMs / 1000, switchedOffAfterSeconds: options.rules.switchedOffAfterMs / 1000, runsOnSensors: options.rules.runsOnSensors };
       const verdict = assessDagster(evidence, thresholds, now);
       const every = evidence.schedules ?? [];
       const paused = every.filter((s) => s.status === 'STOPPED' && verdict.pausedSchedules.includes(s.name));
@@ -109,9 +120,14 @@ export function schedulesWatcher(options: SchedulesWatcherOptions): Watcher {
         if (unread.length > 0) {
           return { ...base, state: 'unknown', summary: `The schedules of ${unread.map((u) => u.repository).join(', ')} could not be read: ${unread[0]?.error}`, details: leftOff };
         }
+        // None listed is no "0 of 0 RUNNING, healthy": nothing launches the stack's runs, as the daemon watcher says of no daemon.
+        if (every.length === 0 && !options.rules.runsOnSensors) return noScheduleListed(options.rules.jobs, leftOff);
         const running = every.filter((s) => s.status === 'RUNNING').length;
         const stopped = every.length - running;
-        const summary = `${running} of the stack's schedules RUNNING${stopped > 0 ? `, ${stopped} STOPPED not alerted on (why in the details)` : ''}`;
+        const summary =
+          every.length === 0
+            ? "Dagster lists no schedule for the stack, which runs on sensors (runsOnSensors in schedule.yml)"
+            : `${running} of the stack's schedules RUNNING${stopped > 0 ? `, ${stopped} STOPPED not alerted on (why in the details)` : ''}`;
         const onPurpose = switchedOffOnPurpose(every, options.rules.jobs, options.rules.switchedOffAfterMs, now);
         return { ...base, state: 'healthy', summary, details: [...leftOff, ...switchedOffLongAgo(every, options.rules.switchedOffAfterMs, now)], ...(onPurpose.length > 0 ? { leftOff: onPurpose } : {}) };
       }

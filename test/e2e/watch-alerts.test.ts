@@ -270,6 +270,25 @@ describe('watcher alerts in the bot', () => {
     expect(harness.bot.watch.statusLines().find((line) => line.includes('Dagster schedules'))).toMatch(/^• Dagster schedules: not alerted on: all_pipelines_daily is treated as switched off on purpose/);
   });
 
+  it('alerts when Dagster lists no schedule for the stack, and its button leads to a verdict that does not call it healthy', async () => {
+    await createMartsDatabase(checkout.databasePath, '2026-04-20');
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxDaemonHealth: daemonHealthyNow(() => recordedAt),
+      DataboxSchedules: () => ({ data: { schedulesOrError: { __typename: 'Schedules', results: [] } } }),
+    });
+    const env = { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false' };
+    harness = await startBot(checkout, slack, env, () => recordedAt);
+    await slack.waitFor('the no-schedule alert', () => alerts().length === 1);
+    expect(alerts().map((a) => String(a.text))).toEqual([':rotating_light: Dagster lists no schedule for the stack: nothing launches job all_pipelines on a schedule']);
+    await harness.click(slack.buttons('open_incident_from_alert')[0]!, 'U0ONCALL');
+    await harness.settle();
+    const verdict = slack.posted('Verdict:');
+    expect(verdict).not.toContain('healthy');
+    expect(verdict).toContain('Dagster lists no schedule for the stack though every code location loaded: a deploy may have dropped or renamed it');
+  });
+
   it('reopens the same alert for a database file that flaps: one alert, its first return and its end said in its thread, also across a restart', async () => {
     const minute = 60_000;
     let now = recordedAt.getTime();

@@ -302,10 +302,16 @@ describe('the missed window', () => {
     expect(assessDagster(sensorOnly, thresholds, now).reasons).toEqual(["Dagster's daemon health lists no required SCHEDULER daemon, so whether schedules tick cannot be told"]);
     expect(assessDagster(evidence([]), thresholds, now)).toMatchObject({ id: 'inconclusive', reasons: ['Dagster lists no schedule (a code location that failed to load lists none)'] });
     expect(assessDagster({ ...evidence([]), source: 'cli' }, thresholds, now).reasons).toEqual(['Dagster lists no schedule (dagster schedule list printed none)']);
-    // The webserver's own workspace answer saying every code location loaded: Dagster answered, and lists none (sensors).
-    const sensorStack = assessDagster({ ...evidence([]), unloadedLocations: [] }, thresholds, now);
+    // The webserver's own workspace answer saying every code location loaded: Dagster answered, and lists none. A deploy
+    // that dropped or renamed the schedule, unless the runbook says the stack runs on sensors.
+    const dropped = assessDagster({ ...evidence([]), unloadedLocations: [] }, thresholds, now);
+    expect(dropped).toMatchObject({ id: 'inconclusive', window: null, pausedSchedules: [] });
+    expect(dropped.reasons).toEqual([
+      'Dagster lists no schedule for the stack though every code location loaded: a deploy may have dropped or renamed it, and then nothing launches its runs; if the stack runs on sensors, set `runsOnSensors: true` on the dagster-health step of runbooks/schedule.yml',
+    ]);
+    const sensorStack = assessDagster({ ...evidence([]), unloadedLocations: [] }, { ...thresholds, runsOnSensors: true }, now);
     expect(sensorStack).toMatchObject({ id: 'healthy', reasons: [], window: null, pausedSchedules: [] });
-    expect(sensorStack.title).toBe('Dagster daemon healthy; Dagster answered and lists no schedule, every code location loaded (the stack may run on sensors: scenario 4 has no schedule to start)');
+    expect(sensorStack.title).toBe('Dagster daemon healthy; Dagster lists no schedule for the stack, which runs on sensors (runsOnSensors in the runbook): scenario 4 has no schedule to start');
     // One that did not load is still the likely cause.
     const unloaded = assessDagster({ ...evidence([]), unloadedLocations: [{ name: 'databox', error: 'still loading', ours: true }] }, thresholds, now);
     expect(unloaded.reasons[0]).toBe('Dagster lists no schedule (a code location that failed to load lists none)');

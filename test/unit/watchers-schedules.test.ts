@@ -23,7 +23,7 @@ blockNetwork();
 afterEach(() => nock.cleanAll());
 const tempDir = useTempDirs('watch-schedules-');
 const minute = 60_000;
-const rules = { jobs: ['all_pipelines'], switchedOffAfterMs: 31 * 24 * 60 * minute };
+const rules = { jobs: ['all_pipelines'], switchedOffAfterMs: 31 * 24 * 60 * minute, runsOnSensors: false };
 
 /** A schedule as schedulesOrError lists it, its last tick (a success) at `lastTick`, or none. */
 function schedule(name: string, status: 'RUNNING' | 'STOPPED', lastTick: string | null, cron = '0 6 * * *', description: string | null = null): unknown {
@@ -39,8 +39,8 @@ function serve(clock: () => Date, schedules: () => unknown[]): void {
 }
 
 /** `location`: DAGSTER_LOCATION; null for none (every repository Dagster lists is read). */
-function watcher(enabled = true, location: string | null = 'databox.orchestration.definitions'): Watcher {
-  return schedulesWatcher({ client: new DagsterClient({ url: dagsterUrl, timeoutMs: 1_000, location: location ?? undefined }), runCommand, root: '/', heartbeatMaxAgeMs: 3 * minute, rules, enabled });
+function watcher(enabled = true, location: string | null = 'databox.orchestration.definitions', runsOnSensors = false): Watcher {
+  return schedulesWatcher({ client: new DagsterClient({ url: dagsterUrl, timeoutMs: 1_000, location: location ?? undefined }), runCommand, root: '/', heartbeatMaxAgeMs: 3 * minute, rules: { ...rules, runsOnSensors }, enabled });
 }
 
 function recordingSink(posted: { kind: string; text: string; scenario?: string }[]): AlertSink {
@@ -131,6 +131,25 @@ describe('paused schedules watcher', () => {
       expect(recovered?.data.leftOff).toEqual([leftOff]);
       expect(service.statusLines()[0]).toMatch(new RegExp(`^• Dagster schedules: not alerted on: ${leftOff.replace(/[()]/g, '\\$&')} \\(0 of the stack's schedules RUNNING, 1 STOPPED not alerted on`));
     }
+  });
+
+  it('alerts when Dagster lists no schedule for the stack (a deploy dropped or renamed it), as the daemon watcher does for no daemon, unless schedule.yml says the stack runs on sensors', async () => {
+    const clock = () => recordedAt;
+    serve(clock, () => []);
+    const none = await watcher().check(clock());
+    expect(none).toMatchObject({ state: 'problem', scenario: 'schedule', summary: 'Dagster lists no schedule for the stack: nothing launches job all_pipelines on a schedule', problem: 'no schedule listed' });
+    expect(none.details[0]).toMatch(/^Dagster lists no schedule for the stack though every code location loaded: a deploy may have dropped or renamed it.*set `runsOnSensors: true` on the dagster-health step of runbooks\/schedule\.yml$/);
+    const sensors = await watcher(true, 'databox.orchestration.definitions', true).check(clock());
+    expect(sensors).toMatchObject({ state: 'healthy', summary: 'Dagster lists no schedule for the stack, which runs on sensors (runsOnSensors in schedule.yml)' });
+  });
+
+  it('reads runsOnSensors from the dagster-health step, refusing anything but true or false', () => {
+    const dir = tempDir();
+    const text = fs.readFileSync('runbooks/schedule.yml', 'utf8');
+    fs.writeFileSync(path.join(dir, 'schedule.yml'), text.replace('switchedOffAfter: 31d', 'switchedOffAfter: 31d\n      runsOnSensors: true'));
+    expect(loadScheduleRules(dir).runsOnSensors).toBe(true);
+    fs.writeFileSync(path.join(dir, 'schedule.yml'), text.replace('switchedOffAfter: 31d', 'switchedOffAfter: 31d\n      runsOnSensors: sometimes'));
+    expect(() => loadScheduleRules(dir)).toThrow(/diagnosis\.steps\[1\]\.runsOnSensors: expected true or false/);
   });
 
   it('leaves off what the diagnosis leaves off: one marked databox/paused:, one never ticked beside a daily one RUNNING, one STOPPED for over switchedOffAfter', async () => {
@@ -231,8 +250,8 @@ describe('paused schedules watcher', () => {
   });
 
   it("reads the stack's jobs and switchedOffAfter from schedule.yml's dagster-health step, as the diagnosis does", () => {
-    expect(loadScheduleRules('runbooks')).toEqual({ jobs: ['all_pipelines'], switchedOffAfterMs: 31 * 24 * 60 * minute });
-    expect(loadScheduleRules(tempDir())).toEqual({ jobs: [], switchedOffAfterMs: 31 * 24 * 60 * minute });
+    expect(loadScheduleRules('runbooks')).toEqual({ jobs: ['all_pipelines'], switchedOffAfterMs: 31 * 24 * 60 * minute, runsOnSensors: false });
+    expect(loadScheduleRules(tempDir())).toEqual({ jobs: [], switchedOffAfterMs: 31 * 24 * 60 * minute, runsOnSensors: false });
   });
 
   it("takes the jobs the recovery backfills when the step names none, as the diagnosis' loaded runbook does", () => {

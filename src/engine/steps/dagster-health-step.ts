@@ -25,6 +25,11 @@ const schema = z.strictObject({
   /** A STOPPED schedule with no tick for longer than this was switched off on purpose: named, left out of the verdict. */
   switchedOffAfter: age.default('31d'),
   /**
+   * The stack runs on sensors, not schedules: Dagster listing none of its schedules is then as expected. Otherwise that is
+   * never healthy (a deploy dropped or renamed the schedule), here and in the paused schedules watcher.
+   */
+  runsOnSensors: z.boolean().default(false),
+  /**
    * The stack's Dagster jobs (the job its recovery backfills): without DAGSTER_LOCATION, where Dagster lists several
    * repositories, only the schedules of those holding one count; a STOPPED one elsewhere (another team's) is a note.
    * Not given: the jobs the runbook's recovery backfills, filled in at load (withStackJobs).
@@ -88,6 +93,7 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
   const thresholds = {
     heartbeatMaxAgeSeconds: (ctx.dagster ?? defaultDagsterRunTools).heartbeatMaxAgeMs / 1000,
     switchedOffAfterSeconds: (parseDuration(step.switchedOffAfter) as number) / 1000,
+    runsOnSensors: step.runsOnSensors,
   };
   const assessedStack = assessDagster(evidence, thresholds, now, martsBuiltThrough(step, ctx));
   const found = { ...assessedStack, notes: [...assessedStack.notes, ...othersLeftOff] };
