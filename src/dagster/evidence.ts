@@ -687,7 +687,7 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
     const pausedNoDayMissed = missingDays.length > 0 ? noDayMissedBy(buildingDays, now) : buildingDays.every((s) => s.lastSuccessAt !== null);
     return verdict({
       id: pausedNoDayMissed ? 'schedules-paused-no-day-missed' : 'schedules-paused',
-      title: `Schedules paused${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}: ${firstFew(stopped.map((s) => s.name), shownNames).join(', ')}`,
+      title: `Schedules paused${pausedTitleTick(stopped)}: ${firstFew(stopped.map((s) => s.name), shownNames).join(', ')}`,
       since,
       window: stoppedWindow,
       lastSuccess: missingDays.length > 0 ? stoppedSuccess : lastSuccess,
@@ -779,6 +779,18 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
 export const noStackSchedule =
   'Dagster lists no schedule for the stack though every code location loaded: a deploy may have dropped or renamed it, and then nothing launches its runs; ' +
   'if the stack runs on sensors, set `runsOnSensors: true` on the dagster-health step of runbooks/schedule.yml';
+
+/**
+ * ", last ticked at 2026-04-18 13:00 UTC": Dagster does not record when a schedule was paused, only its ticks, so the
+ * title says the last tick, never "paused since"; of several, the longest-stopped one's.
+ */
+function pausedTitleTick(stopped: readonly ScheduleEvidence[]): string {
+  const lastTicks = stopped.map((s) => newest([s.lastTickAt, s.lastSuccessAt]));
+  const earliest = oldest(lastTicks);
+  if (!earliest) return '';
+  const which = lastTicks.filter((t) => t !== null).length > 1 ? 'the longest-stopped last ticked' : 'last ticked';
+  return `, ${which} at ${earliest.slice(0, 16).replace('T', ' ')} UTC`;
+}
 
 /** The webserver was asked for its code locations and every one loaded: its list of schedules is the whole list. */
 function everyLocationLoaded(evidence: DagsterEvidence): boolean {

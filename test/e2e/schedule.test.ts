@@ -173,7 +173,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     const verdict = message('Verdict:');
     expect(verdict).toContain('Run queue stuck: 2 runs QUEUED for over 1 h, the oldest since 2026-04-21 03:00 UTC (6 h), run a1b2c3d4 of job all_pipelines; by job: all_pipelines 2');
     expect(slack.allText()).toContain('1 run NOT_STARTED for over 1 h, the oldest since 2026-04-21 07:30 UTC (1 h 30 min), run c9d0e1f2 of job soda_checks; by job: soda_checks 1: never handed to the run coordinator');
-    expect(verdict).toContain('besides, without the queue: Schedules paused since 2026-04-17 06:00 UTC: all_pipelines_daily');
+    expect(verdict).toContain('besides, without the queue: Schedules paused, last ticked at 2026-04-17 06:00 UTC: all_pipelines_daily');
     expect(verdict).toContain("its run coordinator is not starting queued runs: starting schedules or backfilling now would only add runs behind them, so no plan is offered");
     expect(verdict).not.toContain('Start the paused schedules and backfill');
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
@@ -193,7 +193,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.settle();
     const verdict = message('Verdict:');
     expect(verdict).not.toContain('Run queue stuck');
-    expect(verdict).toContain('Schedules paused since 2026-04-17 06:00 UTC: all_pipelines_daily');
+    expect(verdict).toContain('Schedules paused, last ticked at 2026-04-17 06:00 UTC: all_pipelines_daily');
     expect(slack.allText()).toContain('1 run QUEUED for over 1 h, the oldest since 2026-04-21 03:00 UTC (6 h), run a1b2c3d4 of job all_pipelines; by job: all_pipelines 1, but run b2c3d4e5 of job all_pipelines started at 2026-04-21 08:50 UTC: the queue moves');
   });
 

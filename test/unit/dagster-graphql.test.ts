@@ -322,7 +322,7 @@ describe('Dagster GraphQL client', () => {
     serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-paused' });
     const verdict = assessDagster(await probe(), thresholds, recordedAt);
     expect(verdict).toMatchObject({ id: 'schedules-paused', since: '2026-04-17T06:00:00.418Z', window: { from: '2026-04-17', to: '2026-04-20' } });
-    expect(verdict.title).toBe('Schedules paused since 2026-04-17 06:00 UTC: all_pipelines_daily');
+    expect(verdict.title).toBe('Schedules paused, last ticked at 2026-04-17 06:00 UTC: all_pipelines_daily');
   });
 
   it('reads the schedules from the CLI when schedulesOrError is a PythonError, keeps the webserver\'s daemons, and says why', async () => {

@@ -67,6 +67,13 @@ describe('the missed window', () => {
     expect(assessDagster(evidence([neverOn, schedule('ebird_daily', 'RUNNING', '2026-12-01T06:00:00Z')]), thresholds, now)).toMatchObject({ id: 'healthy', pausedSchedules: [] });
   });
 
+  it('titles paused schedules with their last tick, not "paused since" (Dagster does not record when a schedule was paused)', () => {
+    const one = assessDagster(evidence([{ ...schedule('all_pipelines_daily', 'STOPPED', '2026-11-28T06:00:00Z'), lastTickAt: '2026-11-29T06:00:00Z', lastTickStatus: 'FAILURE' }]), thresholds, now);
+    expect(one.title).toBe('Schedules paused, last ticked at 2026-11-29 06:00 UTC: all_pipelines_daily');
+    const two = assessDagster(evidence([schedule('all_pipelines_daily', 'STOPPED', '2026-11-29T06:00:00Z'), schedule('ebird_daily', 'STOPPED', '2026-11-30T06:00:00Z')]), thresholds, now);
+    expect(two.title).toBe('Schedules paused, the longest-stopped last ticked at 2026-11-29 06:00 UTC: all_pipelines_daily, ebird_daily');
+  });
+
   it('does not take a never-ticked daily schedule as the cause while another daily one is paused: that one is, and the never-ticked one stays a note', () => {
     const paused = schedule('all_pipelines_daily', 'STOPPED', '2026-11-29T06:00:00Z');
     const neverOn = schedule('experimental_export_daily', 'STOPPED', null);
