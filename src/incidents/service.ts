@@ -24,7 +24,7 @@ import type { CommandRunner } from '../process/run-command.js';
 import type { DetachedStarter } from '../process/start-detached.js';
 import { redactDeep, type Redactor } from '../redact.js';
 import { rawParameters, suggestionProblem, validateParameters, type ParameterValues } from '../runbook/params.js';
-import type { RecoveryPath, Runbook, Step, Verdict } from '../runbook/schema.js';
+import type { OpensDiagnosis, RecoveryPath, Runbook, Step, Verdict } from '../runbook/schema.js';
 import { has, render, renderAdvice, type TemplateContext } from '../runbook/template.js';
 import { runbookFile } from '../runbook/runbook-file.js';
 import { unfilledMarks } from './unfilled-marks.js';
@@ -737,7 +737,21 @@ export class IncidentService {
       },
     });
     await this.reporter.runFinished(this.incident(incident.id), this.run(run.id));
+    await this.offerWhatTheVerdictOpens(incident.id, this.run(run.id), verdict, outputs);
     return this.incident(incident.id).diagnosis as Diagnosis;
+  }
+
+  /**
+   * The diagnosis of another scenario the verdict points to (opens: scenario 2 for the stale source's window), posted
+   * under the verdict as a button per choice with the command each stands for, as a failed recovery's are.
+   */
+  private async offerWhatTheVerdictOpens(incidentId: string, diagnosis: Run, verdict: Verdict, outputs: TemplateContext): Promise<void> {
+    const offers = this.followUpOffers(verdict.opens, outputs);
+    if (offers.length === 0) return;
+    const each = verdict.opens?.oneEach && offers.length > 1 ? `, one button per ${verdict.opens.oneEach}: pick the one the verdict names` : '';
+    const advice = `What this verdict points to: ${offers[0]?.title} (\`/databox ${followUpCommand(offers[0] as FollowUpOffer)}\`${each}).`;
+    await this.deps.journal.commit({ type: 'run.follow-up', incident: incidentId, actor: this.actor, data: { runId: diagnosis.id, advice, offers } });
+    await this.safely(() => this.reporter.followUpOffered(this.incident(incidentId), diagnosis, advice, offers));
   }
 
   /**
@@ -1454,7 +1468,7 @@ export class IncidentService {
       if (path.whenFailed && finished.status === 'succeeded' && validated !== undefined && validated.status !== 'succeeded' && !validationAdvised) {
         const values = this.templateValues(this.incident(finished.incidentId), finished.params);
         const advice = renderAdvice(path.whenFailed, values);
-        const offers = this.followUpOffers(path, values);
+        const offers = this.followUpOffers(path.whenFailedOpens, values);
         await this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: this.actor, data: { runId: finished.id, advice, offers } });
         await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, offers));
       }
@@ -1494,9 +1508,11 @@ export class IncidentService {
     return notes ? ` Not undone by it: ${notes}` : '';
   }
 
-  /** The diagnoses a failed recovery's path offers (whenFailedOpens), its parameters filled in; one per value of oneEach. */
-  private followUpOffers(path: RecoveryPath, values: TemplateContext): FollowUpOffer[] {
-    const opens = path.whenFailedOpens;
+  /**
+   * The diagnoses a failed recovery's path (whenFailedOpens) or a verdict (opens) offers, its parameters filled in; one
+   * per value of oneEach. A parameter left empty is left out (the diagnosis then takes its own default).
+   */
+  private followUpOffers(opens: OpensDiagnosis | undefined, values: TemplateContext): FollowUpOffer[] {
     if (!opens) return [];
     const target = this.runbook(opens.scenario);
     const params = Object.fromEntries(Object.entries(opens.params).map(([name, template]) => [name, render(template, values)]).filter(([, value]) => value !== ''));

@@ -589,6 +589,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       }
       checkTemplate({ at: ['suggest', name], template: value, as: 'text' }, verdictScope, at);
     }
+    for (const [name, value] of Object.entries(v.opens?.params ?? {})) checkTemplate({ at: ['opens', 'params', name], template: value, as: 'text' }, verdictScope, at);
     // Found empty, as against not known: only a parameter a path this verdict offers requires can be let go, and only
     // where nothing else requires it (required: true refuses it whatever the verdict found).
     v.knownEmpty.forEach((name, j) => {

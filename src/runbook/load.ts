@@ -166,10 +166,12 @@ export function checkRunbooks(dir: string): { runbooks: Map<string, Runbook>; fi
 /** What one runbook names in another (the scenario a failed recovery offers): it must exist and take those parameters. */
 function crossRunbookProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>, refused: ReadonlySet<string>, nodeLine: NodeLine, placeName: PlaceName): string[] {
   const problems: string[] = [];
-  rb.recovery.forEach((p, i) => {
-    const opens = p.whenFailedOpens;
+  const opened = [
+    ...rb.recovery.map((p, i) => ({ opens: p.whenFailedOpens, at: `recovery[${i}].whenFailedOpens` })),
+    ...rb.diagnosis.verdicts.map((v, i) => ({ opens: v.opens, at: `diagnosis.verdicts[${i}].opens` })),
+  ];
+  opened.forEach(({ opens, at }) => {
     if (!opens) return;
-    const at = `recovery[${i}].whenFailedOpens`;
     const target = all.get(opens.scenario);
     // Its file is there but did not load: what is wrong there is named there, not as a missing runbook here.
     if (!target && refused.has(opens.scenario)) return;

@@ -101,6 +101,19 @@ const advice = z
     if (folded) ctx.addIssue(foldedKeyIssue(folded));
   });
 
+/**
+ * The diagnosis of another scenario a message offers as buttons (scenario 2 for a window), its parameters templates; one
+ * button per value of `oneEach` (an enum parameter of that scenario) when given. Checked against the other runbook when
+ * the runbooks load.
+ */
+export const opensDiagnosis = z.strictObject({
+  scenario: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  params: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), template).default({}),
+  oneEach: z.string().optional(),
+});
+
+export type OpensDiagnosis = z.output<typeof opensDiagnosis>;
+
 export const verdict = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
   title,
@@ -129,6 +142,12 @@ export const verdict = z.strictObject({
    * approved; a knownEmpty ends then too, when that comes before the end of its day.
    */
   holdsUntil: z.strictObject({ at: template, what: template }).optional(),
+  /**
+   * A diagnosis of another scenario this verdict points to (scenario 4's marts stale with Dagster healthy: scenario 2
+   * for the stale source's window), offered under the verdict as buttons, its parameters templates over the diagnosis'
+   * step outputs; one per value of `oneEach`.
+   */
+  opens: opensDiagnosis.optional(),
 }).superRefine(
   (verdict, ctx) => {
     const folded = verdict.severity === undefined && typeof verdict.advice === 'string' ? severityFoldedIn.exec(verdict.advice)?.[1] : undefined;
@@ -198,13 +217,7 @@ export const recoveryPath = z.strictObject({
    * window), its parameters templates over this path's; one button per value of `oneEach` (an enum parameter of that
    * scenario) when given. Checked against the other runbook when the runbooks load.
    */
-  whenFailedOpens: z
-    .strictObject({
-      scenario: z.string().regex(/^[a-z][a-z0-9-]*$/),
-      params: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), template).default({}),
-      oneEach: z.string().optional(),
-    })
-    .optional(),
+  whenFailedOpens: opensDiagnosis.optional(),
   /**
    * A path proposed as its own plan, with the same parameters, when this one succeeds: a second approval, by someone
    * who has now seen what this one posted (a restored clone's counts, say), before the next change.

@@ -440,10 +440,11 @@ export function runFinishedMessage(run: Run): Rendered {
 }
 
 /**
- * What the runbook says to do when a recovery or its validation failed (scenario 4: scenario 2 for the window), with a
- * button for each diagnosis it offers: a click opens it as a new incident, its parameters filled in.
+ * What the runbook says to do when a recovery or its validation failed (scenario 4: scenario 2 for the window), or what a
+ * verdict points to (`filledFrom`: "this diagnosis"), with a button for each diagnosis it offers: a click opens it as a
+ * new incident, its parameters filled in.
  */
-export function followUpMessage(advice: string, incidentId: string, offers: FollowUpOffer[], plan?: { runId: string; offer: PlanOffer }): Rendered {
+export function followUpMessage(advice: string, incidentId: string, offers: FollowUpOffer[], plan?: { runId: string; offer: PlanOffer }, filledFrom = 'this plan'): Rendered {
   const buttons = offers.slice(0, 25).map((offer, i) => ({
     type: 'button',
     action_id: `${actionIds.followUp}_${i}`,
@@ -456,7 +457,7 @@ export function followUpMessage(advice: string, incidentId: string, offers: Foll
       section(`:arrow_right: ${escapeMrkdwnNames(advice)}`),
       ...(buttons.length > 0
         ? [
-            section(`Each button opens a new incident and runs its diagnosis (${escapeMrkdwn(offers[0]?.title ?? '')}), the parameters filled in from this plan.`),
+            section(`Each button opens a new incident and runs its diagnosis (${escapeMrkdwn(offers[0]?.title ?? '')}), the parameters filled in from ${filledFrom}.`),
             { type: 'actions', elements: buttons } as KnownBlock,
           ]
         : []),

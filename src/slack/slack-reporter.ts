@@ -521,7 +521,7 @@ export class SlackReporter implements IncidentReporter {
 
   async followUpOffered(incident: Incident, recovery: Run, advice: string, offers: FollowUpOffer[], plan?: PlanOffer): Promise<void> {
     const offered = plan && { runId: recovery.id, offer: { ...plan, label: this.deps.redact(plan.label) } };
-    void this.postInThread(incident, `follow-up ${recovery.id}`, () => followUpMessage(this.deps.redact(advice), incident.id, offers, offered));
+    void this.postInThread(incident, `follow-up ${recovery.id}`, () => followUpMessage(this.deps.redact(advice), incident.id, offers, offered, recovery.kind === 'diagnosis' ? 'this diagnosis' : 'this plan'));
   }
 
   async journalRepaired(incident: Incident, aside: SetAside, verifies: boolean): Promise<void> {

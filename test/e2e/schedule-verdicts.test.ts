@@ -448,6 +448,33 @@ describe('scenario 4 verdicts', () => {
     expect(slack.allText()).toContain('no day missed yet: nothing to backfill');
   });
 
+  it('with Dagster healthy and one mart stale, gives the way forward: scenario 2 for its source, as the command and a button per source opening it as a new incident', async () => {
+    fs.rmSync(checkout.databasePath, { force: true });
+    await createMartsDatabase(checkout.databasePath, '2026-04-20', 30, { 'noaa.fct_daily_weather': '2026-04-17' });
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxSchedules: () => schedulesAnswer([schedule('all_pipelines_daily', 'RUNNING', '2026-04-21T06:00:00Z')]),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    const verdict = await diagnose();
+    expect(verdict).toContain('Verdict: Dagster healthy but marts stale');
+    expect(verdict).toContain('scenario 2, for the source of the stale mart (noaa.fct_daily_weather)');
+    expect(verdict).toContain('`/databox diagnose backfill source=ebird from=2026-04-17 to=2026-04-20` (or source=noaa, source=usgs');
+    const buttons = slack.buttons(/^open_follow_up_\d+$/);
+    expect(slack.posted('Next:')).toContain('What this verdict points to: Partial backfill of a single source (`/databox diagnose backfill source=ebird from=2026-04-17 to=2026-04-20`, one button per source: pick the one the verdict names)');
+    expect(slack.posted('Next:')).toContain('the parameters filled in from this diagnosis');
+    expect(buttons.map((b) => JSON.parse(String(b.value)) as { params: Record<string, string> }).map((v) => v.params)).toEqual(
+      ['ebird', 'noaa', 'usgs'].map((source) => ({ source, from: '2026-04-17', to: '2026-04-20' })),
+    );
+    // Its button opens scenario 2's diagnosis of that window as a new incident.
+    await harness!.click(buttons[1]!, operator);
+    await harness!.settle();
+    await slack.waitFor('the new incident', () => slack.callsTo('chat.postMessage').filter((a) => !a.thread_ts && String(a.text).startsWith('Incident dbx-')).length === 2);
+    const recorded = journalRecordsOf(checkout).filter((r) => r.type === 'command.received').map((r) => String(r.data.text));
+    expect(recorded).toContain('follow-up button: diagnose backfill source=noaa from=2026-04-17 to=2026-04-20');
+  });
+
   it('takes the only daily schedule, STOPPED over 31 days ago on the day the marts stopped, as the likely cause: schedules paused, the doubt said, path B proposed to start it', async () => {
     fs.rmSync(checkout.databasePath, { force: true });
     await createMartsDatabase(checkout.databasePath, '2026-03-11');

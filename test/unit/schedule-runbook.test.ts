@@ -375,6 +375,27 @@ describe('runbooks/schedule.yml', () => {
     expect(refusal(bundled())).toMatch(/schedule\.yml:\d+: at recovery\[0\]\.whenFailedOpens\.scenario: no runbook "backfill" in this directory/);
   });
 
+  it('checks the scenario a verdict opens (stale marts with Dagster healthy: scenario 2) as a failed recovery\'s, its parameters templates over the diagnosis\' outputs', () => {
+    const withBackfill = (doc: Record<string, any>) => {
+      const dir = tempDir();
+      fs.cpSync(path.join(projectRoot, 'runbooks'), dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'schedule.yml'), stringify(doc));
+      return () => loadRunbooks(dir);
+    };
+    const staleOnly = (doc: Record<string, any>) => doc.diagnosis.verdicts.find((v: any) => v.id === 'stale-only');
+    expect(withBackfill(bundled())().get('schedule')?.diagnosis.verdicts.find((v) => v.id === 'stale-only')?.opens).toEqual({
+      scenario: 'backfill',
+      oneEach: 'source',
+      params: { from: '{{steps.freshness.windowFrom}}', to: '{{steps.freshness.windowTo}}' },
+    });
+    const misspelt = bundled();
+    staleOnly(misspelt).opens.params.to = '{{steps.freshness.windowToo}}';
+    expect(withBackfill(misspelt)).toThrow(/schedule\.yml:\d+: at diagnosis\.verdicts\[\d+\]\.opens\.params\.to: .*windowToo/);
+    const wrongParameter = bundled();
+    staleOnly(wrongParameter).opens.oneEach = 'from';
+    expect(withBackfill(wrongParameter)).toThrow(/at diagnosis\.verdicts\[\d+\]\.opens\.oneEach: "from" is not an enum parameter of the diagnosis of backfill/);
+  });
+
   it("judges a part of a longer backfill only in a step with a window's last day to reach, and gives the next part on a path it has: else refused at load", () => {
     const noThrough = bundled();
     delete noThrough.validation.steps[1].through;

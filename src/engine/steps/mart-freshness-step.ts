@@ -134,18 +134,21 @@ function builtThrough(results: readonly MartFreshness[]): string {
  * none) to yesterday, the last a daily pipeline has built; as `window`, parameters a command can take as they are
  * ("from=… to=…"), empty when no mart has a day before today, so a command naming it scans its own default window.
  */
-function reloadWindow(results: readonly MartFreshness[], yesterday: string, maxDays?: number): { oldestDay: string; window: string; windowRest: string } {
+function reloadWindow(results: readonly MartFreshness[], yesterday: string, maxDays?: number): { oldestDay: string } & ReturnType<typeof windowOf> {
   const days = results.filter((r) => r.status === 'fresh' || r.status === 'stale').map((r) => String(r.newest).slice(0, 10));
   const oldestDay = days.sort()[0] ?? '';
-  if (!oldestDay || oldestDay > yesterday) return { oldestDay, window: '', windowRest: '' };
+  if (!oldestDay || oldestDay > yesterday) return { oldestDay, window: '', windowFrom: '', windowTo: '', windowRest: '' };
   return { oldestDay, ...windowOf(oldestDay, yesterday, maxDays) };
 }
 
 /** from … to as a command's parameters, its first maxDays days, and what comes after them (said after the command). */
-function windowOf(from: string, to: string, maxDays?: number): { window: string; windowRest: string } {
+function windowOf(from: string, to: string, maxDays?: number): { window: string; windowFrom: string; windowTo: string; windowRest: string } {
   const part = firstPart(from, to, maxDays ?? Number.POSITIVE_INFINITY);
   return {
     window: `from=${part.from} to=${part.to}`,
+    // The same days one by one, for a button's parameters (a verdict's opens).
+    windowFrom: part.from,
+    windowTo: part.to,
     windowRest: part.rest ? ` (the first ${maxDays} of ${part.days} days: then the same command again from=${part.rest.from}, ${maxDays} days at a time, up to to=${part.rest.to})` : '',
   };
 }
@@ -160,6 +163,8 @@ export const martFreshnessStepKind = defineStepKind({
     staleMarts: 'text',
     oldestDay: 'text',
     window: { shape: 'text', onlyWhen: ['stale', 'part-built'] },
+    windowFrom: { shape: 'text', onlyWhen: ['stale', 'part-built'] },
+    windowTo: { shape: 'text', onlyWhen: ['stale', 'part-built'] },
     windowRest: { shape: 'text', onlyWhen: ['stale', 'part-built'] },
     yesterday: 'text',
     builtThrough: 'text',
