@@ -24,6 +24,8 @@ import { registerPathParametersModal } from './path-parameters-modal.js';
 import { registerRejectPlan } from './reject-plan.js';
 import { registerRequestRollback } from './request-rollback.js';
 import { registerRollbackParametersModal } from './rollback-parameters-modal.js';
+import { registerSilenceAlert } from './silence-alert.js';
+import { registerSilenceAlertModal } from './silence-alert-modal.js';
 import { registerWritePostmortem } from './write-postmortem.js';
 import { routeListeners, type ListenerRouter } from '../src/slack/listener-router.js';
 
@@ -71,6 +73,8 @@ export function register(app: App, deps: HandlerDeps): Pick<ListenerRouter, 'idl
   registerRollbackParametersModal(routes, deps);
   registerWritePostmortem(routes, deps);
   registerOpenFromAlert(routes, deps);
+  registerSilenceAlert(routes, deps);
+  registerSilenceAlertModal(routes, deps);
   registerOpenFollowUp(routes, deps);
   registerProposeFollowUp(routes, deps);
   registerAppError(app, deps);

@@ -3,9 +3,9 @@
 import type { AnyMiddlewareArgs, App } from '@slack/bolt';
 import type { z } from 'zod';
 import { incidentIdPattern } from '../src/commands/parse.js';
-import { openFromAlertActionId } from '../src/slack/alert-sink.js';
+import { openFromAlertActionId, silenceAlertActionId } from '../src/slack/alert-sink.js';
 import { actionIds } from '../src/slack/blocks.js';
-import { alertButton, followUpButton, pathButton, planButton, planOfferButton, rollbackButton, unlockButton } from '../src/slack/button-value.js';
+import { alertButton, followUpButton, pathButton, planButton, planOfferButton, rollbackButton, silenceButton, unlockButton } from '../src/slack/button-value.js';
 import { answerRefusal, requestKind, requestSender } from './answer-refusal.js';
 import type { HandlerDeps } from './index.js';
 import { requestOrigin } from '../src/slack/access.js';
@@ -15,7 +15,7 @@ const decisionActions = new Set<string>([actionIds.approve, actionIds.reject, ac
 
 /** The path buttons carry a letter (choose_path_a), the follow-up buttons a number (open_follow_up_0). */
 const ownActions = new RegExp(
-  `^(${[actionIds.approve, actionIds.reject, actionIds.approveUnlock, actionIds.rollback, actionIds.postmortem, actionIds.proposeFollowUp, openFromAlertActionId, `${actionIds.choosePath}_[a-z]`, `${actionIds.followUp}_\\d{1,2}`].join('|')})$`,
+  `^(${[actionIds.approve, actionIds.reject, actionIds.approveUnlock, actionIds.rollback, actionIds.postmortem, actionIds.proposeFollowUp, openFromAlertActionId, silenceAlertActionId, `${actionIds.choosePath}_[a-z]`, `${actionIds.followUp}_\\d{1,2}`].join('|')})$`,
 );
 
 /** The shape of the value each of the bot's buttons carries. */
@@ -27,6 +27,7 @@ const valueShapes: Record<string, z.ZodType | RegExp> = {
   [actionIds.rollback]: rollbackButton,
   [actionIds.postmortem]: incidentIdPattern,
   [openFromAlertActionId]: alertButton,
+  [silenceAlertActionId]: silenceButton,
   [actionIds.followUp]: followUpButton,
   [actionIds.proposeFollowUp]: planOfferButton,
 };

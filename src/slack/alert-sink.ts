@@ -4,7 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import { formatDuration } from '../format-duration.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
-import type { AlertRef, OutageState } from '../watchers/alert-state.js';
+import type { AlertRef, OutageState, Silence } from '../watchers/alert-state.js';
 import type { Finding, Watcher } from '../watchers/finding.js';
 import { leftOffText, recoveryText, type OutageSpan } from '../watchers/outage-span.js';
 import { UndeliverableError } from '../watchers/undeliverable.js';
@@ -14,14 +14,24 @@ import { lastingRefusal } from './lasting-refusals.js';
 import { codeBlock, cutWithin, escapeMrkdwn, escapeMrkdwnNames } from './mrkdwn.js';
 
 export const openFromAlertActionId = 'open_incident_from_alert';
+/** The alert's second button: a form saying it is so on purpose, until when, which silences its reminders till then. */
+export const silenceAlertActionId = 'silence_alert';
 
 const scenarioLabels: Record<Finding['scenario'], string> = {
   schedule: 'Diagnose (scenario 4: a stopped daemon or paused schedules)',
   duckdb: 'Diagnose (scenario 1: the DuckDB file, a full disk)',
 };
 
-/** `flapping`: how a condition that came back after recovering flapped ("bad 3 times in 12 min"), said on the alert. */
-export function alertBlocks(finding: Finding, since: string, flapping?: string): { text: string; blocks: KnownBlock[] } {
+/** ":mute: Reminders silenced by @alice until 2026-05-01 09:00 UTC: upstream API migration", said on the alert and in its thread. */
+export function silenceText(silence: Silence): string {
+  return `:mute: Reminders silenced by <@${silence.by}> until ${silence.until.slice(0, 16).replace('T', ' ')} UTC, as so on purpose: ${escapeMrkdwnNames(silence.reason)}`;
+}
+
+/**
+ * `flapping`: how a condition that came back after recovering flapped ("bad 3 times in 12 min"), said on the alert;
+ * `silence`: who silenced its reminders, why and until when.
+ */
+export function alertBlocks(finding: Finding, since: string, flapping?: string, silence?: Silence): { text: string; blocks: KnownBlock[] } {
   const details = finding.details.join('\n').trim();
   return {
     text: `:rotating_light: ${finding.summary}`,
@@ -30,6 +40,7 @@ export function alertBlocks(finding: Finding, since: string, flapping?: string):
       ...(flapping
         ? [section(`:repeat: *Flapping: ${flapping}.* This message shows whether it is wrong now; its thread says a return no more often than the reminders, and the end once it has held.`)]
         : []),
+      ...(silence ? [section(silenceText(silence))] : []),
       ...(details ? [{ type: 'section', text: { type: 'mrkdwn', text: codeBlock(details) } } as KnownBlock] : []),
       {
         type: 'context',
@@ -37,7 +48,7 @@ export function alertBlocks(finding: Finding, since: string, flapping?: string):
           {
             type: 'mrkdwn',
             // The button opens an incident here; typed in an incident channel, the command opens one there.
-            text: `Noticed by the ${finding.watcher} watcher at ${since.slice(0, 16).replace('T', ' ')} UTC. One message per outage; the recovery is posted in this thread. The button below diagnoses it here, or type \`/databox diagnose ${finding.scenario}\` where you handle incidents.`,
+            text: `Noticed by the ${finding.watcher} watcher at ${since.slice(0, 16).replace('T', ' ')} UTC. One message per outage; the recovery is posted in this thread. The first button below diagnoses it here, or type \`/databox diagnose ${finding.scenario}\` where you handle incidents; *Paused on purpose…* silences its reminders until a time you give.`,
           },
         ],
       },
@@ -50,6 +61,12 @@ export function alertBlocks(finding: Finding, since: string, flapping?: string):
             style: 'danger',
             text: { type: 'plain_text', text: scenarioLabels[finding.scenario] },
             value: JSON.stringify({ scenario: finding.scenario, watcher: finding.watcher }),
+          },
+          {
+            type: 'button',
+            action_id: silenceAlertActionId,
+            text: { type: 'plain_text', text: 'Paused on purpose…' },
+            value: JSON.stringify({ watcher: finding.watcher }),
           },
         ],
       },
@@ -99,7 +116,7 @@ export class SlackAlertSink implements AlertSink {
     const shown = { ...finding, summary: this.redact(finding.summary), details: finding.details.map(this.redact) };
     // The alert itself shows what is wrong now; the thread says it changed, so nobody acts on the old headline.
     const ref = outage.ref;
-    await this.inAlertChannel(ref.channel, () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...alertBlocks(shown, outage.since, flappingText(outage)) }));
+    await this.inAlertChannel(ref.channel, () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...alertBlocks(shown, outage.since, flappingText(outage), outage.silenced) }));
     const how = worse ? ':arrow_up: Worse now' : ':arrows_counterclockwise: Still an outage, but what is wrong changed';
     const text = `${how}: ${escapeMrkdwnNames(shown.summary)} (was: ${escapeMrkdwnNames(this.redact(outage.summary))})`;
     // The thread only for a change or a smaller step worse: the edited alert already shows the channel what is wrong now.
@@ -141,7 +158,7 @@ export class SlackAlertSink implements AlertSink {
     const shown = { ...finding, summary: this.redact(finding.summary), details: finding.details.map(this.redact) };
     // The same alert, active again with its button (a click joins the incident it already opened), saying it flaps.
     const ref = outage.ref;
-    await this.inAlertChannel(ref.channel, () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...alertBlocks(shown, outage.since, flappingText(outage)) }));
+    await this.inAlertChannel(ref.channel, () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...alertBlocks(shown, outage.since, flappingText(outage), outage.silenced) }));
     if (!said) return;
     const times = (outage.returns ?? 0) + 1;
     const span = formatDuration(Date.parse(outage.returnedAt ?? outage.since) - Date.parse(outage.since));
@@ -158,6 +175,17 @@ export class SlackAlertSink implements AlertSink {
     // The thread only: the alert, edited to "Ended" at its last end, already told the channel.
     const ref = outage.ref;
     if (ref) await this.inAlertChannel(ref.channel, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text }));
+  }
+
+  async silenced(finding: Finding, outage: OutageState): Promise<void> {
+    const ref = outage.ref;
+    const silence = outage.silenced;
+    if (!ref || !silence) return;
+    const shown = { ...finding, summary: this.redact(finding.summary), details: finding.details.map(this.redact) };
+    const said = { ...silence, reason: this.redact(silence.reason) };
+    await this.inAlertChannel(ref.channel, () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...alertBlocks(shown, outage.since, flappingText(outage), said) }));
+    // The thread only: the alert shows it; its end, a change for the worse and a return are still said as ever.
+    await this.inAlertChannel(ref.channel, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text: `${silenceText(said)}. Its end, and anything worse, are still said.` }));
   }
 
   /**

@@ -595,6 +595,23 @@ export function rollbackModal(recovery: Run, names: readonly string[], parameter
   });
 }
 
+export const silenceModalId = 'silence_alert_modal';
+
+/** The alert's "Paused on purpose…" form: why, and until when its reminders stop. */
+export function silenceModal(alert: { channel: string; ts: string }, watcher: string, title: string): Record<string, unknown> {
+  return parametersModal({
+    callbackId: silenceModalId,
+    metadata: { channel: alert.channel, ts: alert.ts, watcher },
+    title: 'Paused on purpose',
+    intro: `*${escapeMrkdwn(title)}*: say it is so on purpose, and no reminder comes until the time you give. Its end, and anything worse, are still said; your name and reason go on the alert and the record.`,
+    submit: 'Silence reminders',
+    fields: [
+      { name: 'reason', description: 'why it is so on purpose (upstream API migration, back Monday)', optional: false },
+      { name: 'until', description: 'a day (2026-05-01), a UTC day and time (2026-05-01 09:00) or a span from now (3d, 12h); at most 45 days', optional: false },
+    ],
+  });
+}
+
 /**
  * A button's label within Slack's 75 characters, cut at a word when it must be (never mid-word), with "…" when the
  * button asks for more (a form) or the label was cut.

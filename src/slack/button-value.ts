@@ -25,6 +25,7 @@ export const pathButton = z.object({ incident: z.string().max(100), path: z.stri
 export const rollbackButton = z.object({ run: z.string().max(100) });
 /** A watcher alert's button: the scenario it opens. */
 export const alertButton = z.object({ scenario: z.enum(['schedule', 'duckdb']), watcher: z.string().max(20) });
+export const silenceButton = z.object({ watcher: z.enum(['daemon', 'schedules', 'disk', 'marts', 'database']) });
 /** A follow-up button under a failed recovery: the diagnosis it starts (scenario 2 for scenario 4's window, say). */
 export const followUpButton = z.object({
   incident: z.string().max(100),

@@ -34,6 +34,21 @@ export interface OutageState {
   endUnsaid?: boolean;
   /** Why its latest message (a reminder, a change, its end) could not be posted, Slack refusing it for good (its channel archived): not sent again. */
   undelivered?: string;
+  /** Someone said it is so on purpose (a schedule paused for a migration): no reminder until `until`. */
+  silenced?: Silence;
+}
+
+/** Who silenced an outage's reminders, why, and until when (ISO times). */
+export interface Silence {
+  by: string;
+  reason: string;
+  until: string;
+  at: string;
+}
+
+/** Its reminders silenced at `now`: someone said it is on purpose, until a time not yet come. */
+export function silencedAt(outage: OutageState, now: Date): Silence | undefined {
+  return outage.silenced && Date.parse(outage.silenced.until) > now.getTime() ? outage.silenced : undefined;
 }
 
 /** Why an outage's alert was not posted when the bot has nowhere to post it. */
@@ -109,6 +124,8 @@ export function decideAlert(
     // been said to be (a disk from nearly full to out of space) at once.
     const worse = severity !== undefined && severity > (outage.worst ?? 0);
     if (problem !== undefined && outage.problem !== undefined && problem !== outage.problem && (worse || !outage.changedAt || due(outage.changedAt))) return { kind: 'changed', outage, worse };
+    // Silenced on purpose until a time (a schedule paused for a migration): no reminder till then; after it, one at once.
+    if (silencedAt(outage, now)) return { kind: 'none' };
     return due(outage.lastPostedAt) ? { kind: 'reminder', outage } : { kind: 'none' };
   }
   // An outage that flapped ends quietly (its alert says so): said once it has held, so a flap is not a message each time.

@@ -7,7 +7,8 @@ import type { Journal } from '../journal/journal.js';
 import type { JournalRecord } from '../journal/record.js';
 import type { Logger } from '../logger.js';
 import { UnansweredCalls } from '../unanswered-calls.js';
-import { decideAlert, flapWindowMs, noAlertChannel, whyNotPosted, type AlertAction, type AlertRef, type AlertTiming, type OutageState } from './alert-state.js';
+import { UserError } from '../errors.js';
+import { decideAlert, flapWindowMs, noAlertChannel, silencedAt, whyNotPosted, type AlertAction, type AlertRef, type AlertTiming, type OutageState, type Silence } from './alert-state.js';
 import type { Began, Finding, LeftOff, Watcher, WatcherId } from './finding.js';
 import { outageSpan, type OutageSpan } from './outage-span.js';
 import { UndeliverableError } from './undeliverable.js';
@@ -35,6 +36,11 @@ export interface AlertSink {
   returned(finding: Finding, outage: OutageState, said: boolean): Promise<void>;
   /** A flapping outage's end (`span`) has held for `heldMs` (the flap window): its thread says it is over, and how it flapped. */
   settled(watcher: Watcher, outage: OutageState, span: OutageSpan, heldMs: number, finding: Finding): Promise<void>;
+  /**
+   * Someone silenced the outage's reminders (`outage.silenced`): the alert says who, why and until when, and its thread
+   * too. Absent where nobody can silence one (the terminal's `cli watch`).
+   */
+  silenced?(finding: Finding, outage: OutageState): Promise<void>;
 }
 
 export interface LastCheck {
@@ -75,6 +81,8 @@ export const watchEvents = {
   /** An alert's button opened an incident, or joined one (one already working on it); a later click on that alert joins it. */
   incidentOpened: 'watch.incident-opened',
   incidentJoined: 'watch.incident-joined',
+  /** Someone said an outage is so on purpose (its alert's "Paused on purpose…" form): who, why, until when; no reminder till then. */
+  silenced: 'watch.silenced',
 } as const;
 
 /** How long one watcher's check may take before it is given up on: its interval, at least 10 s and at most a minute. */
@@ -141,6 +149,11 @@ function leftOffOf(finding: Finding, outage: OutageState): LeftOff[] {
   return (finding.leftOff ?? []).filter((part) => named.has(part.key));
 }
 
+/** The scenario each watcher's alert opens: scenario 1 for the disk and the file, scenario 4 for the rest. */
+function scenarioOf(watcher: WatcherId): Finding['scenario'] {
+  return watcher === 'disk' || watcher === 'database' ? 'duckdb' : 'schedule';
+}
+
 function alertKey(ref: AlertRef): string {
   return `${ref.channel}/${ref.ts}`;
 }
@@ -181,6 +194,11 @@ export class WatchService {
     options.journal.onRecord((record) => this.apply(record));
     for (const [id, check] of Object.entries(this.readKeptChecks()?.checks ?? {})) if (check?.at) this.previousRunChecks.set(id as WatcherId, check.at);
     this.previousRunLastCheck = [...this.previousRunChecks.values()].sort().at(-1);
+  }
+
+  /** The watchers' clock: a time typed for them (a silence's until) is read against it. */
+  now(): Date {
+    return this.clock();
   }
 
   get watchers(): readonly Watcher[] {
@@ -236,6 +254,11 @@ export class WatchService {
       }
     } else if (record.type === watchEvents.settled) {
       this.outages.delete(data.watcher);
+    } else if (record.type === watchEvents.silenced) {
+      const outage = this.outages.get(data.watcher);
+      const silence = (record.data as { silence?: Silence }).silence;
+      // Only the outage it was said of: one that ended and another that began since is news again.
+      if (outage && silence && outage.since === data.since) this.outages.set(data.watcher, { ...outage, silenced: silence });
     }
   }
 
@@ -268,6 +291,27 @@ export class WatchService {
       actor,
       data: { alert: { channel: alert.channel, ts: alert.ts }, alertWatcher: watcher },
     });
+  }
+
+  /**
+   * Someone says the outage its alert stands for is so on purpose (a schedule paused for a migration): no reminder until
+   * `until`, journaled with who and why, the alert and its thread saying so. Refused, naming why, for an alert whose
+   * outage has ended or is not this one's, and for a time not to come.
+   */
+  async silence(alert: AlertRef, watcher: WatcherId, by: string, reason: string, until: Date): Promise<OutageState> {
+    this.options.journal.catchUp();
+    const now = this.clock();
+    const outage = this.outage(watcher);
+    if (!outage?.ref || alertKey(outage.ref) !== alertKey(alert)) throw new UserError('this alert\'s outage is over (or another alert stands for it now): nothing was silenced');
+    if (until.getTime() <= now.getTime()) throw new UserError(`until must be a time to come (it is ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC now): nothing was silenced`);
+    const silence: Silence = { by, reason, until: until.toISOString(), at: now.toISOString() };
+    await this.options.journal.commit({ type: watchEvents.silenced, actor: by, data: { watcher, since: outage.since, alert, silence } });
+    const silenced = this.outages.get(watcher) as OutageState;
+    // The alert is redrawn from the latest problem found; with none since a restart, from what its alert said.
+    const latest = this.lastChecks.get(watcher)?.finding;
+    const finding = latest?.state === 'problem' ? latest : { watcher, state: 'problem' as const, summary: silenced.summary, details: [], scenario: scenarioOf(watcher) };
+    await this.options.sink.silenced?.(finding, silenced);
+    return silenced;
   }
 
   /** Reads the last checks another process (the bot) kept; what it cannot read is left out. */
@@ -524,12 +568,14 @@ export class WatchService {
       const outage = this.outage(w.id);
       const last = this.lastChecks.get(w.id);
       const flapping = outage?.returns ? `, flapping: bad ${outage.returns + 1} times` : '';
+      const silence = outage && silencedAt(outage, now);
+      const silenced = silence ? `; reminders silenced by ${silence.by} until ${silence.until.slice(0, 16).replace('T', ' ')} UTC: ${silence.reason}` : '';
       // Counted as its recovery will count it: from when the condition began where the check told (a daemon's last heartbeat).
       const span = outage ? outageSpan(outage, now.toISOString()) : undefined;
       const began = span?.beganWhat ? `; ${span.beganWhat}, first seen by the watcher at ${span.firstSeen.slice(0, 16).replace('T', ' ')} UTC` : '';
       const notPosted = outage && whyNotPosted(outage);
       const state = outage && span
-        ? `${notPosted ? 'PROBLEM' : 'ALERTING'} since ${span.began.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(span.lastedMs)}${this.notRunning.of(span.began, now.getTime())}${began}${flapping}): ${alertingNow(this.latestProblem(w.id, outage), last, notPosted, outage.undelivered)}`
+        ? `${notPosted ? 'PROBLEM' : 'ALERTING'} since ${span.began.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(span.lastedMs)}${this.notRunning.of(span.began, now.getTime())}${began}${flapping}): ${alertingNow(this.latestProblem(w.id, outage), last, notPosted, outage.undelivered)}${silenced}`
         : last?.finding?.state === 'unknown'
           ? `cannot tell: ${last.finding.summary}`
           : last?.finding?.state === 'problem'

@@ -289,6 +289,53 @@ describe('watcher alerts in the bot', () => {
     expect(verdict).toContain('Dagster lists no schedule for the stack though every code location loaded: a deploy may have dropped or renamed it');
   });
 
+  it('silences an alert\'s reminders from Slack, "Paused on purpose…": a form for why and until when, journaled with who, said on the alert and in the status, reminders back once it ends', async () => {
+    const minute = 60_000;
+    let now = recordedAt.getTime();
+    const clock = () => new Date(now);
+    const ticks = [{ timestamp: Date.parse('2026-04-21T06:00:00Z') / 1000, status: 'SUCCESS', error: null }];
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+      DataboxSchedules: () => ({
+        data: { schedulesOrError: { __typename: 'Schedules', results: [{ name: 'all_pipelines_daily', cronSchedule: '0 6 * * *', executionTimezone: 'UTC', description: null, scheduleState: { status: 'STOPPED', lastTick: ticks, lastSuccess: ticks } }] } },
+      }),
+    });
+    const env = { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false' };
+    harness = await startBot(checkout, slack, env, clock);
+    await slack.waitFor('the paused schedule alert', () => alerts().length === 1);
+    await harness.bot.watch.idle();
+    const [silence] = slack.buttons('silence_alert');
+    expect(silence).toMatchObject({ channel: 'C0ALERTS', value: JSON.stringify({ watcher: 'schedules' }) });
+    await harness.click(silence!, 'U0ONCALL');
+    await harness.settle();
+    const form = slack.lastForm();
+    expect(form.callback_id).toBe('silence_alert_modal');
+
+    // A time that is past is shown under its field; nothing is silenced.
+    const refused = await harness.submitModal('U0ONCALL', form, { reason: 'upstream API migration', until: '2026-04-20' });
+    expect(refused.json).toMatchObject({ response_action: 'errors', errors: { until: '2026-04-20 00:00 UTC is past: give a time to come' } });
+    await harness.submitModal('U0ONCALL', form, { reason: 'upstream API migration, back Monday', until: '2d' });
+    await harness.settle();
+    const silenced = journalRecordsOf(checkout).filter((r) => r.type === 'watch.silenced');
+    expect(silenced.map((r) => [r.actor, r.data.silence])).toEqual([['U0ONCALL', { by: 'U0ONCALL', reason: 'upstream API migration, back Monday', until: '2026-04-23T09:00:00.000Z', at: '2026-04-21T09:00:00.000Z' }]]);
+    const said = ':mute: Reminders silenced by <@U0ONCALL> until 2026-04-23 09:00 UTC, as so on purpose: upstream API migration, back Monday';
+    expect(JSON.stringify(slack.callsTo('chat.update').at(-1)?.blocks)).toContain(said);
+    expect(threadReplies(silence?.ts).map((r) => r.text)).toEqual([`${said}. Its end, and anything worse, are still said.`]);
+    expect(harness.bot.watch.statusLines().find((line) => line.includes('Dagster schedules'))).toContain('; reminders silenced by U0ONCALL until 2026-04-23 09:00 UTC: upstream API migration, back Monday');
+
+    // No reminder while it holds (the reminder interval is 4 h); one as soon as it has ended.
+    for (let hour = 1; hour <= 47; hour += 1) {
+      now += 60 * minute;
+      await harness.bot.watch.checkOnce();
+    }
+    expect(threadReplies(silence?.ts).filter((r) => r.text.startsWith(':alarm_clock:'))).toEqual([]);
+    now += 61 * minute;
+    await harness.bot.watch.checkOnce();
+    expect(threadReplies(silence?.ts).filter((r) => r.text.startsWith(':alarm_clock:')).map((r) => r.toChannel)).toEqual([true]);
+  });
+
   it('reopens the same alert for a database file that flaps: one alert, its first return and its end said in its thread, also across a restart', async () => {
     const minute = 60_000;
     let now = recordedAt.getTime();
