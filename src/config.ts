@@ -492,6 +492,8 @@ export interface RecordSettings {
   runbooksDir: string;
   /** Where paths recorded under it are shown relative to: DATABOX_ROOT as given, else the working directory. */
   databoxRoot: string;
+  /** DATABOX_ROOT is not set: `databoxRoot` is only the working directory, no checkout a postmortem may look in. */
+  rootUnset?: true;
   secrets: string[];
 }
 
@@ -517,6 +519,7 @@ export function loadRecordSettings(env: Record<string, string | undefined> = pro
     stateDir: path.resolve(e.DATABOX_STATE_DIR),
     runbooksDir: path.resolve(e.DATABOX_RUNBOOKS_DIR ?? bundledRunbooksDir),
     databoxRoot,
+    ...(e.DATABOX_ROOT === undefined ? { rootUnset: true as const } : {}),
     secrets: [...secretValuesOf(env), ...dltSecretValues(databoxRoot)],
   };
 }

@@ -524,6 +524,7 @@ export class IncidentService {
           pathId: spec.pathId,
           title: spec.title,
           steps: spec.steps,
+          root: this.deps.config.databoxRoot,
           hash: planHash(spec.steps, spec.previews),
           lockKey: spec.lockKey,
           params: spec.params,

@@ -46,6 +46,11 @@ export interface Run {
   pathId?: string;
   title: string;
   steps: ResolvedStep[];
+  /**
+   * The databox checkout its steps were resolved in (DATABOX_ROOT then), so a postmortem shows its commands as they were
+   * shown when it was made, wherever it is written. Journals from before it was recorded have none.
+   */
+  root?: string;
   hash: string;
   lockKey: string;
   params: Record<string, string>;

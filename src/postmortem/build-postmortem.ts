@@ -16,7 +16,7 @@ import { between, cell, code, commentsInline, fence, formatDuration, fromSlackTe
 import { acceptedNote, changedBeforeStopping, failedAtWords, passedCount, stepPassed } from '../engine/step-passed.js';
 import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
 import { leftoverClonesLines } from './leftover-clones.js';
-import { keptOnDisk, keptOnDiskLines } from './kept-on-disk.js';
+import { keptOnDisk, keptOnDiskLines, uncheckedWords, type KeptNow } from './kept-on-disk.js';
 import { stepFindingsLines } from './step-findings.js';
 import { lineList, recordsOfRuns, unverifiedEntryMark, unverifiedMark } from './unverified-rows.js';
 import { impossibleLines, impossibleNote } from './impossible-lines.js';
@@ -46,7 +46,10 @@ export interface PostmortemInput {
   /** The journal as verified by verifyJournal: only its verified records are used, and a problem is shown at the top. */
   verify: Pick<VerifyResult, 'records' | 'problem' | 'lineOf'> & { accepted?: AcceptedDamage[]; unverified?: ReadonlySet<JournalRecord>; pastTheDamage?: PastTheDamage };
   runbooks: ReadonlyMap<string, Runbook>;
-  /** The databox checkout the commands ran in, so commands read as they did in the plans. */
+  /**
+   * The databox checkout the commands ran in, for runs whose journal line does not name theirs (journals from before it
+   * did): commands read relative to it, as they did in the plans.
+   */
   root: string;
   /** How to name the journal in the document (a path). */
   journalFile?: string;
@@ -55,10 +58,10 @@ export interface PostmortemInput {
   /** The journal's last line, cut short while it was written and never acknowledged: said in the Record row, no damage. */
   tornTail?: UnacknowledgedTorn;
   /**
-   * Whether a file the journal has kept on disk is still there as the document is written (writePostmortem looks);
-   * without it, built from the journal alone, each is taken to be.
+   * Whether a file the journal has kept on disk (by a run) is still there as the document is written, or cannot be looked
+   * at from here (writePostmortem looks); without it, built from the journal alone, each is taken to be.
    */
-  stillThere?: (file: string) => boolean;
+  keptNow?: (file: string, run: Run) => KeptNow;
 }
 
 export interface Postmortem {
@@ -291,9 +294,12 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   const othersChanged = otherIncidentsChanges(incident, state);
   const othersNote = othersChanged.length > 0 ? `; since it opened, ${othersChanged.length === 1 ? 'a plan' : `${othersChanged.length} plans`} of ${new Set(othersChanged.map((run) => run.incidentId)).size > 1 ? 'other incidents' : 'another incident'} changed its database (see *Other incidents' changes to its database*)` : '';
   // Files moved aside or rows kept first: named at a glance too, so "Rollbacks: none" is not read as nothing left behind.
-  const kept = keptOnDisk(records, state, input.stillThere);
+  const kept = keptOnDisk(records, state, input.keptNow);
+  // Those not known gone: there, or not looked at from here.
   const keptThere = kept.filter((f) => !f.gone);
   const keptGone = kept.length - keptThere.length;
+  const keptUnchecked = keptThere.filter((f) => f.unchecked).length;
+  const uncheckedNote = keptUnchecked === 0 ? '' : `; ${keptUnchecked === keptThere.length ? '' : `${keptUnchecked} of them `}${uncheckedWords}`;
   const asOf = past
     ? ` (as ${verify.problem?.rewritten ? 'every line' : `lines ${past.from}–${past.to}`} read${past.to === past.from && !verify.problem?.rewritten ? 's' : ''}, unverified)`
     : verify.problem
@@ -324,7 +330,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     `| Validation | ${validations.length > 0 ? cell(validations.map((r) => validationSummary(r)).join('; ')) : 'none ran'}${asOf}${restsOn(validations)} |`,
     `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${orNoLongerApprovable(r, state, orStoppedByGuard(r, r.startedAt ? endedWords(r) : r.status))}${r.startedAt ? '' : ' (never ran)'}`).join('; ')) : 'none'}${asOf}${restsOn(rollbacks)} |`,
     ...(kept.length > 0
-      ? [`| Kept on disk | ${keptThere.length > 0 ? cell(keptThere.map((f) => code(f.path)).join(', ')) : 'nothing still there'}${keptGone > 0 ? `${keptThere.length > 0 ? ';' : ':'} ${keptGone} gone when this was written` : ''} (see *Kept on disk*)${asOf}${restsOn([...recoveries, ...rollbacks])} |`]
+      ? [`| Kept on disk | ${keptThere.length > 0 ? cell(keptThere.map((f) => code(f.path)).join(', ')) : 'nothing still there'}${uncheckedNote}${keptGone > 0 ? `${keptThere.length > 0 ? ';' : ':'} ${keptGone} gone when this was written` : ''} (see *Kept on disk*)${asOf}${restsOn([...recoveries, ...rollbacks])} |`]
       : []),
     `| Outcome | ${cell(`${outcome.text}${othersNote}`)}${asOf}${restsOn(incident.runs, verdicts)} |`,
     `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? (verify.problem.rewritten ? `rewritten at or before line ${verify.problem.line}, no line proven` : `verified up to line ${verify.problem.line - 1}${past ? `, ${past.to === past.from ? `line ${past.from}` : `lines ${past.from}–${past.to}`} read unverified` : ''}`) : `hash chain verified${verify.accepted?.length ? `, but for ${verify.accepted.map((d) => (d.headMissing ? `an end unchecked before line ${d.line} (no head file)` : lostFromEndOnly(d) ? `lines lost before line ${d.line}` : damagedLines(d))).join(', ')}, accepted` : ''}`}${input.tornTail ? `; ${unacknowledgedTornWords(input.tornTail)}` : ''}${cell(clockNote)} |`,
@@ -687,7 +693,7 @@ function stepEntry(prefix: string, run: Run, result: StepRecord, root: string): 
   const step = run.steps[index];
   const title = step ? plain(step.title) : code(result.stepId);
   const lines = [`${prefix} ${stepOwner(run)} step ${index + 1}/${run.steps.length}: ${title}${step ? stepMarks(step) : ''} · ${resultFacts(result, step)}`];
-  if (step) lines.push('', fence(describeStep(step, root), '  '));
+  if (step) lines.push('', fence(describeStep(step, run.root ?? root), '  '));
   // A command's summary is its exit code, already shown.
   if (result.summary !== `exit ${result.exitCode}`) lines.push('', `  ${plain(result.summary)}`);
   if (result.excerpt && !result.summary.includes(result.excerpt.trim())) lines.push('', fence(shortExcerpt(result.excerpt), '  ', 'text'));
@@ -800,7 +806,7 @@ function stepTable(doc: Document, run: Run, root: string, withCommands: boolean,
     const title = `${plain(step.title)}${stepMarks(step)}`;
     doc.add(
       withCommands
-        ? `| ${i + 1} | ${cell(title)} | ${cell(code(commentsInline(describeStep(step, root), stepKind(step.kind).describesSql === true)))} | ${cell(status)} | ${exit} | ${duration} |`
+        ? `| ${i + 1} | ${cell(title)} | ${cell(code(commentsInline(describeStep(step, run.root ?? root), stepKind(step.kind).describesSql === true)))} | ${cell(status)} | ${exit} | ${duration} |`
         : `| ${i + 1} | ${cell(title)} | ${cell(status)} | ${exit} | ${duration} |`,
     );
   });

@@ -11,7 +11,20 @@ export interface KeptFile {
   how: string;
   /** Not there as the postmortem is written: moved or removed since, by someone other than the bot. */
   gone?: true;
+  /** Not looked at, as the checkout its run worked in is not on the machine the postmortem is written on: why, said. */
+  unchecked?: string;
 }
+
+/**
+ * A kept file as the postmortem is written: there, gone, or not looked at (with why) where its run's checkout is not
+ * on this machine (a state dir copied to a laptop), since a path that is not here says nothing of the host it was on.
+ */
+export type KeptNow = 'there' | 'gone' | { unchecked: string };
+
+/** What a kept file's line in the section ends with when it was not looked at. */
+export const uncheckedWords = 'not checked: the checkout is not on this machine';
+/** What a kept file's line in the section ends with when it is gone. */
+const goneWords = '**gone when this postmortem was written** (moved or removed since, not by the bot)';
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
@@ -30,9 +43,10 @@ function byStep(run: Run, stepId: string): string {
  * Parquet files of rows kept first. No plan deletes them and a path without a rollback says nothing of them elsewhere,
  * so they are named, for removing one to be a decision, not a guess.
  */
-export function keptOnDisk(records: readonly JournalRecord[], state: IncidentState, stillThere: (file: string) => boolean = () => true): KeptFile[] {
-  // By path: where it came from (for a move, so one put back there is no longer kept) and what is said of it.
-  const kept = new Map<string, { from?: string; how: string }>();
+export function keptOnDisk(records: readonly JournalRecord[], state: IncidentState, lookAt: (file: string, run: Run) => KeptNow = () => 'there'): KeptFile[] {
+  // By path: where it came from (for a move, so one put back there is no longer kept), what is said of it, and the run
+  // that put it there (whose checkout tells whether it can be looked at from here).
+  const kept = new Map<string, { from?: string; how: string; run: Run }>();
   for (const record of records) {
     if (record.type !== 'step.finished') continue;
     const data = record.data as { runId?: unknown; result?: StepRecord };
@@ -50,24 +64,27 @@ export function keptOnDisk(records: readonly JournalRecord[], state: IncidentSta
       if (earlier) {
         // A kept file moved again: put back where it came from, it is kept no more; moved elsewhere, it is kept there.
         kept.delete(from);
-        if (to !== earlier.from) kept.set(to, earlier);
+        if (to !== earlier.from) kept.set(to, { ...earlier, run });
       } else {
-        kept.set(to, { from, how: `moved aside from ${code(from)} by ${by}` });
+        kept.set(to, { from, how: `moved aside from ${code(from)} by ${by}`, run });
       }
     } else if (step.kind === 'export-rows') {
       const file = text(outputs.file);
       const rows = rowsSaid(outputs.rowCount, 'rows');
       // One that stopped (the rows changed since the plan) still leaves what it kept: said with how it ended.
-      if (file) kept.set(file, { how: `${rows} of ${plain(step.table.replace(/"/g, ''))} kept by ${by}${result.status === 'ok' ? '' : ` (it ended ${plain(result.status)})`}` });
+      if (file) kept.set(file, { how: `${rows} of ${plain(step.table.replace(/"/g, ''))} kept by ${by}${result.status === 'ok' ? '' : ` (it ended ${plain(result.status)})`}`, run });
     } else if (step.kind === 'restore-rows') {
       const table = plain(step.table.replace(/"/g, ''));
       const replaced = text(outputs.replacedFile);
-      if (replaced) kept.set(replaced, { how: `${rowsSaid(outputs.replaced, 'the rows')} of ${table} that ${outputs.replaced === 1 ? 'was' : 'were'} in the window, kept aside by ${by} before the kept rows replaced them` });
+      if (replaced) kept.set(replaced, { how: `${rowsSaid(outputs.replaced, 'the rows')} of ${table} that ${outputs.replaced === 1 ? 'was' : 'were'} in the window, kept aside by ${by} before the kept rows replaced them`, run });
       const file = text(outputs.file);
-      if (file) kept.set(file, { how: `rows of ${table} kept aside by ${by}, which then ended ${plain(result.status)}` });
+      if (file) kept.set(file, { how: `rows of ${table} kept aside by ${by}, which then ended ${plain(result.status)}`, run });
     }
   }
-  return [...kept].map(([path, { how }]) => ({ path, how, ...(stillThere(path) ? {} : { gone: true as const }) }));
+  return [...kept].map(([path, { how, run }]) => {
+    const now = lookAt(path, run);
+    return { path, how, ...(now === 'gone' ? { gone: true as const } : now === 'there' ? {} : { unchecked: now.unchecked }) };
+  });
 }
 
 /** The section's lines, or none when nothing was kept. */
@@ -76,6 +93,21 @@ export function keptOnDiskLines(files: readonly KeptFile[]): string[] {
   return [
     'What the plans moved aside, or kept before changing anything, where the journal last has it. Nothing the bot runs deletes these: removing one is a decision, once nobody needs it to compare with or to put back.',
     '',
-    ...files.map((f) => `- ${code(f.path)}: ${f.how}${f.gone ? '; **gone when this postmortem was written** (moved or removed since, not by the bot)' : ''}`),
+    ...files.map((f) => `- ${code(f.path)}: ${f.how}${f.gone ? `; ${goneWords}` : f.unchecked ? `; ${uncheckedWords} (${plain(f.unchecked)})` : ''}`),
   ];
+}
+
+/**
+ * Whether two lines of the section (or its row at a glance) say the same file kept, one of them not having looked at
+ * it: where it was written is then the only difference, not a later event.
+ */
+export function sameKeptButUnchecked(before: string, after: string): boolean {
+  if (!before.includes(uncheckedWords) && !after.includes(uncheckedWords)) return false;
+  if (before.startsWith('| Kept on disk |') && after.startsWith('| Kept on disk |')) return true;
+  const said = (line: string) => {
+    const unchecked = line.lastIndexOf(`; ${uncheckedWords} (`);
+    if (unchecked !== -1) return line.slice(0, unchecked);
+    return line.endsWith(`; ${goneWords}`) ? line.slice(0, -`; ${goneWords}`.length) : line;
+  };
+  return before.startsWith('- `') && said(before) === said(after);
 }

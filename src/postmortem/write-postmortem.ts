@@ -11,7 +11,8 @@ import { unacknowledgedTornTail, withAcknowledgedTorn, type UnacknowledgedTorn }
 import { requireReadableJournal } from '../journal/journal-unreadable.js';
 import type { Runbook } from '../runbook/schema.js';
 import { buildPostmortem } from './build-postmortem.js';
-import { knownGone } from '../disk/known-gone.js';
+import { keptLookedAt } from './kept-looked-at.js';
+import { sameButWhereWritten } from './same-but-where-written.js';
 import { withHumansPart } from './humans-part.js';
 import { withLinesPastTheDamage } from './past-the-damage.js';
 
@@ -51,7 +52,13 @@ export function readJournal(stateDir: string): JournalOnDisk {
 export interface WritePostmortemOptions {
   stateDir: string;
   runbooks: ReadonlyMap<string, Runbook>;
+  /** The checkout on this machine; runs recorded without theirs (journals from before) are shown relative to it. */
   root: string;
+  /**
+   * Null where DATABOX_ROOT is not set (a terminal reading a state dir copied elsewhere), so `root` is only a guess and
+   * no file the plans kept is looked at; otherwise they are, where `root` is their plan's checkout.
+   */
+  checkoutHere?: null;
   incidentId: string;
   /** Applied to the document before it is written or shown: a secret that reached the journal goes no further. */
   redact?: (text: string) => string;
@@ -86,7 +93,7 @@ export function writePostmortem(options: WritePostmortemOptions): WrittenPostmor
     journalFile: journal.file,
     tornTail: journal.tornTail,
     writtenAt: options.writtenAt ?? new Date(),
-    stillThere: (file) => !knownGone(file),
+    keptNow: keptLookedAt(options.checkoutHere === null ? undefined : options.root),
   });
   // A journal that fails verification still yields a postmortem, as long as the incident is in it at all.
   if (!built.found && !(journal.verify.problem && journal.text.includes(`"incident":"${incidentId}"`))) {
@@ -124,16 +131,6 @@ function readIfThere(file: string): string | undefined {
  * cause and follow-ups, is first kept under a timestamped name. A write the disk refuses (full, read-only) leaves
  * everything as it was, no empty file and nothing set aside, and says why.
  */
-/**
- * Whether the postmortem written before says the same as this one once the state dir it names (its journal's folder,
- * where it was written) is read as this one: a state dir copied to another DATABOX_STATE_DIR is not a later event, nor
- * an edit, and its postmortem is written again in place, not set aside as differing.
- */
-function sameButTheStateDir(before: string, markdown: string, stateDir: string): boolean {
-  const named = /`([^`]+)\/journal\.jsonl`/.exec(before)?.[1];
-  return named !== undefined && named !== stateDir && before.replaceAll(`${named}/`, `${stateDir}/`) === markdown;
-}
-
 function writeInPlace(file: string, markdown: string, stateDir: string): { unwritten?: string; keptAside?: string } {
   const writing = path.join(path.dirname(file), `.${path.basename(file)}.writing`);
   try {
@@ -146,7 +143,7 @@ function writeInPlace(file: string, markdown: string, stateDir: string): { unwri
     fs.writeFileSync(writing, markdown);
     let keptAside: string | undefined;
     const before = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-    if (before !== undefined && before !== markdown && !sameButTheStateDir(before, markdown, stateDir)) {
+    if (before !== undefined && before !== markdown && !sameButWhereWritten(before, markdown, stateDir)) {
       keptAside = moveWithoutOverwriting(file, `${file}.${compactTimestamp(new Date())}`, 'suffix', new Date());
     }
     fs.renameSync(writing, file);

@@ -182,7 +182,7 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
     const settings = loadRecordSettings(io.env);
     warnOfUnreadSettings(io.env, io.stderr);
     const runbooks = loadRunbooks(settings.runbooksDir);
-    const written = writePostmortem({ stateDir: settings.stateDir, runbooks, root: settings.databoxRoot, incidentId, redact: createRedactor(settings.secrets), writtenAt: deps.clock?.() });
+    const written = writePostmortem({ stateDir: settings.stateDir, runbooks, root: settings.databoxRoot, ...(settings.rootUnset ? { checkoutHere: null } : {}), incidentId, redact: createRedactor(settings.secrets), writtenAt: deps.clock?.() });
     io.stdout.write(written.markdown);
     const problem = written.journal.verify.problem;
     if (problem) io.stderr.write(`warning: ${damageWords(problem, written.journal.lineCount)} (at line ${problem.line}: ${problem.reason})\n`);

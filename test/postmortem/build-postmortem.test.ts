@@ -453,10 +453,19 @@ describe('writing a postmortem to the state directory', () => {
     const written = writePostmortem({ stateDir, runbooks, root: fixtureRoot, incidentId });
     expect(written.file).toBe(path.join(stateDir, 'postmortems', `${incidentId}.md`));
     expect(fs.readFileSync(written.file, 'utf8')).toBe(written.markdown);
-    // The checkout it was recorded in is not on this machine: what it kept on disk is said to be gone as it is written.
+    // Written where DATABOX_ROOT is not set (a terminal, a state dir copied away from its checkout): what the plans kept
+    // on disk is not looked at, and not said gone.
+    const elsewhere = writePostmortem({ stateDir, runbooks, root: fixtureRoot, checkoutHere: null, incidentId });
     expect(fs.existsSync(`${fixtureRoot}/data/databox.duckdb.broken`)).toBe(false);
-    const allGone = buildPostmortem({ incidentId, verify: verifyLines(journalText), runbooks, root: fixtureRoot, journalFile: fixtureStateJournal, writtenAt, stillThere: () => false });
-    expect(written.markdown.replace(path.join(stateDir, 'journal.jsonl'), fixtureStateJournal)).toBe(allGone.markdown);
+    const unchecked = 'not checked: the checkout is not on this machine (DATABOX_ROOT is not set where this was written)';
+    expect(elsewhere.markdown).toMatch(/\n\| Kept on disk \| `[^\n]*`; not checked: the checkout is not on this machine \(see \*Kept on disk\*\) \|\n/);
+    expect(section(elsewhere.markdown, 'Kept on disk').split('\n').filter((line) => line.startsWith('- ')).every((line) => line.endsWith(`; ${unchecked}`))).toBe(true);
+    expect(elsewhere.markdown).not.toContain('gone when');
+    // Written over the one that looked: where it was written is no difference to keep the earlier one aside for.
+    expect(elsewhere.keptAside).toBeUndefined();
+    expect(fs.readdirSync(path.dirname(written.file))).toEqual([`${incidentId}.md`]);
+    // Where it is looked at and gone, it is said so.
+    const allGone = buildPostmortem({ incidentId, verify: verifyLines(journalText), runbooks, root: fixtureRoot, journalFile: fixtureStateJournal, writtenAt, keptNow: () => 'gone' });
     expect(allGone.markdown).toMatch(/\n\| Kept on disk \| nothing still there: 4 gone when this was written \(see \*Kept on disk\*\) \|\n/);
     expect(section(allGone.markdown, 'Kept on disk').split('\n').filter((line) => line.startsWith('- ')).every((line) => line.endsWith('; **gone when this postmortem was written** (moved or removed since, not by the bot)'))).toBe(true);
   });
