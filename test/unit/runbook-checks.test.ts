@@ -54,7 +54,7 @@ const duckdbCases: Planted[] = [
       doc.diagnosis.verdicts.find((v: Doc) => v.id === 'missing').advice += ' The scan read {{steps.scan.tablesRead}} tables.';
     },
     refusal: [
-      'at diagnosis.verdicts[6].advice: {{steps.scan.tablesRead}}: steps.scan.tablesRead is not set when open ends missing, as scan is then skipped for certain (its onlyIf cannot hold), which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.scan.tablesRead?}} to say nothing then',
+      'at diagnosis.verdicts[7].advice: {{steps.scan.tablesRead}}: steps.scan.tablesRead is not set when open ends missing, as scan is then skipped for certain (its onlyIf cannot hold), which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.scan.tablesRead?}} to say nothing then',
     ],
   },
   {
@@ -83,7 +83,7 @@ const duckdbCases: Planted[] = [
       const corrupt = doc.diagnosis.verdicts.find((v: Doc) => v.id === 'corrupt');
       corrupt.paths = ['a', 'a'];
     },
-    refusal: [`at diagnosis.verdicts[7].paths[1]: path "a" is offered twice: name each path once (was another meant?)`],
+    refusal: [`at diagnosis.verdicts[8].paths[1]: path "a" is offered twice: name each path once (was another meant?)`],
   },
   {
     name: "a recovery's command left unmarked as changing data (a failure of it would read \"Nothing was changed\")",
@@ -124,7 +124,7 @@ const duckdbCases: Planted[] = [
       delete doc.diagnosis.verdicts[corrupt].paths;
     },
     refusal: [
-      'at diagnosis.verdicts[7].advice: holds "paths: [a, b]", which reads as a key indented into the advice above it: YAML took it as advice text, so it is not used. Indent it as the other keys are',
+      'at diagnosis.verdicts[8].advice: holds "paths: [a, b]", which reads as a key indented into the advice above it: YAML took it as advice text, so it is not used. Indent it as the other keys are',
     ],
   },
   {
@@ -162,7 +162,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       delete doc.diagnosis.verdicts.at(-1).severity;
     },
-    refusal: ['at diagnosis.verdicts[27].severity: every verdict says its severity: ok (healthy), warning or critical'],
+    refusal: ['at diagnosis.verdicts[28].severity: every verdict says its severity: ok (healthy), warning or critical'],
   },
   {
     name: 'a placeholder in a description, which forms and help show as written',
@@ -247,23 +247,23 @@ const duckdbCases: Planted[] = [
   {
     name: 'a verdict on a step that does not exist',
     plant: (doc) => {
-      doc.diagnosis.verdicts[8].when.step = 'audt';
+      doc.diagnosis.verdicts[9].when.step = 'audt';
     },
-    refusal: ['at diagnosis.verdicts[8].when.step: no step "audt" in the diagnosis (did you mean "audit"?)'],
+    refusal: ['at diagnosis.verdicts[9].when.step: no step "audt" in the diagnosis (did you mean "audit"?)'],
   },
   {
     name: 'a mistyped status inside any: [...]',
     plant: (doc) => {
-      doc.diagnosis.verdicts[7].when.any[1].status[1] = 'unopenble';
+      doc.diagnosis.verdicts[8].when.any[1].status[1] = 'unopenble';
     },
-    refusal: ['at diagnosis.verdicts[7].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, empty, damaged, unclear-blocks, timeout, interrupted, unopenable, unreadable, out-of-memory, broken-views, missing, no-expected-schemas, missing-expected-schemas, missing-marts, failed, skipped'],
+    refusal: ['at diagnosis.verdicts[8].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, empty, damaged, unclear-blocks, timeout, interrupted, unopenable, unreadable, out-of-memory, broken-views, missing, no-expected-schemas, missing-expected-schemas, missing-marts, failed, skipped'],
   },
   {
     name: 'a mistyped status inside all: [...]',
     plant: (doc) => {
-      doc.diagnosis.verdicts[8].when = { all: [{ step: 'open', status: 'ok' }, { step: 'audit', status: 'desynched' }] };
+      doc.diagnosis.verdicts[9].when = { all: [{ step: 'open', status: 'ok' }, { step: 'audit', status: 'desynched' }] };
     },
-    refusal: ['at diagnosis.verdicts[8].when.all[1].status: step "audit" (command) never ends "desynched" (did you mean "desynced"?); it can end: ok, failed, timeout, desynced, skipped, interrupted'],
+    refusal: ['at diagnosis.verdicts[9].when.all[1].status: step "audit" (command) never ends "desynched" (did you mean "desynced"?); it can end: ok, failed, timeout, desynced, skipped, interrupted'],
   },
   {
     name: 'a command whose cwd leads out of DATABOX_ROOT',
@@ -388,9 +388,9 @@ const duckdbCases: Planted[] = [
   {
     name: 'no catch-all verdict',
     plant: (doc) => {
-      doc.diagnosis.verdicts[27].when = { step: 'open', status: 'ok' };
+      doc.diagnosis.verdicts[28].when = { step: 'open', status: 'ok' };
     },
-    refusal: ['at diagnosis.verdicts[27].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
+    refusal: ['at diagnosis.verdicts[28].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
   },
   {
     name: 'a catch-all that is not last',
@@ -1169,7 +1169,7 @@ describe("a /databox command in a runbook's text", () => {
     const dir = folder(['backfill.yml', 'duckdb.yml', 'motherduck.yml', 'schedule.yml'], '/databox recover duckdb path=a incident={{incident_id}}` rebuilds it', '/databox recover duckdb path=a` rebuilds it');
     const duckdb = path.join(dir, 'duckdb.yml');
     expect(checkRunbooks(dir).problems).toEqual([
-      `${duckdb}:${adviceLine(duckdb, 'recover duckdb path=a` rebuilds it')}: at diagnosis.verdicts[25].advice: gives "/databox recover duckdb path=a" without incident=, so typed it opens a new incident with no diagnosis, and this one's postmortem says no recovery was proposed: add incident={{incident_id}}`,
+      `${duckdb}:${adviceLine(duckdb, 'recover duckdb path=a` rebuilds it')}: at diagnosis.verdicts[26].advice: gives "/databox recover duckdb path=a" without incident=, so typed it opens a new incident with no diagnosis, and this one's postmortem says no recovery was proposed: add incident={{incident_id}}`,
     ]);
     // Every bundled verdict's carries it.
     expect(checkRunbooks(folder(['backfill.yml', 'duckdb.yml', 'motherduck.yml', 'schedule.yml'])).problems).toEqual([]);

@@ -20,7 +20,10 @@ const schema = z.strictObject({
     .min(1, 'is a percent from 1 to 100 (90 for 90%), not a fraction')
     .max(100, 'is a percent from 1 to 100 (90 for 90%)')
     .optional(),
-  /** Another path whose volume counts too (the bot's state dir): the fuller of the two decides, and both are named. */
+  /**
+   * Another path whose volume counts too (the bot's state dir), named beside it: "also-full" when that volume is full and
+   * the one holding `path` is not, a finding of its own (the bot cannot write there) rather than the database's disk full.
+   */
   alsoPath: template.optional(),
   /**
    * Also "nearly-full" from DATABOX_DISK_ALERT_PERCENT, where the disk watcher alerts: a diagnosis opened from that alert
@@ -49,13 +52,14 @@ export async function runDiskUsageStep(step: DiskUsageStep, ctx: StepRunContext)
   const { checkedPath: where, freeBytes: free, totalBytes: total, usedPercent } = usage;
   const threshold = step.fullAtPercent ?? ctx.diskFullPercent;
   const also = step.alsoPath ? await volumeUsage(step.alsoPath) : undefined;
-  // The other path on the same volume adds nothing; on another, it is named, and the fuller of the two decides.
+  // The other path on the same volume adds nothing; on another, it is named, and its fullness said apart from path's.
   const other = also && also.device !== usage.device ? also : undefined;
   const fullest = Math.max(usedPercent, other?.usedPercent ?? 0);
-  const full = fullest >= threshold;
+  const full = usedPercent >= threshold;
+  const alsoFull = !full && other !== undefined && other.usedPercent >= threshold;
   const nearly = step.nearlyFull && ctx.diskAlertPercent !== undefined && fullest >= ctx.diskAlertPercent;
   const otherText = other ? `; ${freeOfTotal(other)} (${other.usedPercent}% used${other.usedPercent >= threshold ? `, at or over the ${threshold}% limit` : ''}) on the volume holding ${other.checkedPath}` : '';
-  const nearlyText = !full && nearly ? `; at or over DATABOX_DISK_ALERT_PERCENT (${ctx.diskAlertPercent}%), where the disk alert is raised` : '';
+  const nearlyText = !full && !alsoFull && nearly ? `; at or over DATABOX_DISK_ALERT_PERCENT (${ctx.diskAlertPercent}%), where the disk alert is raised` : '';
   const rebuild = step.roomAs === 'rebuild';
   const measured = step.roomFor ? sizeOf(step.roomFor) : undefined;
   // A rebuild over no file at all still writes a database: its size unknown, the room to work is asked for alone.
@@ -76,7 +80,7 @@ export async function runDiskUsageStep(step: DiskUsageStep, ctx: StepRunContext)
     };
   }
   return {
-    status: noRoom ? 'no-room' : full ? 'full' : nearly ? 'nearly-full' : 'ok',
+    status: noRoom ? 'no-room' : full ? 'full' : alsoFull ? 'also-full' : nearly ? 'nearly-full' : 'ok',
     summary:
       `${freeOfTotal(usage)} (${usedPercent}% used${usedPercent >= threshold ? `, at or over the ${threshold}% limit` : ''}) on the volume holding ${where}${otherText}${nearlyText}` +
       (noRoom
@@ -110,7 +114,7 @@ export const diskUsageStepKind = defineStepKind({
   kind: 'disk-usage',
   schema,
   // "no-room" only where a step names a file to make room for: a verdict on it elsewhere is refused at load.
-  statuses: (step) => ['ok', 'full', ...(step.nearlyFull ? ['nearly-full'] : []), ...(step.roomFor ? ['no-room'] : []), ...(step.checkFolder ? ['read-only'] : [])],
+  statuses: (step) => ['ok', 'full', ...(step.alsoPath ? ['also-full'] : []), ...(step.nearlyFull ? ['nearly-full'] : []), ...(step.roomFor ? ['no-room'] : []), ...(step.checkFolder ? ['read-only'] : [])],
   outputs: { freeBytes: 'text', totalBytes: 'text', usedPercent: 'text', checkedPath: 'text', cannotWrite: { shape: 'text', onlyWhen: ['read-only'] } },
   defaultTimeoutMs: 10_000,
   rules: (step) => (step.roomAs && !step.roomFor ? [{ at: ['roomAs'], message: 'roomAs says what roomFor makes room for: set roomFor too' }] : []),
