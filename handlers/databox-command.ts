@@ -13,6 +13,7 @@ import { describeFailure, directMessageWarning, redactedRespond, samePlanWaiting
 import { tellCommandSender } from '../src/slack/tell-or-log.js';
 import { isUserError, StoppedError } from '../src/errors.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { journalNamed } from '../src/incidents/journal-named.js';
 import { redactDeep } from '../src/redact.js';
 import { scenarioCommands } from '../src/runbook/scenario-commands.js';
 import type { HandlerDeps } from './index.js';
@@ -116,7 +117,8 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       if (known === undefined) return;
       if (!known) {
         deps.commandLimit.giveBack(command.user_id);
-        await ack({ response_type: 'ephemeral', text: `:warning: no incident \`${cmd.incident}\` in the journal; incident ids are on each incident's first message` });
+        // Named as every unknown plan or incident is, with whether it is empty: a bot on the wrong state dir reads as one.
+        await ack({ response_type: 'ephemeral', text: `:warning: no incident \`${cmd.incident}\` in ${escapeMrkdwn(journalNamed(deps.service.journal.file))}; incident ids are on each incident's first message` });
         record();
         return;
       }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { parseCommand, runIdPattern, type ScenarioCatalog } from '../commands/parse.js';
+import { incidentIdPattern, parseCommand, runIdPattern, type ScenarioCatalog } from '../commands/parse.js';
 import { ConfigError, loadConfig, loadRecordSettings, type Config } from '../config.js';
 import { shortHash } from '../engine/resolve.js';
 import { isUserError, StoppedError, UserError } from '../errors.js';
@@ -31,7 +31,9 @@ import { loadRunbooks, RunbookError } from '../runbook/load.js';
 import { runbooksWhenNeeded } from '../runbook/runbooks-when-needed.js';
 import type { Runbook } from '../runbook/schema.js';
 import { scenarioCommands } from '../runbook/scenario-commands.js';
-import { cliCommands, commandText, parseArgs, type CliOptions } from './args.js';
+import { commandText, parseArgs, type CliOptions } from './args.js';
+import { isCliCommand, unknownCommand } from './unknown-command.js';
+import { rollbackOfIncidentWords } from './rollback-of-incident.js';
 import { journalCommand } from './journal-command.js';
 import { watchCommand } from './watch-command.js';
 import { staleChecks, watchersAsTheBotSawThem } from './watchers-status.js';
@@ -47,7 +49,6 @@ import { renderSaid, type Said } from '../said.js';
 import { checkApproval, notPending, teammateWhy } from '../incidents/approval-policy.js';
 import { couldBeSamePerson } from '../incidents/same-person.js';
 import { firstFailure, passedCount, stepPassed } from '../engine/step-passed.js';
-import { didYouMean } from '../runbook/did-you-mean.js';
 import { yourName } from '../commands/paste-able.js';
 import { asCliCommands } from './as-cli-commands.js';
 import { warnOfUnreadSettings } from './unread-settings.js';
@@ -175,6 +176,8 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
     if (rest.length !== 1 || (rest[0] !== 'verify' && rest[0] !== 'repair')) throw new UserError(`usage: ${cliName} journal verify | journal repair --approver <your name>`);
     return journalCommand(words, io, { approver: options.approver, clock: deps.clock });
   }
+  // Said before any setting is read or warned of: a mistyped command is the one thing wrong with it.
+  if (verb !== undefined && !options.help && !isCliCommand(verb)) throw unknownCommand(verb, cliName);
   if (verb === 'postmortem' && !options.help) {
     const [incidentId, ...extra] = rest;
     if (!incidentId || extra.length > 0) throw new UserError(`usage: ${cliName} postmortem <incident-id>`);
@@ -420,6 +423,11 @@ class ConsoleSession {
       }
       case 'rollback': {
         const [runId, ...pairs] = rest;
+        // An incident's id where a recovery's run id goes: its recoveries that can be rolled back are named (an unknown one is said so).
+        if (runId && incidentIdPattern.test(runId)) {
+          const incident = this.service.incident(runId);
+          throw new UserError(rollbackOfIncidentWords(incident.id, this.service.state, (scenario) => this.service.scenarios().find((rb) => rb.id === scenario), cliName));
+        }
         if (!runId || !runIdPattern.test(runId)) {
           throw new UserError(`usage: ${cliName} rollback <recovery-run-id> [key=value …] (run ids look like dbx-20260420-3fa2/2)`);
         }
@@ -491,7 +499,7 @@ class ConsoleSession {
         break;
       }
       default:
-        throw new UserError(`unknown command "${verb.slice(0, 40)}"${didYouMean(verb, cliCommands)}: run \`${cliName} help\` for the commands`);
+        throw unknownCommand(verb, cliName);
     }
     this.summary(incidentId, before);
     return code;

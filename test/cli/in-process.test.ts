@@ -61,6 +61,7 @@ describe('bad input', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['an unknown command', () => ['frobnicate'], /unknown command "frobnicate": run `npm run --silent cli -- help`/],
     ['a mistyped command', () => ['recovr', 'duckdb'], /unknown command "recovr" \(did you mean "recover"\?\): run `npm run --silent cli -- help`/],
+    ['the second word of a two-word command alone', () => ['verify'], /^databox: unknown command "verify" \(did you mean "journal verify"\?\): run `npm run --silent cli -- help` for the commands\n$/],
     ['an unknown path', () => ['recover', 'duckdb', 'path=c'], /path=c is not a recovery path of duckdb: use path=a, path=b or path=w\. Usage: npm run --silent cli -- recover/],
     ['an unknown scenario', () => ['diagnose', 'nosuch'], /unknown scenario "nosuch"/],
     ['help in a scenario\'s place', () => ['diagnose', 'help'], /for help, type npm run --silent cli -- help \(or npm run --silent cli -- help diagnose\)\. Usage: npm run --silent cli -- diagnose/],
@@ -109,6 +110,29 @@ describe('bad input', () => {
     if (recorded && ['diagnose', 'validate', 'recover'].includes(argv()[0] as string)) expect(refusals).toEqual([expect.stringMatching(message)]);
     expect(fs.existsSync(checkout.databasePath)).toBe(true);
     expect(fs.readFileSync(checkout.callsLog, 'utf8')).toBe('');
+  });
+
+  it('an unknown command with DATABOX_ROOT unset is said alone, before any warning about the settings', async () => {
+    const { DATABOX_ROOT: _root, ...unset } = env;
+    for (const argv of [['verify'], ['frobnicate', 'now']]) {
+      const result = await cli(unset, argv);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`^databox: unknown command "${argv[0]}"[^\n]*\n$`));
+    }
+  });
+
+  it('a rollback given an incident id says it takes a recovery\'s run id, and names the incident\'s recoveries that can be rolled back', async () => {
+    const { checkout, env: corruptEnv } = await newCheckout({ corrupt: true });
+    expect((await cli(corruptEnv, ['recover', 'duckdb', 'path=a', '--approver', 'bob'], promptedHash)).code).toBe(0);
+    const recovery = journal(checkout).find((r) => r.type === 'run.proposed')?.data as { runId: string };
+    const incident = recovery.runId.split('/')[0] as string;
+    const result = await cli(corruptEnv, ['rollback', incident]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `databox: rollback takes the run id of the recovery to undo (${incident}/N, shown with its plan), not an incident id. Of ${incident}, these can be rolled back: ${recovery.runId} (Path A: Rebuild from raw dlt state: succeeded). Type \`npm run --silent cli -- rollback ${recovery.runId}\` for the latest\n`,
+    );
+    const unknown = await cli(corruptEnv, ['rollback', 'dbx-20200101-0000']);
+    expect(unknown.stderr).toMatch(/^databox: no incident "dbx-20200101-0000" is known to the journal /);
   });
 
   it('a word holding a double quote is answered with one that pastes into a shell as the word meant, apostrophes and all', async () => {

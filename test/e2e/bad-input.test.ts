@@ -5,6 +5,7 @@ import { Checkout, writeGarbage } from '../helpers/databox-checkout.js';
 import { botToken, startBot, type Harness } from '../helpers/bot-harness.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { escapeRegExp } from '../support/escape-regexp.js';
 
 let slack: SlackStandIn;
 let checkout: Checkout;
@@ -79,7 +80,6 @@ const cases: [string, string, RegExp][] = [
   ['an unclosed quote', 'recover duckdb path=b backup="/tmp/a b', /a double quote is not closed/],
   ['10 kB of text', `diagnose duckdb ${'x'.repeat(10_000)}`, /at most 1000 are accepted/],
   ['a parameter given twice', 'recover duckdb path=a path=b', /path is given twice/],
-  ['a postmortem of an unknown incident', 'postmortem dbx-20990101-dead', /no incident `dbx-20990101-dead` in the journal/],
   ['status with extra words', 'status please', /"status" takes nothing after it/],
   // Answered in the ack with the way on; the bot's journal path is the terminal's business, not the channel's.
   ['an incident id nobody recorded', 'diagnose duckdb incident=dbx-20261205-abcd', /^:warning: no incident `dbx-20261205-abcd` is on record here: leave out incident= to open a new incident, or find the id with \/databox status \(each incident's first message shows it too\)$/],
@@ -92,6 +92,13 @@ describe('malformed slash commands', () => {
     expect(answer).toMatch(expected);
     expect(answer).not.toMatch(/\bat .+\.(ts|js):\d+/);
     expect(answer).toMatch(/^:warning:/);
+  });
+
+  it('answers a postmortem of an unknown incident naming the journal it read, and whether it is empty, as for a plan', async () => {
+    const answer = await answerTo('postmortem dbx-20990101-dead');
+    const journal = escapeRegExp(`${checkout.stateDir}/journal.jsonl`);
+    const empty = escapeRegExp(', which is empty (nothing was recorded in this state dir before: is DATABOX_STATE_DIR the one the bot uses?)');
+    expect(answer).toMatch(new RegExp(`^:warning: no incident \`dbx-20990101-dead\` in the journal ${journal}(${empty})?; incident ids are on each incident's first message$`));
   });
 
   it('shows the right usage after a grammar error', async () => {
