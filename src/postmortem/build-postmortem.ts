@@ -17,6 +17,7 @@ import { acceptedNote, changedBeforeStopping, failedAtWords, passedCount, stepPa
 import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
 import { leftoverClonesLines } from './leftover-clones.js';
 import { keptOnDisk, keptOnDiskLines, uncheckedWords, type KeptNow } from './kept-on-disk.js';
+import { recordedCheckouts } from './recorded-checkout.js';
 import { stepFindingsLines } from './step-findings.js';
 import { lineList, recordsOfRuns, unverifiedEntryMark, unverifiedMark } from './unverified-rows.js';
 import { impossibleLines, impossibleNote } from './impossible-lines.js';
@@ -47,8 +48,8 @@ export interface PostmortemInput {
   verify: Pick<VerifyResult, 'records' | 'problem' | 'lineOf'> & { accepted?: AcceptedDamage[]; unverified?: ReadonlySet<JournalRecord>; pastTheDamage?: PastTheDamage };
   runbooks: ReadonlyMap<string, Runbook>;
   /**
-   * The databox checkout the commands ran in, for runs whose journal line does not name theirs (journals from before it
-   * did): commands read relative to it, as they did in the plans.
+   * The databox checkout here, for runs the journal tells no checkout of (neither recorded, as journals from before did
+   * not, nor to be read back from their commands): commands read relative to it.
    */
   root: string;
   /** How to name the journal in the document (a path). */
@@ -223,6 +224,10 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   const refusals = pairRefusals(verify.records);
   const records = incidentRecords(verify.records, incidentId, refusals);
   const rb = incident ? runbooks.get(incident.scenario) : undefined;
+  // Commands read relative to the checkout each run was made in, wherever this is written; DATABOX_ROOT here only where
+  // the journal tells none.
+  const checkouts = recordedCheckouts(incident?.runs ?? [], rb);
+  const rootOf: RootOf = (run) => checkouts.get(run.id) ?? root;
   // Past a line that failed verification, a plan may have been decided in what cannot be read: it is left as it reads.
   const expiredUnrecorded = incident && !verify.problem ? expirePastDeadline(incident, state, input.writtenAt) : [];
   const doc = new Document();
@@ -294,7 +299,8 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   const othersChanged = otherIncidentsChanges(incident, state);
   const othersNote = othersChanged.length > 0 ? `; since it opened, ${othersChanged.length === 1 ? 'a plan' : `${othersChanged.length} plans`} of ${new Set(othersChanged.map((run) => run.incidentId)).size > 1 ? 'other incidents' : 'another incident'} changed its database (see *Other incidents' changes to its database*)` : '';
   // Files moved aside or rows kept first: named at a glance too, so "Rollbacks: none" is not read as nothing left behind.
-  const kept = keptOnDisk(records, state, input.keptNow);
+  const keptNow = input.keptNow;
+  const kept = keptOnDisk(records, state, keptNow && ((file, run) => keptNow(file, { ...run, root: checkouts.get(run.id) })));
   // Those not known gone: there, or not looked at from here.
   const keptThere = kept.filter((f) => !f.gone);
   const keptGone = kept.length - keptThere.length;
@@ -350,7 +356,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     at: record.at,
     text: `${restartEntry(record)}${unverified.has(record) ? unverifiedEntryMark(record, lineOf(record), past) : ''}`,
   }));
-  timeline(doc, records, state, root, refusals, expiredUnrecorded, verify.unverified, (record) => unverifiedEntryMark(record, lineOf(record), past), [...endsLost, ...restartEntries], impossible);
+  timeline(doc, records, state, rootOf, refusals, expiredUnrecorded, verify.unverified, (record) => unverifiedEntryMark(record, lineOf(record), past), [...endsLost, ...restartEntries], impossible);
   if (verify.problem && past) {
     doc.add('', `**Unverified from line ${verify.problem.line} on:** the journal failed verification there (${plain(verify.problem.reason)}); the entries marked are read as their lines are.`);
   } else if (verify.problem) {
@@ -364,7 +370,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   if (recoveries.length === 0) {
     doc.add(`No recovery was proposed.${incident.diagnosis && incident.diagnosis.paths.length > 0 ? ` The verdict offered ${incident.diagnosis.paths.map((p) => `path ${p.toUpperCase()}`).join(' and ')}.` : ''}`);
   }
-  for (const run of recoveries) planSection(doc, run, root, state, runMark, endLost);
+  for (const run of recoveries) planSection(doc, run, rootOf, state, runMark, endLost);
 
   doc.heading('Validation');
   if (validations.length === 0) doc.add('No validation ran.');
@@ -376,13 +382,13 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
       `Requested by ${who(run.requestedBy)} at ${utcClockFrom(run.proposedAt, incident.openedAt)}${after ? `, after ${plain(after.title)} (\`${after.id}\`, ${endedWords(after)})` : ''}${run.finishedAt ? `; finished at ${utcClockFrom(run.finishedAt, incident.openedAt)}` : ''}.${mark([...ofRuns([run]).filter((r) => r.type === 'run.proposed' || r.type === 'run.finished'), ...(after ? ofRuns([after]).filter((r) => r.type === 'run.finished') : [])])}`,
       '',
     );
-    stepTable(doc, run, root, true, runMark);
+    stepTable(doc, run, rootOf, true, runMark);
     doc.add(...stepFindingsLines(run));
   }
 
   doc.heading('Rollbacks');
   if (rollbacks.length === 0) doc.add('None.');
-  for (const run of rollbacks) planSection(doc, run, root, state, runMark, endLost);
+  for (const run of rollbacks) planSection(doc, run, rootOf, state, runMark, endLost);
 
   if (kept.length > 0) {
     doc.heading('Kept on disk');
@@ -499,7 +505,7 @@ function timeline(
   doc: Document,
   records: readonly JournalRecord[],
   state: IncidentState,
-  root: string,
+  rootOf: RootOf,
   refusals: Refusals,
   expiredUnrecorded: readonly Run[],
   unverified: ReadonlySet<JournalRecord> = new Set(),
@@ -519,7 +525,7 @@ function timeline(
         : record.type === 'run.expired'
           ? expiredAt(state.runs.get(String(data.runId)), record.at)
           : record.at;
-    const entry = timelineEntry(record, state, root, started, refusals);
+    const entry = timelineEntry(record, state, rootOf, started, refusals);
     if (!entry) continue;
     // A line accepted as it read after it failed verification: shown, but not as verified fact. The mark ends the entry's
     // first line (a step's entry goes on with its command and output), so it stays on the line it is about.
@@ -558,7 +564,7 @@ function timeline(
   }
 }
 
-function timelineEntry(record: JournalRecord, state: IncidentState, root: string, started: Map<string, string>, refusals: Refusals): string | undefined {
+function timelineEntry(record: JournalRecord, state: IncidentState, rootOf: RootOf, started: Map<string, string>, refusals: Refusals): string | undefined {
   const data = record.data as Record<string, any>;
   const at = `- \`${utcClock(record.at)}\``;
   const run = typeof data.runId === 'string' ? state.runs.get(data.runId) : undefined;
@@ -621,7 +627,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
       const key = `${run.id}#${result.stepId}`;
       const from = started.get(key) ?? record.at;
       started.delete(key);
-      return stepEntry(`- \`${utcClock(from)}\``, run, result, root);
+      return stepEntry(`- \`${utcClock(from)}\``, run, result, rootOf);
     }
     case 'run.finished': {
       if (!run) return undefined;
@@ -688,12 +694,12 @@ function outputNamed(file: string): string {
   return at === -1 ? file : file.slice(at + 1);
 }
 
-function stepEntry(prefix: string, run: Run, result: StepRecord, root: string): string {
+function stepEntry(prefix: string, run: Run, result: StepRecord, rootOf: RootOf): string {
   const index = run.steps.findIndex((s) => s.id === result.stepId);
   const step = run.steps[index];
   const title = step ? plain(step.title) : code(result.stepId);
   const lines = [`${prefix} ${stepOwner(run)} step ${index + 1}/${run.steps.length}: ${title}${step ? stepMarks(step) : ''} · ${resultFacts(result, step)}`];
-  if (step) lines.push('', fence(describeStep(step, run.root ?? root), '  '));
+  if (step) lines.push('', fence(describeStep(step, rootOf(run)), '  '));
   // A command's summary is its exit code, already shown.
   if (result.summary !== `exit ${result.exitCode}`) lines.push('', `  ${plain(result.summary)}`);
   if (result.excerpt && !result.summary.includes(result.excerpt.trim())) lines.push('', fence(shortExcerpt(result.excerpt), '  ', 'text'));
@@ -703,6 +709,9 @@ function stepEntry(prefix: string, run: Run, result: StepRecord, root: string): 
   lines.push('');
   return lines.join('\n');
 }
+
+/** The checkout a run's commands are shown relative to. */
+type RootOf = (run: Run) => string;
 
 /** Where a run's end was lost with lines cut from the journal's end: the line they were lost before; else undefined. */
 type EndLost = (run: Run) => number | undefined;
@@ -755,7 +764,7 @@ function outsideApprovers(list: readonly string[] | undefined): string {
 
 const decisionTypes = ['run.approved', 'run.rejected', 'run.expired', 'run.started', 'run.finished'];
 
-function planSection(doc: Document, run: Run, root: string, state: IncidentState, runMark: RunMark, endLost: EndLost): void {
+function planSection(doc: Document, run: Run, rootOf: RootOf, state: IncidentState, runMark: RunMark, endLost: EndLost): void {
   const lost = endLost(run);
   // Times on another day than the incident's first are given with their date.
   const openedAt = state.incident(run.incidentId)?.openedAt ?? run.proposedAt;
@@ -788,11 +797,11 @@ function planSection(doc: Document, run: Run, root: string, state: IncidentState
   const incident = state.incident(run.incidentId);
   if (incident) facts.push(...landedBeforeStoppingLines(run, incident).map((line) => `${line}${ended}`));
   doc.add(...facts.map((f) => `- ${f}`), '');
-  stepTable(doc, run, root, !run.startedAt, runMark);
+  stepTable(doc, run, rootOf, !run.startedAt, runMark);
 }
 
 /** Every step of a run with its outcome; the exact commands too when the timeline does not show them (a plan that never ran). */
-function stepTable(doc: Document, run: Run, root: string, withCommands: boolean, runMark: RunMark): void {
+function stepTable(doc: Document, run: Run, rootOf: RootOf, withCommands: boolean, runMark: RunMark): void {
   doc.add(withCommands ? '| # | Step | Command | Status | Exit | Duration |' : '| # | Step | Status | Exit | Duration |');
   doc.add(withCommands ? '| --- | --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- | --- |');
   run.steps.forEach((step, i) => {
@@ -806,7 +815,7 @@ function stepTable(doc: Document, run: Run, root: string, withCommands: boolean,
     const title = `${plain(step.title)}${stepMarks(step)}`;
     doc.add(
       withCommands
-        ? `| ${i + 1} | ${cell(title)} | ${cell(code(commentsInline(describeStep(step, run.root ?? root), stepKind(step.kind).describesSql === true)))} | ${cell(status)} | ${exit} | ${duration} |`
+        ? `| ${i + 1} | ${cell(title)} | ${cell(code(commentsInline(describeStep(step, rootOf(run)), stepKind(step.kind).describesSql === true)))} | ${cell(status)} | ${exit} | ${duration} |`
         : `| ${i + 1} | ${cell(title)} | ${cell(status)} | ${exit} | ${duration} |`,
     );
   });

@@ -213,6 +213,14 @@ describe('the recorded scenario-1 journal', () => {
     expect(refused, 'the click comes after the step it was made during').toBeGreaterThan(step);
   });
 
+  it('shows commands as the plans did wherever it is written: relative to the checkout the runs were made in, read back from their commands in a journal that did not record it', () => {
+    const there = build(journalText).markdown;
+    expect(there).toContain('  mv data/databox.duckdb data/databox.duckdb.broken');
+    // A terminal with DATABOX_ROOT unset: the working directory, the bot's own folder.
+    const elsewhere = buildPostmortem({ incidentId, verify: verifyLines(journalText), runbooks, root: projectRoot, journalFile: fixtureStateJournal, writtenAt });
+    expect(elsewhere.markdown).toBe(there);
+  });
+
   it('does not read the clock: the same records give the same document at any time', () => {
     const first = build(journalText).markdown;
     vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2031-01-01T00:00:00Z') });
