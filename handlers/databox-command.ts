@@ -117,8 +117,9 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       if (known === undefined) return;
       if (!known) {
         deps.commandLimit.giveBack(command.user_id);
-        // Named as every unknown plan or incident is, with whether it is empty: a bot on the wrong state dir reads as one.
-        await ack({ response_type: 'ephemeral', text: `:warning: no incident \`${cmd.incident}\` in ${escapeMrkdwn(journalNamed(deps.service.journal.file))}; incident ids are on each incident's first message` });
+        // Named as every unknown plan or incident is in Slack (the server's paths stay out), with whether it is empty: a
+        // bot on the wrong state dir reads as one.
+        await ack({ response_type: 'ephemeral', text: `:warning: no incident \`${cmd.incident}\` in ${escapeMrkdwn(journalNamed(deps.service.journal.file, "the bot's journal"))}; incident ids are on each incident's first message` });
         record();
         return;
       }
