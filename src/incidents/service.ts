@@ -749,8 +749,10 @@ export class IncidentService {
   private async offerWhatTheVerdictOpens(incidentId: string, diagnosis: Run, verdict: Verdict, outputs: TemplateContext): Promise<void> {
     const offers = this.followUpOffers(verdict.opens, outputs);
     if (offers.length === 0) return;
-    const each = verdict.opens?.oneEach && offers.length > 1 ? `, one button per ${verdict.opens.oneEach}: pick the one the verdict names` : '';
-    const advice = `What this verdict points to: ${offers[0]?.title} (\`/databox ${followUpCommand(offers[0] as FollowUpOffer)}\`${each}).`;
+    // One command per choice: a single one shown (the first source's) would be pasted for whichever source is stale.
+    const commands = offers.map((offer) => `\`/databox ${followUpCommand(offer)}\``).join(', ');
+    const each = verdict.opens?.oneEach && offers.length > 1 ? `; one button per ${verdict.opens.oneEach}, pick the one the verdict names` : '';
+    const advice = `What this verdict points to: ${offers[0]?.title} (${commands}${each}).`;
     await this.deps.journal.commit({ type: 'run.follow-up', incident: incidentId, actor: this.actor, data: { runId: diagnosis.id, advice, offers } });
     await this.safely(() => this.reporter.followUpOffered(this.incident(incidentId), diagnosis, advice, offers));
   }

@@ -460,9 +460,12 @@ describe('scenario 4 verdicts', () => {
     const verdict = await diagnose();
     expect(verdict).toContain('Verdict: Dagster healthy but marts stale');
     expect(verdict).toContain('scenario 2, for the source of the stale mart (noaa.fct_daily_weather)');
-    expect(verdict).toContain('`/databox diagnose backfill source=ebird from=2026-04-17 to=2026-04-20` (or source=noaa, source=usgs');
+    expect(verdict).toContain("with that source's command (`/databox diagnose backfill source=ebird from=2026-04-17 to=2026-04-20` for ebird's mart, source=noaa for noaa's");
     const buttons = slack.buttons(/^open_follow_up_\d+$/);
-    expect(slack.posted('Next:')).toContain('What this verdict points to: Partial backfill of a single source (`/databox diagnose backfill source=ebird from=2026-04-17 to=2026-04-20`, one button per source: pick the one the verdict names)');
+    // Every source's command, not the first one alone: the stale mart here is noaa's.
+    expect(slack.posted('Next:')).toContain(
+      'What this verdict points to: Partial backfill of a single source (`/databox diagnose backfill source=ebird from=2026-04-17 to=2026-04-20`, `/databox diagnose backfill source=noaa from=2026-04-17 to=2026-04-20`, `/databox diagnose backfill source=usgs from=2026-04-17 to=2026-04-20`; one button per source, pick the one the verdict names)',
+    );
     expect(slack.posted('Next:')).toContain('the parameters filled in from this diagnosis');
     expect(buttons.map((b) => JSON.parse(String(b.value)) as { params: Record<string, string> }).map((v) => v.params)).toEqual(
       ['ebird', 'noaa', 'usgs'].map((source) => ({ source, from: '2026-04-17', to: '2026-04-20' })),
