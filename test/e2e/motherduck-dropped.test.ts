@@ -56,4 +56,13 @@ it('re-created by a load after the drop: the history is the new database\'s alon
   expect(verdict).not.toMatch(/can be restored: SNAPSHOT_TIME picks the snapshot of/);
   expect(verdict).toMatch(/1 snapshot under the name databox belongs to a databox dropped earlier \(another database_id, newest [\d-]+ [\d:.]+ UTC\), not to this one/);
   expect(verdict).toMatch(/UNDROP DATABASE \\?"databox\\?" brings that one back only once the name is free/);
+  // A verdict of its own, which does not then say that nothing can bring the data back.
+  expect(verdict).toContain('dropped and re-created');
+  expect(verdict).toMatch(/is before the databox there now was made \([\d-]+ [\d:.]+ UTC\)/);
+  expect(verdict).not.toContain('Nothing in MotherDuck can bring the data back');
+  expect(verdict).not.toContain('No state from before the damage');
+  // The way to free the name with documented statements only: clone the new one aside, drop it, then UNDROP.
+  expect(verdict).toMatch(/CREATE DATABASE \\?"databox_reloaded\\?" FROM \\?"databox\\?"/);
+  expect(verdict).toMatch(/DROP DATABASE \\?"databox\\?"[^]*UNDROP DATABASE \\?"databox\\?"[^]*ATTACH 'md:databox'/);
+  expect(md.sql().filter((sql) => !/^\s*SELECT/i.test(sql))).toEqual([]);
 }, 120_000);

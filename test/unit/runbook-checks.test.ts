@@ -767,7 +767,7 @@ const motherduckCases: Planted[] = [
     },
     refusal: [
       'at diagnosis.steps[1].acceptStatuses[0]: a table-counts step never ends "same"; it can end: ok, no-snapshot, unreachable, skipped, failed, timeout, interrupted',
-      'at diagnosis.verdicts[13].when.all[1].status: step "counts" (table-counts) never ends "same"; it can end: ok, no-snapshot, unreachable, skipped, failed, timeout, interrupted',
+      'at diagnosis.verdicts[14].when.all[1].status: step "counts" (table-counts) never ends "same"; it can end: ok, no-snapshot, unreachable, skipped, failed, timeout, interrupted',
     ],
   },
   {

@@ -72,7 +72,7 @@ export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Re
  WHERE ${snapshotOf}
  ORDER BY created_ts DESC
  LIMIT ${step.limit}`,
-    retention: `SELECT CAST(historical_snapshot_retention AS VARCHAR), epoch(historical_snapshot_retention)
+    retention: `SELECT CAST(historical_snapshot_retention AS VARCHAR), epoch(historical_snapshot_retention), created_ts
   FROM md_information_schema.databases
  WHERE ${foldedNameSql('name')} = $1`,
     oldestKept: `SELECT min(created_ts)
@@ -332,6 +332,7 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
   const seen: { otherDatabases?: string } = {};
   const result = await readSnapshotHistory(step, ctx, seen);
   if (result.status === 'unreachable' && result.outputs.problem === 'no-database') return { ...result, status: 'dropped', summary: droppedSaid(step.database, result.summary) };
+  if (result.status === 'recreated') return { ...result, summary: `${result.summary}; ${seen.otherDatabases}. ${nameFreedSaid(step.database)}` };
   return seen.otherDatabases && !step.snapshot ? { ...result, summary: `${result.summary}; ${seen.otherDatabases}` } : result;
 }
 
@@ -344,6 +345,20 @@ async function otherDatabasesSaid(session: TargetSession, database: string): Pro
   return (
     `${them} to a ${database} dropped earlier (another database_id, newest ${exactSnapshotTime(newest)} UTC), not to this one, which was made since: this one's history starts when it was made, and SNAPSHOT_TIME on it cannot reach the dropped one's. ` +
     `UNDROP DATABASE ${databaseIdentifier(database)} brings that one back only once the name is free (rename this one first, by hand, with what loaded into it) and while the drop is within its retention`
+  );
+}
+
+/**
+ * How the dropped database comes back when a database made since holds its name, with statements MotherDuck documents
+ * (its SQL reference has no RENAME for a database): what was loaded since is kept as a zero-copy clone first.
+ */
+function nameFreedSaid(database: string): string {
+  const aside = databaseIdentifier(`${database}_reloaded`);
+  const name = databaseIdentifier(database);
+  return (
+    `By hand in MotherDuck, once what loads into ${database} is stopped (a load would make it again): CREATE DATABASE ${aside} FROM ${name} keeps what was loaded since (a zero-copy clone), ` +
+    `DROP DATABASE ${name} frees the name, then UNDROP DATABASE ${name} and ATTACH 'md:${database}' in that session; diagnose again to restore a moment within the undropped one's history. ` +
+    `UNDROP works only while the drop is within the dropped database's retention (SNAPSHOT_RETENTION_DAYS: Business 0–90 days, Lite 1 day)`
   );
 }
 
@@ -419,6 +434,12 @@ async function readSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<ty
       const later = await writtenAfterPlan(step, session);
       if (later) return done('changed', later, snapshotTimeLabels(rows.map((r) => r[2])));
     }
+    // A moment before the database there now was made is the dropped one's (a load made it again after a DROP): no
+    // snapshot of this one reaches it, and UNDROP, not a restore, is the way back to it (runSnapshotHistory says how).
+    const madeAt = retentionRow[2] === null || retentionRow[2] === undefined ? '' : exactSnapshotTime(retentionRow[2]);
+    if (seen.otherDatabases && madeAt && parseUtcTimestamp(step.at) && step.at < madeAt) {
+      return done('recreated', `${step.at} is before the ${step.database} there now was made (${madeAt} UTC): no snapshot of it reaches that moment, only the ${step.database} dropped earlier held it`, snapshotTimeLabels(rows.map((r) => r[2])));
+    }
     if (rows.length === 0) {
       return done('no-snapshots', `no snapshot can restore ${step.database}: MotherDuck lists none (retention ${retention}), so its plan has no point-in-time restore`, snapshotTimeLabels([]));
     }
@@ -491,11 +512,12 @@ export const snapshotHistoryStepKind = defineStepKind({
   schema,
   // Asked for a named snapshot, the step answers only whether it is there.
   // dropped: MotherDuck has no database of that name (unreachable otherwise).
+  // recreated: `at` is before the database there now was made, and a dropped one of that name has snapshots.
   // changed: with stopsOnLaterWrites, written to after the plan was made.
   statuses: (step) => [
     ...(step.snapshot
       ? (['named-found', 'no-such-snapshot', 'unreachable', 'dropped'] as const)
-      : (['ok', 'restorable', 'too-old', 'too-old-no-named', 'only-now', 'only-now-no-named', 'no-snapshots', 'named-only', 'unreachable', 'dropped'] as const)),
+      : (['ok', 'restorable', 'too-old', 'too-old-no-named', 'only-now', 'only-now-no-named', 'no-snapshots', 'named-only', 'recreated', 'unreachable', 'dropped'] as const)),
     ...(step.stopsOnLaterWrites ? (['changed'] as const) : []),
   ],
   // MotherDuck unreachable, the step says only its problem.
