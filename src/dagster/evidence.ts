@@ -138,6 +138,7 @@ export type DagsterVerdictId =
   | 'schedules-paused-no-day-missed'
   | 'schedules-behind'
   | 'run-queue-stuck'
+  | 'no-schedule'
   | 'healthy'
   | 'inconclusive';
 
@@ -732,6 +733,8 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
   reasons.push(...evidence.problems);
   // Why the CLI was asked at all (the webserver's 500, its timeout) comes first: it is usually the cause of the rest.
   if (reasons.length > 0 && evidence.webserverProblem) reasons.unshift(`the webserver: ${evidence.webserverProblem}`);
+  // Dagster answered in full, and that answer is the finding: not "could not be read", whose advice is to make it answer.
+  if (reasons.length === 1 && reasons[0] === noStackSchedule) return verdict({ id: 'no-schedule', title: noStackScheduleTitle, reasons: [noStackScheduleWhy], since: null, window: null, lastSuccess });
   if (reasons.length > 0) return verdict({ id: 'inconclusive', title: 'Dagster could not be read in full', since: null, window, lastSuccess });
   // Behind: a running schedule whose last success is older than its cron's interval, an hour's grace beside it.
   const behind = schedules.filter((s) => isBehind(s, now));
@@ -776,9 +779,10 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
 }
 
 /** Dagster answered in full and lists none of the stack's schedules, with the runbook not saying it runs on sensors. */
-export const noStackSchedule =
-  'Dagster lists no schedule for the stack though every code location loaded: a deploy may have dropped or renamed it, and then nothing launches its runs; ' +
-  'if the stack runs on sensors, set `runsOnSensors: true` on the dagster-health step of runbooks/schedule.yml';
+const noStackScheduleTitle = 'Dagster lists no schedule for the stack though every code location loaded';
+const noStackScheduleWhy =
+  'a deploy may have dropped or renamed it, and then nothing launches its runs; if the stack runs on sensors, set `runsOnSensors: true` on the dagster-health step of runbooks/schedule.yml';
+export const noStackSchedule = `${noStackScheduleTitle}: ${noStackScheduleWhy}`;
 
 /**
  * ", last ticked at 2026-04-18 13:00 UTC": Dagster does not record when a schedule was paused, only its ticks, so the

@@ -312,10 +312,14 @@ describe('the missed window', () => {
     // The webserver's own workspace answer saying every code location loaded: Dagster answered, and lists none. A deploy
     // that dropped or renamed the schedule, unless the runbook says the stack runs on sensors.
     const dropped = assessDagster({ ...evidence([]), unloadedLocations: [] }, thresholds, now);
-    expect(dropped).toMatchObject({ id: 'inconclusive', window: null, pausedSchedules: [] });
+    // Dagster answered: a verdict of its own, not "could not be read".
+    expect(dropped).toMatchObject({ id: 'no-schedule', title: 'Dagster lists no schedule for the stack though every code location loaded', window: null, pausedSchedules: [] });
     expect(dropped.reasons).toEqual([
-      'Dagster lists no schedule for the stack though every code location loaded: a deploy may have dropped or renamed it, and then nothing launches its runs; if the stack runs on sensors, set `runsOnSensors: true` on the dagster-health step of runbooks/schedule.yml',
+      'a deploy may have dropped or renamed it, and then nothing launches its runs; if the stack runs on sensors, set `runsOnSensors: true` on the dagster-health step of runbooks/schedule.yml',
     ]);
+    // With something else unread beside it, it is still not conclusive.
+    const alsoUnread = assessDagster({ ...evidence([]), unloadedLocations: [], problems: ['could not read the run queue'] }, thresholds, now);
+    expect(alsoUnread).toMatchObject({ id: 'inconclusive' });
     const sensorStack = assessDagster({ ...evidence([]), unloadedLocations: [] }, { ...thresholds, runsOnSensors: true }, now);
     expect(sensorStack).toMatchObject({ id: 'healthy', reasons: [], window: null, pausedSchedules: [] });
     expect(sensorStack.title).toBe('Dagster daemon healthy; Dagster lists no schedule for the stack, which runs on sensors (runsOnSensors in the runbook): scenario 4 has no schedule to start');

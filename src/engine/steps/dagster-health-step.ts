@@ -64,6 +64,7 @@ const statuses = everyStatus<DagsterHealthStatus>({
   'schedules-paused-no-day-missed': true,
   'schedules-behind': true,
   'run-queue-stuck': true,
+  'no-schedule': true,
   inconclusive: true,
   'schema-mismatch': true,
   'code-unreadable': true,
