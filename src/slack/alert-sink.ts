@@ -169,9 +169,12 @@ export class SlackAlertSink implements AlertSink {
   }
 
   async settled(watcher: Watcher, outage: OutageState, span: OutageSpan, heldMs: number, finding: Finding): Promise<void> {
-    const text =
-      `:white_check_mark: ${escapeMrkdwn(recoveryText(watcher.title, span))}, and it has held for ${formatDuration(heldMs)}; ` +
-      `it flapped: bad ${(outage.returns ?? 0) + 1} times in ${formatDuration(Date.parse(span.ended) - Date.parse(outage.since))} (${escapeMrkdwnNames(this.redact(finding.summary))})`;
+    const flapped = `it flapped: bad ${(outage.returns ?? 0) + 1} times in ${formatDuration(Date.parse(span.ended) - Date.parse(outage.since))}`;
+    // Ended by being left off on purpose, as its alert's edit said: the same words as an outage that did not flap, never back to healthy.
+    const leftOff = outage.endLeftOff?.map((part) => this.redact(part));
+    const text = leftOff
+      ? `:mute: ${escapeMrkdwnNames(leftOffText(watcher.title, span, leftOff))}; ${flapped}, and has not been alerted on since, for ${formatDuration(heldMs)} (${escapeMrkdwnNames(this.redact(finding.summary))})`
+      : `:white_check_mark: ${escapeMrkdwn(recoveryText(watcher.title, span))}, and it has held for ${formatDuration(heldMs)}; ${flapped} (${escapeMrkdwnNames(this.redact(finding.summary))})`;
     // The thread only: the alert, edited to "Ended" at its last end, already told the channel.
     const ref = outage.ref;
     if (ref) await this.inAlertChannel(ref.channel, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text }));

@@ -32,6 +32,8 @@ export interface OutageState {
   endedAt?: string;
   /** That recovery was not said in the thread (it had flapped): it is said once it has held for the flap window. */
   endUnsaid?: boolean;
+  /** That recovery was what was wrong being left off on purpose (a schedule marked databox/paused:), in its words: said as that once it has held. */
+  endLeftOff?: string[];
   /** Why its latest message (a reminder, a change, its end) could not be posted, Slack refusing it for good (its channel archived): not sent again. */
   undelivered?: string;
   /** Someone said it is so on purpose (a schedule paused for a migration): no reminder until `until`. */

@@ -207,7 +207,7 @@ export class WatchService {
 
   /** Rebuilds outages from the journal (call after journal.load(), or give it the records). */
   apply(record: JournalRecord): void {
-    const data = record.data as { watcher?: WatcherId; since?: string; began?: Began; summary?: string; ref?: AlertRef; alert?: AlertRef; problem?: string; severity?: number; critical?: boolean; said?: boolean; undelivered?: string; returns?: number };
+    const data = record.data as { watcher?: WatcherId; since?: string; began?: Began; summary?: string; ref?: AlertRef; alert?: AlertRef; problem?: string; severity?: number; critical?: boolean; said?: boolean; undelivered?: string; returns?: number; leftOff?: string[] };
     if ((record.type === watchEvents.incidentOpened || record.type === watchEvents.incidentJoined) && data.alert && record.incident) {
       // The first incident a click led to, the one it opened or one already working on it: later clicks join that one.
       const key = alertKey(data.alert);
@@ -236,7 +236,7 @@ export class WatchService {
       // Kept for the flap window: a return reopens its alert. Recoveries journaled before flapping was known were all said.
       // The end of an outage never posted is not said later either.
       const outage = this.outages.get(data.watcher);
-      if (outage) this.outages.set(data.watcher, { ...outage, endedAt: record.at, endUnsaid: data.said === false && !whyNotPosted(outage) && !data.undelivered, lastPostedAt: data.said === false ? outage.lastPostedAt : record.at, undelivered: data.undelivered });
+      if (outage) this.outages.set(data.watcher, { ...outage, endedAt: record.at, endUnsaid: data.said === false && !whyNotPosted(outage) && !data.undelivered, endLeftOff: data.leftOff, lastPostedAt: data.said === false ? outage.lastPostedAt : record.at, undelivered: data.undelivered });
     } else if (record.type === watchEvents.returned) {
       const outage = this.outages.get(data.watcher);
       if (outage) {
@@ -248,6 +248,7 @@ export class WatchService {
           returnedAt: record.at,
           endedAt: undefined,
           endUnsaid: undefined,
+          endLeftOff: undefined,
           lastPostedAt: data.said ? record.at : outage.lastPostedAt,
           undelivered: data.undelivered,
         });

@@ -270,6 +270,53 @@ describe('watcher alerts in the bot', () => {
     expect(harness.bot.watch.statusLines().find((line) => line.includes('Dagster schedules'))).toMatch(/^• Dagster schedules: not alerted on: all_pipelines_daily is treated as switched off on purpose/);
   });
 
+  it('ends a flapping schedule alert that is then left off on purpose as no longer alerted on, once that end has held, never "back to healthy"', async () => {
+    const minute = 60_000;
+    let now = recordedAt.getTime();
+    const clock = () => new Date(now);
+    let status = 'STOPPED';
+    let description: string | null = null;
+    const ticks = [{ timestamp: Date.parse('2026-04-21T06:00:00Z') / 1000, status: 'SUCCESS', error: null }];
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+      DataboxSchedules: () => ({
+        data: { schedulesOrError: { __typename: 'Schedules', results: [{ name: 'all_pipelines_daily', cronSchedule: '0 6 * * *', executionTimezone: 'UTC', description, scheduleState: { status, lastTick: ticks, lastSuccess: ticks } }] } },
+      }),
+    });
+    // Checks by hand only; the flap window is the reminder interval, at least an hour.
+    const env = { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '10m', DATABOX_ALERT_REMINDER: '20m', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false' };
+    harness = await startBot(checkout, slack, env, clock);
+    await slack.waitFor('the paused schedule alert', () => alerts().length === 1);
+    await harness.bot.watch.idle();
+    const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
+    // Started, stopped again (it flaps), then marked paused on purpose while STOPPED: its end is quiet, then said once held.
+    const checkAfterAMinute = async () => {
+      now += minute;
+      await harness!.bot.watch.checkOnce();
+    };
+    status = 'RUNNING';
+    await checkAfterAMinute();
+    status = 'STOPPED';
+    await checkAfterAMinute();
+    description = 'Daily run.\ndatabox/paused: upstream API migration, back Monday (alice)';
+    await checkAfterAMinute();
+    now += 60 * minute;
+    await harness.bot.watch.checkOnce();
+
+    const leftOff = 'all_pipelines_daily is treated as switched off on purpose (databox/paused: upstream API migration, back Monday (alice)) — it is still STOPPED; nothing runs job all_pipelines on a schedule';
+    const replies = threadReplies(alertTs).map((r) => r.text);
+    expect(replies).toHaveLength(3);
+    expect(replies[0]).toMatch(/^:white_check_mark: Dagster schedules: back to healthy at 09:01 UTC/);
+    expect(replies[1]).toMatch(/^:rotating_light: Back again, 2nd time in 2 min: /);
+    expect(replies[2]).not.toContain('back to healthy');
+    expect(replies[2]).not.toContain('it has held');
+    expect(replies[2]?.startsWith(`:mute: Dagster schedules: no longer alerted on at 09:03 UTC, after 3 min (since 09:00 UTC): ${leftOff}; it flapped: bad 2 times in 3 min, and has not been alerted on since, for 1 h (`)).toBe(true);
+    const alert = slack.messages().find((m) => m.ts === alertTs)!;
+    expect(alert.updates.at(-1)?.text).toMatch(/^:mute: No longer alerted on \(Dagster schedules: no longer alerted on at 09:03 UTC, after 3 min \(since 09:00 UTC\): .*; it flapped: bad 2 times in 2 min\)/);
+  });
+
   it('alerts when Dagster lists no schedule for the stack, and its button leads to a verdict that does not call it healthy', async () => {
     await createMartsDatabase(checkout.databasePath, '2026-04-20');
     serveDagster({
