@@ -270,7 +270,7 @@ describe('watcher alerts in the bot', () => {
     expect(harness.bot.watch.statusLines().find((line) => line.includes('Dagster schedules'))).toMatch(/^• Dagster schedules: not alerted on: all_pipelines_daily is treated as switched off on purpose/);
   });
 
-  it('ends a flapping schedule alert that is then left off on purpose as no longer alerted on, once that end has held, never "back to healthy"', async () => {
+  it('ends a flapping schedule alert that is then left off on purpose as no longer alerted on, once that end has held (also across a restart), never "back to healthy"', async () => {
     const minute = 60_000;
     let now = recordedAt.getTime();
     const clock = () => new Date(now);
@@ -302,8 +302,12 @@ describe('watcher alerts in the bot', () => {
     await checkAfterAMinute();
     description = 'Daily run.\ndatabox/paused: upstream API migration, back Monday (alice)';
     await checkAfterAMinute();
+    // Said by a bot restarted since: how it ended is read back from the journal.
     now += 60 * minute;
-    await harness.bot.watch.checkOnce();
+    await harness.stop();
+    harness = await startBot(checkout, slack, env, clock);
+    await slack.waitFor('the first check after the restart', () => harness?.bot.watch.lastCheck('schedules') !== undefined);
+    await harness.bot.watch.idle();
 
     const leftOff = 'all_pipelines_daily is treated as switched off on purpose (databox/paused: upstream API migration, back Monday (alice)) — it is still STOPPED; nothing runs job all_pipelines on a schedule';
     const replies = threadReplies(alertTs).map((r) => r.text);
