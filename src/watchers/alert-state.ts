@@ -73,8 +73,8 @@ export interface AlertTiming {
 export type AlertAction =
   | { kind: 'alert' }
   | { kind: 'reminder'; outage: OutageState }
-  /** `worse`: worse than the outage has been said to be. */
-  | { kind: 'changed'; outage: OutageState; worse: boolean }
+  /** `worse`: worse than the outage has been said to be; `crossed`: into its watcher's top level (Finding.critical) for the first time this outage. */
+  | { kind: 'changed'; outage: OutageState; worse: boolean; crossed: boolean }
   /** `said`: its thread says so now; otherwise (it flapped) only the alert says it ended, until the end has held. */
   | { kind: 'recovered'; outage: OutageState; durationMs: number; said: boolean }
   /** Back within the flap window: the same alert reopened; `said`: its thread says so too. */
@@ -102,6 +102,7 @@ export function decideAlert(
   timing: AlertTiming,
   problem?: string,
   severity?: number,
+  critical?: boolean,
 ): AlertAction {
   if (state === 'unknown') return { kind: 'none' };
   const due = (at: string) => now.getTime() - Date.parse(at) >= timing.reminderMs;
@@ -123,9 +124,11 @@ export function decideAlert(
     if (!outage) return { kind: 'alert' };
     // The same outage, but something else is wrong now (the webserver answers again and says the daemon is stopped):
     // said once, then no more often than the reminders, whatever it flips between meanwhile; but worse than it has
-    // been said to be (a disk from nearly full to out of space) at once.
-    const worse = severity !== undefined && severity > (outage.worst ?? 0);
-    if (problem !== undefined && outage.problem !== undefined && problem !== outage.problem && (worse || !outage.changedAt || due(outage.changedAt))) return { kind: 'changed', outage, worse };
+    // been said to be (a disk from nearly full to out of space) at once. Crossing into the top level is judged on its
+    // own: severity adds up the volumes, so two full volumes (2+2) outrank one out of space (3), which is still news.
+    const crossed = critical === true && !outage.critical;
+    const worse = crossed || (severity !== undefined && severity > (outage.worst ?? 0));
+    if (problem !== undefined && outage.problem !== undefined && problem !== outage.problem && (worse || !outage.changedAt || due(outage.changedAt))) return { kind: 'changed', outage, worse, crossed };
     // Silenced on purpose until a time (a schedule paused for a migration): no reminder till then; after it, one at once.
     if (silencedAt(outage, now)) return { kind: 'none' };
     return due(outage.lastPostedAt) ? { kind: 'reminder', outage } : { kind: 'none' };

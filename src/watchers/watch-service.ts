@@ -437,7 +437,7 @@ export class WatchService {
     // One found while no channel was set is posted at the first check that has one (the bot restarted with it set).
     const notPosted = outage && whyNotPosted(outage);
     const nowPostable = finding.state === 'problem' && notPosted !== undefined && sink.channel !== undefined;
-    const decided = moved || nowPostable ? { kind: 'alert' as const } : decideAlert(outage, finding.state, now, this.timing, finding.problem, finding.severity);
+    const decided = moved || nowPostable ? { kind: 'alert' as const } : decideAlert(outage, finding.state, now, this.timing, finding.problem, finding.severity, finding.critical);
     const action = notPosted ? unposted(decided) : decided;
     switch (action.kind) {
       case 'alert': {
@@ -452,7 +452,7 @@ export class WatchService {
       }
       case 'changed': {
         // Crossing into the top level (a disk out of space) is what everyone must see; a smaller step worse stays in the thread.
-        const toChannel = action.worse && finding.critical === true && !action.outage.critical;
+        const toChannel = action.crossed;
         const undelivered = await undeliverable(() => sink.changed(finding, action.outage, action.worse, toChannel));
         await journal.commit({ type: watchEvents.changed, data: { watcher: watcher.id, since: action.outage.since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, problem: finding.problem, severity: finding.severity, ...(finding.critical ? { critical: true } : {}), ...(toChannel ? { toChannel } : {}), ...undelivered } });
         return;

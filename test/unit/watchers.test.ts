@@ -114,10 +114,10 @@ describe('the alert rule', () => {
   });
   it('says a change of what is wrong once, then no more often than the reminders, however often it flips', () => {
     const missing = { ...outage, problem: 'missing' };
-    expect(decideAlert(missing, 'problem', at('2026-04-21T09:01:00Z'), timing, 'corrupt')).toEqual({ kind: 'changed', outage: missing, worse: false });
+    expect(decideAlert(missing, 'problem', at('2026-04-21T09:01:00Z'), timing, 'corrupt')).toEqual({ kind: 'changed', outage: missing, worse: false, crossed: false });
     const changed = { ...missing, problem: 'corrupt', changedAt: '2026-04-21T09:01:00.000Z', lastPostedAt: '2026-04-21T09:01:00.000Z' };
     expect(decideAlert(changed, 'problem', at('2026-04-21T09:02:00Z'), timing, 'missing')).toEqual({ kind: 'none' });
-    expect(decideAlert(changed, 'problem', at('2026-04-21T13:01:00Z'), timing, 'missing')).toEqual({ kind: 'changed', outage: changed, worse: false });
+    expect(decideAlert(changed, 'problem', at('2026-04-21T13:01:00Z'), timing, 'missing')).toEqual({ kind: 'changed', outage: changed, worse: false, crossed: false });
   });
   it('alerts anew, not reopening it, a condition back within the flap window after its end was refused for good (its channel archived)', () => {
     const refused = { ...outage, endedAt: '2026-04-21T09:10:00.000Z', lastPostedAt: '2026-04-21T09:10:00.000Z', undelivered: 'Slack refused it in C0ALERTS, DATABOX_ALERT_CHANNEL: is_archived' };
@@ -458,9 +458,22 @@ describe('disk watcher', () => {
     const timing = { reminderMs: 4 * 60 * minute, flapWindowMs: 20 * minute };
     const outage: OutageState = { since: '2026-04-21T09:00:00.000Z', summary: 'nearly full', lastPostedAt: '2026-04-21T09:05:00.000Z', changedAt: '2026-04-21T09:05:00.000Z', problem: 'a full', worst: 2 };
     const at = new Date('2026-04-21T09:06:00Z');
-    expect(decideAlert(outage, 'problem', at, timing, 'a out of space', 3)).toEqual({ kind: 'changed', outage, worse: true });
-    expect(decideAlert(outage, 'problem', at, timing, 'a nearly full; b full', 3)).toEqual({ kind: 'changed', outage, worse: true });
+    expect(decideAlert(outage, 'problem', at, timing, 'a out of space', 3, true)).toEqual({ kind: 'changed', outage, worse: true, crossed: true });
+    expect(decideAlert(outage, 'problem', at, timing, 'a nearly full; b full', 3)).toEqual({ kind: 'changed', outage, worse: true, crossed: false });
     expect(decideAlert(outage, 'problem', at, timing, 'a nearly full', 1)).toEqual({ kind: 'none' });
+  });
+
+  it('says at once, to the channel, a volume out of space after two full ones were said (its severity 3 under their 2+2)', () => {
+    const timing = { reminderMs: 4 * 60 * minute, flapWindowMs: 20 * minute };
+    // /data and /var both full (worst said 4), then /var freed (said as a change a minute ago).
+    const bothFull: OutageState = { since: '2026-04-21T09:00:00.000Z', summary: 'Disk full', lastPostedAt: '2026-04-21T09:00:00.000Z', problem: '/data full; /var full', worst: 4 };
+    const varFreed: OutageState = { ...bothFull, problem: '/data full', changedAt: '2026-04-21T09:05:00.000Z', lastPostedAt: '2026-04-21T09:05:00.000Z' };
+    expect(decideAlert(bothFull, 'problem', new Date('2026-04-21T09:05:00Z'), timing, '/data full', 2)).toMatchObject({ kind: 'changed', worse: false, crossed: false });
+    // /data out of space a minute later: DuckDB cannot write, and that is said at once, whatever the sum said before.
+    expect(decideAlert(varFreed, 'problem', new Date('2026-04-21T09:06:00Z'), timing, '/data out of space', 3, true)).toEqual({ kind: 'changed', outage: varFreed, worse: true, crossed: true });
+    // Out of space said once per outage: crossing again after it eased is a change like any other.
+    const saidOnce: OutageState = { ...varFreed, problem: '/data full', critical: true, changedAt: '2026-04-21T09:07:00.000Z' };
+    expect(decideAlert(saidOnce, 'problem', new Date('2026-04-21T09:08:00Z'), timing, '/data out of space', 3, true)).toEqual({ kind: 'none' });
   });
 });
 
