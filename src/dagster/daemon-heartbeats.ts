@@ -10,6 +10,12 @@ const skewWorthSayingSeconds = 60;
 export const dagsterToleranceSeconds = 1_830;
 
 /**
+ * Dagster's daemons each heartbeat every 30 s (DAEMON_HEARTBEAT_INTERVAL_SECONDS), so when their process dies their last
+ * beats are up to that far apart: a daemon lags only behind one that heartbeated at least two intervals after it.
+ */
+const laggingGapSeconds = 2 * 30;
+
+/**
  * The daemons with their heartbeat ages, counted from the webserver's clock when it answered where it said (its Date
  * header), so that the bot's clock ahead of or behind Dagster's neither ages every heartbeat nor hides a stopped one;
  * from the bot's `now` otherwise. With the clocks apart by a minute or more, how far: read off the Date header, or, with
@@ -46,8 +52,8 @@ export interface HeartbeatJudgement {
   /** Required daemons Dagster calls unhealthy, that never heartbeated, or silent past the threshold with no other to say the process runs. */
   stopped: DaemonEvidence[];
   /**
-   * Required daemons silent past the threshold while another required one heartbeated within it and Dagster still calls
-   * them healthy: a thread of a daemon process that runs (Dagster stops the whole process when a thread dies) is slow or
+   * Required daemons silent past the threshold while another required one heartbeated within it, and at least two
+   * heartbeat intervals after them, and Dagster still calls them healthy: a thread of a daemon process that runs (Dagster stops the whole process when a thread dies) is slow or
    * stuck. Not a stopped daemon: starting one would add a second beside it.
    */
   lagging: DaemonEvidence[];
@@ -59,7 +65,9 @@ export function judgeHeartbeats(daemons: readonly DaemonEvidence[], maxAgeSecond
   const required = daemons.filter((d) => d.required);
   const fresh = required.filter((d) => d.healthy !== false && d.heartbeatAgeSeconds !== null && d.heartbeatAgeSeconds <= maxAgeSeconds);
   const silent = required.filter((d) => !fresh.includes(d));
-  const lagging = fresh.length === 0 ? [] : silent.filter((d) => d.healthy === true && d.heartbeatAgeSeconds !== null);
+  // With none fresh this is Infinity, and none lags: nothing says the process runs.
+  const freshestAge = Math.min(...fresh.map((d) => d.heartbeatAgeSeconds as number));
+  const lagging = silent.filter((d) => d.healthy === true && d.heartbeatAgeSeconds !== null && d.heartbeatAgeSeconds - freshestAge >= laggingGapSeconds);
   return { stopped: silent.filter((d) => !lagging.includes(d)), lagging, fresh };
 }
 
