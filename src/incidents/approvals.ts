@@ -13,6 +13,7 @@ import { asSentence, outdatedWhatNow } from './outdated-what-now.js';
 import { planPathGone } from './path-gone.js';
 import { frontEndsCrossed } from './front-ends-crossed.js';
 import { failedAtWords } from '../journal/failed-at.js';
+import { couldBeSamePerson } from './same-person.js';
 
 export interface ApprovalsDeps {
   config: Config;
@@ -148,11 +149,13 @@ export class Approvals {
 
   /**
    * What the approval's line records beside the plan: who might approve under the policy in force (DATABOX_APPROVERS,
-   * or anyone), and the two-person rule left unchecked across front ends.
+   * or anyone), the two-person rule left unchecked across front ends, and a self-approval DATABOX_ALLOW_SELF_APPROVAL allowed.
    */
-  private approvalContext(run: Run, approver: string): { approvers: string[] | 'anyone'; crossesFrontEnds?: string } {
+  private approvalContext(run: Run, approver: string): { approvers: string[] | 'anyone'; crossesFrontEnds?: string; selfApprovalAllowed?: true } {
     const crossed = frontEndsCrossed(run, approver, this.deps.config.allowSelfApproval);
-    return { approvers: approversInForce(this.deps.config), ...(crossed ? { crossesFrontEnds: crossed } : {}) };
+    // A requester approving their own plan that needs a teammate: the postmortem tells it from a line written by hand.
+    const selfApproved = run.needsTeammate && couldBeSamePerson(approver, run.requestedBy);
+    return { approvers: approversInForce(this.deps.config), ...(crossed ? { crossesFrontEnds: crossed } : {}), ...(selfApproved ? { selfApprovalAllowed: true as const } : {}) };
   }
 
   private expire(run: Run): void {

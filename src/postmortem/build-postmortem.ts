@@ -20,7 +20,7 @@ import { keptOnDisk, keptOnDiskLines, uncheckedWords, type KeptNow } from './kep
 import { recordedCheckouts } from './recorded-checkout.js';
 import { stepFindingsLines } from './step-findings.js';
 import { lineList, recordsOfRuns, unverifiedEntryMark, unverifiedMark } from './unverified-rows.js';
-import { impossibleLines, impossibleNote } from './impossible-lines.js';
+import { impossibleLines, impossibleNote, lineDoubts } from './impossible-lines.js';
 import type { PastTheDamage } from './past-the-damage.js';
 import { missingFromLine } from './senseless-lines.js';
 import { noteRestart, restartEntry, restartsOf, type Restart } from './restarts.js';
@@ -257,7 +257,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     );
   }
   // A keyless hash chain holds whoever wrote a line; lines no code path of the bot writes are named, wherever they are.
-  const impossible = impossibleLines(verify.records);
+  const { impossible, toCheck } = impossibleLines(verify.records);
   const impossibleHere = [...impossible].filter(([record]) => record.incident === incidentId);
   if (impossibleHere.length > 0) {
     const lineOfRecord = (record: JournalRecord) => verify.lineOf?.get(record) ?? record.seq;
@@ -356,7 +356,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     at: record.at,
     text: `${restartEntry(record)}${unverified.has(record) ? unverifiedEntryMark(record, lineOf(record), past) : ''}`,
   }));
-  timeline(doc, records, state, rootOf, refusals, expiredUnrecorded, verify.unverified, (record) => unverifiedEntryMark(record, lineOf(record), past), [...endsLost, ...restartEntries], impossible);
+  timeline(doc, records, state, rootOf, refusals, expiredUnrecorded, verify.unverified, (record) => unverifiedEntryMark(record, lineOf(record), past), [...endsLost, ...restartEntries], lineDoubts(impossible, toCheck));
   if (verify.problem && past) {
     doc.add('', `**Unverified from line ${verify.problem.line} on:** the journal failed verification there (${plain(verify.problem.reason)}); the entries marked are read as their lines are.`);
   } else if (verify.problem) {
@@ -511,7 +511,7 @@ function timeline(
   unverified: ReadonlySet<JournalRecord> = new Set(),
   markOf: (record: JournalRecord) => string = (record) => unverifiedEntryMark(record, undefined),
   endsLost: readonly { at: string; text: string }[] = [],
-  impossible: ReadonlyMap<JournalRecord, string> = new Map(),
+  doubts: ReadonlyMap<JournalRecord, string> = new Map(),
 ): void {
   const started = new Map<string, string>();
   const entries: { at: string; text: string }[] = [];
@@ -530,8 +530,8 @@ function timeline(
     // A line accepted as it read after it failed verification: shown, but not as verified fact. The mark ends the entry's
     // first line (a step's entry goes on with its command and output), so it stays on the line it is about.
     const first = entry.indexOf('\n') === -1 ? entry.length : entry.indexOf('\n');
-    const why = impossible.get(record);
-    const marks = `${unverified.has(record) ? markOf(record) : ''}${why ? ` _(${plain(why)}: ${impossibleNote})_` : ''}`;
+    const doubt = doubts.get(record);
+    const marks = `${unverified.has(record) ? markOf(record) : ''}${doubt ? ` _(${plain(doubt)})_` : ''}`;
     entries.push({ at, text: `${entry.slice(0, first)}${marks}${entry.slice(first)}` });
   }
   for (const [key, at] of started) {

@@ -1,9 +1,19 @@
 // Journal lines no code path of the bot writes (an approval of a plan already decided, one naming another plan's hash, a
-// self-approval of a plan that needs a teammate): a keyless hash chain cannot say who wrote a line, so these are named.
+// self-approval of a plan that needs a teammate not recorded as allowed): a keyless hash chain cannot say who wrote a line, so these are named.
 import type { JournalRecord } from '../journal/record.js';
 
 /** What is said of such a line, after why it could not be the bot's. */
 export const impossibleNote = 'impossible for the bot: written by hand?';
+
+/** What is said of a self-approval written before approvals recorded that DATABOX_ALLOW_SELF_APPROVAL allowed it. */
+export const selfApprovalToCheck = 'a self-approval: allowed only if DATABOX_ALLOW_SELF_APPROVAL was on; check';
+
+export interface DoubtfulLines {
+  /** Lines the bot could never have written, with why. */
+  impossible: Map<JournalRecord, string>;
+  /** Lines the bot wrote only under a setting they do not record, with what to check. */
+  toCheck: Map<JournalRecord, string>;
+}
 
 interface Proposed {
   hash?: string;
@@ -16,12 +26,14 @@ const decisions: Record<string, string> = { 'run.approved': 'approved', 'run.rej
 /**
  * Each approval among `records` (in journal order) that the bot could never have written, with why: the bot approves
  * only a pending plan, only by the hash of the plan as proposed, and a plan that needs a teammate never by its
- * requester unless DATABOX_ALLOW_SELF_APPROVAL is on (not recorded, so said).
+ * requester unless DATABOX_ALLOW_SELF_APPROVAL is on, which its line records (`selfApprovalAllowed`); a line from before
+ * it did is one to check, not one the bot could never have written.
  */
-export function impossibleLines(records: readonly JournalRecord[]): Map<JournalRecord, string> {
+export function impossibleLines(records: readonly JournalRecord[]): DoubtfulLines {
   const proposed = new Map<string, Proposed>();
   const decided = new Map<string, string>();
   const found = new Map<JournalRecord, string>();
+  const toCheck = new Map<JournalRecord, string>();
   for (const record of records) {
     const data = (record.data ?? {}) as Record<string, unknown>;
     const runId = typeof data.runId === 'string' ? data.runId : undefined;
@@ -41,10 +53,14 @@ export function impossibleLines(records: readonly JournalRecord[]): Map<JournalR
       ? `an approval of a plan already ${before}`
       : plan?.hash !== undefined && data.hash !== plan.hash
         ? `an approval naming plan hash ${String(data.hash).slice(0, 8)}, not the plan's (${plan.hash.slice(0, 8)})`
-        : plan?.needsTeammate && record.actor === plan.requestedBy
-          ? 'a self-approval of a plan that needs a teammate, possible only with DATABOX_ALLOW_SELF_APPROVAL on'
-          : undefined;
+        : undefined;
     if (why) found.set(record, why);
+    else if (plan?.needsTeammate && record.actor === plan.requestedBy && data.selfApprovalAllowed !== true) toCheck.set(record, selfApprovalToCheck);
   }
-  return found;
+  return { impossible: found, toCheck };
+}
+
+/** Each doubtful line's mark in the timeline: why the bot could not have written it, or what to check. */
+export function lineDoubts(impossible: ReadonlyMap<JournalRecord, string>, toCheck: ReadonlyMap<JournalRecord, string>): Map<JournalRecord, string> {
+  return new Map([...toCheck, ...[...impossible].map(([record, why]) => [record, `${why}: ${impossibleNote}`] as const)]);
 }

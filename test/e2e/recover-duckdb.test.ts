@@ -352,6 +352,8 @@ describe('path A: rebuild from raw dlt state', () => {
     await harness.click(approve, operator);
     await harness.settle();
     expect(commandsRun()[0]).toBe('task full-refresh');
+    // Its line says the setting allowed it: a postmortem tells it from a self-approval written by hand.
+    expect(journalRecords().find((r) => r.type === 'run.approved')?.data).toMatchObject({ selfApprovalAllowed: true });
   });
 
   it('lets only DATABOX_APPROVERS approve when it is set', async () => {
@@ -364,6 +366,7 @@ describe('path A: rebuild from raw dlt state', () => {
     await harness.click(approve, 'U0LEAD');
     await harness.settle();
     expect(commandsRun()[0]).toBe('task full-refresh');
+    expect(journalRecords().find((r) => r.type === 'run.approved')?.data.selfApprovalAllowed).toBeUndefined();
   });
 
   it('proposes one plan when the path button is clicked twice at the same moment, and again when typed while it waits', async () => {

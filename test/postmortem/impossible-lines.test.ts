@@ -17,7 +17,7 @@ afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: t
 const runbooks = loadRunbooks(path.resolve(import.meta.dirname, '..', '..', 'runbooks'));
 const incident = 'dbx-20260420-bec8';
 
-it('names an approval of a plan already decided, a self-approval of a destructive plan and an approval of another hash', () => {
+it('names an approval of a plan already decided and one of another hash; a self-approval of a destructive plan is one to check, or none when its line says the setting allowed it', () => {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'impossible-lines-'));
   temps.push(stateDir);
   const file = path.join(stateDir, 'journal.jsonl');
@@ -37,6 +37,9 @@ it('names an approval of a plan already decided, a self-approval of a destructiv
   forge('run.approved', 'terminal:alice', { runId: `${incident}/7`, hash: planHash });
   forge('run.proposed', 'terminal:alice', { runId: `${incident}/8`, run: { ...proposal.data.run, id: `${incident}/8` } });
   forge('run.approved', 'terminal:bob', { runId: `${incident}/8`, hash: 'f'.repeat(64) });
+  // As the bot writes a self-approval with DATABOX_ALLOW_SELF_APPROVAL on.
+  forge('run.proposed', 'terminal:carol', { runId: `${incident}/9`, run: { ...proposal.data.run, id: `${incident}/9` } });
+  forge('run.approved', 'terminal:carol', { runId: `${incident}/9`, hash: planHash, selfApprovalAllowed: true });
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
   writeHead(file, last);
   let out = '';
@@ -45,10 +48,12 @@ it('names an approval of a plan already decided, a self-approval of a destructiv
   const markdown = writePostmortem({ stateDir, runbooks, root: fixtureRoot, incidentId: incident, writtenAt: new Date('2026-04-21T00:00:00Z') }).markdown;
   expect(markdown).toContain(
     `> **Warning: lines the bot could never have written**: line 90, an approval of a plan already approved; ` +
-      `line 92, a self-approval of a plan that needs a teammate, possible only with DATABOX_ALLOW_SELF_APPROVAL on; ` +
       `line 94, an approval naming plan hash ffffffff, not the plan's (${planHash.slice(0, 8)}): impossible for the bot: written by hand? ` +
       `The hash chain holds whoever wrote a line; compare with the incident's thread.`,
   );
-  const boss = markdown.split('\n').find((line) => line.includes('U0BOSS') && line.includes('**approved**'));
-  expect(boss).toMatch(/_\(an approval of a plan already approved: impossible for the bot: written by hand\?\)_$/);
+  const approvalBy = (name: string) => markdown.split('\n').find((line) => line.includes(name) && line.includes('**approved**'));
+  expect(approvalBy('U0BOSS')).toMatch(/_\(an approval of a plan already approved: impossible for the bot: written by hand\?\)_$/);
+  // Written before approvals recorded the setting: the bot wrote it only with DATABOX_ALLOW_SELF_APPROVAL on.
+  expect(approvalBy('alice')).toMatch(/_\(a self-approval: allowed only if DATABOX_ALLOW_SELF_APPROVAL was on; check\)_$/);
+  expect(approvalBy('carol')).not.toMatch(/_\(/);
 });
