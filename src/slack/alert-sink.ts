@@ -4,7 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import { formatDuration } from '../format-duration.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
-import type { AlertRef, OutageState, Silence } from '../watchers/alert-state.js';
+import { silencedAt, type AlertRef, type OutageState, type Silence } from '../watchers/alert-state.js';
 import type { Finding, Watcher } from '../watchers/finding.js';
 import { leftOffText, recoveryText, type OutageSpan } from '../watchers/outage-span.js';
 import { UndeliverableError } from '../watchers/undeliverable.js';
@@ -111,12 +111,13 @@ export class SlackAlertSink implements AlertSink {
     await this.inAlertChannel(ref.channel, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, reply_broadcast: true, text }));
   }
 
-  async changed(finding: Finding, outage: OutageState, worse: boolean, toChannel: boolean): Promise<void> {
+  async changed(finding: Finding, outage: OutageState, worse: boolean, toChannel: boolean, now: Date): Promise<void> {
     if (!outage.ref) return;
     const shown = { ...finding, summary: this.redact(finding.summary), details: finding.details.map(this.redact) };
-    // The alert itself shows what is wrong now; the thread says it changed, so nobody acts on the old headline.
+    // The alert itself shows what is wrong now; the thread says it changed, so nobody acts on the old headline. A silence
+    // that has ended is not shown: the alert would say its reminders are silenced until a time gone by.
     const ref = outage.ref;
-    await this.inAlertChannel(ref.channel, () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...alertBlocks(shown, outage.since, flappingText(outage), outage.silenced) }));
+    await this.inAlertChannel(ref.channel, () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...alertBlocks(shown, outage.since, flappingText(outage), silencedAt(outage, now)) }));
     const how = worse ? ':arrow_up: Worse now' : ':arrows_counterclockwise: Still an outage, but what is wrong changed';
     const text = `${how}: ${escapeMrkdwnNames(shown.summary)} (was: ${escapeMrkdwnNames(this.redact(outage.summary))})`;
     // The thread only for a change or a smaller step worse: the edited alert already shows the channel what is wrong now.
@@ -153,12 +154,12 @@ export class SlackAlertSink implements AlertSink {
     await (said ? markEnded().catch((error: unknown) => this.logger.warn({ err: error, watcher: watcher.id }, 'could not mark the alert as ended; its thread says it')) : this.inAlertChannel(ref.channel, markEnded));
   }
 
-  async returned(finding: Finding, outage: OutageState, said: boolean): Promise<void> {
+  async returned(finding: Finding, outage: OutageState, said: boolean, now: Date): Promise<void> {
     if (!outage.ref) return;
     const shown = { ...finding, summary: this.redact(finding.summary), details: finding.details.map(this.redact) };
     // The same alert, active again with its button (a click joins the incident it already opened), saying it flaps.
     const ref = outage.ref;
-    await this.inAlertChannel(ref.channel, () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...alertBlocks(shown, outage.since, flappingText(outage), outage.silenced) }));
+    await this.inAlertChannel(ref.channel, () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...alertBlocks(shown, outage.since, flappingText(outage), silencedAt(outage, now)) }));
     if (!said) return;
     const times = (outage.returns ?? 0) + 1;
     const span = formatDuration(Date.parse(outage.returnedAt ?? outage.since) - Date.parse(outage.since));

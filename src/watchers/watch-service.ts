@@ -25,7 +25,7 @@ export interface AlertSink {
    * The outage goes on, but what is wrong changed (`worse`: worse than said before): the alert shows the new finding,
    * and its thread says so; `toChannel`: the channel too (it crossed into its watcher's top level, Finding.critical).
    */
-  changed(finding: Finding, outage: OutageState, worse: boolean, toChannel: boolean): Promise<void>;
+  changed(finding: Finding, outage: OutageState, worse: boolean, toChannel: boolean, now: Date): Promise<void>;
   /**
    * The alert says it ended, and `span` when it began and how long it lasted; `said`: its thread says so too (not for one
    * that flapped: see settled). `finding.leftOff`: the parts of its problem still there but no longer alerted on, on
@@ -33,7 +33,7 @@ export interface AlertSink {
    */
   recovered(watcher: Watcher, outage: OutageState, span: OutageSpan, finding: Finding, said: boolean): Promise<void>;
   /** Back within the flap window (`outage` counts this return): the same alert is active again; `said`: its thread says so. */
-  returned(finding: Finding, outage: OutageState, said: boolean): Promise<void>;
+  returned(finding: Finding, outage: OutageState, said: boolean, now: Date): Promise<void>;
   /** A flapping outage's end (`span`) has held for `heldMs` (the flap window): its thread says it is over, and how it flapped. */
   settled(watcher: Watcher, outage: OutageState, span: OutageSpan, heldMs: number, finding: Finding): Promise<void>;
   /**
@@ -453,7 +453,7 @@ export class WatchService {
       case 'changed': {
         // Crossing into the top level (a disk out of space) is what everyone must see; a smaller step worse stays in the thread.
         const toChannel = action.crossed;
-        const undelivered = await undeliverable(() => sink.changed(finding, action.outage, action.worse, toChannel));
+        const undelivered = await undeliverable(() => sink.changed(finding, action.outage, action.worse, toChannel, now));
         await journal.commit({ type: watchEvents.changed, data: { watcher: watcher.id, since: action.outage.since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, problem: finding.problem, severity: finding.severity, ...(finding.critical ? { critical: true } : {}), ...(toChannel ? { toChannel } : {}), ...undelivered } });
         return;
       }
@@ -477,7 +477,7 @@ export class WatchService {
       }
       case 'returned': {
         const reopened: OutageState = { ...action.outage, summary: finding.summary, problem: finding.problem, returns: (action.outage.returns ?? 0) + 1, returnedAt: now.toISOString(), endedAt: undefined };
-        const undelivered = await undeliverable(() => sink.returned(finding, reopened, action.said));
+        const undelivered = await undeliverable(() => sink.returned(finding, reopened, action.said, now));
         await journal.commit({
           type: watchEvents.returned,
           data: { watcher: watcher.id, since: reopened.since, summary: finding.summary, details: finding.details, problem: finding.problem, returns: reopened.returns, said: action.said, ...(notPosted ? { notPosted } : {}), ...undelivered },
