@@ -1,6 +1,6 @@
 // Paused schedules watcher: a stack schedule STOPPED that scenario 4's diagnosis would call paused, noticed before any mart passes its SLA.
 import { ticksAtMostDaily } from '../dagster/builds-days.js';
-import { assessDagster, noStackSchedule, scheduleWhere, type ScheduleEvidence } from '../dagster/evidence.js';
+import { assessDagster, scheduleWhere, type ScheduleEvidence } from '../dagster/evidence.js';
 import { stackSchedules } from '../dagster/stack-schedules.js';
 import { firstFew } from '../first-few.js';
 import { orList } from '../or-list.js';
@@ -9,6 +9,7 @@ import type { Finding, LeftOff, Watcher } from './finding.js';
 import type { ScheduleRules } from './schedule-rules.js';
 import { askDagster, dagsterWatcherOff, type DagsterWatcherOptions } from './dagster-asked.js';
 import { webserverDown } from './webserver-down.js';
+import { noScheduleListed } from './no-schedule-listed.js';
 
 export interface SchedulesWatcherOptions extends DagsterWatcherOptions {
   heartbeatMaxAgeMs: number;
@@ -79,17 +80,6 @@ function switchedOffOnPurpose(every: readonly ScheduleEvidence[], jobs: readonly
   });
 }
 
-/** Dagster answered and lists none of the stack's schedules, the runbook not saying it runs on sensors: an outage. */
-function noScheduleListed(jobs: readonly string[], leftOff: string[]): Finding {
-  return {
-    ...base,
-    state: 'problem',
-    summary: `Dagster lists no schedule for the stack: nothing launches ${jobs.length > 0 ? orList(jobs.map((job) => `job ${job}`)) : "the stack's jobs"} on a schedule`,
-    details: [noStackSchedule, ...leftOff],
-    problem: 'no schedule listed',
-  };
-}
-
 export function schedulesWatcher(options: SchedulesWatcherOptions): Watcher {
   return {
     id: 'schedules',
@@ -121,7 +111,8 @@ export function schedulesWatcher(options: SchedulesWatcherOptions): Watcher {
           return { ...base, state: 'unknown', summary: `The schedules of ${unread.map((u) => u.repository).join(', ')} could not be read: ${unread[0]?.error}`, details: leftOff };
         }
         // None listed is no "0 of 0 RUNNING, healthy": nothing launches the stack's runs, as the daemon watcher says of no daemon.
-        if (every.length === 0 && !options.rules.runsOnSensors) return noScheduleListed(options.rules.jobs, leftOff);
+        const none = every.length === 0 ? await noScheduleListed(probed, options.client, options.rules.jobs, options.rules.runsOnSensors, leftOff) : undefined;
+        if (none) return none;
         const running = every.filter((s) => s.status === 'RUNNING').length;
         const stopped = every.length - running;
         const summary =

@@ -15,7 +15,7 @@ import { recoveryText } from '../../src/watchers/outage-span.js';
 import { loadScheduleRules } from '../../src/watchers/schedule-rules.js';
 import { schedulesWatcher } from '../../src/watchers/schedules-watcher.js';
 import { WatchService, type AlertSink } from '../../src/watchers/watch-service.js';
-import { daemonHealthyNow, dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
+import { daemonHealthyNow, dagsterUrl, graphqlFixture, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { useTempDirs } from '../support/fixtures.js';
 
@@ -135,12 +135,45 @@ describe('paused schedules watcher', () => {
 
   it('alerts when Dagster lists no schedule for the stack (a deploy dropped or renamed it), as the daemon watcher does for no daemon, unless schedule.yml says the stack runs on sensors', async () => {
     const clock = () => recordedAt;
-    serve(clock, () => []);
+    serveDagster({ DataboxDaemonHealth: daemonHealthyNow(clock), DataboxSchedules: () => schedulesAnswer([]), DataboxWorkspace: 'workspace-loaded' });
     const none = await watcher().check(clock());
     expect(none).toMatchObject({ state: 'problem', scenario: 'schedule', summary: 'Dagster lists no schedule for the stack: nothing launches job all_pipelines on a schedule', problem: 'no schedule listed' });
     expect(none.details[0]).toMatch(/^Dagster lists no schedule for the stack though every code location loaded: a deploy may have dropped or renamed it.*set `runsOnSensors: true` on the dagster-health step of runbooks\/schedule\.yml$/);
     const sensors = await watcher(true, 'databox.orchestration.definitions', true).check(clock());
     expect(sensors).toMatchObject({ state: 'healthy', summary: 'Dagster lists no schedule for the stack, which runs on sensors (runsOnSensors in schedule.yml)' });
+  });
+
+  it("says the stack's code location failed to load, not that a deploy dropped its schedule, when Dagster lists none because of it, runsOnSensors or not", async () => {
+    const clock = () => recordedAt;
+    let workspaceAsked = 0;
+    serveDagster({
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+      DataboxSchedules: () => schedulesAnswer([]),
+      DataboxWorkspace: () => ((workspaceAsked += 1), graphqlFixture('workspace-location-failed')),
+    });
+    const failed = "code location databox.orchestration.definitions failed to load: dagster._core.errors.DagsterImportError: Encountered ImportError: `No module named 'databox.orchestration.assets_ebird'` while importing module databox.orchestration.definitions.";
+    for (const runsOnSensors of [false, true]) {
+      const found = await watcher(true, 'databox.orchestration.definitions', runsOnSensors).check(clock());
+      expect(found).toMatchObject({ state: 'problem', scenario: 'schedule', summary: `Dagster lists no schedule for the stack: ${failed}`, problem: 'code location failed: databox.orchestration.definitions' });
+      expect(found.details.join('\n')).not.toMatch(/every code location loaded|runsOnSensors/);
+    }
+    expect(workspaceAsked).toBe(2);
+  });
+
+  it("asks for the code locations only when Dagster lists no schedule, and claims every one loaded only when Dagster said so", async () => {
+    const clock = () => recordedAt;
+    let workspaceAsked = 0;
+    const answers = { DataboxDaemonHealth: daemonHealthyNow(clock), DataboxWorkspace: () => ((workspaceAsked += 1), { data: null, errors: [{ message: 'workspace is not available' }] }) };
+    serveDagster({ ...answers, DataboxSchedules: () => schedulesAnswer([schedule('all_pipelines_daily', 'RUNNING', '2026-04-21T06:00:00Z')]) });
+    expect(await watcher().check(clock())).toMatchObject({ state: 'healthy' });
+    expect(workspaceAsked).toBe(0);
+    nock.cleanAll();
+    serveDagster({ ...answers, DataboxSchedules: () => schedulesAnswer([]) });
+    const none = await watcher().check(clock());
+    expect(workspaceAsked).toBe(1);
+    expect(none).toMatchObject({ state: 'problem', problem: 'no schedule listed' });
+    expect(none.details.join('\n')).not.toContain('every code location loaded');
+    expect(none.details[0]).toMatch(/^Dagster lists no schedule for the stack, and whether its code location loaded is unknown \(.*workspace is not available.*\)/);
   });
 
   it('reads runsOnSensors from the dagster-health step, refusing anything but true or false', () => {
