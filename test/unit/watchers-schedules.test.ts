@@ -160,6 +160,13 @@ describe('paused schedules watcher', () => {
     expect(workspaceAsked).toBe(2);
   });
 
+  it("cannot tell, rather than alert, while the stack's code location is still loading and Dagster lists none of its schedules", async () => {
+    const clock = () => recordedAt;
+    const loading = { data: { workspaceOrError: { __typename: 'Workspace', locationEntries: [{ name: 'databox.orchestration.definitions', loadStatus: 'LOADING', locationOrLoadError: null }] } } };
+    serveDagster({ DataboxDaemonHealth: daemonHealthyNow(clock), DataboxSchedules: () => schedulesAnswer([]), DataboxWorkspace: () => loading });
+    expect(await watcher().check(clock())).toMatchObject({ state: 'unknown', summary: 'Dagster lists no schedule for the stack while code location databox.orchestration.definitions is still loading' });
+  });
+
   it("asks for the code locations only when Dagster lists no schedule, and claims every one loaded only when Dagster said so", async () => {
     const clock = () => recordedAt;
     let workspaceAsked = 0;
