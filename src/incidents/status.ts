@@ -9,6 +9,7 @@ import type { Runbook } from '../runbook/schema.js';
 import { validatedElsewhere } from './recovered-elsewhere.js';
 import { undoneByOthers } from './recoveries-undone.js';
 import { partOfWindow } from './part-of-window.js';
+import { standingRuns } from './standing-runs.js';
 import { outdatedWhatNow } from './outdated-what-now.js';
 import { recoveredSince, sameDiagnosisKey, type RecoveredSince } from './recovered-since.js';
 
@@ -272,7 +273,7 @@ function fixedSince(incident: Incident, report: Pick<StatusReport, 'recoveredSin
  * `plan`: it stands at a plan not yet run (waiting, no longer approvable, or approved).
  */
 function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated' | 'validatedElsewhere' | 'undoneElsewhere'>): { said: string; open: boolean; plan?: true } | undefined {
-  const runs = incident.runs.filter((r) => r.kind !== 'diagnosis' && r.kind !== 'inspection');
+  const runs = standingRuns(incident).filter((r) => r.kind !== 'diagnosis' && r.kind !== 'inspection');
   // Where it stood before a cleanup that ended, then the cleanup.
   const last = runs.at(-1);
   if (last && cleanupEnded(last)) {

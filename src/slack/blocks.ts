@@ -5,6 +5,7 @@ import { cleanupEnded, endedWords, runLabel } from '../incidents/run-label.js';
 import type { UndoneByOther } from '../incidents/recoveries-undone.js';
 import { rolledBackStatus, undoneStatus } from './undone-status.js';
 import { leftOutLine } from '../incidents/left-out.js';
+import { standingRuns } from '../incidents/standing-runs.js';
 import type { KnownBlock } from '@slack/types';
 import { describeStep } from '../engine/describe.js';
 import { previewValueSaid } from '../engine/previews.js';
@@ -100,13 +101,15 @@ export type OutdatedBy = (run: Run) => { by: Run; whatNow: string } | undefined;
 export type UndoneBy = (incident: Incident) => UndoneByOther | undefined;
 
 function incidentStatus(incident: Incident, parameters: Runbook['parameters'] | undefined, outdatedBy: OutdatedBy, undoneBy: UndoneBy): string {
-  const last = incident.runs.at(-1);
+  // A plan rejected or expired changed nothing: where the incident stands is what came before it, as /databox status says.
+  const runs = standingRuns(incident);
+  const last = runs.at(-1);
   if (!last) return 'opened';
   // "Rolled back, so not recovered" stays said, the cleanup after it; so does where the incident stood before a plan
   // that can no longer be approved (nobody goes looking to approve it).
   const stale = last.status === 'pending' && last.needsApproval ? outdatedBy(last) : undefined;
-  if ((cleanupEnded(last) || stale) && incident.runs.length > 1) {
-    return `${incidentStatus({ ...incident, runs: incident.runs.slice(0, -1) }, parameters, outdatedBy, undoneBy)}; then ${runStatus(last, outdatedBy)}`;
+  if ((cleanupEnded(last) || stale) && runs.length > 1) {
+    return `${incidentStatus({ ...incident, runs: runs.slice(0, -1) }, parameters, outdatedBy, undoneBy)}; then ${runStatus(last, outdatedBy)}`;
   }
   // Its recovery undone, the thread's top stops reading as a success: what undid it, and when.
   if (last.kind === 'rollback' && last.status === 'succeeded') return rolledBackStatus(incident, last);
@@ -133,8 +136,6 @@ function runStatus(last: Run, outdatedBy: OutdatedBy = () => undefined): string 
     running: `${last.kind} running`,
     succeeded: last.kind === 'diagnosis' ? 'diagnosis finished' : `${runLabel(last).toLowerCase()} succeeded`,
     failed: `${runLabel(last).toLowerCase()} ${endedWords(last)}`,
-    rejected: 'plan rejected',
-    expired: 'plan expired',
     interrupted: `${runLabel(last).toLowerCase()} ${endedWords(last)}`,
   };
   return labels[last.status] ?? last.status;
