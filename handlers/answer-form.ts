@@ -3,6 +3,7 @@ import type { SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { shownInForm } from '../src/slack/modal-values.js';
 import { tellFormSender } from '../src/slack/tell-or-log.js';
+import type { SentForm } from '../src/commands/sent-form.js';
 import type { HandlerDeps } from './index.js';
 
 export interface FormAnswer {
@@ -11,8 +12,10 @@ export interface FormAnswer {
   user: string;
   /** Where the person is told what the form could not show: the incident's thread, when it has one. */
   audience: { channel: string; user: string; threadTs?: string };
-  /** The form's values as typed, for the record ("modal: recover backup=…"). */
+  /** The command the form stands for, for the record ("modal: recover duckdb path=b backup=…"). */
   typed: string;
+  /** Which form it was and its fields as typed, when its metadata named one. */
+  form?: SentForm;
   /** Per field, why it was refused; undefined when the form was accepted. */
   errors?: Record<string, string>;
   /** The incident the form is about, when its metadata named one the journal knows. */
@@ -23,10 +26,10 @@ export interface FormAnswer {
  * Closes the form, or keeps it open with each refusal under its field (cut to what a field shows); the values go on
  * the record as typed, and a refusal after them with its whole reason, told whole beside the form when it was cut.
  */
-export async function answerForm(deps: HandlerDeps, { ack, client, user, audience, typed, errors, incident }: FormAnswer): Promise<void> {
+export async function answerForm(deps: HandlerDeps, { ack, client, user, audience, typed, form, errors, incident }: FormAnswer): Promise<void> {
   const shown = errors && shownInForm(Object.fromEntries(Object.entries(errors).map(([field, text]) => [field, deps.redact(text)])));
   await ack(shown ? { response_action: 'errors', errors: shown.errors } : undefined);
-  deps.service.recordCommand(typed, user, 'slack', incident);
+  deps.service.recordCommand(typed, user, 'slack', incident, { form });
   if (!errors) return;
   const reason = Object.values(errors).join('; ');
   void deps.service.recordRefusal(user, incident ? { command: typed, incident, reason } : { command: typed, reason });

@@ -3,7 +3,7 @@ import type { BlockButtonAction } from '@slack/bolt';
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds, recoveryPathModal } from '../src/slack/blocks.js';
 import { pathButton, readButtonValue } from '../src/slack/button-value.js';
-import { describeFailure, samePlanWaitingText } from '../src/slack/tell.js';
+import { describeFailure, samePlanWaitingReason, samePlanWaitingText } from '../src/slack/tell.js';
 import { tellClicker } from '../src/slack/tell-or-log.js';
 import { recordIfRefused, refusedClick } from '../src/slack/refused-click.js';
 import { UserError } from '../src/errors.js';
@@ -55,7 +55,7 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
           // The click is on the record too, as one that proposed nothing, so the postmortem shows who asked again.
           if (run && alreadyWaiting) {
             const { user, ...clicked } = refusedClick(body.user.id, action, id);
-            void deps.service.recordRefusal(user, { ...clicked, reason: `the same plan already waits for approval (${run.id}); nothing new was proposed` });
+            void deps.service.recordRefusal(user, { ...clicked, reason: samePlanWaitingReason(run.id) });
             if (!notShown) await tell(samePlanWaitingText(run.id));
           }
         } catch (error) {

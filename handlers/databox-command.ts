@@ -38,7 +38,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
     // Past the per-person limit, with its refusal on the same line.
     // `incident`: the one a joined diagnosis belongs to, so its postmortem shows who else asked for it.
     const record = (refusedBecause?: string, incident?: string) =>
-      deps.service.recordCommand(`/databox ${command.text}`.slice(0, 2_000), command.user_id, `slack:${command.channel_id}`, incident, refusedBecause);
+      deps.service.recordCommand(`/databox ${command.text}`.slice(0, 2_000), command.user_id, `slack:${command.channel_id}`, incident, { refusedBecause });
     // A refusal is on the record beside the command it answers, with why.
     // A join found out once its incident opened: the command's own line, written before, could not name it.
     const recordJoin = joinRecorder(deps.service, command.user_id, `/databox ${command.text}`.slice(0, 2_000), `slack:${command.channel_id}`);

@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { parametersModalId } from '../src/slack/blocks.js';
 import { explainMissingInForm, withDiagnosedDefaults } from '../src/incidents/diagnosed-defaults.js';
 import { requiredOn } from '../src/incidents/path-requires.js';
-import { fieldErrors, formFields, modalValues, readMetadata, refusal, submittedValues } from '../src/slack/modal-values.js';
+import { fieldErrors, formFields, modalValues, readMetadata, refusal, submittedValues, valuesAsSent } from '../src/slack/modal-values.js';
+import type { SentForm } from '../src/commands/sent-form.js';
 import { incidentThread } from '../src/slack/slack-refs.js';
-import { describeFailure, samePlanWaitingText } from '../src/slack/tell.js';
+import { describeFailure, samePlanWaitingReason, samePlanWaitingText } from '../src/slack/tell.js';
 import { tellFormSender } from '../src/slack/tell-or-log.js';
 import { recordIfRefused } from '../src/slack/refused-click.js';
 import { tellIfNotShown } from '../src/slack/plan-not-shown.js';
@@ -26,12 +27,14 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
     let known: string | undefined;
     // What the form stands for, as the command one would type (its scenario and path once known): the record's words.
     let asTyped = 'recover';
+    let form: SentForm | undefined;
     // Never fails: what Slack will not show them is logged with a reference.
     const tellThem = (text: string) => tellFormSender(client, deps.redact, deps.logger, audience, text, { action: 'modal', incident: known });
     try {
       // Cleared fields are kept (as ""): one the diagnosis had filled in is refused, not silently filled in again.
       params = modalValues(submittedValues(view), { keepEmpty: true });
       const { incident: incidentId, path, diagnosed } = readMetadata(view.private_metadata, metadata);
+      form = { of: 'path', path, values: valuesAsSent(submittedValues(view)) };
       // A field the form could not prefill, left empty, takes what the diagnosis found, as its hint says.
       for (const name of diagnosed?.split(',') ?? []) if (params[name] === '') delete params[name];
       const incident = deps.service.incident(incidentId);
@@ -61,13 +64,17 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
         // Slack refused the plan for good: a form's submission has no response URL, so it is said as a form's refusal is.
         const notShown = await tellIfNotShown(run && deps.service.run(run.id), tellThem);
         // The same plan was already waiting (the form sent twice, or a terminal's plan): that one is the one to approve.
-        if (run && alreadyWaiting && !notShown) await tellThem(samePlanWaitingText(run.id));
+        // The form is on the record too, as one that proposed nothing, so the postmortem shows who sent it again.
+        if (run && alreadyWaiting) {
+          void deps.service.recordRefusal(body.user.id, { command: typed, incident: incidentId, reason: samePlanWaitingReason(run.id) });
+          if (!notShown) await tellThem(samePlanWaitingText(run.id));
+        }
       };
     } catch (error) {
       errors = refusal(formFields(view), describeFailure(error, deps.logger, { action: 'modal' }));
     }
     const typed = `modal: ${asTyped}${Object.entries(params).map(([k, v]) => ` ${k}=${commandValue(v)}`).join('')}`;
-    await answerForm(deps, { ack, client, user: body.user.id, audience, typed, errors, incident: known });
+    await answerForm(deps, { ack, client, user: body.user.id, audience, typed, form, errors, incident: known });
     if (errors || !start) return;
     const run = start;
     const tell = (error: unknown) => {

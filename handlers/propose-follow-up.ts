@@ -33,7 +33,7 @@ export function registerProposeFollowUp(routes: ListenerRouter, deps: HandlerDep
       // Journaled as the command it stands for, before the checks a typed command gets too; past the per-person limit,
       // with its refusal on the same line.
       const overLimit = overCommandLimit(deps.commandLimit, user);
-      void deps.service.recordCommand(`follow-up button: ${typed}`, user, `slack:${channel}`, offer.incident, overLimit?.reason);
+      void deps.service.recordCommand(`follow-up button: ${typed}`, user, `slack:${channel}`, offer.incident, { refusedBecause: overLimit?.reason });
       asTyped = { user, command: `follow-up button: ${typed}`, incident: offer.incident };
       if (overLimit) {
         await tell(overLimit.text);

@@ -2,7 +2,8 @@
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { z } from 'zod';
 import { rollbackModalId } from '../src/slack/blocks.js';
-import { fieldErrors, formFields, modalValues, readMetadata, refusal, submittedValues } from '../src/slack/modal-values.js';
+import { fieldErrors, formFields, modalValues, readMetadata, refusal, submittedValues, valuesAsSent } from '../src/slack/modal-values.js';
+import type { SentForm } from '../src/commands/sent-form.js';
 import { incidentThread } from '../src/slack/slack-refs.js';
 import { describeFailure } from '../src/slack/tell.js';
 import { tellFormSender } from '../src/slack/tell-or-log.js';
@@ -19,6 +20,7 @@ export function registerRollbackParametersModal(routes: ListenerRouter, deps: Ha
     let params: Record<string, string> = {};
     let errors: Record<string, string> | undefined;
     let runId = '';
+    let form: SentForm | undefined;
     let audience = { channel: '', user: body.user.id, threadTs: undefined as string | undefined };
     let known: string | undefined;
     // Never fails: what Slack will not show them is logged with a reference.
@@ -26,6 +28,7 @@ export function registerRollbackParametersModal(routes: ListenerRouter, deps: Ha
     try {
       params = modalValues(submittedValues(view));
       runId = readMetadata(view.private_metadata, metadata).run;
+      form = { of: 'rollback', run: runId, values: valuesAsSent(submittedValues(view)) };
       const incident = deps.service.incident(deps.service.run(runId).incidentId);
       known = incident.id;
       const names = deps.service.rollbackParameters(runId);
@@ -36,7 +39,7 @@ export function registerRollbackParametersModal(routes: ListenerRouter, deps: Ha
       errors = refusal(formFields(view), describeFailure(error, deps.logger, { action: 'rollback-modal' }));
     }
     const typed = `modal: rollback ${runId}${Object.entries(params).map(([k, v]) => ` ${k}=${commandValue(v)}`).join('')}`;
-    await answerForm(deps, { ack, client, user: body.user.id, audience, typed, errors, incident: known });
+    await answerForm(deps, { ack, client, user: body.user.id, audience, typed, form, errors, incident: known });
     if (errors) return;
     const tell = (error: unknown) => {
       recordIfRefused(deps.service, { user: body.user.id, command: typed, incident: known }, error);

@@ -81,6 +81,7 @@ import { rollbackReadsUnset } from './rollback-reads-unset.js';
 import { snapshotsNotRestored, snapshotsNotRestoredSaid } from './snapshots-not-restored.js';
 import { recoveriesUndoneSaid } from './recoveries-undone.js';
 import { failedAtWords } from '../journal/failed-at.js';
+import type { SentForm } from '../commands/sent-form.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -294,10 +295,12 @@ export class IncidentService {
    * Records a command as it was typed, before anything else happens: a background commit (it shares a write and an
    * fsync with whatever else arrives within 50 ms), in order before everything that follows it. Resolves once on disk.
    */
-  recordCommand(text: string, actor: string, origin: string, incidentId?: string, refusedBecause?: string): Promise<void> {
+  recordCommand(text: string, actor: string, origin: string, incidentId?: string, { refusedBecause, form }: { refusedBecause?: string; form?: SentForm } = {}): Promise<void> {
     // A command refused before any check of its own (past the per-person limit) is one line: its refusal rides on it.
     const refused = refusedBecause === undefined ? {} : { refused: true, reason: this.deps.redact(refusedBecause) };
-    const event = { type: 'command.received', incident: incidentId ?? null, actor, data: { text: this.deps.redact(text), origin, ...refused } };
+    // A form's fields as typed: its text, the command it stands for, holds them trimmed and quoted to be typed again.
+    const sent = form === undefined ? {} : { form: redactDeep(form, this.deps.redact) };
+    const event = { type: 'command.received', incident: incidentId ?? null, actor, data: { text: this.deps.redact(text), origin, ...refused, ...sent } };
     return this.quietly(this.deps.journal.commit(event, { background: true }));
   }
 

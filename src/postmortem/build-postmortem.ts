@@ -12,6 +12,8 @@ import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import { unacknowledgedTornWords, type UnacknowledgedTorn } from '../journal/torn-tail.js';
 import type { Runbook } from '../runbook/schema.js';
 import { runDuration, runElapsed, stepDuration } from '../format-duration.js';
+import { sentFormOf } from '../commands/sent-form.js';
+import { sentFormWords } from './sent-form-words.js';
 import { between, cell, code, commentsInline, fence, formatDuration, fromSlackText, plain, shortExcerpt, utcClock, utcClockFrom, utcDay, utcStamp } from './markdown.js';
 import { acceptedNote, changedBeforeStopping, failedAtWords, passedCount, stepPassed } from '../engine/step-passed.js';
 import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
@@ -574,7 +576,8 @@ function timelineEntry(record: JournalRecord, state: IncidentState, rootOf: Root
     case 'command.received': {
       // A refused command did not run: its line says so and why, and the refusal's own record adds nothing.
       const refusal = refusals.ofCommand.get(record);
-      const typed = `${who(record.actor)} ${refusal ? 'typed' : 'ran'} ${code(String(data.text ?? ''))}${where(data.origin)}`;
+      const form = sentFormOf(data);
+      const typed = `${who(record.actor)} ${form ? sentFormWords(form) : `${refusal ? 'typed' : 'ran'} ${code(String(data.text ?? ''))}`}${where(data.origin)}`;
       return `${at} ${typed}${refusal ? `: refused: ${plain(refusalReason(refusal))}` : ''}`;
     }
     case 'diagnosis.joined':

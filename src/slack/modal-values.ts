@@ -36,6 +36,11 @@ export function modalValues(values: Values, { keepEmpty = false } = {}): Record<
   return params;
 }
 
+/** A form's fields as they were typed, untrimmed (a field left empty as ""), by block id: for the record. */
+export function valuesAsSent(values: Values): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([blockId, block]) => [blockId, typeof block.value?.value === 'string' ? block.value.value : '']));
+}
+
 /**
  * Runs the parameter check; a UserError becomes Slack's `errors` map on the field it names (or the first one), so the
  * modal stays open with the problem under that field. Other errors propagate. `fields` are the form's own blocks: an

@@ -47,6 +47,11 @@ export function redactedRespond(respond: RespondFn, redact: Redactor): RespondFn
   return (message) => respond(redactDeep(message, redact));
 }
 
+/** Why a recovery asked for again while the same plan waits proposed nothing, as the record keeps it. */
+export function samePlanWaitingReason(runId: string): string {
+  return `the same plan already waits for approval (${runId}); nothing new was proposed`;
+}
+
 /** The answer to a recovery asked for again while the same plan waits (a second click or command, or a terminal's plan). */
 export function samePlanWaitingText(runId: string): string {
   return `:link: The same plan already waits for approval: \`${runId}\` in the incident's thread. Nothing new was proposed.`;

@@ -114,11 +114,11 @@ describe('delivering a postmortem to Slack', () => {
     expect(uploads).toHaveLength(1);
     expect(again.unchangedSince).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     // Once the journal holds more of the incident, the new document is uploaded.
-    await deps.service.recordCommand(`/databox recover duckdb path=a incident=${incidentId}`, 'U0OPERATOR', 'slack:C0THREAD', incidentId, 'over the limit');
+    await deps.service.recordCommand(`/databox recover duckdb path=a incident=${incidentId}`, 'U0OPERATOR', 'slack:C0THREAD', incidentId, { refusedBecause: 'over the limit' });
     expect((await deliverPostmortem(deps, client, incidentId, 'C0OTHER')).unchangedSince).toBeUndefined();
     expect(uploads).toHaveLength(2);
     // Two people asking at once, while the first upload goes: one upload.
-    await deps.service.recordCommand(`/databox recover duckdb path=b incident=${incidentId}`, 'U0OPERATOR', 'slack:C0THREAD', incidentId, 'over the limit');
+    await deps.service.recordCommand(`/databox recover duckdb path=b incident=${incidentId}`, 'U0OPERATOR', 'slack:C0THREAD', incidentId, { refusedBecause: 'over the limit' });
     const both = await Promise.all([deliverPostmortem(deps, client, incidentId, 'C0OTHER'), deliverPostmortem(deps, client, incidentId, 'C0OTHER')]);
     expect(uploads).toHaveLength(3);
     // The second is told it is going, not that it is in the thread: Slack has not taken it yet.
