@@ -1,6 +1,7 @@
 // What happens when the recovery-path modal is submitted: bad values are shown on their fields, good ones become a plan.
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { z } from 'zod';
+import { UserError } from '../src/errors.js';
 import { parametersModalId } from '../src/slack/blocks.js';
 import { explainMissingInForm, withDiagnosedDefaults } from '../src/incidents/diagnosed-defaults.js';
 import { requiredOn } from '../src/incidents/path-requires.js';
@@ -44,6 +45,9 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
       const recovery = deps.service.recoveryPath(rb, path);
       const thread = incidentThread(incident);
       audience = { ...audience, channel: thread?.channel ?? '', threadTs: thread?.ts };
+      // A form opened before the database changed (another plan ran since): refused on the form, which stays open.
+      const stale = deps.service.staleForPath(incident.id, recovery);
+      if (stale) throw new UserError(stale);
       // Values are checked before the modal closes, so a wrong value is shown on its own field.
       errors = await fieldErrors(
         params,

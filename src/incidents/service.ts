@@ -82,6 +82,7 @@ import { snapshotsNotRestored, snapshotsNotRestoredSaid } from './snapshots-not-
 import { recoveriesUndoneSaid } from './recoveries-undone.js';
 import { failedAtWords } from '../journal/failed-at.js';
 import type { SentForm } from '../commands/sent-form.js';
+import { validationThatPassed } from './validated-recovery.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -834,6 +835,14 @@ export class IncidentService {
     const changedBy = changedSinceDiagnosis(current, recovery, this.deps.state, lockKey, (run) => this.changesItsDatabase(run));
     if (!changedBy) return undefined;
     const rb = this.runbook(incident.scenario);
+    // Changed by its own recovery, validated since: nothing to do, unless the problem is back.
+    const validated = validationThatPassed(current, changedBy, rb.parameters);
+    if (validated) {
+      return (
+        `This incident is recovered: plan ${changedBy.id} (${changedBy.title}) ran, and its validation passed at ${utcTime(validated.finishedAt ?? '')}. ` +
+        `Nothing is needed unless the problem is back: then diagnose again (\`/databox ${diagnoseAgainCommand(current, rb.diagnosis.parameters)}\`) and choose a path from the new verdict. Nothing was proposed.`
+      );
+    }
     return (
       `${path.basename(lockKey)} has changed since this incident's ${current.diagnosis ? 'diagnosis' : 'first plan was typed (with no diagnosis)'}: plan ${changedBy.id} (${changedBy.title}) ran at ${utcTime(changedBy.finishedAt ?? changedBy.startedAt ?? '')}. ` +
       `A plan made on that diagnosis would act on a database nobody has looked at since: diagnose again (\`/databox ${diagnoseAgainCommand(current, rb.diagnosis.parameters)}\`), then choose a path. Nothing was proposed.`

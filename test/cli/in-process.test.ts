@@ -574,14 +574,15 @@ describe('refusals and exit codes', () => {
     expect(healthy.code).toBe(0);
   });
 
-  it("gives a refusal's commands as the CLI's own, as a shell reads them pasted: a database changed since its diagnosis", async () => {
+  it("gives a refusal's commands as the CLI's own, as a shell reads them pasted: an incident recovered since its diagnosis", async () => {
     const { checkout, env } = await newCheckout();
     expect((await cli(env, ['diagnose', 'duckdb'])).code).toBe(1);
     const incident = (journal(checkout).find((r) => r.type === 'incident.opened') as JournalRecord).incident as string;
     expect((await cli(env, ['recover', 'duckdb', 'path=a', `incident=${incident}`, '--approver', 'bob'], promptedHash)).code).toBe(0);
     const again = await cli(env, ['recover', 'duckdb', 'path=a', `incident=${incident}`, '--approver', 'bob'], promptedHash);
     expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/databox\.duckdb has changed since this incident's diagnosis: .*diagnose again \(`npm run --silent cli -- diagnose duckdb incident=/);
+    // Path A's validation passed: the incident is said recovered, and how to diagnose again should the problem be back.
+    expect(again.stderr).toMatch(/This incident is recovered: .*diagnose again \(`npm run --silent cli -- diagnose duckdb incident=/);
     expect(again.stderr).not.toContain('`/databox ');
     const diagnoseAgain = /diagnose again \(`([^`]*)`\)/.exec(again.stderr)?.[1];
     expect(await cliArgsOfPasted(diagnoseAgain as string, 'alice')).toEqual(['diagnose', 'duckdb', `incident=${incident}`]);

@@ -414,35 +414,35 @@ describe('path A: rebuild from raw dlt state', () => {
     checkout.release();
     await harness.settle();
     expect(slack.ephemerals(teammate).join('\n')).toMatch(/holds databox\.duckdb \((approved|running)\) and will change it, so this plan cannot run after it either: when it has finished, diagnose again and propose a new plan/);
-    // Once it has finished, path B asked for again on the same diagnosis is refused: that diagnosis saw the database
-    // path A has since rebuilt. Diagnosed again, it is a new plan, not the one its database changed under.
+    // Once it has finished, path B asked for again on the same diagnosis is refused: path A has since recovered the
+    // incident, its validation passed. Diagnosed again, it is a new plan, not the one its database changed under.
     await slack.waitFor('path A to end', () => journalRecords().some((r) => r.type === 'run.finished' && r.data.runId === JSON.parse(approveA.value).run), 60_000);
     await harness.settle();
     const plansBefore = journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.pathId === 'b').length;
     await harness.command(`recover duckdb path=b backup=${backup} incident=${incident}`, operator);
     await harness.settle();
     expect(String(slack.responses.at(-1)?.body.text ?? '')).toMatch(
-      new RegExp(`databox\\.duckdb has changed since this incident's diagnosis: plan ${incident}/2 \\(Path A: .*\\) ran at \\d\\d:\\d\\d UTC\\. .*diagnose again \\(\`/databox diagnose duckdb incident=${incident}\`\\), then choose a path\\. Nothing was proposed\\.`),
+      new RegExp(`This incident is recovered: plan ${incident}/2 \\(Path A: .*\\) ran, and its validation passed at \\d\\d:\\d\\d UTC\\. Nothing is needed unless the problem is back: then diagnose again \\(\`/databox diagnose duckdb incident=${incident}\`\\) and choose a path from the new verdict\\. Nothing was proposed\\.`),
     );
     expect(journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.pathId === 'b')).toHaveLength(plansBefore);
     // The old verdict's button is refused the same way, and that refusal is on the record under the incident too.
     await harness.click(slack.buttons('choose_path_a')[0]!, operator);
     await harness.settle();
-    expect(slack.ephemerals(operator).at(-1)).toMatch(/has changed since this incident's diagnosis/);
+    expect(slack.ephemerals(operator).at(-1)).toMatch(/This incident is recovered/);
     const refusal = journalRecords().filter((r) => r.type === 'request.refused').at(-1);
     expect(refusal).toMatchObject({ actor: operator, data: { clicked: expect.stringMatching(/^Path A: Rebuild from raw dlt state/), action: 'choose_path_a', incident } });
-    expect(refusal?.data.reason).toMatch(/has changed since this incident's diagnosis/);
+    expect(refusal?.data.reason).toMatch(/This incident is recovered/);
     // Path B's button, whose plan needs a form: refused before the form opens, not after it is filled in.
     const formsBefore = slack.callsTo('views.open').length;
     await harness.click(slack.buttons('choose_path_b')[0]!, operator);
     await harness.settle();
     expect(slack.callsTo('views.open')).toHaveLength(formsBefore);
-    expect(slack.ephemerals(operator).at(-1)).toMatch(/has changed since this incident's diagnosis: .*Nothing was proposed\./);
+    expect(slack.ephemerals(operator).at(-1)).toMatch(/This incident is recovered: .*Nothing was proposed\./);
     expect(journalRecords().filter((r) => r.type === 'request.refused').at(-1)).toMatchObject({ data: { action: 'choose_path_b', incident } });
     const postmortem = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(path.resolve(import.meta.dirname, '..', '..', 'runbooks')), root: checkout.root, incidentId: incident as string });
     // Path B, proposed before path A ran and never approved, changed nothing: path A's validated rebuild is the outcome.
     expect(postmortem.markdown).toMatch(/\| Outcome \| recovered by Path A: Rebuild from raw dlt state; validation passed at \d\d:\d\d:\d\d \|/);
-    expect(postmortem.markdown).toMatch(/\*\*U0OPERATOR\*\* clicked `Path A: Rebuild from raw dlt state[^`]*`: refused: .*has changed since this incident's diagnosis/);
+    expect(postmortem.markdown).toMatch(/\*\*U0OPERATOR\*\* clicked `Path A: Rebuild from raw dlt state[^`]*`: refused: This incident is recovered/);
     await harness.command(`diagnose duckdb incident=${incident}`, operator);
     await harness.settle();
     await harness.command(`recover duckdb path=b backup=${backup} incident=${incident}`, operator);

@@ -6,7 +6,7 @@ import { engineOverRunbook } from '../helpers/engine.js';
 
 const tempDir = useTempDirs('changed-since-');
 
-/** Path A clones (a swap, path S, continues it), path B changes the database in place, path C drops clones. */
+/** Path A clones (a swap, path S, continues it), path B changes the database in place, path C drops clones; the validation fails. */
 const runbook = `
 id: probe
 title: A probe
@@ -45,11 +45,14 @@ recovery:
       - { id: drop, kind: command, title: drop, argv: ["true"], mutates: true }
 validation:
   steps:
-    - { id: noop, kind: command, title: noop, argv: ["true", "noop"] }
+    - { id: noop, kind: command, title: noop, argv: ["false", "noop"] }
 `;
 
-async function diagnosedAndRan(pathId: string) {
-  const service = engineOverRunbook(tempDir(), runbook);
+/** The same, its validation passing: a recovery then leaves the incident recovered. */
+const validatingRunbook = runbook.replace('argv: ["false", "noop"]', 'argv: ["true", "noop"]');
+
+async function diagnosedAndRan(pathId: string, text = runbook) {
+  const service = engineOverRunbook(tempDir(), text);
   const { incident } = await service.start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
   const { run } = await service.start({ verb: 'recover', scenario: 'probe', path: pathId, params: {}, incident: incident.id }, 'U1', 'test');
   expect(service.approve(run!.id, run!.hash, 'U2').ok).toBe(true);
@@ -67,6 +70,13 @@ describe('a plan on a diagnosis its database has changed since', () => {
     await service.start({ verb: 'diagnose', scenario: 'probe', params: {}, incident: incident.id }, 'U1', 'test');
     const { run } = await service.start({ verb: 'recover', scenario: 'probe', path: 'b', params: {}, incident: incident.id }, 'U1', 'test');
     expect(run?.status).toBe('pending');
+  });
+
+  it('says the incident is recovered, not changed since, once the validation after its recovery passed', async () => {
+    const { service, incident } = await diagnosedAndRan('b', validatingRunbook);
+    await expect(service.start({ verb: 'recover', scenario: 'probe', path: 'b', params: {}, incident: incident.id }, 'U1', 'test')).rejects.toThrow(
+      new RegExp(`^This incident is recovered: plan ${incident.id}/2 \\(Path B: Change it in place\\) ran, and its validation passed at \\d\\d:\\d\\d UTC\\. Nothing is needed unless the problem is back: then diagnose again \\(\`/databox diagnose probe incident=${incident.id}\`\\)`),
+    );
   });
 
   it('is not refused after a clone made beside the database (a path a swap continues)', async () => {
