@@ -72,5 +72,9 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
 function formRefused(error: unknown, incident: string): unknown {
   const code = slackCodeOf(error);
   if (!code || slackTrouble(error)) return error;
+  // A click whose form took Slack's 3 seconds to come (a slow moment): another click opens it.
+  if (code === 'expired_trigger_id') {
+    return new UserError(`Slack's 3-second window to open this path's form passed before it opened (${code}), so nothing was run: click the button again. If it keeps happening, type the path's command from the verdict's "Or type" line instead (it names incident=${incident})`);
+  }
   return new UserError(`Slack would not open this path's form (${code}), so nothing was run: type the path's command from the verdict's "Or type" line instead (it names incident=${incident}), or \`/databox help\` for how`);
 }
