@@ -42,10 +42,18 @@ export function valueProblem(key: string, value: string): string | undefined {
   if (controls.length > 0) return `${key}= contains ${controls.map(describeCharacter).join(', ')}: a value is one line of plain text`;
   const placeholder = placeholderProblem(key, value);
   if (placeholder) return placeholder;
-  if (shellMetacharacters.test(value)) {
-    return `${key}=${clip(value)} contains shell metacharacters (${shellMetacharacterList}); parameter values are plain names, dates, numbers and paths`;
-  }
+  if (shellMetacharacters.test(value)) return metacharacterProblem(key, value);
   return undefined;
+}
+
+/** Why a value holding shell metacharacters is refused, as valueProblem says it. */
+export function metacharacterProblem(key: string, value: string): string {
+  return `${key}=${clip(value)} contains shell metacharacters (${shellMetacharacterList}); parameter values are plain names, dates, numbers and paths`;
+}
+
+/** The shell metacharacters a value holds, each once, in the order they first come. */
+export function shellMetacharactersIn(value: string): string[] {
+  return [...new Set([...value].filter((character) => shellMetacharacters.test(character)))];
 }
 
 /**

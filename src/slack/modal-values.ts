@@ -1,5 +1,5 @@
 // Reads a submitted modal's text fields into parameter values, and turns a refusal of them into per-field errors.
-import { valueProblem } from '../commands/parse.js';
+import { metacharacterProblem, shellMetacharactersIn, valueProblem } from '../commands/parse.js';
 import { z } from 'zod';
 import { isUserError, UserError } from '../errors.js';
 
@@ -83,7 +83,8 @@ function underFormFields(errors: Record<string, string>, fields: readonly string
 async function errorsByName(values: Record<string, string>, check: () => Promise<unknown>, names: readonly string[]): Promise<Record<string, string> | undefined> {
   // The same refusals as a typed command: control characters and shell metacharacters.
   for (const [name, value] of Object.entries(values)) {
-    const problem = valueProblem(name, value) ?? wrappedInQuotes(name, value);
+    const typed = valueProblem(name, value);
+    const problem = (typed !== undefined && typed === metacharacterProblem(name, value) ? metacharactersInField(name, value) : typed) ?? wrappedInQuotes(name, value);
     if (problem) return { [name]: problem };
   }
   try {
@@ -108,6 +109,19 @@ async function errorsByName(values: Record<string, string>, check: () => Promise
     const field = fieldOf(error.message) ?? firstGiven(error.message, names) ?? names.find((name) => error.message.includes(name)) ?? names[0] ?? 'value';
     return { [field]: error.message };
   }
+}
+
+/**
+ * Shell metacharacters in a field (a backup path with & or $ in it), said as what to do first, within what a field
+ * shows; the typed command's words for them after, told whole beside the form, as a field shows only its start.
+ */
+function metacharactersInField(name: string, value: string): string {
+  const found = shellMetacharactersIn(value);
+  const one = found.length === 1;
+  const which = one ? `${found[0]}, a shell metacharacter` : `${found.slice(0, -1).join(', ')} and ${found.at(-1)}, shell metacharacters`;
+  // A path (from the root, the home or here) can be copied or linked to one without them; anything else is retyped.
+  const instead = /^(?:\/|~|\.\.?\/)/.test(value) ? `copy or link it under a path without ${one ? 'that character' : 'those characters'}, and give that path` : `type the value without ${one ? 'it' : 'them'}`;
+  return `${name} contains ${which} no value may hold: ${instead}. ${metacharacterProblem(name, value)}`;
 }
 
 /** The name among `names` whose `name=` comes first in `message`, if any. */

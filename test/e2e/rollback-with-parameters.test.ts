@@ -88,7 +88,7 @@ describe('a rollback that takes a parameter', () => {
     expect(checkout.calls().at(-1)).toMatchObject({ command: listPlansCommand, cwd: checkout.path('transforms', 'main') });
 
     const bad = await harness.submitModal(operator, modal, { plan_id: 'plan; rm -rf /' });
-    expect(bad.json?.errors?.plan_id).toMatch(/contains shell metacharacters/);
+    expect(bad.json?.errors?.plan_id).toMatch(/^plan_id contains ;, a shell metacharacter no value may hold: type the value without it\./);
     const badToken = await harness.submitModal(operator, modal, { plan_id: 'plan/../x' });
     expect(badToken.json?.errors?.plan_id).toMatch(/is not a plain token/);
 

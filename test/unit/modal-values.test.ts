@@ -1,7 +1,7 @@
 // Tests fieldErrors (src/slack/modal-values.ts): what a form's field is refused for before any check of the runbook's.
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { fieldErrors } from '../../src/slack/modal-values.js';
+import { fieldErrors, shownInForm } from '../../src/slack/modal-values.js';
 
 const passes = async () => undefined;
 
@@ -37,6 +37,23 @@ describe("a form's fields", () => {
     expect(await fieldErrors({ backup: '/backups/\u202edb.kcub' }, passes, ['backup'], ['backup'])).toEqual({
       backup: 'backup= contains an invisible control character (U+202E): a value is one line of plain text',
     });
+  });
+});
+
+describe("a path with shell metacharacters in a form's field", () => {
+  it('says what to do under the field, within what it shows, and the whole reason beside it', async () => {
+    const value = '/backups/R&D $pecial/databox.duckdb';
+    const errors = (await fieldErrors({ backup: value }, passes, ['backup'], ['backup'])) as Record<string, string>;
+    const shown = shownInForm(errors);
+    expect(shown.errors.backup).toMatch(/^backup contains & and \$, shell metacharacters no value may hold: copy or link it under a path without those characters, and give that path\./);
+    // Cut, so the whole reason is told beside the form: the characters refused and the value as given.
+    expect(shown.cut).toBe(true);
+    expect(errors.backup).toContain(`backup=${value} contains shell metacharacters (\` $ ; | & < >)`);
+  });
+
+  it('says to type a value that is no path without them', async () => {
+    const errors = (await fieldErrors({ source: 'ebird;drop' }, passes, ['source'], ['source'])) as Record<string, string>;
+    expect(shownInForm(errors).errors.source).toMatch(/^source contains ;, a shell metacharacter no value may hold: type the value without it\./);
   });
 });
 
