@@ -58,13 +58,18 @@ function expiredSaid(run: Run, now: Date, changedSince?: ChangedSince): string {
     const whatNow = run.outdatedWhatNow ?? changedSince?.whatNow ?? expiredWhatNow(run);
     return `this plan can no longer be approved: ${which} changed its database after it was made, and it expired ${at} too; nothing of it ran. ${asSentence(whatNow)}`;
   }
-  const again =
-    run.kind === 'rollback' && run.rollbackOf
-      ? `propose it again with the Roll back… button under plan ${run.rollbackOf} in the thread of incident ${run.incidentId}`
-      : run.pathId
-        ? `propose it again with the verdict's Path ${run.pathId.toUpperCase()} button in the thread of incident ${run.incidentId} (or diagnose again, when the verdict is old)`
-        : `propose it again from the thread of incident ${run.incidentId}`;
-  return `this plan expired ${at}; ${again}`;
+  return `this plan expired ${at}; ${proposeAgain(run)}`;
+}
+
+/**
+ * How to propose a plan that did not run again: the verdict's button for its path, or the rollback's own button, in the
+ * incident's thread; with `typed`, a path's command from the verdict too.
+ */
+function proposeAgain(run: Run, { typed = false } = {}): string {
+  if (run.kind === 'rollback' && run.rollbackOf) return `propose it again with the Roll back… button under plan ${run.rollbackOf} in the thread of incident ${run.incidentId}`;
+  if (!run.pathId) return `propose it again from the thread of incident ${run.incidentId}`;
+  const orTyped = typed ? `, or type its command from the verdict's "Or type" line` : '';
+  return `propose it again with the verdict's Path ${run.pathId.toUpperCase()} button in the thread of incident ${run.incidentId}${orTyped} (or diagnose again, when the verdict is old)`;
 }
 
 /**
@@ -78,14 +83,14 @@ export function notPending(run: Run, clicker?: string, changedSince?: ChangedSin
   if (clicker !== undefined && clicker === run.decidedBy && (run.status === 'rejected' || (run.decidedAt && run.status !== 'expired' && run.status !== 'interrupted'))) {
     const verb = run.status === 'rejected' ? 'rejected' : 'approved';
     // Why a Reject after one's own approval does nothing is said to a Reject click only: to a second Approve it is noise.
-    const after = run.status === 'rejected' ? ' (nothing of it ran)' : asked === 'reject' ? ' (a plan once approved is not stopped by Reject: its rollback undoes what it changed)' : '';
+    const after = run.status === 'rejected' ? ` (nothing of it ran): to run it, ${proposeAgain(run, { typed: true })}` : asked === 'reject' ? ' (a plan once approved is not stopped by Reject: its rollback undoes what it changed)' : '';
     // What became of it since is said to its approver as to anyone else: running, or how it ended.
     const since = run.status === 'rejected' ? '' : sinceApproved(run);
     return said`this plan was already ${verb} at ${utcTime(run.decidedAt ?? run.proposedAt)}, by the same person asking again now${since}; nothing more was done${after}`;
   }
   switch (run.status) {
     case 'rejected':
-      return said`this plan was already rejected by ${person(run.decidedBy)} at ${utcTime(run.decidedAt ?? run.proposedAt)}`;
+      return said`this plan was already rejected by ${person(run.decidedBy)} at ${utcTime(run.decidedAt ?? run.proposedAt)}, and nothing of it ran: to run it, ${proposeAgain(run, { typed: true })}`;
     case 'expired':
       return [expiredSaid(run, now, changedSince)];
     case 'interrupted':
@@ -170,6 +175,11 @@ export function checkRejection(run: Run, actor: string, hash: string, now: Date,
   if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor, changedSince, 'reject', now) };
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {
     return { ok: false, reason: said`this plan expired ${atUtc(run.expiresAt, now.toISOString())}; nothing to reject`, expired: true };
+  }
+  // Another plan changed its database: it can never run, and its message says why; a rejection would only hide that.
+  if (changedSince) {
+    const whatNow = changedSince.whatNow ?? expiredWhatNow(run);
+    return { ok: false, reason: said`this plan can no longer be approved, so there is nothing to reject: plan ${changedSince.id} (${changedSince.title}) changed its database after it was made; nothing of it ran, and it expires by itself. ${asSentence(whatNow)}` };
   }
   const mayReject = samePerson(actor, run.requestedBy) || isApprover(policy, actor, memberOf);
   if (!mayReject) return { ok: false, reason: said`only the requester or an approver may reject this plan` };

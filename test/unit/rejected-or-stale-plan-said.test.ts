@@ -1,0 +1,44 @@
+// A click on a plan rejected already says what to do next; a Reject on a plan no longer approvable is refused as moot, its reason kept.
+import { describe, expect, it } from 'vitest';
+import { checkApproval, checkRejection } from '../../src/incidents/approval-policy.js';
+import type { Run } from '../../src/incidents/state.js';
+import { renderSaid } from '../../src/said.js';
+
+const incident = 'dbx-20261205-0a1b';
+const policy = { allowSelfApproval: false, approvers: [] };
+const hash = 'a'.repeat(64);
+const now = new Date('2026-12-05T11:50:00.000Z');
+function plan(fields: Partial<Run> = {}): Run {
+  return {
+    id: `${incident}/2`, incidentId: incident, kind: 'recovery', pathId: 'b', title: 'Path B: Restore from a file backup', steps: [], hash, lockKey: '/srv/databox.duckdb', params: {},
+    needsApproval: true, destructive: true, needsTeammate: true, mutates: true, requestedBy: 'U0OPERATOR', proposedAt: '2026-12-05T11:40:00.000Z', expiresAt: '2026-12-06T11:40:00.000Z',
+    status: 'pending', refs: {}, results: [], ...fields,
+  } as Run;
+}
+const reasonOf = (decision: ReturnType<typeof checkApproval>) => renderSaid(decision.ok ? [] : decision.reason);
+
+describe('a click on a plan already rejected', () => {
+  const rejected = plan({ status: 'rejected', decidedBy: 'U0OPERATOR', decidedAt: '2026-12-05T11:41:00.000Z' });
+  it("says to propose it again from the verdict's button, or typed, to a teammate's Approve", () => {
+    expect(reasonOf(checkApproval(rejected, 'U0TEAMMATE', hash, now, policy))).toBe(
+      `this plan was already rejected by U0OPERATOR at 11:41 UTC, and nothing of it ran: to run it, propose it again with the verdict's Path B button in the thread of incident ${incident}, or type its command from the verdict's "Or type" line (or diagnose again, when the verdict is old)`,
+    );
+  });
+  it('says the same to the person who rejected it', () => {
+    expect(reasonOf(checkRejection(rejected, 'U0OPERATOR', hash, now, policy))).toMatch(/by the same person asking again now; nothing more was done \(nothing of it ran\): to run it, propose it again with the verdict's Path B button/);
+  });
+  it('says a rollback is asked for again with its own button', () => {
+    const rollback = plan({ kind: 'rollback', pathId: undefined, rollbackOf: `${incident}/1`, status: 'rejected', decidedBy: 'U0OPERATOR', decidedAt: '2026-12-05T11:41:00.000Z' });
+    expect(reasonOf(checkApproval(rollback, 'U0TEAMMATE', hash, now, policy))).toMatch(/: to run it, propose it again with the Roll back… button under plan dbx-20261205-0a1b\/1 in the thread of incident dbx-20261205-0a1b$/);
+  });
+});
+
+describe('a Reject on a plan another plan made no longer approvable', () => {
+  it('is refused as moot, saying why it could not run and what to do instead', () => {
+    const decision = checkRejection(plan(), 'U0OPERATOR', hash, now, policy, { id: `${incident}/3`, title: 'Path A: Rebuild from raw dlt state', whatNow: 'diagnose again and propose a new plan' });
+    expect(decision.ok).toBe(false);
+    expect(reasonOf(decision)).toBe(
+      `this plan can no longer be approved, so there is nothing to reject: plan ${incident}/3 (Path A: Rebuild from raw dlt state) changed its database after it was made; nothing of it ran, and it expires by itself. Diagnose again and propose a new plan.`,
+    );
+  });
+});
