@@ -240,7 +240,7 @@ describe('commands per person', () => {
     await harness.command('diagnose duckdb', operator);
     await harness.settle();
     const incident = slack.buttons('write_postmortem')[0]!.value;
-    expect((await harness.command('postmortem dbx-20990101-ffff', operator)).json?.text).toContain('no incident `dbx-20990101-ffff` in the journal');
+    expect((await harness.command('postmortem dbx-20990101-ffff', operator)).json?.text).toContain("no incident `dbx-20990101-ffff` in the bot's journal");
     for (let i = 0; i < 3; i += 1) {
       expect((await harness.command(`recover duckdb path=b backup=/backups/typo${i}.duckdb incident=${incident}`, operator)).text).toBe('');
       await harness.settle();
