@@ -154,7 +154,10 @@ describe('a state dir remounted read-only while the bot runs', () => {
     await postSigned(url, slashCommandBody('diagnose duckdb', { response_url: slack.responseUrl('first') }));
     await slack.waitFor('the first verdict', () => verdicts() === 1, 120_000);
     await remountReadOnly(bot.pid as number, volume);
-    await postSigned(url, slashCommandBody('diagnose duckdb', { response_url: slack.responseUrl('second') }));
+    // A failed request says what the bot said and whether it still runs: once seen as ECONNRESET in a full run, not alone.
+    await postSigned(url, slashCommandBody('diagnose duckdb', { response_url: slack.responseUrl('second') })).catch((error: Error) => {
+      throw new Error(`${error.message} (${String((error.cause as Error | undefined)?.message)}); the bot ${bot?.exitCode === null ? 'still runs' : `exited with ${bot?.exitCode}`} and said: ${logs.slice(-3000)}`);
+    });
     await slack.waitFor('the second verdict', () => verdicts() === 2, 120_000).catch((error: Error) => {
       throw new Error(`${error.message}; the bot said: ${logs.slice(-3000)}`);
     });
