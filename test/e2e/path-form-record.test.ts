@@ -1,31 +1,23 @@
 // A path's form as the record keeps it: each submission as the form it was, and one sent again while its plan waits as proposing nothing.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
 import { bundledRunbooksDir } from '../../src/config.js';
-import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
-import { startBot, type Harness } from '../helpers/bot-harness.js';
-import { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-ins.js';
+import { createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
+import { startBot } from '../helpers/bot-harness.js';
+import { journalRecordsOf, useStandIns } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
 const operator = 'U0OPERATOR';
 
-let slack: SlackStandIn;
-let checkout: Checkout;
-let harness: Harness;
-
 blockNetwork();
-
-beforeEach(async () => {
-  ({ slack, checkout } = await openStandIns());
-});
-afterEach(() => closeStandIns(harness, slack, checkout));
+const stage = useStandIns();
 
 describe("a path's form in the postmortem", () => {
   it('says which form was sent with what, and a second sending while its plan waits proposed nothing', async () => {
+    const { slack, checkout } = stage;
     writeGarbage(checkout.databasePath);
-    harness = await startBot(checkout, slack);
+    const harness = (stage.harness = await startBot(checkout, slack));
     await harness.command('diagnose duckdb', operator);
     await harness.settle();
     await harness.click(slack.buttons('choose_path_b')[0]!, operator);

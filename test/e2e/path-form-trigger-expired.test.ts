@@ -1,28 +1,20 @@
 // A path's form Slack would not open because the click's trigger expired: click again first, the typed command after.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Checkout, writeGarbage } from '../helpers/databox-checkout.js';
-import { startBot, type Harness } from '../helpers/bot-harness.js';
-import { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+import { describe, expect, it } from 'vitest';
+import { writeGarbage } from '../helpers/databox-checkout.js';
+import { startBot } from '../helpers/bot-harness.js';
+import { useStandIns } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
 const operator = 'U0OPERATOR';
 
-let slack: SlackStandIn;
-let checkout: Checkout;
-let harness: Harness;
-
 blockNetwork();
-
-beforeEach(async () => {
-  ({ slack, checkout } = await openStandIns());
-});
-afterEach(() => closeStandIns(harness, slack, checkout));
+const stage = useStandIns();
 
 describe("a path's form whose trigger expired before Slack opened it", () => {
   it('says to click the button again first, then the typed command, and the second click opens it', async () => {
+    const { slack, checkout } = stage;
     writeGarbage(checkout.databasePath);
-    harness = await startBot(checkout, slack);
+    const harness = (stage.harness = await startBot(checkout, slack));
     await harness.command('diagnose duckdb', operator);
     await harness.settle();
     slack.failures.set('views.open', 'expired_trigger_id');

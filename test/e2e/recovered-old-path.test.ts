@@ -1,29 +1,21 @@
 // An old verdict's path, clicked or its form sent after a recovery of the incident passed validation: said recovered, not "changed since".
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
-import { startBot, type Harness } from '../helpers/bot-harness.js';
-import { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-ins.js';
+import { describe, expect, it } from 'vitest';
+import { createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
+import { startBot } from '../helpers/bot-harness.js';
+import { journalRecordsOf, useStandIns } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
 
-let slack: SlackStandIn;
-let checkout: Checkout;
-let harness: Harness;
-
 blockNetwork();
-
-beforeEach(async () => {
-  ({ slack, checkout } = await openStandIns());
-});
-afterEach(() => closeStandIns(harness, slack, checkout));
+const stage = useStandIns();
 
 describe("an old verdict's path after the incident's recovery passed validation", () => {
   it('says the incident was recovered and by what, on the button and on the form it opened before', async () => {
+    const { slack, checkout } = stage;
     writeGarbage(checkout.databasePath);
-    harness = await startBot(checkout, slack);
+    const harness = (stage.harness = await startBot(checkout, slack));
     await harness.command('diagnose duckdb', operator);
     await harness.settle();
     const incident = journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident as string;
