@@ -1,10 +1,7 @@
 // Scenario 2's diagnosis of a typed window, of what a bad load left just outside it: every day a double load touched, raw days partly removed.
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBackfillDatabase, dayAfterTheData } from '../helpers/backfill-data.js';
+import { diagnoseBackfill } from '../helpers/backfill-diagnosed.js';
 import { Checkout } from '../helpers/databox-checkout.js';
-import { openEngine } from '../helpers/engine.js';
-import { quietReporter } from '../helpers/quiet-reporter.js';
 
 const checkouts: Checkout[] = [];
 afterEach(() => checkouts.splice(0).forEach((c) => c.remove()));
@@ -13,15 +10,7 @@ afterEach(() => checkouts.splice(0).forEach((c) => c.remove()));
 async function diagnosed(params: Record<string, string>, sql: string) {
   const checkout = new Checkout();
   checkouts.push(checkout);
-  await createBackfillDatabase(checkout.databasePath, { lastDay: '2026-04-24', rowsPerDay: 1_000 });
-  const instance = await DuckDBInstance.create(checkout.databasePath);
-  const connection = await instance.connect();
-  await connection.run(sql);
-  connection.closeSync();
-  instance.closeSync();
-  const { service } = openEngine(checkout.root, checkout.stateDir, quietReporter(), {}, undefined, dayAfterTheData());
-  const { incident } = await service.start({ verb: 'diagnose', scenario: 'backfill', params }, 'U0OPERATOR', 'test');
-  return service.incident(incident.id).diagnosis!;
+  return (await diagnoseBackfill(checkout, params, sql)).incident.diagnosis!;
 }
 
 /**

@@ -1,14 +1,11 @@
 // A day at about twice its usual rows (loaded again with new ids) in scenario 2's per-day tables: labelled doubled, never normal, in every view of them.
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ResolvedStep, StepRecord } from '../../src/engine/types.js';
 import type { Incident, Run } from '../../src/incidents/state.js';
 import { createStyle } from '../../src/terminal/style.js';
 import { TerminalReporter } from '../../src/terminal/terminal-reporter.js';
-import { createBackfillDatabase, dayAfterTheData } from '../helpers/backfill-data.js';
+import { diagnoseBackfill } from '../helpers/backfill-diagnosed.js';
 import { Checkout } from '../helpers/databox-checkout.js';
-import { openEngine } from '../helpers/engine.js';
-import { quietReporter } from '../helpers/quiet-reporter.js';
 
 const checkouts: Checkout[] = [];
 afterEach(() => checkouts.splice(0).forEach((c) => c.remove()));
@@ -21,16 +18,9 @@ const loadedAgainWithNewIds = `INSERT INTO raw_ebird.observations SELECT id + 10
 async function diagnosed(params: Record<string, string>, sql: string) {
   const checkout = new Checkout();
   checkouts.push(checkout);
-  await createBackfillDatabase(checkout.databasePath, { lastDay: '2026-04-24', rowsPerDay: 1_000 });
-  const instance = await DuckDBInstance.create(checkout.databasePath);
-  const connection = await instance.connect();
-  await connection.run(sql);
-  connection.closeSync();
-  instance.closeSync();
-  const { service } = openEngine(checkout.root, checkout.stateDir, quietReporter(), {}, undefined, dayAfterTheData());
-  const { incident } = await service.start({ verb: 'diagnose', scenario: 'backfill', params }, 'U0OPERATOR', 'test');
-  const run = service.run(service.incident(incident.id).diagnosis!.runId);
-  return { incident: service.incident(incident.id), run, record: (id: string) => run.results.find((r) => r.stepId === id) as StepRecord };
+  const { service, incident } = await diagnoseBackfill(checkout, params, sql);
+  const run = service.run(incident.diagnosis!.runId);
+  return { incident, run, record: (id: string) => run.results.find((r) => r.stepId === id) as StepRecord };
 }
 
 /** The terminal's lines for a finished step: the step's summary and its short view of the output. */

@@ -1,11 +1,9 @@
 // Scenario 2's verdicts over counts a tester's own files gave: the bundled backfill.yml on the engine, no Slack.
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBackfillDatabase, dayAfterTheData, ebirdReloadAndRestate, ebirdReloadCommand, reloadRawSql, restateMartSql } from '../helpers/backfill-data.js';
+import { ebirdReloadAndRestate, ebirdReloadCommand, reloadRawSql, restateMartSql } from '../helpers/backfill-data.js';
 import { withStandinPath } from '../helpers/bot-harness.js';
+import { diagnoseBackfill } from '../helpers/backfill-diagnosed.js';
 import { Checkout } from '../helpers/databox-checkout.js';
-import { openEngine } from '../helpers/engine.js';
-import { quietReporter } from '../helpers/quiet-reporter.js';
 
 const checkouts: Checkout[] = [];
 afterEach(() => checkouts.splice(0).forEach((c) => c.remove()));
@@ -13,15 +11,7 @@ afterEach(() => checkouts.splice(0).forEach((c) => c.remove()));
 /** A checkout whose database holds 1,000 rows a day per source up to 2026-04-24, changed by `sql`; today is 2026-04-25. */
 async function diagnosed(params: Record<string, string>, sql: string, checkout = new Checkout()) {
   checkouts.push(checkout);
-  await createBackfillDatabase(checkout.databasePath, { lastDay: '2026-04-24', rowsPerDay: 1_000 });
-  const instance = await DuckDBInstance.create(checkout.databasePath);
-  const connection = await instance.connect();
-  await connection.run(sql);
-  connection.closeSync();
-  instance.closeSync();
-  const { service } = openEngine(checkout.root, checkout.stateDir, quietReporter(), {}, undefined, dayAfterTheData());
-  const { incident } = await service.start({ verb: 'diagnose', scenario: 'backfill', params }, 'U0OPERATOR', 'test');
-  return { service, incident: service.incident(incident.id) };
+  return diagnoseBackfill(checkout, params, sql);
 }
 
 const diagnose = async (params: Record<string, string>, sql: string) => (await diagnosed(params, sql)).incident.diagnosis;
