@@ -500,7 +500,8 @@ export interface RecordSettings {
 const recordSchema = z.object({
   DATABOX_STATE_DIR: pathValue.default('./var'),
   DATABOX_RUNBOOKS_DIR: pathValue.optional(),
-  DATABOX_ROOT: z.string().optional(),
+  // Not required to be a checkout (a copied state dir is read anywhere), but a path as the bot reads it: quoted, it is refused as the bot refuses it.
+  DATABOX_ROOT: pathValue.optional(),
 });
 
 /**

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { hostMemory } from '../../src/duckdb/memory-sizes.js';
 import { writeHead } from '../../src/journal/head.js';
 import { fixtureJournal } from '../fixtures/scenario1.js';
@@ -62,6 +63,29 @@ describe('npm run cli with a bad setting', () => {
     const result = await execa(process.execPath, [...cliArgs, 'status'], { cwd: dir, env, extendEnv: false, reject: false, timeout: 45_000 });
     expect(result.exitCode).toBe(0);
     expect(String(result.stderr)).toContain("warning: databox-bot reads no setting named DATABOX_NEW_STACK_KNOB: passed on to the commands it runs");
+  });
+
+  it('stops the commands that read only the state dir (journal verify, journal repair, postmortem) at a quoted DATABOX_ROOT, in the bot\'s own words', async () => {
+    const stateDir = path.join(tempDir(), 'var');
+    fs.mkdirSync(stateDir);
+    // As a careless .env or systemd unit gives it: the quotes are part of the value, so the path would be another one.
+    for (const root of ["'/srv/databox'", '"/srv/databox"']) {
+      const bots = (() => {
+        try {
+          loadConfig({ DATABOX_ROOT: root });
+        } catch (error) {
+          return (error as Error).message;
+        }
+        throw new Error(`the bot took DATABOX_ROOT=${root}`);
+      })();
+      expect(bots).toContain('is wrapped in quotes, which would be taken as part of the path (docker run --env-file keeps quotes): write the path bare → at DATABOX_ROOT');
+      for (const args of [['journal', 'verify'], ['journal', 'repair', '--approver', 'bob'], ['postmortem', 'dbx-20260420-bec8']]) {
+        const result = await runCliProcess(args, { env: cliEnv({ DATABOX_STATE_DIR: stateDir, DATABOX_ROOT: root }), stdin: 'ignore' });
+        expect({ args, root, code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ args, root, code: 2, stdout: '', stderr: `databox: ${bots}\n` });
+      }
+    }
+    // Nothing was read or written in the state dir meanwhile.
+    expect(fs.readdirSync(stateDir)).toEqual([]);
   });
 
   it('warns of that name at the commands that read only the state dir too (journal verify, journal repair, postmortem), and does what it was asked', async () => {
