@@ -60,7 +60,12 @@ export function impossibleLines(records: readonly JournalRecord[]): DoubtfulLine
   return { impossible: found, toCheck };
 }
 
+/** What is said of a line the bot could never have written, after `why`: in the postmortem's timeline and by `journal verify`. */
+export function impossibleLineWords(why: string): string {
+  return `${why}: ${impossibleNote}`;
+}
+
 /** Each doubtful line's mark in the timeline: why the bot could not have written it, or what to check. */
 export function lineDoubts(impossible: ReadonlyMap<JournalRecord, string>, toCheck: ReadonlyMap<JournalRecord, string>): Map<JournalRecord, string> {
-  return new Map([...toCheck, ...[...impossible].map(([record, why]) => [record, `${why}: ${impossibleNote}`] as const)]);
+  return new Map([...toCheck, ...[...impossible].map(([record, why]) => [record, impossibleLineWords(why)] as const)]);
 }

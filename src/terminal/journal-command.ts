@@ -11,6 +11,7 @@ import type { VerifyProblem } from '../journal/record.js';
 import { clockStepsBack, clockStepWords } from '../journal/clock-steps.js';
 import { acknowledgedTornWords, unacknowledgedTornWords } from '../journal/torn-tail.js';
 import { outOfOrderWords } from '../journal/out-of-order.js';
+import { doubtfulLinesSaid, impossibleCountWords } from './doubtful-lines-said.js';
 import { readJournal } from '../postmortem/write-postmortem.js';
 import { lineList } from '../postmortem/unverified-rows.js';
 import { compactTimestamp } from '../timestamps.js';
@@ -28,7 +29,7 @@ const usage = 'databox: usage: npm run --silent cli -- journal verify | journal 
 
 /**
  * verify: exit 0 and one OK line on an intact journal (and a warning for each time the clock went back); 1 naming the
- * first bad line and why; 2 on bad input, or when the journal's path holds no journal that can be read (a directory).
+ * first bad line and why, or each line the bot could never have written, however well hashed; 2 on bad input, or when the journal's path holds no journal that can be read (a directory).
  * repair: exit 0 once the journal verifies again, 1 if it still does not (a later damage: repair again), 2 on bad input
  * or a journal that cannot be read.
  */
@@ -68,15 +69,23 @@ function verify(stateDir: string, io: JournalCommandIO): number {
   // A write cut short that nobody was told of: no damage, whatever else is found, and nothing for repair to accept.
   const tornNote = journal.tornTail ? `  note: ${unacknowledgedTornWords(journal.tornTail)}\n` : '';
   // A clock that went back is no damage (the chain holds), so it never changes the exit code: it is said beside it.
-  const clockWarnings = () => {
+  // A keyless chain holds whoever wrote a line: those the bot could never have written fail it too, as the postmortem
+  // names them (the same check, over the same lines); those it wrote only under a setting they do not record are warned of.
+  const doubtful = doubtfulLinesSaid(journal.verify, stateDir);
+  const warnings = () => {
     for (const step of clockStepsBack(records, journal.verify.lineOf)) {
       io.stdout.write(`  warning: ${clockStepWords(step)}: the clock went back (the host's clock stepped back, another host's clock behind, or the line edited); not damage, but times around it do not read in order\n`);
     }
+    for (const line of doubtful.toCheck) io.stdout.write(`${line}\n`);
+  };
+  const alsoImpossible = () => {
+    if (doubtful.impossibleCount > 0) io.stderr.write(`and ${impossibleCountWords(doubtful.impossibleCount)}, however well hashed:\n${doubtful.impossible.join('\n')}\n`);
   };
   if (problem && problem.headMissing && headPathBlocked(journal.file)) {
     // Its reason already says what to do, and repair alone would not do (it accepts nothing while the directory is there).
     io.stderr.write(`journal FAILED at line ${problem.line} of ${journal.file}${verifiedBefore(problem)}: ${problem.reason}\n`);
-    clockWarnings();
+    alsoImpossible();
+    warnings();
     return 1;
   }
   if (problem) {
@@ -84,7 +93,8 @@ function verify(stateDir: string, io: JournalCommandIO): number {
       `journal FAILED at line ${problem.line} of ${journal.file}: ${problem.reason}${verifiedBefore(problem)}; ` +
         `\`${journalRepairCommand}\` keeps a copy and accepts it on the record, so approvals go ahead again\n${tornNote}`,
     );
-    clockWarnings();
+    alsoImpossible();
+    warnings();
     return 1;
   }
   // Nothing there may be the wrong place as well as a new install: the path and the variable that sets it are named.
@@ -92,15 +102,17 @@ function verify(stateDir: string, io: JournalCommandIO): number {
   // Lines accepted unverified are records, not verified ones: counted apart, and named under their acceptance.
   const { unverified } = journal.verify;
   const apart = unverified.size > 0 ? ` and ${unverified.size} accepted unverified (below)` : '';
-  io.stdout.write(`journal OK: ${records.length - unverified.size} records verified${apart} in ${journal.file}${records.length === 0 ? none : ''}\n`);
+  const verified = `${records.length - unverified.size} records verified${apart} in ${journal.file}${records.length === 0 ? none : ''}`;
+  if (doubtful.impossibleCount > 0) io.stderr.write(`journal FAILED: ${impossibleCountWords(doubtful.impossibleCount)}, in a hash chain that holds (${verified}):\n${doubtful.impossible.join('\n')}\n`);
+  else io.stdout.write(`journal OK: ${verified}\n`);
   io.stdout.write(tornNote);
   for (const damage of journal.verify.accepted) {
     const { line, reason, copy, by, acceptedAt } = damage;
     io.stdout.write(`  line ${line} failed verification (${reason}); ${by ?? 'someone'} accepted it at line ${acceptedAt}; the journal as it was is kept at ${copy}\n`);
     io.stdout.write(`    accepted on ${damage.acceptedOn}${acceptedLinesWords(damage)}\n`);
   }
-  clockWarnings();
-  return 0;
+  warnings();
+  return doubtful.impossibleCount > 0 ? 1 : 0;
 }
 
 /** " (lines 1–9 verify)", or what can be said instead where the lines before the failure are not proven by it. */

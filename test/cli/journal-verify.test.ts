@@ -15,6 +15,7 @@ import { readJournal } from '../../src/postmortem/write-postmortem.js';
 import { withLinesPastTheDamage } from '../../src/postmortem/past-the-damage.js';
 import { cliEnv, projectRoot, runCliProcess } from '../helpers/cli-process.js';
 import { cliArgsOfPasted } from '../helpers/paste-into-shell.js';
+import { forgedIncident, forgedJournal } from '../helpers/forged-journal.js';
 
 const temps: string[] = [];
 afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -182,6 +183,47 @@ describe('journal verify', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`journal FAILED at line 42 of ${journalFile}: its content does not match its hash (the line was edited); further lines that fail on their own: 61 (lines 1–41 verify)${repairHint}`);
+  });
+
+  it('exits 1 on a chain that holds with lines the bot could never have written, naming each as the postmortem does; warns of a self-approval to check', async () => {
+    // Appended, hashed and chained, the head rewritten, by someone who could write the state dir.
+    const { forge, write, proposal, planHash } = forgedJournal();
+    forge('run.approved', 'U0BOSS', { runId: `${forgedIncident}/2`, hash: planHash });
+    forge('run.proposed', 'terminal:alice', { runId: `${forgedIncident}/7`, run: { ...proposal.data.run, id: `${forgedIncident}/7` } });
+    forge('run.approved', 'terminal:alice', { runId: `${forgedIncident}/7`, hash: planHash });
+    forge('run.proposed', 'terminal:alice', { runId: `${forgedIncident}/8`, run: { ...proposal.data.run, id: `${forgedIncident}/8` } });
+    forge('run.approved', 'terminal:bob', { runId: `${forgedIncident}/8`, hash: 'f'.repeat(64) });
+    write(stateDir);
+    const postmortem = `\`npm run --silent cli -- postmortem ${forgedIncident}\` marks it in its timeline`;
+    const what =
+      `  Whoever could write ${stateDir} could write them and hash the chain again: find who (its owner and mode, the host's logins) and keep a copy of it as evidence. ` +
+      "Nothing accepts such a line: `journal repair` accepts only a chain that fails, and the bot's state never lets one change a plan already decided\n";
+    const named = [
+      `  line 90, incident ${forgedIncident}: an approval of a plan already approved: impossible for the bot: written by hand? Compare it with the incident's Slack thread; ${postmortem}\n`,
+      `  line 94, incident ${forgedIncident}: an approval naming plan hash ffffffff, not the plan's (${planHash.slice(0, 8)}): impossible for the bot: written by hand? Compare it with the incident's Slack thread; ${postmortem}\n`,
+    ];
+    const result = await verify();
+    expect(result).toMatchObject({
+      code: 1,
+      // Written before approvals recorded DATABOX_ALLOW_SELF_APPROVAL, or by hand: one to check, as the postmortem marks it.
+      stdout: `  warning: line 92, incident ${forgedIncident}: a self-approval: allowed only if DATABOX_ALLOW_SELF_APPROVAL was on; check (not counted as a line the bot could never have written)\n`,
+      stderr: `journal FAILED: 2 lines the bot could never have written, in a hash chain that holds (94 records verified in ${journalFile}):\n${named.join('')}${what}`,
+    });
+    // The postmortem names the same lines.
+    const written = await runCliProcess(['postmortem', forgedIncident], { env: cliEnv({ DATABOX_STATE_DIR: stateDir }), stdin: 'ignore' });
+    expect(written.code, written.stderr).toBe(0);
+    expect(written.stdout).toContain('> **Warning: lines the bot could never have written**: line 90, an approval of a plan already approved; line 94, an approval naming plan hash ffffffff');
+
+    // Damage before them as well: the damage is named first, then the same lines, read past it as the postmortem reads them.
+    const lines = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
+    lines[41] = (lines[41] as string).replace('"actor":"', '"actor":"x');
+    fs.writeFileSync(journalFile, `${lines.join('\n')}\n`);
+    const damaged = inProcess(['journal', 'verify']);
+    expect(damaged.code).toBe(1);
+    expect(damaged.stderr).toBe(
+      `journal FAILED at line 42 of ${journalFile}: its content does not match its hash (the line was edited) (lines 1–41 verify)${repairHint}` +
+        `and 2 lines the bot could never have written, however well hashed:\n${named.join('')}${what}`,
+    );
   });
 
   it('exits 1 on a removed line and on a line that is not JSON; 0 with no journal yet, creating nothing (in-process)', () => {

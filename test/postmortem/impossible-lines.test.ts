@@ -1,12 +1,11 @@
-// Lines a keyless hash chain cannot catch (appended with valid hashes, the head rewritten: `journal verify` says OK)
-// but the bot could never have written: the postmortem names each, at the top and in its timeline entry.
+// Lines a keyless hash chain cannot catch (appended with valid hashes, the head rewritten: the chain holds) but the bot
+// could never have written: the postmortem names each, at the top and in its timeline entry, and `journal verify` fails.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { fixtureJournal, fixtureRoot } from '../fixtures/scenario1.js';
-import { writeHead } from '../../src/journal/head.js';
-import { serialize, type JournalRecord } from '../../src/journal/record.js';
+import { fixtureRoot } from '../fixtures/scenario1.js';
+import { forgedIncident as incident, forgedJournal } from '../helpers/forged-journal.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
 import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
 import { journalCommand } from '../../src/terminal/journal-command.js';
@@ -15,23 +14,12 @@ const temps: string[] = [];
 afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 const runbooks = loadRunbooks(path.resolve(import.meta.dirname, '..', '..', 'runbooks'));
-const incident = 'dbx-20260420-bec8';
 
 it('names an approval of a plan already decided and one of another hash; a self-approval of a destructive plan is one to check, or none when its line says the setting allowed it', () => {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'impossible-lines-'));
   temps.push(stateDir);
-  const file = path.join(stateDir, 'journal.jsonl');
-  const lines = fs.readFileSync(fixtureJournal, 'utf8').trimEnd().split('\n');
-  const records = lines.map((line) => JSON.parse(line) as JournalRecord);
-  const proposal = records.find((record) => record.type === 'run.proposed' && (record.data as { runId: string }).runId === `${incident}/2`) as JournalRecord<{ run: Record<string, unknown> }>;
-  const planHash = String(proposal.data.run.hash);
   // Forged the only way a keyless chain allows: each line hashed and chained, the head rewritten to the last.
-  let last = records.at(-1) as JournalRecord;
-  const forge = (type: string, actor: string, data: Record<string, unknown>) => {
-    const next = serialize({ seq: last.seq + 1, at: '2026-04-20T07:10:00.000Z', type, incident, actor, data, prev: last.hash });
-    lines.push(next.line.trimEnd());
-    last = next.record;
-  };
+  const { forge, write, proposal, planHash } = forgedJournal();
   forge('run.approved', 'U0BOSS', { runId: `${incident}/2`, hash: planHash });
   forge('run.proposed', 'terminal:alice', { runId: `${incident}/7`, run: { ...proposal.data.run, id: `${incident}/7` } });
   forge('run.approved', 'terminal:alice', { runId: `${incident}/7`, hash: planHash });
@@ -40,10 +28,11 @@ it('names an approval of a plan already decided and one of another hash; a self-
   // As the bot writes a self-approval with DATABOX_ALLOW_SELF_APPROVAL on.
   forge('run.proposed', 'terminal:carol', { runId: `${incident}/9`, run: { ...proposal.data.run, id: `${incident}/9` } });
   forge('run.approved', 'terminal:carol', { runId: `${incident}/9`, hash: planHash, selfApprovalAllowed: true });
-  fs.writeFileSync(file, `${lines.join('\n')}\n`);
-  writeHead(file, last);
+  write(stateDir);
+  // The chain holds, but `journal verify` names the same two lines as the postmortem below.
   let out = '';
-  expect(journalCommand(['journal', 'verify'], { env: { DATABOX_STATE_DIR: stateDir }, stdout: { write: (text: string) => (out += text) }, stderr: { write: (text: string) => (out += text) } })).toBe(0);
+  expect(journalCommand(['journal', 'verify'], { env: { DATABOX_STATE_DIR: stateDir }, stdout: { write: (text: string) => (out += text) }, stderr: { write: (text: string) => (out += text) } })).toBe(1);
+  expect(out.match(/^ {2}line \d+, incident \S+: an approval.*$/gm)?.map((line) => /^ {2}line (\d+)/.exec(line)?.[1])).toEqual(['90', '94']);
 
   const markdown = writePostmortem({ stateDir, runbooks, root: fixtureRoot, incidentId: incident, writtenAt: new Date('2026-04-21T00:00:00Z') }).markdown;
   expect(markdown).toContain(
