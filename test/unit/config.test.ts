@@ -225,6 +225,13 @@ describe('durations', () => {
     },
   );
 
+  it('refuses a DATABOX_ROOT wrapped in quotes or starting with ~ for the commands that read only the state dir, in the bot\'s words; one naming no checkout is taken', () => {
+    for (const root of ['"/srv/databox"', "'/srv/databox'", '~/databox']) {
+      expect(() => loadRecordSettings({ DATABOX_ROOT: root })).toThrow(new ConfigError(configErrorOf({ DATABOX_ROOT: root })));
+    }
+    expect(loadRecordSettings({ DATABOX_ROOT: '/nowhere/databox' }).databoxRoot).toBe('/nowhere/databox');
+  });
+
   it('takes a path with a ~ further on, which is a folder\'s own name', () => {
     expect(loadConfig({ DATABOX_STATE_DIR: 'var/~backup' }).stateDir).toBe(path.resolve('var/~backup'));
   });
