@@ -29,7 +29,8 @@ const usage = 'databox: usage: npm run --silent cli -- journal verify | journal 
 
 /**
  * verify: exit 0 and one OK line on an intact journal (and a warning for each time the clock went back); 1 naming the
- * first bad line and why, or each line the bot could never have written, however well hashed; 2 on bad input, or when the journal's path holds no journal that can be read (a directory).
+ * first bad line and why, or each line the bot could never have written, however well hashed; 2 on bad input, or when
+ * the journal's path holds no journal that can be read (a directory).
  * repair: exit 0 once the journal verifies again, 1 if it still does not (a later damage: repair again), 2 on bad input
  * or a journal that cannot be read.
  */
