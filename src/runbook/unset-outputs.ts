@@ -5,6 +5,7 @@ import { forStep } from '../engine/steps/define-step-kind.js';
 import { stepKind } from '../engine/steps/index.js';
 import { possibleStatuses, type RunbookProblem } from './check.js';
 import { conditionMayFail, impliedStatuses } from './condition-may-fail.js';
+import { narrowedCondition } from './condition-yaml.js';
 import type { Condition, Runbook, Step } from './schema.js';
 import { rollbackPartTemplates, rollbackParts } from './rollback-parts.js';
 import { leftOut, skippedOnItsCondition, stepOutputFacts, unsetWhenEnding } from './step-outputs.js';
@@ -35,6 +36,10 @@ interface Scope {
   matches: string;
   /** What to do instead, after the placeholder written with ?: "narrow its condition …". */
   instead: string;
+  /** What the text is said with where its condition never names the step read: "which verdict "x" may be given with". */
+  mayBeGiven: string;
+  /** The condition the text is said on, for the one to write instead naming the step read; none for the catch-all. */
+  when?: Condition;
 }
 
 function addEnding(endings: Endings, step: string, ending: string): void {
@@ -66,7 +71,7 @@ function possibleCase(atoms: readonly Atom[], steps: readonly Step[]): boolean {
   });
 }
 
-function endingsOf(when: Condition, earlier: readonly Condition[], steps: readonly Step[], { unnamedSteps }: { unnamedSteps: boolean }): Endings | undefined {
+function endingsOf(when: Condition, earlier: readonly Condition[], steps: readonly Step[]): Endings | undefined {
   const cases = casesOf(when);
   if (!cases) return undefined;
   const endings: Endings = new Map();
@@ -91,13 +96,15 @@ function endingsOf(when: Condition, earlier: readonly Condition[], steps: readon
     const skipped = skippedForCertain(atoms, steps);
     for (const step of skipped) if (!named.has(step.id)) addEnding(endings, step.id, `${skippedInCase}${describeCase(atoms)}`);
     // Any other step it never names may have ended any way a step it names does not tell (its onlyIf held), skipped
-    // only where its onlyIf may fail then. Not asked of a verdict, whose earlier verdicts take many of those endings.
-    if (!unnamedSteps) continue;
+    // only where its onlyIf may fail then; for a verdict, but the endings an earlier verdict takes in this case (the
+    // first verdict that holds is given): raw-emptied never sees a mart count that failed, which unreadable-table takes.
     const known: Endings = new Map([...atoms.map((a) => [a.step, new Set([a.status])] as const), ...implied]);
     for (const step of steps) {
       if (named.has(step.id) || skipped.includes(step)) continue;
       const statuses = [...(implied.get(step.id) ?? possibleStatuses(step))].filter((status) => status !== 'skipped' || skippedOnCondition(step, known));
-      for (const way of [...statuses, ...(step.onlyIfGiven !== undefined ? [leftOut] : [])]) addEnding(endings, step.id, `${neverNamed}${way}`);
+      const ways = [...statuses, ...(step.onlyIfGiven !== undefined ? [leftOut] : [])];
+      const untaken = ways.filter((way) => !earlier.some((before) => holdsWhenever(before, caseCondition([...atoms, { step: step.id, status: way }]))));
+      for (const way of untaken) addEnding(endings, step.id, `${neverNamed}${way}`);
     }
   }
   return endings;
@@ -122,7 +129,9 @@ function catchAllEndings(steps: readonly Step[], earlier: readonly Condition[]):
 }
 
 function unsetProblems(at: At, template: string, scope: Scope, optionalSafe = true): RunbookProblem[] {
-  return unsetIn(at, placeholderUses(template), scope, optionalSafe);
+  // A value read twice in one text (a first day in the advice and in its command) is one mistake, said once.
+  const uses = placeholderUses(template).filter((use, i, all) => all.findIndex((other) => other.expression === use.expression && other.optional === use.optional) === i);
+  return unsetIn(at, uses, scope, optionalSafe);
 }
 
 /**
@@ -154,8 +163,8 @@ function unsetIn(at: At, uses: readonly { expression: string; optional: boolean 
         ...(statuses.length > 0 ? [`${id}'s status is ${orList(statuses)}`] : []),
         ...(neverNamedUnset.includes(leftOut) ? [`${id} is left out (onlyIfGiven: ${step.onlyIfGiven}, not given)`] : []),
       ].join(', or when ');
-      const name = `name ${id} in its condition with the statuses that set it${setting.length > 0 ? ` (${orList(setting)})` : ''}`;
-      return [{ at, message: `{{${expression}}}: ${head}.${id}.${output} is not set when ${when}, which this follow-up may be given with, as its condition never names ${id}: ${name}${otherwise}` }];
+      const name = `name ${id} in its condition with the statuses that set it${setting.length > 0 ? ` (${orList(setting)})` : ''}${scope.when && setting.length > 0 ? `: when: ${narrowedCondition(scope.when, id, setting)}` : ''}`;
+      return [{ at, message: `{{${expression}}}: ${head}.${id}.${output} is not set when ${when}, which ${scope.mayBeGiven}, as its condition never names ${id}: ${name}${otherwise}` }];
     }
     if (unset.length === 0 && !unsetUnnamed && skippedCases.length === 0) return [];
     const statuses = unset.filter((ending) => ending !== leftOut);
@@ -175,7 +184,7 @@ export function unsetOutputProblems(rb: Runbook): RunbookProblem[] {
   const verdicts = rb.diagnosis.verdicts;
   verdicts.forEach((v, i) => {
     const earlier = verdicts.slice(0, i).flatMap((before) => (before.when ? [before.when] : []));
-    const endings = v.when ? endingsOf(v.when, earlier, rb.diagnosis.steps, { unnamedSteps: false }) : catchAllEndings(rb.diagnosis.steps, earlier);
+    const endings = v.when ? endingsOf(v.when, earlier, rb.diagnosis.steps) : catchAllEndings(rb.diagnosis.steps, earlier);
     if (!endings) return;
     const scope: Scope = {
       head: 'steps',
@@ -183,16 +192,33 @@ export function unsetOutputProblems(rb: Runbook): RunbookProblem[] {
       endings,
       matches: v.when ? 'this verdict matches' : 'the catch-all verdict is given with (every step passed)',
       instead: v.when ? 'narrow its condition to the statuses that set it' : 'give a verdict of its own for that',
+      mayBeGiven: `verdict "${v.id}" may be given with`,
+      ...(v.when ? { when: v.when } : {}),
     };
     const at: At = ['diagnosis', 'verdicts', i];
     problems.push(...unsetProblems([...at, 'advice'], v.advice, scope));
     for (const [name, template] of Object.entries(v.suggest)) problems.push(...unsetProblems([...at, 'suggest', name], template, scope));
+    for (const [name, template] of Object.entries(v.opens?.params ?? {})) problems.push(...unsetProblems([...at, 'opens', 'params', name], template, scope));
+    // Its time left empty lifts the bound on every plan made on the diagnosis, and what it names is said with that time:
+    // {{…?}} is not offered there.
+    if (v.holdsUntil) {
+      problems.push(...unsetProblems([...at, 'holdsUntil', 'at'], v.holdsUntil.at, scope, false));
+      problems.push(...unsetProblems([...at, 'holdsUntil', 'what'], v.holdsUntil.what, scope, false));
+    }
   });
   rb.validation.followUps.forEach((f, i) => {
     // Every follow-up whose condition holds is said, each on its own: a step it never names may have ended any way.
-    const endings = endingsOf(f.when, [], rb.validation.steps, { unnamedSteps: true });
+    const endings = endingsOf(f.when, [], rb.validation.steps);
     if (!endings) return;
-    const scope: Scope = { head: 'steps', steps: rb.validation.steps, endings, matches: 'this follow-up matches', instead: 'narrow its condition to the statuses that set it' };
+    const scope: Scope = {
+      head: 'steps',
+      steps: rb.validation.steps,
+      endings,
+      matches: 'this follow-up matches',
+      instead: 'narrow its condition to the statuses that set it',
+      mayBeGiven: 'this follow-up may be given with',
+      when: f.when,
+    };
     const at: At = ['validation', 'followUps', i];
     problems.push(...unsetProblems([...at, 'advice'], f.advice, scope));
     if (!f.proposes) return;
@@ -212,7 +238,8 @@ export function unsetOutputProblems(rb: Runbook): RunbookProblem[] {
         // Said when the step fails, an empty value says nothing; run (an argv element, a path, SQL), it would do something else.
         const said = use.at.length === 1 && use.at[0] === 'whenFailed';
         const instead = said ? 'name what is set then' : `the rollback cannot be built when ${bound.id} ended so: bind this ${part.what} to a step that sets it, or read what is set then`;
-        const scope: Scope = { head: 'recovery', steps: p.steps, endings: new Map([[bound.id, new Set(ran)]]), matches, instead };
+        // Its one step is named (onlyIfRan): never a step the condition does not name.
+        const scope: Scope = { head: 'recovery', steps: p.steps, endings: new Map([[bound.id, new Set(ran)]]), matches, instead, mayBeGiven: matches };
         const expressions = use.as === 'list' ? [{ expression: use.template, optional: false }] : placeholderUses(use.template);
         problems.push(...unsetIn([...at, ...use.at], expressions, scope, said));
       }

@@ -50,11 +50,25 @@ const rootMessage = () => slack.messages().find((m) => !m.threadTs);
 
 describe('a verdict naming an output its diagnosis did not set', () => {
   it('is posted with a marker, its path buttons and the thread header, and the runbook mistake is logged and journaled', async () => {
-    // The audit made to run only on a full disk: whether it ran under the Missing verdict (a condition on open alone)
-    // depends on the disk at the time, which the load cannot tell, so this mistake is found only when the verdict is given.
+    // The audit made to run only on a full disk, and the Missing verdict's condition on open spelled out over every way
+    // the other steps may end: more cases than the load spreads a condition into (512), so it cannot tell whether the
+    // audit ran, and this mistake is found only when the verdict is given. (On open alone, the load refuses it: a verdict
+    // reading a step its condition never names.)
     const missingAdvice = 'DATABOX_DATABASE_PATH, and diagnose again.';
     editDuckdbRunbook(missingAdvice, `${missingAdvice} Audit exit code: {{steps.audit.exitCode}}.`);
     editDuckdbRunbook('      timeout: 5m\n      onlyIf: { step: open, status: [ok, read-only] }', '      timeout: 5m\n      onlyIf: { step: disk, status: [full] }');
+    editDuckdbRunbook(
+      '      when: { step: open, status: missing }\n',
+      [
+        '      when:',
+        '        all:',
+        '          - { step: open, status: missing }',
+        '          - { step: disk, status: [ok, full, also-full, nearly-full, read-only, failed, timeout, interrupted] }',
+        '          - { step: scan, status: [ok, empty, damaged, unclear-blocks, timeout, interrupted, unopenable, unreadable, out-of-memory, broken-views, missing, no-expected-schemas, missing-expected-schemas, missing-marts, failed, skipped] }',
+        '          - { step: audit, status: [ok, failed, timeout, desynced, skipped, interrupted] }',
+        '',
+      ].join('\n'),
+    );
     fs.rmSync(checkout.databasePath, { force: true });
     const bot = await diagnose();
 

@@ -77,13 +77,13 @@ describe('a list or a map filled in where one value goes is refused at load', ()
     doc.recovery[0].parameters = ['from'];
     // A parameter nothing of its path reads is refused: the rebuild reads it.
     doc.recovery[0].steps[2].whenFailed = 'Rebuild from {{from?}} by hand';
-    Object.assign(verdict(doc, 'damaged'), { suggest: { from: '{{steps.counts.countsOutside}}' } });
+    Object.assign(verdict(doc, 'gaps'), { suggest: { from: '{{steps.counts.countsOutside}}' } });
     doc.recovery[0].steps[2].argv = ['task', 'rebuild', '{{diagnosis.counts.badDays}}'];
     doc.recovery[0].previews = [{ id: 'rows', title: 'Rows', sql: 'SELECT count(*) FROM {{diagnosis.scan.failedTables}}' }];
     expect(refusal(doc)).toEqual([
       "at recovery[0].steps[2].argv[2]: {{diagnosis.counts.badDays}}: diagnosis.counts.badDays is a list, not one value, so it does not fill in text: use it in a command's forEach, which repeats over a list, or name one of counts's text outputs: table, from, to, windowProposed, baselineMedian, judgedBy, proposedFrom, proposedTo, firstDay, lastDay, removedAround, badBeforeSaid, beforeWindow, beforeWindowHere, comparison, unionFrom, unionTo, normalBetween, duplicatesInBuilt, problem, status, summary",
       "at recovery[0].previews[0].sql: {{diagnosis.scan.failedTables}}: diagnosis.scan.failedTables is a list, not one value, so it does not fill in SQL: use it in a command's forEach, which repeats over a list, or name one of scan's text outputs: tablesRead, tables, viewsNotJudged, status, summary",
-      'at diagnosis.verdicts[0].suggest.from: {{steps.counts.countsOutside}}: steps.counts.countsOutside is a map (a value for each name), not one value, so it does not fill in text: name one of its values ({{steps.counts.countsOutside.<name>}}; a name holding a dot, a table\'s schema.name, cannot be named so, as the dot ends it: count that one in a step of its own), or name one of counts\'s text outputs: table, from, to, windowProposed, baselineMedian, judgedBy, proposedFrom, proposedTo, firstDay, lastDay, removedAround, badBeforeSaid, beforeWindow, beforeWindowHere, comparison, unionFrom, unionTo, normalBetween, duplicatesInBuilt, problem, status, summary',
+      'at diagnosis.verdicts[1].suggest.from: {{steps.counts.countsOutside}}: steps.counts.countsOutside is a map (a value for each name), not one value, so it does not fill in text: name one of its values ({{steps.counts.countsOutside.<name>}}; a name holding a dot, a table\'s schema.name, cannot be named so, as the dot ends it: count that one in a step of its own), or name one of counts\'s text outputs: table, from, to, windowProposed, baselineMedian, judgedBy, proposedFrom, proposedTo, firstDay, lastDay, removedAround, badBeforeSaid, beforeWindow, beforeWindowHere, comparison, unionFrom, unionTo, normalBetween, duplicatesInBuilt, problem, status, summary',
     ]);
   });
 
@@ -155,7 +155,7 @@ describe('an output named for a status that leaves it unset is refused at load',
       { id: 'after_scan', kind: 'day-counts', title: 'Rows per day after the scan', table: 'raw.events', dateColumn: 'loaded_at', onlyIf: { step: 'scan', status: 'ok' } },
       { id: 'after_both', kind: 'day-counts', title: 'Rows per day after both', table: 'raw.events', dateColumn: 'loaded_at', onlyIf: { all: [{ step: 'scan', status: 'ok' }, { step: 'after_scan', status: ['ok', 'anomalies'] }] } },
     );
-    verdict(doc, 'gaps').when = { step: 'after_scan', status: 'anomalies' };
+    Object.assign(verdict(doc, 'gaps'), { when: { step: 'after_scan', status: 'anomalies' }, advice: 'Reload {{steps.after_scan.proposedFrom}} … {{steps.after_scan.proposedTo}}' });
     verdict(doc, 'healthy').advice = 'All well since {{steps.after_scan.firstDay}} and {{steps.after_both.firstDay}}';
     expect(refusal(doc)).toEqual([]);
     doc.diagnosis.steps[3].onlyIf = { step: 'counts', status: 'ok' };
@@ -204,15 +204,17 @@ describe('an output named for a status that leaves it unset is refused at load',
     // Its status and summary are set all the same: the engine says it skipped it.
     doc.diagnosis.verdicts[0].advice = 'Corrupt: {{steps.scan.summary}}';
     expect(refusal(doc)).toEqual([]);
-    // A step skipped only for some of the verdict's statuses is refused for those; one on a step its onlyIf does not name,
-    // which may or may not have let it run, is the author's word, as before.
+    // A step skipped only for some of the verdict's statuses is refused for those.
     doc.diagnosis.verdicts[0].when = { step: 'open', status: ['ok', 'corrupt'] };
     doc.diagnosis.verdicts[0].advice = 'Corrupt: {{steps.scan.tablesRead}} tables read';
     // (The catch-all, given on none of open's statuses then, reads scan's too: said as may-be-skipped, as before.)
     verdict(doc, 'healthy').advice = 'All well: {{steps.scan.tablesRead?}} tables read';
     expect(refusal(doc)).toEqual([expect.stringContaining('steps.scan.tablesRead is not set when open ends corrupt, as scan is then skipped for certain')]);
+    // One on a step its onlyIf does not name may or may not have let it run: refused too, with the condition to write.
     doc.diagnosis.verdicts[0].when = { step: 'counts', status: 'no-table' };
-    expect(refusal(doc)).toEqual([]);
+    expect(refusal(doc)).toEqual([
+      'at diagnosis.verdicts[0].advice: {{steps.scan.tablesRead}}: steps.scan.tablesRead is not set when scan\'s status is skipped, which verdict "corrupt" may be given with, as its condition never names scan: name scan in its condition with the statuses that set it (ok, empty, damaged, unclear-blocks, timeout, interrupted, unopenable, unreadable, out-of-memory, broken-views, missing or failed): when: { all: [{ step: counts, status: no-table }, { step: scan, status: [ok, empty, damaged, unclear-blocks, timeout, interrupted, unopenable, unreadable, out-of-memory, broken-views, missing, failed] }] }, or write {{steps.scan.tablesRead?}} to say nothing then',
+    ]);
   });
 
   it('a step skipped for certain because the step its onlyIf names was skipped, or did not run as a step the verdict names tells', () => {

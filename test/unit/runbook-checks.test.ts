@@ -1554,12 +1554,39 @@ describe('an output its step gives only on some statuses', () => {
     ]);
   });
 
+  it("is refused in a verdict whose condition never names the step: the mart's first day in raw-emptied, on raw_counts' status alone", () => {
+    const doc = bundled('backfill.yml');
+    const emptied = doc.diagnosis.verdicts.findIndex((v: Doc) => v.id === 'raw-emptied');
+    // As it was written: mart_counts, which gives the first day, ends unreachable too (MotherDuck lost between the two
+    // counts), and no earlier verdict takes that; its advice would then be posted with a marker for the day.
+    doc.diagnosis.verdicts[emptied].when = { step: 'raw_counts', status: 'emptied' };
+    const setting = 'ok, anomalies, duplicates, doubled, no-baseline, no-data, empty';
+    expect(refusal('backfill.yml', doc)).toEqual([
+      `at diagnosis.verdicts[${emptied}].advice: {{steps.mart_counts.firstDay}}: steps.mart_counts.firstDay is not set when mart_counts's status is unreachable or interrupted, which verdict "raw-emptied" may be given with, as its condition never names mart_counts: name mart_counts in its condition with the statuses that set it (${setting} or not-judged): when: { all: [{ step: raw_counts, status: emptied }, { step: mart_counts, status: [${setting}, not-judged] }] }, or write {{steps.mart_counts.firstDay?}} to say nothing then`,
+    ]);
+  });
+
+  it("is refused in a verdict's holdsUntil and the diagnosis it opens, naming a step its condition never names", () => {
+    const doc = bundled('schedule.yml');
+    const stopped = doc.diagnosis.verdicts.findIndex((v: Doc) => v.id === 'daemon-stopped');
+    // The marts' window is given only when they are stale: a stopped daemon may be found with fresh marts.
+    doc.diagnosis.verdicts[stopped].holdsUntil.what = '{{steps.freshness.window}}';
+    doc.diagnosis.verdicts[stopped].opens = { scenario: 'backfill', oneEach: 'source', params: { from: '{{steps.freshness.windowFrom}}' } };
+    const unset = (output: string) =>
+      `steps.freshness.${output} is not set when freshness's status is fresh, unreadable, failed, timeout or interrupted, which verdict "daemon-stopped" may be given with, as its condition never names freshness: name freshness in its condition with the statuses that set it (stale): when: { all: [{ step: dagster, status: daemon-stopped }, { step: freshness, status: stale }] }`;
+    expect(refusal('schedule.yml', doc)).toEqual([
+      `at diagnosis.verdicts[${stopped}].opens.params.from: {{steps.freshness.windowFrom}}: ${unset('windowFrom')}, or write {{steps.freshness.windowFrom?}} to say nothing then`,
+      // Left empty, the time would lift the bound on every plan made on the diagnosis: no {{…?}} offered.
+      `at diagnosis.verdicts[${stopped}].holdsUntil.what: {{steps.freshness.window}}: ${unset('window')}`,
+    ]);
+  });
+
   it("is refused in a follow-up whose condition never names the step: the window to backfill, after a scan that read the file", () => {
     const doc = bundled('duckdb.yml');
     doc.validation.followUps.push({ when: { step: 'scan', status: 'ok' }, advice: 'Backfill {{steps.freshness.window}}.' });
     const last = doc.validation.followUps.length - 1;
     expect(refusal('duckdb.yml', doc)).toEqual([
-      `at validation.followUps[${last}].advice: {{steps.freshness.window}}: steps.freshness.window is not set when freshness's status is fresh, unreadable, failed, timeout or interrupted, which this follow-up may be given with, as its condition never names freshness: name freshness in its condition with the statuses that set it (stale), or write {{steps.freshness.window?}} to say nothing then`,
+      `at validation.followUps[${last}].advice: {{steps.freshness.window}}: steps.freshness.window is not set when freshness's status is fresh, unreadable, failed, timeout or interrupted, which this follow-up may be given with, as its condition never names freshness: name freshness in its condition with the statuses that set it (stale): when: { all: [{ step: scan, status: ok }, { step: freshness, status: stale }] }, or write {{steps.freshness.window?}} to say nothing then`,
     ]);
   });
 });
