@@ -28,6 +28,7 @@ import type { OpensDiagnosis, RecoveryPath, Runbook, Step, Verdict } from '../ru
 import { has, render, renderAdvice, type TemplateContext } from '../runbook/template.js';
 import { runbookFile } from '../runbook/runbook-file.js';
 import { unfilledMarks } from './unfilled-marks.js';
+import { verdictHoldsUntil } from './verdict-holds-until.js';
 import { runPreviews, type PreviewResult } from '../engine/previews.js';
 import { previewsNoneSaid } from './previews-none.js';
 import { planCountsFor } from './plan-counts.js';
@@ -123,23 +124,6 @@ function rollbackStepsFor(path: RecoveryPath, run: Run): RecoveryPath['steps'] {
 /** Whether a plan leaves a step out: the parameter it needs (onlyIfGiven) was not given. */
 function leftOut(step: Step, values: TemplateContext): boolean {
   return step.onlyIfGiven !== undefined && !has(step.onlyIfGiven, values);
-}
-
-/**
- * Until when what a verdict found holds (holdsUntil), rendered from the diagnosis' outputs: nothing where it renders
- * nothing (no tick due among the schedules, say), and nothing then bounds its plans but their expiry (and a knownEmpty
- * its day). Text that is no time is never dropped: the hold is taken as over at `now` (plans on it are refused, saying
- * so), and `unreadable` is told, as the load checks should have refused the runbook.
- */
-function holdsUntil(verdict: Verdict, outputs: TemplateContext, now: Date, unreadable: (text: string) => void): { holdsUntil?: { at: string; what: string } } {
-  if (!verdict.holdsUntil) return {};
-  const text = render(verdict.holdsUntil.at, outputs).trim();
-  if (text === '') return {};
-  const at = Date.parse(text);
-  const what = render(verdict.holdsUntil.what, outputs);
-  if (!Number.isNaN(at)) return { holdsUntil: { at: new Date(at).toISOString(), what } };
-  unreadable(text);
-  return { holdsUntil: { at: now.toISOString(), what: `${what} (the runbook's holdsUntil.at gave "${text}", no time, so it is taken as over now)` } };
 }
 
 /**
@@ -733,7 +717,7 @@ export class IncidentService {
         suggested,
         // What it found empty holds on the day its steps looked, not the day the verdict was recorded (a moment later).
         ...(verdict.knownEmpty.length > 0 ? { knownEmpty: verdict.knownEmpty, knownEmptyAsOf: this.run(run.id).startedAt ?? this.clock().toISOString() } : {}),
-        ...holdsUntil(verdict, outputs, this.clock(), (text) =>
+        ...verdictHoldsUntil(verdict, outputs, this.clock(), unfilledMarks(results).standIn, (text) =>
           this.deps.logger.error({ runbook: rb.id, verdict: verdict.id, holdsUntilAt: text }, "a verdict's holdsUntil.at gave no time: plans on this diagnosis are refused until the runbook is fixed"),
         ),
         params: rawParameters(params),
