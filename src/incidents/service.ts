@@ -25,7 +25,7 @@ import type { DetachedStarter } from '../process/start-detached.js';
 import { redactDeep, type Redactor } from '../redact.js';
 import { rawParameters, suggestionProblem, validateParameters, type ParameterValues } from '../runbook/params.js';
 import type { OpensDiagnosis, RecoveryPath, Runbook, Step, Verdict } from '../runbook/schema.js';
-import { has, render, renderAdvice, type TemplateContext } from '../runbook/template.js';
+import { has, render, renderAdvice, type StandIn, type TemplateContext } from '../runbook/template.js';
 import { runbookFile } from '../runbook/runbook-file.js';
 import { unfilledMarks } from './unfilled-marks.js';
 import { verdictHoldsUntil } from './verdict-holds-until.js';
@@ -735,8 +735,23 @@ export class IncidentService {
    * under the verdict as a button per choice with the command each stands for, as a failed recovery's are.
    */
   private async offerWhatTheVerdictOpens(incidentId: string, diagnosis: Run, verdict: Verdict, outputs: TemplateContext): Promise<void> {
-    const offers = this.followUpOffers(verdict.opens, outputs);
+    const marks = unfilledMarks(diagnosis.results);
+    const offers = this.followUpOffers(verdict.opens, outputs, marks.standIn);
     if (offers.length === 0) return;
+    // A parameter the run left without a value would open the other diagnosis on something else (its default window):
+    // no button then; what it points to is said, with why, and the runbook mistake logged as a verdict's advice's is.
+    if (marks.marked.length > 0) {
+      const rb = this.runbook(this.incident(incidentId).scenario);
+      this.deps.logger.error(
+        { runbook: rb.id, file: runbookFile(this.deps.config.runbooksDir, rb.id), verdict: verdict.id, unfilled: marks.marked.map((m) => ({ ...m, template: 'opens.params' })), opens: verdict.opens },
+        "a verdict's opens names values this diagnosis did not set: not offered; fix the runbook",
+      );
+      const why = marks.marked.map((m) => `${m.placeholder} has ${m.why}`).join('; ');
+      const advice = `What this verdict points to: ${offers[0]?.title}, not offered: the runbook fills in its parameters from values this diagnosis did not set (${why}).`;
+      await this.deps.journal.commit({ type: 'run.follow-up', incident: incidentId, actor: this.actor, data: { runId: diagnosis.id, advice, offers: [] } });
+      await this.safely(() => this.reporter.followUpOffered(this.incident(incidentId), diagnosis, advice, []));
+      return;
+    }
     // One command per choice: a single one shown (the first source's) would be pasted for whichever source is stale.
     const commands = offers.map((offer) => `\`/databox ${followUpCommand(offer)}\``).join(', ');
     const each = verdict.opens?.oneEach && offers.length > 1 ? `; one button per ${verdict.opens.oneEach}, pick the one the verdict names` : '';
@@ -1511,10 +1526,10 @@ export class IncidentService {
    * The diagnoses a failed recovery's path (whenFailedOpens) or a verdict (opens) offers, its parameters filled in; one
    * per value of oneEach. A parameter left empty is left out (the diagnosis then takes its own default).
    */
-  private followUpOffers(opens: OpensDiagnosis | undefined, values: TemplateContext): FollowUpOffer[] {
+  private followUpOffers(opens: OpensDiagnosis | undefined, values: TemplateContext, standIn?: StandIn): FollowUpOffer[] {
     if (!opens) return [];
     const target = this.runbook(opens.scenario);
-    const params = Object.fromEntries(Object.entries(opens.params).map(([name, template]) => [name, render(template, values)]).filter(([, value]) => value !== ''));
+    const params = Object.fromEntries(Object.entries(opens.params).map(([name, template]) => [name, render(template, values, standIn)]).filter(([, value]) => value !== ''));
     const each = opens.oneEach ? target.parameters[opens.oneEach] : undefined;
     const choices = each?.type === 'enum' ? Object.keys(each.values) : [undefined];
     return choices.map((choice) => ({ scenario: target.id, title: target.title, params: choice === undefined ? params : { [opens.oneEach as string]: choice, ...params } }));
