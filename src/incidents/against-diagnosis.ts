@@ -104,15 +104,16 @@ export function windowLeftOut(incident: Incident, recovery: RecoveryPath, params
  * plan made on that diagnosis would act on a database nobody has looked at: a second rebuild would move the healthy,
  * rebuilt file aside. The latest run that did, if any; a path that works on what an earlier step left (a swap, a
  * cleanup) is made on those changes, and is not asked. `changedWhatItSaw` tells runs that left the database itself
- * alone (a clone made beside it, clones dropped) from those that did not.
+ * alone (a clone made beside it, clones dropped) from those that did not. `which` 'first': the run that first did (the
+ * one that spent the verdict's buttons, spent-offers.ts).
  */
-export function changedSinceDiagnosis(incident: Incident, recovery: RecoveryPath, state: IncidentState, lockKey: string, changedWhatItSaw: (run: Run) => boolean): Run | undefined {
+export function changedSinceDiagnosis(incident: Incident, recovery: RecoveryPath, state: IncidentState, lockKey: string, changedWhatItSaw: (run: Run) => boolean, which: 'latest' | 'first' = 'latest'): Run | undefined {
   if (recovery.needsIncident || recovery.cleanup) return undefined;
   // From when the diagnosis began to read (a change made while it read is one it may not have seen); an incident with
   // no diagnosis, from when it opened: its first plan was typed blind, a second one would be made on its changes.
   const diagnosis = incident.diagnosis;
   const since = diagnosis ? (incident.runs.find((r) => r.id === diagnosis.runId)?.startedAt ?? diagnosis.at) : incident.openedAt;
-  return state.latestChange(lockKey, since, (run) => changedSomething(run) && changedWhatItSaw(run));
+  return state.latestChange(lockKey, since, (run) => changedSomething(run) && changedWhatItSaw(run), which);
 }
 
 /**

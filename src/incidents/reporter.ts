@@ -49,6 +49,12 @@ export interface IncidentReporter {
   /** After a recovery and its validation: the rollback can be requested. */
   rollbackOffered(incident: Incident, recovery: Run): Promise<void>;
   /**
+   * What `run` offered is spent (IncidentService.spentOffer: a verdict's paths after a recovery changed its database, a
+   * rollback offer once the rollback ran): the front end shows so where it offered them, its buttons replaced by what
+   * happened. Resolves once the front end has it in hand (Slack: queued in the outbox).
+   */
+  offerSpent(incident: Incident, run: Run): Promise<void>;
+  /**
    * What to do next, as the runbook gives it: after a recovery (or its validation) that failed, with the diagnoses it
    * offers, or after a validation that found something to do later (a validation follow-up, no offers; with `plan`, the
    * plan of this scenario it leads to, the cleanup say); `run` is that recovery or validation.

@@ -13,7 +13,7 @@ import { whereToFollow } from './where-to-follow.js';
  */
 export function refuseRollbackAskedAgain(incident: Incident, recoveryRunId: string, approvable: (plan: Run) => boolean): void {
   const rollbacks = incident.runs.filter((r) => r.rollbackOf === recoveryRunId);
-  const done = rollbacks.find((r) => r.status === 'succeeded');
+  const done = rolledBackBy(incident, recoveryRunId);
   if (done) throw new UserError(`${recoveryRunId} was rolled back already (${done.id}); there is nothing more to roll back`);
   // One waiting that can no longer be approved (its database changed since) is no plan to send anyone to: asked again.
   const existing = rollbacks.find((r) => ['approved', 'running'].includes(r.status) || (r.status === 'pending' && approvable(r)));
@@ -22,4 +22,9 @@ export function refuseRollbackAskedAgain(incident: Incident, recoveryRunId: stri
   throw new UserError(
     said`the rollback of ${recoveryRunId} is already ${where}: plan ${existing.id}, asked for by ${person(existing.requestedBy)} at ${utcTime(existing.proposedAt)} (shown in ${whereToFollow(incident)}). Nothing new was proposed`,
   );
+}
+
+/** The rollback of `recoveryRunId` that ran to its end, if one did: its offer is spent (spent-offers.ts) and asking again refused. */
+export function rolledBackBy(incident: Incident, recoveryRunId: string): Run | undefined {
+  return incident.runs.find((r) => r.rollbackOf === recoveryRunId && r.status === 'succeeded');
 }

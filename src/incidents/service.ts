@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { IncidentAbandoned, isUserError, UserError } from '../errors.js';
 import { notInJournal } from './journal-named.js';
 import { rollbackUnderWay } from './rollback-under-way.js';
+import type { SpentOffer } from './spent-offers.js';
 import { compactTimestamp, minuteUtc } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
 import { firstFailure, stepPassed, writesOnlyBeside } from '../engine/step-passed.js';
@@ -40,7 +41,7 @@ import { releasedSnapshots } from '../engine/released-snapshots.js';
 import { takenSnapshots } from '../engine/taken-snapshots.js';
 import { rollbackSnapshots } from '../engine/rollback-snapshots.js';
 import { utcTime, type Decision } from './approval-policy.js';
-import { refuseRollbackAskedAgain } from './rollback-asked-again.js';
+import { refuseRollbackAskedAgain, rolledBackBy } from './rollback-asked-again.js';
 import { Approvals } from './approvals.js';
 import { refuseIfLocked, refuseReadIfLocked } from './database-lock.js';
 import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
@@ -870,12 +871,8 @@ export class IncidentService {
   staleForPath(incidentId: string, recovery: RecoveryPath): string | undefined {
     const incident = this.incident(incidentId);
     const values = this.templateValues(incident, {});
-    let lockKey: string;
-    try {
-      lockKey = render(this.runbook(incident.scenario).lockKey, values);
-    } catch {
-      return undefined;
-    }
+    const lockKey = this.diagnosedLockKey(incident);
+    if (lockKey === undefined) return undefined;
     // The moves that need no value of the form (the database's, not the backup's) are asked about by hand changes too.
     const moves = recovery.steps.filter((step) => step.kind === 'move').flatMap((step) => {
       try {
@@ -885,6 +882,61 @@ export class IncidentService {
       }
     });
     return this.changedSinceDiagnosisReason(incident, recovery, lockKey) ?? this.movedFileChangedReason(incident, recovery, moves);
+  }
+
+  /** The database the incident's plans work on, as far as it is known without a form's values; undefined when it is not. */
+  private diagnosedLockKey(incident: Incident): string | undefined {
+    try {
+      return render(this.runbook(incident.scenario).lockKey, this.templateValues(incident, {}));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * What a run's offer can no longer do, decided as a late click on it is refused, so its message and the refusal agree:
+   * a diagnosis' verdict (its incident's latest) whose paths would be refused as made on a database changed since
+   * (changedSinceDiagnosisReason, as staleForPath asks it), named with the run that first changed it; a recovery's
+   * rollback offer once its rollback ran (refuseRollbackAskedAgain). Undefined while every button of it is live.
+   */
+  spentOffer(runId: string): SpentOffer | undefined {
+    const run = this.deps.state.runs.get(runId);
+    const incident = run && this.deps.state.incident(run.incidentId);
+    if (!run || !incident) return undefined;
+    if (run.kind === 'recovery') {
+      const rollback = rolledBackBy(incident, run.id);
+      return rollback && { kind: 'rollback', rollback };
+    }
+    const diagnosis = incident.diagnosis;
+    const lockKey = diagnosis?.runId === run.id ? this.diagnosedLockKey(incident) : undefined;
+    // A scenario no longer loaded has no paths to tell: its verdict is left as it is.
+    const rb = lockKey === undefined ? undefined : this.deps.runbooks.get(incident.scenario);
+    if (!diagnosis || lockKey === undefined || !rb) return undefined;
+    const changedBy = (recovery: RecoveryPath, which: 'latest' | 'first') => changedSinceDiagnosis(incident, recovery, this.deps.state, lockKey, (r) => this.changesItsDatabase(r), which);
+    const spent = rb.recovery.filter((p) => diagnosis.paths.includes(p.id) && changedBy(p, 'latest'));
+    const first = spent[0] && changedBy(spent[0], 'first');
+    if (!first) return undefined;
+    return { kind: 'verdict', paths: spent.map((p) => p.id), changedBy: first, diagnoseAgain: `/databox ${diagnoseAgainCommand(incident, rb.diagnosis.parameters)}` };
+  }
+
+  /**
+   * The offers `finished` spent, shown so: the verdicts it was the first change since (of any incident on its database),
+   * and, a rollback that ran, its recovery's rollback offer. One spent before is not shown again.
+   */
+  private async showSpentOffers(finished: Run): Promise<void> {
+    if (!finished.mutates) return;
+    const spent: Run[] = [];
+    const recovery = finished.kind === 'rollback' && finished.rollbackOf ? this.deps.state.runs.get(finished.rollbackOf) : undefined;
+    if (recovery) {
+      const offer = this.spentOffer(recovery.id);
+      if (offer?.kind === 'rollback' && offer.rollback.id === finished.id) spent.push(recovery);
+    }
+    for (const incident of this.deps.state.incidents.values()) {
+      const diagnosis = incident.diagnosis && this.deps.state.runs.get(incident.diagnosis.runId);
+      const offer = diagnosis && this.spentOffer(diagnosis.id);
+      if (diagnosis && offer?.kind === 'verdict' && offer.changedBy.id === finished.id) spent.push(diagnosis);
+    }
+    for (const run of spent) await this.safely(() => this.reporter.offerSpent(this.incident(run.incidentId), run));
   }
 
   /**
@@ -1436,6 +1488,8 @@ export class IncidentService {
     }
     const finished = this.run(runId);
     await this.safely(() => this.reporter.runFinished(this.incident(finished.incidentId), finished));
+    // Before what follows it (a validation, the rollback offer): the verdict's spent buttons go first, above those.
+    await this.safely(() => this.showSpentOffers(finished));
     await this.safely(() => this.adviseOnFailedStep(finished));
     if (finished.kind === 'recovery') {
       const rb = this.runbook(this.incident(finished.incidentId).scenario);

@@ -134,6 +134,11 @@ export interface Run {
   planOffers?: PlanOffer[];
   /** Where each front end shows this run (its plan message, say). */
   refs: FrontEndRefs;
+  /**
+   * Where each front end shows what this run offers (run.offer-ref): a diagnosis' verdict with its path buttons, a
+   * recovery's rollback offer; so a restarted bot can mark them spent. Absent in journals from before it was recorded.
+   */
+  offerRefs?: FrontEndRefs;
   /** A plan a front end could not show (run.not-shown), and why, until it shows it: it waits where nobody sees it. */
   notShown?: { frontEnd: string; reason: string; at: string };
   results: StepRecord[];
@@ -322,6 +327,9 @@ export class IncidentState {
       case 'run.ref':
         if (run) run.refs[data.frontEnd] = data.ref;
         if (run && run.notShown?.frontEnd === data.frontEnd) delete run.notShown;
+        break;
+      case 'run.offer-ref':
+        if (run && typeof data.frontEnd === 'string' && typeof data.ref === 'object' && data.ref !== null) run.offerRefs = { ...run.offerRefs, [data.frontEnd]: data.ref };
         break;
       case 'run.not-shown':
         if (run) run.notShown = { frontEnd: String(data.frontEnd), reason: String(data.reason ?? ''), at: record.at };

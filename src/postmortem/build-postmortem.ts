@@ -664,6 +664,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, rootOf: Root
     }
     case 'run.message':
     case 'run.ref':
+    case 'run.offer-ref':
     case 'step.output-attached':
     case 'step.process':
     // A file step's intent: its result (or, after a crash, what the disk showed) is the step's own entry.

@@ -323,8 +323,18 @@ export function verdictText(incident: Incident, run: Run): string {
 /** Said under a verdict's cut advice or evidence: where the rest is. */
 const verdictFileNote = (run: Run) => `:paperclip: Cut to fit one message: the whole advice and every check's evidence in full go to the thread as a file, ${verdictFileName(run)}, once Slack takes it (meanwhile the journal in the bot's state dir holds them)`;
 
-export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath[], declared: Readonly<Record<string, Parameter>>): Rendered {
-  return verdictLayout(incident, run, paths, declared).rendered;
+/** Paths of a verdict no longer offered (spent-offer-message.ts): their buttons and commands give way to `line`. */
+export interface SpentPaths {
+  paths: readonly string[];
+  line: string;
+}
+
+export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath[], declared: Readonly<Record<string, Parameter>>, spent?: SpentPaths): Rendered {
+  if (!spent) return verdictLayout(incident, run, paths, declared).rendered;
+  // The advice and evidence as first shown, the spent paths' buttons and commands replaced by what happened.
+  const live = verdictLayout(incident, run, paths.filter((p) => !spent.paths.includes(p.id)), declared).rendered;
+  const [advice, evidence, ...offered] = live.blocks;
+  return { ...live, blocks: [advice, evidence, context(spent.line), ...offered].filter((block): block is KnownBlock => block !== undefined) };
 }
 
 /** Whether a verdict's message cuts its advice or evidence (so the whole verdict must be attached for the operator). */
@@ -499,7 +509,8 @@ export function journalRepairedMessage(aside: SetAside, verifies: boolean): Rend
   return { text: `A torn journal line was set aside to ${aside.file}`, blocks: [section(text)] };
 }
 
-export function rollbackOfferMessage(recovery: Run): Rendered {
+/** `spentLine`: the rollback ran, so its button gives way to what happened. */
+export function rollbackOfferMessage(recovery: Run, spentLine?: string): Rendered {
   // A backfill's runs are Dagster's: "undoes what it changed" would promise what no rollback does.
   const notUndone = notUndoneByRollback(recovery);
   const undoes = notUndone.length === 0
@@ -509,10 +520,12 @@ export function rollbackOfferMessage(recovery: Run): Rendered {
     text: 'A rollback is available',
     blocks: [
       section(`:leftwards_arrow_with_hook: If this recovery made things worse, ${undoes}. It needs an approval like any recovery.`),
-      {
-        type: 'actions',
-        elements: [{ type: 'button', action_id: actionIds.rollback, text: { type: 'plain_text', text: 'Roll back…' }, value: JSON.stringify({ run: recovery.id }) }],
-      },
+      spentLine
+        ? context(spentLine)
+        : {
+            type: 'actions',
+            elements: [{ type: 'button', action_id: actionIds.rollback, text: { type: 'plain_text', text: 'Roll back…' }, value: JSON.stringify({ run: recovery.id }) }],
+          },
     ],
   };
 }

@@ -15,10 +15,11 @@ function droppedLine(refusal: LastingRefusal): string {
 
 /**
  * What a delivery shows, as the reporter can show it again from the journal after a restart (the state it renders is
- * rebuilt from the journal): the message of a run, a verdict, a failure, a rollback offer, the incident's root.
+ * rebuilt from the journal): the message of a run, a verdict, a failure, a rollback offer, an offer's spent buttons
+ * replaced, the incident's root.
  */
 export interface Redo {
-  what: 'run' | 'verdict' | 'failure' | 'rollback-offer' | 'root';
+  what: 'run' | 'verdict' | 'failure' | 'rollback-offer' | 'offer-spent' | 'root';
   incident: string;
   run?: string;
 }

@@ -28,6 +28,11 @@ export function runMessage(run: Run): SlackMessage | undefined {
   return asMessage(run.refs[slackFrontEnd]);
 }
 
+/** Where a run's offer is (a diagnosis' verdict, a recovery's rollback offer), as journaled when it was posted. */
+export function offerMessage(run: Run): SlackMessage | undefined {
+  return asMessage(run.offerRefs?.[slackFrontEnd]);
+}
+
 /** The channel an incident was opened from in Slack, where its root message goes. */
 export function openedInChannel(incident: Incident): string | undefined {
   return incident.openedFrom?.frontEnd === slackFrontEnd ? incident.openedFrom.ref.channel : undefined;

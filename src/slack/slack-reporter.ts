@@ -21,11 +21,13 @@ import { SlackCallFailed, worthAskingAgain } from './slack-trouble.js';
 import { lastingRefusal, refusalReason, type LastingRefusal } from './lasting-refusals.js';
 import type { LastingTrouble } from './lasting-trouble.js';
 import { emptyView, runMessage, type RunView } from './run-message.js';
-import { incidentThread, openedInChannel, runMessage as runMessageRef, slackFrontEnd, toRef, type SlackMessage } from './slack-refs.js';
+import { incidentThread, offerMessage as offerMessageRef, openedInChannel, runMessage as runMessageRef, slackFrontEnd, toRef, type SlackMessage } from './slack-refs.js';
 import { uploadOutcome } from './output-upload.js';
 import { uneditableCode, withMovedNote } from './uneditable-message.js';
 import type { Tries } from './outbox.js';
 import { undoneByOther, undoneIncidents, type UndoneByOther } from '../incidents/recoveries-undone.js';
+import type { SpentOffer } from '../incidents/spent-offers.js';
+import { offerMessage } from './spent-offer-message.js';
 
 /** A file the bot uploads to a thread: a plan too long for its message, a failed step's output. */
 type UploadedFile = Parameters<WebClient['files']['uploadV2']>[0];
@@ -53,6 +55,8 @@ export interface SlackReporterDeps {
   lasting?: LastingTrouble;
   /** The incidents as the journal has them: one another incident's recovery undid since says so in its first message. */
   state?: IncidentState;
+  /** What a run's offer can no longer do (IncidentService.spentOffer), asked as its message is updated. */
+  spentOffer?: (run: Run) => SpentOffer | undefined;
 }
 
 /**
@@ -89,6 +93,8 @@ export class SlackReporter implements IncidentReporter {
    * when that changes (the undoing run rolled back itself), the message is sent again.
    */
   private readonly shownUndone = new Map<string, { incident: Incident; by: string }>();
+  /** Offers (a verdict, a rollback offer) posted and not yet journaled where: an update spending them finds them here. */
+  private readonly offersPosting = new Map<string, Promise<SlackMessage | undefined>>();
 
   constructor(private readonly deps: SlackReporterDeps) {}
 
@@ -464,6 +470,7 @@ export class SlackReporter implements IncidentReporter {
       const rb = this.deps.runbook(incident.scenario);
       const paths = rb.recovery.filter((p) => incident.diagnosis?.paths.includes(p.id));
       const verdict = this.postInThread(incident, `verdict ${run.id}`, () => verdictMessage(incident, run, paths, rb.parameters), { what: 'verdict', incident: incident.id, run: run.id });
+      this.journalOffer(incident, run, verdict);
       // As a plan cut to fit is: what the verdict's message leaves out of its advice and evidence, in a file it names.
       if (verdictIsCut(incident, run, paths, rb.parameters)) {
         this.upload(incident, `verdict file ${run.id}`, verdict, (thread) => ({
@@ -501,7 +508,37 @@ export class SlackReporter implements IncidentReporter {
   }
 
   async rollbackOffered(incident: Incident, recovery: Run): Promise<void> {
-    void this.postInThread(incident, `rollback offer ${recovery.id}`, () => rollbackOfferMessage(recovery), { what: 'rollback-offer', incident: incident.id, run: recovery.id });
+    const posted = this.postInThread(incident, `rollback offer ${recovery.id}`, () => rollbackOfferMessage(recovery), { what: 'rollback-offer', incident: incident.id, run: recovery.id });
+    this.journalOffer(incident, recovery, posted);
+  }
+
+  /**
+   * Journals where an offer landed (run.offer-ref), so its buttons can be replaced once spent, by this process or a
+   * restarted one; until then an update finds it in offersPosting.
+   */
+  private journalOffer(incident: Incident, run: Run, posted: Promise<SlackMessage | undefined>): void {
+    this.offersPosting.set(run.id, posted);
+    void posted
+      .then(async (message) => {
+        if (message) await this.deps.record({ type: 'run.offer-ref', incident: incident.id, data: { runId: run.id, frontEnd: slackFrontEnd, ref: toRef(message) } });
+      })
+      .catch((error: unknown) => this.deps.logger.error({ err: error, runId: run.id }, "could not journal where a run's offer is"))
+      .finally(() => {
+        if (this.offersPosting.get(run.id) === posted) this.offersPosting.delete(run.id);
+      });
+  }
+
+  /**
+   * Replaces the spent buttons of `run`'s offer by what happened, rendered as it is sent from what is spent then. An
+   * offer this process posted is waited for; one posted before, found where the journal says; one never journaled
+   * (posted by a build that did not record where) is left as it is: a click on it is still refused, saying why.
+   */
+  async offerSpent(incident: Incident, run: Run): Promise<void> {
+    const posting = this.offersPosting.get(run.id);
+    if (!posting && !offerMessageRef(run)) return;
+    const target = async () => offerMessageRef(run) ?? (await posting);
+    const rendered = () => offerMessage(incident, run, this.deps.runbook(incident.scenario), this.deps.spentOffer?.(run));
+    void this.updateInThread(incident, `offer ${run.id}`, target, rendered, { what: 'offer-spent', incident: incident.id, run: run.id });
   }
 
   /**
@@ -517,6 +554,7 @@ export class SlackReporter implements IncidentReporter {
       if (settled.has(run.status)) this.forget(run);
     } else if (redo.what === 'verdict' || redo.what === 'failure') void this.runFinished(incident, run);
     else if (redo.what === 'rollback-offer') void this.rollbackOffered(incident, run);
+    else if (redo.what === 'offer-spent') void this.offerSpent(incident, run);
   }
 
   async followUpOffered(incident: Incident, recovery: Run, advice: string, offers: FollowUpOffer[], plan?: PlanOffer): Promise<void> {

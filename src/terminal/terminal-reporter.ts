@@ -232,6 +232,9 @@ export class TerminalReporter implements IncidentReporter {
     else if (failedChangingNothing(run)) this.line(`  ${changedNothingSaid(run)}`);
   }
 
+  /** Printed lines are not edited: a command typed from a spent offer is refused, saying why. */
+  async offerSpent(): Promise<void> {}
+
   async rollbackOffered(incident: Incident, recovery: Run): Promise<void> {
     const { style, cli } = this.options;
     const path = this.options.runbook(incident.scenario).recovery.find((p) => p.id === recovery.pathId);

@@ -13,6 +13,7 @@ export function quietReporter(overrides: Partial<IncidentReporter> = {}): Incide
     stepFinished: async () => {},
     runFinished: async () => {},
     rollbackOffered: async () => {},
+    offerSpent: async () => {},
     followUpOffered: async () => {},
     journalRepaired: async () => {},
     ...overrides,

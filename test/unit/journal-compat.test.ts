@@ -7,7 +7,7 @@ import { IncidentState } from '../../src/incidents/state.js';
 import { verifyLines } from '../../src/journal/record.js';
 import { buildPostmortem } from '../../src/postmortem/build-postmortem.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
-import { incidentThread, openedInChannel, runMessage } from '../../src/slack/slack-refs.js';
+import { incidentThread, offerMessage, openedInChannel, runMessage } from '../../src/slack/slack-refs.js';
 import { projectRoot } from '../support/fixtures.js';
 
 const text = fs.readFileSync(path.join(projectRoot, 'test', 'fixtures', 'journal', 'slack-before-refs.jsonl'), 'utf8');
@@ -37,6 +37,11 @@ describe('a journal written by the earlier code', () => {
     expect(openedInChannel(second!)).toBe('C0INCIDENT');
     const planRecord = verify.records.find((r) => r.type === 'run.message' && r.data.runId === first?.runs[1]?.id);
     expect(runMessage(first!.runs[1]!)).toEqual({ channel: planRecord?.data.channel, ts: planRecord?.data.ts });
+  });
+
+  it('knows no place of its verdicts and rollback offers (never journaled then): their messages are left as they are', () => {
+    expect(first?.runs.map((run) => run.offerRefs)).toEqual([undefined, undefined, undefined]);
+    expect(first?.runs.map((run) => offerMessage(run))).toEqual([undefined, undefined, undefined]);
   });
 
   it('builds the postmortem, the Slack thread and the refusals in it, mentions shown plainly', () => {
