@@ -921,9 +921,10 @@ export class IncidentService {
 
   /**
    * The offers `finished` spent, shown so: the verdicts it was the first change since (of any incident on its database),
-   * and, a rollback that ran, its recovery's rollback offer. One spent before is not shown again.
+   * and, a rollback that ran, its recovery's rollback offer. One spent before is not shown again. Asked when this
+   * process ends a run, and by the bot's sweep when another process (a terminal) ended one (work-elsewhere.ts).
    */
-  private async showSpentOffers(finished: Run): Promise<void> {
+  async showOffersSpentBy(finished: Run): Promise<void> {
     if (!finished.mutates) return;
     const spent: Run[] = [];
     const recovery = finished.kind === 'rollback' && finished.rollbackOf ? this.deps.state.runs.get(finished.rollbackOf) : undefined;
@@ -1489,7 +1490,7 @@ export class IncidentService {
     const finished = this.run(runId);
     await this.safely(() => this.reporter.runFinished(this.incident(finished.incidentId), finished));
     // Before what follows it (a validation, the rollback offer): the verdict's spent buttons go first, above those.
-    await this.safely(() => this.showSpentOffers(finished));
+    await this.safely(() => this.showOffersSpentBy(finished));
     await this.safely(() => this.adviseOnFailedStep(finished));
     if (finished.kind === 'recovery') {
       const rb = this.runbook(this.incident(finished.incidentId).scenario);

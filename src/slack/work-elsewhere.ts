@@ -1,6 +1,7 @@
 // What another process sharing the journal (a terminal) does in an incident that has a Slack thread, shown in that
 // thread as the bot shows its own work, in the journal's order: a plan waiting with its buttons, each run's message once
-// it has ended (with its verdict or failure), a follow-up, and a recovery's rollback offer where that process made it.
+// it has ended (with its verdict or failure, and the buttons it spent replaced), a follow-up, and a recovery's rollback
+// offer where that process made it.
 import { rollbackUnderWay } from '../incidents/rollback-under-way.js';
 import type { JournalRecord } from '../journal/record.js';
 import type { Logger } from '../logger.js';
@@ -99,6 +100,8 @@ export class WorkElsewhere {
       } else if (noted.what === 'end') {
         if (ownAndOvertaken(incident, run)) continue;
         await this.safely(() => reporter.runFinished(incident, run));
+        // A plan run at a terminal spends the verdicts and rollback offer it would have spent here.
+        await this.safely(() => service.showOffersSpentBy(run));
       } else if (noted.what === 'follow-up') {
         await this.safely(() => reporter.followUpOffered(incident, run, noted.advice, noted.offers, noted.plan));
       } else if (!rollbackUnderWay(incident, run)) {

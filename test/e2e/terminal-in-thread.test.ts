@@ -78,6 +78,10 @@ describe('a terminal working on an incident that has a Slack thread', () => {
     expect(recoveryAt, texts.join('\n')).toBeGreaterThan(-1);
     expect(validationAt, texts.join('\n')).toBeGreaterThan(recoveryAt);
     expect(texts.at(-1)).toBe('A rollback is available');
+    // The verdict's path buttons, which a click would now refuse, give way to what the terminal ran and who approved it.
+    const verdict = slack.messages().find((m) => m.ts === slack.buttons('choose_path_a')[0]!.ts);
+    expect(verdict?.blocks).not.toContain('choose_path_');
+    expect(verdict?.blocks).toContain(`(plan ${run}; asked for by <@${operator}>, approved by terminal:bob`);
     expect(slack.buttons('request_rollback')[0]!.value).toBe(JSON.stringify({ run }));
     // The offer is on the record where the terminal made it, after the validation.
     const { markdown } = writePostmortem({ stateDir: stage.checkout.stateDir, runbooks: loadRunbooks(path.join(projectRoot, 'runbooks')), root: stage.checkout.root, incidentId: incident });
