@@ -139,6 +139,30 @@ describe('spent buttons', () => {
     expect(JSON.parse(verdict.blocks).slice(0, 2)).toEqual(JSON.parse(posted.blocks).slice(0, 2));
   });
 
+  it('shows a spent verdict at the next start when a stop found Slack failing its update', async () => {
+    await diagnoseCorrupt();
+    const verdictTs = messageNow('Verdict:').ts;
+    // Slack fails every update of the verdict from now on, however often the outbox tries.
+    slack.troubled = (method, args) => method === 'chat.update' && args.ts === verdictTs;
+    slack.lastingTrouble = { status: 500 };
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await slack.waitFor('the validation to end', () => journalRecords().some((r) => r.type === 'run.finished' && r.data.runId === `${incidentId()}/3`), 60_000);
+    await slack.waitFor('the verdict update to be tried', () => slack.calls.some((c) => c.method === 'chat.update' && c.args.ts === verdictTs));
+    await harness.stop();
+    const carryOver = JSON.parse(fs.readFileSync(path.join(checkout.stateDir, 'slack-carry-over.json'), 'utf8'));
+    expect(carryOver).toEqual(expect.arrayContaining([{ what: 'offer-spent', incident: incidentId(), run: `${incidentId()}/1` }]));
+
+    slack.lastingTrouble = undefined;
+    harness = await startBot(checkout, slack);
+    await harness.settle();
+    const verdict = messageNow('Verdict:');
+    expect(verdict.updates).toHaveLength(1);
+    expect(verdict.blocks).not.toContain('choose_path_');
+    expect(verdict.blocks).toMatch(/Path A: Rebuild from raw dlt state\* \(plan [^)]*approved by <@U0TEAMMATE>[^)]*\) was run — see below/);
+  });
+
   it('works on a journal written before offers were journaled: its verdict is left as it is, what follows is marked spent', async () => {
     await diagnoseCorrupt();
     await harness.stop();
