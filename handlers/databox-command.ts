@@ -7,7 +7,7 @@ import { statusText } from '../src/slack/status-message.js';
 import { jobsStatusLines } from '../src/slack/jobs-status.js';
 import { unlockRequestMessage } from '../src/slack/unlock-message.js';
 import { ensureIncidentThread } from '../src/slack/incident-thread.js';
-import { queuePostmortem, unchangedSinceText, type DeliveredPostmortem } from '../src/slack/postmortem-upload.js';
+import { notUploadedNote, queuePostmortem, unchangedSinceText, type DeliveredPostmortem } from '../src/slack/postmortem-upload.js';
 import { fromChannel } from '../src/slack/slack-refs.js';
 import { describeFailure, directMessageWarning, redactedRespond, samePlanWaitingText } from '../src/slack/tell.js';
 import { tellCommandSender } from '../src/slack/tell-or-log.js';
@@ -125,7 +125,16 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       }
       await ack({ response_type: 'ephemeral', text: `:memo: Writing the postmortem of \`${cmd.incident}\` from the journal…` });
       record();
-      const failPostmortem = (error: unknown) => tell(describeFailure(error, deps.logger, { command: 'postmortem', channel: command.channel_id }), { incident: cmd.incident });
+      // An upload refused in the incident's channel (archived, say) is said of that channel, not of this one.
+      const failPostmortem = (error: unknown, written?: DeliveredPostmortem) =>
+        tell(
+          describeFailure(error, deps.logger, {
+            command: 'postmortem',
+            channel: command.channel_id,
+            ...(written ? { refusedIn: written.channel, elsewhereNote: notUploadedNote(cmd.incident, written) } : {}),
+          }),
+          { incident: cmd.incident },
+        );
       const told = async (delivered: DeliveredPostmortem) => {
         const again = unchangedSinceText(delivered);
         const where = delivered.threadTs ? 'in its thread' : 'in this channel';

@@ -3,7 +3,7 @@
 import type { BlockButtonAction } from '@slack/bolt';
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds } from '../src/slack/blocks.js';
-import { keptInMemory, queuePostmortem, unchangedSinceText, type DeliveredPostmortem } from '../src/slack/postmortem-upload.js';
+import { keptInMemory, notUploadedNote, queuePostmortem, unchangedSinceText, type DeliveredPostmortem } from '../src/slack/postmortem-upload.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeFailure } from '../src/slack/tell.js';
 import { tellClicker } from '../src/slack/tell-or-log.js';
@@ -21,9 +21,11 @@ export function registerWritePostmortem(routes: ListenerRouter, deps: HandlerDep
     deps.service.recordCommand(typed, body.user.id, `slack:${audience.channel}`);
     // Never fails: Slack refusing chat.postEphemeral, the click's reply link is tried, then the log.
     const tell = (text: string) => tellClicker(client, deps.redact, deps.logger, audience, text, { action: 'postmortem', incident: incidentId.slice(0, 100) });
-    const fail = (error: unknown) => {
+    const fail = (error: unknown, written?: DeliveredPostmortem) => {
       recordIfRefused(deps.service, { ...refusedClick(body.user.id, action, incidentId.slice(0, 100)), command: typed }, error);
-      return tell(describeFailure(error, deps.logger, { action: 'postmortem' }));
+      // Clicked where the upload did not go (the incident's channel archived since), it is said of that channel.
+      const elsewhere = written ? { channel: audience.channel, refusedIn: written.channel, elsewhereNote: notUploadedNote(incidentId, written) } : {};
+      return tell(describeFailure(error, deps.logger, { action: 'postmortem', ...elsewhere }));
     };
     const told = async (delivered: DeliveredPostmortem) => {
       const again = unchangedSinceText(delivered);

@@ -12,6 +12,8 @@ import type { WorkQueue } from '../work-queue.js';
 import { incidentThread } from './slack-refs.js';
 import type { UploadsUnderWay } from './uploads-under-way.js';
 import type { Logger } from '../logger.js';
+import { cli } from '../commands/terminal-commands.js';
+import { escapeMrkdwn } from './mrkdwn.js';
 
 export interface DeliveredPostmortem {
   file: string;
@@ -34,6 +36,18 @@ export function unchangedSinceText(delivered: Pick<DeliveredPostmortem, 'unchang
   if (delivered.uploadingSince) return `is being uploaded (since ${delivered.uploadingSince.slice(11, 16)} UTC; Slack has not answered yet), so it was not uploaded again`;
   if (delivered.unchangedSince) return `has not changed since it was uploaded at ${delivered.unchangedSince.slice(11, 16)} UTC, so it was not uploaded again`;
   return undefined;
+}
+
+/**
+ * What became of a postmortem whose upload Slack refused in the incident's channel (archived, the bot removed), said to
+ * whoever asked from elsewhere: where it was written, named in the state dir as a step's output is (the server's paths
+ * stay out of Slack), and the terminal's command that prints it, as the thread cannot show it.
+ */
+export function notUploadedNote(incidentId: string, written: Pick<DeliveredPostmortem, 'unwritten'>): string {
+  const disk = written.unwritten
+    ? `It could not be written on the bot's disk either: ${escapeMrkdwn(written.unwritten)}`
+    : `The postmortem was written on the bot's disk (\`postmortems/${incidentId}.md\` in the state dir)`;
+  return `${disk}. At the bot's host, \`${cli} postmortem ${incidentId}\` prints it.`;
 }
 
 /**
@@ -100,7 +114,8 @@ export function preparePostmortem(deps: { service: IncidentService; redact: Reda
 /**
  * Queues an incident's postmortem: built and written in a worker, then uploaded outside the workers (followed by
  * `uploads`), so a Slack that leaves uploads unanswered holds no worker from the diagnoses and plans queued behind it.
- * `told` says where it is once uploaded (or that it needed no upload); `failed` says why not; `onStart` (the typed command's
+ * `told` says where it is once uploaded (or that it needed no upload); `failed` says why not, given what was written when
+ * it is the upload that failed (the document is on the bot's disk, where it was asked for); `onStart` (the typed command's
  * queued note) is called as a worker takes the job (within this call when one is free). Throws when the queue is full.
  */
 export function queuePostmortem(
@@ -109,7 +124,7 @@ export function queuePostmortem(
   incidentId: string,
   fallbackChannel: string | undefined,
   told: (delivered: DeliveredPostmortem) => Promise<void>,
-  failed: (error: unknown) => Promise<void>,
+  failed: (error: unknown, written?: DeliveredPostmortem) => Promise<void>,
   onStart: () => void = () => {},
 ): void {
   deps.queue.push(`postmortem ${incidentId}`, async () => {
@@ -126,7 +141,10 @@ export function queuePostmortem(
     else {
       // Telling the asker failed too (their reply link gone, say): on the log, not lost with the upload's promise.
       const telling = upload(client)
-        .then(() => told(delivered), failed)
+        .then(
+          () => told(delivered),
+          (error: unknown) => failed(error, delivered),
+        )
         .catch((error: unknown) => deps.logger.warn({ err: error, incident: incidentId }, 'could not tell whoever asked for the postmortem how its upload went'));
       deps.uploads.add(`postmortem ${incidentId}`, telling);
     }

@@ -75,11 +75,23 @@ export const directMessageWarning =
   ':warning: This is a direct message: an incident opened here is seen by nobody else, so no teammate can approve its plans. Run the command in a channel where your teammates are.';
 
 /**
- * What Slack did, in words an operator can act on, when an error is Slack's own refusal or failure; else undefined.
- * `channel`: where the request came from, when known.
+ * Slack's refusal of another channel than the one the request came from (`refusedIn`, an incident's channel, which the
+ * work went to) in words of that channel: "this channel is archived" would be wrong where the operator typed.
  */
-function slackSide(error: unknown, askedAgain: boolean, channel?: string): string | undefined {
+function refusedElsewhere(refused: string | undefined, channel: string | undefined, refusedIn: string | undefined): string | undefined {
+  const refusal = lastingRefusal(refused);
+  if (!refusal || refusal.kind !== 'channel' || !refusedIn || refusedIn === channel) return undefined;
+  return `Slack refused (${refusal.code}) in <#${refusedIn}>, the incident's channel, not this one: ${refusal.means}`;
+}
+
+/**
+ * What Slack did, in words an operator can act on, when an error is Slack's own refusal or failure; else undefined.
+ * `channel`: where the request came from, when known; `refusedIn`: where the refused call went, when that may differ.
+ */
+function slackSide(error: unknown, askedAgain: boolean, channel?: string, refusedIn?: string): string | undefined {
   const refused = slackRefusal(error);
+  const elsewhere = refusedElsewhere(refused, channel, refusedIn);
+  if (elsewhere) return elsewhere;
   const token = lastingRefusal(refused);
   const advice = refused && (channel?.startsWith('D') && notAMemberHere.has(refused) ? inADirectMessage : token?.kind === 'token' ? tokenAdvice(token) : slackAdvice[refused]);
   if (refused && advice) return `Slack refused (${refused}): ${advice}`;
@@ -89,21 +101,27 @@ function slackSide(error: unknown, askedAgain: boolean, channel?: string): strin
 
 /**
  * While Slack refuses the bot's token nothing the bot does shows in Slack: what a terminal does instead, the command
- * asked for (`atTerminal`, as the CLI takes it) or its help.
+ * asked for (`atTerminal`, as the CLI takes it) or its help. So too where Slack refuses the incident's channel
+ * (`elsewhere`), whose thread shows nothing more: `elsewhereNote`, when given, says what became of the work and its way on.
  */
-function meanwhileAtTerminal(error: unknown, atTerminal: string | undefined): string {
-  if (!refusesTheToken(slackRefusal(error))) return '';
+function meanwhileAtTerminal(error: unknown, atTerminal: string | undefined, elsewhere = false, elsewhereNote?: string): string {
+  if (elsewhere && elsewhereNote) return ` ${elsewhereNote}`;
+  if (!refusesTheToken(slackRefusal(error)) && !(elsewhere && atTerminal)) return '';
   return atTerminal ? ` Meanwhile a terminal runs it without Slack: \`${atTerminal}\`.` : ` Meanwhile a terminal works without Slack: \`${cli} help\`.`;
 }
 
 /**
  * A user error is shown as is; Slack's refusals and failures with what to do; anything else is logged with its cause
  * and shown as a short message with a reference. `context` is logged; its `channel`, the request's, shapes the advice,
- * and its `atTerminal`, the command asked for as a terminal runs it, is given while Slack refuses the bot's token.
+ * and its `atTerminal`, the command asked for as a terminal runs it, is given while Slack refuses the bot's token. Its
+ * `refusedIn`, the channel the refused call went to (an incident's, from a command typed elsewhere), has a refusal of
+ * that channel said of it, followed by `elsewhereNote` (what became of the work), else by `atTerminal`.
  */
 export function describeFailure(error: unknown, logger: Logger, context: Record<string, unknown>): string {
-  const channel = typeof context.channel === 'string' ? context.channel : undefined;
-  const atTerminal = typeof context.atTerminal === 'string' ? context.atTerminal : undefined;
+  const text = (key: string) => (typeof context[key] === 'string' ? (context[key] as string) : undefined);
+  const channel = text('channel');
+  const atTerminal = text('atTerminal');
+  const refusedIn = text('refusedIn');
   if (error instanceof IncidentAbandoned) {
     const failed = error.cause instanceof SlackCallFailed ? error.cause : undefined;
     const cause = failed ? failed.cause : error.cause;
@@ -114,10 +132,11 @@ export function describeFailure(error: unknown, logger: Logger, context: Record<
     return `:warning: The incident's first message could not be posted${maybePosted}. ${slack ?? escapeMrkdwn(error.reason)}. Nothing was run: incident \`${error.incidentId}\` is on the record as abandoned.${meanwhileAtTerminal(cause, atTerminal)}`;
   }
   if (isUserError(error)) return `:warning: ${saidInSlack(error.slackSaid)}${error.usage ? `\n${escapeMrkdwn(error.usage)}` : ''}`;
-  const slack = slackSide(error, clientAskedAgain(error), channel);
+  const slack = slackSide(error, clientAskedAgain(error), channel, refusedIn);
   if (slack) {
     logger.warn({ err: error, ...context }, `Slack refused or failed a call: ${slack}`);
-    return `:warning: ${slack}.${slackTrouble(error) ? ' Try again in a minute.' : ''}${meanwhileAtTerminal(error, atTerminal)}`;
+    const elsewhere = refusedElsewhere(slackRefusal(error), channel, refusedIn) !== undefined;
+    return `:warning: ${slack}.${slackTrouble(error) ? ' Try again in a minute.' : ''}${meanwhileAtTerminal(error, atTerminal, elsewhere, text('elsewhereNote'))}`;
   }
   const reference = newErrorReference();
   logger.error({ err: error, reference, ...context }, 'internal error');
