@@ -70,7 +70,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       const slack = [deps.delivery?.statusLine(), ...(deps.lasting?.statusLines() ?? [])].filter(Boolean).map((line) => `\n${line}`).join('');
       const blocked = deps.service.journalBlock();
       const jobs = jobsStatusLines(deps.queue.jobs(), deps.uploads.list(), deps.service.config.workers).map((line) => `\n${line}`).join('');
-      await ack({ response_type: 'ephemeral', text: deps.redact(`${blocked ? `:no_entry_sign: ${escapeMrkdwn(blocked)}\n` : ''}${statusText(statusReport(deps.service.state, deps.service.now(), (scenario) => deps.service.scenarios().find((rb) => rb.id === scenario)))}${jobs}${slack}${watchers}`) });
+      await ack({ response_type: 'ephemeral', text: deps.redact(`${blocked ? `:no_entry_sign: ${escapeMrkdwn(blocked)}\n` : ''}${statusText(statusReport(deps.service.state, deps.service.now(), (scenario) => deps.service.scenarios().find((rb) => rb.id === scenario)), deps.threadBehind)}${jobs}${slack}${watchers}`) });
       record();
       return;
     }

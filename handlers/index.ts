@@ -32,6 +32,7 @@ import { routeListeners, type ListenerRouter } from '../src/slack/listener-route
 import type { SlackDeliveryWatch } from '../src/slack/delivery-watch.js';
 import type { UploadsUnderWay } from '../src/slack/uploads-under-way.js';
 import type { LastingTrouble } from '../src/slack/lasting-trouble.js';
+import type { ThreadBehind } from '../src/slack/threads-behind.js';
 
 export interface HandlerDeps {
   service: IncidentService;
@@ -50,6 +51,8 @@ export interface HandlerDeps {
   delivery?: SlackDeliveryWatch;
   /** What Slack refuses for good (the bot's token, an incident's channel), for /databox status; absent in some tests. */
   lasting?: LastingTrouble;
+  /** Whether an incident's thread lacks messages Slack has not taken, for /databox status; absent in some tests. */
+  threadBehind?: ThreadBehind;
   /** Postmortems on their way to Slack, outside the workers. */
   uploads: UploadsUnderWay;
 }

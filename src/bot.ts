@@ -38,6 +38,7 @@ import { notSlacksAnswerOnReconnect } from './slack/not-slacks-answer-on-reconne
 import { slackCodeOf } from './slack/slack-trouble.js';
 import { notSlacksAnswer } from './slack/wrong-address.js';
 import { LastingTrouble } from './slack/lasting-trouble.js';
+import { threadsBehind } from './slack/threads-behind.js';
 import { FailedTries } from './slack/failed-tries.js';
 import { SlackOutbox } from './slack/outbox.js';
 import { UploadsUnderWay } from './slack/uploads-under-way.js';
@@ -214,6 +215,9 @@ export function createBot(options: BotOptions): Bot {
   const lasting = new LastingTrouble();
   // A message's try Slack failed, noted as the client tries it again: for /databox status, at once.
   const failedTries = new FailedTries();
+  const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs, updateIntervalMs: options.slackUpdateIntervalMs, failedTrySince: () => failedTries.failingSince() });
+  // A thread Slack has not taken all of is no place to read first what a plan left part-way: status and the watchers say so.
+  const threadBehind = threadsBehind(outbox, lasting, state);
   const app = createSlackApp(
     config,
     logger,
@@ -239,7 +243,7 @@ export function createBot(options: BotOptions): Bot {
   );
   // Registered before the journal loads, so outages in progress are rebuilt from it and not alerted about again.
   const watch = new WatchService({
-    watchers: buildWatchers(config, runCommand, false, plansOnDatabases(journal, state), options.targets),
+    watchers: buildWatchers(config, runCommand, false, plansOnDatabases(journal, state, threadBehind), options.targets),
     journal,
     sink: new SlackAlertSink(app.client, config.watch.alertChannel, redact, logger),
     logger,
@@ -274,7 +278,6 @@ export function createBot(options: BotOptions): Bot {
     if (reportRepair) reportRepair(aside);
     else repairs.push(aside);
   });
-  const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs, updateIntervalMs: options.slackUpdateIntervalMs, failedTrySince: () => failedTries.failingSince() });
   const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, stateDir: config.stateDir, runbook: (id) => service.runbook(id), allowSelfApproval: config.allowSelfApproval, outbox, retryDelayMs: options.slackRetryDelayMs, record: (event) => journal.commit({ actor: botActor, ...event }), lasting, state, spentOffer: (run) => service.spentOffer(run.id) });
   const service = new IncidentService(
     {
@@ -315,7 +318,7 @@ export function createBot(options: BotOptions): Bot {
   const commandLimit = new PerUserLimit(config.userCommandLimit.limit, config.userCommandLimit.windowMs);
   const delivery = new SlackDeliveryWatch(app.client, outbox);
   const uploads = new UploadsUnderWay();
-  const listeners = register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, watch, delivery, lasting, uploads });
+  const listeners = register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, watch, delivery, lasting, threadBehind, uploads });
   // A run that may have changed a database (a recovery, a rollback, whether it passed or not) has the watchers look again.
   journal.onRecord((record) => {
     if (record.type === 'run.finished' && state.runs.get(String((record.data as { runId?: unknown }).runId))?.mutates) watch.checkSoon();

@@ -66,6 +66,11 @@ export class LastingTrouble {
     this.channels.delete(channel);
   }
 
+  /** Whether Slack refuses the bot's messages in `channel` (the channel itself, or the token) since it last took one. */
+  refusesMessagesIn(channel: string): boolean {
+    return this.token !== undefined || this.channels.has(channel);
+  }
+
   /** The token's refusal while it lasts (Slack took nothing since). */
   tokenRefused(): TokenRefused | undefined {
     const token = this.token;

@@ -148,6 +148,11 @@ export class SlackOutbox {
     return [...new Set(offers)];
   }
 
+  /** Whether messages for `line`'s thread wait or are being sent (its files, on a line of their own, are not counted). */
+  messagesWaitFor(line: string): boolean {
+    return this.sending.has(line) || (this.lines.get(line)?.queue.length ?? 0) > 0;
+  }
+
   private deliveries(): Delivery[] {
     return [...this.sending.values(), ...[...this.lines.values()].flatMap((line) => line.queue)];
   }

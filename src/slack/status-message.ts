@@ -6,6 +6,7 @@ import type { Run } from '../incidents/state.js';
 import { slackMention } from './mentions.js';
 import { slackFrontEnd } from './slack-refs.js';
 import { escapeMrkdwn, escapeMrkdwnNames } from './mrkdwn.js';
+import { postmortemToRead, type ThreadBehind } from './threads-behind.js';
 
 /**
  * The most incidents the status lists. Slack cuts a message past about 40,000 characters, which 300 unfinished
@@ -14,10 +15,12 @@ import { escapeMrkdwn, escapeMrkdwnNames } from './mrkdwn.js';
  */
 const shownIncidents = 20;
 
-export function statusText(report: StatusReport): string {
+/** `threadBehind`: whether Slack has not taken all of an incident's thread messages, which the thread then lacks. */
+export function statusText(report: StatusReport, threadBehind: ThreadBehind = () => false): string {
   const { holding, waiting, outdated, unsettled, recent } = report;
+  const readFirst = (incidentId: string) => (threadBehind(incidentId) ? postmortemToRead(incidentId) : 'read its thread');
   return [
-    ...unsettled.map((u) => `:warning: *Left part-way:* ${escapeMrkdwn(leftPartWayLine(u, 'read its thread'))}.`),
+    ...unsettled.map((u) => `:warning: *Left part-way:* ${escapeMrkdwn(leftPartWayLine(u, readFirst(u.run.incidentId)))}.`),
     holding.length > 0
       ? `*Running:* ${holding
           .map((r) => {

@@ -1,5 +1,6 @@
 // An incident's channel archived after its recovery failed part-way, worked on from an open channel: the postmortem's
-// refused upload is said of the incident's channel.
+// refused upload is said of the incident's channel, and status and the database watcher send the operator to the
+// postmortem at a terminal, not to a thread that lacks the failure.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,5 +52,22 @@ describe("an incident's channel archived, worked on from an open channel", () =>
     ]);
     expect(told[0]).not.toContain(checkout.stateDir);
     expect(fs.existsSync(path.join(checkout.stateDir, 'postmortems', `${incident}.md`))).toBe(true);
+  }, 180_000);
+
+  it("status and the database watcher send the operator to the postmortem at a terminal while the incident's thread lacks what Slack refused", async () => {
+    const incident = await failedInArchivedChannel();
+    const bot = stage.harness!;
+    const readPostmortem = `read \`npm run --silent cli -- postmortem ${incident}\` (Slack has not taken all of its thread's messages)`;
+    const status = async () => String((await bot.command('status', operator, 'C0OTHER')).json?.text);
+    // The watchers look again once a plan that changed a database ends: asked until the database watcher has.
+    let said = await status();
+    for (let tries = 0; !said.includes('stopped part-way on it') && tries < 100; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      said = await status();
+    }
+    expect(said).toContain(`:warning: *Left part-way:* recovery ${incident}/2 (`);
+    expect(said).toContain(`since: ${readPostmortem} before anything else.`);
+    expect(said).not.toContain('read its thread');
+    expect(said).toMatch(new RegExp(`Recovery ${incident}/2 stopped part-way on it: ${readPostmortem.replace(/[()`]/g, '\\$&')} first`));
   }, 180_000);
 });
