@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { projectRoot } from '../helpers/main-process.js';
 
 const temps: string[] = [];
@@ -44,17 +44,48 @@ function setTimes(target: string, when: Date): void {
   eachFile(target, (file) => fs.utimesSync(file, when, when));
 }
 
-/** A copy of the bot's folder as a deploy has it: its sources an hour old, dist/ (when `built`) built half an hour ago. */
-function botFolder(options: { built: boolean; typescript: boolean }): string {
+/**
+ * The bot's own build settings and scripts with a few small sources: for the starts that compile, since tsc takes seconds
+ * of CPU over the whole of src/ and what is under test is when `npm start` builds and what it starts after. Its main
+ * makes the bot's first check, through the modules the tests edit and delete.
+ */
+const smallSources: Record<string, string> = {
+  'src/config.ts': "export function missingSetting(env: NodeJS.ProcessEnv): string | undefined {\n  return env.SLACK_BOT_TOKEN ? undefined : 'SLACK_BOT_TOKEN is required to start the Slack bot';\n}\n",
+  'src/journal/head.ts': "export const headName = 'journal.head';\n",
+  'src/main.ts':
+    "import { missingSetting } from './config.js';\nimport { headName } from './journal/head.js';\n\nconst missing = missingSetting(process.env);\nif (missing) {\n  console.error(`databox-bot: invalid configuration: ${missing}`);\n  process.exit(2);\n}\nconsole.log(headName);\n",
+};
+let smallProject: string;
+beforeAll(async () => {
+  smallProject = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-start-build-small-'));
+  temps.push(smallProject);
+  for (const name of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts']) fs.cpSync(path.join(projectRoot, name), path.join(smallProject, name), { recursive: true });
+  for (const [file, text] of Object.entries(smallSources)) {
+    fs.mkdirSync(path.dirname(path.join(smallProject, file)), { recursive: true });
+    fs.writeFileSync(path.join(smallProject, file), text);
+  }
+  fs.symlinkSync(path.join(projectRoot, 'node_modules'), path.join(smallProject, 'node_modules'));
+  // As `npm run build` leaves dist/ (the suite's global setup runs it for the whole bot).
+  await execa(process.execPath, [path.join(smallProject, 'scripts', 'build.mjs')], { cwd: smallProject });
+});
+
+/**
+ * A copy of the bot's folder as a deploy has it: its sources an hour old, dist/ (when `built`) built half an hour ago.
+ * `small`: the small sources above in place of src/ and handlers/.
+ */
+function botFolder(options: { built: boolean; typescript: boolean; small?: boolean }): string {
+  const from = options.small ? smallProject : projectRoot;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-start-build-'));
   temps.push(dir);
-  for (const name of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'handlers', 'scripts']) {
-    fs.cpSync(path.join(projectRoot, name), path.join(dir, name), { recursive: true });
+  for (const name of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'handlers', 'scripts'].filter((name) => fs.existsSync(path.join(from, name)))) {
+    fs.cpSync(path.join(from, name), path.join(dir, name), { recursive: true });
     setTimes(path.join(dir, name), hourAgo);
   }
   if (options.built) {
-    // dist/ as `npm run build` left it (the suite's global setup runs it): the compiled files and the record of a finished build.
-    for (const name of ['src', 'handlers', 'build-complete.json']) fs.cpSync(path.join(projectRoot, 'dist', name), path.join(dir, 'dist', name), { recursive: true });
+    // dist/ as `npm run build` left it: the compiled files and the record of a finished build.
+    for (const name of ['src', 'handlers', 'build-complete.json'].filter((name) => fs.existsSync(path.join(from, 'dist', name)))) {
+      fs.cpSync(path.join(from, 'dist', name), path.join(dir, 'dist', name), { recursive: true });
+    }
     setTimes(path.join(dir, 'dist'), halfHourAgo);
   }
   fs.symlinkSync(options.typescript ? path.join(projectRoot, 'node_modules') : productionNodeModules(), path.join(dir, 'node_modules'));
@@ -103,7 +134,7 @@ describe('npm start builds dist/ only when it must', () => {
   });
 
   it('compiles a dist/ built from other TypeScript than is there now, then starts it', async () => {
-    const folder = botFolder({ built: true, typescript: true });
+    const folder = botFolder({ built: true, typescript: true, small: true });
     editSource(folder);
     const result = await npmStart(folder);
     expect(result.stderr).toContain(botRan);
@@ -111,7 +142,7 @@ describe('npm start builds dist/ only when it must', () => {
   });
 
   it('never starts code that failed to compile: a type error stops the start, and the next start too', async () => {
-    const folder = botFolder({ built: true, typescript: true });
+    const folder = botFolder({ built: true, typescript: true, small: true });
     fs.appendFileSync(path.join(folder, 'src', 'config.ts'), '\nexport const notANumber: number = "one";\n');
     const first = await npmStart(folder);
     expect(first.exitCode).not.toBe(0);
@@ -156,7 +187,7 @@ describe('npm start builds dist/ only when it must', () => {
   });
 
   it('builds again rather than start a dist/ a file of which was deleted since the build', async () => {
-    const folder = botFolder({ built: true, typescript: true });
+    const folder = botFolder({ built: true, typescript: true, small: true });
     const deleted = path.join(folder, 'dist', 'src', 'journal', 'head.js');
     fs.rmSync(deleted);
     const result = await npmStart(folder);
