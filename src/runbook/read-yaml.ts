@@ -42,13 +42,29 @@ export function readYaml(text: string, file: string): ReadYaml {
   const unresolved = [...unresolvedAliases(doc, lineAt), ...unquotedPlaceholders(doc, lineAt), ...textCutByComment(doc, text, lineAt)];
   if (unresolved.length > 0) return { ok: false, problems: unresolved.map(placed) };
   try {
-    return { ok: true, content: doc.toJS({ maxAliasCount }), lineOf: (at) => lineOfPath(doc, lineAt, at), nodeLineOf: (at) => lineOfPath(doc, lineAt, at, true) };
+    return { ok: true, content: doc.toJS({ maxAliasCount }), lineOf: (at) => lineOfPath(doc, lineAt, at), nodeLineOf: rememberedNodeLines(doc, lineAt) };
   } catch (error) {
     // Every alias resolves (checked above): what toJS still throws on is aliases that expand too far.
     const message = (error as Error).message;
     if (!/alias count/i.test(message)) return { ok: false, problems: [`${file}: the YAML cannot be read as data: ${message}`] };
     return { ok: false, problems: [`${file}: ${tooManyAliases(doc, lineAt)}`] };
   }
+}
+
+/**
+ * lineOfPath through aliases, each path's line found once: the cross-runbook checks ask again for every runbook of the
+ * folder, and each bot or CLI start in a process asks again of the same (checkedOnce) result, while following an alias
+ * walks the whole document to its anchor. The document is never changed after it is read.
+ */
+function rememberedNodeLines(doc: Document, lineAt: LineAt): (at: DataPath) => number | undefined {
+  const lines = new Map<string, number | undefined>();
+  return (at) => {
+    // JSON tells a key "0" from an index 0; a symbol (which it cannot spell) is looked up every time.
+    if (at.some((part) => typeof part === 'symbol')) return lineOfPath(doc, lineAt, at, true);
+    const key = JSON.stringify(at);
+    if (!lines.has(key)) lines.set(key, lineOfPath(doc, lineAt, at, true));
+    return lines.get(key);
+  };
 }
 
 /** Each alias that names no anchor set before it, as "at line N: …", with the anchors the file sets. */
