@@ -36,7 +36,9 @@
 # is younger than 60 s (exit 2) is tried again until it is taken over. docker stop and docker kill leave it stopped.
 #
 # Socket Mode (SLACK_APP_TOKEN set) needs no published port. HTTP mode (SLACK_SIGNING_SECRET, no
-# SLACK_APP_TOKEN) listens on PORT (default 3000): add `-p 3000:3000` and put TLS in front of it.
+# SLACK_APP_TOKEN) listens on PORT (default 3000) inside the container: publish it on a free host port on loopback,
+# `-p 127.0.0.1:8080:3000` (the host's 3000 is usually Dagster's webserver, and a host port in use stops the container
+# from starting), and put the TLS proxy that Slack's Request URLs name (https://<host>/slack/events) in front of it.
 #
 # ── External tools: uv and task ─────────────────────────────────────────────────────────────
 # The runbooks run `uv run sqlmesh …` and `task …` inside the databox checkout (DATABOX_ROOT).
@@ -53,6 +55,7 @@
 #          USER root
 #          # uv (and uvx) from Astral's image; uv downloads a managed Python on first use into
 #          # UV_PYTHON_INSTALL_DIR (below), unless the checkout pins a system one.
+#          # Pin the uv version you use (ghcr.io/astral-sh/uv:<version>), as uv's docs advise; latest moves.
 #          COPY --from=ghcr.io/astral-sh/uv:latest /uv /uvx /usr/local/bin/
 #          # task (go-task): a single static binary from its GitHub release (pin the one you use;
 #          # task_linux_arm64.tar.gz on arm64 hosts).
@@ -96,6 +99,10 @@ ENV NODE_ENV=production \
     DATABOX_STATE_DIR=/var/lib/databox-bot \
     UV_THREADPOOL_SIZE=16
 WORKDIR /app
+# The system's CA certificates: the slim image removes them after installing Node. Node carries its own list, so Slack
+# works without them, but DuckDB's motherduck extension (and the Python tools a site image adds) verify TLS against the
+# system's, and without them MotherDuck cannot be reached.
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 # @duckdb/node-api's native binding comes prebuilt (@duckdb/node-bindings-linux-*), so no compiler is needed.
 RUN npm ci --omit=dev && npm cache clean --force
@@ -133,6 +140,8 @@ EXPOSE 3000
 # if the bot does). The check reads its settings as the bot does, the environment and then /app/.env when one is
 # mounted there, so a PORT or SLACK_APP_TOKEN set in either is followed; a failed check says why in `docker inspect`.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["node", "dist/src/healthcheck.js"]
+  CMD ["node", "/app/dist/src/healthcheck.js"]
 
-CMD ["node", "dist/src/main.js"]
+# Full paths, so a site image that sets another WORKDIR (the checkout, say) still starts and checks the bot (both then
+# read that folder's .env, not /app/.env).
+CMD ["node", "/app/dist/src/main.js"]

@@ -152,7 +152,7 @@ describe('bad input', () => {
     expect(result.stderr).toMatch(/^databox: invalid configuration: .*expected a duration such as 30s, 15m, 2h or 1h30m.*DATABOX_APPROVAL_TTL\n$/);
   });
 
-  it('warns when DATABOX_ROOT is unset (or empty, as .env.example leaves it), naming the folder it takes instead', async () => {
+  it('warns when DATABOX_ROOT is unset (or empty, as a `DATABOX_ROOT=` line leaves it), naming the folder it takes instead', async () => {
     const result = await cli({ ...env, DATABOX_ROOT: '' }, ['status']);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`warning: DATABOX_ROOT is not set: the databox checkout is taken to be the working directory, ${process.cwd()} (under \`npm run\`, the bot's own folder); set it to the checkout the runbooks work in\n`);

@@ -16,12 +16,12 @@ afterAll(() => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-/** The exec form of the Dockerfile's HEALTHCHECK CMD (a JSON array, possibly continued over lines). */
-function healthcheckCommand(): string[] {
+/** The exec form of the Dockerfile's HEALTHCHECK CMD (a JSON array, possibly continued over lines), its /app/ paths in `app`. */
+function healthcheckCommand(app: string): string[] {
   const dockerfile = fs.readFileSync(path.join(projectRoot, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
   const cmd = /^HEALTHCHECK\b.*?\bCMD\s+(\[.*\])\s*$/m.exec(dockerfile);
   if (!cmd) throw new Error('the Dockerfile has no HEALTHCHECK with an exec-form CMD');
-  return JSON.parse(cmd[1] as string) as string[];
+  return (JSON.parse(cmd[1] as string) as string[]).map((arg) => (arg.startsWith('/app/') ? path.join(app, arg.slice('/app/'.length)) : arg));
 }
 
 /** A folder laid out as the image's /app (dist/, node_modules/), with the .env an operator mounted at /app/.env. */
@@ -40,7 +40,7 @@ describe("the image's HEALTHCHECK", () => {
     const app = appFolder(`SLACK_BOT_TOKEN=xoxb-1-2-abc\nSLACK_SIGNING_SECRET=${signingSecret}\nPORT=${port}\n`);
     // The container's environment (docker run -e, the image's ENV) without PORT or a Slack credential: those are in .env.
     const env = { PATH: process.env.PATH ?? '', HOME: work, SLACK_API_URL: slack.apiUrl, DATABOX_ROOT: work, DATABOX_STATE_DIR: path.join(work, 'var') };
-    const [command, ...args] = healthcheckCommand();
+    const [command, ...args] = healthcheckCommand(app);
     const check = () => execa(command as string, args, { cwd: app, env, extendEnv: false, reject: false, timeout: 60_000 });
     const bot = execa(process.execPath, ['dist/src/main.js'], { cwd: app, env, extendEnv: false, reject: false, forceKillAfterDelay: 60_000 });
     try {
@@ -59,7 +59,7 @@ describe("the image's HEALTHCHECK", () => {
 
   it('passes in Socket Mode, the app token set in /app/.env only, with no HTTP listener to ask', async () => {
     const app = appFolder('SLACK_BOT_TOKEN=xoxb-1-2-abc\nSLACK_APP_TOKEN=xapp-1-abc\n');
-    const [command, ...args] = healthcheckCommand();
+    const [command, ...args] = healthcheckCommand(app);
     const result = await execa(command as string, args, { cwd: app, env: { PATH: process.env.PATH ?? '', HOME: work }, extendEnv: false, reject: false, timeout: 60_000 });
     expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: '' });
   });
@@ -69,7 +69,7 @@ describe("the image's HEALTHCHECK", () => {
     // A bind mount of a .env the host does not have makes a directory there, which no one can read as a file.
     fs.rmSync(path.join(app, '.env'));
     fs.mkdirSync(path.join(app, '.env'));
-    const [command, ...args] = healthcheckCommand();
+    const [command, ...args] = healthcheckCommand(app);
     const result = await execa(command as string, args, { cwd: app, env: { PATH: process.env.PATH ?? '', HOME: work }, extendEnv: false, reject: false, timeout: 60_000 });
     expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({
       exitCode: 1,

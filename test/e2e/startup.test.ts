@@ -291,7 +291,7 @@ describe('npm start', () => {
     const port = await freePort();
     const child = execa(process.execPath, mainArgs, {
       cwd: work,
-      // One of the two as .env.example leaves DATABOX_ROOT (empty): the start says what it takes instead.
+      // One of the two with DATABOX_ROOT empty, as an env file's `DATABOX_ROOT=` line leaves it: the start says what it takes instead.
       // And the other on MotherDuck with no token: said at the start, not at the first diagnosis; and without DAGSTER_HOME,
       // which the daemon scenario 4's path A starts needs.
       env: { ...baseEnv, ...(signal === 'SIGHUP' ? { DATABOX_ROOT: '', DATABOX_BACKEND: 'motherduck' } : { DAGSTER_HOME: path.join(work, '.dagster') }), SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl, PORT: String(port) },
