@@ -672,9 +672,18 @@ function timelineEntry(record: JournalRecord, state: IncidentState, rootOf: Root
       return undefined;
     default:
       // A watcher's line naming one of this incident's runs: what it saw, as it said it.
-      if (record.type.startsWith('watch.') && typeof data.summary === 'string') return `${at} The ${plain(String(data.watcher ?? ''))} watcher (${code(record.type)}): ${plain(data.summary)}${unwatchedWords(data.span)}`;
+      if (record.type.startsWith('watch.') && typeof data.summary === 'string') return `${at} The ${plain(String(data.watcher ?? ''))} watcher (${code(record.type)}): ${plain(data.summary)}${unwatchedWords(data.span)}${leftOffWords(data.leftOff)}`;
       return `${at} ${plain(record.type)}${record.actor ? ` by ${who(record.actor)}` : ''}`;
   }
+}
+
+/**
+ * For a watcher's end that left parts off on purpose (`watch.recovered`, `watch.settled`): what it still listed, so the
+ * postmortem says what was still wrong. Journals from before `watch.settled` carried them have none: nothing is said.
+ */
+function leftOffWords(leftOff: unknown): string {
+  const lines = Array.isArray(leftOff) ? leftOff.filter((line): line is string => typeof line === 'string') : [];
+  return lines.length > 0 ? `; still wrong, left off on purpose: ${lines.map(plain).join('; ')}` : '';
 }
 
 /** For a watcher's end found at the bot's start: when it was not running, so the outage ended somewhere in there, not at this line's time. */

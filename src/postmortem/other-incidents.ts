@@ -26,7 +26,7 @@ export function otherIncidentsLines(runs: readonly Run[]): string[] {
 /** Whether a watcher's line (no incident of its own) names one of this incident's runs, as "Recovery dbx-…/4 stopped part-way on it" does. */
 export function watcherLineNames(record: JournalRecord, incidentId: string): boolean {
   if (record.incident !== null || !record.type.startsWith('watch.')) return false;
-  const data = record.data as { summary?: unknown; details?: unknown };
-  const said = [data.summary, ...(Array.isArray(data.details) ? data.details : [])].filter((text): text is string => typeof text === 'string');
+  const data = record.data as { summary?: unknown; details?: unknown; leftOff?: unknown };
+  const said = [data.summary, ...(Array.isArray(data.details) ? data.details : []), ...(Array.isArray(data.leftOff) ? data.leftOff : [])].filter((text): text is string => typeof text === 'string');
   return said.some((text) => text.includes(`${incidentId}/`));
 }

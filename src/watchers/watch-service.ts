@@ -488,7 +488,12 @@ export class WatchService {
         // Ended at its last recovery, which has held since.
         const span = outageSpan(action.outage, action.outage.endedAt ?? now.toISOString());
         const undelivered = await undeliverable(() => sink.settled(watcher, action.outage, span, action.heldMs, finding));
-        await journal.commit({ type: watchEvents.settled, data: { watcher: watcher.id, since: action.outage.since, span, heldMs: action.heldMs, returns: action.outage.returns ?? 0, summary: finding.summary, ...undelivered } });
+        // What its end left off on purpose (a schedule still STOPPED), as its message says: a postmortem can say what was still wrong.
+        const leftOff = action.outage.endLeftOff;
+        await journal.commit({
+          type: watchEvents.settled,
+          data: { watcher: watcher.id, since: action.outage.since, span, heldMs: action.heldMs, returns: action.outage.returns ?? 0, summary: finding.summary, ...(leftOff && leftOff.length > 0 ? { leftOff } : {}), ...undelivered },
+        });
         return;
       }
       case 'none':

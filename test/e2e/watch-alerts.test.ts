@@ -319,6 +319,8 @@ describe('watcher alerts in the bot', () => {
     expect(replies[2]?.startsWith(`:mute: Dagster schedules: no longer alerted on at 09:03 UTC, after 3 min (since 09:00 UTC): ${leftOff}; it flapped: bad 2 times in 3 min, and has not been alerted on since, for 1 h (`)).toBe(true);
     const alert = slack.messages().find((m) => m.ts === alertTs)!;
     expect(alert.updates.at(-1)?.text).toMatch(/^:mute: No longer alerted on \(Dagster schedules: no longer alerted on at 09:03 UTC, after 3 min \(since 09:00 UTC\): .*; it flapped: bad 2 times in 2 min\)/);
+    // Journaled with what it still left off, as its message says: a postmortem can say what was still wrong.
+    expect(journalRecordsOf(checkout).find((r) => r.type === 'watch.settled')?.data.leftOff).toEqual([leftOff]);
   });
 
   it('alerts when Dagster lists no schedule for the stack, and its button leads to a verdict that does not call it healthy', async () => {
