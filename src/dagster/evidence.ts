@@ -9,7 +9,7 @@ import { ticksAtMostDaily } from './builds-days.js';
 import { dayEndsAt, knownTimeZone, lastDayEndedEverywhere, zonedDay } from './zoned-days.js';
 import { nextDailyTick } from './daily-ticks.js';
 import { dayAfter, dayBefore } from '../engine/steps/iso-days.js';
-import { dagsterClockSaid, judgeHeartbeats, laggingSaid } from './daemon-heartbeats.js';
+import { dagsterClockSaid, judgeHeartbeats, laggingSaid, stoppedOnlyByBotClock } from './daemon-heartbeats.js';
 
 export interface DaemonEvidence {
   type: string;
@@ -23,8 +23,18 @@ export interface DaemonEvidence {
 
 /** How far Dagster's clock is ahead of the bot's (negative: behind); `atLeast` where only a heartbeat in the bot's future says so. */
 export interface DagsterClock {
+  /** How far Dagster's clock is ahead of the bot's, in seconds; negative: behind. */
   aheadSeconds: number;
+  /** With no Date header, read off the newest heartbeat: Dagster's clock is at least that far ahead. */
   atLeast: boolean;
+  /**
+   * With no Date header, the bot's clock a minute or more past the newest heartbeat (plus how long the bot has seen no
+   * newer one, `seenForSeconds`): 'heartbeating' when one came since the watcher's previous look (the bot's clock is
+   * ahead: ages are counted from the newest heartbeat), 'unknown' when nothing yet tells a bot's clock ahead from daemons
+   * that stopped (ages are counted by the bot's clock).
+   */
+  botAhead?: 'heartbeating' | 'unknown';
+  seenForSeconds?: number;
 }
 
 export interface ScheduleEvidence {
@@ -613,7 +623,12 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
   const notes = leftOff.map((o) => o.why as string);
   // One thread of a running daemon process slow is not a stopped daemon: said, and the schedules judged as with it up.
   if (heartbeats.lagging.length > 0) notes.push(`daemon lagging, not stopped: ${laggingSaid(heartbeats)}; look at the daemon's log for what holds ${heartbeats.lagging.map((d) => d.type).join(', ')} up`);
-  if (evidence.dagsterClock) notes.push(dagsterClockSaid(evidence.dagsterClock));
+  // Dagster's clock unknown is said where only the bot's clock calls the daemons stopped: the verdict may rest on a clock ahead.
+  const clock = evidence.dagsterClock;
+  if (clock && clock.botAhead !== 'unknown') notes.push(dagsterClockSaid(clock));
+  if (clock && stoppedOnlyByBotClock(evidence.daemons ?? [], clock, thresholds.heartbeatMaxAgeSeconds)) {
+    notes.push(`${dagsterClockSaid(clock)}; a second look 35 s later tells (a newer heartbeat says they run), and path A's daemon start takes it before it starts one`);
+  }
   if (evidence.source === 'cli' && every.some((s) => s.status === 'STOPPED')) {
     notes.push('the CLI gives no tick times, so a STOPPED schedule switched off on purpose cannot be told from a paused one: each is counted as paused, and none is proposed to start (name those to start with schedules=)');
   }
@@ -855,7 +870,8 @@ export function describeDagsterEvidence(evidence: DagsterEvidence): string {
       ),
     );
   }
-  if (evidence.dagsterClock) daemonParts.push(dagsterClockSaid(evidence.dagsterClock));
+  // Dagster's clock unknown is for the verdict to say, where it matters (stoppedOnlyByBotClock).
+  if (evidence.dagsterClock && evidence.dagsterClock.botAhead !== 'unknown') daemonParts.push(dagsterClockSaid(evidence.dagsterClock));
   if (evidence.daemonLive !== undefined) daemonParts.push(`dagster-daemon liveness-check: ${evidence.daemonLive ? 'Daemon live' : 'Daemon(s) not running'}`);
   if (daemonsFirst) parts.push(...daemonParts);
   if (evidence.schedules) {

@@ -2,6 +2,7 @@
 import type { CommandRunner } from '../process/run-command.js';
 import { schemaMismatch } from './schema-mismatch.js';
 import { daemonsByDagsterClock } from './daemon-heartbeats.js';
+import type { HeartbeatsSeen } from './heartbeats-seen.js';
 import { parseInstanceInfo, parseLivenessCheck, parseScheduleList } from './cli-parsers.js';
 import type { DaemonEvidence, DagsterClock, DagsterEvidence, ScheduleEvidence, UnreadableSchedules } from './evidence.js';
 import { queuedTooLong, type QueuedTooLong } from './queued-runs.js';
@@ -30,6 +31,8 @@ export interface ProbeOptions {
   now: Date;
   /** Skip the CLI fallback (the watcher judges the webserver alone, and a CLI per poll would be heavy). */
   webserverOnly?: boolean;
+  /** A watcher's earlier looks at the newest heartbeat: Dagster's clock when its webserver sends no Date header. */
+  heartbeatsSeen?: HeartbeatsSeen;
 }
 
 function iso(seconds: number | null | undefined): string | null {
@@ -91,10 +94,10 @@ function said(error: DagsterError): string {
   return error.message.trim().split('\n')[0]?.trim() ?? '';
 }
 
-async function fromWebserver(client: DagsterClient, now: Date, askLocations: boolean): Promise<WebserverAnswer> {
+async function fromWebserver(client: DagsterClient, now: Date, askLocations: boolean, heartbeatsSeen?: HeartbeatsSeen): Promise<WebserverAnswer> {
   const answer: WebserverAnswer = { unusable: [] };
   try {
-    const { daemons, clock } = daemonsByDagsterClock(await client.daemonHealth(), now);
+    const { daemons, clock } = daemonsByDagsterClock(await client.daemonHealth(), now, heartbeatsSeen);
     answer.daemons = daemons;
     answer.dagsterClock = clock;
   } catch (error) {
@@ -191,7 +194,7 @@ export async function probeDagster(options: ProbeOptions): Promise<DagsterEviden
     return fromCli(options);
   }
   // The watcher (webserver only, every poll) judges heartbeats and ticks alone: no third question each time.
-  const answer = await fromWebserver(options.client, options.now, !options.webserverOnly);
+  const answer = await fromWebserver(options.client, options.now, !options.webserverOnly, options.heartbeatsSeen);
   const { daemons, dagsterClock, schedules, unloadedLocations, unreadableRepositories, repositoryJobs, locationsProblem, queued } = answer;
   if (answer.unusable.length === 0) return { source: 'graphql', checkedAt, daemons, dagsterClock, schedules, unparsed: [], problems: [], unloadedLocations, unreadableRepositories, repositoryJobs, locationsProblem, queuedTooLong: queued };
   if (options.webserverOnly) {

@@ -1,7 +1,7 @@
 // Starts the Dagster daemon detached (it outlives the bot) and checks a few seconds later that it is alive and heartbeating.
 import fs from 'node:fs';
 import { parseLivenessCheck } from './cli-parsers.js';
-import { DagsterError, type DagsterClient, type DaemonStatus } from './graphql-client.js';
+import { DagsterError, type DagsterClient, type DaemonHealth, type DaemonStatus } from './graphql-client.js';
 import { formatDuration } from '../format-duration.js';
 import { processAlive } from '../process/alive.js';
 import type { CommandRunner } from '../process/run-command.js';
@@ -22,7 +22,15 @@ export interface DaemonStartRequest {
   startDetached?: DetachedStarter;
   livenessArgv: string[];
   clock: () => Date;
+  /** How long after a first look a second one is taken, where Dagster's clock is unknown (no Date header). */
+  recheckMs?: number;
 }
+
+/**
+ * Each daemon heartbeats every 30 s (DAEMON_HEARTBEAT_INTERVAL_SECONDS): a second look this much after the first sees a
+ * newer heartbeat from a daemon process that runs, whatever the clocks say.
+ */
+const heartbeatRecheckMs = 35_000;
 
 export interface DaemonStartResult {
   status: 'ok' | 'exited' | 'not-heartbeating';
@@ -35,23 +43,49 @@ export interface DaemonStartResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+interface HeartbeatCheck {
+  ok: boolean;
+  said: string;
+  /** Answered with no Date header: the newest heartbeat (epoch seconds, Dagster's clock), to compare a later look with. */
+  newestUnclocked?: number;
+}
+
+/**
+ * The newest heartbeat of any daemon in an answer with no Date header (Dagster's clock unknown), if any; none where
+ * Dagster itself calls every required daemon unhealthy with no error: silent past its tolerance by its own clock.
+ */
+function newestUnclocked(health: DaemonHealth): number | undefined {
+  const heartbeats = health.statuses.map((d) => d.lastHeartbeatTime).filter((t): t is number => t !== null);
+  const required = health.statuses.filter((d) => d.required);
+  const silentByDagster = required.length > 0 && required.every((d) => d.healthy === false && d.lastHeartbeatErrors.length === 0);
+  return health.answeredAt === undefined && heartbeats.length > 0 && !silentByDagster ? Math.max(...heartbeats) : undefined;
+}
+
 /**
  * Whether daemons heartbeated since `sinceMs` (the bot's clock): `every` required one, or `any` daemon at all; by GraphQL,
  * else liveness-check. The heartbeats are stamped by Dagster's clock: `sinceMs` is moved by how far it is from the bot's,
  * read off the webserver's Date header, so a bot's clock ahead neither hides a fresh heartbeat nor ages a running daemon.
+ * With no Date header, `before` (each daemon's heartbeat at a look before the start) says it instead: a newer one came since.
  */
-async function heartbeatsSince(request: DaemonStartRequest, sinceMs: number, which: 'every' | 'any'): Promise<{ ok: boolean; said: string }> {
+async function heartbeatsSince(request: DaemonStartRequest, sinceMs: number, which: 'every' | 'any', before?: Map<string, number | null>): Promise<HeartbeatCheck> {
   if (request.client) {
     try {
       const health = await request.client.daemonHealth();
       const botNow = request.clock().getTime();
       const dagsterNow = health.answeredAt ?? botNow;
       const sinceSeconds = (sinceMs + dagsterNow - botNow) / 1000;
-      const heard = (d: DaemonStatus) => d.lastHeartbeatTime !== null && d.lastHeartbeatTime >= sinceSeconds - 1;
+      const newerThanBefore = (d: DaemonStatus) => {
+        const earlier = before?.get(d.daemonType) ?? null;
+        return d.lastHeartbeatTime !== null && (earlier === null || d.lastHeartbeatTime > earlier);
+      };
+      const heard = (d: DaemonStatus) =>
+        health.answeredAt === undefined && before !== undefined ? newerThanBefore(d) : d.lastHeartbeatTime !== null && d.lastHeartbeatTime >= sinceSeconds - 1;
       if (which === 'any') {
         const recent = health.statuses.filter(heard);
         const ages = recent.map((d) => `${d.daemonType} ${formatDuration(Math.max(0, dagsterNow - (d.lastHeartbeatTime as number) * 1000))} ago`);
-        return recent.length > 0 ? { ok: true, said: `a daemon heartbeated within the last ${formatDuration(botNow - sinceMs)} by Dagster's clock: ${ages.join(', ')}` } : { ok: false, said: 'no daemon heartbeated lately' };
+        if (recent.length > 0) return { ok: true, said: `a daemon heartbeated within the last ${formatDuration(botNow - sinceMs)} by Dagster's clock: ${ages.join(', ')}` };
+        const newest = newestUnclocked(health);
+        return { ok: false, said: 'no daemon heartbeated lately', ...(newest !== undefined ? { newestUnclocked: newest } : {}) };
       }
       const required = health.statuses.filter((d) => d.required);
       const silent = required.filter((d) => !heard(d));
@@ -75,10 +109,37 @@ async function heartbeatsSince(request: DaemonStartRequest, sinceMs: number, whi
  */
 export async function daemonAlreadyRunning(request: DaemonStartRequest, heartbeatMaxAgeSeconds: number): Promise<string | undefined> {
   const check = await heartbeatsSince(request, request.clock().getTime() - heartbeatMaxAgeSeconds * 1000, 'any');
-  return check.ok ? check.said : undefined;
+  if (check.ok) return check.said;
+  // No Date header (a proxy stripped it): "no heartbeat lately" is by the bot's clock, which may be ahead of Dagster's.
+  // A second look, an interval later, sees a newer heartbeat from a process that runs, whatever the clocks.
+  if (check.newestUnclocked === undefined || !request.client) return undefined;
+  const waitMs = request.recheckMs ?? heartbeatRecheckMs;
+  await sleep(waitMs);
+  try {
+    const again = newestUnclocked(await request.client.daemonHealth());
+    if (again === undefined || again <= check.newestUnclocked) return undefined;
+    const behind = formatDuration(Math.max(0, request.clock().getTime() - again * 1000));
+    return `a daemon heartbeated between two looks ${formatDuration(waitMs)} apart; Dagster's webserver sent no Date header, and its newest heartbeat is ${behind} before the bot's clock, so the bot's clock is ahead of Dagster's`;
+  } catch (error) {
+    if (!(error instanceof DagsterError)) throw error;
+    return undefined;
+  }
+}
+
+/** Each daemon's heartbeat before the start, where the webserver says no Date header: what a heartbeat since is newer than. */
+async function heartbeatsBefore(request: DaemonStartRequest): Promise<Map<string, number | null> | undefined> {
+  if (!request.client) return undefined;
+  try {
+    const health = await request.client.daemonHealth();
+    return health.answeredAt === undefined ? new Map(health.statuses.map((d) => [d.daemonType, d.lastHeartbeatTime])) : undefined;
+  } catch (error) {
+    if (!(error instanceof DagsterError)) throw error;
+    return undefined;
+  }
 }
 
 export async function startDaemon(request: DaemonStartRequest): Promise<DaemonStartResult> {
+  const before = await heartbeatsBefore(request);
   const startedAt = request.clock();
   const started = await (request.startDetached ?? startDetached)({ argv: request.argv, cwd: request.cwd, logFile: request.logFile, settleMs: request.settleMs });
   const startedAtIso = startedAt.toISOString();
@@ -93,7 +154,7 @@ export async function startDaemon(request: DaemonStartRequest): Promise<DaemonSt
     if (!processAlive(pid)) {
       return { status: 'exited', pid, startedAt: startedAtIso, summary: `PID ${pid} exited before it heartbeated; its output is below and in ${request.logFile}`, output: fs.readFileSync(request.logFile, 'utf8').slice(0, 64 * 1024) };
     }
-    const check = await heartbeatsSince(request, startedAt.getTime(), 'every');
+    const check = await heartbeatsSince(request, startedAt.getTime(), 'every', before);
     last = check.said;
     if (check.ok) {
       return { status: 'ok', pid, startedAt: startedAtIso, summary: `started PID ${pid} at ${startedAtIso.slice(11, 19)} UTC, left running (output in ${request.logFile}); ${check.said}`, output: fs.readFileSync(request.logFile, 'utf8').slice(0, 64 * 1024) };

@@ -3,6 +3,8 @@ import { formatDuration } from '../format-duration.js';
 import { describeDagsterEvidence, schedulerMissing } from '../dagster/evidence.js';
 import { dagsterClockSaid, judgeHeartbeats, laggingSaid } from '../dagster/daemon-heartbeats.js';
 import type { Finding, Watcher } from './finding.js';
+import { HeartbeatsSeen } from '../dagster/heartbeats-seen.js';
+import { clockUndecided } from './clock-undecided.js';
 import { askDagster, dagsterWatcherOff, type DagsterWatcherOptions } from './dagster-asked.js';
 import { webserverDown } from './webserver-down.js';
 
@@ -12,12 +14,15 @@ export interface DaemonWatcherOptions extends DagsterWatcherOptions {
 }
 
 export function daemonWatcher(options: DaemonWatcherOptions): Watcher {
+  // Kept across its checks: with no Date header, a heartbeat no newer after a span of the bot's time is at least that
+  // old, and one newer than at the check before says the daemons heartbeat, however far the clocks are apart.
+  const heartbeatsSeen = new HeartbeatsSeen();
   return {
     id: 'daemon',
     title: 'Dagster daemon heartbeat',
     off: dagsterWatcherOff(options, 'DATABOX_WATCH_DAEMON'),
     async check(now: Date, heldSince?: Date): Promise<Finding> {
-      const evidence = await askDagster(options, now);
+      const evidence = await askDagster(options, now, heartbeatsSeen);
       const base = { watcher: 'daemon' as const, scenario: 'schedule' as const };
       if (evidence.daemons === undefined) {
         return webserverDown('daemon', options.downAfterMs, now, heldSince, evidence.webserverProblem ?? evidence.problems[0] ?? 'no answer', evidence.webserverSilent !== false);
@@ -28,11 +33,14 @@ export function daemonWatcher(options: DaemonWatcherOptions): Watcher {
         return { ...base, state: 'problem', summary: noScheduler, details: [describeDagsterEvidence({ ...evidence, schedules: undefined })], problem: 'no scheduler daemon listed' };
       }
       const judged = judgeHeartbeats(evidence.daemons, options.heartbeatMaxAgeMs / 1000);
-      const clockSaid = evidence.dagsterClock ? `; ${dagsterClockSaid(evidence.dagsterClock)}` : '';
+      const undecided = clockUndecided(evidence.daemons, evidence.dagsterClock, options.heartbeatMaxAgeMs);
+      // Dagster's clock unknown is said where it is why the watcher cannot tell; daemons stopped whatever the clocks are stopped.
+      const clockSaid = evidence.dagsterClock && (evidence.dagsterClock.botAhead !== 'unknown' || undecided) ? `; ${dagsterClockSaid(evidence.dagsterClock)}` : '';
       const details = [describeDagsterEvidence({ ...evidence, schedules: undefined })];
       if (judged.stopped.length === 0 && judged.lagging.length === 0) {
         return { ...base, state: 'healthy', summary: `${judged.fresh.length} required daemons heartbeating${clockSaid}`, details: [] };
       }
+      if (undecided) return { ...base, state: 'unknown', summary: `${undecided}${clockSaid}`, details };
       if (judged.stopped.length === 0) {
         // A slow thread of a daemon process that runs: said apart from a stopped daemon, which becoming is news.
         return { ...base, state: 'problem', summary: `Dagster daemon lagging: ${laggingSaid(judged)}${clockSaid}`, details, problem: 'daemon lagging' };

@@ -1,6 +1,7 @@
 // What the two Dagster watchers (daemon, schedules) share: when they are off, and the webserver's answer they judge by.
 import type { DagsterEvidence } from '../dagster/evidence.js';
 import type { DagsterClient } from '../dagster/graphql-client.js';
+import type { HeartbeatsSeen } from '../dagster/heartbeats-seen.js';
 import { probeDagster } from '../dagster/probe.js';
 import type { CommandRunner } from '../process/run-command.js';
 
@@ -18,7 +19,10 @@ export function dagsterWatcherOff(options: DagsterWatcherOptions, setting: strin
   return !options.enabled ? `turned off (${setting}=false)` : !options.client ? 'off: DAGSTER_URL is not set' : undefined;
 }
 
-/** The webserver's answer for one check: the shared one when given, else asked of the webserver alone. */
-export function askDagster(options: DagsterWatcherOptions, now: Date): Promise<DagsterEvidence> {
-  return options.probe?.(now) ?? probeDagster({ client: options.client, runCommand: options.runCommand, cwd: options.root, now, webserverOnly: true });
+/**
+ * The webserver's answer for one check: the shared one when given, else asked of the webserver alone, its heartbeats
+ * judged with what the watcher's earlier checks saw of them (`heartbeatsSeen`).
+ */
+export function askDagster(options: DagsterWatcherOptions, now: Date, heartbeatsSeen?: HeartbeatsSeen): Promise<DagsterEvidence> {
+  return options.probe?.(now) ?? probeDagster({ client: options.client, runCommand: options.runCommand, cwd: options.root, now, webserverOnly: true, heartbeatsSeen });
 }

@@ -7,6 +7,7 @@ import { orList } from '../or-list.js';
 import { minuteUtc } from '../timestamps.js';
 import type { Finding, LeftOff, Watcher } from './finding.js';
 import type { ScheduleRules } from './schedule-rules.js';
+import { HeartbeatsSeen } from '../dagster/heartbeats-seen.js';
 import { askDagster, dagsterWatcherOff, type DagsterWatcherOptions } from './dagster-asked.js';
 import { webserverDown } from './webserver-down.js';
 import { noScheduleListed } from './no-schedule-listed.js';
@@ -81,12 +82,14 @@ function switchedOffOnPurpose(every: readonly ScheduleEvidence[], jobs: readonly
 }
 
 export function schedulesWatcher(options: SchedulesWatcherOptions): Watcher {
+  // Kept across its checks: with no Date header, the heartbeats' ages are counted by what the earlier ones saw.
+  const heartbeatsSeen = new HeartbeatsSeen();
   return {
     id: 'schedules',
     title: 'Dagster schedules',
     off: dagsterWatcherOff(options, 'DATABOX_WATCH_SCHEDULES'),
     async check(now: Date, heldSince?: Date): Promise<Finding> {
-      const probed = await askDagster(options, now);
+      const probed = await askDagster(options, now, heartbeatsSeen);
       if (probed.schedules === undefined) {
         const why = probed.webserverProblem ?? probed.problems[0] ?? 'no answer';
         // A webserver that gave nothing (not even the daemons' health) is the daemon watcher's outage when that one is on;

@@ -101,13 +101,55 @@ it("counts the heartbeats' ages by Dagster's clock: the bot's clock 3 min ahead 
   expect(stage.slack.callsTo('chat.postMessage').filter((a) => a.channel === 'C0ALERTS')).toEqual([]);
 });
 
-it("says, with no Date header, a heartbeat 10 min in the bot's future as Dagster's clock at least that far ahead", async () => {
+it("says, with no Date header, heartbeats 10 min in the bot's future as Dagster's clock at least that far ahead", async () => {
   const clock = () => recordedAt;
-  serveDagster({ DataboxDaemonHealth: heartbeats(clock, { SCHEDULER: -600 }) });
+  // The daemons stamp their heartbeats by one clock, Dagster's: all of them in the bot's future.
+  serveDagster({ DataboxDaemonHealth: heartbeats(() => new Date(recordedAt.getTime() + 10 * 60_000), { SCHEDULER: 0 }) });
   const harness = (stage.harness = await startBot(stage.checkout, stage.slack, env, clock));
   await stage.slack.waitFor('the first check', () => harness.bot.watch.lastCheck('daemon') !== undefined);
   await harness.bot.watch.idle();
-  expect(harness.bot.watch.statusLines()[0]).toContain("healthy: 5 required daemons heartbeating; Dagster's clock is at least 10 min ahead of the bot's (a heartbeat is that far in the bot's future)");
+  expect(harness.bot.watch.statusLines()[0]).toContain(
+    "healthy: 5 required daemons heartbeating; Dagster's clock is at least 10 min ahead of the bot's (a heartbeat is that far in the bot's future); its webserver sent no Date header, so heartbeat ages are counted from its newest heartbeat",
+  );
+});
+
+it("calls no daemon stopped on the bot's clock 10 min ahead with no Date header: it cannot tell at first, then a newer heartbeat says they run", async () => {
+  let dagsterNow = recordedAt.getTime();
+  const botClock = () => new Date(dagsterNow + 10 * 60_000);
+  serveDagster({ DataboxDaemonHealth: heartbeats(() => new Date(dagsterNow)) });
+  const harness = (stage.harness = await startBot(stage.checkout, stage.slack, env, botClock));
+  await stage.slack.waitFor('the first check', () => harness.bot.watch.lastCheck('daemon') !== undefined);
+  await harness.bot.watch.idle();
+  expect(harness.bot.watch.lastCheck('daemon')?.finding?.state).toBe('unknown');
+  expect(harness.bot.watch.statusLines()[0]).toContain(
+    "cannot tell: the daemons' heartbeats by Dagster's clock, yet (none is called stopped on the bot's clock alone): a heartbeat newer than the newest seen says they run; none for 3 min more of watching says they stopped; Dagster's clock is unknown: its webserver sent no Date header, and its newest heartbeat is 10 min 5 s before the bot's clock; heartbeat ages are counted by the bot's clock, so a bot's clock 10 min 5 s ahead of Dagster's would look the same as daemons that stopped",
+  );
+
+  dagsterNow += 60_000;
+  await harness.bot.watch.checkOnce();
+  expect(harness.bot.watch.statusLines()[0]).toContain(
+    "healthy: 5 required daemons heartbeating; the bot's clock is about 10 min 5 s ahead of Dagster's: its webserver sent no Date header, and its newest heartbeat, 10 min 5 s before the bot's clock, came since the bot's previous look, so the daemons heartbeat",
+  );
+  expect(stage.slack.callsTo('chat.postMessage').filter((a) => a.channel === 'C0ALERTS')).toEqual([]);
+});
+
+it('still alerts with no Date header on daemons that stopped before the bot started, once it has seen no newer heartbeat for DATABOX_HEARTBEAT_MAX_AGE', async () => {
+  let now = recordedAt.getTime();
+  const stoppedAt = () => new Date(recordedAt.getTime() - 10 * 60_000);
+  serveDagster({ DataboxDaemonHealth: heartbeats(stoppedAt) });
+  const harness = (stage.harness = await startBot(stage.checkout, stage.slack, env, () => new Date(now)));
+  await stage.slack.waitFor('the first check', () => harness.bot.watch.lastCheck('daemon') !== undefined);
+  await harness.bot.watch.idle();
+  expect(harness.bot.watch.lastCheck('daemon')?.finding?.state).toBe('unknown');
+  for (let minute = 1; minute <= 3; minute += 1) {
+    now += 60_000;
+    await harness.bot.watch.checkOnce();
+  }
+  expect(harness.bot.watch.lastCheck('daemon')?.finding?.state).toBe('unknown');
+  now += 60_000;
+  await harness.bot.watch.checkOnce();
+  const alerts = stage.slack.callsTo('chat.postMessage').filter((a) => a.channel === 'C0ALERTS');
+  expect(alerts.map((a) => String(a.text))).toEqual([expect.stringMatching(/^:rotating_light: Dagster daemon not heartbeating: SCHEDULER \(last heartbeat 14 min 5 s ago\)/)]);
 });
 
 it('judges the required daemons of a partial answer whose one error is about a daemon Dagster does not require', async () => {

@@ -314,8 +314,27 @@ describe('Dagster GraphQL client', () => {
     serveDagster({ DataboxDaemonHealth: answer, DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy' });
     const undated = await probeDagster({ client: client(), runCommand: noCli, cwd: '/nonexistent', now: recordedAt, webserverOnly: true });
     expect(assessDagster(undated, thresholds, recordedAt).notes).toContain(
-      "Dagster's clock is at least 5 min ahead of the bot's (a heartbeat is that far in the bot's future); its webserver sent no Date header, so heartbeat ages are counted by the bot's clock and read up to 5 min too young: a stopped daemon is seen that much later",
+      "Dagster's clock is at least 5 min ahead of the bot's (a heartbeat is that far in the bot's future); its webserver sent no Date header, so heartbeat ages are counted from its newest heartbeat",
     );
+  });
+
+  it("says in the verdict, with no Date header and heartbeats 10 min before the bot's clock, that Dagster's clock is unknown, not only that the daemons stopped", async () => {
+    const answer = () => {
+      const health = graphqlFixture('daemon-health-healthy') as any;
+      for (const d of health.data.instance.daemonHealth.allDaemonStatuses) if (d.required) d.lastHeartbeatTime = recordedAt.getTime() / 1000 - 600;
+      return health;
+    };
+    serveDagster({ DataboxDaemonHealth: answer, DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy' });
+    const evidence = await probeDagster({ client: client(), runCommand: noCli, cwd: '/nonexistent', now: recordedAt, webserverOnly: true });
+    const verdict = assessDagster(evidence, thresholds, recordedAt);
+    expect(verdict.notes).toContain(
+      "Dagster's clock is unknown: its webserver sent no Date header, and its newest heartbeat is 10 min before the bot's clock; heartbeat ages are counted by the bot's clock, so a bot's clock 10 min ahead of Dagster's would look the same as daemons that stopped; a second look 35 s later tells (a newer heartbeat says they run), and path A's daemon start takes it before it starts one",
+    );
+    // Not said where the daemons are stopped whatever the clocks: Dagster itself calls them unhealthy.
+    nock.cleanAll();
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-stopped', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy' });
+    const stopped = await probeDagster({ client: client(), runCommand: noCli, cwd: '/nonexistent', now: recordedAt, webserverOnly: true });
+    expect(assessDagster(stopped, thresholds, recordedAt).notes.join('\n')).not.toContain("Dagster's clock is unknown");
   });
 
   it('finds paused schedules and proposes the window since their last successful tick', async () => {

@@ -110,8 +110,10 @@ describe('whether a daemon already runs, before starting one', () => {
     serveDagster({ DataboxDaemonHealth: heartbeatsAged(Date.now, { SENSOR: 240 }) });
     expect(await daemonAlreadyRunning(request(), 180)).toMatch(/^a daemon heartbeated within the last 3 min by Dagster's clock: SCHEDULER 5\.\d s ago, BACKFILL 5\.\d s ago, ASSET 5\.\d s ago, QUEUED_RUN_COORDINATOR 5\.\d s ago$/);
     nock.cleanAll();
-    serveDagster({ DataboxDaemonHealth: heartbeatsAged(Date.now, { SCHEDULER: 600, SENSOR: 600, BACKFILL: 600, ASSET: 600, QUEUED_RUN_COORDINATOR: 600 }) });
-    expect(await daemonAlreadyRunning(request(), 180)).toBeUndefined();
+    // Stopped: the same heartbeats at the second look (there is no Date header, so it is taken).
+    const stoppedAt = Date.now();
+    serveDagster({ DataboxDaemonHealth: heartbeatsAged(() => stoppedAt, { SCHEDULER: 600, SENSOR: 600, BACKFILL: 600, ASSET: 600, QUEUED_RUN_COORDINATOR: 600 }) });
+    expect(await daemonAlreadyRunning(request({ recheckMs: 100 }), 180)).toBeUndefined();
   });
 
   it("judges the heartbeats by Dagster's clock (its webserver's Date header): a bot's clock 3 min ahead neither starts a second daemon nor misses the new one's heartbeat", async () => {
@@ -122,6 +124,25 @@ describe('whether a daemon already runs, before starting one', () => {
     // Started while none runs: its first heartbeats, stamped by Dagster's clock, are after the start by that clock too.
     nock.cleanAll();
     serveDagster({ DataboxDaemonHealth: () => heartbeatingNow() }, dagsterUrl, () => new Date());
+    checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 30_000 } });
+    const result = await startDaemon(request({ clock: botClock }));
+    if (result.pid) started.push(result.pid);
+    expect(result.status, result.summary).toBe('ok');
+  });
+});
+
+describe('whether a daemon already runs, with no Date header and the bot\'s clock ahead', () => {
+  it("takes a heartbeat newer at a second look for a running daemon process, whatever the bot's clock says of its age: no second daemon", async () => {
+    const botClock = () => new Date(Date.now() + 10 * 60_000);
+    serveDagster({ DataboxDaemonHealth: heartbeatsAged(Date.now) });
+    expect(await daemonAlreadyRunning(request({ clock: botClock, recheckMs: 100 }), 180)).toMatch(
+      /^a daemon heartbeated between two looks 100 ms apart; Dagster's webserver sent no Date header, and its newest heartbeat is 10 min \d+(\.\d+)? s before the bot's clock, so the bot's clock is ahead of Dagster's$/,
+    );
+  });
+
+  it("sees a daemon it started heartbeat by heartbeats newer than before the start, not by the bot's clock", async () => {
+    const botClock = () => new Date(Date.now() + 10 * 60_000);
+    serveDagster({ DataboxDaemonHealth: () => heartbeatingNow() });
     checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 30_000 } });
     const result = await startDaemon(request({ clock: botClock }));
     if (result.pid) started.push(result.pid);
