@@ -28,7 +28,8 @@ it("joins a second alert's click to the incident the first click opened, by the 
     DataboxWorkspace: 'workspace-loaded',
     DataboxDaemonHealth: daemonStopped,
     DataboxSchedules: () => ({ data: { schedulesOrError: { __typename: 'Schedules', results: [{ name: 'all_pipelines_daily', cronSchedule: '0 6 * * *', executionTimezone: 'UTC', description: null, scheduleState: { status: 'STOPPED', lastTick: ticks, lastSuccess: ticks } }] } } }),
-  });
+    // Its webserver's Date header says Dagster's clock (as uvicorn's does): without it the daemon watcher could not tell at once.
+  }, dagsterUrl, clock);
   const env = { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false' };
   const harness = (stage.harness = await startBot(stage.checkout, stage.slack, env, clock));
   const { slack } = stage;

@@ -40,7 +40,8 @@ it("says an alerting daemon watcher's start as its recovery does: the last heart
       }
       return answer;
     },
-  });
+    // Its webserver's Date header says Dagster's clock (as uvicorn's does): without it the watcher could not tell at once.
+  }, dagsterUrl, clock);
   harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false' }, clock);
   await slack.waitFor('the alert', () => slack.allText().includes('Dagster daemon not heartbeating'));
   await harness.bot.watch.idle();
