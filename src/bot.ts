@@ -259,7 +259,7 @@ export function createBot(options: BotOptions): Bot {
   // What the journal held at this start: the lines after where the last start had shown a terminal's work, and up to
   // here, are that work, done while the bot was down (the lines this start writes come after).
   const loadedThrough = journal.readThrough;
-  recordRestart(journal, hadLines, config.approvers, (error) => logger.warn({ err: error }, `the bot's restart could not be journaled: ${(error as Error).message}`), previous);
+  recordRestart(journal, hadLines, config.approvers, (error) => logger.warn({ err: error }, `the bot's restart could not be journaled: ${(error as Error).message}`), previous, runbooks);
   if (hadLines && previous) logger.info({ lastSeen: previous.lastSeen, stoppedCleanly: previous.stoppedCleanly }, `the bot starts again: ${notRunningSaid(previous, (options.clock?.() ?? new Date()).toISOString())}`);
   if (journal.problem) {
     // The whole of it in the message: a log read by message alone still says why, and what to do.

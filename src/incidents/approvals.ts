@@ -14,6 +14,7 @@ import { planPathGone } from './path-gone.js';
 import { frontEndsCrossed } from './front-ends-crossed.js';
 import { failedAtWords } from '../journal/failed-at.js';
 import { couldBeSamePerson } from './same-person.js';
+import { runbookChangedSince, type RunbookChanged } from './runbook-changed.js';
 
 export interface ApprovalsDeps {
   config: Config;
@@ -149,13 +150,21 @@ export class Approvals {
 
   /**
    * What the approval's line records beside the plan: who might approve under the policy in force (DATABOX_APPROVERS,
-   * or anyone), the two-person rule left unchecked across front ends, and a self-approval DATABOX_ALLOW_SELF_APPROVAL allowed.
+   * or anyone), the two-person rule left unchecked across front ends, a self-approval DATABOX_ALLOW_SELF_APPROVAL allowed,
+   * and the runbook changed since the plan was made (the plan still runs as approved: its steps are what the approver saw).
    */
-  private approvalContext(run: Run, approver: string): { approvers: string[] | 'anyone'; crossesFrontEnds?: string; selfApprovalAllowed?: true } {
+  private approvalContext(run: Run, approver: string): { approvers: string[] | 'anyone'; crossesFrontEnds?: string; selfApprovalAllowed?: true; runbookChanged?: RunbookChanged } {
     const crossed = frontEndsCrossed(run, approver, this.deps.config.allowSelfApproval);
     // A requester approving their own plan that needs a teammate: the postmortem tells it from a line written by hand.
     const selfApproved = run.needsTeammate && couldBeSamePerson(approver, run.requestedBy);
-    return { approvers: approversInForce(this.deps.config), ...(crossed ? { crossesFrontEnds: crossed } : {}), ...(selfApproved ? { selfApprovalAllowed: true as const } : {}) };
+    const scenario = this.deps.state.incidents.get(run.incidentId)?.scenario;
+    const runbookChanged = scenario === undefined ? undefined : runbookChangedSince(run, this.deps.runbooks.get(scenario));
+    return {
+      approvers: approversInForce(this.deps.config),
+      ...(crossed ? { crossesFrontEnds: crossed } : {}),
+      ...(selfApproved ? { selfApprovalAllowed: true as const } : {}),
+      ...(runbookChanged ? { runbookChanged } : {}),
+    };
   }
 
   private expire(run: Run): void {

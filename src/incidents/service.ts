@@ -27,6 +27,7 @@ import { redactDeep, type Redactor } from '../redact.js';
 import { rawParameters, suggestionProblem, validateParameters, type ParameterValues } from '../runbook/params.js';
 import type { OpensDiagnosis, RecoveryPath, Runbook, Step, Verdict } from '../runbook/schema.js';
 import { has, render, renderAdvice, type StandIn, type TemplateContext } from '../runbook/template.js';
+import { runbookVersion } from '../runbook/runbook-version.js';
 import { runbookFile } from '../runbook/runbook-file.js';
 import { unfilledMarks } from './unfilled-marks.js';
 import { verdictHoldsUntil } from './verdict-holds-until.js';
@@ -497,6 +498,7 @@ export class IncidentService {
     const path = spec.kind === 'recovery' && spec.pathId ? this.deps.runbooks.get(incident.scenario)?.recovery.find((p) => p.id === spec.pathId) : undefined;
     // Destructive only: a clone beside the database (dropped by the cleanup) or a schedule started is undone otherwise.
     const noRollback = destructive && path !== undefined && path.rollback === undefined;
+    const runbookSha256 = runbookVersion(this.deps.runbooks.get(incident.scenario));
     let id = '';
     // The id is taken under the journal's lock, after catching up: another process may have proposed a run meanwhile.
     await this.deps.journal.commit(() => {
@@ -514,6 +516,8 @@ export class IncidentService {
           title: spec.title,
           steps: spec.steps,
           root: this.deps.config.databoxRoot,
+          // Which version of the runbook made it: an approval after the runbook changed says so, and so does the postmortem.
+          ...(runbookSha256 ? { runbookSha256 } : {}),
           hash: planHash(spec.steps, spec.previews),
           lockKey: spec.lockKey,
           params: spec.params,

@@ -6,6 +6,7 @@ import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
 import type { ProcessIdentity } from '../process/identity.js';
 import type { PlanOffer } from './plan-offer.js';
 import type { HoldsUntil, KnownEmpty } from './path-requires.js';
+import type { RunbookChanged } from './runbook-changed.js';
 import { renderSaid, type Said } from '../said.js';
 import { changesData, writesOnlyBeside } from '../engine/step-passed.js';
 import { mayHaveChanged } from '../engine/may-have-changed.js';
@@ -51,6 +52,8 @@ export interface Run {
    * shown when it was made, wherever it is written. Journals from before it was recorded have none.
    */
   root?: string;
+  /** The sha256 of the runbook file's text that made it, as loaded by the process that proposed it (runbook-version.ts). Journals from before it was recorded have none. */
+  runbookSha256?: string;
   hash: string;
   lockKey: string;
   params: Record<string, string>;
@@ -97,6 +100,8 @@ export interface Run {
   crossesFrontEnds?: string;
   /** Approved at a terminal by someone not in the DATABOX_APPROVERS the bot last recorded in force (botApprovers): that list. */
   approvedOutsideBotApprovers?: string[];
+  /** Approved where the runbook loaded was not the version that made it (runbook-changed.ts): it ran as approved, said so. */
+  runbookChanged?: RunbookChanged;
   /** Its unlock approved at a terminal by someone not in the DATABOX_APPROVERS the bot last recorded in force: that list. */
   unlockedOutsideBotApprovers?: string[];
   /**
@@ -341,6 +346,7 @@ export class IncidentState {
       case 'run.approved':
         if (run?.status === 'pending') {
           Object.assign(run, { status: 'approved', decidedBy: record.actor, decidedAt: record.at, ...(typeof data.crossesFrontEnds === 'string' ? { crossesFrontEnds: data.crossesFrontEnds } : {}) });
+          if (typeof data.runbookChanged?.proposedWith === 'string' && typeof data.runbookChanged?.approvedWith === 'string') run.runbookChanged = { proposedWith: data.runbookChanged.proposedWith, approvedWith: data.runbookChanged.approvedWith };
           const outside = this.outsideBotApprovers(record.actor);
           if (outside) run.approvedOutsideBotApprovers = outside;
         }

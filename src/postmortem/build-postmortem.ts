@@ -43,6 +43,7 @@ import { partOfWindow } from '../incidents/part-of-window.js';
 import { readOnlyWords } from '../engine/scratch-writes.js';
 import { stepKind } from '../engine/steps/index.js';
 import { expiredAt, expirePastDeadline } from './expired-by-deadline.js';
+import { runbookChangedAtApproval, runbookVersionRow, takenFromNowNote } from './runbook-versions.js';
 
 export interface PostmortemInput {
   incidentId: string;
@@ -331,6 +332,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     '| --- | --- |',
     `| Incident | \`${incident.id}\` |`,
     `| Scenario | ${cell(plain(incident.title))} (\`${incident.scenario}\`${rb ? `, section ${rb.section} of the incident runbook` : ''})${restsOn([], opening)} |`,
+    `| Runbook | ${cell(runbookVersionRow(incident.scenario, incident.runs, rb))}${mark(ofRuns(incident.runs).filter((r) => r.type === 'run.proposed'))} |`,
     `| Opened | ${utcStamp(incident.openedAt)} by ${cell(who(incident.openedBy))}${cell(where(incident.origin))}${restsOn([], opening)} |`,
     `| Verdict | ${incident.diagnosis ? cell(plain(incident.diagnosis.title)) : 'no diagnosis recorded'}${restsOn([], verdicts)} |`,
     `| Recovery | ${ranRecoveries.some((r) => !r.cleanup) ? cell(ranRecoveries.filter((r) => !r.cleanup).map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, endedWords(r))}`).join('; ')) : 'none ran'}${asOf}${restsOn(recoveries.filter((r) => !r.cleanup))} |`,
@@ -345,6 +347,9 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   );
 
   doc.heading('Symptoms the runbook names');
+  // Read from the runbook as loaded now, which may not be the one the incident ran with: said so when it is not known to be.
+  const fromNow = takenFromNowNote(incident.runs, rb);
+  if (rb && fromNow) doc.add(fromNow, '');
   if (rb) doc.add(...rb.symptoms.map((s) => `- ${plain(s)}`));
   else doc.add(`_The runbook \`${incident.scenario}\` is not loaded, so its symptoms cannot be listed._`);
 
@@ -415,6 +420,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   if (!rb) doc.add(`_The runbook \`${incident.scenario}\` is not loaded, so its prevention rows cannot be listed._`);
   else if (rb.prevention.length === 0) doc.add('The runbook names no catching check for this scenario.');
   else {
+    if (fromNow) doc.add(fromNow, '');
     doc.add('From the prevention appendix of the incident runbook:', '', '| Catching check | Where | Status |', '| --- | --- | --- |');
     doc.add(...rb.prevention.map((p) => `| ${cell(plain(p.check))} | ${cell(plain(p.where))} | ${cell(plain(p.status))} |`));
   }
@@ -614,7 +620,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, rootOf: Root
     case 'unlock.requested':
       return `${at} ${who(record.actor)} asked to **unlock** \`${plain(String(data.runId ?? ''))}\`, left ${plain(String(data.was ?? ''))}, for a second person to approve`;
     case 'run.approved':
-      return `${at} ${who(record.actor)} **approved** ${run ? `${runLabel(run)} (\`${run.id}\`, plan \`${shortHash(run.hash)}\`)` : `\`${plain(String(data.runId))}\``}${run ? `, ${formatDuration(between(run.proposedAt, record.at))} after it was proposed` : ''}${typeof data.crossesFrontEnds === 'string' ? ` (${plain(data.crossesFrontEnds)})` : ''}`;
+      return `${at} ${who(record.actor)} **approved** ${run ? `${runLabel(run)} (\`${run.id}\`, plan \`${shortHash(run.hash)}\`)` : `\`${plain(String(data.runId))}\``}${run ? `, ${formatDuration(between(run.proposedAt, record.at))} after it was proposed` : ''}${typeof data.crossesFrontEnds === 'string' ? ` (${plain(data.crossesFrontEnds)})` : ''}${run?.runbookChanged ? `; ${plain(runbookChangedAtApproval(run.runbookChanged))}` : ''}`;
     case 'run.rejected':
       return `${at} ${who(record.actor)} **rejected** ${run ? `${runLabel(run)} (\`${run.id}\`)` : `\`${plain(String(data.runId))}\``}; nothing of it ran`;
     case 'run.expired':
@@ -796,7 +802,7 @@ function planSection(doc: Document, run: Run, rootOf: RootOf, state: IncidentSta
   if (leftOut) facts.push(`${plain(leftOut)}${proposed}`);
   if (run.status === 'rejected') facts.push(`Rejected by ${who(run.decidedBy)} at ${utcClockFrom(run.decidedAt ?? '', openedAt)}${runMark(run, ['run.rejected'])}`);
   else if (run.status === 'expired') facts.push(`Expired unapproved at ${utcClockFrom(expiredAt(run, run.decidedAt ?? ''), openedAt)}${runMark(run, ['run.proposed', 'run.expired'])}`);
-  else if (run.decidedBy) facts.push(`Approved by ${who(run.decidedBy)} at ${utcClockFrom(run.decidedAt ?? '', openedAt)}${run.crossesFrontEnds ? ` (${plain(run.crossesFrontEnds)})` : ''}${outsideApprovers(run.approvedOutsideBotApprovers)}${runMark(run, ['run.approved'])}`);
+  else if (run.decidedBy) facts.push(`Approved by ${who(run.decidedBy)} at ${utcClockFrom(run.decidedAt ?? '', openedAt)}${run.crossesFrontEnds ? ` (${plain(run.crossesFrontEnds)})` : ''}${outsideApprovers(run.approvedOutsideBotApprovers)}${run.runbookChanged ? `; ${plain(runbookChangedAtApproval(run.runbookChanged))}` : ''}${runMark(run, ['run.approved'])}`);
   else if (run.status === 'pending') {
     // As the status and an approval see it: a plan made before another changed its database cannot be approved any more.
     const changedBy = state.staleBy(run);

@@ -22,6 +22,7 @@ import { runbookIssueMessage } from './schema-messages.js';
 import { unsetOutputProblems } from './unset-outputs.js';
 import { unusedPathParameterProblems } from './unused-path-parameters.js';
 import { verdictProblems } from './verdict-checks.js';
+import { withVersion } from './runbook-version.js';
 
 export class RunbookError extends Error {
   override readonly name = 'RunbookError';
@@ -66,7 +67,7 @@ const everyYmlIsARunbook = 'every *.yml here is read as a runbook: keep notes an
 const runbookKeys = ['id', 'title', 'section', 'summary', 'symptoms', 'diagnosis', 'recovery', 'validation'];
 
 /** A file's text checked on its own: its YAML, its shape and every rule a runbook keeps by itself. */
-export const checkRunbookText = checkedOnce(checkRunbookTextNow);
+export const checkRunbookText = checkedOnce((text: string, file: string) => withVersion(checkRunbookTextNow(text, file), text));
 
 function checkRunbookTextNow(text: string, file: string): CheckedRunbook {
   const read = readYaml(text, file);

@@ -30,6 +30,7 @@ import { requiredOn } from '../incidents/path-requires.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import { atUtc } from '../timestamps.js';
 import { readNames } from '../runbook/params.js';
+import { runbookChangedWords } from '../incidents/runbook-changed.js';
 
 export const actionIds = {
   approve: 'approve_plan',
@@ -240,7 +241,7 @@ export function decisionLine(run: Run): string | undefined {
     case 'interrupted':
       return `:electric_plug: ${saidInSlack(interruptedLine(run))}`;
     default:
-      return run.decidedBy ? `:white_check_mark: Approved by ${mention(run.decidedBy)} at ${utcTime(run.decidedAt ?? '')}` : undefined;
+      return run.decidedBy ? `:white_check_mark: Approved by ${mention(run.decidedBy)} at ${utcTime(run.decidedAt ?? '')}${run.runbookChanged ? `\n:warning: ${escapeMrkdwn(runbookChangedWords(run.runbookChanged))}` : ''}` : undefined;
   }
 }
 

@@ -28,6 +28,7 @@ import { asCliCommands } from './as-cli-commands.js';
 import { readOnlyWords } from '../engine/scratch-writes.js';
 import { notUndoneByRollback } from '../incidents/not-undone-by-rollback.js';
 import { stepKinds, type AnyStepKind } from '../engine/steps/index.js';
+import { runbookChangedWords } from '../incidents/runbook-changed.js';
 
 export interface TerminalOutput {
   write(text: string): unknown;
@@ -146,6 +147,7 @@ export class TerminalReporter implements IncidentReporter {
         break;
       default:
         if (run.decidedBy) this.line(style.green(`✔ Approved by ${run.decidedBy} at ${utcMinute(run.decidedAt)}`));
+        if (run.decidedBy && run.runbookChanged) this.line(style.yellow(runbookChangedWords(run.runbookChanged)));
     }
   }
 

@@ -1,5 +1,6 @@
 // The CLI's answers, run in-process (runCli, the function src/cli.ts calls): bad input gets one line and exit 2 with
 // nothing run; a self-approval is refused; a failing step exits 1; help and status answer at once.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -232,6 +233,37 @@ describe('refusals and exit codes', () => {
     const incident = waiting.runId.split('/')[0] as string;
     const { markdown } = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(path.join(projectRoot, 'runbooks')), root: checkout.root, incidentId: incident });
     expect(markdown).toMatch(/- Approved by \*\*terminal:carol\*\* at [\d:]+; \*\*not one of the approvers the bot had in force\*\* \(DATABOX_APPROVERS: U0BOB\): the terminal ran without that setting/);
+  });
+
+  it("says at a terminal approval that the runbook changed since the plan was made, runs the plan as proposed, and the postmortem tells the versions apart", async () => {
+    const { checkout, env } = await newCheckout();
+    // A copy of the runbooks the terminal reads afresh at each command: edited between the plan and its approval.
+    const runbooksDir = path.join(checkout.dir, 'runbooks-copy');
+    fs.cpSync(path.join(projectRoot, 'runbooks'), runbooksDir, { recursive: true });
+    const file = path.join(runbooksDir, 'duckdb.yml');
+    const before = fs.readFileSync(file, 'utf8');
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    const alice = { ...env, DATABOX_RUNBOOKS_DIR: runbooksDir };
+    expect((await cli(alice, ['diagnose', 'duckdb'])).code).toBeLessThan(2);
+    const incident = journal(checkout).find((r) => r.type === 'incident.opened')?.incident as string;
+    const edited = before.replace('title: Back up the broken file for forensics', 'title: Back up the broken file (edited)');
+    expect(edited).not.toBe(before);
+    fs.writeFileSync(file, edited);
+    expect((await cli(alice, ['recover', 'duckdb', 'path=a', `incident=${incident}`])).code).toBe(2);
+    const waiting = journal(checkout).find((r) => r.type === 'run.proposed' && (r.data as any).run.kind === 'recovery')?.data as { runId: string; run: { hash: string; runbookSha256: string } };
+    expect(waiting.run.runbookSha256).toBe(sha256(edited));
+    fs.writeFileSync(file, before);
+    const approved = await cli({ ...alice, USER: 'carol' }, ['approve', waiting.runId, waiting.run.hash.slice(0, 8)]);
+    expect(approved.code).toBe(0);
+    expect(approved.stdout).toContain(`Its runbook has changed since this plan was made (sha256:${sha256(edited).slice(0, 12)} then, sha256:${sha256(before).slice(0, 12)} where it was approved): the plan runs the steps it was approved with, as shown, not the runbook's steps as they are now. For those, propose it again.`);
+    expect(journal(checkout).filter((r) => r.type === 'step.finished' && (r.data as any).runId === waiting.runId).length).toBeGreaterThan(0);
+    const { markdown } = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(runbooksDir), root: checkout.root, incidentId: incident });
+    const short = (text: string) => `\`sha256:${sha256(text).slice(0, 12)}\``;
+    // The validation after it (/3) was made by the terminal with the runbook put back.
+    expect(markdown).toContain(`| Runbook | \`duckdb\`: ${short(before)} for \`${incident}/1\`, \`${incident}/3\`; ${short(edited)} for \`${incident}/2\`; **the runbook read for this postmortem is ${short(before)}**, the version of \`${incident}/1\`, \`${incident}/3\` only`);
+    expect(markdown).toContain(`_Taken from the runbook as read for this postmortem (${short(before)}), not the version some of this incident's plans were made with (${short(edited)}): the runbook has changed since`);
+    // The step ran with the title the plan was approved with, which the timeline keeps.
+    expect(markdown).toContain('Back up the broken file (edited)');
   });
 
   it.each([

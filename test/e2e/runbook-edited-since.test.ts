@@ -1,5 +1,7 @@
 // Runbooks edited while a plan waits, through Slack's real protocol: a recovery path taken out of a copied
-// DATABOX_RUNBOOKS_DIR, the bot restarted to load them (it reads them at its start), then its plan's Approve clicked.
+// DATABOX_RUNBOOKS_DIR, or a step of it changed, the bot restarted to load them (it reads them at its start), then its
+// plan's Approve clicked.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -62,5 +64,53 @@ describe('runbooks edited while a plan waits, in Slack', () => {
     const records = journalRecordsOf(checkout);
     expect(records.filter((r) => r.data?.runId === runId && ['run.approved', 'run.started', 'step.started'].includes(r.type))).toEqual([]);
     expect(records.filter((r) => r.type === 'approval.refused').map((r) => [r.actor, r.data.runId, r.data.reason])).toEqual([[teammate, runId, refusal]]);
+  });
+
+  it("runs the approved plan of a path edited since, saying on the approval that the runbook changed; journals each version; the postmortem says which ran and marks what it takes from today's file", async () => {
+    const file = path.join(runbooksDir, 'duckdb.yml');
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    writeGarbage(checkout.databasePath);
+    const env = { DATABOX_RUNBOOKS_DIR: runbooksDir };
+    harness = await startBot(checkout, slack, env);
+    await harness.command('recover duckdb path=a', operator);
+    await harness.settle();
+    const approve = slack.buttons('approve_plan').at(-1);
+    expect(approve, "path A's plan was posted with an Approve button").toBeDefined();
+    const runId = (JSON.parse(approve!.value) as { run: string }).run;
+    const edited = bundledDuckdb.replace('argv: [task, full-refresh]', 'argv: [task, full-refresh-v2]').replace('title: Back up the broken file for forensics', 'title: Back up the broken file (edited)');
+    expect(edited).not.toBe(bundledDuckdb);
+    fs.writeFileSync(file, edited);
+    await harness.stop();
+    harness = await startBot(checkout, slack, env);
+
+    await harness.click(approve!, teammate);
+    await harness.settle();
+    // The approved plan is what ran: its argv and titles as proposed, not the runbook's new ones.
+    expect(checkout.calls().map((c) => c.command)).toContain('task full-refresh');
+    expect(checkout.calls().map((c) => c.command)).not.toContain('task full-refresh-v2');
+    const changed = `Its runbook has changed since this plan was made (sha256:${sha256(bundledDuckdb).slice(0, 12)} then, sha256:${sha256(edited).slice(0, 12)} where it was approved): the plan runs the steps it was approved with, as shown, not the runbook's steps as they are now. For those, propose it again.`;
+    const planMessages = slack.callsTo('chat.update').filter((c) => JSON.stringify(c.blocks).includes(runId) || String(c.text).startsWith('Plan Path A'));
+    expect(planMessages.some((c) => String(c.text).includes(changed)), 'the approved plan message says the runbook changed').toBe(true);
+    const records = journalRecordsOf(checkout);
+    expect(records.find((r) => r.type === 'run.proposed' && r.data.runId === runId)?.data.run.runbookSha256).toBe(sha256(bundledDuckdb));
+    expect(records.find((r) => r.type === 'bot.started')?.data.runbooks?.duckdb).toBe(sha256(edited));
+    expect(records.find((r) => r.type === 'run.approved' && r.data.runId === runId)?.data.runbookChanged).toEqual({ proposedWith: sha256(bundledDuckdb), approvedWith: sha256(edited) });
+
+    // Edited again after the incident, its prevention rows too: the postmortem says what it takes from today's file.
+    const later = bundledDuckdb.replace('status: blocks accidental commit of a 10 GB .duckdb', 'status: EDITED-LATER prevention row');
+    expect(later).not.toBe(bundledDuckdb);
+    fs.writeFileSync(file, later);
+    await harness.stop();
+    harness = await startBot(checkout, slack, env);
+    const incident = runId.split('/')[0] as string;
+    await harness.command(`postmortem ${incident}`, operator);
+    await harness.settle();
+    const markdown = fs.readFileSync(path.join(checkout.stateDir, 'postmortems', `${incident}.md`), 'utf8');
+    const short = (text: string) => `\`sha256:${sha256(text).slice(0, 12)}\``;
+    expect(markdown).toContain(`| Runbook | \`duckdb\`: ${short(bundledDuckdb)} for \`${incident}/1\`; ${short(edited)} for \`${incident}/2\`; **the runbook read for this postmortem is ${short(later)}**, none of the versions that ran (see *Symptoms* and *What would have caught this*) |`);
+    const note = `_Taken from the runbook as read for this postmortem (${short(later)}), not the version this incident's plans were made with (${short(bundledDuckdb)}, ${short(edited)}): the runbook has changed since, and may have said this otherwise then._`;
+    expect(markdown.split('## Symptoms the runbook names')[1]?.split('##')[0]).toContain(note);
+    expect(markdown.split('## What would have caught this')[1]?.split('##')[0]).toContain(`${note}\n\nFrom the prevention appendix of the incident runbook:`);
+    expect(markdown).toMatch(/- Approved by \*\*U0TEAMMATE\*\* at [\d:]+; its runbook had changed since it was proposed \(sha256:\w{12} then, sha256:\w{12} where it was approved\): it ran the steps it was approved with, as proposed/);
   });
 });

@@ -51,4 +51,14 @@ describe('a journal written by the earlier code', () => {
     expect(markdown).toContain('this plan was already approved by @U0TEAMMATE at');
     expect(markdown).not.toContain('<@');
   });
+
+  it("builds the postmortem of plans journaled before runbook versions were: says the version that ran is not recorded, and marks the symptoms and prevention rows as read now", () => {
+    const runbooks = loadRunbooks(path.join(projectRoot, 'runbooks'));
+    const { markdown } = buildPostmortem({ incidentId: first!.id, verify, runbooks, root: '/tmp', journalFile: 'journal.jsonl', writtenAt: new Date() });
+    expect(markdown).toContain('| Runbook | `duckdb`: which version ran is not recorded (journaled before runbook versions were) |');
+    const note = "_Taken from the runbook as read for this postmortem: the journal does not record which version this incident's plans were made with._";
+    expect(markdown.split('## Symptoms the runbook names')[1]?.split('##')[0]).toContain(note);
+    expect(markdown.split('## What would have caught this')[1]?.split('##')[0]).toContain(note);
+    expect(markdown).not.toContain('its runbook had changed');
+  });
 });

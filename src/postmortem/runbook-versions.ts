@@ -1,0 +1,58 @@
+// Which version of its runbook an incident's plans were made with, against the one this postmortem reads its symptoms and prevention rows from.
+import type { Run } from '../incidents/state.js';
+import type { RunbookChanged } from '../incidents/runbook-changed.js';
+import { runbookVersion, shortVersion } from '../runbook/runbook-version.js';
+import type { Runbook } from '../runbook/schema.js';
+import { code } from './markdown.js';
+
+/** Each version the incident's plans were made with, and the runs made with it, in the order first used. */
+function versionsRan(runs: readonly Run[]): Map<string, string[]> {
+  const versions = new Map<string, string[]>();
+  for (const run of runs) if (run.runbookSha256) versions.set(run.runbookSha256, [...(versions.get(run.runbookSha256) ?? []), run.id]);
+  return versions;
+}
+
+const sha = (version: string) => code(`sha256:${shortVersion(version)}`);
+
+/** The summary's Runbook row: the version(s) that ran (and which runs, when more than one), and whether the one read now differs. */
+export function runbookVersionRow(scenario: string, runs: readonly Run[], now: Runbook | undefined): string {
+  const ran = versionsRan(runs);
+  const unrecorded = runs.filter((run) => !run.runbookSha256).map((run) => code(run.id));
+  const nowVersion = runbookVersion(now);
+  const ranSaid =
+    ran.size === 0
+      ? runs.length === 0 ? 'no plan was made' : 'which version ran is not recorded (journaled before runbook versions were)'
+      : ran.size === 1 && unrecorded.length === 0
+        ? `${sha([...ran.keys()][0] as string)} for every plan`
+        : [...[...ran].map(([version, ids]) => `${sha(version)} for ${ids.map(code).join(', ')}`), ...(unrecorded.length > 0 ? [`not recorded for ${unrecorded.join(', ')}`] : [])].join('; ');
+  // Nothing recorded to set it against: the version read now would only say the file was read, so it is left out.
+  if (ran.size === 0) return `${code(scenario)}: ${ranSaid}`;
+  return `${code(scenario)}: ${ranSaid}; ${nowVersion ? nowSaid(nowVersion, ran) : `the ${code(scenario)} runbook is not loaded here`}`;
+}
+
+/** How the version read for the postmortem stands to those that ran: the same, one of them, or none. */
+function nowSaid(nowVersion: string, ran: ReadonlyMap<string, string[]>): string {
+  if ([...ran.keys()].every((version) => version === nowVersion)) return 'the runbook read for this postmortem is the same';
+  const against = ran.has(nowVersion) ? `, the version of ${(ran.get(nowVersion) as string[]).map(code).join(', ')} only` : ran.size === 1 ? ', not the version that ran' : ', none of the versions that ran';
+  return `**the runbook read for this postmortem is ${sha(nowVersion)}**${against} (see *Symptoms* and *What would have caught this*)`;
+}
+
+/**
+ * Said above what the postmortem takes from the runbook as read now (its symptoms, its prevention rows) when that is not
+ * known to be the version the incident ran with: they may have been written otherwise then. Undefined when it is.
+ */
+export function takenFromNowNote(runs: readonly Run[], now: Runbook | undefined): string | undefined {
+  const nowVersion = runbookVersion(now);
+  if (!nowVersion || runs.length === 0) return undefined;
+  const ran = versionsRan(runs);
+  if (ran.size === 0) return "_Taken from the runbook as read for this postmortem: the journal does not record which version this incident's plans were made with._";
+  const others = [...ran.keys()].filter((version) => version !== nowVersion);
+  if (others.length === 0) return undefined;
+  const whose = ran.has(nowVersion) ? 'some of this incident\'s plans were' : 'this incident\'s plans were';
+  return `_Taken from the runbook as read for this postmortem (${sha(nowVersion)}), not the version ${whose} made with (${others.map(sha).join(', ')}): the runbook has changed since, and may have said this otherwise then._`;
+}
+
+/** Said beside an approval made where the runbook loaded was another version than the one that made the plan. */
+export function runbookChangedAtApproval(changed: RunbookChanged): string {
+  return `its runbook had changed since it was proposed (sha256:${shortVersion(changed.proposedWith)} then, sha256:${shortVersion(changed.approvedWith)} where it was approved): it ran the steps it was approved with, as proposed`;
+}
