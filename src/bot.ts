@@ -18,7 +18,7 @@ import { limitReadOnly } from './duckdb/open.js';
 import { startSessionThread } from './duckdb/sessions-off-thread.js';
 import { IncidentService } from './incidents/service.js';
 import { botActor, IncidentState } from './incidents/state.js';
-import { Journal, type SetAside, type WriteFn } from './journal/journal.js';
+import { Journal, type AppendInput, type SetAside, type WriteFn } from './journal/journal.js';
 import type { Logger } from './logger.js';
 import type { CommandRunner } from './process/run-command.js';
 import { offThreadRunner } from './process/off-thread-runner.js';
@@ -32,7 +32,8 @@ import { createSlackApp, webApiPolicy } from './slack/app.js';
 import { missingScopes } from './slack/token-scopes.js';
 import { saveCarryOver, takeCarryOver } from './slack/carry-over.js';
 import { SlackDeliveryWatch } from './slack/delivery-watch.js';
-import { refusesTheToken } from './slack/lasting-refusals.js';
+import { lastingRefusal, refusesTheToken } from './slack/lasting-refusals.js';
+import { deliveredLateEvent, notDeliveredEvent } from './slack/undelivered.js';
 import { appTokenAdvice, appTokenRefusedOnReconnect, refusesTheAppToken } from './slack/app-token-refusals.js';
 import { notSlacksAnswerOnReconnect } from './slack/not-slacks-answer-on-reconnect.js';
 import { slackCodeOf } from './slack/slack-trouble.js';
@@ -40,7 +41,8 @@ import { notSlacksAnswer } from './slack/wrong-address.js';
 import { LastingTrouble } from './slack/lasting-trouble.js';
 import { threadsBehind } from './slack/threads-behind.js';
 import { FailedTries } from './slack/failed-tries.js';
-import { SlackOutbox } from './slack/outbox.js';
+import { SlackOutbox, type Redo } from './slack/outbox.js';
+import { incidentThread } from './slack/slack-refs.js';
 import { UploadsUnderWay } from './slack/uploads-under-way.js';
 import { readShownThrough, saveShownThrough, type ShownThrough } from './slack/shown-through.js';
 import { WorkElsewhere } from './slack/work-elsewhere.js';
@@ -67,6 +69,8 @@ export interface BotOptions {
   targets?: DatabaseTargets;
   /** The wait before each retry of a thread message Slack did not take, and of an incident's first message (tests shorten it). */
   slackRetryDelayMs?: (attempt: number) => number;
+  /** How long after Slack refused a thread's messages for good that thread is tried again (tests shorten it). */
+  slackKeptRetryMs?: number;
   /** The least time between two updates of the same Slack message (tests shorten it; see outbox.ts). */
   slackUpdateIntervalMs?: number;
   /** The wait before Socket Mode's first try again to connect, longer by as much after each failure (tests shorten it; see app.ts). */
@@ -215,7 +219,17 @@ export function createBot(options: BotOptions): Bot {
   const lasting = new LastingTrouble();
   // A message's try Slack failed, noted as the client tries it again: for /databox status, at once.
   const failedTries = new FailedTries();
-  const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs, updateIntervalMs: options.slackUpdateIntervalMs, failedTrySince: () => failedTries.failingSince() });
+  const journalSlack = (event: AppendInput) => void journal.commit({ actor: botActor, ...event }).catch((error: unknown) => logger.error({ err: error, type: event.type }, 'could not journal what became of a thread message'));
+  const outbox = new SlackOutbox({
+    logger,
+    retryDelayMs: options.slackRetryDelayMs,
+    updateIntervalMs: options.slackUpdateIntervalMs,
+    failedTrySince: () => failedTries.failingSince(),
+    dropped: (message) => journalSlack(notDeliveredEvent(message)),
+    deliveredLate: (redo) => journalSlack(deliveredLateEvent(redo)),
+    showAgain: (redo) => showAgain(redo),
+    keptRetryMs: options.slackKeptRetryMs,
+  });
   // A thread Slack has not taken all of is no place to read first what a plan left part-way: status and the watchers say so.
   const threadBehind = threadsBehind(outbox, lasting, state);
   const app = createSlackApp(
@@ -296,6 +310,11 @@ export function createBot(options: BotOptions): Bot {
     },
     reporter,
   );
+  /** Shows again what the last stop, or a lasting refusal, kept from its thread: from the state as it is now. */
+  function showAgain(redo: Redo): void {
+    const incident = service.state.incidents.get(redo.incident);
+    if (incident) reporter.showAgain(redo, incident, redo.run ? service.state.runs.get(redo.run) : undefined);
+  }
   // What a terminal sharing the journal does in an incident with a Slack thread is shown there by the sweep.
   const elsewhere = new WorkElsewhere({ service, reporter, logger });
   journal.onRecordFromElsewhere((record) => elsewhere.note(record));
@@ -425,9 +444,15 @@ export function createBot(options: BotOptions): Bot {
       await showDecidedElsewhere();
       await service.showOutdatedPlans();
       // What the last stop could not get to Slack (Slack was failing as it stopped) is shown now, from the journal.
-      for (const redo of takeCarryOver(config.stateDir)) {
+      // Those Slack refused for good (the token, the channel) too: /databox status says so again until Slack takes them.
+      const carried = takeCarryOver(config.stateDir);
+      outbox.carriedOver(carried);
+      for (const redo of carried) {
         const incident = service.state.incidents.get(redo.incident);
-        if (incident) reporter.showAgain(redo, incident, redo.run ? service.state.runs.get(redo.run) : undefined);
+        const refusal = redo.dropped && lastingRefusal(redo.dropped.code);
+        const channel = incident && incidentThread(incident)?.channel;
+        if (refusal && redo.dropped && channel) lasting.refusedBefore(refusal, { channel, incident: redo.incident }, Date.parse(redo.dropped.at));
+        showAgain(redo);
       }
       sweep = setInterval(() => {
         // Events kept in memory while the state dir refused writes go to disk as soon as it takes them again.

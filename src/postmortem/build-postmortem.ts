@@ -14,6 +14,7 @@ import type { Runbook } from '../runbook/schema.js';
 import { runDuration, runElapsed, stepDuration } from '../format-duration.js';
 import { sentFormOf } from '../commands/sent-form.js';
 import { sentFormWords } from './sent-form-words.js';
+import { lateDeliveries, undeliveredEntry } from './undelivered-messages.js';
 import { between, cell, code, commentsInline, fence, formatDuration, fromSlackText, plain, shortExcerpt, utcClock, utcClockFrom, utcDay, utcStamp } from './markdown.js';
 import { acceptedNote, changedBeforeStopping, failedAtWords, passedCount, stepPassed } from '../engine/step-passed.js';
 import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
@@ -523,6 +524,7 @@ function timeline(
 ): void {
   const started = new Map<string, string>();
   const entries: { at: string; text: string }[] = [];
+  const late = lateDeliveries(records);
   for (const record of records) {
     const data = record.data as Record<string, any>;
     // A step's line is labelled, and so placed, by when it started: a click made while it ran comes after it. An expiry
@@ -533,7 +535,7 @@ function timeline(
         : record.type === 'run.expired'
           ? expiredAt(state.runs.get(String(data.runId)), record.at)
           : record.at;
-    const entry = timelineEntry(record, state, rootOf, started, refusals);
+    const entry = undeliveredEntry(record, state.runs.get(String(data?.runId)), late, runLabel) ?? timelineEntry(record, state, rootOf, started, refusals);
     if (!entry) continue;
     // A line accepted as it read after it failed verification: shown, but not as verified fact. The mark ends the entry's
     // first line (a step's entry goes on with its command and output), so it stays on the line it is about.

@@ -15,7 +15,7 @@ export class SlackDeliveryWatch {
 
   constructor(
     client: WebClient,
-    private readonly outbox: Pick<SlackOutbox, 'backlog' | 'uploadBacklog' | 'rollbackOffersWaiting'>,
+    private readonly outbox: Pick<SlackOutbox, 'backlog' | 'uploadBacklog' | 'rollbackOffersWaiting' | 'rollbackOffersRefused'>,
     private readonly now: () => number = Date.now,
   ) {
     // The client pauses every call of its queue for the Retry-After it was given (rejectRateLimitedCalls: false).
@@ -47,10 +47,11 @@ export class SlackDeliveryWatch {
 
   /**
    * Lines for /databox status while thread messages or files are held up, and for each rollback offer not in its thread
-   * yet (with the terminal's command that proposes the rollback); undefined while all goes as it comes.
+   * yet, queued or refused by Slack for good (with the terminal's command that proposes the rollback); undefined while
+   * all goes as it comes.
    */
   statusLine(): string | undefined {
-    const lines = [this.messagesLine(), this.uploadsLine(), ...this.outbox.rollbackOffersWaiting().map(offerLine)].filter(Boolean);
+    const lines = [this.messagesLine(), this.uploadsLine(), ...this.outbox.rollbackOffersWaiting().map(offerLine), ...this.outbox.rollbackOffersRefused().map(refusedOfferLine)].filter(Boolean);
     return lines.length > 0 ? lines.join('\n') : undefined;
   }
 
@@ -75,4 +76,9 @@ export class SlackDeliveryWatch {
 /** A recovery's rollback offer not in its thread: the rollback is proposed at a terminal meanwhile. */
 function offerLine(recovery: string): string {
   return `*Rollback offer not in the thread yet:* recovery ${recovery}; at a terminal, \`${cli} rollback ${recovery}\` proposes its rollback.`;
+}
+
+/** A recovery's rollback offer Slack refused for good: shown once Slack takes the bot's messages there again. */
+function refusedOfferLine(offer: { run: string; code: string }): string {
+  return `*Rollback offer refused by Slack (${offer.code}), not in the thread:* recovery ${offer.run}; it is posted once Slack takes the bot's messages there again. At a terminal, \`${cli} rollback ${offer.run}\` proposes its rollback meanwhile.`;
 }

@@ -60,6 +60,21 @@ export class LastingTrouble {
     }
   }
 
+  /**
+   * What Slack refused for good before the bot's last stop (the carry-over keeps it), said again from its first refusal
+   * on; the messages it refuses again now are counted as they come.
+   */
+  refusedBefore(refusal: LastingRefusal, where: { channel: string; incident: string }, since: number): void {
+    if (!Number.isFinite(since)) return;
+    if (refusal.kind === 'token') {
+      this.token = { refusal, since: Math.min(this.token?.since ?? since, since), notPosted: this.token?.notPosted ?? 0 };
+      return;
+    }
+    if (refusal.kind !== 'channel') return;
+    const noted = this.channels.get(where.channel);
+    this.channels.set(where.channel, { refusal, since: Math.min(noted?.since ?? since, since), notPosted: noted?.notPosted ?? 0, incidents: new Set([...(noted?.incidents ?? []), where.incident]) });
+  }
+
   /** Slack took a message in `channel`: the token works, and so does the channel. */
   took(channel: string): void {
     this.token = undefined;

@@ -22,6 +22,30 @@ export interface Redo {
   what: 'run' | 'verdict' | 'failure' | 'rollback-offer' | 'offer-spent' | 'root';
   incident: string;
   run?: string;
+  /** Slack refused it for good (the token, the channel) at `at`: shown once Slack takes the bot's messages there again. */
+  dropped?: { code: string; at: string };
+  /** A try Slack may have carried out all the same: posted again, it says an earlier copy may be just above. */
+  earlierMayHaveLanded?: boolean;
+}
+
+/** What a lasting refusal dropped, for the journal: the message, and Slack's code. */
+export interface DroppedMessage {
+  incident: string;
+  label: string;
+  code: string;
+  redo?: Redo;
+}
+
+/** One redo whatever its flags: the same message of the same incident and run. */
+function redoKey(redo: Redo): string {
+  return JSON.stringify([redo.what, redo.incident, redo.run ?? null]);
+}
+
+/** A message Slack refused for good, kept to show again; `token` when the token was why (any thread taking one ends it). */
+interface Kept {
+  redo: Redo;
+  line: string;
+  token: boolean;
 }
 
 /** What a try knows of the tries before it. */
@@ -32,6 +56,10 @@ export interface Tries {
 
 interface Delivery {
   label: string;
+  /** The incident it is for (an upload's line is named apart from its thread's). */
+  incident: string;
+  /** Kept to show again when Slack refuses it for good for the token or the channel (a plan is asked for again instead). */
+  keepIfRefused: boolean;
   /** Coalesces: a newer delivery with the same key replaces one not yet started (an update of the same message). */
   replaceKey?: string;
   send: (tries: Tries) => Promise<unknown>;
@@ -68,7 +96,21 @@ export interface OutboxOptions {
    * one: a delivery sent before then is failing from its first try, though the client has not given up on it yet.
    */
   failedTrySince?: () => number | undefined;
+  /** A message Slack refused for good, the first time it refused it (journaled: the postmortem says it never arrived). */
+  dropped?: (message: DroppedMessage) => void;
+  /** A message Slack refused for good, and took later: journaled as reaching the thread late. */
+  deliveredLate?: (redo: Redo & { dropped: NonNullable<Redo['dropped']> }) => void;
+  /** Shows a kept message again, from the state as it is now (the reporter's showAgain). */
+  showAgain?: (redo: Redo) => void;
+  /** How long after Slack refused a kept message for good its thread is tried again, one message per thread. */
+  keptRetryMs?: number;
 }
+
+/**
+ * A channel unarchived, the bot invited back: nothing tells the bot, and an incident's thread may have nothing new to
+ * post. One message per thread every 5 minutes finds out, at the cost of one refused call while it lasts.
+ */
+export const defaultKeptRetryMs = 5 * 60_000;
 
 const defaultDelay = (attempt: number) => Math.min(60_000, 2_000 * 2 ** (attempt - 1));
 
@@ -88,6 +130,14 @@ export class SlackOutbox {
   private stopped = false;
   /** The delivery each line is sending now (out of its queue while it is tried). */
   private readonly sending = new Map<string, Delivery>();
+  /**
+   * Messages Slack refused for good for the token or the channel, in the order it refused them, and those a stop handed
+   * over with a flag to keep (carriedOver): each goes once Slack took it. Only a bot whose token or channels stay
+   * refused keeps them, one per run's message at most.
+   */
+  private readonly kept = new Map<string, Kept>();
+  /** The next try of the threads whose messages Slack refused for good. */
+  private keptRetry?: NodeJS.Timeout;
 
   constructor(private readonly options: OutboxOptions) {}
 
@@ -99,8 +149,19 @@ export class SlackOutbox {
    * Queues `send` behind everything queued for `line` (an incident's thread). It resolves with what `send` returned, or
    * undefined when Slack refused it for good or the bot stopped; it never rejects, so a caller may leave it unawaited.
    */
-  deliver<T>(line: string, label: string, send: (tries: Tries) => Promise<T>, replaceKey?: string, redo?: Redo): Promise<T | undefined> {
-    return this.enqueue(line, { label, replaceKey, send, redo });
+  deliver<T>(line: string, label: string, send: (tries: Tries) => Promise<T>, replaceKey?: string, redo?: Redo, keepIfRefused = true): Promise<T | undefined> {
+    // Posted again after a try Slack may have carried out (before a restart, or before a lasting refusal): it says so.
+    const earlierMayHaveLanded = replaceKey === undefined && redo !== undefined && this.kept.get(redoKey(redo))?.redo.earlierMayHaveLanded === true;
+    return this.enqueue(line, { label, incident: line, replaceKey, send, redo, keepIfRefused, ...(earlierMayHaveLanded ? { earlierMayHaveLanded } : {}) });
+  }
+
+  /**
+   * What the last stop handed over (carry-over.ts), before it is shown again: a message Slack had refused for good is
+   * journaled as reaching its thread late once Slack takes it (and not as refused again if it is), and one Slack may
+   * have taken keeps saying an earlier copy may be above.
+   */
+  carriedOver(redos: readonly Redo[]): void {
+    for (const redo of redos) if (redo.dropped || redo.earlierMayHaveLanded) this.kept.set(redoKey(redo), { redo, line: redo.incident, token: redo.dropped ? lastingRefusal(redo.dropped.code)?.kind === 'token' : false });
   }
 
   /**
@@ -109,7 +170,7 @@ export class SlackOutbox {
    * as deliver does.
    */
   deliverUpload<T>(line: string, label: string, send: () => Promise<T>, after: Promise<unknown>): Promise<T | undefined> {
-    return this.enqueue(`${line} uploads`, { label, send, upload: true, after });
+    return this.enqueue(`${line} uploads`, { label, incident: line, keepIfRefused: false, send, upload: true, after });
   }
 
   private enqueue<T>(line: string, made: Omit<Delivery, 'settle'>): Promise<T | undefined> {
@@ -144,13 +205,19 @@ export class SlackOutbox {
 
   /** The recoveries whose rollback offer has not reached their thread yet (queued, or Slack has not taken it). */
   rollbackOffersWaiting(): string[] {
-    const offers = this.deliveries().flatMap((d) => (d.redo?.what === 'rollback-offer' && d.redo.run ? [d.redo.run] : []));
+    const refused = new Set(this.rollbackOffersRefused().map((offer) => offer.run));
+    const offers = this.deliveries().flatMap((d) => (d.redo?.what === 'rollback-offer' && d.redo.run && !refused.has(d.redo.run) ? [d.redo.run] : []));
     return [...new Set(offers)];
   }
 
   /** Whether messages for `line`'s thread wait or are being sent (its files, on a line of their own, are not counted). */
   messagesWaitFor(line: string): boolean {
     return this.sending.has(line) || (this.lines.get(line)?.queue.length ?? 0) > 0;
+  }
+
+  /** The recoveries whose rollback offer Slack refused for good (the token, the channel), and why, until it takes it. */
+  rollbackOffersRefused(): { run: string; code: string }[] {
+    return [...this.kept.values()].flatMap(({ redo }) => (redo.what === 'rollback-offer' && redo.run && redo.dropped ? [{ run: redo.run, code: redo.dropped.code }] : []));
   }
 
   private deliveries(): Delivery[] {
@@ -191,9 +258,17 @@ export class SlackOutbox {
    */
   stop(): Redo[] {
     this.stopped = true;
+    clearTimeout(this.keptRetry);
     const left = this.deliveries();
+    // What Slack refused for good first, in the order it did (older than anything still queued), then what is queued.
     const redo = new Map<string, Redo>();
-    for (const delivery of left) if (delivery.redo) redo.set(JSON.stringify(delivery.redo), delivery.redo);
+    for (const [key, kept] of this.kept) if (kept.redo.dropped) redo.set(key, kept.redo);
+    for (const delivery of left) {
+      if (!delivery.redo) continue;
+      const key = redoKey(delivery.redo);
+      const earlier = redo.get(key) ?? this.kept.get(key)?.redo;
+      redo.set(key, { ...earlier, ...delivery.redo, ...(earlier?.dropped ? { dropped: earlier.dropped } : {}), ...(delivery.earlierMayHaveLanded || earlier?.earlierMayHaveLanded ? { earlierMayHaveLanded: true } : {}) });
+    }
     if (left.length > 0) this.options.logger.warn({ messages: left.map((d) => d.label) }, `stopping with ${left.length} Slack message(s) not delivered; ${redo.size} will be shown again at the next start`);
     return [...redo.values()];
   }
@@ -231,6 +306,7 @@ export class SlackOutbox {
       const sent = this.stopped ? undefined : await this.sendWithRetries(delivery);
       this.sending.delete(name);
       delivery.settle(sent);
+      if (sent !== undefined) this.taken(delivery);
       if (delivery.replaceKey !== undefined) this.updatedAt.set(delivery.replaceKey, Date.now());
     }
     for (const left of queue.splice(0)) left.settle(undefined);
@@ -257,6 +333,59 @@ export class SlackOutbox {
     for (const [key, at] of this.updatedAt) if (at <= before) this.updatedAt.delete(key);
   }
 
+  /**
+   * Slack took a delivery: a kept message of the same run (or root, offer…) has reached the thread, and what Slack
+   * refused for good in this thread (or anywhere, for the token) is shown again, from the state as it is now.
+   */
+  private taken(delivery: Delivery): void {
+    if (delivery.upload) return;
+    if (delivery.redo) {
+      const key = redoKey(delivery.redo);
+      const kept = this.kept.get(key);
+      this.kept.delete(key);
+      const dropped = kept?.redo.dropped;
+      if (kept && dropped) this.options.deliveredLate?.({ ...kept.redo, dropped });
+    }
+    const queued = new Set(this.deliveries().flatMap((d) => (d.redo ? [redoKey(d.redo)] : [])));
+    for (const [key, kept] of this.kept) {
+      if (!kept.redo.dropped || queued.has(key) || !(kept.token || kept.line === delivery.incident)) continue;
+      queued.add(key);
+      this.options.showAgain?.(kept.redo);
+    }
+  }
+
+  /** Slack refused a delivery for good: journaled the first time, and kept to show again when the token or channel was why. */
+  private refusedForGood(delivery: Delivery, refusal: LastingRefusal): void {
+    const key = delivery.redo && redoKey(delivery.redo);
+    const known = key === undefined ? undefined : this.kept.get(key);
+    if (!known?.redo.dropped) this.options.dropped?.({ incident: delivery.incident, label: delivery.label, code: refusal.code, ...(delivery.redo ? { redo: delivery.redo } : {}) });
+    if (key === undefined || !delivery.redo || !delivery.keepIfRefused || (refusal.kind !== 'token' && refusal.kind !== 'channel')) return;
+    const dropped = known?.redo.dropped ?? { code: refusal.code, at: new Date().toISOString() };
+    const mayHaveLanded = delivery.earlierMayHaveLanded === true || known?.redo.earlierMayHaveLanded === true;
+    this.kept.set(key, { redo: { ...delivery.redo, dropped, ...(mayHaveLanded ? { earlierMayHaveLanded: true } : {}) }, line: delivery.incident, token: refusal.kind === 'token' });
+    this.retryKeptLater();
+  }
+
+  private retryKeptLater(): void {
+    if (this.keptRetry || this.stopped) return;
+    this.keptRetry = setTimeout(() => {
+      this.keptRetry = undefined;
+      this.retryKept();
+    }, this.options.keptRetryMs ?? defaultKeptRetryMs);
+    this.keptRetry.unref();
+  }
+
+  /** The oldest kept message of each thread is shown again: refused again, it waits for the next try; taken, the rest follow. */
+  private retryKept(): void {
+    const queued = new Set(this.deliveries().flatMap((d) => (d.redo ? [redoKey(d.redo)] : [])));
+    const tried = new Set<string>();
+    for (const [key, kept] of this.kept) {
+      if (!kept.redo.dropped || tried.has(kept.line)) continue;
+      tried.add(kept.line);
+      if (!queued.has(key)) this.options.showAgain?.(kept.redo);
+    }
+  }
+
   private async sendWithRetries(delivery: Delivery): Promise<unknown> {
     const delay = this.options.retryDelayMs ?? defaultDelay;
     delivery.startedAt ??= Date.now();
@@ -270,6 +399,7 @@ export class SlackOutbox {
         if (refusal) {
           const log = refusal.kind === 'token' ? this.options.logger.error.bind(this.options.logger) : this.options.logger.warn.bind(this.options.logger);
           log({ err: error, message: delivery.label, slackError: refusal.code }, droppedLine(refusal));
+          this.refusedForGood(delivery, refusal);
           return undefined;
         }
         if (this.stopped) return undefined;

@@ -173,10 +173,10 @@ export class SlackReporter implements IncidentReporter {
    * Queues a message for the incident's thread; resolves with where it landed, or undefined if Slack never took it
    * (`refused` is told why, when Slack refused it for good).
    */
-  private postInThread(incident: Incident, label: string, rendered: () => Rendered, redo?: Redo, refused?: (refusal: LastingRefusal) => void): Promise<SlackMessage | undefined> {
+  private postInThread(incident: Incident, label: string, rendered: () => Rendered, redo?: Redo, refused?: (refusal: LastingRefusal) => void, keepIfRefused = true): Promise<SlackMessage | undefined> {
     const thread = incidentThread(incident);
     if (!thread) return Promise.resolve(undefined);
-    return this.deps.outbox.deliver(incident.id, label, (tries) => this.postTo(incident, thread, rendered(), tries, refused), undefined, redo);
+    return this.deps.outbox.deliver(incident.id, label, (tries) => this.postTo(incident, thread, rendered(), tries, refused), undefined, redo, keepIfRefused);
   }
 
   /**
@@ -207,8 +207,9 @@ export class SlackReporter implements IncidentReporter {
         incident.id,
         label,
         async (tries) => {
+          // No message to update (its post never reached Slack): nothing taken, so the outbox keeps what it kept of it.
           const target = await ref();
-          if (!target) return;
+          if (!target) return undefined;
           try {
             await this.watched(incident, target.channel, () => this.update(target, rendered()));
           } catch (error) {
@@ -216,6 +217,7 @@ export class SlackReporter implements IncidentReporter {
             if (!code || !uneditable) throw error;
             await uneditable(target, code, tries);
           }
+          return true;
         },
         `update:${label}`,
         redo,
@@ -259,12 +261,20 @@ export class SlackReporter implements IncidentReporter {
     return this.runMessages.get(run.id) ?? runMessageRef(run);
   }
 
+  /** Where the run is shown: a post that never reached Slack (refused for good, the bot stopped) leaves it to be posted anew. */
+  private showRunIn(run: Run, posted: Promise<SlackMessage | undefined>): void {
+    this.runMessages.set(run.id, posted);
+    void posted.then((message) => {
+      if (!message && this.runMessages.get(run.id) === posted) this.runMessages.delete(run.id);
+    });
+  }
+
   /** Shows the run's current state in its one message (posting it first if this process has none for it). */
   private refreshRun(incident: Incident, run: Run, view = this.view(run)): Promise<void> {
     const known = this.shownIn(run);
     const redo: Redo = { what: 'run', incident: incident.id, run: run.id };
     if (!known) {
-      this.runMessages.set(run.id, this.postInThread(incident, `run ${run.id}`, this.renderRun(incident, run, view), redo));
+      this.showRunIn(run, this.postInThread(incident, `run ${run.id}`, this.renderRun(incident, run, view), redo));
       return Promise.resolve();
     }
     const rendered = this.renderRun(incident, run, view);
@@ -384,8 +394,9 @@ export class SlackReporter implements IncidentReporter {
     // A plan Slack refuses for good (the bot removed from the channel, the token revoked) waits for approval all the
     // same: why it is not in the thread goes on the record, and to whoever asked for it.
     const refused = run.needsApproval && notShown ? (refusal: LastingRefusal) => notShown(refusalReason(refusal)) : undefined;
-    const posted = this.postInThread(incident, `run ${run.id}`, this.renderRun(incident, run), { what: 'run', incident: incident.id, run: run.id }, refused);
-    this.runMessages.set(run.id, posted);
+    // A plan Slack refused for good is asked for again, shown then with its buttons; a read-only run is shown again.
+    const posted = this.postInThread(incident, `run ${run.id}`, this.renderRun(incident, run), { what: 'run', incident: incident.id, run: run.id }, refused, !run.needsApproval);
+    this.showRunIn(run, posted);
     if (run.needsApproval && planIsCut(run, root)) {
       this.upload(incident, `plan file ${run.id}`, posted, (thread) => ({
         channel_id: thread.channel,

@@ -136,10 +136,12 @@ describe("Slack's lasting refusals", () => {
     expect(said).not.toContain('Slack has not taken a thread message');
     expect(said).toMatch(new RegExp(`\\*Slack:\\* <#C0INCIDENT>, the channel of incident \`${incident}\`, refuses the bot's messages since \\d\\d:\\d\\d:\\d\\d UTC \\((is_inactive|is_archived)\\): the channel is archived`));
     expect(said).toMatch(/\d+ messages were not posted; the journal and the postmortem/);
-    // Nothing is left to carry over to the next start: the journal holds it all.
+    // What Slack refused is kept for the next start, to show once the channel takes the bot's messages again.
     await harness.stop();
     harness = undefined;
-    expect(fs.existsSync(path.join(checkout.stateDir, 'slack-carry-over.json'))).toBe(false);
+    const carried = JSON.parse(fs.readFileSync(path.join(checkout.stateDir, 'slack-carry-over.json'), 'utf8')) as { what: string; dropped?: { code: string } }[];
+    expect(carried.map((redo) => redo.what)).toEqual(expect.arrayContaining(['run', 'rollback-offer']));
+    expect(carried.every((redo) => redo.dropped?.code === 'is_inactive' || redo.dropped?.code === 'is_archived')).toBe(true);
   }, 180_000);
 
   it('does not keep an approval job, and its worker, waiting for Slack to take the "Approved by" update', async () => {

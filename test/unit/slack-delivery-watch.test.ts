@@ -18,7 +18,7 @@ describe('SlackDeliveryWatch', () => {
   it("says nothing while messages go as they come, and names Slack's wait while a 429's Retry-After lasts", () => {
     let now = at;
     const client = new WebClient('xoxb-test');
-    const watch = new SlackDeliveryWatch(client, { backlog: () => ({ waiting: 2 }), uploadBacklog: () => ({ waiting: 0 }), rollbackOffersWaiting: () => [] }, () => now);
+    const watch = new SlackDeliveryWatch(client, { backlog: () => ({ waiting: 2 }), uploadBacklog: () => ({ waiting: 0 }), rollbackOffersWaiting: () => [], rollbackOffersRefused: () => [] }, () => now);
     expect(watch.statusLine()).toBeUndefined();
     expect(watch.slowOpeningReason()).toBeUndefined();
     client.emit(WebClientEvent.RATE_LIMITED, 30, { url: 'chat.postMessage', body: {} });

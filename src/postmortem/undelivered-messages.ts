@@ -1,0 +1,62 @@
+// Thread messages Slack refused for good (slack.not-delivered) and those it took later (slack.delivered-late), in the
+// timeline's words: a rollback offered, or advice given, in a thread Slack never showed it in is said to be so.
+import type { Run } from '../incidents/state.js';
+import type { JournalRecord } from '../journal/record.js';
+import { deliveredLateType, notDeliveredType } from '../slack/undelivered.js';
+import { code, plain, utcClock } from './markdown.js';
+
+/** When each refused message reached its thread after all (by what it was and its run), from the journal's lines. */
+export type LateDeliveries = ReadonlyMap<string, string>;
+
+function keyOf(data: Record<string, unknown>): string | undefined {
+  return typeof data.what === 'string' ? `${data.what}#${typeof data.runId === 'string' ? data.runId : ''}` : undefined;
+}
+
+export function lateDeliveries(records: readonly JournalRecord[]): LateDeliveries {
+  const late = new Map<string, string>();
+  for (const record of records) {
+    const key = record.type === deliveredLateType ? keyOf(record.data as Record<string, unknown>) : undefined;
+    if (key && !late.has(key)) late.set(key, record.at);
+  }
+  return late;
+}
+
+/** The message as the operator knows it: the run's message, its failure, the rollback offer… */
+function messageWords(data: Record<string, unknown>, run: Run | undefined, label: (run: Run) => string): string {
+  const runId = typeof data.runId === 'string' ? data.runId : undefined;
+  const named = run ? `${label(run)} (\`${run.id}\`)` : runId ? `\`${plain(runId)}\`` : '';
+  switch (data.what) {
+    case 'run':
+      return `the message of ${named}`;
+    case 'verdict':
+      return `the verdict of ${named}`;
+    case 'failure':
+      return `the failure of ${named}`;
+    case 'rollback-offer':
+      return `the rollback offer of ${named}`;
+    case 'root':
+      return "the incident's first message (its status)";
+    default:
+      return `a thread message (${plain(String(data.label ?? ''))})`;
+  }
+}
+
+/** The timeline's line of a slack.not-delivered or slack.delivered-late record; undefined for any other record. */
+export function undeliveredEntry(record: JournalRecord, run: Run | undefined, late: LateDeliveries, label: (run: Run) => string): string | undefined {
+  const data = record.data as Record<string, unknown> | null;
+  // A line without data is said by the timeline as one it cannot make sense of.
+  if (typeof data !== 'object' || data === null) return undefined;
+  const at = `- \`${utcClock(record.at)}\``;
+  const refused = code(String(data.code ?? ''));
+  if (record.type === notDeliveredType) {
+    const key = keyOf(data);
+    const later = key === undefined ? undefined : late.get(key);
+    const then = later ? `; it reached the thread later, at ${utcClock(later)} (below)` : ': it had not reached Slack when this postmortem was written';
+    return `${at} Slack refused ${messageWords(data, run, label)} for good (${refused}), so it was not in the incident's thread${then}`;
+  }
+  if (record.type === deliveredLateType) {
+    const since = typeof data.refusedAt === 'string' ? `, refused since ${utcClock(data.refusedAt)}` : '';
+    return `${at} ${messageWords(data, run, label).replace(/^./, (first) => first.toUpperCase())} reached the incident's thread after all (Slack had refused it for good${since}, ${refused})`;
+  }
+  return undefined;
+}
