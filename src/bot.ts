@@ -33,7 +33,7 @@ import { missingScopes } from './slack/token-scopes.js';
 import { saveCarryOver, takeCarryOver } from './slack/carry-over.js';
 import { SlackDeliveryWatch } from './slack/delivery-watch.js';
 import { lastingRefusal, refusesTheToken } from './slack/lasting-refusals.js';
-import { deliveredLateEvent, notDeliveredEvent } from './slack/undelivered.js';
+import { deliveredLateEvent, notDeliveredEvent, withKeptInJournal } from './slack/undelivered.js';
 import { appTokenAdvice, appTokenRefusedOnReconnect, refusesTheAppToken } from './slack/app-token-refusals.js';
 import { notSlacksAnswerOnReconnect } from './slack/not-slacks-answer-on-reconnect.js';
 import { slackCodeOf } from './slack/slack-trouble.js';
@@ -445,15 +445,16 @@ export function createBot(options: BotOptions): Bot {
       await service.showOutdatedPlans();
       // What the last stop could not get to Slack (Slack was failing as it stopped) is shown now, from the journal.
       // Those Slack refused for good (the token, the channel) too: /databox status says so again until Slack takes them.
-      const carried = takeCarryOver(config.stateDir);
-      outbox.carriedOver(carried);
-      for (const redo of carried) {
+      // The journal's are found after a stop that wrote no carry-over (a crash, a kill): older, so first.
+      const { kept, shown } = withKeptInJournal(takeCarryOver(config.stateDir), service.state.incidents.values());
+      outbox.carriedOver(kept);
+      for (const redo of kept) {
         const incident = service.state.incidents.get(redo.incident);
         const refusal = redo.dropped && lastingRefusal(redo.dropped.code);
         const channel = incident && incidentThread(incident)?.channel;
         if (refusal && redo.dropped && channel) lasting.refusedBefore(refusal, { channel, incident: redo.incident }, Date.parse(redo.dropped.at));
-        showAgain(redo);
       }
+      for (const redo of shown) showAgain(redo);
       sweep = setInterval(() => {
         // Events kept in memory while the state dir refused writes go to disk as soon as it takes them again.
         try {

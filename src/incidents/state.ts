@@ -187,6 +187,26 @@ export interface Incident {
   runs: Run[];
   /** Given up as it opened, before anything ran: its first message could not be shown (incident.abandoned). */
   abandoned?: { at: string; reason: string };
+  /**
+   * Thread messages Slack refused for good that the bot keeps to show there (slack.not-delivered), in the order Slack
+   * refused them, until one reaches the thread (slack.delivered-late).
+   */
+  undelivered?: Undelivered[];
+}
+
+/** A thread message Slack refused for good, as the journal has it: what it was, its run, Slack's code and when. */
+export interface Undelivered {
+  what: 'run' | 'verdict' | 'failure' | 'rollback-offer' | 'root';
+  runId?: string;
+  code: string;
+  at: string;
+}
+
+const undeliverable: ReadonlySet<string> = new Set(['run', 'verdict', 'failure', 'rollback-offer', 'root']);
+
+/** The same message of the same run, whichever line names it. */
+function sameMessage(a: { what?: unknown; runId?: unknown }, b: { what?: unknown; runId?: unknown }): boolean {
+  return a.what === b.what && (a.runId ?? null) === (b.runId ?? null);
 }
 
 /** A process as a record names it: PID, and (in journals since they were recorded) start time, boot and host. */
@@ -335,6 +355,16 @@ export class IncidentState {
         break;
       case 'run.offer-ref':
         if (run && typeof data.frontEnd === 'string' && typeof data.ref === 'object' && data.ref !== null) run.offerRefs = { ...run.offerRefs, [data.frontEnd]: data.ref };
+        break;
+      // Only what the bot keeps to show again: a plan is asked for again, and a follow-up's advice is not kept.
+      case 'slack.not-delivered':
+        if (incident && data.kept === true && undeliverable.has(data.what) && typeof data.code === 'string' && !(incident.undelivered ?? []).some((u) => sameMessage(u, data))) {
+          const runId = typeof data.runId === 'string' ? { runId: data.runId } : {};
+          incident.undelivered = [...(incident.undelivered ?? []), { what: data.what, ...runId, code: data.code, at: record.at }];
+        }
+        break;
+      case 'slack.delivered-late':
+        if (incident?.undelivered) incident.undelivered = incident.undelivered.filter((u) => !sameMessage(u, data));
         break;
       case 'run.not-shown':
         if (run) run.notShown = { frontEnd: String(data.frontEnd), reason: String(data.reason ?? ''), at: record.at };

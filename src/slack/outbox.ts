@@ -34,10 +34,12 @@ export interface DroppedMessage {
   label: string;
   code: string;
   redo?: Redo;
+  /** Kept to show again once Slack takes the bot's messages there (a restarted bot finds it in the journal). */
+  kept: boolean;
 }
 
 /** One redo whatever its flags: the same message of the same incident and run. */
-function redoKey(redo: Redo): string {
+export function redoKey(redo: Redo): string {
   return JSON.stringify([redo.what, redo.incident, redo.run ?? null]);
 }
 
@@ -347,19 +349,30 @@ export class SlackOutbox {
       if (kept && dropped) this.options.deliveredLate?.({ ...kept.redo, dropped });
     }
     const queued = new Set(this.deliveries().flatMap((d) => (d.redo ? [redoKey(d.redo)] : [])));
-    for (const [key, kept] of this.kept) {
-      if (!kept.redo.dropped || queued.has(key) || !(kept.token || kept.line === delivery.incident)) continue;
+    for (const [key, kept] of this.showable()) {
+      if (queued.has(key) || !(kept.token || kept.line === delivery.incident)) continue;
       queued.add(key);
       this.options.showAgain?.(kept.redo);
     }
+  }
+
+  /**
+   * The kept messages Slack refused for good, to show again in the order it refused them: a run whose end (its verdict,
+   * its failure) is kept too is shown by the end, which shows its message as well, and not a second time by itself.
+   */
+  private showable(): [string, Kept][] {
+    const dropped = [...this.kept].filter(([, kept]) => kept.redo.dropped);
+    const ended = new Set(dropped.flatMap(([, { redo }]) => (redo.what === 'verdict' || redo.what === 'failure' ? [redo.run] : [])));
+    return dropped.filter(([, { redo }]) => !(redo.what === 'run' && ended.has(redo.run)));
   }
 
   /** Slack refused a delivery for good: journaled the first time, and kept to show again when the token or channel was why. */
   private refusedForGood(delivery: Delivery, refusal: LastingRefusal): void {
     const key = delivery.redo && redoKey(delivery.redo);
     const known = key === undefined ? undefined : this.kept.get(key);
-    if (!known?.redo.dropped) this.options.dropped?.({ incident: delivery.incident, label: delivery.label, code: refusal.code, ...(delivery.redo ? { redo: delivery.redo } : {}) });
-    if (key === undefined || !delivery.redo || !delivery.keepIfRefused || (refusal.kind !== 'token' && refusal.kind !== 'channel')) return;
+    const keep = key !== undefined && delivery.keepIfRefused && (refusal.kind === 'token' || refusal.kind === 'channel');
+    if (!known?.redo.dropped) this.options.dropped?.({ incident: delivery.incident, label: delivery.label, code: refusal.code, ...(delivery.redo ? { redo: delivery.redo } : {}), kept: keep });
+    if (!keep || key === undefined || !delivery.redo) return;
     const dropped = known?.redo.dropped ?? { code: refusal.code, at: new Date().toISOString() };
     const mayHaveLanded = delivery.earlierMayHaveLanded === true || known?.redo.earlierMayHaveLanded === true;
     this.kept.set(key, { redo: { ...delivery.redo, dropped, ...(mayHaveLanded ? { earlierMayHaveLanded: true } : {}) }, line: delivery.incident, token: refusal.kind === 'token' });
@@ -379,8 +392,8 @@ export class SlackOutbox {
   private retryKept(): void {
     const queued = new Set(this.deliveries().flatMap((d) => (d.redo ? [redoKey(d.redo)] : [])));
     const tried = new Set<string>();
-    for (const [key, kept] of this.kept) {
-      if (!kept.redo.dropped || tried.has(kept.line)) continue;
+    for (const [key, kept] of this.showable()) {
+      if (tried.has(kept.line)) continue;
       tried.add(kept.line);
       if (!queued.has(key)) this.options.showAgain?.(kept.redo);
     }

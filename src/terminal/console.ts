@@ -1,4 +1,5 @@
 // Console mode: the same runbooks, engine, approval policy and journal as the Slack bot, driven from a terminal.
+import { undeliveredStatusLines } from '../slack/undelivered-status.js';
 import type { DatabaseTargets } from '../database/targets.js';
 import { limitReader } from '../duckdb/off-thread.js';
 import { limitReadOnly } from '../duckdb/open.js';
@@ -721,6 +722,9 @@ class ConsoleSession {
       this.out(`  ${i.id} ${i.title}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${i.openedBy}${incidentOutcome(i, (text) => text, { waiting, outdated, validatedElsewhere, undoneElsewhere, healthySince, recoveredSince })}`);
     }
     if (leftOut > 0) this.out(style.dim(`  ${leftOutText(leftOut, `${cliName} postmortem <incident-id>`)}`));
+    const undelivered = undeliveredStatusLines(this.service.state.incidents.values());
+    if (undelivered.length > 0) this.out(style.bold('Slack'));
+    for (const line of undelivered) this.out(style.yellow(`  ${line}`));
     if (this.watch) {
       this.out(style.bold('Watchers'));
       for (const line of this.watch.statusLines('no check recorded by the bot')) this.out(`  ${line.replace(/^• /, '')}`);

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
-import { writeGarbage } from '../helpers/databox-checkout.js';
+import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
+import { standinBin, writeGarbage } from '../helpers/databox-checkout.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { journalRecordsOf, useStandIns } from '../helpers/stand-ins.js';
 
@@ -84,7 +85,7 @@ describe('thread messages Slack refused for good', () => {
     expect(postmortem).toMatch(new RegExp(`The rollback offer of .*\`${recovery}\`\\) reached the incident's thread after all`));
   }, 240_000);
 
-  it("in an archived channel: status lists the refused rollback offer and, after a restart, the channel's refusal; unarchived, the thread is caught up", async () => {
+  it("in an archived channel: status lists the refused rollback offer and, after a kill and restart, the channel's refusal (a terminal's status too); unarchived, the thread is caught up", async () => {
     const { slack, checkout } = stage;
     writeGarbage(checkout.databasePath);
     checkout.behave({ 'task full-refresh': { stdout: 'boom\n', stderr: 'error: disk\n', exit: 1 } });
@@ -103,8 +104,14 @@ describe('thread messages Slack refused for good', () => {
     const postmortem = postmortemOf(incident);
     expect(postmortem).toMatch(new RegExp(`Slack refused the rollback offer of .*\`${recovery}\`\\) for good \\(\`is_archived\`\\), so it was not in the incident's thread: it had not reached Slack`));
 
-    // Restarted while the channel is still archived: status says so again, from what the stop kept.
+    // Killed rather than stopped (no carry-over written), the channel still archived: a terminal's status says what the
+    // journal says, and the restarted bot's status says it again.
     await stage.harness.stop();
+    fs.rmSync(carryOverFile(), { force: true });
+    const env = cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' });
+    const terminal = (await runCliProcess(['status'], { env, stdin: 'ignore' })).stdout;
+    expect(terminal).toMatch(new RegExp(`incident ${incident}: Slack refused \\d+ thread messages for good since \\d\\d:\\d\\d:\\d\\d UTC \\((is_inactive|is_archived): the channel is archived[^)]*\\), and none has reached its thread since`));
+    expect(terminal).toContain(`rollback offer of recovery ${recovery} not in the thread: \`npm run --silent cli -- rollback ${recovery}\` proposes its rollback`);
     stage.harness = await startBot(checkout, slack, {}, undefined, undefined, { slackKeptRetryMs: 1_000 });
     await stage.harness.settle();
     const said = await status(stage.harness);
@@ -122,6 +129,7 @@ describe('thread messages Slack refused for good', () => {
     const after = await status(stage.harness);
     expect(after).not.toContain('*Slack:*');
     expect(after).not.toContain('Rollback offer');
+    expect((await runCliProcess(['status'], { env, stdin: 'ignore' })).stdout).not.toContain('Slack refused');
   }, 240_000);
 
   it('posted again after a restart, a message Slack may have taken keeps its note that an earlier copy may be above', async () => {
