@@ -215,6 +215,24 @@ describe('export-rows and restore-rows', () => {
     expect(await count(`id IN (${first + 1}, ${first + 2})`)).toBe(2);
     expect(await count()).toBe(before);
   });
+
+  it('says a put-back whose DELETE failed in its own transaction changed nothing, so the run does not read "part-way"', async () => {
+    const { dir, ctx, count } = await database();
+    const kept = path.join(dir, 'kept.parquet');
+    await runExportRowsStep(exportStep(kept), ctx);
+    // The table's name on a view over the table that holds the rows, run as it is named: DuckDB deletes from base tables only.
+    await change(ctx.databasePath, 'ALTER TABLE raw_ebird.observations RENAME TO observations_base; CREATE VIEW raw_ebird.observations AS SELECT * FROM raw_ebird.observations_base');
+    const keepTo = path.join(dir, 'before-rollback.parquet');
+    const restore = { ...common, id: 'restore_rows', title: 'restore', kind: 'restore-rows', target: 'local', destructive: true, table: '"raw_ebird"."observations"', from: kept, key: 'id', replace: { where: window, params: ['2026-04-19', '2026-04-20'], keepTo } } as Extract<ResolvedStep, { kind: 'restore-rows' }>;
+    const before = await count();
+    const result = await runRestoreRowsStep(restore, ctx);
+    expect(result.status).toBe('failed');
+    expect(result.summary).toBe(`Binder Error: Can only delete from base table: the statement ran in a transaction, rolled back, so nothing was changed; the rows in the window are also kept in ${keepTo}`);
+    expect(result.untouched).toBe(true);
+    expect(result.outputs).toEqual({ file: keepTo });
+    expect(changedBeforeStopping([restore], [{ stepId: restore.id, ...result }])).toEqual([]);
+    expect(await count()).toBe(before);
+  });
 });
 
 describe('a write between the keep and the delete', () => {

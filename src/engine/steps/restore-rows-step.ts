@@ -12,7 +12,8 @@ import { makeKeptRowsFolder } from './kept-rows-folder.js';
 import { keepRows } from './keep-rows.js';
 import { plural, rowsSaid } from '../../plural.js';
 import { notKeptExactlySaid, parquetChangesWarning, parquetChangesWhenPlanned, readBackLine, type ParquetChange } from './parquet-changes.js';
-import { firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
+import { ChangedNothing, firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
+import { rolledBackWords } from './rolled-back.js';
 import { keysOutsideWindow } from './keys-outside-window.js';
 import { changedSinceKept } from './changed-since-kept.js';
 import { keptRowsGone } from './kept-rows-gone.js';
@@ -66,7 +67,7 @@ export async function runRestoreRowsStep(step: RestoreRowsStep, ctx: StepRunCont
     const inserted = await inTransaction(session, async () => ({
       commit: true,
       value: firstNumber(await session.run(`INSERT INTO ${step.table} BY NAME ${missing}`, [step.from])),
-    }));
+    }), rolledBackWords);
     return {
       status: 'ok',
       summary: `re-inserted ${inserted} of ${plural(kept, 'kept row', 'kept rows')} into ${step.table.replace(/"/g, '')}; ${plural(kept - inserted, 'was', 'were')} already there`,
@@ -111,6 +112,10 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
       const deleted = firstNumber(await session.run(`DELETE FROM ${step.table} WHERE ${replace.where}`, replace.params));
       if (deleted !== now) return { commit: false, value: { deleted, inserted: 0 } };
       return { commit: true, value: { deleted, inserted: firstNumber(await session.run(`INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet($1)`, [step.from])) } };
+    }, rolledBackWords).catch((error: unknown) => {
+      // Its DELETE or INSERT failed and was rolled back: the window is as it was, its rows also kept in the file.
+      if (error instanceof ChangedNothing) throw new ChangedNothing(`${error.message}; the rows in the window are also kept in ${replace.keepTo}`, { file: replace.keepTo });
+      throw error;
     });
     if (outcome.changed) {
       return {

@@ -13,6 +13,7 @@ import { ChangedNothing, firstNumber, inTransaction, withStepDatabase, type Fail
 import { boundValueIssues } from './bound-values.js';
 import { keptIn, rowsKeptFirst, type KeptIn } from './rows-kept-first.js';
 import { changedSinceKept } from './changed-since-kept.js';
+import { connectionLost, rolledBackWords } from './rolled-back.js';
 import { changesData, makesOnlyNewDatabases, overwritingStatements } from './sql-statements.js';
 import { rowsSaid } from '../../plural.js';
 import { firstLine } from '../../excerpt.js';
@@ -39,9 +40,6 @@ export type SqlStep = z.output<typeof schema> &
      */
     keptIn?: KeptIn;
   };
-
-/** Errors after which nobody can tell whether a statement sent was applied: the connection went while it ran. */
-const connectionLost = /connection (to \S+ )?(was )?(lost|closed|reset)|lost connection|broken pipe|ECONNRESET|EPIPE|socket hang up|network error/i;
 
 export function runSqlStep(step: SqlStep, ctx: StepRunContext): Promise<StepResult> {
   return withStepDatabase(ctx, { target: step.target, writable: step.mutates, timeoutMs: step.timeoutMs }, async (session, fail, started) => {
@@ -100,10 +98,6 @@ async function runStatement(step: SqlStep, session: TargetSession, fail: Fail, s
   if (kept && !fs.existsSync(kept.file)) {
     return { ...fail(`the rows this ${kept.verb} ${changes} were to be kept first in ${kept.file} (step "${kept.step}"), and that file is not there: nothing was changed`), untouched: true };
   }
-  // A statement that failed in its transaction, rolled back, changed nothing; a connection lost mid-statement is no such
-  // proof: MotherDuck may have applied it before the answer was lost, and the ROLLBACK that answered may be a new connection's.
-  const rolledBackWords = (error: Error) =>
-    connectionLost.test(error.message) ? undefined : `${isDriverFault(error) ? driverFaultSaid(error, 'the database') : firstLine(error.message)}: the statement ran in a transaction, rolled back, so nothing was changed`;
   const changed = await inTransaction<{ count: number; since?: string }>(session, async () => {
     // The keep was an earlier step's transaction: a write in between (an UPDATE changes no count) would have this change
     // rows that were never kept. Only the rows kept, as they were kept, may be deleted or changed.
