@@ -233,6 +233,25 @@ describe('export-rows and restore-rows', () => {
     expect(changedBeforeStopping([restore], [{ stepId: restore.id, ...result }])).toEqual([]);
     expect(await count()).toBe(before);
   });
+
+  it('puts nothing back through a view that shows another table than when the plan was made (a SQLMesh plan applied since)', async () => {
+    const { dir, ctx } = await database();
+    const kept = path.join(dir, 'kept.parquet');
+    await runExportRowsStep(exportStep(kept), ctx);
+    // Planned while the view showed version 1; version 2 is served now.
+    await change(ctx.databasePath, `CREATE TABLE raw_ebird.observations__1 AS SELECT * FROM raw_ebird.observations; CREATE TABLE raw_ebird.observations__2 AS SELECT * FROM raw_ebird.observations;
+      DROP TABLE raw_ebird.observations; CREATE VIEW raw_ebird.observations AS SELECT * FROM raw_ebird.observations__2`);
+    const servedThrough = { view: '"raw_ebird"."observations"', viewShown: 'raw_ebird.observations', table: '"raw_ebird"."observations__1"', shown: 'raw_ebird.observations__1' };
+    const keepTo = path.join(dir, 'before-rollback.parquet');
+    const restore = { ...common, id: 'restore_rows', title: 'restore', kind: 'restore-rows', target: 'local', destructive: true, table: servedThrough.table, servedThrough, from: kept, key: 'id', replace: { where: window, params: ['2026-04-19', '2026-04-20'], keepTo } } as Extract<ResolvedStep, { kind: 'restore-rows' }>;
+    const result = await runRestoreRowsStep(restore, ctx);
+    expect(result.status).toBe('failed');
+    expect(result.summary).toBe(
+      'raw_ebird.observations no longer shows raw_ebird.observations__1, the table this plan puts the rows back in, but raw_ebird.observations__2 (a SQLMesh plan applied since?): nothing was changed. Propose the rollback again, so its plan names the table the view shows now',
+    );
+    expect(result.untouched).toBe(true);
+    expect(fs.existsSync(keepTo)).toBe(false);
+  });
 });
 
 describe('a write between the keep and the delete', () => {

@@ -14,6 +14,8 @@ import { plural, rowsSaid } from '../../plural.js';
 import { notKeptExactlySaid, parquetChangesWarning, parquetChangesWhenPlanned, readBackLine, type ParquetChange } from './parquet-changes.js';
 import { ChangedNothing, firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
 import { rolledBackWords } from './rolled-back.js';
+import { servedThrough, type ServedThrough } from './view-projection.js';
+import type { DatabaseTarget, TargetSession } from '../../database/target.js';
 import { keysOutsideWindow } from './keys-outside-window.js';
 import { changedSinceKept } from './changed-since-kept.js';
 import { keptRowsGone } from './kept-rows-gone.js';
@@ -47,7 +49,25 @@ export type RestoreRowsStep = z.output<typeof schema> &
   ResolvedCommon & {
     /** With replace: the table's columns Parquet may not keep exactly, read when the plan was made: said in its warnings. */
     parquetChanges?: ParquetChange[];
+    /** `table` named a view showing one table whole when the plan was made: `table` is now that table, written to in its place. */
+    servedThrough?: ServedThrough;
   };
+
+/** What a view the step's table names cannot do, said with it when the plan is refused. */
+const viewRefused = 'the rollback puts the kept rows back into it, and DuckDB writes to base tables only. Nothing was proposed';
+
+/**
+ * Right before rows are put back through a view: it must still show the table the plan was made for (a SQLMesh plan
+ * applied since points it at another version's table, and rows put back in the old one would not be seen).
+ */
+async function viewMovedSince(session: TargetSession, through: ServedThrough): Promise<string | undefined> {
+  const now = await servedThrough(session, through.view, viewRefused).catch((error: Error) => ({ shown: `something else (${error.message})` }));
+  if (now?.shown === through.shown) return undefined;
+  return `${through.viewShown} no longer shows ${through.shown}, the table this plan puts the rows back in, but ${now?.shown ?? 'is no view now'} (a SQLMesh plan applied since?): nothing was changed. Propose the rollback again, so its plan names the table the view shows now`;
+}
+
+/** The step's table as a person reads it, with the view it was named by where it was one. */
+const tableSaid = (step: RestoreRowsStep) => (step.servedThrough ? `${step.servedThrough.shown} (the table the view ${step.servedThrough.viewShown} shows)` : step.table.replace(/"/g, ''));
 
 export async function runRestoreRowsStep(step: RestoreRowsStep, ctx: StepRunContext): Promise<StepResult> {
   if (!fs.existsSync(step.from)) {
@@ -57,12 +77,15 @@ export async function runRestoreRowsStep(step: RestoreRowsStep, ctx: StepRunCont
   const another = step.keptAs && (await notTheKeptFile(step.from, step.keptAs));
   if (another) return { status: 'failed', summary: another, durationMs: 0, outputs: {}, untouched: true };
   if (step.replace) return replaceWindow(step, step.replace, ctx);
+  const through = step.servedThrough;
   const keys = keyColumns(step.key);
   const missing =
     keys.length > 0
       ? `SELECT kept.* FROM read_parquet($1) AS kept WHERE NOT EXISTS (SELECT 1 FROM ${step.table} AS present WHERE ${keys.map((k) => `present.${k} = kept.${k}`).join(' AND ')})`
       : `SELECT * FROM read_parquet($1) EXCEPT SELECT * FROM ${step.table}`;
-  return withStepDatabase(ctx, { target: step.target, writable: true, timeoutMs: step.timeoutMs }, async (session, _fail, started) => {
+  return withStepDatabase(ctx, { target: step.target, writable: true, timeoutMs: step.timeoutMs }, async (session, fail, started) => {
+    const moved = through && (await viewMovedSince(session, through));
+    if (moved) return { ...fail(moved), untouched: true };
     const kept = firstNumber(await session.run('SELECT count(*) FROM read_parquet($1)', [step.from]));
     const inserted = await inTransaction(session, async () => ({
       commit: true,
@@ -70,11 +93,22 @@ export async function runRestoreRowsStep(step: RestoreRowsStep, ctx: StepRunCont
     }), rolledBackWords);
     return {
       status: 'ok',
-      summary: `re-inserted ${inserted} of ${plural(kept, 'kept row', 'kept rows')} into ${step.table.replace(/"/g, '')}; ${plural(kept - inserted, 'was', 'were')} already there`,
+      summary: `re-inserted ${inserted} of ${plural(kept, 'kept row', 'kept rows')} into ${tableSaid(step)}; ${plural(kept - inserted, 'was', 'were')} already there`,
       durationMs: elapsedSince(started),
       outputs: { inserted, kept },
     };
   });
+}
+
+/** The view the step's table names, resolved as the plan is made; none when the database does not open then (the step finds out when it runs). */
+async function viewWhenPlanned(target: DatabaseTarget, table: string): Promise<ServedThrough | undefined> {
+  const session = await target.open({ writable: false }).catch(() => undefined);
+  if (!session) return undefined;
+  try {
+    return await servedThrough(session, table, viewRefused);
+  } finally {
+    await session.close();
+  }
 }
 
 type Replace = NonNullable<RestoreRowsStep['replace']>;
@@ -91,6 +125,8 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
   if (unmade) return Promise.resolve(unmade);
   return withStepDatabase(ctx, { target: step.target, writable: true, timeoutMs: step.timeoutMs }, async (session, fail: Fail, started) => {
     // Before anything is kept aside or deleted: refused here, the window and the kept file are as they were.
+    const moved = step.servedThrough && (await viewMovedSince(session, step.servedThrough));
+    if (moved) return { ...fail(moved), untouched: true };
     const keys = keyColumns(step.key);
     if (keys.length > 0) {
       const outside = await keysOutsideWindow(session, { table: step.table, from: step.from, where: replace.where, params: replace.params }, keys);
@@ -131,10 +167,9 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
       // The transaction was rolled back: the table is as it was.
       return { ...fail(`the window held ${rowsSaid(now)} when ${now === 1 ? 'it was' : 'they were'} kept and ${outcome.deleted} when deleted (a write came in between): nothing was changed; the rows kept are in ${replace.keepTo}`, { file: replace.keepTo }), untouched: true };
     }
-    const table = step.table.replace(/"/g, '');
     return {
       status: 'ok',
-      summary: `put the window of ${table} back as it was kept: its ${plural(now, 'row of the moment is', 'rows of the moment are')} kept in ${replace.keepTo}, and the ${plural(outcome.inserted, 'kept row replaces', 'kept rows replace')} ${now === 1 ? 'it' : 'them'}`,
+      summary: `put the window of ${tableSaid(step)} back as it was kept: its ${plural(now, 'row of the moment is', 'rows of the moment are')} kept in ${replace.keepTo}, and the ${plural(outcome.inserted, 'kept row replaces', 'kept rows replace')} ${now === 1 ? 'it' : 'them'}`,
       durationMs: elapsedSince(started),
       outputs: { inserted: outcome.inserted, kept, replaced: now, replacedFile: replace.keepTo },
     };
@@ -188,13 +223,24 @@ export const restoreRowsStepKind = defineStepKind({
     keptAs: step.keptAs && { rows: tools.text(step.keptAs.rows), bytes: tools.text(step.keptAs.bytes), sha256: tools.text(step.keptAs.sha256) },
   }),
   // The rows in the window now are kept aside before they are deleted: the approver is told if some may not be kept exactly.
+  // A view showing one table whole (as SQLMesh serves a model) is resolved to that table, which the rows go back in; any
+  // other view refuses the plan, naming it: DuckDB writes to base tables only.
   readWhenPlanned: async (step, { target }) => {
-    if (!step.replace) return step;
-    const changes = await parquetChangesWhenPlanned(target, step.target, step.table);
-    return changes.length > 0 ? { ...step, parquetChanges: changes } : step;
+    const through = await viewWhenPlanned(target(step.target), step.table);
+    const resolved = through ? { ...step, table: through.table, servedThrough: through } : step;
+    if (!resolved.replace) return resolved;
+    const changes = await parquetChangesWhenPlanned(target, resolved.target, resolved.table);
+    return changes.length > 0 ? { ...resolved, parquetChanges: changes } : resolved;
   },
   planWarning: (step) =>
-    [parquetChangesWarning(step.table, step.parquetChanges, step.title), step.keptAs && keptUnchecked(step.from, step.keptAs)].filter(Boolean).join('\n') || undefined,
+    [
+      step.servedThrough &&
+        `${step.servedThrough.viewShown} is a view showing ${step.servedThrough.shown} whole (as SQLMesh serves a model's current version): "${step.title}" keeps aside, deletes and puts back the window's rows in ${step.servedThrough.shown}, where the view reads them.`,
+      parquetChangesWarning(step.table, step.parquetChanges, step.title),
+      step.keptAs && keptUnchecked(step.from, step.keptAs),
+    ]
+      .filter(Boolean)
+      .join('\n') || undefined,
   // Checked before the plan is proposed (and before its counts, which read the file too) and again right before it runs:
   // a file moved, deleted or replaced by another while the plan waited is said with where to put it back, not found by
   // the step part-way, nor its rows put back as the kept ones. A file an earlier step of the same plan keeps the rows in
