@@ -17,3 +17,9 @@ export function shownName(schema: string, name: string, keywords: ReadonlySet<st
     /^[A-Za-z_][A-Za-z0-9_]*$/.test(text) && !keywords.has(text.toLowerCase()) ? text : `"${escapedInvisible(text).replace(/"/g, '""')}"`;
   return `${part(schema)}.${part(name)}`;
 }
+
+/** DuckDB's words a name cannot be bare as (select, from …), lower case, one a row: what shownName's `keywords` is read with. */
+export const keywordsSql = `SELECT lower(keyword_name) FROM duckdb_keywords() WHERE keyword_category <> 'unreserved'`;
+
+/** The rows keywordsSql answered, as shownName's `keywords`. */
+export const keywordSet = (rows: readonly (readonly unknown[])[]): ReadonlySet<string> => new Set(rows.map(([word]) => String(word)));

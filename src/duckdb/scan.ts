@@ -2,7 +2,7 @@
 import { checkUnreadBlocks, type BlockCheck, type FailedBlock } from './block-checksums.js';
 import { endsEarly } from './ends-early.js';
 import { openDatabase } from './open.js';
-import { quotedName, shownName } from './quoted-name.js';
+import { keywordSet, keywordsSql, quotedName, shownName } from './quoted-name.js';
 import { absentFile, isDamage, walNotAFile } from './probe.js';
 import { readAllHere } from './read-here.js';
 import { sqlSegments, type SqlSegment } from '../engine/steps/sql-segments.js';
@@ -156,9 +156,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     );
     const names = listing.map(([schema, table]) => ({ schema: String(schema), table: String(table) }));
     // The words a name cannot be bare as in this DuckDB (select, from …): shown quoted, as SQL needs them.
-    const keywords = new Set(
-      (await readAllHere(connection, `SELECT lower(keyword_name) FROM duckdb_keywords() WHERE keyword_category <> 'unreserved'`, () => timedOut)).map(([word]) => String(word)),
-    );
+    const keywords = keywordSet(await readAllHere(connection, keywordsSql, () => timedOut));
     const schemas = [...new Set(names.map((n) => n.schema))];
     // "Read all 0 tables" would pass for healthy: an empty file is what a tool opening the wrong path leaves behind.
     if (names.length === 0) {

@@ -3,7 +3,7 @@ import type { DatabaseTarget } from '../database/target.js';
 import { firstLine } from '../excerpt.js';
 import { UnansweredCalls } from '../unanswered-calls.js';
 import { probeAnswerWithinMs } from './probe-answer-time.js';
-import { shownName } from './quoted-name.js';
+import { keywordSet, keywordsSql, shownName } from './quoted-name.js';
 
 /** How many names are kept: a plan (journaled, hashed) names the first few and counts the rest. */
 const namesKept = 10;
@@ -46,7 +46,9 @@ async function listOutside(target: DatabaseTarget, schemas: readonly string[]): 
          SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = current_database() AND NOT temporary AND NOT internal
          ORDER BY 1, 2`,
       );
-      const names = result.rows.filter(([schema]) => !rebuilt(String(schema))).map(([schema, name]) => shownName(String(schema), String(name)));
+      // Names that are keywords shown quoted, as the scan shows them: "select"."table", pasted into SQL as it reads.
+      const keywords = keywordSet((await session.run(keywordsSql)).rows);
+      const names = result.rows.filter(([schema]) => !rebuilt(String(schema))).map(([schema, name]) => shownName(String(schema), String(name), keywords));
       return { names: names.slice(0, namesKept), count: names.length };
     } finally {
       await session.close();

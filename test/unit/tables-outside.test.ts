@@ -34,6 +34,12 @@ describe('the tables a rebuild would not bring back', () => {
     expect(warning(file, outside)).toContain('finance.t09, … and 3 more. After this plan they are only in the file it moves aside');
   });
 
+  it('quotes a name that is one of DuckDB\'s keywords, as the scan does, so it reads as one table and pastes into SQL', async () => {
+    const file = await fileWith(`CREATE SCHEMA "select"; CREATE TABLE "select"."table" (x INT); CREATE TABLE main.orders (x INT);`);
+    // Before: select.table, which reads as SQL keywords rather than a table's name.
+    expect(await tablesOutside(localTarget(file), rebuilt)).toEqual({ names: ['main.orders', '"select"."table"'], count: 2 });
+  });
+
   it('is said not listed, the plan going on, when the read does not answer in time (storage that hangs)', async () => {
     const file = path.join(tempDir(), 'hung.duckdb');
     // Storage that never answers: the open is left waiting for good, as on a hung network mount.
