@@ -15,7 +15,10 @@ function keptAside(rollback: Run, ended: string | undefined): string[] {
     const out = result.outputs;
     if (result.status !== 'ok' || !step) return [];
     const table = String(step.table ?? '').replace(/"/g, '');
-    if (step.kind === 'restore-rows' && typeof out.replacedFile === 'string') return [`the ${String(out.replaced)} rows the window of ${table} held (what the recovery wrote, and any written since), in ${out.replacedFile}`];
+    if (step.kind === 'restore-rows' && typeof out.replacedFile === 'string') {
+      const around = typeof out.reloadRowsAroundFile === 'string' && out.reloadRowsAroundFile !== '' ? [`the ${String(out.reloadRowsAround)} rows the reload's dlt load wrote just outside the window, in ${out.reloadRowsAroundFile}`] : [];
+      return [`the ${String(out.replaced)} rows the window of ${table} held (what the recovery wrote, and any written since), in ${out.replacedFile}`, ...around];
+    }
     if (step.kind === 'export-rows' && typeof out.file === 'string') return [`the rows of ${table} in the window, in ${out.file}`];
     // A move putting back what the recovery set aside reads what it moved (movedAs); any other moved what was there aside.
     if (step.kind === 'move' && step.movedAs === undefined && typeof out.to === 'string') return [movedAsideSaid(String(out.from), out.to, step.asPlanned, ended)];

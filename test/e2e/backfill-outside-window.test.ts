@@ -101,8 +101,12 @@ describe('rows a reload writes outside the window', () => {
     // The rollback puts the window back, and says the rows outside it stay: the row the reload wrote there is still there after it.
     await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
     await harness.settle();
-    expect(slack.posted('Plan Rollback')).toContain(
-      `Preview: Raw rows on the day before and the day after the window now, which this rollback leaves as they are (rows the reload wrote there stay): ${before + after + 1}*`,
+    const rollbackPlan = slack.posted('Plan Rollback').replace(/\\"/g, '"');
+    expect(rollbackPlan).toContain(`Preview: Raw rows on the day before the window now (the reload's dlt load's among them are taken out with the window, kept first; the others stay): ${before}*`);
+    expect(rollbackPlan).toContain(`Preview: Raw rows on the day after the window now (the reload's dlt load's among them are taken out with the window, kept first; the others stay): ${after + 1}*`);
+    // No _dlt_load_id to tell the reload's rows by: said, and they stay.
+    expect(rollbackPlan).toContain(
+      'raw_ebird.observations has no _dlt_load_id column: the rows the reload wrote on the day before and the day after the window cannot be told from the others there, so \"Put the window\'s raw rows back as they were kept (the rows there now are kept aside first)\" leaves them all.',
     );
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
@@ -110,7 +114,7 @@ describe('rows a reload writes outside the window', () => {
     expect(await rowsOn('2026-04-21')).toBe(after + 1);
   });
 
-  it("fails the validation for the rows the reload's own dlt load wrote on the day after, though that day (yesterday) is still loading", async () => {
+  it("fails the validation for the rows the reload's own dlt load wrote on the day after, though that day (yesterday) is still loading, and the rollback takes them out, kept first", async () => {
     // dlt's column of each row's load: the rows there before are the nightly loads', the reload's carry its own load id.
     await writeRaw(`ALTER TABLE raw_ebird.observations ADD COLUMN _dlt_load_id VARCHAR DEFAULT '1776000000.1'`);
     const reload = `INSERT INTO raw_ebird.observations (id, observation_date, species, how_many, _dlt_load_id)
@@ -129,6 +133,23 @@ describe('rows a reload writes outside the window', () => {
       "3 rows of raw_ebird.observations on 2026-04-24 (the day after it) belong to the dlt load that wrote the window after the recovery's delete (_dlt_load_id 1777000000.9): the reload wrote them, whether or not the day is still loading",
     );
     expect(slack.allText()).not.toContain('Validation passed');
+
+    // The rollback takes them out with the window (they are the recovery's too), kept first, and the plan says so, by day and load.
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    // Before: only the two days' rows summed, "which this rollback leaves as they are (rows the reload wrote there stay)".
+    expect(slack.posted('Plan Rollback').replace(/\\"/g, '"')).toContain(
+      'The reload also wrote 3 rows of raw_ebird.observations just outside the window, told by their dlt load: 2026-04-24 (the day after the window): 3 rows of dlt load 1777000000.9 (_dlt_load_id). "Put the window\'s raw rows back as they were kept (the rows there now are kept aside first)" keeps them in ',
+    );
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(slack.allText().match(/Rollback failed[^\n]*/)?.[0]).toBeUndefined();
+    expect(slack.allText()).toContain('Rollback passed');
+    expect(await rowsOn('2026-04-24')).toBe(after);
+    const restored = journalRecordsOf(checkout).filter((r) => r.type === 'step.finished' && r.data.result.stepId === 'restore_rows').map((r) => String(r.data.result.summary));
+    expect(restored.at(-1)).toMatch(/; the 3 rows the reload wrote around the window \(2026-04-24 \(the day after the window\): 3 rows of dlt load 1777000000\.9 \(_dlt_load_id\)\) are kept in \S+reload-rows-around-\d{8}T\d{6}Z\.parquet and deleted$/);
+    const next = slack.posted('Next: Rolled back');
+    expect(next).toMatch(/the 3 rows the reload's dlt load wrote just outside the window, in \S+reload-rows-around-\d{8}T\d{6}Z\.parquet/);
   });
 
   it('passes the validation, the days outside counted as before, when the reload wrote the window alone', async () => {

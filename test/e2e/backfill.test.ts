@@ -827,7 +827,7 @@ describe('/databox recover backfill', () => {
     // Nor does it count mart rows it will not replace: those previews go with the steps they are for.
     expect(plan).toContain('Preview: Raw rows put back (the rows the recovery kept)');
     expect(plan).not.toMatch(/Mart rows of the window now|Combined mart rows of the window now/);
-    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed').at(-1)?.data.run.previews.map((p: any) => p.id)).toEqual(['window_rows', 'rows_put_back', 'keys_outside', 'rows_outside_now']);
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed').at(-1)?.data.run.previews.map((p: any) => p.id)).toEqual(['window_rows', 'rows_put_back', 'keys_outside', 'rows_day_before_now', 'rows_day_after_now']);
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     expect(checkout.calls().map((c) => c.command)).toEqual([reloadCommand]);

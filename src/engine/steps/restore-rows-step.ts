@@ -15,6 +15,8 @@ import { notKeptExactlySaid, parquetChangesWarning, parquetChangesWhenPlanned, r
 import { ChangedNothing, firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
 import { rolledBackWords } from './rolled-back.js';
 import { servedThrough, type ServedThrough } from './view-projection.js';
+import { hasLoadColumn, reloadSpill, spillDaysSaid, type Spill, type SpillSettings } from './reload-spill.js';
+import type { ReloadRowsOn } from './reload-rows-outside.js';
 import type { DatabaseTarget, TargetSession } from '../../database/target.js';
 import { keysOutsideWindow } from './keys-outside-window.js';
 import { changedSinceKept } from './changed-since-kept.js';
@@ -36,7 +38,20 @@ const schema = z.strictObject({
    * kept rows not there go back, and rows added since stay beside them. With a `key`, refused before anything changes
    * when a row outside the window holds a kept row's key: that row stays, and the kept one would repeat its key.
    */
-  replace: z.strictObject({ where: z.string().min(1), params: z.array(template).default([]), keepTo: template }).optional(),
+  replace: z
+    .strictObject({
+      where: z.string().min(1),
+      params: z.array(template).default([]),
+      keepTo: template,
+      /**
+       * A window a dlt reload wrote (`from` … `to`, days read from `dateColumn`): the rows on the day before and the day
+       * after it of the loads in the window now that are not the kept rows' (the reload's: a source in local time writes
+       * past UTC midnight) are kept in `keepTo` and deleted with the window, in its transaction. None where the table has
+       * no _dlt_load_id.
+       */
+      reloadRowsAround: z.strictObject({ dateColumn: template, from: template, to: template, keepTo: template }).optional(),
+    })
+    .optional(),
   /**
    * What the step that kept the rows recorded of its file (`{{recovery.<keep>.rowCount?}}`, `….bytes?`, `….sha256?`):
    * another file under that name since is refused, before the plan is proposed and right before it puts rows back. All
@@ -49,6 +64,11 @@ export type RestoreRowsStep = z.output<typeof schema> &
   ResolvedCommon & {
     /** With replace: the table's columns Parquet may not keep exactly, read when the plan was made: said in its warnings. */
     parquetChanges?: ParquetChange[];
+    /**
+     * With replace.reloadRowsAround: the reload's rows around the window when the plan was made, or 'untold' when the
+     * table has no _dlt_load_id to tell them by; said in its warnings.
+     */
+    spillWhenPlanned?: ReloadRowsOn[] | 'untold';
     /** `table` named a view showing one table whole when the plan was made: `table` is now that table, written to in its place. */
     servedThrough?: ServedThrough;
   };
@@ -111,6 +131,34 @@ async function viewWhenPlanned(target: DatabaseTarget, table: string): Promise<S
   }
 }
 
+/** The reload's rows around the window as the plan is made; none when the database does not open then (the step reads them again when it runs). */
+async function spillWhenPlanned(target: DatabaseTarget, step: RestoreRowsStep): Promise<Spill | 'untold' | undefined> {
+  const around = step.replace?.reloadRowsAround;
+  if (!step.replace || !around || !fs.existsSync(step.from)) return undefined;
+  const session = await target.open({ writable: false }).catch(() => undefined);
+  if (!session) return undefined;
+  try {
+    if (!(await hasLoadColumn(session, step.table))) return 'untold';
+    return await reloadSpill(session, { table: step.table, where: step.replace.where, params: step.replace.params, keptFile: step.from }, around);
+  } catch {
+    return undefined;
+  } finally {
+    await session.close();
+  }
+}
+
+/** The plan's note of the rows the reload wrote around the window, which this step takes out with it. */
+function spillWarning(step: RestoreRowsStep, days: ReloadRowsOn[] | 'untold', around: SpillSettings): string {
+  if (days === 'untold') {
+    return `${tableSaid(step)} has no _dlt_load_id column: the rows the reload wrote on the day before and the day after the window cannot be told from the others there, so "${step.title}" leaves them all.`;
+  }
+  const rows = days.reduce((sum, on) => sum + on.rows, 0);
+  return (
+    `The reload also wrote ${plural(rows, 'row', 'rows')} of ${tableSaid(step)} just outside the window, told by their dlt load: ${spillDaysSaid({ days }, around)}. ` +
+    `"${step.title}" keeps them in ${around.keepTo} and deletes them with the window's rows, in the same transaction, so those days are as they were before the recovery; the rows of other loads there stay.`
+  );
+}
+
 type Replace = NonNullable<RestoreRowsStep['replace']>;
 
 /** The step's `key` as quoted column names; none when it has no key. */
@@ -118,8 +166,9 @@ const keyColumns = (key: string): string[] => key.split(',').map((k) => k.trim()
 
 /** The window's rows now kept in a file, then, in one transaction, found unchanged, deleted and the kept rows inserted in their place. */
 function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunContext): Promise<StepResult> {
-  if (fs.existsSync(replace.keepTo)) {
-    return Promise.resolve({ status: 'failed', summary: `refusing to overwrite ${replace.keepTo}: it already exists`, durationMs: 0, outputs: {}, untouched: true });
+  const there = [replace.keepTo, replace.reloadRowsAround?.keepTo].find((file) => file !== undefined && fs.existsSync(file));
+  if (there) {
+    return Promise.resolve({ status: 'failed', summary: `refusing to overwrite ${there}: it already exists`, durationMs: 0, outputs: {}, untouched: true });
   }
   const unmade = makeKeptRowsFolder(replace.keepTo, step.table);
   if (unmade) return Promise.resolve(unmade);
@@ -133,6 +182,9 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
       if (outside) return { ...fail(outside), untouched: true };
     }
     const kept = firstNumber(await session.run('SELECT count(*) FROM read_parquet($1)', [step.from]));
+    // Read while the window still holds the reload's rows: their loads tell its rows around the window.
+    const around = replace.reloadRowsAround;
+    const spill = around && (await reloadSpill(session, { table: step.table, where: replace.where, params: replace.params, keptFile: step.from }, around));
     const window = await keepRows(session, { table: step.table, where: replace.where, params: replace.params, to: replace.keepTo }, ctx.clock());
     // Stopped before the delete: the table is as it was, the rows kept only in a file beside it.
     if (window.aside && window.notExact) {
@@ -140,6 +192,10 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
     }
     if (window.aside) return { ...fail(`kept ${window.kept} of the ${rowsSaid(window.expected)} in the window: stopping before anything is deleted (the file is at ${window.aside})`, { file: window.aside }), untouched: true };
     const now = window.kept;
+    const spillKept = spill && around && (await keepRows(session, { table: step.table, where: spill.where, params: [], to: around.keepTo }, ctx.clock()));
+    if (spillKept?.aside) {
+      return { ...fail(`the rows the reload wrote around the window could not be kept aside exactly (the file is at ${spillKept.aside}): stopping before anything is deleted; the window's rows of the moment are kept in ${replace.keepTo}`, { file: spillKept.aside }), untouched: true };
+    }
     const outcome = await inTransaction<{ changed?: string; deleted: number; inserted: number }>(session, async () => {
       // The keep above was its own transaction: another writer (on MotherDuck) may have changed the window since, and an
       // UPDATE changes no count. Only the rows just kept, as they were kept, may be deleted.
@@ -147,6 +203,12 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
       if (changed) return { commit: false, value: { changed, deleted: 0, inserted: 0 } };
       const deleted = firstNumber(await session.run(`DELETE FROM ${step.table} WHERE ${replace.where}`, replace.params));
       if (deleted !== now) return { commit: false, value: { deleted, inserted: 0 } };
+      if (spill && around && spillKept) {
+        const spillChanged = await changedSinceKept(session, { table: step.table, where: spill.where, params: [], file: around.keepTo });
+        if (spillChanged) return { commit: false, value: { changed: `around it, ${spillChanged}`, deleted: 0, inserted: 0 } };
+        const spillDeleted = firstNumber(await session.run(`DELETE FROM ${step.table} WHERE ${spill.where}`));
+        if (spillDeleted !== spillKept.kept) return { commit: false, value: { changed: `around it, ${spillKept.kept} rows of the reload's loads were kept and ${spillDeleted} found to delete`, deleted: 0, inserted: 0 } };
+      }
       return { commit: true, value: { deleted, inserted: firstNumber(await session.run(`INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet($1)`, [step.from])) } };
     }, rolledBackWords).catch((error: unknown) => {
       // Its DELETE or INSERT failed and was rolled back: the window is as it was, its rows also kept in the file.
@@ -167,11 +229,15 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
       // The transaction was rolled back: the table is as it was.
       return { ...fail(`the window held ${rowsSaid(now)} when ${now === 1 ? 'it was' : 'they were'} kept and ${outcome.deleted} when deleted (a write came in between): nothing was changed; the rows kept are in ${replace.keepTo}`, { file: replace.keepTo }), untouched: true };
     }
+    const spillSaid =
+      spill && around
+        ? `; the ${plural(spill.rows, 'row', 'rows')} the reload wrote around the window (${spillDaysSaid(spill, around)}) ${spill.rows === 1 ? 'is' : 'are'} kept in ${around.keepTo} and deleted`
+        : '';
     return {
       status: 'ok',
-      summary: `put the window of ${tableSaid(step)} back as it was kept: its ${plural(now, 'row of the moment is', 'rows of the moment are')} kept in ${replace.keepTo}, and the ${plural(outcome.inserted, 'kept row replaces', 'kept rows replace')} ${now === 1 ? 'it' : 'them'}`,
+      summary: `put the window of ${tableSaid(step)} back as it was kept: its ${plural(now, 'row of the moment is', 'rows of the moment are')} kept in ${replace.keepTo}, and the ${plural(outcome.inserted, 'kept row replaces', 'kept rows replace')} ${now === 1 ? 'it' : 'them'}${spillSaid}`,
       durationMs: elapsedSince(started),
-      outputs: { inserted: outcome.inserted, kept, replaced: now, replacedFile: replace.keepTo },
+      outputs: { inserted: outcome.inserted, kept, replaced: now, replacedFile: replace.keepTo, ...(around ? { reloadRowsAround: spill?.rows ?? 0, reloadRowsAroundFile: spill ? around.keepTo : '' } : {}) },
     };
   });
 }
@@ -187,6 +253,8 @@ export const restoreRowsStepKind = defineStepKind({
     inserted: { shape: 'text', unsetWhen: ['failed', 'unreachable'] },
     kept: { shape: 'text', unsetWhen: ['failed', 'unreachable'] },
     ...(step.replace ? { replaced: { shape: 'text', unsetWhen: ['failed', 'unreachable'] }, replacedFile: { shape: 'text', unsetWhen: ['failed', 'unreachable'] } } : {}),
+    // How many rows the reload wrote around the window were taken out, and the file they are kept in ('' when none).
+    ...(step.replace?.reloadRowsAround ? { reloadRowsAround: { shape: 'text', unsetWhen: ['failed', 'unreachable'] }, reloadRowsAroundFile: { shape: 'text', unsetWhen: ['failed', 'unreachable'] } } : {}),
     problem: { shape: 'text', onlyWhen: ['unreachable'] },
   }),
   defaultTimeoutMs: 30 * 60_000,
@@ -211,6 +279,14 @@ export const restoreRowsStepKind = defineStepKind({
           { at: ['replace', 'where'], template: step.replace.where, as: 'sql' as const },
           ...step.replace.params.map((param, i) => ({ at: ['replace', 'params', i], template: param, as: 'text' as const })),
           { at: ['replace', 'keepTo'], template: step.replace.keepTo, as: 'text' as const },
+          ...(step.replace.reloadRowsAround
+            ? [
+                { at: ['replace', 'reloadRowsAround', 'dateColumn'], template: step.replace.reloadRowsAround.dateColumn, as: 'sql' as const },
+                { at: ['replace', 'reloadRowsAround', 'from'], template: step.replace.reloadRowsAround.from, as: 'text' as const },
+                { at: ['replace', 'reloadRowsAround', 'to'], template: step.replace.reloadRowsAround.to, as: 'text' as const },
+                { at: ['replace', 'reloadRowsAround', 'keepTo'], template: step.replace.reloadRowsAround.keepTo, as: 'text' as const },
+              ]
+            : []),
         ]
       : []),
   ],
@@ -219,7 +295,17 @@ export const restoreRowsStepKind = defineStepKind({
     table: tools.sql(step.table),
     from: tools.inRoot(step.from),
     key: tools.text(step.key),
-    replace: step.replace && { where: tools.sql(step.replace.where), params: step.replace.params.map(tools.text), keepTo: tools.inRoot(step.replace.keepTo) },
+    replace: step.replace && {
+      where: tools.sql(step.replace.where),
+      params: step.replace.params.map(tools.text),
+      keepTo: tools.inRoot(step.replace.keepTo),
+      reloadRowsAround: step.replace.reloadRowsAround && {
+        dateColumn: tools.sql(step.replace.reloadRowsAround.dateColumn),
+        from: tools.text(step.replace.reloadRowsAround.from),
+        to: tools.text(step.replace.reloadRowsAround.to),
+        keepTo: tools.inRoot(step.replace.reloadRowsAround.keepTo),
+      },
+    },
     keptAs: step.keptAs && { rows: tools.text(step.keptAs.rows), bytes: tools.text(step.keptAs.bytes), sha256: tools.text(step.keptAs.sha256) },
   }),
   // The rows in the window now are kept aside before they are deleted: the approver is told if some may not be kept exactly.
@@ -230,13 +316,15 @@ export const restoreRowsStepKind = defineStepKind({
     const resolved = through ? { ...step, table: through.table, servedThrough: through } : step;
     if (!resolved.replace) return resolved;
     const changes = await parquetChangesWhenPlanned(target, resolved.target, resolved.table);
-    return changes.length > 0 ? { ...resolved, parquetChanges: changes } : resolved;
+    const spill = await spillWhenPlanned(target(resolved.target), resolved);
+    return { ...resolved, ...(changes.length > 0 ? { parquetChanges: changes } : {}), ...(spill ? { spillWhenPlanned: spill === 'untold' ? spill : spill.days } : {}) };
   },
   planWarning: (step) =>
     [
       step.servedThrough &&
         `${step.servedThrough.viewShown} is a view showing ${step.servedThrough.shown} whole (as SQLMesh serves a model's current version): "${step.title}" keeps aside, deletes and puts back the window's rows in ${step.servedThrough.shown}, where the view reads them.`,
       parquetChangesWarning(step.table, step.parquetChanges, step.title),
+      step.spillWhenPlanned && step.replace?.reloadRowsAround && spillWarning(step, step.spillWhenPlanned, step.replace.reloadRowsAround),
       step.keptAs && keptUnchecked(step.from, step.keptAs),
     ]
       .filter(Boolean)
@@ -247,7 +335,7 @@ export const restoreRowsStepKind = defineStepKind({
   // is not there before it runs: the run looks for it then.
   refusal: async (step, plan) => (plan?.writes(step.from) ? undefined : (keptRowsGone(step.from) ?? (step.keptAs && (await notTheKeptFile(step.from, step.keptAs))))),
   // With replace, the window's rows of the moment are kept in a new file, which a later step may put back.
-  writesFiles: (step) => (step.replace ? [step.replace.keepTo] : []),
+  writesFiles: (step) => (step.replace ? [step.replace.keepTo, ...(step.replace.reloadRowsAround ? [step.replace.reloadRowsAround.keepTo] : [])] : []),
   describe: (step, { rel, bound }) =>
     step.replace
       ? [
@@ -257,6 +345,12 @@ export const restoreRowsStepKind = defineStepKind({
           '-- then, in one transaction:',
           '-- first: the rows the WHERE picks must still be, value by value, the rows just kept (another writer may have changed them), or nothing is changed',
           `DELETE FROM ${step.table} WHERE ${step.replace.where.trim()}${bound(step.replace.params)}  -- must delete exactly the rows just kept`,
+          ...(step.replace.reloadRowsAround
+            ? [
+                `-- and the rows on the day before and the day after the window of the dlt loads in it now that are not the kept rows' (the reload's): kept first in '${rel(step.replace.reloadRowsAround.keepTo)}', compared again, then`,
+                `DELETE FROM ${step.table} WHERE utc_day(${step.replace.reloadRowsAround.dateColumn}) IN (<the day before>, <the day after>) AND _dlt_load_id IN (<those loads>)  -- must delete exactly the rows just kept`,
+              ]
+            : []),
           `INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet('${rel(step.from)}')`,
         ].join('\n')
       : `INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet('${rel(step.from)}')  -- only rows not already there${step.key ? ` (by key ${step.key})` : ''}`,

@@ -97,7 +97,7 @@ export async function runRowsOutsideWindowStep(step: RowsOutsideWindowStep, ctx:
   const byLoad = byReload.length > 0 ? `${reloadRowsSaid(table, byReload, sides)}. ` : '';
   const summary =
     `${counts}${byLoad}` +
-    `The recovery kept, deleted and restated the window only: what the reload (or a load since) wrote on those days was not kept, is in no mart it restated, and its rollback leaves it (a source working in local time writes the hours either side of the window into those days, in UTC); ${takeIn}`;
+    `The recovery kept, deleted and restated the window only: what the reload (or a load since) wrote on those days was not kept, is in no mart it restated (a source working in local time writes the hours either side of the window into those days, in UTC); its rollback takes out, kept first, the rows there of the dlt loads that wrote the window (by _dlt_load_id) and leaves the others; ${takeIn}`;
   if (byReload.length > 0) return result('rows-added', summary);
   if (held.length === 0) return result('ok', summary);
   return result(added.length > 0 ? 'rows-added' : 'rows-gone', summary);
