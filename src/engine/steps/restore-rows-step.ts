@@ -203,13 +203,15 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
       if (changed) return { commit: false, value: { changed, deleted: 0, inserted: 0 } };
       const deleted = firstNumber(await session.run(`DELETE FROM ${step.table} WHERE ${replace.where}`, replace.params));
       if (deleted !== now) return { commit: false, value: { deleted, inserted: 0 } };
+      const inserted = firstNumber(await session.run(`INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet($1)`, [step.from]));
+      // Days outside the window, of loads none of the rows just put back has: the rows inserted are not among them.
       if (spill && around && spillKept) {
         const spillChanged = await changedSinceKept(session, { table: step.table, where: spill.where, params: [], file: around.keepTo });
         if (spillChanged) return { commit: false, value: { changed: `around it, ${spillChanged}`, deleted: 0, inserted: 0 } };
         const spillDeleted = firstNumber(await session.run(`DELETE FROM ${step.table} WHERE ${spill.where}`));
         if (spillDeleted !== spillKept.kept) return { commit: false, value: { changed: `around it, ${spillKept.kept} rows of the reload's loads were kept and ${spillDeleted} found to delete`, deleted: 0, inserted: 0 } };
       }
-      return { commit: true, value: { deleted, inserted: firstNumber(await session.run(`INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet($1)`, [step.from])) } };
+      return { commit: true, value: { deleted, inserted } };
     }, rolledBackWords).catch((error: unknown) => {
       // Its DELETE or INSERT failed and was rolled back: the window is as it was, its rows also kept in the file.
       if (error instanceof ChangedNothing) throw new ChangedNothing(`${error.message}; the rows in the window are also kept in ${replace.keepTo}`, { file: replace.keepTo });
@@ -345,13 +347,12 @@ export const restoreRowsStepKind = defineStepKind({
           '-- then, in one transaction:',
           '-- first: the rows the WHERE picks must still be, value by value, the rows just kept (another writer may have changed them), or nothing is changed',
           `DELETE FROM ${step.table} WHERE ${step.replace.where.trim()}${bound(step.replace.params)}  -- must delete exactly the rows just kept`,
+          `INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet('${rel(step.from)}')`,
           ...(step.replace.reloadRowsAround
             ? [
-                `-- and the rows on the day before and the day after the window of the dlt loads in it now that are not the kept rows' (the reload's): kept first in '${rel(step.replace.reloadRowsAround.keepTo)}', compared again, then`,
-                `DELETE FROM ${step.table} WHERE utc_day(${step.replace.reloadRowsAround.dateColumn}) IN (<the day before>, <the day after>) AND _dlt_load_id IN (<those loads>)  -- must delete exactly the rows just kept`,
+                `DELETE FROM ${step.table} WHERE utc_day(${step.replace.reloadRowsAround.dateColumn}) IN (<day before>, <day after>) AND _dlt_load_id IN (<the reload's: in the window, not the kept rows'>)  -- kept first in '${rel(step.replace.reloadRowsAround.keepTo)}', compared again`,
               ]
             : []),
-          `INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet('${rel(step.from)}')`,
         ].join('\n')
       : `INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet('${rel(step.from)}')  -- only rows not already there${step.key ? ` (by key ${step.key})` : ''}`,
   run: runRestoreRowsStep,
