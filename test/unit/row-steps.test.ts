@@ -70,6 +70,9 @@ describe('a DELETE with expectRows', () => {
     const result = await runSqlStep(step as Extract<ResolvedStep, { kind: 'sql' }>, ctx);
     expect(result.status).toBe('failed');
     expect(result.summary).toBe(`changed ${inWindow} rows where the preview counted ${inWindow - 1}: rolled back, nothing was changed`);
+    // Said changed nothing to the run too: not "stopped part-way, and may have changed part of what it changes".
+    expect(result.untouched).toBe(true);
+    expect(changedBeforeStopping([step], [{ stepId: step.id, ...result }])).toEqual([]);
     expect(await count()).toBe(before);
   });
 

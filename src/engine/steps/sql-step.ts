@@ -117,7 +117,8 @@ async function runStatement(step: SqlStep, session: TargetSession, fail: Fail, s
       untouched: true,
     };
   }
-  if (changed.count !== expected) return fail(`changed ${rowsSaid(changed.count)} where the preview counted ${expected}: rolled back, nothing was changed`);
+  // Its ROLLBACK answered (inTransaction throws otherwise): nothing changed, so the run does not say it stopped part-way.
+  if (changed.count !== expected) return { ...fail(`changed ${rowsSaid(changed.count)} where the preview counted ${expected}: rolled back, nothing was changed`), untouched: true };
   return { status: 'ok', summary: `changed ${rowsSaid(changed.count)}, as previewed; committed`, durationMs: elapsedSince(started), outputs: { rowCount: changed.count } };
 }
 
