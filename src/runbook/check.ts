@@ -2,6 +2,7 @@
 import { engineStatuses } from '../engine/execute-steps.js';
 import { forStep, type StepReferences, type TemplateUse } from '../engine/steps/define-step-kind.js';
 import { boundValueIssues } from '../engine/steps/bound-values.js';
+import { columnOutputHint } from '../engine/steps/sql-result-outputs.js';
 import { stepKind } from '../engine/steps/index.js';
 import { engineValueNames, scopedValueNames, targetFieldNames, targetValueNames } from '../engine/template-values.js';
 import { outputShapeProblem, stepOutputFacts } from './step-outputs.js';
@@ -151,13 +152,15 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       const step = steps.find((s) => s.id === id);
       if (!step) return wrap(`no ${what} step "${id}"${didYouMean(id, steps.map((s) => s.id))}`);
       const outputs = possibleOutputs(step);
-      if (!outputs.includes(output)) return wrap(`step "${id}" (${step.kind}) has no output "${output}"${didYouMean(output, outputs)}; it has: ${list(outputs)}`);
+      const readsColumn = (column: string) => columnOutputHint(step, `${head}.${id}`, column);
+      if (!outputs.includes(output)) return wrap(`step "${id}" (${step.kind}) has no output "${output}"${didYouMean(output, outputs)}; it has: ${list(outputs)}${readsColumn(output)}`);
       // A list where one value is filled in renders as a marker, or fails the plan: said now, not at 3 a.m. One of its
       // values ({{steps.<id>.counts.<table>}}) is one value.
       const shape = stepOutputFacts(step).get(output)?.shape;
       // Only a map has values by name: past a text or a list, the rest names nothing and would render as a marker.
       if (rest.length > 2 && (shape === 'text' || shape === 'list')) {
-        return wrap(`${head}.${id}.${output} is ${shape === 'text' ? 'one value' : 'a list'}, which has no ".${rest.slice(2).join('.')}": read {{${head}.${id}.${output}}} itself${shape === 'list' ? " (in a command's forEach)" : ''}`);
+        const column = output === 'rows' ? readsColumn(rest[2] as string) : '';
+        return wrap(`${head}.${id}.${output} is ${shape === 'text' ? 'one value' : 'a list'}, which has no ".${rest.slice(2).join('.')}": read {{${head}.${id}.${output}}} itself${shape === 'list' ? " (in a command's forEach)" : ''}${column}`);
       }
       // A map's value by name is one value (a count): past it, the rest names nothing either.
       if (rest.length > 3 && shape === 'map') {
@@ -165,7 +168,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
         return wrap(`${value} is one value of the map ${head}.${id}.${output}, which has no ".${rest.slice(3).join('.')}": read {{${value}}} itself`);
       }
       const misshapen = rest.length === 2 ? outputShapeProblem(step, output, use.as, `${head}.${id}.${output}`) : undefined;
-      return misshapen && wrap(misshapen);
+      return misshapen && wrap(`${misshapen}${output === 'rows' || output === 'columns' ? readsColumn('<column>') : ''}`);
     };
     if (head === 'diagnosis') return scope.diagnosis ? stepOutput(diagnosisSteps, 'diagnosis') : wrap(`${scope.label} cannot read {{diagnosis.…}}: it is the diagnosis`);
     if (head === 'steps') {

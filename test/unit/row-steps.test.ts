@@ -49,7 +49,8 @@ async function database(): Promise<{ dir: string; ctx: StepRunContext; count: (w
   return { dir, ctx, count };
 }
 
-const common = { mutates: true, destructive: false, acceptStatuses: [], timeoutMs: 60_000, guard: false };
+// outputs and classify: a sql step's, read by no other kind.
+const common = { mutates: true, destructive: false, acceptStatuses: [], timeoutMs: 60_000, guard: false, outputs: [], classify: [] };
 const window = `observation_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)`;
 
 /** Changes a test's database in place, as a load or a mistake would. */

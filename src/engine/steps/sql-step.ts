@@ -17,6 +17,7 @@ import { connectionLost, rolledBackWords } from './rolled-back.js';
 import { changesData, makesOnlyNewDatabases, overwritingStatements } from './sql-statements.js';
 import { rowsSaid } from '../../plural.js';
 import { firstLine } from '../../excerpt.js';
+import { classifiedStatuses, readResult, resultClassifyRule, resultOutputIssues, resultOutputs } from './sql-result-outputs.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -30,6 +31,10 @@ const schema = z.strictObject({
    * in a transaction that is rolled back when the count differs.
    */
   expectRows: rowCount.optional(),
+  /** Columns of a one-row result read as outputs ({{steps.<id>.n}}): a result without them fails the step. */
+  outputs: resultOutputs,
+  /** Turns an output's value into a status, as a command's classify does its output; first match wins; none: ok. */
+  classify: z.array(resultClassifyRule).default([]),
 });
 
 export type SqlStep = z.output<typeof schema> &
@@ -84,12 +89,16 @@ async function comparedWithKept(session: TargetSession, kept: NonNullable<SqlSte
 async function runStatement(step: SqlStep, session: TargetSession, fail: Fail, started: number): Promise<StepResult> {
   if (step.expectRows === undefined) {
     const { columns, rows } = await session.run(step.sql, step.params);
+    const output = columns.length > 0 ? textTable(columns, rows) : undefined;
+    const read = step.outputs.length > 0 ? readResult(step, columns, rows) : { outputs: {}, status: 'ok' };
+    if ('problem' in read) return { ...fail(`the result ${read.problem}`), output };
+    const values = Object.entries(read.outputs).map(([name, value]) => `${name} ${value}`);
     return {
-      status: 'ok',
-      summary: columns.length > 0 ? rowsSaid(rows.length) : 'done',
-      output: columns.length > 0 ? textTable(columns, rows) : undefined,
+      status: read.status,
+      summary: values.length > 0 ? values.join(', ') : columns.length > 0 ? rowsSaid(rows.length) : 'done',
+      output,
       durationMs: elapsedSince(started),
-      outputs: { rows, columns, rowCount: rows.length },
+      outputs: { rows, columns, rowCount: rows.length, ...read.outputs },
     };
   }
   const expected = Number(step.expectRows);
@@ -127,15 +136,19 @@ export const sqlStepKind = defineStepKind({
   describesSql: true,
   schema,
   // unreachable: its target (MotherDuck) could not be reached, so nothing ran (withStepDatabase).
-  statuses: ['ok', 'failed', 'unknown', 'unreachable'],
+  // Its classify rules' statuses besides: what a verdict tells a one-row result's values by.
+  statuses: (step) => ['ok', 'failed', 'unknown', 'unreachable', ...classifiedStatuses(step)],
   // A statement that failed, whose answer was lost (unknown) or that never ran (unreachable) set none; unreachable says why.
   outputs: (step) =>
-    unsetAlike(step.expectRows === undefined ? { rows: 'list', columns: 'list', rowCount: 'text' } : { rowCount: 'text' }, ['failed', 'unknown', 'unreachable'], {
-      problem: { shape: 'text', onlyWhen: ['unreachable'] },
-    }),
+    unsetAlike(
+      step.expectRows === undefined ? { rows: 'list', columns: 'list', rowCount: 'text', ...Object.fromEntries(step.outputs.map((name) => [name, 'text' as const])) } : { rowCount: 'text' },
+      ['failed', 'unknown', 'unreachable'],
+      { problem: { shape: 'text', onlyWhen: ['unreachable'] } },
+    ),
   defaultTimeoutMs: 10 * 60_000,
   rules: (step) => [
     ...boundValueIssues(step.sql, step.params, ['params']),
+    ...resultOutputIssues(step),
     ...(changesData(step.sql) && !step.mutates ? [{ at: ['mutates'], message: 'this SQL changes data: set mutates: true' }] : []),
     // Marked or not, a statement that changes data already there is destructive: the plan marks it, a teammate approves
     // it, and on MotherDuck the engine takes a named snapshot before it. Editing the flag away must not skip that.

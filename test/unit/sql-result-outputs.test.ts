@@ -1,0 +1,109 @@
+// Tests a sql step's one-row result read as outputs ({{steps.<id>.n}}) and classified into statuses: at load, and run on a real DuckDB file.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { StepRunContext } from '../../src/engine/steps/context.js';
+import { runSqlStep } from '../../src/engine/steps/sql-step.js';
+import type { ResolvedStep } from '../../src/engine/types.js';
+import { runCommand } from '../../src/process/run-command.js';
+import { createBackfillDatabase } from '../helpers/backfill-data.js';
+import { projectRoot, useTempDirs } from '../support/fixtures.js';
+import { bundled, refusalOf, type Doc } from '../support/planted-runbook.js';
+
+const tempDir = useTempDirs('databox-sql-result-outputs-');
+
+/** A folder of the bundled runbooks, which duckdb.yml's texts name. */
+function runbooks(): string {
+  const dir = tempDir();
+  fs.cpSync(path.join(projectRoot, 'runbooks'), dir, { recursive: true });
+  return dir;
+}
+
+const probe = (extra: Doc = {}): Doc => ({
+  id: 'row_probe',
+  kind: 'sql',
+  title: 'Count the bird observations',
+  sql: 'SELECT count(*) AS n FROM ebird.fct_daily_bird_observations',
+  onlyIf: { step: 'open', status: ['ok', 'read-only'] },
+  ...extra,
+});
+
+/** duckdb.yml with the probe among its diagnosis steps and, before the healthy verdict, one that reads it. */
+function withProbe(step: Doc, verdict: Doc): Doc {
+  const doc = bundled('duckdb.yml');
+  doc.diagnosis.steps.splice(1, 0, step);
+  const verdicts = doc.diagnosis.verdicts as Doc[];
+  verdicts.splice(verdicts.length - 1, 0, { id: 'no-birds', title: 'The bird mart is empty', severity: 'warning', paths: [], ...verdict });
+  return doc;
+}
+
+const verdictIndex = () => (bundled('duckdb.yml').diagnosis.verdicts as Doc[]).length - 1;
+
+describe('a sql step read by a verdict, at load', () => {
+  it('loads with a declared column read as a value and a status its classify rule gives', () => {
+    const doc = withProbe(probe({ outputs: ['n'], classify: [{ status: 'empty', output: 'n', below: 1 }] }), {
+      when: { step: 'row_probe', status: 'empty' },
+      advice: 'The probe counted {{steps.row_probe.n}} rows.',
+    });
+    expect(refusalOf(runbooks(), 'duckdb.yml', doc)).toEqual([]);
+  });
+
+  it('says how to read a value of the result where {{…rowCount}} is not it and {{…rows.n}} reads into a list', () => {
+    const doc = withProbe(probe(), { when: { step: 'row_probe', status: 'ok' }, advice: 'The probe counted {{steps.row_probe.n}} rows, {{steps.row_probe.rows.n}} of them.' });
+    const how = 'A value of its result is read by naming its column in the step (outputs: [n]) and then {{steps.row_probe.n}}, its result then one row; rowCount is how many rows the result has';
+    expect(refusalOf(runbooks(), 'duckdb.yml', doc)).toEqual([
+      `at diagnosis.verdicts[${verdictIndex()}].advice: {{steps.row_probe.n}}: step "row_probe" (sql) has no output "n"; it has: rows, columns, rowCount, problem, status, summary. ${how}`,
+      `at diagnosis.verdicts[${verdictIndex()}].advice: {{steps.row_probe.rows.n}}: steps.row_probe.rows is a list, which has no ".n": read {{steps.row_probe.rows}} itself (in a command's forEach). ${how}`,
+    ]);
+  });
+
+  it('refuses a classify rule on a column not declared, a status no rule gives, and a declared column with expectRows', () => {
+    const undeclared = withProbe(probe({ outputs: ['n'], classify: [{ status: 'empty', output: 'count', atLeast: 0 }] }), {
+      when: { step: 'row_probe', status: 'empty' },
+      advice: 'The probe counted {{steps.row_probe.n}} rows.',
+    });
+    expect(refusalOf(runbooks(), 'duckdb.yml', undeclared)).toEqual(['at diagnosis.steps[1].classify[0].output: "count" is not one of this step\'s outputs; its outputs: n']);
+    const noSuchStatus = withProbe(probe({ outputs: ['n'], classify: [{ status: 'empty', output: 'n', below: 1 }] }), {
+      when: { step: 'row_probe', status: 'none' },
+      advice: 'The probe counted {{steps.row_probe.n}} rows.',
+    });
+    expect(refusalOf(runbooks(), 'duckdb.yml', noSuchStatus)).toEqual([expect.stringMatching(new RegExp(`^at diagnosis\\.verdicts\\[${verdictIndex()}\\]\\.when(\\.status)?: .*"none".*empty`))]);
+    const changing = bundled('duckdb.yml');
+    changing.recovery[0].steps.push({ id: 'trim', kind: 'sql', title: 'Trim', sql: 'UPDATE t SET a = 1', mutates: true, destructive: true, expectRows: '1', outputs: ['n'] });
+    expect(refusalOf(runbooks(), 'duckdb.yml', changing)).toContain(
+      `at recovery[0].steps[${changing.recovery[0].steps.length - 1}].outputs: a statement with expectRows gives the number of rows it changed ({{steps.<id>.rowCount}}), not a result to read: take outputs out`,
+    );
+  });
+});
+
+async function context(): Promise<StepRunContext> {
+  const dir = tempDir();
+  const file = path.join(dir, 'databox.duckdb');
+  await createBackfillDatabase(file, { lastDay: '2026-04-24', rowsPerDay: 3 });
+  return { root: dir, databasePath: file, stateDir: path.join(dir, 'var'), incidentId: 'dbx-20260425-0001', runId: 'dbx-20260425-0001/1', diskFullPercent: 95, runCommand, redact: (text) => text, clock: () => new Date('2026-04-25T08:00:00Z'), progress: () => {} };
+}
+
+const sqlStep = (sql: string, extra: Doc = {}) =>
+  ({ id: 'row_probe', title: 'probe', kind: 'sql', target: 'local', sql, params: [], mutates: false, destructive: false, acceptStatuses: [], timeoutMs: 60_000, guard: false, outputs: [], classify: [], ...extra }) as Extract<ResolvedStep, { kind: 'sql' }>;
+
+describe('a sql step with outputs, run', () => {
+  it('gives the declared column as a value, and the status of the first classify rule that matches', async () => {
+    const ctx = await context();
+    const counted = await runSqlStep(sqlStep('SELECT count(*) AS n FROM raw_ebird.observations', { outputs: ['n'], classify: [{ status: 'empty', output: 'n', below: 1 }] }), ctx);
+    expect(counted).toMatchObject({ status: 'ok', outputs: { n: expect.stringMatching(/^[1-9]\d*$/), rowCount: 1 } });
+    expect(counted.summary).toBe(`n ${counted.outputs?.n as string}`);
+    const none = await runSqlStep(sqlStep('SELECT count(*) AS n FROM raw_ebird.observations WHERE false', { outputs: ['n'], classify: [{ status: 'empty', output: 'n', below: 1 }] }), ctx);
+    expect(none).toMatchObject({ status: 'empty', outputs: { n: '0' } });
+  });
+
+  it('fails, saying why, on a result that is not one row, lacks the column, or has it NULL', async () => {
+    const ctx = await context();
+    const twoRows = await runSqlStep(sqlStep('SELECT 1 AS n UNION ALL SELECT 2', { outputs: ['n'] }), ctx);
+    expect(twoRows).toMatchObject({ status: 'failed', summary: 'the result gave 2 rows, where its outputs (n) read one row: make the SELECT give exactly one (an aggregate such as count(*) does)' });
+    expect(twoRows.outputs).toEqual({});
+    const unnamed = await runSqlStep(sqlStep('SELECT count(*) FROM raw_ebird.observations', { outputs: ['n'] }), ctx);
+    expect(unnamed).toMatchObject({ status: 'failed', summary: 'the result gave no column "n" (its columns: count_star()), which its outputs name: name it in the SELECT (… AS n)' });
+    const empty = await runSqlStep(sqlStep('SELECT max(observation_date) AS n FROM raw_ebird.observations WHERE false', { outputs: ['n'] }), ctx);
+    expect(empty).toMatchObject({ status: 'failed', summary: 'the result gave NULL for "n", which its outputs read as a value: give it one in the SELECT (coalesce(…, 0) AS n)' });
+  });
+});
