@@ -3,6 +3,7 @@
 // the author's word (mutates, destructive).
 import path from 'node:path';
 import type { StepIssue } from './define-step-kind.js';
+import { dashLookAlikeIssues } from './dash-look-alikes.js';
 import { fileChangingOption } from './file-changing-options.js';
 import { interpreterEffect } from './interpreter-options.js';
 import { changingSqlIn } from './sql-in-argv.js';
@@ -158,6 +159,8 @@ export function argvIssues(argv: readonly (string | { argv: string[] })[], destr
   if (program !== undefined && /\s/.test(program) && !program.includes('/')) {
     return [{ at: ['argv', 0], message: `"${program}" is one element, so it names a program with a space in it; argv takes one element per word (no shell splits it): [${program.trim().split(/\s+/).join(', ')}, …]` }];
   }
+  const dashes = dashLookAlikeIssues(argv);
+  if (dashes.length > 0) return dashes;
   const operators = shellOperatorIssues(argv);
   if (operators.length > 0) return operators;
   const found = effect(words);

@@ -1,0 +1,47 @@
+// Tests what an operator editing a runbook is told of mistakes a document, a chat or a type mix-up plants: each said plainly, with what to write.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot, useTempDirs } from '../support/fixtures.js';
+import { bundled, refusalOf, type Doc } from '../support/planted-runbook.js';
+
+const tempDir = useTempDirs('databox-runbook-edit-messages-');
+
+/** A folder of the bundled runbooks, which each one's texts name. */
+function runbooks(): string {
+  const dir = tempDir();
+  fs.cpSync(path.join(projectRoot, 'runbooks'), dir, { recursive: true });
+  return dir;
+}
+
+/** The index of duckdb.yml's recovery step running `sqlmesh plan prod --auto-apply`, and of that option in it. */
+function autoApply(doc: Doc): { path: number; step: number; arg: number } {
+  for (const [p, recovery] of (doc.recovery as Doc[]).entries()) {
+    for (const [s, step] of (recovery.steps as Doc[]).entries()) {
+      const arg = Array.isArray(step.argv) ? step.argv.indexOf('--auto-apply') : -1;
+      if (arg !== -1) return { path: p, step: s, arg };
+    }
+  }
+  throw new Error('duckdb.yml runs no sqlmesh plan --auto-apply');
+}
+
+describe('an argv option typeset with en or em dashes', () => {
+  it('is refused naming the character, where it is, and the option to write', () => {
+    const doc = bundled('duckdb.yml');
+    const at = autoApply(doc);
+    doc.recovery[at.path].steps[at.step].argv[at.arg] = '\u2013\u2013auto-apply';
+    doc.validation.steps[2].argv.push('-\u2014force');
+    const last = doc.validation.steps[2].argv.length - 1;
+    const dashes = 'starts with dashes that are not hyphens, as a document or a chat typesets them: the program would read it as an argument, not the option';
+    expect(refusalOf(runbooks(), 'duckdb.yml', doc)).toEqual([
+      `at recovery[${at.path}].steps[${at.step}].argv[${at.arg}]: "\u2013\u2013auto-apply" ${dashes} --auto-apply it looks like. Write --auto-apply (it holds an en dash "\u2013" (U+2013) at the start (type a plain hyphen - instead), an en dash "\u2013" (U+2013) after "\u2013" (type a plain hyphen - instead))`,
+      `at validation.steps[2].argv[${last}]: "-\u2014force" ${dashes} --force it looks like. Write --force (it holds an em dash "\u2014" (U+2014) after "-" (type a plain hyphen - instead))`,
+    ]);
+  });
+
+  it('is no option where the dash is inside a word (a range of days in prose passed on)', () => {
+    const doc = bundled('duckdb.yml');
+    doc.validation.steps[2].argv.push('--note=Mon\u2013Fri');
+    expect(refusalOf(runbooks(), 'duckdb.yml', doc)).toEqual([]);
+  });
+});
