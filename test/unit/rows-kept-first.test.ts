@@ -58,6 +58,14 @@ describe('rowsKeptFirst', () => {
     expect(messages(step('DELETE FROM {{source.raw_table}}')).at(0)).toMatch(/^sql: a DELETE needs a WHERE naming the rows it changes \(DELETE FROM <table> WHERE …\)/);
   });
 
+  it('tells a DROP (or a DELETE without WHERE) written without expectRows how to write it, not to set expectRows first', () => {
+    expect(messages(step('DROP TABLE IF EXISTS main.scratch', { expectRows: undefined }))).toEqual([
+      "sql: a DROP TABLE written this way cannot be checked against the rows kept before it: write it as DELETE FROM <table> WHERE … (or UPDATE <table> SET … WHERE …), after an export-rows step keeping the same rows (with target: motherduck, the engine's named snapshot keeps them instead)",
+    ]);
+    expect(messages(step('DELETE FROM {{source.raw_table}}', { expectRows: undefined }))[0]).toMatch(/^sql: a DELETE needs a WHERE naming the rows it changes/);
+    expect(messages(step(`DELETE FROM {{source.raw_table}} WHERE ${where}`, { expectRows: undefined }))[0]).toMatch(/^expectRows: a DELETE must change exactly the rows a preview counted: set expectRows/);
+  });
+
   it('leaves MotherDuck alone to the named snapshot the engine takes before every destructive step', () => {
     expect(messages(step('CREATE OR REPLACE TABLE t AS SELECT 1', { target: 'motherduck' }), [])).toEqual([]);
   });
