@@ -3,7 +3,7 @@
 import type { TemplateUse } from '../engine/steps/define-step-kind.js';
 import { stepKind } from '../engine/steps/index.js';
 import { sqlSegments } from '../engine/steps/sql-segments.js';
-import { changesData, sqlStatements } from '../engine/steps/sql-statements.js';
+import { changesData, sqlStatementParts } from '../engine/steps/sql-statements.js';
 import type { RunbookProblem } from './check.js';
 import { stepsAt } from './every-step.js';
 import type { Preview, Runbook } from './schema.js';
@@ -70,7 +70,7 @@ function snapshotNameOutsideSql(rb: Runbook, use: TemplateUse): string[] {
  * the plan fails then with "Values were not provided…", and without values it returns one statement's result unsaid.
  */
 function statementsProblem(sql: string): string[] {
-  const statements = sqlStatements(sql);
+  const statements = sqlStatementParts(sql).map((statement) => statement.written);
   if (statements.length < 2) return [];
   const clipped = statements.map((statement) => `"${statement.length > 60 ? `${statement.slice(0, 57)}…` : statement}"`);
   return [

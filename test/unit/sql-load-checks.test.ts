@@ -51,10 +51,24 @@ describe('SQL that writes a file', () => {
     doc.diagnosis.steps.push(sqlStep("EXPORT DATABASE '/tmp/dump'"));
     expect(refusalOf(tempDir(), 'backfill.yml', doc)).toEqual([
       'at diagnosis.steps[3].mutates: this SQL changes data: set mutates: true',
-      `at diagnosis.steps[3].destructive: the statement "EXPORT DATABASE ''" changes data already there (EXPORT DATABASE, which replaces the files already in its directory): ${destructiveAdvice}`,
+      `at diagnosis.steps[3].destructive: the statement "EXPORT DATABASE '/tmp/dump'" changes data already there (EXPORT DATABASE, which replaces the files already in its directory): ${destructiveAdvice}`,
     ]);
     doc.diagnosis.steps[3] = sqlStep("COPY (SELECT * FROM raw_ebird.observations) TO '/tmp/obs.parquet'", { mutates: true, destructive: true });
     expect(refusalOf(tempDir(), 'backfill.yml', doc)).toEqual(['at diagnosis.steps[3]: diagnosis steps must be read-only']);
+  });
+
+  it("is quoted as the operator wrote it, its string literals kept (they are emptied only for the keyword scan)", () => {
+    const doc = bundled('backfill.yml');
+    doc.diagnosis.steps.push(sqlStep("DELETE FROM main.scratch WHERE source = 'ebird' AND path = 'x;y' -- a note", { mutates: true }));
+    doc.diagnosis.steps.push({ ...sqlStep("COPY (SELECT 1) TO '/tmp/one.csv'"), id: 'copied' });
+    const lines = refusalOf(tempDir(), 'backfill.yml', doc);
+    expect(lines).toContain(`at diagnosis.steps[3].destructive: the statement "DELETE FROM main.scratch WHERE source = 'ebird' AND path = 'x;y'" changes data already there (DELETE): ${destructiveAdvice}`);
+    expect(lines).toContain(
+      `at diagnosis.steps[4].destructive: the statement "COPY (SELECT 1) TO '/tmp/one.csv'" changes data already there (COPY … TO, which replaces the file if it exists; an export-rows step never does): ${destructiveAdvice}`,
+    );
+    const reads = bundled('backfill.yml');
+    reads.diagnosis.steps.push(sqlStep("SELECT 'a;b' AS x; SELECT 'c' AS y"));
+    expect(refusalOf(tempDir(), 'backfill.yml', reads)).toEqual([expect.stringMatching(/^at diagnosis\.steps\[3\]\.sql: holds 2 statements, "SELECT 'a;b' AS x", then "SELECT 'c' AS y": /)]);
   });
 
   it('is refused in a preview, which runs when the plan is proposed', () => {

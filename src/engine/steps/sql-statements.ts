@@ -1,13 +1,49 @@
 // Classifies SQL text statement by statement: which write (they mutate), and which change or remove data already there (destructive).
 import { sqlSegments } from './sql-segments.js';
 
+/**
+ * The statements of `sql`, split on the semicolons between them, each twice: `scanned`, comments removed and string
+ * literals emptied, for the keyword checks (a literal's text never decides anything; a quoted identifier keeps its text,
+ * as it names a table); `written`, as the author wrote it but for comments and spacing, for a message to quote.
+ */
+export function sqlStatementParts(sql: string): { scanned: string; written: string }[] {
+  const statements: { scanned: string; written: string }[] = [];
+  let scanned = '';
+  let written = '';
+  const end = () => {
+    const part = { scanned: scanned.replace(/\s+/g, ' ').trim(), written: written.replace(/\s+/g, ' ').trim() };
+    if (part.scanned.length > 0) statements.push(part);
+    scanned = '';
+    written = '';
+  };
+  for (const segment of sqlSegments(sql)) {
+    if (segment.kind === 'comment') {
+      scanned += ' ';
+      written += ' ';
+    } else if (segment.kind === 'string') {
+      scanned += "''";
+      written += segment.text;
+    } else if (segment.kind === 'identifier') {
+      scanned += segment.text;
+      written += segment.text;
+    } else {
+      const [first = '', ...rest] = segment.text.split(';');
+      scanned += first;
+      written += first;
+      for (const after of rest) {
+        end();
+        scanned = after;
+        written = after;
+      }
+    }
+  }
+  end();
+  return statements;
+}
+
 /** The statements of `sql`, comments removed and string literals emptied, split on the semicolons between them. */
 export function sqlStatements(sql: string): string[] {
-  // A quoted identifier keeps its text (it names a table); a string literal's text never decides anything.
-  const text = sqlSegments(sql)
-    .map((segment) => (segment.kind === 'comment' ? ' ' : segment.kind === 'string' ? "''" : segment.text))
-    .join('');
-  return text.split(';').map((s) => s.replace(/\s+/g, ' ').trim()).filter((s) => s.length > 0);
+  return sqlStatementParts(sql).map((statement) => statement.scanned);
 }
 
 // EXECUTE runs a prepared statement this text may not show: counted as a write, never as a read.
@@ -66,10 +102,10 @@ export function makesOnlyNewDatabases(sql: string): boolean {
   return statements.length > 0 && statements.every((statement) => /^CREATE DATABASE\b/.test(executedStatement(statement)));
 }
 
-/** The statements of `sql` that change data already there, each with why. */
+/** The statements of `sql` that change data already there, each as written (for a message to quote) with why. */
 export function overwritingStatements(sql: string): { statement: string; why: string }[] {
-  return sqlStatements(sql).flatMap((statement) => {
-    const why = overwrites(statement);
-    return why ? [{ statement, why }] : [];
+  return sqlStatementParts(sql).flatMap(({ scanned, written }) => {
+    const why = overwrites(scanned);
+    return why ? [{ statement: written, why }] : [];
   });
 }
