@@ -1,5 +1,6 @@
 // Reads a runbook file's YAML into plain data; whatever the yaml library finds or throws becomes a line naming the file and the line.
 import { isAlias, isMap, isPair, isScalar, LineCounter, parseDocument, Scalar, visit, type Document } from 'yaml';
+import { describeCharacter } from '../commands/unusual-characters.js';
 import { didYouMean } from './did-you-mean.js';
 import { duplicateKeyProblems } from './duplicate-keys.js';
 import { lineOfPath, type DataPath, type LineAt } from './yaml-lines.js';
@@ -38,7 +39,12 @@ export function readYaml(text: string, file: string): ReadYaml {
   // A key written twice is named with both its lines (the yaml library names the second alone), every one of them.
   const duplicates = doc.errors.every((error) => error.code === 'DUPLICATE_KEY') ? duplicateKeyProblems(doc, lineAt) : [];
   if (duplicates.length > 0) return { ok: false, problems: duplicates.map(placed) };
-  if (first) return { ok: false, problems: [`${file}${first.linePos ? `:${first.linePos[0].line}` : ''}: not valid YAML: ${first.message}`] };
+  if (first) {
+    const line = first.linePos?.[0].line;
+    const spaces = line === undefined ? [] : spacesNotSpaces(text, line);
+    if (spaces.length > 0) return { ok: false, problems: spaces.map((space) => `${file}:${line}: ${space}`) };
+    return { ok: false, problems: [`${file}${line === undefined ? '' : `:${line}`}: not valid YAML: ${first.message}`] };
+  }
   const unresolved = [...unresolvedAliases(doc, lineAt), ...unquotedPlaceholders(doc, lineAt), ...textCutByComment(doc, text, lineAt)];
   if (unresolved.length > 0) return { ok: false, problems: unresolved.map(placed) };
   try {
@@ -65,6 +71,20 @@ function rememberedNodeLines(doc: Document, lineAt: LineAt): (at: DataPath) => n
     if (!lines.has(key)) lines.set(key, lineOfPath(doc, lineAt, at, true));
     return lines.get(key);
   };
+}
+
+/** Characters that look like a space and are none to YAML: a non-breaking space (U+00A0), as a document or a chat pastes one, and its kin. */
+const lookAlikeSpace = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g;
+
+/**
+ * Each character on the line (1-based) where the YAML broke that looks like a space and is none, said with its column:
+ * YAML's own message ("Implicit map keys need to be followed by map values") points at a line that looks right.
+ */
+function spacesNotSpaces(text: string, line: number): string[] {
+  const written = text.split('\n')[line - 1] ?? '';
+  return [...written.matchAll(lookAlikeSpace)].map(
+    (found) => `column ${found.index + 1} holds ${describeCharacter(found[0])}, which looks like a space but is none to YAML, so the line cannot be read: type a plain space there`,
+  );
 }
 
 /** Each alias that names no anchor set before it, as "at line N: …", with the anchors the file sets. */

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkRunbooks } from '../../src/runbook/load.js';
 import { projectRoot, useTempDirs } from '../support/fixtures.js';
 import { bundled, refusalOf, type Doc } from '../support/planted-runbook.js';
 
@@ -43,5 +44,26 @@ describe('an argv option typeset with en or em dashes', () => {
     const doc = bundled('duckdb.yml');
     doc.validation.steps[2].argv.push('--note=Mon\u2013Fri');
     expect(refusalOf(runbooks(), 'duckdb.yml', doc)).toEqual([]);
+  });
+});
+
+/** The problems `runbooks check` finds in the bundled runbooks with duckdb.yml's text edited so, each without its folder. */
+function editedText(edit: (text: string) => string): string[] {
+  const dir = runbooks();
+  const file = path.join(dir, 'duckdb.yml');
+  fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
+  return checkRunbooks(dir).problems.map((line) => line.replace(`${dir}/`, ''));
+}
+
+describe('a non-breaking space in the YAML, where a space goes', () => {
+  const line = fs.readFileSync(path.join(projectRoot, 'runbooks', 'duckdb.yml'), 'utf8').split('\n').indexOf('      timeout: 30s') + 1;
+  const nbsp = 'holds a non-breaking space (U+00A0), which looks like a space but is none to YAML, so the line cannot be read: type a plain space there';
+
+  it('is named with its line and column after a key, not as YAML\'s own message', () => {
+    expect(editedText((text) => text.replace('      timeout: 30s\n', '      timeout:\u00a030s\n'))).toEqual([`duckdb.yml:${line}: column 15 ${nbsp}`]);
+  });
+
+  it('is named with its line and column in the indent', () => {
+    expect(editedText((text) => text.replace('      timeout: 30s\n', '\u00a0     timeout: 30s\n'))).toEqual([`duckdb.yml:${line}: column 1 ${nbsp}`]);
   });
 });
