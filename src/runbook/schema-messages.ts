@@ -72,6 +72,22 @@ export const runbookIssueMessage: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_type' && issue.expected === 'boolean' && typeof scalar === 'string') {
     return `${JSON.stringify(scalar)} is text where true or false goes: write true or false, without quotes`;
   }
+  // A key written with nothing after its colon (timeout:): YAML reads null there.
+  if (issue.code === 'invalid_type' && scalar === null) {
+    const key = String(issue.path?.at(-1) ?? 'value');
+    const example = durationKeys.has(key) ? ' (a duration such as 30s or 15m)' : issue.expected === 'array' ? ' ([…], one element each)' : '';
+    return `has nothing after "${key}:", which YAML reads as no value: give its value${example}, or leave the key out where it may be left out`;
+  }
+  // paths: a, argv: uv run sqlmesh audit: one text where YAML needed a list in brackets.
+  if (issue.code === 'invalid_type' && issue.expected === 'array' && typeof scalar === 'string') {
+    const words = issue.path?.at(-1) === 'argv' ? scalar.trim().split(/\s+/) : scalar.split(',').map((word) => word.trim());
+    return `${JSON.stringify(scalar)} is one text where a list goes: write it in brackets, one element each: [${words.join(', ')}]`;
+  }
+  // windowMaxDays: "62": a number in quotes is text to YAML.
+  if (issue.code === 'invalid_type' && issue.expected === 'number' && typeof scalar === 'string') {
+    const number = scalar.trim() !== '' && !Number.isNaN(Number(scalar)) ? Number(scalar) : undefined;
+    return `${JSON.stringify(scalar)} is text where a number goes: ${number === undefined ? 'write a number' : `write ${number}`}, without quotes`;
+  }
   // A key left out that this place needs (a step without its title): named as missing, not as a type mismatch.
   if (issue.code === 'invalid_type' && issue.input === undefined && typeof issue.expected === 'string') {
     return `is missing: this ${issue.path?.at(-2) === undefined ? 'place' : 'entry'} needs its ${String(issue.path?.at(-1) ?? 'value')} (${issue.expected === 'string' ? 'text' : issue.expected === 'array' ? 'a list' : issue.expected})`;

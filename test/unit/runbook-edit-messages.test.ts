@@ -67,3 +67,29 @@ describe('a non-breaking space in the YAML, where a space goes', () => {
     expect(editedText((text) => text.replace('      timeout: 30s\n', '\u00a0     timeout: 30s\n'))).toEqual([`duckdb.yml:${line}: column 1 ${nbsp}`]);
   });
 });
+
+describe('a value of the wrong type, as an operator types it', () => {
+  it('says what was read and what to write: a list, a number, a value after the colon', () => {
+    const doc = bundled('duckdb.yml');
+    const steps = doc.diagnosis.steps as Doc[];
+    const audit = steps.findIndex((s) => s.id === 'audit');
+    const scan = steps.findIndex((s) => s.id === 'scan');
+    const timed = steps.findIndex((s) => s.timeout !== undefined);
+    const fresh = (doc.validation.steps as Doc[]).findIndex((s) => s.windowMaxDays !== undefined);
+    const verdict = (doc.diagnosis.verdicts as Doc[]).findIndex((v) => (v.paths ?? []).length > 0);
+    (steps[audit] as Doc).argv = 'uv run sqlmesh audit';
+    (steps[scan] as Doc).expectSchemas = 'raw_ebird, raw_noaa';
+    (steps[timed] as Doc).timeout = null;
+    doc.validation.steps[fresh].windowMaxDays = '62';
+    doc.diagnosis.verdicts[verdict].paths = 'a';
+    expect(refusalOf(runbooks(), 'duckdb.yml', doc).sort()).toEqual(
+      [
+        `at diagnosis.steps[${audit}].argv: "uv run sqlmesh audit" is one text where a list goes: write it in brackets, one element each: [uv, run, sqlmesh, audit]`,
+        `at diagnosis.steps[${scan}].expectSchemas: "raw_ebird, raw_noaa" is one text where a list goes: write it in brackets, one element each: [raw_ebird, raw_noaa]`,
+        `at diagnosis.steps[${timed}].timeout: has nothing after "timeout:", which YAML reads as no value: give its value (a duration such as 30s or 15m), or leave the key out where it may be left out`,
+        `at validation.steps[${fresh}].windowMaxDays: "62" is text where a number goes: write 62, without quotes`,
+        `at diagnosis.verdicts[${verdict}].paths: "a" is one text where a list goes: write it in brackets, one element each: [a]`,
+      ].sort(),
+    );
+  });
+});
