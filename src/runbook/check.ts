@@ -294,7 +294,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   const checkCommandsChange = (steps: readonly Step[], at: At) => {
     if (!steps.some((step) => step.mutates)) return;
     steps.forEach((step, i) => {
-      if (step.kind === 'command' && !step.mutates) add([...at, i, 'mutates'], 'a command among the steps of a recovery or rollback that changes data changes it too as far as the bot can tell: set mutates: true (a read-only check goes under guards:, or in the validation)');
+      if (step.kind === 'command' && !step.mutates) add([...at, i, 'mutates'], 'this recovery or rollback changes data, and the bot cannot see what a command does: every command among its steps must say mutates: true, so that its failure never reads "Nothing was changed" after the steps before it changed data. A read-only check goes under guards:, or in the validation');
     });
   };
 

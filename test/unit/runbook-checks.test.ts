@@ -110,7 +110,7 @@ const duckdbCases: Planted[] = [
       delete doc.recovery[0].steps[5].mutates;
     },
     refusal: [
-      'at recovery[0].steps[5].mutates: a command among the steps of a recovery or rollback that changes data changes it too as far as the bot can tell: set mutates: true (a read-only check goes under guards:, or in the validation)',
+      'at recovery[0].steps[5].mutates: this recovery or rollback changes data, and the bot cannot see what a command does: every command among its steps must say mutates: true, so that its failure never reads "Nothing was changed" after the steps before it changed data. A read-only check goes under guards:, or in the validation',
     ],
   },
   {
