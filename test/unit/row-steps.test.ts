@@ -49,8 +49,7 @@ async function database(): Promise<{ dir: string; ctx: StepRunContext; count: (w
   return { dir, ctx, count };
 }
 
-// outputs and classify: a sql step's, read by no other kind.
-const common = { mutates: true, destructive: false, acceptStatuses: [], timeoutMs: 60_000, guard: false, outputs: [], classify: [] };
+const common = { mutates: true, destructive: false, acceptStatuses: [], timeoutMs: 60_000, guard: false };
 const window = `observation_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)`;
 
 /** Changes a test's database in place, as a load or a mistake would. */

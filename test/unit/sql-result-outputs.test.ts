@@ -84,7 +84,7 @@ async function context(): Promise<StepRunContext> {
 }
 
 const sqlStep = (sql: string, extra: Doc = {}) =>
-  ({ id: 'row_probe', title: 'probe', kind: 'sql', target: 'local', sql, params: [], mutates: false, destructive: false, acceptStatuses: [], timeoutMs: 60_000, guard: false, outputs: [], classify: [], ...extra }) as Extract<ResolvedStep, { kind: 'sql' }>;
+  ({ id: 'row_probe', title: 'probe', kind: 'sql', target: 'local', sql, params: [], mutates: false, destructive: false, acceptStatuses: [], timeoutMs: 60_000, guard: false, ...extra }) as Extract<ResolvedStep, { kind: 'sql' }>;
 
 describe('a sql step with outputs, run', () => {
   it('gives the declared column as a value, and the status of the first classify rule that matches', async () => {

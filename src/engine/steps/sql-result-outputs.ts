@@ -8,9 +8,10 @@ const takenOutputNames = ['rows', 'columns', 'rowCount', 'problem', 'status', 's
 
 /**
  * Column names of a one-row result, each then an output ({{steps.<id>.n}}): declared, as a SELECT's columns are only
- * known once it runs, so the load can check what names them.
+ * known once it runs, so the load can check what names them. Absent unless written, as classify is: a runbook without
+ * them resolves to the same steps as before they existed, so a plan proposed then is still the plan approved.
  */
-export const resultOutputs = z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a column name: letters, digits and _, starting with a letter or _ (name it so in the SELECT: count(*) AS n)')).default([]);
+export const resultOutputs = z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a column name: letters, digits and _, starting with a letter or _ (name it so in the SELECT: count(*) AS n)')).min(1).optional();
 
 /** One rule turning a column's value into a status; the first that matches gives it, none: ok. */
 export const resultClassifyRule = z
@@ -32,29 +33,30 @@ export const resultClassifyRule = z
 type ClassifyRule = z.output<typeof resultClassifyRule>;
 
 interface ResultRules {
-  outputs: string[];
-  classify: ClassifyRule[];
+  outputs?: string[];
+  classify?: ClassifyRule[];
   expectRows?: string;
 }
 
 /** The statuses its classify rules give besides ok. */
 export function classifiedStatuses(step: ResultRules): string[] {
-  return [...new Set(step.classify.map((rule) => rule.status).filter((status) => status !== 'ok'))];
+  return [...new Set((step.classify ?? []).map((rule) => rule.status).filter((status) => status !== 'ok'))];
 }
 
 /** What is wrong with a step's outputs and classify rules, found at load. */
 export function resultOutputIssues(step: ResultRules): StepIssue[] {
   const issues: StepIssue[] = [];
-  if (step.expectRows !== undefined && step.outputs.length > 0) {
+  const outputs = step.outputs ?? [];
+  if (step.expectRows !== undefined && outputs.length > 0) {
     issues.push({ at: ['outputs'], message: 'a statement with expectRows gives the number of rows it changed ({{steps.<id>.rowCount}}), not a result to read: take outputs out' });
   }
-  step.outputs.forEach((name, i) => {
+  outputs.forEach((name, i) => {
     if (takenOutputNames.includes(name)) issues.push({ at: ['outputs', i], message: `"${name}" is already an output of every sql step: name the column otherwise in the SELECT (… AS ${name}_value) and here` });
-    else if (step.outputs.indexOf(name) !== i) issues.push({ at: ['outputs', i], message: `"${name}" is named twice` });
+    else if (outputs.indexOf(name) !== i) issues.push({ at: ['outputs', i], message: `"${name}" is named twice` });
   });
-  step.classify.forEach((rule, i) => {
-    if (!step.outputs.includes(rule.output)) {
-      const declared = step.outputs.length > 0 ? `; its outputs: ${step.outputs.join(', ')}` : `: declare the column first (outputs: [${rule.output}])`;
+  (step.classify ?? []).forEach((rule, i) => {
+    if (!outputs.includes(rule.output)) {
+      const declared = outputs.length > 0 ? `; its outputs: ${outputs.join(', ')}` : `: declare the column first (outputs: [${rule.output}])`;
       issues.push({ at: ['classify', i, 'output'], message: `"${rule.output}" is not one of this step's outputs${declared}` });
     }
     if (rule.match !== undefined && !isRegExp(rule.match)) issues.push({ at: ['classify', i, 'match'], message: 'not a valid regular expression' });
@@ -76,18 +78,19 @@ function isRegExp(text: string): boolean {
  * missing or NULL, a number rule on text): the step then fails, rather than posting an empty value.
  */
 export function readResult(step: ResultRules, columns: readonly string[], rows: readonly unknown[][]): { outputs: Record<string, string>; status: string } | { problem: string } {
-  const wanted = step.outputs.join(', ');
+  const declared = step.outputs ?? [];
+  const wanted = declared.join(', ');
   if (rows.length !== 1) return { problem: `gave ${rowsSaid(rows.length)}, where its outputs (${wanted}) read one row: make the SELECT give exactly one (an aggregate such as count(*) does)` };
   const row = rows[0] as unknown[];
   const outputs: Record<string, string> = {};
-  for (const name of step.outputs) {
+  for (const name of declared) {
     const at = columns.indexOf(name);
     if (at === -1) return { problem: `gave no column "${name}" (its columns: ${columns.join(', ')}), which its outputs name: name it in the SELECT (… AS ${name})` };
     const value = row[at];
     if (value === null || value === undefined) return { problem: `gave NULL for "${name}", which its outputs read as a value: give it one in the SELECT (coalesce(…, 0) AS ${name})` };
     outputs[name] = typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
-  for (const rule of step.classify) {
+  for (const rule of step.classify ?? []) {
     const value = outputs[rule.output] as string;
     if (rule.match !== undefined && !new RegExp(rule.match, 'i').test(value)) continue;
     if (rule.below !== undefined || rule.atLeast !== undefined) {

@@ -34,7 +34,7 @@ const schema = z.strictObject({
   /** Columns of a one-row result read as outputs ({{steps.<id>.n}}): a result without them fails the step. */
   outputs: resultOutputs,
   /** Turns an output's value into a status, as a command's classify does its output; first match wins; none: ok. */
-  classify: z.array(resultClassifyRule).default([]),
+  classify: z.array(resultClassifyRule).min(1).optional(),
 });
 
 export type SqlStep = z.output<typeof schema> &
@@ -90,7 +90,7 @@ async function runStatement(step: SqlStep, session: TargetSession, fail: Fail, s
   if (step.expectRows === undefined) {
     const { columns, rows } = await session.run(step.sql, step.params);
     const output = columns.length > 0 ? textTable(columns, rows) : undefined;
-    const read = step.outputs.length > 0 ? readResult(step, columns, rows) : { outputs: {}, status: 'ok' };
+    const read = step.outputs ? readResult(step, columns, rows) : { outputs: {}, status: 'ok' };
     if ('problem' in read) return { ...fail(`the result ${read.problem}`), output };
     const values = Object.entries(read.outputs).map(([name, value]) => `${name} ${value}`);
     return {
@@ -141,7 +141,7 @@ export const sqlStepKind = defineStepKind({
   // A statement that failed, whose answer was lost (unknown) or that never ran (unreachable) set none; unreachable says why.
   outputs: (step) =>
     unsetAlike(
-      step.expectRows === undefined ? { rows: 'list', columns: 'list', rowCount: 'text', ...Object.fromEntries(step.outputs.map((name) => [name, 'text' as const])) } : { rowCount: 'text' },
+      step.expectRows === undefined ? { rows: 'list', columns: 'list', rowCount: 'text', ...Object.fromEntries((step.outputs ?? []).map((name) => [name, 'text' as const])) } : { rowCount: 'text' },
       ['failed', 'unknown', 'unreachable'],
       { problem: { shape: 'text', onlyWhen: ['unreachable'] } },
     ),
