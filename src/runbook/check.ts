@@ -153,7 +153,11 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       if (!step) return wrap(`no ${what} step "${id}"${didYouMean(id, steps.map((s) => s.id))}`);
       const outputs = possibleOutputs(step);
       const readsColumn = (column: string) => columnOutputHint(step, `${head}.${id}`, column);
-      if (!outputs.includes(output)) return wrap(`step "${id}" (${step.kind}) has no output "${output}"${didYouMean(output, outputs)}; it has: ${list(outputs)}${readsColumn(output)}`);
+      if (!outputs.includes(output)) {
+        // A typo of an output it has is that; a name like none of them may be a column of its result.
+        const typo = didYouMean(output, outputs);
+        return wrap(`step "${id}" (${step.kind}) has no output "${output}"${typo}; it has: ${list(outputs)}${typo ? '' : readsColumn(output)}`);
+      }
       // A list where one value is filled in renders as a marker, or fails the plan: said now, not at 3 a.m. One of its
       // values ({{steps.<id>.counts.<table>}}) is one value.
       const shape = stepOutputFacts(step).get(output)?.shape;

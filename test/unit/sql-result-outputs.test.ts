@@ -107,3 +107,12 @@ describe('a sql step with outputs, run', () => {
     expect(empty).toMatchObject({ status: 'failed', summary: 'the result gave NULL for "n", which its outputs read as a value: give it one in the SELECT (coalesce(…, 0) AS n)' });
   });
 });
+
+describe('a typo of a sql step output', () => {
+  it('is told the output meant, not to declare a column of that name', () => {
+    const doc = withProbe(probe(), { when: { step: 'row_probe', status: 'ok' }, advice: 'The probe gave {{steps.row_probe.rowcount}} rows.' });
+    expect(refusalOf(runbooks(), 'duckdb.yml', doc)).toEqual([
+      `at diagnosis.verdicts[${verdictIndex()}].advice: {{steps.row_probe.rowcount}}: step "row_probe" (sql) has no output "rowcount" (did you mean "rowCount"?); it has: rows, columns, rowCount, problem, status, summary`,
+    ]);
+  });
+});
