@@ -104,7 +104,6 @@ export function readResult(step: ResultRules, columns: readonly string[], rows: 
   return { outputs, status: 'ok' };
 }
 
-
 /**
  * How to read one value of a sql step's result, said where a template names what the step has not got ({{steps.p.n}})
  * or reaches into its rows ({{steps.p.rows.n}}): rowCount, the one value it offers besides, is how many rows it gave.
