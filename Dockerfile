@@ -22,7 +22,7 @@
 #
 # --env-file keeps quotes as part of a value (unlike npm start's .env): write SLACK_SIGNING_SECRET=abc…, not "abc…".
 #
-# The terminal front end inside the container (Slack down): docker exec -it -e USER=<you> <container> npm run --silent cli -- status
+# The terminal front end inside the container (Slack down): docker exec -it -w /app -e USER=<you> <container> npm run --silent cli -- status
 #
 # --init puts a minimal init (tini) in front of the bot, so the commands it runs (and what they leave behind) are reaped;
 # on a stop the bot waits a few seconds for running work, then kills running commands and records their runs as failed,
