@@ -132,13 +132,15 @@ ENV HOME=/home/node \
 # The code under /app stays owned by root and read-only for the bot.
 USER node
 
-# Used in HTTP mode only (Bolt's receiver on PORT, with /slack/events and /healthz); Socket Mode opens no port.
+# Used in HTTP mode only (Bolt's receiver on PORT, with /slack/events and /healthz); Socket Mode's /healthz listens on
+# 127.0.0.1 (HEALTH_PORT) only, so there is nothing to expose.
 EXPOSE 3000
 
-# HTTP mode: GET /healthz on PORT must answer 200. Socket Mode has no HTTP listener to probe, so when
-# SLACK_APP_TOKEN is set the check passes as long as the process is running (the container exits
-# if the bot does). The check reads its settings as the bot does, the environment and then /app/.env when one is
-# mounted there, so a PORT or SLACK_APP_TOKEN set in either is followed; a failed check says why in `docker inspect`.
+# GET /healthz must answer 200: in HTTP mode on PORT, in Socket Mode (SLACK_APP_TOKEN set) on 127.0.0.1:HEALTH_PORT
+# (8099), which the bot serves on loopback only (nothing published), answering 503 once its Socket Mode connection has
+# been down more than 2 minutes or its event loop does not answer within 2 s. The check reads its settings as the bot
+# does, the environment and then /app/.env when one is mounted there, so a PORT, HEALTH_PORT or SLACK_APP_TOKEN set in
+# either is followed; a failed check says why in `docker inspect`.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "/app/dist/src/healthcheck.js"]
 

@@ -53,6 +53,9 @@ import { plansOnDatabases } from './watchers/plans-on-databases.js';
 import { lastChecksFileName, WatchService } from './watchers/watch-service.js';
 import { WorkQueue } from './work-queue.js';
 import { failedAtWords } from './journal/failed-at.js';
+import { healthzAnswer } from './health/healthz-answer.js';
+import { startHealthListener, type HealthListener } from './health/health-listener.js';
+import { SocketModeHealth } from './health/socket-mode-health.js';
 
 export interface BotOptions {
   config: Config;
@@ -73,6 +76,11 @@ export interface BotOptions {
   slackKeptRetryMs?: number;
   /** The least time between two updates of the same Slack message (tests shorten it; see outbox.ts). */
   slackUpdateIntervalMs?: number;
+  /**
+   * How long Socket Mode's /healthz still answers 200 while the connection is down (socket-mode-health.ts): two minutes
+   * unless a test shortens it.
+   */
+  socketDownGraceMs?: number;
   /** The wait before Socket Mode's first try again to connect, longer by as much after each failure (tests shorten it; see app.ts). */
   socketModeRetryMs?: number;
   /**
@@ -232,6 +240,8 @@ export function createBot(options: BotOptions): Bot {
   });
   // A thread Slack has not taken all of is no place to read first what a plan left part-way: status and the watchers say so.
   const threadBehind = threadsBehind(outbox, lasting, state);
+  const socketHealth = config.slack.appToken ? new SocketModeHealth(options.socketDownGraceMs) : undefined;
+  let healthListener: HealthListener | undefined;
   const app = createSlackApp(
     config,
     logger,
@@ -243,6 +253,7 @@ export function createBot(options: BotOptions): Bot {
     () => lasting.tokenRefused(),
     {
       retryMs: options.socketModeRetryMs,
+      health: socketHealth,
       onAppTokenRefused: (code) => {
         const line = appTokenRefusedOnReconnect(code);
         logger.error({ code }, line);
@@ -424,6 +435,8 @@ export function createBot(options: BotOptions): Bot {
         if (listen === 'EACCES') throw new ConfigError(`invalid configuration: PORT=${asked} may not be listened on by this user (a port below 1024 needs privileges): set PORT to 1024 or above`);
         throw error;
       })) as Server | undefined;
+      // Socket Mode's /healthz, once connected: before that the image's HEALTHCHECK is within its start period.
+      if (socketHealth) healthListener = startHealthListener(config.slack.healthPort, () => healthzAnswer(lasting.tokenRefused(), socketHealth.problem()), logger);
       if (server) {
         // Longer than any client's or proxy's idle timeout, so the server never closes a kept-alive connection just as
         // a request arrives on it (the client sees ECONNRESET; Slack, a failed command).
@@ -525,6 +538,8 @@ export function createBot(options: BotOptions): Bot {
         }
         // Nothing of ours runs on it any more (a command still running is killed with its group).
         await commandHost.stopHost();
+        // Healthy until the stop is over: a probe failing meanwhile would only have the stop cut short.
+        await healthListener?.stop();
       }
     },
   };

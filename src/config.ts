@@ -185,6 +185,14 @@ const envSchema = z
       .transform(Number)
       .pipe(z.number().max(65535, 'expected a port number from 0 to 65535'))
       .default(3000),
+    // Socket Mode's /healthz, on 127.0.0.1 only (health-listener.ts): a fixed port, as the health check must find it.
+    HEALTH_PORT: z
+      .string()
+      .trim()
+      .regex(/^\d{1,5}$/, 'expected a port number such as 8099')
+      .transform(Number)
+      .pipe(z.number().min(1, 'expected a port number from 1 to 65535 (0, any free port, could not be found by the health check)').max(65535, 'expected a port number from 1 to 65535'))
+      .default(8099),
     // INFO reads as info: pino's names are lower-case, an operator's often are not.
     LOG_LEVEL: z.string().trim().toLowerCase().pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
     DATABOX_ROOT: pathValue.optional(),
@@ -296,6 +304,8 @@ export interface Config {
     signingSecret?: string;
     apiUrl?: string;
     port: number;
+    /** Socket Mode's /healthz port, on 127.0.0.1 (HTTP mode's /healthz is on `port`). */
+    healthPort: number;
   };
   logLevel: string;
   databoxRoot: string;
@@ -434,6 +444,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       signingSecret: e.SLACK_SIGNING_SECRET,
       apiUrl: e.SLACK_API_URL,
       port: e.PORT,
+      healthPort: e.HEALTH_PORT,
     },
     logLevel: e.LOG_LEVEL,
     databoxRoot,

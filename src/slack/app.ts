@@ -9,6 +9,8 @@ import { fetchOffThread } from './fetch-off-thread.js';
 import { notingFailedWhoIs, withoutSecondWaits } from './unanswered-who-is.js';
 import { eventsPaths, guardRequests } from './guard-requests.js';
 import type { TokenRefused } from './lasting-trouble.js';
+import { healthzAnswer } from '../health/healthz-answer.js';
+import type { SocketModeHealth } from '../health/socket-mode-health.js';
 import { socketModeTrouble } from './socket-mode-trouble.js';
 import { keepReconnecting } from './socket-mode-reconnect.js';
 import { envelopeIdOf, ignoringRedeliveries } from './socket-mode-redeliveries.js';
@@ -48,6 +50,7 @@ export interface RefusedRequests {
  * wait for an answer too); Bolt's 5 s unless a test shortens it. `socketMode.onAppTokenRefused`: Slack refused the app
  * token as the bot connected again, after it had been connected (socket-mode-reconnect.ts): Slack's code.
  * `socketMode.onNotSlacksAnswer`: what answered apps.connections.open then was not Slack's Web API: what answered.
+ * `socketMode.health`: follows the connection, for Socket Mode's /healthz (health-listener.ts).
  */
 export function createSlackApp(
   config: Config,
@@ -55,7 +58,7 @@ export function createSlackApp(
   clientOptions: WebClientOptions = {},
   refused?: RefusedRequests,
   tokenRefused: () => TokenRefused | undefined = () => undefined,
-  socketMode: { retryMs?: number; onAppTokenRefused?: (code: string) => void; onNotSlacksAnswer?: (answer: string) => void } = {},
+  socketMode: { retryMs?: number; onAppTokenRefused?: (code: string) => void; onNotSlacksAnswer?: (answer: string) => void; health?: SocketModeHealth } = {},
 ): App {
   const socketModeRetryMs = socketMode.retryMs ?? 5_000;
   const { slack } = config;
@@ -109,6 +112,7 @@ export function createSlackApp(
     };
     receiver.client.on('authenticated', (answer: { url?: string }) => trouble?.connectingTo(answer.url));
     receiver.client.on('connected', () => trouble?.opened());
+    socketMode.health?.follow(receiver.client);
     // An envelope Slack sends again (its ack came late, or was lost with the connection) is acknowledged, not acted on twice.
     return ignoringRedeliveries(new App({ ...common, appToken: slack.appToken, socketMode: true, receiver }), { logger, onRedelivered: (sender, reason) => refused?.misshapen(sender, reason) });
   }
@@ -124,9 +128,9 @@ export function createSlackApp(
         // HEAD as well: probes often ask with it, and Node sends a HEAD's answer without its body.
         method: ['GET', 'HEAD'],
         handler: (_req, res) => {
-          const token = tokenRefused();
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(token ? { ok: true, slackTokenRefused: token } : { ok: true }));
+          const { status, body } = healthzAnswer(tokenRefused());
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(body);
         },
       },
     ],

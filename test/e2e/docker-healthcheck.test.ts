@@ -1,4 +1,5 @@
-// The Dockerfile's HEALTHCHECK, run as Docker runs it in the image's /app: it reads the settings the bot reads, ./.env too.
+// The Dockerfile's HEALTHCHECK, run as Docker runs it in the image's /app: it reads the settings the bot reads, ./.env too,
+// and asks the bot's /healthz, on PORT in HTTP mode and on HEALTH_PORT in Socket Mode.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { freePort, projectRoot, waitForHealthz } from '../helpers/main-process.j
 import { blockNetwork } from '../helpers/no-network.js';
 import { signingSecret } from '../helpers/signed-request.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { SocketModeStandIn } from '../helpers/socket-mode-stand-in.js';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-healthcheck-'));
 
@@ -57,11 +59,39 @@ describe("the image's HEALTHCHECK", () => {
     expect(gone.stderr).toContain(`http://127.0.0.1:${port}/healthz did not answer`);
   });
 
-  it('passes in Socket Mode, the app token set in /app/.env only, with no HTTP listener to ask', async () => {
-    const app = appFolder('SLACK_BOT_TOKEN=xoxb-1-2-abc\nSLACK_APP_TOKEN=xapp-1-abc\n');
+  it('asks /healthz on HEALTH_PORT in Socket Mode, the app token set in /app/.env only: passes while connected, fails with the reason once the connection is down past its grace', async () => {
+    const slack = new SlackStandIn();
+    const socket = new SocketModeStandIn();
+    await slack.start();
+    await socket.start();
+    slack.socketUrl = socket.url;
+    const port = await freePort();
+    const app = appFolder(`SLACK_BOT_TOKEN=xoxb-1-2-abc\nSLACK_APP_TOKEN=xapp-1-abc\nHEALTH_PORT=${port}\n`);
+    // A grace of a second, so the check need not wait out two minutes: asked until it fails, never timed.
+    const env = { PATH: process.env.PATH ?? '', HOME: work, SLACK_API_URL: slack.apiUrl, DATABOX_ROOT: work, DATABOX_STATE_DIR: path.join(work, 'var-socket'), DATABOX_TESTS_SOCKET_DOWN_GRACE_MS: '1000' };
     const [command, ...args] = healthcheckCommand(app);
-    const result = await execa(command as string, args, { cwd: app, env: { PATH: process.env.PATH ?? '', HOME: work }, extendEnv: false, reject: false, timeout: 60_000 });
-    expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: '' });
+    const check = () => execa(command as string, args, { cwd: app, env, extendEnv: false, reject: false, timeout: 60_000 });
+    const bot = execa(process.execPath, ['dist/src/main.js'], { cwd: app, env, extendEnv: false, reject: false, forceKillAfterDelay: 60_000 });
+    try {
+      expect(await waitForHealthz(port)).toBe(200);
+      const healthy = await check();
+      expect({ exitCode: healthy.exitCode, stderr: healthy.stderr }).toEqual({ exitCode: 0, stderr: '' });
+      // The WebSocket stand-in stops taking connections; apps.connections.open still hands out its address.
+      await socket.stop();
+      let down = await check();
+      for (const deadline = Date.now() + 60_000; down.exitCode === 0 && Date.now() < deadline; ) down = await check();
+      expect(down.exitCode).toBe(1);
+      expect(down.stderr).toMatch(
+        new RegExp(`^databox-bot healthcheck: http://127\\.0\\.0\\.1:${port}/healthz answered HTTP 503: no Socket Mode connection to Slack for [\\d.]+ s \\(longer than the 1\\.0 s allowed for reconnecting\\)`),
+      );
+    } finally {
+      bot.kill('SIGTERM');
+      await bot;
+      await slack.stop();
+    }
+    const gone = await check();
+    expect(gone.exitCode).toBe(1);
+    expect(gone.stderr).toContain(`http://127.0.0.1:${port}/healthz did not answer`);
   });
 
   it('fails with one line, not a stack, when the mounted /app/.env cannot be read', async () => {

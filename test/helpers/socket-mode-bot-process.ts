@@ -18,9 +18,15 @@ export interface SocketModeBotProcess {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function startSocketModeBot(checkout: Checkout, slack: SlackStandIn): SocketModeBotProcess {
+/** `extraEnv`: settings of the test's own (HEALTH_PORT), added to the bot's environment. */
+export function startSocketModeBot(checkout: Checkout, slack: SlackStandIn, extraEnv: Record<string, string> = {}): SocketModeBotProcess {
   const { SLACK_SIGNING_SECRET: _httpOnly, PORT: _noPort, ...env } = botProcessEnv(checkout, slack, 0);
-  const started = execa(process.execPath, mainArgs, { cwd: checkout.root, env: { ...env, SLACK_APP_TOKEN: 'xapp-1-A0DATABOXBOT-1234-apptokensecret' }, extendEnv: false, reject: false });
+  const started = execa(process.execPath, mainArgs, {
+    cwd: checkout.root,
+    env: { ...env, SLACK_APP_TOKEN: 'xapp-1-A0DATABOXBOT-1234-apptokensecret', ...extraEnv },
+    extendEnv: false,
+    reject: false,
+  });
   let output = '';
   started.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   started.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

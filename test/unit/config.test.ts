@@ -37,7 +37,7 @@ describe('defaults', () => {
   it('fills in every default from an empty environment', () => {
     const config = loadConfig({});
     expect(config).toEqual({
-      slack: { botToken: undefined, appToken: undefined, signingSecret: undefined, apiUrl: undefined, port: 3000 },
+      slack: { botToken: undefined, appToken: undefined, signingSecret: undefined, apiUrl: undefined, port: 3000, healthPort: 8099 },
       logLevel: 'info',
       databoxRoot: process.cwd(),
       databasePath: path.join(process.cwd(), 'data', 'databox.duckdb'),
@@ -258,6 +258,7 @@ describe('other variables', () => {
   it('parses numbers, the log level and the approvers list', () => {
     const config = loadConfig({
       PORT: '8080',
+      HEALTH_PORT: '9100',
       LOG_LEVEL: 'debug',
       DATABOX_DISK_FULL_PERCENT: '90.5',
       DATABOX_WORKERS: '4',
@@ -267,10 +268,14 @@ describe('other variables', () => {
       DATABOX_READ_NICENESS: '15',
       DATABOX_APPROVERS: ' U012ABCDEF, W0ABC123 ',
     });
-    expect(config).toMatchObject({ slack: { port: 8080 }, logLevel: 'debug', diskFullPercent: 90.5, workers: 4, duckdbMemoryLimit: '1GB', duckdbThreads: 3, workNiceness: 10, readNiceness: 15, approvers: ['U012ABCDEF', 'W0ABC123'] });
+    expect(config).toMatchObject({ slack: { port: 8080, healthPort: 9100 }, logLevel: 'debug', diskFullPercent: 90.5, workers: 4, duckdbMemoryLimit: '1GB', duckdbThreads: 3, workNiceness: 10, readNiceness: 15, approvers: ['U012ABCDEF', 'W0ABC123'] });
     // An operator's spelling of the level, and a per-person window in days, as every other duration may be.
     expect(loadConfig({ LOG_LEVEL: 'INFO', DATABOX_USER_COMMAND_LIMIT: '10/1d' })).toMatchObject({ logLevel: 'info', userCommandLimit: { limit: 10, windowMs: 86_400_000 } });
     expect(loadConfig({ DATABOX_USER_COMMAND_LIMIT: '10/1h30m' }).userCommandLimit).toEqual({ limit: 10, windowMs: 90 * 60_000 });
+  });
+
+  it('refuses a HEALTH_PORT of 0, which the health check could not find, naming why', () => {
+    expect(() => loadConfig({ HEALTH_PORT: '0' })).toThrow('invalid configuration: ✖ expected a port number from 1 to 65535 (0, any free port, could not be found by the health check) → at HEALTH_PORT');
   });
 
   it.each([

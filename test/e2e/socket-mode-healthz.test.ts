@@ -1,0 +1,85 @@
+// The bot as a process in Socket Mode serves /healthz on 127.0.0.1 at HEALTH_PORT: 200 while connected, 503 with the
+// reason once the connection has been down longer than its grace (shortened here), 200 again once it is back; a
+// HEALTH_PORT another process holds is a warning naming it, not a failed start.
+import net from 'node:net';
+import { describe, it } from 'vitest';
+import { freePort } from '../helpers/main-process.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import { SocketModeStandIn } from '../helpers/socket-mode-stand-in.js';
+import { startSocketModeBot, type SocketModeBotProcess } from '../helpers/socket-mode-bot-process.js';
+import { socketModeStageFor, type SocketModeStage as Stage } from '../helpers/socket-mode-stage.js';
+
+blockNetwork();
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The built bot in Socket Mode with `env`, connected to the WebSocket stand-in. */
+async function connectedBot(stage: Stage, env: Record<string, string>): Promise<SocketModeBotProcess> {
+  const started = startSocketModeBot(stage.checkout, stage.slack, env);
+  stage.bot = started;
+  await started.until('the bot to connect', () => stage.socket.connected && started.output().includes('databox-bot is running'), 90_000);
+  return started;
+}
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** GET /healthz on loopback `port`: its status and JSON body, or status 0 when nothing answers. */
+async function healthz(port: number): Promise<Answer> {
+  try {
+    const answer = await fetch(`http://127.0.0.1:${port}/healthz`);
+    return { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
+  } catch {
+    return { status: 0, body: {} };
+  }
+}
+
+/** Asks until the answer has `status`, failing with the last answer and what the bot said after 60 s. */
+async function answered(bot: SocketModeBotProcess, port: number, status: number): Promise<Answer> {
+  let last: Answer = { status: 0, body: {} };
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(100)) {
+    last = await healthz(port);
+    if (last.status === status) return last;
+  }
+  throw new Error(`/healthz never answered ${status}; last ${JSON.stringify(last)}; the bot said:\n${bot.output()}`);
+}
+
+describe.concurrent("Socket Mode's /healthz", () => {
+  it('answers 200 on HEALTH_PORT while connected, 503 with the reason once the connection is down past the grace, and 200 once it is back', { timeout: 180_000 }, async (context) => {
+    const { expect } = context;
+    const stage = await socketModeStageFor(context);
+    const port = await freePort();
+    // A grace of a second, so the test need not wait out two minutes: 503 is asked for until it comes, never timed.
+    const bot = await connectedBot(stage, { HEALTH_PORT: String(port), DATABOX_TESTS_SOCKET_DOWN_GRACE_MS: '1000' });
+    expect(await answered(bot, port, 200)).toEqual({ status: 200, body: { ok: true } });
+    // The WebSocket stand-in stops taking connections, and apps.connections.open still hands out its address.
+    await stage.socket.stop();
+    const down = await answered(bot, port, 503);
+    expect(down.body).toEqual({ ok: false, reason: expect.stringMatching(/^no Socket Mode connection to Slack for [\d.]+ s \(longer than the 1\.0 s allowed for reconnecting\): the bot takes no command or click; its log says why$/) });
+    stage.socket = new SocketModeStandIn();
+    await stage.socket.start();
+    stage.slack.socketUrl = stage.socket.url;
+    await bot.until('the connection again', () => stage.socket.connected, 90_000);
+    expect(await answered(bot, port, 200)).toEqual({ status: 200, body: { ok: true } });
+  });
+
+  it('lets the bot start and run, with a warning naming HEALTH_PORT, when another process holds that port', { timeout: 180_000 }, async (context) => {
+    const { expect } = context;
+    const stage = await socketModeStageFor(context);
+    const port = await freePort();
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+    context.onTestFinished(() => new Promise<void>((resolve) => holder.close(() => resolve())));
+    const bot = await connectedBot(stage, { HEALTH_PORT: String(port) });
+    await bot.until('the warning', () => bot.output().includes("Socket Mode's /healthz cannot listen"));
+    const warning = bot.logLines().find((line) => line.msg.startsWith("Socket Mode's /healthz cannot listen"));
+    expect(warning?.level).toBe(40);
+    expect(warning?.msg).toBe(
+      `Socket Mode's /healthz cannot listen on 127.0.0.1:${port} (listen EADDRINUSE: address already in use 127.0.0.1:${port}): set HEALTH_PORT to a free port. The bot runs on, but its health check fails until it can`,
+    );
+    expect(bot.process.exitCode).toBeNull();
+    expect(stage.socket.connected).toBe(true);
+  });
+});
