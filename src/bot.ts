@@ -76,11 +76,6 @@ export interface BotOptions {
   slackKeptRetryMs?: number;
   /** The least time between two updates of the same Slack message (tests shorten it; see outbox.ts). */
   slackUpdateIntervalMs?: number;
-  /**
-   * How long Socket Mode's /healthz still answers 200 while the connection is down (socket-mode-health.ts): two minutes
-   * unless a test shortens it.
-   */
-  socketDownGraceMs?: number;
   /** The wait before Socket Mode's first try again to connect, longer by as much after each failure (tests shorten it; see app.ts). */
   socketModeRetryMs?: number;
   /**
@@ -240,7 +235,7 @@ export function createBot(options: BotOptions): Bot {
   });
   // A thread Slack has not taken all of is no place to read first what a plan left part-way: status and the watchers say so.
   const threadBehind = threadsBehind(outbox, lasting, state);
-  const socketHealth = config.slack.appToken ? new SocketModeHealth(options.socketDownGraceMs) : undefined;
+  const socketHealth = config.slack.appToken ? new SocketModeHealth(config.slack.socketDownGraceMs) : undefined;
   let healthListener: HealthListener | undefined;
   const app = createSlackApp(
     config,

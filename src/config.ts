@@ -193,6 +193,8 @@ const envSchema = z
       .transform(Number)
       .pipe(z.number().min(1, 'expected a port number from 1 to 65535 (0, any free port, could not be found by the health check)').max(65535, 'expected a port number from 1 to 65535'))
       .default(8099),
+    // How long Socket Mode's /healthz still answers 200 while the connection is down (socket-mode-health.ts).
+    HEALTH_SOCKET_GRACE: duration.default(2 * 60_000),
     // INFO reads as info: pino's names are lower-case, an operator's often are not.
     LOG_LEVEL: z.string().trim().toLowerCase().pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
     DATABOX_ROOT: pathValue.optional(),
@@ -306,6 +308,8 @@ export interface Config {
     port: number;
     /** Socket Mode's /healthz port, on 127.0.0.1 (HTTP mode's /healthz is on `port`). */
     healthPort: number;
+    /** How long Socket Mode's /healthz still answers 200 while the connection is down. */
+    socketDownGraceMs: number;
   };
   logLevel: string;
   databoxRoot: string;
@@ -445,6 +449,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiUrl: e.SLACK_API_URL,
       port: e.PORT,
       healthPort: e.HEALTH_PORT,
+      socketDownGraceMs: e.HEALTH_SOCKET_GRACE,
     },
     logLevel: e.LOG_LEVEL,
     databoxRoot,

@@ -93,8 +93,6 @@ export async function runBot(stops: StopSignals): Promise<void> {
     bot = createBot({
       config,
       logger,
-      // Tests only, and so not a setting (README): a grace they need not wait two minutes out.
-      socketDownGraceMs: testsSocketDownGraceMs(process.env),
       // Said on stderr as a start's refusal is (the log has it too), and stopped as a signal stops it, but failed: a
       // supervisor's restart-on-failure starts it again, and that start names the token if it is still refused.
       onAppTokenRefused: (line) => {
@@ -159,11 +157,4 @@ export async function runBot(stops: StopSignals): Promise<void> {
     { mode: config.slack.appToken ? 'socket' : 'http', port: (server?.address() as AddressInfo | null)?.port, databoxRoot: config.databoxRoot, stateDir: config.stateDir },
     'databox-bot is running',
   );
-}
-
-
-/** DATABOX_TESTS_SOCKET_DOWN_GRACE_MS, which only the tests set: Socket Mode's /healthz grace in milliseconds. */
-function testsSocketDownGraceMs(env: NodeJS.ProcessEnv): number | undefined {
-  const ms = env.DATABOX_TESTS_SOCKET_DOWN_GRACE_MS;
-  return ms && /^\d+$/.test(ms) ? Number(ms) : undefined;
 }

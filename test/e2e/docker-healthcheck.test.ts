@@ -68,7 +68,7 @@ describe("the image's HEALTHCHECK", () => {
     const port = await freePort();
     const app = appFolder(`SLACK_BOT_TOKEN=xoxb-1-2-abc\nSLACK_APP_TOKEN=xapp-1-abc\nHEALTH_PORT=${port}\n`);
     // A grace of a second, so the check need not wait out two minutes: asked until it fails, never timed.
-    const env = { PATH: process.env.PATH ?? '', HOME: work, SLACK_API_URL: slack.apiUrl, DATABOX_ROOT: work, DATABOX_STATE_DIR: path.join(work, 'var-socket'), DATABOX_TESTS_SOCKET_DOWN_GRACE_MS: '1000' };
+    const env = { PATH: process.env.PATH ?? '', HOME: work, SLACK_API_URL: slack.apiUrl, DATABOX_ROOT: work, DATABOX_STATE_DIR: path.join(work, 'var-socket'), HEALTH_SOCKET_GRACE: '1s' };
     const [command, ...args] = healthcheckCommand(app);
     const check = () => execa(command as string, args, { cwd: app, env, extendEnv: false, reject: false, timeout: 60_000 });
     const bot = execa(process.execPath, ['dist/src/main.js'], { cwd: app, env, extendEnv: false, reject: false, forceKillAfterDelay: 60_000 });

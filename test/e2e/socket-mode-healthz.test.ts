@@ -52,7 +52,7 @@ describe.concurrent("Socket Mode's /healthz", () => {
     const stage = await socketModeStageFor(context);
     const port = await freePort();
     // A grace of a second, so the test need not wait out two minutes: 503 is asked for until it comes, never timed.
-    const bot = await connectedBot(stage, { HEALTH_PORT: String(port), DATABOX_TESTS_SOCKET_DOWN_GRACE_MS: '1000' });
+    const bot = await connectedBot(stage, { HEALTH_PORT: String(port), HEALTH_SOCKET_GRACE: '1s' });
     expect(await answered(bot, port, 200)).toEqual({ status: 200, body: { ok: true } });
     // The WebSocket stand-in stops taking connections, and apps.connections.open still hands out its address.
     await stage.socket.stop();

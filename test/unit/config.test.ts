@@ -37,7 +37,7 @@ describe('defaults', () => {
   it('fills in every default from an empty environment', () => {
     const config = loadConfig({});
     expect(config).toEqual({
-      slack: { botToken: undefined, appToken: undefined, signingSecret: undefined, apiUrl: undefined, port: 3000, healthPort: 8099 },
+      slack: { botToken: undefined, appToken: undefined, signingSecret: undefined, apiUrl: undefined, port: 3000, healthPort: 8099, socketDownGraceMs: 120_000 },
       logLevel: 'info',
       databoxRoot: process.cwd(),
       databasePath: path.join(process.cwd(), 'data', 'databox.duckdb'),
@@ -267,8 +267,9 @@ describe('other variables', () => {
       DATABOX_WORK_NICENESS: '10',
       DATABOX_READ_NICENESS: '15',
       DATABOX_APPROVERS: ' U012ABCDEF, W0ABC123 ',
+      HEALTH_SOCKET_GRACE: '90s',
     });
-    expect(config).toMatchObject({ slack: { port: 8080, healthPort: 9100 }, logLevel: 'debug', diskFullPercent: 90.5, workers: 4, duckdbMemoryLimit: '1GB', duckdbThreads: 3, workNiceness: 10, readNiceness: 15, approvers: ['U012ABCDEF', 'W0ABC123'] });
+    expect(config).toMatchObject({ slack: { port: 8080, healthPort: 9100, socketDownGraceMs: 90_000 }, logLevel: 'debug', diskFullPercent: 90.5, workers: 4, duckdbMemoryLimit: '1GB', duckdbThreads: 3, workNiceness: 10, readNiceness: 15, approvers: ['U012ABCDEF', 'W0ABC123'] });
     // An operator's spelling of the level, and a per-person window in days, as every other duration may be.
     expect(loadConfig({ LOG_LEVEL: 'INFO', DATABOX_USER_COMMAND_LIMIT: '10/1d' })).toMatchObject({ logLevel: 'info', userCommandLimit: { limit: 10, windowMs: 86_400_000 } });
     expect(loadConfig({ DATABOX_USER_COMMAND_LIMIT: '10/1h30m' }).userCommandLimit).toEqual({ limit: 10, windowMs: 90 * 60_000 });
