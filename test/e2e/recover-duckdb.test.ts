@@ -1146,6 +1146,24 @@ describe('path B: restore from a file backup', () => {
     expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
   }, 150_000);
 
+  it('refuses a backup cut short before any plan is shown when its marts fail to read, naming them and DuckDB\'s error', async () => {
+    // Cut where SELECT 1 and two marts still read, and the other two (views over raw tables past the cut) do not.
+    const backup = await brokenWithBackup('databox.duckdb', async (file) => {
+      await createHealthyDatabase(file, 5_000);
+      fs.truncateSync(file, 300_000);
+    });
+    harness = await startBot(checkout, slack);
+    const answered = slack.responses.length;
+    await harness.command(`recover duckdb path=b backup=${backup}`, operator);
+    await harness.settle();
+    expect(slack.buttons('approve_plan'), 'no plan for a teammate to approve').toEqual([]);
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed')).toEqual([]);
+    const said = [...slack.responses.slice(answered).map((r) => String(r.body.text)), ...slack.ephemerals(operator)].join('\n');
+    expect(said).toMatch(/opens read-only and SELECT 1 succeeds, but 2 of 4 marts fail to read: noaa\.fct_daily_weather, usgs\.fct_daily_streamflow \(noaa\.fct_daily_weather: IO Error: Could not read enough bytes/);
+    expect(said).toContain('the file ends early: 300,000 bytes');
+    expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
+  }, 150_000);
+
   it.each([
     ['the stack\'s file without a source', 'CREATE SCHEMA raw_ebird; CREATE TABLE raw_ebird.observations AS SELECT 1 AS id', 'missing-expected-schemas', /but raw_noaa and raw_usgs have no table/],
   ])('stops the plan before anything is moved when the backup is %s: it is no restore of the stack', async (_what, sql, status, summary) => {

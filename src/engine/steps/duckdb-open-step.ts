@@ -8,14 +8,15 @@ import { fileAt, type FileSeen } from '../../disk/file-identity.js';
 import { linkTargetOf, pointAtTheFile } from '../../disk/symbolic-link.js';
 import { probeOpenOffThread as probeOpen } from '../../duckdb/off-thread.js';
 import { otherLockHolders } from '../../duckdb/lock-holders.js';
-import { heldByAnother, ownReadersNote, type OpenResult, type OpenStatus } from '../../duckdb/probe.js';
+import { heldByAnother, isDamage, ownReadersNote, type OpenResult, type OpenStatus } from '../../duckdb/probe.js';
+import { endsEarly } from '../../duckdb/ends-early.js';
 import { writeProblem } from '../../duckdb/write-access.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
 import { defineStepKind, everyStatus, type ResolvedCommon } from './define-step-kind.js';
 import { hasSchema } from '../../duckdb/schema-names.js';
-import { newestDaysSaid } from '../../duckdb/newest-days.js';
+import { newestDaysSaid, type NewestDay } from '../../duckdb/newest-days.js';
 import { martSla } from '../../marts/slas.js';
 
 const schema = z.strictObject({
@@ -93,6 +94,17 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
   const opened = heldByAnother(step.path, holders) ?? withNote(probed, ownReadersNote(step.path, holders));
   const foreign = notTheStacks(step.expectSchemas, opened.status === 'ok' ? opened.schemas : undefined);
   if (foreign) return { status: 'no-expected-schemas', summary: foreign, output: opened.message, durationMs: elapsedSince(started), outputs: { log: '', holderPid: 'unknown', heldAs: '', message: foreign, looksLike: '', linkTarget: '', withoutLog: '', beside: '' }, ...(seen ? { seen } : {}) };
+  const martsDamaged = opened.status === 'ok' ? damagedMartsSaid(step.path, opened.newest ?? []) : undefined;
+  if (martsDamaged) {
+    return {
+      status: 'corrupt',
+      summary: `opens read-only and SELECT 1 succeeds, but ${martsDamaged}`,
+      output: `${opened.message}\n${martsDamaged}`,
+      durationMs: elapsedSince(started),
+      outputs: { log: '', holderPid: 'unknown', heldAs: '', message: martsDamaged, looksLike: '', linkTarget: opened.linkTarget ?? '', withoutLog: '', newest: newestDaysSaid(opened.newest ?? []), beside: '' },
+      ...(seen ? { seen } : {}),
+    };
+  }
   const cannotWrite = step.checkWritable && opened.status === 'ok' ? writeProblem(step.path) : undefined;
   if (cannotWrite) {
     return {
@@ -143,6 +155,20 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
     },
     ...(seen ? { seen } : {}),
   };
+}
+
+/**
+ * The marts whose newest day failed to read for damage (a backup cut short opens and answers SELECT 1, its catalog being
+ * in its first blocks), as "2 of 4 marts fail to read: …": found by a guard, the plan is refused before a teammate is
+ * asked to approve what its full read would stop anyway. Undefined when none did.
+ */
+function damagedMartsSaid(file: string, days: readonly NewestDay[]): string | undefined {
+  const damaged = days.filter((day) => day.problem !== undefined && isDamage(day.problem));
+  const [first] = damaged;
+  if (!first) return undefined;
+  const early = endsEarly(file, damaged.map((day) => day.problem as string));
+  const names = damaged.map((day) => day.table).join(', ');
+  return `${damaged.length} of ${days.length} marts fail to read: ${names} (${first.table}: ${first.problem})${early ? `; ${early}` : ''}`;
 }
 
 /** An open that went through, its message followed by a line said beside it. */
