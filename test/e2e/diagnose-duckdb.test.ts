@@ -289,6 +289,31 @@ describe('/databox diagnose duckdb', () => {
     expect(verdict).not.toContain(`to ${target} itself`);
   });
 
+  it('says with a healthy verdict on a file whose every raw table and mart holds no rows that its data was wiped, and how to check the loads', async () => {
+    await runSql(`
+      CREATE SCHEMA raw_ebird; CREATE TABLE raw_ebird.observations (id INTEGER, observation_date DATE);
+      CREATE SCHEMA raw_noaa; CREATE TABLE raw_noaa.daily_weather (id INTEGER);
+      CREATE SCHEMA raw_usgs; CREATE TABLE raw_usgs.daily_values (id INTEGER);
+      CREATE SCHEMA ebird; CREATE TABLE ebird.fct_daily_bird_observations (day_date DATE);
+      CREATE SCHEMA noaa; CREATE TABLE noaa.fct_daily_weather (day_date DATE);
+      CREATE SCHEMA usgs; CREATE TABLE usgs.fct_daily_streamflow (day_date DATE);
+      CREATE SCHEMA analytics; CREATE TABLE analytics.fct_species_environment_daily (day_date DATE);
+    `);
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('Healthy');
+    expect(verdict).toContain('read all 7 tables in full (0 rows); every table holds no rows');
+    expect(verdict).toContain('But every one of its 7 tables holds no rows, raw data and marts alike: that is how an intact file looks whose data a `CREATE OR REPLACE` or a bad load wiped');
+    expect(verdict).toContain('`/databox diagnose backfill source=… from=… to=…` (scenario 2)');
+  });
+
+  it('does not call a healthy file with rows empty', async () => {
+    await createHealthyDatabase(checkout.databasePath, 1_000);
+    await diagnose();
+    expect(verdictText()).toContain('Healthy');
+    expect(verdictText()).not.toContain('holds no rows');
+  });
+
   it('reads a database behind a symbolic link to an existing file as the file itself: healthy', async () => {
     const target = path.join(checkout.root, 'volume', 'databox.duckdb');
     fs.mkdirSync(path.dirname(target));

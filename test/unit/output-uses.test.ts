@@ -66,7 +66,7 @@ describe('a list or a map filled in where one value goes is refused at load', ()
     const doc = probe();
     verdict(doc, 'damaged').advice = 'Damaged: {{steps.scan.failedTables}}';
     expect(refusal(doc)).toEqual([
-      "at diagnosis.verdicts[0].advice: {{steps.scan.failedTables}}: steps.scan.failedTables is a list, not one value, so it does not fill in text: use it in a command's forEach, which repeats over a list, or name one of scan's text outputs: tablesRead, tables, viewsNotJudged, status, summary",
+      "at diagnosis.verdicts[0].advice: {{steps.scan.failedTables}}: steps.scan.failedTables is a list, not one value, so it does not fill in text: use it in a command's forEach, which repeats over a list, or name one of scan's text outputs: tablesRead, tables, viewsNotJudged, noRows, status, summary",
     ]);
   });
 
@@ -82,7 +82,7 @@ describe('a list or a map filled in where one value goes is refused at load', ()
     doc.recovery[0].previews = [{ id: 'rows', title: 'Rows', sql: 'SELECT count(*) FROM {{diagnosis.scan.failedTables}}' }];
     expect(refusal(doc)).toEqual([
       "at recovery[0].steps[2].argv[2]: {{diagnosis.counts.badDays}}: diagnosis.counts.badDays is a list, not one value, so it does not fill in text: use it in a command's forEach, which repeats over a list, or name one of counts's text outputs: table, from, to, windowProposed, baselineMedian, judgedBy, proposedFrom, proposedTo, firstDay, lastDay, removedAround, badBeforeSaid, beforeWindow, beforeWindowHere, comparison, unionFrom, unionTo, normalBetween, duplicatesInBuilt, problem, status, summary",
-      "at recovery[0].previews[0].sql: {{diagnosis.scan.failedTables}}: diagnosis.scan.failedTables is a list, not one value, so it does not fill in SQL: use it in a command's forEach, which repeats over a list, or name one of scan's text outputs: tablesRead, tables, viewsNotJudged, status, summary",
+      "at recovery[0].previews[0].sql: {{diagnosis.scan.failedTables}}: diagnosis.scan.failedTables is a list, not one value, so it does not fill in SQL: use it in a command's forEach, which repeats over a list, or name one of scan's text outputs: tablesRead, tables, viewsNotJudged, noRows, status, summary",
       'at diagnosis.verdicts[1].suggest.from: {{steps.counts.countsOutside}}: steps.counts.countsOutside is a map (a value for each name), not one value, so it does not fill in text: name one of its values ({{steps.counts.countsOutside.<name>}}; a name holding a dot, a table\'s schema.name, cannot be named so, as the dot ends it: count that one in a step of its own), or name one of counts\'s text outputs: table, from, to, windowProposed, baselineMedian, judgedBy, proposedFrom, proposedTo, firstDay, lastDay, removedAround, badBeforeSaid, beforeWindow, beforeWindowHere, comparison, unionFrom, unionTo, normalBetween, duplicatesInBuilt, problem, status, summary',
     ]);
   });

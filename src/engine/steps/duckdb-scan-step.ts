@@ -41,7 +41,7 @@ export type DuckdbScanStep = z.output<typeof schema> & ResolvedCommon;
 export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
   const wal = step.refuseWal ? walRefusal(step.path) : undefined;
-  if (wal) return { status: 'failed', summary: wal, durationMs: elapsedSince(started), outputs: { failedTables: [], tablesRead: 0, tables: 0, viewsNotJudged: '' } };
+  if (wal) return { status: 'failed', summary: wal, durationMs: elapsedSince(started), outputs: { failedTables: [], tablesRead: 0, tables: 0, viewsNotJudged: '', noRows: '' } };
   let lastProgress = 0;
   const scan = await scanTables(step.path, {
     timeoutMs: step.timeoutMs,
@@ -66,13 +66,32 @@ export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContex
   if (scan.blocks) detail.push(...blockLines(scan.blocks));
   if (detail.length === 0) detail.push(scan.message);
   if (scan.settings) detail.push(readWith(scan.settings));
+  const status = expected?.status ?? scan.status;
+  const empty = status === 'ok' && everyTableEmpty(scan);
   return {
-    status: expected?.status ?? scan.status,
-    summary: expected?.summary ?? scan.message,
+    status,
+    summary: expected?.summary ?? (empty ? `${scan.message}; every table holds no rows` : scan.message),
     output: detail.join('\n'),
     durationMs: elapsedSince(started),
-    outputs: { failedTables: failed.map((t) => t.table), tablesRead: scan.tables.length, tables: scan.total, viewsNotJudged: viewsNotJudged(scan.views ?? []) },
+    outputs: { failedTables: failed.map((t) => t.table), tablesRead: scan.tables.length, tables: scan.total, viewsNotJudged: viewsNotJudged(scan.views ?? []), noRows: empty ? noRowsSaid(scan.tables.length) : '' },
   };
+}
+
+/** Every table read in full, and none holds a row: the file is whole, its data is not there. */
+function everyTableEmpty(scan: ScanResult): boolean {
+  return scan.tables.length > 0 && scan.tables.length === scan.total && scan.tables.every((t) => !t.error && t.rows === 0);
+}
+
+/**
+ * A file whose every table is empty reads in full like a whole one, and a verdict of health would end the on-call's
+ * look: said, with what empties a file that stays intact and where to look next, for a verdict's advice.
+ */
+function noRowsSaid(tables: number): string {
+  return (
+    `But ${tables === 1 ? 'its one table holds' : `every one of its ${tables} tables holds`} no rows, raw data and marts alike: ` +
+    'that is how an intact file looks whose data a `CREATE OR REPLACE` or a bad load wiped, not a new one. Check the loads: ' +
+    '`/databox diagnose backfill source=… from=… to=…` (scenario 2) counts a source\'s rows per day over a window.'
+  );
 }
 
 /**
@@ -148,7 +167,7 @@ export const duckdbScanStepKind = defineStepKind({
     // A file refused for the log beside it (refuseWal), its outputs set.
     'failed',
   ],
-  outputs: { failedTables: 'list', tablesRead: 'text', tables: 'text', viewsNotJudged: 'text' },
+  outputs: { failedTables: 'list', tablesRead: 'text', tables: 'text', viewsNotJudged: 'text', noRows: 'text' },
   defaultTimeoutMs: 10 * 60_000,
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
   resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path) }),
