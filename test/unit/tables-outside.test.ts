@@ -40,6 +40,31 @@ describe('the tables a rebuild would not bring back', () => {
     expect(await tablesOutside(localTarget(file), rebuilt)).toEqual({ names: ['main.orders', '"select"."table"'], count: 2 });
   });
 
+  it('names the macros, table macros, sequences and enum types made by hand outside its schemas too, each with its kind: a rebuild makes none of them', async () => {
+    const file = await fileWith(`
+      CREATE SCHEMA raw_ebird; CREATE TABLE raw_ebird.obs (x INT); CREATE MACRO raw_ebird.in_rebuilt(x) AS x;
+      CREATE MACRO main.add1(x) AS x + 1, (x, y) AS x + y;
+      CREATE MACRO main.tbl_m() AS TABLE SELECT 1 AS a;
+      CREATE SEQUENCE main.seq1;
+      CREATE TYPE mood AS ENUM ('a', 'b');
+      CREATE TYPE "Mood Two" AS ENUM ('c');
+      CREATE TABLE main.with_enum (m mood);
+    `);
+    const outside = await tablesOutside(localTarget(file), rebuilt);
+    expect(outside).toEqual({
+      names: ['main."Mood Two" (type)', 'main.add1 (macro)', 'main.mood (type)', 'main.seq1 (sequence)', 'main.tbl_m (table macro)', 'main.with_enum'],
+      count: 6,
+      others: 5,
+    });
+    expect(warning(file, outside)).toContain(`6 tables, views, macros, sequences and types of ${file} are outside the schemas the rebuild makes again (raw_ebird, ebird, sqlmesh__*), so it will not bring them back: main."Mood Two" (type), main.add1 (macro),`);
+  });
+
+  it('says a lone macro outside its schemas as such', async () => {
+    const file = await fileWith('CREATE SCHEMA raw_ebird; CREATE TABLE raw_ebird.obs (x INT); CREATE MACRO main.add1(x) AS x + 1;');
+    const outside = await tablesOutside(localTarget(file), rebuilt);
+    expect(warning(file, outside)).toContain(`1 macro, sequence or type of ${file} is outside the schemas the rebuild makes again (raw_ebird, ebird, sqlmesh__*), so it will not bring it back: main.add1 (macro).`);
+  });
+
   it('is said not listed, the plan going on, when the read does not answer in time (storage that hangs)', async () => {
     const file = path.join(tempDir(), 'hung.duckdb');
     // Storage that never answers: the open is left waiting for good, as on a hung network mount.

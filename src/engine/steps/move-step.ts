@@ -96,11 +96,12 @@ function leftOnlyAside(step: MoveStep): string | undefined {
   if ('unlisted' in outside) {
     return `The tables of ${step.from} could not be listed as this plan was made (${outside.unlisted}): any outside the schemas the rebuild makes again (${rebuilt}) will be only in the file this plan moves aside, ${step.to}.`;
   }
-  const { names, count } = outside;
+  const { names, count, others } = outside;
   if (count === 0) return undefined;
   const more = count > names.length ? [`… and ${count - names.length} more`] : [];
+  const what = others ? plural(count, 'macro, sequence or type', 'tables, views, macros, sequences and types') : plural(count, 'table or view', 'tables and views');
   return (
-    `${plural(count, 'table or view', 'tables and views')} of ${step.from} ${count === 1 ? 'is' : 'are'} outside the schemas the rebuild makes again (${rebuilt}), so it will not bring ${count === 1 ? 'it' : 'them'} back: ` +
+    `${what} of ${step.from} ${count === 1 ? 'is' : 'are'} outside the schemas the rebuild makes again (${rebuilt}), so it will not bring ${count === 1 ? 'it' : 'them'} back: ` +
     `${[...names, ...more].join(', ')}. After this plan ${count === 1 ? 'it is' : 'they are'} only in the file it moves aside, ${step.to}: copy what is still needed out of it afterwards.`
   );
 }
