@@ -9,6 +9,7 @@ import type { StepRunContext } from './steps/context.js';
 import { stepKind } from './steps/index.js';
 import type { ResolvedStep, StepResult } from './types.js';
 import { formatDuration } from '../format-duration.js';
+import { filesLeft, filesNotThereYet } from './files-left.js';
 
 /**
  * Statuses the engine itself gives any step, whatever its kind: a condition that did not hold, a crash, a deadline, a
@@ -98,6 +99,7 @@ export async function executeSteps(
   let changesChecked = false;
   for (const [index, step] of steps.entries()) {
     await observer.stepStarted(step, index);
+    const notThereYet = step.mutates ? filesNotThereYet(step) : [];
     let result: StepResult;
     if (ctx.signal?.aborted) {
       cutShort = true;
@@ -118,6 +120,10 @@ export async function executeSteps(
         result = engineResult('failed', `internal error: ${(error as Error).message}`);
       }
       if (ctx.signal?.aborted) cutShort = true;
+    }
+    if (notThereYet.length > 0 && !stepPassed(step, result.status)) {
+      const left = filesLeft(notThereYet);
+      if (left.length > 0) result = { ...result, wrote: left };
     }
     statuses.set(step.id, result.status);
     earlier.set(step.id, result);

@@ -42,6 +42,11 @@ export interface StepResult {
    * what it found moves those files, or none.
    */
   seen?: Record<string, FileSeen>;
+  /**
+   * Set by the engine on a changing step that did not pass: the files it writes (its kind's writesFiles) that were not
+   * there before it and are after it, so the postmortem keeps naming what it left (outputs are set on success).
+   */
+  wrote?: string[];
 }
 
 export interface StepRecord extends Omit<StepResult, 'output'> {

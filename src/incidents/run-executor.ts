@@ -203,6 +203,7 @@ export class RunExecutor {
       outputs: redactDeep(result.outputs, this.deps.redact),
       ...(result.untouched ? { untouched: true } : {}),
       ...(result.seen ? { seen: result.seen } : {}),
+      ...(result.wrote ? { wrote: result.wrote } : {}),
     };
     if (result.output !== undefined && result.spool && !result.spool.problem) {
       // Streamed to the file as it arrived: the file holds it all (redacted); the excerpt is cut from head and tail.

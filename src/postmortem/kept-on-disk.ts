@@ -80,6 +80,12 @@ export function keptOnDisk(records: readonly JournalRecord[], state: IncidentSta
       const file = text(outputs.file);
       if (file) kept.set(file, { how: `rows of ${table} kept aside by ${by}, which then ended ${plain(result.status)}`, run });
     }
+    // What a step that failed left written, its outputs naming nothing (rows kept aside before a DELETE failed).
+    for (const file of result.wrote ?? []) {
+      if (typeof file !== 'string' || file === '' || [outputs.file, outputs.replacedFile, outputs.to].includes(file)) continue;
+      const what = step.kind === 'restore-rows' || step.kind === 'export-rows' ? `rows of ${plain(step.table.replace(/"/g, ''))}` : 'a file';
+      kept.set(file, { how: `${what} kept aside by ${by}, which then ended ${plain(result.status)}`, run });
+    }
   }
   return [...kept].map(([path, { how, run }]) => {
     const now = lookAt(path, run);
