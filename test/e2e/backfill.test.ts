@@ -943,6 +943,22 @@ describe('/databox recover backfill', () => {
     expect(slack.allText()).toContain('Rollback passed');
   });
 
+  it("names in the postmortem's Kept on disk the window's rows a failed rollback kept aside before its put-back failed", async () => {
+    await recover();
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    // A column dropped since: the window's rows are kept aside, then the kept rows (which have it) do not go back in.
+    await writeRaw('ALTER TABLE raw_ebird.observations DROP COLUMN how_many');
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(slack.allText()).toContain('did not finish');
+    const [written] = fs.readdirSync(path.join(checkout.stateDir, 'backups', incidentOf())).filter((name) => name.includes('before-rollback'));
+    expect(written, 'the rollback kept the window before it failed').toBeDefined();
+    const kept = section(postmortemOf(incidentOf()), 'Kept on disk');
+    expect(kept).toContain(`${written}\`: rows of raw_ebird.observations kept aside by Rollback of path A`);
+    expect(kept).toMatch(/which then ended failed/);
+  }, 120_000);
+
   it('says in the rollback\'s plan how many rows of the window the recovery wrote and how many a load wrote since, and after it where they are kept', async () => {
     await harness.command('diagnose backfill source=ebird', operator);
     await harness.settle();
