@@ -15,6 +15,7 @@ import { frontEndsCrossed } from './front-ends-crossed.js';
 import { failedAtWords } from '../journal/failed-at.js';
 import { couldBeSamePerson } from './same-person.js';
 import { runbookChangedSince, type RunbookChanged } from './runbook-changed.js';
+import { runbookFile } from '../runbook/runbook-file.js';
 
 export interface ApprovalsDeps {
   config: Config;
@@ -158,7 +159,7 @@ export class Approvals {
     // A requester approving their own plan that needs a teammate: the postmortem tells it from a line written by hand.
     const selfApproved = run.needsTeammate && couldBeSamePerson(approver, run.requestedBy);
     const scenario = this.deps.state.incidents.get(run.incidentId)?.scenario;
-    const runbookChanged = scenario === undefined ? undefined : runbookChangedSince(run, this.deps.runbooks.get(scenario));
+    const runbookChanged = scenario === undefined ? undefined : runbookChangedSince(run, this.deps.runbooks.get(scenario), runbookFile(this.deps.config.runbooksDir, scenario), approver);
     return {
       approvers: approversInForce(this.deps.config),
       ...(crossed ? { crossesFrontEnds: crossed } : {}),

@@ -7,6 +7,7 @@ import type { ProcessIdentity } from '../process/identity.js';
 import type { PlanOffer } from './plan-offer.js';
 import type { HoldsUntil, KnownEmpty } from './path-requires.js';
 import type { RunbookChanged } from './runbook-changed.js';
+import { runbookChangedOf } from './runbook-changed-record.js';
 import { renderSaid, type Said } from '../said.js';
 import { changesData, writesOnlyBeside } from '../engine/step-passed.js';
 import { mayHaveChanged } from '../engine/may-have-changed.js';
@@ -376,7 +377,8 @@ export class IncidentState {
       case 'run.approved':
         if (run?.status === 'pending') {
           Object.assign(run, { status: 'approved', decidedBy: record.actor, decidedAt: record.at, ...(typeof data.crossesFrontEnds === 'string' ? { crossesFrontEnds: data.crossesFrontEnds } : {}) });
-          if (typeof data.runbookChanged?.proposedWith === 'string' && typeof data.runbookChanged?.approvedWith === 'string') run.runbookChanged = { proposedWith: data.runbookChanged.proposedWith, approvedWith: data.runbookChanged.approvedWith };
+          const changed = runbookChangedOf(data.runbookChanged);
+          if (changed) run.runbookChanged = changed;
           const outside = this.outsideBotApprovers(record.actor);
           if (outside) run.approvedOutsideBotApprovers = outside;
         }

@@ -52,7 +52,15 @@ export function takenFromNowNote(runs: readonly Run[], now: Runbook | undefined)
   return `_Taken from the runbook as read for this postmortem (${sha(nowVersion)}), not the version ${whose} made with (${others.map(sha).join(', ')}): the runbook has changed since, and may have said this otherwise then._`;
 }
 
-/** Said beside an approval made where the runbook loaded was another version than the one that made the plan. */
+/** Said beside an approval made where the runbook loaded was another version than the one that made the plan, as the approval said it. */
 export function runbookChangedAtApproval(changed: RunbookChanged): string {
-  return `its runbook had changed since it was proposed (sha256:${shortVersion(changed.proposedWith)} then, sha256:${shortVersion(changed.approvedWith)} where it was approved): it ran the steps it was approved with, as proposed`;
+  const then = (version: string) => `sha256:${shortVersion(version)}`;
+  const ranAsProposed = 'it ran the steps it was approved with, as proposed';
+  if (changed.how === 'file-changed') return `its runbook had changed since it was proposed (${then(changed.proposedWith)} then, ${then(changed.approvedWith)} where it was approved): ${ranAsProposed}`;
+  if (changed.how === 'approver-older' && changed.fileNow) {
+    const who = changed.approvedAt === 'terminal' ? 'the terminal command that approved it had read' : 'the bot that approved it ran';
+    const loaded = changed.approvedAt === 'terminal' ? 'read when the command started' : 'loaded at its start';
+    return `${who} an older runbook than the file on disk (${then(changed.approvedWith)}, ${loaded}; the file was ${then(changed.fileNow)}): ${ranAsProposed} (${then(changed.proposedWith)})`;
+  }
+  return `it was made with its runbook at ${then(changed.proposedWith)} and approved where ${then(changed.approvedWith)} was loaded: ${ranAsProposed}`;
 }

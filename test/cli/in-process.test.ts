@@ -255,7 +255,7 @@ describe('refusals and exit codes', () => {
     fs.writeFileSync(file, before);
     const approved = await cli({ ...alice, USER: 'carol' }, ['approve', waiting.runId, waiting.run.hash.slice(0, 8)]);
     expect(approved.code).toBe(0);
-    expect(approved.stdout).toContain(`Its runbook has changed since this plan was made (sha256:${sha256(edited).slice(0, 12)} then, sha256:${sha256(before).slice(0, 12)} where it was approved): the plan runs the steps it was approved with, as shown, not the runbook's steps as they are now. For those, propose it again.`);
+    expect(approved.stdout).toContain(`Its runbook has changed since this plan was made (sha256:${sha256(edited).slice(0, 12)} then, sha256:${sha256(before).slice(0, 12)} where it was approved): the plan runs the steps it was approved with, as shown, not the runbook's steps as they are now. For those, propose it again at a terminal.`);
     expect(journal(checkout).filter((r) => r.type === 'step.finished' && (r.data as any).runId === waiting.runId).length).toBeGreaterThan(0);
     const { markdown } = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(runbooksDir), root: checkout.root, incidentId: incident });
     const short = (text: string) => `\`sha256:${sha256(text).slice(0, 12)}\``;

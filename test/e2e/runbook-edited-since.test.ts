@@ -7,8 +7,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
-import { writeGarbage, type Checkout } from '../helpers/databox-checkout.js';
-import { projectRoot } from '../helpers/cli-process.js';
+import { standinBin, writeGarbage, type Checkout } from '../helpers/databox-checkout.js';
+import { cliEnv, projectRoot, runCliProcess } from '../helpers/cli-process.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
@@ -17,6 +17,7 @@ import { fingerprint } from '../support/fingerprint.js';
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
 const bundledDuckdb = fs.readFileSync(path.join(projectRoot, 'runbooks', 'duckdb.yml'), 'utf8');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 let slack: SlackStandIn;
 let checkout: Checkout;
@@ -68,7 +69,6 @@ describe('runbooks edited while a plan waits, in Slack', () => {
 
   it("runs the approved plan of a path edited since, saying on the approval that the runbook changed; journals each version; the postmortem says which ran and marks what it takes from today's file", async () => {
     const file = path.join(runbooksDir, 'duckdb.yml');
-    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
     writeGarbage(checkout.databasePath);
     const env = { DATABOX_RUNBOOKS_DIR: runbooksDir };
     harness = await startBot(checkout, slack, env);
@@ -88,13 +88,13 @@ describe('runbooks edited while a plan waits, in Slack', () => {
     // The approved plan is what ran: its argv and titles as proposed, not the runbook's new ones.
     expect(checkout.calls().map((c) => c.command)).toContain('task full-refresh');
     expect(checkout.calls().map((c) => c.command)).not.toContain('task full-refresh-v2');
-    const changed = `Its runbook has changed since this plan was made (sha256:${sha256(bundledDuckdb).slice(0, 12)} then, sha256:${sha256(edited).slice(0, 12)} where it was approved): the plan runs the steps it was approved with, as shown, not the runbook's steps as they are now. For those, propose it again.`;
+    const changed = `Its runbook has changed since this plan was made (sha256:${sha256(bundledDuckdb).slice(0, 12)} then, sha256:${sha256(edited).slice(0, 12)} where it was approved): the plan runs the steps it was approved with, as shown, not the runbook's steps as they are now. For those, propose it again in Slack.`;
     const planMessages = slack.callsTo('chat.update').filter((c) => JSON.stringify(c.blocks).includes(runId) || String(c.text).startsWith('Plan Path A'));
     expect(planMessages.some((c) => String(c.text).includes(changed)), 'the approved plan message says the runbook changed').toBe(true);
     const records = journalRecordsOf(checkout);
     expect(records.find((r) => r.type === 'run.proposed' && r.data.runId === runId)?.data.run.runbookSha256).toBe(sha256(bundledDuckdb));
     expect(records.find((r) => r.type === 'bot.started')?.data.runbooks?.duckdb).toBe(sha256(edited));
-    expect(records.find((r) => r.type === 'run.approved' && r.data.runId === runId)?.data.runbookChanged).toEqual({ proposedWith: sha256(bundledDuckdb), approvedWith: sha256(edited) });
+    expect(records.find((r) => r.type === 'run.approved' && r.data.runId === runId)?.data.runbookChanged).toEqual({ proposedWith: sha256(bundledDuckdb), approvedWith: sha256(edited), fileNow: sha256(edited), how: 'file-changed', approvedAt: 'Slack' });
 
     // Edited again after the incident, its prevention rows too: the postmortem says what it takes from today's file.
     const later = bundledDuckdb.replace('status: blocks accidental commit of a 10 GB .duckdb', 'status: EDITED-LATER prevention row');
@@ -112,5 +112,45 @@ describe('runbooks edited while a plan waits, in Slack', () => {
     expect(markdown.split('## Symptoms the runbook names')[1]?.split('##')[0]).toContain(note);
     expect(markdown.split('## What would have caught this')[1]?.split('##')[0]).toContain(`${note}\n\nFrom the prevention appendix of the incident runbook:`);
     expect(markdown).toMatch(/- Approved by \*\*U0TEAMMATE\*\* at [\d:]+; its runbook had changed since it was proposed \(sha256:\w{12} then, sha256:\w{12} where it was approved\): it ran the steps it was approved with, as proposed/);
+  });
+
+  it('a plan a terminal made from the edited file, approved in Slack by a bot not restarted since: says the bot is the stale one and to restart it, not to propose again; the postmortem says the same', async () => {
+    const file = path.join(runbooksDir, 'duckdb.yml');
+    writeGarbage(checkout.databasePath);
+    const env = { DATABOX_RUNBOOKS_DIR: runbooksDir };
+    harness = await startBot(checkout, slack, env, undefined, 200);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const incident = journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident as string;
+    // Edited while the bot runs: the terminal reads the file at its command, the bot keeps what it loaded at its start.
+    const edited = bundledDuckdb.replace('title: Back up the broken file for forensics', 'title: Back up the broken file (edited)');
+    expect(edited).not.toBe(bundledDuckdb);
+    fs.writeFileSync(file, edited);
+    const terminal = await runCliProcess(['recover', 'duckdb', 'path=a', `incident=${incident}`], {
+      env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, DATABOX_RUNBOOKS_DIR: runbooksDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' }),
+      stdin: 'ignore',
+    });
+    expect(terminal.code).toBe(2);
+    await slack.waitFor("the terminal's plan with its buttons", () => slack.buttons('approve_plan').length === 1, 60_000);
+    const approve = slack.buttons('approve_plan')[0]!;
+    const runId = (JSON.parse(approve.value) as { run: string }).run;
+
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(checkout.calls().map((c) => c.command)).toContain('task full-refresh');
+    const short = (text: string) => sha256(text).slice(0, 12);
+    const stale = `The bot runs an older runbook than the file on disk (sha256:${short(bundledDuckdb)}, loaded at its start; the file is sha256:${short(edited)} now): restart it to load the new one. The plan runs as approved: the steps it was made with (sha256:${short(edited)}), as shown.`;
+    const planTexts = slack.callsTo('chat.update').map((c) => String(c.text));
+    expect(planTexts.some((text) => text.includes(stale)), 'the approved plan message says the bot is behind the file').toBe(true);
+    expect(planTexts.some((text) => text.includes('has changed since this plan was made') || text.includes('propose it again')), 'nothing says the file changed, nor to propose again').toBe(false);
+    const records = journalRecordsOf(checkout);
+    expect(records.find((r) => r.type === 'run.approved' && r.data.runId === runId)?.data.runbookChanged).toEqual({ proposedWith: sha256(edited), approvedWith: sha256(bundledDuckdb), fileNow: sha256(edited), how: 'approver-older', approvedAt: 'Slack' });
+
+    await harness.command(`postmortem ${incident}`, operator);
+    await harness.settle();
+    const markdown = fs.readFileSync(path.join(checkout.stateDir, 'postmortems', `${incident}.md`), 'utf8');
+    expect(markdown).toContain(`- Approved by **U0TEAMMATE** at`);
+    expect(markdown).toMatch(new RegExp(`; the bot that approved it ran an older runbook than the file on disk \\(sha256:${short(bundledDuckdb)}, loaded at its start; the file was sha256:${short(edited)}\\): it ran the steps it was approved with, as proposed \\(sha256:${short(edited)}\\)`));
+    expect(markdown).not.toContain('had changed since it was proposed');
   });
 });
