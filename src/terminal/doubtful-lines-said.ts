@@ -26,7 +26,7 @@ export function doubtfulLinesSaid(verify: JournalVerification, stateDir: string)
   const impossibleSaid = [...impossible].map(([record, why]) => {
     // The postmortem marks it in its timeline: the command that shows it beside the rest of its incident.
     const postmortem = record.incident === null ? '' : `; \`${postmortemCommand(record.incident)}\` marks it in its timeline`;
-    return `  ${where(record)}: ${impossibleLineWords(why)} Compare it with the incident's Slack thread${postmortem}`;
+    return `  ${where(record)}${unverifiedMark(shown, record)}: ${impossibleLineWords(why)} Compare it with the incident's Slack thread${postmortem}`;
   });
   if (impossibleSaid.length > 0) {
     impossibleSaid.push(
@@ -39,6 +39,16 @@ export function doubtfulLinesSaid(verify: JournalVerification, stateDir: string)
     impossible: impossibleSaid,
     toCheck: [...toCheck].map(([record, what]) => `  warning: ${where(record)}: ${what} (not counted as a line the bot could never have written)`),
   };
+}
+
+/**
+ * Said of a line read past unrepaired damage: its hash proves nothing (lines past it may have been rewritten and hashed
+ * again together), so it is not to be read as a well-hashed line. Empty for a verified line, or one a repair accepted.
+ */
+function unverifiedMark(shown: ReturnType<typeof withLinesPastTheDamage>, record: JournalRecord): string {
+  const past = shown.pastTheDamage;
+  if (!past || !shown.unverified.has(record) || past.acceptedUnverified.has(record)) return '';
+  return (shown.afterTheDamage ?? []).includes(record) ? ' (past the damage, unverified)' : " (unverified: the journal's end was rewritten and hashed again)";
 }
 
 /** "2 lines the bot could never have written". */

@@ -80,7 +80,8 @@ function verify(stateDir: string, io: JournalCommandIO): number {
     for (const line of doubtful.toCheck) io.stdout.write(`${line}\n`);
   };
   const alsoImpossible = () => {
-    if (doubtful.impossibleCount > 0) io.stderr.write(`and ${impossibleCountWords(doubtful.impossibleCount)}, however well hashed:\n${doubtful.impossible.join('\n')}\n`);
+    // Not "however well hashed": in a chain that fails, those read past the damage are unverified (each marked so).
+    if (doubtful.impossibleCount > 0) io.stderr.write(`and ${impossibleCountWords(doubtful.impossibleCount)}:\n${doubtful.impossible.join('\n')}\n`);
   };
   if (problem && problem.headMissing && headPathBlocked(journal.file)) {
     // Its reason already says what to do, and repair alone would not do (it accepts nothing while the directory is there).
