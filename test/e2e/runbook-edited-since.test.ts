@@ -153,4 +153,27 @@ describe('runbooks edited while a plan waits, in Slack', () => {
     expect(markdown).toMatch(new RegExp(`; the bot that approved it ran an older runbook than the file on disk \\(sha256:${short(bundledDuckdb)}, loaded at its start; the file was sha256:${short(edited)}\\): it ran the steps it was approved with, as proposed \\(sha256:${short(edited)}\\)`));
     expect(markdown).not.toContain('had changed since it was proposed');
   });
+
+  it("a plan the bot made, approved at a terminal after the file was edited: says to propose it again at a terminal, where the file is loaded, not in Slack where the bot still has the old one", async () => {
+    const file = path.join(runbooksDir, 'duckdb.yml');
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, { DATABOX_RUNBOOKS_DIR: runbooksDir });
+    await harness.command('recover duckdb path=a', operator);
+    await harness.settle();
+    const approve = slack.buttons('approve_plan').at(-1);
+    expect(approve, "path A's plan was posted with an Approve button").toBeDefined();
+    const { run: runId, hash } = JSON.parse(approve!.value) as { run: string; hash: string };
+    const edited = bundledDuckdb.replace('title: Back up the broken file for forensics', 'title: Back up the broken file (edited)');
+    expect(edited).not.toBe(bundledDuckdb);
+    fs.writeFileSync(file, edited);
+
+    const terminal = await runCliProcess(['approve', runId, hash.slice(0, 8), '--approver', 'bob'], {
+      env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, DATABOX_RUNBOOKS_DIR: runbooksDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' }),
+      stdin: 'ignore',
+    });
+    expect(terminal.code, terminal.stderr).toBe(0);
+    const short = (text: string) => sha256(text).slice(0, 12);
+    expect(terminal.stdout).toContain(`Its runbook has changed since this plan was made (sha256:${short(bundledDuckdb)} then, sha256:${short(edited)} where it was approved): the plan runs the steps it was approved with, as shown, not the runbook's steps as they are now. For those, propose it again at a terminal.`);
+    expect(journalRecordsOf(checkout).find((r) => r.type === 'run.approved' && r.data.runId === runId)?.data.runbookChanged).toEqual({ proposedWith: sha256(bundledDuckdb), approvedWith: sha256(edited), fileNow: sha256(edited), how: 'file-changed', approvedAt: 'terminal' });
+  });
 });
