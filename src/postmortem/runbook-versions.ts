@@ -15,7 +15,9 @@ function versionsRan(runs: readonly Run[]): Map<string, string[]> {
 const sha = (version: string) => code(`sha256:${shortVersion(version)}`);
 
 /** The summary's Runbook row: the version(s) that ran (and which runs, when more than one), and whether the one read now differs. */
-export function runbookVersionRow(scenario: string, runs: readonly Run[], now: Runbook | undefined): string {
+export function runbookVersionRow(scenario: string | undefined, runs: readonly Run[], now: Runbook | undefined): string {
+  // A journal whose incident.opened line names no scenario (written by hand, or its line lost) still gets its row.
+  const which = scenario ? code(scenario) : 'its runbook';
   const ran = versionsRan(runs);
   const unrecorded = runs.filter((run) => !run.runbookSha256).map((run) => code(run.id));
   const nowVersion = runbookVersion(now);
@@ -26,8 +28,8 @@ export function runbookVersionRow(scenario: string, runs: readonly Run[], now: R
         ? `${sha([...ran.keys()][0] as string)} for every plan`
         : [...[...ran].map(([version, ids]) => `${sha(version)} for ${ids.map(code).join(', ')}`), ...(unrecorded.length > 0 ? [`not recorded for ${unrecorded.join(', ')}`] : [])].join('; ');
   // Nothing recorded to set it against: the version read now would only say the file was read, so it is left out.
-  if (ran.size === 0) return `${code(scenario)}: ${ranSaid}`;
-  return `${code(scenario)}: ${ranSaid}; ${nowVersion ? nowSaid(nowVersion, ran) : `the ${code(scenario)} runbook is not loaded here`}`;
+  if (ran.size === 0) return `${which}: ${ranSaid}`;
+  return `${which}: ${ranSaid}; ${nowVersion ? nowSaid(nowVersion, ran) : `the ${scenario ? `${code(scenario)} runbook` : 'runbook'} is not loaded here`}`;
 }
 
 /** How the version read for the postmortem stands to those that ran: the same, one of them, or none. */
