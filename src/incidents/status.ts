@@ -219,8 +219,11 @@ export function databasesLeftPartWay(runs: Iterable<Run>): StatusReport['unsettl
   });
 }
 
-/** Why a database is listed as left part-way, in one line: the run, how it ended, what it changed, and what to read first. */
-export function leftPartWayLine(entry: StatusReport['unsettled'][number], readFirst: string): string {
+/**
+ * Why a database is listed as left part-way, in one line: the run, how it ended, what it changed, and what to read first.
+ * `database` names it: the whole path at a terminal; Slack, where the server's paths stay out, gives its file's name.
+ */
+export function leftPartWayLine(entry: StatusReport['unsettled'][number], readFirst: string, database = entry.run.lockKey): string {
   const { run, changed } = entry;
   const failed = firstFailure(run.steps, run.results);
   const step = failed ? run.steps.find((s) => s.id === failed.stepId)?.title : undefined;
@@ -231,7 +234,7 @@ export function leftPartWayLine(entry: StatusReport['unsettled'][number], readFi
   const what = [titles(false) && `it changed: ${titles(false)}`, titles(true) && `it may have done part of: ${titles(true)}`].filter(Boolean).join('; ');
   // A run that changed only Dagster (its daemon, its schedules) left nothing part-way in the database it holds.
   const elsewhere = changed.every((c) => c.elsewhere) ? [...new Set(changed.map((c) => c.elsewhere))].join(' and ') : undefined;
-  const where = elsewhere ? `what it changed is ${elsewhere}, not the data in ${run.lockKey}` : `no change has run on ${run.lockKey} since`;
+  const where = elsewhere ? `what it changed is ${elsewhere}, not the data in ${database}` : `no change has run on ${database} since`;
   return `${run.kind} ${run.id} (${run.title}) ${ended}; ${what}; ${where}: ${readFirst} before anything else`;
 }
 

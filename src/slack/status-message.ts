@@ -1,4 +1,5 @@
 // "/databox status" in Slack: the engine's status report as mrkdwn, people shown as mentions.
+import path from 'node:path';
 import { utcMinuteFrom } from '../timestamps.js';
 import { goneRunnerHint, incidentOutcome, leftOutText, leftPartWayLine, outdatedReason, type StatusReport } from '../incidents/status.js';
 import { approveAtTerminal, cli } from '../commands/terminal-commands.js';
@@ -20,7 +21,7 @@ export function statusText(report: StatusReport, threadBehind: ThreadBehind = ()
   const { holding, waiting, outdated, unsettled, recent } = report;
   const readFirst = (incidentId: string) => (threadBehind(incidentId) ? postmortemToRead(incidentId) : 'read its thread');
   return [
-    ...unsettled.map((u) => `:warning: *Left part-way:* ${escapeMrkdwn(leftPartWayLine(u, readFirst(u.run.incidentId)))}.`),
+    ...unsettled.map((u) => `:warning: *Left part-way:* ${escapeMrkdwn(leftPartWayLine(u, readFirst(u.run.incidentId), path.basename(u.run.lockKey)))}.`),
     holding.length > 0
       ? `*Running:* ${holding
           .map((r) => {

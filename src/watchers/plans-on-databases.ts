@@ -1,4 +1,5 @@
 // What the watchers are told of the plans on a database, read from the journal: one changing it now, one that stopped part-way on it.
+import path from 'node:path';
 import type { Incident, IncidentState } from '../incidents/state.js';
 import { incidentThread } from '../slack/slack-refs.js';
 import { runLabel } from '../incidents/run-label.js';
@@ -21,7 +22,7 @@ export function plansOnDatabases(journal: Pick<Journal, 'catchUp'>, state: Incid
       const entry = databasesLeftPartWay(state.runs.values()).find((u) => u.run.lockKey === lockKey);
       if (!entry) return undefined;
       const readFirst = whatToRead(state.incidents.get(entry.run.incidentId), threadBehind);
-      return { short: `${runLabel(entry.run)} ${entry.run.id} stopped part-way on it: ${readFirst} first`, line: leftPartWayLine(entry, readFirst) };
+      return { short: `${runLabel(entry.run)} ${entry.run.id} stopped part-way on it: ${readFirst} first`, line: leftPartWayLine(entry, readFirst, path.basename(entry.run.lockKey)) };
     },
   };
 }

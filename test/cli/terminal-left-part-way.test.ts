@@ -49,6 +49,9 @@ it('a terminal incident left part-way is offered for rollback in the thread Slac
   expect(recovery.rollbackOffered).toBe(true);
 
   const plans = plansOnDatabases(journal, state);
+  // The watcher's alert goes to Slack, where the server's paths stay out: the database is named by its file.
+  expect(plans.leftPartWay(recovery.lockKey)?.line).toContain(`no change has run on ${path.basename(recovery.lockKey)} since`);
+  expect(plans.leftPartWay(recovery.lockKey)?.line).not.toContain(recovery.lockKey);
   expect(plans.leftPartWay(recovery.lockKey)?.short).toBe(
     `Recovery ${recovery.id} stopped part-way on it: read \`/databox postmortem ${recovery.incidentId}\` (it ran at a terminal, so the incident has no Slack thread: \`/databox diagnose duckdb incident=${recovery.incidentId}\` gives it one, with any rollback offered) first`,
   );
