@@ -14,6 +14,8 @@ interface Noted {
 /** A channel's own refusal, with the incidents whose messages it refused. */
 interface ChannelNoted extends Noted {
   incidents: Set<string>;
+  /** Incidents opened there whose first message it refused: abandoned, whoever opened them told, nothing of theirs kept. */
+  abandoned: Set<string>;
 }
 
 /** The token's refusal, as /healthz reports it. */
@@ -47,13 +49,39 @@ export class LastingTrouble {
     }
     if (refusal.kind !== 'channel') return;
     const noted = this.channels.get(where.channel);
-    this.channels.delete(where.channel);
-    this.channels.set(where.channel, {
+    this.note(where.channel, {
       refusal,
       since: noted?.since ?? this.now(),
       notPosted: (noted?.notPosted ?? 0) + 1,
       incidents: new Set([...(noted?.incidents ?? []), where.incident]),
+      abandoned: noted?.abandoned ?? new Set(),
     });
+  }
+
+  /**
+   * Slack refused the first message of `incident`, opened in `channel`, for good: the incident is abandoned and whoever
+   * opened it was told, so it is named apart, not as an incident whose messages the journal and its postmortem hold.
+   */
+  refusedOpening(refusal: LastingRefusal, where: { channel: string; incident: string }): void {
+    if (refusal.kind === 'token') {
+      this.token = { refusal, since: this.token?.since ?? this.now(), notPosted: this.token?.notPosted ?? 0 };
+      return;
+    }
+    if (refusal.kind !== 'channel') return;
+    const noted = this.channels.get(where.channel);
+    this.note(where.channel, {
+      refusal,
+      since: noted?.since ?? this.now(),
+      notPosted: noted?.notPosted ?? 0,
+      incidents: noted?.incidents ?? new Set(),
+      abandoned: new Set([...(noted?.abandoned ?? []), where.incident]),
+    });
+  }
+
+  /** Notes a channel's refusal as the newest, the oldest making way past `mostChannels`. */
+  private note(channel: string, noted: ChannelNoted): void {
+    this.channels.delete(channel);
+    this.channels.set(channel, noted);
     for (const oldest of this.channels.keys()) {
       if (this.channels.size <= mostChannels) break;
       this.channels.delete(oldest);
@@ -72,7 +100,13 @@ export class LastingTrouble {
     }
     if (refusal.kind !== 'channel') return;
     const noted = this.channels.get(where.channel);
-    this.channels.set(where.channel, { refusal, since: Math.min(noted?.since ?? since, since), notPosted: noted?.notPosted ?? 0, incidents: new Set([...(noted?.incidents ?? []), where.incident]) });
+    this.channels.set(where.channel, {
+      refusal,
+      since: Math.min(noted?.since ?? since, since),
+      notPosted: noted?.notPosted ?? 0,
+      incidents: new Set([...(noted?.incidents ?? []), where.incident]),
+      abandoned: noted?.abandoned ?? new Set(),
+    });
   }
 
   /** Slack took a message in `channel`: the token works, and so does the channel. */
@@ -102,13 +136,17 @@ export class LastingTrouble {
       );
     }
     for (const [channel, noted] of this.channels) {
-      const incidents = [...noted.incidents].map((id) => `\`${escapeMrkdwn(id)}\``).join(', ');
-      lines.push(
-        `*Slack:* <#${channel}>, the channel of ${noted.incidents.size === 1 ? 'incident' : 'incidents'} ${incidents}, refuses the bot's messages since ${utcSeconds(noted.since)} (${noted.refusal.code}): ${escapeMrkdwn(noted.refusal.means)}. ${notPosted(noted.notPosted)}; the journal and the postmortem (\`/databox postmortem <incident-id>\`) hold them.`,
-      );
+      const ofIncidents = noted.incidents.size === 0 ? '' : `, the channel of ${noted.incidents.size === 1 ? 'incident' : 'incidents'} ${named(noted.incidents)},`;
+      const held = noted.notPosted === 0 && noted.incidents.size === 0 ? '' : ` ${notPosted(noted.notPosted)}; the journal and the postmortem (\`/databox postmortem <incident-id>\`) hold them.`;
+      const abandoned = noted.abandoned.size === 0 ? '' : ` ${noted.abandoned.size === 1 ? 'A new incident opened there' : 'New incidents opened there'}, ${named(noted.abandoned)}, ${noted.abandoned.size === 1 ? 'was' : 'were'} abandoned (whoever opened ${noted.abandoned.size === 1 ? 'it' : 'each'} was told).`;
+      lines.push(`*Slack:* <#${channel}>${ofIncidents} refuses the bot's messages since ${utcSeconds(noted.since)} (${noted.refusal.code}): ${escapeMrkdwn(noted.refusal.means)}.${held}${abandoned}`);
     }
     return lines;
   }
+}
+
+function named(incidents: Set<string>): string {
+  return [...incidents].map((id) => `\`${escapeMrkdwn(id)}\``).join(', ');
 }
 
 function notPosted(count: number): string {

@@ -131,9 +131,10 @@ export class SlackReporter implements IncidentReporter {
 
   /**
    * Sends to `channel` for `incident`, noting Slack's lasting refusals (the token, the channel) for /databox status, and
-   * handing them to `refused`: a plan's requester is told why it is not in the thread.
+   * handing them to `refused`: a plan's requester is told why it is not in the thread. An incident's first message
+   * (`opening`) refused abandons the incident, whoever opened it told: noted as such, not as a thread message missing.
    */
-  private async watched<T>(incident: Incident, channel: string, send: () => Promise<T>, refused?: (refusal: LastingRefusal) => void): Promise<T> {
+  private async watched<T>(incident: Incident, channel: string, send: () => Promise<T>, refused?: (refusal: LastingRefusal) => void, opening = false): Promise<T> {
     try {
       const sent = await send();
       this.deps.lasting?.took(channel);
@@ -141,7 +142,8 @@ export class SlackReporter implements IncidentReporter {
     } catch (error) {
       const refusal = lastingRefusal(error);
       if (refusal) {
-        this.deps.lasting?.refused(refusal, { channel, incident: incident.id });
+        if (opening) this.deps.lasting?.refusedOpening(refusal, { channel, incident: incident.id });
+        else this.deps.lasting?.refused(refusal, { channel, incident: incident.id });
         refused?.(refusal);
       }
       throw error;
@@ -343,7 +345,7 @@ export class SlackReporter implements IncidentReporter {
     // the channel) must reach the person who typed the command. Slack's own trouble is worth a few more tries.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return toRef(await this.watched(incident, channel, () => this.post(channel, this.renderRoot(incident))));
+        return toRef(await this.watched(incident, channel, () => this.post(channel, this.renderRoot(incident)), undefined, true));
       } catch (error) {
         if (attempt > firstMessageRetries || !worthAskingAgain(error)) throw new SlackCallFailed(error, attempt);
         this.deps.logger.warn({ err: error, incident: incident.id, attempt }, "Slack failed to take an incident's first message; asking again");

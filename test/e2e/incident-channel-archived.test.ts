@@ -70,4 +70,23 @@ describe("an incident's channel archived, worked on from an open channel", () =>
     expect(said).not.toContain('read its thread');
     expect(said).toMatch(new RegExp(`Recovery ${incident}/2 stopped part-way on it: ${readPostmortem.replace(/[()`]/g, '\\$&')} first`));
   }, 180_000);
+
+  it("a new incident typed in the archived channel is abandoned: status's Slack note names it apart, neither as the channel's incident nor as messages the journal holds", async () => {
+    const incident = await failedInArchivedChannel();
+    const { checkout } = stage;
+    const bot = stage.harness!;
+    const slackNote = async () => String((await bot.command('status', operator, 'C0OTHER')).json?.text).split('\n').find((line) => line.startsWith('*Slack:* <#C0INCIDENT>')) ?? '';
+    const before = await slackNote();
+    const notPosted = before.match(/(\d+ messages? (was|were) not posted)/)?.[1];
+    expect(notPosted).toBeDefined();
+    // Typed in the archived channel: its first message is refused, so the incident is abandoned, and whoever typed it told.
+    await bot.command('diagnose duckdb', operator);
+    await bot.settle();
+    const abandoned = journalRecordsOf(checkout).find((r) => r.type === 'incident.abandoned')?.incident as string;
+    expect(abandoned).toBeDefined();
+    const after = await slackNote();
+    expect(after).toContain(`<#C0INCIDENT>, the channel of incident \`${incident}\`, refuses the bot's messages since`);
+    expect(after).toContain(`${notPosted}; the journal and the postmortem`);
+    expect(after).toContain(`A new incident opened there, \`${abandoned}\`, was abandoned (whoever opened it was told).`);
+  }, 180_000);
 });
