@@ -115,9 +115,9 @@ export class LastingTrouble {
     this.channels.delete(channel);
   }
 
-  /** Whether Slack refuses the bot's messages in `channel` (the channel itself, or the token) since it last took one. */
-  refusesMessagesIn(channel: string): boolean {
-    return this.token !== undefined || this.channels.has(channel);
+  /** Whether `channel` refused messages of `incident`'s thread for good since Slack last took one there. */
+  refusedMessagesOf(incident: string, channel: string): boolean {
+    return this.channels.get(channel)?.incidents.has(incident) === true;
   }
 
   /** The token's refusal while it lasts (Slack took nothing since). */

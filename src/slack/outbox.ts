@@ -212,9 +212,15 @@ export class SlackOutbox {
     return [...new Set(offers)];
   }
 
-  /** Whether messages for `line`'s thread wait or are being sent (its files, on a line of their own, are not counted). */
-  messagesWaitFor(line: string): boolean {
-    return this.sending.has(line) || (this.lines.get(line)?.queue.length ?? 0) > 0;
+  /**
+   * Whether `line`'s thread lacks what the bot means it to show: the message (or update) of it being sent is one Slack
+   * fails to take, or Slack refused one of its messages for good and has not taken it since. Another thread failing, or
+   * its own messages merely queued or paced, says nothing of it; its files, on a line of their own, are not counted.
+   */
+  threadBehind(line: string): boolean {
+    const sending = this.sending.get(line);
+    if (sending && this.failingSince(sending, Date.now(), this.options.failedTrySince?.()) !== undefined) return true;
+    return [...this.kept.values()].some((kept) => kept.line === line && kept.redo.dropped !== undefined);
   }
 
   /** The recoveries whose rollback offer Slack refused for good (the token, the channel), and why, until it takes it. */
@@ -234,11 +240,16 @@ export class SlackOutbox {
     const now = Date.now();
     const failedTry = uploads ? undefined : this.options.failedTrySince?.();
     const failing = [...this.sending.values()].filter(counted).flatMap((d) => {
-      const retried = failedTry !== undefined && d.startedAt !== undefined && d.startedAt <= failedTry;
-      const since = d.failingSince ?? (d.startedAt !== undefined && (retried || now - d.startedAt >= slowAfterMs) ? d.startedAt : undefined);
+      const since = this.failingSince(d, now, failedTry);
       return since === undefined ? [] : [since];
     });
     return { waiting: this.deliveries().filter(counted).length, failingSince: failing.length > 0 ? Math.min(...failing) : undefined };
+  }
+
+  /** Since when Slack has failed to take a delivery being sent: an error, a try it failed that the client retries, or silence. */
+  private failingSince(d: Delivery, now: number, failedTry: number | undefined): number | undefined {
+    const retried = failedTry !== undefined && d.startedAt !== undefined && d.startedAt <= failedTry;
+    return d.failingSince ?? (d.startedAt !== undefined && (retried || now - d.startedAt >= slowAfterMs) ? d.startedAt : undefined);
   }
 
   /** Resolves once nothing is queued or being sent. */

@@ -1,5 +1,6 @@
-// Whether an incident's thread is behind: its messages waiting in the real outbox, or its channel (or the bot's token)
-// refused for good as the real LastingTrouble notes it; and what status and the database watcher say to read meanwhile.
+// Whether an incident's thread is behind, judged by that thread alone: one of its messages failing in the real outbox, or
+// refused for good (kept by the outbox, in the journal's state after a restart, noted by the real LastingTrouble); and
+// what status and the database watcher say to read meanwhile.
 import { Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/logger.js';
@@ -45,18 +46,63 @@ describe('threadsBehind', () => {
     outbox.stop();
   });
 
-  it("is true for every incident whose thread is in a channel refusing the bot, and for all while the token is refused, until Slack takes a message there", () => {
+  it("is false while its own update merely waits its pacing, another incident's message failing meanwhile", async () => {
+    const outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 60_000, updateIntervalMs: 60_000 });
+    const state = { incidents: new Map([['dbx-1', withThread('dbx-1', 'C0INCIDENT')], ['dbx-2', withThread('dbx-2', 'C0OTHER')]]) };
+    const behind = threadsBehind(outbox, new LastingTrouble(), state);
+    // dbx-1's run message is updated once, and its next update waits a minute for its turn: healthy, only paced.
+    await outbox.deliver('dbx-1', 'run 1', () => Promise.resolve('ok'), 'run dbx-1/1');
+    void outbox.deliver('dbx-1', 'run 1', () => Promise.resolve('ok'), 'run dbx-1/1');
+    // dbx-2's failure Slack answers 500 to.
+    void outbox.deliver('dbx-2', 'failure', () => slackAnswers500());
+    await vi.waitFor(() => expect(outbox.backlog().failingSince).toBeDefined());
+    expect(outbox.backlog().waiting, "dbx-1's paced update is still queued").toBe(2);
+    expect(behind('dbx-1')).toBe(false);
+    expect(behind('dbx-2')).toBe(true);
+    outbox.stop();
+  });
+
+  it('is true while an update of one of its messages fails: the thread shows a state from before', async () => {
+    const outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 60_000 });
+    const behind = threadsBehind(outbox, new LastingTrouble(), { incidents: new Map([['dbx-1', withThread('dbx-1', 'C0INCIDENT')]]) });
+    void outbox.deliver('dbx-1', 'run 1', () => slackAnswers500(), 'run dbx-1/1');
+    await vi.waitFor(() => expect(outbox.backlog().failingSince).toBeDefined());
+    expect(behind('dbx-1')).toBe(true);
+    outbox.stop();
+  });
+
+  it('is true while the outbox keeps a message of its thread that its channel refused, for that incident alone, until Slack takes one there', async () => {
+    const outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 60_000, keptRetryMs: 3_600_000 });
+    const state = { incidents: new Map([['dbx-1', withThread('dbx-1', 'C0INCIDENT')], ['dbx-2', withThread('dbx-2', 'C0INCIDENT')]]) };
+    const behind = threadsBehind(outbox, new LastingTrouble(), state);
+    const archived = () => Promise.reject(Object.assign(new Error('is_archived'), { data: { error: 'is_archived' } }));
+    await outbox.deliver('dbx-1', 'failure', archived, undefined, { what: 'failure', incident: 'dbx-1', run: 'dbx-1/1' });
+    expect(outbox.backlog().waiting, 'nothing waits: it is kept').toBe(0);
+    // dbx-2's thread, in the same channel, lacks nothing of its own.
+    expect(['dbx-1', 'dbx-2'].map(behind)).toEqual([true, false]);
+    await outbox.deliver('dbx-1', 'failure', () => Promise.resolve('ok'), undefined, { what: 'failure', incident: 'dbx-1', run: 'dbx-1/1' });
+    expect(behind('dbx-1')).toBe(false);
+    outbox.stop();
+  });
+
+  it('is true, after a restart, for an incident whose thread messages the journal says Slack refused and never took since', () => {
+    const outbox = new SlackOutbox({ logger: quiet });
+    const refused = { ...withThread('dbx-1', 'C0INCIDENT'), undelivered: [{ what: 'failure', runId: 'dbx-1/1', code: 'is_archived', at: '2026-12-05T09:00:00.000Z' }] } as Incident;
+    const behind = threadsBehind(outbox, new LastingTrouble(), { incidents: new Map([['dbx-1', refused], ['dbx-2', withThread('dbx-2', 'C0INCIDENT')]]) });
+    expect(['dbx-1', 'dbx-2'].map(behind)).toEqual([true, false]);
+  });
+
+  it("is true for an incident whose message its channel refused as the real LastingTrouble notes it, not for the channel's other incidents, nor for one abandoned there", () => {
     const outbox = new SlackOutbox({ logger: quiet });
     const lasting = new LastingTrouble();
-    const state = { incidents: new Map([['dbx-1', withThread('dbx-1', 'C0INCIDENT')], ['dbx-2', withThread('dbx-2', 'C0INCIDENT')], ['dbx-3', withThread('dbx-3', 'C0OTHER')]]) };
+    const state = { incidents: new Map([['dbx-1', withThread('dbx-1', 'C0INCIDENT')], ['dbx-2', withThread('dbx-2', 'C0INCIDENT')], ['dbx-3', withThread('dbx-3', 'C0INCIDENT')]]) };
     const behind = threadsBehind(outbox, lasting, state);
-    expect(['dbx-1', 'dbx-2', 'dbx-3'].map(behind)).toEqual([false, false, false]);
-    // Refused while posting for dbx-2 (a new incident there, say): dbx-1's thread, in the same archived channel, is behind too.
-    lasting.refused(lastingRefusal('is_archived')!, { channel: 'C0INCIDENT', incident: 'dbx-2' });
-    expect(['dbx-1', 'dbx-2', 'dbx-3', 'dbx-unknown'].map(behind)).toEqual([true, true, false, false]);
+    // A plan of dbx-1 refused (it is asked for again, not kept by the outbox); dbx-3 opened there, its first message refused.
+    lasting.refused(lastingRefusal('channel_not_found')!, { channel: 'C0INCIDENT', incident: 'dbx-1' });
+    lasting.refusedOpening(lastingRefusal('channel_not_found')!, { channel: 'C0INCIDENT', incident: 'dbx-3' });
+    expect(['dbx-1', 'dbx-2', 'dbx-3', 'dbx-unknown'].map(behind)).toEqual([true, false, false, false]);
     lasting.took('C0INCIDENT');
-    lasting.refused(lastingRefusal('token_revoked')!, { channel: 'C0OTHER', incident: 'dbx-3' });
-    expect(['dbx-1', 'dbx-2', 'dbx-3'].map(behind)).toEqual([true, true, true]);
+    expect(behind('dbx-1')).toBe(false);
   });
 
   it('names the postmortem at a terminal, as the terminal status does', () => {
