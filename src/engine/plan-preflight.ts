@@ -1,6 +1,8 @@
 // What would stop a changing plan half-way, found before it is proposed and again right before it runs: a program its
-// steps start that is not there, or a step that could not do what its plan says (a move of a symbolic link); and, read
+// steps start that is not there, a step that could not do what its plan says (a move of a symbolic link), or a folder
+// it keeps rows in that this process may not write (another OS account's); and, read
 // again right before it runs, a plan left nothing to change (a cleanup whose clones were dropped by hand meanwhile).
+import { folderUnwritable, folderWrittenFor } from '../disk/folder-unwritable.js';
 import { findProgram, type ProgramFinder } from '../process/find-program.js';
 import { nothingToChange, readWhenPlanned } from './resolve.js';
 import type { PlanReadTools } from './steps/define-step-kind.js';
@@ -18,6 +20,7 @@ export async function preflightProblems(steps: readonly (ResolvedStep | undefine
   let unknownBefore = false;
   const earlier = { writes: (file: string) => unknownBefore || written.has(file) };
   const problems: string[] = [];
+  const foldersChecked = new Set<string>();
   for (const step of steps) {
     if (step === undefined) {
       unknownBefore = true;
@@ -29,8 +32,15 @@ export async function preflightProblems(steps: readonly (ResolvedStep | undefine
       if (problem) problems.push(`the step "${step.title}" runs ${use.file}, and ${problem}`);
     }
     const own = await kind.refusal?.(step, earlier);
-    for (const file of kind.writesFiles?.(step) ?? []) written.add(file);
     if (own) problems.push(`the step "${step.title}": ${own}`);
+    for (const file of kind.writesFiles?.(step) ?? []) {
+      written.add(file);
+      // One OS account's folder, another's process (two operators at terminals): refused here, before its first step.
+      const folder = folderWrittenFor(file);
+      const unwritable = !foldersChecked.has(folder) && folderUnwritable(folder);
+      foldersChecked.add(folder);
+      if (unwritable) problems.push(`the step "${step.title}" writes ${file}, and the folder ${unwritable}`);
+    }
   }
   return problems;
 }

@@ -220,3 +220,21 @@ describe('rows kept in a file that cannot be checked against the table', () => {
     expect(await sql(file, 'SELECT count(*), sum(how_many) FROM raw_ebird.observations')).toEqual(before);
   });
 });
+
+describe('rows that cannot be kept at all before a window is put back', () => {
+  it('stop the rollback with the database as it was, the step saying it changed nothing', async () => {
+    const { dir, ctx, file } = await database({});
+    const kept = path.join(dir, 'kept.parquet');
+    expect((await runExportRowsStep(exportStep(kept), ctx)).status).toBe('ok');
+    const before = await sql(file, 'SELECT count(*), sum(how_many) FROM raw_ebird.observations');
+    // A file DuckDB cannot open to write (as another OS account's folder refuses it): a link to a folder that is not there.
+    const keepTo = path.join(dir, 'before-rollback.parquet');
+    fs.symlinkSync(path.join(dir, 'not-there', 'before-rollback.parquet'), keepTo);
+    const restore = { ...common, id: 'restore_rows', title: 'Put the window back', kind: 'restore-rows', target: 'local', destructive: true, table: '"raw_ebird"."observations"', from: kept, key: 'id', replace: { where: window, params: days, keepTo } } as RestoreStep;
+    const result = await runRestoreRowsStep(restore, ctx);
+    expect(result.status).toBe('failed');
+    expect(result.summary).toMatch(/^the rows of raw_ebird\.observations could not be kept in .*before-rollback\.parquet \(IO Error: .*\), and no file was written\. Nothing was deleted or changed$/);
+    expect(result.untouched).toBe(true);
+    expect(await sql(file, 'SELECT count(*), sum(how_many) FROM raw_ebird.observations')).toEqual(before);
+  });
+});

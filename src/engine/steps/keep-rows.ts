@@ -44,12 +44,23 @@ export async function keepRows(
     return { commit: true, value: { kept, expected, notExact, suffix: 'not-exact' } };
   }).catch((error: Error) => {
     // A COPY that failed part-way leaves what it wrote (DuckDB 1.5.6, out of memory): no file was there before the step.
-    throw copied || fs.existsSync(rows.to) ? notChecked(rows, error, copied, now) : error;
+    // One that wrote nothing (its file not opened: permission denied) kept nothing, and nothing was deleted either.
+    throw copied || fs.existsSync(rows.to) ? notChecked(rows, error, copied, now) : notKept(rows, error);
   });
   const { suffix, ...kept } = outcome;
   if (!suffix) return kept;
   return { ...kept, aside: moveWithoutOverwriting(rows.to, `${rows.to}.${suffix}`, 'suffix', now) };
 }
+
+/** The rows could not be written to their file at all: the step changed nothing, and says so with the error. */
+function notKept(rows: { table: string; to: string }, error: Error): ChangedNothing {
+  return new ChangedNothing(`the rows of ${rows.table.replace(/"/g, '')} could not be kept in ${rows.to} (${shortened(error)}), and no file was written. Nothing was deleted or changed`, {});
+}
+
+const shortened = (error: Error) => {
+  const why = firstLine(error.message);
+  return why.length > 200 ? `${why.slice(0, 199)}…` : why;
+};
 
 /**
  * The file written (or part of it, by a COPY that failed), but the count or the comparison failed (out of memory, a
@@ -57,8 +68,7 @@ export async function keepRows(
  * and the step changed no data.
  */
 function notChecked(rows: { table: string; to: string }, error: Error, copied: boolean, now: Date): ChangedNothing {
-  const why = firstLine(error.message);
-  const short = why.length > 200 ? `${why.slice(0, 199)}…` : why;
+  const short = shortened(error);
   const table = rows.table.replace(/"/g, '');
   const said = copied ? `the rows of ${table} were kept in a Parquet file, but could not be checked against it (${short}). Nothing was deleted; the file` : `the rows of ${table} could not be kept in a Parquet file (${short}). Nothing was deleted; what was written of the file`;
   try {
