@@ -92,6 +92,11 @@ export interface JournalOptions {
   readOnly?: boolean;
   /** A look while this process runs found the journal failing verification anew (other damage than before): told once. */
   onDamageFound?: (problem: VerifyProblem) => void;
+  /**
+   * The OS account of a terminal (the CLI): put in the data of every line whose actor is a name typed there
+   * (`terminal:<name>`), as `osAccount`, so who a line says beside which login wrote it can be compared.
+   */
+  osAccount?: { uid: number; name?: string };
 }
 
 /** The state dir cannot be written (a full disk, a read-only volume): shown to the operator as is. */
@@ -214,6 +219,16 @@ export class Journal {
     this.filesSettledAt = options.filesSettledAt ?? (() => new Date());
     this.readOnly = options.readOnly ?? false;
     this.onDamageFound = options.onDamageFound;
+    this.osAccount = options.osAccount;
+  }
+
+  private readonly osAccount?: { uid: number; name?: string };
+
+  /** An event's data with the terminal's OS account beside a typed name; as it was for any other actor, or once it has one. */
+  private withOsAccount(event: AppendInput): Record<string, unknown> {
+    const data = event.data ?? {};
+    if (!this.osAccount || !event.actor?.startsWith('terminal:') || 'osAccount' in data) return data;
+    return { ...data, osAccount: this.osAccount };
   }
 
   private readonly onDamageFound?: (problem: VerifyProblem) => void;
@@ -956,14 +971,14 @@ export class Journal {
       type: event.type,
       incident: event.incident ?? null,
       actor: event.actor ?? null,
-      data: redactDeep(event.data ?? {}, this.redact),
+      data: redactDeep(this.withOsAccount(event), this.redact),
       prev,
     });
   }
 
   /** An event that could not be written: the listeners see it now (the bot goes on), the disk gets it later. */
   private keep(event: AppendInput): JournalRecord {
-    const kept = { ...event, data: redactDeep(event.data ?? {}, this.redact), at: this.clock().toISOString() };
+    const kept = { ...event, data: redactDeep(this.withOsAccount(event), this.redact), at: this.clock().toISOString() };
     this.pending.push(kept);
     this.writeAtExit();
     const { record } = this.next(kept, this.lastSeq + this.pending.length, genesisHash);

@@ -1,12 +1,21 @@
 // Journal lines no code path of the bot writes (an approval of a plan already decided, one naming another plan's hash, a
-// self-approval of a plan that needs a teammate not recorded as allowed): a keyless hash chain cannot say who wrote a line, so these are named.
+// self-approval of a plan that needs a teammate not recorded as allowed): a keyless hash chain cannot say who wrote a line, so these are named;
+// and approvals to check (a self-approval from before the setting was recorded, one from the requester's own OS account).
 import type { JournalRecord } from '../journal/record.js';
+import { osAccountSaid, recordedOsAccount, type OsAccount } from '../terminal/os-account.js';
 
 /** What is said of such a line, after why it could not be the bot's. */
 export const impossibleNote = 'impossible for the bot: written by hand?';
 
 /** What is said of a self-approval written before approvals recorded that DATABOX_ALLOW_SELF_APPROVAL allowed it. */
 export const selfApprovalToCheck = 'a self-approval: allowed only if DATABOX_ALLOW_SELF_APPROVAL was on; check';
+
+/**
+ * What is said of an approval typed under another name than the request's, from the same OS account: the names typed at a
+ * terminal vouch for nobody, and one login asked for the plan and approved it.
+ */
+export const sameOsAccountToCheck = (account: OsAccount) =>
+  `requested and approved from the same OS account (${osAccountSaid(account)}), under two names typed at the terminal: one login may have done both; check`;
 
 export interface DoubtfulLines {
   /** Lines the bot could never have written, with why. */
@@ -19,6 +28,8 @@ interface Proposed {
   hash?: string;
   requestedBy: string | null;
   needsTeammate: boolean;
+  /** The OS account the request was typed from, where the journal recorded one (a terminal's, since it records them). */
+  osAccount?: OsAccount;
 }
 
 const decisions: Record<string, string> = { 'run.approved': 'approved', 'run.rejected': 'rejected', 'run.expired': 'expired' };
@@ -40,7 +51,12 @@ export function impossibleLines(records: readonly JournalRecord[]): DoubtfulLine
     if (!runId) continue;
     if (record.type === 'run.proposed') {
       const run = (data.run ?? {}) as { hash?: unknown; needsTeammate?: unknown; destructive?: unknown };
-      proposed.set(runId, { hash: typeof run.hash === 'string' ? run.hash : undefined, requestedBy: record.actor, needsTeammate: run.needsTeammate === true || (run.needsTeammate === undefined && run.destructive === true) });
+      proposed.set(runId, {
+        hash: typeof run.hash === 'string' ? run.hash : undefined,
+        requestedBy: record.actor,
+        needsTeammate: run.needsTeammate === true || (run.needsTeammate === undefined && run.destructive === true),
+        osAccount: recordedOsAccount(data),
+      });
       continue;
     }
     const decision = decisions[record.type];
@@ -56,6 +72,7 @@ export function impossibleLines(records: readonly JournalRecord[]): DoubtfulLine
         : undefined;
     if (why) found.set(record, why);
     else if (plan?.needsTeammate && record.actor === plan.requestedBy && data.selfApprovalAllowed !== true) toCheck.set(record, selfApprovalToCheck);
+    else if (plan?.needsTeammate && plan.osAccount && plan.osAccount.uid === recordedOsAccount(data)?.uid) toCheck.set(record, sameOsAccountToCheck(plan.osAccount));
   }
   return { impossible: found, toCheck };
 }

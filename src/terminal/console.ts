@@ -55,6 +55,7 @@ import { asCliCommands } from './as-cli-commands.js';
 import { warnOfUnreadSettings } from './unread-settings.js';
 import { planDagsterHomeWarning } from './plan-dagster-home.js';
 import { failedAtWords } from '../journal/failed-at.js';
+import { currentOsAccount } from './os-account.js';
 
 export const cliName = 'npm run --silent cli --';
 
@@ -310,7 +311,7 @@ class ConsoleSession {
       );
     }
     // `status` loads it read-only: no lock is waited for, and nothing is written, whatever it finds.
-    this.journal = new Journal(config.stateDir, deps.clock, redact, { onHeadUnwritten: (reason) => io.stderr.write(`warning: ${reason}\n`), readOnly: withWatchers });
+    this.journal = new Journal(config.stateDir, deps.clock, redact, { onHeadUnwritten: (reason) => io.stderr.write(`warning: ${reason}\n`), readOnly: withWatchers, osAccount: currentOsAccount() });
     const state = new IncidentState();
     this.journal.onRecord((record) => state.apply(record));
     // Before the journal loads, so the outages in progress are rebuilt from it.
