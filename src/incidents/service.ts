@@ -60,6 +60,7 @@ import { pathsOffered } from './paths-offered.js';
 import { guardsReadNewestSaid } from './guards-read-newest.js';
 import { fileWrittenSinceSaid, recoveryEnded } from './file-written-since.js';
 import { writtenSinceRecoverySaid } from './written-since-recovery.js';
+import { asDiagnosedBy } from './as-diagnosed.js';
 import { againstDiagnosis, changedSinceDiagnosis, cleanupAfterRollback, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed, pinnedAsWritten, windowLeftOut } from './against-diagnosis.js';
 import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
@@ -899,7 +900,7 @@ export class IncidentService {
 
   /**
    * What a run's offer can no longer do, decided as a late click on it is refused, so its message and the refusal agree:
-   * a diagnosis' verdict (its incident's latest) whose paths would be refused as made on a database changed since
+   * a diagnosis' verdict (its own, the latest or an older one) whose paths would be refused as made on a database changed since
    * (changedSinceDiagnosisReason, as staleForPath asks it), named with the run that first changed it; a recovery's
    * rollback offer once its rollback ran (refuseRollbackAskedAgain). Undefined while every button of it is live.
    */
@@ -911,16 +912,18 @@ export class IncidentService {
       const rollback = rolledBackBy(incident, run.id);
       return rollback && { kind: 'rollback', rollback };
     }
-    const diagnosis = incident.diagnosis;
-    const lockKey = diagnosis?.runId === run.id ? this.diagnosedLockKey(incident) : undefined;
+    // Told against this run's own verdict: an older one's message keeps saying what it offered, not a later verdict's.
+    const diagnosed = asDiagnosedBy(incident, run);
+    const diagnosis = diagnosed?.diagnosis;
+    const lockKey = diagnosed && this.diagnosedLockKey(diagnosed);
     // A scenario no longer loaded has no paths to tell: its verdict is left as it is.
     const rb = lockKey === undefined ? undefined : this.deps.runbooks.get(incident.scenario);
-    if (!diagnosis || lockKey === undefined || !rb) return undefined;
-    const changedBy = (recovery: RecoveryPath, which: 'latest' | 'first') => changedSinceDiagnosis(incident, recovery, this.deps.state, lockKey, (r) => this.changesItsDatabase(r), which);
+    if (!diagnosed || !diagnosis || lockKey === undefined || !rb) return undefined;
+    const changedBy = (recovery: RecoveryPath, which: 'latest' | 'first') => changedSinceDiagnosis(diagnosed, recovery, this.deps.state, lockKey, (r) => this.changesItsDatabase(r), which);
     const spent = rb.recovery.filter((p) => diagnosis.paths.includes(p.id) && changedBy(p, 'latest'));
     const first = spent[0] && changedBy(spent[0], 'first');
     if (!first) return undefined;
-    return { kind: 'verdict', paths: spent.map((p) => p.id), changedBy: first, diagnoseAgain: `/databox ${diagnoseAgainCommand(incident, rb.diagnosis.parameters)}` };
+    return { kind: 'verdict', paths: spent.map((p) => p.id), changedBy: first, diagnoseAgain: `/databox ${diagnoseAgainCommand(diagnosed, rb.diagnosis.parameters)}` };
   }
 
   /**

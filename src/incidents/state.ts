@@ -145,6 +145,11 @@ export interface Run {
    * recovery's rollback offer; so a restarted bot can mark them spent. Absent in journals from before it was recorded.
    */
   offerRefs?: FrontEndRefs;
+  /**
+   * A diagnosis' own verdict (diagnosis.verdict): its message is rendered from it, and its buttons told spent against
+   * it, after a later diagnosis has become the incident's.
+   */
+  verdict?: Diagnosis;
   /** A plan a front end could not show (run.not-shown), and why, until it shows it: it waits where nobody sees it. */
   notShown?: { frontEnd: string; reason: string; at: string };
   results: StepRecord[];
@@ -437,6 +442,8 @@ export class IncidentState {
         if (incident) {
           incident.diagnosis = Object.assign({ suggested: {}, params: {} }, data as Omit<Diagnosis, 'at'>, { at: record.at });
           incident.firstVerdictAt ??= record.at;
+          const diagnosed = this.runs.get(incident.diagnosis.runId);
+          if (diagnosed) diagnosed.verdict = incident.diagnosis;
         }
         break;
       default:

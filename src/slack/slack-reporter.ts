@@ -14,7 +14,7 @@ import { redactDeep, type Redactor } from '../redact.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { SlackOutbox } from './outbox.js';
 import type { Redo } from './outbox.js';
-import { planFileName, planIsCut, planText, followUpMessage, withCopyNote, journalRepairedMessage, rollbackOfferMessage, rootMessage, runFinishedMessage, verdictFileName, verdictIsCut, verdictMessage, verdictText, withinSlackLimits, type Rendered } from './blocks.js';
+import { planFileName, planIsCut, planText, followUpMessage, withCopyNote, journalRepairedMessage, rollbackOfferMessage, rootMessage, runFinishedMessage, verdictFileName, verdictIsCut, verdictText, withinSlackLimits, type Rendered } from './blocks.js';
 import { MessageContents } from './message-contents.js';
 import { asPlainMessage, hasButtons, refusedAsMadeCode } from './refused-message.js';
 import { SlackCallFailed, worthAskingAgain } from './slack-trouble.js';
@@ -27,7 +27,8 @@ import { uneditableCode, withMovedNote } from './uneditable-message.js';
 import type { Tries } from './outbox.js';
 import { undoneByOther, undoneIncidents, type UndoneByOther } from '../incidents/recoveries-undone.js';
 import type { SpentOffer } from '../incidents/spent-offers.js';
-import { offerMessage } from './spent-offer-message.js';
+import { asDiagnosedBy } from '../incidents/as-diagnosed.js';
+import { offerMessage, verdictPaths } from './spent-offer-message.js';
 
 /** A file the bot uploads to a thread: a plan too long for its message, a failed step's output. */
 type UploadedFile = Parameters<WebClient['files']['uploadV2']>[0];
@@ -481,17 +482,20 @@ export class SlackReporter implements IncidentReporter {
     this.forget(run);
     if (run.kind === 'diagnosis' && run.status === 'succeeded') {
       const rb = this.deps.runbook(incident.scenario);
-      const paths = rb.recovery.filter((p) => incident.diagnosis?.paths.includes(p.id));
-      const verdict = this.postInThread(incident, `verdict ${run.id}`, () => verdictMessage(incident, run, paths, rb.parameters), { what: 'verdict', incident: incident.id, run: run.id });
+      // Its own verdict, whatever diagnosis followed; and posted again after a restart, already spent when it is: its
+      // buttons never come back live for a moment before the edit that takes them away.
+      const diagnosed = asDiagnosedBy(incident, run) ?? incident;
+      const paths = verdictPaths(diagnosed, rb);
+      const verdict = this.postInThread(incident, `verdict ${run.id}`, () => offerMessage(incident, run, rb, this.deps.spentOffer?.(run)), { what: 'verdict', incident: incident.id, run: run.id });
       this.journalOffer(incident, run, verdict);
       // As a plan cut to fit is: what the verdict's message leaves out of its advice and evidence, in a file it names.
-      if (verdictIsCut(incident, run, paths, rb.parameters)) {
+      if (verdictIsCut(diagnosed, run, paths, rb.parameters)) {
         this.upload(incident, `verdict file ${run.id}`, verdict, (thread) => ({
           channel_id: thread.channel,
           thread_ts: thread.ts,
-          content: this.deps.redact(verdictText(incident, run)),
+          content: this.deps.redact(verdictText(diagnosed, run)),
           filename: verdictFileName(run),
-          title: `The whole verdict ${incident.diagnosis?.title ?? ''}`.trim(),
+          title: `The whole verdict ${diagnosed.diagnosis?.title ?? ''}`.trim(),
         }));
       }
     } else if (run.status !== 'succeeded') {

@@ -1,5 +1,6 @@
 // A verdict or rollback offer whose buttons are spent, as its message reads once updated: what happened, and who did it.
 import path from 'node:path';
+import { asDiagnosedBy } from '../incidents/as-diagnosed.js';
 import type { Incident, Run } from '../incidents/state.js';
 import type { SpentOffer, SpentVerdict } from '../incidents/spent-offers.js';
 import { endedWords } from '../incidents/run-label.js';
@@ -35,9 +36,17 @@ export function rollbackSpentLine(rollback: Run): string {
   return `:leftwards_arrow_with_hook: Rolled back${ended} by plan ${rollback.id} (${whoRanIt(rollback)}) — see below. There is nothing more to roll back.`;
 }
 
-/** The message of `run`'s offer as it reads now: spent, with its buttons replaced; or as first posted when `spent` is undefined. */
+/**
+ * The message of `run`'s offer as it reads now: spent, with its buttons replaced; or as first posted when `spent` is
+ * undefined. A verdict is rendered from its own diagnosis (asDiagnosedBy), however many diagnoses followed it.
+ */
 export function offerMessage(incident: Incident, run: Run, rb: Runbook, spent: SpentOffer | undefined): Rendered {
   if (run.kind === 'recovery') return rollbackOfferMessage(run, spent?.kind === 'rollback' ? rollbackSpentLine(spent.rollback) : undefined);
-  const paths = rb.recovery.filter((p) => incident.diagnosis?.paths.includes(p.id));
-  return verdictMessage(incident, run, paths, rb.parameters, spent?.kind === 'verdict' ? { paths: spent.paths, line: verdictSpentLine(incident, spent) } : undefined);
+  const diagnosed = asDiagnosedBy(incident, run) ?? incident;
+  return verdictMessage(diagnosed, run, verdictPaths(diagnosed, rb), rb.parameters, spent?.kind === 'verdict' ? { paths: spent.paths, line: verdictSpentLine(incident, spent) } : undefined);
+}
+
+/** The runbook's paths `incident`'s diagnosis offers, in the runbook's order. */
+export function verdictPaths(incident: Incident, rb: Runbook): Runbook['recovery'] {
+  return rb.recovery.filter((p) => incident.diagnosis?.paths.includes(p.id));
 }

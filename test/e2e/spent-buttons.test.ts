@@ -163,6 +163,33 @@ describe('spent buttons', () => {
     expect(verdict.blocks).toMatch(/Path A: Rebuild from raw dlt state\* \(plan [^)]*approved by <@U0TEAMMATE>[^)]*\) was run — see below/);
   });
 
+  it("keeps its own verdict when the edit goes through only after the incident was diagnosed again: never the later verdict's title or live buttons", async () => {
+    await diagnoseCorrupt();
+    const posted = messageNow('Verdict:');
+    // Slack fails the verdict's update while path A runs, and until the operator has diagnosed again.
+    slack.troubled = (method, args) => method === 'chat.update' && args.ts === posted.ts;
+    slack.lastingTrouble = { status: 500 };
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    const incident = incidentId();
+    await slack.waitFor('the validation to end', () => journalRecords().some((r) => r.type === 'run.finished' && r.data.runId === `${incident}/3`), 60_000);
+    await slack.waitFor('the verdict update to be tried', () => slack.calls.some((c) => c.method === 'chat.update' && c.args.ts === posted.ts));
+    await harness.command(`diagnose duckdb incident=${incident}`, operator);
+    await slack.waitFor('the second verdict', () => journalRecords().some((r) => r.type === 'diagnosis.verdict' && r.data.runId === `${incident}/4`), 60_000);
+    const second = journalRecords().find((r) => r.type === 'diagnosis.verdict' && r.data.runId === `${incident}/4`)!;
+    expect(second.data.title).not.toBe(journalRecords().find((r) => r.type === 'diagnosis.verdict')!.data.title);
+
+    slack.lastingTrouble = undefined;
+    await harness.settle();
+    const verdict = messageNow('Verdict:');
+    expect(verdict.updates.length).toBeGreaterThan(0);
+    expect(JSON.parse(verdict.blocks).slice(0, 2)).toEqual(JSON.parse(posted.blocks).slice(0, 2));
+    expect(verdict.blocks).not.toContain('choose_path_');
+    expect(verdict.blocks).toMatch(new RegExp(`Path A: Rebuild from raw dlt state\\* \\(plan ${incident}/2; [^)]*\\) was run — see below`));
+    expect(verdict.blocks).not.toContain(String(second.data.title));
+  });
+
   it('works on a journal written before offers were journaled: its verdict is left as it is, what follows is marked spent', async () => {
     await diagnoseCorrupt();
     await harness.stop();
