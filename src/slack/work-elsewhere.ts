@@ -1,7 +1,7 @@
 // What another process sharing the journal (a terminal) does in an incident that has a Slack thread, shown in that
 // thread as the bot shows its own work, in the journal's order: a plan waiting with its buttons, each run's message once
-// it has ended (with its verdict or failure, and the buttons it spent replaced), a follow-up, and a recovery's rollback
-// offer where that process made it.
+// it has ended (with its verdict or failure, and the buttons it spent replaced, in any incident), a follow-up, and a
+// recovery's rollback offer where that process made it.
 import { rollbackUnderWay } from '../incidents/rollback-under-way.js';
 import type { JournalRecord } from '../journal/record.js';
 import type { Logger } from '../logger.js';
@@ -90,7 +90,13 @@ export class WorkElsewhere {
     for (const noted of this.noted.splice(0)) {
       const run = service.state.runs.get(noted.runId);
       const incident = run && service.state.incidents.get(run.incidentId);
-      if (!run || !incident || !incidentThread(incident)) continue;
+      if (!run || !incident) continue;
+      if (!incidentThread(incident)) {
+        // A plan run in an incident Slack does not show (opened at a terminal) spends the verdicts of the incidents it
+        // does show on that database all the same: a click on them is refused, so their buttons go.
+        if (noted.what === 'end') await this.safely(() => service.showOffersSpentBy(run));
+        continue;
+      }
       if (noted.what === 'plan') {
         // Approvable from Slack too: the first decision taken, here or there, is the one that counts (approvals.ts). One
         // decided before this sweep shows its end when that comes.

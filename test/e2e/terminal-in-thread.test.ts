@@ -201,6 +201,28 @@ describe('a terminal working on an incident that has a Slack thread', () => {
     expect(slack.buttons('choose_path_a')).toHaveLength(2);
   });
 
+  it("a recovery run at a terminal in an incident of its own spends the Slack incident's verdict on the same database", async () => {
+    const slackIncident = await diagnosedInSlack();
+    const { slack, checkout } = stage;
+    const verdictTs = slack.buttons('choose_path_a')[0]!.ts;
+    const cli = await runCliProcess(['recover', 'duckdb', 'path=a', '--approver', 'bob'], {
+      env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' }),
+      answer: hashIn,
+    });
+    expect(cli.code, cli.stderr).toBe(0);
+    const recovery = journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.incident !== slackIncident && r.data.run.kind === 'recovery');
+    expect(recovery, 'the terminal opened an incident of its own').toBeDefined();
+
+    await slack.waitFor("the verdict's buttons to go", () => !slack.messages().find((m) => m.ts === verdictTs)?.blocks.includes('choose_path_'), 60_000);
+    const verdict = slack.messages().find((m) => m.ts === verdictTs)!;
+    expect(verdict.blocks).toContain(`(plan ${recovery!.data.runId}; asked for by terminal:alice, approved by terminal:bob`);
+    expect(verdict.blocks).toContain(`of incident ${recovery!.incident} changed databox.duckdb since this diagnosis`);
+    // The message and a late click agree.
+    await stage.harness!.click(slack.buttons('choose_path_a')[0]!, operator);
+    await stage.harness!.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(/has changed since this incident's diagnosis/);
+  });
+
   it('a recovery a terminal proposes and runs itself is shown once it has ended, then its validation and the rollback offer', async () => {
     const incident = await diagnosedInSlack();
     const { slack, checkout } = stage;
