@@ -1394,6 +1394,8 @@ export class IncidentService {
   /** After an unlock from Slack: the run's message shows it interrupted, and a rollback is offered if it changed something. */
   async reportUnlocked(run: Run): Promise<void> {
     await this.safely(() => this.reporter.runFinished(this.incident(run.incidentId), run));
+    // A plan cut short may have changed its database: a click on the verdicts it spent is refused, so their buttons go.
+    await this.safely(() => this.showOffersSpentBy(run));
     await this.safely(() => this.offerRollbackIfChanged(run));
   }
 
@@ -1453,8 +1455,10 @@ export class IncidentService {
    */
   async reportInterrupted(run: Run): Promise<void> {
     const current = this.run(run.id);
-    if (current.startedAt) await this.reporter.runFinished(this.incident(current.incidentId), current);
-    else await this.announceDecision(current);
+    if (!current.startedAt) return this.announceDecision(current);
+    await this.reporter.runFinished(this.incident(current.incidentId), current);
+    // Cut short once it had started, it may have changed its database: the verdicts it spent lose their buttons.
+    await this.safely(() => this.showOffersSpentBy(current));
   }
 
   async announceDecision(run: Run): Promise<void> {

@@ -97,8 +97,12 @@ describe('a bot killed mid-recovery', () => {
     const headline = blocks[0]?.text?.text.split('\n')[0] as string;
     expect(headline).toMatch(/^:x: \*Recovery interrupted\* after running at most [\d.]+ (ms|s|min)( \d+ s)?: stopped at \*Rehydrate raw catalogs and rebuild every mart\* — the bot running it stopped; what it had started was still running, and the restart stopped it at \d\d:\d\d:\d\d UTC: task full-refresh \(PID \d+\)$/);
     expect(headline.split('the restart stopped it')).toHaveLength(2);
-    // The verdict is not posted again under the interrupted recovery, with live buttons that would start over.
+    // The verdict is not posted again under the interrupted recovery, with live buttons that would start over; its own
+    // buttons give way to the recovery cut short, which may have changed the database: a click on them is refused.
     expect(slack.buttons('choose_path_a')).toHaveLength(1);
+    const verdictTs = slack.buttons('choose_path_a')[0]!.ts;
+    await slack.waitFor("the verdict's buttons to go", () => !slack.messages().find((m) => m.ts === verdictTs)?.blocks.includes('choose_path_'), 60_000);
+    expect(slack.messages().find((m) => m.ts === verdictTs)?.blocks).toMatch(/\*Path A: Rebuild from raw dlt state\* \(plan dbx-\d{8}-[0-9a-f]{4}\/2; [^)]*; interrupted\) was run — see below/);
     // It moved the file before it stopped: not "propose it again", which would run into what it left.
     // Nor later: its path is proposed again on a diagnosis made after what it changed.
     const afterIt = 'it may have changed something before it stopped: check what it did (and roll it back, where a rollback is offered), then diagnose again before choosing a path';

@@ -136,6 +136,19 @@ describe('/databox unlock', () => {
     expect(markdown).toMatch(new RegExp(`\\*\\*interrupted\\*\\* after running at most [^:]+: unlocked by ${operator}, approved by ${teammate}`));
   });
 
+  it("takes away the buttons of the verdict whose database the unlocked plan may have changed", async () => {
+    const verdictAt = { channel: thread.channel, ts: '1776600000.000200' };
+    const runId = stuckRun(checkout, otherContainer, { thread, moved: true, verdictAt });
+    harness = await startBot(checkout, slack);
+    const button = await askToUnlock(runId);
+    await click(button, teammate);
+    await slack.waitFor("the verdict's buttons to go", () => slack.callsTo('chat.update').some((u) => u.ts === verdictAt.ts), 60_000);
+    const edit = slack.callsTo('chat.update').find((u) => u.ts === verdictAt.ts)!;
+    expect(String(edit.blocks)).not.toContain('choose_path_');
+    expect(String(edit.blocks)).toContain(`*Path A: Rebuild from raw dlt state* (plan ${runId}; asked for by <@${operator}>, approved by <@${teammate}>`);
+    expect(String(edit.blocks)).toContain('; interrupted) was run — see below');
+  });
+
   it("posts the request as the bot's own message when the command's reply link is refused, so a second person can still approve it", async () => {
     const runId = stuckRun(checkout, otherContainer, { thread, moved: true });
     harness = await startBot(checkout, slack);

@@ -18,6 +18,8 @@ export interface StuckRunOptions {
   neverStarted?: boolean;
   /** Commands the plan had started (each with its PID, start time, boot, host and argv), as step.process records. */
   processes?: Record<string, unknown>[];
+  /** Diagnosed first (run …/0, paths A and B), its verdict posted here in Slack (run.offer-ref). */
+  verdictAt?: { channel: string; ts: string };
   /** Who the journal names as running it: the bot (the default), a terminal's CLI ('databox-cli'), or nobody (null). */
   runBy?: string | null;
 }
@@ -33,6 +35,7 @@ export function stuckRun(checkout: Checkout, runner: Record<string, unknown>, op
   const run = { id: runId, kind: 'recovery', pathId: 'a', title: 'Path A: Rebuild from raw dlt state', steps, hash: planHash(steps as never, []), lockKey: checkout.databasePath, params: {}, needsApproval: true, destructive: true, mutates: true };
   journal.append({ type: 'incident.opened', incident, actor: 'U0OPERATOR', data: { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack' } });
   if (options.thread) journal.append({ type: 'incident.ref', incident, actor: 'databox-bot', data: { frontEnd: 'slack', ref: options.thread } });
+  if (options.verdictAt) diagnosed(journal, incident, checkout.databasePath, options.verdictAt);
   journal.append({ type: 'run.proposed', incident, actor: 'U0OPERATOR', data: { runId, run } });
   journal.append({ type: 'run.approved', incident, actor: 'U0TEAMMATE', data: { runId, hash: run.hash } });
   if (options.neverStarted) return runId;
@@ -54,4 +57,15 @@ export function startedElsewhere(checkout: Checkout, runId: string, runner: Reco
   const journal = new Journal(checkout.stateDir);
   journal.load();
   journal.append({ type: 'run.started', incident: runId.split('/')[0] as string, actor: 'databox-bot', data: { runId, ...runner } });
+}
+
+/** A diagnosis that found the file corrupt, run by the bot before the plan, its verdict's message where `verdictAt` says. */
+function diagnosed(journal: Journal, incident: string, lockKey: string, verdictAt: { channel: string; ts: string }): void {
+  const runId = `${incident}/0`;
+  const run = { id: runId, kind: 'diagnosis', title: 'Diagnose a blown DuckDB file', steps: [], hash: planHash([], []), lockKey, params: {}, needsApproval: false, destructive: false, mutates: false };
+  journal.append({ type: 'run.proposed', incident, actor: 'U0OPERATOR', data: { runId, run } });
+  journal.append({ type: 'run.started', incident, actor: 'databox-bot', data: { runId } });
+  journal.append({ type: 'run.finished', incident, actor: 'databox-bot', data: { runId, status: 'succeeded' } });
+  journal.append({ type: 'diagnosis.verdict', incident, actor: 'databox-bot', data: { runId, verdict: 'corrupt', title: 'Corrupt file', advice: 'Rebuild it.', severity: 'critical', paths: ['a', 'b'], suggested: {}, params: {} } });
+  journal.append({ type: 'run.offer-ref', incident, actor: 'databox-bot', data: { runId, frontEnd: 'slack', ref: verdictAt } });
 }
