@@ -223,6 +223,29 @@ describe('a terminal working on an incident that has a Slack thread', () => {
     expect(slack.ephemerals(operator).at(-1)).toMatch(/has changed since this incident's diagnosis/);
   });
 
+  it("a terminal's diagnosis whose path ran before the bot showed it: its verdict is posted already spent, never with live buttons first", async () => {
+    writeGarbage(stage.checkout.databasePath);
+    // No sweep until the test asks for one: the terminal's diagnosis and its path A both ran before the bot shows them.
+    stage.harness = await startBot(stage.checkout, stage.slack, {}, undefined, 3_600_000);
+    const { slack, checkout } = stage;
+    await stage.harness.command('diagnose duckdb', operator);
+    await stage.harness.settle();
+    const incident = journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident as string;
+    expect((await terminal(['diagnose', 'duckdb', `incident=${incident}`])).code).toBe(1);
+    const cli = await runCliProcess(['recover', 'duckdb', 'path=a', `incident=${incident}`, '--approver', 'bob'], {
+      env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' }),
+      answer: hashIn,
+    });
+    expect(cli.code, cli.stderr).toBe(0);
+
+    await stage.harness.bot.sweep();
+    await stage.harness.settle();
+    const verdicts = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Verdict:'));
+    expect(verdicts).toHaveLength(2);
+    expect(String(verdicts[1]!.blocks)).not.toContain('choose_path_');
+    expect(String(verdicts[1]!.blocks)).toMatch(new RegExp(`\\(plan ${incident}/3; asked for by terminal:alice, approved by terminal:bob[^)]*\\) was run — see below`));
+  });
+
   it('a recovery a terminal proposes and runs itself is shown once it has ended, then its validation and the rollback offer', async () => {
     const incident = await diagnosedInSlack();
     const { slack, checkout } = stage;
