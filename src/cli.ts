@@ -17,7 +17,9 @@ const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdi
 const quick = !args.some((arg) => arg.startsWith('-'));
 // Output read by something that stops early (`… | head`) loses the rest, not the exit code; console mode also stops
 // what runs when that happens (src/terminal/interrupts.ts).
+// Standard error too: under `2>&1 | head` it is the same closed pipe.
 process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
 const code =
   quick && args[0] === 'journal'
     ? (await import('./terminal/journal-command.js')).journalCommand(args, io)

@@ -63,7 +63,7 @@ export const exitCodes = { ok: 0, failed: 1, refused: 2 } as const;
 
 export interface TerminalIO {
   stdout: TerminalOutput & { isTTY?: boolean; columns?: number; on?: NodeJS.WritableStream['on'] };
-  stderr: TerminalOutput;
+  stderr: TerminalOutput & { on?: NodeJS.WritableStream['on'] };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
 }
@@ -233,7 +233,7 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
     return exitCodes.ok;
   }
   const session = new ConsoleSession(config, runbooks, catalog, io, deps, options, status);
-  const stopWatching = (deps.watchInterrupts ?? watchProcessInterrupts)(io.stdout, (interruption) => {
+  const stopWatching = (deps.watchInterrupts ?? watchProcessInterrupts)([io.stdout, io.stderr], (interruption) => {
     if (stopped.by) {
       io.stderr.write(`databox: still stopping (${stopped.by.why}): the run's end is being written to the journal\n`);
       return;

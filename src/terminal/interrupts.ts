@@ -8,8 +8,8 @@ export interface Interruption {
   exitCode: number;
 }
 
-/** Calls `onInterrupt` for each one until the returned function is called. */
-export type WatchInterrupts = (stdout: Partial<Pick<EventEmitter, 'on'>>, onInterrupt: (interruption: Interruption) => void) => () => void;
+/** Calls `onInterrupt` for each one until the returned function is called; `outputs` are standard output and error. */
+export type WatchInterrupts = (outputs: readonly Partial<Pick<EventEmitter, 'on'>>[], onInterrupt: (interruption: Interruption) => void) => () => void;
 
 const signals = {
   SIGINT: { why: 'interrupted at the terminal (SIGINT)', exitCode: 130 },
@@ -23,7 +23,7 @@ const signals = {
  * process with a stack trace from the next write. With them the running command is killed and its run ends on the
  * record, as when the bot stops.
  */
-export const watchProcessInterrupts: WatchInterrupts = (stdout, onInterrupt) => {
+export const watchProcessInterrupts: WatchInterrupts = (outputs, onInterrupt) => {
   let watching = true;
   const handlers = Object.entries(signals).map(([signal, interruption]) => {
     const handler = () => onInterrupt(interruption);
@@ -31,9 +31,10 @@ export const watchProcessInterrupts: WatchInterrupts = (stdout, onInterrupt) => 
     return () => process.off(signal, handler);
   });
   // Kept for good, not removed with the signals: every later write to the closed stream fails the same way, and a
-  // stream with no 'error' listener throws.
+  // stream with no 'error' listener throws. Standard error is watched as standard output is: under `2>&1 | head` the
+  // stop notice itself goes to the closed pipe, and whichever fails first stops the command, once.
   let outputLost = false;
-  stdout.on?.('error', (error: NodeJS.ErrnoException) => {
+  const onOutputError = (error: NodeJS.ErrnoException) => {
     if (!watching || outputLost) return;
     outputLost = true;
     const closed = error.code === 'EPIPE';
@@ -46,7 +47,8 @@ export const watchProcessInterrupts: WatchInterrupts = (stdout, onInterrupt) => 
       why: closed ? 'its output was closed (EPIPE)' : `its output cannot be written (${error.code ?? error.message})`,
       exitCode: closed ? 141 : 1,
     });
-  });
+  };
+  for (const output of outputs) output.on?.('error', onOutputError);
   return () => {
     watching = false;
     for (const remove of handlers) remove();

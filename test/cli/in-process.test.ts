@@ -362,7 +362,7 @@ describe('refusals and exit codes', () => {
       return null;
     });
     const code = await runCli(['recover', 'duckdb', 'path=a', `incident=${incident}`], terminal.io, {
-      watchInterrupts: (_stdout, onInterrupt) => {
+      watchInterrupts: (_outputs, onInterrupt) => {
         interrupt = onInterrupt;
         return () => {};
       },

@@ -157,6 +157,26 @@ describe('a CLI stopped mid-run', { timeout: 120_000 }, () => {
     expect(steps.map((r) => stepResult(r).stepId)).toEqual(['open', 'disk', 'scan', 'audit'].slice(0, steps.length));
   });
 
+  it('standard output and error both into a pipe closed early (`2>&1 | head`) stop the diagnosis the same way, exit 141', async () => {
+    const { checkout, env } = await setUp();
+    checkout.behave({ 'uv run sqlmesh audit': { stdout: 'auditing\n', sleepMs: 60_000 } });
+    const statusFile = path.join(checkout.stateDir, '..', 'cli-status');
+    // The stop notice goes to standard error, which is the closed pipe too: it must fail as quietly as the output did.
+    const inShell = `${[process.execPath, ...cliArgs, 'diagnose', 'duckdb'].map(shellWord).join(' ')} 2>&1 | head -1; echo "\${PIPESTATUS[0]}" >${shellWord(statusFile)}`;
+    const shell = await execa('bash', ['-c', inShell], { cwd: projectRoot, env, extendEnv: false, stdin: 'ignore', reject: false, encoding: 'utf8', timeout: 90_000 });
+
+    expect(shell.stdout).not.toMatch(/Unhandled 'error' event|EPIPE/);
+    expect(fs.readFileSync(statusFile, 'utf8')).toBe('141\n');
+    // Every step's child was killed with it: none is left running without its CLI.
+    for (const call of checkout.calls()) await until(`the stopped ${call.command} to be gone`, () => !alive(call.pid), 10_000);
+    const records = journal(checkout);
+    const diagnosis = records.find((r) => r.type === 'run.finished');
+    expect(diagnosis?.data).toMatchObject({ status: 'failed' });
+    expect(JSON.stringify(diagnosis?.data)).toContain('stopped before it finished: its output was closed (EPIPE)');
+    const status = await runCliProcess(['status'], { env, stdin: 'ignore' });
+    expect(status.stdout).toContain('nothing; no database is held by a plan');
+  });
+
   it('a closed terminal (SIGHUP) during a long step stops it in order and exits 129, without crashing Node on the gone terminal', async () => {
     const { checkout, env } = await setUp();
     checkout.behave({ 'task full-refresh': { stdout: 'dlt: loading raw_ebird\n', sleepMs: 60_000 } });
