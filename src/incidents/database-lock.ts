@@ -12,15 +12,20 @@ type LockHoldersAndIncidents = LockHolders & Pick<IncidentState, 'incidents'>;
 /** Refuses, naming the plan and the people behind it, when a mutating plan other than `except` holds the database. */
 export function refuseIfLocked(state: LockHolders, lockKey: string, except?: string): void {
   const holder = state.lockHolder(lockKey, except);
-  if (holder) {
-    throw new UserError([
-      ...said`refused: ${path.basename(lockKey)} is held by plan ${holder.id} (${holder.title}), requested by ${person(holder.requestedBy)}`,
-      ...(holder.decidedBy ? said` and approved by ${person(holder.decidedBy)}` : []),
-      `, which is ${holder.status}. One mutating plan per database at a time.`,
-      // Said where it is met: a plan whose process is gone for good holds the database until someone unlocks it.
-      ` If the process running it is gone for good, \`/databox unlock ${holder.id}\` clears it with a second person's approval.`,
-    ]);
-  }
+  if (!holder) return;
+  const heldBy = [
+    ...said`refused: ${path.basename(lockKey)} is held by plan ${holder.id} (${holder.title}), requested by ${person(holder.requestedBy)}`,
+    ...(holder.decidedBy ? said` and approved by ${person(holder.decidedBy)}` : []),
+  ];
+  // What status knows is said here too: a plan whose process is known gone (or out of sight) waits for nothing but an unlock.
+  const gone = goneRunnerHint(holder, `/databox unlock ${holder.id}`);
+  if (gone) throw new UserError([...heldBy, `, which is running on the record, but ${gone}. One mutating plan per database at a time.`]);
+  throw new UserError([
+    ...heldBy,
+    `, which is ${holder.status}. One mutating plan per database at a time.`,
+    // Said where it is met: a plan whose process is gone for good holds the database until someone unlocks it.
+    ` If the process running it is gone for good, \`/databox unlock ${holder.id}\` clears it with a second person's approval.`,
+  ]);
 }
 
 /**

@@ -80,4 +80,11 @@ describe('a second plan refused while one changes the database', () => {
   it('still names the rule and the unlock for a plan stuck for good', () => {
     expect(refusal(() => refuseIfLocked(holdersOf('running', identityOf()), lockKey))).toMatch(/which is running\. One mutating plan per database at a time\. If the process running it is gone for good, `\/databox unlock dbx-20261201-0b0b\/2` clears it/);
   });
+
+  it('says the plan\'s process is gone, and the unlock that clears it, when this host can tell', async () => {
+    const gone = await goneProcess();
+    expect(refusal(() => refuseIfLocked(holdersOf('running', gone), lockKey))).toBe(
+      `refused: databox.duckdb is held by plan dbx-20261201-0b0b/2 (Path A: Rebuild from raw dlt state), requested by U0OPERATOR and approved by U0TEAMMATE, which is running on the record, but its process (PID ${gone.pid}) is gone: \`/databox unlock dbx-20261201-0b0b/2\` clears it, with a second person's approval. One mutating plan per database at a time.`,
+    );
+  });
 });
