@@ -190,6 +190,10 @@ export interface Incident {
   diagnosis?: Diagnosis;
   /** When the first verdict was given: the time to diagnose counts to it, not to a later diagnosis. */
   firstVerdictAt?: string;
+  /** Every verdict given, in order (verdict-of-record.ts tells the one the incident is about from checks after it). */
+  verdicts?: Diagnosis[];
+  /** The verdict its first recovery was proposed on: the one the incident is about, whatever is diagnosed after. */
+  recoveredOn?: Diagnosis;
   runs: Run[];
   /** Given up as it opened, before anything ran: its first message could not be shown (incident.abandoned). */
   abandoned?: { at: string; reason: string };
@@ -353,6 +357,7 @@ export class IncidentState {
         };
         incident.runs.push(proposed);
         this.runs.set(proposed.id, proposed);
+        if (proposed.kind === 'recovery') incident.recoveredOn ??= incident.diagnosis;
         break;
       }
       case 'run.ref':
@@ -441,6 +446,7 @@ export class IncidentState {
       case 'diagnosis.verdict':
         if (incident) {
           incident.diagnosis = Object.assign({ suggested: {}, params: {} }, data as Omit<Diagnosis, 'at'>, { at: record.at });
+          incident.verdicts = [...(incident.verdicts ?? []), incident.diagnosis];
           incident.firstVerdictAt ??= record.at;
           const diagnosed = this.runs.get(incident.diagnosis.runId);
           if (diagnosed) diagnosed.verdict = incident.diagnosis;

@@ -7,7 +7,7 @@ import { describeStep } from '../engine/describe.js';
 import { previewValueSaid } from '../engine/previews.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
-import { cliActor, IncidentState, type Incident, type Run } from '../incidents/state.js';
+import { cliActor, IncidentState, type Diagnosis, type Incident, type Run } from '../incidents/state.js';
 import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import { unacknowledgedTornWords, type UnacknowledgedTorn } from '../journal/torn-tail.js';
 import type { Runbook } from '../runbook/schema.js';
@@ -45,6 +45,7 @@ import { readOnlyWords } from '../engine/scratch-writes.js';
 import { stepKind } from '../engine/steps/index.js';
 import { expiredAt, expirePastDeadline } from './expired-by-deadline.js';
 import { runbookChangedAtApproval, runbookVersionRow, takenFromNowNote } from './runbook-versions.js';
+import { followUpVerdicts, verdictOfRecord } from '../incidents/verdict-of-record.js';
 
 export interface PostmortemInput {
   incidentId: string;
@@ -335,7 +336,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     `| Scenario | ${cell(plain(incident.title))} (\`${incident.scenario}\`${rb ? `, section ${rb.section} of the incident runbook` : ''})${restsOn([], opening)} |`,
     `| Runbook | ${cell(runbookVersionRow(incident.scenario, incident.runs, rb))}${mark(ofRuns(incident.runs).filter((r) => r.type === 'run.proposed'))} |`,
     `| Opened | ${utcStamp(incident.openedAt)} by ${cell(who(incident.openedBy))}${cell(where(incident.origin))}${restsOn([], opening)} |`,
-    `| Verdict | ${incident.diagnosis ? cell(plain(incident.diagnosis.title)) : 'no diagnosis recorded'}${restsOn([], verdicts)} |`,
+    `| Verdict | ${verdictRow(incident)}${restsOn([], verdicts)} |`,
     `| Recovery | ${ranRecoveries.some((r) => !r.cleanup) ? cell(ranRecoveries.filter((r) => !r.cleanup).map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, endedWords(r))}`).join('; ')) : 'none ran'}${asOf}${restsOn(recoveries.filter((r) => !r.cleanup))} |`,
     ...(ranRecoveries.some((r) => r.cleanup) ? [`| Cleanup | ${cell(ranRecoveries.filter((r) => r.cleanup).map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, endedWords(r))}`).join('; '))}${restsOn(recoveries.filter((r) => r.cleanup))} |`] : []),
     `| Validation | ${validations.length > 0 ? cell(validations.map((r) => validationSummary(r)).join('; ')) : 'none ran'}${asOf}${restsOn(validations)} |`,
@@ -737,10 +738,28 @@ type RootOf = (run: Run) => string;
 /** Where a run's end was lost with lines cut from the journal's end: the line they were lost before; else undefined. */
 type EndLost = (run: Run) => number | undefined;
 
+/** The verdict the incident is about, then the checks diagnosed after its recovery was proposed, each with its time. */
+function verdictRow(incident: Incident): string {
+  const diagnosis = verdictOfRecord(incident);
+  if (!diagnosis) return 'no diagnosis recorded';
+  const checks = followUpVerdicts(incident).map((f) => `${plain(f.title)} (${utcClockFrom(f.at, incident.openedAt)})`);
+  return cell(`${plain(diagnosis.title)}${checks.length > 0 ? `; diagnosed again after the recovery was proposed: ${checks.join(', ')}` : ''}`);
+}
+
+/** A check diagnosed after the recovery was proposed: what it found, a healthy one read as the recovery confirmed. */
+function followUpWords(check: Diagnosis, incident: Incident, runMark: RunMark): string {
+  const run = incident.runs.find((r) => r.id === check.runId);
+  // Read as the recovery confirmed only when a recovery had ended before it looked: the latest such is the one it checks.
+  const recovered = [...incident.runs].reverse().find((r) => r.kind === 'recovery' && r.status === 'succeeded' && r.finishedAt !== undefined && r.finishedAt <= check.at);
+  const healthy = check.severity === 'ok' && recovered ? `confirmed healthy after recovery (\`${recovered.id}\`), ` : '';
+  return `- ${healthy}at ${utcClockFrom(check.at, incident.openedAt)} from \`${check.runId}\`: **${plain(check.title)}** (severity ${check.severity}, \`${check.verdict}\`).${run ? runMark(run, ['diagnosis.verdict']) : ''}`;
+}
+
 function diagnosisSection(doc: Document, incident: Incident, endLost: EndLost, runMark: RunMark): void {
-  const diagnosis = incident.diagnosis;
-  // A diagnosis after the verdict's own (or with none at all) that gave none: said, so an earlier verdict is not read as its.
-  const verdictRun = diagnosis ? incident.runs.findIndex((r) => r.id === diagnosis.runId) : -1;
+  const diagnosis = verdictOfRecord(incident);
+  const latest = incident.diagnosis;
+  // A diagnosis after the last verdict (or with none at all) that gave none: said, so an earlier verdict is not read as its.
+  const verdictRun = latest ? incident.runs.findIndex((r) => r.id === latest.runId) : -1;
   const withoutVerdict = incident.runs.filter((r, i) => r.kind === 'diagnosis' && i > verdictRun && r.startedAt);
   const noVerdictWords = withoutVerdict.map((r) => {
     const before = endLost(r);
@@ -766,6 +785,8 @@ function diagnosisSection(doc: Document, incident: Incident, endLost: EndLost, r
   if (suggested.length > 0) doc.add('', `Parameters the verdict suggested: ${suggested.map(([k, v]) => code(`${k}=${v}`)).join(', ')}.`);
   if (diagnosis.paths.length > 0) doc.add('', `Recovery paths offered: ${diagnosis.paths.map((p) => `path ${p.toUpperCase()}`).join(', ')}.`);
   else doc.add('', 'No recovery path was offered for this verdict.');
+  const checks = followUpVerdicts(incident);
+  if (checks.length > 0) doc.add('', 'Follow-up checks, diagnosed after the recovery was proposed on the verdict above:', '', ...checks.map((check) => followUpWords(check, incident, runMark)));
 }
 
 /** The mark of a row built from a run's lines of these types (of one step, if given): see unverifiedMark. */
@@ -855,7 +876,8 @@ function timings(doc: Document, incident: Incident, rb: Runbook | undefined, sta
   const opened = incident.openedAt;
   const lines: string[] = [];
   const first = incident.firstVerdictAt ?? incident.diagnosis?.at;
-  const latest = incident.diagnosis && first !== incident.diagnosis.at ? ` It was diagnosed again since: the verdict above is the latest (${utcClockFrom(incident.diagnosis.at, opened)}).` : '';
+  const again = followUpVerdicts(incident).length > 0 ? 'the verdict above is the one the recovery was proposed on; the later ones are follow-up checks, under *Diagnosis*' : 'the verdict above is the latest';
+  const latest = incident.diagnosis && first !== incident.diagnosis.at ? ` It was diagnosed again since: ${again} (${utcClockFrom(incident.diagnosis.at, opened)}).` : '';
   lines.push(
     first
       ? `- **Time to diagnose:** ${formatDuration(between(opened, first))}, from the incident being opened (${utcClock(opened)}) to the first verdict (${utcClockFrom(first, opened)}).${latest}${mark([...opening, ...verdicts])}`

@@ -31,6 +31,7 @@ import { journalRepairCommand } from '../commands/paste-able.js';
 import { atUtc } from '../timestamps.js';
 import { readNames } from '../runbook/params.js';
 import { runbookChangedWords } from '../incidents/runbook-changed.js';
+import { followUpVerdicts, verdictOfRecord } from '../incidents/verdict-of-record.js';
 
 export const actionIds = {
   approve: 'approve_plan',
@@ -147,7 +148,10 @@ function runStatus(last: Run, outdatedBy: OutdatedBy = () => undefined): string 
  * `outdatedBy`: to tell a waiting plan no longer approvable (without it, "waiting for approval").
  */
 export function rootMessage(incident: Incident, parameters?: Runbook['parameters'], outdatedBy: OutdatedBy = () => undefined, undoneBy: UndoneBy = () => undefined): Rendered {
-  const verdict = incident.diagnosis ? ` · verdict: *${escapeMrkdwnNames(incident.diagnosis.title)}*` : '';
+  // The verdict the incident is about; a diagnosis after its recovery was proposed is a check of it, said after it.
+  const ofRecord = verdictOfRecord(incident);
+  const checked = followUpVerdicts(incident).at(-1);
+  const verdict = `${ofRecord ? ` · verdict: *${escapeMrkdwnNames(ofRecord.title)}*` : ''}${checked ? ` · checked again: *${escapeMrkdwnNames(checked.title)}*` : ''}`;
   return {
     text: `Incident ${incident.id}: ${escapeMrkdwnNames(incident.title)}`,
     blocks: [

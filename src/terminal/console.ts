@@ -56,6 +56,7 @@ import { warnOfUnreadSettings } from './unread-settings.js';
 import { planDagsterHomeWarning } from './plan-dagster-home.js';
 import { failedAtWords } from '../journal/failed-at.js';
 import { currentOsAccount } from './os-account.js';
+import { followUpVerdicts, verdictOfRecord } from '../incidents/verdict-of-record.js';
 
 export const cliName = 'npm run --silent cli --';
 
@@ -742,7 +743,10 @@ class ConsoleSession {
     // The runs this command proposed, and a plan from before that it approved and ran.
     const mine = incident.runs.filter((r) => !before.has(r.id) || (r.startedAt && r.startedAt >= this.startedAt));
     const rows: [string, string][] = [['Incident', `${incident.id} · ${incident.title}`]];
-    if (incident.diagnosis) rows.push(['Verdict', incident.diagnosis.title]);
+    const verdict = verdictOfRecord(incident);
+    if (verdict) rows.push(['Verdict', verdict.title]);
+    const checks = followUpVerdicts(incident);
+    if (checks.length > 0) rows.push(['Checked again', checks.map((c) => `${c.title} (${utcMinuteFrom(c.at, incident.openedAt)})`).join(', ')]);
     for (const run of mine) {
       if (run.kind === 'diagnosis') continue;
       const elapsed = runElapsed(run, run.finishedAt);

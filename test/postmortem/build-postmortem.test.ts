@@ -141,13 +141,13 @@ describe('the recorded scenario-1 journal', () => {
     expect(markdown).toMatch(/\n\| Rollbacks \| [^\n]*\n\| Kept on disk \| `[^`]+\.rebuild-failed`, [^\n]*, `[^`]+databox\.duckdb\.broken` \(see \*Kept on disk\*\) \|\n\| Outcome \|/);
   });
 
-  it('counts the time to diagnose to the first verdict, and says when the one shown is a later one', () => {
+  it('counts the time to diagnose to the first verdict, and says when a later one is a follow-up check', () => {
     const verdict = records.find((r) => r.type === 'diagnosis.verdict') as JournalRecord;
     const opened = records.find((r) => r.type === 'incident.opened')?.at as string;
     const again = { ...verdict, seq: (records.at(-1)?.seq ?? 0) + 1, at: '2026-04-20T09:15:00.000Z', data: { ...(verdict.data as object), title: 'Healthy' } };
     const { markdown } = buildPostmortem({ incidentId, verify: { records: [...records, again] }, runbooks, root: fixtureRoot, writtenAt });
     const timings = section(markdown, 'Time to diagnose, approve and recover');
-    expect(timings).toContain(`**Time to diagnose:** ${((Date.parse(verdict.at) - Date.parse(opened)) / 1000).toFixed(1)} s, from the incident being opened (${opened.slice(11, 19)}) to the first verdict (${verdict.at.slice(11, 19)}). It was diagnosed again since: the verdict above is the latest (09:15:00).`);
+    expect(timings).toContain(`**Time to diagnose:** ${((Date.parse(verdict.at) - Date.parse(opened)) / 1000).toFixed(1)} s, from the incident being opened (${opened.slice(11, 19)}) to the first verdict (${verdict.at.slice(11, 19)}). It was diagnosed again since: the verdict above is the one the recovery was proposed on; the later ones are follow-up checks, under *Diagnosis* (09:15:00).`);
   });
 
   it("calls a plan that waits while another changed its database no longer approvable, not waiting", () => {
@@ -255,6 +255,26 @@ describe('a validation run again after the one that passed', () => {
     ]);
     const summary = (markdown: string) => markdown.split('\n').filter((line) => /Time to recover|\| Outcome \|/.test(line));
     expect(summary(build(again).markdown)).toEqual(summary(build(journalText).markdown));
+  });
+});
+
+describe('a diagnosis after the recovery', () => {
+  it('is a follow-up check: the headline verdict and the Diagnosis section stay the one the recovery was proposed on', () => {
+    const first = records.find((r) => r.type === 'run.proposed' && (r.data as any).runId === `${incidentId}/1`) as JournalRecord;
+    const verdict = records.find((r) => r.type === 'diagnosis.verdict') as JournalRecord;
+    const runId = `${incidentId}/7`;
+    const again = appended([
+      { type: 'run.proposed', incident: incidentId, actor: 'terminal:bob', data: { ...(first.data as object), runId, run: { ...(first.data as any).run, id: runId } } },
+      { type: 'run.started', incident: incidentId, actor: 'terminal:bob', data: { runId, pid: 4242 } },
+      { type: 'run.finished', incident: incidentId, actor: 'terminal:bob', data: { runId, status: 'succeeded' } },
+      { type: 'diagnosis.verdict', incident: incidentId, actor: 'terminal:bob', data: { ...(verdict.data as object), runId, verdict: 'healthy', title: 'Healthy', severity: 'ok', paths: [] } },
+    ]);
+    const { markdown } = build(again);
+    const at = verifyLines(again).records.at(-1)?.at.slice(11, 19);
+    expect(markdown).toContain(`| Verdict | File corrupt; diagnosed again after the recovery was proposed: Healthy (${at}) |`);
+    const diagnosis = section(markdown, 'Diagnosis');
+    expect(diagnosis).toContain(`**Verdict: File corrupt** (severity critical, \`corrupt\`), at ${verdict.at.slice(11, 19)} from \`${incidentId}/1\`.`);
+    expect(diagnosis).toContain(`- confirmed healthy after recovery (\`${incidentId}/5\`), at ${at} from \`${runId}\`: **Healthy** (severity ok, \`healthy\`).`);
   });
 });
 
