@@ -729,7 +729,8 @@ class ConsoleSession {
     for (const line of undelivered) this.out(style.yellow(`  ${line}`));
     if (this.watch) {
       this.out(style.bold('Watchers'));
-      for (const line of this.watch.statusLines('no check recorded by the bot')) this.out(`  ${line.replace(/^• /, '')}`);
+      // A watcher's finding gives its commands as Slack's (the bot's status shows them): here they are the CLI's.
+      for (const line of this.watch.statusLines('no check recorded by the bot')) this.out(`  ${asCliCommands(line.replace(/^• /, ''), cliName)}`);
       const stale = staleChecks(this.watch, this.config.watch.intervalMs, this.clock());
       if (stale) this.out(style.yellow(`  ${stale}`));
     }

@@ -185,3 +185,29 @@ describe('cli status during an outage', () => {
     expect(unsure?.match(/last check/g)).toHaveLength(1);
   });
 });
+
+describe('cli status with a watcher that names commands', () => {
+  it('gives them as the CLI\'s own, as every other line at the terminal does', async () => {
+    const vars = env({ DATABOX_STATE_DIR: tempDir(), DATABOX_RUNBOOKS_DIR: '', DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DISK: 'false' });
+    const config = loadConfig(vars);
+    const journal = new Journal(config.stateDir);
+    // As the database watcher says a plan run at a terminal left its database (src/watchers/plans-on-databases.ts).
+    const summary = 'a plan left databox.duckdb part-way: read `/databox postmortem dbx-20260420-0b0b` (it ran at a terminal, so the incident has no Slack thread: `/databox diagnose duckdb incident=dbx-20260420-0b0b` gives it one, with any rollback offered)';
+    const database: Watcher = { id: 'database', title: 'Database file', check: async () => ({ watcher: 'database', state: 'problem', scenario: 'duckdb', summary, details: [] }) };
+    const watch = new WatchService({
+      watchers: [database],
+      journal,
+      sink: { alert: async () => ({ channel: 'C0ALERTS', ts: '1776762000.000100' }), reminder: async () => {}, changed: async () => {}, recovered: async () => {}, returned: async () => {}, settled: async () => {} },
+      logger: pino({ level: 'silent' }),
+      intervalMs: config.watch.intervalMs,
+      reminderMs: config.watch.reminderMs,
+      lastChecksFile: path.join(config.stateDir, lastChecksFileName),
+    });
+    journal.load();
+    await watch.checkOnce();
+    const line = (await runCliProcess(['status'], { env: vars, stdin: 'ignore' })).stdout.split('\n').find((l) => l.startsWith('  Database file: '));
+    expect(line).toContain('read `npm run --silent cli -- postmortem dbx-20260420-0b0b`');
+    expect(line).toContain('`npm run --silent cli -- diagnose duckdb incident=dbx-20260420-0b0b` gives it one');
+    expect(line).not.toContain('/databox');
+  });
+});
