@@ -656,7 +656,7 @@ class ConsoleSession {
     if (lowered.length < 8 || !run.hash.startsWith(lowered)) {
       const reason = `typed "${typed.slice(0, 64)}", which is not the plan's hash ${shortHash(run.hash)}; nothing was run`;
       this.journal.append({ type: 'approval.refused', incident: run.incidentId, actor: approver, data: { runId: run.id, decision: 'approve', reason } });
-      throw new Refusal(`refused: ${reason}. The plan is still waiting${run.expiresAt ? ` until ${utcMinuteFrom(run.expiresAt, run.proposedAt)}` : ''}.`);
+      throw new Refusal(`refused: ${reason}. ${this.howToApprove(run, hint())}`);
     }
     const decision = this.service.approve(run.id, run.hash, approver);
     if (!decision.ok) this.refuseApproval(run, decision.reason);

@@ -85,7 +85,11 @@ describe('console mode', () => {
   it('refuses a wrong hash: nothing runs, the refusal is journaled, the plan keeps waiting', async () => {
     const result = await runCliProcess(recoverA, { env, answer: (prompt) => otherHash(hashIn(prompt)) });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^refused: typed "[0-9a-f]{8}", which is not the plan's hash [0-9a-f]{8}; nothing was run\. The plan is still waiting until (\d{4}-\d\d-\d\d )?\d\d:\d\d UTC\.\n$/);
+    expect(result.stderr).toMatch(/^refused: typed "[0-9a-f]{8}", which is not the plan's hash [0-9a-f]{8}; nothing was run\. The plan waits in the journal until (\d{4}-\d\d-\d\d )?\d\d:\d\d UTC: approve it with `npm run --silent cli -- approve /);
+    // As every other refusal of a waiting plan: the command that approves it, which a shell reads as it is.
+    const advice = /`(npm run --silent cli -- approve (dbx-\d{8}-[0-9a-f]{4}\/\d+) ([0-9a-f]{8}) [^`]*)`/.exec(result.stderr);
+    expect(advice, result.stderr).not.toBeNull();
+    expect(await cliArgsOfPasted(advice?.[1] as string, 'bob')).toEqual(['approve', advice?.[2], advice?.[3], '--approver', 'bob']);
     expect(fs.existsSync(checkout.databasePath)).toBe(true);
     expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(false);
     expect(calls()).toEqual([]);
