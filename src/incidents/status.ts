@@ -12,6 +12,7 @@ import { partOfWindow } from './part-of-window.js';
 import { standingRuns } from './standing-runs.js';
 import { outdatedWhatNow } from './outdated-what-now.js';
 import { recoveredSince, sameDiagnosisKey, type RecoveredSince } from './recovered-since.js';
+import { followUpVerdicts, verdictOfRecord } from './verdict-of-record.js';
 
 export interface StatusReport {
   /** Mutating plans that hold their database: approved and about to start, or running. */
@@ -244,7 +245,10 @@ export function leftPartWayLine(entry: StatusReport['unsettled'][number], readFi
  */
 export function incidentOutcome(incident: Incident, escape: (text: string) => string, report: Pick<StatusReport, 'waiting' | 'outdated' | 'validatedElsewhere' | 'undoneElsewhere' | 'healthySince' | 'recoveredSince'>): string {
   if (incident.abandoned) return `, abandoned before anything ran: ${escape(incident.abandoned.reason)}`;
-  const verdict = incident.diagnosis ? `, verdict: ${escape(incident.diagnosis.title)}` : '';
+  // The verdict the incident is about, as its postmortem heads it; a diagnosis after its recovery was proposed checks it.
+  const ofRecord = verdictOfRecord(incident);
+  const checked = followUpVerdicts(incident).at(-1);
+  const verdict = `${ofRecord ? `, verdict: ${escape(ofRecord.title)}` : ''}${checked ? `; checked again: ${escape(checked.title)}` : ''}`;
   // Where it stands since (a recovery that ran, a validation that failed): a handover reads this line first.
   const stands = whereItStands(incident, report);
   const now = stands?.said;

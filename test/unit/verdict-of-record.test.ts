@@ -1,4 +1,4 @@
-// The verdict an incident is about (src/incidents/verdict-of-record.ts), as the incident's first Slack message heads it:
+// The verdict an incident is about (src/incidents/verdict-of-record.ts), as its first Slack message and the status head it:
 // a diagnosis after the recovery was proposed checks it, and replaces it nowhere but in its own message.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import type { JournalRecord } from '../../src/journal/record.js';
 import { IncidentState } from '../../src/incidents/state.js';
 import { followUpVerdicts, verdictOfRecord } from '../../src/incidents/verdict-of-record.js';
 import { rootMessage } from '../../src/slack/blocks.js';
+import { incidentOutcome } from '../../src/incidents/status.js';
 import { fixtureJournal } from '../fixtures/scenario1.js';
 
 const records = fs.readFileSync(fixtureJournal, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as JournalRecord);
@@ -28,6 +29,8 @@ describe('the verdict an incident is about', () => {
     expect(followUpVerdicts(incident as never).map((v) => v.title)).toEqual(['Healthy']);
     const header = JSON.stringify(rootMessage(incident as never).blocks);
     expect(header).toContain('verdict: *File corrupt* · checked again: *Healthy*');
+    const noReport = { waiting: [], outdated: [], validatedElsewhere: new Map(), undoneElsewhere: new Map(), healthySince: new Map(), recoveredSince: new Map() };
+    expect(incidentOutcome(incident as never, (t) => t, noReport)).toMatch(/^, verdict: File corrupt; checked again: Healthy/);
   });
 
   it('is the latest when no recovery was proposed: nothing was done, so the latest is what the incident found', () => {
