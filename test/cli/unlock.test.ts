@@ -101,6 +101,10 @@ describe('unlock', { timeout: 180_000 }, () => {
     expect(status.stdout).toContain(`its process (PID ${pid}) is gone: \`npm run --silent cli -- unlock ${runId}\` clears it, with a second person's approval`);
     // Pasted into a shell, it is that command (the unlock asks who approves at the prompt).
     expect(await cliArgsOfPasted(`npm run --silent cli -- unlock ${runId}`, 'alice')).toEqual(['unlock', runId]);
+    // Another plan on that database is refused saying the same, not as if the plan still ran.
+    const refused = await runCliProcess(['recover', 'duckdb', 'path=a', '--approver', 'bob'], { env, stdin: 'ignore' });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`which is running on the record, but its process (PID ${pid}) is gone: \`npm run --silent cli -- unlock ${runId}\` clears it, with a second person's approval. One mutating plan per database at a time.`);
     // One in another container is not provably gone: no such line.
     const elsewhere = setUp(otherContainer);
     expect((await runCliProcess(['status'], { env: elsewhere.env, stdin: 'ignore' })).stdout).not.toContain('is gone');
