@@ -85,11 +85,19 @@ const optionalParameter = /(^|\s)[A-Za-z_][A-Za-z0-9_]*=\{\{\s*([a-z_][a-z0-9_]*
  */
 export function renderAdvice(template: string, context: TemplateContext, standIn?: StandIn): string {
   return render(
-    template.replace(optionalParameter, (match, _before: string, expression: string) => (has(expression, context) ? match : '')),
+    template
+      .replace(optionalParameter, (match, _before: string, expression: string) => (has(expression, context) ? match : ''))
+      .replace(optionalSentence, (match, expression: string) => (has(expression, context) ? match : '')),
     context,
     standIn,
   );
 }
+
+/**
+ * ` {{x?}}`: an optional placeholder standing as a word of its own after a space (a sentence the step may add), taken out
+ * with that space when x is missing, so two such in a row leave no double space between the sentences around them.
+ */
+const optionalSentence = / \{\{\s*([a-z_][a-z0-9_]*(?:\.[a-z0-9_-]+)*)\?\s*\}\}(?= |\n|$)/gi;
 
 export function has(expression: string, context: TemplateContext): boolean {
   try {

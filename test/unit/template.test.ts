@@ -39,6 +39,12 @@ describe('renderAdvice', () => {
     expect(renderAdvice('`run --from={{from?}} --to={{to?}}`, ?a={{from?}}&b=1, a=b,c={{to?}}', context)).toBe('`run --from= --to=`, ?a=&b=1, a=b,c=');
   });
 
+  it('takes out an optional sentence {{x?}} whose value is missing with the space before it, so sentences around it keep one space', () => {
+    const advice = 'All is well. {{missing?}} {{day?}} {{later?}}\nNext line.';
+    expect(renderAdvice(advice, context)).toBe('All is well. 2026-04-18\nNext line.');
+    expect(render(advice, context), 'render itself keeps the spaces').toBe('All is well.  2026-04-18 \nNext line.');
+  });
+
   it('with a stand-in, marks a placeholder with no value or a list where a text is wanted, instead of failing the text', () => {
     const found: Unfilled[] = [];
     const standIn = (unfilled: Unfilled) => {
