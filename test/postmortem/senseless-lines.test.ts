@@ -8,8 +8,7 @@ import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
-import { writeHead } from '../../src/journal/head.js';
-import { serialize, type JournalRecord } from '../../src/journal/record.js';
+import { appendChainedLines } from '../helpers/append-chained-lines.js';
 
 let slack: SlackStandIn;
 let checkout: Checkout;
@@ -34,16 +33,11 @@ it('shows forged lines without their plan or result as lines it cannot make sens
   const journal = `${checkout.stateDir}/journal.jsonl`;
   const text = fs.readFileSync(journal, 'utf8');
   const incident = /"type":"incident.opened","incident":"(dbx-[^"]+)"/.exec(text)![1] as string;
-  let last = JSON.parse(text.trimEnd().split('\n').at(-1) as string) as JournalRecord;
   // Hashed and linked as the journal's own lines are (as mk.py did), the head moved on with them: the chain holds.
-  const forged: string[] = [];
-  for (const [type, data] of [['run.approved', {}], ['step.finished', { runId: `${incident}/2` }]] as const) {
-    const { line, record } = serialize({ seq: last.seq + 1, at: new Date(Date.parse(last.at) + 1000).toISOString(), type, incident, actor: 'U0MALLORY', data, prev: last.hash });
-    forged.push(line);
-    last = record;
-  }
-  fs.appendFileSync(journal, forged.join(''));
-  writeHead(journal, last);
+  appendChainedLines(journal, [
+    { type: 'run.approved', incident, actor: 'U0MALLORY', data: {} },
+    { type: 'step.finished', incident, actor: 'U0MALLORY', data: { runId: `${incident}/2` } },
+  ]);
 
   const env = cliEnv({ DATABOX_STATE_DIR: checkout.stateDir });
   expect((await runCliProcess(['journal', 'verify'], { env, stdin: 'ignore' })).code).toBe(0);

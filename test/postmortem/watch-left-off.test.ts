@@ -8,8 +8,7 @@ import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
-import { writeHead } from '../../src/journal/head.js';
-import { serialize, type JournalRecord } from '../../src/journal/record.js';
+import { appendChainedLines } from '../helpers/append-chained-lines.js';
 
 let slack: SlackStandIn;
 let checkout: Checkout;
@@ -32,23 +31,18 @@ it("shows what a watcher's settled end still left off, and an older journal's se
   const journal = `${checkout.stateDir}/journal.jsonl`;
   const text = fs.readFileSync(journal, 'utf8');
   const incident = /"type":"incident.opened","incident":"(dbx-[^"]+)"/.exec(text)![1] as string;
-  let last = JSON.parse(text.trimEnd().split('\n').at(-1) as string) as JournalRecord;
   const span = { began: '2026-04-21T09:00:00.000Z', firstSeen: '2026-04-21T09:00:00.000Z', ended: '2026-04-21T09:03:00.000Z', lastedMs: 180_000 };
   const leftOff = 'all_pipelines_daily is treated as switched off on purpose (databox/paused: upstream API migration) — it is still STOPPED; nothing runs job all_pipelines on a schedule';
   const settled = { watcher: 'schedules', since: '2026-04-21T09:00:00.000Z', span, heldMs: 3_600_000, returns: 1 };
   // Two ends of watcher outages that name this incident's plan, hashed and linked as the bot's own lines are: one as
   // the bot writes it now, one as a bot before `leftOff` was journaled with it did.
-  const lines: string[] = [];
-  for (const data of [
-    { ...settled, summary: `0 of the stack's schedules RUNNING after ${incident}/2`, leftOff: [leftOff] },
-    { ...settled, summary: `all RUNNING again after ${incident}/3` },
-  ]) {
-    const { line, record } = serialize({ seq: last.seq + 1, at: new Date(Date.parse(last.at) + 1000).toISOString(), type: 'watch.settled', incident: null, actor: 'databox-bot', data, prev: last.hash });
-    lines.push(line);
-    last = record;
-  }
-  fs.appendFileSync(journal, lines.join(''));
-  writeHead(journal, last);
+  appendChainedLines(
+    journal,
+    [
+      { ...settled, summary: `0 of the stack's schedules RUNNING after ${incident}/2`, leftOff: [leftOff] },
+      { ...settled, summary: `all RUNNING again after ${incident}/3` },
+    ].map((data) => ({ type: 'watch.settled', incident: null, actor: 'databox-bot', data })),
+  );
 
   const env = cliEnv({ DATABOX_STATE_DIR: checkout.stateDir });
   expect((await runCliProcess(['journal', 'verify'], { env, stdin: 'ignore' })).code).toBe(0);
