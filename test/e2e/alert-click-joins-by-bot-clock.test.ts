@@ -7,6 +7,8 @@ import { daemonHealthyNow, dagsterUrl, recordedAt, serveDagster } from '../helpe
 import { blockNetwork } from '../helpers/no-network.js';
 import { createMartsDatabase } from '../helpers/schedule-data.js';
 import { journalRecordsOf, useStandIns } from '../helpers/stand-ins.js';
+import { dailyScheduleAnswer } from '../helpers/daily-schedule-answer.js';
+import { dagsterWatchEnv } from '../helpers/dagster-watch-env.js';
 
 blockNetwork();
 const stage = useStandIns();
@@ -17,7 +19,6 @@ it("joins a second alert's click to the incident the first click opened, by the 
   let now = recordedAt.getTime();
   const clock = () => new Date(now);
   await createMartsDatabase(stage.checkout.databasePath, '2026-04-20');
-  const ticks = [{ timestamp: Date.parse('2026-04-21T06:00:00Z') / 1000, status: 'SUCCESS', error: null }];
   const daemonStopped = () => {
     const answer = daemonHealthyNow(clock)() as any;
     for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) if (d.required) d.lastHeartbeatTime = clock().getTime() / 1000 - 3600;
@@ -27,11 +28,10 @@ it("joins a second alert's click to the incident the first click opened, by the 
     DataboxRepositories: 'repositories',
     DataboxWorkspace: 'workspace-loaded',
     DataboxDaemonHealth: daemonStopped,
-    DataboxSchedules: () => ({ data: { schedulesOrError: { __typename: 'Schedules', results: [{ name: 'all_pipelines_daily', cronSchedule: '0 6 * * *', executionTimezone: 'UTC', description: null, scheduleState: { status: 'STOPPED', lastTick: ticks, lastSuccess: ticks } }] } } }),
+    DataboxSchedules: () => dailyScheduleAnswer(),
     // Its webserver's Date header says Dagster's clock (as uvicorn's does): without it the daemon watcher could not tell at once.
   }, dagsterUrl, clock);
-  const env = { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false' };
-  const harness = (stage.harness = await startBot(stage.checkout, stage.slack, env, clock));
+  const harness = (stage.harness = await startBot(stage.checkout, stage.slack, dagsterWatchEnv, clock));
   const { slack } = stage;
   await slack.waitFor('two alerts', () => slack.buttons('open_incident_from_alert').length >= 2);
   await harness.bot.watch.idle();

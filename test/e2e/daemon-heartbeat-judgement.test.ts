@@ -8,6 +8,7 @@ import { blockNetwork } from '../helpers/no-network.js';
 import { quickDaemonStartRunbooks } from '../helpers/quick-daemon-runbooks.js';
 import { createMartsDatabase } from '../helpers/schedule-data.js';
 import { useStandIns, verdictTextOf } from '../helpers/stand-ins.js';
+import { dagsterWatchEnv } from '../helpers/dagster-watch-env.js';
 
 blockNetwork();
 const stage = useStandIns();
@@ -17,7 +18,7 @@ afterEach(() => {
   killDetachedDaemons(stage.checkout);
 });
 
-const env = { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false', DATABOX_WATCH_SCHEDULES: 'false' };
+const env = { ...dagsterWatchEnv, DATABOX_WATCH_SCHEDULES: 'false' };
 const operator = 'U0ONCALL';
 
 /** The recorded daemon health with each required daemon's last heartbeat `ageS[type]` seconds (5 unless given) before `dagsterNow`. */

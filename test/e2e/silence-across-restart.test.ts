@@ -3,11 +3,13 @@
 import nock from 'nock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
-import { daemonHealthyNow, dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
+import { daemonHealthyNow, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
 import type { Checkout } from '../helpers/databox-checkout.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
+import { dailyScheduleAnswer } from '../helpers/daily-schedule-answer.js';
+import { dagsterWatchEnv } from '../helpers/dagster-watch-env.js';
 
 let slack: SlackStandIn;
 let checkout: Checkout;
@@ -29,18 +31,14 @@ const reminders = (alertTs: string | undefined) => slack.callsTo('chat.postMessa
 it('keeps a silenced alert silent across a restart of the bot, and reminds again once the silence has ended', async () => {
   let now = recordedAt.getTime();
   const clock = () => new Date(now);
-  const ticks = [{ timestamp: Date.parse('2026-04-21T06:00:00Z') / 1000, status: 'SUCCESS', error: null }];
   serveDagster({
     DataboxRepositories: 'repositories',
     DataboxWorkspace: 'workspace-loaded',
     DataboxDaemonHealth: daemonHealthyNow(clock),
-    DataboxSchedules: () => ({
-      data: { schedulesOrError: { __typename: 'Schedules', results: [{ name: 'all_pipelines_daily', cronSchedule: '0 6 * * *', executionTimezone: 'UTC', description: null, scheduleState: { status: 'STOPPED', lastTick: ticks, lastSuccess: ticks } }] } },
-    }),
+    DataboxSchedules: () => dailyScheduleAnswer(),
   });
   // Checks by hand after the first; reminders every 4 h (the default) were it not silenced.
-  const env = { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false' };
-  harness = await startBot(checkout, slack, env, clock);
+  harness = await startBot(checkout, slack, dagsterWatchEnv, clock);
   await slack.waitFor('the paused schedule alert', () => slack.buttons('silence_alert').length === 1);
   await harness.bot.watch.idle();
   const [silence] = slack.buttons('silence_alert');
@@ -53,7 +51,7 @@ it('keeps a silenced alert silent across a restart of the bot, and reminds again
   // Restarted a day in, past several reminder intervals: the new bot reads the silence back and stays silent.
   now += 24 * 60 * minute;
   await harness.stop();
-  harness = await startBot(checkout, slack, env, clock);
+  harness = await startBot(checkout, slack, dagsterWatchEnv, clock);
   await slack.waitFor('the first check after the restart', () => harness?.bot.watch.lastCheck('schedules') !== undefined);
   await harness.bot.watch.idle();
   for (let hour = 25; hour <= 47; hour += 1) {

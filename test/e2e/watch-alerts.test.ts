@@ -13,6 +13,8 @@ import { blockNetwork } from '../helpers/no-network.js';
 import { createMartsDatabase } from '../helpers/schedule-data.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
+import { dailyScheduleAnswer } from '../helpers/daily-schedule-answer.js';
+import { dagsterWatchEnv } from '../helpers/dagster-watch-env.js';
 
 let slack: SlackStandIn;
 let checkout: Checkout;
@@ -159,7 +161,7 @@ describe('watcher alerts in the bot', () => {
     const minute = 60_000;
     let now = recordedAt.getTime() - 10 * minute;
     const clock = () => new Date(now);
-    const env = { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false', DATABOX_DAGSTER_DOWN_AFTER: '5m' };
+    const env = { ...dagsterWatchEnv, DATABOX_DAGSTER_DOWN_AFTER: '5m' };
     nock(dagsterUrl).persist().post('/graphql').replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3070' });
     const restartAndCheck = async () => {
       await harness?.stop();
@@ -202,17 +204,13 @@ describe('watcher alerts in the bot', () => {
     const clock = () => new Date(now);
     await createMartsDatabase(checkout.databasePath, '2026-04-20');
     let status = 'STOPPED';
-    const ticks = [{ timestamp: Date.parse('2026-04-21T06:00:00Z') / 1000, status: 'SUCCESS', error: null }];
     serveDagster({
       DataboxRepositories: 'repositories',
       DataboxWorkspace: 'workspace-loaded',
       DataboxDaemonHealth: daemonHealthyNow(clock),
-      DataboxSchedules: () => ({
-        data: { schedulesOrError: { __typename: 'Schedules', results: [{ name: 'all_pipelines_daily', cronSchedule: '0 6 * * *', executionTimezone: 'UTC', description: null, scheduleState: { status, lastTick: ticks, lastSuccess: ticks } }] } },
-      }),
+      DataboxSchedules: () => dailyScheduleAnswer(status),
     });
-    const env = { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false' };
-    harness = await startBot(checkout, slack, env, clock);
+    harness = await startBot(checkout, slack, dagsterWatchEnv, clock);
     await slack.waitFor('the paused schedule alert', () => alerts().length === 1);
     now += minute;
     await harness.bot.watch.checkOnce();
@@ -241,17 +239,13 @@ describe('watcher alerts in the bot', () => {
     let now = recordedAt.getTime();
     const clock = () => new Date(now);
     let description: string | null = null;
-    const ticks = [{ timestamp: Date.parse('2026-04-21T06:00:00Z') / 1000, status: 'SUCCESS', error: null }];
     serveDagster({
       DataboxRepositories: 'repositories',
       DataboxWorkspace: 'workspace-loaded',
       DataboxDaemonHealth: daemonHealthyNow(clock),
-      DataboxSchedules: () => ({
-        data: { schedulesOrError: { __typename: 'Schedules', results: [{ name: 'all_pipelines_daily', cronSchedule: '0 6 * * *', executionTimezone: 'UTC', description, scheduleState: { status: 'STOPPED', lastTick: ticks, lastSuccess: ticks } }] } },
-      }),
+      DataboxSchedules: () => dailyScheduleAnswer('STOPPED', description),
     });
-    const env = { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false' };
-    harness = await startBot(checkout, slack, env, clock);
+    harness = await startBot(checkout, slack, dagsterWatchEnv, clock);
     await slack.waitFor('the paused schedule alert', () => alerts().length === 1);
     await harness.bot.watch.idle();
     const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
@@ -276,14 +270,11 @@ describe('watcher alerts in the bot', () => {
     const clock = () => new Date(now);
     let status = 'STOPPED';
     let description: string | null = null;
-    const ticks = [{ timestamp: Date.parse('2026-04-21T06:00:00Z') / 1000, status: 'SUCCESS', error: null }];
     serveDagster({
       DataboxRepositories: 'repositories',
       DataboxWorkspace: 'workspace-loaded',
       DataboxDaemonHealth: daemonHealthyNow(clock),
-      DataboxSchedules: () => ({
-        data: { schedulesOrError: { __typename: 'Schedules', results: [{ name: 'all_pipelines_daily', cronSchedule: '0 6 * * *', executionTimezone: 'UTC', description, scheduleState: { status, lastTick: ticks, lastSuccess: ticks } }] } },
-      }),
+      DataboxSchedules: () => dailyScheduleAnswer(status, description),
     });
     // Checks by hand only; the flap window is the reminder interval, at least an hour.
     const env = { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '10m', DATABOX_ALERT_REMINDER: '20m', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false' };
@@ -331,8 +322,7 @@ describe('watcher alerts in the bot', () => {
       DataboxDaemonHealth: daemonHealthyNow(() => recordedAt),
       DataboxSchedules: () => ({ data: { schedulesOrError: { __typename: 'Schedules', results: [] } } }),
     });
-    const env = { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false' };
-    harness = await startBot(checkout, slack, env, () => recordedAt);
+    harness = await startBot(checkout, slack, dagsterWatchEnv, () => recordedAt);
     await slack.waitFor('the no-schedule alert', () => alerts().length === 1);
     expect(alerts().map((a) => String(a.text))).toEqual([':rotating_light: Dagster lists no schedule for the stack: nothing launches job all_pipelines on a schedule']);
     await harness.click(slack.buttons('open_incident_from_alert')[0]!, 'U0ONCALL');
@@ -351,17 +341,13 @@ describe('watcher alerts in the bot', () => {
     const minute = 60_000;
     let now = recordedAt.getTime();
     const clock = () => new Date(now);
-    const ticks = [{ timestamp: Date.parse('2026-04-21T06:00:00Z') / 1000, status: 'SUCCESS', error: null }];
     serveDagster({
       DataboxRepositories: 'repositories',
       DataboxWorkspace: 'workspace-loaded',
       DataboxDaemonHealth: daemonHealthyNow(clock),
-      DataboxSchedules: () => ({
-        data: { schedulesOrError: { __typename: 'Schedules', results: [{ name: 'all_pipelines_daily', cronSchedule: '0 6 * * *', executionTimezone: 'UTC', description: null, scheduleState: { status: 'STOPPED', lastTick: ticks, lastSuccess: ticks } }] } },
-      }),
+      DataboxSchedules: () => dailyScheduleAnswer(),
     });
-    const env = { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false' };
-    harness = await startBot(checkout, slack, env, clock);
+    harness = await startBot(checkout, slack, dagsterWatchEnv, clock);
     await slack.waitFor('the paused schedule alert', () => alerts().length === 1);
     await harness.bot.watch.idle();
     const [silence] = slack.buttons('silence_alert');

@@ -8,6 +8,7 @@ import { dagsterUrl, graphqlFixture, recordedAt, serveDagster } from '../helpers
 import { blockNetwork } from '../helpers/no-network.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+import { dagsterWatchEnv } from '../helpers/dagster-watch-env.js';
 
 const operator = 'U0OPERATOR';
 const offset = recordedAt.getTime() - Date.now();
@@ -42,7 +43,7 @@ it("says an alerting daemon watcher's start as its recovery does: the last heart
     },
     // Its webserver's Date header says Dagster's clock (as uvicorn's does): without it the watcher could not tell at once.
   }, dagsterUrl, clock);
-  harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false' }, clock);
+  harness = await startBot(checkout, slack, dagsterWatchEnv, clock);
   await slack.waitFor('the alert', () => slack.allText().includes('Dagster daemon not heartbeating'));
   await harness.bot.watch.idle();
 
