@@ -26,6 +26,17 @@ function healthcheckCommand(app: string): string[] {
   return (JSON.parse(cmd[1] as string) as string[]).map((arg) => (arg.startsWith('/app/') ? path.join(app, arg.slice('/app/'.length)) : arg));
 }
 
+/** Runs the HEALTHCHECK in `app` with `env` alone, as Docker runs it in the container. */
+function runHealthcheck(app: string, env: Record<string, string>) {
+  const [command, ...args] = healthcheckCommand(app);
+  return execa(command as string, args, { cwd: app, env, extendEnv: false, reject: false, timeout: 60_000 });
+}
+
+/** The built bot started in `app` with `env` alone, as the container starts it. */
+function startBuiltBot(app: string, env: Record<string, string>) {
+  return execa(process.execPath, ['dist/src/main.js'], { cwd: app, env, extendEnv: false, reject: false, forceKillAfterDelay: 60_000 });
+}
+
 /** A folder laid out as the image's /app (dist/, node_modules/), with the .env an operator mounted at /app/.env. */
 function appFolder(dotEnv: string): string {
   const app = fs.mkdtempSync(path.join(work, 'app-'));
@@ -42,9 +53,8 @@ describe("the image's HEALTHCHECK", () => {
     const app = appFolder(`SLACK_BOT_TOKEN=xoxb-1-2-abc\nSLACK_SIGNING_SECRET=${signingSecret}\nPORT=${port}\n`);
     // The container's environment (docker run -e, the image's ENV) without PORT or a Slack credential: those are in .env.
     const env = { PATH: process.env.PATH ?? '', HOME: work, SLACK_API_URL: slack.apiUrl, DATABOX_ROOT: work, DATABOX_STATE_DIR: path.join(work, 'var') };
-    const [command, ...args] = healthcheckCommand(app);
-    const check = () => execa(command as string, args, { cwd: app, env, extendEnv: false, reject: false, timeout: 60_000 });
-    const bot = execa(process.execPath, ['dist/src/main.js'], { cwd: app, env, extendEnv: false, reject: false, forceKillAfterDelay: 60_000 });
+    const check = () => runHealthcheck(app, env);
+    const bot = startBuiltBot(app, env);
     try {
       expect(await waitForHealthz(port)).toBe(200);
       const healthy = await check();
@@ -69,9 +79,8 @@ describe("the image's HEALTHCHECK", () => {
     const app = appFolder(`SLACK_BOT_TOKEN=xoxb-1-2-abc\nSLACK_APP_TOKEN=xapp-1-abc\nHEALTH_PORT=${port}\n`);
     // A grace of a second, so the check need not wait out two minutes: asked until it fails, never timed.
     const env = { PATH: process.env.PATH ?? '', HOME: work, SLACK_API_URL: slack.apiUrl, DATABOX_ROOT: work, DATABOX_STATE_DIR: path.join(work, 'var-socket'), HEALTH_SOCKET_GRACE: '1s' };
-    const [command, ...args] = healthcheckCommand(app);
-    const check = () => execa(command as string, args, { cwd: app, env, extendEnv: false, reject: false, timeout: 60_000 });
-    const bot = execa(process.execPath, ['dist/src/main.js'], { cwd: app, env, extendEnv: false, reject: false, forceKillAfterDelay: 60_000 });
+    const check = () => runHealthcheck(app, env);
+    const bot = startBuiltBot(app, env);
     try {
       expect(await waitForHealthz(port)).toBe(200);
       const healthy = await check();
@@ -99,8 +108,7 @@ describe("the image's HEALTHCHECK", () => {
     // A bind mount of a .env the host does not have makes a directory there, which no one can read as a file.
     fs.rmSync(path.join(app, '.env'));
     fs.mkdirSync(path.join(app, '.env'));
-    const [command, ...args] = healthcheckCommand(app);
-    const result = await execa(command as string, args, { cwd: app, env: { PATH: process.env.PATH ?? '', HOME: work }, extendEnv: false, reject: false, timeout: 60_000 });
+    const result = await runHealthcheck(app, { PATH: process.env.PATH ?? '', HOME: work });
     expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({
       exitCode: 1,
       stderr: `databox-bot healthcheck: invalid configuration: ${path.join(app, '.env')} is a folder, not a file of settings (Docker makes one where it bind-mounts a file missing on the host): remove it and put the .env file there, or mount the file that exists`,
