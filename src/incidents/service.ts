@@ -6,7 +6,6 @@ import { typedCommandTakes, type Command } from '../commands/parse.js';
 import type { Config } from '../config.js';
 import { IncidentAbandoned, isUserError, UserError } from '../errors.js';
 import { notInJournal } from './journal-named.js';
-import { rollbackUnderWay } from './rollback-under-way.js';
 import type { SpentOffer } from './spent-offers.js';
 import { compactTimestamp, minuteUtc } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
@@ -1632,8 +1631,29 @@ export class IncidentService {
   async showStandingRollbackOffers(incidentId: string): Promise<void> {
     const incident = this.incident(incidentId);
     for (const run of incident.runs) {
-      if (run.rollbackOffered && !rollbackUnderWay(incident, run)) await this.safely(() => this.reporter.rollbackOffered(incident, run));
+      // Only one a click would take: an offer shown only to be refused (a later recovery stands on it) misleads.
+      if (run.rollbackOffered && !this.rollbackOfferGone(run)) await this.safely(() => this.reporter.rollbackOffered(incident, run));
     }
+  }
+
+  /**
+   * Why asking for `recovery`'s rollback now would be refused, in a few words (proposeRollbackNow's checks that need
+   * nothing read: rolled back, asked for and waiting, its path's rollback changed, a later change on top of it), or
+   * undefined while a click on its offer would be taken.
+   */
+  rollbackOfferGone(recovery: Run): string | undefined {
+    const incident = this.incident(recovery.incidentId);
+    const done = rolledBackBy(incident, recovery.id);
+    if (done) return `rolled back by ${done.id}`;
+    const asked = incident.runs.find((r) => r.rollbackOf === recovery.id && (['approved', 'running'].includes(r.status) || (r.status === 'pending' && this.rollbackApprovable(r))));
+    if (asked) return `its rollback ${asked.id} is ${asked.status === 'pending' ? 'waiting for approval' : asked.status}`;
+    const recoveryPath = this.pathOf(recovery);
+    if (!recoveryPath?.rollback) return 'its path has no rollback';
+    const changed = boundToStepsNotInRun(incident.scenario, recoveryPath, recovery);
+    if (changed) return changed;
+    const later = standingChanges(this.deps.state, recovery, (run) => this.hasRollback(run)).undoable;
+    if (later) return `${path.basename(recovery.lockKey)} has changed since: ${later.id} (${later.title}) ran after it; roll that back first`;
+    return undefined;
   }
 
   /**

@@ -524,7 +524,7 @@ export function rollbackOfferMessage(recovery: Run, spentLine?: string): Rendere
   return {
     text: 'A rollback is available',
     blocks: [
-      section(`:leftwards_arrow_with_hook: If this recovery made things worse, ${undoes}. It needs an approval like any recovery.`),
+      section(`:leftwards_arrow_with_hook: If this recovery (\`${escapeMrkdwn(recovery.id)}\`, ${escapeMrkdwn(recovery.title)}) made things worse, ${undoes}. It needs an approval like any recovery.`),
       spentLine
         ? context(spentLine)
         : {

@@ -12,9 +12,16 @@ import { cliActor, type Incident, type IncidentState, type Run } from '../incide
 import { incidentThread, runMessage } from './slack-refs.js';
 
 /** Something another process recorded that Slack has not been shown yet, as the journal line that said it. */
-export type Noted =
+export type Noted = (
   | { what: 'plan' | 'decided' | 'end' | 'rollback-offer'; runId: string }
-  | { what: 'follow-up'; runId: string; advice: string; offers: FollowUpOffer[]; plan?: PlanOffer };
+  | { what: 'follow-up'; runId: string; advice: string; offers: FollowUpOffer[]; plan?: PlanOffer }
+) & {
+  /**
+   * Written while its incident had no thread: one opened since summed it up as it opened (incident-thread.ts), so it
+   * is not shown there a second time.
+   */
+  beforeThread?: true;
+};
 
 /** The lines that decide a plan: replayed at a start, each updates the plan's message in Slack. */
 const decisions = new Set(['run.approved', 'run.rejected', 'run.expired']);
@@ -32,12 +39,14 @@ export class WorkElsewhere {
 
   note(record: JournalRecord): void {
     const data = record.data as Record<string, any>;
-    if (record.type === 'run.proposed' && typeof data.run?.id === 'string') this.noted.push({ what: 'plan', runId: data.run.id });
+    const incident = record.incident === null ? undefined : this.deps.service.state.incidents.get(record.incident);
+    const when = incident && incidentThread(incident) ? {} : { beforeThread: true as const };
+    if (record.type === 'run.proposed' && typeof data.run?.id === 'string') this.noted.push({ what: 'plan', runId: data.run.id, ...when });
     else if (typeof data.runId !== 'string') return;
-    else if (record.type === 'run.finished') this.noted.push({ what: 'end', runId: data.runId });
-    else if (record.type === 'run.rollback-offered') this.noted.push({ what: 'rollback-offer', runId: data.runId });
+    else if (record.type === 'run.finished') this.noted.push({ what: 'end', runId: data.runId, ...when });
+    else if (record.type === 'run.rollback-offered') this.noted.push({ what: 'rollback-offer', runId: data.runId, ...when });
     else if (record.type === 'run.follow-up') {
-      this.noted.push({ what: 'follow-up', runId: data.runId, advice: String(data.advice ?? ''), offers: (data.offers ?? []) as FollowUpOffer[], plan: data.plan as PlanOffer | undefined });
+      this.noted.push({ what: 'follow-up', runId: data.runId, advice: String(data.advice ?? ''), offers: (data.offers ?? []) as FollowUpOffer[], plan: data.plan as PlanOffer | undefined, ...when });
     }
   }
 
@@ -91,7 +100,7 @@ export class WorkElsewhere {
       const run = service.state.runs.get(noted.runId);
       const incident = run && service.state.incidents.get(run.incidentId);
       if (!run || !incident) continue;
-      if (!incidentThread(incident)) {
+      if (!incidentThread(incident) || noted.beforeThread) {
         // A plan run in an incident Slack does not show (opened at a terminal) spends the verdicts of the incidents it
         // does show on that database all the same: a click on them is refused, so their buttons go.
         if (noted.what === 'end') await this.safely(() => service.showOffersSpentBy(run));

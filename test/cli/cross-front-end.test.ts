@@ -157,7 +157,9 @@ describe('one journal for Slack and the terminal', () => {
     const client = { chat: { postMessage: async (args: Record<string, unknown>) => (posts.push(args), { ok: true, channel: 'C0INCIDENTS', ts: '1713595300.000200' }) } } as unknown as WebClient;
     const deps = { service, queue: new WorkQueue(1, 5, () => {}), logger: createLogger('silent', (t) => t), redact: (t: string) => t, catalog: {} };
     await ensureIncidentThread(deps, client, incidentId, 'C0INCIDENTS');
-    expect(posts).toHaveLength(1);
+    // The thread's first message, then the terminal's diagnosis summed up in it.
+    expect(posts.map((p) => p.thread_ts)).toEqual([undefined, '1713595300.000200']);
+    expect(posts[1]?.text).toBe('Before this thread, 1 run in this incident');
     const { run } = await service.start({ verb: 'recover', scenario: 'duckdb', path: 'a', params: {}, incident: incidentId }, 'U0ALICE', 'slack', fromChannel('C0INCIDENTS'));
     expect(run?.status).toBe('pending');
     expect(service.approve(run?.id as string, run?.hash as string, 'U0ALICE').ok).toBe(false);

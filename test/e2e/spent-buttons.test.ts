@@ -106,7 +106,7 @@ describe('spent buttons', () => {
     expect(offer.updates).toHaveLength(1);
     expect(offer.blocks).not.toContain('request_rollback');
     expect(offer.blocks).toMatch(new RegExp(`Rolled back at \\d\\d:\\d\\d UTC by plan ${rollback} \\(asked for by <@${operator}>, approved by <@${teammate}>, started at \\d\\d:\\d\\d UTC\\) — see below\\. There is nothing more to roll back\\.`));
-    expect(offer.blocks).toContain('If this recovery made things worse');
+    expect(offer.blocks).toContain(`If this recovery (\`${recovery}\`, Path A: Rebuild from raw dlt state) made things worse`);
     expect(journalRecords().some((r) => r.type === 'run.offer-ref' && r.data.runId === recovery && r.data.ref.ts === offer.ts)).toBe(true);
     // The verdict was spent by path A, not by its rollback: updated once, naming path A.
     expect(messageNow('Verdict:').updates).toHaveLength(1);

@@ -266,4 +266,52 @@ describe('a terminal working on an incident that has a Slack thread', () => {
     const planMessages = slack.messages().filter((m) => m.blocks.includes('approve_plan'));
     expect(planMessages).toEqual([]);
   });
+
+  it('an incident worked at a terminal gets a thread: what ran there is summed up first, then only the rollbacks a click takes, each naming its recovery', async () => {
+    writeGarbage(stage.checkout.databasePath);
+    // No sweep until the test asks for one: the terminal's lines are read as the bot writes the new thread's, and the
+    // sweep that follows must not show again what the summary says.
+    stage.harness = await startBot(stage.checkout, stage.slack, {}, undefined, 3_600_000);
+    const { slack, checkout } = stage;
+    const diagnosis = await terminal(['diagnose', 'duckdb']);
+    const incident = /Incident (dbx-\d{8}-[0-9a-f]{4}) opened by terminal:alice/.exec(diagnosis.stdout)?.[1] as string;
+    const recoverA = () =>
+      runCliProcess(['recover', 'duckdb', 'path=a', `incident=${incident}`, '--approver', 'bob'], {
+        env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' }),
+        answer: hashIn,
+      });
+    // Two rebuilds, each validated and offered a rollback: the second stands on the first, whose rollback a click refuses.
+    const first = await recoverA();
+    expect(first.code, first.stderr).toBe(0);
+    expect((await terminal(['diagnose', 'duckdb', `incident=${incident}`])).code).toBe(0);
+    const second = await recoverA();
+    expect(second.code, second.stderr).toBe(0);
+    const ran = journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.incident === incident).map((r) => ({ id: r.data.run.id as string, kind: r.data.run.kind as string }));
+    const [firstRecovery, secondRecovery] = ran.filter((r) => r.kind === 'recovery').map((r) => r.id);
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.rollback-offered').map((r) => r.data.runId)).toEqual([firstRecovery, secondRecovery]);
+
+    await stage.harness!.command(`diagnose duckdb incident=${incident}`, operator);
+    await stage.harness!.settle();
+    await stage.harness!.bot.sweep();
+    await stage.harness!.settle();
+    // Right after the thread's first message, one message says what ran, each run in order with how it ended.
+    const thread = slack.messages().filter((m) => m.threadTs === slack.messages()[0]?.ts);
+    const summary = thread[0]!;
+    expect(summary.text).toBe(`Before this thread, ${ran.length} runs in this incident`);
+    const lines = summary.blocks.split('\\n').filter((line) => line.startsWith('•'));
+    expect(lines.map((line) => /`([^`]+)`/.exec(line)?.[1])).toEqual(ran.map((r) => r.id));
+    expect(lines[0]).toMatch(/` Diagnosis: .*: \*succeeded\* at .*, verdict: File corrupt \(asked for by terminal:alice\)$/);
+    const validations = lines.filter((line) => /` Validation: .*: \*succeeded\*/.test(line));
+    expect(validations).toHaveLength(2);
+    expect(lines.find((line) => line.startsWith(`• \`${firstRecovery}\``))).toContain(`rollback not offered: databox.duckdb has changed since: ${secondRecovery}`);
+    expect(lines.find((line) => line.startsWith(`• \`${secondRecovery}\``))).toMatch(/` Recovery Path A: Rebuild from raw dlt state: \*succeeded\*.*its rollback is offered below$/);
+    // Only the rollback a click takes is offered, naming the recovery it undoes; it proposes that rollback.
+    expect(slack.buttons('request_rollback').map((b) => b.value)).toEqual([JSON.stringify({ run: secondRecovery })]);
+    expect(threadTexts().filter((t) => /^(Recovery|Validation) succeeded/.test(t))).toEqual([]);
+    const offer = slack.messages().find((m) => m.ts === slack.buttons('request_rollback')[0]!.ts)!;
+    expect(offer.blocks).toContain(`If this recovery (\`${secondRecovery}\`, Path A:`);
+    await stage.harness!.click(slack.buttons('request_rollback')[0]!, operator);
+    await stage.harness!.settle();
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed').at(-1)?.data.run.rollbackOf).toBe(secondRecovery);
+  });
 });

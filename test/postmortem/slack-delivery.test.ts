@@ -145,7 +145,8 @@ describe('an incident opened at a terminal, continued in Slack', () => {
     const { client, posts } = fakeClient();
     await ensureIncidentThread(deps, client, incidentId, 'C0INCIDENTS');
     await ensureIncidentThread(deps, client, incidentId, 'C0INCIDENTS');
-    expect(posts).toHaveLength(1);
+    // The root, and in its thread what ran before it (the diagnosis), once.
+    expect(posts.map((p) => p.thread_ts)).toEqual([undefined, '1713595330.000200']);
     expect(posts[0]).toMatchObject({ channel: 'C0INCIDENTS', text: `Incident ${incidentId}: Blown DuckDB file (local backend)` });
     expect(incidentThread(deps.service.incident(incidentId))).toEqual({ channel: 'C0INCIDENTS', ts: '1713595330.000200' });
     const verify = verifyLines(fs.readFileSync(path.join(stateDir, 'journal.jsonl'), 'utf8'));

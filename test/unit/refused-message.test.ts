@@ -9,11 +9,11 @@ const commandsIn = (text: string) => [...text.matchAll(/`(npm run --silent cli -
 
 describe('a message Slack refused, in plain words', () => {
   it("gives a rollback offer's button as the terminal command that proposes it, with the recovery's run id", async () => {
-    const plain = asPlainMessage(rollbackOfferMessage({ id: 'dbx-20261203-0a0a/2', steps: [], results: [] } as never), 'invalid_blocks');
+    const plain = asPlainMessage(rollbackOfferMessage({ id: 'dbx-20261203-0a0a/2', title: 'Path A: Rebuild from raw dlt state', steps: [], results: [] } as never), 'invalid_blocks');
     expect(plain.text).toContain(
       'Its buttons (Roll back…) could not be shown: a terminal proposes the rollback, `npm run --silent cli -- rollback dbx-20261203-0a0a/2`.',
     );
-    expect(plain.text).toContain('If this recovery made things worse');
+    expect(plain.text).toContain('If this recovery (`dbx-20261203-0a0a/2`, Path A: Rebuild from raw dlt state) made things worse');
     expect(plain.blocks).toHaveLength(1);
     expect(await Promise.all(commandsIn(plain.text).map((command) => cliArgsOfPasted(command, 'bob')))).toEqual([['rollback', 'dbx-20261203-0a0a/2']]);
   });
