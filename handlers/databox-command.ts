@@ -23,6 +23,7 @@ import { followItIn, incidentThread } from '../src/slack/slack-refs.js';
 import { tellIfNotShown } from '../src/slack/plan-not-shown.js';
 import { typedAtTerminal } from '../src/commands/terminal-commands.js';
 import { joinRecorder } from '../src/slack/record-join.js';
+import { databaseNamedByFile } from '../src/slack/database-named.js';
 
 export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps): void {
   // The runbooks are fixed once loaded, so the help text is too: built once, not on every ack.
@@ -66,7 +67,9 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       return;
     }
     if (cmd.verb === 'status') {
-      const watchers = deps.watch ? `\n*Watchers:*\n${deps.watch.statusLines().join('\n')}` : '';
+      // The watchers' lines name the database by its file here, as the alerts do: the server's paths stay out of Slack.
+      const namedByFile = databaseNamedByFile(deps.service.config.databasePath);
+      const watchers = deps.watch ? `\n*Watchers:*\n${deps.watch.statusLines().map(namedByFile).join('\n')}` : '';
       const slack = [deps.delivery?.statusLine(), ...(deps.lasting?.statusLines() ?? [])].filter(Boolean).map((line) => `\n${line}`).join('');
       const blocked = deps.service.journalBlock();
       const jobs = jobsStatusLines(deps.queue.jobs(), deps.uploads.list(), deps.service.config.workers).map((line) => `\n${line}`).join('');

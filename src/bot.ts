@@ -28,6 +28,7 @@ import { loadRunbooks } from './runbook/load.js';
 import { RunningDiagnoses } from './incidents/running-diagnoses.js';
 import { PerUserLimit } from './per-user-limit.js';
 import { SlackAccess } from './slack/access.js';
+import { databaseNamedByFile } from './slack/database-named.js';
 import { createSlackApp, webApiPolicy } from './slack/app.js';
 import { missingScopes } from './slack/token-scopes.js';
 import { saveCarryOver, takeCarryOver } from './slack/carry-over.js';
@@ -261,11 +262,14 @@ export function createBot(options: BotOptions): Bot {
       },
     },
   );
+  // The watchers' words keep the database's path for the terminal and the logs; Slack, where the server's paths stay
+  // out, names it by its file.
+  const namedByFile = databaseNamedByFile(config.databasePath);
   // Registered before the journal loads, so outages in progress are rebuilt from it and not alerted about again.
   const watch = new WatchService({
     watchers: buildWatchers(config, runCommand, false, plansOnDatabases(journal, state, threadBehind), options.targets),
     journal,
-    sink: new SlackAlertSink(app.client, config.watch.alertChannel, redact, logger),
+    sink: new SlackAlertSink(app.client, config.watch.alertChannel, (text) => namedByFile(redact(text)), logger),
     logger,
     intervalMs: config.watch.intervalMs,
     reminderMs: config.watch.reminderMs,

@@ -380,6 +380,23 @@ describe('watcher alerts in the bot', () => {
     expect(threadReplies(silence?.ts).filter((r) => r.text.startsWith(':alarm_clock:')).map((r) => r.toChannel)).toEqual([true]);
   });
 
+  it("names the database by its file in the alert, its evidence and its thread, the server's path kept for the terminal's status", async () => {
+    writeGarbage(checkout.databasePath);
+    const bot = await startBot(checkout, slack, { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DISK: 'false' });
+    harness = bot;
+    await slack.waitFor('the damaged-file alert', () => alerts().length === 1);
+    fs.rmSync(checkout.databasePath);
+    await bot.bot.watch.checkOnce();
+    const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
+    expect(String(alerts()[0]?.text)).toBe(':rotating_light: The database file is damaged: databox.duckdb');
+    expect(threadReplies(alertTs).map((r) => r.text)).toEqual([':arrows_counterclockwise: Still an outage, but what is wrong changed: The database file is missing: databox.duckdb (was: The database file is damaged: databox.duckdb)']);
+    // Nothing posted or edited, evidence included, names the checkout's folder.
+    const toSlack = JSON.stringify([...slack.callsTo('chat.postMessage'), ...slack.callsTo('chat.update')]);
+    expect(toSlack).not.toContain(checkout.root);
+    // The terminal's status, read on the bot's host, keeps the whole path.
+    expect(bot.bot.watch.statusLines().find((line) => line.startsWith("• Database file"))).toContain(`The database file is missing: ${checkout.databasePath}`);
+  });
+
   it('reopens the same alert for a database file that flaps: one alert, its first return and its end said in its thread, also across a restart', async () => {
     const minute = 60_000;
     let now = recordedAt.getTime();
@@ -418,19 +435,20 @@ describe('watcher alerts in the bot', () => {
     const replies = slack.callsTo('chat.postMessage').filter((a) => a.thread_ts === alertTs).map((a) => String(a.text));
     expect(replies).toHaveLength(3);
     expect(replies[0]).toMatch(/^:white_check_mark: Database file: back to healthy at 09:01 UTC, after 1 min \(since 09:00 UTC\) \(/);
-    expect(replies[1]).toBe(`:rotating_light: Back again, 2nd time in 2 min: The database file is missing: ${file}`);
+    // Slack names the database by its file, as its other messages do: the server's paths stay out of it.
+    expect(replies[1]).toBe(':rotating_light: Back again, 2nd time in 2 min: The database file is missing: databox.duckdb');
     expect(replies[2]).toMatch(/^:white_check_mark: Database file: back to healthy at 09:06 UTC, after 6 min \(since 09:00 UTC\), and it has held for 1 h; it flapped: bad 3 times in 6 min \(/);
     // Its first end and its return go to the channel too (an edit notifies nobody); "settled" stays in the thread.
     expect(threadReplies(alertTs).map((r) => r.toChannel)).toEqual([true, true, false]);
     // The alert follows it, active with its button and saying it flaps while it is wrong, and ends saying the whole span.
     const alert = slack.messages().find((m) => m.ts === alertTs)!;
-    const missing = `:rotating_light: The database file is missing: ${file}`;
+    const missing = ':rotating_light: The database file is missing: databox.duckdb';
     expect(alert.updates.map((u) => u.text)).toEqual([
-      ':white_check_mark: Ended (Database file: back to healthy at 09:01 UTC, after 1 min (since 09:00 UTC)): ~The database file is missing: ' + file + '~',
+      ':white_check_mark: Ended (Database file: back to healthy at 09:01 UTC, after 1 min (since 09:00 UTC)): ~The database file is missing: databox.duckdb~',
       missing,
-      ':white_check_mark: Ended (Database file: back to healthy at 09:03 UTC, after 3 min (since 09:00 UTC); it flapped: bad 2 times in 2 min): ~The database file is missing: ' + file + '~',
+      ':white_check_mark: Ended (Database file: back to healthy at 09:03 UTC, after 3 min (since 09:00 UTC); it flapped: bad 2 times in 2 min): ~The database file is missing: databox.duckdb~',
       missing,
-      ':white_check_mark: Ended (Database file: back to healthy at 09:06 UTC, after 6 min (since 09:00 UTC); it flapped: bad 3 times in 5 min): ~The database file is missing: ' + file + '~',
+      ':white_check_mark: Ended (Database file: back to healthy at 09:06 UTC, after 6 min (since 09:00 UTC); it flapped: bad 3 times in 5 min): ~The database file is missing: databox.duckdb~',
     ]);
     expect(alert.updates[1]?.blocks).toContain('Flapping: bad 2 times in 2 min.');
     expect(alert.updates[3]?.blocks).toContain('Flapping: bad 3 times in 5 min.');
@@ -687,7 +705,9 @@ describe('watcher alerts in the bot', () => {
     expect(text).toMatch(/• Disk space: healthy: under 90% used: .* \(last check \d\d:\d\d:\d\d UTC, every 1 h\)/);
     expect(text).toContain('• Mart freshness: turned off (DATABOX_WATCH_MARTS=false)');
     // No DATABOX_ALERT_CHANNEL: the problem was posted nowhere, and the status says so.
-    expect(text).toMatch(/• Database file: PROBLEM since [\d-]+ [\d:]+ UTC \([^)]*\): The database file is missing: \S+databox\.duckdb \(not posted: DATABOX_ALERT_CHANNEL is not set\) \(last check/);
+    // Named by its file, as the alerts name it: the server's paths stay out of Slack.
+    expect(text).toMatch(/• Database file: PROBLEM since [\d-]+ [\d:]+ UTC \([^)]*\): The database file is missing: databox\.duckdb \(not posted: DATABOX_ALERT_CHANNEL is not set\) \(last check/);
+    expect(text.split('\n').find((line) => line.startsWith('• Database file'))).not.toContain(checkout.root);
   });
 
   it('refuses a forged alert button without opening anything', async () => {
