@@ -16,11 +16,13 @@ export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): 
   routes.action<BlockButtonAction>(actionIds.approve, async ({ ack, body, action, client, respond }) => {
     await ack();
     const clickedAt = Date.now();
+    // Its uses counted: an approval's link is kept to tell the approver what Slack will not show in the thread later.
+    const replyLink = deps.replyLinks?.counted(respond);
     const audience = {
       channel: body.channel?.id ?? '',
       user: body.user.id,
       threadTs: body.message?.thread_ts ?? body.message?.ts,
-      respond,
+      respond: replyLink?.respond ?? respond,
     };
     // Told without waiting for Slack: the job holds an urgent place in the queue, which a 429 must not keep.
     const tell = (text: string) => tellWithoutWaiting(client, deps.redact, deps.logger, audience, text, { action: 'approve' });
@@ -30,7 +32,7 @@ export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): 
       // Through the click's response URL, which a 429 of the Web API does not hold up.
       const checked = tellIfSlackMakesItWait(
         deps,
-        (text) => respond({ response_type: 'ephemeral', replace_original: false, text }),
+        (text) => audience.respond({ response_type: 'ephemeral', replace_original: false, text }),
         (error: unknown) => deps.logger.warn({ err: error, runId }, "could not tell a clicker that Slack asked the bot to wait"),
       );
       // An approval never waits behind diagnoses: it is queued as urgent, and starts at once.
@@ -51,6 +53,7 @@ export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): 
               if (decision.run?.status === 'expired') void deps.service.announceDecision(decision.run).catch((error: unknown) => deps.logger.warn({ err: error, runId }, 'could not replace the buttons'));
               return;
             }
+            if (replyLink) deps.replyLinks?.keep(runId, replyLink);
             // Slack being slow or down must not stop an approved plan, nor keep its job (and a worker) once it has run:
             // the buttons are replaced on a best-effort basis, not waited for. The outbox queues the update now, so it
             // still comes before anything the run shows after it.

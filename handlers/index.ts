@@ -33,6 +33,7 @@ import type { SlackDeliveryWatch } from '../src/slack/delivery-watch.js';
 import type { UploadsUnderWay } from '../src/slack/uploads-under-way.js';
 import type { LastingTrouble } from '../src/slack/lasting-trouble.js';
 import type { ThreadBehind } from '../src/slack/threads-behind.js';
+import type { ApproversReplyLinks } from '../src/slack/approvers-reply-links.js';
 
 export interface HandlerDeps {
   service: IncidentService;
@@ -53,6 +54,8 @@ export interface HandlerDeps {
   lasting?: LastingTrouble;
   /** Whether an incident's thread lacks messages Slack has not taken, for /databox status; absent in some tests. */
   threadBehind?: ThreadBehind;
+  /** The reply links of approving clicks, to tell an approver of a rollback offer Slack refused; absent in some tests. */
+  replyLinks?: ApproversReplyLinks;
   /** Postmortems on their way to Slack, outside the workers. */
   uploads: UploadsUnderWay;
 }

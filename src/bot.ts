@@ -29,6 +29,8 @@ import { RunningDiagnoses } from './incidents/running-diagnoses.js';
 import { PerUserLimit } from './per-user-limit.js';
 import { SlackAccess } from './slack/access.js';
 import { databaseNamedByFile } from './slack/database-named.js';
+import { ApproversReplyLinks } from './slack/approvers-reply-links.js';
+import { tellRollbackOfferRefused } from './slack/rollback-offer-refused.js';
 import { createSlackApp, webApiPolicy } from './slack/app.js';
 import { missingScopes } from './slack/token-scopes.js';
 import { saveCarryOver, takeCarryOver } from './slack/carry-over.js';
@@ -302,7 +304,8 @@ export function createBot(options: BotOptions): Bot {
     if (reportRepair) reportRepair(aside);
     else repairs.push(aside);
   });
-  const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, stateDir: config.stateDir, runbook: (id) => service.runbook(id), allowSelfApproval: config.allowSelfApproval, outbox, retryDelayMs: options.slackRetryDelayMs, record: (event) => journal.commit({ actor: botActor, ...event }), lasting, state, spentOffer: (run) => service.spentOffer(run.id) });
+  const replyLinks = new ApproversReplyLinks(() => (options.clock?.() ?? new Date()).getTime());
+  const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, stateDir: config.stateDir, runbook: (id) => service.runbook(id), allowSelfApproval: config.allowSelfApproval, outbox, retryDelayMs: options.slackRetryDelayMs, record: (event) => journal.commit({ actor: botActor, ...event }), lasting, state, spentOffer: (run) => service.spentOffer(run.id), rollbackOfferRefused: (recovery, reason) => void tellRollbackOfferRefused(replyLinks, redact, logger, recovery, reason) });
   const service = new IncidentService(
     {
       config,
@@ -347,7 +350,7 @@ export function createBot(options: BotOptions): Bot {
   const commandLimit = new PerUserLimit(config.userCommandLimit.limit, config.userCommandLimit.windowMs);
   const delivery = new SlackDeliveryWatch(app.client, outbox);
   const uploads = new UploadsUnderWay();
-  const listeners = register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, watch, delivery, lasting, threadBehind, uploads });
+  const listeners = register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, watch, delivery, lasting, threadBehind, uploads, replyLinks });
   // A run that may have changed a database (a recovery, a rollback, whether it passed or not) has the watchers look again.
   journal.onRecord((record) => {
     if (record.type === 'run.finished' && state.runs.get(String((record.data as { runId?: unknown }).runId))?.mutates) watch.checkSoon();

@@ -58,6 +58,8 @@ export interface SlackReporterDeps {
   state?: IncidentState;
   /** What a run's offer can no longer do (IncidentService.spentOffer), asked as its message is updated. */
   spentOffer?: (run: Run) => SpentOffer | undefined;
+  /** A recovery's rollback offer Slack refused for good, and why: whoever approved it is told, nobody else would be. */
+  rollbackOfferRefused?: (recovery: Run, reason: string) => void;
 }
 
 /**
@@ -525,7 +527,8 @@ export class SlackReporter implements IncidentReporter {
   }
 
   async rollbackOffered(incident: Incident, recovery: Run): Promise<void> {
-    const posted = this.postInThread(incident, `rollback offer ${recovery.id}`, () => rollbackOfferMessage(recovery), { what: 'rollback-offer', incident: incident.id, run: recovery.id });
+    const refused = (refusal: LastingRefusal) => this.deps.rollbackOfferRefused?.(recovery, refusalReason(refusal));
+    const posted = this.postInThread(incident, `rollback offer ${recovery.id}`, () => rollbackOfferMessage(recovery), { what: 'rollback-offer', incident: incident.id, run: recovery.id }, refused);
     this.journalOffer(incident, recovery, posted);
   }
 

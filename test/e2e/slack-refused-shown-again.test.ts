@@ -1,6 +1,7 @@
 // Thread messages Slack refused for good (the token revoked, the channel archived), through the real Bolt app over signed
 // HTTP against the Slack stand-in: kept, journaled, said by /databox status (a refused rollback offer with the terminal's
-// command too), and shown once, in their final state, when Slack takes the bot's messages there again.
+// command too, and told to the recovery's approver at once), and shown once, in their final state, when Slack takes the
+// bot's messages there again.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -131,6 +132,28 @@ describe('thread messages Slack refused for good', () => {
     expect(after).not.toContain('Rollback offer');
     expect((await runCliProcess(['status'], { env, stdin: 'ignore' })).stdout).not.toContain('Slack refused');
   }, 240_000);
+
+  it("tells whoever approved the recovery, through their click's reply link, that its rollback offer could not be posted in an archived channel, with the terminal's command", async () => {
+    const { slack, checkout } = stage;
+    writeGarbage(checkout.databasePath);
+    checkout.behave({ 'task full-refresh': { stdout: 'boom\n', stderr: 'error: disk\n', exit: 1 } });
+    stage.harness = await startBot(checkout, slack);
+    const approve = await planWaiting(stage.harness);
+    slack.refuse = (method, args) => (args.channel !== 'C0INCIDENT' ? undefined : method === 'chat.update' ? 'is_inactive' : method.startsWith('chat.') ? 'is_archived' : undefined);
+    await stage.harness.click(approve, 'U0TEAMMATE');
+    await slack.waitFor('the rollback offered', () => journal().some((r) => r.type === 'run.rollback-offered'), 90_000);
+    await stage.harness.settle();
+    const recovery = String(journal().find((r) => r.type === 'run.rollback-offered')?.data.runId);
+    await slack.waitFor('the approver told', () => slack.responses.some((r) => String(r.body.text).includes('rollback offer')));
+    // Only the approver sees it, through the link of their click: the channel refuses the bot, and Slack keeps that link.
+    expect(slack.responses.filter((r) => String(r.body.text).includes('rollback offer')).map((r) => ({ path: r.path, type: r.body.response_type, text: r.body.text }))).toEqual([
+      {
+        path: '/response/action',
+        type: 'ephemeral',
+        text: `:warning: The rollback offer for recovery \`${recovery}\` could not be posted in the incident's thread: Slack refused it (is_archived): the channel is archived. At the bot's host, \`npm run --silent cli -- rollback ${recovery}\` proposes its rollback; the offer is posted once Slack takes the bot's messages there again.`,
+      },
+    ]);
+  });
 
   it('posted again after a restart, a message Slack may have taken keeps its note that an earlier copy may be above', async () => {
     const { slack, checkout } = stage;
