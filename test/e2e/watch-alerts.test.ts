@@ -499,7 +499,7 @@ describe('watcher alerts in the bot', () => {
     harness = await startBot(checkout, slack, env);
     await slack.waitFor('the database alert', () => alerts().length === 1);
     const [alert] = alerts();
-    expect(String(alert?.text)).toBe(`:rotating_light: The database file is missing: ${checkout.databasePath}`);
+    expect(String(alert?.text)).toBe(`:rotating_light: The database file is missing: databox.duckdb`);
     expect(String(alert?.blocks)).toContain('or type `/databox diagnose duckdb` where you handle incidents');
     const [button] = slack.buttons('open_incident_from_alert');
     expect(button).toMatchObject({ value: JSON.stringify({ scenario: 'duckdb', watcher: 'database' }) });
@@ -516,7 +516,7 @@ describe('watcher alerts in the bot', () => {
     checkout.release();
     const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
     await slack.waitFor('the recovery in the alert thread', () => slack.callsTo('chat.postMessage').some((m) => alertTs !== undefined && m.thread_ts === alertTs && String(m.text).includes('Database file: back to healthy')), 30_000);
-    expect(alerts().map((a) => String(a.text))).toEqual([`:rotating_light: The database file is damaged: ${checkout.databasePath}`]);
+    expect(alerts().map((a) => String(a.text))).toEqual([`:rotating_light: The database file is damaged: databox.duckdb`]);
     expect(slack.allText()).not.toContain('The database file is missing');
   });
 
@@ -538,7 +538,7 @@ describe('watcher alerts in the bot', () => {
     const run = journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')?.data.runId as string;
     const changed = () => slack.callsTo('chat.postMessage').find((m) => String(m.text).startsWith(':arrows_counterclockwise: Still an outage'));
     await slack.waitFor('the alert updated to the moved file', () => changed() !== undefined, 20_000);
-    expect(String(changed()?.text)).toContain(`The database file is missing: ${checkout.databasePath}. Recovery ${run} stopped part-way on it: read its thread first`);
+    expect(String(changed()?.text)).toContain(`The database file is missing: databox.duckdb. Recovery ${run} stopped part-way on it: read its thread first`);
     expect(alerts()).toHaveLength(1);
   });
 
@@ -550,7 +550,7 @@ describe('watcher alerts in the bot', () => {
     slack.failures.delete('chat.postMessage');
     const text = String(((await harness.command('status')).json?.text) ?? '');
     expect(text).toContain(
-      `• Database file: PROBLEM, not alerted yet: The database file is missing: ${checkout.databasePath} (the alert could not be posted: Slack refused it in DATABOX_ALERT_CHANNEL C0TYPO: channel_not_found (check the channel ID, and that the bot was invited to it); tried again at each check)`,
+      `• Database file: PROBLEM, not alerted yet: The database file is missing: databox.duckdb (the alert could not be posted: Slack refused it in DATABOX_ALERT_CHANNEL C0TYPO: channel_not_found (check the channel ID, and that the bot was invited to it); tried again at each check)`,
     );
   });
 
@@ -571,14 +571,14 @@ describe('watcher alerts in the bot', () => {
     const found = journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.'));
     expect(found.map((r) => [r.type, r.data.why, r.data.ref])).toEqual([['watch.not-posted', 'DATABOX_ALERT_CHANNEL is not set', undefined]]);
     // Neither /databox status nor the terminal's calls it alerting: it says nobody was told, and why.
-    const unposted = `• Database file: PROBLEM since 2026-04-21 09:00 UTC (0 ms): The database file is missing: ${checkout.databasePath} (not posted: DATABOX_ALERT_CHANNEL is not set) (last check 09:00:00 UTC, every 1 h)`;
+    const unposted = `• Database file: PROBLEM since 2026-04-21 09:00 UTC (0 ms): The database file is missing: databox.duckdb (not posted: DATABOX_ALERT_CHANNEL is not set) (last check 09:00:00 UTC, every 1 h)`;
     expect(String((await harness!.command('status')).json?.text)).toContain(unposted);
     const terminal = await runCliProcess(['status'], { env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, ...env }), stdin: 'ignore' });
     expect(terminal.stdout).toMatch(/\n {2}Database file: PROBLEM since 2026-04-21 09:00 UTC \([^)]+\): The database file is missing: \S+databox\.duckdb \(not posted: DATABOX_ALERT_CHANNEL is not set\) \(last check /);
 
     now += 25 * minute;
     await startAndCheck({ DATABOX_ALERT_CHANNEL: 'C0ALERTS' });
-    expect(alerts().map((a) => String(a.text))).toEqual([`:rotating_light: The database file is missing: ${checkout.databasePath}`]);
+    expect(alerts().map((a) => String(a.text))).toEqual([`:rotating_light: The database file is missing: databox.duckdb`]);
     expect(String(alerts()[0]?.blocks)).toContain('Noticed by the database watcher at 2026-04-21 09:00 UTC.');
     now += minute;
     await startAndCheck({ DATABOX_ALERT_CHANNEL: 'C0ALERTS' });
@@ -588,7 +588,7 @@ describe('watcher alerts in the bot', () => {
     now += minute;
     await harness!.bot.watch.checkOnce();
     const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
-    expect(threadReplies(alertTs).map((r) => r.text)).toEqual([`:white_check_mark: Database file: back to healthy at 09:27 UTC, after 27 min (since 09:00 UTC) (${checkout.databasePath} opens read-only)`]);
+    expect(threadReplies(alertTs).map((r) => r.text)).toEqual([`:white_check_mark: Database file: back to healthy at 09:27 UTC, after 27 min (since 09:00 UTC) (databox.duckdb opens read-only)`]);
     const records = journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.'));
     expect(records.map((r) => [r.type, r.data.since, r.data.said])).toEqual([
       ['watch.not-posted', '2026-04-21T09:00:00.000Z', undefined],
@@ -616,7 +616,7 @@ describe('watcher alerts in the bot', () => {
     expect(toArchived(), 'tried once, not at every check').toHaveLength(1);
     const status = String((await harness.command('status')).json?.text);
     expect(status).toContain(
-      `• Database file: healthy: ${checkout.databasePath} opens read-only (unchanged since it last did) (the outage since 2026-04-21 09:00 UTC ended at 2026-04-21 09:01 UTC; its end could not be posted: Slack refused it in C0ALERTS, DATABOX_ALERT_CHANNEL: is_archived (the channel is archived))`,
+      `• Database file: healthy: databox.duckdb opens read-only (unchanged since it last did) (the outage since 2026-04-21 09:00 UTC ended at 2026-04-21 09:01 UTC; its end could not be posted: Slack refused it in C0ALERTS, DATABOX_ALERT_CHANNEL: is_archived (the channel is archived))`,
     );
     const recovered = journalRecordsOf(checkout).filter((r) => r.type === 'watch.recovered');
     expect(recovered.map((r) => r.data.undelivered)).toEqual(['Slack refused it in C0ALERTS, DATABOX_ALERT_CHANNEL: is_archived (the channel is archived)']);
@@ -629,7 +629,7 @@ describe('watcher alerts in the bot', () => {
     now += minute;
     await harness.bot.watch.checkOnce();
     const moved = slack.callsTo('chat.postMessage').filter((a) => a.channel === 'C0ALERTS2' && !a.thread_ts);
-    expect(moved.map((a) => String(a.text))).toEqual([`:rotating_light: The database file is missing: ${checkout.databasePath}`]);
+    expect(moved.map((a) => String(a.text))).toEqual([`:rotating_light: The database file is missing: databox.duckdb`]);
     expect(String(moved[0]?.blocks)).toContain('Noticed by the database watcher at 2026-04-21 09:04 UTC.');
   });
 
@@ -669,7 +669,7 @@ describe('watcher alerts in the bot', () => {
     await harness.bot.watch.idle();
     const inNew = slack.callsTo('chat.postMessage').filter((a) => a.channel === 'C0ALERTS2');
     expect(inNew.map((a) => [String(a.text), a.thread_ts])).toEqual([
-      [`:white_check_mark: Database file: back to healthy at 09:01 UTC, after 1 min (since 09:00 UTC) (${checkout.databasePath} opens read-only) (its alert was posted in <#C0ALERTS>)`, undefined],
+      [`:white_check_mark: Database file: back to healthy at 09:01 UTC, after 1 min (since 09:00 UTC) (databox.duckdb opens read-only) (its alert was posted in <#C0ALERTS>)`, undefined],
     ]);
     expect(threadReplies(slack.buttons('open_incident_from_alert')[0]?.ts), 'nothing more in the former channel').toEqual([]);
   });
@@ -689,7 +689,7 @@ describe('watcher alerts in the bot', () => {
     await slack.waitFor('the check at the start', () => harness?.bot.watch.lastCheck('database') !== undefined);
     await harness.bot.watch.idle();
     expect(threadReplies(slack.buttons('open_incident_from_alert')[0]?.ts).map((r) => r.text)).toEqual([
-      `:white_check_mark: Database file: found healthy at 12:06 UTC, when the bot started again; the bot was not running from 09:00 UTC to 12:06 UTC (since 09:00 UTC) (${checkout.databasePath} opens read-only)`,
+      `:white_check_mark: Database file: found healthy at 12:06 UTC, when the bot started again; the bot was not running from 09:00 UTC to 12:06 UTC (since 09:00 UTC) (databox.duckdb opens read-only)`,
     ]);
     const recovered = journalRecordsOf(checkout).filter((r) => r.type === 'watch.recovered');
     expect(recovered.map((r) => (r.data.span as { unwatched?: unknown }).unwatched)).toEqual([{ from: '2026-04-21T09:00:00.000Z', to: '2026-04-21T12:06:00.000Z' }]);
