@@ -23,7 +23,7 @@ import { followItIn, incidentThread } from '../src/slack/slack-refs.js';
 import { tellIfNotShown } from '../src/slack/plan-not-shown.js';
 import { typedAtTerminal } from '../src/commands/terminal-commands.js';
 import { joinRecorder } from '../src/slack/record-join.js';
-import { databaseNamedByFile } from '../src/slack/database-named.js';
+import { watchPathsNamed } from '../src/slack/watch-paths-named.js';
 
 export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps): void {
   // The runbooks are fixed once loaded, so the help text is too: built once, not on every ack.
@@ -67,9 +67,10 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       return;
     }
     if (cmd.verb === 'status') {
-      // The watchers' lines name the database by its file here, as the alerts do: the server's paths stay out of Slack.
-      const namedByFile = databaseNamedByFile(deps.service.config.databasePath);
-      const watchers = deps.watch ? `\n*Watchers:*\n${deps.watch.statusLines().map(namedByFile).join('\n')}` : '';
+      // The watchers' lines name the database by its file and the state dir by name here, as the alerts do: the server's
+      // paths stay out of Slack.
+      const namedForSlack = watchPathsNamed(deps.service.config.databasePath, deps.service.config.stateDir);
+      const watchers = deps.watch ? `\n*Watchers:*\n${deps.watch.statusLines().map(namedForSlack).join('\n')}` : '';
       const slack = [deps.delivery?.statusLine(), ...(deps.lasting?.statusLines() ?? [])].filter(Boolean).map((line) => `\n${line}`).join('');
       const blocked = deps.service.journalBlock();
       const jobs = jobsStatusLines(deps.queue.jobs(), deps.uploads.list(), deps.service.config.workers).map((line) => `\n${line}`).join('');

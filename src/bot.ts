@@ -28,7 +28,7 @@ import { loadRunbooks } from './runbook/load.js';
 import { RunningDiagnoses } from './incidents/running-diagnoses.js';
 import { PerUserLimit } from './per-user-limit.js';
 import { SlackAccess } from './slack/access.js';
-import { databaseNamedByFile } from './slack/database-named.js';
+import { watchPathsNamed } from './slack/watch-paths-named.js';
 import { ApproversReplyLinks } from './slack/approvers-reply-links.js';
 import { tellRollbackOfferRefused } from './slack/rollback-offer-refused.js';
 import { createSlackApp, webApiPolicy } from './slack/app.js';
@@ -264,14 +264,14 @@ export function createBot(options: BotOptions): Bot {
       },
     },
   );
-  // The watchers' words keep the database's path for the terminal and the logs; Slack, where the server's paths stay
-  // out, names it by its file.
-  const namedByFile = databaseNamedByFile(config.databasePath);
+  // The watchers' words keep the server's paths for the terminal and the logs; Slack, where they stay out, names the
+  // database by its file and the state dir by name.
+  const namedForSlack = watchPathsNamed(config.databasePath, config.stateDir);
   // Registered before the journal loads, so outages in progress are rebuilt from it and not alerted about again.
   const watch = new WatchService({
     watchers: buildWatchers(config, runCommand, false, plansOnDatabases(journal, state, threadBehind), options.targets),
     journal,
-    sink: new SlackAlertSink(app.client, config.watch.alertChannel, (text) => namedByFile(redact(text)), logger),
+    sink: new SlackAlertSink(app.client, config.watch.alertChannel, (text) => namedForSlack(redact(text)), logger),
     logger,
     intervalMs: config.watch.intervalMs,
     reminderMs: config.watch.reminderMs,

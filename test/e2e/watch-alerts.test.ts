@@ -3,6 +3,7 @@
 // counted from its first silence across restarts, a flapping file reopening its one alert, a click joining the incident
 // already working on the scenario, and /databox status listing each watcher.
 import fs from 'node:fs';
+import path from 'node:path';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
@@ -693,6 +694,23 @@ describe('watcher alerts in the bot', () => {
     ]);
     const recovered = journalRecordsOf(checkout).filter((r) => r.type === 'watch.recovered');
     expect(recovered.map((r) => (r.data.span as { unwatched?: unknown }).unwatched)).toEqual([{ from: '2026-04-21T09:00:00.000Z', to: '2026-04-21T12:06:00.000Z' }]);
+  });
+
+  it('keeps the server\'s paths out of the disk alert, its evidence and /databox status when the database file is not there', async () => {
+    // No database file: the disk watcher measures the volume of its folder instead, and says so.
+    harness = await startBot(checkout, slack, { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_DISK_ALERT_PERCENT: '1', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_MARTS: 'false' });
+    const diskAlert = () => alerts().find((a) => String(a.text).includes('Disk at or over 1%'));
+    await slack.waitFor('the disk alert', () => diskAlert() !== undefined);
+    const posted = JSON.stringify(diskAlert());
+    expect(String(diskAlert()?.text)).toMatch(/^:rotating_light: Disk at or over 1%: the volume holding databox\.duckdb \(not there: measured the volume of the nearest folder above it instead\) \d+% used/);
+    expect(posted).toContain('databox.duckdb (not there: measured the volume of the nearest folder above it instead): ');
+    expect(posted).not.toContain(checkout.root);
+    const status = await harness.command('status');
+    const diskLine = String(status.json?.text ?? status.text).split('\n').find((line) => line.startsWith('• Disk space'));
+    expect(diskLine).toContain('databox.duckdb (not there: measured the volume of the nearest folder above it instead)');
+    expect(diskLine).not.toContain(checkout.root);
+    // The terminal keeps the whole path.
+    expect(harness.bot.watch.statusLines().find((line) => line.startsWith('• Disk space'))).toContain(`${checkout.databasePath} (not there: measured the volume holding ${path.dirname(checkout.databasePath)} instead)`);
   });
 
   it('lists each watcher with its state and last check in /databox status', async () => {
