@@ -46,7 +46,8 @@ export function resolveStep(step: Step, ctx: ResolveContext, guard = false, earl
   const timeoutMs = step.timeout ? (parseDuration(step.timeout) as number) : kind.defaultTimeoutMs;
   // Said with the values the plan is made with (a parameter's attributes, what the recovery did): kept in the plan.
   const whenFailed = step.whenFailed === undefined ? {} : { whenFailed: renderAdvice(step.whenFailed, ctx.values) };
-  return { ...kind.resolve(step, resolveTools(ctx, step.id, earlier)), ...whenFailed, timeoutMs, guard } as ResolvedStep;
+  const whenRefused = step.whenRefused === undefined ? {} : { whenRefused: renderAdvice(step.whenRefused, ctx.values) };
+  return { ...kind.resolve(step, resolveTools(ctx, step.id, earlier)), ...whenFailed, ...whenRefused, timeoutMs, guard } as ResolvedStep;
 }
 
 /**

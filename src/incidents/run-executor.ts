@@ -257,8 +257,9 @@ export class RunExecutor {
       stepProgress: () => {},
       stepFinished: async (step, result) => {
         read.push({ step, result });
-        // A guard's title says what must hold ("The database opens…"): quoted, so it does not read as what was found.
-        if (!stepPassed(step, result.status)) failures.push(`the check "${step.title}" did not pass: ${result.summary}`);
+        // A guard's title says what must hold ("The database opens…"): quoted, so it does not read as what was found. Its
+        // whenRefused, if the runbook gives one, says what to do instead.
+        if (!stepPassed(step, result.status)) failures.push(`the check "${step.title}" did not pass: ${step.whenRefused ? `${result.summary.replace(/\.$/, '')}. ${step.whenRefused}` : result.summary}`);
       },
     }, { stopOnFailure: true });
     return { failures, read };

@@ -346,6 +346,11 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
           // Filled in when the plan is made: the previews are counted by then (for steps, not guards), no step has run.
           else checkTemplate({ at: ['whenFailed'], template: step.whenFailed, as: 'text' }, partScope, here, step.onlyIfGiven);
         }
+        if (step.whenRefused !== undefined) {
+          // Only a guard refuses a plan before it is shown; any other step stops a run, said by its whenFailed.
+          if (!here.includes('guards')) add([...here, 'whenRefused'], 'whenRefused is said when a guard refuses a plan before it is shown, and this step is no guard: say what to do when it stops a run in its whenFailed');
+          else checkTemplate({ at: ['whenRefused'], template: step.whenRefused, as: 'text' }, partScope, here, step.onlyIfGiven);
+        }
         if (step.onlyIfGiven !== undefined && !scope.params.includes(step.onlyIfGiven)) {
           add([...here, 'onlyIfGiven'], `"${step.onlyIfGiven}" is not a parameter ${scope.label} takes${didYouMean(step.onlyIfGiven, scope.params)}; it takes: ${list(scope.params)}`);
         }

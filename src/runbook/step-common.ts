@@ -111,6 +111,11 @@ export const stepCommon = {
    * backup, or path A), said in the thread under the failure, at the terminal and in the postmortem.
    */
   whenFailed: template.optional(),
+  /**
+   * On a guard: what to do when it refuses the plan before anyone is shown it (a backup cut short: another backup, or
+   * path A), said with the refusal. Rendered with the plan's values: typed without incident=, there is no incident yet.
+   */
+  whenRefused: template.optional(),
   /** Statuses besides "ok" that do not fail a recovery, validation or rollback run. */
   acceptStatuses: z.array(z.string()).default([]),
   /**
@@ -138,6 +143,7 @@ export interface StepCommon {
   onlyIfGiven?: string;
   leftOutNote?: string;
   whenFailed?: string;
+  whenRefused?: string;
   acceptStatuses: string[];
   waitUntil?: { status: string[]; every: string; deadline: string };
 }

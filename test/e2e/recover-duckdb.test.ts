@@ -1161,6 +1161,8 @@ describe('path B: restore from a file backup', () => {
     const said = [...slack.responses.slice(answered).map((r) => String(r.body.text)), ...slack.ephemerals(operator)].join('\n');
     expect(said).toMatch(/opens read-only and SELECT 1 succeeds, but 2 of 4 marts fail to read: noaa\.fct_daily_weather, usgs\.fct_daily_streamflow \(noaa\.fct_daily_weather: IO Error: Could not read enough bytes/);
     expect(said).toContain('the file ends early: 300,000 bytes');
+    // And what to do instead: another backup, or path A.
+    expect(said).toContain('restore from another backup, `/databox recover duckdb path=b backup=…`, or rebuild from the sources with path A, `/databox recover duckdb path=a`.');
     expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
   }, 150_000);
 

@@ -330,6 +330,20 @@ describe('a duration written in several units', () => {
   });
 });
 
+describe("a guard's whenRefused", () => {
+  it('is a guard\'s alone, its template checked at load', () => {
+    const doc = duckdbDoc();
+    const pathB = doc.recovery.find((p: Doc) => p.id === 'b');
+    pathB.steps.find((s: Doc) => s.id === 'backup_reads').whenRefused = 'Try another backup.';
+    const dir = besideBundled({ 'duckdb.yml': stringify(doc) });
+    expect(() => loadRunbooks(dir)).toThrow(/whenRefused is said when a guard refuses a plan before it is shown, and this step is no guard/);
+    delete pathB.steps.find((s: Doc) => s.id === 'backup_reads').whenRefused;
+    pathB.guards.find((g: Doc) => g.id === 'backup_opens').whenRefused = 'Try another backup than {{bakup}}.';
+    fs.writeFileSync(path.join(dir, 'duckdb.yml'), stringify(doc));
+    expect(() => loadRunbooks(dir)).toThrow(/whenRefused: \{\{bakup\}\}/);
+  });
+});
+
 describe("a step's whenFailed", () => {
   it('may read the counts the plan made (previews), which are known when it is filled in; a guard, counted before them, may not', () => {
     const doc = parse(fs.readFileSync(path.join(runbooksDir, 'backfill.yml'), 'utf8')) as Doc;
