@@ -57,7 +57,7 @@ const folderSaid = (backups: string) =>
   `the folder ${backups} (owned by ${ownerName()} (uid ${otherUid}), mode 0755) cannot be written by this process (${os.userInfo().username} (uid 0)). ` +
   `Run the CLI as the one OS user the bot runs as, so that every operator writes as that account (\`sudo -u ${ownerName()} npm run --silent cli -- …\`, if ${ownerName()}, who owns this folder, is that user)`;
 
-describe.runIf(asRoot)('a folder a plan keeps rows in, of another OS account', { timeout: 180_000 }, () => {
+describe.runIf(asRoot)('a folder a plan keeps rows in, of another OS account (run as root only: only root can give a folder to another uid)', { timeout: 180_000 }, () => {
   it('refuses the plan when it is proposed: nothing proposed, nothing run', async () => {
     const recover = await recoveryOffered();
     const backups = backupsOfAnotherAccount();
@@ -81,8 +81,4 @@ describe.runIf(asRoot)('a folder a plan keeps rows in, of another OS account', {
     expect(journal().some((r) => (r.type === 'run.started' || r.type === 'step.started') && (r.data as any).runId === approve?.[1])).toBe(false);
     expect(fs.readdirSync(backups)).toEqual([]);
   });
-});
-
-describe.skipIf(asRoot)('a folder of another OS account (skipped: the tests run as root only can give a folder to another uid)', () => {
-  it.skip('is refused before anything runs', () => {});
 });
