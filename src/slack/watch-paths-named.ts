@@ -1,5 +1,5 @@
 // What the watchers say, as Slack shows it: the database by its file, the state dir by name, no server path left.
-import { databaseNamedByFile } from './database-named.js';
+import path from 'node:path';
 
 /** The disk watcher's words for a path that is not there, naming the folder whose volume it measured instead. */
 const measuredInstead = /\(not there: measured the volume holding (\/[^()]*?) instead\)/g;
@@ -10,10 +10,13 @@ const measuredInstead = /\(not there: measured the volume holding (\/[^()]*?) in
  * be any folder above it) as the folder above it.
  */
 export function watchPathsNamed(databasePath: string, stateDir: string): (text: string) => string {
-  const namedByFile = databaseNamedByFile(databasePath);
+  // MotherDuck's lock key, md:<db>, is its name already.
+  const databaseFile = path.basename(databasePath);
   return (text) =>
     // The measured folder first: it may lie inside the state dir, and is said as the folder above, whichever it is.
-    namedByFile(text)
+    text
+      .split(databasePath)
+      .join(databaseFile)
       .replace(measuredInstead, '(not there: measured the volume of the nearest folder above it instead)')
       .split(stateDir)
       .join('the state dir');
