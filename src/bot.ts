@@ -1,6 +1,9 @@
 // Wires config, runbooks, journal, engine and the Slack front end into one bot that can start and stop.
 import { journalRepairCommand } from './commands/paste-able.js';
-import { recordRestart, recordStop } from './journal/bot-started.js';
+import { recordStart, recordStop } from './journal/bot-started.js';
+import { previousStartVersions, runbooksChangedSince, runbooksChangedWords } from './journal/runbooks-changed.js';
+import { runbookVersions } from './runbook/runbook-version.js';
+import { runbookFile } from './runbook/runbook-file.js';
 import { loadSaid } from './journal/journal-read-said.js';
 import { warnOfEndCuts } from './journal/end-cut-said.js';
 import { notRunningSaid } from './journal/not-running.js';
@@ -285,8 +288,11 @@ export function createBot(options: BotOptions): Bot {
   // What the journal held at this start: the lines after where the last start had shown a terminal's work, and up to
   // here, are that work, done while the bot was down (the lines this start writes come after).
   const loadedThrough = journal.readThrough;
-  recordRestart(journal, hadLines, config.approvers, (error) => logger.warn({ err: error }, `the bot's restart could not be journaled: ${(error as Error).message}`), previous, runbooks);
+  const before = previousStartVersions(loaded);
+  const runbooksChanged = before ? runbooksChangedSince(before, runbookVersions(runbooks), (id) => path.basename(runbookFile(config.runbooksDir, id))) : [];
+  recordStart(journal, config.approvers, (error) => logger.warn({ err: error }, `the bot's start could not be journaled: ${(error as Error).message}`), { previous, runbooks, runbooksChanged });
   if (hadLines && previous) logger.info({ lastSeen: previous.lastSeen, stoppedCleanly: previous.stoppedCleanly }, `the bot starts again: ${notRunningSaid(previous, (options.clock?.() ?? new Date()).toISOString())}`);
+  if (runbooksChanged.length > 0) logger.info({ runbooksChanged }, `runbooks changed since the bot's previous start: ${runbooksChangedWords(runbooksChanged)}`);
   if (journal.problem) {
     // The whole of it in the message: a log read by message alone still says why, and what to do.
     logger.error(

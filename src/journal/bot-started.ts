@@ -1,27 +1,42 @@
-// The journal's lines for a bot's start on a journal that already has lines (a restart, which incidents open then show)
-// and for its clean stop: together they say when the bot was not running, and whether its previous process stopped or died.
+// The journal's lines for a bot's start (a restart, which incidents open then show, or a first start, recording the
+// runbooks it loaded) and for its clean stop: together they say when the bot was not running, and whether its previous process stopped or died.
 import os from 'node:os';
 import type { Journal } from './journal.js';
 import { botActor } from '../incidents/state.js';
 import type { PreviousRun } from './previous-run.js';
 import type { Runbook } from '../runbook/schema.js';
 import { runbookVersions } from '../runbook/runbook-version.js';
+import type { RunbookFileChange } from './runbooks-changed.js';
 
 export const botStartedType = 'bot.started';
 export const botStoppedType = 'bot.stopped';
 
+/** What a start records beside its approvers: how the previous process ended, the runbooks loaded, and which changed since. */
+export interface StartRecorded {
+  previous?: PreviousRun;
+  runbooks?: ReadonlyMap<string, Runbook>;
+  /** The runbook files whose version differs from the previous start's (runbooks-changed.ts); none when it recorded none. */
+  runbooksChanged?: readonly RunbookFileChange[];
+}
+
 /**
- * Journals this start when the journal had lines before it (a restart; a first start has no incident to tell of it),
- * with how the previous process ended when that is known, and the version (sha256) of each runbook it loaded: the bot
- * reads them only as it starts, so this says which runbooks it runs until the next. Committed as the engine's events
- * are: written before whatever the start records next (interrupted runs settled).
+ * Journals this start, a first one too, with how the previous process ended when that is known, and the version (sha256)
+ * of each runbook it loaded: the bot reads them only as it starts, so this says which runbooks it runs until the next, and
+ * the next start tells from it which changed in between. Committed as the engine's events are: written before whatever
+ * the start records next (interrupted runs settled).
  */
-export function recordRestart(journal: Journal, hadLines: boolean, approvers: readonly string[], onError: (error: unknown) => void, previous?: PreviousRun, runbooks: ReadonlyMap<string, Runbook> = new Map()): void {
-  if (!hadLines) return;
+export function recordStart(journal: Journal, approvers: readonly string[], onError: (error: unknown) => void, recorded: StartRecorded = {}): void {
   // The approvers in force: an approval made at a terminal (which reads its own settings) is told against them.
   const policy = approvers.length > 0 ? [...approvers] : 'anyone';
-  const versions = runbookVersions(runbooks);
-  const data = { pid: process.pid, host: os.hostname(), approvers: policy, ...(previous ? { previous } : {}), ...(Object.keys(versions).length > 0 ? { runbooks: versions } : {}) };
+  const versions = runbookVersions(recorded.runbooks ?? new Map());
+  const data = {
+    pid: process.pid,
+    host: os.hostname(),
+    approvers: policy,
+    ...(recorded.previous ? { previous: recorded.previous } : {}),
+    ...(Object.keys(versions).length > 0 ? { runbooks: versions } : {}),
+    ...(recorded.runbooksChanged && recorded.runbooksChanged.length > 0 ? { runbooksChanged: recorded.runbooksChanged } : {}),
+  };
   journal.commit({ type: botStartedType, incident: null, actor: botActor, data }).catch(onError);
 }
 

@@ -5,6 +5,7 @@ import type { JournalRecord } from '../journal/record.js';
 import { notRunningSaid } from '../journal/not-running.js';
 import type { PreviousRun } from '../journal/previous-run.js';
 import { plain, utcClock } from './markdown.js';
+import { runbooksChangedOf, runbooksChangedWords } from '../journal/runbooks-changed.js';
 
 /** A restart, and the incidents open at it: those with a plan waiting, approved or running then. */
 export interface Restart {
@@ -33,11 +34,15 @@ export function restartsOf(restarts: readonly Restart[], incidentId: string, fir
  * "- `12:48:47` **The bot restarted** at 12:48:47 UTC (PID 8143 on host databox-1): it had stopped cleanly (SIGTERM) at
  * 12:40:02 UTC and was not running for 8 min 45 s; what it had in flight was picked up from the journal". How the
  * previous process ended is said when the restart journaled it: a kill -9 does not read as a clean stop, nor a two-day
- * outage as one line.
+ * outage as one line. The runbooks whose version changed since the previous start are named after it, when both starts
+ * recorded their versions: "; its runbooks had changed since its previous start: duckdb.yml sha256:a5a0fc2e5a51 → sha256:85999ebba991".
  */
 export function restartEntry(record: JournalRecord): string {
   const data = record.data as { pid?: unknown; host?: unknown; previous?: PreviousRun };
   const where = typeof data.pid === 'number' ? ` (PID ${data.pid}${typeof data.host === 'string' ? ` on host ${plain(data.host)}` : ''})` : '';
   const before = typeof data.previous?.lastSeen === 'string' ? `: ${notRunningSaid(data.previous, record.at)};` : ':';
-  return `- \`${utcClock(record.at)}\` **The bot restarted** at ${utcClock(record.at)} UTC${where}${before} what it had in flight was picked up from the journal`;
+  const changed = runbooksChangedOf(data);
+  // The bot reads its runbooks only as it starts: a plan made before this line and run after it may meet another version.
+  const runbooks = changed.length > 0 ? `; its runbooks had changed since its previous start: ${plain(runbooksChangedWords(changed))}` : '';
+  return `- \`${utcClock(record.at)}\` **The bot restarted** at ${utcClock(record.at)} UTC${where}${before} what it had in flight was picked up from the journal${runbooks}`;
 }

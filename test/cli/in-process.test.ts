@@ -12,7 +12,7 @@ import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
 import { runCli } from '../../src/terminal/console.js';
 import type { Interruption } from '../../src/terminal/interrupts.js';
 import { Journal } from '../../src/journal/journal.js';
-import { recordRestart } from '../../src/journal/bot-started.js';
+import { recordStart } from '../../src/journal/bot-started.js';
 import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
 import { promptedHash, scriptedTerminal } from '../helpers/scripted-terminal.js';
@@ -217,7 +217,7 @@ describe('refusals and exit codes', () => {
     // The bot last started with DATABOX_APPROVERS=U0BOB (its restart line says so).
     const botJournal = new Journal(checkout.stateDir);
     botJournal.load();
-    recordRestart(botJournal, true, ['U0BOB'], (error) => {
+    recordStart(botJournal, ['U0BOB'], (error) => {
       throw error;
     });
     await botJournal.flushed();

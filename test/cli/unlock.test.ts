@@ -6,7 +6,7 @@ import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bundledRunbooksDir } from '../../src/config.js';
-import { recordRestart } from '../../src/journal/bot-started.js';
+import { recordStart } from '../../src/journal/bot-started.js';
 import { Journal } from '../../src/journal/journal.js';
 import { verifyLines } from '../../src/journal/record.js';
 import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
@@ -157,7 +157,7 @@ describe('unlock', { timeout: 180_000 }, () => {
     // The bot last started with DATABOX_APPROVERS=U0LEAD (its restart line says so); this terminal runs without it.
     const botJournal = new Journal(checkout.stateDir);
     botJournal.load();
-    recordRestart(botJournal, true, ['U0LEAD'], (error) => {
+    recordStart(botJournal, ['U0LEAD'], (error) => {
       throw error;
     });
     await botJournal.flushed();

@@ -93,7 +93,7 @@ describe('runbooks edited while a plan waits, in Slack', () => {
     expect(planMessages.some((c) => String(c.text).includes(changed)), 'the approved plan message says the runbook changed').toBe(true);
     const records = journalRecordsOf(checkout);
     expect(records.find((r) => r.type === 'run.proposed' && r.data.runId === runId)?.data.run.runbookSha256).toBe(sha256(bundledDuckdb));
-    expect(records.find((r) => r.type === 'bot.started')?.data.runbooks?.duckdb).toBe(sha256(edited));
+    expect(records.filter((r) => r.type === 'bot.started').at(-1)?.data.runbooks?.duckdb).toBe(sha256(edited));
     expect(records.find((r) => r.type === 'run.approved' && r.data.runId === runId)?.data.runbookChanged).toEqual({ proposedWith: sha256(bundledDuckdb), approvedWith: sha256(edited), fileNow: sha256(edited), how: 'file-changed', approvedAt: 'Slack' });
 
     // Edited again after the incident, its prevention rows too: the postmortem says what it takes from today's file.

@@ -1,12 +1,17 @@
-// A bot restart while an incident is open is journaled and shown in that incident's timeline.
+// A bot's start is journaled, a first one too, with the runbook versions it loaded; a restart while an incident is open
+// is shown in that incident's timeline, naming the runbooks that changed since the previous start.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { type Checkout, writeGarbage } from '../helpers/databox-checkout.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
-import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
+import { cliEnv, projectRoot, runCliProcess } from '../helpers/cli-process.js';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 let slack: SlackStandIn;
 let checkout: Checkout;
@@ -18,29 +23,48 @@ beforeEach(async () => {
 });
 afterEach(() => closeStandIns(harness, slack, checkout));
 
-it('shows "The bot restarted" in the timeline of an incident with a plan waiting at the restart', async () => {
+it('journals a first start with its runbook versions, and shows "The bot restarted" in the timeline of an incident with a plan waiting at the restart, naming the runbook edited in between', async () => {
+  const runbooksDir = checkout.path('runbooks-copy');
+  fs.cpSync(path.join(projectRoot, 'runbooks'), runbooksDir, { recursive: true });
+  const file = path.join(runbooksDir, 'duckdb.yml');
+  const bundled = fs.readFileSync(file, 'utf8');
+  const env = { DATABOX_RUNBOOKS_DIR: runbooksDir };
   writeGarbage(checkout.databasePath);
-  harness = await startBot(checkout, slack);
+  harness = await startBot(checkout, slack, env);
   await harness.command('diagnose duckdb', 'U0OPERATOR');
   await harness.settle();
   await harness.click(slack.buttons('choose_path_a')[0]!, 'U0OPERATOR');
   await harness.settle();
   await harness.stop();
   const journal = `${checkout.stateDir}/journal.jsonl`;
-  // A first start on an empty journal is no restart: nothing is journaled for it.
-  expect(fs.readFileSync(journal, 'utf8')).not.toContain('"type":"bot.started"');
-  harness = await startBot(checkout, slack);
+  const startLines = () => fs.readFileSync(journal, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line)).filter((record) => record.type === 'bot.started');
+  // A first start on an empty journal is no restart, but records which runbooks it loaded: the next start compares with them.
+  const [first] = startLines();
+  expect(first, 'the first start is journaled').toMatchObject({ incident: null, actor: 'databox-bot', data: { pid: process.pid } });
+  expect(first.data.runbooks?.duckdb).toBe(sha256(bundled));
+  expect(first.data).not.toHaveProperty('previous');
+  expect(first.data).not.toHaveProperty('runbooksChanged');
+
+  const edited = bundled.replace('title: Back up the broken file for forensics', 'title: Back up the broken file (edited)');
+  expect(edited).not.toBe(bundled);
+  fs.writeFileSync(file, edited);
+  harness = await startBot(checkout, slack, env);
   await harness.settle();
   await harness.stop();
   harness = undefined;
-  const started = fs.readFileSync(journal, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line)).filter((record) => record.type === 'bot.started');
-  expect(started).toHaveLength(1);
-  expect(started[0]).toMatchObject({ incident: null, actor: 'databox-bot', data: { pid: process.pid } });
+  const started = startLines();
+  expect(started).toHaveLength(2);
+  expect(started[1]).toMatchObject({ incident: null, actor: 'databox-bot', data: { pid: process.pid } });
+  expect(started[1].data.runbooks.duckdb).toBe(sha256(edited));
+  expect(started[1].data.runbooksChanged).toEqual([{ file: 'duckdb.yml', from: sha256(bundled), to: sha256(edited) }]);
 
   const incident = /"type":"incident.opened","incident":"(dbx-[^"]+)"/.exec(fs.readFileSync(journal, 'utf8'))![1] as string;
-  const env = cliEnv({ DATABOX_STATE_DIR: checkout.stateDir });
-  expect((await runCliProcess(['journal', 'verify'], { env, stdin: 'ignore' })).code).toBe(0);
-  const postmortem = await runCliProcess(['postmortem', incident], { env, stdin: 'ignore' });
-  const clock = (started[0].at as string).slice(11, 19);
-  expect(postmortem.stdout).toContain(`- \`${clock}\` **The bot restarted** at ${clock} UTC (PID ${process.pid} on host `);
+  const cli = cliEnv({ DATABOX_STATE_DIR: checkout.stateDir, DATABOX_RUNBOOKS_DIR: runbooksDir });
+  expect((await runCliProcess(['journal', 'verify'], { env: cli, stdin: 'ignore' })).code).toBe(0);
+  const postmortem = await runCliProcess(['postmortem', incident], { env: cli, stdin: 'ignore' });
+  const clock = (started[1].at as string).slice(11, 19);
+  const restart = postmortem.stdout.split('\n').find((line) => line.includes('**The bot restarted**'));
+  expect(restart).toContain(`- \`${clock}\` **The bot restarted** at ${clock} UTC (PID ${process.pid} on host `);
+  expect(restart).toMatch(new RegExp(`what it had in flight was picked up from the journal; its runbooks had changed since its previous start: duckdb\\.yml sha256:${sha256(bundled).slice(0, 12)} → sha256:${sha256(edited).slice(0, 12)}$`));
+  expect(postmortem.stdout.match(/\*\*The bot restarted\*\*/g), 'the first start is no restart in the timeline').toHaveLength(1);
 }, 120_000);
