@@ -461,6 +461,8 @@ export function createBot(options: BotOptions): Bot {
       }
       // Plans that expired while the bot was down lose their buttons now, not at the first sweep.
       await service.expireDue().catch((error: unknown) => logger.error({ err: error }, 'could not expire the plans due at start'));
+      // Plans still waiting that another version of their runbook made say so before anyone clicks: this start loaded the runbooks.
+      await service.noteWaitingPlansRunbookChanged();
       elsewhere.noteWaitingPlans(service.state, options.clock?.() ?? new Date());
       await showDecidedElsewhere();
       await service.showOutdatedPlans();

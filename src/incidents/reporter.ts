@@ -42,6 +42,12 @@ export interface IncidentReporter {
    * (`whatNow`, outdated-what-now.ts: what the refused approval and the status say too).
    */
   planOutdated(incident: Incident, run: Run, changedBy: Run, whatNow: string): Promise<void>;
+  /**
+   * A plan still waiting was made with another version of its runbook than the bot loaded at its start
+   * (`run.runbookChangedWhileWaiting`, waiting-runbook-changed.ts), or that note was taken back: its front end shows
+   * the plan as it stands now, before anyone approves it. Resolves once the front end has it in hand (Slack: queued).
+   */
+  planRunbookChanged(incident: Incident, run: Run): Promise<void>;
   stepStarted(incident: Incident, run: Run, step: ResolvedStep, index: number): Promise<void>;
   stepProgress(incident: Incident, run: Run, step: ResolvedStep, text: string): void;
   stepFinished(incident: Incident, run: Run, step: ResolvedStep, record: StepRecord, output: string | undefined): Promise<void>;

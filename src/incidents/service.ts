@@ -65,6 +65,7 @@ import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
 import { firstLine } from '../excerpt.js';
 import { outdatedPlans } from './status.js';
+import { waitingPlansToNote, waitingRunbookChangedType } from './waiting-runbook-changed.js';
 import { followUpCommand, reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
 import { diagnoseAgainCommand } from './diagnose-again.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
@@ -1364,6 +1365,23 @@ export class IncidentService {
     } catch (error) {
       // Called from a run's start and the sweep: nothing here may stop either.
       this.deps.logger.error({ err: error }, 'could not show which plans are no longer approvable');
+    }
+  }
+
+  /**
+   * At the bot's start, which is when it loads its runbooks: each plan still waiting that another version of its runbook
+   * made is noted on the record, and its front end says so on the plan, before anyone clicks; a note is taken back when
+   * the runbook is the plan's own version again. Nothing here may stop the start.
+   */
+  async noteWaitingPlansRunbookChanged(): Promise<void> {
+    try {
+      this.deps.journal.catchUp();
+      for (const { run, note } of waitingPlansToNote(this.deps.state, this.deps.runbooks, this.deps.config.runbooksDir)) {
+        this.deps.journal.append({ type: waitingRunbookChangedType, incident: run.incidentId, actor: this.actor, data: { runId: run.id, ...note } });
+        await this.safely(() => this.reporter.planRunbookChanged(this.incident(run.incidentId), run));
+      }
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'could not note the waiting plans made with another version of their runbook');
     }
   }
 

@@ -8,6 +8,7 @@ import type { PlanOffer } from './plan-offer.js';
 import type { HoldsUntil, KnownEmpty } from './path-requires.js';
 import type { RunbookChanged } from './runbook-changed.js';
 import { runbookChangedOf } from './runbook-changed-record.js';
+import { waitingRunbookChangedOf, waitingRunbookChangedType, type WaitingRunbookChanged } from './waiting-runbook-changed.js';
 import { renderSaid, type Said } from '../said.js';
 import { changesData, writesOnlyBeside } from '../engine/step-passed.js';
 import { mayHaveChanged } from '../engine/may-have-changed.js';
@@ -103,6 +104,8 @@ export interface Run {
   approvedOutsideBotApprovers?: string[];
   /** Approved where the runbook loaded was not the version that made it (runbook-changed.ts): it ran as approved, said so. */
   runbookChanged?: RunbookChanged;
+  /** Waiting, noted at the bot's start as made with another version of its runbook than the one loaded (waiting-runbook-changed.ts). */
+  runbookChangedWhileWaiting?: WaitingRunbookChanged;
   /** Its unlock approved at a terminal by someone not in the DATABOX_APPROVERS the bot last recorded in force: that list. */
   unlockedOutsideBotApprovers?: string[];
   /**
@@ -393,6 +396,14 @@ export class IncidentState {
           if (outside) run.approvedOutsideBotApprovers = outside;
         }
         this.noteBotApprovers(record.actor, data.approvers);
+        break;
+      case waitingRunbookChangedType:
+        if (run?.status === 'pending') {
+          const note = waitingRunbookChangedOf(data);
+          if (note) run.runbookChangedWhileWaiting = note;
+          // The runbook is back to the plan's own version: nothing to say any more.
+          else if (data.loadedNow === data.proposedWith) delete run.runbookChangedWhileWaiting;
+        }
         break;
       case 'bot.started':
         if (data.approvers !== undefined) this.botApprovers = data.approvers === 'anyone' ? [] : approverList(data.approvers);

@@ -44,7 +44,8 @@ import { partOfWindow } from '../incidents/part-of-window.js';
 import { readOnlyWords } from '../engine/scratch-writes.js';
 import { stepKind } from '../engine/steps/index.js';
 import { expiredAt, expirePastDeadline } from './expired-by-deadline.js';
-import { runbookChangedAtApproval, runbookVersionRow, takenFromNowNote } from './runbook-versions.js';
+import { runbookChangedAtApproval, runbookVersionRow, takenFromNowNote, waitingRunbookChangedEntry } from './runbook-versions.js';
+import { waitingRunbookChangedType } from '../incidents/waiting-runbook-changed.js';
 import { followUpVerdicts, verdictOfRecord } from '../incidents/verdict-of-record.js';
 
 export interface PostmortemInput {
@@ -664,6 +665,8 @@ function timelineEntry(record: JournalRecord, state: IncidentState, rootOf: Root
         : `${at} A journal line cut short while it was written (never acknowledged) was set aside to ${code(String(data.setAside ?? ''))}`;
     case 'run.not-shown':
       return `${at} The plan \`${plain(String(data.runId ?? ''))}\`${run ? ` (${runLabel(run)})` : ''} could not be shown in ${data.frontEnd === 'slack' ? 'Slack' : plain(String(data.frontEnd ?? ''))}: ${plain(String(data.reason ?? ''))}`;
+    case waitingRunbookChangedType:
+      return `${at} ${waitingRunbookChangedEntry(run ? `plan **${runLabel(run)}** (\`${run.id}\`)` : `plan \`${plain(String(data.runId ?? ''))}\``, data)}`;
     case 'run.rollback-offered':
       return `${at} The rollback of \`${String(data.runId)}\`${run ? ` (${runLabel(run)})` : ''} was offered`;
     case 'step.output-refused': {

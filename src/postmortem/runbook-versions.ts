@@ -3,7 +3,8 @@ import type { Run } from '../incidents/state.js';
 import type { RunbookChanged } from '../incidents/runbook-changed.js';
 import { runbookVersion, shortVersion } from '../runbook/runbook-version.js';
 import type { Runbook } from '../runbook/schema.js';
-import { code } from './markdown.js';
+import { code, plain } from './markdown.js';
+import { waitingRunbookChangedOf } from '../incidents/waiting-runbook-changed.js';
 
 /** Each version the incident's plans were made with, and the runs made with it, in the order first used. */
 function versionsRan(runs: readonly Run[]): Map<string, string[]> {
@@ -65,4 +66,16 @@ export function runbookChangedAtApproval(changed: RunbookChanged): string {
     return `${who} an older runbook than the file on disk (${then(changed.approvedWith)}, ${loaded}; the file was ${then(changed.fileNow)}): ${ranAsProposed} (${then(changed.proposedWith)})`;
   }
   return `it was made with its runbook at ${then(changed.proposedWith)} and approved where ${then(changed.approvedWith)} was loaded: ${ranAsProposed}`;
+}
+
+/**
+ * The timeline's words for a waiting plan the bot noted at its start as made with another version of its runbook (or its
+ * note taken back, the runbook its own version again): `plan` names it as the timeline does.
+ */
+export function waitingRunbookChangedEntry(plan: string, data: Record<string, unknown>): string {
+  const then = (version: unknown) => `sha256:${shortVersion(String(version ?? ''))}`;
+  const note = waitingRunbookChangedOf(data);
+  if (!note) return `The bot, started with ${plain(String(data.file ?? 'its runbook'))} at ${then(data.loadedNow)} again, the version ${plan} was made with, took back its note that the runbook had changed`;
+  const approved = note.pathGone ? " and no longer had the plan's path: an approval would be refused" : ': approved, it would run the steps as proposed';
+  return `The bot, started with ${plain(note.file)} at ${then(note.loadedNow)}, said on the waiting ${plan} that its runbook had changed since the plan was made (${then(note.proposedWith)} then)${approved}`;
 }

@@ -31,6 +31,7 @@ import { journalRepairCommand } from '../commands/paste-able.js';
 import { atUtc } from '../timestamps.js';
 import { readNames } from '../runbook/params.js';
 import { runbookChangedWords } from '../incidents/runbook-changed.js';
+import { waitingRunbookChangedWords } from '../incidents/waiting-runbook-changed.js';
 import { followUpVerdicts, verdictOfRecord } from '../incidents/verdict-of-record.js';
 
 export const actionIds = {
@@ -260,6 +261,7 @@ export function planHeader(run: Run, allowSelfApproval: boolean, approvable = ru
   const rule = teammateRuleLine(run, allowSelfApproval) ?? 'Anyone allowed may approve it.';
   return `:clipboard: *Plan ${escapeMrkdwnNames(run.title)}* · \`${shortHash(run.hash)}\`\nRequested by ${mention(run.requestedBy)} · ${stepCount(run.steps.length)}, ${destructiveCount} destructive · ${rule}` +
     (run.againstDiagnosis ? `\n:warning: *${escapeMrkdwn(run.againstDiagnosis)}*` : '') +
+    (approvable && run.runbookChangedWhileWaiting ? `\n:warning: ${escapeMrkdwn(waitingRunbookChangedWords(run, run.runbookChangedWhileWaiting))}` : '') +
     (approvable && overtakesWarning(run) ? `\n:warning: ${escapeMrkdwn(overtakesWarning(run) as string)}` : '') +
     (noRollbackWarning(run) ? `\n:warning: ${escapeMrkdwn(noRollbackWarning(run) as string)}` : '') +
     (leftOutLine(run) ? `\n:heavy_minus_sign: ${escapeMrkdwn(leftOutLine(run) as string)}.` : '') +

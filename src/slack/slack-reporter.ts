@@ -443,6 +443,11 @@ export class SlackReporter implements IncidentReporter {
     this.refreshRoot(incident);
   }
 
+  async planRunbookChanged(incident: Incident, run: Run): Promise<void> {
+    // Edited in place through the outbox, as any update of the plan: not waited for, so Slack's bad day holds up no start.
+    if (this.runMessages.has(run.id) || runMessageRef(run)) void this.refreshRun(incident, run);
+  }
+
   /** A waiting plan's reason not to be approved any more, as planOutdated told it. */
   private readonly outdatedBy = (run: Run): { by: Run; whatNow: string } | undefined => this.views.get(run.id)?.outdated;
 

@@ -29,6 +29,7 @@ import { readOnlyWords } from '../engine/scratch-writes.js';
 import { notUndoneByRollback } from '../incidents/not-undone-by-rollback.js';
 import { stepKinds, type AnyStepKind } from '../engine/steps/index.js';
 import { runbookChangedWords } from '../incidents/runbook-changed.js';
+import { waitingRunbookChangedWords } from '../incidents/waiting-runbook-changed.js';
 
 export interface TerminalOutput {
   write(text: string): unknown;
@@ -153,6 +154,10 @@ export class TerminalReporter implements IncidentReporter {
 
   async planOutdated(_incident: Incident, run: Run, changedBy: Run, whatNow: string): Promise<void> {
     this.line(this.options.style.yellow(`Plan ${run.id} can no longer be approved: ${outdatedReason({ run, changedBy, whatNow })}.`));
+  }
+
+  async planRunbookChanged(_incident: Incident, run: Run): Promise<void> {
+    if (run.runbookChangedWhileWaiting) this.line(this.options.style.yellow(`Plan ${run.id}: ${waitingRunbookChangedWords(run, run.runbookChangedWhileWaiting)}`));
   }
 
   async stepStarted(_incident: Incident, run: Run, step: ResolvedStep, index: number): Promise<void> {

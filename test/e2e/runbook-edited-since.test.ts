@@ -1,6 +1,6 @@
 // Runbooks edited while a plan waits, through Slack's real protocol: a recovery path taken out of a copied
-// DATABOX_RUNBOOKS_DIR, or a step of it changed, the bot restarted to load them (it reads them at its start), then its
-// plan's Approve clicked.
+// DATABOX_RUNBOOKS_DIR, or a step of it changed, the bot restarted to load them (it reads them at its start: the waiting
+// plan's message says so then), then its plan's Approve clicked.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -50,9 +50,15 @@ describe('runbooks edited while a plan waits, in Slack', () => {
     const approve = slack.buttons('approve_plan').at(-1);
     expect(approve, "path R's plan was posted with an Approve button").toBeDefined();
     const runId = (JSON.parse(approve!.value) as { run: string }).run;
+    const withR = fs.readFileSync(path.join(runbooksDir, 'duckdb.yml'), 'utf8');
     fs.writeFileSync(path.join(runbooksDir, 'duckdb.yml'), bundledDuckdb);
     await harness.stop();
     harness = await startBot(checkout, slack, env);
+
+    // Before anyone clicks, the restarted bot says on the plan that its runbook changed, and that an approval will be refused.
+    const waiting = `Its runbook duckdb.yml has changed since this plan was made (sha256:${sha256(withR).slice(0, 12)} then, sha256:${sha256(bundledDuckdb).slice(0, 12)} now, loaded at the bot's start) and no longer has path R, which this plan is for: an approval will be refused and nothing of it run. Propose it again from the runbook as it is now.`;
+    await slack.waitFor('the waiting plan says its runbook changed', () => slack.messages().find((m) => m.ts === approve!.ts)?.blocks.includes(waiting) === true, 30_000);
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.runbook-changed').map((r) => r.data)).toEqual([{ runId, file: 'duckdb.yml', proposedWith: sha256(withR), loadedNow: sha256(bundledDuckdb), pathGone: true }]);
 
     const answer = await harness.click(approve!, teammate);
     await harness.settle();
@@ -83,8 +89,17 @@ describe('runbooks edited while a plan waits, in Slack', () => {
     await harness.stop();
     harness = await startBot(checkout, slack, env);
 
+    // Before anyone clicks, the restarted bot edits the waiting plan's message, its buttons still there: the runbook
+    // changed since the plan was made, and an approval runs the steps shown, as recorded in the plan.
+    const waiting = `Its runbook duckdb.yml has changed since this plan was made (sha256:${sha256(bundledDuckdb).slice(0, 12)} then, sha256:${sha256(edited).slice(0, 12)} now, loaded at the bot's start): approved, this plan runs the steps shown here, as they were made, not the runbook's steps as they are now. For those, propose it again.`;
+    const planNow = () => slack.messages().find((m) => m.ts === approve!.ts);
+    await slack.waitFor('the waiting plan says its runbook changed', () => planNow()?.blocks.includes(waiting) === true, 30_000);
+    expect(planNow()?.blocks).toContain('approve_plan');
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.runbook-changed').map((r) => r.data)).toEqual([{ runId, file: 'duckdb.yml', proposedWith: sha256(bundledDuckdb), loadedNow: sha256(edited) }]);
+
     await harness.click(approve!, teammate);
     await harness.settle();
+    expect(planNow()?.blocks, 'decided, the plan says what its approval says instead').not.toContain(waiting);
     // The approved plan is what ran: its argv and titles as proposed, not the runbook's new ones.
     expect(checkout.calls().map((c) => c.command)).toContain('task full-refresh');
     expect(checkout.calls().map((c) => c.command)).not.toContain('task full-refresh-v2');
@@ -111,6 +126,9 @@ describe('runbooks edited while a plan waits, in Slack', () => {
     const note = `_Taken from the runbook as read for this postmortem (${short(later)}), not the version this incident's plans were made with (${short(bundledDuckdb)}, ${short(edited)}): the runbook has changed since, and may have said this otherwise then._`;
     expect(markdown.split('## Symptoms the runbook names')[1]?.split('##')[0]).toContain(note);
     expect(markdown.split('## What would have caught this')[1]?.split('##')[0]).toContain(`${note}\n\nFrom the prevention appendix of the incident runbook:`);
+    expect(markdown).toContain(`The bot, started with duckdb.yml at sha256:${sha256(edited).slice(0, 12)}, said on the waiting plan **Path A`);
+    expect(markdown).toContain(`that its runbook had changed since the plan was made (sha256:${sha256(bundledDuckdb).slice(0, 12)} then): approved, it would run the steps as proposed`);
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.runbook-changed'), 'the plan was approved before the later restart: noted once').toHaveLength(1);
     expect(markdown).toMatch(/- Approved by \*\*U0TEAMMATE\*\* at [\d:]+; its runbook had changed since it was proposed \(sha256:\w{12} then, sha256:\w{12} where it was approved\): it ran the steps it was approved with, as proposed/);
   });
 

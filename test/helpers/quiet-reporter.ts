@@ -8,6 +8,7 @@ export function quietReporter(overrides: Partial<IncidentReporter> = {}): Incide
     runProposed: async () => undefined,
     runDecided: async () => {},
     planOutdated: async () => {},
+    planRunbookChanged: async () => {},
     stepStarted: async () => {},
     stepProgress: () => {},
     stepFinished: async () => {},
