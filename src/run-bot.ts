@@ -23,7 +23,12 @@ export async function runBot(stops: StopSignals): Promise<void> {
     process.exit(2);
   }
   if (!config.slack.botToken) {
-    console.error('databox-bot: invalid configuration: SLACK_BOT_TOKEN is required to start the Slack bot (see .env.example); the terminal front end is `npm run cli`');
+    // A new member's usual cause: .env.example never copied, or npm start run from another folder.
+    const envFile = path.join(process.cwd(), '.env');
+    const where = fs.existsSync(envFile)
+      ? `(see .env.example)`
+      : `and there is no .env file in ${process.cwd()}: copy .env.example to .env there and fill it in (README, "Set up and run"), or set the variables in the environment`;
+    console.error(`databox-bot: invalid configuration: SLACK_BOT_TOKEN is required to start the Slack bot ${where}; the terminal front end is \`npm run cli\``);
     process.exit(2);
   }
   // The bot's alone: the terminal front end listens on no port, so the same DAGSTER_URL is Dagster's there.

@@ -58,6 +58,22 @@ describe('npm start', () => {
     expect(String(result.stderr)).not.toContain('xoxb-1-2-abc');
   });
 
+  // A new member's usual first start: .env.example not copied yet, or npm start run from another folder.
+  it('says there is no .env file in the folder it started in when the bot token is missing, and not when a .env lacks it', async () => {
+    const bare = fs.mkdtempSync(path.join(work, 'no-dot-env-'));
+    const withFile = fs.mkdtempSync(path.join(work, 'dot-env-no-token-'));
+    fs.writeFileSync(path.join(withFile, '.env'), 'SLACK_SIGNING_SECRET=s\n');
+    const [missing, lacking] = await Promise.all(
+      [bare, withFile].map((cwd) => execa(process.execPath, mainArgs, { cwd, env: baseEnv, extendEnv: false, reject: false, timeout: 120_000 })),
+    );
+    expect(missing?.exitCode).toBe(2);
+    expect(String(missing?.stderr).trim()).toBe(
+      `databox-bot: invalid configuration: SLACK_BOT_TOKEN is required to start the Slack bot and there is no .env file in ${bare}: copy .env.example to .env there and fill it in (README, "Set up and run"), or set the variables in the environment; the terminal front end is \`npm run cli\``,
+    );
+    expect(lacking?.exitCode).toBe(2);
+    expect(String(lacking?.stderr).trim()).toBe('databox-bot: invalid configuration: SLACK_BOT_TOKEN is required to start the Slack bot (see .env.example); the terminal front end is `npm run cli`');
+  });
+
   it('stops with one line naming the .env file, its line and the variable when a value there would be read as a comment', async () => {
     const dir = fs.mkdtempSync(path.join(work, 'dot-env-'));
     fs.writeFileSync(path.join(dir, '.env'), 'SLACK_BOT_TOKEN=xoxb-1-2-abc\nSLACK_SIGNING_SECRET=s\nDATABOX_ALERT_CHANNEL=#incidents\n');
@@ -93,8 +109,8 @@ describe('npm start', () => {
     expect(String(result.stderr).split('\n')[0]).toBe(`databox-bot: the runbooks in ${runbooks} do not load (DATABOX_RUNBOOKS_DIR):`);
     // A folder that is not there is named as the variable's, not called an invalid runbook.
     const missing = await startMain({ ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_RUNBOOKS_DIR: path.join(work, 'no-runbooks') });
-    expect(missing.exitCode).toBe(2);
-    expect(String(missing.stderr).trim().split('\n')).toEqual([
+    expect(missing?.exitCode).toBe(2);
+    expect(String(missing?.stderr).trim().split('\n')).toEqual([
       `databox-bot: the runbooks in ${path.join(work, 'no-runbooks')} do not load (DATABOX_RUNBOOKS_DIR):`,
       expect.stringMatching(new RegExp(`^cannot read the runbooks directory ${path.join(work, 'no-runbooks')}: ENOENT`)),
     ]);
