@@ -32,7 +32,7 @@ interface Scope {
   head: 'steps' | 'recovery';
   steps: readonly Step[];
   endings: Endings;
-  /** What the text is said with: "which this verdict matches". */
+  /** What the text is said with: "which verdict "x" matches". */
   matches: string;
   /** What to do instead, after the placeholder written with ?: "narrow its condition …". */
   instead: string;
@@ -190,7 +190,8 @@ export function unsetOutputProblems(rb: Runbook): RunbookProblem[] {
       head: 'steps',
       steps: rb.diagnosis.steps,
       endings,
-      matches: v.when ? 'this verdict matches' : 'the catch-all verdict is given with (every step passed)',
+      // Named: the file may hold thirty verdicts, and the place (verdicts[12]) alone sends the reader counting.
+      matches: v.when ? `verdict "${v.id}" matches` : `the catch-all verdict "${v.id}" is given with (every step passed)`,
       instead: v.when ? 'narrow its condition to the statuses that set it' : 'give a verdict of its own for that',
       mayBeGiven: `verdict "${v.id}" may be given with`,
       ...(v.when ? { when: v.when } : {}),

@@ -105,7 +105,7 @@ describe('a verdict naming an output its diagnosis did not set', () => {
     const file = path.join(runbooksDir, 'duckdb.yml');
     const line = fs.readFileSync(file, 'utf8').split('\n').findIndex((text) => text.includes('advice: sqlmesh audit ended')) + 1;
     await expect(startBot(checkout, slack, { DATABOX_RUNBOOKS_DIR: runbooksDir })).rejects.toThrow(
-      `${file}:${line}: at diagnosis.verdicts[0].advice: {{steps.audit.exitCode}}: steps.audit.exitCode is not set when audit's status is timeout, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.audit.exitCode?}} to say nothing then`,
+      `${file}:${line}: at diagnosis.verdicts[0].advice: {{steps.audit.exitCode}}: steps.audit.exitCode is not set when audit's status is timeout, which verdict "audit-slow" matches: narrow its condition to the statuses that set it, or write {{steps.audit.exitCode?}} to say nothing then`,
     );
     expect(slack.messages()).toEqual([]);
   });

@@ -103,8 +103,8 @@ describe('an output named for a status that leaves it unset is refused at load',
     const doc = probe();
     verdict(doc, 'gaps').when = { step: 'counts', status: ['anomalies', 'no-table'] };
     expect(refusal(doc)).toEqual([
-      "at diagnosis.verdicts[1].advice: {{steps.counts.proposedFrom}}: steps.counts.proposedFrom is not set when counts's status is no-table, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.counts.proposedFrom?}} to say nothing then",
-      "at diagnosis.verdicts[1].advice: {{steps.counts.proposedTo}}: steps.counts.proposedTo is not set when counts's status is no-table, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.counts.proposedTo?}} to say nothing then",
+      "at diagnosis.verdicts[1].advice: {{steps.counts.proposedFrom}}: steps.counts.proposedFrom is not set when counts's status is no-table, which verdict \"gaps\" matches: narrow its condition to the statuses that set it, or write {{steps.counts.proposedFrom?}} to say nothing then",
+      "at diagnosis.verdicts[1].advice: {{steps.counts.proposedTo}}: steps.counts.proposedTo is not set when counts's status is no-table, which verdict \"gaps\" matches: narrow its condition to the statuses that set it, or write {{steps.counts.proposedTo?}} to say nothing then",
     ]);
   });
 
@@ -124,7 +124,7 @@ describe('an output named for a status that leaves it unset is refused at load',
     verdict(doc, 'damaged').when = { any: [{ step: 'scan', status: 'damaged' }, { step: 'open', status: 'failed' }] };
     verdict(doc, 'damaged').advice = 'Damaged: {{steps.open.message}}';
     expect(refusal(doc)).toEqual([
-      "at diagnosis.verdicts[0].advice: {{steps.open.message}}: steps.open.message is not set when open's status is failed, or when the condition holds without naming open (scan ends damaged), and then open's status may be failed, timeout or interrupted, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.open.message?}} to say nothing then",
+      "at diagnosis.verdicts[0].advice: {{steps.open.message}}: steps.open.message is not set when open's status is failed, or when the condition holds without naming open (scan ends damaged), and then open's status may be failed, timeout or interrupted, which verdict \"damaged\" matches: narrow its condition to the statuses that set it, or write {{steps.open.message?}} to say nothing then",
     ]);
   });
 
@@ -138,7 +138,7 @@ describe('an output named for a status that leaves it unset is refused at load',
       { id: 'given', kind: 'day-counts', title: 'Rows per day of the table given', table: '{{table}}', dateColumn: 'loaded_at', onlyIfGiven: 'table' },
     );
     verdict(doc, 'healthy').advice = 'All well since {{steps.counts.firstDay}}, {{steps.again.firstDay}} and {{steps.given.firstDay}}';
-    const catchAll = 'which the catch-all verdict is given with (every step passed): give a verdict of its own for that';
+    const catchAll = 'which the catch-all verdict "healthy" is given with (every step passed): give a verdict of its own for that';
     expect(refusal(doc)).toEqual([
       `at diagnosis.verdicts[2].advice: {{steps.counts.firstDay}}: steps.counts.firstDay is not set when counts's status is no-table, ${catchAll}, or write {{steps.counts.firstDay?}} to say nothing then`,
       `at diagnosis.verdicts[2].advice: {{steps.again.firstDay}}: steps.again.firstDay is not set when again's status is skipped, ${catchAll}, or write {{steps.again.firstDay?}} to say nothing then`,
@@ -160,8 +160,8 @@ describe('an output named for a status that leaves it unset is refused at load',
     expect(refusal(doc)).toEqual([]);
     doc.diagnosis.steps[3].onlyIf = { step: 'counts', status: 'ok' };
     expect(refusal(doc)).toEqual([
-      "at diagnosis.verdicts[2].advice: {{steps.after_scan.firstDay}}: steps.after_scan.firstDay is not set when after_scan's status is skipped, which the catch-all verdict is given with (every step passed): give a verdict of its own for that, or write {{steps.after_scan.firstDay?}} to say nothing then",
-      "at diagnosis.verdicts[2].advice: {{steps.after_both.firstDay}}: steps.after_both.firstDay is not set when after_both's status is skipped, which the catch-all verdict is given with (every step passed): give a verdict of its own for that, or write {{steps.after_both.firstDay?}} to say nothing then",
+      "at diagnosis.verdicts[2].advice: {{steps.after_scan.firstDay}}: steps.after_scan.firstDay is not set when after_scan's status is skipped, which the catch-all verdict \"healthy\" is given with (every step passed): give a verdict of its own for that, or write {{steps.after_scan.firstDay?}} to say nothing then",
+      "at diagnosis.verdicts[2].advice: {{steps.after_both.firstDay}}: steps.after_both.firstDay is not set when after_both's status is skipped, which the catch-all verdict \"healthy\" is given with (every step passed): give a verdict of its own for that, or write {{steps.after_both.firstDay?}} to say nothing then",
     ]);
   });
 
@@ -171,7 +171,7 @@ describe('an output named for a status that leaves it unset is refused at load',
     verdict(doc, 'gaps').when = { all: [{ step: 'scan', status: ['ok', 'unopenable'] }, { step: 'after_scan', status: ['anomalies', 'skipped'] }] };
     verdict(doc, 'gaps').advice = 'Reload {{steps.after_scan.proposedFrom}}';
     expect(refusal(doc)).toEqual([
-      "at diagnosis.verdicts[1].advice: {{steps.after_scan.proposedFrom}}: steps.after_scan.proposedFrom is not set when after_scan's status is skipped, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.after_scan.proposedFrom?}} to say nothing then",
+      "at diagnosis.verdicts[1].advice: {{steps.after_scan.proposedFrom}}: steps.after_scan.proposedFrom is not set when after_scan's status is skipped, which verdict \"gaps\" matches: narrow its condition to the statuses that set it, or write {{steps.after_scan.proposedFrom?}} to say nothing then",
     ]);
     verdict(doc, 'gaps').when = { all: [{ step: 'scan', status: 'ok' }, { step: 'after_scan', status: ['anomalies', 'skipped'] }] };
     expect(refusal(doc)).toEqual([]);
@@ -184,7 +184,7 @@ describe('an output named for a status that leaves it unset is refused at load',
     verdict(doc, 'damaged').when = { any: [{ step: 'open', status: 'corrupt' }, { step: 'scan', status: 'damaged' }] };
     verdict(doc, 'damaged').advice = 'Damaged: {{steps.scan.tablesRead}} tables read';
     expect(refusal(doc)).toEqual([
-      "at diagnosis.verdicts[0].advice: {{steps.scan.tablesRead}}: steps.scan.tablesRead is not set when the condition holds without naming scan (open ends corrupt), and then scan's status may be skipped, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.scan.tablesRead?}} to say nothing then",
+      "at diagnosis.verdicts[0].advice: {{steps.scan.tablesRead}}: steps.scan.tablesRead is not set when the condition holds without naming scan (open ends corrupt), and then scan's status may be skipped, which verdict \"damaged\" matches: narrow its condition to the statuses that set it, or write {{steps.scan.tablesRead?}} to say nothing then",
     ]);
     verdict(doc, 'damaged').advice = 'Damaged: {{steps.scan.tablesRead?}} tables read';
     expect(refusal(doc)).toEqual([]);
@@ -199,7 +199,7 @@ describe('an output named for a status that leaves it unset is refused at load',
     doc.diagnosis.steps[1].onlyIf = { step: 'open', status: 'ok' };
     doc.diagnosis.verdicts.unshift({ id: 'corrupt', title: 'Corrupt', when: { step: 'open', status: ['corrupt', 'not-duckdb'] }, advice: 'Corrupt: {{steps.scan.tablesRead}} tables read', severity: 'critical' });
     expect(refusal(doc)).toEqual([
-      'at diagnosis.verdicts[0].advice: {{steps.scan.tablesRead}}: steps.scan.tablesRead is not set when open ends corrupt or open ends not-duckdb, as scan is then skipped for certain (its onlyIf cannot hold), which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.scan.tablesRead?}} to say nothing then',
+      'at diagnosis.verdicts[0].advice: {{steps.scan.tablesRead}}: steps.scan.tablesRead is not set when open ends corrupt or open ends not-duckdb, as scan is then skipped for certain (its onlyIf cannot hold), which verdict "corrupt" matches: narrow its condition to the statuses that set it, or write {{steps.scan.tablesRead?}} to say nothing then',
     ]);
     // Its status and summary are set all the same: the engine says it skipped it.
     doc.diagnosis.verdicts[0].advice = 'Corrupt: {{steps.scan.summary}}';
@@ -236,7 +236,7 @@ describe('an output named for a status that leaves it unset is refused at load',
     expect(refusal(doc)).toEqual([]);
     doc.diagnosis.verdicts[0].advice = 'Reload {{steps.counts.proposedFrom}}';
     expect(refusal(doc)).toEqual([
-      "at diagnosis.verdicts[0].advice: {{steps.counts.proposedFrom}}: steps.counts.proposedFrom is not set when counts's status is unreachable, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.counts.proposedFrom?}} to say nothing then",
+      "at diagnosis.verdicts[0].advice: {{steps.counts.proposedFrom}}: steps.counts.proposedFrom is not set when counts's status is unreachable, which verdict \"unreachable\" matches: narrow its condition to the statuses that set it, or write {{steps.counts.proposedFrom?}} to say nothing then",
     ]);
   });
 

@@ -71,7 +71,7 @@ const duckdbCases: Planted[] = [
       doc.diagnosis.verdicts.find((v: Doc) => v.id === 'missing').advice += ' The scan read {{steps.scan.tablesRead}} tables.';
     },
     refusal: [
-      'at diagnosis.verdicts[7].advice: {{steps.scan.tablesRead}}: steps.scan.tablesRead is not set when open ends missing, as scan is then skipped for certain (its onlyIf cannot hold), which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.scan.tablesRead?}} to say nothing then',
+      'at diagnosis.verdicts[7].advice: {{steps.scan.tablesRead}}: steps.scan.tablesRead is not set when open ends missing, as scan is then skipped for certain (its onlyIf cannot hold), which verdict "missing" matches: narrow its condition to the statuses that set it, or write {{steps.scan.tablesRead?}} to say nothing then',
     ],
   },
   {
@@ -1558,7 +1558,7 @@ describe('an output its step gives only on some statuses', () => {
     const unreadable = doc.diagnosis.verdicts.findIndex((v: Doc) => v.id === 'unreadable');
     doc.diagnosis.verdicts[unreadable].advice = `Held by {{steps.open.holderPid}}. ${doc.diagnosis.verdicts[unreadable].advice}`;
     expect(refusal('duckdb.yml', doc)).toEqual([
-      `at diagnosis.verdicts[${unreadable}].advice: {{steps.open.holderPid}}: steps.open.holderPid is not set when open's status is unreadable, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.open.holderPid?}} to say nothing then`,
+      `at diagnosis.verdicts[${unreadable}].advice: {{steps.open.holderPid}}: steps.open.holderPid is not set when open's status is unreadable, which verdict "unreadable" matches: narrow its condition to the statuses that set it, or write {{steps.open.holderPid?}} to say nothing then`,
     ]);
   });
 
