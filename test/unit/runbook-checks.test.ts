@@ -252,7 +252,27 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.diagnosis.steps[3].classify.splice(1, 0, { exit: 'nonzero', status: 'failed' });
     },
-    refusal: ['at diagnosis.steps[3].classify[2]: can never match: classify[1] (status failed) comes first and matches everything this one would, so "desynced" is never given; put the narrower rule first'],
+    refusal: [
+      'at diagnosis.steps[3].classify[2]: can never match: step "audit"\'s classify[1] { exit: nonzero, status: failed } comes first and matches everything classify[2] { exit: nonzero, match: "does not exist|table missing|missing table|catalog error", status: desynced } would, so "desynced" is never given: put it before classify[1], or remove it',
+    ],
+  },
+  {
+    name: 'a classify rule on an exit code repeated under another status: the second is never given, and reordering would only hide the first',
+    plant: (doc) => {
+      doc.diagnosis.steps[3].classify.push({ exit: 3, status: 'audit-failed' }, { exit: 3, status: 'audit-broken' });
+    },
+    refusal: [
+      'at diagnosis.steps[3].classify[3]: can never match: step "audit"\'s classify[2] { exit: 3, status: audit-failed } comes first and matches everything classify[3] { exit: 3, status: audit-broken } would, so "audit-broken" is never given: both test the same, so remove the one whose status is not meant',
+    ],
+  },
+  {
+    name: 'a classify rule on exit 0 after one on exit zero, the same exit code written two ways',
+    plant: (doc) => {
+      doc.diagnosis.steps[3].classify.push({ exit: 0, match: 'warnings', status: 'warned' });
+    },
+    refusal: [
+      'at diagnosis.steps[3].classify[2]: can never match: step "audit"\'s classify[0] { exit: zero, status: ok } comes first and matches everything classify[2] { exit: 0, match: "warnings", status: warned } would, so "warned" is never given: put it before classify[0], or remove it',
+    ],
   },
   {
     name: 'a verdict on a status the step never ends with (the issue\'s "corupt")',

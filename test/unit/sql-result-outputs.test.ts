@@ -76,6 +76,46 @@ describe('a sql step read by a verdict, at load', () => {
   });
 });
 
+describe('a sql classify rule an earlier rule always wins over (first match wins)', () => {
+  const reading = (classify: Doc[]) =>
+    withProbe(probe({ outputs: ['n', 'kind'], sql: 'SELECT count(*) AS n, any_value(species) AS kind FROM ebird.fct_daily_bird_observations', classify }), {
+      when: { step: 'row_probe', status: ['some', 'many'] },
+      advice: 'The probe counted {{steps.row_probe.n}} rows.',
+    });
+
+  it('is refused naming the step, both rules as written and what to do: a wider bound first, or the same test twice', () => {
+    const wider = reading([
+      { status: 'some', output: 'n', atLeast: 1 },
+      { status: 'many', output: 'n', atLeast: 5 },
+    ]);
+    expect(refusalOf(runbooks(), 'duckdb.yml', wider)).toEqual([
+      'at diagnosis.steps[1].classify[1]: can never match: step "row_probe"\'s classify[0] { output: n, atLeast: 1, status: some } comes first and matches everything classify[1] { output: n, atLeast: 5, status: many } would, so "many" is never given: put it before classify[0], or remove it',
+    ]);
+    const twice = reading([
+      { status: 'some', output: 'kind', match: '^gull' },
+      { status: 'many', output: 'kind', match: '^gull', below: 3 },
+      { status: 'many', output: 'n', below: 10 },
+      { status: 'some', output: 'n', below: 10 },
+    ]);
+    expect(refusalOf(runbooks(), 'duckdb.yml', twice)).toEqual([
+      'at diagnosis.steps[1].classify[1]: can never match: step "row_probe"\'s classify[0] { output: kind, match: "^gull", status: some } comes first and matches everything classify[1] { output: kind, match: "^gull", below: 3, status: many } would, so "many" is never given: put it before classify[0], or remove it',
+      'at diagnosis.steps[1].classify[3]: can never match: step "row_probe"\'s classify[2] { output: n, below: 10, status: many } comes first and matches everything classify[3] { output: n, below: 10, status: some } would, so "some" is never given: both test the same, so remove the one whose status is not meant',
+    ]);
+  });
+
+  it('loads where the later rule may still match: narrower first, another output, another pattern, or a number test the earlier lacks', () => {
+    const doc = reading([
+      { status: 'many', output: 'n', atLeast: 5 },
+      { status: 'some', output: 'n', atLeast: 1 },
+      { status: 'some', output: 'kind', match: '^gull' },
+      { status: 'many', output: 'kind', match: 'gull$' },
+      { status: 'many', output: 'n', match: '^1', below: 10 },
+      { status: 'some', output: 'n', match: '^1' },
+    ]);
+    expect(refusalOf(runbooks(), 'duckdb.yml', doc)).toEqual([]);
+  });
+});
+
 async function context(): Promise<StepRunContext> {
   const dir = tempDir();
   const file = path.join(dir, 'databox.duckdb');

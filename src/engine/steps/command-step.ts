@@ -12,6 +12,7 @@ import type { StepResult } from '../types.js';
 import type { StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon, type StepIssue, type TemplateUse } from './define-step-kind.js';
 import { argvIssues } from './command-argv-rules.js';
+import { ruleSaid, shadowedRules } from './shadowed-rules.js';
 import { formatDuration } from '../../format-duration.js';
 
 function isRegExp(text: string): boolean {
@@ -100,12 +101,20 @@ function classify(step: CommandStep, exitCode: number | null, output: string): s
 
 type ClassifyRule = z.infer<typeof classifyRule>;
 
+/** Exit 0 written as a number or as "zero": one set of exit codes. */
+const exitNamed = (exit: ClassifyRule['exit']) => (exit === 0 ? 'zero' : exit);
+
 /** Whether every exit code rule `b` takes is one rule `a` takes too. */
 function exitCovers(a: ClassifyRule['exit'], b: ClassifyRule['exit']): boolean {
-  if (a === undefined) return true;
-  if (a === 'zero') return b === 'zero' || b === 0;
-  if (a === 'nonzero') return b === 'nonzero' || (typeof b === 'number' && b !== 0);
-  return a === b;
+  const [wide, narrow] = [exitNamed(a), exitNamed(b)];
+  if (wide === undefined) return true;
+  if (wide === 'nonzero') return narrow === 'nonzero' || (typeof narrow === 'number' && narrow !== 0);
+  return wide === narrow;
+}
+
+/** Whether rule `a` matches every exit and output rule `b` does: no pattern (any output), or the very same one. */
+function ruleCovers(a: ClassifyRule, b: ClassifyRule): boolean {
+  return exitCovers(a.exit, b.exit) && (a.match === undefined || a.match === b.match);
 }
 
 /** A relative cwd written out that leads out of DATABOX_ROOT: commands run in the databox checkout or a folder of it. */
@@ -119,21 +128,7 @@ function cwdIssues(cwd: string): StepIssue[] {
 
 /** Whether a rule takes every exit 0 whatever the output: then "ok" is only what the rules say, never the default. */
 function exitZeroAlwaysRuled(rules: readonly ClassifyRule[]): boolean {
-  return rules.some((rule) => rule.match === undefined && (exitCovers(rule.exit, 'zero') || rule.exit === 0));
-}
-
-/** A rule an earlier one always wins over (first match wins): its status would never be given, a wrong verdict instead. */
-function shadowedRules(rules: readonly ClassifyRule[]): StepIssue[] {
-  const issues: StepIssue[] = [];
-  rules.forEach((later, j) => {
-    const earlier = rules.findIndex((rule, i) => i < j && exitCovers(rule.exit, later.exit) && (rule.match === undefined || rule.match === later.match));
-    if (earlier === -1) return;
-    issues.push({
-      at: ['classify', j],
-      message: `can never match: classify[${earlier}] (status ${rules[earlier]?.status}) comes first and matches everything this one would, so "${later.status}" is never given; put the narrower rule first`,
-    });
-  });
-  return issues;
+  return rules.some((rule) => rule.match === undefined && exitCovers(rule.exit, 'zero'));
 }
 
 const recentChars = 8_192;
@@ -248,7 +243,7 @@ export const commandStepKind = defineStepKind({
   },
   outputs: (step) => (step.detach ? detachedOutputs : exitOutputs),
   defaultTimeoutMs: 30 * 60_000,
-  rules: (step) => [...argvIssues(step.argv, step.destructive, step.mutates), ...shadowedRules(step.classify), ...cwdIssues(step.cwd)],
+  rules: (step) => [...argvIssues(step.argv, step.destructive, step.mutates), ...shadowedRules(step.id, step.classify, ruleCovers, (rule) => ruleSaid(rule, ['exit', 'match', 'status'])), ...cwdIssues(step.cwd)],
   templates,
   resolve: (step, tools) => ({
     ...step,

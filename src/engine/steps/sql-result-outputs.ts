@@ -64,6 +64,18 @@ export function resultOutputIssues(step: ResultRules): StepIssue[] {
   return issues;
 }
 
+/**
+ * Whether rule `a` matches every value rule `b` does (first match wins, so `b` would never be reached): the same output,
+ * and each test of `a` at least as wide as `b`'s (atLeast: 1 before atLeast: 5; the very same pattern). A number test
+ * of `a` that `b` lacks is not taken as covering it: `b` may match what is not a number.
+ */
+export function resultRuleCovers(a: ClassifyRule, b: ClassifyRule): boolean {
+  if (a.output !== b.output) return false;
+  if (a.match !== undefined && a.match !== b.match) return false;
+  if (a.below !== undefined && (b.below === undefined || b.below > a.below)) return false;
+  return a.atLeast === undefined || (b.atLeast !== undefined && b.atLeast >= a.atLeast);
+}
+
 function isRegExp(text: string): boolean {
   try {
     new RegExp(text, 'i');

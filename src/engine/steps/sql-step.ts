@@ -17,7 +17,8 @@ import { connectionLost, rolledBackWords } from './rolled-back.js';
 import { changesData, makesOnlyNewDatabases, overwritingStatements } from './sql-statements.js';
 import { rowsSaid } from '../../plural.js';
 import { firstLine } from '../../excerpt.js';
-import { classifiedStatuses, readResult, resultClassifyRule, resultOutputIssues, resultOutputs } from './sql-result-outputs.js';
+import { classifiedStatuses, readResult, resultClassifyRule, resultOutputIssues, resultOutputs, resultRuleCovers } from './sql-result-outputs.js';
+import { ruleSaid, shadowedRules } from './shadowed-rules.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -149,6 +150,7 @@ export const sqlStepKind = defineStepKind({
   rules: (step) => [
     ...boundValueIssues(step.sql, step.params, ['params']),
     ...resultOutputIssues(step),
+    ...shadowedRules(step.id, step.classify ?? [], resultRuleCovers, (rule) => ruleSaid(rule, ['output', 'match', 'below', 'atLeast', 'status'])),
     ...(changesData(step.sql) && !step.mutates ? [{ at: ['mutates'], message: 'this SQL changes data: set mutates: true' }] : []),
     // Marked or not, a statement that changes data already there is destructive: the plan marks it, a teammate approves
     // it, and on MotherDuck the engine takes a named snapshot before it. Editing the flag away must not skip that.
