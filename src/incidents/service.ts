@@ -28,7 +28,7 @@ import type { OpensDiagnosis, RecoveryPath, Runbook, Step, Verdict } from '../ru
 import { has, render, renderAdvice, type StandIn, type TemplateContext } from '../runbook/template.js';
 import { runbookVersion } from '../runbook/runbook-version.js';
 import { runbookFile } from '../runbook/runbook-file.js';
-import { unfilledMarks } from './unfilled-marks.js';
+import { opensNotOffered, unfilledMarks } from './unfilled-marks.js';
 import { verdictHoldsUntil } from './verdict-holds-until.js';
 import { runPreviews, type PreviewResult } from '../engine/previews.js';
 import { previewsNoneSaid } from './previews-none.js';
@@ -752,8 +752,7 @@ export class IncidentService {
         { runbook: rb.id, file: runbookFile(this.deps.config.runbooksDir, rb.id), verdict: verdict.id, unfilled: marks.marked.map((m) => ({ ...m, template: 'opens.params' })), opens: verdict.opens },
         "a verdict's opens names values this diagnosis did not set: not offered; fix the runbook",
       );
-      const why = marks.marked.map((m) => `${m.placeholder} has ${m.why}`).join('; ');
-      const advice = `What this verdict points to: ${offers[0]?.title}, not offered: the runbook fills in its parameters from values this diagnosis did not set (${why}).`;
+      const advice = opensNotOffered('this verdict', offers[0]?.title as string, marks.marked, 'this diagnosis');
       await this.deps.journal.commit({ type: 'run.follow-up', incident: incidentId, actor: this.actor, data: { runId: diagnosis.id, advice, offers: [] } });
       await this.safely(() => this.reporter.followUpOffered(this.incident(incidentId), diagnosis, advice, []));
       return;
@@ -1563,11 +1562,7 @@ export class IncidentService {
         validated !== undefined &&
         rb.validation.followUps.some((f) => holds(f.when, new Map(validated.results.map((r) => [r.stepId, r.status]))) && (f.passed ?? validationPassed) === validationPassed);
       if (path.whenFailed && finished.status === 'succeeded' && validated !== undefined && validated.status !== 'succeeded' && !validationAdvised) {
-        const values = this.templateValues(this.incident(finished.incidentId), finished.params);
-        const advice = renderAdvice(path.whenFailed, values);
-        const offers = this.followUpOffers(path.whenFailedOpens, values);
-        await this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: this.actor, data: { runId: finished.id, advice, offers } });
-        await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, offers));
+        await this.adviseRecoveryFailed(rb, path, finished);
       }
       // Offered when there is something to undo, by the same rule the rollback's plan is made with.
       if (changedSomething(finished) && rollbackStepsFor(this.recoveryPath(rb, finished.pathId as string), finished).length > 0) await this.offerRollback(finished);
@@ -1575,6 +1570,36 @@ export class IncidentService {
     }
     if (finished.kind === 'rollback' && finished.status === 'succeeded') await this.adviseAfterRollback(finished);
     return this.run(runId);
+  }
+
+  /**
+   * A path's whenFailed after its validation failed, and the diagnosis it opens (whenFailedOpens), a button per choice,
+   * both filled in as a verdict's are: a value the incident's diagnosis did not set ({{diagnosis.…}} on a path typed on a
+   * verdict that does not offer it, which the load cannot follow) is marked in the advice, and the diagnosis it opens is
+   * named with why and offered with no button, which would open it on something else; the runbook mistake is logged.
+   */
+  private async adviseRecoveryFailed(rb: Runbook, path: RecoveryPath, finished: Run): Promise<void> {
+    const incident = this.incident(finished.incidentId);
+    const values = this.templateValues(incident, finished.params);
+    const diagnosisResults = (incident.diagnosis && this.deps.state.runs.get(incident.diagnosis.runId)?.results) ?? [];
+    const adviceMarks = unfilledMarks(diagnosisResults, 'diagnosis');
+    const opensMarks = unfilledMarks(diagnosisResults, 'diagnosis');
+    let advice = renderAdvice(path.whenFailed as string, values, adviceMarks.standIn);
+    let offers = this.followUpOffers(path.whenFailedOpens, values, opensMarks.standIn);
+    const file = runbookFile(this.deps.config.runbooksDir, rb.id);
+    if (adviceMarks.marked.length > 0) {
+      this.deps.logger.error({ runbook: rb.id, file, path: path.id, unfilled: adviceMarks.marked, whenFailed: path.whenFailed }, "a path's whenFailed refers to values this incident's diagnosis did not set: said with a marker in their place; fix the runbook");
+    }
+    if (opensMarks.marked.length > 0 && offers.length > 0) {
+      this.deps.logger.error(
+        { runbook: rb.id, file, path: path.id, unfilled: opensMarks.marked.map((m) => ({ ...m, template: 'whenFailedOpens.params' })), opens: path.whenFailedOpens },
+        "a path's whenFailedOpens names values this incident's diagnosis did not set: not offered; fix the runbook",
+      );
+      advice = `${advice} ${opensNotOffered('this path', offers[0]?.title as string, opensMarks.marked, "this incident's diagnosis")}`;
+      offers = [];
+    }
+    await this.deps.journal.commit({ type: 'run.follow-up', incident: incident.id, actor: this.actor, data: { runId: finished.id, advice, offers } });
+    await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), finished, advice, offers));
   }
 
   /**

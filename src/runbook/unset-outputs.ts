@@ -29,7 +29,7 @@ type Endings = Map<string, Set<string>>;
 
 /** Where a text is said and what decides it: the steps it reads ({{<head>.<id>.…}}), how they ended, and how to say so. */
 interface Scope {
-  head: 'steps' | 'recovery';
+  head: 'steps' | 'recovery' | 'diagnosis';
   steps: readonly Step[];
   endings: Endings;
   /** What the text is said with: "which verdict "x" matches". */
@@ -178,24 +178,36 @@ function unsetIn(at: At, uses: readonly { expression: string; optional: boolean 
   });
 }
 
-/** Every verdict's, follow-up's and rollback whenFailed's text that names an output its condition leaves unset. */
+/**
+ * How a text said on a verdict's diagnosis names it: as the verdict's own ({{steps.…}}), or as a path it offers reads it
+ * afterwards ({{diagnosis.…}} in that path's whenFailedOpens).
+ */
+function verdictScope(v: Runbook['diagnosis']['verdicts'][number], endings: Endings, steps: readonly Step[], offering?: string): Scope {
+  const offers = offering === undefined ? '' : `, and it offers path ${offering}`;
+  return {
+    head: offering === undefined ? 'steps' : 'diagnosis',
+    steps,
+    endings,
+    // Named: the file may hold thirty verdicts, and the place (verdicts[12]) alone sends the reader counting.
+    matches: v.when ? `verdict "${v.id}" matches${offers}` : `the catch-all verdict "${v.id}" is given with (every step passed)${offers}`,
+    instead: v.when ? `narrow ${offering === undefined ? 'its' : 'that verdict\'s'} condition to the statuses that set it` : 'give a verdict of its own for that',
+    mayBeGiven: `verdict "${v.id}"${offering === undefined ? '' : `, which offers path ${offering},`} may be given with`,
+    ...(v.when ? { when: v.when } : {}),
+  };
+}
+
+/** Every verdict's, follow-up's, path whenFailedOpens' and rollback whenFailed's text that names an output its condition leaves unset. */
 export function unsetOutputProblems(rb: Runbook): RunbookProblem[] {
   const problems: RunbookProblem[] = [];
   const verdicts = rb.diagnosis.verdicts;
+  /** How the diagnosis' steps may have ended when each verdict is given, by verdict id; none where there are too many cases to tell. */
+  const endingsBy = new Map<string, Endings>();
   verdicts.forEach((v, i) => {
     const earlier = verdicts.slice(0, i).flatMap((before) => (before.when ? [before.when] : []));
     const endings = v.when ? endingsOf(v.when, earlier, rb.diagnosis.steps) : catchAllEndings(rb.diagnosis.steps, earlier);
     if (!endings) return;
-    const scope: Scope = {
-      head: 'steps',
-      steps: rb.diagnosis.steps,
-      endings,
-      // Named: the file may hold thirty verdicts, and the place (verdicts[12]) alone sends the reader counting.
-      matches: v.when ? `verdict "${v.id}" matches` : `the catch-all verdict "${v.id}" is given with (every step passed)`,
-      instead: v.when ? 'narrow its condition to the statuses that set it' : 'give a verdict of its own for that',
-      mayBeGiven: `verdict "${v.id}" may be given with`,
-      ...(v.when ? { when: v.when } : {}),
-    };
+    endingsBy.set(v.id, endings);
+    const scope = verdictScope(v, endings, rb.diagnosis.steps);
     const at: At = ['diagnosis', 'verdicts', i];
     problems.push(...unsetProblems([...at, 'advice'], v.advice, scope));
     for (const [name, template] of Object.entries(v.suggest)) problems.push(...unsetProblems([...at, 'suggest', name], template, scope));
@@ -205,6 +217,18 @@ export function unsetOutputProblems(rb: Runbook): RunbookProblem[] {
     if (v.holdsUntil) {
       problems.push(...unsetProblems([...at, 'holdsUntil', 'at'], v.holdsUntil.at, scope, false));
       problems.push(...unsetProblems([...at, 'holdsUntil', 'what'], v.holdsUntil.what, scope, false));
+    }
+  });
+  // A path's whenFailedOpens is filled in from the incident's diagnosis after the path ran, as a verdict's opens is from
+  // its own: on each verdict offering the path, the diagnosis' steps ended as that verdict's condition says. A path
+  // typed on a verdict that does not offer it may find any ending: only the run can tell, and it marks what is unset.
+  rb.recovery.forEach((p, i) => {
+    if (!p.whenFailedOpens) return;
+    for (const v of verdicts.filter((verdict) => verdict.paths.includes(p.id))) {
+      const endings = endingsBy.get(v.id);
+      if (!endings) continue;
+      const scope = verdictScope(v, endings, rb.diagnosis.steps, p.id);
+      for (const [name, template] of Object.entries(p.whenFailedOpens.params)) problems.push(...unsetProblems(['recovery', i, 'whenFailedOpens', 'params', name], template, scope));
     }
   });
   rb.validation.followUps.forEach((f, i) => {

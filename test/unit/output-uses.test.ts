@@ -391,3 +391,39 @@ describe("a rollback's inspect step, guard, preview or whenFailed reading a reco
     ]);
   });
 });
+
+describe("a path's whenFailedOpens, filled in from the diagnosis after the path ran, as a verdict's opens is from its own", () => {
+  /** probe() with a diagnosis parameter for the diagnosis opened to take, path A saying what to do when its validation fails. */
+  const opening = (from: string, opens = '{{steps.counts.proposedFrom}}'): Doc => {
+    const doc = probe();
+    doc.parameters = { from: { type: 'date', required: false, description: 'first day' } };
+    doc.diagnosis.parameters = ['from'];
+    verdict(doc, 'gaps').opens = { scenario: 'probe', params: { from: opens } };
+    Object.assign(doc.recovery[0], { whenFailed: 'Still broken: diagnose again from the first day missing', whenFailedOpens: { scenario: 'probe', params: { from } } });
+    return doc;
+  };
+
+  it('is refused reading an output a verdict offering the path leaves unset, in the shape a verdict opens is refused in', () => {
+    const doc = opening('{{diagnosis.counts.proposedFrom}}');
+    verdict(doc, 'damaged').paths = [];
+    verdict(doc, 'gaps').when = { step: 'counts', status: ['anomalies', 'no-table'] };
+    verdict(doc, 'gaps').advice = 'Days missing';
+    verdict(doc, 'gaps').paths = ['a'];
+    expect(refusal(doc)).toEqual([
+      "at diagnosis.verdicts[1].opens.params.from: {{steps.counts.proposedFrom}}: steps.counts.proposedFrom is not set when counts's status is no-table, which verdict \"gaps\" matches: narrow its condition to the statuses that set it, or write {{steps.counts.proposedFrom?}} to say nothing then",
+      "at recovery[0].whenFailedOpens.params.from: {{diagnosis.counts.proposedFrom}}: diagnosis.counts.proposedFrom is not set when counts's status is no-table, which verdict \"gaps\" matches, and it offers path a: narrow that verdict's condition to the statuses that set it, or write {{diagnosis.counts.proposedFrom?}} to say nothing then",
+    ]);
+  });
+
+  it('is refused reading an output of a step the condition of a verdict offering the path never names', () => {
+    const doc = opening('{{diagnosis.counts.proposedFrom}}');
+    expect(refusal(doc)).toEqual([
+      "at recovery[0].whenFailedOpens.params.from: {{diagnosis.counts.proposedFrom}}: diagnosis.counts.proposedFrom is not set when counts's status is no-table, bad-dates, damaged, failed, unreachable, timeout or interrupted, which verdict \"damaged\", which offers path a, may be given with, as its condition never names counts: name counts in its condition with the statuses that set it (ok, anomalies, duplicates, doubled, no-baseline, no-data, empty or not-judged): when: { all: [{ step: scan, status: damaged }, { step: counts, status: [ok, anomalies, duplicates, doubled, no-baseline, no-data, empty, not-judged] }] }, or write {{diagnosis.counts.proposedFrom?}} to say nothing then",
+    ]);
+  });
+
+  it('loads reading a parameter of the path, or an output every verdict offering it leaves set', () => {
+    const doc = opening('{{diagnosis.scan.summary}}');
+    expect(refusal(doc)).toEqual([]);
+  });
+});
