@@ -135,6 +135,20 @@ function unsetProblems(at: At, template: string, scope: Scope, optionalSafe = tr
 }
 
 /**
+ * Where a status said to leave the output unset is one the step's own classify rules give (a sql probe's rule giving
+ * "failed" on a count too high), why the check stands though that rule sets it: the kind and the engine end a step so
+ * too, with no value (its statement failed, it could not start), and a diagnosis or validation runs on past it. A
+ * status of the rule's own fails the step all the same, and tells the two apart.
+ */
+function classifiedAlike(step: Step, output: string, statuses: readonly string[]): string {
+  const rules: readonly { status: string }[] = 'classify' in step && Array.isArray(step.classify) ? step.classify : [];
+  const given = [...new Set(rules.map((rule) => rule.status).filter((status) => statuses.includes(status)))];
+  if (given.length === 0) return '';
+  const said = orList(given.map((status) => `"${status}"`));
+  return `. Its classify rule giving ${said} sets ${output}, but ${step.id} also ends ${said} with no value when it could not run or read its result: give that rule a status of its own (it fails the step all the same unless acceptStatuses lists it) and name that status here`;
+}
+
+/**
  * The expressions read that name an output the scope leaves unset. Where an empty value would be said (text of
  * advice), {{…?}} is offered; where it would be run (an argv element, a path, SQL), it is not.
  */
@@ -164,7 +178,7 @@ function unsetIn(at: At, uses: readonly { expression: string; optional: boolean 
         ...(neverNamedUnset.includes(leftOut) ? [`${id} is left out (onlyIfGiven: ${step.onlyIfGiven}, not given)`] : []),
       ].join(', or when ');
       const name = `name ${id} in its condition with the statuses that set it${setting.length > 0 ? ` (${orList(setting)})` : ''}${scope.when && setting.length > 0 ? `: when: ${narrowedCondition(scope.when, id, setting)}` : ''}`;
-      return [{ at, message: `{{${expression}}}: ${head}.${id}.${output} is not set when ${when}, which ${scope.mayBeGiven}, as its condition never names ${id}: ${name}${otherwise}` }];
+      return [{ at, message: `{{${expression}}}: ${head}.${id}.${output} is not set when ${when}, which ${scope.mayBeGiven}, as its condition never names ${id}: ${name}${otherwise}${classifiedAlike(step, output, statuses)}` }];
     }
     if (unset.length === 0 && !unsetUnnamed && skippedCases.length === 0) return [];
     const statuses = unset.filter((ending) => ending !== leftOut);
@@ -174,7 +188,7 @@ function unsetIn(at: At, uses: readonly { expression: string; optional: boolean 
       ...(unsetUnnamed ? [`the condition holds without naming ${id} (${orList(unnamedCases)}), and then ${id}'s status may be ${orList(anyWayUnset)}${step.onlyIfGiven !== undefined ? ` or it may be left out` : ''}`] : []),
       ...(skippedCases.length > 0 ? [`${orList(skippedCases)}, as ${id} is then skipped for certain (its onlyIf cannot hold)`] : []),
     ].join(', or when ');
-    return [{ at, message: `{{${expression}}}: ${head}.${id}.${output} is not set when ${when}, which ${scope.matches}: ${scope.instead}${otherwise}` }];
+    return [{ at, message: `{{${expression}}}: ${head}.${id}.${output} is not set when ${when}, which ${scope.matches}: ${scope.instead}${otherwise}${classifiedAlike(step, output, statuses)}` }];
   });
 }
 

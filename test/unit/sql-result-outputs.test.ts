@@ -76,6 +76,26 @@ describe('a sql step read by a verdict, at load', () => {
   });
 });
 
+describe('a sql classify rule giving "failed", read by a verdict on failed', () => {
+  it('is still refused, as a statement that fails ends failed with no value (the diagnosis runs on past it), saying to give the rule a status of its own', () => {
+    const doc = withProbe(probe({ outputs: ['n'], classify: [{ status: 'failed', output: 'n', atLeast: 1000000 }] }), {
+      when: { step: 'row_probe', status: 'failed' },
+      advice: 'The probe counted {{steps.row_probe.n}} rows, too many.',
+    });
+    expect(refusalOf(runbooks(), 'duckdb.yml', doc)).toEqual([
+      `at diagnosis.verdicts[${verdictIndex()}].advice: {{steps.row_probe.n}}: steps.row_probe.n is not set when row_probe's status is failed, which verdict "no-birds" matches: narrow its condition to the statuses that set it, or write {{steps.row_probe.n?}} to say nothing then. Its classify rule giving "failed" sets n, but row_probe also ends "failed" with no value when it could not run or read its result: give that rule a status of its own (it fails the step all the same unless acceptStatuses lists it) and name that status here`,
+    ]);
+  });
+
+  it('loads once the rule gives a status of its own, which the verdict names', () => {
+    const doc = withProbe(probe({ outputs: ['n'], classify: [{ status: 'too-many', output: 'n', atLeast: 1000000 }] }), {
+      when: { step: 'row_probe', status: 'too-many' },
+      advice: 'The probe counted {{steps.row_probe.n}} rows, too many.',
+    });
+    expect(refusalOf(runbooks(), 'duckdb.yml', doc)).toEqual([]);
+  });
+});
+
 describe('a sql classify rule an earlier rule always wins over (first match wins)', () => {
   const reading = (classify: Doc[]) =>
     withProbe(probe({ outputs: ['n', 'kind'], sql: 'SELECT count(*) AS n, any_value(species) AS kind FROM ebird.fct_daily_bird_observations', classify }), {
