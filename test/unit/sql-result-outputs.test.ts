@@ -96,6 +96,23 @@ describe('a sql classify rule giving "failed", read by a verdict on failed', () 
   });
 });
 
+describe('a classify rule giving a status the engine or the kind gives with a meaning of its own', () => {
+  it('is refused: a sql rule giving "unreachable" (MotherDuck not reached, with no problem said), and a command rule giving "skipped" (which passes)', () => {
+    const sql = withProbe(probe({ outputs: ['n'], classify: [{ status: 'unreachable', output: 'n', below: 1 }] }), {
+      when: { step: 'row_probe', status: 'unreachable' },
+      advice: 'Not reached: {{steps.row_probe.problem}}',
+    });
+    expect(refusalOf(runbooks(), 'duckdb.yml', sql)).toEqual([
+      'at diagnosis.steps[1].classify[0].status: "unreachable" is how step "row_probe" is said to have ended when its database (MotherDuck) could not be reached, its problem saying why, and every reader would take this rule\'s result for that: give the rule a status of its own',
+    ]);
+    const command = bundled('duckdb.yml');
+    command.diagnosis.steps[3].classify.push({ exit: 3, status: 'skipped' });
+    expect(refusalOf(runbooks(), 'duckdb.yml', command)).toEqual([
+      'at diagnosis.steps[3].classify[2].status: "skipped" is how step "audit" is said to have ended when its onlyIf did not hold, so it did not run (and it passes), and every reader would take this rule\'s result for that: give the rule a status of its own',
+    ]);
+  });
+});
+
 describe('a sql classify rule an earlier rule always wins over (first match wins)', () => {
   const reading = (classify: Doc[]) =>
     withProbe(probe({ outputs: ['n', 'kind'], sql: 'SELECT count(*) AS n, any_value(species) AS kind FROM ebird.fct_daily_bird_observations', classify }), {

@@ -13,6 +13,7 @@ import type { StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon, type StepIssue, type TemplateUse } from './define-step-kind.js';
 import { argvIssues } from './command-argv-rules.js';
 import { ruleSaid, shadowedRules } from './shadowed-rules.js';
+import { takenStatusIssues } from './classify-status-taken.js';
 import { formatDuration } from '../../format-duration.js';
 
 function isRegExp(text: string): boolean {
@@ -243,7 +244,7 @@ export const commandStepKind = defineStepKind({
   },
   outputs: (step) => (step.detach ? detachedOutputs : exitOutputs),
   defaultTimeoutMs: 30 * 60_000,
-  rules: (step) => [...argvIssues(step.argv, step.destructive, step.mutates), ...shadowedRules(step.id, step.classify, ruleCovers, (rule) => ruleSaid(rule, ['exit', 'match', 'status'])), ...cwdIssues(step.cwd)],
+  rules: (step) => [...argvIssues(step.argv, step.destructive, step.mutates), ...shadowedRules(step.id, step.classify, ruleCovers, (rule) => ruleSaid(rule, ['exit', 'match', 'status'])), ...takenStatusIssues(step.id, step.classify), ...cwdIssues(step.cwd)],
   templates,
   resolve: (step, tools) => ({
     ...step,

@@ -19,6 +19,7 @@ import { rowsSaid } from '../../plural.js';
 import { firstLine } from '../../excerpt.js';
 import { classifiedStatuses, readResult, resultClassifyRule, resultOutputIssues, resultOutputs, resultRuleCovers } from './sql-result-outputs.js';
 import { ruleSaid, shadowedRules } from './shadowed-rules.js';
+import { takenStatusIssues } from './classify-status-taken.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -151,6 +152,10 @@ export const sqlStepKind = defineStepKind({
     ...boundValueIssues(step.sql, step.params, ['params']),
     ...resultOutputIssues(step),
     ...shadowedRules(step.id, step.classify ?? [], resultRuleCovers, (rule) => ruleSaid(rule, ['output', 'match', 'below', 'atLeast', 'status'])),
+    ...takenStatusIssues(step.id, step.classify ?? [], {
+      unknown: 'its answer was lost, so whether its statement was applied is not known',
+      unreachable: 'its database (MotherDuck) could not be reached, its problem saying why',
+    }),
     ...(changesData(step.sql) && !step.mutates ? [{ at: ['mutates'], message: 'this SQL changes data: set mutates: true' }] : []),
     // Marked or not, a statement that changes data already there is destructive: the plan marks it, a teammate approves
     // it, and on MotherDuck the engine takes a named snapshot before it. Editing the flag away must not skip that.
