@@ -14,7 +14,7 @@ import { redactDeep, type Redactor } from '../redact.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { SlackOutbox } from './outbox.js';
 import type { Redo } from './outbox.js';
-import { planFileName, planIsCut, planText, followUpMessage, withCopyNote, journalRepairedMessage, rollbackOfferMessage, rootMessage, runFinishedMessage, verdictFileName, verdictIsCut, verdictText, withinSlackLimits, type Rendered } from './blocks.js';
+import { planFileName, planIsCut, planText, followUpMessage, withCopyNote, journalRepairedMessage, rootMessage, runFinishedMessage, verdictFileName, verdictIsCut, verdictText, withinSlackLimits, type Rendered } from './blocks.js';
 import { MessageContents } from './message-contents.js';
 import { asPlainMessage, hasButtons, refusedAsMadeCode } from './refused-message.js';
 import { SlackCallFailed, worthAskingAgain } from './slack-trouble.js';
@@ -28,7 +28,7 @@ import type { Tries } from './outbox.js';
 import { undoneByOther, undoneIncidents, type UndoneByOther } from '../incidents/recoveries-undone.js';
 import type { SpentOffer } from '../incidents/spent-offers.js';
 import { asDiagnosedBy } from '../incidents/as-diagnosed.js';
-import { offerMessage, verdictPaths } from './spent-offer-message.js';
+import { offerMessage, rollbackOfferNow, verdictPaths } from './spent-offer-message.js';
 
 /** A file the bot uploads to a thread: a plan too long for its message, a failed step's output. */
 type UploadedFile = Parameters<WebClient['files']['uploadV2']>[0];
@@ -533,7 +533,8 @@ export class SlackReporter implements IncidentReporter {
 
   async rollbackOffered(incident: Incident, recovery: Run): Promise<void> {
     const refused = (refusal: LastingRefusal) => this.deps.rollbackOfferRefused?.(recovery, refusalReason(refusal));
-    const posted = this.postInThread(incident, `rollback offer ${recovery.id}`, () => rollbackOfferMessage(recovery), { what: 'rollback-offer', incident: incident.id, run: recovery.id }, refused);
+    // Posted again after a restart (a stop carried it over), already spent when a rollback ran meanwhile (at a terminal).
+    const posted = this.postInThread(incident, `rollback offer ${recovery.id}`, () => rollbackOfferNow(recovery, this.deps.spentOffer?.(recovery)), { what: 'rollback-offer', incident: incident.id, run: recovery.id }, refused);
     this.journalOffer(incident, recovery, posted);
   }
 

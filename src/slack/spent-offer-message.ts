@@ -41,9 +41,14 @@ export function rollbackSpentLine(rollback: Run): string {
  * undefined. A verdict is rendered from its own diagnosis (asDiagnosedBy), however many diagnoses followed it.
  */
 export function offerMessage(incident: Incident, run: Run, rb: Runbook, spent: SpentOffer | undefined): Rendered {
-  if (run.kind === 'recovery') return rollbackOfferMessage(run, spent?.kind === 'rollback' ? rollbackSpentLine(spent.rollback) : undefined);
+  if (run.kind === 'recovery') return rollbackOfferNow(run, spent);
   const diagnosed = asDiagnosedBy(incident, run) ?? incident;
   return verdictMessage(diagnosed, run, verdictPaths(diagnosed, rb), rb.parameters, spent?.kind === 'verdict' ? { paths: spent.paths, line: verdictSpentLine(incident, spent) } : undefined);
+}
+
+/** A recovery's rollback offer as it reads now: spent once its rollback ran, as first posted until then. */
+export function rollbackOfferNow(recovery: Run, spent: SpentOffer | undefined): Rendered {
+  return rollbackOfferMessage(recovery, spent?.kind === 'rollback' ? rollbackSpentLine(spent.rollback) : undefined);
 }
 
 /** The runbook's paths `incident`'s diagnosis offers, in the runbook's order. */

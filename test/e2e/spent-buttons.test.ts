@@ -12,6 +12,8 @@ import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
+import { cliEnv, hashIn, runCliProcess } from '../helpers/cli-process.js';
+import { standinBin } from '../helpers/databox-checkout.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
@@ -188,6 +190,34 @@ describe('spent buttons', () => {
     expect(verdict.blocks).not.toContain('choose_path_');
     expect(verdict.blocks).toMatch(new RegExp(`Path A: Rebuild from raw dlt state\\* \\(plan ${incident}/2; [^)]*\\) was run — see below`));
     expect(verdict.blocks).not.toContain(String(second.data.title));
+  });
+
+  it('posts a rollback offer a stop carried over already spent when a terminal rolled the recovery back meanwhile', async () => {
+    await diagnoseCorrupt();
+    // Slack fails every rollback offer from now on: the stop carries it over for the next start.
+    slack.troubled = (method, args) => method === 'chat.postMessage' && String(args.text).startsWith('A rollback is available');
+    slack.lastingTrouble = { status: 500 };
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await slack.waitFor('the rollback offer to be tried', () => slack.calls.some((c) => c.method === 'chat.postMessage' && String(c.args.text).startsWith('A rollback is available')), 60_000);
+    await harness.stop();
+    const recovery = `${incidentId()}/2`;
+    expect(JSON.parse(fs.readFileSync(path.join(checkout.stateDir, 'slack-carry-over.json'), 'utf8'))).toEqual(expect.arrayContaining([expect.objectContaining({ what: 'rollback-offer', run: recovery })]));
+
+    const cli = await runCliProcess(['rollback', recovery, '--approver', 'bob'], {
+      env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' }),
+      answer: hashIn,
+    });
+    expect(cli.code, cli.stderr).toBe(0);
+
+    slack.lastingTrouble = undefined;
+    harness = await startBot(checkout, slack);
+    await harness.settle();
+    const posted = slack.calls.filter((c) => c.method === 'chat.postMessage' && c.result?.ok && String(c.args.text).startsWith('A rollback is available'));
+    expect(posted).toHaveLength(1);
+    expect(String(posted[0]!.args.blocks), 'never posted with a live Roll back… button').not.toContain('request_rollback');
+    expect(messageNow('A rollback is available').blocks).toMatch(/Rolled back at \d\d:\d\d UTC by plan [^ ]+ \(asked for by terminal:alice, approved by terminal:bob/);
   });
 
   it('works on a journal written before offers were journaled: its verdict is left as it is, what follows is marked spent', async () => {
