@@ -9,7 +9,8 @@ import { recordIfRefused, refusedClick } from '../src/slack/refused-click.js';
 import { UserError } from '../src/errors.js';
 import { slackCodeOf, slackTrouble } from '../src/slack/slack-trouble.js';
 import { inThread } from '../src/slack/decider-access.js';
-import { incidentThread } from '../src/slack/slack-refs.js';
+import { incidentThread, verdictShownAt } from '../src/slack/slack-refs.js';
+import { refuseOlderVerdict } from '../src/incidents/older-verdict.js';
 import { tellIfNotShown } from '../src/slack/plan-not-shown.js';
 import type { HandlerDeps } from './index.js';
 
@@ -26,11 +27,14 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
     };
     try {
       let path: string;
-      ({ incident: incidentId, path } = readButtonValue(action.value, pathButton));
+      let diagnosis: string | undefined;
+      ({ incident: incidentId, path, diagnosis } = readButtonValue(action.value, pathButton));
       const incident = deps.service.incident(incidentId);
       // A path button is drawn under its incident's verdict, in its thread: one elsewhere chooses nothing for it.
       const thread = incidentThread(incident);
       if (thread && !inThread(thread, body)) throw new UserError(`this button is not in incident ${incident.id}'s thread, so it chooses no path for it: use the buttons under its verdict there`);
+      // A button drawn before buttons named their diagnosis is known by the message it is in, where that was journaled.
+      refuseOlderVerdict(incident, diagnosis ?? verdictShownAt(incident, body.message?.ts)?.id);
       const rb = deps.service.runbook(incident.scenario);
       const recovery = deps.service.recoveryPath(rb, path);
       if (recovery.parameters.length > 0) {

@@ -8,6 +8,7 @@ import { requiredOn } from '../src/incidents/path-requires.js';
 import { fieldErrors, formFields, modalValues, readMetadata, refusal, submittedValues, valuesAsSent } from '../src/slack/modal-values.js';
 import type { SentForm } from '../src/commands/sent-form.js';
 import { incidentThread } from '../src/slack/slack-refs.js';
+import { refuseOlderVerdict } from '../src/incidents/older-verdict.js';
 import { describeFailure, samePlanWaitingReason, samePlanWaitingText } from '../src/slack/tell.js';
 import { tellFormSender } from '../src/slack/tell-or-log.js';
 import { recordIfRefused } from '../src/slack/refused-click.js';
@@ -17,7 +18,8 @@ import { answerForm } from './answer-form.js';
 import type { HandlerDeps } from './index.js';
 
 /** `diagnosed`: fields too long to prefill (blocks.ts recoveryPathModal), which left empty take the diagnosis' value. */
-const metadata = z.object({ incident: z.string(), path: z.string(), diagnosed: z.string().optional() });
+/** `diagnosis`: the verdict the form was opened from (absent on forms opened before it was said). */
+const metadata = z.object({ incident: z.string(), path: z.string(), diagnosed: z.string().optional(), diagnosis: z.string().optional() });
 
 export function registerPathParametersModal(routes: ListenerRouter, deps: HandlerDeps): void {
   routes.view(parametersModalId, async ({ ack, view, body, client }) => {
@@ -34,7 +36,7 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
     try {
       // Cleared fields are kept (as ""): one the diagnosis had filled in is refused, not silently filled in again.
       params = modalValues(submittedValues(view), { keepEmpty: true });
-      const { incident: incidentId, path, diagnosed } = readMetadata(view.private_metadata, metadata);
+      const { incident: incidentId, path, diagnosed, diagnosis } = readMetadata(view.private_metadata, metadata);
       form = { of: 'path', path, values: valuesAsSent(submittedValues(view)) };
       // A field the form could not prefill, left empty, takes what the diagnosis found, as its hint says.
       for (const name of diagnosed?.split(',') ?? []) if (params[name] === '') delete params[name];
@@ -45,6 +47,8 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
       const recovery = deps.service.recoveryPath(rb, path);
       const thread = incidentThread(incident);
       audience = { ...audience, channel: thread?.channel ?? '', threadTs: thread?.ts };
+      // A form opened on a verdict a newer diagnosis replaced since: its values were prefilled from the older one.
+      if (diagnosis !== undefined) refuseOlderVerdict(incident, diagnosis, 'form');
       // A form opened before the database changed (another plan ran since): refused on the form, which stays open.
       const stale = deps.service.staleForPath(incident.id, recovery);
       if (stale) throw new UserError(stale);

@@ -382,7 +382,8 @@ function verdictLayout(incident: Incident, run: Run, paths: RecoveryPath[], decl
         type: 'button' as const,
         action_id: `${actionIds.choosePath}_${p.id}`,
         text: { type: 'plain_text' as const, text: labels[i] as string },
-        value: JSON.stringify({ incident: incident.id, path: p.id }),
+        // Which diagnosis drew it, so a click on an older verdict is refused, not made on the latest (older-verdict.ts).
+        value: JSON.stringify({ incident: incident.id, path: p.id, diagnosis: run.id }),
       })),
     });
     // What the advice, the evidence and the buttons leave of the message's budget is shared by the paths' texts: their
@@ -582,7 +583,7 @@ export function recoveryPathModal(incident: Incident, recovery: RecoveryPath, pa
   const tooLong = recovery.parameters.filter((name) => (initial[name]?.length ?? 0) > inputValueLimit);
   return parametersModal({
     callbackId: parametersModalId,
-    metadata: { incident: incident.id, path: recovery.id, ...(tooLong.length > 0 ? { diagnosed: tooLong.join(',') } : {}) },
+    metadata: { incident: incident.id, path: recovery.id, ...(incident.diagnosis ? { diagnosis: incident.diagnosis.runId } : {}), ...(tooLong.length > 0 ? { diagnosed: tooLong.join(',') } : {}) },
     title: `Path ${recovery.id.toUpperCase()}`,
     intro: `*${escapeMrkdwn(recovery.title)}*\n${escapeMrkdwn(recovery.description)}`,
     submit: 'Show the plan',

@@ -21,7 +21,8 @@ export function buttonValueIfAny<T>(value: unknown, schema: z.ZodType<T>): T | u
 }
 
 export const planButton = z.object({ run: z.string().max(100), hash: z.string().regex(/^[0-9a-f]{64}$/) });
-export const pathButton = z.object({ incident: z.string().max(100), path: z.string().max(8) });
+/** `diagnosis`: the run whose verdict drew it (absent on buttons drawn before they said so). */
+export const pathButton = z.object({ incident: z.string().max(100), path: z.string().max(8), diagnosis: z.string().max(100).optional() });
 export const rollbackButton = z.object({ run: z.string().max(100) });
 /** A watcher alert's button: the scenario it opens. */
 export const alertButton = z.object({ scenario: z.enum(['schedule', 'duckdb']), watcher: z.string().max(20) });

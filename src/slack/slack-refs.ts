@@ -33,6 +33,11 @@ export function offerMessage(run: Run): SlackMessage | undefined {
   return asMessage(run.offerRefs?.[slackFrontEnd]);
 }
 
+/** The diagnosis whose verdict is the message at `ts`, as journaled when it was posted (run.offer-ref). */
+export function verdictShownAt(incident: Incident, ts: string | undefined): Run | undefined {
+  return ts === undefined ? undefined : incident.runs.find((run) => run.kind === 'diagnosis' && offerMessage(run)?.ts === ts);
+}
+
 /** The channel an incident was opened from in Slack, where its root message goes. */
 export function openedInChannel(incident: Incident): string | undefined {
   return incident.openedFrom?.frontEnd === slackFrontEnd ? incident.openedFrom.ref.channel : undefined;

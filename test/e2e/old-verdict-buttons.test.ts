@@ -1,0 +1,120 @@
+// An incident diagnosed twice, through the real Bolt app: a path button on the older verdict is refused, naming the
+// newer one, instead of proposing a plan made on a diagnosis other than the one clicked; and that verdict's buttons go.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-ins.js';
+import { blockNetwork } from '../helpers/no-network.js';
+
+const operator = 'U0OPERATOR';
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness;
+
+blockNetwork();
+
+beforeEach(async () => {
+  ({ slack, checkout } = await openStandIns());
+});
+afterEach(() => closeStandIns(harness, slack, checkout));
+
+const journalRecords = () => journalRecordsOf(checkout);
+const incidentId = () => journalRecords().find((r) => r.type === 'incident.opened')?.incident as string;
+const recoveriesProposed = () => journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery');
+
+/** A corrupt file diagnosed, then diagnosed again in the same incident: the first verdict's path A button, as drawn. */
+async function diagnosedTwice(): Promise<ReturnType<SlackStandIn['buttons']>[number]> {
+  writeGarbage(checkout.databasePath);
+  harness = await startBot(checkout, slack);
+  await harness.command('diagnose duckdb', operator);
+  await harness.settle();
+  const first = slack.buttons('choose_path_a')[0]!;
+  await harness.command(`diagnose duckdb incident=${incidentId()}`, operator);
+  await harness.settle();
+  expect(journalRecords().filter((r) => r.type === 'diagnosis.verdict')).toHaveLength(2);
+  return first;
+}
+
+/** The second verdict, as the journal has it: its diagnosis, title and when. */
+function secondVerdict(): { runId: string; title: string } {
+  const verdict = journalRecords().filter((r) => r.type === 'diagnosis.verdict')[1]!;
+  return { runId: String(verdict.data.runId), title: String(verdict.data.title) };
+}
+
+describe("an older verdict's path buttons", () => {
+  it('refuse a click, naming the newer verdict, journal the refusal, and propose nothing; the newer verdict\'s buttons propose', async () => {
+    const oldButton = await diagnosedTwice();
+    const incident = incidentId();
+    expect(JSON.parse(oldButton.value)).toEqual({ incident, path: 'a', diagnosis: `${incident}/1` });
+    const newer = secondVerdict();
+    expect(newer.runId).toBe(`${incident}/2`);
+
+    await harness.click(oldButton, operator);
+    await harness.settle();
+    const told = slack.ephemerals(operator).at(-1);
+    expect(told).toContain(`this button is on an older verdict of incident ${incident} (diagnosis ${incident}/1 at `);
+    expect(told).toMatch(new RegExp(`it was diagnosed again since \\(diagnosis ${incident}/2 at \\d\\d:\\d\\d UTC, verdict "${newer.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\)`));
+    expect(told).toContain('Nothing was proposed: use the path buttons on that verdict');
+    expect(recoveriesProposed()).toEqual([]);
+    expect(journalRecords().filter((r) => r.type === 'request.refused').at(-1)?.data).toEqual(
+      expect.objectContaining({ action: 'choose_path_a', incident, value: oldButton.value, reason: expect.stringContaining('older verdict') }),
+    );
+
+    const newButton = slack.buttons('choose_path_a').at(-1)!;
+    expect(JSON.parse(newButton.value).diagnosis).toBe(`${incident}/2`);
+    await harness.click(newButton, operator);
+    await harness.settle();
+    expect(recoveriesProposed()).toHaveLength(1);
+  });
+
+  it('refuse a form opened on the older verdict and sent after the newer one came, on the form, and propose nothing', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_b')[0]!, operator);
+    await harness.settle();
+    const form = slack.lastForm();
+    const incident = incidentId();
+    await harness.command(`diagnose duckdb incident=${incident}`, operator);
+    await harness.settle();
+    const backup = checkout.path('backup.duckdb');
+    await createHealthyDatabase(backup, 1_000);
+
+    const submitted = await harness.submitModal(operator, form, { backup });
+    await harness.settle();
+    expect(submitted.json?.response_action).toBe('errors');
+    expect(JSON.stringify(submitted.json?.errors)).toContain(`this form is on an older verdict of incident ${incident} (diagnosis ${incident}/1 at `);
+    expect(recoveriesProposed()).toEqual([]);
+  });
+
+  it('drawn before buttons named their diagnosis: known by the message they are in, or refused when that is not known', async () => {
+    const oldButton = await diagnosedTwice();
+    const incident = incidentId();
+    const asDrawnBefore = { ...oldButton, value: JSON.stringify({ incident, path: 'a' }) };
+
+    await harness.click(asDrawnBefore, operator);
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toContain(`this button is on an older verdict of incident ${incident} (diagnosis ${incident}/1 at `);
+
+    // A message whose place nobody journaled (posted by a build from before run.offer-ref).
+    await harness.click({ ...asDrawnBefore, ts: '1700000000.000100', threadTs: asDrawnBefore.threadTs }, operator);
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toContain(`this button was drawn before path buttons said which diagnosis they belong to, and incident ${incident} has been diagnosed 2 times`);
+    expect(slack.ephemerals(operator).at(-1)).toContain(`use the path buttons on the latest verdict (diagnosis ${incident}/2 at `);
+    expect(recoveriesProposed()).toEqual([]);
+  });
+
+  it('drawn before buttons named their diagnosis, on an incident diagnosed once: a click proposes as before', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const button = slack.buttons('choose_path_a')[0]!;
+    await harness.click({ ...button, value: JSON.stringify({ incident: incidentId(), path: 'a' }), ts: '1700000000.000100' }, operator);
+    await harness.settle();
+    expect(recoveriesProposed()).toHaveLength(1);
+  });
+});
