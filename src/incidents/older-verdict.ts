@@ -15,6 +15,13 @@ export function replacedBy(incident: Incident, diagnosis: Run): Run | undefined 
   return at === -1 ? undefined : diagnoses[at + 1];
 }
 
+/** The diagnosis that gave a verdict last before `diagnosis`: the one whose verdict its own replaced. */
+export function replacedVerdictOf(incident: Incident, diagnosis: Run): Run | undefined {
+  const diagnoses = diagnosesWithVerdict(incident);
+  const at = diagnoses.findIndex((run) => run.id === diagnosis.id);
+  return at > 0 ? diagnoses[at - 1] : undefined;
+}
+
 /** When a diagnosis gave its verdict, as a time of day in UTC. */
 export const diagnosedAt = (diagnosis: Run): string => utcTime(diagnosis.verdict?.at ?? diagnosis.finishedAt ?? diagnosis.proposedAt);
 

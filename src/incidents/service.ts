@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { IncidentAbandoned, isUserError, UserError } from '../errors.js';
 import { notInJournal } from './journal-named.js';
 import type { SpentOffer } from './spent-offers.js';
+import { replacedBy } from './older-verdict.js';
 import { compactTimestamp, minuteUtc } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
 import { firstFailure, stepPassed, writesOnlyBeside } from '../engine/step-passed.js';
@@ -900,7 +901,8 @@ export class IncidentService {
   /**
    * What a run's offer can no longer do, decided as a late click on it is refused, so its message and the refusal agree:
    * a diagnosis' verdict (its own, the latest or an older one) whose paths would be refused as made on a database changed since
-   * (changedSinceDiagnosisReason, as staleForPath asks it), named with the run that first changed it; a recovery's
+   * (changedSinceDiagnosisReason, as staleForPath asks it), named with the run that first changed it, or as on a verdict
+   * a newer diagnosis replaced (refuseOlderVerdict), named with that diagnosis; a recovery's
    * rollback offer once its rollback ran (refuseRollbackAskedAgain). Undefined while every button of it is live.
    */
   spentOffer(runId: string): SpentOffer | undefined {
@@ -921,8 +923,12 @@ export class IncidentService {
     const changedBy = (recovery: RecoveryPath, which: 'latest' | 'first') => changedSinceDiagnosis(diagnosed, recovery, this.deps.state, lockKey, (r) => this.changesItsDatabase(r), which);
     const spent = rb.recovery.filter((p) => diagnosis.paths.includes(p.id) && changedBy(p, 'latest'));
     const first = spent[0] && changedBy(spent[0], 'first');
-    if (!first) return undefined;
-    return { kind: 'verdict', paths: spent.map((p) => p.id), changedBy: first, diagnoseAgain: `/databox ${diagnoseAgainCommand(diagnosed, rb.diagnosis.parameters)}` };
+    // A click on a verdict another diagnosis replaced is refused whatever its path (refuseOlderVerdict).
+    const newer = replacedBy(incident, run);
+    const paths = newer ? rb.recovery.filter((p) => diagnosis.paths.includes(p.id)) : spent;
+    // A verdict that offered no path has no button to take away.
+    if ((!first && !newer) || paths.length === 0) return undefined;
+    return { kind: 'verdict', paths: paths.map((p) => p.id), changedBy: first, replacedBy: newer, diagnoseAgain: `/databox ${diagnoseAgainCommand(diagnosed, rb.diagnosis.parameters)}` };
   }
 
   /**
@@ -941,7 +947,7 @@ export class IncidentService {
     for (const incident of this.deps.state.incidents.values()) {
       const diagnosis = incident.diagnosis && this.deps.state.runs.get(incident.diagnosis.runId);
       const offer = diagnosis && this.spentOffer(diagnosis.id);
-      if (diagnosis && offer?.kind === 'verdict' && offer.changedBy.id === finished.id) spent.push(diagnosis);
+      if (diagnosis && offer?.kind === 'verdict' && offer.changedBy?.id === finished.id) spent.push(diagnosis);
     }
     for (const run of spent) await this.safely(() => this.reporter.offerSpent(this.incident(run.incidentId), run));
   }

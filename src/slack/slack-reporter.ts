@@ -29,6 +29,7 @@ import { undoneByOther, undoneIncidents, type UndoneByOther } from '../incidents
 import type { SpentOffer } from '../incidents/spent-offers.js';
 import { asDiagnosedBy } from '../incidents/as-diagnosed.js';
 import { offerMessage, rollbackOfferNow, verdictPaths } from './spent-offer-message.js';
+import { replacedVerdictOf } from '../incidents/older-verdict.js';
 
 /** A file the bot uploads to a thread: a plan too long for its message, a failed step's output. */
 type UploadedFile = Parameters<WebClient['files']['uploadV2']>[0];
@@ -495,6 +496,9 @@ export class SlackReporter implements IncidentReporter {
       const paths = verdictPaths(diagnosed, rb);
       const verdict = this.postInThread(incident, `verdict ${run.id}`, () => offerMessage(incident, run, rb, this.deps.spentOffer?.(run)), { what: 'verdict', incident: incident.id, run: run.id });
       this.journalOffer(incident, run, verdict);
+      // The verdict it replaced loses its buttons, edited as a spent one is: a click on them is refused (older-verdict.ts).
+      const replaced = replacedVerdictOf(incident, run);
+      if (replaced) void this.offerSpent(incident, replaced);
       // As a plan cut to fit is: what the verdict's message leaves out of its advice and evidence, in a file it names.
       if (verdictIsCut(diagnosed, run, paths, rb.parameters)) {
         this.upload(incident, `verdict file ${run.id}`, verdict, (thread) => ({

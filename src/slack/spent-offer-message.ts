@@ -4,6 +4,7 @@ import { asDiagnosedBy } from '../incidents/as-diagnosed.js';
 import type { Incident, Run } from '../incidents/state.js';
 import type { SpentOffer, SpentVerdict } from '../incidents/spent-offers.js';
 import { endedWords } from '../incidents/run-label.js';
+import { diagnosedAt } from '../incidents/older-verdict.js';
 import { utcTime } from '../incidents/approval-policy.js';
 import type { Runbook } from '../runbook/schema.js';
 import { rollbackOfferMessage, verdictMessage, type Rendered } from './blocks.js';
@@ -17,17 +18,26 @@ function whoRanIt(run: Run): string {
   return `asked for by ${mention(run.requestedBy)}${approved}${started}`;
 }
 
-/** The line in place of a verdict's spent path buttons: which run changed the database since, and how to choose again. */
+/**
+ * The line in place of a verdict's spent path buttons: which run changed the database since, and how to choose again;
+ * or the newer diagnosis that replaced the verdict, whose buttons are the ones to use.
+ */
 export function verdictSpentLine(incident: Incident, spent: SpentVerdict): string {
   const by = spent.changedBy;
   const buttons = spent.paths.map((id) => id.toUpperCase());
   const which = buttons.length === 1 ? `Path ${buttons[0]}'s button` : `The buttons of paths ${buttons.slice(0, -1).join(', ')} and ${buttons.at(-1)}`;
-  const what = `*${escapeMrkdwnNames(by.title)}* (plan ${by.id}; ${whoRanIt(by)}; ${endedWords(by)})`;
-  const happened =
-    by.incidentId === incident.id
+  const gone = `${which} ${buttons.length === 1 ? 'is' : 'are'} gone`;
+  const what = by && `*${escapeMrkdwnNames(by.title)}* (plan ${by.id}; ${whoRanIt(by)}; ${endedWords(by)})`;
+  const happened = !by
+    ? undefined
+    : by.incidentId === incident.id
       ? `:white_check_mark: ${what} was run — see below.`
       : `:white_check_mark: ${what} of incident ${by.incidentId} changed ${escapeMrkdwn(path.basename(by.lockKey))} since this diagnosis.`;
-  return `${happened} ${which} ${buttons.length === 1 ? 'is' : 'are'} gone: ${buttons.length === 1 ? 'it was' : 'they were'} offered on what this diagnosis saw before that. To choose a path, diagnose again (\`${escapeMrkdwn(spent.diagnoseAgain)}\`).`;
+  if (spent.replacedBy) {
+    const replaced = `:arrows_counterclockwise: A newer diagnosis replaced this verdict: the incident was diagnosed again at ${diagnosedAt(spent.replacedBy)} (diagnosis ${spent.replacedBy.id}) — see below. ${gone}: use the buttons on the newest verdict.`;
+    return happened ? `${happened} ${replaced}` : replaced;
+  }
+  return `${happened} ${gone}: ${buttons.length === 1 ? 'it was' : 'they were'} offered on what this diagnosis saw before that. To choose a path, diagnose again (\`${escapeMrkdwn(spent.diagnoseAgain)}\`).`;
 }
 
 /** The line in place of a spent *Roll back…* button: the rollback that ran, who asked and approved, when it ended. */

@@ -1,5 +1,7 @@
 // An incident diagnosed twice, through the real Bolt app: a path button on the older verdict is refused, naming the
 // newer one, instead of proposing a plan made on a diagnosis other than the one clicked; and that verdict's buttons go.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
@@ -116,5 +118,63 @@ describe("an older verdict's path buttons", () => {
     await harness.click({ ...button, value: JSON.stringify({ incident: incidentId(), path: 'a' }), ts: '1700000000.000100' }, operator);
     await harness.settle();
     expect(recoveriesProposed()).toHaveLength(1);
+  });
+});
+
+/** The verdict messages posted, in order, as Slack holds them now. */
+function verdictsNow() {
+  const posted = slack.calls.filter((c) => c.method === 'chat.postMessage' && c.result?.ok && String(c.args.text).startsWith('Verdict:'));
+  return posted.map((c) => ({ posted: String(c.args.blocks), now: slack.messages().find((m) => m.ts === c.result?.ts)! }));
+}
+
+/** What the first verdict reads once the second replaced it: its own advice and evidence, and a line in place of its buttons. */
+function expectReplaced(incident: string): void {
+  const [first, second] = verdictsNow();
+  expect(first!.now.updates, 'the older verdict was edited once').toHaveLength(1);
+  expect(first!.now.blocks).not.toContain('choose_path_');
+  expect(first!.now.blocks).not.toContain('Or type');
+  expect(first!.now.blocks).toMatch(new RegExp(`A newer diagnosis replaced this verdict: the incident was diagnosed again at \\d\\d:\\d\\d UTC \\(diagnosis ${incident}/2\\) — see below\\. The buttons of paths A and B are gone: use the buttons on the newest verdict\\.`));
+  expect(JSON.parse(first!.now.blocks).slice(0, 2)).toEqual(JSON.parse(first!.posted).slice(0, 2));
+  expect(second!.now.updates).toEqual([]);
+  expect(second!.now.blocks).toContain('choose_path_a');
+}
+
+describe('an older verdict, once the incident is diagnosed again', () => {
+  it('has its buttons replaced by a line saying when a newer diagnosis replaced it', async () => {
+    await diagnosedTwice();
+    expectReplaced(incidentId());
+  });
+
+  it('is found after a restart where the journal says it is', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    await harness.stop();
+    harness = await startBot(checkout, slack);
+    await harness.command(`diagnose duckdb incident=${incidentId()}`, operator);
+    await harness.settle();
+    expectReplaced(incidentId());
+  });
+
+  it('is edited at the next start when a stop found Slack failing the edit', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const incident = incidentId();
+    const firstTs = slack.buttons('choose_path_a')[0]!.ts;
+    slack.troubled = (method, args) => method === 'chat.update' && args.ts === firstTs;
+    slack.lastingTrouble = { status: 500 };
+    await harness.command(`diagnose duckdb incident=${incident}`, operator);
+    await slack.waitFor('the edit to be tried', () => slack.calls.some((c) => c.method === 'chat.update' && c.args.ts === firstTs), 60_000);
+    await harness.stop();
+    const carryOver = JSON.parse(fs.readFileSync(path.join(checkout.stateDir, 'slack-carry-over.json'), 'utf8'));
+    expect(carryOver).toEqual(expect.arrayContaining([{ what: 'offer-spent', incident, run: `${incident}/1` }]));
+
+    slack.lastingTrouble = undefined;
+    harness = await startBot(checkout, slack);
+    await harness.settle();
+    expectReplaced(incident);
   });
 });
