@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
+import { Checkout, createHealthyDatabase, standinBin, writeGarbage } from '../helpers/databox-checkout.js';
+import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-ins.js';
@@ -176,5 +177,33 @@ describe('an older verdict, once the incident is diagnosed again', () => {
     harness = await startBot(checkout, slack);
     await harness.settle();
     expectReplaced(incident);
+  });
+
+  it('posted again after a restart (a stop carried it over) comes back already replaced, never with live buttons', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    // Slack fails every verdict from now on: the stop carries the first one over for the next start.
+    slack.troubled = (method, args) => method === 'chat.postMessage' && String(args.text).startsWith('Verdict:');
+    slack.lastingTrouble = { status: 500 };
+    await harness.command('diagnose duckdb', operator);
+    await slack.waitFor('the verdict to be tried', () => slack.calls.some((c) => c.method === 'chat.postMessage' && String(c.args.text).startsWith('Verdict:')), 60_000);
+    await harness.stop();
+    const incident = incidentId();
+    // Diagnosed again at a terminal while the bot is down.
+    const cli = await runCliProcess(['diagnose', 'duckdb', `incident=${incident}`], {
+      env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' }),
+      stdin: 'ignore',
+    });
+    expect(cli.code, cli.stderr).toBe(1);
+
+    slack.lastingTrouble = undefined;
+    harness = await startBot(checkout, slack, {}, undefined, 200);
+    await slack.waitFor('both verdicts', () => verdictsNow().length === 2, 60_000);
+    await harness.settle();
+    const posted = verdictsNow().map((v) => v.posted);
+    expect(posted.filter((blocks) => blocks.includes('choose_path_')), "only the terminal's newer verdict has live buttons").toHaveLength(1);
+    const replaced = posted.find((blocks) => !blocks.includes('choose_path_'));
+    expect(replaced).toContain('the incident was diagnosed again at ');
+    expect(replaced).toContain(`(diagnosis ${incident}/2) — see below`);
   });
 });
