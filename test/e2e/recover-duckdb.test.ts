@@ -41,9 +41,9 @@ function commandsRun(): string[] {
   return checkout.calls().map((c) => c.command);
 }
 
-async function diagnoseCorrupt(env: Record<string, string> = {}): Promise<void> {
+async function diagnoseCorrupt(env: Record<string, string> = {}, clock?: () => Date): Promise<void> {
   writeGarbage(checkout.databasePath);
-  harness = await startBot(checkout, slack, env);
+  harness = await startBot(checkout, slack, env, clock);
   await harness.command('diagnose duckdb', operator);
   await harness.settle();
 }
@@ -370,15 +370,17 @@ describe('path A: rebuild from raw dlt state', () => {
   });
 
   it('proposes one plan when the path button is clicked twice at the same moment, and again when typed while it waits', async () => {
-    await diagnoseCorrupt();
+    let offsetMs = 0;
+    await diagnoseCorrupt({}, () => new Date(Date.now() + offsetMs));
     const [pathA] = slack.buttons('choose_path_a');
     await Promise.all([harness.click(pathA!, operator), harness.click(pathA!, operator)]);
     await harness.settle();
     expect(slack.buttons('approve_plan')).toHaveLength(1);
     expect(journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')).toHaveLength(1);
     const incident = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
-    // In another second: the plan's steps carry the time they were made, and the same plan is still the one waiting.
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // In another second, by the bot's clock: the plan's steps carry the time they were made, and the same plan is still
+    // the one waiting.
+    offsetMs = 1_100;
     await harness.command(`recover duckdb path=a incident=${incident}`, operator);
     await harness.settle();
     expect(slack.buttons('approve_plan')).toHaveLength(1);
@@ -667,9 +669,11 @@ describe('path A: rebuild from raw dlt state', () => {
   });
 
   it('refuses an approval after DATABOX_APPROVAL_TTL and replaces the buttons', async () => {
-    await diagnoseCorrupt({ DATABOX_APPROVAL_TTL: '1s' });
+    let offsetMs = 0;
+    await diagnoseCorrupt({ DATABOX_APPROVAL_TTL: '1s' }, () => new Date(Date.now() + offsetMs));
     const approve = await proposePathA();
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // A second later, by the bot's clock.
+    offsetMs = 1_100;
     await harness.click(approve, teammate);
     await harness.settle();
     expect(slack.ephemerals(teammate).at(-1)).toMatch(/expired at \d\d:\d\d UTC/);
