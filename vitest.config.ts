@@ -26,6 +26,7 @@ const isolated = [
   'test/unit/journal-group-commit.test.ts',
   'test/unit/local-target-thread.test.ts',
   'test/unit/off-thread-runner.test.ts',
+  'test/unit/runbook-load-cache.test.ts',
   'test/unit/run-command.test.ts',
   'test/unit/slack-outbox.test.ts',
   'test/unit/state-dir.test.ts',

@@ -4,7 +4,8 @@
 /** Texts checked most recently, at most this many: a folder's few files, and room for the tests' variants of them. */
 const kept = 64;
 
-function freezeDeep<T>(value: T): T {
+/** The value and everything in it frozen: what a load returns is shared by every caller of it. */
+export function freezeDeep<T>(value: T): T {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function') || Object.isFrozen(value)) return value;
   Object.freeze(value);
   for (const key of Reflect.ownKeys(value as object)) freezeDeep((value as Record<PropertyKey, unknown>)[key]);

@@ -8,7 +8,8 @@ import { didYouMean } from './did-you-mean.js';
 import { identifierProblems } from './identifiers.js';
 import { readRunbookFile } from './read-runbook-file.js';
 import { readYaml } from './read-yaml.js';
-import { checkedOnce } from './checked-once.js';
+import { checkedOnce, freezeDeep } from './checked-once.js';
+import { keepLoad, keptLoad, loadKey, type ReadRunbook } from './load-cache.js';
 import { curlyQuoteProblems } from './curly-quotes.js';
 import { expectedSchemaProblems, type PlaceName } from './expected-schemas.js';
 import { formatPath, pathOfText, type DataPath } from './yaml-lines.js';
@@ -134,8 +135,13 @@ export function checkRunbooks(dir: string): { runbooks: Map<string, Runbook>; fi
   /** The runbooks (named by their files) that are there but did not load: their own problems are already listed. */
   const refused = new Set<string>();
   const files = names.map((name) => path.join(dir, name));
-  for (const file of files) {
-    const read = readRunbookFile(file);
+  const reads = files.map((file) => ({ file, read: readRunbookFile(file) }));
+  const texts = reads.flatMap(({ file, read }) => (read.ok ? [{ name: path.basename(file), text: read.text }] : []));
+  // Only a load with nothing to say is kept: every problem is worded by a full load, as it always was.
+  const key = caseProblems.length === 0 && texts.length === files.length ? loadKey(texts) : undefined;
+  const kept = key === undefined ? undefined : keptRunbooks(key, texts);
+  if (kept) return { runbooks: kept, files, problems: [] };
+  for (const { file, read } of reads) {
     if (!read.ok) {
       problems.push(read.problem);
       refused.add(path.basename(file).replace(/\.ya?ml$/, ''));
@@ -161,7 +167,32 @@ export function checkRunbooks(dir: string): { runbooks: Map<string, Runbook>; fi
     return `${path.basename(fileOf.get(id) as string)}${line === undefined ? ` ${at}` : `:${line}`}`;
   };
   for (const [id, rb] of runbooks) problems.push(...crossRunbookProblems(rb, runbooks, refused, nodeLine, placeName).map((problem) => locatedText(fileOf.get(id) as string, linesOf.get(id) as (at: DataPath) => number | undefined, problem)));
+  if (key !== undefined && problems.length === 0) {
+    keepLoad(key, [...runbooks.values()]);
+    loadedHere(key, [...runbooks.values()]);
+  }
   return { runbooks, files, problems };
+}
+
+/** Clean loads this process made or took, the last few: a second load of the same files gives the same objects, as checkRunbookText does. */
+const takenHere = new Map<string, Runbook[]>();
+
+function loadedHere(key: string, runbooks: Runbook[]): void {
+  takenHere.set(key, runbooks);
+  if (takenHere.size > 8) takenHere.delete(takenHere.keys().next().value as string);
+}
+
+/** The runbooks of a clean load kept for exactly these files and this code, frozen and with their versions, as a full load gives them. */
+function keptRunbooks(key: string, texts: readonly ReadRunbook[]): Map<string, Runbook> | undefined {
+  let kept = takenHere.get(key);
+  if (!kept) {
+    const read = keptLoad(key);
+    // Each file's runbook in its place, or the entry is not this load's.
+    if (!read || read.length !== texts.length || read.some((runbook, i) => runbook?.id !== texts[i]?.name.replace(/\.ya?ml$/, ''))) return undefined;
+    kept = read.map((runbook, i) => withVersion({ ok: true, runbook: freezeDeep(runbook) }, (texts[i] as ReadRunbook).text).runbook);
+    loadedHere(key, kept);
+  }
+  return new Map(kept.map((runbook) => [runbook.id, runbook]));
 }
 
 /** What one runbook names in another (the scenario a failed recovery offers): it must exist and take those parameters. */
