@@ -15,6 +15,7 @@ import { expectedSchemaProblems, type PlaceName } from './expected-schemas.js';
 import { formatPath, pathOfText, type DataPath } from './yaml-lines.js';
 import { martListProblems } from './mart-lists-agree.js';
 import { martSlaProblems, type NodeLine } from './mart-sla-agreement.js';
+import { rollbackRestoreProblems } from './rollback-restores.js';
 import { runbook, type Runbook } from './schema.js';
 import { sameCommandProblems } from './same-command.js';
 import { sqlTemplateProblems } from './sql-templates.js';
@@ -95,7 +96,7 @@ function checkRunbookTextNow(text: string, file: string): CheckedRunbook {
   const problems = [
     // Named in their own words: the hidden-character note would say the same again.
     ...curlyQuoteProblems(parsed.data).map((problem) => located(file, lineOf, problem.at, problem.message)),
-    ...[...runbookProblems(parsed.data), ...verdictProblems(parsed.data), ...unsetOutputProblems(parsed.data), ...unusedPathParameterProblems(parsed.data)].map((problem) => place(problem.at, problem.message)),
+    ...[...runbookProblems(parsed.data), ...verdictProblems(parsed.data), ...unsetOutputProblems(parsed.data), ...unusedPathParameterProblems(parsed.data), ...rollbackRestoreProblems(parsed.data)].map((problem) => place(problem.at, problem.message)),
     ...identifierProblems(parsed.data).map((problem) => locatedText(file, lineOf, problem)),
     ...sqlTemplateProblems(parsed.data).map((problem) => located(file, lineOf, problem.at, problem.message)),
   ];
