@@ -378,7 +378,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   });
 
   const diagnosisScope: Scope = { label: 'the diagnosis', params: rb.diagnosis.parameters, requires: [], diagnosis: false };
-  checkSequence([[diagnosisSteps, ['diagnosis', 'steps']]], diagnosisScope, 'diagnosis', { readOnly: 'diagnosis steps must be read-only' });
+  checkSequence([[diagnosisSteps, ['diagnosis', 'steps']]], diagnosisScope, 'diagnosis', { readOnly: 'diagnosis steps must be read-only: one that changes data belongs among the steps of a recovery path, with mutates: true, where it runs only in a plan someone approves: move it there' });
   checkSequence(
     [[rb.validation.steps, ['validation', 'steps']]],
     { label: 'the validation', params: rb.validation.parameters, requires: rb.validation.requires, diagnosis: true, takenFrom: rb.validation.fromIncident },

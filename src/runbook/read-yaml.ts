@@ -43,7 +43,8 @@ export function readYaml(text: string, file: string): ReadYaml {
     const line = first.linePos?.[0].line;
     const spaces = line === undefined ? [] : spacesNotSpaces(text, line);
     if (spaces.length > 0) return { ok: false, problems: spaces.map((space) => `${file}:${line}: ${space}`) };
-    return { ok: false, problems: [`${file}${line === undefined ? '' : `:${line}`}: not valid YAML: ${first.message}`] };
+    const colon = first.code === 'BLOCK_AS_IMPLICIT_KEY' && line !== undefined ? colonInPlainValue(text, line) : '';
+    return { ok: false, problems: [`${file}${line === undefined ? '' : `:${line}`}: not valid YAML: ${first.message}${colon}`] };
   }
   const unresolved = [...unresolvedAliases(doc, lineAt), ...unquotedPlaceholders(doc, lineAt), ...textCutByComment(doc, text, lineAt)];
   if (unresolved.length > 0) return { ok: false, problems: unresolved.map(placed) };
@@ -85,6 +86,16 @@ function spacesNotSpaces(text: string, line: number): string[] {
   return [...written.matchAll(lookAlikeSpace)].map(
     (found) => `column ${found.index + 1} holds ${describeCharacter(found[0])}, which looks like a space but is none to YAML, so the line cannot be read: type a plain space there`,
   );
+}
+
+/**
+ * What to do when the line YAML could not read is a key whose unquoted value holds ": " (advice: all good: nothing
+ * fails): YAML reads that as a mapping inside the value ("Nested mappings are not allowed in compact mappings").
+ */
+function colonInPlainValue(text: string, line: number): string {
+  const written = text.split('\n')[line - 1] ?? '';
+  const value = /^\s*(?:-\s+)?[^\s:#'"][^:#]*:\s+(?!["'])(.*:(?:\s|$).*)$/.exec(written)?.[1];
+  return value === undefined ? '' : `\nthe value holds ": ", which YAML reads as the start of a mapping when the value is not quoted: quote the whole value ("${value.trim().replace(/"/g, '\\"')}"), or a > folded block`;
 }
 
 /** Each alias that names no anchor set before it, as "at line N: …", with the anchors the file sets. */

@@ -37,6 +37,17 @@ function idRule(path: readonly PropertyKey[]): string {
   return 'step ids are lower_snake_case, starting with a letter (step_2)';
 }
 
+/** The number a text holds, written as a number; undefined for a text that is none. */
+function numberIn(text: string): number | undefined {
+  return text.trim() !== '' && !Number.isNaN(Number(text)) ? Number(text) : undefined;
+}
+
+/** Said of a text where a number goes (atLeast: "1", exit: two): the number to write, without the quotes that made it text. */
+function textForNumber(text: string): string {
+  const number = numberIn(text);
+  return `${JSON.stringify(text)} is text where a number goes: ${number === undefined ? 'write a number' : `write ${number}`}, without quotes`;
+}
+
 /** A zod error map for runbook.safeParse: our message for the issues below, zod's own for the rest. */
 export const runbookIssueMessage: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_union' && typeof issue.discriminator === 'string' && Array.isArray(issue.options)) {
@@ -84,9 +95,14 @@ export const runbookIssueMessage: z.core.$ZodErrorMap = (issue) => {
     return `${JSON.stringify(scalar)} is one text where a list goes: write it in brackets, one element each: [${words.join(', ')}]`;
   }
   // windowMaxDays: "62": a number in quotes is text to YAML.
-  if (issue.code === 'invalid_type' && issue.expected === 'number' && typeof scalar === 'string') {
-    const number = scalar.trim() !== '' && !Number.isNaN(Number(scalar)) ? Number(scalar) : undefined;
-    return `${JSON.stringify(scalar)} is text where a number goes: ${number === undefined ? 'write a number' : `write ${number}`}, without quotes`;
+  if (issue.code === 'invalid_type' && issue.expected === 'number' && typeof scalar === 'string') return textForNumber(scalar);
+  // exit: "2" or exit: two, where a number or a word goes (zero, nonzero): the number as it is written, or the words.
+  if (issue.code === 'invalid_union' && !issue.discriminator && typeof scalar === 'string') {
+    const alternatives = (issue.errors as { code: string; expected?: string; values?: unknown[] }[][]).flat();
+    if (alternatives.some((alternative) => alternative.code === 'invalid_type' && alternative.expected === 'number')) {
+      const words = alternatives.flatMap((alternative) => (alternative.code === 'invalid_value' ? (alternative.values ?? []) : [])).map(String);
+      return words.length > 0 && !numberIn(scalar) ? `${textForNumber(scalar)}, or one of ${words.join(', ')}` : textForNumber(scalar);
+    }
   }
   // A key left out that this place needs (a step without its title): named as missing, not as a type mismatch.
   if (issue.code === 'invalid_type' && issue.input === undefined && typeof issue.expected === 'string') {

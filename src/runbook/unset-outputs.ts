@@ -210,6 +210,13 @@ function verdictScope(v: Runbook['diagnosis']['verdicts'][number], endings: Endi
   };
 }
 
+/** Whether a condition names a step that is not among `steps`: refused where it is written, and what it would need is unknown. */
+function namesUnknownStep(cond: Condition, steps: readonly Step[]): boolean {
+  if ('any' in cond) return cond.any.some((c) => namesUnknownStep(c, steps));
+  if ('all' in cond) return cond.all.some((c) => namesUnknownStep(c, steps));
+  return !steps.some((s) => s.id === cond.step);
+}
+
 /** Every verdict's, follow-up's, path whenFailedOpens' and rollback whenFailed's text that names an output its condition leaves unset. */
 export function unsetOutputProblems(rb: Runbook): RunbookProblem[] {
   const problems: RunbookProblem[] = [];
@@ -217,6 +224,8 @@ export function unsetOutputProblems(rb: Runbook): RunbookProblem[] {
   /** How the diagnosis' steps may have ended when each verdict is given, by verdict id; none where there are too many cases to tell. */
   const endingsBy = new Map<string, Endings>();
   verdicts.forEach((v, i) => {
+    // A misspelt step (resluts) is refused as such: a condition offered with it kept would keep the typo.
+    if (v.when && namesUnknownStep(v.when, rb.diagnosis.steps)) return;
     const earlier = verdicts.slice(0, i).flatMap((before) => (before.when ? [before.when] : []));
     const endings = v.when ? endingsOf(v.when, earlier, rb.diagnosis.steps) : catchAllEndings(rb.diagnosis.steps, earlier);
     if (!endings) return;
@@ -246,6 +255,7 @@ export function unsetOutputProblems(rb: Runbook): RunbookProblem[] {
     }
   });
   rb.validation.followUps.forEach((f, i) => {
+    if (namesUnknownStep(f.when, rb.validation.steps)) return;
     // Every follow-up whose condition holds is said, each on its own: a step it never names may have ended any way.
     const endings = endingsOf(f.when, [], rb.validation.steps);
     if (!endings) return;

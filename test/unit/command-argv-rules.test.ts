@@ -276,7 +276,7 @@ describe('in a runbook', () => {
       `at diagnosis.steps[4].destructive: mv moves files, replacing what is at the target (a move step never replaces anything): ${destructiveAdvice}`,
     ]);
     doc.diagnosis.steps[4] = step(['mv', '{{database_path}}', '/tmp/gone.duckdb'], { mutates: true, destructive: true });
-    expect(refusalOf(tempDir(), 'duckdb.yml', doc)).toEqual(['at diagnosis.steps[4]: diagnosis steps must be read-only']);
+    expect(refusalOf(tempDir(), 'duckdb.yml', doc)).toEqual(['at diagnosis.steps[4]: diagnosis steps must be read-only: one that changes data belongs among the steps of a recovery path, with mutates: true, where it runs only in a plan someone approves: move it there']);
   });
 
   it('refuses an rm -rf marked only mutates in a path the requester could approve alone', () => {
@@ -316,7 +316,7 @@ describe('in a runbook', () => {
 
 describe("the stack's own commands that write", () => {
   const unmarked = (argv: string[]) => argvIssues(argv, false, false).map((issue) => `${issue.at.join('.')}: ${issue.message}`);
-  const advice = 'set mutates: true, so it runs only in a plan someone approves; no diagnosis, validation or guard may run it';
+  const advice = 'it belongs among the steps of a recovery path or a rollback, with mutates: true, where it runs only in a plan someone approves; no diagnosis, validation or guard may run it: move it out of one into a recovery path';
 
   it('must be marked mutates, so no diagnosis or validation runs them unapproved', () => {
     expect(unmarked(['uv', 'run', 'sqlmesh', 'plan', 'prod', '--auto-apply'])).toEqual([`mutates: sqlmesh plan --auto-apply applies the plan to the warehouse: ${advice}`]);

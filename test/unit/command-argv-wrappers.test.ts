@@ -50,7 +50,7 @@ describe('a command run through nsenter, runuser -u, setpriv, prlimit, numactl, 
 
   it('is checked for what it runs: a stack writer behind a wrapper must be marked mutates, and inline code is refused', () => {
     expect(argvIssues(['nice', 'numactl', '--cpunodebind=0', 'uv', 'run', 'sqlmesh', 'run'], false, false).map((issue) => issue.message)).toEqual([
-      "sqlmesh run changes the warehouse, SQLMesh's state or the project's files: set mutates: true, so it runs only in a plan someone approves; no diagnosis, validation or guard may run it",
+      "sqlmesh run changes the warehouse, SQLMesh's state or the project's files: it belongs among the steps of a recovery path or a rollback, with mutates: true, where it runs only in a plan someone approves; no diagnosis, validation or guard may run it: move it out of one into a recovery path",
     ]);
     expect(messages(['runuser', '-u', 'dagster', '--', 'python3', '-c', 'print(1)'])).toEqual([
       'argv: python3 -c runs code given inline, which hides what it runs from this check and from the plan: put the code in a script file under the databox checkout and run that instead (python3 <script>.py …)',

@@ -219,7 +219,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.diagnosis.steps[3].argv = ['uv', 'run', 'sqlmesh', 'plan', 'prod', '--auto-apply'];
     },
-    refusal: ['at diagnosis.steps[3].mutates: sqlmesh plan --auto-apply applies the plan to the warehouse: set mutates: true, so it runs only in a plan someone approves; no diagnosis, validation or guard may run it'],
+    refusal: ['at diagnosis.steps[3].mutates: sqlmesh plan --auto-apply applies the plan to the warehouse: it belongs among the steps of a recovery path or a rollback, with mutates: true, where it runs only in a plan someone approves; no diagnosis, validation or guard may run it: move it out of one into a recovery path'],
   },
   {
     name: "the validation running path A's rebuild (task full-refresh) unmarked: the runbook itself calls it a change",
@@ -227,7 +227,7 @@ const duckdbCases: Planted[] = [
       doc.validation.steps[1].argv = ['task', 'full-refresh'];
     },
     refusal: [
-      "at validation.steps[1].mutates: task full-refresh: the task's name says it changes the data or the checkout, and a Taskfile's tasks are not read here to say otherwise: set mutates: true, so it runs only in a plan someone approves; no diagnosis, validation or guard may run it",
+      "at validation.steps[1].mutates: task full-refresh: the task's name says it changes the data or the checkout, and a Taskfile's tasks are not read here to say otherwise: it belongs among the steps of a recovery path or a rollback, with mutates: true, where it runs only in a plan someone approves; no diagnosis, validation or guard may run it: move it out of one into a recovery path",
     ],
   },
   ...[
@@ -1266,11 +1266,11 @@ describe('the same command as a changing step', () => {
     const doc = bundled('duckdb.yml');
     doc.diagnosis.steps[3].argv = ['task', 'clean'];
     expect(refusal('duckdb.yml', doc)).toEqual([
-      "at diagnosis.steps[3].mutates: task clean: the task's name says it changes the data or the checkout, and a Taskfile's tasks are not read here to say otherwise: set mutates: true, so it runs only in a plan someone approves; no diagnosis, validation or guard may run it",
+      "at diagnosis.steps[3].mutates: task clean: the task's name says it changes the data or the checkout, and a Taskfile's tasks are not read here to say otherwise: it belongs among the steps of a recovery path or a rollback, with mutates: true, where it runs only in a plan someone approves; no diagnosis, validation or guard may run it: move it out of one into a recovery path",
     ]);
     doc.diagnosis.steps[3].argv = ['uv', 'run', 'sqlmesh', 'plan', 'prod'];
     expect(refusal('duckdb.yml', doc)).toEqual([
-      'at diagnosis.steps[3].mutates: sqlmesh plan applies a plan to the warehouse once its prompt is answered yes (to see what differs without applying, sqlmesh diff): set mutates: true, so it runs only in a plan someone approves; no diagnosis, validation or guard may run it',
+      'at diagnosis.steps[3].mutates: sqlmesh plan applies a plan to the warehouse once its prompt is answered yes (to see what differs without applying, sqlmesh diff): it belongs among the steps of a recovery path or a rollback, with mutates: true, where it runs only in a plan someone approves; no diagnosis, validation or guard may run it: move it out of one into a recovery path',
     ]);
   });
 });

@@ -54,7 +54,7 @@ describe('SQL that writes a file', () => {
       `at diagnosis.steps[3].destructive: the statement "EXPORT DATABASE '/tmp/dump'" changes data already there (EXPORT DATABASE, which replaces the files already in its directory): ${destructiveAdvice}`,
     ]);
     doc.diagnosis.steps[3] = sqlStep("COPY (SELECT * FROM raw_ebird.observations) TO '/tmp/obs.parquet'", { mutates: true, destructive: true });
-    expect(refusalOf(tempDir(), 'backfill.yml', doc)).toEqual(['at diagnosis.steps[3]: diagnosis steps must be read-only']);
+    expect(refusalOf(tempDir(), 'backfill.yml', doc)).toEqual(['at diagnosis.steps[3]: diagnosis steps must be read-only: one that changes data belongs among the steps of a recovery path, with mutates: true, where it runs only in a plan someone approves: move it there']);
   });
 
   it("is quoted as the operator wrote it, its string literals kept (they are emptied only for the keyword scan)", () => {
