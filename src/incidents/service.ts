@@ -10,6 +10,7 @@ import type { SpentOffer } from './spent-offers.js';
 import { replacedBy } from './older-verdict.js';
 import { compactTimestamp, minuteUtc } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
+import { undecidedBefore } from '../engine/undecided-verdict.js';
 import { firstFailure, stepPassed, writesOnlyBeside } from '../engine/step-passed.js';
 import { nothingToDoSaid, preflightProblems } from '../engine/plan-preflight.js';
 import type { ProgramFinder } from '../process/find-program.js';
@@ -664,7 +665,7 @@ export class IncidentService {
     const statuses = await this.execute(run);
     const matched = rb.diagnosis.verdicts.find((v) => !v.when || holds(v.when, statuses)) ?? rb.diagnosis.verdicts.at(-1);
     if (!matched) throw new Error(`runbook ${rb.id} has no verdicts`);
-    const verdict = matched.when ? matched : (this.inconclusive(this.run(run.id)) ?? matched);
+    const verdict = matched.when ? (this.undecided(rb.diagnosis.verdicts, matched, statuses, this.run(run.id)) ?? matched) : (this.inconclusive(this.run(run.id)) ?? matched);
     const results = this.run(run.id).results;
     const outputs = withScopedValues(values, { steps: stepOutputs(results) });
     // A placeholder the run left without a value is marked in the text, never allowed to cost the verdict and its paths.
@@ -788,6 +789,29 @@ export class IncidentService {
       id: 'inconclusive',
       title: `Not conclusive — ${title(first.stepId)} ended "${first.status}"`,
       advice: `${unexplained.map((r) => `${title(r.stepId)}: ${r.summary} (ended "${r.status}")`).join('; ')}. No verdict of the runbook covers this, so it is not called healthy. Fix that and diagnose again; no recovery is offered on a diagnosis that could not see.`,
+      paths: [],
+      severity: 'warning',
+      suggest: {},
+      knownEmpty: [],
+    };
+  }
+
+  /**
+   * A verdict offering recovery is never given over an earlier verdict a step that did not see left undecided: it holds
+   * only when that one does not, which nobody could tell (the failing checks' query failed, so "the results table
+   * reports none" is not known).
+   */
+  private undecided(verdicts: readonly Verdict[], matched: Verdict, statuses: ReadonlyMap<string, string>, run: Run): Verdict | undefined {
+    if (matched.paths.length === 0) return undefined;
+    const found = undecidedBefore(verdicts, matched, statuses, run.steps);
+    if (!found) return undefined;
+    const step = run.steps.find((s) => s.id === found.stepId);
+    const title = step?.title ?? found.stepId;
+    const summary = run.results.find((r) => r.stepId === found.stepId)?.summary;
+    return {
+      id: 'inconclusive',
+      title: `Not conclusive — ${title} ended "${found.status}"`,
+      advice: `${title}: ${summary ?? 'no summary'} (ended "${found.status}"), so whether "${found.verdict.title}" holds could not be told, and "${matched.title}" is given only when it does not. No recovery is offered on a diagnosis that could not see: fix that and diagnose again.`,
       paths: [],
       severity: 'warning',
       suggest: {},

@@ -117,3 +117,56 @@ describe('a guard whose condition does not hold', () => {
     expect(run?.steps.map((s) => s.id)).toEqual(['first', 'only_after_failure', 'noop']);
   });
 });
+
+/**
+ * Scenario 5 as a tester wrote it: the scan's exit says checks fail, and the results table's query says which. A verdict
+ * for the scan alone (offering path A) is given only when the results verdict before it does not hold.
+ */
+const soda = (resultsExit: number) => `
+id: probe
+title: A probe
+section: 9
+summary: two checks
+symptoms: [something]
+diagnosis:
+  steps:
+    - { id: scan, kind: command, title: Run the Soda scan, ${failing(2)}, classify: [{ exit: 2, status: checks-failed }], acceptStatuses: [checks-failed] }
+    - { id: results, kind: command, title: Failing checks in the results table, ${failing(resultsExit)}, classify: [{ exit: 4, status: failing }] }
+  verdicts:
+    - { id: checks-failing, title: Soda checks failing, severity: critical, when: { step: results, status: failing }, advice: reload, paths: [a] }
+    - { id: scan-failed, title: "soda scan reports failing checks, the results table does not", severity: warning, when: { step: scan, status: checks-failed }, advice: reload, paths: [a] }
+    - { id: healthy, title: Healthy, advice: all is well, severity: ok }
+recovery:
+  - id: a
+    title: Reload
+    description: reloads
+    steps:
+      - { id: noop, kind: command, title: noop, argv: ["true"] }
+validation:
+  steps:
+    - { id: noop, kind: command, title: noop, argv: ["true"] }
+`;
+
+describe('a verdict offering recovery after one a step that did not see leaves undecided', () => {
+  it('is "not conclusive" when the results query failed, naming it and the verdict it could not decide, offering no path', async () => {
+    const { incident } = await serviceFor(soda(3)).start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
+    const diagnosis = incident.diagnosis;
+    expect(diagnosis?.verdict).toBe('inconclusive');
+    expect(diagnosis?.title).toBe('Not conclusive — Failing checks in the results table ended "failed"');
+    expect(diagnosis?.advice).toBe(
+      'Failing checks in the results table: exit 3 (ended "failed"), so whether "Soda checks failing" holds could not be told, and "soda scan reports failing checks, the results table does not" is given only when it does not. No recovery is offered on a diagnosis that could not see: fix that and diagnose again.',
+    );
+    expect(diagnosis?.paths).toEqual([]);
+  });
+
+  it('is given when the results query ran and found nothing failing', async () => {
+    const { incident } = await serviceFor(soda(0)).start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
+    expect(incident.diagnosis?.verdict).toBe('scan-failed');
+    expect(incident.diagnosis?.paths).toEqual(['a']);
+  });
+
+  it('is not reached when the results query found failing checks: that verdict comes first', async () => {
+    const { incident } = await serviceFor(soda(4)).start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
+    expect(incident.diagnosis?.verdict).toBe('checks-failing');
+  });
+});
