@@ -245,10 +245,11 @@ export function interruptedBecause(run: Run): Said {
 }
 
 /**
- * Whether a step of a run may have changed something: it completed, was cut short where nobody can tell, or is a command
- * that failed or timed out after it started (it may have done part of its work: a rebuild half-built).
+ * Whether a step of a run may have changed something: it completed, was cut short where nobody can tell, is a command
+ * that failed or timed out after it started (it may have done part of its work: a rebuild half-built), or stopped with
+ * outputs that say it changed part of what it changes (a schedule started before Dagster refused the next).
  */
-export function resultMayHaveChanged(run: Pick<Run, 'steps'>, result: Pick<Run['results'][number], 'stepId' | 'status' | 'untouched'>): boolean {
+export function resultMayHaveChanged(run: Pick<Run, 'steps'>, result: Pick<Run['results'][number], 'stepId' | 'status' | 'untouched' | 'outputs'>): boolean {
   return mayHaveChanged(run.steps.find((s) => s.id === result.stepId)?.kind, result);
 }
 

@@ -199,6 +199,9 @@ export const dagsterBackfillStepKind = defineStepKind({
   statuses: ['ok', 'unknown', 'failed'],
   outputs: { backfillId: 'text', via: 'text', from: 'text', to: 'text' },
   defaultTimeoutMs: 10 * 60_000,
+  // A CLI that failed after it started may have launched part of the window's runs; a launch the webserver refused, or a
+  // CLI that never started, is marked untouched: nothing launched.
+  partWay: { statuses: ['failed'], changed: (outputs) => outputs.via === 'cli' },
   rules: (step) => (!step.mutates ? [{ at: ['mutates'], message: 'a backfill launches runs: set mutates: true' }] : []),
   templates: (step) => [
     { at: ['from'], template: step.from, as: 'text' },

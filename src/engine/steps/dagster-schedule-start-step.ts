@@ -171,6 +171,8 @@ export const dagsterScheduleStartStepKind = defineStepKind({
   statuses: ['ok', 'unknown', 'failed'],
   outputs: { started: 'text', alreadyRunning: 'text', mayHaveStarted: 'text', via: 'text', startedCopies: 'text', startTimestamps: 'text' },
   defaultTimeoutMs: 5 * 60_000,
+  // Dagster refusing one schedule fails the step after the ones before it started: those it names are started.
+  partWay: { statuses: ['failed'], changed: (outputs) => typeof outputs.startedCopies === 'string' && outputs.startedCopies !== '' },
   rules: (step) => [
     ...(!step.mutates ? [{ at: ['mutates'], message: 'starting a schedule changes what runs: set mutates: true' }] : []),
     // Names written out are checked now; a placeholder's are checked when the plan is made.

@@ -193,6 +193,8 @@ export const dagsterScheduleStopStepKind = defineStepKind({
   statuses: ['ok', 'unknown', 'failed'],
   outputs: { stopped: 'text', mayHaveStopped: 'text' },
   defaultTimeoutMs: 5 * 60_000,
+  // Dagster refusing one stop fails the step after the ones before it stopped: those it names are stopped.
+  partWay: { statuses: ['failed'], changed: (outputs) => [outputs.stopped, outputs.mayHaveStopped].some((named) => typeof named === 'string' && named !== '') },
   rules: (step) => (!step.mutates ? [{ at: ['mutates'], message: 'stopping a schedule changes what runs: set mutates: true' }] : []),
   templates: (step) => [
     { at: ['copies'], template: step.copies, as: 'text' },

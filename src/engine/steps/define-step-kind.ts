@@ -219,6 +219,12 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
    */
   stoppedPartWay?(step: R & ResolvedCommon, result: { status: string; outputs?: Record<string, unknown> }): string;
   /**
+   * The statuses besides ok and unknown with which a changing step of this kind may have done part of its work (failed
+   * after starting one of two schedules), and whether it did, as its outputs say: a run that stopped so is said to have
+   * changed something, a rollback bound to it (onlyIfRan) is offered, and the same plan is not proposed again.
+   */
+  partWay?: { statuses: readonly Status[]; changed(outputs: Readonly<Record<string, unknown>>): boolean };
+  /**
    * What a changing step of this kind changes when that is not the plan's database ("Dagster's schedules"): a run left
    * part-way having changed only such things is said to have changed those, not its database.
    */
