@@ -17,5 +17,11 @@ export function withStackJobs(rb: Runbook): Runbook {
   for (const [, step] of stepsAt(rb)) {
     if (step.kind === 'dagster-health' && step.jobs === undefined) step.jobs = jobs;
   }
+  // A schedule start takes the diagnosis' jobs: it starts the copies the verdict took as the stack's, and no other.
+  const diagnosed = rb.diagnosis.steps.find((step) => step.kind === 'dagster-health');
+  const diagnosedJobs = diagnosed?.kind === 'dagster-health' ? diagnosed.jobs : undefined;
+  for (const [, step] of stepsAt(rb)) {
+    if (step.kind === 'dagster-schedule-start' && step.jobs === undefined) step.jobs = diagnosedJobs ?? jobs;
+  }
   return rb;
 }

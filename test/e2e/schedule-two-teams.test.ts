@@ -87,4 +87,28 @@ describe('scenario 4 with another team\'s code location beside the stack\'s', ()
     expect(dagster.states.get(`${stackCopy}/all_pipelines_daily`)?.status).toBe('STOPPED');
     expect(dagster.states.get(`${stackCopy}/soda_freshness_hourly`)?.status).toBe('RUNNING');
   }, 240_000);
+  it('starts only the copies the verdict proposed: another team\'s STOPPED schedule of the same name, in a repository holding none of the stack\'s jobs, is left off by the plan and the run as the verdict said', async () => {
+    const { incident, dagster, bot } = await diagnosed({ sameNameElsewhere: true });
+    expect(slack.allText()).toContain("schedule all_pipelines_daily in ops_repo@ops_housekeeping is STOPPED: not the stack's");
+    await bot.command(`recover schedule path=b incident=${incident}`, operator);
+    await bot.settle();
+    // Before: "# starts all_pipelines_daily in ops_repo@ops_housekeeping (STOPPED when this plan was made)".
+    expect(newestPlan()).toContain('# starts all_pipelines_daily in __repository__@databox.orchestration.definitions');
+    expect(newestPlan()).not.toContain('ops_repo@ops_housekeeping');
+    await approveAndWait(bot, operator, /Validation (succeeded|failed)|Recovery (failed|ended)/);
+    expect(dagster.started).not.toContain(`${otherCopy}/all_pipelines_daily`);
+    expect(dagster.states.get(`${otherCopy}/all_pipelines_daily`)?.status).toBe('STOPPED');
+    expect(dagster.states.get(`${stackCopy}/all_pipelines_daily`)?.status).toBe('RUNNING');
+  }, 240_000);
+
+  it('refuses a schedule typed in schedules= that only another team\'s repository lists, saying whose it is', async () => {
+    const { incident, dagster, bot } = await diagnosed();
+    await bot.command(`recover schedule path=b schedules=ops_vacuum_daily incident=${incident}`, operator);
+    await bot.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(0);
+    expect(JSON.stringify(slack.responses.map((r) => r.body)) + slack.ephemerals().join('\n')).toContain(
+      "ops_vacuum_daily is listed only in ops_repo@ops_housekeeping: not the stack's (that repository holds no job all_pipelines, which __repository__@databox.orchestration.definitions holds), so not started",
+    );
+    expect(dagster.started).toEqual([]);
+  }, 240_000);
 });

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { UserError } from '../../errors.js';
 import { DagsterError, repositoryLabel, type RepositoryRef, type ScheduleStatus } from '../../dagster/graphql-client.js';
 import { copiesToStart, lastTickMs, pausedLatelyMs, scheduleStartArgv, startSchedules, tickedWithin } from '../../dagster/start-schedules.js';
+import { stackRepositories } from '../../dagster/stack-schedules.js';
+import { orList } from '../../or-list.js';
 import { didYouMean } from '../../runbook/did-you-mean.js';
 import { readNames } from '../../runbook/params.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
@@ -17,6 +19,12 @@ const schema = z.strictObject({
   schedules: template,
   /** The Definitions file the CLI loads, relative to the checkout. */
   definitionsFile: template,
+  /**
+   * The stack's Dagster jobs: without DAGSTER_LOCATION, where Dagster lists several repositories, only the copies in
+   * those holding one are started, as only their schedules make the diagnosis' verdict (stackRepositories). Not given:
+   * the diagnosis' dagster-health step's jobs, filled in at load (withStackJobs).
+   */
+  jobs: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a Dagster job name (letters, digits and underscores)')).optional(),
 });
 
 type Parsed = z.output<typeof schema>;
@@ -38,14 +46,14 @@ export type DagsterScheduleStartStep = Omit<Parsed, 'schedules'> & {
   runningAlready?: string[];
 } & ResolvedCommon;
 
-/** What the webserver listed when the plan was made, or why it could not. */
-type ListedSchedules = { listed: ScheduleStatus[] } | { error: string };
+/** What the webserver listed when the plan was made (each repository's jobs, when it listed them), or why it could not. */
+type ListedSchedules = { listed: ScheduleStatus[]; jobs?: Record<string, string[]> } | { error: string };
 
 /**
  * Where the schedules are started, decided when the plan is made: through the webserver when it listed its schedules
  * then (a name it does not list is refused at once, not found half-way through the run), else through the CLI, and why.
  */
-function route(names: readonly string[], url: string | undefined, prepared: unknown, now: Date): Pick<DagsterScheduleStartStep, 'via' | 'cliBecause' | 'offForLong' | 'copies' | 'runningAlready'> {
+function route(names: readonly string[], url: string | undefined, prepared: unknown, now: Date, stackJobs: readonly string[]): Pick<DagsterScheduleStartStep, 'via' | 'cliBecause' | 'offForLong' | 'copies' | 'runningAlready'> {
   if (!url) return { via: 'cli' };
   const answer = prepared as ListedSchedules | undefined;
   if (!answer) return { via: 'cli', cliBecause: 'the webserver was not asked for its schedules' };
@@ -57,20 +65,35 @@ function route(names: readonly string[], url: string | undefined, prepared: unkn
     const meant = unknown.map((n) => `"${n}"${didYouMean(n, names)}`).join(', ');
     throw new UserError(`the webserver lists no schedule named ${meant} (it lists: ${names.join(', ') || 'none'}): nothing was proposed`);
   }
+  // The stack's copies alone, as the diagnosis took them: another team's STOPPED copy of the same name, which its verdict
+  // said it left off, is not started.
+  const stack = stackRepositories(answer.jobs ?? {}, stackJobs);
+  const listed = answer.listed.filter((s) => stack.ours(repositoryLabel(s.repository)));
+  const elsewhereOnly = names.filter((name) => !listed.some((s) => s.name === name));
+  if (elsewhereOnly.length > 0) throw new UserError(notTheStacksSaid(elsewhereOnly, answer.listed, stackJobs, stack.holding));
   const offForLong = names.flatMap((name) => {
-    const copies = answer.listed.filter((s) => s.name === name);
+    const copies = listed.filter((s) => s.name === name);
     const stoppedLong = copies.filter((s) => s.status === 'STOPPED' && !tickedLately(s, now));
     // A copy paused lately beside it is the one started (start-schedules.ts); one alone and off for long is turned on.
     if (stoppedLong.length === 0 || copies.some((s) => s.status === 'STOPPED' && tickedLately(s, now))) return [];
     const last = Math.max(...stoppedLong.map(lastTickMs));
     return [`${name} (${last > 0 ? `no tick since ${new Date(last).toISOString().slice(0, 10)}` : 'never ticked'})`];
   });
-  const chosen = names.map((name) => ({ name, ...copiesToStart(answer.listed.filter((s) => s.name === name), now.getTime()) }));
+  const chosen = names.map((name) => ({ name, ...copiesToStart(listed.filter((s) => s.name === name), now.getTime()) }));
   const besideRunning = chosen.filter((c) => c.start.length > 0 && c.running.length > 0);
   if (besideRunning.length > 0) throw new UserError(startBesideRunningSaid(besideRunning));
   const copies = chosen.flatMap((c) => c.start.map((s) => ({ name: c.name, repository: s.repository })));
   const runningAlready = chosen.filter((c) => c.start.length === 0).map((c) => c.name);
   return { via: 'graphql', copies, ...(runningAlready.length > 0 ? { runningAlready } : {}), ...(offForLong.length > 0 ? { offForLong } : {}) };
+}
+
+/** Named schedules listed only in repositories that hold none of the stack's jobs: another team's, never started by the plan. */
+function notTheStacksSaid(names: readonly string[], listed: readonly ScheduleStatus[], stackJobs: readonly string[], holding: readonly string[]): string {
+  const each = names.map((name) => `${name} is listed only in ${[...new Set(listed.filter((s) => s.name === name).map((s) => repositoryLabel(s.repository)))].join(', ')}`).join('; ');
+  return (
+    `${each}: not the stack's (that repository holds no ${orList(stackJobs.map((job) => `job ${job}`))}, which ${holding.join(', ')} holds), so not started. ` +
+    `Nothing was proposed. Leave it out of schedules=, or start it in the Dagster UI (Overview → Schedules) if it is meant`
+  );
 }
 
 /**
@@ -186,7 +209,8 @@ export const dagsterScheduleStartStepKind = defineStepKind({
   prepare: async (_step, { dagster }): Promise<ListedSchedules | undefined> => {
     if (!dagster.url || !dagster.client) return undefined;
     try {
-      return { listed: (await dagster.client.schedulesOfEachRepository()).schedules };
+      const { schedules, jobs } = await dagster.client.schedulesOfEachRepository();
+      return { listed: schedules, jobs };
     } catch (error) {
       if (!(error instanceof DagsterError)) throw error;
       return { error: error.message.trim() };
@@ -194,7 +218,7 @@ export const dagsterScheduleStartStepKind = defineStepKind({
   },
   resolve: (step, tools): Omit<DagsterScheduleStartStep, keyof ResolvedCommon> => {
     const schedules = scheduleNames(tools.text(step.schedules));
-    return { ...step, schedules, definitionsFile: tools.text(step.definitionsFile), ...route(schedules, tools.dagster.url, tools.prepared, tools.now) };
+    return { ...step, schedules, definitionsFile: tools.text(step.definitionsFile), ...route(schedules, tools.dagster.url, tools.prepared, tools.now, step.jobs ?? []) };
   },
   describe: (step, { showArg }) => {
     const lines =
