@@ -2,7 +2,8 @@
 // since the verdict, by a run of the bot or by hand: a refusal), and how a plan's moves are pinned against that.
 import { fileAt, fileChange, type FileSeen } from '../disk/file-identity.js';
 import type { ResolvedStep } from '../engine/types.js';
-import type { RecoveryPath } from '../runbook/schema.js';
+import { readNames } from '../runbook/params.js';
+import type { Parameter, RecoveryPath } from '../runbook/schema.js';
 import { diagnosedFinding, diagnosedLeftOut, followsDiagnosedWindow } from './diagnosed-window.js';
 import { changedSomething, type Incident, type IncidentState, type Run } from './state.js';
 import { companionSuffix } from '../duckdb/companion-files.js';
@@ -32,6 +33,7 @@ export function againstDiagnosis(
   params: Readonly<Record<string, string>>,
   windows: readonly { from: string; to: string }[] = [],
   diagnosingNow?: Run,
+  definitions: Readonly<Record<string, Parameter>> = {},
 ): string | undefined {
   if (recovery.needsIncident) return undefined;
   const diagnosis = incident.diagnosis;
@@ -62,7 +64,14 @@ export function againstDiagnosis(
   );
   const inWindows = new Set(windows.flatMap((w) => [w.from, w.to]));
   const others = Object.keys(followed).filter(
-    (name) => !inWindows.has(name) && recovery.parameters.includes(name) && params[name] !== undefined && params[name] !== diagnosis.params[name] && params[name] !== diagnosis.suggested[name],
+    (name) =>
+      !inWindows.has(name) &&
+      recovery.parameters.includes(name) &&
+      params[name] !== undefined &&
+      params[name] !== diagnosis.params[name] &&
+      params[name] !== diagnosis.suggested[name] &&
+      // Fewer of the names it found (schedules=a of a,b) is what it looked at: namesLeftOut says what is left out.
+      !(definitions[name]?.type === 'names' && namesWithin(params[name], followed[name])),
   );
   if (others.length > 0) {
     const was = others.map((name) => `${name}=${followed[name]}`).join(' ');
@@ -97,6 +106,35 @@ export function windowLeftOut(incident: Incident, recovery: RecoveryPath, params
   const now = given.flatMap((w) => [`${w.from}=${params[w.from]}`, `${w.to}=${params[w.to]}`]).join(' ');
   const one = /^bad day |^\d{4}-\d{2}-\d{2}( … \d{4}-\d{2}-\d{2})? of the window /.test(left);
   return `The diagnosis found ${finding}; this plan is for ${now}, which leaves out ${left}: this plan does not recover ${one ? 'it' : 'them'} (propose another plan for ${one ? 'it' : 'them'} once this one has run).`;
+}
+
+/** Whether every name of `value` is one of `found`'s, both lists of names (a,b). */
+function namesWithin(value: string | undefined, found: string | undefined): boolean {
+  if (value === undefined || found === undefined) return false;
+  const of = new Set(readNames(found).names);
+  const names = readNames(value).names;
+  return names.length > 0 && names.every((name) => of.has(name));
+}
+
+/**
+ * What a plan given fewer of the names the diagnosis looked at or found (schedules=a, where it found a,b) leaves out of
+ * them, and what becomes of those (the parameter's leftOut: left STOPPED): not against the diagnosis, but the approver
+ * must see what the plan does not do. Undefined when it leaves none out.
+ */
+export function namesLeftOut(incident: Incident, recovery: RecoveryPath, params: Readonly<Record<string, string>>, definitions: Readonly<Record<string, Parameter>>): string | undefined {
+  const diagnosis = incident.diagnosis;
+  if (recovery.needsIncident || !diagnosis) return undefined;
+  const followed: Record<string, string> = { ...diagnosis.params, ...diagnosis.suggested };
+  const said = Object.keys(followed).flatMap((name) => {
+    const definition = definitions[name];
+    const value = params[name];
+    if (definition?.type !== 'names' || !recovery.parameters.includes(name) || !namesWithin(value, followed[name])) return [];
+    const given = new Set(readNames(value as string).names);
+    const left = readNames(followed[name] as string).names.filter((n) => !given.has(n));
+    if (left.length === 0) return [];
+    return [`The diagnosis looked at ${name}=${followed[name]}; this plan is for ${name}=${value}, which leaves out ${left.join(', ')} (${definition.leftOut ?? 'not acted on by this plan'}).`];
+  });
+  return said.length > 0 ? said.join(' ') : undefined;
 }
 
 /**

@@ -62,7 +62,7 @@ import { guardsReadNewestSaid } from './guards-read-newest.js';
 import { fileWrittenSinceSaid, recoveryEnded } from './file-written-since.js';
 import { writtenSinceRecoverySaid } from './written-since-recovery.js';
 import { asDiagnosedBy } from './as-diagnosed.js';
-import { againstDiagnosis, changedSinceDiagnosis, cleanupAfterRollback, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed, pinnedAsWritten, windowLeftOut } from './against-diagnosis.js';
+import { againstDiagnosis, changedSinceDiagnosis, cleanupAfterRollback, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed, namesLeftOut, pinnedAsWritten, windowLeftOut } from './against-diagnosis.js';
 import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
 import { firstLine } from '../excerpt.js';
@@ -1091,9 +1091,11 @@ export class IncidentService {
     const nothingThere = continues ? undefined : previewsNoneSaid(recovery, previews, values, { incident: this.incident(incident.id), windows: rb.windows, params: rawParameters(params) });
     const decided = continues
       ? await this.continuedWarning(this.run(continues))
-      : (againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows, this.deps.state.diagnosisRunning(lockKey, incident.id)) ??
+      : (againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows, this.deps.state.diagnosisRunning(lockKey, incident.id), rb.parameters) ??
         cleanupAfterRollback(this.incident(incident.id), recovery));
-    const leftOut = continues ? undefined : windowLeftOut(this.incident(incident.id), recovery, rawParameters(params), rb.windows);
+    const leftOut = continues
+      ? undefined
+      : [windowLeftOut(this.incident(incident.id), recovery, rawParameters(params), rb.windows), namesLeftOut(this.incident(incident.id), recovery, rawParameters(params), rb.parameters)].filter(Boolean).join(' ') || undefined;
     const undoesOthers = recoveriesUndoneSaid(this.deps.state, incident.id, lockKey, steps);
     const unvalidatable = this.validationNeedsDagster(rb);
     const warning = [decided, leftOut, drift, loading, nothingThere, ...planWarnings(steps), guardsRead, undoesOthers, unvalidatable].filter(Boolean).join(' ') || undefined;

@@ -45,7 +45,16 @@ export const parameter = z.discriminatedUnion('type', [
   z.strictObject({ ...parameterCommon, type: z.literal('timestamp'), notFuture: z.boolean().default(false), default: z.string().optional() }),
   z.strictObject({ ...parameterCommon, type: z.literal('identifier'), default: z.string().optional() }),
   /** Names such as Dagster schedules, comma-separated ("a,b"): each letters, digits and _ only; read as that list, in that order. */
-  z.strictObject({ ...parameterCommon, type: z.literal('names'), default: z.string().optional() }),
+  z.strictObject({
+    ...parameterCommon,
+    type: z.literal('names'),
+    default: z.string().optional(),
+    /**
+     * What becomes of a name the diagnosis suggested that a plan given fewer leaves out ("left STOPPED: not started by
+     * this plan"), said beside the names left out; without it, "not acted on by this plan".
+     */
+    leftOut: z.string().min(1).optional(),
+  }),
   /** A plain token such as a plan id: letters, digits and _ . : - only. */
   z.strictObject({ ...parameterCommon, type: z.literal('token'), default: z.string().optional() }),
   /**

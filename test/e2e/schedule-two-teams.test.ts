@@ -111,4 +111,17 @@ describe('scenario 4 with another team\'s code location beside the stack\'s', ()
     );
     expect(dagster.started).toEqual([]);
   }, 240_000);
+  it('says which paused schedules a narrower schedules= leaves out, and that they stay STOPPED, rather than that the diagnosis did not look at them; a schedule it did not propose is still warned of', async () => {
+    const { incident, bot } = await diagnosed();
+    await bot.command(`recover schedule path=b schedules=all_pipelines_daily incident=${incident}`, operator);
+    await bot.settle();
+    // Before: "The diagnosis looked at schedules=all_pipelines_daily,usgs_partitioned_daily; this plan is for schedules=all_pipelines_daily, which it did not look at."
+    expect(newestPlan()).toContain(
+      'The diagnosis looked at schedules=all_pipelines_daily,usgs_partitioned_daily; this plan is for schedules=all_pipelines_daily, which leaves out usgs_partitioned_daily (left STOPPED: not started by this plan).',
+    );
+    expect(newestPlan()).not.toContain('which it did not look at');
+    await bot.command(`recover schedule path=b schedules=all_pipelines_daily,soda_freshness_hourly incident=${incident}`, operator);
+    await bot.settle();
+    expect(newestPlan()).toContain('this plan is for schedules=all_pipelines_daily,soda_freshness_hourly, which it did not look at.');
+  }, 240_000);
 });
