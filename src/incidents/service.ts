@@ -82,6 +82,7 @@ import { notARecovery } from './not-a-recovery.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import { acknowledgedTornWords } from '../journal/torn-tail.js';
 import { boundToStepsNotInRun } from './rollback-bound-steps.js';
+import { notUndoneByRollback } from './not-undone-by-rollback.js';
 import { boundToRan, partsUndoing, rollbackPartsFor } from './rollback-parts.js';
 import { rollbackReadsUnset } from './rollback-reads-unset.js';
 import { snapshotsNotRestored, snapshotsNotRestoredSaid } from './snapshots-not-restored.js';
@@ -167,10 +168,16 @@ function notUndoneNotes(path: RecoveryPath, recoveryRun: Run): string | undefine
   return notes.length > 0 ? `${notes.join('; ')}.` : undefined;
 }
 
-/** The rollback plan's "# not undone by this rollback: …" line; undefined when it leaves nothing. */
+/**
+ * The rollback plan's "# not undone by this rollback: …" line; undefined when it leaves nothing. Besides the path's
+ * notes, what its step kinds say it never undoes (a backfill's runs) of the steps that changed something, as the
+ * rollback's offer says it: nothing of a backfill Dagster refused, or one the recovery never reached.
+ */
 function notUndoneLine(path: RecoveryPath, recoveryRun: Run): string | undefined {
   const notes = notUndoneNotes(path, recoveryRun);
-  return notes && `# not undone by this rollback: ${notes}`;
+  const leftByKind = notUndoneByRollback(recoveryRun).map((note) => `of what the recovery changed, ${note}.`);
+  const said = [notes, ...leftByKind].filter(Boolean);
+  return said.length > 0 ? `# not undone by this rollback: ${said.join(' ')}` : undefined;
 }
 
 /** A command naming an incident abandoned as it opened is refused: nothing of it ran, and it has nowhere to be shown. */

@@ -124,4 +124,18 @@ describe('scenario 4 with another team\'s code location beside the stack\'s', ()
     await bot.settle();
     expect(newestPlan()).toContain('this plan is for schedules=all_pipelines_daily,soda_freshness_hourly, which it did not look at.');
   }, 240_000);
+  it('says in the rollback plan that a backfill is not undone only when the recovery launched one: not after Dagster refused the launch', async () => {
+    const { incident, dagster, bot } = await diagnosed({ failBackfill: true });
+    await bot.command(`recover schedule path=b incident=${incident}`, operator);
+    await bot.settle();
+    await approveAndWait(bot, operator, /Recovery failed/);
+    expect(dagster.launched).toHaveLength(1);
+    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length > 0, 30_000);
+    await bot.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await bot.settle();
+    const rollbackPlan = String(slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan ')).at(-1)?.blocks);
+    expect(rollbackPlan).toContain('GraphQL stopRunningSchedule: all_pipelines_daily in __repository__@databox.orchestration.definitions');
+    // Before: "# not undone by this rollback: a backfill the recovery launched, whose runs go on writing the marts; …".
+    expect(rollbackPlan).not.toMatch(/not undone by this rollback|backfill the recovery launched|Cancel backfill/);
+  }, 240_000);
 });

@@ -1279,8 +1279,10 @@ describe('/databox diagnose schedule and recover schedule', () => {
     const rollback = planStep(1);
     expect(rollback).toContain('GraphQL stopRunningSchedule: all_pipelines_daily in __repository__@databox.orchestration.definitions');
     expect(rollback).not.toContain('soda_freshness_hourly');
-    expect(rollback).toContain('# not undone by this rollback: the backfill the recovery launched (');
-    expect(rollback).toContain('cancel it in the Dagster UI (Overview → Backfills → ');
+    const rollbackPlan = String(slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan ')).at(-1)?.blocks);
+    expect(rollbackPlan).toContain(
+      '# not undone by this rollback: of what the recovery changed, the backfill it launched (lxkdvmpa), whose runs go on writing the marts: cancel it in the Dagster UI (Overview → Backfills → lxkdvmpa → Cancel backfill).',
+    );
     await bot.click(slack.buttons('approve_plan').at(-1)!, operator);
     await bot.settle();
     await slack.waitFor('the rollback', () => /Rollback (succeeded|failed)/.test(slack.allText()), 60_000);

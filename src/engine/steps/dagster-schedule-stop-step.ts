@@ -18,8 +18,6 @@ const schema = z.strictObject({
   copies: template,
   /** The Definitions file the CLI loads, relative to the checkout. */
   definitionsFile: template,
-  /** The backfill the recovery launched ("{{recovery.backfill.backfillId?}}"): not undone here, and the plan says how to cancel it. */
-  launchedBackfill: template.default(''),
   /**
    * The start time Dagster gave each copy the recovery started through the webserver ("{{recovery.start_schedules.startTimestamps?}}",
    * each "copy=seconds"): a copy with another one now was stopped and started again since, by hand, and is left as it is.
@@ -101,12 +99,6 @@ function statusWhenPlannedSaid(copy: Copy): string {
     return restarted ? ` (RUNNING when this plan was made, but ${restarted}: a start by hand, not the recovery's, so left as it is)` : ` (RUNNING when this plan was made${unseen})`;
   }
   return ` (${copy.statusWhenPlanned} when this plan was made: paused since the recovery started it, so left as it is, and left as is too if it is started again by the time this runs)`;
-}
-
-function backfillNote(step: DagsterScheduleStopStep): string {
-  const which = step.launchedBackfill ? `the backfill the recovery launched (${step.launchedBackfill})` : 'a backfill the recovery launched';
-  const where = step.launchedBackfill ? `Overview → Backfills → ${step.launchedBackfill} → Cancel backfill` : 'Overview → Backfills → the one tagged databox/incident → Cancel backfill';
-  return `# not undone by this rollback: ${which}, whose runs go on writing the marts; cancel it in the Dagster UI (${where})`;
 }
 
 interface StopOutcome {
@@ -199,7 +191,6 @@ export const dagsterScheduleStopStepKind = defineStepKind({
   templates: (step) => [
     { at: ['copies'], template: step.copies, as: 'text' },
     { at: ['definitionsFile'], template: step.definitionsFile, as: 'text' },
-    { at: ['launchedBackfill'], template: step.launchedBackfill, as: 'text' },
     { at: ['startedAt'], template: step.startedAt, as: 'text' },
   ],
   resolve: (step, tools): Omit<DagsterScheduleStopStep, keyof ResolvedCommon> => {
@@ -210,7 +201,7 @@ export const dagsterScheduleStopStepKind = defineStepKind({
     if (inRepositories.length > 0 && !tools.dagster.url) {
       throw new UserError(`${needsWebserverSaid(inRepositories)}. Nothing was proposed: set DAGSTER_URL and ask again, or stop it in the Dagster UI (Overview → Schedules)`);
     }
-    return { ...rest, copies, definitionsFile: tools.text(step.definitionsFile), launchedBackfill: tools.text(step.launchedBackfill) };
+    return { ...rest, copies, definitionsFile: tools.text(step.definitionsFile) };
   },
   // Each copy's state as the plan is made: the approver sees one paused by hand since the recovery, which is left as it is.
   readWhenPlanned: async (step, { dagster }) => {
@@ -233,7 +224,6 @@ export const dagsterScheduleStopStepKind = defineStepKind({
     [
       ...step.copies.map((copy) => (copy.repository ? `GraphQL stopRunningSchedule: ${copySaid(copy)}${statusWhenPlannedSaid(copy)}` : scheduleCliArgv('stop', copy.name, step.definitionsFile).map(showArg).join(' '))),
       '# only the copies the recovery started, or may have (its answer lost); a schedule that was already running before it is left running',
-      backfillNote(step),
     ].join('\n'),
   programs: (step, root) => (step.copies.some((copy) => !copy.repository) ? [{ file: 'uv', cwd: root }] : []),
   changesElsewhere: "Dagster's schedules",
