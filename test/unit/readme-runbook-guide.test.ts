@@ -6,7 +6,7 @@ import { engineStatuses } from '../../src/engine/execute-steps.js';
 import { forStep } from '../../src/engine/steps/define-step-kind.js';
 import { stepKinds } from '../../src/engine/steps/index.js';
 import { engineValueNames, scopedValueNames, targetFieldNames, targetValueNames } from '../../src/engine/template-values.js';
-import { checkRunbooks } from '../../src/runbook/load.js';
+import { checkRunbooks, checkRunbookText } from '../../src/runbook/load.js';
 import { followUp, parameter, recoveryPath, runbook, verdict } from '../../src/runbook/schema.js';
 import { stepCommon } from '../../src/runbook/step-common.js';
 import { projectRoot, useTempDirs } from '../support/fixtures.js';
@@ -59,6 +59,13 @@ const firstColumnNames = (rows: string[][]) => rows.flatMap((row) => codeNames(r
 
 const sorted = (names: Iterable<string>) => [...new Set(names)].sort();
 
+/** The row whose first cell names `name` first. */
+function rowOf(rows: string[][], name: string): string[] {
+  const row = rows.find((cells) => codeNames(cells[0] ?? '')[0] === name);
+  expect(row, `a row for ${name}`).toBeDefined();
+  return row!;
+}
+
 /**
  * Steps standing for every variant of a kind whose statuses or outputs depend on the step's fields: the README lists
  * what all of them can give. Only the fields the kind's declaration reads are set.
@@ -108,12 +115,26 @@ describe('README "Writing a runbook"', () => {
     expect(checkRunbooks(beside).problems).toEqual([]);
   });
 
+  it('shows the refusals `runbooks check` gives for the two mistakes it makes in the example', () => {
+    const example = fs.readFileSync(examplePath, 'utf8');
+    const mistakes = [
+      ['when: { step: results, status: failing }', 'when: { step: results, status: failng }'],
+      ['{{steps.scan.exitCode}}', '{{steps.scan.output}}'],
+    ] as const;
+    for (const [right, wrong] of mistakes) {
+      expect(example).toContain(right);
+      const checked = checkRunbookText(example.replace(right, wrong), '/srv/runbooks/soda.yml');
+      expect(checked.ok).toBe(false);
+      for (const problem of checked.ok ? [] : checked.problems) expect(subsection('Checking a runbook').join('\n'), 'the refusal as README shows it').toContain(problem);
+    }
+  });
+
   it('lists every step kind, and only those, with the fields its schema has', () => {
     const rows = table('Step kinds');
     expect(sorted(rows.flatMap((row) => codeNames(row[0] ?? '')))).toEqual(sorted(stepKinds.map((kind) => kind.kind)));
     const common = new Set([...Object.keys(stepCommon), 'kind']);
     for (const kind of stepKinds) {
-      const row = rows.find((cells) => codeNames(cells[0] ?? '')[0] === kind.kind)!;
+      const row = rowOf(rows, kind.kind);
       const shape = kind.schema.shape as Record<string, { safeParse(value: unknown): { success: boolean } }>;
       const fields = Object.keys(shape)
         .filter((field) => !common.has(field))
@@ -125,7 +146,7 @@ describe('README "Writing a runbook"', () => {
   it("lists each step kind's statuses and outputs as the kind declares them", () => {
     const rows = table('Step kinds');
     for (const kind of stepKinds) {
-      const row = rows.find((cells) => codeNames(cells[0] ?? '')[0] === kind.kind)!;
+      const row = rowOf(rows, kind.kind);
       expect(sorted(codeNames(row[3] ?? '')), `statuses of ${kind.kind}`).toEqual(declaredOver(kind.kind, kind.statuses as never, (statuses: readonly string[]) => [...statuses]));
       expect(sorted(codeNames(row[4] ?? '')), `outputs of ${kind.kind}`).toEqual(declaredOver(kind.kind, kind.outputs as never, (outputs: object) => Object.keys(outputs)));
     }
@@ -145,7 +166,7 @@ describe('README "Writing a runbook"', () => {
     expect(sorted(firstColumnNames(types))).toEqual(sorted(options.map((option) => option.shape.type.value)));
     const shared = new Set(['type', 'description', 'required', 'default']);
     for (const option of options) {
-      const row = types.find((cells) => codeNames(cells[0] ?? '')[0] === option.shape.type.value)!;
+      const row = rowOf(types, option.shape.type.value);
       expect(sorted(codeNames(row[1] ?? '')), `fields of a ${option.shape.type.value} parameter`).toEqual(sorted(Object.keys(option.shape).filter((field) => !shared.has(field))));
     }
     expect(sorted(firstColumnNames(table('Verdicts')))).toEqual(sorted(Object.keys(verdict.shape)));
