@@ -152,6 +152,19 @@ describe('README "Writing a runbook"', () => {
     }
   });
 
+  it('says which step kinds must mutate (or be destructive) and which may not mutate, as their rules say', () => {
+    const rows = table('Step kinds');
+    // A step of each kind, its other fields as plain as its rules read them: only mutates and destructive vary.
+    const plain = { id: 'x', title: 'x', argv: ['true'], classify: [], cwd: '.', env: {}, sql: 'SELECT 1', params: [], where: 'true', table: 't', from: 'a', to: 'b', tables: [], seenBy: [], acceptStatuses: [], expectSchemas: [], expectMarts: [], notFewerThan: [], writtenSince: [], schedules: [], databases: [], database: 'd', name: 'n', path: 'p', job: 'j', definitionsFile: 'f' };
+    for (const kind of stepKinds) {
+      const refused = (mutates: boolean) => (kind.rules?.({ ...plain, kind: kind.kind, mutates, destructive: false } as never) ?? []).map((issue) => issue.at.join('.'));
+      const changes = rowOf(rows, kind.kind)[5] ?? '';
+      expect(changes.startsWith('mutates'), `${kind.kind}: "${changes}" starts with "mutates" where the kind must mutate`).toBe(refused(false).includes('mutates'));
+      expect(changes.includes('mutates refused'), `${kind.kind}: "${changes}" says "mutates refused" where the kind may not mutate`).toBe(refused(true).includes('mutates'));
+      expect(changes.includes('destructive (required)'), `${kind.kind}: "${changes}" says "destructive (required)" where the kind must be`).toBe(refused(true).includes('destructive'));
+    }
+  });
+
   it('names the statuses the engine gives any step', () => {
     const sentence = /one the engine gives any step: ([^.]*)\./.exec(guide().replace(/\n/g, ' '));
     expect(sentence, 'the sentence naming them').not.toBeNull();
