@@ -244,6 +244,8 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   const paths = Object.hasOwn(catalog, scenario) ? catalog[scenario] : undefined;
   if (!paths) return fail(`unknown scenario ${quoted(typedScenario as string)}${didYouMean(String(typedScenario), Object.keys(catalog))}: known scenarios are ${Object.keys(catalog).join(', ')}`, verb);
   const params: Record<string, string> = {};
+  // Each parameter as it was typed, so one given twice is refused quoting both ways it was written.
+  const typedPairs: Record<string, string> = {};
   for (const [index, pair] of pairs.entries()) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
@@ -256,7 +258,8 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
     const key = pair.slice(0, eq).toLowerCase();
     const value = key === 'path' ? pair.slice(eq + 1).toLowerCase() : pair.slice(eq + 1);
     if (!/^[a-z][a-z0-9_]{0,40}$/.test(key)) return fail(`${quoted(key)} is not a parameter name`, verb);
-    if (Object.hasOwn(params, key)) return fail(`${key} is given twice`, verb);
+    if (Object.hasOwn(typedPairs, key)) return fail(`${key} is given twice (${clip(typedPairs[key] as string)}, ${clip(pair)}): keep one`, verb);
+    typedPairs[key] = pair;
     // Shell habit: single quotes are not the grammar's, so they would be part of the value ("'2026-04-20' is not a date").
     const singleQuoted = /^['\u2018\u2019](.*)['\u2018\u2019]$/.exec(value);
     if (singleQuoted) return fail(`${key}=${clip(value)} is in single quotes, which would be part of the value: give it bare or in double quotes, ${key}=${clip(singleQuoted[1] as string)}`, verb);

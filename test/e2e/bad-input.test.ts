@@ -79,7 +79,7 @@ const cases: [string, string, RegExp][] = [
   ['shell operators, as Slack escapes them', 'recover duckdb path=b backup=x;rm&amp;&amp;ls&gt;out', /backup=x;rm&amp;&amp;ls&gt;out contains shell metacharacters/],
   ['an unclosed quote', 'recover duckdb path=b backup="/tmp/a b', /a double quote is not closed/],
   ['10 kB of text', `diagnose duckdb ${'x'.repeat(10_000)}`, /at most 1000 are accepted/],
-  ['a parameter given twice', 'recover duckdb path=a path=b', /path is given twice/],
+  ['a parameter given twice', 'recover duckdb path=a PATH=b', /path is given twice \(path=a, PATH=b\): keep one/],
   ['status with extra words', 'status please', /"status" takes nothing after it/],
   // Answered in the ack with the way on; the bot's journal path is the terminal's business, not the channel's.
   ['an incident id nobody recorded', 'diagnose duckdb incident=dbx-20261205-abcd', /^:warning: no incident `dbx-20261205-abcd` is on record here: leave out incident= to open a new incident, or find the id with \/databox status \(each incident's first message shows it too\)$/],

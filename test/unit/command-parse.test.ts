@@ -35,8 +35,11 @@ const malformed: Malformed[] = [
   { text: 'diagnose duckdb backup', error: /^"backup" is not a key=value parameter$/, usage: diagnoseUsage },
   { text: 'diagnose duckdb =x', error: /^"=x" is not a key=value parameter$/, usage: diagnoseUsage },
   { text: 'diagnose duckdb Back-up=x', error: /^"back-up" is not a parameter name$/, usage: diagnoseUsage },
-  { text: 'diagnose duckdb day=2026-04-18 day=2026-04-19', error: /^day is given twice$/, usage: diagnoseUsage },
-  { text: 'recover duckdb path=a path=b', error: /^path is given twice$/, usage: recoverUsage },
+  // Both ways it was typed are quoted, so the one to keep can be seen, whatever its case or value.
+  { text: 'diagnose duckdb day=2026-04-18 day=2026-04-19', error: /^day is given twice \(day=2026-04-18, day=2026-04-19\): keep one$/, usage: diagnoseUsage },
+  { text: 'recover duckdb path=a path=b', error: /^path is given twice \(path=a, path=b\): keep one$/, usage: recoverUsage },
+  { text: 'recover duckdb path=a PATH=b', error: /^path is given twice \(path=a, PATH=b\): keep one$/, usage: recoverUsage },
+  { text: 'recover duckdb path=a path=a', error: /^path is given twice \(path=a, path=a\): keep one$/, usage: recoverUsage },
   // Nothing given would read as the parameter left out: a plain diagnosis, a new incident.
   { text: 'diagnose duckdb at=', error: /^at= gives no value: give one \(at=…\), or leave at out$/, usage: diagnoseUsage },
   { text: 'diagnose duckdb snapshot="   "', error: /^snapshot="   " gives no value \(only spaces\): give one \(snapshot=…\), or leave snapshot out$/, usage: diagnoseUsage },
