@@ -18,7 +18,7 @@ import { redactDeep } from '../src/redact.js';
 import { scenarioCommands } from '../src/runbook/scenario-commands.js';
 import type { HandlerDeps } from './index.js';
 import { typedDiagnosis, type AskedFor, type RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
-import type { Incident } from '../src/incidents/state.js';
+import type { Incident, Run } from '../src/incidents/state.js';
 import { followItIn, incidentThread } from '../src/slack/slack-refs.js';
 import { tellIfNotShown } from '../src/slack/plan-not-shown.js';
 import { typedAtTerminal } from '../src/commands/terminal-commands.js';
@@ -85,6 +85,12 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       // where a second person approves it with its button. Nothing changes before that.
       try {
         await deps.access.requireRequester(command.user_id);
+        // A read-only run this bot runs (a validation waiting for the marts) is stopped at once: that changes nothing.
+        const stopped = deps.service.stopReadOnly(cmd.run, command.user_id);
+        if (stopped) {
+          await tell(readOnlyStoppedText(stopped), { incident: stopped.incidentId });
+          return;
+        }
         const run = deps.service.requestUnlock(cmd.run, command.user_id);
         const request = unlockRequestMessage(run, command.user_id);
         await respond({ response_type: 'in_channel', replace_original: false, ...request }).catch(async (error: unknown) => {
@@ -268,7 +274,13 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
         }
       });
       // Set once the job is queued: a queue that refused it has answered already.
-      if (started && !cmd.incident) slowNote = setTimeout(() => void tell(stillOpeningText(deps.delivery?.slowOpeningReason())), slowOpeningMs);
+      // Still waiting for a worker then: what it waits behind is said, as for any other command.
+      if (started && !cmd.incident) {
+        slowNote = setTimeout(
+          () => void tell(jobStarted ? stillOpeningText(deps.delivery?.slowOpeningReason()) : queuedText(`/databox ${command.text}`, deps.queue.jobs().running, 'its incident opens in this channel then, with every step in its thread')),
+          slowOpeningMs,
+        );
+      }
       else if (!jobStarted) queuedNote = setTimeout(() => void tell(queuedText(`/databox ${command.text}`, deps.queue.jobs().running, 'its thread shows it then')), slowOpeningMs);
     } catch (error) {
       diagnosis?.done();
@@ -281,6 +293,11 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
 const slowOpeningMs = 3_000;
 function stillOpeningText(slackWait: string | undefined): string {
   return `:hourglass_flowing_sand: Your diagnosis is queued or under way, but its incident's first message is not in the channel yet (${slackWait ?? 'the bot is busy, or Slack is slow to take it'}): it opens here as soon as it can, with every step in its thread.`;
+}
+
+/** The answer to an unlock of a read-only run, stopped at once. */
+function readOnlyStoppedText(run: Run): string {
+  return `:octagonal_sign: Stopped ${run.kind} \`${escapeMrkdwn(run.id)}\` (${escapeMrkdwn(run.title)}) at once: it only reads, so stopping it changed nothing, and no second person needs to approve it. Its thread says where it stopped; run it again when there is something to check.`;
 }
 
 /** `then`: where the person who typed it sees it once it starts. */

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parseDuration } from '../config.js';
 import type { Step } from '../runbook/schema.js';
-import { render, renderAdvice, renderSql, type TemplateContext } from '../runbook/template.js';
+import { has, render, renderAdvice, renderSql, type TemplateContext } from '../runbook/template.js';
 import { botObjectName, botSnapshotPrefix } from '../database/sql-literal.js';
 import { defaultDagsterSettings, type DagsterSettings, type PlanReadTools, type PrepareTools, type ResolveTools } from './steps/define-step-kind.js';
 import { stepKind } from './steps/index.js';
@@ -47,7 +47,9 @@ export function resolveStep(step: Step, ctx: ResolveContext, guard = false, earl
   // Said with the values the plan is made with (a parameter's attributes, what the recovery did): kept in the plan.
   const whenFailed = step.whenFailed === undefined ? {} : { whenFailed: renderAdvice(step.whenFailed, ctx.values) };
   const whenRefused = step.whenRefused === undefined ? {} : { whenRefused: renderAdvice(step.whenRefused, ctx.values) };
-  return { ...kind.resolve(step, resolveTools(ctx, step.id, earlier)), ...whenFailed, ...whenRefused, timeoutMs, guard } as ResolvedStep;
+  // A wait whose parameter was not given has nothing to wait for: the step is asked once, and the plan says no wait.
+  const noWait = step.waitUntil?.onlyIfGiven !== undefined && !has(step.waitUntil.onlyIfGiven, ctx.values) ? { waitUntil: undefined } : {};
+  return { ...kind.resolve(step, resolveTools(ctx, step.id, earlier)), ...whenFailed, ...whenRefused, ...noWait, timeoutMs, guard } as ResolvedStep;
 }
 
 /**

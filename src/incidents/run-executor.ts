@@ -64,6 +64,11 @@ export interface RunExecutorDeps {
 export class RunExecutor {
   /** Aborted when the bot shuts down: running commands are killed and their runs end as failed, on the record. */
   private readonly stopping = new AbortController();
+  /**
+   * One per read-only run under way here (a validation waiting for the marts): stopping it alone changes nothing, so
+   * whoever may request can stop it at once (stopReadOnly). Runs that change data are stopped only with the bot.
+   */
+  private readonly readOnlyStops = new Map<string, AbortController>();
   /** The Dagster webserver's client when DAGSTER_URL is set (scenario 4's steps). */
   private readonly dagsterClient?: DagsterClient;
 
@@ -76,7 +81,7 @@ export class RunExecutor {
     return stepOutputFile(this.deps.config.stateDir, run, stepId);
   }
 
-  private stepContext(incidentId: string, runId: string, run?: Run) {
+  private stepContext(incidentId: string, runId: string, run?: Run, signal: AbortSignal = this.stopping.signal) {
     const { config } = this.deps;
     return {
       outputFile: run ? (stepId: string) => this.outputPath(run, stepId) : undefined,
@@ -94,7 +99,7 @@ export class RunExecutor {
       startDetached: this.deps.startDetached,
       redact: this.deps.redact,
       clock: this.deps.clock,
-      signal: this.stopping.signal,
+      signal,
       // With its start time, boot and host: a restart stops it only while that PID is provably still this process.
       processStarted: (pid: number, argv: readonly string[]) =>
         void this.deps.journal
@@ -109,6 +114,13 @@ export class RunExecutor {
   /** Stops what is running (commands are killed with their process trees); the runs end as failed in the journal, with `why`. */
   stopRunning(why = 'the bot is shutting down'): void {
     this.stopping.abort(why);
+  }
+
+  /** Stops the read-only run `runId` if it is under way here, with `why`; false when it is not (or changes data). */
+  stopReadOnly(runId: string, why: string): boolean {
+    const stop = this.readOnlyStops.get(runId);
+    stop?.abort(why);
+    return stop !== undefined;
   }
 
 
@@ -146,10 +158,13 @@ export class RunExecutor {
     let outcome: { ok: boolean; statuses: Map<string, string>; cutShort?: boolean } = { ok: false, statuses: new Map() };
     let completed = false;
     let stoppedBy: unknown;
+    const ownStop = new AbortController();
+    if (!run.mutates) this.readOnlyStops.set(run.id, ownStop);
+    const signal = AbortSignal.any([this.stopping.signal, ownStop.signal]);
     try {
       outcome = await executeSteps(
         run.steps,
-        this.stepContext(run.incidentId, run.id, run),
+        this.stepContext(run.incidentId, run.id, run, signal),
         {
           stepStarted: async (step, index) => {
             // A changing step's start is durable: on disk before it runs, or it does not run.
@@ -167,12 +182,13 @@ export class RunExecutor {
       );
       // Stopped part-way (the bot stopping, Ctrl-C at the terminal): what its steps found is not the whole answer, so a
       // diagnosis gets no verdict and a validation no "failed" advice from it.
-      if (outcome.cutShort) throw new StoppedError(`stopped before it finished: ${stopReason(this.stopping.signal)}`);
+      if (outcome.cutShort) throw new StoppedError(`stopped before it finished: ${stopReason(signal)}`);
       completed = true;
     } catch (error) {
       stoppedBy = error;
       throw error;
     } finally {
+      this.readOnlyStops.delete(run.id);
       // A diagnosis that ran to the end succeeds as a run: its failing checks are evidence, judged by the verdict.
       const status = completed && (run.kind === 'diagnosis' || outcome.ok) ? 'succeeded' : 'failed';
       await this.finish(run, status, completed ? undefined : whyStopped(stoppedBy));

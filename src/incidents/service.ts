@@ -1446,6 +1446,21 @@ export class IncidentService {
     return run;
   }
 
+  /**
+   * An unlock of a read-only run (a validation waiting for the marts, a diagnosis) this bot is running: it is stopped at
+   * once, without a second person, as stopping it changes nothing; on the record as asked by `requester`. Undefined
+   * when `runId` is no such run: the unlock goes on as for any other (requestUnlock).
+   */
+  stopReadOnly(runId: string, requester: string): Run | undefined {
+    this.deps.journal.catchUp();
+    const run = this.deps.state.runs.get(runId);
+    if (run?.status !== 'running' || run.mutates) return undefined;
+    // Run by another process (a terminal's CLI), it is not this bot's to stop: the unlock says who runs it.
+    if (!this.executor.stopReadOnly(runId, 'stopped with unlock: it only reads, so stopping it changed nothing')) return undefined;
+    this.deps.journal.append({ type: 'unlock.requested', incident: run.incidentId, actor: requester, data: { runId, was: run.status, stoppedAtOnce: 'read-only' } });
+    return run;
+  }
+
   /** After an unlock from Slack: the run's message shows it interrupted, and a rollback is offered if it changed something. */
   async reportUnlocked(run: Run): Promise<void> {
     await this.safely(() => this.reporter.runFinished(this.incident(run.incidentId), run));

@@ -622,6 +622,8 @@ function timelineEntry(record: JournalRecord, state: IncidentState, rootOf: Root
       // Lines from before the button was recorded say either.
       return `${at} ${who(record.actor)} tried to ${data.unlock ? 'approve the unlock of' : data.decision === 'approve' || data.decision === 'reject' ? data.decision : 'approve or reject'} \`${plain(String(data.runId ?? ''))}\`, refused: ${plain(String(data.reason ?? ''))}`;
     case 'unlock.requested':
+      // A read-only run is stopped at once: stopping it changes nothing, so no second person approves it.
+      if (data.stoppedAtOnce === 'read-only') return `${at} ${who(record.actor)} **stopped** the read-only \`${plain(String(data.runId ?? ''))}\` with unlock (stopping it changes nothing)`;
       return `${at} ${who(record.actor)} asked to **unlock** \`${plain(String(data.runId ?? ''))}\`, left ${plain(String(data.was ?? ''))}, for a second person to approve`;
     case 'run.approved':
       return `${at} ${who(record.actor)} **approved** ${run ? `${runLabel(run)} (\`${run.id}\`, plan \`${shortHash(run.hash)}\`)` : `\`${plain(String(data.runId))}\``}${run ? `, ${formatDuration(between(run.proposedAt, record.at))} after it was proposed` : ''}${typeof data.crossesFrontEnds === 'string' ? ` (${plain(data.crossesFrontEnds)})` : ''}${run?.runbookChanged ? `; ${plain(runbookChangedAtApproval(run.runbookChanged))}` : ''}`;

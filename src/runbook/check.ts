@@ -362,6 +362,10 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
           if (!statuses.includes(status)) add([...here, 'waitUntil', 'status', j], `a ${step.kind} step never ends "${status}"${didYouMean(status, statuses)}; it can end: ${list(statuses)}`);
         });
         if (step.waitUntil && step.mutates) add([...here, 'waitUntil'], 'only a read-only step can be repeated until it reports a status');
+        const waitsFor = step.waitUntil?.onlyIfGiven;
+        if (waitsFor !== undefined && !scope.params.includes(waitsFor)) {
+          add([...here, 'waitUntil', 'onlyIfGiven'], `"${waitsFor}" is not a parameter ${scope.label} takes${didYouMean(waitsFor, scope.params)}; it takes: ${list(scope.params)}`);
+        }
         for (const issue of kind.references?.(step, { diagnosisSteps, phase, earlier: earlier as unknown as StepReferences['earlier'], recoveryPreviews, recoveryJobs }) ?? []) add([...here, ...issue.at], issue.message);
         for (const use of kind.templates(step)) checkTemplate(use, partScope, here, step.onlyIfGiven);
         const counted = notARowCount('expectRows' in step ? step.expectRows : undefined);

@@ -120,10 +120,12 @@ export const stepCommon = {
   acceptStatuses: z.array(z.string()).default([]),
   /**
    * Repeat this read-only step every `every` until it ends with one of `status`, for at most `deadline`; each check is
-   * shown as progress. At the deadline the step ends with its last status and says it gave up.
+   * shown as progress. At the deadline the step ends with its last status and says it gave up. With onlyIfGiven, it
+   * waits only when that parameter was given (the window a recovery backfilled): without it there is nothing to wait
+   * for, and the step is asked once, so a validation typed on its own does not hold a worker for the deadline.
    */
   waitUntil: z
-    .strictObject({ status: z.array(z.string().min(1)).min(1), every: duration, deadline: duration })
+    .strictObject({ status: z.array(z.string().min(1)).min(1), every: duration, deadline: duration, onlyIfGiven: z.string().optional() })
     .refine((wait) => (parseDuration(wait.every) ?? 0) <= (parseDuration(wait.deadline) ?? 0), {
       message: 'every is longer than the deadline: the step would be asked once and give up',
       path: ['every'],
@@ -145,5 +147,5 @@ export interface StepCommon {
   whenFailed?: string;
   whenRefused?: string;
   acceptStatuses: string[];
-  waitUntil?: { status: string[]; every: string; deadline: string };
+  waitUntil?: { status: string[]; every: string; deadline: string; onlyIfGiven?: string };
 }

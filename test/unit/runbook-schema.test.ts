@@ -289,6 +289,16 @@ const brokenCases: BrokenCase[] = [
     problem: /every is longer than the deadline/,
   },
   {
+    // What the wait waits for is checked at load: a misspelt parameter would leave the step never waiting.
+    name: "a wait's onlyIfGiven that names no parameter of its part",
+    breakIt: (doc) => {
+      const freshness = doc.validation.steps.find((s: Doc) => s.kind === 'mart-freshness');
+      freshness.waitUntil = { status: ['fresh'], every: '1m', deadline: '1h', onlyIfGiven: 'to' };
+    },
+    at: 'validation.steps[4].waitUntil.onlyIfGiven',
+    problem: /"to" is not a parameter the validation takes/,
+  },
+  {
     name: 'a classify rule whose match is not a regular expression',
     breakIt: (doc) => {
       doc.diagnosis.steps[3].classify[1].match = 'catalog error (unclosed';
