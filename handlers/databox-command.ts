@@ -17,6 +17,7 @@ import { journalNamed } from '../src/incidents/journal-named.js';
 import { redactDeep } from '../src/redact.js';
 import { scenarioCommands } from '../src/runbook/scenario-commands.js';
 import type { HandlerDeps } from './index.js';
+import type { Runbook } from '../src/runbook/schema.js';
 import { typedDiagnosis, type AskedFor, type RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
 import type { Incident, Run } from '../src/incidents/state.js';
 import { followItIn, incidentThread } from '../src/slack/slack-refs.js';
@@ -324,9 +325,7 @@ function helpText(deps: HandlerDeps): string {
   const scenarios = deps.service
     .scenarios()
     .map((rb) => {
-      const { diagnose, recover } = scenarioCommands(rb);
-      const paths = recover.map((p) => `\`${p.command}\` (${p.title})`);
-      return `• *${escapeMrkdwn(rb.title)}*: ${escapeMrkdwn(`\`${diagnose}\``)}; ${paths.map(escapeMrkdwn).join('; ')}`;
+      return `• *${escapeMrkdwn(rb.title)}*: ${scenarioCommandsSaid(rb)}`;
     })
     .join('\n');
   return [
@@ -338,13 +337,25 @@ function helpText(deps: HandlerDeps): string {
   ].join('\n');
 }
 
+/** A scenario's commands in help: diagnose, each recovery path with its title, then validate, each with what it needs. */
+function scenarioCommandsSaid(rb: Runbook): string {
+  const { diagnose, recover, validate } = scenarioCommands(rb);
+  const needs = (said: string | undefined) => (said ? `; ${said}` : '');
+  return [
+    `\`${diagnose}\``,
+    ...recover.map((p) => `\`${p.command}\` (${p.title}${needs(p.needs)})`),
+    `\`${validate.command}\`${validate.needs ? ` (${validate.needs})` : ''}`,
+  ]
+    .map(escapeMrkdwn)
+    .join('; ');
+}
+
 /** The line that answers `help <words>` above the whole help: the usage of the verb or the commands of the scenario named. */
 function helpAbout(deps: HandlerDeps, about: string): string {
   const word = about.split(/\s+/)[0]?.toLowerCase() ?? '';
   const runbook = deps.service.scenarios().find((rb) => rb.id === word);
   if (runbook) {
-    const { diagnose, recover } = scenarioCommands(runbook);
-    return `*${escapeMrkdwn(runbook.title)}*: \`${escapeMrkdwn(diagnose)}\`${recover.map((p) => `; \`${escapeMrkdwn(p.command)}\` (${escapeMrkdwn(p.title)})`).join('')}. The whole help follows.`;
+    return `*${escapeMrkdwn(runbook.title)}*: ${scenarioCommandsSaid(runbook)}. The whole help follows.`;
   }
   const verbUsage = usage(deps.catalog, word);
   if (verbUsage.startsWith('Usage: ')) return `\`${escapeMrkdwn(verbUsage.slice('Usage: '.length))}\`: the whole help follows.`;

@@ -640,12 +640,16 @@ export class IncidentService {
       // The same plan was found waiting (a second click, a form sent twice, a terminal's plan): nothing new was proposed.
       return { incident, run, alreadyWaiting: known.has(run.id) };
     }
-    // A validation left without a fromIncident parameter (schedules=) checks what the incident's recovery was given.
-    const taken = takenFromIncident(command.verb === 'validate' ? rb.validation.fromIncident : [], existing, command.params);
+    // A validation's parameters left out are what the incident's recovery was given (schedules=, a window, a source),
+    // else what its diagnosis was given or, for one it needs, found; one still missing is explained as a recover's is.
+    const needed = rb.validation.parameters.filter((name) => rb.validation.fromIncident.includes(name) || rb.validation.requires.includes(name) || rb.parameters[name]?.required);
+    const taken = takenFromIncident(command.verb === 'validate' ? rb.validation.parameters : [], existing, command.params, needed);
     const params =
       command.verb === 'diagnose'
         ? await this.parameters(rb, rb.diagnosis.parameters, command.params, [], undefined, typedCommandTakes(rb.diagnosis.parameters))
-        : await this.parameters(rb, rb.validation.parameters, taken.params, rb.validation.requires, existing, typedCommandTakes(rb.validation.parameters));
+        : await this.parameters(rb, rb.validation.parameters, taken.params, rb.validation.requires, existing, typedCommandTakes(rb.validation.parameters)).catch(
+            (error: unknown) => Promise.reject(explainMissing(error, existing)),
+          );
     // Reading (or verifying) a database while a plan moves or rebuilds it would report a half-done state.
     refuseReadIfLocked(this.deps.state, render(rb.lockKey, this.templateValues(existing ?? provisionalIncident(rb), params)), command.verb);
     const incident = existing ?? (await this.openIncident(rb.id, actor, origin, openedFrom));

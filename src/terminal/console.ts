@@ -120,8 +120,13 @@ export function terminalUsage(catalog: ScenarioCatalog): string {
 
 /** A scenario in help: its paths, then its commands with their parameters, as Slack's help lists them. */
 function scenarioHelp(rb: Runbook): string {
-  const { diagnose, recover } = scenarioCommands(rb);
-  return [`  ${rb.id}: ${rb.title}; paths ${rb.recovery.map((p) => p.id).join(', ')}`, `    ${diagnose}`, ...recover.map((p) => `    ${p.command}   (${p.title})`)].join('\n');
+  const { diagnose, recover, validate } = scenarioCommands(rb);
+  return [
+    `  ${rb.id}: ${rb.title}; paths ${rb.recovery.map((p) => p.id).join(', ')}`,
+    `    ${diagnose}`,
+    ...recover.map((p) => `    ${p.command}   (${p.title}${p.needs ? `; ${p.needs}` : ''})`),
+    `    ${validate.command}${validate.needs ? `   (${validate.needs})` : ''}`,
+  ].join('\n');
 }
 
 function oneLine(text: string): string {

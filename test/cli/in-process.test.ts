@@ -173,8 +173,11 @@ describe('bad input', () => {
     expect(result.stdout).toContain('  motherduck: ');
     expect(result.stdout).toMatch(/ {2}motherduck: [^\n]*; paths a, s, b, c, n\n/);
     // Each scenario's parameters, as Slack's help lists them.
-    expect(result.stdout).toContain('\n    diagnose backfill source=ebird|noaa|usgs [from=YYYY-MM-DD] [to=YYYY-MM-DD]\n');
-    expect(result.stdout).toContain('\n    recover duckdb path=b backup=<path>   (Restore from a file backup)\n');
+    expect(result.stdout).toContain('\n    diagnose backfill source=ebird|noaa|usgs [from=YYYY-MM-DD to=YYYY-MM-DD]\n');
+    expect(result.stdout).toContain('\n    recover backfill path=a source=ebird|noaa|usgs from=YYYY-MM-DD to=YYYY-MM-DD [incident=<id>]   (Replace the window and restate it; needs source=, from= and to= unless incident=<id> gives them)\n');
+    expect(result.stdout).toContain('\n    recover duckdb path=b backup=<path> [incident=<id>]   (Restore from a file backup)\n');
+    expect(result.stdout).toContain('\n    validate backfill source=ebird|noaa|usgs from=YYYY-MM-DD to=YYYY-MM-DD [incident=<id>]   (needs source=, from= and to= unless incident=<id> gives them)\n');
+    expect(result.stdout).toContain('\n    validate schedule [from=YYYY-MM-DD to=YYYY-MM-DD] [schedules=<name,name…>] [incident=<id>]\n');
     expect(result.stdout).toContain('  runbooks check [dir]   check every runbook file as the bot does at start (default: DATABOX_RUNBOOKS_DIR, else the bundled runbooks/)');
     expect(result.stdout).toContain('Exit codes: 0 ok, 1 a step failed, 2 refused or bad input; 130 Ctrl-C, 143 killed, 129 terminal closed, 141 output closed');
     expect(result.stdout).toContain('For diagnose, 1 means it found\n            something');

@@ -71,6 +71,10 @@ const cases: [string, string, RegExp][] = [
   ['path=b without a backup', 'recover duckdb path=b', /missing backup=&lt;path&gt;: a backup copy of databox.duckdb/],
   ['no path and no incident whose verdict could choose one', 'recover duckdb', /which recovery path of duckdb\? no incident=&lt;id&gt; was given whose diagnosis could choose one: add path=a \(.+\) or path=b \(.+\) to the command; nothing was proposed/],
   ['a missed window not given and no incident to take it from', 'recover schedule path=b', /missing from=YYYY-MM-DD[\s\S]*missing to=YYYY-MM-DD[\s\S]*\(give it, or add incident=&lt;id&gt; of an incident whose diagnosis found it\)/],
+  // The window's description is the recovery's: the diagnosis' own note (neither from= nor to=: the last 30 days) is not quoted.
+  ['a window not given to a recovery of a source', 'recover backfill path=a source=ebird', /^:warning: missing from=YYYY-MM-DD: first day of the bad window \(YYYY-MM-DD\)\nmissing to=YYYY-MM-DD: last day of the bad window \(YYYY-MM-DD\) \(give it, or add incident=&lt;id&gt; of an incident whose diagnosis found it\)/],
+  // A validation left without what it needs is answered as a recover is: give it, or name the incident that has it.
+  ['a validation given nothing and no incident to take it from', 'validate backfill', /^:warning: missing source=ebird\|noaa\|usgs: .+\nmissing from=YYYY-MM-DD: first day of the bad window \(YYYY-MM-DD\)\nmissing to=YYYY-MM-DD: last day of the bad window \(YYYY-MM-DD\) \(give it, or add incident=&lt;id&gt; of an incident whose diagnosis found it\)/],
   ['a backup that is a directory', 'recover duckdb path=b backup=data', /is a directory, expected a file/],
   ['a backup that is not DuckDB', 'recover duckdb path=b backup=notes.txt', /does not open read-only as a DuckDB database/],
   ['the database itself as the backup', 'recover duckdb path=b backup=data/databox.duckdb', /backup=data\/databox.duckdb is the database file itself/],
@@ -110,7 +114,7 @@ describe('malformed slash commands', () => {
     const verb = await answerTo('help diagnose');
     expect(verb).toMatch(/^`\/databox diagnose backfill\|duckdb\|motherduck\|schedule \[key=value …\] \[incident=&lt;id&gt;\]`: the whole help follows\.\n\n\*databox-bot\* runs/);
     const scenario = await answerTo('help duckdb');
-    expect(scenario).toMatch(/^\*Blown DuckDB file \(local backend\)\*: `diagnose duckdb`; `recover duckdb path=a` \(Rebuild from raw dlt state\); .*\. The whole help follows\.\n\n\*databox-bot\* runs/);
+    expect(scenario).toMatch(/^\*Blown DuckDB file \(local backend\)\*: `diagnose duckdb`; `recover duckdb path=a \[incident=&lt;id&gt;\]` \(Rebuild from raw dlt state\); .*; `validate duckdb \[incident=&lt;id&gt;\]`\. The whole help follows\.\n\n\*databox-bot\* runs/);
     const neither = await answerTo('help me');
     expect(neither).toMatch(/^There is no help on "me": help takes a command \(diagnose, recover, …\) or a scenario\. The whole help follows\.\n\n\*databox-bot\* runs/);
   });
@@ -121,7 +125,15 @@ describe('malformed slash commands', () => {
     expect(answer).toContain('Blown DuckDB file');
     expect(answer).toContain('Partial backfill of a single source');
     expect(answer).toContain('recover duckdb path=b backup=&lt;path&gt;');
-    expect(answer).toContain('diagnose backfill source=ebird|noaa|usgs [from=YYYY-MM-DD] [to=YYYY-MM-DD]');
+    // A window is one pair, given together or not at all; what a recover or validate needs unless incident= gives it is said.
+    expect(answer).toContain('`diagnose backfill source=ebird|noaa|usgs [from=YYYY-MM-DD to=YYYY-MM-DD]`');
+    expect(answer).toContain('`recover backfill path=a source=ebird|noaa|usgs from=YYYY-MM-DD to=YYYY-MM-DD [incident=&lt;id&gt;]` (Replace the window and restate it; needs source=, from= and to= unless incident=&lt;id&gt; gives them)');
+    expect(answer).toContain('`recover schedule path=b from=YYYY-MM-DD to=YYYY-MM-DD schedules=&lt;name,name…&gt; [incident=&lt;id&gt;]` (Start the paused schedules and backfill the missed window; needs from=, to= and schedules= unless incident=&lt;id&gt; gives them)');
+    // Each scenario's validation too.
+    expect(answer).toContain('`validate backfill source=ebird|noaa|usgs from=YYYY-MM-DD to=YYYY-MM-DD [incident=&lt;id&gt;]` (needs source=, from= and to= unless incident=&lt;id&gt; gives them)');
+    expect(answer).toContain('`validate schedule [from=YYYY-MM-DD to=YYYY-MM-DD] [schedules=&lt;name,name…&gt;] [incident=&lt;id&gt;]`');
+    expect(answer).toContain('`validate duckdb [incident=&lt;id&gt;]`');
+    expect(answer).not.toMatch(/\[from=YYYY-MM-DD\] \[to=YYYY-MM-DD\]/);
     // Every line escaped, the last one too: Slack reads a bare <…> as a link or a mention.
     expect(answer).toContain('`unlock &lt;run-id&gt;` frees a database');
     expect(answer).not.toMatch(/<run-id>/);
