@@ -4,10 +4,7 @@ import type { DescribeTools } from './steps/define-step-kind.js';
 import { stepKind } from './steps/index.js';
 import type { ResolvedStep } from './types.js';
 import { shellWord } from '../commands/shell-word.js';
-
-function bound(params: readonly string[]): string {
-  return params.length > 0 ? `\n-- bound: ${params.map((value, i) => `$${i + 1}=${JSON.stringify(value)}`).join(', ')}` : '';
-}
+import { boundValuesLine } from './bound-values-line.js';
 
 export function describeStep(step: ResolvedStep, root: string): string {
   const tools: DescribeTools = {
@@ -17,7 +14,7 @@ export function describeStep(step: ResolvedStep, root: string): string {
       return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : target;
     },
     showArg: shellWord,
-    bound,
+    bound: boundValuesLine,
   };
   const text = stepKind(step.kind).describe(step, tools);
   const wait = step.waitUntil;

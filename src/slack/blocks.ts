@@ -9,6 +9,7 @@ import { standingRuns } from '../incidents/standing-runs.js';
 import type { KnownBlock } from '@slack/types';
 import { describeStep } from '../engine/describe.js';
 import { previewValueSaid } from '../engine/previews.js';
+import { boundValuesLine } from '../engine/bound-values-line.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { noRollbackWarning, overtakesWarning, teammateRuleLine, utcTime } from '../incidents/approval-policy.js';
@@ -221,7 +222,7 @@ export function planIsCut(run: Run, root: string): boolean {
 
 /** The whole plan as text, for the file attached when the message cannot hold it. */
 export function planText(run: Run, root: string): string {
-  const previews = (run.previews ?? []).map((p) => `Preview: ${p.title}: ${previewValueSaid(p)}\n${p.sql.trim()}\n-- bound: ${JSON.stringify(p.params)}`);
+  const previews = (run.previews ?? []).map((p) => `Preview: ${p.title}: ${previewValueSaid(p)}\n${p.sql.trim()}${boundValuesLine(p.params)}`);
   const steps = run.steps.map((step, i) => `${i + 1}. ${step.destructive ? '[DESTRUCTIVE] ' : ''}${step.title}\n${describeStep(step, root)}`);
   return [`Plan ${run.title} (${run.hash})`, ...previews, ...steps].join('\n\n');
 }
@@ -270,7 +271,7 @@ export function planHeader(run: Run, allowSelfApproval: boolean, approvable = ru
 
 /** The counts a plan was made with (rows a DELETE will remove, say), each with its SQL and bound values. */
 export function planPreviews(run: Run): KnownBlock[] {
-  return (run.previews ?? []).map((p) => section(`:bar_chart: *Preview: ${escapeMrkdwnNames(p.title)}: ${escapeMrkdwnNames(previewValueSaid(p))}*\n${codeBlock(`${p.sql.trim()}\n-- bound: ${p.params.map((v, i) => `$${i + 1}=${JSON.stringify(v)}`).join(', ')}`, 800)}`));
+  return (run.previews ?? []).map((p) => section(`:bar_chart: *Preview: ${escapeMrkdwnNames(p.title)}: ${escapeMrkdwnNames(previewValueSaid(p))}*\n${codeBlock(`${p.sql.trim()}${boundValuesLine(p.params)}`, 800)}`));
 }
 
 /** Why a plan still waiting can no longer be approved, and what to do instead, as an approval would be refused (approvals.ts). */
