@@ -6,12 +6,15 @@ import type { TargetChoice } from '../engine/steps/context.js';
 import type { ResolvedStep } from '../engine/types.js';
 import type { Incident, Run } from './state.js';
 
-/** What the validation after the recovery counted of `table` over the recovery's window: the rows the recovery left there. */
-function countedAfterRecovery(incident: Incident, recovery: Run, table: string): { count: number; by: string } | undefined {
+/** The first validation that ran after the recovery finished, if any did. */
+const validationAfter = (incident: Incident, recovery: Run): Run | undefined =>
+  incident.runs.find((r) => r.kind === 'validation' && r.startedAt !== undefined && r.startedAt >= (recovery.finishedAt ?? ''));
+
+/** What that validation counted of `table` over the recovery's window (the rows the recovery left there), if it counted it. */
+function countedBy(validation: Run, recovery: Run, table: string): { count: number; by: string } | undefined {
   const { from, to } = recovery.params;
-  const validation = incident.runs.find((r) => r.kind === 'validation' && r.startedAt !== undefined && r.startedAt >= (recovery.finishedAt ?? ''));
-  const counts = validation?.results.find((r) => r.outputs.table === table && Array.isArray(r.outputs.days));
-  if (!validation || !counts || !from || !to) return undefined;
+  const counts = validation.results.find((r) => r.outputs.table === table && Array.isArray(r.outputs.days));
+  if (!counts || !from || !to) return undefined;
   const days = counts.outputs.days as { day: string; count: number }[];
   return { count: days.filter((d) => d.day >= from && d.day <= to).reduce((sum, d) => sum + Number(d.count), 0), by: validation.id };
 }
@@ -33,9 +36,13 @@ export async function writtenSinceRecoverySaid(steps: readonly ResolvedStep[], i
     } finally {
       await session.close();
     }
-    const after = countedAfterRecovery(incident, recovery, table);
+    const validation = validationAfter(incident, recovery);
+    const after = validation && countedBy(validation, recovery, table);
     const goes = `they leave ${table} with this rollback, kept in ${step.replace.keepTo}`;
-    if (!after) said.push(`The window of ${table} holds ${now} rows now, what ${recovery.id} wrote and any written since (no validation counted them after it): ${goes}.`);
+    // Told apart only when something counted the window after the recovery; a validation that ran but counted
+    // other things (a scan's failing checks) tells nothing of how many rows came since, and is not said to.
+    const uncounted = validation ? '' : ' (no validation ran after it to count them)';
+    if (!after) said.push(`The window of ${table} holds ${now} rows now, what ${recovery.id} wrote and any written since${uncounted}: ${goes}.`);
     else if (now > after.count) said.push(`The window of ${table} holds ${now} rows now: ${after.count} when validation ${after.by} counted them after ${recovery.id} (what it wrote), and ${now - after.count} written since: ${goes}.`);
     else if (now < after.count) said.push(`The window of ${table} holds ${now} rows now, ${after.count - now} fewer than validation ${after.by} counted after ${recovery.id} (${after.count}): some were deleted since. The ${now} there now ${goes.slice('they '.length)}.`);
   }
