@@ -16,6 +16,7 @@ import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { journalNamed } from '../src/incidents/journal-named.js';
 import { redactDeep } from '../src/redact.js';
 import { scenarioCommands } from '../src/runbook/scenario-commands.js';
+import { helpAbout, scenarioCommandsSaid } from '../src/commands/help-about.js';
 import type { HandlerDeps } from './index.js';
 import type { Runbook } from '../src/runbook/schema.js';
 import { typedDiagnosis, type AskedFor, type RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
@@ -63,7 +64,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       }
     }
     if (cmd.verb === 'help') {
-      await ack({ response_type: 'ephemeral', text: cmd.about === undefined ? help : `${deps.redact(helpAbout(deps, cmd.about))}\n\n${help}` });
+      await ack({ response_type: 'ephemeral', text: cmd.about === undefined ? help : `${deps.redact(helpAboutInSlack(deps, cmd.about))}\n\n${help}` });
       record();
       return;
     }
@@ -325,7 +326,7 @@ function helpText(deps: HandlerDeps): string {
   const scenarios = deps.service
     .scenarios()
     .map((rb) => {
-      return `• *${escapeMrkdwn(rb.title)}*: ${scenarioCommandsSaid(rb)}`;
+      return `• *${escapeMrkdwn(rb.title)}*: ${scenarioCommandsSaid(rb, escapeMrkdwn)}`;
     })
     .join('\n');
   return [
@@ -337,27 +338,14 @@ function helpText(deps: HandlerDeps): string {
   ].join('\n');
 }
 
-/** A scenario's commands in help: diagnose, each recovery path with its title, then validate, each with what it needs. */
-function scenarioCommandsSaid(rb: Runbook): string {
-  const { diagnose, recover, validate } = scenarioCommands(rb);
-  const needs = (said: string | undefined) => (said ? `; ${said}` : '');
-  return [
-    `\`${diagnose}\``,
-    ...recover.map((p) => `\`${p.command}\` (${p.title}${needs(p.needs)})`),
-    `\`${validate.command}\`${validate.needs ? ` (${validate.needs})` : ''}`,
-  ]
-    .map(escapeMrkdwn)
-    .join('; ');
-}
-
-/** The line that answers `help <words>` above the whole help: the usage of the verb or the commands of the scenario named. */
-function helpAbout(deps: HandlerDeps, about: string): string {
-  const word = about.split(/\s+/)[0]?.toLowerCase() ?? '';
-  const runbook = deps.service.scenarios().find((rb) => rb.id === word);
-  if (runbook) {
-    return `*${escapeMrkdwn(runbook.title)}*: ${scenarioCommandsSaid(runbook)}. The whole help follows.`;
-  }
-  const verbUsage = usage(deps.catalog, word);
-  if (verbUsage.startsWith('Usage: ')) return `\`${escapeMrkdwn(verbUsage.slice('Usage: '.length))}\`: the whole help follows.`;
-  return `There is no help on "${escapeMrkdwn(about.slice(0, 60))}": help takes a command (diagnose, recover, …) or a scenario. The whole help follows.`;
+/** The line that answers `help <words>` above the whole help, worded as the terminal's (src/commands/help-about.ts). */
+function helpAboutInSlack(deps: HandlerDeps, about: string): string {
+  return helpAbout(about, deps.service.scenarios(), {
+    usageOf: (word) => {
+      const verbUsage = usage(deps.catalog, word);
+      return verbUsage.startsWith('Usage: ') ? verbUsage.slice('Usage: '.length) : undefined;
+    },
+    text: escapeMrkdwn,
+    title: (title) => `*${escapeMrkdwn(title)}*`,
+  });
 }

@@ -1,6 +1,7 @@
 // The terminal front end: `npm run --silent cli -- <command>`. Needs no Slack tokens; shares the bot's runbooks, policies and journal.
 import { ConfigError } from './config.js';
 import { loadDotEnv } from './env-file.js';
+import { commandWordsInLowerCase } from './terminal/args.js';
 
 try {
   loadDotEnv();
@@ -15,16 +16,18 @@ const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdi
 // `journal verify` and `runbooks check` need no configuration and start nothing, so they answer at once; everything
 // else goes through console mode.
 const quick = !args.some((arg) => arg.startsWith('-'));
+// Its command words in any case (`Journal Verify`), as console mode reads them: with no option, they come first.
+const words = commandWordsInLowerCase(args);
 // Output read by something that stops early (`… | head`) loses the rest, not the exit code; console mode also stops
 // what runs when that happens (src/terminal/interrupts.ts).
 // Standard error too: under `2>&1 | head` it is the same closed pipe.
 process.stdout.on('error', () => {});
 process.stderr.on('error', () => {});
 const code =
-  quick && args[0] === 'journal'
-    ? (await import('./terminal/journal-command.js')).journalCommand(args, io)
-    : quick && args[0] === 'runbooks'
-      ? (await import('./terminal/runbooks-command.js')).runbooksCommand(args, io)
+  quick && words[0] === 'journal'
+    ? (await import('./terminal/journal-command.js')).journalCommand(words, io)
+    : quick && words[0] === 'runbooks'
+      ? (await import('./terminal/runbooks-command.js')).runbooksCommand(words, io)
       : await (await import('./terminal/console.js')).runCli(args, io);
 
 // Exit once what was written has been flushed: a paused standard input or a DuckDB handle must not keep the process alive.
@@ -32,7 +35,7 @@ const code =
 const { exitUnlessHungUp } = await import('./terminal/terminal-gone.js');
 const exit = (status: number) => exitUnlessHungUp(status, [process.stdin, process.stdout, process.stderr]);
 process.stdout.write('', () => {
-  if (quick && (args[0] === 'journal' || args[0] === 'runbooks')) exit(code);
+  if (quick && (words[0] === 'journal' || words[0] === 'runbooks')) exit(code);
   // DuckDB's threads end before the process does: exiting with DuckDB loaded in a live thread can abort (SIGABRT).
   else void import('./duckdb/end-threads.js').then(({ exitAfterDuckdbThreads }) => exitAfterDuckdbThreads(code, (line) => io.stderr.write(`${line}\n`), exit));
 });

@@ -52,14 +52,27 @@ function takenBy(words: readonly string[]): { command: string; options: readonly
   return { command, options: Object.hasOwn(optionsOf, command) ? optionsOf[command] : undefined };
 }
 
+/** Commands of two words: their second is a command word too (`journal verify`, `runbooks check`). */
+const twoWordCommands = ['journal', 'runbooks'];
+
+/**
+ * The command's words read in any case, as Slack's grammar reads its verb (`Status`, `Journal Verify`): the first, and
+ * the second of a two-word command; what follows them (`runbooks check <dir>`, a scenario's parameters) stays as typed.
+ */
+export function commandWordsInLowerCase(words: readonly string[]): string[] {
+  const first = words[0]?.toLowerCase();
+  const commandWords = first !== undefined && twoWordCommands.includes(first) ? 2 : 1;
+  return words.map((word, i) => (i < commandWords ? word.toLowerCase() : word));
+}
+
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const words: string[] = [];
+  const typed: string[] = [];
   const options: CliOptions = {};
   let unknown: string | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;
     if (arg === '--') {
-      words.push(...argv.slice(i + 1));
+      typed.push(...argv.slice(i + 1));
       break;
     }
     if (arg === '--help' || arg === '-h') {
@@ -81,8 +94,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       options[key] = value;
       continue;
     }
-    words.push(arg);
+    typed.push(arg);
   }
+  const words = commandWordsInLowerCase(typed);
   const taken = takenBy(words);
   const takes = (keys: readonly OptionKey[]) => (keys.length > 0 ? `takes ${keys.map((key) => shown[key]).join(', ')}` : 'takes no option');
   if (unknown) {

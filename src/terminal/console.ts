@@ -32,6 +32,7 @@ import { loadRunbooks, RunbookError } from '../runbook/load.js';
 import { runbooksWhenNeeded } from '../runbook/runbooks-when-needed.js';
 import type { Runbook } from '../runbook/schema.js';
 import { scenarioCommands } from '../runbook/scenario-commands.js';
+import { helpAbout } from '../commands/help-about.js';
 import { commandText, parseArgs, type CliOptions } from './args.js';
 import { isCliCommand, unknownCommand } from './unknown-command.js';
 import { rollbackOfIncidentWords } from './rollback-of-incident.js';
@@ -89,25 +90,38 @@ interface Stopped {
 /** A refusal or bad input: shown as one line, exit code 2. */
 class Refusal extends Error {}
 
-export function terminalUsage(catalog: ScenarioCatalog): string {
+/** Each command of the CLI with what it does: the help's list, and the usage `help <command>` puts on top. */
+function terminalCommands(catalog: ScenarioCatalog): [command: string, what: string][] {
   const scenarios = Object.keys(catalog).join('|') || '<scenario>';
+  return [
+    [`diagnose ${scenarios} [key=value …] [incident=<id>]`, 'read-only diagnosis and verdict'],
+    [`recover ${scenarios} [path=<id>] [key=value …] [incident=<id>]`, 'propose a recovery, approve it at the prompt, run it, validate (paths below)'],
+    [`validate ${scenarios} [key=value …] [incident=<id>]`, "run the runbook's validation"],
+    ['rollback <recovery-run-id> [key=value …]', 'propose the rollback of a recovery, approve it at the prompt, run it'],
+    ['approve <run-id> <hash>', 'approve a waiting plan (from a terminal or from Slack) and run it'],
+    ['reject <run-id> <hash>', 'reject a waiting plan'],
+    ['unlock <run-id>', 'clear a plan stuck as running or approved (its process is gone for good), approved by a second person'],
+    ['status', "what holds a database, what waits for approval, the latest incidents, each watcher's state and last check"],
+    ['postmortem <incident-id>', 'print the postmortem and write it under <state dir>/postmortems/'],
+    ['journal verify', "check the journal's hash chain"],
+    ['journal repair --approver <name>', 'accept a journal that fails verification, on the record (a copy of it is kept)'],
+    ['runbooks check [dir]', 'check every runbook file as the bot does at start (default: DATABOX_RUNBOOKS_DIR, else the bundled runbooks/)'],
+    ['watch', 'run the watchers (daemon heartbeat, disk, stale marts, database file) once; exit 1 on a problem, 3 when one cannot tell'],
+    ['help [command|scenario]', 'this help, with what it says of the command or scenario named on top'],
+  ];
+}
+
+/** The usage of the CLI's command `word` (both forms of a two-word one), undefined when it has none of that word. */
+function terminalUsageOf(catalog: ScenarioCatalog, word: string): string | undefined {
+  const forms = terminalCommands(catalog).filter(([command]) => command.split(' ')[0] === word);
+  return forms.length > 0 ? forms.map(([command]) => `${cliName} ${command}`).join(' | ') : undefined;
+}
+
+export function terminalUsage(catalog: ScenarioCatalog): string {
   return [
     `Usage: ${cliName} <command>`,
     '',
-    `  diagnose ${scenarios} [key=value …] [incident=<id>]   read-only diagnosis and verdict`,
-    `  recover ${scenarios} [path=<id>] [key=value …] [incident=<id>]   propose a recovery, approve it at the prompt, run it, validate (paths below)`,
-    `  validate ${scenarios} [key=value …] [incident=<id>]   run the runbook's validation`,
-    '  rollback <recovery-run-id> [key=value …]   propose the rollback of a recovery, approve it at the prompt, run it',
-    '  approve <run-id> <hash>   approve a waiting plan (from a terminal or from Slack) and run it',
-    '  reject <run-id> <hash>   reject a waiting plan',
-    '  unlock <run-id>   clear a plan stuck as running or approved (its process is gone for good), approved by a second person',
-    '  status   what holds a database, what waits for approval, the latest incidents, each watcher\'s state and last check',
-    '  postmortem <incident-id>   print the postmortem and write it under <state dir>/postmortems/',
-    '  journal verify   check the journal\'s hash chain',
-    '  journal repair --approver <name>   accept a journal that fails verification, on the record (a copy of it is kept)',
-    '  runbooks check [dir]   check every runbook file as the bot does at start (default: DATABOX_RUNBOOKS_DIR, else the bundled runbooks/)',
-    '  watch   run the watchers (daemon heartbeat, disk, stale marts, database file) once; exit 1 on a problem, 3 when one cannot tell',
-    '  help',
+    ...terminalCommands(catalog).map(([command, what]) => `  ${command}   ${what}`),
     '',
     'Options: --approver <name>  who approves at the prompt (recorded as terminal:<name>; a destructive plan needs someone other than the requester)',
     '         --as <name>        who is asking (default $USER; recorded as terminal:<name>)',
@@ -228,7 +242,10 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
   const runbooks = status ? runbooksWhenNeeded(() => loadRunbooks(config.runbooksDir)) : loadRunbooks(config.runbooksDir);
   const catalog: ScenarioCatalog = status ? {} : Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
   if (verb === undefined || verb === 'help' || options.help) {
-    io.stdout.write(`${terminalUsage(catalog)}\n\nScenarios:\n${[...runbooks.values()].map(scenarioHelp).join('\n')}\n`);
+    // `help duckdb` puts what it asks about on top, in the words Slack's `/databox help duckdb` uses.
+    const scenarios = [...runbooks.values()];
+    const about = verb === 'help' && rest.length > 0 ? `${helpAbout(rest.join(' '), scenarios, { usageOf: (word) => terminalUsageOf(catalog, word), text: (text) => text, title: (title) => title })}\n\n` : '';
+    io.stdout.write(`${about}${terminalUsage(catalog)}\n\nScenarios:\n${scenarios.map(scenarioHelp).join('\n')}\n`);
     return exitCodes.ok;
   }
   // `status` only reads: a state dir that is not there (mistyped, or the bot never started on it) is said, not created.

@@ -182,6 +182,33 @@ describe('bad input', () => {
     expect(result.stdout).toContain('Exit codes: 0 ok, 1 a step failed, 2 refused or bad input; 130 Ctrl-C, 143 killed, 129 terminal closed, 141 output closed');
     expect(result.stdout).toContain('For diagnose, 1 means it found\n            something');
   });
+
+  it("help <word> puts that command's usage or that scenario's commands on top, in the words of Slack's /databox help <word>", async () => {
+    const atop = async (...words: string[]) => {
+      const result = await cli(env, ['help', ...words]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('\n\nUsage: npm run --silent cli -- <command>\n');
+      return result.stdout.slice(0, result.stdout.indexOf('\n\nUsage: '));
+    };
+    expect(await atop('duckdb')).toMatch(/^Blown DuckDB file \(local backend\): `diagnose duckdb`; `recover duckdb path=a` \(Rebuild from raw dlt state\); `recover duckdb path=b backup=<path>` \(Restore from a file backup\); .*\. The whole help follows\.$/);
+    expect(await atop('recover')).toBe('`npm run --silent cli -- recover backfill|duckdb|motherduck|schedule [path=<id>] [key=value …] [incident=<id>]`: the whole help follows.');
+    // The terminal's own commands, which Slack has not.
+    expect(await atop('approve')).toBe('`npm run --silent cli -- approve <run-id> <hash>`: the whole help follows.');
+    expect(await atop('journal')).toBe('`npm run --silent cli -- journal verify | npm run --silent cli -- journal repair --approver <name>`: the whole help follows.');
+    expect(await atop('frobnicate', 'now')).toBe('There is no help on "frobnicate now": help takes a command (diagnose, recover, …) or a scenario. The whole help follows.');
+    expect((await cli(env, ['help'])).stdout).toMatch(/^Usage: /);
+  });
+
+  it('reads the command word in any case, as Slack does, and the values after it as typed', async () => {
+    const status = await cli(env, ['Status']);
+    expect(status.stderr).not.toContain('unknown command');
+    expect(status.code).toBe(0);
+    expect((await cli(env, ['HELP', 'DuckDB'])).stdout).toMatch(/^Blown DuckDB file \(local backend\): /);
+    const diagnose = await cli(env, ['Diagnose', 'backfill', 'source=EBIRD']);
+    expect(diagnose.code).toBe(2);
+    expect(diagnose.stderr).toContain('EBIRD');
+    expect(diagnose.stderr).not.toContain('unknown command');
+  });
 });
 
 describe('refusals and exit codes', () => {

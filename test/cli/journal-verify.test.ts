@@ -64,6 +64,15 @@ describe('journal verify', () => {
     expect(result.stderr).toBe('');
   });
 
+  it('reads its command words in any case (Journal Verify), as the other commands and Slack read theirs', async () => {
+    fs.copyFileSync(fixtureJournal, journalFile);
+    writeHead(journalFile, JSON.parse(fixtureLines.at(-1) as string));
+    const result = await runCliProcess(['Journal', 'Verify'], { env: cliEnv({ DATABOX_STATE_DIR: stateDir }), stdin: 'ignore' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(`journal OK: ${fixtureLines.length} records verified in ${journalFile}\n`);
+    expect(result.code).toBe(0);
+  });
+
   it('exits 1 when the head file is missing from a journal with lines, which journal repair alone accepts', async () => {
     // As the tryout left it: the last lines cut off and the head deleted, so only its absence tells.
     fs.writeFileSync(journalFile, `${fixtureLines.slice(0, 30).join('\n')}\n`);

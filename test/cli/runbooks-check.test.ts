@@ -30,6 +30,16 @@ function bundledDoc(name: string): Record<string, any> {
 }
 
 describe('runbooks check', () => {
+  it('reads its command words in any case (Runbooks Check), and the folder after them as typed', async () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'runbooks-case-')), 'My-Runbooks');
+    temps.push(path.dirname(dir));
+    fs.cpSync(path.join(projectRoot, 'runbooks'), dir, { recursive: true });
+    const result = await execa(process.execPath, [...cliArgs, 'Runbooks', 'Check', dir], { cwd: projectRoot, env: cliEnv({}), extendEnv: false, reject: false, stdin: 'ignore' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain(`runbooks OK: 4 runbooks in ${dir}`);
+    expect(result.exitCode).toBe(0);
+  });
+
   it('exits 0 on the bundled runbooks, one line per runbook, needing no configuration', async () => {
     // An empty DATABOX_RUNBOOKS_DIR is unset, as the bot reads it: the bundled runbooks, not the current folder.
     const result = await check([], { DATABOX_RUNBOOKS_DIR: '' }, true);
