@@ -68,6 +68,9 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(root, 'backups', 'notes.txt'), 'this is not a database\n'.repeat(200));
 });
 
+/** What a refusal of a backup that is not there says to give instead: the runbook's description of backup=. */
+const giveBackup = ". backup= is a backup copy: give its full path, as it is on the bot's host";
+
 /** Validates one parameter alone and returns its value, or the error message. */
 async function one(name: string, raw: string): Promise<unknown> {
   const values = await validateParameters(rb, [name], { [name]: raw }, ctx);
@@ -384,9 +387,10 @@ describe('paths', () => {
     expect(problem).toBe(`backup=backups/secret.bin: ${secret} does not open read-only as a DuckDB database: it is not a DuckDB database file: it looks like an unknown format (no "DUCK" magic at byte 8)`);
   });
 
-  it('refuses a missing file and does not create it', async () => {
+  it("refuses a missing file and does not create it, saying what to give from the runbook's words for the parameter", async () => {
     const missing = path.join(root, 'backups', 'gone.duckdb');
-    expect(await problemOf(['backup'], { backup: 'backups/gone.duckdb' })).toBe(`backup=backups/gone.duckdb: ${missing} does not exist`);
+    expect(await problemOf(['backup'], { backup: 'backups/gone.duckdb' })).toBe(`backup=backups/gone.duckdb: ${missing} does not exist${giveBackup}`);
+    expect(await problemOf(['outdir'], { outdir: '/nope' })).toBe("outdir=/nope: /nope does not exist. outdir= is where to write: give its full path, as it is on the bot's host");
     expect(fs.existsSync(missing)).toBe(false);
     expect(fs.existsSync(`${missing}.wal`)).toBe(false);
   });
@@ -403,7 +407,7 @@ describe('paths', () => {
       expect(await problemOf(['backup'], { backup: typed })).toBe(`backup=${typed} starts with ~, which is not expanded here (no shell reads the value): give the full path, or one from ${root}`);
     }
     // A file whose name starts with ~ is a name, not a home directory.
-    expect(await problemOf(['backup'], { backup: 'backups/~good.duckdb' })).toBe(`backup=backups/~good.duckdb: ${path.join(root, 'backups', '~good.duckdb')} does not exist`);
+    expect(await problemOf(['backup'], { backup: 'backups/~good.duckdb' })).toBe(`backup=backups/~good.duckdb: ${path.join(root, 'backups', '~good.duckdb')} does not exist${giveBackup}`);
   });
 
   it('says a space typed inside the quotes at either end of a path, rather than that the file does not exist', async () => {
@@ -416,7 +420,7 @@ describe('paths', () => {
     ['backups/my\u00a0copy.duckdb', 'a non-breaking space (U+00A0) after "backups/my"'],
     ['backups/my \u200bcopy.duckdb', 'a zero-width space (U+200B) after "backups/my "'],
   ])('names the hidden character in a path that does not exist (%j)', async (typed, said) => {
-    expect(await problemOf(['backup'], { backup: typed })).toBe(`backup=${typed} (it holds ${said}): ${path.join(root, typed)} does not exist`);
+    expect(await problemOf(['backup'], { backup: typed })).toBe(`backup=${typed} (it holds ${said}): ${path.join(root, typed)} does not exist${giveBackup}`);
   });
 
   it('names a hidden character in any value refused, once', async () => {
