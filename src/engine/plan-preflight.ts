@@ -1,7 +1,9 @@
 // What would stop a changing plan half-way, found before it is proposed and again right before it runs: a program its
-// steps start that is not there, a step that could not do what its plan says (a move of a symbolic link), or a folder
+// steps start that is not there (or the folder one starts in), a step that could not do what its plan says (a move of a
+// symbolic link, rows kept in a file already there), or a folder
 // it keeps rows in that this process may not write (another OS account's); and, read
 // again right before it runs, a plan left nothing to change (a cleanup whose clones were dropped by hand meanwhile).
+import fs from 'node:fs';
 import { folderUnwritable, folderWrittenFor } from '../disk/folder-unwritable.js';
 import { findProgram, type ProgramFinder } from '../process/find-program.js';
 import { nothingToChange, readWhenPlanned } from './resolve.js';
@@ -27,10 +29,7 @@ export async function preflightProblems(steps: readonly (ResolvedStep | undefine
       continue;
     }
     const kind = stepKind(step.kind);
-    for (const use of kind.programs?.(step, root) ?? []) {
-      const problem = find(use.file, use);
-      if (problem) problems.push(`the step "${step.title}" runs ${use.file}, and ${problem}`);
-    }
+    problems.push(...startProblems(step, root, find));
     const own = await kind.refusal?.(step, earlier);
     if (own) problems.push(`the step "${step.title}": ${own}`);
     for (const file of kind.writesFiles?.(step) ?? []) {
@@ -43,6 +42,30 @@ export async function preflightProblems(steps: readonly (ResolvedStep | undefine
     }
   }
   return problems;
+}
+
+/**
+ * Why a step's programs could not start: the folder one starts in missing (a runbook's `cwd:` naming a folder the
+ * checkout does not have), or the program not found there. Empty when each can start.
+ */
+export function startProblems(step: ResolvedStep, root: string, find: ProgramFinder = findProgram): string[] {
+  return (stepKind(step.kind).programs?.(step, root) ?? []).flatMap((use) => {
+    // Not looked up from a folder that is not there: the start would fail for the folder, whatever PATH holds.
+    if (!isFolder(use.cwd)) {
+      const field = use.cwdField ? ` (the runbook's \`${use.cwdField}:\` of this step, read from DATABOX_ROOT ${root})` : '';
+      return [`the step "${step.title}" runs ${use.file} in ${use.cwd}, and that folder does not exist${field}`];
+    }
+    const problem = find(use.file, use);
+    return problem ? [`the step "${step.title}" runs ${use.file}, and ${problem}`] : [];
+  });
+}
+
+function isFolder(folder: string): boolean {
+  try {
+    return fs.statSync(folder).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Why a plan would change nothing, in the words a proposal is refused with and an approval too: "nothing to clean up: …". */

@@ -13,6 +13,7 @@ import { holds } from '../engine/conditions.js';
 import { undecidedBefore } from '../engine/undecided-verdict.js';
 import { firstFailure, stepPassed, writesOnlyBeside } from '../engine/step-passed.js';
 import { nothingToDoSaid, preflightProblems } from '../engine/plan-preflight.js';
+import { followersWouldStop } from './followers-would-stop.js';
 import type { ProgramFinder } from '../process/find-program.js';
 import { nothingToChange, planHash, planWarnings, prepareSteps, readWhenPlanned, resolveSteps, teammateBecause } from '../engine/resolve.js';
 import { toCountAgainGoingBack } from '../engine/steps/snapshot-history-step.js';
@@ -444,6 +445,19 @@ export class IncidentService {
     await this.refuseIfWouldStop(resolved);
   }
 
+  /** A recovery whose validation or rollback would not start (a program missing) is not offered: it would change data first. */
+  private refuseIfFollowersWouldStop(rb: Runbook, recovery: RecoveryPath, values: TemplateContext): void {
+    const resolveOne = (step: Step) => {
+      try {
+        return this.resolveAll([step], values)[0];
+      } catch {
+        return undefined;
+      }
+    };
+    const refusal = followersWouldStop(rb, recovery, resolveOne, this.deps.config.databoxRoot, this.deps.findProgram);
+    if (refusal) throw new UserError(refusal);
+  }
+
   /** A plan that would stop half-way, its database moved aside, for want of a program (or moving a link) is not offered. */
   private async refuseIfWouldStop(steps: readonly (ResolvedStep | undefined)[]): Promise<void> {
     const problems = await preflightProblems(steps, this.deps.config.databoxRoot, this.deps.findProgram);
@@ -629,6 +643,7 @@ export class IncidentService {
       // Before the guards: a plan that would stop half-way (a folder nothing can be moved in) is refused for that, which
       // no room a guard asks for would put right.
       if (!existing) await this.refuseWhatWouldStop(recovery.steps, values);
+      if (!existing) this.refuseIfFollowersWouldStop(rb, recovery, values);
       const guardsRead = guardsReadNewestSaid(await this.executor.checkGuards(this.resolveAll(recovery.guards, values, true)), this.deps.config.databoxRoot);
       // The same recover typed again without incident= (as a refusal's advice says to) finds the plan the first one left
       // waiting, rather than opening a second incident with the same plan.
@@ -1092,6 +1107,7 @@ export class IncidentService {
     const idle = nothingToChange(resolved);
     if (idle) throw new UserError(`${nothingToDoSaid(idle, recovery.cleanup)}; nothing was proposed`);
     const steps = continues ? resolved : pinnedAsDiagnosed(this.incident(incident.id), resolved);
+    this.refuseIfFollowersWouldStop(rb, recovery, values);
     const replaced = continues ? undefined : this.movedFileChangedReason(incident, recovery, steps);
     if (replaced) throw new UserError(replaced);
     // The same plan already waiting (a double click, a form submitted twice, a retried request): that one, not a second.

@@ -257,6 +257,6 @@ export const commandStepKind = defineStepKind({
     const where = step.cwd === root ? '' : `(in ${rel(step.cwd)}) `;
     return `${where}${env}${step.argv.map(showArg).join(' ')}${step.detach ? '  (started detached and left running)' : ''}`;
   },
-  programs: (step) => [{ file: step.argv[0] as string, cwd: step.cwd, pathVariable: step.env.PATH }],
+  programs: (step) => [{ file: step.argv[0] as string, cwd: step.cwd, pathVariable: step.env.PATH, cwdField: 'cwd' }],
   run: runCommandStep,
 });

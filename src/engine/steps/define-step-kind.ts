@@ -117,6 +117,8 @@ export interface ProgramUse {
   /** Where a relative file or PATH entry is looked up from: the directory the program starts in. */
   cwd: string;
   pathVariable?: string;
+  /** The runbook field the cwd was written in (`cwd`), named when that folder is not there: a runbook's mistake. */
+  cwdField?: string;
 }
 
 /** What an output holds, as a template reads it: one value (text, a number, true or false), a list, or a map of names to values. */

@@ -72,6 +72,17 @@ export async function runExportRowsStep(step: ExportRowsStep, ctx: StepRunContex
 }
 
 /**
+ * Why a plan keeping rows in a file already there is not proposed: a `to:` with no part of its own to each run names the
+ * same file every time, an earlier recovery's kept copy among them, which nothing overwrites.
+ */
+function keptFileThereSaid(file: string): string {
+  return (
+    `it keeps rows in ${file}, which already exists: it may be what an earlier recovery kept, and it is left as it is. ` +
+    'The runbook\'s `to:` for this step needs a part unique to each run, such as {{now}} (the time the plan is made), beside {{incident_id}}'
+  );
+}
+
+/**
  * DuckDB out of memory under the bot's cap on reads (DATABOX_DUCKDB_MEMORY_LIMIT): comparing the file with the table
  * holds a window's rows as text, which a small cap may not fit. Said with what to do; any other error as DuckDB has it.
  */
@@ -122,6 +133,8 @@ export const exportRowsStepKind = defineStepKind({
     return changes.length > 0 ? { ...step, parquetChanges: changes } : step;
   },
   planWarning: (step) => parquetChangesWarning(step.table, step.parquetChanges, step.title),
+  // Refused when the plan is made, not only when the step runs: the plan would stop there after its approval.
+  refusal: (step) => (fs.existsSync(step.to) ? keptFileThereSaid(step.to) : undefined),
   // The file the rows are kept in: a later restore-rows step of the same plan may put them back from it.
   writesFiles: (step) => [step.to],
   describe: (step, { rel, bound }) =>
