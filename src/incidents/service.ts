@@ -11,9 +11,10 @@ import { replacedBy } from './older-verdict.js';
 import { compactTimestamp, minuteUtc } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
 import { undecidedBefore } from '../engine/undecided-verdict.js';
-import { firstFailure, stepPassed, writesOnlyBeside } from '../engine/step-passed.js';
+import { changesData, firstFailure, stepPassed, writesOnlyBeside } from '../engine/step-passed.js';
 import { nothingToDoSaid, preflightProblems } from '../engine/plan-preflight.js';
 import { followersWouldStop } from './followers-would-stop.js';
+import { noRollbackAfterFailedValidation } from './no-rollback-after-failed-validation.js';
 import type { ProgramFinder } from '../process/find-program.js';
 import { nothingToChange, planHash, planWarnings, prepareSteps, readWhenPlanned, resolveSteps, teammateBecause } from '../engine/resolve.js';
 import { toCountAgainGoingBack } from '../engine/steps/snapshot-history-step.js';
@@ -520,8 +521,8 @@ export class IncidentService {
     // A plan that only makes something new beside the database (a clone) leaves the plans waiting on it approvable.
     const overtakes = mutates && !writesOnlyBeside(spec.steps) ? this.waitingOnTheSameDatabase(spec.lockKey) : [];
     const path = spec.kind === 'recovery' && spec.pathId ? this.deps.runbooks.get(incident.scenario)?.recovery.find((p) => p.id === spec.pathId) : undefined;
-    // Destructive only: a clone beside the database (dropped by the cleanup) or a schedule started is undone otherwise.
-    const noRollback = destructive && path !== undefined && path.rollback === undefined;
+    // Said of any path that changes data: one that only keeps rows or makes a clone beside it (dropped by the cleanup) changes none.
+    const noRollback = path !== undefined && path.rollback === undefined && (destructive || spec.steps.some(changesData));
     const runbookSha256 = runbookVersion(this.deps.runbooks.get(incident.scenario));
     let id = '';
     // The id is taken under the journal's lock, after catching up: another process may have proposed a run meanwhile.
@@ -1637,6 +1638,12 @@ export class IncidentService {
         rb.validation.followUps.some((f) => holds(f.when, new Map(validated.results.map((r) => [r.stepId, r.status]))) && (f.passed ?? validationPassed) === validationPassed);
       if (path.whenFailed && finished.status === 'succeeded' && validated !== undefined && validated.status !== 'succeeded' && !validationAdvised) {
         await this.adviseRecoveryFailed(rb, path, finished);
+      }
+      // No rollback button is the only sign otherwise, and the kept files only in the postmortem: said, naming them.
+      if (finished.noRollback && validated !== undefined && validated.status !== 'succeeded' && changedSomething(finished)) {
+        const advice = noRollbackAfterFailedValidation(rb, path, finished);
+        await this.safely(() => this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: this.actor, data: { runId: finished.id, advice, offers: [] } }).then(() => undefined));
+        await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, []));
       }
       // Offered when there is something to undo, by the same rule the rollback's plan is made with.
       if (changedSomething(finished) && rollbackStepsFor(this.recoveryPath(rb, finished.pathId as string), finished).length > 0) await this.offerRollback(finished);

@@ -46,51 +46,65 @@ function byStep(run: Run, stepId: string): string {
 export function keptOnDisk(records: readonly JournalRecord[], state: IncidentState, lookAt: (file: string, run: Run) => KeptNow = () => 'there'): KeptFile[] {
   // By path: where it came from (for a move, so one put back there is no longer kept), what is said of it, and the run
   // that put it there (whose checkout tells whether it can be looked at from here).
-  const kept = new Map<string, { from?: string; how: string; run: Run }>();
+  const kept: Kept = new Map();
   for (const record of records) {
     if (record.type !== 'step.finished') continue;
     const data = record.data as { runId?: unknown; result?: StepRecord };
     const run = typeof data.runId === 'string' ? state.runs.get(data.runId) : undefined;
-    const result = data.result;
-    const step = run && result ? run.steps.find((s) => s.id === result.stepId) : undefined;
-    if (!run || !result || !step) continue;
-    const outputs = result.outputs ?? {};
-    const by = byStep(run, step.id);
-    if (step.kind === 'move') {
-      const from = text(outputs.from);
-      const to = text(outputs.to);
-      if (!from || !to) continue;
-      const earlier = kept.get(from);
-      if (earlier) {
-        // A kept file moved again: put back where it came from, it is kept no more; moved elsewhere, it is kept there.
-        kept.delete(from);
-        if (to !== earlier.from) kept.set(to, { ...earlier, run });
-      } else {
-        kept.set(to, { from, how: `moved aside from ${code(from)} by ${by}`, run });
-      }
-    } else if (step.kind === 'export-rows') {
-      const file = text(outputs.file);
-      const rows = rowsSaid(outputs.rowCount, 'rows');
-      // One that stopped (the rows changed since the plan) still leaves what it kept: said with how it ended.
-      if (file) kept.set(file, { how: `${rows} of ${plain(step.table.replace(/"/g, ''))} kept by ${by}${result.status === 'ok' ? '' : ` (it ended ${plain(result.status)})`}`, run });
-    } else if (step.kind === 'restore-rows') {
-      const table = plain(step.table.replace(/"/g, ''));
-      const replaced = text(outputs.replacedFile);
-      if (replaced) kept.set(replaced, { how: `${rowsSaid(outputs.replaced, 'the rows')} of ${table} that ${outputs.replaced === 1 ? 'was' : 'were'} in the window, kept aside by ${by} before the kept rows replaced them`, run });
-      const file = text(outputs.file);
-      if (file) kept.set(file, { how: `rows of ${table} kept aside by ${by}, which then ended ${plain(result.status)}`, run });
-    }
-    // What a step that failed left written, its outputs naming nothing (rows kept aside before a DELETE failed).
-    for (const file of result.wrote ?? []) {
-      if (typeof file !== 'string' || file === '' || [outputs.file, outputs.replacedFile, outputs.to].includes(file)) continue;
-      const what = step.kind === 'restore-rows' || step.kind === 'export-rows' ? `rows of ${plain(step.table.replace(/"/g, ''))}` : 'a file';
-      kept.set(file, { how: `${what} kept aside by ${by}, which then ended ${plain(result.status)}`, run });
-    }
+    if (run && data.result) keptBy(kept, run, data.result);
   }
   return [...kept].map(([path, { how, run }]) => {
     const now = lookAt(path, run);
     return { path, how, ...(now === 'gone' ? { gone: true as const } : now === 'there' ? {} : { unchecked: now.unchecked }) };
   });
+}
+
+/** The files one run kept, from its results, in the order it kept them: said where its path has no rollback to undo it. */
+export function keptByRun(run: Run): string[] {
+  const kept: Kept = new Map();
+  for (const result of run.results) keptBy(kept, run, result);
+  return [...kept.keys()];
+}
+
+/** By path: where it came from (for a move), what is said of it, and the run that put it there. */
+type Kept = Map<string, { from?: string; how: string; run: Run }>;
+
+/** What one finished step kept, added to `kept`; a kept file moved back where it came from taken out of it. */
+function keptBy(kept: Kept, run: Run, result: StepRecord): void {
+  const step = run.steps.find((s) => s.id === result.stepId);
+  if (!step) return;
+  const outputs = result.outputs ?? {};
+  const by = byStep(run, step.id);
+  if (step.kind === 'move') {
+    const from = text(outputs.from);
+    const to = text(outputs.to);
+    if (!from || !to) return;
+    const earlier = kept.get(from);
+    if (earlier) {
+      // A kept file moved again: put back where it came from, it is kept no more; moved elsewhere, it is kept there.
+      kept.delete(from);
+      if (to !== earlier.from) kept.set(to, { ...earlier, run });
+    } else {
+      kept.set(to, { from, how: `moved aside from ${code(from)} by ${by}`, run });
+    }
+  } else if (step.kind === 'export-rows') {
+    const file = text(outputs.file);
+    const rows = rowsSaid(outputs.rowCount, 'rows');
+    // One that stopped (the rows changed since the plan) still leaves what it kept: said with how it ended.
+    if (file) kept.set(file, { how: `${rows} of ${plain(step.table.replace(/"/g, ''))} kept by ${by}${result.status === 'ok' ? '' : ` (it ended ${plain(result.status)})`}`, run });
+  } else if (step.kind === 'restore-rows') {
+    const table = plain(step.table.replace(/"/g, ''));
+    const replaced = text(outputs.replacedFile);
+    if (replaced) kept.set(replaced, { how: `${rowsSaid(outputs.replaced, 'the rows')} of ${table} that ${outputs.replaced === 1 ? 'was' : 'were'} in the window, kept aside by ${by} before the kept rows replaced them`, run });
+    const file = text(outputs.file);
+    if (file) kept.set(file, { how: `rows of ${table} kept aside by ${by}, which then ended ${plain(result.status)}`, run });
+  }
+  // What a step that failed left written, its outputs naming nothing (rows kept aside before a DELETE failed).
+  for (const file of result.wrote ?? []) {
+    if (typeof file !== 'string' || file === '' || [outputs.file, outputs.replacedFile, outputs.to].includes(file)) continue;
+    const what = step.kind === 'restore-rows' || step.kind === 'export-rows' ? `rows of ${plain(step.table.replace(/"/g, ''))}` : 'a file';
+    kept.set(file, { how: `${what} kept aside by ${by}, which then ended ${plain(result.status)}`, run });
+  }
 }
 
 /** The section's lines, or none when nothing was kept. */

@@ -116,3 +116,22 @@ describe('a recovery plan refused before approval for a runbook mistake', () => 
     expect(fs.readFileSync(earlier, 'utf8')).toBe('an earlier recovery kept this');
   }, 120_000);
 });
+
+describe('a changing path with no rollback', () => {
+  it('says so on its plan, and when its validation fails says so again naming the file it kept', async () => {
+    const text = fs.readFileSync(path.join(projectRoot, 'test', 'fixtures', 'runbooks', 'soda.yml'), 'utf8');
+    const rollback = text.slice(text.indexOf('    rollback:\n'), text.indexOf('\nvalidation:'));
+    await diagnoseAndChoosePathA([[rollback, '']], 2);
+    const plan = slack.messages().find((m) => m.text.includes('Path A: Re-run the dlt load of the source') && String(m.blocks).includes(':clipboard:'));
+    expect(String(plan?.blocks)).toContain(':warning: This path has no rollback: once it ran, nothing the bot offers undoes what it changes');
+    await harness!.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness!.settle();
+    const kept = journalRecordsOf(checkout).find((r) => r.type === 'step.finished' && r.data.result.stepId === 'keep_raw')?.data.result.outputs.file as string;
+    expect(fs.existsSync(kept)).toBe(true);
+    const said = slack.messages().map((m) => m.text).join('\n');
+    expect(said).toContain(
+      `The validation failed, and path A of soda (Re-run the dlt load of the source) has no rollback: nothing the bot offers undoes what plan ${journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident}/2 changed. What it kept before changing anything, to compare with or put back by hand: \`${kept}\``,
+    );
+    expect(slack.buttons('request_rollback')).toEqual([]);
+  }, 120_000);
+});
