@@ -1,6 +1,6 @@
 // Wires config, runbooks, journal, engine and the Slack front end into one bot that can start and stop.
 import { journalRepairCommand } from './commands/paste-able.js';
-import { recordStart, recordStop } from './journal/bot-started.js';
+import { recordFailedStart, recordStart, recordStop } from './journal/bot-started.js';
 import { previousStartVersions, runbooksChangedSince, runbooksChangedWords } from './journal/runbooks-changed.js';
 import { runbookVersions } from './runbook/runbook-version.js';
 import { runbookFile } from './runbook/runbook-file.js';
@@ -129,6 +129,8 @@ export interface Bot {
   start(port?: number): Promise<Server | undefined>;
   /** Stops; given the signal that asked for it, journals the clean stop (bot.stopped) last, which the next start tells. */
   stop(signal?: string): Promise<void>;
+  /** After `start` failed: journals why (bot.stopped), so the next start does not take this process for one that crashed. */
+  startFailed(why: string): Promise<void>;
 }
 
 /** How long a stop waits for running work before killing it, and again after. */
@@ -551,6 +553,10 @@ export function createBot(options: BotOptions): Bot {
         // Healthy until the stop is over: a probe failing meanwhile would only have the stop cut short.
         await healthListener?.stop();
       }
+    },
+    async startFailed(why: string) {
+      recordFailedStart(journal, redact(why), (error) => logger.warn({ err: error }, `the failed start could not be journaled: ${(error as Error).message}`));
+      await journal.flushed();
     },
   };
 }

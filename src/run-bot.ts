@@ -151,6 +151,8 @@ export async function runBot(stops: StopSignals): Promise<void> {
     // A stop asked for while the start still waited on Slack (its tries, Bolt's waits) cuts the start short: that is the
     // stop, which exits with its own code once done, not a start that failed.
     if (stopping) return;
+    // Journaled before the process ends, so the next start says this one failed, not that a bot ran and crashed.
+    await bot.startFailed((error as Error).message);
     if (error instanceof ConfigError) {
       console.error(`databox-bot: ${error.message}`);
       process.exit(2);

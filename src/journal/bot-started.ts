@@ -44,3 +44,11 @@ export function recordStart(journal: Journal, approvers: readonly string[], onEr
 export function recordStop(journal: Journal, signal: string, onError: (error: unknown) => void): void {
   journal.commit({ type: botStoppedType, incident: null, actor: botActor, data: { pid: process.pid, host: os.hostname(), signal } }).catch(onError);
 }
+
+/**
+ * Journals a start that failed before the bot ran (Slack refusing the token, a wrong SLACK_API_URL, a port in use) as
+ * the end of this process, with why: the next start tells it from a bot that ran and died, and says why it had not run.
+ */
+export function recordFailedStart(journal: Journal, why: string, onError: (error: unknown) => void): void {
+  journal.commit({ type: botStoppedType, incident: null, actor: botActor, data: { pid: process.pid, host: os.hostname(), failedToStart: why } }).catch(onError);
+}

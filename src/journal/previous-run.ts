@@ -11,6 +11,8 @@ export interface PreviousRun {
   stoppedCleanly: boolean;
   /** The signal that stopped it cleanly. */
   signal?: string;
+  /** Why it stopped before it ran: its start failed (recordFailedStart), so it never ran, and did not crash. */
+  failedToStart?: string;
 }
 
 /** Written by a terminal, not by the bot: no sign the bot was running. */
@@ -26,8 +28,13 @@ export function previousRun(records: readonly JournalRecord[], lastWatcherCheck:
   for (let index = records.length - 1; index >= 0; index -= 1) {
     const record = records[index] as JournalRecord;
     if (record.type === botStoppedType) {
-      const signal = (record.data as { signal?: unknown }).signal;
-      return { lastSeen: record.at, stoppedCleanly: true, ...(typeof signal === 'string' ? { signal } : {}) };
+      const { signal, failedToStart } = record.data as { signal?: unknown; failedToStart?: unknown };
+      return {
+        lastSeen: record.at,
+        stoppedCleanly: true,
+        ...(typeof signal === 'string' ? { signal } : {}),
+        ...(typeof failedToStart === 'string' ? { failedToStart } : {}),
+      };
     }
     // Started and never stopped cleanly: it died. Its last sign of life is looked for below.
     if (record.type === botStartedType) break;
