@@ -133,6 +133,13 @@ export interface Bot {
   startFailed(why: string): Promise<void>;
 }
 
+/** Thrown by `start` when a stop was asked for while it waited (on Slack, mostly): the stop under way is the process's end. */
+export class StartCutShort extends Error {
+  constructor() {
+    super('the start was cut short by a stop');
+  }
+}
+
 /** How long a stop waits for running work before killing it, and again after. */
 const stopGraceMs = 4_000;
 /** All a stop's waits together, before its journal's last flush: within Docker's default 10 s before SIGKILL. */
@@ -392,6 +399,9 @@ export function createBot(options: BotOptions): Bot {
       // Plans made stale by a run another process (a terminal) started lose their buttons too.
       .then(() => service.showOutdatedPlans());
   let sweep: NodeJS.Timeout | undefined;
+  // A stop asked for (stop) ends a start still under way at its next step; the listener is stopped only once its start was asked.
+  let stopAsked = false;
+  let listenerStarted = false;
   let sweeping: Promise<void> = Promise.resolve();
   return {
     app,
@@ -407,9 +417,15 @@ export function createBot(options: BotOptions): Bot {
     listenersIdle: () => listeners.idle(),
     sweep: sweepOnce,
     async start(port?: number) {
+      // Checked after each wait: a stop asked for meanwhile ends the start there, the listener never started.
+      const goOn = () => {
+        if (stopAsked) throw new StartCutShort();
+      };
       await initSlack(app, config.slack.apiUrl !== undefined);
+      goOn();
       // Approvals are checked against the workspace (and Enterprise org) the bot is installed in.
       const auth = await app.client.auth.test();
+      goOn();
       access.setInstalled({ teamId: auth.team_id, enterpriseId: auth.enterprise_id || undefined, url: auth.url });
       // A token from before a scope was added to manifest.yml: said now, not found out at the first click that needs it.
       const lacking = missingScopes(auth.response_metadata?.scopes);
@@ -433,6 +449,8 @@ export function createBot(options: BotOptions): Bot {
         if (elsewhere) logger.warn({ runId: run.id, host: run.runner?.host }, `a plan still shows as running, left as it is: ${elsewhere}`);
       }
       if (config.slack.appToken) await checkAppToken(app, config.slack.appToken);
+      goOn();
+      listenerStarted = true;
       const server = (await app.start(port ?? config.slack.port).catch((error: unknown) => {
         // In Socket Mode the start asks Slack for a connection with the app-level token: a wrong one is named, as the
         // check before it does (the token revoked, the workspace disabled in between).
@@ -445,6 +463,7 @@ export function createBot(options: BotOptions): Bot {
         if (listen === 'EACCES') throw new ConfigError(`invalid configuration: PORT=${asked} may not be listened on by this user (a port below 1024 needs privileges): set PORT to 1024 or above`);
         throw error;
       })) as Server | undefined;
+      goOn();
       // Socket Mode's /healthz, once connected: before that the image's HEALTHCHECK is within its start period.
       if (socketHealth) healthListener = startHealthListener(config.slack.healthPort, () => healthzAnswer(lasting.tokenRefused(), socketHealth.problem()), logger);
       if (server) {
@@ -480,6 +499,7 @@ export function createBot(options: BotOptions): Bot {
         if (refusal && redo.dropped && channel) lasting.refusedBefore(refusal, { channel, incident: redo.incident }, Date.parse(redo.dropped.at));
       }
       for (const redo of shown) showAgain(redo);
+      goOn();
       sweep = setInterval(() => {
         // Events kept in memory while the state dir refused writes go to disk as soon as it takes them again.
         try {
@@ -494,6 +514,7 @@ export function createBot(options: BotOptions): Bot {
       return config.slack.appToken ? undefined : server;
     },
     async stop(signal?: string) {
+      stopAsked = true;
       service.beginStopping();
       const deadline = Date.now() + stopBudgetMs;
       const left = (most: number) => Math.max(0, Math.min(most, deadline - Date.now()));
@@ -514,11 +535,14 @@ export function createBot(options: BotOptions): Bot {
         // the postmortem hold it either way (a postmortem being uploaded is on the bot's disk already).
         await settles(Promise.all([outbox.flush(), uploads.idle()]).then(() => undefined), left(stopGraceMs));
         // Slack's requests were answered until now, each refused with why (handlers/refuse-while-stopping.ts): a closed
-        // port would have told the person only "dispatch_failed". A listener that never started cannot stop: said, not thrown.
-        const listenerStopped = app.stop().then(
-          () => undefined,
-          (error: unknown) => logger.warn({ err: error }, 'the Slack listener did not stop cleanly'),
-        );
+        // port would have told the person only "dispatch_failed". A listener the start never got to has nothing to stop;
+        // one still starting (Socket Mode trying to connect) is stopped all the same. One that cannot stop: said, not thrown.
+        const listenerStopped = listenerStarted
+          ? app.stop().then(
+              () => undefined,
+              (error: unknown) => logger.warn({ err: error }, 'the Slack listener did not stop cleanly'),
+            )
+          : Promise.resolve();
         await settles(listenerStopped, Math.max(500, left(stopGraceMs)));
       } finally {
         // Whatever went wrong above, nothing already committed is lost with the process.
