@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, unreadSettingsWarning } from './config.js';
 import { dagsterHomeUnsetWarning } from './dagster-home-unset.js';
 import { dagsterUrlClash } from './dagster-url-clash.js';
+import { httpSettingsIgnored } from './slack/http-settings-ignored.js';
 import { loadSettings } from './load-settings.js';
 import { describeHolder, InstanceLock, InstanceLockHeld } from './instance-lock.js';
 import { createLogger, flushLogNow } from './logger.js';
@@ -51,6 +52,9 @@ export async function runBot(stops: StopSignals): Promise<void> {
   }
   const unread = unreadSettingsWarning(process.env);
   if (unread) logger.warn(unread);
+  // Both modes' settings set: Socket Mode wins without a word otherwise, and an operator who meant HTTP mode waits for requests that never come.
+  const ignored = httpSettingsIgnored(process.env);
+  if (ignored) logger.warn(ignored);
   // Said at start, not found at the first diagnosis of an incident: every MotherDuck step needs the token.
   if (config.backend === 'motherduck' && !config.motherduck.token) {
     logger.warn(
