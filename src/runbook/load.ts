@@ -25,6 +25,7 @@ import { unsetOutputProblems } from './unset-outputs.js';
 import { unusedPathParameterProblems } from './unused-path-parameters.js';
 import { verdictProblems } from './verdict-checks.js';
 import { withVersion } from './runbook-version.js';
+import { runbooksFolderUnreadable } from './runbooks-folder-unreadable.js';
 
 export class RunbookError extends Error {
   override readonly name = 'RunbookError';
@@ -121,7 +122,7 @@ export function checkRunbooks(dir: string): { runbooks: Map<string, Runbook>; fi
   try {
     names = fs.readdirSync(dir).sort();
   } catch (error) {
-    return { runbooks: new Map(), files: [], problems: [`cannot read the runbooks directory ${dir}: ${(error as Error).message}`] };
+    return { runbooks: new Map(), files: [], problems: [runbooksFolderUnreadable(dir, error as NodeJS.ErrnoException)] };
   }
   // Extra.YML would be skipped without a word: named instead, like any other file that cannot be read as a runbook.
   const caseProblems = names.filter((name) => /\.ya?ml$/i.test(name) && !/\.ya?ml$/.test(name) && !name.startsWith('.')).map((name) => `${path.join(dir, name)}: a runbook file's name ends in .yml or .yaml, in lower case: rename it, or move it out of this folder`);

@@ -112,7 +112,7 @@ describe('npm start', () => {
     expect(missing?.exitCode).toBe(2);
     expect(String(missing?.stderr).trim().split('\n')).toEqual([
       `databox-bot: the runbooks in ${path.join(work, 'no-runbooks')} do not load (DATABOX_RUNBOOKS_DIR):`,
-      expect.stringMatching(new RegExp(`^cannot read the runbooks directory ${path.join(work, 'no-runbooks')}: ENOENT`)),
+      `there is no folder ${path.join(work, 'no-runbooks')} (DATABOX_RUNBOOKS_DIR): set it to the folder of runbook files, or unset it to use the bundled runbooks/`,
     ]);
   });
 

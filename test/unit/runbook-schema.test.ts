@@ -455,7 +455,9 @@ describe('a broken runbook stops the load with the file, the path inside it and 
     expect(() => loadRunbooks(empty)).toThrow(new RunbookError(`no runbook files (*.yml) in ${empty}`));
     const missing = path.join(empty, 'nope');
     expect(() => loadRunbooks(missing)).toThrow(RunbookError);
-    expect(() => loadRunbooks(missing)).toThrow(/cannot read the runbooks directory .*nope/);
+    expect(() => loadRunbooks(missing)).toThrow(new RunbookError(`there is no folder ${missing} (DATABOX_RUNBOOKS_DIR): set it to the folder of runbook files, or unset it to use the bundled runbooks/`));
+    const file = path.join(empty, 'notes.txt');
+    expect(() => loadRunbooks(file)).toThrow(new RunbookError(`${file} is a file, not a folder (DATABOX_RUNBOOKS_DIR): set it to the folder of runbook files, or unset it to use the bundled runbooks/`));
   });
 
   it('parseRunbook takes the id from a .yaml file name too', () => {
