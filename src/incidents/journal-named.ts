@@ -24,3 +24,13 @@ export function journalNamed(file: string, named = `the journal ${file}`): strin
 export function notInJournal(what: string, file: string): UserError {
   return new UserError(`${what} is known to ${journalNamed(file)}`, undefined, `${what} is known to ${journalNamed(file, "the bot's journal")}`);
 }
+
+/** No plan `runId` in the journal, with where to find the right run id (a typo, or one from another state dir): `status` lists them. */
+export function noPlanInJournal(runId: string, file: string): UserError {
+  const what = `no plan "${runId}"`;
+  return new UserError(
+    `${what} is known to ${journalNamed(file)}: \`npm run --silent cli -- status\` lists the plans with their run ids`,
+    undefined,
+    `${what} is known to ${journalNamed(file, "the bot's journal")}: \`/databox status\` lists the plans with their run ids`,
+  );
+}

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { typedCommandTakes, type Command } from '../commands/parse.js';
 import type { Config } from '../config.js';
 import { IncidentAbandoned, isUserError, UserError } from '../errors.js';
-import { notInJournal } from './journal-named.js';
+import { noPlanInJournal, notInJournal } from './journal-named.js';
 import type { SpentOffer } from './spent-offers.js';
 import { replacedBy } from './older-verdict.js';
 import { compactTimestamp, minuteUtc } from '../timestamps.js';
@@ -286,7 +286,7 @@ export class IncidentService {
   run(id: string): Run {
     this.deps.journal.catchUp();
     const run = this.deps.state.runs.get(id);
-    if (!run) throw notInJournal(`no plan "${id}"`, this.deps.journal.file);
+    if (!run) throw noPlanInJournal(id, this.deps.journal.file);
     return run;
   }
 

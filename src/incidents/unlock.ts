@@ -1,6 +1,6 @@
 // Clearing a run stuck as running or approved (its process is in another container, or gone in a way a restart cannot
 // prove), so its database can be used again: approved by a second person and recorded, never by editing the journal.
-import { notInJournal } from './journal-named.js';
+import { noPlanInJournal } from './journal-named.js';
 import type { Config } from '../config.js';
 import { UserError } from '../errors.js';
 import type { Journal } from '../journal/journal.js';
@@ -50,7 +50,7 @@ export function nothingHeld(run: Run): string {
 export function unlockableRun(deps: Pick<UnlockDeps, 'journal' | 'state'>, runId: string): Run {
   deps.journal.catchUp();
   const run = deps.state.runs.get(runId);
-  if (!run) throw notInJournal(`no plan "${runId}"`, deps.journal.file);
+  if (!run) throw noPlanInJournal(runId, deps.journal.file);
   if (!holdsItsDatabase(run)) {
     throw new UserError(`${nothingHeld(run)}, so there is nothing to unlock`);
   }

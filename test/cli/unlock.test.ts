@@ -196,7 +196,7 @@ describe('unlock', { timeout: 180_000 }, () => {
     const before = journalText(checkout);
     const unknown = await runCliProcess(['unlock', 'dbx-20260420-0b0b/9', '--as', 'alice', '--approver', 'bob'], { env, stdin: 'ignore' });
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('no plan "dbx-20260420-0b0b/9" is known to the journal');
+    expect(unknown.stderr).toContain(`no plan "dbx-20260420-0b0b/9" is known to the journal ${path.join(checkout.stateDir, 'journal.jsonl')}: \`npm run --silent cli -- status\` lists the plans with their run ids`);
     const malformed = await runCliProcess(['unlock', 'dbx-20260420-0b0b', '--as', 'alice'], { env, stdin: 'ignore' });
     expect(malformed.code).toBe(2);
     const extra = await runCliProcess(['unlock', 'dbx-20260420-0b0b/1', secret, '--as', 'alice'], { env: withSecret, stdin: 'ignore' });
@@ -205,7 +205,7 @@ describe('unlock', { timeout: 180_000 }, () => {
     const records = recordsSince(checkout, before);
     const usage = expect.stringMatching(/^usage: npm run --silent cli -- unlock <run-id> --approver <name>/);
     expect(records).toMatchObject([
-      { type: 'request.refused', incident: null, actor: 'terminal:alice', data: { command: 'cli unlock dbx-20260420-0b0b/9 --as alice --approver bob', reason: `no plan "dbx-20260420-0b0b/9" is known to the journal ${path.join(checkout.stateDir, 'journal.jsonl')}` } },
+      { type: 'request.refused', incident: null, actor: 'terminal:alice', data: { command: 'cli unlock dbx-20260420-0b0b/9 --as alice --approver bob', reason: `no plan "dbx-20260420-0b0b/9" is known to the journal ${path.join(checkout.stateDir, 'journal.jsonl')}: \`npm run --silent cli -- status\` lists the plans with their run ids` } },
       { type: 'request.refused', incident: null, actor: 'terminal:alice', data: { command: 'cli unlock dbx-20260420-0b0b --as alice', reason: usage } },
       { type: 'request.refused', incident: null, actor: 'terminal:alice', data: { command: 'cli unlock dbx-20260420-0b0b/1 [REDACTED] --as alice', reason: usage } },
     ]);

@@ -257,7 +257,7 @@ describe('/databox unlock', () => {
     expect(said).toContain(stillRunningInBot);
     expect(said).not.toMatch(/stop (that|the) process/);
     // The server's paths stay out of Slack (the terminal's refusal, and the journal's record of it, name the file).
-    expect(said).toContain('no plan "dbx-20260420-0b0b/9" is known to the bot\'s journal');
+    expect(said).toContain('no plan "dbx-20260420-0b0b/9" is known to the bot\'s journal: `/databox status` lists the plans with their run ids');
     expect(said).not.toContain(checkout.stateDir);
     expect(approveUnlock(from)).toBeUndefined();
     expect(answersSince(from).every((body) => body.response_type !== 'in_channel')).toBe(true);
@@ -272,7 +272,7 @@ describe('/databox unlock', () => {
     expect(refusedCommands().sort(byCommand)).toEqual([
       { actor: operator, command: '/databox unlock dbx-20260420-0b0b', reason: "\"dbx-20260420-0b0b\" is not a run id (they look like dbx-20260420-3fa2/2): that is an incident; its plans are dbx-20260420-0b0b/1, dbx-20260420-0b0b/2 … (each plan's message shows its own)" },
       { actor: operator, command: `/databox unlock ${runId}`, incident: 'dbx-20260420-0b0b', reason: stillRunningInBot },
-      { actor: operator, command: '/databox unlock dbx-20260420-0b0b/9', reason: `no plan "dbx-20260420-0b0b/9" is known to the journal ${path.join(checkout.stateDir, 'journal.jsonl')}` },
+      { actor: operator, command: '/databox unlock dbx-20260420-0b0b/9', reason: `no plan "dbx-20260420-0b0b/9" is known to the journal ${path.join(checkout.stateDir, 'journal.jsonl')}: \`npm run --silent cli -- status\` lists the plans with their run ids` },
     ].sort(byCommand));
     expect(journalRecordsOf(checkout).filter((r) => r.type === 'request.refused' && r.data.command === undefined).map((r) => r.data.reason)).toEqual(['this button carries a value the bot never gave it']);
     expect(finishedOf(runId)).toBeUndefined();
