@@ -1573,7 +1573,8 @@ describe('requests that are not from Slack', () => {
     await harness.settle();
     expect(slack.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
     await harness.bot.watch.idle();
-    expect(fs.existsSync(`${checkout.stateDir}/journal.jsonl`)).toBe(false);
+    // Only the start's own line: every start journals its runbook versions, and no request left a line.
+    expect(journalRecordsOf(checkout).map((record) => record.type)).toEqual(['bot.started']);
     expect(checkout.listData()).toEqual(['databox.duckdb']);
   });
 
