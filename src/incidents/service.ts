@@ -1572,6 +1572,19 @@ export class IncidentService {
     await this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, []);
   }
 
+  /**
+   * In the thread, not only to whoever approved: the plan a first stage leads to (path A's swap) could not be proposed,
+   * why, and the command that proposes it once the cause is dealt with.
+   */
+  private async adviseNextNotProposed(scenario: string, nextPath: RecoveryPath, finished: Run, raw: Record<string, string>, error: Error): Promise<void> {
+    const command = `recover ${scenario} path=${nextPath.id}${Object.entries(raw).map(([name, value]) => ` ${name}=${commandValue(value)}`).join('')} incident=${finished.incidentId}`;
+    const advice =
+      `The next plan, ${nextPath.title}, was not proposed: ${error.message}. Nothing the stack reads changed. Once that is dealt with, propose it: ` +
+      `\`/databox ${command}\` (at a terminal: \`npm run --silent cli -- ${command}\`)`;
+    await this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: this.actor, data: { runId: finished.id, advice, offers: [] } });
+    await this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, []);
+  }
+
   /** The rollbacks of the same recovery that started before this one, and what is at the database file's path now when it is one. */
   private aroundFailedRollback(rollback: Run): AroundFailedRollback {
     const earlier = this.incident(rollback.incidentId).runs.filter((run) => run.kind === 'rollback' && run.rollbackOf === rollback.rollbackOf && run.id !== rollback.id && run.startedAt && rollback.startedAt && run.startedAt <= rollback.startedAt);
@@ -1604,8 +1617,13 @@ export class IncidentService {
         // Its requester is this plan's, so the two-person rule asks a teammate again.
         const nextPath = this.recoveryPath(rb, next);
         const raw = Object.fromEntries(Object.entries(finished.params).filter(([name]) => nextPath.parameters.includes(name)));
-        const params = await this.parameters(rb, nextPath.parameters, raw, nextPath.requires);
-        await this.proposeRecovery(this.incident(finished.incidentId), nextPath, params, finished.requestedBy, finished.id);
+        try {
+          const params = await this.parameters(rb, nextPath.parameters, raw, nextPath.requires);
+          await this.proposeRecovery(this.incident(finished.incidentId), nextPath, params, finished.requestedBy, finished.id);
+        } catch (error) {
+          await this.safely(() => this.adviseNextNotProposed(rb.id, nextPath, finished, raw, error as Error));
+          throw error;
+        }
       } else if (finished.status === 'succeeded' && !this.recoveryPath(rb, finished.pathId as string).cleanup && this.stopping) {
         const command = `validate ${rb.id}${rb.validation.parameters.filter((name) => finished.params[name] !== undefined).map((name) => ` ${name}=${commandValue(finished.params[name] as string)}`).join('')} incident=${finished.incidentId}`;
         this.deps.logger.warn({ runId: finished.id }, 'the recovery ended as the bot was stopping: its validation was not started');

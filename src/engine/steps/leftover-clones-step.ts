@@ -10,6 +10,7 @@ import type { StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
 import { defineStepKind, unsetAlike, type ResolvedCommon } from './define-step-kind.js';
 import { diagnosedStates, diagnosisCountsProblems } from './rows-written-since.js';
+import { isMissingTable } from './missing-table.js';
 import { firstNumber, withStepDatabase } from './step-database.js';
 
 const schema = z.strictObject({
@@ -54,7 +55,9 @@ async function differences(step: LeftoverClonesStep, session: TargetSession, clo
   const count = async (db: string) => {
     const counts: Record<string, number | string> = {};
     for (const table of step.tables) {
-      counts[table] = await session.run(`SELECT count(*) FROM ${databaseIdentifier(db)}.${table}`).then(firstNumber, (error: Error) => `not countable (${error.message.split('\n')[0]})`);
+      // A table not there (the broken state a swap kept of a dropped mart) counts as 0 rows, as the diagnosis counted it.
+      const unread = (error: Error) => (isMissingTable(error.message) ? 0 : `not countable (${error.message.split('\n')[0]})`);
+      counts[table] = await session.run(`SELECT count(*) FROM ${databaseIdentifier(db)}.${table}`).then(firstNumber, unread);
     }
     return counts;
   };

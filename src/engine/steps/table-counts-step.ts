@@ -11,6 +11,7 @@ import type { StepResult } from '../types.js';
 import { elapsedSince, targetChoice } from './context.js';
 import { defineStepKind, unsetAlike, type ResolvedCommon } from './define-step-kind.js';
 import { changedSincePlanned, diagnosedCounts, diagnosisCountsProblems, leftBehindSaid, writtenSinceWarning, type WrittenSince } from './rows-written-since.js';
+import { isMissingTable } from './missing-table.js';
 import { firstNumber, withStepDatabase } from './step-database.js';
 
 const schema = z.strictObject({
@@ -95,11 +96,19 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
   const after = step.snapshot ? `${then} was taken after it` : `${then} is after it`;
   return withStepDatabase(ctx, { target: step.target, writable: Boolean(step.cloneSql), timeoutMs: step.timeoutMs }, async (session, fail, started) => {
     const counts: Record<string, number> = {};
+    // Tables not there now (dropped, or their schema): damage when there is a state to compare with, counted as 0 rows.
+    const missing = new Set<string>();
+    const comparable = Boolean(step.cloneSql || step.since || step.floor);
     for (const [i, table] of step.tables.entries()) {
       try {
         counts[table] = firstNumber(await session.run(step.countSql[i] as string));
       } catch (error) {
         const message = (error as Error).message.split('\n')[0] as string;
+        if (comparable && isMissingTable(message)) {
+          missing.add(table);
+          counts[table] = 0;
+          continue;
+        }
         // DuckDB names a database that is not there as a catalog: said in the operator's words first.
         const gone = /Catalog "[^"]*" does not exist/i.test(message) ? `${step.database} does not exist (${message})` : undefined;
         return fail(gone ?? `cannot count ${table} in ${step.database}: ${message}`, { counts });
@@ -116,10 +125,17 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
         return { ...fail(`cannot clone ${cloned}: ${(error as Error).message.split('\n')[0]}`, { counts }), status: 'no-snapshot' };
       }
       countsAt = {};
+      let counting = '';
       try {
-        for (const [i, table] of step.tables.entries()) countsAt[table] = firstNumber(await session.run(step.countAtSql[i] as string));
+        for (const [i, table] of step.tables.entries()) {
+          counting = table;
+          countsAt[table] = firstNumber(await session.run(step.countAtSql[i] as string));
+        }
       } catch (error) {
-        return fail(`cannot count in the clone of ${cloned}: ${(error as Error).message.split('\n')[0]}`, { counts });
+        const message = (error as Error).message.split('\n')[0] as string;
+        // Not there then either: no damage to speak of, but a name the runbook may have wrong.
+        if (missing.has(counting) && isMissingTable(message)) return fail(`${counting} is not in ${step.database} now, nor in the clone of ${cloned}: check the table's name in the runbook (${message})`, { counts });
+        return fail(`cannot count in the clone of ${cloned}: ${message}`, { counts });
       } finally {
         // The scratch clone never outlives the step: dropped whether the counts worked or not.
         await session.run(step.dropSql).catch((error: Error) => {
@@ -133,8 +149,10 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
     const change = (t: string) => (countsAt?.[t] as number) - (counts[t] as number);
     const changeSaid = (t: string) => (change(t) > 0 ? `+${change(t)}` : String(change(t)));
     const header = countsAt ? ['table', 'now', asOf, 'going back changes it by'] : ['table', 'rows'];
-    const rows = step.tables.map((t) => (countsAt ? [t, counts[t], countsAt[t], changeSaid(t)] : [t, counts[t]]));
-    const described = step.tables.map((t) => (countsAt ? `${t} ${counts[t]} now, ${countsAt[t]} ${asOf}` : `${t} ${counts[t]}`)).join('; ');
+    const nowCell = (t: string) => (missing.has(t) ? 'not there' : counts[t]);
+    const rows = step.tables.map((t) => (countsAt ? [t, nowCell(t), countsAt[t], changeSaid(t)] : [t, nowCell(t)]));
+    const nowSaid = (t: string) => (missing.has(t) ? (countsAt ? `not there now (dropped since ${then})` : 'not there') : countsAt ? `${counts[t]} now` : String(counts[t]));
+    const described = step.tables.map((t) => (countsAt ? `${t} ${nowSaid(t)}, ${countsAt[t]} ${asOf}` : `${t} ${nowSaid(t)}`)).join('; ');
     // Rows written since the moment go with a restore, good ones too; a moment where no mart differs from now is either
     // before a write that changed none of them, or after the bad write.
     const fewer = countsAt ? step.tables.filter((t) => change(t) < 0) : [];
@@ -150,7 +168,7 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
     const short = floor ? step.tables.filter((t) => floor.counts[t] !== undefined && (counts[t] as number) < (floor.counts[t] as number)) : [];
     const shortSaid =
       short.length > 0
-        ? `. NOT as restored: ${short.map((t) => `${t} has ${rowsSaid(counts[t] ?? 0)}, fewer than the ${floor?.counts[t]} it had ${floor?.asOf || 'at the moment the diagnosis counted'}`).join('; ')} (the bad state still there, a restore rolled back, or rows deleted since)`
+        ? `. NOT as restored: ${short.map((t) => `${t} ${missing.has(t) ? 'is not there' : `has ${rowsSaid(counts[t] ?? 0)}`}, fewer than the ${floor?.counts[t]} it had ${floor?.asOf || 'at the moment the diagnosis counted'}`).join('; ')} (the bad state still there, a restore rolled back, or rows deleted since)`
         : '';
     const same = step.flagUnchanged && countsAt !== undefined && step.tables.every((t) => change(t) === 0);
     // Written to after the plan was made: the approver did not see what the plan would leave behind.
@@ -242,7 +260,10 @@ export const tableCountsStepKind = defineStepKind({
     const database = target(step.target);
     const session = await database.open({ writable: false }).catch((error: Error) => Promise.reject(new UserError(`cannot count ${step.database} to make the plan: ${error.message.split('\n')[0]}; nothing was proposed`)));
     try {
-      for (const [i, table] of step.tables.entries()) planned[table] = firstNumber(await session.run(step.countSql[i] as string));
+      for (const [i, table] of step.tables.entries()) {
+        // A table not there (dropped since the moment restored) counts as 0 rows, as the diagnosis and the run count it.
+        planned[table] = await session.run(step.countSql[i] as string).then(firstNumber, (error: Error) => (isMissingTable(error.message) ? 0 : Promise.reject(error)));
+      }
     } catch (error) {
       throw new UserError(`cannot count ${step.database} to make the plan: ${(error as Error).message.split('\n')[0]}; nothing was proposed`);
     } finally {
