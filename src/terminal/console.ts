@@ -483,8 +483,9 @@ class ConsoleSession {
       case 'reject': {
         const [runId, hash, ...extra] = rest;
         const given = hash ?? this.options.approve;
-        if (!runId || !given || extra.length > 0 || !runIdPattern.test(runId)) {
-          throw new UserError(`usage: ${cliName} ${verb} <run-id> <hash> (the run id and hash are shown with the plan)`);
+        const usage = `usage: ${cliName} ${verb} <run-id> <hash>`;
+        if (!runId || extra.length > 0 || !runIdPattern.test(runId)) {
+          throw new UserError(`${usage} (the run id and hash are shown with the plan)`);
         }
         const run = this.service.run(runId);
         this.record([verb, ...rest], run.incidentId);
@@ -495,6 +496,11 @@ class ConsoleSession {
           const reason = renderSaid(notPending(run));
           this.service.refuseDecision(run.id, this.options.approver ? `terminal:${this.options.approver}` : this.requester, reason, verb);
           throw new UserError(`refused: ${reason}; nothing was run.`);
+        }
+        // The run is known and waits: its hash is said, as status would show it, rather than the usage alone.
+        if (!given) {
+          const approver = this.options.approver ? ` --approver ${this.options.approver}` : '';
+          throw new UserError(`${usage}: plan ${run.id}'s hash is ${shortHash(run.hash)} (shown with the plan, and by \`${cliName} status\`): \`${cliName} ${verb} ${run.id} ${shortHash(run.hash)}${approver}\``);
         }
         // Who else waits on its database now, proposed before it or after: approving it leaves them unapprovable.
         this.reporter.printPlan(run, plansItWouldVoid(this.service.state, run, this.clock()));
@@ -687,6 +693,9 @@ class ConsoleSession {
     if (finished.status !== 'succeeded') return exitCodes.failed;
     if (finished.kind === 'recovery') {
       const incident = this.service.incident(finished.incidentId);
+      // The plan this first stage led to (path A's swap), printed above, waits for its own approval: how to give it.
+      const next = incident.runs.find((r) => r.continues === finished.id && r.status === 'pending');
+      if (next) this.out(this.howToApprove(next));
       const index = incident.runs.findIndex((r) => r.id === finished.id);
       const validation = incident.runs.slice(index + 1).find((r) => r.kind === 'validation');
       if (validation && validation.status !== 'succeeded') return exitCodes.failed;

@@ -100,6 +100,12 @@ describe('scenario 3 from the terminal', () => {
     const swap = /Plan (\S+) · Path S: Swap the restored clone in[^\n]*· hash ([0-9a-f]{8})/.exec(clone.stdout);
     expect(swap, clone.stdout).not.toBeNull();
     const [, runId, hash] = swap as RegExpExecArray;
+    // The swap waits for its own approval: the command that gives it is printed, as with any plan left waiting.
+    expect(clone.stdout).toContain(`approve it with \`npm run --silent cli -- approve ${runId} ${hash} --approver "$USER"\`, run by someone other than`);
+    // Typed without its hash, the approval says which hash, the plan being known, rather than the usage alone.
+    const noHash = await cli(['approve', runId as string, '--approver', 'carol']);
+    expect(noHash.code).not.toBe(0);
+    expect(noHash.stderr).toContain(`plan ${runId}'s hash is ${hash} (shown with the plan, and by \`npm run --silent cli -- status\`): \`npm run --silent cli -- approve ${runId} ${hash} --approver carol\``);
 
     const approved = await cli(['approve', runId as string, hash as string, '--approver', 'carol']);
     expect(approved.code, `${approved.stdout}${approved.stderr}`).toBe(0);
