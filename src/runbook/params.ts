@@ -140,7 +140,11 @@ function validateOne(name: string, p: Parameter, given: string, ctx: ParameterCo
             : /^(gmt|utc)$/i.test(zone)
               ? `; ${zone} is UTC: write the moment without it`
               : `; ${zone} is a zone name the bot cannot convert: give the moment in UTC`;
-        throw new UserError(`${name}=${raw} is not a timestamp${noSuchDay(raw)}: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds)${day}${named}${meantMoment(name, raw, ctx.now)}`);
+        const meant = meantMoment(name, raw, ctx.now);
+        // Words ("2 hours ago", "yesterday 23:00") or a zone it cannot convert: the time now, written as it takes it, to count from.
+        const unconverted = Boolean(named) && !/^[ap]m$|^(gmt|utc)$/i.test(zone ?? '');
+        const nowSaid = !meant && (unconverted || !/^\d{4}-\d{2}-\d{2}/.test(raw)) ? `; it is "${formatUtcTimestamp(ctx.now)}" UTC now, to count from` : '';
+        throw new UserError(`${name}=${raw} is not a timestamp${noSuchDay(raw)}: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds)${day}${named}${meant}${nowSaid}`);
       }
       if (p.notFuture && moment.getTime() > ctx.now.getTime()) throw new UserError(`${name}="${text}" is in the future (it is ${formatUtcTimestamp(ctx.now)} UTC now)`);
       return text;

@@ -140,13 +140,17 @@ describe('timestamps', () => {
   it('says what to type for a day alone, and that a zone name cannot be converted', async () => {
     expect(await problemOf(['at'], { at: '2026-04-18' })).toBe('at=2026-04-18 is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds); for the start of that day in UTC: at="2026-04-18 00:00:00"');
     expect(await problemOf(['at'], { at: '2026-04-18 12:00:00 CEST' })).toBe(
-      'at=2026-04-18 12:00:00 CEST is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds); CEST is a zone name the bot cannot convert: give the moment in UTC',
+      `at=2026-04-18 12:00:00 CEST is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds); CEST is a zone name the bot cannot convert: give the moment in UTC; it is "2026-04-20 10:00:00" UTC now, to count from`,
     );
-    expect(await problemOf(['at'], { at: '2026-04-18 12:00:00 Europe/Paris' })).toMatch(/; Europe\/Paris is a zone name the bot cannot convert: give the moment in UTC$/);
+    expect(await problemOf(['at'], { at: '2026-04-18 12:00:00 Europe/Paris' })).toMatch(/; Europe\/Paris is a zone name the bot cannot convert: give the moment in UTC; it is "[\d-]+ [\d:]+" UTC now, to count from$/);
     expect(await problemOf(['at'], { at: '2026-04-18 12:00:00 America/Argentina/Buenos_Aires' })).toMatch(/; America\/Argentina\/Buenos_Aires is a zone name/);
     expect(await problemOf(['at'], { at: '2026-04-20 3pm' })).toMatch(/; the bot takes a 24-hour clock \(15:00:00, not 3pm\)$/);
     // GMT is UTC: taken as such, never named as a zone the bot cannot convert.
     expect(await problemOf(['at'], { at: '2026-04-18 24:00:00 GMT' })).toMatch(/; GMT is UTC: write the moment without it$/);
+  });
+
+  it.each(['2 hours ago', 'yesterday 23:00', 'yesterday'])('refuses %j, saying the time now as it is to be written, to count from', async (text) => {
+    expect(await problemOf(['at'], { at: text })).toBe(`at=${text} is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds); it is "2026-04-20 10:00:00" UTC now, to count from`);
   });
 
   it('names a day the calendar does not have, and takes a date or moment with spaces around it as it is', async () => {
