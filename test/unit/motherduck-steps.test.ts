@@ -131,6 +131,23 @@ describe('snapshot-history', () => {
     expect(typedBack.status).toBe('restorable');
   });
 
+  it('listing with no moment, suggests the one just before the newest write, which restores the state before it', async () => {
+    const { md, ctx } = await standIn();
+    await md.createDatabase('quiet', 'CREATE TABLE t AS SELECT range AS id FROM range(10)', at('2026-04-20 05:00:00'));
+    await md.write('quiet', 'DELETE FROM t WHERE id < 5', new Date('2026-04-20T15:00:00.700Z'));
+    const quiet = (atText: string) => resolve({ id: 'history', kind: 'snapshot-history', title: 'h', database: 'quiet', at: atText });
+    const listed = await runStep(quiet(''), ctx);
+    expect(listed.summary).toMatch(/; just before the newest write \(2026-04-20 15:00:00(\.\d+)? UTC\), should it be the bad one: at="2026-04-20 14:59:59"$/);
+    // Typed back as said, it is restorable, and undoes that write alone.
+    const typedBack = await runStep(quiet('2026-04-20 14:59:59'), ctx);
+    expect(typedBack.status).toBe('restorable');
+    expect(typedBack.summary).toContain('1 write (automatic snapshot) since');
+    // A database with one write only has no moment before it to suggest.
+    await md.createDatabase('fresh', 'CREATE TABLE t AS SELECT 1 AS id', at('2026-04-20 05:00:00'));
+    const fresh = await runStep(resolve({ id: 'history', kind: 'snapshot-history', title: 'h', database: 'fresh', at: '' }), ctx);
+    expect(fresh.summary).not.toContain('just before');
+  });
+
   it('says a moment within the retention but before the database\'s first snapshot is that, not "older than the retention"', async () => {
     const { ctx } = await standIn();
     // The database was made at 2026-04-19 08:00; the retention (7 days) would reach back to 04-14.

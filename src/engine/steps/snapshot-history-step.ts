@@ -14,7 +14,7 @@ import type { TargetSession } from '../../database/target.js';
 import type { ResolvedStep, StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
 import { defineStepKind, unsetAlike, type ResolvedCommon } from './define-step-kind.js';
-import { exactSnapshotTime, firstWholeSecondFrom, snapshotTimeLabels } from './snapshot-times.js';
+import { exactSnapshotTime, firstWholeSecondFrom, justBeforeNewestWrite, snapshotTimeLabels } from './snapshot-times.js';
 import { withStepDatabase } from './step-database.js';
 import type { ReleasedSnapshot } from '../released-snapshots.js';
 import type { TakenSnapshot } from '../taken-snapshots.js';
@@ -452,7 +452,12 @@ async function readSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<ty
     }
     if (!step.at) {
       const shown = snapshotTimeLabels([...rows.map((r) => r[2]), restorableFrom]);
-      return done('ok', `${listed}; newest ${shown(newest)} UTC${restorableFrom ? `; restorable from ${firstWholeSecondFrom(restorableFrom)} UTC on` : ''}`, shown);
+      // A moment to diagnose, for an operator who has none yet: the bad write is often the newest. Not in a plan's
+      // guard (the swap's), which lists the history only to hold the plan to its newest write.
+      const automatic = rows.filter((r) => r[1] === null).map((r) => String(r[2]));
+      const before = step.stopsOnLaterWrites ? undefined : justBeforeNewestWrite(automatic, restorableFrom);
+      const beforeSaid = before ? `; just before the newest write (${shown(automatic[0] as string)} UTC), should it be the bad one: at="${before}"` : '';
+      return done('ok', `${listed}; newest ${shown(newest)} UTC${restorableFrom ? `; restorable from ${firstWholeSecondFrom(restorableFrom)} UTC on` : ''}${beforeSaid}`, shown);
     }
     const at = parseUtcTimestamp(step.at);
     if (!at) return fail(`at=${step.at} is not a UTC timestamp "YYYY-MM-DD HH:MM:SS"`);

@@ -35,3 +35,14 @@ export function firstWholeSecondFrom(time: string): string {
   const next = new Date(Date.parse(`${time.slice(0, 19).replace(' ', 'T')}Z`) + 1000);
   return next.toISOString().slice(0, 19).replace('T', ' ');
 }
+
+/**
+ * The whole second just before the newest of `automatic` (snapshot times, newest first): the moment that goes back to
+ * just before the newest write; none with no older write to go back to, or when that is before `restorableFrom`.
+ */
+export function justBeforeNewestWrite(automatic: readonly string[], restorableFrom: string | undefined): string | undefined {
+  const newest = automatic[0];
+  if (newest === undefined || automatic.length < 2 || !restorableFrom) return undefined;
+  const before = new Date(Date.parse(`${newest.slice(0, 19).replace(' ', 'T')}Z`) - 1000).toISOString().slice(0, 19).replace('T', ' ');
+  return before >= firstWholeSecondFrom(restorableFrom) ? before : undefined;
+}
