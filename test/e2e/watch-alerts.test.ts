@@ -390,6 +390,8 @@ describe('watcher alerts in the bot', () => {
     await bot.bot.watch.checkOnce();
     const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
     expect(String(alerts()[0]?.text)).toBe(':rotating_light: The database file is damaged: databox.duckdb');
+    // The reply goes out through the outbox after the check returns: on a busy machine, later.
+    await slack.waitFor('the changed-outage reply', () => threadReplies(alertTs).length > 0);
     expect(threadReplies(alertTs).map((r) => r.text)).toEqual([':arrows_counterclockwise: Still an outage, but what is wrong changed: The database file is missing: databox.duckdb (was: The database file is damaged: databox.duckdb)']);
     // Nothing posted or edited, evidence included, names the checkout's folder.
     const toSlack = JSON.stringify([...slack.callsTo('chat.postMessage'), ...slack.callsTo('chat.update')]);
