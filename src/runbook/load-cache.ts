@@ -44,74 +44,87 @@ export function codeVersion(root: string, packages: readonly string[]): string {
   return hash.digest('hex');
 }
 
-let thisCode: string | undefined;
-
-/** The key of a load of these files, in the order read, by this code; undefined when the code cannot be read to hash it. */
-export function loadKey(files: readonly ReadRunbook[]): string | undefined {
-  try {
-    thisCode ??= codeVersion(codeRoot, ['yaml', 'zod']);
-  } catch {
-    return undefined;
-  }
-  const hash = createHash('sha256').update(`${thisCode}\0`);
-  // Each part's length first: no two lists of files make one stream of bytes.
-  for (const { name, text } of files) hash.update(`${Buffer.byteLength(name)}:${name}\0${Buffer.byteLength(text)}:`).update(text).update('\0');
-  return hash.digest('hex');
-}
-
-function entryFile(key: string): string {
-  return path.join(loadCacheDir, `${key}.v8`);
-}
-
-/** Taken now: the entries let go first are those no process has taken for longest. A folder this user may only read is still read. */
-function markTaken(key: string): void {
-  try {
-    const now = new Date();
-    fs.utimesSync(entryFile(key), now, now);
-  } catch {
-    // Let go sooner, then.
-  }
-}
-
-/** The runbooks a clean load with this key gave, in file order; undefined when none is kept or it cannot be read as one. */
-export function keptLoad(key: string): Runbook[] | undefined {
-  try {
-    const entry = v8.deserialize(fs.readFileSync(entryFile(key))) as { key?: unknown; runbooks?: unknown };
-    if (entry.key !== key || !Array.isArray(entry.runbooks)) return undefined;
-    markTaken(key);
-    return entry.runbooks as Runbook[];
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * Keeps a clean load's runbooks under its key: written whole to a file of its own, then renamed into place, so a process
- * reading at the same time sees the whole entry or none. Nothing is kept that would not come back the same (data a
- * structured clone changes), and a folder that cannot be written is no error: the next load is a full one.
+ * A load cache for the loader code under `codeRoot`, kept in `cacheDir`. The code is hashed now, as its modules load: a
+ * process whose code is older than the checkout must not hash the newer tree at its first load and keep its old rules'
+ * result under the new code's key. Hashed again just before keeping: code changed under the process since, nothing is kept.
  */
-export function keepLoad(key: string, runbooks: readonly Runbook[]): void {
-  try {
-    const bytes = v8.serialize({ key, runbooks });
-    if (!isDeepStrictEqual(v8.deserialize(bytes), { key, runbooks })) return;
-    fs.mkdirSync(loadCacheDir, { recursive: true });
-    const partial = path.join(loadCacheDir, `.${key}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
-    fs.writeFileSync(partial, bytes);
-    fs.renameSync(partial, entryFile(key));
-    letOldLoadsGo();
-  } catch {
-    // No cache this time.
-  }
+export function loadCacheOf(codeRoot: string, cacheDir: string) {
+  const hashCode = (): string | undefined => {
+    try {
+      return codeVersion(codeRoot, ['yaml', 'zod']);
+    } catch {
+      return undefined;
+    }
+  };
+  const thisCode = hashCode();
+  const entryFile = (key: string) => path.join(cacheDir, `${key}.v8`);
+
+  /** Taken now: the entries let go first are those no process has taken for longest. A folder this user may only read is still read. */
+  const markTaken = (key: string) => {
+    try {
+      const now = new Date();
+      fs.utimesSync(entryFile(key), now, now);
+    } catch {
+      // Let go sooner, then.
+    }
+  };
+
+  /** Removes all but the keptLoads entries written or taken last (a partial one a process left as it died counts as one). */
+  const letOldLoadsGo = () => {
+    const entries = fs.readdirSync(cacheDir).flatMap((name) => {
+      try {
+        return [{ file: path.join(cacheDir, name), at: fs.statSync(path.join(cacheDir, name)).mtimeMs }];
+      } catch {
+        return [];
+      }
+    });
+    for (const { file } of entries.sort((a, b) => b.at - a.at).slice(keptLoads)) fs.rmSync(file, { force: true });
+  };
+
+  return {
+    /** The key of a load of these files, in the order read, by this code; undefined when the code could not be read to hash it. */
+    loadKey(files: readonly ReadRunbook[]): string | undefined {
+      if (thisCode === undefined) return undefined;
+      const hash = createHash('sha256').update(`${thisCode}\0`);
+      // Each part's length first: no two lists of files make one stream of bytes.
+      for (const { name, text } of files) hash.update(`${Buffer.byteLength(name)}:${name}\0${Buffer.byteLength(text)}:`).update(text).update('\0');
+      return hash.digest('hex');
+    },
+
+    /** The runbooks a clean load with this key gave, in file order; undefined when none is kept or it cannot be read as one. */
+    keptLoad(key: string): Runbook[] | undefined {
+      try {
+        const entry = v8.deserialize(fs.readFileSync(entryFile(key))) as { key?: unknown; runbooks?: unknown };
+        if (entry.key !== key || !Array.isArray(entry.runbooks)) return undefined;
+        markTaken(key);
+        return entry.runbooks as Runbook[];
+      } catch {
+        return undefined;
+      }
+    },
+
+    /**
+     * Keeps a clean load's runbooks under its key: written whole to a file of its own, then renamed into place, so a
+     * process reading at the same time sees the whole entry or none. Nothing is kept that would not come back the same
+     * (data a structured clone changes), nor when the code on disk is no longer the code this process runs; a folder
+     * that cannot be written is no error: the next load is a full one.
+     */
+    keepLoad(key: string, runbooks: readonly Runbook[]): void {
+      try {
+        if (hashCode() !== thisCode) return;
+        const bytes = v8.serialize({ key, runbooks });
+        if (!isDeepStrictEqual(v8.deserialize(bytes), { key, runbooks })) return;
+        fs.mkdirSync(cacheDir, { recursive: true });
+        const partial = path.join(cacheDir, `.${key}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
+        fs.writeFileSync(partial, bytes);
+        fs.renameSync(partial, entryFile(key));
+        letOldLoadsGo();
+      } catch {
+        // No cache this time.
+      }
+    },
+  };
 }
 
-/** Removes all but the keptLoads entries written or taken last (a partial one a process left as it died counts as one). */
-function letOldLoadsGo(): void {
-  const entries = fs.readdirSync(loadCacheDir).flatMap((name) => {
-    try {
-      return [{ file: path.join(loadCacheDir, name), at: fs.statSync(path.join(loadCacheDir, name)).mtimeMs }];
-    } catch {
-      return [];
-    }
-  });
-  for (const { file } of entries.sort((a, b) => b.at - a.at).slice(keptLoads)) fs.rmSync(file, { force: true });
-}
+export const { loadKey, keptLoad, keepLoad } = loadCacheOf(codeRoot, loadCacheDir);

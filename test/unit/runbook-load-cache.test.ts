@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { codeVersion, loadKey } from '../../src/runbook/load-cache.js';
+import { codeVersion, loadCacheOf, loadKey } from '../../src/runbook/load-cache.js';
 import { projectRoot } from '../helpers/cli-process.js';
 
 const temps: string[] = [];
@@ -89,5 +89,35 @@ describe('a load taken from the cache', () => {
     expect(Object.isFrozen(duckdb?.diagnosis.steps[0])).toBe(true);
     expect(runbookVersion(duckdb)).toBe(createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
     expect(runbookVersion(taken.runbooks.get('backfill'))).toBe(createHash('sha256').update(fs.readFileSync(path.join(dir, 'backfill.yml'))).digest('hex'));
+  });
+});
+
+describe('the code a load is kept for', () => {
+  const files = [{ name: 'a.yml', text: 'x' }];
+  const cacheFolder = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'load-cache-kept-'));
+    temps.push(dir);
+    return dir;
+  };
+
+  it('is the code as the process loaded it: a checkout changed before its first load does not give the newer code\'s key', () => {
+    const code = codeFolder();
+    const older = loadCacheOf(code, cacheFolder());
+    fs.writeFileSync(path.join(code, 'runbook', 'load.js'), 'export const checks = 2;\n');
+    const newer = loadCacheOf(code, cacheFolder());
+    expect(older.loadKey(files)).not.toBe(newer.loadKey(files));
+  });
+
+  it('is not kept when the code on disk changed between the load and keeping it', () => {
+    const code = codeFolder();
+    const cacheDir = cacheFolder();
+    const cache = loadCacheOf(code, cacheDir);
+    const key = cache.loadKey(files) as string;
+    fs.writeFileSync(path.join(code, 'runbook', 'load.js'), 'export const checks = 2;\n');
+    cache.keepLoad(key, []);
+    expect(fs.readdirSync(cacheDir)).toEqual([]);
+    fs.writeFileSync(path.join(code, 'runbook', 'load.js'), 'export const checks = 1;\n');
+    cache.keepLoad(key, []);
+    expect(fs.readdirSync(cacheDir)).toEqual([`${key}.v8`]);
   });
 });
