@@ -118,5 +118,7 @@ export async function runBackfill(request: BackfillRequest): Promise<BackfillRes
     };
   }
   const why = result.spawnError ?? `exit code ${result.exitCode}`;
-  return { status: 'failed', via: 'cli', summary: `${argv.join(' ')} failed: ${why}`, output: result.output, exitCode: result.exitCode, spool, ...(result.spawnError ? { launchedNothing: true as const } : {}) };
+  // Failed after it said which backfill it launched: that backfill runs, whatever failed after it.
+  const launched = backfillId ? { backfillId } : {};
+  return { status: 'failed', via: 'cli', summary: `${argv.join(' ')} failed: ${why}${backfillId ? ` after it launched backfill ${backfillId}` : ''}`, output: result.output, exitCode: result.exitCode, spool, ...launched, ...(result.spawnError ? { launchedNothing: true as const } : {}) };
 }

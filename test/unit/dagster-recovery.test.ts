@@ -6,6 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backfillArgv, runBackfill } from '../../src/dagster/backfill.js';
 import { DagsterClient } from '../../src/dagster/graphql-client.js';
 import { daemonAlreadyRunning, startDaemon } from '../../src/dagster/start-daemon.js';
+import { mayHaveChanged } from '../../src/engine/may-have-changed.js';
+import type { StepRunContext } from '../../src/engine/steps/context.js';
+import { runDagsterBackfillStep, type DagsterBackfillStep } from '../../src/engine/steps/dagster-backfill-step.js';
 import { waitUntil } from '../../src/engine/wait-until.js';
 import { processAlive } from '../../src/process/alive.js';
 import { runCommand } from '../../src/process/run-command.js';
@@ -171,6 +174,30 @@ describe('the backfill of the missed window', () => {
     expect(result).toMatchObject({ status: 'failed', exitCode: 2 });
     expect(result.summary).toMatch(/failed: exit code 2$/);
     expect(result.output).toContain('invalid value 2026-04-20 for to');
+  });
+
+  describe('through the CLI, failed', () => {
+    /** The backfill step as a plan runs it through the CLI (no DAGSTER_URL), its result read as a run's is. */
+    const runStep = () =>
+      runDagsterBackfillStep(
+        { kind: 'dagster-backfill', id: 'backfill', job: cli.job, definitionsFile: cli.definitionsFile, ...window, via: 'cli', assets: [], assetKeys: [], timeoutMs: 10_000 } as unknown as DagsterBackfillStep,
+        { root: checkout.root, incidentId: 'dbx-20260421-0a1b', runCommand, redact: (text: string) => text, dagster: { heartbeatMaxAgeMs: 60_000 } } as unknown as StepRunContext,
+      );
+
+    it('before it launched anything (an import error) changed nothing: the same plan may be made again', async () => {
+      checkout.behave({ [backfillArgv(cli, window).join(' ')]: { stderr: "Traceback (most recent call last):\nModuleNotFoundError: No module named 'databox'\n", exit: 1 } });
+      const result = await runStep();
+      expect(result).toMatchObject({ status: 'failed', outputs: { backfillId: '', via: 'cli' } });
+      expect(mayHaveChanged('dagster-backfill', result)).toBe(false);
+    });
+
+    it('after its output said it launched a backfill changed something, and says which', async () => {
+      checkout.behave({ [backfillArgv(cli, window).join(' ')]: { stdout: 'Launching runs... \nLaunched backfill job `wqbqzyhx`\n', stderr: 'Error: could not write the run log\n', exit: 1 } });
+      const result = await runStep();
+      expect(result).toMatchObject({ status: 'failed', outputs: { backfillId: 'wqbqzyhx', via: 'cli' } });
+      expect(result.summary).toMatch(/failed: exit code 1 after it launched backfill wqbqzyhx$/);
+      expect(mayHaveChanged('dagster-backfill', result)).toBe(true);
+    });
   });
 
   it('launches it through GraphQL where DAGSTER_URL is set, tagged with the incident', async () => {

@@ -199,9 +199,11 @@ export const dagsterBackfillStepKind = defineStepKind({
   statuses: ['ok', 'unknown', 'failed'],
   outputs: { backfillId: 'text', via: 'text', from: 'text', to: 'text' },
   defaultTimeoutMs: 10 * 60_000,
-  // A CLI that failed after it started may have launched part of the window's runs; a launch the webserver refused, or a
-  // CLI that never started, is marked untouched: nothing launched.
-  partWay: { statuses: ['failed'], changed: (outputs) => outputs.via === 'cli' },
+  // A CLI that failed after its output said it launched a backfill changed something; one that failed before (an import
+  // error, a window it refused) launched nothing, and a plan for the same window may be made again. Cut short (a
+  // timeout, a kill) it ends unknown, which always counts. A launch the webserver refused, or a CLI that never started,
+  // is marked untouched.
+  partWay: { statuses: ['failed'], changed: (outputs) => outputs.via === 'cli' && typeof outputs.backfillId === 'string' && outputs.backfillId !== '' },
   rules: (step) => (!step.mutates ? [{ at: ['mutates'], message: 'a backfill launches runs: set mutates: true' }] : []),
   templates: (step) => [
     { at: ['from'], template: step.from, as: 'text' },
