@@ -3,19 +3,24 @@ import { UserError } from '../errors.js';
 import { utcTime } from './approval-policy.js';
 import type { Incident, Run } from './state.js';
 
-/** The incident's diagnoses that gave a verdict, in the order they ran. */
+/**
+ * The incident's diagnoses that gave a verdict, in the order their verdicts were journaled: the last is the one
+ * `incident.diagnosis` holds. Not the order they were proposed in: a diagnosis proposed later can finish first.
+ */
 export function diagnosesWithVerdict(incident: Incident): Run[] {
-  return incident.runs.filter((run) => run.kind === 'diagnosis' && run.verdict !== undefined);
+  const journaled = (incident.verdicts ?? []).map((verdict) => verdict.runId);
+  const place = (run: Run) => journaled.lastIndexOf(run.id);
+  return incident.runs.filter((run) => run.kind === 'diagnosis' && run.verdict !== undefined).sort((a, b) => place(a) - place(b));
 }
 
-/** The diagnosis that gave a verdict next after `diagnosis`: the one whose verdict replaced its. */
+/** The diagnosis whose verdict was journaled next after `diagnosis`'s: the one whose verdict replaced its. */
 export function replacedBy(incident: Incident, diagnosis: Run): Run | undefined {
   const diagnoses = diagnosesWithVerdict(incident);
   const at = diagnoses.findIndex((run) => run.id === diagnosis.id);
   return at === -1 ? undefined : diagnoses[at + 1];
 }
 
-/** The diagnosis that gave a verdict last before `diagnosis`: the one whose verdict its own replaced. */
+/** The diagnosis whose verdict was journaled last before `diagnosis`'s: the one whose verdict its own replaced. */
 export function replacedVerdictOf(incident: Incident, diagnosis: Run): Run | undefined {
   const diagnoses = diagnosesWithVerdict(incident);
   const at = diagnoses.findIndex((run) => run.id === diagnosis.id);
