@@ -34,7 +34,8 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
       const thread = incidentThread(incident);
       if (thread && !inThread(thread, body)) throw new UserError(`this button is not in incident ${incident.id}'s thread, so it chooses no path for it: use the buttons under its verdict there`);
       // A button drawn before buttons named their diagnosis is known by the message it is in, where that was journaled.
-      refuseOlderVerdict(incident, diagnosis ?? verdictShownAt(incident, body.message?.ts)?.id);
+      const chosenOn = { diagnosis: diagnosis ?? verdictShownAt(incident, body.message?.ts)?.id, clicked: 'button' as const };
+      refuseOlderVerdict(incident, chosenOn.diagnosis);
       const rb = deps.service.runbook(incident.scenario);
       const recovery = deps.service.recoveryPath(rb, path);
       if (recovery.parameters.length > 0) {
@@ -52,7 +53,7 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
       deps.queue.push(`propose ${id} ${path}`, async () => {
         try {
           await deps.access.requireRequester(body.user.id);
-          const { run, alreadyWaiting } = await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params: {}, incident: id }, body.user.id, 'slack');
+          const { run, alreadyWaiting } = await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params: {}, incident: id, chosenOn }, body.user.id, 'slack');
           // Slack refused the plan for good: said through the click's response URL, which the channel does not gate.
           const notShown = await tellIfNotShown(run && deps.service.run(run.id), (text) => respond({ response_type: 'ephemeral', replace_original: false, text: deps.redact(text) }));
           // The same plan was already waiting (a second click, or one a terminal proposed): that one is the one to approve.

@@ -68,7 +68,7 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
       );
       start = async () => {
         await deps.access.requireRequester(body.user.id);
-        const { run, alreadyWaiting } = await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params, incident: incidentId }, body.user.id, 'slack');
+        const { run, alreadyWaiting } = await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params, incident: incidentId, ...(diagnosis !== undefined && { chosenOn: { diagnosis, clicked: 'form' as const } }) }, body.user.id, 'slack');
         // Slack refused the plan for good: a form's submission has no response URL, so it is said as a form's refusal is.
         const notShown = await tellIfNotShown(run && deps.service.run(run.id), tellThem);
         // The same plan was already waiting (the form sent twice, or a terminal's plan): that one is the one to approve.

@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import { IncidentAbandoned, isUserError, UserError } from '../errors.js';
 import { noPlanInJournal, notInJournal } from './journal-named.js';
 import type { SpentOffer } from './spent-offers.js';
-import { replacedBy } from './older-verdict.js';
+import { refuseOlderVerdict, replacedBy } from './older-verdict.js';
 import { compactTimestamp, minuteUtc } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
 import { undecidedBefore } from '../engine/undecided-verdict.js';
@@ -116,7 +116,14 @@ export interface ServiceDeps {
 
 export { botActor };
 
-export type StartCommand = Extract<Command, { verb: 'diagnose' | 'validate' | 'recover' }>;
+/**
+ * A recover chosen on a verdict's path button or the form it opened carries `chosenOn`: the diagnosis whose verdict drew
+ * it (undefined for a button drawn before buttons named theirs), checked again when the plan is made, since a newer
+ * diagnosis may have given its verdict while the proposal waited in the queue. A typed recover carries none.
+ */
+export type StartCommand =
+  | Extract<Command, { verb: 'diagnose' | 'validate' }>
+  | (Extract<Command, { verb: 'recover' }> & { chosenOn?: { diagnosis: string | undefined; clicked: 'button' | 'form' } });
 
 /** What a refused decision tried: to approve or reject a plan, or to approve its unlock. */
 export type Decided = 'approve' | 'reject' | 'unlock';
@@ -618,6 +625,8 @@ export class IncidentService {
     }
     // Each check runs once: the parameters (a path's file is looked at), the lock and the guards (which open files).
     if (command.verb === 'recover') {
+      // Checked at the click too; again here, as the plan is made on the latest diagnosis as it is now.
+      if (existing && command.chosenOn) refuseOlderVerdict(existing, command.chosenOn.diagnosis, command.chosenOn.clicked);
       // A change the journal could not record is never proposed (no incident is opened for it either); diagnoses go on.
       this.deps.journal.requireWritable();
       this.deps.journal.requireVerified();
