@@ -93,6 +93,32 @@ describe("an older verdict's path buttons", () => {
     expect(recoveriesProposed()).toEqual([]);
   });
 
+  it('refuse a click taken before the newer verdict came but proposed after it (it waited in the queue), and propose nothing', async () => {
+    writeGarbage(checkout.databasePath);
+    // One worker: the click's proposal waits behind the diagnosis running again.
+    harness = await startBot(checkout, slack, { DATABOX_WORKERS: '1' });
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const oldButton = slack.buttons('choose_path_a')[0]!;
+    const incident = incidentId();
+    // Diagnosed again on a file that opens, held in its audit until the click is queued.
+    fs.rmSync(checkout.databasePath);
+    await createHealthyDatabase(checkout.databasePath);
+    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 180_000, untilReleased: true } });
+    await harness.command(`diagnose duckdb incident=${incident}`, operator);
+    await slack.waitFor('the audit to be held', () => checkout.calls().some((c) => c.command === 'uv run sqlmesh audit'), 60_000);
+    await harness.click(oldButton, operator);
+    expect(journalRecords().filter((r) => r.type === 'diagnosis.verdict'), 'the click came before the newer verdict').toHaveLength(1);
+    checkout.release();
+    await harness.settle();
+
+    expect(journalRecords().filter((r) => r.type === 'diagnosis.verdict')).toHaveLength(2);
+    expect(recoveriesProposed()).toEqual([]);
+    const told = slack.ephemerals(operator).at(-1);
+    expect(told).toContain(`this button is on an older verdict of incident ${incident} (diagnosis ${incident}/1 at `);
+    expect(told).toContain(`it was diagnosed again since (diagnosis ${incident}/2 at `);
+  });
+
   it('drawn before buttons named their diagnosis: known by the message they are in, or refused when that is not known', async () => {
     const oldButton = await diagnosedTwice();
     const incident = incidentId();
