@@ -172,6 +172,34 @@ describe('an older verdict, once the incident is diagnosed again', () => {
     expectReplaced(incidentId());
   });
 
+  it('is the one whose diagnosis finished first, when two finish out of order: the last to finish keeps its buttons, and they propose', async () => {
+    await createHealthyDatabase(checkout.databasePath);
+    // The bot's diagnosis is held in its audit; the terminal's, asked for after it, finishes first.
+    checkout.behave({ 'uv run sqlmesh audit': { stderr: 'table missing: marts.daily\n', exit: 1, sleepMs: 180_000, untilReleased: true } });
+    harness = await startBot(checkout, slack, {}, undefined, 200);
+    await harness.command('diagnose duckdb', operator);
+    await slack.waitFor('the audit to be held', () => checkout.calls().some((c) => c.command === 'uv run sqlmesh audit'), 60_000);
+    const incident = incidentId();
+    checkout.behave({ 'uv run sqlmesh audit': { stderr: 'table missing: marts.daily\n', exit: 1 } });
+    const cli = await runCliProcess(['diagnose', 'duckdb', `incident=${incident}`], {
+      env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' }),
+      stdin: 'ignore',
+    });
+    expect(journalRecords().filter((r) => r.type === 'diagnosis.verdict').map((r) => r.data.runId), cli.stderr).toEqual([`${incident}/2`]);
+    await slack.waitFor("the terminal's verdict", () => verdictsNow().length === 1, 60_000);
+    checkout.release();
+    await slack.waitFor("the bot's verdict", () => verdictsNow().length === 2, 60_000);
+    await harness.settle();
+
+    const [terminals, bots] = verdictsNow();
+    expect(bots!.now.blocks, "the last verdict to come keeps its buttons").toContain('choose_path_a');
+    expect(terminals!.now.blocks).not.toContain('choose_path_');
+    expect(terminals!.now.blocks).toContain(`(diagnosis ${incident}/1) — see below`);
+    await harness.click(slack.buttons('choose_path_a').find((b) => JSON.parse(b.value).diagnosis === `${incident}/1`)!, operator);
+    await harness.settle();
+    expect(recoveriesProposed()).toHaveLength(1);
+  });
+
   it('is found after a restart where the journal says it is', async () => {
     writeGarbage(checkout.databasePath);
     harness = await startBot(checkout, slack);
