@@ -28,6 +28,7 @@ import { offThreadRunner } from './process/off-thread-runner.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { prepareStateDir } from './state-dir.js';
 import { loadRunbooks } from './runbook/load.js';
+import { retiredKeyNotes } from './runbook/retired-key-notes.js';
 import { RunningDiagnoses } from './incidents/running-diagnoses.js';
 import { PerUserLimit } from './per-user-limit.js';
 import { SlackAccess } from './slack/access.js';
@@ -209,6 +210,8 @@ export function createBot(options: BotOptions): Bot {
   limitReadOnly({ memoryLimit: config.duckdbMemoryLimit });
   limitReader({ memoryLimit: config.duckdbMemoryLimit, threads: config.duckdbThreads, niceness: config.readNiceness });
   const runbooks = loadRunbooks(config.runbooksDir);
+  const retired = retiredKeyNotes(config.runbooksDir);
+  if (retired.length > 0) logger.warn({ runbooksDir: config.runbooksDir }, `the runbooks still hold keys this version no longer reads (they load all the same):\n${retired.join('\n')}`);
   prepareStateDir(config.stateDir);
   const journal = new Journal(config.stateDir, options.clock, redact, {
     write: options.journalWrite,

@@ -16,6 +16,7 @@ import { formatPath, pathOfText, type DataPath } from './yaml-lines.js';
 import { martListProblems } from './mart-lists-agree.js';
 import { martSlaProblems, type NodeLine } from './mart-sla-agreement.js';
 import { rollbackRestoreProblems } from './rollback-restores.js';
+import { withoutRetiredKeys } from './retired-keys.js';
 import { runbook, type Runbook } from './schema.js';
 import { sameCommandProblems } from './same-command.js';
 import { sqlTemplateProblems } from './sql-templates.js';
@@ -89,7 +90,7 @@ function checkRunbookTextNow(text: string, file: string): CheckedRunbook {
     const holds = keys.length > 0 ? `its keys are ${keys.map((key) => `"${key}"`).join(', ')}` : 'it is an empty mapping';
     return { ok: false, problems: [`${file}: not a runbook: ${holds}, and none is a runbook's (id, title, diagnosis, recovery …) (${everyYmlIsARunbook})`] };
   }
-  const parsed = runbook.safeParse(content, { error: runbookIssueMessage });
+  const parsed = runbook.safeParse(withoutRetiredKeys(content).content, { error: runbookIssueMessage });
   // A runbook whose shape is wrong cannot be cross-checked: its shape problems are all there is to report first.
   const { lineOf } = read;
   const place = (at: DataPath | string, message: string) => located(file, lineOf, at, withHiddenCharacters(message, content, at));

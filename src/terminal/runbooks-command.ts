@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { bundledRunbooksDir } from '../config.js';
 import { checkRunbooks } from '../runbook/load.js';
+import { retiredKeyNotes } from '../runbook/retired-key-notes.js';
 import type { TerminalOutput } from './terminal-reporter.js';
 
 export interface RunbooksCommandIO {
@@ -21,6 +22,9 @@ export function runbooksCommand(args: readonly string[], io: RunbooksCommandIO):
   // Empty is unset, as the bot's configuration reads it: the bundled runbooks, not the current folder.
   const dir = path.resolve(args[2] || io.env.DATABOX_RUNBOOKS_DIR || bundledRunbooksDir);
   const { runbooks, problems } = checkRunbooks(dir);
+  // Not problems (the runbooks load), but a key left there reads as if it still did something: said beside them.
+  const notes = retiredKeyNotes(dir);
+  if (notes.length > 0) io.stdout.write(`${notes.join('\n')}\n`);
   if (problems.length > 0) {
     io.stderr.write(`${problems.join('\n')}\n`);
     io.stderr.write(`runbooks check FAILED: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${dir}\n`);
