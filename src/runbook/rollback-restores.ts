@@ -17,13 +17,33 @@ function keptBy(from: string, recoverySteps: readonly Step[]): ExportStep | unde
   return step?.kind === 'export-rows' ? step : undefined;
 }
 
+/** Step kinds that change data but write no table's rows: they keep rows in a file, take a snapshot, or start or stop Dagster's schedules or daemon. */
+const writesNoRows = new Set(['export-rows', 'named-snapshot', 'dagster-schedule-start', 'dagster-schedule-stop', 'dagster-daemon-start']);
+
+/** A move or copy-file writes no table's rows, unless it puts a file in the database's place (a backup copied in): its tables are that file's. */
+const putsDatabaseInPlace = (to: string): boolean => spacedAlike(to.trim()) === '{{database_path}}';
+
+/** Statements that only frame or flush the others (a transaction, a checkpoint): they add no row. */
+const framing = /^(BEGIN|START TRANSACTION|COMMIT|END|CHECKPOINT|FORCE CHECKPOINT)\b/;
+
+/** Anything a statement can write rows with besides DELETE: a CTE holding one (WITH x AS (INSERT …) DELETE …) adds rows. */
+const addsRows = /\b(INSERT|UPDATE|MERGE|UPSERT|REPLACE|COPY|CREATE|ALTER|IMPORT|ATTACH)\b/;
+
+/** A DELETE, bare or after a CTE naming the rows (WITH x AS (SELECT …) DELETE …), and nothing else that writes. */
+function onlyDeletes(statement: string): boolean {
+  const executed = executedStatement(statement);
+  if (/^DELETE\b/.test(executed)) return true;
+  return /^WITH\b/.test(executed) && /\bDELETE\s+FROM\b/.test(executed) && !addsRows.test(executed);
+}
+
 /**
- * Whether a recovery step may add rows to a table: any step that changes data, but one that only keeps rows in a file
- * or takes a named snapshot, or SQL that only deletes (which putting back the missing rows undoes).
+ * Whether a recovery step may add rows to a table: any step that changes data, but those of a kind that writes no
+ * table's rows, or SQL that only deletes (which putting back the missing rows undoes), in a transaction or not.
  */
 function mayAddRows(step: Step): boolean {
-  if (!step.mutates || step.kind === 'export-rows' || step.kind === 'named-snapshot') return false;
-  if (step.kind === 'sql') return !sqlStatements(step.sql).every((statement) => /^\s*DELETE\b/.test(executedStatement(statement)));
+  if (!step.mutates || writesNoRows.has(step.kind)) return false;
+  if (step.kind === 'move' || step.kind === 'copy-file') return putsDatabaseInPlace(step.to);
+  if (step.kind === 'sql') return !sqlStatements(step.sql).every((statement) => framing.test(executedStatement(statement)) || onlyDeletes(statement));
   return true;
 }
 

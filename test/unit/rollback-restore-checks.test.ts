@@ -110,3 +110,36 @@ describe("a rollback's restore-rows step", () => {
     expect(problemsOf(runbook({ replace: '', after })).problems).toEqual([]);
   });
 });
+
+/** The restore check's own problems (other checks refuse SQL of several statements, or a DELETE after a CTE, on their own lines). */
+const withoutReplaceProblems = (after: string) => problemsOf(runbook({ replace: '', after })).problems.filter((problem) => problem.includes('without replace'));
+
+describe("a rollback's restore-rows step without replace, after recovery steps that add no rows", () => {
+  const deleting = (sql: string) => `      - { id: drop_rows, kind: sql, title: Drop the raw rows, sql: "${sql}", expectRows: "{{previews.raw_rows}}", mutates: true, destructive: true }`;
+  const loadsAfter: Record<string, string> = {
+    'a DELETE in a transaction': deleting('BEGIN TRANSACTION; DELETE FROM {{source.raw_table}} WHERE true; COMMIT;'),
+    'a DELETE and a CHECKPOINT': deleting('DELETE FROM {{source.raw_table}} WHERE true; CHECKPOINT;'),
+    'a DELETE after a CTE': deleting('WITH gone AS (SELECT 1) DELETE FROM {{source.raw_table}} WHERE true'),
+    'a schedule start': '      - { id: start_schedules, kind: dagster-schedule-start, title: Start the schedules, schedules: all_pipelines_daily, definitionsFile: defs.py, mutates: true }',
+    'a daemon start': '      - { id: start_daemon, kind: dagster-daemon-start, title: Start the daemon, mutates: true }',
+    'a move aside': '      - { id: move_aside, kind: move, title: Move the log aside, from: "{{state_dir}}/a.log", to: "{{state_dir}}/a.log.old", mutates: true, destructive: true }',
+    'a copy of a file': '      - { id: copy_aside, kind: copy-file, title: Copy the log, from: "{{state_dir}}/a.log", to: "{{state_dir}}/a.log.copy", mutates: true }',
+  };
+  for (const [what, after] of Object.entries(loadsAfter)) {
+    it(`loads after ${what}`, () => {
+      // A step that is no SQL loads whole; SQL of several statements is refused by its own check, not this one.
+      expect(after.includes('kind: sql') ? withoutReplaceProblems(after) : problemsOf(runbook({ replace: '', after })).problems).toEqual([]);
+    });
+  }
+
+  const refusedAfter: Record<string, [string, string]> = {
+    'an INSERT after a DELETE': ['drop_rows', deleting('DELETE FROM {{source.raw_table}} WHERE true; INSERT INTO {{source.raw_table}} SELECT * FROM {{source.raw_table}}')],
+    'a CTE that inserts before its DELETE': ['drop_rows', deleting('WITH added AS (INSERT INTO {{source.raw_table}} SELECT * FROM {{source.raw_table}} RETURNING 1) DELETE FROM {{source.raw_table}} WHERE true')],
+    'a backup copied into the database\'s place': ['copy_in', '      - { id: copy_in, kind: copy-file, title: Copy the backup in, from: "{{state_dir}}/backup.duckdb", to: "{{ database_path }}", mutates: true }'],
+  };
+  for (const [what, [id, after]] of Object.entries(refusedAfter)) {
+    it(`is refused after ${what}, naming it`, () => {
+      expect(withoutReplaceProblems(after)).toEqual([expect.stringContaining(`without replace, it puts back only the kept rows that are not there, and leaves beside them every row recovery step "${id}" may have added`)]);
+    });
+  }
+});
