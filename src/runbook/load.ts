@@ -6,6 +6,7 @@ import { runbookProblems } from './check.js';
 import { unusualCharacters } from '../commands/unusual-characters.js';
 import { didYouMean } from './did-you-mean.js';
 import { identifierProblems } from './identifiers.js';
+import { issueByPlace } from './issue-by-place.js';
 import { readRunbookFile } from './read-runbook-file.js';
 import { readYaml } from './read-yaml.js';
 import { checkedOnce, freezeDeep } from './checked-once.js';
@@ -94,7 +95,7 @@ function checkRunbookTextNow(text: string, file: string): CheckedRunbook {
   // A runbook whose shape is wrong cannot be cross-checked: its shape problems are all there is to report first.
   const { lineOf } = read;
   const place = (at: DataPath | string, message: string) => located(file, lineOf, at, withHiddenCharacters(message, content, at));
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => place(issue.path as DataPath, issue.message)) };
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => place(issue.path as DataPath, issueByPlace(issue))) };
   const problems = [
     // Named in their own words: the hidden-character note would say the same again.
     ...curlyQuoteProblems(parsed.data).map((problem) => located(file, lineOf, problem.at, problem.message)),

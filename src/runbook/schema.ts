@@ -12,7 +12,10 @@ export const step = z
     if (s.destructive && !s.mutates) {
       ctx.addIssue({ code: 'custom', path: ['mutates'], message: 'a destructive step mutates: set mutates: true' });
     }
-    for (const issue of stepKind(s.kind).rules?.(s) ?? []) ctx.addIssue({ code: 'custom', path: issue.at, message: issue.message });
+    for (const issue of stepKind(s.kind).rules?.(s) ?? []) {
+      // Where the step is written is known only once the issue has its full path: load.ts words it then (issue-by-place.ts).
+      ctx.addIssue({ code: 'custom', path: issue.at, message: issue.message, ...(issue.amongChangingSteps ? { params: { amongChangingSteps: issue.amongChangingSteps } } : {}) });
+    }
   });
 
 type StepSchema = (typeof stepKinds)[number]['schema'];

@@ -288,6 +288,28 @@ describe('in a runbook', () => {
     expect(refusalOf(tempDir(), 'schedule.yml', doc)).toEqual(["at recovery[0].approval: a path with destructive steps needs a teammate's approval: set approval: teammate, or leave it out"]);
   });
 
+  it('asks a changing command among a recovery path\'s or a rollback\'s steps only to be marked mutates, and one in a diagnosis, a validation or a guard to move to a recovery path', () => {
+    const materialize = ['uv', 'run', 'dagster', 'asset', 'materialize', '--select', 'ebird_dlt_assets'];
+    const writes = 'dagster asset materialize changes what Dagster runs or has stored';
+    const moveIt = 'it belongs among the steps of a recovery path or a rollback, with mutates: true, where it runs only in a plan someone approves; no diagnosis, validation or guard may run it: move it out of one into a recovery path';
+    const doc = bundled('schedule.yml');
+    const inRecovery = doc.recovery[0].steps.push(step(materialize)) - 1;
+    const inRollback = doc.recovery[0].rollback.steps.push(step(materialize)) - 1;
+    doc.recovery[0].guards = [...(doc.recovery[0].guards ?? []), step(materialize)];
+    const inGuards = doc.recovery[0].guards.length - 1;
+    doc.validation.steps.push(step(materialize));
+    const inValidation = doc.validation.steps.length - 1;
+    const planted = refusalOf(tempDir(), 'schedule.yml', doc).filter((line) => line.includes(writes));
+    expect(planted.sort()).toEqual(
+      [
+        `at recovery[0].steps[${inRecovery}].mutates: ${writes}: set mutates: true, so the plan says it changes data`,
+        `at recovery[0].rollback.steps[${inRollback}].mutates: ${writes}: set mutates: true, so the plan says it changes data`,
+        `at recovery[0].guards[${inGuards}].mutates: ${writes}: ${moveIt}`,
+        `at validation.steps[${inValidation}].mutates: ${writes}: ${moveIt}`,
+      ].sort(),
+    );
+  });
+
   it('refuses python3 -c in a diagnosis, and a recovery step running sed -i unless marked destructive', () => {
     const diagnosis = bundled('duckdb.yml');
     diagnosis.diagnosis.steps.push(step(['uv', 'run', 'python3', '-c', 'import duckdb; print(1)']));

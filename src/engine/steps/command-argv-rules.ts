@@ -171,7 +171,14 @@ export function argvIssues(argv: readonly (string | { argv: string[] })[], destr
     return [{ at: ['destructive'], message: `${found.destroys}: set destructive: true (and mutates: true), so the plan marks it and a teammate approves it; no diagnosis or validation may run it` }];
   }
   if (found.writes && !mutates) {
-    return [{ at: ['mutates'], message: `${found.writes}: it belongs among the steps of a recovery path or a rollback, with mutates: true, where it runs only in a plan someone approves; no diagnosis, validation or guard may run it: move it out of one into a recovery path` }];
+    return [
+      {
+        at: ['mutates'],
+        message: `${found.writes}: it belongs among the steps of a recovery path or a rollback, with mutates: true, where it runs only in a plan someone approves; no diagnosis, validation or guard may run it: move it out of one into a recovery path`,
+        // Already among a recovery path's or a rollback's steps, moving it is no advice: marking it is all it lacks.
+        amongChangingSteps: `${found.writes}: set mutates: true, so the plan says it changes data`,
+      },
+    ];
   }
   return [];
 }

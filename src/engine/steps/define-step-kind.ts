@@ -38,7 +38,10 @@ export interface EarlierWrites {
 /** A problem with one step, found when its runbook loads; `at` is inside the step. */
 export interface StepIssue {
   at: (string | number)[];
+  /** As said of a step of a diagnosis, a validation or a guard (or wherever its place is not known). */
   message: string;
+  /** As said instead of a step among a recovery path's or a rollback's steps, where the advice differs. */
+  amongChangingSteps?: string;
 }
 
 /** The other steps a step may name (compareWith), as the load-time check sees them. */
