@@ -548,8 +548,8 @@ export class IncidentService {
           title: spec.title,
           steps: spec.steps,
           root: this.deps.config.databoxRoot,
-          // Which version of the runbook made it: an approval after the runbook changed says so, and so does the postmortem.
-          ...(runbookSha256 ? { runbookSha256 } : {}),
+          // Which version of the runbook made it, from which file: an approval after the runbook changed, or from another copy of the runbooks, says so, and so does the postmortem.
+          ...(runbookSha256 ? { runbookSha256, runbookPath: runbookFile(this.deps.config.runbooksDir, incident.scenario) } : {}),
           hash: planHash(spec.steps, spec.previews),
           lockKey: spec.lockKey,
           params: spec.params,

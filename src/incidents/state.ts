@@ -56,6 +56,8 @@ export interface Run {
   root?: string;
   /** The sha256 of the runbook file's text that made it, as loaded by the process that proposed it (runbook-version.ts). Journals from before it was recorded have none. */
   runbookSha256?: string;
+  /** The full path of the runbook file that made it (another DATABOX_RUNBOOKS_DIR is another copy). Journals from before it was recorded have none. */
+  runbookPath?: string;
   hash: string;
   lockKey: string;
   params: Record<string, string>;

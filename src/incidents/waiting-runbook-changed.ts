@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Runbook } from '../runbook/schema.js';
 import { runbookVersion, shortVersion } from '../runbook/runbook-version.js';
 import { runbookFile } from '../runbook/runbook-file.js';
+import { sameFile } from '../runbook/same-file.js';
 import { planPathGone } from './path-gone.js';
 import type { IncidentState, Run } from './state.js';
 
@@ -16,6 +17,9 @@ export interface WaitingRunbookChanged {
   proposedWith: string;
   /** The version the bot loaded at this start: the file's as it was then. */
   loadedNow: string;
+  /** The plan was made from another copy of the runbooks: its file's full path, and the bot's. */
+  proposedFrom?: string;
+  loadedFrom?: string;
   /** The loaded runbook no longer has the plan's path: an approval is refused (path-gone.ts), not run. */
   pathGone?: true;
 }
@@ -35,27 +39,38 @@ export function waitingPlansToNote(state: IncidentState, runbooks: ReadonlyMap<s
     if (!scenario || !loaded || loaded === run.runbookChangedWhileWaiting?.loadedNow) return [];
     if (loaded === run.runbookSha256 && !run.runbookChangedWhileWaiting) return [];
     const gone = planPathGone(run, scenario, runbooks) !== undefined;
-    const note = { file: path.basename(runbookFile(runbooksDir, scenario)), proposedWith: run.runbookSha256, loadedNow: loaded, ...(gone ? { pathGone: true as const } : {}) };
+    const file = runbookFile(runbooksDir, scenario);
+    const otherCopy = run.runbookPath && !sameFile(run.runbookPath, file) ? { proposedFrom: run.runbookPath, loadedFrom: file } : {};
+    const note = { file: path.basename(file), proposedWith: run.runbookSha256, loadedNow: loaded, ...otherCopy, ...(gone ? { pathGone: true as const } : {}) };
     return [{ run, note }];
   });
 }
 
 /** A `run.runbook-changed` line read back: undefined for one that takes the note back (the runbook is the plan's again) or is not one. */
 export function waitingRunbookChangedOf(data: Record<string, unknown>): WaitingRunbookChanged | undefined {
-  const { file, proposedWith, loadedNow, pathGone } = data;
+  const { file, proposedWith, loadedNow, pathGone, proposedFrom, loadedFrom } = data;
   if (typeof file !== 'string' || typeof proposedWith !== 'string' || typeof loadedNow !== 'string' || loadedNow === proposedWith) return undefined;
-  return { file, proposedWith, loadedNow, ...(pathGone === true ? { pathGone: true as const } : {}) };
+  const otherCopy = typeof proposedFrom === 'string' && typeof loadedFrom === 'string' ? { proposedFrom, loadedFrom } : {};
+  return { file, proposedWith, loadedNow, ...otherCopy, ...(pathGone === true ? { pathGone: true as const } : {}) };
 }
 
 const sha = (version: string) => `sha256:${shortVersion(version)}`;
 
 /**
- * Said on the waiting plan: the runbook changed since it was made, and what an approval does then. It runs the steps as
+ * Said on the waiting plan: the runbook changed since it was made, or the bot's is another copy of the runbooks than the
+ * plan's, and what an approval does then. It runs the steps as
  * recorded in the plan, those shown (approvals.ts checks them against the plan's hash, not the runbook), unless the
  * plan's path is gone from the runbook, when the approval is refused.
  */
 export function waitingRunbookChangedWords(run: Pick<Run, 'pathId'>, note: WaitingRunbookChanged): string {
+  const pathId = (run.pathId ?? '').toUpperCase();
+  const refused = `which this plan is for: an approval will be refused and nothing of it run. Propose it again from the runbook as it is now.`;
+  if (note.proposedFrom && note.loadedFrom) {
+    const changed = `This plan was made from another copy of the runbooks (${note.proposedFrom}; this one is ${note.loadedFrom}), its runbook at ${sha(note.proposedWith)} there, ${sha(note.loadedNow)} here, loaded at the bot's start`;
+    if (note.pathGone) return `${changed}; this one has no path ${pathId}, ${refused}`;
+    return `${changed}: approved, this plan runs the steps shown here, as they were made, not this copy's steps. For those, propose it again.`;
+  }
   const changed = `Its runbook ${note.file} has changed since this plan was made (${sha(note.proposedWith)} then, ${sha(note.loadedNow)} now, loaded at the bot's start)`;
-  if (note.pathGone) return `${changed} and no longer has path ${(run.pathId ?? '').toUpperCase()}, which this plan is for: an approval will be refused and nothing of it run. Propose it again from the runbook as it is now.`;
+  if (note.pathGone) return `${changed} and no longer has path ${pathId}, ${refused}`;
   return `${changed}: approved, this plan runs the steps shown here, as they were made, not the runbook's steps as they are now. For those, propose it again.`;
 }

@@ -59,6 +59,9 @@ export function takenFromNowNote(runs: readonly Run[], now: Runbook | undefined)
 export function runbookChangedAtApproval(changed: RunbookChanged): string {
   const then = (version: string) => `sha256:${shortVersion(version)}`;
   const ranAsProposed = 'it ran the steps it was approved with, as proposed';
+  if (changed.how === 'other-copy' && changed.proposedFrom && changed.approvedFrom) {
+    return `it was made from another copy of the runbooks (${changed.proposedFrom}; the approver's was ${changed.approvedFrom}), its runbook at ${then(changed.proposedWith)} there, ${then(changed.approvedWith)} where it was approved: ${ranAsProposed}`;
+  }
   if (changed.how === 'file-changed') return `its runbook had changed since it was proposed (${then(changed.proposedWith)} then, ${then(changed.approvedWith)} where it was approved): ${ranAsProposed}`;
   if (changed.how === 'approver-older' && changed.fileNow) {
     const who = changed.approvedAt === 'terminal' ? 'the terminal command that approved it had read' : 'the bot that approved it ran';
@@ -77,5 +80,8 @@ export function waitingRunbookChangedEntry(plan: string, data: Record<string, un
   const note = waitingRunbookChangedOf(data);
   if (!note) return `The bot, started with ${plain(String(data.file ?? 'its runbook'))} at ${then(data.loadedNow)} again, the version ${plan} was made with, took back its note that the runbook had changed`;
   const approved = note.pathGone ? " and no longer had the plan's path: an approval would be refused" : ': approved, it would run the steps as proposed';
+  if (note.proposedFrom && note.loadedFrom) {
+    return `The bot, started with ${plain(note.loadedFrom)} at ${then(note.loadedNow)}, said on the waiting ${plan} that the plan was made from another copy of the runbooks (${plain(note.proposedFrom)}, at ${then(note.proposedWith)})${note.pathGone ? "; its own had no path of the plan: an approval would be refused" : approved}`;
+  }
   return `The bot, started with ${plain(note.file)} at ${then(note.loadedNow)}, said on the waiting ${plan} that its runbook had changed since the plan was made (${then(note.proposedWith)} then)${approved}`;
 }

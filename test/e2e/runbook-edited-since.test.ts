@@ -194,4 +194,45 @@ describe('runbooks edited while a plan waits, in Slack', () => {
     expect(terminal.stdout).toContain(`Its runbook has changed since this plan was made (sha256:${short(bundledDuckdb)} then, sha256:${short(edited)} where it was approved): the plan runs the steps it was approved with, as shown, not the runbook's steps as they are now. For those, propose it again at a terminal.`);
     expect(journalRecordsOf(checkout).find((r) => r.type === 'run.approved' && r.data.runId === runId)?.data.runbookChanged).toEqual({ proposedWith: sha256(bundledDuckdb), approvedWith: sha256(edited), fileNow: sha256(edited), how: 'file-changed', approvedAt: 'terminal' });
   });
+
+  it('a plan a terminal made from another copy of the runbooks (another DATABOX_RUNBOOKS_DIR), approved in Slack: says it was made from the other copy, naming both files, not that the runbook changed; the postmortem says the same', async () => {
+    const otherDir = checkout.path('runbooks-other-copy');
+    fs.cpSync(path.join(projectRoot, 'runbooks'), otherDir, { recursive: true });
+    const otherFile = path.join(otherDir, 'duckdb.yml');
+    const edited = bundledDuckdb.replace('argv: [task, full-refresh]', 'argv: [task, full-refresh-v2]');
+    expect(edited).not.toBe(bundledDuckdb);
+    fs.writeFileSync(otherFile, edited);
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, { DATABOX_RUNBOOKS_DIR: runbooksDir });
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const incident = journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident as string;
+    const terminal = await runCliProcess(['recover', 'duckdb', 'path=a', `incident=${incident}`], {
+      env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, DATABOX_RUNBOOKS_DIR: otherDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' }),
+      stdin: 'ignore',
+    });
+    expect(terminal.code).toBe(2);
+    await slack.waitFor("the terminal's plan with its buttons", () => slack.buttons('approve_plan').length === 1, 60_000);
+    const approve = slack.buttons('approve_plan')[0]!;
+    const runId = (JSON.parse(approve.value) as { run: string }).run;
+    expect(journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.runId === runId)?.data.run.runbookPath).toBe(otherFile);
+
+    await harness.click(approve, teammate);
+    await harness.settle();
+    // What ran is the plan as made from the other copy.
+    expect(checkout.calls().map((c) => c.command)).toContain('task full-refresh-v2');
+    const short = (text: string) => sha256(text).slice(0, 12);
+    const botFile = path.join(runbooksDir, 'duckdb.yml');
+    const otherCopy = `This plan was made from another copy of the runbooks (${otherFile}; this one is ${botFile}), its runbook at sha256:${short(edited)} there, sha256:${short(bundledDuckdb)} here: the plan runs the steps it was approved with, as shown, not this copy's steps. For those, propose it again in Slack.`;
+    const planTexts = slack.callsTo('chat.update').map((c) => String(c.text));
+    expect(planTexts.some((text) => text.includes(otherCopy)), 'the approved plan message names both copies').toBe(true);
+    expect(planTexts.some((text) => text.includes('has changed since this plan was made')), 'nothing says the runbook changed').toBe(false);
+    expect(journalRecordsOf(checkout).find((r) => r.type === 'run.approved' && r.data.runId === runId)?.data.runbookChanged).toEqual({ proposedWith: sha256(edited), approvedWith: sha256(bundledDuckdb), how: 'other-copy', approvedAt: 'Slack', proposedFrom: otherFile, approvedFrom: botFile });
+
+    await harness.command(`postmortem ${incident}`, operator);
+    await harness.settle();
+    const markdown = fs.readFileSync(path.join(checkout.stateDir, 'postmortems', `${incident}.md`), 'utf8');
+    expect(markdown).toContain(`it was made from another copy of the runbooks (${otherFile}; the approver's was ${botFile}), its runbook at sha256:${short(edited)} there, sha256:${short(bundledDuckdb)} where it was approved: it ran the steps it was approved with, as proposed`);
+    expect(markdown).not.toContain('had changed since it was proposed');
+  });
 });

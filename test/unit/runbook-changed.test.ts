@@ -44,6 +44,28 @@ describe('runbookChangedSince', () => {
     expect(runbookChangedWords(changed!)).toBe(`This plan was made with its runbook at sha256:${short(original)} and approved where sha256:${short(edited)} is loaded: the plan runs the steps it was approved with, as shown.`);
   });
 
+  it("a plan made from another copy of the runbooks (another DATABOX_RUNBOOKS_DIR): says so with both files' paths, not that the file changed", () => {
+    fs.writeFileSync(file, original);
+    const otherCopy = path.join(dir, 'elsewhere', 'duckdb.yml');
+    const changed = runbookChangedSince({ runbookSha256: sha256(edited), runbookPath: otherCopy }, loaded(original), file, 'U0TEAMMATE');
+    expect(changed).toEqual({ proposedWith: sha256(edited), approvedWith: sha256(original), how: 'other-copy', approvedAt: 'Slack', proposedFrom: otherCopy, approvedFrom: file });
+    expect(runbookChangedWords(changed!)).toBe(`This plan was made from another copy of the runbooks (${otherCopy}; this one is ${file}), its runbook at sha256:${short(edited)} there, sha256:${short(original)} here: the plan runs the steps it was approved with, as shown, not this copy's steps. For those, propose it again in Slack.`);
+    expect(runbookChangedAtApproval(changed!)).toBe(`it was made from another copy of the runbooks (${otherCopy}; the approver's was ${file}), its runbook at sha256:${short(edited)} there, sha256:${short(original)} where it was approved: it ran the steps it was approved with, as proposed`);
+    expect(runbookChangedOf(JSON.parse(JSON.stringify(changed)))).toEqual(changed);
+  });
+
+  it('the same file named through a symlinked folder is the same copy: its edit is told as a changed file', () => {
+    fs.writeFileSync(file, edited);
+    const link = path.join(os.tmpdir(), `runbook-changed-link-${process.pid}`);
+    fs.symlinkSync(dir, link);
+    try {
+      const changed = runbookChangedSince({ runbookSha256: sha256(original), runbookPath: path.join(link, 'duckdb.yml') }, loaded(edited), file, 'U0TEAMMATE');
+      expect(changed?.how).toBe('file-changed');
+    } finally {
+      fs.rmSync(link);
+    }
+  });
+
   it('nothing when the approver loaded the version that made the plan', () => {
     fs.writeFileSync(file, edited);
     expect(runbookChangedSince({ runbookSha256: sha256(original) }, loaded(original), file, 'U0TEAMMATE')).toBeUndefined();
@@ -56,5 +78,9 @@ describe('runbookChangedOf, an approval line read back', () => {
     expect(changed).toEqual({ proposedWith: sha256(original), approvedWith: sha256(edited), how: 'versions-differ' });
     expect(runbookChangedWords(changed!)).not.toContain('has changed since');
     expect(runbookChangedAtApproval(changed!)).toBe(`it was made with its runbook at sha256:${short(original)} and approved where sha256:${short(edited)} was loaded: it ran the steps it was approved with, as proposed`);
+  });
+
+  it('an other-copy line without its paths is told as versions that differ', () => {
+    expect(runbookChangedOf({ proposedWith: sha256(original), approvedWith: sha256(edited), how: 'other-copy' })?.how).toBe('versions-differ');
   });
 });

@@ -9,6 +9,7 @@ import { waitingPlansToNote, waitingRunbookChangedWords, type WaitingRunbookChan
 import type { JournalRecord } from '../../src/journal/record.js';
 import { checkRunbookText } from '../../src/runbook/load.js';
 import type { Runbook } from '../../src/runbook/schema.js';
+import { waitingRunbookChangedEntry } from '../../src/postmortem/runbook-versions.js';
 import { projectRoot } from '../helpers/cli-process.js';
 import { pendingPlan } from '../helpers/pending-plan.js';
 
@@ -62,6 +63,23 @@ describe('waiting plans made with another version of their runbook', () => {
     expect(first?.note.pathGone).toBe(true);
     expect(waitingRunbookChangedWords(run, first!.note)).toBe(
       `Its runbook duckdb.yml has changed since this plan was made (sha256:${sha256(original).slice(0, 12)} then, sha256:${sha256(edited).slice(0, 12)} now, loaded at the bot's start) and no longer has path R, which this plan is for: an approval will be refused and nothing of it run. Propose it again from the runbook as it is now.`,
+    );
+  });
+
+  it('a plan made from another copy of the runbooks: names both files instead of saying the runbook changed, read back from its line as noted', () => {
+    const otherCopy = path.join(dir, 'elsewhere', 'duckdb.yml');
+    const run = pendingPlan({ runbookSha256: sha256(edited), runbookPath: otherCopy });
+    const state = stateWith(run);
+    const [first] = waitingPlansToNote(state, runbooks(original), dir);
+    const file = path.join(dir, 'duckdb.yml');
+    expect(first?.note).toEqual({ file: 'duckdb.yml', proposedWith: sha256(edited), loadedNow: sha256(original), proposedFrom: otherCopy, loadedFrom: file });
+    expect(waitingRunbookChangedWords(run, first!.note)).toBe(
+      `This plan was made from another copy of the runbooks (${otherCopy}; this one is ${file}), its runbook at sha256:${sha256(edited).slice(0, 12)} there, sha256:${sha256(original).slice(0, 12)} here, loaded at the bot's start: approved, this plan runs the steps shown here, as they were made, not this copy's steps. For those, propose it again.`,
+    );
+    state.apply(noted(run, first!.note));
+    expect(run.runbookChangedWhileWaiting).toEqual(first!.note);
+    expect(waitingRunbookChangedEntry('plan', { runId: run.id, ...first!.note })).toBe(
+      `The bot, started with ${file} at sha256:${sha256(original).slice(0, 12)}, said on the waiting plan that the plan was made from another copy of the runbooks (${otherCopy}, at sha256:${sha256(edited).slice(0, 12)}): approved, it would run the steps as proposed`,
     );
   });
 
