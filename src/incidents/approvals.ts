@@ -11,6 +11,7 @@ import { journalRepairCommand } from '../commands/paste-able.js';
 import type { Runbook } from '../runbook/schema.js';
 import { asSentence, outdatedWhatNow } from './outdated-what-now.js';
 import { planPathGone } from './path-gone.js';
+import { newerVerdictThan, olderVerdictWords } from './older-diagnosis-plan.js';
 import { frontEndsCrossed } from './front-ends-crossed.js';
 import { failedAtWords } from '../journal/failed-at.js';
 import { couldBeSamePerson } from './same-person.js';
@@ -72,6 +73,10 @@ export class Approvals {
       // Run, it would be validated and rolled back by a path that is not there: refused before anything runs.
       const gone = planPathGone(run, this.deps.state.incidents.get(run.incidentId)?.scenario, this.deps.runbooks);
       if (gone) return { ok: false, reason: said`${gone}` };
+      // Made on a verdict the incident's newer diagnosis replaced: what it would do may be what that one says is not needed.
+      const incident = this.deps.state.incidents.get(run.incidentId);
+      const newer = incident && newerVerdictThan(incident, run);
+      if (newer) return { ok: false, reason: said`${olderVerdictWords(run, newer)}` };
       const holder = this.deps.state.lockHolder(run.lockKey, run.id);
       if (holder) {
         return {

@@ -55,6 +55,6 @@ export function refuseOlderVerdict(incident: Incident, diagnosisId: string | und
   const drawnBy = incident.runs.find((run) => run.id === diagnosisId && run.kind === 'diagnosis');
   if (!drawnBy) throw new UserError(`this ${clicked} names diagnosis ${diagnosisId}, which is not one of incident ${incident.id}'s; nothing was proposed`);
   throw new UserError(
-    `this ${clicked} is on an older verdict of incident ${incident.id} (diagnosis ${drawnBy.id} at ${diagnosedAt(drawnBy)}): it was diagnosed again since (${latestSaid(incident)}), and a plan is made on the latest diagnosis. Nothing was proposed: use the path buttons on that verdict, further down the thread`,
+    `this ${clicked} is on an older verdict of incident ${incident.id} (diagnosis ${drawnBy.id} at ${diagnosedAt(drawnBy)}): it was diagnosed again since (${latestSaid(incident)}), and a plan is made on the latest diagnosis. Nothing was proposed: ${incident.diagnosis?.paths.length ? 'use the path buttons on that verdict, further down the thread' : 'the newest verdict offers no recovery'}`,
   );
 }

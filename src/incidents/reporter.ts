@@ -48,6 +48,12 @@ export interface IncidentReporter {
    * the plan as it stands now, before anyone approves it. Resolves once the front end has it in hand (Slack: queued).
    */
   planRunbookChanged(incident: Incident, run: Run): Promise<void>;
+  /**
+   * A plan still waiting was made on an older verdict of its incident, which was diagnosed again since
+   * (`run.diagnosedAgain`, older-diagnosis-plan.ts): its front end says it can no longer be approved, and takes its
+   * Approve button away. Resolves once the front end has it in hand (Slack: queued).
+   */
+  planOnOlderVerdict(incident: Incident, run: Run): Promise<void>;
   stepStarted(incident: Incident, run: Run, step: ResolvedStep, index: number): Promise<void>;
   stepProgress(incident: Incident, run: Run, step: ResolvedStep, text: string): void;
   stepFinished(incident: Incident, run: Run, step: ResolvedStep, record: StepRecord, output: string | undefined): Promise<void>;

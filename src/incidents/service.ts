@@ -8,6 +8,7 @@ import { IncidentAbandoned, isUserError, UserError } from '../errors.js';
 import { noPlanInJournal, notInJournal } from './journal-named.js';
 import type { SpentOffer } from './spent-offers.js';
 import { refuseOlderVerdict, replacedBy } from './older-verdict.js';
+import { madeOnDiagnosisOf, newerVerdictThan, olderVerdictWords, waitingOnOlderVerdict } from './older-diagnosis-plan.js';
 import { compactTimestamp, minuteUtc } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
 import { undecidedBefore } from '../engine/undecided-verdict.js';
@@ -531,6 +532,7 @@ export class IncidentService {
     // Said of any path that changes data: one that only keeps rows or makes a clone beside it (dropped by the cleanup) changes none.
     const noRollback = path !== undefined && path.rollback === undefined && (destructive || spec.steps.some(changesData));
     const runbookSha256 = runbookVersion(this.deps.runbooks.get(incident.scenario));
+    const madeOnDiagnosis = madeOnDiagnosisOf(this.incident(incident.id), spec);
     let id = '';
     // The id is taken under the journal's lock, after catching up: another process may have proposed a run meanwhile.
     await this.deps.journal.commit(() => {
@@ -570,6 +572,8 @@ export class IncidentService {
           continuesWith: spec.continuesWith,
           ...(overtakes.length > 0 ? { overtakes } : {}),
           ...(noRollback ? { noRollback: true as const } : {}),
+          // The verdict it was made on: once the incident is diagnosed again, it can no longer be approved.
+          ...(madeOnDiagnosis ? { madeOnDiagnosis } : {}),
         },
       },
       };
@@ -770,6 +774,7 @@ export class IncidentService {
       },
     });
     await this.reporter.runFinished(this.incident(incident.id), this.run(run.id));
+    await this.noteWaitingPlansOnOlderVerdict(incident.id);
     await this.offerWhatTheVerdictOpens(incident.id, this.run(run.id), verdict, outputs);
     return this.incident(incident.id).diagnosis as Diagnosis;
   }
@@ -1210,6 +1215,7 @@ export class IncidentService {
         r.status === 'pending' &&
         (!r.expiresAt || Date.parse(r.expiresAt) > now + 60_000) &&
         !this.deps.state.staleBy(r) &&
+        !newerVerdictThan(this.incident(incidentId), r) &&
         r.againstDiagnosis === warning &&
         same(r.params, params) &&
         same(counts(r.previews), counts(previews)) &&
@@ -1433,6 +1439,22 @@ export class IncidentService {
     } catch (error) {
       // Called from a run's start and the sweep: nothing here may stop either.
       this.deps.logger.error({ err: error }, 'could not show which plans are no longer approvable');
+    }
+  }
+
+  /**
+   * Once the incident has a newer verdict, each plan still waiting that was made on an older one is noted on the record
+   * (run.diagnosed-again), and its front end says on the plan that it can no longer be approved (an approval is refused,
+   * approvals.ts), below the newer verdict. Nothing here may stop the diagnosis.
+   */
+  private async noteWaitingPlansOnOlderVerdict(incidentId: string): Promise<void> {
+    try {
+      for (const { plan, newer } of waitingOnOlderVerdict(this.incident(incidentId))) {
+        await this.deps.journal.commit({ type: 'run.diagnosed-again', incident: incidentId, actor: this.actor, data: { runId: plan.id, diagnosis: newer.runId, reason: olderVerdictWords(plan, newer) } });
+        await this.safely(() => this.reporter.planOnOlderVerdict(this.incident(incidentId), this.run(plan.id)));
+      }
+    } catch (error) {
+      this.deps.logger.error({ err: error, incident: incidentId }, 'could not note the waiting plans made on an older verdict');
     }
   }
 

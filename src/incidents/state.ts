@@ -95,6 +95,13 @@ export interface Run {
    * the database they were made on, and they can no longer be approved (staleBy). Said on the plan before it is approved.
    */
   overtakes?: { id: string; title: string }[];
+  /**
+   * The diagnosis whose verdict it was made on (older-diagnosis-plan.ts): once the incident is diagnosed again, it can no
+   * longer be approved. Absent for a plan made on no verdict, and in journals from before it was recorded.
+   */
+  madeOnDiagnosis?: string;
+  /** Waiting, noted when its incident was diagnosed again (run.diagnosed-again): the newer verdict, which its message names. */
+  diagnosedAgain?: Diagnosis;
   /** A recovery that changes data on a path with no rollback: said on the plan, since nothing the bot offers undoes it. */
   noRollback?: true;
   status: RunStatus;
@@ -408,6 +415,12 @@ export class IncidentState {
           else if (data.loadedNow === data.proposedWith) delete run.runbookChangedWhileWaiting;
         }
         break;
+      // A waiting plan made on an older verdict (older-diagnosis-plan.ts), noted when the incident was diagnosed again.
+      case 'run.diagnosed-again': {
+        const newer = incident?.verdicts?.find((v) => v.runId === data.diagnosis);
+        if (run?.status === 'pending' && newer) run.diagnosedAgain = newer;
+        break;
+      }
       case 'bot.started':
         if (data.approvers !== undefined) this.botApprovers = data.approvers === 'anyone' ? [] : approverList(data.approvers);
         break;

@@ -16,7 +16,8 @@ import { noRollbackWarning, overtakesWarning, teammateRuleLine, utcTime } from '
 import { saidInSlack, slackMention as mention } from './mentions.js';
 import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { followUpCommand, type FollowUpOffer } from '../incidents/reporter.js';
-import { interruptedLine, type Incident, type Run } from '../incidents/state.js';
+import { interruptedLine, type Diagnosis, type Incident, type Run } from '../incidents/state.js';
+import { olderVerdictWords } from '../incidents/older-diagnosis-plan.js';
 import { notUndoneByRollback } from '../incidents/not-undone-by-rollback.js';
 import type { SetAside } from '../journal/journal.js';
 import { acknowledgedTornWords } from '../journal/torn-tail.js';
@@ -281,8 +282,12 @@ function outdatedLine(run: Run, outdated: { by: Run; whatNow: string }): string 
   return `:no_entry_sign: No longer approvable: ${database} has changed since this plan was made (plan ${outdated.by.id}, ${escapeMrkdwnNames(outdated.by.title)}, started at ${when}). Nothing of this plan ran. ${escapeMrkdwn(asSentence(outdated.whatNow))}`;
 }
 
+/** Why a plan still waiting can no longer be approved once its incident was diagnosed again, as an approval would be refused. */
+const olderVerdictLine = (run: Run, newer: Diagnosis): string => `:no_entry_sign: No longer approvable: ${escapeMrkdwn(asSentence(olderVerdictWords(run, newer)))}`;
+
 export function planMessage(run: Run, root: string, allowSelfApproval: boolean, outdated?: { by: Run; whatNow: string }): Rendered {
-  const decided = decisionLine(run) ?? (run.status === 'pending' && outdated ? outdatedLine(run, outdated) : undefined);
+  const waiting = run.status === 'pending';
+  const decided = decisionLine(run) ?? (waiting && outdated ? outdatedLine(run, outdated) : undefined) ?? (waiting && run.diagnosedAgain ? olderVerdictLine(run, run.diagnosedAgain) : undefined);
   const header = planHeader(run, allowSelfApproval, decided === undefined);
   const previews = planPreviews(run);
   const maxChars = stepCharsShown(run, root);

@@ -449,6 +449,11 @@ export class SlackReporter implements IncidentReporter {
     if (this.runMessages.has(run.id) || runMessageRef(run)) void this.refreshRun(incident, run);
   }
 
+  async planOnOlderVerdict(incident: Incident, run: Run): Promise<void> {
+    // Queued behind the newer verdict's post, as the edit of the verdict it replaced is: not waited for.
+    if (this.runMessages.has(run.id) || runMessageRef(run)) void this.refreshRun(incident, run);
+  }
+
   /** A waiting plan's reason not to be approved any more, as planOutdated told it. */
   private readonly outdatedBy = (run: Run): { by: Run; whatNow: string } | undefined => this.views.get(run.id)?.outdated;
 

@@ -34,7 +34,7 @@ export function verdictSpentLine(incident: Incident, spent: SpentVerdict): strin
       ? `:white_check_mark: ${what} was run — see below.`
       : `:white_check_mark: ${what} of incident ${by.incidentId} changed ${escapeMrkdwn(path.basename(by.lockKey))} since this diagnosis.`;
   if (spent.replacedBy) {
-    const replaced = `:arrows_counterclockwise: A newer diagnosis replaced this verdict: the incident was diagnosed again at ${diagnosedAt(spent.replacedBy)} (diagnosis ${spent.replacedBy.id}) — see below. ${gone}: use the buttons on the newest verdict.`;
+    const replaced = `:arrows_counterclockwise: A newer diagnosis replaced this verdict: the incident was diagnosed again at ${diagnosedAt(spent.replacedBy)} (diagnosis ${spent.replacedBy.id}) — see below. ${gone}: ${incident.diagnosis?.paths.length ? 'use the buttons on the newest verdict' : 'the newest verdict offers no recovery'}.`;
     return happened ? `${happened} ${replaced}` : replaced;
   }
   return `${happened} ${gone}: ${buttons.length === 1 ? 'it was' : 'they were'} offered on what this diagnosis saw before that. To choose a path, diagnose again (\`${escapeMrkdwn(spent.diagnoseAgain)}\`).`;

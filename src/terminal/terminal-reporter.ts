@@ -1,4 +1,5 @@
 // Shows an incident in the terminal: plans, each step's command and outcome, a progress line on long steps, verdicts and offers.
+import { olderVerdictWords } from '../incidents/older-diagnosis-plan.js';
 import { formatBytes } from '../disk/volume-usage.js';
 import { endedWords, runLabel } from '../incidents/run-label.js';
 import { describeStep } from '../engine/describe.js';
@@ -158,6 +159,10 @@ export class TerminalReporter implements IncidentReporter {
 
   async planRunbookChanged(_incident: Incident, run: Run): Promise<void> {
     if (run.runbookChangedWhileWaiting) this.line(this.options.style.yellow(`Plan ${run.id}: ${waitingRunbookChangedWords(run, run.runbookChangedWhileWaiting)}`));
+  }
+
+  async planOnOlderVerdict(_incident: Incident, run: Run): Promise<void> {
+    if (run.diagnosedAgain) this.line(this.options.style.yellow(`Plan ${run.id} can no longer be approved: ${olderVerdictWords(run, run.diagnosedAgain)}.`));
   }
 
   async stepStarted(_incident: Incident, run: Run, step: ResolvedStep, index: number): Promise<void> {

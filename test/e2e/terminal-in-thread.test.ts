@@ -128,7 +128,7 @@ describe('a terminal working on an incident that has a Slack thread', () => {
     expect(journalRecordsOf(stage.checkout).find((r) => r.type === 'run.proposed' && r.data.run.id === approved?.data.runId)?.actor).toBe('terminal:alice');
   });
 
-  it('an incident opened at a terminal, with a plan left waiting, shows that plan once it gets a Slack thread, and a path click says so', async () => {
+  it('an incident opened at a terminal, with a plan left waiting, shows that plan once it gets a Slack thread, no longer approvable once diagnosed again there', async () => {
     writeGarbage(stage.checkout.databasePath);
     stage.harness = await startBot(stage.checkout, stage.slack, {}, undefined, 200);
     const { slack, harness } = stage;
@@ -143,13 +143,17 @@ describe('a terminal working on an incident that has a Slack thread', () => {
     await harness!.settle();
     await slack.waitFor('the waiting plan in the new thread', () => slack.buttons('approve_plan').length === 1, 60_000);
     expect(slack.buttons('approve_plan')[0]!.threadTs).toBe(slack.messages()[0]?.ts);
-    // The verdict's path button finds the same plan waiting, says so, and posts nothing new.
+    // Made on the terminal's diagnosis, which the one in Slack replaced: it says it can no longer be approved, and the
+    // newer verdict's path button proposes a plan of its own rather than pointing to it.
     await slack.waitFor('the verdict', () => slack.buttons('choose_path_a').length === 1, 60_000);
+    const planMessage = () => slack.messages().find((m) => m.text.startsWith('Plan '));
+    await slack.waitFor('the waiting plan no longer approvable', () => planMessage()?.text.includes('No longer approvable') === true, 60_000);
+    expect(planMessage()?.blocks).not.toContain('approve_plan');
+    expect(planMessage()?.text).toMatch(new RegExp(`No longer approvable: This plan was made on an older diagnosis of incident ${incident} \\(diagnosis ${incident}/1\\)`));
     await harness!.click(slack.buttons('choose_path_a')[0]!, operator);
     await harness!.settle();
-    expect(slack.ephemerals(operator).at(-1)).toMatch(/^:link: The same plan already waits for approval: `dbx-\d{8}-[0-9a-f]{4}\/2` in the incident's thread\. Nothing new was proposed\.$/);
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(slack.buttons('approve_plan')).toHaveLength(1);
+    await slack.waitFor('the new plan', () => slack.buttons('approve_plan').length === 2, 60_000);
+    expect(JSON.parse(slack.buttons('approve_plan').at(-1)!.value).run).toBe(`${incident}/4`);
   });
 
   it('a Slack plan approved at a terminal while the bot was down: its end, validation and rollback offer come when the bot is back', async () => {

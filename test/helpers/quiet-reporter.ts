@@ -9,6 +9,7 @@ export function quietReporter(overrides: Partial<IncidentReporter> = {}): Incide
     runDecided: async () => {},
     planOutdated: async () => {},
     planRunbookChanged: async () => {},
+    planOnOlderVerdict: async () => {},
     stepStarted: async () => {},
     stepProgress: () => {},
     stepFinished: async () => {},

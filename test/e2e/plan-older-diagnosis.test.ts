@@ -1,0 +1,106 @@
+// A plan made on an incident's verdict, through the real Bolt app: once the incident is diagnosed again, the plan says it
+// can no longer be approved and an approval is refused, in Slack and at a terminal, naming the newer verdict.
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Checkout, createHealthyDatabase, standinBin, writeGarbage } from '../helpers/databox-checkout.js';
+import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-ins.js';
+import { blockNetwork } from '../helpers/no-network.js';
+
+const operator = 'U0OPERATOR';
+const teammate = 'U0TEAMMATE';
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness;
+
+blockNetwork();
+
+beforeEach(async () => {
+  ({ slack, checkout } = await openStandIns());
+});
+afterEach(() => closeStandIns(harness, slack, checkout));
+
+const journalRecords = () => journalRecordsOf(checkout);
+const incidentId = () => journalRecords().find((r) => r.type === 'incident.opened')?.incident as string;
+
+/**
+ * A corrupt file diagnosed, path A proposed on that verdict, the file made healthy by hand, and the incident diagnosed
+ * again ("healthy", no path offered): the plan's Approve button as drawn, and the old verdict's path A button.
+ */
+async function planThenHealthy() {
+  writeGarbage(checkout.databasePath);
+  harness = await startBot(checkout, slack);
+  await harness.command('diagnose duckdb', operator);
+  await harness.settle();
+  const oldPathButton = slack.buttons('choose_path_a')[0]!;
+  await harness.click(oldPathButton, operator);
+  await harness.settle();
+  const approve = slack.buttons('approve_plan').at(-1)!;
+  expect(approve).toBeDefined();
+  fs.rmSync(checkout.databasePath, { force: true });
+  await createHealthyDatabase(checkout.databasePath, 1000);
+  await harness.command(`diagnose duckdb incident=${incidentId()}`, operator);
+  await harness.settle();
+  const verdicts = journalRecords().filter((r) => r.type === 'diagnosis.verdict');
+  expect(verdicts).toHaveLength(2);
+  expect(verdicts[1]!.data.paths).toEqual([]);
+  return { approve, oldPathButton, plan: JSON.parse(approve.value).run as string, newer: { runId: String(verdicts[1]!.data.runId), title: String(verdicts[1]!.data.title) } };
+}
+
+const newerSaid = (incident: string, newer: { runId: string; title: string }) =>
+  new RegExp(`made on an older diagnosis of incident ${incident} \\(diagnosis ${incident}/1\\), and the incident was diagnosed again since \\(diagnosis ${newer.runId} at \\d\\d:\\d\\d UTC, verdict "${newer.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\)\\. Nothing of this plan ran: the newest verdict offers no recovery; if one is still needed, propose it again`);
+
+describe('a plan made on an older verdict of its incident', () => {
+  it('records the diagnosis it was made on, and once diagnosed again its message loses Approve, saying so, journaled', async () => {
+    const { approve, plan, newer } = await planThenHealthy();
+    const incident = incidentId();
+    const proposed = journalRecords().find((r) => r.type === 'run.proposed' && r.data.runId === plan)!;
+    expect(proposed.data.run.madeOnDiagnosis).toBe(`${incident}/1`);
+    expect(journalRecords().filter((r) => r.type === 'run.diagnosed-again')).toEqual([
+      expect.objectContaining({ incident, data: expect.objectContaining({ runId: plan, diagnosis: newer.runId, reason: expect.stringMatching(newerSaid(incident, newer)) }) }),
+    ]);
+    const message = slack.messages().find((m) => m.ts === approve.ts)!;
+    expect(message.blocks).not.toContain('approve_plan');
+    const last = JSON.parse(message.blocks).at(-1);
+    expect(last.type).toBe('context');
+    expect(last.elements[0].text).toMatch(/^:no_entry_sign: No longer approvable: This plan was made on an older diagnosis/);
+    expect(last.elements[0].text).toMatch(newerSaid(incident, newer));
+  });
+
+  it('is refused when its old Approve button is clicked, naming the newer verdict, journaled, and nothing runs', async () => {
+    const { approve, plan, newer } = await planThenHealthy();
+    const incident = incidentId();
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(slack.ephemerals(teammate).at(-1)).toMatch(newerSaid(incident, newer));
+    expect(journalRecords().filter((r) => r.type === 'run.approved')).toEqual([]);
+    expect(journalRecords().filter((r) => r.type === 'approval.refused').at(-1)?.data).toEqual(expect.objectContaining({ runId: plan, decision: 'approve', reason: expect.stringMatching(newerSaid(incident, newer)) }));
+    expect(journalRecords().filter((r) => r.type === 'run.started' && r.data.runId === plan)).toEqual([]);
+    expect(fs.existsSync(checkout.databasePath)).toBe(true);
+  });
+
+  it('is refused at a terminal too', async () => {
+    const { approve, plan, newer } = await planThenHealthy();
+    const incident = incidentId();
+    const cli = await runCliProcess(['approve', plan, JSON.parse(approve.value).hash], {
+      env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' }),
+      stdin: 'ignore',
+    });
+    expect(cli.code).not.toBe(0);
+    expect(cli.stdout + cli.stderr).toMatch(newerSaid(incident, newer));
+    expect(journalRecords().filter((r) => r.type === 'run.approved')).toEqual([]);
+  });
+
+  it("an older verdict's path button says the newest verdict offers no recovery, on the click and on its message", async () => {
+    const { oldPathButton } = await planThenHealthy();
+    await harness.click(oldPathButton, operator);
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toContain('Nothing was proposed: the newest verdict offers no recovery');
+    const verdict = slack.messages().find((m) => m.ts === oldPathButton.ts)!;
+    expect(verdict.blocks).toContain('are gone: the newest verdict offers no recovery.');
+    expect(verdict.blocks).not.toContain('use the buttons on the newest verdict');
+  });
+});
