@@ -669,6 +669,8 @@ function timelineEntry(record: JournalRecord, state: IncidentState, rootOf: Root
       return `${at} The plan \`${plain(String(data.runId ?? ''))}\`${run ? ` (${runLabel(run)})` : ''} could not be shown in ${data.frontEnd === 'slack' ? 'Slack' : plain(String(data.frontEnd ?? ''))}: ${plain(String(data.reason ?? ''))}`;
     case waitingRunbookChangedType:
       return `${at} ${waitingRunbookChangedEntry(run ? `plan **${runLabel(run)}** (\`${run.id}\`)` : `plan \`${plain(String(data.runId ?? ''))}\``, data)}`;
+    case 'run.diagnosed-again':
+      return `${at} The plan \`${plain(String(data.runId ?? ''))}\`${run ? ` (${runLabel(run)})` : ''} was no longer approvable: ${plain(String(data.reason ?? ''))}`;
     case 'run.rollback-offered':
       return `${at} The rollback of \`${String(data.runId)}\`${run ? ` (${runLabel(run)})` : ''} was offered`;
     case 'step.output-refused': {

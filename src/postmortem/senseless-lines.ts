@@ -2,7 +2,7 @@
 import type { JournalRecord } from '../journal/record.js';
 
 /** The types whose line is about one plan, named by its run id. */
-const aboutAPlan = new Set(['run.approved', 'run.runbook-changed', 'run.rejected', 'run.expired', 'run.started', 'run.finished', 'run.rollback-offered', 'run.offer-ref', 'step.started', 'step.finished', 'step.intent', 'step.process']);
+const aboutAPlan = new Set(['run.approved', 'run.runbook-changed', 'run.diagnosed-again', 'run.rejected', 'run.expired', 'run.started', 'run.finished', 'run.rollback-offered', 'run.offer-ref', 'step.started', 'step.finished', 'step.intent', 'step.process']);
 
 /**
  * What a line lacks that its type needs for the postmortem to tell it ("without its plan"), or undefined when it has it:

@@ -1,6 +1,7 @@
 // A plan made on an incident's verdict, through the real Bolt app: once the incident is diagnosed again, the plan says it
 // can no longer be approved and an approval is refused, in Slack and at a terminal, naming the newer verdict.
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Checkout, createHealthyDatabase, standinBin, writeGarbage } from '../helpers/databox-checkout.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
@@ -8,6 +9,9 @@ import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
+import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
+import { loadRunbooks } from '../../src/runbook/load.js';
+import { projectRoot } from '../helpers/cli-process.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
@@ -64,6 +68,8 @@ describe('a plan made on an older verdict of its incident', () => {
     ]);
     const message = slack.messages().find((m) => m.ts === approve.ts)!;
     expect(message.blocks).not.toContain('approve_plan');
+    const { markdown } = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(path.join(projectRoot, 'runbooks')), root: checkout.root, incidentId: incident });
+    expect(markdown).toMatch(new RegExp(`The plan \`${plan}\` \\(Path A: [^)]*\\) was no longer approvable: this plan was made on an older diagnosis`));
     const last = JSON.parse(message.blocks).at(-1);
     expect(last.type).toBe('context');
     expect(last.elements[0].text).toMatch(/^:no_entry_sign: No longer approvable: This plan was made on an older diagnosis/);
