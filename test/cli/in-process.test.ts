@@ -191,7 +191,7 @@ describe('bad input', () => {
       expect(result.stdout).toContain('\n\nUsage: npm run --silent cli -- <command>\n');
       return result.stdout.slice(0, result.stdout.indexOf('\n\nUsage: '));
     };
-    expect(await atop('duckdb')).toMatch(/^Blown DuckDB file \(local backend\): `diagnose duckdb`; `recover duckdb path=a` \(Rebuild from raw dlt state\); `recover duckdb path=b backup=<path>` \(Restore from a file backup\); .*\. The whole help follows\.$/);
+    expect(await atop('duckdb')).toMatch(/^Blown DuckDB file \(local backend\): `diagnose duckdb`; `recover duckdb path=a \[incident=<id>\]` \(Rebuild from raw dlt state\); `recover duckdb path=b backup=<path> \[incident=<id>\]` \(Restore from a file backup\); .*; `validate duckdb \[incident=<id>\]`\. The whole help follows\.$/);
     expect(await atop('recover')).toBe('`npm run --silent cli -- recover backfill|duckdb|motherduck|schedule [path=<id>] [key=value …] [incident=<id>]`: the whole help follows.');
     // The terminal's own commands, which Slack has not.
     expect(await atop('approve')).toBe('`npm run --silent cli -- approve <run-id> <hash>`: the whole help follows.');

@@ -55,6 +55,8 @@ describe("a path's whenFailedOpens naming a value the incident's diagnosis did n
           "Still failing after (no value: the diagnosis' step late did not run): diagnose it again. What this path points to: A probe, not offered: the runbook fills in its parameters from values this incident's diagnosis did not set ({{diagnosis.late.exitCode}} has no value: the diagnosis' step late did not run).",
         offers: [],
       }),
+      // The path changes data and has no rollback: said after its failed validation too.
+      expect.objectContaining({ runId: run!.id, advice: expect.stringMatching(/^The validation failed, and path A of probe \(Do it again\) has no rollback/) }),
     ]);
   });
 });
