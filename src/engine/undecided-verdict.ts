@@ -1,6 +1,7 @@
-// Whether a diagnosis' verdict is given only because an earlier verdict could not be told: a step that earlier verdict reads ended without seeing, so it might have held.
+// Whether a diagnosis' verdict is given only because an earlier verdict could not be told: a step that earlier verdict reads could not see, so it might have held.
 import type { Condition, Verdict } from '../runbook/schema.js';
 import { stepPassed, type StepAcceptance } from './step-passed.js';
+import { isUnseeing } from './unseeing-status.js';
 
 /** A step that ended without seeing, and the earlier verdict it leaves undecided. */
 export interface Undecided {
@@ -26,13 +27,19 @@ function mayHaveHeld(condition: Condition, statuses: ReadonlyMap<string, string>
 }
 
 /**
- * For the verdict `chosen` (the first that holds): an earlier verdict reading a step that did not pass with a status
- * no verdict names (a query whose column is misnamed, failed) may have held had that step seen, and the verdict
- * given only when it does not would be given on what nobody saw (path A offered as "the results table reports nothing").
+ * For the verdict `chosen` (the first that holds): an earlier verdict reading a step that did not pass because it could
+ * not see (a query whose column is misnamed, failed; a scan killed on its timeout), with a status no verdict up to the
+ * chosen one names, may have held had that step seen, and the verdict given only when it does not would be given on
+ * what nobody saw (path A offered as "the results table reports nothing"). A verdict after the chosen one naming that
+ * status does not say what it means here: it is reached only when the chosen one does not hold. A status that answers
+ * (a disk nearly full, a file damaged) is what the step saw, whichever verdict names it.
  */
-export function undecidedBefore(verdicts: readonly Verdict[], chosen: Verdict, statuses: ReadonlyMap<string, string>, steps: readonly (StepAcceptance & { id: string })[]): Undecided | undefined {
-  const conditions = verdicts.flatMap((v) => (v.when ? [v.when] : []));
-  const unseen = [...statuses].filter(([id, status]) => !stepPassed(steps.find((s) => s.id === id), status) && !conditions.some((c) => names(c, id, status)));
+export function undecidedBefore(verdicts: readonly Verdict[], chosen: Verdict, statuses: ReadonlyMap<string, string>, steps: readonly (StepAcceptance & { id: string; kind: string })[]): Undecided | undefined {
+  const conditions = verdicts.slice(0, verdicts.indexOf(chosen) + 1).flatMap((v) => (v.when ? [v.when] : []));
+  const unseen = [...statuses].filter(([id, status]) => {
+    const step = steps.find((s) => s.id === id);
+    return step !== undefined && !stepPassed(step, status) && isUnseeing(step.kind, status) && !conditions.some((c) => names(c, id, status));
+  });
   if (unseen.length === 0) return undefined;
   const unseenIds = new Set(unseen.map(([id]) => id));
   for (const verdict of verdicts.slice(0, verdicts.indexOf(chosen))) {

@@ -170,3 +170,53 @@ describe('a verdict offering recovery after one a step that did not see leaves u
     expect(incident.diagnosis?.verdict).toBe('checks-failing');
   });
 });
+
+/**
+ * Scenario 1's order of verdicts: the damaged file's verdict comes after the full disk's and before the audit's, and the
+ * verdicts for a scan that did not finish and a disk nearly full come last.
+ */
+const blownFile = (exits: { scan: number; audit: number; disk: number }) => `
+id: probe
+title: A probe
+section: 9
+summary: a file, its disk and its state
+symptoms: [something]
+diagnosis:
+  steps:
+    - { id: disk, kind: command, title: Free space, ${failing(exits.disk)}, classify: [{ exit: 5, status: full }, { exit: 6, status: nearly-full }] }
+    - { id: scan, kind: command, title: Read every table, ${failing(exits.scan)}, classify: [{ exit: 4, status: damaged }] }
+    - { id: audit, kind: command, title: SQLMesh state, ${failing(exits.audit)}, classify: [{ exit: 7, status: desynced }] }
+  verdicts:
+    - { id: disk-full-file-damaged, title: Disk full and the file damaged, severity: critical, when: { all: [{ step: disk, status: full }, { step: scan, status: damaged }] }, advice: free space }
+    - { id: corrupt, title: File corrupt, severity: critical, when: { step: scan, status: damaged }, advice: rebuild, paths: [a] }
+    - { id: desynced, title: SQLMesh state out of step, severity: warning, when: { step: audit, status: desynced }, advice: rebuild, paths: [a] }
+    - { id: unverified, title: The scan did not finish, severity: warning, when: { step: scan, status: failed }, advice: scan again }
+    - { id: disk-nearly-full, title: Disk nearly full, severity: warning, when: { step: disk, status: nearly-full }, advice: free space }
+    - { id: healthy, title: Healthy, advice: all is well, severity: ok }
+recovery:
+  - id: a
+    title: Rebuild
+    description: rebuilds
+    steps:
+      - { id: noop, kind: command, title: noop, argv: ["true"] }
+validation:
+  steps:
+    - { id: noop, kind: command, title: noop, argv: ["true"] }
+`;
+
+describe('a status only a verdict after the one given names', () => {
+  it('leaves the earlier verdict undecided when it says the step could not see: a scan that failed, named only by a later verdict, makes "desynced" not conclusive', async () => {
+    const { incident } = await serviceFor(blownFile({ disk: 0, scan: 3, audit: 7 })).start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
+    const diagnosis = incident.diagnosis;
+    expect(diagnosis?.verdict).toBe('inconclusive');
+    expect(diagnosis?.title).toBe('Not conclusive — Read every table ended "failed"');
+    expect(diagnosis?.advice).toContain('so whether "File corrupt" holds could not be told, and "SQLMesh state out of step" is given only when it does not');
+    expect(diagnosis?.paths).toEqual([]);
+  });
+
+  it('is an answer when it says what the step saw: a damaged file on a disk nearly full is corrupt, its paths offered', async () => {
+    const { incident } = await serviceFor(blownFile({ disk: 6, scan: 4, audit: 0 })).start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
+    expect(incident.diagnosis?.verdict).toBe('corrupt');
+    expect(incident.diagnosis?.paths).toEqual(['a']);
+  });
+});

@@ -98,6 +98,8 @@ export const botSnapshotsStepKind = defineStepKind({
   schema,
   // skipped: on DATABOX_BACKEND's database when that is not MotherDuck (target: backend), where nothing is listed.
   statuses: (step) => [...(step.release ? ['ok', 'unreachable'] : ['ok', 'leftovers', 'unreachable']), ...(step.target === 'backend' && !step.release ? ['skipped'] : [])],
+  // Could not see: MotherDuck not reached.
+  unseeingStatuses: ['unreachable'],
   // releasedSnapshots: each one released with its id and time, for a later refusal to restore it by name (released-snapshots.ts).
   outputs: unsetAlike({ snapshots: 'list', released: 'list', releasedSnapshots: 'list', count: 'text', named: 'text' }, ['unreachable'], { problem: { shape: 'text', onlyWhen: ['unreachable'] } }),
   defaultTimeoutMs: 5 * 60_000,

@@ -158,6 +158,8 @@ export const dagsterAssetChecksStepKind = defineStepKind({
   kind: 'dagster-asset-checks',
   schema,
   statuses,
+  // Could not see: the webserver not reached, or its answer not read.
+  unseeingStatuses: ['unreachable', 'lookup-failed'],
   // Each set whatever the status, empty where there is nothing to say.
   outputs: { runId: 'text', passed: 'text', failed: 'text' },
   defaultTimeoutMs: 30 * 60_000,

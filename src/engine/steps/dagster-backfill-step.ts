@@ -197,6 +197,8 @@ export const dagsterBackfillStepKind = defineStepKind({
   schema,
   // failed: refused by Dagster, or a CLI that failed; said with its outputs.
   statuses: ['ok', 'unknown', 'failed'],
+  // Could not see: the webserver's answer lost.
+  unseeingStatuses: ['unknown'],
   outputs: { backfillId: 'text', via: 'text', from: 'text', to: 'text' },
   defaultTimeoutMs: 10 * 60_000,
   // A CLI that failed after its output said it launched a backfill changed something; one that failed before (an import

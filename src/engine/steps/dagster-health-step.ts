@@ -285,6 +285,8 @@ export const dagsterHealthStepKind = defineStepKind({
   kind: 'dagster-health',
   schema,
   statuses,
+  // Could not see: Dagster not read, its schema not fitting the query, the stack's code location failing.
+  unseeingStatuses: ['inconclusive', 'schema-mismatch', 'code-unreadable'],
   // Each set whatever the verdict, lists joined with commas (the form a names parameter takes).
   outputs: {
     since: 'text', windowFrom: 'text', windowTo: 'text', window: 'text', windowRest: 'text', source: 'text', stoppedDaemons: 'text', pausedSchedules: 'text', stoppedNotProposed: 'text',

@@ -40,6 +40,8 @@ export const dagsterRunningStepKind = defineStepKind({
   kind: 'dagster-running',
   schema,
   statuses: ['running', 'still-stopped', 'inconclusive'],
+  // Could not see: Dagster not read.
+  unseeingStatuses: ['inconclusive'],
   outputs: { daemonsStopped: 'text', schedulesStopped: 'text' },
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'dagster-running only reads: it does not mutate' }] : []),

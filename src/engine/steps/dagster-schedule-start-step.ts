@@ -192,6 +192,8 @@ export const dagsterScheduleStartStepKind = defineStepKind({
   schema,
   // failed: a schedule Dagster refused to start; said with its outputs.
   statuses: ['ok', 'unknown', 'failed'],
+  // Could not see: the webserver's answer lost.
+  unseeingStatuses: ['unknown'],
   outputs: { started: 'text', alreadyRunning: 'text', mayHaveStarted: 'text', via: 'text', startedCopies: 'text', startTimestamps: 'text' },
   defaultTimeoutMs: 5 * 60_000,
   // Dagster refusing one schedule fails the step after the ones before it started: those it names are started.

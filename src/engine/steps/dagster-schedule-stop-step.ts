@@ -183,6 +183,8 @@ export const dagsterScheduleStopStepKind = defineStepKind({
   kind: 'dagster-schedule-stop',
   schema,
   statuses: ['ok', 'unknown', 'failed'],
+  // Could not see: the webserver's answer lost.
+  unseeingStatuses: ['unknown'],
   outputs: { stopped: 'text', mayHaveStopped: 'text' },
   defaultTimeoutMs: 5 * 60_000,
   // Dagster refusing one stop fails the step after the ones before it stopped: those it names are stopped.

@@ -38,6 +38,8 @@ export const databaseOpenStepKind = defineStepKind({
   kind: 'database-open',
   schema,
   statuses: [...everyStatus<Exclude<OpenStatus, keyof typeof coarser>>({ ok: true, missing: true, 'not-a-file': true, 'not-duckdb': true, locked: true, corrupt: true, unreadable: true }), 'unreachable'],
+  // Could not see: a file it could not open for a reason that is not damage, MotherDuck not reached.
+  unseeingStatuses: ['unreadable', 'unreachable'],
   inUseStatuses: { locked: 'another process holds the file (a running job or load)' },
   // MotherDuck unreachable: its problem, and nothing of a file's.
   outputs: { holderPid: { shape: 'text', unsetWhen: ['unreachable'] }, heldAs: { shape: 'text', unsetWhen: ['unreachable'] }, message: { shape: 'text', unsetWhen: ['unreachable'] }, problem: { shape: 'text', onlyWhen: ['unreachable'] } },

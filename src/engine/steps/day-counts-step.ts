@@ -662,6 +662,8 @@ export const dayCountsStepKind = defineStepKind({
   // doubled: every day in range, but one or more at about twice the median or more (doubledFrom), no key repeated.
   // unreachable: its target (MotherDuck) could not be reached, so nothing was counted (withStepDatabase).
   statuses: (step) => ['ok', 'anomalies', 'duplicates', 'doubled', 'no-baseline', 'no-data', 'empty', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed', 'unreachable', ...(step.compareWith ? (['baseline-lost', 'still-empty'] as const) : []), ...(step.tellApartFrom ? (['rows-removed', 'emptied'] as const) : [])],
+  // Could not see: nothing to judge yet (the window is today alone), MotherDuck not reached.
+  unseeingStatuses: ['not-judged', 'unreachable'],
   // A count that could not be read (no-table, bad-dates, damaged, failed, unreachable) judged nothing, and set nothing
   // but, unreachable, why.
   outputs: unsetAlike(

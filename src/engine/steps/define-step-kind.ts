@@ -152,6 +152,12 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
    */
   inUseStatuses?: Readonly<Record<string, string>>;
   /**
+   * Its statuses saying the step could not see what it looks at (MotherDuck unreachable, a read that ran out of memory),
+   * not an answer about it, besides the engine's own (failed, timeout, interrupted): a verdict reading the step may have
+   * held had it seen, so a later one offering recovery is not given on it (src/engine/undecided-verdict.ts).
+   */
+  unseeingStatuses?: readonly NoInfer<Status>[];
+  /**
    * Every key its run puts in StepResult.outputs, for {{steps.<id>.<key>}} and the like: with its shape and the statuses
    * that leave it unset, each status one of `statuses` (the compiler refuses another where they are fixed names).
    */

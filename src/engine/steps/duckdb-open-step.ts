@@ -259,6 +259,8 @@ export const duckdbOpenStepKind = defineStepKind({
     ...(step.checkWritable ? ['read-only'] : []),
     ...(step.expectSchemas.length > 0 ? ['no-expected-schemas'] : []),
   ],
+  // Could not see: a file it could not open for a reason that is not damage.
+  unseeingStatuses: ['unreadable'],
   inUseStatuses: { locked: 'another process holds the file (a running job or load)' },
   // Each set whatever the status, empty where it says nothing ({{steps.open.log?}}); who holds the file is said only
   // when one does (locked): elsewhere it reads "unknown", so a text reading it is refused for any other status.

@@ -167,6 +167,8 @@ export const duckdbScanStepKind = defineStepKind({
     // A file refused for the log beside it (refuseWal), its outputs set.
     'failed',
   ],
+  // Could not see: a file it could not read, a read that ran out of memory, blocks it cannot tell from free space.
+  unseeingStatuses: ['unreadable', 'out-of-memory', 'unclear-blocks'],
   outputs: { failedTables: 'list', tablesRead: 'text', tables: 'text', viewsNotJudged: 'text', noRows: 'text' },
   defaultTimeoutMs: 10 * 60_000,
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],

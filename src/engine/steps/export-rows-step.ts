@@ -102,6 +102,8 @@ export const exportRowsStepKind = defineStepKind({
   schema,
   // unreachable: its target (MotherDuck) could not be reached, so nothing was read (withStepDatabase).
   statuses: (step) => ['ok', 'failed', 'unreachable', ...(step.ifTableMissing === 'skip' ? (['skipped'] as const) : [])],
+  // Could not see: its database not reached.
+  unseeingStatuses: ['unreachable'],
   // A failed keep may name the file it moved aside as its file; rows it kept, never. Unreachable, it says why alone.
   outputs: {
     file: { shape: 'text', unsetWhen: ['failed', 'skipped', 'unreachable'] },

@@ -88,6 +88,8 @@ export const leftoverClonesStepKind = defineStepKind({
   describesSql: true,
   schema,
   statuses: (step) => (step.drop ? ['ok', 'unreachable'] : ['ok', 'leftovers', 'unreachable']),
+  // Could not see: MotherDuck not reached.
+  unseeingStatuses: ['unreachable'],
   outputs: unsetAlike({ databases: 'list', dropped: 'list', count: 'text', clones: 'text' }, ['unreachable'], { problem: { shape: 'text', onlyWhen: ['unreachable'] } }),
   defaultTimeoutMs: 5 * 60_000,
   references: (step, scope) => diagnosisCountsProblems('seenBy', step.seenBy, scope),

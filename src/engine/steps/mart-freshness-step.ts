@@ -158,6 +158,8 @@ export const martFreshnessStepKind = defineStepKind({
   schema,
   // part-built only with a window's last day to reach (through).
   statuses: (step) => (step.through ? ['fresh', 'stale', 'unreadable', 'part-built'] : ['fresh', 'stale', 'unreadable']),
+  // Could not see: a mart whose days could not be read.
+  unseeingStatuses: ['unreadable'],
   // The window to backfill is the stale marts': fresh, it is yesterday alone, and unreadable, nothing.
   outputs: {
     staleMarts: 'text',

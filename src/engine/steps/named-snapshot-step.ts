@@ -38,6 +38,8 @@ export const namedSnapshotStepKind = defineStepKind({
   schema,
   // changed: written to after the plan was made (heldTo), the snapshot holding that write; nothing after it runs.
   statuses: ['ok', 'unreachable', 'changed'],
+  // Could not see: MotherDuck not reached.
+  unseeingStatuses: ['unreachable'],
   outputs: { snapshot: { shape: 'text', unsetWhen: ['unreachable'] }, database: { shape: 'text', unsetWhen: ['unreachable'] } },
   defaultTimeoutMs: 10 * 60_000,
   rules: (step) => (step.mutates ? [] : [{ at: ['mutates'], message: 'taking a snapshot writes to MotherDuck: set mutates: true' }]),

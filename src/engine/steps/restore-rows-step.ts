@@ -250,6 +250,8 @@ export const restoreRowsStepKind = defineStepKind({
   schema,
   // unreachable: its target (MotherDuck) could not be reached, so nothing was restored (withStepDatabase).
   statuses: ['ok', 'failed', 'unreachable'],
+  // Could not see: its database not reached.
+  unseeingStatuses: ['unreachable'],
   // What a window replaced held, and where it was kept, only with replace. Unreachable, it says why alone.
   outputs: (step) => ({
     inserted: { shape: 'text', unsetWhen: ['failed', 'unreachable'] },

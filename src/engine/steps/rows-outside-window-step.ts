@@ -120,6 +120,8 @@ export const rowsOutsideWindowStepKind = defineStepKind({
   // rows-gone: fewer, and none more; not-compared: the recovery in place counted neither day (path B, none, another window).
   // unreachable: its target (MotherDuck) could not be reached, so nothing was counted (withStepDatabase).
   statuses: ['ok', 'rows-added', 'rows-gone', 'not-compared', 'no-table', 'bad-dates', 'damaged', 'failed', 'unreachable'],
+  // Could not see: nothing to compare with, MotherDuck not reached.
+  unseeingStatuses: ['not-compared', 'unreachable'],
   // A count that could not be read (no-table, bad-dates, damaged, failed, unreachable) set nothing but, unreachable, why.
   outputs: unsetAlike({ table: 'text', dayBefore: 'text', dayAfter: 'text', counts: 'map', before: 'map' }, ['no-table', 'bad-dates', 'damaged', 'failed', 'unreachable'], { problem: { shape: 'text', onlyWhen: ['unreachable'] } }),
   defaultTimeoutMs: 5 * 60_000,

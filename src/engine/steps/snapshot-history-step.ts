@@ -525,6 +525,8 @@ export const snapshotHistoryStepKind = defineStepKind({
       : (['ok', 'restorable', 'too-old', 'too-old-no-named', 'only-now', 'only-now-no-named', 'no-snapshots', 'named-only', 'recreated', 'unreachable', 'dropped'] as const)),
     ...(step.stopsOnLaterWrites ? (['changed'] as const) : []),
   ],
+  // Could not see: MotherDuck not reached.
+  unseeingStatuses: ['unreachable'],
   // MotherDuck unreachable, the step says only its problem.
   outputs: (step) =>
     unsetAlike(

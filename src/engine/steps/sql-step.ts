@@ -140,6 +140,8 @@ export const sqlStepKind = defineStepKind({
   // unreachable: its target (MotherDuck) could not be reached, so nothing ran (withStepDatabase).
   // Its classify rules' statuses besides: what a verdict tells a one-row result's values by.
   statuses: (step) => ['ok', 'failed', 'unknown', 'unreachable', ...classifiedStatuses(step)],
+  // Could not see: its answer lost, its database not reached.
+  unseeingStatuses: ['unknown', 'unreachable'],
   // A statement that failed, whose answer was lost (unknown) or that never ran (unreachable) set none; unreachable says why.
   outputs: (step) =>
     unsetAlike(

@@ -200,6 +200,8 @@ export const tableCountsStepKind = defineStepKind({
     ...(step.flagUnchanged ? (['same'] as const) : []),
     ...(step.writtenSince.length > 0 ? (['changed'] as const) : []),
   ],
+  // Could not see: MotherDuck not reached.
+  unseeingStatuses: ['unreachable'],
   // A clone that could not be made (no-snapshot), or a table written to since the plan (changed), leaves the counts of now alone.
   outputs: unsetAlike({ countsAt: 'map', asOf: 'text', scratch: 'text' }, ['unreachable', 'no-snapshot', 'changed'], {
     counts: { shape: 'map', unsetWhen: ['unreachable'] },
