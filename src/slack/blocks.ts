@@ -244,7 +244,10 @@ export function decisionLine(run: Run): string | undefined {
     case 'expired':
       return run.outdatedBy
         ? `:no_entry_sign: No longer approvable: its database changed since it was made (plan ${run.outdatedBy}); it expired at ${utcTime(run.expiresAt ?? '')} and nothing of it ran. ${escapeMrkdwn(asSentence(expiredWhatNow(run)))}`
-        : `:hourglass: Expired at ${utcTime(run.expiresAt ?? '')} without approval; nothing ran. Propose it again to run it.`;
+        : run.diagnosedAgain
+          ? // Expiring does not take back why it could not be approved: a newer verdict, which says what to do instead.
+            `${olderVerdictLine(run, run.diagnosedAgain)} It expired at ${utcTime(run.expiresAt ?? '')}.`
+          : `:hourglass: Expired at ${utcTime(run.expiresAt ?? '')} without approval; nothing ran. Propose it again to run it.`;
     case 'interrupted':
       return `:electric_plug: ${saidInSlack(interruptedLine(run))}`;
     default:

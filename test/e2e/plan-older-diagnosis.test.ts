@@ -19,11 +19,14 @@ const teammate = 'U0TEAMMATE';
 let slack: SlackStandIn;
 let checkout: Checkout;
 let harness: Harness;
+/** How far the bot's clock is ahead of the test's: past a plan's approval time, the sweep expires it. */
+let aheadMs = 0;
 
 blockNetwork();
 
 beforeEach(async () => {
   ({ slack, checkout } = await openStandIns());
+  aheadMs = 0;
 });
 afterEach(() => closeStandIns(harness, slack, checkout));
 
@@ -36,7 +39,7 @@ const incidentId = () => journalRecords().find((r) => r.type === 'incident.opene
  */
 async function planThenHealthy() {
   writeGarbage(checkout.databasePath);
-  harness = await startBot(checkout, slack);
+  harness = await startBot(checkout, slack, {}, () => new Date(Date.now() + aheadMs), 3_600_000);
   await harness.command('diagnose duckdb', operator);
   await harness.settle();
   const oldPathButton = slack.buttons('choose_path_a')[0]!;
@@ -108,5 +111,18 @@ describe('a plan made on an older verdict of its incident', () => {
     const verdict = slack.messages().find((m) => m.ts === oldPathButton.ts)!;
     expect(verdict.blocks).toContain('are gone: the newest verdict offers no recovery.');
     expect(verdict.blocks).not.toContain('use the buttons on the newest verdict');
+  });
+
+  it('once expired, its message still says why it could not be approved, and when it expired', async () => {
+    const { approve, plan, newer } = await planThenHealthy();
+    const incident = incidentId();
+    aheadMs = 16 * 60_000;
+    await harness.bot.sweep();
+    await harness.settle();
+    expect(harness.bot.service.state.runs.get(plan)?.status).toBe('expired');
+    const last = JSON.parse(slack.messages().find((m) => m.ts === approve.ts)!.blocks).at(-1);
+    expect(last.elements[0].text).toMatch(/^:no_entry_sign: No longer approvable: This plan was made on an older diagnosis/);
+    expect(last.elements[0].text).toMatch(newerSaid(incident, newer));
+    expect(last.elements[0].text).toMatch(/It expired at \d\d:\d\d UTC\.$/);
   });
 });
