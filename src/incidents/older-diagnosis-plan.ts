@@ -22,13 +22,26 @@ export function newerVerdictThan(incident: Incident, plan: Pick<Run, 'madeOnDiag
   return plan.madeOnDiagnosis !== undefined && latest !== undefined && latest.runId !== plan.madeOnDiagnosis ? latest : undefined;
 }
 
+/**
+ * The newer verdict that makes `plan`, still waiting for approval, no longer approvable: the one test behind its
+ * message, the status (Slack and a terminal) and the postmortem, so none of them calls it waiting.
+ */
+export function olderVerdictBlocking(incident: Incident, plan: Run): Diagnosis | undefined {
+  return plan.status === 'pending' && plan.needsApproval ? newerVerdictThan(incident, plan) : undefined;
+}
+
 /** Plans of `incident` waiting for approval, made on an older verdict, that have not been noted against `newer` yet. */
 export function waitingOnOlderVerdict(incident: Incident): { plan: Run; newer: Diagnosis }[] {
   return incident.runs.flatMap((plan) => {
-    const newer = newerVerdictThan(incident, plan);
-    if (!newer || plan.status !== 'pending' || !plan.needsApproval || plan.diagnosedAgain?.runId === newer.runId) return [];
+    const newer = olderVerdictBlocking(incident, plan);
+    if (!newer || plan.diagnosedAgain?.runId === newer.runId) return [];
     return [{ plan, newer }];
   });
+}
+
+/** Such a plan in a few words, for a status line or a postmortem's summary: which diagnosis it was made on, which replaced it. */
+export function olderVerdictShort(plan: Pick<Run, 'madeOnDiagnosis'>, newer: Diagnosis): string {
+  return `made on an older diagnosis, ${plan.madeOnDiagnosis}; diagnosed again since, ${newer.runId}`;
 }
 
 /**

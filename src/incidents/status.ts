@@ -4,7 +4,8 @@ import os from 'node:os';
 import { describeIdentity, liveness } from '../process/identity.js';
 import { changedBeforeStopping, firstFailure, writesOnlyBeside } from '../engine/step-passed.js';
 import { cleanupEnded, endedWords, outcomeUnknown, rolledBackWords, runLabel } from './run-label.js';
-import type { Incident, IncidentState, Run } from './state.js';
+import type { Diagnosis, Incident, IncidentState, Run } from './state.js';
+import { olderVerdictBlocking, olderVerdictWords } from './older-diagnosis-plan.js';
 import type { Runbook } from '../runbook/schema.js';
 import { validatedElsewhere } from './recovered-elsewhere.js';
 import { undoneByOthers } from './recoveries-undone.js';
@@ -21,6 +22,8 @@ export interface StatusReport {
   waiting: Run[];
   /** Plans still pending but no longer approvable: another plan changed their database since (an approval is refused). */
   outdated: { run: Run; changedBy: Run; whatNow: string }[];
+  /** Plans still pending but no longer approvable: made on an older verdict of their incident, diagnosed again since. */
+  olderVerdict: { run: Run; newer: Diagnosis }[];
   /**
    * Databases a recovery or rollback left part-way: the latest mutating run on each ended failed or interrupted after
    * changing it, and nothing has run on it since. What they changed is what the database holds now.
@@ -105,11 +108,17 @@ export function statusReport(state: IncidentState, now: Date, runbookOf: (scenar
   const runs = [...state.runs.values()];
   const incidents = [...state.incidents.values()];
   const outdated = outdatedPlans(state, now, runbookOf);
-  const outdatedIds = new Set(outdated.map((o) => o.run.id));
+  const olderVerdict = pendingAt(runs, now).flatMap((run) => {
+    const incident = state.incidents.get(run.incidentId);
+    const newer = incident && olderVerdictBlocking(incident, run);
+    return newer ? [{ run, newer }] : [];
+  });
+  const notApprovable = new Set([...outdated, ...olderVerdict].map((o) => o.run.id));
   const parts = {
     holding: runs.filter((r) => r.status === 'running' || r.status === 'approved'),
-    waiting: pendingAt(runs, now).filter((r) => !outdatedIds.has(r.id)),
+    waiting: pendingAt(runs, now).filter((r) => !notApprovable.has(r.id)),
     outdated,
+    olderVerdict,
     unsettled: databasesLeftPartWay(runs),
     validatedElsewhere: new Map(
       incidents.flatMap((incident) =>
@@ -191,7 +200,7 @@ function lastActivity(incident: Incident): string {
  * validation of another source), or a verdict that offered a recovery nobody has planned. Abandoned, a verdict that
  * offered none (healthy, or a refusal such as a snapshot name mistyped), and a recovery that stood are settled.
  */
-function unfinished(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated' | 'unsettled' | 'validatedElsewhere' | 'undoneElsewhere' | 'healthySince' | 'recoveredSince'>): boolean {
+function unfinished(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated' | 'olderVerdict' | 'unsettled' | 'validatedElsewhere' | 'undoneElsewhere' | 'healthySince' | 'recoveredSince'>): boolean {
   if (incident.abandoned) return false;
   if (incident.runs.some((r) => r.status === 'running' || r.status === 'approved')) return true;
   if (report.unsettled.some((u) => u.run.incidentId === incident.id)) return true;
@@ -243,7 +252,7 @@ export function leftPartWayLine(entry: StatusReport['unsettled'][number], readFi
  * What became of an incident, for the status's list of latest incidents: its verdict and where it stands since, or why
  * it was abandoned. `report` is the status it is listed in, so a plan is called waiting only where it is listed so.
  */
-export function incidentOutcome(incident: Incident, escape: (text: string) => string, report: Pick<StatusReport, 'waiting' | 'outdated' | 'validatedElsewhere' | 'undoneElsewhere' | 'healthySince' | 'recoveredSince'>): string {
+export function incidentOutcome(incident: Incident, escape: (text: string) => string, report: Pick<StatusReport, 'waiting' | 'outdated' | 'olderVerdict' | 'validatedElsewhere' | 'undoneElsewhere' | 'healthySince' | 'recoveredSince'>): string {
   if (incident.abandoned) return `, abandoned before anything ran: ${escape(incident.abandoned.reason)}`;
   // The verdict the incident is about, as its postmortem heads it; a diagnosis after its recovery was proposed checks it.
   const ofRecord = verdictOfRecord(incident);
@@ -279,7 +288,7 @@ function fixedSince(incident: Incident, report: Pick<StatusReport, 'recoveredSin
  * `open`: it still needs someone (anything but a recovery or validation that succeeded, or a cleanup after one);
  * `plan`: it stands at a plan not yet run (waiting, no longer approvable, or approved).
  */
-function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated' | 'validatedElsewhere' | 'undoneElsewhere'>): { said: string; open: boolean; plan?: true } | undefined {
+function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated' | 'olderVerdict' | 'validatedElsewhere' | 'undoneElsewhere'>): { said: string; open: boolean; plan?: true } | undefined {
   const runs = standingRuns(incident).filter((r) => r.kind !== 'diagnosis' && r.kind !== 'inspection');
   // Where it stood before a cleanup that ended, then the cleanup.
   const last = runs.at(-1);
@@ -289,7 +298,7 @@ function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' 
   }
   for (const run of [...runs].reverse()) {
     if (report.waiting.some((r) => r.id === run.id)) return { said: `a plan waiting for approval (${run.id})`, open: true, plan: true };
-    if (report.outdated.some((o) => o.run.id === run.id)) return { said: `a plan no longer approvable (${run.id})`, open: true, plan: true };
+    if (report.outdated.some((o) => o.run.id === run.id) || report.olderVerdict.some((o) => o.run.id === run.id)) return { said: `a plan no longer approvable (${run.id})`, open: true, plan: true };
     if (run.status === 'approved') return { said: `a plan approved, about to start (${run.id})`, open: true, plan: true };
     if (run.kind === 'rollback' && run.status === 'succeeded') return { said: `${rolledBackWords} (${run.id})`, open: true };
     const elsewhere = report.validatedElsewhere.get(run.id) ?? report.undoneElsewhere.get(run.id);
@@ -311,4 +320,9 @@ export function leftOutText(count: number, postmortemCommand: string): string {
 export function outdatedReason(entry: StatusReport['outdated'][number]): string {
   const how = entry.changedBy.status === 'running' || entry.changedBy.status === 'approved' ? 'is changing it' : 'changed it';
   return `its database changed since it was made (plan ${entry.changedBy.id} ${how}): ${entry.whatNow}`;
+}
+
+/** The plans pending but no longer approvable, each with why in one line, as an approval would be refused: what a status lists. */
+export function noLongerApprovable(report: Pick<StatusReport, 'outdated' | 'olderVerdict'>): { run: Run; reason: string }[] {
+  return [...report.outdated.map((o) => ({ run: o.run, reason: outdatedReason(o) })), ...report.olderVerdict.map((o) => ({ run: o.run, reason: olderVerdictWords(o.run, o.newer) }))];
 }

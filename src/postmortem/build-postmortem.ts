@@ -39,6 +39,7 @@ import { stepCount } from '../step-count.js';
 import { endedWords, outcomeUnknownWords } from '../incidents/run-label.js';
 import { orStoppedByGuard, stoppedByGuard } from './stopped-by-guard.js';
 import { orNoLongerApprovable } from './no-longer-approvable.js';
+import { olderVerdictBlocking, olderVerdictShort } from '../incidents/older-diagnosis-plan.js';
 import { recoveredElsewhere } from '../incidents/recovered-elsewhere.js';
 import { partOfWindow } from '../incidents/part-of-window.js';
 import { readOnlyWords } from '../engine/scratch-writes.js';
@@ -487,6 +488,8 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
   // As the status and an approval see it: a plan made before another changed its database cannot be approved any more.
   const changedBy = last.status === 'pending' ? state.staleBy(last) : undefined;
   if (changedBy) return { text: `not recovered: ${plain(last.title)} can no longer be approved (plan \`${changedBy.id}\` changed its database after it was made)` };
+  const newer = olderVerdictBlocking(incident, last);
+  if (newer) return { text: `not recovered: ${plain(last.title)} can no longer be approved (${plain(olderVerdictShort(last, newer))})` };
   // Said as a sentence: "Path B … failed", never "is failed".
   const said: Record<string, string> = {
     pending: 'is waiting for an approval',

@@ -1,8 +1,15 @@
-// How the postmortem names a plan still pending that another plan's changes made no longer approvable (not "pending").
+// How the postmortem names a plan still pending that can no longer be approved (not "pending"): another plan's changes, or a newer verdict.
+import { olderVerdictBlocking, olderVerdictShort } from '../incidents/older-diagnosis-plan.js';
 import type { IncidentState, Run } from '../incidents/state.js';
 
-/** "no longer approvable (plan `…` changed its database)" for such a plan, as an approval would be refused; else `words`. */
-export function orNoLongerApprovable(run: Run, state: Pick<IncidentState, 'staleBy'>, words: string): string {
+/**
+ * "no longer approvable (plan `…` changed its database)", or "(made on an older diagnosis, …)", for such a plan, as an
+ * approval would be refused; else `words`.
+ */
+export function orNoLongerApprovable(run: Run, state: Pick<IncidentState, 'staleBy' | 'incident'>, words: string): string {
   const changedBy = run.status === 'pending' ? state.staleBy(run) : undefined;
-  return changedBy ? `no longer approvable (plan \`${changedBy.id}\` changed its database)` : words;
+  if (changedBy) return `no longer approvable (plan \`${changedBy.id}\` changed its database)`;
+  const incident = state.incident(run.incidentId);
+  const newer = incident && olderVerdictBlocking(incident, run);
+  return newer ? `no longer approvable (${olderVerdictShort(run, newer)})` : words;
 }

@@ -1,7 +1,7 @@
 // "/databox status" in Slack: the engine's status report as mrkdwn, people shown as mentions.
 import path from 'node:path';
 import { utcMinuteFrom } from '../timestamps.js';
-import { goneRunnerHint, incidentOutcome, leftOutText, leftPartWayLine, outdatedReason, type StatusReport } from '../incidents/status.js';
+import { goneRunnerHint, incidentOutcome, leftOutText, leftPartWayLine, noLongerApprovable, type StatusReport } from '../incidents/status.js';
 import { approveAtTerminal, cli } from '../commands/terminal-commands.js';
 import type { Run } from '../incidents/state.js';
 import { slackMention } from './mentions.js';
@@ -18,7 +18,8 @@ const shownIncidents = 20;
 
 /** `threadBehind`: whether Slack has not taken all of an incident's thread messages, which the thread then lacks. */
 export function statusText(report: StatusReport, threadBehind: ThreadBehind = () => false): string {
-  const { holding, waiting, outdated, unsettled, recent } = report;
+  const { holding, waiting, unsettled, recent } = report;
+  const notApprovable = noLongerApprovable(report);
   const readFirst = (incidentId: string) => (threadBehind(incidentId) ? postmortemToRead(incidentId) : 'read its thread');
   return [
     ...unsettled.map((u) => `:warning: *Left part-way:* ${escapeMrkdwn(leftPartWayLine(u, readFirst(u.run.incidentId), path.basename(u.run.lockKey)))}.`),
@@ -33,7 +34,7 @@ export function statusText(report: StatusReport, threadBehind: ThreadBehind = ()
     waiting.length > 0
       ? `*Waiting for approval:* ${waiting.map((r) => `\`${r.id}\` ${escapeMrkdwnNames(r.title)}, expires ${utcMinuteFrom(r.expiresAt ?? '', r.proposedAt)}${neverShown(r)}`).join('; ')}`
       : '*Waiting for approval:* nothing.',
-    ...(outdated.length > 0 ? [`*No longer approvable:* ${outdated.map((o) => `\`${o.run.id}\` ${escapeMrkdwnNames(o.run.title)}: ${outdatedReason(o)}`).join('; ')}`] : []),
+    ...(notApprovable.length > 0 ? [`*No longer approvable:* ${notApprovable.map((o) => `\`${o.run.id}\` ${escapeMrkdwnNames(o.run.title)}: ${escapeMrkdwn(o.reason)}`).join('; ')}`] : []),
     recent.length > 0
       ? `*Latest incidents* (unfinished ones first, however old):\n${recent.slice(0, shownIncidents).map((i) => `• \`${i.id}\` ${escapeMrkdwnNames(i.title)}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${slackMention(i.openedBy)}${incidentOutcome(i, escapeMrkdwn, report)}`).join('\n')}`
       : '*Latest incidents:* none yet.',

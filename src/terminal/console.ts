@@ -13,7 +13,7 @@ import { shortHash } from '../engine/resolve.js';
 import { isUserError, StoppedError, UserError } from '../errors.js';
 import { botActor, IncidentService, type StartCommand } from '../incidents/service.js';
 import { cliActor, IncidentState, type Run } from '../incidents/state.js';
-import { goneRunnerHint, incidentOutcome, leftOutText, leftPartWayLine, outdatedReason, statusReport } from '../incidents/status.js';
+import { goneRunnerHint, incidentOutcome, leftOutText, leftPartWayLine, noLongerApprovable, statusReport } from '../incidents/status.js';
 import { unlockableRun } from '../incidents/unlock.js';
 import { plansItWouldVoid } from '../incidents/plans-it-would-void.js';
 import { journalNamed } from '../incidents/journal-named.js';
@@ -726,7 +726,7 @@ class ConsoleSession {
 
   private status(): void {
     const { style } = this;
-    const { holding: busy, waiting, outdated, unsettled, recent, leftOut, validatedElsewhere, undoneElsewhere, healthySince, recoveredSince } = statusReport(this.service.state, this.clock(), (scenario) => this.service.scenarios().find((rb) => rb.id === scenario));
+    const { holding: busy, waiting, outdated, olderVerdict, unsettled, recent, leftOut, validatedElsewhere, undoneElsewhere, healthySince, recoveredSince } = statusReport(this.service.state, this.clock(), (scenario) => this.service.scenarios().find((rb) => rb.id === scenario));
     // Where it looked: an empty journal is a state dir nothing was recorded in, which a mistyped DATABOX_STATE_DIR is too.
     this.out(style.dim(`Journal: ${journalNamed(this.journal.file).replace(/^the journal /, '')}`));
     const blocked = this.service.journalBlock();
@@ -747,12 +747,13 @@ class ConsoleSession {
       if (r.notShown) this.out(style.yellow(`    never shown in ${r.notShown.frontEnd === 'slack' ? 'Slack' : r.notShown.frontEnd}: ${r.notShown.reason}`));
       this.out(style.dim(`    ${cliName} approve ${r.id} ${shortHash(r.hash)} --approver ${yourName}`));
     }
-    if (outdated.length > 0) this.out(style.bold('No longer approvable'));
-    for (const o of outdated) this.out(`  ${o.run.id} ${o.run.title}: ${outdatedReason(o)}`);
+    const notApprovable = noLongerApprovable({ outdated, olderVerdict });
+    if (notApprovable.length > 0) this.out(style.bold('No longer approvable'));
+    for (const o of notApprovable) this.out(`  ${o.run.id} ${o.run.title}: ${o.reason}`);
     this.out(style.bold(recent.length > 0 ? 'Latest incidents (unfinished ones first, however old)' : 'Latest incidents'));
     if (recent.length === 0) this.out('  none yet');
     for (const i of recent) {
-      this.out(`  ${i.id} ${i.title}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${i.openedBy}${incidentOutcome(i, (text) => text, { waiting, outdated, validatedElsewhere, undoneElsewhere, healthySince, recoveredSince })}`);
+      this.out(`  ${i.id} ${i.title}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${i.openedBy}${incidentOutcome(i, (text) => text, { waiting, outdated, olderVerdict, validatedElsewhere, undoneElsewhere, healthySince, recoveredSince })}`);
     }
     if (leftOut > 0) this.out(style.dim(`  ${leftOutText(leftOut, `${cliName} postmortem <incident-id>`)}`));
     const undelivered = undeliveredStatusLines(this.service.state.incidents.values());

@@ -125,4 +125,23 @@ describe('a plan made on an older verdict of its incident', () => {
     expect(last.elements[0].text).toMatch(newerSaid(incident, newer));
     expect(last.elements[0].text).toMatch(/It expired at \d\d:\d\d UTC\.$/);
   });
+
+  it('is called no longer approvable, not waiting, by the status in Slack and at a terminal, and in the postmortem', async () => {
+    const { plan, newer } = await planThenHealthy();
+    const incident = incidentId();
+    const slackStatus = JSON.parse((await harness.command('status', operator)).text).text as string;
+    expect(slackStatus).toContain('*Waiting for approval:* nothing.');
+    expect(slackStatus).toMatch(new RegExp(`\\*No longer approvable:\\* \`${plan}\` Path A: [^:]*: this plan was ${newerSaid(incident, newer).source}`));
+    expect(slackStatus).toContain(`now: a plan no longer approvable (${plan})`);
+    const cli = await runCliProcess(['status'], { env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' }), stdin: 'ignore' });
+    expect(cli.stdout).toMatch(/Waiting for approval\n {2}nothing\n/);
+    expect(cli.stdout).toMatch(new RegExp(`No longer approvable\\n {2}${plan} Path A: [^:]*: this plan was ${newerSaid(incident, newer).source}`));
+    expect(cli.stdout).toContain(`now: a plan no longer approvable (${plan})`);
+    const { markdown } = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(path.join(projectRoot, 'runbooks')), root: checkout.root, incidentId: incident });
+    const olderSaid = `no longer be approved (made on an older diagnosis, ${incident}/1; diagnosed again since, ${newer.runId})`;
+    expect(markdown).toContain(`| Outcome | not recovered: Path A: Rebuild from raw dlt state can ${olderSaid} |`);
+    expect(markdown).toMatch(new RegExp(`### Path A: [^\\n]* \\(\`${plan}\`\\): no longer approvable \\(made on an older diagnosis`));
+    // Its first message never called it waiting: the newer diagnosis is where the incident stands.
+    expect(slack.messages().find((m) => !m.threadTs && m.blocks.includes(incident))!.blocks).toContain('Status: diagnosis finished');
+  });
 });

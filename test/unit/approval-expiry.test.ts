@@ -13,7 +13,7 @@ describe("a plan's expiry", () => {
   it('names the date when the plan expires on another day than it was proposed, in Slack and at the terminal', () => {
     expect(planHeader(thirtyDays, false)).toContain('The approval binds to exactly these steps and expires on 2027-01-02 at 22:11 UTC.');
     expect(printedPlan(thirtyDays)).toContain('the approval binds to exactly these steps and expires on 2027-01-02 at 22:11 UTC');
-    const waiting = statusText({ holding: [], waiting: [thirtyDays], outdated: [], unsettled: [], recent: [], leftOut: 0 } as unknown as StatusReport);
+    const waiting = statusText({ holding: [], waiting: [thirtyDays], outdated: [], olderVerdict: [], unsettled: [], recent: [], leftOut: 0 } as unknown as StatusReport);
     expect(waiting).toContain('expires 2027-01-02 22:11 UTC');
   });
 

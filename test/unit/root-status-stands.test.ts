@@ -9,7 +9,7 @@ const recovery = { ...base, id: 'dbx-1/2', kind: 'recovery', pathId: 'a', title:
 const validation = { ...base, id: 'dbx-1/3', kind: 'validation', title: 'Validation', needsApproval: false, destructive: false, mutates: false, status: 'succeeded', startedAt: '2026-01-01T00:02:00Z' };
 const incidentOf = (runs: object[]) => ({ id: 'dbx-1', scenario: 'duckdb', title: 'Blown DuckDB file', openedBy: 'U1', openedAt: '2026-01-01T00:00:00Z', origin: 'slack:C1', refs: {}, runs });
 const statusOf = (incident: object) => JSON.stringify(rootMessage(incident as never).blocks).match(/Status: ([^·]*) ·/)?.[1];
-const noReport = { outdated: [], validatedElsewhere: new Map(), undoneElsewhere: new Map(), healthySince: new Map(), recoveredSince: new Map() };
+const noReport = { outdated: [], olderVerdict: [], validatedElsewhere: new Map(), undoneElsewhere: new Map(), healthySince: new Map(), recoveredSince: new Map() };
 
 describe("the incident's first message after a plan that changed nothing", () => {
   for (const fate of ['rejected', 'expired'] as const) {

@@ -29,7 +29,7 @@ describe('the verdict an incident is about', () => {
     expect(followUpVerdicts(incident as never).map((v) => v.title)).toEqual(['Healthy']);
     const header = JSON.stringify(rootMessage(incident as never).blocks);
     expect(header).toContain('verdict: *File corrupt* · checked again: *Healthy*');
-    const noReport = { waiting: [], outdated: [], validatedElsewhere: new Map(), undoneElsewhere: new Map(), healthySince: new Map(), recoveredSince: new Map() };
+    const noReport = { waiting: [], outdated: [], olderVerdict: [], validatedElsewhere: new Map(), undoneElsewhere: new Map(), healthySince: new Map(), recoveredSince: new Map() };
     expect(incidentOutcome(incident as never, (t) => t, noReport)).toMatch(/^, verdict: File corrupt; checked again: Healthy/);
   });
 
