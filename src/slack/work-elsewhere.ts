@@ -1,7 +1,8 @@
 // What another process sharing the journal (a terminal) does in an incident that has a Slack thread, shown in that
 // thread as the bot shows its own work, in the journal's order: a plan waiting with its buttons, each run's message once
 // it has ended (with its verdict or failure, and the buttons it spent replaced, in any incident), a follow-up, and a
-// recovery's rollback offer where that process made it.
+// recovery's rollback offer where that process made it, and a waiting plan its incident's newer diagnosis there made no
+// longer approvable.
 import { rollbackUnderWay } from '../incidents/rollback-under-way.js';
 import type { JournalRecord } from '../journal/record.js';
 import type { Logger } from '../logger.js';
@@ -10,10 +11,11 @@ import type { FollowUpOffer, IncidentReporter } from '../incidents/reporter.js';
 import type { IncidentService } from '../incidents/service.js';
 import { cliActor, type Incident, type IncidentState, type Run } from '../incidents/state.js';
 import { incidentThread, runMessage } from './slack-refs.js';
+import { diagnosedAgainType } from '../incidents/older-diagnosis-plan.js';
 
 /** Something another process recorded that Slack has not been shown yet, as the journal line that said it. */
 export type Noted = (
-  | { what: 'plan' | 'decided' | 'end' | 'rollback-offer'; runId: string }
+  | { what: 'plan' | 'decided' | 'end' | 'rollback-offer' | 'diagnosed-again'; runId: string }
   | { what: 'follow-up'; runId: string; advice: string; offers: FollowUpOffer[]; plan?: PlanOffer }
 ) & {
   /**
@@ -45,6 +47,7 @@ export class WorkElsewhere {
     else if (typeof data.runId !== 'string') return;
     else if (record.type === 'run.finished') this.noted.push({ what: 'end', runId: data.runId, ...when });
     else if (record.type === 'run.rollback-offered') this.noted.push({ what: 'rollback-offer', runId: data.runId, ...when });
+    else if (record.type === diagnosedAgainType) this.noted.push({ what: 'diagnosed-again', runId: data.runId, ...when });
     else if (record.type === 'run.follow-up') {
       this.noted.push({ what: 'follow-up', runId: data.runId, advice: String(data.advice ?? ''), offers: (data.offers ?? []) as FollowUpOffer[], plan: data.plan as PlanOffer | undefined, ...when });
     }
@@ -117,6 +120,9 @@ export class WorkElsewhere {
         await this.safely(() => reporter.runFinished(incident, run));
         // A plan run at a terminal spends the verdicts and rollback offer it would have spent here.
         await this.safely(() => service.showOffersSpentBy(run));
+      } else if (noted.what === 'diagnosed-again') {
+        // Its message loses its buttons, saying why, as when the bot itself gave the newer verdict.
+        await this.safely(() => reporter.planOnOlderVerdict(incident, run));
       } else if (noted.what === 'follow-up') {
         await this.safely(() => reporter.followUpOffered(incident, run, noted.advice, noted.offers, noted.plan));
       } else if (!rollbackUnderWay(incident, run)) {

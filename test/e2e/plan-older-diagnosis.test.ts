@@ -144,4 +144,32 @@ describe('a plan made on an older verdict of its incident', () => {
     // Its first message never called it waiting: the newer diagnosis is where the incident stands.
     expect(slack.messages().find((m) => !m.threadTs && m.blocks.includes(incident))!.blocks).toContain('Status: diagnosis finished');
   });
+
+  it('loses Approve at the next sweep, once, when the incident is diagnosed again at a terminal while the bot runs', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, {}, undefined, 3_600_000);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const approve = slack.buttons('approve_plan').at(-1)!;
+    const plan = JSON.parse(approve.value).run as string;
+    const incident = incidentId();
+    fs.rmSync(checkout.databasePath, { force: true });
+    await createHealthyDatabase(checkout.databasePath, 1000);
+    const cli = await runCliProcess(['diagnose', 'duckdb', `incident=${incident}`], {
+      env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' }),
+      stdin: 'ignore',
+    });
+    expect(cli.code).toBe(0);
+    expect(journalRecords().filter((r) => r.type === 'run.diagnosed-again').map((r) => r.data.runId)).toEqual([plan]);
+    await harness.bot.sweep();
+    await harness.settle();
+    await harness.bot.sweep();
+    await harness.settle();
+    const message = slack.messages().find((m) => m.ts === approve.ts)!;
+    expect(message.blocks).not.toContain('approve_plan');
+    expect(message.blocks).toContain(':no_entry_sign: No longer approvable: This plan was made on an older diagnosis');
+    expect(slack.callsTo('chat.update').filter((u) => u.ts === approve.ts && String(u.blocks).includes('No longer approvable'))).toHaveLength(1);
+  });
 });
