@@ -26,7 +26,7 @@ import { lineList, recordsOfRuns, unverifiedEntryMark, unverifiedMark } from './
 import { impossibleLines, impossibleNote, lineDoubts } from './impossible-lines.js';
 import type { PastTheDamage } from './past-the-damage.js';
 import { missingFromLine } from './senseless-lines.js';
-import { noteRestart, restartEntry, restartsOf, type Restart } from './restarts.js';
+import { noteRestart, restartAt, restartOrFailedStartEntry, restartsOf, type Restart } from './restarts.js';
 import { otherIncidentsChanges, otherIncidentsLines, watcherLineNames } from './other-incidents.js';
 import { endLostBefore, endLostWords, linesLostFromEndBefore } from './end-lost.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
@@ -363,10 +363,10 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     const at = ofRuns([run]).at(-1)?.at;
     return before !== undefined && at ? [{ at, text: `- \`${utcClock(at)}\` ${runLabel(run)} (\`${run.id}\`): **${endLostWords(before)}**: nothing of it after this is on record` }] : [];
   });
-  const restartEntries = restartsOf(restarts, incidentId, firstLine, lastLine, lineOf).map((record) => ({
-    at: record.at,
-    text: `${restartEntry(record)}${unverified.has(record) ? unverifiedEntryMark(record, lineOf(record), past) : ''}`,
-  }));
+  const restartEntries = restartsOf(restarts, incidentId, firstLine, lastLine, lineOf).map((restart) => {
+    const doubted = [restart.record, restart.failed].find((record) => record !== undefined && unverified.has(record));
+    return { at: restartAt(restart), text: `${restartOrFailedStartEntry(restart)}${doubted ? unverifiedEntryMark(doubted, lineOf(doubted), past) : ''}` };
+  });
   timeline(doc, records, state, rootOf, refusals, expiredUnrecorded, verify.unverified, (record) => unverifiedEntryMark(record, lineOf(record), past), [...endsLost, ...restartEntries], lineDoubts(impossible, toCheck));
   if (verify.problem && past) {
     doc.add('', `**Unverified from line ${verify.problem.line} on:** the journal failed verification there (${plain(verify.problem.reason)}); the entries marked are read as their lines are.`);
