@@ -120,5 +120,5 @@ export async function runBackfill(request: BackfillRequest): Promise<BackfillRes
   const why = result.spawnError ?? `exit code ${result.exitCode}`;
   // Failed after it said which backfill it launched: that backfill runs, whatever failed after it.
   const launched = backfillId ? { backfillId } : {};
-  return { status: 'failed', via: 'cli', summary: `${argv.join(' ')} failed: ${why}${backfillId ? ` after it launched backfill ${backfillId}` : ''}`, output: result.output, exitCode: result.exitCode, spool, ...launched, ...(result.spawnError ? { launchedNothing: true as const } : {}) };
+  return { status: 'failed', via: 'cli', summary: `${argv.join(' ')} failed: ${why} ${backfillId ? `after it launched backfill ${backfillId}` : 'before its output named any backfill launched, so none was'}`, output: result.output, exitCode: result.exitCode, spool, ...launched, ...(result.spawnError ? { launchedNothing: true as const } : {}) };
 }

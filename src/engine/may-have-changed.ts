@@ -28,6 +28,14 @@ export function mayHaveChanged(kind: string | undefined, result: { status: strin
   if (result.untouched) return false;
   if (result.status === 'ok') return true;
   if (kind === undefined || !changingStatuses(kind).includes(result.status)) return false;
+  return !partWayChangedNothing(kind, result);
+}
+
+/**
+ * Whether the step stopped part-way with outputs its kind reads as having changed nothing (a CLI backfill that failed
+ * before its output named a backfill): the one decision what a run is said to have changed, and its buttons, follow.
+ */
+export function partWayChangedNothing(kind: string, result: { status: string; outputs?: Readonly<Record<string, unknown>> }): boolean {
   const partWay = partWayOf(kind);
-  return partWay === undefined || !partWay.statuses.includes(result.status) || partWay.changed(result.outputs ?? {});
+  return partWay !== undefined && partWay.statuses.includes(result.status) && !partWay.changed(result.outputs ?? {});
 }

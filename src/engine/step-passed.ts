@@ -1,6 +1,7 @@
 // The one definition of "this step passed": ok, skipped, or a status the runbook accepts for it. Every front end uses it.
 import { stepKinds, type AnyStepKind } from './steps/index.js';
 import { keptBy, type RowChangingStep } from './steps/rows-kept-first.js';
+import { partWayChangedNothing } from './may-have-changed.js';
 
 export interface StepAcceptance {
   acceptStatuses: readonly string[];
@@ -91,7 +92,8 @@ export function changedBeforeStopping<R extends { stepId: string; status: string
     const step = steps.find((s) => s.id === r.stepId);
     // A step known to have changed nothing (a move not done, rows kept only in a file, a schedule start that found each
     // already RUNNING), whether it failed or completed: only an end nobody can tell (unknown) may have changed something.
-    if (!step || !changesData(step) || r.status === 'skipped' || (r.untouched && r.status !== 'unknown')) return [];
+    // Nor one whose outputs say it stopped before changing anything, as its kind reads them (partWay).
+    if (!step || !changesData(step) || r.status === 'skipped' || (r.untouched && r.status !== 'unknown') || partWayChangedNothing(step.kind, r)) return [];
     const summary = `${r.summary}${keptFirstIn(step, steps, results)}`;
     const kind = (stepKinds as readonly AnyStepKind[]).find((k) => k.kind === step.kind);
     // What it changes, where that is not the plan's database (Dagster's schedules).

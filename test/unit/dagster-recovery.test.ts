@@ -7,6 +7,7 @@ import { backfillArgv, runBackfill } from '../../src/dagster/backfill.js';
 import { DagsterClient } from '../../src/dagster/graphql-client.js';
 import { daemonAlreadyRunning, startDaemon } from '../../src/dagster/start-daemon.js';
 import { mayHaveChanged } from '../../src/engine/may-have-changed.js';
+import { changedBeforeStopping, changedNothingSaid, failedChangingNothing } from '../../src/engine/step-passed.js';
 import type { StepRunContext } from '../../src/engine/steps/context.js';
 import { runDagsterBackfillStep, type DagsterBackfillStep } from '../../src/engine/steps/dagster-backfill-step.js';
 import { waitUntil } from '../../src/engine/wait-until.js';
@@ -172,7 +173,7 @@ describe('the backfill of the missed window', () => {
     checkout.behave({ [argv.join(' ')]: { stderr: "Usage: dagster job backfill [OPTIONS]\n\nError: invalid value 2026-04-20 for to\n", exit: 2 } });
     const result = await runBackfill({ window, assetKeys: [], cli, cwd: checkout.root, runCommand, timeoutMs: 10_000, incidentId: 'dbx-20260421-0a1b' });
     expect(result).toMatchObject({ status: 'failed', exitCode: 2 });
-    expect(result.summary).toMatch(/failed: exit code 2$/);
+    expect(result.summary).toMatch(/failed: exit code 2 before its output named any backfill launched, so none was$/);
     expect(result.output).toContain('invalid value 2026-04-20 for to');
   });
 
@@ -183,12 +184,24 @@ describe('the backfill of the missed window', () => {
         { kind: 'dagster-backfill', id: 'backfill', job: cli.job, definitionsFile: cli.definitionsFile, ...window, via: 'cli', assets: [], assetKeys: [], timeoutMs: 10_000 } as unknown as DagsterBackfillStep,
         { root: checkout.root, incidentId: 'dbx-20260421-0a1b', runCommand, redact: (text: string) => text, dagster: { heartbeatMaxAgeMs: 60_000 } } as unknown as StepRunContext,
       );
+    /** A failed run of that one step, as Slack, the terminal and the postmortem read what it changed. */
+    const runOf = (result: Awaited<ReturnType<typeof runStep>>) => {
+      const steps = [{ id: 'backfill', kind: 'dagster-backfill', title: 'Backfill the missed window', mutates: true, acceptStatuses: [] }];
+      const results = [{ stepId: 'backfill', ...result }];
+      return { status: 'failed', startedAt: '2026-04-21T09:00:00.000Z', steps, results };
+    };
 
     it('before it launched anything (an import error) changed nothing: the same plan may be made again', async () => {
       checkout.behave({ [backfillArgv(cli, window).join(' ')]: { stderr: "Traceback (most recent call last):\nModuleNotFoundError: No module named 'databox'\n", exit: 1 } });
       const result = await runStep();
       expect(result).toMatchObject({ status: 'failed', outputs: { backfillId: '', via: 'cli' } });
       expect(mayHaveChanged('dagster-backfill', result)).toBe(false);
+      expect(result.summary).toMatch(/failed: exit code 1 before its output named any backfill launched, so none was$/);
+      // What the run is said to have changed follows the same decision: nothing, not "may have launched part of it".
+      const run = runOf(result);
+      expect(changedBeforeStopping(run.steps, run.results)).toEqual([]);
+      expect(failedChangingNothing(run)).toBe(true);
+      expect(changedNothingSaid(run)).toBe('Nothing was changed: it stopped before any step that changes data did anything.');
     });
 
     it('after its output said it launched a backfill changed something, and says which', async () => {
@@ -197,6 +210,15 @@ describe('the backfill of the missed window', () => {
       expect(result).toMatchObject({ status: 'failed', outputs: { backfillId: 'wqbqzyhx', via: 'cli' } });
       expect(result.summary).toMatch(/failed: exit code 1 after it launched backfill wqbqzyhx$/);
       expect(mayHaveChanged('dagster-backfill', result)).toBe(true);
+      const run = runOf(result);
+      expect(failedChangingNothing(run)).toBe(false);
+      expect(changedBeforeStopping(run.steps, run.results)).toEqual([
+        {
+          title: 'Backfill the missed window',
+          summary: `${result.summary}; it launched backfill wqbqzyhx, whose runs write the marts, before it failed: look at it in the Dagster UI (Overview → Backfills → wqbqzyhx) before launching the window again`,
+          partly: true,
+        },
+      ]);
     });
   });
 

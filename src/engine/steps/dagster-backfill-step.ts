@@ -157,6 +157,11 @@ async function launchedSince(step: DagsterBackfillStep, ctx: StepRunContext): Pr
   return found.length > 0 ? backfillsInTheWaySaid(found, target) : undefined;
 }
 
+/** The backfill a step's outputs say it launched (its output named it), or undefined when they name none. */
+function launchedBackfillOf(outputs: Readonly<Record<string, unknown>>): string | undefined {
+  return typeof outputs.backfillId === 'string' && outputs.backfillId !== '' ? outputs.backfillId : undefined;
+}
+
 export async function runDagsterBackfillStep(step: DagsterBackfillStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
   const inTheWay = await launchedSince(step, ctx);
@@ -205,7 +210,7 @@ export const dagsterBackfillStepKind = defineStepKind({
   // error, a window it refused) launched nothing, and a plan for the same window may be made again. Cut short (a
   // timeout, a kill) it ends unknown, which always counts. A launch the webserver refused, or a CLI that never started,
   // is marked untouched.
-  partWay: { statuses: ['failed'], changed: (outputs) => outputs.via === 'cli' && typeof outputs.backfillId === 'string' && outputs.backfillId !== '' },
+  partWay: { statuses: ['failed'], changed: (outputs) => outputs.via === 'cli' && launchedBackfillOf(outputs) !== undefined },
   rules: (step) => (!step.mutates ? [{ at: ['mutates'], message: 'a backfill launches runs: set mutates: true' }] : []),
   templates: (step) => [
     { at: ['from'], template: step.from, as: 'text' },
@@ -239,11 +244,13 @@ export const dagsterBackfillStepKind = defineStepKind({
   teammateBecause: largeBackfill,
   // Through the webserver, no program; through the CLI, `uv`, started in the checkout.
   programs: (step, root) => (step.via === 'cli' ? [{ file: backfillArgv({ job: step.job, definitionsFile: step.definitionsFile }, { from: step.from, to: step.to })[0] as string, cwd: root }] : []),
-  // What it may have done is launch runs in Dagster: whether it did is found there, before launching the window again.
-  stoppedPartWay: (_step, result) =>
-    result.status === 'unknown'
-      ? 'it may have launched the backfill, whose runs write the marts: look in the Dagster UI (Overview → Backfills) before launching it again'
-      : 'the CLI may have launched part of the backfill before it failed: look in the Dagster UI (Overview → Backfills, Runs) before launching it again',
+  // What it may have done is launch runs in Dagster: the backfill its output named, or, cut short before it named one,
+  // one found in Dagster's UI. One that failed naming none changed nothing (partWay) and is not said here.
+  stoppedPartWay: (_step, result) => {
+    const launched = launchedBackfillOf(result.outputs ?? {});
+    if (launched) return `it launched backfill ${launched}, whose runs write the marts, before it ${result.status === 'unknown' ? 'was cut short' : 'failed'}: look at it in the Dagster UI (Overview → Backfills → ${launched}) before launching the window again`;
+    return 'it may have launched the backfill, whose runs write the marts: look in the Dagster UI (Overview → Backfills) before launching it again';
+  },
   // Its runs are Dagster's once launched: a rollback stops schedules or restores data, never a backfill's runs.
   notUndoneByRollback: (_step, result) => {
     const id = typeof result.outputs?.backfillId === 'string' ? result.outputs.backfillId : '';
