@@ -19,3 +19,16 @@ it('counts the stretches the bot was not running within an outage, and says them
   expect(gaps.of('2026-12-04T00:00:00.000Z', now)).toBe('');
   expect(gaps.of('2026-12-05T11:00:00.000Z', now)).toBe('');
 });
+
+it("counts a failed start's own time as not running: from the stop before it to the start after it, all of it", () => {
+  const gaps = new BotNotRunning();
+  const stopped = (at: string, data: Record<string, unknown>): JournalRecord => ({ seq: 1, at, type: 'bot.stopped', incident: null, actor: 'databox-bot', data: { pid: 1, ...data }, prev: '', hash: '' });
+  // Stopped cleanly at 10:00; a start at 10:05 kept trying Slack until it failed at 10:25; the next started at 10:30.
+  gaps.note(started('2026-12-05T10:05:00.000Z', { lastSeen: '2026-12-05T10:00:00.000Z', stoppedCleanly: true, signal: 'SIGTERM' }));
+  gaps.note(stopped('2026-12-05T10:25:00.000Z', { failedToStart: 'cannot reach Slack to check the bot token: ETIMEDOUT' }));
+  const next = started('2026-12-05T10:30:00.000Z', { lastSeen: '2026-12-05T10:25:00.000Z', stoppedCleanly: true, failedToStart: 'cannot reach Slack to check the bot token: ETIMEDOUT' });
+  gaps.note({ ...next, data: { ...next.data, pid: 2 } });
+  // A clean stop of the process that ran is no failed start: its running time is not counted.
+  gaps.note(stopped('2026-12-05T11:00:00.000Z', { pid: 2, signal: 'SIGTERM' }));
+  expect(gaps.of('2026-12-05T09:00:00.000Z', Date.parse('2026-12-05T12:00:00.000Z'))).toBe('; the bot was not running for 30 min of it');
+});
