@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readRunbookFile } from './read-runbook-file.js';
 import { readYaml } from './read-yaml.js';
-import { withoutRetiredKeys } from './retired-keys.js';
+import { mayHoldRetiredKey, withoutRetiredKeys } from './retired-keys.js';
 import { formatPath } from './yaml-lines.js';
 
 /** Every retired key in the folder's runbook files; a file that cannot be read says nothing here (its load says why). */
@@ -19,7 +19,8 @@ export function retiredKeyNotes(dir: string): string[] {
     .flatMap((name) => {
       const file = path.join(dir, name);
       const read = readRunbookFile(file);
-      const yaml = read.ok ? readYaml(read.text, file) : undefined;
+      // Parsed again only where a retired key's name is in the text: the load itself may have come from the cache.
+      const yaml = read.ok && mayHoldRetiredKey(read.text) ? readYaml(read.text, file) : undefined;
       if (!yaml?.ok) return [];
       return withoutRetiredKeys(yaml.content).found.map(({ at, note }) => {
         const line = yaml.lineOf(at);

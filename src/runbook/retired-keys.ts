@@ -12,6 +12,11 @@ const retiredKeys: readonly RetiredKey[] = [
   { kind: 'dagster-schedule-stop', key: 'launchedBackfill', note: 'launchedBackfill is no longer read: the backfill step says this now; remove it' },
 ];
 
+/** Whether a runbook's text may hold a retired key at all: most never do, and need not be parsed again to know it. */
+export function mayHoldRetiredKey(text: string): boolean {
+  return retiredKeys.some((retired) => text.includes(retired.key));
+}
+
 export interface RetiredKeyFound {
   at: DataPath;
   note: string;
