@@ -33,7 +33,7 @@ export interface EngineValueSources {
   databasePath: string;
   stateDir: string;
   incidentId: string;
-  /** The incident's time stamp as used in file names (compactTimestamp). */
+  /** The time the values are filled in (a plan's: when it is made), as used in file names (compactTimestamp). */
   now: string;
   /** The step outputs of the incident's diagnosis, by step id; empty before it has one. */
   diagnosis: StepOutputs;

@@ -366,7 +366,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
         if (waitsFor !== undefined && !scope.params.includes(waitsFor)) {
           add([...here, 'waitUntil', 'onlyIfGiven'], `"${waitsFor}" is not a parameter ${scope.label} takes${didYouMean(waitsFor, scope.params)}; it takes: ${list(scope.params)}`);
         }
-        for (const issue of kind.references?.(step, { diagnosisSteps, phase, earlier: earlier as unknown as StepReferences['earlier'], recoveryPreviews, recoveryJobs }) ?? []) add([...here, ...issue.at], issue.message);
+        for (const issue of kind.references?.(step, { diagnosisSteps, phase, earlier: earlier as unknown as StepReferences['earlier'], recoveryPreviews, recoveryJobs, names: rb.names }) ?? []) add([...here, ...issue.at], issue.message);
         for (const use of kind.templates(step)) checkTemplate(use, partScope, here, step.onlyIfGiven);
         const counted = notARowCount('expectRows' in step ? step.expectRows : undefined);
         if (counted) add([...here, 'expectRows'], counted);

@@ -12,6 +12,7 @@ import type { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 import { acceptPathForm } from '../helpers/form-flow.js';
 import { blockNetwork } from '../helpers/no-network.js';
+import { compactTimestamp } from '../../src/timestamps.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
@@ -58,8 +59,8 @@ async function sql(statements: string): Promise<unknown[][]> {
   }
 }
 
-/** Diagnosed with failing checks, then path A's form sent as it opened: the plan proposed, or refused. */
-async function diagnoseAndChoosePathA(edits: [string, string][], scanAfterExit = 0): Promise<void> {
+/** Diagnosed with failing checks, then path A's form sent as it opened: the plan proposed, or refused. `clock`: the bot's. */
+async function diagnoseAndChoosePathA(edits: [string, string][], scanAfterExit = 0, clock?: () => Date): Promise<void> {
   writeRunbooks(edits);
   await createHealthyDatabase(checkout.databasePath, 1000);
   await sql(`CREATE SCHEMA soda; CREATE TABLE soda.check_results (check_name VARCHAR, outcome VARCHAR, source VARCHAR);
@@ -68,7 +69,7 @@ async function diagnoseAndChoosePathA(edits: [string, string][], scanAfterExit =
     [scanCmd]: { exit: 2, stdout: 'Scan summary:\n1/1 checks FAILED\n' },
     [reloadCmd]: { stdout: 'RUN_SUCCESS\n', sql: ["INSERT INTO raw_ebird.observations SELECT range + 1000000, DATE '2026-04-30', 'x' FROM range(50)"] },
   });
-  harness = await startBot(checkout, slack, { DATABOX_RUNBOOKS_DIR: runbooksDir });
+  harness = await startBot(checkout, slack, { DATABOX_RUNBOOKS_DIR: runbooksDir }, clock);
   await harness.command('diagnose soda source=ebird', operator);
   await harness.settle();
   expect(slack.buttons('choose_path_a').length).toBeGreaterThan(0);
@@ -104,14 +105,16 @@ describe('a recovery plan refused before approval for a runbook mistake', () => 
   }, 120_000);
 
   it("refuses a plan whose kept copy's file is already there, and leaves that file as it is", async () => {
-    const fixed = '{{state_dir}}/backups/{{source.raw_table}}.parquet';
-    const earlier = checkout.path('var', 'backups', 'raw_ebird.observations.parquet');
+    // Its `to:` has {{now}}, as every runbook that loads has (a `to:` without it is refused at load), and the file of
+    // that second is there all the same: another plan's made the same second, or one put there by hand.
+    const planMadeAt = new Date();
+    const earlier = checkout.path('var', 'backups', `raw_ebird.observations.${compactTimestamp(planMadeAt)}.parquet`);
     fs.mkdirSync(path.dirname(earlier), { recursive: true });
     fs.writeFileSync(earlier, 'an earlier recovery kept this');
-    await diagnoseAndChoosePathA([['"{{state_dir}}/backups/{{incident_id}}/{{source.raw_table}}.{{now}}.parquet"', `"${fixed}"`]]);
+    await diagnoseAndChoosePathA([['"{{state_dir}}/backups/{{incident_id}}/{{source.raw_table}}.{{now}}.parquet"', '"{{state_dir}}/backups/{{source.raw_table}}.{{now}}.parquet"']], 0, () => planMadeAt);
     const text = said();
     expect(text).toContain(`refused, nothing was proposed: the step "Keep the raw table before the reload": it keeps rows in ${earlier}, which already exists: it may be what an earlier recovery kept, and it is left as it is.`);
-    expect(text).toContain('needs a part unique to each run, such as {{now}}');
+    expect(text).toContain('Propose again in a moment (the time in its name will differ), or move that file aside if nothing needs it');
     nothingProposed();
     expect(fs.readFileSync(earlier, 'utf8')).toBe('an earlier recovery kept this');
   }, 120_000);

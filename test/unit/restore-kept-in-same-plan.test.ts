@@ -6,6 +6,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { createDuckdbFile, useTempDirs } from '../support/fixtures.js';
 import { engineOverRunbook } from '../helpers/engine.js';
+import { escapeRegExp } from '../support/escape-regexp.js';
+import type { Run } from '../../src/incidents/state.js';
 
 const tempDir = useTempDirs('restore-kept-in-same-plan-');
 
@@ -30,8 +32,8 @@ recovery:
     description: keeps the first rows in a file, then puts them into the copy
     steps:
       - { id: look, kind: command, title: Look first, argv: ["true", "look"], mutates: true }
-      - { id: keep, kind: export-rows, title: Keep the first rows, table: observations, where: "id < 5", to: var/kept/first-rows.parquet, mutates: true${keepOnlyIf} }
-      - { id: put, kind: restore-rows, title: Put them into the copy, table: observations_copy, from: var/kept/first-rows.parquet, key: id, mutates: true }
+      - { id: keep, kind: export-rows, title: Keep the first rows, table: observations, where: "id < 5", to: "var/kept/first-rows.{{now}}.parquet", mutates: true${keepOnlyIf} }
+      - { id: put, kind: restore-rows, title: Put them into the copy, table: observations_copy, from: "var/kept/first-rows.{{now}}.parquet", key: id, mutates: true }
 validation:
   steps:
     - { id: noop, kind: command, title: noop, argv: ["true", "noop"] }
@@ -56,15 +58,23 @@ async function checkout(yaml: string) {
   await createDuckdbFile(database, { observations: 10, observations_copy: 0 });
   const service = engineOverRunbook(dir, yaml);
   const { incident } = await service.start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
-  return { dir, database, kept: path.join(dir, 'var', 'kept', 'first-rows.parquet'), service, incident: incident.id };
+  return { dir, database, service, incident: incident.id };
+}
+
+/** The file a plan keeps the rows in and puts them back from: its name holds the time the plan was made ({{now}}). */
+function keptBy(run: Run | undefined): string {
+  const put = run?.steps.find((step) => step.id === 'put');
+  return put?.kind === 'restore-rows' ? put.from : '';
 }
 
 describe('a restore-rows step whose file an earlier step of its plan writes', () => {
   it('is proposed though the file is not there yet, and puts back what that step kept', async () => {
-    const { database, kept, service, incident } = await checkout(runbook());
-    expect(fs.existsSync(kept)).toBe(false);
+    const { dir, database, service, incident } = await checkout(runbook());
     // Before: "refused, nothing was proposed: the step "Put them into the copy": the rows the recovery kept are not at …".
     const { run } = await service.start({ verb: 'recover', scenario: 'probe', path: 'a', params: {}, incident }, 'U1', 'test');
+    const kept = keptBy(run);
+    expect(path.dirname(kept)).toBe(path.join(dir, 'var', 'kept'));
+    expect(fs.existsSync(kept)).toBe(false);
     expect(run?.steps.map((step) => step.id)).toEqual(['look', 'keep', 'put']);
     expect(service.approve(run!.id, run!.hash, 'U2').ok).toBe(true);
     await service.executeApproved(run!.id);
@@ -79,8 +89,9 @@ describe('a restore-rows step whose file an earlier step of its plan writes', ()
 
   it('is still looked for right before that step runs: an earlier step that kept nothing stops it, nothing put in', async () => {
     // The keep skipped (its condition on the check does not hold): no file, and the restore finds none when its turn comes.
-    const { database, kept, service, incident } = await checkout(runbook(', onlyIf: { step: look, status: [failed] }'));
+    const { database, service, incident } = await checkout(runbook(', onlyIf: { step: look, status: [failed] }'));
     const { run } = await service.start({ verb: 'recover', scenario: 'probe', path: 'a', params: {}, incident }, 'U1', 'test');
+    const kept = keptBy(run);
     expect(service.approve(run!.id, run!.hash, 'U2').ok).toBe(true);
     await service.executeApproved(run!.id).catch(() => undefined);
     const done = service.incident(incident).runs.find((r) => r.id === run!.id)!;
@@ -95,7 +106,7 @@ describe('a restore-rows step whose file an earlier step of its plan writes', ()
   it('is proposed by a recover command that opens its incident, the keeping step bound to a preview (resolved only then)', async () => {
     const previewed = runbook()
       .replace('    steps:\n      - { id: look', '    previews:\n      - { id: first, title: Rows kept, sql: "SELECT count(*) FROM observations WHERE id < 5" }\n    steps:\n      - { id: look')
-      .replace('to: var/kept/first-rows.parquet, mutates: true', 'to: var/kept/first-rows.parquet, expectRows: "{{previews.first}}", mutates: true');
+      .replace('.parquet", mutates: true', '.parquet", expectRows: "{{previews.first}}", mutates: true');
     const { service } = await checkout(previewed);
     // No incident named: the steps are checked before one is opened, the keep left out there (it needs the preview).
     const { run } = await service.start({ verb: 'recover', scenario: 'probe', path: 'a', params: {} }, 'U1', 'test');
@@ -103,9 +114,10 @@ describe('a restore-rows step whose file an earlier step of its plan writes', ()
   });
 
   it('is refused before it is proposed when no earlier step writes it and it is not there', async () => {
-    const { kept, service, incident } = await checkout(runbook().replace('to: var/kept/first-rows.parquet', 'to: var/kept/other-rows.parquet'));
+    const { dir, service, incident } = await checkout(runbook().replace('to: "var/kept/first-rows.', 'to: "var/kept/other-rows.'));
+    const kept = `${escapeRegExp(path.join(dir, 'var', 'kept', 'first-rows.'))}\\d{8}T\\d{6}Z\\.parquet`;
     await expect(service.start({ verb: 'recover', scenario: 'probe', path: 'a', params: {}, incident }, 'U1', 'test')).rejects.toThrow(
-      `refused, nothing was proposed: the step "Put them into the copy": the rows the recovery kept are not at ${kept} (moved or deleted): put the file back there to roll back`,
+      new RegExp(`refused, nothing was proposed: the step "Put them into the copy": the rows the recovery kept are not at ${kept} \\(moved or deleted\\): put the file back there to roll back`),
     );
   });
 });

@@ -56,6 +56,8 @@ export interface StepReferences {
   recoveryPreviews?: readonly string[];
   /** The Dagster jobs the recovery paths' steps backfill (dagster-backfill's job): the stack's own. */
   recoveryJobs?: readonly string[];
+  /** The runbook's `names`, by name, as written: what a {{names.<name>}} in the step is made of. */
+  names: Readonly<Record<string, string>>;
 }
 
 export interface ResolveTools {

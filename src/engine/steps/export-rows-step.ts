@@ -9,6 +9,7 @@ import { boundValueIssues } from './bound-values.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { keepRows } from './keep-rows.js';
 import { keptFileIdentity } from './kept-file-identity.js';
+import { hasPerRunPart, perRunPartNeeded } from './kept-file-per-run.js';
 import { notKeptExactlySaid, parquetChangesWarning, parquetChangesWhenPlanned, readBackLine, type ParquetChange } from './parquet-changes.js';
 import { ChangedNothing, withStepDatabase } from './step-database.js';
 import { plainName, tableExists } from './table-exists.js';
@@ -72,14 +73,19 @@ export async function runExportRowsStep(step: ExportRowsStep, ctx: StepRunContex
 }
 
 /**
- * Why a plan keeping rows in a file already there is not proposed: a `to:` with no part of its own to each run names the
- * same file every time, an earlier recovery's kept copy among them, which nothing overwrites.
+ * Why a plan keeping rows in a file already there is not proposed. Its `to:` has a part unique to each run (checked at
+ * load), so the file is another plan's made the same second, or one put there by hand: nothing overwrites it.
  */
 function keptFileThereSaid(file: string): string {
   return (
     `it keeps rows in ${file}, which already exists: it may be what an earlier recovery kept, and it is left as it is. ` +
-    'The runbook\'s `to:` for this step needs a part unique to each run, such as {{now}} (the time the plan is made), beside {{incident_id}}'
+    'Propose again in a moment (the time in its name will differ), or move that file aside if nothing needs it'
   );
+}
+
+/** Why a `to:` naming the same file on every run is refused at load: every run after the first would find its file there. */
+function sameFileEveryRunSaid(id: string, to: string): string {
+  return `the export-rows step "${id}" keeps its rows in the same file on every run ("${to}"), so a second recovery would find an earlier one's kept rows there and be refused: give \`to:\` ${perRunPartNeeded}`;
 }
 
 /**
@@ -113,6 +119,7 @@ export const exportRowsStepKind = defineStepKind({
     problem: { shape: 'text', onlyWhen: ['unreachable'] },
   },
   defaultTimeoutMs: 30 * 60_000,
+  references: (step, { names }) => (hasPerRunPart(step.to, names) ? [] : [{ at: ['to'], message: sameFileEveryRunSaid(step.id, step.to) }]),
   rules: (step) => [...(step.mutates ? [] : [{ at: ['mutates'], message: 'an export-rows step mutates: set mutates: true' }]), ...boundValueIssues(step.where, step.params, ['params'])],
   templates: (step) => [
     { at: ['table'], template: step.table, as: 'sql' },
@@ -135,7 +142,8 @@ export const exportRowsStepKind = defineStepKind({
     return changes.length > 0 ? { ...step, parquetChanges: changes } : step;
   },
   planWarning: (step) => parquetChangesWarning(step.table, step.parquetChanges, step.title),
-  // Refused when the plan is made, not only when the step runs: the plan would stop there after its approval.
+  // Refused when the plan is made, not only when the step runs: the plan would stop there after its approval. A `to:`
+  // with no part unique to each run is refused at load (references); this is for a file there all the same.
   refusal: (step) => (fs.existsSync(step.to) ? keptFileThereSaid(step.to) : undefined),
   // The file the rows are kept in: a later restore-rows step of the same plan may put them back from it.
   writesFiles: (step) => [step.to],
