@@ -8,6 +8,9 @@ import { DagsterClient } from '../../src/dagster/graphql-client.js';
 import { daemonAlreadyRunning, startDaemon } from '../../src/dagster/start-daemon.js';
 import { mayHaveChanged } from '../../src/engine/may-have-changed.js';
 import { changedBeforeStopping, changedNothingSaid, failedChangingNothing } from '../../src/engine/step-passed.js';
+import { runDagsterDaemonStartStep, type DagsterDaemonStartStep } from '../../src/engine/steps/dagster-daemon-start-step.js';
+import { ranSteps } from '../../src/incidents/rollback-parts.js';
+import { changedSomething, type Run } from '../../src/incidents/state.js';
 import type { StepRunContext } from '../../src/engine/steps/context.js';
 import { runDagsterBackfillStep, type DagsterBackfillStep } from '../../src/engine/steps/dagster-backfill-step.js';
 import { waitUntil } from '../../src/engine/wait-until.js';
@@ -97,6 +100,29 @@ describe('starting the daemon', () => {
     if (result.pid) started.push(result.pid);
     expect(result.status).toBe('not-heartbeating');
     expect(result.summary).toMatch(/^PID \d+ is running but not heartbeating after 2 s \(uv run dagster-daemon liveness-check: Daemon\(s\) not running\)/);
+  });
+
+  it('says a start whose heartbeat never came may have changed something: the daemon it left running, which a rollback bound to it stops', async () => {
+    checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 30_000 }, 'uv run dagster-daemon liveness-check': { stdout: 'Daemon(s) not running\n', exit: 1 } });
+    nock(dagsterUrl).persist().post('/graphql').replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3070' });
+    const step = { id: 'start_daemon', kind: 'dagster-daemon-start', title: 'Start the daemon', settle: '500ms', heartbeatWait: '1s', argv: ['uv', 'run', 'dagster-daemon', 'run'], cwd: checkout.root, mutates: true, destructive: false, acceptStatuses: [], timeoutMs: 60_000, guard: false } as unknown as DagsterDaemonStartStep;
+    const ctx = { root: checkout.root, stateDir: checkout.path('var'), incidentId: 'dbx-20260421-0a1b', runCommand, redact: (text: string) => text, clock: () => new Date(), dagster: { client: client(), heartbeatMaxAgeMs: 60_000 } } as unknown as StepRunContext;
+    const result = await runDagsterDaemonStartStep(step, ctx);
+    if (typeof result.outputs.pid === 'number') started.push(result.outputs.pid);
+    expect(result).toMatchObject({ status: 'not-heartbeating', outputs: { pid: expect.any(Number) } });
+    expect(mayHaveChanged('dagster-daemon-start', result)).toBe(true);
+    const run = { status: 'failed', startedAt: '2026-04-21T09:00:00.000Z', steps: [step], results: [{ stepId: 'start_daemon', ...result }] } as unknown as Run;
+    // The run changed something (the process it left), and a rollback part bound to the start (onlyIfRan) is in the rollback.
+    expect(changedSomething(run)).toBe(true);
+    expect([...ranSteps(run)]).toEqual(['start_daemon']);
+    expect(changedBeforeStopping(run.steps, run.results)).toEqual([expect.objectContaining({ partly: true, summary: expect.stringContaining(`it left the daemon it started running as PID ${result.outputs.pid}`) })]);
+  });
+
+  it('says a start the engine stopped waiting for (timeout, no outputs) may have left a daemon running, and one that exited did not', () => {
+    expect(mayHaveChanged('dagster-daemon-start', { status: 'timeout', outputs: {} })).toBe(true);
+    expect(mayHaveChanged('dagster-daemon-start', { status: 'exited', outputs: { pid: 4242, startedAt: '', logFile: '' } })).toBe(false);
+    // The earlier plan's daemon it found still running is not its own.
+    expect(mayHaveChanged('dagster-daemon-start', { status: 'not-heartbeating', untouched: true, outputs: { pid: null, startedAt: '', logFile: '' } })).toBe(false);
   });
 });
 

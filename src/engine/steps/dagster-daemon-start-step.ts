@@ -80,6 +80,10 @@ export const dagsterDaemonStartStepKind = defineStepKind({
     `${step.argv.map(showArg).join(' ')}  (not started when a daemon already heartbeats, or one this bot started still runs; else started detached and left running; its output to <state dir>/daemons/; after ${step.settle} its heartbeat is checked for up to ${step.heartbeatWait})`,
   programs: (step) => [{ file: step.argv[0] as string, cwd: step.cwd }],
   changesElsewhere: 'the Dagster daemon',
+  // A start whose heartbeat never came left the process it spawned running (its PID); one the engine stopped waiting for
+  // (timeout, no outputs) may have spawned one too. One that exited left nothing running, and the earlier plan's daemon
+  // it found (not-heartbeating, untouched) is not its own.
+  partWay: { statuses: ['not-heartbeating', 'timeout'], changed: (outputs) => typeof outputs.pid === 'number' || !('pid' in outputs) },
   // What it changes is what runs, not data: the process it left, and its log, are what to look at before starting another.
   stoppedPartWay: (_step, result) => {
     const { pid, logFile } = result.outputs ?? {};

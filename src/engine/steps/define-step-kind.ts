@@ -228,15 +228,17 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
   /**
    * What to do about a changing step of this kind that stopped part-way (failed, timed out, its answer lost), said after
    * its summary wherever what a run changed is listed; by default, that it may have changed part of what it changes and
-   * the data is to be looked at first. A kind that changes something else (a process it started) says what to look at.
+   * the data is to be looked at first. A kind that changes something else (a process it started) says what to look at;
+   * undefined where its outputs tell no more than that default.
    */
-  stoppedPartWay?(step: R & ResolvedCommon, result: { status: string; outputs?: Record<string, unknown> }): string;
+  stoppedPartWay?(step: R & ResolvedCommon, result: { status: string; outputs?: Record<string, unknown> }): string | undefined;
   /**
    * The statuses besides ok and unknown with which a changing step of this kind may have done part of its work (failed
    * after starting one of two schedules), and whether it did, as its outputs say: a run that stopped so is said to have
-   * changed something, a rollback bound to it (onlyIfRan) is offered, and the same plan is not proposed again.
+   * changed something, a rollback bound to it (onlyIfRan) is offered, and the same plan is not proposed again. The
+   * engine's own timeout may be among them: a step it stopped waiting for may have gone on (a daemon it spawned).
    */
-  partWay?: { statuses: readonly Status[]; changed(outputs: Readonly<Record<string, unknown>>): boolean };
+  partWay?: { statuses: readonly (NoInfer<Status> | 'timeout')[]; changed(outputs: Readonly<Record<string, unknown>>): boolean };
   /**
    * What a changing step of this kind changes when that is not the plan's database ("Dagster's schedules"): a run left
    * part-way having changed only such things is said to have changed those, not its database.

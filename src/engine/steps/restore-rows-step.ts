@@ -260,6 +260,8 @@ export const restoreRowsStepKind = defineStepKind({
     // How many rows the reload wrote around the window were taken out, and the file they are kept in ('' when none).
     ...(step.replace?.reloadRowsAround ? { reloadRowsAround: { shape: 'text', unsetWhen: ['failed', 'unreachable'] }, reloadRowsAroundFile: { shape: 'text', unsetWhen: ['failed', 'unreachable'] } } : {}),
     problem: { shape: 'text', onlyWhen: ['unreachable'] },
+    // Its transaction's COMMIT, or its ROLLBACK after an error, not answered (inTransaction): only then.
+    transactionOutcome: { shape: 'text', onlyWhen: ['failed'] },
   }),
   defaultTimeoutMs: 30 * 60_000,
   rules: (step) => [
@@ -357,5 +359,11 @@ export const restoreRowsStepKind = defineStepKind({
             : []),
         ].join('\n')
       : `INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet('${rel(step.from)}')  -- only rows not already there${step.key ? ` (by key ${step.key})` : ''}`,
+  // What it writes is one transaction: an error in it rolled back changed nothing (untouched), and so did a refusal
+  // before it or a read that failed there. Only a transaction whose end was not answered (its COMMIT failed, or its
+  // ROLLBACK after an error; MotherDuck may have applied it) may have put rows back.
+  partWay: { statuses: ['failed'], changed: (outputs) => outputs.transactionOutcome === 'unknown' },
+  stoppedPartWay: (step) =>
+    `its transaction's end was not answered, so the kept rows may or may not have been put back into ${step.table}: count its rows in the window (and look for those kept in ${step.from}) before acting on it or putting them back again`,
   run: runRestoreRowsStep,
 });

@@ -8,8 +8,9 @@ import type { StepResult } from '../types.js';
 import { elapsedSince, targetChoice, targetOf, type StepRunContext } from './context.js';
 import { driverFaultSaid, isDriverFault } from './driver-fault.js';
 import { defineStepKind, unsetAlike, type ResolvedCommon } from './define-step-kind.js';
-import type { TargetSession } from '../../database/target.js';
-import { ChangedNothing, firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
+import type { QueryResult, TargetSession } from '../../database/target.js';
+import { ChangedNothing, firstNumber, inTransaction, StoppedPartWay, withStepDatabase, type Fail } from './step-database.js';
+import { sqlStatementTexts } from './sql-statement-texts.js';
 import { boundValueIssues } from './bound-values.js';
 import { keptIn, rowsKeptFirst, type KeptIn } from './rows-kept-first.js';
 import { changedSinceKept } from './changed-since-kept.js';
@@ -56,10 +57,12 @@ export function runSqlStep(step: SqlStep, ctx: StepRunContext): Promise<StepResu
       const message = (error as Error).message;
       // Rolled back (its ROLLBACK answered): nothing was applied, whatever the error was.
       if (error instanceof ChangedNothing || !step.mutates) throw error;
+      // A fault is the statement's it stopped at, past those applied before it.
+      const fault = error instanceof StoppedPartWay ? error.cause : error;
       // A fault on this side may come before the statement was sent or after MotherDuck applied it: nobody can tell.
       const database = targetOf(ctx, step.target ?? 'backend').label;
-      const why = isDriverFault(error)
-        ? `${driverFaultSaid(error as Error, database)}. Whether the statement reached ${database} and was applied is not known`
+      const why = isDriverFault(fault)
+        ? `${driverFaultSaid(fault as Error, database)}. Whether the statement reached ${database} and was applied is not known`
         : connectionLost.test(message) && `${message.split('\n')[0]}: the connection went while the statement ran, so it may or may not have been applied`;
       if (!why) throw error;
       // MotherDuck may have committed it before the answer was lost (as a swap's COPY … OVERWRITE can be).
@@ -88,9 +91,36 @@ async function comparedWithKept(session: TargetSession, kept: NonNullable<SqlSte
   }
 }
 
+/** The statements a changing step runs one by one (two or more, none bound: DuckDB prepares no several at once), or none. */
+function statementsRunApart(step: Pick<SqlStep, 'sql' | 'params' | 'mutates'>): string[] {
+  const statements = step.mutates && step.params.length === 0 ? sqlStatementTexts(step.sql) : [];
+  return statements.length > 1 ? statements : [];
+}
+
+/**
+ * The step's SQL, its last statement's result. Several statements commit each on its own, as DuckDB runs them (MotherDuck's
+ * CREATE or ALTER DATABASE in no transaction at all): run one by one, a failure says how many were applied before it, so
+ * the run is said to have changed something and a rollback bound to the step is offered (partWay).
+ */
+async function runWritten(step: SqlStep, session: TargetSession): Promise<QueryResult> {
+  const statements = statementsRunApart(step);
+  if (statements.length === 0) return session.run(step.sql, step.params);
+  let last: QueryResult = { columns: [], rows: [] };
+  for (const [done, statement] of statements.entries()) {
+    try {
+      last = await session.run(statement);
+    } catch (error) {
+      if (done === 0) throw error;
+      const before = done === 1 ? 'the one before it was' : `the ${done} before it were`;
+      throw new StoppedPartWay(`statement ${done + 1} of ${statements.length} failed, ${before} applied: ${(error as Error).message}`, { statementsDone: done, statements: statements.length }, error as Error);
+    }
+  }
+  return last;
+}
+
 async function runStatement(step: SqlStep, session: TargetSession, fail: Fail, started: number): Promise<StepResult> {
   if (step.expectRows === undefined) {
-    const { columns, rows } = await session.run(step.sql, step.params);
+    const { columns, rows } = await runWritten(step, session);
     const output = columns.length > 0 ? textTable(columns, rows) : undefined;
     const read = step.outputs ? readResult(step, columns, rows) : { outputs: {}, status: 'ok' };
     if ('problem' in read) return { ...fail(`the result ${read.problem}`), output };
@@ -147,7 +177,13 @@ export const sqlStepKind = defineStepKind({
     unsetAlike(
       step.expectRows === undefined ? { rows: 'list', columns: 'list', rowCount: 'text', ...Object.fromEntries((step.outputs ?? []).map((name) => [name, 'text' as const])) } : { rowCount: 'text' },
       ['failed', 'unknown', 'unreachable'],
-      { problem: { shape: 'text', onlyWhen: ['unreachable'] } },
+      {
+        problem: { shape: 'text', onlyWhen: ['unreachable'] },
+        // How far a changing step of several statements got before one failed (runWritten): only then.
+        ...(statementsRunApart(step).length > 0 ? { statementsDone: { shape: 'text', onlyWhen: ['failed'] }, statements: { shape: 'text', onlyWhen: ['failed'] } } : {}),
+        // A transaction (expectRows) whose COMMIT, or ROLLBACK after an error, was not answered: only then.
+        ...(step.expectRows !== undefined ? { transactionOutcome: { shape: 'text', onlyWhen: ['failed'] } } : {}),
+      },
     ),
   defaultTimeoutMs: 10 * 60_000,
   rules: (step) => [
@@ -185,5 +221,16 @@ export const sqlStepKind = defineStepKind({
     (step.keptIn ? `\n-- and before it, in that transaction: the rows its WHERE picks must still be, value by value, those kept in '${rel(step.keptIn.file)}' (another writer may have changed them), or nothing is changed` : ''),
   // A clone made FROM the database (path A's, the swap's broken state) is a new database beside it: it changes nothing there.
   onlyMakesNew: (step) => makesOnlyNewDatabases(step.sql),
+  // A failure it knows changed nothing says so (untouched: its transaction's ROLLBACK answered, the kept rows changed
+  // since, MotherDuck not reached). Any other may have changed something: the statements before the one that failed
+  // (statementsDone), a COMMIT whose failure leaves unknown whether it was applied, DDL MotherDuck runs outside any
+  // transaction (CREATE or ALTER DATABASE).
+  partWay: { statuses: ['failed'], changed: () => true },
+  stoppedPartWay: (_step, result) => {
+    const { statementsDone, statements } = result.outputs ?? {};
+    if (typeof statementsDone !== 'number' || statementsDone === 0) return undefined;
+    const before = statementsDone === 1 ? 'the first statement was' : `the first ${statementsDone} statements were`;
+    return `it stopped at statement ${statementsDone + 1} of ${String(statements)}: ${before} applied, each committed on its own, and nothing rolled them back; look at the database before acting on it or running the step again`;
+  },
   run: runSqlStep,
 });

@@ -28,6 +28,20 @@ export class ChangedNothing extends Error {
   }
 }
 
+/**
+ * An error after which the step knows it changed part of what it changes (the statements of a multi-statement step before
+ * the one that failed, each committed on its own): its result says how far it got, as outputs its kind reads (partWay).
+ */
+export class StoppedPartWay extends Error {
+  constructor(
+    message: string,
+    readonly outputs: Record<string, unknown>,
+    override readonly cause: Error,
+  ) {
+    super(message);
+  }
+}
+
 export async function withStepDatabase(
   ctx: StepRunContext,
   options: {
@@ -64,7 +78,7 @@ export async function withStepDatabase(
     return await work(session, fail, started);
   } catch (error) {
     const message = isDriverFault(error) ? driverFaultSaid(error as Error, target.label) : (error as Error).message;
-    const [outputs, untouched] = error instanceof ChangedNothing ? [error.outputs, { untouched: true as const }] : [{}, {}];
+    const [outputs, untouched] = error instanceof ChangedNothing ? [error.outputs, { untouched: true as const }] : error instanceof StoppedPartWay ? [error.outputs, {}] : [{}, {}];
     const explained = timedOut ? undefined : await options.explain?.(error as Error, session).catch(() => undefined);
     if (explained && !timedOut) return { ...fail(explained.summary, outputs), status: explained.status, output: ctx.redact(message), ...untouched };
     return { ...fail(timedOut ? `stopped after ${formatDuration(options.timeoutMs)} (timeout): ${message}` : message, outputs), ...untouched };
@@ -74,10 +88,14 @@ export async function withStepDatabase(
   }
 }
 
+/** What a step's outputs say when its transaction ended without an answer that tells whether what it did stays. */
+export const transactionOutcomeUnknown = { transactionOutcome: 'unknown' } as const;
+
 /**
  * Runs `work` in a transaction: committed when it returns commit: true, rolled back otherwise or on an error. With
  * `rolledBack`, an error of `work` whose ROLLBACK then succeeded is thrown as ChangedNothing, worded by it: nothing it did
- * stays (unless it words it undefined: an error after which that cannot be known, a connection lost). Not a COMMIT that failed (whether it was applied is not known), nor an error after which the ROLLBACK failed too.
+ * stays (unless it words it undefined: an error after which that cannot be known, a connection lost). Not a COMMIT that failed (whether it was applied is not known), nor an error after which the ROLLBACK failed too:
+ * with `rolledBack`, those are thrown as StoppedPartWay (transactionOutcomeUnknown), so the step may have changed what it changes.
  */
 export async function inTransaction<T>(
   session: TargetSession,
@@ -95,12 +113,14 @@ export async function inTransaction<T>(
     );
     const nothingChanged = undone && !(error instanceof ChangedNothing) ? rolledBack?.(error as Error) : undefined;
     if (nothingChanged !== undefined) throw new ChangedNothing(nothingChanged, {});
+    if (rolledBack && !(error instanceof ChangedNothing)) throw new StoppedPartWay((error as Error).message, { ...transactionOutcomeUnknown }, error as Error);
     throw error;
   }
   try {
     await session.run(outcome.commit ? 'COMMIT' : 'ROLLBACK');
   } catch (error) {
     await session.run('ROLLBACK').catch(() => undefined);
+    if (rolledBack && outcome.commit) throw new StoppedPartWay((error as Error).message, { ...transactionOutcomeUnknown }, error as Error);
     throw error;
   }
   return outcome.value;
