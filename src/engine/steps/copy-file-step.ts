@@ -84,6 +84,8 @@ export const copyFileStepKind = defineStepKind({
   kind: 'copy-file',
   schema,
   statuses: ['ok', 'failed'],
+  // No partWay: `to` appears only by the hard link that ends a whole copy, so a failure before it left no `to` (a
+  // partial file it could not remove is said part-way, beside `to`, which a rollback would not remove anyway).
   outputs: { from: { shape: 'text', unsetWhen: ['failed'] }, to: { shape: 'text', unsetWhen: ['failed'] } },
   defaultTimeoutMs: 30 * 60_000,
   rules: (step) => (step.mutates ? [] : [{ at: ['mutates'], message: 'a copy-file step mutates: set mutates: true' }]),

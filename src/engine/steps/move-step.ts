@@ -226,6 +226,9 @@ export const moveStepKind = defineStepKind({
   kind: 'move',
   schema,
   statuses: ['ok', 'skipped', 'failed'],
+  // No partWay: a link or rename refused moved nothing (untouched). One whose old name could not be removed after the
+  // link (the file under both names, whole) is said part-way, "look at both", but not offered to its rollback, whose
+  // put-back reads the `to` a failure leaves unset and would refuse onto the old name anyway.
   // Only a file moved has where it went.
   outputs: {
     from: { shape: 'text', unsetWhen: ['skipped', 'failed'] },
