@@ -21,3 +21,24 @@ export function walRefusal(file: string, since = ''): string | undefined {
     ? `${file} has a write-ahead log beside it${since} (${wal.file}, ${wal.bytes} bytes): a copy of the file alone would lose what is only in the log. Checkpoint it first (open it read-write with DuckDB and run CHECKPOINT), then propose the plan again`
     : undefined;
 }
+
+/**
+ * Whether the log begins as every log DuckDB writes does: its first entry, the WAL_VERSION (98) entry, serialized as
+ * field 100 holding that type. DuckDB reads nothing from a file at the log's path that does not (random bytes, another
+ * format): it opens the database as of its last checkpoint, silently, and its next checkpoint removes the file.
+ */
+export function walHasDuckdbHeader(walFile: string): boolean {
+  const head = Buffer.alloc(3);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(walFile, 'r');
+    return fs.readSync(fd, head, 0, head.length, 0) === head.length && head.equals(walVersionEntry);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Field 100 (0x64, little-endian) holding WAL_VERSION (98, 0x62): the first bytes of DuckDB's logs since 0.10. */
+const walVersionEntry = Buffer.from([0x64, 0x00, 0x62]);

@@ -1,4 +1,5 @@
 // Scenario 1 diagnosis through the real Bolt app: corrupt, truncated, damaged, locked, missing, desynced and healthy files.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -431,6 +432,17 @@ describe('/databox diagnose duckdb', () => {
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
     const audit = checkout.calls().find((c) => c.command === 'uv run sqlmesh audit');
     expect(audit?.cwd).toBe(path.join(checkout.root, 'transforms', 'main'));
+  });
+
+  it('does not say a file of random bytes at the write-ahead log\'s path was replayed: DuckDB reads nothing from it', async () => {
+    await createHealthyDatabase(checkout.databasePath, 1_000);
+    fs.writeFileSync(`${checkout.databasePath}.wal`, crypto.randomBytes(5000));
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('Healthy');
+    // Before: "Its write-ahead log … (5000 bytes …) was replayed into what was read: most often the file's own writes…".
+    expect(verdict).not.toContain('was replayed');
+    expect(verdict).toMatch(/A file is at its write-ahead log's path, .*databox\.duckdb\.wal \(5000 bytes, written [^)]* UTC\), that does not begin as a DuckDB write-ahead log does, so DuckDB read nothing from it: what was read is the file as of its last checkpoint/);
   });
 
   it('says of a healthy file that the write-ahead log beside it, another database\'s, was read in with it', async () => {

@@ -64,6 +64,20 @@ describe('/databox diagnose duckdb on a file that is not damaged', () => {
     expect(stage.slack.buttons(/^choose_path_/)).toHaveLength(0);
   });
 
+  it('refuses path A typed on a directory at the database\'s path saying what is there, not that the file is held or "not a regular file"', async () => {
+    fs.mkdirSync(stage.checkout.databasePath);
+    stage.harness = await startBot(stage.checkout, stage.slack);
+    await stage.harness.command('diagnose duckdb');
+    await stage.harness.settle();
+    await stage.harness.command('recover duckdb path=a');
+    await stage.slack.waitFor('the refusal', () => stage.slack.responses.some((r) => String(r.body.text).includes('refused')), 60_000);
+    const refusal = String(stage.slack.responses.find((r) => String(r.body.text).includes('refused'))?.body.text);
+    // Before: "…did not pass: …/databox.duckdb is not a regular file", beside a title about another process.
+    expect(refusal).toContain(`refused, nothing was run: the check "The database file is not held by another process" did not pass: something other than a file is at the path: ${stage.checkout.databasePath} is a directory, not a file. Nothing opens, moves or rebuilds it; look at what is there (a folder made by mistake, a mount), put it right by hand, then diagnose again`);
+    expect(refusal).not.toContain('not a regular file');
+    expect(fs.statSync(stage.checkout.databasePath).isDirectory(), 'the directory is where it was').toBe(true);
+  });
+
   it('calls a directory at the write-ahead log\'s path what it is, not a reason hidden in DuckDB\'s error, and offers no path', async () => {
     await createHealthyDatabase(stage.checkout.databasePath, 1_000);
     fs.mkdirSync(`${stage.checkout.databasePath}.wal`);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { duckdbApi } from '../../duckdb/duckdb-api.js';
-import { walBeside } from '../../duckdb/wal.js';
+import { walBeside, walHasDuckdbHeader } from '../../duckdb/wal.js';
 import { fileAt, type FileSeen } from '../../disk/file-identity.js';
 import { linkTargetOf, pointAtTheFile } from '../../disk/symbolic-link.js';
 import { probeOpenOffThread as probeOpen } from '../../duckdb/off-thread.js';
@@ -121,8 +121,9 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
     ok: `opens read-only; SELECT 1 succeeds${opened.newest ? `; the newest day of each mart: ${newestDaysSaid(opened.newest)}` : ''}`,
     missing: `${step.path} does not exist`,
     'dangling-link': `${step.path} is a symbolic link to ${opened.linkTarget ?? 'a path'}, which does not exist: nothing may create the database through it`,
-    'not-a-file': `${step.path} is not a regular file`,
-    'wal-not-a-file': `${step.path}.wal, the write-ahead log's path, is not a regular file`,
+    // What is there (a directory, a FIFO), and that nothing is done to it: a guard's refusal says this as its reason.
+    'not-a-file': `something other than a file is at the path: ${opened.message}. Nothing opens, moves or rebuilds it; look at what is there (a folder made by mistake, a mount), put it right by hand, then diagnose again`,
+    'wal-not-a-file': `something other than a file is at the write-ahead log's path: ${opened.message}. Nothing opens the database until that is put right by hand; then diagnose again`,
     'empty-file': `${step.path} is empty (0 bytes)`,
     'not-duckdb': `not a DuckDB database file: it looks like ${opened.looksLike ?? 'another format'}`,
     locked: `busy: held ${opened.heldReadOnly ? 'open read-only ' : ''}by ${opened.holder ? `${opened.holder} ` : ''}PID ${opened.holderPid ?? 'unknown'}`,
@@ -204,14 +205,21 @@ function notDamageReason(message: string, duckdbVersion: string): string {
 /**
  * A write-ahead log beside a file that opened: DuckDB replayed it into what this read saw, whether it is the file's own
  * (writes not yet checkpointed) or another database's (a copy put in place by hand leaves the old file's log, which
- * DuckDB replays without asking whose it is, and the next write merges in for good). Said, so a verdict is not taken on
- * it unseen; empty when there is none.
+ * DuckDB replays without asking whose it is, and the next write merges in for good). A file there that does not begin
+ * as DuckDB's logs do (random bytes) DuckDB skips without a word: said as read past, not replayed. Said, so a verdict
+ * is not taken on it unseen; empty when there is none.
  */
 function logReplayed(file: string, seen: Record<string, FileSeen> | undefined): string {
   const wal = walBeside(file);
   if (!wal) return '';
   const written = seen?.[wal.file];
   const when = written && 'modifiedAt' in written ? `, written ${written.modifiedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
+  if (!walHasDuckdbHeader(wal.file)) {
+    return (
+      `a file is at its write-ahead log's path, ${wal.file} (${wal.bytes} bytes${when}), that does not begin as a DuckDB write-ahead log does, so DuckDB read nothing from it: ` +
+      "what was read is the file as of its last checkpoint. Whatever that file holds, DuckDB can read none of it into the database, and the stack's next checkpoint deletes it: copy it aside first if anyone wants to look at it"
+    );
+  }
   return (
     `its write-ahead log ${wal.file} (${wal.bytes} bytes${when}) was replayed into what was read: most often the file's own writes not yet checkpointed (a writer stopped or killed), ` +
     "which must stay with it; only if this file was put in place by hand is it another file's log, which the stack's next write would merge in for good"
