@@ -5,11 +5,14 @@ import { UnansweredCalls } from '../unanswered-calls.js';
 import { probeAnswerWithinMs } from './probe-answer-time.js';
 import { keywordSet, keywordsSql, shownName } from './quoted-name.js';
 
-/** How many names are kept: a plan (journaled, hashed) names the first few and counts the rest. */
-const namesKept = 10;
+/**
+ * How many names are kept: a plan (journaled, hashed) names every one in its move's step, for the approver to see;
+ * past this many (a file of thousands made by hand) the rest are counted, and the step says how to list them.
+ */
+export const namesKept = 1_000;
 
 /**
- * Its tables, views and other objects made by hand outside those schemas (the first few, as shown names, a macro, a
+ * Its tables, views and other objects made by hand outside those schemas (up to namesKept, as shown names, a macro, a
  * sequence or a type followed by its kind, and how many in all; `others`: how many are neither table nor view); or why
  * the file's catalog could not be read.
  */

@@ -243,7 +243,7 @@ export function decisionLine(run: Run): string | undefined {
       return `:no_entry: Rejected by ${mention(run.decidedBy)} at ${utcTime(run.decidedAt ?? '')}`;
     case 'expired':
       return run.outdatedBy
-        ? `:no_entry_sign: No longer approvable: its database changed since it was made (plan ${run.outdatedBy}); it expired at ${utcTime(run.expiresAt ?? '')} and nothing of it ran. ${escapeMrkdwn(asSentence(expiredWhatNow(run)))}`
+        ? `:no_entry_sign: No longer approvable: its database changed since it was made (plan ${run.outdatedBy}); it expired at ${utcTime(run.expiresAt ?? '')} and nothing of it ran. ${escapeMrkdwnNames(asSentence(expiredWhatNow(run)))}`
         : run.diagnosedAgain
           ? // Expiring does not take back why it could not be approved: a newer verdict, which says what to do instead.
             `${olderVerdictLine(run, run.diagnosedAgain)} It expired at ${utcTime(run.expiresAt ?? '')}.`
@@ -251,7 +251,7 @@ export function decisionLine(run: Run): string | undefined {
     case 'interrupted':
       return `:electric_plug: ${saidInSlack(interruptedLine(run))}`;
     default:
-      return run.decidedBy ? `:white_check_mark: Approved by ${mention(run.decidedBy)} at ${utcTime(run.decidedAt ?? '')}${run.runbookChanged ? `\n:warning: ${escapeMrkdwn(runbookChangedWords(run.runbookChanged))}` : ''}` : undefined;
+      return run.decidedBy ? `:white_check_mark: Approved by ${mention(run.decidedBy)} at ${utcTime(run.decidedAt ?? '')}${run.runbookChanged ? `\n:warning: ${escapeMrkdwnNames(runbookChangedWords(run.runbookChanged))}` : ''}` : undefined;
   }
 }
 
@@ -265,11 +265,12 @@ export function planHeader(run: Run, allowSelfApproval: boolean, approvable = ru
   const destructiveCount = run.steps.filter((s) => s.destructive).length;
   const rule = teammateRuleLine(run, allowSelfApproval) ?? 'Anyone allowed may approve it.';
   return `:clipboard: *Plan ${escapeMrkdwnNames(run.title)}* · \`${shortHash(run.hash)}\`\nRequested by ${mention(run.requestedBy)} · ${stepCount(run.steps.length)}, ${destructiveCount} destructive · ${rule}` +
-    (run.againstDiagnosis ? `\n:warning: *${escapeMrkdwn(run.againstDiagnosis)}*` : '') +
-    (approvable && run.runbookChangedWhileWaiting ? `\n:warning: ${escapeMrkdwn(waitingRunbookChangedWords(run, run.runbookChangedWhileWaiting))}` : '') +
-    (approvable && overtakesWarning(run) ? `\n:warning: ${escapeMrkdwn(overtakesWarning(run) as string)}` : '') +
-    (noRollbackWarning(run) ? `\n:warning: ${escapeMrkdwn(noRollbackWarning(run) as string)}` : '') +
-    (leftOutLine(run) ? `\n:heavy_minus_sign: ${escapeMrkdwn(leftOutLine(run) as string)}.` : '') +
+    // Warnings name tables, views, paths and steps from the operator's data: each Slack would read as formatting is code.
+    (run.againstDiagnosis ? `\n:warning: *${escapeMrkdwnNames(run.againstDiagnosis)}*` : '') +
+    (approvable && run.runbookChangedWhileWaiting ? `\n:warning: ${escapeMrkdwnNames(waitingRunbookChangedWords(run, run.runbookChangedWhileWaiting))}` : '') +
+    (approvable && overtakesWarning(run) ? `\n:warning: ${escapeMrkdwnNames(overtakesWarning(run) as string)}` : '') +
+    (noRollbackWarning(run) ? `\n:warning: ${escapeMrkdwnNames(noRollbackWarning(run) as string)}` : '') +
+    (leftOutLine(run) ? `\n:heavy_minus_sign: ${escapeMrkdwnNames(leftOutLine(run) as string)}.` : '') +
     (run.expiresAt && approvable ? `\nThe approval binds to exactly these steps and expires ${atUtc(run.expiresAt, run.proposedAt)}.` : '');
 }
 
@@ -282,11 +283,11 @@ export function planPreviews(run: Run): KnownBlock[] {
 function outdatedLine(run: Run, outdated: { by: Run; whatNow: string }): string {
   const database = escapeMrkdwnNames(path.basename(run.lockKey));
   const when = utcTime(outdated.by.startedAt ?? outdated.by.proposedAt);
-  return `:no_entry_sign: No longer approvable: ${database} has changed since this plan was made (plan ${outdated.by.id}, ${escapeMrkdwnNames(outdated.by.title)}, started at ${when}). Nothing of this plan ran. ${escapeMrkdwn(asSentence(outdated.whatNow))}`;
+  return `:no_entry_sign: No longer approvable: ${database} has changed since this plan was made (plan ${outdated.by.id}, ${escapeMrkdwnNames(outdated.by.title)}, started at ${when}). Nothing of this plan ran. ${escapeMrkdwnNames(asSentence(outdated.whatNow))}`;
 }
 
 /** Why a plan still waiting can no longer be approved once its incident was diagnosed again, as an approval would be refused. */
-const olderVerdictLine = (run: Run, newer: Diagnosis): string => `:no_entry_sign: No longer approvable: ${escapeMrkdwn(asSentence(olderVerdictWords(run, newer)))}`;
+const olderVerdictLine = (run: Run, newer: Diagnosis): string => `:no_entry_sign: No longer approvable: ${escapeMrkdwnNames(asSentence(olderVerdictWords(run, newer)))}`;
 
 export function planMessage(run: Run, root: string, allowSelfApproval: boolean, outdated?: { by: Run; whatNow: string }): Rendered {
   const waiting = run.status === 'pending';
@@ -532,7 +533,7 @@ export function rollbackOfferMessage(recovery: Run, spentLine?: string): Rendere
   const notUndone = notUndoneByRollback(recovery);
   const undoes = notUndone.length === 0
     ? 'the rollback undoes what it changed (its plan shows each step first)'
-    : `the rollback undoes what it can of what it changed (its plan shows each step first). It cannot undo ${escapeMrkdwn(notUndone.join('; nor '))}`;
+    : `the rollback undoes what it can of what it changed (its plan shows each step first). It cannot undo ${escapeMrkdwnNames(notUndone.join('; nor '))}`;
   return {
     text: 'A rollback is available',
     blocks: [

@@ -19,6 +19,7 @@ import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { duckdbChecksum } from '../../src/duckdb/block-checksums.js';
 import { closeStandIns, journalRecordsOf, openStandIns, verdictTextOf } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
+import { escapeRegExp } from '../support/escape-regexp.js';
 
 let slack: SlackStandIn;
 let checkout: Checkout;
@@ -512,8 +513,35 @@ describe('/databox diagnose duckdb', () => {
     const plan = String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path A'))?.blocks);
     // Before: nothing said of them; after the rebuild they were only in databox.duckdb.broken.
     expect(plan).toContain(
-      `1 table or view of ${checkout.databasePath} is outside the schemas the rebuild makes again (raw_ebird, raw_noaa, raw_usgs, raw_*_staging, ebird, noaa, usgs, analytics, sqlmesh__*, ebird__dev, noaa__dev, usgs__dev, analytics__dev), so it will not bring it back: finance.manual_adjustments. After this plan it is only in the file it moves aside, ${checkout.databasePath}.broken: copy what is still needed out of it afterwards.`,
+      `1 table or view of ${checkout.databasePath} is outside the schemas the rebuild makes again (raw_ebird, raw_noaa, raw_usgs, \`raw_*_staging\`, ebird, noaa, usgs, analytics, \`sqlmesh__*\`, ebird__dev, noaa__dev, usgs__dev, analytics__dev), so it will not bring it back: finance.manual_adjustments. After this plan it is only in the file it moves aside, ${checkout.databasePath}.broken: copy what is still needed out of it afterwards.`,
     );
+  });
+
+  it("names in path A's plan every object the rebuild will not bring back, as code where Slack would read formatting, the first 10 in its warning and all in its move's step", async () => {
+    await createHealthyDatabase(checkout.databasePath, 1_000);
+    const extra = Array.from({ length: 40 }, (_, i) => `CREATE TABLE zz_finance.t${String(i).padStart(2, '0')} (x INT);`).join(' ');
+    await runSql(
+      `CREATE TABLE main._under_ (x INT); CREATE VIEW main."a*b*c" AS SELECT 1 AS x; CREATE MACRO main.add1(x) AS x + 1; CREATE SCHEMA zz_finance; ${extra} ` +
+        'CREATE SCHEMA sqlmesh__ebird; CREATE TABLE sqlmesh__ebird.phys (x INT); CREATE VIEW ebird.prod_view AS SELECT * FROM sqlmesh__ebird.phys; DROP TABLE sqlmesh__ebird.phys',
+    );
+    await diagnose();
+    await harness.click(slack.buttons('choose_path_a')[0]!, 'U0OPERATOR');
+    await harness.settle();
+    const posted = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path A'));
+    const blocks = JSON.parse(String(posted?.blocks)) as any[];
+    const header = String(blocks.find((b) => String(b.text?.text).startsWith(':clipboard:'))?.text.text);
+    const warning = header.split('\n').find((line) => line.startsWith(':warning:') && line.includes('outside the schemas')) ?? '';
+    // Before: main._under_, main."a*b*c" bare inside one *bold* span: Slack showed main.under and main."abc".
+    expect(warning).toContain('so it will not bring them back: `main._under_`, `main."a*b*c"`, main.add1 (macro), zz_finance.t00,');
+    expect(warning.replace(/^:warning: \*|\*$/g, '').replace(/`[^`\n]*`/g, ''), 'outside code, nothing Slack reads as formatting').not.toMatch(/[*~]|(?:^|[^A-Za-z0-9_])_|_(?:$|[^A-Za-z0-9_])/);
+    // Before: "… and 33 more", named nowhere.
+    expect(warning).toContain('zz_finance.t06, … and 33 more, every one named in this plan\'s step "Back up the broken file for forensics"');
+    const names = ['main._under_', 'main."a*b*c"', 'main.add1 (macro)', ...Array.from({ length: 40 }, (_, i) => `zz_finance.t${String(i).padStart(2, '0')}`)];
+    // The step's text, in the message or (cut to fit) in the plan's file in the thread.
+    const shown = [...blocks.map((b) => String(b.text?.text ?? '')), ...slack.uploads.map((u) => u.bytes.toString())].join('\n');
+    for (const name of names) expect(shown).toMatch(new RegExp(`--   ${escapeRegExp(name)}(?:$|\`\`\`)`, 'm'));
+    const proposed = journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.pathId === 'a');
+    expect(JSON.stringify(proposed)).toContain(JSON.stringify({ names, count: 43, others: 1 }).slice(1, -1));
   });
 
   it('does not call a file whose marts were dropped healthy: it names them, and offers path A, as the validation would advise', async () => {

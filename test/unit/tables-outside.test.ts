@@ -5,6 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { localTarget } from '../../src/database/local-target.js';
 import { tablesOutside } from '../../src/duckdb/tables-outside.js';
+import { describeStep } from '../../src/engine/describe.js';
 import { stepKind } from '../../src/engine/steps/index.js';
 import { useTempDirs } from '../support/fixtures.js';
 
@@ -21,17 +22,31 @@ async function fileWith(sql: string): Promise<string> {
   return file;
 }
 
-const warning = (from: string, outsideRebuilt: object) =>
-  stepKind('move').planWarning?.({ id: 'move_db', title: 'Back up', kind: 'move', from, to: `${from}.broken`, rebuiltSchemas: rebuilt, outsideRebuilt } as never);
+const moveStep = (from: string, outsideRebuilt: object) => ({ id: 'move_db', title: 'Back up', kind: 'move', from, to: `${from}.broken`, rebuiltSchemas: rebuilt, outsideRebuilt }) as never;
+const warning = (from: string, outsideRebuilt: object) => stepKind('move').planWarning?.(moveStep(from, outsideRebuilt));
+/** The move's text as the plan shows it. */
+const described = (from: string, outsideRebuilt: object) => describeStep(moveStep(from, outsideRebuilt), '/nowhere');
 
 describe('the tables a rebuild would not bring back', () => {
-  it('are those outside its schemas (a * standing for any characters, case aside); the plan names the first 10 and counts the rest', async () => {
+  it('are those outside its schemas (a * standing for any characters, case aside); the warning names the first 10, the move\'s step every one', async () => {
     const extra = Array.from({ length: 12 }, (_, i) => `CREATE TABLE finance.t${String(i).padStart(2, '0')} (x INT);`).join(' ');
     const file = await fileWith(`CREATE SCHEMA raw_ebird; CREATE TABLE raw_ebird.obs (x INT); CREATE SCHEMA "SQLMesh__Ebird"; CREATE TABLE "SQLMesh__Ebird".p (x INT); CREATE SCHEMA finance; ${extra} CREATE VIEW main.by_hand AS SELECT 1 AS x;`);
     const outside = await tablesOutside(localTarget(file), rebuilt);
-    expect(outside).toEqual({ names: [...Array.from({ length: 10 }, (_, i) => `finance.t${String(i).padStart(2, '0')}`)], count: 13 });
+    const all = [...Array.from({ length: 12 }, (_, i) => `finance.t${String(i).padStart(2, '0')}`), 'main.by_hand'];
+    // Before: only the first 10 were kept, and the other 3 were named nowhere.
+    expect(outside).toEqual({ names: all, count: 13 });
     expect(warning(file, outside)).toContain(`13 tables and views of ${file} are outside the schemas the rebuild makes again (raw_ebird, ebird, sqlmesh__*), so it will not bring them back: finance.t00,`);
-    expect(warning(file, outside)).toContain('finance.t09, … and 3 more. After this plan they are only in the file it moves aside');
+    expect(warning(file, outside)).toContain('finance.t09, … and 3 more, every one named in this plan\'s step "Back up". After this plan they are only in the file it moves aside');
+    expect(described(file, outside)).toContain(['', `-- outside the schemas the rebuild makes again, after this only in ${file}.broken (13):`, ...all.map((name) => `--   ${name}`)].join('\n'));
+  });
+
+  it('keeps up to 1,000 names for the plan, counting the rest and saying how to list them', async () => {
+    const tables = Array.from({ length: 1_003 }, (_, i) => `CREATE TABLE finance.t${String(i).padStart(4, '0')} (x INT);`).join(' ');
+    const file = await fileWith(`CREATE SCHEMA finance; ${tables}`);
+    const outside = await tablesOutside(localTarget(file), rebuilt);
+    expect(outside).toMatchObject({ count: 1_003 });
+    expect('names' in outside && outside.names).toHaveLength(1_000);
+    expect(described(file, outside)).toContain(`--   finance.t0999\n-- … and 3 more, not kept in the plan: list them in ${file}.broken afterwards (duckdb_tables(), duckdb_views())`);
   });
 
   it('quotes a name that is one of DuckDB\'s keywords, as the scan does, so it reads as one table and pastes into SQL', async () => {

@@ -88,6 +88,21 @@ function movedUnchecked(step: MoveStep): string | undefined {
   return `The recovery recorded nothing of what it moved to ${step.from} (it ran before the bot recorded it), so this plan could not check that what is there now is what it set aside`;
 }
 
+/** How many of the objects outside the rebuilt schemas the plan's warning names; its move's step names them all. */
+const namesInWarning = 10;
+
+/**
+ * Every object outside the schemas a rebuild makes again, as the move's step lists them (a line of its own each, so a
+ * plan cut to fit Slack's message is whole in the file it attaches); those past namesKept counted, with how to list them.
+ */
+function outsideListed(step: MoveStep, to: string): string {
+  const outside = step.outsideRebuilt;
+  if (!outside || 'unlisted' in outside || outside.count === 0) return '';
+  const unkept = outside.count - outside.names.length;
+  const rest = unkept > 0 ? [`-- … and ${unkept} more, not kept in the plan: list them in ${to} afterwards (duckdb_tables(), duckdb_views())`] : [];
+  return ['', `-- outside the schemas the rebuild makes again, after this only in ${to} (${outside.count}):`, ...outside.names.map((name) => `--   ${name}`), ...rest].join('\n');
+}
+
 /** The approver's warning that the tables outside the schemas a rebuild makes again stay only in the file moved aside. */
 function leftOnlyAside(step: MoveStep): string | undefined {
   const outside = step.outsideRebuilt;
@@ -98,11 +113,13 @@ function leftOnlyAside(step: MoveStep): string | undefined {
   }
   const { names, count, others } = outside;
   if (count === 0) return undefined;
-  const more = count > names.length ? [`… and ${count - names.length} more`] : [];
+  // The warning is one line of the plan's header: the first few, and where every one is named.
+  const shown = names.slice(0, namesInWarning);
+  const more = count > shown.length ? [`… and ${count - shown.length} more, every one named in this plan's step "${step.title}"`] : [];
   const what = others ? plural(count, 'macro, sequence or type', 'tables, views, macros, sequences and types') : plural(count, 'table or view', 'tables and views');
   return (
     `${what} of ${step.from} ${count === 1 ? 'is' : 'are'} outside the schemas the rebuild makes again (${rebuilt}), so it will not bring ${count === 1 ? 'it' : 'them'} back: ` +
-    `${[...names, ...more].join(', ')}. After this plan ${count === 1 ? 'it is' : 'they are'} only in the file it moves aside, ${step.to}: copy what is still needed out of it afterwards.`
+    `${[...shown, ...more].join(', ')}. After this plan ${count === 1 ? 'it is' : 'they are'} only in the file it moves aside, ${step.to}: copy what is still needed out of it afterwards.`
   );
 }
 
@@ -283,7 +300,7 @@ export const moveStepKind = defineStepKind({
           : step.absentWhenPlanned
             ? `\n-- nothing is at ${rel(step.from)} as the plan is made: nothing to move, unless the database's next write makes one, which moves with it`
             : ''
-    }`,
+    }${outsideListed(step, rel(step.to))}`,
   // Moving a link, a file other than the one the plan was made on, one that is not there to put back, or one in a folder
   // this process cannot write: nothing runs.
   refusal: (step) => (step.refuseLink ? linkRefusal(step.from) : undefined) ?? changedSincePlanned(step) ?? nothingToPutBack(step) ?? notWhatWasMoved(step) ?? folderRefusal(step),
