@@ -16,12 +16,17 @@ export interface NewestDay {
   problem?: string;
 }
 
-/** One read each; a mart that fails (not there, a damaged block) is said so and the others are read still. */
+/**
+ * One read each; a mart that fails (not there, a damaged block) is said so and the others are read still. Each mart is
+ * read in full, every column of every row hashed: DuckDB answers a bare max() from the statistics its catalog keeps,
+ * without reading a block, so a backup cut short before its marts' data would still show each one's newest day. Marts
+ * are small; the raw tables are read in full by the plan's first step, not here.
+ */
 export async function newestDays(connection: DuckDBConnection, marts: readonly MartDate[]): Promise<NewestDay[]> {
   const days: NewestDay[] = [];
   for (const { table, dateColumn } of marts) {
     try {
-      const [row] = await readAllHere(connection, `SELECT CAST(max(${quoteIdentifier(dateColumn)}) AS VARCHAR) FROM ${quoteIdentifier(table)}`);
+      const [row] = await readAllHere(connection, `SELECT CAST(max(${quoteIdentifier(dateColumn)}) AS VARCHAR), bit_xor(hash(mart)) FROM ${quoteIdentifier(table)} AS mart`);
       const value = row?.[0];
       days.push(value === null || value === undefined ? { table, problem: 'no rows' } : { table, newest: String(value) });
     } catch (error) {

@@ -1151,7 +1151,7 @@ describe('path B: restore from a file backup', () => {
   }, 150_000);
 
   it('refuses a backup cut short before any plan is shown when its marts fail to read, naming them and DuckDB\'s error', async () => {
-    // Cut where SELECT 1 and two marts still read, and the other two (views over raw tables past the cut) do not.
+    // Cut where SELECT 1 and the catalog still read, and every mart's data (each one read in full) is past the cut.
     const backup = await brokenWithBackup('databox.duckdb', async (file) => {
       await createHealthyDatabase(file, 5_000);
       fs.truncateSync(file, 300_000);
@@ -1163,10 +1163,36 @@ describe('path B: restore from a file backup', () => {
     expect(slack.buttons('approve_plan'), 'no plan for a teammate to approve').toEqual([]);
     expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed')).toEqual([]);
     const said = [...slack.responses.slice(answered).map((r) => String(r.body.text)), ...slack.ephemerals(operator)].join('\n');
-    expect(said).toMatch(/opens read-only and SELECT 1 succeeds, but 2 of 4 marts fail to read: noaa\.fct_daily_weather, usgs\.fct_daily_streamflow \(noaa\.fct_daily_weather: IO Error: Could not read enough bytes/);
+    expect(said).toMatch(/opens read-only and SELECT 1 succeeds, but 4 of 4 marts fail to read: ebird\.fct_daily_bird_observations, noaa\.fct_daily_weather, usgs\.fct_daily_streamflow, analytics\.fct_species_environment_daily \(ebird\.fct_daily_bird_observations: IO Error: Could not read enough bytes/);
     expect(said).toContain('the file ends early: 300,000 bytes');
     // And what to do instead: another backup, or path A.
     expect(said).toContain('restore from another backup, `/databox recover duckdb path=b backup=…`, or rebuild from the sources with path A, `/databox recover duckdb path=a`.');
+    expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
+  }, 150_000);
+
+  it('refuses a backup cut about half-way, whose marts DuckDB would date from its statistics alone, before a teammate is asked', async () => {
+    // As a tester did: copies of a real database with its marts built, the database and the backup each cut to half.
+    const whole = checkout.path('whole.duckdb');
+    await createHealthyDatabase(whole);
+    await writeMartsThrough(whole, '2026-12-04');
+    const half = Math.floor(fs.statSync(whole).size / 2);
+    const backup = await brokenWithBackup('bk-trunc.duckdb', async (file) => {
+      fs.copyFileSync(whole, file);
+      fs.truncateSync(file, half);
+    });
+    fs.copyFileSync(whole, checkout.databasePath);
+    fs.truncateSync(checkout.databasePath, half);
+    fs.rmSync(whole);
+    harness = await startBot(checkout, slack);
+    const answered = slack.responses.length;
+    await harness.command(`recover duckdb path=b backup=${backup}`, operator);
+    await harness.settle();
+    expect(slack.buttons('approve_plan'), 'no plan for a teammate to approve').toEqual([]);
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed')).toEqual([]);
+    const said = [...slack.responses.slice(answered).map((r) => String(r.body.text)), ...slack.ephemerals(operator)].join('\n');
+    expect(said).toMatch(/opens read-only and SELECT 1 succeeds, but 4 of 4 marts fail to read: ebird\.fct_daily_bird_observations, .*\(ebird\.fct_daily_bird_observations: IO Error: Could not read enough bytes/);
+    expect(said).toContain(`the file ends early: ${half.toLocaleString('en')} bytes`);
+    expect(said, 'no newest day claimed of a mart that does not read').not.toContain('2026-12-04');
     expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
   }, 150_000);
 

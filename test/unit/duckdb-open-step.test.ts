@@ -1,4 +1,4 @@
-// Tests the duckdb-open step (src/engine/steps/duckdb-open-step.ts): a path that is a symbolic link (said only of the file a recovery moves), and what is said of a write-ahead log beside a file that opens.
+// Tests the duckdb-open step (src/engine/steps/duckdb-open-step.ts): a path that is a symbolic link (said only of the file a recovery moves), what is said of a write-ahead log beside a file that opens, and a backup cut short whose marts fail to read.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { runDuckdbOpenStep, type DuckdbOpenStep } from '../../src/engine/steps/duckdb-open-step.js';
 import { createDuckdbFile, scriptsDir, useTempDirs } from '../support/fixtures.js';
+import { createHealthyDatabase, stackMarts, writeMartsThrough } from '../helpers/databox-checkout.js';
 
 const tempDir = useTempDirs('databox-open-step-');
 
@@ -77,5 +78,28 @@ describe('a file at the write-ahead log\'s path beside a file that opens', () =>
     expect(opened.outputs?.log).toMatch(
       /^A file is at its write-ahead log's path, .*databox\.duckdb\.wal \(5000 bytes, written .* UTC\), that does not begin as a DuckDB write-ahead log does, so DuckDB read nothing from it: what was read is the file as of its last checkpoint\. .*the stack's next checkpoint deletes it: copy it aside first/,
     );
+  });
+});
+
+describe("a backup cut short about half-way, whose marts' statistics are in the catalog it still has", () => {
+  it('ends corrupt, naming the marts that fail to read and where the file ends, never a newest day DuckDB gave from statistics alone', async () => {
+    const dir = tempDir();
+    const whole = path.join(dir, 'databox.duckdb');
+    await createHealthyDatabase(whole);
+    await writeMartsThrough(whole, '2026-12-04');
+    // As a tester cut one: a copy of a real database, truncated to about half (SELECT 1 and the catalog still read).
+    const cut = path.join(dir, 'bk-trunc.duckdb');
+    fs.copyFileSync(whole, cut);
+    const bytes = Math.floor(fs.statSync(whole).size / 2);
+    fs.truncateSync(cut, bytes);
+    const marts = stackMarts.map((table) => ({ table, dateColumn: 'day_date', maxLag: 36 * 3_600_000, maxLagAsWritten: '36h' }));
+    const backup = await runDuckdbOpenStep({ ...step(cut, false), newestOf: marts });
+    expect(backup.status).toBe('corrupt');
+    expect(backup.summary).toMatch(/^opens read-only and SELECT 1 succeeds, but 4 of 4 marts fail to read: ebird\.fct_daily_bird_observations, noaa\.fct_daily_weather, usgs\.fct_daily_streamflow, analytics\.fct_species_environment_daily \(ebird\.fct_daily_bird_observations: IO Error: Could not read enough bytes/);
+    expect(backup.summary).toContain(`the file ends early: ${bytes.toLocaleString('en')} bytes`);
+    expect(backup.outputs?.newest).not.toContain('2026-12-04');
+    // The whole file still says each mart's newest day.
+    const healthy = await runDuckdbOpenStep({ ...step(whole, false), newestOf: marts });
+    expect(healthy.summary).toContain('usgs.fct_daily_streamflow 2026-12-04');
   });
 });
