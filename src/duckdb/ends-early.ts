@@ -20,10 +20,12 @@ export function endsEarly(filePath: string, errors: readonly string[]): string |
   } catch {
     return undefined;
   }
-  // The file may be read through a link of another folder (a probe without its log): its name is the same.
+  // The file may be read through a link of another folder (a probe without its log): its name is the same. Read through
+  // a symbolic link, DuckDB names the file the link points at, under that file's own name.
+  const names = new Set([path.basename(filePath), path.basename(realPathOf(filePath))]);
   const readTo = errors
     .flatMap((error) => [...error.matchAll(shortRead)])
-    .filter((match) => path.basename(match[1] as string) === path.basename(filePath))
+    .filter((match) => names.has(path.basename(match[1] as string)))
     .map((match) => Number(match[3]) + Number(match[2]));
   const furthest = Math.max(0, ...readTo);
   if (furthest <= size) return undefined;
@@ -31,3 +33,12 @@ export function endsEarly(filePath: string, errors: readonly string[]): string |
 }
 
 const grouped = (n: number) => n.toLocaleString('en');
+
+/** Where `filePath` leads once every symbolic link on the way is followed; the path itself when that cannot be told. */
+function realPathOf(filePath: string): string {
+  try {
+    return fs.realpathSync(filePath);
+  } catch {
+    return filePath;
+  }
+}

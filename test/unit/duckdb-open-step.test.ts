@@ -1,10 +1,11 @@
-// Tests the duckdb-open step (src/engine/steps/duckdb-open-step.ts): a path that is a symbolic link (said only of the file a recovery moves), what is said of a write-ahead log beside a file that opens, and a backup cut short whose marts fail to read.
+// Tests the duckdb-open step (src/engine/steps/duckdb-open-step.ts): a path that is a symbolic link (said only of the file a recovery moves), what is said of a write-ahead log beside a file that opens, and a file cut short whose marts fail to read.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { runDuckdbOpenStep, type DuckdbOpenStep } from '../../src/engine/steps/duckdb-open-step.js';
+import { scanTables } from '../../src/duckdb/scan.js';
 import { createDuckdbFile, scriptsDir, useTempDirs } from '../support/fixtures.js';
 import { createHealthyDatabase, stackMarts, writeMartsThrough } from '../helpers/databox-checkout.js';
 
@@ -101,5 +102,27 @@ describe("a backup cut short about half-way, whose marts' statistics are in the 
     // The whole file still says each mart's newest day.
     const healthy = await runDuckdbOpenStep({ ...step(whole, false), newestOf: marts });
     expect(healthy.summary).toContain('usgs.fct_daily_streamflow 2026-12-04');
+  });
+});
+
+describe('a file cut short, read through a symbolic link', () => {
+  it('is said to end early, as when read directly: DuckDB names the file the link points at', async () => {
+    const dir = tempDir();
+    const cut = path.join(dir, 'bk-trunc.duckdb');
+    await createHealthyDatabase(cut);
+    await writeMartsThrough(cut, '2026-12-04');
+    const bytes = Math.floor(fs.statSync(cut).size / 2);
+    fs.truncateSync(cut, bytes);
+    const link = path.join(dir, 'databox.duckdb');
+    fs.symlinkSync(cut, link);
+    const early = `the file ends early: ${bytes.toLocaleString('en')} bytes, where DuckDB reads on to byte`;
+    for (const file of [cut, link]) {
+      const scan = await scanTables(file, { timeoutMs: 60_000 });
+      expect(scan.status, file).toBe('damaged');
+      expect(scan.message, file).toContain(early);
+      const marts = stackMarts.map((table) => ({ table, dateColumn: 'day_date', maxLag: 36 * 3_600_000, maxLagAsWritten: '36h' }));
+      const opened = await runDuckdbOpenStep({ ...step(file, false), newestOf: marts });
+      expect(opened.summary, file).toContain(early);
+    }
   });
 });
