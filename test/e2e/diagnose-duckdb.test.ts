@@ -267,7 +267,7 @@ describe('/databox diagnose duckdb', () => {
     await diagnose();
     const verdict = verdictText();
     expect(verdict).toContain('Unreadable, but not damaged');
-    expect(verdict).toMatch(/DuckDB cannot open the file for a reason that is not damage: IO Error: Trying to read a database file with version number 1, but we can only read versions? [^\n]*\. The database file was created with DuckDB version v0\.0\.4, [^\n]* The bot reads with DuckDB v\d+\.\d+\.\d+\. Put that right, then diagnose again; .* Where DuckDB names a storage version another DuckDB wrote/);
+    expect(verdict).toMatch(/DuckDB cannot open the file for a reason that is not damage: IO Error: Trying to read a database file with version number 1, but we can only read versions? [^\n]*\. The database file was created with DuckDB version v0\.0\.4, [^\n]* The bot reads with DuckDB v\d+\.\d+\.\d+\. Put that right, then diagnose again; .* DuckDB names a storage version another DuckDB wrote: open the file with the DuckDB the stack runs \(`uv run python -c [^`]*duckdb\.__version__[^`]*` says which\), and give the bot a @duckdb\/node-api that reads it\./);
     expect(verdict).not.toContain('See the storage page');
     expect(slack.buttons(/^choose_path/), 'the file may be fine: nothing is offered that moves it').toEqual([]);
   });

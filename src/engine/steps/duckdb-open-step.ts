@@ -93,7 +93,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
   const holders = probed.status === 'ok' && step.readersBlock ? otherLockHolders(step.path) : [];
   const opened = heldByAnother(step.path, holders) ?? withNote(probed, ownReadersNote(step.path, holders));
   const foreign = notTheStacks(step.expectSchemas, opened.status === 'ok' ? opened.schemas : undefined);
-  if (foreign) return { status: 'no-expected-schemas', summary: foreign, output: opened.message, durationMs: elapsedSince(started), outputs: { log: '', holderPid: 'unknown', heldAs: '', message: foreign, looksLike: '', linkTarget: '', withoutLog: '', beside: '' }, ...(seen ? { seen } : {}) };
+  if (foreign) return { status: 'no-expected-schemas', summary: foreign, output: opened.message, durationMs: elapsedSince(started), outputs: { log: '', holderPid: 'unknown', heldAs: '', message: foreign, looksLike: '', linkTarget: '', withoutLog: '', beside: '', versionAdvice: '' }, ...(seen ? { seen } : {}) };
   const martsDamaged = opened.status === 'ok' ? damagedMartsSaid(step.path, opened.newest ?? []) : undefined;
   if (martsDamaged) {
     return {
@@ -101,7 +101,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
       summary: `opens read-only and SELECT 1 succeeds, but ${martsDamaged}`,
       output: `${opened.message}\n${martsDamaged}`,
       durationMs: elapsedSince(started),
-      outputs: { log: '', holderPid: 'unknown', heldAs: '', message: martsDamaged, looksLike: '', linkTarget: opened.linkTarget ?? '', withoutLog: '', newest: newestDaysSaid(opened.newest ?? []), beside: '' },
+      outputs: { log: '', holderPid: 'unknown', heldAs: '', message: martsDamaged, looksLike: '', linkTarget: opened.linkTarget ?? '', withoutLog: '', newest: newestDaysSaid(opened.newest ?? []), beside: '', versionAdvice: '' },
       ...(seen ? { seen } : {}),
     };
   }
@@ -112,7 +112,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
       summary: `opens read-only and SELECT 1 succeeds, but ${cannotWrite}`,
       output: `${opened.message}\n${cannotWrite}`,
       durationMs: elapsedSince(started),
-      outputs: { log: '', holderPid: 'unknown', heldAs: '', message: cannotWrite, looksLike: '', linkTarget: opened.linkTarget ?? '', withoutLog: '', beside: '' },
+      outputs: { log: '', holderPid: 'unknown', heldAs: '', message: cannotWrite, looksLike: '', linkTarget: opened.linkTarget ?? '', withoutLog: '', beside: '', versionAdvice: '' },
       ...(seen ? { seen } : {}),
     };
   }
@@ -153,6 +153,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
       withoutLog: opened.status === 'wal-damaged' ? withoutLog(opened.foreignLog) : '',
       newest: opened.newest ? newestDaysSaid(opened.newest) : '',
       beside: opened.status === 'missing' ? otherDatabasesBeside(step.path, step.pathSetting) : '',
+      versionAdvice: opened.status === 'unreadable' ? versionAdvice(opened.message) : '',
     },
     ...(seen ? { seen } : {}),
   };
@@ -197,10 +198,22 @@ function notDamageReason(message: string, duckdbVersion: string): string {
   if (/encrypted database/i.test(first)) {
     return `${/[.!?]$/.test(first) ? first : `${first}.`} The file is encrypted, and DuckDB opens it only with its encryption key (ATTACH '…' (ENCRYPTION_KEY '…')), which the bot is not given: if this is not the stack's own file, something else put it here (set DATABOX_DATABASE_PATH to the stack's file); if the stack encrypts its database, the bot cannot diagnose it, so check it with the stack's key by hand.`;
   }
-  if (!/version number|storage version/i.test(first)) return /[.!?]$/.test(first) ? first : `${first}.`;
+  if (!namesStorageVersion(first)) return /[.!?]$/.test(first) ? first : `${first}.`;
   const writtenBy = /created with DuckDB version/i.test(second) ? ` ${second}` : '';
   return `${first}${writtenBy} The bot reads with DuckDB ${duckdbVersion}.`;
 }
+
+/**
+ * What to do about a file another DuckDB wrote, for the Unreadable verdict's advice ({{steps.open.versionAdvice?}}):
+ * only when DuckDB's first line names a storage version, so a permission or an encryption key is not followed by it.
+ */
+function versionAdvice(message: string): string {
+  const [first = message] = message.split('\n');
+  if (!namesStorageVersion(first)) return '';
+  return 'DuckDB names a storage version another DuckDB wrote: open the file with the DuckDB the stack runs (`uv run python -c "import duckdb; print(duckdb.__version__)"` says which), and give the bot a @duckdb/node-api that reads it.';
+}
+
+const namesStorageVersion = (line: string) => /version number|storage version/i.test(line);
 
 /**
  * A write-ahead log beside a file that opened: DuckDB replayed it into what this read saw, whether it is the file's own
@@ -282,6 +295,7 @@ export const duckdbOpenStepKind = defineStepKind({
     withoutLog: 'text',
     newest: 'text',
     beside: 'text',
+    versionAdvice: 'text',
   },
   defaultTimeoutMs: 30_000,
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
