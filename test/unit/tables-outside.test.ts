@@ -5,6 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { localTarget } from '../../src/database/local-target.js';
 import { tablesOutside } from '../../src/duckdb/tables-outside.js';
+import { fileAt } from '../../src/disk/file-identity.js';
 import { describeStep } from '../../src/engine/describe.js';
 import { stepKind } from '../../src/engine/steps/index.js';
 import { useTempDirs } from '../support/fixtures.js';
@@ -95,5 +96,16 @@ describe('the tables a rebuild would not bring back', () => {
     const outside = await tablesOutside(localTarget(file), rebuilt);
     expect(outside).toHaveProperty('unlisted');
     expect(warning(file, outside)).toMatch(new RegExp(`^The tables of ${file.replace(/[.]/g, '\\.')} could not be listed as this plan was made \\(.+\\): any outside the schemas the rebuild makes again \\(raw_ebird, ebird, sqlmesh__\\*\\) will be only in the file this plan moves aside, .*\\.broken\\.$`));
+  });
+});
+
+describe("path A's plan on an empty database file (0 bytes)", () => {
+  it('warns of no table that could not be listed: an empty file has none to list, and the rebuild loses none', async () => {
+    const file = path.join(tempDir(), 'databox.duckdb');
+    fs.writeFileSync(file, '');
+    const kind = stepKind('move');
+    const step = { id: 'move_db', title: 'Back up', kind: 'move', from: file, to: `${file}.broken`, rebuiltSchemas: rebuilt, asPlanned: fileAt(file) };
+    const planned = await kind.readWhenPlanned?.(step as never, { target: () => localTarget(file) } as never);
+    expect(kind.planWarning?.(planned as never)).toBeUndefined();
   });
 });

@@ -309,6 +309,8 @@ export const moveStepKind = defineStepKind({
     // Only the database file itself is read, as the bot opens it: another file is no target of its.
     const local = target('local');
     if (path.resolve(local.label) !== path.resolve(step.from)) return step;
+    // An empty file (0 bytes, a failed copy or a full disk) holds no table: nothing to list, and nothing a rebuild loses.
+    if (step.asPlanned.bytes === 0) return { ...step, outsideRebuilt: { names: [], count: 0 } };
     return { ...step, outsideRebuilt: await tablesOutside(local, step.rebuiltSchemas) };
   },
   // A move puts a file back (movedAs) or sets the database aside to be rebuilt (rebuiltSchemas), never both.
