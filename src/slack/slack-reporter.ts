@@ -84,6 +84,8 @@ export class SlackReporter implements IncidentReporter {
   readonly frontEnd = slackFrontEnd;
   /** Each run's message, once Slack has taken it (undefined if it never did); a plan's is also in its refs. */
   private readonly runMessages = new Map<string, Promise<SlackMessage | undefined>>();
+  /** The posts of a run's message, queued in its thread's line (an update queued before one never waits for it). */
+  private readonly runPosts = new WeakSet<Promise<SlackMessage | undefined>>();
   /** What this process saw of each run that the journal's records do not say: the step running now, files attached. */
   private readonly views = new Map<string, RunView>();
   /** Plans whose message shows their buttons, so a decision taken elsewhere (at a terminal) replaces them here too. */
@@ -269,6 +271,7 @@ export class SlackReporter implements IncidentReporter {
 
   /** Where the run is shown: a post that never reached Slack (refused for good, the bot stopped) leaves it to be posted anew. */
   private showRunIn(run: Run, posted: Promise<SlackMessage | undefined>): void {
+    this.runPosts.add(posted);
     this.runMessages.set(run.id, posted);
     void posted.then((message) => {
       if (!message && this.runMessages.get(run.id) === posted) this.runMessages.delete(run.id);
@@ -284,8 +287,14 @@ export class SlackReporter implements IncidentReporter {
       return Promise.resolve();
     }
     const rendered = this.renderRun(incident, run, view);
-    // Looked up as it is sent: an update queued before the run moved to a new message goes to the new one.
-    const target = async () => (await this.shownIn(run)) ?? (await known);
+    // Looked up as it is sent: an update queued before the run moved to a new message goes to the new one. A post of
+    // the run made since (its message refused for good, so posted anew) is queued behind this update: waiting for it
+    // would hold the thread's line for ever, and that post shows the run's state as it is then.
+    const target = async () => {
+      const now = this.shownIn(run);
+      if (now !== known && this.runPosts.has(now as Promise<SlackMessage | undefined>)) return undefined;
+      return (await now) ?? (await known);
+    };
     return this.updateInThread(incident, `run ${run.id}`, target, rendered, redo, async (uneditable, code, tries) => {
       view.inPlaceOfUneditable = code;
       await this.showInNewMessage(incident, run, uneditable, rendered(), code, tries);
