@@ -250,6 +250,10 @@ export function createBot(options: BotOptions): Bot {
     deliveredLate: (redo) => journalSlack(deliveredLateEvent(redo)),
     showAgain: (redo) => showAgain(redo),
     keptRetryMs: options.slackKeptRetryMs,
+    channelOf: (incident) => {
+      const known = state.incidents.get(incident);
+      return known && incidentThread(known)?.channel;
+    },
   });
   // A thread Slack has not taken all of is no place to read first what a plan left part-way: status and the watchers say so.
   const threadBehind = threadsBehind(outbox, lasting, state);

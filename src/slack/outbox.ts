@@ -106,6 +106,8 @@ export interface OutboxOptions {
   showAgain?: (redo: Redo) => void;
   /** How long after Slack refused a kept message for good its thread is tried again, one message per thread. */
   keptRetryMs?: number;
+  /** The channel of an incident's thread, so a message Slack takes anywhere in that channel shows what it had refused. */
+  channelOf?: (incident: string) => string | undefined;
 }
 
 /**
@@ -359,9 +361,24 @@ export class SlackOutbox {
       const dropped = kept?.redo.dropped;
       if (kept && dropped) this.options.deliveredLate?.({ ...kept.redo, dropped });
     }
+    this.showKept((kept) => kept.token || kept.line === delivery.incident);
+  }
+
+  /**
+   * Slack took a message in `channel` (another incident's thread there, a file, an incident's first message): the
+   * channel takes the bot's messages again, so what it refused for good in every thread there is shown now, as is what
+   * was refused for the token, without waiting for the next try.
+   */
+  tookIn(channel: string): void {
+    if (this.stopped) return;
+    this.showKept((kept) => kept.token || this.options.channelOf?.(kept.line) === channel);
+  }
+
+  /** Shows again, in the order Slack refused them, the kept messages `which` picks that are not queued already. */
+  private showKept(which: (kept: Kept) => boolean): void {
     const queued = new Set(this.deliveries().flatMap((d) => (d.redo ? [redoKey(d.redo)] : [])));
     for (const [key, kept] of this.showable()) {
-      if (queued.has(key) || !(kept.token || kept.line === delivery.incident)) continue;
+      if (queued.has(key) || !which(kept)) continue;
       queued.add(key);
       this.options.showAgain?.(kept.redo);
     }

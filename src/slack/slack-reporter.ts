@@ -144,6 +144,7 @@ export class SlackReporter implements IncidentReporter {
     try {
       const sent = await send();
       this.deps.lasting?.took(channel);
+      this.deps.outbox.tookIn(channel);
       return sent;
     } catch (error) {
       const refusal = lastingRefusal(error);
