@@ -1,6 +1,7 @@
 // A read-only run's message refused for good (its channel archived) while the run goes on, through the real reporter,
 // outbox and Web API client against the Slack stand-in: an update queued before the refusal never waits on the post
-// queued after it, so the thread's line keeps going and every message behind it is tried.
+// queued after it, so the thread's line keeps going and every message behind it is tried: the rollback offer refused
+// too, and its approver told.
 import { Writable } from 'node:stream';
 import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -33,7 +34,7 @@ afterEach(async () => {
 });
 
 describe("a read-only run's message refused for good while the run goes on", () => {
-  it('leaves no update waiting on a post queued behind it: the next message of the thread is tried', async () => {
+  it('leaves no update waiting on a post queued behind it: the messages behind it are tried, the rollback offer refused and its approver told', async () => {
     outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 5, updateIntervalMs: 1, keptRetryMs: 600_000 });
     const reporter = new SlackReporter({
       client: new WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
@@ -47,9 +48,12 @@ describe("a read-only run's message refused for good while the run goes on", () 
       allowSelfApproval: false,
       outbox,
       record: async () => undefined,
+      rollbackOfferRefused: (recovery, reason) => offersRefused.push(`${recovery.id}: ${reason}`),
     });
+    const offersRefused: string[] = [];
     const steps = [step('verify'), step('audit')];
     const validation = { id: 'dbx-1/4', incidentId: 'dbx-1', kind: 'validation', title: 'Validation', steps, hash: 'abc', lockKey: 'k', params: {}, needsApproval: false, destructive: false, mutates: false, requestedBy: 'U1', proposedAt: '2026-01-01T00:00:00Z', status: 'running', refs: {}, results: [] } as unknown as Run;
+    const recovery = { ...validation, id: 'dbx-1/3', kind: 'recovery', title: 'Path A', steps: [], needsApproval: true, mutates: true, status: 'succeeded' } as unknown as Run;
     const incident = { id: 'dbx-1', scenario: 'duckdb', title: 'DuckDB', openedBy: 'U1', openedAt: '2026-01-01T00:00:00Z', origin: 'slack:C0INCIDENT', refs: { slack: { channel: 'C0INCIDENT', ts: rootTs } }, runs: [validation] } as unknown as Incident;
     // The channel is archived; the incident's first message's update is left unanswered until the test lets it go.
     slack.refuse = (method, args) => (args.channel === 'C0INCIDENT' && method.startsWith('chat.') ? 'is_archived' : undefined);
@@ -64,10 +68,12 @@ describe("a read-only run's message refused for good while the run goes on", () 
     // The step ends while the update is held: the run, having no message, is posted again, behind the queued update.
     const record: StepRecord = { stepId: 'verify', status: 'ok', summary: 'exit 0', exitCode: 0, durationMs: 5, outputs: {} } as StepRecord;
     await reporter.stepFinished(incident, validation, steps[0]!, record, undefined);
+    await reporter.rollbackOffered(incident, recovery);
     slack.dropHeld();
 
-    // The run's new post is tried (and refused): nothing is left waiting on Slack or on itself.
-    await vi.waitFor(() => expect(slack.callsTo('chat.postMessage')).toHaveLength(2), { timeout: 10_000 });
+    // The run's new post and the rollback offer are tried (and refused): nothing is left waiting on Slack or on itself.
+    await vi.waitFor(() => expect(slack.callsTo('chat.postMessage')).toHaveLength(3), { timeout: 10_000 });
+    expect(offersRefused).toEqual([expect.stringMatching(/^dbx-1\/3: Slack refused it \(is_archived\)/)]);
     await vi.waitFor(() => expect(outbox.backlog()).toEqual({ waiting: 0, failingSince: undefined }), { timeout: 10_000 });
   });
 });
