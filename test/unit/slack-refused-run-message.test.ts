@@ -73,7 +73,7 @@ describe("a read-only run's message refused for good while the run goes on", () 
 
     // The run's new post and the rollback offer are tried (and refused): nothing is left waiting on Slack or on itself.
     await vi.waitFor(() => expect(slack.callsTo('chat.postMessage')).toHaveLength(3), { timeout: 10_000 });
-    expect(offersRefused).toEqual([expect.stringMatching(/^dbx-1\/3: Slack refused it \(is_archived\)/)]);
+    await vi.waitFor(() => expect(offersRefused).toEqual([expect.stringMatching(/^dbx-1\/3: Slack refused it \(is_archived\)/)]), { timeout: 10_000 });
     await vi.waitFor(() => expect(outbox.backlog()).toEqual({ waiting: 0, failingSince: undefined }), { timeout: 10_000 });
   });
 });
