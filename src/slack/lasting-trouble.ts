@@ -137,7 +137,7 @@ export class LastingTrouble {
     }
     for (const [channel, noted] of this.channels) {
       const ofIncidents = noted.incidents.size === 0 ? '' : `, the channel of ${noted.incidents.size === 1 ? 'incident' : 'incidents'} ${named(noted.incidents)},`;
-      const held = noted.notPosted === 0 && noted.incidents.size === 0 ? '' : ` ${notPosted(noted.notPosted)}; the journal and the postmortem (\`/databox postmortem <incident-id>\`) hold them.`;
+      const held = noted.notPosted === 0 && noted.incidents.size === 0 ? '' : ` ${notPosted(noted.notPosted, ' there')}; the journal and the postmortem (\`/databox postmortem <incident-id>\`) hold them.`;
       const abandoned = noted.abandoned.size === 0 ? '' : ` ${noted.abandoned.size === 1 ? 'A new incident opened there' : 'New incidents opened there'}, ${named(noted.abandoned)}, ${noted.abandoned.size === 1 ? 'was' : 'were'} abandoned (whoever opened ${noted.abandoned.size === 1 ? 'it' : 'each'} was told).`;
       lines.push(`*Slack:* <#${channel}>${ofIncidents} refuses the bot's messages since ${utcSeconds(noted.since)} (${noted.refusal.code}): ${escapeMrkdwn(noted.refusal.means)}.${held}${abandoned}`);
     }
@@ -149,6 +149,11 @@ function named(incidents: Set<string>): string {
   return [...incidents].map((id) => `\`${escapeMrkdwn(id)}\``).join(', ');
 }
 
-function notPosted(count: number): string {
-  return `${count} message${count === 1 ? ' was' : 's were'} not posted`;
+/**
+ * How many of the bot's calls were refused (each try of a post, an edit or a file), said as such: one message tried
+ * several times counts several times here, while the journal and a terminal's status count each message once.
+ */
+function notPosted(count: number, where = ''): string {
+  if (count === 0) return `Slack refused the bot's messages${where} before this start (the journal says which)`;
+  return `Slack refused the bot's messages${where} ${count === 1 ? 'once' : `${count} times`} (each try of a post, an edit or a file counted, not each message)`;
 }

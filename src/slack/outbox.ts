@@ -284,7 +284,9 @@ export class SlackOutbox {
       const earlier = redo.get(key) ?? this.kept.get(key)?.redo;
       redo.set(key, { ...earlier, ...delivery.redo, ...(earlier?.dropped ? { dropped: earlier.dropped } : {}), ...(delivery.earlierMayHaveLanded || earlier?.earlierMayHaveLanded ? { earlierMayHaveLanded: true } : {}) });
     }
-    if (left.length > 0) this.options.logger.warn({ messages: left.map((d) => d.label) }, `stopping with ${left.length} Slack message(s) not delivered; ${redo.size} will be shown again at the next start`);
+    // Counted apart, as they differ: what was still queued (each post, edit or file once, however often tried), and the
+    // messages shown again, which add those Slack refused for good and leave out edits merged into their message's state.
+    if (left.length > 0) this.options.logger.warn({ messages: left.map((d) => d.label) }, `stopping with ${left.length} Slack delivery(ies) still queued (posts, edits and files); ${redo.size} message(s), with those Slack refused for good, will be shown again at the next start`);
     return [...redo.values()];
   }
 

@@ -18,7 +18,7 @@ export function undeliveredStatusLines(incidents: Iterable<Incident>): string[] 
     const refusal = lastingRefusal(first.code);
     const why = refusal ? (refusal.kind === 'token' ? tokenAdvice(refusal) : refusal.means) : first.code;
     const count = undelivered.length === 1 ? '1 thread message' : `${undelivered.length} thread messages`;
-    lines.push(`incident ${incident.id}: Slack refused ${count} for good since ${utcSeconds(first.at)} (${first.code}: ${why}), and none has reached its thread since; the bot shows them once Slack takes its messages there again`);
+    lines.push(`incident ${incident.id}: Slack refused ${count} for good since ${utcSeconds(first.at)} (${first.code}: ${why}), and none has reached its thread since (each message counted once, however often Slack refused it; the journal's slack.not-delivered lines also name a follow-up's advice, which is not kept); the bot shows them once Slack takes its messages there again`);
     for (const offer of undelivered.filter((u) => u.what === 'rollback-offer' && u.runId)) {
       lines.push(`  rollback offer of recovery ${offer.runId} not in the thread: \`${cli} rollback ${offer.runId}\` proposes its rollback`);
     }

@@ -135,7 +135,7 @@ describe("Slack's lasting refusals", () => {
     const said = await status();
     expect(said).not.toContain('Slack has not taken a thread message');
     expect(said).toMatch(new RegExp(`\\*Slack:\\* <#C0INCIDENT>, the channel of incident \`${incident}\`, refuses the bot's messages since \\d\\d:\\d\\d:\\d\\d UTC \\((is_inactive|is_archived)\\): the channel is archived`));
-    expect(said).toMatch(/\d+ messages were not posted; the journal and the postmortem/);
+    expect(said).toMatch(/Slack refused the bot's messages there \d+ times \(each try of a post, an edit or a file counted, not each message\); the journal and the postmortem/);
     // What Slack refused is kept for the next start, to show once the channel takes the bot's messages again.
     await harness.stop();
     harness = undefined;
@@ -180,7 +180,7 @@ describe("Slack's lasting refusals", () => {
     );
     const said = await status();
     expect(said).not.toContain('Slack has not taken a thread message');
-    expect(said).toMatch(/\*Slack:\* Slack refuses the bot's token \(token_expired\) since \d\d:\d\d:\d\d UTC, so no message reaches Slack: the bot token, SLACK_BOT_TOKEN, has expired: reinstall the app .* and restart the bot\. \d+ messages were not posted/);
+    expect(said).toMatch(/\*Slack:\* Slack refuses the bot's token \(token_expired\) since \d\d:\d\d:\d\d UTC, so no message reaches Slack: the bot token, SLACK_BOT_TOKEN, has expired: reinstall the app .* and restart the bot\. Slack refused the bot's messages \d+ times \(each try of a post, an edit or a file counted, not each message\)/);
     expect(said).toContain('a terminal works meanwhile (`npm run --silent cli -- status`)');
     // Reported, not failed: a restart would only stop at the refused token.
     const healthz = await health();

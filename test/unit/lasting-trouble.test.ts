@@ -17,7 +17,7 @@ describe("LastingTrouble's note of a channel", () => {
     lasting.refused(archived, { channel: 'C0INCIDENT', incident: 'dbx-1' });
     lasting.refusedOpening(archived, { channel: 'C0INCIDENT', incident: 'dbx-3' });
     expect(lasting.statusLines()).toEqual([
-      "*Slack:* <#C0INCIDENT>, the channel of incident `dbx-1`, refuses the bot's messages since 09:00:00 UTC (is_archived): the channel is archived. 1 message was not posted; the journal and the postmortem (`/databox postmortem <incident-id>`) hold them. New incidents opened there, `dbx-2`, `dbx-3`, were abandoned (whoever opened each was told).",
+      "*Slack:* <#C0INCIDENT>, the channel of incident `dbx-1`, refuses the bot's messages since 09:00:00 UTC (is_archived): the channel is archived. Slack refused the bot's messages there once (each try of a post, an edit or a file counted, not each message); the journal and the postmortem (`/databox postmortem <incident-id>`) hold them. New incidents opened there, `dbx-2`, `dbx-3`, were abandoned (whoever opened each was told).",
     ]);
   });
 });
