@@ -427,6 +427,9 @@ export class SlackOutbox {
       tried.add(kept.line);
       if (!queued.has(key)) this.options.showAgain?.(kept.redo);
     }
+    // Tried again on schedule while anything is kept, whether or not this try reached Slack: one shown again that made
+    // no call (nothing to show for it now) is neither refused nor taken, and must not end the tries.
+    if (this.showable().length > 0) this.retryKeptLater();
   }
 
   private async sendWithRetries(delivery: Delivery): Promise<unknown> {

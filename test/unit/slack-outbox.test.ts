@@ -64,6 +64,16 @@ describe('SlackOutbox', () => {
     expect(sent).toEqual(['post run', 'post failure', 'file']);
   });
 
+  it('tries a thread Slack refused for good again on schedule, a try that made no call to Slack included', async () => {
+    const shown: string[] = [];
+    // Shown again, the message makes no call (nothing to show for it now): neither refused nor taken.
+    const outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 5, keptRetryMs: 10, showAgain: (redo) => void shown.push(redo.what) });
+    await outbox.deliver('dbx-1', 'offer', () => Promise.reject(Object.assign(new Error('is_archived'), { data: { error: 'is_archived' } })), undefined, { what: 'rollback-offer', incident: 'dbx-1', run: 'dbx-1/3' });
+    await vi.waitFor(() => expect(shown.length).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
+    expect(outbox.rollbackOffersRefused()).toEqual([{ run: 'dbx-1/3', code: 'is_archived' }]);
+    outbox.stop();
+  });
+
   it('retries what Slack did not take and drops only what Slack refuses for good', async () => {
     const outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 5 });
     let tries = 0;
