@@ -95,6 +95,11 @@ describe('rows a reload writes outside the window', () => {
     expect(found?.summary).toContain(`rows of raw_ebird.observations outside the window changed since the recovery's plan counted them: 2026-04-21 (the day after it): 1 row added (${after} when the plan was made, ${after + 1} now)`);
     expect(found?.summary).toContain('diagnose a window that takes them in: `/databox diagnose backfill source=ebird from=2026-04-18 to=2026-04-21`');
     expect(found?.summary).not.toContain('2026-04-17 (');
+    // No _dlt_load_id: the rollback cannot tell the reload's rows there, and says so, as its plan does below.
+    expect(found?.summary).toContain(
+      'raw_ebird.observations has no _dlt_load_id column, so its rollback cannot tell the rows the reload wrote on those days from the others there and leaves them all;',
+    );
+    expect(found?.summary).not.toContain('by _dlt_load_id');
     expect(slack.posted('Validation failed')).toContain('2026-04-21 (the day after it): 1 row added');
     expect(slack.allText()).not.toContain('Validation passed');
 
@@ -102,8 +107,10 @@ describe('rows a reload writes outside the window', () => {
     await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
     await harness.settle();
     const rollbackPlan = slack.posted('Plan Rollback').replace(/\\"/g, '"');
-    expect(rollbackPlan).toContain(`Preview: Raw rows on the day before the window now (the reload's dlt load's among them are taken out with the window, kept first; the others stay): ${before}*`);
-    expect(rollbackPlan).toContain(`Preview: Raw rows on the day after the window now (the reload's dlt load's among them are taken out with the window, kept first; the others stay): ${after + 1}*`);
+    // Slack's message sets the column's name as code.
+    const aroundSaid = "those of the reload's dlt load are taken out with the window, kept first, where a `_dlt_load_id` column tells them from the others (the plan's notes say whether it does); the others stay";
+    expect(rollbackPlan).toContain(`Preview: Raw rows on the day before the window now (${aroundSaid}): ${before}*`);
+    expect(rollbackPlan).toContain(`Preview: Raw rows on the day after the window now (${aroundSaid}): ${after + 1}*`);
     // No _dlt_load_id to tell the reload's rows by: said, and they stay.
     expect(rollbackPlan).toContain(
       'raw_ebird.observations has no _dlt_load_id column: the rows the reload wrote on the day before and the day after the window cannot be told from the others there, so \"Put the window\'s raw rows back as they were kept (the rows there now are kept aside first)\" leaves them all.',

@@ -16,14 +16,14 @@ export interface ReloadRowsOn {
  * The rows on `days` (outside the window) whose load also wrote the window, which path A emptied before its reload: so
  * they are the reload's (or a later load's that wrote the window too), whatever the day's count says. A day still loading
  * gains rows from its daily load, and a merge load replaces rows without changing the count, while these are told by
- * their load. None when the table has no _dlt_load_id column.
+ * their load. 'untold' when the table has no _dlt_load_id column to tell them by.
  */
 export async function reloadRowsOutside(
   session: TargetSession,
   step: { table: string; dateColumn: string; from: string; to: string },
   days: readonly string[],
-): Promise<ReloadRowsOn[]> {
-  if (!(await columnsOf(session, step.table)).includes(loadColumn)) return [];
+): Promise<ReloadRowsOn[] | 'untold'> {
+  if (!(await columnsOf(session, step.table)).includes(loadColumn)) return 'untold';
   const { rows } = await session.run(
     `SELECT CAST(utc_day(${step.dateColumn}) AS VARCHAR) AS day, CAST(${loadColumn} AS VARCHAR) AS load, count(*) AS n FROM ${step.table}
       WHERE CAST(utc_day(${step.dateColumn}) AS VARCHAR) IN ($1, $2)

@@ -64,11 +64,16 @@ export async function runRowsOutsideWindowStep(step: RowsOutsideWindowStep, ctx:
   const target = targetOf(ctx, step.target);
   let counted = new Map<string, number>();
   let byReload: ReloadRowsOn[] = [];
+  let loadsUntold = false;
   const explain = (error: Error, session: TargetSession) => explainCountFailure(session, step, target.label, error, target.name === 'local');
   const query = await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs, explain }, async (session, _fail, queryStarted) => {
     counted = new Map((await session.run(outsideCountsSql(step), [...days])).rows.map((row) => [String(row[0]), Number(row[1])]));
     // Only after path A's reload (its plan counted the days): the window was emptied first, so its loads are the reload's.
-    if (step.before) byReload = await reloadRowsOutside(session, step, days);
+    if (step.before) {
+      const found = await reloadRowsOutside(session, step, days);
+      loadsUntold = found === 'untold';
+      byReload = found === 'untold' ? [] : found;
+    }
     return { status: 'ok', summary: '', durationMs: elapsedSince(queryStarted), outputs: {} };
   });
   if (query.status !== 'ok') return query;
@@ -95,9 +100,13 @@ export async function runRowsOutsideWindowStep(step: RowsOutsideWindowStep, ctx:
   const takeIn = diagnoseTakingIn(step.diagnoseAgain, [step.from, ...changedDays].sort()[0] as string, [step.to, ...changedDays].sort().at(-1) as string, [changedDays]);
   const counts = changes.length > 0 ? `rows of ${table} outside the window changed since the recovery's plan counted them: ${changes.map(said).join('; ')}. ` : '';
   const byLoad = byReload.length > 0 ? `${reloadRowsSaid(table, byReload, sides)}. ` : '';
+  // As the rollback's restore-rows step does: without dlt's load column it cannot tell the reload's rows there, and leaves them all.
+  const rollbackThere = loadsUntold
+    ? `${table} has no _dlt_load_id column, so its rollback cannot tell the rows the reload wrote on those days from the others there and leaves them all`
+    : 'its rollback takes out, kept first, the rows there of the dlt loads that wrote the window (by _dlt_load_id) and leaves the others';
   const summary =
     `${counts}${byLoad}` +
-    `The recovery kept, deleted and restated the window only: what the reload (or a load since) wrote on those days was not kept, is in no mart it restated (a source working in local time writes the hours either side of the window into those days, in UTC); its rollback takes out, kept first, the rows there of the dlt loads that wrote the window (by _dlt_load_id) and leaves the others; ${takeIn}`;
+    `The recovery kept, deleted and restated the window only: what the reload (or a load since) wrote on those days was not kept, is in no mart it restated (a source working in local time writes the hours either side of the window into those days, in UTC); ${rollbackThere}; ${takeIn}`;
   if (byReload.length > 0) return result('rows-added', summary);
   if (held.length === 0) return result('ok', summary);
   return result(added.length > 0 ? 'rows-added' : 'rows-gone', summary);
