@@ -16,6 +16,7 @@ import { changesData, firstFailure, stepPassed, writesOnlyBeside } from '../engi
 import { nothingToDoSaid, preflightProblems } from '../engine/plan-preflight.js';
 import { followersWouldStop } from './followers-would-stop.js';
 import { noRollbackAfterFailedValidation } from './no-rollback-after-failed-validation.js';
+import { onlyUnseenFailedAdvice } from './validation-only-unseen.js';
 import type { ProgramFinder } from '../process/find-program.js';
 import { nothingToChange, planHash, planWarnings, prepareSteps, readWhenPlanned, resolveSteps, teammateBecause } from '../engine/resolve.js';
 import { toCountAgainGoingBack } from '../engine/steps/snapshot-history-step.js';
@@ -1656,7 +1657,7 @@ export class IncidentService {
           throw error;
         }
       } else if (finished.status === 'succeeded' && !this.recoveryPath(rb, finished.pathId as string).cleanup && this.stopping) {
-        const command = `validate ${rb.id}${rb.validation.parameters.filter((name) => finished.params[name] !== undefined).map((name) => ` ${name}=${commandValue(finished.params[name] as string)}`).join('')} incident=${finished.incidentId}`;
+        const command = validateCommandOf(rb, finished);
         this.deps.logger.warn({ runId: finished.id }, 'the recovery ended as the bot was stopping: its validation was not started');
         const advice = `The validation was not started: the bot was stopping as the recovery ended. Validate it once the bot is back: \`/databox ${command}\` (at a terminal: \`npm run --silent cli -- ${command}\`)`;
         // On the record too: the postmortem says why no validation followed.
@@ -1686,7 +1687,9 @@ export class IncidentService {
         validated !== undefined &&
         rb.validation.followUps.some((f) => holds(f.when, new Map(validated.results.map((r) => [r.stepId, r.status]))) && (f.passed ?? validationPassed) === validationPassed);
       if (path.whenFailed && finished.status === 'succeeded' && validated !== undefined && validated.status !== 'succeeded' && !validationAdvised) {
-        await this.adviseRecoveryFailed(rb, path, finished);
+        const unseen = onlyUnseenFailedAdvice(validated, validateCommandOf(rb, finished));
+        if (unseen) await this.adviseOnlyUnseen(finished, unseen);
+        else await this.adviseRecoveryFailed(rb, path, finished);
       }
       // No rollback button is the only sign otherwise, and the kept files only in the postmortem: said, naming them.
       if (finished.noRollback && validated !== undefined && validated.status !== 'succeeded' && changedSomething(finished)) {
@@ -1700,6 +1703,12 @@ export class IncidentService {
     }
     if (finished.kind === 'rollback' && finished.status === 'succeeded') await this.adviseAfterRollback(finished);
     return this.run(runId);
+  }
+
+  /** In place of a path's whenFailed, a validation that failed only on checks that could not run: said so, on the record too. */
+  private async adviseOnlyUnseen(finished: Run, advice: string): Promise<void> {
+    await this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: this.actor, data: { runId: finished.id, advice, offers: [] } });
+    await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, []));
   }
 
   /**
@@ -1926,3 +1935,8 @@ export class IncidentService {
   }
 }
 
+/** The command validating what a recovery worked on, as typed in Slack: its validation's parameters as it was given them. */
+function validateCommandOf(rb: Runbook, recovery: Run): string {
+  const given = rb.validation.parameters.filter((name) => recovery.params[name] !== undefined);
+  return `validate ${rb.id}${given.map((name) => ` ${name}=${commandValue(recovery.params[name] as string)}`).join('')} incident=${recovery.incidentId}`;
+}
