@@ -53,7 +53,12 @@ function expectPlaces(all: ReadonlyMap<string, Runbook>): ExpectPlace[] {
   );
 }
 
-const schemaOf = (source: SourcePlace) => source.table.split('.')[0] as string;
+/** A source's schema as written in its raw_table. */
+const writtenSchemaOf = (source: SourcePlace) => source.table.split('.')[0] as string;
+// DuckDB resolves schema names without regard to case (quoted or not: the runbooks' names are plain, quoted when
+// rendered), so "Raw_USGS" is the raw_usgs every query reads: places are compared, and told apart, by this key.
+const nameKey = (schema: string) => schema.toLowerCase();
+const schemaOf = (source: SourcePlace) => nameKey(writtenSchemaOf(source));
 
 /**
  * The problems of `rb` ("path: message"). A schema named in expectSchemas must be a source's; with no runbook in the
@@ -76,12 +81,12 @@ export function expectedSchemaProblems(rb: Runbook, all: ReadonlyMap<string, Run
     ];
   }
   const sourceSchemas = [...new Set(sources.map(schemaOf))];
-  const expectsOf = (schema: string) => expects.filter((place) => place.schema === schema);
+  const expectsOf = (schema: string) => expects.filter((place) => nameKey(place.schema) === schema);
   /** Each source schema that the expectSchemas spell otherwise in as many places or more, with those spellings. */
   const disputed = new Map<string, string[]>();
   /** Each schema no source has, with the source schema it is a typo of when the places say so. */
   const typoOf = new Map<string, string | undefined>();
-  for (const schema of new Set(expects.map((place) => place.schema))) {
+  for (const schema of new Set(expects.map((place) => nameKey(place.schema)))) {
     if (sourceSchemas.includes(schema)) continue;
     const near = closestName(schema, sourceSchemas);
     const nearPlaces = near === undefined ? 0 : sources.filter((source) => schemaOf(source) === near).length + expectsOf(near).length;
@@ -90,8 +95,8 @@ export function expectedSchemaProblems(rb: Runbook, all: ReadonlyMap<string, Run
   }
   const where = [...new Set(sources.map((source) => `${source.runbook}.yml`))].join(', ');
   const problems = own.flatMap((place) => {
-    if (!typoOf.has(place.schema)) return [];
-    const near = typoOf.get(place.schema);
+    if (!typoOf.has(nameKey(place.schema))) return [];
+    const near = typoOf.get(nameKey(place.schema));
     return [`${place.at}: "${place.schema}" is the schema of no source's raw_table in ${where} (${sourceSchemas.join(', ')})${near === undefined ? '' : ` (did you mean "${near}"?)`}: ${consequence[place.kind]}`];
   });
   // In file and line order, as they are read in an editor: duckdb.yml:48, duckdb.yml:430.
@@ -105,10 +110,10 @@ export function expectedSchemaProblems(rb: Runbook, all: ReadonlyMap<string, Run
     if (source.runbook !== rb.id) continue;
     const agreeing = [...sameSources, ...expectsOf(schema)];
     const same = agreeing.length > 0 ? ` (so do ${named(agreeing)})` : '';
-    const others = spellings.map((spelling) => `at ${named(expectsOf(spelling))} name "${spelling}"`).join(', and ');
+    const others = spellings.map((spelling) => `at ${named(expectsOf(spelling))} name "${(expectsOf(spelling)[0] as ExpectPlace).schema}"`).join(', and ');
     const which = spellings.length > 1 ? 'These places disagree' : 'One of the two is mistyped';
     problems.push(
-      `${source.at}: "${source.table}" puts source ${source.source} in schema "${schema}"${same}, but the expectSchemas ${others}, which no source's raw_table has. ${which}, and the files cannot tell which is right: a wrong expectSchemas has a scan call that source's raw data missing from a healthy file, a wrong raw_table has ${source.runbook}.yml read a table that is not there. Make them the same, as the database names that schema`,
+      `${source.at}: "${source.table}" puts source ${source.source} in schema "${writtenSchemaOf(source)}"${same}, but the expectSchemas ${others}, which no source's raw_table has. ${which}, and the files cannot tell which is right: a wrong expectSchemas has a scan call that source's raw data missing from a healthy file, a wrong raw_table has ${source.runbook}.yml read a table that is not there. Make them the same, as the database names that schema`,
     );
   }
   return problems;

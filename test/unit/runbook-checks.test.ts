@@ -1130,6 +1130,17 @@ describe("a scan's expected raw schemas against the sources the runbooks name", 
     expect(refused.problems).toEqual([expect.stringMatching(/backfill\.yml:\d+: at id: the id "backfil" must match the file name "backfill"/)]);
   });
 
+  it('compares schema names as DuckDB resolves them, without regard to case', () => {
+    // Raw_USGS is the raw_usgs every query reads: no problem, whichever side spells it otherwise.
+    const mixed = problemsOf({ 'backfill.yml': (text) => text.replace('raw_table: raw_usgs.daily_values', 'raw_table: Raw_USGS.Daily_Values') });
+    expect(mixed.problems).toEqual([]);
+    const upper = problemsOf({ 'duckdb.yml': (text) => text.replace(schemasLine, schemasLine.replace('raw_usgs', 'RAW_USGS')) });
+    expect(upper.problems).toEqual([]);
+    // A typo is one in any case, said as written.
+    const typo = problemsOf({ 'duckdb.yml': (text) => text.replace(schemasLine, schemasLine.replace('raw_usgs', 'RAW_USG')) });
+    expect(typo.problems).toEqual([expect.stringContaining(`: at diagnosis.steps[2].expectSchemas[2]: "RAW_USG" is the schema of no source's raw_table in backfill.yml`)]);
+  });
+
   it('names both places, picking neither, where the sources spell a schema one way and more expectSchemas another', () => {
     // A typo in backfill.yml: duckdb.yml's four lists are not told to follow it.
     const { dir, problems } = problemsOf({ 'backfill.yml': (text) => text.replace('raw_table: raw_usgs.daily_values', 'raw_table: raw_usg.daily_values') });
