@@ -3,7 +3,7 @@ import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { z } from 'zod';
 import { UserError } from '../src/errors.js';
 import { parametersModalId } from '../src/slack/blocks.js';
-import { explainMissingInForm, withDiagnosedDefaults } from '../src/incidents/diagnosed-defaults.js';
+import { checkedWithDiagnosedDefaults, explainMissingInForm, withDiagnosedDefaults } from '../src/incidents/diagnosed-defaults.js';
 import { requiredOn } from '../src/incidents/path-requires.js';
 import { fieldErrors, formFields, modalValues, readMetadata, refusal, submittedValues, valuesAsSent } from '../src/slack/modal-values.js';
 import type { SentForm } from '../src/commands/sent-form.js';
@@ -55,14 +55,14 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
       // Values are checked before the modal closes, so a wrong value is shown on its own field.
       errors = await fieldErrors(
         params,
-        async () => {
-          try {
-            return await deps.service.checkParameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, rb.parameters, incident, params, 'form'), requiredOn(recovery, incident.diagnosis, deps.service.now()));
-          } catch (error) {
+        // A field cleared is refused with the others' problems: every field's shown at once.
+        () =>
+          checkedWithDiagnosedDefaults(
+            () => withDiagnosedDefaults(recovery, rb.parameters, incident, params, 'form'),
+            (given) => deps.service.checkParameters(rb, recovery.parameters, given, requiredOn(recovery, incident.diagnosis, deps.service.now())),
             // A value left out because the diagnosis found none needed that day, a day now over, is said so.
-            throw explainMissingInForm(error, incident, { recovery, now: deps.service.now() });
-          }
-        },
+            (error) => explainMissingInForm(error, incident, { recovery, now: deps.service.now() }),
+          ),
         recovery.parameters,
         Object.keys(formFields(view)),
       );

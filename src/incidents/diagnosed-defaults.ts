@@ -25,16 +25,60 @@ export function withDiagnosedDefaults(
 ): Record<string, string> {
   const suggested = incident?.diagnosis?.suggested ?? {};
   const filled = { ...given };
-  const emptied: string[] = [];
+  const emptied: { name: string; line: string }[] = [];
   for (const name of recovery.parameters) {
     const proposal = suggested[name];
     if (!proposal) continue;
     const needed = declared[name]?.required === true || (recovery.requires ?? []).includes(name);
     if (filled[name] === undefined) filled[name] = proposal;
-    else if (filled[name].trim() === '' && needed) emptied.push(emptiedProblem(name, declared[name], proposal, through));
+    else if (filled[name].trim() === '' && needed) emptied.push({ name, line: emptiedProblem(name, declared[name], proposal, through) });
   }
-  if (emptied.length > 0) throw new UserError(emptied.join('\n'));
+  if (emptied.length > 0) throw new EmptiedParameters(emptied, filled);
   return filled;
+}
+
+/** Needed parameters given empty, each with its line; `given`, the values as given, so the others are checked too and every problem told at once. */
+export class EmptiedParameters extends UserError {
+  constructor(
+    readonly emptied: readonly { name: string; line: string }[],
+    readonly given: Readonly<Record<string, string>>,
+  ) {
+    super(emptied.map((e) => e.line).join('\n'));
+  }
+
+  /**
+   * These lines with those of `other` (the rest of the values refused, one per line) that do not name an emptied
+   * parameter: a form shows each field's problem at once, not one after the other as each is put right.
+   */
+  withOthers(other: unknown): UserError {
+    if (!(other instanceof UserError)) return this;
+    const naming = (line: string) => this.emptied.some(({ name }) => new RegExp(`(?:^(?:missing )?${name}\\b|(?<![\\w.])${name}=)`).test(line));
+    const others = other.message.split('\n').filter((line) => !naming(line));
+    return others.length === 0 ? this : new UserError([this.message, ...others].join('\n'));
+  }
+}
+
+/**
+ * `check` on the values `fill` gives (withDiagnosedDefaults'), its refusals through `explain`; where `fill` refused a
+ * needed value given empty, the other values are checked all the same and their problems told with it, at once.
+ */
+export async function checkedWithDiagnosedDefaults<T>(fill: () => Record<string, string>, check: (values: Record<string, string>) => Promise<T>, explain: (error: unknown) => unknown): Promise<T> {
+  let values: Record<string, string>;
+  let emptied: EmptiedParameters | undefined;
+  try {
+    values = fill();
+  } catch (error) {
+    if (!(error instanceof EmptiedParameters)) throw error;
+    [values, emptied] = [{ ...error.given }, error];
+  }
+  let checked: T;
+  try {
+    checked = await check(values);
+  } catch (error) {
+    throw emptied ? emptied.withOthers(error) : explain(error);
+  }
+  if (emptied) throw emptied;
+  return checked;
 }
 
 function emptiedProblem(name: string, declared: Parameter | undefined, proposal: string, through: GivenThrough): string {

@@ -50,7 +50,7 @@ import { utcTime, type Decision } from './approval-policy.js';
 import { refuseRollbackAskedAgain, rolledBackBy } from './rollback-asked-again.js';
 import { Approvals } from './approvals.js';
 import { refuseIfLocked, refuseReadIfLocked } from './database-lock.js';
-import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
+import { checkedWithDiagnosedDefaults, explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
 import { holdsLapsed, holdsUntilOf, knownEmptyOf, requiredOn, type HoldsUntil, type KnownEmpty } from './path-requires.js';
 import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
 import { previewDrift } from './preview-drift.js';
@@ -643,15 +643,11 @@ export class IncidentService {
       }
       // Left out, the window (or whatever the verdict suggests) is the one the diagnosis found; the plan's steps show it.
       // Given empty, it is refused: an empty value does not ask for what the diagnosis found.
-      const params = await this.parameters(
-        rb,
-        recovery.parameters,
-        withDiagnosedDefaults(recovery, rb.parameters, existing, command.params),
-        requiredOn(recovery, existing?.diagnosis, this.clock()),
-        existing,
-        typedCommandTakes(recovery.parameters, 'recover'),
-      ).catch(
-        (error: unknown) => Promise.reject(explainMissing(error, existing, { recovery, now: this.clock(), diagnoseAgain: existing && `/databox ${diagnoseAgainCommand(existing, rb.diagnosis.parameters)}` })),
+      // A needed value given empty is refused with the other values' problems, so a form shows every field's at once.
+      const params = await checkedWithDiagnosedDefaults(
+        () => withDiagnosedDefaults(recovery, rb.parameters, existing, command.params),
+        (given) => this.parameters(rb, recovery.parameters, given, requiredOn(recovery, existing?.diagnosis, this.clock()), existing, typedCommandTakes(recovery.parameters, 'recover')),
+        (error) => explainMissing(error, existing, { recovery, now: this.clock(), diagnoseAgain: existing && `/databox ${diagnoseAgainCommand(existing, rb.diagnosis.parameters)}` }),
       );
       const values = this.templateValues(existing ?? provisionalIncident(rb), params);
       refuseIfLocked(this.deps.state, render(rb.lockKey, values));

@@ -816,6 +816,19 @@ describe('/databox recover backfill', () => {
     expect(submitted.json?.errors.to).toMatch(/^the window 2026-03-20 … 2026-04-20 is 32 days long; at most 31 days at a time \(to=2026-04-19 at the latest for from=2026-03-20\)$/);
   });
 
+  it("shows every field's error at once: a malformed from beside a cleared to", async () => {
+    await harness.command('diagnose backfill source=ebird', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const form = slack.lastForm();
+    const submitted = await harness.submitModal(operator, form, { ...prefilledValues(form), from: '30/09/2026', to: '' });
+    expect(submitted.json?.response_action).toBe('errors');
+    expect(Object.keys(submitted.json?.errors ?? {}).sort()).toEqual(['from', 'to']);
+    expect(submitted.json?.errors.to).toMatch(/^to is empty: give one/);
+    expect(submitted.json?.errors.from).toContain('30/09/2026');
+  });
+
   it('rolls back a recovery whose reload failed by putting the raw rows back only: the restate never ran, so the marts are as they were', async () => {
     const before = await rawPerDay();
     // The reload lands 700 rows a day of the window, then fails.
