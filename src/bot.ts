@@ -45,6 +45,7 @@ import { appTokenAdvice, appTokenRefusedOnReconnect, refusesTheAppToken } from '
 import { notSlacksAnswerOnReconnect } from './slack/not-slacks-answer-on-reconnect.js';
 import { slackCodeOf } from './slack/slack-trouble.js';
 import { notSlacksAnswer } from './slack/wrong-address.js';
+import { slackUnreachable, untilSlackAnswers, waitingForSlackReason, type SlackWait } from './slack/slack-down-at-start.js';
 import { LastingTrouble } from './slack/lasting-trouble.js';
 import { threadsBehind } from './slack/threads-behind.js';
 import { FailedTries } from './slack/failed-tries.js';
@@ -168,8 +169,9 @@ function refusedToken(error: unknown): string | undefined {
 
 /**
  * Initialises the Bolt app, which asks Slack who the bot is: a wrong token stops the start with one clear line. An
- * answer that is not Slack's (a base without /api/ answers 404) stops it at once, naming the URL asked and the answer;
- * with SLACK_API_URL set, a Slack that does not answer is named with it and the URL asked.
+ * answer that is not Slack's (a base without /api/ answers 404) stops it at once, naming the URL asked and the answer.
+ * A Slack that does not answer, or answers as only an outage does (5xx, rate limited), is SlackUnreachable: the start
+ * waits it out (slack-down-at-start.ts). Anything else Slack refuses names SLACK_API_URL when it is set.
  */
 async function initSlack(app: App, apiUrlSet: boolean): Promise<void> {
   try {
@@ -188,8 +190,11 @@ async function initSlack(app: App, apiUrlSet: boolean): Promise<void> {
       const fix = apiUrlSet ? "SLACK_API_URL must be the Web API's base, such as https://slack.com/api/" : 'is a proxy answering for Slack?';
       throw new Error(`cannot check the bot token: ${notSlack.message}: ${fix} (not asked again: the same address gives the same answer)`);
     }
-    const where = apiUrlSet ? ` at SLACK_API_URL (asked ${app.client.slackApiUrl}auth.test; it must be the Web API's base, such as https://slack.com/api/)` : '';
-    throw new Error(`cannot reach Slack${where} to check the bot token: ${(error as Error).message}`);
+    const asked = `${app.client.slackApiUrl}auth.test`;
+    const down = slackUnreachable(error, asked);
+    if (down) throw down;
+    const where = apiUrlSet ? ` at SLACK_API_URL (asked ${asked}; it must be the Web API's base, such as https://slack.com/api/)` : '';
+    throw new Error(`cannot check the bot token${where}: ${(error as Error).message}`);
   }
 }
 
@@ -410,6 +415,20 @@ export function createBot(options: BotOptions): Bot {
   let stopAsked = false;
   let listenerStarted = false;
   let sweeping: Promise<void> = Promise.resolve();
+  // While the start waits for Slack (it could not be reached): ended by a stop, and said by /healthz.
+  const startWaits = new AbortController();
+  let slackWait: SlackWait | undefined;
+  const waitingReason = () => (slackWait ? waitingForSlackReason(slackWait) : undefined);
+  const socketModeHealthz = () => healthzAnswer(lasting.tokenRefused(), waitingReason() ?? socketHealth?.problem());
+  // /healthz answers 503 while the start waits for Slack: in Socket Mode on HEALTH_PORT from then on; in HTTP mode on
+  // PORT, on every interface as Bolt's receiver listens, until that receiver takes the port.
+  const startWaitingHealthz = (port: number | undefined) =>
+    config.slack.appToken
+      ? startHealthListener(config.slack.healthPort, socketModeHealthz, logger)
+      : startHealthListener(port ?? config.slack.port, () => healthzAnswer(undefined, waitingReason()), logger, { host: undefined }, {
+          what: "/healthz, answered while the start waits for Slack,",
+          fix: 'the start will fail on it too once Slack answers: stop what holds PORT, or set PORT to a free port',
+        });
   return {
     app,
     service,
@@ -428,7 +447,11 @@ export function createBot(options: BotOptions): Bot {
       const goOn = () => {
         if (stopAsked) throw new StartCutShort();
       };
-      await initSlack(app, config.slack.apiUrl !== undefined);
+      // Slack down as the bot starts (an outage, the likeliest time for a restart): waited out, with /healthz saying so.
+      await untilSlackAnswers(() => initSlack(app, config.slack.apiUrl !== undefined), logger, startWaits.signal, (wait) => {
+        slackWait = wait;
+        if (wait && !healthListener) healthListener = startWaitingHealthz(port);
+      });
       goOn();
       // Approvals are checked against the workspace (and Enterprise org) the bot is installed in.
       const auth = await app.client.auth.test();
@@ -457,6 +480,11 @@ export function createBot(options: BotOptions): Bot {
       }
       if (config.slack.appToken) await checkAppToken(app, config.slack.appToken);
       goOn();
+      // HTTP mode's /healthz while Slack was waited for: Bolt's receiver takes its port, and answers /healthz from now on.
+      if (!config.slack.appToken && healthListener) {
+        await healthListener.stop();
+        healthListener = undefined;
+      }
       listenerStarted = true;
       const server = (await app.start(port ?? config.slack.port).catch((error: unknown) => {
         // In Socket Mode the start asks Slack for a connection with the app-level token: a wrong one is named, as the
@@ -472,7 +500,7 @@ export function createBot(options: BotOptions): Bot {
       })) as Server | undefined;
       goOn();
       // Socket Mode's /healthz, once connected: before that the image's HEALTHCHECK is within its start period.
-      if (socketHealth) healthListener = startHealthListener(config.slack.healthPort, () => healthzAnswer(lasting.tokenRefused(), socketHealth.problem()), logger);
+      if (socketHealth) healthListener ??= startHealthListener(config.slack.healthPort, socketModeHealthz, logger);
       if (server) {
         // Longer than any client's or proxy's idle timeout, so the server never closes a kept-alive connection just as
         // a request arrives on it (the client sees ECONNRESET; Slack, a failed command).
@@ -522,6 +550,7 @@ export function createBot(options: BotOptions): Bot {
     },
     async stop(signal?: string) {
       stopAsked = true;
+      startWaits.abort();
       service.beginStopping();
       const deadline = Date.now() + stopBudgetMs;
       const left = (most: number) => Math.max(0, Math.min(most, deadline - Date.now()));

@@ -6,7 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { HealthzAnswer } from './healthz-answer.js';
 
 export interface HealthListenerSettings {
-  host: string;
+  /** Undefined: every interface, as Bolt's HTTP receiver listens (HTTP mode's /healthz while the start waits for Slack). */
+  host: string | undefined;
   port: number;
   /** How long the bot's thread has to give its answer. */
   answerWithinMs: number;

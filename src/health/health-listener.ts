@@ -18,11 +18,25 @@ export interface HealthListener {
   stop(): Promise<void>;
 }
 
+/** How a port that cannot be bound is said: what listens, and what to do. */
+export interface ListenerNamed {
+  what: string;
+  fix: string;
+}
+
+const socketModeHealthz: ListenerNamed = { what: "Socket Mode's /healthz", fix: 'set HEALTH_PORT to a free port. The bot runs on, but its health check fails until it can' };
+
 /**
- * Serves `answer()` on `port`. A port that cannot be bound (in use, not allowed) is a warning naming it and HEALTH_PORT,
- * not a failed start: the bot still works for Slack, and only its health check fails, which says why.
+ * Serves `answer()` on `port`. A port that cannot be bound (in use, not allowed) is a warning naming it and HEALTH_PORT
+ * (or as `named` says), not a failed start: the bot still works for Slack, and only its health check fails, which says why.
  */
-export function startHealthListener(port: number, answer: () => HealthzAnswer, logger: Logger, settings: Partial<HealthListenerSettings> = {}): HealthListener {
+export function startHealthListener(
+  port: number,
+  answer: () => HealthzAnswer,
+  logger: Logger,
+  settings: Partial<HealthListenerSettings> = {},
+  named: ListenerNamed = socketModeHealthz,
+): HealthListener {
   const workerSettings: HealthListenerSettings = { host: healthHost, port, answerWithinMs, ...settings };
   let bound: (port: number | undefined) => void = () => undefined;
   const boundPort = new Promise<number | undefined>((resolve) => (bound = resolve));
@@ -41,10 +55,7 @@ export function startHealthListener(port: number, answer: () => HealthzAnswer, l
     } else {
       stopping = true;
       bound(undefined);
-      logger.warn(
-        { port, code: message.refused },
-        `Socket Mode's /healthz cannot listen on ${healthHost}:${port} (${message.message}): set HEALTH_PORT to a free port. The bot runs on, but its health check fails until it can`,
-      );
+      logger.warn({ port, code: message.refused }, `${named.what} cannot listen on ${workerSettings.host ?? 'every interface'}:${port} (${message.message}): ${named.fix}`);
     }
   });
   return {
