@@ -50,6 +50,7 @@ import { LastingTrouble } from './slack/lasting-trouble.js';
 import { threadsBehind } from './slack/threads-behind.js';
 import { FailedTries } from './slack/failed-tries.js';
 import { SlackOutbox, type Redo } from './slack/outbox.js';
+import { carriedOverEvents, heldThenTakenEvent } from './slack/slack-held.js';
 import { incidentThread } from './slack/slack-refs.js';
 import { UploadsUnderWay } from './slack/uploads-under-way.js';
 import { readShownThrough, saveShownThrough, type ShownThrough } from './slack/shown-through.js';
@@ -80,6 +81,8 @@ export interface BotOptions {
   targets?: DatabaseTargets;
   /** The wait before each retry of a thread message Slack did not take, and of an incident's first message (tests shorten it). */
   slackRetryDelayMs?: (attempt: number) => number;
+  /** How late Slack must take a thread message for the journal to say it was held (slack-held.ts; tests shorten it). */
+  slackHeldLongMs?: number;
   /** How long after Slack refused a thread's messages for good that thread is tried again (tests shorten it). */
   slackKeptRetryMs?: number;
   /** The least time between two updates of the same Slack message (tests shorten it; see outbox.ts). */
@@ -253,6 +256,8 @@ export function createBot(options: BotOptions): Bot {
     failedTrySince: () => failedTries.failingSince(),
     dropped: (message) => journalSlack(notDeliveredEvent(message)),
     deliveredLate: (redo) => journalSlack(deliveredLateEvent(redo)),
+    heldThenTaken: (held) => journalSlack(heldThenTakenEvent(held)),
+    heldLongMs: options.slackHeldLongMs,
     showAgain: (redo) => showAgain(redo),
     keptRetryMs: options.slackKeptRetryMs,
     channelOf: (incident) => {
@@ -583,7 +588,10 @@ export function createBot(options: BotOptions): Bot {
       } finally {
         // Whatever went wrong above, nothing already committed is lost with the process.
         try {
-          saveCarryOver(config.stateDir, outbox.stop());
+          const carried = outbox.stop();
+          saveCarryOver(config.stateDir, carried);
+          // Each incident's postmortem says its thread was behind as the bot stopped, and that the next start shows the rest.
+          for (const event of carriedOverEvents(carried)) journalSlack(event);
         } catch (error) {
           logger.error({ err: error }, 'could not keep the undelivered Slack messages for the next start; the journal and the postmortem hold them');
         }

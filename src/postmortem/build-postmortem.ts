@@ -15,6 +15,7 @@ import { runDuration, runElapsed, stepDuration } from '../format-duration.js';
 import { sentFormOf } from '../commands/sent-form.js';
 import { sentFormWords } from './sent-form-words.js';
 import { lateDeliveries, undeliveredEntry } from './undelivered-messages.js';
+import { heldEntry } from './held-messages.js';
 import { between, cell, code, commentsInline, fence, formatDuration, fromSlackText, plain, shortExcerpt, utcClock, utcClockFrom, utcDay, utcStamp } from './markdown.js';
 import { acceptedNote, changedBeforeStopping, failedAtWords, passedCount, stepPassed } from '../engine/step-passed.js';
 import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
@@ -540,7 +541,10 @@ function timeline(
         : record.type === 'run.expired'
           ? expiredAt(state.runs.get(String(data.runId)), record.at)
           : record.at;
-    const entry = undeliveredEntry(record, state.runs.get(String(data?.runId)), late, runLabel) ?? timelineEntry(record, state, rootOf, started, refusals);
+    const entry =
+      undeliveredEntry(record, state.runs.get(String(data?.runId)), late, runLabel) ??
+      heldEntry(record, (runId) => state.runs.get(String(runId)), runLabel) ??
+      timelineEntry(record, state, rootOf, started, refusals);
     if (!entry) continue;
     // A line accepted as it read after it failed verification: shown, but not as verified fact. The mark ends the entry's
     // first line (a step's entry goes on with its command and output), so it stays on the line it is about.

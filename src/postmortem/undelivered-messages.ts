@@ -22,7 +22,7 @@ export function lateDeliveries(records: readonly JournalRecord[]): LateDeliverie
 }
 
 /** The message as the operator knows it: the run's message, its failure, the rollback offer… */
-function messageWords(data: Record<string, unknown>, run: Run | undefined, label: (run: Run) => string): string {
+export function messageWords(data: Record<string, unknown>, run: Run | undefined, label: (run: Run) => string): string {
   const runId = typeof data.runId === 'string' ? data.runId : undefined;
   const named = run ? `${label(run)} (\`${run.id}\`)` : runId ? `\`${plain(runId)}\`` : '';
   switch (data.what) {

@@ -43,6 +43,21 @@ export function redoKey(redo: Redo): string {
   return JSON.stringify([redo.what, redo.incident, redo.run ?? null]);
 }
 
+/**
+ * Past this, a thread message Slack took late is journaled (slack-held.ts): longer than pacing or a passing retry ever
+ * holds one, so the postmortem's timeline shows when the thread lagged behind what the bot did.
+ */
+export const heldLongMs = 60_000;
+
+/** A thread message Slack took only after holding it: what it was, and when it was queued and taken. */
+export interface HeldMessage {
+  incident: string;
+  label: string;
+  redo?: Redo;
+  queuedAt: number;
+  takenAt: number;
+}
+
 /** A message Slack refused for good, kept to show again; `token` when the token was why (any thread taking one ends it). */
 interface Kept {
   redo: Redo;
@@ -68,6 +83,8 @@ interface Delivery {
   earlierMayHaveLanded?: boolean;
   settle: (value: unknown) => void;
   redo?: Redo;
+  /** When it was queued (an update keeps the time of the update it replaced): how long its thread waited for it. */
+  queuedAt?: number;
   /** When Slack first failed to take it (from its first try), while it is retried. */
   failingSince?: number;
   /** When its first try began: a try Slack leaves unanswered counts as failing once it has waited `slowAfterMs`. */
@@ -100,6 +117,10 @@ export interface OutboxOptions {
   failedTrySince?: () => number | undefined;
   /** A message Slack refused for good, the first time it refused it (journaled: the postmortem says it never arrived). */
   dropped?: (message: DroppedMessage) => void;
+  /** A thread message Slack took more than heldLongMs after it was queued (an outage held it): journaled with both times. */
+  heldThenTaken?: (held: HeldMessage) => void;
+  /** How late a message Slack took must be to be heldThenTaken (default heldLongMs; tests shorten it). */
+  heldLongMs?: number;
   /** A message Slack refused for good, and took later: journaled as reaching the thread late. */
   deliveredLate?: (redo: Redo & { dropped: NonNullable<Redo['dropped']> }) => void;
   /** Shows a kept message again, from the state as it is now (the reporter's showAgain). */
@@ -187,7 +208,12 @@ export class SlackOutbox {
       // The newer update goes where the newest things go, at the end: what was queued before it still goes first, so
       // a message never shows a state from after a message posted below it.
       const replaced = replaceKey === undefined ? -1 : current.queue.findIndex((d) => d.replaceKey === replaceKey);
-      if (replaced >= 0) current.queue.splice(replaced, 1)[0]?.settle(undefined);
+      delivery.queuedAt = Date.now();
+      if (replaced >= 0) {
+        const older = current.queue.splice(replaced, 1)[0];
+        delivery.queuedAt = older?.queuedAt ?? delivery.queuedAt;
+        older?.settle(undefined);
+      }
       current.queue.push(delivery);
       if (existing) existing.wake?.();
       else {
@@ -356,6 +382,10 @@ export class SlackOutbox {
    */
   private taken(delivery: Delivery): void {
     if (delivery.upload) return;
+    const takenAt = Date.now();
+    if (delivery.queuedAt !== undefined && takenAt - delivery.queuedAt > (this.options.heldLongMs ?? heldLongMs)) {
+      this.options.heldThenTaken?.({ incident: delivery.incident, label: delivery.label, redo: delivery.redo, queuedAt: delivery.queuedAt, takenAt });
+    }
     if (delivery.redo) {
       const key = redoKey(delivery.redo);
       const kept = this.kept.get(key);

@@ -66,7 +66,7 @@ export async function startBot(
   env: Record<string, string> = {},
   clock?: () => Date,
   sweepMs?: number,
-  options: Pick<BotOptions, 'clientOptions' | 'slackRetryDelayMs' | 'slackKeptRetryMs' | 'slackUpdateIntervalMs' | 'targets' | 'startThreadsEarly' | 'journalWrite' | 'journalFilesSettledAt' | 'storageAnswerMs'> = {},
+  options: Pick<BotOptions, 'clientOptions' | 'slackRetryDelayMs' | 'slackHeldLongMs' | 'slackKeptRetryMs' | 'slackUpdateIntervalMs' | 'targets' | 'startThreadsEarly' | 'journalWrite' | 'journalFilesSettledAt' | 'storageAnswerMs'> = {},
 ): Promise<Harness> {
   withStandinPath();
   const config = loadConfig({
