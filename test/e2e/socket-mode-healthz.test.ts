@@ -1,6 +1,6 @@
 // The bot as a process in Socket Mode serves /healthz on 127.0.0.1 at HEALTH_PORT: 200 while connected, 503 with the
 // reason once the connection has been down longer than its grace (shortened here), 200 again once it is back; a
-// HEALTH_PORT another process holds is a warning naming it, not a failed start.
+// HEALTH_PORT another process holds is a warning naming it, not a failed start; a start waiting for Slack answers 503 saying so.
 import net from 'node:net';
 import { describe, it } from 'vitest';
 import { freePort } from '../helpers/main-process.js';
@@ -62,6 +62,21 @@ describe.concurrent("Socket Mode's /healthz", () => {
     await stage.socket.start();
     stage.slack.socketUrl = stage.socket.url;
     await bot.until('the connection again', () => stage.socket.connected, 90_000);
+    expect(await answered(bot, port, 200)).toEqual({ status: 200, body: { ok: true } });
+  });
+
+  it('answers 503 on HEALTH_PORT, saying it waits for Slack, while the start cannot reach Slack, and 200 once Slack answers and the bot connects', { timeout: 180_000 }, async (context) => {
+    const { expect } = context;
+    const stage = await socketModeStageFor(context);
+    const port = await freePort();
+    stage.slack.troubled = /^auth\.test$/;
+    stage.slack.lastingTrouble = { status: 500 };
+    const bot = startSocketModeBot(stage.checkout, stage.slack, { HEALTH_PORT: String(port) });
+    stage.bot = bot;
+    const waiting = await answered(bot, port, 503);
+    expect(waiting.body).toEqual({ ok: false, reason: expect.stringMatching(/^waiting for Slack, which could not be reached since \S+ \(\d+ tr(y|ies); last: Slack could not be reached to check the bot token: it answered HTTP 500 .*\): the bot takes no command or click until Slack answers; the terminal works meanwhile/) });
+    stage.slack.lastingTrouble = undefined;
+    await bot.until('the bot to connect', () => stage.socket.connected && bot.output().includes('databox-bot is running'), 90_000);
     expect(await answered(bot, port, 200)).toEqual({ status: 200, body: { ok: true } });
   });
 
