@@ -64,20 +64,19 @@ function blockPool(memoryLimit: string): string {
 }
 
 /**
- * utc_day(column): the UTC day of a date column's value, which the runbooks' SQL and day-counts count, keep and delete
- * by. CAST(… AS DATE) reads text only up to its date: '2026-11-01T23:30:00-05:00' would be 2026-11-01, where the same
- * time in a TIMESTAMPTZ is 2026-11-02. Text read as a TIMESTAMPTZ first falls on its UTC day (text without an offset is
- * read as UTC, its own date); text that is no timestamp (' 2026-11-01 ') as DATE reads it, or fails as it does. The
- * type is tested when the statement is bound, so a DATE column is cast as it is, its row groups still skipped by their
- * min/max (a TIMESTAMPTZ cast of every DATE took 580 ms on 3 million rows where that took 3 ms, DuckDB 1.5.6).
+ * source_day(column): the source's own day of a date column's value, which the runbooks' SQL and day-counts count, keep
+ * and delete by: the day a reload of the source (dlt, given a window of days) writes the row for. Text is read up to its
+ * date, the date written: '2026-11-14T19:00:00-05:00' is 2026-11-14, the source's local day, though it is 2026-11-15 in
+ * UTC (a day picked by UTC would delete the evening of the local day before, which a reload of the window does not load
+ * again). A TIMESTAMPTZ has lost its offset: its UTC day (TimeZone is UTC below) is all there is. DATE and TIMESTAMP
+ * columns keep their own date. A plain cast, so a DATE column's row groups are still skipped by their min/max.
  */
-const utcDayMacro = `CREATE OR REPLACE TEMP MACRO utc_day(value) AS
-  CASE WHEN typeof(value) = 'VARCHAR' THEN coalesce(CAST(TRY_CAST(value AS TIMESTAMPTZ) AS DATE), CAST(value AS DATE)) ELSE CAST(value AS DATE) END`;
+const sourceDayMacro = 'CREATE OR REPLACE TEMP MACRO source_day(value) AS CAST(value AS DATE)';
 
 /**
  * Days are UTC days everywhere in the bot (the window a backfill reloads, "today"): a TIMESTAMPTZ column cast to DATE
  * must not fall on the host's local day, which moves rows across a window's edge. Without the ICU extension DuckDB
- * has no time zones at all, so its casts are UTC already and the setting is not there to set. Defines utc_day too.
+ * has no time zones at all, so its casts are UTC already and the setting is not there to set. Defines source_day too.
  */
 export async function useUtcDays(connection: Pick<DuckDBConnection, 'run'>): Promise<void> {
   try {
@@ -87,7 +86,7 @@ export async function useUtcDays(connection: Pick<DuckDBConnection, 'run'>): Pro
       throw new Error(`could not set TimeZone = 'UTC', so days could not be counted as UTC days: ${(error as Error)?.message ?? error}`);
     }
   }
-  await connection.run(utcDayMacro);
+  await connection.run(sourceDayMacro);
 }
 
 /** `caps`: a read-only open's caps; by default the ones set on this thread. */

@@ -28,7 +28,7 @@ const viewSaid = (view: { over: string[]; definition: string }) =>
   view.over.length > 0 ? `a view over ${view.over.join(', ')}` : `a view (${view.definition.length > 200 ? `${view.definition.slice(0, 199)}…` : view.definition})`;
 
 /**
- * The setting a preview's SQL names `column` by (raw_date_column of "… utc_day({{source.raw_date_column}}) …"): the
+ * The setting a preview's SQL names `column` by (raw_date_column of "… source_day({{source.raw_date_column}}) …"): the
  * placeholder rendering to it, '' where none does (a name written in the SQL).
  */
 function settingNaming(sql: string, column: string, values: TemplateContext): string {

@@ -339,7 +339,7 @@ export class MotherDuckStandIn implements DatabaseTarget {
     if (!this.exists(this.database)) throw connectProblem(new Error(`Catalog Error: SET schema: No catalog + schema named "${this.database}" found.`), this.database, (text) => text);
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
-    // As the real target's connection is set up (not a statement it sends): UTC days, utc_day defined.
+    // As the real target's connection is set up (not a statement it sends): UTC days, source_day defined.
     await useUtcDays(connection);
     const session = new StandInSession(this, connection);
     await session.attachAll();

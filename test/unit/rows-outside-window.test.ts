@@ -54,6 +54,23 @@ describe('rows-outside-window', () => {
     expect(result.outputs).toMatchObject({ counts: { '2026-04-17': 90, '2026-04-21': 100 } });
   });
 
+  it('names the kept file holding rows of a day that lost them, to put them back from, where the recovery kept some', async () => {
+    const ctx = await database({ '2026-04-17': 90, '2026-04-21': 100 });
+    // As a DELETE by another day than the reload's left it: 10 rows of the day before kept with the window's, and gone.
+    const kept = path.join(ctx.stateDir, 'backups', 'dbx-1');
+    fs.mkdirSync(kept, { recursive: true });
+    const file = path.join(kept, 'raw_ebird.observations.2026-04-18_2026-04-20.20260425T080000Z.parquet');
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    await connection.run(`COPY (SELECT range AS id, DATE '2026-04-17' AS observation_date FROM range(10) UNION ALL SELECT range, DATE '2026-04-18' FROM range(5)) TO '${file}' (FORMAT parquet)`);
+    connection.closeSync();
+    instance.closeSync();
+    const result = await runRowsOutsideWindowStep({ ...step('2026-04-18', '2026-04-20', { '2026-04-17': 100, '2026-04-21': 100 }), keptIn: kept }, ctx);
+    expect(result.status).toBe('rows-gone');
+    expect(result.summary).toContain('Rows that were there before the recovery are gone from 2026-04-17, outside the window its reload loads again: the validation fails on it.');
+    expect(result.summary).toContain(`The recovery kept rows of those days before deleting them: 10 rows of 2026-04-17 in ${file}. Put the missing ones back from there`);
+  });
+
   it('says rows added on today or yesterday, still loading, without failing on them', async () => {
     const ctx = await database({ '2026-04-23': 100, '2026-04-25': 30 });
     const result = await runRowsOutsideWindowStep(step('2026-04-24', '2026-04-24', { '2026-04-23': 100, '2026-04-25': 20 }), ctx);

@@ -1,5 +1,5 @@
-// A text date column holding timestamps with an offset is counted, kept and deleted by their UTC day, as a TIMESTAMPTZ
-// is: the bundled backfill.yml on the engine, over a real DuckDB file whose raw dates are text.
+// A text date column holding timestamps with an offset is counted, kept and deleted by the date written in it (the
+// source's own day, the one its reload loads), not its UTC day: the bundled backfill.yml on the engine, over a real DuckDB file.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackfillDatabase, dayAfterTheData } from '../helpers/backfill-data.js';
@@ -22,27 +22,27 @@ async function sql(file: string, text: string): Promise<unknown[][]> {
   }
 }
 
-/**
- * The raw rows per UTC day, read as a TIMESTAMPTZ in UTC: what the bot must count, keep and delete by. DuckDB left to
- * itself casts the text to the date written in it.
- */
-async function utcDays(file: string): Promise<Record<string, number>> {
-  const rows = await sql(
-    file,
-    `SET TimeZone = 'UTC'; SELECT CAST(CAST(CAST(observation_date AS TIMESTAMPTZ) AS DATE) AS VARCHAR), count(*) FROM raw_usgs.daily_values GROUP BY 1`,
-  );
+/** The raw rows per day as the text writes it (its first ten characters): what the bot must count, keep and delete by. */
+async function writtenDays(file: string): Promise<Record<string, number>> {
+  const rows = await sql(file, 'SELECT left(observation_date, 10), count(*) FROM raw_usgs.daily_values GROUP BY 1');
   return Object.fromEntries(rows.map(([day, n]) => [String(day), Number(n)]));
 }
 
+/** The rows written on the evening of 2026-04-14 at 21:00 in UTC-5: 2026-04-15 in UTC, the day before in the source's. */
+async function eveningBefore(file: string): Promise<number> {
+  return Number((await sql(file, "SELECT count(*) FROM raw_usgs.daily_values WHERE observation_date = '2026-04-14T21:00:00-05:00'"))[0]?.[0]);
+}
+
 describe('raw dates written as text with a UTC offset', () => {
-  it('are counted, previewed, kept and deleted by their UTC day, as a TIMESTAMPTZ is, not by the date written', async () => {
+  it('are counted, previewed, kept and deleted by the date written, the source\'s day, not their UTC day', async () => {
     withStandinPath();
     const checkout = new Checkout();
     checkouts.push(checkout);
     const file = checkout.databasePath;
     await createBackfillDatabase(file, { lastDay: '2026-04-24', rowsPerDay: 1_000 });
     // 2026-04-15 loaded a tenth of its rows. Every row is then written as text in UTC-5: a quarter of each day's at
-    // 21:00 the evening before (the same UTC day), the rest at noon; one more written without an offset stays on its date.
+    // 21:00 the evening before (the same UTC day, the day before in the source's), the rest at noon; one more written
+    // without an offset stays on its date.
     await sql(
       file,
       `DELETE FROM raw_usgs.daily_values WHERE observation_date = DATE '2026-04-15' AND id % 10 <> 0;
@@ -51,10 +51,12 @@ describe('raw dates written as text with a UTC offset', () => {
               ELSE strftime(observation_date, '%Y-%m-%d') || 'T12:00:00-05:00' END AS observation_date) FROM raw_usgs.daily_values;
        INSERT INTO raw_usgs.daily_values (id, observation_date, species, how_many) VALUES (99999999, '2026-04-15T23:30:00', 's', 1)`,
     );
-    const before = await utcDays(file);
+    const before = await writtenDays(file);
+    const evening = await eveningBefore(file);
+    expect(evening).toBeGreaterThan(10);
     const onTheDay = before['2026-04-15'] as number;
-    expect(onTheDay).toBeGreaterThan(90);
-    expect(onTheDay).toBeLessThan(130);
+    expect(onTheDay).toBeGreaterThan(250);
+    expect(onTheDay).toBeLessThan(360);
 
     const { service } = openEngine(checkout.root, checkout.stateDir, quietReporter(), {}, undefined, dayAfterTheData());
     const params = { source: 'usgs', from: '2026-04-15', to: '2026-04-15' };
@@ -70,8 +72,10 @@ describe('raw dates written as text with a UTC offset', () => {
     const result = (id: string) => ran.results.find((r) => r.stepId === id);
     expect(result('keep_raw')?.outputs.rowCount).toBe(onTheDay);
     expect(result('delete_raw')?.outputs.rowCount).toBe(onTheDay);
-    // The rows of that UTC day are gone, and only those: the days either side are as they were.
-    const after = await utcDays(file);
+    // The rows written on that day are gone, and only those: the days either side are as they were, the evening of the
+    // day before (on 2026-04-15 in UTC) too, which a reload of 2026-04-15 would not load again.
+    expect(await eveningBefore(file)).toBe(evening);
+    const after = await writtenDays(file);
     expect(after['2026-04-15']).toBeUndefined();
     expect([after['2026-04-14'], after['2026-04-16']]).toEqual([before['2026-04-14'], before['2026-04-16']]);
   });

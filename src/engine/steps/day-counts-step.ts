@@ -115,13 +115,14 @@ const keyColumns = (key: string) => key.split(',').map((k) => k.trim()).filter(B
 
 /**
  * The rows per day, bound to (first day read before the window: the baseline's and the as many days before it, last day
- * read after the window); shown as is in plans and postmortems. By utc_day (duckdb/open.ts), as the runbooks keep and
- * delete a window's rows: text with an offset falls on its UTC day, as a TIMESTAMPTZ does.
+ * read after the window); shown as is in plans and postmortems. By source_day (duckdb/open.ts), as the runbooks keep and
+ * delete a window's rows and the reload loads them: text with an offset falls on the date written (the source's day), a
+ * TIMESTAMPTZ on its UTC day.
  */
 export function dayCountsSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'>): string {
-  return `SELECT CAST(utc_day(${step.dateColumn}) AS VARCHAR) AS day, COUNT(*) AS n
+  return `SELECT CAST(source_day(${step.dateColumn}) AS VARCHAR) AS day, COUNT(*) AS n
   FROM ${step.table}
- WHERE utc_day(${step.dateColumn}) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
+ WHERE source_day(${step.dateColumn}) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
  GROUP BY 1`;
 }
 
@@ -134,9 +135,9 @@ export function repeatedKeysSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'
   if (keys.length === 0) return '';
   const key = keys.length === 1 ? keys[0] : `(${keys.join(', ')})`;
   // A NULL key is no key: count(key) leaves it out, so it is never a repeat.
-  return `SELECT CAST(utc_day(${step.dateColumn}) AS VARCHAR) AS day, COUNT(${key}) - COUNT(DISTINCT ${key}) AS repeated
+  return `SELECT CAST(source_day(${step.dateColumn}) AS VARCHAR) AS day, COUNT(${key}) - COUNT(DISTINCT ${key}) AS repeated
   FROM ${step.table}
- WHERE utc_day(${step.dateColumn}) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE) AND hash(${keys.join(', ')}) % CAST($3 AS UBIGINT) = 0
+ WHERE source_day(${step.dateColumn}) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE) AND hash(${keys.join(', ')}) % CAST($3 AS UBIGINT) = 0
  GROUP BY 1`;
 }
 
@@ -148,7 +149,7 @@ export function repeatedKeysSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'
  */
 export function daySpanSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'>): string {
   const onADay = `d > DATE '-infinity' AND d <= CAST($1 AS DATE)`;
-  return `SELECT CAST(min(d) FILTER (WHERE ${onADay}) AS VARCHAR), CAST(max(d) FILTER (WHERE ${onADay}) AS VARCHAR), count(*) FILTER (WHERE d > CAST($1 AS DATE)), CAST(max(d) AS VARCHAR), count(*) FILTER (WHERE d = DATE '-infinity') FROM (SELECT utc_day(${step.dateColumn}) AS d FROM ${step.table})`;
+  return `SELECT CAST(min(d) FILTER (WHERE ${onADay}) AS VARCHAR), CAST(max(d) FILTER (WHERE ${onADay}) AS VARCHAR), count(*) FILTER (WHERE d > CAST($1 AS DATE)), CAST(max(d) AS VARCHAR), count(*) FILTER (WHERE d = DATE '-infinity') FROM (SELECT source_day(${step.dateColumn}) AS d FROM ${step.table})`;
 }
 
 /**

@@ -11,8 +11,8 @@ const loadColumn = '_dlt_load_id';
 export async function loadsOfDays(session: TargetSession, table: string, dateColumn: string, days: readonly string[]): Promise<Map<string, { load: string; rows: number }[]> | undefined> {
   if (!(await columnsOf(session, table)).includes(loadColumn)) return undefined;
   const { rows } = await session.run(
-    `SELECT CAST(utc_day(${dateColumn}) AS VARCHAR) AS day, CAST(${loadColumn} AS VARCHAR), count(*) AS n FROM ${table}
-      WHERE CAST(utc_day(${dateColumn}) AS VARCHAR) IN (SELECT unnest(string_split($1, ','))) GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2`,
+    `SELECT CAST(source_day(${dateColumn}) AS VARCHAR) AS day, CAST(${loadColumn} AS VARCHAR), count(*) AS n FROM ${table}
+      WHERE CAST(source_day(${dateColumn}) AS VARCHAR) IN (SELECT unnest(string_split($1, ','))) GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2`,
     [days.join(',')],
   );
   const loads = new Map<string, { load: string; rows: number }[]>();

@@ -25,9 +25,9 @@ export async function reloadRowsOutside(
 ): Promise<ReloadRowsOn[] | 'untold'> {
   if (!(await columnsOf(session, step.table)).includes(loadColumn)) return 'untold';
   const { rows } = await session.run(
-    `SELECT CAST(utc_day(${step.dateColumn}) AS VARCHAR) AS day, CAST(${loadColumn} AS VARCHAR) AS load, count(*) AS n FROM ${step.table}
-      WHERE CAST(utc_day(${step.dateColumn}) AS VARCHAR) IN ($1, $2)
-        AND ${loadColumn} IN (SELECT ${loadColumn} FROM ${step.table} WHERE utc_day(${step.dateColumn}) BETWEEN CAST($3 AS DATE) AND CAST($4 AS DATE))
+    `SELECT CAST(source_day(${step.dateColumn}) AS VARCHAR) AS day, CAST(${loadColumn} AS VARCHAR) AS load, count(*) AS n FROM ${step.table}
+      WHERE CAST(source_day(${step.dateColumn}) AS VARCHAR) IN ($1, $2)
+        AND ${loadColumn} IN (SELECT ${loadColumn} FROM ${step.table} WHERE source_day(${step.dateColumn}) BETWEEN CAST($3 AS DATE) AND CAST($4 AS DATE))
       GROUP BY 1, 2 ORDER BY 1, 2`,
     [days[0] ?? '', days[1] ?? '', step.from, step.to],
   );

@@ -48,8 +48,8 @@ export async function reloadSpill(session: TargetSession, window: { table: strin
   );
   if (loads.length === 0) return undefined;
   const days = [dayBefore(settings.from), dayAfter(settings.to)];
-  const where = `utc_day(${settings.dateColumn}) IN (${days.map((d) => `DATE ${sqlString(d)}`).join(', ')}) AND CAST(${loadColumn} AS VARCHAR) IN (${loads.map((l) => sqlString(String(l[0]))).join(', ')})`;
-  const { rows } = await session.run(`SELECT CAST(utc_day(${settings.dateColumn}) AS VARCHAR), CAST(${loadColumn} AS VARCHAR), count(*) FROM ${window.table} WHERE ${where} GROUP BY 1, 2 ORDER BY 1, 2`);
+  const where = `source_day(${settings.dateColumn}) IN (${days.map((d) => `DATE ${sqlString(d)}`).join(', ')}) AND CAST(${loadColumn} AS VARCHAR) IN (${loads.map((l) => sqlString(String(l[0]))).join(', ')})`;
+  const { rows } = await session.run(`SELECT CAST(source_day(${settings.dateColumn}) AS VARCHAR), CAST(${loadColumn} AS VARCHAR), count(*) FROM ${window.table} WHERE ${where} GROUP BY 1, 2 ORDER BY 1, 2`);
   const byDay = new Map<string, ReloadRowsOn>();
   for (const [day, load, n] of rows) {
     const on = byDay.get(String(day)) ?? { day: String(day), rows: 0, loads: [] };

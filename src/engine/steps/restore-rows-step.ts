@@ -354,7 +354,7 @@ export const restoreRowsStepKind = defineStepKind({
           `INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet('${rel(step.from)}')`,
           ...(step.replace.reloadRowsAround
             ? [
-                `DELETE FROM ${step.table} WHERE utc_day(${step.replace.reloadRowsAround.dateColumn}) IN (<day before>, <day after>) AND _dlt_load_id IN (<the reload's: in the window, not the kept rows'>)  -- kept first in '${rel(step.replace.reloadRowsAround.keepTo)}', compared again`,
+                `DELETE FROM ${step.table} WHERE source_day(${step.replace.reloadRowsAround.dateColumn}) IN (<day before>, <day after>) AND _dlt_load_id IN (<the reload's: in the window, not the kept rows'>)  -- kept first in '${rel(step.replace.reloadRowsAround.keepTo)}', compared again`,
               ]
             : []),
         ].join('\n')

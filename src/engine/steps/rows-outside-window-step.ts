@@ -1,5 +1,6 @@
 // The rows-outside-window step kind: a table's rows on the day before and the day after a window, against the recovery plan's counts of them before it changed anything.
 import { z } from 'zod';
+import { keptRowsOn, keptRowsSaid, type KeptRowsOn } from './kept-rows-on.js';
 import type { TargetSession } from '../../database/target.js';
 import { didYouMean } from '../../runbook/did-you-mean.js';
 import { stepCommon, stepId, template } from '../../runbook/step-common.js';
@@ -29,6 +30,11 @@ const schema = z.strictObject({
   countedBefore: z.strictObject({ dayBefore: stepId, dayAfter: stepId }),
   /** The command that diagnoses the source again (`from=… to=…` appended) and the most days a window may have. */
   diagnoseAgain: z.strictObject({ command: template, maxDays: z.number().int().positive() }).optional(),
+  /**
+   * The folder the recovery kept the rows it deleted in: a day outside the window that lost rows is said with the kept
+   * files holding rows of it (the ones to put them back from), or that none does.
+   */
+  keptIn: template.optional(),
 });
 
 export type RowsOutsideWindowStep = z.output<typeof schema> &
@@ -37,11 +43,11 @@ export type RowsOutsideWindowStep = z.output<typeof schema> &
     before?: Record<string, number>;
   };
 
-/** The rows per day on the two days, bound to (the day before the window, the day after it); by utc_day, as day-counts counts. */
+/** The rows per day on the two days, bound to (the day before the window, the day after it); by source_day, as day-counts counts. */
 export function outsideCountsSql(step: Pick<RowsOutsideWindowStep, 'table' | 'dateColumn'>): string {
-  return `SELECT CAST(utc_day(${step.dateColumn}) AS VARCHAR) AS day, COUNT(*) AS n
+  return `SELECT CAST(source_day(${step.dateColumn}) AS VARCHAR) AS day, COUNT(*) AS n
   FROM ${step.table}
- WHERE utc_day(${step.dateColumn}) IN (CAST($1 AS DATE), CAST($2 AS DATE))
+ WHERE source_day(${step.dateColumn}) IN (CAST($1 AS DATE), CAST($2 AS DATE))
  GROUP BY 1`;
 }
 
@@ -65,6 +71,7 @@ export async function runRowsOutsideWindowStep(step: RowsOutsideWindowStep, ctx:
   let counted = new Map<string, number>();
   let byReload: ReloadRowsOn[] = [];
   let loadsUntold = false;
+  let kept: KeptRowsOn[] = [];
   const explain = (error: Error, session: TargetSession) => explainCountFailure(session, step, target.label, error, target.name === 'local');
   const query = await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs, explain }, async (session, _fail, queryStarted) => {
     counted = new Map((await session.run(outsideCountsSql(step), [...days])).rows.map((row) => [String(row[0]), Number(row[1])]));
@@ -74,6 +81,8 @@ export async function runRowsOutsideWindowStep(step: RowsOutsideWindowStep, ctx:
       loadsUntold = found === 'untold';
       byReload = found === 'untold' ? [] : found;
     }
+    const lost = days.filter((day) => (counted.get(day) ?? 0) < (step.before?.[day] ?? 0));
+    if (step.keptIn && lost.length > 0) kept = await keptRowsOn(session, { folder: step.keptIn, table, dateColumn: step.dateColumn }, lost);
     return { status: 'ok', summary: '', durationMs: elapsedSince(queryStarted), outputs: {} };
   });
   if (query.status !== 'ok') return query;
@@ -104,9 +113,14 @@ export async function runRowsOutsideWindowStep(step: RowsOutsideWindowStep, ctx:
   const rollbackThere = loadsUntold
     ? `${table} has no _dlt_load_id column, so its rollback cannot tell the rows the reload wrote on those days from the others there and leaves them all`
     : 'its rollback takes out, kept first, the rows there of the dlt loads that wrote the window (by _dlt_load_id) and leaves the others';
+  const gone = held.filter((c) => c.now < c.then);
+  const goneSaid =
+    gone.length > 0
+      ? `Rows that were there before the recovery are gone from ${gone.map((c) => c.day).join(' and ')}, outside the window its reload loads again: the validation fails on it. ${keptRowsSaid(table, gone.map((c) => c.day), kept, step.keptIn)} `
+      : '';
   const summary =
-    `${counts}${byLoad}` +
-    `The recovery kept, deleted and restated the window only: what the reload (or a load since) wrote on those days was not kept, is in no mart it restated (a source working in local time writes the hours either side of the window into those days, in UTC); ${rollbackThere}; ${takeIn}`;
+    `${counts}${byLoad}${goneSaid}` +
+    `The recovery kept, deleted and restated the window only: what the reload (or a load since) wrote on those days was not kept, is in no mart it restated (a source working in local time into a TIMESTAMPTZ column writes the hours either side of the window into those days, in UTC); ${rollbackThere}; ${takeIn}`;
   if (byReload.length > 0) return result('rows-added', summary);
   if (held.length === 0) return result('ok', summary);
   return result(added.length > 0 ? 'rows-added' : 'rows-gone', summary);
@@ -140,6 +154,7 @@ export const rowsOutsideWindowStepKind = defineStepKind({
     { at: ['from'], template: step.from, as: 'text' },
     { at: ['to'], template: step.to, as: 'text' },
     ...(step.diagnoseAgain ? [{ at: ['diagnoseAgain', 'command'], template: step.diagnoseAgain.command, as: 'text' as const }] : []),
+    ...(step.keptIn ? [{ at: ['keptIn'], template: step.keptIn, as: 'text' as const }] : []),
   ],
   references: countedBeforeProblems,
   resolve: (step, tools) => {
@@ -152,6 +167,7 @@ export const rowsOutsideWindowStepKind = defineStepKind({
       from,
       to,
       ...(step.diagnoseAgain ? { diagnoseAgain: { ...step.diagnoseAgain, command: tools.text(step.diagnoseAgain.command) } } : {}),
+      ...(step.keptIn ? { keptIn: tools.text(step.keptIn) } : {}),
       ...(before ? { before } : {}),
     };
   },

@@ -1,6 +1,6 @@
 // A date column of a type DuckDB cannot read a day from (epoch seconds in a BIGINT): said as the runbook setting to correct, not as DuckDB's cast error.
 
-/** The types a day is read from (utc_day in src/duckdb/open.ts): what the setting naming the column must name. */
+/** The types a day is read from (source_day in src/duckdb/open.ts): what the setting naming the column must name. */
 const datedTypes = 'a DATE, TIMESTAMP or TIMESTAMPTZ column, or a text column of dates';
 
 /** DuckDB's error casting a column of such a type to DATE: the type and the column, or undefined for any other error. */
