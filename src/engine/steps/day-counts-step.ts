@@ -111,6 +111,22 @@ export function repeatsSampleEvery(largestDay: number, exactUpTo: number): numbe
   return Math.max(1, Math.ceil(largestDay / exactUpTo));
 }
 
+/** Under this share of its usual rows, a day next to a bad one is short too (see markShortNextToBadDays). */
+const shortNextToBadBelow = 0.9;
+
+/**
+ * A day counted by UTC that the source keeps in its own zone (a TIMESTAMPTZ, whose offset is lost): a local day lost
+ * whole is a UTC day short or zero and the first or last hours of the UTC day next to it, which the usual shortBelow
+ * calls normal (95 of 120 rows). A normal day next to a zero, low or short one, under 90% of its usual rows, is short.
+ */
+function markShortNextToBadDays(days: DayCount[], usualOn: (day: string) => number): void {
+  const badNow = new Set(days.filter((d) => d.verdict === 'zero' || d.verdict === 'low' || d.verdict === 'short').map((d) => d.day));
+  for (const [i, d] of days.entries()) {
+    const nextToBad = badNow.has(days[i - 1]?.day ?? '') || badNow.has(days[i + 1]?.day ?? '');
+    if (d.verdict === 'normal' && nextToBad && d.count < usualOn(d.day) * shortNextToBadBelow) d.verdict = 'short';
+  }
+}
+
 const keyColumns = (key: string) => key.split(',').map((k) => k.trim()).filter(Boolean).map(quoteIdentifier);
 
 /**
@@ -367,6 +383,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     const verdict = judged === 'normal' && repeated > 0 ? 'duplicates' : twice ? 'doubled' : judged;
     days.push(keyed ? { day, count, verdict, repeated } : { day, count, verdict });
   }
+  markShortNextToBadDays(days, (day) => usual(day).usual);
   const complete = days.filter((d) => d.verdict !== 'incomplete');
   const judgedDays = complete.filter((d) => d.verdict !== 'before-first-row');
   const unjudgedBefore = complete.length - judgedDays.length;
