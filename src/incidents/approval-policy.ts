@@ -5,6 +5,8 @@ import { interruptedWhy, type Run } from './state.js';
 import { endedWords } from './run-label.js';
 import { asSentence, expiredWhatNow } from './outdated-what-now.js';
 import { couldBeSamePerson, samePerson } from './same-person.js';
+import { cli } from '../commands/terminal-commands.js';
+import { planOfferCommand } from './plan-offer.js';
 
 export interface ApprovalPolicy {
   allowSelfApproval: boolean;
@@ -50,7 +52,7 @@ export type ChangedSince = Pick<Run, 'id' | 'title'> & { whatNow?: string };
  * later change had voided first (recorded at its expiry, or `changedSince` for one not yet marked expired) is told so
  * and what to do instead, as its message says: proposing it again would only make it again over that change.
  */
-function expiredSaid(run: Run, now: Date, changedSince?: ChangedSince): string {
+function expiredSaid(run: Run, now: Date, changedSince?: ChangedSince, atTerminal = false): string {
   const at = atUtc(run.expiresAt ?? run.proposedAt, now.toISOString());
   const voidedBy = run.outdatedBy ?? changedSince?.id;
   if (voidedBy) {
@@ -58,41 +60,55 @@ function expiredSaid(run: Run, now: Date, changedSince?: ChangedSince): string {
     const whatNow = run.outdatedWhatNow ?? changedSince?.whatNow ?? expiredWhatNow(run);
     return `this plan can no longer be approved: ${which} changed its database after it was made, and it expired ${at} too; nothing of it ran. ${asSentence(whatNow)}`;
   }
-  return `this plan expired ${at}; ${proposeAgain(run)}`;
+  return `this plan expired ${at}; ${proposeAgain(run, { atTerminal })}`;
 }
 
+/** Whether an actor acts at a terminal (a typed name): told the CLI's commands there, never a Slack button to click. */
+const atTerminalOf = (actor: string | undefined): boolean => actor?.startsWith('terminal:') === true;
+
 /**
- * How to propose a plan that did not run again: the verdict's button for its path, or the rollback's own button, in the
- * incident's thread; with `typed`, a path's command from the verdict too.
+ * How to propose a plan that did not run again: in Slack, the verdict's button for its path, or the rollback's own
+ * button, in the incident's thread (with `typed`, a path's command from the verdict too); at a terminal, the CLI's own
+ * command, as README "From a terminal" promises.
  */
-function proposeAgain(run: Run, { typed = false } = {}): string {
+function proposeAgain(run: Run, { typed = false, atTerminal = false } = {}): string {
+  if (atTerminal) return proposeAgainAtTerminal(run);
   if (run.kind === 'rollback' && run.rollbackOf) return `propose it again with the Roll back… button under plan ${run.rollbackOf} in the thread of incident ${run.incidentId}`;
   if (!run.pathId) return `propose it again from the thread of incident ${run.incidentId}`;
   const orTyped = typed ? `, or type its command from the verdict's "Or type" line` : '';
   return `propose it again with the verdict's Path ${run.pathId.toUpperCase()} button in the thread of incident ${run.incidentId}${orTyped} (or diagnose again, when the verdict is old)`;
 }
 
+/** The CLI command that proposes the plan again: a rollback's, or its path's recover with the parameters it was made with. */
+function proposeAgainAtTerminal(run: Run): string {
+  if (run.kind === 'rollback' && run.rollbackOf) return `propose it again: \`${cli} rollback ${run.rollbackOf}\``;
+  if (!run.pathId) return `propose it again in incident ${run.incidentId}`;
+  const recover = planOfferCommand({ scenario: run.scenario ?? '…', path: run.pathId, params: run.params, incident: run.incidentId });
+  return `propose it again: \`${cli} ${recover}\` (or diagnose again, when the verdict is old)`;
+}
+
 /**
  * Why a run cannot be approved or rejected now: it was decided, expired, was interrupted, or is no plan at all. To
  * whoever decided it (`clicker`: a second click of theirs), it says so, not as someone else's decision. An interrupted
  * one is told as its thread tells it (what to do about what it may have changed); `changedSince`: a plan that changed
- * its database after it was made.
+ * its database after it was made. `atTerminal`: said at a terminal (a typed name's click), whose advice names the CLI's
+ * commands rather than Slack's buttons.
  */
-export function notPending(run: Run, clicker?: string, changedSince?: ChangedSince, asked?: 'approve' | 'reject', now = new Date()): Said {
+export function notPending(run: Run, clicker?: string, changedSince?: ChangedSince, asked?: 'approve' | 'reject', now = new Date(), atTerminal = atTerminalOf(clicker)): Said {
   if (!run.needsApproval) return said`${run.id} is a ${run.kind}, which runs without an approval: only a plan waiting for one can be approved or rejected`;
   if (clicker !== undefined && clicker === run.decidedBy && (run.status === 'rejected' || (run.decidedAt && run.status !== 'expired' && run.status !== 'interrupted'))) {
     const verb = run.status === 'rejected' ? 'rejected' : 'approved';
     // Why a Reject after one's own approval does nothing is said to a Reject click only: to a second Approve it is noise.
-    const after = run.status === 'rejected' ? ` (nothing of it ran): to run it, ${proposeAgain(run, { typed: true })}` : asked === 'reject' ? ' (a plan once approved is not stopped by Reject: its rollback undoes what it changed)' : '';
+    const after = run.status === 'rejected' ? ` (nothing of it ran): to run it, ${proposeAgain(run, { typed: true, atTerminal })}` : asked === 'reject' ? ' (a plan once approved is not stopped by Reject: its rollback undoes what it changed)' : '';
     // What became of it since is said to its approver as to anyone else: running, or how it ended.
     const since = run.status === 'rejected' ? '' : sinceApproved(run);
     return said`this plan was already ${verb} at ${utcTime(run.decidedAt ?? run.proposedAt)}, by the same person asking again now${since}; nothing more was done${after}`;
   }
   switch (run.status) {
     case 'rejected':
-      return said`this plan was already rejected by ${person(run.decidedBy)} at ${utcTime(run.decidedAt ?? run.proposedAt)}, and nothing of it ran: to run it, ${proposeAgain(run, { typed: true })}`;
+      return said`this plan was already rejected by ${person(run.decidedBy)} at ${utcTime(run.decidedAt ?? run.proposedAt)}, and nothing of it ran: to run it, ${proposeAgain(run, { typed: true, atTerminal })}`;
     case 'expired':
-      return [expiredSaid(run, now, changedSince)];
+      return [expiredSaid(run, now, changedSince, atTerminal)];
     case 'interrupted':
       return ['this plan was interrupted: ', ...interruptedWhy(run, changedSince)];
     default:
@@ -146,7 +162,7 @@ export function checkApproval(run: Run, actor: string, hash: string, now: Date, 
   if (hash !== run.hash) return { ok: false, reason: said`this button belongs to a different version of the plan; nothing was run` };
   if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor, changedSince, 'approve', now) };
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {
-    return { ok: false, reason: [expiredSaid(run, now, changedSince)], expired: true };
+    return { ok: false, reason: [expiredSaid(run, now, changedSince, atTerminalOf(actor))], expired: true };
   }
   if (run.needsTeammate && couldBeSamePerson(actor, run.requestedBy) && !policy.allowSelfApproval) {
     const spelling = actor === run.requestedBy ? [] : said` (${person(actor)} is another spelling of ${person(run.requestedBy)}, who requested it)`;

@@ -46,6 +46,8 @@ export interface Run {
   id: string;
   incidentId: string;
   kind: RunKind;
+  /** Its incident's scenario, which the command that proposes it again names (set as it is read from the journal). */
+  scenario?: string;
   pathId?: string;
   title: string;
   steps: ResolvedStep[];
@@ -362,6 +364,7 @@ export class IncidentState {
           // Journals from before the runbook could ask for a teammate decided it by destructive steps alone.
           needsTeammate: data.run.needsTeammate ?? data.run.destructive === true,
           incidentId: incident.id,
+          scenario: incident.scenario,
           requestedBy: record.actor ?? 'unknown',
           proposedAt: record.at,
           status: 'pending',

@@ -493,7 +493,7 @@ class ConsoleSession {
         // Said before any hash is compared: a plan that ran, or a diagnosis, is not "still waiting" for a better one. On
         // the record under the approver named, who was refused, as a refusal by the policy is.
         if (run.status !== 'pending' || !run.needsApproval) {
-          const reason = renderSaid(notPending(run));
+          const reason = renderSaid(notPending(run, undefined, undefined, undefined, this.clock(), true));
           this.service.refuseDecision(run.id, this.options.approver ? `terminal:${this.options.approver}` : this.requester, reason, verb);
           throw new UserError(`refused: ${reason}; nothing was run.`);
         }

@@ -33,6 +33,22 @@ describe('a click on a plan already rejected', () => {
   });
 });
 
+describe('an approve typed at a terminal on a plan already rejected (a reject won the race)', () => {
+  const rejected = plan({ scenario: 'duckdb', pathId: 'b', params: { backup: '/srv/backups/databox.duckdb' }, status: 'rejected', decidedBy: 'terminal:carol', decidedAt: '2026-12-05T11:41:00.000Z' });
+  it("names the CLI's recover command with the plan's parameters, not the verdict's button", () => {
+    expect(reasonOf(checkApproval(rejected, 'terminal:bob', hash, now, policy))).toBe(
+      `this plan was already rejected by terminal:carol at 11:41 UTC, and nothing of it ran: to run it, propose it again: \`npm run --silent cli -- recover duckdb path=b backup=/srv/backups/databox.duckdb incident=${incident}\` (or diagnose again, when the verdict is old)`,
+    );
+  });
+  it("names the CLI's rollback command for a rollback, and for one expired too", () => {
+    const rollback = plan({ kind: 'rollback', pathId: undefined, rollbackOf: `${incident}/1`, status: 'rejected', decidedBy: 'terminal:carol', decidedAt: '2026-12-05T11:41:00.000Z' });
+    expect(reasonOf(checkApproval(rollback, 'terminal:bob', hash, now, policy))).toMatch(/: to run it, propose it again: `npm run --silent cli -- rollback dbx-20261205-0a1b\/1`$/);
+    const expired = plan({ kind: 'rollback', pathId: undefined, rollbackOf: `${incident}/1`, expiresAt: '2026-12-05T11:45:00.000Z' });
+    expect(reasonOf(checkApproval(expired, 'terminal:bob', hash, now, policy))).toBe('this plan expired at 11:45 UTC; propose it again: `npm run --silent cli -- rollback dbx-20261205-0a1b/1`');
+    expect(reasonOf(checkApproval(expired, 'U0TEAMMATE', hash, now, policy))).toContain('Roll back… button');
+  });
+});
+
 describe('a Reject on a plan another plan made no longer approvable', () => {
   it('is refused as moot, saying why it could not run and what to do instead', () => {
     const decision = checkRejection(plan(), 'U0OPERATOR', hash, now, policy, { id: `${incident}/3`, title: 'Path A: Rebuild from raw dlt state', whatNow: 'diagnose again and propose a new plan' });
