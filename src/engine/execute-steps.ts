@@ -3,7 +3,7 @@ import { parseDuration } from '../config.js';
 import { holds } from './conditions.js';
 import { skippedOnCondition } from './skipped-why.js';
 import { waitUntil } from './wait-until.js';
-import { stepPassed } from './step-passed.js';
+import { notStartedStatus, stepPassed } from './step-passed.js';
 import { stopReason } from './stop-reason.js';
 import type { StepRunContext } from './steps/context.js';
 import { stepKind } from './steps/index.js';
@@ -16,7 +16,11 @@ import { filesLeft, filesNotThereYet } from './files-left.js';
  * stop (Ctrl-C, the bot stopping) that cut it short or a restart that found it cut short.
  */
 export const engineStatuses = ['skipped', 'failed', 'timeout', 'interrupted'] as const;
-type EngineStatus = (typeof engineStatuses)[number];
+/**
+ * Besides those, a step a stop came before is recorded as not started: never a status a runbook names, since a run cut
+ * short draws no verdict and offers no follow-up, and nothing of it is rolled back.
+ */
+type EngineStatus = (typeof engineStatuses)[number] | typeof notStartedStatus;
 const engineResult = (status: EngineStatus, summary: string, durationMs = 0): StepResult => ({ status, summary, durationMs, outputs: {} });
 
 export interface StepObserver {
@@ -103,7 +107,8 @@ export async function executeSteps(
     let result: StepResult;
     if (ctx.signal?.aborted) {
       cutShort = true;
-      result = engineResult('failed', `not started: ${stopReason(ctx.signal)}`);
+      // Recorded, so the run shows every step, as not started: it neither failed nor found anything.
+      result = engineResult('not-started', `not started: ${stopReason(ctx.signal)}`);
     } else if (step.onlyIf && !holds(step.onlyIf, statuses)) {
       result = engineResult('skipped', skippedOnCondition(step.onlyIf, steps.map((s) => s.id), statuses));
     } else {

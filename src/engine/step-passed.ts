@@ -7,18 +7,34 @@ export interface StepAcceptance {
   acceptStatuses: readonly string[];
 }
 
-/** How a finished step reads: passed (ok), skipped, accepted (a status the runbook lets pass) or failed. */
-export type StepOutcome = 'passed' | 'skipped' | 'accepted' | 'failed';
+/**
+ * How a finished step reads: passed (ok), skipped, accepted (a status the runbook lets pass), failed, or not started
+ * (a stop came before it began: it did not pass, but neither did it fail or find anything).
+ */
+export type StepOutcome = 'passed' | 'skipped' | 'accepted' | 'failed' | 'not-started';
 
 export function stepOutcome(step: StepAcceptance | undefined, status: string): StepOutcome {
   if (status === 'ok') return 'passed';
   if (status === 'skipped') return 'skipped';
+  if (status === notStartedStatus) return 'not-started';
   return step?.acceptStatuses.includes(status) ? 'accepted' : 'failed';
 }
 
+/** The engine's status for a step a stop came before (Ctrl-C, the bot stopping): on the record, said "not started". */
+export const notStartedStatus = 'not-started';
+
+/** A step's status as people read it: "not started" in words, every other status as it is recorded. */
+export const statusSaid = (status: string): string => (status === notStartedStatus ? 'not started' : status);
+
 /** True when the step does not fail its run: ok, skipped (its condition did not hold), or an accepted status. */
 export function stepPassed(step: StepAcceptance | undefined, status: string): boolean {
-  return stepOutcome(step, status) !== 'failed';
+  const outcome = stepOutcome(step, status);
+  return outcome === 'passed' || outcome === 'skipped' || outcome === 'accepted';
+}
+
+/** The results of the steps a stop came before: listed as not started, never among the failures. */
+export function notStartedResults<R extends { status: string }>(results: readonly R[]): R[] {
+  return results.filter((r) => r.status === notStartedStatus);
 }
 
 /** The first result of a run whose step did not pass, if any. */
@@ -31,11 +47,12 @@ export function firstFailure<R extends { stepId: string; status: string }>(
 
 /**
  * The results that did not pass besides the first (a validation runs every check): each is news of its own, which the
- * first failure's headline alone hides (the mart's count low, and the raw day emptied beside it).
+ * first failure's headline alone hides (the mart's count low, and the raw day emptied beside it). A step a stop came
+ * before did not fail: notStartedResults lists those.
  */
 export function otherFailures<R extends { stepId: string; status: string }>(steps: readonly (StepAcceptance & { id: string })[], results: readonly R[]): R[] {
   const first = firstFailure(steps, results);
-  return results.filter((r) => r !== first && !stepPassed(steps.find((s) => s.id === r.stepId), r.status));
+  return results.filter((r) => r !== first && r.status !== notStartedStatus && !stepPassed(steps.find((s) => s.id === r.stepId), r.status));
 }
 
 /**
@@ -93,7 +110,7 @@ export function changedBeforeStopping<R extends { stepId: string; status: string
     // A step known to have changed nothing (a move not done, rows kept only in a file, a schedule start that found each
     // already RUNNING), whether it failed or completed: only an end nobody can tell (unknown) may have changed something.
     // Nor one whose outputs say it stopped before changing anything, as its kind reads them (partWay).
-    if (!step || !changesData(step) || r.status === 'skipped' || (r.untouched && r.status !== 'unknown') || partWayChangedNothing(step.kind, r)) return [];
+    if (!step || !changesData(step) || r.status === 'skipped' || r.status === notStartedStatus || (r.untouched && r.status !== 'unknown') || partWayChangedNothing(step.kind, r)) return [];
     const summary = `${r.summary}${keptFirstIn(step, steps, results)}`;
     const kind = (stepKinds as readonly AnyStepKind[]).find((k) => k.kind === step.kind);
     // What it changes, where that is not the plan's database (Dagster's schedules).
@@ -150,8 +167,9 @@ export function passedCount(steps: readonly (StepAcceptance & { id: string })[],
   const outcomes = results.map((r) => stepOutcome(steps.find((s) => s.id === r.stepId), r.status));
   const skipped = outcomes.filter((o) => o === 'skipped').length;
   const passed = outcomes.filter((o) => o === 'passed' || o === 'accepted').length;
-  const failed = outcomes.length - skipped - passed;
-  return `${passed} step${passed === 1 ? '' : 's'} passed${skipped > 0 ? `, ${skipped} skipped (each says why)` : ''}${failed > 0 ? `, ${failed} did not` : ''}`;
+  const notStarted = outcomes.filter((o) => o === 'not-started').length;
+  const failed = outcomes.length - skipped - passed - notStarted;
+  return `${passed} step${passed === 1 ? '' : 's'} passed${skipped > 0 ? `, ${skipped} skipped (each says why)` : ''}${failed > 0 ? `, ${failed} did not` : ''}${notStarted > 0 ? `, ${notStarted} not started` : ''}`;
 }
 
 /** Statuses that are what a check hopes to find, not a problem it lets pass: no note is needed to read them as a pass. */

@@ -10,7 +10,7 @@ import type { RunbookChanged } from './runbook-changed.js';
 import { runbookChangedOf } from './runbook-changed-record.js';
 import { waitingRunbookChangedOf, waitingRunbookChangedType, type WaitingRunbookChanged } from './waiting-runbook-changed.js';
 import { renderSaid, type Said } from '../said.js';
-import { changesData, writesOnlyBeside } from '../engine/step-passed.js';
+import { changesData, notStartedStatus, writesOnlyBeside } from '../engine/step-passed.js';
 import { mayHaveChanged } from '../engine/may-have-changed.js';
 
 /** Who the journal names for what the bot does by itself. */
@@ -239,6 +239,16 @@ function identityIn(data: Record<string, unknown>): ProcessIdentity {
   return { pid: data.pid as number, start: text(data.start), boot: text(data.boot), host: text(data.host) };
 }
 
+/**
+ * A step's result as this version reads it: journals from before steps a stop came before were recorded as not started
+ * said so as a failure that took no time and whose summary begins "not started: " (without `untouched`, which marks a
+ * refusal to start, a real failure); read as not started, the line itself is left as written.
+ */
+function asRecordedBefore(result: StepRecord): StepRecord {
+  const stoppedBefore = result.status === 'failed' && !result.untouched && result.durationMs === 0 && result.summary?.startsWith('not started: ');
+  return stoppedBefore ? { ...result, status: notStartedStatus } : result;
+}
+
 /** A run.finished line's reason: `reasonSaid` when it names people (kept as data), else the plain `reason`. */
 function endReasonOf(data: Record<string, any>): { endReason?: Said } {
   if (Array.isArray(data.reasonSaid)) return { endReason: data.reasonSaid as Said };
@@ -453,7 +463,7 @@ export class IncidentState {
       case 'step.finished':
         // A line with no result (hand-written) adds none: every reader of results takes each to be one.
         if (run && typeof data.result === 'object' && data.result !== null) {
-          run.results.push(data.result as StepRecord);
+          run.results.push(asRecordedBefore(data.result as StepRecord));
           run.inFlight = undefined;
         }
         break;

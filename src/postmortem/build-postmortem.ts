@@ -17,7 +17,7 @@ import { sentFormWords } from './sent-form-words.js';
 import { lateDeliveries, undeliveredEntry } from './undelivered-messages.js';
 import { heldEntry } from './held-messages.js';
 import { between, cell, code, commentsInline, fence, formatDuration, fromSlackText, plain, shortExcerpt, utcClock, utcClockFrom, utcDay, utcStamp } from './markdown.js';
-import { acceptedNote, changedBeforeStopping, failedAtWords, passedCount, stepPassed } from '../engine/step-passed.js';
+import { acceptedNote, changedBeforeStopping, failedAtWords, passedCount, statusSaid, stepPassed } from '../engine/step-passed.js';
 import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
 import { leftoverClonesLines } from './leftover-clones.js';
 import { keptOnDisk, keptOnDiskLines, uncheckedWords, type KeptNow } from './kept-on-disk.js';
@@ -185,7 +185,7 @@ function stepMarks(step: ResolvedStep): string {
 
 /** A status as the run's message shows it: one its step accepts (a guard's "corrupt") is said to be, not read as a failure. */
 function statusWords(step: ResolvedStep | undefined, status: string): string {
-  return `${status}${acceptedNote(step, status)}`;
+  return `${statusSaid(status)}${acceptedNote(step, status)}`;
 }
 
 function resultFacts(record: StepRecord, step: ResolvedStep | undefined): string {
@@ -656,7 +656,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, rootOf: Root
       const status = String(data.status ?? '');
       const elapsed = runElapsed({ startedAt: run.startedAt, status }, record.at);
       const failed = run.results.find((r) => !isPassing(run, r));
-      const stoppedAt = status !== 'succeeded' && failed && `${failedAtWords(run.steps, run.results, failed.stepId)} ${plain(run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId)} (${plain(failed.status)})`;
+      const stoppedAt = status !== 'succeeded' && failed && `${failedAtWords(run.steps, run.results, failed.stepId)} ${plain(run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId)} (${plain(statusSaid(failed.status))})`;
       // Why it ended early (a restart, a full state dir), said by the run.finished line itself.
       const reason = typeof data.reason === 'string' ? plain(data.reason) : status === 'interrupted' ? 'interrupted' : undefined;
       const said = [stoppedAt, reason].filter(Boolean).join('; ');

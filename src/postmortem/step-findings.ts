@@ -1,5 +1,5 @@
 // What each step of a validation found, for the postmortem's Validation section: its finding and the counts it recorded.
-import { acceptedNote } from '../engine/step-passed.js';
+import { acceptedNote, statusSaid } from '../engine/step-passed.js';
 import type { Run } from '../incidents/state.js';
 import { fence, plain } from './markdown.js';
 
@@ -16,7 +16,7 @@ export function stepFindingsLines(run: Run): string[] {
     // A command's output is its log (in the timeline, with its file); a built-in check's is the evidence it recorded.
     const recorded = step?.kind !== 'command' && result.excerpt?.trim() ? result.excerpt : undefined;
     if (!said && !recorded) continue;
-    lines.push(`- **${plain(step?.title ?? result.stepId)}** (${plain(result.status)}${acceptedNote(step, result.status)})${said ? `: ${plain(result.summary)}` : ''}`);
+    lines.push(`- **${plain(step?.title ?? result.stepId)}** (${plain(statusSaid(result.status))}${acceptedNote(step, result.status)})${said ? `: ${plain(result.summary)}` : ''}`);
     if (recorded && !result.summary.includes(recorded.trim())) lines.push('', fence(recorded, '  ', 'text'), '');
   }
   if (lines.length === 0) return [];

@@ -25,7 +25,7 @@ import type { Parameter, RecoveryPath, Runbook } from '../runbook/schema.js';
 import { validatedElsewhere } from '../incidents/recovered-elsewhere.js';
 import { formatDuration, runElapsed } from '../format-duration.js';
 import { codeBlock, cutMiddle, cutWithin, escapeMrkdwn, escapeMrkdwnNames, literalCode } from './mrkdwn.js';
-import { changedBeforeStopping, changedNothingSaid, failedAtWords, failedChangingNothing, firstFailure, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
+import { changedBeforeStopping, changedNothingSaid, failedAtWords, failedChangingNothing, firstFailure, notStartedResults, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
 import { stepCount } from '../step-count.js';
 import { typedRecover, type TypedRecover } from '../incidents/typed-recover.js';
 import { requiredOn } from '../incidents/path-requires.js';
@@ -316,7 +316,7 @@ export function planMessage(run: Run, root: string, allowSelfApproval: boolean, 
 export const accepted = (step: ResolvedStep | undefined, status: string) => stepOutcome(step, status) === 'accepted';
 
 export const statusIcon = (status: string) =>
-  ({ ok: ':white_check_mark:', skipped: ':white_circle:', failed: ':x:', timeout: ':alarm_clock:', interrupted: ':octagonal_sign:' })[status] ?? ':large_orange_diamond:';
+  ({ ok: ':white_check_mark:', skipped: ':white_circle:', failed: ':x:', timeout: ':alarm_clock:', interrupted: ':octagonal_sign:', 'not-started': ':white_small_square:' })[status] ?? ':large_orange_diamond:';
 
 /** A verdict's evidence: each check the diagnosis ran, its outcome, title and summary, one a line. */
 function evidenceLines(run: Run, escape: (text: string) => string): string[] {
@@ -462,9 +462,13 @@ export function runFinishedMessage(run: Run): Rendered {
   // A diagnosis' checks that did not pass are its evidence, not failures to list.
   const others = ok || run.kind === 'diagnosis' ? [] : otherFailures(run.steps, run.results);
   const otherLines = others.length > 0 ? `\n*Also failed:*\n${others.map((r) => `• ${escapeMrkdwnNames(run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId)}: ${escapeMrkdwnNames(r.summary)}`).join('\n')}` : '';
+  // The steps a stop came before did not fail: listed apart, so a check that never ran does not read as one that found something.
+  const firstFailed = firstFailure(run.steps, run.results);
+  const notStarted = ok ? [] : notStartedResults(run.results).filter((r) => r !== firstFailed);
+  const notStartedLines = notStarted.length > 0 ? `\n*Not started:*\n${notStarted.map((r) => `• ${escapeMrkdwnNames(run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId)}`).join('\n')}` : '';
   return {
     text: `${runLabel(run)} ${ok ? 'succeeded' : endedWords(run)}: ${escapeMrkdwnNames(run.title)}`,
-    blocks: [section(`${runOutcome(run)}${otherLines}${changedLines}\n${escapeMrkdwnNames(run.title)}: every step is in the run's message above, the journal and the postmortem.`)],
+    blocks: [section(`${runOutcome(run)}${otherLines}${notStartedLines}${changedLines}\n${escapeMrkdwnNames(run.title)}: every step is in the run's message above, the journal and the postmortem.`)],
   };
 }
 

@@ -5,7 +5,7 @@ import { describeStep } from '../engine/describe.js';
 import { readOnlyWords } from '../engine/scratch-writes.js';
 import { stepCount } from '../step-count.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
-import { acceptedNote, stepPassed } from '../engine/step-passed.js';
+import { acceptedNote, notStartedStatus, stepPassed } from '../engine/step-passed.js';
 import { stepDuration } from '../format-duration.js';
 import { endedWords, runLabel } from '../incidents/run-label.js';
 import { afterInterruption, type Run } from '../incidents/state.js';
@@ -74,7 +74,7 @@ function cut(text: string, max: number): string {
 function facts(state: StepState): string {
   const { record, running } = state;
   if (running) return 'running';
-  if (!record) return 'not started';
+  if (!record || record.status === notStartedStatus) return 'not started';
   return [
     `*${record.status}*${acceptedNote(state.step, record.status)}`,
     record.exitCode !== undefined && record.exitCode !== null ? `exit ${record.exitCode}` : undefined,

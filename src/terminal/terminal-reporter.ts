@@ -19,7 +19,7 @@ import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
 import { typedRecover } from '../incidents/typed-recover.js';
 import { leftOutLine } from '../incidents/left-out.js';
-import { acceptedNote, changedBeforeStopping, changedNothingSaid, failedAtWords, failedChangingNothing, firstFailure, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
+import { acceptedNote, changedBeforeStopping, changedNothingSaid, failedAtWords, failedChangingNothing, firstFailure, notStartedResults, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
 import { renderSaid } from '../said.js';
 import { noRollbackWarning, overtakesWarning, teammateRuleLine } from '../incidents/approval-policy.js';
 import { stepCount } from '../step-count.js';
@@ -184,6 +184,11 @@ export class TerminalReporter implements IncidentReporter {
     const { style } = this.options;
     this.stopProgress();
     const outcome = stepOutcome(step, record.status);
+    // A step a stop came before says only why: no duration, and its summary without a second "not started".
+    if (outcome === 'not-started') {
+      this.line(`      ${style.dim('○ not started')} · ${record.summary.replace(/^not started: /, '')}`);
+      return;
+    }
     const mark =
       outcome === 'skipped'
         ? style.dim('○ skipped')
@@ -239,6 +244,8 @@ export class TerminalReporter implements IncidentReporter {
     // A diagnosis' checks that did not pass are its evidence, not failures to list.
     const others = ok || run.kind === 'diagnosis' ? [] : otherFailures(run.steps, run.results);
     if (others.length > 0) this.line(`  Also failed:\n${others.map((r) => `  • ${run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId}: ${r.summary}`).join('\n')}`);
+    const notStarted = ok ? [] : notStartedResults(run.results).filter((r) => r !== failed);
+    if (notStarted.length > 0) this.line(`  Not started:\n${notStarted.map((r) => `  • ${run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId}`).join('\n')}`);
     const changed = ok ? [] : changedBeforeStopping(run.steps, run.results);
     if (changed.length > 0) this.line(`  Changed before it stopped (still so now):\n${changed.map((c) => `  • ${c.title}: ${c.summary}`).join('\n')}`);
     else if (failedChangingNothing(run)) this.line(`  ${changedNothingSaid(run)}`);

@@ -121,6 +121,29 @@ describe('a CLI stopped mid-run', { timeout: 120_000 }, () => {
     expect(postmortem.stdout).toMatch(/\*\*interrupted\*\*/);
   });
 
+  it('Ctrl-C during a validation\'s audit: the checks after it read as not started, not failed, at the terminal and in the postmortem', async () => {
+    const { checkout, env } = await setUp();
+    checkout.behave({ 'uv run sqlmesh audit': { stdout: 'auditing\n', sleepMs: 60_000 } });
+    const child = execa(process.execPath, [...cliArgs, 'validate', 'duckdb'], { cwd: projectRoot, env, extendEnv: false, stdin: 'ignore', reject: false, encoding: 'utf8', timeout: 90_000 });
+    await until('the audit to start', () => checkout.calls().some((call) => call.command === 'uv run sqlmesh audit'));
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(result.stdout).toMatch(/✘ interrupted/);
+    // The freshness check after it never ran: said so, on the record too, and never as "failed".
+    const records = journal(checkout);
+    const freshness = records.find((r) => r.type === 'step.finished' && stepResult(r).stepId === 'freshness') as JournalRecord;
+    expect(stepResult(freshness)).toMatchObject({ status: 'not-started', summary: 'not started: interrupted at the terminal (SIGINT)' });
+    expect(result.stdout).toMatch(/\n {6}○ not started · interrupted at the terminal \(SIGINT\)\n/);
+    expect(result.stdout).not.toMatch(/✘ failed/);
+    expect(result.stdout).not.toContain('Also failed');
+    expect(result.stdout).toMatch(/Not started:\n  • Each mart's newest date against its SLA [^\n]*(\n|$)/);
+    const incident = records.find((r) => r.type === 'incident.opened')?.incident as string;
+    const postmortem = await runCliProcess(['postmortem', incident], { env, stdin: 'ignore' });
+    expect(postmortem.stdout).toMatch(/\*\*Each mart's newest date[^*]*\*\* \(not started\)/);
+    expect(postmortem.stdout).not.toMatch(/\*\*Each mart's newest date[^*]*\*\* \(failed\)/);
+  });
+
   it('a closed standard output (`| head`) stops the diagnosis in order, with no stack trace', async () => {
     const { checkout, env } = await setUp();
     checkout.behave({ 'uv run sqlmesh audit': { stdout: 'auditing\n', sleepMs: 60_000 } });

@@ -1,0 +1,23 @@
+// Steps a stop came before (Ctrl-C, the bot stopping) read as not started in Slack's message of the run, never as failed.
+import { describe, expect, it } from 'vitest';
+import { runFinishedMessage } from '../../src/slack/blocks.js';
+import type { Run } from '../../src/incidents/state.js';
+
+const step = (id: string, title: string) => ({ id, title, kind: 'command', argv: ['true'], acceptStatuses: [], mutates: false, destructive: false }) as unknown as Run['steps'][number];
+const validation = {
+  id: 'dbx-20261205-0a1b/2', incidentId: 'dbx-20261205-0a1b', kind: 'validation', title: 'Validation', hash: 'a'.repeat(64), lockKey: '/srv/databox.duckdb', params: {},
+  needsApproval: false, destructive: false, needsTeammate: false, mutates: false, requestedBy: 'terminal:alice', proposedAt: '2026-12-05T19:40:00.000Z', status: 'failed', refs: {},
+  steps: [step('audit', 'SQLMesh audit'), step('freshness', "Each mart's newest date against its SLA")],
+  results: [
+    { stepId: 'audit', status: 'interrupted', summary: 'killed by SIGTERM: interrupted at the terminal (SIGINT)', durationMs: 600, outputs: {} },
+    { stepId: 'freshness', status: 'not-started', summary: 'not started: interrupted at the terminal (SIGINT)', durationMs: 0, outputs: {} },
+  ],
+} as unknown as Run;
+
+describe("Slack's message of a run cut short", () => {
+  it('lists the steps that never began as not started, not among the failures', () => {
+    const text = JSON.stringify(runFinishedMessage(validation).blocks);
+    expect(text).not.toContain('Also failed');
+    expect(text).toContain("*Not started:*\\n• Each mart's newest date against its SLA");
+  });
+});
