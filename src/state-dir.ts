@@ -25,12 +25,15 @@ function danglingLink(dir: string): string | undefined {
 /**
  * A full disk is not refused here: it may empty, and the bot keeps diagnosing meanwhile (see the journal). A folder
  * this process has no right to write to (another user's bind mount, a read-only volume) never will be: the bot would
- * run refusing every change, so it does not start.
+ * run refusing every change, so it does not start. Returns whether it created the folder: a new, empty state dir, which
+ * a mistyped DATABOX_STATE_DIR makes too.
  */
-export function prepareStateDir(dir: string): void {
+export function prepareStateDir(dir: string): { created: boolean } {
   try {
+    const created = !fs.existsSync(dir);
     makeFolder(dir);
     fs.accessSync(dir, fs.constants.W_OK);
+    return { created };
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     const said = danglingLink(dir) ?? (code ? (codeSaid[code] ?? code) : message);

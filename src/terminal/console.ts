@@ -327,7 +327,10 @@ class ConsoleSession {
     });
     // `status` only reads: it may look at a state dir this user cannot write to.
     if (!withWatchers) {
-      prepareStateDir(config.stateDir);
+      // Said once, by the command that made it: work recorded in a journal the bot never reads would be lost to it.
+      if (prepareStateDir(config.stateDir).created) {
+        io.stderr.write(`warning: created a new, empty state dir at ${config.stateDir}: nothing was recorded there before. Is DATABOX_STATE_DIR the one the bot uses?\n`);
+      }
       requireWritableJournal(
         journalFile(config.stateDir),
         `nothing that must be recorded can run (a diagnosis, a plan, an approval): run this as the user the bot runs as, or give uid ${processUid()} write access to it; \`${cliName} status\`, \`${cliName} journal verify\` and \`${cliName} postmortem <incident-id>\` only read it`,
