@@ -766,7 +766,7 @@ class ConsoleSession {
       this.out(style.bold('Watchers'));
       // A watcher's finding gives its commands as Slack's (the bot's status shows them): here they are the CLI's.
       for (const line of this.watch.statusLines('no check recorded by the bot')) this.out(`  ${asCliCommands(line.replace(/^• /, ''), cliName)}`);
-      const stale = staleChecks(this.watch, this.config.watch.intervalMs, this.clock());
+      const stale = staleChecks(this.watch, this.watch.checkedEvery() ?? this.config.watch.intervalMs, this.clock());
       if (stale) this.out(style.yellow(`  ${stale}`));
     }
   }

@@ -116,6 +116,8 @@ interface LatestProblem {
 
 interface LastChecksFile {
   pid: number;
+  /** How often the process that kept them checks (its DATABOX_WATCH_INTERVAL); absent in files kept before it was. */
+  intervalMs?: number;
   checks: Partial<Record<WatcherId, LastCheck>>;
   /** Kept beside the checks, so a terminal shows it also when the last check failed or could not tell. */
   problems?: Partial<Record<WatcherId, LatestProblem>>;
@@ -315,9 +317,23 @@ export class WatchService {
     return silenced;
   }
 
+  /**
+   * How often the checks statusLines shows were made: this process's own interval, or, once loadLastChecks read another
+   * process's, that one's as it kept it (undefined when it kept none: a file from before it was kept, or no file).
+   */
+  private checkedEveryMs: number | undefined;
+  private loadedChecks = false;
+
+  /** The interval the checks shown were made at (see checkedEveryMs). */
+  checkedEvery(): number | undefined {
+    return this.loadedChecks ? this.checkedEveryMs : this.options.intervalMs;
+  }
+
   /** Reads the last checks another process (the bot) kept; what it cannot read is left out. */
   loadLastChecks(): void {
     const kept = this.readKeptChecks();
+    this.loadedChecks = true;
+    this.checkedEveryMs = typeof kept?.intervalMs === 'number' && kept.intervalMs > 0 ? kept.intervalMs : undefined;
     for (const [id, check] of Object.entries(kept?.checks ?? {})) if (check?.at) this.lastChecks.set(id as WatcherId, check);
     for (const [id, problem] of Object.entries(kept?.problems ?? {})) if (problem?.at && problem.summary) this.lastProblems.set(id as WatcherId, problem);
   }
@@ -346,7 +362,7 @@ export class WatchService {
   private keepLastChecks(): void {
     const file = this.options.lastChecksFile;
     if (!file) return;
-    const kept: LastChecksFile = { pid: process.pid, checks: Object.fromEntries(this.lastChecks), problems: Object.fromEntries(this.lastProblems) };
+    const kept: LastChecksFile = { pid: process.pid, intervalMs: this.options.intervalMs, checks: Object.fromEntries(this.lastChecks), problems: Object.fromEntries(this.lastProblems) };
     const temporary = `${file}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -594,7 +610,10 @@ export class WatchService {
               ? `healthy: ${last.finding.summary}${this.endUndelivered(w.id)}`
               : 'not checked yet';
       const checked = last ? `last check ${last.at.slice(0, 10) === now.toISOString().slice(0, 10) ? last.at.slice(11, 19) : last.at.slice(0, 19).replace('T', ' ')} UTC` : noCheck;
-      return `• ${w.title}: ${state} (${checked}, every ${formatDuration(this.options.intervalMs)})`;
+      // The interval of whoever checked (the bot's, read at a terminal), not this process's own; left out when unknown.
+      const everyMs = this.checkedEvery();
+      const every = everyMs === undefined ? '' : `, every ${formatDuration(everyMs)}`;
+      return `• ${w.title}: ${state} (${checked}${every})`;
     });
   }
 }

@@ -122,10 +122,12 @@ describe('cli status', () => {
     const vars = env({ DATABOX_STATE_DIR: tempDir(), DATABOX_RUNBOOKS_DIR: '', DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_DISK_FULL_PERCENT: '100', DATABOX_WATCH_MARTS: 'false' });
     const before = await runCliProcess(['status'], { env: vars, stdin: 'ignore' });
     expect(before.stderr).toBe('');
-    expect(before.stdout).toContain('\nWatchers\n  Dagster daemon heartbeat: not checked yet (no check recorded by the bot, every 1 min)\n');
+    // No bot has checked: how often it would is not known here (the terminal's own interval is not the bot's).
+    expect(before.stdout).toContain('\nWatchers\n  Dagster daemon heartbeat: not checked yet (no check recorded by the bot)\n');
     expect(before.stdout).toContain('No check recorded: is the bot running on this state dir?');
 
-    // The bot's watchers, set up as createBot sets them up, check once on that state dir.
+    // The bot's watchers, set up as createBot sets them up, check once on that state dir, the bot every 10 min
+    // (DATABOX_WATCH_INTERVAL=10m) where the terminal's setting is the default 1 min.
     const config = loadConfig(vars);
     const journal = new Journal(config.stateDir);
     const watch = new WatchService({
@@ -133,7 +135,7 @@ describe('cli status', () => {
       journal,
       sink: { alert: async () => ({ channel: 'C0ALERTS', ts: '1776762000.000100' }), reminder: async () => {}, changed: async () => {}, recovered: async () => {}, returned: async () => {}, settled: async () => {} },
       logger: pino({ level: 'silent' }),
-      intervalMs: config.watch.intervalMs,
+      intervalMs: 10 * 60_000,
       reminderMs: config.watch.reminderMs,
       lastChecksFile: path.join(config.stateDir, lastChecksFileName),
     });
@@ -145,8 +147,14 @@ describe('cli status', () => {
     expect(result.code).toBe(0);
     const watchers = result.stdout.slice(result.stdout.indexOf('\nWatchers\n'));
     expect(watchers).toMatch(
-      /^\nWatchers\n  Dagster daemon heartbeat: ALERTING since \d{4}-\d\d-\d\d \d\d:\d\d UTC \([^)]+\): Dagster daemon not heartbeating: SCHEDULER \(last heartbeat .*\) \(last check \d\d:\d\d:\d\d UTC, every 1 min\)\n  Dagster schedules: healthy: 2 of the stack's schedules RUNNING \(last check \d\d:\d\d:\d\d UTC, every 1 min\)\n  Disk space: healthy: under 100% used: .* \(last check \d\d:\d\d:\d\d UTC, every 1 min\)\n  Mart freshness: turned off \(DATABOX_WATCH_MARTS=false\)\n  Database file: healthy: \S+databox\.duckdb opens read-only \(last check \d\d:\d\d:\d\d UTC, every 1 min\)\n$/,
+      /^\nWatchers\n  Dagster daemon heartbeat: ALERTING since \d{4}-\d\d-\d\d \d\d:\d\d UTC \([^)]+\): Dagster daemon not heartbeating: SCHEDULER \(last heartbeat .*\) \(last check \d\d:\d\d:\d\d UTC, every 10 min\)\n  Dagster schedules: healthy: 2 of the stack's schedules RUNNING \(last check \d\d:\d\d:\d\d UTC, every 10 min\)\n  Disk space: healthy: under 100% used: .* \(last check \d\d:\d\d:\d\d UTC, every 10 min\)\n  Mart freshness: turned off \(DATABOX_WATCH_MARTS=false\)\n  Database file: healthy: \S+databox\.duckdb opens read-only \(last check \d\d:\d\d:\d\d UTC, every 10 min\)\n$/,
     );
+    // Checks kept by a bot from before the interval was kept with them: the interval is left out, not guessed.
+    const keptFile = path.join(config.stateDir, lastChecksFileName);
+    const { intervalMs: _kept, ...older } = JSON.parse(fs.readFileSync(keptFile, 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(keptFile, `${JSON.stringify(older)}\n`);
+    const olderStatus = await runCliProcess(['status'], { env: vars, stdin: 'ignore' });
+    expect(olderStatus.stdout).toMatch(/\n  Disk space: healthy: under 100% used: .* \(last check \d\d:\d\d:\d\d UTC\)\n/);
   });
 });
 
