@@ -797,9 +797,10 @@ export class IncidentService {
       await this.safely(() => this.reporter.followUpOffered(this.incident(incidentId), diagnosis, advice, []));
       return;
     }
-    // One command per choice: a single one shown (the first source's) would be pasted for whichever source is stale.
+    // One command per choice: a single one shown (the first source's) would be pasted for whichever source is stale. Said
+    // of the commands, not of Slack's buttons (one each, under it there): the terminal prints the advice too, without them.
     const commands = offers.map((offer) => `\`/databox ${followUpCommand(offer)}\``).join(', ');
-    const each = verdict.opens?.oneEach && offers.length > 1 ? `; one button per ${verdict.opens.oneEach}, pick the one the verdict names` : '';
+    const each = verdict.opens?.oneEach && offers.length > 1 ? `; one per ${verdict.opens.oneEach}, pick the one the verdict names` : '';
     const advice = `What this verdict points to: ${offers[0]?.title} (${commands}${each}).`;
     await this.deps.journal.commit({ type: 'run.follow-up', incident: incidentId, actor: this.actor, data: { runId: diagnosis.id, advice, offers } });
     await this.safely(() => this.reporter.followUpOffered(this.incident(incidentId), diagnosis, advice, offers));

@@ -464,7 +464,7 @@ describe('scenario 4 verdicts', () => {
     const buttons = slack.buttons(/^open_follow_up_\d+$/);
     // Every source's command, not the first one alone: the stale mart here is noaa's.
     expect(slack.posted('Next:')).toContain(
-      'What this verdict points to: Partial backfill of a single source (`/databox diagnose backfill source=ebird from=2026-04-17 to=2026-04-20`, `/databox diagnose backfill source=noaa from=2026-04-17 to=2026-04-20`, `/databox diagnose backfill source=usgs from=2026-04-17 to=2026-04-20`; one button per source, pick the one the verdict names)',
+      'What this verdict points to: Partial backfill of a single source (`/databox diagnose backfill source=ebird from=2026-04-17 to=2026-04-20`, `/databox diagnose backfill source=noaa from=2026-04-17 to=2026-04-20`, `/databox diagnose backfill source=usgs from=2026-04-17 to=2026-04-20`; one per source, pick the one the verdict names)',
     );
     expect(slack.posted('Next:')).toContain('the parameters filled in from this diagnosis');
     expect(buttons.map((b) => JSON.parse(String(b.value)) as { params: Record<string, string> }).map((v) => v.params)).toEqual(
