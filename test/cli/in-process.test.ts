@@ -471,7 +471,7 @@ describe('refusals and exit codes', () => {
     expect((await cli(env, ['reject', waiting.runId, waiting.run.hash.slice(0, 8), '--approver', 'bob'])).code).toBe(0);
     const decided = await cli(env, ['approve', waiting.runId, '00000000', '--approver', 'bob']);
     expect(decided.code).toBe(2);
-    expect(decided.stderr).toMatch(/refused: this plan was already rejected by terminal:bob at \d\d:\d\d UTC, and nothing of it ran: to run it, propose it again .*; nothing was run\./);
+    expect(decided.stderr).toMatch(/refused: this plan was already rejected by terminal:bob at \d\d:\d\d UTC, and nothing of it ran: to run it, propose it again: `npm run --silent cli -- recover duckdb path=a incident=dbx-\S+` .*; nothing was run\./);
     expect(decided.stderr).not.toContain('still waiting');
     await cli(env, ['diagnose', 'duckdb']);
     const diagnosis = journal(checkout).filter((r) => r.type === 'run.proposed' && (r.data as any).run.kind === 'diagnosis').at(-1)?.data as { runId: string; run: { hash: string } };
