@@ -1,4 +1,4 @@
-// Load-time checks of where a runbook's SQL puts its placeholders, and that a preview's SQL only reads.
+// Load-time checks of where a runbook's SQL puts its placeholders, that a preview's SQL only reads, and that no SQL calls the retired utc_day.
 // renderSql quotes a bare {{name}} as an identifier: inside a string it matches nothing, and a date is never one.
 import type { TemplateUse } from '../engine/steps/define-step-kind.js';
 import { stepKind } from '../engine/steps/index.js';
@@ -8,6 +8,7 @@ import type { RunbookProblem } from './check.js';
 import { stepsAt } from './every-step.js';
 import type { Preview, Runbook } from './schema.js';
 import { isPlainIdentifier, placeholderUses } from './template.js';
+import { utcDayProblems } from './utc-day-retired.js';
 
 const bindInstead = (shown: string) => `bind the value instead: ? (or $1) in the SQL, and "${shown}" in params: […]`;
 
@@ -82,7 +83,9 @@ export function sqlTemplateProblems(rb: Runbook): RunbookProblem[] {
   const problems: RunbookProblem[] = [];
   for (const [at, step] of stepsAt(rb)) {
     for (const use of stepKind(step.kind).templates(step)) {
-      if (use.as === 'sql') for (const message of [...statementsProblem(use.template), ...templateProblems(rb, use.template)]) problems.push({ at: [...at, ...use.at], message });
+      if (use.as === 'sql') {
+        for (const message of [...statementsProblem(use.template), ...templateProblems(rb, use.template), ...utcDayProblems(use.template, `step "${step.id}"`)]) problems.push({ at: [...at, ...use.at], message });
+      }
       for (const message of snapshotNameOutsideSql(rb, use)) problems.push({ at: [...at, ...use.at], message });
     }
   }
@@ -94,11 +97,12 @@ export function sqlTemplateProblems(rb: Runbook): RunbookProblem[] {
     for (const [list, where] of previews) {
       list.forEach((preview, j) => {
         const at = [...where, j, 'sql'];
-        for (const message of [...statementsProblem(preview.sql), ...templateProblems(rb, preview.sql)]) problems.push({ at, message });
+        const holder = `preview "${preview.id}"`;
+        for (const message of [...statementsProblem(preview.sql), ...templateProblems(rb, preview.sql), ...utcDayProblems(preview.sql, holder)]) problems.push({ at, message });
         const table = preview.ifTableMissing?.table;
-        if (table) for (const message of templateProblems(rb, table)) problems.push({ at: [...where, j, 'ifTableMissing', 'table'], message });
+        if (table) for (const message of [...templateProblems(rb, table), ...utcDayProblems(table, holder)]) problems.push({ at: [...where, j, 'ifTableMissing', 'table'], message });
         const deletedFrom = preview.ifView?.table;
-        if (deletedFrom) for (const message of templateProblems(rb, deletedFrom)) problems.push({ at: [...where, j, 'ifView', 'table'], message });
+        if (deletedFrom) for (const message of [...templateProblems(rb, deletedFrom), ...utcDayProblems(deletedFrom, holder)]) problems.push({ at: [...where, j, 'ifView', 'table'], message });
         // Previews run when a plan is proposed, before anyone approved anything; a read-only session still writes files.
         if (changesData(preview.sql)) problems.push({ at, message: 'a preview is a read-only count run when the plan is proposed, but this SQL writes: make it a step of the path' });
       });
