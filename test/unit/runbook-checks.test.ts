@@ -392,7 +392,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.diagnosis.verdicts[0].advice = 'Held by PID {{steps.open.holder_pid}}.';
     },
-    refusal: ['at diagnosis.verdicts[0].advice: {{steps.open.holder_pid}}: step "open" (duckdb-open) has no output "holder_pid" (did you mean "holderPid"?); it has: holderPid, heldAs, message, looksLike, linkTarget, log, withoutLog, newest, beside, status, summary'],
+    refusal: ['at diagnosis.verdicts[0].advice: {{steps.open.holder_pid}}: step "open" (duckdb-open) has no output "holder_pid" (did you mean "holderPid"?); it has: holderPid, heldAs, message, looksLike, linkTarget, log, withoutLog, newest, beside, versionAdvice, status, summary'],
   },
   {
     name: 'a mistyped engine value',
