@@ -1151,7 +1151,7 @@ describe('path B: restore from a file backup', () => {
   }, 150_000);
 
   it('refuses a backup cut short before any plan is shown when its marts fail to read, naming them and DuckDB\'s error', async () => {
-    // Cut where SELECT 1 and the catalog still read, and every mart's data (each one read in full) is past the cut.
+    // Cut where SELECT 1 and the catalog still read, and every mart's date column (each one read to its last block) is past the cut.
     const backup = await brokenWithBackup('databox.duckdb', async (file) => {
       await createHealthyDatabase(file, 5_000);
       fs.truncateSync(file, 300_000);
