@@ -66,30 +66,43 @@ function releasedSaid(snapshot: SnapshotNotRestored, released: ReleasedSnapshot 
 }
 
 /**
- * The plan's words on each snapshot this rollback leaves alone: it keeps the whole database as it was before the step
- * it was taken for, and going back to it by hand undoes every write since, which this rollback leaves as they are.
+ * The later snapshots of a recovery (path A's before its restate, taken after its DELETE and reload): each keeps the
+ * database as the recovery's earlier steps had already changed it, so going back to one would not undo the recovery.
+ */
+function laterSnapshotsSaid(first: SnapshotNotRestored, later: readonly SnapshotNotRestored[]): string {
+  const each = later.map((s) => `'${s.name}' before "${s.before}"${s.released ? ` (its name since released by the cleanup ${s.released.run})` : ''}`);
+  const one = later.length === 1;
+  return (
+    `The recovery's later snapshot${one ? '' : 's'}, ${each.join(', ')}, ${one ? 'is' : 'are'} no last resort for this rollback: ` +
+    `taken after "${first.before}" had run, ${one ? 'it keeps' : 'each keeps'} ${first.database} as the recovery had already changed it, so going back to ${one ? 'it' : 'one'} would not undo the recovery, as going back to the one above would.`
+  );
+}
+
+/** The recovery's first snapshot, the last resort: going back to it by hand undoes every write since, which this rollback leaves as they are. */
+async function lastResortSaid(snapshot: SnapshotNotRestored, target: DatabaseTarget): Promise<string> {
+  const { released } = snapshot;
+  // Not counted (MotherDuck not answering): said so, and the plan is still proposed; the rollback does not depend on it.
+  const read = (count: (session: TargetSession) => Promise<Written | undefined>) =>
+    target
+      .open({ writable: false })
+      .then((session) => count(session).finally(() => session.close()))
+      .catch((error: Error) => error);
+  if (released) return releasedSaid(snapshot, released, await read((session) => writesSinceSnapshotId(session, snapshot.database, released.id)));
+  const written = await read((session) => writesSinceNamedSnapshot(session, snapshot.database, snapshot.name));
+  const restore = `ALTER DATABASE ${databaseIdentifier(snapshot.database)} SET SNAPSHOT TO (SNAPSHOT_NAME ${snapshotNameLiteral(snapshot.name)})`;
+  return (
+    `This rollback does not restore the named snapshot '${snapshot.name}' the bot took of ${snapshot.database} before "${snapshot.before}": it puts back only what its steps say, and every other write to ${snapshot.database} stays as it is. ` +
+    `The snapshot keeps all of ${snapshot.database} as it was then, a last resort should this rollback not do; going back to it (by hand, ${restore}) would also undo ${writesSaid(written, snapshot.database)}.`
+  );
+}
+
+/**
+ * The plan's words on the snapshots this rollback leaves alone: the recovery's first, which keeps the whole database as
+ * it was before the recovery changed it, as the last resort; any later one as no last resort.
  */
 export async function snapshotsNotRestoredSaid(snapshots: readonly SnapshotNotRestored[], target: DatabaseTarget): Promise<string | undefined> {
-  if (snapshots.length === 0) return undefined;
-  const said: string[] = [];
-  for (const snapshot of snapshots) {
-    const { released } = snapshot;
-    // Not counted (MotherDuck not answering): said so, and the plan is still proposed; the rollback does not depend on it.
-    const read = (count: (session: TargetSession) => Promise<Written | undefined>) =>
-      target
-        .open({ writable: false })
-        .then((session) => count(session).finally(() => session.close()))
-        .catch((error: Error) => error);
-    if (released) {
-      said.push(releasedSaid(snapshot, released, await read((session) => writesSinceSnapshotId(session, snapshot.database, released.id))));
-      continue;
-    }
-    const written = await read((session) => writesSinceNamedSnapshot(session, snapshot.database, snapshot.name));
-    const restore = `ALTER DATABASE ${databaseIdentifier(snapshot.database)} SET SNAPSHOT TO (SNAPSHOT_NAME ${snapshotNameLiteral(snapshot.name)})`;
-    said.push(
-      `This rollback does not restore the named snapshot '${snapshot.name}' the bot took of ${snapshot.database} before "${snapshot.before}": it puts back only what its steps say, and every other write to ${snapshot.database} stays as it is. ` +
-        `The snapshot keeps all of ${snapshot.database} as it was then, a last resort should this rollback not do; going back to it (by hand, ${restore}) would also undo ${writesSaid(written, snapshot.database)}.`,
-    );
-  }
-  return said.join(' ');
+  const [first, ...later] = snapshots;
+  if (!first) return undefined;
+  const said = await lastResortSaid(first, target);
+  return later.length > 0 ? `${said} ${laterSnapshotsSaid(first, later)}` : said;
 }

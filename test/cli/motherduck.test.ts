@@ -720,6 +720,8 @@ describe('scenario 2 with DATABOX_BACKEND=motherduck', () => {
     );
     const result = await cli(['recover', 'backfill', 'path=a', 'source=ebird', 'from=2026-04-18', 'to=2026-04-19', '--approver', 'bob']);
     expect(result.stdout, result.stderr).toContain('Raw rows the DELETE will remove');
+    // The terminal's plan marks the restate destructive, as the DELETE: SQLMesh cannot undo it.
+    expect(result.stdout).toMatch(/^ +\d+\. DESTRUCTIVE Restate the affected SQLMesh models for the window only$/m);
     const snapshot = md.namedSnapshots()[0] as string;
     expect(snapshot).toMatch(/^databox_bot_dbx_\d{8}_[0-9a-f]{4}_delete_raw_\d{8}T\d{6}Z$/);
     const changes = md.sql().filter((sql) => !/^\s*(SELECT|DESCRIBE)\b/i.test(sql) && !/^(BEGIN|COMMIT|ROLLBACK)/.test(sql));

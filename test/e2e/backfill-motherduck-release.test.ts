@@ -1,7 +1,7 @@
 // Scenario 2 on MotherDuck through the real Bolt app, once its recovery is validated: the named snapshots the engine took
 // for it are offered for release (path C, a teammate approves), and path A's rollback, which puts the kept rows back and
-// restores none of them, is still proposed after it, saying the one it named as a last resort was released (by which
-// run, when) rather than offering it by a name it no longer has. A validation that failed
+// restores none of them, is still proposed after it, saying the one it named as a last resort (taken before the DELETE;
+// the one before the restate is none) was released (by which run, when) rather than offering it by a name it no longer has. A validation that failed
 // lists them and offers no release, and path B's advice for a failed validation is still posted; path B's rollback puts
 // the marts' kept rows back and names the snapshot taken before its restate as the last resort.
 import path from 'node:path';
@@ -78,17 +78,20 @@ describe('scenario 2 on MotherDuck, once its recovery is validated', () => {
     await harness.click(newestPlan(), teammate);
     await harness.settle();
     expect(slack.allText()).toContain('Validation succeeded');
-    // The engine's named snapshot before the DELETE, the plan's one destructive step: the reload and restate only write.
+    // The engine's named snapshots before the plan's destructive steps, the DELETE and the restate: the reload only writes.
     const taken = md.namedSnapshots();
-    expect(taken).toEqual([expect.stringMatching(/_delete_raw_\d{8}T\d{6}Z$/)]);
+    expect(taken).toEqual([expect.stringMatching(/_delete_raw_\d{8}T\d{6}Z$/), expect.stringMatching(/_restate_\d{8}T\d{6}Z$/)]);
     const incident = /dbx-\d{8}-[0-9a-f]{4}/.exec(taken[0]!.replace(/_/g, '-'))?.[0] as string;
 
     // Before: nothing but path A's rollback spoke of them, and MotherDuck kept them (and billed them) for good.
     const followUp = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Next: The validation passed'));
-    expect(followUp?.text).toContain(`named snapshots the bot took of databox for this incident, kept until their names are removed: '${taken[0]}'`);
+    expect(followUp?.text).toMatch(
+      new RegExp(`named snapshots the bot took of databox for this incident, kept until their names are removed: '${taken[0]}' \\(id [^)]*\\), '${taken[1]}' \\(id `),
+    );
+    expect(followUp?.text).toContain("name as theirs the one taken before path A's DELETE or path B's restate");
     expect(followUp?.text).toContain('once no such going back is wanted any more, remove their names with path C (a teammate approves it)');
     const elements = (followUp?.blocksParsed as any[]).flatMap((b) => (b.type === 'actions' ? b.elements : []));
-    expect(elements.map((e) => e.text.text)).toEqual(['Plan cleanup of 1 named snapshot']);
+    expect(elements.map((e) => e.text.text)).toEqual(['Plan cleanup of 2 named snapshots']);
     expect(String(followUp?.blocks)).toContain(`Or type \`/databox recover backfill path=c incident=${incident}\``);
 
     md.sent.length = 0;
@@ -96,7 +99,9 @@ describe('scenario 2 on MotherDuck, once its recovery is validated', () => {
     await harness.settle();
     const plan = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan Path C')).at(-1);
     for (const name of taken) expect(String(plan?.blocks)).toContain(`ALTER SNAPSHOT \\"databox\\".\\"${name}\\" SET snapshot_name = '' -- id `);
-    expect(String(plan?.blocks)).toContain(`This cleanup removes the names of the named snapshot the bot took of databox for this incident, '${taken[0]}'`);
+    expect(String(plan?.blocks)).toMatch(
+      new RegExp(`This cleanup removes the names of the named snapshots the bot took of databox for this incident, '${taken[0]}' \\(id [^)]*\\), '${taken[1]}' \\(id `),
+    );
     expect(String(plan?.blocks)).toContain('a rollback of this incident that restores one of them by name is refused from then on');
     const cleanupRun = JSON.parse(newestPlan().value).run as string;
     await harness.click(newestPlan(), operator);
@@ -124,6 +129,9 @@ describe('scenario 2 on MotherDuck, once its recovery is validated', () => {
     expect(said).toContain("SET SNAPSHOT TO (SNAPSHOT_ID '");
     expect(said).not.toContain(`SNAPSHOT_NAME '${taken[0]}'`);
     expect(said).not.toContain(`named snapshot '${taken[0]}'`);
+    // The one taken before the restate, after the DELETE and reload, is said to be no last resort, and released too.
+    expect(said).toContain(`The recovery's later snapshot, '${taken[1]}' before \\"Restate the affected SQLMesh models for the window only\\" (its name since released by the cleanup ${cleanupRun}), is no last resort for this rollback`);
+    expect(said).not.toContain(`SNAPSHOT_NAME '${taken[1]}'`);
   });
 
   it("after a validation that failed lists the named snapshot and offers no release (a rollback may be next), and path B's advice is still posted; its rollback puts the kept rows back", async () => {

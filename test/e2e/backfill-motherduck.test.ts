@@ -1,6 +1,7 @@
 // Scenario 2 with DATABOX_BACKEND=motherduck through the real Bolt app over signed HTTP, against the MotherDuck stand-in:
-// the diagnosis counts MotherDuck's rows, the DELETE comes after the engine's named snapshot, and the rollback puts the
-// kept rows back (another source's load since stays), naming that snapshot as the last resort, then restates the marts.
+// the diagnosis counts MotherDuck's rows, the DELETE and the restate each come after the engine's named snapshot, and the
+// rollback puts the kept rows back (another source's load since stays), naming the one before the DELETE as the last
+// resort and the one before the restate as none, then restates the marts.
 import path from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,7 +61,7 @@ async function submitPrefilled(user: string): Promise<void> {
 }
 
 describe('scenario 2 on MotherDuck', () => {
-  it("counts on MotherDuck, snapshots before the DELETE, and the rollback puts the kept rows back, leaving another source's load since as it is", async () => {
+  it("counts on MotherDuck, snapshots before the DELETE and the restate, and the rollback puts the kept rows back, leaving another source's load since as it is", async () => {
     await harness.command('diagnose backfill source=ebird', operator);
     await harness.settle();
     expect(slack.allText()).toContain('Bad window in the raw load');
@@ -75,8 +76,10 @@ describe('scenario 2 on MotherDuck', () => {
     await harness.click(newestPlan(), teammate);
     await harness.settle();
     expect(await windowRows(), 'the window was deleted on MotherDuck (the reload stand-in does not refill it)').toBe('0');
-    const [before] = md.namedSnapshots();
+    const [before, beforeRestate] = md.namedSnapshots();
     expect(before).toMatch(/^databox_bot_dbx_20260425_[0-9a-f]{4}_delete_raw_20260425T08\d{4}Z$/);
+    // The restate replaces the marts' rows for the window, which SQLMesh cannot undo: destructive, so a snapshot too.
+    expect(beforeRestate).toMatch(/^databox_bot_dbx_20260425_[0-9a-f]{4}_restate_20260425T08\d{4}Z$/);
     expect(changes()).toEqual([
       // The marts' rows of the window first, which the restate replaces (SQLMesh keeps no copy), then the raw rows.
       expect.stringMatching(/^COPY \(SELECT \* FROM "ebird"\."fct_daily_bird_observations" WHERE .*\) TO '.*\.parquet' \(FORMAT parquet\)$/s),
@@ -84,12 +87,16 @@ describe('scenario 2 on MotherDuck', () => {
       expect.stringMatching(/^COPY \(SELECT \* FROM "raw_ebird"\."observations" WHERE .*\) TO '.*\.parquet' \(FORMAT parquet\)$/s),
       `CREATE SNAPSHOT '${before}' OF "databox"`,
       expect.stringMatching(/^DELETE FROM "raw_ebird"\."observations"\s+WHERE/),
+      // The reload (dlt) writes nothing here: the stand-in loads nothing; then the restate's snapshot.
+      `CREATE SNAPSHOT '${beforeRestate}' OF "databox"`,
     ]);
     expect(slack.allText()).toContain(before as string);
     // The validation's Soda contracts ran in Dagster (the counts fail it: the reload stand-in loads nothing).
     expect(slack.allText()).toContain(`all 2 asset checks passed (run ${checksRunId}, SUCCESS)`);
     // The named snapshots are listed, but letting them go is offered only once a validation passed: a rollback may be next.
-    expect(slack.allText()).toContain(`named snapshots the bot took of databox for this incident, kept until their names are removed: '${before}'`);
+    expect(slack.allText()).toMatch(
+      new RegExp(`named snapshots the bot took of databox for this incident, kept until their names are removed: '${before}' \\(id [^)]*\\), '${beforeRestate}' \\(id `),
+    );
     expect(slack.buttons('propose_follow_up')).toEqual([]);
 
     // Another source's nightly load lands after the recovery: the rollback of ebird's window must leave it as it is.
@@ -112,6 +119,13 @@ describe('scenario 2 on MotherDuck', () => {
       `This rollback does not restore the named snapshot '${before}' the bot took of databox before \\"Drop the affected raw window so dlt reloads it\\": it puts back only what its steps say, and every other write to databox stays as it is. ` +
         `The snapshot keeps all of databox as it was then, a last resort should this rollback not do; going back to it (by hand, ALTER DATABASE \\"databox\\" SET SNAPSHOT TO (SNAPSHOT_NAME '${before}')) would also undo the 1 write (automatic snapshot) made to databox since it was taken, as counted now, whatever it was (another source's load, say).`,
     );
+    // The one taken before the restate, after the DELETE and reload, is said to be none: going back to it undoes nothing
+    // of the recovery's DELETE. It is not offered with a statement to restore it.
+    expect(String(plan?.blocks)).toContain(
+      `The recovery's later snapshot, '${beforeRestate}' before \\"Restate the affected SQLMesh models for the window only\\", is no last resort for this rollback: ` +
+        `taken after \\"Drop the affected raw window so dlt reloads it\\" had run, it keeps databox as the recovery had already changed it, so going back to it would not undo the recovery, as going back to the one above would.`,
+    );
+    expect(String(plan?.blocks)).not.toContain(`SNAPSHOT_NAME '${beforeRestate}'`);
     md.sent.length = 0;
     await harness.click(newestPlan(), operator);
     await harness.settle();
@@ -121,7 +135,7 @@ describe('scenario 2 on MotherDuck', () => {
     expect(await windowRows()).toBe('4050');
     expect(await noaaRows(), "another source's load since the recovery is still there").toBe(noaaLoaded);
     // The kept rows replace the window, after a named snapshot of its own; nothing restores a whole-database snapshot.
-    const beforeRows = md.namedSnapshots()[1];
+    const beforeRows = md.namedSnapshots()[2];
     expect(beforeRows).toMatch(/_restore_rows_\d{8}T\d{6}Z$/);
     expect(changes()).toEqual([
       `CREATE SNAPSHOT '${beforeRows}' OF "databox"`,

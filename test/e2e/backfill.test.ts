@@ -610,6 +610,9 @@ describe('/databox recover backfill', () => {
     // Its approver is told before approving, not only the postmortem after.
     const plan = slack.messages().find((m) => m.text.startsWith('Plan Path A'))?.blocks ?? '';
     expect(plan).toMatch(/this plan is for from=2026-04-18 to=2026-04-19, which leaves out bad day 2026-04-20: this plan does not recover it \(propose another plan for it once this one has run\)/);
+    // The restate replaces the marts' rows, which SQLMesh cannot undo: destructive, as the DELETE is, so a teammate approves.
+    expect(plan).toContain(':warning: *DESTRUCTIVE* *7. Restate the affected SQLMesh models for the window only*');
+    expect(plan).toContain('2 destructive · It has destructive steps: someone other than the requester must approve it.');
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     expect(slack.allText()).toContain('Validation passed');
