@@ -1,4 +1,4 @@
-// Tests that an export-rows step whose `to:` names the same file on every run is refused when its runbook loads, not when a plan is made.
+// Tests that a kept file named the same on every run (export-rows' `to:`, restore-rows' `keepTo`s) is refused when its runbook loads, not when a plan is made.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,5 +64,36 @@ describe("an export-rows step's `to:` with no part unique to each run", () => {
     step(doc, 'keep_raw').to = '{{state_dir}}/backups/{{names.run}}/{{source.raw_table}}.parquet';
     step(doc, 'keep_mart').to = '{{state_dir}}/backups/{{incident_id}}/{{source.mart_table}}.{{ now }}.parquet';
     expect(refusalOfBackfill(doc)).toEqual([]);
+  });
+});
+
+const keptAsideRefused = (at: string, id: string, field: string, keepTo: string, holds = 'the rows it replaces') =>
+  `at ${at}: the restore-rows step "${id}" keeps ${holds} in the same file on every run ("${keepTo}"), so a second rollback would find an earlier one's kept rows there and be refused: ` +
+  `give \`${field}\` a part unique to each run, such as {{now}} (the time the plan is made), beside {{incident_id}}`;
+
+describe("a restore-rows step's `replace.keepTo` or `replace.reloadRowsAround.keepTo` with no part unique to each run", () => {
+  it('is refused when the runbook loads, naming the step, the field and what to add', () => {
+    const doc = bundled('backfill.yml');
+    const keepTo = '{{state_dir}}/backups/{{incident_id}}/{{source.raw_table}}.{{from}}_{{to}}.before-rollback.parquet';
+    rollbackStep(doc, 'restore_rows').replace.keepTo = keepTo;
+    expect(refusalOfBackfill(doc)).toEqual([keptAsideRefused('recovery[0].rollback.steps[0].replace.keepTo', 'restore_rows', 'replace.keepTo', keepTo)]);
+  });
+
+  it("is refused for the reload's rows around the window too", () => {
+    const doc = bundled('backfill.yml');
+    const keepTo = '{{state_dir}}/backups/{{incident_id}}/{{source.raw_table}}.{{from}}_{{to}}.reload-rows-around.parquet';
+    rollbackStep(doc, 'restore_rows').replace.reloadRowsAround.keepTo = keepTo;
+    expect(refusalOfBackfill(doc)).toEqual([
+      keptAsideRefused('recovery[0].rollback.steps[0].replace.reloadRowsAround.keepTo', 'restore_rows', 'replace.reloadRowsAround.keepTo', keepTo, "the reload's rows around the window"),
+    ]);
+  });
+
+  it("is refused when it reads one of the runbook's names that is not made of {{now}}, and loads when it reads one that is", () => {
+    const doc = bundled('backfill.yml');
+    doc.names = { incident: '{{incident_slug}}', run: '{{incident_slug}}_{{now}}' };
+    const keepTo = '{{state_dir}}/backups/{{names.incident}}/{{source.mart_table}}.parquet';
+    doc.recovery[1].rollback.steps[0].replace.keepTo = keepTo;
+    doc.recovery[1].rollback.steps[1].replace.keepTo = '{{state_dir}}/backups/{{names.run}}/{{source.combined_mart_table}}.parquet';
+    expect(refusalOfBackfill(doc)).toEqual([keptAsideRefused('recovery[1].rollback.steps[0].replace.keepTo', 'restore_mart', 'replace.keepTo', keepTo)]);
   });
 });

@@ -9,7 +9,7 @@ import { boundValueIssues } from './bound-values.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { keepRows } from './keep-rows.js';
 import { keptFileIdentity } from './kept-file-identity.js';
-import { hasPerRunPart, perRunPartNeeded } from './kept-file-per-run.js';
+import { keptFilesNotPerRun } from './kept-file-per-run.js';
 import { notKeptExactlySaid, parquetChangesWarning, parquetChangesWhenPlanned, readBackLine, type ParquetChange } from './parquet-changes.js';
 import { ChangedNothing, withStepDatabase } from './step-database.js';
 import { plainName, tableExists } from './table-exists.js';
@@ -83,11 +83,6 @@ function keptFileThereSaid(file: string): string {
   );
 }
 
-/** Why a `to:` naming the same file on every run is refused at load: every run after the first would find its file there. */
-function sameFileEveryRunSaid(id: string, to: string): string {
-  return `the export-rows step "${id}" keeps its rows in the same file on every run ("${to}"), so a second recovery would find an earlier one's kept rows there and be refused: give \`to:\` ${perRunPartNeeded}`;
-}
-
 /**
  * DuckDB out of memory under the bot's cap on reads (DATABOX_DUCKDB_MEMORY_LIMIT): comparing the file with the table
  * holds a window's rows as text, which a small cap may not fit. Said with what to do; any other error as DuckDB has it.
@@ -119,7 +114,8 @@ export const exportRowsStepKind = defineStepKind({
     problem: { shape: 'text', onlyWhen: ['unreachable'] },
   },
   defaultTimeoutMs: 30 * 60_000,
-  references: (step, { names }) => (hasPerRunPart(step.to, names) ? [] : [{ at: ['to'], message: sameFileEveryRunSaid(step.id, step.to) }]),
+  // A `to:` naming the same file on every run: every run after the first would find its file there.
+  references: (step, { names }) => keptFilesNotPerRun(step, 'recovery', [{ at: ['to'], said: 'to:', template: step.to, holds: 'its rows' }], names),
   rules: (step) => [...(step.mutates ? [] : [{ at: ['mutates'], message: 'an export-rows step mutates: set mutates: true' }]), ...boundValueIssues(step.where, step.params, ['params'])],
   templates: (step) => [
     { at: ['table'], template: step.table, as: 'sql' },

@@ -9,6 +9,7 @@ import { elapsedSince, targetChoice } from './context.js';
 import { boundValueIssues } from './bound-values.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { makeKeptRowsFolder } from './kept-rows-folder.js';
+import { keptFilesNotPerRun } from './kept-file-per-run.js';
 import { keepRows } from './keep-rows.js';
 import { plural, rowsSaid } from '../../plural.js';
 import { notKeptExactlySaid, parquetChangesWarning, parquetChangesWhenPlanned, readBackLine, type ParquetChange } from './parquet-changes.js';
@@ -264,6 +265,22 @@ export const restoreRowsStepKind = defineStepKind({
     transactionOutcome: { shape: 'text', onlyWhen: ['failed'] },
   }),
   defaultTimeoutMs: 30 * 60_000,
+  // A window's `keepTo`s naming the same file on every run: as export-rows' `to:`, never overwritten (replaceWindow), so
+  // every rollback after the first would be refused there.
+  references: (step, { names }) =>
+    step.replace
+      ? keptFilesNotPerRun(
+          step,
+          'rollback',
+          [
+            { at: ['replace', 'keepTo'], said: 'replace.keepTo', template: step.replace.keepTo, holds: 'the rows it replaces' },
+            ...(step.replace.reloadRowsAround
+              ? [{ at: ['replace', 'reloadRowsAround', 'keepTo'], said: 'replace.reloadRowsAround.keepTo', template: step.replace.reloadRowsAround.keepTo, holds: "the reload's rows around the window" }]
+              : []),
+          ],
+          names,
+        )
+      : [],
   rules: (step) => [
     ...(step.mutates ? [] : [{ at: ['mutates'], message: 'a restore-rows step mutates: set mutates: true' }]),
     ...(step.replace && !step.destructive ? [{ at: ['destructive'], message: 'a restore-rows step that replaces a window deletes its rows (kept first): set destructive: true' }] : []),
