@@ -83,7 +83,7 @@ describe('a sql step of several statements that failed after the first', () => {
     expect(changedBeforeStopping(run.steps, run.results)).toEqual([
       {
         title: recovery.title,
-        summary: `${result.summary}; it stopped at statement 2 of 2: the first statement was applied, each committed on its own, and nothing rolled them back; look at the database before acting on it or running the step again`,
+        summary: `${result.summary}; 1 of its 2 statements was applied and committed, and nothing rolled it back; look at the database before acting on it or running the step again`,
         partly: true,
       },
     ]);
@@ -175,5 +175,141 @@ describe('a restore-rows step', () => {
     expect(result.status).toBe('failed');
     expect(mayHaveChanged('restore-rows', result)).toBe(false);
     expect(changedBeforeStopping([step], [{ stepId: step.id, ...result }])).toEqual([]);
+  });
+});
+
+/** Runs SQL on the local file apart from any step (a table there before the plan ran). */
+async function onLocalFile(file: string, sql: string): Promise<void> {
+  const instance = await DuckDBInstance.create(file);
+  const connection = await instance.connect();
+  await connection.run(sql);
+  connection.closeSync();
+  instance.closeSync();
+}
+
+/** The count of rows in events in the local file, read apart from any step. */
+async function localEvents(file: string): Promise<number> {
+  const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
+  const connection = await instance.connect();
+  const rows = (await connection.runAndReadAll('SELECT count(*) FROM events')).getRowsJson() as string[][];
+  connection.closeSync();
+  instance.closeSync();
+  return Number(rows[0]?.[0]);
+}
+
+describe('a sql step whose first statement DuckDB refused on a local file', () => {
+  const undo = { id: 'drop_fixed', kind: 'sql', title: 'Drop the fixed table', sql: 'DROP TABLE IF EXISTS fixed', mutates: true, destructive: true };
+
+  it('changed nothing, alone: no rollback is offered, so the table that was there stays', async () => {
+    const { ctx, file } = await targets();
+    await onLocalFile(file, 'CREATE TABLE fixed AS SELECT 42 AS answer');
+    const recovery = { id: 'fix', kind: 'sql', title: 'Make the fixed table', sql: 'CREATE TABLE fixed AS SELECT * FROM events', mutates: true };
+    const step = resolve(recovery);
+    const result = await runStep(step, ctx);
+    expect(result).toMatchObject({ status: 'failed', untouched: true });
+    expect(result.summary).toMatch(/already exists/);
+    expect(mayHaveChanged('sql', result)).toBe(false);
+    const run = failedRun(step, result);
+    expect(changedSomething(run)).toBe(false);
+    expect(changedBeforeStopping(run.steps, run.results)).toEqual([]);
+    expect(partsUndoing(pathOf(recovery, undo), run)).toEqual([]);
+    expect(await localTables(file)).toEqual(['events', 'fixed']);
+  });
+
+  it('changed nothing, the first of several: the statements after it never ran', async () => {
+    const { ctx, file } = await targets();
+    await onLocalFile(file, 'CREATE TABLE fixed AS SELECT 42 AS answer');
+    const recovery = { id: 'fix', kind: 'sql', title: 'Make the fixed table and trim events', sql: 'CREATE TABLE fixed AS SELECT * FROM events; DELETE FROM events WHERE id < 3', mutates: true, destructive: true };
+    const step = resolve(recovery);
+    const result = await runStep(step, ctx);
+    expect(result).toMatchObject({ status: 'failed', untouched: true });
+    expect(mayHaveChanged('sql', result)).toBe(false);
+    expect(partsUndoing(pathOf(recovery, undo), failedRun(step, result))).toEqual([]);
+    expect(await localEvents(file)).toBe(10);
+  });
+
+  it('on MotherDuck may still have changed something: its CREATE or ALTER DATABASE runs in no transaction', async () => {
+    const { ctx } = await targets();
+    const step = resolve({ id: 'clone', kind: 'sql', target: 'motherduck', title: 'Clone', sql: 'CREATE DATABASE databox FROM databox', mutates: true, destructive: true });
+    const result = await runStep(step, ctx);
+    expect(result.status).toBe('failed');
+    expect(result.untouched).toBeUndefined();
+    expect(mayHaveChanged('sql', result)).toBe(true);
+  });
+});
+
+describe('a sql step whose SQL begins its own transaction', () => {
+  it('that failed inside it, before any COMMIT, rolled back and changed nothing', async () => {
+    const { ctx, file } = await targets();
+    const recovery = { id: 'trim', kind: 'sql', title: 'Trim and fill', sql: 'BEGIN TRANSACTION; DELETE FROM events WHERE id < 3; INSERT INTO nope VALUES (1); COMMIT', mutates: true, destructive: true };
+    const step = resolve(recovery);
+    const result = await runStep(step, ctx);
+    expect(result).toMatchObject({ status: 'failed', untouched: true });
+    expect(result.summary).toMatch(/^statement 3 of 4 failed inside the transaction the SQL began, rolled back, so nothing was changed: Catalog Error: Table with name nope does not exist/);
+    expect(result.outputs.statementsDone).toBeUndefined();
+    expect(mayHaveChanged('sql', result)).toBe(false);
+    expect(await localEvents(file)).toBe(10);
+  });
+
+  it('that failed after its COMMIT answered counts only what that COMMIT covered as applied', async () => {
+    const { ctx, file } = await targets();
+    const recovery = { id: 'trim', kind: 'sql', title: 'Trim, then fill', sql: 'BEGIN TRANSACTION; DELETE FROM events WHERE id < 3; COMMIT; INSERT INTO nope VALUES (1)', mutates: true, destructive: true };
+    const step = resolve(recovery);
+    const result = await runStep(step, ctx);
+    expect(result).toMatchObject({ status: 'failed', outputs: { statementsDone: 1, statements: 4 } });
+    expect(result.summary).toMatch(/^statement 4 of 4 failed, 1 of the 3 before it was applied: Catalog Error/);
+    expect(mayHaveChanged('sql', result)).toBe(true);
+    const run = failedRun(step, result);
+    expect(changedBeforeStopping(run.steps, run.results)[0]?.summary).toBe(
+      `${result.summary}; 1 of its 4 statements was applied and committed, and nothing rolled it back; look at the database before acting on it or running the step again`,
+    );
+    expect(await localEvents(file)).toBe(7);
+  });
+
+  it('whose COMMIT was not answered may have applied it', async () => {
+    const { ctx, md } = await targets();
+    md.failAfter(/^COMMIT$/, 'IO Error: could not write the commit');
+    const step = resolve({ id: 'trim', kind: 'sql', target: 'motherduck', title: 'Trim', sql: 'BEGIN TRANSACTION; DELETE FROM events WHERE id < 3; COMMIT', mutates: true, destructive: true });
+    const result = await runStep(step, ctx);
+    expect(result).toMatchObject({ status: 'failed', outputs: { statementsDone: 0, statements: 3, transactionOutcome: 'unknown' } });
+    expect(result.summary).toMatch(/^statement 3 of 3 \(its COMMIT\) failed, so whether the one statement of its transaction was applied is not known: IO Error/);
+    expect(result.untouched).toBeUndefined();
+    expect(mayHaveChanged('sql', result)).toBe(true);
+  });
+});
+
+describe('a fault in the bot or its driver', () => {
+  it('at a restore-rows COMMIT is said as the bot\'s, not as the database\'s answer', async () => {
+    const { ctx, md } = await targets();
+    const kept = path.join(ctx.root, 'kept.parquet');
+    await onLocalFile(path.join(ctx.root, 'scratch.duckdb'), `COPY (SELECT range + 10 AS id FROM range(5)) TO '${kept}' (FORMAT parquet)`);
+    md.faultAfter(/^COMMIT$/, "Cannot read properties of undefined (reading 'rows')");
+    const step = resolve({ id: 'put_back', kind: 'restore-rows', target: 'motherduck', title: 'Put the kept rows back', table: 'events', from: kept, key: 'id', mutates: true });
+    const result = await runStep(step, ctx);
+    expect(result).toMatchObject({ status: 'failed', outputs: { transactionOutcome: 'unknown' } });
+    expect(result.summary).toMatch(/^the bot failed inside \(TypeError: Cannot read properties of undefined \(reading 'rows'\)\), a fault in the bot or its database driver to report/);
+    expect(mayHaveChanged('restore-rows', result)).toBe(true);
+  });
+
+  it('after the first of several statements ends the step unknown, saying the statements before it were applied', async () => {
+    const { ctx, md } = await targets();
+    md.faultAfter(/^INSERT INTO fixed/, "Cannot read properties of undefined (reading 'rows')");
+    const step = resolve({ id: 'fix', kind: 'sql', target: 'motherduck', title: 'Make the fixed table and fill it', sql: 'CREATE TABLE fixed (id BIGINT); INSERT INTO fixed SELECT * FROM events', mutates: true });
+    const result = await runStep(step, ctx);
+    expect(result).toMatchObject({ status: 'unknown', outputs: { statementsDone: 1, statements: 2 } });
+    expect(result.summary).toMatch(/^statement 2 of 2 failed, the one before it was applied: the bot failed inside \(TypeError/);
+    const run = failedRun(step, result);
+    expect(changedBeforeStopping(run.steps, run.results)[0]?.summary).toMatch(/; 1 of its 2 statements was applied and committed, and nothing rolled it back; look at the database/);
+  });
+});
+
+describe('a failed restore-rows journaled by an earlier build', () => {
+  it('without transactionOutcome nor untouched is read as it was then: it may have put rows back', async () => {
+    const step = resolve({ id: 'put_back', kind: 'restore-rows', target: 'local', title: 'Put the kept rows back', table: 'events', from: '/srv/kept.parquet', key: 'id', mutates: true });
+    const result: StepResult = { status: 'failed', summary: 'IO Error: could not write the commit', durationMs: 5, outputs: {} };
+    expect(mayHaveChanged('restore-rows', result)).toBe(true);
+    expect(changedBeforeStopping([step], [{ stepId: step.id, ...result }])).toEqual([
+      { title: 'Put the kept rows back', summary: 'IO Error: could not write the commit; it stopped part-way, and may have changed part of what it changes: look at the data before acting on it', partly: true },
+    ]);
   });
 });

@@ -72,7 +72,7 @@ function rowOf(rows: string[][], name: string): string[] {
  */
 const variants: Record<string, Record<string, unknown>[]> = {
   command: [{ classify: [], detach: false }, { classify: [], detach: true }],
-  sql: [{}],
+  sql: [{}, { expectRows: '1' }, { mutates: true, params: [], sql: 'BEGIN TRANSACTION; DELETE FROM t; COMMIT' }],
   'duckdb-open': [{ expectSchemas: [] }, { checkWritable: true, expectSchemas: ['raw_ebird'] }],
   'duckdb-scan': [{ expectSchemas: [], expectMarts: [] }, { expectSchemas: ['raw_ebird'], expectMarts: ['main.fct'] }],
   'disk-usage': [{}, { alsoPath: 'x', nearlyFull: 90, roomFor: 'x', checkFolder: true }],

@@ -13,7 +13,7 @@ import { keptFilesNotPerRun } from './kept-file-per-run.js';
 import { keepRows } from './keep-rows.js';
 import { plural, rowsSaid } from '../../plural.js';
 import { notKeptExactlySaid, parquetChangesWarning, parquetChangesWhenPlanned, readBackLine, type ParquetChange } from './parquet-changes.js';
-import { ChangedNothing, firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
+import { beforeWriting, ChangedNothing, firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
 import { rolledBackWords } from './rolled-back.js';
 import { servedThrough, type ServedThrough } from './view-projection.js';
 import { hasLoadColumn, reloadSpill, spillDaysSaid, type Spill, type SpillSettings } from './reload-spill.js';
@@ -105,9 +105,12 @@ export async function runRestoreRowsStep(step: RestoreRowsStep, ctx: StepRunCont
       ? `SELECT kept.* FROM read_parquet($1) AS kept WHERE NOT EXISTS (SELECT 1 FROM ${step.table} AS present WHERE ${keys.map((k) => `present.${k} = kept.${k}`).join(' AND ')})`
       : `SELECT * FROM read_parquet($1) EXCEPT SELECT * FROM ${step.table}`;
   return withStepDatabase(ctx, { target: step.target, writable: true, timeoutMs: step.timeoutMs }, async (session, fail, started) => {
-    const moved = through && (await viewMovedSince(session, through));
+    // Read before its transaction begins: a failure there changed nothing.
+    const { moved, kept } = await beforeWriting(async () => ({
+      moved: through && (await viewMovedSince(session, through)),
+      kept: firstNumber(await session.run('SELECT count(*) FROM read_parquet($1)', [step.from])),
+    }));
     if (moved) return { ...fail(moved), untouched: true };
-    const kept = firstNumber(await session.run('SELECT count(*) FROM read_parquet($1)', [step.from]));
     const inserted = await inTransaction(session, async () => ({
       commit: true,
       value: firstNumber(await session.run(`INSERT INTO ${step.table} BY NAME ${missing}`, [step.from])),
@@ -174,26 +177,28 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
   const unmade = makeKeptRowsFolder(replace.keepTo, step.table);
   if (unmade) return Promise.resolve(unmade);
   return withStepDatabase(ctx, { target: step.target, writable: true, timeoutMs: step.timeoutMs }, async (session, fail: Fail, started) => {
-    // Before anything is kept aside or deleted: refused here, the window and the kept file are as they were.
-    const moved = step.servedThrough && (await viewMovedSince(session, step.servedThrough));
+    // Before anything is kept aside or deleted: refused here, or failed in a read (beforeWriting), the window and the
+    // kept file are as they were.
+    const through = step.servedThrough;
+    const moved = through && (await beforeWriting(() => viewMovedSince(session, through)));
     if (moved) return { ...fail(moved), untouched: true };
     const keys = keyColumns(step.key);
     if (keys.length > 0) {
-      const outside = await keysOutsideWindow(session, { table: step.table, from: step.from, where: replace.where, params: replace.params }, keys);
+      const outside = await beforeWriting(() => keysOutsideWindow(session, { table: step.table, from: step.from, where: replace.where, params: replace.params }, keys));
       if (outside) return { ...fail(outside), untouched: true };
     }
-    const kept = firstNumber(await session.run('SELECT count(*) FROM read_parquet($1)', [step.from]));
+    const kept = firstNumber(await beforeWriting(() => session.run('SELECT count(*) FROM read_parquet($1)', [step.from])));
     // Read while the window still holds the reload's rows: their loads tell its rows around the window.
     const around = replace.reloadRowsAround;
-    const spill = around && (await reloadSpill(session, { table: step.table, where: replace.where, params: replace.params, keptFile: step.from }, around));
-    const window = await keepRows(session, { table: step.table, where: replace.where, params: replace.params, to: replace.keepTo }, ctx.clock());
+    const spill = around && (await beforeWriting(() => reloadSpill(session, { table: step.table, where: replace.where, params: replace.params, keptFile: step.from }, around)));
+    const window = await beforeWriting(() => keepRows(session, { table: step.table, where: replace.where, params: replace.params, to: replace.keepTo }, ctx.clock()));
     // Stopped before the delete: the table is as it was, the rows kept only in a file beside it.
     if (window.aside && window.notExact) {
       return { ...fail(`the rows in the window now cannot be kept aside exactly: ${notKeptExactlySaid(step.table, window.kept, window.notExact)}; nothing was put back either (the file is at ${window.aside})`, { file: window.aside }), untouched: true };
     }
     if (window.aside) return { ...fail(`kept ${window.kept} of the ${rowsSaid(window.expected)} in the window: stopping before anything is deleted (the file is at ${window.aside})`, { file: window.aside }), untouched: true };
     const now = window.kept;
-    const spillKept = spill && around && (await keepRows(session, { table: step.table, where: spill.where, params: [], to: around.keepTo }, ctx.clock()));
+    const spillKept = spill && around && (await beforeWriting(() => keepRows(session, { table: step.table, where: spill.where, params: [], to: around.keepTo }, ctx.clock())));
     if (spillKept?.aside) {
       return { ...fail(`the rows the reload wrote around the window could not be kept aside exactly (the file is at ${spillKept.aside}): stopping before anything is deleted; the window's rows of the moment are kept in ${replace.keepTo}`, { file: spillKept.aside }), untouched: true };
     }
@@ -376,11 +381,14 @@ export const restoreRowsStepKind = defineStepKind({
             : []),
         ].join('\n')
       : `INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet('${rel(step.from)}')  -- only rows not already there${step.key ? ` (by key ${step.key})` : ''}`,
-  // What it writes is one transaction: an error in it rolled back changed nothing (untouched), and so did a refusal
-  // before it or a read that failed there. Only a transaction whose end was not answered (its COMMIT failed, or its
-  // ROLLBACK after an error; MotherDuck may have applied it) may have put rows back.
-  partWay: { statuses: ['failed'], changed: (outputs) => outputs.transactionOutcome === 'unknown' },
-  stoppedPartWay: (step) =>
-    `its transaction's end was not answered, so the kept rows may or may not have been put back into ${step.table}: count its rows in the window (and look for those kept in ${step.from}) before acting on it or putting them back again`,
+  // What it writes is one transaction: an error in it rolled back changed nothing, and so did a refusal before it or a
+  // read that failed there: each says so (untouched). Only a transaction whose end was not answered (its COMMIT failed,
+  // or its ROLLBACK after an error; MotherDuck may have applied it: transactionOutcome unknown) may have put rows back,
+  // and so may a failure journaled by a build that did not yet mark those apart (no untouched, no transactionOutcome).
+  partWay: { statuses: ['failed'], changed: () => true },
+  stoppedPartWay: (step, result) =>
+    result.outputs?.transactionOutcome === 'unknown'
+      ? `its transaction's end was not answered, so the kept rows may or may not have been put back into ${step.table}: count its rows in the window (and look for those kept in ${step.from}) before acting on it or putting them back again`
+      : undefined,
   run: runRestoreRowsStep,
 });

@@ -1,4 +1,4 @@
-// The sql step kind: one statement against a target (the DuckDB file or MotherDuck; read-only unless the step mutates).
+// The sql step kind: its SQL (one statement, or several run one by one) against a target (the DuckDB file or MotherDuck; read-only unless the step mutates).
 // Values are bound as parameters, or, where DDL takes none, rendered as typed literals ({{at | timestamp}}).
 import fs from 'node:fs';
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import { defineStepKind, unsetAlike, type ResolvedCommon } from './define-step-k
 import type { QueryResult, TargetSession } from '../../database/target.js';
 import { ChangedNothing, firstNumber, inTransaction, StoppedPartWay, withStepDatabase, type Fail } from './step-database.js';
 import { sqlStatementTexts } from './sql-statement-texts.js';
+import { appliedStatementsSaid, runsOwnTransaction, runStatementsApart } from './sql-statements-apart.js';
 import { boundValueIssues } from './bound-values.js';
 import { keptIn, rowsKeptFirst, type KeptIn } from './rows-kept-first.js';
 import { changedSinceKept } from './changed-since-kept.js';
@@ -54,24 +55,31 @@ export function runSqlStep(step: SqlStep, ctx: StepRunContext): Promise<StepResu
     try {
       return await runStatement(step, session, fail, started);
     } catch (error) {
-      const message = (error as Error).message;
       // Rolled back (its ROLLBACK answered): nothing was applied, whatever the error was.
       if (error instanceof ChangedNothing || !step.mutates) throw error;
-      // A fault is the statement's it stopped at, past those applied before it.
-      const fault = error instanceof StoppedPartWay ? error.cause : error;
+      // A fault is the statement's it stopped at, past those applied before it (said first, with their count kept).
+      const [fault, stoppedAt] = error instanceof StoppedPartWay ? [error.cause, error.message.slice(0, Math.max(0, error.message.lastIndexOf(error.cause.message)))] : [error as Error, ''];
+      const { statementsDone, statements } = error instanceof StoppedPartWay ? error.outputs : {};
       // A fault on this side may come before the statement was sent or after MotherDuck applied it: nobody can tell.
-      const database = targetOf(ctx, step.target ?? 'backend').label;
+      const target = targetOf(ctx, step.target ?? 'backend');
       const why = isDriverFault(fault)
-        ? `${driverFaultSaid(fault as Error, database)}. Whether the statement reached ${database} and was applied is not known`
-        : connectionLost.test(message) && `${message.split('\n')[0]}: the connection went while the statement ran, so it may or may not have been applied`;
-      if (!why) throw error;
+        ? `${driverFaultSaid(fault, target.label)}. Whether the statement reached ${target.label} and was applied is not known`
+        : connectionLost.test(fault.message) && `${fault.message.split('\n')[0]}: the connection went while the statement ran, so it may or may not have been applied`;
       // MotherDuck may have committed it before the answer was lost (as a swap's COPY … OVERWRITE can be).
-      return {
-        status: 'unknown',
-        summary: ctx.redact(`${why}. Look at the database as it is now (diagnose again) before anything else, a rollback included`),
-        durationMs: elapsedSince(started),
-        outputs: {},
-      };
+      if (why) {
+        return {
+          status: 'unknown',
+          summary: ctx.redact(`${stoppedAt}${why}. Look at the database as it is now (diagnose again) before anything else, a rollback included`),
+          durationMs: elapsedSince(started),
+          // Its end unknown anyway: what it says is how many statements before it were applied.
+          outputs: statements === undefined ? {} : { statementsDone, statements },
+        };
+      }
+      // DuckDB's own answer on a local file: the statement failed whole (DuckDB undoes a statement that fails), and
+      // none before it was applied. MotherDuck's CREATE or ALTER DATABASE runs in no transaction: no such word there.
+      const noneApplied = !(error instanceof StoppedPartWay) || (error.outputs.statementsDone === 0 && error.outputs.transactionOutcome === undefined);
+      if (target.name === 'local' && noneApplied) throw new ChangedNothing((error as Error).message, {}, fault);
+      throw error;
     }
   });
 }
@@ -97,25 +105,10 @@ function statementsRunApart(step: Pick<SqlStep, 'sql' | 'params' | 'mutates'>): 
   return statements.length > 1 ? statements : [];
 }
 
-/**
- * The step's SQL, its last statement's result. Several statements commit each on its own, as DuckDB runs them (MotherDuck's
- * CREATE or ALTER DATABASE in no transaction at all): run one by one, a failure says how many were applied before it, so
- * the run is said to have changed something and a rollback bound to the step is offered (partWay).
- */
+/** The step's SQL, its last statement's result: several statements run one by one, so a failure says how many were applied (runStatementsApart). */
 async function runWritten(step: SqlStep, session: TargetSession): Promise<QueryResult> {
   const statements = statementsRunApart(step);
-  if (statements.length === 0) return session.run(step.sql, step.params);
-  let last: QueryResult = { columns: [], rows: [] };
-  for (const [done, statement] of statements.entries()) {
-    try {
-      last = await session.run(statement);
-    } catch (error) {
-      if (done === 0) throw error;
-      const before = done === 1 ? 'the one before it was' : `the ${done} before it were`;
-      throw new StoppedPartWay(`statement ${done + 1} of ${statements.length} failed, ${before} applied: ${(error as Error).message}`, { statementsDone: done, statements: statements.length }, error as Error);
-    }
-  }
-  return last;
+  return statements.length === 0 ? session.run(step.sql, step.params) : runStatementsApart(session, statements);
 }
 
 async function runStatement(step: SqlStep, session: TargetSession, fail: Fail, started: number): Promise<StepResult> {
@@ -179,10 +172,10 @@ export const sqlStepKind = defineStepKind({
       ['failed', 'unknown', 'unreachable'],
       {
         problem: { shape: 'text', onlyWhen: ['unreachable'] },
-        // How far a changing step of several statements got before one failed (runWritten): only then.
-        ...(statementsRunApart(step).length > 0 ? { statementsDone: { shape: 'text', onlyWhen: ['failed'] }, statements: { shape: 'text', onlyWhen: ['failed'] } } : {}),
-        // A transaction (expectRows) whose COMMIT, or ROLLBACK after an error, was not answered: only then.
-        ...(step.expectRows !== undefined ? { transactionOutcome: { shape: 'text', onlyWhen: ['failed'] } } : {}),
+        // How far a changing step of several statements got before one failed, or its answer was lost (runWritten): only then.
+        ...(statementsRunApart(step).length > 0 ? { statementsDone: { shape: 'text', onlyWhen: ['failed', 'unknown'] }, statements: { shape: 'text', onlyWhen: ['failed', 'unknown'] } } : {}),
+        // A transaction (expectRows, or one the SQL begins) whose COMMIT, or ROLLBACK after an error, was not answered: only then.
+        ...(step.expectRows !== undefined || runsOwnTransaction(statementsRunApart(step)) ? { transactionOutcome: { shape: 'text', onlyWhen: ['failed'] } } : {}),
       },
     ),
   defaultTimeoutMs: 10 * 60_000,
@@ -222,15 +215,18 @@ export const sqlStepKind = defineStepKind({
   // A clone made FROM the database (path A's, the swap's broken state) is a new database beside it: it changes nothing there.
   onlyMakesNew: (step) => makesOnlyNewDatabases(step.sql),
   // A failure it knows changed nothing says so (untouched: its transaction's ROLLBACK answered, the kept rows changed
-  // since, MotherDuck not reached). Any other may have changed something: the statements before the one that failed
-  // (statementsDone), a COMMIT whose failure leaves unknown whether it was applied, DDL MotherDuck runs outside any
-  // transaction (CREATE or ALTER DATABASE).
+  // since, MotherDuck not reached, DuckDB's own error for the first statement on a local file). Any other may have
+  // changed something: the statements applied before the one that failed (statementsDone), a COMMIT whose failure
+  // leaves unknown whether it was applied, DDL MotherDuck runs outside any transaction (CREATE or ALTER DATABASE), and
+  // a failure journaled by a build that did not yet tell these apart.
   partWay: { statuses: ['failed'], changed: () => true },
   stoppedPartWay: (_step, result) => {
-    const { statementsDone, statements } = result.outputs ?? {};
-    if (typeof statementsDone !== 'number' || statementsDone === 0) return undefined;
-    const before = statementsDone === 1 ? 'the first statement was' : `the first ${statementsDone} statements were`;
-    return `it stopped at statement ${statementsDone + 1} of ${String(statements)}: ${before} applied, each committed on its own, and nothing rolled them back; look at the database before acting on it or running the step again`;
+    const { statementsDone, statements, transactionOutcome } = result.outputs ?? {};
+    if (typeof statementsDone !== 'number' || typeof statements !== 'number') return undefined;
+    const before = statementsDone > 0 ? `; ${appliedStatementsSaid(statementsDone, statements)}` : '';
+    if (transactionOutcome === 'unknown') return `the end of the transaction its SQL began was not answered, so what it wrote there may or may not stand${before}; look at the database before acting on it or running the step again`;
+    if (statementsDone === 0) return undefined;
+    return `${appliedStatementsSaid(statementsDone, statements)}; look at the database before acting on it or running the step again`;
   },
   run: runSqlStep,
 });

@@ -17,12 +17,14 @@ export interface Explained {
 
 /**
  * An error after which the step knows it changed no data (rows kept in a file that could not be checked, nothing
- * deleted): its result says so (untouched), with what it left on disk as outputs (the file, moved aside).
+ * deleted): its result says so (untouched), with what it left on disk as outputs (the file, moved aside), and the error
+ * it came of (`cause`), where that is said as it came: a fault in the bot is said as one.
  */
 export class ChangedNothing extends Error {
   constructor(
     message: string,
     readonly outputs: Record<string, unknown>,
+    override readonly cause?: Error,
   ) {
     super(message);
   }
@@ -77,7 +79,7 @@ export async function withStepDatabase(
   try {
     return await work(session, fail, started);
   } catch (error) {
-    const message = isDriverFault(error) ? driverFaultSaid(error as Error, target.label) : (error as Error).message;
+    const message = errorSaid(error as Error, target.label);
     const [outputs, untouched] = error instanceof ChangedNothing ? [error.outputs, { untouched: true as const }] : error instanceof StoppedPartWay ? [error.outputs, {}] : [{}, {}];
     const explained = timedOut ? undefined : await options.explain?.(error as Error, session).catch(() => undefined);
     if (explained && !timedOut) return { ...fail(explained.summary, outputs), status: explained.status, output: ctx.redact(message), ...untouched };
@@ -85,6 +87,31 @@ export async function withStepDatabase(
   } finally {
     clearTimeout(timer);
     await session.close();
+  }
+}
+
+/**
+ * A step's error as the operator reads it: a fault in the bot or its driver (a TypeError) said as one, also where the
+ * step wrapped it to say how far it got (StoppedPartWay) or that it changed nothing (ChangedNothing), never as if the
+ * database had answered so.
+ */
+function errorSaid(error: Error, database: string): string {
+  const fault = error instanceof StoppedPartWay || error instanceof ChangedNothing ? (error.cause ?? error) : error;
+  if (!isDriverFault(fault)) return error.message;
+  const said = driverFaultSaid(fault, database);
+  return fault === error || !error.message.includes(fault.message) ? said : error.message.replace(fault.message, said);
+}
+
+/**
+ * Reads a step makes before it writes anything: an error there (the kept file unreadable, the step's timeout) changed
+ * nothing, so it is thrown as ChangedNothing.
+ */
+export async function beforeWriting<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof ChangedNothing) throw error;
+    throw new ChangedNothing((error as Error).message, {}, error as Error);
   }
 }
 
