@@ -313,3 +313,13 @@ describe('a failed restore-rows journaled by an earlier build', () => {
     ]);
   });
 });
+
+describe('a sql step whose SQL begins a transaction and never ends it', () => {
+  it('fails saying it was rolled back and nothing was changed, not "done"', async () => {
+    const { ctx, file } = await targets();
+    const step = resolve({ id: 'trim', kind: 'sql', title: 'Trim', sql: 'BEGIN TRANSACTION; DELETE FROM events WHERE id < 3', mutates: true, destructive: true });
+    const result = await runStep(step, ctx);
+    expect(result).toMatchObject({ status: 'failed', untouched: true, summary: 'the SQL began a transaction and did not end it (no COMMIT after its last statement), so it was rolled back: nothing was changed' });
+    expect(await localEvents(file)).toBe(10);
+  });
+});

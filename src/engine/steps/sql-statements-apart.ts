@@ -85,5 +85,12 @@ export async function runStatementsApart(session: TargetSession, statements: rea
       else applied += 1;
     }
   }
+  // A transaction begun and never ended would be rolled back, unsaid, as the session closes: done so here, and said.
+  if (open) {
+    const unended = `the SQL began a transaction and did not end it (no COMMIT after its last statement), so it was rolled back`;
+    await session.run('ROLLBACK');
+    if (applied === 0) throw new ChangedNothing(`${unended}: nothing was changed`, {});
+    throw new StoppedPartWay(`${unended}; ${applied} of its ${total} statements ${applied === 1 ? 'was' : 'were'} applied before it began`, { statementsDone: applied, statements: total }, new Error(unended));
+  }
   return last;
 }
