@@ -31,8 +31,9 @@ export class ChangedNothing extends Error {
 }
 
 /**
- * An error after which the step knows it changed part of what it changes (the statements of a multi-statement step before
- * the one that failed, each committed on its own): its result says how far it got, as outputs its kind reads (partWay).
+ * An error after which the step may have changed part of what it changes (the statements of a multi-statement step
+ * applied before the one that failed, a COMMIT not answered): its result says how far it got, as outputs its kind reads
+ * (partWay), and the error it stopped at (`cause`), so a fault in the bot is said as one.
  */
 export class StoppedPartWay extends Error {
   constructor(
