@@ -45,6 +45,7 @@ import { engineValues, stepOutputs, templateContext, withScopedValues, type Scop
 import { namedSnapshotsUnavailable } from '../engine/named-snapshots-unavailable.js';
 import { releasedSnapshots } from '../engine/released-snapshots.js';
 import { takenSnapshots } from '../engine/taken-snapshots.js';
+import { snapshotStepsRestoredByRollback } from '../runbook/snapshots-restored-by-rollback.js';
 import { rollbackSnapshots } from '../engine/rollback-snapshots.js';
 import { utcTime, type Decision } from './approval-policy.js';
 import { refuseRollbackAskedAgain, rolledBackBy } from './rollback-asked-again.js';
@@ -406,9 +407,19 @@ export class IncidentService {
       names: this.deps.runbooks.get(incident.scenario)?.names ?? {},
       releasedSnapshots: releasedSnapshots(incident.runs),
       rollbackSnapshots: rollbackSnapshots(incident.runs),
-      takenSnapshots: takenSnapshots(incident.runs, (at) => `\`/databox ${followUpCommand({ scenario: incident.scenario, params: { at } })} incident=${incident.id}\``),
+      takenSnapshots: takenSnapshots(
+        incident.runs,
+        (at) => `\`/databox ${followUpCommand({ scenario: incident.scenario, params: { at } })} incident=${incident.id}\``,
+        (recovery) => this.snapshotStepsRestoredByRollback(incident.scenario, recovery.pathId),
+      ),
     });
     return templateContext(engine, params, scoped);
+  }
+
+  /** The snapshot steps whose name the rollback of a recovery path restores, as its runbook says; none for a path it no longer has. */
+  private snapshotStepsRestoredByRollback(scenario: string, pathId: string | undefined): ReadonlySet<string> {
+    const path = this.deps.runbooks.get(scenario)?.recovery.find((p) => p.id === pathId);
+    return path ? snapshotStepsRestoredByRollback(path) : new Set();
   }
 
   /** The step outputs of the incident's diagnosis, by step id; empty before it has one. */

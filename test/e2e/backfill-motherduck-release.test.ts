@@ -103,6 +103,8 @@ describe('scenario 2 on MotherDuck, once its recovery is validated', () => {
       new RegExp(`This cleanup removes the names of the named snapshots the bot took of databox for this incident, '${taken[0]}' \\(id [^)]*\\), '${taken[1]}' \\(id `),
     );
     expect(String(plan?.blocks)).toContain('a rollback of this incident that restores one of them by name is refused from then on');
+    // Path A's rollback, still offered, puts the kept rows back and restores neither snapshot by its name: no warning that the cleanup refuses it.
+    expect(String(plan?.blocks)).not.toContain('the rollback is refused after it');
     const cleanupRun = JSON.parse(newestPlan().value).run as string;
     await harness.click(newestPlan(), operator);
     await harness.settle();
