@@ -14,6 +14,7 @@ import type { StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
 import { defineStepKind, unsetAlike, type ResolvedCommon } from './define-step-kind.js';
 import { withStepDatabase } from './step-database.js';
+import { beforeAnyChange, oneByOne, oneByOneChanged } from './one-by-one.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -97,11 +98,16 @@ export const botSnapshotsStepKind = defineStepKind({
   describesSql: true,
   schema,
   // skipped: on DATABOX_BACKEND's database when that is not MotherDuck (target: backend), where nothing is listed.
-  statuses: (step) => [...(step.release ? ['ok', 'unreachable'] : ['ok', 'leftovers', 'unreachable']), ...(step.target === 'backend' && !step.release ? ['skipped'] : [])],
+  // failed: a release that stopped, its outputs saying which names it removed before (once it began removing them).
+  statuses: (step) => [...(step.release ? ['ok', 'failed', 'unreachable'] : ['ok', 'leftovers', 'unreachable']), ...(step.target === 'backend' && !step.release ? ['skipped'] : [])],
   // Could not see: MotherDuck not reached.
   unseeingStatuses: ['unreachable'],
   // releasedSnapshots: each one released with its id and time, for a later refusal to restore it by name (released-snapshots.ts).
-  outputs: unsetAlike({ snapshots: 'list', released: 'list', releasedSnapshots: 'list', count: 'text', named: 'text' }, ['unreachable'], { problem: { shape: 'text', onlyWhen: ['unreachable'] } }),
+  outputs: unsetAlike({ snapshots: 'list', released: 'list', releasedSnapshots: 'list', count: 'text', named: 'text' }, ['unreachable', 'failed'], {
+    problem: { shape: 'text', onlyWhen: ['unreachable'] },
+    // The snapshot whose name's removal went unanswered (a fault on this side, the connection gone): it may have lost it.
+    unanswered: { shape: 'text', onlyWhen: ['failed'] },
+  }),
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.release && !(step.mutates && step.destructive) ? [{ at: ['release'], message: "removing a snapshot's name lets the retention discard it: set mutates: true and destructive: true" }] : []),
   templates: (step) => [{ at: ['database'], template: step.database, as: 'text' }],
@@ -144,20 +150,27 @@ export const botSnapshotsStepKind = defineStepKind({
       return Promise.resolve({ status: step.release ? 'ok' : 'skipped', summary: none, durationMs: 0, outputs: { snapshots: [], released: [], releasedSnapshots: [], count: 0, named: namedPhrase(0) } });
     }
     return withStepDatabase(ctx, { target: 'motherduck', writable: step.release, timeoutMs: step.timeoutMs }, async (session, _fail, started): Promise<StepResult> => {
-      const existing = await botSnapshots(step, session);
+      // A release that failed listing them removed no name.
+      const existing = step.release ? await botSnapshots(step, session).catch(beforeAnyChange) : await botSnapshots(step, session);
       const names = existing.map((s) => s.name);
+      const outputs = (released: BotSnapshot[]) => ({ snapshots: names, released: released.map((s) => s.name), releasedSnapshots: released, count: existing.length, named: namedPhrase(existing.length) });
       if (!step.release) {
         return {
           status: existing.length > 0 ? 'leftovers' : 'ok',
           summary: existing.length > 0 ? `named snapshots the bot took of ${step.database} for this incident, kept until their names are removed: ${said(existing)}` : `no named snapshot the bot took of ${step.database} for this incident is left`,
           durationMs: elapsedSince(started),
-          outputs: { snapshots: names, released: [], releasedSnapshots: [], count: existing.length, named: namedPhrase(existing.length) },
+          outputs: outputs([]),
         };
       }
       // Only what the approver was shown: one taken since the plan was made (a rollback's) keeps its name.
       const shown = new Set((step.listedWhenPlanned ?? []).map((s) => s.name));
-      const released = existing.filter((s) => shown.has(s.name));
-      for (const snapshot of released) await session.run(releaseSql(step.database, snapshot.name));
+      // Each name is removed on its own: one that fails leaves those before it removed, kept in its outputs (releasedSnapshots), as
+      // a rollback restoring one by that name is refused from them.
+      const released = await oneByOne(existing.filter((s) => shown.has(s.name)), async (snapshot) => void (await session.run(releaseSql(step.database, snapshot.name))), {
+        outputs,
+        name: (snapshot) => snapshot.name,
+        said: (done, snapshot, why) => `${done.length > 0 ? `removed the name${done.length === 1 ? '' : 's'} of ${done.map((s) => `'${s.name}'`).join(', ')}, then ` : ''}removing the name of '${snapshot.name}' failed: ${why}`,
+      });
       const kept = existing.filter((s) => !shown.has(s.name));
       return {
         status: 'ok',
@@ -165,9 +178,25 @@ export const botSnapshotsStepKind = defineStepKind({
           (released.length > 0 ? `removed the names of ${said(released)}: ${afterRelease(step.database)}` : `no named snapshot the bot took of ${step.database} for this incident was left to release`) +
           (kept.length > 0 ? `; taken after the plan was made, so left named: ${said(kept)}` : ''),
         durationMs: elapsedSince(started),
-        outputs: { snapshots: names, released: released.map((s) => s.name), releasedSnapshots: released, count: existing.length, named: namedPhrase(existing.length) },
+        outputs: outputs(released),
       };
     });
+  },
+  // A release stopped after removing some names (released), or whose answer to one was lost (unanswered), or that the
+  // engine stopped waiting for (no outputs: it may have gone on), may have removed names; one that failed at the first did not.
+  partWay: { statuses: ['failed', 'timeout'], changed: oneByOneChanged('released') },
+  stoppedPartWay: (step, result) => {
+    const { released, unanswered } = result.outputs ?? {};
+    const again = "list the bot's snapshots again before releasing the rest";
+    if (!Array.isArray(released)) return `it stopped before saying which names it removed: any of the bot's named snapshots of ${step.database} for this incident may have lost its name (each stays restorable by its id while the retention keeps it); ${again}`;
+    const left = (step.listedWhenPlanned ?? []).map((s) => s.name).filter((name) => !released.includes(name) && name !== unanswered);
+    const quoted = (names: readonly unknown[]) => names.map((name) => `'${String(name)}'`).join(', ');
+    const parts = [
+      ...(released.length > 0 ? [`the name${released.length === 1 ? '' : 's'} of ${quoted(released)} ${released.length === 1 ? 'was' : 'were'} removed (${released.length === 1 ? 'it stays' : 'each stays'} restorable by its id while the retention keeps it)`] : []),
+      ...(typeof unanswered === 'string' ? [`whether '${unanswered}' lost its name is not known (the answer was lost)`] : []),
+      ...(left.length > 0 ? [`${quoted(left)} ${left.length === 1 ? 'keeps its name' : 'keep their names'}`] : []),
+    ];
+    return `it stopped part-way: ${parts.join(', ')}; ${again}`;
   },
   nothingWhenPlanned: (step) => {
     if (!step.release || step.listedWhenPlanned?.length !== 0) return undefined;

@@ -12,6 +12,7 @@ import { defineStepKind, unsetAlike, type ResolvedCommon } from './define-step-k
 import { diagnosedStates, diagnosisCountsProblems } from './rows-written-since.js';
 import { isMissingTable } from './missing-table.js';
 import { firstNumber, withStepDatabase } from './step-database.js';
+import { beforeAnyChange, oneByOne, oneByOneChanged } from './one-by-one.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -87,10 +88,15 @@ export const leftoverClonesStepKind = defineStepKind({
   kind: 'leftover-clones',
   describesSql: true,
   schema,
-  statuses: (step) => (step.drop ? ['ok', 'unreachable'] : ['ok', 'leftovers', 'unreachable']),
+  // failed: a drop that stopped, its outputs saying which it dropped before (once it began dropping).
+  statuses: (step) => (step.drop ? ['ok', 'failed', 'unreachable'] : ['ok', 'leftovers', 'unreachable']),
   // Could not see: MotherDuck not reached.
   unseeingStatuses: ['unreachable'],
-  outputs: unsetAlike({ databases: 'list', dropped: 'list', count: 'text', clones: 'text' }, ['unreachable'], { problem: { shape: 'text', onlyWhen: ['unreachable'] } }),
+  outputs: unsetAlike({ databases: 'list', dropped: 'list', count: 'text', clones: 'text' }, ['unreachable', 'failed'], {
+    problem: { shape: 'text', onlyWhen: ['unreachable'] },
+    // The clone whose DROP's answer was lost (a fault on this side, the connection gone): it may be dropped.
+    unanswered: { shape: 'text', onlyWhen: ['failed'] },
+  }),
   defaultTimeoutMs: 5 * 60_000,
   references: (step, scope) => diagnosisCountsProblems('seenBy', step.seenBy, scope),
   rules: (step) => [
@@ -121,28 +127,50 @@ export const leftoverClonesStepKind = defineStepKind({
   changesOtherDatabases: true,
   run: (step, ctx) =>
     withStepDatabase(ctx, { target: 'motherduck', writable: step.drop, timeoutMs: step.timeoutMs }, async (session, _fail, started): Promise<StepResult> => {
-      const existing = (await session.run(listSql(step.databases))).rows.map((r) => String(r[0]));
-      const differ = differencesSaid(step, await differences(step, session, existing));
+      const listed = async () => {
+        const existing = (await session.run(listSql(step.databases))).rows.map((r) => String(r[0]));
+        return { existing, differ: differencesSaid(step, await differences(step, session, existing)) };
+      };
+      // A drop that failed listing them dropped none.
+      const { existing, differ } = step.drop ? await listed().catch(beforeAnyChange) : await listed();
+      const outputs = (dropped: string[]) => ({ databases: existing, dropped, count: existing.length, clones: clonesPhrase(existing.length) });
       if (!step.drop) {
         return {
           status: existing.length > 0 ? 'leftovers' : 'ok',
           summary: existing.length > 0 ? `left on MotherDuck: ${existing.join(', ')} (an approved cleanup drops them)${differ}` : 'no clone of this incident is left',
           durationMs: elapsedSince(started),
-          outputs: { databases: existing, dropped: [], count: existing.length, clones: clonesPhrase(existing.length) },
+          outputs: outputs([]),
         };
       }
-      const dropped: string[] = [];
-      for (const name of existing) {
-        await session.run(`DROP DATABASE ${databaseIdentifier(name)}`);
-        dropped.push(name);
-      }
+      // Each DROP is applied on its own: one that fails leaves those before it dropped, said in its outputs.
+      const dropped = await oneByOne(existing, async (name) => void (await session.run(`DROP DATABASE ${databaseIdentifier(name)}`)), {
+        outputs,
+        name: (name) => name,
+        said: (done, name, why) => `${done.length > 0 ? `dropped ${done.join(', ')}, then ` : ''}DROP DATABASE ${name} failed: ${why}`,
+      });
       return {
         status: 'ok',
         summary: dropped.length > 0 ? `dropped ${dropped.join(', ')} (UNDROP DATABASE brings one back within the retention)${differ}` : 'nothing to drop: no clone of this incident is left',
         durationMs: elapsedSince(started),
-        outputs: { databases: existing, dropped, count: existing.length, clones: clonesPhrase(existing.length) },
+        outputs: outputs(dropped),
       };
     }),
+  // A drop stopped after some DROPs (dropped), or whose answer to one was lost (unanswered), or that the engine stopped
+  // waiting for (no outputs: its DROPs may have gone on), may have dropped clones; one that failed at the first did not.
+  partWay: { statuses: ['failed', 'timeout'], changed: oneByOneChanged('dropped') },
+  stoppedPartWay: (step, result) => {
+    const { databases, dropped, unanswered } = result.outputs ?? {};
+    const back = (dropped: number) => `UNDROP DATABASE brings ${dropped === 1 ? 'it' : 'one'} back within the retention`;
+    const again = "list the incident's clones again before dropping the rest";
+    if (!Array.isArray(dropped) || !Array.isArray(databases)) return `it stopped before saying which clones it dropped: any of ${step.databases.join(', ')} may be gone (${back(2)}); ${again}`;
+    const left = (databases as string[]).filter((name) => !dropped.includes(name) && name !== unanswered);
+    const said = [
+      ...(dropped.length > 0 ? [`${dropped.join(', ')} ${dropped.length === 1 ? 'was' : 'were'} dropped (${back(dropped.length)})`] : []),
+      ...(typeof unanswered === 'string' ? [`whether ${unanswered} was dropped is not known (the answer to its DROP was lost)`] : []),
+      ...(left.length > 0 ? [`${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} still there`] : []),
+    ];
+    return `it stopped part-way: ${said.join(', ')}; ${again}`;
+  },
   // A clone that differs from the database may hold the only copy of rows written before a swap: said before it is dropped.
   readWhenPlanned: async (step, { target }) => {
     if (!step.drop) return step;
