@@ -460,6 +460,21 @@ describe('runCopyFileStep', () => {
     expect(copyFileStepKind.describe({ ...unplanned, timeoutMs: 10_000, guard: false }, describeTools)).toBe('cp backup.duckdb databox.duckdb  (refuses to overwrite)');
   });
 
+  it('puts nothing in place once its timeout has passed: the run stopped waiting, and a copy appearing after it would be a change nobody saw', async () => {
+    const root = tempDir();
+    const from = path.join(root, 'backup.duckdb');
+    const to = path.join(root, 'databox.duckdb');
+    fs.writeFileSync(from, randomBytes(1024 * 1024));
+    // Its timeout already over when the bytes are copied, as it is for one the engine's deadline gave up on.
+    const result = await runCopyFileStep({ ...copy(from, to), timeoutMs: 0 }, { databasePath: to });
+    expect(result).toMatchObject({
+      status: 'failed',
+      untouched: true,
+      summary: `could not copy ${from} → ${to}: it took longer than its timeout (0 ms), so it was not put in place; its partial copy was removed: no database at ${to} now: roll back, or put that right and propose again`,
+    });
+    expect(fs.readdirSync(root)).toEqual(['backup.duckdb']);
+  });
+
   it('fails on a missing source', async () => {
     const root = tempDir();
     const from = path.join(root, 'backup.duckdb');

@@ -8,6 +8,7 @@ import { isReadOnlyFileSystem, readOnlyFix, readOnlySaid } from '../../disk/read
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
+import { formatDuration } from '../../format-duration.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 
 const schema = z.strictObject({
@@ -57,6 +58,9 @@ export async function runCopyFileStep(step: CopyFileStep, ctx?: Partial<Pick<Ste
     await fs.promises.copyFile(step.from, partial, fs.constants.COPYFILE_EXCL);
     const [source, copy] = [fs.statSync(step.from).size, fs.statSync(partial).size];
     if (source !== copy) throw new Error(`copied ${copy} of ${source} bytes`);
+    // Past its timeout, the engine's deadline (later still) may have given up on the step: a copy appearing at `to`
+    // after it would be a change behind a run that stopped, so one that finished late is not put in place.
+    if (performance.now() - started > step.timeoutMs) throw new Error(`it took longer than its timeout (${formatDuration(step.timeoutMs)}), so it was not put in place`);
     // A hard link fails if `to` appeared meanwhile, so nothing is ever overwritten.
     fs.linkSync(partial, step.to);
   } catch (error) {
@@ -84,8 +88,9 @@ export const copyFileStepKind = defineStepKind({
   kind: 'copy-file',
   schema,
   statuses: ['ok', 'failed'],
-  // No partWay: `to` appears only by the hard link that ends a whole copy, so a failure before it left no `to` (a
-  // partial file it could not remove is said part-way, beside `to`, which a rollback would not remove anyway).
+  // No partWay: `to` appears only by the hard link that ends a whole copy, never after its timeout, so a failure or the
+  // engine's timeout left no `to` (a partial file it could not remove is said part-way, beside `to`, which a rollback
+  // would not remove anyway).
   outputs: { from: { shape: 'text', unsetWhen: ['failed'] }, to: { shape: 'text', unsetWhen: ['failed'] } },
   defaultTimeoutMs: 30 * 60_000,
   rules: (step) => (step.mutates ? [] : [{ at: ['mutates'], message: 'a copy-file step mutates: set mutates: true' }]),
