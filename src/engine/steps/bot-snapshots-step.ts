@@ -103,11 +103,12 @@ export const botSnapshotsStepKind = defineStepKind({
   // Could not see: MotherDuck not reached.
   unseeingStatuses: ['unreachable'],
   // releasedSnapshots: each one released with its id and time, for a later refusal to restore it by name (released-snapshots.ts).
-  outputs: unsetAlike({ snapshots: 'list', released: 'list', releasedSnapshots: 'list', count: 'text', named: 'text' }, ['unreachable', 'failed'], {
-    problem: { shape: 'text', onlyWhen: ['unreachable'] },
-    // The snapshot whose name's removal went unanswered (a fault on this side, the connection gone): it may have lost it.
-    unanswered: { shape: 'text', onlyWhen: ['failed'] },
-  }),
+  outputs: (step) =>
+    unsetAlike({ snapshots: 'list', released: 'list', releasedSnapshots: 'list', count: 'text', named: 'text' }, ['unreachable', 'failed'], {
+      problem: { shape: 'text', onlyWhen: ['unreachable'] },
+      // The snapshot whose name's removal went unanswered (a fault on this side, the connection gone): it may have lost it.
+      ...(step.release ? { unanswered: { shape: 'text', onlyWhen: ['failed'] } } : {}),
+    }),
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.release && !(step.mutates && step.destructive) ? [{ at: ['release'], message: "removing a snapshot's name lets the retention discard it: set mutates: true and destructive: true" }] : []),
   templates: (step) => [{ at: ['database'], template: step.database, as: 'text' }],

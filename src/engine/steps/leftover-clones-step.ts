@@ -92,11 +92,12 @@ export const leftoverClonesStepKind = defineStepKind({
   statuses: (step) => (step.drop ? ['ok', 'failed', 'unreachable'] : ['ok', 'leftovers', 'unreachable']),
   // Could not see: MotherDuck not reached.
   unseeingStatuses: ['unreachable'],
-  outputs: unsetAlike({ databases: 'list', dropped: 'list', count: 'text', clones: 'text' }, ['unreachable', 'failed'], {
-    problem: { shape: 'text', onlyWhen: ['unreachable'] },
-    // The clone whose DROP's answer was lost (a fault on this side, the connection gone): it may be dropped.
-    unanswered: { shape: 'text', onlyWhen: ['failed'] },
-  }),
+  outputs: (step) =>
+    unsetAlike({ databases: 'list', dropped: 'list', count: 'text', clones: 'text' }, ['unreachable', 'failed'], {
+      problem: { shape: 'text', onlyWhen: ['unreachable'] },
+      // The clone whose DROP's answer was lost (a fault on this side, the connection gone): it may be dropped.
+      ...(step.drop ? { unanswered: { shape: 'text', onlyWhen: ['failed'] } } : {}),
+    }),
   defaultTimeoutMs: 5 * 60_000,
   references: (step, scope) => diagnosisCountsProblems('seenBy', step.seenBy, scope),
   rules: (step) => [
