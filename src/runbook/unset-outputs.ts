@@ -282,15 +282,21 @@ export function unsetOutputProblems(rb: Runbook): RunbookProblem[] {
       if (!bound) continue;
       const at: At = ['recovery', i, 'rollback', part.list, part.index];
       const ran = possibleStatuses(bound).filter((status) => changingStatuses(bound.kind).includes(status));
+      // On a status it stops part-way with, the step counts as run only when its outputs say it changed something, and
+      // then it has set what its kind says it sets so (a move half done, where the file is): those are read safely.
+      const partWay = stepKind(bound.kind).partWay;
+      const setWhenRan = (expression: string) => expression.split('.')[0] === 'recovery' && expression.split('.')[1] === bound.id && (partWay?.sets ?? []).includes(expression.split('.')[2] ?? '');
       const matches = `its onlyIfRan: ${bound.id} counts as run (it may have changed something), so this ${part.what} is in the rollback then`;
       for (const use of rollbackPartTemplates(part)) {
         // Said when the step fails, an empty value says nothing; run (an argv element, a path, SQL), it would do something else.
         const said = use.at.length === 1 && use.at[0] === 'whenFailed';
         const instead = said ? 'name what is set then' : `the rollback cannot be built when ${bound.id} ended so: bind this ${part.what} to a step that sets it, or read what is set then`;
         // Its one step is named (onlyIfRan): never a step the condition does not name.
-        const scope: Scope = { head: 'recovery', steps: p.steps, endings: new Map([[bound.id, new Set(ran)]]), matches, instead, mayBeGiven: matches };
+        const scope = (endings: readonly string[]): Scope => ({ head: 'recovery', steps: p.steps, endings: new Map([[bound.id, new Set(endings)]]), matches, instead, mayBeGiven: matches });
         const expressions = use.as === 'list' ? [{ expression: use.template, optional: false }] : placeholderUses(use.template);
-        problems.push(...unsetIn([...at, ...use.at], expressions, scope, said));
+        const ranFully = ran.filter((status) => !(partWay?.statuses as readonly string[] | undefined)?.includes(status));
+        problems.push(...unsetIn([...at, ...use.at], expressions.filter((e) => !setWhenRan(e.expression)), scope(ran), said));
+        problems.push(...unsetIn([...at, ...use.at], expressions.filter((e) => setWhenRan(e.expression)), scope(ranFully), said));
       }
     }
   });

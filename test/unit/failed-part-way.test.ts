@@ -1,4 +1,6 @@
 // Changing steps that failed part-way, on real DuckDB files and the MotherDuck stand-in: said to have changed something (what the run changed, the rollback's onlyIfRan parts), and undone by that rollback.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
@@ -321,5 +323,57 @@ describe('a sql step whose SQL begins a transaction and never ends it', () => {
     const result = await runStep(step, ctx);
     expect(result).toMatchObject({ status: 'failed', untouched: true, summary: 'the SQL began a transaction and did not end it (no COMMIT after its last statement), so it was rolled back: nothing was changed' });
     expect(await localEvents(file)).toBe(10);
+  });
+});
+
+/** Names in `dir` can be added but not removed (an unlink there fails, as on a folder whose mode or attributes changed): chattr +a as root, whom a mode does not stop. */
+function namesKeptIn(dir: string): () => void {
+  if (process.getuid?.() !== 0) {
+    fs.chmodSync(dir, 0o555);
+    return () => fs.chmodSync(dir, 0o755);
+  }
+  execFileSync('chattr', ['+a', dir]);
+  return () => execFileSync('chattr', ['-a', dir]);
+}
+
+describe('a move whose old name could not be removed after the file was linked at its new one', () => {
+  it('records where it is, counts as changed, and its rollback puts it back by removing the new name', async () => {
+    const root = tempDir();
+    const [live, aside] = [path.join(root, 'data'), path.join(root, 'aside')];
+    fs.mkdirSync(live);
+    fs.mkdirSync(aside);
+    const [from, to] = [path.join(live, 'databox.duckdb'), path.join(aside, 'databox.duckdb.broken')];
+    fs.writeFileSync(from, 'the broken database');
+    const recovery = { id: 'move_db', kind: 'move', title: 'Back up the broken file', from, to, ifMissing: 'skip', mutates: true, destructive: true };
+    const undo = { id: 'restore_db', kind: 'move', title: 'Put the original file back', from: '{{recovery.move_db.to}}', movedAs: '{{recovery.move_db.moved?}}', to: from, ifTaken: 'fail', mutates: true, destructive: true };
+    const step = resolve(recovery);
+    const release = namesKeptIn(live);
+    let result: StepResult;
+    try {
+      result = await runStep(step, { ...(await targets()).ctx, root });
+    } finally {
+      release();
+    }
+    expect(result).toMatchObject({ status: 'failed', outputs: { from, to } });
+    expect(result.untouched).toBeUndefined();
+    expect(result.summary).toMatch(new RegExp(`^could not move ${from}: it is now at ${to} too \\(`));
+    expect([fs.statSync(from).ino, fs.readFileSync(to, 'utf8')]).toEqual([fs.statSync(to).ino, 'the broken database']);
+    expect(mayHaveChanged('move', result)).toBe(true);
+    const run = failedRun(step, result);
+    expect(changedSomething(run)).toBe(true);
+    expect(changedBeforeStopping(run.steps, run.results)).toEqual([
+      {
+        title: recovery.title,
+        summary: `${result.summary}; it stopped half-way: the file is whole under both names, ${from} and ${to} (one file, linked: removing either name loses nothing); putting it back removes ${to}, finishing the move removes ${from}`,
+        partly: true,
+      },
+    ]);
+    const parts = partsUndoing(pathOf(recovery, undo), run);
+    expect(parts.map((p) => p.part.id)).toEqual(['restore_db']);
+    // The rollback's put-back, filled in from what the move recorded: the file is at its old name already, so its new one goes.
+    const putBack = resolve({ ...undo, from: result.outputs.to, movedAs: result.outputs.moved });
+    expect(stepKind('move').refusal?.(putBack)).toBeUndefined();
+    expect(await runStep(putBack, { ...(await targets()).ctx, root })).toMatchObject({ status: 'ok', outputs: { from: to, to: from } });
+    expect([fs.readdirSync(live), fs.readdirSync(aside), fs.readFileSync(from, 'utf8')]).toEqual([['databox.duckdb'], [], 'the broken database']);
   });
 });

@@ -238,7 +238,15 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
    * changed something, a rollback bound to it (onlyIfRan) is offered, and the same plan is not proposed again. The
    * engine's own timeout may be among them: a step it stopped waiting for may have gone on (a daemon it spawned).
    */
-  partWay?: { statuses: readonly (NoInfer<Status> | 'timeout')[]; changed(outputs: Readonly<Record<string, unknown>>): boolean };
+  partWay?: {
+    statuses: readonly (NoInfer<Status> | 'timeout')[];
+    changed(outputs: Readonly<Record<string, unknown>>): boolean;
+    /**
+     * Outputs set whenever `changed` says it changed something (a move half done records where the file is): a rollback
+     * part bound to the step (onlyIfRan), built only then, may read them though a failure leaves them unset otherwise.
+     */
+    sets?: readonly string[];
+  };
   /**
    * What a changing step of this kind changes when that is not the plan's database ("Dagster's schedules"): a run left
    * part-way having changed only such things is said to have changed those, not its database.

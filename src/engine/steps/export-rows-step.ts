@@ -105,6 +105,8 @@ export const exportRowsStepKind = defineStepKind({
   statuses: (step) => ['ok', 'failed', 'unreachable', ...(step.ifTableMissing === 'skip' ? (['skipped'] as const) : [])],
   // Could not see: its database not reached.
   unseeingStatuses: ['unreachable'],
+  // No partWay: it changes no data, only writes its own new file, and a failure moves what it wrote aside, named in its
+  // summary (file); a timeout's file is no checked copy, and its rollback part (rows put back from it) must not be built.
   // A failed keep may name the file it moved aside as its file; rows it kept, never. Unreachable, it says why alone.
   outputs: {
     file: { shape: 'text', unsetWhen: ['failed', 'skipped', 'unreachable'] },

@@ -204,6 +204,13 @@ export async function runMoveStep(step: MoveStep, ctx: StepRunContext): Promise<
   // Beside the file it belongs to, exactly: that name was free with its .wal when the file went there.
   const beside = besideFollowed(step, ctx);
   const [planned, ifTaken] = beside ? [beside, 'fail' as const] : [step.to, step.ifTaken];
+  // The file already under the name it goes to (a move half done: linked there, its old name not removed): the move is
+  // finished by removing the old name, which loses nothing.
+  if (sameFile(step.from, planned)) {
+    ctx.intent?.({ action: 'move', from: step.from, to: planned });
+    fs.unlinkSync(step.from);
+    return { status: 'ok', summary: `moved ${step.from} → ${planned} (it was under both names, a move half done: its old name removed)`, durationMs: elapsedSince(started), outputs: { from: step.from, to: planned, ...movedOutput(planned) } };
+  }
   if (ifTaken === 'fail' && fs.existsSync(planned)) {
     return { status: 'failed', summary: `refusing to move ${step.from} onto ${planned}: that name is taken`, durationMs: elapsedSince(started), outputs: {}, untouched: true };
   }
@@ -223,7 +230,9 @@ export async function runMoveStep(step: MoveStep, ctx: StepRunContext): Promise<
               : (error as Error).message;
     // Refused by the link or rename itself (another volume, a name that appeared, no such folder): the file did not move.
     const untouched = linkedTo === undefined && fs.existsSync(step.from) ? { untouched: true as const } : {};
-    return { status: 'failed', summary: `could not move ${step.from}: ${why}`, durationMs: elapsedSince(started), outputs: {}, ...untouched };
+    // Linked at its new name, its old one left (half done): where it is, as a move done records it, for its rollback to put back (partWay).
+    const halfDone = linkedTo === undefined ? {} : { from: step.from, to: linkedTo, ...movedOutput(linkedTo) };
+    return { status: 'failed', summary: `could not move ${step.from}: ${why}`, durationMs: elapsedSince(started), outputs: halfDone, ...untouched };
   }
   return {
     status: 'ok',
@@ -231,6 +240,16 @@ export async function runMoveStep(step: MoveStep, ctx: StepRunContext): Promise<
     durationMs: elapsedSince(started),
     outputs: { from: step.from, to, ...movedOutput(to) },
   };
+}
+
+/** Whether both names are one regular file (a hard link of it). */
+function sameFile(one: string, other: string): boolean {
+  try {
+    const [a, b] = [fs.lstatSync(one), fs.lstatSync(other)];
+    return a.isFile() && b.isFile() && a.dev === b.dev && a.ino === b.ino;
+  } catch {
+    return false;
+  }
 }
 
 /** What was moved, recorded so a rollback putting it back can tell it from another file there by then. */
@@ -243,10 +262,7 @@ export const moveStepKind = defineStepKind({
   kind: 'move',
   schema,
   statuses: ['ok', 'skipped', 'failed'],
-  // No partWay: a link or rename refused moved nothing (untouched). One whose old name could not be removed after the
-  // link (the file under both names, whole) is said part-way, "look at both", but not offered to its rollback, whose
-  // put-back reads the `to` a failure leaves unset and would refuse onto the old name anyway.
-  // Only a file moved has where it went.
+  // Only a file moved has where it went; a move half done too (partWay).
   outputs: {
     from: { shape: 'text', unsetWhen: ['skipped', 'failed'] },
     to: { shape: 'text', unsetWhen: ['skipped', 'failed'] },
@@ -301,6 +317,15 @@ export const moveStepKind = defineStepKind({
             ? `\n-- nothing is at ${rel(step.from)} as the plan is made: nothing to move, unless the database's next write makes one, which moves with it`
             : ''
     }${outsideListed(step, rel(step.to))}`,
+  // A link or rename refused moved nothing (untouched). One whose old name could not be removed after the link has the
+  // file under both names, whole: it records where, as a move done does (sets), so its rollback's put-back is offered
+  // and built, and finishes by removing the new name (sameFile).
+  partWay: { statuses: ['failed'], changed: (outputs) => typeof outputs.to === 'string', sets: ['from', 'to', 'moved'] },
+  stoppedPartWay: (_step, result) => {
+    const { from, to } = result.outputs ?? {};
+    if (typeof to !== 'string') return undefined;
+    return `it stopped half-way: the file is whole under both names, ${String(from)} and ${to} (one file, linked: removing either name loses nothing); putting it back removes ${to}, finishing the move removes ${String(from)}`;
+  },
   // Moving a link, a file other than the one the plan was made on, one that is not there to put back, or one in a folder
   // this process cannot write: nothing runs.
   refusal: (step) => (step.refuseLink ? linkRefusal(step.from) : undefined) ?? changedSincePlanned(step) ?? nothingToPutBack(step) ?? notWhatWasMoved(step) ?? folderRefusal(step),

@@ -40,6 +40,8 @@ export const namedSnapshotStepKind = defineStepKind({
   statuses: ['ok', 'unreachable', 'changed'],
   // Could not see: MotherDuck not reached.
   unseeingStatuses: ['unreachable'],
+  // No partWay: one CREATE SNAPSHOT changes no data; one that failed or timed out yet was taken is found by its name's
+  // prefix by the cleanup (bot-snapshots), and a rollback restoring it must not be offered for a plan stopped before any change.
   outputs: { snapshot: { shape: 'text', unsetWhen: ['unreachable'] }, database: { shape: 'text', unsetWhen: ['unreachable'] } },
   defaultTimeoutMs: 10 * 60_000,
   rules: (step) => (step.mutates ? [] : [{ at: ['mutates'], message: 'taking a snapshot writes to MotherDuck: set mutates: true' }]),
