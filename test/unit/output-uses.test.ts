@@ -269,6 +269,20 @@ describe('an output named for a status that leaves it unset is refused at load',
   });
 });
 
+describe("a rollback part reading what a step stopped part-way sets", () => {
+  it("is built on a move half done, which records where the file is, but not on a drop whose outputs a failure may leave unset", () => {
+    const doc = probe();
+    doc.recovery[0].steps.push({ id: 'drop_clones', kind: 'leftover-clones', title: 'Drop the clones', databases: ['databox_x'], drop: true, mutates: true, destructive: true });
+    doc.recovery[0].rollback.steps.push(
+      { id: 'put_back', kind: 'move', title: 'Put the file back', from: '{{recovery.move_db.to}}', to: '{{database_path}}', ifTaken: 'fail', onlyIfRan: 'move_db', mutates: true, destructive: true },
+      { id: 'undrop', kind: 'command', title: 'Bring the clones back', argv: ['undrop', '{{recovery.drop_clones.clones}}'], onlyIfRan: 'drop_clones', mutates: true },
+    );
+    expect(refusal(doc)).toEqual([
+      "at recovery[0].rollback.steps[2].argv[1]: {{recovery.drop_clones.clones}}: recovery.drop_clones.clones is not set when drop_clones's status is failed or timeout, which its onlyIfRan: drop_clones counts as run (it may have changed something), so this step is in the rollback then: the rollback cannot be built when drop_clones ended so: bind this step to a step that sets it, or read what is set then",
+    ]);
+  });
+});
+
 describe('a name past an output that has no values by name', () => {
   it('is refused on a text or a list output', () => {
     const doc = probe();
