@@ -448,8 +448,12 @@ export function runOutcome(run: Run): string {
   return `${ok ? ':white_check_mark:' : ':x:'} *${runLabel(run)} ${ok ? 'passed' : endedWords(run)}*${elapsed}: ${detail}`;
 }
 
-/** A run that failed (or was interrupted): a message of its own, since someone must look at it. */
-export function runFinishedMessage(run: Run): Rendered {
+/**
+ * A run that failed (or was interrupted): a message of its own, since someone must look at it. `runMessageBehind`:
+ * Slack is failing the edit that shows the run's end in its own message, which this one goes ahead of, so it does not
+ * send the reader there for every step.
+ */
+export function runFinishedMessage(run: Run, runMessageBehind = false): Rendered {
   const ok = run.status === 'succeeded';
   // What it changed before it stopped is what the database holds now: said here, where whoever must act reads first.
   const changed = ok ? [] : changedBeforeStopping(run.steps, run.results);
@@ -468,7 +472,7 @@ export function runFinishedMessage(run: Run): Rendered {
   const notStartedLines = notStarted.length > 0 ? `\n*Not started:*\n${notStarted.map((r) => `• ${escapeMrkdwnNames(run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId)}`).join('\n')}` : '';
   return {
     text: `${runLabel(run)} ${ok ? 'succeeded' : endedWords(run)}: ${escapeMrkdwnNames(run.title)}`,
-    blocks: [section(`${runOutcome(run)}${otherLines}${notStartedLines}${changedLines}\n${escapeMrkdwnNames(run.title)}: every step is in the run's message above, the journal and the postmortem.`)],
+    blocks: [section(`${runOutcome(run)}${otherLines}${notStartedLines}${changedLines}\n${escapeMrkdwnNames(run.title)}: ${runMessageBehind ? "every step is in the journal and the postmortem; Slack is failing the edit of the run's message above, which shows them once Slack takes it." : "every step is in the run's message above, the journal and the postmortem."}`)],
   };
 }
 

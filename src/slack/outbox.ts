@@ -1,6 +1,7 @@
 // Delivers an incident's Slack messages in order, one at a time per thread, at most one update of a message a second,
 // and keeps retrying through Slack's bad days (429s, 500s, silence): a run never waits on Slack, and nothing it shows is
-// dropped or reordered. Its files go on a line of their own, so an upload Slack will not take holds no message back.
+// dropped or reordered. Its files go on a line of their own, so an upload Slack will not take holds no message back, and
+// so does an edit Slack failed: it is retried on a line of its own, so a failing edit holds no new message back.
 
 import type { Logger } from '../logger.js';
 import { lastingRefusal, tokenAdvice, type LastingRefusal } from './lasting-refusals.js';
@@ -69,6 +70,8 @@ interface Kept {
 export interface Tries {
   /** An earlier try failed in a way Slack may have carried it out all the same (its answer lost or cut short). */
   earlierMayHaveLanded: boolean;
+  /** The edits of this thread's messages (their replaceKeys) Slack is failing, which this message goes ahead of. */
+  editsFailing: ReadonlySet<string>;
 }
 
 interface Delivery {
@@ -93,7 +96,20 @@ interface Delivery {
   upload?: boolean;
   /** What it goes after (the message the file belongs to): it is not tried before that settles. */
   after?: Promise<unknown>;
+  /** An edit set aside that a newer edit of the same message replaced while it was retried: its tries end. */
+  superseded?: boolean;
 }
+
+/**
+ * The line an edit Slack failed is retried on, one per message: the thread's new messages go on without it, and the
+ * message's later edits join it there when their turn in the thread comes, the latest replacing what waits.
+ */
+function editLine(incident: string, replaceKey: string): string {
+  return `${incident} edit ${replaceKey}`;
+}
+
+/** What sendWithRetries returns for an edit Slack failed, to be retried on a line of its own (editLine). */
+const setAside = Symbol('set aside');
 
 /** How long a thread message may wait on Slack's answer before /databox status says Slack has not taken it. */
 const slowAfterMs = 10_000;
@@ -246,8 +262,10 @@ export class SlackOutbox {
    * its own messages merely queued or paced, says nothing of it; its files, on a line of their own, are not counted.
    */
   threadBehind(line: string): boolean {
-    const sending = this.sending.get(line);
-    if (sending && this.failingSince(sending, Date.now(), this.options.failedTrySince?.()) !== undefined) return true;
+    const now = Date.now();
+    const failedTry = this.options.failedTrySince?.();
+    const failing = (d: Delivery) => !d.upload && d.incident === line && this.failingSince(d, now, failedTry) !== undefined;
+    if (this.deliveries().some(failing)) return true;
     return [...this.kept.values()].some((kept) => kept.line === line && kept.redo.dropped !== undefined);
   }
 
@@ -256,8 +274,9 @@ export class SlackOutbox {
     return [...this.kept.values()].flatMap(({ redo }) => (redo.what === 'rollback-offer' && redo.run && redo.dropped ? [{ run: redo.run, code: redo.dropped.code }] : []));
   }
 
+  /** What waits or is being sent, without an edit being retried that a newer edit of its message replaced. */
   private deliveries(): Delivery[] {
-    return [...this.sending.values(), ...[...this.lines.values()].flatMap((line) => line.queue)];
+    return [...this.sending.values(), ...[...this.lines.values()].flatMap((line) => line.queue)].filter((d) => !d.superseded);
   }
 
   private backlogOf(uploads: boolean): { waiting: number; failingSince?: number } {
@@ -267,7 +286,8 @@ export class SlackOutbox {
     // client is trying again, is failing at once: an answer came, and it was no (failed-tries.ts notes messages only).
     const now = Date.now();
     const failedTry = uploads ? undefined : this.options.failedTrySince?.();
-    const failing = [...this.sending.values()].filter(counted).flatMap((d) => {
+    // An edit that replaced one Slack failed is failing since then, though not tried yet (setEditAside).
+    const failing = this.deliveries().filter(counted).flatMap((d) => {
       const since = this.failingSince(d, now, failedTry);
       return since === undefined ? [] : [since];
     });
@@ -343,11 +363,21 @@ export class SlackOutbox {
         continue;
       }
       const delivery = queue.splice(index, 1)[0] as Delivery;
+      const ownLine = delivery.replaceKey === undefined ? undefined : editLine(delivery.incident, delivery.replaceKey);
+      // Its message's edits are being retried apart (Slack failed one): this one, newer, takes their place there.
+      if (ownLine !== undefined && ownLine !== name && this.lines.has(ownLine)) {
+        this.setEditAside(ownLine, delivery);
+        continue;
+      }
       this.sending.set(name, delivery);
       // A file waits for its message (which never rejects: deliver's promises settle with undefined at worst).
       if (delivery.after) await delivery.after;
-      const sent = this.stopped ? undefined : await this.sendWithRetries(delivery);
+      const sent = this.stopped ? undefined : await this.sendWithRetries(delivery, ownLine !== undefined && ownLine !== name);
       this.sending.delete(name);
+      if (sent === setAside && ownLine !== undefined) {
+        this.setEditAside(ownLine, delivery);
+        continue;
+      }
       delivery.settle(sent);
       if (sent !== undefined) this.taken(delivery);
       if (delivery.replaceKey !== undefined) this.updatedAt.set(delivery.replaceKey, Date.now());
@@ -355,6 +385,35 @@ export class SlackOutbox {
     for (const left of queue.splice(0)) left.settle(undefined);
     this.lines.delete(name);
     if (this.lines.size === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+  }
+
+  /**
+   * Puts an edit on its message's own line: one Slack failed, so the thread's later messages need not wait for it (an
+   * edit is the latest state, which may show later), or a newer edit of a message whose edit is there already, which
+   * replaces the one waiting and ends the tries of the one being retried.
+   */
+  private setEditAside(name: string, delivery: Delivery): void {
+    const existing = this.lines.get(name);
+    if (!existing) {
+      const line: Line = { queue: [delivery] };
+      this.lines.set(name, line);
+      void this.drain(name, line);
+      return;
+    }
+    const waiting = existing.queue.splice(0);
+    const retried = this.sending.get(name);
+    // Slack has not taken an edit of this message since the first of them failed: the newest carries that on.
+    const since = [...waiting, ...(retried ? [retried] : []), delivery].flatMap((d) => (d.failingSince === undefined ? [] : [d.failingSince]));
+    if (since.length > 0) delivery.failingSince = Math.min(...since);
+    for (const replaced of waiting) replaced.settle(undefined);
+    if (retried) retried.superseded = true;
+    existing.queue.push(delivery);
+    existing.wake?.();
+  }
+
+  /** The replaceKeys of `incident`'s edits retried on lines of their own, Slack having failed them. */
+  private editsFailing(incident: string): Set<string> {
+    return new Set([...this.lines.keys()].filter((name) => name.startsWith(`${incident} edit `)).map((name) => name.slice(`${incident} edit `.length)));
   }
 
   /** Waits `ms`, or less if something new is queued on the line or the outbox is flushed. */
@@ -462,13 +521,17 @@ export class SlackOutbox {
     if (this.showable().length > 0) this.retryKeptLater();
   }
 
-  private async sendWithRetries(delivery: Delivery): Promise<unknown> {
+  /**
+   * Tries a delivery until Slack takes it or refuses it for good. An edit in the thread's line that Slack fails
+   * (`mayStepAside`) comes back as `setAside` after its first failed try, to be retried on a line of its own.
+   */
+  private async sendWithRetries(delivery: Delivery, mayStepAside = false): Promise<unknown> {
     const delay = this.options.retryDelayMs ?? defaultDelay;
     delivery.startedAt ??= Date.now();
     for (let attempt = 1; ; attempt += 1) {
-      if (attempt > 1 && this.stopped) return undefined;
+      if (attempt > 1 && (this.stopped || delivery.superseded)) return undefined;
       try {
-        return await delivery.send({ earlierMayHaveLanded: delivery.earlierMayHaveLanded === true });
+        return await delivery.send({ earlierMayHaveLanded: delivery.earlierMayHaveLanded === true, editsFailing: this.editsFailing(delivery.incident) });
       } catch (error) {
         if (mayHaveBeenCarriedOut(error)) delivery.earlierMayHaveLanded = true;
         const refusal = lastingRefusal(error);
@@ -478,9 +541,13 @@ export class SlackOutbox {
           this.refusedForGood(delivery, refusal);
           return undefined;
         }
-        if (this.stopped) return undefined;
+        if (this.stopped || delivery.superseded) return undefined;
         // From its first try: Slack has not taken it since then, however long that try waited for an answer.
         delivery.failingSince ??= delivery.startedAt;
+        if (mayStepAside) {
+          this.options.logger.warn({ err: error, message: delivery.label }, "Slack did not take an edit of a message; it is retried apart, the thread's new messages going on without it");
+          return setAside;
+        }
         const wait = delay(attempt);
         this.options.logger.warn({ err: error, message: delivery.label, attempt, retryInMs: wait }, 'Slack did not take a message; trying again');
         await new Promise((resolve) => setTimeout(resolve, wait));

@@ -182,10 +182,10 @@ export class SlackReporter implements IncidentReporter {
    * Queues a message for the incident's thread; resolves with where it landed, or undefined if Slack never took it
    * (`refused` is told why, when Slack refused it for good).
    */
-  private postInThread(incident: Incident, label: string, rendered: () => Rendered, redo?: Redo, refused?: (refusal: LastingRefusal) => void, keepIfRefused = true): Promise<SlackMessage | undefined> {
+  private postInThread(incident: Incident, label: string, rendered: (tries: Tries) => Rendered, redo?: Redo, refused?: (refusal: LastingRefusal) => void, keepIfRefused = true): Promise<SlackMessage | undefined> {
     const thread = incidentThread(incident);
     if (!thread) return Promise.resolve(undefined);
-    return this.deps.outbox.deliver(incident.id, label, (tries) => this.postTo(incident, thread, rendered(), tries, refused), undefined, redo, keepIfRefused);
+    return this.deps.outbox.deliver(incident.id, label, (tries) => this.postTo(incident, thread, rendered(tries), tries, refused), undefined, redo, keepIfRefused);
   }
 
   /**
@@ -525,7 +525,9 @@ export class SlackReporter implements IncidentReporter {
         }));
       }
     } else if (run.status !== 'succeeded') {
-      void this.postInThread(incident, `failure ${run.id}`, () => runFinishedMessage(run), { what: 'failure', incident: incident.id, run: run.id });
+      // Posted ahead of its run's message's last edit when Slack is failing that edit: it does not send the reader there.
+      const failure = (tries: Tries) => runFinishedMessage(run, tries.editsFailing.has(`update:run ${run.id}`));
+      void this.postInThread(incident, `failure ${run.id}`, failure, { what: 'failure', incident: incident.id, run: run.id });
     }
     this.refreshRoot(incident);
     if (run.mutates) this.refreshUndone();

@@ -64,6 +64,63 @@ describe('SlackOutbox', () => {
     expect(sent).toEqual(['post run', 'post failure', 'file']);
   });
 
+  it("retries an edit Slack fails on a line of its own: the thread's posts go on in order, and the latest edit replaces the one retried", async () => {
+    const outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 5 });
+    const sent: string[] = [];
+    const aheadOf: string[][] = [];
+    let editing = false;
+    const post = (what: string) => async (tries: { editsFailing: ReadonlySet<string> }) => {
+      aheadOf.push([...tries.editsFailing]);
+      sent.push(what);
+      return what;
+    };
+    const edit = (what: string) => async () => {
+      if (!editing) throw Object.assign(new Error('An HTTP protocol error occurred: statusCode = 500'), { code: 'slack_webapi_http_error', statusCode: 500 });
+      sent.push(what);
+      return what;
+    };
+    void outbox.deliver('dbx-1', 'run', post('post run'));
+    const first = outbox.deliver('dbx-1', 'root', edit('edit root: diagnosing'), 'update:root');
+    await outbox.deliver('dbx-1', 'verdict', post('post verdict'));
+    const second = outbox.deliver('dbx-1', 'root', edit('edit root: diagnosed'), 'update:root');
+    await outbox.deliver('dbx-1', 'offer', post('post offer'));
+    expect(sent, 'the posts went while the edit failed').toEqual(['post run', 'post verdict', 'post offer']);
+    expect(aheadOf.slice(1), 'each post knew which edit it went ahead of').toEqual([['update:root'], ['update:root']]);
+    expect(outbox.backlog()).toMatchObject({ waiting: 1, failingSince: expect.any(Number) });
+    expect(outbox.threadBehind('dbx-1')).toBe(true);
+    editing = true;
+    await outbox.idle();
+    expect(sent).toEqual(['post run', 'post verdict', 'post offer', 'edit root: diagnosed']);
+    expect(await first).toBeUndefined();
+    expect(await second).toBe('edit root: diagnosed');
+    expect(outbox.threadBehind('dbx-1')).toBe(false);
+  });
+
+  it('sends a later edit of a message whose edit Slack failed no sooner than the posts queued before it', async () => {
+    const outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 5 });
+    const sent: string[] = [];
+    let editing = false;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const edit = (what: string) => async () => {
+      if (!editing) throw Object.assign(new Error('An HTTP protocol error occurred: statusCode = 500'), { code: 'slack_webapi_http_error', statusCode: 500 });
+      sent.push(what);
+    };
+    await outbox.deliver('dbx-1', 'run', async () => void sent.push('post run'));
+    void outbox.deliver('dbx-1', 'run', edit('edit run: step 1'), 'update:run');
+    const verdict = outbox.deliver('dbx-1', 'verdict', async () => {
+      await gate;
+      sent.push('post verdict');
+    });
+    void outbox.deliver('dbx-1', 'run', edit('edit run: finished'), 'update:run');
+    editing = true;
+    await vi.waitFor(() => expect(sent).toContain('edit run: step 1'), { timeout: 5_000 });
+    release();
+    await verdict;
+    await outbox.idle();
+    expect(sent).toEqual(['post run', 'edit run: step 1', 'post verdict', 'edit run: finished']);
+  });
+
   it('tries a thread Slack refused for good again on schedule, a try that made no call to Slack included', async () => {
     const shown: string[] = [];
     // Shown again, the message makes no call (nothing to show for it now): neither refused nor taken.
