@@ -119,9 +119,12 @@ describe("Slack's bad days", () => {
     const progress = delivered('chat.update').filter((u) => u.ts === approve.ts).map((u) => Number(done(u.text)));
     expect([...progress].sort((a, b) => a - b)).toEqual(progress);
     expect(progress.at(-1)).toBe(steps.length);
-    // No update of a message went out after a message posted below it that was made later.
+    // No update of a message went out after a message posted below it that was made later, unless Slack had failed an
+    // edit of that message before: that edit is retried apart, and the posts behind it do not wait for it.
     const validationPosted = delivered('chat.postMessage').find((p) => p.text.startsWith('Validation'))!;
-    expect(delivered('chat.update').filter((u) => u.ts === approve.ts && u.at > validationPosted.at)).toEqual([]);
+    const lateEdits = delivered('chat.update').filter((u) => u.ts === approve.ts && u.at > validationPosted.at);
+    const editFailedBefore = slack.calls.some((c) => c.method === 'chat.update' && c.args.ts === approve.ts && !c.result?.ok && c.at < validationPosted.at);
+    expect(lateEdits.length === 0 || editFailedBefore, 'only an edit Slack failed comes after the validation').toBe(true);
   }, 240_000);
 
   it('says on a plan posted again after Slack lost its answer that a copy may be above it, for as long as the plan is updated; not after a 429', async () => {
