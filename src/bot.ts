@@ -40,7 +40,7 @@ import { missingScopes } from './slack/token-scopes.js';
 import { saveCarryOver, takeCarryOver } from './slack/carry-over.js';
 import { SlackDeliveryWatch } from './slack/delivery-watch.js';
 import { lastingRefusal, refusesTheToken } from './slack/lasting-refusals.js';
-import { deliveredLateEvent, notDeliveredEvent, withKeptInJournal } from './slack/undelivered.js';
+import { deliveredLateEvent, noLongerKeptEvent, notDeliveredEvent, withKeptInJournal } from './slack/undelivered.js';
 import { appTokenAdvice, appTokenRefusedOnReconnect, refusesTheAppToken } from './slack/app-token-refusals.js';
 import { notSlacksAnswerOnReconnect } from './slack/not-slacks-answer-on-reconnect.js';
 import { slackCodeOf } from './slack/slack-trouble.js';
@@ -259,6 +259,7 @@ export function createBot(options: BotOptions): Bot {
     heldThenTaken: (held) => journalSlack(heldThenTakenEvent(held)),
     heldLongMs: options.slackHeldLongMs,
     showAgain: (redo) => showAgain(redo),
+    noLongerKept: (redo) => journalSlack(noLongerKeptEvent(redo)),
     keptRetryMs: options.slackKeptRetryMs,
     channelOf: (incident) => {
       const known = state.incidents.get(incident);
@@ -355,10 +356,10 @@ export function createBot(options: BotOptions): Bot {
     },
     reporter,
   );
-  /** Shows again what the last stop, or a lasting refusal, kept from its thread: from the state as it is now. */
-  function showAgain(redo: Redo): void {
+  /** Shows again what the last stop, or a lasting refusal, kept from its thread, from the state as it is now: false if nothing is left to show. */
+  function showAgain(redo: Redo): boolean {
     const incident = service.state.incidents.get(redo.incident);
-    if (incident) reporter.showAgain(redo, incident, redo.run ? service.state.runs.get(redo.run) : undefined);
+    return incident !== undefined && reporter.showAgain(redo, incident, redo.run ? service.state.runs.get(redo.run) : undefined);
   }
   // What a terminal sharing the journal does in an incident with a Slack thread is shown there by the sweep.
   const elsewhere = new WorkElsewhere({ service, reporter, logger });
@@ -538,7 +539,7 @@ export function createBot(options: BotOptions): Bot {
         const channel = incident && incidentThread(incident)?.channel;
         if (refusal && redo.dropped && channel) lasting.refusedBefore(refusal, { channel, incident: redo.incident }, Date.parse(redo.dropped.at));
       }
-      for (const redo of shown) showAgain(redo);
+      for (const redo of shown) if (!showAgain(redo)) outbox.nothingToShow(redo);
       goOn();
       sweep = setInterval(() => {
         // Events kept in memory while the state dir refused writes go to disk as soon as it takes them again.

@@ -400,7 +400,9 @@ export class IncidentState {
           incident.undelivered = [...(incident.undelivered ?? []), { what: data.what, ...runId, code: data.code, at: record.at }];
         }
         break;
+      // Reached the thread after all, or nothing left of it to show (slack.no-longer-kept): kept no more either way.
       case 'slack.delivered-late':
+      case 'slack.no-longer-kept':
         if (incident?.undelivered) incident.undelivered = incident.undelivered.filter((u) => !sameMessage(u, data));
         break;
       case 'run.not-shown':

@@ -1,8 +1,9 @@
-// Thread messages Slack refused for good (slack.not-delivered) and those it took later (slack.delivered-late), in the
-// timeline's words: a rollback offered, or advice given, in a thread Slack never showed it in is said to be so.
+// Thread messages Slack refused for good (slack.not-delivered), those it took later (slack.delivered-late) and those the
+// bot stopped keeping with nothing left to show (slack.no-longer-kept), in the timeline's words: a rollback offered, or
+// advice given, in a thread Slack never showed it in is said to be so.
 import type { Run } from '../incidents/state.js';
 import type { JournalRecord } from '../journal/record.js';
-import { deliveredLateType, notDeliveredType } from '../slack/undelivered.js';
+import { deliveredLateType, noLongerKeptType, notDeliveredType } from '../slack/undelivered.js';
 import { code, plain, utcClock } from './markdown.js';
 
 /** When each refused message reached its thread after all (by what it was and its run), from the journal's lines. */
@@ -41,7 +42,7 @@ export function messageWords(data: Record<string, unknown>, run: Run | undefined
   }
 }
 
-/** The timeline's line of a slack.not-delivered or slack.delivered-late record; undefined for any other record. */
+/** The timeline's line of a slack.not-delivered, slack.delivered-late or slack.no-longer-kept record; undefined for any other. */
 export function undeliveredEntry(record: JournalRecord, run: Run | undefined, late: LateDeliveries, label: (run: Run) => string): string | undefined {
   const data = record.data as Record<string, unknown> | null;
   // A line without data is said by the timeline as one it cannot make sense of.
@@ -57,6 +58,9 @@ export function undeliveredEntry(record: JournalRecord, run: Run | undefined, la
   if (record.type === deliveredLateType) {
     const since = typeof data.refusedAt === 'string' ? `, refused since ${utcClock(data.refusedAt)}` : '';
     return `${at} ${messageWords(data, run, label).replace(/^./, (first) => first.toUpperCase())} reached the incident's thread after all (Slack had refused it for good${since}, ${refused})`;
+  }
+  if (record.type === noLongerKeptType) {
+    return `${at} ${messageWords(data, run, label).replace(/^./, (first) => first.toUpperCase())}, refused by Slack for good (${refused}), is no longer kept to show in the thread: nothing was left to show for it`;
   }
   return undefined;
 }

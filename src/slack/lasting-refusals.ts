@@ -14,6 +14,11 @@ interface Lasting {
   means: string;
   /** A refusal of the message as made (too long, a block Slack will not take): shown once more as plain words (refused-message.ts). */
   asMade?: true;
+  /**
+   * A refusal of one kind of message in the channel, not of the channel: Slack may take the bot's other kinds there
+   * (a top-level post, a thread reply, an edit, a file) all the while, so one of those taken says nothing of this one.
+   */
+  oneKind?: true;
 }
 
 /**
@@ -38,10 +43,13 @@ const lasting: Readonly<Record<string, Lasting>> = {
   is_archived: { kind: 'channel', means: 'the channel is archived' },
   is_inactive: { kind: 'channel', means: 'the channel is archived, frozen or deleted, and its messages can no longer be edited' },
   no_permission: { kind: 'channel', means: 'the bot may not post in the channel: invite it again with /invite @databox-bot' },
-  restricted_action: { kind: 'channel', means: 'a workspace setting keeps the bot from posting in the channel' },
+  // "A workspace preference prevents the authenticated user from posting": a setting may bar files alone, say.
+  restricted_action: { kind: 'channel', means: 'a workspace setting keeps the bot from posting in the channel', oneKind: true },
   restricted_action_read_only_channel: { kind: 'channel', means: 'the channel is read-only' },
-  restricted_action_thread_only_channel: { kind: 'channel', means: 'the channel takes replies in threads only' },
-  restricted_action_non_threadable_channel: { kind: 'channel', means: 'the channel takes no threads' },
+  // Slack: "Cannot post top-level messages into a thread-only channel"; "Cannot post thread replies into a
+  // non_threadable channel". Each refuses one kind of post, and the channel takes the other.
+  restricted_action_thread_only_channel: { kind: 'channel', means: 'the channel takes replies in threads only', oneKind: true },
+  restricted_action_non_threadable_channel: { kind: 'channel', means: 'the channel takes no threads', oneKind: true },
   message_not_found: { kind: 'message', means: 'the message is gone (deleted)' },
   cant_update_message: { kind: 'message', means: 'the bot may not edit the message' },
   edit_window_closed: { kind: 'message', means: "the workspace's edit window for the message has closed" },

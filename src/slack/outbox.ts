@@ -59,11 +59,19 @@ export interface HeldMessage {
   takenAt: number;
 }
 
+/** What kind of message a call to Slack made: an incident's first message, a reply in its thread, an edit, a file. */
+export type MessageKind = 'top-level' | 'reply' | 'edit' | 'file';
+
 /** A message Slack refused for good, kept to show again; `token` when the token was why (any thread taking one ends it). */
 interface Kept {
   redo: Redo;
   line: string;
   token: boolean;
+  /**
+   * Set when Slack refused only this kind of message there (a thread-only channel, say): only a message of the same
+   * kind taken there says it would take this one now; other kinds taken there are no news of it.
+   */
+  refusedKind?: MessageKind;
 }
 
 /** What a try knows of the tries before it. */
@@ -139,8 +147,13 @@ export interface OutboxOptions {
   heldLongMs?: number;
   /** A message Slack refused for good, and took later: journaled as reaching the thread late. */
   deliveredLate?: (redo: Redo & { dropped: NonNullable<Redo['dropped']> }) => void;
-  /** Shows a kept message again, from the state as it is now (the reporter's showAgain). */
-  showAgain?: (redo: Redo) => void;
+  /**
+   * Shows a kept message again, from the state as it is now (the reporter's showAgain): false when that queued nothing
+   * (its run is gone, the message it would edit never reached Slack), so nothing of it is left to show.
+   */
+  showAgain?: (redo: Redo) => boolean;
+  /** A kept message with nothing left to show for it, no longer kept: journaled, so the record says why it stops there. */
+  noLongerKept?: (redo: Redo & { dropped: NonNullable<Redo['dropped']> }) => void;
   /** How long after Slack refused a kept message for good its thread is tried again, one message per thread. */
   keptRetryMs?: number;
   /** The channel of an incident's thread, so a message Slack takes anywhere in that channel shows what it had refused. */
@@ -152,6 +165,16 @@ export interface OutboxOptions {
  * post. One message per thread every 5 minutes finds out, at the cost of one refused call while it lasts.
  */
 export const defaultKeptRetryMs = 5 * 60_000;
+
+/** A thread message's kind: a post in the thread is a reply; an update of a message, an edit (uploads are never kept). */
+function kindOf(delivery: Delivery): MessageKind {
+  return delivery.replaceKey === undefined ? 'reply' : 'edit';
+}
+
+/** Whether Slack taking a message of `kind` in a kept message's channel says it would take the kept one now. */
+function tells(kept: Kept, kind: MessageKind): boolean {
+  return kept.refusedKind === undefined || kept.refusedKind === kind;
+}
 
 const defaultDelay = (attempt: number) => Math.min(60_000, 2_000 * 2 ** (attempt - 1));
 
@@ -452,27 +475,53 @@ export class SlackOutbox {
       const dropped = kept?.redo.dropped;
       if (kept && dropped) this.options.deliveredLate?.({ ...kept.redo, dropped });
     }
-    this.showKept((kept) => kept.token || kept.line === delivery.incident);
+    this.showKept((kept) => kept.token || (kept.line === delivery.incident && tells(kept, kindOf(delivery))));
   }
 
   /**
-   * Slack took a message in `channel` (another incident's thread there, a file, an incident's first message): the
-   * channel takes the bot's messages again, so what it refused for good in every thread there is shown now, as is what
-   * was refused for the token, without waiting for the next try.
+   * Slack took a message of `kind` in `channel` (another incident's thread there, a file, an incident's first message):
+   * the channel takes the bot's messages again, so what it refused for good in every thread there is shown now, as is
+   * what was refused for the token, without waiting for the next try. What Slack refused only for its kind there (a
+   * thread-only channel) waits for a message of that kind taken: any other would show it only to be refused again.
    */
-  tookIn(channel: string): void {
+  tookIn(channel: string, kind: MessageKind): void {
     if (this.stopped) return;
-    this.showKept((kept) => kept.token || this.options.channelOf?.(kept.line) === channel);
+    this.showKept((kept) => kept.token || (this.options.channelOf?.(kept.line) === channel && tells(kept, kind)));
   }
 
-  /** Shows again, in the order Slack refused them, the kept messages `which` picks that are not queued already. */
-  private showKept(which: (kept: Kept) => boolean): void {
+  /**
+   * Shows again, in the order Slack refused them, the kept messages `which` picks that are not queued already; with
+   * `onePerThread`, only the oldest of each thread that has anything to show. One with nothing left to show is no
+   * longer kept: else it would be tried for ever, and /databox status would say Slack refuses it for ever.
+   */
+  private showKept(which: (kept: Kept) => boolean, onePerThread = false): void {
     const queued = new Set(this.deliveries().flatMap((d) => (d.redo ? [redoKey(d.redo)] : [])));
+    const tried = new Set<string>();
     for (const [key, kept] of this.showable()) {
-      if (queued.has(key) || !which(kept)) continue;
-      queued.add(key);
-      this.options.showAgain?.(kept.redo);
+      if (!which(kept) || (onePerThread && tried.has(kept.line))) continue;
+      if (queued.has(key) || this.options.showAgain?.(kept.redo) !== false) {
+        queued.add(key);
+        tried.add(kept.line);
+        continue;
+      }
+      this.forgetKept(key);
     }
+  }
+
+  /**
+   * A kept message the start found nothing to show for (its run gone): no longer kept, nor is the message of a run
+   * whose end it was (the same run), each journaled as such.
+   */
+  nothingToShow(redo: Redo): void {
+    this.forgetKept(redoKey(redo));
+    if (redo.what === 'verdict' || redo.what === 'failure') this.forgetKept(redoKey({ what: 'run', incident: redo.incident, run: redo.run }));
+  }
+
+  /** A kept message with nothing left to show for it goes, journaled: the record says why it is no longer kept. */
+  private forgetKept(key: string): void {
+    const redo = this.kept.get(key)?.redo;
+    this.kept.delete(key);
+    if (redo?.dropped) this.options.noLongerKept?.({ ...redo, dropped: redo.dropped });
   }
 
   /**
@@ -494,7 +543,8 @@ export class SlackOutbox {
     if (!keep || key === undefined || !delivery.redo) return;
     const dropped = known?.redo.dropped ?? { code: refusal.code, at: new Date().toISOString() };
     const mayHaveLanded = delivery.earlierMayHaveLanded === true || known?.redo.earlierMayHaveLanded === true;
-    this.kept.set(key, { redo: { ...delivery.redo, dropped, ...(mayHaveLanded ? { earlierMayHaveLanded: true } : {}) }, line: delivery.incident, token: refusal.kind === 'token' });
+    const refusedKind = refusal.oneKind ? kindOf(delivery) : undefined;
+    this.kept.set(key, { redo: { ...delivery.redo, dropped, ...(mayHaveLanded ? { earlierMayHaveLanded: true } : {}) }, line: delivery.incident, token: refusal.kind === 'token', ...(refusedKind ? { refusedKind } : {}) });
     this.retryKeptLater();
   }
 
@@ -507,17 +557,14 @@ export class SlackOutbox {
     this.keptRetry.unref();
   }
 
-  /** The oldest kept message of each thread is shown again: refused again, it waits for the next try; taken, the rest follow. */
+  /**
+   * The oldest kept message of each thread with anything left to show is shown again: refused again, it waits for the
+   * next try; taken, the rest follow.
+   */
   private retryKept(): void {
-    const queued = new Set(this.deliveries().flatMap((d) => (d.redo ? [redoKey(d.redo)] : [])));
-    const tried = new Set<string>();
-    for (const [key, kept] of this.showable()) {
-      if (tried.has(kept.line)) continue;
-      tried.add(kept.line);
-      if (!queued.has(key)) this.options.showAgain?.(kept.redo);
-    }
-    // Tried again on schedule while anything is kept, whether or not this try reached Slack: one shown again that made
-    // no call (nothing to show for it now) is neither refused nor taken, and must not end the tries.
+    this.showKept(() => true, true);
+    // Tried again on schedule while anything is kept, whether or not this try reached Slack: one shown again whose
+    // delivery made no call (the message it edits not posted yet) is neither refused nor taken, and must not end the tries.
     if (this.showable().length > 0) this.retryKeptLater();
   }
 

@@ -13,7 +13,7 @@ import type { Logger } from '../logger.js';
 import { redactDeep, type Redactor } from '../redact.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { SlackOutbox } from './outbox.js';
-import type { Redo } from './outbox.js';
+import type { MessageKind, Redo } from './outbox.js';
 import { planFileName, planIsCut, planText, followUpMessage, withCopyNote, journalRepairedMessage, rootMessage, runFinishedMessage, verdictFileName, verdictIsCut, verdictText, withinSlackLimits, type Rendered } from './blocks.js';
 import { MessageContents } from './message-contents.js';
 import { asPlainMessage, hasButtons, refusedAsMadeCode } from './refused-message.js';
@@ -136,15 +136,16 @@ export class SlackReporter implements IncidentReporter {
   }
 
   /**
-   * Sends to `channel` for `incident`, noting Slack's lasting refusals (the token, the channel) for /databox status, and
-   * handing them to `refused`: a plan's requester is told why it is not in the thread. An incident's first message
-   * (`opening`) refused abandons the incident, whoever opened it told: noted as such, not as a thread message missing.
+   * Sends a message of `kind` to `channel` for `incident`, noting Slack's lasting refusals (the token, the channel) for
+   * /databox status, and handing them to `refused`: a plan's requester is told why it is not in the thread. An
+   * incident's first message (`opening`) refused abandons the incident, whoever opened it told: noted as such, not as a
+   * thread message missing.
    */
-  private async watched<T>(incident: Incident, channel: string, send: () => Promise<T>, refused?: (refusal: LastingRefusal) => void, opening = false): Promise<T> {
+  private async watched<T>(incident: Incident, channel: string, kind: MessageKind, send: () => Promise<T>, refused?: (refusal: LastingRefusal) => void, opening = false): Promise<T> {
     try {
       const sent = await send();
       this.deps.lasting?.took(channel);
-      this.deps.outbox.tookIn(channel);
+      this.deps.outbox.tookIn(channel, kind);
       return sent;
     } catch (error) {
       const refusal = lastingRefusal(error);
@@ -193,7 +194,7 @@ export class SlackReporter implements IncidentReporter {
    * may be above, and keeps saying so in its updates.
    */
   private async postTo(incident: Incident, thread: SlackMessage, rendered: Rendered, tries: Tries, refused?: (refusal: LastingRefusal) => void): Promise<SlackMessage> {
-    const posted = await this.watched(incident, thread.channel, () => this.post(thread.channel, tries.earlierMayHaveLanded ? withCopyNote(rendered) : rendered, thread.ts), refused);
+    const posted = await this.watched(incident, thread.channel, 'reply', () => this.post(thread.channel, tries.earlierMayHaveLanded ? withCopyNote(rendered) : rendered, thread.ts), refused);
     if (tries.earlierMayHaveLanded) this.afterPossibleCopy.add(posted.ts);
     return posted;
   }
@@ -220,7 +221,7 @@ export class SlackReporter implements IncidentReporter {
           const target = await ref();
           if (!target) return undefined;
           try {
-            await this.watched(incident, target.channel, () => this.update(target, rendered()));
+            await this.watched(incident, target.channel, 'edit', () => this.update(target, rendered()));
           } catch (error) {
             const code = uneditableCode(error);
             if (!code || !uneditable) throw error;
@@ -245,7 +246,7 @@ export class SlackReporter implements IncidentReporter {
 
   /** Uploads the file to its channel now, noting Slack's lasting refusals as every other call does. */
   private uploadNow(incident: Incident, file: UploadedFile): Promise<unknown> {
-    return this.watched(incident, file.channel_id ?? '', () => this.deps.client.files.uploadV2(file));
+    return this.watched(incident, file.channel_id ?? '', 'file', () => this.deps.client.files.uploadV2(file));
   }
 
   private view(run: Run): RunView {
@@ -359,7 +360,7 @@ export class SlackReporter implements IncidentReporter {
     // the channel) must reach the person who typed the command. Slack's own trouble is worth a few more tries.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return toRef(await this.watched(incident, channel, () => this.post(channel, this.renderRoot(incident)), undefined, true));
+        return toRef(await this.watched(incident, channel, 'top-level', () => this.post(channel, this.renderRoot(incident)), undefined, true));
       } catch (error) {
         if (attempt > firstMessageRetries || !worthAskingAgain(error)) throw new SlackCallFailed(error, attempt);
         this.deps.logger.warn({ err: error, incident: incident.id, attempt }, "Slack failed to take an incident's first message; asking again");
@@ -581,27 +582,42 @@ export class SlackReporter implements IncidentReporter {
    * (posted by a build that did not record where) is left as it is: a click on it is still refused, saying why.
    */
   async offerSpent(incident: Incident, run: Run): Promise<void> {
+    if (!this.offerPosted(run)) return;
     const posting = this.offersPosting.get(run.id);
-    if (!posting && !offerMessageRef(run)) return;
     const target = async () => offerMessageRef(run) ?? (await posting);
     const rendered = () => offerMessage(incident, run, this.deps.runbook(incident.scenario), this.deps.spentOffer?.(run));
     void this.updateInThread(incident, `offer ${run.id}`, target, rendered, { what: 'offer-spent', incident: incident.id, run: run.id });
   }
 
+  /** Whether `run`'s offer is posted, or being posted by this process: an edit of its buttons has a message to edit. */
+  private offerPosted(run: Run): boolean {
+    return this.offersPosting.has(run.id) || offerMessageRef(run) !== undefined;
+  }
+
   /**
    * Shows again, from the state rebuilt from the journal, what a stop gave up on its way to Slack (carry-over.ts): a
-   * run's message in its final state, a verdict, a failure, a rollback offer, the root's status.
+   * run's message in its final state, a verdict, a failure, a rollback offer, the root's status. False when nothing
+   * was queued: the incident has no thread, the run is gone, or the offer whose buttons it would replace never
+   * reached Slack (shown again, that offer is posted already spent).
    */
-  showAgain(redo: Redo, incident: Incident, run: Run | undefined): void {
-    if (redo.what === 'root') return this.refreshRoot(incident);
-    if (!run) return;
+  showAgain(redo: Redo, incident: Incident, run: Run | undefined): boolean {
+    if (!incidentThread(incident)) return false;
+    if (redo.what === 'root') {
+      this.refreshRoot(incident);
+      return true;
+    }
+    if (!run) return false;
     if (redo.what === 'run') {
       void this.refreshRun(incident, run);
       // A run that has ended has nothing more coming: its message is rendered from the journal's results alone.
       if (settled.has(run.status)) this.forget(run);
     } else if (redo.what === 'verdict' || redo.what === 'failure') void this.runFinished(incident, run);
     else if (redo.what === 'rollback-offer') void this.rollbackOffered(incident, run);
-    else if (redo.what === 'offer-spent') void this.offerSpent(incident, run);
+    else if (redo.what === 'offer-spent') {
+      if (!this.offerPosted(run)) return false;
+      void this.offerSpent(incident, run);
+    }
+    return true;
   }
 
   async followUpOffered(incident: Incident, recovery: Run, advice: string, offers: FollowUpOffer[], plan?: PlanOffer): Promise<void> {

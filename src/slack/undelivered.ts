@@ -6,6 +6,7 @@ import { redoKey, type DroppedMessage, type Redo } from './outbox.js';
 
 export const notDeliveredType = 'slack.not-delivered';
 export const deliveredLateType = 'slack.delivered-late';
+export const noLongerKeptType = 'slack.no-longer-kept';
 
 /** Slack refused a thread message for good: what it was (a run's message, its failure, a rollback offer…) and why. */
 export function notDeliveredEvent(message: DroppedMessage): AppendInput {
@@ -23,6 +24,18 @@ export function deliveredLateEvent(redo: Redo & { dropped: NonNullable<Redo['dro
     type: deliveredLateType,
     incident: redo.incident,
     data: { what: redo.what, ...(redo.run ? { runId: redo.run } : {}), code: redo.dropped.code, refusedAt: redo.dropped.at },
+  };
+}
+
+/**
+ * A message Slack refused for good that the bot no longer keeps to show: nothing is left to show for it (its run is
+ * gone, the offer whose buttons it would replace never reached Slack), so it would be tried, and told of, for ever.
+ */
+export function noLongerKeptEvent(redo: Redo & { dropped: NonNullable<Redo['dropped']> }): AppendInput {
+  return {
+    type: noLongerKeptType,
+    incident: redo.incident,
+    data: { what: redo.what, ...(redo.run ? { runId: redo.run } : {}), code: redo.dropped.code, refusedAt: redo.dropped.at, reason: 'nothing left to show' },
   };
 }
 

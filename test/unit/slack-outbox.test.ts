@@ -2,7 +2,7 @@
 // updates of a message are paced, never holding back a post, never dropping the latest state.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { SlackOutbox } from '../../src/slack/outbox.js';
+import { SlackOutbox, type Redo } from '../../src/slack/outbox.js';
 import { Writable } from 'node:stream';
 
 const quiet = createLogger('error', (text) => text, new Writable({ write: (_c, _e, done) => done() }));
@@ -124,12 +124,77 @@ describe('SlackOutbox', () => {
   it('tries a thread Slack refused for good again on schedule, a try that made no call to Slack included', async () => {
     const shown: string[] = [];
     // Shown again, the message makes no call (nothing to show for it now): neither refused nor taken.
-    const outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 5, keptRetryMs: 10, showAgain: (redo) => void shown.push(redo.what) });
+    const outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 5, keptRetryMs: 10, showAgain: (redo) => shown.push(redo.what) > 0 });
     await outbox.deliver('dbx-1', 'offer', () => Promise.reject(Object.assign(new Error('is_archived'), { data: { error: 'is_archived' } })), undefined, { what: 'rollback-offer', incident: 'dbx-1', run: 'dbx-1/3' });
     await vi.waitFor(() => expect(shown.length).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
     expect(outbox.rollbackOffersRefused()).toEqual([{ run: 'dbx-1/3', code: 'is_archived' }]);
     outbox.stop();
   });
+
+  it('no longer keeps, journaled, a message Slack refused for good with nothing left to show: not tried again, nor reported', async () => {
+    vi.useFakeTimers();
+    try {
+      const shown: string[] = [];
+      const noLonger: Redo[] = [];
+      // The recovery's run is gone (or its offer never reached Slack): showing it again queues nothing.
+      const outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 5, keptRetryMs: 1_000, showAgain: (redo) => shown.push(`${redo.what} ${redo.run}`) > 0 && redo.run !== 'dbx-1/3', noLongerKept: (redo) => void noLonger.push(redo), channelOf: () => 'C1' });
+      const archived = () => Promise.reject(Object.assign(new Error('is_archived'), { data: { error: 'is_archived' } }));
+      await outbox.deliver('dbx-1', 'offer', archived, undefined, { what: 'rollback-offer', incident: 'dbx-1', run: 'dbx-1/3' });
+      await outbox.deliver('dbx-1', 'failure', archived, undefined, { what: 'failure', incident: 'dbx-1', run: 'dbx-1/4' });
+      expect(outbox.rollbackOffersRefused()).toEqual([{ run: 'dbx-1/3', code: 'is_archived' }]);
+      await vi.advanceTimersByTimeAsync(1_000);
+      // The thread's oldest has nothing to show: the next one is tried in its place.
+      expect(shown).toEqual(['rollback-offer dbx-1/3', 'failure dbx-1/4']);
+      expect(noLonger).toEqual([{ what: 'rollback-offer', incident: 'dbx-1', run: 'dbx-1/3', dropped: { code: 'is_archived', at: expect.any(String) } }]);
+      expect(outbox.rollbackOffersRefused(), '/databox status no longer lists it').toEqual([]);
+      await vi.advanceTimersByTimeAsync(3_000);
+      outbox.tookIn('C1', 'reply');
+      expect(shown.filter((what) => what === 'rollback-offer dbx-1/3'), 'never tried again').toHaveLength(1);
+      expect(noLonger).toHaveLength(1);
+      expect(outbox.threadBehind('dbx-1'), 'the failure is still kept').toBe(true);
+      outbox.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a start that finds nothing to show for a kept verdict no longer keeps it, nor its run\'s message, journaled', () => {
+    const noLonger: Redo[] = [];
+    const outbox = new SlackOutbox({ logger: quiet, noLongerKept: (redo) => void noLonger.push(redo) });
+    const dropped = { code: 'not_in_channel', at: '2026-12-05T20:00:00.000Z' };
+    outbox.carriedOver([
+      { what: 'run', incident: 'dbx-1', run: 'dbx-1/2', dropped },
+      { what: 'verdict', incident: 'dbx-1', run: 'dbx-1/2', dropped },
+    ]);
+    expect(outbox.threadBehind('dbx-1')).toBe(true);
+    outbox.nothingToShow({ what: 'verdict', incident: 'dbx-1', run: 'dbx-1/2', dropped });
+    expect(noLonger.map((redo) => redo.what)).toEqual(['verdict', 'run']);
+    expect(outbox.threadBehind('dbx-1')).toBe(false);
+    expect(outbox.stop()).toEqual([]);
+  });
+
+  it.each(['restricted_action_non_threadable_channel', 'restricted_action_thread_only_channel', 'restricted_action'])(
+    'shows a reply Slack refused with %s again only when Slack takes a reply there: another kind taken would only see it refused again',
+    async (code) => {
+      const shown: string[] = [];
+      const outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 5, showAgain: (redo) => shown.push(redo.what) > 0, channelOf: (incident) => (incident === 'dbx-9' ? 'C2' : 'C1') });
+      await outbox.deliver('dbx-1', 'offer', () => Promise.reject(Object.assign(new Error(code), { data: { error: code } })), undefined, { what: 'rollback-offer', incident: 'dbx-1', run: 'dbx-1/3' });
+      await outbox.deliver('dbx-2', 'failure', () => Promise.reject(Object.assign(new Error('is_archived'), { data: { error: 'is_archived' } })), undefined, { what: 'failure', incident: 'dbx-2', run: 'dbx-2/1' });
+      outbox.tookIn('C1', 'top-level');
+      outbox.tookIn('C1', 'file');
+      expect(shown, 'a channel-wide refusal is shown on any kind taken; this one is not').toEqual(['failure', 'failure']);
+      // An edit of its own thread taken (the root's status) says nothing of a reply either.
+      await outbox.deliver('dbx-1', 'root', async () => true, 'update:root', { what: 'root', incident: 'dbx-1' });
+      expect(shown).toEqual(['failure', 'failure']);
+      outbox.tookIn('C2', 'reply');
+      expect(shown, 'a reply taken in another channel says nothing of this one').toEqual(['failure', 'failure']);
+      outbox.tookIn('C1', 'reply');
+      expect(shown).toEqual(['failure', 'failure', 'rollback-offer', 'failure']);
+      await outbox.deliver('dbx-1', 'failure', async () => true, undefined, { what: 'failure', incident: 'dbx-1', run: 'dbx-1/5' });
+      expect(shown.at(-1), 'a reply taken in its own thread shows it').toBe('rollback-offer');
+      outbox.stop();
+    },
+  );
 
   it('retries what Slack did not take and drops only what Slack refuses for good', async () => {
     const outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 5 });
