@@ -208,7 +208,7 @@ async function checkAppToken(app: App, appToken: string): Promise<void> {
   } catch (error) {
     const code = slackCodeOf(error);
     if (refusesTheAppToken(code)) throw new ConfigError(`invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (${code}): ${appTokenAdvice(code)}`);
-    // Anything else (Slack unreachable for a moment) is Bolt's start to retry and report.
+    // Anything else (Slack unreachable, answering 5xx) is Bolt's start to wait out (socket-mode-reconnect.ts) and report.
   }
 }
 
@@ -291,6 +291,11 @@ export function createBot(options: BotOptions): Bot {
         const line = notSlacksAnswerOnReconnect(answer);
         logger.error({ answer }, line);
         options.onNotSlacksAnswer?.(line);
+      },
+      // Slack down as the first Socket Mode connection is asked for: waited out as the bot token's check is, /healthz saying so.
+      onStartWait: (wait) => {
+        slackWait = wait;
+        if (wait && !healthListener) healthListener = startHealthListener(config.slack.healthPort, socketModeHealthz, logger);
       },
     },
   );

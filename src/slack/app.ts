@@ -12,6 +12,7 @@ import type { TokenRefused } from './lasting-trouble.js';
 import { healthzAnswer } from '../health/healthz-answer.js';
 import type { SocketModeHealth } from '../health/socket-mode-health.js';
 import { socketModeTrouble } from './socket-mode-trouble.js';
+import type { SlackWait } from './slack-down-at-start.js';
 import { keepReconnecting } from './socket-mode-reconnect.js';
 import { envelopeIdOf, ignoringRedeliveries } from './socket-mode-redeliveries.js';
 import { refusingWrongAddress, withoutRetriesOfWrongAddress } from './wrong-address.js';
@@ -50,6 +51,7 @@ export interface RefusedRequests {
  * wait for an answer too); Bolt's 5 s unless a test shortens it. `socketMode.onAppTokenRefused`: Slack refused the app
  * token as the bot connected again, after it had been connected (socket-mode-reconnect.ts): Slack's code.
  * `socketMode.onNotSlacksAnswer`: what answered apps.connections.open then was not Slack's Web API: what answered.
+ * `socketMode.onStartWait`: the start's wait for Slack to hand out a first connection (an outage), undefined once over.
  * `socketMode.health`: follows the connection, for Socket Mode's /healthz (health-listener.ts).
  */
 export function createSlackApp(
@@ -58,7 +60,13 @@ export function createSlackApp(
   clientOptions: WebClientOptions = {},
   refused?: RefusedRequests,
   tokenRefused: () => TokenRefused | undefined = () => undefined,
-  socketMode: { retryMs?: number; onAppTokenRefused?: (code: string) => void; onNotSlacksAnswer?: (answer: string) => void; health?: SocketModeHealth } = {},
+  socketMode: {
+    retryMs?: number;
+    onAppTokenRefused?: (code: string) => void;
+    onNotSlacksAnswer?: (answer: string) => void;
+    onStartWait?: (wait: SlackWait | undefined) => void;
+    health?: SocketModeHealth;
+  } = {},
 ): App {
   const socketModeRetryMs = socketMode.retryMs ?? 5_000;
   const { slack } = config;
@@ -92,6 +100,7 @@ export function createSlackApp(
       firstWaitMs: socketModeRetryMs,
       onAppTokenRefused: (code) => socketMode.onAppTokenRefused?.(code),
       onNotSlacksAnswer: (answer) => socketMode.onNotSlacksAnswer?.(answer),
+      onStartWait: (wait) => socketMode.onStartWait?.(wait),
     });
     // undici's channels are listened to while the receiver runs (a start that fails runs no more): every listener a
     // bot's start adds, its stop removes.

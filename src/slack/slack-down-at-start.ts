@@ -1,4 +1,5 @@
-// A start while Slack is down (no connection, 5xx, rate limits past the client's retries): waited out, said as an outage.
+// A start while Slack is down (no connection, 5xx, rate limits past the client's retries): waited out, said as an outage
+// (the bot token's check here; Socket Mode's first connection in socket-mode-reconnect.ts, in the same words).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatDuration } from '../format-duration.js';
 import type { Logger } from '../logger.js';
@@ -39,6 +40,24 @@ export function waitingForSlackReason(wait: SlackWait): string {
   return `waiting for Slack, which could not be reached since ${wait.since.toISOString()} (${wait.tries} ${wait.tries === 1 ? 'try' : 'tries'}; last: ${wait.last}): the bot takes no command or click until Slack answers; ${terminalMeanwhile}`;
 }
 
+/** The wait after one more failed try: since the first, `last` why. */
+export function nextSlackWait(previous: SlackWait | undefined, last: string): SlackWait {
+  return { since: previous?.since ?? new Date(), tries: (previous?.tries ?? 0) + 1, last };
+}
+
+/** Says a failed try as an outage: `failure` (what could not be done, and why), and that the start waits `ms` for Slack. */
+export function sayWaitingForSlack(logger: Logger, failure: string, wait: SlackWait, ms: number): void {
+  logger.warn(
+    { tries: wait.tries, since: wait.since.toISOString(), nextTryMs: ms },
+    `${failure}. Slack is down or unreachable from this host, so the bot waits for it and tries again in ${formatDuration(ms)} (try ${wait.tries} failed; it tries until Slack answers, and takes no command or click until then); ${terminalMeanwhile}. If Slack itself is up, check this host's network, proxy and SLACK_API_URL`,
+  );
+}
+
+/** Says Slack answered again after the start waited for it. */
+export function saySlackAnswersAgain(logger: Logger, wait: SlackWait): void {
+  logger.info({ tries: wait.tries, since: wait.since.toISOString() }, `Slack answers again after ${formatDuration(Date.now() - wait.since.getTime())} (${wait.tries} failed ${wait.tries === 1 ? 'try' : 'tries'}): the bot starts`);
+}
+
 /**
  * Runs `check` until it stops throwing SlackUnreachable, waiting between tries and logging each failed one; any other
  * error (the token refused, not Slack at that address) is thrown at once. `onWait` follows the wait for /healthz (undefined
@@ -49,18 +68,15 @@ export async function untilSlackAnswers(check: () => Promise<void>, logger: Logg
   for (;;) {
     try {
       await check();
-      if (wait) logger.info({ tries: wait.tries, since: wait.since.toISOString() }, `Slack answers again after ${formatDuration(Date.now() - wait.since.getTime())} (${wait.tries} failed ${wait.tries === 1 ? 'try' : 'tries'}): the bot starts`);
+      if (wait) saySlackAnswersAgain(logger, wait);
       onWait(undefined);
       return;
     } catch (error) {
       if (!(error instanceof SlackUnreachable)) throw error;
-      wait = { since: wait?.since ?? new Date(), tries: (wait?.tries ?? 0) + 1, last: error.message };
+      wait = nextSlackWait(wait, error.message);
       onWait(wait);
       const ms = waitAfterTry(wait.tries);
-      logger.warn(
-        { tries: wait.tries, since: wait.since.toISOString(), nextTryMs: ms },
-        `${error.message}. Slack is down or unreachable from this host, so the bot waits for it and tries again in ${formatDuration(ms)} (try ${wait.tries} failed; it tries until Slack answers, and takes no command or click until then); ${terminalMeanwhile}. If Slack itself is up, check this host's network, proxy and SLACK_API_URL`,
-      );
+      sayWaitingForSlack(logger, error.message, wait, ms);
       try {
         await sleep(ms, undefined, { signal });
       } catch {

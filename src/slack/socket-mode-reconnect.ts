@@ -1,11 +1,12 @@
 // Socket Mode's way to Slack: @slack/socket-mode gives up for good when apps.connections.open is not answered, fails
 // with an HTTP error or is rate limited (the process then ran out of work and ended, exit 0), so once connected each is
-// waited out here, with growing waits, said once a minute at most; at the start a few tries, then the start fails. What
-// asking again never changes (the app token refused, an answer that is not Slack's) fails a start at once, and once
-// connected is handed on, for the bot to stop.
+// waited out here, with growing waits, said once a minute at most; at the start, as an outage the start waits out
+// (slack-down-at-start.ts: its waits and words, and /healthz 503 meanwhile). What asking again never changes (the app
+// token refused, an answer that is not Slack's) fails a start at once, and once connected is handed on, for the bot to stop.
 import type { Logger } from '../logger.js';
 import { plural } from '../plural.js';
 import { refusesTheAppToken } from './app-token-refusals.js';
+import { nextSlackWait, saySlackAnswersAgain, sayWaitingForSlack, waitAfterTry, type SlackWait } from './slack-down-at-start.js';
 import { rateLimitedPastRetries, slackCodeOf, slackTrouble } from './slack-trouble.js';
 import { underlying } from './socket-mode-trouble.js';
 
@@ -13,8 +14,6 @@ import { underlying } from './socket-mode-trouble.js';
 const longestWaitMs = 30_000;
 /** How often the trouble is said again while it lasts. */
 const sayEveryMs = 60_000;
-/** The tries a start makes before it fails: a bot that never connected stops, for its supervisor to start it again. */
-const startTries = 3;
 
 /** The start gave up on Slack's Web API handing out a connection: its message is the one line the operator sees. */
 export class NoSocketModeConnection extends Error {
@@ -47,6 +46,8 @@ export interface SocketModeReconnectOptions {
    * try, the start fails with NoSocketModeConnection.
    */
   onNotSlacksAnswer(answer: string): void;
+  /** While the start waits for Slack to hand out its first connection: the wait, for /healthz; undefined once it did. */
+  onStartWait?(wait: SlackWait | undefined): void;
 }
 
 export interface SocketModeReconnect {
@@ -77,7 +78,7 @@ function notSlacksAnswer(error: unknown, url: string): string | undefined {
 }
 
 export function keepReconnecting(socketModeClient: unknown, options: SocketModeReconnectOptions): SocketModeReconnect {
-  const { logger, firstWaitMs, onAppTokenRefused, onNotSlacksAnswer } = options;
+  const { logger, firstWaitMs, onAppTokenRefused, onNotSlacksAnswer, onStartWait } = options;
   const client = socketModeClient as SocketModeInternals;
   /**
    * The start's own try is over: the bot connected, or the client took the start into its own tries again (a WebSocket
@@ -90,6 +91,8 @@ export function keepReconnecting(socketModeClient: unknown, options: SocketModeR
   let stopped = false;
   let endWait: (() => void) | undefined;
   let saidAt: number | undefined;
+  /** The start's wait for Slack to hand out a first connection, while it lasts. */
+  let startWait: SlackWait | undefined;
   client.on('connected', () => (pastFirstTry = true));
 
   /** True once `ms` have passed; false when the receiver stopped first. */
@@ -109,14 +112,6 @@ export function keepReconnecting(socketModeClient: unknown, options: SocketModeR
   const check = "check that this host can reach Slack (a firewall, a proxy, DNS) and Slack's status page";
   const say = (error: unknown, tries: number, waitMs: number) => {
     logger.debug({ err: error, tries, waitMs }, 'apps.connections.open failed: Socket Mode asks again');
-    if (!pastFirstTry) {
-      logger.warn(
-        { tries },
-        `Slack's Web API gives no Socket Mode connection (apps.connections.open): ${whyNot(error)}. The start tries again in ${Math.round(waitMs / 1000)} s ` +
-          `(${startTries} tries in all before it fails)`,
-      );
-      return;
-    }
     if (saidAt !== undefined && Date.now() - saidAt < sayEveryMs) return;
     saidAt = Date.now();
     logger.error(
@@ -137,12 +132,15 @@ export function keepReconnecting(socketModeClient: unknown, options: SocketModeR
   const open = connections.open;
   const openUrl = () => `${(client.webClient as { slackApiUrl?: string }).slackApiUrl ?? ''}apps.connections.open`;
   connections.open = async (args) => {
-    const startedAt = Date.now();
     givenUp = undefined;
     for (let failed = 0; ; failed += 1) {
       try {
         const answer = await open(args);
-        if (failed > 0) logger.info({ tries: failed + 1 }, `Slack's Web API gives Socket Mode connections again, after ${plural(failed, 'failed try', 'failed tries')}: connecting`);
+        if (startWait) {
+          saySlackAnswersAgain(logger, startWait);
+          startWait = undefined;
+          onStartWait?.(undefined);
+        } else if (failed > 0) logger.info({ tries: failed + 1 }, `Slack's Web API gives Socket Mode connections again, after ${plural(failed, 'failed try', 'failed tries')}: connecting`);
         saidAt = undefined;
         return answer;
       } catch (error) {
@@ -171,13 +169,17 @@ export function keepReconnecting(socketModeClient: unknown, options: SocketModeR
           throw final(error);
         }
         if (stopped) throw final(error);
-        if (!pastFirstTry && failed + 1 >= startTries) {
-          throw final(
-            new NoSocketModeConnection(
-              `Slack's Web API gives no Socket Mode connection (apps.connections.open): ${whyNot(error)}, at each of ${startTries} tries over ${Math.round((Date.now() - startedAt) / 1000)} s: ` +
-                `${check}. A supervisor's restart starts the bot again; once connected, the bot waits such trouble out for as long as it lasts`,
-            ),
-          );
+        if (!pastFirstTry) {
+          // Slack refusing what was asked for another reason than the token (forbidden_team, say): asking again changes nothing.
+          if (!slackTrouble(error)) throw final(new NoSocketModeConnection(`Slack's Web API gives no Socket Mode connection (apps.connections.open): ${whyNot(error)}`));
+          // An outage as the bot starts, the likeliest time for a restart: waited out as the start's check of the bot token is.
+          startWait = nextSlackWait(startWait, `Slack could not be reached to open a Socket Mode connection: ${whyNot(error)} (asked ${openUrl()})`);
+          onStartWait?.(startWait);
+          const waitMs = waitAfterTry(startWait.tries);
+          logger.debug({ err: error, tries: startWait.tries, waitMs }, 'apps.connections.open failed at the start: Socket Mode asks again');
+          sayWaitingForSlack(logger, startWait.last, startWait, waitMs);
+          if (!(await waited(waitMs))) throw final(error);
+          continue;
         }
         const waitMs = Math.min(firstWaitMs * 2 ** failed, longestWaitMs);
         say(error, failed + 1, waitMs);

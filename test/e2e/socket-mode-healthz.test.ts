@@ -1,6 +1,7 @@
 // The bot as a process in Socket Mode serves /healthz on 127.0.0.1 at HEALTH_PORT: 200 while connected, 503 with the
 // reason once the connection has been down longer than its grace (shortened here), 200 again once it is back; a
-// HEALTH_PORT another process holds is a warning naming it, not a failed start; a start waiting for Slack answers 503 saying so.
+// HEALTH_PORT another process holds is a warning naming it, not a failed start; a start waiting for Slack (its check of
+// the bot token, or its first Socket Mode connection) answers 503 saying so; a refused app token still stops the start.
 import net from 'node:net';
 import { describe, it } from 'vitest';
 import { freePort } from '../helpers/main-process.js';
@@ -78,6 +79,48 @@ describe.concurrent("Socket Mode's /healthz", () => {
     stage.slack.lastingTrouble = undefined;
     await bot.until('the bot to connect', () => stage.socket.connected && bot.output().includes('databox-bot is running'), 90_000);
     expect(await answered(bot, port, 200)).toEqual({ status: 200, body: { ok: true } });
+  });
+
+  it('waits, answering 503 on HEALTH_PORT, while apps.connections.open fails as Slack answers auth.test; connects once Slack hands out a connection', { timeout: 180_000 }, async (context) => {
+    const { expect } = context;
+    const stage = await socketModeStageFor(context);
+    const port = await freePort();
+    stage.slack.troubled = /^apps\.connections\.open$/;
+    stage.slack.lastingTrouble = { status: 500 };
+    const bot = startSocketModeBot(stage.checkout, stage.slack, { HEALTH_PORT: String(port) });
+    stage.bot = bot;
+    const waiting = await answered(bot, port, 503);
+    expect(waiting.body).toEqual({
+      ok: false,
+      reason: expect.stringMatching(
+        /^waiting for Slack, which could not be reached since \S+ \(\d+ tr(y|ies); last: Slack could not be reached to open a Socket Mode connection: it answered HTTP 500 \(asked http:\/\/127\.0\.0\.1:\d+\/api\/apps\.connections\.open\)\): the bot takes no command or click until Slack answers; the terminal works meanwhile/,
+      ),
+    });
+    const said = bot.logLines().find((line) => line.msg.startsWith('Slack could not be reached to open a Socket Mode connection'));
+    expect(said?.level).toBe(40);
+    expect(said?.msg).toMatch(/: it answered HTTP 500 \(asked .*\/api\/apps\.connections\.open\)\. Slack is down or unreachable from this host, so the bot waits for it and tries again in 5\.0 s \(try 1 failed; /);
+    expect(said?.msg).toContain('`npm run --silent cli -- status`');
+    expect(bot.process.exitCode).toBeNull();
+    stage.slack.lastingTrouble = undefined;
+    await bot.until('the bot to connect', () => stage.socket.connected && bot.output().includes('databox-bot is running'), 90_000);
+    expect(await answered(bot, port, 200)).toEqual({ status: 200, body: { ok: true } });
+    expect(bot.logLines().some((line) => /^Slack answers again after .* \(\d+ failed tr(y|ies)\): the bot starts$/.test(line.msg))).toBe(true);
+    expect(bot.output()).not.toContain('could not start');
+  });
+
+  it('stops the start at once, exit 2 naming SLACK_APP_TOKEN, when Slack refuses the app token (not_allowed_token_type) rather than waiting', { timeout: 180_000 }, async (context) => {
+    const { expect } = context;
+    const stage = await socketModeStageFor(context);
+    const port = await freePort();
+    stage.slack.refuse = (method) => (method === 'apps.connections.open' ? 'not_allowed_token_type' : undefined);
+    const bot = startSocketModeBot(stage.checkout, stage.slack, { HEALTH_PORT: String(port) });
+    stage.bot = bot;
+    const { exitCode } = await bot.process;
+    expect(exitCode).toBe(2);
+    expect(bot.output().split('\n').filter((line) => line.startsWith('databox-bot: '))).toEqual([
+      'databox-bot: invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (not_allowed_token_type): it must be an app-level token (xapp-…) with the connections:write scope',
+    ]);
+    expect(bot.output()).not.toContain('Slack could not be reached');
   });
 
   it('lets the bot start and run, with a warning naming HEALTH_PORT, when another process holds that port', { timeout: 180_000 }, async (context) => {
