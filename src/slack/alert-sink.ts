@@ -38,7 +38,7 @@ export function alertBlocks(finding: Finding, since: string, flapping?: string, 
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: cutWithin(`:rotating_light: *${escapeMrkdwnNames(finding.summary)}*`, 3_000) } },
       ...(flapping
-        ? [section(`:repeat: *Flapping: ${flapping}.* This message shows whether it is wrong now; its thread says a return no more often than the reminders, and the end once it has held.`)]
+        ? [section(`:repeat: *Flapping: ${flapping}.* This message shows whether it is wrong now; its thread says a return no more often than the reminders, the end after each return it said, and any other end once it has held.`)]
         : []),
       ...(silence ? [section(silenceText(silence))] : []),
       ...(details ? [{ type: 'section', text: { type: 'mrkdwn', text: codeBlock(details) } } as KnownBlock] : []),
@@ -132,11 +132,12 @@ export class SlackAlertSink implements AlertSink {
     const leftOff = finding.leftOff?.map((part) => this.redact(part.said));
     const back = leftOff ? leftOffText(watcher.title, span, leftOff) : recoveryText(watcher.title, span);
     const icon = leftOff ? ':mute:' : ':white_check_mark:';
-    const text = `${icon} ${escapeMrkdwnNames(back)} (${escapeMrkdwnNames(this.redact(finding.summary))})`;
+    const flapped = flappingText(outage);
+    // Said after "Back again": how it flapped, as its alert's edit says it.
+    const text = `${icon} ${escapeMrkdwnNames(back)}${flapped ? `; it flapped: ${flapped}` : ''} (${escapeMrkdwnNames(this.redact(finding.summary))})`;
     // An outage never posted (no channel was set then) has no alert for its end to follow: nobody heard it began.
     const ref = outage.ref;
     if (!ref) return;
-    const flapped = flappingText(outage);
     const ended = `${icon} ${leftOff ? 'No longer alerted on' : 'Ended'} (${escapeMrkdwnNames(back)}${flapped ? `; it flapped: ${flapped}` : ''}): ~${escapeMrkdwnNames(this.redact(outage.summary))}~`;
     const markEnded = () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: ended, blocks: [section(ended)] });
     if (this.channel && ref.channel !== this.channel) {
@@ -147,7 +148,8 @@ export class SlackAlertSink implements AlertSink {
       await markEnded().catch((error: unknown) => this.logger.warn({ err: error, watcher: watcher.id, channel: ref.channel }, 'could not mark the alert in the former alert channel as ended'));
       return;
     }
-    // Also to the channel, which saw the alert: the end is what everyone must see.
+    // Also to the channel, which saw the alert (or its "Back again"): the end is what everyone must see. A flapping
+    // outage's end is said only after its thread said it is wrong again, so these come no more often than its returns.
     if (said) await this.inAlertChannel(ref.channel, () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, reply_broadcast: true, text }));
     // The alert itself no longer reads as an outage with a red button to act on: it says it ended, and how it was
     // (the whole span of one that flapped). A quiet end of a flapping one is only this edit, so it must not be lost.

@@ -26,6 +26,11 @@ export interface OutageState {
   changedAt?: string;
   /** How often it came back within the flap window after a recovery: 0 (or absent) for one that has not flapped. */
   returns?: number;
+  /**
+   * Its thread's latest word says it is wrong (a return said, or a reminder or a change since): its next end is said in
+   * the thread too, so a flapping outage's thread never ends on "Back again". False once an end or a quiet return follows.
+   */
+  lastSaidWrong?: boolean;
   /** When it last came back: its flapping is "bad 3 times in" the time from `since` to this. */
   returnedAt?: string;
   /** Set while it is healthy again: when it recovered. Kept for the flap window, so that a return reopens the same alert. */
@@ -75,7 +80,7 @@ export type AlertAction =
   | { kind: 'reminder'; outage: OutageState }
   /** `worse`: worse than the outage has been said to be; `crossed`: into its watcher's top level (Finding.critical) for the first time this outage. */
   | { kind: 'changed'; outage: OutageState; worse: boolean; crossed: boolean }
-  /** `said`: its thread says so now; otherwise (it flapped) only the alert says it ended, until the end has held. */
+  /** `said`: its thread says so now; otherwise (it flapped, and its thread last said it ended) only the alert says it ended, until the end has held. */
   | { kind: 'recovered'; outage: OutageState; durationMs: number; said: boolean }
   /** Back within the flap window: the same alert reopened; `said`: its thread says so too. */
   | { kind: 'returned'; outage: OutageState; said: boolean }
@@ -133,6 +138,7 @@ export function decideAlert(
     if (silencedAt(outage, now)) return { kind: 'none' };
     return due(outage.lastPostedAt) ? { kind: 'reminder', outage } : { kind: 'none' };
   }
-  // An outage that flapped ends quietly (its alert says so): said once it has held, so a flap is not a message each time.
-  return outage ? { kind: 'recovered', outage, durationMs: Math.max(0, now.getTime() - Date.parse(outage.since)), said: !outage.returns } : { kind: 'none' };
+  // An outage that flapped ends quietly (its alert says so), said once it has held, so a flap is not a message each time;
+  // but not after its thread last said it is wrong ("Back again", a reminder): that end is said, as often as those are.
+  return outage ? { kind: 'recovered', outage, durationMs: Math.max(0, now.getTime() - Date.parse(outage.since)), said: !outage.returns || outage.lastSaidWrong === true } : { kind: 'none' };
 }

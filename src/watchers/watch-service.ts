@@ -27,8 +27,8 @@ export interface AlertSink {
    */
   changed(finding: Finding, outage: OutageState, worse: boolean, toChannel: boolean, now: Date): Promise<void>;
   /**
-   * The alert says it ended, and `span` when it began and how long it lasted; `said`: its thread says so too (not for one
-   * that flapped: see settled). `finding.leftOff`: the parts of its problem still there but no longer alerted on, on
+   * The alert says it ended, and `span` when it began and how long it lasted; `said`: its thread says so too (for one that
+   * flapped, only after its thread said it is wrong again: otherwise see settled). `finding.leftOff`: the parts of its problem still there but no longer alerted on, on
    * purpose: its end is said as that, never as back to healthy.
    */
   recovered(watcher: Watcher, outage: OutageState, span: OutageSpan, finding: Finding, said: boolean): Promise<void>;
@@ -230,15 +230,15 @@ export class WatchService {
     } else if (record.type === watchEvents.changed) {
       const outage = this.outages.get(data.watcher);
       // The webserver silent at the alert, then answering that the daemon stopped: when it began is known from then on.
-      if (outage) this.outages.set(data.watcher, { ...outage, began: outage.began ?? data.began, summary: data.summary ?? outage.summary, problem: data.problem, worst: worstOf(outage.worst, data.severity), critical: outage.critical || data.critical, lastPostedAt: record.at, changedAt: record.at, undelivered: data.undelivered });
+      if (outage) this.outages.set(data.watcher, { ...outage, began: outage.began ?? data.began, summary: data.summary ?? outage.summary, problem: data.problem, worst: worstOf(outage.worst, data.severity), critical: outage.critical || data.critical, lastPostedAt: record.at, changedAt: record.at, lastSaidWrong: true, undelivered: data.undelivered });
     } else if (record.type === watchEvents.reminded) {
       const outage = this.outages.get(data.watcher);
-      if (outage) this.outages.set(data.watcher, { ...outage, lastPostedAt: record.at, undelivered: data.undelivered });
+      if (outage) this.outages.set(data.watcher, { ...outage, lastPostedAt: record.at, lastSaidWrong: true, undelivered: data.undelivered });
     } else if (record.type === watchEvents.recovered) {
       // Kept for the flap window: a return reopens its alert. Recoveries journaled before flapping was known were all said.
       // The end of an outage never posted is not said later either.
       const outage = this.outages.get(data.watcher);
-      if (outage) this.outages.set(data.watcher, { ...outage, endedAt: record.at, endUnsaid: data.said === false && !whyNotPosted(outage) && !data.undelivered, endLeftOff: data.leftOff, lastPostedAt: data.said === false ? outage.lastPostedAt : record.at, undelivered: data.undelivered });
+      if (outage) this.outages.set(data.watcher, { ...outage, endedAt: record.at, endUnsaid: data.said === false && !whyNotPosted(outage) && !data.undelivered, endLeftOff: data.leftOff, lastPostedAt: data.said === false ? outage.lastPostedAt : record.at, lastSaidWrong: false, undelivered: data.undelivered });
     } else if (record.type === watchEvents.returned) {
       const outage = this.outages.get(data.watcher);
       if (outage) {
@@ -252,6 +252,8 @@ export class WatchService {
           endUnsaid: undefined,
           endLeftOff: undefined,
           lastPostedAt: data.said ? record.at : outage.lastPostedAt,
+          // A return said is the thread's latest word, so its end is said too; a quiet one leaves the thread at "back to healthy".
+          lastSaidWrong: data.said === true,
           undelivered: data.undelivered,
         });
       }

@@ -292,6 +292,11 @@ describe('watcher alerts in the bot', () => {
     await checkAfterAMinute();
     status = 'STOPPED';
     await checkAfterAMinute();
+    // Its end after "Back again" is said in the thread and the channel; its next return, a minute later, only edits the alert.
+    status = 'RUNNING';
+    await checkAfterAMinute();
+    status = 'STOPPED';
+    await checkAfterAMinute();
     description = 'Daily run.\ndatabox/paused: upstream API migration, back Monday (alice)';
     await checkAfterAMinute();
     // Said by a bot restarted since: how it ended is read back from the journal.
@@ -303,14 +308,16 @@ describe('watcher alerts in the bot', () => {
 
     const leftOff = 'all_pipelines_daily is treated as switched off on purpose (databox/paused: upstream API migration, back Monday (alice)) — it is still STOPPED; nothing runs job all_pipelines on a schedule';
     const replies = threadReplies(alertTs).map((r) => r.text);
-    expect(replies).toHaveLength(3);
+    expect(replies).toHaveLength(4);
     expect(replies[0]).toMatch(/^:white_check_mark: Dagster schedules: back to healthy at 09:01 UTC/);
     expect(replies[1]).toMatch(/^:rotating_light: Back again, 2nd time in 2 min: /);
-    expect(replies[2]).not.toContain('back to healthy');
-    expect(replies[2]).not.toContain('it has held');
-    expect(replies[2]?.startsWith(`:mute: Dagster schedules: no longer alerted on at 09:03 UTC, after 3 min (since 09:00 UTC): ${leftOff}; it flapped: bad 2 times in 3 min, and has not been alerted on since, for 1 h (`)).toBe(true);
+    expect(replies[2]).toMatch(/^:white_check_mark: Dagster schedules: back to healthy at 09:03 UTC, after 3 min \(since 09:00 UTC\); it flapped: bad 2 times in 2 min \(/);
+    expect(threadReplies(alertTs).map((r) => r.toChannel)).toEqual([true, true, true, false]);
+    expect(replies[3]).not.toContain('back to healthy');
+    expect(replies[3]).not.toContain('it has held');
+    expect(replies[3]?.startsWith(`:mute: Dagster schedules: no longer alerted on at 09:05 UTC, after 5 min (since 09:00 UTC): ${leftOff}; it flapped: bad 3 times in 5 min, and has not been alerted on since, for 1 h (`)).toBe(true);
     const alert = slack.messages().find((m) => m.ts === alertTs)!;
-    expect(alert.updates.at(-1)?.text).toMatch(/^:mute: No longer alerted on \(Dagster schedules: no longer alerted on at 09:03 UTC, after 3 min \(since 09:00 UTC\): .*; it flapped: bad 2 times in 2 min\)/);
+    expect(alert.updates.at(-1)?.text).toMatch(/^:mute: No longer alerted on \(Dagster schedules: no longer alerted on at 09:05 UTC, after 5 min \(since 09:00 UTC\): .*; it flapped: bad 3 times in 4 min\)/);
     // Journaled with what it still left off, as its message says: a postmortem can say what was still wrong.
     expect(journalRecordsOf(checkout).find((r) => r.type === 'watch.settled')?.data.leftOff).toEqual([leftOff]);
   });
@@ -438,13 +445,15 @@ describe('watcher alerts in the bot', () => {
     expect(alerts()).toHaveLength(1);
     const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
     const replies = slack.callsTo('chat.postMessage').filter((a) => a.thread_ts === alertTs).map((a) => String(a.text));
-    expect(replies).toHaveLength(3);
+    expect(replies).toHaveLength(4);
     expect(replies[0]).toMatch(/^:white_check_mark: Database file: back to healthy at 09:01 UTC, after 1 min \(since 09:00 UTC\) \(/);
-    // Slack names the database by its file, as its other messages do: the server's paths stay out of it.
+    // Slack's alert and its thread name the database by its file: the server's paths stay out of them.
     expect(replies[1]).toBe(':rotating_light: Back again, 2nd time in 2 min: The database file is missing: databox.duckdb');
-    expect(replies[2]).toMatch(/^:white_check_mark: Database file: back to healthy at 09:06 UTC, after 6 min \(since 09:00 UTC\), and it has held for 1 h; it flapped: bad 3 times in 6 min \(/);
-    // Its first end and its return go to the channel too (an edit notifies nobody); "settled" stays in the thread.
-    expect(threadReplies(alertTs).map((r) => r.toChannel)).toEqual([true, true, false]);
+    // The end after "Back again" is said too: neither the thread nor the channel ends on it.
+    expect(replies[2]).toMatch(/^:white_check_mark: Database file: back to healthy at 09:03 UTC, after 3 min \(since 09:00 UTC\); it flapped: bad 2 times in 2 min \(/);
+    expect(replies[3]).toMatch(/^:white_check_mark: Database file: back to healthy at 09:06 UTC, after 6 min \(since 09:00 UTC\), and it has held for 1 h; it flapped: bad 3 times in 6 min \(/);
+    // Its ends and its return said go to the channel too (an edit notifies nobody); "settled" stays in the thread.
+    expect(threadReplies(alertTs).map((r) => r.toChannel)).toEqual([true, true, true, false]);
     // The alert follows it, active with its button and saying it flaps while it is wrong, and ends saying the whole span.
     const alert = slack.messages().find((m) => m.ts === alertTs)!;
     const missing = ':rotating_light: The database file is missing: databox.duckdb';

@@ -129,11 +129,16 @@ describe('the alert rule', () => {
     // Alerted at 09:00, back to healthy at 09:10, and said so.
     const ended = { ...outage, endedAt: iso('09:10'), lastPostedAt: iso('09:10') };
     expect(decideAlert(ended, 'problem', at(iso('09:15')), timing), 'the thread said "back to healthy": its return is said').toEqual({ kind: 'returned', outage: ended, said: true });
-    const flapping = { ...outage, returns: 1, returnedAt: iso('09:15'), lastPostedAt: iso('09:15') };
+    const flapping = { ...outage, returns: 1, returnedAt: iso('09:15'), lastPostedAt: iso('09:15'), lastSaidWrong: true };
     expect(decideAlert(flapping, 'problem', at(iso('09:16')), timing)).toEqual({ kind: 'none' });
-    // A flapping outage's end edits its alert only: the thread says it once it has held.
-    expect(decideAlert(flapping, 'healthy', at(iso('09:16')), timing)).toEqual({ kind: 'recovered', outage: flapping, durationMs: 16 * minute, said: false });
-    const quietlyEnded = { ...flapping, endedAt: iso('09:16'), endUnsaid: true };
+    // The thread's latest word is "Back again": its end is said too, or the thread would end on it.
+    expect(decideAlert(flapping, 'healthy', at(iso('09:16')), timing)).toEqual({ kind: 'recovered', outage: flapping, durationMs: 16 * minute, said: true });
+    const endedAgain = { ...flapping, endedAt: iso('09:16'), lastPostedAt: iso('09:16'), lastSaidWrong: false };
+    expect(decideAlert(endedAgain, 'problem', at(iso('09:17')), timing)).toEqual({ kind: 'returned', outage: endedAgain, said: false });
+    // A return not said leaves the thread's latest word "back to healthy": its end edits the alert only, said once it has held.
+    const returnedQuietly = { ...endedAgain, returns: 2, returnedAt: iso('09:17'), endedAt: undefined };
+    expect(decideAlert(returnedQuietly, 'healthy', at(iso('09:18')), timing)).toEqual({ kind: 'recovered', outage: returnedQuietly, durationMs: 18 * minute, said: false });
+    const quietlyEnded = { ...flapping, lastSaidWrong: false, endedAt: iso('09:16'), endUnsaid: true };
     expect(decideAlert(quietlyEnded, 'problem', at(iso('09:17')), timing)).toEqual({ kind: 'returned', outage: quietlyEnded, said: false });
     expect(decideAlert(quietlyEnded, 'healthy', at(iso('09:35')), timing)).toEqual({ kind: 'none' });
     expect(decideAlert(quietlyEnded, 'unknown', at(iso('09:40')), timing)).toEqual({ kind: 'none' });
@@ -1171,14 +1176,18 @@ describe('a flapping condition', () => {
       { kind: 'alert', text: 'The database file is missing', scenario: 'duckdb' },
       { kind: 'recovered', text: 'Database file: back to healthy at 09:01 UTC, after 1 min (since 09:00 UTC)' },
       { kind: 'returned', text: 'said: bad 2 times in 2 min: The database file is missing' },
-      // An hour (the reminder interval) after the thread last spoke; the next, an hour later, after the restart.
-      { kind: 'returned', text: 'said: bad 32 times in 1 h 2 min: The database file is missing' },
-      { kind: 'returned', text: 'said: bad 62 times in 2 h 2 min: The database file is missing' },
+      // Each end after a return said is said too: the thread never ends on "Back again".
+      { kind: 'recovered', text: 'Database file: back to healthy at 09:03 UTC, after 3 min (since 09:00 UTC)' },
+      // An hour (the reminder interval) after the thread last spoke (the end just said); the next, an hour later, after the restart.
+      { kind: 'returned', text: 'said: bad 33 times in 1 h 4 min: The database file is missing' },
+      { kind: 'recovered', text: 'Database file: back to healthy at 10:05 UTC, after 1 h 5 min (since 09:00 UTC)' },
+      { kind: 'returned', text: 'said: bad 64 times in 2 h 6 min: The database file is missing' },
+      { kind: 'recovered', text: 'Database file: back to healthy at 11:07 UTC, after 2 h 7 min (since 09:00 UTC)' },
       // The flap window (an hour) after its last recovery (at 2 h 31 min), the end is said, with the whole span.
       { kind: 'settled', text: 'Database file: back to healthy at 11:31 UTC, after 2 h 31 min (since 09:00 UTC): held 60 min after bad 76 times in 2 h 30 min' },
     ]);
     // Every other return and end only edits the alert.
-    expect(posted.filter((p) => p.text.startsWith('quietly'))).toHaveLength(75 - 3 + 75);
+    expect(posted.filter((p) => p.text.startsWith('quietly'))).toHaveLength(75 - 3 + 76 - 1 - 3);
     const types = fs.readFileSync(journal.file, 'utf8').trim().split('\n').map((line) => JSON.parse(line).type as string);
     expect(types.filter((t) => t === 'watch.alerted')).toHaveLength(1);
     expect(types.filter((t) => t === 'watch.returned')).toHaveLength(75);
@@ -1200,9 +1209,9 @@ describe('a flapping condition', () => {
       clock.advance(minute);
     }
     const said = posted.filter((p) => !p.text.startsWith('quietly'));
-    expect(said.map((p) => p.kind)).toEqual(['alert', 'recovered', 'returned', 'returned']);
-    // The return said after the reminder interval, four hours after the first.
-    expect(said[3]?.text).toBe('said: bad 10 times in 4 h 30 min: The database file is missing');
+    expect(said.map((p) => p.kind)).toEqual(['alert', 'recovered', 'returned', 'recovered', 'returned', 'recovered']);
+    // The return said after the reminder interval, four hours after the thread last spoke (the end of the first return).
+    expect(said[4]?.text).toBe('said: bad 11 times in 5 h: The database file is missing');
   });
 
   it('reminds as before while it stays bad after coming back, and alerts anew when it comes back after the window', async () => {
@@ -1229,8 +1238,8 @@ describe('a flapping condition', () => {
       'recovered: Database file: back to healthy at 09:01 UTC, after 1 min (since 09:00 UTC)',
       'returned: said: bad 2 times in 2 min: The database file is missing',
       `reminder: still: The database file is missing since ${recordedAt.toISOString()} at ${new Date(recordedAt.getTime() + 62 * minute).toISOString()}`,
-      'recovered: quietly: bad 2 times in 2 min',
-      'settled: Database file: back to healthy at 10:05 UTC, after 1 h 5 min (since 09:00 UTC): held 60 min after bad 2 times in 2 min',
+      // The thread's latest word was the reminder: its end is said there, so no "settled" after it.
+      'recovered: Database file: back to healthy at 10:05 UTC, after 1 h 5 min (since 09:00 UTC)',
       'alert: The database file is missing',
     ]);
   });
