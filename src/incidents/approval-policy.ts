@@ -195,7 +195,9 @@ export function checkRejection(run: Run, actor: string, hash: string, now: Date,
   // Another plan changed its database: it can never run, and its message says why; a rejection would only hide that.
   if (changedSince) {
     const whatNow = changedSince.whatNow ?? expiredWhatNow(run);
-    return { ok: false, reason: said`this plan can no longer be approved, so there is nothing to reject: plan ${changedSince.id} (${changedSince.title}) changed its database after it was made; nothing of it ran, and it expires by itself. ${asSentence(whatNow)}` };
+    // Each "it" named by its number: "nothing of it ran" read as the other plan, which did run.
+    const self = `/${run.id.split('/').pop()}`;
+    return { ok: false, reason: said`this plan (${self}) can no longer be approved, so there is nothing to reject: plan ${changedSince.id} (${changedSince.title}) changed the database after ${self} was made. Nothing of ${self} ran, and ${self} expires by itself. ${asSentence(whatNow)}` };
   }
   const mayReject = samePerson(actor, run.requestedBy) || isApprover(policy, actor, memberOf);
   if (!mayReject) return { ok: false, reason: said`only the requester or an approver may reject this plan` };

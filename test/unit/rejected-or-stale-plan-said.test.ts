@@ -54,7 +54,8 @@ describe('a Reject on a plan another plan made no longer approvable', () => {
     const decision = checkRejection(plan(), 'U0OPERATOR', hash, now, policy, { id: `${incident}/3`, title: 'Path A: Rebuild from raw dlt state', whatNow: 'diagnose again and propose a new plan' });
     expect(decision.ok).toBe(false);
     expect(reasonOf(decision)).toBe(
-      `this plan can no longer be approved, so there is nothing to reject: plan ${incident}/3 (Path A: Rebuild from raw dlt state) changed its database after it was made; nothing of it ran, and it expires by itself. Diagnose again and propose a new plan.`,
+      // Each "it" named: "it ran" read as the later plan, which did run.
+      `this plan (/2) can no longer be approved, so there is nothing to reject: plan ${incident}/3 (Path A: Rebuild from raw dlt state) changed the database after /2 was made. Nothing of /2 ran, and /2 expires by itself. Diagnose again and propose a new plan.`,
     );
   });
 });
