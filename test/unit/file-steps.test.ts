@@ -502,13 +502,15 @@ describe('runDiskUsageStep with roomFor', () => {
     return { ...step, timeoutMs: 10_000, guard: true };
   }
 
+  // Says what the room beyond the copy is for, and that no setting changes it.
+  const workRoom = "room for SQLMesh's writes and DuckDB's write-ahead log and temporary files while the stack works on the file, a tenth of its size and at least 256 MiB, which no setting changes";
   it('says there is room for a copy of a file that fits, and "no-room" for one larger than the free space, before anything is copied', async () => {
     const root = tempDir();
     const small = path.join(root, 'small.duckdb');
     fs.writeFileSync(small, randomBytes(4096));
     const fits = await runDiskUsageStep(diskUsage(path.join(root, 'data', 'databox.duckdb'), small), context(root));
     expect(fits.status).toMatch(/^(ok|full)$/);
-    expect(fits.summary).toContain(`room for a copy of ${small} (4.0 KiB, and 256.0 MiB more to work beside it)`);
+    expect(fits.summary).toContain(`room for a copy of ${small} (4.0 KiB, and 256.0 MiB more to work beside it: ${workRoom})`);
 
     // A sparse file that fits in the free space, but not with room to work beside it: it takes no room itself.
     const { bavail, bsize } = fs.statfsSync(root);
@@ -517,7 +519,7 @@ describe('runDiskUsageStep with roomFor', () => {
     fs.truncateSync(huge, bavail * bsize - 2 ** 20);
     const tooBig = await runDiskUsageStep(diskUsage(path.join(root, 'data', 'databox.duckdb'), huge), context(root));
     expect(tooBig.status).toBe('no-room');
-    expect(tooBig.summary).toMatch(new RegExp(`, but a copy of ${huge.replace(/[.]/g, '\\.')} needs [\\d.]+ [KMGT]iB and [\\d.]+ [KMGT]iB more to work beside it: make room there first`));
+    expect(tooBig.summary).toMatch(new RegExp(`, but a copy of ${huge.replace(/[.]/g, '\\.')} needs [\\d.]+ [KMGT]iB and [\\d.]+ [KMGT]iB more to work beside it \\(${workRoom.replace(/[().,:']/g, '\\$&')}\\): make room there first`));
   });
 
   it('asks a rebuild over no file at all for the room to work in, saying its size is not known, where a copy of nothing asks nothing', async () => {

@@ -67,6 +67,8 @@ export async function runDiskUsageStep(step: DiskUsageStep, ctx: StepRunContext)
   // Beside the copy, what runs next needs room to work: SQLMesh writes the restored file and its log.
   const margin = needs === undefined ? 0 : Math.max(256 * 2 ** 20, Math.ceil(needs / 10));
   const noRoom = needs !== undefined && needs + margin > free;
+  // Said with the figure: a bare "256 MiB more" reads as a mistake on a small file.
+  const workRoom = "room for SQLMesh's writes and DuckDB's write-ahead log and temporary files while the stack works on the file, a tenth of its size and at least 256 MiB, which no setting changes";
   const what = rebuild && measured === undefined ? `a rebuild (its size unknown: ${step.roomFor} is not there)` : `${roomWords(step)} ${step.roomFor}`;
   // Nothing can be written there at all: said first, whatever the free space. Through a link, the target's folder,
   // where DuckDB writes (a recovery refuses to move a link anyway).
@@ -84,9 +86,9 @@ export async function runDiskUsageStep(step: DiskUsageStep, ctx: StepRunContext)
     summary:
       `${freeOfTotal(usage)} (${usedPercent}% used${usedPercent >= threshold ? `, at or over the ${threshold}% limit` : ''}) on the volume holding ${where}${otherText}${nearlyText}` +
       (noRoom
-        ? `, but ${what} needs ${measured === undefined ? `at least ${formatBytes(margin)} to work in` : `${formatBytes(needs)} and ${formatBytes(margin)} more to work beside it`}: make room there first (nothing a plan moves aside frees any)`
+        ? `, but ${what} needs ${measured === undefined ? `at least ${formatBytes(margin)} to work in` : `${formatBytes(needs)} and ${formatBytes(margin)} more to work beside it (${workRoom})`}: make room there first (nothing a plan moves aside frees any)`
         : needs !== undefined
-          ? `, room for ${what} (${measured === undefined ? `at least ${formatBytes(margin)} to work in` : `${formatBytes(needs)}, and ${formatBytes(margin)} more to work beside it`})`
+          ? `, room for ${what} (${measured === undefined ? `at least ${formatBytes(margin)} to work in` : `${formatBytes(needs)}, and ${formatBytes(margin)} more to work beside it: ${workRoom}`})`
           : ''),
     durationMs: elapsedSince(started),
     outputs: { freeBytes: free, totalBytes: total, usedPercent, checkedPath: where },
