@@ -46,7 +46,8 @@ export async function pathsOffered(rb: Runbook, ids: readonly string[], tools: P
     const roomGuards = p.guards.filter((g) => g.kind === 'disk-usage' && (g as Step & { roomFor?: string }).roomFor !== undefined);
     const resolved = roomGuards.flatMap((g) => tools.resolve(g) ?? []);
     const failures = resolved.length > 0 ? await tools.guardFailures(resolved) : [];
-    if (failures.length > 0) said.push(`${named([p.id])} is refused until its check passes: ${failures.join('; ')}.`);
+    // Said beside what the verdict shows of it: its button and command stay, and a click before then is refused.
+    if (failures.length > 0) said.push(`${named([p.id])} is refused until its check passes: ${failures.join('; ')}. ${named([p.id])}'s button and its typed command below stay: a plan from them is refused until that check passes, and works once it does.`);
   }
   return { paths: offered, said: said.map((s) => ` ${s}`).join('') };
 }

@@ -406,6 +406,8 @@ describe('/databox diagnose duckdb', () => {
     // Before: paths A and B offered with no word of it; path A's plan was then refused for want of room.
     expect(verdict).toMatch(/Path A is refused until its check passes: the check \W*The database's volume has room for a rebuild as large as the file moved aside\W* did not pass: .*, but a rebuild as large as \S+ needs [\d.]+ \w+ and [\d.]+ \w+ more to work beside it \(room for SQLMesh's writes and DuckDB's write-ahead log .*, which no setting changes\): make room there first/);
     expect(verdict).not.toContain('Path B is refused');
+    // Its button stays (room made, it passes), and the verdict says what a click on it does until then.
+    expect(verdict).toContain("Path A's button and its typed command below stay: a plan from them is refused until that check passes, and works once it does.");
     expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b']);
   });
 
