@@ -111,9 +111,9 @@ describe('rows a reload writes outside the window', () => {
     const aroundSaid = "those of the reload's dlt load are taken out with the window, kept first, where a `_dlt_load_id` column tells them from the others (the plan's notes say whether it does); the others stay";
     expect(rollbackPlan).toContain(`Preview: Raw rows on the day before the window now (${aroundSaid}): ${before}*`);
     expect(rollbackPlan).toContain(`Preview: Raw rows on the day after the window now (${aroundSaid}): ${after + 1}*`);
-    // No _dlt_load_id to tell the reload's rows by: said, and they stay.
+    // No _dlt_load_id to tell the reload's rows by: said (the column's name as code, as Slack's plan warnings set it), and they stay.
     expect(rollbackPlan).toContain(
-      'raw_ebird.observations has no _dlt_load_id column: the rows the reload wrote on the day before and the day after the window cannot be told from the others there, so \"Put the window\'s raw rows back as they were kept (the rows there now are kept aside first)\" leaves them all.',
+      'raw_ebird.observations has no `_dlt_load_id` column: the rows the reload wrote on the day before and the day after the window cannot be told from the others there, so \"Put the window\'s raw rows back as they were kept (the rows there now are kept aside first)\" leaves them all.',
     );
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
@@ -146,7 +146,7 @@ describe('rows a reload writes outside the window', () => {
     await harness.settle();
     // Before: only the two days' rows summed, "which this rollback leaves as they are (rows the reload wrote there stay)".
     expect(slack.posted('Plan Rollback').replace(/\\"/g, '"')).toContain(
-      'The reload also wrote 3 rows of raw_ebird.observations just outside the window, told by their dlt load: 2026-04-24 (the day after the window): 3 rows of dlt load 1777000000.9 (_dlt_load_id). "Put the window\'s raw rows back as they were kept (the rows there now are kept aside first)" keeps them in ',
+      'The reload also wrote 3 rows of raw_ebird.observations just outside the window, told by their dlt load: 2026-04-24 (the day after the window): 3 rows of dlt load 1777000000.9 (`_dlt_load_id`). "Put the window\'s raw rows back as they were kept (the rows there now are kept aside first)" keeps them in ',
     );
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
