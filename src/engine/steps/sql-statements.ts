@@ -2,43 +2,56 @@
 import { sqlSegments } from './sql-segments.js';
 
 /**
- * The statements of `sql`, split on the semicolons between them, each twice: `scanned`, comments removed and string
+ * The statements of `sql`, split on the semicolons between them, each three times: `scanned`, comments removed and string
  * literals emptied, for the keyword checks (a literal's text never decides anything; a quoted identifier keeps its text,
- * as it names a table); `written`, as the author wrote it but for comments and spacing, for a message to quote.
+ * as it names a table); `written`, as the author wrote it but for comments and spacing, for a message to quote; `text`,
+ * exactly as written (comments and literals untouched), to run on its own.
  */
-export function sqlStatementParts(sql: string): { scanned: string; written: string }[] {
-  const statements: { scanned: string; written: string }[] = [];
+export function sqlStatementParts(sql: string): { scanned: string; written: string; text: string }[] {
+  const statements: { scanned: string; written: string; text: string }[] = [];
   let scanned = '';
   let written = '';
+  let text = '';
   const end = () => {
-    const part = { scanned: scanned.replace(/\s+/g, ' ').trim(), written: written.replace(/\s+/g, ' ').trim() };
+    const part = { scanned: scanned.replace(/\s+/g, ' ').trim(), written: written.replace(/\s+/g, ' ').trim(), text: text.trim() };
     if (part.scanned.length > 0) statements.push(part);
     scanned = '';
     written = '';
+    text = '';
   };
   for (const segment of sqlSegments(sql)) {
     if (segment.kind === 'comment') {
       scanned += ' ';
       written += ' ';
+      text += segment.text;
     } else if (segment.kind === 'string') {
       scanned += "''";
       written += segment.text;
+      text += segment.text;
     } else if (segment.kind === 'identifier') {
       scanned += segment.text;
       written += segment.text;
+      text += segment.text;
     } else {
       const [first = '', ...rest] = segment.text.split(';');
       scanned += first;
       written += first;
+      text += first;
       for (const after of rest) {
         end();
         scanned = after;
         written = after;
+        text = after;
       }
     }
   }
   end();
   return statements;
+}
+
+/** Each statement's text exactly as written, to run as it is (a multi-statement step runs them one by one); a part holding only spaces and comments is no statement. */
+export function sqlStatementTexts(sql: string): string[] {
+  return sqlStatementParts(sql).map((statement) => statement.text);
 }
 
 /** The statements of `sql`, comments removed and string literals emptied, split on the semicolons between them. */
