@@ -66,7 +66,9 @@ export class Checkout {
   behave(behaviours: Record<string, Behaviour>): void {
     const file = this.path('.standin', 'behaviour.json');
     const current = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Behaviour>) : {};
-    fs.writeFileSync(file, JSON.stringify({ ...current, ...behaviours }));
+    // Written aside and renamed into place: a stand-in starting meanwhile reads the old behaviours or the new, never half.
+    fs.writeFileSync(`${file}.new`, JSON.stringify({ ...current, ...behaviours }));
+    fs.renameSync(`${file}.new`, file);
   }
 
   /** Ends the sleep of every stand-in run held untilReleased, now and from now on. */
