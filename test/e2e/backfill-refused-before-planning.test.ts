@@ -1,5 +1,5 @@
 // Scenario 2 plans refused before anything runs, over signed HTTP: path A on a raw table that is a view, a rollback whose
-// kept rows are gone (before it is proposed, or once it is approved).
+// kept rows are gone (before it is proposed, or once it is approved), a rollback whose file for the rows it replaces is there.
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -15,6 +15,7 @@ import { assetCheckAnswers } from '../helpers/dagster-checks.js';
 import { dagsterUrl, serveDagster } from '../helpers/dagster-fixtures.js';
 import { acceptPathForm } from '../helpers/form-flow.js';
 import { escapeRegExp } from '../support/escape-regexp.js';
+import { compactTimestamp } from '../../src/timestamps.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
@@ -22,6 +23,8 @@ const teammate = 'U0TEAMMATE';
 let slack: SlackStandIn;
 let checkout: Checkout;
 let harness: Harness;
+/** Set, the bot's clock stands at it: a plan's {{now}}, in the names of the files it keeps rows in, is known. */
+let frozenAt: Date | undefined;
 
 blockNetwork();
 
@@ -31,7 +34,9 @@ beforeEach(async () => {
   checkout.behave(ebirdReloadAndRestate());
   nock.cleanAll();
   serveDagster(assetCheckAnswers({ runStatuses: ['SUCCESS'] }).answers);
-  harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, dayAfterTheData());
+  frozenAt = undefined;
+  const dayAfter = dayAfterTheData();
+  harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, () => frozenAt ?? dayAfter());
 });
 
 afterEach(async () => {
@@ -127,6 +132,38 @@ describe('scenario 2 plans refused before anything runs', () => {
     expect(ofRollback.at(-1)?.data).toMatchObject({ status: 'interrupted', reason: expect.stringContaining(where) });
     expect(await rawRows('raw_ebird.observations')).toBe(before);
     expect(fs.readdirSync(dir).sort(), 'nothing kept aside').toEqual(backupsBefore.filter((name) => name !== kept));
+  });
+
+  it("refuses a rollback whose file for the window's rows of the moment is already there, naming it and what to do, before anyone approves it", async () => {
+    await harness.command('diagnose backfill source=ebird', operator);
+    await harness.settle();
+    await acceptPathForm(harness, slack, 'a', operator);
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    const recovery = journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')!;
+    const { from, to } = recovery.data.run.params as { from: string; to: string };
+    // The rollback's restore_rows keepTo, at the second it is proposed: another plan's of that second, or one put by hand.
+    frozenAt = new Date(Date.parse('2026-04-25T09:00:00Z'));
+    const there = path.join(checkout.stateDir, 'backups', recovery.incident, `raw_ebird.observations.${from}_${to}.before-rollback-${compactTimestamp(frozenAt)}.parquet`);
+    fs.writeFileSync(there, 'an earlier rollback kept this');
+    const before = await rawRows('raw_ebird.observations');
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    // Before: proposed, approved, and stopped at its restore step ("refusing to overwrite …"), after the steps before it ran.
+    expect(slack.allText()).toMatch(
+      new RegExp(
+        `refused, nothing was proposed: the step "[^"]+": ${escapeRegExp(`it keeps the rows it replaces in ${there}, which already exists: it may be what an earlier rollback kept, and it is left as it is. Propose again in a moment (the time in its name will differ), or move that file aside if nothing needs it`)}`,
+      ),
+    );
+    expect(slack.allText()).not.toContain('Plan Rollback');
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'rollback')).toEqual([]);
+    expect(fs.readFileSync(there, 'utf8')).toBe('an earlier rollback kept this');
+    expect(await rawRows('raw_ebird.observations')).toBe(before);
+    // Moved aside, as it says: the same rollback, at the same second, is proposed.
+    fs.renameSync(there, `${there}.moved-aside`);
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'rollback')).toHaveLength(1);
   });
 
   it('refuses a rollback whose kept raw rows file was replaced by another under the same name (cut to 10 rows): when it waits for approval, and when asked again, naming what the recovery recorded', async () => {

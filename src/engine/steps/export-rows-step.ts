@@ -10,6 +10,7 @@ import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { keepRows } from './keep-rows.js';
 import { keptFileIdentity } from './kept-file-identity.js';
 import { keptFilesNotPerRun } from './kept-file-per-run.js';
+import { keptFileThereSaid } from './kept-file-there.js';
 import { notKeptExactlySaid, parquetChangesWarning, parquetChangesWhenPlanned, readBackLine, type ParquetChange } from './parquet-changes.js';
 import { ChangedNothing, withStepDatabase } from './step-database.js';
 import { plainName, tableExists } from './table-exists.js';
@@ -70,17 +71,6 @@ export async function runExportRowsStep(step: ExportRowsStep, ctx: StepRunContex
     return { status: 'ok', summary: `kept ${rowsSaid(kept)} in ${step.to}, read back exactly`, durationMs: elapsedSince(started), outputs: { file: step.to, rowCount: kept, bytes, sha256 } };
   });
   return result.status === 'ok' ? result : { ...result, untouched: true };
-}
-
-/**
- * Why a plan keeping rows in a file already there is not proposed. Its `to:` has a part unique to each run (checked at
- * load), so the file is another plan's made the same second, or one put there by hand: nothing overwrites it.
- */
-function keptFileThereSaid(file: string): string {
-  return (
-    `it keeps rows in ${file}, which already exists: it may be what an earlier recovery kept, and it is left as it is. ` +
-    'Propose again in a moment (the time in its name will differ), or move that file aside if nothing needs it'
-  );
 }
 
 /**

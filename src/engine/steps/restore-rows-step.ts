@@ -10,6 +10,7 @@ import { boundValueIssues } from './bound-values.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { makeKeptRowsFolder } from './kept-rows-folder.js';
 import { keptFilesNotPerRun } from './kept-file-per-run.js';
+import { keptFileThereSaid } from './kept-file-there.js';
 import { keepRows } from './keep-rows.js';
 import { plural, rowsSaid } from '../../plural.js';
 import { notKeptExactlySaid, parquetChangesWarning, parquetChangesWhenPlanned, readBackLine, type ParquetChange } from './parquet-changes.js';
@@ -164,6 +165,15 @@ function spillWarning(step: RestoreRowsStep, days: ReloadRowsOn[] | 'untold', ar
 }
 
 type Replace = NonNullable<RestoreRowsStep['replace']>;
+
+/** Why a window cannot be replaced as planned: a file it keeps rows in (`keepTo`s) is already there; undefined when none is. */
+function keepToThere(step: RestoreRowsStep): string | undefined {
+  const replace = step.replace;
+  if (!replace) return undefined;
+  if (fs.existsSync(replace.keepTo)) return keptFileThereSaid(replace.keepTo, 'the rows it replaces', 'rollback');
+  const around = replace.reloadRowsAround;
+  return around && fs.existsSync(around.keepTo) ? keptFileThereSaid(around.keepTo, "the reload's rows around the window", 'rollback') : undefined;
+}
 
 /** The step's `key` as quoted column names; none when it has no key. */
 const keyColumns = (key: string): string[] => key.split(',').map((k) => k.trim()).filter(Boolean).map(quoteIdentifier);
@@ -360,8 +370,10 @@ export const restoreRowsStepKind = defineStepKind({
   // Checked before the plan is proposed (and before its counts, which read the file too) and again right before it runs:
   // a file moved, deleted or replaced by another while the plan waited is said with where to put it back, not found by
   // the step part-way, nor its rows put back as the kept ones. A file an earlier step of the same plan keeps the rows in
-  // is not there before it runs: the run looks for it then.
-  refusal: async (step, plan) => (plan?.writes(step.from) ? undefined : (keptRowsGone(step.from) ?? (step.keptAs && (await notTheKeptFile(step.from, step.keptAs))))),
+  // is not there before it runs: the run looks for it then. A `keepTo` already there is refused too, before approval,
+  // rather than by the step after the steps before it ran (replaceWindow still refuses one that appears in between).
+  refusal: async (step, plan) =>
+    (plan?.writes(step.from) ? undefined : (keptRowsGone(step.from) ?? (step.keptAs && (await notTheKeptFile(step.from, step.keptAs))))) ?? keepToThere(step),
   // With replace, the window's rows of the moment are kept in a new file, which a later step may put back.
   writesFiles: (step) => (step.replace ? [step.replace.keepTo, ...(step.replace.reloadRowsAround ? [step.replace.reloadRowsAround.keepTo] : [])] : []),
   describe: (step, { rel, bound }) =>
