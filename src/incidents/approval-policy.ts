@@ -47,6 +47,15 @@ export function utcTime(iso: string): string {
 export type ChangedSince = Pick<Run, 'id' | 'title'> & { whatNow?: string };
 
 /**
+ * A plan as its refusals name it beside `other`, the plan that ran: "it" there would read as that one, so "nothing of
+ * it ran" is said of this plan by its number ("/4"), or by its whole id when `other` is of another incident (its /4 too).
+ */
+export function ownNumber(run: Pick<Run, 'id'>, other: string): string {
+  const [incident, number] = [run.id.slice(0, run.id.lastIndexOf('/')), run.id.slice(run.id.lastIndexOf('/'))];
+  return other.startsWith(`${incident}/`) ? number : run.id;
+}
+
+/**
  * "this plan expired at 00:05 UTC" (on `now`'s day), "… on 2026-12-07 at 00:05 UTC" on another, and how to propose it
  * again: with the verdict's button for its path, or the rollback's own button, in the incident's thread. One that a
  * later change had voided first (recorded at its expiry, or `changedSince` for one not yet marked expired) is told so
@@ -58,7 +67,8 @@ function expiredSaid(run: Run, now: Date, changedSince?: ChangedSince, atTermina
   if (voidedBy) {
     const which = changedSince?.id === voidedBy ? `plan ${voidedBy} (${changedSince.title})` : `plan ${voidedBy}`;
     const whatNow = run.outdatedWhatNow ?? changedSince?.whatNow ?? expiredWhatNow(run);
-    return `this plan can no longer be approved: ${which} changed its database after it was made, and it expired ${at} too; nothing of it ran. ${asSentence(whatNow)}`;
+    const self = ownNumber(run, voidedBy);
+    return `this plan (${self}) can no longer be approved: ${which} changed its database after ${self} was made, and ${self} expired ${at} too; nothing of ${self} ran. ${asSentence(whatNow)}`;
   }
   return `this plan expired ${at}; ${proposeAgain(run, { atTerminal })}`;
 }
@@ -195,8 +205,7 @@ export function checkRejection(run: Run, actor: string, hash: string, now: Date,
   // Another plan changed its database: it can never run, and its message says why; a rejection would only hide that.
   if (changedSince) {
     const whatNow = changedSince.whatNow ?? expiredWhatNow(run);
-    // Each "it" named by its number: "nothing of it ran" read as the other plan, which did run.
-    const self = `/${run.id.split('/').pop()}`;
+    const self = ownNumber(run, changedSince.id);
     return { ok: false, reason: said`this plan (${self}) can no longer be approved, so there is nothing to reject: plan ${changedSince.id} (${changedSince.title}) changed the database after ${self} was made. Nothing of ${self} ran, and ${self} expires by itself. ${asSentence(whatNow)}` };
   }
   const mayReject = samePerson(actor, run.requestedBy) || isApprover(policy, actor, memberOf);

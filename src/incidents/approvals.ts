@@ -5,7 +5,7 @@ import { planHash } from '../engine/resolve.js';
 import { JournalUnwritable, type Journal } from '../journal/journal.js';
 import { actor as person, renderSaid, said } from '../said.js';
 import { holdsLapsed, knownEmptyLapsed } from './path-requires.js';
-import { approversInForce, checkApproval, checkRejection, utcTime, type ChangedSince, type Decision } from './approval-policy.js';
+import { approversInForce, checkApproval, checkRejection, ownNumber, utcTime, type ChangedSince, type Decision } from './approval-policy.js';
 import { AlreadyDecided, type IncidentState, type Run } from './state.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import type { Runbook } from '../runbook/schema.js';
@@ -97,7 +97,11 @@ export class Approvals {
       if (since) {
         // Said as the plan's message and the status say it, and as asking for a rollback again would find it.
         const then = asSentence(this.outdatedWhatNow(run, since));
-        return { ok: false, reason: said`${path.basename(run.lockKey)} has changed since this plan was made: plan ${since.id} (${since.title}) ran at ${utcTime(since.finishedAt ?? since.proposedAt)}. ${then}` };
+        const self = ownNumber(run, since.id);
+        return {
+          ok: false,
+          reason: said`${path.basename(run.lockKey)} has changed since this plan was made: plan ${since.id} (${since.title}) ran at ${utcTime(since.finishedAt ?? since.proposedAt)}. Nothing of this plan (${self}) ran, and ${self} can no longer be approved. ${then}`,
+        };
       }
       // Made without what its diagnosis found empty (no day missed yet): that was so on the day it looked, not after.
       const lapsed = knownEmptyLapsed(run, this.clock());

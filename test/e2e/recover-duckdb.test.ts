@@ -528,7 +528,9 @@ describe('path A: rebuild from raw dlt state', () => {
     await harness.click(rollbackApprove, teammate);
     await harness.settle();
     const refused = journalRecords().filter((r) => r.type === 'approval.refused').at(-1);
-    const [before, after] = [`this plan can no longer be approved: plan ${later} (Path A: Rebuild from raw dlt state) changed its database after it was made, and it expired at `, ` UTC too; nothing of it ran. Roll back ${later} first, then ask for this rollback again: rolling ${incident}/2 back before that would put back what was there before it, over ${later}'s changes.`];
+    // The rollback named by its number beside the plan that ran: "nothing of it ran" read as that one.
+    const self = `/${String(JSON.parse(rollbackApprove.value).run).split('/').pop()}`;
+    const [before, after] = [`this plan (${self}) can no longer be approved: plan ${later} (Path A: Rebuild from raw dlt state) changed its database after ${self} was made, and ${self} expired at `, ` UTC too; nothing of ${self} ran. Roll back ${later} first, then ask for this rollback again: rolling ${incident}/2 back before that would put back what was there before it, over ${later}'s changes.`];
     expect(String(refused?.data.reason)).toMatch(new RegExp(`^${escapeRegExp(before)}\\d\\d:\\d\\d${escapeRegExp(after)}$`));
     expect(slack.allText()).not.toMatch(/propose it again with the Roll back/);
   });
@@ -770,6 +772,10 @@ describe('plans and approvals over time', () => {
     await harness.click(second, teammate);
     await harness.settle();
     expect(slack.ephemerals(teammate).at(-1)).toMatch(/databox.duckdb has changed since this plan was made: plan dbx-\d{8}-[0-9a-f]{4}\/2 .* ran at \d\d:\d\d UTC/);
+    // Said of this plan by its id, as a Reject's refusal says it: "ran" above is the other plan (of another incident, so
+    // its number alone would not tell them apart).
+    expect(staleRun.split('/')[0]).not.toBe(JSON.parse(first.value).run.split('/')[0]);
+    expect(slack.ephemerals(teammate).at(-1)).toContain(`Nothing of this plan (${staleRun}) ran, and ${staleRun} can no longer be approved.`);
     expect(commandsRun().filter((c) => c === 'task full-refresh')).toHaveLength(1);
   });
 

@@ -55,7 +55,7 @@ describe('an expired plan, clicked', () => {
 
 describe('a plan a later change voided, clicked once it has expired too', () => {
   const whatNow = `roll back ${incident}/4 first, then ask for this rollback again: rolling ${incident}/1 back before that would put back what was there before it, over ${incident}/4's changes`;
-  const said = `this plan can no longer be approved: plan ${incident}/4 changed its database after it was made, and it expired at 00:05 UTC too; nothing of it ran. Roll back ${incident}/4 first, then ask for this rollback again: rolling ${incident}/1 back before that would put back what was there before it, over ${incident}/4's changes.`;
+  const said = `this plan (/2) can no longer be approved: plan ${incident}/4 changed its database after /2 was made, and /2 expired at 00:05 UTC too; nothing of /2 ran. Roll back ${incident}/4 first, then ask for this rollback again: rolling ${incident}/1 back before that would put back what was there before it, over ${incident}/4's changes.`;
   const sameDay = new Date('2026-12-06T08:00:00.000Z');
 
   it('marked expired, says what voided it and what to do instead, as its expiry recorded them, not to propose it again', () => {
@@ -72,7 +72,7 @@ describe('a plan a later change voided, clicked once it has expired too', () => 
   it('in a journal written before what to do was recorded, says what holds for its kind: a recovery is made again on a new diagnosis', () => {
     const recovery = plan({ status: 'expired', outdatedBy: `${incident}/4` });
     expect(renderSaid(notPending(recovery, 'U0TEAMMATE', undefined, 'approve', sameDay))).toBe(
-      `this plan can no longer be approved: plan ${incident}/4 changed its database after it was made, and it expired at 00:05 UTC too; nothing of it ran. Diagnose again and propose a new plan.`,
+      `this plan (/2) can no longer be approved: plan ${incident}/4 changed its database after /2 was made, and /2 expired at 00:05 UTC too; nothing of /2 ran. Diagnose again and propose a new plan.`,
     );
   });
 });
