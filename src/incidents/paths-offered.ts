@@ -5,6 +5,8 @@ import type { Runbook, Step } from '../runbook/schema.js';
 
 export interface PathsOffered {
   paths: string[];
+  /** Offered paths whose guard refuses them now (no room for a rebuild): their buttons stay, marked refused until it passes. */
+  refusedUntilChecked: string[];
   /** Appended to the verdict's advice: why a path is not offered, or what its guard would refuse now; '' when nothing. */
   said: string;
 }
@@ -38,6 +40,7 @@ export async function pathsOffered(rb: Runbook, ids: readonly string[], tools: P
   const refused = paths.map((p) => ({ id: p.id, why: refusedByLink(p.steps, tools) })).filter((r) => r.why !== undefined);
   const offered = ids.filter((id) => !refused.some((r) => r.id === id));
   const said: string[] = [];
+  const refusedUntilChecked: string[] = [];
   if (refused.length > 0) {
     const ways = refused.map((r) => r.id);
     said.push(`${named(ways)} ${ways.length === 1 ? 'is' : 'are'} not offered: ${ways.length === 1 ? 'its plan moves' : 'each plan moves'} the file at the database path first, and ${refused[0]?.why}.`);
@@ -47,7 +50,10 @@ export async function pathsOffered(rb: Runbook, ids: readonly string[], tools: P
     const resolved = roomGuards.flatMap((g) => tools.resolve(g) ?? []);
     const failures = resolved.length > 0 ? await tools.guardFailures(resolved) : [];
     // Said beside what the verdict shows of it: its button and command stay, and a click before then is refused.
-    if (failures.length > 0) said.push(`${named([p.id])} is refused until its check passes: ${failures.join('; ')}. ${named([p.id])}'s button and its typed command below stay: a plan from them is refused until that check passes, and works once it does.`);
+    if (failures.length > 0) {
+      said.push(`${named([p.id])} is refused until its check passes: ${failures.join('; ')}. ${named([p.id])}'s button and its typed command below stay: a plan from them is refused until that check passes, and works once it does.`);
+      refusedUntilChecked.push(p.id);
+    }
   }
-  return { paths: offered, said: said.map((s) => ` ${s}`).join('') };
+  return { paths: offered, refusedUntilChecked, said: said.map((s) => ` ${s}`).join('') };
 }

@@ -770,6 +770,7 @@ export class IncidentService {
         advice: `${renderedAdvice.trimEnd()}${offered.said}${movedAway}${leftOut}`,
         severity: verdict.severity,
         paths: offered.paths,
+        ...(offered.refusedUntilChecked.length > 0 ? { refusedUntilChecked: offered.refusedUntilChecked } : {}),
         suggested,
         // What it found empty holds on the day its steps looked, not the day the verdict was recorded (a moment later).
         ...(verdict.knownEmpty.length > 0 ? { knownEmpty: verdict.knownEmpty, knownEmptyAsOf: this.run(run.id).startedAt ?? this.clock().toISOString() } : {}),

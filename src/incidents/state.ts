@@ -176,6 +176,8 @@ export interface Diagnosis {
   advice: string;
   severity: string;
   paths: string[];
+  /** Paths offered whose guard refused them when the verdict was given (no room for a rebuild): their buttons say so. */
+  refusedUntilChecked?: string[];
   /** Parameter values the verdict suggests for a recovery, such as the window it found. */
   suggested: Record<string, string>;
   /** Parameters the verdict found nothing to give for (no day missed yet): its paths' plans may go without them. */

@@ -368,9 +368,12 @@ function verdictLayout(incident: Incident, run: Run, paths: RecoveryPath[], decl
   const icon = diagnosis?.severity === 'ok' ? ':large_green_circle:' : diagnosis?.severity === 'warning' ? ':large_yellow_circle:' : ':red_circle:';
   const advice = `${icon} *Verdict: ${escapeMrkdwnNames(diagnosis?.title ?? 'unknown')}*\n${escapeMrkdwnNames(diagnosis?.advice ?? '')}`;
   const evidence = `*Evidence*\n${evidenceLines(run, escapeMrkdwnNames).join('\n')}`;
-  const labels = paths.map((p) => buttonLabel(`Path ${p.id.toUpperCase()}: ${p.title}`, p.parameters.length > 0));
-  const offered = paths.map((p) => ({ p, typed: typedRecoverSaid(typedRecover(incident.scenario, p, declared, diagnosis, incident.id)) }));
-  const pathsAt = (max: number) => offered.reduce((sum, { p, typed }) => sum + pathLine(p, typed, max).length, 0);
+  // A path its guard refused as the verdict was given keeps its button (once the check passes it works), marked refused
+  // on the button itself, where an operator looks before clicking, not only in the advice above.
+  const refusedNow = (p: RecoveryPath) => diagnosis?.refusedUntilChecked?.includes(p.id) === true;
+  const labels = paths.map((p) => buttonLabel(`${refusedNow(p) ? `${refusedMark} ` : ''}Path ${p.id.toUpperCase()}: ${p.title}`, p.parameters.length > 0));
+  const offered = paths.map((p) => ({ p, typed: typedRecoverSaid(typedRecover(incident.scenario, p, declared, diagnosis, incident.id)), refused: refusedNow(p) }));
+  const pathsAt = (max: number) => offered.reduce((sum, { p, typed, refused }) => sum + pathLine(p, typed, max, refused).length, 0);
   // Five paths whose commands near the 1,000 characters the bot takes leave less than the 6,000 the advice and evidence
   // may take at most: those two give way then, the longer first, down to what says the verdict and its first checks.
   const note = verdictFileNote(run);
@@ -402,7 +405,7 @@ function verdictLayout(incident: Incident, run: Run, paths: RecoveryPath[], decl
     const room = verdictCharBudget - taken;
     const maxChars = widestThatFits(minDescriptionChars, blockTextLimit, (max) => pathsAt(max) <= room);
     // One block per path: each command (at most the 1,000 characters the bot takes) fits its block's 3,000 whole.
-    blocks.push(...offered.map(({ p, typed }) => context(pathLine(p, typed, maxChars))));
+    blocks.push(...offered.map(({ p, typed, refused }) => context(pathLine(p, typed, maxChars, refused))));
   }
   return { rendered: { text: `Verdict: ${escapeMrkdwnNames(diagnosis?.title ?? 'unknown')}`, blocks }, cut: isCut(sectionMax) };
 }
@@ -414,12 +417,15 @@ const minDescriptionChars = 60;
 /** The fewest characters of a verdict's advice, and of its evidence, a verdict cut to fit still shows. */
 const minVerdictTextChars = 600;
 
+/** Before a refused path's button label ("Refused until its check passes · Path A: …"), and its line. */
+const refusedMark = 'Refused until its check passes ·';
+
 /**
  * A path as a verdict offers it: its description, cut to `maxChars` and to what its block leaves beside the command,
- * then the command to type, whole.
+ * then the command to type, whole. `refused`: its guard refused it as the verdict was given, said first.
  */
-function pathLine(p: RecoveryPath, typed: string, maxChars: number): string {
-  const lead = `*Path ${p.id.toUpperCase()}*: `;
+function pathLine(p: RecoveryPath, typed: string, maxChars: number, refused = false): string {
+  const lead = `${refused ? ':no_entry: ' : ''}*Path ${p.id.toUpperCase()}*${refused ? ' (refused until its check passes: the verdict above says why; its button and command work once it does)' : ''}: `;
   const tail = ` Or type ${typed}`;
   const described = escapeMrkdwn(p.description);
   const max = Math.min(maxChars, blockTextLimit - lead.length - tail.length);

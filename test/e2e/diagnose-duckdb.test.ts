@@ -409,6 +409,11 @@ describe('/databox diagnose duckdb', () => {
     // Its button stays (room made, it passes), and the verdict says what a click on it does until then.
     expect(verdict).toContain("Path A's button and its typed command below stay: a plan from them is refused until that check passes, and works once it does.");
     expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b']);
+    // The button itself says it is refused for now, where an operator looks before clicking; path B's does not.
+    // Before: both buttons looked alike, path A's as if it worked.
+    expect(slack.buttons(/^choose_path_/).map((b) => b.text)).toEqual(['Refused until its check passes · Path A: Rebuild from raw dlt state', expect.stringMatching(/^Path B: /)]);
+    expect(verdict).toContain(':no_entry: *Path A* (refused until its check passes: the verdict above says why; its button and command work once it does): ');
+    expect(verdict).not.toContain('*Path B* (refused');
   });
 
   it('warns of a recovery typed while another incident\'s diagnosis of the database runs that the diagnosis is running, not that nobody looked', async () => {
