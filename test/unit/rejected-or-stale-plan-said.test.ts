@@ -58,4 +58,11 @@ describe('a Reject on a plan another plan made no longer approvable', () => {
       `this plan (/2) can no longer be approved, so there is nothing to reject: plan ${incident}/3 (Path A: Rebuild from raw dlt state) changed the database after /2 was made. Nothing of /2 ran, and /2 expires by itself. Diagnose again and propose a new plan.`,
     );
   });
+
+  it("names it by its whole id when the plan that changed the database is another incident's, whose number may be the same", () => {
+    const decision = checkRejection(plan(), 'U0OPERATOR', hash, now, policy, { id: 'dbx-20261205-9f9f/2', title: 'Path A: Rebuild from raw dlt state', whatNow: 'diagnose again and propose a new plan' });
+    expect(reasonOf(decision)).toBe(
+      `this plan (${incident}/2) can no longer be approved, so there is nothing to reject: plan dbx-20261205-9f9f/2 (Path A: Rebuild from raw dlt state) changed the database after ${incident}/2 was made. Nothing of ${incident}/2 ran, and ${incident}/2 expires by itself. Diagnose again and propose a new plan.`,
+    );
+  });
 });
