@@ -2,7 +2,7 @@
 import { formatDuration } from '../format-duration.js';
 import { describeDagsterEvidence, schedulerMissing } from '../dagster/evidence.js';
 import { dagsterClockSaid, judgeHeartbeats, laggingSaid } from '../dagster/daemon-heartbeats.js';
-import type { Finding, Watcher } from './finding.js';
+import type { Finding, LastingTally, Watcher } from './finding.js';
 import { HeartbeatsSeen } from '../dagster/heartbeats-seen.js';
 import { clockUndecided } from './clock-undecided.js';
 import { askDagster, dagsterWatcherOff, type DagsterWatcherOptions } from './dagster-asked.js';
@@ -21,11 +21,12 @@ export function daemonWatcher(options: DaemonWatcherOptions): Watcher {
     id: 'daemon',
     title: 'Dagster daemon heartbeat',
     off: dagsterWatcherOff(options, 'DATABOX_WATCH_DAEMON'),
-    async check(now: Date, heldSince?: Date): Promise<Finding> {
+    lastingMs: options.downAfterMs,
+    async check(now: Date, heldSince?: Date, tally?: LastingTally): Promise<Finding> {
       const evidence = await askDagster(options, now, heartbeatsSeen);
       const base = { watcher: 'daemon' as const, scenario: 'schedule' as const };
       if (evidence.daemons === undefined) {
-        return webserverDown('daemon', options.downAfterMs, now, heldSince, evidence.webserverProblem ?? evidence.problems[0] ?? 'no answer', evidence.webserverSilent !== false);
+        return webserverDown('daemon', options.downAfterMs, now, heldSince, evidence.webserverProblem ?? evidence.problems[0] ?? 'no answer', evidence.webserverSilent !== false, tally);
       }
       // Nothing to judge is not "0 daemons heartbeating, all well": the schedules depend on a SCHEDULER being required.
       const noScheduler = schedulerMissing(evidence.daemons);
@@ -64,6 +65,6 @@ export function daemonWatcher(options: DaemonWatcherOptions): Watcher {
     },
     // A webserver that takes the connection and never answers (DAGSTER_TIMEOUT at or over the check's time limit) is
     // one that does not answer: counted towards DATABOX_DAGSTER_DOWN_AFTER, never a check that merely failed.
-    unanswered: (now, heldSince, why) => webserverDown('daemon', options.downAfterMs, now, heldSince, why, true),
+    unanswered: (now, heldSince, why, tally) => webserverDown('daemon', options.downAfterMs, now, heldSince, why, true, tally),
   };
 }

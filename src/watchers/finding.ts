@@ -58,16 +58,33 @@ export interface Began {
   what: string;
 }
 
+/**
+ * While a lasting condition holds: of the watcher's checks within its `lastingMs` before this one (since the condition
+ * began), how many found it. A condition found at most of them is an outage, however often it answers between.
+ */
+export interface LastingTally {
+  failed: number;
+  checks: number;
+}
+
 export interface Watcher {
   id: WatcherId;
   title: string;
   /** Why it is off (a variable set to false, DAGSTER_URL unset …); undefined when it runs. */
   off?: string;
-  /** `heldSince`: since when the `lasting` condition its previous checks found has held (also before a restart). */
-  check(now: Date, heldSince?: Date): Promise<Finding>;
+  /**
+   * How long its `lasting` condition must last to be an outage (DATABOX_DAGSTER_DOWN_AFTER): the span its recent checks
+   * are counted over, for the tally and for when the condition has ended.
+   */
+  lastingMs?: number;
+  /**
+   * `heldSince`: since when the `lasting` condition its previous checks found has held (also before a restart);
+   * `tally`: how many of its recent checks found it.
+   */
+  check(now: Date, heldSince?: Date, tally?: LastingTally): Promise<Finding>;
   /**
    * What a check cut off by its time limit found, where that is itself news (the daemon watcher: the webserver did not
    * answer, counted towards its outage); absent, such a check failed, and the status says so.
    */
-  unanswered?(now: Date, heldSince: Date | undefined, why: string): Finding;
+  unanswered?(now: Date, heldSince: Date | undefined, why: string, tally?: LastingTally): Finding;
 }

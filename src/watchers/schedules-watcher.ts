@@ -5,7 +5,7 @@ import { stackSchedules } from '../dagster/stack-schedules.js';
 import { firstFew } from '../first-few.js';
 import { orList } from '../or-list.js';
 import { minuteUtc } from '../timestamps.js';
-import type { Finding, LeftOff, Watcher } from './finding.js';
+import type { Finding, LastingTally, LeftOff, Watcher } from './finding.js';
 import type { ScheduleRules } from './schedule-rules.js';
 import { HeartbeatsSeen } from '../dagster/heartbeats-seen.js';
 import { askDagster, dagsterWatcherOff, type DagsterWatcherOptions } from './dagster-asked.js';
@@ -88,14 +88,15 @@ export function schedulesWatcher(options: SchedulesWatcherOptions): Watcher {
     id: 'schedules',
     title: 'Dagster schedules',
     off: dagsterWatcherOff(options, 'DATABOX_WATCH_SCHEDULES'),
-    async check(now: Date, heldSince?: Date): Promise<Finding> {
+    lastingMs: options.downAfterMs,
+    async check(now: Date, heldSince?: Date, tally?: LastingTally): Promise<Finding> {
       const probed = await askDagster(options, now, heartbeatsSeen);
       if (probed.schedules === undefined) {
         const why = probed.webserverProblem ?? probed.problems[0] ?? 'no answer';
         // A webserver that gave nothing (not even the daemons' health) is the daemon watcher's outage when that one is on;
         // otherwise this one's, or an outage would be no more than "cannot tell" (and `cli watch` would not exit 1).
         if (probed.daemons === undefined && options.downAfterMs !== undefined) {
-          return webserverDown('schedules', options.downAfterMs, now, heldSince, why, probed.webserverSilent !== false);
+          return webserverDown('schedules', options.downAfterMs, now, heldSince, why, probed.webserverSilent !== false, tally);
         }
         return { ...base, state: 'unknown', summary: `The schedules could not be read: ${why}`, details: [] };
       }
@@ -140,7 +141,7 @@ export function schedulesWatcher(options: SchedulesWatcherOptions): Watcher {
       };
     },
     // A check cut off by its time limit: the webserver did not answer, which the daemon watcher counts when it is on.
-    unanswered: (now, heldSince, why) =>
-      options.downAfterMs !== undefined ? webserverDown('schedules', options.downAfterMs, now, heldSince, why, true) : { ...base, state: 'unknown', summary: `The schedules could not be read: ${why}`, details: [] },
+    unanswered: (now, heldSince, why, tally) =>
+      options.downAfterMs !== undefined ? webserverDown('schedules', options.downAfterMs, now, heldSince, why, true, tally) : { ...base, state: 'unknown', summary: `The schedules could not be read: ${why}`, details: [] },
   };
 }

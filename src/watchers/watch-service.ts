@@ -9,7 +9,7 @@ import type { Logger } from '../logger.js';
 import { UnansweredCalls } from '../unanswered-calls.js';
 import { UserError } from '../errors.js';
 import { decideAlert, flapWindowMs, noAlertChannel, silencedAt, whyNotPosted, type AlertAction, type AlertRef, type AlertTiming, type OutageState, type Silence } from './alert-state.js';
-import type { Began, Finding, LeftOff, Watcher, WatcherId } from './finding.js';
+import type { Began, Finding, LastingTally, LeftOff, Watcher, WatcherId } from './finding.js';
 import { outageSpan, type OutageSpan } from './outage-span.js';
 import { UndeliverableError } from './undeliverable.js';
 
@@ -114,6 +114,12 @@ interface LatestProblem {
   summary: string;
 }
 
+/** One check of a watcher while its lasting condition holds: whether it found the condition (`failed`) or not. */
+interface LastingCheck {
+  at: string;
+  failed: boolean;
+}
+
 interface LastChecksFile {
   pid: number;
   /** How often the process that kept them checks (its DATABOX_WATCH_INTERVAL); absent in files kept before it was. */
@@ -121,6 +127,8 @@ interface LastChecksFile {
   checks: Partial<Record<WatcherId, LastCheck>>;
   /** Kept beside the checks, so a terminal shows it also when the last check failed or could not tell. */
   problems?: Partial<Record<WatcherId, LatestProblem>>;
+  /** The checks of each lasting condition in progress within its span: a restarted bot keeps its tally. */
+  lasting?: Partial<Record<WatcherId, LastingCheck[]>>;
 }
 
 /** The worse of two severities, either unknown. */
@@ -182,8 +190,11 @@ export class WatchService {
   private readonly unanswered: UnansweredCalls;
   /** Asked to check again while a check was under way: the next one starts as soon as it ends. */
   private checkAgain = false;
-  /** Checks in a row that found a lasting condition (a silent webserver) gone, while it is held: it is cleared at two. */
-  private readonly goneInARow = new Map<WatcherId, number>();
+  /**
+   * The checks of each lasting condition in progress (a silent webserver), within its watcher's lastingMs: it is an
+   * outage while most of them found it, and cleared once it is gone twice in a row and found at fewer than half of them.
+   */
+  private readonly lastingChecks = new Map<WatcherId, LastingCheck[]>();
   /** Each watcher's last check by the bot that ran before this one (its last checks file), until this one checks it. */
   private readonly previousRunChecks = new Map<WatcherId, string>();
   /** The latest check the bot that ran before this one kept: a sign of life it gave, every interval while it ran. */
@@ -194,7 +205,10 @@ export class WatchService {
     this.unanswered = new UnansweredCalls(checkAnswerMs(options.intervalMs), () => this.clock().getTime());
     this.timing = { reminderMs: options.reminderMs, flapWindowMs: flapWindowMs(options.reminderMs) };
     options.journal.onRecord((record) => this.apply(record));
-    for (const [id, check] of Object.entries(this.readKeptChecks()?.checks ?? {})) if (check?.at) this.previousRunChecks.set(id as WatcherId, check.at);
+    const kept = this.readKeptChecks();
+    for (const [id, check] of Object.entries(kept?.checks ?? {})) if (check?.at) this.previousRunChecks.set(id as WatcherId, check.at);
+    // Only those since the condition's start, journaled, count (lastingSince): a file kept after the journal's last word is never trusted over it.
+    for (const [id, checks] of Object.entries(kept?.lasting ?? {})) if (Array.isArray(checks)) this.lastingChecks.set(id as WatcherId, checks.filter((c) => typeof c?.at === 'string' && typeof c.failed === 'boolean'));
     this.previousRunLastCheck = [...this.previousRunChecks.values()].sort().at(-1);
   }
 
@@ -364,7 +378,7 @@ export class WatchService {
   private keepLastChecks(): void {
     const file = this.options.lastChecksFile;
     if (!file) return;
-    const kept: LastChecksFile = { pid: process.pid, intervalMs: this.options.intervalMs, checks: Object.fromEntries(this.lastChecks), problems: Object.fromEntries(this.lastProblems) };
+    const kept: LastChecksFile = { pid: process.pid, intervalMs: this.options.intervalMs, checks: Object.fromEntries(this.lastChecks), problems: Object.fromEntries(this.lastProblems), lasting: Object.fromEntries(this.lastingChecks) };
     const temporary = `${file}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -414,34 +428,57 @@ export class WatchService {
   private checkWithin(watcher: Watcher, now: Date, heldSince: string | undefined): Promise<Finding> {
     return this.unanswered.run(
       watcher.id,
-      () => watcher.check(now, heldSince ? new Date(heldSince) : undefined),
+      () => watcher.check(now, heldSince ? new Date(heldSince) : undefined, this.lastingTally(watcher, now, heldSince)),
       (since, earlier) => {
         const why = earlier
           ? `its check started at ${clockTime(new Date(since).toISOString())} UTC has not returned yet (the storage or service it reads does not answer): not checked again until it does`
           : `its check did not return within ${checkAnswerMs(this.options.intervalMs) / 1000} s (the storage or service it reads does not answer)`;
-        if (watcher.unanswered) return watcher.unanswered(now, heldSince ? new Date(heldSince) : undefined, why);
+        if (watcher.unanswered) return watcher.unanswered(now, heldSince ? new Date(heldSince) : undefined, why, this.lastingTally(watcher, now, heldSince));
         throw new Error(why);
       },
     );
   }
 
   /**
-   * Journals when a lasting condition begins and ends, so its start survives a restart. The watchers' events go by the
-   * journal's group commit: a synchronous append would hold the event loop, and Slack's acks, for its fsync.
+   * The checks of a lasting condition held since `heldSince` that count at `now`: those since it began, within its
+   * watcher's lastingMs (the last two, for a watcher that names none).
+   */
+  private lastingSince(watcher: Watcher, now: Date, heldSince: string): LastingCheck[] {
+    const since = Date.parse(heldSince);
+    const checks = (this.lastingChecks.get(watcher.id) ?? []).filter((c) => Date.parse(c.at) >= since && Date.parse(c.at) <= now.getTime());
+    return watcher.lastingMs === undefined ? checks.slice(-2) : checks.filter((c) => Date.parse(c.at) >= now.getTime() - (watcher.lastingMs as number));
+  }
+
+  /** How many of the checks that count before this one found the lasting condition; undefined when none holds. */
+  private lastingTally(watcher: Watcher, now: Date, heldSince: string | undefined): LastingTally | undefined {
+    if (!heldSince) return undefined;
+    const checks = this.lastingSince(watcher, now, heldSince);
+    return { failed: checks.filter((c) => c.failed).length, checks: checks.length };
+  }
+
+  /**
+   * Journals when a lasting condition begins and ends, so its start survives a restart (its recent checks are kept with
+   * the last checks). The watchers' events go by the journal's group commit: a synchronous append would hold the event
+   * loop, and Slack's acks, for its fsync.
    */
   private async trackLasting(watcher: Watcher, finding: Finding, now: Date, heldSince: string | undefined): Promise<void> {
-    if (finding.lasting) {
-      this.goneInARow.delete(watcher.id);
-      if (!heldSince) await this.options.journal.commit({ type: watchEvents.noticed, data: { watcher: watcher.id, since: now.toISOString(), summary: finding.summary } });
+    const check = { at: now.toISOString(), failed: finding.lasting === true };
+    if (finding.lasting && !heldSince) {
+      this.lastingChecks.set(watcher.id, [check]);
+      await this.options.journal.commit({ type: watchEvents.noticed, data: { watcher: watcher.id, since: now.toISOString(), summary: finding.summary } });
       return;
     }
     if (!heldSince) return;
-    // One answer among failures (a webserver answering one check in five) does not start the count again: the run of
-    // mostly-failing checks is counted from its first failure, and ends once it answers twice in a row.
-    const gone = (this.goneInARow.get(watcher.id) ?? 0) + 1;
-    this.goneInARow.set(watcher.id, gone);
-    if (gone < 2) return;
-    this.goneInARow.delete(watcher.id);
+    const checks = [...this.lastingSince(watcher, now, heldSince), check];
+    this.lastingChecks.set(watcher.id, checks);
+    if (finding.lasting) return;
+    // One answer among failures (a webserver answering one check in five, or two in five) does not start the count
+    // again: it ends once it answers twice in a row and, over the span it must last to be an outage, fails fewer than
+    // half of its checks; otherwise it is failing intermittently, still counted from its first failure.
+    const inARow = checks.length - 1 - checks.map((c) => c.failed).lastIndexOf(true);
+    const failed = checks.filter((c) => c.failed).length;
+    if (inARow < 2 || (watcher.lastingMs !== undefined && failed * 2 >= checks.length)) return;
+    this.lastingChecks.delete(watcher.id);
     await this.options.journal.commit({ type: watchEvents.cleared, data: { watcher: watcher.id, since: heldSince, summary: finding.summary } });
   }
 

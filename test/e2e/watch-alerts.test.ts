@@ -193,10 +193,38 @@ describe('watcher alerts in the bot', () => {
     const ended = slack.callsTo('chat.update').filter((a) => a.ts === alertTs).at(-1);
     expect(String(ended?.text)).toBe(':white_check_mark: Ended (Dagster daemon heartbeat: back to healthy at 09:00 UTC, after 10 min (since 08:50 UTC)): ~The Dagster webserver has not answered for 6 min~');
     expect(String(ended?.blocks)).not.toContain('open_incident_from_alert');
-    // Its count ends once the webserver has answered twice in a row.
+    // Its count ends once the webserver has answered twice in a row and failed fewer than half of its checks over the
+    // 5 min: at 09:01 two of the four checks since 08:56 failed, which is failing intermittently still; at 09:02 one of four.
+    const watchTypes = () => journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.')).map((r) => r.type);
     now += minute;
     await harness!.bot.watch.checkOnce();
-    expect(journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.')).map((r) => r.type)).toEqual(['watch.noticed', 'watch.alerted', 'watch.recovered', 'watch.cleared']);
+    expect(watchTypes()).toEqual(['watch.noticed', 'watch.alerted', 'watch.recovered']);
+    now += minute;
+    await harness!.bot.watch.checkOnce();
+    expect(watchTypes()).toEqual(['watch.noticed', 'watch.alerted', 'watch.recovered', 'watch.cleared']);
+  });
+
+  it('alerts on a webserver that fails three checks in five and answers between them, saying it is intermittent: once', async () => {
+    const minute = 60_000;
+    let now = recordedAt.getTime();
+    const clock = () => new Date(now);
+    let asked = 0;
+    const healthy = daemonHealthyNow(clock);
+    // b b b g g, over and over: never silent for 5 min in a row, and never answering twice in a row for long.
+    serveDagster({ DataboxDaemonHealth: () => ('bbbgg'[asked++ % 5] === 'g' ? healthy() : 'Service Unavailable') });
+    harness = await startBot(checkout, slack, { ...dagsterWatchEnv, DATABOX_DAGSTER_DOWN_AFTER: '5m', DATABOX_WATCH_SCHEDULES: 'false' }, clock);
+    await slack.waitFor('the first check', () => harness?.bot.watch.lastCheck('daemon') !== undefined);
+    await harness.bot.watch.idle();
+    for (let check = 1; check < 20; check += 1) {
+      now += minute;
+      await harness.bot.watch.checkOnce();
+      // The first failure 5 min after the first one (09:05) alerts: 4 of the 6 checks since 09:00 failed.
+      if (check === 4) expect(alerts()).toHaveLength(0);
+      if (check === 5) expect(alerts().map((a) => String(a.text))).toEqual([':rotating_light: The Dagster webserver gave no usable answer at 4 of its last 6 checks (over 5 min): intermittent, failing most checks for 5 min']);
+    }
+    expect(alerts()).toHaveLength(1);
+    const types = journalRecordsOf(checkout).filter((r) => r.type === 'watch.noticed' || r.type === 'watch.cleared' || r.type === 'watch.alerted').map((r) => r.type);
+    expect(types).toEqual(['watch.noticed', 'watch.alerted']);
   });
 
   it("alerts once on the stack's daily schedule STOPPED while the daemon heartbeats, its button opening scenario 4, and says it is back to healthy once it runs again", async () => {
