@@ -41,6 +41,11 @@ export interface OutageState {
   endLeftOff?: string[];
   /** Why its latest message (a reminder, a change, its end) could not be posted, Slack refusing it for good (its channel archived): not sent again. */
   undelivered?: string;
+  /**
+   * What is wrong is a lasting condition (the webserver not answering; journaled with its alert, change or return): an
+   * answer among failures does not end it, only the condition's count ending (watch.cleared) does.
+   */
+  lasting?: boolean;
   /** Someone said it is so on purpose (a schedule paused for a migration): no reminder until `until`. */
   silenced?: Silence;
 }

@@ -223,7 +223,7 @@ export class WatchService {
 
   /** Rebuilds outages from the journal (call after journal.load(), or give it the records). */
   apply(record: JournalRecord): void {
-    const data = record.data as { watcher?: WatcherId; since?: string; began?: Began; summary?: string; ref?: AlertRef; alert?: AlertRef; problem?: string; severity?: number; critical?: boolean; said?: boolean; undelivered?: string; returns?: number; leftOff?: string[] };
+    const data = record.data as { watcher?: WatcherId; since?: string; began?: Began; summary?: string; ref?: AlertRef; alert?: AlertRef; problem?: string; severity?: number; critical?: boolean; lasting?: boolean; said?: boolean; undelivered?: string; returns?: number; leftOff?: string[] };
     if ((record.type === watchEvents.incidentOpened || record.type === watchEvents.incidentJoined) && data.alert && record.incident) {
       // The first incident a click led to, the one it opened or one already working on it: later clicks join that one.
       const key = alertKey(data.alert);
@@ -240,11 +240,11 @@ export class WatchService {
       // Not posted is no message (whyNotPosted): an older journal's alert with none was never posted either, its bot
       // having no channel to post it to.
       const ref = record.type === watchEvents.notPosted ? undefined : data.ref;
-      this.outages.set(data.watcher, { since: data.since ?? record.at, began: data.began, summary: data.summary ?? '', lastPostedAt: record.at, ref, problem: data.problem, worst: data.severity, critical: data.critical });
+      this.outages.set(data.watcher, { since: data.since ?? record.at, began: data.began, summary: data.summary ?? '', lastPostedAt: record.at, ref, problem: data.problem, worst: data.severity, critical: data.critical, lasting: data.lasting === true });
     } else if (record.type === watchEvents.changed) {
       const outage = this.outages.get(data.watcher);
       // The webserver silent at the alert, then answering that the daemon stopped: when it began is known from then on.
-      if (outage) this.outages.set(data.watcher, { ...outage, began: outage.began ?? data.began, summary: data.summary ?? outage.summary, problem: data.problem, worst: worstOf(outage.worst, data.severity), critical: outage.critical || data.critical, lastPostedAt: record.at, changedAt: record.at, lastSaidWrong: true, undelivered: data.undelivered });
+      if (outage) this.outages.set(data.watcher, { ...outage, began: outage.began ?? data.began, summary: data.summary ?? outage.summary, problem: data.problem, lasting: data.lasting === true, worst: worstOf(outage.worst, data.severity), critical: outage.critical || data.critical, lastPostedAt: record.at, changedAt: record.at, lastSaidWrong: true, undelivered: data.undelivered });
     } else if (record.type === watchEvents.reminded) {
       const outage = this.outages.get(data.watcher);
       if (outage) this.outages.set(data.watcher, { ...outage, lastPostedAt: record.at, lastSaidWrong: true, undelivered: data.undelivered });
@@ -260,6 +260,7 @@ export class WatchService {
           ...outage,
           summary: data.summary ?? outage.summary,
           problem: data.problem,
+          lasting: data.lasting === true,
           returns: data.returns ?? (outage.returns ?? 0) + 1,
           returnedAt: record.at,
           endedAt: undefined,
@@ -408,8 +409,8 @@ export class WatchService {
       if (finding.state === 'problem') this.lastProblems.set(watcher.id, { at: now.toISOString(), summary: finding.summary });
       findings.push(finding);
       try {
-        await this.trackLasting(watcher, finding, now, heldSince);
-        await this.act(watcher, finding, now);
+        const answeringSince = await this.trackLasting(watcher, finding, now, heldSince);
+        await this.act(watcher, finding, now, answeringSince);
       } catch (error) {
         // Not journaled, so the next check posts it again: an alert is never lost to a Slack hiccup.
         this.options.logger.warn({ err: error, watcher: watcher.id }, 'could not post a watcher alert; trying again at the next check');
@@ -459,30 +460,33 @@ export class WatchService {
   /**
    * Journals when a lasting condition begins and ends, so its start survives a restart (its recent checks are kept with
    * the last checks). The watchers' events go by the journal's group commit: a synchronous append would hold the event
-   * loop, and Slack's acks, for its fsync.
+   * loop, and Slack's acks, for its fsync. Returns, when it ends now, when the answers that ended it began.
    */
-  private async trackLasting(watcher: Watcher, finding: Finding, now: Date, heldSince: string | undefined): Promise<void> {
+  private async trackLasting(watcher: Watcher, finding: Finding, now: Date, heldSince: string | undefined): Promise<string | undefined> {
     const check = { at: now.toISOString(), failed: finding.lasting === true };
     if (finding.lasting && !heldSince) {
       this.lastingChecks.set(watcher.id, [check]);
       await this.options.journal.commit({ type: watchEvents.noticed, data: { watcher: watcher.id, since: now.toISOString(), summary: finding.summary } });
-      return;
+      return undefined;
     }
-    if (!heldSince) return;
+    if (!heldSince) return undefined;
     const checks = [...this.lastingSince(watcher, now, heldSince), check];
     this.lastingChecks.set(watcher.id, checks);
-    if (finding.lasting) return;
+    if (finding.lasting) return undefined;
     // One answer among failures (a webserver answering one check in five, or two in five) does not start the count
     // again: it ends once it answers twice in a row and, over the span it must last to be an outage, fails fewer than
     // half of its checks; otherwise it is failing intermittently, still counted from its first failure.
     const inARow = checks.length - 1 - checks.map((c) => c.failed).lastIndexOf(true);
     const failed = checks.filter((c) => c.failed).length;
-    if (inARow < 2 || (watcher.lastingMs !== undefined && failed * 2 >= checks.length)) return;
+    if (inARow < 2 || (watcher.lastingMs !== undefined && failed * 2 >= checks.length)) return undefined;
     this.lastingChecks.delete(watcher.id);
-    await this.options.journal.commit({ type: watchEvents.cleared, data: { watcher: watcher.id, since: heldSince, summary: finding.summary } });
+    const answeringSince = checks[checks.length - inARow]?.at ?? now.toISOString();
+    await this.options.journal.commit({ type: watchEvents.cleared, data: { watcher: watcher.id, since: heldSince, answeringSince, summary: finding.summary } });
+    return answeringSince;
   }
 
-  private async act(watcher: Watcher, finding: Finding, now: Date): Promise<void> {
+  /** `answeringSince`: the lasting condition ended at this check, its answers having begun then: the outage ended there. */
+  private async act(watcher: Watcher, finding: Finding, now: Date, answeringSince?: string): Promise<void> {
     const { journal, sink } = this.options;
     const unwatched = this.unwatchedBefore(watcher.id, now);
     const outage = this.outages.get(watcher.id);
@@ -492,7 +496,10 @@ export class WatchService {
     // One found while no channel was set is posted at the first check that has one (the bot restarted with it set).
     const notPosted = outage && whyNotPosted(outage);
     const nowPostable = finding.state === 'problem' && notPosted !== undefined && sink.channel !== undefined;
-    const decided = moved || nowPostable ? { kind: 'alert' as const } : decideAlert(outage, finding.state, now, this.timing, finding.problem, finding.severity, finding.critical);
+    // An answer among failures is no end of a webserver failing most checks: that ends when its count does (watch.cleared).
+    const answerAmongFailures = finding.state === 'healthy' && outage?.lasting === true && !outage.endedAt && this.held.has(watcher.id);
+    const state = answerAmongFailures ? 'unknown' : finding.state;
+    const decided = moved || nowPostable ? { kind: 'alert' as const } : decideAlert(outage, state, now, this.timing, finding.problem, finding.severity, finding.critical);
     const action = notPosted ? unposted(decided) : decided;
     switch (action.kind) {
       case 'alert': {
@@ -500,7 +507,7 @@ export class WatchService {
         // threshold; one alerted again in a new channel, or first posted there, when it was first found.
         const since = ((moved || nowPostable) && !outage?.endedAt ? outage?.since : undefined) ?? (finding.lasting ? this.held.get(watcher.id) : undefined) ?? now.toISOString();
         const ref = await sink.alert(finding, since);
-        const found = { watcher: watcher.id, since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, scenario: finding.scenario, problem: finding.problem, severity: finding.severity, ...(finding.critical ? { critical: true } : {}) };
+        const found = { watcher: watcher.id, since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, scenario: finding.scenario, problem: finding.problem, severity: finding.severity, ...(finding.critical ? { critical: true } : {}), ...(finding.lasting ? { lasting: true } : {}) };
         // Nothing posted is never journaled as an alert: a postmortem or a reader of the journal would take it as sent.
         await journal.commit(ref ? { type: watchEvents.alerted, data: { ...found, ref } } : { type: watchEvents.notPosted, data: { ...found, why: noAlertChannel } });
         return;
@@ -509,7 +516,7 @@ export class WatchService {
         // Crossing into the top level (a disk out of space) is what everyone must see; a smaller step worse stays in the thread.
         const toChannel = action.crossed;
         const undelivered = await undeliverable(() => sink.changed(finding, action.outage, action.worse, toChannel, now));
-        await journal.commit({ type: watchEvents.changed, data: { watcher: watcher.id, since: action.outage.since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, problem: finding.problem, severity: finding.severity, ...(finding.critical ? { critical: true } : {}), ...(toChannel ? { toChannel } : {}), ...undelivered } });
+        await journal.commit({ type: watchEvents.changed, data: { watcher: watcher.id, since: action.outage.since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, problem: finding.problem, severity: finding.severity, ...(finding.critical ? { critical: true } : {}), ...(finding.lasting ? { lasting: true } : {}), ...(toChannel ? { toChannel } : {}), ...undelivered } });
         return;
       }
       case 'reminder': {
@@ -519,14 +526,15 @@ export class WatchService {
       }
       case 'recovered': {
         // The span the message says is the one journaled: a postmortem reads the same start and length as the channel did.
-        const span = outageSpan(action.outage, now.toISOString(), unwatched);
+        // A webserver failing most checks ended where the answers that ended its count began, not at the check that saw it.
+        const span = outageSpan(action.outage, answeringSince ?? now.toISOString(), unwatched);
         // Undeliverable (its channel archived): ended all the same, saying why nobody was told, never sent again each check.
         const leftOff = leftOffOf(finding, action.outage);
         const ended = { ...finding, leftOff: leftOff.length > 0 ? leftOff : undefined };
         const undelivered = await undeliverable(() => sink.recovered(watcher, action.outage, span, ended, action.said));
         await journal.commit({
           type: watchEvents.recovered,
-          data: { watcher: watcher.id, since: action.outage.since, durationMs: action.durationMs, span, summary: finding.summary, said: action.said, returns: action.outage.returns ?? 0, ...(leftOff.length > 0 ? { leftOff: leftOff.map((part) => part.said) } : {}), ...(notPosted ? { notPosted } : {}), ...undelivered },
+          data: { watcher: watcher.id, since: action.outage.since, durationMs: answeringSince ? Math.max(0, Date.parse(answeringSince) - Date.parse(action.outage.since)) : action.durationMs, span, summary: finding.summary, said: action.said, returns: action.outage.returns ?? 0, ...(leftOff.length > 0 ? { leftOff: leftOff.map((part) => part.said) } : {}), ...(notPosted ? { notPosted } : {}), ...undelivered },
         });
         return;
       }
@@ -535,7 +543,7 @@ export class WatchService {
         const undelivered = await undeliverable(() => sink.returned(finding, reopened, action.said, now));
         await journal.commit({
           type: watchEvents.returned,
-          data: { watcher: watcher.id, since: reopened.since, summary: finding.summary, details: finding.details, problem: finding.problem, returns: reopened.returns, said: action.said, ...(notPosted ? { notPosted } : {}), ...undelivered },
+          data: { watcher: watcher.id, since: reopened.since, summary: finding.summary, details: finding.details, problem: finding.problem, ...(finding.lasting ? { lasting: true } : {}), returns: reopened.returns, said: action.said, ...(notPosted ? { notPosted } : {}), ...undelivered },
         });
         return;
       }
@@ -672,6 +680,8 @@ function alertingNow(latest: string, last: LastCheck | undefined, notPosted: str
   // Refused for good (its channel archived): not sent again, so the status is where it is said.
   if (undelivered) return `${latest} (its latest message could not be posted: ${undelivered}; not tried again: set DATABOX_ALERT_CHANNEL to a channel the bot is in, and restart)`;
   if (last?.finding?.state === 'unknown') return `cannot tell now (${last.finding.summary}); found before: ${latest}${unposted}`;
+  // An outage in progress beside a healthy check is a webserver failing most checks, answering this one: not over yet.
+  if (last?.finding?.state === 'healthy') return `${latest}${unposted}; it answered the last check (${last.finding.summary}), but an answer among failures is no end: that takes two in a row and fewer than half of its checks failing`;
   return `${latest}${unposted}`;
 }
 

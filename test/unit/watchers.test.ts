@@ -1102,8 +1102,9 @@ describe('the watchers\' journal events', () => {
     expect(syncFsyncs).not.toHaveBeenCalled();
     expect(posted.map((p) => p.kind)).toEqual(['alert', 'recovered']);
     const onDisk = fs.readFileSync(journal.file, 'utf8').trim().split('\n').map((line) => JSON.parse(line).type as string);
-    // The condition is cleared at its second good check in a row: one answer among failures does not end it.
-    expect(onDisk).toEqual(['watch.noticed', 'watch.alerted', 'watch.recovered', 'watch.cleared']);
+    // The condition is cleared at its second good check in a row, and its outage ends with it: one answer among failures
+    // ends neither.
+    expect(onDisk).toEqual(['watch.noticed', 'watch.alerted', 'watch.cleared', 'watch.recovered']);
   });
 
   it("shows an outage in the status with its last check's figures, not those of when it was raised", async () => {
