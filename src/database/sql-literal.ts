@@ -1,9 +1,10 @@
 // The one typed renderer of values that go into SQL as literals (DDL takes no bound parameters): each validated first.
 import { UserError } from '../errors.js';
+import { timeZoneProblem } from '../time-zone-name.js';
 
-export type LiteralKind = 'timestamp' | 'snapshot-name' | 'snapshot-id' | 'database';
+export type LiteralKind = 'timestamp' | 'snapshot-name' | 'snapshot-id' | 'database' | 'time-zone';
 
-export const literalKinds: readonly LiteralKind[] = ['timestamp', 'snapshot-name', 'snapshot-id', 'database'];
+export const literalKinds: readonly LiteralKind[] = ['timestamp', 'snapshot-name', 'snapshot-id', 'database', 'time-zone'];
 
 /** "YYYY-MM-DD HH:MM:SS", then six digits of microseconds when they are not all zero (canonicalTimestamp). */
 const timestampPattern = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{6}))?$/;
@@ -112,6 +113,13 @@ export function databaseNameLiteral(text: string): string {
   return stringLiteral(foldDatabaseName(text));
 }
 
+/** An IANA time zone as source_day's zone takes it ('America/New_York'): any other name would pick wrong days, or fail when run. */
+export function timeZoneLiteral(text: string): string {
+  const problem = timeZoneProblem(text);
+  if (problem) throw new UserError(`the time zone ${JSON.stringify(text)} ${problem}`);
+  return stringLiteral(text);
+}
+
 export function renderLiteral(kind: LiteralKind, text: string, now: Date): string {
   switch (kind) {
     case 'timestamp':
@@ -122,6 +130,8 @@ export function renderLiteral(kind: LiteralKind, text: string, now: Date): strin
       return snapshotIdLiteral(text);
     case 'database':
       return databaseIdentifier(text);
+    case 'time-zone':
+      return timeZoneLiteral(text);
   }
 }
 

@@ -64,14 +64,18 @@ function blockPool(memoryLimit: string): string {
 }
 
 /**
- * source_day(column): the source's own day of a date column's value, which the runbooks' SQL and day-counts count, keep
- * and delete by: the day a reload of the source (dlt, given a window of days) writes the row for. Text is read up to its
- * date, the date written: '2026-11-14T19:00:00-05:00' is 2026-11-14, the source's local day, though it is 2026-11-15 in
- * UTC (a day picked by UTC would delete the evening of the local day before, which a reload of the window does not load
- * again). A TIMESTAMPTZ has lost its offset: its UTC day (TimeZone is UTC below) is all there is. DATE and TIMESTAMP
- * columns keep their own date. A plain cast, so a DATE column's row groups are still skipped by their min/max.
+ * source_day(column [, zone]): the source's own day of a date column's value, which the runbooks' SQL and day-counts
+ * count, keep and delete by: the day a reload of the source (dlt, given a window of days) writes the row for. Text is
+ * read up to its date, the date written: '2026-11-14T19:00:00-05:00' is 2026-11-14, the source's local day, though it is
+ * 2026-11-15 in UTC (a day picked by UTC would delete the evening of the local day before, which a reload of the window
+ * does not load again). A TIMESTAMPTZ has lost its offset: its day is its date in `zone`, the IANA zone the source works
+ * in (a source's time_zone in the runbook), or its UTC day without one (TimeZone is UTC below). DATE and TIMESTAMP
+ * columns keep their own date, zone or not. typeof() is folded when the query is bound, so a DATE column's test is a
+ * plain cast and its row groups are still skipped by their min/max.
  */
-const sourceDayMacro = 'CREATE OR REPLACE TEMP MACRO source_day(value) AS CAST(value AS DATE)';
+const sourceDayMacro = `CREATE OR REPLACE TEMP MACRO source_day(value, zone := NULL) AS
+  CASE WHEN zone IS NULL OR typeof(value) <> 'TIMESTAMP WITH TIME ZONE' THEN CAST(value AS DATE)
+  ELSE CAST(timezone(zone, TRY_CAST(value AS TIMESTAMPTZ)) AS DATE) END`;
 
 /**
  * Days are UTC days everywhere in the bot (the window a backfill reloads, "today"): a TIMESTAMPTZ column cast to DATE

@@ -13,6 +13,7 @@ import { defaultProblem } from './params.js';
 import type { Condition, Parameter, Preview, RecoveryPath, Runbook, Step } from './schema.js';
 import { isLiteralKind, placeholderUses, spacedAlike, withoutPlaceholders } from './template.js';
 import { literalKinds } from '../database/sql-literal.js';
+import { timeZoneSettingProblems } from './time-zone-settings.js';
 import { backfilledJobs } from './stack-jobs.js';
 import { holdsUntilAtProblem } from './holds-until-time.js';
 
@@ -243,6 +244,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     return `${expectRows} must count rows, but "${head}" is a ${declared.type} parameter: use a preview ({{previews.<id>}}), an integer parameter or a whole number`;
   };
 
+  const zonesSaid = new Set<string>();
   const checkTemplate = (use: TemplateUse, scope: Scope, at: At, guardedBy?: string) => {
     // A {{ left once every placeholder is taken out was meant as one (an unclosed {{name}, a typo) but would be shown
     // as is. A lone }} is not flagged: JSON in an argv and DuckDB's struct literals end in }}.
@@ -261,6 +263,12 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       else if (kind !== undefined && use.as !== 'sql') add([...at, ...use.at], `{{${expression} | ${kind}}}: a literal kind applies in SQL only`);
       const message = checkExpression(expression, optional, use, scope, guardedBy);
       if (message) add([...at, ...use.at], message);
+    }
+    // One problem per bad setting, however many places read it.
+    for (const problem of timeZoneSettingProblems(rb, use, at)) {
+      const key = `${problem.at.join('.')} ${problem.message}`;
+      if (!zonesSaid.has(key)) add(problem.at, problem.message);
+      zonesSaid.add(key);
     }
   };
 

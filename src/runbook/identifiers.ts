@@ -1,7 +1,7 @@
 // A load-time check that every value a runbook puts into SQL as an identifier, or repeats into argv, is a plain name.
 import { stepKind } from '../engine/steps/index.js';
 import type { Runbook, Step } from './schema.js';
-import { placeholders, sqlPlaceholders } from './template.js';
+import { sqlPlaceholders } from './template.js';
 
 const qualifiedName = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62}){0,2}$/;
 
@@ -43,6 +43,11 @@ export function identifierProblems(rb: Runbook): string[] {
       }
     }
   }
-  for (const p of rb.recovery) for (const preview of p.previews) for (const expression of placeholders(`${preview.sql} ${preview.ifTableMissing?.table ?? ''} ${preview.ifView?.table ?? ''}`)) check(expression, false);
+  for (const p of rb.recovery) {
+    for (const preview of p.previews) {
+      // As in steps: a literal ({{source.time_zone? | time-zone}}) is no identifier.
+      for (const { expression, kind } of sqlPlaceholders(`${preview.sql} ${preview.ifTableMissing?.table ?? ''} ${preview.ifView?.table ?? ''}`)) if (kind === undefined) check(expression, false);
+    }
+  }
   return [...problems];
 }

@@ -6,7 +6,8 @@ export type TemplateContext = Record<string, unknown>;
 
 /**
  * {{name}}, {{name.attribute}}; a trailing ? ({{name?}}) renders a missing value as empty text instead of failing. In SQL,
- * {{name | timestamp}} (or snapshot-name, snapshot-id, database) renders the value as that kind of literal, validated.
+ * {{name | timestamp}} (or snapshot-name, snapshot-id, database, time-zone) renders the value as that kind of literal,
+ * validated.
  */
 const placeholder = /\{\{\s*([a-z_][a-z0-9_]*(?:\.[a-z0-9_-]+)*)(\?)?(?:\s*\|\s*([a-z][a-z-]*))?\s*\}\}/gi;
 
@@ -154,10 +155,13 @@ export function quoteIdentifier(text: string): string {
 
 /**
  * Renders SQL where a placeholder stands for an identifier, or, with a kind ({{at | timestamp}}), for a literal made by
- * the one typed renderer (DDL takes no bound parameters); every other value goes in as a bound parameter instead.
+ * the one typed renderer (DDL takes no bound parameters), NULL when it may be missing and is; every other value goes in
+ * as a bound parameter instead.
  */
 export function renderSql(template: string, context: TemplateContext, now: Date = new Date()): string {
-  return template.replace(placeholder, (_match, expression: string, _optional?: string, kind?: string) => {
+  return template.replace(placeholder, (_match, expression: string, optional?: string, kind?: string) => {
+    // A literal that may be missing ({{source.time_zone? | time-zone}}) is SQL's NULL then: an identifier never is.
+    if (kind !== undefined && optional && !has(expression, context)) return 'NULL';
     const text = asText(lookup(expression, context), expression);
     if (kind === undefined) return quoteIdentifier(text);
     if (!isLiteralKind(kind)) throw new UserError(`{{${expression} | ${kind}}}: unknown literal kind (${literalKinds.join(', ')})`);

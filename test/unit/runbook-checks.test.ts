@@ -605,7 +605,7 @@ const backfillCases: Planted[] = [
     },
     refusal: [
       // The DELETE is then bound to another count than the rows kept before it.
-      'at recovery[0].steps[3].sql: the rows this DELETE removes are not kept first: put an export-rows step before it with the same table ({{source.raw_table}}), where (source_day({{source.raw_date_column}}) BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)), params and expectRows (the export-rows step before it, "keep_raw", keeps other rows), so the rows kept are the rows deleted and a rollback can put them back',
+      'at recovery[0].steps[3].sql: the rows this DELETE removes are not kept first: put an export-rows step before it with the same table ({{source.raw_table}}), where (source_day({{source.raw_date_column}}, {{source.time_zone? | time-zone}}) BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)), params and expectRows (the export-rows step before it, "keep_raw", keeps other rows), so the rows kept are the rows deleted and a rollback can put them back',
       'at recovery[0].steps[3].expectRows: {{previews.raw_row}}: no preview "raw_row" in path a (did you mean "raw_rows"?)',
     ],
   },
@@ -721,7 +721,7 @@ const backfillCases: Planted[] = [
       doc.recovery[0].steps[2].params = ['{{from}}'];
     },
     refusal: [
-      'at recovery[0].steps[3].sql: the rows this DELETE removes are not kept first: put an export-rows step before it with the same table ({{source.raw_table}}), where (source_day({{source.raw_date_column}}) BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)), params and expectRows (the export-rows step before it, "keep_raw", keeps other rows), so the rows kept are the rows deleted and a rollback can put them back',
+      'at recovery[0].steps[3].sql: the rows this DELETE removes are not kept first: put an export-rows step before it with the same table ({{source.raw_table}}), where (source_day({{source.raw_date_column}}, {{source.time_zone? | time-zone}}) BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)), params and expectRows (the export-rows step before it, "keep_raw", keeps other rows), so the rows kept are the rows deleted and a rollback can put them back',
     ],
   },
   {
@@ -738,7 +738,7 @@ const backfillCases: Planted[] = [
     plant: (doc) => {
       delete doc.recovery[0].steps.find((s: Doc) => s.id === 'delete_raw').destructive;
     },
-    refusal: ['at recovery[0].steps[3].destructive: the statement "DELETE FROM {{source.raw_table}} WHERE source_day({{source.raw_date_column}}) BETWEEN CAST(? AS DATE) AND CAST(? AS D…" changes data already there (DELETE): set destructive: true, so the plan marks it, a teammate approves it and MotherDuck gets a named snapshot before it'],
+    refusal: ['at recovery[0].steps[3].destructive: the statement "DELETE FROM {{source.raw_table}} WHERE source_day({{source.raw_date_column}}, {{source.time_zone? | time-zone}}) BETW…" changes data already there (DELETE): set destructive: true, so the plan marks it, a teammate approves it and MotherDuck gets a named snapshot before it'],
   },
   {
     name: 'a note on what leaving a step out means, on a step never left out (no onlyIfGiven)',

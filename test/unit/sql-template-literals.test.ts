@@ -62,11 +62,11 @@ validation:
     expect(() => parseRunbook(text('CREATE DATABASE x FROM y (SNAPSHOT_TIME {{at | time}})'), file)).toThrow(RunbookError);
     // Named where it is written, with its line, and the filters there are.
     expect(() => parseRunbook(text('CREATE DATABASE x FROM y (SNAPSHOT_TIME {{at | time}})'), file)).toThrow(
-      /typed\.yml:\d+: at recovery\[0\]\.steps\[0\]\.sql: \{\{at \| time\}\}: "time" is no filter a placeholder takes; the only ones are SQL's literal kinds \(timestamp, snapshot-name, snapshot-id, database\), in SQL only/,
+      /typed\.yml:\d+: at recovery\[0\]\.steps\[0\]\.sql: \{\{at \| time\}\}: "time" is no filter a placeholder takes; the only ones are SQL's literal kinds \(timestamp, snapshot-name, snapshot-id, database, time-zone\), in SQL only/,
     );
     // A typo of a known one is said with it.
     expect(() => parseRunbook(text('CREATE DATABASE x FROM y (SNAPSHOT_TIME {{at | timestmp}})'), file)).toThrow(
-      /typed\.yml:\d+: at recovery\[0\]\.steps\[0\]\.sql: \{\{at \| timestmp\}\}: "timestmp" is no filter a placeholder takes \(did you mean "timestamp"\?\); the only ones are SQL's literal kinds \(timestamp, snapshot-name, snapshot-id, database\), in SQL only$/m,
+      /typed\.yml:\d+: at recovery\[0\]\.steps\[0\]\.sql: \{\{at \| timestmp\}\}: "timestmp" is no filter a placeholder takes \(did you mean "timestamp"\?\); the only ones are SQL's literal kinds \(timestamp, snapshot-name, snapshot-id, database, time-zone\), in SQL only$/m,
     );
   });
 });

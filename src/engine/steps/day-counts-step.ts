@@ -18,6 +18,7 @@ import { badBeforeSaid, badBeforeWindow } from './bad-before-window.js';
 import { diagnoseTakingIn } from './diagnose-again.js';
 import { withStepDatabase } from './step-database.js';
 import { settingOf } from './undated-column.js';
+import { resolvedTimeZone, sourceDaySql, timeZoneSetting } from './source-day-sql.js';
 import { weekdaysSaid } from './weekdays-said.js';
 import { loadsOfDays, loadsSaid } from './dlt-loads.js';
 import { median } from './median.js';
@@ -30,6 +31,8 @@ const schema = z.strictObject({
   kind: z.literal('day-counts'),
   table: template,
   dateColumn: template,
+  /** The IANA zone the source works in, whose local day a TIMESTAMPTZ falls on (source-day-sql.ts); absent or empty: its UTC day. */
+  timeZone: timeZoneSetting,
   /** The window; both empty means "scan the last `scanDays` complete days and propose the window". */
   from: z.string().default(''),
   to: z.string().default(''),
@@ -133,12 +136,13 @@ const keyColumns = (key: string) => key.split(',').map((k) => k.trim()).filter(B
  * The rows per day, bound to (first day read before the window: the baseline's and the as many days before it, last day
  * read after the window); shown as is in plans and postmortems. By source_day (duckdb/open.ts), as the runbooks keep and
  * delete a window's rows and the reload loads them: text with an offset falls on the date written (the source's day), a
- * TIMESTAMPTZ on its UTC day.
+ * TIMESTAMPTZ on its day in the step's timeZone (the source's), or its UTC day without one.
  */
-export function dayCountsSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'>): string {
-  return `SELECT CAST(source_day(${step.dateColumn}) AS VARCHAR) AS day, COUNT(*) AS n
+export function dayCountsSql(step: Pick<DayCountsStep, 'table' | 'dateColumn' | 'timeZone'>): string {
+  const day = sourceDaySql(step.dateColumn, step.timeZone);
+  return `SELECT CAST(${day} AS VARCHAR) AS day, COUNT(*) AS n
   FROM ${step.table}
- WHERE source_day(${step.dateColumn}) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
+ WHERE ${day} BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
  GROUP BY 1`;
 }
 
@@ -146,14 +150,15 @@ export function dayCountsSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'>):
  * The rows repeating a key per day, for the days judged only (the baseline's are never read), bound to (first judged
  * day, last judged day, n): in the keys whose hash is in a 1-in-n slice, to be multiplied by n. '' without a key.
  */
-export function repeatedKeysSql(step: Pick<DayCountsStep, 'table' | 'dateColumn' | 'key'>): string {
+export function repeatedKeysSql(step: Pick<DayCountsStep, 'table' | 'dateColumn' | 'timeZone' | 'key'>): string {
   const keys = keyColumns(step.key ?? '');
   if (keys.length === 0) return '';
   const key = keys.length === 1 ? keys[0] : `(${keys.join(', ')})`;
+  const day = sourceDaySql(step.dateColumn, step.timeZone);
   // A NULL key is no key: count(key) leaves it out, so it is never a repeat.
-  return `SELECT CAST(source_day(${step.dateColumn}) AS VARCHAR) AS day, COUNT(${key}) - COUNT(DISTINCT ${key}) AS repeated
+  return `SELECT CAST(${day} AS VARCHAR) AS day, COUNT(${key}) - COUNT(DISTINCT ${key}) AS repeated
   FROM ${step.table}
- WHERE source_day(${step.dateColumn}) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE) AND hash(${keys.join(', ')}) % CAST($3 AS UBIGINT) = 0
+ WHERE ${day} BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE) AND hash(${keys.join(', ')}) % CAST($3 AS UBIGINT) = 0
  GROUP BY 1`;
 }
 
@@ -163,9 +168,9 @@ export function repeatedKeysSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'
  * dated -infinity: a mis-dated row is in no day judged, and taken for the first or last day it would hide where the
  * source's rows start, or that it stopped loading.
  */
-export function daySpanSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'>): string {
+export function daySpanSql(step: Pick<DayCountsStep, 'table' | 'dateColumn' | 'timeZone'>): string {
   const onADay = `d > DATE '-infinity' AND d <= CAST($1 AS DATE)`;
-  return `SELECT CAST(min(d) FILTER (WHERE ${onADay}) AS VARCHAR), CAST(max(d) FILTER (WHERE ${onADay}) AS VARCHAR), count(*) FILTER (WHERE d > CAST($1 AS DATE)), CAST(max(d) AS VARCHAR), count(*) FILTER (WHERE d = DATE '-infinity') FROM (SELECT source_day(${step.dateColumn}) AS d FROM ${step.table})`;
+  return `SELECT CAST(min(d) FILTER (WHERE ${onADay}) AS VARCHAR), CAST(max(d) FILTER (WHERE ${onADay}) AS VARCHAR), count(*) FILTER (WHERE d > CAST($1 AS DATE)), CAST(max(d) AS VARCHAR), count(*) FILTER (WHERE d = DATE '-infinity') FROM (SELECT ${sourceDaySql(step.dateColumn, step.timeZone)} AS d FROM ${step.table})`;
 }
 
 /**
@@ -469,7 +474,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   if (status === 'doubled' && keyed) {
     const days = doubled.map((d) => d.day);
     await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs }, async (session, _fail, queryStarted) => {
-      doubledLoads = loadsSaid(step.table, days, await loadsOfDays(session, step.table, step.dateColumn, days));
+      doubledLoads = loadsSaid(step.table, days, await loadsOfDays(session, step.table, step.dateColumn, days, step.timeZone));
       return { status: 'ok', summary: '', durationMs: elapsedSince(queryStarted), outputs: {} };
     });
   }
@@ -699,6 +704,7 @@ export const dayCountsStepKind = defineStepKind({
   templates: (step) => [
     { at: ['table'], template: step.table, as: 'sql' },
     { at: ['dateColumn'], template: step.dateColumn, as: 'sql' },
+    ...(step.timeZone !== undefined ? [{ at: ['timeZone'], template: step.timeZone, as: 'text' as const }] : []),
     { at: ['from'], template: step.from, as: 'text' },
     { at: ['to'], template: step.to, as: 'text' },
     { at: ['key'], template: step.key, as: 'sql' },
@@ -710,6 +716,7 @@ export const dayCountsStepKind = defineStepKind({
     table: tools.sql(step.table),
     dateColumn: tools.sql(step.dateColumn),
     dateColumnSetting: settingOf(step.dateColumn),
+    timeZone: resolvedTimeZone(step.timeZone, tools.text),
     from: tools.text(step.from),
     to: tools.text(step.to),
     key: tools.text(step.key),

@@ -2,17 +2,19 @@
 import type { TargetSession } from '../../database/target.js';
 import { plural, rowsSaid } from '../../plural.js';
 import { dayRanges } from './bad-days-compared.js';
+import { sourceDaySql } from './source-day-sql.js';
 import { columnsOf, plainName } from './table-exists.js';
 
 /** The column dlt writes each row's load into. */
 const loadColumn = '_dlt_load_id';
 
 /** Each day's loads and their rows, most rows first; undefined when the table has no _dlt_load_id column. */
-export async function loadsOfDays(session: TargetSession, table: string, dateColumn: string, days: readonly string[]): Promise<Map<string, { load: string; rows: number }[]> | undefined> {
+export async function loadsOfDays(session: TargetSession, table: string, dateColumn: string, days: readonly string[], timeZone = ''): Promise<Map<string, { load: string; rows: number }[]> | undefined> {
   if (!(await columnsOf(session, table)).includes(loadColumn)) return undefined;
+  const day = sourceDaySql(dateColumn, timeZone);
   const { rows } = await session.run(
-    `SELECT CAST(source_day(${dateColumn}) AS VARCHAR) AS day, CAST(${loadColumn} AS VARCHAR), count(*) AS n FROM ${table}
-      WHERE CAST(source_day(${dateColumn}) AS VARCHAR) IN (SELECT unnest(string_split($1, ','))) GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2`,
+    `SELECT CAST(${day} AS VARCHAR) AS day, CAST(${loadColumn} AS VARCHAR), count(*) AS n FROM ${table}
+      WHERE CAST(${day} AS VARCHAR) IN (SELECT unnest(string_split($1, ','))) GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2`,
     [days.join(',')],
   );
   const loads = new Map<string, { load: string; rows: number }[]>();

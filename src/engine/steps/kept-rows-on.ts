@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TargetSession } from '../../database/target.js';
 import { rowsSaid } from '../../plural.js';
+import { sourceDaySql } from './source-day-sql.js';
 import { sqlString } from './step-database.js';
 
 /** A kept file's rows on one of the days. */
@@ -17,7 +18,7 @@ export interface KeptRowsOn {
  * `before-rollback` files are the recovery's own rows, not what was there before it) and their rows on `days`, by
  * source_day as the days were counted. None when the folder is not there (nothing was kept).
  */
-export async function keptRowsOn(session: TargetSession, kept: { folder: string; table: string; dateColumn: string }, days: readonly string[]): Promise<KeptRowsOn[]> {
+export async function keptRowsOn(session: TargetSession, kept: { folder: string; table: string; dateColumn: string; timeZone?: string }, days: readonly string[]): Promise<KeptRowsOn[]> {
   if (!fs.existsSync(kept.folder)) return [];
   const files = fs
     .readdirSync(kept.folder)
@@ -25,10 +26,11 @@ export async function keptRowsOn(session: TargetSession, kept: { folder: string;
     .sort()
     .map((name) => path.join(kept.folder, name));
   const found: KeptRowsOn[] = [];
+  const day = sourceDaySql(kept.dateColumn, kept.timeZone);
   for (const file of files) {
     const { rows } = await session.run(
-      `SELECT CAST(source_day(${kept.dateColumn}) AS VARCHAR), count(*) FROM read_parquet(${sqlString(file)})
-        WHERE CAST(source_day(${kept.dateColumn}) AS VARCHAR) IN (${days.map(sqlString).join(', ')}) GROUP BY 1 ORDER BY 1`,
+      `SELECT CAST(${day} AS VARCHAR), count(*) FROM read_parquet(${sqlString(file)})
+        WHERE CAST(${day} AS VARCHAR) IN (${days.map(sqlString).join(', ')}) GROUP BY 1 ORDER BY 1`,
     );
     found.push(...rows.map((row) => ({ file, day: String(row[0]), rows: Number(row[1]) })));
   }

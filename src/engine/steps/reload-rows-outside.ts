@@ -1,5 +1,6 @@
 // The rows a reload's own dlt load wrote just outside its window: told by their _dlt_load_id, where a count cannot tell them.
 import type { TargetSession } from '../../database/target.js';
+import { sourceDaySql } from './source-day-sql.js';
 import { columnsOf } from './table-exists.js';
 
 /** The column dlt writes each row's load into. */
@@ -20,14 +21,15 @@ export interface ReloadRowsOn {
  */
 export async function reloadRowsOutside(
   session: TargetSession,
-  step: { table: string; dateColumn: string; from: string; to: string },
+  step: { table: string; dateColumn: string; timeZone?: string; from: string; to: string },
   days: readonly string[],
 ): Promise<ReloadRowsOn[] | 'untold'> {
   if (!(await columnsOf(session, step.table)).includes(loadColumn)) return 'untold';
+  const day = sourceDaySql(step.dateColumn, step.timeZone);
   const { rows } = await session.run(
-    `SELECT CAST(source_day(${step.dateColumn}) AS VARCHAR) AS day, CAST(${loadColumn} AS VARCHAR) AS load, count(*) AS n FROM ${step.table}
-      WHERE CAST(source_day(${step.dateColumn}) AS VARCHAR) IN ($1, $2)
-        AND ${loadColumn} IN (SELECT ${loadColumn} FROM ${step.table} WHERE source_day(${step.dateColumn}) BETWEEN CAST($3 AS DATE) AND CAST($4 AS DATE))
+    `SELECT CAST(${day} AS VARCHAR) AS day, CAST(${loadColumn} AS VARCHAR) AS load, count(*) AS n FROM ${step.table}
+      WHERE CAST(${day} AS VARCHAR) IN ($1, $2)
+        AND ${loadColumn} IN (SELECT ${loadColumn} FROM ${step.table} WHERE ${day} BETWEEN CAST($3 AS DATE) AND CAST($4 AS DATE))
       GROUP BY 1, 2 ORDER BY 1, 2`,
     [days[0] ?? '', days[1] ?? '', step.from, step.to],
   );

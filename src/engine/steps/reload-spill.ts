@@ -3,6 +3,7 @@ import type { TargetSession } from '../../database/target.js';
 import { plural } from '../../plural.js';
 import { dayAfter, dayBefore } from './iso-days.js';
 import type { ReloadRowsOn } from './reload-rows-outside.js';
+import { sourceDaySql } from './source-day-sql.js';
 import { sqlString } from './step-database.js';
 import { columnsOf } from './table-exists.js';
 
@@ -12,6 +13,8 @@ const loadColumn = '_dlt_load_id';
 /** Where the window's days are read from (`dateColumn` as SQL renders it) and where the rows found are kept. */
 export interface SpillSettings {
   dateColumn: string;
+  /** The source's IANA time zone its days are read in, or empty (sourceDaySql). */
+  timeZone?: string;
   from: string;
   to: string;
   keepTo: string;
@@ -48,8 +51,9 @@ export async function reloadSpill(session: TargetSession, window: { table: strin
   );
   if (loads.length === 0) return undefined;
   const days = [dayBefore(settings.from), dayAfter(settings.to)];
-  const where = `source_day(${settings.dateColumn}) IN (${days.map((d) => `DATE ${sqlString(d)}`).join(', ')}) AND CAST(${loadColumn} AS VARCHAR) IN (${loads.map((l) => sqlString(String(l[0]))).join(', ')})`;
-  const { rows } = await session.run(`SELECT CAST(source_day(${settings.dateColumn}) AS VARCHAR), CAST(${loadColumn} AS VARCHAR), count(*) FROM ${window.table} WHERE ${where} GROUP BY 1, 2 ORDER BY 1, 2`);
+  const day = sourceDaySql(settings.dateColumn, settings.timeZone);
+  const where = `${day} IN (${days.map((d) => `DATE ${sqlString(d)}`).join(', ')}) AND CAST(${loadColumn} AS VARCHAR) IN (${loads.map((l) => sqlString(String(l[0]))).join(', ')})`;
+  const { rows } = await session.run(`SELECT CAST(${day} AS VARCHAR), CAST(${loadColumn} AS VARCHAR), count(*) FROM ${window.table} WHERE ${where} GROUP BY 1, 2 ORDER BY 1, 2`);
   const byDay = new Map<string, ReloadRowsOn>();
   for (const [day, load, n] of rows) {
     const on = byDay.get(String(day)) ?? { day: String(day), rows: 0, loads: [] };

@@ -24,6 +24,7 @@ import { keysOutsideWindow } from './keys-outside-window.js';
 import { changedSinceKept } from './changed-since-kept.js';
 import { keptRowsGone } from './kept-rows-gone.js';
 import { keptUnchecked, notTheKeptFile } from './kept-file-identity.js';
+import { resolvedTimeZone, sourceDaySql, timeZoneSetting } from './source-day-sql.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -51,7 +52,7 @@ const schema = z.strictObject({
        * past UTC midnight) are kept in `keepTo` and deleted with the window, in its transaction. None where the table has
        * no _dlt_load_id.
        */
-      reloadRowsAround: z.strictObject({ dateColumn: template, from: template, to: template, keepTo: template }).optional(),
+      reloadRowsAround: z.strictObject({ dateColumn: template, timeZone: timeZoneSetting, from: template, to: template, keepTo: template }).optional(),
     })
     .optional(),
   /**
@@ -320,6 +321,9 @@ export const restoreRowsStepKind = defineStepKind({
           ...(step.replace.reloadRowsAround
             ? [
                 { at: ['replace', 'reloadRowsAround', 'dateColumn'], template: step.replace.reloadRowsAround.dateColumn, as: 'sql' as const },
+                ...(step.replace.reloadRowsAround.timeZone !== undefined
+                  ? [{ at: ['replace', 'reloadRowsAround', 'timeZone'], template: step.replace.reloadRowsAround.timeZone, as: 'text' as const }]
+                  : []),
                 { at: ['replace', 'reloadRowsAround', 'from'], template: step.replace.reloadRowsAround.from, as: 'text' as const },
                 { at: ['replace', 'reloadRowsAround', 'to'], template: step.replace.reloadRowsAround.to, as: 'text' as const },
                 { at: ['replace', 'reloadRowsAround', 'keepTo'], template: step.replace.reloadRowsAround.keepTo, as: 'text' as const },
@@ -339,6 +343,7 @@ export const restoreRowsStepKind = defineStepKind({
       keepTo: tools.inRoot(step.replace.keepTo),
       reloadRowsAround: step.replace.reloadRowsAround && {
         dateColumn: tools.sql(step.replace.reloadRowsAround.dateColumn),
+        timeZone: resolvedTimeZone(step.replace.reloadRowsAround.timeZone, tools.text),
         from: tools.text(step.replace.reloadRowsAround.from),
         to: tools.text(step.replace.reloadRowsAround.to),
         keepTo: tools.inRoot(step.replace.reloadRowsAround.keepTo),
@@ -388,7 +393,7 @@ export const restoreRowsStepKind = defineStepKind({
           `INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet('${rel(step.from)}')`,
           ...(step.replace.reloadRowsAround
             ? [
-                `DELETE FROM ${step.table} WHERE source_day(${step.replace.reloadRowsAround.dateColumn}) IN (<day before>, <day after>) AND _dlt_load_id IN (<the reload's: in the window, not the kept rows'>)  -- kept first in '${rel(step.replace.reloadRowsAround.keepTo)}', compared again`,
+                `DELETE FROM ${step.table} WHERE ${sourceDaySql(step.replace.reloadRowsAround.dateColumn, step.replace.reloadRowsAround.timeZone)} IN (<day before>, <day after>) AND _dlt_load_id IN (<the reload's: in the window, not the kept rows'>)  -- kept first in '${rel(step.replace.reloadRowsAround.keepTo)}', compared again`,
               ]
             : []),
         ].join('\n')

@@ -14,12 +14,15 @@ import { reloadRowsOutside, reloadRowsSaid, type ReloadRowsOn } from './reload-r
 import { withStepDatabase } from './step-database.js';
 import { rowsSaid } from '../../plural.js';
 
+import { resolvedTimeZone, sourceDaySql, timeZoneSetting } from './source-day-sql.js';
 const schema = z.strictObject({
   ...stepCommon,
   target: targetChoice,
   kind: z.literal('rows-outside-window'),
   table: template,
   dateColumn: template,
+  /** The IANA zone the source works in, whose local day a TIMESTAMPTZ falls on (source-day-sql.ts); absent or empty: its UTC day. */
+  timeZone: timeZoneSetting,
   /** The window: its first and last day. */
   from: template,
   to: template,
@@ -44,10 +47,11 @@ export type RowsOutsideWindowStep = z.output<typeof schema> &
   };
 
 /** The rows per day on the two days, bound to (the day before the window, the day after it); by source_day, as day-counts counts. */
-export function outsideCountsSql(step: Pick<RowsOutsideWindowStep, 'table' | 'dateColumn'>): string {
-  return `SELECT CAST(source_day(${step.dateColumn}) AS VARCHAR) AS day, COUNT(*) AS n
+export function outsideCountsSql(step: Pick<RowsOutsideWindowStep, 'table' | 'dateColumn' | 'timeZone'>): string {
+  const day = sourceDaySql(step.dateColumn, step.timeZone);
+  return `SELECT CAST(${day} AS VARCHAR) AS day, COUNT(*) AS n
   FROM ${step.table}
- WHERE source_day(${step.dateColumn}) IN (CAST($1 AS DATE), CAST($2 AS DATE))
+ WHERE ${day} IN (CAST($1 AS DATE), CAST($2 AS DATE))
  GROUP BY 1`;
 }
 
@@ -82,7 +86,7 @@ export async function runRowsOutsideWindowStep(step: RowsOutsideWindowStep, ctx:
       byReload = found === 'untold' ? [] : found;
     }
     const lost = days.filter((day) => (counted.get(day) ?? 0) < (step.before?.[day] ?? 0));
-    if (step.keptIn && lost.length > 0) kept = await keptRowsOn(session, { folder: step.keptIn, table, dateColumn: step.dateColumn }, lost);
+    if (step.keptIn && lost.length > 0) kept = await keptRowsOn(session, { folder: step.keptIn, table, dateColumn: step.dateColumn, timeZone: step.timeZone }, lost);
     return { status: 'ok', summary: '', durationMs: elapsedSince(queryStarted), outputs: {} };
   });
   if (query.status !== 'ok') return query;
@@ -151,6 +155,7 @@ export const rowsOutsideWindowStepKind = defineStepKind({
   templates: (step) => [
     { at: ['table'], template: step.table, as: 'sql' },
     { at: ['dateColumn'], template: step.dateColumn, as: 'sql' },
+    ...(step.timeZone !== undefined ? [{ at: ['timeZone'], template: step.timeZone, as: 'text' as const }] : []),
     { at: ['from'], template: step.from, as: 'text' },
     { at: ['to'], template: step.to, as: 'text' },
     ...(step.diagnoseAgain ? [{ at: ['diagnoseAgain', 'command'], template: step.diagnoseAgain.command, as: 'text' as const }] : []),
@@ -164,6 +169,7 @@ export const rowsOutsideWindowStepKind = defineStepKind({
       ...step,
       table: tools.sql(step.table),
       dateColumn: tools.sql(step.dateColumn),
+      timeZone: resolvedTimeZone(step.timeZone, tools.text),
       from,
       to,
       ...(step.diagnoseAgain ? { diagnoseAgain: { ...step.diagnoseAgain, command: tools.text(step.diagnoseAgain.command) } } : {}),

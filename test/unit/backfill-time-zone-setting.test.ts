@@ -1,0 +1,50 @@
+// A backfill source's time_zone (the IANA zone its local days are read in) is checked when the runbooks load: a name that is no zone is refused there, never a wrong day at run time.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkRunbooks } from '../../src/runbook/load.js';
+import { renderSql } from '../../src/runbook/template.js';
+import { projectRoot, useTempDirs } from '../support/fixtures.js';
+
+const tempDir = useTempDirs('databox-time-zone-');
+const backfillText = fs.readFileSync(path.join(projectRoot, 'runbooks', 'backfill.yml'), 'utf8');
+
+/** The bundled runbooks with usgs' `time_zone` set to `zone` (UTC there) in backfill.yml: the problems their check finds. */
+function problemsWithUsgsZone(zone: string): string[] {
+  const dir = tempDir();
+  fs.cpSync(path.join(projectRoot, 'runbooks'), dir, { recursive: true });
+  const text = backfillText.replace('        dlt_asset: usgs_dlt_assets\n        time_zone: UTC\n', `        dlt_asset: usgs_dlt_assets\n        time_zone: ${zone}\n`);
+  expect(text).not.toBe(backfillText);
+  fs.writeFileSync(path.join(dir, 'backfill.yml'), text);
+  return checkRunbooks(dir).problems.map((line) => line.replace(`${path.join(dir, 'backfill.yml')}`, 'backfill.yml'));
+}
+
+describe("a source's time_zone in backfill.yml", () => {
+  it('loads with a real IANA zone', () => {
+    expect(problemsWithUsgsZone('America/New_York')).toEqual([]);
+  });
+
+  it('refuses a name that is no IANA zone, naming the setting and the value, once however many steps read it', () => {
+    const problems = problemsWithUsgsZone('America/New_Yrok');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^backfill\.yml(:\d+)?: at parameters\.source\.values\.usgs\.time_zone: /);
+    expect(problems[0]).toContain(`time_zone "America/New_Yrok" (the time zone source usgs's days are read in) is not an IANA time zone`);
+  });
+
+  it('refuses an offset, which follows no summer time', () => {
+    expect(problemsWithUsgsZone('"-05:00"').join('\n')).toContain('time_zone "-05:00" (the time zone source usgs\'s days are read in) is an offset, not an IANA time zone');
+  });
+});
+
+describe('{{… | time-zone}} in SQL', () => {
+  const values = { source: { _value: 'usgs', raw_date_column: 'observation_date', time_zone: 'America/New_York' }, other: { _value: 'ebird', raw_date_column: 'observation_date' } };
+
+  it("renders the source's zone as a string literal, and NULL for a source without one (its UTC day)", () => {
+    expect(renderSql('source_day({{source.raw_date_column}}, {{source.time_zone? | time-zone}})', values)).toBe(`source_day("observation_date", 'America/New_York')`);
+    expect(renderSql('source_day({{other.raw_date_column}}, {{other.time_zone? | time-zone}})', values)).toBe('source_day("observation_date", NULL)');
+  });
+
+  it('refuses a zone that is none when the SQL is made', () => {
+    expect(() => renderSql('{{source.time_zone | time-zone}}', { source: { _value: 'usgs', time_zone: "Mars/Olympus'; DROP TABLE x; --" } })).toThrow(/is not an IANA time zone/);
+  });
+});
