@@ -343,7 +343,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     `| Recovery | ${ranRecoveries.some((r) => !r.cleanup) ? cell(ranRecoveries.filter((r) => !r.cleanup).map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, endedWords(r))}`).join('; ')) : 'none ran'}${asOf}${restsOn(recoveries.filter((r) => !r.cleanup))} |`,
     ...(ranRecoveries.some((r) => r.cleanup) ? [`| Cleanup | ${cell(ranRecoveries.filter((r) => r.cleanup).map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, endedWords(r))}`).join('; '))}${restsOn(recoveries.filter((r) => r.cleanup))} |`] : []),
     `| Validation | ${validations.length > 0 ? cell(validations.map((r) => validationSummary(r)).join('; ')) : 'none ran'}${asOf}${restsOn(validations)} |`,
-    `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${orNoLongerApprovable(r, state, orStoppedByGuard(r, r.startedAt ? endedWords(r) : r.status))}${r.startedAt ? '' : ' (never ran)'}`).join('; ')) : 'none'}${asOf}${restsOn(rollbacks)} |`,
+    `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${orNoLongerApprovable(r, state, orStoppedByGuard(r, r.startedAt ? endedWords(r) : r.status))} (${rollbackWhen(r, incident.openedAt)})`).join('; ')) : 'none'}${asOf}${restsOn(rollbacks)} |`,
     ...(kept.length > 0
       ? [`| Kept on disk | ${keptThere.length > 0 ? cell(keptThere.map((f) => code(f.path)).join(', ')) : 'nothing still there'}${uncheckedNote}${keptGone > 0 ? `${keptThere.length > 0 ? ';' : ':'} ${keptGone} gone when this was written` : ''} (see *Kept on disk*)${asOf}${restsOn([...recoveries, ...rollbacks])} |`]
       : []),
@@ -482,9 +482,15 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
       return { text: `recovered by ${plain(recovery.title)}; validation passed at ${utcClockFrom(passedAt, incident.openedAt)}${only}`, at: passedAt, run: recovery };
     }
   }
-  const last = [...runs].reverse().find((r) => r.kind === 'recovery' || r.kind === 'rollback');
+  // A plan that ended without running (rejected, expired, refused before it started) changed nothing: the outcome is
+  // that of the last run that ran, and such a plan is named only when no plan ran at all.
+  const changing = [...runs].reverse().filter((r) => r.kind === 'recovery' || r.kind === 'rollback');
+  const last = changing.find((r) => !endedWithoutRunning(r)) ?? changing[0];
   if (!last) return { text: incident.diagnosis ? `diagnosed (${plain(incident.diagnosis.title)}); no recovery ran` : 'open' };
-  if (last.kind === 'rollback') return { text: `not recovered: the last action was ${plain(last.title)} (${endedWords(last)})` };
+  if (last.kind === 'rollback') {
+    const undid = last.status === 'succeeded' && last.rollbackOf ? `; it undid \`${last.rollbackOf}\`` : '';
+    return { text: `not recovered: the last action was ${plain(last.title)} (\`${last.id}\`, ${endedWords(last)}${last.finishedAt ? ` at ${utcClockFrom(last.finishedAt, incident.openedAt)}` : ''}${undid})` };
+  }
   if (last.status === 'succeeded') return { text: `${plain(last.title)} succeeded, but no validation has passed since` };
   // As the status and an approval see it: a plan made before another changed its database cannot be approved any more.
   const changedBy = last.status === 'pending' ? state.staleBy(last) : undefined;
@@ -502,6 +508,20 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
     expired: 'expired before anyone approved it',
   };
   return { text: `not recovered: ${plain(last.title)} ${stoppedByGuard(last) ? 'was stopped by its guard, nothing changed' : endedWords(last) === 'not started' ? 'was not started' : endedWords(last) === outcomeUnknownWords ? outcomeUnknownWords : (said[last.status] ?? `ended ${last.status}`)}` };
+}
+
+/**
+ * A rollback's run id and when: rollbacks often share one title (each of one path), so each is told apart by these —
+ * when it ran, or, for one that never ran, when it was proposed.
+ */
+function rollbackWhen(run: Run, openedAt: string): string {
+  const when = run.startedAt ? `ran at ${utcClockFrom(run.startedAt, openedAt)}` : `proposed at ${utcClockFrom(run.proposedAt, openedAt)}, never ran`;
+  return `\`${run.id}\`, ${when}`;
+}
+
+/** Whether a plan ended without any of it running: rejected, expired, or refused or interrupted before it started. */
+function endedWithoutRunning(run: Run): boolean {
+  return !run.startedAt && !['pending', 'approved', 'running'].includes(run.status);
 }
 
 /** Of the validations after run `after` up to `last` (one that passed), the first that passed with none failing after it. */

@@ -491,7 +491,7 @@ describe('path A: rebuild from raw dlt state', () => {
     // The postmortem says so of it too, in its summary and its section: not "pending".
     const { markdown } = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(path.resolve(import.meta.dirname, '..', '..', 'runbooks')), root: checkout.root, incidentId: incident });
     const noLonger = `no longer approvable (plan \`${later}\` changed its database)`;
-    expect(markdown).toMatch(/\| Rollbacks \| Rollback of path A: [^|]*: no longer approvable \(plan `[^`]+` changed its database\) \(never ran\)/);
+    expect(markdown).toMatch(/\| Rollbacks \| Rollback of path A: [^|]*: no longer approvable \(plan `[^`]+` changed its database\) \(`[^`]+`, proposed at [0-9:]+, never ran\)/);
     expect(markdown).toContain(`(\`${rollbackRun}\`): ${noLonger}`);
     expect(markdown).not.toMatch(/Rollback of path A[^|\n]*: pending/);
   });
