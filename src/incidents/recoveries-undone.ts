@@ -5,7 +5,7 @@ import { writesOnlyBeside } from '../engine/step-passed.js';
 import type { SnapshotHistoryStep } from '../engine/steps/snapshot-history-step.js';
 import type { ResolvedStep } from '../engine/types.js';
 import { MinHeap } from '../min-heap.js';
-import { endedWords } from './run-label.js';
+import { endedWords, outcomeUnknownWords } from './run-label.js';
 import type { Incident, IncidentState, Run } from './state.js';
 
 /** The moment the plan goes back to, as its snapshot-history check read it when the plan was made, and how it is said. */
@@ -21,11 +21,30 @@ export function momentOf(steps: readonly ResolvedStep[]): { ms: number; said: st
   return undefined;
 }
 
-/** "its validation passed" of the latest validation of the run's incident after it, when there is one. */
-function validatedSaid(state: IncidentState, run: Run): string {
-  const validation = state.incidents.get(run.incidentId)?.runs.filter((r) => r.kind === 'validation' && r.startedAt && r.startedAt >= (run.finishedAt ?? '')).at(-1);
+/**
+ * The latest validation that followed the run: of its incident, started after it ended and before the incident's next
+ * recovery or rollback started (a validation after a later attempt checked that attempt, not this one).
+ */
+function validationAfter(state: IncidentState, run: Run): Run | undefined {
+  const runs = state.incidents.get(run.incidentId)?.runs ?? [];
+  const ended = run.finishedAt ?? '';
+  const next = runs.find((r) => r.id !== run.id && (r.kind === 'recovery' || r.kind === 'rollback') && r.startedAt !== undefined && r.startedAt >= ended)?.startedAt;
+  return runs.filter((r) => r.kind === 'validation' && r.startedAt !== undefined && r.startedAt >= ended && (next === undefined || r.startedAt < next)).at(-1);
+}
+
+/** ", its validation passed" (or how it ended) of the validation that followed the run (validationAfter), when there is one. */
+function validatedSaid(validation: Run | undefined): string {
   if (!validation) return '';
   return validation.status === 'succeeded' ? ', its validation passed' : `, its validation ${endedWords(validation)}`;
+}
+
+/** How a standing recovery ended, and when: one that did not succeed is said to have maybe changed the database, as it may have. */
+function endedSaid(run: Run, database: string): string {
+  const when = `${(run.finishedAt ?? run.startedAt ?? '').slice(0, 16).replace('T', ' ')} UTC`;
+  if (run.status === 'succeeded') return `ran at ${when}`;
+  const ended = endedWords(run);
+  if (ended === outcomeUnknownWords) return `${ended}, at ${when}`;
+  return `${ended} at ${when} and may have changed ${database} before it stopped`;
 }
 
 /** Recoveries that changed the database and still stand (IncidentState.standingRecoveries), started, and not clones only. */
@@ -159,7 +178,9 @@ export function undoneByOthers(state: IncidentState): Map<string, string> {
 
 /**
  * What the plan must say when going back to its moment undoes recoveries of other incidents that changed the same
- * database since (not rolled back, nor only clones made beside it): each named, with its incident and when it ran.
+ * database since and still stand (IncidentState.standingRecoveries: one a rollback undid left nothing, one that changed
+ * nothing is none): each named, with its incident, how it ended and when, and the validation that followed it. An
+ * incident is said to be no longer recovered only when one of them recovered it (succeeded, or its validation passed).
  */
 export function recoveriesUndoneSaid(state: IncidentState, incidentId: string, lockKey: string, steps: readonly ResolvedStep[]): string | undefined {
   const moment = momentOf(steps);
@@ -169,10 +190,14 @@ export function recoveriesUndoneSaid(state: IncidentState, incidentId: string, l
     (r) => r.incidentId !== incidentId && r.lockKey === lockKey && stands(r) && Date.parse(r.finishedAt ?? r.startedAt ?? '') > moment.ms,
   );
   if (undone.length === 0) return undefined;
-  const each = undone.map((r) => `plan ${r.id} (${r.title}) of incident ${r.incidentId}, which ${r.status === 'succeeded' ? 'ran' : `ended ${r.status}`} at ${(r.finishedAt ?? r.startedAt ?? '').slice(0, 16).replace('T', ' ')} UTC${validatedSaid(state, r)}`);
-  const them = undone.length === 1 ? 'it' : 'them';
-  return (
-    `Going back to ${moment.said} also undoes another incident's recovery, approved and run on ${moment.database} since: ${each.join('; ')}. ` +
-    `What ${them} changed goes with the writes counted, and that incident is no longer recovered: read it before approving.`
-  );
+  const validations = new Map(undone.map((r) => [r, validationAfter(state, r)]));
+  const each = undone.map((r) => `plan ${r.id} (${r.title}) of incident ${r.incidentId}, which ${endedSaid(r, moment.database)}${validatedSaid(validations.get(r))}`);
+  const incidents = new Set(undone.map((r) => r.incidentId));
+  const whose = incidents.size > 1 ? "other incidents' recoveries" : undone.length > 1 ? "another incident's recoveries" : "another incident's recovery";
+  const recovered = [...new Set(undone.filter((r) => r.status === 'succeeded' || validations.get(r)?.status === 'succeeded').map((r) => r.incidentId))];
+  const [they, them] = undone.length === 1 ? ['it', 'it'] : ['they', 'them'];
+  const changed = undone.some((r) => r.status === 'succeeded') ? 'changed' : 'may have changed';
+  const noLonger =
+    recovered.length === 0 ? '' : incidents.size === 1 ? ', and that incident is no longer recovered' : `, and ${recovered.length === 1 ? 'incident' : 'incidents'} ${recovered.join(' and ')} ${recovered.length === 1 ? 'is' : 'are'} no longer recovered`;
+  return `Going back to ${moment.said} also undoes ${whose}, approved and run on ${moment.database} since: ${each.join('; ')}. What ${they} ${changed} goes with the writes counted${noLonger}: read ${them} before approving.`;
 }
