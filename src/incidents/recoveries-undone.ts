@@ -16,7 +16,7 @@ export function momentOf(steps: readonly ResolvedStep[]): { ms: number; said: st
     const since = history.writesWhenPlanned?.since;
     // MotherDuck's times are UTC, to the microsecond: to the millisecond is close enough to order runs by.
     const ms = since ? Date.parse(`${since.slice(0, 23).replace(' ', 'T')}Z`) : Number.NaN;
-    if (Number.isFinite(ms)) return { ms, said: history.at || `snapshot '${history.snapshot}'`, database: history.database };
+    if (Number.isFinite(ms)) return { ms, said: history.at ? `${history.at} UTC` : `snapshot '${history.snapshot}'`, database: history.database };
   }
   return undefined;
 }

@@ -69,8 +69,8 @@ describe('scenario 3 from the terminal', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('A restorable moment');
-    expect(result.stdout).toContain('2026-04-20 12:00:00 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-19 08:00:00 UTC');
-    expect(result.stdout).toContain('analytics.fct_species_environment_daily 30 now, 100 at 2026-04-20 12:00:00');
+    expect(result.stdout).toContain('2026-04-20 12:00:00 UTC (read as UTC, as every moment given to the bot is) can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-19 08:00:00 UTC');
+    expect(result.stdout).toContain('analytics.fct_species_environment_daily 30 now, 100 at 2026-04-20 12:00:00 UTC');
     // A restorable moment is good news: shown as a pass, not a cross.
     expect(result.stdout).toMatch(/✔ restorable/);
     expect(result.stdout).not.toMatch(/✘ restorable/);
@@ -142,7 +142,7 @@ describe('scenario 3 from the terminal', () => {
     // Validated now, the database holds the bad write's state again: fewer rows than at the moment restored, not "passed".
     const validation = await cli(['validate', 'motherduck', `incident=${id}`]);
     expect(validation.code).not.toBe(0);
-    expect(validation.stdout).toContain('NOT as restored: ebird.fct_daily_bird_observations has 30 rows, fewer than the 100 it had at 2026-04-20 12:00:00');
+    expect(validation.stdout).toContain('NOT as restored: ebird.fct_daily_bird_observations has 30 rows, fewer than the 100 it had at 2026-04-20 12:00:00 UTC');
     expect(validation.stdout).not.toContain('Validation passed');
     // The postmortem says what that validation came after: the rollback, not the swap.
     const postmortem = await cli(['postmortem', id]);
@@ -257,7 +257,7 @@ describe('scenario 3 from the terminal', () => {
     expect(swapped.stdout).toContain(`databox_broken_${slug} counts as neither databox now nor any state the diagnosis counted (`);
     const cleanup = await cli(['recover', 'motherduck', 'path=c', `incident=${id}`, '--approver', 'bob']);
     expect(cleanup.stdout).toContain(
-      `databox_broken_${slug} counts as neither databox now nor any state the diagnosis counted (analytics.fct_species_environment_daily 80 there, 100 in databox, 30 when the diagnosis counted, 100 at 2026-04-20 12:00:00 as the diagnosis counted): it may hold the only copy of rows written before a swap`,
+      `databox_broken_${slug} counts as neither databox now nor any state the diagnosis counted (analytics.fct_species_environment_daily 80 there, 100 in databox, 30 when the diagnosis counted, 100 at 2026-04-20 12:00:00 UTC as the diagnosis counted): it may hold the only copy of rows written before a swap`,
     );
     // The restored clone is the database's state now: not named.
     expect(cleanup.stdout).not.toContain(`databox_restored_${slug} counts as neither`);
@@ -342,7 +342,7 @@ describe('scenario 3 from the terminal', () => {
   it("says in path B's plan how many writes going back undoes, whatever the counts", async () => {
     const { cli } = await setUp();
     const result = await cli(['recover', 'motherduck', 'path=b', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
-    expect(result.stdout).toContain('Going back to 2026-04-20 12:00:00 undoes 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made.');
+    expect(result.stdout).toContain('Going back to 2026-04-20 12:00:00 UTC (read as UTC, as every moment given to the bot is) undoes 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made.');
   });
 
   it("says on path A's plan that the clone undoes nothing, and counts on the swap's plan, as it is made, the writes going back undoes", async () => {
@@ -350,16 +350,16 @@ describe('scenario 3 from the terminal', () => {
     const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
     const clonePlan = clone.stdout.slice(0, clone.stdout.indexOf('Path S: Swap the restored clone in'));
     expect(clonePlan).toContain(
-      'This plan changes nothing in databox: it is the plan after it, approved on its own, that puts databox back to 2026-04-20 12:00:00, undoing 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made, and counted again when that plan is made.',
+      'This plan changes nothing in databox: it is the plan after it, approved on its own, that puts databox back to 2026-04-20 12:00:00 UTC (read as UTC, as every moment given to the bot is), undoing 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made, and counted again when that plan is made.',
     );
     expect(clonePlan).not.toContain('Going back to');
     const swapPlan = clone.stdout.slice(clone.stdout.indexOf('Path S: Swap the restored clone in'));
-    expect(swapPlan).toContain('Going back to 2026-04-20 12:00:00 undoes 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made.');
+    expect(swapPlan).toContain('Going back to 2026-04-20 12:00:00 UTC (read as UTC, as every moment given to the bot is) undoes 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made.');
 
     // A load between the clone and the swap typed again: the new swap plan counts it, not the clone plan's number.
     await md.write('databox', "INSERT INTO analytics.fct_species_environment_daily SELECT range + 1000, DATE '2026-04-20' FROM range(7)");
     const again = await cli(['recover', 'motherduck', 'path=s', `incident=${incidentOf(clone.stdout)}`], () => null);
-    expect(again.stdout).toContain('Going back to 2026-04-20 12:00:00 undoes 2 writes (automatic snapshots) made to databox since, good or bad; counted as this plan was made.');
+    expect(again.stdout).toContain('Going back to 2026-04-20 12:00:00 UTC (read as UTC, as every moment given to the bot is) undoes 2 writes (automatic snapshots) made to databox since, good or bad; counted as this plan was made.');
     expect(again.stdout).not.toMatch(/undo(es|ing) 1 write/);
   });
 
@@ -368,8 +368,8 @@ describe('scenario 3 from the terminal', () => {
     const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
     // The clone's plan as the build before the recount worded its count, in the journal an upgrade keeps.
     const journalFile = path.join(checkout.stateDir, 'journal.jsonl');
-    const nowWorded = 'This plan changes nothing in databox: it is the plan after it, approved on its own, that puts databox back to 2026-04-20 12:00:00, undoing 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made, and counted again when that plan is made.';
-    const olderWorded = 'Going back to 2026-04-20 12:00:00 undoes 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made.';
+    const nowWorded = 'This plan changes nothing in databox: it is the plan after it, approved on its own, that puts databox back to 2026-04-20 12:00:00 UTC (read as UTC, as every moment given to the bot is), undoing 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made, and counted again when that plan is made.';
+    const olderWorded = 'Going back to 2026-04-20 12:00:00 UTC (read as UTC, as every moment given to the bot is) undoes 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made.';
     const { records } = verifyLines(fs.readFileSync(journalFile, 'utf8'));
     expect(records.some((record) => JSON.stringify(record.data).includes(nowWorded))).toBe(true);
     let prev = genesisHash;
@@ -386,7 +386,7 @@ describe('scenario 3 from the terminal', () => {
     expect(again.stdout).toMatch(
       new RegExp(
         `It puts in place what plan dbx-\\d{8}-[0-9a-f]{4}/\\d+ made, proposed with this warning \\(its count of the writes as of then, not now\\): [^\\n]*${escapeRegExp(olderWorded)} ` +
-          escapeRegExp('Going back to 2026-04-20 12:00:00 undoes 2 writes (automatic snapshots) made to databox since, good or bad; counted as this plan was made.'),
+          escapeRegExp('Going back to 2026-04-20 12:00:00 UTC (read as UTC, as every moment given to the bot is) undoes 2 writes (automatic snapshots) made to databox since, good or bad; counted as this plan was made.'),
       ),
     );
   });
@@ -403,7 +403,7 @@ describe('scenario 3 from the terminal', () => {
         escapeRegExp('made, proposed with this warning (its count of the writes as of then, not now): ') +
           '[^\\n]*' +
           escapeRegExp(
-            'This plan changes nothing in databox: it is the plan after it, approved on its own, that puts databox back to 2026-04-20 12:00:00, undoing 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made, and counted again when that plan is made. ' +
+            'This plan changes nothing in databox: it is the plan after it, approved on its own, that puts databox back to 2026-04-20 12:00:00 UTC (read as UTC, as every moment given to the bot is), undoing 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made, and counted again when that plan is made. ' +
               'The writes going back undoes could not be counted again as this plan was made (IO Error: connection to MotherDuck was reset).',
           ),
       ),
@@ -414,7 +414,7 @@ describe('scenario 3 from the terminal', () => {
     const { md, cli } = await setUp(undefined, undefined, true);
     // Asked for and left waiting: the plan counts the writes going back to the moment undoes.
     const asked = await cli(['recover', 'motherduck', 'path=b', 'at=2026-04-20 12:00:00'], () => null);
-    expect(asked.stdout).toContain('Going back to 2026-04-20 12:00:00 undoes 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made.');
+    expect(asked.stdout).toContain('Going back to 2026-04-20 12:00:00 UTC (read as UTC, as every moment given to the bot is) undoes 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made.');
     const [, run, hash] = /Plan (\S+) · Path B[^\n]*· hash ([0-9a-f]{8})/.exec(asked.stdout) as RegExpExecArray;
 
     // A load writes 7 rows before a teammate approves: going back would undo them unseen.
@@ -430,7 +430,7 @@ describe('scenario 3 from the terminal', () => {
 
     // Proposed again, it counts both writes; approved, it goes back.
     const again = await cli(['recover', 'motherduck', 'path=b', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
-    expect(again.stdout).toContain('Going back to 2026-04-20 12:00:00 undoes 2 writes (automatic snapshots) made to databox since, good or bad; counted as this plan was made.');
+    expect(again.stdout).toContain('Going back to 2026-04-20 12:00:00 UTC (read as UTC, as every moment given to the bot is) undoes 2 writes (automatic snapshots) made to databox since, good or bad; counted as this plan was made.');
     expect(again.code, `${again.stdout}${again.stderr}`).toBe(0);
     expect(await md.value('databox', count)).toBe('100');
     const restoreRun = /Plan (\S+) · Path B/.exec(again.stdout)?.[1] as string;
@@ -453,13 +453,13 @@ describe('scenario 3 from the terminal', () => {
     const id = incidentOf(diagnosis.stdout);
     // Another moment (after the bad write) than the one diagnosed: its counts were never seen, so none are held to it.
     const restore = await cli(['recover', 'motherduck', 'path=b', 'at=2026-04-20 16:00:00', `incident=${id}`, '--approver', 'bob']);
-    expect(restore.stdout).toContain("restored at 2026-04-20 16:00:00, not at 2026-04-20 12:00:00 as the diagnosis counted: the counts are not held to the diagnosis'");
+    expect(restore.stdout).toContain("restored at 2026-04-20 16:00:00 UTC, not at 2026-04-20 12:00:00 UTC as the diagnosis counted: the counts are not held to the diagnosis'");
     expect(restore.stdout).not.toContain('NOT as restored');
     // Rolled back, the database is restored to no moment: held to what the diagnosis counted, it is not recovered.
     const recoveryRun = /Plan (\S+) · Path B/.exec(restore.stdout)?.[1] as string;
     expect((await cli(['rollback', recoveryRun, '--approver', 'bob'])).code).toBe(0);
     const validation = await cli(['validate', 'motherduck', `incident=${id}`]);
-    expect(validation.stdout).toContain('NOT as restored: ebird.fct_daily_bird_observations has 30 rows, fewer than the 100 it had at 2026-04-20 12:00:00');
+    expect(validation.stdout).toContain('NOT as restored: ebird.fct_daily_bird_observations has 30 rows, fewer than the 100 it had at 2026-04-20 12:00:00 UTC');
   });
 
   it("repeats the clone's warning on the swap when the clone is of a moment the diagnosis did not look at", async () => {
@@ -635,7 +635,7 @@ describe('scenario 3 from the terminal', () => {
     const result = await cli(['diagnose', 'motherduck', 'at=2026-04-20 12:00:00']);
     expect(result.stdout).toContain('Verdict: No point-in-time history (retention 0) — only named snapshots');
     expect(result.stdout).toContain(
-      "2026-04-20 12:00:00 cannot be restored: databox's snapshot retention is 0 days, so MotherDuck keeps no point-in-time history: each automatic snapshot goes as soon as a newer one replaces it, and the newest (2026-04-20 15:00:00 UTC) is the database as it is now. No moment can be restored by time, only a named snapshot as a whole: 'before_load' (2026-04-20 14:00:00). Diagnose again with one of them to compare the marts now and in it, and to be offered path N (clone it, check it, then swap): `npm run --silent cli -- diagnose motherduck snapshot=\"<its name>\"`",
+      "2026-04-20 12:00:00 UTC (read as UTC, as every moment given to the bot is) cannot be restored: databox's snapshot retention is 0 days, so MotherDuck keeps no point-in-time history: each automatic snapshot goes as soon as a newer one replaces it, and the newest (2026-04-20 15:00:00 UTC) is the database as it is now. No moment can be restored by time, only a named snapshot as a whole: 'before_load' (2026-04-20 14:00:00 UTC). Diagnose again with one of them to compare the marts now and in it, and to be offered path N (clone it, check it, then swap): `npm run --silent cli -- diagnose motherduck snapshot=\"<its name>\"`",
     );
     expect(result.stdout).not.toMatch(/restorable from|can be restored \(|kept 0 days|older than the retention|by hand/);
     expect(result.stdout).not.toContain('recover motherduck path=');
@@ -666,7 +666,7 @@ describe('scenario 3 from the terminal', () => {
       const result = await cli(['diagnose', 'motherduck', `at=${moment}`]);
       expect(result.stdout).toContain('Verdict: No state from before the damage can be restored from MotherDuck — only the database as it is now is kept');
       expect(result.stdout).toContain(
-        `${moment} cannot be restored to any state but the database as it is now: the only automatic snapshot databox still keeps is of 2026-04-01 08:00:00 UTC, its newest write`,
+        `${moment} UTC (read as UTC, as every moment given to the bot is) cannot be restored to any state but the database as it is now: the only automatic snapshot databox still keeps is of 2026-04-01 08:00:00 UTC, its newest write`,
       );
       expect(result.stdout).toContain('No state from before the damage can be reached by time, whatever `at`; databox has no named snapshot either');
       // Neither a later nor an earlier moment is advised: both would land on the damage again.
@@ -676,7 +676,7 @@ describe('scenario 3 from the terminal', () => {
     md.takeSnapshot(md.live('databox'), 'before_import', at('2026-03-31 08:00:00'));
     const named = await cli(['diagnose', 'motherduck', 'at=2026-04-02 09:00:00']);
     expect(named.stdout).toContain('Verdict: No state from before the damage is kept by time — only the database as it is now (and named snapshots)');
-    expect(named.stdout).toContain("Named snapshots, kept whatever the retention: 'before_import' (2026-03-31 08:00:00)");
+    expect(named.stdout).toContain("Named snapshots, kept whatever the retention: 'before_import' (2026-03-31 08:00:00 UTC)");
     expect(named.stdout).toContain('diagnose motherduck snapshot="<its name>"');
   });
 
@@ -695,7 +695,7 @@ describe('scenario 3 from the terminal', () => {
       'older than the retention',
       'at=2026-04-10 12:00:00',
       1,
-      /2026-04-10 12:00:00 is older than the retention \(7 days\): the oldest moment still restorable is 2026-04-19 08:00:00 UTC, so no path can reach it\. databox has no named snapshot to go back to instead\. Diagnose again with a later moment/,
+      /2026-04-10 12:00:00 UTC \(read as UTC, as every moment given to the bot is\) is older than the retention \(7 days\): the oldest moment still restorable is 2026-04-19 08:00:00 UTC, so no path can reach it\. databox has no named snapshot to go back to instead\. Diagnose again with a later moment/,
     ],
     ['in the future', 'at=2026-04-22 12:00:00', 2, /at="2026-04-22 12:00:00" is in the future/],
     ['malformed', 'at=yesterday', 2, /at=yesterday is not a timestamp/],

@@ -125,7 +125,7 @@ describe('a clone made beside the database changes nothing in it', () => {
     const plan = plans('Path B').at(-1);
     expect(plan?.blocks).toMatch(/undoes 2 writes \(automatic snapshots\) made to databox since/);
     expect(plan?.blocks).toContain(
-      `Going back to ${before} also undoes another incident's recovery, approved and run on databox since: plan ${swap} (Path S: Swap the restored clone in (second approval)) of incident ${first}, which ran at `,
+      `Going back to ${before} UTC also undoes another incident's recovery, approved and run on databox since: plan ${swap} (Path S: Swap the restored clone in (second approval)) of incident ${first}, which ran at `,
     );
     expect(plan?.blocks).toContain("What it changed goes with the writes counted, and that incident is no longer recovered: read it before approving.");
 
@@ -138,11 +138,11 @@ describe('a clone made beside the database changes nothing in it', () => {
     const [pathB] = journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.pathId === 'b').map((r) => r.data.run.id as string);
     const status = String((await harness.command('status', operator)).text);
     const firstLine = status.split('\n').find((line) => line.includes(`\`${first}\``));
-    expect(firstLine).toContain(`now: not recovered: plan ${pathB} (Path B: Overwrite in place (after a named snapshot)) of incident ${second} went back to ${before}, before ${swap} ran, undoing it; diagnose again`);
+    expect(firstLine).toContain(`now: not recovered: plan ${pathB} (Path B: Overwrite in place (after a named snapshot)) of incident ${second} went back to ${before} UTC, before ${swap} ran, undoing it; diagnose again`);
     // Nor does the top of the first incident's thread, where it read as recovered: what undid it, when, and what to do.
     const firstRoot = slack.messages().find((m) => !m.threadTs && m.text.startsWith(`Incident ${first}:`));
     expect(firstRoot?.blocks).toMatch(
-      new RegExp(`Status: not recovered: recovery ${swap} succeeded at \\d\\d:\\d\\d UTC, then was undone at \\d\\d:\\d\\d UTC by plan ${pathB} of incident ${second}, which went back to ${before}; diagnose again ·`),
+      new RegExp(`Status: not recovered: recovery ${swap} succeeded at \\d\\d:\\d\\d UTC, then was undone at \\d\\d:\\d\\d UTC by plan ${pathB} of incident ${second}, which went back to ${before} UTC; diagnose again ·`),
     );
 
     // Path B rolled back, what the first incident's swap made is back: its thread's top says where it stands again.

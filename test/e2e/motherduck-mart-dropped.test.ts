@@ -52,7 +52,7 @@ it('counts the dropped mart as not there now, offers path A, and its swap puts t
   const verdict = verdictTextOf(slack);
   expect(verdict).not.toContain('Not conclusive');
   expect(verdict).toContain('A restorable moment');
-  expect(verdict).toMatch(/analytics\.fct_species_environment_daily not there now \(dropped since [\d-]+ [\d:]+\), 100 at /);
+  expect(verdict).toMatch(/analytics\.fct_species_environment_daily not there now \(dropped since [\d-]+ [\d:]+ UTC\), 100 at /);
   expect(slack.buttons('choose_path_a')).toHaveLength(1);
 
   await cloneThroughPathA();

@@ -81,7 +81,7 @@ describe("the swap's named snapshot removed by hand", () => {
     await harness.command(`diagnose motherduck at="${moment}" incident=${incident}`, operator);
     await harness.settle();
     const verdict = readable(slack.callsTo('chat.postMessage').filter((p) => String(p.text).includes('A restorable moment')).at(-1)?.blocks);
-    expect(verdict).toMatch(new RegExp(`${escapeRegExp(moment)} can be restored`));
+    expect(verdict).toMatch(new RegExp(`${escapeRegExp(moment)} UTC \\(read as UTC, as every moment given to the bot is\\) can be restored`));
     expect(verdict).toContain('analytics.fct_species_environment_daily 100 now, 30 at');
     await harness.command(`recover motherduck path=b at="${moment}" incident=${incident}`, operator);
     await harness.settle();

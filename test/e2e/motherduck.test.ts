@@ -60,7 +60,7 @@ describe('scenario 3 in Slack', () => {
     // In the verdict's evidence as in the run's message: an accepted status is a pass, not an orange diamond.
     const verdict = String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Verdict:'))?.blocks);
     expect(verdict).toContain(':white_check_mark: *The 20 newest snapshots and the retention in force*');
-    expect(text).toContain(`analytics.fct_species_environment_daily 30 now, 100 at ${at}`);
+    expect(text).toContain(`analytics.fct_species_environment_daily 30 now, 100 at ${at} UTC`);
 
     const [pathA] = slack.buttons('choose_path_a');
     expect(pathA, 'the verdict offers path A').toBeDefined();
@@ -134,7 +134,7 @@ describe('scenario 3 in Slack', () => {
     const verdict = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Verdict:'));
     expect(String(verdict?.text)).toContain('No mart differs between now and that moment');
     expect(slack.allText()).not.toContain('A restorable moment');
-    expect(String(verdict?.blocks)).toContain(`No table differs between now and ${afterTheBadWrite}: if a bad write changed them, ${afterTheBadWrite} is after it`);
+    expect(String(verdict?.blocks)).toContain(`No table differs between now and ${afterTheBadWrite} UTC: if a bad write changed them, ${afterTheBadWrite} UTC is after it`);
     expect(slack.buttons('choose_path_a')).toHaveLength(1);
     expect(slack.buttons('choose_path_b')).toEqual([]);
   });

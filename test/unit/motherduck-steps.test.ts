@@ -49,7 +49,7 @@ describe('snapshot-history', () => {
     expect(result.status).toBe('restorable');
     // The write after the moment (the bad one at 15:00) goes with the restore, whatever the counts say: said in any case.
     expect(result.summary).toBe(
-      '2026-04-20 12:00:00 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 11:00:00 UTC; 3 snapshots (0 named), retention 7 days; 1 write (automatic snapshot) since 2026-04-20 12:00:00 is undone by going back, good or bad',
+      '2026-04-20 12:00:00 UTC (read as UTC, as every moment given to the bot is) can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 11:00:00 UTC; 3 snapshots (0 named), retention 7 days; 1 write (automatic snapshot) since 2026-04-20 12:00:00 UTC is undone by going back, good or bad',
     );
     expect(result.output).toContain('created_ts (UTC)');
     expect(result.outputs).toMatchObject({ retention: '7 days', retentionDays: 7, restorableFrom: '2026-04-19 08:00:00', snapshotAt: '2026-04-20 11:00:00', writesSince: 1 });
@@ -64,7 +64,7 @@ describe('snapshot-history', () => {
     const { md, ctx } = await standIn();
     md.takeSnapshot(md.live('databox'), 'before_cutover', at('2026-04-20 10:00:00'));
     const result = await runStep(history('2026-04-19 09:00:00'), ctx);
-    expect(result.summary).toMatch(/; 2 writes \(automatic snapshots\) since 2026-04-19 09:00:00 are undone by going back, good or bad$/);
+    expect(result.summary).toMatch(/; 2 writes \(automatic snapshots\) since 2026-04-19 09:00:00 UTC are undone by going back, good or bad$/);
     expect(result.outputs).toMatchObject({ writesSince: 2 });
     // Nothing written since: nothing said.
     const latest = await runStep(history('2026-04-20 16:00:00'), ctx);
@@ -82,13 +82,13 @@ describe('snapshot-history', () => {
       const result = await runStep(quiet(atText), ctx);
       expect(result.status).toBe('only-now-no-named');
       expect(result.summary).toBe(
-        `${atText} cannot be restored to any state but the database as it is now: the only automatic snapshot quiet still keeps is of 2026-04-01 08:00:00 UTC, its newest write (each older one is kept only 7 days after a newer one replaced it, and has gone), so every moment SNAPSHOT_TIME can reach gives the state now. No state from before the damage can be reached by time, whatever \`at\`; quiet has no named snapshot either`,
+        `${atText} UTC (read as UTC, as every moment given to the bot is) cannot be restored to any state but the database as it is now: the only automatic snapshot quiet still keeps is of 2026-04-01 08:00:00 UTC, its newest write (each older one is kept only 7 days after a newer one replaced it, and has gone), so every moment SNAPSHOT_TIME can reach gives the state now. No state from before the damage can be reached by time, whatever \`at\`; quiet has no named snapshot either`,
       );
     }
     md.takeSnapshot(md.live('quiet'), 'before_cutover', at('2026-03-31 10:00:00'));
     const named = await runStep(quiet('2026-04-02 09:00:00'), ctx);
     expect(named.status).toBe('only-now');
-    expect(named.summary).toMatch(/whatever `at`\. Named snapshots, kept whatever the retention: 'before_cutover' \(2026-03-31 10:00:00\)$/);
+    expect(named.summary).toMatch(/whatever `at`\. Named snapshots, kept whatever the retention: 'before_cutover' \(2026-03-31 10:00:00 UTC\)$/);
   });
 
   it('judges a moment by the snapshot active then: kept for the retention after it was replaced, not after it was made', async () => {
@@ -97,16 +97,16 @@ describe('snapshot-history', () => {
     // Made 49 hours before now, but replaced only 22 hours before now (at 2026-04-20 11:00): still kept.
     const kept = await runStep(history('2026-04-19 08:30:00'), ctx);
     expect(kept.status).toBe('restorable');
-    expect(kept.summary).toMatch(/^2026-04-19 08:30:00 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-19 08:00:00 UTC/);
+    expect(kept.summary).toMatch(/^2026-04-19 08:30:00 UTC \(read as UTC, as every moment given to the bot is\) can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-19 08:00:00 UTC/);
 
     // A named snapshot at 09:00 replaced it more than a day ago: automatic snapshots before 2026-04-20 11:00 are gone.
     md.takeSnapshot(md.live('databox'), 'before_cutover', at('2026-04-19 09:00:00'));
     const gone = await runStep(history('2026-04-19 12:00:00'), ctx);
     expect(gone.status).toBe('too-old');
     expect(gone.summary).toBe(
-      "2026-04-19 12:00:00 is older than the retention (1 day): the oldest moment still restorable is 2026-04-20 11:00:00 UTC, so no path can reach it. Named snapshots from before it: 'before_cutover' (2026-04-19 09:00:00)",
+      "2026-04-19 12:00:00 UTC (read as UTC, as every moment given to the bot is) is older than the retention (1 day): the oldest moment still restorable is 2026-04-20 11:00:00 UTC, so no path can reach it. Named snapshots from before it: 'before_cutover' (2026-04-19 09:00:00 UTC)",
     );
-    expect(gone.outputs).toMatchObject({ restorableFrom: '2026-04-20 11:00:00', namedOlder: "'before_cutover' (2026-04-19 09:00:00)" });
+    expect(gone.outputs).toMatchObject({ restorableFrom: '2026-04-20 11:00:00', namedOlder: "'before_cutover' (2026-04-19 09:00:00 UTC)" });
   });
 
   it("says a fault inside the bot or its driver as one, not as MotherDuck's answer", async () => {
@@ -155,7 +155,7 @@ describe('snapshot-history', () => {
     // It has no named snapshot either: only a later moment is left, and the summary says so.
     expect(before.status).toBe('too-old-no-named');
     expect(before.summary).toMatch(/so no path can reach it\. databox has no named snapshot to go back to instead$/);
-    expect(before.summary).toMatch(/^2026-04-18 09:00:00 is before the oldest snapshot databox has \(2026-04-19 08:00:00 UTC\), though within the retention \(7 days\): /);
+    expect(before.summary).toMatch(/^2026-04-18 09:00:00 UTC \(read as UTC, as every moment given to the bot is\) is before the oldest snapshot databox has \(2026-04-19 08:00:00 UTC\), though within the retention \(7 days\): /);
   });
 
   it('fails a moment in the future as read when it runs (a plan approved later reads it again)', async () => {
@@ -184,16 +184,16 @@ describe('snapshot-history', () => {
     md.takeSnapshot(md.live('databox'), 'before_cutover', at('2026-04-20 10:00:00'));
     md.setRetentionDays('databox', 0);
     const history0 = "databox's snapshot retention is 0 days, so MotherDuck keeps no point-in-time history: each automatic snapshot goes as soon as a newer one replaces it, and the newest (2026-04-20 15:00:00 UTC) is the database as it is now. " +
-      "No moment can be restored by time, only a named snapshot as a whole: 'before_cutover' (2026-04-20 10:00:00)";
+      "No moment can be restored by time, only a named snapshot as a whole: 'before_cutover' (2026-04-20 10:00:00 UTC)";
     const listed = await runStep(history(), ctx);
     expect(listed.status).toBe('named-only');
     expect(listed.summary).toBe(history0);
-    expect(listed.outputs).toMatchObject({ named: "'before_cutover' (2026-04-20 10:00:00)" });
+    expect(listed.outputs).toMatchObject({ named: "'before_cutover' (2026-04-20 10:00:00 UTC)" });
     // A moment after the newest snapshot is the state now, not a restore: still no window claimed.
     for (const atText of ['2026-04-20 12:00:00', '2026-04-20 16:00:00']) {
       const result = await runStep(history(atText), ctx);
       expect(result.status).toBe('named-only');
-      expect(result.summary).toBe(`${atText} cannot be restored: ${history0}`);
+      expect(result.summary).toBe(`${atText} UTC (read as UTC, as every moment given to the bot is) cannot be restored: ${history0}`);
       expect(result.output).not.toMatch(/can be restored \(|restorable from/);
     }
   });
@@ -205,19 +205,19 @@ describe('snapshot-history', () => {
     await md.write('databox', 'DELETE FROM analytics.daily', new Date(at('2026-04-20 16:00:00').getTime() + 750));
     const result = await runStep(history('2026-04-20 16:00:01'), ctx);
     expect(result.status).toBe('restorable');
-    expect(result.summary).toMatch(/^2026-04-20 16:00:01 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 16:00:00\.750000 UTC; /);
+    expect(result.summary).toMatch(/^2026-04-20 16:00:01 UTC \(read as UTC, as every moment given to the bot is\) can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 16:00:00\.750000 UTC; /);
     const created = result.output?.split('\n').slice(2, 7).map((line) => /\d{4}-\d{2}-\d{2} [\d:.]+/.exec(line)?.[0]);
     expect(created).toEqual(['2026-04-20 16:00:00.750000', '2026-04-20 16:00:00.250000', '2026-04-20 15:00:00', '2026-04-20 11:00:00', '2026-04-19 08:00:00']);
     expect(result.outputs).toMatchObject({ snapshotAt: '2026-04-20 16:00:00.750000', newest: '2026-04-20 16:00:00.750000' });
 
     // `at` on the second itself is before both: shown so, not as "the snapshot of 16:00:00".
     const onTheSecond = await runStep(history('2026-04-20 16:00:00'), ctx);
-    expect(onTheSecond.summary).toMatch(/^2026-04-20 16:00:00 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 15:00:00 UTC; /);
+    expect(onTheSecond.summary).toMatch(/^2026-04-20 16:00:00 UTC \(read as UTC, as every moment given to the bot is\) can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 15:00:00 UTC; /);
     expect(onTheSecond.output).toContain('2026-04-20 16:00:00.250000');
 
     // Between the two, to the microsecond as they are shown: the load is picked, not the bad write after it.
     const between = await runStep(history('2026-04-20 16:00:00.500000'), ctx);
-    expect(between.summary).toMatch(/^2026-04-20 16:00:00\.500000 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 16:00:00\.250000 UTC; /);
+    expect(between.summary).toMatch(/^2026-04-20 16:00:00\.500000 UTC \(read as UTC, as every moment given to the bot is\) can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 16:00:00\.250000 UTC; /);
     expect(between.outputs).toMatchObject({ snapshotAt: '2026-04-20 16:00:00.250000' });
   });
 
@@ -263,7 +263,7 @@ describe('snapshot-history asked for a named snapshot', () => {
     expect(result.summary).toMatch(
       /^'pre_mart_rewrite_20260421' is a named snapshot of databox, taken 2026-04-19 09:00:00 UTC \(id [0-9a-f-]{36}; databox's owner: ops@databox\.invalid, MotherDuck's user_name, not necessarily who took it\); at least 1 writes \(automatic snapshots: older ones are past the retention, no longer listed\) since it was taken are undone by going back, good or bad \(none of them is in it\)$/,
     );
-    expect(result.outputs).toMatchObject({ snapshotName: 'pre_mart_rewrite_20260421', snapshotAt: '2026-04-19 09:00:00', named: "'pre_mart_rewrite_20260421' (2026-04-19 09:00:00)" });
+    expect(result.outputs).toMatchObject({ snapshotName: 'pre_mart_rewrite_20260421', snapshotAt: '2026-04-19 09:00:00', named: "'pre_mart_rewrite_20260421' (2026-04-19 09:00:00 UTC)" });
     // user_name is the database's owner (MotherDuck's DATABASE_SNAPSHOTS view), and its column says so.
     expect(result.output).toMatch(/created_ts \(UTC\)\s+database owner\n/);
     // The name is bound, never spliced into the statement.
@@ -282,7 +282,7 @@ describe('snapshot-history asked for a named snapshot', () => {
     const result = await runStep(named('pre_mart_rewrite_2026042'), ctx);
     expect(result.status).toBe('no-such-snapshot');
     expect(result.summary).toBe(
-      `databox has no named snapshot 'pre_mart_rewrite_2026042' (did you mean "pre_mart_rewrite_20260421"?); its named snapshots: 'team's nightly' (2026-04-20 09:00:00), 'pre_mart_rewrite_20260421' (2026-04-19 09:00:00)`,
+      `databox has no named snapshot 'pre_mart_rewrite_2026042' (did you mean "pre_mart_rewrite_20260421"?); its named snapshots: 'team's nightly' (2026-04-20 09:00:00 UTC), 'pre_mart_rewrite_20260421' (2026-04-19 09:00:00 UTC)`,
     );
     expect(result.output).toContain("team's nightly");
   });
@@ -359,7 +359,7 @@ describe('rows written since the diagnosis, in a plan that overwrites the databa
     await md.write('databox_broken_x', 'INSERT INTO analytics.daily SELECT range + 1000 FROM range(7)', now);
     const again = (await stepKind(step.kind).readWhenPlanned?.(step, plannedTools(ctx))) as ResolvedStep;
     expect(stepKind(step.kind).planWarning?.(again)).toBe(
-      'databox_broken_x counts as neither databox now nor any state the diagnosis counted (analytics.daily 37 there, 30 in databox, 30 when the diagnosis counted, 120 at 2026-04-20 12:00:00 as the diagnosis counted): it may hold the only copy of rows written before a swap put a restored state in place. Once dropped, only UNDROP DATABASE brings it back, within the retention: look at it, and copy back what is needed, before approving.',
+      'databox_broken_x counts as neither databox now nor any state the diagnosis counted (analytics.daily 37 there, 30 in databox, 30 when the diagnosis counted, 120 at 2026-04-20 12:00:00 UTC as the diagnosis counted): it may hold the only copy of rows written before a swap put a restored state in place. Once dropped, only UNDROP DATABASE brings it back, within the retention: look at it, and copy back what is needed, before approving.',
     );
   });
 
@@ -378,7 +378,7 @@ describe('database names that differ from MotherDuck\'s only in case', () => {
     const { md, ctx } = await standIn();
     const result = await runStep(resolve({ id: 'history', kind: 'snapshot-history', title: 'h', database: 'Databox', at: '2026-04-20 12:00:00' }), ctx);
     expect(result.status).toBe('restorable');
-    expect(result.summary).toMatch(/^2026-04-20 12:00:00 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 11:00:00 UTC; 3 snapshots \(0 named\), retention 7 days; 1 write/);
+    expect(result.summary).toMatch(/^2026-04-20 12:00:00 UTC \(read as UTC, as every moment given to the bot is\) can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 11:00:00 UTC; 3 snapshots \(0 named\), retention 7 days; 1 write/);
     expect(md.sent.map((s) => s.params)).toEqual([['databox'], ['databox'], ['databox'], ['databox'], ['databox', '2026-04-20 12:00:00'], ['databox', '2026-04-20 12:00:00']]);
   });
 
@@ -487,7 +487,7 @@ describe('table-counts', () => {
     const step = resolve({ id: 'counts', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, at: '2026-04-20 12:00:00', scratch: 'databox_botscratch_dbx_20260420_3fa2' });
     const result = await runStep(step, ctx);
     expect(result.status).toBe('ok');
-    expect(result.summary).toBe('databox: analytics.daily 30 now, 120 at 2026-04-20 12:00:00');
+    expect(result.summary).toBe('databox: analytics.daily 30 now, 120 at 2026-04-20 12:00:00 UTC');
     expect(md.sql()).toEqual([
       'SELECT count(*) FROM "databox".analytics.daily',
       'DROP DATABASE IF EXISTS "databox_botscratch_dbx_20260420_3fa2"',
@@ -505,14 +505,14 @@ describe('table-counts', () => {
     const step = resolve({ id: 'counts', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, at: '2026-04-20 12:00:00', scratch: 'databox_botscratch_x' });
     const result = await runStep(step, ctx);
     expect(result.summary).toBe(
-      'databox: analytics.daily 530 now, 120 at 2026-04-20 12:00:00. Going back DISCARDS rows written since 2026-04-20 12:00:00: 1 of 1 table ends up with fewer rows than now (analytics.daily -410); every load since 2026-04-20 12:00:00, good or bad, is lost with the restore',
+      'databox: analytics.daily 530 now, 120 at 2026-04-20 12:00:00 UTC. Going back DISCARDS rows written since 2026-04-20 12:00:00 UTC: 1 of 1 table ends up with fewer rows than now (analytics.daily -410); every load since 2026-04-20 12:00:00 UTC, good or bad, is lost with the restore',
     );
     expect(result.output).toMatch(/going back changes it by\n.*\banalytics\.daily\s+530\s+120\s+-410\b/s);
     const more = await runStep(resolve({ id: 'counts', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, at: '2026-04-20 12:00:00', scratch: 'databox_botscratch_x' }), (await standIn()).ctx);
     expect(more.output).toMatch(/\banalytics\.daily\s+30\s+120\s+\+90\b/);
     // After the bad write (15:00): nothing differs, which a moment before it would not show.
     const after = await runStep(resolve({ id: 'counts', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, at: '2026-04-20 15:30:00', scratch: 'databox_botscratch_x' }), (await standIn()).ctx);
-    expect(after.summary).toBe('databox: analytics.daily 30 now, 30 at 2026-04-20 15:30:00. No table differs between now and 2026-04-20 15:30:00: if a bad write changed them, 2026-04-20 15:30:00 is after it');
+    expect(after.summary).toBe('databox: analytics.daily 30 now, 30 at 2026-04-20 15:30:00 UTC. No table differs between now and 2026-04-20 15:30:00 UTC: if a bad write changed them, 2026-04-20 15:30:00 UTC is after it');
     // Asked for (flagUnchanged), a moment where no table differs ends "same", for a verdict of its own; not asked for,
     // "ok", as it did before the option, so a runbook written before it keeps its verdicts.
     expect([result.status, more.status, after.status]).toEqual(['ok', 'ok', 'ok']);
@@ -540,7 +540,7 @@ describe('table-counts', () => {
     expect(md.liveDatabases()).toContain('databox_botscratch_y');
     const second = await runStep(step, ctx);
     expect(second.status).toBe('ok');
-    expect(second.summary).toBe('databox: analytics.daily 30 now, 120 at 2026-04-20 12:00:00');
+    expect(second.summary).toBe('databox: analytics.daily 30 now, 120 at 2026-04-20 12:00:00 UTC');
     expect(md.liveDatabases()).toEqual(['databox']);
   });
 

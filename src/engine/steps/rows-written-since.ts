@@ -2,6 +2,7 @@
 // (scenario 3's swap) leaves behind in the clone it keeps, said in the plan; a change after the approval refused; the
 // states a diagnosis counted, that a kept clone is told apart from.
 import { didYouMean } from '../../runbook/did-you-mean.js';
+import { asOfSaid } from './as-of-said.js';
 import { lookup, type TemplateContext } from '../../runbook/template.js';
 import type { StepIssue, StepReferences } from './define-step-kind.js';
 
@@ -52,7 +53,7 @@ export function diagnosedStates(stepIds: readonly string[], values: TemplateCont
     const countsAt = read('countsAt') as Record<string, number> | undefined;
     return [
       ...(counts && Object.keys(counts).length > 0 ? [{ label: 'when the diagnosis counted', counts }] : []),
-      ...(countsAt && Object.keys(countsAt).length > 0 ? [{ label: `${String(read('asOf') ?? '')} as the diagnosis counted`.trim(), counts: countsAt }] : []),
+      ...(countsAt && Object.keys(countsAt).length > 0 ? [{ label: `${asOfSaid(String(read('asOf') ?? ''))} as the diagnosis counted`.trim(), counts: countsAt }] : []),
     ];
   });
 }

@@ -181,6 +181,12 @@ export function writesUndone(count: number, since: string, atLeast = false): str
   return `${counted} since ${since} ${count === 1 && !atLeast ? 'is' : 'are'} undone by going back, good or bad`;
 }
 
+/**
+ * A moment given as at=, shown back the first time: in UTC, and said to be read as UTC, since a local time typed
+ * without its zone is taken as UTC too and names another moment (a zone other than UTC is refused when typed).
+ */
+export const momentReadAsUtc = (moment: string) => `${moment} UTC (read as UTC, as every moment given to the bot is)`;
+
 /** A named snapshot the engine took right before a step of an incident's plan (resolve.ts): `<db>_bot_<incident>_<step>_<time>`. */
 const takenBeforeStep = /_bot_dbx_\d{8}_[0-9a-f]{4}_(.+)_\d{8}T\d{6}Z$/;
 
@@ -233,7 +239,7 @@ async function findNamedSnapshot(
   // Every named snapshot of the database, not only those among the newest 20: the operator picks one of them.
   const named = (await session.run(sql.allNamed, [folded])).rows.map(readRow);
   const shown = snapshotTimeLabels(named.map((r) => r[2]));
-  const list = named.map((r) => `'${r[1]}' (${shown(r[2])})`).join(', ');
+  const list = named.map((r) => `'${r[1]}' (${shown(r[2])} UTC)`).join(', ');
   const table = textTable(['snapshot_id', 'name', 'created_ts (UTC)', ownerColumn], named.map(([id, name, created, user]) => [id, name, shown(created), user]));
   const result = (status: string, summary: string, extra: Record<string, unknown>): StepResult => ({
     status,
@@ -428,7 +434,7 @@ async function readSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<ty
       };
     };
     const listed = `${rows.length} snapshot${rows.length === 1 ? '' : 's'} (${named.length} named), retention ${retention}`;
-    const namedList = (list: readonly (readonly [string, string | null, string, ...unknown[]])[], shown: (time: string) => string) => list.map((r) => `'${r[1]}' (${shown(r[2])})`).join(', ');
+    const namedList = (list: readonly (readonly [string, string | null, string, ...unknown[]])[], shown: (time: string) => string) => list.map((r) => `'${r[1]}' (${shown(r[2])} UTC)`).join(', ');
     // Held to the newest write with no moment to judge (the swap): a later write stops it whatever the history says.
     if (!step.at) {
       const later = await writtenAfterPlan(step, session);
@@ -438,7 +444,7 @@ async function readSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<ty
     // snapshot of this one reaches it, and UNDROP, not a restore, is the way back to it (runSnapshotHistory says how).
     const madeAt = retentionRow[2] === null || retentionRow[2] === undefined ? '' : exactSnapshotTime(retentionRow[2]);
     if (seen.otherDatabases && madeAt && parseUtcTimestamp(step.at) && step.at < madeAt) {
-      return done('recreated', `${step.at} is before the ${step.database} there now was made (${madeAt} UTC): no snapshot of it reaches that moment, only the ${step.database} dropped earlier held it`, snapshotTimeLabels(rows.map((r) => r[2])));
+      return done('recreated', `${momentReadAsUtc(step.at)} is before the ${step.database} there now was made (${madeAt} UTC): no snapshot of it reaches that moment, only the ${step.database} dropped earlier held it`, snapshotTimeLabels(rows.map((r) => r[2])));
     }
     if (rows.length === 0) {
       return done('no-snapshots', `no snapshot can restore ${step.database}: MotherDuck lists none (retention ${retention}), so its plan has no point-in-time restore`, snapshotTimeLabels([]));
@@ -448,7 +454,7 @@ async function readSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<ty
       const history = `snapshot retention is 0 days, so MotherDuck keeps no point-in-time history: each automatic snapshot goes as soon as a newer one replaces it, and the newest (${shown(newest)} UTC) is the database as it is now`;
       if (named.length === 0) return done('no-snapshots', `no snapshot can restore ${step.database}: its ${history}; it has no named snapshot either`, shown);
       const names = namedList(named, shown);
-      return done('named-only', `${step.at ? `${step.at} cannot be restored: ` : ''}${step.database}'s ${history}. No moment can be restored by time, only a named snapshot as a whole: ${names}`, shown, { named: names });
+      return done('named-only', `${step.at ? `${momentReadAsUtc(step.at)} cannot be restored: ` : ''}${step.database}'s ${history}. No moment can be restored by time, only a named snapshot as a whole: ${names}`, shown, { named: names });
     }
     if (!step.at) {
       const shown = snapshotTimeLabels([...rows.map((r) => r[2]), restorableFrom]);
@@ -474,7 +480,7 @@ async function readSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<ty
     if (restorableFrom && restorableFrom === newestWrite) {
       const allNamed = (await session.run(sql.allNamed, [folded])).rows.map(readRow);
       const onlyNow =
-        `${step.at} cannot be restored to any state but the database as it is now: the only automatic snapshot ${step.database} still keeps is of ` +
+        `${momentReadAsUtc(step.at)} cannot be restored to any state but the database as it is now: the only automatic snapshot ${step.database} still keeps is of ` +
         `${shown(restorableFrom)} UTC, its newest write (each older one is kept only ${retention} after a newer one replaced it, and has gone), ` +
         'so every moment SNAPSHOT_TIME can reach gives the state now. No state from before the damage can be reached by time, whatever `at`';
       if (allNamed.length === 0) return done('only-now-no-named', `${onlyNow}; ${step.database} has no named snapshot either`, shown);
@@ -486,7 +492,7 @@ async function readSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<ty
       // Within the retention yet before every snapshot kept: the database has none from then (it may not have existed).
       const withinRetention = now.getTime() - at.getTime() <= retentionSeconds * 1000;
       const why = withinRetention && restorableFrom ? `is before the oldest snapshot ${step.database} has (${shown(restorableFrom)} UTC), though within the retention (${retention})` : `is older than the retention (${retention})`;
-      const reach = `${step.at} ${why}: ${restorableFrom ? `the oldest moment still restorable is ${firstWholeSecondFrom(restorableFrom)} UTC` : 'no automatic snapshot is kept'}, so no path can reach it. `;
+      const reach = `${momentReadAsUtc(step.at)} ${why}: ${restorableFrom ? `the oldest moment still restorable is ${firstWholeSecondFrom(restorableFrom)} UTC` : 'no automatic snapshot is kept'}, so no path can reach it. `;
       // Any named snapshot, newer ones too (one taken after the moment but before the damage will do): without one, only a later moment is left.
       const anyNamed = named.length > 0 || (await session.run(sql.allNamed, [folded])).rows.length > 0;
       if (!anyNamed) return done('too-old-no-named', `${reach}${step.database} has no named snapshot to go back to instead`, shown);
@@ -495,8 +501,8 @@ async function readSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<ty
     const later = await writtenAfterPlan(step, session);
     if (later) return done('changed', later, shown, { snapshotAt: picked[2], namedOlder });
     const writes = await writesSince(session, step.database, step.at);
-    const undone = writes > 0 ? `; ${writesUndone(writes, step.at)}` : '';
-    return done('restorable', `${step.at} can be restored: SNAPSHOT_TIME picks the snapshot of ${shown(picked[2])} UTC${picked[1] ? ` ('${picked[1]}')` : ''}; ${listed}${undone}`, shown, {
+    const undone = writes > 0 ? `; ${writesUndone(writes, `${step.at} UTC`)}` : '';
+    return done('restorable', `${momentReadAsUtc(step.at)} can be restored: SNAPSHOT_TIME picks the snapshot of ${shown(picked[2])} UTC${picked[1] ? ` ('${picked[1]}')` : ''}; ${listed}${undone}`, shown, {
       snapshotAt: picked[2],
       namedOlder,
       writesSince: writes,
@@ -591,7 +597,7 @@ export const snapshotHistoryStepKind = defineStepKind({
     if (!written || written.count === 0) return undefined;
     const s = written.count === 1 && !written.atLeast ? '' : 's';
     const floor = written.atLeast ? ['at least ', ' (older ones are past the retention, no longer listed)'] : ['', ''];
-    const moment = step.at || `snapshot '${step.snapshot}'`;
+    const moment = step.at ? momentReadAsUtc(step.at) : `snapshot '${step.snapshot}'`;
     const writes = `${floor[0]}${written.count} write${s} (automatic snapshot${s}) made to ${step.database} since, good or bad${floor[1]}${ownWriteSaid(step.snapshot, written.count)}`;
     // Held to its count, the plan goes back itself (path B, a rollback); otherwise it only reads the moment (path A's
     // or path N's clone), and approving it undoes nothing: the plan that puts the moment in place does, and counts again.

@@ -10,6 +10,7 @@ import { rowsSaid } from '../../plural.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, targetChoice } from './context.js';
 import { defineStepKind, unsetAlike, type ResolvedCommon } from './define-step-kind.js';
+import { asOfSaid } from './as-of-said.js';
 import { changedSincePlanned, diagnosedCounts, diagnosisCountsProblems, leftBehindSaid, writtenSinceWarning, type WrittenSince } from './rows-written-since.js';
 import { isMissingTable } from './missing-table.js';
 import { firstNumber, withStepDatabase } from './step-database.js';
@@ -76,7 +77,7 @@ function floorOf(stepIds: readonly string[], values: TemplateContext): Pick<Tabl
       const counts = lookup(`diagnosis.${id}.countsAt`, values) as Record<string, number>;
       const asOf = String(lookup(`diagnosis.${id}.asOf`, values) ?? '');
       if (!counts || Object.keys(counts).length === 0) continue;
-      if (restored !== undefined && restored !== asOf) return { floorSkipped: `restored ${restored}, not ${asOf} as the diagnosis counted: the counts are not held to the diagnosis'` };
+      if (restored !== undefined && restored !== asOf) return { floorSkipped: `restored ${asOfSaid(restored)}, not ${asOfSaid(asOf)} as the diagnosis counted: the counts are not held to the diagnosis'` };
       return { floor: { counts, asOf } };
     } catch {
       // That step did not run (its onlyIf), or the diagnosis is not at hand: the next one, or no floor.
@@ -85,8 +86,8 @@ function floorOf(stepIds: readonly string[], values: TemplateContext): Pick<Tabl
   return {};
 }
 
-/** What the clone holds, in the operator's words: "2026-04-20 12:00:00" or "snapshot 'pre_rewrite'". */
-const cloneOf = (step: Pick<TableCountsStep, 'at' | 'snapshot'>) => (step.snapshot ? `snapshot '${step.snapshot}'` : step.at);
+/** What the clone holds, in the operator's words: "2026-04-20 12:00:00 UTC" or "snapshot 'pre_rewrite'". */
+const cloneOf = (step: Pick<TableCountsStep, 'at' | 'snapshot'>) => (step.snapshot ? `snapshot '${step.snapshot}'` : `${step.at} UTC`);
 
 async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof withStepDatabase>[0]): Promise<StepResult> {
   const then = cloneOf(step);
@@ -168,7 +169,7 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
     const short = floor ? step.tables.filter((t) => floor.counts[t] !== undefined && (counts[t] as number) < (floor.counts[t] as number)) : [];
     const shortSaid =
       short.length > 0
-        ? `. NOT as restored: ${short.map((t) => `${t} ${missing.has(t) ? 'is not there' : `has ${rowsSaid(counts[t] ?? 0)}`}, fewer than the ${floor?.counts[t]} it had ${floor?.asOf || 'at the moment the diagnosis counted'}`).join('; ')} (the bad state still there, a restore rolled back, or rows deleted since)`
+        ? `. NOT as restored: ${short.map((t) => `${t} ${missing.has(t) ? 'is not there' : `has ${rowsSaid(counts[t] ?? 0)}`}, fewer than the ${floor?.counts[t]} it had ${floor?.asOf ? asOfSaid(floor.asOf) : 'at the moment the diagnosis counted'}`).join('; ')} (the bad state still there, a restore rolled back, or rows deleted since)`
         : '';
     const same = step.flagUnchanged && countsAt !== undefined && step.tables.every((t) => change(t) === 0);
     // Written to after the plan was made: the approver did not see what the plan would leave behind.
@@ -180,7 +181,7 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
       summary: `${step.database}: ${described}${fewerSaid}${shortSaid}${leftBehind}${step.floorSkipped ? ` (${step.floorSkipped})` : ''}${notDropped}`,
       output: textTable(header, rows),
       durationMs: elapsedSince(started),
-      outputs: { counts, countsAt: countsAt ?? {}, asOf: countsAt ? asOf : '', scratch: step.scratch ?? '' },
+      outputs: { counts, countsAt: countsAt ?? {}, asOf: countsAt ? (step.snapshot ? asOf : `at ${step.at}`) : '', scratch: step.scratch ?? '' },
     };
   });
 }
@@ -250,7 +251,7 @@ export const tableCountsStepKind = defineStepKind({
       // First, so a message that shows only the start of a long step still says what it writes, and that it is undone.
       ...(step.cloneSql && step.dropSql ? [`-- writes only a scratch clone beside ${step.database}, dropped again at the end: ${step.dropSql}`] : []),
       ...step.countSql,
-      ...(step.floor ? [`-- each must have at least the rows the diagnosis counted ${step.floor.asOf}: ${step.tables.map((t) => `${t} ${step.floor?.counts[t] ?? '?'}`).join(', ')}`] : []),
+      ...(step.floor ? [`-- each must have at least the rows the diagnosis counted ${asOfSaid(step.floor.asOf)}: ${step.tables.map((t) => `${t} ${step.floor?.counts[t] ?? '?'}`).join(', ')}`] : []),
       ...(step.since ? [sinceLines(step, step.since)] : []),
       ...(step.cloneSql
         ? [...(step.clearSql ? [`${step.clearSql} -- a scratch clone an earlier diagnosis left`] : []), step.cloneSql, ...(step.countAtSql ?? []), `${step.dropSql} -- always, also when a count fails`]
