@@ -54,6 +54,11 @@ it('gives at= to the microsecond, so SNAPSHOT_TIME picks the released snapshot i
   expect(byTime).toBe('2026-04-21 09:00:00.304000');
   // Typed back as SNAPSHOT_TIME, it reaches that very snapshot.
   expect(md.select('databox', { kind: 'time', value: byTime as string }).id).toBe(gone?.id);
-  // Its name carries the bot's clock, its created_ts MotherDuck's: not said to be one moment.
-  expect(refused.summary).toContain(`taken 2026-04-21 09:00:00.304000 UTC by MotherDuck's clock (the time in its name is the bot's, when its plan ran)`);
+  // Its name carries the bot's clock when the plan was made (it is in the plan's SQL, which the approval covers), its
+  // created_ts MotherDuck's when the step ran: not said to be one moment, nor the name's to be when the plan ran.
+  expect(name).toMatch(/_20260421T090000Z$/);
+  expect(refused.summary).toContain(
+    `taken 2026-04-21 09:00:00.304000 UTC by MotherDuck's clock, when the step it was taken before ran (the time in its name is when its plan was made, by the bot's clock)`,
+  );
+  expect(refused.summary).not.toContain('when its plan ran');
 });

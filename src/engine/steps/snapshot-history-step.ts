@@ -200,9 +200,12 @@ function ownerSaid(database: string, user: string): string {
   return user ? `; ${database}'s owner: ${user}, MotherDuck's user_name, not necessarily who took it` : '';
 }
 
-/** Of a snapshot the bot named: its created_ts is MotherDuck's clock, the time in its name the bot's, so they may differ. */
+/**
+ * Of a snapshot the bot named: its created_ts is MotherDuck's clock when the step ran, the time in its name the bot's
+ * when the plan was made (the name is in the plan's SQL, which the approval covers), so they may differ by much.
+ */
 function clockNote(name: string): string {
-  return takenBeforeStep.test(name) ? ` by MotherDuck's clock (the time in its name is the bot's, when its plan ran)` : '';
+  return takenBeforeStep.test(name) ? ` by MotherDuck's clock, when the step it was taken before ran (the time in its name is when its plan was made, by the bot's clock)` : '';
 }
 
 /**
