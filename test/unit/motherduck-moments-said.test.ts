@@ -84,3 +84,25 @@ describe('moments said back in scenario 3', () => {
   });
 });
 
+describe('the oldest moment that can be restored', () => {
+  it('is one moment in the summary and the retention note, which says why the snapshot behind it is a fraction earlier', async () => {
+    const { md, ctx } = await standIn();
+    await md.createDatabase('young', 'CREATE TABLE t AS SELECT range AS id FROM range(10)', new Date('2026-04-20T05:12:05.400Z'));
+    await md.write('young', 'DELETE FROM t WHERE id < 5', at('2026-04-20 15:00:00'));
+    const listed = await run(resolve({ id: 'history', kind: 'snapshot-history', title: 'h', database: 'young', at: '' }), ctx);
+    expect(listed.summary).toContain('; restorable from 2026-04-20 05:12:06 UTC on');
+    expect(listed.output).toContain(
+      'moments from 2026-04-20 05:12:06 UTC on can be restored (the oldest automatic snapshot kept was made at 2026-04-20 05:12:05.400000 UTC, so a moment typed to the second reaches it from the next whole second on; each automatic snapshot is kept 7 days after a newer one replaces it)',
+    );
+    // Every moment the two give as the oldest restorable one is the same.
+    const oldest = [...`${listed.summary}\n${listed.output}`.matchAll(/(?:restorable from|moments from) (\S+ \S+) UTC on/g)].map((m) => m[1]);
+    expect(new Set(oldest)).toEqual(new Set(['2026-04-20 05:12:06']));
+  });
+
+  it('is said once, as it is, when the oldest snapshot was made on a whole second', async () => {
+    const { ctx } = await standIn();
+    const listed = await run(resolve({ id: 'history', kind: 'snapshot-history', title: 'h', database: 'databox', at: '' }), ctx);
+    expect(listed.summary).toContain('; restorable from 2026-04-19 08:00:00 UTC on');
+    expect(listed.output).toContain('retention: 7 days: moments from 2026-04-19 08:00:00 UTC on can be restored (each automatic snapshot is kept 7 days after a newer one replaces it)');
+  });
+});

@@ -187,6 +187,17 @@ export function writesUndone(count: number, since: string, atLeast = false): str
  */
 export const momentReadAsUtc = (moment: string) => `${moment} UTC (read as UTC, as every moment given to the bot is)`;
 
+/**
+ * The oldest moment that can be restored, as the summary gives it ("restorable from … on"): the oldest automatic
+ * snapshot kept, to the whole second at or after it, and why when that snapshot was made a fraction into the second
+ * before (a moment typed to that second is before it). Ends inside an open parenthesis, for the retention to follow.
+ */
+function oldestSaid(restorableFrom: string): string {
+  const typed = firstWholeSecondFrom(restorableFrom);
+  if (typed === restorableFrom) return `moments from ${typed} UTC on can be restored (`;
+  return `moments from ${typed} UTC on can be restored (the oldest automatic snapshot kept was made at ${restorableFrom} UTC, so a moment typed to the second reaches it from the next whole second on; `;
+}
+
 /** A named snapshot the engine took right before a step of an incident's plan (resolve.ts): `<db>_bot_<incident>_<step>_<time>`. */
 const takenBeforeStep = /_bot_dbx_\d{8}_[0-9a-f]{4}_(.+)_\d{8}T\d{6}Z$/;
 
@@ -417,7 +428,7 @@ async function readSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<ty
       const kept = noHistory
         ? `no point-in-time history is kept (each automatic snapshot goes as soon as a newer one replaces it${newest ? `; the newest, of ${shown(newest)} UTC, is the database as it is now` : ''})`
         : restorableFrom
-          ? `automatic snapshots from ${shown(restorableFrom)} UTC on can be restored (each is kept ${retention} after a newer one replaces it)`
+          ? `${oldestSaid(restorableFrom)}each automatic snapshot is kept ${retention} after a newer one replaces it)`
           : 'no automatic snapshot is kept';
       const notes = `\nretention: ${retention}: ${kept}; named snapshots are kept until unnamed`;
       // Too many to show whole, the run's message keeps the two newest, the oldest, the named ones and those either side
