@@ -1,7 +1,7 @@
 // Block Kit messages for every moment of an incident: root message, plans, steps, verdicts and offers.
 import path from 'node:path';
 import { asSentence, expiredWhatNow } from '../incidents/outdated-what-now.js';
-import { cleanupEnded, endedWords, runLabel } from '../incidents/run-label.js';
+import { cleanupEnded, endedWords, outcomeUnknown, runLabel } from '../incidents/run-label.js';
 import type { UndoneByOther } from '../incidents/recoveries-undone.js';
 import { rolledBackStatus, undoneStatus } from './undone-status.js';
 import { leftOutLine } from '../incidents/left-out.js';
@@ -316,7 +316,7 @@ export function planMessage(run: Run, root: string, allowSelfApproval: boolean, 
 export const accepted = (step: ResolvedStep | undefined, status: string) => stepOutcome(step, status) === 'accepted';
 
 export const statusIcon = (status: string) =>
-  ({ ok: ':white_check_mark:', skipped: ':white_circle:', failed: ':x:', timeout: ':alarm_clock:', interrupted: ':octagonal_sign:', 'not-started': ':white_small_square:' })[status] ?? ':large_orange_diamond:';
+  ({ ok: ':white_check_mark:', skipped: ':white_circle:', failed: ':x:', unknown: ':grey_question:', timeout: ':alarm_clock:', interrupted: ':octagonal_sign:', 'not-started': ':white_small_square:' })[status] ?? ':large_orange_diamond:';
 
 /** A verdict's evidence: each check the diagnosis ran, its outcome, title and summary, one a line. */
 function evidenceLines(run: Run, escape: (text: string) => string): string[] {
@@ -451,7 +451,9 @@ export function runOutcome(run: Run): string {
   const elapsed = runElapsed(run, run.finishedAt);
   // A diagnosis that ran to its end has not "passed": its checks that did not are the evidence the verdict reads.
   if (ok && run.kind === 'diagnosis') return `:mag: *Diagnosis finished*${elapsed}: ${detail}; the verdict says what it means`;
-  return `${ok ? ':white_check_mark:' : ':x:'} *${runLabel(run)} ${ok ? 'passed' : endedWords(run)}*${elapsed}: ${detail}`;
+  // A run whose outcome nobody can tell is not drawn as one that failed: whoever reads it looks before assuming either.
+  const icon = ok ? ':white_check_mark:' : outcomeUnknown(run) ? ':grey_question:' : ':x:';
+  return `${icon} *${runLabel(run)} ${ok ? 'passed' : endedWords(run)}*${elapsed}: ${detail}`;
 }
 
 /**

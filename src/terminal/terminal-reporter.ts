@@ -1,7 +1,7 @@
 // Shows an incident in the terminal: plans, each step's command and outcome, a progress line on long steps, verdicts and offers.
 import { olderVerdictWords } from '../incidents/older-diagnosis-plan.js';
 import { formatBytes } from '../disk/volume-usage.js';
-import { endedWords, runLabel } from '../incidents/run-label.js';
+import { endedWords, outcomeUnknown, runLabel } from '../incidents/run-label.js';
 import { describeStep } from '../engine/describe.js';
 import { previewValueSaid } from '../engine/previews.js';
 import { shortHash } from '../engine/resolve.js';
@@ -240,7 +240,9 @@ export class TerminalReporter implements IncidentReporter {
     const failed = firstFailure(run.steps, run.results);
     const stoppedAt = failed && `${failedAtWords(run.steps, run.results, failed.stepId)} "${run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId}": ${failed.summary}`;
     const detail = ok ? passedCount(run.steps, run.results) : [stoppedAt, run.endReason && renderSaid(run.endReason)].filter(Boolean).join(' — ') || run.status;
-    this.line((ok ? style.green : style.red)(style.bold(`${ok ? '✔' : '✘'} ${runLabel(run)} ${ok ? 'passed' : endedWords(run)}${elapsed}: ${detail}`)));
+    // As in Slack: a run whose outcome nobody can tell is drawn apart from one that failed.
+    const unknown = !ok && outcomeUnknown(run);
+    this.line((ok ? style.green : unknown ? style.yellow : style.red)(style.bold(`${ok ? '✔' : unknown ? '?' : '✘'} ${runLabel(run)} ${ok ? 'passed' : endedWords(run)}${elapsed}: ${detail}`)));
     // A diagnosis' checks that did not pass are its evidence, not failures to list.
     const others = ok || run.kind === 'diagnosis' ? [] : otherFailures(run.steps, run.results);
     if (others.length > 0) this.line(`  Also failed:\n${others.map((r) => `  • ${run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId}: ${r.summary}`).join('\n')}`);
