@@ -304,6 +304,8 @@ describe('other variables', () => {
     ['DATABOX_BACKEND', 'postgres'],
     ['DATABOX_MOTHERDUCK_DATABASE', 'data box'],
     ['DATABOX_MOTHERDUCK_DATABASE', "x';DROP DATABASE y"],
+    // A share is never named: only a plain name, so md:_share/… is refused (README, scenario 3).
+    ['DATABOX_MOTHERDUCK_DATABASE', 'md:_share/databox/3f2a9c1e-5b7d-4e6f-8a9b-0c1d2e3f4a5b'],
     ['DATABOX_MOTHERDUCK_CONNECT_TIMEOUT', 'forever'],
     ['DATABOX_DUCKDB_MEMORY_LIMIT', 'lots'],
     ['DATABOX_DUCKDB_MEMORY_LIMIT', "256MB'; SET x=1"],
