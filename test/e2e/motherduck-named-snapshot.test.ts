@@ -58,7 +58,7 @@ describe('a moment past the retention, recovered from a named snapshot', () => {
     await harness.command(`diagnose motherduck at="${tenDaysAgo}"`, operator);
     await harness.settle();
     const verdict = readable(verdictOf('No snapshot reaches the moment')?.blocks);
-    expect(verdict).toContain(`${tenDaysAgo} is older than the retention (7 days)`);
+    expect(verdict).toContain(`${tenDaysAgo} UTC (read as UTC, as every moment given to the bot is) is older than the retention (7 days)`);
     expect(verdict).toContain('diagnose again with it to compare the marts now and in it, and to be offered path N: `/databox diagnose motherduck snapshot="<its name>"`');
     expect(verdict).not.toContain('by hand');
     expect(slack.buttons(/^choose_path_/)).toEqual([]);

@@ -265,12 +265,12 @@ describe('`at` at recovery time', () => {
     await recover(`path=b at="${at}"`);
     expect(lastResponse()).toMatch(
       new RegExp(
-        `refused, nothing was run: the check "The moment is in the past and within the retention in force \\(read again now\\), and nothing was written to the database after this plan was made" did not pass: ${at} is older than the retention ` +
+        `refused, nothing was run: the check "The moment is in the past and within the retention in force \\(read again now\\), and nothing was written to the database after this plan was made" did not pass: ${at} UTC \\(read as UTC, as every moment given to the bot is\\) is older than the retention ` +
           `\\(7 days\\): the oldest moment still restorable is ${threeDaysAgo} UTC, so no path can reach it\\. Named snapshots from before it: 'before_migration' \\(`,
       ),
     );
     await recover(`path=a at="${at}"`);
-    expect(lastResponse()).toContain(`${at} is older than the retention (7 days): the oldest moment still restorable is ${threeDaysAgo} UTC`);
+    expect(lastResponse()).toContain(`${at} UTC (read as UTC, as every moment given to the bot is) is older than the retention (7 days): the oldest moment still restorable is ${threeDaysAgo} UTC`);
     expect(slack.buttons('approve_plan'), 'no plan was proposed').toHaveLength(plans);
     expect(changes()).toEqual([]);
   });
