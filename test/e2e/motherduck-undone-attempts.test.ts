@@ -92,7 +92,7 @@ describe("a plan going back past another incident's swaps", () => {
     expect(second).not.toBe(first);
     await say(`recover motherduck path=b at="${before}" incident=${second}`);
     const both = undoneWarning();
-    expect(both).toContain(`Going back to ${before} also undoes another incident's recoveries, approved and run on databox since: `);
+    expect(both).toContain(`Going back to ${before} UTC also undoes another incident's recoveries, approved and run on databox since: `);
     expect(both).toMatch(new RegExp(`plan ${failedSwap} \\(Path S: [^)]*\\)\\) of incident ${first}, which failed at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC and may have changed databox before it stopped; `));
     // The swap that changed nothing is not among them.
     expect(both).not.toContain(`${refusedSwap} `);
@@ -113,7 +113,7 @@ describe("a plan going back past another incident's swaps", () => {
     const one = undoneWarning();
     expect(one).toMatch(
       new RegExp(
-        `^Going back to ${before} also undoes another incident's recovery, approved and run on databox since: plan ${failedSwap} \\(Path S: [^)]*\\)\\) of incident ${first}, which failed at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC and may have changed databox before it stopped\\. ` +
+        `^Going back to ${before} UTC also undoes another incident's recovery, approved and run on databox since: plan ${failedSwap} \\(Path S: [^)]*\\)\\) of incident ${first}, which failed at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC and may have changed databox before it stopped\\. ` +
           `What it may have changed goes with the writes counted: read it before approving\\.$`,
       ),
     );
