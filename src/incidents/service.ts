@@ -56,6 +56,7 @@ import { holdsLapsed, holdsUntilOf, knownEmptyOf, requiredOn, type HoldsUntil, t
 import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
 import { previewDrift } from './preview-drift.js';
 import { todayInWindow } from './today-in-window.js';
+import { windowToday } from '../runbook/parameter-today.js';
 import { failedRollbackAdvice, type AroundFailedRollback } from './failed-rollback-advice.js';
 import { databaseFileNow } from './database-file-now.js';
 import { movedAwayNote } from './moved-away.js';
@@ -1137,8 +1138,9 @@ export class IncidentService {
     if (replaced) throw new UserError(replaced);
     // The same plan already waiting (a double click, a form submitted twice, a retried request): that one, not a second.
     // A plan that continues another (the swap of path A's clone) carries that one's warning: it puts in place what that one made.
-    const today = this.clock().toISOString().slice(0, 10);
-    const drift = continues ? undefined : previewDrift(rb, recovery, rawParameters(params), previews, values, today);
+    // Today where the window's days are the source's (its time_zone), so a New York day still under way at 02:00 UTC is today.
+    const today = windowToday(rb, recovery, rawParameters(params), this.clock());
+    const drift = continues ? undefined : previewDrift(rb, recovery, rawParameters(params), previews, values, today.day);
     const loading = continues ? undefined : todayInWindow(rb, recovery, rawParameters(params), today);
     const nothingThere = continues ? undefined : previewsNoneSaid(recovery, previews, values, { incident: this.incident(incident.id), windows: rb.windows, params: rawParameters(params) });
     const decided = continues

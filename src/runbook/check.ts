@@ -14,6 +14,7 @@ import type { Condition, Parameter, Preview, RecoveryPath, Runbook, Step } from 
 import { isLiteralKind, placeholderUses, spacedAlike, withoutPlaceholders } from './template.js';
 import { literalKinds } from '../database/sql-literal.js';
 import { timeZoneSettingProblems } from './time-zone-settings.js';
+import { todayInProblem } from './parameter-today.js';
 import { backfilledJobs } from './stack-jobs.js';
 import { holdsUntilAtProblem } from './holds-until-time.js';
 
@@ -96,6 +97,8 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     const declared = rb.parameters[name] as Parameter;
     const endedIn = declared.type === 'date' && declared.endedDaysIn ? endedDaysInProblem(declared.endedDaysIn, declared.endedDaysOnly, diagnosisSteps) : undefined;
     if (endedIn) add(['parameters', name, 'endedDaysIn'], endedIn);
+    const todayIn = declared.type === 'date' && declared.todayIn ? todayInProblem(rb, declared.todayIn) : undefined;
+    if (todayIn) add(['parameters', name, 'todayIn'], todayIn);
   }
 
   const checkParameterList = (names: readonly string[], at: At) =>

@@ -15,6 +15,7 @@ import type { Parameter, Runbook } from './schema.js';
 import { isPlainIdentifier, type EnumValue } from './template.js';
 import { dayBefore } from '../engine/steps/iso-days.js';
 import { lastDayEndedEverywhere, zonedDay } from '../dagster/zoned-days.js';
+import { parameterToday, utcToday, type ParameterToday } from './parameter-today.js';
 
 export type ParameterValues = Record<string, string | number | EnumValue>;
 
@@ -27,6 +28,8 @@ export interface ParameterContext {
   databasePath?: string;
   /** The step outputs of the incident's diagnosis, by step id: where a date parameter's endedDaysIn reads its timezones. */
   diagnosis?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Today for the date parameter being read (its source's, where its todayIn names a zone); UTC's without. */
+  today?: ParameterToday;
 }
 
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -101,9 +104,8 @@ function validateOne(name: string, p: Parameter, given: string, ctx: ParameterCo
   switch (p.type) {
     case 'date':
       if (!isCalendarDate(raw)) throw new UserError(`${name}=${raw} is not a date${noSuchDay(raw)}: use YYYY-MM-DD, e.g. ${name}=2026-04-18`);
-      if (p.notFuture && raw > ctx.now.toISOString().slice(0, 10)) {
-        throw new UserError(`${name}=${raw} is in the future (today is ${ctx.now.toISOString().slice(0, 10)} UTC)`);
-      }
+      const today = ctx.today ?? utcToday(ctx.now);
+      if (p.notFuture && raw > today.day) throw new UserError(`${name}=${raw} is in the future (today is ${today.day} ${today.where})`);
       if (p.endedDaysOnly) {
         const last = lastDayEndedEverywhere(endedDaysZones(p.endedDaysIn, ctx.diagnosis), ctx.now);
         if (raw > last.day && last.timeZone === 'UTC') {
@@ -420,7 +422,7 @@ export async function validateParameters(
       continue;
     }
     try {
-      values[name] = await validateOne(name, declared, text, ctx);
+      values[name] = await validateOne(name, declared, text, { ...ctx, today: parameterToday(rb, declared, raw, ctx.now) });
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       problems.push(withHiddenCharacters(name, text, error.message));

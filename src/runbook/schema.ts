@@ -42,6 +42,12 @@ export const parameter = z.discriminatedUnion('type', [
      * any of them is refused, naming the last day over in all. Without one, UTC alone.
      */
     endedDaysIn: z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_]+$/, 'name a diagnosis step and one of its outputs: <step>.<output>').optional(),
+    /**
+     * Where today is for this date (notFuture, and a plan's "takes in today" warning): an enum parameter's attribute
+     * naming an IANA zone (source.time_zone), so a source working in New York's days has New York's today; without it,
+     * or a value without that attribute, UTC's.
+     */
+    todayIn: z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z0-9_]+$/i, 'name an enum parameter and its attribute holding the zone: <parameter>.<attribute>').optional(),
     default: z.string().optional(),
   }),
   /** UTC "YYYY-MM-DD HH:MM:SS"; notFuture refuses a moment after now (no snapshot can be from then). */

@@ -408,6 +408,9 @@ describe('day counts', () => {
   it('scans the last complete days when no window is given', () => {
     expect(scanWindow({ from: '', to: '', scanDays: 30 }, new Date('2026-04-25T08:00:00Z'))).toEqual({ from: '2026-03-26', to: '2026-04-24', proposed: true });
     expect(scanWindow({ from: '2026-04-01', to: '2026-04-03', scanDays: 30 }, new Date('2026-04-25T08:00:00Z'))).toEqual({ from: '2026-04-01', to: '2026-04-03', proposed: false });
+    // 02:00 UTC is 22:00 the day before in New York: a source there has 2026-04-24 under way, its last complete day 2026-04-23.
+    expect(scanWindow({ from: '', to: '', scanDays: 30, timeZone: 'America/New_York' }, new Date('2026-04-25T02:00:00Z'))).toEqual({ from: '2026-03-25', to: '2026-04-23', proposed: true });
+    expect(scanWindow({ from: '', to: '', scanDays: 30, timeZone: 'UTC' }, new Date('2026-04-25T02:00:00Z'))).toEqual({ from: '2026-03-26', to: '2026-04-24', proposed: true });
   });
 
   it('finds the planted days and proposes the window that covers them', async () => {

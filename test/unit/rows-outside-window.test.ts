@@ -84,6 +84,17 @@ describe('rows-outside-window', () => {
     expect(older.status).toBe('rows-added');
   });
 
+  it("takes yesterday as the source's own, in its timeZone: at 02:00 UTC a New York source's yesterday is the UTC day before", async () => {
+    const ctx = { ...(await database({ '2026-04-23': 5 })), clock: () => new Date('2026-04-25T02:00:00Z') };
+    const counted = step('2026-04-22', '2026-04-22', { '2026-04-21': 0, '2026-04-23': 0 });
+    // 22:00 on 2026-04-24 in New York: 2026-04-23 is its yesterday, whose load may still land.
+    const zoned = await runRowsOutsideWindowStep({ ...counted, timeZone: 'America/New_York' }, ctx);
+    expect(zoned.status).toBe('ok');
+    expect(zoned.summary).toContain('2026-04-23 (the day after it; still loading, so a load may have written them): 5 rows added');
+    // In UTC, 2026-04-23 is the day before yesterday: over, and rows added there fail it.
+    expect((await runRowsOutsideWindowStep(counted, ctx)).status).toBe('rows-added');
+  });
+
   it('compares nothing when no recovery plan of this window counted the days', async () => {
     const ctx = await database({ '2026-04-17': 100 });
     const result = await runRowsOutsideWindowStep(step('2026-04-18', '2026-04-20'), ctx);

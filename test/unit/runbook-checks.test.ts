@@ -963,6 +963,13 @@ describe('a mistake planted in schedule.yml is refused at load', () => {
     expect(refusal('schedule.yml', doc)).toEqual([expect.stringMatching(/^at parameters\.to\.endedDaysIn: step "dagster" \(dagster-health\) has no output "timezones" \(did you mean "timeZones"\?\)/)]);
   });
 
+  it("a date's todayIn naming no enum parameter (today would silently be UTC's, not the source's)", () => {
+    const doc = bundled('backfill.yml');
+    expect(doc.parameters.to.todayIn).toBe('source.time_zone');
+    doc.parameters.to.todayIn = 'sorce.time_zone';
+    expect(refusal('backfill.yml', doc)).toEqual([`at parameters.to.todayIn: todayIn reads the zone from an enum parameter's values, but "sorce" is no parameter of this runbook`]);
+  });
+
   it("a note on a step left out naming a diagnosis' output it does not have (the note would never be said)", () => {
     const doc = bundled('schedule.yml');
     const note = doc.recovery[0].steps[1].leftOutNote as string;

@@ -18,7 +18,7 @@ import { badBeforeSaid, badBeforeWindow } from './bad-before-window.js';
 import { diagnoseTakingIn } from './diagnose-again.js';
 import { withStepDatabase } from './step-database.js';
 import { settingOf } from './undated-column.js';
-import { resolvedTimeZone, sourceDaySql, timeZoneSetting } from './source-day-sql.js';
+import { resolvedTimeZone, sourceDaySql, sourceToday, timeZoneSetting } from './source-day-sql.js';
 import { weekdaysSaid } from './weekdays-said.js';
 import { loadsOfDays, loadsSaid } from './dlt-loads.js';
 import { median } from './median.js';
@@ -219,10 +219,10 @@ function quietSaid(days: readonly DayCount[], baselineDays: number): string {
   return `no rows on ${listed} (${weekdaysSaid(days.map((d) => d.day))}), as on every one of those weekdays in the ${baselineDays} days before: as usual for this source, not bad days`;
 }
 
-/** The window to scan: the one given, or the last `scanDays` complete days before today. */
-export function scanWindow(step: Pick<DayCountsStep, 'from' | 'to' | 'scanDays'>, today: Date): { from: string; to: string; proposed: boolean } {
+/** The window to scan: the one given, or the last `scanDays` complete days before today (the source's, in its timeZone). */
+export function scanWindow(step: Pick<DayCountsStep, 'from' | 'to' | 'scanDays' | 'timeZone'>, now: Date): { from: string; to: string; proposed: boolean } {
   if (step.from && step.to) return { from: step.from, to: step.to, proposed: false };
-  const yesterday = dayMsOf(today.toISOString().slice(0, 10)) - dayMs;
+  const yesterday = dayMsOf(sourceToday(now, step.timeZone)) - dayMs;
   return { from: isoDay(yesterday - (step.scanDays - 1) * dayMs), to: isoDay(yesterday), proposed: true };
 }
 
@@ -294,7 +294,8 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const baselineFrom = isoDay(dayMsOf(from) - step.baselineDays * dayMs);
   // As many days again before the baseline: a level that changed before the window is told by them (below).
   const olderFrom = isoDay(dayMsOf(baselineFrom) - step.baselineDays * dayMs);
-  const today = ctx.clock().toISOString().slice(0, 10);
+  // The source's today, still loading and never judged: in its time zone, where its day may still be under way in UTC's next.
+  const today = sourceToday(ctx.clock(), step.timeZone);
   // As many days after the window as before it, up to yesterday: rows removed just after it are left by its recovery too.
   const readTo = maxDay(to, minDay(isoDay(dayMsOf(to) + step.baselineDays * dayMs), isoDay(dayMsOf(today) - dayMs)));
   let counted = new Map<string, number>();
@@ -727,7 +728,7 @@ export const dayCountsStepKind = defineStepKind({
     const window = step.from && step.to ? `${step.from} … ${step.to}` : `the last ${step.scanDays} complete days`;
     const repeated = repeatedKeysSql(step);
     const repeatedBound = `\n${repeated}\n-- bound: $1, $2 = the window's days from the table's first row to yesterday; $3 = 1 (every key) up to ${step.exactRepeatsUpTo.toLocaleString('en')} rows a day, else one key in $3, its count multiplied by $3`;
-    return `${dayCountsSql(step)}\n-- bound: $1 = ${step.baselineDays * 2} days before the window's first day (its baseline of ${step.baselineDays} days, and as many before those), $2 = ${step.baselineDays} days after its last day (yesterday at the latest); window: ${window}\n${daySpanSql(step)}\n-- bound: $1 = today (UTC)${repeated ? repeatedBound : ''}`;
+    return `${dayCountsSql(step)}\n-- bound: $1 = ${step.baselineDays * 2} days before the window's first day (its baseline of ${step.baselineDays} days, and as many before those), $2 = ${step.baselineDays} days after its last day (yesterday at the latest); window: ${window}\n${daySpanSql(step)}\n-- bound: $1 = today (${step.timeZone || 'UTC'})${repeated ? repeatedBound : ''}`;
   },
   run: runDayCountsStep,
 });

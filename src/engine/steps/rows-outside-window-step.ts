@@ -14,7 +14,7 @@ import { reloadRowsOutside, reloadRowsSaid, type ReloadRowsOn } from './reload-r
 import { withStepDatabase } from './step-database.js';
 import { rowsSaid } from '../../plural.js';
 
-import { resolvedTimeZone, sourceDaySql, timeZoneSetting } from './source-day-sql.js';
+import { resolvedTimeZone, sourceDaySql, sourceToday, timeZoneSetting } from './source-day-sql.js';
 const schema = z.strictObject({
   ...stepCommon,
   target: targetChoice,
@@ -100,10 +100,10 @@ export async function runRowsOutsideWindowStep(step: RowsOutsideWindowStep, ctx:
   const before = step.before;
   const changes = days.map((day) => ({ day, then: before[day] ?? 0, now: now[day] ?? 0 })).filter((c) => c.now !== c.then);
   if (changes.length === 0 && byReload.length === 0) return result('ok', `no rows added or gone outside the window: ${table} has ${nowSaid}, as when the recovery's plan counted them`);
-  // Yesterday's and today's rows may still be arriving (a daily load of yesterday lands in the morning, perhaps while
-  // the recovery ran): rows added there may be a load's, said but not held against the recovery, unless the reload's
-  // own load wrote them.
-  const yesterday = dayBefore(ctx.clock().toISOString().slice(0, 10));
+  // Yesterday's and today's rows (the source's own days, in its timeZone) may still be arriving (a daily load of
+  // yesterday lands in the morning, perhaps while the recovery ran): rows added there may be a load's, said but not held
+  // against the recovery, unless the reload's own load wrote them.
+  const yesterday = dayBefore(sourceToday(ctx.clock(), step.timeZone));
   const loading = (day: string) => day >= yesterday;
   const said = (c: (typeof changes)[number]) =>
     `${c.day} (${sides[c.day]}${loading(c.day) ? '; still loading, so a load may have written them' : ''}): ${c.now > c.then ? `${rowsSaid(c.now - c.then)} added` : `${rowsSaid(c.then - c.now)} gone`} (${c.then} when the plan was made, ${c.now} now)`;

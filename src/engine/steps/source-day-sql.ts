@@ -1,6 +1,7 @@
 // How a step's SQL picks a row's day: source_day of its date column, in the source's time zone where it names one.
 import { z } from 'zod';
 import { timeZoneLiteral } from '../../database/sql-literal.js';
+import { zonedDay } from '../../dagster/zoned-days.js';
 
 /**
  * A step's `timeZone`: the IANA zone the source works in ("{{source.time_zone?}}"), whose local day a TIMESTAMPTZ
@@ -23,4 +24,9 @@ export function resolvedTimeZone(template: string | undefined, render: (template
   const rendered = render(template);
   if (rendered !== '') timeZoneLiteral(rendered);
   return rendered;
+}
+
+/** The source's today (YYYY-MM-DD) at `now`: in its time zone where the step names one, so its day under way is today; else UTC's. */
+export function sourceToday(now: Date, timeZone = ''): string {
+  return zonedDay(now.getTime(), timeZone === '' ? 'UTC' : timeZone);
 }
