@@ -680,7 +680,16 @@ function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: Dagster
     return verdict({ id, title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, lastSuccess, dueTick, neverTicked: neverOnButNeeded.map((s) => s.name), windowNotes: [...sharedDayNotes(buildingDays, now, window), ...catchUpNotes(buildingDays, now, window)] });
   }
   const stopped = schedules.filter((s) => s.status === 'STOPPED');
-  if (!noScheduler && stopped.length > 0) {
+  // The daemon's state unread (its liveness check's output not understood, the webserver's daemon health unusable):
+  // starting the schedules alone (path B) would leave a stopped daemon stopped, so they are not called paused.
+  const daemonUnread = evidence.daemons === undefined && evidence.daemonLive === undefined;
+  if (daemonUnread && stopped.length > 0) {
+    const one = stopped.length === 1;
+    reasons.push(
+      `${one ? 'schedule' : 'schedules'} ${firstFew(stopped.map((s) => s.name), shownNames).join(', ')} ${one ? 'is' : 'are'} STOPPED, but with the daemon's state unknown ${one ? 'it is' : 'they are'} not called paused: starting schedules alone would leave a stopped daemon stopped`,
+    );
+  }
+  if (!noScheduler && !daemonUnread && stopped.length > 0) {
     // One never ticked with no daily schedule running was said above, as the likely cause.
     for (const s of stopped.filter((s) => !neverOnButNeeded.includes(s))) {
       // A copy of the same name running in another code location is said too: the two look alike in the table.

@@ -94,6 +94,26 @@ describe('CLI fallback through a stand-in uv', () => {
     expect(describeDagsterEvidence(evidence)).toContain('Could not parse the output of `uv run dagster schedule list`; it said:\n┏━━');
   });
 
+  it('calls STOPPED schedules not paused when the daemon state could not be read: not conclusive, never path B alone', async () => {
+    // "Daemon(s) not running" with exit 0 is no answer Dagster gives (it exits 1): not believed either way.
+    checkout.behave({
+      'uv run dagster-daemon liveness-check': fixture('liveness-not-running'),
+      'uv run dagster schedule list': fixture('schedule-list-stopped'),
+      'uv run dagster instance info': fixture('instance-info'),
+    });
+    const evidence = await probeDagster({ runCommand, cwd: checkout.root, now: recordedAt });
+    expect(evidence.daemonLive).toBeUndefined();
+    const verdict = assessDagster(evidence, { heartbeatMaxAgeSeconds: 180, switchedOffAfterSeconds: 31 * 86_400 }, recordedAt);
+    expect(verdict.id).toBe('inconclusive');
+    expect(verdict.reasons).toEqual(
+      expect.arrayContaining([
+        "schedule all_pipelines_daily is STOPPED, but with the daemon's state unknown it is not called paused: starting schedules alone would leave a stopped daemon stopped",
+        'the daemons could not be read',
+        'could not parse the output of uv run dagster-daemon liveness-check',
+      ]),
+    );
+  });
+
   it('finds paused schedules from the CLI, and an ephemeral instance as a problem', async () => {
     checkout.behave({
       'uv run dagster-daemon liveness-check': fixture('liveness-live'),
