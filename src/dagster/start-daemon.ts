@@ -138,6 +138,11 @@ async function heartbeatsBefore(request: DaemonStartRequest): Promise<Map<string
   }
 }
 
+/** Where an exited daemon's output is: "below" only when there is some, as an empty log shows nothing below. */
+function outputWhere(output: string, logFile: string): string {
+  return output.trim() === '' ? ` and printed nothing (its log, empty, is ${logFile})` : `; its output is below and in ${logFile}`;
+}
+
 export async function startDaemon(request: DaemonStartRequest): Promise<DaemonStartResult> {
   const before = await heartbeatsBefore(request);
   const startedAt = request.clock();
@@ -145,14 +150,15 @@ export async function startDaemon(request: DaemonStartRequest): Promise<DaemonSt
   const startedAtIso = startedAt.toISOString();
   if (!started.alive) {
     const how = started.spawnError ?? `exited at once with code ${started.exitCode ?? 'unknown'}`;
-    return { status: 'exited', pid: started.pid, startedAt: startedAtIso, summary: `${request.argv.join(' ')} ${how}; its output is below and in ${request.logFile}`, output: started.output };
+    return { status: 'exited', pid: started.pid, startedAt: startedAtIso, summary: `${request.argv.join(' ')} ${how}${outputWhere(started.output, request.logFile)}`, output: started.output };
   }
   const pid = started.pid as number;
   const deadline = Date.now() + request.heartbeatWaitMs;
   let last = '';
   for (;;) {
     if (!processAlive(pid)) {
-      return { status: 'exited', pid, startedAt: startedAtIso, summary: `PID ${pid} exited before it heartbeated; its output is below and in ${request.logFile}`, output: fs.readFileSync(request.logFile, 'utf8').slice(0, 64 * 1024) };
+      const output = fs.readFileSync(request.logFile, 'utf8').slice(0, 64 * 1024);
+      return { status: 'exited', pid, startedAt: startedAtIso, summary: `PID ${pid} exited before it heartbeated${outputWhere(output, request.logFile)}`, output };
     }
     const check = await heartbeatsSince(request, startedAt.getTime(), 'every', before);
     last = check.said;

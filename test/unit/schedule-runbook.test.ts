@@ -429,6 +429,21 @@ describe('scenario 4 steps', () => {
     }
   });
 
+  it('says a daemon that exits at once printing nothing printed nothing, and lists it as no change', async () => {
+    withStandinPath();
+    const checkout = new Checkout();
+    try {
+      checkout.behave({ 'uv run dagster-daemon run': { exit: 0 } });
+      const [done] = await run([{ id: 'start_daemon', kind: 'dagster-daemon-start', title: 'Start the Dagster daemon', mutates: true, settle: '5s' } as unknown as Step], checkout);
+      expect(done?.result.status).toBe('exited');
+      expect(done?.result.summary).toMatch(/^uv run dagster-daemon run exited at once with code 0 and printed nothing \(its log, empty, is .*daemons\/dbx-20260421-0a1b-start_daemon\.log\)$/);
+      // It left nothing running: not "changed before it stopped".
+      expect(changedBeforeStopping([done!.step], [{ ...done!.result, stepId: 'start_daemon' }])).toEqual([]);
+    } finally {
+      checkout.remove();
+    }
+  });
+
   it('does not start a second daemon beside one it started that still runs without heartbeating (a retried path A)', async () => {
     withStandinPath();
     const checkout = new Checkout();

@@ -63,6 +63,8 @@ export async function runDagsterDaemonStartStep(step: DagsterDaemonStartStep, ct
     durationMs: elapsedSince(started),
     // The PID and start time go into the journal with the step's outcome: the daemon outlives the bot.
     outputs: { pid: result.pid ?? null, startedAt: result.startedAt, logFile },
+    // One that exited left nothing running: no change to list as "changed before it stopped".
+    ...(result.status === 'exited' ? { untouched: true as const } : {}),
   };
 }
 
@@ -85,10 +87,10 @@ export const dagsterDaemonStartStepKind = defineStepKind({
   // it found (not-heartbeating, untouched) is not its own.
   partWay: { statuses: ['not-heartbeating', 'timeout'], changed: (outputs) => typeof outputs.pid === 'number' || !('pid' in outputs) },
   // What it changes is what runs, not data: the process it left, and its log, are what to look at before starting another.
+  // One that exited is untouched, so never listed here.
   stoppedPartWay: (_step, result) => {
     const { pid, logFile } = result.outputs ?? {};
     const log = typeof logFile === 'string' && logFile !== '' ? logFile : '<state dir>/daemons/';
-    if (result.status === 'exited') return `the daemon it started is not running: read its log (${log}) before starting it again`;
     if (typeof pid === 'number') return `it left the daemon it started running as PID ${pid}: read its log (${log}), and check on PID ${pid} or stop it (kill ${pid}) before starting the daemon again`;
     return `it may have started a daemon that still runs: read its log (${log}), and look for a dagster-daemon process before starting one again`;
   },
