@@ -257,6 +257,14 @@ export function unionError(value: Json, what: string, doing = 'reading'): Dagste
   return undefined;
 }
 
+/** What an HTML page where GraphQL's JSON was due usually is, and what to do: said by the diagnosis and the watcher alike. */
+const loginPageSaid = "a page usually means a login (an SSO or auth proxy) in front of Dagster: set DAGSTER_URL to Dagster's own address behind it, or give the bot's requests access through it";
+
+/** An HTML page answered as a success or an auth refusal: a proxy's sign-in; its 502 error page is a proxy's too, but no login. */
+function loginPageLike(status: number, text: string): boolean {
+  return (status < 400 || status === 401 || status === 403) && /^\s*<(!doctype html|html)[\s>]/i.test(text);
+}
+
 export class DagsterClient {
   readonly endpoint: string;
   /** The configured code location (DAGSTER_LOCATION), when there is one. */
@@ -306,7 +314,8 @@ export class DagsterClient {
     } catch {
       // A proxy's login page is reached through a redirect: where to is what the operator needs to see.
       const where = redirectedTo ? ` after a redirect to ${redirectedTo}` : '';
-      throw new DagsterError(status >= 400 ? 'http' : 'bad-answer', `the Dagster webserver answered HTTP ${status}${where} with something that is not JSON`, text.slice(0, 4000));
+      const what = loginPageLike(status, text) ? `an HTML page, not JSON: ${loginPageSaid}` : 'something that is not JSON';
+      throw new DagsterError(status >= 400 ? 'http' : 'bad-answer', `the Dagster webserver answered HTTP ${status}${where} with ${what}`, text.slice(0, 4000));
     }
     const answeredAt = date === null ? NaN : Date.parse(date);
     return { body, text, status, ...(Number.isFinite(answeredAt) ? { answeredAt } : {}) };

@@ -558,7 +558,7 @@ describe('scenario 4 verdicts', () => {
     expect(verdict).toContain("Verdict: Not conclusive — the webserver answered, but the stack's code location failed");
     expect(verdict).toContain(`The Dagster webserver answered (the daemons' heartbeats above are its answer); what failed is ${failed}.`);
     expect(verdict).toContain('Deployment → Code locations');
-    expect(verdict).not.toContain('is it up, and reachable from here?');
+    expect(verdict).not.toContain('is it up, and reachable from here');
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
   });
 
@@ -574,7 +574,7 @@ describe('scenario 4 verdicts', () => {
     // The verdict's text is in its blocks' JSON, quotes escaped.
     expect(verdict).toMatch(/The webserver answered, but its GraphQL schema has no field \\?"ticks\\?" on type \\?"ScheduleState\\?", which the bot's query asks for: this Dagster version does not fit the bot/);
     expect(verdict).toContain('uv run dagster --version');
-    expect(verdict).not.toContain('is it up, and reachable from here?');
+    expect(verdict).not.toContain('is it up, and reachable from here');
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
   });
 });

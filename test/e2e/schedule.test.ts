@@ -210,7 +210,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     // What to do next: the webserver answered, so not "is it up?", but that code location; and what the marts say meanwhile.
     expect(verdict).toContain("Verdict: Not conclusive — the webserver answered, but the stack's code location failed");
     expect(verdict).toContain('what failed is code location databox.orchestration.definitions, which failed to load (');
-    expect(verdict).not.toContain('is it up, and reachable from here?');
+    expect(verdict).not.toContain('is it up, and reachable from here');
     expect(verdict).toMatch(/Marts meanwhile: \d of 4 marts past their SLA/);
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
   });

@@ -455,7 +455,7 @@ describe('Dagster GraphQL client', () => {
     try {
       await expect(new DagsterClient({ url, timeoutMs: 2_000 }).request('query DataboxDaemonHealth { instance { id } }')).rejects.toMatchObject({
         kind: 'bad-answer',
-        message: `the Dagster webserver answered HTTP 200 after a redirect to ${url}/login with something that is not JSON`,
+        message: `the Dagster webserver answered HTTP 200 after a redirect to ${url}/login with an HTML page, not JSON: a page usually means a login (an SSO or auth proxy) in front of Dagster: set DAGSTER_URL to Dagster's own address behind it, or give the bot's requests access through it`,
       });
     } finally {
       server.close();

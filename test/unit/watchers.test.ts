@@ -303,7 +303,10 @@ describe('daemon heartbeat watcher', () => {
     nock(dagsterUrl).persist().post('/graphql').reply(200, '<html><body>Sign in</body></html>');
     const { service } = daemonService(tempDir(), fakeClock().now, posted);
     await service.checkOnce();
-    expect(service.statusLines()[0]).toContain('cannot tell: The Dagster webserver gave no usable answer (first time): the Dagster webserver answered HTTP 200 with something that is not JSON');
+    expect(service.statusLines()[0]).toContain(
+      'cannot tell: The Dagster webserver gave no usable answer (first time): the Dagster webserver answered HTTP 200 with an HTML page, not JSON: ' +
+        "a page usually means a login (an SSO or auth proxy) in front of Dagster: set DAGSTER_URL to Dagster's own address behind it, or give the bot's requests access through it",
+    );
   });
 
   it('says once, in the same outage, when what is wrong changes (the webserver answers again: the daemon is stopped), and not again after a restart', async () => {
