@@ -184,6 +184,7 @@ export const martFreshnessStepKind = defineStepKind({
   resolve: (step, tools) => ({ ...step, through: step.through && tools.text(step.through), from: step.from && tools.text(step.from) }),
   describe: (step) =>
     `newest date of each mart${step.target === 'backend' ? '' : step.target === 'motherduck' ? ' on MotherDuck' : ' in the local DuckDB file'} against its SLA: ${step.marts.map((m) => `${m.table}.${m.dateColumn} within ${formatDuration(m.maxLag)}`).join(', ')}` +
-    (step.through ? `; each through ${step.through} at least (before yesterday, with a day after it still missing: one part of a longer backfill, judged by that day reached)` : ''),
+    // A plan may end yesterday, or be run a day after it was made: the rule is said as a condition, not as this window's case.
+    (step.through ? `; each through ${step.through} at least (should that day be before yesterday when this runs, with a day after it still missing, it is judged as one part of a longer backfill, by that day reached)` : ''),
   run: runMartFreshnessStep,
 });
