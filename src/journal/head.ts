@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { processAlive } from '../process/alive.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
-import { genesisHash, type JournalRecord, type VerifyResult } from './record.js';
+import { editedWords, genesisHash, type JournalRecord, type VerifyProblem, type VerifyResult } from './record.js';
 import { foundDirectory, missingHeadFound } from './head-missing.js';
 
 export interface JournalHead {
@@ -256,12 +256,23 @@ export function missingHeadReason(journalFile: string, found?: { at: number; dir
 }
 
 /**
+ * A line whose hash does not fit, past the last record the head names: no line the bot wrote and edited since, as far as
+ * the head tells, but one added after it (appended by hand, its hash not recomputed): said so, not "edited".
+ */
+function addedPastTheHead<R extends VerifyResult>(result: R, head: JournalHead | undefined): R {
+  const problem = result.problem as VerifyProblem;
+  const last = result.records.at(-1);
+  if (!head || !last || last.seq < head.seq || !problem.reason.includes(editedWords)) return result;
+  return { ...result, problem: { ...problem, reason: problem.reason.replace(editedWords, `(a line added after the last one the head file names, record ${head.seq})`) } };
+}
+
+/**
  * Adds a problem when the journal ends before the last line the head says was written, or that line differs, or when
  * it has lines and no head (deleted, perhaps with lines cut from the end; or a journal older than heads): a head is
  * written before a journal's first line, so a journal with lines always has one.
  */
 export function checkHead<R extends VerifyResult>(result: R, head: JournalHead | undefined, journalFile: string): R {
-  if (result.problem) return result;
+  if (result.problem) return addedPastTheHead(result, head);
   if (!head) {
     const lines = result.lineCount ?? result.records.length;
     if (lines === 0) return result;

@@ -79,6 +79,9 @@ export function verifyLines(text: string): VerifyResult {
   return problem ? { records, intactCount: records.length, problem } : { records, intactCount: records.length };
 }
 
+/** Why a line's hash does not fit, where nothing says more (head.ts says "added" of one past the head's last record). */
+export const editedWords = '(the line was edited)';
+
 /** Told, every `linesPerProgress` lines, how many of how many a long verification has checked (a start logs it). */
 export type LinesProgress = (checked: number, of: number) => void;
 
@@ -107,7 +110,7 @@ export function verifyChain(lines: readonly string[], from: number, start: { pre
     if (typeof record !== 'object' || record === null || typeof record.hash !== 'string') return fail('not a journal record');
     if (seq !== undefined && record.seq !== seq) return fail(`sequence number ${String(record.seq)} where ${seq} was expected${seqGuess}`);
     if (prev !== undefined && record.prev !== prev) return fail('does not link to the line before it (a line removed, reordered or edited?)');
-    if (hashRecord(record) !== record.hash) return fail('its content does not match its hash (the line was edited)');
+    if (hashRecord(record) !== record.hash) return fail(`its content does not match its hash ${editedWords}`);
     // The hash covers the known fields; the line must be exactly those fields as written, so nothing can be added beside them.
     if (canonicalLine(record) !== line) return fail('it is not byte for byte the line that was written (a field added, reordered or reformatted)');
     records.push(record);

@@ -93,7 +93,9 @@ function verify(stateDir: string, io: JournalCommandIO): number {
   if (problem) {
     io.stderr.write(
       `journal FAILED at line ${problem.line} of ${journal.file}: ${problem.reason}${verifiedBefore(problem)}; ` +
-        `\`${journalRepairCommand}\` keeps a copy and accepts it on the record, so approvals go ahead again\n${tornNote}`,
+        // What to look at comes first: accepting the damage before anyone has read it would hide what it was.
+        'look at it first (the line named and those around it, and the postmortem of its incident: a crash or a slip, or someone tampering?), ' +
+        `then \`${journalRepairCommand}\` keeps a copy and accepts it on the record, so approvals go ahead again\n${tornNote}`,
     );
     alsoImpossible();
     warnings();

@@ -22,7 +22,10 @@ afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: t
 
 let stateDir: string;
 let journalFile: string;
-const repairHint = '; `npm run --silent cli -- journal repair --approver "$USER"` keeps a copy and accepts it on the record, so approvals go ahead again\n';
+// What to look at comes before the command that accepts it: accepting first would hide what the damage was.
+const repairHint =
+  '; look at it first (the line named and those around it, and the postmortem of its incident: a crash or a slip, or someone tampering?), ' +
+  'then `npm run --silent cli -- journal repair --approver "$USER"` keeps a copy and accepts it on the record, so approvals go ahead again\n';
 const fixtureLines = fs.readFileSync(fixtureJournal, 'utf8').trimEnd().split('\n');
 
 beforeEach(() => {
@@ -192,6 +195,19 @@ describe('journal verify', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`journal FAILED at line 42 of ${journalFile}: its content does not match its hash (the line was edited); further lines that fail on their own: 61 (lines 1–41 verify)${repairHint}`);
+  });
+
+  it('says a line appended past the head with a hash not recomputed was added, not edited', () => {
+    // The bot's journal as it left it, head and all; then a line appended by hand, its hash left as it was copied.
+    writeWithHead(fixtureLines);
+    const last = JSON.parse(fixtureLines.at(-1) as string) as JournalRecord;
+    const forged = { ...last, seq: last.seq + 1, prev: last.hash, actor: 'terminal:mallory' };
+    fs.appendFileSync(journalFile, `${JSON.stringify(forged)}\n`);
+    const result = inProcess(['journal', 'verify']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `journal FAILED at line ${fixtureLines.length + 1} of ${journalFile}: its content does not match its hash (a line added after the last one the head file names, record ${last.seq}) (lines 1–${fixtureLines.length} verify)${repairHint}`,
+    );
   });
 
   it('exits 1 on a chain that holds with lines the bot could never have written, naming each as the postmortem does; warns of a self-approval to check', async () => {
