@@ -17,6 +17,7 @@ import { failedAtWords } from '../journal/failed-at.js';
 import { couldBeSamePerson } from './same-person.js';
 import { runbookChangedSince, type RunbookChanged } from './runbook-changed.js';
 import { runbookFile } from '../runbook/runbook-file.js';
+import { changedByPlanSaid } from './changed-by-plan.js';
 
 export interface ApprovalsDeps {
   config: Config;
@@ -100,7 +101,7 @@ export class Approvals {
         const self = ownNumber(run, since.id);
         return {
           ok: false,
-          reason: said`${path.basename(run.lockKey)} has changed since this plan was made: plan ${since.id} (${since.title}) ran at ${utcTime(since.finishedAt ?? since.proposedAt)}. Nothing of this plan (${self}) ran, and ${self} can no longer be approved. ${then}`,
+          reason: said`${changedByPlanSaid(since, run.lockKey)} since this plan was made: plan ${since.id} (${since.title}) ran at ${utcTime(since.finishedAt ?? since.proposedAt)}. Nothing of this plan (${self}) ran, and ${self} can no longer be approved. ${then}`,
         };
       }
       // Made without what its diagnosis found empty (no day missed yet): that was so on the day it looked, not after.

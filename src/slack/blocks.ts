@@ -1,5 +1,4 @@
 // Block Kit messages for every moment of an incident: root message, plans, steps, verdicts and offers.
-import path from 'node:path';
 import { asSentence, expiredWhatNow } from '../incidents/outdated-what-now.js';
 import { cleanupEnded, endedWords, outcomeUnknown, runLabel } from '../incidents/run-label.js';
 import type { UndoneByOther } from '../incidents/recoveries-undone.js';
@@ -35,6 +34,7 @@ import { readNames } from '../runbook/params.js';
 import { runbookChangedWords } from '../incidents/runbook-changed.js';
 import { waitingRunbookChangedWords } from '../incidents/waiting-runbook-changed.js';
 import { followUpVerdicts, verdictOfRecord } from '../incidents/verdict-of-record.js';
+import { changedByPlanSaid } from '../incidents/changed-by-plan.js';
 
 export const actionIds = {
   approve: 'approve_plan',
@@ -281,9 +281,9 @@ export function planPreviews(run: Run): KnownBlock[] {
 
 /** Why a plan still waiting can no longer be approved, and what to do instead, as an approval would be refused (approvals.ts). */
 function outdatedLine(run: Run, outdated: { by: Run; whatNow: string }): string {
-  const database = escapeMrkdwnNames(path.basename(run.lockKey));
+  const changed = escapeMrkdwnNames(changedByPlanSaid(outdated.by, run.lockKey));
   const when = utcTime(outdated.by.startedAt ?? outdated.by.proposedAt);
-  return `:no_entry_sign: No longer approvable: ${database} has changed since this plan was made (plan ${outdated.by.id}, ${escapeMrkdwnNames(outdated.by.title)}, started at ${when}). Nothing of this plan ran. ${escapeMrkdwnNames(asSentence(outdated.whatNow))}`;
+  return `:no_entry_sign: No longer approvable: ${changed} since this plan was made (plan ${outdated.by.id}, ${escapeMrkdwnNames(outdated.by.title)}, started at ${when}). Nothing of this plan ran. ${escapeMrkdwnNames(asSentence(outdated.whatNow))}`;
 }
 
 /** Why a plan still waiting can no longer be approved once its incident was diagnosed again, as an approval would be refused. */
