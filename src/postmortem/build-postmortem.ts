@@ -11,6 +11,7 @@ import { cliActor, IncidentState, type Diagnosis, type Incident, type Run } from
 import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import { unacknowledgedTornWords, type UnacknowledgedTorn } from '../journal/torn-tail.js';
 import type { Runbook } from '../runbook/schema.js';
+import { rollbackReads } from '../runbook/unused-path-parameters.js';
 import { runDuration, runElapsed, stepDuration } from '../format-duration.js';
 import { sentFormOf } from '../commands/sent-form.js';
 import { sentFormWords } from './sent-form-words.js';
@@ -232,6 +233,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   const refusals = pairRefusals(verify.records);
   const records = incidentRecords(verify.records, incidentId, refusals);
   const rb = incident ? runbooks.get(incident.scenario) : undefined;
+  const shown: ShownParams = (run) => paramsShown(run, rb);
   // Commands read relative to the checkout each run was made in, wherever this is written; DATABOX_ROOT here only where
   // the journal tells none.
   const checkouts = recordedCheckouts(incident?.runs ?? [], rb);
@@ -368,7 +370,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     const doubted = [restart.record, restart.failed].find((record) => record !== undefined && unverified.has(record));
     return { at: restartAt(restart), text: `${restartOrFailedStartEntry(restart)}${doubted ? unverifiedEntryMark(doubted, lineOf(doubted), past) : ''}` };
   });
-  timeline(doc, records, state, rootOf, refusals, expiredUnrecorded, verify.unverified, (record) => unverifiedEntryMark(record, lineOf(record), past), [...endsLost, ...restartEntries], lineDoubts(impossible, toCheck));
+  timeline(doc, records, state, rootOf, refusals, shown, expiredUnrecorded, verify.unverified, (record) => unverifiedEntryMark(record, lineOf(record), past), [...endsLost, ...restartEntries], lineDoubts(impossible, toCheck));
   if (verify.problem && past) {
     doc.add('', `**Unverified from line ${verify.problem.line} on:** the journal failed verification there (${plain(verify.problem.reason)}); the entries marked are read as their lines are.`);
   } else if (verify.problem) {
@@ -382,7 +384,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   if (recoveries.length === 0) {
     doc.add(`No recovery was proposed.${incident.diagnosis && incident.diagnosis.paths.length > 0 ? ` The verdict offered ${incident.diagnosis.paths.map((p) => `path ${p.toUpperCase()}`).join(' and ')}.` : ''}`);
   }
-  for (const run of recoveries) planSection(doc, run, rootOf, state, runMark, endLost);
+  for (const run of recoveries) planSection(doc, run, rootOf, state, runMark, endLost, shown);
 
   doc.heading('Validation');
   if (validations.length === 0) doc.add('No validation ran.');
@@ -400,7 +402,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
 
   doc.heading('Rollbacks');
   if (rollbacks.length === 0) doc.add('None.');
-  for (const run of rollbacks) planSection(doc, run, rootOf, state, runMark, endLost);
+  for (const run of rollbacks) planSection(doc, run, rootOf, state, runMark, endLost, shown);
 
   if (kept.length > 0) {
     doc.heading('Kept on disk');
@@ -536,12 +538,28 @@ function firstPassedSince(runs: readonly Run[], after: number, last: number): Ru
   return first;
 }
 
+/** The parameters a run is listed with. */
+type ShownParams = (run: Run) => Record<string, string>;
+
+/**
+ * A rollback is proposed with its recovery's parameters beside its own: listed are only those its runbook's rollback
+ * reads (stopping schedules reads no window), as listing from= and to= would say it undoes a window. Every one where
+ * the runbook or its path is not loaded.
+ */
+function paramsShown(run: Run, rb: Runbook | undefined): Record<string, string> {
+  const path = run.kind === 'rollback' ? rb?.recovery.find((p) => p.id === run.pathId) : undefined;
+  if (!path?.rollback) return run.params;
+  const reads = rollbackReads(path);
+  return Object.fromEntries(Object.entries(run.params).filter(([name]) => reads.has(name)));
+}
+
 function timeline(
   doc: Document,
   records: readonly JournalRecord[],
   state: IncidentState,
   rootOf: RootOf,
   refusals: Refusals,
+  shown: ShownParams,
   expiredUnrecorded: readonly Run[],
   unverified: ReadonlySet<JournalRecord> = new Set(),
   markOf: (record: JournalRecord) => string = (record) => unverifiedEntryMark(record, undefined),
@@ -564,7 +582,7 @@ function timeline(
     const entry =
       undeliveredEntry(record, state.runs.get(String(data?.runId)), late, runLabel) ??
       heldEntry(record, (runId) => state.runs.get(String(runId)), runLabel) ??
-      timelineEntry(record, state, rootOf, started, refusals);
+      timelineEntry(record, state, rootOf, started, refusals, shown);
     if (!entry) continue;
     // A line accepted as it read after it failed verification: shown, but not as verified fact. The mark ends the entry's
     // first line (a step's entry goes on with its command and output), so it stays on the line it is about.
@@ -603,7 +621,7 @@ function timeline(
   }
 }
 
-function timelineEntry(record: JournalRecord, state: IncidentState, rootOf: RootOf, started: Map<string, string>, refusals: Refusals): string | undefined {
+function timelineEntry(record: JournalRecord, state: IncidentState, rootOf: RootOf, started: Map<string, string>, refusals: Refusals, shown: ShownParams): string | undefined {
   const data = record.data as Record<string, any>;
   const at = `- \`${utcClock(record.at)}\``;
   const run = typeof data.runId === 'string' ? state.runs.get(data.runId) : undefined;
@@ -641,7 +659,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, rootOf: Root
       const destructive = run.steps.filter((s) => s.destructive).length;
       return (
         `${at} ${who(record.actor)} proposed **${runLabel(run)}** as plan \`${shortHash(run.hash)}\` (\`${run.id}\`): ${stepCount(run.steps.length)}, ${destructive} destructive` +
-        `${Object.keys(run.params).length > 0 ? `, with ${Object.entries(run.params).map(([k, v]) => code(`${k}=${v}`)).join(' ')}` : ''}` +
+        `${Object.keys(shown(run)).length > 0 ? `, with ${Object.entries(shown(run)).map(([k, v]) => code(`${k}=${v}`)).join(' ')}` : ''}` +
         `${run.expiresAt ? `; approval needed by ${utcClockFrom(run.expiresAt, record.at)}` : ''}`
       );
     }
@@ -840,7 +858,7 @@ function outsideApprovers(list: readonly string[] | undefined): string {
 
 const decisionTypes = ['run.approved', 'run.rejected', 'run.expired', 'run.started', 'run.finished'];
 
-function planSection(doc: Document, run: Run, rootOf: RootOf, state: IncidentState, runMark: RunMark, endLost: EndLost): void {
+function planSection(doc: Document, run: Run, rootOf: RootOf, state: IncidentState, runMark: RunMark, endLost: EndLost, shown: ShownParams): void {
   const lost = endLost(run);
   // Times on another day than the incident's first are given with their date.
   const openedAt = state.incident(run.incidentId)?.openedAt ?? run.proposedAt;
@@ -851,7 +869,8 @@ function planSection(doc: Document, run: Run, rootOf: RootOf, state: IncidentSta
     `Requested by ${who(run.requestedBy)} at ${utcClockFrom(run.proposedAt, openedAt)} as plan \`${shortHash(run.hash)}\` (${stepCount(run.steps.length)}, ${run.steps.filter((s) => s.destructive).length} destructive)${proposed}`,
   ];
   if (run.rollbackOf) facts.push(`Undoes \`${run.rollbackOf}\`${proposed}`);
-  if (Object.keys(run.params).length > 0) facts.push(`Parameters: ${Object.entries(run.params).map(([k, v]) => code(`${k}=${v}`)).join(', ')}${proposed}`);
+  const params = shown(run);
+  if (Object.keys(params).length > 0) facts.push(`Parameters: ${Object.entries(params).map(([k, v]) => code(`${k}=${v}`)).join(', ')}${proposed}`);
   for (const preview of run.previews ?? []) facts.push(`Preview when proposed: ${plain(preview.title)}: **${plain(previewValueSaid(preview))}**${proposed}`);
   // What the plan warned of before anyone approved it: on the record beside who approved it.
   for (const warning of [run.againstDiagnosis, overtakesWarning(run)]) if (warning) facts.push(`Warned when proposed: ${plain(warning)}${proposed}`);

@@ -22,6 +22,11 @@ function parametersRead(part: unknown, given: readonly string[]): Set<string> {
   return read;
 }
 
+/** The parameters a path's rollback reads (its own, and the recovery's it was given with): those a rollback is shown with. */
+export function rollbackReads(p: RecoveryPath): Set<string> {
+  return p.rollback ? parametersRead(p.rollback, [...p.rollback.parameters, ...p.parameters]) : new Set();
+}
+
 /**
  * The parameters a finished recovery of `p` hands to the validation (the service's own rule): those the validation takes
  * and does not take from the incident, once a path that is no cleanup succeeds, or the path it continues with does.

@@ -141,6 +141,18 @@ describe('the recorded scenario-1 journal', () => {
     expect(markdown).toMatch(/\n\| Rollbacks \| [^\n]*\n\| Kept on disk \| `[^`]+\.rebuild-failed`, [^\n]*, `[^`]+databox\.duckdb\.broken` \(see \*Kept on disk\*\) \|\n\| Outcome \|/);
   });
 
+  it("lists of a rollback's parameters only those its runbook's rollback reads, not the recovery's it was given with (a window it does not use)", () => {
+    // A rollback is proposed with its recovery's parameters (scenario 4's carries from= and to=, which stopping schedules never reads).
+    const withWindow = records.map((r) => {
+      const run = (r.data as { run?: { kind?: string } } | undefined)?.run;
+      return r.type === 'run.proposed' && run?.kind === 'rollback' ? { ...r, data: { ...(r.data as object), run: { ...run, params: { from: '2026-04-18', to: '2026-04-20' } } } } : r;
+    });
+    const { markdown } = buildPostmortem({ incidentId, verify: { records: withWindow }, runbooks, root: fixtureRoot, writtenAt });
+    expect(markdown).toContain('Rollback of path A: Put the broken file and SQLMesh state back');
+    expect(markdown).not.toContain('from=2026-04-18');
+    expect(markdown).not.toContain('to=2026-04-20');
+  });
+
   it('counts the time to diagnose to the first verdict, and says when a later one is a follow-up check', () => {
     const verdict = records.find((r) => r.type === 'diagnosis.verdict') as JournalRecord;
     const opened = records.find((r) => r.type === 'incident.opened')?.at as string;
