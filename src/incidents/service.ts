@@ -271,7 +271,8 @@ export class IncidentService {
     this.deps.journal.recheck('status');
     const problem = this.deps.journal.problem;
     return problem
-      ? `${failedAtWords(problem)} (${problem.reason}): no change is proposed or approved until a person accepts it with \`${journalRepairCommand}\``
+      ? // What to look at comes before the command that accepts it: accepting unread damage would hide what it was.
+        `${failedAtWords(problem)} (${problem.reason}): no change is proposed or approved until a person has looked at it (\`npm run --silent cli -- journal verify\` at the bot's host names the line; the incident's postmortem shows what it records) and accepted it with \`${journalRepairCommand}\``
       : undefined;
   }
 

@@ -58,7 +58,7 @@ describe('a journal edited in the middle', () => {
     expect(String(slack.responses.at(-1)?.body.text)).toContain(`refused: the journal failed verification at line ${line} (its content does not match its hash (the line was edited)), so no change is proposed or approved`);
     expect(checkout.listData()).not.toContain('databox.duckdb.broken');
     const status = await harness.command('status', 'U0OPERATOR');
-    expect(status.text).toContain(`:no_entry_sign: the journal failed verification at line ${line} (its content does not match its hash (the line was edited)): no change is proposed or approved until a person accepts it`);
+    expect(status.text).toContain(`:no_entry_sign: the journal failed verification at line ${line} (its content does not match its hash (the line was edited)): no change is proposed or approved until a person has looked at it (\`npm run --silent cli -- journal verify\` at the bot's host names the line; the incident's postmortem shows what it records) and accepted it with`);
 
     const env = cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir });
     const refused = await runCliProcess(['journal', 'verify'], { env, stdin: 'ignore' });
