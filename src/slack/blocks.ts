@@ -535,7 +535,7 @@ function planOfferBlocks(runId: string, offer: PlanOffer): KnownBlock[] {
 export function journalRepairedMessage(aside: SetAside, verifies: boolean): Rendered {
   const then = verifies
     ? 'The journal verifies again; approvals go on.'
-    : `The journal still fails verification: no plan is proposed or approved until a person accepts it (\`${journalRepairCommand}\` at the bot's host).`;
+    : `The journal still fails verification: no plan is proposed or approved until a person has looked at it (\`npm run --silent cli -- journal verify\` at the bot's host names the line) and accepted it (\`${journalRepairCommand}\` there).`;
   const what = aside.acknowledged ? acknowledgedTornWords(aside.acknowledged) : "the journal's last line was cut short (a crash or a full disk while it was written) and was never acknowledged";
   const text =
     `:warning: ${what.charAt(0).toUpperCase()}${what.slice(1)}. ` +

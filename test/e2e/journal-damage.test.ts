@@ -141,6 +141,8 @@ describe('an acknowledged journal line cut afterwards', () => {
     expect(shown).toContain(`The journal's last line, ${lost}`);
     expect(shown).not.toContain('never acknowledged');
     expect(shown).toContain('The journal still fails verification');
+    // What to look at before the command that accepts it.
+    expect(shown).toContain("until a person has looked at it (`npm run --silent cli -- journal verify` at the bot's host names the line) and accepted it");
     expect(harness.logs.some((l) => String(l.msg).includes(lost) && l.level === 50 && l.incident === incident)).toBe(true);
     await harness.click(slack.buttons('approve_plan')[0]!, 'U0TEAMMATE');
     await harness.settle();
