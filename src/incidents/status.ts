@@ -14,6 +14,7 @@ import { standingRuns } from './standing-runs.js';
 import { outdatedWhatNow } from './outdated-what-now.js';
 import { recoveredSince, sameDiagnosisKey, type RecoveredSince } from './recovered-since.js';
 import { followUpVerdicts, verdictOfRecord } from './verdict-of-record.js';
+import { changedOnlyElsewhere } from './changed-by-plan.js';
 
 export interface StatusReport {
   /** Mutating plans that hold their database: approved and about to start, or running. */
@@ -318,8 +319,11 @@ export function leftOutText(count: number, postmortemCommand: string): string {
 
 /** Why an outdated plan can no longer be approved, in one line. */
 export function outdatedReason(entry: StatusReport['outdated'][number]): string {
-  const how = entry.changedBy.status === 'running' || entry.changedBy.status === 'approved' ? 'is changing it' : 'changed it';
-  return `its database changed since it was made (plan ${entry.changedBy.id} ${how}): ${entry.whatNow}`;
+  const running = entry.changedBy.status === 'running' || entry.changedBy.status === 'approved';
+  // A plan that only started Dagster's schedules (or its daemon) changed no database: what it changed is named instead.
+  const elsewhere = changedOnlyElsewhere(entry.changedBy);
+  if (elsewhere) return `${elsewhere} changed since it was made (plan ${entry.changedBy.id} ${running ? 'is running' : 'ran'}): ${entry.whatNow}`;
+  return `its database changed since it was made (plan ${entry.changedBy.id} ${running ? 'is changing it' : 'changed it'}): ${entry.whatNow}`;
 }
 
 /** The plans pending but no longer approvable, each with why in one line, as an approval would be refused: what a status lists. */

@@ -93,6 +93,26 @@ describe('the status report', () => {
     );
   });
 
+  it("says Dagster's schedules changed, not its database, where the plan that ran only started schedules", () => {
+    const state = new IncidentState();
+    const startsSchedules = { id: 'start_schedules', kind: 'dagster-schedule-start', title: 'Start the paused schedules', mutates: true, destructive: false, guard: false, acceptStatuses: [] };
+    const onlySchedules = proposed('2026-12-01T09:02:00.000Z', 2, 'Path B: Start the paused schedules');
+    (onlySchedules.data as { run: { steps: unknown[] } }).run.steps = [startsSchedules];
+    for (const r of [
+      record('2026-12-01T09:00:00.000Z', 'incident.opened', { scenario: 'schedule', title: 'Dagster daemon stopped or schedules paused', origin: 'slack:C0INCIDENT' }),
+      proposed('2026-12-01T09:01:00.000Z', 1, 'Path B: Start the paused schedules'),
+      onlySchedules,
+      record('2026-12-01T09:03:00.000Z', 'run.approved', { runId: `${incident}/2`, hash: '2'.repeat(64) }, 'U0TEAMMATE'),
+      record('2026-12-01T09:03:01.000Z', 'run.started', { runId: `${incident}/2`, pid: 4242 }),
+      record('2026-12-01T09:03:30.000Z', 'step.finished', { runId: `${incident}/2`, result: { stepId: 'start_schedules', status: 'ok', summary: 'started all_pipelines_daily', durationMs: 900 } }),
+      record('2026-12-01T09:05:00.000Z', 'run.finished', { runId: `${incident}/2`, status: 'succeeded' }),
+    ]) {
+      state.apply(r);
+    }
+    const text = statusText(statusReport(state, new Date('2026-12-01T09:10:00.000Z')));
+    expect(text).toContain(`*No longer approvable:* \`${incident}/1\` Path B: Start the paused schedules: Dagster's schedules changed since it was made (plan ${incident}/2 ran)`);
+  });
+
   it('says so in Slack, naming the plan that changed it', () => {
     const text = statusText(report);
     expect(text).toContain(`*Waiting for approval:* \`${incident}/3\``);
