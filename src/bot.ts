@@ -546,6 +546,16 @@ export function createBot(options: BotOptions): Bot {
       }
       for (const redo of shown) if (!showAgain(redo)) outbox.nothingToShow(redo);
       goOn();
+      // Validations the last stop or crash cut short: they only read, so they run again now, each in its thread, after
+      // what the last stop could not post (the interruption itself, perhaps).
+      for (const takeUp of service.interruptedValidations()) {
+        logger.warn({ runId: takeUp.run.id }, takeUp.how === 'run-again' ? 'a validation was interrupted by the last stop: running it again' : 'a validation run again was interrupted by a crash again: not run a third time');
+        try {
+          queue.push(`validation again ${takeUp.run.id}`, () => service.takeUpInterruptedValidation(takeUp));
+        } catch (error) {
+          logger.error({ err: error, runId: takeUp.run.id }, 'could not queue an interrupted validation to run again; the next start tries again');
+        }
+      }
       sweep = setInterval(() => {
         // Events kept in memory while the state dir refused writes go to disk as soon as it takes them again.
         try {

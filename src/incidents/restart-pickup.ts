@@ -26,7 +26,9 @@ export function pickUpAfterRestart(journal: Journal, state: IncidentState, actor
         run.status === 'approved'
           ? 'approved but not started before a restart'
           : `the bot running it stopped${stopped.commands.length > 0 ? `; ${stoppedLeftoversWords(stopped, now.toISOString().slice(11, 19))}` : ''}${unsure}`;
-      journal.append({ type: 'run.finished', incident: run.incidentId, actor, data: { runId: run.id, status: 'interrupted', reason } });
+      // A validation found unfinished is run again by the bot that found it (interrupted-validation.ts): marked for that.
+      const validationCutShort = orphaned && run.kind === 'validation' ? { interruptedBy: 'restart' } : {};
+      journal.append({ type: 'run.finished', incident: run.incidentId, actor, data: { runId: run.id, status: 'interrupted', reason, ...validationCutShort } });
       stale.push(state.runs.get(run.id) as Run);
     }
   }

@@ -111,7 +111,10 @@ export class RunExecutor {
     };
   }
 
-  /** Stops what is running (commands are killed with their process trees); the runs end as failed in the journal, with `why`. */
+  /**
+   * Stops what is running (commands are killed with their process trees); the runs end as failed in the journal, with
+   * `why`, but a validation as interrupted (it found nothing wrong, it was stopped).
+   */
   stopRunning(why = 'the bot is shutting down'): void {
     this.stopping.abort(why);
   }
@@ -189,9 +192,13 @@ export class RunExecutor {
       throw error;
     } finally {
       this.readOnlyStops.delete(run.id);
+      // A validation cut short by the stop of this process (the bot's shutdown, Ctrl-C) found nothing wrong: interrupted,
+      // not failed, so nobody reads it as the recovery failing; it only reads, so it is run again (interrupted-validation.ts).
+      // One stopped by an unlock was stopped by a person, as that person asked: it fails as before.
+      const interrupted = outcome.cutShort === true && run.kind === 'validation' && this.stopping.signal.aborted && !ownStop.signal.aborted;
       // A diagnosis that ran to the end succeeds as a run: its failing checks are evidence, judged by the verdict.
-      const status = completed && (run.kind === 'diagnosis' || outcome.ok) ? 'succeeded' : 'failed';
-      await this.finish(run, status, completed ? undefined : whyStopped(stoppedBy));
+      const status = interrupted ? 'interrupted' : completed && (run.kind === 'diagnosis' || outcome.ok) ? 'succeeded' : 'failed';
+      await this.finish(run, status, completed ? undefined : whyStopped(stoppedBy), interrupted ? { interruptedBy: 'stop' } : {});
     }
     return outcome.statuses;
   }
@@ -200,12 +207,12 @@ export class RunExecutor {
    * Ends a run on the record. The line is taken at once (the run ends in memory whatever the disk does); an fsync that
    * then fails is logged, not thrown, so it neither hides the error that stopped the run nor stops what follows its end.
    */
-  private async finish(run: Run, status: 'succeeded' | 'failed', reason?: Said): Promise<void> {
+  private async finish(run: Run, status: 'succeeded' | 'failed' | 'interrupted', reason?: Said, also: { interruptedBy?: 'stop' } = {}): Promise<void> {
     // Stopped at a step nobody can tell the end of (a backfill that printed no id): "failed" (it did not succeed), as
     // every reader of the journal takes it, with its outcome said unknown beside it, as its message and postmortem say.
     const unknown = status === 'failed' && endedWords({ ...this.deps.run(run.id), status }) === outcomeUnknownWords;
     await this.deps.journal
-      .commit({ type: 'run.finished', incident: run.incidentId, actor: this.deps.actor, data: { runId: run.id, status, ...(unknown ? { outcome: 'unknown' } : {}), ...(reason ? reasonData(reason) : {}) } })
+      .commit({ type: 'run.finished', incident: run.incidentId, actor: this.deps.actor, data: { runId: run.id, status, ...(unknown ? { outcome: 'unknown' } : {}), ...(reason ? reasonData(reason) : {}), ...also } })
       .catch((error: unknown) => this.deps.logger.error({ err: error, runId: run.id }, "could not sync a run's end to the journal"));
   }
 

@@ -96,6 +96,7 @@ import { recoveriesUndoneSaid } from './recoveries-undone.js';
 import { failedAtWords } from '../journal/failed-at.js';
 import type { SentForm } from '../commands/sent-form.js';
 import { validationThatPassed } from './validated-recovery.js';
+import { interruptedAdvice, interruptedByTheBot, notRunAgainWords, runningAgainWords, validationsToTakeUp, type TakeUp } from './interrupted-validation.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -526,6 +527,10 @@ export class IncidentService {
       leftOut?: { title: string; parameter: string; note: string }[];
       knownEmpty?: KnownEmpty;
       holdsUntil?: HoldsUntil;
+      /** A validation run again in place of this interrupted one (interrupted-validation.ts). */
+      rerunOf?: string;
+      /** A validation's {{taken_from.…}} values, kept for running it again. */
+      takenFrom?: Record<string, string>;
     },
   ): Promise<Run> {
     const mutates = spec.steps.some((s) => s.mutates);
@@ -582,6 +587,8 @@ export class IncidentService {
           ...(spec.leftOut && spec.leftOut.length > 0 ? { leftOut: spec.leftOut } : {}),
           ...(spec.knownEmpty ? { knownEmpty: spec.knownEmpty } : {}),
           ...(spec.holdsUntil ? { holdsUntil: spec.holdsUntil } : {}),
+          ...(spec.rerunOf ? { rerunOf: spec.rerunOf } : {}),
+          ...(spec.takenFrom && Object.keys(spec.takenFrom).length > 0 ? { takenFrom: spec.takenFrom } : {}),
           cleanup: spec.cleanup,
           continuesWith: spec.continuesWith,
           ...(overtakes.length > 0 ? { overtakes } : {}),
@@ -1688,33 +1695,44 @@ export class IncidentService {
           validationError = error;
         }
       }
-      const path = this.recoveryPath(rb, finished.pathId as string);
-      // Only a recovery that did all it was asked and whose validation then failed says the resumed pipeline failed: one
-      // that stopped at its own step (a launch refused, a daemon that would not start) shows that step's failure, and
-      // a validation cut short by a stop threw instead of failing, so says nothing of the pipeline.
-      // A validation follow-up that spoke for the failure (scenario 4's Dagster still stopped) is the advice: the resumed
-      // runs did not fail, they were never run.
-      const validationPassed = validated?.status === 'succeeded';
-      const validationAdvised =
-        validated !== undefined &&
-        rb.validation.followUps.some((f) => holds(f.when, new Map(validated.results.map((r) => [r.stepId, r.status]))) && (f.passed ?? validationPassed) === validationPassed);
-      if (path.whenFailed && finished.status === 'succeeded' && validated !== undefined && validated.status !== 'succeeded' && !validationAdvised) {
-        const unseen = onlyUnseenFailedAdvice(validated, validateCommandOf(rb, finished));
-        if (unseen) await this.adviseOnlyUnseen(finished, unseen);
-        else await this.adviseRecoveryFailed(rb, path, finished);
-      }
-      // No rollback button is the only sign otherwise, and the kept files only in the postmortem: said, naming them.
-      if (finished.noRollback && validated !== undefined && validated.status !== 'succeeded' && changedSomething(finished)) {
-        const advice = noRollbackAfterFailedValidation(rb, path, finished);
-        await this.safely(() => this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: this.actor, data: { runId: finished.id, advice, offers: [] } }).then(() => undefined));
-        await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, []));
-      }
-      // Offered when there is something to undo, by the same rule the rollback's plan is made with.
-      if (changedSomething(finished) && rollbackStepsFor(this.recoveryPath(rb, finished.pathId as string), finished).length > 0) await this.offerRollback(finished);
+      // Cut short by the bot's stop: it found nothing wrong, and the bot runs it again at its next start; what follows a
+      // validation (the failed path's advice, the rollback offer) follows that one instead (takeUpInterruptedValidation).
+      const cut = validationError !== undefined ? this.latestValidation(finished.incidentId, finished) : undefined;
+      if (!(cut && interruptedByTheBot(cut))) await this.followValidation(rb, finished, validated);
       if (validationError !== undefined) throw validationError;
     }
     if (finished.kind === 'rollback' && finished.status === 'succeeded') await this.adviseAfterRollback(finished);
     return this.run(runId);
+  }
+
+  /**
+   * What follows a recovery's validation: the path's whenFailed advice after one that failed (or why not), what a path
+   * with no rollback keeps, and the rollback offer. `validated` undefined: none ran, or none could finish.
+   */
+  private async followValidation(rb: Runbook, finished: Run, validated: Run | undefined): Promise<void> {
+    const path = this.recoveryPath(rb, finished.pathId as string);
+    // Only a recovery that did all it was asked and whose validation then failed says the resumed pipeline failed: one
+    // that stopped at its own step (a launch refused, a daemon that would not start) shows that step's failure, and
+    // a validation that could not run or finish (refused, cut short) is none here, so says nothing of the pipeline.
+    // A validation follow-up that spoke for the failure (scenario 4's Dagster still stopped) is the advice: the resumed
+    // runs did not fail, they were never run.
+    const validationPassed = validated?.status === 'succeeded';
+    const validationAdvised =
+      validated !== undefined &&
+      rb.validation.followUps.some((f) => holds(f.when, new Map(validated.results.map((r) => [r.stepId, r.status]))) && (f.passed ?? validationPassed) === validationPassed);
+    if (path.whenFailed && finished.status === 'succeeded' && validated !== undefined && validated.status !== 'succeeded' && !validationAdvised) {
+      const unseen = onlyUnseenFailedAdvice(validated, validateCommandOf(rb, finished));
+      if (unseen) await this.adviseOnlyUnseen(finished, unseen);
+      else await this.adviseRecoveryFailed(rb, path, finished);
+    }
+    // No rollback button is the only sign otherwise, and the kept files only in the postmortem: said, naming them.
+    if (finished.noRollback && validated !== undefined && validated.status !== 'succeeded' && changedSomething(finished)) {
+      const advice = noRollbackAfterFailedValidation(rb, path, finished);
+      await this.safely(() => this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: this.actor, data: { runId: finished.id, advice, offers: [] } }).then(() => undefined));
+      await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, []));
+    }
+    // Offered when there is something to undo, by the same rule the rollback's plan is made with.
+    if (changedSomething(finished) && rollbackStepsFor(this.recoveryPath(rb, finished.pathId as string), finished).length > 0) await this.offerRollback(finished);
   }
 
   /** In place of a path's whenFailed, a validation that failed only on checks that could not run: said so, on the record too. */
@@ -1796,6 +1814,8 @@ export class IncidentService {
 
   /** A recovery cut short (by a restart, a full state dir) that had already changed something gets its rollback offered. */
   async offerRollbackIfChanged(run: Run): Promise<void> {
+    // One the bot runs again at this start: the rollback is offered after that one, as after any validation.
+    if (interruptedByTheBot(this.run(run.id)) && !this.run(run.id).takenUp) return;
     if (run.kind === 'validation') {
       // A validation cut short by a crash: the recovery it followed never got to offer its rollback (that comes after
       // the validation). Offered now, unless it was, or a rollback of it was already proposed.
@@ -1807,6 +1827,54 @@ export class IncidentService {
     if (run.kind !== 'recovery' || !run.pathId || !changedSomething(run)) return;
     const rb = this.runbook(this.incident(run.incidentId).scenario);
     if (rollbackStepsFor(this.recoveryPath(rb, run.pathId), run).length > 0) await this.offerRollback(run);
+  }
+
+  /** The validations the bot's stop or crash left interrupted, to take up at this start (interrupted-validation.ts). */
+  interruptedValidations(): TakeUp[] {
+    this.deps.journal.catchUp();
+    return validationsToTakeUp(this.deps.state.incidents.values());
+  }
+
+  /**
+   * Takes up a validation the bot's stop or crash interrupted: runs it again in its thread, saying so (or, when it was
+   * itself a run again the bot died in, says the command instead); then, when it followed a recovery that never got to
+   * offer its rollback, what follows a validation follows, as it would have.
+   */
+  async takeUpInterruptedValidation({ run, how }: TakeUp): Promise<void> {
+    // Stopping again already: the next start takes it up.
+    if (this.stopping) return;
+    const incident = this.incident(run.incidentId);
+    const rb = this.runbook(incident.scenario);
+    const recovery = this.recoveryValidatedBy(run);
+    const followed = recovery && !recovery.rollbackOffered && !incident.runs.some((r) => r.rollbackOf === recovery.id) ? recovery : undefined;
+    const advice = how === 'advise' ? notRunAgainWords(run, validateCommandOf(rb, run)) : runningAgainWords(run);
+    await this.deps.journal.commit({ type: 'run.follow-up', incident: incident.id, actor: this.actor, data: { runId: run.id, advice, offers: [], takenUp: how === 'advise' ? 'advised' : 'ran-again' } });
+    await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), this.run(run.id), advice, []));
+    let validated: Run | undefined;
+    if (how === 'run-again') {
+      try {
+        const params = await this.parameters(rb, rb.validation.parameters, run.params, rb.validation.requires);
+        validated = await this.validate(this.incident(incident.id), params, this.actor, run.takenFrom, run.id);
+      } catch (error) {
+        // Cut short by a stop again: taken up at the next start, the rollback offered after it then.
+        const again = this.latestValidation(incident.id, run);
+        if (again && interruptedByTheBot(again)) return;
+        this.deps.logger.warn({ err: error, runId: run.id }, 'an interrupted validation could not be run again');
+        // One that never started is said here; one that started and failed said so in its own message.
+        if (!again) {
+          const why = `The validation could not be run again: ${isUserError(error) ? error.message : "an error on the bot's side; its log has the details"}. Validate by hand: \`/databox ${validateCommandOf(rb, run)}\``;
+          await this.safely(() => this.deps.journal.commit({ type: 'run.follow-up', incident: incident.id, actor: this.actor, data: { runId: run.id, advice: why, offers: [] } }).then(() => undefined));
+          await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), this.run(run.id), why, []));
+        }
+      }
+    }
+    if (followed) await this.followValidation(rb, this.run(followed.id), validated);
+  }
+
+  /** The latest validation of an incident proposed after run `after`, if any. */
+  private latestValidation(incidentId: string, after: Run): Run | undefined {
+    const runs = this.incident(incidentId).runs;
+    return runs.slice(runs.findIndex((r) => r.id === after.id) + 1).reverse().find((r) => r.kind === 'validation');
   }
 
   /** The recovery a validation followed: the latest of its incident that succeeded before the validation was proposed. */
@@ -1884,8 +1952,8 @@ export class IncidentService {
     return given.at ? `at ${given.at}` : undefined;
   }
 
-  /** Runs the validation with parameters already checked. */
-  private async validate(incident: Incident, params: ParameterValues, actor: string, takenFrom: Record<string, string> = {}): Promise<Run> {
+  /** Runs the validation with parameters already checked; `rerunOf`: the interrupted validation it runs again. */
+  private async validate(incident: Incident, params: ParameterValues, actor: string, takenFrom: Record<string, string> = {}, rerunOf?: string): Promise<Run> {
     const rb = this.runbook(incident.scenario);
     const values = this.templateValues(incident, params, { taken_from: takenFrom });
     const run = await this.propose(incident, actor, {
@@ -1898,9 +1966,20 @@ export class IncidentService {
       ),
       lockKey: render(rb.lockKey, values),
       params: rawParameters(params),
+      takenFrom,
+      rerunOf,
     });
     await this.announce(incident, run);
-    const statuses = await this.execute(run);
+    const statuses = await this.execute(run).catch(async (error: unknown) => {
+      // Cut short by a stop, it neither passed nor failed: the thread says so, and who runs it again.
+      const ended = this.run(run.id);
+      if (ended.status === 'interrupted' && ended.interruptedBy === 'stop') {
+        const advice = interruptedAdvice(validateCommandOf(rb, ended), interruptedByTheBot(ended));
+        await this.safely(() => this.deps.journal.commit({ type: 'run.follow-up', incident: incident.id, actor: this.actor, data: { runId: run.id, advice, offers: [] } }).then(() => undefined));
+        await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), this.run(run.id), advice, []));
+      }
+      throw error;
+    });
     const finished = this.run(run.id);
     await this.safely(() => this.reporter.runFinished(this.incident(incident.id), finished));
     // What the validation found that needs a person later (leftover clones to drop, say), with how to do it.

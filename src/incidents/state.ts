@@ -148,6 +148,17 @@ export interface Run {
   endReason?: Said;
   /** What an unlock found still running of this run and stopped (a command a killed runner left behind). */
   stoppedAtUnlock?: string[];
+  /**
+   * A validation cut short by a stop of the process running it ('stop': the bot's shutdown, Ctrl-C at a terminal) or
+   * found unfinished at a restart ('restart': a crash, a kill): interrupted, neither passed nor failed (interrupted-validation.ts).
+   */
+  interruptedBy?: 'stop' | 'restart';
+  /** A validation run again by the bot because validation `rerunOf` was interrupted (interrupted-validation.ts). */
+  rerunOf?: string;
+  /** A validation's {{taken_from.…}} values, kept so that running it again says the same (absent in journals from before it was recorded). */
+  takenFrom?: Record<string, string>;
+  /** An interrupted validation the bot took up at a start: 'ran-again', or 'advised' (the command said, not run). */
+  takenUp?: 'ran-again' | 'advised';
   /** Its rollback was offered (run.rollback-offered): a restart does not offer it a second time. */
   rollbackOffered?: boolean;
   /** The plans of this scenario this validation's follow-ups offered (the cleanup, say), in the order offered. */
@@ -474,7 +485,8 @@ export class IncidentState {
       case 'run.finished':
         if (run && (run.status === 'running' || notStarted(run))) {
           const stopped = Array.isArray(data.unlock?.stopped) ? { stoppedAtUnlock: (data.unlock.stopped as unknown[]).map(String) } : {};
-          Object.assign(run, { status: data.status, finishedAt: record.at, ...endReasonOf(data), ...stopped });
+          const interruptedBy = data.interruptedBy === 'stop' || data.interruptedBy === 'restart' ? { interruptedBy: data.interruptedBy as 'stop' | 'restart' } : {};
+          Object.assign(run, { status: data.status, finishedAt: record.at, ...endReasonOf(data), ...stopped, ...interruptedBy });
           const outside = data.unlock ? this.outsideBotApprovers(record.actor) : undefined;
           if (outside) run.unlockedOutsideBotApprovers = outside;
         }
@@ -486,6 +498,7 @@ export class IncidentState {
         break;
       case 'run.follow-up':
         if (run && data.plan) run.planOffers = [...(run.planOffers ?? []), data.plan as PlanOffer];
+        if (run && (data.takenUp === 'ran-again' || data.takenUp === 'advised')) run.takenUp = data.takenUp;
         break;
       case 'diagnosis.verdict':
         if (incident) {

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { describeIdentity, liveness } from '../process/identity.js';
 import { changedBeforeStopping, firstFailure, writesOnlyBeside } from '../engine/step-passed.js';
+import { interruptedValidationSaid } from './interrupted-validation.js';
 import { cleanupEnded, endedWords, outcomeUnknown, rolledBackWords, runLabel } from './run-label.js';
 import type { Diagnosis, Incident, IncidentState, Run } from './state.js';
 import { olderVerdictBlocking, olderVerdictWords } from './older-diagnosis-plan.js';
@@ -307,6 +308,8 @@ function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' 
     // One part of a longer window built: the days after it are still to backfill, as its validation said.
     if (partOfWindow(run)) return { said: `validation succeeded on one part of the window; the days after it are still to backfill (${run.id})`, open: true };
     // A first stage that succeeded (path A's clone) has recovered nothing yet: its swap is to come.
+    // Cut short by a stop or a crash, a validation neither passed nor failed: said so, and who runs it again.
+    if (run.kind === 'validation' && run.status === 'interrupted' && run.interruptedBy && run.startedAt !== undefined) return { said: `${interruptedValidationSaid(run)} (${run.id})`, open: true };
     if (run.startedAt !== undefined) return { said: `${runLabel(run).toLowerCase()} ${endedWords(run)} (${run.id})`, open: run.status !== 'succeeded' || Boolean(run.continuesWith) };
   }
   return undefined;

@@ -1,6 +1,7 @@
 // Builds an incident's postmortem in Markdown from journal records alone: a pure function, so the same records give the same document.
 import path from 'node:path';
 import type { AcceptedDamage } from '../journal/accepted-damage.js';
+import { interruptedValidationSaid } from '../incidents/interrupted-validation.js';
 import { clockStepsBack, clockStepWords } from '../journal/clock-steps.js';
 import { outOfOrderWords } from '../journal/out-of-order.js';
 import { describeStep } from '../engine/describe.js';
@@ -493,7 +494,12 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
     const undid = last.status === 'succeeded' && last.rollbackOf ? `; it undid \`${last.rollbackOf}\`` : '';
     return { text: `not recovered: the last action was ${plain(last.title)} (\`${last.id}\`, ${endedWords(last)}${last.finishedAt ? ` at ${utcClockFrom(last.finishedAt, incident.openedAt)}` : ''}${undid})` };
   }
-  if (last.status === 'succeeded') return { text: `${plain(last.title)} succeeded, but no validation has passed since` };
+  if (last.status === 'succeeded') {
+    // Its latest validation cut short by a stop or a crash neither passed nor failed: said as that, not as a failure.
+    const validation = runs.slice(runs.indexOf(last) + 1).reverse().find((r) => r.kind === 'validation');
+    if (validation?.status === 'interrupted' && validation.interruptedBy) return { text: `${plain(last.title)} succeeded; then its ${interruptedValidationSaid(validation)}, so no validation has passed since` };
+    return { text: `${plain(last.title)} succeeded, but no validation has passed since` };
+  }
   // As the status and an approval see it: a plan made before another changed its database cannot be approved any more.
   const changedBy = last.status === 'pending' ? state.staleBy(last) : undefined;
   if (changedBy) return { text: `not recovered: ${plain(last.title)} can no longer be approved (plan \`${changedBy.id}\` changed its database after it was made)` };

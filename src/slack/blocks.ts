@@ -445,14 +445,17 @@ export function runOutcome(run: Run): string {
   // A step a restart settled says the interruption in its summary, as the run's reason does: the reason alone says it
   // here, once (the step's own line, above, keeps its summary).
   const toldByReason = run.status === 'interrupted' && run.endReason !== undefined && failedStep?.summary.startsWith('interrupted: ');
-  const stoppedAt = failedStep && `${failedAtWords(run.steps, run.results, failedStep.stepId)} *${escapeMrkdwnNames(run.steps.find((s) => s.id === failedStep.stepId)?.title ?? failedStep.stepId)}*${toldByReason ? '' : `: ${escapeMrkdwnNames(failedStep.summary)}`}`;
+  // A validation cut short neither passed nor failed (interrupted-validation.ts): where it was interrupted, said so, with no red cross.
+  const validationCutShort = run.kind === 'validation' && run.status === 'interrupted';
+  const atWords = failedStep && validationCutShort && failedStep.status === 'interrupted' ? 'interrupted at' : failedStep && failedAtWords(run.steps, run.results, failedStep.stepId);
+  const stoppedAt = failedStep && `${atWords} *${escapeMrkdwnNames(run.steps.find((s) => s.id === failedStep.stepId)?.title ?? failedStep.stepId)}*${toldByReason ? '' : `: ${escapeMrkdwnNames(failedStep.summary)}`}`;
   // Why it ended early (a restart, a full state dir), beside the step it stopped at when there is one.
   const detail = ok ? passedCount(run.steps, run.results) : [stoppedAt, run.endReason && saidInSlack(run.endReason)].filter(Boolean).join(' — ') || run.status;
   const elapsed = runElapsed(run, run.finishedAt);
   // A diagnosis that ran to its end has not "passed": its checks that did not are the evidence the verdict reads.
   if (ok && run.kind === 'diagnosis') return `:mag: *Diagnosis finished*${elapsed}: ${detail}; the verdict says what it means`;
   // A run whose outcome nobody can tell is not drawn as one that failed: whoever reads it looks before assuming either.
-  const icon = ok ? ':white_check_mark:' : outcomeUnknown(run) ? ':grey_question:' : ':x:';
+  const icon = ok ? ':white_check_mark:' : validationCutShort ? ':electric_plug:' : outcomeUnknown(run) ? ':grey_question:' : ':x:';
   return `${icon} *${runLabel(run)} ${ok ? 'passed' : endedWords(run)}*${elapsed}: ${detail}`;
 }
 

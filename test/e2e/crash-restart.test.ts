@@ -1,5 +1,6 @@
 // The bot killed in the middle of a recovery: on restart the run is recorded as interrupted, what it left running is
-// stopped, the rollback is offered for what it had already moved, and the verdict before it is not posted again.
+// stopped, the rollback is offered for what it had already moved, and the verdict before it is not posted again. Killed
+// in its validation: the validation is run again, and the rollback offered after it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -126,7 +127,7 @@ describe('a bot killed mid-recovery', () => {
     expect(checkout.listData()).toEqual(['databox.duckdb']);
   });
 
-  it('killed during the validation that follows a recovery: the restarted bot offers the rollback the recovery never got to offer', async () => {
+  it('killed during the validation that follows a recovery: the restarted bot runs it again, then offers the rollback the recovery never got to offer', async () => {
     writeGarbage(checkout.databasePath);
     checkout.behave({ 'task verify': { stdout: 'verifying…\n', sleepMs: 60_000 } });
     const { bot } = await pathAApprovedInItsOwnProcess();
@@ -136,12 +137,19 @@ describe('a bot killed mid-recovery', () => {
     bot.kill('SIGKILL');
     await bot;
     expect(slack.buttons('request_rollback'), 'offered only after the validation').toEqual([]);
+    checkout.behave({ 'task verify': { stdout: 'verified\n' } });
 
     harness = await startBot(checkout, slack);
     await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length > 0, 60_000);
     const records = fs.readFileSync(journalFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
     const recovery = records.find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')?.data.runId;
     expect(records.filter((r) => r.type === 'run.rollback-offered').map((r) => r.data.runId)).toEqual([recovery]);
+    // Found unfinished, the validation is interrupted, not failed, and run again before the offer.
+    const [first, rerun] = records.filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'validation').map((r) => r.data.runId as string);
+    expect(records.find((r) => r.type === 'run.finished' && r.data.runId === first)?.data).toMatchObject({ status: 'interrupted', interruptedBy: 'restart' });
+    expect(records.find((r) => r.type === 'run.proposed' && r.data.runId === rerun)?.data.run.rerunOf).toBe(first);
+    expect(records.findIndex((r) => r.type === 'run.rollback-offered')).toBeGreaterThan(records.findIndex((r) => r.type === 'run.finished' && r.data.runId === rerun));
+    expect(slack.allText()).toContain(`Running the validation again: ${first} was interrupted by the bot stopping unexpectedly (found unfinished at its restart)`);
     await harness.settle();
     // A second restart does not offer it again.
     await harness.stop();

@@ -1,0 +1,30 @@
+// Which interrupted validations a start takes up: the bot's own, latest in their incident, nothing changed since; a run
+// again the bot died in too is said, not run a third time.
+import { describe, expect, it } from 'vitest';
+import { validationsToTakeUp } from '../../src/incidents/interrupted-validation.js';
+import { botActor, cliActor, type Incident, type Run } from '../../src/incidents/state.js';
+
+const run = (id: string, fields: Partial<Run>): Run => ({ id, incidentId: 'dbx-1', kind: 'validation', status: 'succeeded', runBy: botActor, startedAt: '2026-12-05T10:00:00Z', ...fields }) as Run;
+const incident = (runs: Run[]): Incident => ({ id: 'dbx-1', scenario: 'duckdb', runs }) as unknown as Incident;
+const recovery = run('dbx-1/2', { kind: 'recovery' });
+const cut = (fields: Partial<Run> = {}) => run('dbx-1/3', { status: 'interrupted', interruptedBy: 'stop', ...fields });
+
+describe('validationsToTakeUp', () => {
+  it('runs again a validation the bot stopping or dying interrupted', () => {
+    expect(validationsToTakeUp([incident([recovery, cut()])]).map((t) => [t.run.id, t.how])).toEqual([['dbx-1/3', 'run-again']]);
+    expect(validationsToTakeUp([incident([recovery, cut({ interruptedBy: 'restart' })])]).map((t) => t.how)).toEqual(['run-again']);
+  });
+
+  it('says the command instead for a run again the bot died in too, but runs again one its stop cut short', () => {
+    expect(validationsToTakeUp([incident([recovery, cut({ rerunOf: 'dbx-1/1', interruptedBy: 'restart' })])]).map((t) => t.how)).toEqual(['advise']);
+    expect(validationsToTakeUp([incident([recovery, cut({ rerunOf: 'dbx-1/1' })])]).map((t) => t.how)).toEqual(['run-again']);
+  });
+
+  it('leaves one taken up already, a terminal\'s, one a person stopped, and one a later validation or change stands after', () => {
+    expect(validationsToTakeUp([incident([recovery, cut({ takenUp: 'ran-again' })])])).toEqual([]);
+    expect(validationsToTakeUp([incident([recovery, cut({ runBy: cliActor })])])).toEqual([]);
+    expect(validationsToTakeUp([incident([recovery, cut({ interruptedBy: undefined })])])).toEqual([]);
+    expect(validationsToTakeUp([incident([recovery, cut(), run('dbx-1/4', {})])])).toEqual([]);
+    expect(validationsToTakeUp([incident([recovery, cut(), run('dbx-1/4', { kind: 'rollback' })])])).toEqual([]);
+  });
+});
