@@ -419,6 +419,43 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(fs.readFileSync(backfillRun?.result.logFile, 'utf8')).toContain('Launched backfill job `wqbqzyhx`');
   });
 
+  it('a validation waiting for the marts when the bot stops is interrupted, not failed, and the restarted bot runs it again in the same thread', async () => {
+    // The backfill launched has built nothing yet: the validation waits for the marts, as after a real one still running.
+    dagsterStoppedUntilStarted({ DataboxBackfill: async () => graphqlFixture('backfill-success') });
+    checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stdout: 'verify: 4 marts fresh, contracts pass\n' } });
+    const env = { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' };
+    harness = await startBot(checkout, slack, env, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    await harness.submitModal(operator, slack.lastForm(), prefilledValues(slack.lastForm()));
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await slack.waitFor('the validation waiting for the marts', () => /check 1, /.test(slack.allText()), 60_000);
+    await harness.stop();
+    harness = undefined;
+
+    const records = journalRecordsOf(checkout);
+    const [first] = records.filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'validation').map((r) => r.data.runId as string);
+    expect(records.find((r) => r.type === 'run.finished' && r.data.runId === first)?.data).toMatchObject({ status: 'interrupted', interruptedBy: 'stop' });
+    expect(slack.allText()).not.toContain('Validation failed');
+    expect(slack.allText()).toContain('The validation was interrupted by the bot stopping (a restart or a deploy) before it finished');
+
+    // The backfill has built the window meanwhile: the validation run again passes.
+    await fillMarts('2026-04-17', '2026-04-20');
+    harness = await startBot(checkout, slack, env, clock);
+    await slack.waitFor('the validation run again', () => /Validation succeeded/.test(slack.allText()), 60_000);
+    await harness.settle();
+    const after = journalRecordsOf(checkout);
+    const again = after.find((r) => r.type === 'run.proposed' && r.data.run.kind === 'validation' && r.data.run.rerunOf === first)?.data.runId;
+    expect(after.find((r) => r.type === 'run.finished' && r.data.runId === again)?.data.status).toBe('succeeded');
+    expect(slack.allText()).toContain(`Running the validation again: ${first} was interrupted by a stop`);
+    const status = String((await harness.command('status', operator)).json?.text ?? '');
+    expect(status).not.toContain('validation failed');
+    expect(status).not.toContain('validation interrupted');
+  });
+
   it('backfills through GraphQL with the shipped runbook: the plan names the assets the webserver lists for all_pipelines and the window, and the mutation carries exactly those', async () => {
     const assets = [
       'analytics/fct_species_environment_daily',
