@@ -7,6 +7,8 @@ import { outputLeftBehind, stepOutputFile } from './output-file.js';
 import { settleInterruptedStep, stoppedLeftoversWords, type StoppedLeftovers } from './settle-interrupted-step.js';
 import { AlreadyDecided, botActor, notStarted, reasonData, type IncidentState, type Run } from './state.js';
 import type { Said } from '../said.js';
+import { commandValue } from '../commands/quote-value.js';
+import { terminalValidationUnfinishedWords } from './interrupted-validation.js';
 
 /**
  * Runs after a restart: a run the journal shows as running in a process that no longer exists was interrupted,
@@ -22,17 +24,28 @@ export function pickUpAfterRestart(journal: Journal, state: IncidentState, actor
       if (orphaned) recordSettledStep(journal, run, actor, now, stopped);
       // On a journal that failed verification the run may have gone further than its verified lines show: said, not guessed.
       const unsure = journal.problem ? `; the journal failed verification at line ${journal.problem.line}, so what it did after that is not known: check by hand` : '';
+      const leftovers = stopped.commands.length > 0 ? `; ${stoppedLeftoversWords(stopped, now.toISOString().slice(11, 19))}` : '';
+      const terminalValidation = orphaned && run.kind === 'validation' && run.runBy !== botActor;
       const reason =
         run.status === 'approved'
           ? 'approved but not started before a restart'
-          : `the bot running it stopped${stopped.commands.length > 0 ? `; ${stoppedLeftoversWords(stopped, now.toISOString().slice(11, 19))}` : ''}${unsure}`;
-      // A validation found unfinished is run again by the bot that found it (interrupted-validation.ts): marked for that.
-      const validationCutShort = orphaned && run.kind === 'validation' ? { interruptedBy: 'restart' } : {};
+          : terminalValidation
+            ? `${terminalValidationUnfinishedWords(validateCommand(state, run))}${leftovers}${unsure}`
+            : `the bot running it stopped${leftovers}${unsure}`;
+      // The bot's validation found unfinished is run again by the bot that found it (interrupted-validation.ts): marked for that.
+      const validationCutShort = orphaned && run.kind === 'validation' && run.runBy === botActor ? { interruptedBy: 'restart' } : {};
       journal.append({ type: 'run.finished', incident: run.incidentId, actor, data: { runId: run.id, status: 'interrupted', reason, ...validationCutShort } });
       stale.push(state.runs.get(run.id) as Run);
     }
   }
   return stale;
+}
+
+/** The command that validates again as `run` did: its incident's scenario, its parameters, its incident. */
+function validateCommand(state: IncidentState, run: Run): string {
+  const scenario = state.incidents.get(run.incidentId)?.scenario ?? '<scenario>';
+  const params = Object.entries(run.params).map(([name, value]) => ` ${name}=${commandValue(value)}`).join('');
+  return `validate ${scenario}${params} incident=${run.incidentId}`;
 }
 
 /**

@@ -149,6 +149,31 @@ describe('what an interrupted run left running', () => {
     expect(result?.summary.match(stoppedAt)?.[2]).toBe(String(leftover));
   });
 
+  it('is, for a validation, marked for the bot to run again only when it was the bot\'s; a terminal\'s says the command', async () => {
+    const checkout = newCheckout();
+    const journal = new Journal(checkout.stateDir);
+    journal.load();
+    const validations = [
+      { incident: 'dbx-20260420-0e0e', by: 'databox-bot' },
+      { incident: 'dbx-20260420-0f0f', by: 'databox-cli' },
+    ];
+    for (const { incident, by } of validations) {
+      const runId = `${incident}/1`;
+      const run = { id: runId, kind: 'validation', title: 'Validate', steps: [], hash: planHash([], []), params: { date: '2026-04-19' }, needsApproval: false, destructive: false, mutates: false };
+      journal.append({ type: 'incident.opened', incident, actor: 'U0OPERATOR', data: { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack' } });
+      journal.append({ type: 'run.proposed', incident, actor: by, data: { runId, run } });
+      journal.append({ type: 'run.started', incident, actor: by, data: { runId, pid: await goneProcess(), start: '1', ...here() } });
+    }
+    engine(checkout).service.recoverAfterRestart();
+    const finished = fs.readFileSync(journal.file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line)).filter((r) => r.type === 'run.finished');
+    const [bots, terminals] = validations.map(({ incident }) => finished.find((r) => r.incident === incident)?.data);
+    expect(bots).toMatchObject({ status: 'interrupted', interruptedBy: 'restart' });
+    expect(terminals).toMatchObject({ status: 'interrupted' });
+    expect(terminals.interruptedBy).toBeUndefined();
+    expect(terminals.reason).toContain('the terminal running it stopped before it finished');
+    expect(terminals.reason).toContain('`/databox validate duckdb date=2026-04-19 incident=dbx-20260420-0f0f`');
+  });
+
   it('is never killed because its command line merely contains the command\'s name', async () => {
     const checkout = newCheckout();
     const reused = await bystander();
