@@ -19,7 +19,8 @@ export function validationsToTakeUp(incidents: Iterable<Incident>): TakeUp[] {
   for (const incident of incidents) {
     const run = [...incident.runs].reverse().find((r) => r.kind === 'validation');
     const index = run ? incident.runs.indexOf(run) : -1;
-    if (!run || !interruptedByTheBot(run) || run.takenUp) continue;
+    // Taken up only once its run again exists: a crash between saying "running it again" and proposing it loses nothing.
+    if (!run || !interruptedByTheBot(run) || run.takenUp === 'advised' || incident.runs.some((r) => r.rerunOf === run.id)) continue;
     if (incident.runs.slice(index + 1).some((r) => (r.kind === 'recovery' || r.kind === 'rollback') && r.startedAt)) continue;
     found.push({ run, how: run.rerunOf && run.interruptedBy === 'restart' ? 'advise' : 'run-again' });
   }
@@ -63,6 +64,30 @@ export function notRunAgainWords(run: Run, command: string): string {
 
 /** Where an incident stands at an interrupted validation, for the status and the postmortem: how it was cut short, and what comes of it. */
 export function interruptedValidationSaid(run: Run): string {
-  const next = run.takenUp === 'advised' ? '; not run again: validate it by hand' : interruptedByTheBot(run) && !run.takenUp ? '; the bot runs it again at its next start' : '';
+  const next = run.takenUp === 'advised' ? '; not run again: validate it by hand' : interruptedByTheBot(run) ? '; the bot runs it again at its next start' : '';
   return `validation interrupted ${interruptedHow(run)}${next}`;
+}
+
+/**
+ * The recovery whose own validation `validation` is: the latest that succeeded before it, with no validation between
+ * them but the ones `validation` runs again (its rerunOf chain). A later validation (a `/databox validate` hours after
+ * the recovery's own one completed) is nobody's: what follows a recovery's validation has followed already.
+ */
+export function recoveryOwning(runs: readonly Run[], validation: Run): Run | undefined {
+  const chain = new Set<string>();
+  for (let id = validation.rerunOf; id !== undefined && !chain.has(id); ) {
+    chain.add(id);
+    const ranAgain: string = id;
+    id = runs.find((r) => r.id === ranAgain)?.rerunOf;
+  }
+  const before = runs.slice(0, runs.indexOf(validation));
+  const recovery = [...before].reverse().find((r) => r.kind === 'recovery' && r.status === 'succeeded');
+  if (!recovery) return undefined;
+  const between = before.slice(before.indexOf(recovery) + 1).filter((r) => r.kind === 'validation');
+  return between.every((r) => chain.has(r.id)) ? recovery : undefined;
+}
+
+/** Why a terminal's validation found unfinished at the bot's restart ended: the bot does not run a terminal's again. */
+export function terminalValidationUnfinishedWords(command: string): string {
+  return `the terminal running it stopped before it finished (found unfinished at the bot's restart): it neither passed nor failed, and the bot does not run a terminal's validation again; validate with \`/databox ${command}\` (at a terminal: \`npm run --silent cli -- ${command}\`)`;
 }

@@ -96,7 +96,7 @@ import { recoveriesUndoneSaid } from './recoveries-undone.js';
 import { failedAtWords } from '../journal/failed-at.js';
 import type { SentForm } from '../commands/sent-form.js';
 import { validationThatPassed } from './validated-recovery.js';
-import { interruptedAdvice, interruptedByTheBot, notRunAgainWords, runningAgainWords, validationsToTakeUp, type TakeUp } from './interrupted-validation.js';
+import { interruptedAdvice, interruptedByTheBot, notRunAgainWords, recoveryOwning, runningAgainWords, validationsToTakeUp, type TakeUp } from './interrupted-validation.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -1844,8 +1844,12 @@ export class IncidentService {
     // Stopping again already: the next start takes it up.
     if (this.stopping) return;
     const incident = this.incident(run.incidentId);
+    // Decided at start, run later: a click handled meanwhile (a recovery, a rollback, a validation) may have taken its place.
+    const stillDue = validationsToTakeUp([incident]).some((t) => t.run.id === run.id && t.how === how);
+    if (!stillDue) return;
     const rb = this.runbook(incident.scenario);
-    const recovery = this.recoveryValidatedBy(run);
+    // Only the recovery's own validation is followed by what follows it: a later one's recovery was followed already.
+    const recovery = recoveryOwning(incident.runs, run);
     const followed = recovery && !recovery.rollbackOffered && !incident.runs.some((r) => r.rollbackOf === recovery.id) ? recovery : undefined;
     const advice = how === 'advise' ? notRunAgainWords(run, validateCommandOf(rb, run)) : runningAgainWords(run);
     await this.deps.journal.commit({ type: 'run.follow-up', incident: incident.id, actor: this.actor, data: { runId: run.id, advice, offers: [], takenUp: how === 'advise' ? 'advised' : 'ran-again' } });
@@ -1854,6 +1858,8 @@ export class IncidentService {
     if (how === 'run-again') {
       try {
         const params = await this.parameters(rb, rb.validation.parameters, run.params, rb.validation.requires);
+        // Stopping since it was said: not taken up until its run again exists, so the next start runs it.
+        if (this.stopping) return;
         validated = await this.validate(this.incident(incident.id), params, this.actor, run.takenFrom, run.id);
       } catch (error) {
         // Cut short by a stop again: taken up at the next start, the rollback offered after it then.
@@ -1863,7 +1869,8 @@ export class IncidentService {
         // One that never started is said here; one that started and failed said so in its own message.
         if (!again) {
           const why = `The validation could not be run again: ${isUserError(error) ? error.message : "an error on the bot's side; its log has the details"}. Validate by hand: \`/databox ${validateCommandOf(rb, run)}\``;
-          await this.safely(() => this.deps.journal.commit({ type: 'run.follow-up', incident: incident.id, actor: this.actor, data: { runId: run.id, advice: why, offers: [] } }).then(() => undefined));
+          // Taken up by saying so: not tried again at every start.
+          await this.safely(() => this.deps.journal.commit({ type: 'run.follow-up', incident: incident.id, actor: this.actor, data: { runId: run.id, advice: why, offers: [], takenUp: 'advised' } }).then(() => undefined));
           await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), this.run(run.id), why, []));
         }
       }

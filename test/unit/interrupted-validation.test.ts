@@ -1,7 +1,7 @@
 // Which interrupted validations a start takes up: the bot's own, latest in their incident, nothing changed since; a run
 // again the bot died in too is said, not run a third time.
 import { describe, expect, it } from 'vitest';
-import { validationsToTakeUp } from '../../src/incidents/interrupted-validation.js';
+import { recoveryOwning, validationsToTakeUp } from '../../src/incidents/interrupted-validation.js';
 import { botActor, cliActor, type Incident, type Run } from '../../src/incidents/state.js';
 
 const run = (id: string, fields: Partial<Run>): Run => ({ id, incidentId: 'dbx-1', kind: 'validation', status: 'succeeded', runBy: botActor, startedAt: '2026-12-05T10:00:00Z', ...fields }) as Run;
@@ -21,10 +21,31 @@ describe('validationsToTakeUp', () => {
   });
 
   it('leaves one taken up already, a terminal\'s, one a person stopped, and one a later validation or change stands after', () => {
-    expect(validationsToTakeUp([incident([recovery, cut({ takenUp: 'ran-again' })])])).toEqual([]);
+    expect(validationsToTakeUp([incident([recovery, cut({ takenUp: 'advised' })])])).toEqual([]);
     expect(validationsToTakeUp([incident([recovery, cut({ runBy: cliActor })])])).toEqual([]);
     expect(validationsToTakeUp([incident([recovery, cut({ interruptedBy: undefined })])])).toEqual([]);
     expect(validationsToTakeUp([incident([recovery, cut(), run('dbx-1/4', {})])])).toEqual([]);
     expect(validationsToTakeUp([incident([recovery, cut(), run('dbx-1/4', { kind: 'rollback' })])])).toEqual([]);
+  });
+
+  it('takes up again one said run again whose run again was never proposed (the bot died in between), not one whose run again exists', () => {
+    expect(validationsToTakeUp([incident([recovery, cut({ takenUp: 'ran-again' })])]).map((t) => [t.run.id, t.how])).toEqual([['dbx-1/3', 'run-again']]);
+    const again = run('dbx-1/4', { rerunOf: 'dbx-1/3', status: 'interrupted', interruptedBy: 'stop' });
+    expect(validationsToTakeUp([incident([recovery, cut({ takenUp: 'ran-again' }), again])]).map((t) => t.run.id)).toEqual(['dbx-1/4']);
+  });
+});
+
+describe('recoveryOwning', () => {
+  it('is the recovery whose own validation was cut short, through its runs again', () => {
+    expect(recoveryOwning([recovery, cut()], cut())?.id).toBe('dbx-1/2');
+    const first = cut({ takenUp: 'ran-again' });
+    const again = run('dbx-1/4', { rerunOf: 'dbx-1/3', status: 'interrupted', interruptedBy: 'stop' });
+    expect(recoveryOwning([recovery, first, again], again)?.id).toBe('dbx-1/2');
+  });
+
+  it('is none for a validation run after the recovery\'s own one completed (a later /databox validate)', () => {
+    const own = run('dbx-1/3', { status: 'succeeded' });
+    const later = run('dbx-1/4', { status: 'interrupted', interruptedBy: 'stop' });
+    expect(recoveryOwning([recovery, own, later], later)).toBeUndefined();
   });
 });
