@@ -2,7 +2,7 @@
 import { sqlSegments } from '../engine/steps/sql-segments.js';
 
 const said =
-  'utc_day is no longer defined: source_day replaces it, and counts a text timestamp with an offset by the date written in it (the day its reload loads), a TIMESTAMPTZ by its UTC day; replace utc_day with source_day after checking the query means that';
+  'utc_day is no longer defined: source_day replaces it, and counts a text timestamp with an offset by the date written in it (the day its reload loads), a TIMESTAMPTZ by its day in the time_zone of its source when one is set (its UTC day otherwise); replace utc_day with source_day after checking the query means that';
 
 /** A call of utc_day in code: not a longer name ending in it (my_utc_day); any case and spacing, as DuckDB reads names. */
 const bareCall = /(?<![A-Za-z0-9_$])utc_day\s*\(/i;

@@ -10,7 +10,7 @@ import { bundled, refusalOf, type Doc } from '../support/planted-runbook.js';
 const tempDir = useTempDirs('databox-utc-day-retired-');
 const sqlStep = (sql: string): Doc => ({ id: 'planted', kind: 'sql', title: 'A planted count', sql });
 const why =
-  'utc_day is no longer defined: source_day replaces it, and counts a text timestamp with an offset by the date written in it (the day its reload loads), a TIMESTAMPTZ by its UTC day; replace utc_day with source_day after checking the query means that';
+  'utc_day is no longer defined: source_day replaces it, and counts a text timestamp with an offset by the date written in it (the day its reload loads), a TIMESTAMPTZ by its day in the time_zone of its source when one is set (its UTC day otherwise); replace utc_day with source_day after checking the query means that';
 
 describe('a runbook calling utc_day(…)', () => {
   it("is refused at the sql step's file and line, naming the step", () => {
