@@ -1,7 +1,7 @@
 // Which interrupted validations a start takes up: the bot's own, latest in their incident, nothing changed since; a run
 // again the bot died in too is said, not run a third time.
 import { describe, expect, it } from 'vitest';
-import { recoveryOwning, validationsToTakeUp } from '../../src/incidents/interrupted-validation.js';
+import { interruptedValidationSaid, recoveryOwning, validationsToTakeUp } from '../../src/incidents/interrupted-validation.js';
 import { botActor, cliActor, type Incident, type Run } from '../../src/incidents/state.js';
 
 const run = (id: string, fields: Partial<Run>): Run => ({ id, incidentId: 'dbx-1', kind: 'validation', status: 'succeeded', runBy: botActor, startedAt: '2026-12-05T10:00:00Z', ...fields }) as Run;
@@ -32,6 +32,8 @@ describe('validationsToTakeUp', () => {
     expect(validationsToTakeUp([incident([recovery, cut({ takenUp: 'ran-again' })])]).map((t) => [t.run.id, t.how])).toEqual([['dbx-1/3', 'run-again']]);
     const again = run('dbx-1/4', { rerunOf: 'dbx-1/3', status: 'interrupted', interruptedBy: 'stop' });
     expect(validationsToTakeUp([incident([recovery, cut({ takenUp: 'ran-again' }), again])]).map((t) => t.run.id)).toEqual(['dbx-1/4']);
+    // Said so in status and postmortem too: the next start runs it, not "nothing follows".
+    expect(interruptedValidationSaid(cut({ takenUp: 'ran-again' }))).toBe('validation interrupted by a stop; the bot runs it again at its next start');
   });
 });
 
