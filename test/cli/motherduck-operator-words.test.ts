@@ -1,5 +1,5 @@
-// Scenario 3 from the terminal, as the operator reads it when path A's clone fails: what changed (nothing in the
-// database), whether a clone was left, and what to do next, as a failed swap already says.
+// Scenario 3 from the terminal, as the operator reads it when path A's or path N's clone fails: what changed (nothing
+// in the database), whether a clone was left, and what to do next, as a failed swap already says.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,5 +64,24 @@ describe('scenario 3 as the operator reads it', () => {
     // Nothing was made, and the database the stack reads is as it was.
     expect(md.liveDatabases()).toEqual(['databox']);
     expect(await md.value('databox', 'SELECT count(*) FROM analytics.fct_species_environment_daily')).toBe('30');
+  });
+
+  it('path N whose clone MotherDuck refuses says the same, and that path N is the way to the named snapshot', async () => {
+    const { md, cli } = await setUp();
+    md.takeSnapshot(md.live('databox'), 'before_load', at('2026-04-20 12:00:00'));
+    md.failWhen(/^CREATE DATABASE "?databox_restored/, 'Catalog Error: MotherDuck: quota exceeded for databases');
+    const clone = await cli(['recover', 'motherduck', 'path=n', 'snapshot=before_load', '--approver', 'bob']);
+    const id = /dbx-\d{8}-[0-9a-f]{4}/.exec(clone.stdout)?.[0] as string;
+    expect(clone.stdout).toContain('✘ First stage of the recovery failed');
+    const next = clone.stdout.slice(clone.stdout.indexOf('✘ First stage of the recovery failed'));
+    expect(next).toContain(
+      `→ Nothing in databox changed: the clone is a new database beside it, and nothing the stack reads was touched. ` +
+        `MotherDuck refusing the clone (a quota, a plan's limit) leaves none; a connection lost as it ran may have left databox_restored_${id.replace(/-/g, '_')} made: ` +
+        `path C drops it (\`npm run --silent cli -- recover motherduck path=c incident=${id}\`), and path N proposed again refuses to clone over it. ` +
+        `Then free room in MotherDuck (drop databases nobody needs, or raise the plan's limit) and propose path N again, ` +
+        `\`npm run --silent cli -- recover motherduck path=n snapshot="before_load" incident=${id}\`: ` +
+        `it is the only path that reaches the state the named snapshot holds`,
+    );
+    expect(md.liveDatabases()).toEqual(['databox']);
   });
 });
