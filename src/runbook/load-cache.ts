@@ -26,7 +26,7 @@ const keptLoads = 32;
 
 /**
  * The sha256 of every file of the code folder (its path in it and its bytes; source maps aside, which nothing runs) and
- * of the yaml and zod packages' manifests (their versions): any change to the loader, its checks or the step kinds whose
+ * of the yaml, zod and DuckDB packages' manifests (their versions): any change to the loader, its checks or the step kinds whose
  * rules it runs is another key. Hashing the whole folder is more than the loader needs, and cannot miss a module of it.
  */
 export function codeVersion(root: string, packages: readonly string[]): string {
@@ -52,7 +52,8 @@ export function codeVersion(root: string, packages: readonly string[]): string {
 export function loadCacheOf(codeRoot: string, cacheDir: string) {
   const hashCode = (): string | undefined => {
     try {
-      return codeVersion(codeRoot, ['yaml', 'zod']);
+      // DuckDB's too: its ICU's time zones are the ones a source's time_zone is checked against (duckdb-time-zones.ts).
+      return codeVersion(codeRoot, ['yaml', 'zod', '@duckdb/node-api']);
     } catch {
       return undefined;
     }

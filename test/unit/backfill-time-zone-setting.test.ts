@@ -1,22 +1,30 @@
 // A backfill source's time_zone (the IANA zone its local days are read in) is checked when the runbooks load: a name that is no zone is refused there, never a wrong day at run time.
 import fs from 'node:fs';
 import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { duckdbTimeZones, foldTimeZoneName } from '../../src/duckdb/duckdb-time-zones.js';
 import { checkRunbooks } from '../../src/runbook/load.js';
+import { timeZoneProblem } from '../../src/time-zone-name.js';
 import { renderSql } from '../../src/runbook/template.js';
 import { projectRoot, useTempDirs } from '../support/fixtures.js';
 
 const tempDir = useTempDirs('databox-time-zone-');
 const backfillText = fs.readFileSync(path.join(projectRoot, 'runbooks', 'backfill.yml'), 'utf8');
 
-/** The bundled runbooks with usgs' `time_zone` set to `zone` (UTC there) in backfill.yml: the problems their check finds. */
-function problemsWithUsgsZone(zone: string): string[] {
+/** The bundled runbooks with backfill.yml's text changed by `edit`: the problems their check finds. */
+function problemsWithBackfill(edit: (text: string) => string): string[] {
   const dir = tempDir();
   fs.cpSync(path.join(projectRoot, 'runbooks'), dir, { recursive: true });
-  const text = backfillText.replace('        dlt_asset: usgs_dlt_assets\n        time_zone: UTC\n', `        dlt_asset: usgs_dlt_assets\n        time_zone: ${zone}\n`);
+  const text = edit(backfillText);
   expect(text).not.toBe(backfillText);
   fs.writeFileSync(path.join(dir, 'backfill.yml'), text);
   return checkRunbooks(dir).problems.map((line) => line.replace(`${path.join(dir, 'backfill.yml')}`, 'backfill.yml'));
+}
+
+/** The bundled runbooks with usgs' `time_zone` set to `zone` (UTC there) in backfill.yml: the problems their check finds. */
+function problemsWithUsgsZone(zone: string): string[] {
+  return problemsWithBackfill((text) => text.replace('        dlt_asset: usgs_dlt_assets\n        time_zone: UTC\n', `        dlt_asset: usgs_dlt_assets\n        time_zone: ${zone}\n`));
 }
 
 describe("a source's time_zone in backfill.yml", () => {
@@ -33,6 +41,40 @@ describe("a source's time_zone in backfill.yml", () => {
 
   it('refuses an offset, which follows no summer time', () => {
     expect(problemsWithUsgsZone('"-05:00"').join('\n')).toContain('time_zone "-05:00" (the time zone source usgs\'s days are read in) is an offset, not an IANA time zone');
+  });
+
+  it("refuses a zone DuckDB does not know, checked against DuckDB's own list, naming the setting, the value and what to do", () => {
+    const problems = problemsWithUsgsZone('Mars/Olympus');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^backfill\.yml(:\d+)?: at parameters\.source\.values\.usgs\.time_zone: /);
+    expect(problems[0]).toContain(
+      `time_zone "Mars/Olympus" (the time zone source usgs's days are read in) is not an IANA time zone DuckDB knows (SELECT name FROM pg_timezone_names() lists them), so its SQL could not read the source's days in it: name one such as America/New_York, Europe/Berlin or UTC`,
+    );
+  });
+});
+
+describe("the zones a source's days may be read in", () => {
+  it("are DuckDB's own, as an in-memory DuckDB lists them, matched as DuckDB matches them (ASCII case aside)", async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const listed = (await connection.runAndReadAll('SELECT name FROM pg_timezone_names()')).getRowsJson().map((row) => String(row[0]));
+    connection.closeSync();
+    instance.closeSync();
+    expect(duckdbTimeZones()).toEqual(new Set(listed.map(foldTimeZoneName)));
+    expect(timeZoneProblem('america/new_york')).toBeUndefined();
+    expect(timeZoneProblem('US/Eastern')).toBeUndefined();
+  });
+
+  it("refuses a zone Node knows but DuckDB's list does not, since the SQL would fail on it at run time", () => {
+    const withoutNewYork = new Set([...(duckdbTimeZones() ?? [])].filter((name) => name !== 'america/new_york'));
+    expect(timeZoneProblem('America/New_York', withoutNewYork)).toContain('is not an IANA time zone DuckDB knows');
+    expect(timeZoneProblem('Europe/Berlin', withoutNewYork)).toBeUndefined();
+  });
+
+  it('refuses a zone DuckDB knows but Node does not, in which the source\'s today could not be told', () => {
+    // ICU's placeholder zone: in DuckDB's list, unknown to Node's Intl.
+    expect(duckdbTimeZones()?.has('factory')).toBe(true);
+    expect(timeZoneProblem('Factory')).toBe('is not an IANA time zone this Node knows, so the source\'s today could not be told in it: name one such as America/New_York, Europe/Berlin or UTC');
   });
 });
 
