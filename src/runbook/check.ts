@@ -13,8 +13,8 @@ import { defaultProblem } from './params.js';
 import type { Condition, Parameter, Preview, RecoveryPath, Runbook, Step } from './schema.js';
 import { isLiteralKind, placeholderUses, spacedAlike, withoutPlaceholders } from './template.js';
 import { literalKinds } from '../database/sql-literal.js';
-import { timeZoneSettingProblems } from './time-zone-settings.js';
-import { todayInProblem } from './parameter-today.js';
+import { enumZoneProblems, timeZoneSettingProblems } from './time-zone-settings.js';
+import { enumAttribute, todayInProblem } from './parameter-today.js';
 import { backfilledJobs } from './stack-jobs.js';
 import { holdsUntilAtProblem } from './holds-until-time.js';
 
@@ -89,6 +89,16 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   const recoveryPreviews = rb.recovery.flatMap((p) => p.previews.map((preview) => preview.id));
   const recoveryJobs = backfilledJobs(rb);
 
+  const zonesSaid = new Set<string>();
+  /** One problem per bad time zone setting, however many places read it (steps, SQL, a date's todayIn). */
+  const sayZoneProblems = (found: readonly RunbookProblem[]) => {
+    for (const problem of found) {
+      const key = `${problem.at.join('.')} ${problem.message}`;
+      if (!zonesSaid.has(key)) add(problem.at, problem.message);
+      zonesSaid.add(key);
+    }
+  };
+
   const reserved = new Set<string>([...engineValueNames, ...scopedValueNames]);
   for (const name of parameterNames) {
     if (reserved.has(name)) add(['parameters', name], `"${name}" is a built-in name (the engine's own value {{${name}}}); rename the parameter`);
@@ -99,6 +109,8 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     if (endedIn) add(['parameters', name, 'endedDaysIn'], endedIn);
     const todayIn = declared.type === 'date' && declared.todayIn ? todayInProblem(rb, declared.todayIn) : undefined;
     if (todayIn) add(['parameters', name, 'todayIn'], todayIn);
+    // Today in a zone Node does not know would be UTC's: refused at its setting, as where the steps read it.
+    else if (declared.type === 'date' && declared.todayIn) sayZoneProblems(enumZoneProblems(rb, ...enumAttribute(declared.todayIn)));
   }
 
   const checkParameterList = (names: readonly string[], at: At) =>
@@ -247,7 +259,6 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     return `${expectRows} must count rows, but "${head}" is a ${declared.type} parameter: use a preview ({{previews.<id>}}), an integer parameter or a whole number`;
   };
 
-  const zonesSaid = new Set<string>();
   const checkTemplate = (use: TemplateUse, scope: Scope, at: At, guardedBy?: string) => {
     // A {{ left once every placeholder is taken out was meant as one (an unclosed {{name}, a typo) but would be shown
     // as is. A lone }} is not flagged: JSON in an argv and DuckDB's struct literals end in }}.
@@ -267,12 +278,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       const message = checkExpression(expression, optional, use, scope, guardedBy);
       if (message) add([...at, ...use.at], message);
     }
-    // One problem per bad setting, however many places read it.
-    for (const problem of timeZoneSettingProblems(rb, use, at)) {
-      const key = `${problem.at.join('.')} ${problem.message}`;
-      if (!zonesSaid.has(key)) add(problem.at, problem.message);
-      zonesSaid.add(key);
-    }
+    sayZoneProblems(timeZoneSettingProblems(rb, use, at));
   };
 
   /** A path's or a rollback's previews: their SQL and bound values, in the scope of what they count for (not their own counts). */

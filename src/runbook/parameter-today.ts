@@ -8,17 +8,23 @@ export interface ParameterToday {
   where: string;
 }
 
+/** A todayIn's enum parameter and the attribute of its values that holds the zone: ['source', 'time_zone']. */
+export function enumAttribute(reference: string): [string, string] {
+  const [head = '', attribute = ''] = reference.split('.');
+  return [head, attribute];
+}
+
 /** Today in UTC, said so. */
 export const utcToday = (now: Date): ParameterToday => ({ day: now.toISOString().slice(0, 10), where: 'UTC' });
 
 /**
  * Today for `declared` given the operator's values (`raw`, as typed): in the zone of the enum value its todayIn reads
  * (source.time_zone of source=usgs), so a New York source's day is still today at 02:00 UTC; UTC without one, or for a
- * value without a zone (one that is no IANA zone is refused when the runbook loads, where its steps read it).
+ * value without a zone (a zone Node or DuckDB does not know is refused when the runbook loads: check.ts).
  */
 export function parameterToday(rb: Runbook, declared: Parameter | undefined, raw: Readonly<Record<string, string | undefined>>, now: Date): ParameterToday {
   if (declared?.type !== 'date' || !declared.todayIn) return utcToday(now);
-  const [head = '', attribute = ''] = declared.todayIn.split('.');
+  const [head, attribute] = enumAttribute(declared.todayIn);
   const enumParameter = Object.hasOwn(rb.parameters, head) ? rb.parameters[head] : undefined;
   if (enumParameter?.type !== 'enum') return utcToday(now);
   const value = raw[head] || enumParameter.default;
@@ -36,10 +42,10 @@ export function windowToday(rb: Runbook, recovery: RecoveryPath, raw: Readonly<R
 
 /**
  * What is wrong with a date parameter's todayIn, checked when the runbook loads: it must name an enum parameter. Its
- * values' zones are checked where the steps read them ({{source.time_zone?}}: time-zone-settings.ts), said once there.
+ * values' zones are checked apart (enumZoneProblems, said once with the steps' reads of them).
  */
 export function todayInProblem(rb: Runbook, reference: string): string | undefined {
-  const [head = ''] = reference.split('.');
+  const [head] = enumAttribute(reference);
   const enumParameter = Object.hasOwn(rb.parameters, head) ? rb.parameters[head] : undefined;
   if (enumParameter?.type === 'enum') return undefined;
   return `todayIn reads the zone from an enum parameter's values, but "${head}" is ${enumParameter ? `a ${enumParameter.type} parameter` : 'no parameter of this runbook'}`;

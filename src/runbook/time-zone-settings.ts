@@ -1,4 +1,4 @@
-// Refuses at load a time zone a runbook reads a source's days in ({{… | time-zone}} in SQL, a step's timeZone) that is no IANA zone.
+// Refuses at load a time zone a runbook reads a source's days in ({{… | time-zone}} in SQL, a step's timeZone, a date's todayIn) that DuckDB or Node does not know.
 import type { TemplateUse } from '../engine/steps/define-step-kind.js';
 import { timeZoneProblem } from '../time-zone-name.js';
 import type { RunbookProblem } from './check.js';
@@ -29,14 +29,24 @@ export function timeZoneSettingProblems(rb: Runbook, use: TemplateUse, at: (stri
   }
   for (const expression of expressions) {
     const [head = '', attribute, ...rest] = expression.split('.');
-    const declared = Object.hasOwn(rb.parameters, head) ? rb.parameters[head] : undefined;
-    if (declared?.type !== 'enum' || attribute === undefined || rest.length > 0) continue;
-    for (const [value, attributes] of Object.entries(declared.values)) {
-      if (!Object.hasOwn(attributes, attribute)) continue;
-      const zone = attributes[attribute];
-      const problem = typeof zone === 'string' ? timeZoneProblem(zone) : 'is not text: name an IANA time zone, such as America/New_York';
-      if (problem) problems.push({ at: ['parameters', head, 'values', value, attribute], message: `${attribute} ${JSON.stringify(zone)} (the time zone ${head} ${value}'s days are read in) ${problem}` });
-    }
+    if (attribute !== undefined && rest.length === 0) problems.push(...enumZoneProblems(rb, head, attribute));
+  }
+  return problems;
+}
+
+/**
+ * The problems of the zones enum parameter `head`'s values hold in `attribute` (source.time_zone), each named at its
+ * value's setting; none when `head` is no enum parameter. A value without the attribute has none (its UTC day).
+ */
+export function enumZoneProblems(rb: Runbook, head: string, attribute: string): RunbookProblem[] {
+  const declared = Object.hasOwn(rb.parameters, head) ? rb.parameters[head] : undefined;
+  if (declared?.type !== 'enum') return [];
+  const problems: RunbookProblem[] = [];
+  for (const [value, attributes] of Object.entries(declared.values)) {
+    if (!Object.hasOwn(attributes, attribute)) continue;
+    const zone = attributes[attribute];
+    const problem = typeof zone === 'string' ? timeZoneProblem(zone) : 'is not text: name an IANA time zone, such as America/New_York';
+    if (problem) problems.push({ at: ['parameters', head, 'values', value, attribute], message: `${attribute} ${JSON.stringify(zone)} (the time zone ${head} ${value}'s days are read in) ${problem}` });
   }
   return problems;
 }

@@ -51,6 +51,18 @@ describe("a source's time_zone in backfill.yml", () => {
       `time_zone "Mars/Olympus" (the time zone source usgs's days are read in) is not an IANA time zone DuckDB knows (SELECT name FROM pg_timezone_names() lists them), so its SQL could not read the source's days in it: name one such as America/New_York, Europe/Berlin or UTC`,
     );
   });
+
+  it('refuses a bad zone that only a date parameter\'s todayIn reads, at its setting, rather than telling today in UTC', () => {
+    const problems = problemsWithBackfill((text) =>
+      text
+        .replace('        dlt_asset: usgs_dlt_assets\n        time_zone: UTC\n', '        dlt_asset: usgs_dlt_assets\n        time_zone: UTC\n        today_zone: America/New_Yrok\n')
+        .replaceAll('    todayIn: source.time_zone\n', '    todayIn: source.today_zone\n'),
+    );
+    // Once, though both from and to read it.
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^backfill\.yml(:\d+)?: at parameters\.source\.values\.usgs\.today_zone: /);
+    expect(problems[0]).toContain(`today_zone "America/New_Yrok" (the time zone source usgs's days are read in) is not an IANA time zone DuckDB knows`);
+  });
 });
 
 describe("the zones a source's days may be read in", () => {
