@@ -2,6 +2,7 @@
 import { linkRefusal, type MoveStep } from '../engine/steps/move-step.js';
 import type { ResolvedStep } from '../engine/types.js';
 import type { Runbook, Step } from '../runbook/schema.js';
+import { isRoomGuard } from './room-marks.js';
 
 export interface PathsOffered {
   paths: string[];
@@ -46,7 +47,7 @@ export async function pathsOffered(rb: Runbook, ids: readonly string[], tools: P
     said.push(`${named(ways)} ${ways.length === 1 ? 'is' : 'are'} not offered: ${ways.length === 1 ? 'its plan moves' : 'each plan moves'} the file at the database path first, and ${refused[0]?.why}.`);
   }
   for (const p of paths.filter((path) => offered.includes(path.id))) {
-    const roomGuards = p.guards.filter((g) => g.kind === 'disk-usage' && (g as Step & { roomFor?: string }).roomFor !== undefined);
+    const roomGuards = p.guards.filter(isRoomGuard);
     const resolved = roomGuards.flatMap((g) => tools.resolve(g) ?? []);
     const failures = resolved.length > 0 ? await tools.guardFailures(resolved) : [];
     // Said beside what the verdict shows of it: its button and command stay, and a click before then is refused.

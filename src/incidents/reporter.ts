@@ -67,6 +67,12 @@ export interface IncidentReporter {
    */
   offerSpent(incident: Incident, run: Run): Promise<void>;
   /**
+   * A click on a path of `diagnosis`' verdict found its room check other than its button showed (room-marks.ts): the
+   * front end shows the verdict where it offered it, that button marked refused or not as the verdict now records.
+   * Resolves once the front end has it in hand (Slack: queued in the outbox).
+   */
+  pathMarkChanged(incident: Incident, diagnosis: Run): Promise<void>;
+  /**
    * What to do next, as the runbook gives it: after a recovery (or its validation) that failed, with the diagnoses it
    * offers, or after a validation that found something to do later (a validation follow-up, no offers; with `plan`, the
    * plan of this scenario it leads to, the cleanup say); `run` is that recovery or validation.

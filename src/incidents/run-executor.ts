@@ -259,11 +259,15 @@ export class RunExecutor {
 
   /**
    * Runs a path's read-only guards now; a failure refuses the plan before anyone is asked to approve it. What they
-   * read (a mart's newest day) is given back, for the plan to show.
+   * read (a mart's newest day) is given back, for the plan to show. `refusedBy` is told the guard that refused, and
+   * what it found, before the refusal is thrown.
    */
-  async checkGuards(guards: ResolvedStep[]): Promise<GuardRead[]> {
-    const { failures, read } = await this.runGuards(guards);
-    if (failures.length > 0) throw new UserError(`refused, nothing was run: ${failures.join('; ')}`);
+  async checkGuards(guards: ResolvedStep[], refusedBy?: (guard: ResolvedStep, failure: string) => Promise<void>): Promise<GuardRead[]> {
+    const { failures, read, refusing } = await this.runGuards(guards);
+    if (failures.length > 0) {
+      if (refusing && refusedBy) await refusedBy(refusing, failures[0] as string);
+      throw new UserError(`refused, nothing was run: ${failures.join('; ')}`);
+    }
     return read;
   }
 
@@ -272,9 +276,10 @@ export class RunExecutor {
     return (await this.runGuards(guards)).failures;
   }
 
-  private async runGuards(guards: ResolvedStep[]): Promise<{ failures: string[]; read: GuardRead[] }> {
+  private async runGuards(guards: ResolvedStep[]): Promise<{ failures: string[]; read: GuardRead[]; refusing?: ResolvedStep }> {
     const failures: string[] = [];
     const read: GuardRead[] = [];
+    let refusing: ResolvedStep | undefined;
     await executeSteps(guards, this.stepContext('(none)', 'guard'), {
       stepStarted: async () => {},
       stepProgress: () => {},
@@ -282,9 +287,11 @@ export class RunExecutor {
         read.push({ step, result });
         // A guard's title says what must hold ("The database opens…"): quoted, so it does not read as what was found. Its
         // whenRefused, if the runbook gives one, says what to do instead.
-        if (!stepPassed(step, result.status)) failures.push(`the check "${step.title}" did not pass: ${step.whenRefused ? `${result.summary.replace(/\.$/, '')}. ${step.whenRefused}` : result.summary}`);
+        if (stepPassed(step, result.status)) return;
+        failures.push(`the check "${step.title}" did not pass: ${step.whenRefused ? `${result.summary.replace(/\.$/, '')}. ${step.whenRefused}` : result.summary}`);
+        refusing ??= step;
       },
     }, { stopOnFailure: true });
-    return { failures, read };
+    return { failures, read, refusing };
   }
 }

@@ -64,6 +64,7 @@ import { changedPartSaid } from './changes-overlap.js';
 import { standingChanges } from './standing-changes.js';
 import { setAsideByRollbackSaid } from './set-aside-by-rollback.js';
 import { pathsOffered } from './paths-offered.js';
+import { isRoomGuard, roomCheckedType, roomRefused } from './room-marks.js';
 import { guardsReadNewestSaid } from './guards-read-newest.js';
 import { fileWrittenSinceSaid, recoveryEnded } from './file-written-since.js';
 import { writtenSinceRecoverySaid } from './written-since-recovery.js';
@@ -675,7 +676,11 @@ export class IncidentService {
       // no room a guard asks for would put right.
       if (!existing) await this.refuseWhatWouldStop(recovery.steps, values);
       if (!existing) this.refuseIfFollowersWouldStop(rb, recovery, values);
-      const guardsRead = guardsReadNewestSaid(await this.executor.checkGuards(this.resolveAll(recovery.guards, values, true)), this.deps.config.databoxRoot);
+      // A click on a verdict's path: its button is marked refused while its room guard refuses, as the click finds it.
+      const clicked = existing && command.chosenOn ? { incident: existing.id, path: recovery.id, by: actor } : undefined;
+      const refusedBy = clicked && ((guard: ResolvedStep, failure: string) => (isRoomGuard(guard) ? this.noteRoomChecked(clicked, failure) : Promise.resolve()));
+      const read = await this.executor.checkGuards(this.resolveAll(recovery.guards, values, true), refusedBy);
+      const guardsRead = guardsReadNewestSaid(read, this.deps.config.databoxRoot);
       // The same recover typed again without incident= (as a refusal's advice says to) finds the plan the first one left
       // waiting, rather than opening a second incident with the same plan.
       const typedBefore = existing ? undefined : await this.samePlanOfATypedRecover(rb, recovery, params, render(rb.lockKey, values), actor, guardsRead);
@@ -683,6 +688,8 @@ export class IncidentService {
       const incident = existing ?? (await this.openIncident(rb.id, actor, origin, openedFrom));
       const known = new Set(incident.runs.map((run) => run.id));
       const run = await this.proposeRecovery(incident, recovery, params, actor, existing && this.typedContinues(existing, rb, recovery), guardsRead);
+      // Its room guard passed and its plan is there to approve: a button marked refused is so no longer.
+      if (clicked && read.some((guard) => isRoomGuard(guard.step))) await this.noteRoomChecked(clicked, undefined);
       // The same plan was found waiting (a second click, a form sent twice, a terminal's plan): nothing new was proposed.
       return { incident, run, alreadyWaiting: known.has(run.id) };
     }
@@ -1568,6 +1575,23 @@ export class IncidentService {
     );
     const incident = aside.incident ? this.deps.state.incident(aside.incident) : undefined;
     if (incident) await this.safely(() => this.reporter.journalRepaired(incident, aside, !this.deps.journal.problem));
+  }
+
+  /**
+   * A click on a verdict's path found its room guard refusing (`refused`: what it found) or passing with its plan
+   * proposed: when its button shows otherwise, that is journaled (so a re-render keeps it) and the verdict's message
+   * edited. Never throws: the click's own answer, the refusal or the plan, comes whatever becomes of the mark.
+   */
+  private async noteRoomChecked(click: { incident: string; path: string; by: string }, refused: string | undefined): Promise<void> {
+    try {
+      // The verdict the button was on: a click on an older one was refused before its guards ran (refuseOlderVerdict).
+      const diagnosis = this.incident(click.incident).diagnosis;
+      if (!diagnosis?.paths.includes(click.path) || roomRefused(diagnosis, click.path) === (refused !== undefined)) return;
+      await this.deps.journal.commit({ type: roomCheckedType, incident: click.incident, actor: this.actor, data: { runId: diagnosis.runId, path: click.path, clickedBy: click.by, ...(refused === undefined ? {} : { refused }) } });
+      await this.safely(() => this.reporter.pathMarkChanged(this.incident(click.incident), this.run(diagnosis.runId)));
+    } catch (error) {
+      this.deps.logger.error({ err: error, incident: click.incident, path: click.path }, "could not mark a verdict's path button as its room check found it");
+    }
   }
 
   private safely(work: () => Promise<void>): Promise<void> {

@@ -12,6 +12,7 @@ import { waitingRunbookChangedOf, waitingRunbookChangedType, type WaitingRunbook
 import { renderSaid, type Said } from '../said.js';
 import { changesData, notStartedStatus, writesOnlyBeside } from '../engine/step-passed.js';
 import { mayHaveChanged } from '../engine/may-have-changed.js';
+import { roomCheckedType } from './room-marks.js';
 
 /** Who the journal names for what the bot does by itself. */
 export const botActor = 'databox-bot';
@@ -189,6 +190,11 @@ export interface Diagnosis {
   paths: string[];
   /** Paths offered whose guard refused them when the verdict was given (no room for a rebuild): their buttons say so. */
   refusedUntilChecked?: string[];
+  /**
+   * By path, what the latest click on its button that changed its mark found of its room guard (room-marks.ts): refused
+   * (why), its button marked since; or passed, its plan proposed, unmarked since. When, either way.
+   */
+  roomChecked?: Record<string, { at: string; refused?: string }>;
   /** Parameter values the verdict suggests for a recovery, such as the window it found. */
   suggested: Record<string, string>;
   /** Parameters the verdict found nothing to give for (no day missed yet): its paths' plans may go without them. */
@@ -509,6 +515,12 @@ export class IncidentState {
           if (diagnosed) diagnosed.verdict = incident.diagnosis;
         }
         break;
+      case roomCheckedType: {
+        // The verdict object is the incident's diagnosis and its run's verdict alike: both render the mark.
+        const verdict = this.runs.get(String(data.runId))?.verdict;
+        if (verdict) verdict.roomChecked = { ...verdict.roomChecked, [String(data.path)]: { at: record.at, ...(typeof data.refused === 'string' ? { refused: data.refused } : {}) } };
+        break;
+      }
       default:
         break;
     }

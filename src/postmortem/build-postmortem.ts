@@ -50,6 +50,7 @@ import { stepKind } from '../engine/steps/index.js';
 import { expiredAt, expirePastDeadline } from './expired-by-deadline.js';
 import { runbookChangedAtApproval, runbookVersionRow, takenFromNowNote, waitingRunbookChangedEntry } from './runbook-versions.js';
 import { waitingRunbookChangedType } from '../incidents/waiting-runbook-changed.js';
+import { roomCheckedType } from '../incidents/room-marks.js';
 import { followUpVerdicts, verdictOfRecord } from '../incidents/verdict-of-record.js';
 
 export interface PostmortemInput {
@@ -709,6 +710,13 @@ function timelineEntry(record: JournalRecord, state: IncidentState, rootOf: Root
     }
     case 'diagnosis.verdict':
       return `${at} **Verdict: ${plain(String(data.title ?? data.verdict ?? ''))}**${Array.isArray(data.paths) && data.paths.length > 0 ? `; recovery paths offered: ${data.paths.map((p: string) => p.toUpperCase()).join(', ')}` : ''}`;
+    case roomCheckedType: {
+      // The refused click itself is listed with the refusals: this says what its verdict's button showed after it.
+      const button = `Path ${plain(String(data.path ?? '').toUpperCase())}'s button on the verdict of \`${plain(String(data.runId ?? ''))}\``;
+      return typeof data.refused === 'string'
+        ? `${at} ${button} was marked refused until its check passes: a click by ${who(String(data.clickedBy ?? ''))} found ${plain(data.refused)}`
+        : `${at} ${button} was marked refused no longer: a click by ${who(String(data.clickedBy ?? ''))} found its check passing, and its plan was proposed`;
+    }
     case 'run.follow-up':
       return `${at} Next, advised ${whereAdvised(record.actor, state.incident(String(record.incident)))}${run ? ` after ${runLabel(run)} (\`${run.id}\`)` : ''}: ${fromSlackText(String(data.advice ?? ''))}${offeredWithAdvice(data)}`;
     case 'journal.repaired':

@@ -35,6 +35,7 @@ import { runbookChangedWords } from '../incidents/runbook-changed.js';
 import { waitingRunbookChangedWords } from '../incidents/waiting-runbook-changed.js';
 import { followUpVerdicts, verdictOfRecord } from '../incidents/verdict-of-record.js';
 import { changedByPlanSaid } from '../incidents/changed-by-plan.js';
+import { roomMark, type RoomMark } from '../incidents/room-marks.js';
 
 export const actionIds = {
   approve: 'approve_plan',
@@ -368,12 +369,12 @@ function verdictLayout(incident: Incident, run: Run, paths: RecoveryPath[], decl
   const icon = diagnosis?.severity === 'ok' ? ':large_green_circle:' : diagnosis?.severity === 'warning' ? ':large_yellow_circle:' : ':red_circle:';
   const advice = `${icon} *Verdict: ${escapeMrkdwnNames(diagnosis?.title ?? 'unknown')}*\n${escapeMrkdwnNames(diagnosis?.advice ?? '')}`;
   const evidence = `*Evidence*\n${evidenceLines(run, escapeMrkdwnNames).join('\n')}`;
-  // A path its guard refused as the verdict was given keeps its button (once the check passes it works), marked refused
-  // on the button itself, where an operator looks before clicking, not only in the advice above.
-  const refusedNow = (p: RecoveryPath) => diagnosis?.refusedUntilChecked?.includes(p.id) === true;
-  const labels = paths.map((p) => buttonLabel(`${refusedNow(p) ? `${refusedMark} ` : ''}Path ${p.id.toUpperCase()}: ${p.title}`, p.parameters.length > 0));
-  const offered = paths.map((p) => ({ p, typed: typedRecoverSaid(typedRecover(incident.scenario, p, declared, diagnosis, incident.id)), refused: refusedNow(p) }));
-  const pathsAt = (max: number) => offered.reduce((sum, { p, typed, refused }) => sum + pathLine(p, typed, max, refused).length, 0);
+  // A path its room guard refuses (as the verdict was given, or at the latest click that changed it) keeps its button
+  // (once the check passes it works), marked refused on the button itself, where an operator looks before clicking.
+  const marks = paths.map((p) => roomMark(diagnosis, p.id));
+  const labels = paths.map((p, i) => buttonLabel(`${marks[i] && 'refused' in marks[i] ? `${refusedMark} ` : ''}Path ${p.id.toUpperCase()}: ${p.title}`, p.parameters.length > 0));
+  const offered = paths.map((p, i) => ({ p, typed: typedRecoverSaid(typedRecover(incident.scenario, p, declared, diagnosis, incident.id)), mark: marks[i] }));
+  const pathsAt = (max: number) => offered.reduce((sum, { p, typed, mark }) => sum + pathLine(p, typed, max, mark).length, 0);
   // Five paths whose commands near the 1,000 characters the bot takes leave less than the 6,000 the advice and evidence
   // may take at most: those two give way then, the longer first, down to what says the verdict and its first checks.
   const note = verdictFileNote(run);
@@ -405,7 +406,7 @@ function verdictLayout(incident: Incident, run: Run, paths: RecoveryPath[], decl
     const room = verdictCharBudget - taken;
     const maxChars = widestThatFits(minDescriptionChars, blockTextLimit, (max) => pathsAt(max) <= room);
     // One block per path: each command (at most the 1,000 characters the bot takes) fits its block's 3,000 whole.
-    blocks.push(...offered.map(({ p, typed, refused }) => context(pathLine(p, typed, maxChars, refused))));
+    blocks.push(...offered.map(({ p, typed, mark }) => context(pathLine(p, typed, maxChars, mark))));
   }
   return { rendered: { text: `Verdict: ${escapeMrkdwnNames(diagnosis?.title ?? 'unknown')}`, blocks }, cut: isCut(sectionMax) };
 }
@@ -420,12 +421,24 @@ const minVerdictTextChars = 600;
 /** Before a refused path's button label ("Refused until its check passes · Path A: …"), and its line. */
 const refusedMark = 'Refused until its check passes ·';
 
+/** The most of what a click's refused room check found a path's line says (a runbook's whenRefused may run long). */
+const roomRefusalChars = 1_000;
+
+/** What a path's line says of its room check (room-marks.ts), in brackets after its name: the advice above may not. */
+function roomMarkSaid(mark: RoomMark): string {
+  if ('passedAt' in mark) return ` (its check passed at a click at ${utcTime(mark.passedAt)}, after the verdict above found it refused)`;
+  const works = 'its button and command work once it does';
+  if (mark.refused === 'at-verdict') return ` (refused until its check passes: the verdict above says why; ${works})`;
+  const found = escapeMrkdwnNames(mark.why);
+  return ` (refused until its check passes: a click at ${utcTime(mark.at)} found ${found.length <= roomRefusalChars ? found : `${cutWithin(found, roomRefusalChars - 1)}…`}; ${works})`;
+}
+
 /**
  * A path as a verdict offers it: its description, cut to `maxChars` and to what its block leaves beside the command,
- * then the command to type, whole. `refused`: its guard refused it as the verdict was given, said first.
+ * then the command to type, whole. `mark`: what its room check was found to be, said first.
  */
-function pathLine(p: RecoveryPath, typed: string, maxChars: number, refused = false): string {
-  const lead = `${refused ? ':no_entry: ' : ''}*Path ${p.id.toUpperCase()}*${refused ? ' (refused until its check passes: the verdict above says why; its button and command work once it does)' : ''}: `;
+function pathLine(p: RecoveryPath, typed: string, maxChars: number, mark?: RoomMark): string {
+  const lead = `${mark && 'refused' in mark ? ':no_entry: ' : ''}*Path ${p.id.toUpperCase()}*${mark ? roomMarkSaid(mark) : ''}: `;
   const tail = ` Or type ${typed}`;
   const described = escapeMrkdwn(p.description);
   const max = Math.min(maxChars, blockTextLimit - lead.length - tail.length);

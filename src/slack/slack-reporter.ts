@@ -576,12 +576,22 @@ export class SlackReporter implements IncidentReporter {
       });
   }
 
-  /**
-   * Replaces the spent buttons of `run`'s offer by what happened, rendered as it is sent from what is spent then. An
-   * offer this process posted is waited for; one posted before, found where the journal says; one never journaled
-   * (posted by a build that did not record where) is left as it is: a click on it is still refused, saying why.
-   */
+  /** Replaces the spent buttons of `run`'s offer by what happened, rendered as it is sent from what is spent then. */
   async offerSpent(incident: Incident, run: Run): Promise<void> {
+    this.showOfferNow(incident, run);
+  }
+
+  /** A verdict's path button marked refused or unmarked (room-marks.ts): its message edited as a spent offer's is. */
+  async pathMarkChanged(incident: Incident, diagnosis: Run): Promise<void> {
+    this.showOfferNow(incident, diagnosis);
+  }
+
+  /**
+   * Edits `run`'s offer to read as it does when the edit is sent (offerMessage): a newer edit of it replaces one not yet
+   * sent. An offer this process posted is waited for; one posted before, found where the journal says; one never
+   * journaled (posted by a build that did not record where) is left as it is: a click on it is still refused, saying why.
+   */
+  private showOfferNow(incident: Incident, run: Run): void {
     if (!this.offerPosted(run)) return;
     const posting = this.offersPosting.get(run.id);
     const target = async () => offerMessageRef(run) ?? (await posting);

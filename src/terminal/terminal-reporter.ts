@@ -256,6 +256,9 @@ export class TerminalReporter implements IncidentReporter {
   /** Printed lines are not edited: a command typed from a spent offer is refused, saying why. */
   async offerSpent(): Promise<void> {}
 
+  /** Printed lines are not edited: a typed plan is checked as it is typed, saying why it is refused. */
+  async pathMarkChanged(): Promise<void> {}
+
   async rollbackOffered(incident: Incident, recovery: Run): Promise<void> {
     const { style, cli } = this.options;
     const path = this.options.runbook(incident.scenario).recovery.find((p) => p.id === recovery.pathId);

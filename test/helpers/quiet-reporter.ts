@@ -16,6 +16,7 @@ export function quietReporter(overrides: Partial<IncidentReporter> = {}): Incide
     runFinished: async () => {},
     rollbackOffered: async () => {},
     offerSpent: async () => {},
+    pathMarkChanged: async () => {},
     followUpOffered: async () => {},
     journalRepaired: async () => {},
     ...overrides,
