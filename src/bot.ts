@@ -1,5 +1,5 @@
 // Wires config, runbooks, journal, engine and the Slack front end into one bot that can start and stop.
-import { journalRepairCommand } from './commands/paste-able.js';
+import { untilRepairedWords } from './journal/until-repaired.js';
 import { recordFailedStart, recordStart, recordStop } from './journal/bot-started.js';
 import { previousStartVersions, runbooksChangedSince, runbooksChangedWords } from './journal/runbooks-changed.js';
 import { runbookVersions } from './runbook/runbook-version.js';
@@ -236,7 +236,7 @@ export function createBot(options: BotOptions): Bot {
     onDamageFound: (problem) =>
       logger.warn(
         { line: problem.changedSince?.line ?? problem.line, reason: problem.reason },
-        `${failedAtWords(problem)} (${problem.reason}), found while the bot runs: no change is proposed or approved until a person has looked at it and accepted it with \`${journalRepairCommand}\``,
+        `${failedAtWords(problem)} (${problem.reason}), found while the bot runs: ${untilRepairedWords('host')}`,
       ),
   });
   // Commands start from a small host process: forking this one would hold up Slack's acks (off-thread-runner.ts).
@@ -329,7 +329,7 @@ export function createBot(options: BotOptions): Bot {
     // The whole of it in the message: a log read by message alone still says why, and what to do.
     logger.error(
       { line: journal.problem.line, reason: journal.problem.reason },
-      `${failedAtWords(journal.problem)} (${journal.problem.reason}): the bot starts, rebuilding incidents from its lines as they read, and diagnoses run, but no change is proposed or approved until a person has looked at it and accepted it with \`${journalRepairCommand}\``,
+      `${failedAtWords(journal.problem)} (${journal.problem.reason}): the bot starts, rebuilding incidents from its lines as they read, and diagnoses run, but ${untilRepairedWords('host')}`,
     );
   }
   // Torn last lines set aside (by this start-up, or later by any process sharing the journal), said once Slack is up.

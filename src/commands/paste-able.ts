@@ -11,5 +11,8 @@ export const yourName = '"$USER"';
 /** Accepts a journal that fails verification on the record, in the name of whoever runs it. */
 export const journalRepairCommand = `npm run --silent cli -- journal repair --approver ${yourName}`;
 
+/** Checks the journal's hash chain and names the first line that fails. */
+export const journalVerifyCommand = 'npm run --silent cli -- journal verify';
+
 /** The postmortem of an incident named as a journal line reads, which may be anything: quoted where a shell would misread it. */
 export const postmortemCommand = (incidentId: string): string => `npm run --silent cli -- postmortem ${shellWord(incidentId)}`;

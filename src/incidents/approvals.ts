@@ -7,7 +7,7 @@ import { actor as person, renderSaid, said } from '../said.js';
 import { holdsLapsed, knownEmptyLapsed } from './path-requires.js';
 import { approversInForce, checkApproval, checkRejection, ownNumber, utcTime, type ChangedSince, type Decision } from './approval-policy.js';
 import { AlreadyDecided, type IncidentState, type Run } from './state.js';
-import { journalRepairCommand } from '../commands/paste-able.js';
+import { untilRepairedWords } from '../journal/until-repaired.js';
 import type { Runbook } from '../runbook/schema.js';
 import { asSentence, outdatedWhatNow } from './outdated-what-now.js';
 import { planPathGone } from './path-gone.js';
@@ -65,7 +65,7 @@ export class Approvals {
       if (this.deps.journal.problem) {
         return {
           ok: false,
-          reason: said`${failedAtWords(this.deps.journal.problem)}, so no plan is approved until a person has looked at it and accepted it: \`${journalRepairCommand}\` at the bot's host`,
+          reason: said`${failedAtWords(this.deps.journal.problem)} (${this.deps.journal.problem.reason}), so this plan was not approved and nothing was run: ${untilRepairedWords('away')}`,
         };
       }
       if (planHash(run.steps, run.previews ?? []) !== run.hash) {

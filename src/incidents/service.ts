@@ -86,7 +86,7 @@ import { orList } from '../or-list.js';
 import { leftOutNoteSaid } from './left-out.js';
 import { leftEmptySaid } from './left-empty.js';
 import { notARecovery } from './not-a-recovery.js';
-import { journalRepairCommand } from '../commands/paste-able.js';
+import { untilRepairedWords } from '../journal/until-repaired.js';
 import { acknowledgedTornWords } from '../journal/torn-tail.js';
 import { boundToStepsNotInRun } from './rollback-bound-steps.js';
 import { notUndoneByRollback } from './not-undone-by-rollback.js';
@@ -274,7 +274,7 @@ export class IncidentService {
     const problem = this.deps.journal.problem;
     return problem
       ? // What to look at comes before the command that accepts it: accepting unread damage would hide what it was.
-        `${failedAtWords(problem)} (${problem.reason}): no change is proposed or approved until a person has looked at it (\`npm run --silent cli -- journal verify\` at the bot's host names the line; the incident's postmortem shows what it records) and accepted it with \`${journalRepairCommand}\``
+        `${failedAtWords(problem)} (${problem.reason}): ${untilRepairedWords('away')}`
       : undefined;
   }
 

@@ -14,7 +14,7 @@ import { LockLease } from './lock-lease.js';
 import { damageAcceptedType, digestOf, verifyJournal } from './accepted-damage.js';
 import { currentIdentity, identityOfOpen, verifiedIdentity, type FilesIdentity } from './verified-identity.js';
 import { genesisHash, linesPerProgress, serialize, verifyChain, type JournalRecord, type VerifyProblem } from './record.js';
-import { journalRepairCommand } from '../commands/paste-able.js';
+import { untilRepairedWords } from './until-repaired.js';
 import { acknowledgedTorn, acknowledgedTornWords, completeLine, incidentOfTorn, unacknowledgedTornTail, type AcknowledgedTorn, type UnacknowledgedTorn } from './torn-tail.js';
 import { endCutOf, endCutType } from './end-cut.js';
 import { acceptsMissingHead, headMissingData, headMissingType } from './head-missing.js';
@@ -1298,8 +1298,7 @@ export class Journal {
     this.recheck();
     if (!this.problem) return;
     throw new UserError(
-      `refused: ${failedAtWords(this.problem)} (${this.problem.reason}), so no change is proposed or approved until a person has looked at it: ` +
-        `\`npm run --silent cli -- journal verify\`, then \`${journalRepairCommand}\` keeps a copy and accepts it on the record. Diagnoses still run.`,
+      `refused: ${failedAtWords(this.problem)} (${this.problem.reason}), so ${untilRepairedWords('away')}. Diagnoses still run.`,
     );
   }
 

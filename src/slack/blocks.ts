@@ -28,7 +28,7 @@ import { changedBeforeStopping, changedNothingSaid, failedAtWords, failedChangin
 import { stepCount } from '../step-count.js';
 import { typedRecover, type TypedRecover } from '../incidents/typed-recover.js';
 import { requiredOn } from '../incidents/path-requires.js';
-import { journalRepairCommand } from '../commands/paste-able.js';
+import { untilRepairedWords } from '../journal/until-repaired.js';
 import { atUtc } from '../timestamps.js';
 import { readNames } from '../runbook/params.js';
 import { runbookChangedWords } from '../incidents/runbook-changed.js';
@@ -551,7 +551,7 @@ function planOfferBlocks(runId: string, offer: PlanOffer): KnownBlock[] {
 export function journalRepairedMessage(aside: SetAside, verifies: boolean): Rendered {
   const then = verifies
     ? 'The journal verifies again; approvals go on.'
-    : `The journal still fails verification: no plan is proposed or approved until a person has looked at it (\`npm run --silent cli -- journal verify\` at the bot's host names the line) and accepted it (\`${journalRepairCommand}\` there).`;
+    : `The journal still fails verification: ${untilRepairedWords('away')}.`;
   const what = aside.acknowledged ? acknowledgedTornWords(aside.acknowledged) : "the journal's last line was cut short (a crash or a full disk while it was written) and was never acknowledged";
   const text =
     `:warning: ${what.charAt(0).toUpperCase()}${what.slice(1)}. ` +

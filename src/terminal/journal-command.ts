@@ -16,6 +16,7 @@ import { readJournal } from '../postmortem/write-postmortem.js';
 import { lineList } from '../postmortem/unverified-rows.js';
 import { compactTimestamp } from '../timestamps.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
+import { untilRepairedWords } from '../journal/until-repaired.js';
 import type { TerminalOutput } from './terminal-reporter.js';
 import { warnOfUnreadSettings } from './unread-settings.js';
 
@@ -92,10 +93,7 @@ function verify(stateDir: string, io: JournalCommandIO): number {
   }
   if (problem) {
     io.stderr.write(
-      `journal FAILED at line ${problem.line} of ${journal.file}: ${problem.reason}${verifiedBefore(problem)}; ` +
-        // What to look at comes first: accepting the damage before anyone has read it would hide what it was.
-        'look at it first (the line named and those around it, and the postmortem of its incident: a crash or a slip, or someone tampering?), ' +
-        `then \`${journalRepairCommand}\` keeps a copy and accepts it on the record, so approvals go ahead again\n${tornNote}`,
+      `journal FAILED at line ${problem.line} of ${journal.file}: ${problem.reason}${verifiedBefore(problem)}; ${untilRepairedWords('verify-report')}\n${tornNote}`,
     );
     alsoImpossible();
     warnings();

@@ -24,8 +24,8 @@ let stateDir: string;
 let journalFile: string;
 // What to look at comes before the command that accepts it: accepting first would hide what the damage was.
 const repairHint =
-  '; look at it first (the line named and those around it, and the postmortem of its incident: a crash or a slip, or someone tampering?), ' +
-  'then `npm run --silent cli -- journal repair --approver "$USER"` keeps a copy and accepts it on the record, so approvals go ahead again\n';
+  '; no change is proposed or approved until a person has looked at it (the line named and those around it, and the postmortem of its incident: a crash or a slip, or someone tampering?) ' +
+  'and accepted it with `npm run --silent cli -- journal repair --approver "$USER"`, which keeps a copy of the journal\n';
 const fixtureLines = fs.readFileSync(fixtureJournal, 'utf8').trimEnd().split('\n');
 
 beforeEach(() => {

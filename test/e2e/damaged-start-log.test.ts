@@ -36,6 +36,7 @@ it('logs the failed line, its reason and journal repair in the message of its st
   const errors = harness.logs.filter((entry) => entry.level >= 50).map((entry) => String(entry.msg));
   expect(errors).toContain(
     `the journal failed verification at line ${edited + 1} (its content does not match its hash (the line was edited)): the bot starts, rebuilding incidents from its lines as they read, and diagnoses run, ` +
-      'but no change is proposed or approved until a person has looked at it and accepted it with `npm run --silent cli -- journal repair --approver "$USER"`',
+      "but no change is proposed or approved until a person has looked at it (`npm run --silent cli -- journal verify` names the line; the incident's postmortem shows what it records) " +
+      'and accepted it with `npm run --silent cli -- journal repair --approver "$USER"`, which keeps a copy of the journal',
   );
 }, 120_000);

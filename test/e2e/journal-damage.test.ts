@@ -52,7 +52,11 @@ describe('a journal edited in the middle', () => {
     harness = await startBot(checkout, slack);
     await harness.click(slack.buttons('approve_plan')[0]!, 'U0TEAMMATE');
     await harness.settle();
-    expect(slack.ephemerals('U0TEAMMATE').at(-1)).toContain(`the journal failed verification at line ${line}, so no plan is approved until a person has looked at it and accepted it: \`npm run --silent cli -- journal repair --approver "$USER"\``);
+    expect(slack.ephemerals('U0TEAMMATE').at(-1)).toContain(
+      `the journal failed verification at line ${line} (its content does not match its hash (the line was edited)), so this plan was not approved and nothing was run: ` +
+        `no change is proposed or approved until a person has looked at it (\`npm run --silent cli -- journal verify\` at the bot's host names the line; the incident's postmortem shows what it records) ` +
+        `and accepted it with \`npm run --silent cli -- journal repair --approver "$USER"\`, which keeps a copy of the journal`,
+    );
     await harness.command('recover duckdb path=a', 'U0OPERATOR');
     await harness.settle();
     expect(String(slack.responses.at(-1)?.body.text)).toContain(`refused: the journal failed verification at line ${line} (its content does not match its hash (the line was edited)), so no change is proposed or approved`);
@@ -117,7 +121,7 @@ describe('a journal edited in the middle', () => {
 
     await harness.click(slack.buttons('approve_plan')[0]!, 'U0TEAMMATE');
     await harness.settle();
-    expect(slack.ephemerals('U0TEAMMATE').at(-1)).toMatch(new RegExp(`the journal failed verification at line ${edited + 1}, so no plan is approved`));
+    expect(slack.ephemerals('U0TEAMMATE').at(-1)).toMatch(new RegExp(`the journal failed verification at line ${edited + 1} \\(.*\\), so this plan was not approved and nothing was run`));
     expect(checkout.listData()).not.toContain('databox.duckdb.broken');
     expect((await harness.command('status', 'U0OPERATOR')).text).toContain(`the journal failed verification at line ${edited + 1}`);
   }, 120_000);
@@ -142,7 +146,7 @@ describe('an acknowledged journal line cut afterwards', () => {
     expect(shown).not.toContain('never acknowledged');
     expect(shown).toContain('The journal still fails verification');
     // What to look at before the command that accepts it.
-    expect(shown).toContain("until a person has looked at it (`npm run --silent cli -- journal verify` at the bot's host names the line) and accepted it");
+    expect(shown).toContain("until a person has looked at it (`npm run --silent cli -- journal verify` at the bot's host names the line; the incident's postmortem shows what it records) and accepted it");
     expect(harness.logs.some((l) => String(l.msg).includes(lost) && l.level === 50 && l.incident === incident)).toBe(true);
     await harness.click(slack.buttons('approve_plan')[0]!, 'U0TEAMMATE');
     await harness.settle();
