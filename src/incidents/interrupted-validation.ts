@@ -69,9 +69,22 @@ export function interruptedValidationSaid(run: Run): string {
 }
 
 /**
- * The recovery whose own validation `validation` is: the latest that succeeded before it, with no validation between
- * them but the ones `validation` runs again (its rerunOf chain). A later validation (a `/databox validate` hours after
- * the recovery's own one completed) is nobody's: what follows a recovery's validation has followed already.
+ * The recovery a validation checks: the latest of its incident that succeeded before the validation was proposed,
+ * whatever other validations came between. Enough for the rollback offer a crash cut off, which its own checks keep to
+ * one (offerRollbackIfChanged): any validation of it cut short may be the one whose end comes to offer it, and a
+ * terminal's, never run again by the bot, has no rerunOf chain back to the first.
+ */
+export function recoveryValidatedBy(runs: readonly Run[], validation: Run): Run | undefined {
+  return runs
+    .slice(0, runs.indexOf(validation))
+    .reverse()
+    .find((r) => r.kind === 'recovery' && r.status === 'succeeded');
+}
+
+/**
+ * The recovery whose own validation `validation` is: recoveryValidatedBy, with no validation between them but the ones
+ * `validation` runs again (its rerunOf chain). A later validation (a `/databox validate` hours after the recovery's own
+ * one completed) is nobody's: what follows a recovery's validation (its advice as well as the offer) has followed already.
  */
 export function recoveryOwning(runs: readonly Run[], validation: Run): Run | undefined {
   const chain = new Set<string>();
@@ -80,10 +93,9 @@ export function recoveryOwning(runs: readonly Run[], validation: Run): Run | und
     const ranAgain: string = id;
     id = runs.find((r) => r.id === ranAgain)?.rerunOf;
   }
-  const before = runs.slice(0, runs.indexOf(validation));
-  const recovery = [...before].reverse().find((r) => r.kind === 'recovery' && r.status === 'succeeded');
+  const recovery = recoveryValidatedBy(runs, validation);
   if (!recovery) return undefined;
-  const between = before.slice(before.indexOf(recovery) + 1).filter((r) => r.kind === 'validation');
+  const between = runs.slice(runs.indexOf(recovery) + 1, runs.indexOf(validation)).filter((r) => r.kind === 'validation');
   return between.every((r) => chain.has(r.id)) ? recovery : undefined;
 }
 

@@ -97,7 +97,7 @@ import { recoveriesUndoneSaid } from './recoveries-undone.js';
 import { failedAtWords } from '../journal/failed-at.js';
 import type { SentForm } from '../commands/sent-form.js';
 import { validationThatPassed } from './validated-recovery.js';
-import { interruptedAdvice, interruptedByTheBot, notRunAgainWords, recoveryOwning, runningAgainWords, validationsToTakeUp, type TakeUp } from './interrupted-validation.js';
+import { interruptedAdvice, interruptedByTheBot, notRunAgainWords, recoveryOwning, recoveryValidatedBy, runningAgainWords, validationsToTakeUp, type TakeUp } from './interrupted-validation.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -1843,8 +1843,9 @@ export class IncidentService {
     if (run.kind === 'validation') {
       // A validation cut short by a crash: the recovery it followed never got to offer its rollback (that comes after
       // the validation). Offered now, unless it was, or a rollback of it was already proposed.
-      const recovery = this.recoveryValidatedBy(run);
-      const rolling = recovery && this.incident(run.incidentId).runs.some((r) => r.rollbackOf === recovery.id);
+      const runs = this.incident(run.incidentId).runs;
+      const recovery = recoveryValidatedBy(runs, run);
+      const rolling = recovery && runs.some((r) => r.rollbackOf === recovery.id);
       if (recovery && !recovery.rollbackOffered && !rolling) await this.offerRollbackIfChanged(recovery);
       return;
     }
@@ -1906,15 +1907,6 @@ export class IncidentService {
   private latestValidation(incidentId: string, after: Run): Run | undefined {
     const runs = this.incident(incidentId).runs;
     return runs.slice(runs.findIndex((r) => r.id === after.id) + 1).reverse().find((r) => r.kind === 'validation');
-  }
-
-  /** The recovery a validation followed: the latest of its incident that succeeded before the validation was proposed. */
-  private recoveryValidatedBy(validation: Run): Run | undefined {
-    const runs = this.incident(validation.incidentId).runs;
-    return runs
-      .slice(0, runs.indexOf(validation))
-      .reverse()
-      .find((r) => r.kind === 'recovery' && r.status === 'succeeded');
   }
 
   /**

@@ -1,7 +1,7 @@
 // Which interrupted validations a start takes up: the bot's own, latest in their incident, nothing changed since; a run
 // again the bot died in too is said, not run a third time.
 import { describe, expect, it } from 'vitest';
-import { interruptedValidationSaid, recoveryOwning, validationsToTakeUp } from '../../src/incidents/interrupted-validation.js';
+import { interruptedValidationSaid, recoveryOwning, recoveryValidatedBy, validationsToTakeUp } from '../../src/incidents/interrupted-validation.js';
 import { botActor, cliActor, type Incident, type Run } from '../../src/incidents/state.js';
 
 const run = (id: string, fields: Partial<Run>): Run => ({ id, incidentId: 'dbx-1', kind: 'validation', status: 'succeeded', runBy: botActor, startedAt: '2026-12-05T10:00:00Z', ...fields }) as Run;
@@ -49,5 +49,20 @@ describe('recoveryOwning', () => {
     const own = run('dbx-1/3', { status: 'succeeded' });
     const later = run('dbx-1/4', { status: 'interrupted', interruptedBy: 'stop' });
     expect(recoveryOwning([recovery, own, later], later)).toBeUndefined();
+  });
+});
+
+describe('recoveryValidatedBy', () => {
+  it("reaches the recovery from a terminal's second validation cut short, which no rerunOf ties to the first", () => {
+    const first = cut({ runBy: cliActor, interruptedBy: undefined });
+    const second = run('dbx-1/4', { runBy: cliActor, status: 'interrupted' });
+    expect(recoveryValidatedBy([recovery, first, second], second)?.id).toBe('dbx-1/2');
+    // Not the recovery's own validation: what follows that one (the path's advice) is not said again for it.
+    expect(recoveryOwning([recovery, first, second], second)).toBeUndefined();
+  });
+
+  it('is none before any recovery succeeded', () => {
+    const validation = run('dbx-1/3', {});
+    expect(recoveryValidatedBy([run('dbx-1/2', { kind: 'recovery', status: 'failed' }), validation], validation)).toBeUndefined();
   });
 });
