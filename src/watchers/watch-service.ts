@@ -11,6 +11,7 @@ import { UserError } from '../errors.js';
 import { decideAlert, flapWindowMs, noAlertChannel, silencedAt, whyNotPosted, type AlertAction, type AlertRef, type AlertTiming, type OutageState, type Silence } from './alert-state.js';
 import type { Began, Finding, LastingTally, LeftOff, Watcher, WatcherId } from './finding.js';
 import { outageSpan, type OutageSpan } from './outage-span.js';
+import { answersInARowToEnd } from './answers-to-end.js';
 import { UndeliverableError } from './undeliverable.js';
 
 /** Where alerts go: Slack in the bot. Each call resolves once posted, or throws (the next check tries again). */
@@ -105,6 +106,11 @@ function unposted(action: AlertAction): AlertAction {
   return action;
 }
 
+/** A check made within `spanMs` before `now`. */
+function inSpan(check: LastingCheck, now: Date, spanMs: number): boolean {
+  return Date.parse(check.at) >= now.getTime() - spanMs;
+}
+
 /** The last checks file's name under the state dir. */
 export const lastChecksFileName = 'watchers-last-checks.json';
 
@@ -192,7 +198,7 @@ export class WatchService {
   private checkAgain = false;
   /**
    * The checks of each lasting condition in progress (a silent webserver), within its watcher's lastingMs: it is an
-   * outage while most of them found it, and cleared once it is gone twice in a row and found at fewer than half of them.
+   * outage once at least half of them found it, and cleared once it is gone answersInARowToEnd checks in a row.
    */
   private readonly lastingChecks = new Map<WatcherId, LastingCheck[]>();
   /** Each watcher's last check by the bot that ran before this one (its last checks file), until this one checks it. */
@@ -441,19 +447,22 @@ export class WatchService {
   }
 
   /**
-   * The checks of a lasting condition held since `heldSince` that count at `now`: those since it began, within its
-   * watcher's lastingMs (the last two, for a watcher that names none).
+   * The checks of a lasting condition held since `heldSince` kept at `now`: those since it began within its watcher's
+   * lastingMs (its tally), and its latest ones before this, however long ago, so answers in a row are counted also when
+   * fewer than answersInARowToEnd checks fit in that span (only those, for a watcher that names none).
    */
   private lastingSince(watcher: Watcher, now: Date, heldSince: string): LastingCheck[] {
     const since = Date.parse(heldSince);
     const checks = (this.lastingChecks.get(watcher.id) ?? []).filter((c) => Date.parse(c.at) >= since && Date.parse(c.at) <= now.getTime());
-    return watcher.lastingMs === undefined ? checks.slice(-2) : checks.filter((c) => Date.parse(c.at) >= now.getTime() - (watcher.lastingMs as number));
+    const latest = checks.length - (answersInARowToEnd - 1);
+    return checks.filter((c, i) => i >= latest || (watcher.lastingMs !== undefined && inSpan(c, now, watcher.lastingMs)));
   }
 
-  /** How many of the checks that count before this one found the lasting condition; undefined when none holds. */
+  /** How many of the checks that count before this one (those within its lastingMs) found the lasting condition; undefined when none holds. */
   private lastingTally(watcher: Watcher, now: Date, heldSince: string | undefined): LastingTally | undefined {
     if (!heldSince) return undefined;
-    const checks = this.lastingSince(watcher, now, heldSince);
+    const lastingMs = watcher.lastingMs;
+    const checks = this.lastingSince(watcher, now, heldSince).filter((c) => lastingMs === undefined || inSpan(c, now, lastingMs));
     return { failed: checks.filter((c) => c.failed).length, checks: checks.length };
   }
 
@@ -473,12 +482,11 @@ export class WatchService {
     const checks = [...this.lastingSince(watcher, now, heldSince), check];
     this.lastingChecks.set(watcher.id, checks);
     if (finding.lasting) return undefined;
-    // One answer among failures (a webserver answering one check in five, or two in five) does not start the count
-    // again: it ends once it answers twice in a row and, over the span it must last to be an outage, fails fewer than
-    // half of its checks; otherwise it is failing intermittently, still counted from its first failure.
+    // Answers among failures (a webserver answering one check in five, or two in a row between pairs of failures) do
+    // not start the count again: it is failing intermittently, still counted from its first failure, until it answers
+    // answersInARowToEnd checks in a row, however many of the span's checks failed before them.
     const inARow = checks.length - 1 - checks.map((c) => c.failed).lastIndexOf(true);
-    const failed = checks.filter((c) => c.failed).length;
-    if (inARow < 2 || (watcher.lastingMs !== undefined && failed * 2 >= checks.length)) return undefined;
+    if (inARow < answersInARowToEnd) return undefined;
     this.lastingChecks.delete(watcher.id);
     const answeringSince = checks[checks.length - inARow]?.at ?? now.toISOString();
     await this.options.journal.commit({ type: watchEvents.cleared, data: { watcher: watcher.id, since: heldSince, answeringSince, summary: finding.summary } });
@@ -681,7 +689,7 @@ function alertingNow(latest: string, last: LastCheck | undefined, notPosted: str
   if (undelivered) return `${latest} (its latest message could not be posted: ${undelivered}; not tried again: set DATABOX_ALERT_CHANNEL to a channel the bot is in, and restart)`;
   if (last?.finding?.state === 'unknown') return `cannot tell now (${last.finding.summary}); found before: ${latest}${unposted}`;
   // An outage in progress beside a healthy check is a webserver failing most checks, answering this one: not over yet.
-  if (last?.finding?.state === 'healthy') return `${latest}${unposted}; it answered the last check (${last.finding.summary}), but an answer among failures is no end: that takes two in a row and fewer than half of its checks failing`;
+  if (last?.finding?.state === 'healthy') return `${latest}${unposted}; it answered the last check (${last.finding.summary}), but an answer among failures is no end: that takes ${answersInARowToEnd} answers in a row`;
   return `${latest}${unposted}`;
 }
 

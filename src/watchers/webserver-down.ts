@@ -1,11 +1,13 @@
 // The Dagster webserver giving nothing to judge by, as an outage once it lasts: the daemon watcher's, or the schedules watcher's with that one off.
 import { formatDuration } from '../format-duration.js';
 import type { Finding, LastingTally, WatcherId } from './finding.js';
+import { answersInARowToEnd } from './answers-to-end.js';
 
 /**
  * The webserver gave nothing to judge by (`silent`: no answer at all): an outage once that has lasted downAfterMs,
  * counted from the first check it did not answer (journaled by the service), while it fails at least half of the checks
- * over that span (`tally`, this one added): a webserver answering between failures is failing intermittently, not well.
+ * over that span (`tally`, this one added): a webserver answering between failures is failing intermittently, not well,
+ * also one failing exactly half of its checks (two answers, two failures, over and over).
  */
 export function webserverDown(watcher: WatcherId, downAfterMs: number, now: Date, heldSince: Date | undefined, why: string, silent: boolean, tally?: LastingTally): Finding {
   const base = { watcher, scenario: 'schedule' as const };
@@ -17,8 +19,9 @@ export function webserverDown(watcher: WatcherId, downAfterMs: number, now: Date
     const problem = 'the webserver does not answer';
     if (failed < checks) {
       const what = silent ? 'did not answer' : 'gave no usable answer';
-      const summary = `The Dagster webserver ${what} at ${failed} of its last ${checks} checks (over ${formatDuration(downAfterMs)}): intermittent, failing most checks for ${formatDuration(silentMs)}`;
-      const between = `It answered ${checks - failed} of them: an answer between failures does not end the outage; it ends once the webserver answers twice in a row and fails fewer than half of its checks over ${formatDuration(downAfterMs)}.`;
+      const how = failed * 2 > checks ? 'most checks' : 'half of its checks';
+      const summary = `The Dagster webserver ${what} at ${failed} of its last ${checks} checks (over ${formatDuration(downAfterMs)}): intermittent, failing ${how} for ${formatDuration(silentMs)}`;
+      const between = `It answered ${checks - failed} of them: answers between failures do not end the outage; it ends once the webserver answers ${answersInARowToEnd} checks in a row.`;
       return { ...base, state: 'problem', summary, details: [why, between], lasting: true, problem };
     }
     // An HTML login page or an error payload is an answer, just not one to judge the daemons by: said as such.

@@ -188,9 +188,8 @@ describe('watcher alerts in the bot', () => {
     const watchTypes = () => journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.')).map((r) => r.type);
     const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
     const replies = () => slack.callsTo('chat.postMessage').filter((a) => alertTs && a.thread_ts === alertTs).map((a) => String(a.text));
-    // It ends with its count: once the webserver has answered twice in a row and failed fewer than half of its checks
-    // over the 5 min. At 09:00 and 09:01 two of the checks since 08:56 failed, which is failing intermittently still;
-    // at 09:02 one of four: it ended at 09:00, where those answers began.
+    // It ends with its count: once the webserver has answered three checks in a row, at 09:02; it ended at 09:00, where
+    // those answers began.
     await harness!.bot.watch.checkOnce();
     now += minute;
     await harness!.bot.watch.checkOnce();
@@ -212,7 +211,7 @@ describe('watcher alerts in the bot', () => {
     const clock = () => new Date(now);
     let asked = 0;
     const healthy = daemonHealthyNow(clock);
-    // b b b g g, over and over: never silent for 5 min in a row, and never answering twice in a row for long.
+    // b b b g g, over and over: never silent for 5 min in a row, and never answering three times in a row.
     serveDagster({ DataboxDaemonHealth: () => ('bbbgg'[asked++ % 5] === 'g' ? healthy() : 'Service Unavailable') });
     harness = await startBot(checkout, slack, { ...dagsterWatchEnv, DATABOX_DAGSTER_DOWN_AFTER: '5m', DATABOX_WATCH_SCHEDULES: 'false' }, clock);
     await slack.waitFor('the first check', () => harness?.bot.watch.lastCheck('daemon') !== undefined);

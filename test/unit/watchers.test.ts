@@ -1098,15 +1098,15 @@ describe('the watchers\' journal events', () => {
     const posted: Posted[] = [];
     const service = new WatchService({ watchers: [watcher], journal, sink: recordingSink(posted), logger: silent, intervalMs: minute, reminderMs: 60 * minute, clock });
     const syncFsyncs = vi.spyOn(fs, 'fsyncSync');
-    for (let check = 0; check < 4; check += 1) {
+    for (let check = 0; check < 5; check += 1) {
       await service.checkOnce();
       now += 10 * minute;
     }
     expect(syncFsyncs).not.toHaveBeenCalled();
     expect(posted.map((p) => p.kind)).toEqual(['alert', 'recovered']);
     const onDisk = fs.readFileSync(journal.file, 'utf8').trim().split('\n').map((line) => JSON.parse(line).type as string);
-    // The condition is cleared at its second good check in a row, and its outage ends with it: one answer among failures
-    // ends neither.
+    // The condition is cleared at its third good check in a row (answersInARowToEnd), and its outage ends with it: answers
+    // among failures end neither.
     expect(onDisk).toEqual(['watch.noticed', 'watch.alerted', 'watch.cleared', 'watch.recovered']);
   });
 

@@ -1,6 +1,6 @@
-// A Dagster webserver that fails most checks but answers between them: alerted within about DATABOX_DAGSTER_DOWN_AFTER,
-// saying it is intermittent, for the daemon watcher and for the schedules watcher standing in for it; its count survives
-// a restart; an end that holds still clears it.
+// A Dagster webserver that fails most checks, or exactly half in pairs, but answers between them: alerted within about
+// DATABOX_DAGSTER_DOWN_AFTER, saying it is intermittent, for the daemon watcher and for the schedules watcher standing in
+// for it; its count survives a restart; three answers in a row end it, one or two among failures do not.
 import fs from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
@@ -78,14 +78,14 @@ function serveByPattern(pattern: string, clock: () => Date): { asked: () => numb
 
 type Which = 'daemon' | 'schedules';
 
-function service(which: Which, stateDir: string, clock: () => Date, posted: Posted[], at: () => number) {
+function service(which: Which, stateDir: string, clock: () => Date, posted: Posted[], at: () => number, downAfterMs = 5 * minute) {
   const journal = new Journal(stateDir, clock);
   const client = new DagsterClient({ url: dagsterUrl, timeoutMs: 1_000, location: 'databox.orchestration.definitions' });
   const watcher =
     which === 'daemon'
-      ? daemonWatcher({ client, runCommand, root: stateDir, heartbeatMaxAgeMs: 3 * minute, downAfterMs: 5 * minute, enabled: true })
+      ? daemonWatcher({ client, runCommand, root: stateDir, heartbeatMaxAgeMs: 3 * minute, downAfterMs, enabled: true })
       : // The daemon watcher off: the schedules watcher takes the webserver's outage as its own.
-        schedulesWatcher({ client, runCommand, root: '/', heartbeatMaxAgeMs: 3 * minute, rules: { jobs: ['all_pipelines'], switchedOffAfterMs: 31 * 24 * 60 * minute, runsOnSensors: false }, enabled: true, downAfterMs: 5 * minute });
+        schedulesWatcher({ client, runCommand, root: '/', heartbeatMaxAgeMs: 3 * minute, rules: { jobs: ['all_pipelines'], switchedOffAfterMs: 31 * 24 * 60 * minute, runsOnSensors: false }, enabled: true, downAfterMs });
   const watch = new WatchService({ watchers: [watcher], journal, sink: recordingSink(posted, at), logger: silent, intervalMs: minute, reminderMs: 4 * 60 * minute, clock, lastChecksFile: path.join(stateDir, lastChecksFileName) });
   journal.load();
   return { journal, watch };
@@ -97,11 +97,11 @@ function journalTypes(journal: Journal): string[] {
 
 describe.each<Which>(['daemon', 'schedules'])('a webserver failing most checks, answering between them (%s watcher)', (which) => {
   it.each([
-    ['bbbbgg', '4 of its last 6 checks'],
-    ['bbbgg', '4 of its last 6 checks'],
-    ['bg', '3 of its last 6 checks'],
-    ['bbg', '4 of its last 6 checks'],
-  ])('alerts within about the threshold on %s repeated, saying it is intermittent and how many of the last checks failed', async (pattern, share) => {
+    ['bbbbgg', '4 of its last 6 checks', 'most checks'],
+    ['bbbgg', '4 of its last 6 checks', 'most checks'],
+    ['bg', '3 of its last 6 checks', 'half of its checks'],
+    ['bbg', '4 of its last 6 checks', 'most checks'],
+  ])('alerts within about the threshold on %s repeated, saying it is intermittent and how many of the last checks failed', async (pattern, share, how) => {
     let now = recordedAt.getTime();
     const clock = () => new Date(now);
     let check = 0;
@@ -118,10 +118,78 @@ describe.each<Which>(['daemon', 'schedules'])('a webserver failing most checks, 
     // The first failure was check 0: the first failure from 5 min on alerts.
     const firstFailureFromThreshold = [...Array(30).keys()].find((i) => i >= 5 && pattern[i % pattern.length] === 'b');
     expect(alerts[0]?.check).toBe(firstFailureFromThreshold);
-    expect(alerts[0]?.text).toMatch(new RegExp(`^The Dagster webserver gave no usable answer at ${share} \\(over 5 min\\): intermittent, failing most checks for \\d+ min$`));
+    expect(alerts[0]?.text).toMatch(new RegExp(`^The Dagster webserver gave no usable answer at ${share} \\(over 5 min\\): intermittent, failing ${how} for \\d+ min$`));
     // One count from its first failure: a single answer never starts it again.
     expect(journalTypes(journal).filter((type) => type === 'watch.noticed')).toHaveLength(1);
     expect(journalTypes(journal)).not.toContain('watch.cleared');
+  });
+
+  // Exactly half, in pairs: two answers in a row come every four checks, which must neither end the count before the
+  // alert (with 11 checks in a 10 min span it never came) nor end the alert and reopen it each time.
+  it.each([
+    ['bbgg', 5, 5, '4 of its last 6 checks', 'most checks', 5],
+    ['ggbb', 5, 7, '4 of its last 6 checks', 'most checks', 5],
+    ['bggb', 5, 7, '3 of its last 6 checks', 'half of its checks', 7],
+    ['bbgg', 10, 13, '6 of its last 11 checks', 'most checks', 13],
+    ['gbbg', 10, 14, '6 of its last 11 checks', 'most checks', 13],
+    ['bggb', 10, 12, '6 of its last 11 checks', 'most checks', 12],
+  ])('alerts once on %s repeated (half of its checks failing, in pairs) with DATABOX_DAGSTER_DOWN_AFTER %i min, saying it is intermittent and the counts, and keeps it', async (pattern, downAfterMinutes, alertedAt, share, how, failingFor) => {
+    let now = recordedAt.getTime();
+    const clock = () => new Date(now);
+    let check = 0;
+    const posted: Posted[] = [];
+    serveByPattern(pattern, clock);
+    const { watch, journal } = service(which, tempDir(), clock, posted, () => check, downAfterMinutes * minute);
+    for (; check < 40; check += 1) {
+      await watch.checkOnce();
+      now += minute;
+    }
+    expect(posted, `what was posted: ${JSON.stringify(posted)}`).toEqual([
+      { kind: 'alert', text: `The Dagster webserver gave no usable answer at ${share} (over ${downAfterMinutes} min): intermittent, failing ${how} for ${failingFor} min`, check: alertedAt },
+    ]);
+    expect(journalTypes(journal).filter((type) => type.startsWith('watch.'))).toEqual(['watch.noticed', 'watch.alerted']);
+  });
+
+  // Three answers in a row end it, however many of the span's checks failed before them (3 of 6 at check 10 with 5 min,
+  // 8 of 11 at check 14 with 10 min): waiting for fewer than half said it 1 check later, 3 with 10 min.
+  it.each([
+    [5, 8],
+    [10, 12],
+  ])('ends a real outage (DATABOX_DAGSTER_DOWN_AFTER %i min) at its third answer in a row, dated at the first, where the webserver is answering again', async (downAfterMinutes, failing) => {
+    let now = recordedAt.getTime();
+    const clock = () => new Date(now);
+    let check = 0;
+    const posted: Posted[] = [];
+    // Failing for a while, then answering for good.
+    serveByPattern(`${'b'.repeat(failing)}${'g'.repeat(30 - failing)}`, clock);
+    const { watch, journal } = service(which, tempDir(), clock, posted, () => check, downAfterMinutes * minute);
+    for (; check < 30; check += 1) {
+      await watch.checkOnce();
+      now += minute;
+    }
+    expect(posted).toEqual([
+      { kind: 'alert', text: `The Dagster webserver has not given a usable answer for ${downAfterMinutes} min`, check: downAfterMinutes },
+      { kind: 'recovered', text: `ended ${new Date(recordedAt.getTime() + failing * minute).toISOString()}`, check: failing + 2 },
+    ]);
+    expect(journalTypes(journal).filter((type) => type.startsWith('watch.'))).toEqual(['watch.noticed', 'watch.alerted', 'watch.cleared', 'watch.recovered']);
+  });
+
+  it('does not end an outage at one lucky answer, nor at two, while the webserver still fails between them', async () => {
+    let now = recordedAt.getTime();
+    const clock = () => new Date(now);
+    let check = 0;
+    const posted: Posted[] = [];
+    // Failing, one answer (check 6), failing, two answers (checks 9 and 10), failing, then answering for good from check 13.
+    serveByPattern(`bbbbbbgbbggbb${'g'.repeat(17)}`, clock);
+    const { watch } = service(which, tempDir(), clock, posted, () => check);
+    for (; check < 30; check += 1) {
+      await watch.checkOnce();
+      now += minute;
+    }
+    expect(posted).toEqual([
+      { kind: 'alert', text: 'The Dagster webserver has not given a usable answer for 5 min', check: 5 },
+      { kind: 'recovered', text: `ended ${new Date(recordedAt.getTime() + 13 * minute).toISOString()}`, check: 15 },
+    ]);
   });
 
   it('keeps the count across a restart (the checks of the last span, kept beside the last checks), and does not alert again', async () => {
@@ -143,7 +211,7 @@ describe.each<Which>(['daemon', 'schedules'])('a webserver failing most checks, 
       now += minute;
     }
     // g g b: at check 5 (5 min after the first failure), 4 of the last 6 checks failed, the first three before the restart:
-    // a bot that forgot them would have cleared the count at the two answers.
+    // a bot that forgot them would count 1 of 3, and not alert.
     expect(posted.map((p) => [p.kind, p.check])).toEqual([['alert', 5]]);
     expect(posted[0]?.text).toMatch(/gave no usable answer at 4 of its last 6 checks \(over 5 min\): intermittent/);
     const third = service(which, dir, clock, posted, () => check);
@@ -153,7 +221,7 @@ describe.each<Which>(['daemon', 'schedules'])('a webserver failing most checks, 
     }
     // b g g after this restart too: the alert, journaled as the webserver's, is not ended by answers among failures.
     expect(posted.map((p) => p.kind)).toEqual(['alert']);
-    expect(third.watch.statusLines()[0]).toMatch(/: ALERTING since .*: The Dagster webserver gave no usable answer at 4 of its last 6 checks .*; it answered the last check \(.*\), but an answer among failures is no end: that takes two in a row and fewer than half of its checks failing \(last check/);
+    expect(third.watch.statusLines()[0]).toMatch(/: ALERTING since .*: The Dagster webserver gave no usable answer at 4 of its last 6 checks .*; it answered the last check \(.*\), but an answer among failures is no end: that takes 3 answers in a row \(last check/);
     expect(journalTypes(third.journal).filter((type) => type === 'watch.noticed')).toHaveLength(1);
   });
 
@@ -170,8 +238,8 @@ describe.each<Which>(['daemon', 'schedules'])('a webserver failing most checks, 
       now += minute;
     }
     const types = journalTypes(journal).filter((type) => type.startsWith('watch.'));
-    // Cleared once fewer than half of the last span's checks failed and it answered twice in a row (check 12); the lone
-    // failure at check 16 is noticed anew, and cleared again after it, never alerted.
+    // Cleared once it answered three times in a row (check 12); the lone failure at check 16 is noticed anew, and cleared
+    // again after it, never alerted.
     expect(types).toEqual(['watch.noticed', 'watch.alerted', 'watch.cleared', 'watch.recovered', 'watch.noticed', 'watch.cleared']);
     // One end, said at check 12, ended where the answers that ended it began (check 10), not at each answer among failures.
     expect(posted).toEqual([
