@@ -201,6 +201,11 @@ export class WatchService {
    * outage once at least half of them found it, and cleared once it is gone answersInARowToEnd checks in a row.
    */
   private readonly lastingChecks = new Map<WatcherId, LastingCheck[]>();
+  /**
+   * When the answers that ended each lasting condition's count began (watch.cleared): its outage ended then, also when
+   * that end is said at a later check, Slack having refused it at the first (or the bot restarted between).
+   */
+  private readonly answeringAgain = new Map<WatcherId, string>();
   /** Each watcher's last check by the bot that ran before this one (its last checks file), until this one checks it. */
   private readonly previousRunChecks = new Map<WatcherId, string>();
   /** The latest check the bot that ran before this one kept: a sign of life it gave, every interval while it ran. */
@@ -240,8 +245,11 @@ export class WatchService {
     if (!data.watcher) return;
     if (record.type === watchEvents.noticed) {
       this.held.set(data.watcher, data.since ?? record.at);
+      this.answeringAgain.delete(data.watcher);
     } else if (record.type === watchEvents.cleared) {
       this.held.delete(data.watcher);
+      const answeringSince = (record.data as { answeringSince?: string }).answeringSince;
+      if (answeringSince) this.answeringAgain.set(data.watcher, answeringSince);
     } else if (record.type === watchEvents.alerted || record.type === watchEvents.notPosted) {
       // Not posted is no message (whyNotPosted): an older journal's alert with none was never posted either, its bot
       // having no channel to post it to.
@@ -255,6 +263,7 @@ export class WatchService {
       const outage = this.outages.get(data.watcher);
       if (outage) this.outages.set(data.watcher, { ...outage, lastPostedAt: record.at, lastSaidWrong: true, undelivered: data.undelivered });
     } else if (record.type === watchEvents.recovered) {
+      this.answeringAgain.delete(data.watcher);
       // Kept for the flap window: a return reopens its alert. Recoveries journaled before flapping was known were all said.
       // The end of an outage never posted is not said later either.
       const outage = this.outages.get(data.watcher);
@@ -415,8 +424,8 @@ export class WatchService {
       if (finding.state === 'problem') this.lastProblems.set(watcher.id, { at: now.toISOString(), summary: finding.summary });
       findings.push(finding);
       try {
-        const answeringSince = await this.trackLasting(watcher, finding, now, heldSince);
-        await this.act(watcher, finding, now, answeringSince);
+        await this.trackLasting(watcher, finding, now, heldSince);
+        await this.act(watcher, finding, now);
       } catch (error) {
         // Not journaled, so the next check posts it again: an alert is never lost to a Slack hiccup.
         this.options.logger.warn({ err: error, watcher: watcher.id }, 'could not post a watcher alert; trying again at the next check');
@@ -466,38 +475,45 @@ export class WatchService {
     return { failed: checks.filter((c) => c.failed).length, checks: checks.length };
   }
 
+  /** When the answers that ended `outage`'s lasting condition began, while its end is still to be said: the outage ended then. */
+  private answeredAgainFor(id: WatcherId, outage: OutageState | undefined): string | undefined {
+    const at = this.answeringAgain.get(id);
+    return at && outage?.lasting === true && !outage.endedAt && Date.parse(at) >= Date.parse(outage.since) ? at : undefined;
+  }
+
   /**
-   * Journals when a lasting condition begins and ends, so its start survives a restart (its recent checks are kept with
-   * the last checks). The watchers' events go by the journal's group commit: a synchronous append would hold the event
-   * loop, and Slack's acks, for its fsync. Returns, when it ends now, when the answers that ended it began.
+   * Journals when a lasting condition begins and ends (watch.cleared, saying when the answers that ended it began), so
+   * its start survives a restart (its recent checks are kept with the last checks). The watchers' events go by the
+   * journal's group commit: a synchronous append would hold the event loop, and Slack's acks, for its fsync.
    */
-  private async trackLasting(watcher: Watcher, finding: Finding, now: Date, heldSince: string | undefined): Promise<string | undefined> {
+  private async trackLasting(watcher: Watcher, finding: Finding, now: Date, heldSince: string | undefined): Promise<void> {
     const check = { at: now.toISOString(), failed: finding.lasting === true };
     if (finding.lasting && !heldSince) {
       this.lastingChecks.set(watcher.id, [check]);
       await this.options.journal.commit({ type: watchEvents.noticed, data: { watcher: watcher.id, since: now.toISOString(), summary: finding.summary } });
-      return undefined;
+      return;
     }
-    if (!heldSince) return undefined;
+    if (!heldSince) return;
     const checks = [...this.lastingSince(watcher, now, heldSince), check];
     this.lastingChecks.set(watcher.id, checks);
-    if (finding.lasting) return undefined;
+    if (finding.lasting) return;
     // Answers among failures (a webserver answering one check in five, or two in a row between pairs of failures) do
     // not start the count again: it is failing intermittently, still counted from its first failure, until it answers
     // answersInARowToEnd checks in a row, however many of the span's checks failed before them.
     const inARow = checks.length - 1 - checks.map((c) => c.failed).lastIndexOf(true);
-    if (inARow < answersInARowToEnd) return undefined;
+    if (inARow < answersInARowToEnd) return;
     this.lastingChecks.delete(watcher.id);
     const answeringSince = checks[checks.length - inARow]?.at ?? now.toISOString();
     await this.options.journal.commit({ type: watchEvents.cleared, data: { watcher: watcher.id, since: heldSince, answeringSince, summary: finding.summary } });
-    return answeringSince;
   }
 
-  /** `answeringSince`: the lasting condition ended at this check, its answers having begun then: the outage ended there. */
-  private async act(watcher: Watcher, finding: Finding, now: Date, answeringSince?: string): Promise<void> {
+  private async act(watcher: Watcher, finding: Finding, now: Date): Promise<void> {
     const { journal, sink } = this.options;
-    const unwatched = this.unwatchedBefore(watcher.id, now);
     const outage = this.outages.get(watcher.id);
+    // A lasting condition's outage ended where the answers that ended its count began, not at the check that saw it end,
+    // nor at a later one saying it after Slack refused it: that moment is known, so no span unwatched is claimed either.
+    const answeringSince = this.answeredAgainFor(watcher.id, outage);
+    const unwatched = this.unwatchedBefore(watcher.id, now);
     // The alert channel was changed (a typo fixed) while an outage goes on: it is alerted again where people now look,
     // and one that comes back after it ended is alerted there anew rather than reopened in the old channel.
     const moved = finding.state === 'problem' && outage?.ref !== undefined && sink.channel !== undefined && outage.ref.channel !== sink.channel;
@@ -534,8 +550,7 @@ export class WatchService {
       }
       case 'recovered': {
         // The span the message says is the one journaled: a postmortem reads the same start and length as the channel did.
-        // A webserver failing most checks ended where the answers that ended its count began, not at the check that saw it.
-        const span = outageSpan(action.outage, answeringSince ?? now.toISOString(), unwatched);
+        const span = answeringSince ? outageSpan(action.outage, answeringSince) : outageSpan(action.outage, now.toISOString(), unwatched);
         // Undeliverable (its channel archived): ended all the same, saying why nobody was told, never sent again each check.
         const leftOff = leftOffOf(finding, action.outage);
         const ended = { ...finding, leftOff: leftOff.length > 0 ? leftOff : undefined };

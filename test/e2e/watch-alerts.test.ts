@@ -1,6 +1,7 @@
 // The watchers inside the real bot: a disk alert posted once to DATABOX_ALERT_CHANNEL (also across a restart), its button
 // opening one scenario-1 incident thread through Bolt over signed HTTP however often it is clicked, a silent webserver
-// counted from its first silence across restarts, one failing most checks alerted once as intermittent, a flapping file reopening its one alert, a click joining the incident
+// counted from its first silence across restarts, its end dated at its first answer again also when Slack refused it
+// at first, one failing most checks alerted once as intermittent, a flapping file reopening its one alert, a click joining the incident
 // already working on the scenario, and /databox status listing each watcher.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -203,6 +204,48 @@ describe('watcher alerts in the bot', () => {
     const ended = slack.callsTo('chat.update').filter((a) => a.ts === alertTs).at(-1);
     expect(String(ended?.text)).toBe(':white_check_mark: Ended (Dagster daemon heartbeat: back to healthy at 09:00 UTC, after 10 min (since 08:50 UTC)): ~The Dagster webserver has not answered for 6 min~');
     expect(String(ended?.blocks)).not.toContain('open_incident_from_alert');
+  });
+
+  it('dates the end of a webserver outage at its first answer again, also when Slack refused that end and it is said at a later check', async () => {
+    const minute = 60_000;
+    let now = recordedAt.getTime() - 10 * minute;
+    const clock = () => new Date(now);
+    nock(dagsterUrl).persist().post('/graphql').replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3070' });
+    harness = await startBot(checkout, slack, { ...dagsterWatchEnv, DATABOX_DAGSTER_DOWN_AFTER: '5m', DATABOX_WATCH_SCHEDULES: 'false' }, clock);
+    await slack.waitFor('the first check', () => harness?.bot.watch.lastCheck('daemon') !== undefined);
+    await harness.bot.watch.idle();
+    for (let check = 1; check <= 5; check += 1) {
+      now += minute;
+      await harness.bot.watch.checkOnce();
+    }
+    expect(alerts().map((a) => String(a.text))).toEqual([':rotating_light: The Dagster webserver has not answered for 5 min']);
+    const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
+    const watchTypes = () => journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.')).map((r) => r.type);
+
+    // It answers again from 09:00; its third answer in a row (09:02) ends the count, but Slack refuses the end's post.
+    nock.cleanAll();
+    serveDagster({ DataboxDaemonHealth: daemonHealthyNow(clock) });
+    now = recordedAt.getTime();
+    slack.failures.set('chat.postMessage', 'internal_error');
+    for (let check = 0; check < 3; check += 1) {
+      await harness.bot.watch.checkOnce();
+      now += minute;
+    }
+    expect(watchTypes()).toEqual(['watch.noticed', 'watch.alerted', 'watch.cleared']);
+    expect(harness.bot.watch.lastCheck('daemon')?.alertFailed).toMatch(/internal_error/);
+
+    // Slack takes it again; the end is said at the next check, 10 min later, as when the webserver came back: 09:00.
+    slack.failures.delete('chat.postMessage');
+    now += 10 * minute;
+    await harness.bot.watch.checkOnce();
+    expect(watchTypes()).toEqual(['watch.noticed', 'watch.alerted', 'watch.cleared', 'watch.recovered']);
+    // Slack took only the second: the first, refused, said the same.
+    const replies = slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.thread_ts === alertTs).map((c) => ({ text: String(c.args.text), taken: c.result !== undefined }));
+    const end = ':white_check_mark: Dagster daemon heartbeat: back to healthy at 09:00 UTC, after 10 min (since 08:50 UTC) (5 required daemons heartbeating)';
+    expect(replies).toEqual([{ text: end, taken: false }, { text: end, taken: true }]);
+    expect(String(slack.callsTo('chat.update').filter((a) => a.ts === alertTs).at(-1)?.text)).toMatch(/^:white_check_mark: Ended \(Dagster daemon heartbeat: back to healthy at 09:00 UTC, after 10 min/);
+    const recovered = journalRecordsOf(checkout).find((r) => r.type === 'watch.recovered');
+    expect(recovered?.data).toMatchObject({ durationMs: 10 * minute, span: { began: '2026-04-21T08:50:00.000Z', ended: '2026-04-21T09:00:00.000Z', lastedMs: 10 * minute } });
   });
 
   it('alerts on a webserver that fails three checks in five and answers between them, saying it is intermittent: once', async () => {

@@ -1,6 +1,7 @@
 // A Dagster webserver that fails most checks, or exactly half in pairs, but answers between them: alerted within about
 // DATABOX_DAGSTER_DOWN_AFTER, saying it is intermittent, for the daemon watcher and for the schedules watcher standing in
-// for it; its count survives a restart; three answers in a row end it, one or two among failures do not.
+// for it; its count survives a restart; three answers in a row end it, one or two among failures do not; its end, refused
+// by Slack at first, is dated where the answers began when it is said later.
 import fs from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
@@ -13,6 +14,7 @@ import type { AlertRef } from '../../src/watchers/alert-state.js';
 import { daemonWatcher } from '../../src/watchers/daemon-watcher.js';
 import type { Finding, Watcher } from '../../src/watchers/finding.js';
 import { schedulesWatcher } from '../../src/watchers/schedules-watcher.js';
+import type { OutageSpan } from '../../src/watchers/outage-span.js';
 import { lastChecksFileName, WatchService, type AlertSink } from '../../src/watchers/watch-service.js';
 import { daemonHealthyNow, dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
 import { blockNetwork } from '../helpers/no-network.js';
@@ -78,7 +80,7 @@ function serveByPattern(pattern: string, clock: () => Date): { asked: () => numb
 
 type Which = 'daemon' | 'schedules';
 
-function service(which: Which, stateDir: string, clock: () => Date, posted: Posted[], at: () => number, downAfterMs = 5 * minute) {
+function service(which: Which, stateDir: string, clock: () => Date, posted: Posted[], at: () => number, downAfterMs = 5 * minute, sink = recordingSink(posted, at)) {
   const journal = new Journal(stateDir, clock);
   const client = new DagsterClient({ url: dagsterUrl, timeoutMs: 1_000, location: 'databox.orchestration.definitions' });
   const watcher =
@@ -86,7 +88,7 @@ function service(which: Which, stateDir: string, clock: () => Date, posted: Post
       ? daemonWatcher({ client, runCommand, root: stateDir, heartbeatMaxAgeMs: 3 * minute, downAfterMs, enabled: true })
       : // The daemon watcher off: the schedules watcher takes the webserver's outage as its own.
         schedulesWatcher({ client, runCommand, root: '/', heartbeatMaxAgeMs: 3 * minute, rules: { jobs: ['all_pipelines'], switchedOffAfterMs: 31 * 24 * 60 * minute, runsOnSensors: false }, enabled: true, downAfterMs });
-  const watch = new WatchService({ watchers: [watcher], journal, sink: recordingSink(posted, at), logger: silent, intervalMs: minute, reminderMs: 4 * 60 * minute, clock, lastChecksFile: path.join(stateDir, lastChecksFileName) });
+  const watch = new WatchService({ watchers: [watcher], journal, sink, logger: silent, intervalMs: minute, reminderMs: 4 * 60 * minute, clock, lastChecksFile: path.join(stateDir, lastChecksFileName) });
   journal.load();
   return { journal, watch };
 }
@@ -190,6 +192,46 @@ describe.each<Which>(['daemon', 'schedules'])('a webserver failing most checks, 
       { kind: 'alert', text: 'The Dagster webserver has not given a usable answer for 5 min', check: 5 },
       { kind: 'recovered', text: `ended ${new Date(recordedAt.getTime() + 13 * minute).toISOString()}`, check: 15 },
     ]);
+  });
+
+  it('dates an end Slack refused at first where the answers began, also when it is said by the bot restarted since', async () => {
+    let now = recordedAt.getTime();
+    const clock = () => new Date(now);
+    let check = 0;
+    const posted: Posted[] = [];
+    const dir = tempDir();
+    // Failing for 7 min, then answering for good: the count ends at check 9, its answers having begun at check 7.
+    serveByPattern(`${'b'.repeat(7)}${'g'.repeat(40)}`, clock);
+    const recording = recordingSink(posted, () => check);
+    const refusingEnds: AlertSink = {
+      ...recording,
+      recovered: async () => {
+        throw new Error('Slack did not answer');
+      },
+    };
+    const first = service(which, dir, clock, posted, () => check, 5 * minute, refusingEnds);
+    for (; check < 10; check += 1) {
+      await first.watch.checkOnce();
+      now += minute;
+    }
+    expect(journalTypes(first.journal).filter((type) => type.startsWith('watch.'))).toEqual(['watch.noticed', 'watch.alerted', 'watch.cleared']);
+    // The bot stops, and starts again 30 min later: the end is known, so it is no "found healthy when the bot started again".
+    now += 30 * minute;
+    const spans: OutageSpan[] = [];
+    const keepingSpans: AlertSink = {
+      ...recording,
+      recovered: async (watcher, outage, span, finding, said) => {
+        spans.push(span);
+        await recording.recovered(watcher, outage, span, finding, said);
+      },
+    };
+    const second = service(which, dir, clock, posted, () => check, 5 * minute, keepingSpans);
+    await second.watch.checkOnce();
+    expect(posted.map((p) => [p.kind, p.text])).toEqual([
+      ['alert', 'The Dagster webserver has not given a usable answer for 5 min'],
+      ['recovered', `ended ${new Date(recordedAt.getTime() + 7 * minute).toISOString()}`],
+    ]);
+    expect(spans).toEqual([{ began: recordedAt.toISOString(), firstSeen: recordedAt.toISOString(), ended: new Date(recordedAt.getTime() + 7 * minute).toISOString(), lastedMs: 7 * minute }]);
   });
 
   it('keeps the count across a restart (the checks of the last span, kept beside the last checks), and does not alert again', async () => {
