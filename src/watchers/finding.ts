@@ -60,7 +60,7 @@ export interface Began {
 
 /**
  * While a lasting condition holds: of the watcher's checks within its `lastingMs` before this one (since the condition
- * began), how many found it. A condition found at most of them is an outage, however often it answers between.
+ * began), how many found it. A condition found at least half of them is an outage, however often it answers between.
  */
 export interface LastingTally {
   failed: number;
@@ -74,7 +74,7 @@ export interface Watcher {
   off?: string;
   /**
    * How long its `lasting` condition must last to be an outage (DATABOX_DAGSTER_DOWN_AFTER): the span its recent checks
-   * are counted over, for the tally and for when the condition has ended.
+   * are counted over for the tally (its end is answersInARowToEnd answers in a row, whatever the tally).
    */
   lastingMs?: number;
   /**
