@@ -1,7 +1,7 @@
 // Who may approve or reject which plan, and when: the rules are here and nowhere else.
 import { actor as person, said, type Said } from '../said.js';
 import { atUtc } from '../timestamps.js';
-import { interruptedWhy, type Run } from './state.js';
+import { interruptedWhy, type ChangedSinceMade, type Run } from './state.js';
 import { endedWords } from './run-label.js';
 import { asSentence, expiredWhatNow } from './outdated-what-now.js';
 import { couldBeSamePerson, samePerson } from './same-person.js';
@@ -41,10 +41,11 @@ export function utcTime(iso: string): string {
 }
 
 /**
- * A plan another plan's changes made no longer approvable (staleBy): that one, and what to do instead as
- * outdatedWhatNow says it (absent where the caller has no state to work it out: expiredWhatNow's default then).
+ * A plan another plan's changes made no longer approvable (staleBy): that one, what it changed (changedByPlanOf), and
+ * what to do instead as outdatedWhatNow says it (absent where the caller has no state to work it out: expiredWhatNow's
+ * default then).
  */
-export type ChangedSince = Pick<Run, 'id' | 'title'> & { whatNow?: string };
+export type ChangedSince = ChangedSinceMade & { whatNow?: string };
 
 /**
  * A plan as its refusals name it beside `other`, the plan that ran: "it" there would read as that one, so "nothing of
@@ -68,7 +69,8 @@ function expiredSaid(run: Run, now: Date, changedSince?: ChangedSince, atTermina
     const which = changedSince?.id === voidedBy ? `plan ${voidedBy} (${changedSince.title})` : `plan ${voidedBy}`;
     const whatNow = run.outdatedWhatNow ?? changedSince?.whatNow ?? expiredWhatNow(run);
     const self = ownNumber(run, voidedBy);
-    return `this plan (${self}) can no longer be approved: ${which} changed its database after ${self} was made, and ${self} expired ${at} too; nothing of ${self} ran. ${asSentence(whatNow)}`;
+    const changed = run.outdatedChanged ?? (changedSince?.id === voidedBy ? changedSince.changed : undefined) ?? 'its database';
+    return `this plan (${self}) can no longer be approved: ${which} changed ${changed} after ${self} was made, and ${self} expired ${at} too; nothing of ${self} ran. ${asSentence(whatNow)}`;
   }
   return `this plan expired ${at}; ${proposeAgain(run, { atTerminal })}`;
 }
@@ -206,7 +208,9 @@ export function checkRejection(run: Run, actor: string, hash: string, now: Date,
   if (changedSince) {
     const whatNow = changedSince.whatNow ?? expiredWhatNow(run);
     const self = ownNumber(run, changedSince.id);
-    return { ok: false, reason: said`this plan (${self}) can no longer be approved, so there is nothing to reject: plan ${changedSince.id} (${changedSince.title}) changed the database after ${self} was made. Nothing of ${self} ran, and ${self} expires by itself. ${asSentence(whatNow)}` };
+    // Dagster's schedules, or the marts alone, where that plan changed no more than that.
+    const changed = changedSince.changed === undefined || changedSince.changed === 'its database' ? 'the database' : changedSince.changed;
+    return { ok: false, reason: said`this plan (${self}) can no longer be approved, so there is nothing to reject: plan ${changedSince.id} (${changedSince.title}) changed ${changed} after ${self} was made. Nothing of ${self} ran, and ${self} expires by itself. ${asSentence(whatNow)}` };
   }
   const mayReject = samePerson(actor, run.requestedBy) || isApprover(policy, actor, memberOf);
   if (!mayReject) return { ok: false, reason: said`only the requester or an approver may reject this plan` };

@@ -17,7 +17,7 @@ import { failedAtWords } from '../journal/failed-at.js';
 import { couldBeSamePerson } from './same-person.js';
 import { runbookChangedSince, type RunbookChanged } from './runbook-changed.js';
 import { runbookFile } from '../runbook/runbook-file.js';
-import { changedByPlanSaid } from './changed-by-plan.js';
+import { changedByPlanOf, changedByPlanSaid } from './changed-by-plan.js';
 
 export interface ApprovalsDeps {
   config: Config;
@@ -121,7 +121,7 @@ export class Approvals {
   /** The plan that voided `run` by changing its database since it was made, with what to do instead; undefined when none did. */
   private changedSince(run: Run): ChangedSince | undefined {
     const changedBy = this.deps.state.staleBy(run);
-    return changedBy && { id: changedBy.id, title: changedBy.title, whatNow: this.outdatedWhatNow(run, changedBy) };
+    return changedBy && { id: changedBy.id, title: changedBy.title, changed: changedByPlanOf(changedBy), whatNow: this.outdatedWhatNow(run, changedBy) };
   }
 
   private outdatedWhatNow(run: Run, changedBy: Run): string {

@@ -13,6 +13,7 @@ import { renderSaid, type Said } from '../said.js';
 import { changesData, notStartedStatus, writesOnlyBeside } from '../engine/step-passed.js';
 import { mayHaveChanged } from '../engine/may-have-changed.js';
 import { roomCheckedType } from './room-marks.js';
+import { changedByPlanOf } from './changed-by-plan.js';
 
 /** Who the journal names for what the bot does by itself. */
 export const botActor = 'databox-bot';
@@ -129,6 +130,8 @@ export interface Run {
   holdsUntil?: HoldsUntil;
   /** Expired after another plan had changed its database: it could not have been approved anyway (run.expired). */
   outdatedBy?: string;
+  /** What that plan changed, as changedByPlanOf says it ("its database", "Dagster's schedules"), read as it expired. */
+  outdatedChanged?: string;
   /** What to do instead, as outdatedWhatNow said it when it expired (absent in journals written before it was recorded). */
   outdatedWhatNow?: string;
   startedAt?: string;
@@ -279,6 +282,9 @@ export function reasonData(reason: Said): { reason: string; reasonSaid?: Said } 
   return { reason: renderSaid(reason), ...(reason.some((part) => typeof part !== 'string') ? { reasonSaid: reason } : {}) };
 }
 
+/** A plan that changed a run's database since it was made, and what it changed ("Dagster's schedules"; the database when not said). */
+export type ChangedSinceMade = Pick<Run, 'id' | 'title'> & { changed?: string };
+
 /** Why an interrupted run ended: its recorded reason, or, for a journal line from before reasons were kept, a restart. */
 export function interruptedBecause(run: Run): Said {
   return run.endReason ?? ['the bot restarted'];
@@ -311,16 +317,18 @@ function changesWhatItsDiagnosisSaw(run: Run): boolean {
 
 /**
  * What to do about an interrupted run: propose it again, unless what it changed must be undone or looked at first, or
- * its database has changed since it was made (`changedSince`, another plan that ran): a recovery is then made on a new
- * diagnosis, and could not be proposed on the old one.
+ * its database has changed since it was made (`changedSince`, another plan that ran, with what it changed, as
+ * changedByPlanOf says it: Dagster's schedules are no database): a recovery is then made on a new diagnosis, and could
+ * not be proposed on the old one.
  */
-export function afterInterruption(run: Run, changedSince?: Pick<Run, 'id' | 'title'>): string {
+export function afterInterruption(run: Run, changedSince?: ChangedSinceMade): string {
   if (run.startedAt && changedSomething(run)) {
     const check = 'it may have changed something before it stopped: check what it did (and roll it back, where a rollback is offered)';
     return changesWhatItsDiagnosisSaw(run) ? `${check}, then diagnose again before choosing a path` : `${check} before proposing it again`;
   }
   if (changedSince && changesWhatItsDiagnosisSaw(run)) {
-    return `its database has changed since it was made (plan ${changedSince.id}, ${changedSince.title}): diagnose again and propose a new plan`;
+    const changed = changedSince.changed ?? 'its database';
+    return `${changed === 'its database' ? 'its database has changed' : `${changed} changed`} since it was made (plan ${changedSince.id}, ${changedSince.title}): diagnose again and propose a new plan`;
   }
   return 'propose it again';
 }
@@ -329,7 +337,7 @@ export function afterInterruption(run: Run, changedSince?: Pick<Run, 'id' | 'tit
  * Why an interrupted run ended and what to do: the reason, then what to do about it, unless the reason says that itself
  * (a plan refused right before it ran says nothing was changed and how to propose it again).
  */
-export function interruptedWhy(run: Run, changedSince?: Pick<Run, 'id' | 'title'>): Said {
+export function interruptedWhy(run: Run, changedSince?: ChangedSinceMade): Said {
   const because = interruptedBecause(run);
   if (/propose the plan again|Propose a plan on what is there now/.test(renderSaid(because))) return because;
   return [...because, run.startedAt ? '' : '. Nothing of it ran', `; ${afterInterruption(run, changedSince)}`];
@@ -462,7 +470,17 @@ export class IncidentState {
         if (run?.status === 'pending') Object.assign(run, { status: 'rejected', decidedBy: record.actor, decidedAt: record.at });
         break;
       case 'run.expired':
-        if (run?.status === 'pending') Object.assign(run, { status: 'expired', decidedAt: record.at, ...(typeof data.outdatedBy === 'string' ? { outdatedBy: data.outdatedBy } : {}), ...(typeof data.whatNow === 'string' ? { outdatedWhatNow: data.whatNow } : {}) });
+        if (run?.status === 'pending') {
+          // What the plan that voided it changed is read from that plan's steps, so a journal of any age says it.
+          const voidedBy = typeof data.outdatedBy === 'string' ? this.runs.get(data.outdatedBy) : undefined;
+          Object.assign(run, {
+            status: 'expired',
+            decidedAt: record.at,
+            ...(typeof data.outdatedBy === 'string' ? { outdatedBy: data.outdatedBy } : {}),
+            ...(voidedBy ? { outdatedChanged: changedByPlanOf(voidedBy) } : {}),
+            ...(typeof data.whatNow === 'string' ? { outdatedWhatNow: data.whatNow } : {}),
+          });
+        }
         break;
       case 'run.started':
         if (run && (run.status === 'approved' || (run.status === 'pending' && !run.needsApproval))) {

@@ -15,7 +15,7 @@ import { standingRuns } from './standing-runs.js';
 import { outdatedWhatNow } from './outdated-what-now.js';
 import { recoveredSince, sameDiagnosisKey, type RecoveredSince } from './recovered-since.js';
 import { followUpVerdicts, verdictOfRecord } from './verdict-of-record.js';
-import { changedOnlyElsewhere } from './changed-by-plan.js';
+import { changedByPlanOf } from './changed-by-plan.js';
 
 export interface StatusReport {
   /** Mutating plans that hold their database: approved and about to start, or running. */
@@ -323,9 +323,10 @@ export function leftOutText(count: number, postmortemCommand: string): string {
 /** Why an outdated plan can no longer be approved, in one line. */
 export function outdatedReason(entry: StatusReport['outdated'][number]): string {
   const running = entry.changedBy.status === 'running' || entry.changedBy.status === 'approved';
-  // A plan that only started Dagster's schedules (or its daemon) changed no database: what it changed is named instead.
-  const elsewhere = changedOnlyElsewhere(entry.changedBy);
-  if (elsewhere) return `${elsewhere} changed since it was made (plan ${entry.changedBy.id} ${running ? 'is running' : 'ran'}): ${entry.whatNow}`;
+  // A plan that only started Dagster's schedules (or its daemon), or restated the marts, changed no more than that:
+  // what it changed is named instead.
+  const changed = changedByPlanOf(entry.changedBy);
+  if (changed !== 'its database') return `${changed} changed since it was made (plan ${entry.changedBy.id} ${running ? 'is running' : 'ran'}): ${entry.whatNow}`;
   return `its database changed since it was made (plan ${entry.changedBy.id} ${running ? 'is changing it' : 'changed it'}): ${entry.whatNow}`;
 }
 

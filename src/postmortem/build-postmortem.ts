@@ -41,6 +41,7 @@ import { leftOutLine } from '../incidents/left-out.js';
 import { stepCount } from '../step-count.js';
 import { endedWords, outcomeUnknownWords } from '../incidents/run-label.js';
 import { orStoppedByGuard, stoppedByGuard } from './stopped-by-guard.js';
+import { changedByPlanOf } from '../incidents/changed-by-plan.js';
 import { orNoLongerApprovable } from './no-longer-approvable.js';
 import { olderVerdictBlocking, olderVerdictShort } from '../incidents/older-diagnosis-plan.js';
 import { recoveredElsewhere } from '../incidents/recovered-elsewhere.js';
@@ -503,7 +504,7 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
   }
   // As the status and an approval see it: a plan made before another changed its database cannot be approved any more.
   const changedBy = last.status === 'pending' ? state.staleBy(last) : undefined;
-  if (changedBy) return { text: `not recovered: ${plain(last.title)} can no longer be approved (plan \`${changedBy.id}\` changed its database after it was made)` };
+  if (changedBy) return { text: `not recovered: ${plain(last.title)} can no longer be approved (plan \`${changedBy.id}\` changed ${changedByPlanOf(changedBy)} after it was made)` };
   const newer = olderVerdictBlocking(incident, last);
   if (newer) return { text: `not recovered: ${plain(last.title)} can no longer be approved (${plain(olderVerdictShort(last, newer))})` };
   // Said as a sentence: "Path B … failed", never "is failed".
@@ -896,7 +897,7 @@ function planSection(doc: Document, run: Run, rootOf: RootOf, state: IncidentSta
   else if (run.status === 'pending') {
     // As the status and an approval see it: a plan made before another changed its database cannot be approved any more.
     const changedBy = state.staleBy(run);
-    facts.push(`${changedBy ? `No longer approvable when this was written: plan \`${changedBy.id}\` (${plain(changedBy.title)}) changed its database after it was made` : 'Still waiting for an approval when this was written'}${proposed}`);
+    facts.push(`${changedBy ? `No longer approvable when this was written: plan \`${changedBy.id}\` (${plain(changedBy.title)}) changed ${changedByPlanOf(changedBy)} after it was made` : 'Still waiting for an approval when this was written'}${proposed}`);
   }
   if (run.startedAt) facts.push(`Ran ${utcClockFrom(run.startedAt, openedAt)}${run.finishedAt ? `–${utcClockFrom(run.finishedAt, openedAt)} (${runDuration({ startedAt: run.startedAt, status: run.status }, run.finishedAt)}): ${orStoppedByGuard(run, endedWords(run))}` : `, ${lost !== undefined ? endLostWords(lost) : `no end recorded: ${orStoppedByGuard(run, run.status)}`}`}${runMark(run, ['run.started', 'run.finished'])}`);
   // What the thread's failure message said it left behind: what the database held when it stopped.

@@ -34,7 +34,7 @@ import { readNames } from '../runbook/params.js';
 import { runbookChangedWords } from '../incidents/runbook-changed.js';
 import { waitingRunbookChangedWords } from '../incidents/waiting-runbook-changed.js';
 import { followUpVerdicts, verdictOfRecord } from '../incidents/verdict-of-record.js';
-import { changedByPlanSaid } from '../incidents/changed-by-plan.js';
+import { changedByPlanOf, changedByPlanSaid } from '../incidents/changed-by-plan.js';
 import { roomMark, type RoomMark } from '../incidents/room-marks.js';
 
 export const actionIds = {
@@ -134,7 +134,7 @@ function runStatus(last: Run, outdatedBy: OutdatedBy = () => undefined): string 
     // Nobody should go looking for it to approve: an approval would be refused.
     // A rollback's way on is said as its message says it (roll another plan back first, or ask again); a recovery's is to diagnose again.
     pending: stale
-      ? `plan ${last.id} no longer approvable (plan ${stale.by.id} changed its database since): ${last.kind === 'rollback' ? stale.whatNow : 'diagnose again'}`
+      ? `plan ${last.id} no longer approvable (plan ${stale.by.id} changed ${escapeMrkdwnNames(changedByPlanOf(stale.by))} since): ${last.kind === 'rollback' ? stale.whatNow : 'diagnose again'}`
       : last.needsApproval
         ? 'waiting for approval'
         : 'starting',
@@ -244,7 +244,7 @@ export function decisionLine(run: Run): string | undefined {
       return `:no_entry: Rejected by ${mention(run.decidedBy)} at ${utcTime(run.decidedAt ?? '')}`;
     case 'expired':
       return run.outdatedBy
-        ? `:no_entry_sign: No longer approvable: its database changed since it was made (plan ${run.outdatedBy}); it expired at ${utcTime(run.expiresAt ?? '')} and nothing of it ran. ${escapeMrkdwnNames(asSentence(expiredWhatNow(run)))}`
+        ? `:no_entry_sign: No longer approvable: ${escapeMrkdwnNames(run.outdatedChanged ?? 'its database')} changed since it was made (plan ${run.outdatedBy}); it expired at ${utcTime(run.expiresAt ?? '')} and nothing of it ran. ${escapeMrkdwnNames(asSentence(expiredWhatNow(run)))}`
         : run.diagnosedAgain
           ? // Expiring does not take back why it could not be approved: a newer verdict, which says what to do instead.
             `${olderVerdictLine(run, run.diagnosedAgain)} It expired at ${utcTime(run.expiresAt ?? '')}.`

@@ -139,7 +139,7 @@ export class TerminalReporter implements IncidentReporter {
         this.line(
           style.yellow(
             run.outdatedBy
-              ? `⌛ Expired at ${utcMinute(run.expiresAt)}, after plan ${run.outdatedBy} had changed its database; nothing was run. ${asSentence(expiredWhatNow(run))}`
+              ? `⌛ Expired at ${utcMinute(run.expiresAt)}, after plan ${run.outdatedBy} had changed ${run.outdatedChanged ?? 'its database'}; nothing was run. ${asSentence(expiredWhatNow(run))}`
               : `⌛ Expired at ${utcMinute(run.expiresAt)} without an approval; nothing was run.`,
           ),
         );

@@ -911,6 +911,38 @@ describe('/databox recover backfill', () => {
     expect(await rawPerDay()).toEqual(before);
   });
 
+  it("says a plan voided by path B's restate was voided by a change to the marts, not to the whole database: its message, the incident's status and a click on it", async () => {
+    const noaaRestate =
+      'uv run sqlmesh plan prod --start 2026-04-09 --end 2026-04-11 --restate-model noaa.fct_daily_weather --restate-model analytics.fct_species_environment_daily --auto-apply';
+    checkout.behave({ [noaaRestate]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_noaa.daily_weather', 'noaa.fct_daily_weather'), params: ['arg:--start', 'arg:--end'] } });
+    await harness.command('diagnose backfill source=noaa from=2026-04-05 to=2026-04-15', operator);
+    await harness.settle();
+    const incident = incidentOf();
+    await harness.command(`recover backfill path=b source=noaa from=2026-04-09 to=2026-04-11 incident=${incident}`, operator);
+    await harness.settle();
+    const restate = slack.buttons('approve_plan').at(-1)!;
+    // Another window of the same source, asked for in an incident of its own, waits beside it.
+    await harness.command('recover backfill path=b source=noaa from=2026-04-13 to=2026-04-13', 'U0OTHER');
+    await harness.settle();
+    const voided = slack.buttons('approve_plan').at(-1)!;
+    expect(voided.value).not.toBe(restate.value);
+    await harness.click(restate, teammate);
+    await harness.settle();
+    expect(checkout.calls().map((c) => c.command)).toEqual([noaaRestate]);
+    const restateRun = JSON.parse(restate.value).run as string;
+    const voidedRun = JSON.parse(voided.value).run as string;
+    // The restate wrote the marts of its window and no raw row: said so, not that the whole file changed.
+    const voidedNow = () => slack.messages().find((m) => m.ts === voided.ts)?.blocks ?? '';
+    await slack.waitFor('the waiting plan to say it can no longer be approved', () => voidedNow().includes('No longer approvable'), 60_000);
+    expect(voidedNow()).toContain(`No longer approvable: databox.duckdb's marts changed since this plan was made (plan ${restateRun}, `);
+    const root = () => slack.messages().find((m) => !m.threadTs && m.blocks.includes(`\`${voidedRun.split('/')[0]}\``))?.blocks ?? '';
+    await slack.waitFor("the incident's first message to say so", () => root().includes('no longer approvable'), 60_000);
+    expect(root()).toContain(`plan ${voidedRun} no longer approvable (plan ${restateRun} changed its marts since)`);
+    await harness.click(voided, teammate);
+    await harness.settle();
+    expect(slack.ephemerals(teammate).at(-1)).toContain(`databox.duckdb's marts changed since this plan was made: plan ${restateRun} (Path B: Restate the window only (no raw rows touched)) ran at`);
+  });
+
   it('says what is left when path B restated the window and its validation still finds it bad: its rollback, and the way on', async () => {
     const noaaRestate =
       'uv run sqlmesh plan prod --start 2026-04-09 --end 2026-04-11 --restate-model noaa.fct_daily_weather --restate-model analytics.fct_species_environment_daily --auto-apply';

@@ -895,6 +895,44 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(checkout.calls().filter((c) => c.tool === 'uv')).toEqual([]);
   });
 
+  it("says a plan voided by one that only started schedules was voided by Dagster's schedules, not its database, once it has expired, and to a click on it", async () => {
+    const { handlers } = pausedUntilStarted('schedules-healthy', 'all_pipelines_daily');
+    serveDagster({ DataboxAssetNodes: 'asset-nodes', DataboxRepositories: 'repositories', ...handlers, DataboxBackfill: () => graphqlFixture('backfill-success'), DataboxDaemonHealth: daemonHealthyNow(clock) });
+    await fillMarts('2026-04-18', '2026-04-20');
+    checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
+    // Swept every 200 ms, so the plan left waiting expires soon after the bot's clock passes its approval's time.
+    const bot = (harness = await startBot(checkout, slack, { ...quickDaemonStart, DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_SCHEDULES: 'false', DATABOX_WATCH_MARTS: 'false' }, clock, 200));
+    await bot.command('diagnose schedule', operator);
+    await bot.settle();
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    // Path B with no day missed: it only starts the paused schedule.
+    await bot.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await bot.settle();
+    const startsOnly = slack.buttons('approve_plan').at(-1)!;
+    expect(planStep(3)).toBe('');
+    // Another plan on the same stack, typed with a window of its own, waits beside it.
+    await bot.command('recover schedule path=b schedules=all_pipelines_daily from=2026-04-20 to=2026-04-20', 'U0OTHER');
+    await bot.settle();
+    const voided = slack.buttons('approve_plan').at(-1)!;
+    expect(voided.value).not.toBe(startsOnly.value);
+    await bot.click(startsOnly, operator);
+    await bot.settle();
+    await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
+    const voidedNow = () => slack.messages().find((m) => m.ts === voided.ts)?.blocks ?? '';
+    const startsOnlyRun = JSON.parse(startsOnly.value).run as string;
+    expect(voidedNow()).toContain(`No longer approvable: Dagster's schedules changed since this plan was made (plan ${startsOnlyRun}`);
+    // Past its approval's time: expired, its message still says what changed, and no database is said to have.
+    later = 16 * 60_000;
+    await slack.waitFor('the voided plan to expire', () => voidedNow().includes('it expired at'), 60_000);
+    expect(voidedNow()).toContain(`No longer approvable: Dagster's schedules changed since it was made (plan ${startsOnlyRun}); it expired at`);
+    expect(voidedNow()).not.toContain('its database changed');
+    // A click Slack still delivers is told the same.
+    await bot.click(voided, 'U0OTHER');
+    await bot.settle();
+    expect(slack.ephemerals('U0OTHER').at(-1)).toContain(`plan ${startsOnlyRun} (Path B: Start the paused schedules and backfill the missed window) changed Dagster's schedules after`);
+    expect(slack.ephemerals('U0OTHER').at(-1)).not.toContain('changed its database');
+  });
+
   it('starts a paused hourly check schedule by path B and backfills nothing: its missed ticks leave no day unbuilt while the daily one runs', async () => {
     const launched: unknown[] = [];
     // The daily schedule ticked at 06:00 today; the hourly freshness check STOPPED since 09:00 three days ago.

@@ -1,11 +1,11 @@
-// A plan made stale by another that ran names what that one changed: the database, or only Dagster's schedules and daemon.
+// A plan made stale by another that ran names what that one changed: the database, only its marts (a restate), or only Dagster's schedules and daemon.
 import { describe, expect, it } from 'vitest';
 import { changedByPlanSaid } from '../../src/incidents/changed-by-plan.js';
 import { planMessage } from '../../src/slack/blocks.js';
 import type { Run } from '../../src/incidents/state.js';
 
 const step = (id: string, kind: string) => ({ id, kind, title: id, mutates: true, destructive: false, guard: false, acceptStatuses: [] });
-const ran = (steps: ReturnType<typeof step>[], ok: string[]) =>
+const ran = (steps: readonly object[], ok: string[]) =>
   ({ steps, results: ok.map((stepId) => ({ stepId, status: 'ok', summary: '', durationMs: 0 })) }) as unknown as Pick<Run, 'steps' | 'results'>;
 
 describe('what a plan that ran changed', () => {
@@ -19,6 +19,24 @@ describe('what a plan that ran changed', () => {
     expect(changedByPlanSaid(pathA, '/srv/databox/databox.duckdb')).toBe("the Dagster daemon, Dagster's schedules and databox.duckdb changed");
     const rebuild = ran([step('rebuild', 'command')], ['rebuild']);
     expect(changedByPlanSaid(rebuild, '/srv/databox/databox.duckdb')).toBe('databox.duckdb has changed');
+  });
+});
+
+describe('what a restate changed', () => {
+  const command = (id: string, argv: string[]) => ({ ...step(id, 'command'), argv });
+  const restate = command('restate', ['uv', 'run', 'sqlmesh', 'plan', 'prod', '--start', '2026-04-09', '--end', '2026-04-11', '--restate-model', 'noaa.fct_daily_weather', '--auto-apply']);
+
+  it("names the marts alone for a plan that only restated them (scenario 2's path B)", () => {
+    expect(changedByPlanSaid(ran([restate], ['restate']), '/srv/databox/databox.duckdb')).toBe("databox.duckdb's marts changed");
+  });
+
+  it('names the database for one that deleted and reloaded raw rows before its restate (path A)', () => {
+    const pathA = ran([{ ...step('delete_raw', 'sql'), sql: "DELETE FROM raw_noaa.daily_weather WHERE observation_date BETWEEN '2026-04-09' AND '2026-04-11'" }, command('reload', ['uv', 'run', 'python', '-m', 'databox.reload']), restate], ['delete_raw', 'reload', 'restate']);
+    expect(changedByPlanSaid(pathA, '/srv/databox/databox.duckdb')).toBe('databox.duckdb has changed');
+  });
+
+  it('names the database for a sqlmesh plan that restates nothing', () => {
+    expect(changedByPlanSaid(ran([command('apply', ['uv', 'run', 'sqlmesh', 'plan', 'prod', '--auto-apply'])], ['apply']), '/srv/databox/databox.duckdb')).toBe('databox.duckdb has changed');
   });
 });
 

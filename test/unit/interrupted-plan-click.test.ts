@@ -1,9 +1,13 @@
 // Approve or Reject clicked on an interrupted plan (notPending, src/incidents/approval-policy.ts) is told what its
 // thread says: what to do about what it may have changed, and no "propose it again" where that would be refused.
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { notPending } from '../../src/incidents/approval-policy.js';
 import type { Run } from '../../src/incidents/state.js';
-import { renderSaid } from '../../src/said.js';
+import { renderSaid, type Said } from '../../src/said.js';
+import { openEngine } from '../helpers/engine.js';
 
 const moveStep = { id: 'move', title: 'Move the broken file aside', mutates: true };
 
@@ -61,5 +65,39 @@ describe('a click on a plan approved before', () => {
     expect(told(approved('failed'))).toBe('this plan was already approved by U0BOB at 01:51 UTC, and it ran and failed: its thread says what it changed and what to do next');
     expect(told(approved('succeeded'))).toBe('this plan was already approved by U0BOB at 01:51 UTC, and it ran and succeeded');
     expect(told(approved('running'))).toBe('this plan was already approved by U0BOB at 01:51 UTC, and it is running now');
+  });
+});
+
+describe('a click on an interrupted plan whose stack another plan changed since', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+  it("names what that plan changed: Dagster's schedules, not its database, when it only started schedules", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interrupted-click-'));
+    dirs.push(dir);
+    const { service, journal } = openEngine(dir, path.join(dir, 'state'));
+    const incident = 'dbx-20261205-5c4e';
+    const lockKey = path.join(dir, 'data', 'databox.duckdb');
+    const plan = (number: number, title: string, steps: unknown[]) => ({
+      id: `${incident}/${number}`, kind: 'recovery', pathId: 'b', title, steps, hash: String(number).repeat(64), lockKey, params: {}, needsApproval: true, mutates: true, destructive: false,
+    });
+    const startSchedules = { id: 'start_schedules', kind: 'dagster-schedule-start', title: 'Start the paused schedules', mutates: true, destructive: false, guard: false, acceptStatuses: [] };
+    journal.append({ type: 'incident.opened', incident, actor: 'U0ALICE', data: { scenario: 'schedule', title: 'Schedules paused' } });
+    // Approved, then the bot stopped before it started: nothing of it ran.
+    journal.append({ type: 'run.proposed', incident, actor: 'U0ALICE', data: { runId: `${incident}/1`, run: plan(1, 'Path B: Start the paused schedules', [startSchedules]) } });
+    journal.append({ type: 'run.approved', incident, actor: 'U0BOB', data: { runId: `${incident}/1`, hash: '1'.repeat(64) } });
+    journal.append({ type: 'run.finished', incident, actor: 'databox-bot', data: { runId: `${incident}/1`, status: 'interrupted', reason: 'the bot running it stopped' } });
+    // Another plan then started the schedules, and nothing else.
+    journal.append({ type: 'run.proposed', incident, actor: 'U0ALICE', data: { runId: `${incident}/2`, run: plan(2, 'Path B: Start the paused schedules again', [startSchedules]) } });
+    journal.append({ type: 'run.approved', incident, actor: 'U0BOB', data: { runId: `${incident}/2`, hash: '2'.repeat(64) } });
+    journal.append({ type: 'run.started', incident, actor: 'databox-bot', data: { runId: `${incident}/2`, pid: 4242 } });
+    journal.append({ type: 'step.finished', incident, actor: 'databox-bot', data: { runId: `${incident}/2`, result: { stepId: 'start_schedules', status: 'ok', summary: 'started all_pipelines_daily', durationMs: 5 } } });
+    journal.append({ type: 'run.finished', incident, actor: 'databox-bot', data: { runId: `${incident}/2`, status: 'succeeded' } });
+
+    const decision = service.approve(`${incident}/1`, '1'.repeat(64), 'U0CAROL');
+    expect(decision.ok).toBe(false);
+    expect(renderSaid((decision as { reason: Said }).reason)).toBe(
+      `this plan was interrupted: the bot running it stopped. Nothing of it ran; Dagster's schedules changed since it was made (plan ${incident}/2, Path B: Start the paused schedules again): diagnose again and propose a new plan`,
+    );
   });
 });

@@ -12,6 +12,7 @@ import type { StepResult } from '../types.js';
 import type { StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon, type StepIssue, type TemplateUse } from './define-step-kind.js';
 import { argvIssues } from './command-argv-rules.js';
+import { restatesMarts } from './restates-marts.js';
 import { ruleSaid, shadowedRules } from './shadowed-rules.js';
 import { takenStatusIssues } from './classify-status-taken.js';
 import { formatDuration } from '../../format-duration.js';
@@ -258,5 +259,8 @@ export const commandStepKind = defineStepKind({
     return `${where}${env}${step.argv.map(showArg).join(' ')}${step.detach ? '  (started detached and left running)' : ''}`;
   },
   programs: (step) => [{ file: step.argv[0] as string, cwd: step.cwd, pathVariable: step.env.PATH, cwdField: 'cwd' }],
+  // A restate (scenario 2's path B) rewrites the marts of the window from the raw rows as they are: those alone changed.
+  // A step read back from a journal is taken as written there, an argv missing from it naming nothing.
+  writesOnlyMarts: (step) => Array.isArray(step.argv) && restatesMarts(step.argv),
   run: runCommandStep,
 });

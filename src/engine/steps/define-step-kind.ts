@@ -253,6 +253,12 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
    */
   changesElsewhere?: string;
   /**
+   * Whether a changing step of this kind writes only the marts of the plan's database (a SQLMesh restate; not a Dagster
+   * backfill, whose job loads raw rows too), never its raw rows: a plan that changed only that is said to have changed
+   * its marts, not the database.
+   */
+  writesOnlyMarts?(step: R & ResolvedCommon): boolean;
+  /**
    * What a rollback never undoes of a step of this kind that ran and may have changed something (the runs of a backfill
    * it launched go on writing the marts), and how to undo it by hand: said where the rollback is offered, which would
    * otherwise read as undoing all the recovery changed.
