@@ -1,9 +1,8 @@
 // Decisions on plans: approvals and rejections checked against the policy under the journal's lock, and expiry.
-import path from 'node:path';
 import type { Config } from '../config.js';
 import { planHash } from '../engine/resolve.js';
 import { JournalUnwritable, type Journal } from '../journal/journal.js';
-import { actor as person, renderSaid, said } from '../said.js';
+import { renderSaid, said } from '../said.js';
 import { holdsLapsed, knownEmptyLapsed } from './path-requires.js';
 import { approversInForce, checkApproval, checkRejection, ownNumber, utcTime, type ChangedSince, type Decision } from './approval-policy.js';
 import { AlreadyDecided, type IncidentState, type Run } from './state.js';
@@ -18,6 +17,7 @@ import { couldBeSamePerson } from './same-person.js';
 import { runbookChangedSince, type RunbookChanged } from './runbook-changed.js';
 import { runbookFile } from '../runbook/runbook-file.js';
 import { changedByPlanOf, changedByPlanSaid } from './changed-by-plan.js';
+import { approvalHeldBy } from './approval-held.js';
 
 export interface ApprovalsDeps {
   config: Config;
@@ -79,20 +79,7 @@ export class Approvals {
       const newer = incident && newerVerdictThan(incident, run);
       if (newer) return { ok: false, reason: said`${olderVerdictWords(run, newer)}` };
       const holder = this.deps.state.lockHolder(run.lockKey, run.id);
-      if (holder) {
-        return {
-          ok: false,
-          reason: [
-            ...said`plan ${holder.id} requested by ${person(holder.requestedBy)}`,
-            ...(holder.decidedBy ? said` and approved by ${person(holder.decidedBy)}` : []),
-            // It changes the database: once it has, this plan was made on a database that is no more (staleBy),
-            // unless this plan was made on that one's changes (a swap after its clone, a rollback).
-            holder.id === run.continues || holder.id === run.rollbackOf
-              ? ` holds ${path.basename(run.lockKey)} (${holder.status}); approve again when it has finished`
-              : ` holds ${path.basename(run.lockKey)} (${holder.status}) and will change it, so this plan cannot run after it either: when it has finished, diagnose again and propose a new plan`,
-          ],
-        };
-      }
+      if (holder) return { ok: false, reason: approvalHeldBy(run, holder, this.deps.state.incidents.get(holder.incidentId)) };
       // A plan that continues another (path A's swap), or rolls one back, was made on that one's changes: they do not make it stale.
       const since = this.deps.state.staleBy(run);
       if (since) {

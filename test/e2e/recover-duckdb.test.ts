@@ -415,7 +415,14 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(journalRecords().some((r) => r.type === 'run.finished' && r.data.runId === runA), 'path A still runs').toBe(false);
     checkout.release();
     await harness.settle();
-    expect(slack.ephemerals(teammate).join('\n')).toMatch(/holds databox\.duckdb \((approved|running)\) and will change it, so this plan cannot run after it either: when it has finished, diagnose again and propose a new plan/);
+    // Which plan holds it, of which incident, who asked for and approved it, and where to follow it until it has finished.
+    expect(slack.ephemerals(teammate)[toldBefore]).toMatch(
+      new RegExp(
+        `^:no_entry_sign: plan ${runA} \\(Path A: Rebuild from raw dlt state\\) of this incident, requested by <@${operator}> and approved by <@${teammate}>, ` +
+          `holds databox\\.duckdb \\((approved|running)\\) and will change it, so this plan cannot run after it either: ` +
+          "when it has finished \\(its progress shows in the incident's Slack thread, or `/databox status`\\), diagnose again and propose a new plan$",
+      ),
+    );
     // Once it has finished, path B asked for again on the same diagnosis is refused: path A has since recovered the
     // incident, its validation passed. Diagnosed again, it is a new plan, not the one its database changed under.
     await slack.waitFor('path A to end', () => journalRecords().some((r) => r.type === 'run.finished' && r.data.runId === JSON.parse(approveA.value).run), 60_000);
