@@ -467,31 +467,40 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
     if (validation.kind !== 'validation' || validation.status !== 'succeeded' || !validation.finishedAt) continue;
     // A rollback or another recovery that ran afterwards, or a later validation that failed, means the incident did not
     // end recovered: the outcome is then the last thing that happened.
-    const undone = runs.slice(i + 1).some((r) => (r.startedAt && (r.kind === 'rollback' || r.kind === 'recovery')) || (r.kind === 'validation' && r.status === 'failed'));
+    // One its guard stopped before any change (a rollback refused by its guard) ran nothing: it undid nothing.
+    const undone = runs.slice(i + 1).some((r) => (ranAnything(r) && (r.kind === 'rollback' || r.kind === 'recovery')) || (r.kind === 'validation' && r.status === 'failed'));
     if (undone) break;
+    const stopped = stoppedByGuardAfter(runs, i);
     // The change the validation checked: the last that ran before it (a plan still waiting beside it changed nothing).
-    const recovery = runs.slice(0, i).filter((r) => (r.kind === 'recovery' || r.kind === 'rollback') && r.startedAt).at(-1);
+    const recovery = runs.slice(0, i).filter((r) => (r.kind === 'recovery' || r.kind === 'rollback') && ranAnything(r)).at(-1);
     if (recovery?.kind === 'recovery' && recovery.status === 'succeeded') {
       // Recovered when a validation first passed after it: one run again later (a check the next morning) moves nothing.
       const first = firstPassedSince(runs, runs.indexOf(recovery), i);
       const passedAt = first.finishedAt ?? validation.finishedAt;
       // One part of a longer window: no time to recover, the rest is still to backfill.
       const part = partOfWindow(validation);
-      if (part) return { text: `not recovered yet: ${plain(recovery.title)} built one part of the window, and its validation passed on that part at ${utcClockFrom(passedAt, incident.openedAt)}; ${plain(part.summary)}` };
+      if (part) return { text: `not recovered yet: ${plain(recovery.title)} built one part of the window, and its validation passed on that part at ${utcClockFrom(passedAt, incident.openedAt)}; ${plain(part.summary)}${stopped}` };
       // A recovery of something else than the diagnosis looked at (another source) did not recover what it found.
       const elsewhere = recoveredElsewhere(incident, recovery, () => rb?.parameters);
-      if (elsewhere) return { text: `${plain(elsewhere)}, and its validation passed at ${utcClockFrom(passedAt, incident.openedAt)}` };
+      if (elsewhere) return { text: `${plain(elsewhere)}, and its validation passed at ${utcClockFrom(passedAt, incident.openedAt)}${stopped}` };
       // The validation checked the recovered window only: what the diagnosis found outside it was not recovered.
       const left = diagnosedLeftOut(incident, rb?.windows ?? [], recovery.params);
       const only = left ? `, for the window it was given only; the diagnosis also found ${left} outside it` : '';
-      return { text: `recovered by ${plain(recovery.title)}; validation passed at ${utcClockFrom(passedAt, incident.openedAt)}${only}`, at: passedAt, run: recovery };
+      return { text: `recovered by ${plain(recovery.title)}; validation passed at ${utcClockFrom(passedAt, incident.openedAt)}${only}${stopped}`, at: passedAt, run: recovery };
     }
   }
   // A plan that ended without running (rejected, expired, refused before it started) changed nothing: the outcome is
   // that of the last run that ran, and such a plan is named only when no plan ran at all.
+  // So did one its guard stopped before any change: said after the outcome, and the outcome only where none ran.
   const changing = [...runs].reverse().filter((r) => r.kind === 'recovery' || r.kind === 'rollback');
-  const last = changing.find((r) => !endedWithoutRunning(r)) ?? changing[0];
+  const last = changing.find((r) => !endedWithoutRunning(r) && !stoppedByGuard(r)) ?? changing.find((r) => !endedWithoutRunning(r)) ?? changing[0];
   if (!last) return { text: incident.diagnosis ? `diagnosed (${plain(incident.diagnosis.title)}); no recovery ran` : 'open' };
+  const outcome = lastOutcome(incident, runs, state, last);
+  return stoppedByGuard(last) ? outcome : { ...outcome, text: `${outcome.text}${stoppedByGuardAfter(runs, runs.indexOf(last))}` };
+}
+
+/** The outcome where no validation passed over a recovery that still stands: that of `last`, the last run that ran. */
+function lastOutcome(incident: Incident, runs: readonly Run[], state: IncidentState, last: Run): { text: string } {
   if (last.kind === 'rollback') {
     const undid = last.status === 'succeeded' && last.rollbackOf ? `; it undid \`${last.rollbackOf}\`` : '';
     return { text: `not recovered: the last action was ${plain(last.title)} (\`${last.id}\`, ${endedWords(last)}${last.finishedAt ? ` at ${utcClockFrom(last.finishedAt, incident.openedAt)}` : ''}${undid})` };
@@ -520,12 +529,27 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
   return { text: `not recovered: ${plain(last.title)} ${stoppedByGuard(last) ? 'was stopped by its guard, nothing changed' : endedWords(last) === 'not started' ? 'was not started' : endedWords(last) === outcomeUnknownWords ? outcomeUnknownWords : (said[last.status] ?? `ended ${last.status}`)}` };
 }
 
+/** Whether a run changed or may have changed anything: it started, and its guard did not stop it before any change. */
+function ranAnything(run: Run): boolean {
+  return run.startedAt !== undefined && !stoppedByGuard(run);
+}
+
+/**
+ * The recoveries and rollbacks after `runs[index]` their guard stopped before any change, said after the outcome they
+ * leave as it was: "; then Rollback of path A … (`…/7`) was stopped by its guard, nothing changed".
+ */
+function stoppedByGuardAfter(runs: readonly Run[], index: number): string {
+  const stopped = runs.slice(index + 1).filter((r) => (r.kind === 'recovery' || r.kind === 'rollback') && r.startedAt !== undefined && stoppedByGuard(r));
+  return stopped.map((r) => `; then ${plain(r.title)} (\`${r.id}\`) was stopped by its guard, nothing changed`).join('');
+}
+
 /**
  * A rollback's run id and when: rollbacks often share one title (each of one path), so each is told apart by these —
  * when it ran, or, for one that never ran, when it was proposed.
  */
 function rollbackWhen(run: Run, openedAt: string): string {
-  const when = run.startedAt ? `ran at ${utcClockFrom(run.startedAt, openedAt)}` : `proposed at ${utcClockFrom(run.proposedAt, openedAt)}, never ran`;
+  // One its guard stopped started and changed nothing: not said to have run.
+  const when = run.startedAt ? `${stoppedByGuard(run) ? 'started' : 'ran'} at ${utcClockFrom(run.startedAt, openedAt)}` : `proposed at ${utcClockFrom(run.proposedAt, openedAt)}, never ran`;
   return `\`${run.id}\`, ${when}`;
 }
 

@@ -245,16 +245,60 @@ describe('the recorded scenario-1 journal', () => {
   });
 });
 
-/** The journal with these records appended after its last line, chained as the bot writes them, a second apart. */
-function appended(extra: Pick<JournalRecord, 'type' | 'incident' | 'actor' | 'data'>[]): string {
-  let last = records.at(-1) as JournalRecord;
+/**
+ * The journal with these records appended after its last line (or after its first `kept` lines, the rest left out),
+ * chained as the bot writes them, a second apart.
+ */
+function appended(extra: Pick<JournalRecord, 'type' | 'incident' | 'actor' | 'data'>[], kept = lines.length): string {
+  let last = records[kept - 1] as JournalRecord;
   const added = extra.map((r) => {
     const { line, record } = serialize({ ...r, seq: last.seq + 1, at: new Date(Date.parse(last.at) + 1_000).toISOString(), prev: last.hash });
     last = record;
     return line;
   });
-  return `${journalText}${added.join('')}`;
+  return `${lines.slice(0, kept).join('\n')}\n${added.join('')}`;
 }
+
+/** A rollback of `recovery` as run `runId`, its guard (the database file not held) refusing before any change. */
+function rollbackStoppedByGuard(runId: string, recovery: string): Pick<JournalRecord, 'type' | 'incident' | 'actor' | 'data'>[] {
+  const proposed = records.find((r) => r.type === 'run.proposed' && (r.data as any).runId === `${incidentId}/4`) as JournalRecord;
+  const run = { ...(proposed.data as any).run, id: runId, rollbackOf: recovery };
+  const guard = run.steps[0];
+  expect(guard.guard).toBe(true);
+  return [
+    { type: 'run.proposed', incident: incidentId, actor: 'terminal:alice', data: { ...(proposed.data as object), runId, run } },
+    { type: 'run.approved', incident: incidentId, actor: 'terminal:bob', data: { runId, hash: run.hash } },
+    { type: 'run.started', incident: incidentId, actor: 'databox-bot', data: { runId, pid: 4242 } },
+    { type: 'step.started', incident: incidentId, actor: 'databox-bot', data: { runId, stepId: guard.id, index: 0 } },
+    { type: 'step.finished', incident: incidentId, actor: 'databox-bot', data: { runId, result: { stepId: guard.id, status: 'locked', summary: 'busy: held by PID 777', durationMs: 12, outputs: {} } } },
+    { type: 'run.finished', incident: incidentId, actor: 'databox-bot', data: { runId, status: 'failed' } },
+  ];
+}
+
+describe('a rollback its guard stopped before any change', () => {
+  const row = (markdown: string, name: string) => markdown.split('\n').find((line) => line.startsWith(`| ${name} |`));
+
+  it('leaves the incident recovered after the validation that passed: it is said after the outcome, never as what undid it', () => {
+    const runId = `${incidentId}/7`;
+    const { markdown } = build(appended(rollbackStoppedByGuard(runId, `${incidentId}/5`)));
+    expect(row(markdown, 'Outcome')).toBe(
+      `| Outcome | recovered by Path B: Restore from a file backup; validation passed at 06:57:56; then Rollback of path A: Put the broken file and SQLMesh state back (\`${runId}\`) was stopped by its guard, nothing changed |`,
+    );
+    expect(markdown).toContain('- **Time to recover:** 15 min 41 s, from the incident being opened');
+    // Started, not run: its guard refused.
+    expect(row(markdown, 'Rollbacks')).toMatch(new RegExp(`Rollback of path A: Put the broken file and SQLMesh state back: stopped by its guard, nothing changed \\(\`${runId}\`, started at \\d\\d:\\d\\d:\\d\\d\\) \\|$`));
+  });
+
+  it('is not the last action after a recovery whose validation failed: the recovery is, and the rollback stopped is said after it', () => {
+    // The journal up to the first validation's failure (path A rebuilt, its validation failed), then a rollback its guard stopped.
+    const kept = records.findIndex((r) => r.type === 'run.finished' && (r.data as any).runId === `${incidentId}/3`) + 1;
+    const runId = `${incidentId}/4`;
+    const { markdown } = build(appended(rollbackStoppedByGuard(runId, `${incidentId}/2`), kept));
+    expect(row(markdown, 'Outcome')).toBe(
+      `| Outcome | Path A: Rebuild from raw dlt state succeeded, but no validation has passed since; then Rollback of path A: Put the broken file and SQLMesh state back (\`${runId}\`) was stopped by its guard, nothing changed |`,
+    );
+  });
+});
 
 describe('a validation run again after the one that passed', () => {
   it('moves neither the time to recover nor the outcome: the incident was recovered when a validation first passed', () => {
