@@ -20,6 +20,7 @@ import { helpAbout, scenarioCommandsSaid } from '../src/commands/help-about.js';
 import type { HandlerDeps } from './index.js';
 import type { Runbook } from '../src/runbook/schema.js';
 import { typedDiagnosis, type AskedFor, type RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
+import { typedValidation } from '../src/incidents/running-validations.js';
 import type { Incident, Run } from '../src/incidents/state.js';
 import { followItIn, incidentThread } from '../src/slack/slack-refs.js';
 import { tellIfNotShown } from '../src/slack/plan-not-shown.js';
@@ -188,6 +189,19 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       recordRefused(reason);
       return;
     }
+    // The same validation of this incident already queued or running: joined, answered in the ack with its thread, and
+    // nothing read again. One typed after it has finished runs again: a fresh check is what the operator asks for then.
+    const typedCheck = cmd.verb === 'validate' && cmd.incident !== undefined ? typedValidation(cmd.scenario, cmd.params, cmd.incident) : undefined;
+    const validating = typedCheck === undefined ? undefined : deps.validations.find(typedCheck);
+    if (validating && cmd.incident !== undefined) {
+      const incident = deps.service.incident(cmd.incident);
+      await ack({ response_type: 'ephemeral', text: joinedValidationText(deps, incident, validating.user) });
+      record(undefined, incident.id);
+      void deps.service.recordJoin(incident.id, command.user_id, `/databox ${command.text}`.slice(0, 2_000), `slack:${command.channel_id}`, 'validation');
+      // Refused before it started (its asker told why): the joiner is told too, rather than waiting on a thread that stays quiet.
+      void validating.started.then((started) => (started ? undefined : tell(notStartedValidationText(), { incident: incident.id })));
+      return;
+    }
     // The same diagnosis already running, with its incident open: the answer goes in the ack, nothing else is sent.
     const typed = cmd.verb === 'diagnose' ? typedDiagnosis(cmd.scenario, cmd.params, cmd.incident) : undefined;
     const joined = typed === undefined ? undefined : deps.diagnoses.openedFor(typed);
@@ -224,6 +238,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       await tell(describeFailure(error, deps.logger, { command: cmd.verb, channel: command.channel_id, atTerminal: typedAtTerminal(cmd) }), { incident: cmd.incident });
     };
     let diagnosis: RunningDiagnosis | undefined;
+    const validation = typedCheck === undefined ? undefined : deps.validations.begin(typedCheck, command.user_id);
     try {
       if (cmd.verb === 'recover') await deps.access.requireRequester(command.user_id);
       if (cmd.verb === 'diagnose') {
@@ -246,10 +261,13 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       // A new incident's first message can wait (a busy queue, Slack holding it back): past a few seconds without it,
       // the person who asked is told the diagnosis is under way, so an empty channel does not read as nothing happening.
       let slowNote: NodeJS.Timeout | undefined;
-      const opened = started && ((incident: Incident) => {
-        clearTimeout(slowNote);
-        started.opened(incident);
-      });
+      const opened =
+        (started || validation) &&
+        ((incident: Incident) => {
+          clearTimeout(slowNote);
+          started?.opened(incident);
+          validation?.started();
+        });
       // Any other command waiting for a worker past a few seconds (every worker busy): whoever typed it is told it is
       // queued, and behind what, rather than hearing nothing until it starts.
       let queuedNote: NodeJS.Timeout | undefined;
@@ -273,6 +291,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
         } finally {
           clearTimeout(slowNote);
           started?.done();
+          validation?.done();
         }
       });
       // Set once the job is queued: a queue that refused it has answered already.
@@ -286,6 +305,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       else if (!jobStarted) queuedNote = setTimeout(() => void tell(queuedText(`/databox ${command.text}`, deps.queue.jobs().running, 'its thread shows it then')), slowOpeningMs);
     } catch (error) {
       diagnosis?.done();
+      validation?.done();
       await fail(error);
     }
   });
@@ -312,6 +332,15 @@ function joinedText(deps: HandlerDeps, incident: Incident | undefined): string {
   if (!incident) return ':warning: The same diagnosis was asked for just before yours, but it did not start (its answer says why). Run the command again.';
   const where = followItIn(incident, (channel, ts) => deps.access.messageLink(channel, ts));
   return `:link: This database is already being diagnosed: you joined incident \`${escapeMrkdwn(incident.id)}\`; ${where}. Nothing new was started.`;
+}
+
+function joinedValidationText(deps: HandlerDeps, incident: Incident, askedBy: string): string {
+  const where = followItIn(incident, (channel, ts) => deps.access.messageLink(channel, ts));
+  return `:link: The same validation of incident \`${escapeMrkdwn(incident.id)}\` is already queued or running (<@${askedBy}> asked for it): you joined it; ${where}. Nothing new was started; once it has finished, the same command runs a fresh validation.`;
+}
+
+function notStartedValidationText(): string {
+  return ':warning: The validation you joined did not start (whoever asked for it was told why). Run the command again to see why, or to start it.';
 }
 
 function pendingText(asked: AskedFor, channel: string, incident: string | undefined): string {

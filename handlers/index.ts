@@ -6,6 +6,7 @@ import type { Logger } from '../src/logger.js';
 import type { Redactor } from '../src/redact.js';
 import type { SlackAccess } from '../src/slack/access.js';
 import type { RunningDiagnoses } from '../src/incidents/running-diagnoses.js';
+import type { RunningValidations } from '../src/incidents/running-validations.js';
 import type { PerUserLimit } from '../src/per-user-limit.js';
 import type { WatchService } from '../src/watchers/watch-service.js';
 import type { WorkQueue } from '../src/work-queue.js';
@@ -44,6 +45,8 @@ export interface HandlerDeps {
   access: SlackAccess;
   /** Diagnoses queued or running: the same diagnosis asked for again joins them. */
   diagnoses: RunningDiagnoses;
+  /** Validations of an incident queued or running: the same validation typed again joins them. */
+  validations: RunningValidations;
   /** Commands one person may start in a window (DATABOX_USER_COMMAND_LIMIT). */
   commandLimit: PerUserLimit;
   /** The watchers, for /databox status; absent where a front end runs none. */

@@ -30,6 +30,7 @@ import { prepareStateDir } from './state-dir.js';
 import { loadRunbooks } from './runbook/load.js';
 import { retiredKeyNotes } from './runbook/retired-key-notes.js';
 import { RunningDiagnoses } from './incidents/running-diagnoses.js';
+import { RunningValidations } from './incidents/running-validations.js';
 import { PerUserLimit } from './per-user-limit.js';
 import { SlackAccess } from './slack/access.js';
 import { watchPathsNamed } from './slack/watch-paths-named.js';
@@ -385,10 +386,11 @@ export function createBot(options: BotOptions): Bot {
     answerWithinMs: options.clientOptions?.timeout ?? (webApiPolicy.timeout as number),
   });
   const diagnoses = new RunningDiagnoses();
+  const validations = new RunningValidations();
   const commandLimit = new PerUserLimit(config.userCommandLimit.limit, config.userCommandLimit.windowMs);
   const delivery = new SlackDeliveryWatch(app.client, outbox);
   const uploads = new UploadsUnderWay();
-  const listeners = register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, watch, delivery, lasting, threadBehind, uploads, replyLinks });
+  const listeners = register(app, { service, queue, logger, redact, catalog, access, diagnoses, validations, commandLimit, watch, delivery, lasting, threadBehind, uploads, replyLinks });
   // A run that may have changed a database (a recovery, a rollback, whether it passed or not) has the watchers look again.
   journal.onRecord((record) => {
     if (record.type === 'run.finished' && state.runs.get(String((record.data as { runId?: unknown }).runId))?.mutates) watch.checkSoon();

@@ -318,11 +318,12 @@ export class IncidentService {
   }
 
   /**
-   * Records that `actor`'s command (journaled already, before its incident was known) joined the diagnosis of
-   * `incidentId` asked for a moment before, in another channel say: the incident's postmortem shows who else asked.
+   * Records that `actor`'s command (journaled already, before its incident was known) joined the diagnosis (or the
+   * validation) of `incidentId` asked for a moment before, in another channel say: the incident's postmortem shows who
+   * else asked.
    */
-  recordJoin(incidentId: string, actor: string, text: string, origin: string): Promise<void> {
-    return this.quietly(this.deps.journal.commit({ type: 'diagnosis.joined', incident: incidentId, actor, data: { text: this.deps.redact(text), origin } }, { background: true }));
+  recordJoin(incidentId: string, actor: string, text: string, origin: string, what: 'diagnosis' | 'validation' = 'diagnosis'): Promise<void> {
+    return this.quietly(this.deps.journal.commit({ type: `${what}.joined`, incident: incidentId, actor, data: { text: this.deps.redact(text), origin } }, { background: true }));
   }
 
   /** Records a request refused before reaching any listener (another workspace, a button the bot never drew, a malformed body). */

@@ -669,6 +669,8 @@ function timelineEntry(record: JournalRecord, state: IncidentState, rootOf: Root
     }
     case 'diagnosis.joined':
       return `${at} ${who(record.actor)} asked for the same diagnosis with ${code(String(data.text ?? ''))}${where(data.origin)} and **joined** it: nothing new was started`;
+    case 'validation.joined':
+      return `${at} ${who(record.actor)} asked for the same validation with ${code(String(data.text ?? ''))}${where(data.origin)} while it was queued or running, and **joined** it: nothing new was started`;
     case 'request.refused':
       if (refusals.paired.has(record)) return undefined;
       if (typeof data.command === 'string') return `${at} ${who(record.actor)} typed ${code(data.command)}: refused: ${plain(refusalReason(record))}`;
