@@ -51,6 +51,7 @@ import { LastingTrouble } from './slack/lasting-trouble.js';
 import { threadsBehind } from './slack/threads-behind.js';
 import { FailedTries } from './slack/failed-tries.js';
 import { SlackOutbox, type Redo } from './slack/outbox.js';
+import type { PostPacer } from './slack/post-pacer.js';
 import { carriedOverEvents, heldThenTakenEvent } from './slack/slack-held.js';
 import { incidentThread } from './slack/slack-refs.js';
 import { UploadsUnderWay } from './slack/uploads-under-way.js';
@@ -88,6 +89,8 @@ export interface BotOptions {
   slackKeptRetryMs?: number;
   /** The least time between two updates of the same Slack message (tests shorten it; see outbox.ts). */
   slackUpdateIntervalMs?: number;
+  /** Paces new thread messages per channel (post-pacer.ts; tests pass one that records what it held back). */
+  slackPostPacer?: PostPacer;
   /** The wait before Socket Mode's first try again to connect, longer by as much after each failure (tests shorten it; see app.ts). */
   socketModeRetryMs?: number;
   /**
@@ -254,6 +257,7 @@ export function createBot(options: BotOptions): Bot {
     logger,
     retryDelayMs: options.slackRetryDelayMs,
     updateIntervalMs: options.slackUpdateIntervalMs,
+    postPacer: options.slackPostPacer,
     failedTrySince: () => failedTries.failingSince(),
     dropped: (message) => journalSlack(notDeliveredEvent(message)),
     deliveredLate: (redo) => journalSlack(deliveredLateEvent(redo)),

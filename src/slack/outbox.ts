@@ -1,11 +1,13 @@
-// Delivers an incident's Slack messages in order, one at a time per thread, at most one update of a message a second,
-// and keeps retrying through Slack's bad days (429s, 500s, silence): a run never waits on Slack, and nothing it shows is
-// dropped or reordered. Its files go on a line of their own, so an upload Slack will not take holds no message back, and
-// so does an edit Slack failed: it is retried on a line of its own, so a failing edit holds no new message back.
+// Delivers an incident's Slack messages in order, one at a time per thread, at most one update of a message a second
+// and, after a short burst, about one new message a second per channel (post-pacer.ts), and keeps retrying through
+// Slack's bad days (429s, 500s, silence): a run never waits on Slack, and nothing it shows is dropped or reordered.
+// Its files go on a line of their own, so an upload Slack will not take holds no message back, and so does an edit
+// Slack failed: it is retried on a line of its own, so a failing edit holds no new message back.
 
 import type { Logger } from '../logger.js';
 import { lastingRefusal, tokenAdvice, type LastingRefusal } from './lasting-refusals.js';
 import { mayHaveBeenCarriedOut } from './slack-trouble.js';
+import { PostPacer } from './post-pacer.js';
 
 /** The log line of a message dropped for a lasting refusal: what was refused, and what to do when it is the token. */
 function droppedLine(refusal: LastingRefusal): string {
@@ -156,8 +158,13 @@ export interface OutboxOptions {
   noLongerKept?: (redo: Redo & { dropped: NonNullable<Redo['dropped']> }) => void;
   /** How long after Slack refused a kept message for good its thread is tried again, one message per thread. */
   keptRetryMs?: number;
-  /** The channel of an incident's thread, so a message Slack takes anywhere in that channel shows what it had refused. */
+  /**
+   * The channel of an incident's thread, so a message Slack takes anywhere in that channel shows what it had refused,
+   * and new messages are paced per channel.
+   */
   channelOf?: (incident: string) => string | undefined;
+  /** Paces new thread messages per channel (default: a burst of 3, then one a second; tests pass their own). */
+  postPacer?: PostPacer;
 }
 
 /**
@@ -169,6 +176,11 @@ export const defaultKeptRetryMs = 5 * 60_000;
 /** A thread message's kind: a post in the thread is a reply; an update of a message, an edit (uploads are never kept). */
 function kindOf(delivery: Delivery): MessageKind {
   return delivery.replaceKey === undefined ? 'reply' : 'edit';
+}
+
+/** A new message in a thread (chat.postMessage): paced per channel. An update or a file is not. */
+function isPost(delivery: Delivery): boolean {
+  return delivery.replaceKey === undefined && delivery.upload !== true;
 }
 
 /** Whether Slack taking a message of `kind` in a kept message's channel says it would take the kept one now. */
@@ -203,7 +215,16 @@ export class SlackOutbox {
   /** The next try of the threads whose messages Slack refused for good. */
   private keptRetry?: NodeJS.Timeout;
 
-  constructor(private readonly options: OutboxOptions) {}
+  private readonly postPacer: PostPacer;
+
+  constructor(private readonly options: OutboxOptions) {
+    this.postPacer = options.postPacer ?? new PostPacer();
+  }
+
+  /** The channel whose new messages a delivery counts against: its thread's, or its incident's name before that is known. */
+  private channelOfDelivery(delivery: Delivery): string {
+    return this.options.channelOf?.(delivery.incident) ?? delivery.incident;
+  }
 
   private get interval(): number {
     return this.options.updateIntervalMs ?? defaultUpdateIntervalMs;
@@ -329,7 +350,7 @@ export class SlackOutbox {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** The bot is stopping: updates are no longer paced, and what pacing held back goes now. Resolves once all is sent. */
+  /** The bot is stopping: posts and updates are no longer paced, and what pacing held back goes now. Resolves once all is sent. */
   flush(): Promise<void> {
     this.paced = false;
     for (const line of this.lines.values()) line.wake?.();
@@ -359,21 +380,36 @@ export class SlackOutbox {
     return [...redo.values()];
   }
 
-  /** When a delivery may go: a post at once; an update one interval after Slack answered the last update of its message. */
+  /**
+   * When a delivery may go: a post when its channel's pacing lets it (post-pacer.ts); a file at once; an update one
+   * interval after Slack answered the last update of its message.
+   */
   private dueAt(delivery: Delivery): number {
-    const last = delivery.replaceKey === undefined || !this.paced ? undefined : this.updatedAt.get(delivery.replaceKey);
+    if (!this.paced) return 0;
+    if (isPost(delivery)) return this.postPacer.dueAt(this.channelOfDelivery(delivery), Date.now());
+    const last = delivery.replaceKey === undefined ? undefined : this.updatedAt.get(delivery.replaceKey);
     return last === undefined ? 0 : last + this.interval;
   }
 
   /**
-   * What goes next. While a post (or a file) waits in the thread, everything before it goes in order, paced or not: a new
-   * message is never held back by pacing, and no message shows a state from after a message posted below it. With only
-   * updates waiting, the first that is due goes; each carries its message's latest state, rendered when it is sent.
+   * What goes next. While a post (or a file) waits in the thread, everything before it goes in order, its updates not
+   * held back by their pacing, and the post itself once its channel's pacing lets it: no message shows a state from
+   * after a message posted below it, and the thread's messages keep their order. With only updates waiting, the first
+   * that is due goes; each carries its message's latest state, rendered when it is sent.
    */
   private next(queue: Delivery[]): number {
-    if (queue.some((d) => d.replaceKey === undefined)) return 0;
+    const first = queue.findIndex((d) => d.replaceKey === undefined);
+    if (first > 0) return 0;
     const now = Date.now();
+    if (first === 0) return this.dueAt(queue[0] as Delivery) <= now ? 0 : -1;
     return queue.findIndex((d) => this.dueAt(d) <= now);
+  }
+
+  /** When the line's next delivery is due: its first, when that is a post pacing holds back; else the soonest update. */
+  private nextDueAt(queue: Delivery[]): number {
+    const first = queue[0];
+    if (first && first.replaceKey === undefined) return this.dueAt(first);
+    return Math.min(...queue.map((d) => this.dueAt(d)));
   }
 
   private async drain(name: string, line: Line): Promise<void> {
@@ -382,7 +418,7 @@ export class SlackOutbox {
     while (queue.length > 0 && !this.stopped) {
       const index = this.next(queue);
       if (index < 0) {
-        await this.waitFor(line, Math.min(...queue.map((d) => this.dueAt(d))) - Date.now());
+        await this.waitFor(line, this.nextDueAt(queue) - Date.now());
         continue;
       }
       const delivery = queue.splice(index, 1)[0] as Delivery;
@@ -577,6 +613,9 @@ export class SlackOutbox {
     delivery.startedAt ??= Date.now();
     for (let attempt = 1; ; attempt += 1) {
       if (attempt > 1 && (this.stopped || delivery.superseded)) return undefined;
+      // Every try of a new message counts against its channel's pace, as Slack counts it: one that goes the moment
+      // Slack is back is followed by the rest of the thread one a second, not all at once.
+      if (isPost(delivery)) this.postPacer.spent(this.channelOfDelivery(delivery), Date.now());
       try {
         return await delivery.send({ earlierMayHaveLanded: delivery.earlierMayHaveLanded === true, editsFailing: this.editsFailing(delivery.incident) });
       } catch (error) {

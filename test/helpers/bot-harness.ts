@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createRedactor } from '../../src/redact.js';
 import { webApiPolicy } from '../../src/slack/app.js';
+import { PostPacer } from '../../src/slack/post-pacer.js';
 import { CallsInFlight } from './calls-in-flight.js';
 import type { Checkout } from './databox-checkout.js';
 import { standinBin } from './databox-checkout.js';
@@ -58,7 +59,7 @@ const commandHostBuilt = pathToFileURL(path.resolve(import.meta.dirname, '../../
 
 /**
  * `options` overrides how the bot meets Slack (its Web API client options, the outbox's retry delays and pacing of
- * updates) and its database targets.
+ * updates and new messages) and its database targets.
  */
 export async function startBot(
   checkout: Checkout,
@@ -66,7 +67,7 @@ export async function startBot(
   env: Record<string, string> = {},
   clock?: () => Date,
   sweepMs?: number,
-  options: Pick<BotOptions, 'clientOptions' | 'slackRetryDelayMs' | 'slackHeldLongMs' | 'slackKeptRetryMs' | 'slackUpdateIntervalMs' | 'targets' | 'startThreadsEarly' | 'journalWrite' | 'journalFilesSettledAt' | 'storageAnswerMs'> = {},
+  options: Pick<BotOptions, 'clientOptions' | 'slackRetryDelayMs' | 'slackHeldLongMs' | 'slackKeptRetryMs' | 'slackUpdateIntervalMs' | 'slackPostPacer' | 'targets' | 'startThreadsEarly' | 'journalWrite' | 'journalFilesSettledAt' | 'storageAnswerMs'> = {},
 ): Promise<Harness> {
   withStandinPath();
   const config = loadConfig({
@@ -103,6 +104,8 @@ export async function startBot(
     sweepMs,
     slackRetryDelayMs: () => 200,
     slackUpdateIntervalMs: 50,
+    // New messages paced as in production (a burst, then one an interval per channel), on a shorter interval.
+    slackPostPacer: new PostPacer({ intervalMs: 50 }),
     startThreadsEarly: false,
     commandHostBuilt,
     ...options,
