@@ -16,5 +16,5 @@ export function linkTargetOf(file: string): string | undefined {
  */
 export function pointAtTheFile(target: string): string {
   // Said alike to the bot and the terminal: the bot reads the setting when it starts, the CLI at each command.
-  return `set DATABOX_DATABASE_PATH (or the path given) to ${target} itself (a running bot reads it when it starts), and diagnose again (\`/databox diagnose duckdb\`)`;
+  return `set DATABOX_DATABASE_PATH to ${target} itself (a running bot reads it when it starts), and diagnose again (\`/databox diagnose duckdb\`)`;
 }

@@ -8,7 +8,7 @@ export interface PathsOffered {
   paths: string[];
   /** Offered paths whose guard refuses them now (no room for a rebuild): their buttons stay, marked refused until it passes. */
   refusedUntilChecked: string[];
-  /** Appended to the verdict's advice: why a path is not offered, or what its guard would refuse now; '' when nothing. */
+  /** Appended to the verdict's advice: why a path is not offered and what to do instead, or what its guard would refuse now; '' when nothing. */
   said: string;
 }
 
@@ -44,7 +44,9 @@ export async function pathsOffered(rb: Runbook, ids: readonly string[], tools: P
   const refusedUntilChecked: string[] = [];
   if (refused.length > 0) {
     const ways = refused.map((r) => r.id);
-    said.push(`${named(ways)} ${ways.length === 1 ? 'is' : 'are'} not offered: ${ways.length === 1 ? 'its plan moves' : 'each plan moves'} the file at the database path first, and ${refused[0]?.why}.`);
+    // None left, the advice's own words on the paths are not said (wayOn): this is the way on, in their place.
+    const instead = offered.length === 0 ? `: ${ways.length === 1 ? 'it is' : 'they are'} offered on the file itself. If that file is not the stack's database (the link points at the wrong file), point the link or DATABOX_DATABASE_PATH at the one that is, and diagnose again` : '';
+    said.push(`${named(ways)} ${ways.length === 1 ? 'is' : 'are'} not offered: ${ways.length === 1 ? 'its plan moves' : 'each plan moves'} the file at the database path first, and ${refused[0]?.why}${instead}.`);
   }
   for (const p of paths.filter((path) => offered.includes(path.id))) {
     const roomGuards = p.guards.filter(isRoomGuard);

@@ -775,6 +775,8 @@ export class IncidentService {
       },
       guardFailures: (guards) => this.executor.guardFailures(guards),
     });
+    // What the runbook says of its paths, said only while none of them is refused at once (offered.said says why, and what instead).
+    const wayOn = verdict.wayOn !== undefined && offered.paths.length === verdict.paths.length ? ` ${renderAdvice(verdict.wayOn, outputs, advice.standIn).trim()}` : '';
     await this.deps.journal.commit({
       type: 'diagnosis.verdict',
       incident: incident.id,
@@ -784,7 +786,7 @@ export class IncidentService {
         verdict: verdict.id,
         title: verdict.title,
         // A placeholder left empty at its end (a log there is none of) leaves no space before what follows.
-        advice: `${renderedAdvice.trimEnd()}${offered.said}${movedAway}${leftOut}`,
+        advice: `${renderedAdvice.trimEnd()}${wayOn}${offered.said}${movedAway}${leftOut}`,
         severity: verdict.severity,
         paths: offered.paths,
         ...(offered.refusedUntilChecked.length > 0 ? { refusedUntilChecked: offered.refusedUntilChecked } : {}),

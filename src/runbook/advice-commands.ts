@@ -74,12 +74,14 @@ export function advicePathProblems(rb: Runbook, all: ReadonlyMap<string, Runbook
  */
 export function verdictIncidentProblems(rb: Runbook): string[] {
   return rb.diagnosis.verdicts.flatMap((verdict, i) =>
-    [...verdict.advice.matchAll(recoverCommand)]
-      .filter((match) => (match[1] as string).toLowerCase() === rb.id && !/(?:^|\s)incident=/i.test(match[2] ?? ''))
-      .map(
-        (match) =>
-          `diagnosis.verdicts[${i}].advice: gives "${match[0].replace(/\s+/g, ' ')}" without incident=, so typed it opens a new incident with no diagnosis, and this one's postmortem says no recovery was proposed: add incident={{incident_id}}`,
-      ),
+    (['advice', 'wayOn'] as const).flatMap((key) =>
+      [...(verdict[key] ?? '').matchAll(recoverCommand)]
+        .filter((match) => (match[1] as string).toLowerCase() === rb.id && !/(?:^|\s)incident=/i.test(match[2] ?? ''))
+        .map(
+          (match) =>
+            `diagnosis.verdicts[${i}].${key}: gives "${match[0].replace(/\s+/g, ' ')}" without incident=, so typed it opens a new incident with no diagnosis, and this one's postmortem says no recovery was proposed: add incident={{incident_id}}`,
+        ),
+    ),
   );
 }
 

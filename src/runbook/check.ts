@@ -613,6 +613,10 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       else if (v.paths.indexOf(id) !== j) add([...at, 'paths', j], `path "${id}" is offered twice: name each path once (was another meant?)`);
     });
     checkTemplate({ at: ['advice'], template: v.advice, as: 'text' }, verdictScope, at);
+    if (v.wayOn !== undefined) {
+      checkTemplate({ at: ['wayOn'], template: v.wayOn, as: 'text' }, verdictScope, at);
+      if (v.paths.length === 0) add([...at, 'wayOn'], 'wayOn says what the advice says of its paths, and this verdict offers none: move it into the advice, or name the paths');
+    }
     const offered = rb.recovery.filter((p) => v.paths.includes(p.id));
     const suggestable = offered.length > 0 ? [...new Set(offered.flatMap((p) => p.parameters))] : parameterNames;
     for (const [name, value] of Object.entries(v.suggest)) {

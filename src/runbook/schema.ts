@@ -141,6 +141,12 @@ export const verdict = z.strictObject({
   advice,
   /** Recovery paths offered for this verdict, by id. */
   paths: z.array(z.string()).default([]),
+  /**
+   * What the advice says of its paths (which to take, what each keeps): said after it only while every one of them is
+   * offered. A path refused at once (its move of a database path that is a symbolic link) is not, and the advice must not
+   * describe it as the way on: what to do instead is said in its place.
+   */
+  wayOn: advice.optional(),
   /** Said on every verdict: a healthy one left to a default would be shown red. */
   severity: z.enum(['ok', 'warning', 'critical'], {
     error: (issue) => (issue.input === undefined ? 'every verdict says its severity: ok (healthy), warning or critical' : 'expected one of ok, warning, critical'),

@@ -233,6 +233,7 @@ export function unsetOutputProblems(rb: Runbook): RunbookProblem[] {
     const scope = verdictScope(v, endings, rb.diagnosis.steps);
     const at: At = ['diagnosis', 'verdicts', i];
     problems.push(...unsetProblems([...at, 'advice'], v.advice, scope));
+    if (v.wayOn !== undefined) problems.push(...unsetProblems([...at, 'wayOn'], v.wayOn, scope));
     for (const [name, template] of Object.entries(v.suggest)) problems.push(...unsetProblems([...at, 'suggest', name], template, scope));
     for (const [name, template] of Object.entries(v.opens?.params ?? {})) problems.push(...unsetProblems([...at, 'opens', 'params', name], template, scope));
     // Its time left empty lifts the bound on every plan made on the diagnosis, and what it names is said with that time:

@@ -324,7 +324,7 @@ describe('/databox diagnose duckdb', () => {
     await diagnose();
     expect(verdictText()).toContain('Healthy');
     // Said before anyone needs a recovery: through the link, none would be taken.
-    expect(verdictText()).toContain(`(read through a symbolic link to ${target}: a recovery is refused through it, as moving it would move the link; to recover, set DATABOX_DATABASE_PATH (or the path given) to ${target} itself (a running bot reads it when it starts), and diagnose again`);
+    expect(verdictText()).toContain(`(read through a symbolic link to ${target}: a recovery is refused through it, as moving it would move the link; to recover, set DATABOX_DATABASE_PATH to ${target} itself (a running bot reads it when it starts), and diagnose again`);
   });
 
   it('refuses path A over a symbolic link to a file before anything moves: moving the link would leave the file, and rebuild beside the link', async () => {
@@ -342,12 +342,30 @@ describe('/databox diagnose duckdb', () => {
     await harness.command('recover duckdb path=a');
     await harness.settle();
     expect(String(slack.responses.at(-1)?.body.text)).toContain(
-      `refused, nothing was proposed: the step "Back up the broken file for forensics": ${checkout.databasePath} is a symbolic link to ${target}: moving it would move the link and leave the file where it is. Set DATABOX_DATABASE_PATH (or the path given) to ${target} itself (a running bot reads it when it starts), and diagnose again (\`/databox diagnose duckdb\`)`,
+      `refused, nothing was proposed: the step "Back up the broken file for forensics": ${checkout.databasePath} is a symbolic link to ${target}: moving it would move the link and leave the file where it is. Set DATABOX_DATABASE_PATH to ${target} itself (a running bot reads it when it starts), and diagnose again (\`/databox diagnose duckdb\`)`,
     );
     expect(slack.buttons('approve_plan')).toEqual([]);
     expect(fs.lstatSync(checkout.databasePath).isSymbolicLink(), 'the link is where it was').toBe(true);
     expect(fs.readdirSync(path.dirname(target))).toEqual(['databox.duckdb']);
     expect(checkout.calls()).toEqual([]);
+  });
+
+  it('does not describe paths A and B as the way on over a symbolic link to a text file, which offers neither: it says what to do instead', async () => {
+    const target = path.join(path.dirname(checkout.databasePath), 'notes.txt');
+    fs.writeFileSync(target, 'hello, just text\n');
+    fs.symlinkSync(target, checkout.databasePath);
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('Not a DuckDB database file');
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+    // Before: "Path A (preferred) rebuilds it …; path B restores a backup. Either way the file is kept…", then "Paths A and B are not offered".
+    expect(verdict).not.toContain('Path A (preferred) rebuilds');
+    expect(verdict).not.toContain('Either way the file is kept');
+    expect(verdict).toContain(
+      `Paths A and B are not offered: each plan moves the file at the database path first, and ${checkout.databasePath} is a symbolic link to ${target}: moving it would move the link and leave the file where it is. Set DATABOX_DATABASE_PATH to ${target} itself (a running bot reads it when it starts), and diagnose again (\`/databox diagnose duckdb\`): they are offered on the file itself. If that file is not the stack's database (the link points at the wrong file), point the link or DATABOX_DATABASE_PATH at the one that is, and diagnose again.`,
+    );
+    // No path was given: only the setting is named.
+    expect(verdict).not.toContain('or the path given');
   });
 
   it('calls a healthy file on a disk at or over DATABOX_DISK_ALERT_PERCENT nearly full, with what to do, never healthy: the disk alert\'s button leads here', async () => {

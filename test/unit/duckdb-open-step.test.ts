@@ -38,7 +38,7 @@ describe('a path that is a symbolic link to a DuckDB file', () => {
     const database = await runDuckdbOpenStep(step(link, true));
     expect(database.status).toBe('ok');
     expect(database.summary).toBe(
-      `opens read-only; SELECT 1 succeeds (read through a symbolic link to ${target}: a recovery is refused through it, as moving it would move the link; to recover, set DATABOX_DATABASE_PATH (or the path given) to ${target} itself (a running bot reads it when it starts), and diagnose again (\`/databox diagnose duckdb\`))`,
+      `opens read-only; SELECT 1 succeeds (read through a symbolic link to ${target}: a recovery is refused through it, as moving it would move the link; to recover, set DATABOX_DATABASE_PATH to ${target} itself (a running bot reads it when it starts), and diagnose again (\`/databox diagnose duckdb\`))`,
     );
     const backup = await runDuckdbOpenStep(step(link, false));
     expect(backup.status).toBe('ok');

@@ -175,6 +175,19 @@ const duckdbCases: Planted[] = [
     ],
   },
   {
+    name: "a verdict's wayOn with no path to say it of, and an output misspelt in one",
+    plant: (doc) => {
+      const busy = doc.diagnosis.verdicts.findIndex((v: Doc) => v.id === 'busy');
+      doc.diagnosis.verdicts[busy].wayOn = 'Path A rebuilds it.';
+      const corrupt = doc.diagnosis.verdicts.findIndex((v: Doc) => v.id === 'corrupt');
+      doc.diagnosis.verdicts[corrupt].wayOn = 'Path A rebuilds {{steps.open.sumary}}.';
+    },
+    refusal: [
+      'at diagnosis.verdicts[0].wayOn: wayOn says what the advice says of its paths, and this verdict offers none: move it into the advice, or name the paths',
+      'at diagnosis.verdicts[8].wayOn: {{steps.open.sumary}}: step "open" (duckdb-open) has no output "sumary" (did you mean "summary"?); it has: holderPid, heldAs, message, looksLike, linkTarget, log, withoutLog, newest, beside, versionAdvice, status, summary',
+    ],
+  },
+  {
     name: 'a verdict without its severity (a healthy one would be shown red)',
     plant: (doc) => {
       delete doc.diagnosis.verdicts.at(-1).severity;
