@@ -1,5 +1,6 @@
 // A DuckDB file's write-ahead log: DuckDB reads it in with the file, so a copy of the file alone would lose what is only there.
 import fs from 'node:fs';
+import { sniffFileFormat } from './file-format.js';
 
 /** A non-empty `<file>.wal` beside a DuckDB file; DuckDB leaves an empty one behind at times, which holds nothing. */
 export function walBeside(file: string): { file: string; bytes: number } | undefined {
@@ -42,3 +43,18 @@ export function walHasDuckdbHeader(walFile: string): boolean {
 
 /** Field 100 (0x64, little-endian) holding WAL_VERSION (98, 0x62): the first bytes of DuckDB's logs since 0.10. */
 const walVersionEntry = Buffer.from([0x64, 0x00, 0x62]);
+
+/**
+ * What a file at a log's path that does not begin as a log is, said beside that: " (it is a DuckDB database file, not a
+ * log)", " (it looks like a text file)"; '' when nothing tells (random bytes). Its content is never shown, as for any
+ * file sniffed. `database`: it is a whole DuckDB database file, perhaps the database itself under the log's name.
+ */
+export function notALog(walFile: string): { said: string; database: boolean } {
+  try {
+    const format = sniffFileFormat(walFile);
+    if (format.duckdb) return { said: ' (it is a DuckDB database file, not a log)', database: true };
+    return { said: format.looksLike === undefined || format.looksLike === 'an unknown format' ? '' : ` (it looks like ${format.looksLike})`, database: false };
+  } catch {
+    return { said: '', database: false };
+  }
+}

@@ -9,7 +9,7 @@ import { didYouMean } from './did-you-mean.js';
 import { canonicalTimestamp, formatUtcTimestamp, parseUtcTimestamp, snapshotNameLiteral } from '../database/sql-literal.js';
 import { sniffFileFormat } from '../duckdb/file-format.js';
 import { otherLockHolders } from '../duckdb/lock-holders.js';
-import { walBeside } from '../duckdb/wal.js';
+import { notALog, walBeside, walHasDuckdbHeader } from '../duckdb/wal.js';
 import { sameFile } from '../disk/file-identity.js';
 import type { Parameter, Runbook } from './schema.js';
 import { isPlainIdentifier, type EnumValue } from './template.js';
@@ -339,6 +339,13 @@ function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterC
     if (wal && writer) {
       throw new UserError(
         `${name}=${raw}: ${resolved} is held open for writing by PID ${writer.pid || 'unknown'}${writer.command ? ` (${writer.command.replace(/\s+/g, ' ')})` : ''}, and a write-ahead log beside it holds changes a copy of the file alone would lose (${wal.file}, ${wal.bytes} bytes): let that process finish or stop it (DuckDB checkpoints the log into the file as it closes), then give it again, or give a copy without a log`,
+      );
+    }
+    // Not a log (random bytes, another file under its name): DuckDB reads nothing from it, so it holds no changes to lose,
+    // but what it is is for the operator to find out before a restore leaves it behind.
+    if (wal && !walHasDuckdbHeader(wal.file)) {
+      throw new UserError(
+        `${name}=${raw}: a file is at its write-ahead log's path, ${wal.file} (${wal.bytes} bytes), that does not begin as a DuckDB write-ahead log does${notALog(wal.file).said}, so DuckDB reads nothing from it and the backup reads as of its last checkpoint, without whatever that file was meant to hold: find out what it is and move it away from the backup, or give a copy without one`,
       );
     }
     if (wal) {

@@ -233,6 +233,24 @@ describe('/databox diagnose duckdb', () => {
     expect(fs.readFileSync(`${checkout.databasePath}.wal`)).toEqual(log);
   });
 
+  it('says of a whole DuckDB file at the write-ahead log\'s path of a missing database what it is, never that it holds the last writes', async () => {
+    // A copy made under the log's name by mistake (cp databox.duckdb databox.duckdb.wal), then the database lost.
+    await createHealthyDatabase(`${checkout.databasePath}.wal`, 100);
+    const bytes = fs.statSync(`${checkout.databasePath}.wal`).size;
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('Missing — there is no database file');
+    // Before: "its write-ahead log … is there alone: the database was at this path, and the log holds its last writes."
+    expect(verdict).not.toContain('the log holds its last writes');
+    expect(verdict).toContain(
+      `A file is at its write-ahead log's path, ${checkout.databasePath}.wal (${bytes} bytes, written `,
+    );
+    expect(verdict).toContain(
+      `), that does not begin as a DuckDB write-ahead log does (it is a DuckDB database file, not a log), so it holds none of the database's writes: DuckDB reads nothing from it, but a database created here deletes it at its first checkpoint, so let nothing create one here before it is moved: paths A and B move it aside first, kept. If it is the stack's database under the log's name, move it to ${checkout.databasePath} by hand and diagnose again, before any rebuild.`,
+    );
+    expect(checkout.listData()).toEqual(['databox.duckdb.wal']);
+  });
+
   it('names a symbolic link to nothing and where it points, offers no path, and refuses a typed path A before anything moves or is created', async () => {
     const target = path.join(checkout.root, 'mnt', 'volume', 'databox.duckdb');
     fs.symlinkSync(target, checkout.databasePath);

@@ -1,4 +1,5 @@
 // Tests validateParameters and rawParameters (src/runbook/params.ts) against typed runbook parameter declarations, with real files.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -345,6 +346,20 @@ describe('paths', () => {
     // An empty log holds nothing: the file alone is the whole backup.
     fs.writeFileSync(`${file}.wal`, '');
     expect(await one('backup', 'backups/nightly.duckdb')).toBe(file);
+  });
+
+  it('refuses a backup with random bytes at its write-ahead log\'s path by what that file is, never as a log holding its latest changes', async () => {
+    const file = path.join(root, 'backups', 'noisy.duckdb');
+    const instance = await DuckDBInstance.create(file);
+    instance.closeSync();
+    // Led by a byte no log begins with (0x64) nor text does: random bytes, whatever the rest.
+    fs.writeFileSync(`${file}.wal`, Buffer.concat([Buffer.from([0xff]), crypto.randomBytes(2999)]));
+    const problem = await problemOf(['backup'], { backup: 'backups/noisy.duckdb' });
+    // Before: "a write-ahead log beside it holds its latest changes, which a copy of the file alone would lose".
+    expect(problem).not.toContain('holds its latest changes');
+    expect(problem).toBe(
+      `backup=backups/noisy.duckdb: a file is at its write-ahead log's path, ${file}.wal (3000 bytes), that does not begin as a DuckDB write-ahead log does, so DuckDB reads nothing from it and the backup reads as of its last checkpoint, without whatever that file was meant to hold: find out what it is and move it away from the backup, or give a copy without one`,
+    );
   });
 
   it('refuses a backup another process holds open for writing, with a log beside it, naming that process: no checkpoint can take the lock from it', async () => {

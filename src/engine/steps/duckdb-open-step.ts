@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { duckdbApi } from '../../duckdb/duckdb-api.js';
-import { walBeside, walHasDuckdbHeader } from '../../duckdb/wal.js';
+import { notALog, walBeside, walHasDuckdbHeader } from '../../duckdb/wal.js';
 import { fileAt, type FileSeen } from '../../disk/file-identity.js';
 import { linkTargetOf, pointAtTheFile } from '../../disk/symbolic-link.js';
 import { probeOpenOffThread as probeOpen } from '../../duckdb/off-thread.js';
@@ -242,13 +242,24 @@ function logReplayed(file: string, seen: Record<string, FileSeen> | undefined): 
 /**
  * A write-ahead log at the path of a database that is not there: the database was at this path, and the log holds its
  * last writes, which no backup or rebuild has. DuckDB replays it into any file created beside it (a Dagster run, a tool
- * pointed at the path). Said, so it is kept out of harm's way; empty when there is none.
+ * pointed at the path). Said, so it is kept out of harm's way; empty when there is none. A file there that does not
+ * begin as a log does holds no writes DuckDB can read, and is said as what it is: a database created beside it reads
+ * nothing from it, and deletes it at its first checkpoint.
  */
 function logAlone(file: string, seen: Record<string, FileSeen> | undefined): string {
   const wal = walBeside(file);
   if (!wal) return '';
   const written = seen?.[wal.file];
   const when = written && 'modifiedAt' in written ? `, written ${written.modifiedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
+  if (!walHasDuckdbHeader(wal.file)) {
+    const what = notALog(wal.file);
+    // Said last, without its full stop: the step makes the whole a sentence.
+    const database = what.database ? `. If it is the stack's database under the log's name, move it to ${file} by hand and diagnose again, before any rebuild` : '';
+    return (
+      `a file is at its write-ahead log's path, ${wal.file} (${wal.bytes} bytes${when}), that does not begin as a DuckDB write-ahead log does${what.said}, so it holds none of the database's writes: DuckDB reads nothing from it, ` +
+      `but a database created here deletes it at its first checkpoint, so let nothing create one here before it is moved: paths A and B move it aside first, kept${database}`
+    );
+  }
   return (
     `its write-ahead log ${wal.file} (${wal.bytes} bytes${when}) is there alone: the database was at this path, and the log holds its last writes. ` +
     'DuckDB replays a log into any file created beside it, so let nothing create the database here before it is moved: paths A and B move it aside first, kept'
