@@ -192,7 +192,7 @@ function validateOne(name: string, p: Parameter, given: string, ctx: ParameterCo
       if (p.notTheDatabase && ctx.databasePath && isTheDatabase(path.resolve(ctx.root, raw), ctx.databasePath)) {
         throw new UserError(`${name}=${raw} is the database file itself (${ctx.databasePath}); give a copy kept elsewhere`);
       }
-      return validatePath(name, p.mustBe, raw, ctx, p.description);
+      return validatePath(name, p.mustBe, raw, ctx, p.description, p.notTheDatabase ? ctx.databasePath : undefined);
   }
 }
 
@@ -286,9 +286,12 @@ function strayEnding(name: string, raw: string, root: string): string {
  * What to give instead of a path that names nothing: the runbook's own words for the parameter (where its files usually
  * are: "such as /backups/databox.duckdb"), and that the path is read on the bot's host, in full.
  */
-const whatToGive = (name: string, description: string) => `. ${name}= is ${description}: give its full path, as it is on the bot's host`;
+const whatToGive = (name: string, description: string, copyOf: string | undefined) =>
+  // A copy's words name the database file as it is here, whatever the runbook's example calls it.
+  `. ${name}= is ${description}${copyOf ? `; the database file here is ${copyOf}` : ''}: give ${copyOf ? `the ${name}'s` : 'its'} full path, as it is on the bot's host`;
 
-function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterContext, description: string): string {
+/** copyOf: the database file a copy of it is given for (a parameter marked notTheDatabase), said when the path names nothing. */
+function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterContext, description: string, copyOf?: string): string {
   if (raw.includes('\0')) throw new UserError(`${name}: a path cannot contain a NUL byte`);
   // Checked here too, not only by the command parser: paths also come from modals and runbook defaults.
   const problem = valueProblem(name, raw);
@@ -311,7 +314,7 @@ function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterC
     return resolved;
   }
   if (mustBe === 'any') return resolved;
-  if (!stat) throw new UserError(`${name}=${raw}: ${resolved} ${danglingSaid(resolved) ?? `does not exist${strayEnding(name, raw, ctx.root) || whatToGive(name, description)}`}`);
+  if (!stat) throw new UserError(`${name}=${raw}: ${resolved} ${danglingSaid(resolved) ?? `does not exist${strayEnding(name, raw, ctx.root) || whatToGive(name, description, copyOf)}`}`);
   if (mustBe === 'directory') {
     if (!stat.isDirectory()) throw new UserError(`${name}=${raw}: ${resolved} is not a directory`);
     return resolved;

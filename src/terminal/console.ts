@@ -158,6 +158,11 @@ export async function runCli(argv: readonly string[], io: TerminalIO, deps: Cons
   return stopped.by.exitCode;
 }
 
+/** Whether a plan that did not start has its end printed already, with this error as why (the reporter's "✘ … not started: …"). */
+function endPrinted(error: unknown, ended: Run): boolean {
+  return isUserError(error) && ended.status === 'interrupted' && !ended.startedAt && ended.endReason !== undefined && renderSaid(ended.endReason) === renderSaid(error.said);
+}
+
 async function answer(argv: readonly string[], io: TerminalIO, deps: ConsoleDeps, stopped: Stopped, err: (text: string) => void): Promise<number> {
   try {
     return await dispatch(argv, io, deps, stopped);
@@ -692,7 +697,15 @@ class ConsoleSession {
     const decision = this.service.approve(run.id, run.hash, approver);
     if (!decision.ok) this.refuseApproval(run, decision.reason);
     await this.service.announceDecision(decision.run as Run);
-    const finished = await this.service.executeApproved(run.id);
+    let finished: Run;
+    try {
+      finished = await this.service.executeApproved(run.id);
+    } catch (error) {
+      // A plan refused as it was to start (a folder that cannot be written) has its end printed with why, "✘ Recovery
+      // not started: …": said once, not again as an error below it.
+      if (endPrinted(error, this.service.run(run.id))) return exitCodes.refused;
+      throw error;
+    }
     if (finished.status !== 'succeeded') return exitCodes.failed;
     if (finished.kind === 'recovery') {
       const incident = this.service.incident(finished.incidentId);

@@ -75,8 +75,11 @@ describe.runIf(asRoot)('a folder a plan keeps rows in, of another OS account (ru
     expect(approve, proposed.stderr).not.toBeNull();
     const backups = backupsOfAnotherAccount();
     const refused = await runCliProcess(['approve', approve?.[1] as string, approve?.[2] as string, '--approver', 'bob'], { env, stdin: 'ignore', withoutRootPowers: true });
-    expect(refused.stderr).toContain(`plan ${approve?.[1]} was not started, nothing was changed: the step "`);
-    expect(refused.stderr).toContain(folderSaid(backups));
+    // Said once, as the plan's end: not again on standard error.
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toContain(`✘ Recovery not started: plan ${approve?.[1]} was not started, nothing was changed: the step "`);
+    expect(refused.stdout).toContain(folderSaid(backups));
+    expect(refused.stderr).not.toContain(folderSaid(backups));
     expect(refused.stdout).not.toContain('Left part-way');
     expect(journal().some((r) => (r.type === 'run.started' || r.type === 'step.started') && (r.data as any).runId === approve?.[1])).toBe(false);
     expect(fs.readdirSync(backups)).toEqual([]);

@@ -95,6 +95,33 @@ describe('diagnose duckdb on a database that cannot be written', () => {
     }
   }, 180_000);
 
+  it('says once that an approved plan was not started when its folder became read-only after it was proposed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-read-only-approve-'));
+    temps.push(dir);
+    const checkout = await buildTestCheckout(dir, { corrupt: true });
+    const data = path.dirname(checkout.databasePath);
+    const env = cliEnv({ ...checkout.env, USER: 'alice', DATABOX_RUNBOOKS_DIR: path.join(projectRoot, 'runbooks') });
+    const run = (args: string[]) => runCliProcess(args, { env, stdin: 'ignore', withoutRootPowers: true });
+    const diagnosed = await run(['diagnose', 'duckdb']);
+    const incident = /dbx-\d{8}-[0-9a-f]{4}/.exec(diagnosed.stdout)?.[0];
+    // Proposed while the folder can be written; no approver at a pipe, so it waits.
+    const proposed = await run(['recover', 'duckdb', 'path=a', `incident=${incident}`]);
+    const [, planId, hash] = /approve (\S+) ([0-9a-f]{8})/.exec(proposed.stderr) ?? [];
+    expect(planId).toBeDefined();
+    fs.chmodSync(data, 0o555);
+    try {
+      const approved = await run(['approve', planId as string, hash as string, '--approver', 'bob']);
+      expect(approved.code).toBe(2);
+      const refusal = `plan ${planId} was not started, nothing was changed: the step "Back up the broken file for forensics": the folder ${data} cannot be written`;
+      expect(approved.stdout).toContain(`✘ Recovery not started: ${refusal}`);
+      // Before: the same refusal again on standard error, as "databox: plan … was not started, …".
+      expect(`${approved.stdout}${approved.stderr}`.split(refusal)).toHaveLength(2);
+      expect(fs.readdirSync(data)).toEqual(['databox.duckdb']);
+    } finally {
+      fs.chmodSync(data, 0o755);
+    }
+  }, 180_000);
+
   it.skipIf(!canSetImmutable)('names an immutable attribute, which root is refused by whatever the mode says', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-immutable-'));
     temps.push(dir);

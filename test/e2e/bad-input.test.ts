@@ -68,7 +68,7 @@ const cases: [string, string, RegExp][] = [
   ['a mistyped parameter of a recovery path', 'recover duckdb path=b bakup=/tmp/x.duckdb', /unknown parameter "bakup" \(did you mean "backup"\?\): this command takes path, backup, incident\n/],
   // A parameter of the same scenario given to the wrong command (a phone's capitals too): where it belongs is said.
   ['a window given to the diagnosis that takes none', 'DIAGNOSE SCHEDULE FROM=2026-04-18', /unknown parameter "from": this command takes incident \(from= is for recover schedule path=a or path=b and validate schedule\)/],
-  ['path=b without a backup', 'recover duckdb path=b', /missing backup=&lt;path&gt;: a backup copy of databox.duckdb/],
+  ['path=b without a backup', 'recover duckdb path=b', /missing backup=&lt;path&gt;: a backup copy of the database file that opens read-only/],
   ['no path and no incident whose verdict could choose one', 'recover duckdb', /which recovery path of duckdb\? no incident=&lt;id&gt; was given whose diagnosis could choose one: add path=a \(.+\) or path=b \(.+\) to the command; nothing was proposed/],
   ['a missed window not given and no incident to take it from', 'recover schedule path=b', /missing from=YYYY-MM-DD[\s\S]*missing to=YYYY-MM-DD[\s\S]*\(give it, or add incident=&lt;id&gt; of an incident whose diagnosis found it\)/],
   // The window's description is the recovery's: the diagnosis' own note (neither from= nor to=: the last 30 days) is not quoted.

@@ -109,3 +109,18 @@ describe("path A's plan on an empty database file (0 bytes)", () => {
     expect(kind.planWarning?.(planned as never)).toBeUndefined();
   });
 });
+
+describe("path A's plan on a text file at the database's path", () => {
+  it('says in the diagnosis\' words that it is not a DuckDB database file, with no tables to list, never DuckDB\'s error on opening it', async () => {
+    const file = path.join(tempDir(), 'databox.duckdb');
+    fs.writeFileSync(file, 'hello, just text\n');
+    const kind = stepKind('move');
+    const step = { id: 'move_db', title: 'Back up', kind: 'move', from: file, to: `${file}.broken`, rebuiltSchemas: rebuilt, asPlanned: fileAt(file) };
+    const planned = await kind.readWhenPlanned?.(step as never, { target: () => localTarget(file) } as never);
+    // Before: "The tables of … could not be listed as this plan was made (IO Error: … not a valid DuckDB database file!)".
+    expect(kind.planWarning?.(planned as never)).toBeUndefined();
+    const text = describeStep(planned as never, '/nowhere');
+    expect(text).not.toContain('IO Error');
+    expect(text).toContain('\n-- not a DuckDB database file: it looks like a text file, so it holds no tables to list, and none the rebuild would not bring back');
+  });
+});

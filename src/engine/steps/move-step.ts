@@ -17,6 +17,7 @@ import { folderWriteProblem } from '../../duckdb/write-access.js';
 import { readOnlyFix, readOnlySaid } from '../../disk/read-only-file-system.js';
 import { companionSaid, companionSuffix, companionSuffixes } from '../../duckdb/companion-files.js';
 import { tablesOutside, type TablesOutside } from '../../duckdb/tables-outside.js';
+import { sniffFileFormat } from '../../duckdb/file-format.js';
 import { plural } from '../../plural.js';
 
 const schema = z.strictObject({
@@ -61,7 +62,10 @@ const schema = z.strictObject({
  * `absentWhenPlanned`: nothing was there, for a log left unpinned (it comes and goes with its database's writes).
  */
 export type MoveStep = z.output<typeof schema> &
-  ResolvedCommon & { asPlanned?: FileSeen; absentWhenPlanned?: true; replayedIntoAsPlanned?: FileAsPlanned; outsideRebuilt?: TablesOutside };
+  ResolvedCommon & { asPlanned?: FileSeen; absentWhenPlanned?: true; replayedIntoAsPlanned?: FileAsPlanned; outsideRebuilt?: TablesOutside | NotDuckdb };
+
+/** A file of another format at the database's path (text, SQLite): none of DuckDB's, so no tables to list; what it looks like. */
+type NotDuckdb = { notDuckdb: string };
 
 /**
  * Why what is at `from` is not what the plan was made on (a healthy file put in place of the broken one, a log that
@@ -97,16 +101,28 @@ const namesInWarning = 10;
  */
 function outsideListed(step: MoveStep, to: string): string {
   const outside = step.outsideRebuilt;
+  // In the diagnosis' words ("not a DuckDB database file: it looks like a text file"), never DuckDB's error on opening it.
+  if (outside && 'notDuckdb' in outside) return `\n-- not a DuckDB database file: it looks like ${outside.notDuckdb}, so it holds no tables to list, and none the rebuild would not bring back`;
   if (!outside || 'unlisted' in outside || outside.count === 0) return '';
   const unkept = outside.count - outside.names.length;
   const rest = unkept > 0 ? [`-- … and ${unkept} more, not kept in the plan: list them in ${to} afterwards (duckdb_tables(), duckdb_views())`] : [];
   return ['', `-- outside the schemas the rebuild makes again, after this only in ${to} (${outside.count}):`, ...outside.names.map((name) => `--   ${name}`), ...rest].join('\n');
 }
 
+/** What a file of another format than DuckDB's looks like ("a text file"); undefined for a DuckDB file (damaged or not), or one that cannot be read. */
+function otherFormat(file: string): string | undefined {
+  try {
+    const format = sniffFileFormat(file);
+    return format.duckdb ? undefined : format.looksLike;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The approver's warning that the tables outside the schemas a rebuild makes again stay only in the file moved aside. */
 function leftOnlyAside(step: MoveStep): string | undefined {
   const outside = step.outsideRebuilt;
-  if (!outside || !step.rebuiltSchemas) return undefined;
+  if (!outside || !step.rebuiltSchemas || 'notDuckdb' in outside) return undefined;
   const rebuilt = step.rebuiltSchemas.join(', ');
   if ('unlisted' in outside) {
     return `The tables of ${step.from} could not be listed as this plan was made (${outside.unlisted}): any outside the schemas the rebuild makes again (${rebuilt}) will be only in the file this plan moves aside, ${step.to}.`;
@@ -336,6 +352,8 @@ export const moveStepKind = defineStepKind({
     if (path.resolve(local.label) !== path.resolve(step.from)) return step;
     // An empty file (0 bytes, a failed copy or a full disk) holds no table: nothing to list, and nothing a rebuild loses.
     if (step.asPlanned.bytes === 0) return { ...step, outsideRebuilt: { names: [], count: 0 } };
+    const notDuckdb = otherFormat(step.from);
+    if (notDuckdb) return { ...step, outsideRebuilt: { notDuckdb } };
     return { ...step, outsideRebuilt: await tablesOutside(local, step.rebuiltSchemas) };
   },
   // A move puts a file back (movedAs) or sets the database aside to be rebuilt (rebuiltSchemas), never both.
