@@ -159,6 +159,47 @@ describe('rows a reload writes outside the window', () => {
     expect(next).toMatch(/the 3 rows the reload's dlt load wrote just outside the window, in \S+reload-rows-around-\d{8}T\d{6}Z\.parquet/);
   });
 
+  it("rolls back a reload that wrote a kept id on the day after the window (upstream moved its date): its own row there, taken out with it, is no key clash", async () => {
+    await writeRaw(`ALTER TABLE raw_ebird.observations ADD COLUMN _dlt_load_id VARCHAR DEFAULT '1776000000.1'`);
+    // What upstream serves: the rows as they are now, which the reload loads again under its own load id, except that
+    // it dates the last row of the window's last day on the day after (an upstream correction of its time).
+    await writeRaw('CREATE SCHEMA upstream_ebird; CREATE TABLE upstream_ebird.observations AS SELECT * FROM raw_ebird.observations');
+    const reload = `INSERT INTO raw_ebird.observations (id, observation_date, species, how_many, _dlt_load_id)
+      SELECT id, CASE WHEN id = (SELECT max(id) FROM upstream_ebird.observations WHERE observation_date = CAST($2 AS DATE)) THEN CAST(CAST($2 AS DATE) + INTERVAL 1 DAY AS DATE) ELSE observation_date END,
+             species, how_many, '1777000000.9'
+        FROM upstream_ebird.observations WHERE observation_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)`;
+    checkout.behave({ [ebirdReloadCommand]: { stdout: 'dlt: loaded raw_ebird\n', sql: [reload], params: window }, [ebirdRestateCommand]: restate });
+    const [last, after] = [await rowsOn('2026-04-23'), await rowsOn('2026-04-24')];
+    await harness.command('recover backfill path=a source=ebird from=2026-04-21 to=2026-04-23', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect([await rowsOn('2026-04-23'), await rowsOn('2026-04-24')]).toEqual([last - 1, after + 1]);
+    expect(outsideWindow()[0]?.status).toBe('rows-added');
+
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    const plan = slack.posted('Plan Rollback').replace(/\\"/g, '"');
+    // Before: nothing at the top, a preview counting that row as a clash (1), and the approved rollback refused on it.
+    expect(plan).not.toContain('will refuse');
+    expect(plan).toContain(
+      '2026-04-24 (the day after the window): 1 row of dlt load 1777000000.9 (`_dlt_load_id`). "Put the window\'s raw rows back as they were kept (the rows there now are kept aside first)" keeps them in ',
+    );
+    expect(plan).toContain('1 of them holds the key of a kept row (the reload dated it outside the window): deleted with them, it repeats no key.');
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(slack.allText().match(/Rollback failed[^\n]*/)?.[0]).toBeUndefined();
+    expect(slack.allText()).toContain('Rollback passed');
+    // The window as it was kept, every id once, and the day after as before the recovery.
+    expect([await rowsOn('2026-04-23'), await rowsOn('2026-04-24')]).toEqual([last, after]);
+    const instance = await DuckDBInstance.create(checkout.databasePath, { access_mode: 'READ_ONLY' });
+    const connection = await instance.connect();
+    const repeated = (await connection.runAndReadAll('SELECT count(*) - count(DISTINCT id) FROM raw_ebird.observations')).getRows()[0]?.[0];
+    connection.closeSync();
+    instance.closeSync();
+    expect(Number(repeated)).toBe(0);
+  });
+
   it('passes the validation, the days outside counted as before, when the reload wrote the window alone', async () => {
     checkout.behave({
       [ebirdReloadCommand]: { stdout: 'dlt: loaded raw_ebird\n', sql: [reloadRawSql('raw_ebird.observations', 2_000)], params: window },

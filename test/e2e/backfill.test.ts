@@ -859,7 +859,7 @@ describe('/databox recover backfill', () => {
     // Nor does it count mart rows it will not replace: those previews go with the steps they are for.
     expect(plan).toContain('Preview: Raw rows put back (the rows the recovery kept)');
     expect(plan).not.toMatch(/Mart rows of the window now|Combined mart rows of the window now/);
-    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed').at(-1)?.data.run.previews.map((p: any) => p.id)).toEqual(['window_rows', 'rows_put_back', 'keys_outside', 'rows_day_before_now', 'rows_day_after_now']);
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed').at(-1)?.data.run.previews.map((p: any) => p.id)).toEqual(['window_rows', 'rows_put_back', 'rows_day_before_now', 'rows_day_after_now']);
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     expect(checkout.calls().map((c) => c.command)).toEqual([reloadCommand]);
@@ -872,7 +872,7 @@ describe('/databox recover backfill', () => {
     );
   });
 
-  it('refuses a rollback that would repeat a key a later load moved out of the window: counted in its plan, nothing changed, and what to do next', async () => {
+  it('refuses a rollback that would repeat a key a later load moved out of the window: warned of at its plan\'s top, nothing changed, and what to do next', async () => {
     const before = await rawPerDay();
     const kept = await windowIds();
     await recover();
@@ -883,13 +883,15 @@ describe('/databox recover backfill', () => {
     const reloaded = await rawPerDay();
     await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
     await harness.settle();
-    expect(message('Plan Rollback')).toContain('Preview: Rows outside the window holding the key of a row put back (above 0, the restore refuses, changing nothing): 1*');
+    // Said first, before anyone approves it: the step will refuse, and what to do about it.
+    const clash = `1 row of raw_ebird.observations outside the window holds the key (id) of a kept row, and this rollback does not delete it: id ${moved} (observation_date 2026-04-10)`;
+    expect(message('Plan Rollback').replace(/\\"/g, '"')).toContain(`:warning: *"Put the window's raw rows back as they were kept (the rows there now are kept aside first)" will refuse, changing nothing, as the database is now: ${clash}. Put back, the kept rows would repeat that key: delete that row`);
     const callsBefore = checkout.calls().length;
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
 
     const failure = slack.messages().find((m) => m.text.startsWith('Rollback failed') && m.blocks.includes("every step is in the run's message above"))?.blocks ?? '';
-    expect(failure).toContain(`1 row of raw_ebird.observations outside the window holds the key (id) of a kept row: id ${moved} (observation_date 2026-04-10). Put back, the kept rows would repeat that key, so nothing was changed.`);
+    expect(failure).toContain(`${clash}. Put back, the kept rows would repeat that key, so nothing was changed.`);
     expect(failure).toContain('Nothing was changed: it stopped before any step that changes data did anything.');
     expect(await rawPerDay()).toEqual(reloaded);
     expect((await query(`SELECT count(*) FROM raw_ebird.observations WHERE id = ${moved}`))[0]?.[0]).toBe('1');

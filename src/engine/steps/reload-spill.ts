@@ -36,23 +36,39 @@ async function parquetColumns(session: TargetSession, file: string): Promise<str
   return (await session.run(`DESCRIBE SELECT * FROM read_parquet(${sqlString(file)})`)).rows.map((row) => String(row[0]));
 }
 
+/** The table, the window's WHERE with its bound values, and the kept rows' Parquet file. */
+export interface ReloadWindow {
+  table: string;
+  where: string;
+  params: readonly string[];
+  keptFile: string;
+}
+
 /**
- * Read before the window is touched: the loads whose rows are in the window now and not among the kept rows (path A
- * deleted the window before its reload, so those are the reload's, or a later load's that wrote the window too), and
- * their rows on the day before and the day after it. None where the table or the kept file has no _dlt_load_id (the
- * loads cannot be told), or those loads wrote nothing there.
+ * The dlt loads whose rows are in the window now and not among the kept rows: path A deleted the window before its
+ * reload, so they are the reload's (or a later load's that wrote the window too). None where the table or the kept file
+ * has no _dlt_load_id (the loads cannot be told).
  */
-export async function reloadSpill(session: TargetSession, window: { table: string; where: string; params: readonly string[]; keptFile: string }, settings: SpillSettings): Promise<Spill | undefined> {
-  if (!(await hasLoadColumn(session, window.table)) || !(await parquetColumns(session, window.keptFile)).includes(loadColumn)) return undefined;
-  const { rows: loads } = await session.run(
+export async function reloadLoads(session: TargetSession, window: ReloadWindow): Promise<string[]> {
+  if (!(await hasLoadColumn(session, window.table)) || !(await parquetColumns(session, window.keptFile)).includes(loadColumn)) return [];
+  const { rows } = await session.run(
     `SELECT DISTINCT CAST(${loadColumn} AS VARCHAR) FROM ${window.table} WHERE (${window.where}) AND ${loadColumn} IS NOT NULL
      EXCEPT SELECT CAST(${loadColumn} AS VARCHAR) FROM read_parquet(${sqlString(window.keptFile)}) WHERE ${loadColumn} IS NOT NULL`,
     [...window.params],
   );
+  return rows.map((row) => String(row[0]));
+}
+
+/**
+ * Read before the window is touched: the rows of its reload's loads (reloadLoads) on the day before and the day after
+ * it. None where the loads cannot be told, or those loads wrote nothing there.
+ */
+export async function reloadSpill(session: TargetSession, window: ReloadWindow, settings: SpillSettings): Promise<Spill | undefined> {
+  const loads = await reloadLoads(session, window);
   if (loads.length === 0) return undefined;
   const days = [dayBefore(settings.from), dayAfter(settings.to)];
   const day = sourceDaySql(settings.dateColumn, settings.timeZone);
-  const where = `${day} IN (${days.map((d) => `DATE ${sqlString(d)}`).join(', ')}) AND CAST(${loadColumn} AS VARCHAR) IN (${loads.map((l) => sqlString(String(l[0]))).join(', ')})`;
+  const where = `${day} IN (${days.map((d) => `DATE ${sqlString(d)}`).join(', ')}) AND CAST(${loadColumn} AS VARCHAR) IN (${loads.map((l) => sqlString(l)).join(', ')})`;
   const { rows } = await session.run(`SELECT CAST(${day} AS VARCHAR), CAST(${loadColumn} AS VARCHAR), count(*) FROM ${window.table} WHERE ${where} GROUP BY 1, 2 ORDER BY 1, 2`);
   const byDay = new Map<string, ReloadRowsOn>();
   for (const [day, load, n] of rows) {

@@ -17,10 +17,10 @@ import { notKeptExactlySaid, parquetChangesWarning, parquetChangesWhenPlanned, r
 import { beforeWriting, ChangedNothing, firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
 import { rolledBackWords } from './rolled-back.js';
 import { servedThrough, type ServedThrough } from './view-projection.js';
-import { hasLoadColumn, reloadSpill, spillDaysSaid, type Spill, type SpillSettings } from './reload-spill.js';
+import { hasLoadColumn, reloadLoads, reloadSpill, spillDaysSaid, type Spill, type SpillSettings } from './reload-spill.js';
 import type { ReloadRowsOn } from './reload-rows-outside.js';
 import type { DatabaseTarget, TargetSession } from '../../database/target.js';
-import { keysOutsideWindow } from './keys-outside-window.js';
+import { keysDeletedWith, keysOutsideRefusal, keysOutsideSaid, keysOutsideWindow, type KeysOutside } from './keys-outside-window.js';
 import { changedSinceKept } from './changed-since-kept.js';
 import { keptRowsGone } from './kept-rows-gone.js';
 import { keptUnchecked, notTheKeptFile } from './kept-file-identity.js';
@@ -39,7 +39,9 @@ const schema = z.strictObject({
    * Put a window back exactly as it was kept (a rollback of a reload): the rows in it now are kept in `keepTo` first,
    * then, in one transaction, compared with that file again, deleted and every kept row inserted. Without it only the
    * kept rows not there go back, and rows added since stay beside them. With a `key`, refused before anything changes
-   * when a row outside the window holds a kept row's key: that row stays, and the kept one would repeat its key.
+   * when a row outside the window holds a kept row's key: that row stays, and the kept one would repeat its key (not
+   * the reload's rows around the window, `reloadRowsAround`, which its transaction deletes with the window's); the plan
+   * warns of such rows first.
    */
   replace: z
     .strictObject({
@@ -72,6 +74,10 @@ export type RestoreRowsStep = z.output<typeof schema> &
      * table has no _dlt_load_id to tell them by; said in its warnings.
      */
     spillWhenPlanned?: ReloadRowsOn[] | 'untold';
+    /** With replace.reloadRowsAround: how many of those rows held a kept row's key when the plan was made (they go with them). */
+    spillKeysWhenPlanned?: number;
+    /** With a key: the rows outside the window that held a kept row's key and stay, as the plan was made; said first in its warnings. */
+    keysOutsideWhenPlanned?: { rows: number; said: string };
     /** `table` named a view showing one table whole when the plan was made: `table` is now that table, written to in its place. */
     servedThrough?: ServedThrough;
   };
@@ -137,20 +143,56 @@ async function viewWhenPlanned(target: DatabaseTarget, table: string): Promise<S
   }
 }
 
-/** The reload's rows around the window as the plan is made; none when the database does not open then (the step reads them again when it runs). */
-async function spillWhenPlanned(target: DatabaseTarget, step: RestoreRowsStep): Promise<Spill | 'untold' | undefined> {
-  const around = step.replace?.reloadRowsAround;
-  if (!step.replace || !around || !fs.existsSync(step.from)) return undefined;
+/** What the plan says of the window as it is made: the reload's rows around it, and the kept keys rows outside it hold. */
+interface WindowWhenPlanned {
+  spill?: Spill | 'untold';
+  spillKeys?: number;
+  keysOutside?: { rows: number; said: string };
+}
+
+/**
+ * The reload's rows around the window and the rows outside it that would repeat a kept key, as the plan is made; none
+ * when the database does not open then or a read fails (the step reads them again when it runs).
+ */
+async function windowWhenPlanned(target: DatabaseTarget, step: RestoreRowsStep): Promise<WindowWhenPlanned> {
+  const replace = step.replace;
+  const keys = keyColumns(step.key);
+  if (!replace || (!replace.reloadRowsAround && keys.length === 0) || !fs.existsSync(step.from)) return {};
   const session = await target.open({ writable: false }).catch(() => undefined);
-  if (!session) return undefined;
+  if (!session) return {};
   try {
-    if (!(await hasLoadColumn(session, step.table))) return 'untold';
-    return await reloadSpill(session, { table: step.table, where: step.replace.where, params: step.replace.params, keptFile: step.from }, around);
+    const around = replace.reloadRowsAround;
+    const spill = around && ((await hasLoadColumn(session, step.table)) ? await reloadSpill(session, windowOf(step, replace), around) : 'untold');
+    const deletedWith = spill && spill !== 'untold' ? spill : undefined;
+    if (keys.length === 0) return { spill };
+    const outside = await keyClash(session, step, replace, keys, deletedWith);
+    return {
+      spill,
+      ...(deletedWith ? { spillKeys: await keysDeletedWith(session, { table: step.table, from: step.from }, keys, deletedWith.where) } : {}),
+      ...(outside ? { keysOutside: { rows: outside.count, said: keysOutsideSaid(tableSaid(step), outside, Boolean(around)) } } : {}),
+    };
   } catch {
-    return undefined;
+    return {};
   } finally {
     await session.close();
   }
+}
+
+/** The window the reload's loads are told in: the step's table, WHERE and kept file. */
+const windowOf = (step: RestoreRowsStep, replace: Replace) => ({ table: step.table, where: replace.where, params: replace.params, keptFile: step.from });
+
+/**
+ * The rows outside the window holding a kept row's key that stay when it is replaced: not the reload's rows around it
+ * (`spill`), which its transaction deletes before it commits, so they repeat no key. Each dated in the source's zone and
+ * said to be the reload's where its load wrote the window.
+ */
+async function keyClash(session: TargetSession, step: RestoreRowsStep, replace: Replace, keys: readonly string[], spill: Spill | undefined): Promise<KeysOutside | undefined> {
+  const around = replace.reloadRowsAround;
+  return keysOutsideWindow(session, { table: step.table, from: step.from, where: replace.where, params: replace.params }, keys, {
+    ...(spill ? { deletedWith: spill.where } : {}),
+    ...(around?.timeZone ? { timeZone: around.timeZone } : {}),
+    ...(around ? { reloadLoads: await reloadLoads(session, windowOf(step, replace)) } : {}),
+  });
 }
 
 /** The plan's note of the rows the reload wrote around the window, which this step takes out with it. */
@@ -159,9 +201,24 @@ function spillWarning(step: RestoreRowsStep, days: ReloadRowsOn[] | 'untold', ar
     return `${tableSaid(step)} has no _dlt_load_id column: the rows the reload wrote on the day before and the day after the window cannot be told from the others there, so "${step.title}" leaves them all.`;
   }
   const rows = days.reduce((sum, on) => sum + on.rows, 0);
+  const holding = step.spillKeysWhenPlanned ?? 0;
+  // A reload that moved a kept row's time across the window's edge wrote its key there: deleted before the commit, it is no clash.
+  const keysSaid =
+    holding > 0
+      ? ` ${holding === 1 ? '1 of them holds' : `${holding} of them hold`} the key of a kept row (the reload dated ${holding === 1 ? 'it' : 'them'} outside the window): deleted with them, ${holding === 1 ? 'it repeats' : 'they repeat'} no key.`
+      : '';
   return (
     `The reload also wrote ${plural(rows, 'row', 'rows')} of ${tableSaid(step)} just outside the window, told by their dlt load: ${spillDaysSaid({ days }, around)}. ` +
-    `"${step.title}" keeps them in ${around.keepTo} and deletes them with the window's rows, in the same transaction, so those days are as they were before the recovery; the rows of other loads there stay.`
+    `"${step.title}" keeps them in ${around.keepTo} and deletes them with the window's rows, in the same transaction, so those days are as they were before the recovery; the rows of other loads there stay.${keysSaid}`
+  );
+}
+
+/** The plan's first warning when rows outside the window would repeat a kept key: the step will refuse unless they go first. */
+function keysOutsideWarning(step: RestoreRowsStep, outside: { rows: number; said: string }): string {
+  const one = outside.rows === 1;
+  return (
+    `"${step.title}" will refuse, changing nothing, as the database is now: ${outside.said}. Put back, the kept rows would repeat ${one ? 'that key' : 'those keys'}: ` +
+    `delete ${one ? 'that row' : 'those rows'} (or date ${one ? 'it' : 'them'} back into the window) before approving, or put the window back by hand from the kept rows in ${step.from}.`
   );
 }
 
@@ -193,15 +250,15 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
     const through = step.servedThrough;
     const moved = through && (await beforeWriting(() => viewMovedSince(session, through)));
     if (moved) return { ...fail(moved), untouched: true };
-    const keys = keyColumns(step.key);
-    if (keys.length > 0) {
-      const outside = await beforeWriting(() => keysOutsideWindow(session, { table: step.table, from: step.from, where: replace.where, params: replace.params }, keys));
-      if (outside) return { ...fail(outside), untouched: true };
-    }
-    const kept = firstNumber(await beforeWriting(() => session.run('SELECT count(*) FROM read_parquet($1)', [step.from])));
     // Read while the window still holds the reload's rows: their loads tell its rows around the window.
     const around = replace.reloadRowsAround;
-    const spill = around && (await beforeWriting(() => reloadSpill(session, { table: step.table, where: replace.where, params: replace.params, keptFile: step.from }, around)));
+    const spill = around && (await beforeWriting(() => reloadSpill(session, windowOf(step, replace), around)));
+    const keys = keyColumns(step.key);
+    if (keys.length > 0) {
+      const outside = await beforeWriting(() => keyClash(session, step, replace, keys, spill));
+      if (outside) return { ...fail(keysOutsideRefusal(tableSaid(step), outside, Boolean(around), step.from)), untouched: true };
+    }
+    const kept = firstNumber(await beforeWriting(() => session.run('SELECT count(*) FROM read_parquet($1)', [step.from])));
     const window = await beforeWriting(() => keepRows(session, { table: step.table, where: replace.where, params: replace.params, to: replace.keepTo }, ctx.clock()));
     // Stopped before the delete: the table is as it was, the rows kept only in a file beside it.
     if (window.aside && window.notExact) {
@@ -221,7 +278,8 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
       const deleted = firstNumber(await session.run(`DELETE FROM ${step.table} WHERE ${replace.where}`, replace.params));
       if (deleted !== now) return { commit: false, value: { deleted, inserted: 0 } };
       const inserted = firstNumber(await session.run(`INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet($1)`, [step.from]));
-      // Days outside the window, of loads none of the rows just put back has: the rows inserted are not among them.
+      // Days outside the window, of loads none of the rows just put back has: the rows inserted are not among them. A
+      // key the reload wrote there (it moved a row's time across the window's edge) goes before the commit.
       if (spill && around && spillKept) {
         const spillChanged = await changedSinceKept(session, { table: step.table, where: spill.where, params: [], file: around.keepTo });
         if (spillChanged) return { commit: false, value: { changed: `around it, ${spillChanged}`, deleted: 0, inserted: 0 } };
@@ -359,11 +417,18 @@ export const restoreRowsStepKind = defineStepKind({
     const resolved = through ? { ...step, table: through.table, servedThrough: through } : step;
     if (!resolved.replace) return resolved;
     const changes = await parquetChangesWhenPlanned(target, resolved.target, resolved.table);
-    const spill = await spillWhenPlanned(target(resolved.target), resolved);
-    return { ...resolved, ...(changes.length > 0 ? { parquetChanges: changes } : {}), ...(spill ? { spillWhenPlanned: spill === 'untold' ? spill : spill.days } : {}) };
+    const { spill, spillKeys, keysOutside } = await windowWhenPlanned(target(resolved.target), resolved);
+    return {
+      ...resolved,
+      ...(changes.length > 0 ? { parquetChanges: changes } : {}),
+      ...(spill ? { spillWhenPlanned: spill === 'untold' ? spill : spill.days } : {}),
+      ...(spillKeys ? { spillKeysWhenPlanned: spillKeys } : {}),
+      ...(keysOutside ? { keysOutsideWhenPlanned: keysOutside } : {}),
+    };
   },
   planWarning: (step) =>
     [
+      step.keysOutsideWhenPlanned && keysOutsideWarning(step, step.keysOutsideWhenPlanned),
       step.servedThrough &&
         `${step.servedThrough.viewShown} is a view showing ${step.servedThrough.shown} whole (as SQLMesh serves a model's current version): "${step.title}" keeps aside, deletes and puts back the window's rows in ${step.servedThrough.shown}, where the view reads them.`,
       parquetChangesWarning(step.table, step.parquetChanges, step.title),
@@ -384,7 +449,9 @@ export const restoreRowsStepKind = defineStepKind({
   describe: (step, { rel, bound }) =>
     step.replace
       ? [
-          ...(step.key ? [`-- first: refused, nothing changed, if a row outside the window holds the key (${step.key}) of a kept row (put back, it would repeat it)`] : []),
+          ...(step.key
+            ? [`-- first: refused, nothing changed, if a row outside the window holds the key (${step.key}) of a kept row (put back, it would repeat it)${step.replace.reloadRowsAround ? ", but for the reload's rows deleted below" : ''}`]
+            : []),
           `COPY (SELECT * FROM ${step.table} WHERE ${step.replace.where.trim()}) TO '${rel(step.replace.keepTo)}' (FORMAT parquet)${bound(step.replace.params)}`,
           readBackLine,
           '-- then, in one transaction:',
