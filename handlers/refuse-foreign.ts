@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { incidentIdPattern } from '../src/commands/parse.js';
 import { openFromAlertActionId, silenceAlertActionId } from '../src/slack/alert-sink.js';
 import { actionIds } from '../src/slack/blocks.js';
-import { alertButton, followUpButton, pathButton, planButton, planOfferButton, rollbackButton, silenceButton, unlockButton } from '../src/slack/button-value.js';
+import { alertButton, followUpButton, pathButton, planButton, planOfferButton, rollbackButton, silenceButton, slackButtonValueCap, unlockButton } from '../src/slack/button-value.js';
 import { answerRefusal, requestKind, requestSender } from './answer-refusal.js';
 import type { HandlerDeps } from './index.js';
 import { requestOrigin } from '../src/slack/access.js';
@@ -35,7 +35,7 @@ const valueShapes: Record<string, z.ZodType | RegExp> = {
 /** Whether a button's value is one the bot could have drawn (its JSON shape; the engine checks what it names). */
 function ourValue(actionId: string, value: unknown): boolean {
   const shape = valueShapes[actionId] ?? valueShapes[actionId.replace(/_([a-z]|\d{1,2})$/, '')];
-  if (!shape || typeof value !== 'string') return false;
+  if (!shape || typeof value !== 'string' || value.length > slackButtonValueCap) return false;
   if (shape instanceof RegExp) return shape.test(value);
   try {
     return shape.safeParse(JSON.parse(value)).success;
@@ -52,6 +52,13 @@ function incidentOfButton(actionId: string, value: unknown): string | undefined 
   const named = JSON.parse(text) as { run?: unknown; incident?: unknown };
   const incident = typeof named.run === 'string' ? named.run.split('/')[0] : named.incident;
   return typeof incident === 'string' && incidentIdPattern.test(incident) ? incident : undefined;
+}
+
+/** Why a value of one of the bot's buttons is not one it gave: its length is said when Slack would never carry it. */
+function foreignValueWords(value: unknown): string {
+  const length = typeof value === 'string' ? value.length : 0;
+  if (length <= slackButtonValueCap) return 'this button carries a value the bot never gave it';
+  return `this button carries a value of ${length.toLocaleString('en-US')} characters, longer than the ${slackButtonValueCap.toLocaleString('en-US')} Slack lets a button carry: the bot never gave it`;
 }
 
 export function registerRefuseForeign(app: App, deps: HandlerDeps): void {
@@ -73,7 +80,7 @@ export function registerRefuseForeign(app: App, deps: HandlerDeps): void {
       foreign ??
       (unknownAction
         ? `"${String(unknownAction.action_id).slice(0, 60)}" is not a button the bot drew`
-        : 'this button carries a value the bot never gave it');
+        : foreignValueWords(foreignValue?.value));
     const clicked = unknownAction ?? foreignValue ?? actions[0];
     // Both teams: the payload's (the channel's workspace) and the clicker's own, which may be the one refused.
     deps.service.recordRefusal(requestSender(payload), {

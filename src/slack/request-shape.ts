@@ -18,18 +18,25 @@ function described(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/**
+ * What is wrong with one of a slash command's form fields: missing (or empty where it may not be), or given more than
+ * once, which comes as a list (Slack gives each once). A reader is told which, not "without" for a field sent twice.
+ */
+function commandFieldProblem(body: Record<string, unknown>, field: 'text' | 'user_id' | 'channel_id', missingNote?: string): string | undefined {
+  const value = body[field];
+  if (Array.isArray(value)) return `a slash command with its ${field} given ${value.length} times (Slack gives it once)`;
+  if (field === 'text' ? typeof value === 'string' : nonEmptyString(value)) return undefined;
+  return `a slash command without its ${field}${missingNote ? ` ${missingNote}` : ''}`;
+}
+
 /** What is wrong with the body's shape, or undefined when it is one Slack sends (what it says is checked later). */
 export function requestShapeProblem(body: unknown): string | undefined {
   if (!isObject(body)) return `its body is ${described(body)}, not an object`;
   // Slack's SSL check and URL verification are answered by Bolt itself.
   if (typeof body.ssl_check === 'string' || body.type === 'url_verification') return undefined;
-  // A form field given twice comes as a list: Slack gives each once.
   if (body.command !== undefined) {
     if (!nonEmptyString(body.command)) return 'a slash command whose command is not text';
-    if (typeof body.text !== 'string') return 'a slash command without its text (given once, possibly empty)';
-    if (!nonEmptyString(body.user_id)) return 'a slash command without its user_id';
-    if (!nonEmptyString(body.channel_id)) return 'a slash command without its channel_id';
-    return undefined;
+    return commandFieldProblem(body, 'text', '(given once, possibly empty)') ?? commandFieldProblem(body, 'user_id') ?? commandFieldProblem(body, 'channel_id');
   }
   if (!nonEmptyString(body.type)) return 'it is neither a slash command nor a payload with a type';
   if (body.type === 'event_callback' && !(isObject(body.event) && nonEmptyString(body.event.type))) return 'an event_callback without its event';

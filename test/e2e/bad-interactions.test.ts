@@ -118,9 +118,10 @@ describe('interaction payloads the bot did not make', () => {
     ['a form submission without its view', new URLSearchParams({ payload: JSON.stringify({ type: 'view_submission', user: { id: teammate }, team: { id: 'T0DATABOX' } }) }).toString(), undefined, /a view_submission without its view/],
     ['a slash command without its user', 'command=%2Fdatabox&text=help&team_id=T0DATABOX&channel_id=C0INCIDENTS', undefined, /a slash command without its user_id/],
     ['a slash command without its text', `command=%2Fdatabox&user_id=${operator}&channel_id=C0INCIDENTS`, undefined, /a slash command without its text/],
-    ['a slash command with its text twice', `command=%2Fdatabox&text=help&text=status&user_id=${operator}&channel_id=C0INCIDENTS`, undefined, /a slash command without its text/],
+    ['a slash command with its text twice', `command=%2Fdatabox&text=help&text=status&user_id=${operator}&channel_id=C0INCIDENTS`, undefined, /a slash command with its text given 2 times \(Slack gives it once\)/],
+    ['a slash command with its user twice', `command=%2Fdatabox&text=help&user_id=${operator}&user_id=${teammate}&channel_id=C0INCIDENTS`, undefined, /a slash command with its user_id given 2 times \(Slack gives it once\)/],
     ['a slash command without its channel', `command=%2Fdatabox&text=diagnose+duckdb&user_id=${operator}`, undefined, /a slash command without its channel_id/],
-    ['a slash command with two channels', `command=%2Fdatabox&text=diagnose+duckdb&user_id=${operator}&channel_id=C0INCIDENTS&channel_id=C0OTHER`, undefined, /a slash command without its channel_id/],
+    ['a slash command with two channels', `command=%2Fdatabox&text=diagnose+duckdb&user_id=${operator}&channel_id=C0INCIDENTS&channel_id=C0OTHER`, undefined, /a slash command with its channel_id given 2 times \(Slack gives it once\)/],
     ['an event without its event', JSON.stringify({ type: 'event_callback', event: null }), 'application/json', /an event_callback without its event/],
     ['an SSL check that is not one', JSON.stringify({ ssl_check: null }), 'application/json', /neither a slash command nor a payload with a type/],
     ['a form sent as text/plain', `command=%2Fdatabox&text=help&user_id=${operator}&channel_id=C0INCIDENTS`, 'text/plain', /^a signed request sent as text\/plain, not as Slack sends one \(a form, application\/x-www-form-urlencoded, or JSON\): answered 400$/],
@@ -229,11 +230,29 @@ describe('interaction payloads the bot did not make', () => {
     ['a plan button without its hash', JSON.stringify({ run: 'x/1' })],
     ['a hash that is not one', JSON.stringify({ run: 'x/1', hash: 'abc' })],
     ['extra JSON where a string belongs', JSON.stringify({ run: { $gt: '' }, hash: '0'.repeat(64) })],
+    // Read from the real plan's button when the case runs: a field the bot never puts on one beside its run and hash.
+    ['the real plan\'s with a field the bot never gives it', () => JSON.stringify({ ...JSON.parse(approve.value), note: 'x' })],
   ])('refuses an Approve button whose value is %s', async (_name, value) => {
-    const { status, journaled, replies } = await send(clickBody({ value }));
+    const { status, journaled, replies } = await send(clickBody({ value: typeof value === 'function' ? value() : value }));
     expect(status).toBe(200);
     expect(journaled).toEqual([expect.objectContaining({ type: 'request.refused', data: expect.objectContaining({ reason: 'this button carries a value the bot never gave it' }) })]);
     expect(replies).toEqual([expect.stringMatching(/never gave it\. Nothing was run/)]);
+    nothingRan();
+  });
+
+  it.each([
+    // The tester's: a real plan's run and hash padded with a field of 3,000 characters.
+    ['padded with a field of its own', () => JSON.stringify({ ...JSON.parse(approve.value), pad: 'A'.repeat(3_000) })],
+    // The real plan's run and hash, nothing else, but with spaces JSON allows: only its length is wrong.
+    ['padded with spaces JSON allows', () => approve.value.replace('{', `{${' '.repeat(2_000)}`)],
+  ])('refuses an Approve button whose value is longer than Slack lets a button carry (%s), journaled with its length', async (_name, value) => {
+    const sent = value();
+    expect(sent.length).toBeGreaterThan(2_000);
+    const { status, journaled, replies } = await send(clickBody({ value: sent }));
+    expect(status).toBe(200);
+    const reason = `this button carries a value of ${sent.length.toLocaleString('en-US')} characters, longer than the 2,000 Slack lets a button carry: the bot never gave it`;
+    expect(journaled).toEqual([expect.objectContaining({ type: 'request.refused', data: expect.objectContaining({ reason, value: sent.slice(0, 200) }) })]);
+    expect(replies).toEqual([`:no_entry_sign: Refused: ${reason}. Nothing was run.`]);
     nothingRan();
   });
 
