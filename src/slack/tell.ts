@@ -103,10 +103,11 @@ function slackSide(error: unknown, askedAgain: boolean, channel?: string, refuse
  * While Slack refuses the bot's token nothing the bot does shows in Slack: what a terminal does instead, the command
  * asked for (`atTerminal`, as the CLI takes it) or its help. So too where Slack refuses the incident's channel
  * (`elsewhere`), whose thread shows nothing more: `elsewhereNote`, when given, says what became of the work and its way on.
+ * `outage`: Slack failing (no answer, 5xx) kept the work from starting at all, so the terminal is the way on meanwhile.
  */
-function meanwhileAtTerminal(error: unknown, atTerminal: string | undefined, elsewhere = false, elsewhereNote?: string): string {
+function meanwhileAtTerminal(error: unknown, atTerminal: string | undefined, elsewhere = false, elsewhereNote?: string, outage = false): string {
   if (elsewhere && elsewhereNote) return ` ${elsewhereNote}`;
-  if (!refusesTheToken(slackRefusal(error)) && !(elsewhere && atTerminal)) return '';
+  if (!refusesTheToken(slackRefusal(error)) && !(elsewhere && atTerminal) && !outage) return '';
   return atTerminal ? ` Meanwhile a terminal runs it without Slack: \`${atTerminal}\`.` : ` Meanwhile a terminal works without Slack: \`${cli} help\`.`;
 }
 
@@ -129,7 +130,7 @@ export function describeFailure(error: unknown, logger: Logger, context: Record<
     const slack = slackSide(cause, (failed?.attempts ?? 1) > 1 || (clientAskedAgain(cause) && !notSentAgain(cause)), channel);
     logger.warn({ err: cause, incident: error.incidentId, ...context }, 'an incident was abandoned: its first message could not be posted');
     const maybePosted = mayHaveBeenCarriedOut(cause) ? ' (Slack may have posted it all the same: it belongs to no incident)' : '';
-    return `:warning: The incident's first message could not be posted${maybePosted}. ${slack ?? escapeMrkdwn(error.reason)}. Nothing was run: incident \`${error.incidentId}\` is on the record as abandoned.${meanwhileAtTerminal(cause, atTerminal)}`;
+    return `:warning: The incident's first message could not be posted${maybePosted}. ${slack ?? escapeMrkdwn(error.reason)}. Nothing was run: incident \`${error.incidentId}\` is on the record as abandoned.${meanwhileAtTerminal(cause, atTerminal, false, undefined, slackTrouble(cause) !== undefined)}`;
   }
   if (isUserError(error)) return `:warning: ${saidInSlack(error.slackSaid)}${error.usage ? `\n${escapeMrkdwn(error.usage)}` : ''}`;
   const slack = slackSide(error, clientAskedAgain(error), channel, refusedIn);

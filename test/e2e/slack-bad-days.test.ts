@@ -349,8 +349,9 @@ describe("Slack's bad days", () => {
     await harness.command('diagnose duckdb', operator);
     await harness.settle();
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage' && !c.args.thread_ts)).toHaveLength(1);
+    // The way on without Slack, as a revoked token's refusal gives it: the same diagnosis at a terminal.
     expect(String(slack.responses.at(-1)?.body.text)).toMatch(
-      /^:warning: The incident's first message could not be posted \(Slack may have posted it all the same: it belongs to no incident\)\. Slack's Web API failed \(it did not answer\): Slack seems to be having trouble, not the bot\./,
+      /^:warning: The incident's first message could not be posted \(Slack may have posted it all the same: it belongs to no incident\)\. Slack's Web API failed \(it did not answer\): Slack seems to be having trouble, not the bot\. Nothing was run: incident `dbx-\d{8}-[0-9a-f]{4}` is on the record as abandoned\. Meanwhile a terminal runs it without Slack: `npm run --silent cli -- diagnose duckdb`\.$/,
     );
   });
 
@@ -364,7 +365,7 @@ describe("Slack's bad days", () => {
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage' && !c.args.thread_ts)).toHaveLength(3);
     const told = String(slack.responses.at(-1)?.body.text);
     expect(told).toMatch(
-      /^:warning: The incident's first message could not be posted \(Slack may have posted it all the same: it belongs to no incident\)\. Slack's Web API failed \(its answer was cut short, also when asked again\): Slack seems to be having trouble, not the bot\. Nothing was run: incident `dbx-\d{8}-[0-9a-f]{4}` is on the record as abandoned\.$/,
+      /^:warning: The incident's first message could not be posted \(Slack may have posted it all the same: it belongs to no incident\)\. Slack's Web API failed \(its answer was cut short, also when asked again\): Slack seems to be having trouble, not the bot\. Nothing was run: incident `dbx-\d{8}-[0-9a-f]{4}` is on the record as abandoned\. Meanwhile a terminal runs it without Slack: `npm run --silent cli -- diagnose duckdb`\.$/,
     );
     const reason = String(journal().find((r) => r.type === 'incident.abandoned')?.data.reason);
     expect(reason).toBe("its first message could not be shown: Slack's Web API failed: its answer was cut short");
@@ -379,6 +380,7 @@ describe("Slack's bad days", () => {
     await harness.settle();
     const told = String(slack.responses.at(-1)?.body.text);
     expect(told).toContain("The incident's first message could not be posted. Slack's Web API failed (it answered HTTP 500, also when asked again): Slack seems to be having trouble, not the bot. Nothing was run");
+    expect(told).toMatch(/ Meanwhile a terminal runs it without Slack: `npm run --silent cli -- diagnose duckdb`\.$/);
     expect(told).not.toMatch(/bot's side|reference/);
     expect(journal().find((r) => r.type === 'incident.abandoned')?.data.reason).toMatch(/its first message could not be shown: .*500/);
   });
