@@ -81,10 +81,12 @@ export function withinSlackLimits(rendered: Rendered): Rendered {
 
 /**
  * A thread message posted again after Slack lost its answer to the first try: Slack may show that first copy above it,
- * which nothing updates. Said on the copy that is kept up to date, as long as it is.
+ * which nothing updates. Said on the copy that is kept up to date, as long as it is. `copies`: how many tries Slack
+ * lost the answer to, each a copy that may be above (three lost answers may leave three copies, not "an earlier" one).
  */
-export function withCopyNote(rendered: Rendered): Rendered {
-  return withNote(rendered, ':information_source: Slack lost its answer when this message was first sent, so an earlier copy of it may be just above: this one is kept up to date, and a button on either does the same.');
+export function withCopyNote(rendered: Rendered, copies = 1): Rendered {
+  if (copies <= 1) return withNote(rendered, ':information_source: Slack lost its answer when this message was first sent, so an earlier copy of it may be just above: this one is kept up to date, and a button on either does the same.');
+  return withNote(rendered, `:information_source: Slack lost its answer the ${copies} times this message was sent before, so up to ${copies} earlier copies of it may be just above: this one is kept up to date, and a button on any of them does the same.`);
 }
 
 /** A note under a message, whatever room its blocks leave. */

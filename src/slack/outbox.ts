@@ -80,6 +80,11 @@ interface Kept {
 export interface Tries {
   /** An earlier try failed in a way Slack may have carried it out all the same (its answer lost or cut short). */
   earlierMayHaveLanded: boolean;
+  /**
+   * How many earlier tries may have landed so (each a copy that may be in the thread): 0 when none may have. Counted in
+   * this process; one shown again after a restart counts what its carry-over says as one.
+   */
+  copiesMayHaveLanded: number;
   /** The edits of this thread's messages (their replaceKeys) Slack is failing, which this message goes ahead of. */
   editsFailing: ReadonlySet<string>;
 }
@@ -94,6 +99,8 @@ interface Delivery {
   replaceKey?: string;
   send: (tries: Tries) => Promise<unknown>;
   earlierMayHaveLanded?: boolean;
+  /** How many of its tries Slack may have carried out all the same (Tries.copiesMayHaveLanded). */
+  copiesMayHaveLanded?: number;
   settle: (value: unknown) => void;
   redo?: Redo;
   /** When it was queued (an update keeps the time of the update it replaced): how long its thread waited for it. */
@@ -237,7 +244,7 @@ export class SlackOutbox {
   deliver<T>(line: string, label: string, send: (tries: Tries) => Promise<T>, replaceKey?: string, redo?: Redo, keepIfRefused = true): Promise<T | undefined> {
     // Posted again after a try Slack may have carried out (before a restart, or before a lasting refusal): it says so.
     const earlierMayHaveLanded = replaceKey === undefined && redo !== undefined && this.kept.get(redoKey(redo))?.redo.earlierMayHaveLanded === true;
-    return this.enqueue(line, { label, incident: line, replaceKey, send, redo, keepIfRefused, ...(earlierMayHaveLanded ? { earlierMayHaveLanded } : {}) });
+    return this.enqueue(line, { label, incident: line, replaceKey, send, redo, keepIfRefused, ...(earlierMayHaveLanded ? { earlierMayHaveLanded, copiesMayHaveLanded: 1 } : {}) });
   }
 
   /**
@@ -617,9 +624,12 @@ export class SlackOutbox {
       // Slack is back is followed by the rest of the thread one a second, not all at once.
       if (isPost(delivery)) this.postPacer.spent(this.channelOfDelivery(delivery), Date.now());
       try {
-        return await delivery.send({ earlierMayHaveLanded: delivery.earlierMayHaveLanded === true, editsFailing: this.editsFailing(delivery.incident) });
+        return await delivery.send({ earlierMayHaveLanded: delivery.earlierMayHaveLanded === true, copiesMayHaveLanded: delivery.copiesMayHaveLanded ?? 0, editsFailing: this.editsFailing(delivery.incident) });
       } catch (error) {
-        if (mayHaveBeenCarriedOut(error)) delivery.earlierMayHaveLanded = true;
+        if (mayHaveBeenCarriedOut(error)) {
+          delivery.earlierMayHaveLanded = true;
+          delivery.copiesMayHaveLanded = (delivery.copiesMayHaveLanded ?? 0) + 1;
+        }
         const refusal = lastingRefusal(error);
         if (refusal) {
           const log = refusal.kind === 'token' ? this.options.logger.error.bind(this.options.logger) : this.options.logger.warn.bind(this.options.logger);

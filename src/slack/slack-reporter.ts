@@ -92,8 +92,11 @@ export class SlackReporter implements IncidentReporter {
   private readonly pendingShown = new Set<string>();
   /** What Slack last took for each recent message: an update that would change nothing is not sent. */
   private readonly contents = new MessageContents();
-  /** Thread messages posted again after Slack may have taken the first try: each keeps saying so (withCopyNote). */
-  private readonly afterPossibleCopy = new Set<string>();
+  /**
+   * Thread messages posted again after Slack may have taken earlier tries, with how many: each keeps saying so
+   * (withCopyNote).
+   */
+  private readonly afterPossibleCopy = new Map<string, number>();
   /**
    * Incidents whose first message was last sent saying another incident's recovery undid theirs, with the run that did:
    * when that changes (the undoing run rolled back itself), the message is sent again.
@@ -123,7 +126,8 @@ export class SlackReporter implements IncidentReporter {
   }
 
   async update(ref: SlackMessage, rendered: Rendered): Promise<void> {
-    const cleaned = this.clean(this.afterPossibleCopy.has(ref.ts) ? withCopyNote(rendered) : rendered);
+    const copies = this.afterPossibleCopy.get(ref.ts);
+    const cleaned = this.clean(copies === undefined ? rendered : withCopyNote(rendered, copies));
     if (this.contents.shows(ref, cleaned)) return;
     try {
       await this.orInPlainWords(cleaned, ({ text, blocks }) => this.deps.client.chat.update({ channel: ref.channel, ts: ref.ts, text, blocks }));
@@ -194,8 +198,8 @@ export class SlackReporter implements IncidentReporter {
    * may be above, and keeps saying so in its updates.
    */
   private async postTo(incident: Incident, thread: SlackMessage, rendered: Rendered, tries: Tries, refused?: (refusal: LastingRefusal) => void): Promise<SlackMessage> {
-    const posted = await this.watched(incident, thread.channel, 'reply', () => this.post(thread.channel, tries.earlierMayHaveLanded ? withCopyNote(rendered) : rendered, thread.ts), refused);
-    if (tries.earlierMayHaveLanded) this.afterPossibleCopy.add(posted.ts);
+    const posted = await this.watched(incident, thread.channel, 'reply', () => this.post(thread.channel, tries.earlierMayHaveLanded ? withCopyNote(rendered, tries.copiesMayHaveLanded) : rendered, thread.ts), refused);
+    if (tries.earlierMayHaveLanded) this.afterPossibleCopy.set(posted.ts, tries.copiesMayHaveLanded);
     return posted;
   }
 

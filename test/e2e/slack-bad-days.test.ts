@@ -156,6 +156,47 @@ describe("Slack's bad days", () => {
     expect(afterRateLimit.some((c) => String(c.args.blocks).includes(note))).toBe(false);
   });
 
+  it('says how many copies may be above a plan whose answer Slack lost three times, and a click on any copy runs the plan once', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, {}, undefined, undefined, { clientOptions: { retryConfig: { retries: 0 }, timeout: 2_000 }, slackRetryDelayMs: () => 100 });
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    // The plan's post: Slack takes it three times, each answer cut short, and the fourth answer arrives.
+    slack.troubled = /^chat\.postMessage$/;
+    const cutShort = { status: 200, raw: '{"ok":true,"channel":"C0INCIDENTS","ts":"17' };
+    slack.trouble = [cutShort, cutShort, cutShort];
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const planPosts = slack.calls.filter((c) => c.method === 'chat.postMessage' && String(c.args.text).startsWith('Plan Path A'));
+    expect(planPosts).toHaveLength(4);
+    const note = 'Slack lost its answer the 3 times this message was sent before, so up to 3 earlier copies of it may be just above: this one is kept up to date, and a button on any of them does the same.';
+    // Each try says what the tries before it may have left: none, one, two, three.
+    expect(String(planPosts[0]!.args.blocks)).not.toContain('Slack lost its answer');
+    expect(String(planPosts[1]!.args.blocks)).toContain('Slack lost its answer when this message was first sent, so an earlier copy of it may be just above');
+    expect(String(planPosts[2]!.args.blocks)).toContain('Slack lost its answer the 2 times this message was sent before, so up to 2 earlier copies');
+    expect(String(planPosts[3]!.args.blocks)).toContain(note);
+
+    // Four copies, one plan: each copy's Approve carries the same value (the plan's run and hash). The stand-in gave the
+    // three whose answers were cut short no ts, so their clicks name a ts of their own in the same thread.
+    const kept = slack.buttons('approve_plan').at(-1)!;
+    const valueIn = (post: (typeof planPosts)[number]) => (post.args.blocksParsed as any[]).flatMap((b) => (b.type === 'actions' ? b.elements : [])).find((e: any) => e.action_id === 'approve_plan')?.value;
+    expect(planPosts.map(valueIn)).toEqual([kept.value, kept.value, kept.value, kept.value]);
+    const approves = [0, 1, 2].map((i) => ({ ...kept, ts: `1776699997.00010${i}` })).concat(kept);
+    // Approve on the first copy runs it; Approve on the others finds it decided, and runs nothing more.
+    await harness.click(approves[0]!, teammate);
+    await harness.settle();
+    for (const copy of approves.slice(1)) await harness.click(copy, teammate);
+    await harness.settle();
+    const runId = JSON.parse(approves[0]!.value).run as string;
+    expect(journal().filter((r) => r.type === 'run.approved' && r.data.runId === runId)).toHaveLength(1);
+    expect(journal().filter((r) => r.type === 'run.started' && r.data.runId === runId)).toHaveLength(1);
+    expect(checkout.calls().filter((c) => c.command === 'task full-refresh')).toHaveLength(1);
+    // The copy kept up to date still says how many may be above it.
+    const updates = slack.calls.filter((c) => c.method === 'chat.update' && c.args.ts === planPosts[3]!.result?.ts);
+    expect(updates.length).toBeGreaterThan(0);
+    expect(updates.every((u) => String(u.args.blocks).includes(note))).toBe(true);
+  });
+
   it('refuses an Approve click that could only be acted on long after it came (a long Retry-After meanwhile): nothing runs until clicked again', async () => {
     writeGarbage(checkout.databasePath);
     // One retry, as the bot's own policy allows more: a 429 is waited out, not failed.
