@@ -17,7 +17,7 @@ import { runDuration, runElapsed, stepDuration } from '../format-duration.js';
 import { sentFormOf } from '../commands/sent-form.js';
 import { sentFormWords } from './sent-form-words.js';
 import { lateDeliveries, undeliveredEntry } from './undelivered-messages.js';
-import { heldEntry } from './held-messages.js';
+import { heldEntry, heldOnce } from './held-messages.js';
 import { between, cell, code, commentsInline, fence, formatDuration, fromSlackText, plain, shortExcerpt, utcClock, utcClockFrom, utcDay, utcStamp } from './markdown.js';
 import { acceptedNote, changedBeforeStopping, failedAtWords, passedCount, statusSaid, stepPassed } from '../engine/step-passed.js';
 import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
@@ -601,6 +601,7 @@ function timeline(
   const started = new Map<string, string>();
   const entries: { at: string; text: string }[] = [];
   const late = lateDeliveries(records);
+  const held = heldOnce(records);
   for (const record of records) {
     const data = record.data as Record<string, any>;
     // A step's line is labelled, and so placed, by when it started: a click made while it ran comes after it. An expiry
@@ -613,7 +614,7 @@ function timeline(
           : record.at;
     const entry =
       undeliveredEntry(record, state.runs.get(String(data?.runId)), late, runLabel) ??
-      heldEntry(record, (runId) => state.runs.get(String(runId)), runLabel) ??
+      heldEntry(record, (runId) => state.runs.get(String(runId)), runLabel, held) ??
       timelineEntry(record, state, rootOf, started, refusals, shown);
     if (!entry) continue;
     // A line accepted as it read after it failed verification: shown, but not as verified fact. The mark ends the entry's

@@ -35,10 +35,16 @@ export function messageWords(data: Record<string, unknown>, run: Run | undefined
       return `the failure of ${named}`;
     case 'rollback-offer':
       return `the rollback offer of ${named}`;
+    // An edit of an offer's buttons once spent (offer-spent): named as the thread shows the offer, a verdict's or a
+    // recovery's rollback offer, never by the bot's internal label ("offer dbx-…/1") nor as "a thread message ()".
+    case 'offer-spent':
+      if (run?.kind === 'diagnosis') return `the buttons of the verdict of ${named}`;
+      if (run?.kind === 'recovery') return `the buttons of the rollback offer of ${named}`;
+      return `the buttons of the offer of ${named}`;
     case 'root':
       return "the incident's first message (its status)";
     default:
-      return `a thread message (${plain(String(data.label ?? ''))})`;
+      return typeof data.label === 'string' && data.label !== '' ? `a thread message (${plain(data.label)})` : 'a thread message';
   }
 }
 

@@ -363,6 +363,37 @@ describe('what the bot advised next', () => {
   });
 });
 
+describe("thread messages an outage held back, in the timeline", () => {
+  const heldFor = (what: string, run: number, heldMs: number, label = `${what} ${incidentId}/${run}`) => ({
+    type: 'slack.held-then-delivered',
+    incident: incidentId,
+    actor: null,
+    data: { label, queuedAt: '2026-04-21T06:50:00.000Z', heldMs, what, runId: `${incidentId}/${run}` },
+  });
+  const timelineOf = (extra: Parameters<typeof appended>[0]) =>
+    section(build(appended(extra)).markdown, 'Timeline (UTC)')
+      .split('\n')
+      .filter((line) => /Slack took|thread messages? Slack had not taken/.test(line));
+
+  it('lists each held message once, with its first delay and how many later updates of it were held too', () => {
+    const lines = timelineOf([heldFor('run', 3, 69_000, `run ${incidentId}/3`), heldFor('run', 2, 40_000), heldFor('run', 3, 75_000, `run ${incidentId}/3`), heldFor('run', 2, 41_000)]);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain(`Slack took the message of Validation (\`${incidentId}/3\`) only then, 1 min 9 s after the bot posted it at 06:50:00 (1 later update of it was held too): `);
+    expect(lines[1]).toMatch(new RegExp(`Slack took the message of Path A.*\\(\`${incidentId}/2\`\\) only then, 40\\.0 s after the bot posted it at 06:50:00 \\(1 later update of it was held too\\): `));
+  });
+
+  it("names the spent buttons of an offer as the thread does, held or carried over: never an internal label, never empty brackets", () => {
+    const lines = timelineOf([
+      heldFor('offer-spent', 2, 69_000, `offer ${incidentId}/2`),
+      { type: 'slack.carried-over', incident: incidentId, actor: null, data: { count: 1, messages: [{ what: 'offer-spent', runId: `${incidentId}/1` }] } },
+    ]);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`Slack took the buttons of the rollback offer of Path A.*\\(\`${incidentId}/2\`\\) only then`));
+    expect(lines[1]).toMatch(new RegExp(`The bot stopped with 1 thread message Slack had not taken \\(the buttons of the verdict of .*\\(\`${incidentId}/1\`\\)\\): kept for its next start`));
+    expect(lines.join('\n')).not.toMatch(/offer dbx-|\(\)/);
+  });
+});
+
 describe('refused commands', () => {
   it('are told as typed and refused, with why, never as run, whether the refusal names the incident in its data or is journaled on it', () => {
     const slack = 'slack:C0INCIDENT';
