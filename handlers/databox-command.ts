@@ -202,6 +202,8 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       void validating.started.then((started) => (started ? undefined : tell(notStartedValidationText(), { incident: incident.id })));
       return;
     }
+    // Registered before the ack is awaited: the same validate typed meanwhile joins this one rather than starting a second.
+    const validation = typedCheck === undefined ? undefined : deps.validations.begin(typedCheck, command.user_id);
     // The same diagnosis already running, with its incident open: the answer goes in the ack, nothing else is sent.
     const typed = cmd.verb === 'diagnose' ? typedDiagnosis(cmd.scenario, cmd.params, cmd.incident) : undefined;
     const joined = typed === undefined ? undefined : deps.diagnoses.openedFor(typed);
@@ -226,7 +228,12 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       return;
     }
     // A new incident in a direct message opens there all the same (its requester may read it), but said: nobody else sees it.
-    await ack(cmd.verb === 'diagnose' && !cmd.incident && command.channel_id.startsWith('D') ? { response_type: 'ephemeral', text: directMessageWarning } : undefined);
+    try {
+      await ack(cmd.verb === 'diagnose' && !cmd.incident && command.channel_id.startsWith('D') ? { response_type: 'ephemeral', text: directMessageWarning } : undefined);
+    } catch (error) {
+      validation?.done();
+      throw error;
+    }
     record();
     const fail = async (error: unknown) => {
       // A refusal (bad input, a database held) started nothing: it does not count against the per-person limit, and it
@@ -238,7 +245,6 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       await tell(describeFailure(error, deps.logger, { command: cmd.verb, channel: command.channel_id, atTerminal: typedAtTerminal(cmd) }), { incident: cmd.incident });
     };
     let diagnosis: RunningDiagnosis | undefined;
-    const validation = typedCheck === undefined ? undefined : deps.validations.begin(typedCheck, command.user_id);
     try {
       if (cmd.verb === 'recover') await deps.access.requireRequester(command.user_id);
       if (cmd.verb === 'diagnose') {

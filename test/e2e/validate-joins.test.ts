@@ -79,4 +79,19 @@ describe('validate <scenario> incident=<id> typed again', () => {
     expect(validations()).toHaveLength(2);
     expect(validationResults()).toHaveLength(2);
   });
+
+  it('joins one validate to the other when both are typed at once, each arriving before the other is acked', async () => {
+    await createHealthyDatabase(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const incident = String(journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident);
+    const typed = `validate duckdb incident=${incident}`;
+    const acks = await Promise.all([harness.command(typed, operator), harness.command(typed, teammates[0])]);
+    await harness.settle();
+    expect(acks.filter((a) => a.text === ''), 'one of them runs').toHaveLength(1);
+    expect(acks.filter((a) => a.json?.response_type === 'ephemeral' && /you joined it/.test(String(a.json?.text))), 'the other joins it').toHaveLength(1);
+    expect(validations(), 'one validation ran').toHaveLength(1);
+    expect(validationResults()).toHaveLength(1);
+  });
 });
