@@ -41,7 +41,9 @@ function readNames(): string[] {
   } catch {
     // Not kept yet, or unreadable: asked again.
   }
-  const names = JSON.parse(execFileSync(process.execPath, ['-e', listScript, require.resolve('@duckdb/node-api')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 })) as string[];
+  // With no secret and no NODE_OPTIONS of the bot's (an --inspect-brk would hold it): it needs nothing but Node and DuckDB.
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'UTC' };
+  const names = JSON.parse(execFileSync(process.execPath, ['-e', listScript, require.resolve('@duckdb/node-api')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000, env })) as string[];
   try {
     fs.mkdirSync(cacheDir, { recursive: true });
     const partial = `${file}.${process.pid}.tmp`;

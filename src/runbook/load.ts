@@ -11,6 +11,7 @@ import { readRunbookFile } from './read-runbook-file.js';
 import { readYaml } from './read-yaml.js';
 import { checkedOnce, freezeDeep } from './checked-once.js';
 import { keepLoad, keptLoad, loadKey, type ReadRunbook } from './load-cache.js';
+import { duckdbTimeZones } from '../duckdb/duckdb-time-zones.js';
 import { curlyQuoteProblems } from './curly-quotes.js';
 import { expectedSchemaProblems, type PlaceName } from './expected-schemas.js';
 import { formatPath, pathOfText, type DataPath } from './yaml-lines.js';
@@ -120,6 +121,8 @@ export function parseRunbook(text: string, file: string): Runbook {
 
 /** Every runbook of a directory, and every problem of every file (empty when all load). */
 export function checkRunbooks(dir: string): { runbooks: Map<string, Runbook>; files: string[]; problems: string[] } {
+  // Read at every load, a kept one too: not first at a plan's zone, where asking DuckDB would hold the event loop.
+  duckdbTimeZones();
   let names: string[];
   try {
     names = fs.readdirSync(dir).sort();
