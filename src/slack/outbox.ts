@@ -47,8 +47,11 @@ export function redoKey(redo: Redo): string {
 }
 
 /**
- * Past this, a thread message Slack took late is journaled (slack-held.ts): longer than pacing or a passing retry ever
- * holds one, so the postmortem's timeline shows when the thread lagged behind what the bot did.
+ * Past this, a thread message Slack took late is journaled (slack-held.ts): longer than a passing retry holds one, or
+ * pacing a short backlog. An outage holds one so long, and so may pacing alone when a channel's threads have a minute of
+ * new messages waiting (about one a second goes): either way the thread lagged behind what the bot did, which the
+ * postmortem's timeline shows. Measured from when it was queued, not from its first try: a message queued behind one
+ * an outage held was held as long, though it was tried only once Slack answered again.
  */
 export const heldLongMs = 60_000;
 
@@ -393,7 +396,7 @@ export class SlackOutbox {
    */
   private dueAt(delivery: Delivery): number {
     if (!this.paced) return 0;
-    if (isPost(delivery)) return this.postPacer.dueAt(this.channelOfDelivery(delivery), Date.now());
+    if (isPost(delivery)) return this.postPacer.dueAt(this.channelOfDelivery(delivery), Date.now(), delivery.incident);
     const last = delivery.replaceKey === undefined ? undefined : this.updatedAt.get(delivery.replaceKey);
     return last === undefined ? 0 : last + this.interval;
   }
@@ -449,6 +452,8 @@ export class SlackOutbox {
       if (delivery.replaceKey !== undefined) this.updatedAt.set(delivery.replaceKey, Date.now());
     }
     for (const left of queue.splice(0)) left.settle(undefined);
+    // Stopped while it waited its turn to post: the channel's other threads do not wait for it.
+    this.postPacer.leave(name);
     this.lines.delete(name);
     if (this.lines.size === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
   }
@@ -611,6 +616,16 @@ export class SlackOutbox {
     if (this.showable().length > 0) this.retryKeptLater();
   }
 
+  /** Waits until a post's channel pacing lets it go, its thread taking its turn there; at once when unpaced or stopped. */
+  private async postTurn(delivery: Delivery): Promise<void> {
+    for (;;) {
+      const line = this.lines.get(delivery.incident);
+      const wait = this.dueAt(delivery) - Date.now();
+      if (wait <= 0 || this.stopped || !line) return;
+      await this.waitFor(line, wait);
+    }
+  }
+
   /**
    * Tries a delivery until Slack takes it or refuses it for good. An edit in the thread's line that Slack fails
    * (`mayStepAside`) comes back as `setAside` after its first failed try, to be retried on a line of its own.
@@ -619,10 +634,13 @@ export class SlackOutbox {
     const delay = this.options.retryDelayMs ?? defaultDelay;
     delivery.startedAt ??= Date.now();
     for (let attempt = 1; ; attempt += 1) {
+      // A new message tried again waits its turn in its channel, as its first try did (next): else the retries of one
+      // thread would take every post the channel is allowed, and the other threads there would wait on them.
+      if (attempt > 1 && isPost(delivery)) await this.postTurn(delivery);
       if (attempt > 1 && (this.stopped || delivery.superseded)) return undefined;
       // Every try of a new message counts against its channel's pace, as Slack counts it: one that goes the moment
       // Slack is back is followed by the rest of the thread one a second, not all at once.
-      if (isPost(delivery)) this.postPacer.spent(this.channelOfDelivery(delivery), Date.now());
+      if (isPost(delivery)) this.postPacer.spent(this.channelOfDelivery(delivery), Date.now(), delivery.incident);
       try {
         return await delivery.send({ earlierMayHaveLanded: delivery.earlierMayHaveLanded === true, copiesMayHaveLanded: delivery.copiesMayHaveLanded ?? 0, editsFailing: this.editsFailing(delivery.incident) });
       } catch (error) {

@@ -18,15 +18,15 @@ class RecordingPacer extends PostPacer {
   readonly spentIn: string[] = [];
   readonly heldBackIn = new Set<string>();
 
-  override dueAt(channel: string, now: number): number {
-    const due = super.dueAt(channel, now);
+  override dueAt(channel: string, now: number, thread?: string): number {
+    const due = super.dueAt(channel, now, thread);
     if (due > now) this.heldBackIn.add(channel);
     return due;
   }
 
-  override spent(channel: string, now: number): void {
+  override spent(channel: string, now: number, thread?: string): void {
     this.spentIn.push(channel);
-    super.spent(channel, now);
+    super.spent(channel, now, thread);
   }
 }
 

@@ -63,4 +63,52 @@ describe('pacing of new thread messages', () => {
       { what: 'second 5', at: 3_000 },
     ]);
   });
+
+  it("takes the channel's threads in turn: a thread's new message waits behind the one waiting longest, not behind another's whole backlog", async () => {
+    const { outbox, calls, post } = outboxOnFakeClock();
+    // Twenty messages of dbx-1 held by an outage; half a second later dbx-2, in the same channel, asks for a plan's approval.
+    for (let n = 1; n <= 20; n += 1) void post('dbx-1', `post ${n}`);
+    await vi.advanceTimersByTimeAsync(500);
+    void post('dbx-2', 'approval plan');
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(calls.map((c) => c.what), 'its turn after the one dbx-1 waited for first').toEqual(['post 1', 'post 2', 'post 3', 'post 4', 'approval plan']);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(calls.filter((c) => c.what !== 'approval plan').map((c) => c.what), "dbx-1's own order kept").toEqual(Array.from({ length: 20 }, (_, i) => `post ${i + 1}`));
+    expect(calls.map((c) => c.at), 'still one a second in the channel').toEqual([0, 0, 0, ...Array.from({ length: 18 }, (_, i) => 1_000 * (i + 1))]);
+    await outbox.idle();
+  });
+
+  it("makes a new message tried again wait its turn in the channel, as its first try did, and counts it", async () => {
+    vi.useFakeTimers();
+    const start = Date.now();
+    const outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 500, postPacer: new PostPacer({ intervalMs: 1_000, burst: 1 }), channelOf: () => 'C1' });
+    const calls: { what: string; at: number }[] = [];
+    let failures = 2;
+    void outbox.deliver('dbx-1', 'failing', async () => {
+      calls.push({ what: 'failing', at: Date.now() - start });
+      if (failures-- > 0) throw Object.assign(new Error('An HTTP protocol error occurred: statusCode = 500'), { code: 'slack_webapi_http_error', statusCode: 500 });
+    });
+    await vi.advanceTimersByTimeAsync(100);
+    void outbox.deliver('dbx-2', 'other', async () => calls.push({ what: 'other', at: Date.now() - start }));
+    await vi.advanceTimersByTimeAsync(10_000);
+    // The first try goes at once; its retry, half a second later, waits behind dbx-2's post, waiting since 100 ms.
+    expect(calls).toEqual([
+      { what: 'failing', at: 0 },
+      { what: 'other', at: 1_000 },
+      { what: 'failing', at: 2_000 },
+      { what: 'failing', at: 3_000 },
+    ]);
+    await outbox.idle();
+  });
+});
+
+describe('the post pacer', () => {
+  it('holds posts back no longer than its pace when the clock is set back', () => {
+    const pacer = new PostPacer({ intervalMs: 1_000, burst: 1 });
+    pacer.spent('C1', 100_000);
+    // The clock set back a minute: the bucket is as the last post left it, not a minute further from refilling.
+    expect(pacer.dueAt('C1', 40_000)).toBe(41_000);
+    pacer.spent('C1', 41_000);
+    expect(pacer.dueAt('C1', 41_500)).toBe(42_000);
+  });
 });
