@@ -86,7 +86,7 @@ export function withinSlackLimits(rendered: Rendered): Rendered {
  */
 export function withCopyNote(rendered: Rendered, copies = 1): Rendered {
   if (copies <= 1) return withNote(rendered, ':information_source: Slack lost its answer when this message was first sent, so an earlier copy of it may be just above: this one is kept up to date, and a button on either does the same.');
-  return withNote(rendered, `:information_source: Slack lost its answer the ${copies} times this message was sent before, so up to ${copies} earlier copies of it may be just above: this one is kept up to date, and a button on any of them does the same.`);
+  return withNote(rendered, `:information_source: Slack lost its answer to ${copies} earlier tries of this message, so up to ${copies} copies of it may be just above: this one is kept up to date, and a button on any of them does the same.`);
 }
 
 /** A note under a message, whatever room its blocks leave. */

@@ -520,7 +520,7 @@ export class WatchService {
     // One found while no channel was set is posted at the first check that has one (the bot restarted with it set).
     const notPosted = outage && whyNotPosted(outage);
     const nowPostable = finding.state === 'problem' && notPosted !== undefined && sink.channel !== undefined;
-    // An answer among failures is no end of a webserver failing most checks: that ends when its count does (watch.cleared).
+    // An answer among failures is no end of a webserver failing at least half of its checks: that ends when its count does (watch.cleared).
     const answerAmongFailures = finding.state === 'healthy' && outage?.lasting === true && !outage.endedAt && this.held.has(watcher.id);
     const state = answerAmongFailures ? 'unknown' : finding.state;
     const decided = moved || nowPostable ? { kind: 'alert' as const } : decideAlert(outage, state, now, this.timing, finding.problem, finding.severity, finding.critical);
@@ -703,7 +703,7 @@ function alertingNow(latest: string, last: LastCheck | undefined, notPosted: str
   // Refused for good (its channel archived): not sent again, so the status is where it is said.
   if (undelivered) return `${latest} (its latest message could not be posted: ${undelivered}; not tried again: set DATABOX_ALERT_CHANNEL to a channel the bot is in, and restart)`;
   if (last?.finding?.state === 'unknown') return `cannot tell now (${last.finding.summary}); found before: ${latest}${unposted}`;
-  // An outage in progress beside a healthy check is a webserver failing most checks, answering this one: not over yet.
+  // An outage in progress beside a healthy check is a webserver failing at least half of its checks, answering this one: not over yet.
   if (last?.finding?.state === 'healthy') return `${latest}${unposted}; it answered the last check (${last.finding.summary}), but an answer among failures is no end: that takes ${answersInARowToEnd} answers in a row`;
   return `${latest}${unposted}`;
 }

@@ -169,11 +169,11 @@ describe("Slack's bad days", () => {
     await harness.settle();
     const planPosts = slack.calls.filter((c) => c.method === 'chat.postMessage' && String(c.args.text).startsWith('Plan Path A'));
     expect(planPosts).toHaveLength(4);
-    const note = 'Slack lost its answer the 3 times this message was sent before, so up to 3 earlier copies of it may be just above: this one is kept up to date, and a button on any of them does the same.';
+    const note = 'Slack lost its answer to 3 earlier tries of this message, so up to 3 copies of it may be just above: this one is kept up to date, and a button on any of them does the same.';
     // Each try says what the tries before it may have left: none, one, two, three.
     expect(String(planPosts[0]!.args.blocks)).not.toContain('Slack lost its answer');
     expect(String(planPosts[1]!.args.blocks)).toContain('Slack lost its answer when this message was first sent, so an earlier copy of it may be just above');
-    expect(String(planPosts[2]!.args.blocks)).toContain('Slack lost its answer the 2 times this message was sent before, so up to 2 earlier copies');
+    expect(String(planPosts[2]!.args.blocks)).toContain('Slack lost its answer to 2 earlier tries of this message, so up to 2 copies of it may be just above');
     expect(String(planPosts[3]!.args.blocks)).toContain(note);
 
     // Four copies, one plan: each copy's Approve carries the same value (the plan's run and hash). The stand-in gave the
