@@ -1,4 +1,4 @@
-// The rollback's key check over a reload that moved ids across the window's edge, on real DuckDB files: the reload's own rows it deletes are no clash; another row is, warned of in the plan and refused, its time in the source's zone.
+// The rollback's key check over a reload that moved ids across the window's edge, on real DuckDB files: the reload's own rows it deletes are no clash (nor, under a PRIMARY KEY, a constraint error); another row is, warned of in the plan and refused, its time in the source's zone.
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { localTarget } from '../../src/database/local-target.js';
 import type { StepRunContext } from '../../src/engine/steps/context.js';
 import { stepKind } from '../../src/engine/steps/index.js';
 import { resolveStep } from '../../src/engine/resolve.js';
+import { describeStep } from '../../src/engine/describe.js';
 import { runRestoreRowsStep } from '../../src/engine/steps/restore-rows-step.js';
 import type { ResolvedStep } from '../../src/engine/types.js';
 import { runCommand } from '../../src/process/run-command.js';
@@ -66,9 +67,14 @@ async function planned(step: RestoreStep, file: string): Promise<{ step: Restore
 /**
  * The database path A left: the window's rows (load KEPT, at 17:00 UTC) kept in `kept` and deleted, and the reload's
  * (RELOAD) written in their place with the same ids at `reloadedAt` (an upstream correction of their time); `others`
- * beside them.
+ * beside them. `primaryKey`: id is the table's PRIMARY KEY, as a raw table may declare it.
  */
-async function afterPathA(dir: string, reloaded: [string, string, string][], others: [string, string, string][] = []): Promise<{ file: string; kept: string; before: [string, string, string][] }> {
+async function afterPathA(
+  dir: string,
+  reloaded: [string, string, string][],
+  others: [string, string, string][] = [],
+  primaryKey = false,
+): Promise<{ file: string; kept: string; before: [string, string, string][] }> {
   const file = path.join(dir, 'databox.duckdb');
   const kept = path.join(dir, 'kept.parquet');
   const before: [string, string, string][] = [
@@ -79,7 +85,7 @@ async function afterPathA(dir: string, reloaded: [string, string, string][], oth
   await run(':memory:', `COPY (SELECT * FROM (VALUES ${values(before)}) AS t(id, observation_date, _dlt_load_id)) TO '${kept}' (FORMAT parquet)`);
   await run(
     file,
-    `CREATE SCHEMA raw_ebird; CREATE TABLE raw_ebird.observations (id VARCHAR, observation_date TIMESTAMPTZ, _dlt_load_id VARCHAR);
+    `CREATE SCHEMA raw_ebird; CREATE TABLE raw_ebird.observations (id VARCHAR${primaryKey ? ' PRIMARY KEY' : ''}, observation_date TIMESTAMPTZ, _dlt_load_id VARCHAR);
      INSERT INTO raw_ebird.observations VALUES ${values([...reloaded, ...others])}`,
   );
   return { file, kept, before: [...before, ...others] };
@@ -102,6 +108,33 @@ describe("the rollback of a reload that moved a kept id across the window's edge
     expect(plan.warning).toContain('1 of them holds the key of a kept row (the reload dated it outside the window): deleted with them, it repeats no key');
     const result = await runRestoreRowsStep(plan.step, context(dir, file));
     expect(result.summary).not.toContain('holds the key');
+    expect(result.status).toBe('ok');
+    expect(await rowsOf(file)).toEqual(before);
+  });
+
+  it("with id the table's PRIMARY KEY: the reload's row holding a kept id around the window goes before the kept rows go in, so the rollback succeeds", async () => {
+    const dir = tempDir();
+    // DuckDB checks a PRIMARY KEY at each statement, not at the commit: the kept OBS20261119-00 inserted while the
+    // reload's row of it (2026-11-20 01:00 UTC, the day after the window) is still there would fail and roll back.
+    const { file, kept, before } = await afterPathA(
+      dir,
+      [
+        ['OBS20261117-00', '2026-11-17 17:00', 'RELOAD1'],
+        ['OBS20261118-00', '2026-11-18 17:00', 'RELOAD1'],
+        ['OBS20261119-00', '2026-11-20 01:00', 'RELOAD1'],
+      ],
+      [],
+      true,
+    );
+    const plan = await planned(restoreFor('UTC', dir, kept), file);
+    // The plan lists the statements in the order they run: the reload's rows around the window go before the INSERT.
+    const statements = describeStep(plan.step, dir).split('\n').filter((line) => /^(DELETE|INSERT)/.test(line));
+    expect(statements.map((line) => line.slice(0, 40))).toEqual(['DELETE FROM "raw_ebird"."observations" W', 'DELETE FROM "raw_ebird"."observations" W', 'INSERT INTO "raw_ebird"."observations" B']);
+    expect(statements[1]).toContain("<the reload's rows around the window, below>");
+    expect(plan.warning).not.toContain('will refuse');
+    expect(plan.warning).toContain('1 of them holds the key of a kept row (the reload dated it outside the window): deleted with them, it repeats no key');
+    const result = await runRestoreRowsStep(plan.step, context(dir, file));
+    expect(result.summary).not.toContain('rolled back');
     expect(result.status).toBe('ok');
     expect(await rowsOf(file)).toEqual(before);
   });

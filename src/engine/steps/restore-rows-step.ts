@@ -277,15 +277,15 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
       if (changed) return { commit: false, value: { changed, deleted: 0, inserted: 0 } };
       const deleted = firstNumber(await session.run(`DELETE FROM ${step.table} WHERE ${replace.where}`, replace.params));
       if (deleted !== now) return { commit: false, value: { deleted, inserted: 0 } };
-      const inserted = firstNumber(await session.run(`INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet($1)`, [step.from]));
-      // Days outside the window, of loads none of the rows just put back has: the rows inserted are not among them. A
-      // key the reload wrote there (it moved a row's time across the window's edge) goes before the commit.
+      // Before the INSERT: a key the reload wrote around the window (it moved a row's time across the window's edge) is
+      // a kept row's, and DuckDB checks a PRIMARY KEY or UNIQUE at each statement, not at the commit.
       if (spill && around && spillKept) {
         const spillChanged = await changedSinceKept(session, { table: step.table, where: spill.where, params: [], file: around.keepTo });
         if (spillChanged) return { commit: false, value: { changed: `around it, ${spillChanged}`, deleted: 0, inserted: 0 } };
         const spillDeleted = firstNumber(await session.run(`DELETE FROM ${step.table} WHERE ${spill.where}`));
         if (spillDeleted !== spillKept.kept) return { commit: false, value: { changed: `around it, ${spillKept.kept} rows of the reload's loads were kept and ${spillDeleted} found to delete`, deleted: 0, inserted: 0 } };
       }
+      const inserted = firstNumber(await session.run(`INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet($1)`, [step.from]));
       return { commit: true, value: { deleted, inserted } };
     }, rolledBackWords).catch((error: unknown) => {
       // Its DELETE or INSERT failed and was rolled back: the window is as it was, its rows also kept in the file.
@@ -446,25 +446,27 @@ export const restoreRowsStepKind = defineStepKind({
     (plan?.writes(step.from) ? undefined : (keptRowsGone(step.from) ?? (step.keptAs && (await notTheKeptFile(step.from, step.keptAs))))) ?? keepToThere(step),
   // With replace, the window's rows of the moment are kept in a new file, which a later step may put back.
   writesFiles: (step) => (step.replace ? [step.replace.keepTo, ...(step.replace.reloadRowsAround ? [step.replace.reloadRowsAround.keepTo] : [])] : []),
-  describe: (step, { rel, bound }) =>
-    step.replace
+  // The reload's rows around the window go before the INSERT (they may hold a kept key), said there in short and in
+  // full after it: a plan message cuts a long step's text at its end, and the INSERT is what the approver must see.
+  describe: (step, { rel, bound }) => {
+    const around = step.replace?.reloadRowsAround;
+    return step.replace
       ? [
-          ...(step.key
-            ? [`-- first: refused, nothing changed, if a row outside the window holds the key (${step.key}) of a kept row (put back, it would repeat it)${step.replace.reloadRowsAround ? ", but for the reload's rows deleted below" : ''}`]
-            : []),
+          ...(step.key ? [`-- first: refused, nothing changed, if a row outside the window holds a kept row's key (${step.key})${around ? ", but for the reload's rows deleted below" : ''}`] : []),
           `COPY (SELECT * FROM ${step.table} WHERE ${step.replace.where.trim()}) TO '${rel(step.replace.keepTo)}' (FORMAT parquet)${bound(step.replace.params)}`,
           readBackLine,
-          '-- then, in one transaction:',
-          '-- first: the rows the WHERE picks must still be, value by value, the rows just kept (another writer may have changed them), or nothing is changed',
+          '-- then, in one transaction: first the rows the WHERE picks must still be the rows just kept, value by value (another writer may have changed them), or nothing is changed',
           `DELETE FROM ${step.table} WHERE ${step.replace.where.trim()}${bound(step.replace.params)}  -- must delete exactly the rows just kept`,
+          ...(around ? [`DELETE FROM ${step.table} WHERE <the reload's rows around the window, below>  -- before the INSERT: they may hold a kept row's key`] : []),
           `INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet('${rel(step.from)}')`,
-          ...(step.replace.reloadRowsAround
+          ...(around
             ? [
-                `DELETE FROM ${step.table} WHERE ${sourceDaySql(step.replace.reloadRowsAround.dateColumn, step.replace.reloadRowsAround.timeZone)} IN (<day before>, <day after>) AND _dlt_load_id IN (<the reload's: in the window, not the kept rows'>)  -- kept first in '${rel(step.replace.reloadRowsAround.keepTo)}', compared again`,
+                `-- the reload's rows around the window: ${sourceDaySql(around.dateColumn, around.timeZone)} IN (<day before>, <day after>) AND _dlt_load_id IN (<the reload's: in the window, not the kept rows'>); kept first in '${rel(around.keepTo)}', compared again before their DELETE`,
               ]
             : []),
         ].join('\n')
-      : `INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet('${rel(step.from)}')  -- only rows not already there${step.key ? ` (by key ${step.key})` : ''}`,
+      : `INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet('${rel(step.from)}')  -- only rows not already there${step.key ? ` (by key ${step.key})` : ''}`;
+  },
   // What it writes is one transaction: an error in it rolled back changed nothing, and so did a refusal before it or a
   // read that failed there: each says so (untouched). Only a transaction whose end was not answered (its COMMIT failed,
   // or its ROLLBACK after an error; MotherDuck may have applied it: transactionOutcome unknown) may have put rows back,
