@@ -7,34 +7,49 @@ import { formatDuration, utcClock } from './markdown.js';
 import { messageWords } from './undelivered-messages.js';
 
 /**
- * Each held message once: every delayed post or edit of a message is journaled as its own slack.held-then-delivered,
- * so one message can have several. The first says it (its first delay); `later` counts the ones after it, which
- * `repeats` holds, and the timeline leaves out.
+ * Each held message once per outage: every delayed post or edit of a message is journaled as its own
+ * slack.held-then-delivered, so one message can have several. Of those held in one failing span (each queued before the
+ * one before it was taken, or within heldTogetherMs of it) the first says it (its first delay); `later` counts the ones
+ * after it, which `repeats` holds, and the timeline leaves out. A hold of the same message in a later outage is its own line.
  */
 export interface HeldOnce {
   later: ReadonlyMap<JournalRecord, number>;
   repeats: ReadonlySet<JournalRecord>;
 }
 
+/** How long after a held message was taken a new hold of it is still the same failing span. */
+const heldTogetherMs = 60_000;
+
 /** The message a held record is of: what it showed and its run, else the bot's label for it. */
 function heldMessageKey(data: Record<string, unknown>): string {
   return typeof data.what === 'string' ? `${data.what}#${typeof data.runId === 'string' ? data.runId : ''}` : `label#${String(data.label ?? '')}`;
 }
 
+/** When a held record's hold began and ended (Slack took it), in ms; the record's time where its data does not say. */
+function heldSpan(record: JournalRecord, data: Record<string, unknown>): { began: number; taken: number } {
+  const queued = typeof data.queuedAt === 'string' ? Date.parse(data.queuedAt) : Number.NaN;
+  const taken = !Number.isNaN(queued) && typeof data.heldMs === 'number' ? queued + data.heldMs : Date.parse(record.at);
+  return { began: Number.isNaN(queued) ? taken : queued, taken };
+}
+
 export function heldOnce(records: readonly JournalRecord[]): HeldOnce {
-  const first = new Map<string, JournalRecord>();
+  // Per message, the first record of its current outage and when its last hold there ended.
+  const current = new Map<string, { first: JournalRecord; taken: number }>();
   const later = new Map<JournalRecord, number>();
   const repeats = new Set<JournalRecord>();
   for (const record of records) {
     if (record.type !== heldThenTakenType || typeof record.data !== 'object' || record.data === null) continue;
-    const key = heldMessageKey(record.data);
-    const earlier = first.get(key);
-    if (!earlier) {
-      first.set(key, record);
+    const data = record.data as Record<string, unknown>;
+    const key = heldMessageKey(data);
+    const span = heldSpan(record, data);
+    const earlier = current.get(key);
+    if (!earlier || span.began > earlier.taken + heldTogetherMs) {
+      current.set(key, { first: record, taken: span.taken });
       continue;
     }
     repeats.add(record);
-    later.set(earlier, (later.get(earlier) ?? 0) + 1);
+    later.set(earlier.first, (later.get(earlier.first) ?? 0) + 1);
+    earlier.taken = Math.max(earlier.taken, span.taken);
   }
   return { later, repeats };
 }

@@ -364,11 +364,11 @@ describe('what the bot advised next', () => {
 });
 
 describe("thread messages an outage held back, in the timeline", () => {
-  const heldFor = (what: string, run: number, heldMs: number, label = `${what} ${incidentId}/${run}`) => ({
+  const heldFor = (what: string, run: number, heldMs: number, label = `${what} ${incidentId}/${run}`, queuedAt = '2026-04-21T06:50:00.000Z') => ({
     type: 'slack.held-then-delivered',
     incident: incidentId,
     actor: null,
-    data: { label, queuedAt: '2026-04-21T06:50:00.000Z', heldMs, what, runId: `${incidentId}/${run}` },
+    data: { label, queuedAt, heldMs, what, runId: `${incidentId}/${run}` },
   });
   const timelineOf = (extra: Parameters<typeof appended>[0]) =>
     section(build(appended(extra)).markdown, 'Timeline (UTC)')
@@ -380,6 +380,20 @@ describe("thread messages an outage held back, in the timeline", () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toContain(`Slack took the message of Validation (\`${incidentId}/3\`) only then, 1 min 9 s after the bot posted it at 06:50:00 (1 later update of it was held too): `);
     expect(lines[1]).toMatch(new RegExp(`Slack took the message of Path A.*\\(\`${incidentId}/2\`\\) only then, 40\\.0 s after the bot posted it at 06:50:00 \\(1 later update of it was held too\\): `));
+  });
+
+  it('lists a message held again in a later outage on its own line, with that outage\'s delay', () => {
+    const label = `run ${incidentId}/3`;
+    const lines = timelineOf([
+      heldFor('run', 3, 69_000, label, '2026-04-21T01:00:00.000Z'),
+      // Queued 20 s after the first was taken: the same failing span.
+      heldFor('run', 3, 30_000, label, '2026-04-21T01:01:29.000Z'),
+      // Two hours later, another outage: its own line.
+      heldFor('run', 3, 95_000, label, '2026-04-21T03:00:00.000Z'),
+    ]);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('only then, 1 min 9 s after the bot posted it at 01:00:00 (1 later update of it was held too): ');
+    expect(lines[1]).toContain('only then, 1 min 35 s after the bot posted it at 03:00:00: ');
   });
 
   it("names the spent buttons of an offer as the thread does, held or carried over: never an internal label, never empty brackets", () => {
