@@ -1,4 +1,5 @@
 // Validations of an incident queued or running, by what they check: the same validation typed again joins the first.
+import { typedDiagnosis } from './running-diagnoses.js';
 
 /** Who asked for a validation being joined, and whether it started (false: refused, its asker told why). */
 export interface ValidationUnderWay {
@@ -18,7 +19,8 @@ export interface RunningValidation {
  * in any order: the scope a second one must share to join the first.
  */
 export function typedValidation(scenario: string, params: Record<string, string>, incident: string): string {
-  return JSON.stringify([scenario, Object.entries(params).sort(([a], [b]) => a.localeCompare(b)), incident]);
+  // The same words as a diagnosis' (each kind keeps its own registry, so the two never meet).
+  return typedDiagnosis(scenario, params, incident);
 }
 
 export class RunningValidations {
